@@ -1,0 +1,89 @@
+import type { Matrix } from '../linalg/matrix.ts';
+import { zeros } from '../linalg/matrix.ts';
+import { type Rng, fillGaussian, gaussian } from './rng.ts';
+
+/**
+ * Data distributions on R^d, materialised as N × d row-major matrices (one sample per row).
+ * Scalings follow ../shared/theorems.md: Part I wants E‖x‖² = Θ(d) (Gaussian N(0, I_d), sphere of
+ * radius √d, Rademacher ±1); the two-layer results want unit-norm data (unit sphere).
+ */
+export type DistributionFamily =
+  | 'gaussian' // N(0, I_d)
+  | 'gaussian-scaled' // N(0, I_d / d): E‖x‖² = 1
+  | 'unit-sphere' // uniform on S^{d−1}
+  | 'sqrt-d-sphere' // uniform on the sphere of radius √d
+  | 'rademacher'; // uniform on {−1, +1}^d
+
+export const DISTRIBUTION_FAMILIES: readonly DistributionFamily[] = [
+  'gaussian',
+  'gaussian-scaled',
+  'unit-sphere',
+  'sqrt-d-sphere',
+  'rademacher',
+];
+
+export interface DistributionSpec {
+  family: DistributionFamily;
+  /** Optional mean shift added to every sample (the non-zero-mean variants): x + shift · e, with e = (1,…,1)/√d. */
+  shift?: number;
+}
+
+export function describeDistribution(spec: DistributionSpec): string {
+  return spec.shift ? `${spec.family}+shift(${spec.shift})` : spec.family;
+}
+
+/** Draws one sample into `out` (length d). */
+export function sampleInto(rng: Rng, spec: DistributionSpec, out: Float64Array): Float64Array {
+  const d = out.length;
+  switch (spec.family) {
+    case 'gaussian':
+      fillGaussian(rng, out, 1);
+      break;
+    case 'gaussian-scaled':
+      fillGaussian(rng, out, 1 / Math.sqrt(d));
+      break;
+    case 'unit-sphere':
+    case 'sqrt-d-sphere': {
+      // A normalised standard Gaussian is uniform on the sphere (rotation invariance).
+      let nrm2 = 0;
+      do {
+        fillGaussian(rng, out, 1);
+        nrm2 = 0;
+        for (let k = 0; k < d; k++) nrm2 += out[k] * out[k];
+      } while (nrm2 === 0);
+      const radius = spec.family === 'unit-sphere' ? 1 : Math.sqrt(d);
+      const s = radius / Math.sqrt(nrm2);
+      for (let k = 0; k < d; k++) out[k] *= s;
+      break;
+    }
+    case 'rademacher':
+      for (let k = 0; k < d; k++) out[k] = rng.next() < 0.5 ? -1 : 1;
+      break;
+    default: {
+      const never: never = spec.family;
+      throw new RangeError(`unknown distribution family ${String(never)}`);
+    }
+  }
+  if (spec.shift) {
+    const s = spec.shift / Math.sqrt(d);
+    for (let k = 0; k < d; k++) out[k] += s;
+  }
+  return out;
+}
+
+/** N i.i.d. samples as an N × d matrix. */
+export function sampleData(rng: Rng, spec: DistributionSpec, n: number, d: number): Matrix {
+  if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(d) && d >= 1)) {
+    throw new RangeError(`sampleData: need integers N ≥ 0 and d ≥ 1, got N=${n}, d=${d}`);
+  }
+  const x = zeros(n, d);
+  for (let i = 0; i < n; i++) sampleInto(rng, spec, x.data.subarray(i * d, (i + 1) * d));
+  return x;
+}
+
+/** A standard Gaussian matrix with entries N(0, scale²). */
+export function gaussianMatrix(rng: Rng, rows: number, cols: number, scale = 1): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = scale * gaussian(rng);
+  return m;
+}
