@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { decodeValue, encodeNumber, encodeValue, decodeNumber } from '../theorem/codec.ts';
+import type { AnyTheorem, Outcome } from '../theorem/types.ts';
+import { PACKAGE_VERSION } from '../version.ts';
+
+/**
+ * Counterexample artifacts (../shared/design.md, "Search"): one JSON file per certified
+ * counterexample, holding the exact instance (round-trip strings), the descriptor, the seeds, the
+ * conventions, the theorem id and the package version, so that `ntk-audit replay FILE` re-evaluates
+ * it without the generator that found it.
+ */
+export const ARTIFACT_FORMAT = 'ntk-audit/counterexample';
+export const ARTIFACT_VERSION = 1;
+
+const numString = z.string().refine((s) => s === 'NaN' || !Number.isNaN(Number(s)), 'not a number string');
+
+export const artifactSchema = z.object({
+  format: z.literal(ARTIFACT_FORMAT),
+  version: z.literal(ARTIFACT_VERSION),
+  theoremId: z.string().min(1),
+  theoremTitle: z.string(),
+  source: z.object({ paper: z.string(), arxiv: z.string().optional(), statement: z.string() }),
+  kind: z.enum(['deterministic', 'high-probability', 'asymptotic']),
+  conventions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  packageVersion: z.string(),
+  verdict: z.literal('violated'),
+  relation: z.enum(['<=', '>=', '<', '>', '==']),
+  lhs: numString,
+  rhs: numString,
+  margin: numString,
+  errorBound: numString,
+  relativeMargin: numString,
+  runSeed: z.string(),
+  foundBy: z.enum(['random', 'shrunk', 'targeted', 'monte-carlo']),
+  fastCheck: z.object({ seed: z.number(), path: z.string() }).optional(),
+  descriptor: z.record(z.string(), z.unknown()),
+  instance: z.unknown(),
+});
+
+export type Artifact = z.infer<typeof artifactSchema>;
+
+export function buildArtifact(
+  theorem: AnyTheorem,
+  descriptor: Record<string, unknown>,
+  instance: unknown,
+  outcome: Outcome,
+  meta: { runSeed: string; foundBy: Artifact['foundBy']; fastCheck?: { seed: number; path: string } },
+): Artifact {
+  if (outcome.verdict !== 'violated') throw new Error('buildArtifact: only certified violations become artifacts');
+  return {
+    format: ARTIFACT_FORMAT,
+    version: ARTIFACT_VERSION,
+    theoremId: theorem.id,
+    theoremTitle: theorem.title,
+    source: theorem.source,
+    kind: theorem.kind,
+    conventions: theorem.conventions,
+    packageVersion: PACKAGE_VERSION,
+    verdict: 'violated',
+    relation: outcome.relation,
+    lhs: encodeNumber(outcome.lhs),
+    rhs: encodeNumber(outcome.rhs),
+    margin: encodeNumber(outcome.margin),
+    errorBound: encodeNumber(outcome.errorBound),
+    relativeMargin: encodeNumber(outcome.relativeMargin),
+    runSeed: meta.runSeed,
+    foundBy: meta.foundBy,
+    ...(meta.fastCheck ? { fastCheck: meta.fastCheck } : {}),
+    descriptor: JSON.parse(JSON.stringify(descriptor)) as Record<string, unknown>,
+    instance: theorem.encodeInstance ? theorem.encodeInstance(instance) : encodeValue(instance),
+  };
+}
+
+/** A stable file name: theorem id plus a hash of the exact instance. */
+export function artifactFileName(a: Artifact): string {
+  const h = createHash('sha256').update(JSON.stringify(a.instance)).update(JSON.stringify(a.descriptor)).digest('hex').slice(0, 12);
+  return `${a.theoremId.replace(/[^A-Za-z0-9._-]+/g, '_')}--${h}.json`;
+}
+
+/** Writes the artifact atomically into `dir` (idempotent: the same counterexample gets the same file). */
+export function writeArtifact(dir: string, a: Artifact): string {
+  const path = join(dir, artifactFileName(a));
+  if (!existsSync(path)) writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
+  return path;
+}
+
+export function readArtifact(path: string): Artifact {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read artifact ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`artifact ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = artifactSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`artifact ${path} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function decodeArtifactInstance(theorem: AnyTheorem, a: Artifact): unknown {
+  try {
+    return theorem.decodeInstance ? theorem.decodeInstance(a.instance) : decodeValue(a.instance);
+  } catch (e) {
+    throw new UserError(`artifact for ${a.theoremId} has a malformed instance: ${(e as Error).message}`);
+  }
+}
+
+export function artifactNumbers(a: Artifact): { lhs: number; rhs: number; margin: number; errorBound: number } {
+  return {
+    lhs: decodeNumber(a.lhs, 'lhs'),
+    rhs: decodeNumber(a.rhs, 'rhs'),
+    margin: decodeNumber(a.margin, 'margin'),
+    errorBound: decodeNumber(a.errorBound, 'errorBound'),
+  };
+}

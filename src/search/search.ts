@@ -1,0 +1,391 @@
+import fc from 'fast-check';
+import { childRng } from '../random/rng.ts';
+import { decide, evaluate, evaluateInstance, TheoremEvaluationError, type EvaluatedInstance } from '../theorem/verdict.ts';
+import type { AnyTheorem, Descriptor, Outcome, Verdict } from '../theorem/types.ts';
+import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
+import { fastCheckSeed } from './seeds.ts';
+import { bonferroni, failureRateExceeds, logLogFit, type LogLogFit } from './stats.ts';
+
+/**
+ * The counterexample search for one theorem (../shared/design.md, "Search"):
+ *   1. random exploration: `numRuns` descriptors drawn by fast-check from the theorem's arbitrary;
+ *   2. shrinking: fast-check re-runs the property from the same seed and shrinks the first failure;
+ *      the property fails only on a CERTIFIED violation (margin < −error bound), so every shrink
+ *      step keeps the counterexample certified;
+ *   3. targeted search: hill-climbing on the margin from the most promising instances, with the
+ *      theorem's local moves (`mutate`) and restarts;
+ *   4. probes just outside the assumptions (recorded as `outside`, with the raw verdict kept, to
+ *      show where the claim stops holding).
+ * High-probability claims instead run Monte Carlo per configuration with an exact binomial test.
+ * Everything is a deterministic function of (theorem, seed, counts): no clocks, no worker identity.
+ */
+
+export interface SearchOptions {
+  seed: string;
+  numRuns: number;
+  targetedSteps?: number;
+  probeRuns?: number;
+  /** High-probability claims: configurations and draws per configuration. */
+  hpConfigs?: number;
+  hpDraws?: number;
+  /** Family-wise level for high-probability tests, Bonferroni-corrected over `claimsInRun`. */
+  alpha?: number;
+  claimsInRun?: number;
+  /** Where counterexample artifacts are written as soon as they are found (none when absent). */
+  artifactsDir?: string;
+  /** Upper bound on recorded instances kept in the result (all are counted). */
+  maxRecords?: number;
+  onProgress?: (p: { phase: string; evaluated: number; worstRelativeMargin: number }) => void;
+}
+
+export type Phase = 'random' | 'shrink' | 'targeted' | 'probe' | 'monte-carlo';
+
+export interface InstanceRecord {
+  phase: Phase;
+  descriptor: Descriptor;
+  verdict: Verdict;
+  margin: number;
+  errorBound: number;
+  relativeMargin: number;
+  lhs: number;
+  rhs: number;
+  brokenAssumption?: string;
+  /** For probes outside the assumptions: what the conclusion gave there. */
+  probeVerdict?: Verdict;
+  probeRelativeMargin?: number;
+  quantities?: Record<string, number>;
+  cells?: Record<string, string>;
+}
+
+export interface CounterexampleRef {
+  descriptor: Descriptor;
+  relativeMargin: number;
+  margin: number;
+  errorBound: number;
+  foundBy: Artifact['foundBy'];
+  artifactPath?: string;
+  artifact: Artifact;
+}
+
+export interface HighProbabilityConfigResult {
+  configKey: string;
+  delta: number;
+  draws: number;
+  failures: number;
+  outside: number;
+  inconclusive: number;
+  failureRateLower: number;
+  failureRateUpper: number;
+  rejected: boolean;
+}
+
+export type TheoremStatus = 'holds' | 'violated' | 'inconclusive' | 'error';
+
+export interface TheoremRun {
+  theoremId: string;
+  status: TheoremStatus;
+  expectRefuted: boolean;
+  /** true when the status is what the catalog expects (holds for true claims, violated for planted ones). */
+  asExpected: boolean;
+  counts: Record<Verdict, number>;
+  probeCounts: Record<Verdict, number>;
+  evaluated: number;
+  records: InstanceRecord[];
+  errors: { descriptor: Descriptor; message: string }[];
+  counterexamples: { count: number; smallest?: CounterexampleRef; worst?: CounterexampleRef; first?: CounterexampleRef };
+  worstRelativeMargin: number;
+  fastCheck?: { seed: number; path?: string; numShrinks?: number };
+  highProbability?: { alpha: number; configs: HighProbabilityConfigResult[] };
+  empiricalConstant?: { quantity: string; aggregate: 'min' | 'max'; value: number; description: string };
+  scalingFit?: LogLogFit & { x: string; y: string; description: string; expectedSlope?: { low: number; high: number }; consistent?: boolean };
+}
+
+const emptyCounts = (): Record<Verdict, number> => ({ holds: 0, violated: 0, inconclusive: 0, outside: 0 });
+
+export function searchTheorem(theorem: AnyTheorem, opts: SearchOptions): TheoremRun {
+  const state = new SearchState(theorem, opts);
+  try {
+    if (theorem.kind === 'high-probability') runHighProbability(state);
+    else {
+      runRandomAndShrink(state);
+      runTargeted(state);
+    }
+    runProbes(state);
+  } catch (e) {
+    if (!(e instanceof TheoremEvaluationError)) throw e;
+    state.errors.push({ descriptor: {}, message: e.message });
+  }
+  return state.finish();
+}
+
+class SearchState {
+  readonly counts = emptyCounts();
+  readonly probeCounts = emptyCounts();
+  readonly records: InstanceRecord[] = [];
+  readonly errors: { descriptor: Descriptor; message: string }[] = [];
+  readonly memo = new Map<string, EvaluatedInstance | null>();
+  evaluated = 0;
+  violations: CounterexampleRef[] = [];
+  first?: CounterexampleRef;
+  smallest?: CounterexampleRef;
+  fastCheck?: TheoremRun['fastCheck'];
+  highProbability?: TheoremRun['highProbability'];
+  worstRelativeMargin = Infinity;
+
+  constructor(readonly theorem: AnyTheorem, readonly opts: SearchOptions) {}
+
+  /** Evaluates (memoised by descriptor) and records; returns null when the theorem's own code failed. */
+  eval(descriptor: Descriptor, phase: Phase): EvaluatedInstance | null {
+    const key = JSON.stringify(descriptor);
+    if (this.memo.has(key)) return this.memo.get(key)!;
+    let ev: EvaluatedInstance | null = null;
+    try {
+      ev = evaluate(this.theorem, descriptor);
+    } catch (e) {
+      if (!(e instanceof TheoremEvaluationError)) throw e;
+      if (this.errors.length < 20) this.errors.push({ descriptor, message: e.message });
+    }
+    this.memo.set(key, ev);
+    if (ev) this.record(ev, phase);
+    return ev;
+  }
+
+  record(ev: EvaluatedInstance, phase: Phase, probe?: Outcome): void {
+    const o = ev.outcome;
+    this.evaluated++;
+    this.counts[o.verdict]++;
+    if (o.verdict !== 'outside' && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
+    const rec: InstanceRecord = {
+      phase,
+      descriptor: ev.descriptor,
+      verdict: o.verdict,
+      margin: o.margin,
+      errorBound: o.errorBound,
+      relativeMargin: o.relativeMargin,
+      lhs: o.lhs,
+      rhs: o.rhs,
+      ...(o.brokenAssumption ? { brokenAssumption: o.brokenAssumption } : {}),
+      ...(probe ? { probeVerdict: probe.verdict, probeRelativeMargin: probe.relativeMargin } : {}),
+      ...(o.quantities ? { quantities: o.quantities } : {}),
+      ...(this.theorem.cells ? { cells: this.theorem.cells(ev.descriptor) } : {}),
+    };
+    if (this.records.length < (this.opts.maxRecords ?? 5000)) this.records.push(rec);
+    // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
+    // counterexample only when the binomial test rejects (see runHighProbability).
+    if (o.verdict === 'violated' && phase !== 'monte-carlo') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : 'random');
+    this.opts.onProgress?.({ phase, evaluated: this.evaluated, worstRelativeMargin: this.worstRelativeMargin });
+  }
+
+  noteViolation(ev: EvaluatedInstance, foundBy: Artifact['foundBy']): CounterexampleRef {
+    const artifact = buildArtifact(this.theorem, ev.descriptor as Record<string, unknown>, ev.instance, ev.outcome, { runSeed: this.opts.seed, foundBy });
+    const ref: CounterexampleRef = { descriptor: ev.descriptor, relativeMargin: ev.outcome.relativeMargin, margin: ev.outcome.margin, errorBound: ev.outcome.errorBound, foundBy, artifact };
+    this.violations.push(ref);
+    if (!this.first) {
+      this.first = ref;
+      // Written at once, so that a run killed later still leaves the counterexample on disk.
+      if (this.opts.artifactsDir) ref.artifactPath = writeArtifact(this.opts.artifactsDir, artifact);
+    }
+    return ref;
+  }
+
+  finish(): TheoremRun {
+    const t = this.theorem;
+    let worst: CounterexampleRef | undefined;
+    for (const v of this.violations) if (!worst || v.relativeMargin < worst.relativeMargin) worst = v;
+    for (const ref of [this.smallest, worst]) if (ref && this.opts.artifactsDir && !ref.artifactPath) ref.artifactPath = writeArtifact(this.opts.artifactsDir, ref.artifact);
+    const rejectedHp = this.highProbability?.configs.some((c) => c.rejected) ?? false;
+    const violated = t.kind === 'high-probability' ? rejectedHp : this.counts.violated > 0;
+    let status: TheoremStatus;
+    if (this.errors.length > 0) status = 'error';
+    else if (violated) status = 'violated';
+    else if (t.kind === 'high-probability' ? (this.highProbability?.configs.length ?? 0) > 0 : this.counts.holds > 0) status = 'holds';
+    else status = 'inconclusive';
+    const expectRefuted = t.expectRefuted === true;
+    const run: TheoremRun = {
+      theoremId: t.id,
+      status,
+      expectRefuted,
+      asExpected: expectRefuted ? status === 'violated' : status === 'holds',
+      counts: this.counts,
+      probeCounts: this.probeCounts,
+      evaluated: this.evaluated,
+      records: this.records,
+      errors: this.errors,
+      counterexamples: { count: this.violations.length, smallest: this.smallest ?? this.first, worst, first: this.first },
+      worstRelativeMargin: this.worstRelativeMargin === Infinity ? NaN : this.worstRelativeMargin,
+      ...(this.fastCheck ? { fastCheck: this.fastCheck } : {}),
+      ...(this.highProbability ? { highProbability: this.highProbability } : {}),
+    };
+    if (t.empiricalConstant) {
+      const { quantity, aggregate, description } = t.empiricalConstant;
+      const vals = this.records.filter((r) => r.verdict !== 'outside' && r.quantities && Number.isFinite(r.quantities[quantity])).map((r) => r.quantities![quantity]);
+      if (vals.length > 0) run.empiricalConstant = { quantity, aggregate, description, value: aggregate === 'min' ? Math.min(...vals) : Math.max(...vals) };
+    }
+    if (t.scaling) {
+      const pts = this.records
+        .filter((r) => r.verdict !== 'outside')
+        .map((r) => [pick(r, t.scaling!.x), pick(r, t.scaling!.y)] as const)
+        .filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y));
+      const distinctX = new Set(pts.map((p) => p[0])).size;
+      if (pts.length >= 3 && distinctX >= 2) {
+        const fit = logLogFit(pts.map((p) => p[0]), pts.map((p) => p[1]));
+        const e = t.scaling.expectedSlope;
+        run.scalingFit = { ...fit, x: t.scaling.x, y: t.scaling.y, description: t.scaling.description, ...(e ? { expectedSlope: e, consistent: fit.slopeHigh >= e.low && fit.slopeLow <= e.high } : {}) };
+      }
+    }
+    return run;
+  }
+}
+
+function pick(r: InstanceRecord, name: string): number {
+  const q = r.quantities?.[name];
+  if (typeof q === 'number') return q;
+  const d = r.descriptor[name];
+  return typeof d === 'number' ? d : NaN;
+}
+
+function runRandomAndShrink(s: SearchState): void {
+  const { theorem, opts } = s;
+  const seed = fastCheckSeed(opts.seed, theorem.id, 'random');
+  // Exploration: the whole budget is evaluated (fc.check alone would stop at the first failure).
+  for (const d of fc.sample(theorem.descriptors, { seed, numRuns: opts.numRuns })) s.eval(d as Descriptor, 'random');
+  if (s.counts.violated === 0) return;
+  // Shrinking from the same seed: already-seen descriptors come from the memo; shrink candidates are new.
+  let phase: 'random' | 'shrink' = 'random';
+  const property = fc.property(theorem.descriptors, (d: Descriptor) => {
+    const ev = s.eval(d, phase);
+    return !(ev && ev.outcome.verdict === 'violated');
+  });
+  const details = fc.check(property, {
+    seed,
+    numRuns: opts.numRuns,
+    reporter: (r) => {
+      void r;
+    },
+  });
+  // fc.check runs the generated values first; the memo makes that free. Mark later evaluations as shrinks.
+  phase = 'shrink';
+  if (details.failed && details.counterexample) {
+    const d = details.counterexample[0] as Descriptor;
+    const ev = s.memo.get(JSON.stringify(d));
+    if (ev && ev.outcome.verdict === 'violated') {
+      s.smallest = s.violations.find((v) => JSON.stringify(v.descriptor) === JSON.stringify(d));
+      if (s.smallest) s.smallest = { ...s.smallest, foundBy: details.numShrinks > 0 ? 'shrunk' : 'random', artifact: { ...s.smallest.artifact, foundBy: details.numShrinks > 0 ? 'shrunk' : 'random', fastCheck: { seed, path: details.counterexamplePath ?? '' } } };
+    }
+    s.fastCheck = { seed, path: details.counterexamplePath ?? undefined, numShrinks: details.numShrinks };
+  }
+}
+
+/**
+ * Hill-climbing on the relative margin from the `restarts` most promising in-assumption instances.
+ * A move is kept when it lowers the relative margin and stays inside the assumptions.
+ */
+function runTargeted(s: SearchState): void {
+  const { theorem, opts } = s;
+  const steps = opts.targetedSteps ?? 0;
+  if (!theorem.mutate || steps <= 0) return;
+  const rng = childRng(opts.seed, theorem.id, 'targeted');
+  const starts = s.records
+    .filter((r) => r.verdict !== 'outside' && Number.isFinite(r.relativeMargin))
+    .sort((a, b) => a.relativeMargin - b.relativeMargin || JSON.stringify(a.descriptor).localeCompare(JSON.stringify(b.descriptor)))
+    .slice(0, 4);
+  if (starts.length === 0) return;
+  const perStart = Math.max(1, Math.floor(steps / starts.length));
+  const hadViolation = s.counts.violated > 0;
+  for (const start of starts) {
+    let cur = start.descriptor;
+    let curMargin = start.relativeMargin;
+    for (let k = 0; k < perStart; k++) {
+      const cand = theorem.mutate(cur, rng) as Descriptor;
+      const ev = s.eval(cand, 'targeted');
+      if (!ev || ev.outcome.verdict === 'outside') continue;
+      if (ev.outcome.relativeMargin < curMargin) {
+        cur = cand;
+        curMargin = ev.outcome.relativeMargin;
+      }
+    }
+  }
+  // A violation found only by the targeted phase: shrink it with fast-check from that example.
+  if (!hadViolation && s.counts.violated > 0) {
+    const target = s.violations[0];
+    const seed = fastCheckSeed(opts.seed, theorem.id, 'targeted-shrink');
+    const property = fc.property(theorem.descriptors, (d: Descriptor) => {
+      const ev = s.eval(d, 'shrink');
+      return !(ev && ev.outcome.verdict === 'violated');
+    });
+    const details = fc.check(property, { seed, numRuns: 1, examples: [[target.descriptor]], reporter: () => {} });
+    if (details.failed && details.counterexample) {
+      const d = details.counterexample[0] as Descriptor;
+      s.smallest = s.violations.find((v) => JSON.stringify(v.descriptor) === JSON.stringify(d)) ?? target;
+    }
+  }
+}
+
+function runProbes(s: SearchState): void {
+  const { theorem, opts } = s;
+  if (!theorem.probes || !(opts.probeRuns && opts.probeRuns > 0)) return;
+  const seed = fastCheckSeed(opts.seed, theorem.id, 'probes');
+  for (const d of fc.sample(theorem.probes, { seed, numRuns: opts.probeRuns })) {
+    const descriptor = d as Descriptor;
+    let ev: EvaluatedInstance;
+    try {
+      ev = evaluate(theorem, descriptor);
+    } catch (e) {
+      if (!(e instanceof TheoremEvaluationError)) throw e;
+      if (s.errors.length < 20) s.errors.push({ descriptor, message: e.message });
+      continue;
+    }
+    if (ev.outcome.verdict !== 'outside') {
+      // The probe landed inside the assumptions: it is an ordinary instance.
+      s.record(ev, 'random');
+      continue;
+    }
+    // Outside: evaluate the conclusion anyway to map where the claim stops holding. Never a counterexample.
+    let raw: Outcome | undefined;
+    try {
+      raw = decide(theorem.conclude(ev.instance, descriptor));
+    } catch {
+      raw = undefined;
+    }
+    s.probeCounts[raw?.verdict ?? 'inconclusive']++;
+    s.record(ev, 'probe', raw);
+    s.counts.outside--; // probes are counted in probeCounts, not in the claim's own counts
+  }
+}
+
+function runHighProbability(s: SearchState): void {
+  const { theorem, opts } = s;
+  if (!theorem.delta || !theorem.configKey) throw new TheoremEvaluationError(`${theorem.id}: a high-probability claim needs delta() and configKey()`);
+  const alpha = bonferroni(opts.alpha ?? 0.05, opts.claimsInRun ?? 1);
+  const seed = fastCheckSeed(opts.seed, theorem.id, 'configs');
+  const configs = fc.sample(theorem.descriptors, { seed, numRuns: opts.hpConfigs ?? 4 }) as Descriptor[];
+  const results: HighProbabilityConfigResult[] = [];
+  const seen = new Set<string>();
+  for (const cfg of configs) {
+    const key = theorem.configKey(cfg);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let failures = 0, valid = 0, outside = 0, inconclusive = 0;
+    let worstFailure: EvaluatedInstance | undefined;
+    const draws = opts.hpDraws ?? 50;
+    for (let t = 0; t < draws; t++) {
+      const d = { ...cfg, seed: `${String(cfg.seed ?? '')}/draw${t}` };
+      const ev = s.eval(d, 'monte-carlo');
+      if (!ev) continue;
+      if (ev.outcome.verdict === 'outside') { outside++; continue; }
+      valid++;
+      if (ev.outcome.verdict === 'violated') {
+        failures++;
+        if (!worstFailure || ev.outcome.relativeMargin < worstFailure.outcome.relativeMargin) worstFailure = ev;
+      }
+      if (ev.outcome.verdict === 'inconclusive') inconclusive++;
+    }
+    const delta = theorem.delta(cfg);
+    const test = valid > 0 ? failureRateExceeds(failures, valid, delta, alpha) : { reject: false, lowerBound: 0, upperBound: 1 };
+    if (test.reject && worstFailure) s.noteViolation(worstFailure, 'monte-carlo');
+    results.push({ configKey: key, delta, draws: valid, failures, outside, inconclusive, failureRateLower: test.lowerBound, failureRateUpper: test.upperBound, rejected: test.reject });
+  }
+  s.highProbability = { alpha, configs: results };
+}
+
+export { evaluateInstance };

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from './verdict.ts';
+
+describe('verdicts from margins and error bounds', () => {
+  it('holds / violated / inconclusive follow the sign of the margin beyond the error bound', () => {
+    expect(decide({ lhs: 1, rhs: 2, relation: '<=', lhsError: 0.1, rhsError: 0.1 }).verdict).toBe('holds');
+    expect(decide({ lhs: 3, rhs: 2, relation: '<=', lhsError: 0.1, rhsError: 0.1 }).verdict).toBe('violated');
+    expect(decide({ lhs: 2.05, rhs: 2, relation: '<=', lhsError: 0.1, rhsError: 0 }).verdict).toBe('inconclusive');
+    expect(decide({ lhs: 1.95, rhs: 2, relation: '<=', lhsError: 0.1, rhsError: 0 }).verdict).toBe('inconclusive');
+    expect(decide({ lhs: 3, rhs: 2, relation: '>=', lhsError: 0.1, rhsError: 0.1 }).verdict).toBe('holds');
+  });
+  it('never certifies a violation inside the rounding of the subtraction itself', () => {
+    const a = 1 + 2 ** -52;
+    expect(decide({ lhs: a, rhs: 1, relation: '<=', lhsError: 0, rhsError: 0 }).verdict).toBe('inconclusive');
+  });
+  it('strict relations fail at an exact zero margin', () => {
+    expect(decide({ lhs: 0, rhs: 0, relation: '>', lhsError: 0, rhsError: 0 }).verdict).toBe('violated');
+    expect(decide({ lhs: 1e-300, rhs: 0, relation: '>', lhsError: 0, rhsError: 0 }).verdict).toBe('holds');
+  });
+  it('identities hold within the error bound and are violated beyond it', () => {
+    expect(decide({ lhs: 0.5 + 1e-17, rhs: 0.5, relation: '==', lhsError: 1e-16, rhsError: 0 }).verdict).toBe('holds');
+    expect(decide({ lhs: 1, rhs: 0.5, relation: '==', lhsError: 1e-16, rhsError: 0 }).verdict).toBe('violated');
+  });
+  it('NaN is an error of the theorem, not a verdict', () => {
+    expect(() => decide({ lhs: NaN, rhs: 0, relation: '<=', lhsError: 0, rhsError: 0 })).toThrow(/NaN/);
+  });
+});

@@ -1,0 +1,111 @@
+import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import type { AnyTheorem, Descriptor, Evaluation, Outcome, Relation, Theorem } from './types.ts';
+
+/**
+ * Turns an evaluation into a verdict (../shared/design.md, "Verdicts"):
+ *   holds        margin >  errorBound
+ *   violated     margin < −errorBound   (a certified counterexample)
+ *   inconclusive |margin| ≤ errorBound
+ * For '==' (identities) the margin is −|lhs − rhs|: holds when it is within the error bound,
+ * violated otherwise. For strict relations (<, >) a margin of exactly 0 is not a pass: holds needs margin > errorBound,
+ * and violated needs margin ≤ −errorBound with errorBound > 0, or margin ≤ 0 when the evaluation is exact.
+ *
+ * errorBound = lhsError + rhsError + the rounding of the subtraction itself (≤ u(|lhs| + |rhs|)),
+ * inflated by (1 + 4u) so that the bound, computed in floating point, is not underestimated.
+ */
+export function marginOf(relation: Relation, lhs: number, rhs: number): number {
+  if (relation === '==') return -Math.abs(lhs - rhs);
+  return relation === '<=' || relation === '<' ? rhs - lhs : lhs - rhs;
+}
+
+export function decide(ev: Evaluation): Outcome {
+  const { lhs, rhs, relation } = ev;
+  const base = { lhs, rhs, relation, quantities: ev.quantities };
+  if (![lhs, rhs, ev.lhsError, ev.rhsError].every((v) => typeof v === 'number' && !Number.isNaN(v))) {
+    throw new TheoremEvaluationError(`conclusion returned a non-number or NaN (lhs=${lhs}, rhs=${rhs}, lhsError=${ev.lhsError}, rhsError=${ev.rhsError})`);
+  }
+  if (!Number.isFinite(lhs) || !Number.isFinite(rhs)) {
+    // An infinite side cannot be compared with a rounding bound; it is only conclusive when the
+    // infinities make the comparison exact and the errors are finite.
+    const margin = marginOf(relation, lhs, rhs);
+    const exact = Number.isFinite(ev.lhsError) && Number.isFinite(ev.rhsError) && !Number.isNaN(margin);
+    const verdict = exact && margin === Infinity ? 'holds' : exact && margin === -Infinity ? 'violated' : 'inconclusive';
+    return { ...base, verdict, margin: Number.isNaN(margin) ? 0 : margin, errorBound: Infinity, relativeMargin: Math.sign(margin) || 0 };
+  }
+  const margin = marginOf(relation, lhs, rhs);
+  const errorBound = (ev.lhsError + ev.rhsError + UNIT_ROUNDOFF * (Math.abs(lhs) + Math.abs(rhs))) * (1 + 4 * UNIT_ROUNDOFF);
+  const scale = Math.max(Math.abs(lhs), Math.abs(rhs));
+  const relativeMargin = scale > 0 ? margin / scale : 0;
+  const strict = relation === '<' || relation === '>';
+  let verdict: Outcome['verdict'];
+  if (relation === '==') verdict = -margin <= errorBound ? 'holds' : 'violated';
+  else if (margin > errorBound) verdict = 'holds';
+  else if (margin < -errorBound || (strict && margin <= -errorBound)) verdict = 'violated';
+  else verdict = 'inconclusive';
+  return { ...base, verdict, margin, errorBound, relativeMargin };
+}
+
+/** A theorem's own code failed (threw, returned NaN or a wrong type): reported as an error of that theorem. */
+export class TheoremEvaluationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TheoremEvaluationError';
+  }
+}
+
+export interface EvaluatedInstance<D extends Descriptor = Descriptor, I = unknown> {
+  descriptor: D;
+  instance: I;
+  outcome: Outcome;
+}
+
+/**
+ * Materialises and evaluates one descriptor. Instances that break an assumption get `outside`
+ * (never a counterexample). Exceptions of the theorem's own code are wrapped in
+ * TheoremEvaluationError so that callers can report them and go on with other theorems.
+ */
+export function evaluate<D extends Descriptor, I>(theorem: Theorem<D, I>, descriptor: D): EvaluatedInstance<D, I> {
+  let instance: I;
+  try {
+    instance = theorem.materialize(descriptor);
+  } catch (e) {
+    throw wrap(theorem, 'materialize', e);
+  }
+  return evaluateInstance(theorem, descriptor, instance);
+}
+
+export function evaluateInstance<D extends Descriptor, I>(theorem: Theorem<D, I>, descriptor: D, instance: I): EvaluatedInstance<D, I> {
+  let broken: string | null;
+  try {
+    broken = theorem.assumptions(instance, descriptor);
+  } catch (e) {
+    throw wrap(theorem, 'assumptions', e);
+  }
+  if (broken !== null) {
+    return {
+      descriptor,
+      instance,
+      outcome: { verdict: 'outside', margin: NaN, errorBound: NaN, relativeMargin: NaN, lhs: NaN, rhs: NaN, relation: '<=', brokenAssumption: broken },
+    };
+  }
+  let ev: Evaluation;
+  try {
+    ev = theorem.conclude(instance, descriptor);
+  } catch (e) {
+    throw wrap(theorem, 'conclusion', e);
+  }
+  if (ev === null || typeof ev !== 'object' || !['<=', '>=', '<', '>', '=='].includes(ev.relation as string)) {
+    throw new TheoremEvaluationError(`${theorem.id}: conclusion returned ${JSON.stringify(ev)}, expected {lhs, rhs, relation, lhsError, rhsError}`);
+  }
+  try {
+    return { descriptor, instance, outcome: decide(ev) };
+  } catch (e) {
+    throw wrap(theorem, 'conclusion', e);
+  }
+}
+
+function wrap(theorem: AnyTheorem, stage: string, e: unknown): TheoremEvaluationError {
+  if (e instanceof TheoremEvaluationError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new TheoremEvaluationError(`${theorem.id}: ${stage} threw: ${msg.split('\n')[0]}`);
+}
