@@ -1,0 +1,286 @@
+import fc from 'fast-check';
+import { gram } from '../src/linalg/blas.ts';
+import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
+import type { Matrix } from '../src/linalg/matrix.ts';
+import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { inverseQuadraticForm } from '../src/linalg/quadForm.ts';
+import { pairwiseAngles } from '../src/ntk/angles.ts';
+import { hInfinity } from '../src/ntk/hInfinity.ts';
+import type { Rng } from '../src/random/rng.ts';
+import {
+  type DataDescriptor,
+  type PointSetDescriptor,
+  dataDescriptor,
+  labelsFromSeed,
+  materializeData,
+  materializePointSet,
+  mutateDataDescriptor,
+  mutatePointSet,
+  pointSet,
+} from '../src/theorem/arbitraries.ts';
+import { fromEnclosure, monotoneError } from '../src/theorem/sides.ts';
+import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+
+/**
+ * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
+ * about it as a presentation of these results states them (../shared/theorems.md II.A), on
+ * unit-norm data:  H∞_ij = x_iᵀx_j (π − arccos(x_iᵀx_j)) / (2π).
+ */
+
+const CONVENTIONS = {
+  kernel: 'H∞ of Du et al. 2019: E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}], w ~ N(0, I)',
+  data: 'unit norm (‖x_i‖ = 1)',
+  angles: 'cancellation-free half-angle form θ = 2·atan2(‖u−v‖, ‖u+v‖)',
+  "σ'(0)": 0,
+};
+const SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
+
+// ------------------------------------------------------------------------------------------------
+// Instances: explicit adversarial point sets (N ≤ 8) or random unit-sphere data (N up to 48), with labels.
+
+type HDescriptor = { [key: string]: unknown; source: 'points'; points: PointSetDescriptor; labelSeed: string } | { [key: string]: unknown; source: 'random'; data: DataDescriptor; labelSeed: string };
+
+export interface HInstance {
+  x: Matrix;
+  y: Float64Array;
+}
+
+const POINTS = { n: [2, 8] as [number, number], d: [2, 5] as [number, number], geometries: ['generic', 'near-parallel', 'antipodal', 'clustered'] as const, exponent: [1, 10] as [number, number], unitNorm: true };
+const RANDOM = { n: [2, 48] as [number, number], d: [2, 40] as [number, number], families: ['unit-sphere'] as const };
+const labelSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
+
+const hDescriptors: fc.Arbitrary<HDescriptor> = fc.oneof(
+  fc.record({ source: fc.constant('points' as const), points: pointSet(POINTS), labelSeed }),
+  fc.record({ source: fc.constant('random' as const), data: dataDescriptor(RANDOM), labelSeed }),
+);
+/** Just outside: exactly duplicated points (parallel inputs). */
+const parallelProbes: fc.Arbitrary<HDescriptor> = fc.record({
+  source: fc.constant('points' as const),
+  points: pointSet({ ...POINTS, geometries: ['duplicate'] }),
+  labelSeed,
+});
+
+function materialize(d: HDescriptor): HInstance {
+  const x = d.source === 'points' ? materializePointSet(d.points) : materializeData(d.data);
+  return { x, y: labelsFromSeed(x.rows, d.labelSeed) };
+}
+
+function mutate(d: HDescriptor, rng: Rng): HDescriptor {
+  if (rng.next() < 0.2) return { ...d, labelSeed: String(Math.floor(rng.next() * 2 ** 31)) };
+  return d.source === 'points' ? { ...d, points: mutatePointSet(d.points, rng, POINTS) } : { ...d, data: mutateDataDescriptor(d.data, rng, RANDOM) };
+}
+
+function cells(d: HDescriptor): Record<string, string> {
+  if (d.source === 'points') return { N: `${d.points.points.length}`, geometry: d.points.geometry, source: 'points' };
+  const n = d.data.n;
+  return { N: n <= 8 ? '2–8' : n <= 24 ? '9–24' : '25–48', source: 'unit-sphere' };
+}
+
+/** Unit norm (to rounding) and at least two points. */
+function unitNormData(i: HInstance): string | null {
+  if (i.x.rows < 2) return 'N ≥ 2';
+  const norms = rowNormsSquared(i.x);
+  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > 16 * i.x.cols * UNIT_ROUNDOFF) return 'unit-norm data';
+  return null;
+}
+
+/** No two inputs parallel (θ_ij ∉ {0, π}), judged on cancellation-free angles. */
+function noParallelPair(i: HInstance): string | null {
+  const th = pairwiseAngles(i.x);
+  const n = i.x.rows;
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
+    const t = th[a * n + b];
+    if (t === 0 || t === Math.PI) return 'no two inputs parallel';
+  }
+  return null;
+}
+
+const base = {
+  conventions: CONVENTIONS,
+  descriptors: hDescriptors,
+  materialize,
+  mutate,
+  cells,
+  costHint: 2000,
+};
+
+/** ρ = max_{i≠j}|x_iᵀx_j| with its rounding bound. */
+function maxInnerProduct(x: Matrix): { rho: number; err: number } {
+  return { rho: maxAbsOffDiagonal(gram(x)).value, err: gramEntryErrorBound(x) };
+}
+
+/** f(ρ) = ρ(π − arccos ρ)/(2π): the largest |H∞_ij| allowed by ρ; increasing on [0, 1]. */
+const offDiagonalEnvelope = (rho: number) => (rho * (Math.PI - Math.acos(Math.min(1, Math.max(-1, rho))))) / (2 * Math.PI);
+
+function envelopeSide(x: Matrix, factor: number): { value: number; error: number } {
+  const { rho, err } = maxInnerProduct(x);
+  const value = factor * offDiagonalEnvelope(rho);
+  return { value, error: factor * monotoneError(offDiagonalEnvelope, rho, err, 8 * UNIT_ROUNDOFF, [0, 1]) + 4 * UNIT_ROUNDOFF * Math.abs(value) };
+}
+
+function hinfLambdaMin(x: Matrix) {
+  const h = hInfinity(x);
+  return { h, lam: lambdaMinCertified(h.matrix, { entryError: h.errorBound }) };
+}
+
+// ------------------------------------------------------------------------------------------------
+
+export const duThm31: Theorem<HDescriptor, HInstance> = {
+  ...base,
+  id: 'du2019.thm3.1.lambda0-positive',
+  title: 'No two inputs parallel ⇒ λ_min(H∞) > 0',
+  source: { ...SOURCE, statement: 'Theorem 3.1' },
+  kind: 'deterministic',
+  statement: 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
+  constants: [],
+  probes: parallelProbes,
+  assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+  conclude(i): Evaluation {
+    const { lam } = hinfLambdaMin(i.x);
+    const s = fromEnclosure(lam);
+    return { lhs: s.value, lhsError: s.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lam.estimate, N: i.x.rows } };
+  },
+};
+
+export const hinfMergeUpper: Theorem<HDescriptor, HInstance> = {
+  ...base,
+  id: 'du2019.hinf.merge-upper',
+  title: 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
+  source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
+  kind: 'deterministic',
+  statement: 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
+  constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' }],
+  assumptions: unitNormData,
+  conclude(i): Evaluation {
+    const { h, lam } = hinfLambdaMin(i.x);
+    const n = i.x.rows, H = h.matrix.data;
+    let best = Infinity;
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) best = Math.min(best, (H[a * n + a] + H[b * n + b]) / 2 - H[a * n + b]);
+    const s = fromEnclosure(lam);
+    return { lhs: s.value, lhsError: s.error, rhs: best, rhsError: 2 * h.errorBound + 4 * UNIT_ROUNDOFF, relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: best } };
+  },
+};
+
+export const hinfDiagonal: Theorem<HDescriptor, HInstance> = {
+  ...base,
+  id: 'du2019.hinf.diagonal-half',
+  title: 'H∞_ii = ½ on unit-norm data',
+  source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
+  kind: 'deterministic',
+  statement: 'max_i |H∞_ii − ½| = 0.',
+  constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'x_iᵀx_i (π − 0)/(2π)' }],
+  assumptions: unitNormData,
+  conclude(i): Evaluation {
+    const h = hInfinity(i.x);
+    const n = i.x.rows;
+    let worst = 0;
+    for (let a = 0; a < n; a++) worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - 0.5));
+    // The diagonal carries the norm's rounding (data are unit norm only to rounding) plus H's own error.
+    const normErr = 16 * i.x.cols * UNIT_ROUNDOFF;
+    return { lhs: worst, lhsError: h.errorBound + normErr, rhs: 0, rhsError: 0, relation: '==' };
+  },
+};
+
+export const hinfOffDiagonal: Theorem<HDescriptor, HInstance> = {
+  ...base,
+  id: 'du2019.hinf.offdiagonal-envelope',
+  title: '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
+  source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
+  kind: 'deterministic',
+  statement: 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
+  constants: [],
+  assumptions: unitNormData,
+  conclude(i): Evaluation {
+    const h = hInfinity(i.x);
+    const env = envelopeSide(i.x, 1);
+    return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
+  },
+};
+
+function gershgorin(reversed: boolean): Theorem<HDescriptor, HInstance> {
+  return {
+    ...base,
+    id: reversed ? 'planted.hinf.gershgorin-reversed' : 'du2019.hinf.gershgorin',
+    title: reversed ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)' : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
+    source: { ...SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
+    kind: 'deterministic',
+    statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} (n − 1) ρ(π − arccos ρ)/(2π).`,
+    constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'Gershgorin centre H∞_ii' }],
+    expectRefuted: reversed,
+    assumptions: unitNormData,
+    conclude(i): Evaluation {
+      const { lam } = hinfLambdaMin(i.x);
+      // |λ − ½| over the enclosure [lower, upper]: the lower end is 0 when ½ lies inside it.
+      const far = Math.max(Math.abs(lam.lower - 0.5), Math.abs(lam.upper - 0.5));
+      const near = lam.lower <= 0.5 && 0.5 <= lam.upper ? 0 : Math.min(Math.abs(lam.lower - 0.5), Math.abs(lam.upper - 0.5));
+      const side = fromEnclosure({ lower: near, upper: far });
+      const env = envelopeSide(i.x, i.x.rows - 1);
+      return { lhs: side.value, lhsError: side.error + 2 * UNIT_ROUNDOFF, rhs: env.value, rhsError: env.error, relation: reversed ? '>=' : '<=', quantities: { lambdaMin: lam.estimate } };
+    },
+  };
+}
+export const hinfGershgorin = gershgorin(false);
+export const plantedGershgorinReversed = gershgorin(true);
+
+/**
+ * yᵀ(H∞)⁻¹y against a multiple of λ_min or of 1/λ_min. `form`:
+ *  - 'presentation': yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂ — false as written (two errors: the
+ *    norm of the inverse is 1/λ_min, and a quadratic form needs ‖y‖²);
+ *  - 'corrected': yᵀ(H∞)⁻¹y ≤ ‖y‖₂²/λ_min(H∞) — true;
+ *  - 'doubled': yᵀ(H∞)⁻¹y ≤ ‖y‖₂²/(2λ_min(H∞)) — planted (a constant halved), false for y near v_min.
+ */
+function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theorem<HDescriptor, HInstance> {
+  const ids = { presentation: 'presentation.hinf.inverse-quadform-as-written', corrected: 'du2019.hinf.inverse-quadform', doubled: 'planted.hinf.inverse-quadform-doubled' };
+  const statements = {
+    presentation: 'yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (as the presentation writes it)',
+    corrected: 'yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / λ_min(H∞)',
+    doubled: 'PLANTED (constant doubled): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))',
+  };
+  return {
+    ...base,
+    id: ids[form],
+    title: statements[form],
+    source: { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584', statement: form === 'presentation' ? 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y)' : 'Theorem 5.1 (quantity yᵀ(H∞)⁻¹y), derived' },
+    kind: 'deterministic',
+    statement: statements[form],
+    constants: form === 'doubled' ? [{ name: '2', value: 2, provenance: 'user', note: 'planted error: a constant doubled' }] : [],
+    expectRefuted: form !== 'corrected',
+    assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+    conclude(i): Evaluation {
+      const { h, lam } = hinfLambdaMin(i.x);
+      const q = inverseQuadraticForm(h.matrix, i.y, { entryError: h.errorBound, lambdaMinLower: lam.lower });
+      let y2 = 0;
+      for (let k = 0; k < i.y.length; k++) y2 += i.y[k] * i.y[k];
+      const yNorm = Math.sqrt(y2);
+      const lamS = fromEnclosure(lam);
+      let rhs: number, rhsError: number;
+      const g = (i.y.length + 4) * UNIT_ROUNDOFF;
+      if (form === 'presentation') {
+        rhs = lamS.value * yNorm;
+        rhsError = lamS.error * yNorm + 2 * g * Math.abs(rhs);
+      } else {
+        const c = form === 'doubled' ? 2 : 1;
+        rhs = y2 / (c * lamS.value);
+        // 1/λ over the enclosure [lower, upper] (needs lower > 0): |y²/(cλ) − rhs| ≤ y²/(c·lower) − rhs.
+        rhsError = lam.lower > 0 ? Math.max(y2 / (c * lam.lower) - rhs, rhs - y2 / (c * lam.upper)) * (1 + 4 * UNIT_ROUNDOFF) + 2 * g * rhs : Infinity;
+      }
+      return { lhs: q.value, lhsError: q.errorBound, rhs, rhsError, relation: '<=', quantities: { lambdaMin: lam.estimate, yNorm2: y2 } };
+    },
+  };
+}
+export const presentationInverseQuadForm = inverseQuadForm('presentation');
+export const inverseQuadFormCorrected = inverseQuadForm('corrected');
+export const plantedInverseQuadFormDoubled = inverseQuadForm('doubled');
+
+export const twoLayerHInfinityTheorems = [
+  duThm31,
+  hinfMergeUpper,
+  hinfDiagonal,
+  hinfOffDiagonal,
+  hinfGershgorin,
+  inverseQuadFormCorrected,
+  presentationInverseQuadForm,
+  plantedInverseQuadFormDoubled,
+  plantedGershgorinReversed,
+];

@@ -1,0 +1,38 @@
+import { gammaUp, nonNegativeSumUpper, up } from './blas.ts';
+import { type Matrix, assertSquare, ETA } from './matrix.ts';
+
+/** max_{i≠j} |a_ij| of a square matrix, with the position of the maximum (−1 when N < 2). */
+export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: number } {
+  assertSquare(a);
+  const n = a.rows;
+  let value = 0, bi = -1, bj = -1;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const v = Math.abs(a.data[i * n + j]);
+      if (bi < 0 || v > value) { value = v; bi = i; bj = j; }
+    }
+  return { value, i: bi, j: bj };
+}
+
+/** Squared row norms ‖x_i‖² (recursive summation; error ≤ γ_d ‖x_i‖², Higham §3.1). */
+export function rowNormsSquared(x: Matrix): Float64Array {
+  const { rows: n, cols: d, data } = x;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += data[i * d + k] * data[i * d + k];
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * A bound on every entry error of fl(X Xᵀ): |fl(G)_ij − G_ij| ≤ γ_d ‖x_i‖‖x_j‖ + d·ETA ≤ γ_d max_i ‖x_i‖² + d·ETA
+ * (Higham eq. 3.5, any summation order). Rounded upwards.
+ */
+export function gramEntryErrorBound(x: Matrix): number {
+  const norms = rowNormsSquared(x);
+  let m = 0;
+  for (let i = 0; i < norms.length; i++) m = Math.max(m, norms[i]);
+  return up(up(gammaUp(x.cols) * nonNegativeSumUpper(m, x.cols, 1)) + x.cols * ETA);
+}
