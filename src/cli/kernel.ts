@@ -1,0 +1,431 @@
+/**
+ * `ntk-audit kernel <limiting|nngp|ntk-empirical|h-infinity> --data FILE …`: loads a data set,
+ * builds one kernel matrix and prints its size, the conventions used, a certified enclosure of
+ * λ_min, λ_max and the trace (text, or one JSON object with --json).
+ *
+ * The module is split into pure steps so that other commands and tests can reuse them:
+ * {@link parseKernelOptions} (flags → request, all validation), {@link computeKernelReport}
+ * (request → report) and {@link formatKernelText} (report → text).
+ */
+import { Argument, Command, Option } from 'commander';
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+import { readDataFile, validateDataMatrix } from '../io/data.ts';
+import { gamma, type Matrix, trace, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+
+export const KERNEL_KINDS = ['limiting', 'nngp', 'ntk-empirical', 'h-infinity'] as const;
+export type KernelKind = (typeof KERNEL_KINDS)[number];
+export const INIT_SCHEMES = ['standard', 'he', 'lecun'] as const;
+export const PARAMETERIZATIONS = ['nmm', 'ntk'] as const;
+
+/** Above this size λ_max comes from power iteration instead of a full eigendecomposition. */
+export const EIGVALSH_MAX_N = 500;
+
+/** Raw option values as commander hands them over (all strings, booleans for switches). */
+export interface RawKernelOptions {
+  data: string;
+  depth?: string;
+  widths?: string;
+  init?: string;
+  parameterization?: string;
+  wStd?: string;
+  bStd?: string;
+  seed?: string;
+  normalize?: boolean;
+  json?: boolean;
+}
+
+export interface KernelRequest {
+  kind: KernelKind;
+  data: string;
+  depth: number;
+  widths?: number[];
+  init?: (typeof INIT_SCHEMES)[number];
+  seed?: string | number;
+  parameterization?: (typeof PARAMETERIZATIONS)[number];
+  wStd?: number;
+  bStd?: number;
+  normalize: boolean;
+  json: boolean;
+}
+
+export interface KernelReport {
+  kernel: KernelKind;
+  data: string;
+  n: number;
+  d: number;
+  depth: number;
+  widths?: number[];
+  seed?: string | number;
+  conventions: Record<string, string | number | boolean>;
+  /** Certified λ_min(K) ∈ [lower, upper] for the exact kernel; estimate is the best point value. */
+  lambdaMin: { lower: number; estimate: number; upper: number };
+  lambdaMinMethod: string;
+  lambdaMinFactorizations: number;
+  lambdaMax: number;
+  lambdaMaxMethod: string;
+  trace: number;
+  /** Bound on the error of the computed kernel matrix, passed to the λ_min certification. */
+  entryErrorBound: number;
+  warnings: string[];
+  timings: { loadMs: number; kernelMs: number; lambdaMinMs: number; totalMs: number };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Option validation (zod): every message is one line naming the flag.
+// ------------------------------------------------------------------------------------------------
+
+/** Message naming the flag and quoting what the user typed. */
+const got = (flag: string, what: string) => (iss: { input?: unknown }) => `${flag} must be ${what}, got ${JSON.stringify(iss.input)}`;
+
+const intString = (flag: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+]?\d+$/, { error: got(flag, `an integer ≥ ${min}`) })
+    .transform(Number)
+    .refine((v) => Number.isSafeInteger(v) && v >= min, { error: got(flag, `an integer ≥ ${min}`) });
+
+const numberString = (flag: string, positive: boolean) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/, { error: got(flag, `a ${positive ? 'positive' : 'non-negative'} number`) })
+    .transform(Number)
+    .refine((v) => Number.isFinite(v) && (positive ? v > 0 : v >= 0), {
+      error: got(flag, `a ${positive ? 'positive' : 'non-negative'} finite number`),
+    });
+
+const widthsString = z
+  .string()
+  .trim()
+  .refine((s) => s === '' || /^\s*\d+\s*(,\s*\d+\s*)*$/.test(s), { error: got('--widths', 'a comma-separated list of positive integers, e.g. 64,64') })
+  .transform((s) => (s === '' ? [] : s.split(',').map((w) => Number(w.trim()))))
+  .refine((ws) => ws.every((w) => Number.isSafeInteger(w) && w >= 1), { error: got('--widths', 'a list of integers ≥ 1') });
+
+const RawSchema = z.object({
+  data: z.string().min(1, { message: '--data must name a file' }),
+  depth: intString('--depth', 1).optional(),
+  widths: widthsString.optional(),
+  init: z.enum(INIT_SCHEMES).optional(),
+  parameterization: z.enum(PARAMETERIZATIONS).optional(),
+  wStd: numberString('--w-std', true).optional(),
+  bStd: numberString('--b-std', false).optional(),
+  seed: z.string().trim().min(1, { message: '--seed must not be empty' }).optional(),
+  normalize: z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+
+/** Which flags make sense for which kernel; any other is rejected rather than silently ignored. */
+const APPLICABLE: Record<KernelKind, ReadonlyArray<keyof RawKernelOptions>> = {
+  limiting: ['depth', 'parameterization', 'wStd', 'bStd'],
+  nngp: ['depth', 'parameterization', 'wStd', 'bStd'],
+  'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize'],
+  'h-infinity': [],
+};
+const FLAG_NAMES: Partial<Record<keyof RawKernelOptions, string>> = {
+  depth: '--depth',
+  widths: '--widths',
+  init: '--init',
+  parameterization: '--parameterization',
+  wStd: '--w-std',
+  bStd: '--b-std',
+  seed: '--seed',
+  normalize: '--normalize',
+};
+
+function parseSeed(s: string): string | number {
+  return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s;
+}
+
+/** Validates the flags of `kernel <kind>`; throws a one-line UserError naming the flag. */
+export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelRequest {
+  if (!(KERNEL_KINDS as readonly string[]).includes(kind)) {
+    throw new UserError(`unknown kernel '${kind}' (expected one of ${KERNEL_KINDS.join(', ')})`);
+  }
+  const k = kind as KernelKind;
+  const parsed = RawSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
+  const o = parsed.data;
+  for (const key of Object.keys(FLAG_NAMES) as Array<keyof RawKernelOptions>) {
+    if (raw[key] !== undefined && raw[key] !== false && !APPLICABLE[k].includes(key)) {
+      const where = KERNEL_KINDS.filter((kk) => APPLICABLE[kk].includes(key));
+      throw new UserError(`${FLAG_NAMES[key]} does not apply to the '${k}' kernel (only to ${where.join(', ')})`);
+    }
+  }
+  const base = { kind: k, data: o.data, normalize: o.normalize ?? false, json: o.json ?? false };
+  switch (k) {
+    case 'limiting':
+    case 'nngp':
+      if ((o.wStd !== undefined || o.bStd !== undefined) && o.parameterization !== 'ntk') {
+        throw new UserError(`${o.wStd !== undefined ? '--w-std' : '--b-std'} applies only with --parameterization ntk (the 'nmm' parameterisation fixes c_1 = 1, c_l = 2, no biases)`);
+      }
+      return {
+        ...base,
+        depth: o.depth ?? 2,
+        parameterization: o.parameterization ?? 'nmm',
+        ...(o.wStd !== undefined ? { wStd: o.wStd } : {}),
+        ...(o.bStd !== undefined ? { bStd: o.bStd } : {}),
+      };
+    case 'h-infinity':
+      return { ...base, depth: 2 };
+    case 'ntk-empirical': {
+      if (o.widths === undefined) {
+        if (o.depth === 1) return { ...base, depth: 1, widths: [], init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0') };
+        throw new UserError(`--widths is required for the 'ntk-empirical' kernel (hidden widths n_1,…,n_{L−1}, e.g. --widths 256,256 for depth 3)`);
+      }
+      const depth = o.widths.length + 1;
+      if (o.depth !== undefined && o.depth !== depth) {
+        throw new UserError(`--depth ${o.depth} needs ${o.depth - 1} hidden width(s), but --widths lists ${o.widths.length} (depth = number of widths + 1)`);
+      }
+      return { ...base, depth, widths: o.widths, init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0') };
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Computation
+// ------------------------------------------------------------------------------------------------
+
+function frobenius(m: Matrix): number {
+  let s = 0;
+  for (let t = 0; t < m.data.length; t++) s += m.data[t] * m.data[t];
+  return Math.sqrt(s);
+}
+
+/**
+ * λ_max of a symmetric PSD matrix by power iteration with the Rayleigh quotient (a lower bound on
+ * λ_max, converging from below). Used only for large N, where a full eigendecomposition is costly.
+ */
+export function powerIterationLambdaMax(k: Matrix, maxIter = 500, relTol = 1e-12): number {
+  const n = k.rows;
+  const a = k.data;
+  let v = new Float64Array(n);
+  // Deterministic start with a component on every coordinate.
+  for (let i = 0; i < n; i++) v[i] = 1 + ((i * 0.6180339887498949) % 1);
+  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  for (let i = 0; i < n; i++) v[i] /= norm;
+  let lambda = 0;
+  const w = new Float64Array(n);
+  for (let it = 0; it < maxIter; it++) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const off = i * n;
+      for (let j = 0; j < n; j++) s += a[off + j] * v[j];
+      w[i] = s;
+    }
+    let rq = 0;
+    let ww = 0;
+    for (let i = 0; i < n; i++) {
+      rq += v[i] * w[i];
+      ww += w[i] * w[i];
+    }
+    const wn = Math.sqrt(ww);
+    if (wn === 0) return 0;
+    const next = new Float64Array(n);
+    for (let i = 0; i < n; i++) next[i] = w[i] / wn;
+    v = next;
+    if (it > 0 && Math.abs(rq - lambda) <= relTol * Math.abs(rq)) return rq;
+    lambda = rq;
+  }
+  return lambda;
+}
+
+/** Loads (and, under tsx, compiles) the engine modules a kernel needs, so that timings exclude it. */
+async function preloadEngine(kind: KernelKind): Promise<void> {
+  const mods: Promise<unknown>[] = [import('../linalg/lambdaMin.ts'), import('../linalg/eigh.ts')];
+  if (kind === 'limiting' || kind === 'nngp') mods.push(import('../ntk/limiting.ts'));
+  if (kind === 'h-infinity') mods.push(import('../ntk/hInfinity.ts'));
+  if (kind === 'ntk-empirical') mods.push(import('../ntk/network.ts'), import('../ntk/empiricalNtk.ts'));
+  await Promise.all(mods);
+}
+
+async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; errorBound: number; conventions: Record<string, string | number | boolean> }> {
+  switch (req.kind) {
+    case 'limiting':
+    case 'nngp': {
+      const { limitingKernels } = await import('../ntk/limiting.ts');
+      const arch = {
+        depth: req.depth,
+        parameterization: req.parameterization,
+        ...(req.wStd !== undefined ? { wStd: req.wStd } : {}),
+        ...(req.bStd !== undefined ? { bStd: req.bStd } : {}),
+      };
+      const r = limitingKernels(x, arch);
+      const isNtk = req.kind === 'limiting';
+      const nmm = req.parameterization === 'nmm';
+      const conventions: Record<string, string | number | boolean> = {
+        kernel: isNtk ? 'limiting (infinite-width) NTK K^(L)' : 'limiting (infinite-width) NNGP G^(L)',
+        normalisation: nmm
+          ? 'NMM eq. (4): lim Π_{l=1}^{L-1} (2/n_l)·JJᵀ, c_σ = 2, no biases; G(x,x) = ‖x‖², K(x,x) = L‖x‖²'
+          : 'neural-tangents parameterization="ntk": input kernel W_std²·XXᵀ/d + b_std², c_σ = 1',
+        ...r.conventions,
+      };
+      return { k: isNtk ? r.ntk : r.nngp, errorBound: isNtk ? r.ntkErrorBound : r.nngpErrorBound, conventions };
+    }
+    case 'h-infinity': {
+      const { hInfinity } = await import('../ntk/hInfinity.ts');
+      const r = hInfinity(x);
+      return {
+        k: r.matrix,
+        errorBound: r.errorBound,
+        conventions: {
+          kernel: 'two-layer ReLU H^∞ (Du et al. 2019): H_ij = x_iᵀx_j (π − θ_ij) / (2π)',
+          activation: 'relu',
+          activationDerivativeAtZero: 0,
+          trainedLayer: 'first layer only (output layer fixed)',
+          normalisation: 'E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}], w ~ N(0, I)',
+        },
+      };
+    }
+    case 'ntk-empirical': {
+      const { initNetwork } = await import('../ntk/network.ts');
+      const { empiricalNtk } = await import('../ntk/empiricalNtk.ts');
+      const widths = req.widths ?? [];
+      const init = req.init ?? 'standard';
+      const seed = req.seed ?? 0;
+      const net = initNetwork({ inputDim: x.cols, widths, init }, seed);
+      const r = empiricalNtk(net, x);
+      let k = r.ntk;
+      let errorBound = r.errorBound;
+      let scale = 1;
+      if (req.normalize) {
+        for (const w of widths) scale *= 2 / w;
+        const d = k.data;
+        for (let t = 0; t < d.length; t++) d[t] *= scale;
+        // Scaled error bound, the relative error γ_{2L} of `scale` itself, and the rounding of the
+        // products (entrywise ≤ u|K_ij|, so ≤ u‖K‖_F in spectral norm).
+        errorBound = errorBound * scale * (1 + gamma(2 * widths.length + 2)) + (gamma(2 * widths.length + 2) + UNIT_ROUNDOFF) * frobenius(k) * (1 + 1e-6);
+        k = { rows: k.rows, cols: k.cols, data: d };
+      }
+      return {
+        k,
+        errorBound,
+        conventions: {
+          kernel: 'empirical (finite-width) NTK K̄ = J Jᵀ',
+          parameterization: 'nmm',
+          activation: 'relu',
+          activationDerivativeAtZero: 0,
+          biases: 'none',
+          init,
+          betas: net.betas.map((b) => Number(b.toPrecision(6))).join(','),
+          widths: [x.cols, ...widths, 1].join(','),
+          seed,
+          normalisation: req.normalize ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)` : 'none (raw J Jᵀ, unnormalised)',
+        },
+      };
+    }
+  }
+}
+
+async function lambdaMax(k: Matrix): Promise<{ value: number; method: string }> {
+  if (k.rows <= EIGVALSH_MAX_N) {
+    const { eigvalsh } = await import('../linalg/eigh.ts');
+    const ev = eigvalsh(k);
+    return { value: ev[ev.length - 1], method: 'eigvalsh (largest eigenvalue)' };
+  }
+  return { value: powerIterationLambdaMax(k), method: 'power iteration (Rayleigh quotient)' };
+}
+
+/** Loads the data, builds the kernel and computes its spectral summary. */
+export async function computeKernelReport(req: KernelRequest): Promise<KernelReport> {
+  const t0 = performance.now();
+  const x = readDataFile(req.data);
+  const { warnings } = validateDataMatrix(x, { allowDuplicates: true, allowZeroRows: true, name: req.data });
+  const t1 = performance.now();
+  await preloadEngine(req.kind);
+  const t1b = performance.now();
+  const { k, errorBound, conventions } = await buildKernel(req, x);
+  const t2 = performance.now();
+  const { lambdaMinCertified } = await import('../linalg/lambdaMin.ts');
+  const t3 = performance.now();
+  const lm = lambdaMinCertified(k, { entryError: errorBound });
+  const t4 = performance.now();
+  const lmax = await lambdaMax(k);
+  const tr = trace(k);
+  const t5 = performance.now();
+  return {
+    kernel: req.kind,
+    data: req.data,
+    n: x.rows,
+    d: x.cols,
+    depth: req.depth,
+    ...(req.widths !== undefined ? { widths: req.widths } : {}),
+    ...(req.seed !== undefined ? { seed: req.seed } : {}),
+    conventions,
+    lambdaMin: { lower: lm.lower, estimate: lm.estimate, upper: lm.upper },
+    lambdaMinMethod: lm.method,
+    lambdaMinFactorizations: lm.factorizations,
+    lambdaMax: lmax.value,
+    lambdaMaxMethod: lmax.method,
+    trace: tr,
+    entryErrorBound: errorBound,
+    warnings,
+    timings: { loadMs: t1 - t0, kernelMs: t2 - t1b, lambdaMinMs: t4 - t3, totalMs: t5 - t0 },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Output
+// ------------------------------------------------------------------------------------------------
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? v.toPrecision(10).replace(/\.?0+$/, '') : v.toExponential(9);
+}
+
+function ms(v: number): string {
+  return `${v.toFixed(1)} ms`;
+}
+
+/** The human-readable form of a report (what `kernel` prints without --json). */
+export function formatKernelText(r: KernelReport): string {
+  const lines: string[] = [];
+  const pad = (label: string) => `  ${label.padEnd(13)}`;
+  lines.push(`ntk-audit kernel ${r.kernel}`);
+  lines.push(`${pad('data')}${r.data}: N = ${r.n} samples, d = ${r.d} features`);
+  lines.push(`${pad('depth')}L = ${r.depth}${r.widths ? `, hidden widths ${r.widths.length ? r.widths.join(', ') : '(none)'}` : ''}${r.seed !== undefined ? `, seed ${JSON.stringify(r.seed)}` : ''}`);
+  lines.push('  conventions');
+  const width = Math.max(...Object.keys(r.conventions).map((key) => key.length));
+  for (const [key, value] of Object.entries(r.conventions)) lines.push(`    ${key.padEnd(width)}  ${String(value)}`);
+  const lm = r.lambdaMin;
+  // The enclosure is printed with round-trip precision: its width is often far below 10 digits.
+  lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
+  lines.push(`${pad('')}(${r.lambdaMinMethod}, ${r.lambdaMinFactorizations} factorization(s), kernel error bound ${fmt(r.entryErrorBound)})`);
+  lines.push(`${pad('λ_max')}${fmt(r.lambdaMax)}  (${r.lambdaMaxMethod})`);
+  lines.push(`${pad('trace')}${fmt(r.trace)}`);
+  const t = r.timings;
+  lines.push(`${pad('time')}load ${ms(t.loadMs)}, kernel ${ms(t.kernelMs)}, λ_min ${ms(t.lambdaMinMs)}, total ${ms(t.totalMs)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** JSON.stringify with ±Infinity/NaN written as strings (JSON has no literal for them). */
+export function reportToJson(r: KernelReport): string {
+  return JSON.stringify(r, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+/** Registers `kernel` on the program. */
+export function registerKernelCommand(program: Command): void {
+  program
+    .command('kernel')
+    .description('build a kernel matrix on a data set and print λ_min (certified enclosure), λ_max and the trace')
+    .addArgument(new Argument('<kind>', 'kernel to build').choices(KERNEL_KINDS))
+    .requiredOption('--data <file>', 'data set, N × d, one sample per row (.csv, .json or .npy)')
+    .option('--depth <L>', 'number of layers L ≥ 1 (limiting, nngp: default 2; ntk-empirical: number of widths + 1)')
+    .option('--widths <list>', 'ntk-empirical: hidden widths n_1,…,n_{L−1}, comma-separated')
+    .addOption(new Option('--init <scheme>', 'ntk-empirical: weight initialisation (β_l = 1, √(2/n_{l−1}), √(1/n_{l−1}))').choices(INIT_SCHEMES))
+    .addOption(new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS))
+    .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
+    .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
+    .option('--seed <s>', 'ntk-empirical: seed of the weight draw (default 0)')
+    .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (comparable to the limiting NTK)')
+    .option('--json', 'print one JSON object on stdout instead of text')
+    .action(async (kind: string, raw: RawKernelOptions) => {
+      const req = parseKernelOptions(kind, raw);
+      const report = await computeKernelReport(req);
+      for (const w of report.warnings) process.stderr.write(`ntk-audit: warning: ${w}\n`);
+      process.stdout.write(req.json ? `${reportToJson(report)}\n` : formatKernelText(report));
+    });
+}

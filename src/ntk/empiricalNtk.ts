@@ -1,0 +1,271 @@
+import type { Matrix } from '../linalg/matrix.ts';
+import { ETA, zeros } from '../linalg/matrix.ts';
+import { gammaUp, gram, hadamardInPlace, up } from '../linalg/blas.ts';
+import { type ForwardResult, type Network, forward, networkFromWeights, preActivationsAt } from './network.ts';
+
+/**
+ * Empirical (finite-width) NTK of a concrete network, layer by layer (theorems.md I.4):
+ *
+ *   K̄ = J Jᵀ = Σ_{k=0}^{L−1} (F_k F_kᵀ) ∘ (B_{k+1} B_{k+1}ᵀ),
+ *
+ * where F_k is the feature matrix (F_0 = X) and B_k ∈ R^{N×n_k} the back-propagated signal,
+ * (B_k)_{i:} = ∂f_L(x_i)/∂g_k: B_L = 1_N (all ones — the paper's v5 writes (1/√N)1_N, an erratum),
+ * B_k = (B_{k+1} W_{k+1}ᵀ) ∘ Σ_k with Σ_k = 1[G_k > 0] (σ'(0) = 0). The k-th summand is the
+ * contribution of W_{k+1}: ∂f_L(x_i)/∂W_{k+1} = f_k(x_i) (B_{k+1})_{i:}ᵀ.
+ */
+
+/** Which form of B_L to use. 'ones' is correct; the other exists only to show the erratum fails. */
+export type BLScale = 'ones' | 'erratum-inv-sqrt-n';
+
+export interface EmpiricalNtkOptions {
+  /** Also return the L per-layer summands (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ), k = 0..L−1. */
+  layerTerms?: boolean;
+  bLScale?: BLScale;
+  /** Reuse a forward pass already computed on the same (net, x). */
+  forwardResult?: ForwardResult;
+}
+
+export interface EmpiricalNtkResult {
+  /** K̄ (N × N), exactly symmetric (each Gram is mirrored; the sum order is the same for (i,j) and (j,i)). */
+  ntk: Matrix;
+  /** terms[k] = (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ), k = 0..L−1 (only with layerTerms). */
+  terms?: Matrix[];
+  /**
+   * Rigorous bound on ‖K̄_computed − K̄_exact‖₂, where K̄_exact is the exact layer-wise sum for the
+   * floating-point F_k and B_k actually computed (the rounding of the forward and backward passes
+   * themselves is not included). Derivation: each Gram entry is a length-n dot product, so
+   * |fl(PP ᵀ) − PPᵀ|_ij ≤ γ_n ‖P_i‖‖P_j‖; composing with the Hadamard product and the sum over L
+   * layers gives |E_ij| ≤ Σ_k γ_{n_k+n_{k+1}+L+2} u_{k,i} u_{k,j} with u_{k,i} = ‖F_{k,i}‖‖B_{k+1,i}‖,
+   * hence ‖E‖₂ ≤ ‖|E|‖₂ ≤ Σ_k γ_{n_k+n_{k+1}+L+2} ‖u_k‖² (≈ γ · tr K̄), plus a tiny absolute term for
+   * underflow; every step of the bound's own evaluation is rounded upwards (blas.ts `up`/`gammaUp`).
+   */
+  errorBound: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels. Grams use src/linalg/blas.ts `gram` (exactly symmetric, entrywise error ≤ γ_n|X||X|ᵀ for
+// any summation order, which is all the bound below needs). The masked back-propagation step is
+// private: it skips the ~half of the entries whose ReLU is inactive, which matmulTransB cannot.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * B_k = (B_{k+1} W_{k+1}ᵀ) ∘ 1[G_k > 0]: entry (i, a) = Σ_j B[i, j] W[a, j] if G[i, a] > 0 else 0.
+ * Rows of B and of W are contiguous, so each entry is a streaming dot product; inactive entries
+ * (about half) are skipped.
+ */
+function backpropStep(bNext: Matrix, w: Matrix, g: Matrix): Matrix {
+  const N = bNext.rows, nOut = w.cols, nIn = w.rows;
+  const out = zeros(N, nIn);
+  const B = bNext.data, W = w.data, G = g.data, O = out.data;
+  for (let i = 0; i < N; i++) {
+    const bi = i * nOut;
+    const gi = i * nIn;
+    for (let a = 0; a < nIn; a++) {
+      if (!(G[gi + a] > 0)) continue;
+      const wa = a * nOut;
+      let s = 0;
+      for (let j = 0; j < nOut; j++) s += B[bi + j] * W[wa + j];
+      O[gi + a] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * Back-propagated signals B_1..B_L (B_k is N × n_k; B_L is the N × 1 all-ones column):
+ * (B_k)_{i:} = Σ_k(x_i)(∏_{l=k+1}^{L−1} W_lΣ_l(x_i))W_L, computed as B_k = (B_{k+1}W_{k+1}ᵀ)∘Σ_k.
+ */
+export function backpropSignals(net: Network, fwd: ForwardResult): Matrix[] {
+  const L = net.depth;
+  const N = fwd.features[0].rows;
+  const bs: Matrix[] = new Array<Matrix>(L);
+  const ones = zeros(N, 1);
+  ones.data.fill(1);
+  bs[L - 1] = ones;
+  for (let k = L - 1; k >= 1; k--) bs[k - 1] = backpropStep(bs[k], net.weights[k], fwd.preActivations[k - 1]);
+  return bs;
+}
+
+/** K̄ = Σ_{k=0}^{L−1}(F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with its rounding bound (see EmpiricalNtkResult). */
+export function empiricalNtk(net: Network, x: Matrix, opts: EmpiricalNtkOptions = {}): EmpiricalNtkResult {
+  const bLScale: BLScale = opts.bLScale ?? 'ones';
+  if (bLScale !== 'ones' && bLScale !== 'erratum-inv-sqrt-n') throw new RangeError(`unknown bLScale ${String(bLScale)}`);
+  const fwd = opts.forwardResult ?? forward(net, x);
+  const bs = backpropSignals(net, fwd);
+  const L = net.depth;
+  const N = x.rows;
+  const ntk = zeros(N, N);
+  const K = ntk.data;
+  const terms: Matrix[] = [];
+  let errorBound = 0;
+  const lastScale = bLScale === 'ones' ? 1 : 1 / N; // (1/√N)² for the erratum form of B_L
+  for (let k = 0; k < L; k++) {
+    const term = gram(fwd.features[k]);
+    const P = term.data;
+    const nk = net.dims[k];
+    let pDiagMax = 0;
+    for (let i = 0; i < N; i++) pDiagMax = Math.max(pDiagMax, P[i * N + i]);
+    let nb: number; // length of the B-Gram dot products (0: B_L B_Lᵀ is exact)
+    let qDiagMax: number;
+    if (k === L - 1) {
+      // B_L B_Lᵀ is the all-ones matrix (times 1/N for the erratum form): exact, no Gram needed.
+      if (lastScale !== 1) for (let t = 0; t < P.length; t++) P[t] *= lastScale;
+      nb = 0;
+      qDiagMax = lastScale;
+    } else {
+      const q = gram(bs[k]);
+      qDiagMax = 0;
+      for (let i = 0; i < N; i++) qDiagMax = Math.max(qDiagMax, q.data[i * N + i]);
+      hadamardInPlace(term, q);
+      nb = net.dims[k + 1];
+    }
+    // ‖u_k‖² = Σ_i P_ii Q_ii = tr(term), evaluated in floating point and widened by (1 + γ_{N+2}).
+    let traceTerm = 0;
+    for (let i = 0; i < N; i++) traceTerm += P[i * N + i];
+    // Relative part γ_{n_k + n_b + L + 2}‖u_k‖²: n_k and n_b for the two Gram dot products, one for
+    // the Hadamard product, L + 1 for accumulating the summands into K.
+    const rel = up(gammaUp(nk + nb + L + 2) * up(traceTerm * up(1 + gammaUp(N + 2))));
+    // Absolute part from gradual underflow in the dot products (|ΔP_ij| ≤ n_k ETA, |ΔQ_ij| ≤ n_b ETA,
+    // times |Q_ij| ≤ max Q_ii resp. |P_ij| ≤ max P_ii), for all N² entries (‖·‖₂ ≤ N max|·|).
+    const abs = up(N * up(up(nk * ETA) * up(2 * qDiagMax + 1) + up(nb * ETA) * up(2 * pDiagMax + 1) + ETA));
+    errorBound = up(errorBound + up(rel + abs));
+    const T = term.data;
+    for (let t = 0; t < K.length; t++) K[t] += T[t];
+    if (opts.layerTerms) terms.push(term);
+  }
+  // Every summand is exactly symmetric, and the same summation order is used for (i,j) and (j,i),
+  // so K is exactly symmetric.
+  const result: EmpiricalNtkResult = { ntk, errorBound };
+  if (opts.layerTerms) result.terms = terms;
+  return result;
+}
+
+/** The normalisation of eq. (4): ∏_{l=1}^{L−1} 2/n_l (n_L = 1 is not in the product). */
+export function ntkNormalization(net: Pick<Network, 'dims'>): number {
+  let s = 1;
+  for (let l = 1; l < net.dims.length - 1; l++) s *= 2 / net.dims[l];
+  return s;
+}
+
+/**
+ * (∏_{l=1}^{L−1} 2/n_l) · K̄. For the standard initialisation (β_l = 1) it converges in probability
+ * to the limiting K^{(L)} as min width → ∞ (Jacot et al.; theorems.md I.3, eq. (4)); the error
+ * bound of the unnormalised K̄ scales by the same factor.
+ */
+export function normalizedEmpiricalNtk(net: Network, x: Matrix): Matrix {
+  const { ntk } = empiricalNtk(net, x);
+  const s = ntkNormalization(net);
+  const d = ntk.data;
+  for (let t = 0; t < d.length; t++) d[t] *= s;
+  return ntk;
+}
+
+/**
+ * Exact expectation over the initialisation of the diagonal of K̄ (theorems.md I.3, [DER]/[NUM]):
+ *   E K̄_ii = ‖x_i‖² (∏_{m=1}^{L−1} n_m/2) Σ_{l=1}^{L} ∏_{m≠l} β_m².
+ * Accepts a Network or any {dims, betas} (e.g. {dims: architectureDims(a), betas: resolveBetas(a)}).
+ */
+export function expectedEmpiricalNtkDiagonal(net: Pick<Network, 'dims' | 'betas'>, x: Matrix): Float64Array {
+  const L = net.dims.length - 1;
+  if (net.betas.length !== L) throw new RangeError(`betas must have L = ${L} entries`);
+  if (x.cols !== net.dims[0]) throw new RangeError(`x has ${x.cols} columns, expected d = ${net.dims[0]}`);
+  let widthFactor = 1;
+  for (let m = 1; m <= L - 1; m++) widthFactor *= net.dims[m] / 2;
+  let betaSum = 0;
+  for (let l = 1; l <= L; l++) {
+    let p = 1;
+    for (let m = 1; m <= L; m++) if (m !== l) p *= net.betas[m - 1] ** 2;
+    betaSum += p;
+  }
+  const out = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    let s = 0;
+    for (let c = 0; c < x.cols; c++) s += x.data[i * x.cols + c] ** 2;
+    out[i] = s * widthFactor * betaSum;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explicit Jacobian (independent per-sample back-propagation) and finite differences — for
+// cross-checks at small sizes.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Column layout of J: the block of W_l starts at offsets[l − 1] and holds vec(W_l) in row-major
+ * order, i.e. ∂f_L/∂(W_l)_{a,j} is column offsets[l−1] + a·n_l + j. offsets[L] = P = Σ n_{l−1}n_l.
+ */
+export function jacobianLayout(net: Pick<Network, 'dims'>): number[] {
+  const offsets = [0];
+  for (let l = 1; l < net.dims.length; l++) offsets.push(offsets[l - 1] + net.dims[l - 1] * net.dims[l]);
+  return offsets;
+}
+
+/**
+ * J ∈ R^{N × P}, row i = ∂f_L(x_i)/∂θ (layout of jacobianLayout), by an explicit per-sample
+ * forward and backward pass on vectors (does not use forward/backpropSignals): b_L = 1,
+ * b_k = Σ_k(x) W_{k+1} b_{k+1}, ∂f_L/∂W_l = f_{l−1} b_lᵀ. σ'(0) = 0.
+ */
+export function explicitJacobian(net: Network, x: Matrix): Matrix {
+  const L = net.depth;
+  const offsets = jacobianLayout(net);
+  const P = offsets[L];
+  const N = x.rows;
+  const jac = zeros(N, P);
+  for (let i = 0; i < N; i++) {
+    const xi = x.data.subarray(i * x.cols, (i + 1) * x.cols);
+    const gs = preActivationsAt(net, xi, L);
+    const fs: Float64Array[] = [Float64Array.from(xi)];
+    for (let l = 1; l < L; l++) fs.push(gs[l - 1].map((v) => (v > 0 ? v : 0)));
+    const bs: Float64Array[] = new Array<Float64Array>(L + 1);
+    bs[L] = Float64Array.of(1);
+    for (let k = L - 1; k >= 1; k--) {
+      const w = net.weights[k]; // W_{k+1}: n_k × n_{k+1}
+      const b = new Float64Array(w.rows);
+      for (let a = 0; a < w.rows; a++) {
+        if (!(gs[k - 1][a] > 0)) continue;
+        let s = 0;
+        for (let j = 0; j < w.cols; j++) s += w.data[a * w.cols + j] * bs[k + 1][j];
+        b[a] = s;
+      }
+      bs[k] = b;
+    }
+    const row = jac.data.subarray(i * P, (i + 1) * P);
+    for (let l = 1; l <= L; l++) {
+      const f = fs[l - 1], b = bs[l], off = offsets[l - 1], nl = net.dims[l];
+      for (let a = 0; a < f.length; a++) for (let j = 0; j < nl; j++) row[off + a * nl + j] = f[a] * b[j];
+    }
+  }
+  return jac;
+}
+
+/**
+ * Central finite differences of f_L(x_i) with respect to every weight (layout of jacobianLayout):
+ * (f(w + h) − f(w − h)) / ((w + h) − (w − h)), the denominator being the step actually taken in
+ * floating point. Cost P forward passes: small networks only. Accurate to O(h²) only where no
+ * pre-activation crosses 0 within ±h.
+ */
+export function jacobianByFiniteDifferences(net: Network, x: Matrix, h: number): Matrix {
+  if (!(h > 0 && Number.isFinite(h))) throw new RangeError(`h must be positive, got ${h}`);
+  const weights = net.weights.map((w) => ({ rows: w.rows, cols: w.cols, data: Float64Array.from(w.data) }));
+  const probe = networkFromWeights(net.arch, weights);
+  const offsets = jacobianLayout(net);
+  const P = offsets[net.depth];
+  const N = x.rows;
+  const jac = zeros(N, P);
+  for (let l = 0; l < net.depth; l++) {
+    const W = weights[l].data;
+    for (let t = 0; t < W.length; t++) {
+      const w0 = W[t];
+      const wp = w0 + h, wm = w0 - h;
+      W[t] = wp;
+      const fp = forward(probe, x).output;
+      W[t] = wm;
+      const fm = forward(probe, x).output;
+      W[t] = w0;
+      const step = wp - wm;
+      for (let i = 0; i < N; i++) jac.data[i * P + offsets[l] + t] = (fp[i] - fm[i]) / step;
+    }
+  }
+  return jac;
+}
