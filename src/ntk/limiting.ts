@@ -1,0 +1,358 @@
+/**
+ * Limiting (infinite-width) NNGP and NTK of a deep fully-connected network, as a FOLD over layers
+ * (in the manner of neural-tangents' `stax`: one kernel record flows through the layers).
+ *
+ * Record per pair (i, j): the layer-l pre-activation covariance G_ij, its diagonal q_i = G_ii, the
+ * ANGLE θ_ij (with s_ij = sin²(θ_ij/2)), and the NTK K_ij. The angle is propagated from layer to
+ * layer in a cancellation-free way and is never recomputed from a rounded cosine (angles.ts).
+ *
+ * Layer map (l = 2..L), weight variance W² = c_l, bias variance B², activation φ of the (a,b)-ReLU
+ * family with κ = E[φ(g)²] = (a²+b²)/2, J, J̇ its dual kernels (activation.ts):
+ *   q'_i  = W²κ q_i + B²                               (q_i = 0 ⇒ q'_i = B²)
+ *   G'_ij = W² √(q_i q_j) J(θ_ij) + B²
+ *   Ġ'_ij = W² J̇(θ_ij)                                 (0 if q_i = 0 or q_j = 0: φ'(0) = 0)
+ *   K'_ij = K_ij Ġ'_ij + G'_ij
+ *   θ'_ij = 2 atan2(√n⁻, √n⁺),  n∓ = √(q'_i q'_j) ∓ G'_ij evaluated without cancellation [DER]:
+ *     with r = √q, A = W²κ, D = √(q'_i q'_j) and M := D − (A r_i r_j + B²) = A B² (r_i − r_j)² / (D + A r_i r_j + B²)
+ *     (because q'_i q'_j − (A r_i r_j + B²)² = A B² (r_i − r_j)²):
+ *       n⁻ = M + W² r_i r_j (κ − J(θ)),     n⁺ = M + 2B² + W² r_i r_j (κ + J(θ)),
+ *     κ − J = [(a²+b²) f(θ) + 2ab g(θ)]/(2π)                  (ab ≥ 0; all terms ≥ 0)
+ *           = [(|a|−|b|)² f(θ) + 2|ab| h(θ)]/(2π)              (ab < 0; all terms ≥ 0)
+ *     κ + J = [π(a−b)² + (a²+b²) g(π−θ) + 2ab f(π−θ)]/(2π)    (ab ≥ 0)
+ *           = [(a²+b²)(π + g(π−θ)) + 2|ab| g(θ)]/(2π)           (ab < 0)
+ *     with g(θ) = sin θ − θ cos θ (Taylor series for small θ), f(θ) = π(1 − cos θ) − g(θ) = ∫₀^θ (π−t) sin t dt ≥ 0,
+ *     h(θ) = f(θ) − g(θ) = h(π − θ) ≥ 0, 1 − cos θ = 2s, 1 + cos θ = 2(1 − s). For ReLU without bias this is
+ *     1 − cos θ' = [π(1 − cos θ) − (sin θ − θ cos θ)]/π.
+ *
+ * First layer (l = 1): G^{(1)} = c_1·X Xᵀ ('nmm') or W_std² X Xᵀ/d + b_std² ('ntk'), K^{(1)} = G^{(1)},
+ * angles from angles.ts on the (scaled, bias-augmented) rows x̃_i = (√c·x_i, b_std).
+ *
+ * Parameterisations:
+ *  - 'nmm' (default; Nguyen–Mondelli–Montúfar 2021 eqs. (9)–(10), theorems.md I.3): c_1 = 1, c_l = 1/κ
+ *    for l ≥ 2 (= 2 for ReLU: G^{(l)} = 2E[σσ], Ġ^{(l)} = 2E[σ'σ']), no biases. Hence G^{(l)}_ii = ‖x_i‖²,
+ *    K^{(L)}_ii = L‖x_i‖². `weightVariances` (length L, entry l−1 = c_l) overrides.
+ *  - 'ntk' (neural-tangents `stax.serial(Dense(W_std, b_std), φ, Dense, φ, …, Dense)` with
+ *    parameterization='ntk', depth = number of Dense layers; c_σ = 1, no 2): the input kernel is
+ *    XXᵀ/d (neural-tangents divides by the number of input features), Dense maps nngp ↦ W_std²·nngp + b_std²
+ *    and ntk ↦ nngp' + W_std²·ntk (input ntk = 0), the nonlinearity maps nngp ↦ E[φφ] and ntk ↦ ntk·E[φ'φ'].
+ *    So G^{(1)} = W²XXᵀ/d + b², K^{(1)} = G^{(1)}, and for l ≥ 2 the map above with W² = W_std², B² = b_std².
+ *    `nngp`, `ntk` are then neural-tangents' kernel_fn(x, x, ('nngp', 'ntk')) of the output.
+ */
+import type { Matrix } from '../linalg/matrix.ts';
+import { UNIT_ROUNDOFF, allFinite, gamma } from '../linalg/matrix.ts';
+import { nonNegativeSumUpper, up } from '../linalg/blas.ts';
+import { NumericalError } from '../errors.ts';
+import { type Activation, relu, secondMoment, sinMinusThetaCosSmall } from './activation.ts';
+import { halfAngleFromPair, pairAngleState, pairwiseAngleErrorBound } from './angles.ts';
+
+export interface LimitingArchitecture {
+  /** L = number of weight matrices, ≥ 1. */
+  depth: number;
+  /** Default: relu(). */
+  activation?: Activation;
+  /** Default 'nmm'. */
+  parameterization?: 'nmm' | 'ntk';
+  /**
+   * 'nmm' only: c_1..c_L (length L; entry l−1 multiplies layer l). Default c_1 = 1 and c_l = 1/κ = 2/(a²+b²)
+   * for l ≥ 2 (= 2 for ReLU, eq. (9): G^{(l)} = 2E[σσ]).
+   */
+  weightVariances?: number[];
+  /** 'ntk' only: weight standard deviation W_std (default 1). */
+  wStd?: number;
+  /** 'ntk' only: bias standard deviation b_std (default 0). */
+  bStd?: number;
+}
+
+export interface LayerKernels {
+  /** G^{(l)} */
+  nngp: Matrix;
+  /** Ġ^{(l)} (null for l = 1) */
+  nngpDot: Matrix | null;
+}
+
+export interface LimitingKernels {
+  /** G^{(L)} */
+  nngp: Matrix;
+  /** K^{(L)} */
+  ntk: Matrix;
+  /** ≥ ‖computed G^{(L)} − exact‖₂ (see limitingErrorCoefficients). */
+  nngpErrorBound: number;
+  /** ≥ ‖computed K^{(L)} − exact‖₂. */
+  ntkErrorBound: number;
+  /** Entrywise relative bounds: |ΔK_ij| ≤ ntk·√(K_ii K_jj), |ΔG_ij| ≤ nngp·√(G_ii G_jj). */
+  entrywiseBound: { nngp: number; ntk: number };
+  conventions: Record<string, string | number | boolean>;
+  /** G^{(l)}, Ġ^{(l)} for l = 1..L (only with keepLayers). */
+  layers?: LayerKernels[];
+}
+
+/** Resolved per-layer constants: layer l (1-based) uses w2[l−1], b2[l−1]. */
+export interface ResolvedArchitecture {
+  depth: number;
+  activation: Activation;
+  parameterization: 'nmm' | 'ntk';
+  w2: number[];
+  b2: number[];
+  /** G^{(1)} = firstScale·XXᵀ + b2[0]. */
+  firstScale: number;
+}
+
+export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number): ResolvedArchitecture {
+  const L = arch.depth;
+  if (!Number.isInteger(L) || L < 1) throw new RangeError(`limitingKernels: depth must be an integer ≥ 1, got ${L}`);
+  const act = arch.activation ?? relu();
+  const kappa = secondMoment(act);
+  const param = arch.parameterization ?? 'nmm';
+  const w2: number[] = [], b2: number[] = [];
+  let firstScale: number;
+  if (param === 'nmm') {
+    if (arch.wStd !== undefined || arch.bStd !== undefined) throw new RangeError(`limitingKernels: wStd/bStd apply to parameterization 'ntk' only`);
+    const wv = arch.weightVariances;
+    if (wv !== undefined && wv.length !== L) throw new RangeError(`limitingKernels: weightVariances must have length L = ${L}, got ${wv.length}`);
+    for (let l = 1; l <= L; l++) {
+      const c = wv ? wv[l - 1] : l === 1 ? 1 : 1 / kappa;
+      if (!(c >= 0) || !Number.isFinite(c)) throw new RangeError(`limitingKernels: weight variance of layer ${l} must be finite and ≥ 0, got ${c}`);
+      w2.push(c); b2.push(0);
+    }
+    firstScale = w2[0];
+  } else if (param === 'ntk') {
+    if (arch.weightVariances !== undefined) throw new RangeError(`limitingKernels: weightVariances applies to parameterization 'nmm' only`);
+    const ws = arch.wStd ?? 1, bs = arch.bStd ?? 0;
+    if (!Number.isFinite(ws) || !Number.isFinite(bs)) throw new RangeError(`limitingKernels: wStd, bStd must be finite`);
+    for (let l = 1; l <= L; l++) { w2.push(ws * ws); b2.push(bs * bs); }
+    firstScale = (ws * ws) / inputDim;
+  } else {
+    throw new RangeError(`limitingKernels: unknown parameterization ${String(param)}`);
+  }
+  return { depth: L, activation: act, parameterization: param, w2, b2, firstScale };
+}
+
+// Rounding constants of one layer map, in units of u (derivation in limitingErrorCoefficients).
+const U = UNIT_ROUNDOFF;
+
+/**
+ * Error propagation through the fold [DER]. Quantities after layer l, for every pair:
+ *   e_l  ≥ |θ̂ − θ| (absolute angle error), ν_l ≥ |q̂_i − q_i|/q_i,
+ *   γG_l ≥ |ΔG_ij|/√(G_ii G_jj),  γĠ_l ≥ |ΔĠ_ij|/(W²κ),  γK_l ≥ |ΔK_ij|/√(K_ii K_jj).
+ * Layer 1: ν_1 = γG_1 = γK_1 = γ_{d'} (Gram entry, Higham eq. 3.5 + Cauchy–Schwarz; d' = d, or d + 5 when the
+ * rows are scaled/augmented), e_1 = 2.31γ_{d'+2} + 10u (angles.ts).
+ * Layer l → l+1 (W², B², A = W²κ):
+ *   e_{l+1}  = e_l + [B² > 0]·ν_l/2 + E_loc       (the angle map θ ↦ θ' is 1-Lipschitz — checked on a grid of
+ *              (a, b), bias and norm ratios in limiting.test.ts; scaling r_i by (1+η) turns the augmented
+ *              feature vector by ≤ |η|/2; E_loc = 40u (ab ≥ 0) or 80u (ab < 0) covers the ≈ 25 roundings of
+ *              n∓ with the conditioning factors ≤ 2 of f and ≤ 2.8 of h, √, atan2 ≤ 1 ulp)
+ *   γG_{l+1} = e_l + ν_l + 30u                    (|dJ/dθ| = sin θ[(a²+b²)(π−θ) + 2|ab|θ]/(2π)... ≤ κ, A r_i r_j ≤ √(q'_i q'_j);
+ *              evaluation of J: ≤ 24u·κ absolute)
+ *   γĠ_{l+1} = (a−b)²/(2πκ)·e_l + 6u              (|dJ̇/dθ| = (a−b)²/(2π), |J̇| ≤ κ)
+ *   γK_{l+1} = max(γK_l + γĠ_{l+1}, γG_{l+1}) + 2u  (|K_ij| ≤ √(K_iiK_jj), |Ġ| ≤ W²κ, Cauchy–Schwarz:
+ *              √(K_iiK_jj)W²κ + √(G'_iiG'_jj) ≤ √(K'_iiK'_jj))
+ *   ν_{l+1}  = ν_l + 3u.
+ * Closed form for ReLU 'nmm' (B = 0, W²κ = 1 so ν stays γ_d): e_1 = (2.31d + 15)u, e_l = e_1 + 40(l−1)u,
+ * γK_2 = e_1 + ν + 32u ≈ (3.31d + 47)u and γK_l = γK_{l−1} + e_{l−1}/π + 8u for l ≥ 3, i.e.
+ *   c(L) = γK_L/u ≈ 3.31d + 47 + (L−2)(0.735d + 12.8) + 6.4(L−2)(L−1)     (d = 100, L = 5: c ≈ 713).
+ * Spectral: ‖ΔK‖₂ ≤ ‖ΔK‖_F ≤ γK_L·√(Σ_ij K_ii K_jj) = γK_L·tr(K) (likewise for G). Observed errors against a
+ * 50-digit reference are 1–5u (limiting.test.ts), i.e. the bound is 15–200× pessimistic (worst-case γ_d).
+ */
+export function limitingErrorCoefficients(res: ResolvedArchitecture, inputDim: number): { nngp: number; ntk: number; angle: number[] } {
+  const { a, b } = res.activation;
+  const kappa = secondMoment(res.activation);
+  const scaled = res.firstScale !== 1 || res.b2[0] > 0;
+  const dEff = inputDim + (scaled ? 5 : 0);
+  let nu = gamma(dEff);
+  let e = pairwiseAngleErrorBound(dEff);
+  let gG = gamma(dEff);
+  let gK = gG;
+  const angle = [e];
+  const eLoc = (a * b >= 0 ? 40 : 80) * U;
+  const dotLip = kappa > 0 ? ((a - b) * (a - b)) / (2 * Math.PI * kappa) : 0;
+  for (let l = 2; l <= res.depth; l++) {
+    const gGnew = e + nu + 30 * U;
+    const gD = dotLip * e + 6 * U;
+    gK = Math.max(gK + gD, gGnew) + 2 * U;
+    gG = gGnew;
+    e = e + (res.b2[l - 1] > 0 ? nu / 2 : 0) + eLoc;
+    nu = nu + 3 * U;
+    angle.push(e);
+  }
+  // Widen a little for the first-order treatment (products of two error terms are ≤ 1e-10 relative).
+  return { nngp: up(gG * (1 + 1e-6)), ntk: up(gK * (1 + 1e-6)), angle };
+}
+
+const INV_TWO_PI = 1 / (2 * Math.PI);
+const HALF_PI = Math.PI / 2;
+
+/**
+ * The limiting NNGP G^{(L)} and NTK K^{(L)} of x (N × d, one sample per row). See the module comment
+ * for the recursion and limitingErrorCoefficients for the error bounds. Cost: N²d/2 (Gram) + ≈ 40 flops,
+ * 3 √ and one atan2 per pair and layer; memory 4 N² doubles (+ 2 N² per layer with keepLayers).
+ */
+export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { keepLayers?: boolean } = {}): LimitingKernels {
+  const n = x.rows, d = x.cols;
+  if (!allFinite(x.data)) throw new NumericalError('limitingKernels: data contain NaN or ±Infinity');
+  const res = resolveArchitecture(arch, d);
+  const L = res.depth;
+  const act = res.activation;
+  const { a, b } = act;
+  const kappa = secondMoment(act);
+  const keep = opts.keepLayers === true;
+
+  // ---- layer 1 -------------------------------------------------------------------------------
+  let x1 = x;
+  if (res.firstScale !== 1 || res.b2[0] > 0) {
+    const dd = d + (res.b2[0] > 0 ? 1 : 0);
+    const sc = Math.sqrt(res.firstScale), bb = Math.sqrt(res.b2[0]);
+    const data = new Float64Array(n * dd);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) data[i * dd + k] = sc * x.data[i * d + k];
+      if (dd > d) data[i * dd + d] = bb;
+    }
+    x1 = { rows: n, cols: dd, data };
+  }
+  const st = pairAngleState(x1);
+  const theta = st.theta, s2 = st.sinHalfSq;
+  const G = st.gram.data; // G^{(1)}, updated in place layer by layer (upper triangle + diagonal)
+  const K = Float64Array.from(G);
+  let q = new Float64Array(n);
+  for (let i = 0; i < n; i++) q[i] = G[i * n + i];
+  const layers: LayerKernels[] = [];
+  if (keep) layers.push({ nngp: { rows: n, cols: n, data: Float64Array.from(G) }, nngpDot: null });
+
+  // ---- layers 2..L ----------------------------------------------------------------------------
+  const p = a * a + b * b, m2 = 2 * a * b;
+  const abNonNeg = a * b >= 0;
+  const absA = Math.abs(a), absB = Math.abs(b);
+  const dm2 = (absA - absB) * (absA - absB);
+  const amb2 = (a - b) * (a - b);
+  const PI = Math.PI;
+  const r = new Float64Array(n);
+  const qn = new Float64Array(n);
+  for (let l = 2; l <= L; l++) {
+    const W2 = res.w2[l - 1], B2 = res.b2[l - 1];
+    const A = W2 * kappa;
+    for (let i = 0; i < n; i++) {
+      r[i] = Math.sqrt(q[i]);
+      qn[i] = q[i] > 0 ? A * q[i] + B2 : B2;
+    }
+    const gd = keep ? new Float64Array(n * n) : null;
+    for (let i = 0; i < n; i++) {
+      const ri = r[i], qi = q[i], qni = qn[i];
+      const rowI = i * n;
+      // diagonal: θ_ii = 0
+      const gdii = qi > 0 ? A : 0;
+      K[rowI + i] = K[rowI + i] * gdii + qni;
+      G[rowI + i] = qni;
+      if (gd) gd[rowI + i] = gdii;
+      if (!(qni > 0)) { theta[rowI + i] = PI / 2; s2[rowI + i] = 0.5; }
+      else { theta[rowI + i] = 0; s2[rowI + i] = 0; }
+      for (let j = i + 1; j < n; j++) {
+        const k = rowI + j;
+        const th = theta[k];
+        const eps = PI - th;
+        // s = sin²(θ/2), c = cos²(θ/2) = 1 − s, sn = sin θ. The stored s is relatively accurate, but for
+        // θ near π its complement 1 − s is not (and √(1 − s) would make sin θ wrong by √u): there, take
+        // them from ε = π − θ, which is absolutely accurate.
+        let s: number, c: number, sn: number;
+        if (th <= HALF_PI) {
+          s = s2[k]; c = 1 - s; sn = 2 * Math.sqrt(s * c);
+        } else {
+          const h = Math.sin(0.5 * eps);
+          c = h * h; s = 1 - c; sn = Math.sin(eps);
+        }
+        const cs = c - s;
+        let gT: number, gE: number;
+        if (th < 1) {
+          gT = sinMinusThetaCosSmall(th);
+        } else {
+          gT = sn - th * cs;
+        }
+        if (eps < 1) {
+          gE = sinMinusThetaCosSmall(eps);
+        } else {
+          gE = sn + eps * cs;
+        }
+        const J = (p * gE - m2 * gT) * INV_TWO_PI;
+        const rj = r[j];
+        const qj = q[j];
+        const rr = ri * rj;
+        const Gn = W2 * rr * J + B2;
+        const Gd = qi > 0 && qj > 0 ? W2 * (p * eps + m2 * th) * INV_TWO_PI : 0;
+        K[k] = K[k] * Gd + Gn;
+        G[k] = Gn;
+        if (gd) gd[k] = Gd;
+        // next angle
+        const fT = PI * 2 * s - gT;
+        let kmJ: number, kpJ: number;
+        if (abNonNeg) {
+          kmJ = (p * fT + m2 * gT) * INV_TWO_PI;
+          const fE = PI * 2 * c - gE;
+          kpJ = (PI * amb2 + p * gE + m2 * fE) * INV_TWO_PI;
+        } else {
+          const hT = th <= PI / 2 ? PI * 2 * s - 2 * gT : PI * 2 * c - 2 * gE;
+          kmJ = (dm2 * fT - m2 * hT) * INV_TWO_PI;
+          kpJ = (p * (PI + gE) - m2 * gT) * INV_TWO_PI;
+        }
+        let M = 0;
+        if (B2 > 0) {
+          const D = Math.sqrt(qni * qn[j]);
+          const dr = ri - rj;
+          M = (A * B2 * dr * dr) / (D + A * rr + B2);
+        }
+        const nm = M + W2 * rr * kmJ;
+        const np = M + 2 * B2 + W2 * rr * kpJ;
+        const tot = nm + np;
+        if (tot > 0) {
+          theta[k] = halfAngleFromPair(nm, np);
+          s2[k] = nm / tot;
+        } else {
+          theta[k] = PI / 2;
+          s2[k] = 0.5;
+        }
+      }
+    }
+    q = qn.slice();
+    if (keep) {
+      const gCopy = Float64Array.from(G);
+      mirrorUpper(gCopy, n);
+      mirrorUpper(gd!, n);
+      layers.push({ nngp: { rows: n, cols: n, data: gCopy }, nngpDot: { rows: n, cols: n, data: gd! } });
+    }
+  }
+  mirrorUpper(G, n);
+  mirrorUpper(K, n);
+  if (!allFinite(K) || !allFinite(G)) throw new NumericalError('limitingKernels: non-finite kernel entries (overflow?)');
+
+  const coef = limitingErrorCoefficients(res, d);
+  let trK = 0, trG = 0;
+  for (let i = 0; i < n; i++) { trK += K[i * n + i]; trG += G[i * n + i]; }
+  const ntkErrorBound = up(coef.ntk * nonNegativeSumUpper(trK, n) * (1 + 2 * coef.ntk));
+  const nngpErrorBound = up(coef.nngp * nonNegativeSumUpper(trG, n) * (1 + 2 * coef.nngp));
+
+  const conventions: Record<string, string | number | boolean> = {
+    parameterization: res.parameterization,
+    activation: act.name,
+    activationSlopePositive: a,
+    activationSlopeNegative: b,
+    activationDerivativeAtZero: 0,
+    depth: L,
+    firstLayer: res.parameterization === 'nmm' ? `G1 = ${res.w2[0]}·XXᵀ` : `G1 = ${res.w2[0]}·XXᵀ/${d} + ${res.b2[0]}`,
+    hiddenWeightVariance: L >= 2 ? res.w2.slice(1).join(',') : '',
+    biasVariance: res.b2[L - 1] ?? 0,
+    cSigma: L >= 2 ? res.w2[1] : 1,
+    angleMethod: 'half-angle propagation (no acos of rounded cosines)',
+    ntkRecursion: 'K(l) = K(l-1)∘Ġ(l) + G(l), K(1) = G(1)',
+  };
+  const out: LimitingKernels = {
+    nngp: { rows: n, cols: n, data: G },
+    ntk: { rows: n, cols: n, data: K },
+    nngpErrorBound,
+    ntkErrorBound,
+    entrywiseBound: { nngp: coef.nngp, ntk: coef.ntk },
+    conventions,
+  };
+  if (keep) out.layers = layers;
+  return out;
+}
+
+function mirrorUpper(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+}
