@@ -1,0 +1,80 @@
+/**
+ * Opens the rendered index.html in headless Chromium (playwright-core, the system's /usr/bin/chromium)
+ * and checks it as a reader's browser would: it renders, nothing runs (no console errors, no dialog
+ * from the injected alert), every theorem id is visible, and no request leaves the page.
+ * Skipped, with a message, where Chromium is not installed.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HOSTILE_TITLE, sampleReport } from './fixtures.ts';
+import { renderHtml } from './html.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[report/browser.test] SKIPPED: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+
+describe('index.html in headless Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntk-audit-html-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(!hasChromium)('renders offline, runs nothing, shows every theorem, requests nothing', async () => {
+    const { chromium } = await import('playwright-core');
+    const report = sampleReport();
+    const file = join(dir, 'index.html');
+    writeFileSync(file, await renderHtml(report));
+    const url = pathToFileURL(file).href;
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const consoleErrors: string[] = [];
+      const pageErrors: string[] = [];
+      const dialogs: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('dialog', (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void d.dismiss();
+      });
+      page.on('request', (r) => requests.push(r.url()));
+
+      await page.goto(url, { waitUntil: 'load' });
+      expect(await page.title()).toContain(`seed ${report.run.seed}`);
+      expect(await page.locator('h1').innerText()).toContain('ntk-audit');
+
+      // Every theorem id visible in the index table and as its section heading; anchors resolve.
+      const ids = await page.locator('table.index td.id').allInnerTexts();
+      expect(ids.map((s) => s.trim())).toEqual(report.theorems.map((t) => t.id));
+      for (const t of report.theorems) {
+        const heading = page.locator('section.theorem h2 code', { hasText: t.id }).first();
+        expect(await heading.isVisible()).toBe(true);
+      }
+      // The hostile title is shown as text, not executed.
+      expect(await page.getByText(HOSTILE_TITLE, { exact: true }).count()).toBeGreaterThan(0);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(await page.locator('img').count()).toBe(0);
+      // Plots are drawn.
+      expect(await page.locator('figure.plot svg').count()).toBeGreaterThanOrEqual(10);
+      // Navigating to a theorem by its anchor works.
+      await page.locator('table.index td.id a').nth(2).click();
+      expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(/^#t-/);
+
+      await page.waitForTimeout(100); // let any (unexpected) deferred handler fire
+      expect(dialogs).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      expect(requests.filter((u) => !/^(file|data):/.test(u))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * summary.md: a GitHub-flavoured Markdown summary for a CI job (e.g. $GITHUB_STEP_SUMMARY).
+ * Plain-text status markers (✔ ✘ ? ! –), one table row per theorem, the unexpected outcomes, every
+ * kept counterexample with its replay command, and the conventions note. User text is escaped
+ * (Markdown punctuation, table pipes, HTML); code goes in code spans / fences that it cannot close.
+ */
+import { escapeMarkdown as md, markdownCode, markdownCodeBlock } from './escape.ts';
+import { CONVENTIONS_NOTE, fmt } from './html.ts';
+import type { Report, TheoremReport } from './schema.ts';
+
+export const STATUS_MARKER: Record<TheoremReport['status'], string> = { holds: '✔', violated: '✘', inconclusive: '?', error: '!', skipped: '–' };
+
+function statusText(t: TheoremReport): string {
+  const flag = t.status !== 'skipped' && !t.asExpected ? ' **unexpected**' : t.expectRefuted && t.status === 'violated' ? ' (known false, as expected)' : '';
+  return `${STATUS_MARKER[t.status]} ${t.status}${flag}`;
+}
+
+function cellsText(t: TheoremReport): string {
+  const { exercised, declared, missing } = t.coverage;
+  if (declared === null || declared === 0) return `${exercised}`;
+  const covered = Math.max(0, declared - missing.length);
+  return `${covered}/${declared} (${Math.round((covered / declared) * 100)}%)`;
+}
+
+function durationText(ms: number): string {
+  return ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function renderMarkdown(report: Report): string {
+  const { run, summary: s } = report;
+  const out: string[] = [];
+  out.push('## ntk-audit — claim coverage', '');
+  if (run.interrupted) out.push('> **✘ Interrupted run:** the budget ran out or the run was stopped before every theorem was explored; counts are partial.', '');
+  const shard = run.shard ? `shard ${run.shard.index}/${run.shard.count}` : run.shardsMerged > 1 ? `merged from ${run.shardsMerged} shards` : 'single run';
+  out.push(`${md(report.tool.name)} ${md(report.tool.version)} · seed ${markdownCode(run.seed, false)} · budget ${md(fmt(run.budgetSeconds))} s · ${md(shard)} · ${md(durationText(report.timings.totalMs))}${run.theoremFilter !== null ? ` · filter ${markdownCode(run.theoremFilter, false)}` : ''}`, '');
+  const byStatus = (['holds', 'violated', 'inconclusive', 'error', 'skipped'] as const).filter((k) => s.byStatus[k]).map((k) => `${STATUS_MARKER[k]} ${k} ${s.byStatus[k]}`);
+  out.push(`**${s.theorems} theorems** · ${s.instances} instances · ${s.counterexamples} counterexamples · ${byStatus.join(' · ')}${s.unexpected.length ? ` · **${s.unexpected.length} unexpected**` : ' · all as expected'}`, '');
+
+  out.push('| | Theorem | Kind | Status | Instances | Cells | Worst rel. margin | Empirical constant |', '|---|---|---|---|---:|---|---:|---:|');
+  for (const t of report.theorems) {
+    out.push(`| ${STATUS_MARKER[t.status]} | ${markdownCode(t.id)} ${md(t.title)} | ${md(t.kind)} | ${statusText(t)} | ${t.evaluated} | ${md(cellsText(t))} | ${md(fmt(t.worstRelativeMargin))} | ${md(t.empiricalConstant ? fmt(t.empiricalConstant.value) : '—')} |`);
+  }
+  out.push('');
+
+  out.push('### Theorems', '');
+  for (const t of report.theorems) {
+    const src = `${md(t.source.paper)}${t.source.arxiv ? `, arXiv:${md(t.source.arxiv)}` : ''}, ${md(t.source.statement)}`;
+    const parts = [`${t.evaluated} instances (✔ ${t.counts.holds} · ✘ ${t.counts.violated} · ? ${t.counts.inconclusive} · outside ${t.counts.outside})`];
+    if (t.counterexamples.count) parts.push(`${t.counterexamples.count} counterexample${t.counterexamples.count === 1 ? '' : 's'}`);
+    if (t.worstRelativeMargin !== null) parts.push(`worst relative margin ${md(fmt(t.worstRelativeMargin))}`);
+    if (t.empiricalConstant) parts.push(`empirical constant ${md(fmt(t.empiricalConstant.value))} (${md(t.empiricalConstant.aggregate)} of ${markdownCode(t.empiricalConstant.quantity, false)})`);
+    if (t.scalingFit) parts.push(`slope ${md(fmt(t.scalingFit.slope, 3))} \\[${md(fmt(t.scalingFit.slopeLow, 3))}, ${md(fmt(t.scalingFit.slopeHigh, 3))}\\]${t.scalingFit.consistent === null ? '' : t.scalingFit.consistent ? ' consistent' : ' **inconsistent**'}`);
+    if (t.highProbability) {
+      const rej = t.highProbability.configs.filter((c) => c.rejected).length;
+      parts.push(`${t.highProbability.configs.length} Monte Carlo configs, ${rej} rejected`);
+    }
+    if (t.errors.length) parts.push(`${t.errors.length} error${t.errors.length === 1 ? '' : 's'}: ${md(t.errors[0].message)}`);
+    if (t.coverage.missing.length) parts.push(`cells never exercised: ${t.coverage.missing.map((m) => markdownCode(m, false)).join(' ')}`);
+    out.push(`- ${STATUS_MARKER[t.status]} ${markdownCode(t.id, false)} **${t.status}**${t.status !== 'skipped' && !t.asExpected ? ' **unexpected**' : ''} — ${md(t.title)} _(${src})_  `, `  ${parts.join(' · ')}`);
+  }
+  out.push('');
+
+  const withCx = report.theorems.filter((t) => t.counterexamples.items.length);
+  if (withCx.length) {
+    out.push('### Counterexamples', '');
+    for (const t of withCx) for (const c of t.counterexamples.items) {
+      out.push(`${markdownCode(t.id, false)} — ${md(c.role)}, found by ${md(c.foundBy)}, relative margin ${md(fmt(c.relativeMargin))} (margin ${md(fmt(c.margin))}, error bound ${md(fmt(c.errorBound))})`, '');
+      out.push(c.replay ? markdownCodeBlock(c.replay, 'sh') : '_no artifact written_', '');
+    }
+  }
+
+  out.push('<details><summary>Conventions</summary>', '');
+  for (const p of CONVENTIONS_NOTE) out.push(md(p), '');
+  out.push('</details>', '');
+  return out.join('\n');
+}

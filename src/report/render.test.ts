@@ -1,0 +1,179 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { anchorId, escapeHtml, parseXml, xmlElements, xmlText, type XmlElement } from './escape.ts';
+import { HOSTILE_DESCRIPTOR, HOSTILE_ID, HOSTILE_TITLE, sampleReport } from './fixtures.ts';
+import { CSP, renderHtml } from './html.ts';
+import { junitOutcome, renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+import { reportSchema, type Report } from './schema.ts';
+
+/** Start tags with their quoted attribute values blanked out (what a browser would treat as attribute names). */
+function tagsWithoutValues(doc: string): string[] {
+  return (doc.match(/<[a-zA-Z][^<>]*>/g) ?? []).map((t) => t.replace(/"[^"]*"|'[^']*'/g, '""'));
+}
+
+let report: Report;
+let html: string;
+beforeAll(async () => {
+  report = sampleReport();
+  html = await renderHtml(report);
+});
+
+describe('sampleReport', () => {
+  it('is schema-valid and covers every status and kind', () => {
+    expect(() => reportSchema.parse(report)).not.toThrow();
+    expect(new Set(report.theorems.map((t) => t.status))).toEqual(new Set(['holds', 'violated', 'inconclusive', 'error', 'skipped'].filter((s) => report.theorems.some((t) => t.status === s))));
+    for (const s of ['holds', 'violated', 'error', 'skipped']) expect(report.theorems.some((t) => t.status === s)).toBe(true);
+    for (const k of ['deterministic', 'high-probability', 'asymptotic']) expect(report.theorems.some((t) => t.kind === k)).toBe(true);
+    expect(report.theorems.some((t) => t.title === HOSTILE_TITLE)).toBe(true);
+    expect(report.summary.unexpected.length).toBeGreaterThan(0);
+  });
+});
+
+describe('renderHtml', () => {
+  it('is one self-contained document: CSP forbids scripts, nothing external', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`);
+    expect(CSP).toContain("default-src 'none'");
+    expect(CSP).not.toMatch(/script-src/);
+    expect(html).not.toMatch(/<script|<link\b|<iframe|<object|<embed|<img\b|@import|@font-face/i);
+    for (const tag of tagsWithoutValues(html)) expect(tag).not.toMatch(/\s(src|srcset|background|poster|data)\s*=/i);
+    // Only href attributes: in-page anchors and plain arXiv links (navigation on click, not a load).
+    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/arxiv\.org\/abs\/)/);
+    expect(html).not.toMatch(/url\((?!#)/);
+  });
+
+  it('lists every theorem in the index with an anchor to its section', () => {
+    const tbody = html.slice(html.indexOf('<tbody>'), html.indexOf('</tbody>'));
+    expect(tbody.match(/<tr\b/g)).toHaveLength(report.theorems.length);
+    for (const t of report.theorems) {
+      const a = anchorId(t.id);
+      expect(html).toContain(`href="#${a}"`);
+      expect(html).toContain(`<section class="theorem" id="${a}">`);
+      expect(html).toContain(escapeHtml(t.title));
+    }
+    expect(html.match(/<section class="theorem"/g)).toHaveLength(report.theorems.length);
+  });
+
+  it('shows metadata, summary counts, counterexamples with replay commands and HP configs', () => {
+    expect(html).toContain(escapeHtml(report.run.seed));
+    expect(html).toContain('class="interrupted"');
+    expect(html).toContain('Conventions');
+    expect(html).toContain(`<strong>${report.summary.instances}</strong> instances`);
+    for (const t of report.theorems) for (const c of t.counterexamples.items) if (c.replay) expect(html).toContain(`<code>${escapeHtml(c.replay)}</code>`);
+    for (const t of report.theorems) for (const c of t.highProbability?.configs ?? []) expect(html).toContain(escapeHtml(c.configKey));
+    for (const t of report.theorems) for (const e of t.errors) expect(html).toContain(escapeHtml(e.message));
+    expect(html.match(/class="flag unexpected"/g)!.length).toBe(2 * report.summary.unexpected.length + 1); // index row + section + summary line
+  });
+
+  it('inlines the plots as SVG, deterministically', async () => {
+    expect((html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(10);
+    expect(await renderHtml(report)).toBe(html);
+  });
+
+  it('never emits the hostile strings as live markup', () => {
+    expect(html).not.toContain(HOSTILE_TITLE);
+    expect(html).not.toContain(HOSTILE_DESCRIPTOR);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/<svg onload/i);
+    expect(html.match(/<\/style/gi)).toHaveLength(1); // our own, in the head
+    expect(html.indexOf('</style>')).toBeLessThan(html.indexOf('</head>'));
+    // no tag carries an event handler (handlers appear only as escaped text or inside quoted values)
+    for (const tag of tagsWithoutValues(html)) expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(html).toContain(escapeHtml(HOSTILE_TITLE));
+    expect(html).toContain(escapeHtml(HOSTILE_ID));
+  });
+});
+
+describe('degenerate reports', () => {
+  it('an empty run and a theorem without any instance render in every format', async () => {
+    const empty: Report = { ...report, theorems: [], summary: { theorems: 0, byStatus: {}, unexpected: [], instances: 0, counterexamples: 0 } };
+    expect(await renderHtml(empty)).toContain('<strong>0</strong> theorems');
+    expect(renderMarkdown(empty)).toContain('**0 theorems**');
+    expect(parseXml(renderJunit(empty)).attributes.tests).toBe('0');
+    const bare = { ...report.theorems[0], instances: [], tightness: null, worstRelativeMargin: null, empiricalConstant: null, coverage: { cells: {}, exercised: 0, declared: null, missing: [] } };
+    const one: Report = { ...report, theorems: [bare] };
+    expect(await renderHtml(one)).toContain(escapeHtml(bare.id));
+    expect(renderMarkdown(one)).toContain(bare.id);
+  });
+});
+
+describe('renderMarkdown', () => {
+  const md = () => renderMarkdown(report);
+  it('has a table with one row per theorem and every id', () => {
+    const lines = md().split('\n');
+    const header = lines.findIndex((l) => l.startsWith('| | Theorem'));
+    const rows = [];
+    for (let i = header + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i]);
+    expect(rows).toHaveLength(report.theorems.length);
+    // every row has the same number of (unescaped) cell separators as the header
+    const cols = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+    for (const r of rows) expect(cols(r)).toBe(cols(lines[header]));
+    for (const t of report.theorems) expect(md()).toContain(t.id.replace(/\|/g, '\\|'));
+  });
+  it('includes markers, counterexample replay commands and the conventions note', () => {
+    const m = md();
+    expect(m).toContain('✔ holds');
+    expect(m).toContain('✘ violated');
+    expect(m).toContain('**unexpected**');
+    for (const t of report.theorems) for (const c of t.counterexamples.items) if (c.replay) expect(m).toContain(`\n${c.replay}\n`);
+    expect(m).toContain('<summary>Conventions</summary>');
+  });
+  it('escapes user text outside code', () => {
+    const m = md();
+    const outsideCode = m.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, '').replace(/(`+)[^`]*?\1/g, '');
+    expect(outsideCode).not.toMatch(/<script|<img|<b>|<i>/);
+    expect(m).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt;');
+  });
+});
+
+describe('renderJunit', () => {
+  let root: XmlElement;
+  beforeAll(() => {
+    root = parseXml(renderJunit(report));
+  });
+  const attr = (e: XmlElement, n: string) => Number(e.attributes[n]);
+
+  it('is well-formed: testsuites > testsuite per paper > testcase per theorem', () => {
+    expect(root.name).toBe('testsuites');
+    const suites = root.children.filter((c): c is XmlElement => typeof c !== 'string');
+    expect(suites.every((s) => s.name === 'testsuite')).toBe(true);
+    expect(suites.map((s) => s.attributes.name)).toEqual([...new Set(report.theorems.map((t) => t.source.paper))]);
+    const cases = xmlElements(root).filter((e) => e.name === 'testcase');
+    expect(cases).toHaveLength(report.theorems.length);
+    for (const t of report.theorems) expect(cases.some((c) => c.attributes.name.startsWith(`${t.id}: `))).toBe(true);
+    for (const e of [root, ...suites]) for (const a of ['tests', 'failures', 'errors', 'skipped', 'time']) expect(Number.isFinite(attr(e, a))).toBe(true);
+  });
+
+  it('counts failures, errors and skipped correctly at both levels', () => {
+    const outcomes = report.theorems.map(junitOutcome);
+    const n = (o: string) => outcomes.filter((x) => x === o).length;
+    expect(attr(root, 'tests')).toBe(report.theorems.length);
+    expect(attr(root, 'failures')).toBe(n('failure'));
+    expect(attr(root, 'errors')).toBe(n('error'));
+    expect(attr(root, 'skipped')).toBe(n('skipped'));
+    expect(n('failure')).toBeGreaterThan(0);
+    const all = xmlElements(root);
+    expect(all.filter((e) => e.name === 'failure')).toHaveLength(n('failure'));
+    expect(all.filter((e) => e.name === 'error')).toHaveLength(n('error'));
+    expect(all.filter((e) => e.name === 'skipped')).toHaveLength(n('skipped'));
+    for (const s of all.filter((e) => e.name === 'testsuite')) {
+      const cs = s.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === 'testcase');
+      expect(attr(s, 'tests')).toBe(cs.length);
+      expect(attr(s, 'failures')).toBe(cs.filter((c) => c.children.some((x) => typeof x !== 'string' && x.name === 'failure')).length);
+    }
+    // a known-false claim that was refuted passes; the unexpected violation fails
+    const tc = (id: string) => all.find((e) => e.name === 'testcase' && e.attributes.name.startsWith(`${id}: `))!;
+    expect(tc('du2019.lemma3.1.known-false').children.some((x) => typeof x !== 'string' && x.name === 'failure')).toBe(false);
+    expect(tc('oymak2020.lemma5.unexpected').children.some((x) => typeof x !== 'string' && x.name === 'failure')).toBe(true);
+  });
+
+  it('carries seed and version as properties and round-trips hostile text', () => {
+    const props = xmlElements(root).filter((e) => e.name === 'property');
+    expect(props.some((p) => p.attributes.name === 'seed' && p.attributes.value === report.run.seed)).toBe(true);
+    expect(props.some((p) => p.attributes.name === 'version' && p.attributes.value === report.tool.version)).toBe(true);
+    const hostile = xmlElements(root).find((e) => e.name === 'testcase' && e.attributes.name === `${HOSTILE_ID}: ${HOSTILE_TITLE}`)!;
+    expect(hostile).toBeDefined();
+    expect(xmlText(hostile)).toContain(HOSTILE_DESCRIPTOR);
+  });
+});

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * report.json — the machine interface of ntk-audit (../shared/design.md, "Claim coverage").
+ * Versioned: readers check `schemaVersion` and validate with `reportSchema` (zod).
+ *
+ * Floating-point numbers that may be non-finite (margins of `outside` instances, empty minima) are
+ * written as JSON numbers when finite and as null otherwise. Everything except `run.startedAt`,
+ * `run.finishedAt` and the `timings` objects is a deterministic function of (seed, budget, catalog,
+ * package version): it does not depend on the number of workers or on sharding.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+const num = z.number().nullable();
+const verdictCounts = z.object({ holds: z.number().int(), violated: z.number().int(), inconclusive: z.number().int(), outside: z.number().int() });
+
+export const counterexampleSchema = z.object({
+  role: z.enum(['smallest', 'worst']),
+  descriptor: z.record(z.string(), z.unknown()),
+  relativeMargin: num,
+  margin: num,
+  errorBound: num,
+  foundBy: z.string(),
+  artifact: z.string().nullable(),
+  replay: z.string().nullable(),
+});
+
+export const instanceSchema = z.object({
+  phase: z.string(),
+  verdict: z.enum(['holds', 'violated', 'inconclusive', 'outside']),
+  relativeMargin: num,
+  margin: num,
+  errorBound: num,
+  lhs: num,
+  rhs: num,
+  brokenAssumption: z.string().optional(),
+  probeVerdict: z.enum(['holds', 'violated', 'inconclusive', 'outside']).optional(),
+  quantities: z.record(z.string(), num).optional(),
+  cells: z.record(z.string(), z.string()).optional(),
+});
+
+export const theoremReportSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  statement: z.string(),
+  source: z.object({ paper: z.string(), arxiv: z.string().optional(), statement: z.string() }),
+  kind: z.enum(['deterministic', 'high-probability', 'asymptotic']),
+  conventions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  constants: z.array(z.object({ name: z.string(), value: z.number(), provenance: z.enum(['paper', 'derived', 'user', 'fitted']), note: z.string() })),
+  status: z.enum(['holds', 'violated', 'inconclusive', 'error', 'skipped']),
+  expectRefuted: z.boolean(),
+  asExpected: z.boolean(),
+  evaluated: z.number().int(),
+  counts: verdictCounts,
+  probeCounts: verdictCounts,
+  worstRelativeMargin: num,
+  tightness: z.object({ min: num, p10: num, median: num, p90: num, max: num }).nullable(),
+  coverage: z.object({
+    cells: z.record(z.string(), z.record(z.string(), z.number().int())),
+    exercised: z.number().int(),
+    declared: z.number().int().nullable(),
+    missing: z.array(z.string()),
+  }),
+  empiricalConstant: z.object({ quantity: z.string(), aggregate: z.enum(['min', 'max']), value: num, description: z.string() }).nullable(),
+  scalingFit: z
+    .object({ x: z.string(), y: z.string(), description: z.string(), slope: num, intercept: num.optional(), slopeLow: num, slopeHigh: num, r2: num, n: z.number().int(), expectedSlope: z.object({ low: z.number(), high: z.number() }).nullable(), consistent: z.boolean().nullable() })
+    .nullable(),
+  highProbability: z
+    .object({
+      alpha: z.number(),
+      configs: z.array(z.object({ configKey: z.string(), delta: z.number(), draws: z.number().int(), failures: z.number().int(), outside: z.number().int(), inconclusive: z.number().int(), failureRateLower: z.number(), failureRateUpper: z.number(), rejected: z.boolean() })),
+    })
+    .nullable(),
+  counterexamples: z.object({ count: z.number().int(), items: z.array(counterexampleSchema) }),
+  errors: z.array(z.object({ descriptor: z.record(z.string(), z.unknown()), message: z.string() })),
+  fastCheck: z.object({ seed: z.number(), path: z.string().nullable(), numShrinks: z.number().int().nullable() }).nullable(),
+  instances: z.array(instanceSchema),
+  timings: z.object({ ms: z.number() }),
+});
+
+export const reportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('ntk-audit'), version: z.string() }),
+  run: z.object({
+    seed: z.string(),
+    budgetSeconds: z.number(),
+    theoremFilter: z.string().nullable(),
+    shard: z.object({ index: z.number().int(), count: z.number().int() }).nullable(),
+    shardsMerged: z.number().int(),
+    interrupted: z.boolean(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    workers: z.number().int(),
+    node: z.string(),
+  }),
+  summary: z.object({
+    theorems: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+    unexpected: z.array(z.string()),
+    instances: z.number().int(),
+    counterexamples: z.number().int(),
+  }),
+  theorems: z.array(theoremReportSchema),
+  timings: z.object({ totalMs: z.number() }),
+});
+
+export type Report = z.infer<typeof reportSchema>;
+export type TheoremReport = z.infer<typeof theoremReportSchema>;
+export type CounterexampleReport = z.infer<typeof counterexampleSchema>;
