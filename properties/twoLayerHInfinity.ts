@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared, unitNormDeviation } from '../src/linalg/gramStats.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
@@ -105,9 +105,25 @@ const base = {
   costHint: 2000,
 };
 
-/** ρ = max_{i≠j}|x_iᵀx_j| with its rounding bound. */
+/**
+ * Claims about unit-norm data are evaluated on the exact normalised rows x̂_i = x_i/‖x_i‖ of the
+ * stored instance (unit norm only to rounding). With δ ≥ max|‖x_i‖² − 1| (unitNormDeviation):
+ * H∞(x̂) = D⁻¹H∞(x)D⁻¹ (angles are scale-invariant), so ‖H∞(x̂) − H∞(x)‖₂ ≤ (δ/(1−δ))·‖H∞(x)‖₂ ≤
+ * (δ/(1−δ))·tr H∞(x); and |x̂_iᵀx̂_j − x_iᵀx_j| ≤ |x_iᵀx_j|·δ/(1−δ).
+ */
+function normalisedHInfinity(x: Matrix): { matrix: Matrix; errorBound: number } {
+  const h = hInfinity(x);
+  const delta = unitNormDeviation(x);
+  let tr = 0;
+  for (let k = 0; k < x.rows; k++) tr += h.matrix.data[k * x.rows + k];
+  return { matrix: h.matrix, errorBound: (h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF) };
+}
+
+/** ρ = max_{i≠j}|x̂_iᵀx̂_j| with a bound covering rounding and the normalisation. */
 function maxInnerProduct(x: Matrix): { rho: number; err: number } {
-  return { rho: maxAbsOffDiagonal(gram(x)).value, err: gramEntryErrorBound(x) };
+  const rho = maxAbsOffDiagonal(gram(x)).value;
+  const delta = unitNormDeviation(x);
+  return { rho, err: (gramEntryErrorBound(x) * (1 + 2 * delta) + (rho * delta) / (1 - delta)) * (1 + 4 * UNIT_ROUNDOFF) };
 }
 
 /** f(ρ) = ρ(π − arccos ρ)/(2π): the largest |H∞_ij| allowed by ρ; increasing on [0, 1]. */
@@ -120,7 +136,7 @@ function envelopeSide(x: Matrix, factor: number): { value: number; error: number
 }
 
 function hinfLambdaMin(x: Matrix) {
-  const h = hInfinity(x);
+  const h = normalisedHInfinity(x);
   return { h, lam: lambdaMinCertified(h.matrix, { entryError: h.errorBound }) };
 }
 
@@ -176,9 +192,8 @@ export const hinfDiagonal: Theorem<HDescriptor, HInstance> = {
     const n = i.x.rows;
     let worst = 0;
     for (let a = 0; a < n; a++) worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - 0.5));
-    // The diagonal carries the norm's rounding (data are unit norm only to rounding) plus H's own error.
-    const normErr = 16 * i.x.cols * UNIT_ROUNDOFF;
-    return { lhs: worst, lhsError: h.errorBound + normErr, rhs: 0, rhsError: 0, relation: '==' };
+    // On the normalised rows H∞(x̂)_ii = H∞(x)_ii/‖x_i‖² = ½ exactly; H∞(x)_ii differs by ≤ δ/2.
+    return { lhs: worst, lhsError: h.errorBound + unitNormDeviation(i.x) / 2, rhs: 0, rhsError: 0, relation: '==' };
   },
 };
 
@@ -192,7 +207,7 @@ export const hinfOffDiagonal: Theorem<HDescriptor, HInstance> = {
   constants: [],
   assumptions: unitNormData,
   conclude(i): Evaluation {
-    const h = hInfinity(i.x);
+    const h = normalisedHInfinity(i.x);
     const env = envelopeSide(i.x, 1);
     return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
   },
@@ -250,6 +265,8 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
       const q = inverseQuadraticForm(h.matrix, i.y, { entryError: h.errorBound, lambdaMinLower: lam.lower });
+      // Not certifiable (H∞ numerically singular): an infinite error bound makes the instance inconclusive.
+      if (!Number.isFinite(q.value)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '<=', quantities: { lambdaMin: lam.estimate } };
       let y2 = 0;
       for (let k = 0; k < i.y.length; k++) y2 += i.y[k] * i.y[k];
       const yNorm = Math.sqrt(y2);

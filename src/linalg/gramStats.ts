@@ -36,3 +36,18 @@ export function gramEntryErrorBound(x: Matrix): number {
   for (let i = 0; i < norms.length; i++) m = Math.max(m, norms[i]);
   return up(up(gammaUp(x.cols) * nonNegativeSumUpper(m, x.cols, 1)) + x.cols * ETA);
 }
+
+/**
+ * δ ≥ max_i |‖x_i‖² − 1| for the exact norms of the stored rows (the computed ‖x_i‖² has error
+ * ≤ γ_d‖x_i‖²). Claims stated for unit-norm data are evaluated on the exact normalised rows
+ * x̂_i = x_i/‖x_i‖; scale-invariant quantities then change by factors in [1/(1+δ), 1/(1−δ)], e.g.
+ * |x̂_iᵀx̂_j − x_iᵀx_j| ≤ |x_iᵀx_j|·δ/(1−δ), which matters near parallel pairs where it is amplified
+ * by 1/sin θ. Rounded upwards.
+ */
+export function unitNormDeviation(x: Matrix): number {
+  const norms = rowNormsSquared(x);
+  const g = gammaUp(x.cols);
+  let delta = 0;
+  for (let i = 0; i < norms.length; i++) delta = Math.max(delta, up(Math.abs(norms[i] - 1) + up(g * norms[i] * 1.0000001)));
+  return delta;
+}
