@@ -18,3 +18,13 @@ export class NumericalError extends Error {
     this.name = 'NumericalError';
   }
 }
+
+/** Not an error: a command finished and asks the CLI to exit with `code` (e.g. 1 for a violation), printing nothing more. */
+export class ExitRequest extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.name = 'ExitRequest';
+    this.code = code;
+  }
+}

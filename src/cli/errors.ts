@@ -9,7 +9,7 @@
  * A stack trace is printed (after that line) only when the environment sets NTK_AUDIT_DEBUG=1.
  */
 import { CommanderError } from 'commander';
-import { UserError } from '../errors.ts';
+import { ExitRequest, UserError } from '../errors.ts';
 
 export const PROGRAM_NAME = 'ntk-audit';
 export const EXIT_OK = 0;
@@ -38,6 +38,7 @@ export function reportError(err: unknown, stderr: ErrorSink = process.stderr, en
     if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
   };
   try {
+    if (err instanceof ExitRequest) return err.code;
     if (err instanceof CommanderError) {
       // Help and version requests are "errors" only in commander's control flow.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;

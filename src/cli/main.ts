@@ -11,12 +11,17 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { EXIT_OK, installProcessHandlers, PROGRAM_NAME, reportError } from './errors.ts';
+import { registerBaselineCommand } from './baseline.ts';
 import { registerKernelCommand } from './kernel.ts';
+import { registerListCommand } from './list.ts';
+import { registerMergeCommand } from './merge.ts';
+import { registerReplayCommand } from './replay.ts';
+import { registerRunCommand } from './run.ts';
 
 /** Registers one subcommand (use `program.command(name)` so that the error settings are inherited). */
 export type SubcommandModule = (program: Command) => void;
 
-export const SUBCOMMANDS: readonly SubcommandModule[] = [registerKernelCommand];
+export const SUBCOMMANDS: readonly SubcommandModule[] = [registerRunCommand, registerListCommand, registerReplayCommand, registerKernelCommand, registerBaselineCommand, registerMergeCommand];
 
 function packageVersion(): string {
   try {

@@ -41,6 +41,8 @@ export const instanceSchema = z.object({
 
 export const theoremReportSchema = z.object({
   id: z.string(),
+  /** Position in the selected catalog (shards are merged back in this order). */
+  order: z.number().int().optional(),
   title: z.string(),
   statement: z.string(),
   source: z.object({ paper: z.string(), arxiv: z.string().optional(), statement: z.string() }),

@@ -1,0 +1,24 @@
+/** `ntk-audit baseline [--from reports/report.json] [--out fixtures/baseline.json] [--tolerance 0.25]`. */
+import { Command } from 'commander';
+import { UserError } from '../errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { baselineFromReport } from '../report/baseline.ts';
+import { readReport } from '../report/write.ts';
+
+export function registerBaselineCommand(program: Command): void {
+  program
+    .command('baseline')
+    .description('write a CI baseline (verdicts and empirical constants) from a report.json')
+    .option('--from <report>', 'report to take the baseline from (default reports/report.json)')
+    .option('--out <file>', 'baseline file (default fixtures/baseline.json)')
+    .option('--tolerance <x>', 'relative tolerance on empirical constants (default 0.25)')
+    .action((raw: { from?: string; out?: string; tolerance?: string }) => {
+      const report = readReport(raw.from ?? 'reports/report.json');
+      if (report.run.interrupted) throw new UserError('refusing to make a baseline from an interrupted run');
+      const tol = raw.tolerance === undefined ? 0.25 : Number(raw.tolerance);
+      if (!(tol > 0 && Number.isFinite(tol))) throw new UserError(`--tolerance must be a positive number, got ${JSON.stringify(raw.tolerance)}`);
+      const out = raw.out ?? 'fixtures/baseline.json';
+      writeFileAtomic(out, JSON.stringify(baselineFromReport(report, tol), null, 2) + '\n');
+      process.stderr.write(`ntk-audit: baseline of ${report.theorems.length} claims written to ${out}\n`);
+    });
+}

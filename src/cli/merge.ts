@@ -1,0 +1,22 @@
+/** `ntk-audit merge SHARD.json… [--out DIR] [--format …]`: combines shard reports into one. */
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { ExitRequest } from '../errors.ts';
+import { mergeReports } from '../report/merge.ts';
+import { parseFormats, readReport, writeReports } from '../report/write.ts';
+
+export function registerMergeCommand(program: Command): void {
+  program
+    .command('merge')
+    .description('merge shard reports (ntk-audit run --shard k/n) into the report of the whole run')
+    .argument('<reports...>', 'report.json of every shard')
+    .option('--out <dir>', 'output directory (default reports)')
+    .option('--format <list>', 'report formats: json,html,md,junit (default all)')
+    .action(async (paths: string[], raw: { out?: string; format?: string }) => {
+      const merged = mergeReports(paths.map((path) => ({ path, report: readReport(path) })));
+      const outDir = resolve(raw.out ?? 'reports');
+      await writeReports(merged, outDir, parseFormats(raw.format ?? 'json,html,md,junit'));
+      process.stderr.write(`ntk-audit: merged ${paths.length} shard report(s), ${merged.theorems.length} theorems, into ${outDir}\n`);
+      if (merged.summary.unexpected.length > 0) throw new ExitRequest(1);
+    });
+}

@@ -1,0 +1,154 @@
+/**
+ * `ntk-audit run`: the main job. Runs the catalog (or the theorems matching --theorem) over worker
+ * threads with deterministic per-theorem seeds, writes counterexample artifacts as soon as they are
+ * found, then report.json / index.html / summary.md / junit.xml atomically.
+ *
+ * Exit codes: 0 everything as expected; 1 an unexpected verdict (a claim violated or not holding, a
+ * known-false claim not refuted, a theorem error) or a baseline regression; 2 usage or input error;
+ * 130 interrupted (Ctrl-C; a partial report marked interrupted is written).
+ */
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { ExitRequest, UserError } from '../errors.ts';
+import { assembleReport } from '../report/build.ts';
+import { compareWithBaseline, readBaseline } from '../report/baseline.ts';
+import type { Report } from '../report/schema.ts';
+import { parseFormats, REPORT_FILES, writeReports, type ReportFormat } from '../report/write.ts';
+import { planTasks, runCatalog } from '../search/runCatalog.ts';
+import type { AnyTheorem } from '../theorem/types.ts';
+import { createProgress } from './progress.ts';
+
+export const DEFAULT_CATALOG = new URL('../../properties/index.ts', import.meta.url).href;
+export const DEFAULT_BUDGET = 240;
+export const DEFAULT_SEED = 'ntk-audit';
+
+export interface RunRequest {
+  filter: string | null;
+  budgetSeconds: number;
+  seed: string;
+  workers: number;
+  shard: { index: number; count: number } | null;
+  outDir: string;
+  baseline: string | null;
+  formats: ReportFormat[];
+  catalogModule: string;
+  live: boolean;
+}
+
+export function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  if (!m) throw new UserError(`--shard must look like K/N (e.g. 1/4), got ${JSON.stringify(s)}`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count) throw new UserError(`--shard ${s}: need 1 ≤ K ≤ N`);
+  return { index, count };
+}
+
+function positiveNumber(flag: string, s: string, integer = false): number {
+  const x = Number(s);
+  if (s.trim() === '' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) throw new UserError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(s)}`);
+  return x;
+}
+
+export function parseRunOptions(raw: Record<string, string | boolean | undefined>): RunRequest {
+  return {
+    filter: typeof raw.theorem === 'string' ? raw.theorem : null,
+    budgetSeconds: raw.budget !== undefined ? positiveNumber('--budget', String(raw.budget)) : DEFAULT_BUDGET,
+    seed: raw.seed !== undefined ? String(raw.seed) : DEFAULT_SEED,
+    workers: raw.workers !== undefined ? positiveNumber('--workers', String(raw.workers), true) : Math.max(1, availableParallelism()),
+    shard: raw.shard !== undefined ? parseShard(String(raw.shard)) : null,
+    outDir: resolve(raw.out !== undefined ? String(raw.out) : 'reports'),
+    baseline: raw.baseline !== undefined ? String(raw.baseline) : null,
+    formats: parseFormats(raw.format !== undefined ? String(raw.format) : 'json,html,md,junit'),
+    catalogModule: raw.catalog !== undefined ? pathToFileURL(resolve(String(raw.catalog))).href : DEFAULT_CATALOG,
+    live: Boolean(process.stderr.isTTY) && !process.env.CI && !raw.quiet,
+  };
+}
+
+export async function loadCatalog(moduleUrl: string): Promise<readonly AnyTheorem[]> {
+  let mod: { catalog?: readonly AnyTheorem[] };
+  try {
+    mod = (await import(moduleUrl)) as { catalog?: readonly AnyTheorem[] };
+  } catch (e) {
+    throw new UserError(`cannot load catalog ${moduleUrl}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!Array.isArray(mod.catalog)) throw new UserError(`catalog module ${moduleUrl} does not export an array named catalog`);
+  return mod.catalog;
+}
+
+/** Runs the request; returns the report written and the exit code. */
+export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise<{ report: Report; exitCode: number; lines: string[] }> {
+  const catalog = await loadCatalog(req.catalogModule);
+  const baseline = req.baseline ? readBaseline(req.baseline) : null; // read (and validated) before any work
+  const tasks = planTasks(catalog, { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard });
+  if (tasks.length === 0) throw new UserError(`no theorem matches ${req.filter ?? '(all)'}${req.shard ? ` in shard ${req.shard.index}/${req.shard.count}` : ''}`);
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const progress = createProgress(tasks.length, { live: req.live });
+  let result;
+  try {
+    result = await runCatalog(
+      catalog,
+      { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard, workers: req.workers, artifactsDir: join(req.outDir, 'counterexamples'), catalogModule: req.catalogModule, onProgress: (e) => progress.onEvent(e) },
+      signal,
+    );
+  } finally {
+    progress.stop();
+  }
+  const report = assembleReport(
+    result.reports,
+    { seed: req.seed, budgetSeconds: req.budgetSeconds, theoremFilter: req.filter, shard: req.shard, shardsMerged: 1, interrupted: result.interrupted, startedAt, finishedAt: new Date().toISOString(), workers: req.workers },
+    Math.round(performance.now() - t0),
+  );
+  await writeReports(report, req.outDir, req.formats);
+  const lines: string[] = [];
+  const s = report.summary;
+  lines.push(`ntk-audit: ${s.theorems} theorem(s), ${s.instances} instances: ${Object.entries(s.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')}; ${s.counterexamples} counterexample(s)`);
+  for (const id of s.unexpected) {
+    const t = report.theorems.find((x) => x.id === id)!;
+    lines.push(`ntk-audit: UNEXPECTED ${t.status}: ${id}${t.expectRefuted ? ' (known-false claim not refuted)' : ''}${t.errors[0] ? ` — ${t.errors[0].message}` : ''}`);
+  }
+  let exitCode = s.unexpected.length > 0 ? 1 : 0;
+  if (baseline) {
+    const cmp = compareWithBaseline(report, baseline);
+    for (const n of cmp.notes) lines.push(`ntk-audit: baseline: ${n}`);
+    for (const r of cmp.regressions) lines.push(`ntk-audit: REGRESSION: ${r.message}`);
+    if (cmp.regressions.length > 0) exitCode = 1;
+  }
+  lines.push(`ntk-audit: reports in ${req.outDir} (${req.formats.map((f) => REPORT_FILES[f]).join(', ')})`);
+  if (result.interrupted) {
+    lines.push(`ntk-audit: interrupted: partial report written (${result.pending.length} theorem(s) not run)`);
+    exitCode = 130;
+  }
+  return { report, exitCode, lines };
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run the theorem catalog (random + targeted counterexample search) and write claim-coverage reports')
+    .option('--theorem <glob>', 'only theorems whose id matches (glob, comma-separated alternatives)')
+    .option('--budget <seconds>', `total single-core budget in seconds, turned into fixed instance counts (default ${DEFAULT_BUDGET})`)
+    .option('--seed <s>', `run seed (default ${DEFAULT_SEED})`)
+    .option('--workers <n>', 'worker threads (default: number of cores); results do not depend on it')
+    .option('--shard <k/n>', 'run only shard k of n (deterministic partition; combine with ntk-audit merge)')
+    .option('--out <dir>', 'output directory (default reports)')
+    .option('--baseline <file>', 'compare with a committed baseline and fail on regressions')
+    .option('--format <list>', 'report formats: json,html,md,junit (default all)')
+    .option('--catalog <module>', 'catalog module exporting `catalog` (default: the built-in catalog)')
+    .option('--quiet', 'plain progress lines even on a terminal')
+    .action(async (raw: Record<string, string | boolean | undefined>) => {
+      const req = parseRunOptions(raw);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const { exitCode, lines } = await executeRun(req, controller.signal);
+        for (const l of lines) process.stderr.write(`${l}\n`);
+        if (exitCode !== 0) throw new ExitRequest(exitCode);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,29 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AnyTheorem } from '../theorem/types.ts';
+import { runOneTheorem, type TaskRequest } from './runCatalog.ts';
+
+/**
+ * One worker: loads the catalog module named in workerData, then runs theorems on request and posts
+ * back their report sections. Progress messages are throttled to a few per second.
+ */
+const { catalogModule } = workerData as { catalogModule: string };
+const mod = (await import(catalogModule)) as { catalog: readonly AnyTheorem[] };
+const byId = new Map(mod.catalog.map((t) => [t.id, t]));
+
+parentPort!.on('message', (msg: TaskRequest) => {
+  const theorem = byId.get(msg.theoremId);
+  if (!theorem) {
+    parentPort!.postMessage({ type: 'failed', index: msg.index, message: `theorem ${msg.theoremId} not found in ${catalogModule}` });
+    return;
+  }
+  let last = 0;
+  const report = runOneTheorem(theorem, msg, (p) => {
+    const now = Date.now();
+    if (now - last > 200) {
+      last = now;
+      parentPort!.postMessage({ type: 'progress', index: msg.index, ...p });
+    }
+  });
+  parentPort!.postMessage({ type: 'done', index: msg.index, report });
+});
+parentPort!.postMessage({ type: 'ready' });
