@@ -21,9 +21,13 @@ export function parseFormats(s: string): ReportFormat[] {
   return out;
 }
 
-/** JSON text of a report: stable key order (as built), two-space indentation, trailing newline. */
+/**
+ * JSON text of a report, validated against the schema on the way out; key order is the schema's
+ * (zod rebuilds objects in schema order), so reports built and reports read back and merged
+ * serialise identically. Two-space indentation, trailing newline.
+ */
 export function reportJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return JSON.stringify(reportSchema.parse(report), null, 2) + '\n';
 }
 
 /**

@@ -1,0 +1,94 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readReport } from '../src/report/write.ts';
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const FILTER = 'du2019.hinf.*,planted.hinf.*';
+
+function cli(args: string[], timeout = 120_000) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout, env: { ...process.env, CI: 'true' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** report.json without what may legitimately differ between runs: timestamps, timings, worker count, shard bookkeeping. */
+function normalized(path: string): string {
+  const r = JSON.parse(readFileSync(path, 'utf8'));
+  delete r.run.startedAt; delete r.run.finishedAt; delete r.run.workers; delete r.run.shardsMerged; delete r.run.shard;
+  delete r.timings;
+  for (const t of r.theorems) delete t.timings;
+  return JSON.stringify(r);
+}
+
+describe('ntk-audit run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ntk-run-'));
+
+  it('gives identical report.json for 1 and 2 workers, and for merged shards', () => {
+    const a = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]);
+    expect(a.code, a.stderr).toBe(0);
+    const b = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(normalized(join(dir, 'w2', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
+    for (const k of [1, 2]) expect(cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--shard', `${k}/2`, '--out', join(dir, `s${k}`)]).code).toBe(0);
+    const m = cli(['merge', join(dir, 's1', 'report.json'), join(dir, 's2', 'report.json'), '--out', join(dir, 'merged')]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(normalized(join(dir, 'merged', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
+    const rep = readReport(join(dir, 'merged', 'report.json'));
+    expect(rep.run.shardsMerged).toBe(2);
+    // Every counterexample listed replays to `violated` (exit 1) from the report directory.
+    const items = rep.theorems.flatMap((t) => t.counterexamples.items);
+    expect(items.length).toBeGreaterThan(0);
+    const first = items[0];
+    // Through the installed bin script, from another working directory.
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: join(dir, 'w1'), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).verdict).toBe('violated');
+  });
+
+  it('exits 1 on a baseline regression and 0 against its own baseline', () => {
+    const out = join(dir, 'w1');
+    const base = join(dir, 'baseline.json');
+    expect(cli(['baseline', '--from', join(out, 'report.json'), '--out', base]).code).toBe(0);
+    expect(cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]).code).toBe(0);
+    const b = JSON.parse(readFileSync(base, 'utf8'));
+    b.theorems['planted.hinf.gershgorin-reversed'].status = 'holds'; // pretend it held: it is violated now
+    writeFileSync(base, JSON.stringify(b));
+    const r = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
+  });
+
+  it('rejects bad flags with one line and exit 2', () => {
+    for (const args of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]]) {
+      const r = cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('Ctrl-C ends with a partial report marked interrupted', async () => {
+    const out = join(dir, 'int');
+    const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', '60', '--workers', '1', '--out', out], { env: { ...process.env, CI: 'true' } });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    // Interrupt once the first theorem has finished (its progress line has been printed), mid-way through the next.
+    await new Promise<void>((res) => {
+      const t = setInterval(() => {
+        if (/\[\s*1\//.test(stderr)) {
+          clearInterval(t);
+          setTimeout(() => { child.kill('SIGINT'); res(); }, 300);
+        }
+      }, 50);
+    });
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(code).toBe(130);
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+    const rep = readReport(join(out, 'report.json'));
+    expect(rep.run.interrupted).toBe(true);
+    expect(rep.theorems.length).toBeGreaterThanOrEqual(1);
+    expect(rep.theorems.length).toBeLessThan(7);
+  }, 120_000);
+});
