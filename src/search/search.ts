@@ -93,6 +93,7 @@ export interface TheoremRun {
   records: InstanceRecord[];
   errors: { descriptor: Descriptor; message: string }[];
   counterexamples: { count: number; smallest?: CounterexampleRef; worst?: CounterexampleRef; first?: CounterexampleRef };
+  /** Smallest relative margin over conclusive (holds / violated) instances; NaN when there is none. */
   worstRelativeMargin: number;
   fastCheck?: { seed: number; path?: string; numShrinks?: number };
   highProbability?: { alpha: number; configs: HighProbabilityConfigResult[] };
@@ -154,7 +155,8 @@ class SearchState {
     const o = ev.outcome;
     this.evaluated++;
     this.counts[o.verdict]++;
-    if (o.verdict !== 'outside' && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
+    // The worst margin over conclusive instances: an inconclusive margin lies within its error bound and says nothing.
+    if ((o.verdict === 'holds' || o.verdict === 'violated') && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
     const rec: InstanceRecord = {
       phase,
       descriptor: ev.descriptor,
