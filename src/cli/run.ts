@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
-import { assembleReport } from '../report/build.ts';
+import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
 import { compareWithBaseline, readBaseline } from '../report/baseline.ts';
 import type { Report } from '../report/schema.ts';
 import { parseFormats, REPORT_FILES, writeReports, type ReportFormat } from '../report/write.ts';
@@ -97,7 +97,7 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
     progress.stop();
   }
   const report = assembleReport(
-    result.reports,
+    result.reports.map((t) => relativeArtifactPaths(t, req.outDir)),
     { seed: req.seed, budgetSeconds: req.budgetSeconds, theoremFilter: req.filter, shard: req.shard, shardsMerged: 1, interrupted: result.interrupted, startedAt, finishedAt: new Date().toISOString(), workers: req.workers },
     Math.round(performance.now() - t0),
   );

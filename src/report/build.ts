@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import type { CounterexampleRef, TheoremRun } from '../search/search.ts';
 import { quantile } from '../search/stats.ts';
 import type { AnyTheorem } from '../theorem/types.ts';
@@ -18,6 +19,19 @@ function finiteRecord(q: Record<string, number> | undefined): Record<string, num
 
 export function replayCommand(artifactPath: string): string {
   return `npx ntk-audit replay ${artifactPath}`;
+}
+
+/**
+ * Artifact paths in a report are relative to the report's directory (portable, and identical for
+ * runs written to different directories); the replay command is meant to be run from there.
+ */
+export function relativeArtifactPaths(t: TheoremReport, reportDir: string): TheoremReport {
+  const items = t.counterexamples.items.map((c) => {
+    if (!c.artifact) return c;
+    const rel = relative(reportDir, c.artifact).split(sep).join('/');
+    return { ...c, artifact: rel, replay: replayCommand(rel) };
+  });
+  return { ...t, counterexamples: { ...t.counterexamples, items } };
 }
 
 /** Turns one theorem's search result into its report section (everything but timings is deterministic). */

@@ -99,6 +99,8 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
   mutate?(descriptor: D, rng: Rng): D;
   /** Assumption-space cells this descriptor exercises (for claim coverage), e.g. { N: '8–32', family: 'sphere' }. */
   cells?(descriptor: D): Record<string, string>;
+  /** The declared cells per key (so reports can list those never exercised). */
+  cellSpace?: Record<string, readonly string[]>;
   /** Serialises an instance exactly (for counterexample artifacts); defaults to the generic codec. */
   encodeInstance?(instance: I): unknown;
   decodeInstance?(encoded: unknown): I;
