@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { Matrix as MlMatrix, SingularValueDecomposition, EigenvalueDecomposition } from 'ml-matrix';
+import { norm2UpperBound, norm2Estimate, norm2LowerBound, frobeniusNorm, lambdaMaxCertified } from './norm.ts';
+import { gram } from './blas.ts';
+import { type Matrix } from './matrix.ts';
+import { createRng } from '../random/rng.ts';
+import { gaussianMatrix } from '../random/distributions.ts';
+
+const toMl = (m: Matrix) => new MlMatrix(Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))));
+
+describe('norms', () => {
+  it('norm2UpperBound ≥ ‖W‖₂ (ml-matrix SVD) and is tight; lower bound ≤ ‖W‖₂', () => {
+    for (const [r, c, scale] of [[1, 1, 1], [3, 8, 1], [40, 7, 1e-100], [50, 50, 1e100], [120, 30, 1]] as const) {
+      const w = gaussianMatrix(createRng(`n-${r}-${c}`), r, c, scale);
+      const ref = new SingularValueDecomposition(toMl(w), { autoTranspose: true }).norm2;
+      const ub = norm2UpperBound(w);
+      expect(ub).toBeGreaterThanOrEqual(ref * (1 - 1e-15));
+      expect(ub / ref - 1).toBeLessThan(1e-9);
+      expect(norm2LowerBound(w)).toBeLessThanOrEqual(ref * (1 + 1e-15));
+      expect(norm2Estimate(w)).toBeCloseTo(ref, 8 - Math.round(Math.log10(Math.max(ref, 1))));
+    }
+  });
+
+  it('frobeniusNorm matches the definition without overflow', () => {
+    const w: Matrix = { rows: 2, cols: 2, data: Float64Array.from([3e200, 4e200, 0, 0]) };
+    expect(frobeniusNorm(w)).toBeCloseTo(5e200, -190);
+    expect(frobeniusNorm({ rows: 1, cols: 3, data: Float64Array.from([1, 2, 2]) })).toBe(3);
+  });
+
+  it('lambdaMaxCertified encloses λ_max (ml-matrix EVD), also with a clustered top', () => {
+    const g = gram(gaussianMatrix(createRng('lm'), 30, 40));
+    const ref = Math.max(...new EigenvalueDecomposition(toMl(g), { assumeSymmetric: true }).realEigenvalues);
+    const r = lambdaMaxCertified(g);
+    expect(r.lower).toBeLessThanOrEqual(ref * (1 + 1e-14));
+    expect(r.upper).toBeGreaterThanOrEqual(ref * (1 - 1e-14));
+    const id: Matrix = { rows: 3, cols: 3, data: Float64Array.from([2, 0, 0, 0, 2, 0, 0, 0, 1]) };
+    const r2 = lambdaMaxCertified(id);
+    expect(r2.lower).toBeLessThanOrEqual(2);
+    expect(r2.upper).toBeGreaterThanOrEqual(2);
+    expect(r2.upper - r2.lower).toBeLessThan(1e-10);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Spectral and Frobenius norms, with certified upper bounds.
+ *
+ * ‖W‖₂² = λ_max(W Wᵀ) = λ_max(Wᵀ W): we work with the smaller Gram matrix G (min(r, c) square),
+ * formed by `gram` with its rounding bound E_G (blas.ts, Higham §3.1), and certify λ_max(G) ≤ t by a
+ * successful Cholesky of fl(tI − G) with Rump's shift term (Rump 2006, BIT 46; see lambdaMin.ts), i.e.
+ * λ_min(−G) ≥ −t. Lower bounds on λ_max come from a Rayleigh quotient with its rounding bound.
+ */
+import { type Matrix, transpose } from './matrix.ts';
+import { up, down, gram, gramRoundingBound, norm2, dot, matvec, nonNegativeSumUpper } from './blas.ts';
+import { shiftedCholeskyLowerBound, rayleighQuotientUpper, assertSymmetricFinite } from './lambdaMin.ts';
+
+/** ‖W‖_F, computed with scaling (relative error ≤ γ_{rc+2}, no spurious overflow). */
+export function frobeniusNorm(w: Matrix): number {
+  return norm2(w.data);
+}
+
+function negated(g: Matrix): Matrix {
+  const d = new Float64Array(g.data.length);
+  for (let i = 0; i < d.length; i++) d[i] = -g.data[i];
+  return { rows: g.rows, cols: g.cols, data: d };
+}
+
+/** Power iteration for the dominant eigenpair of a symmetric PSD matrix (estimate only). */
+export function powerIteration(g: Matrix, maxIter = 500, tol = 1e-15): { value: number; vector: Float64Array } {
+  const n = g.rows;
+  let v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = 1 + ((i * 0.618033988749895) % 1) * 0.5;
+  let nv = norm2(v);
+  for (let i = 0; i < n; i++) v[i] /= nv;
+  let lam = 0;
+  let w = new Float64Array(n);
+  for (let it = 0; it < maxIter; it++) {
+    matvec(g, v, w);
+    const next = dot(v, w);
+    nv = norm2(w);
+    if (!(nv > 0)) return { value: 0, vector: v };
+    for (let i = 0; i < n; i++) w[i] /= nv;
+    const tmp = v; v = w; w = tmp;
+    if (Math.abs(next - lam) <= tol * Math.abs(next)) { lam = next; break; }
+    lam = next;
+  }
+  return { value: lam, vector: v };
+}
+
+/**
+ * Enclosure of λ_max(G_true) for symmetric G with ‖G − G_true‖₂ ≤ entryError:
+ *  lower = Rayleigh quotient of the power-iteration vector, minus its rounding bound and entryError;
+ *  upper = t + entryError where fl(tI − G) has a successful Cholesky and the Rump term is subtracted
+ *  (λ_max(G) = −λ_min(−G) ≤ −shiftedCholeskyLowerBound(−G, −t)); t starts at est(1 + 2^-40) and backs
+ *  off geometrically; last resort: the Gershgorin bound max_i Σ_j |g_ij|.
+ */
+export function lambdaMaxCertified(g: Matrix, opts: { entryError?: number } = {}): { lower: number; estimate: number; upper: number } {
+  assertSymmetricFinite(g, 'lambdaMaxCertified');
+  const e = opts.entryError ?? 0;
+  const n = g.rows;
+  if (n === 0) throw new RangeError('lambdaMaxCertified: empty matrix');
+  const pi = powerIteration(g);
+  const est = pi.value;
+  const neg = negated(g);
+  const v = pi.vector;
+  let m = 0;
+  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(v[i]));
+  for (let i = 0; i < n; i++) v[i] /= m;
+  const lower = down(-rayleighQuotientUpper(neg, v).upper - e);
+  const work = new Float64Array(n * n);
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(g.data[i * n + i]));
+  let gap = Math.max(Math.abs(est), scale) * 2 ** -40 + Number.MIN_VALUE;
+  let upper = Infinity;
+  for (let attempt = 0; attempt < 8 && upper === Infinity; attempt++) {
+    const t = est + gap;
+    const l = shiftedCholeskyLowerBound(neg, -t, work);
+    if (l !== null) upper = up(-l + e);
+    gap *= 64;
+  }
+  if (upper === Infinity) {
+    let best = 0;
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let j = 0; j < n; j++) r += Math.abs(g.data[i * n + j]);
+      best = Math.max(best, nonNegativeSumUpper(r, n));
+    }
+    upper = up(best + e);
+  }
+  return { lower, estimate: Math.min(Math.max(est, lower), upper), upper };
+}
+
+function smallerGram(w: Matrix): { g: Matrix; err: number } {
+  const x = w.rows <= w.cols ? w : transpose(w);
+  return { g: gram(x), err: gramRoundingBound(x) };
+}
+
+/** Estimate of ‖W‖₂ (power iteration on the smaller Gram matrix; not rigorous). */
+export function norm2Estimate(w: Matrix): number {
+  if (w.rows === 0 || w.cols === 0) return 0;
+  const { g } = smallerGram(w);
+  return Math.sqrt(Math.max(0, powerIteration(g).value));
+}
+
+/**
+ * Certified upper bound on ‖W‖₂: sqrt of the certified upper bound on λ_max(G) for G the smaller Gram
+ * matrix formed in floating point, with entryError = gramRoundingBound (γ_d‖W‖_F² + N d ETA).
+ * Typical relative overestimate: 2^-41 + (Rump term + Gram term)/‖W‖₂² ≈ (n² + d)u·‖W‖_F²/‖W‖₂².
+ * Throws RangeError on non-finite input.
+ */
+export function norm2UpperBound(w: Matrix): number {
+  for (let i = 0; i < w.data.length; i++) if (!Number.isFinite(w.data[i])) throw new RangeError('norm2UpperBound: non-finite entry');
+  if (w.rows === 0 || w.cols === 0) return 0;
+  const { g, err } = smallerGram(w);
+  const r = lambdaMaxCertified(g, { entryError: err });
+  return up(Math.sqrt(Math.max(0, r.upper)));
+}
+
+/** Certified lower bound on ‖W‖₂ (Rayleigh quotient of the smaller Gram matrix, minus rounding). */
+export function norm2LowerBound(w: Matrix): number {
+  if (w.rows === 0 || w.cols === 0) return 0;
+  const { g, err } = smallerGram(w);
+  const r = lambdaMaxCertified(g, { entryError: err });
+  return r.lower > 0 ? down(Math.sqrt(r.lower)) : 0;
+}
+
+
