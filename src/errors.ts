@@ -5,7 +5,8 @@
 export class UserError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode = 2) {
-    super(message);
+    // One line always: messages often quote user input (a file's header, a cell), which may hold newlines.
+    super(message.replace(/\s*[\r\n]+\s*/g, ' ').trim());
     this.name = 'UserError';
     this.exitCode = exitCode;
   }

@@ -62,17 +62,26 @@ export function compareWithBaseline(report: Report, baseline: Baseline): { regre
 }
 
 export function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseBaseline(text, `baseline ${path}`);
+}
+
+export function parseBaseline(text: string, name = 'baseline'): Baseline {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code ? `cannot read baseline ${path}: ${code}` : `baseline ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`${name} is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = baselineSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`baseline ${path} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new UserError(`${name} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -52,19 +52,23 @@ export function readReport(path: string): Report {
   } catch (e) {
     throw new UserError(`cannot read report ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  return parseReport(text, `report ${path}`);
+}
+
+export function parseReport(text: string, name = 'report'): Report {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`report ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`${name} is not valid JSON: ${(e as Error).message}`);
   }
   if (json && typeof json === 'object' && 'schemaVersion' in json && (json as { schemaVersion: unknown }).schemaVersion !== REPORT_SCHEMA_VERSION) {
-    throw new UserError(`report ${path} has schemaVersion ${String((json as { schemaVersion: unknown }).schemaVersion)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
+    throw new UserError(`${name} has schemaVersion ${String((json as { schemaVersion: unknown }).schemaVersion)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
   }
   const parsed = reportSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`report ${path} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new UserError(`${name} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
 }

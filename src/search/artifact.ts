@@ -96,16 +96,21 @@ export function readArtifact(path: string): Artifact {
   } catch (e) {
     throw new UserError(`cannot read artifact ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  return parseArtifact(text, `artifact ${path}`);
+}
+
+/** Parses and validates artifact JSON text; every problem is a one-line UserError naming `name`. */
+export function parseArtifact(text: string, name = 'artifact'): Artifact {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`artifact ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`${name} is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = artifactSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`artifact ${path} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new UserError(`${name} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -11,8 +11,13 @@ export function replayArtifact(artifact: Artifact, catalog: readonly AnyTheorem[
   const theorem = catalog.find((t) => t.id === artifact.theoremId);
   if (!theorem) throw new UserError(`artifact names theorem ${artifact.theoremId}, which is not in the catalog`);
   const instance = decodeArtifactInstance(theorem, artifact);
-  const { outcome } = evaluateInstance(theorem, artifact.descriptor as Descriptor, instance);
-  return { theorem, outcome };
+  try {
+    const { outcome } = evaluateInstance(theorem, artifact.descriptor as Descriptor, instance);
+    return { theorem, outcome };
+  } catch (e) {
+    // A structurally valid artifact whose instance the theorem cannot evaluate (edited by hand, wrong shapes, …).
+    throw new UserError(`artifact for ${artifact.theoremId} cannot be evaluated: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 export function replayFile(path: string, catalog: readonly AnyTheorem[]): { artifact: Artifact; theorem: AnyTheorem; outcome: Outcome } {
