@@ -1,0 +1,531 @@
+import fc from 'fast-check';
+import { gammaUp, gram, gramRoundingBound, nonNegativeSumUpper, up } from '../src/linalg/blas.ts';
+import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { hadamardPower } from '../src/linalg/hadamard.ts';
+import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
+import type { Matrix } from '../src/linalg/matrix.ts';
+import { UNIT_ROUNDOFF, zeros } from '../src/linalg/matrix.ts';
+import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
+import { backpropSignals, empiricalNtk, explicitJacobian, ntkNormalization } from '../src/ntk/empiricalNtk.ts';
+import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
+import { limitingKernels } from '../src/ntk/limiting.ts';
+import { type Initialization, type Network, forward, initNetwork } from '../src/ntk/network.ts';
+import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
+import type { Rng } from '../src/random/rng.ts';
+import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
+import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
+import { fromEnclosure } from '../src/theorem/sides.ts';
+import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+
+/**
+ * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — FINITE-WIDTH claims: the JJᵀ decomposition
+ * (Sec. 4.1, with the B_L erratum), the normalisation eq. (4), Theorem 4.1 and its certificates,
+ * Corollary 4.2 (rank), Theorem 5.1 and Lemmas 5.3–5.4 (/work/shared/theorems.md I.4, I.6–I.9).
+ * Every finite-network quantity carries the rounding of the forward/backward passes
+ * (src/ntk/roundingEnvelope.ts) on top of the final Gram roundings (empiricalNtk errorBound).
+ */
+
+const U = UNIT_ROUNDOFF;
+
+const FW_CONVENTIONS = {
+  network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}) (l < L), f_L = W_Lᵀf_{L−1}; W_l ∈ R^{n_{l−1}×n_l}; no biases',
+  "σ'(0)": 0,
+  init: '(W_l)_ij ~ N(0, β_l²): standard β_l = 1, He β_l² = 2/n_{l−1}, LeCun β_l² = 1/n_{l−1}',
+  empiricalNtk: 'K̄ = JJᵀ = Σ_{k=0}^{L−1}(F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ), B_L = 1_N (erratum of v5: (1/√N)1_N)',
+  normalisation: 'none (K̄ itself) unless stated; eq. (4) uses Π_{l=1}^{L−1} 2/n_l',
+  data: 'rows of the stored float64 X, exact',
+};
+
+type FamilyName = 'gaussian' | 'sqrt-d-sphere';
+type InitName = 'standard' | 'he' | 'lecun';
+
+export type FwDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; init: InitName; netSeed: string };
+export interface FwInstance {
+  x: Matrix;
+  net: Network;
+}
+
+function materializeFw(d: FwDesc): FwInstance {
+  const x = materializeData(d.data);
+  return { x, net: initNetwork({ inputDim: d.data.d, widths: d.widths, init: d.init as Initialization }, childRng(d.netSeed, 'net').seed) };
+}
+
+const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
+
+function mutateFw<T extends { data: DataDescriptor; widths: number[]; netSeed: string }>(d: T, rng: Rng, lim: { n: [number, number]; w: [number, number] }): T {
+  const u = rng.next();
+  const clamp = (v: number, [lo, hi]: [number, number]) => Math.max(lo, Math.min(hi, v));
+  if (u < 0.3) return { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) };
+  if (u < 0.55) return { ...d, data: { ...d.data, seed: String(uniformInt(rng, 2 ** 31 - 1)) } };
+  if (u < 0.75) {
+    const w = d.widths.slice();
+    const k = uniformInt(rng, w.length);
+    w[k] = clamp(w[k] + (rng.next() < 0.5 ? -1 : 1) * (1 + uniformInt(rng, Math.max(1, Math.floor(w[k] / 4)))), lim.w);
+    return { ...d, widths: w };
+  }
+  return { ...d, data: { ...d.data, n: clamp(d.data.n + (rng.next() < 0.5 ? -1 : 1), lim.n) } };
+}
+
+/** The float forward pass agrees in activation pattern with the exact one (no pre-activation within rounding of 0). */
+function patternAssumption(i: FwInstance): string | null {
+  return roundingEnvelope(i.net, i.x).patternCertified ? null : 'no pre-activation within rounding of 0 (σ’(0) = 0 boundary)';
+}
+
+/** K̄ with a spectral error bound covering the forward/backward roundings and the final Gram roundings. */
+function certifiedNtk(i: FwInstance) {
+  const fwd = forward(i.net, i.x);
+  const env = roundingEnvelope(i.net, i.x, fwd);
+  const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, layerTerms: true });
+  const pert = layerwiseKernelPerturbation(env);
+  return { fwd, env, emp, pert, error: up(emp.errorBound + pert.spectral) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// 1. JJᵀ decomposition (Sec. 4.1) and its erratum
+
+const TINY = { n: [2, 6] as [number, number], w: [2, 9] as [number, number] };
+const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record({
+  data: fc.record({ n: fc.integer({ min: 2, max: 6 }), d: fc.integer({ min: 2, max: 6 }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), shift: fc.constant(0), seed: seedArb }),
+  widths: fc.array(fc.integer({ min: 2, max: 9 }), { minLength: 1, maxLength: 3 }),
+  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
+  netSeed: seedArb,
+});
+
+function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
+  return {
+    id: erratum ? 'planted.nguyen2021.sec4.1.jjt-erratum-bl' : 'nguyen2021.sec4.1.jjt-decomposition',
+    title: erratum ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N' : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
+    source: { ...NMM_SOURCE, statement: 'Section 4.1 (proof of Theorem 4.1), decomposition of JJᵀ (v5)' + (erratum ? ' — as printed, with B_L = (1/√N)1_N' : ' — corrected B_L = 1_N (theorems.md I.4, I.11.1)') },
+    kind: 'deterministic',
+    statement: 'Entrywise, the Gram matrix of the explicit per-sample Jacobian equals the layer-wise sum' + (erratum ? ' computed with B_L = (1/√N)1_N.' : '.'),
+    conventions: { ...FW_CONVENTIONS, B_L: erratum ? '(1/√N)·1_N (erratum)' : '1_N' },
+    constants: erratum ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }] : [],
+    expectRefuted: erratum,
+    descriptors: tinyDescriptors,
+    materialize: materializeFw,
+    mutate: (d, rng) => mutateFw(d, rng, TINY),
+    cells: (d) => ({ L: String(d.widths.length + 1), init: d.init }),
+    cellSpace: { L: ['2', '3', '4'], init: ['standard', 'he', 'lecun'] },
+    assumptions: patternAssumption,
+    conclude(i): Evaluation {
+      const fwd = forward(i.net, i.x);
+      const env = roundingEnvelope(i.net, i.x, fwd);
+      const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, bLScale: erratum ? 'erratum-inv-sqrt-n' : 'ones' });
+      const pert = layerwiseKernelPerturbation(env);
+      const jac = explicitJacobian(i.net, i.x);
+      const jj = gram(jac);
+      const N = i.x.rows;
+      // |fl(ĴĴᵀ) − ĴĴᵀ|_ij ≤ γ_P‖Ĵ_i‖‖Ĵ_j‖, and Ĵ entries are products f̂·b̂ with one more rounding (γ_{P+2}).
+      const jn = rowNormsSquared(jac);
+      const gP = gammaUp(jac.cols + 4);
+      let best = -Infinity, bi = 0, bj = 0, bTol = 0;
+      for (let a = 0; a < N; a++)
+        for (let b = 0; b < N; b++) {
+          const tol = up(gP * Math.sqrt(up(jn[a] * jn[b] * (1 + gP))) + emp.errorBound + 2 * pert.entrywise.data[a * N + b]);
+          const excess = Math.abs(jj.data[a * N + b] - emp.ntk.data[a * N + b]) - tol;
+          if (excess > best) { best = excess; bi = a; bj = b; bTol = tol; }
+        }
+      const lhs = jj.data[bi * N + bj], rhs = emp.ntk.data[bi * N + bj];
+      return { lhs, lhsError: bTol / 2, rhs, rhsError: bTol / 2, relation: '==', quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: bTol } };
+    },
+    costHint: 3000,
+  };
+}
+export const jjtDecomposition_ = jjtDecomposition(false);
+export const plantedJjtErratum = jjtDecomposition(true);
+
+// ------------------------------------------------------------------------------------------------
+// 2. Normalisation eq. (4): Π(2/n_l) K̄ → K(L) at rate ~ n^{−1/2} (standard init)
+
+type NormDesc = { [key: string]: unknown; data: DataDescriptor; depth: number; width: number; init: InitName; netSeed: string };
+const C_NORM = 25;
+
+function materializeNorm(d: NormDesc): FwInstance {
+  return materializeFw({ data: d.data, widths: new Array<number>(d.depth - 1).fill(d.width), init: d.init, netSeed: d.netSeed });
+}
+
+const normDescriptors: fc.Arbitrary<NormDesc> = fc.record({
+  data: fc.record({ n: fc.integer({ min: 2, max: 6 }), d: fc.integer({ min: 4, max: 10 }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), shift: fc.constant(0), seed: seedArb }),
+  depth: fc.integer({ min: 2, max: 3 }),
+  width: fc.constantFrom(50, 100, 200, 400, 800),
+  init: fc.constant<InitName>('standard'),
+  netSeed: seedArb,
+});
+
+export const normalisationRate: Theorem<NormDesc, FwInstance> = {
+  id: 'nguyen2021.eq4.normalisation-rate',
+  title: 'eq. (4): max_ij |Π(2/n_l)K̄_ij − K(L)_ij| / max_ij |K(L)_ij| ≤ C·n^{−1/2}',
+  source: { ...NMM_SOURCE, statement: 'eq. (4) (v5) — convergence in probability (Jacot et al.); rate n^{−1/2} not stated in the paper' },
+  kind: 'asymptotic',
+  statement: 'With N(0,1) weights and all hidden widths n, the normalised empirical NTK is within C n^{−1/2} (relative, max-entry) of the limiting NTK.',
+  conventions: { ...FW_CONVENTIONS, normalisation: 'Π_{l=1}^{L−1} 2/n_l (n_L = 1 not in the product)', init: 'standard N(0,1)' },
+  constants: [{ name: 'C', value: C_NORM, provenance: 'fitted', note: 'no rate in the paper; theorems.md III.4 calibration gives err·√n ≈ 3.5–4.1 (L = 3, d = 10, N = 6), C = 25 keeps a factor ≈ 6 for fluctuations at small n' }],
+  descriptors: normDescriptors,
+  probes: normDescriptors.map((d) => ({ ...d, init: 'he' as InitName })),
+  materialize: materializeNorm,
+  mutate: (d, rng) => (rng.next() < 0.6 ? { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) } : { ...d, width: [50, 100, 200, 400, 800][uniformInt(rng, 5)] }),
+  cells: (d) => ({ width: String(d.width), L: String(d.depth) }),
+  cellSpace: { width: ['50', '100', '200', '400', '800'], L: ['2', '3'] },
+  assumptions: (i, d) => (d.init !== 'standard' ? 'standard N(0,1) weights (eq. (4))' : patternAssumption(i)),
+  conclude(i, d): Evaluation {
+    const c = certifiedNtk(i);
+    const s = ntkNormalization(i.net);
+    const lim = limitingKernels(i.x, { depth: i.net.depth });
+    const N = i.x.rows;
+    let num = 0, den = 0;
+    for (let t = 0; t < N * N; t++) {
+      num = Math.max(num, Math.abs(s * c.emp.ntk.data[t] - lim.ntk.data[t]));
+      den = Math.max(den, Math.abs(lim.ntk.data[t]));
+    }
+    const eNum = up(s * c.error * (1 + 4 * U) + lim.ntkErrorBound + 4 * U * num);
+    const lhs = num / den;
+    const lhsError = up(eNum / den + 2 * lhs * (lim.ntkErrorBound / den) + 4 * U * lhs) * (1 + 1e-6);
+    const rhs = C_NORM / Math.sqrt(d.width);
+    return { lhs, lhsError, rhs, rhsError: 4 * U * rhs, relation: '<=', quantities: { relErr: lhs, width: d.width, scaled: lhs * Math.sqrt(d.width) } };
+  },
+  empiricalConstant: { quantity: 'scaled', aggregate: 'max', description: 'max over instances of relErr·√n (the empirical rate constant)' },
+  scaling: { x: 'width', y: 'relErr', description: 'relative max-entry error of the normalised empirical NTK vs width', expectedSlope: { low: -0.9, high: -0.2 } },
+  costHint: 300,
+};
+
+// ------------------------------------------------------------------------------------------------
+// 3. Theorem 4.1 / Cor. 4.2 / Theorem 5.1: one wide layer
+
+type WideDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; wide: number; init: InitName; netSeed: string };
+
+/** N ∈ [8, 24], d ∈ [N, 4N], L = 3, the wide layer (position 1 or 2) of width ∈ [2N ln N, 4N ln N], the other ∈ [16, 48]. */
+const wideDescriptors: fc.Arbitrary<WideDesc> = fc
+  .record({ n: fc.integer({ min: 8, max: 24 }), dMult: fc.integer({ min: 1, max: 4 }), pos: fc.integer({ min: 1, max: 2 }), wMult: fc.double({ min: 2, max: 4, noNaN: true }), other: fc.integer({ min: 16, max: 48 }), init: fc.constantFrom<InitName>('he', 'lecun', 'standard'), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), seed: seedArb, netSeed: seedArb })
+  .map((o) => {
+    const nw = Math.ceil(o.wMult * o.n * Math.log(o.n));
+    const widths = o.pos === 1 ? [nw, o.other] : [Math.max(o.other, o.n), nw];
+    return { data: { n: o.n, d: o.dMult * o.n, family: o.family, shift: 0, seed: o.seed }, widths, wide: o.pos, init: o.init, netSeed: o.netSeed };
+  });
+const wideProbes: fc.Arbitrary<WideDesc> = fc.oneof(
+  // no wide layer: every width below N
+  fc.record({ n: fc.integer({ min: 16, max: 24 }), seed: seedArb, netSeed: seedArb, init: fc.constantFrom<InitName>('he', 'standard') }).map((o) => ({ data: { n: o.n, d: o.n, family: 'gaussian' as const, shift: 0, seed: o.seed }, widths: [Math.floor(o.n / 2), Math.floor(o.n / 2)], wide: 1, init: o.init, netSeed: o.netSeed })),
+  // fixed small d, growing N
+  fc.record({ n: fc.integer({ min: 16, max: 32 }), d: fc.integer({ min: 2, max: 4 }), seed: seedArb, netSeed: seedArb }).map((o) => ({ data: { n: o.n, d: o.d, family: 'gaussian' as const, shift: 0, seed: o.seed }, widths: [Math.ceil(3 * o.n * Math.log(o.n)), 32], wide: 1, init: 'he' as InitName, netSeed: o.netSeed })),
+);
+
+function wideAssumptions(i: FwInstance, d: WideDesc): string | null {
+  const N = i.x.rows;
+  const nw = d.widths[d.wide - 1];
+  if (!(nw >= 2 * N * Math.log(N))) return 'a wide layer n_k ≥ 2N log N (ξ_k = 1, constant instantiated)';
+  if (i.x.cols < N) return 'd ≥ N (min_{l<k} n_l ≫ N^{2/(r/2−0.1)}: probability non-vacuous)';
+  for (let l = 1; l < d.wide; l++) if (d.widths[l - 1] < N) return 'every width before the wide layer ≥ N (min_{l∈[0,k−1]} n_l large)';
+  if (d.data.shift !== 0 || (d.data.family !== 'gaussian' && d.data.family !== 'sqrt-d-sphere')) return 'Assumptions 2.1–2.2 (data family)';
+  return patternAssumption(i);
+}
+
+function mutateWide(d: WideDesc, rng: Rng): WideDesc {
+  const u = rng.next();
+  if (u < 0.45) return { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) };
+  if (u < 0.9) return { ...d, data: { ...d.data, seed: String(uniformInt(rng, 2 ** 31 - 1)) } };
+  const w = d.widths.slice();
+  const other = d.wide === 1 ? 1 : 0;
+  w[other] = Math.max(d.wide === 2 ? Math.max(16, d.data.n) : 16, Math.min(48, w[other] + (rng.next() < 0.5 ? -4 : 4)));
+  return { ...d, widths: w };
+}
+
+const wideBase = {
+  conventions: FW_CONVENTIONS,
+  descriptors: wideDescriptors,
+  materialize: (d: WideDesc) => materializeFw(d),
+  mutate: mutateWide,
+  cells: (d: WideDesc) => ({ widePosition: String(d.wide), init: d.init, dOverN: String(d.data.d / d.data.n) }),
+  cellSpace: { widePosition: ['1', '2'], init: ['standard', 'he', 'lecun'], dOverN: ['1', '2', '3', '4'] },
+};
+
+/** d Π_{l=1}^{L−1} n_l Π_{l ≠ k} β_l² for the W_k-gradient term, k = wide + 1 (theorems.md I.6). */
+function thm41Scale(net: Network, wide: number): number {
+  const L = net.depth, k = wide + 1;
+  let s = net.dims[0];
+  for (let l = 1; l <= L - 1; l++) s *= net.dims[l];
+  for (let l = 1; l <= L; l++) if (l !== k) s *= net.betas[l - 1] ** 2;
+  return s;
+}
+
+const MU2SQ = reluHermiteCoefficient(2) ** 2;
+const C41 = 0.1;
+
+export const thm41Lower: Theorem<WideDesc, FwInstance> = {
+  ...wideBase,
+  id: 'nguyen2021.thm4.1.lower',
+  title: 'Theorem 4.1 (lower): λ_min(K̄) ≥ c·μ_2²·d Π n_l Π_{l≠k} β_l² with one wide layer k − 1',
+  source: { ...NMM_SOURCE, statement: 'Theorem 4.1 (v5)' },
+  kind: 'asymptotic',
+  statement: 'With one layer of width Ω(N log N log(N/δ)) and data under Assumptions 2.1–2.2, λ_min(K̄) ≥ μ_r²Ω(d Π_{l=1}^{L−1}n_l Π_{l≠k}β_l²) (k − 1 the wide layer) w.h.p.; r = 2 and Ω(·) = c·(·) instantiated.',
+  constants: [
+    { name: 'c', value: C41, provenance: 'user', note: 'Ω is unspecified; calibration III.8 (He, d = N, n_1 = 8N: λ_min/n_1 ≈ 0.26–0.36, i.e. ratio ≈ 0.8–1.1 in units μ_2²·2^{L−1}n_1) with a safety factor ≈ 8' },
+    { name: 'wide width', value: 2, provenance: 'user', note: 'n_k = Ω(N log N log(N/δ)) instantiated as n_k ≥ 2N ln N' },
+    { name: 'r', value: 2, provenance: 'user', note: 'even r ≥ 2; r = 2 gives the largest μ_r²' },
+  ],
+  probes: wideProbes,
+  assumptions: wideAssumptions,
+  conclude(i, d): Evaluation {
+    const c = certifiedNtk(i);
+    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const scale = thm41Scale(i.net, d.wide);
+    const rhs = C41 * MU2SQ * scale;
+    const lhs = fromEnclosure(lk);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs, rhsError: 8 * i.net.depth * U * rhs, relation: '>=', quantities: { ratio: lk.estimate / (MU2SQ * scale), lambdaMin: lk.estimate, scale, nWide: d.widths[d.wide - 1], N: i.x.rows, d: i.x.cols } };
+  },
+  empiricalConstant: { quantity: 'ratio', aggregate: 'min', description: 'min over instances of λ_min(K̄)/(μ_2² d Π n_l Π_{l≠k} β_l²)' },
+  scaling: { x: 'scale', y: 'lambdaMin', description: 'λ_min(K̄) against the Theorem 4.1 scale d Π n_l Π_{l≠k} β_l²', expectedSlope: { low: 0.8, high: 1.2 } },
+  costHint: 60,
+};
+
+export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
+  ...wideBase,
+  id: 'nguyen2021.thm4.1.upper-certificate',
+  title: 'λ_min(K̄) ≤ K̄_11 = Σ_k ‖f_k(x_1)‖²‖b_{k+1}(x_1)‖²',
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), upper bound (eq. Jub of theorems.md I.4)' },
+  kind: 'deterministic',
+  statement: 'λ_min(JJᵀ) ≤ (JJᵀ)_11 for every network and data set.',
+  constants: [],
+  probes: wideProbes,
+  assumptions: patternAssumption,
+  conclude(i): Evaluation {
+    const c = certifiedNtk(i);
+    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const lhs = fromEnclosure(lk);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: c.emp.ntk.data[0], rhsError: c.error, relation: '<=', quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] } };
+  },
+  costHint: 60,
+};
+
+export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
+  ...wideBase,
+  id: 'nguyen2021.thm4.1.schur-lower',
+  title: 'λ_min(JJᵀ) ≥ Σ_k λ_min(F_kF_kᵀ)·min_i ‖(B_{k+1})_i‖²',
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), Schur product bound (eq. Jlb of theorems.md I.4)' },
+  kind: 'deterministic',
+  statement: 'λ_min(K̄) ≥ Σ_{k=0}^{L−1} λ_min(F_kF_kᵀ) min_i ‖(B_{k+1})_{i:}‖² for every network and data set.',
+  constants: [],
+  probes: wideProbes,
+  assumptions: patternAssumption,
+  conclude(i): Evaluation {
+    const c = certifiedNtk(i);
+    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const bs = backpropSignals(i.net, c.fwd);
+    let lo = 0, hi = 0;
+    for (let k = 0; k < i.net.depth; k++) {
+      const f = c.fwd.features[k];
+      const fe = featureMatrixError(c.env, k);
+      let fro2 = 0;
+      for (const v of c.env.featureNorm[k]) fro2 += v * v;
+      const fro = Math.sqrt(up(fro2 * (1 + 1e-12)));
+      const gErr = up(gramRoundingBound(f) + up(fe * up(2 * fro + fe)));
+      const lf = lambdaMinCertified(gram(f), { entryError: gErr });
+      const b = bs[k];
+      const nb = rowNormsSquared(b);
+      let mi = 0, mn = Infinity;
+      for (let t = 0; t < nb.length; t++) if (nb[t] < mn) { mn = nb[t]; mi = t; }
+      const z = c.env.zeta[k + 1], C = c.env.backNorm[k + 1][mi];
+      const bErr = up(up(((1 + z) ** 2 - 1) * (1 + 1e-12) * C * C) + gammaUp(b.cols + 2) * mn);
+      const bLo = Math.max(0, mn - bErr), bHi = mn + bErr;
+      lo += Math.min(lf.lower * bLo, lf.lower * bHi);
+      hi += Math.max(lf.upper * bLo, lf.upper * bHi);
+    }
+    const rhs = fromEnclosure({ lower: lo, upper: hi });
+    const lhs = fromEnclosure(lk);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * i.net.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value } };
+  },
+  costHint: 50,
+};
+
+export const cor42Rank: Theorem<WideDesc, FwInstance> = {
+  ...wideBase,
+  id: 'nguyen2021.cor4.2.full-rank',
+  title: 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer',
+  source: { ...NMM_SOURCE, statement: 'Corollary 4.2 (v5), the rank step of its proof (theorems.md I.7, III.11)' },
+  kind: 'deterministic',
+  statement: 'For a network with one layer of width ≥ 2N ln N and generic data (d ≥ N), the drawn J has full row rank: certified λ_min(K̄) > 0.',
+  constants: [{ name: 'wide width', value: 2, provenance: 'user', note: 'Ω(N log N log(N/δ)) instantiated as 2N ln N' }],
+  probes: wideProbes,
+  assumptions: wideAssumptions,
+  conclude(i): Evaluation {
+    const c = certifiedNtk(i);
+    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const lhs = fromEnclosure(lk);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lk.estimate } };
+  },
+  costHint: 60,
+};
+
+const C51 = 0.01;
+export const thm51Lower: Theorem<WideDesc, FwInstance> = {
+  ...wideBase,
+  id: 'nguyen2021.thm5.1.lower',
+  title: 'Theorem 5.1 (lower): σ_min(F_k)² ≥ c·μ_2²·d Π_{l≤k} n_l β_l² for a wide layer k',
+  source: { ...NMM_SOURCE, statement: 'Theorem 5.1 (v5)' },
+  kind: 'asymptotic',
+  statement: 'With n_k = Ω(N log N log(N/δ)) and data under Assumptions 2.1–2.2: σ_min(F_k)² ≥ μ_r² Ω(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; r = 2 and Ω(·) = c·(·) instantiated.',
+  constants: [
+    { name: 'c', value: C51, provenance: 'user', note: 'Ω unspecified and may depend on k (E‖f_k‖² carries 2^{−k}); first CI runs gave min ratio ≈ 0.04 at k = 2 (LeCun), so c = 0.01 keeps a factor ≈ 4' },
+    { name: 'r', value: 2, provenance: 'user', note: 'r = 2' },
+  ],
+  probes: wideProbes,
+  assumptions: wideAssumptions,
+  conclude(i, d): Evaluation {
+    const fwd = forward(i.net, i.x);
+    const env = roundingEnvelope(i.net, i.x, fwd);
+    const k = d.wide;
+    const f = fwd.features[k];
+    const s = sigmaMinCertified(f, { entryError: featureMatrixError(env, k) });
+    const lo = Math.max(0, s.lower);
+    const lhs = fromEnclosure({ lower: lo * lo * (1 - 4 * U), upper: s.upper * s.upper * (1 + 4 * U) });
+    let scale = i.net.dims[0];
+    for (let l = 1; l <= k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
+    const rhs = C51 * MU2SQ * scale;
+    const est = s.estimate * s.estimate;
+    return { lhs: lhs.value, lhsError: lhs.error, rhs, rhsError: 4 * (k + 2) * U * rhs, relation: '>=', quantities: { ratio: est / (MU2SQ * scale), sigmaMinSq: est, scale, N: i.x.rows } };
+  },
+  empiricalConstant: { quantity: 'ratio', aggregate: 'min', description: 'min over instances of σ_min(F_k)²/(μ_2² d Π_{l≤k} n_lβ_l²)' },
+  scaling: { x: 'scale', y: 'sigmaMinSq', description: 'σ_min(F_k)² against d Π_{l≤k} n_lβ_l²', expectedSlope: { low: 0.8, high: 1.2 } },
+  costHint: 60,
+};
+
+// ------------------------------------------------------------------------------------------------
+// 4. Lemmas 5.3 and 5.4 — deterministic given the (float) feature matrix F_k, treated as exact.
+
+type LemDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; init: InitName; netSeed: string; k: number; r: number; muSeed: string; muMode: 'mean' | 'random' };
+const lemDescriptors: fc.Arbitrary<LemDesc> = fc.record({
+  data: fc.record({ n: fc.integer({ min: 2, max: 16 }), d: fc.integer({ min: 2, max: 24 }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), shift: fc.constant(0), seed: seedArb }),
+  widths: fc.array(fc.integer({ min: 4, max: 64 }), { minLength: 1, maxLength: 2 }),
+  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
+  netSeed: seedArb,
+  k: fc.integer({ min: 1, max: 2 }),
+  r: fc.constantFrom(2, 4, 6),
+  muSeed: seedArb,
+  muMode: fc.constantFrom<'mean' | 'random'>('mean', 'random'),
+});
+const LEM = { n: [2, 16] as [number, number], w: [4, 64] as [number, number] };
+
+function featureOf(i: FwInstance, d: LemDesc): Matrix {
+  const k = Math.min(d.k, i.net.depth - 1);
+  return forward(i.net, i.x).features[k];
+}
+
+function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
+  const n2 = rowNormsSquared(featureOf(i, d));
+  for (const v of n2) if (!(v > 0)) return 'f_k(x_i) ≠ 0 for all i';
+  return null;
+}
+
+export const lemma53: Theorem<LemDesc, FwInstance> = {
+  id: 'nguyen2021.lemma5.3',
+  title: 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
+  source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' },
+  kind: 'deterministic',
+  statement: 'For any matrix F (here the float feature matrix F_k, taken as exact), w ~ N(0, β²I) and integer r > 0 (even r tested): the inequality holds; the expectation is the closed-form arc-cosine kernel (β²/2)·G(2)(F).',
+  conventions: { ...FW_CONVENTIONS, expectation: 'E_w[σ(Fw)σ(Fw)ᵀ] = (β²/2)·G(2) with G(1) = FFᵀ (limitingKernels depth 2, nmm)', β: 'β_{k+1} of the drawn network' },
+  constants: [],
+  descriptors: lemDescriptors,
+  materialize: materializeFw,
+  mutate: (d, rng) => mutateFw(d, rng, LEM),
+  cells: (d) => ({ r: String(d.r), k: String(d.k) }),
+  cellSpace: { r: ['2', '4', '6'], k: ['1', '2'] },
+  assumptions: nonZeroFeatureRows,
+  conclude(i, d): Evaluation {
+    const f = featureOf(i, d);
+    const k = Math.min(d.k, i.net.depth - 1);
+    const beta2 = i.net.betas[k] ** 2;
+    const lim = limitingKernels(f, { depth: 2 });
+    const le = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
+    const h = hadamardPower(gram(f), d.r, gramEntryErrorBound(f));
+    const lh = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
+    let m = 0;
+    for (const v of rowNormsSquared(f)) m = Math.max(m, v);
+    const mu = reluHermiteCoefficient(d.r);
+    const c = (beta2 * mu * mu) / m ** (d.r - 1);
+    const cRel = (2 * (2.5 * d.r + 4) + (d.r - 1) * (f.cols + 4) + 12) * U * 1.01;
+    const lo = Math.min(lh.lower * c * (1 - cRel), lh.lower * c * (1 + cRel)), hi = Math.max(lh.upper * c * (1 - cRel), lh.upper * c * (1 + cRel));
+    const rhs = fromEnclosure({ lower: lo, upper: hi });
+    const half = beta2 / 2;
+    const lhs = fromEnclosure({ lower: Math.min(le.lower * half * (1 - 4 * U), le.lower * half * (1 + 4 * U)), upper: le.upper * half * (1 + 4 * U) });
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r } };
+  },
+  costHint: 400,
+};
+
+export const lemma54: Theorem<LemDesc, FwInstance> = {
+  id: 'nguyen2021.lemma5.4',
+  title: 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
+  source: { ...NMM_SOURCE, statement: 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (theorems.md I.8 [DER])' },
+  kind: 'deterministic',
+  statement: 'With F̃ = F − 1μᵀ and Λ = diag(Fμ − ‖μ‖²1): λ_min((FFᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r}) ≥ 0, for μ the row mean of F or a random vector.',
+  conventions: { ...FW_CONVENTIONS, μ: 'row mean of F_k (empirical E_x f_k) or a Gaussian vector from muSeed; F = float F_k taken as exact' },
+  constants: [],
+  descriptors: lemDescriptors,
+  materialize: materializeFw,
+  mutate: (d, rng) => ({ ...mutateFw(d, rng, LEM), muSeed: rng.next() < 0.3 ? String(uniformInt(rng, 2 ** 31 - 1)) : d.muSeed }),
+  assumptions: (i, d) => nonZeroFeatureRows(i, d),
+  conclude(i, d): Evaluation {
+    const f = featureOf(i, d);
+    const N = f.rows, n = f.cols;
+    const mu = new Float64Array(n);
+    if (d.muMode === 'mean') {
+      for (let a = 0; a < N; a++) for (let j = 0; j < n; j++) mu[j] += f.data[a * n + j] / N;
+    } else fillGaussian(childRng(d.muSeed, 'mu'), mu, 1);
+    let mu2 = 0;
+    for (const v of mu) mu2 += v * v;
+    if (!(mu2 > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '>=' };
+    // μ is a float vector, taken as exact. F̃ = F − 1μᵀ: each entry rounded once (≤ u|F̃_ij|).
+    const ft = zeros(N, n);
+    for (let t = 0; t < N * n; t++) ft.data[t] = f.data[t] - mu[t % n];
+    const g1 = gram(f), e1 = gramEntryErrorBound(f);
+    const gt = gram(ft);
+    // |fl(F̃F̃ᵀ) − F̃_exact F̃_exactᵀ| ≤ γ_n‖f̃_i‖‖f̃_j‖ + (2u + u²)‖f̃_i‖‖f̃_j‖ (entry roundings of F̃)
+    let mt = 0;
+    for (const v of rowNormsSquared(ft)) mt = Math.max(mt, v);
+    const et = up(up(gammaUp(n + 3) * mt * (1 + gammaUp(n + 2))) + n * 1e-300);
+    // Λ_ii = ⟨f_i, μ⟩ − ‖μ‖²: errors γ_n‖f_i‖‖μ‖ + γ_n‖μ‖² + u|Λ_ii|.
+    let mf = 0;
+    for (const v of rowNormsSquared(f)) mf = Math.max(mf, v);
+    const lam = new Float64Array(N);
+    let lamMax = 0;
+    for (let a = 0; a < N; a++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += f.data[a * n + j] * mu[j];
+      lam[a] = s - mu2;
+      lamMax = Math.max(lamMax, Math.abs(lam[a]));
+    }
+    const eLam = up(gammaUp(n + 2) * (Math.sqrt(mf * mu2) * (1 + 1e-12) + mu2) + 2 * U * lamMax);
+    // entry (i,j) of Λ11ᵀΛ/‖μ‖²: λ_iλ_j/‖μ‖²; error ≤ (2 eLam(lamMax + eLam) + 4u lamMax²)/‖μ‖²·(1 + γ_n)
+    const eRank = up(((2 * eLam * (lamMax + eLam) + 4 * U * lamMax * lamMax) / mu2) * (1 + gammaUp(n + 4)));
+    const m2 = zeros(N, N);
+    for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) m2.data[a * N + b] = gt.data[a * N + b] - (lam[a] * lam[b]) / mu2;
+    // symmetrise exactly (the same formula is symmetric up to the order of λ_aλ_b, which commutes)
+    let m2Max = 0;
+    for (const v of m2.data) m2Max = Math.max(m2Max, Math.abs(v));
+    const e2 = up(et + eRank + 2 * U * m2Max);
+    const h1 = hadamardPower(g1, d.r, e1);
+    const h2 = hadamardPower(m2, d.r, e2);
+    const diff = zeros(N, N);
+    let dMax = 0;
+    for (let t = 0; t < N * N; t++) { diff.data[t] = h1.matrix.data[t] - h2.matrix.data[t]; dMax = Math.max(dMax, Math.abs(diff.data[t])); }
+    const eDiff = up(h1.errorBound + h2.errorBound + N * U * dMax);
+    const ld = lambdaMinCertified(diff, { entryError: eDiff });
+    const lhs = fromEnclosure(ld);
+    let scale = 0;
+    for (let a = 0; a < N; a++) scale = Math.max(scale, h1.matrix.data[a * N + a]);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>=', quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } };
+  },
+  costHint: 400,
+};
+
+export const nguyen2021FiniteWidthTheorems = [
+  jjtDecomposition_,
+  normalisationRate,
+  thm41Lower,
+  thm41UpperCertificate,
+  thm41SchurLower,
+  cor42Rank,
+  thm51Lower,
+  lemma53,
+  lemma54,
+  plantedJjtErratum,
+];

@@ -1,0 +1,465 @@
+import fc from 'fast-check';
+import { gammaUp, gram, nonNegativeSumUpper, up } from '../src/linalg/blas.ts';
+import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gershgorinUniform, hadamardPower } from '../src/linalg/hadamard.ts';
+import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
+import type { Matrix } from '../src/linalg/matrix.ts';
+import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { reluHermiteCoefficient, reluHermiteTailBound } from '../src/ntk/hermite.ts';
+import { hermiteHalfMonomialExact } from '../src/ntk/hermiteExact.ts';
+import { limitingKernels, type LimitingKernels } from '../src/ntk/limiting.ts';
+import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
+import type { Rng } from '../src/random/rng.ts';
+import { uniformInt } from '../src/random/rng.ts';
+import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
+import { fromEnclosure } from '../src/theorem/sides.ts';
+import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+
+/**
+ * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
+ * for Deep ReLU Networks" (ICML 2021, arXiv 2012.11654v5) — the LIMITING (infinite-width) claims and
+ * the Hermite facts they rest on (/work/shared/theorems.md I.2, I.3, I.5; Part III items 1, 5, 6, 7).
+ * Finite-width claims live in nguyen2021FiniteWidth.ts.
+ */
+
+export const NMM_SOURCE = { paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the NTK for Deep ReLU Networks (ICML 2021)', arxiv: '2012.11654' };
+
+const HERMITE_CONVENTIONS = {
+  hermite: 'h_r = He_r/√(r!) (normalised probabilists’ Hermite, orthonormal in L²(N(0,1)))',
+  coefficient: 'μ_r(f) = E_{g∼N(0,1)}[f(g) h_r(g)]',
+  activation: 'σ(t) = max(0, t)',
+  "σ'(0)": 0,
+};
+
+export const LIMITING_CONVENTIONS = {
+  parameterisation: 'nmm, eqs. (9)–(10): G(1) = XXᵀ, G(l) = 2E[σ(u)σ(v)], Ġ(l) = 2E[σ’(u)σ’(v)], K(l) = K(l−1)∘Ġ(l) + G(l); no biases',
+  'c_σ': 2,
+  "σ'(0)": 0,
+  normalisation: 'K(L) = lim Π_{l=1}^{L−1}(2/n_l)·K̄ with N(0,1) weights (β_l = 1)',
+  depth: 'L = number of weight matrices',
+  data: 'rows of the stored float64 matrix X, taken as exact (no rescaling)',
+};
+
+const U = UNIT_ROUNDOFF;
+
+// ------------------------------------------------------------------------------------------------
+// Bookkeeping helpers (intervals only; every number comes from the engine)
+
+/** {value, error} of c·λ for λ in an enclosure and c > 0 known to relative error cRel. */
+function scaledEnclosure(e: { lower: number; upper: number }, c: number, cRel: number): { value: number; error: number } {
+  const lo = Math.min(e.lower * c * (1 - cRel), e.lower * c * (1 + cRel));
+  const hi = Math.max(e.upper * c * (1 - cRel), e.upper * c * (1 + cRel));
+  const s = fromEnclosure({ lower: lo, upper: hi });
+  return { value: s.value, error: up(s.error + 4 * U * (Math.abs(lo) + Math.abs(hi))) };
+}
+
+function lambdaMinOf(m: Matrix, entryError: number): LambdaMinEnclosure {
+  return lambdaMinCertified(m, { entryError });
+}
+
+function trace(m: Matrix): number {
+  let t = 0;
+  for (let i = 0; i < m.rows; i++) t += m.data[i * m.rows + i];
+  return t;
+}
+
+/** Spectral error bound of the layer-l NNGP G(l) kept by limitingKernels: the entrywise relative
+ * coefficient of the last layer dominates every earlier layer's (the coefficients increase with l,
+ * limiting.ts limitingErrorCoefficients), and ‖ΔG‖₂ ≤ ‖ΔG‖_F ≤ coef·tr G. */
+function layerNngpError(lim: LimitingKernels, g: Matrix): number {
+  const c = lim.entrywiseBound.nngp;
+  return up(c * nonNegativeSumUpper(trace(g), g.rows) * (1 + 2 * c));
+}
+
+// ------------------------------------------------------------------------------------------------
+// 1. Hermite facts (theorems.md I.2, III.1)
+
+type RDesc = { [key: string]: unknown; r: number };
+
+const hermiteBase = {
+  kind: 'deterministic' as const,
+  conventions: HERMITE_CONVENTIONS,
+  materialize: (d: RDesc) => ({ r: d.r }),
+  assumptions: () => null,
+  costHint: 3000,
+};
+
+export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
+  ...hermiteBase,
+  id: 'nguyen2021.hermite.closed-form',
+  title: 'μ_r(ReLU) closed form (eq. (8)) equals the exact moment expansion',
+  source: { ...NMM_SOURCE, statement: 'eq. (8) (v5) with the normalisation of theorems.md I.2' },
+  statement: 'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
+  constants: [],
+  descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
+  mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
+  cells: (d: RDesc) => ({ r: d.r <= 1 ? '0–1' : d.r % 2 === 1 ? 'odd ≥ 3' : d.r <= 12 ? 'even 2–12' : 'even 14–60' }),
+  cellSpace: { r: ['0–1', 'odd ≥ 3', 'even 2–12', 'even 14–60'] },
+  conclude({ r }): Evaluation {
+    const closed = reluHermiteCoefficient(r);
+    const exact = hermiteHalfMonomialExact(1, r);
+    const quad = r <= 20 ? hermiteCoefficientsQuadrature((t) => (t > 0 ? t : 0), r, { breakpoints: [0] })[r] : NaN;
+    return {
+      lhs: closed,
+      lhsError: Math.abs(closed) * (2.5 * r + 4) * U * (1 + 1e-9),
+      rhs: exact.value,
+      rhsError: exact.error,
+      relation: '==',
+      quantities: { r, mu: closed, quadratureDeviation: Number.isNaN(quad) ? NaN : Math.abs(quad - closed) },
+    };
+  },
+};
+
+export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
+  ...hermiteBase,
+  id: 'nguyen2021.hermite.derivative',
+  title: 'μ_r(σ′) = √(r+1)·μ_{r+1}(σ)',
+  source: { ...NMM_SOURCE, statement: 'Hermite coefficients of σ′ (theorems.md I.2, derived: h′_{r+1} = √(r+1)h_r)' },
+  statement: 'The Hermite coefficient of the step σ′ = 1{t>0} (exact moment expansion) equals √(r+1) times the closed-form μ_{r+1}(ReLU).',
+  constants: [],
+  descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
+  mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
+  conclude({ r }): Evaluation {
+    const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
+    const exact = hermiteHalfMonomialExact(0, r);
+    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: Math.abs(viaRelu) * (2.5 * r + 10) * U * (1 + 1e-9), relation: '==', quantities: { r } };
+  },
+};
+
+type SumDesc = { [key: string]: unknown; R: number };
+const sumDescriptors = fc.record({ R: fc.integer({ min: 1, max: 150 }).map((k) => 2 * k) });
+const mutateR = (d: SumDesc, rng: Rng) => ({ R: Math.max(2, Math.min(300, d.R + 2 * (rng.next() < 0.5 ? -1 : 1) * (1 + uniformInt(rng, 5)))) });
+
+/** Σ_{r ≤ R} μ_r² with a rigorous error (each μ_r² relative (5r + 9)u, the sum γ_{R+1}). */
+function partialSquares(R: number): { value: number; error: number } {
+  let s = 0;
+  for (let r = 0; r <= R; r++) s += reluHermiteCoefficient(r) ** 2;
+  return { value: s, error: up(s * ((5 * R + 9) * U + gammaUp(R + 1)) * (1 + 1e-9)) };
+}
+
+export const hermiteSumRule: Theorem<SumDesc, { R: number }> = {
+  ...hermiteBase,
+  id: 'nguyen2021.hermite.sum-rule-partial',
+  title: 'Σ_{r ≤ R} μ_r(σ)² ≤ ½ = E σ(g)²',
+  source: { ...NMM_SOURCE, statement: 'Parseval for σ in L²(γ) (theorems.md I.2 sum rules, used in App. C)' },
+  statement: 'Every partial sum of μ_r² is at most E[σ(g)²] = ½.',
+  constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'E[max(0,g)²] = ½' }],
+  descriptors: sumDescriptors,
+  mutate: mutateR,
+  materialize: (d: SumDesc) => ({ R: d.R }),
+  conclude({ R }): Evaluation {
+    const p = partialSquares(R);
+    return { lhs: p.value, lhsError: p.error, rhs: 0.5, rhsError: 0, relation: '<=', quantities: { R, deficit: 0.5 - p.value } };
+  },
+};
+
+export const hermiteTail: Theorem<SumDesc, { R: number }> = {
+  ...hermiteBase,
+  id: 'nguyen2021.hermite.tail-bound',
+  title: '½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3 (even R)',
+  source: { ...NMM_SOURCE, statement: 'tail of the sum rule (theorems.md I.2 asymptotics μ_r² ~ r^{−5/2}; derived, hermite.ts reluHermiteTailBound)' },
+  statement: 'Σ_{r > R} μ_r² = ½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3.',
+  constants: [{ name: '1/3', value: 1 / 3, provenance: 'derived', note: '½∫_R^∞ t^{−5/2}dt·R^{5/2} with μ_r² r^{5/2} decreasing' }],
+  descriptors: sumDescriptors,
+  mutate: mutateR,
+  materialize: (d: SumDesc) => ({ R: d.R }),
+  conclude({ R }): Evaluation {
+    const p = partialSquares(R);
+    const tail = reluHermiteTailBound(R);
+    return { lhs: 0.5 - p.value, lhsError: up(p.error + U * 0.5), rhs: tail, rhsError: tail * (5 * R + 14) * U, relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
+  },
+};
+
+type SeriesDesc = { [key: string]: unknown; R: number; rho: number };
+
+export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
+  ...hermiteBase,
+  id: 'nguyen2021.hermite.series-arccos',
+  title: 'Σ_r μ_r² ρ^r = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)',
+  source: { ...NMM_SOURCE, statement: 'dual activation of ReLU (theorems.md I.2; arc-cosine kernel of degree 1)' },
+  statement: 'The Hermite series of E[σ(u)σ(v)], corr(u,v) = ρ, truncated at R (tail ≤ μ_R²R/3), equals the arc-cosine closed form.',
+  constants: [],
+  descriptors: fc.record({
+    R: fc.integer({ min: 10, max: 100 }).map((k) => 2 * k),
+    rho: fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(-1, 1, 0, 1 - 1e-12, -1 + 1e-12)),
+  }),
+  mutate: (d: SeriesDesc, rng: Rng) => (rng.next() < 0.5 ? { ...d, rho: Math.max(-1, Math.min(1, d.rho + (rng.next() - 0.5) * 0.2)) } : { ...d, R: Math.max(20, Math.min(200, d.R + (rng.next() < 0.5 ? -2 : 2))) }),
+  materialize: (d: SeriesDesc) => ({ R: d.R, rho: d.rho }),
+  conclude({ R, rho }): Evaluation {
+    let s = 0, abs = 0, pw = 1;
+    for (let r = 0; r <= R; r++) {
+      const t = reluHermiteCoefficient(r) ** 2 * pw;
+      s += t;
+      abs += Math.abs(t);
+      pw *= rho;
+    }
+    const tail = reluHermiteTailBound(R);
+    // Each term: μ_r² (5r + 9)u and ρ^r (r roundings); the sum γ_{R+1}.
+    const lhsError = up(tail * (1 + (5 * R + 14) * U) + abs * ((6 * R + 12) * U + gammaUp(R + 1)) * (1 + 1e-9));
+    const oneMinus = (1 - rho) * (1 + rho); // 1 − ρ² without cancellation: relative error ≤ 3u (Sterbenz near |ρ| = 1)
+    const rhs = (Math.sqrt(Math.max(0, oneMinus)) + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
+    // √ relative ≤ 2.5u on ≤ 1; acos within 2 ulp of π-scale values (8u·π), products/sums/division ≤ 6u·(1 + π).
+    const rhsError = (2.5 + 8 * Math.PI + 6 * (1 + Math.PI)) * U / (2 * Math.PI) * 2;
+    return { lhs: s, lhsError, rhs, rhsError, relation: '==', quantities: { R, rho } };
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+// 2. Limiting NTK: diagonal identity and the Thm 3.2 proof chain (theorems.md I.3, I.5, III.5–7)
+
+type LimDesc = { [key: string]: unknown; data: DataDescriptor; depth: number; r: number };
+interface LimInstance {
+  x: Matrix;
+}
+
+const LIM_DATA: DataDescriptorOptions = { n: [2, 32], d: [2, 64], families: ['gaussian', 'sqrt-d-sphere', 'rademacher', 'unit-sphere'] };
+const limDescriptors: fc.Arbitrary<LimDesc> = fc.record({
+  data: dataDescriptor(LIM_DATA),
+  depth: fc.integer({ min: 2, max: 6 }),
+  r: fc.constantFrom(2, 4, 6, 8),
+});
+
+function mutateLim(d: LimDesc, rng: Rng): LimDesc {
+  const u = rng.next();
+  if (u < 0.15) return { ...d, depth: Math.max(2, Math.min(6, d.depth + (rng.next() < 0.5 ? -1 : 1))) };
+  if (u < 0.25) return { ...d, r: [2, 4, 6, 8][uniformInt(rng, 4)] };
+  return { ...d, data: mutateDataDescriptor(d.data, rng, LIM_DATA) };
+}
+
+function limCells(d: LimDesc): Record<string, string> {
+  const n = d.data.n, dd = d.data.d;
+  return { N: n <= 8 ? '2–8' : n <= 16 ? '9–16' : '17–32', regime: dd >= n ? 'd ≥ N' : 'd < N', family: d.data.family, L: String(d.depth) };
+}
+
+const limBase = {
+  conventions: LIMITING_CONVENTIONS,
+  descriptors: limDescriptors,
+  materialize: (d: LimDesc): LimInstance => ({ x: materializeData(d.data) }),
+  mutate: mutateLim,
+  cells: limCells,
+  cellSpace: { N: ['2–8', '9–16', '17–32'], regime: ['d ≥ N', 'd < N'], family: ['gaussian', 'sqrt-d-sphere', 'rademacher', 'unit-sphere'], L: ['2', '3', '4', '5', '6'] },
+  costHint: 1500,
+};
+
+/** No zero row (the recursion's Ġ_ii = 1 needs x_i ≠ 0; σ'(0) = 0 otherwise). */
+function nonZeroRows(i: LimInstance): string | null {
+  const n2 = rowNormsSquared(i.x);
+  for (let k = 0; k < n2.length; k++) if (!(n2[k] > 0)) return 'x_i ≠ 0';
+  return i.x.rows >= 2 ? null : 'N ≥ 2';
+}
+
+function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
+  const planted = factorOffset === 1;
+  return {
+    ...limBase,
+    id: planted ? 'planted.nguyen2021.limiting.diagonal-dropped-layer' : 'nguyen2021.limiting.diagonal',
+    title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
+    source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), theorems.md I.3' },
+    kind: 'deterministic',
+    statement: planted ? 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)' : 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
+    constants: [{ name: 'L', value: planted ? -1 : 0, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer' }],
+    expectRefuted: planted,
+    assumptions: nonZeroRows,
+    conclude(i, d): Evaluation {
+      const lim = limitingKernels(i.x, { depth: d.depth });
+      const n = i.x.rows, norms = rowNormsSquared(i.x);
+      const mult = d.depth - factorOffset;
+      let worst = -1, wi = 0;
+      for (let k = 0; k < n; k++) {
+        const dev = Math.abs(lim.ntk.data[k * n + k] - mult * norms[k]);
+        if (dev > worst) { worst = dev; wi = k; }
+      }
+      const kii = lim.ntk.data[wi * n + wi], rhs = mult * norms[wi];
+      return {
+        lhs: kii,
+        lhsError: up(lim.entrywiseBound.ntk * Math.abs(kii) * (1 + 1e-9)),
+        rhs,
+        rhsError: up(Math.abs(rhs) * (gammaUp(i.x.cols + 2))),
+        relation: '==',
+        quantities: { L: d.depth, N: n, d: i.x.cols },
+      };
+    },
+  };
+}
+export const limitingDiagonal = diagIdentity(0);
+export const plantedLimitingDiagonal = diagIdentity(1);
+
+export const chainA: Theorem<LimDesc, LimInstance> = {
+  ...limBase,
+  id: 'nguyen2021.thm3.2.chain-a',
+  title: 'λ_min(K(L)) ≥ Σ_{l=1}^{L} λ_min(G(l))',
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), theorems.md I.5 (a)' },
+  kind: 'deterministic',
+  statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
+  constants: [],
+  assumptions: nonZeroRows,
+  conclude(i, d): Evaluation {
+    const lim = limitingKernels(i.x, { depth: d.depth }, { keepLayers: true });
+    const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
+    let lo = 0, hi = 0;
+    for (const layer of lim.layers!) {
+      const e = lambdaMinOf(layer.nngp, layerNngpError(lim, layer.nngp));
+      lo += e.lower; hi += e.upper;
+    }
+    const rhs = fromEnclosure({ lower: lo, upper: hi });
+    const lhs = fromEnclosure(lk);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 2 * d.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
+  },
+};
+
+/** (XXᵀ)^{∘r} with its spectral error bound. */
+function hadamardGram(x: Matrix, r: number) {
+  return hadamardPower(gram(x), r, gramEntryErrorBound(x));
+}
+
+export const chainB: Theorem<LimDesc, LimInstance> = {
+  ...limBase,
+  id: 'nguyen2021.thm3.2.chain-b',
+  title: 'λ_min(G(2)) ≥ 2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), theorems.md I.5 (b)' },
+  kind: 'deterministic',
+  statement: 'For even r ≥ 2: λ_min(G(2)) ≥ 2μ_r(σ)² λ_min((XXᵀ)^{∘r}) / max_i‖x_i‖^{2(r−1)}.',
+  constants: [{ name: '2', value: 2, provenance: 'derived', note: 'c_σ = 2 of G(2) = 2E[σσ]; the paper’s chain writes 1 (weaker, also true)' }],
+  assumptions: nonZeroRows,
+  conclude(i, d): Evaluation {
+    const lim = limitingKernels(i.x, { depth: 2 });
+    const lg = lambdaMinOf(lim.nngp, lim.nngpErrorBound);
+    const h = hadamardGram(i.x, d.r);
+    const lh = lambdaMinOf(h.matrix, h.errorBound);
+    let m = 0;
+    for (const v of rowNormsSquared(i.x)) m = Math.max(m, v);
+    const mu = reluHermiteCoefficient(d.r);
+    const c = (2 * mu * mu) / m ** (d.r - 1);
+    const cRel = (2 * (2.5 * d.r + 4) + (d.r - 1) * (i.x.cols + 4) + 8) * U * 1.01;
+    const rhs = scaledEnclosure(lh, c, cRel);
+    const lhs = fromEnclosure(lg);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };
+  },
+};
+
+export const chainC: Theorem<LimDesc, LimInstance> = {
+  ...limBase,
+  id: 'nguyen2021.thm3.2.chain-c',
+  title: 'Gershgorin: λ_min((XXᵀ)^{∘r}) ≥ min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r',
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Gershgorin), theorems.md I.5 (c)' },
+  kind: 'deterministic',
+  statement: 'λ_min((XXᵀ)^{∘r}) ≥ min_i ‖x_i‖^{2r} − (N − 1) max_{i≠j} |⟨x_i, x_j⟩|^r.',
+  constants: [],
+  assumptions: nonZeroRows,
+  conclude(i, d): Evaluation {
+    const h = hadamardGram(i.x, d.r);
+    const lh = lambdaMinOf(h.matrix, h.errorBound);
+    const g = gershgorinUniform(h.matrix, h.entryErrorBound);
+    const lhs = fromEnclosure(lh);
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: g.value, rhsError: g.error, relation: '>=', quantities: { lambdaMinHadamard: lh.estimate, gershgorin: g.value, r: d.r } };
+  },
+};
+
+function chainE(halved: boolean): Theorem<LimDesc, LimInstance> {
+  return {
+    ...limBase,
+    id: halved ? 'planted.nguyen2021.thm3.2.chain-e-halved' : 'nguyen2021.thm3.2.chain-e',
+    title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
+    source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), theorems.md I.5 (e)' },
+    kind: 'deterministic',
+    statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
+    constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
+    expectRefuted: halved,
+    assumptions: nonZeroRows,
+    conclude(i, d): Evaluation {
+      const lim = limitingKernels(i.x, { depth: d.depth });
+      const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
+      let s = 0;
+      for (const v of rowNormsSquared(i.x)) s += v;
+      const rhs = ((halved ? 0.5 : 1) * d.depth * s) / i.x.rows;
+      const lhs = fromEnclosure(lk);
+      return { lhs: lhs.value, lhsError: lhs.error, rhs, rhsError: up(rhs * gammaUp(i.x.cols + i.x.rows + 4)), relation: '<=', quantities: { lambdaMinK: lk.estimate, traceOverN: rhs, L: d.depth } };
+    },
+  };
+}
+export const chainEUpper = chainE(false);
+export const plantedChainEHalved = chainE(true);
+
+// ------------------------------------------------------------------------------------------------
+// 3. Theorem 3.2 itself (asymptotic): μ_r² c d ≤ λ_min(K(L)) ≤ C L d for zero-mean data, d ≥ N.
+
+const THM32_DATA: DataDescriptorOptions = { n: [2, 40], d: [16, 160], families: ['gaussian', 'sqrt-d-sphere'] };
+const thm32Descriptors: fc.Arbitrary<LimDesc> = fc
+  .record({ d: fc.integer({ min: 16, max: 160 }), depth: fc.integer({ min: 2, max: 6 }), family: fc.constantFrom('gaussian' as const, 'sqrt-d-sphere' as const), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
+  .chain((o) => fc.integer({ min: 2, max: Math.min(40, o.d) }).map((n) => ({ data: { n, d: o.d, family: o.family, shift: 0, seed: o.seed }, depth: o.depth, r: 2 })));
+const thm32Probes: fc.Arbitrary<LimDesc> = fc.oneof(
+  // non-zero-mean data (the theorem needs E x = 0): a mean of norm ≈ 1–3·√d
+  fc.record({ data: dataDescriptor({ ...THM32_DATA, shift: [0.5, 3] }), depth: fc.integer({ min: 2, max: 6 }), r: fc.constant(2) }).map((d) => ({ ...d, data: { ...d.data, shift: d.data.shift * Math.sqrt(d.data.d) } })),
+  // fixed small d with N > d (the probability bound is vacuous when N is not polynomially small in d)
+  fc.record({ data: dataDescriptor({ n: [20, 48], d: [4, 12], families: ['gaussian', 'sqrt-d-sphere'] }), depth: fc.integer({ min: 2, max: 6 }), r: fc.constant(2) }),
+);
+
+const MU2SQ = reluHermiteCoefficient(2) ** 2; // 1/(4π)
+const C_LOW = 1, C_UP = 3;
+
+function thm32(side: 'lower' | 'upper'): Theorem<LimDesc, LimInstance> {
+  const lower = side === 'lower';
+  return {
+    ...limBase,
+    id: lower ? 'nguyen2021.thm3.2.lower' : 'nguyen2021.thm3.2.upper',
+    title: lower ? 'Theorem 3.2 (lower): λ_min(K(L)) ≥ c·μ_2(σ)²·d' : 'Theorem 3.2 (upper): λ_min(K(L)) ≤ C·L·d',
+    source: { ...NMM_SOURCE, statement: 'Theorem 3.2 (v5)' },
+    kind: 'asymptotic',
+    statement: lower
+      ? 'For zero-mean data with Assumptions 2.1–2.2 and N polynomial in d: λ_min(K(L)) ≥ μ_r(σ)²Ω(d) w.h.p.; instantiated with r = 2, Ω(d) = c·d.'
+      : 'For data with Assumptions 2.1–2.2: λ_min(K(L)) ≤ L·O(d) w.h.p.; instantiated with O(d) = C·d.',
+    conventions: { ...LIMITING_CONVENTIONS, data: 'N(0, I_d) or uniform on the √d-sphere (E‖x‖² = d), zero mean, i.i.d.', r: 2 },
+    constants: lower
+      ? [
+          { name: 'r', value: 2, provenance: 'user', note: 'any even r ≥ 2 is allowed; r = 2 gives the largest μ_r² = 1/(4π)' },
+          { name: 'c', value: C_LOW, provenance: 'user', note: 'Ω(d) is unspecified in the paper; calibration (theorems.md III.7) gives λ_min/d ≥ 0.49 ≈ 6μ_2², so c = 1 keeps a safety factor ≈ 6' },
+        ]
+      : [{ name: 'C', value: C_UP, provenance: 'user', note: 'O(d) is unspecified; λ_min ≤ L·min_i‖x_i‖² and ‖x‖² ≈ d, so C = 3 leaves room for χ²_d fluctuations at d ≥ 16' }],
+    descriptors: thm32Descriptors,
+    probes: thm32Probes,
+    mutate: (d: LimDesc, rng: Rng) => {
+      const m = mutateLim(d, rng);
+      return { ...m, r: 2, data: { ...m.data, family: m.data.family === 'rademacher' || m.data.family === 'unit-sphere' ? 'gaussian' : m.data.family, d: Math.max(16, m.data.d), n: Math.min(m.data.n, 40) } };
+    },
+    assumptions(i, d) {
+      if (d.data.shift !== 0) return 'zero-mean data';
+      if (d.data.family !== 'gaussian' && d.data.family !== 'sqrt-d-sphere') return 'data scaling Θ(d) (Assumption 2.1)';
+      if (i.x.cols < 16) return 'd ≥ 16 (large d)';
+      if (i.x.rows > i.x.cols) return 'N ≤ d (N polynomial in d, calibration regime)';
+      return nonZeroRows(i);
+    },
+    conclude(i, d): Evaluation {
+      const lim = limitingKernels(i.x, { depth: d.depth });
+      const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
+      const lhs = fromEnclosure(lk);
+      const dd = i.x.cols, L = d.depth;
+      const rhs = lower ? C_LOW * MU2SQ * dd : C_UP * L * dd;
+      const quantities = { ratio: lk.estimate / (MU2SQ * dd), ratioUpper: lk.estimate / (L * dd), lambdaMin: lk.estimate, lambdaMinPerLayer: lk.estimate / L, d: dd, N: i.x.rows, L };
+      return { lhs: lhs.value, lhsError: lhs.error, rhs, rhsError: 4 * U * rhs, relation: lower ? '>=' : '<=', quantities };
+    },
+    empiricalConstant: lower
+      ? { quantity: 'ratio', aggregate: 'min', description: 'min over instances of λ_min(K(L)) / (μ_2² d): the empirical Ω-constant' }
+      : { quantity: 'ratioUpper', aggregate: 'max', description: 'max over instances of λ_min(K(L)) / (L d): the empirical O-constant' },
+    scaling: { x: 'd', y: 'lambdaMinPerLayer', description: 'λ_min(K(L))/L against d (Thm 3.2: linear in d)', expectedSlope: { low: 0.6, high: 1.4 } },
+    costHint: 300,
+  };
+}
+export const thm32Lower = thm32('lower');
+export const thm32Upper = thm32('upper');
+
+export const nguyen2021LimitingTheorems = [
+  hermiteClosedForm,
+  hermiteDerivative,
+  hermiteSumRule,
+  hermiteTail,
+  hermiteSeries,
+  limitingDiagonal,
+  chainA,
+  chainB,
+  chainC,
+  chainEUpper,
+  thm32Lower,
+  thm32Upper,
+  plantedLimitingDiagonal,
+  plantedChainEHalved,
+];

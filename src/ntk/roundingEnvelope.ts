@@ -1,0 +1,149 @@
+/**
+ * Rigorous bounds on the rounding of the forward and backward passes of a finite network
+ * (network.ts conventions: f_0 = x, g_l = W_lᵀf_{l−1}, f_l = σ(g_l), b_L = 1, b_k = Σ_k W_{k+1} b_{k+1}).
+ * empiricalNtk's errorBound covers only the final Gram/Hadamard/sum roundings, for the float F̂_k, B̂_k
+ * it computed; this module bounds |F̂_k − F_k| and |B̂_k − B_k| themselves, for ANY float evaluation of
+ * the dot products (any summation order — so the bound covers forward(), preActivationsAt(),
+ * explicitJacobian() and backpropSignals() alike).
+ *
+ * Derivation [DER] (Higham §3.1: |fl(wᵀv) − wᵀv| ≤ γ_n|w|ᵀ|v|; σ is 1-Lipschitz and evaluated exactly):
+ *   with the masked absolute network a_0 = |x|, a_l = m_l ∘ |W_l|ᵀa_{l−1} (l < L; m_l = 1 on the units
+ *   active in the float pass — valid inductively while the pattern is certified, since a certified-
+ *   inactive unit is exactly 0 in every evaluation), and η_0 = 0,
+ *   1 + η_l = (1 + η_{l−1})(1 + γ_{n_{l−1}}):      |f̂_l − f_l| ≤ |ĝ_l − g_l| ≤ η_l a_l,  |f̂_l| ≤ (1 + η_l) a_l
+ *   (induction: |ĝ_l − g_l| ≤ γ|W_l|ᵀ|f̂_{l−1}| + |W_l|ᵀ|f̂_{l−1} − f_{l−1}| ≤ (γ(1 + η_{l−1}) + η_{l−1}) a_l).
+ *   If every hidden |ĝ_{l,j}| exceeds η_l (a_l)_j, the activation pattern of every such float evaluation
+ *   equals the exact one (`patternCertified`). Then, with c_L = 1, c_k = Σ_k|W_{k+1}|c_{k+1},
+ *   ζ_L = 0, 1 + ζ_k = (1 + ζ_{k+1})(1 + γ_{n_{k+1}}):   |b̂_k − b_k| ≤ ζ_k c_k, |b̂_k| ≤ (1 + ζ_k)c_k.
+ *   The norms A_{k,i} ≥ ‖a_k(x_i)‖ and C_{k,i} ≥ ‖c_k(x_i)‖ are computed in floats and widened by
+ *   (1 + γ_{n+2}) per layer (non-negative sums: the float value is ≥ (1 − γ) times the exact one).
+ * Consequence for the layer-wise NTK (used by layerwiseKernelPerturbation): for P = ⟨f_k(x_i), f_k(x_j)⟩,
+ * Q = ⟨b_{k+1}(x_i), b_{k+1}(x_j)⟩ and any float f̂, b̂ within the bounds,
+ *   |P̂Q̂ − PQ| ≤ ε_k A_{k,i}A_{k,j}C_{k+1,i}C_{k+1,j},   ε_k = (1 + η_k)²(1 + ζ_{k+1})² − 1.
+ */
+import { gammaUp, up } from '../linalg/blas.ts';
+import type { Matrix } from '../linalg/matrix.ts';
+import { zeros } from '../linalg/matrix.ts';
+import { type ForwardResult, type Network, forward } from './network.ts';
+
+export interface RoundingEnvelope {
+  /** featureNorm[k][i] ≥ ‖a_k(x_i)‖ ≥ ‖f_k(x_i)‖, k = 0..L−1. */
+  featureNorm: Float64Array[];
+  /** eta[k]: ‖f̂_k(x_i) − f_k(x_i)‖ ≤ eta[k]·featureNorm[k][i]. */
+  eta: number[];
+  /** backNorm[k][i] ≥ ‖c_k(x_i)‖ ≥ ‖b_k(x_i)‖, k = 1..L (index k; entry 0 unused). Valid only when patternCertified. */
+  backNorm: Float64Array[];
+  /** zeta[k]: ‖b̂_k(x_i) − b_k(x_i)‖ ≤ zeta[k]·backNorm[k][i], k = 1..L. */
+  zeta: number[];
+  /** Every hidden pre-activation is farther from 0 than its rounding bound (patterns are exact). */
+  patternCertified: boolean;
+  /** min over hidden units of |ĝ| / (η a) (> 1 ⇔ patternCertified). */
+  patternMargin: number;
+}
+
+export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): RoundingEnvelope {
+  const L = net.depth, N = x.rows;
+  // absolute network, per sample (row-major N × n_l)
+  let a: Float64Array = x.data.map(Math.abs);
+  const featureNorm: Float64Array[] = [];
+  const eta: number[] = [0];
+  const widen: number[] = [1];
+  const absActs: Float64Array[] = [a];
+  const norms = (v: Float64Array, n: number, w: number) => {
+    const out = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += v[i * n + j] * v[i * n + j];
+      out[i] = up(up(Math.sqrt(up(s * (1 + gammaUp(n + 2))))) * w);
+    }
+    return out;
+  };
+  featureNorm.push(norms(a, net.dims[0], 1));
+  let patternMargin = Infinity;
+  for (let l = 1; l < L; l++) {
+    const w = net.weights[l - 1], nIn = w.rows, nOut = w.cols;
+    const next = new Float64Array(N * nOut);
+    for (let i = 0; i < N; i++)
+      for (let p = 0; p < nIn; p++) {
+        const v = a[i * nIn + p];
+        if (v === 0) continue;
+        for (let j = 0; j < nOut; j++) next[i * nOut + j] += v * Math.abs(w.data[p * nOut + j]);
+      }
+    const g = gammaUp(nIn + 2);
+    eta.push(up(up((1 + eta[l - 1]) * (1 + g)) - 1));
+    widen.push(up(widen[l - 1] * (1 + g))); // exact a_l ≤ widen_l · float a_l
+    const G = fwd.preActivations[l - 1].data;
+    for (let t = 0; t < G.length; t++) {
+      const bound = next[t] === 0 ? 0 : up(eta[l] * next[t] * widen[l]);
+      // bound = 0 happens only when the unit's inputs are all certified inactive: then g is exactly 0
+      // in every evaluation (σ'(0) = 0 treats it as inactive in all of them).
+      const r = bound > 0 ? Math.abs(G[t]) / bound : Infinity;
+      if (r < patternMargin) patternMargin = r;
+      // certified-inactive units contribute exactly 0 to f_l in every evaluation: mask them out
+      if (!(G[t] > 0)) next[t] = 0;
+    }
+    a = next;
+    absActs.push(a);
+    featureNorm.push(norms(a, nOut, widen[l]));
+  }
+  // backward envelope c_k, k = L..1 (masked by the float pattern; valid when patternCertified)
+  const backNorm: Float64Array[] = new Array<Float64Array>(L + 1);
+  const zeta: number[] = new Array<number>(L + 1).fill(0);
+  const wid: number[] = new Array<number>(L + 1).fill(1);
+  let c = new Float64Array(N).fill(1);
+  backNorm[L] = norms(c, 1, 1);
+  backNorm[0] = new Float64Array(N);
+  for (let k = L - 1; k >= 1; k--) {
+    const w = net.weights[k], nIn = w.rows, nOut = w.cols; // W_{k+1}: n_k × n_{k+1}
+    const G = fwd.preActivations[k - 1].data;
+    const next = new Float64Array(N * nIn);
+    for (let i = 0; i < N; i++)
+      for (let p = 0; p < nIn; p++) {
+        if (!(G[i * nIn + p] > 0)) continue;
+        let s = 0;
+        for (let j = 0; j < nOut; j++) s += Math.abs(w.data[p * nOut + j]) * c[i * nOut + j];
+        next[i * nIn + p] = s;
+      }
+    const g = gammaUp(nOut + 2);
+    zeta[k] = up(up((1 + zeta[k + 1]) * (1 + g)) - 1);
+    wid[k] = up(wid[k + 1] * (1 + g));
+    c = next;
+    backNorm[k] = norms(c, nIn, wid[k]);
+  }
+  return { featureNorm, eta, backNorm, zeta, patternCertified: patternMargin > 1, patternMargin };
+}
+
+/**
+ * T with T_ij ≥ |Σ_k (P̂Q̂ − PQ)_k,ij| (see the module comment): the entrywise bound on how far any float
+ * evaluation of the layer-wise NTK sum Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) — before its own Gram/sum
+ * roundings — can be from the exact one. Also ‖·‖₂ bound: spectral = Σ_k ε_k Σ_i (A_{k,i}C_{k+1,i})²
+ * (each layer's bound is the rank-one matrix ε_k u uᵀ). Infinite when the pattern is not certified.
+ */
+export function layerwiseKernelPerturbation(env: RoundingEnvelope): { entrywise: Matrix; spectral: number } {
+  const N = env.featureNorm[0].length, L = env.featureNorm.length;
+  const T = zeros(N, N);
+  if (!env.patternCertified) {
+    T.data.fill(Infinity);
+    return { entrywise: T, spectral: Infinity };
+  }
+  let spectral = 0;
+  for (let k = 0; k < L; k++) {
+    const eps = up(up(up((1 + env.eta[k]) ** 2 * (1 + 1e-15)) * up((1 + env.zeta[k + 1]) ** 2 * (1 + 1e-15))) - 1);
+    const u = new Float64Array(N);
+    for (let i = 0; i < N; i++) u[i] = up(env.featureNorm[k][i] * env.backNorm[k + 1][i]);
+    let s = 0;
+    for (let i = 0; i < N; i++) {
+      s += u[i] * u[i];
+      for (let j = 0; j < N; j++) T.data[i * N + j] = up(T.data[i * N + j] + up(eps * up(u[i] * u[j])));
+    }
+    spectral = up(spectral + up(eps * up(s * (1 + gammaUp(N + 2)))));
+  }
+  return { entrywise: T, spectral };
+}
+
+/** Bound on ‖F̂_k − F_k‖₂ ≤ ‖·‖_F ≤ η_k (Σ_i A_{k,i}²)^{1/2} (spectral error of the float feature matrix). */
+export function featureMatrixError(env: RoundingEnvelope, k: number): number {
+  let s = 0;
+  for (const v of env.featureNorm[k]) s += v * v;
+  return up(env.eta[k] * up(Math.sqrt(up(s * (1 + gammaUp(env.featureNorm[k].length + 2))))));
+}
