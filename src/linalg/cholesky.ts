@@ -7,9 +7,9 @@
  * Algorithm: row-oriented (Cholesky–Banachiewicz / "left-looking by rows"): row i of L needs only dot
  * products of row i with earlier rows j, which are contiguous in row-major storage. Register-blocked:
  * 4 rows of L against 2 earlier rows (8 accumulators, 6 loads per step). Hand-written because
- * ml-matrix's CholeskyDecomposition is 4–7× slower (perf-notes: N = 800, 0.35 s); this kernel
- * measures ≈ 0.04 s at N = 800 and ≈ 0.07–0.08 s at N = 1000 on the reference machine
- * (bench/linalg.ts; numpy/LAPACK: 0.008 s at N = 800).
+ * ml-matrix's CholeskyDecomposition is ≈ 10× slower (perf-notes: N = 800, 0.35 s); this kernel
+ * measured 0.033 s at N = 800 (5.2 GFLOP/s) and 0.065 s at N = 1000 on an idle core of the reference
+ * machine (numpy/LAPACK: 0.008 s at N = 800, 0.018–0.035 s at N = 1000; bench/linalg.ts).
  *
  * Error bound (Higham, Accuracy and Stability, 2nd ed., Thm 10.3; holds for every order of evaluation of
  * the inner products, Lemma 8.4): if the factorisation runs to completion (every pivot > 0 and finite),

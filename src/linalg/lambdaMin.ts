@@ -158,6 +158,7 @@ export function rayleighQuotientUpper(k: Matrix, v: Float64Array): { upper: numb
   let upper: number;
   if (!(denLo > 0)) upper = Infinity;
   else upper = numUp >= 0 ? up(numUp / denLo) : up(numUp / denHi);
+  if (Number.isNaN(upper)) upper = Infinity; // overflow in the products: no information, never a false bound
   return { upper, value: num / den };
 }
 
@@ -191,7 +192,7 @@ function startVector(n: number): Float64Array {
 
 /**
  * Largest eigenpair of M = (L Lᵀ)⁻¹ by Lanczos with full reorthogonalisation (classical Gram–Schmidt
- * applied twice). Each step costs two triangular solves (2n² flops) plus 4jn for reorthogonalisation.
+ * with the DGKS second pass). Each step costs two triangular solves (2n² flops) plus 4jn for reorthogonalisation.
  * Returns θ ≈ λ_max(M) and the Ritz vector. Stops when the residual β_j|y_j| ≤ tol·θ.
  * Overwrites the strict upper triangle of `l` with Lᵀ (the lower triangle, L, is kept).
  */
@@ -217,17 +218,29 @@ export function shiftInvertLanczos(
   let steps = 0;
   let converged = false;
   for (let j = 0; j < m; j++) {
-    const qj = q.subarray(j * n, j * n + n);
-    w.set(qj);
+    const oj = j * n;
+    for (let t = 0; t < n; t++) w[t] = q[oj + t];
     solveLowerInPlace(l, n, w);
     solveUpperInPlace(l, n, w);
-    alpha[j] = dot(qj, w, n);
+    let a = 0;
+    for (let t = 0; t < n; t++) a += q[oj + t] * w[t];
+    alpha[j] = a;
+    // Full reorthogonalisation: classical Gram–Schmidt, repeated once more when the norm dropped by more
+    // than 1/√2 (Daniel–Gragg–Kaufman–Stewart criterion, "twice is enough"); offsets, no subarrays.
+    let normBefore = norm2(w);
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i <= j; i++) {
-        const qi = q.subarray(i * n, i * n + n);
-        const c = dot(qi, w, n);
-        for (let t = 0; t < n; t++) w[t] -= c * qi[t];
+        const oi = i * n;
+        let c0 = 0, c1 = 0;
+        let t = 0;
+        for (; t + 1 < n; t += 2) { c0 += q[oi + t] * w[t]; c1 += q[oi + t + 1] * w[t + 1]; }
+        if (t < n) c0 += q[oi + t] * w[t];
+        const c = c0 + c1;
+        for (let u = 0; u < n; u++) w[u] -= c * q[oi + u];
       }
+      const normAfter = norm2(w);
+      if (normAfter > Math.SQRT1_2 * normBefore) break;
+      normBefore = normAfter;
     }
     const b = norm2(w);
     beta[j] = b;
@@ -244,8 +257,8 @@ export function shiftInvertLanczos(
       }
     }
     if (!(b > 0)) break;
-    const qn = q.subarray((j + 1) * n, (j + 2) * n);
-    for (let t = 0; t < n; t++) qn[t] = w[t] / b;
+    const on = (j + 1) * n;
+    for (let t = 0; t < n; t++) q[on + t] = w[t] / b;
   }
   const vec = new Float64Array(n);
   for (let i = 0; i < steps; i++) {
