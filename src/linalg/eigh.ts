@@ -16,7 +16,7 @@
  * eigenvectors are orthonormal to O(n u). These are a-priori estimates, not certificates — certified
  * enclosures are in lambdaMin.ts.
  */
-import { type Matrix, assertSquare, allFinite } from './matrix.ts';
+import { type Matrix, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
 
 const EPS = 2 ** -52;
 
@@ -200,11 +200,13 @@ function checkSymmetricFinite(a: Matrix, what: string): void {
 export function eigvalsh(a: Matrix): Float64Array {
   checkSymmetricFinite(a, 'eigvalsh');
   const n = a.rows;
-  const w = Float64Array.from(a.data);
+  const p = binaryScaleFactor(a); // extreme entries (|a_ij| near 1e±300) would overflow in the reduction
+  const w = p === 1 ? Float64Array.from(a.data) : scaledCopy(a, p).data;
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   householderTridiagonalize(w, n, d, e, false);
   tridiagonalQL(d, e, n, null);
+  if (p !== 1) for (let i = 0; i < n; i++) d[i] /= p;
   return d.sort();
 }
 
@@ -215,11 +217,13 @@ export function eigvalsh(a: Matrix): Float64Array {
 export function eigh(a: Matrix): { values: Float64Array; vectors: Matrix } {
   checkSymmetricFinite(a, 'eigh');
   const n = a.rows;
-  const w = Float64Array.from(a.data);
+  const p = binaryScaleFactor(a); // extreme entries would overflow; eigenvectors are scale-invariant
+  const w = p === 1 ? Float64Array.from(a.data) : scaledCopy(a, p).data;
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   householderTridiagonalize(w, n, d, e, true);
   tridiagonalQL(d, e, n, w);
+  if (p !== 1) for (let i = 0; i < n; i++) d[i] /= p;
   const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => d[p] - d[q]);
   const values = new Float64Array(n);
   const v = new Float64Array(n * n);

@@ -17,7 +17,7 @@
  *    Thm 10.3 (Cholesky), §3.1 (inner products), Weyl's inequality for the entryError term.
  *  - Parlett, "The Symmetric Eigenvalue Problem": Rayleigh quotient ≥ λ_min; shift-invert Lanczos.
  */
-import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite } from './matrix.ts';
+import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace } from './cholesky.ts';
 import { eigh, tridiagonalEigen } from './eigh.ts';
@@ -97,7 +97,7 @@ export function shiftedCholeskyLowerBound(k: Matrix, s: number, work: Float64Arr
  * Throws RangeError for non-square, non-finite or not exactly symmetric K, non-finite b, bad entryError.
  * `lowerBound` is the proven ℓ (−Infinity if the factorisation failed).
  */
-export function certifyLambdaMinAtLeast(
+function certifyLambdaMinAtLeastUnscaled(
   k: Matrix,
   b: number,
   opts: { entryError?: number } = {},
@@ -312,7 +312,7 @@ export const DENSE_EIGENSOLVER_MAX_N = 64;
  * The estimate is accurate to about u‖K‖₂ in absolute terms (backward stable), e.g. 1e-4 relative
  * at λ_min = 1e-12·λ_max.
  */
-export function lambdaMinCertified(
+function lambdaMinCertifiedUnscaled(
   k: Matrix,
   opts: { entryError?: number; relTol?: number } = {},
 ): LambdaMinEnclosure {
@@ -390,4 +390,55 @@ export function lambdaMinCertified(
   }
   const estimate = Math.min(Math.max(estimate0, lower), upper);
   return { lower, estimate, upper, method: `${method!}+${lowerMethod}`, factorizations };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary prescaling. Entries near the ends of the exponent range (data at scales 1e±150 give kernel
+// entries near 1e±300) make the Cholesky's products overflow or underflow. Multiplying K by a power
+// of two p is exact for every entry that stays normal; entries that become subnormal lose at most
+// ETA/2 each, covered by adding n·ETA to the (scaled) entry error. Results are divided by p, which
+// is exact as long as they stay in range (an overflowing bound becomes ±Infinity: still valid).
+// ---------------------------------------------------------------------------------------------
+
+const SCALE_LIMIT = 2 ** 200;
+
+/** The power of two p with p·max|k_ij| ∈ [1, 2), or 1 when max|k_ij| is already within [2^-200, 2^200]. */
+function binaryScale(k: Matrix): number {
+  let m = 0;
+  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
+  if (m === 0 || !Number.isFinite(m) || (m <= SCALE_LIMIT && m >= 1 / SCALE_LIMIT)) return 1;
+  return 2 ** -Math.floor(Math.log2(m));
+}
+
+function scaled(k: Matrix, p: number): Matrix {
+  const data = new Float64Array(k.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = k.data[i] * p;
+  return { rows: k.rows, cols: k.cols, data };
+}
+
+/**
+ * Proves λ_min(K_true) ≥ b with ONE Cholesky factorisation (see certifyLambdaMinAtLeastUnscaled for
+ * the error analysis); K is first scaled by a power of two when its entries are extreme.
+ */
+export function certifyLambdaMinAtLeast(k: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
+  assertSymmetricFinite(k, 'certifyLambdaMinAtLeast');
+  const p = binaryScaleFactor(k);
+  if (p === 1) return certifyLambdaMinAtLeastUnscaled(k, b, opts);
+  const e = checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast');
+  const r = certifyLambdaMinAtLeastUnscaled(scaledCopy(k, p), b * p, { entryError: up(e * p + k.rows * ETA) });
+  const lowerBound = r.lowerBound / p;
+  return { certified: r.certified && lowerBound >= b, shift: r.shift / p, lowerBound };
+}
+
+/**
+ * Enclosure lower ≤ λ_min(K_true) ≤ upper plus an estimate (see lambdaMinCertifiedUnscaled for the
+ * algorithm and its error bound); K is first scaled by a power of two when its entries are extreme.
+ */
+export function lambdaMinCertified(k: Matrix, opts: { entryError?: number; relTol?: number } = {}): LambdaMinEnclosure {
+  assertSymmetricFinite(k, 'lambdaMinCertified');
+  const p = binaryScaleFactor(k);
+  if (p === 1) return lambdaMinCertifiedUnscaled(k, opts);
+  const e = checkEntryError(opts.entryError, 'lambdaMinCertified');
+  const r = lambdaMinCertifiedUnscaled(scaledCopy(k, p), { ...opts, entryError: up(e * p + k.rows * ETA) });
+  return { ...r, lower: r.lower / p, estimate: r.estimate / p, upper: r.upper / p, method: `${r.method}, scaled by 2^${Math.log2(p)}` };
 }
