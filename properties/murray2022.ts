@@ -1,0 +1,218 @@
+import fc from 'fast-check';
+import { unitNormDeviation } from '../src/linalg/gramStats.ts';
+import type { Matrix } from '../src/linalg/matrix.ts';
+import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { limitingKernels } from '../src/ntk/limiting.ts';
+import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound } from '../src/ntk/powerSeries.ts';
+import type { Rng } from '../src/random/rng.ts';
+import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+
+/**
+ * Power-series view of the limiting NTK: Murray, Jin, Bowman, Montúfar, "Characterizing the spectrum
+ * of the NTK via a power series expansion" (arXiv 2211.07844v4; theorems.md II.D, Part III item 15).
+ * ReLU, σ_w² = 2, σ_b² = 0, γ_w = 1, γ_b = 0, unit-norm data: n K_L(ρ) = Σ_p κ_{p,L} ρ^p equals
+ * Nguyen et al.'s K^{(L)} (limiting.ts, 'nmm'). Coefficients from src/ntk/powerSeries.ts (P = 600 terms).
+ */
+
+const SOURCE = { paper: 'Murray, Jin, Bowman, Montúfar — Characterizing the spectrum of the NTK via a power series expansion', arxiv: '2211.07844' };
+const CONVENTIONS = {
+  activation: 'ReLU',
+  hyperparameters: 'σ_w² = 2, σ_b² = 0, γ_w² = 1, γ_b² = 0 (unit-variance pre-activations)',
+  kernel: "n K_L(ρ) of Murray et al. = K^{(L)} of Nguyen et al. ('nmm' parameterisation, no biases)",
+  data: 'two unit vectors with x_1ᵀx_2 = ρ: x_1 = e_1, x_2 = (ρ, √(1 − ρ²))',
+  truncation: 'P = 600 coefficients; the sum over k in F(p, k, ā) truncated at k < P',
+};
+const P = 600;
+
+interface RhoDescriptor {
+  [key: string]: unknown;
+  depth: number;
+  rho: number;
+}
+interface RhoInstance {
+  x: Matrix;
+  rho: number;
+}
+
+const rhoDescriptors = (max: number) => fc.record({ depth: fc.constantFrom(2, 3, 4), rho: fc.double({ min: -max, max, noNaN: true }) });
+
+function materializeRho(d: RhoDescriptor): RhoInstance {
+  return { x: { rows: 2, cols: 2, data: new Float64Array([1, 0, d.rho, Math.sqrt(Math.max(0, 1 - d.rho * d.rho))]) }, rho: d.rho };
+}
+
+function mutateRho(d: RhoDescriptor, rng: Rng): RhoDescriptor {
+  if (rng.next() < 0.2) return { ...d, depth: 2 + Math.floor(rng.next() * 3) };
+  const rho = Math.min(0.8, Math.max(-0.8, d.rho + (rng.next() - 0.5) * 10 ** -(1 + Math.floor(rng.next() * 4))));
+  return { ...d, rho };
+}
+
+/**
+ * Σ_{p<P} c_p ρ^p vs the closed-form K^{(L)}(x_1, x_2). The stored x_2 has norm 1 ± δ (δ = unitNormDeviation):
+ * K^{(L)} is positively homogeneous of degree 1 in each argument, so K(x_1, x_2) = ‖x_2‖ K̂(ρ/‖x_2‖) and
+ * |K(x_1, x_2) − K̂(ρ)| ≤ δ·(K̂(s') + |ρ| K̂'(s')), K̂'(s') ≤ Σ p κ_p s'^{p−1} (s' = |ρ|(1 + δ) + tiny).
+ */
+function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstance> {
+  return {
+    id: planted ? 'planted.murray2022.series-dropped-nngp-term' : 'murray2022.series-vs-closed-form',
+    title: planted ? 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p' : 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
+    source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
+    kind: 'deterministic',
+    statement: planted ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).' : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
+    conventions: CONVENTIONS,
+    constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients (theorems.md Part III item 15)' }],
+    expectRefuted: planted,
+    descriptors: rhoDescriptors(0.8),
+    probes: planted ? undefined : fc.record({ depth: fc.constantFrom(2, 3, 4), rho: fc.double({ min: 0.9, max: 1, noNaN: true }) }),
+    materialize: materializeRho,
+    mutate: mutateRho,
+    cells: (d) => ({ L: String(d.depth), '|ρ|': Math.abs(d.rho) <= 0.3 ? '0–0.3' : Math.abs(d.rho) <= 0.6 ? '0.3–0.6' : '0.6–0.8' }),
+    cellSpace: { L: ['2', '3', '4'], '|ρ|': ['0–0.3', '0.3–0.6', '0.6–0.8'] },
+    assumptions: (i) => (Math.abs(i.rho) <= 0.8 ? null : '|ρ| ≤ 0.8 (truncation bound)'),
+    conclude(i, d): Evaluation {
+      const s = murrayReluCoefficients(d.depth, P);
+      const L = d.depth;
+      const c = planted ? s.kappa[L - 1].map((v, p) => v - s.alpha[L - 1][p]) : s.kappa[L - 1];
+      const series = evaluatePowerSeries(c, i.rho);
+      const sAbs = Math.abs(i.rho);
+      const K = limitingKernels(i.x, { depth: L });
+      const closed = K.ntk.data[1];
+      const delta = unitNormDeviation(i.x);
+      const sp = Math.min(0.81, sAbs * (1 + delta) + 1e-15);
+      let deriv = 0, val = 0;
+      const kap = s.kappa[L - 1];
+      for (let p = 1; p < kap.length; p++) deriv += p * kap[p] * sp ** (p - 1);
+      for (let p = 0; p < kap.length; p++) val += kap[p] * sp ** p;
+      const normTerm = delta * (val + sAbs * deriv) * 1.01;
+      return {
+        lhs: series,
+        lhsError: planted ? murraySeriesErrorBound(s, 0.8) * 2 : murraySeriesErrorBound(s, 0.8),
+        rhs: closed,
+        rhsError: K.ntkErrorBound + normTerm + 4 * UNIT_ROUNDOFF * Math.abs(closed),
+        relation: '==',
+        quantities: { L, rho: i.rho, difference: Math.abs(series - closed) },
+      };
+    },
+    costHint: 2000,
+  };
+}
+export const murraySeries = seriesVsClosedForm(false);
+export const plantedMurrayDroppedNngp = seriesVsClosedForm(true);
+
+interface SumDescriptor {
+  [key: string]: unknown;
+  depth: number;
+  terms: number;
+}
+
+/**
+ * Σ_p κ_{p,L} = L (= K^{(L)} at ρ = 1). Partial sums increase to L; checked as S_P ≤ L and
+ * L − S_P ≤ C_tail·L²·P^{−1/2} (κ_{p,L} = Θ(p^{−3/2}) ⇒ tail Θ(P^{−1/2})), with a scaling fit of L − S_P vs P.
+ */
+export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
+  id: 'murray2022.coefficient-sum',
+  title: 'Σ_p κ_{p,L} = L: 0 ≤ L − Σ_{p<P} κ_{p,L} ≤ C_tail·L²/√P',
+  source: { ...SOURCE, statement: 'Theorem (power series) at ρ = 1; digest II.D "Σ_p κ_{p,L} = L"' },
+  kind: 'asymptotic',
+  statement: 'The partial sums S_P = Σ_{p<P} κ_{p,L} satisfy S_P ≤ L and L − S_P ≤ C_tail L² P^{−1/2}; L − S_P decays like P^{−1/2}.',
+  conventions: CONVENTIONS,
+  constants: [{ name: 'C_tail', value: 0.5, provenance: 'user', note: 'instantiates the Θ(P^{−1/2}) tail (L = 2: tail ≈ 0.254·P^{−1/2}·…; L²/2 covers deeper L)' }],
+  descriptors: fc.record({ depth: fc.constantFrom(2, 3, 4), terms: fc.constantFrom(50, 100, 200, 400, 600) }),
+  materialize: (d) => d,
+  assumptions: () => null,
+  conclude(d): Evaluation {
+    const s = murrayReluCoefficients(d.depth, P);
+    const kap = s.kappa[d.depth - 1];
+    let sum = 0;
+    for (let p = 0; p < d.terms; p++) sum += kap[p];
+    const rel = murrayCoefficientRelativeError(s) + (d.terms + 2) * UNIT_ROUNDOFF;
+    const deficit = d.depth - sum;
+    // Two-sided: the deficit lies in [0, C L²/√P]; margin = min of both sides.
+    const upper = (0.5 * d.depth * d.depth) / Math.sqrt(d.terms);
+    const lhs = Math.min(deficit, upper - deficit);
+    return { lhs, lhsError: rel * sum * 1.01 + 4 * UNIT_ROUNDOFF * d.depth, rhs: 0, rhsError: 4 * UNIT_ROUNDOFF * upper, relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
+  },
+  empiricalConstant: { quantity: 'scaledDeficit', aggregate: 'max', description: 'max over (L, P) of (L − S_P)·√P/L² (fitted C_tail)' },
+  scaling: { x: 'P', y: 'deficit', description: 'L − Σ_{p<P} κ_{p,L} vs P (expected slope −½)', expectedSlope: { low: -0.7, high: -0.3 } },
+  costHint: 5000,
+};
+
+interface CoefDescriptor {
+  [key: string]: unknown;
+  depth: number;
+  p: number;
+}
+const FIRST: Record<number, number[]> = {
+  2: [0.31831, 1, 0.47746, 0, 0.06631, 0],
+  3: [0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868],
+};
+
+export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = {
+  id: 'murray2022.first-coefficients',
+  title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed (5 decimals)',
+  source: { ...SOURCE, statement: 'recursion of the power-series theorem; values from theorems.md II.D [NUM]' },
+  kind: 'deterministic',
+  statement: 'L=2: 0.31831, 1, 0.47746, 0, 0.06631, 0; L=3: 0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868 (each to ±5·10⁻⁶).',
+  conventions: CONVENTIONS,
+  constants: [{ name: 'tolerance', value: 5e-6, provenance: 'derived', note: 'listed values are rounded to 5 decimals' }],
+  descriptors: fc.record({ depth: fc.constantFrom(2, 3), p: fc.integer({ min: 0, max: 5 }) }),
+  materialize: (d) => d,
+  assumptions: () => null,
+  conclude(d): Evaluation {
+    const s = murrayReluCoefficients(d.depth, P);
+    const v = s.kappa[d.depth - 1][d.p];
+    const err = murrayCoefficientRelativeError(s) * v + murraySeriesErrorBound(s, 0.5) / 0.5 ** d.p;
+    return { lhs: Math.abs(v - FIRST[d.depth][d.p]), lhsError: err + 2 * UNIT_ROUNDOFF, rhs: 5e-6, rhsError: 0, relation: '<=', quantities: { L: d.depth, p: d.p, coefficient: v } };
+  },
+  costHint: 5000,
+};
+
+/** κ_{p,2}·p^{3/2} → √2/π^{3/2} for even p: |κ_{p,2}p^{3/2} − √2/π^{3/2}| ≤ C/p, scaling fit of the deviation vs p. */
+const LIMIT = Math.SQRT2 / Math.PI ** 1.5;
+export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
+  id: 'murray2022.relu-decay',
+  title: 'κ_{p,2}·p^{3/2} → √2/π^{3/2} ≈ 0.254 for even p (deviation ≤ C_dec/p)',
+  source: { ...SOURCE, statement: 'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (digest II.D)' },
+  kind: 'asymptotic',
+  statement: 'For even p ≥ 2, |κ_{p,2} p^{3/2} − √2/π^{3/2}| ≤ C_dec/p (C_dec = 3); the deviation decays like p^{−1}.',
+  conventions: CONVENTIONS,
+  constants: [{ name: 'C_dec', value: 3, provenance: 'fitted', note: 'instantiates the rate of convergence: observed max_p p·deviation ≈ 2.19 (at p = 2), rounded up to 3; reported as the empirical constant' }],
+  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 1, max: 299 }).map((k) => 2 * k) }),
+  materialize: (d) => d,
+  assumptions: (d) => (d.p % 2 === 0 && d.p >= 2 ? null : 'even p ≥ 2'),
+  conclude(d): Evaluation {
+    const s = murrayReluCoefficients(2, P);
+    const v = s.kappa[1][d.p];
+    const scaled = v * d.p ** 1.5;
+    const dev = Math.abs(scaled - LIMIT);
+    // κ_{p,2} = 2(1+p)μ_p² is computed in closed form (no truncation): relative error ≤ murrayCoefficientRelativeError.
+    return { lhs: dev, lhsError: (murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF) * scaled + 4 * UNIT_ROUNDOFF, rhs: 3 / d.p, rhsError: 4 * UNIT_ROUNDOFF / d.p, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p } };
+  },
+  empiricalConstant: { quantity: 'scaledDeviation', aggregate: 'max', description: 'max over even p of p·|κ_{p,2}p^{3/2} − √2/π^{3/2}| (fitted C_dec)' },
+  scaling: { x: 'p', y: 'deviation', description: '|κ_{p,2}p^{3/2} − √2/π^{3/2}| vs p (expected slope −1)', expectedSlope: { low: -1.3, high: -0.7 } },
+  costHint: 5000,
+};
+
+/** Planted: the two-layer coefficient with σ_w² dropped, κ_{p,2} = (1 + p)μ_p², against the recursion. */
+export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescriptor> = {
+  id: 'planted.murray2022.two-layer-coefficient-no-sigma-w',
+  title: 'PLANTED (factor σ_w² = 2 dropped): κ_{p,2} = (1 + p) μ_p(σ)²',
+  source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (digest II.D), factor dropped' },
+  kind: 'deterministic',
+  statement: 'κ_{p,2} (recursion) = (1 + p)μ_p² — false, the recursion gives 2(1 + p)μ_p².',
+  conventions: CONVENTIONS,
+  constants: [{ name: 'σ_w²', value: 1, provenance: 'user', note: 'planted error: σ_w² = 2 replaced by 1' }],
+  expectRefuted: true,
+  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
+  materialize: (d) => d,
+  assumptions: () => null,
+  conclude(d): Evaluation {
+    const s = murrayReluCoefficients(2, P);
+    const v = s.kappa[1][d.p];
+    const planted = (s.alpha[1][d.p] / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
+    const rel = murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF;
+    return { lhs: v, lhsError: rel * v, rhs: planted, rhsError: rel * planted, relation: '==', quantities: { p: d.p } };
+  },
+  costHint: 5000,
+};
+
+export const murray2022Theorems = [murraySeries, murrayCoefficientSum, murrayFirstCoefficients, murrayReluDecay, plantedMurrayDroppedNngp, plantedMurrayTwoLayerNoSigmaW];

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { limitingKernels } from './limiting.ts';
+import { reluHermiteCoefficient } from './hermite.ts';
+import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, reluNngpMap } from './powerSeries.ts';
+
+describe('murrayReluCoefficients', () => {
+  it('two-layer coefficients are 2(1+p)μ_p² (independent closed form)', () => {
+    const s = murrayReluCoefficients(2, 100);
+    for (let p = 0; p < 100; p++) expect(s.kappa[1][p]).toBeCloseTo(2 * (1 + p) * reluHermiteCoefficient(p) ** 2, 15);
+  });
+  it('first coefficients match the digest (II.D) to 5 decimals', () => {
+    const s = murrayReluCoefficients(3, 200);
+    const want = [0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868];
+    want.forEach((w, p) => expect(Math.abs(s.kappa[2][p] - w)).toBeLessThan(5e-6));
+  });
+  it('the NNGP series of layer 2 sums to the arc-cosine map g(ρ)', () => {
+    const s = murrayReluCoefficients(2, 600);
+    for (const r of [-0.7, 0, 0.3, 0.8]) expect(evaluatePowerSeries(s.alpha[1], r)).toBeCloseTo(reluNngpMap(r), 13);
+  });
+  it('agrees with the closed-form limiting NTK within the certified bound, L = 2..4, |ρ| ≤ 0.8', () => {
+    for (const L of [2, 3, 4]) {
+      const s = murrayReluCoefficients(L, 600);
+      const b = murraySeriesErrorBound(s, 0.8);
+      expect(b).toBeLessThan(1e-10);
+      for (const r of [-0.8, -0.5, 0.1, 0.6, 0.8]) {
+        const x = { rows: 2, cols: 2, data: new Float64Array([1, 0, r, Math.sqrt(1 - r * r)]) };
+        const K = limitingKernels(x, { depth: L });
+        expect(Math.abs(evaluatePowerSeries(s.kappa[L - 1], r) - K.ntk.data[1])).toBeLessThanOrEqual(b + K.ntkErrorBound + 1e-15);
+      }
+    }
+  });
+  it('partial sums stay below L and approach it', () => {
+    const s = murrayReluCoefficients(4, 600);
+    const sum = s.kappa[3].reduce((a, b) => a + b, 0);
+    expect(sum).toBeLessThan(4);
+    expect(sum).toBeGreaterThan(3.9);
+    expect(murrayCoefficientRelativeError(s)).toBeLessThan(1e-6);
+  });
+  it('error bound is infinite at |ρ| = 1', () => {
+    expect(murraySeriesErrorBound(murrayReluCoefficients(2, 50), 1)).toBe(Infinity);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { hInfinity } from './hInfinity.ts';
+import { closedFormTrajectory, finiteGram, initTwoLayer, linearRecursionResiduals, lossGradient, predict, squaredLoss, trainGd } from './twoLayer.ts';
+import { sampleData } from '../random/distributions.ts';
+import { childRng, fillGaussian } from '../random/rng.ts';
+
+const x = sampleData(childRng('t', 'x'), { family: 'unit-sphere' }, 6, 5);
+const y = fillGaussian(childRng('t', 'y'), new Float64Array(6));
+
+describe('two-layer network', () => {
+  it('gradient matches central finite differences', () => {
+    const net = initTwoLayer({ m: 20, d: 5, seed: 's' });
+    const g = lossGradient(net, x, y);
+    const h = 1e-6;
+    for (const idx of [0, 7, 33, 99]) {
+      const wp = Float64Array.from(net.w), wm = Float64Array.from(net.w);
+      wp[idx] += h; wm[idx] -= h;
+      const fd = (squaredLoss(predict(net, x, wp), y) - squaredLoss(predict(net, x, wm), y)) / (2 * h);
+      expect(Math.abs(fd - g[idx])).toBeLessThan(1e-6 * (1 + Math.abs(g[idx])));
+    }
+  });
+  it('E H(0) = H∞ (Monte Carlo over 200 initialisations, 5σ interval per entry)', () => {
+    const n = x.rows, reps = 200, m = 50;
+    const mean = new Float64Array(n * n), sq = new Float64Array(n * n);
+    for (let t = 0; t < reps; t++) {
+      const H = finiteGram(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x).matrix.data;
+      for (let k = 0; k < n * n; k++) { mean[k] += H[k] / reps; sq[k] += (H[k] * H[k]) / reps; }
+    }
+    const Hi = hInfinity(x).matrix.data;
+    for (let k = 0; k < n * n; k++) {
+      const sd = Math.sqrt(Math.max(sq[k] - mean[k] ** 2, 1e-12) / reps);
+      expect(Math.abs(mean[k] - Hi[k])).toBeLessThan(5 * sd + 1e-12);
+    }
+  });
+  it('GD decreases the loss and its certified error bound stays small', () => {
+    const net = initTwoLayer({ m: 500, d: 5, seed: 'gd' });
+    const r = trainGd(net, x, y, { eta: 0.05, steps: 50 });
+    expect(r.residualNorm[50]).toBeLessThan(r.residualNorm[0]);
+    expect(r.uncertifiedAt).toBe(-1);
+    expect(r.residualNormError[50]).toBeLessThan(1e-9);
+    expect(r.u0).toEqual(predict(net, x));
+    expect(r.maxMovement[0]).toBe(0);
+    expect(r.patternChange[0]).toBe(0);
+  });
+  it('one GD step equals W − η∇Φ', () => {
+    const net = initTwoLayer({ m: 30, d: 5, seed: 'step' });
+    const g = lossGradient(net, x, y);
+    const r = trainGd(net, x, y, { eta: 0.1, steps: 1 });
+    for (let k = 0; k < g.length; k++) expect(r.w[k]).toBeCloseTo(net.w[k] - 0.1 * g[k], 14);
+  });
+  it('linear recursion equals the eigen closed form √Σ(1−ηλ_i)^{2k}(v_iᵀy)²', () => {
+    const H = hInfinity(x);
+    const lin = linearRecursionResiduals(H.matrix, y, 0.3, 40, H.errorBound);
+    const cf = closedFormTrajectory(H.matrix, y, 0.3, 40);
+    for (let k = 0; k <= 40; k++) expect(Math.abs(lin.norms[k] - cf[k])).toBeLessThanOrEqual(lin.errors[k] + 1e-13);
+    expect(lin.norms[0]).toBeCloseTo(Math.hypot(...y), 14);
+  });
+  it('wide networks follow the H∞ trajectory more closely (gap shrinks with m)', () => {
+    const H = hInfinity(x);
+    const lin = linearRecursionResiduals(H.matrix, y, 0.2, 60);
+    const gap = (m: number) => {
+      let worst = 0;
+      for (let s = 0; s < 4; s++) {
+        const r = trainGd(initTwoLayer({ m, d: 5, seed: `w${s}`, kappa: 0.05 }), x, y, { eta: 0.2, steps: 60 });
+        for (let k = 0; k <= 60; k++) worst = Math.max(worst, Math.abs(r.residualNorm[k] - lin.norms[k]));
+      }
+      return worst;
+    };
+    expect(gap(4000)).toBeLessThan(gap(100));
+  });
+});

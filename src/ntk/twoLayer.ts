@@ -1,0 +1,421 @@
+/**
+ * Two-layer ReLU network of Du, Zhai, Póczos, Singh (arXiv 1810.02054) and Arora, Du, Hu, Li, Wang
+ * (arXiv 1901.08584), theorems.md II.A–II.B, trained by full-batch gradient descent on the first
+ * layer only:
+ *
+ *   f(W, a, x) = (1/√m) Σ_r a_r σ(w_rᵀx),  σ = ReLU,  w_r(0) ~ N(0, κ² I_d),  a_r uniform ±1 (fixed),
+ *   Φ(W) = ½‖u − y‖²,   ∂Φ/∂w_r = (a_r/√m) Σ_i (u_i − y_i) 1{w_rᵀx_i ≥ 0} x_i,
+ *   w_r(k+1) = w_r(k) − η ∂Φ/∂w_r.
+ *
+ * Also: the finite Gram H(k)_ij = (x_iᵀx_j/m) Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0}, activation-pattern
+ * changes, weight movement, and the linear recursion ũ(k+1) = ũ(k) − ηH(ũ(k) − y), ũ(0) = 0, whose
+ * residual norm is √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² (Arora et al. Thm 4.1's main term).
+ *
+ * Layout: data x is N × d row-major (one sample per row); weights W are m × d row-major (row r = w_r);
+ * pre-activations are stored m × N (entry r·N + i = w_rᵀx_i). One GD step costs ≈ 4·N·m·d flops.
+ *
+ * Rounding (train): a forward error analysis in the model of blas.ts (Higham §2.2), carried along the
+ * run, for the exact GD started from the same float weights. While every activation indicator is
+ * certified (|ẑ_ir| > ‖x_i‖E_k + γ_d‖ŵ_r‖‖x_i‖, E_k ≥ ‖Ŵ(k) − W(k)‖_F), exact and computed runs share the
+ * pattern; then u = J vec(W) with J_{i,(r,·)} = (a_r/√m)1_ir x_iᵀ and JJᵀ = H(k), so one exact step is the
+ * affine map W ↦ W − ηJᵀ(JW − y), whose linear part I − ηJᵀJ has norm ≤ ℓ := max(1, ηΛ − 1) with
+ * Λ = min(Σ_i‖x_i‖², max_i Σ_j|x_iᵀx_j|) ≥ λ_max(JᵀJ) = λ_max(H(k)) (trace, resp. Gershgorin with counts/m ≤ 1). Hence E_{k+1} ≤ ℓE_k + ρ_k, ρ_k the rounding of one computed step
+ * from Ŵ(k):  |Δu_i| ≤ (1/√m)(γ_d‖x_i‖Σ_r‖ŵ_r‖ + γ_{m+3}Σ_rσ(ẑ_ir)), |Δe_i| ≤ |Δu_i| + u|ê_i|,
+ * ‖Δg‖_F ≤ Σ_i|Δe_i|‖x_i‖ + γ_{n+3}Σ_i|ê_i|‖x_i‖, ρ_k = η‖Δg‖_F + γ_3(‖Ŵ(k+1)‖_F + 2η‖ĝ‖_F).
+ * Residual norms: |‖ê‖ − ‖e‖| ≤ ‖Δe‖ + √(Σ‖x_i‖²)E_k + γ_{n+2}‖ê‖. If an indicator cannot be certified,
+ * every later bound is +∞ (the run is still returned; callers then report inconclusive).
+ * Bounds are evaluated in floating point and widened (×(1 + 1e−10)).
+ */
+import type { Matrix } from '../linalg/matrix.ts';
+import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
+import { eigh } from '../linalg/eigh.ts';
+import { childRng, fillGaussian } from '../random/rng.ts';
+
+export interface TwoLayerNet {
+  m: number;
+  d: number;
+  /** Initial scale κ: w_r(0) ~ N(0, κ² I). */
+  kappa: number;
+  /** m × d, row r = w_r. */
+  w: Float64Array;
+  /** Output weights, each ±1. */
+  a: Float64Array;
+}
+
+/** Seeded initialisation: w from childRng(seed, 'twoLayer', 'w'), a from childRng(seed, 'twoLayer', 'a'). */
+export function initTwoLayer(o: { m: number; d: number; seed: string; kappa?: number }): TwoLayerNet {
+  const { m, d } = o;
+  if (!(Number.isInteger(m) && m >= 1 && Number.isInteger(d) && d >= 1)) throw new RangeError(`initTwoLayer: m, d must be integers ≥ 1, got m=${m}, d=${d}`);
+  const kappa = o.kappa ?? 1;
+  if (!(kappa > 0 && Number.isFinite(kappa))) throw new RangeError(`initTwoLayer: κ must be finite and > 0, got ${kappa}`);
+  const w = fillGaussian(childRng(o.seed, 'twoLayer', 'w'), new Float64Array(m * d), kappa);
+  const ra = childRng(o.seed, 'twoLayer', 'a');
+  const a = new Float64Array(m);
+  for (let r = 0; r < m; r++) a[r] = ra.next() < 0.5 ? -1 : 1;
+  return { m, d, kappa, w, a };
+}
+
+function checkData(net: { d: number }, x: Matrix, what: string): void {
+  if (x.cols !== net.d) throw new RangeError(`${what}: data have d = ${x.cols}, network has d = ${net.d}`);
+}
+
+/** Pre-activations z (m × N, entry r·N + i = w_rᵀx_i). */
+export function preActivations(w: Float64Array, m: number, x: Matrix, out = new Float64Array(m * x.rows)): Float64Array {
+  const n = x.rows, d = x.cols, X = x.data;
+  for (let r = 0; r < m; r++) {
+    const wo = r * d, zo = r * n;
+    for (let i = 0; i < n; i++) {
+      const xo = i * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += w[wo + k] * X[xo + k];
+      out[zo + i] = s;
+    }
+  }
+  return out;
+}
+
+/** Predictions u_i = (1/√m) Σ_r a_r σ(w_rᵀx_i) with weights `w` (default the network's). */
+export function predict(net: TwoLayerNet, x: Matrix, w: Float64Array = net.w): Float64Array {
+  checkData(net, x, 'predict');
+  const n = x.rows, m = net.m;
+  const z = preActivations(w, m, x);
+  const u = new Float64Array(n);
+  for (let r = 0; r < m; r++) {
+    const ar = net.a[r], zo = r * n;
+    for (let i = 0; i < n; i++) {
+      const t = z[zo + i];
+      if (t > 0) u[i] += ar * t;
+    }
+  }
+  const s = 1 / Math.sqrt(m);
+  for (let i = 0; i < n; i++) u[i] *= s;
+  return u;
+}
+
+/** Φ = ½‖u − y‖². */
+export function squaredLoss(u: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < u.length; i++) s += (u[i] - y[i]) ** 2;
+  return 0.5 * s;
+}
+
+/** ∂Φ/∂W (m × d): row r = (a_r/√m) Σ_i (u_i − y_i) 1{w_rᵀx_i ≥ 0} x_i. */
+export function lossGradient(net: TwoLayerNet, x: Matrix, y: Float64Array, w: Float64Array = net.w): Float64Array {
+  checkData(net, x, 'lossGradient');
+  const u = predict(net, x, w);
+  const e = new Float64Array(x.rows);
+  for (let i = 0; i < e.length; i++) e[i] = u[i] - y[i];
+  const z = preActivations(w, net.m, x);
+  const g = new Float64Array(net.m * net.d);
+  gradientFromResidual(net, x, z, e, g);
+  return g;
+}
+
+function gradientFromResidual(net: TwoLayerNet, x: Matrix, z: Float64Array, e: Float64Array, g: Float64Array): void {
+  const n = x.rows, d = x.cols, X = x.data, m = net.m;
+  const s = 1 / Math.sqrt(m);
+  const c = new Float64Array(n);
+  for (let r = 0; r < m; r++) {
+    const zo = r * n, go = r * d;
+    const ar = net.a[r] * s;
+    for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
+    for (let k = 0; k < d; k++) g[go + k] = 0;
+    for (let i = 0; i < n; i++) {
+      const ci = c[i];
+      if (ci === 0) continue;
+      const xo = i * d;
+      for (let k = 0; k < d; k++) g[go + k] += ci * X[xo + k];
+    }
+  }
+}
+
+/**
+ * Finite Gram H_ij = (x_iᵀx_j/m) Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} at weights w, with a bound on
+ * ‖computed − exact‖_F: the counts are exact when every indicator is certified (|ẑ_ir| > γ_d‖w_r‖‖x_i‖),
+ * otherwise the bound is +∞; the Gram entry has error ≤ γ_d‖x_i‖‖x_j‖ and the scaling two roundings.
+ */
+export function finiteGram(w: Float64Array, m: number, x: Matrix): { matrix: Matrix; errorBound: number; certified: boolean } {
+  const n = x.rows, d = x.cols, X = x.data;
+  const z = preActivations(w, m, x);
+  const xn = rowNorms(x);
+  const gd = gamma(d + 2);
+  let certified = true;
+  const counts = new Float64Array(n * n);
+  const act = new Uint8Array(n);
+  for (let r = 0; r < m; r++) {
+    let wn = 0;
+    for (let k = 0; k < d; k++) wn += w[r * d + k] ** 2;
+    wn = Math.sqrt(wn) * (1 + 1e-10);
+    const zo = r * n;
+    for (let i = 0; i < n; i++) {
+      const t = z[zo + i];
+      if (certified && Math.abs(t) <= gd * wn * xn[i]) certified = false;
+      act[i] = t >= 0 ? 1 : 0;
+    }
+    for (let i = 0; i < n; i++) {
+      if (!act[i]) continue;
+      const row = i * n;
+      for (let j = i; j < n; j++) if (act[j]) counts[row + j]++;
+    }
+  }
+  const h = new Float64Array(n * n);
+  let err2 = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      let g = 0;
+      for (let k = 0; k < d; k++) g += X[i * d + k] * X[j * d + k];
+      const v = (g * counts[i * n + j]) / m;
+      h[i * n + j] = v; h[j * n + i] = v;
+      const e = gd * xn[i] * xn[j] + 3 * UNIT_ROUNDOFF * Math.abs(v);
+      err2 += (i === j ? 1 : 2) * e * e;
+    }
+  const errorBound = certified ? Math.sqrt(err2) * (1 + 1e-10) + Number.MIN_VALUE : Infinity;
+  return { matrix: { rows: n, cols: n, data: h }, errorBound, certified };
+}
+
+/** ‖x_i‖ rounded upwards (relative widening γ_{d+2}). */
+export function rowNorms(x: Matrix): Float64Array {
+  const n = x.rows, d = x.cols;
+  const out = new Float64Array(n);
+  const g = 1 + gamma(d + 2) + 1e-15;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += x.data[i * d + k] ** 2;
+    out[i] = Math.sqrt(s) * g;
+  }
+  return out;
+}
+
+export interface TrainOptions {
+  eta: number;
+  steps: number;
+}
+
+export interface TrainResult {
+  steps: number;
+  /** ‖y − u(k)‖ for k = 0..steps. */
+  residualNorm: Float64Array;
+  /** Rigorous bound on |computed − exact| of residualNorm[k] (+∞ once an indicator could not be certified). */
+  residualNormError: Float64Array;
+  /** max_r ‖w_r(k) − w_r(0)‖ for k = 0..steps, and its error bound. */
+  maxMovement: Float64Array;
+  maxMovementError: Float64Array;
+  /** Fraction of (i, r) with 1{w_r(k)ᵀx_i ≥ 0} ≠ 1{w_r(0)ᵀx_i ≥ 0}, for k = 0..steps (exact while certified). */
+  patternChange: Float64Array;
+  /** First step whose indicators could not be certified (−1: all certified). */
+  uncertifiedAt: number;
+  u0: Float64Array;
+  u: Float64Array;
+  w: Float64Array;
+}
+
+/** Full-batch GD on W (a fixed) from net.w, with the forward error analysis of the module comment. */
+export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOptions): TrainResult {
+  checkData(net, x, 'trainGd');
+  const { eta, steps } = o;
+  if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`trainGd: η must be finite and > 0, got ${eta}`);
+  if (!(Number.isInteger(steps) && steps >= 0)) throw new RangeError(`trainGd: steps must be an integer ≥ 0, got ${steps}`);
+  const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a;
+  if (y.length !== n) throw new RangeError(`trainGd: y has length ${y.length}, data have N = ${n}`);
+  const w = Float64Array.from(net.w);
+  const w0 = net.w;
+  const z = new Float64Array(m * n);
+  const sign0 = new Uint8Array(m * n);
+  const g = new Float64Array(m * d);
+  const u = new Float64Array(n);
+  const e = new Float64Array(n);
+  const c = new Float64Array(n);
+  const du = new Float64Array(n);
+  const de = new Float64Array(n);
+  const act = new Float64Array(n);
+  const xn = rowNorms(x);
+  const invSqrtM = 1 / Math.sqrt(m);
+  const gd = gamma(d + 2), gm = gamma(m + 3), gn = gamma(n + 3), g3 = gamma(3), gdn = gamma(d + 3);
+  const W = 1 + 1e-10;
+  const res: TrainResult = {
+    steps,
+    residualNorm: new Float64Array(steps + 1),
+    residualNormError: new Float64Array(steps + 1),
+    maxMovement: new Float64Array(steps + 1),
+    maxMovementError: new Float64Array(steps + 1),
+    patternChange: new Float64Array(steps + 1),
+    uncertifiedAt: -1,
+    u0: new Float64Array(n),
+    u,
+    w,
+  };
+  let E = 0; // E_k ≥ ‖Ŵ(k) − W(k)‖_F
+  let certified = true;
+  let sx2 = 0;
+  for (let i = 0; i < n; i++) sx2 += xn[i] * xn[i];
+  sx2 *= W;
+  // λ_max(JᵀJ) = λ_max(H(k)) ≤ max_i Σ_j |H(k)_ij| ≤ max_i Σ_j |x_iᵀx_j| (Gershgorin; counts/m ≤ 1).
+  let gersh = 0;
+  for (let i = 0; i < n; i++) {
+    let row = 0;
+    for (let j = 0; j < n; j++) {
+      let t = 0;
+      for (let q = 0; q < d; q++) t += X[i * d + q] * X[j * d + q];
+      row += Math.abs(t) + gd * xn[i] * xn[j];
+    }
+    gersh = Math.max(gersh, row * (1 + gamma(n + 2)));
+  }
+  const ell = Math.max(1, eta * Math.min(gersh, sx2) * W - 1) * W;
+  const sqrtSx2 = Math.sqrt(sx2) * W;
+  for (let k = 0; k <= steps; k++) {
+    // ---- forward with certification of the indicators
+    let sumWn = 0, maxMov = 0, changes = 0;
+    u.fill(0);
+    act.fill(0);
+    for (let r = 0; r < m; r++) {
+      const wo = r * d, zo = r * n;
+      let wn = 0, mv = 0;
+      for (let q = 0; q < d; q++) {
+        const t = w[wo + q];
+        wn += t * t;
+        const dlt = t - w0[wo + q];
+        mv += dlt * dlt;
+      }
+      wn = Math.sqrt(wn) * W * (1 + gd);
+      sumWn += wn;
+      if (mv > maxMov) maxMov = mv;
+      const ar = a[r];
+      for (let i = 0; i < n; i++) {
+        const xo = i * d;
+        let s = 0;
+        for (let q = 0; q < d; q++) s += w[wo + q] * X[xo + q];
+        z[zo + i] = s;
+        const pos = s >= 0 ? 1 : 0;
+        if (k === 0) sign0[zo + i] = pos;
+        else if (sign0[zo + i] !== pos) changes++;
+        if (certified && Math.abs(s) <= xn[i] * (E + gd * wn) * W) {
+          certified = false;
+          res.uncertifiedAt = k;
+        }
+        if (s > 0) {
+          u[i] += ar * s;
+          act[i] += s;
+        }
+      }
+    }
+    let r2 = 0, absE = 0, dg = 0;
+    for (let i = 0; i < n; i++) {
+      u[i] *= invSqrtM;
+      e[i] = u[i] - y[i];
+      r2 += e[i] * e[i];
+    }
+    if (k === 0) res.u0.set(u);
+    const rn = Math.sqrt(r2);
+    res.residualNorm[k] = rn;
+    res.maxMovement[k] = Math.sqrt(maxMov);
+    res.patternChange[k] = changes / (m * n);
+    if (certified) {
+      let de2 = 0;
+      for (let i = 0; i < n; i++) {
+        du[i] = invSqrtM * (gd * xn[i] * sumWn + gm * act[i]) * W * (1 + 3 * UNIT_ROUNDOFF);
+        de[i] = (du[i] + UNIT_ROUNDOFF * Math.abs(e[i])) * W;
+        de2 += de[i] * de[i];
+        dg += de[i] * xn[i];
+        absE += Math.abs(e[i]) * xn[i];
+      }
+      res.residualNormError[k] = (Math.sqrt(de2) * W + sqrtSx2 * E + gn * rn) * W;
+      res.maxMovementError[k] = (E + gdn * res.maxMovement[k]) * W;
+    } else {
+      res.residualNormError[k] = Infinity;
+      res.maxMovementError[k] = Infinity;
+    }
+    if (k === steps) break;
+    // ---- gradient and update
+    let g2sum = 0, w2sum = 0;
+    for (let r = 0; r < m; r++) {
+      const zo = r * n, go = r * d;
+      const ar = a[r] * invSqrtM;
+      for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
+      for (let q = 0; q < d; q++) g[go + q] = 0;
+      for (let i = 0; i < n; i++) {
+        const ci = c[i];
+        if (ci === 0) continue;
+        const xo = i * d;
+        for (let q = 0; q < d; q++) g[go + q] += ci * X[xo + q];
+      }
+      for (let q = 0; q < d; q++) {
+        const t = w[go + q] - eta * g[go + q];
+        w[go + q] = t;
+        g2sum += g[go + q] * g[go + q];
+        w2sum += t * t;
+      }
+    }
+    if (certified) {
+      const dG = (dg + gn * absE) * W * (1 + 3 * UNIT_ROUNDOFF);
+      const rho = (eta * dG + g3 * (Math.sqrt(w2sum) + 2 * eta * Math.sqrt(g2sum)) * (1 + 1e-6)) * W;
+      E = (ell * E + rho) * W;
+    }
+  }
+  return res;
+}
+
+/**
+ * Residual norms ‖y − ũ(k)‖, k = 0..steps, of the linear recursion ũ(0) = 0, ũ(k+1) = ũ(k) − ηH(ũ(k) − y),
+ * iterated as r(k+1) = r(k) − ηH r(k) (r = y − ũ), with a rigorous bound for the exact H_true of which
+ * H is an approximation with ‖H_true − H‖₂ ≤ entryError. Needs H_true ⪰ 0 and η·λ_max ≤ 2, ensured via
+ * η·(tr H + n·entryError) ≤ 2 (else the bounds are +∞): then ‖I − ηH_true‖₂ ≤ 1 and
+ *   e_{k+1} ≤ e_k + η·entryError·‖r̂(k)‖ + γ_{n+3}(‖r̂(k)‖ + η‖|H||r̂(k)|‖)   (per step, widened).
+ */
+export function linearRecursionResiduals(h: Matrix, y: Float64Array, eta: number, steps: number, entryError = 0): { norms: Float64Array; errors: Float64Array } {
+  const n = h.rows, H = h.data;
+  if (y.length !== n) throw new RangeError(`linearRecursionResiduals: y has length ${y.length}, H is ${n}×${n}`);
+  let tr = 0;
+  for (let i = 0; i < n; i++) tr += H[i * n + i];
+  const stable = eta * (tr * (1 + gamma(n + 2)) + n * entryError) <= 2;
+  const r = Float64Array.from(y);
+  const hr = new Float64Array(n), ahr = new Float64Array(n);
+  const norms = new Float64Array(steps + 1), errors = new Float64Array(steps + 1);
+  const gn = gamma(n + 3);
+  let err = 0;
+  for (let k = 0; k <= steps; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += r[i] * r[i];
+    const rn = Math.sqrt(s);
+    norms[k] = rn;
+    errors[k] = stable ? (err + gamma(n + 2) * rn) * (1 + 1e-10) : Infinity;
+    if (k === steps) break;
+    let ah2 = 0;
+    for (let i = 0; i < n; i++) {
+      let t = 0, at = 0;
+      for (let j = 0; j < n; j++) {
+        t += H[i * n + j] * r[j];
+        at += Math.abs(H[i * n + j] * r[j]);
+      }
+      hr[i] = t; ahr[i] = at;
+      ah2 += at * at;
+    }
+    for (let i = 0; i < n; i++) r[i] -= eta * hr[i];
+    err = (err + eta * entryError * rn + gn * (rn + eta * Math.sqrt(ah2))) * (1 + 1e-10);
+  }
+  return { norms, errors };
+}
+
+/**
+ * √Σ_i (1 − ηλ_i)^{2k}(v_iᵀy)² for k = 0..steps from the eigendecomposition H = Σ λ_i v_i v_iᵀ (eigh).
+ * An estimate (eigh is backward stable but uncertified); linearRecursionResiduals gives the certified value.
+ */
+export function closedFormTrajectory(h: Matrix, y: Float64Array, eta: number, steps: number): Float64Array {
+  const n = h.rows;
+  const { values, vectors } = eigh(h);
+  const c2 = new Float64Array(n), f = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += vectors.data[j * n + i] * y[j];
+    c2[i] = s * s;
+    f[i] = (1 - eta * values[i]) ** 2;
+  }
+  const out = new Float64Array(steps + 1);
+  const cur = Float64Array.from(c2);
+  for (let k = 0; k <= steps; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += cur[i];
+    out[k] = Math.sqrt(s);
+    for (let i = 0; i < n; i++) cur[i] *= f[i];
+  }
+  return out;
+}
