@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { EXIT_OK, installProcessHandlers, PROGRAM_NAME, reportError } from './errors.ts';
+import { registerAuditCommand } from './audit.ts';
 import { registerBaselineCommand } from './baseline.ts';
 import { registerKernelCommand } from './kernel.ts';
 import { registerListCommand } from './list.ts';
@@ -21,7 +22,7 @@ import { registerRunCommand } from './run.ts';
 /** Registers one subcommand (use `program.command(name)` so that the error settings are inherited). */
 export type SubcommandModule = (program: Command) => void;
 
-export const SUBCOMMANDS: readonly SubcommandModule[] = [registerRunCommand, registerListCommand, registerReplayCommand, registerKernelCommand, registerBaselineCommand, registerMergeCommand];
+export const SUBCOMMANDS: readonly SubcommandModule[] = [registerRunCommand, registerListCommand, registerReplayCommand, registerKernelCommand, registerBaselineCommand, registerMergeCommand, registerAuditCommand];
 
 function packageVersion(): string {
   try {

@@ -1,8 +1,20 @@
 /** `ntk-audit replay FILE [--json]`: re-evaluates a counterexample artifact and prints its verdict. */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitRequest } from '../errors.ts';
 import { replayFile } from '../search/replay.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
+import { loadProposal } from '../audit/proposal.ts';
+
+/** The `proposal` field written by `ntk-audit audit` into its artifacts (null when absent or unreadable). */
+function proposalOf(file: string): { file: string; boundId: string } | null {
+  try {
+    const p = (JSON.parse(readFileSync(file, 'utf8')) as { proposal?: { file?: unknown; boundId?: unknown } }).proposal;
+    return p && typeof p.file === 'string' && typeof p.boundId === 'string' ? { file: p.file, boundId: p.boundId } : null;
+  } catch {
+    return null; // readArtifact reports unreadable / malformed files
+  }
+}
 
 export function registerReplayCommand(program: Command): void {
   program
@@ -11,7 +23,10 @@ export function registerReplayCommand(program: Command): void {
     .argument('<file>', 'counterexample JSON (fixtures/counterexamples/*.json or reports/counterexamples/*.json)')
     .option('--json', 'print one JSON object')
     .action(async (file: string, raw: { json?: boolean }) => {
-      const catalog = await loadCatalog(DEFAULT_CATALOG);
+      let catalog = await loadCatalog(DEFAULT_CATALOG);
+      // Artifacts of `ntk-audit audit` record the proposal module that defines their bound.
+      const proposal = proposalOf(file);
+      if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(proposal.file)).bounds;
       const { artifact, outcome } = replayFile(file, catalog);
       const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, conventions: artifact.conventions, packageVersion: artifact.packageVersion };
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');

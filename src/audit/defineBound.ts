@@ -1,0 +1,458 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { UserError } from '../errors.ts';
+import { drawSubset, loadFilePopulation, loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, normalizeRows, type Normalization } from '../io/datasets.ts';
+import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { DISTRIBUTION_FAMILIES, type DistributionFamily, sampleData } from '../random/distributions.ts';
+import { childRng, type Rng, uniformInt } from '../random/rng.ts';
+import { decodeNumber, encodeNumber } from '../theorem/codec.ts';
+import type { ConstantSpec, Evaluation, Relation, Theorem, TheoremKind } from '../theorem/types.ts';
+import { TheoremEvaluationError } from '../theorem/verdict.ts';
+import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
+
+/**
+ * `defineBound`: the public way to state a new bound about the NTK and have it audited
+ * (`ntk-audit audit FILE.ts`). A bound is `lhs(q) RELATION rhs(q)` over a declarative space of
+ * instances; `q` is a {@link Quantities} object whose engine quantities are computed on demand and
+ * cached per instance (src/audit/quantities.ts documents each one and its convention).
+ *
+ * ERROR BOUNDS BY CORNER EVALUATION. Every engine quantity is known only as an enclosure
+ * [lower, upper]; your arithmetic on plain numbers cannot carry that. So each side is evaluated
+ * at the midpoint of every quantity it read (the reported value), then at corners of the box of
+ * the enclosures of the quantities it touched: all 2^k corners when k ≤ 6 quantities were read;
+ * otherwise all-lower, all-upper and each single one flipped from both. The error of a side is
+ *     2·spread + 1024·u·max|value| (+ your own `error` when a side returns {value, error}),
+ * spread = max over corners of |side(corner) − side(midpoint)|.
+ * This is RIGOROUS when the side is monotone in each quantity it reads (then its exact value
+ * lies between two corners) and when your own arithmetic has a rounding error below
+ * 1024·u·|value| (≈ 1e-13 relative: roughly a thousand well-conditioned operations). For a
+ * non-monotone expression the corners can miss the extremes; the factor 2 on the spread is a
+ * safety margin, not a proof. Consequence for verdicts: a violation needs
+ * margin < −(2·spread_lhs + 2·spread_rhs + rounding), i.e. a counterexample is never reported on the
+ * strength of the width of an enclosure. A side that is NaN at some corner (e.g. √ of a lower
+ * bound ≤ 0) gets an infinite error: the instance is inconclusive.
+ */
+
+export type DataSource = DistributionFamily | NamedDataset;
+
+export interface InstanceSpace {
+  /** Number of samples N, inclusive range. */
+  n: [number, number];
+  /** Input dimension d (synthetic data; files and named data sets have their own d). Default [2, 16]. */
+  d?: [number, number];
+  /** Depth L = number of weight matrices. Default [2, 2]. */
+  depth?: [number, number];
+  /** Hidden widths n_l (each layer drawn independently). Default [64, 64]. */
+  widths?: [number, number];
+  /** Initialisation of the finite network (β_l = 1, or He / LeCun scaling). Default ['standard']. */
+  init?: readonly ('standard' | 'he' | 'lecun')[];
+  /**
+   * Synthetic families and/or named data sets ('gaussian', 'unit-sphere', 'sqrt-d-sphere',
+   * 'gaussian-scaled', 'rademacher', 'mnist', 'iris'), or one data file / data set resampled into
+   * seeded subsets. Default ['gaussian'].
+   */
+  data?: readonly DataSource[] | { file: string | URL; normalize?: Normalization } | { dataset: NamedDataset; normalize?: Normalization };
+  /** Normalisation applied to every drawn data set (default 'none'; see src/io/datasets.ts). */
+  normalize?: Normalization | readonly Normalization[];
+}
+
+/** The descriptor of one instance: plain JSON, shrinkable by fast-check. */
+export interface AuditDescriptor {
+  [key: string]: unknown;
+  n: number;
+  d: number;
+  depth: number;
+  /** Length maxDepth − 1; only the first depth − 1 are used. */
+  widths: number[];
+  init: 'standard' | 'he' | 'lecun';
+  data: string;
+  normalize: Normalization;
+  seed: string;
+}
+
+export type Side = (q: Quantities) => number | { value: number; error: number };
+
+export interface BoundSpec {
+  id: string;
+  /** One-line statement with symbols, e.g. 'λ_min(K^(L)) ≤ (L/N)·Σ‖x_i‖²'. */
+  statement: string;
+  title?: string;
+  /** The instance space, or (experts) a fast-check arbitrary of AuditDescriptor. */
+  instances: InstanceSpace | fc.Arbitrary<AuditDescriptor>;
+  /** Assumptions on an instance: a predicate (false or a string = broken), or named predicates. */
+  assume?: ((q: Quantities) => boolean | string | null | undefined) | Record<string, (q: Quantities) => boolean>;
+  lhs: Side;
+  relation: Relation;
+  rhs: Side;
+  constants?: ConstantSpec[];
+  kind?: TheoremKind;
+  /** High-probability claims only: the allowed failure probability δ. */
+  delta?: number;
+  /** Extra coverage cells (e.g. { regime: q.d >= q.N ? 'd ≥ N' : 'd < N' }). */
+  cells?: (q: Quantities) => Record<string, string>;
+  /** Where the bound comes from (default: a user proposal). */
+  source?: { paper: string; arxiv?: string; statement: string };
+  conventions?: Record<string, string | number | boolean>;
+  /** Rough evaluations per second (turns --budget into instance counts). Default 25. */
+  costHint?: number;
+  /** Marks a bound you expect to be false (reports then call a refutation "as expected"). */
+  expectRefuted?: boolean;
+}
+
+/** A proposal defect that makes the whole bound ill-posed (not a fact about one instance). */
+export class ProposalDefectError extends TheoremEvaluationError {
+  readonly defect: 'nan' | 'type';
+  constructor(message: string, defect: 'nan' | 'type') {
+    super(message);
+    this.name = 'ProposalDefectError';
+    this.defect = defect;
+  }
+}
+
+const DEFAULT_CONVENTIONS = {
+  network: 'Nguyen–Mondelli–Montúfar 2021: f_l = σ(W_lᵀ f_{l−1}), no biases, ReLU',
+  'c_σ': 2,
+  "σ'(0)": 0,
+  'H∞': 'on unit-normalised rows x_i/‖x_i‖',
+  errors: 'corner evaluation over the enclosures of the quantities read (rigorous for sides monotone in each)',
+};
+
+function isArbitrary(x: unknown): x is fc.Arbitrary<AuditDescriptor> {
+  return x instanceof fc.Arbitrary;
+}
+
+function checkRange(name: string, r: unknown, min: number): [number, number] {
+  if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => Number.isInteger(v)) || r[0] < min || r[0] > r[1]) {
+    throw new UserError(`defineBound: instances.${name} must be [lo, hi] integers with ${min} ≤ lo ≤ hi, got ${JSON.stringify(r)}`);
+  }
+  return [r[0], r[1]];
+}
+
+function filePath(f: string | URL): string {
+  if (f instanceof URL) return fileURLToPath(f);
+  if (f.startsWith('file:')) return fileURLToPath(f);
+  return isAbsolute(f) ? f : resolve(f);
+}
+
+interface ResolvedSpace {
+  n: [number, number];
+  d: [number, number];
+  depth: [number, number];
+  widths: [number, number];
+  init: readonly ('standard' | 'he' | 'lecun')[];
+  sources: readonly string[];
+  normalize: readonly Normalization[];
+  file?: string;
+}
+
+function resolveSpace(s: InstanceSpace): ResolvedSpace {
+  const n = checkRange('n', s.n, 1);
+  let d = checkRange('d', s.d ?? [2, 16], 1);
+  const depth = checkRange('depth', s.depth ?? [2, 2], 1);
+  const widths = checkRange('widths', s.widths ?? [64, 64], 1);
+  const init = s.init ?? ['standard'];
+  if (init.length === 0 || !init.every((i) => ['standard', 'he', 'lecun'].includes(i))) throw new UserError(`defineBound: instances.init must list 'standard', 'he' or 'lecun'`);
+  let normalize: readonly Normalization[] = s.normalize === undefined ? ['none'] : typeof s.normalize === 'string' ? [s.normalize] : s.normalize;
+  let sources: readonly string[];
+  let file: string | undefined;
+  const data = s.data ?? ['gaussian'];
+  if (Array.isArray(data)) {
+    const known = [...DISTRIBUTION_FAMILIES, ...NAMED_DATASETS] as string[];
+    const bad = data.find((x) => !known.includes(x));
+    if (data.length === 0 || bad !== undefined) throw new UserError(`defineBound: unknown data source ${JSON.stringify(bad)} (known: ${known.join(', ')})`);
+    sources = data;
+    if (data.every((x) => (NAMED_DATASETS as readonly string[]).includes(x))) d = [namedDatasetDim(data[0] as NamedDataset), namedDatasetDim(data[0] as NamedDataset)];
+  } else if ('file' in data) {
+    file = filePath(data.file);
+    const pop = loadFilePopulation(file); // validates now: a bad file makes the proposal ill-posed at load
+    d = [pop.x.cols, pop.x.cols];
+    sources = ['file'];
+    if (data.normalize) normalize = [data.normalize];
+  } else if ('dataset' in data) {
+    if (!(NAMED_DATASETS as readonly string[]).includes(data.dataset)) throw new UserError(`defineBound: unknown dataset ${JSON.stringify(data.dataset)} (known: ${NAMED_DATASETS.join(', ')})`);
+    sources = [data.dataset];
+    d = [namedDatasetDim(data.dataset), namedDatasetDim(data.dataset)];
+    if (data.normalize) normalize = [data.normalize];
+  } else throw new UserError('defineBound: instances.data must be a list of sources, { file } or { dataset }');
+  const badNorm = normalize.find((x) => !NORMALIZATIONS.includes(x));
+  if (normalize.length === 0 || badNorm !== undefined) throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
+  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}) };
+}
+
+function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
+  return fc.record({
+    n: fc.integer({ min: s.n[0], max: s.n[1] }),
+    d: fc.integer({ min: s.d[0], max: s.d[1] }),
+    depth: fc.integer({ min: s.depth[0], max: s.depth[1] }),
+    widths: fc.array(fc.integer({ min: s.widths[0], max: s.widths[1] }), { minLength: s.depth[1] - 1, maxLength: s.depth[1] - 1 }),
+    init: fc.constantFrom(...s.init),
+    data: fc.constantFrom(...s.sources),
+    normalize: fc.constantFrom(...s.normalize),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+  });
+}
+
+function mutateOf(s: ResolvedSpace): (desc: AuditDescriptor, rng: Rng) => AuditDescriptor {
+  const clamp = (x: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, x));
+  const step = (rng: Rng) => (rng.next() < 0.5 ? -1 : 1) * (1 + uniformInt(rng, 3));
+  return (desc, rng) => {
+    switch (uniformInt(rng, 6)) {
+      case 0:
+        return { ...desc, n: clamp(desc.n + step(rng), s.n) };
+      case 1:
+        return { ...desc, d: clamp(desc.d + step(rng), s.d) };
+      case 2:
+        return { ...desc, depth: clamp(desc.depth + (rng.next() < 0.5 ? -1 : 1), s.depth) };
+      case 3: {
+        if (desc.widths.length === 0) return { ...desc, seed: String(uniformInt(rng, 2 ** 31 - 1)) };
+        const widths = desc.widths.slice();
+        const k = uniformInt(rng, widths.length);
+        widths[k] = clamp(Math.round(widths[k] * (rng.next() < 0.5 ? 0.5 : 2)), s.widths);
+        return { ...desc, widths };
+      }
+      case 4:
+        return { ...desc, data: s.sources[uniformInt(rng, s.sources.length)], init: s.init[uniformInt(rng, s.init.length)] };
+      default:
+        return { ...desc, seed: String(uniformInt(rng, 2 ** 31 - 1)) };
+    }
+  };
+}
+
+/** Turns a descriptor into data + architecture (deterministic given the descriptor). */
+export function materializeDescriptor(desc: AuditDescriptor, file?: string): AuditInstance {
+  let x;
+  const norm = desc.normalize ?? 'none';
+  if (desc.data === 'file') {
+    if (!file) throw new UserError('descriptor uses data "file" but the bound has no data file');
+    x = drawSubset(loadFilePopulation(file), desc.n, desc.seed, norm);
+  } else if ((NAMED_DATASETS as readonly string[]).includes(desc.data)) {
+    x = drawSubset(loadNamedPopulation(desc.data as NamedDataset), desc.n, desc.seed, norm);
+  } else {
+    x = normalizeRows(sampleData(childRng(desc.seed, 'data'), { family: desc.data as DistributionFamily }, desc.n, desc.d), norm);
+  }
+  const depth = desc.depth;
+  const widths = desc.widths.slice(0, depth - 1);
+  while (widths.length < depth - 1) widths.push(widths[widths.length - 1] ?? 64);
+  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm };
+}
+
+function bin(v: number, lo: number, hi: number): string {
+  if (lo === hi) return String(lo);
+  let a = 2 ** Math.floor(Math.log2(Math.max(1, v)));
+  let b = 2 * a - 1;
+  a = Math.max(a, lo);
+  b = Math.min(b, hi);
+  return a === b ? String(a) : `${a}–${b}`;
+}
+
+function binsOf(lo: number, hi: number): string[] {
+  const out = new Set<string>();
+  for (let p = 2 ** Math.floor(Math.log2(Math.max(1, lo))); p <= hi; p *= 2) out.add(bin(Math.max(p, lo), lo, hi));
+  return [...out];
+}
+
+const RATIO_CELLS = ['d/N < 1/4', '1/4 ≤ d/N < 1', 'd/N ≥ 1'] as const;
+const ratioCell = (d: number, n: number) => (d >= n ? RATIO_CELLS[2] : 4 * d >= n ? RATIO_CELLS[1] : RATIO_CELLS[0]);
+
+// ------------------------------------------------------------------------------------------------
+// Evaluation of a side with corner-based error bounds
+
+function checkSide(v: unknown, which: string): { value: number; error: number } {
+  if (typeof v === 'number') return { value: v, error: 0 };
+  if (v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'number') {
+    const e = (v as { error?: unknown }).error ?? 0;
+    if (typeof e !== 'number' || !(e >= 0)) throw new ProposalDefectError(`${which} returned an error that is not a number ≥ 0 (${String(e)})`, 'type');
+    return { value: (v as { value: number }).value, error: e };
+  }
+  throw new ProposalDefectError(`${which} returned ${v === null ? 'null' : typeof v}${typeof v === 'string' ? ` ${JSON.stringify(v).slice(0, 40)}` : ''}, expected a number or { value, error }`, 'type');
+}
+
+export interface CornerResult {
+  value: number;
+  /** Bound on |value − exact| (see the module comment). */
+  error: number;
+  /** Max over corners of |side(corner) − side(mid)|. */
+  spread: number;
+  /** Tracked quantities the side read. */
+  touched: string[];
+  /** Midpoint values of the quantities read. */
+  quantities: Record<string, number>;
+  corners: number;
+}
+
+const ROUNDING = 1024 * UNIT_ROUNDOFF;
+
+/** Evaluates one side at the midpoint and at the corners of the enclosures it touched. */
+export function evaluateSide(side: Side, inst: AuditInstance, which: string): CornerResult {
+  const reads = new Set<string>();
+  const mid = checkSide(side(quantitiesView(inst, () => 'mid', reads)), which);
+  if (Number.isNaN(mid.value)) throw new ProposalDefectError(`${which} returned NaN`, 'nan');
+  let touched = [...reads].sort();
+  for (let attempt = 0; ; attempt++) {
+    const corners = cornerList(touched);
+    let spread = 0, maxAbs = Math.abs(mid.value), userErr = mid.error;
+    let grown = false;
+    for (const c of corners) {
+      const r2 = new Set<string>();
+      const v = checkSide(side(quantitiesView(inst, (k) => c.get(k) ?? 'mid', r2)), which);
+      for (const k of r2) if (!touched.includes(k)) grown = true;
+      if (grown && attempt < 3) {
+        touched = [...new Set([...touched, ...r2])].sort();
+        break;
+      }
+      spread = Math.max(spread, Number.isNaN(v.value) ? Infinity : Math.abs(v.value - mid.value));
+      if (Number.isFinite(v.value)) maxAbs = Math.max(maxAbs, Math.abs(v.value));
+      userErr = Math.max(userErr, v.error);
+    }
+    if (grown && attempt < 3) continue;
+    const quantities: Record<string, number> = {};
+    for (const k of touched) quantities[k] = enclosureOf(inst, k).mid;
+    const error = (2 * spread + ROUNDING * maxAbs + userErr) * (1 + 4 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
+    return { value: mid.value, error, spread, touched, quantities, corners: corners.length };
+  }
+}
+
+function cornerList(keys: string[]): Map<string, Corner>[] {
+  const k = keys.length;
+  if (k === 0) return [];
+  const out: Map<string, Corner>[] = [];
+  if (k <= 6) {
+    for (let mask = 0; mask < 1 << k; mask++) out.push(new Map(keys.map((key, i) => [key, mask & (1 << i) ? 'upper' : 'lower'])));
+    return out;
+  }
+  out.push(new Map(keys.map((key) => [key, 'lower'])), new Map(keys.map((key) => [key, 'upper'])));
+  for (const flip of keys) {
+    out.push(new Map(keys.map((key) => [key, key === flip ? 'upper' : 'lower'])));
+    out.push(new Map(keys.map((key) => [key, key === flip ? 'lower' : 'upper'])));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+interface EncodedInstance {
+  x: { rows: number; cols: number; data: string[] };
+  depth: number;
+  widths: number[];
+  init: AuditInstance['init'];
+  netSeed: string;
+  data: string;
+  normalize: string;
+}
+
+export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
+  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize };
+}
+
+export function decodeAuditInstance(e: unknown): AuditInstance {
+  const o = e as EncodedInstance;
+  if (!o || typeof o !== 'object' || !o.x || !Array.isArray(o.x.data) || o.x.data.length !== o.x.rows * o.x.cols) throw new Error('not an audit instance');
+  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize };
+}
+
+/** Marks theorems made by defineBound (the audit command checks it). */
+export const AUDIT_BOUND = Symbol.for('ntk-audit.bound');
+
+export type AuditTheorem = Theorem<AuditDescriptor, AuditInstance> & { [AUDIT_BOUND]: BoundSpec };
+
+/**
+ * Defines a bound `lhs RELATION rhs` to be audited. See the module comment for how error bounds
+ * and verdicts are obtained, and src/audit/quantities.ts for the quantities and their conventions.
+ */
+export function defineBound(spec: BoundSpec): AuditTheorem {
+  if (!spec || typeof spec !== 'object') throw new UserError('defineBound: expected an object');
+  if (typeof spec.id !== 'string' || !/^[A-Za-z0-9._:/-]+$/.test(spec.id)) throw new UserError(`defineBound: id must be a non-empty string of letters, digits and . _ : / -, got ${JSON.stringify(spec.id)}`);
+  if (typeof spec.statement !== 'string' || spec.statement.trim() === '') throw new UserError(`defineBound(${spec.id}): statement is required`);
+  if (!['<=', '>=', '<', '>', '=='].includes(spec.relation)) throw new UserError(`defineBound(${spec.id}): relation must be one of <=, >=, <, >, ==; got ${JSON.stringify(spec.relation)}`);
+  if (typeof spec.lhs !== 'function' || typeof spec.rhs !== 'function') throw new UserError(`defineBound(${spec.id}): lhs and rhs must be functions (q) => number`);
+  const kind = spec.kind ?? 'deterministic';
+  if (kind === 'high-probability' && !(typeof spec.delta === 'number' && spec.delta > 0 && spec.delta < 1)) throw new UserError(`defineBound(${spec.id}): a high-probability bound needs delta in (0, 1)`);
+
+  let descriptors: fc.Arbitrary<AuditDescriptor>;
+  let space: ResolvedSpace | null = null;
+  if (isArbitrary(spec.instances)) descriptors = spec.instances;
+  else {
+    space = resolveSpace(spec.instances);
+    descriptors = arbitraryOf(space);
+  }
+  const file = space?.file;
+
+  const assumptions = (inst: AuditInstance): string | null => {
+    if (!spec.assume) return null;
+    const q = quantitiesView(inst);
+    if (typeof spec.assume === 'function') {
+      const r = spec.assume(q);
+      if (r === true || r === null || r === undefined) return null;
+      if (r === false) return 'assume';
+      if (typeof r === 'string') return r;
+      throw new ProposalDefectError(`assume returned ${typeof r}, expected boolean or a string naming the broken assumption`, 'type');
+    }
+    for (const [name, pred] of Object.entries(spec.assume)) {
+      const r = pred(q);
+      if (typeof r !== 'boolean') throw new ProposalDefectError(`assume['${name}'] returned ${typeof r}, expected boolean`, 'type');
+      if (!r) return name;
+    }
+    return null;
+  };
+
+  const conclude = (inst: AuditInstance): Evaluation => {
+    const l = evaluateSide(spec.lhs, inst, 'lhs');
+    const r = evaluateSide(spec.rhs, inst, 'rhs');
+    const quantities: Record<string, number> = { N: inst.x.rows, d: inst.x.cols, L: inst.depth, ...l.quantities, ...r.quantities };
+    return { lhs: l.value, rhs: r.value, relation: spec.relation, lhsError: l.error, rhsError: r.error, quantities };
+  };
+
+  const cellSpace: Record<string, readonly string[]> | undefined = space
+    ? {
+        N: binsOf(space.n[0], space.n[1]),
+        ...(space.d[0] !== space.d[1] ? { d: binsOf(space.d[0], space.d[1]) } : {}),
+        'd/N': RATIO_CELLS,
+        ...(space.depth[0] !== space.depth[1] ? { L: Array.from({ length: space.depth[1] - space.depth[0] + 1 }, (_, k) => String(space!.depth[0] + k)) } : {}),
+        ...(space.sources.length > 1 ? { data: space.sources } : {}),
+        ...(space.init.length > 1 ? { init: space.init } : {}),
+      }
+    : undefined;
+
+  const theorem: AuditTheorem = {
+    id: spec.id,
+    title: spec.title ?? spec.statement,
+    source: spec.source ?? { paper: 'user proposal', statement: spec.statement },
+    kind,
+    statement: spec.statement,
+    conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(spec.conventions ?? {}) },
+    constants: spec.constants ?? [],
+    descriptors,
+    materialize: (desc) => materializeDescriptor(desc, file),
+    assumptions,
+    conclude,
+    ...(space ? { mutate: mutateOf(space) } : {}),
+    cells: (desc) => {
+      const nd = desc.data === 'file' || (NAMED_DATASETS as readonly string[]).includes(desc.data) ? space?.d[0] ?? desc.d : desc.d;
+      const c: Record<string, string> = { N: space ? bin(desc.n, space.n[0], space.n[1]) : String(desc.n), 'd/N': ratioCell(nd, desc.n) };
+      if (!space || space.d[0] !== space.d[1]) c.d = space ? bin(desc.d, space.d[0], space.d[1]) : String(desc.d);
+      if (!space || space.depth[0] !== space.depth[1]) c.L = String(desc.depth);
+      if (!space || space.sources.length > 1) c.data = desc.data;
+      if (!space || space.init.length > 1) c.init = desc.init;
+      if (spec.cells) Object.assign(c, spec.cells(quantitiesView(materializeDescriptor(desc, file))));
+      return c;
+    },
+    ...(cellSpace ? { cellSpace } : {}),
+    encodeInstance: (i) => encodeAuditInstance(i),
+    decodeInstance: (e) => decodeAuditInstance(e),
+    ...(kind === 'high-probability'
+      ? {
+          delta: () => spec.delta!,
+          configKey: (desc: AuditDescriptor) => JSON.stringify({ ...desc, seed: undefined }),
+        }
+      : {}),
+    ...(spec.expectRefuted ? { expectRefuted: true } : {}),
+    costHint: spec.costHint ?? 25,
+    [AUDIT_BOUND]: spec,
+  };
+  return theorem;
+}
+
+export function isAuditBound(x: unknown): x is AuditTheorem {
+  return typeof x === 'object' && x !== null && AUDIT_BOUND in x;
+}

@@ -1,0 +1,313 @@
+import { down, gram, up } from '../linalg/blas.ts';
+import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared, unitNormDeviation } from '../linalg/gramStats.ts';
+import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
+import { gamma, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
+import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
+import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
+import { empiricalNtk, ntkNormalization } from '../ntk/empiricalNtk.ts';
+import { hInfinity } from '../ntk/hInfinity.ts';
+import { reluHermiteCoefficient } from '../ntk/hermite.ts';
+import { limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
+import { featureMatrix, initNetwork, type Network } from '../ntk/network.ts';
+
+/**
+ * The quantities a proposed bound may read (issue 6), computed ON DEMAND and CACHED per instance.
+ *
+ * Conventions (seed paper: Nguyen, Mondelli, Montúfar 2021, arXiv 2012.11654):
+ *   data X is N × d, one sample per row; depth L = number of weight matrices; hidden widths
+ *   n_1..n_{L−1}; ReLU with σ'(0) = 0; NO biases; f_l = σ(W_lᵀ f_{l−1}), W_l entries N(0, β_l²).
+ *   Limiting kernels use c_σ = 2 (G^{(l)} = 2·E[σ(u)σ(v)], eq. (9)), G^{(1)} = XXᵀ:
+ *     K^{(L)} = limiting NTK, G^{(L)} = limiting NNGP (src/ntk/limiting.ts, parameterisation 'nmm').
+ *   Empirical NTK: (∏_{l=1}^{L−1} 2/n_l)·J Jᵀ of the finite network drawn from the instance's seed
+ *   (same normalisation as K^{(L)}, so it → K^{(L)} as widths → ∞ for init 'standard').
+ *   H∞ (Du et al. 2019) is ALWAYS taken on the unit-normalised rows x_i/‖x_i‖ (its convention).
+ *   μ_r = r-th normalised Hermite coefficient of ReLU (μ_0 = 1/√(2π), μ_1 = 1/2, μ_2 = 1/(2√π)).
+ *
+ * Every non-integer quantity comes with a rigorous enclosure [lower, upper] of its exact value for
+ * the stored instance. A `Quantities` view returns, per quantity, its lower end, upper end or
+ * midpoint, as chosen by the evaluator (defineBound.ts), and records which quantities were read —
+ * that is how arithmetic done by the user on plain numbers gets an error bound (corner evaluation).
+ *
+ * Quantities (name — meaning — enclosure):
+ *   N, d, L, widths, betas, init, X         exact (integers / the stored data); not tracked
+ *   minNormSq, maxNormSq                     min/max_i ‖x_i‖²            relative γ_d
+ *   minNorm, maxNorm                         min/max_i ‖x_i‖             from the above, √ rounded outward
+ *   sumNormSq                                Σ_i ‖x_i‖² = tr(XXᵀ)        relative γ_{d+N}
+ *   maxInnerProduct                          max_{i≠j} |x_iᵀx_j|         ± gramEntryErrorBound (0 when N = 1)
+ *   maxCosine                                max_{i≠j} |cos ∠(x_i, x_j)| ± (γ_d + |cos|(γ_d + 4u)), clipped to [0, 1]
+ *   lambdaMinGram                            λ_min(XXᵀ)                  lambdaMinCertified, entry error N·(Gram bound)
+ *   lambdaMinNTK, lambdaMaxNTK               λ_min / λ_max of K^{(L)}    certified, ‖ΔK‖₂ ≤ ntkErrorBound
+ *   traceNTK                                 tr K^{(L)}                  ± N·ntkErrorBound
+ *   lambdaMinNNGP                            λ_min(G^{(L)})              certified, ‖ΔG‖₂ ≤ nngpErrorBound
+ *   lambdaMinEmpiricalNTK                    λ_min of the normalised empirical NTK; the engine's bound covers the
+ *                                            Gram/Hadamard/sum rounding, not the forward/backward passes
+ *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation)
+ *   sigmaMinF(k)                             σ_min(F_k), F_k the N × n_k features of layer k (0 ≤ k ≤ L−1, F_0 = X);
+ *                                            forward rounding bounded by e_l = γ_{n_{l−1}}‖F_{l−1}‖_F‖W_l‖_F + e_{l−1}‖W_l‖_F
+ *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); enclosure of the product
+ *   mu(r)                                    μ_r(ReLU)                    relative (2.5r + 4)u
+ */
+
+export interface Enclosure {
+  lower: number;
+  upper: number;
+  mid: number;
+}
+
+export interface AuditInstance {
+  x: Matrix;
+  depth: number;
+  /** n_1..n_{L−1}. */
+  widths: number[];
+  init: 'standard' | 'he' | 'lecun';
+  /** Seed of the finite network (empirical NTK, F_k, Lipschitz). */
+  netSeed: string;
+  /** Where the data came from (family, 'mnist', 'iris', 'file') and their normalisation. */
+  data: string;
+  normalize: string;
+  /** Engine results, filled on demand. Not serialised. */
+  cache?: Map<string, unknown>;
+}
+
+export type Corner = 'lower' | 'upper' | 'mid';
+
+export interface Quantities {
+  /** Number of samples. */
+  readonly N: number;
+  /** Input dimension. */
+  readonly d: number;
+  /** Depth = number of weight matrices. */
+  readonly L: number;
+  /** Hidden widths n_1..n_{L−1}. */
+  readonly widths: readonly number[];
+  /** Weight standard deviations β_1..β_L of the finite network. */
+  readonly betas: readonly number[];
+  readonly init: string;
+  /** The data (N × d, row-major). Read-only: do not modify. Not tracked for error bounds. */
+  readonly X: Matrix;
+  readonly minNormSq: number;
+  readonly maxNormSq: number;
+  readonly minNorm: number;
+  readonly maxNorm: number;
+  readonly sumNormSq: number;
+  readonly maxInnerProduct: number;
+  readonly maxCosine: number;
+  readonly lambdaMinGram: number;
+  readonly lambdaMinNTK: number;
+  readonly lambdaMaxNTK: number;
+  readonly traceNTK: number;
+  readonly lambdaMinNNGP: number;
+  readonly lambdaMinEmpiricalNTK: number;
+  readonly lambdaMinHInfinity: number;
+  sigmaMinF(k: number): number;
+  lipschitzBound(k: number): number;
+  mu(r: number): number;
+}
+
+/** Names of the tracked scalar quantities (getters). */
+export const SCALAR_QUANTITIES = [
+  'minNormSq', 'maxNormSq', 'minNorm', 'maxNorm', 'sumNormSq', 'maxInnerProduct', 'maxCosine', 'lambdaMinGram',
+  'lambdaMinNTK', 'lambdaMaxNTK', 'traceNTK', 'lambdaMinNNGP', 'lambdaMinEmpiricalNTK', 'lambdaMinHInfinity',
+] as const;
+export type ScalarQuantity = (typeof SCALAR_QUANTITIES)[number];
+
+const enc = (lower: number, upper: number): Enclosure => ({ lower, upper, mid: 0.5 * lower + 0.5 * upper });
+const around = (v: number, e: number): Enclosure => ({ lower: down(v - e), upper: up(v + e), mid: v });
+const relEnc = (v: number, rel: number): Enclosure => around(v, Math.abs(v) * rel * (1 + 1e-9) + Number.MIN_VALUE);
+
+function cached<T>(inst: AuditInstance, key: string, f: () => T): T {
+  inst.cache ??= new Map();
+  if (inst.cache.has(key)) return inst.cache.get(key) as T;
+  const v = f();
+  inst.cache.set(key, v);
+  return v;
+}
+
+function limiting(inst: AuditInstance): LimitingKernels {
+  return cached(inst, 'limiting', () => limitingKernels(inst.x, { depth: inst.depth }));
+}
+
+function network(inst: AuditInstance): Network {
+  return cached(inst, 'network', () => initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init }, inst.netSeed));
+}
+
+function normsSq(inst: AuditInstance): Float64Array {
+  return cached(inst, 'normsSq', () => rowNormsSquared(inst.x));
+}
+
+function frob(m: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < m.data.length; i++) s += m.data[i] * m.data[i];
+  return Math.sqrt(s);
+}
+
+const sqrtEnc = (e: Enclosure): Enclosure => enc(down(Math.sqrt(Math.max(0, e.lower)) * (1 - 2 * UNIT_ROUNDOFF)), up(Math.sqrt(Math.max(0, e.upper)) * (1 + 2 * UNIT_ROUNDOFF)));
+
+const lam = (r: { lower: number; upper: number }): Enclosure => enc(r.lower, r.upper);
+
+const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
+  minNormSq: (i) => relEnc(Math.min(...normsSq(i)), gamma(i.x.cols)),
+  maxNormSq: (i) => relEnc(Math.max(...normsSq(i)), gamma(i.x.cols)),
+  minNorm: (i) => sqrtEnc(scalar(i, 'minNormSq')),
+  maxNorm: (i) => sqrtEnc(scalar(i, 'maxNormSq')),
+  sumNormSq: (i) => relEnc(normsSq(i).reduce((a, b) => a + b, 0), gamma(i.x.cols + i.x.rows)),
+  maxInnerProduct: (i) => {
+    if (i.x.rows < 2) return enc(0, 0);
+    const v = maxAbsOffDiagonal(cached(i, 'gram', () => gram(i.x))).value;
+    const e = gramEntryErrorBound(i.x);
+    return { lower: Math.max(0, down(v - e)), upper: up(v + e), mid: v };
+  },
+  maxCosine: (i) => {
+    const n = i.x.rows, d = i.x.cols;
+    if (n < 2) return enc(0, 0);
+    const g = cached(i, 'gram', () => gram(i.x)).data;
+    const ns = normsSq(i);
+    let best = 0;
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
+      const den = Math.sqrt(ns[a] * ns[b]);
+      const c = den > 0 ? Math.abs(g[a * n + b]) / den : 0;
+      if (c > best) best = c;
+    }
+    const gd = gamma(d);
+    const e = (gd + best * (gd + 4 * UNIT_ROUNDOFF)) * 1.01 + Number.MIN_VALUE;
+    return { lower: Math.max(0, down(best - e)), upper: Math.min(1, up(best + e)), mid: best };
+  },
+  lambdaMinGram: (i) => lam(lambdaMinCertified(cached(i, 'gram', () => gram(i.x)), { entryError: up(i.x.rows * gramEntryErrorBound(i.x)) })),
+  lambdaMinNTK: (i) => {
+    const k = limiting(i);
+    return lam(lambdaMinCertified(k.ntk, { entryError: k.ntkErrorBound }));
+  },
+  lambdaMaxNTK: (i) => {
+    const k = limiting(i);
+    return lam(lambdaMaxCertified(k.ntk, { entryError: k.ntkErrorBound }));
+  },
+  traceNTK: (i) => {
+    const k = limiting(i);
+    const n = k.ntk.rows;
+    let t = 0;
+    for (let a = 0; a < n; a++) t += k.ntk.data[a * n + a];
+    return around(t, up(n * k.ntkErrorBound + gamma(n) * Math.abs(t)));
+  },
+  lambdaMinNNGP: (i) => {
+    const k = limiting(i);
+    return lam(lambdaMinCertified(k.nngp, { entryError: k.nngpErrorBound }));
+  },
+  lambdaMinEmpiricalNTK: (i) => {
+    const net = network(i);
+    const r = empiricalNtk(net, i.x);
+    const s = ntkNormalization(net);
+    const n = r.ntk.rows;
+    let tr = 0;
+    for (let t = 0; t < r.ntk.data.length; t++) r.ntk.data[t] *= s;
+    for (let a = 0; a < n; a++) tr += Math.abs(r.ntk.data[a * n + a]);
+    const e = up(up(r.errorBound * s * (1 + 4 * UNIT_ROUNDOFF)) + 2 * UNIT_ROUNDOFF * tr);
+    return lam(lambdaMinCertified(r.ntk, { entryError: e }));
+  },
+  lambdaMinHInfinity: (i) => {
+    const xs = zeros(i.x.rows, i.x.cols);
+    xs.data.set(i.x.data);
+    const d = i.x.cols;
+    for (let a = 0; a < xs.rows; a++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += xs.data[a * d + k] ** 2;
+      if (!(s > 0)) throw new RangeError(`lambdaMinHInfinity: sample ${a + 1} is zero; H∞ needs unit-normalisable data`);
+      const r = 1 / Math.sqrt(s);
+      for (let k = 0; k < d; k++) xs.data[a * d + k] *= r;
+    }
+    const h = hInfinity(xs);
+    const delta = unitNormDeviation(xs);
+    let tr = 0;
+    for (let a = 0; a < xs.rows; a++) tr += h.matrix.data[a * xs.rows + a];
+    const e = up((h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF));
+    return lam(lambdaMinCertified(h.matrix, { entryError: e }));
+  },
+};
+
+export function scalar(inst: AuditInstance, name: ScalarQuantity): Enclosure {
+  return cached(inst, `q:${name}`, () => SCALARS[name](inst));
+}
+
+function checkIndex(v: number, lo: number, hi: number, what: string): void {
+  if (!(Number.isInteger(v) && v >= lo && v <= hi)) throw new RangeError(`${what} must be an integer in [${lo}, ${hi}], got ${v}`);
+}
+
+export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
+  checkIndex(k, 0, inst.depth - 1, 'sigmaMinF(k): k');
+  return cached(inst, `q:sigmaMinF(${k})`, () => {
+    const net = network(inst);
+    let f = inst.x;
+    let e = 0;
+    for (let l = 1; l <= k; l++) {
+      const w = net.weights[l - 1];
+      const wf = frob(w);
+      e = up(up(gamma(net.dims[l - 1]) * frob(f) * wf * 1.01) + up(e * wf * 1.01));
+      f = featureMatrix(net, inst.x, l);
+    }
+    return lam(sigmaMinCertified(f, { entryError: e }));
+  });
+}
+
+export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
+  checkIndex(k, 1, inst.depth, 'lipschitzBound(k): k');
+  return cached(inst, `q:lipschitzBound(${k})`, () => {
+    const net = network(inst);
+    let lo = 1, hi = 1;
+    for (let l = 1; l <= k; l++) {
+      lo *= norm2LowerBound(net.weights[l - 1]);
+      hi *= norm2UpperBound(net.weights[l - 1]);
+    }
+    return enc(lo * (1 - 2 * k * UNIT_ROUNDOFF), hi * (1 + 2 * k * UNIT_ROUNDOFF));
+  });
+}
+
+export function muEnclosure(r: number): Enclosure {
+  checkIndex(r, 0, 10_000, 'mu(r): r');
+  return relEnc(reluHermiteCoefficient(r), (2.5 * r + 4) * UNIT_ROUNDOFF);
+}
+
+/** Which end of each tracked quantity a view returns (default: the midpoint). */
+export type CornerChoice = (key: string) => Corner;
+
+/**
+ * A view of the quantities of one instance. `reads` collects the keys of the tracked quantities
+ * read (e.g. 'lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)'); `choose` picks the corner of each.
+ */
+export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () => 'mid', reads: Set<string> = new Set()): Quantities {
+  const pick = (key: string, e: Enclosure): number => {
+    reads.add(key);
+    const c = choose(key);
+    return c === 'lower' ? e.lower : c === 'upper' ? e.upper : e.mid;
+  };
+  const betas = (): number[] => {
+    const L = inst.depth;
+    const dims = [inst.x.cols, ...inst.widths];
+    if (inst.init === 'standard') return new Array<number>(L).fill(1);
+    return Array.from({ length: L }, (_, l) => Math.sqrt((inst.init === 'he' ? 2 : 1) / dims[l]));
+  };
+  const q: Record<string, unknown> = {
+    sigmaMinF: (k: number) => pick(`sigmaMinF(${k})`, sigmaMinFEnclosure(inst, k)),
+    lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, lipschitzEnclosure(inst, k)),
+    mu: (r: number) => pick(`mu(${r})`, muEnclosure(r)),
+  };
+  Object.defineProperties(q, {
+    N: { get: () => inst.x.rows, enumerable: true },
+    d: { get: () => inst.x.cols, enumerable: true },
+    L: { get: () => inst.depth, enumerable: true },
+    widths: { get: () => Object.freeze(inst.widths.slice()), enumerable: true },
+    betas: { get: () => Object.freeze(betas()), enumerable: true },
+    init: { get: () => inst.init, enumerable: true },
+    X: { get: () => inst.x, enumerable: true },
+  });
+  for (const name of SCALAR_QUANTITIES) Object.defineProperty(q, name, { get: () => pick(name, scalar(inst, name)), enumerable: true });
+  return Object.freeze(q) as unknown as Quantities;
+}
+
+/** The enclosure behind a tracked key (as recorded in `reads`). */
+export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
+  const m = /^(sigmaMinF|lipschitzBound|mu)\((\d+)\)$/.exec(key);
+  if (m) {
+    const k = Number(m[2]);
+    return m[1] === 'sigmaMinF' ? sigmaMinFEnclosure(inst, k) : m[1] === 'lipschitzBound' ? lipschitzEnclosure(inst, k) : muEnclosure(k);
+  }
+  return scalar(inst, key as ScalarQuantity);
+}

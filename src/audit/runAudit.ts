@@ -1,0 +1,348 @@
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { loadFilePopulation, loadNamedPopulation, NAMED_DATASETS, type NamedDataset } from '../io/datasets.ts';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { writeNpy } from '../io/npy.ts';
+import { artifactFileName, type Artifact } from '../search/artifact.ts';
+import type { CounterexampleRef, InstanceRecord, SearchOptions, TheoremRun } from '../search/search.ts';
+import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
+import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from './defineBound.ts';
+import { loadProposal } from './proposal.ts';
+import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
+
+/**
+ * `ntk-audit audit`: runs each bound of a proposal in a worker thread (random + shrinking +
+ * targeted search, src/search/search.ts) and turns the run into one of three verdicts:
+ *
+ *   refuted   — a certified counterexample exists (margin < −error bound, see defineBound.ts);
+ *   survived  — the budget was spent without one (tightness and cells covered are reported);
+ *   ill-posed — the proposal failed to load, its lhs/rhs returned NaN or a wrong type, or it threw
+ *               (or timed out, or never met its own assumptions) on every instance.
+ *
+ * Robustness: a synchronous infinite loop cannot be interrupted in-thread, so the worker posts a
+ * heartbeat before each instance and the main thread terminates it when an instance runs longer
+ * than the per-instance limit; a new worker is spawned with the results already obtained (so done
+ * instances are not re-evaluated) and the timed-out instance marked as failed, and the
+ * deterministic search goes on from there. Instances that throw are reported and skipped.
+ */
+
+export type AuditVerdict = 'refuted' | 'survived' | 'ill-posed';
+
+export interface AuditOptions {
+  file: string;
+  seed: string;
+  budgetSeconds: number;
+  instanceTimeoutSeconds: number;
+  outDir: string;
+  onEvent?: (line: string) => void;
+}
+
+export interface CounterexampleSummary {
+  N: number;
+  d: number;
+  descriptor: Descriptor;
+  lhs: number;
+  rhs: number;
+  relation: string;
+  margin: number;
+  errorBound: number;
+  relativeMargin: number;
+  foundBy: string;
+  artifact: string;
+  npy: string;
+  replay: string;
+}
+
+export interface CellSummary {
+  key: string;
+  value: string;
+  counts: Record<Verdict, number>;
+  status: 'refuted' | 'survived' | 'inconclusive' | 'outside' | 'not exercised';
+}
+
+export interface BoundAudit {
+  id: string;
+  statement: string;
+  verdict: AuditVerdict;
+  message: string;
+  evaluated: number;
+  counts: Record<Verdict, number>;
+  errors: { instance: string; message: string }[];
+  errorCount: number;
+  timeouts: { instance: string; message: string }[];
+  budgetSpent: boolean;
+  counterexamples: { count: number; smallest?: CounterexampleSummary; worst?: CounterexampleSummary };
+  tightness?: { instances: number; minRelativeMargin: number; medianRelativeMargin: number; maxRatio: number; medianRatio: number; ratio: string };
+  cells: CellSummary[];
+  respawns: number;
+  durationMs: number;
+  conventions: Record<string, string | number | boolean>;
+}
+
+export interface AuditResult {
+  verdict: AuditVerdict;
+  file: string;
+  seed: string;
+  budgetSeconds: number;
+  instanceTimeoutSeconds: number;
+  bounds: BoundAudit[];
+  outDir: string;
+  durationMs: number;
+}
+
+const emptyCounts = (): Record<Verdict, number> => ({ holds: 0, violated: 0, inconclusive: 0, outside: 0 });
+
+/** Short human description of a descriptor. */
+export function describeInstance(desc: Descriptor): string {
+  const d = desc as Record<string, unknown>;
+  if (typeof d.n === 'number' && typeof d.depth === 'number') {
+    const widths = Array.isArray(d.widths) ? (d.widths as number[]).slice(0, (d.depth as number) - 1) : [];
+    return `N=${d.n} d=${d.d} L=${d.depth}${widths.length ? ` widths=[${widths.join(',')}]` : ''} init=${d.init} data=${d.data}${d.normalize && d.normalize !== 'none' ? `/${d.normalize}` : ''} seed=${d.seed}`;
+  }
+  return JSON.stringify(desc).slice(0, 160);
+}
+
+type WorkerOutcome =
+  | { kind: 'done'; run: TheoremRun }
+  | { kind: 'timeout'; key: string; descriptor: Descriptor }
+  | { kind: 'defect'; key: string; descriptor: Descriptor; message: string }
+  | { kind: 'fatal'; message: string };
+
+function runWorker(wd: AuditWorkerData, timeoutMs: number, onResult: (key: string, d: Descriptor, r: CachedResult) => void, onProgress: (n: number) => void): Promise<WorkerOutcome> {
+  return new Promise((resolve) => {
+    const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: wd, stdout: false, stderr: false });
+    let timer: NodeJS.Timeout | undefined;
+    let current: { key: string; descriptor: Descriptor } | undefined;
+    let settled = false;
+    const finish = (o: WorkerOutcome) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      void w.terminate();
+      resolve(o);
+    };
+    w.on('message', (m: { type: string; key: string; descriptor: Descriptor; result: CachedResult; run: TheoremRun; message: string; evaluated: number }) => {
+      if (m.type === 'start') {
+        current = { key: m.key, descriptor: m.descriptor };
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => finish({ kind: 'timeout', ...current! }), timeoutMs);
+      } else if (m.type === 'result') {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        onResult(m.key, m.descriptor, m.result);
+        if ('error' in m.result && (m.result.defect === 'nan' || m.result.defect === 'type')) finish({ kind: 'defect', key: m.key, descriptor: m.descriptor, message: m.result.error });
+      } else if (m.type === 'progress') onProgress(m.evaluated);
+      else if (m.type === 'done') finish({ kind: 'done', run: m.run });
+      else if (m.type === 'fatal') finish({ kind: 'fatal', message: m.message });
+    });
+    w.on('error', (e) => finish({ kind: 'fatal', message: e.message.split('\n')[0] }));
+    w.on('exit', (code) => finish({ kind: 'fatal', message: `audit worker exited with code ${code}` }));
+  });
+}
+
+export function searchOptionsFor(theorem: AnyTheorem, budgetSeconds: number, seed: string): SearchOptions {
+  const evals = Math.max(40, Math.round(budgetSeconds * (theorem.costHint ?? 25)));
+  if (theorem.kind === 'high-probability') {
+    const hpConfigs = Math.min(12, Math.max(3, Math.round(Math.sqrt(evals) / 6)));
+    return { seed, numRuns: 0, hpConfigs, hpDraws: Math.max(20, Math.floor(evals / hpConfigs)), claimsInRun: 1 };
+  }
+  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0, claimsInRun: 1 };
+}
+
+function quantile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))];
+}
+
+function tightnessOf(records: InstanceRecord[], relation: string): BoundAudit['tightness'] {
+  const rs = records.filter((r) => r.verdict === 'holds' || r.verdict === 'inconclusive');
+  if (rs.length === 0) return undefined;
+  const margins = rs.map((r) => r.relativeMargin).filter(Number.isFinite).sort((a, b) => a - b);
+  const upper = relation === '<=' || relation === '<';
+  const ratios = rs.filter((r) => r.lhs > 0 && r.rhs > 0).map((r) => (upper ? r.lhs / r.rhs : r.rhs / r.lhs)).sort((a, b) => a - b);
+  return {
+    instances: rs.length,
+    minRelativeMargin: margins[0] ?? NaN,
+    medianRelativeMargin: quantile(margins, 0.5),
+    maxRatio: ratios.length ? ratios[ratios.length - 1] : NaN,
+    medianRatio: quantile(ratios, 0.5),
+    ratio: upper ? 'lhs/rhs' : 'rhs/lhs',
+  };
+}
+
+function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] {
+  const map = new Map<string, CellSummary>();
+  const get = (key: string, value: string) => {
+    const k = `${key}\u0000${value}`;
+    if (!map.has(k)) map.set(k, { key, value, counts: emptyCounts(), status: 'not exercised' });
+    return map.get(k)!;
+  };
+  for (const [key, values] of Object.entries(theorem.cellSpace ?? {})) for (const v of values) get(key, v);
+  for (const r of records) for (const [key, value] of Object.entries(r.cells ?? {})) get(key, value).counts[r.verdict]++;
+  for (const c of map.values()) {
+    const n = c.counts;
+    c.status = n.violated > 0 ? 'refuted' : n.holds > 0 ? 'survived' : n.inconclusive > 0 ? 'inconclusive' : n.outside > 0 ? 'outside' : 'not exercised';
+  }
+  return [...map.values()];
+}
+
+function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: string): CounterexampleSummary {
+  const a: Artifact & { proposal: { file: string; boundId: string } } = { ...ref.artifact, proposal: { file: proposalPath, boundId: ref.artifact.theoremId } };
+  const name = artifactFileName(ref.artifact);
+  const path = join(dir, name);
+  writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
+  const inst = decodeAuditInstance(ref.artifact.instance);
+  const npy = path.replace(/\.json$/, '.npy');
+  writeNpy(npy, inst.x);
+  return {
+    N: inst.x.rows,
+    d: inst.x.cols,
+    descriptor: ref.descriptor,
+    lhs: Number(ref.artifact.lhs),
+    rhs: Number(ref.artifact.rhs),
+    relation: ref.artifact.relation,
+    margin: ref.margin,
+    errorBound: ref.errorBound,
+    relativeMargin: ref.relativeMargin,
+    foundBy: ref.foundBy,
+    artifact: path,
+    npy,
+    replay: `ntk-audit replay ${path}`,
+  };
+}
+
+async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: AuditOptions, deadline: number): Promise<BoundAudit> {
+  const t0 = Date.now();
+  const say = opts.onEvent ?? (() => {});
+  const done: Record<string, CachedResult> = {};
+  const timedOut: Record<string, string> = {};
+  const errors: { instance: string; message: string }[] = [];
+  const timeouts: { instance: string; message: string }[] = [];
+  let errorCount = 0;
+  let budgetSpent = false;
+  let respawns = 0;
+  const onResult = (key: string, d: Descriptor, r: CachedResult) => {
+    if ('error' in r && r.error === BUDGET_SPENT) return;
+    done[key] = r; // a respawned worker answers these without running user code again
+    if ('error' in r) {
+      errorCount++;
+      if (errors.length < 20) errors.push({ instance: describeInstance(d), message: r.error });
+      if (errorCount === 1 && !r.defect) say(`${theorem.id}: instance ${describeInstance(d)}: ${r.error} (reported; the audit goes on)`);
+    }
+  };
+  const base = {
+    id: theorem.id,
+    statement: theorem.statement,
+    conventions: theorem.conventions,
+  };
+  const options = searchOptionsFor(theorem, opts.budgetSeconds, opts.seed);
+  let run: TheoremRun | undefined;
+  for (;;) {
+    const wd: AuditWorkerData = { file: proposalPath, boundId: theorem.id, options, deadline, timedOut, done };
+    const out = await runWorker(wd, opts.instanceTimeoutSeconds * 1000, onResult, () => {});
+    if (out.kind === 'timeout') {
+      const msg = `instance timed out after ${opts.instanceTimeoutSeconds} s (stopped; a synchronous loop in lhs/rhs/assume?)`;
+      timedOut[out.key] = msg;
+      timeouts.push({ instance: describeInstance(out.descriptor), message: msg });
+      say(`${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: worker restarted, the audit goes on`);
+      respawns++;
+      if (respawns > 50) {
+        run = undefined;
+        break;
+      }
+      continue;
+    }
+    if (out.kind === 'defect') {
+      return { ...base, verdict: 'ill-posed', message: `ill-posed: ${theorem.id}: ${out.message} on instance ${describeInstance(out.descriptor)}`, evaluated: 0, counts: emptyCounts(), errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
+    }
+    if (out.kind === 'fatal') {
+      return { ...base, verdict: 'ill-posed', message: `ill-posed: ${theorem.id}: ${out.message}`, evaluated: 0, counts: emptyCounts(), errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
+    }
+    run = out.run;
+    break;
+  }
+  budgetSpent = Object.values(done).length > 0 && Date.now() > deadline;
+  const counts = run ? run.counts : emptyCounts();
+  const records = run ? run.records : [];
+  const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0 };
+  const dir = join(opts.outDir, 'counterexamples');
+  if (run && counts.violated > 0) {
+    const { smallest, worst } = run.counterexamples;
+    if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath);
+    if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath);
+  }
+  const conclusive = counts.holds + counts.violated + counts.inconclusive;
+  let verdict: AuditVerdict;
+  let message: string;
+  const failures = errorCount + timeouts.length;
+  if (counts.violated > 0) {
+    verdict = 'refuted';
+    message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
+  } else if (conclusive === 0 && failures > 0) {
+    verdict = 'ill-posed';
+    const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
+    message = `ill-posed: ${theorem.id}: failed on every instance (${failures}); first: ${first.message} on instance ${first.instance}`;
+  } else if (conclusive === 0 && counts.outside > 0) {
+    verdict = 'ill-posed';
+    const broken = records.find((r) => r.brokenAssumption)?.brokenAssumption ?? '?';
+    message = `ill-posed: ${theorem.id}: no instance of the stated space meets the assumptions (${counts.outside} tried; first broken: ${broken})`;
+  } else if (conclusive === 0) {
+    verdict = 'ill-posed';
+    message = `ill-posed: ${theorem.id}: no instance was evaluated`;
+  } else {
+    verdict = 'survived';
+    message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions${budgetSpent ? ' (budget spent)' : ''}`;
+  }
+  const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation : '<=');
+  if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;
+  return {
+    ...base,
+    verdict,
+    message,
+    evaluated: run?.evaluated ?? 0,
+    counts,
+    errors,
+    errorCount,
+    timeouts,
+    budgetSpent,
+    counterexamples: cex,
+    ...(tight ? { tightness: tight } : {}),
+    cells: cellsOf(theorem, records),
+    respawns,
+    durationMs: Date.now() - t0,
+  };
+}
+
+/** What was dropped from the data files / data sets the bounds draw from (duplicates, zero rows). */
+export function dataWarnings(bounds: readonly AnyTheorem[]): string[] {
+  const out = new Set<string>();
+  for (const b of bounds) {
+    if (!isAuditBound(b)) continue;
+    const inst = b[AUDIT_BOUND].instances as { data?: unknown };
+    const data = inst && typeof inst === 'object' && !(inst instanceof fc.Arbitrary) ? inst.data : undefined;
+    const names: string[] = Array.isArray(data) ? data.filter((x: string) => (NAMED_DATASETS as readonly string[]).includes(x)) : data && typeof data === 'object' && 'dataset' in data ? [String((data as { dataset: string }).dataset)] : [];
+    for (const n of names) for (const w of loadNamedPopulation(n as NamedDataset).warnings) out.add(w);
+    if (data && typeof data === 'object' && 'file' in data) {
+      const f = (data as { file: string | URL }).file;
+      for (const w of loadFilePopulation(f instanceof URL ? fileURLToPath(f) : f.startsWith('file:') ? fileURLToPath(f) : f).warnings) out.add(w);
+    }
+  }
+  return [...out];
+}
+
+export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
+  const t0 = Date.now();
+  const { path, bounds } = await loadProposal(opts.file);
+  const results: BoundAudit[] = [];
+  for (const w of dataWarnings(bounds)) opts.onEvent?.(w);
+  // The budget is shared by the bounds of the proposal, in order.
+  for (let i = 0; i < bounds.length; i++) {
+    const remaining = Math.max(1, opts.budgetSeconds * 1000 - (Date.now() - t0));
+    const deadline = Date.now() + remaining / (bounds.length - i);
+    results.push(await auditBound(bounds[i], path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline));
+  }
+  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : 'survived';
+  return { verdict, file: path, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0 };
+}

@@ -1,0 +1,115 @@
+/**
+ * `ntk-audit audit FILE.ts [--budget S] [--seed S] [--json] [--out DIR] [--instance-timeout S]`:
+ * audits a proposed bound (a module exporting `default` or `bound`, made with defineBound) by
+ * random + targeted counterexample search, and ends with one verdict:
+ *
+ *   survived  (exit 0) — budget spent without a certified counterexample; tightness and cells covered;
+ *   refuted   (exit 1) — smallest and worst certified counterexamples, saved as replayable artifacts
+ *                        (JSON) plus the counterexample data as .npy;
+ *   ill-posed (exit 2) — the module fails to load, or lhs/rhs return NaN or a wrong type, or fail on
+ *                        every instance: one line. Usage and input errors also exit 2.
+ *
+ * `--json` prints one JSON object with the verdict under `verdict`. The full result is also written
+ * to DIR/audit.json.
+ */
+import { resolve, join, relative } from 'node:path';
+import { Command } from 'commander';
+import { ExitRequest, UserError } from '../errors.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { IllPosedError } from '../audit/proposal.ts';
+import { runAudit, type AuditResult, type BoundAudit, type CounterexampleSummary } from '../audit/runAudit.ts';
+
+export const DEFAULT_AUDIT_BUDGET = 30;
+export const DEFAULT_INSTANCE_TIMEOUT = 10;
+
+function positive(flag: string, s: string | undefined, dflt: number): number {
+  if (s === undefined) return dflt;
+  const x = Number(s);
+  if (s.trim() === '' || !Number.isFinite(x) || x <= 0) throw new UserError(`${flag} must be a positive number, got ${JSON.stringify(s)}`);
+  return x;
+}
+
+const EXIT: Record<AuditResult['verdict'], number> = { survived: 0, refuted: 1, 'ill-posed': 2 };
+
+const fmt = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x));
+const rel = (p: string) => {
+  const r = relative(process.cwd(), p);
+  return r.startsWith('..') ? p : r;
+};
+
+function cexLines(label: string, c: CounterexampleSummary): string[] {
+  return [
+    `  ${label}: N=${c.N} d=${c.d} — ${Object.entries(c.descriptor).filter(([k]) => !['n', 'd'].includes(k)).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`).join(' ')}`,
+    `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin)}; found by ${c.foundBy})`,
+    `    artifact: ${rel(c.artifact)}`,
+    `    data (.npy): ${rel(c.npy)}`,
+    `    replay: ntk-audit replay ${rel(c.artifact)}`,
+  ];
+}
+
+export function formatBound(b: BoundAudit): string[] {
+  const lines = [`${b.message}`, `  statement: ${b.statement}`];
+  lines.push(`  ${b.evaluated} instances: ${Object.entries(b.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; ${(b.durationMs / 1000).toFixed(1)} s${b.respawns ? `, ${b.respawns} worker restart(s)` : ''}`);
+  if (b.counterexamples.smallest) lines.push(...cexLines('smallest counterexample', b.counterexamples.smallest));
+  if (b.counterexamples.worst && b.counterexamples.worst.artifact !== b.counterexamples.smallest?.artifact) lines.push(...cexLines('worst counterexample', b.counterexamples.worst));
+  if (b.tightness) {
+    const t = b.tightness;
+    lines.push(`  tightness over ${t.instances} holding/inconclusive instances: max ${t.ratio} = ${fmt(t.maxRatio)}, median ${fmt(t.medianRatio)}; relative margin min ${fmt(t.minRelativeMargin)}, median ${fmt(t.medianRelativeMargin)}`);
+  }
+  if (b.cells.length > 0) {
+    lines.push('  cells:');
+    const keys = [...new Set(b.cells.map((c) => c.key))];
+    for (const k of keys) {
+      const cs = b.cells.filter((c) => c.key === k);
+      lines.push(`    ${k}: ${cs.map((c) => `${c.value} ${c.status}${c.status === 'not exercised' ? '' : ` (${c.counts.holds}✓ ${c.counts.violated}✗${c.counts.inconclusive ? ` ${c.counts.inconclusive}?` : ''}${c.counts.outside ? ` ${c.counts.outside} outside` : ''})`}`).join('; ')}`);
+    }
+  }
+  for (const e of b.errors.slice(0, 5)) lines.push(`  error on ${e.instance}: ${e.message}`);
+  if (b.errorCount > 5) lines.push(`  … ${b.errorCount - 5} more instance error(s) (see audit.json)`);
+  for (const t of b.timeouts) lines.push(`  timeout on ${t.instance}: ${t.message}`);
+  return lines;
+}
+
+export function registerAuditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('audit a proposed bound (module exporting `default` or `bound` made with defineBound): refuted / survived / ill-posed')
+    .argument('<file>', 'proposal module (.ts), e.g. examples/wrong-bound.ts')
+    .option('--budget <seconds>', `wall-clock budget for the search (default ${DEFAULT_AUDIT_BUDGET})`)
+    .option('--seed <s>', 'search seed (default ntk-audit)')
+    .option('--json', 'print one JSON object (verdict under `verdict`)')
+    .option('--out <dir>', 'output directory for audit.json and counterexamples (default reports/audit)')
+    .option('--instance-timeout <seconds>', `per-instance time limit (default ${DEFAULT_INSTANCE_TIMEOUT})`)
+    .action(async (file: string, raw: { budget?: string; seed?: string; json?: boolean; out?: string; instanceTimeout?: string }) => {
+      const budgetSeconds = positive('--budget', raw.budget, DEFAULT_AUDIT_BUDGET);
+      const instanceTimeoutSeconds = positive('--instance-timeout', raw.instanceTimeout, DEFAULT_INSTANCE_TIMEOUT);
+      const outDir = resolve(raw.out ?? join('reports', 'audit'));
+      const seed = raw.seed ?? 'ntk-audit';
+      let result: AuditResult;
+      try {
+        result = await runAudit({ file, seed, budgetSeconds, instanceTimeoutSeconds, outDir, onEvent: raw.json ? undefined : (l) => process.stderr.write(`ntk-audit: ${l}\n`) });
+      } catch (e) {
+        if (e instanceof IllPosedError && raw.json) {
+          process.stdout.write(JSON.stringify({ verdict: 'ill-posed', message: e.message, file }) + '\n');
+          throw new ExitRequest(2);
+        }
+        throw e;
+      }
+      writeFileAtomic(join(outDir, 'audit.json'), JSON.stringify(result, null, 2) + '\n');
+      const code = EXIT[result.verdict];
+      if (raw.json) {
+        const illPosed = result.bounds.find((b) => b.verdict === 'ill-posed');
+        process.stdout.write(JSON.stringify({ ...(illPosed ? { message: illPosed.message } : {}), ...result }) + '\n');
+        throw new ExitRequest(code);
+      }
+      if (result.verdict === 'ill-posed') {
+        // One line (on stderr, like every usage/input error), naming the first ill-posed bound.
+        throw new IllPosedError(result.bounds.find((b) => b.verdict === 'ill-posed')!.message);
+      }
+      const out: string[] = [];
+      for (const b of result.bounds) out.push(...formatBound(b));
+      out.push(`verdict: ${result.verdict}  (${result.bounds.length} bound(s), seed ${seed}, ${(result.durationMs / 1000).toFixed(1)} s; full result in ${rel(join(outDir, 'audit.json'))})`);
+      process.stdout.write(out.join('\n') + '\n');
+      if (code !== 0) throw new ExitRequest(code);
+    });
+}

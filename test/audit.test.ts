@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseNpy } from '../src/io/npy.ts';
+
+/** `ntk-audit audit` end to end: the CLI is spawned as users run it. */
+const ROOT = new URL('..', import.meta.url).pathname;
+function cli(args: string[], timeout = 90_000) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+}
+const out = () => mkdtempSync(join(tmpdir(), 'ntk-audit-'));
+
+describe('ntk-audit audit', () => {
+  it('a true bound survives (exit 0) and --json carries the verdict', () => {
+    const r = cli(['audit', 'examples/correct-bound.ts', '--budget', '5', '--json', '--out', out()]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.verdict).toBe('survived');
+    expect(j.bounds[0].counts.holds).toBeGreaterThan(50);
+    expect(j.bounds[0].counts.violated).toBe(0);
+  });
+
+  it('a false bound is refuted within seconds with a replayable artifact and a .npy of the data', () => {
+    const dir = out();
+    const r = cli(['audit', 'examples/wrong-bound.ts', '--budget', '10', '--out', dir]);
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(20_000);
+    expect(r.stdout).toMatch(/REFUTED/);
+    expect(r.stdout).toMatch(/verdict: refuted/);
+    const j = JSON.parse(readFileSync(join(dir, 'audit.json'), 'utf8'));
+    const s = j.bounds[0].counterexamples.smallest;
+    expect(s.margin).toBeLessThan(-s.errorBound);
+    const x = parseNpy(readFileSync(s.npy));
+    expect([x.rows, x.cols]).toEqual([s.N, s.d]);
+    const rep = cli(['replay', s.artifact, '--json']);
+    expect(rep.code).toBe(1);
+    expect(JSON.parse(rep.stdout)).toMatchObject({ theoremId: 'example.wrong-min-norm', verdict: 'violated' });
+  });
+
+  it('a bound true only in part of its regime: refuted, with surviving and refuted cells', () => {
+    const r = cli(['audit', 'examples/partial-bound.ts', '--budget', '5', '--json', '--out', out()]);
+    expect(r.code).toBe(1);
+    const cells = JSON.parse(r.stdout).bounds[0].cells as { key: string; value: string; status: string }[];
+    expect(cells.find((c) => c.key === 'regime' && c.value === 'd ≥ N')?.status).toBe('survived');
+    expect(cells.find((c) => c.key === 'regime' && c.value === 'd < N')?.status).toBe('refuted');
+  });
+
+  it('a predicate that throws on every instance is ill-posed: exit 2, one line', () => {
+    const r = cli(['audit', 'test/fixtures/audit/throwing.ts', '--budget', '3', '--out', out()]);
+    expect(r.code).toBe(2);
+    const last = r.stderr.trim().split('\n').pop()!;
+    expect(last).toMatch(/^ntk-audit: ill-posed: fixture.throws-always: failed on every instance .*boom: not implemented/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('throwing on some instances is reported and the rest audited', () => {
+    const r = cli(['audit', 'test/fixtures/audit/throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
+    expect(r.code).toBe(0);
+    const b = JSON.parse(r.stdout).bounds[0];
+    expect(b.errorCount).toBeGreaterThan(0);
+    expect(b.errors[0].instance).toMatch(/^N=5 /);
+    expect(b.counts.holds).toBeGreaterThan(0);
+  });
+
+  it('NaN and wrong types are ill-posed (exit 2, one line)', () => {
+    for (const [f, re] of [['nan.ts', /rhs returned NaN on instance N=\d+/], ['wrong-type.ts', /rhs returned string "big"/]] as const) {
+      const r = cli(['audit', `test/fixtures/audit/${f}`, '--budget', '3', '--out', out()]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+  });
+
+  it('a module that fails to load is ill-posed (exit 2, one line; also with --json)', () => {
+    const dir = out();
+    writeFileSync(join(dir, 'broken.ts'), 'export default {;\n');
+    const r = cli(['audit', join(dir, 'broken.ts'), '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/ill-posed: .*broken.ts failed to load/);
+    const j = cli(['audit', join(dir, 'broken.ts'), '--json', '--out', dir]);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout).verdict).toBe('ill-posed');
+    const missing = cli(['audit', join(dir, 'nope.ts')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/file not found/);
+  });
+
+  it('a hanging predicate is stopped by the per-instance timeout, named, and the audit goes on', () => {
+    const r = cli(['audit', 'test/fixtures/audit/hanging.ts', '--budget', '4', '--instance-timeout', '1', '--json', '--out', out()]);
+    const b = JSON.parse(r.stdout).bounds[0];
+    expect(b.timeouts.length).toBeGreaterThan(0);
+    expect(b.timeouts[0].instance).toMatch(/^N=5 /);
+    expect(b.timeouts[0].message).toMatch(/timed out after 1 s/);
+    expect(b.counts.holds).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+  });
+
+  it('Iris as a named distribution: survives, and the dropped duplicate is reported', () => {
+    const r = cli(['audit', 'test/fixtures/audit/iris.ts', '--budget', '3', '--out', out()]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/iris: dropped 1 duplicate row\(s\) \(row 143 = row 102\)/);
+  });
+});
