@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { drawSubset, loadFilePopulation, loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, normalizeRows, type Normalization } from '../io/datasets.ts';
 import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
@@ -146,7 +147,23 @@ interface ResolvedSpace {
   file?: string;
 }
 
+/** Shape of `instances` (values are checked in detail below); anything else is a one-line UserError. */
+const instanceSpaceShape = z.object({
+  n: z.unknown(),
+  d: z.unknown().optional(),
+  depth: z.unknown().optional(),
+  widths: z.unknown().optional(),
+  init: z.array(z.string()).optional(),
+  data: z.union([z.array(z.string()), z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }), z.object({ dataset: z.string(), normalize: z.string().optional() })]).optional(),
+  normalize: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
 function resolveSpace(s: InstanceSpace): ResolvedSpace {
+  const shape = instanceSpaceShape.safeParse(s);
+  if (!shape.success) {
+    const issue = shape.error.issues[0];
+    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize? } or a fast-check arbitrary)`);
+  }
   const n = checkRange('n', s.n, 1);
   let d = checkRange('d', s.d ?? [2, 16], 1);
   const depth = checkRange('depth', s.depth ?? [2, 2], 1);
