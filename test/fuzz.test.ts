@@ -130,7 +130,7 @@ describe('fuzzed inputs fail cleanly', () => {
     return JSON.parse(reportJson(r));
   };
   const s1 = shard(1), s2 = shard(2);
-  test.prop([mutation, fc.boolean()], { numRuns: Math.round(RUNS / 4) })('shard reports given to merge', (m, which) => {
+  test.prop([mutation, fc.boolean()], { numRuns: RUNS })('shard reports given to merge', (m, which) => {
     expectCleanFailure(() => {
       const a = parseReport(mutateJson(which ? s1 : s2, m), 'fuzz report');
       return mergeReports([{ path: 'a', report: a }, { path: 'b', report: parseReport(JSON.stringify(which ? s2 : s1)) }]);
