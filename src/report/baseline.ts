@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../errors.ts';
+import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
 import type { Report } from './schema.ts';
 
 /**
@@ -62,26 +61,9 @@ export function compareWithBaseline(report: Report, baseline: Baseline): { regre
 }
 
 export function readBaseline(path: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseBaseline(text, `baseline ${path}`);
+  return parseBaseline(readTextFile(path, 'baseline'), `baseline ${path}`);
 }
 
 export function parseBaseline(text: string, name = 'baseline'): Baseline {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${name} is not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = baselineSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${name} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseValidatedJson(text, baselineSchema, name);
 }

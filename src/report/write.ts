@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -46,29 +46,17 @@ export async function writeReports(report: Report, outDir: string, formats: read
 
 /** Reads and validates a report.json (one-line UserError on any problem). */
 export function readReport(path: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read report ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseReport(text, `report ${path}`);
+  return parseReport(readTextFile(path, 'report'), `report ${path}`);
 }
 
 export function parseReport(text: string, name = 'report'): Report {
-  let json: unknown;
+  // The version is checked first so that a newer report gets a clear message instead of a schema error.
+  let version: unknown;
   try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${name} is not valid JSON: ${(e as Error).message}`);
+    version = (JSON.parse(text) as { schemaVersion?: unknown } | null)?.schemaVersion;
+  } catch {
+    version = REPORT_SCHEMA_VERSION; // invalid JSON: parseValidatedJson reports it
   }
-  if (json && typeof json === 'object' && 'schemaVersion' in json && (json as { schemaVersion: unknown }).schemaVersion !== REPORT_SCHEMA_VERSION) {
-    throw new UserError(`${name} has schemaVersion ${String((json as { schemaVersion: unknown }).schemaVersion)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
-  }
-  const parsed = reportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${name} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  if (version !== undefined && version !== REPORT_SCHEMA_VERSION) throw new UserError(`${name} has schemaVersion ${String(version)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
+  return parseValidatedJson(text, reportSchema, name);
 }

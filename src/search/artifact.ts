@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
 import { decodeValue, encodeNumber, encodeValue, decodeNumber } from '../theorem/codec.ts';
 import type { AnyTheorem, Outcome } from '../theorem/types.ts';
 import { PACKAGE_VERSION } from '../version.ts';
@@ -90,29 +91,12 @@ export function writeArtifact(dir: string, a: Artifact): string {
 }
 
 export function readArtifact(path: string): Artifact {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read artifact ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseArtifact(text, `artifact ${path}`);
+  return parseArtifact(readTextFile(path, 'artifact'), `artifact ${path}`);
 }
 
 /** Parses and validates artifact JSON text; every problem is a one-line UserError naming `name`. */
 export function parseArtifact(text: string, name = 'artifact'): Artifact {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${name} is not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = artifactSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${name} is malformed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseValidatedJson(text, artifactSchema, name);
 }
 
 export function decodeArtifactInstance(theorem: AnyTheorem, a: Artifact): unknown {
