@@ -73,7 +73,7 @@ function patternAssumption(i: FwInstance): string | null {
 }
 
 /** K̄ with a spectral error bound covering the forward/backward roundings and the final Gram roundings. */
-function certifiedNtk(i: FwInstance) {
+export function certifiedNtk(i: FwInstance) {
   const fwd = forward(i.net, i.x);
   const env = roundingEnvelope(i.net, i.x, fwd);
   const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, layerTerms: true });
@@ -192,7 +192,7 @@ export const normalisationRate: Theorem<NormDesc, FwInstance> = {
 // ------------------------------------------------------------------------------------------------
 // 3. Theorem 4.1 / Cor. 4.2 / Theorem 5.1: one wide layer
 
-type WideDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; wide: number; init: InitName; netSeed: string };
+export type WideDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; wide: number; init: InitName; netSeed: string };
 
 /** N ∈ [8, 24], d ∈ [N, 4N], L = 3, the wide layer (position 1 or 2) of width ∈ [2N ln N, 4N ln N], the other ∈ [32, 64]. */
 const wideDescriptors: fc.Arbitrary<WideDesc> = fc
@@ -202,14 +202,14 @@ const wideDescriptors: fc.Arbitrary<WideDesc> = fc
     const widths = o.pos === 1 ? [nw, o.other] : [Math.max(o.other, o.n), nw];
     return { data: { n: o.n, d: o.dMult * o.n, family: o.family, shift: 0, seed: o.seed }, widths, wide: o.pos, init: o.init, netSeed: o.netSeed };
   });
-const wideProbes: fc.Arbitrary<WideDesc> = fc.oneof(
+export const wideProbes: fc.Arbitrary<WideDesc> = fc.oneof(
   // no wide layer: every width below N
   fc.record({ n: fc.integer({ min: 16, max: 24 }), seed: seedArb, netSeed: seedArb, init: fc.constantFrom<InitName>('he', 'standard') }).map((o) => ({ data: { n: o.n, d: o.n, family: 'gaussian' as const, shift: 0, seed: o.seed }, widths: [Math.floor(o.n / 2), Math.floor(o.n / 2)], wide: 1, init: o.init, netSeed: o.netSeed })),
   // fixed small d, growing N
   fc.record({ n: fc.integer({ min: 16, max: 32 }), d: fc.integer({ min: 2, max: 4 }), seed: seedArb, netSeed: seedArb }).map((o) => ({ data: { n: o.n, d: o.d, family: 'gaussian' as const, shift: 0, seed: o.seed }, widths: [Math.ceil(3 * o.n * Math.log(o.n)), 32], wide: 1, init: 'he' as InitName, netSeed: o.netSeed })),
 );
 
-function wideAssumptions(i: FwInstance, d: WideDesc): string | null {
+export function wideAssumptions(i: FwInstance, d: WideDesc): string | null {
   const N = i.x.rows;
   const nw = d.widths[d.wide - 1];
   if (!(nw >= 2 * N * Math.log(N))) return 'a wide layer n_k ≥ 2N log N (ξ_k = 1, constant instantiated)';
@@ -232,7 +232,7 @@ function mutateWide(d: WideDesc, rng: Rng): WideDesc {
   return { ...d, widths: w };
 }
 
-const wideBase = {
+export const wideBase = {
   conventions: FW_CONVENTIONS,
   descriptors: wideDescriptors,
   materialize: (d: WideDesc) => materializeFw(d),

@@ -1,0 +1,197 @@
+import fc from 'fast-check';
+import { up } from '../src/linalg/blas.ts';
+import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { expectedEmpiricalNtkDiagonal } from '../src/ntk/empiricalNtk.ts';
+import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, singleRow } from '../src/ntk/monteCarlo.ts';
+import { type Initialization, type NetworkArchitecture, architectureDims, resolveBetas } from '../src/ntk/network.ts';
+import type { Matrix } from '../src/linalg/matrix.ts';
+import { sampleData } from '../src/random/distributions.ts';
+import { childRng } from '../src/random/rng.ts';
+import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+
+/**
+ * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — expectation identities checked by Monte
+ * Carlo as HIGH-PROBABILITY claims with distribution-free radii (src/ntk/monteCarlo.ts):
+ *  - the arc-cosine closed forms of I.3 (Part III item 2) against M draws of a bivariate Gaussian:
+ *    Hoeffding for the bounded σ'(u)σ'(v), Chebyshev with the Isserlis bound E[(σ(u)σ(v))²] ≤ q1q2 + 2c²;
+ *  - E K̄_ii = ‖x_i‖²(Π n_m/2)Σ_l Π_{m≠l}β_m² (I.3, Part III item 5) over independent networks, as a
+ *    one-sided Markov claim: no rigorous bound on Var K̄_ii is available here (its fourth moments mix
+ *    forward and backward passes), so only P(mean ≥ E/δ) ≤ δ is claimed.
+ */
+
+const U = UNIT_ROUNDOFF;
+const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
+
+// ------------------------------------------------------------------------------------------------
+// Arc-cosine closed forms vs Monte Carlo
+
+type Mode = 'generic' | 'near+1' | 'near-1' | 'exact+1' | 'exact-1' | 'zero-u' | 'zero-v';
+type ArcDesc = { [key: string]: unknown; mode: Mode; q1Exp: number; q2Exp: number; rho: number; tail: number; M: number; delta: number; seed: string };
+
+const arcDescriptors = (modes: readonly Mode[], rho: [number, number]): fc.Arbitrary<ArcDesc> =>
+  fc.record({
+    mode: fc.constantFrom(...modes),
+    q1Exp: fc.integer({ min: -6, max: 6 }),
+    q2Exp: fc.integer({ min: -6, max: 6 }),
+    rho: fc.double({ min: rho[0], max: rho[1], noNaN: true }),
+    tail: fc.integer({ min: 3, max: 15 }),
+    M: fc.constantFrom(200, 1000, 4000),
+    delta: fc.constantFrom(0.2, 0.1, 0.05),
+    seed: seedArb,
+  });
+
+/** The float Cholesky factor (taken as exact) of the descriptor's covariance. */
+function choleskyOf(d: ArcDesc): Cholesky2 {
+  const s1 = Math.sqrt(2 ** d.q1Exp), s2 = Math.sqrt(2 ** d.q2Exp);
+  switch (d.mode) {
+    case 'generic': return { l11: s1, l21: s2 * d.rho, l22: s2 * Math.sqrt(Math.max(0, 1 - d.rho * d.rho)) };
+    case 'near+1': return { l11: s1, l21: s2, l22: s2 * 10 ** -d.tail };
+    case 'near-1': return { l11: s1, l21: -s2, l22: s2 * 10 ** -d.tail };
+    case 'exact+1': return { l11: s1, l21: s2, l22: 0 };
+    case 'exact-1': return { l11: s1, l21: -s2, l22: 0 };
+    case 'zero-u': return { l11: 0, l21: s2 * d.rho, l22: s2 };
+    case 'zero-v': return { l11: s1, l21: 0, l22: 0 };
+  }
+}
+
+const ARC_MODES: readonly Mode[] = ['generic', 'generic', 'near+1', 'near-1', 'exact+1', 'exact-1', 'zero-u', 'zero-v'];
+const arcConventions = {
+  covariance: 'A = LLᵀ with the float Cholesky factor L = [[l11, 0], [l21, l22]] taken as exact: (u, v) = (l11g1, l21g1 + l22g2)',
+  angle: 'θ = atan2(l22, l21) (the angle of A, no cancellation near ρ = ±1)',
+  "σ'(0)": 0,
+  samples: 'g1, g2 the float N(0,1) draws of rng.ts (polar method), taken as exact; sign of v certified per draw',
+  modes: 'generic ρ, ρ = ±(1 − O(10^{−2·tail})), ρ = ±1 exactly, zero-norm rows',
+};
+const arcConfigKey = (d: ArcDesc) => JSON.stringify({ ...d, seed: undefined });
+const arcCells = (d: ArcDesc) => ({ mode: d.mode, M: String(d.M), δ: String(d.delta) });
+const arcCellSpace = { mode: ['generic', 'near+1', 'near-1', 'exact+1', 'exact-1', 'zero-u', 'zero-v'], M: ['200', '1000', '4000'], δ: ['0.2', '0.1', '0.05'] };
+
+function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
+  return {
+    id: planted ? 'planted.nguyen2021.arccos-derivative-pi-plus-theta' : 'nguyen2021.arccos.derivative-monte-carlo',
+    title: planted ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)" : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
+    source: { ...NMM_SOURCE, statement: 'Section 3, closed form of Ġ (theorems.md I.3: Ġ = 2E[σ’σ’] = (π − θ)/π)' + (planted ? ' — planted sign error' : '') },
+    kind: 'high-probability',
+    statement: `For (u, v) ~ N(0, A), the mean of 1{u > 0}1{v > 0} over M i.i.d. draws is within √(log(2/δ)/(2M)) (Hoeffding) of ${planted ? '(π + θ)/(2π)' : '(π − θ)/(2π) (0 for a zero-norm row)'} with probability ≥ 1 − δ.`,
+    conventions: arcConventions,
+    constants: [{ name: 'Hoeffding', value: 2, provenance: 'derived', note: 'P(|mean − E| ≥ t) ≤ 2e^{−2Mt²} for [0, 1]-valued draws' }],
+    expectRefuted: planted,
+    descriptors: planted ? arcDescriptors(['generic'], [-0.95, 0.5]) : arcDescriptors(ARC_MODES, [-1, 1]),
+    materialize: choleskyOf,
+    assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
+    conclude(L, d): Evaluation {
+      const cf = arcCosineClosedForms(L);
+      const s = sampleArcCosine(L, d.M, d.seed);
+      const target = planted ? (cf.degenerate ? 0 : 1 - cf.dd) : cf.dd; // (π + θ)/(2π) = 1 − (π − θ)/(2π)
+      const lhs = Math.abs(s.ddMean - target);
+      const rhs = hoeffdingRadius(d.M, d.delta);
+      return { lhs, lhsError: up(s.ddError + cf.ddError + 2 * U * lhs), rhs, rhsError: 8 * U * rhs, relation: '<=', quantities: { theta: cf.theta, closedForm: target, mean: s.ddMean, ratio: lhs / rhs, M: d.M } };
+    },
+    delta: (d) => d.delta,
+    configKey: arcConfigKey,
+    cells: arcCells,
+    cellSpace: arcCellSpace,
+    costHint: 1500,
+  };
+}
+export const arcDerivativeMc = arcDerivative(false);
+export const plantedArcDerivativePiPlusTheta = arcDerivative(true);
+
+export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
+  id: 'nguyen2021.arccos.kernel-monte-carlo',
+  title: 'Arc-cosine: the mean of σ(u)σ(v) over M draws is within √((q1q2 + 2c²)/(Mδ)) of √(q1q2)(sin θ + (π − θ)cos θ)/(2π) w.p. ≥ 1 − δ',
+  source: { ...NMM_SOURCE, statement: 'Section 3, closed form of G (theorems.md I.3: G = 2E[σσ] = (√(ab)/π)(sin θ + (π − θ)cos θ))' },
+  kind: 'high-probability',
+  statement: 'For (u, v) ~ N(0, A), the mean of σ(u)σ(v) over M i.i.d. draws is within the Chebyshev radius √(V/(Mδ)) of the closed form w.p. ≥ 1 − δ, with the rigorous variance bound V = q1q2 + 2c² = E[u²v²] ≥ E[(σ(u)σ(v))²].',
+  conventions: arcConventions,
+  constants: [{ name: 'variance bound', value: 1, provenance: 'derived', note: 'Var σ(u)σ(v) ≤ E[σ(u)²σ(v)²] ≤ E[u²v²] = q1q2 + 2c² (Isserlis) ≤ 3q1q2' }],
+  descriptors: arcDescriptors(ARC_MODES, [-1, 1]),
+  materialize: choleskyOf,
+  assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
+  conclude(L, d): Evaluation {
+    const cf = arcCosineClosedForms(L);
+    const s = sampleArcCosine(L, d.M, d.seed);
+    const lhs = Math.abs(s.ffMean - cf.ff);
+    const rhs = chebyshevRadius(cf.secondMomentBound, d.M, d.delta);
+    return { lhs, lhsError: up(s.ffError + cf.ffError + 2 * U * lhs), rhs, rhsError: 8 * U * rhs, relation: '<=', quantities: { theta: cf.theta, closedForm: cf.ff, mean: s.ffMean, ratio: rhs > 0 ? lhs / rhs : 0, M: d.M } };
+  },
+  delta: (d) => d.delta,
+  configKey: arcConfigKey,
+  cells: arcCells,
+  cellSpace: arcCellSpace,
+  costHint: 1500,
+};
+
+
+// ------------------------------------------------------------------------------------------------
+// E K̄_ii over independent networks (one-sided Markov)
+
+type InitName = 'standard' | 'he' | 'lecun';
+type KiiDesc = { [key: string]: unknown; d: number; widths: number[]; init: InitName; xSeed: string; R: number; delta: number; seed: string };
+interface KiiInstance {
+  x: Matrix;
+  arch: NetworkArchitecture;
+}
+
+const kiiDescriptors = (inits: readonly InitName[]): fc.Arbitrary<KiiDesc> =>
+  fc.record({
+    d: fc.integer({ min: 2, max: 10 }),
+    widths: fc.array(fc.integer({ min: 3, max: 48 }), { minLength: 1, maxLength: 3 }),
+    init: fc.constantFrom(...inits),
+    xSeed: seedArb,
+    R: fc.constantFrom(1, 5, 20),
+    delta: fc.constantFrom(0.5, 0.2, 0.1),
+    seed: seedArb,
+  });
+
+/** The planted formula's factor: L·Π_m β_m² in place of Σ_l Π_{m≠l} β_m² (forgetting to drop β_l). */
+function plantedFactor(betas: number[]): number {
+  const L = betas.length;
+  let all = 1;
+  for (const b of betas) all *= b * b;
+  let sum = 0;
+  for (let l = 0; l < L; l++) {
+    let p = 1;
+    for (let m = 0; m < L; m++) if (m !== l) p *= betas[m] ** 2;
+    sum += p;
+  }
+  return (L * all) / sum;
+}
+
+function kiiMarkov(planted: boolean): Theorem<KiiDesc, KiiInstance> {
+  return {
+    id: planted ? 'planted.nguyen2021.expected-kii-beta-not-dropped' : 'nguyen2021.expected-kii.markov',
+    title: planted ? 'PLANTED: mean of K̄_ii over R networks ≤ (1/δ)·‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ' : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is ≤ E K̄_ii/δ w.p. ≥ 1 − δ (Markov)',
+    source: { ...NMM_SOURCE, statement: 'exact finite-width expectation E K̄_ii (theorems.md I.3 [DER], from the proofs of Lemmas C.1, C.5, C.6)' + (planted ? ' — planted: β_l not dropped' : '') },
+    kind: 'high-probability',
+    statement: `For any widths and β, the mean of K̄_ii over R independent networks is ≤ ${planted ? '(L·Π_mβ_m²/Σ_lΠ_{m≠l}β_m²)·' : ''}E K̄_ii/δ with probability ≥ 1 − δ (Markov; distribution-free, one-sided: no rigorous bound on Var K̄_ii is available, so the lower tail is not claimed).`,
+    conventions: { network: 'nmm (network.ts), no biases, (W_l)_ij ~ N(0, β_l²)', "σ'(0)": 0, expectation: 'expectedEmpiricalNtkDiagonal (empiricalNtk.ts)', input: 'one x ~ N(0, I_d) from xSeed, fixed across draws; networks from childRng(seed, "ntk-net", r)' },
+    constants: [{ name: 'Markov', value: 1, provenance: 'derived', note: 'P(Y ≥ E Y/δ) ≤ δ for Y ≥ 0; Y = mean of R i.i.d. K̄_ii has E Y = E K̄_ii' }],
+    expectRefuted: planted,
+    descriptors: planted ? kiiDescriptors(['he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 20, delta: 0.5 })) : kiiDescriptors(['standard', 'he', 'lecun']),
+    materialize: (d) => ({ x: sampleData(childRng(d.xSeed, 'x'), { family: 'gaussian' }, 1, d.d), arch: { inputDim: d.d, widths: d.widths, init: d.init as Initialization } }),
+    assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
+    conclude(i, d): Evaluation {
+      const s = ntkDiagonalSample(i.arch, i.x, d.R, d.seed);
+      const dims = architectureDims(i.arch), betas = resolveBetas(i.arch);
+      const e = expectedEmpiricalNtkDiagonal({ dims, betas }, i.x)[0];
+      const f = planted ? plantedFactor(betas) : 1;
+      const rhs = (f * e) / d.delta;
+      // E: ‖x‖² (d products/sums) times ≤ 2L + L² roundings of the width/β products.
+      const L = dims.length - 1;
+      const rhsError = up(rhs * (d.d + 2 * L + L * L + 8) * U * 1.01);
+      const lhsError = s.uncertified > 0 ? Infinity : s.error;
+      return { lhs: s.mean, lhsError, rhs, rhsError, relation: '<=', quantities: { ratioToExpectation: s.mean / e, expected: e, mean: s.mean, R: d.R } };
+    },
+    delta: (d) => d.delta,
+    configKey: (d) => JSON.stringify({ ...d, seed: undefined }),
+    cells: (d) => ({ L: String(d.widths.length + 1), init: d.init, R: String(d.R) }),
+    cellSpace: { L: ['2', '3', '4'], init: ['standard', 'he', 'lecun'], R: ['1', '5', '20'] },
+    costHint: 300,
+  };
+}
+export const kiiMarkovClaim = kiiMarkov(false);
+export const plantedKiiBetaNotDropped = kiiMarkov(true);
+
+export const nguyen2021MonteCarloTheorems = [arcDerivativeMc, arcKernelMc, kiiMarkovClaim, plantedArcDerivativePiPlusTheta, plantedKiiBetaNotDropped];

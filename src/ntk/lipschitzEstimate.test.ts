@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { norm2Estimate } from '../linalg/norm.ts';
+import { featureJacobian } from './lipschitz.ts';
+import { certifiedJacobian, estimateLipschitzLower, linearRegionIdentity, lipschitzLowerAt, pointEnvelope, productOfNormsCertified } from './lipschitzEstimate.ts';
+import { initNetwork, preActivationsAt } from './network.ts';
+import { childRng, fillGaussian } from '../random/rng.ts';
+
+/** Exact dyadic rationals (every float is m·2^e): an independent reference for the rounding bounds. */
+type Dy = { m: bigint; e: number };
+function dy(x: number): Dy {
+  if (x === 0) return { m: 0n, e: 0 };
+  let e = 0, v = x;
+  while (!Number.isInteger(v)) { v *= 2; e--; }
+  return { m: BigInt(v), e };
+}
+const mul = (a: Dy, b: Dy): Dy => ({ m: a.m * b.m, e: a.e + b.e });
+function add(a: Dy, b: Dy): Dy {
+  if (a.m === 0n) return b;
+  if (b.m === 0n) return a;
+  const e = Math.min(a.e, b.e);
+  return { m: (a.m << BigInt(a.e - e)) + (b.m << BigInt(b.e - e)), e };
+}
+const neg = (a: Dy): Dy => ({ m: -a.m, e: a.e });
+function toNum(a: Dy): number {
+  // exact enough for comparisons of tiny differences: scale down via string division
+  if (a.m === 0n) return 0;
+  const s = a.m < 0n ? -1 : 1;
+  let m = a.m < 0n ? -a.m : a.m;
+  let e = a.e;
+  const bits = m.toString(2).length;
+  if (bits > 60) { m >>= BigInt(bits - 60); e += bits - 60; }
+  return s * Number(m) * 2 ** e;
+}
+
+/** Exact g_1..g_k(z) and exact Jᵀ (d × n_k) for the float network. */
+function exactForward(net: ReturnType<typeof initNetwork>, k: number, z: Float64Array) {
+  let f: Dy[] = Array.from(z, dy);
+  const gs: Dy[][] = [];
+  for (let l = 1; l <= k; l++) {
+    const w = net.weights[l - 1];
+    const g: Dy[] = [];
+    for (let j = 0; j < w.cols; j++) {
+      let s: Dy = { m: 0n, e: 0 };
+      for (let a = 0; a < w.rows; a++) s = add(s, mul(f[a], dy(w.data[a * w.cols + j])));
+      g.push(s);
+    }
+    gs.push(g);
+    f = g.map((v) => (v.m > 0n ? v : { m: 0n, e: 0 }));
+  }
+  const d = net.dims[0];
+  let jt: Dy[][] = Array.from({ length: d }, (_, c) => Array.from({ length: net.dims[1] }, (_, j) => dy(net.weights[0].data[c * net.dims[1] + j])));
+  for (let l = 2; l <= k; l++) {
+    const w = net.weights[l - 1];
+    jt = jt.map((row) => Array.from({ length: w.cols }, (_, j) => {
+      let s: Dy = { m: 0n, e: 0 };
+      for (let a = 0; a < w.rows; a++) if (gs[l - 2][a].m > 0n) s = add(s, mul(row[a], dy(w.data[a * w.cols + j])));
+      return s;
+    }));
+  }
+  return { gs, jt };
+}
+
+describe('lipschitzEstimate', () => {
+  const net = initNetwork({ inputDim: 5, widths: [9, 7, 6], init: 'he' }, 'lip-test');
+
+  it('Jacobian equals featureJacobian bit for bit and the rounding bounds cover exact arithmetic', () => {
+    for (let t = 0; t < 6; t++) {
+      const z = fillGaussian(childRng('lip-z', t), new Float64Array(5));
+      for (const k of [1, 2, 3, 4]) {
+        const cj = certifiedJacobian(net, k, z);
+        expect(Array.from(cj.jacobian.data)).toEqual(Array.from(featureJacobian(net, k, z).data));
+        if (!cj.envelope.patternCertified) continue;
+        const ex = exactForward(net, k, z);
+        const nk = net.dims[k];
+        for (let c = 0; c < 5; c++)
+          for (let j = 0; j < nk; j++) {
+            const diff = Math.abs(toNum(add(dy(cj.jacobian.data[j * 5 + c]), neg(ex.jt[c][j]))));
+            expect(diff).toBeLessThanOrEqual(cj.relError * cj.absProduct.data[c * nk + j] + 1e-300);
+          }
+        const env = pointEnvelope(net, k, z);
+        for (let l = 0; l < k; l++) for (let j = 0; j < env.g[l].length; j++) {
+          const diff = Math.abs(toNum(add(dy(env.g[l][j]), neg(ex.gs[l][j]))));
+          expect(diff).toBeLessThanOrEqual(env.bound[l][j]);
+          if (l < k - 1) expect(Math.sign(toNum(ex.gs[l][j]))).toBe(Math.sign(env.g[l][j]));
+        }
+      }
+    }
+  });
+
+  it('k = 1: the lower estimate is ‖W_1‖₂ to rounding and never exceeds the certified product', () => {
+    const z = fillGaussian(childRng('lip-z1'), new Float64Array(5));
+    const r = lipschitzLowerAt(net, 1, z);
+    const p = productOfNormsCertified(net, 1);
+    expect(r.certified).toBe(true);
+    expect(r.lower).toBeLessThanOrEqual(p.upper);
+    expect(r.lower).toBeGreaterThan(norm2Estimate(net.weights[0]) * (1 - 1e-10));
+  });
+
+  it('estimate increases with search effort and stays below the product of norms', () => {
+    for (const k of [2, 3]) {
+      const a = estimateLipschitzLower(net, k, { seed: 's', randomStarts: 2, climbSteps: 0 });
+      const b = estimateLipschitzLower(net, k, { seed: 's', randomStarts: 2, climbSteps: 40 });
+      expect(b.lower).toBeGreaterThanOrEqual(a.lower);
+      expect(b.lower).toBeLessThanOrEqual(productOfNormsCertified(net, k).upper);
+      // brute force: the estimate is a value actually attained at a certified point
+      expect(lipschitzLowerAt(net, k, b.z).lower).toBe(b.lower);
+    }
+  });
+
+  it('product-of-norms enclosure brackets the power-iteration estimate', () => {
+    const p = productOfNormsCertified(net, 3);
+    let est = 1;
+    for (let l = 0; l < 3; l++) est *= norm2Estimate(net.weights[l]);
+    expect(p.lower).toBeLessThanOrEqual(est * (1 + 1e-12));
+    expect(p.upper).toBeGreaterThanOrEqual(est * (1 - 1e-12));
+    expect(p.upper / p.lower - 1).toBeLessThan(1e-8);
+  });
+
+  it('linear-region identity: holds within tolerance on a small segment, detects flips on a long one', () => {
+    const z = fillGaussian(childRng('lip-id'), new Float64Array(5));
+    const xi = fillGaussian(childRng('lip-id2'), new Float64Array(5));
+    const z2 = z.map((v, c) => v + 1e-7 * xi[c]);
+    const r = linearRegionIdentity(net, 3, z, z2);
+    expect(r.noFlip).toBe(true);
+    for (let j = 0; j < r.lhs.length; j++) expect(Math.abs(r.lhs[j] - r.rhs[j])).toBeLessThanOrEqual(r.tolerance[j]);
+    // a far point with a different pattern
+    const far = z.map((v, c) => -v + 3 * xi[c]);
+    expect(linearRegionIdentity(net, 3, z, far).noFlip).toBe(false);
+    // sanity: the difference of exact pre-activations (finite difference) matches J·δ to relative 1e-6
+    const g1 = preActivationsAt(net, z, 3)[2], g2 = preActivationsAt(net, z2, 3)[2];
+    for (let j = 0; j < g1.length; j++) expect(Math.abs((g2[j] - g1[j]) - r.lhs[j])).toBeLessThan(1e-12);
+  });
+});
