@@ -34,7 +34,20 @@ export function choleskyInPlace(a: Float64Array, n: number): CholeskyResult {
     for (let j = 0; j < i; j += 2) {
       const q0 = j * n, q1 = q0 + n;
       let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-      for (let k = 0; k < j; k++) {
+      // k unrolled by 2 (each accumulator takes the sum of two products: another valid summation order,
+      // the γ_{n+1} bound holds for any order). Measured against the plain k loop, interleaved in one
+      // process: N = 100 0.071 → 0.063 ms, N = 200 0.55 → 0.47 ms, N = 1000 (loaded) 150 → 134 ms.
+      let k = 0;
+      for (; k + 1 < j; k += 2) {
+        const b0 = a[q0 + k], b1 = a[q1 + k], c0 = a[q0 + k + 1], c1 = a[q1 + k + 1];
+        const a0 = a[r0 + k], a1 = a[r1 + k], a2 = a[r2 + k], a3 = a[r3 + k];
+        const e0 = a[r0 + k + 1], e1 = a[r1 + k + 1], e2 = a[r2 + k + 1], e3 = a[r3 + k + 1];
+        s00 += a0 * b0 + e0 * c0; s01 += a0 * b1 + e0 * c1;
+        s10 += a1 * b0 + e1 * c0; s11 += a1 * b1 + e1 * c1;
+        s20 += a2 * b0 + e2 * c0; s21 += a2 * b1 + e2 * c1;
+        s30 += a3 * b0 + e3 * c0; s31 += a3 * b1 + e3 * c1;
+      }
+      for (; k < j; k++) {
         const b0 = a[q0 + k], b1 = a[q1 + k];
         const a0 = a[r0 + k], a1 = a[r1 + k], a2 = a[r2 + k], a3 = a[r3 + k];
         s00 += a0 * b0; s01 += a0 * b1;
@@ -91,21 +104,38 @@ function finishRow(a: Float64Array, n: number, r: number, c0: number): number {
 
 /**
  * Solves L y = b in place (b ← L⁻¹ b), L lower triangular in the lower triangle of row-major `l`.
- * Backward stable: (L + ΔL) ŷ = b, |ΔL| ≤ γ_n |L| (Higham Thm 8.5).
+ * Backward stable: (L + ΔL) ŷ = b, |ΔL| ≤ γ_n |L| (Higham Thm 8.5; any order of the inner products).
+ *
+ * Kernel: 4 rows at a time share each load of b[k] (5 loads per 4 multiply-adds instead of 8), then
+ * the 4 × 4 diagonal block is finished by substitution. Measured (bench/linalg.ts matrices, old and new
+ * interleaved in one process, loaded machine): N = 100 5.0 → 3.6 µs, N = 200 29 → 19 µs, N = 400
+ * 123 → 80 µs, N = 1000 1.00 → 0.59 ms (was: 1 row with 4 partial sums).
  */
 export function solveLowerInPlace(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  for (let i = 0; i < n; i++) {
-    const r = i * n;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let k = 0;
-    for (; k + 3 < i; k += 4) {
-      s0 += l[r + k] * b[k];
-      s1 += l[r + k + 1] * b[k + 1];
-      s2 += l[r + k + 2] * b[k + 2];
-      s3 += l[r + k + 3] * b[k + 3];
+    for (let k = 0; k < i; k++) {
+      const bk = b[k];
+      s0 += l[r0 + k] * bk;
+      s1 += l[r1 + k] * bk;
+      s2 += l[r2 + k] * bk;
+      s3 += l[r3 + k] * bk;
     }
-    for (; k < i; k++) s0 += l[r + k] * b[k];
-    b[i] = (b[i] - ((s0 + s1) + (s2 + s3))) / l[r + i];
+    const x0 = (b[i] - s0) / l[r0 + i];
+    const x1 = (b[i + 1] - (s1 + l[r1 + i] * x0)) / l[r1 + i + 1];
+    const x2 = (b[i + 2] - (s2 + l[r2 + i] * x0 + l[r2 + i + 1] * x1)) / l[r2 + i + 2];
+    const x3 = (b[i + 3] - (s3 + l[r3 + i] * x0 + l[r3 + i + 1] * x1 + l[r3 + i + 2] * x2)) / l[r3 + i + 3];
+    b[i] = x0; b[i + 1] = x1; b[i + 2] = x2; b[i + 3] = x3;
+  }
+  for (; i < n; i++) {
+    const r = i * n;
+    let s0 = 0, s1 = 0;
+    let k = 0;
+    for (; k + 1 < i; k += 2) { s0 += l[r + k] * b[k]; s1 += l[r + k + 1] * b[k + 1]; }
+    if (k < i) s0 += l[r + k] * b[k];
+    b[i] = (b[i] - (s0 + s1)) / l[r + i];
   }
   return b;
 }
@@ -126,21 +156,37 @@ export function solveLowerTransposeInPlace(l: Float64Array, n: number, b: Float6
 
 /**
  * Solves U x = b in place for U upper triangular stored in the upper triangle of row-major `u`.
- * Backward stable: (U + ΔU) x̂ = b, |ΔU| ≤ γ_n |U| (Higham Thm 8.5).
+ * Backward stable: (U + ΔU) x̂ = b, |ΔU| ≤ γ_n |U| (Higham Thm 8.5; any order of the inner products).
+ *
+ * Kernel: rows i−3..i together (shared loads of b[k], k > i), then the 4 × 4 diagonal block by
+ * substitution. Measured as for solveLowerInPlace: N = 100 5.2 → 3.6 µs, N = 200 30 → 19 µs,
+ * N = 1000 1.06 → 0.61 ms.
  */
 export function solveUpperInPlace(u: Float64Array, n: number, b: Float64Array): Float64Array {
-  for (let i = n - 1; i >= 0; i--) {
-    const r = i * n;
+  let i = n - 1;
+  for (; i >= 3; i -= 4) {
+    const r3 = i * n, r2 = r3 - n, r1 = r2 - n, r0 = r1 - n; // rows i, i−1, i−2, i−3
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let k = i + 1;
-    for (; k + 3 < n; k += 4) {
-      s0 += u[r + k] * b[k];
-      s1 += u[r + k + 1] * b[k + 1];
-      s2 += u[r + k + 2] * b[k + 2];
-      s3 += u[r + k + 3] * b[k + 3];
+    for (let k = i + 1; k < n; k++) {
+      const bk = b[k];
+      s0 += u[r0 + k] * bk;
+      s1 += u[r1 + k] * bk;
+      s2 += u[r2 + k] * bk;
+      s3 += u[r3 + k] * bk;
     }
-    for (; k < n; k++) s0 += u[r + k] * b[k];
-    b[i] = (b[i] - ((s0 + s1) + (s2 + s3))) / u[r + i];
+    const x3 = (b[i] - s3) / u[r3 + i];
+    const x2 = (b[i - 1] - (s2 + u[r2 + i] * x3)) / u[r2 + i - 1];
+    const x1 = (b[i - 2] - (s1 + u[r1 + i] * x3 + u[r1 + i - 1] * x2)) / u[r1 + i - 2];
+    const x0 = (b[i - 3] - (s0 + u[r0 + i] * x3 + u[r0 + i - 1] * x2 + u[r0 + i - 2] * x1)) / u[r0 + i - 3];
+    b[i] = x3; b[i - 1] = x2; b[i - 2] = x1; b[i - 3] = x0;
+  }
+  for (; i >= 0; i--) {
+    const r = i * n;
+    let s0 = 0, s1 = 0;
+    let k = i + 1;
+    for (; k + 1 < n; k += 2) { s0 += u[r + k] * b[k]; s1 += u[r + k + 1] * b[k + 1]; }
+    if (k < n) s0 += u[r + k] * b[k];
+    b[i] = (b[i] - (s0 + s1)) / u[r + i];
   }
   return b;
 }

@@ -127,6 +127,59 @@ export function pairAngleState(x: Matrix): PairAngleState {
   return { gram: g, norms, theta, sinHalfSq: s2 };
 }
 
+/**
+ * Index of pair (i, j), i < j, in the REFLECTED PACKING of the strict lower triangle of an n × n row-major
+ * array: upper-triangle row i (the n−1−i pairs j = i+1..n−1) is stored contiguously in lower-triangle row
+ * n−1−i (which has exactly n−1−i slots), i.e. at (n−1−i)·n + (j−i−1). Both the upper-triangle entry
+ * (i, j) and its packed slot are then read with unit stride in a loop over j, so an n × n array can
+ * carry a symmetric quantity in its upper triangle and a second one in its lower triangle.
+ */
+export function packedPairIndex(n: number, i: number, j: number): number {
+  return (n - 1 - i) * n + (j - i - 1);
+}
+
+/**
+ * The same angles as pairAngleState (same formulas, same error bound pairwiseAngleErrorBound(d)), without
+ * allocating: reads the Gram matrix of the rows of x from the diagonal and upper triangle of `gram`
+ * (n × n row-major, e.g. from linalg/blas.ts `gram`) and writes θ_ij into the strict lower triangle of
+ * `thetaDst` and s_ij = sin²(θ_ij/2) into that of `s2Dst`, both in the reflected packing (packedPairIndex).
+ * `thetaDst` may be `gram` itself and `s2Dst` another matrix whose upper triangle is in use: only strict
+ * lower triangles are written. Diagonal states are not stored (θ_ii = 0, or π/2 for a zero row).
+ * Used by the limiting-kernel fold to keep the whole per-pair record in two n × n arrays (limiting.ts).
+ */
+export function packedPairAngles(x: Matrix, gram: Float64Array, thetaDst: Float64Array, s2Dst: Float64Array): void {
+  const n = x.rows, d = x.cols;
+  const G = gram;
+  const X = x.data;
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
+  for (let i = 0; i < n; i++) {
+    const ri = norms[i];
+    const rowI = i * n;
+    const pBase = (n - 1 - i) * n - i - 1; // + j = packed slot of (i, j)
+    for (let j = i + 1; j < n; j++) {
+      const rj = norms[j];
+      let th: number, s: number;
+      if (ri === 0 || rj === 0) {
+        th = Math.PI / 2; s = 0.5;
+      } else {
+        const c = G[rowI + j] / ri / rj;
+        if (c <= FAST_PATH_COS && c >= -FAST_PATH_COS) {
+          const nm = 1 - c, np = 1 + c;
+          th = halfAngleFromPair(nm, np);
+          s = nm / (nm + np);
+        } else {
+          th = halfAngleOfScaled(X, i * d, 1 / ri, X, j * d, 1 / rj, d);
+          const sh = Math.sin(0.5 * th);
+          s = sh * sh;
+        }
+      }
+      thetaDst[pBase + j] = th;
+      s2Dst[pBase + j] = s;
+    }
+  }
+}
+
 /** Absolute error bound of every angle returned by pairAngleState / pairwiseAngles for rows of length d. */
 export function pairwiseAngleErrorBound(d: number): number {
   return 2.31 * gamma(d + 2) + 10 * UNIT_ROUNDOFF;

@@ -40,10 +40,10 @@
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { UNIT_ROUNDOFF, allFinite, gamma } from '../linalg/matrix.ts';
-import { nonNegativeSumUpper, up } from '../linalg/blas.ts';
+import { gram, nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError } from '../errors.ts';
 import { type Activation, relu, secondMoment, sinMinusThetaCosSmall } from './activation.ts';
-import { halfAngleFromPair, pairAngleState, pairwiseAngleErrorBound } from './angles.ts';
+import { halfAngleFromPair, packedPairAngles, pairwiseAngleErrorBound } from './angles.ts';
 
 export interface LimitingArchitecture {
   /** L = number of weight matrices, ≥ 1. */
@@ -184,7 +184,8 @@ const HALF_PI = Math.PI / 2;
 /**
  * The limiting NNGP G^{(L)} and NTK K^{(L)} of x (N × d, one sample per row). See the module comment
  * for the recursion and limitingErrorCoefficients for the error bounds. Cost: N²d/2 (Gram) + ≈ 40 flops,
- * 3 √ and one atan2 per pair and layer; memory 4 N² doubles (+ 2 N² per layer with keepLayers).
+ * 3 √ and one atan2 per pair and layer; memory 2 N² doubles — the returned G and K, which also carry the
+ * per-pair angle state during the fold (+ 2 N² per layer with keepLayers).
  */
 export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { keepLayers?: boolean } = {}): LimitingKernels {
   const n = x.rows, d = x.cols;
@@ -208,14 +209,22 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     }
     x1 = { rows: n, cols: dd, data };
   }
-  const st = pairAngleState(x1);
-  const theta = st.theta, s2 = st.sinHalfSq;
-  const G = st.gram.data; // G^{(1)}, updated in place layer by layer (upper triangle + diagonal)
-  const K = Float64Array.from(G);
+  // Memory: the whole per-pair record lives in TWO n × n arrays. G^{(l)} and K^{(l)} are updated in place in
+  // the upper triangle + diagonal; the angle θ_ij sits in the strict lower triangle of G and s_ij = sin²(θ_ij/2)
+  // in that of K, in the reflected packing of angles.ts (pair (i, j) at (n−1−i)·n + j−i−1, unit stride in j).
+  // The final mirrorUpper overwrites both lower triangles. Peak: 2 n² doubles (before: 4 n² — G, K, θ, s).
+  const G = gram(x1).data; // G^{(1)}
+  const K = Float64Array.from(G); // K^{(1)} = G^{(1)}
+  packedPairAngles(x1, G, G, K);
+  const theta = G, s2 = K;
   let q = new Float64Array(n);
   for (let i = 0; i < n; i++) q[i] = G[i * n + i];
   const layers: LayerKernels[] = [];
-  if (keep) layers.push({ nngp: { rows: n, cols: n, data: Float64Array.from(G) }, nngpDot: null });
+  if (keep) {
+    const g1 = Float64Array.from(G);
+    mirrorUpper(g1, n);
+    layers.push({ nngp: { rows: n, cols: n, data: g1 }, nngpDot: null });
+  }
 
   // ---- layers 2..L ----------------------------------------------------------------------------
   const p = a * a + b * b, m2 = 2 * a * b;
@@ -242,18 +251,18 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
       K[rowI + i] = K[rowI + i] * gdii + qni;
       G[rowI + i] = qni;
       if (gd) gd[rowI + i] = gdii;
-      if (!(qni > 0)) { theta[rowI + i] = PI / 2; s2[rowI + i] = 0.5; }
-      else { theta[rowI + i] = 0; s2[rowI + i] = 0; }
+      const pBase = (n - 1 - i) * n - i - 1; // packed slot of pair (i, j) is pBase + j
       for (let j = i + 1; j < n; j++) {
         const k = rowI + j;
-        const th = theta[k];
+        const pk = pBase + j;
+        const th = theta[pk];
         const eps = PI - th;
         // s = sin²(θ/2), c = cos²(θ/2) = 1 − s, sn = sin θ. The stored s is relatively accurate, but for
         // θ near π its complement 1 − s is not (and √(1 − s) would make sin θ wrong by √u): there, take
         // them from ε = π − θ, which is absolutely accurate.
         let s: number, c: number, sn: number;
         if (th <= HALF_PI) {
-          s = s2[k]; c = 1 - s; sn = 2 * Math.sqrt(s * c);
+          s = s2[pk]; c = 1 - s; sn = 2 * Math.sqrt(s * c);
         } else {
           const h = Math.sin(0.5 * eps);
           c = h * h; s = 1 - c; sn = Math.sin(eps);
@@ -301,11 +310,11 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
         const np = M + 2 * B2 + W2 * rr * kpJ;
         const tot = nm + np;
         if (tot > 0) {
-          theta[k] = halfAngleFromPair(nm, np);
-          s2[k] = nm / tot;
+          theta[pk] = halfAngleFromPair(nm, np);
+          s2[pk] = nm / tot;
         } else {
-          theta[k] = PI / 2;
-          s2[k] = 0.5;
+          theta[pk] = PI / 2;
+          s2[pk] = 0.5;
         }
       }
     }
