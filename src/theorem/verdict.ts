@@ -34,7 +34,9 @@ export function decide(ev: Evaluation): Outcome {
   }
   const margin = marginOf(relation, lhs, rhs);
   const errorBound = (ev.lhsError + ev.rhsError + UNIT_ROUNDOFF * (Math.abs(lhs) + Math.abs(rhs))) * (1 + 4 * UNIT_ROUNDOFF);
-  const scale = Math.max(Math.abs(lhs), Math.abs(rhs));
+  // For identities (lhs == rhs, often a residual against 0) the error bound is part of the scale, so
+  // that a residual within rounding has a relative margin near 0, not −1.
+  const scale = relation === '==' ? Math.max(Math.abs(lhs), Math.abs(rhs), errorBound) : Math.max(Math.abs(lhs), Math.abs(rhs));
   const relativeMargin = scale > 0 ? margin / scale : 0;
   const strict = relation === '<' || relation === '>';
   let verdict: Outcome['verdict'];
