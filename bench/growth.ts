@@ -23,6 +23,7 @@ import { limitingKernels } from '../src/ntk/limiting.ts';
 import { gaussianMatrix, sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
 import { logLogFit, type LogLogFit } from '../src/search/stats.ts';
+import { median, timeIt } from './timing.ts';
 
 export interface GrowthRow {
   op: string;
@@ -32,23 +33,8 @@ export interface GrowthRow {
   fit: LogLogFit;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
 
 /** Median of `reps` timed calls after one untimed call (first call at a new size: allocation, GC). */
-function timeIt(reps: number, f: () => void): number {
-  f();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    f();
-    ts.push((performance.now() - t0) / 1000);
-  }
-  return median(ts);
-}
 
 function kernelMatrix(n: number): Matrix {
   const d = Math.min(2 * n, 1000);

@@ -17,6 +17,7 @@ import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
+import { median, numpyAvailable } from './timing.ts';
 
 export interface KernelBenchRow {
   op: string;
@@ -58,25 +59,13 @@ for name, f in (("ntk", lambda: ntk(X, depth)), ("hinf", lambda: hinf(X))):
 print(json.dumps(out))
 `;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
-function hasNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function runKernelBench(opts: { sizes?: number[]; d?: number; depth?: number; reps?: number; log?: (s: string) => void } = {}): KernelBenchRow[] {
   const sizes = opts.sizes ?? [100, 500, 1000, 2000];
   const d = opts.d ?? 100, depth = opts.depth ?? 5;
   const log = opts.log ?? (() => {});
-  const numpy = hasNumpy();
+  const numpy = numpyAvailable();
   const dir = mkdtempSync(join(tmpdir(), 'ntk-bench-'));
   const rows: KernelBenchRow[] = [];
   try {

@@ -20,6 +20,7 @@ import { lambdaMinCertified, certifyLambdaMinAtLeast } from '../src/linalg/lambd
 import { type Matrix } from '../src/linalg/matrix.ts';
 import { createRng } from '../src/random/rng.ts';
 import { gaussianMatrix } from '../src/random/distributions.ts';
+import { median, numpyAvailable, timeIt } from './timing.ts';
 
 export interface LinalgBenchRow {
   op: string;
@@ -40,21 +41,7 @@ export interface LinalgBenchOptions {
   log?: (line: string) => void;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
 
-function timeIt(reps: number, f: () => void): number {
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    f();
-    ts.push((performance.now() - t0) / 1000);
-  }
-  return median(ts);
-}
 
 const PY = `
 import sys, time, json
@@ -74,14 +61,6 @@ out = {"eigvalsh": med(lambda: np.linalg.eigvalsh(K)), "cholesky": med(lambda: n
 print(json.dumps(out))
 `;
 
-function numpyAvailable(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function kernelMatrix(n: number): { f: Matrix; k: Matrix } {
   const d = Math.min(2 * n, 1000);

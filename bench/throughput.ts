@@ -40,6 +40,7 @@ import { murray2022Theorems } from '../properties/murray2022.ts';
 import { nguyen2021FiniteWidthTheorems } from '../properties/nguyen2021FiniteWidth.ts';
 import { nguyen2021LimitingTheorems } from '../properties/nguyen2021Limiting.ts';
 import { twoLayerHInfinityTheorems } from '../properties/twoLayerHInfinity.ts';
+import { numpyAvailable } from './timing.ts';
 
 export interface ThroughputRow {
   family: string;
@@ -94,14 +95,6 @@ function countsFor(t: AnyTheorem, runs: number): Omit<SearchOptions, 'seed'> {
   return { numRuns: k(60), targetedSteps: t.mutate ? k(30) : 0, probeRuns: t.probes ? k(10) : 0, claimsInRun: 1, maxRecords: 100000 };
 }
 
-function hasNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[] {
   const seed = opts.seed ?? 'bench-throughput';
@@ -136,7 +129,7 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
   type PyClaims = Record<string, { instances: number; seconds: number; replicated: boolean; failed?: number }>;
   let py = null as PyClaims | null;
   let pyInfo = '';
-  if ((opts.numpy ?? true) && hasNumpy()) {
+  if ((opts.numpy ?? true) && numpyAvailable()) {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-throughput-'));
     try {
       const file = join(dir, 'instances.json');
