@@ -48,15 +48,19 @@ describe('ntk-audit run', () => {
   });
 
   it('exits 1 on a baseline regression and 0 against its own baseline', () => {
-    const out = join(dir, 'w1');
+    const out = join(dir, 'b0');
+    const first = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', out]);
+    expect(first.code, first.stderr).toBe(0);
     const base = join(dir, 'baseline.json');
-    expect(cli(['baseline', '--from', join(out, 'report.json'), '--out', base]).code).toBe(0);
-    expect(cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]).code).toBe(0);
+    const made = cli(['baseline', '--from', join(out, 'report.json'), '--out', base]);
+    expect(made.code, made.stderr).toBe(0);
+    const same = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]);
+    expect(same.code, same.stderr).toBe(0);
     const b = JSON.parse(readFileSync(base, 'utf8'));
     b.theorems['planted.hinf.gershgorin-reversed'].status = 'holds'; // pretend it held: it is violated now
     writeFileSync(base, JSON.stringify(b));
     const r = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
   });
 
