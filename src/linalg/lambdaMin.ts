@@ -568,22 +568,6 @@ function lambdaMinCertifiedUnscaled(
 // is exact as long as they stay in range (an overflowing bound becomes ±Infinity: still valid).
 // ---------------------------------------------------------------------------------------------
 
-const SCALE_LIMIT = 2 ** 200;
-
-/** The power of two p with p·max|k_ij| ∈ [1, 2), or 1 when max|k_ij| is already within [2^-200, 2^200]. */
-function binaryScale(k: Matrix): number {
-  let m = 0;
-  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
-  if (m === 0 || !Number.isFinite(m) || (m <= SCALE_LIMIT && m >= 1 / SCALE_LIMIT)) return 1;
-  return 2 ** -Math.floor(Math.log2(m));
-}
-
-function scaled(k: Matrix, p: number): Matrix {
-  const data = new Float64Array(k.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = k.data[i] * p;
-  return { rows: k.rows, cols: k.cols, data };
-}
-
 /**
  * Proves λ_min(K_true) ≥ b with ONE Cholesky factorisation (see certifyLambdaMinAtLeastUnscaled for
  * the error analysis); K is first scaled by a power of two when its entries are extreme.
