@@ -91,9 +91,12 @@ export function measureInProcess(n: number, d: number, depth: number, keepNngp =
   // keepNngp = false only ntk stays reachable (nngp is then garbage — no explicit gc() is forced).
   let lk: ReturnType<typeof limitingKernels> | null = limitingKernels(x, { depth });
   const ntk = lk.ntk;
+  // Only-ntk mode: the caller no longer needs the NNGP, so its buffer is lent to λ_min as the work array
+  // (LAPACK-style WORK) instead of waiting for the garbage collector to free it.
+  const work = keepNngp ? undefined : lk!.nngp.data;
   if (!keepNngp) lk = null;
   record('limitingKernels');
-  const enc = lambdaMinCertified(ntk);
+  const enc = lambdaMinCertified(ntk, work ? { work } : {});
   record('lambdaMinCertified');
   if (lk && lk.nngp.rows !== n) throw new Error('unreachable'); // keeps the whole result alive up to here
   const maxRssAfterKB = process.resourceUsage().maxRSS;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { Matrix as MlMatrix, EigenvalueDecomposition, QrDecomposition } from 'ml-matrix';
 import { Decimal } from 'decimal.js';
+import { gram } from './blas.ts';
 import { certifyLambdaMinAtLeast, lambdaMinCertified } from './lambdaMin.ts';
 import { type Matrix, UNIT_ROUNDOFF } from './matrix.ts';
 import { createRng, gaussian } from '../random/rng.ts';
@@ -191,5 +192,18 @@ describe('lambdaMinCertified', () => {
     const b = lambdaMinCertified(k, { entryError: 1e-3 });
     expect(b.lower).toBeLessThanOrEqual(a.lower - 1e-3);
     expect(b.upper).toBeGreaterThanOrEqual(a.upper + 1e-3 * (1 - 1e-12));
+  });
+});
+
+describe('lambdaMinCertified with a lent work buffer', () => {
+  it('gives the same enclosure as with its own buffer, and rejects a short buffer', () => {
+    for (const n of [20, 120]) {
+      const f = gaussianMatrix(createRng(`work-${n}`), n, 2 * n);
+      const k = gram(f);
+      const own = lambdaMinCertified(k);
+      const lent = lambdaMinCertified(k, { work: new Float64Array(n * n).fill(7) });
+      expect(lent).toEqual(own);
+      expect(() => lambdaMinCertified(k, { work: new Float64Array(n) })).toThrow(/work/);
+    }
   });
 });

@@ -394,7 +394,7 @@ export const DENSE_EIGENSOLVER_MAX_N = 64;
  */
 function lambdaMinCertifiedUnscaled(
   k: Matrix,
-  opts: { entryError?: number; relTol?: number } = {},
+  opts: { entryError?: number; relTol?: number; work?: Float64Array } = {},
 ): LambdaMinEnclosure {
   // (input validated by the exported wrapper lambdaMinCertified; scaling by a power of two keeps it valid)
   const e = checkEntryError(opts.entryError, 'lambdaMinCertified');
@@ -405,7 +405,9 @@ function lambdaMinCertifiedUnscaled(
   let factorizations = 0;
   let method: string;
   // The ONLY n × n work array: holds each Cholesky factor in turn (Lanczos keeps (m + 1)·n more, m ≤ 150).
-  const work = new Float64Array(n * n);
+  // LAPACK-style WORK: a caller may lend a buffer it no longer needs (e.g. the NNGP's) to save n² doubles.
+  if (opts.work && opts.work.length < n * n) throw new RangeError(`lambdaMinCertified: work has ${opts.work.length} entries, needs ${n * n}`);
+  const work = opts.work && opts.work !== k.data ? opts.work : new Float64Array(n * n);
   let vector: Float64Array;
   let fallbackLower = -Infinity;
 
@@ -616,7 +618,7 @@ export function certifyLambdaMinAtLeast(k: Matrix, b: number, opts: { entryError
  * Enclosure lower ≤ λ_min(K_true) ≤ upper plus an estimate (see lambdaMinCertifiedUnscaled for the
  * algorithm and its error bound); K is first scaled by a power of two when its entries are extreme.
  */
-export function lambdaMinCertified(k: Matrix, opts: { entryError?: number; relTol?: number } = {}): LambdaMinEnclosure {
+export function lambdaMinCertified(k: Matrix, opts: { entryError?: number; relTol?: number; /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */ work?: Float64Array } = {}): LambdaMinEnclosure {
   assertSymmetricFinite(k, 'lambdaMinCertified');
   const p = binaryScaleFactor(k);
   if (p === 1) return lambdaMinCertifiedUnscaled(k, opts);
