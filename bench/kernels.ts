@@ -17,7 +17,7 @@ import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
-import { median, numpyAvailable } from './timing.ts';
+import { numpyAvailable, timeIt } from './timing.ts';
 
 export interface KernelBenchRow {
   op: string;
@@ -72,15 +72,7 @@ export function runKernelBench(opts: { sizes?: number[]; d?: number; depth?: num
     for (const n of sizes) {
       const reps = opts.reps ?? (n <= 500 ? 7 : 3);
       const x = sampleData(createRng(`bench-${n}`), { family: 'sqrt-d-sphere' }, n, d);
-      const time = (f: () => void) => {
-        const ts: number[] = [];
-        for (let r = 0; r < reps; r++) {
-          const t0 = performance.now();
-          f();
-          ts.push((performance.now() - t0) / 1000);
-        }
-        return median(ts);
-      };
+      const time = (f: () => void) => timeIt(reps, f);
       limitingKernels(x, { depth }); // warm-up (JIT)
       const jsNtk = time(() => limitingKernels(x, { depth }));
       const jsH = time(() => hInfinity(x));
