@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { unitNormDeviation } from '../src/linalg/gramStats.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { hInfinity } from '../src/ntk/hInfinity.ts';
+import { hInfinity, hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import { closedFormTrajectory, linearRecursionResiduals } from '../src/ntk/twoLayer.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
@@ -189,13 +188,9 @@ export const aroraNonDegenerate: Theorem<NonDegDescriptor, { x: Matrix; lambda0:
   materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d), lambda0: pilotLambda0(d.n, d.d, d.delta) }),
   assumptions: (i) => unitNorm(i.x),
   conclude(i): Evaluation {
-    // Evaluated for the exact normalised rows (stored rows are unit only to rounding): see
-    // normalisedHInfinity in twoLayerHInfinity.ts — ‖H∞(x̂) − H∞(x)‖₂ ≤ (δ/(1−δ))·tr H∞(x).
-    const h = hInfinity(i.x);
-    const dn = unitNormDeviation(i.x);
-    let tr = 0;
-    for (let k = 0; k < i.x.rows; k++) tr += h.matrix.data[k * i.x.rows + k];
-    const lam = lambdaMinCertified(h.matrix, { entryError: (h.errorBound + (dn / (1 - dn)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF) });
+    // Evaluated for the exact normalised rows (stored rows are unit only to rounding): hInfinityUnitNorm.
+    const h = hInfinityUnitNorm(i.x);
+    const lam = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
     const s = fromEnclosure(lam);
     return { lhs: s.value, lhsError: s.error, rhs: i.lambda0, rhsError: 0, relation: '>=', quantities: { lambdaMin: lam.estimate, lambda0: i.lambda0 } };
   },

@@ -9,7 +9,3 @@ import { twoLayerHInfinityTheorems } from './twoLayerHInfinity.ts';
 
 /** The theorem catalog: every claim ntk-audit knows, one module per source. */
 export const catalog: readonly AnyTheorem[] = [...twoLayerHInfinityTheorems, ...concentrationTheorems, ...nguyen2021Theorems, ...du2019TrainingTheorems, ...murray2022Theorems, ...arora2019Theorems, ...arora2019GeneralizationTheorems];
-
-export function findTheorem(id: string): AnyTheorem | undefined {
-  return catalog.find((t) => t.id === id);
-}

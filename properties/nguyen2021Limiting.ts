@@ -4,7 +4,7 @@ import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts
 import { gershgorinUniform, hadamardPower } from '../src/linalg/hadamard.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { UNIT_ROUNDOFF, trace } from '../src/linalg/matrix.ts';
 import { reluHermiteCoefficient, reluHermiteTailBound } from '../src/ntk/hermite.ts';
 import { hermiteHalfMonomialExact } from '../src/ntk/hermiteExact.ts';
 import { limitingKernels, type LimitingKernels } from '../src/ntk/limiting.ts';
@@ -55,12 +55,6 @@ function scaledEnclosure(e: { lower: number; upper: number }, c: number, cRel: n
 
 function lambdaMinOf(m: Matrix, entryError: number): LambdaMinEnclosure {
   return lambdaMinCertified(m, { entryError });
-}
-
-function trace(m: Matrix): number {
-  let t = 0;
-  for (let i = 0; i < m.rows; i++) t += m.data[i * m.rows + i];
-  return t;
 }
 
 /** Spectral error bound of the layer-l NNGP G(l) kept by limitingKernels: the entrywise relative

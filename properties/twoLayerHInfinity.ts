@@ -6,7 +6,7 @@ import type { Matrix } from '../src/linalg/matrix.ts';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
 import { inverseQuadraticForm } from '../src/linalg/quadForm.ts';
 import { pairwiseAngles } from '../src/ntk/angles.ts';
-import { hInfinity } from '../src/ntk/hInfinity.ts';
+import { hInfinity, hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import type { Rng } from '../src/random/rng.ts';
 import {
   type DataDescriptor,
@@ -107,17 +107,10 @@ const base = {
 
 /**
  * Claims about unit-norm data are evaluated on the exact normalised rows x̂_i = x_i/‖x_i‖ of the
- * stored instance (unit norm only to rounding). With δ ≥ max|‖x_i‖² − 1| (unitNormDeviation):
- * H∞(x̂) = D⁻¹H∞(x)D⁻¹ (angles are scale-invariant), so ‖H∞(x̂) − H∞(x)‖₂ ≤ (δ/(1−δ))·‖H∞(x)‖₂ ≤
- * (δ/(1−δ))·tr H∞(x); and |x̂_iᵀx̂_j − x_iᵀx_j| ≤ |x_iᵀx_j|·δ/(1−δ).
+ * stored instance (unit norm only to rounding): H∞ through hInfinityUnitNorm (the normalisation in
+ * its error bound), inner products with |x̂_iᵀx̂_j − x_iᵀx_j| ≤ |x_iᵀx_j|·δ/(1−δ), δ = unitNormDeviation.
  */
-function normalisedHInfinity(x: Matrix): { matrix: Matrix; errorBound: number } {
-  const h = hInfinity(x);
-  const delta = unitNormDeviation(x);
-  let tr = 0;
-  for (let k = 0; k < x.rows; k++) tr += h.matrix.data[k * x.rows + k];
-  return { matrix: h.matrix, errorBound: (h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF) };
-}
+const normalisedHInfinity = hInfinityUnitNorm;
 
 /** ρ = max_{i≠j}|x̂_iᵀx̂_j| with a bound covering rounding and the normalisation. */
 function maxInnerProduct(x: Matrix): { rho: number; err: number } {

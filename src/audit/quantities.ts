@@ -1,11 +1,11 @@
 import { down, gram, up } from '../linalg/blas.ts';
-import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared, unitNormDeviation } from '../linalg/gramStats.ts';
+import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { gamma, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { empiricalNtk, ntkNormalization } from '../ntk/empiricalNtk.ts';
-import { hInfinity } from '../ntk/hInfinity.ts';
+import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
 import { limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
 import { featureMatrix, initNetwork, type Network } from '../ntk/network.ts';
@@ -214,12 +214,8 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
       const r = 1 / Math.sqrt(s);
       for (let k = 0; k < d; k++) xs.data[a * d + k] *= r;
     }
-    const h = hInfinity(xs);
-    const delta = unitNormDeviation(xs);
-    let tr = 0;
-    for (let a = 0; a < xs.rows; a++) tr += h.matrix.data[a * xs.rows + a];
-    const e = up((h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF));
-    return lam(lambdaMinCertified(h.matrix, { entryError: e }));
+    const h = hInfinityUnitNorm(xs);
+    return lam(lambdaMinCertified(h.matrix, { entryError: h.errorBound }));
   },
 };
 

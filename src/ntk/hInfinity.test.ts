@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromRows } from '../linalg/matrix.ts';
 import { createRng, gaussian } from '../random/rng.ts';
 import { sampleData } from '../random/distributions.ts';
-import { hInfinity } from './hInfinity.ts';
+import { hInfinity, hInfinityUnitNorm } from './hInfinity.ts';
 import { limitingKernels } from './limiting.ts';
 
 describe('H∞ (Du et al. 2019)', () => {
@@ -51,5 +51,22 @@ describe('H∞ (Du et al. 2019)', () => {
     const h = hInfinity(fromRows([[1, 0], [Math.cos(e), Math.sin(e)]])).matrix.data;
     const lam = h[0] - h[1];
     expect(Math.abs(lam - e / (2 * Math.PI)) / (e / (2 * Math.PI))).toBeLessThan(1e-6);
+  });
+});
+
+describe('hInfinityUnitNorm', () => {
+  it('bounds the distance to H∞ of the exactly unit rows when the stored rows are unit only to rounding', () => {
+    // Exactly unit rows (3-4-5 triangles), then the same rows off by a few ulps in norm.
+    const exact = fromRows([[1, 0], [0.6, 0.8], [0.8, 0.6], [0, -1]]);
+    const off = { ...exact, data: exact.data.map((v, i) => v * (1 + (i % 3) * 2 ** -50)) };
+    const refH = hInfinity(exact);
+    const ref = refH.matrix;
+    const h = hInfinityUnitNorm(off);
+    let worst = 0;
+    for (let t = 0; t < ref.data.length; t++) worst = Math.max(worst, Math.abs(h.matrix.data[t] - ref.data[t]));
+    expect(worst).toBeGreaterThan(0); // the stored rows really differ
+    // Both computed matrices carry rounding: the reference's own bound is added.
+    expect(worst).toBeLessThanOrEqual(h.errorBound + refH.errorBound);
+    expect(h.errorBound).toBeGreaterThan(hInfinity(off).errorBound); // the normalisation term is included
   });
 });

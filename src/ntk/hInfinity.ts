@@ -9,7 +9,8 @@
  * Relation to the deep limiting kernels [DER]: H∞ = ½ G^{(1)}∘Ġ^{(2)} (nmm, ReLU; limiting.ts).
  */
 import type { Matrix } from '../linalg/matrix.ts';
-import { UNIT_ROUNDOFF, allFinite, gamma } from '../linalg/matrix.ts';
+import { UNIT_ROUNDOFF, allFinite, gamma, trace } from '../linalg/matrix.ts';
+import { unitNormDeviation } from '../linalg/gramStats.ts';
 import { nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError } from '../errors.ts';
 import { pairAngleState, pairwiseAngleErrorBound } from './angles.ts';
@@ -39,4 +40,19 @@ export function hInfinity(x: Matrix): { matrix: Matrix; errorBound: number } {
   const c = gamma(x.cols) / 2 + pairwiseAngleErrorBound(x.cols) / (2 * Math.PI) + 3 * UNIT_ROUNDOFF;
   const errorBound = up(up(c * (1 + 1e-6)) * nonNegativeSumUpper(tr, n) * (1 + gamma(x.cols)));
   return { matrix: { rows: n, cols: n, data: h }, errorBound };
+}
+
+/**
+ * H∞ of the exactly normalised rows x̂_i = x_i/‖x_i‖ — Du et al.'s unit-norm convention — computed from
+ * stored rows that are unit only to rounding (normalising in floating point cannot make them exact).
+ * Angles are scale-invariant, so H∞(x̂) = D⁻¹H∞(x)D⁻¹ with D = diag(‖x_i‖); with δ ≥ max_i|‖x_i‖² − 1|
+ * (unitNormDeviation), ‖H∞(x̂) − H∞(x)‖₂ ≤ (δ/(1−δ))·‖H∞(x)‖₂ ≤ (δ/(1−δ))·tr H∞(x). The returned
+ * errorBound covers that plus the rounding of H∞(x). Skipping this term gave a false `violated` on
+ * nearly parallel "unit-norm" points, where 1/sin θ amplifies the normalisation error.
+ */
+export function hInfinityUnitNorm(x: Matrix): { matrix: Matrix; errorBound: number } {
+  const h = hInfinity(x);
+  const delta = unitNormDeviation(x);
+  const tr = trace(h.matrix);
+  return { matrix: h.matrix, errorBound: up((h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF)) };
 }

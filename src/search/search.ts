@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { childRng } from '../random/rng.ts';
-import { decide, evaluate, evaluateInstance, TheoremEvaluationError, type EvaluatedInstance } from '../theorem/verdict.ts';
+import { decide, evaluate, TheoremEvaluationError, type EvaluatedInstance } from '../theorem/verdict.ts';
 import type { AnyTheorem, Descriptor, Outcome, Verdict } from '../theorem/types.ts';
 import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
 import { fastCheckSeed } from './seeds.ts';
@@ -390,4 +390,3 @@ function runHighProbability(s: SearchState): void {
   s.highProbability = { alpha, configs: results };
 }
 
-export { evaluateInstance };
