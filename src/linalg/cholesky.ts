@@ -18,14 +18,25 @@
  * No fused multiply-add is used (JavaScript has none), sqrt is correctly rounded (IEEE 754).
  */
 
+import { wasmCholesky, wasmSolve } from './wasmKernels.ts';
+
 export type CholeskyResult = { ok: true } | { ok: false; failedAt: number };
 
 /**
  * In-place lower Cholesky of the symmetric n × n matrix whose lower triangle is stored in `a`
  * (row-major). On failure (a pivot ≤ 0, NaN or infinite) returns the index of the failing row;
- * the content of `a` is then partially overwritten.
+ * the content of `a` is then partially overwritten. Runs the WebAssembly SIMD kernel (wasmKernels.ts:
+ * same algorithm, same error bound, 3–5× faster) when available, else choleskyInPlaceJs.
  */
 export function choleskyInPlace(a: Float64Array, n: number): CholeskyResult {
+  if (a.length < n * n) throw new RangeError(`choleskyInPlace: array of length ${a.length} < ${n}²`);
+  const r = wasmCholesky(a, n);
+  if (r === undefined) return choleskyInPlaceJs(a, n);
+  return r < 0 ? { ok: true } : { ok: false, failedAt: r };
+}
+
+/** choleskyInPlace by plain JavaScript loops (the fall-back, and the reference the WebAssembly kernel is tested against). */
+export function choleskyInPlaceJs(a: Float64Array, n: number): CholeskyResult {
   if (a.length < n * n) throw new RangeError(`choleskyInPlace: array of length ${a.length} < ${n}²`);
   let i = 0;
   for (; i + 3 < n; i += 4) {
@@ -112,6 +123,12 @@ function finishRow(a: Float64Array, n: number, r: number, c0: number): number {
  * 123 → 80 µs, N = 1000 1.00 → 0.59 ms (was: 1 row with 4 partial sums).
  */
 export function solveLowerInPlace(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  if (wasmSolve('solveLower', l, n, b)) return b; // SIMD kernel when the factor is in the WebAssembly workspace
+  return solveLowerInPlaceJs(l, n, b);
+}
+
+/** solveLowerInPlace by plain JavaScript loops. */
+export function solveLowerInPlaceJs(l: Float64Array, n: number, b: Float64Array): Float64Array {
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
@@ -145,6 +162,12 @@ export function solveLowerInPlace(l: Float64Array, n: number, b: Float64Array): 
  * Backward stable: (L + ΔL)ᵀ x̂ = b, |ΔL| ≤ γ_n |L| (Higham Thm 8.5).
  */
 export function solveLowerTransposeInPlace(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  if (wasmSolve('solveLowerTranspose', l, n, b)) return b; // SIMD kernel when the factor is in the WebAssembly workspace
+  return solveLowerTransposeInPlaceJs(l, n, b);
+}
+
+/** solveLowerTransposeInPlace by plain JavaScript loops. */
+export function solveLowerTransposeInPlaceJs(l: Float64Array, n: number, b: Float64Array): Float64Array {
   for (let i = n - 1; i >= 0; i--) {
     const r = i * n;
     const xi = b[i] / l[r + i];
@@ -163,6 +186,12 @@ export function solveLowerTransposeInPlace(l: Float64Array, n: number, b: Float6
  * N = 1000 1.06 → 0.61 ms.
  */
 export function solveUpperInPlace(u: Float64Array, n: number, b: Float64Array): Float64Array {
+  if (wasmSolve('solveUpper', u, n, b)) return b; // SIMD kernel when the factor is in the WebAssembly workspace
+  return solveUpperInPlaceJs(u, n, b);
+}
+
+/** solveUpperInPlace by plain JavaScript loops. */
+export function solveUpperInPlaceJs(u: Float64Array, n: number, b: Float64Array): Float64Array {
   let i = n - 1;
   for (; i >= 3; i -= 4) {
     const r3 = i * n, r2 = r3 - n, r1 = r2 - n, r0 = r1 - n; // rows i, i−1, i−2, i−3

@@ -20,6 +20,7 @@
 import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
+import { leaseWasm, wasmMirrorLowerToUpper } from './wasmKernels.ts';
 import { eigh, eigvalsh, tridiagonalQL } from './eigh.ts';
 
 /** Throws RangeError unless k is square, all entries finite and k exactly symmetric. */
@@ -114,8 +115,14 @@ function certifyLambdaMinAtLeastUnscaled(
   const base = up(s0 + r0);
   const s = up(base + Math.abs(base) * 2 ** -48);
   if (!Number.isFinite(s)) return { certified: false, shift: s, lowerBound: -Infinity };
-  const work = new Float64Array(n * n);
-  const l = shiftedCholeskyLowerBound(k, s, work);
+  // The factor lives in the WebAssembly workspace when possible (no copy in and out of the kernel).
+  const lease = leaseWasm(n * n);
+  let l: number | null;
+  try {
+    l = shiftedCholeskyLowerBound(k, s, lease ? lease.f64 : new Float64Array(n * n));
+  } finally {
+    lease?.release();
+  }
   if (l === null) return { certified: false, shift: s, lowerBound: -Infinity };
   const lower = down(l - e);
   return { certified: lower >= b, shift: s, lowerBound: lower };
@@ -272,7 +279,7 @@ export function shiftInvertLanczos(
   const beta = new Float64Array(m);
   // Copy Lᵀ into the (unused) strict upper triangle so that the solve with Lᵀ reads contiguous rows in
   // dot-product form (≈ 2× faster than the column-oriented axpy form in V8).
-  for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) l[k * n + i] = l[i * n + k];
+  if (!wasmMirrorLowerToUpper(l, n)) for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) l[k * n + i] = l[i * n + k];
   const v0 = start ?? startVector(n);
   const nv = norm2(v0);
   for (let i = 0; i < n; i++) Q[0][i] = v0[i] / nv;
@@ -358,14 +365,18 @@ export interface LambdaMinEnclosure {
   factorizations: number;
 }
 
-/** Below this size the dense symmetric eigensolver gives the estimate and Ritz vector. */
-export const DENSE_EIGENSOLVER_MAX_N = 64;
+/**
+ * Up to this size the dense symmetric eigensolver gives the estimate. Crossover measured with the
+ * WebAssembly Cholesky (whole enclosure, µs, dense path / Lanczos path): n = 32: 70 / 106, n = 48:
+ * 180 / 101, n = 64: 361 / 150. (With the JS Cholesky the crossover was at n ≈ 64.)
+ */
+export const DENSE_EIGENSOLVER_MAX_N = 40;
 
 /**
  * Enclosure lower ≤ λ_min(K_true) ≤ upper, plus an estimate.
  *
  * Algorithm:
- *  1. Estimate λ_min and an eigenvector v: for n ≤ 64 (or if K − s₀I cannot be factorised for small
+ *  1. Estimate λ_min and an eigenvector v: for n ≤ DENSE_EIGENSOLVER_MAX_N (or if K − s₀I cannot be factorised for small
  *     negative s₀, i.e. K is clearly indefinite) by the dense eigensolver (eigh.ts); otherwise by
  *     shift-invert Lanczos on (K − s₀I)⁻¹ with one Cholesky factorisation, s₀ ∈ {0, −τ, −8τ, −64τ},
  *     τ = γ_{n+1}·Σ|k_ii|, stopped as soon as the Ritz value is within δ/16 of λ_min (Kato–Temple
@@ -396,6 +407,21 @@ function lambdaMinCertifiedUnscaled(
   k: Matrix,
   opts: { entryError?: number; relTol?: number; work?: Float64Array } = {},
 ): LambdaMinEnclosure {
+  // Every factorisation and solve below runs on ONE n × n array; in the WebAssembly workspace when it
+  // has room (the SIMD kernels then work in place), else the caller's lent `work` or a fresh array.
+  const lease = leaseWasm(k.rows * k.rows);
+  try {
+    return lambdaMinCertifiedIn(k, opts, lease ? lease.f64 : null);
+  } finally {
+    lease?.release();
+  }
+}
+
+function lambdaMinCertifiedIn(
+  k: Matrix,
+  opts: { entryError?: number; relTol?: number; work?: Float64Array },
+  resident: Float64Array | null,
+): LambdaMinEnclosure {
   // (input validated by the exported wrapper lambdaMinCertified; scaling by a power of two keeps it valid)
   const e = checkEntryError(opts.entryError, 'lambdaMinCertified');
   const relTol = opts.relTol ?? 0;
@@ -407,7 +433,7 @@ function lambdaMinCertifiedUnscaled(
   // The ONLY n × n work array: holds each Cholesky factor in turn (Lanczos keeps (m + 1)·n more, m ≤ 150).
   // LAPACK-style WORK: a caller may lend a buffer it no longer needs (e.g. the NNGP's) to save n² doubles.
   if (opts.work && opts.work.length < n * n) throw new RangeError(`lambdaMinCertified: work has ${opts.work.length} entries, needs ${n * n}`);
-  const work = opts.work && opts.work !== k.data ? opts.work : new Float64Array(n * n);
+  const work = resident ?? (opts.work && opts.work !== k.data ? opts.work : new Float64Array(n * n));
   let vector: Float64Array;
   let fallbackLower = -Infinity;
 
@@ -448,12 +474,16 @@ function lambdaMinCertifiedUnscaled(
       const errHist: number[] = [];
       let reshift = false;
       let lastErr = Infinity;
-      // One factorisation in units of Lanczos steps: n³/3 flops at ≈ 5 GFLOP/s (≈ 2.5 above n ≈ 1200, where
-      // the factor no longer fits in cache: measured 2.8 GFLOP/s at N = 4000, 7.6 s) vs (2n² + 4jn) flops at
-      // ≈ 1.6 GFLOP/s + ≈ 5 µs of per-step overhead (measured ratio ≈ 3.5 at N = 100, 20 at 400, 50 at 1000,
-      // ≈ 500 at 4000).
-      const cholFlopRate = n <= 1200 ? 5e9 : 2.5e9;
-      const factorInSteps = (j: number) => (n * n * n / 3 / cholFlopRate) / ((2 * n * n + 4 * j * n) / 1.6e9 + 5e-6);
+      // One factorisation in units of Lanczos steps. In the WebAssembly workspace: n³/3 flops at ≈ 9 / 13 /
+      // 20 GFLOP/s (n ≈ 100 / 200 / ≥ 400) vs (2n² + 4jn) flops at ≈ 8 GFLOP/s + ≈ 8 µs per step (measured:
+      // N = 200 0.12 ms vs 17–26 µs per step, N = 400 0.89 ms vs 51–61 µs, N = 1000 14.4 ms vs 240 µs). Plain
+      // JS: ≈ 5 GFLOP/s (≈ 2.5 above n ≈ 1200, where the factor no longer fits in cache: 2.8 GFLOP/s at
+      // N = 4000, 7.6 s) vs ≈ 1.6 GFLOP/s + ≈ 5 µs per step (ratio ≈ 3.5 at N = 100, 20 at 400, ≈ 500 at 4000).
+      const inWasm = resident !== null;
+      const cholFlopRate = inWasm ? (n < 150 ? 9e9 : n < 300 ? 13e9 : 20e9) : n <= 1200 ? 5e9 : 2.5e9;
+      const stepRate = inWasm ? 8e9 : 1.6e9;
+      const stepOverhead = inWasm ? 8e-6 : 5e-6;
+      const factorInSteps = (j: number) => (n * n * n / 3 / cholFlopRate) / ((2 * n * n + 4 * j * n) / stepRate + stepOverhead);
       const mkStop = (shift: number, allowReshift: boolean) => (t1: number, t2: number, res: number): boolean => {
         if (!(t1 > 0) || !(t2 < t1)) return false;
         const gap = t1 - t2;

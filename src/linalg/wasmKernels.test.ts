@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  choleskyInPlace, choleskyInPlaceJs, solveLowerInPlace, solveLowerInPlaceJs, solveLowerTransposeInPlace,
+  solveUpperInPlace,
+} from './cholesky.ts';
+import { gammaUp } from './blas.ts';
+import { leaseWasm, wasmKernelsAvailable, WASM_MAX_BYTES } from './wasmKernels.ts';
+import { createRng } from '../random/rng.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function spd(n: number, seed: string, shift = 1e-3): Float64Array {
+  const rng = createRng(seed);
+  const d = n + 3;
+  const f = new Float64Array(n * d);
+  for (let i = 0; i < f.length; i++) f[i] = rng.next() - 0.5;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += f[i * d + t] * f[j * d + t];
+    a[i * n + j] = a[j * n + i] = s / d;
+  }
+  for (let i = 0; i < n; i++) a[i * n + i] += shift;
+  return a;
+}
+
+/** Higham Thm 10.3, entrywise: |A − L̂L̂ᵀ| ≤ γ_{n+1}|L̂||L̂ᵀ| (checked with a 2× margin for the rounding of the check itself). */
+function choleskyBackwardErrorOk(a: Float64Array, l: Float64Array, n: number): boolean {
+  const g = gammaUp(n + 1);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+    let s = 0, abs = 0;
+    for (let k = 0; k <= j; k++) { s += l[i * n + k] * l[j * n + k]; abs += Math.abs(l[i * n + k] * l[j * n + k]); }
+    if (Math.abs(a[i * n + j] - s) > 2 * g * abs + 1e-300) return false;
+  }
+  return true;
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  it('are available on Node 20 (else everything silently runs the JS kernels)', () => {
+    expect(wasmKernelsAvailable()).toBe(true);
+  });
+
+  it('the committed kernels.wasm is exactly what kernels.as.ts compiles to', () => {
+    const asc = join(root, 'node_modules/.bin/asc');
+    if (!existsSync(asc)) throw new Error('assemblyscript (devDependency) is not installed');
+    const dir = mkdtempSync(join(tmpdir(), 'ntk-wasm-'));
+    try {
+      const out = join(dir, 'kernels.wasm');
+      const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['build:wasm'] as string;
+      const args = script.split(/\s+/).slice(1).map((a) => (a === 'src/linalg/wasm/kernels.wasm' ? out : a));
+      execFileSync(asc, args, { cwd: root, stdio: 'pipe' });
+      expect(Buffer.compare(readFileSync(out), readFileSync(join(root, 'src/linalg/wasm/kernels.wasm')))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('Cholesky: every order n = 1..70 and 157, copied or resident, satisfies Higham\'s backward error bound and agrees with the JS kernel', () => {
+    for (const n of [...Array.from({ length: 70 }, (_, i) => i + 1), 157]) {
+      const a = spd(n, `wasm-chol-${n}`);
+      const js = Float64Array.from(a);
+      expect(choleskyInPlaceJs(js, n).ok).toBe(true);
+      const copied = Float64Array.from(a);
+      expect(choleskyInPlace(copied, n).ok).toBe(true);
+      const lease = leaseWasm(n * n)!;
+      try {
+        lease.f64.set(a);
+        expect(choleskyInPlace(lease.f64, n).ok).toBe(true);
+        // resident and copied runs are bit-identical (the copy path runs the same kernel)
+        if (n >= 24) expect(Array.from(lease.f64)).toEqual(Array.from(copied));
+        expect(choleskyBackwardErrorOk(a, lease.f64, n)).toBe(true);
+        let maxDiff = 0, maxL = 0;
+        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+          maxDiff = Math.max(maxDiff, Math.abs(lease.f64[i * n + j] - js[i * n + j]));
+          maxL = Math.max(maxL, Math.abs(js[i * n + j]));
+        }
+        // two backward-stable factorisations of a well-conditioned matrix (κ ≤ ~1e4 here) agree closely
+        expect(maxDiff).toBeLessThanOrEqual(1e-10 * maxL);
+        // the strict upper triangle is untouched
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(lease.f64[i * n + j]).toBe(a[i * n + j]);
+      } finally {
+        lease.release();
+      }
+    }
+  });
+
+  it('Cholesky fails at the same row as the JS kernel (negative pivot, NaN, ∞)', () => {
+    for (const n of [5, 33, 64, 101]) {
+      for (const bad of [3, Math.floor(n / 2), n - 1]) {
+        for (const poison of ['negative', 'nan', 'inf'] as const) {
+          const a = spd(n, `wasm-fail-${n}`);
+          // make the leading (bad+1)×(bad+1) block indefinite / non-finite exactly at row `bad`
+          if (poison === 'negative') a[bad * n + bad] = -1;
+          else a[bad * n + bad] = poison === 'nan' ? NaN : Infinity;
+          const js = Float64Array.from(a);
+          const w = Float64Array.from(a);
+          const rj = choleskyInPlaceJs(js, n);
+          const lease = leaseWasm(n * n)!;
+          try {
+            lease.f64.set(a);
+            const rw = choleskyInPlace(lease.f64, n);
+            expect(rj).toEqual({ ok: false, failedAt: bad });
+            expect(rw).toEqual(rj);
+            expect(choleskyInPlace(w, n)).toEqual(rj);
+          } finally {
+            lease.release();
+          }
+        }
+      }
+    }
+  });
+
+  it('triangular solves with a resident factor meet the componentwise residual bound |b − T x̂| ≤ γ_n |T||x̂| (Higham Thm 8.5)', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 31, 64, 99, 200]) {
+      const a = spd(n, `wasm-solve-${n}`);
+      const lease = leaseWasm(n * n)!;
+      try {
+        const l = lease.f64;
+        l.set(a);
+        expect(choleskyInPlace(l, n).ok).toBe(true);
+        const rng = createRng(`rhs-${n}`);
+        const b = Float64Array.from({ length: n }, () => rng.next() - 0.5);
+        const g = gammaUp(n);
+        const check = (x: Float64Array, entry: (i: number, k: number) => number) => {
+          for (let i = 0; i < n; i++) {
+            let s = 0, abs = 0;
+            for (let k = 0; k < n; k++) { s += entry(i, k) * x[k]; abs += Math.abs(entry(i, k) * x[k]); }
+            expect(Math.abs(b[i] - s)).toBeLessThanOrEqual(2 * g * abs + 1e-300);
+          }
+        };
+        const lower = (i: number, k: number) => (k <= i ? l[i * n + k] : 0);
+        const xl = solveLowerInPlace(l, n, Float64Array.from(b));
+        check(xl, lower);
+        expect(Array.from(xl).every(Number.isFinite)).toBe(true);
+        const xj = solveLowerInPlaceJs(Float64Array.from(l), n, Float64Array.from(b));
+        for (let i = 0; i < n; i++) expect(Math.abs(xl[i] - xj[i])).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(xj[i])));
+        check(solveLowerTransposeInPlace(l, n, Float64Array.from(b)), (i, k) => lower(k, i));
+        for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) l[k * n + i] = l[i * n + k]; // U = Lᵀ in the upper triangle
+        check(solveUpperInPlace(l, n, Float64Array.from(b)), (i, k) => (k >= i ? l[i * n + k] : 0));
+      } finally {
+        lease.release();
+      }
+    }
+  });
+
+  it('leases are LIFO, never grow the memory under a live lease, and respect the workspace limit', () => {
+    const a = leaseWasm(100)!;
+    const b = leaseWasm(10)!;
+    expect(b.f64.byteOffset).toBe(a.f64.byteOffset + 800);
+    expect(() => a.release()).toThrow(/LIFO/);
+    // growing past the current memory while `a` is live would detach a.f64: refused
+    expect(leaseWasm(WASM_MAX_BYTES / 8 - 1000)).toBeNull();
+    b.release();
+    a.release();
+    expect(leaseWasm(WASM_MAX_BYTES / 8 + 1)).toBeNull();
+    const c = leaseWasm(10)!;
+    expect(c.f64.byteOffset).toBe(a.f64.byteOffset);
+    c.release();
+  });
+});
