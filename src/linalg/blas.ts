@@ -14,6 +14,7 @@
  * and η = 0 for + and − (Higham Thm 2.2 and the remark on gradual underflow).
  */
 import { type Matrix, UNIT_ROUNDOFF, ETA } from './matrix.ts';
+import { wasmGram } from './wasmKernels.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rounding-safe scalar bounds. JavaScript has no directed rounding; instead, after one correctly
@@ -113,6 +114,13 @@ export function norm2(x: Float64Array): number {
  * ml-matrix's mmul on N = 1000, d = 1000 is > 10× slower (perf-notes).
  */
 export function gram(x: Matrix): Matrix {
+  const w = wasmGram(x.data, x.rows, x.cols); // same blocking with two-lane SIMD inner products (wasmKernels.ts)
+  if (w !== undefined) return { rows: x.rows, cols: x.rows, data: w };
+  return gramJs(x);
+}
+
+/** gram by plain JavaScript loops (the fall-back, and the reference the WebAssembly kernel is tested against). */
+export function gramJs(x: Matrix): Matrix {
   const n = x.rows;
   const d = x.cols;
   const a = x.data;

