@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix, EigenvalueDecomposition } from 'ml-matrix';
-import { eigh, eigvalsh, tridiagonalEigen, smallestEigenvalueTridiagonal, sturmCount } from './eigh.ts';
+import { eigh, eigvalsh, eigvalshMin, tridiagonalEigen, smallestEigenvalueTridiagonal, sturmCount } from './eigh.ts';
 import { gram } from './blas.ts';
 import { type Matrix, UNIT_ROUNDOFF } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
@@ -81,5 +81,25 @@ describe('tridiagonal helpers', () => {
     }
     expect(smallestEigenvalueTridiagonal(d, off, n)).toBeCloseTo(ref[0], 13);
     expect(sturmCount(d, off, n, (ref[4] + ref[5]) / 2)).toBe(5);
+  });
+
+  it('eigvalshMin (tridiagonalisation + bisection) agrees with ml-matrix\'s smallest eigenvalue to a few u·‖A‖, also for singular, indefinite and extreme-scale matrices', () => {
+    const cases: [string, Matrix][] = [];
+    for (const n of [1, 2, 5, 17, 40, 64]) cases.push([`gaussian ${n}`, symmetricGaussian(n, `min-${n}`)]);
+    // rank-deficient PSD (λ_min = 0 exactly): X Xᵀ with X of shape 12 × 3
+    cases.push(['rank 3 of 12', gram(gaussianMatrix(createRng('rankdef'), 12, 3))]);
+    for (const sc of [1e-150, 1e150]) {
+      const a = symmetricGaussian(9, `scale-${sc}`);
+      cases.push([`scale ${sc}`, { ...a, data: a.data.map((v) => v * sc) }]);
+    }
+    for (const [what, a] of cases) {
+      const ref = Math.min(...new EigenvalueDecomposition(toMl(a), { assumeSymmetric: true }).realEigenvalues);
+      let norm = 0;
+      for (let i = 0; i < a.rows; i++) { let r = 0; for (let j = 0; j < a.rows; j++) r += Math.abs(a.data[i * a.rows + j]); norm = Math.max(norm, r); }
+      const got = eigvalshMin(a);
+      expect(Math.abs(got - ref), what).toBeLessThanOrEqual(16 * a.rows * UNIT_ROUNDOFF * norm);
+      expect(Math.abs(got - eigvalsh(a)[0]), what).toBeLessThanOrEqual(16 * a.rows * UNIT_ROUNDOFF * norm);
+    }
+    expect(() => eigvalshMin({ rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 4]) })).toThrow(/symmetric/);
   });
 });
