@@ -34,7 +34,15 @@ interface Exports {
   gram(x: number, n: number, d: number, g: number): void;
 }
 
-interface State { memory: WebAssembly.Memory; k: Exports; top: number; leases: number }
+interface State {
+  memory: WebAssembly.Memory;
+  k: Exports;
+  /** First free byte (leases are a stack). */
+  top: number;
+  leases: number;
+  /** A view of the whole memory (replaced whenever it grows). */
+  f64: Float64Array;
+}
 
 let state: State | null | undefined;
 
@@ -45,7 +53,7 @@ function init(): State | null {
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_MAX_BYTES / PAGE });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    state = { memory, k: instance.exports as unknown as Exports, top: 0, leases: 0 };
+    state = { memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
   } catch {
     state = null; // no WebAssembly SIMD here: the JS kernels are used
   }
@@ -78,6 +86,7 @@ export function leaseWasm(doubles: number): WasmLease | null {
     const want = Math.min(WASM_MAX_BYTES, Math.ceil((end + SLACK_BYTES) / PAGE) * PAGE);
     if (end > want) return null;
     s.memory.grow((want - s.memory.buffer.byteLength) / PAGE);
+    s.f64 = new Float64Array(s.memory.buffer);
   }
   s.top = end;
   s.leases++;
@@ -141,16 +150,16 @@ export function wasmSolve(kernel: SolveKernel, t: Float64Array, n: number, b: Fl
     s.k[kernel](addr, n, bAddr);
     return true;
   }
-  const lease = leaseWasm(n);
-  if (lease === null) return false;
-  try {
-    lease.f64.set(b.subarray(0, n));
-    s.k[kernel](addr, n, lease.f64.byteOffset);
-    b.set(lease.f64);
-    return true;
-  } finally {
-    lease.release();
-  }
+  // b goes just above the live leases, without a lease object: this runs twice per Lanczos step, where the
+  // lease's allocations cost ≈ 10 % of the whole enclosure at n = 64. No growth here (the slack left by the
+  // last growth holds ≥ 131072 doubles); if there is no room, fall back to JS.
+  const off = s.top >> 3;
+  if (s.top + n * 8 > s.memory.buffer.byteLength) return false;
+  const m = s.f64;
+  for (let i = 0; i < n; i++) m[off + i] = b[i];
+  s.k[kernel](addr, n, s.top);
+  for (let i = 0; i < n; i++) b[i] = m[off + i];
+  return true;
 }
 
 /** Copies the strict lower triangle into the strict upper one (resident arrays only); `false` if not used. */
