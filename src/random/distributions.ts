@@ -1,6 +1,6 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
-import { type Rng, fillGaussian, gaussian } from './rng.ts';
+import { type Rng, fillGaussianRange, gaussian } from './rng.ts';
 
 /**
  * Data distributions on R^d, materialised as N × d row-major matrices (one sample per row).
@@ -34,41 +34,51 @@ export function describeDistribution(spec: DistributionSpec): string {
 
 /** Draws one sample into `out` (length d). */
 export function sampleInto(rng: Rng, spec: DistributionSpec, out: Float64Array): Float64Array {
-  const d = out.length;
-  switch (spec.family) {
+  sampleRow(rng, spec.family, spec.shift ?? 0, out, 0, out.length);
+  return out;
+}
+
+/**
+ * One sample into out[o..o+d). Family and shift are passed as plain values and rows as offsets into
+ * one buffer: sampleData used to call sampleInto with a fresh subarray per row and spec objects of
+ * two shapes ({family} and {family, shift}), and V8 deoptimised it on each new shape and family
+ * (--trace-deopt on bench/throughput.ts: 'wrong map', 'insufficient type feedback for call').
+ */
+function sampleRow(rng: Rng, family: DistributionFamily, shift: number, out: Float64Array, o: number, d: number): void {
+  const end = o + d;
+  switch (family) {
     case 'gaussian':
-      fillGaussian(rng, out, 1);
+      fillGaussianRange(rng, out, o, end, 1);
       break;
     case 'gaussian-scaled':
-      fillGaussian(rng, out, 1 / Math.sqrt(d));
+      fillGaussianRange(rng, out, o, end, 1 / Math.sqrt(d));
       break;
     case 'unit-sphere':
     case 'sqrt-d-sphere': {
       // A normalised standard Gaussian is uniform on the sphere (rotation invariance).
       let nrm2 = 0;
       do {
-        fillGaussian(rng, out, 1);
+        fillGaussianRange(rng, out, o, end, 1);
         nrm2 = 0;
-        for (let k = 0; k < d; k++) nrm2 += out[k] * out[k];
+        for (let k = o; k < end; k++) nrm2 += out[k] * out[k];
       } while (nrm2 === 0);
-      const radius = spec.family === 'unit-sphere' ? 1 : Math.sqrt(d);
+      const radius = family === 'unit-sphere' ? 1 : Math.sqrt(d);
       const s = radius / Math.sqrt(nrm2);
-      for (let k = 0; k < d; k++) out[k] *= s;
+      for (let k = o; k < end; k++) out[k] *= s;
       break;
     }
     case 'rademacher':
-      for (let k = 0; k < d; k++) out[k] = rng.next() < 0.5 ? -1 : 1;
+      for (let k = o; k < end; k++) out[k] = rng.next() < 0.5 ? -1 : 1;
       break;
     default: {
-      const never: never = spec.family;
+      const never: never = family;
       throw new RangeError(`unknown distribution family ${String(never)}`);
     }
   }
-  if (spec.shift) {
-    const s = spec.shift / Math.sqrt(d);
-    for (let k = 0; k < d; k++) out[k] += s;
+  if (shift) {
+    const s = shift / Math.sqrt(d);
+    for (let k = o; k < end; k++) out[k] += s;
   }
-  return out;
 }
 
 /** N i.i.d. samples as an N × d matrix. */
@@ -77,7 +87,8 @@ export function sampleData(rng: Rng, spec: DistributionSpec, n: number, d: numbe
     throw new RangeError(`sampleData: need integers N ≥ 0 and d ≥ 1, got N=${n}, d=${d}`);
   }
   const x = zeros(n, d);
-  for (let i = 0; i < n; i++) sampleInto(rng, spec, x.data.subarray(i * d, (i + 1) * d));
+  const family = spec.family, shift = spec.shift ?? 0;
+  for (let i = 0; i < n; i++) sampleRow(rng, family, shift, x.data, i * d, d);
   return x;
 }
 

@@ -1,5 +1,6 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { childRng, createRng, gaussian } from './rng.ts';
+import { childRng, createRng, fillGaussian, gaussian } from './rng.ts';
 import { sampleData } from './distributions.ts';
 
 describe('seeded streams', () => {
@@ -21,6 +22,45 @@ describe('seeded streams', () => {
     expect(Math.abs(var_ - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
     // E g⁴ = 3, Var g⁴ = 96.
     expect(Math.abs(s4 / n - 3)).toBeLessThan(5 * Math.sqrt(96 / n));
+  });
+
+  it('the uniform stream is bit-identical to seedrandom 3.0.5 alea(seed).double()', () => {
+    for (const seed of ['s', 'ci/du2019.thm3.1/data', '']) {
+      const a = createRng(seed), b = seedrandom.alea(seed);
+      for (let i = 0; i < 10_000; i++) expect(a.next()).toBe(b.double());
+    }
+  });
+
+  it('ziggurat normals (xoshiro128** fast path) pass Kolmogorov–Smirnov tests and hit the tail at the right rate', () => {
+    const n = 200_000;
+    const x = fillGaussian(createRng('ks'), new Float64Array(n)).sort();
+    // Φ by erfc's continued-fraction-free rational approximation (|error| < 1.2e-7, Numerical Recipes erfcc).
+    const erfc = (z: number) => {
+      const t = 1 / (1 + 0.5 * Math.abs(z));
+      const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+      return z >= 0 ? r : 2 - r;
+    };
+    const phi = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
+    let d = 0;
+    for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(phi(x[i]) - i / n), Math.abs(phi(x[i]) - (i + 1) / n));
+    expect(d * Math.sqrt(n)).toBeLessThan(1.95); // KS critical value at level 0.001
+    // Beyond the ziggurat's base R = 3.4426 (the exact tail path): expected rate 2(1 − Φ(R)) = 5.76e-4.
+    const tail = x.filter((v) => Math.abs(v) > 3.442619855899).length;
+    const p = 2 * (1 - phi(3.442619855899));
+    expect(Math.abs(tail - n * p)).toBeLessThan(5 * Math.sqrt(n * p));
+    // Many short streams (one per instance, as the search draws them): KS again, and no lag-1 correlation.
+    const y = new Float64Array(n);
+    for (let o = 0; o < n; o += 500) fillGaussian(childRng('short', o), y.subarray(o, o + 500));
+    let r = 0;
+    for (let i = 1; i < n; i++) r += y[i] * y[i - 1];
+    expect(Math.abs(r / n)).toBeLessThan(5 / Math.sqrt(n));
+    y.sort();
+    d = 0;
+    for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(phi(y[i]) - i / n), Math.abs(phi(y[i]) - (i + 1) / n));
+    expect(d * Math.sqrt(n)).toBeLessThan(1.95);
+    // gaussian() and fillGaussian() draw the same stream.
+    const g = createRng('same'), f = fillGaussian(createRng('same'), new Float64Array(1000));
+    for (let i = 0; i < 1000; i++) expect(gaussian(g)).toBe(f[i]);
   });
 
   it('sphere samples have the stated radius', () => {
