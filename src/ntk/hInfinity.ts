@@ -13,7 +13,7 @@ import { UNIT_ROUNDOFF, allFinite, gamma, trace } from '../linalg/matrix.ts';
 import { unitNormDeviation } from '../linalg/gramStats.ts';
 import { nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError } from '../errors.ts';
-import { pairAngleState, pairwiseAngleErrorBound } from './angles.ts';
+import { type PairAngleState, pairAngleState, pairwiseAngleErrorBound } from './angles.ts';
 
 /**
  * H∞ of the rows of x (N × d) and a bound on ‖computed − exact‖₂.
@@ -21,10 +21,11 @@ import { pairAngleState, pairwiseAngleErrorBound } from './angles.ts';
  * (π − θ)/(2π) ≤ 1/2; the angle error e_θ of angles.ts times |x_iᵀx_j|/(2π); three roundings), so
  * ‖ΔH‖₂ ≤ ‖ΔH‖_F ≤ c·Σ_i ‖x_i‖².
  */
-export function hInfinity(x: Matrix): { matrix: Matrix; errorBound: number } {
+export function hInfinity(x: Matrix, angles?: PairAngleState): { matrix: Matrix; errorBound: number } {
   if (!allFinite(x.data)) throw new NumericalError('hInfinity: data contain NaN or ±Infinity');
   const n = x.rows;
-  const st = pairAngleState(x);
+  // `angles`: pairAngleState(x) already computed by the caller (it is a pure function of x).
+  const st = angles ?? pairAngleState(x);
   const G = st.gram.data, th = st.theta;
   const h = new Float64Array(n * n);
   const inv2pi = 1 / (2 * Math.PI);
@@ -50,8 +51,8 @@ export function hInfinity(x: Matrix): { matrix: Matrix; errorBound: number } {
  * errorBound covers that plus the rounding of H∞(x). Skipping this term gave a false `violated` on
  * nearly parallel "unit-norm" points, where 1/sin θ amplifies the normalisation error.
  */
-export function hInfinityUnitNorm(x: Matrix): { matrix: Matrix; errorBound: number } {
-  const h = hInfinity(x);
+export function hInfinityUnitNorm(x: Matrix, angles?: PairAngleState): { matrix: Matrix; errorBound: number } {
+  const h = hInfinity(x, angles);
   const delta = unitNormDeviation(x);
   const tr = trace(h.matrix);
   return { matrix: h.matrix, errorBound: up((h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF)) };

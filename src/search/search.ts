@@ -119,6 +119,12 @@ export function searchTheorem(theorem: AnyTheorem, opts: SearchOptions): Theorem
   return state.finish();
 }
 
+interface Violation {
+  ev: EvaluatedInstance;
+  foundBy: Artifact['foundBy'];
+  ref?: CounterexampleRef;
+}
+
 class SearchState {
   readonly counts = emptyCounts();
   readonly probeCounts = emptyCounts();
@@ -126,7 +132,13 @@ class SearchState {
   readonly errors: { descriptor: Descriptor; message: string }[] = [];
   readonly memo = new Map<string, EvaluatedInstance | null>();
   evaluated = 0;
-  violations: CounterexampleRef[] = [];
+  /**
+   * Every certified violation, kept as the evaluated instance only: the exact JSON artifact (every
+   * float64 of the instance as a round-trip string) is built just for the counterexamples the run
+   * keeps (first, smallest, worst). Building it eagerly for every violation was 6 % of the search
+   * time on the 26 small claims of bench/throughput.ts (planted claims violate on most instances).
+   */
+  violations: Violation[] = [];
   first?: CounterexampleRef;
   smallest?: CounterexampleRef;
   fastCheck?: TheoremRun['fastCheck'];
@@ -138,7 +150,8 @@ class SearchState {
   /** Evaluates (memoised by descriptor) and records; returns null when the theorem's own code failed. */
   eval(descriptor: Descriptor, phase: Phase): EvaluatedInstance | null {
     const key = JSON.stringify(descriptor);
-    if (this.memo.has(key)) return this.memo.get(key)!;
+    const hit = this.memo.get(key); // EvaluatedInstance, or null for an error: never undefined when present
+    if (hit !== undefined) return hit;
     let ev: EvaluatedInstance | null = null;
     try {
       ev = evaluate(this.theorem, descriptor);
@@ -146,8 +159,13 @@ class SearchState {
       if (!(e instanceof TheoremEvaluationError)) throw e;
       if (this.errors.length < 20) this.errors.push({ descriptor, message: e.message });
     }
-    this.memo.set(key, ev);
     if (ev) this.record(ev, phase);
+    // The memo keeps the materialised instance (data matrices, networks) only where it is still
+    // needed: a violation may become a counterexample artifact. Keeping every instance alive until
+    // the search ends made the young-generation GC copy and promote them all (up to 0.1 MB each,
+    // ~10 MB per search for the concentration claims); GC was 11 % of the search time on the 26
+    // small claims of bench/throughput.ts before.
+    this.memo.set(key, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev);
     return ev;
   }
 
@@ -157,6 +175,15 @@ class SearchState {
     this.counts[o.verdict]++;
     // The worst margin over conclusive instances: an inconclusive margin lies within its error bound and says nothing.
     if ((o.verdict === 'holds' || o.verdict === 'violated') && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
+    if (this.records.length < (this.opts.maxRecords ?? 5000)) this.records.push(this.makeRecord(ev, phase, probe));
+    // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
+    // counterexample only when the binomial test rejects (see runHighProbability).
+    if (o.verdict === 'violated' && phase !== 'monte-carlo') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : 'random');
+    this.opts.onProgress?.({ phase, evaluated: this.evaluated, worstRelativeMargin: this.worstRelativeMargin });
+  }
+
+  makeRecord(ev: EvaluatedInstance, phase: Phase, probe?: Outcome): InstanceRecord {
+    const o = ev.outcome;
     const rec: InstanceRecord = {
       phase,
       descriptor: ev.descriptor,
@@ -166,34 +193,49 @@ class SearchState {
       relativeMargin: o.relativeMargin,
       lhs: o.lhs,
       rhs: o.rhs,
-      ...(o.brokenAssumption ? { brokenAssumption: o.brokenAssumption } : {}),
-      ...(probe ? { probeVerdict: probe.verdict, probeRelativeMargin: probe.relativeMargin } : {}),
-      ...(o.quantities ? { quantities: o.quantities } : {}),
-      ...(this.theorem.cells ? { cells: this.theorem.cells(ev.descriptor) } : {}),
     };
-    if (this.records.length < (this.opts.maxRecords ?? 5000)) this.records.push(rec);
-    // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
-    // counterexample only when the binomial test rejects (see runHighProbability).
-    if (o.verdict === 'violated' && phase !== 'monte-carlo') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : 'random');
-    this.opts.onProgress?.({ phase, evaluated: this.evaluated, worstRelativeMargin: this.worstRelativeMargin });
+    // Optional fields assigned in this order (the order of the report's JSON), without object spreads.
+    if (o.brokenAssumption) rec.brokenAssumption = o.brokenAssumption;
+    if (probe) {
+      rec.probeVerdict = probe.verdict;
+      rec.probeRelativeMargin = probe.relativeMargin;
+    }
+    if (o.quantities) rec.quantities = o.quantities;
+    if (this.theorem.cells) rec.cells = this.theorem.cells(ev.descriptor);
+    return rec;
   }
 
-  noteViolation(ev: EvaluatedInstance, foundBy: Artifact['foundBy']): CounterexampleRef {
-    const artifact = buildArtifact(this.theorem, ev.descriptor as Record<string, unknown>, ev.instance, ev.outcome, { runSeed: this.opts.seed, foundBy });
-    const ref: CounterexampleRef = { descriptor: ev.descriptor, relativeMargin: ev.outcome.relativeMargin, margin: ev.outcome.margin, errorBound: ev.outcome.errorBound, foundBy, artifact };
-    this.violations.push(ref);
+  noteViolation(ev: EvaluatedInstance, foundBy: Artifact['foundBy']): void {
+    const v: Violation = { ev, foundBy };
+    this.violations.push(v);
     if (!this.first) {
-      this.first = ref;
+      this.first = this.refOf(v);
       // Written at once, so that a run killed later still leaves the counterexample on disk.
-      if (this.opts.artifactsDir) ref.artifactPath = writeArtifact(this.opts.artifactsDir, artifact);
+      if (this.opts.artifactsDir) this.first.artifactPath = writeArtifact(this.opts.artifactsDir, this.first.artifact);
     }
-    return ref;
+  }
+
+  /** The counterexample reference (with its artifact) of a violation; built once per violation. */
+  refOf(v: Violation): CounterexampleRef {
+    if (!v.ref) {
+      const { ev, foundBy } = v;
+      const artifact = buildArtifact(this.theorem, ev.descriptor as Record<string, unknown>, ev.instance, ev.outcome, { runSeed: this.opts.seed, foundBy });
+      v.ref = { descriptor: ev.descriptor, relativeMargin: ev.outcome.relativeMargin, margin: ev.outcome.margin, errorBound: ev.outcome.errorBound, foundBy, artifact };
+    }
+    return v.ref;
+  }
+
+  /** The first violation whose descriptor is `d` (the memo holds one evaluation per descriptor). */
+  violationOf(d: Descriptor): Violation | undefined {
+    const ev = this.memo.get(JSON.stringify(d));
+    return ev ? this.violations.find((v) => v.ev === ev) : undefined;
   }
 
   finish(): TheoremRun {
     const t = this.theorem;
-    let worst: CounterexampleRef | undefined;
-    for (const v of this.violations) if (!worst || v.relativeMargin < worst.relativeMargin) worst = v;
+    let worstV: Violation | undefined;
+    for (const v of this.violations) if (!worstV || v.ev.outcome.relativeMargin < worstV.ev.outcome.relativeMargin) worstV = v;
+    const worst = worstV ? this.refOf(worstV) : undefined;
     for (const ref of [this.smallest, worst]) if (ref && this.opts.artifactsDir && !ref.artifactPath) ref.artifactPath = writeArtifact(this.opts.artifactsDir, ref.artifact);
     const rejectedHp = this.highProbability?.configs.some((c) => c.rejected) ?? false;
     const violated = t.kind === 'high-probability' ? rejectedHp : this.counts.violated > 0;
@@ -271,7 +313,8 @@ function runRandomAndShrink(s: SearchState): void {
     const d = details.counterexample[0] as Descriptor;
     const ev = s.memo.get(JSON.stringify(d));
     if (ev && ev.outcome.verdict === 'violated') {
-      s.smallest = s.violations.find((v) => JSON.stringify(v.descriptor) === JSON.stringify(d));
+      const v = s.violationOf(d);
+      s.smallest = v ? s.refOf(v) : undefined;
       if (s.smallest) s.smallest = { ...s.smallest, foundBy: details.numShrinks > 0 ? 'shrunk' : 'random', artifact: { ...s.smallest.artifact, foundBy: details.numShrinks > 0 ? 'shrunk' : 'random', fastCheck: { seed, path: details.counterexamplePath ?? '' } } };
     }
     s.fastCheck = { seed, path: details.counterexamplePath ?? undefined, numShrinks: details.numShrinks };
@@ -287,10 +330,30 @@ function runTargeted(s: SearchState): void {
   const steps = opts.targetedSteps ?? 0;
   if (!theorem.mutate || steps <= 0) return;
   const rng = childRng(opts.seed, theorem.id, 'targeted');
-  const starts = s.records
-    .filter((r) => r.verdict !== 'outside' && Number.isFinite(r.relativeMargin))
-    .sort((a, b) => a.relativeMargin - b.relativeMargin || JSON.stringify(a.descriptor).localeCompare(JSON.stringify(b.descriptor)))
-    .slice(0, 4);
+  // The 4 in-assumption records of smallest relative margin; ties (identities at margin 0, repeated
+  // descriptors) broken by the descriptor's JSON compared as String#localeCompare does (an
+  // Intl.Collator with default locale and options is that comparison, by ECMA-402), then by record
+  // order — exactly the first 4 of a stable sort. A stable top-4 insertion instead of a full sort, each
+  // JSON computed once and only on ties: re-stringifying both descriptors and calling localeCompare
+  // in every comparison of the sort was 5 % of the search time of the 26 small claims of
+  // bench/throughput.ts (identity claims tie on most records).
+  const collator = defaultCollator();
+  const json = new Map<InstanceRecord, string>();
+  const jsonOf = (r: InstanceRecord) => {
+    let k = json.get(r);
+    if (k === undefined) json.set(r, (k = JSON.stringify(r.descriptor)));
+    return k;
+  };
+  const before = (a: InstanceRecord, b: InstanceRecord) => a.relativeMargin - b.relativeMargin || collator.compare(jsonOf(a), jsonOf(b));
+  const starts: InstanceRecord[] = [];
+  for (const r of s.records) {
+    if (r.verdict === 'outside' || !Number.isFinite(r.relativeMargin)) continue;
+    if (starts.length === 4 && before(r, starts[3]) >= 0) continue;
+    let pos = starts.length;
+    while (pos > 0 && before(r, starts[pos - 1]) < 0) pos--;
+    starts.splice(pos, 0, r);
+    if (starts.length > 4) starts.pop();
+  }
   if (starts.length === 0) return;
   const perStart = Math.max(1, Math.floor(steps / starts.length));
   const hadViolation = s.counts.violated > 0;
@@ -315,12 +378,19 @@ function runTargeted(s: SearchState): void {
       const ev = s.eval(d, 'shrink');
       return !(ev && ev.outcome.verdict === 'violated');
     });
-    const details = fc.check(property, { seed, numRuns: 1, examples: [[target.descriptor]], reporter: () => {} });
+    const details = fc.check(property, { seed, numRuns: 1, examples: [[target.ev.descriptor]], reporter: () => {} });
     if (details.failed && details.counterexample) {
       const d = details.counterexample[0] as Descriptor;
-      s.smallest = s.violations.find((v) => JSON.stringify(v.descriptor) === JSON.stringify(d)) ?? target;
+      const v = s.violationOf(d) ?? target;
+      s.smallest = s.refOf(v);
     }
   }
+}
+
+/** One Intl.Collator for the process (measured: constructing one costs ~30 µs; the default locale is fixed). */
+let collatorInstance: Intl.Collator | undefined;
+function defaultCollator(): Intl.Collator {
+  return (collatorInstance ??= new Intl.Collator());
 }
 
 function runProbes(s: SearchState): void {

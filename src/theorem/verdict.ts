@@ -20,8 +20,7 @@ export function marginOf(relation: Relation, lhs: number, rhs: number): number {
 
 export function decide(ev: Evaluation): Outcome {
   const { lhs, rhs, relation } = ev;
-  const base = { lhs, rhs, relation, quantities: ev.quantities };
-  if (![lhs, rhs, ev.lhsError, ev.rhsError].every((v) => typeof v === 'number' && !Number.isNaN(v))) {
+  if (!isNumber(lhs) || !isNumber(rhs) || !isNumber(ev.lhsError) || !isNumber(ev.rhsError)) {
     throw new TheoremEvaluationError(`conclusion returned a non-number or NaN (lhs=${lhs}, rhs=${rhs}, lhsError=${ev.lhsError}, rhsError=${ev.rhsError})`);
   }
   if (!Number.isFinite(lhs) || !Number.isFinite(rhs)) {
@@ -30,7 +29,7 @@ export function decide(ev: Evaluation): Outcome {
     const margin = marginOf(relation, lhs, rhs);
     const exact = Number.isFinite(ev.lhsError) && Number.isFinite(ev.rhsError) && !Number.isNaN(margin);
     const verdict = exact && margin === Infinity ? 'holds' : exact && margin === -Infinity ? 'violated' : 'inconclusive';
-    return { ...base, verdict, margin: Number.isNaN(margin) ? 0 : margin, errorBound: Infinity, relativeMargin: Math.sign(margin) || 0 };
+    return { lhs, rhs, relation, quantities: ev.quantities, verdict, margin: Number.isNaN(margin) ? 0 : margin, errorBound: Infinity, relativeMargin: Math.sign(margin) || 0 };
   }
   const margin = marginOf(relation, lhs, rhs);
   const errorBound = (ev.lhsError + ev.rhsError + UNIT_ROUNDOFF * (Math.abs(lhs) + Math.abs(rhs))) * (1 + 4 * UNIT_ROUNDOFF);
@@ -44,8 +43,14 @@ export function decide(ev: Evaluation): Outcome {
   else if (margin > errorBound) verdict = 'holds';
   else if (margin < -errorBound || (strict && margin <= -errorBound)) verdict = 'violated';
   else verdict = 'inconclusive';
-  return { ...base, verdict, margin, errorBound, relativeMargin };
+  return { lhs, rhs, relation, quantities: ev.quantities, verdict, margin, errorBound, relativeMargin };
 }
+
+function isNumber(v: unknown): boolean {
+  return typeof v === 'number' && !Number.isNaN(v);
+}
+
+const RELATIONS: readonly string[] = ['<=', '>=', '<', '>', '=='];
 
 /** A theorem's own code failed (threw, returned NaN or a wrong type): reported as an error of that theorem. */
 export class TheoremEvaluationError extends Error {
@@ -96,7 +101,7 @@ export function evaluateInstance<D extends Descriptor, I>(theorem: Theorem<D, I>
   } catch (e) {
     throw wrap(theorem, 'conclusion', e);
   }
-  if (ev === null || typeof ev !== 'object' || !['<=', '>=', '<', '>', '=='].includes(ev.relation as string)) {
+  if (ev === null || typeof ev !== 'object' || !RELATIONS.includes(ev.relation as string)) {
     throw new TheoremEvaluationError(`${theorem.id}: conclusion returned ${JSON.stringify(ev)}, expected {lhs, rhs, relation, lhsError, rhsError}`);
   }
   try {
