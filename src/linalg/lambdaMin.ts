@@ -367,10 +367,11 @@ export interface LambdaMinEnclosure {
 
 /**
  * Up to this size the dense symmetric eigensolver gives the estimate. Crossover measured with the
- * WebAssembly Cholesky (whole enclosure, µs, dense path / Lanczos path): n = 32: 70 / 106, n = 48:
- * 180 / 101, n = 64: 361 / 150. (With the JS Cholesky the crossover was at n ≈ 64.)
+ * WebAssembly Cholesky and tridiagonalisation (whole enclosure, µs, dense path / Lanczos path):
+ * n = 48: 64 / 137, n = 64: 105 / 156, n = 96: 246 / 235, n = 128: 462 / 424. (With the JS
+ * tridiagonalisation it was at n ≈ 40, with the JS Cholesky too at n ≈ 64.)
  */
-export const DENSE_EIGENSOLVER_MAX_N = 40;
+export const DENSE_EIGENSOLVER_MAX_N = 80;
 
 /**
  * Enclosure lower ≤ λ_min(K_true) ≤ upper, plus an estimate.

@@ -9,7 +9,8 @@ import {
   solveUpperInPlace,
 } from './cholesky.ts';
 import { gammaUp, gram, gramJs } from './blas.ts';
-import { leaseWasm, wasmKernelsAvailable, WASM_MAX_BYTES } from './wasmKernels.ts';
+import { householderTridiagonalize } from './eigh.ts';
+import { leaseWasm, wasmKernelsAvailable, wasmTridiagonalize, WASM_MAX_BYTES } from './wasmKernels.ts';
 import { createRng } from '../random/rng.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -160,6 +161,30 @@ describe('WebAssembly SIMD kernels', () => {
         let abs = 0;
         for (let k = 0; k < d; k++) abs += Math.abs(x.data[i * d + k] * x.data[j * d + k]);
         expect(Math.abs(a[i * n + j] - b[i * n + j])).toBeLessThanOrEqual(2 * g * abs * (1 + 1e-12));
+      }
+    }
+  });
+
+  it('tridiagonalisation: same tridiagonal as the JS reduction up to rounding, and the trace and Frobenius norm are preserved', () => {
+    for (const n of [8, 9, 10, 11, 17, 40, 64, 97]) {
+      const a = spd(n, `tri-${n}`, 0);
+      // make it indefinite too: subtract the mean diagonal
+      let tr = 0;
+      for (let i = 0; i < n; i++) tr += a[i * n + i];
+      for (let i = 0; i < n; i++) a[i * n + i] -= tr / n;
+      const d = new Float64Array(n), e = new Float64Array(n);
+      expect(wasmTridiagonalize(a, n, 1, d, e)).toBe(true);
+      const dj = new Float64Array(n), ej = new Float64Array(n);
+      householderTridiagonalize(Float64Array.from(a), n, dj, ej, false);
+      let fro = 0, froT = 0, trT = 0, scale = 0;
+      for (let i = 0; i < n * n; i++) fro += a[i] * a[i];
+      for (let i = 0; i < n; i++) { froT += d[i] * d[i] + 2 * e[i] * e[i]; trT += d[i]; scale = Math.max(scale, Math.abs(dj[i]) + Math.abs(ej[i])); }
+      expect(e[0]).toBe(0);
+      expect(Math.abs(trT)).toBeLessThanOrEqual(1e-12 * Math.sqrt(fro)); // trace was made 0
+      expect(Math.abs(froT - fro)).toBeLessThanOrEqual(1e-12 * fro);
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(d[i] - dj[i])).toBeLessThanOrEqual(1e-11 * scale);
+        expect(Math.abs(Math.abs(e[i]) - Math.abs(ej[i]))).toBeLessThanOrEqual(1e-11 * scale);
       }
     }
   });

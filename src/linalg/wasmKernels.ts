@@ -32,6 +32,7 @@ interface Exports {
   solveLowerTranspose(l: number, n: number, b: number): void;
   mirrorLowerToUpper(a: number, n: number): void;
   gram(x: number, n: number, d: number, g: number): void;
+  tridiagonalize(w: number, n: number, d: number, e: number): void;
 }
 
 interface State {
@@ -190,6 +191,32 @@ export function wasmGram(x: Float64Array, n: number, d: number): Float64Array | 
     const gs = lease.f64.subarray(n * d);
     s.k.gram(xs.byteOffset, n, d, gs.byteOffset);
     return Float64Array.from(gs);
+  } finally {
+    lease.release();
+  }
+}
+
+/**
+ * Householder tridiagonalisation (eigenvalues only) of the symmetric n × n matrix `a` (times p, a power
+ * of two) by the WebAssembly kernel: fills d (diagonal) and e (e[1..n−1] subdiagonal, e[0] = 0) like
+ * eigh.ts householderTridiagonalize(…, false); false when not used (n < 8: the JS loops are as fast).
+ * Measured (whole eigvalshMin, JS → WebAssembly): n = 32 25 → 17 µs, n = 48 67 → 36 µs.
+ */
+export function wasmTridiagonalize(a: Float64Array, n: number, p: number, d: Float64Array, e: Float64Array): boolean {
+  if (n < 8) return false;
+  const s = init();
+  if (s === null) return false;
+  const lease = leaseWasm(n * n + 2 * n);
+  if (lease === null) return false;
+  try {
+    const w = lease.f64;
+    if (p === 1) w.set(a.subarray(0, n * n));
+    else for (let i = 0; i < n * n; i++) w[i] = a[i] * p;
+    const dAddr = w.byteOffset + n * n * 8;
+    s.k.tridiagonalize(w.byteOffset, n, dAddr, dAddr + n * 8);
+    d.set(w.subarray(n * n, n * n + n));
+    e.set(w.subarray(n * n + n, n * n + 2 * n));
+    return true;
   } finally {
     lease.release();
   }

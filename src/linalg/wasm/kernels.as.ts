@@ -263,3 +263,107 @@ export function gram(x: usize, n: i32, d: i32, g: usize): void {
     for (let j = i + 1; j < n; j++) store<f64>(gi + (<usize>j << 3), load<f64>(g + <usize>j * rowG + (<usize>i << 3)));
   }
 }
+
+/**
+ * Householder reduction of the symmetric n × n matrix at w (row-major; both triangles hold A) to
+ * tridiagonal form, eigenvalues only: EISPACK tred2 / JAMA `tred2` without accumulating the
+ * transformations, exactly the loops of eigh.ts `householderTridiagonalize(…, false)` with the inner
+ * k-loops in two lanes. On return d[0..n−1] is the diagonal and e[1..n−1] the subdiagonal (e[0] = 0);
+ * w is overwritten. Backward stable (Wilkinson): the tridiagonal is orthogonally similar to A + E,
+ * ‖E‖₂ ≤ c·n·u·‖A‖₂ — the order of summation does not change the bound.
+ */
+export function tridiagonalize(w: usize, n: i32, d: usize, e: usize): void {
+  const rowBytes = <usize>n << 3;
+  for (let j = 0; j < n; j++) store<f64>(d + (<usize>j << 3), load<f64>(w + <usize>j * rowBytes + (<usize>(n - 1) << 3)));
+  for (let i = n - 1; i > 0; i--) {
+    const io = <usize>i << 3;
+    let scale: f64 = 0;
+    let h: f64 = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(load<f64>(d + (<usize>k << 3)));
+    if (scale == 0) {
+      store<f64>(e + io, load<f64>(d + io - 8));
+      for (let j = 0; j < i; j++) {
+        const jo = <usize>j << 3;
+        store<f64>(d + jo, load<f64>(w + <usize>j * rowBytes + io - 8));
+        store<f64>(w + <usize>j * rowBytes + io, 0);
+        store<f64>(w + <usize>i * rowBytes + jo, 0);
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        const ko = <usize>k << 3;
+        const v = load<f64>(d + ko) / scale;
+        store<f64>(d + ko, v);
+        h += v * v;
+      }
+      let f = load<f64>(d + io - 8);
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      store<f64>(e + io, scale * g);
+      h -= f * g;
+      store<f64>(d + io - 8, f - g);
+      memory.fill(e, 0, io);
+      // e ← (lower-triangle rows of w) · d, and the row i of w ← d (V[j][i] = d[j])
+      for (let j = 0; j < i; j++) {
+        const jo = <usize>j << 3;
+        const rj = w + <usize>j * rowBytes;
+        f = load<f64>(d + jo);
+        store<f64>(w + <usize>i * rowBytes + jo, f);
+        let gs = f64x2.splat(0);
+        const fv = f64x2.splat(f);
+        let k = j + 1;
+        for (; k + 1 <= i - 1; k += 2) {
+          const ko = <usize>k << 3;
+          const v = v128.load(rj + ko);
+          gs = f64x2.add(gs, f64x2.mul(v, v128.load(d + ko)));
+          v128.store(e + ko, f64x2.add(v128.load(e + ko), f64x2.mul(v, fv)));
+        }
+        let gg = load<f64>(e + jo) + load<f64>(rj + jo) * f + lo(gs);
+        for (; k <= i - 1; k++) {
+          const ko = <usize>k << 3;
+          const v = load<f64>(rj + ko);
+          gg += v * load<f64>(d + ko);
+          store<f64>(e + ko, load<f64>(e + ko) + v * f);
+        }
+        store<f64>(e + jo, gg);
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        const jo = <usize>j << 3;
+        const v = load<f64>(e + jo) / h;
+        store<f64>(e + jo, v);
+        f += v * load<f64>(d + jo);
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) {
+        const jo = <usize>j << 3;
+        store<f64>(e + jo, load<f64>(e + jo) - hh * load<f64>(d + jo));
+      }
+      // rank-2 update of the leading i × i block (rows j, columns k ≥ j)
+      for (let j = 0; j < i; j++) {
+        const jo = <usize>j << 3;
+        const rj = w + <usize>j * rowBytes;
+        f = load<f64>(d + jo);
+        g = load<f64>(e + jo);
+        const fv = f64x2.splat(f), gv = f64x2.splat(g);
+        let k = j;
+        for (; k + 1 <= i - 1; k += 2) {
+          const ko = <usize>k << 3;
+          v128.store(rj + ko, f64x2.sub(v128.load(rj + ko), f64x2.add(f64x2.mul(fv, v128.load(e + ko)), f64x2.mul(gv, v128.load(d + ko)))));
+        }
+        for (; k <= i - 1; k++) {
+          const ko = <usize>k << 3;
+          store<f64>(rj + ko, load<f64>(rj + ko) - (f * load<f64>(e + ko) + g * load<f64>(d + ko)));
+        }
+        store<f64>(d + jo, load<f64>(rj + io - 8));
+        store<f64>(rj + io, 0);
+      }
+    }
+    store<f64>(d + io, h);
+  }
+  // as tred2 without accumulation: d[i] ← diagonal (the reflections' h were stored in d)
+  for (let i = 0; i < n; i++) {
+    const ro = <usize>i * rowBytes + (<usize>i << 3);
+    store<f64>(d + (<usize>i << 3), load<f64>(w + ro));
+  }
+  store<f64>(e, 0);
+}
