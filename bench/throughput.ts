@@ -9,7 +9,11 @@
  * (random exploration + shrinking + targeted hill-climbing + probes; high-probability claims:
  * Monte Carlo configurations × draws), fixed seed and fixed counts, timed with performance.now()
  * around the whole search (materialisation, assumptions, certified conclusion, search bookkeeping).
- * A warm-up search (other seed, few instances) runs first per claim and is not timed (JIT).
+ * Two passes over the selected claims, each timed and each compared with NumPy on its own instances:
+ * a COLD pass (seed `<seed>-cold`: the first search of every claim in this process, so V8's JIT
+ * compilation of each code path is inside the timing) and then the WARM pass (seed `<seed>`), the
+ * steady state that a real audit run (tens of thousands of instances; `npm run audit` evaluates
+ * ≈ 40,000) spends almost all of its time in. The target is judged on the warm pass; both are printed.
  *
  * NumPy side: every instance the search evaluated (its descriptor: N, d, depth, r, R, ρ, family,
  * shift, point geometry, δ, …) is written to a JSON file; bench/harness.py redraws data of the SAME
@@ -108,50 +112,56 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     return [...ds, ...ps].every((d) => sampleSize(d) <= maxN);
   });
   log(`# throughput: ${selected.length} of ${catalog.length} catalog claims have N ≤ ${maxN}; seed '${seed}', counts ×${runs} (random 60, targeted 30, probes 10; high-probability 3 configs × 30 draws)`);
-  log(`# ntk-audit: searchTheorem per claim, one core (Node ${process.version}), wall time; warm-up search per claim not timed`);
+  log(`# ntk-audit: searchTheorem per claim, one core (Node ${process.version}), wall time; a cold pass (JIT compilation included) then the warm pass`);
 
   interface PerClaim { t: AnyTheorem; family: string; instances: number; seconds: number; maxN: number; specs: { phase: string; descriptor: Descriptor }[] }
-  const per: PerClaim[] = [];
-  for (const t of selected) {
-    const counts = countsFor(t, runs);
-    // warm-up (JIT): another seed, few instances
-    searchTheorem(t, { ...counts, seed: `${seed}-warmup`, numRuns: Math.min(counts.numRuns, 8), targetedSteps: Math.min(counts.targetedSteps ?? 0, 4), probeRuns: Math.min(counts.probeRuns ?? 0, 2), hpDraws: Math.min(counts.hpDraws ?? 0, 4), hpConfigs: 1 });
-    const t0 = performance.now();
-    const run = searchTheorem(t, { ...counts, seed });
-    const seconds = (performance.now() - t0) / 1000;
-    const specs = run.records.map((r) => ({ phase: r.phase, descriptor: r.descriptor }));
-    const mx = Math.max(0, ...specs.map((s) => sampleSize(s.descriptor)));
-    per.push({ t, family: familyOf(t), instances: run.evaluated, seconds, maxN: mx, specs });
-    if (run.records.length !== run.evaluated) log(`  note: ${t.id}: ${run.evaluated} evaluated but ${run.records.length} recorded`);
-  }
+  const runPass = (passSeed: string): PerClaim[] => {
+    const out: PerClaim[] = [];
+    for (const t of selected) {
+      const counts = countsFor(t, runs);
+      const t0 = performance.now();
+      const run = searchTheorem(t, { ...counts, seed: passSeed });
+      const seconds = (performance.now() - t0) / 1000;
+      const specs = run.records.map((r) => ({ phase: r.phase, descriptor: r.descriptor }));
+      const mx = Math.max(0, ...specs.map((s) => sampleSize(s.descriptor)));
+      out.push({ t, family: familyOf(t), instances: run.evaluated, seconds, maxN: mx, specs });
+      if (run.records.length !== run.evaluated) log(`  note: ${t.id}: ${run.evaluated} evaluated but ${run.records.length} recorded`);
+    }
+    return out;
+  };
+  const cold = runPass(`${seed}-cold`);
+  const per = runPass(seed);
 
-  // NumPy harness on the same instance specs.
+  // NumPy harness on the same instance specs (of each pass).
   type PyClaims = Record<string, { instances: number; seconds: number; replicated: boolean; failed?: number }>;
-  let py = null as PyClaims | null;
+  const useNumpy = (opts.numpy ?? true) && numpyAvailable();
   let pyInfo = '';
-  if ((opts.numpy ?? true) && numpyAvailable()) {
+  const numpyOn = (items: PerClaim[]): PyClaims | null => {
+    if (!useNumpy) return null;
     const dir = mkdtempSync(join(tmpdir(), 'ntk-throughput-'));
     try {
       const file = join(dir, 'instances.json');
-      writeFileSync(file, JSON.stringify(per.map((p) => ({ id: p.t.id, specs: p.specs }))));
+      writeFileSync(file, JSON.stringify(items.map((p) => ({ id: p.t.id, specs: p.specs }))));
       const harness = join(dirname(fileURLToPath(import.meta.url)), 'harness.py');
       const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', VECLIB_MAXIMUM_THREADS: '1', NUMEXPR_NUM_THREADS: '1' };
       const out = JSON.parse(execFileSync('python3', [harness, file], { encoding: 'utf8', env, maxBuffer: 64 << 20 })) as { info: string; claims: PyClaims };
-      py = out.claims;
       pyInfo = out.info;
+      return out.claims;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  } else {
-    log('# NumPy harness skipped: python3 with numpy not available (or --no-numpy)');
-  }
+  };
+  const pyCold = numpyOn(cold);
+  const pyWarm = numpyOn(per);
+  const py = pyWarm;
+  if (!useNumpy) log('# NumPy harness skipped: python3 with numpy not available (or --no-numpy)');
   if (pyInfo) log(`# NumPy: ${pyInfo}`);
 
   const rows: ThroughputRow[] = [];
   const fmt = (x: number | null, w = 9, p = 1) => (x === null ? 'n/a'.padStart(w) : x.toFixed(p).padStart(w));
   log('');
   log(`${'family'.padEnd(18)} ${'claim'.padEnd(52)} ${'inst'.padStart(5)} ${'maxN'.padStart(4)} ${'js s'.padStart(8)} ${'js inst/s'.padStart(9)} ${'np s'.padStart(8)} ${'np inst/s'.padStart(9)} ${'ratio'.padStart(6)}`);
-  const mkRow = (family: string, claim: string, items: PerClaim[]): ThroughputRow => {
+  const mkRow = (family: string, claim: string, items: PerClaim[], py = pyWarm): ThroughputRow => {
     const instances = items.reduce((s, p) => s + p.instances, 0);
     const jsSeconds = items.reduce((s, p) => s + p.seconds, 0);
     const rep = py ? items.filter((p) => py![p.t.id]?.replicated) : [];
@@ -186,6 +196,12 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     const both = mkRow('OVERALL', `claims with a NumPy counterpart (${replicated.length})`, replicated);
     rows.push(both);
     log(`OVERALL on the ${replicated.length} claims the harness replicates: ntk-audit ${both.jsPerSecond.toFixed(1)} inst/s (${both.instances} in ${both.jsSeconds.toFixed(2)} s)   numpy ${both.numpyPerSecond!.toFixed(1)} inst/s (${both.numpyInstances} in ${both.numpySeconds!.toFixed(2)} s)   ratio ${both.ratio!.toFixed(2)} (target ≥ 1)`);
+    const coldRep = cold.filter((p) => pyCold?.[p.t.id]?.replicated);
+    if (pyCold && coldRep.length === replicated.length) {
+      const c = mkRow('OVERALL-COLD', `cold pass, claims with a NumPy counterpart (${coldRep.length})`, coldRep, pyCold);
+      rows.push(c);
+      log(`  cold pass (first search of each claim in this process, JIT compilation inside the timing): ntk-audit ${c.jsPerSecond.toFixed(1)} inst/s (${c.instances} in ${c.jsSeconds.toFixed(2)} s)   numpy ${c.numpyPerSecond!.toFixed(1)} inst/s   ratio ${c.ratio!.toFixed(2)}`);
+    }
     const notRep = per.filter((p) => !py![p.t.id]?.replicated).map((p) => p.t.id);
     if (notRep.length) log(`# no NumPy counterpart (ntk-audit only, not in the ratio): ${notRep.join(', ')}`);
   }
