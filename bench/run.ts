@@ -21,7 +21,7 @@ const lin = runLinalgBench({ sizes: quick ? [100, 200, 400] : [100, 200, 400, 10
 log('\n# kernel builds (JS vs vectorised NumPy, same data)');
 const ker = runKernelBench({ sizes: quick ? [100, 500] : [100, 500, 1000, 2000], log });
 log('\n# end-to-end throughput (catalog searches vs a NumPy notebook doing the same checks)');
-const thr = runThroughputBench({ log });
+const thr = runThroughputBench({ runs: quick ? 1 : 3, log });
 log('\n# cost growth (log-log fits with 95% intervals)');
 runGrowthBench({ quick, log });
 let mem: ReturnType<typeof runMemoryBench> | null = null;

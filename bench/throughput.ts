@@ -3,7 +3,7 @@
  * instances have N ≤ 256), wall time on one core, against a NumPy "careful notebook" doing the same
  * checks (bench/harness.py) on the same kinds of instances.
  *
- *   node --import tsx bench/throughput.ts [--runs K] [--no-numpy]
+ *   node --import tsx bench/throughput.ts [--runs K (default 3)] [--no-numpy]
  *
  * ntk-audit side: searchTheorem(theorem, { seed, numRuns, targetedSteps, probeRuns }) per claim
  * (random exploration + shrinking + targeted hill-climbing + probes; high-probability claims:
@@ -62,7 +62,10 @@ export interface ThroughputRow {
 
 export interface ThroughputOptions {
   seed?: string;
-  /** Scale of the per-claim counts (default 1: 60 random + 30 targeted + 10 probes; HP 3 × 30 draws). */
+  /**
+   * Scale of the per-claim counts (×1: 60 random + 30 targeted + 10 probes; HP 3 × 30 draws). Default 3,
+   * ≈ 300 instances per claim — still fewer than a CI run evaluates (≈ 680 per claim at budget 60).
+   */
   runs?: number;
   maxN?: number;
   numpy?: boolean;
@@ -102,7 +105,7 @@ function countsFor(t: AnyTheorem, runs: number): Omit<SearchOptions, 'seed'> {
 
 export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[] {
   const seed = opts.seed ?? 'bench-throughput';
-  const runs = opts.runs ?? 1;
+  const runs = opts.runs ?? 3;
   const maxN = opts.maxN ?? 256;
   const log = opts.log ?? (() => {});
   // Claims whose instances have N ≤ maxN: judged on 200 sampled descriptors (and probes).
@@ -212,5 +215,5 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--runs');
-  runThroughputBench({ runs: i > 0 ? Number(process.argv[i + 1]) : 1, numpy: !process.argv.includes('--no-numpy'), log: (s) => console.log(s) });
+  runThroughputBench({ runs: i > 0 ? Number(process.argv[i + 1]) : 3, numpy: !process.argv.includes('--no-numpy'), log: (s) => console.log(s) });
 }
