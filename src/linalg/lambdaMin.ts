@@ -20,7 +20,7 @@
 import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
-import { leaseWasm, wasmMirrorLowerToUpper } from './wasmKernels.ts';
+import { leaseWasm, wasmMirrorLowerToUpper, withTransientWasm } from './wasmKernels.ts';
 import { eigh, eigvalshMin, tridiagonalQL } from './eigh.ts';
 
 /** Throws RangeError unless k is square, all entries finite and k exactly symmetric. */
@@ -115,11 +115,16 @@ function certifyLambdaMinAtLeastUnscaled(
   const base = up(s0 + r0);
   const s = up(base + Math.abs(base) * 2 ** -48);
   if (!Number.isFinite(s)) return { certified: false, shift: s, lowerBound: -Infinity };
-  // The factor lives in the WebAssembly workspace when possible (no copy in and out of the kernel).
+  // The factor lives in the WebAssembly workspace when possible (no copy in and out of the kernel);
+  // above the workspace limit in a transient one (same peak memory as a fresh array, SIMD speed).
   const lease = leaseWasm(n * n);
   let l: number | null;
   try {
-    l = shiftedCholeskyLowerBound(k, s, lease ? lease.f64 : new Float64Array(n * n));
+    if (lease) l = shiftedCholeskyLowerBound(k, s, lease.f64);
+    else {
+      const t = withTransientWasm(n * n, (w) => ({ l: shiftedCholeskyLowerBound(k, s, w) }));
+      l = t ? t.l : shiftedCholeskyLowerBound(k, s, new Float64Array(n * n));
+    }
   } finally {
     lease?.release();
   }
@@ -408,14 +413,22 @@ function lambdaMinCertifiedUnscaled(
   k: Matrix,
   opts: { entryError?: number; relTol?: number; work?: Float64Array } = {},
 ): LambdaMinEnclosure {
-  // Every factorisation and solve below runs on ONE n × n array; in the WebAssembly workspace when it
-  // has room (the SIMD kernels then work in place), else the caller's lent `work` or a fresh array.
-  const lease = leaseWasm(k.rows * k.rows);
+  // Every factorisation and solve below runs on ONE n × n array: in the WebAssembly workspace when it
+  // has room (the SIMD kernels then work in place); above its limit (n > ≈ 2200) in a transient
+  // WebAssembly memory — the same peak memory as allocating the array — unless the caller lent `work`
+  // to save that matrix, in which case the JS kernels run on `work` (memory first: ≈ 3–4× slower).
+  const n = k.rows;
+  const lease = leaseWasm(n * n);
   try {
-    return lambdaMinCertifiedIn(k, opts, lease ? lease.f64 : null);
+    if (lease) return lambdaMinCertifiedIn(k, opts, lease.f64);
   } finally {
     lease?.release();
   }
+  if (!opts.work) {
+    const r = withTransientWasm(n * n, (w) => lambdaMinCertifiedIn(k, opts, w));
+    if (r) return r;
+  }
+  return lambdaMinCertifiedIn(k, opts, null);
 }
 
 function lambdaMinCertifiedIn(

@@ -10,7 +10,8 @@ import {
 } from './cholesky.ts';
 import { gammaUp, gram, gramJs } from './blas.ts';
 import { householderTridiagonalize } from './eigh.ts';
-import { leaseWasm, wasmKernelsAvailable, wasmTridiagonalize, WASM_MAX_BYTES } from './wasmKernels.ts';
+import { leaseWasm, wasmKernelsAvailable, wasmTridiagonalize, wasmWorkspaceBytes, WASM_MAX_BYTES } from './wasmKernels.ts';
+import { lambdaMinCertified } from './lambdaMin.ts';
 import { createRng } from '../random/rng.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -188,6 +189,30 @@ describe('WebAssembly SIMD kernels', () => {
       }
     }
   });
+
+  it('above the workspace limit λ_min runs in a transient workspace: same enclosure as the JS kernels, the persistent workspace does not grow', () => {
+    const n = 2300; // 2300² doubles = 42 MB > WASM_MAX_BYTES
+    expect(n * n * 8).toBeGreaterThan(WASM_MAX_BYTES);
+    const rng = createRng('transient');
+    const d = 6;
+    const f = Float64Array.from({ length: n * d }, () => rng.next() - 0.5);
+    const k = { rows: n, cols: n, data: new Float64Array(n * n) };
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += f[i * d + t] * f[j * d + t];
+      k.data[i * n + j] = k.data[j * n + i] = s;
+    }
+    for (let i = 0; i < n; i++) k.data[i * n + i] += 0.5; // rank-6 + 0.5·I: λ_min = 0.5 up to rounding
+    const before = wasmWorkspaceBytes();
+    const fast = lambdaMinCertified(k);
+    expect(wasmWorkspaceBytes()).toBe(before);
+    const js = lambdaMinCertified(k, { work: new Float64Array(n * n) }); // a lent work array keeps the JS kernels
+    for (const e of [fast, js]) {
+      expect(e.lower).toBeLessThanOrEqual(0.5 + 1e-9);
+      expect(e.upper).toBeGreaterThanOrEqual(0.5 - 1e-9);
+      expect(e.upper - e.lower).toBeLessThanOrEqual(1e-6);
+    }
+  }, 120_000);
 
   it('leases are LIFO, never grow the memory under a live lease, and respect the workspace limit', () => {
     const a = leaseWasm(100)!;

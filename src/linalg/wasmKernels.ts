@@ -36,6 +36,7 @@ interface Exports {
 }
 
 interface State {
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   k: Exports;
   /** First free byte (leases are a stack). */
@@ -54,11 +55,16 @@ function init(): State | null {
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_MAX_BYTES / PAGE });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    state = { memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
+    state = { module, memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
   } catch {
     state = null; // no WebAssembly SIMD here: the JS kernels are used
   }
   return state;
+}
+
+/** Current size in bytes of this thread's persistent workspace (0 without WebAssembly). */
+export function wasmWorkspaceBytes(): number {
+  return init()?.memory.buffer.byteLength ?? 0;
 }
 
 /** True if the WebAssembly kernels are in use on this thread. */
@@ -219,5 +225,40 @@ export function wasmTridiagonalize(a: Float64Array, n: number, p: number, d: Flo
     return true;
   } finally {
     lease.release();
+  }
+}
+
+/**
+ * Runs fn with `doubles` entries of a TRANSIENT WebAssembly workspace: a separate memory of exactly
+ * the size needed, which is the workspace for every kernel called inside fn (so a view of it counts as
+ * resident) and is dropped afterwards (garbage-collected with its instance). For problems above
+ * WASM_MAX_BYTES, whose memory a thread should not keep: e.g. the certified λ_min at N = 4000 (a 128 MB
+ * factor) runs the SIMD kernels instead of the JS ones. Returns undefined (fn not called) when
+ * WebAssembly is unavailable or the memory cannot be allocated (> 4 GiB, or out of memory).
+ */
+export function withTransientWasm<T>(doubles: number, fn: (view: Float64Array) => T): T | undefined {
+  const base = init();
+  if (base === null || !(doubles >= 0)) return undefined;
+  const pages = Math.ceil((doubles * 8 + SLACK_BYTES) / PAGE);
+  if (pages > 65536) return undefined;
+  let transient: State;
+  try {
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(base.module, { env: { memory } });
+    transient = { module: base.module, memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
+  } catch {
+    return undefined;
+  }
+  const saved = state;
+  state = transient;
+  try {
+    const lease = leaseWasm(doubles)!;
+    try {
+      return fn(lease.f64);
+    } finally {
+      lease.release();
+    }
+  } finally {
+    state = saved;
   }
 }
