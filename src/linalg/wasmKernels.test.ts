@@ -10,7 +10,7 @@ import {
 } from './cholesky.ts';
 import { gammaUp, gram, gramJs } from './blas.ts';
 import { householderTridiagonalize } from './eigh.ts';
-import { leaseWasm, wasmKernelsAvailable, wasmTridiagonalize, wasmWorkspaceBytes, WASM_MAX_BYTES } from './wasmKernels.ts';
+import { leaseWasm, wasmKernelsAvailable, wasmMaskedAccumulate, wasmTridiagonalize, wasmWorkspaceBytes, WASM_MAX_BYTES } from './wasmKernels.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
 import { createRng } from '../random/rng.ts';
 
@@ -213,6 +213,25 @@ describe('WebAssembly SIMD kernels', () => {
       expect(e.upper - e.lower).toBeLessThanOrEqual(1e-6);
     }
   }, 120_000);
+
+  it('masked accumulation is bit-identical to the plain loops (lanes run over output entries, never within a sum)', () => {
+    for (const [d, nIn, nOut] of [[3, 5, 8], [7, 13, 9], [20, 64, 33], [1, 100, 128]]) {
+      const rng = createRng(`mask-${d}-${nIn}-${nOut}`);
+      const rnd = (len: number, zeros = 0.2) => Float64Array.from({ length: len }, () => (rng.next() < zeros ? 0 : rng.next() - 0.5));
+      const J = rnd(d * nIn), P = rnd(d * nIn).map(Math.abs), g = rnd(nIn, 0.3), W = rnd(nIn * nOut, 0);
+      const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
+      expect(wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)).toBe(true);
+      const O2 = new Float64Array(d * nOut), Q2 = new Float64Array(d * nOut);
+      for (let c = 0; c < d; c++) for (let a = 0; a < nIn; a++) {
+        if (!(g[a] > 0)) continue;
+        const v = J[c * nIn + a], pv = P[c * nIn + a];
+        if (v !== 0) for (let j = 0; j < nOut; j++) O2[c * nOut + j] += v * W[a * nOut + j];
+        if (pv !== 0) for (let j = 0; j < nOut; j++) Q2[c * nOut + j] += pv * Math.abs(W[a * nOut + j]);
+      }
+      expect(Array.from(O)).toEqual(Array.from(O2));
+      expect(Array.from(Q)).toEqual(Array.from(Q2));
+    }
+  });
 
   it('leases are LIFO, never grow the memory under a live lease, and respect the workspace limit', () => {
     const a = leaseWasm(100)!;

@@ -33,6 +33,7 @@ interface Exports {
   mirrorLowerToUpper(a: number, n: number): void;
   gram(x: number, n: number, d: number, g: number): void;
   tridiagonalize(w: number, n: number, d: number, e: number): void;
+  maskedAccumulate(J: number, P: number, g: number, W: number, Wabs: number, d: number, nIn: number, nOut: number, O: number, Q: number): void;
 }
 
 interface State {
@@ -260,5 +261,39 @@ export function withTransientWasm<T>(doubles: number, fn: (view: Float64Array) =
     }
   } finally {
     state = saved;
+  }
+}
+
+/**
+ * O = Σ_{a: g[a] > 0} J[:, a] ⊗ W[a, :] and Q = Σ_{a: g[a] > 0} P[:, a] ⊗ |W[a, :]| (J, P: d × nIn;
+ * W: nIn × nOut; O, Q: d × nOut, zero on entry and overwritten) by the WebAssembly kernel — bit-identical
+ * to the JS loops of lipschitzEstimate.ts (same products, same order per entry); false when not used
+ * (no WebAssembly, too large, or nOut < 8 where the copies do not pay).
+ */
+export function wasmMaskedAccumulate(J: Float64Array, P: Float64Array, g: ArrayLike<number>, W: Float64Array, d: number, nIn: number, nOut: number, O: Float64Array, Q: Float64Array): boolean {
+  if (nOut < 8) return false;
+  const s = init();
+  if (s === null) return false;
+  const sizes = [d * nIn, d * nIn, nIn, nIn * nOut, nIn * nOut, d * nOut, d * nOut];
+  const lease = leaseWasm(sizes.reduce((x, y) => x + y, 0));
+  if (lease === null) return false;
+  try {
+    const m = lease.f64;
+    const at: number[] = [];
+    let off = 0;
+    for (const z of sizes) { at.push(off); off += z; }
+    m.set(J.subarray(0, d * nIn), at[0]);
+    m.set(P.subarray(0, d * nIn), at[1]);
+    for (let a = 0; a < nIn; a++) m[at[2] + a] = g[a];
+    m.set(W.subarray(0, nIn * nOut), at[3]);
+    for (let i = 0; i < nIn * nOut; i++) m[at[4] + i] = Math.abs(W[i]);
+    m.fill(0, at[5], at[5] + 2 * d * nOut);
+    const addr = (i: number) => m.byteOffset + at[i] * 8;
+    s.k.maskedAccumulate(addr(0), addr(1), addr(2), addr(3), addr(4), d, nIn, nOut, addr(5), addr(6));
+    O.set(m.subarray(at[5], at[5] + d * nOut));
+    Q.set(m.subarray(at[6], at[6] + d * nOut));
+    return true;
+  } finally {
+    lease.release();
   }
 }

@@ -2,6 +2,7 @@ import { down, gammaUp, up } from '../linalg/blas.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
+import { wasmMaskedAccumulate } from '../linalg/wasmKernels.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 import type { Network } from './network.ts';
 import { preActivationsAt } from './network.ts';
@@ -56,7 +57,8 @@ export interface PointEnvelope {
 export function pointEnvelope(net: Network, k: number, z: ArrayLike<number>): PointEnvelope {
   checkK(net, k, 'pointEnvelope');
   const g = preActivationsAt(net, z, k);
-  let a = Float64Array.from(z, Math.abs);
+  let a = new Float64Array(z.length);
+  for (let i = 0; i < z.length; i++) a[i] = Math.abs(z[i]); // not Float64Array.from(z, Math.abs): see certifiedJacobian
   let eta = 0, widen = 1;
   const bound: Float64Array[] = [];
   let margin = Infinity;
@@ -110,7 +112,12 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
   const env = pointEnvelope(net, k, z);
   const d = net.dims[0];
   let jt: Matrix = { rows: d, cols: net.dims[1], data: Float64Array.from(net.weights[0].data) };
-  let pt: Matrix = { rows: d, cols: net.dims[1], data: Float64Array.from(net.weights[0].data, Math.abs) };
+  // |W₁| by an index loop: Float64Array.from(data, Math.abs) goes through the iterator protocol with a
+  // call per entry, and was most of this function's time once the products below ran in WebAssembly.
+  const w1 = net.weights[0].data;
+  const p1 = new Float64Array(w1.length);
+  for (let i = 0; i < w1.length; i++) p1[i] = Math.abs(w1[i]);
+  let pt: Matrix = { rows: d, cols: net.dims[1], data: p1 };
   let eps = 0, widen = 1;
   for (let l = 2; l <= k; l++) {
     const w = net.weights[l - 1];
@@ -118,7 +125,8 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
     const nIn = w.rows, nOut = w.cols, W = w.data;
     const next = zeros(d, nOut), pnext = zeros(d, nOut);
     const J = jt.data, P = pt.data, O = next.data, Q = pnext.data;
-    for (let c = 0; c < d; c++) {
+    // Same loops in WebAssembly SIMD when available (bit-identical: lanes run over output entries).
+    if (!wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)) for (let c = 0; c < d; c++) {
       const jc = c * nIn, oc = c * nOut;
       for (let a = 0; a < nIn; a++) {
         if (!(g[a] > 0)) continue;
@@ -136,7 +144,7 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
   }
   const relError = up(eps * widen);
   let s = 0;
-  for (const v of pt.data) s += v * v;
+  for (let i = 0; i < pt.data.length; i++) s += pt.data[i] * pt.data[i];
   const fro = up(Math.sqrt(up(s * (1 + gammaUp(pt.data.length + 2)))));
   const spectralError = env.patternCertified ? up(relError * fro) : Infinity;
   // transpose Ĵᵀ (d × n_k) to Ĵ (n_k × d): exact

@@ -367,3 +367,44 @@ export function tridiagonalize(w: usize, n: i32, d: usize, e: usize): void {
   }
   store<f64>(e, 0);
 }
+
+/**
+ * Masked accumulation of a product of Jacobian factors (lipschitzEstimate.ts certifiedJacobian):
+ * for every row c < d and every a < nIn with g[a] > 0,
+ *   O[c, :] += J[c, a]·W[a, :]   and   Q[c, :] += P[c, a]·Wabs[a, :]
+ * (J, P: d × nIn; W, Wabs: nIn × nOut; O, Q: d × nOut, accumulated in place). Each output entry
+ * receives the same products in the same order (a ascending) as the JS loops — the two lanes run
+ * over adjacent output entries, never within one sum — so the result is bit-identical.
+ */
+export function maskedAccumulate(J: usize, P: usize, g: usize, W: usize, Wabs: usize, d: i32, nIn: i32, nOut: i32, O: usize, Q: usize): void {
+  const inBytes = <usize>nIn << 3;
+  const outBytes = <usize>nOut << 3;
+  for (let c = 0; c < d; c++) {
+    const jc = J + <usize>c * inBytes, pc = P + <usize>c * inBytes;
+    const oc = O + <usize>c * outBytes, qc = Q + <usize>c * outBytes;
+    for (let a = 0; a < nIn; a++) {
+      const ao = <usize>a << 3;
+      if (!(load<f64>(g + ao) > 0)) continue;
+      const v = load<f64>(jc + ao), pv = load<f64>(pc + ao);
+      const wa = W + <usize>a * outBytes, ba = Wabs + <usize>a * outBytes;
+      if (v != 0) {
+        const vv = f64x2.splat(v);
+        let j = 0;
+        for (; j + 1 < nOut; j += 2) {
+          const o = <usize>j << 3;
+          v128.store(oc + o, f64x2.add(v128.load(oc + o), f64x2.mul(vv, v128.load(wa + o))));
+        }
+        if (j < nOut) { const o = <usize>j << 3; store<f64>(oc + o, load<f64>(oc + o) + v * load<f64>(wa + o)); }
+      }
+      if (pv != 0) {
+        const pp = f64x2.splat(pv);
+        let j = 0;
+        for (; j + 1 < nOut; j += 2) {
+          const o = <usize>j << 3;
+          v128.store(qc + o, f64x2.add(v128.load(qc + o), f64x2.mul(pp, v128.load(ba + o))));
+        }
+        if (j < nOut) { const o = <usize>j << 3; store<f64>(qc + o, load<f64>(qc + o) + pv * load<f64>(ba + o)); }
+      }
+    }
+  }
+}
