@@ -6,6 +6,7 @@ import {
   hermiteNormalized,
   reluDerivativeHermiteCoefficient,
   reluHermiteCoefficient,
+  reluHermiteCoefficients,
   reluHermiteTailBound,
 } from './hermite.ts';
 import { gaussHermite, hermiteCoefficientsQuadrature } from './quadrature.ts';
@@ -100,5 +101,20 @@ describe('ReLU Hermite coefficients (theorems.md I.2)', () => {
     let mu2 = 0;
     for (let k = 0; k < 40; k++) mu2 += weights[k] * apply(relu(), nodes[k]) * hermiteNormalized(2, nodes[k]);
     expect(Math.abs(mu2 - reluHermiteCoefficient(2))).toBeGreaterThan(1e-6);
+  });
+});
+
+describe('reluHermiteCoefficients (one pass of the recurrence)', () => {
+  it('is bit-identical to reluHermiteCoefficient(r) for every r ≤ R, odd and even R', () => {
+    for (const R of [0, 1, 2, 3, 4, 7, 60, 301]) {
+      const mu = reluHermiteCoefficients(R);
+      expect(mu.length).toBe(R + 1);
+      for (let r = 0; r <= R; r++) expect(Object.is(mu[r], reluHermiteCoefficient(r))).toBe(true);
+    }
+    const big = reluHermiteCoefficients(10, new Float64Array(20));
+    for (let r = 0; r <= 10; r++) expect(Object.is(big[r], reluHermiteCoefficient(r))).toBe(true);
+  });
+  it('feeds reluHermiteTailBound the same μ_R', () => {
+    for (const R of [2, 40, 300]) expect(reluHermiteTailBound(R, reluHermiteCoefficients(R)[R])).toBe(reluHermiteTailBound(R));
   });
 });

@@ -22,11 +22,28 @@ export function hermiteNormalized(r: number, t: number): number {
   return h;
 }
 
-/** h_0(t), …, h_rMax(t) into `out` (length ≥ rMax + 1). */
+/** SQRT_INT[k] = Math.sqrt(k) (correctly rounded, so the same float64 as computing it), grown on demand. */
+let SQRT_INT = new Float64Array(0);
+export function sqrtIntTable(kMax: number): Float64Array {
+  if (SQRT_INT.length <= kMax) {
+    const t = new Float64Array(Math.max(kMax + 1, 2 * SQRT_INT.length, 64));
+    for (let k = 0; k < t.length; k++) t[k] = Math.sqrt(k);
+    SQRT_INT = t;
+  }
+  return SQRT_INT;
+}
+
+/**
+ * h_0(t), …, h_rMax(t) into `out` (length ≥ rMax + 1). √k from a table: Math.sqrt is correctly rounded
+ * (IEEE 754), so the values are bit-identical to computing √k and √(k+1) in the loop. Measured (steady-state
+ * searchTheorem on nguyen2021.hermite.closed-form, whose quadrature cross-check calls this ≈ 960 times per
+ * instance): two √ per step sat on the latency chain of the recurrence; quadrature.ts has the figures.
+ */
 export function hermiteNormalizedAll(rMax: number, t: number, out: Float64Array = new Float64Array(rMax + 1)): Float64Array {
   out[0] = 1;
   if (rMax >= 1) out[1] = t;
-  for (let k = 1; k < rMax; k++) out[k + 1] = (t * out[k] - Math.sqrt(k) * out[k - 1]) / Math.sqrt(k + 1);
+  const sq = sqrtIntTable(rMax);
+  for (let k = 1; k < rMax; k++) out[k + 1] = (t * out[k] - sq[k] * out[k - 1]) / sq[k + 1];
   return out;
 }
 
@@ -47,6 +64,28 @@ export function reluHermiteCoefficient(r: number): number {
   let mu = 1 / (2 * Math.sqrt(Math.PI));
   for (let k = 2; k < r; k += 2) mu = (-(k - 1) * mu) / Math.sqrt((k + 1) * (k + 2));
   return mu;
+}
+
+/**
+ * μ_0(ReLU), …, μ_R(ReLU) into `out` (length ≥ R + 1) by ONE pass of the recurrence of
+ * reluHermiteCoefficient: every value is the same float64 (the same operations on the same operands,
+ * in the same order), so the per-coefficient error (2.5 r + 4)u is unchanged; O(R) instead of the
+ * O(R²) of calling reluHermiteCoefficient for each r. Measured (steady-state searchTheorem, 60 random
+ * + 30 targeted instances per search, R ≤ 300): the Hermite sum-rule / tail-bound claims spent 75 % of
+ * their time re-running the recurrence per r; with this, 20.6 → 2.2 µs/instance (figures at the callers,
+ * properties/nguyen2021Limiting.ts).
+ */
+export function reluHermiteCoefficients(R: number, out: Float64Array = new Float64Array(R + 1)): Float64Array {
+  if (!Number.isInteger(R) || R < 0) throw new RangeError(`reluHermiteCoefficients: R must be an integer ≥ 0, got ${R}`);
+  out[0] = INV_SQRT_2PI;
+  if (R >= 1) out[1] = 0.5;
+  let mu = 1 / (2 * Math.sqrt(Math.PI));
+  for (let r = 2; r <= R; r += 2) {
+    out[r] = mu;
+    if (r + 1 <= R) out[r + 1] = 0;
+    mu = (-(r - 1) * mu) / Math.sqrt((r + 1) * (r + 2));
+  }
+  return out;
 }
 
 /**
@@ -78,7 +117,8 @@ export function abReluDerivativeHermiteCoefficient(act: Activation, r: number): 
  * μ_r² ≤ μ_R² R^{5/2} r^{−5/2} and Σ_{even r > R} r^{−5/2} ≤ ½∫_R^∞ t^{−5/2} dt = R^{−3/2}/3:
  *   Σ_{r > R} μ_r² ≤ μ_R² R / 3.
  */
-export function reluHermiteTailBound(R: number): number {
+export function reluHermiteTailBound(R: number, muR?: number): number {
   if (!Number.isInteger(R) || R < 2 || R % 2 !== 0) throw new RangeError(`reluHermiteTailBound: R must be an even integer ≥ 2, got ${R}`);
-  return (reluHermiteCoefficient(R) ** 2 * R) / 3;
+  // `muR`: μ_R(ReLU) when the caller already has it (from reluHermiteCoefficients; the same float64).
+  return ((muR ?? reluHermiteCoefficient(R)) ** 2 * R) / 3;
 }
