@@ -13,7 +13,9 @@
  * a COLD pass (seed `<seed>-cold`: the first search of every claim in this process, so V8's JIT
  * compilation of each code path is inside the timing) and then the WARM pass (seed `<seed>`), the
  * steady state that a real audit run (tens of thousands of instances; `npm run audit` evaluates
- * ≈ 40,000) spends almost all of its time in. The target is judged on the warm pass; both are printed.
+ * ≈ 40,000) spends almost all of its time in. The target is judged on the median ratio of three warm
+ * passes over the claims NumPy replicates (the first warm pass plus two more with other seeds); the
+ * cold ratio is printed too.
  *
  * NumPy side: every instance the search evaluated (its descriptor: N, d, depth, r, R, ρ, family,
  * shift, point geometry, δ, …) is written to a JSON file; bench/harness.py redraws data of the SAME
@@ -118,9 +120,9 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
   log(`# ntk-audit: searchTheorem per claim, one core (Node ${process.version}), wall time; a cold pass (JIT compilation included) then the warm pass`);
 
   interface PerClaim { t: AnyTheorem; family: string; instances: number; seconds: number; maxN: number; specs: { phase: string; descriptor: Descriptor }[] }
-  const runPass = (passSeed: string): PerClaim[] => {
+  const runPass = (passSeed: string, claims: readonly AnyTheorem[] = selected): PerClaim[] => {
     const out: PerClaim[] = [];
-    for (const t of selected) {
+    for (const t of claims) {
       const counts = countsFor(t, runs);
       const t0 = performance.now();
       const run = searchTheorem(t, { ...counts, seed: passSeed });
@@ -196,9 +198,21 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
   const replicated = py ? per.filter((p) => py![p.t.id]?.replicated) : [];
   log(`OVERALL (all ${per.length} claims)  ntk-audit ${all.jsPerSecond.toFixed(1)} inst/s (${all.instances} instances in ${all.jsSeconds.toFixed(2)} s)`);
   if (py && replicated.length > 0) {
-    const both = mkRow('OVERALL', `claims with a NumPy counterpart (${replicated.length})`, replicated);
+    const first = mkRow('OVERALL', `claims with a NumPy counterpart (${replicated.length})`, replicated);
+    // A warm pass over these claims takes only ≈ 0.3 s, and single passes were seen to vary by ±10 %
+    // overall (±50 % per claim) on this shared 2-core machine: two more warm passes (other seeds, each
+    // against NumPy on its own instances), and the target is judged on the MEDIAN of the three ratios.
+    const passes = [first];
+    for (const rep of [1, 2]) {
+      const again = runPass(`${seed}-warm${rep}`, replicated.map((p) => p.t));
+      const pyAgain = numpyOn(again);
+      if (pyAgain) passes.push(mkRow('OVERALL', `warm pass ${rep + 1}`, again, pyAgain));
+    }
+    const ratios = passes.map((r) => r.ratio!).sort((a, b) => a - b);
+    const med = ratios[ratios.length >> 1];
+    const both: ThroughputRow = { ...passes.find((r) => r.ratio === med)!, claim: `claims with a NumPy counterpart (${replicated.length}), median of ${passes.length} warm passes` };
     rows.push(both);
-    log(`OVERALL on the ${replicated.length} claims the harness replicates: ntk-audit ${both.jsPerSecond.toFixed(1)} inst/s (${both.instances} in ${both.jsSeconds.toFixed(2)} s)   numpy ${both.numpyPerSecond!.toFixed(1)} inst/s (${both.numpyInstances} in ${both.numpySeconds!.toFixed(2)} s)   ratio ${both.ratio!.toFixed(2)} (target ≥ 1)`);
+    log(`OVERALL on the ${replicated.length} claims the harness replicates (warm passes: ${passes.map((r) => r.ratio!.toFixed(2)).join(', ')}; median shown): ntk-audit ${both.jsPerSecond.toFixed(1)} inst/s (${both.instances} in ${both.jsSeconds.toFixed(2)} s)   numpy ${both.numpyPerSecond!.toFixed(1)} inst/s (${both.numpyInstances} in ${both.numpySeconds!.toFixed(2)} s)   ratio ${both.ratio!.toFixed(2)} (target ≥ 1)`);
     const coldRep = cold.filter((p) => pyCold?.[p.t.id]?.replicated);
     if (pyCold && coldRep.length === replicated.length) {
       const c = mkRow('OVERALL-COLD', `cold pass, claims with a NumPy counterpart (${coldRep.length})`, coldRep, pyCold);
