@@ -21,7 +21,7 @@ import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFa
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
 import { leaseWasm, wasmMirrorLowerToUpper, withTransientWasm } from './wasmKernels.ts';
-import { eigh, eigvalshMin, tridiagonalQL } from './eigh.ts';
+import { eigh, eigvalshMinScaled, tridiagonalQL } from './eigh.ts';
 
 /** Throws RangeError unless k is square, all entries finite and k exactly symmetric. */
 export function assertSymmetricFinite(k: Matrix, what: string): void {
@@ -556,7 +556,7 @@ function lambdaMinCertifiedIn(
     // inverse-iteration steps for the vector of the Rayleigh upper bound (contraction ≈ δ/(λ₂ − s) per
     // step). Measured (whole enclosure): n = 32: 62 µs, n = 48: 158 µs, n = 64: 286 µs, against 113 / 340 / 761 µs
     // for the eigenvector-accumulating eigh alone (the previous path); n = 8: 17 µs (fixed overheads).
-    const est = eigvalshMin(k);
+    const est = eigvalshMinScaled(k, 1); // k validated and (if extreme) scaled by the exported wrapper
     if (Number.isFinite(est)) {
       let delta = deltaAt(est);
       for (let attempt = 0; attempt < 4; attempt++) {
