@@ -197,7 +197,7 @@ export const aroraNonDegenerate: Theorem<NonDegDescriptor, { x: Matrix; lambda0:
   delta: (d) => d.delta,
   configKey: (d) => `n=${d.n},d=${d.d},δ=${d.delta}`,
   cells: (d) => ({ N: d.n <= 8 ? '3–8' : '9–16', d: d.d <= 6 ? '3–6' : '7–10', δ: String(d.delta) }),
-  costHint: 300,
+  costHint: 12000,
 };
 
 export const arora2019Theorems = [aroraTrajectory, aroraWeightMovement, aroraNonDegenerate, plantedAroraTrajectoryDoubled];

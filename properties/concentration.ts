@@ -62,7 +62,7 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
     delta: (d) => d.delta,
     configKey: (d) => `N=${d.n},d=${d.d},δ=${d.delta}`,
     cells: (d) => ({ N: d.n <= 20 ? '2–20' : d.n <= 60 ? '21–60' : '61–120', d: d.d <= 50 ? '8–50' : d.d <= 150 ? '51–150' : '151–400', δ: String(d.delta) }),
-    costHint: 400,
+    costHint: 2400,
   };
 }
 

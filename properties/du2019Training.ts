@@ -135,7 +135,7 @@ export const duHinfMonteCarlo: Theorem<GramDescriptor, GramInstance> = {
   delta: (d) => d.delta,
   configKey: gramConfigKey,
   cells: gramCells,
-  costHint: 400,
+  costHint: 4600,
 };
 
 function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInstance> {

@@ -92,7 +92,7 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
         quantities: { L, rho: i.rho, difference: Math.abs(series - closed) },
       };
     },
-    costHint: 2000,
+    costHint: 10000,
   };
 }
 export const murraySeries = seriesVsClosedForm(false);

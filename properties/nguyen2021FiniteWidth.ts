@@ -129,7 +129,7 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
       const lhs = jj.data[bi * N + bj], rhs = emp.ntk.data[bi * N + bj];
       return { lhs, lhsError: bTol / 2, rhs, rhsError: bTol / 2, relation: '==', quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: bTol } };
     },
-    costHint: 3000,
+    costHint: 5600,
   };
 }
 export const jjtDecomposition_ = jjtDecomposition(false);
@@ -283,7 +283,7 @@ export const thm41Lower: Theorem<WideDesc, FwInstance> = {
   },
   empiricalConstant: { quantity: 'ratio', aggregate: 'min', description: 'min over instances of λ_min(K̄)/(μ_6² d Π n_l Π_{l≠k} β_l²)' },
   scaling: { x: 'scale', y: 'lambdaMin', description: 'λ_min(K̄) against the Theorem 4.1 scale d Π n_l Π_{l≠k} β_l²', expectedSlope: { low: 0.8, high: 1.2 } },
-  costHint: 60,
+  costHint: 190,
 };
 
 export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
@@ -302,7 +302,7 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
     const lhs = fromEnclosure(lk);
     return { lhs: lhs.value, lhsError: lhs.error, rhs: c.emp.ntk.data[0], rhsError: c.error, relation: '<=', quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] } };
   },
-  costHint: 60,
+  costHint: 300,
 };
 
 export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
@@ -342,7 +342,7 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
     const lhs = fromEnclosure(lk);
     return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * i.net.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value } };
   },
-  costHint: 50,
+  costHint: 350,
 };
 
 export const cor42Rank: Theorem<WideDesc, FwInstance> = {
@@ -361,7 +361,7 @@ export const cor42Rank: Theorem<WideDesc, FwInstance> = {
     const lhs = fromEnclosure(lk);
     return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lk.estimate } };
   },
-  costHint: 60,
+  costHint: 370,
 };
 
 const C51 = 0.2;
@@ -394,7 +394,7 @@ export const thm51Lower: Theorem<WideDesc, FwInstance> = {
   },
   empiricalConstant: { quantity: 'ratio', aggregate: 'min', description: 'min over instances of σ_min(F_k)²/(μ_6² d Π_{l≤k} n_lβ_l²)' },
   scaling: { x: 'scale', y: 'sigmaMinSq', description: 'σ_min(F_k)² against d Π_{l≤k} n_lβ_l²', expectedSlope: { low: 0.8, high: 1.2 } },
-  costHint: 60,
+  costHint: 330,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -457,7 +457,7 @@ export const lemma53: Theorem<LemDesc, FwInstance> = {
     const lhs = fromEnclosure({ lower: Math.min(le.lower * half * (1 - 4 * U), le.lower * half * (1 + 4 * U)), upper: le.upper * half * (1 + 4 * U) });
     return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r } };
   },
-  costHint: 400,
+  costHint: 4900,
 };
 
 export const lemma54: Theorem<LemDesc, FwInstance> = {
@@ -523,7 +523,7 @@ export const lemma54: Theorem<LemDesc, FwInstance> = {
     for (let a = 0; a < N; a++) scale = Math.max(scale, h1.matrix.data[a * N + a]);
     return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>=', quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } };
   },
-  costHint: 400,
+  costHint: 5000,
 };
 
 export const nguyen2021FiniteWidthTheorems = [

@@ -250,7 +250,7 @@ const limBase = {
   mutate: mutateLim,
   cells: limCells,
   cellSpace: { N: ['2–8', '9–16', '17–32'], regime: ['d ≥ N', 'd < N'], family: ['gaussian', 'sqrt-d-sphere', 'rademacher', 'unit-sphere'], L: ['2', '3', '4', '5', '6'] },
-  costHint: 1500,
+  costHint: 3400,
 };
 
 /** No zero row (the recursion's Ġ_ii = 1 needs x_i ≠ 0; σ'(0) = 0 otherwise). */
@@ -453,7 +453,7 @@ function thm32(side: 'lower' | 'upper'): Theorem<LimDesc, LimInstance> {
       ? { quantity: 'ratio', aggregate: 'min', description: 'min over instances of λ_min(K(L)) / (μ_2² d): the empirical Ω-constant' }
       : { quantity: 'ratioUpper', aggregate: 'max', description: 'max over instances of λ_min(K(L)) / (L d): the empirical O-constant' },
     scaling: { x: 'd', y: 'lambdaMinPerLayer', description: 'λ_min(K(L))/L against d (Thm 3.2: linear in d)', expectedSlope: { low: 0.6, high: 1.4 } },
-    costHint: 300,
+    costHint: 4900,
   };
 }
 export const thm32Lower = thm32('lower');

@@ -89,7 +89,7 @@ export const lemma61Identity: Theorem<IdDesc, IdInstance> = {
     }
     return { lhs: r.lhs[bj], lhsError: r.tolerance[bj] / 2, rhs: r.rhs[bj], rhsError: r.tolerance[bj] / 2, relation: '==', quantities: { k: i.k, maxAbsDiff: Math.abs(r.lhs[bj] - r.rhs[bj]), tolerance: r.tolerance[bj] } };
   },
-  costHint: 3000,
+  costHint: 8900,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ export const lipschitzLowerVsProduct: Theorem<LipDesc, Network> = {
     // lhs is itself a certified lower bound of ‖g_k‖_Lip (exact float): no error.
     return { lhs: est.lower, lhsError: 0, rhs: rhs.value, rhsError: rhs.error, relation: '<=', quantities: { lipLower: est.lower, productOfNorms: p.upper, tightness: p.upper > 0 ? est.lower / p.upper : 0, certifiedInputs: est.certifiedCount } };
   },
-  costHint: 60,
+  costHint: 440,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ function thm62(planted: boolean): Theorem<T62Desc, Network> {
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of (lower estimate of ‖g_2‖_Lip)²/((Π n_l/min n_l)·log n_1·Πβ_l²)' },
     scaling: { x: 'n1', y: 'lipSq', description: 'lower estimate of ‖g_2‖_Lip² vs n_1 (Theorem 6.2: n_1 log n_1, slope ≈ 1.1; the naive Π‖W_l‖² grows with slope 2 — see quantity naiveSq)', expectedSlope: { low: 0.7, high: 1.5 } },
-    costHint: 10,
+    costHint: 65,
   };
 }
 export const thm62Upper = thm62(false);

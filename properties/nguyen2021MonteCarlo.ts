@@ -92,7 +92,7 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
     configKey: arcConfigKey,
     cells: arcCells,
     cellSpace: arcCellSpace,
-    costHint: 1500,
+    costHint: 2700,
   };
 }
 export const arcDerivativeMc = arcDerivative(false);
@@ -120,7 +120,7 @@ export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
   configKey: arcConfigKey,
   cells: arcCells,
   cellSpace: arcCellSpace,
-  costHint: 1500,
+  costHint: 6700,
 };
 
 
@@ -188,7 +188,7 @@ function kiiMarkov(planted: boolean): Theorem<KiiDesc, KiiInstance> {
     configKey: (d) => JSON.stringify({ ...d, seed: undefined }),
     cells: (d) => ({ L: String(d.widths.length + 1), init: d.init, R: String(d.R) }),
     cellSpace: { L: ['2', '3', '4'], init: ['standard', 'he', 'lecun'], R: ['1', '5', '20'] },
-    costHint: 300,
+    costHint: 640,
   };
 }
 export const kiiMarkovClaim = kiiMarkov(false);

@@ -52,7 +52,7 @@ export const thm41Upper: Theorem<WideDesc, FwInstance> = {
   },
   empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of λ_min(K̄)/(Σ_k d Π n_l Π_{l≠k} β_l²)' },
   scaling: { x: 'scale', y: 'lambdaMin', description: 'λ_min(K̄) against the Theorem 4.1 upper scale', expectedSlope: { low: 0.7, high: 1.3 } },
-  costHint: 60,
+  costHint: 340,
 };
 
 export const nguyen2021Thm41UpperTheorems = [thm41Upper];

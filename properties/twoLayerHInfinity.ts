@@ -117,7 +117,7 @@ const base = {
   materialize,
   mutate,
   cells,
-  costHint: 2000,
+  costHint: 7000,
 };
 
 /**

@@ -7,6 +7,13 @@ import type { SearchOptions } from './search.ts';
  * against a clock: each theorem gets budget / (number of selected theorems) seconds, converted to
  * evaluations with its static `costHint` (evaluations per second on one core of the reference
  * machine). Minimums keep every phase meaningful at tiny budgets.
+ *
+ * Calibration (bench/costHints.ts, 2026-11-23, after the WebAssembly kernels): each hint is about half
+ * the theorem's measured steady-state rate in a budget-240 search (the slowest claim where a factory
+ * shares one hint), so a run spends a third to a half of its nominal budget (budget 60: 33 of 60
+ * core-seconds, budget 600: 184); hints were left as they were where
+ * the measured rate was under twice the hint or where counts sit at their minimums (then fixed costs,
+ * not the hint, decide the time).
  */
 export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, selected: number): Omit<SearchOptions, 'seed'> {
   const perTheorem = budgetSeconds / Math.max(1, selected);
