@@ -233,18 +233,22 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
-  it('leases are LIFO, never grow the memory under a live lease, and respect the workspace limit', () => {
+  it('leases are LIFO, stack above each other, never exceed the fixed-size workspace, and the workspace never grows', () => {
+    const size = wasmWorkspaceBytes();
+    expect(size).toBe(WASM_MAX_BYTES);
     const a = leaseWasm(100)!;
     const b = leaseWasm(10)!;
     expect(b.f64.byteOffset).toBe(a.f64.byteOffset + 800);
     expect(() => a.release()).toThrow(/LIFO/);
-    // growing past the current memory while `a` is live would detach a.f64: refused
-    expect(leaseWasm(WASM_MAX_BYTES / 8 - 1000)).toBeNull();
+    // what does not fit above the live leases is refused (never a grown memory that would detach a.f64)
+    expect(leaseWasm(WASM_MAX_BYTES / 8 - 100)).toBeNull();
+    expect(a.f64.length).toBe(100);
     b.release();
     a.release();
     expect(leaseWasm(WASM_MAX_BYTES / 8 + 1)).toBeNull();
-    const c = leaseWasm(10)!;
-    expect(c.f64.byteOffset).toBe(a.f64.byteOffset);
-    c.release();
+    const full = leaseWasm(WASM_MAX_BYTES / 8)!;
+    expect(full.f64.byteOffset).toBe(a.f64.byteOffset);
+    full.release();
+    expect(wasmWorkspaceBytes()).toBe(size);
   });
 });

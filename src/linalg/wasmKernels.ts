@@ -1,6 +1,7 @@
 /**
- * WebAssembly SIMD versions of the Cholesky and triangular-solve kernels (source: wasm/kernels.as.ts,
- * AssemblyScript; binary: wasm/kernels.wasm, rebuilt by `npm run build:wasm` and checked by a test).
+ * WebAssembly SIMD versions of the dense kernels (source: wasm/kernels.as.ts, AssemblyScript; binary:
+ * wasm/kernels.wasm, rebuilt by `npm run build:wasm` and checked by a test): Cholesky, triangular
+ * solves, Gram X Xᵀ, Householder tridiagonalisation, masked Jacobian products.
  *
  * Why: the plain-JS register-blocked Cholesky (cholesky.ts) reaches 2.9–4.6 GFLOP/s; the same algorithm
  * with f64x2 lanes runs at 9 (N = 100), 13 (200) and 21–23 (400–1000) GFLOP/s on the reference machine
@@ -9,20 +10,23 @@
  * summation inside inner products, which Higham's Thm 8.5 / 10.3 bounds allow; no fused multiply-add).
  *
  * Workspace: WebAssembly code can only address its own linear memory, so each thread (main or worker)
- * holds ONE module-level WebAssembly.Memory used as scratch, like LAPACK's WORK arrays. It is not state
- * that affects results: every routine gives bit-identical output whether its arrays were already in the
- * workspace ("resident") or were copied in and out. Callers that factorise the same n × n array many
- * times (lambdaMinCertified) lease a resident array with `leaseWasm` and release it when done; leases
- * are LIFO. The memory grows only while no lease is live (growing detaches existing views) and never
- * beyond WASM_MAX_BYTES (≈ one 2200 × 2200 matrix), so a process keeps at most that much; larger
- * problems use the plain-JS kernels. If WebAssembly SIMD is unavailable everything falls back to JS.
+ * holds ONE module-level WebAssembly.Memory used as scratch, like LAPACK's WORK arrays. Callers that
+ * factorise the same n × n array many times (lambdaMinCertified) lease a resident array with
+ * `leaseWasm` and release it when done; leases are LIFO. The memory is created at its full size
+ * (WASM_MAX_BYTES, ≈ one 2200 × 2200 matrix; pages the kernels never touch cost address space, not
+ * RAM) and never grows, so whether a kernel runs in WebAssembly or in JS depends only on the sizes
+ * involved and on the leases live at the call — never on what ran earlier in the process (with a
+ * memory grown on demand, a nested lease could be refused on a fresh thread and granted later, so the
+ * kernel chosen — and possibly the last bits of a result — depended on history). Larger
+ * problems use the JS kernels or a transient workspace (withTransientWasm). Without WebAssembly SIMD
+ * everything runs in JS.
  */
 import { readFileSync } from 'node:fs';
 
 /** Upper limit of the per-thread workspace (bytes). */
 export const WASM_MAX_BYTES = 40 * 1024 * 1024;
 const PAGE = 65536;
-/** Head room added whenever the memory grows, so that vector-sized leases fit while a matrix lease is live. */
+/** Head room of a transient workspace above its matrix, for the vectors of the solves (≥ 131072 doubles). */
 const SLACK_BYTES = 1024 * 1024;
 
 interface Exports {
@@ -43,7 +47,7 @@ interface State {
   /** First free byte (leases are a stack). */
   top: number;
   leases: number;
-  /** A view of the whole memory (replaced whenever it grows). */
+  /** A view of the whole memory (it never grows). */
   f64: Float64Array;
 }
 
@@ -54,7 +58,7 @@ function init(): State | null {
   try {
     const bytes = readFileSync(new URL('./wasm/kernels.wasm', import.meta.url));
     const module = new WebAssembly.Module(bytes);
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_MAX_BYTES / PAGE });
+    const memory = new WebAssembly.Memory({ initial: WASM_MAX_BYTES / PAGE, maximum: WASM_MAX_BYTES / PAGE });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     state = { module, memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
   } catch {
@@ -81,21 +85,14 @@ export interface WasmLease {
 
 /**
  * Leases `doubles` contiguous float64 entries of the workspace (8-byte aligned), or returns null when
- * WebAssembly is unavailable, the workspace limit would be exceeded, or the memory would have to grow
- * while another lease is live. Release in LIFO order.
+ * WebAssembly is unavailable or they do not fit above the live leases. Release in LIFO order.
  */
 export function leaseWasm(doubles: number): WasmLease | null {
   const s = init();
   if (s === null || !(doubles >= 0)) return null;
   const start = s.top;
   const end = start + doubles * 8;
-  if (end > s.memory.buffer.byteLength) {
-    if (s.leases > 0) return null;
-    const want = Math.min(WASM_MAX_BYTES, Math.ceil((end + SLACK_BYTES) / PAGE) * PAGE);
-    if (end > want) return null;
-    s.memory.grow((want - s.memory.buffer.byteLength) / PAGE);
-    s.f64 = new Float64Array(s.memory.buffer);
-  }
+  if (end > s.memory.buffer.byteLength) return null;
   s.top = end;
   s.leases++;
   const f64 = new Float64Array(s.memory.buffer, start, doubles);
@@ -159,8 +156,8 @@ export function wasmSolve(kernel: SolveKernel, t: Float64Array, n: number, b: Fl
     return true;
   }
   // b goes just above the live leases, without a lease object: this runs twice per Lanczos step, where the
-  // lease's allocations cost ≈ 10 % of the whole enclosure at n = 64. No growth here (the slack left by the
-  // last growth holds ≥ 131072 doubles); if there is no room, fall back to JS.
+  // lease's allocations cost ≈ 10 % of the whole enclosure at n = 64. If there is no room (an n × n lease
+  // filling the workspace), fall back to JS.
   const off = s.top >> 3;
   if (s.top + n * 8 > s.memory.buffer.byteLength) return false;
   const m = s.f64;
