@@ -157,8 +157,7 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     }
   };
   const pyCold = numpyOn(cold);
-  const pyWarm = numpyOn(per);
-  const py = pyWarm;
+  const py = numpyOn(per);
   if (!useNumpy) log('# NumPy harness skipped: python3 with numpy not available (or --no-numpy)');
   if (pyInfo) log(`# NumPy: ${pyInfo}`);
 
@@ -166,12 +165,12 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
   const fmt = (x: number | null, w = 9, p = 1) => (x === null ? 'n/a'.padStart(w) : x.toFixed(p).padStart(w));
   log('');
   log(`${'family'.padEnd(18)} ${'claim'.padEnd(52)} ${'inst'.padStart(5)} ${'maxN'.padStart(4)} ${'js s'.padStart(8)} ${'js inst/s'.padStart(9)} ${'np s'.padStart(8)} ${'np inst/s'.padStart(9)} ${'ratio'.padStart(6)}`);
-  const mkRow = (family: string, claim: string, items: PerClaim[], py = pyWarm): ThroughputRow => {
+  const mkRow = (family: string, claim: string, items: PerClaim[], npRun = py): ThroughputRow => {
     const instances = items.reduce((s, p) => s + p.instances, 0);
     const jsSeconds = items.reduce((s, p) => s + p.seconds, 0);
-    const rep = py ? items.filter((p) => py![p.t.id]?.replicated) : [];
-    const npInst = py && rep.length === items.length ? rep.reduce((s, p) => s + py![p.t.id].instances, 0) : null;
-    const npSec = py && rep.length === items.length ? rep.reduce((s, p) => s + py![p.t.id].seconds, 0) : null;
+    const rep = npRun ? items.filter((p) => npRun[p.t.id]?.replicated) : [];
+    const npInst = npRun && rep.length === items.length ? rep.reduce((s, p) => s + npRun[p.t.id].instances, 0) : null;
+    const npSec = npRun && rep.length === items.length ? rep.reduce((s, p) => s + npRun[p.t.id].seconds, 0) : null;
     const jsPerSecond = instances / jsSeconds;
     const numpyPerSecond = npInst !== null && npSec ? npInst / npSec : null;
     return { family, claim, instances, jsSeconds, jsPerSecond, numpyInstances: npInst, numpySeconds: npSec, numpyPerSecond, ratio: numpyPerSecond ? jsPerSecond / numpyPerSecond : null };

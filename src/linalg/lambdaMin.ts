@@ -20,7 +20,7 @@
 import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
-import { leaseWasm, wasmMirrorLowerToUpper, withTransientWasm } from './wasmKernels.ts';
+import { wasmMirrorLowerToUpper, withWorkArray } from './wasmKernels.ts';
 import { eigh, eigvalshMinScaled, tridiagonalQL } from './eigh.ts';
 
 /** Throws RangeError unless k is square, all entries finite and k exactly symmetric. */
@@ -115,19 +115,8 @@ function certifyLambdaMinAtLeastUnscaled(
   const base = up(s0 + r0);
   const s = up(base + Math.abs(base) * 2 ** -48);
   if (!Number.isFinite(s)) return { certified: false, shift: s, lowerBound: -Infinity };
-  // The factor lives in the WebAssembly workspace when possible (no copy in and out of the kernel);
-  // above the workspace limit in a transient one (same peak memory as a fresh array, SIMD speed).
-  const lease = leaseWasm(n * n);
-  let l: number | null;
-  try {
-    if (lease) l = shiftedCholeskyLowerBound(k, s, lease.f64);
-    else {
-      const t = withTransientWasm(n * n, (w) => ({ l: shiftedCholeskyLowerBound(k, s, w) }));
-      l = t ? t.l : shiftedCholeskyLowerBound(k, s, new Float64Array(n * n));
-    }
-  } finally {
-    lease?.release();
-  }
+  // The factor lives in the WebAssembly workspace when possible (no copy in and out of the kernel).
+  const l = withWorkArray(n * n, undefined, (w) => shiftedCholeskyLowerBound(k, s, w));
   if (l === null) return { certified: false, shift: s, lowerBound: -Infinity };
   const lower = down(l - e);
   return { certified: lower >= b, shift: s, lowerBound: lower };
@@ -417,24 +406,16 @@ function lambdaMinCertifiedUnscaled(
   // has room (the SIMD kernels then work in place); above its limit (n > ≈ 2200) in a transient
   // WebAssembly memory — the same peak memory as allocating the array — unless the caller lent `work`
   // to save that matrix, in which case the JS kernels run on `work` (memory first: ≈ 3–4× slower).
-  const n = k.rows;
-  const lease = leaseWasm(n * n);
-  try {
-    if (lease) return lambdaMinCertifiedIn(k, opts, lease.f64);
-  } finally {
-    lease?.release();
-  }
-  if (!opts.work) {
-    const r = withTransientWasm(n * n, (w) => lambdaMinCertifiedIn(k, opts, w));
-    if (r) return r;
-  }
-  return lambdaMinCertifiedIn(k, opts, null);
+  // (A `work` that is K's own storage is not a lent buffer.)
+  const lent = opts.work && opts.work !== k.data ? opts.work : undefined;
+  return withWorkArray(k.rows * k.rows, lent, (work, inWasm) => lambdaMinCertifiedIn(k, opts, work, inWasm));
 }
 
 function lambdaMinCertifiedIn(
   k: Matrix,
   opts: { entryError?: number; relTol?: number; work?: Float64Array },
-  resident: Float64Array | null,
+  work: Float64Array,
+  inWasm: boolean,
 ): LambdaMinEnclosure {
   // (input validated by the exported wrapper lambdaMinCertified; scaling by a power of two keeps it valid)
   const e = checkEntryError(opts.entryError, 'lambdaMinCertified');
@@ -447,7 +428,6 @@ function lambdaMinCertifiedIn(
   // The ONLY n × n work array: holds each Cholesky factor in turn (Lanczos keeps (m + 1)·n more, m ≤ 150).
   // LAPACK-style WORK: a caller may lend a buffer it no longer needs (e.g. the NNGP's) to save n² doubles.
   if (opts.work && opts.work.length < n * n) throw new RangeError(`lambdaMinCertified: work has ${opts.work.length} entries, needs ${n * n}`);
-  const work = resident ?? (opts.work && opts.work !== k.data ? opts.work : new Float64Array(n * n));
   let vector: Float64Array;
   let fallbackLower = -Infinity;
 
@@ -493,7 +473,6 @@ function lambdaMinCertifiedIn(
       // N = 200 0.12 ms vs 17–26 µs per step, N = 400 0.89 ms vs 51–61 µs, N = 1000 14.4 ms vs 240 µs). Plain
       // JS: ≈ 5 GFLOP/s (≈ 2.5 above n ≈ 1200, where the factor no longer fits in cache: 2.8 GFLOP/s at
       // N = 4000, 7.6 s) vs ≈ 1.6 GFLOP/s + ≈ 5 µs per step (ratio ≈ 3.5 at N = 100, 20 at 400, ≈ 500 at 4000).
-      const inWasm = resident !== null;
       const cholFlopRate = inWasm ? (n < 150 ? 9e9 : n < 300 ? 13e9 : 20e9) : n <= 1200 ? 5e9 : 2.5e9;
       const stepRate = inWasm ? 8e9 : 1.6e9;
       const stepOverhead = inWasm ? 8e-6 : 5e-6;

@@ -294,3 +294,25 @@ export function wasmMaskedAccumulate(J: Float64Array, P: Float64Array, g: ArrayL
     lease.release();
   }
 }
+
+/**
+ * Runs fn on one array of `doubles` entries chosen as the engine's routines want it: a lease of the
+ * workspace when it fits (the SIMD kernels then work in place), else — unless the caller lent `lent`
+ * to save that much memory — a transient workspace (same peak memory as a fresh array), else `lent`
+ * or a fresh array with the JS kernels. `inWasm` tells fn which of these it got.
+ */
+export function withWorkArray<T>(doubles: number, lent: Float64Array | undefined, fn: (w: Float64Array, inWasm: boolean) => T): T {
+  const lease = leaseWasm(doubles);
+  if (lease) {
+    try {
+      return fn(lease.f64, true);
+    } finally {
+      lease.release();
+    }
+  }
+  if (!lent) {
+    const r = withTransientWasm(doubles, (w) => ({ value: fn(w, true) }));
+    if (r) return r.value;
+  }
+  return fn(lent ?? new Float64Array(doubles), false);
+}
