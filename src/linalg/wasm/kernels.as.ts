@@ -408,3 +408,41 @@ export function maskedAccumulate(J: usize, P: usize, g: usize, W: usize, Wabs: u
     }
   }
 }
+
+/**
+ * Standard normals by the ziggurat of ../../random/rng.ts (Doornik's ZIGNOR, 128 layers, on a
+ * xoshiro128** stream), FAST PATH ONLY, bit-identical to the JS loop `fillGaussianRange`: per candidate
+ * two xoshiro steps, u = 2(w1·2⁻³² + (w2 ≫ 11)·2⁻⁵³) − 1, layer i = w2 & 127, accept if |u| < ratio[i]
+ * and store scale·(u·X[i]) (the same IEEE operations in the same order). Writes out[k] for k = start, …
+ * until end (returns −1) or until a candidate falls outside its rectangle (returns that k, with u at
+ * st + 16 and i at st + 24): the caller runs the wedge/tail test (which draws from the stream's Alea
+ * generator, never from xoshiro), stores the value or rejects, and calls again from k + 1 or k.
+ * State at st: the four int32 xoshiro words (read on entry, written back on return). Tables: X[0..128]
+ * at tx, ratio[0..127] at tr.
+ */
+export function gaussianFill(st: usize, tx: usize, tr: usize, out: usize, start: i32, end: i32, scale: f64): i32 {
+  let a = load<i32>(st), b = load<i32>(st, 4), c = load<i32>(st, 8), d = load<i32>(st, 12);
+  let k = start;
+  for (; k < end; k++) {
+    let r1 = b * 5;
+    r1 = rotl<i32>(r1, 7) * 9;
+    let t = b << 9;
+    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+    d = rotl<i32>(d, 11);
+    let r2 = b * 5;
+    r2 = rotl<i32>(r2, 7) * 9;
+    t = b << 9;
+    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+    d = rotl<i32>(d, 11);
+    const u = 2 * (<f64>(<u32>r1) * 2.3283064365386963e-10 + <f64>(<u32>r2 >>> 11) * 1.1102230246251565e-16) - 1;
+    const io = <usize>(r2 & 0x7f) << 3;
+    if (!(Math.abs(u) < load<f64>(tr + io))) {
+      store<f64>(st, u, 16);
+      store<i32>(st, r2 & 0x7f, 24);
+      break;
+    }
+    store<f64>(out + (<usize>k << 3), scale * (u * load<f64>(tx + io)));
+  }
+  store<i32>(st, a); store<i32>(st, b, 4); store<i32>(st, c, 8); store<i32>(st, d, 12);
+  return k < end ? k : -1;
+}

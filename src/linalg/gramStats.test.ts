@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { Decimal } from 'decimal.js';
+import { gram } from './blas.ts';
+import { gramEntryErrorBound, gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from './gramStats.ts';
+import type { Matrix } from './matrix.ts';
+import { createRng } from '../random/rng.ts';
+import { gaussianMatrix } from '../random/distributions.ts';
+
+/** The exact value of a double as a Decimal. */
+function exactDecimal(x: number): Decimal {
+  if (x === 0) return new Decimal(0);
+  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
+  let m = x / 2 ** e;
+  while (!Number.isInteger(m)) { e -= 1; m = x / 2 ** e; }
+  return new Decimal(m).times(new Decimal(2).pow(e));
+}
+
+/** max_ij |fl(G)_ij − (X Xᵀ)_ij| with the exact products and sums (decimal.js, 800 digits). */
+function maxGramError(x: Matrix, g: Matrix): Decimal {
+  Decimal.set({ precision: 800 });
+  const { rows: n, cols: d } = x;
+  const ex = Array.from(x.data, exactDecimal);
+  let worst = new Decimal(0);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = new Decimal(0);
+      for (let k = 0; k < d; k++) s = s.plus(ex[i * d + k].times(ex[j * d + k]));
+      const e = exactDecimal(g.data[i * n + j]).minus(s).abs();
+      if (e.gt(worst)) worst = e;
+    }
+  return worst;
+}
+
+describe('Gram entry error bounds', () => {
+  // Shapes on both sides of the WebAssembly kernel's threshold (d ≥ 16), scales from subnormal products
+  // (1e-162² underflows: the d·ETA term) to 1e150, and rows of very different norms.
+  const cases: [string, number, number, (i: number, k: number) => number][] = [
+    ['gaussian 6 × 9 (JS kernel)', 6, 9, () => 1],
+    ['gaussian 7 × 40 (WebAssembly kernel)', 7, 40, () => 1],
+    ['rows of norms 1e-3 … 1e3', 8, 33, (i) => 10 ** (i - 3)],
+    ['products underflow (1e-162)', 5, 20, () => 1e-162],
+    ['large scale (1e150)', 5, 24, () => 1e150],
+    ['mixed signs and scales within rows', 6, 50, (i, k) => (k % 3 === 0 ? 1e8 : 1e-8)],
+  ];
+  for (const [name, n, d, scale] of cases) {
+    it(`contain the exact error of fl(X Xᵀ): ${name}`, () => {
+      const x = gaussianMatrix(createRng(`gram-err-${name}`), n, d);
+      for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) x.data[i * d + k] *= scale(i, k);
+      const g = gram(x);
+      const err = maxGramError(x, g);
+      const fromX = gramEntryErrorBound(x);
+      const fromG = gramEntryErrorBoundFromGram(g, d);
+      expect(err.lte(exactDecimal(fromX))).toBe(true);
+      expect(err.lte(exactDecimal(fromG))).toBe(true);
+      // Both bounds come from a computed max ‖x_i‖² (in two summation orders): equal to ≈ d·u.
+      expect(Math.abs(fromG - fromX)).toBeLessThanOrEqual(4 * d * 2 ** -53 * fromX + 1e-300);
+    });
+  }
+
+  it('the diagonal of the computed Gram matches the row norms to d·u', () => {
+    const x = gaussianMatrix(createRng('gram-diag'), 20, 300);
+    const g = gram(x);
+    const r = rowNormsSquared(x);
+    for (let i = 0; i < 20; i++) expect(Math.abs(g.data[i * 20 + i] - r[i])).toBeLessThanOrEqual(300 * 2 ** -53 * r[i]);
+  });
+});
+
+describe('maxAbsOffDiagonal', () => {
+  it('agrees with a brute-force scan (first position of the maximum, strict upper triangle)', () => {
+    const rng = createRng('maxabs');
+    for (const n of [2, 3, 7, 20]) {
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) {
+          const v = Math.round((rng.next() - 0.5) * 20); // small integers: ties occur
+          a[i * n + j] = v;
+          a[j * n + i] = v;
+        }
+      let best = -1, bi = -1, bj = -1;
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (Math.abs(a[i * n + j]) > best) { best = Math.abs(a[i * n + j]); bi = i; bj = j; }
+      expect(maxAbsOffDiagonal({ rows: n, cols: n, data: a })).toEqual({ value: best, i: bi, j: bj });
+    }
+    expect(maxAbsOffDiagonal({ rows: 1, cols: 1, data: Float64Array.of(5) })).toEqual({ value: 0, i: -1, j: -1 });
+  });
+});
