@@ -4,6 +4,7 @@ import { decide, evaluate, TheoremEvaluationError, type EvaluatedInstance } from
 import type { AnyTheorem, Descriptor, Outcome, Verdict } from '../theorem/types.ts';
 import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
 import { fastCheckSeed } from './seeds.ts';
+import { DescriptorMemo } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, type LogLogFit } from './stats.ts';
 
 /**
@@ -130,7 +131,7 @@ class SearchState {
   readonly probeCounts = emptyCounts();
   readonly records: InstanceRecord[] = [];
   readonly errors: { descriptor: Descriptor; message: string }[] = [];
-  readonly memo = new Map<string, EvaluatedInstance | null>();
+  readonly memo = new DescriptorMemo<EvaluatedInstance | null>();
   evaluated = 0;
   /**
    * Every certified violation, kept as the evaluated instance only: the exact JSON artifact (every
@@ -149,8 +150,7 @@ class SearchState {
 
   /** Evaluates (memoised by descriptor) and records; returns null when the theorem's own code failed. */
   eval(descriptor: Descriptor, phase: Phase): EvaluatedInstance | null {
-    const key = JSON.stringify(descriptor);
-    const hit = this.memo.get(key); // EvaluatedInstance, or null for an error: never undefined when present
+    const hit = this.memo.get(descriptor); // EvaluatedInstance, or null for an error: never undefined when present
     if (hit !== undefined) return hit;
     let ev: EvaluatedInstance | null = null;
     try {
@@ -165,7 +165,7 @@ class SearchState {
     // the search ends made the young-generation GC copy and promote them all (up to 0.1 MB each,
     // ~10 MB per search for the concentration claims); GC was 11 % of the search time on the 26
     // small claims of bench/throughput.ts before.
-    this.memo.set(key, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev);
+    this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev);
     return ev;
   }
 
@@ -227,7 +227,7 @@ class SearchState {
 
   /** The first violation whose descriptor is `d` (the memo holds one evaluation per descriptor). */
   violationOf(d: Descriptor): Violation | undefined {
-    const ev = this.memo.get(JSON.stringify(d));
+    const ev = this.memo.get(d);
     return ev ? this.violations.find((v) => v.ev === ev) : undefined;
   }
 
@@ -311,7 +311,7 @@ function runRandomAndShrink(s: SearchState): void {
   phase = 'shrink';
   if (details.failed && details.counterexample) {
     const d = details.counterexample[0] as Descriptor;
-    const ev = s.memo.get(JSON.stringify(d));
+    const ev = s.memo.get(d);
     if (ev && ev.outcome.verdict === 'violated') {
       const v = s.violationOf(d);
       s.smallest = v ? s.refOf(v) : undefined;
