@@ -288,7 +288,8 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
         K[k] = K[k] * Gd + Gn;
         G[k] = Gn;
         if (gd) gd[k] = Gd;
-        // next angle
+        // next angle — not after the last layer (nothing reads it; mirrorUpper overwrites it)
+        if (l === L) continue;
         const fT = PI * 2 * s - gT;
         let kmJ: number, kpJ: number;
         if (abNonNeg) {

@@ -22,22 +22,24 @@ export type Seed = string | number;
 const TWO_M32 = 2.3283064365386963e-10; // 2^-32
 const TWO_M53 = 1.1102230246251565e-16; // 2^-53
 
-/** Baagøe's Mash hash, as in seedrandom's alea.js (seeding only). */
-function mash(): (data: string) => number {
-  let n = 0xefc8249d;
-  return (data: string) => {
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000; // 2^32
-    }
-    return (n >>> 0) * TWO_M32;
-  };
+/**
+ * Baagøe's Mash hash, as in seedrandom's alea.js (seeding only): feeds `data` into the state n and
+ * returns the new state; the hash value is (n >>> 0)·2⁻³². The state is passed in and out rather than
+ * captured in a closure as in alea.js: a captured double is boxed, and every update allocated (650 →
+ * ≈ 250 ns per stream created, the same values).
+ */
+function mashFeed(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000; // 2^32
+  }
+  return n;
 }
 
 /**
@@ -60,13 +62,21 @@ export class AleaRng implements Rng {
   declare g3: number;
   declare gaussianSeeded: boolean;
   constructor(seed: string) {
-    const m = mash();
-    let s0 = m(' '), s1 = m(' '), s2 = m(' ');
-    s0 -= m(seed);
+    let n = 0xefc8249d;
+    n = mashFeed(n, ' ');
+    let s0 = (n >>> 0) * TWO_M32;
+    n = mashFeed(n, ' ');
+    let s1 = (n >>> 0) * TWO_M32;
+    n = mashFeed(n, ' ');
+    let s2 = (n >>> 0) * TWO_M32;
+    n = mashFeed(n, seed);
+    s0 -= (n >>> 0) * TWO_M32;
     if (s0 < 0) s0 += 1;
-    s1 -= m(seed);
+    n = mashFeed(n, seed);
+    s1 -= (n >>> 0) * TWO_M32;
     if (s1 < 0) s1 += 1;
-    s2 -= m(seed);
+    n = mashFeed(n, seed);
+    s2 -= (n >>> 0) * TWO_M32;
     if (s2 < 0) s2 += 1;
     this.seed = seed;
     this.s0 = s0;
