@@ -39,6 +39,8 @@ interface Exports {
   tridiagonalize(w: number, n: number, d: number, e: number): void;
   maskedAccumulate(J: number, P: number, g: number, W: number, Wabs: number, d: number, nIn: number, nOut: number, O: number, Q: number): void;
   gaussianFill(st: number, tx: number, tr: number, out: number, start: number, end: number, scale: number): number;
+  sumSquares(p: number, len: number): number;
+  scaleInPlace(p: number, len: number, s: number): void;
 }
 
 interface State {
@@ -363,23 +365,64 @@ export function wasmGaussianFill(tables: ZigguratTables, g: XoshiroState, out: F
   if (end - start < GAUSSIAN_MIN) return false;
   const s = init();
   if (s === null) return false;
-  const m = s.f64, st = s.i32;
-  if (s.zigTables !== tables) {
-    m.set(tables.x, ZIG_X >> 3);
-    m.set(tables.ratio, ZIG_RATIO >> 3);
-    s.zigTables = tables;
-  }
-  const w = ZIG_STATE >> 2, o = ZIG_OUT >> 3;
-  st[w] = g.g0; st[w + 1] = g.g1; st[w + 2] = g.g2; st[w + 3] = g.g3;
+  const o = ZIG_OUT >> 3;
+  loadZiggurat(s, tables, g);
   for (let c0 = start; c0 < end; c0 += GAUSSIAN_CHUNK) {
     const len = Math.min(GAUSSIAN_CHUNK, end - c0);
-    let k = 0;
-    while ((k = s.k.gaussianFill(ZIG_STATE, ZIG_X, ZIG_RATIO, ZIG_OUT, k, len, scale)) >= 0) {
-      const z = slow(m[(ZIG_STATE + 16) >> 3], st[w + 6]);
-      if (z !== null) m[o + k++] = scale * z;
-    }
-    out.set(m.subarray(o, o + len), c0);
+    fillChunk(s, len, scale, slow);
+    out.set(s.f64.subarray(o, o + len), c0);
   }
-  g.g0 = st[w]; g.g1 = st[w + 1]; g.g2 = st[w + 2]; g.g3 = st[w + 3];
+  storeZiggurat(s, g);
   return true;
+}
+
+/**
+ * out[start..end) ← radius·z/‖z‖ for z the next end − start standard normals of the stream (redrawn
+ * while ‖z‖ = 0), all in the workspace: the fill as wasmGaussianFill, ‖z‖² by kernels.as.ts
+ * `sumSquares` (four interleaved partial sums, the order of rng.ts `sumSquaresInterleaved`), the scaling
+ * by `scaleInPlace` (one rounded product per entry) — bit-identical to rng.ts `fillSphereRange` in JS.
+ * False when not used (no WebAssembly, fewer than GAUSSIAN_MIN or more than GAUSSIAN_CHUNK entries).
+ * Measured (97 × 394 unit-sphere sample): 4.8 against 6.1–7 ns per entry with the JS passes.
+ */
+export function wasmSphereFill(tables: ZigguratTables, g: XoshiroState, out: Float64Array, start: number, end: number, radius: number, slow: (u: number, i: number) => number | null): boolean {
+  const len = end - start;
+  if (len < GAUSSIAN_MIN || len > GAUSSIAN_CHUNK) return false;
+  const s = init();
+  if (s === null) return false;
+  loadZiggurat(s, tables, g);
+  let nrm2 = 0;
+  do {
+    fillChunk(s, len, 1, slow);
+    nrm2 = s.k.sumSquares(ZIG_OUT, len);
+  } while (nrm2 === 0);
+  s.k.scaleInPlace(ZIG_OUT, len, radius / Math.sqrt(nrm2));
+  const o = ZIG_OUT >> 3;
+  out.set(s.f64.subarray(o, o + len), start);
+  storeZiggurat(s, g);
+  return true;
+}
+
+function loadZiggurat(s: State, tables: ZigguratTables, g: XoshiroState): void {
+  if (s.zigTables !== tables) {
+    s.f64.set(tables.x, ZIG_X >> 3);
+    s.f64.set(tables.ratio, ZIG_RATIO >> 3);
+    s.zigTables = tables;
+  }
+  const w = ZIG_STATE >> 2;
+  s.i32[w] = g.g0; s.i32[w + 1] = g.g1; s.i32[w + 2] = g.g2; s.i32[w + 3] = g.g3;
+}
+
+function storeZiggurat(s: State, g: XoshiroState): void {
+  const w = ZIG_STATE >> 2;
+  g.g0 = s.i32[w]; g.g1 = s.i32[w + 1]; g.g2 = s.i32[w + 2]; g.g3 = s.i32[w + 3];
+}
+
+/** Fills the output buffer's first len entries (state loaded), running the slow path through `slow`. */
+function fillChunk(s: State, len: number, scale: number, slow: (u: number, i: number) => number | null): void {
+  const m = s.f64, o = ZIG_OUT >> 3;
+  let k = 0;
+  while ((k = s.k.gaussianFill(ZIG_STATE, ZIG_X, ZIG_RATIO, ZIG_OUT, k, len, scale)) >= 0) {
+    const z = slow(m[(ZIG_STATE + 16) >> 3], s.i32[(ZIG_STATE >> 2) + 6]);
+    if (z !== null) m[o + k++] = scale * z;
+  }
 }

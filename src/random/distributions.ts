@@ -1,6 +1,6 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
-import { type Rng, fillGaussianRange, gaussian } from './rng.ts';
+import { type Rng, fillGaussianRange, fillSphereRange, gaussian } from './rng.ts';
 
 /**
  * Data distributions on R^d, materialised as N × d row-major matrices (one sample per row).
@@ -55,16 +55,7 @@ function sampleRow(rng: Rng, family: DistributionFamily, shift: number, out: Flo
       break;
     case 'unit-sphere':
     case 'sqrt-d-sphere': {
-      // A normalised standard Gaussian is uniform on the sphere (rotation invariance).
-      let nrm2 = 0;
-      do {
-        fillGaussianRange(rng, out, o, end, 1);
-        nrm2 = 0;
-        for (let k = o; k < end; k++) nrm2 += out[k] * out[k];
-      } while (nrm2 === 0);
-      const radius = family === 'unit-sphere' ? 1 : Math.sqrt(d);
-      const s = radius / Math.sqrt(nrm2);
-      for (let k = o; k < end; k++) out[k] *= s;
+      fillSphereRange(rng, out, o, end, family === 'unit-sphere' ? 1 : Math.sqrt(d));
       break;
     }
     case 'rademacher':

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { childRng, createRng, fillGaussian, fillGaussianRange, gaussian } from './rng.ts';
+import { childRng, createRng, fillGaussian, fillGaussianRange, fillSphereRange, gaussian, sumSquaresInterleaved } from './rng.ts';
 import { sampleData } from './distributions.ts';
 
 describe('seeded streams', () => {
@@ -71,6 +71,29 @@ describe('seeded streams', () => {
       for (let k = 0; k < n; k += 17) fillGaussianRange(r2, b, k, Math.min(n, k + 17), 0.3);
       expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
       expect(r1.next()).toBe(r2.next()); // the Alea stream (wedges, tail) advanced identically
+    }
+  });
+
+  it('sphere rows (WebAssembly fill, sum and scaling) are bit-identical to normals → interleaved ‖z‖² → z·(r/‖z‖) in JS', () => {
+    for (const d of [8, 47, 48, 49, 51, 394, 4096, 4097]) {
+      const a = new Float64Array(3 * d);
+      const r1 = createRng(`sphere-${d}`), r2 = createRng(`sphere-${d}`);
+      for (let i = 0; i < 3; i++) fillSphereRange(r1, a, i * d, (i + 1) * d, 2.5);
+      for (let i = 0; i < 3; i++) {
+        const z = new Float64Array(d);
+        for (let k = 0; k < d; k += 7) fillGaussianRange(r2, z, k, Math.min(d, k + 7), 1); // JS loop (short fills)
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+        for (; k + 3 < d; k += 4) { s0 += z[k] * z[k]; s1 += z[k + 1] * z[k + 1]; s2 += z[k + 2] * z[k + 2]; s3 += z[k + 3] * z[k + 3]; }
+        for (; k < d; k++) s0 += z[k] * z[k];
+        const nrm2 = (s0 + s2) + (s1 + s3);
+        expect(sumSquaresInterleaved(z, 0, d)).toBe(nrm2);
+        const sc = 2.5 / Math.sqrt(nrm2);
+        for (let j = 0; j < d; j++) expect(a[i * d + j]).toBe(z[j] * sc);
+        let r2sum = 0;
+        for (let j = 0; j < d; j++) r2sum += a[i * d + j] ** 2;
+        expect(Math.abs(r2sum - 6.25)).toBeLessThanOrEqual(6.25 * 4 * d * 2 ** -53);
+      }
+      expect(r1.next()).toBe(r2.next());
     }
   });
 

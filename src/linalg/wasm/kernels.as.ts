@@ -446,3 +446,30 @@ export function gaussianFill(st: usize, tx: usize, tr: usize, out: usize, start:
   store<i32>(st, a); store<i32>(st, b, 4); store<i32>(st, c, 8); store<i32>(st, d, 12);
   return k < end ? k : -1;
 }
+
+/**
+ * Σ_{k<len} p[k]² in four interleaved partial sums, s_r over k ≡ r (mod 4) for k < 4⌊len/4⌋ and the
+ * remaining entries added to s_0 in order; returns (s_0 + s_2) + (s_1 + s_3) — the order
+ * random/distributions.ts uses in JS, so both give the same bits. Error ≤ γ_len Σ p[k]² (Higham §3.1).
+ */
+export function sumSquares(p: usize, len: i32): f64 {
+  let a = f64x2.splat(0), b = f64x2.splat(0);
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    const o = <usize>k << 3;
+    const x = v128.load(p + o), y = v128.load(p + o, 16);
+    a = f64x2.add(a, f64x2.mul(x, x));
+    b = f64x2.add(b, f64x2.mul(y, y));
+  }
+  let s0 = f64x2.extract_lane(a, 0);
+  for (; k < len; k++) { const v = load<f64>(p + (<usize>k << 3)); s0 += v * v; }
+  return (s0 + f64x2.extract_lane(b, 0)) + (f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 1));
+}
+
+/** p[k] ← p[k]·s for k < len. */
+export function scaleInPlace(p: usize, len: i32, s: f64): void {
+  const ss = f64x2.splat(s);
+  let k = 0;
+  for (; k + 1 < len; k += 2) { const o = <usize>k << 3; v128.store(p + o, f64x2.mul(v128.load(p + o), ss)); }
+  if (k < len) { const o = <usize>k << 3; store<f64>(p + o, load<f64>(p + o) * s); }
+}
