@@ -42,6 +42,19 @@ describe('two-layer network', () => {
     expect(r.maxMovement[0]).toBe(0);
     expect(r.patternChange[0]).toBe(0);
   });
+  it('the WebAssembly forward/gradient kernels give bit-identical runs to the JS loops (incl. uncertified runs, odd N and d)', () => {
+    const same = (p: Float64Array, q: Float64Array) => expect(Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength))).toBe(true);
+    for (const [n, d, m, eta, steps, kappa] of [[6, 5, 500, 0.05, 40, 1], [3, 4, 250, 0.3, 60, 1], [7, 9, 64, 2, 30, 1], [1, 1, 3, 0.1, 5, 1], [5, 8, 1000, 20, 80, 1]] as const) {
+      const xs = sampleData(childRng('ws', n, d), { family: 'unit-sphere' }, n, d);
+      const ys = fillGaussian(childRng('ws-y', n), new Float64Array(n));
+      const net = initTwoLayer({ m, d, seed: `ws${m}`, kappa });
+      const a = trainGd(net, xs, ys, { eta, steps });
+      const b = trainGd(net, xs, ys, { eta, steps, kernels: 'js' });
+      for (const k of ['residualNorm', 'residualNormError', 'maxMovement', 'maxMovementError', 'patternChange', 'u0', 'u', 'w'] as const) same(a[k], b[k]);
+      expect(a.uncertifiedAt).toBe(b.uncertifiedAt);
+      if (eta === 20) expect(a.uncertifiedAt).toBeGreaterThanOrEqual(0); // a large step: the run leaves the certified regime
+    }
+  });
   it('one GD step equals W − η∇Φ', () => {
     const net = initTwoLayer({ m: 30, d: 5, seed: 'step' });
     const g = lossGradient(net, x, y);

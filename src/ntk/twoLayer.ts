@@ -30,6 +30,7 @@ import type { Matrix } from '../linalg/matrix.ts';
 import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
 import { eigh } from '../linalg/eigh.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
+import { type GdWorkspace, wasmGdWorkspace } from '../linalg/wasmKernels.ts';
 
 export interface TwoLayerNet {
   m: number;
@@ -189,6 +190,8 @@ export function rowNorms(x: Matrix): Float64Array {
 export interface TrainOptions {
   eta: number;
   steps: number;
+  /** 'js' forces the plain-JS loops (the reference the WebAssembly kernels are tested against: bit-identical). */
+  kernels?: 'auto' | 'js';
 }
 
 export interface TrainResult {
@@ -217,18 +220,31 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
   if (!(Number.isInteger(steps) && steps >= 0)) throw new RangeError(`trainGd: steps must be an integer ≥ 0, got ${steps}`);
   const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a;
   if (y.length !== n) throw new RangeError(`trainGd: y has length ${y.length}, data have N = ${n}`);
-  const w = Float64Array.from(net.w);
   const w0 = net.w;
-  const z = new Float64Array(m * n);
-  const sign0 = new Uint8Array(m * n);
-  const g = new Float64Array(m * d);
-  const u = new Float64Array(n);
-  const e = new Float64Array(n);
+  const xn = rowNorms(x);
+  // The forward pass and the gradient step run in WebAssembly when available (wasmGdWorkspace; the same
+  // operations in the same order, so the same bits; z, u, act, e, w are then views of its lease).
+  const ws = o.kernels === 'js' ? null : wasmGdWorkspace(m, n, d, net.w, w0, X, xn, a);
+  try {
+    return trainLoop(net, x, y, eta, steps, xn, ws);
+  } finally {
+    ws?.release();
+  }
+}
+
+function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, steps: number, xn: Float64Array, ws: GdWorkspace | null): TrainResult {
+  const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a;
+  const w0 = net.w;
+  const w = ws ? ws.w : Float64Array.from(net.w);
+  const z = ws ? ws.z : new Float64Array(m * n);
+  const sign0 = ws ? null : new Uint8Array(m * n);
+  const g = ws ? null : new Float64Array(m * d);
+  const u = ws ? ws.u : new Float64Array(n);
+  const e = ws ? ws.e : new Float64Array(n);
   const c = new Float64Array(n);
   const du = new Float64Array(n);
   const de = new Float64Array(n);
-  const act = new Float64Array(n);
-  const xn = rowNorms(x);
+  const act = ws ? ws.act : new Float64Array(n);
   const invSqrtM = 1 / Math.sqrt(m);
   const gd = gamma(d + 2), gm = gamma(m + 3), gn = gamma(n + 3), g3 = gamma(3), gdn = gamma(d + 3);
   const W = 1 + 1e-10;
@@ -241,8 +257,8 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
     patternChange: new Float64Array(steps + 1),
     uncertifiedAt: -1,
     u0: new Float64Array(n),
-    u,
-    w,
+    u: ws ? new Float64Array(n) : u, // copied out of the workspace at the end
+    w: ws ? new Float64Array(m * d) : w,
   };
   let E = 0; // E_k ≥ ‖Ŵ(k) − W(k)‖_F
   let certified = true;
@@ -265,6 +281,16 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
   for (let k = 0; k <= steps; k++) {
     // ---- forward with certification of the indicators
     let sumWn = 0, maxMov = 0, changes = 0;
+    if (ws) {
+      const out = ws.forward(k === 0, certified, E, gd, W, 1 + gd);
+      sumWn = out[0];
+      maxMov = out[1];
+      changes = out[2];
+      if (certified && out[3] === 0) {
+        certified = false;
+        res.uncertifiedAt = k;
+      }
+    } else {
     u.fill(0);
     act.fill(0);
     for (let r = 0; r < m; r++) {
@@ -286,8 +312,8 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
         for (let q = 0; q < d; q++) s += w[wo + q] * X[xo + q];
         z[zo + i] = s;
         const pos = s >= 0 ? 1 : 0;
-        if (k === 0) sign0[zo + i] = pos;
-        else if (sign0[zo + i] !== pos) changes++;
+        if (k === 0) sign0![zo + i] = pos;
+        else if (sign0![zo + i] !== pos) changes++;
         if (certified && Math.abs(s) <= xn[i] * (E + gd * wn) * W) {
           certified = false;
           res.uncertifiedAt = k;
@@ -297,6 +323,7 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
           act[i] += s;
         }
       }
+    }
     }
     let r2 = 0, absE = 0, dg = 0;
     for (let i = 0; i < n; i++) {
@@ -327,21 +354,25 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
     if (k === steps) break;
     // ---- gradient and update
     let g2sum = 0, w2sum = 0;
-    for (let r = 0; r < m; r++) {
+    if (ws) {
+      const out = ws.backward(invSqrtM, eta);
+      g2sum = out[0];
+      w2sum = out[1];
+    } else for (let r = 0; r < m; r++) {
       const zo = r * n, go = r * d;
       const ar = a[r] * invSqrtM;
       for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
-      for (let q = 0; q < d; q++) g[go + q] = 0;
+      for (let q = 0; q < d; q++) g![go + q] = 0;
       for (let i = 0; i < n; i++) {
         const ci = c[i];
         if (ci === 0) continue;
         const xo = i * d;
-        for (let q = 0; q < d; q++) g[go + q] += ci * X[xo + q];
+        for (let q = 0; q < d; q++) g![go + q] += ci * X[xo + q];
       }
       for (let q = 0; q < d; q++) {
-        const t = w[go + q] - eta * g[go + q];
+        const t = w[go + q] - eta * g![go + q];
         w[go + q] = t;
-        g2sum += g[go + q] * g[go + q];
+        g2sum += g![go + q] * g![go + q];
         w2sum += t * t;
       }
     }
@@ -350,6 +381,10 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
       const rho = (eta * dG + g3 * (Math.sqrt(w2sum) + 2 * eta * Math.sqrt(g2sum)) * (1 + 1e-6)) * W;
       E = (ell * E + rho) * W;
     }
+  }
+  if (ws) {
+    res.u.set(u);
+    res.w.set(w);
   }
   return res;
 }

@@ -473,3 +473,97 @@ export function scaleInPlace(p: usize, len: i32, s: f64): void {
   for (; k + 1 < len; k += 2) { const o = <usize>k << 3; v128.store(p + o, f64x2.mul(v128.load(p + o), ss)); }
   if (k < len) { const o = <usize>k << 3; store<f64>(p + o, load<f64>(p + o) * s); }
 }
+
+/**
+ * One forward pass of twoLayer.ts `trainGd` (two-layer ReLU network, first layer trained), the same
+ * IEEE operations in the same order per result as its JS loops, so the results are bit-identical:
+ * for each neuron r (weights w, m × d; initial weights w0) the squared norm Σ_q w_rq² and movement
+ * Σ_q (w_rq − w0_rq)² in order q, wn_r = (√· × wc) × wc1; for each sample i the pre-activation
+ * z_ri = Σ_q w_rq x_iq (order q; two samples per f64x2 register, one per lane, from xT = Xᵀ, d × n),
+ * its sign against sign0 (stored when first ≠ 0), the certification test |z_ri| ≤ (xn_i (E + gd·wn_r))·wc,
+ * and u_i += a_r z_ri, act_i += z_ri when z_ri > 0 (in order r). u and act must be zero on entry.
+ * out[0] = Σ_r wn_r, out[1] = max_r movement², out[2] = number of sign changes, out[3] = 1 if every
+ * test passed (only evaluated while `certified` ≠ 0), else 0.
+ */
+export function gdForward(w: usize, w0: usize, xT: usize, z: usize, sign0: usize, xn: usize, a: usize, u: usize, act: usize, out: usize, m: i32, n: i32, d: i32, first: i32, certified: i32, E: f64, gd: f64, wc: f64, wc1: f64): void {
+  let sumWn: f64 = 0, maxMov: f64 = 0, changes: f64 = 0;
+  let cert = certified;
+  for (let r = 0; r < m; r++) {
+    const wr = w + ((<usize>r * <usize>d) << 3), w0r = w0 + ((<usize>r * <usize>d) << 3);
+    let wn: f64 = 0, mv: f64 = 0;
+    for (let q = 0; q < d; q++) {
+      const t = load<f64>(wr + (<usize>q << 3));
+      wn += t * t;
+      const dl = t - load<f64>(w0r + (<usize>q << 3));
+      mv += dl * dl;
+    }
+    wn = Math.sqrt(wn) * wc * wc1;
+    sumWn += wn;
+    if (mv > maxMov) maxMov = mv;
+    const ar = load<f64>(a + (<usize>r << 3));
+    const thr = E + gd * wn;
+    const zr = z + ((<usize>r * <usize>n) << 3), sr = sign0 + <usize>r * <usize>n;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      let acc = f64x2.splat(0);
+      for (let q = 0; q < d; q++) acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(wr + (<usize>q << 3))), v128.load(xT + ((<usize>q * <usize>n + <usize>i) << 3))));
+      v128.store(zr + (<usize>i << 3), acc);
+    }
+    for (; i < n; i++) {
+      let s: f64 = 0;
+      for (let q = 0; q < d; q++) s += load<f64>(wr + (<usize>q << 3)) * load<f64>(xT + ((<usize>q * <usize>n + <usize>i) << 3));
+      store<f64>(zr + (<usize>i << 3), s);
+    }
+    for (i = 0; i < n; i++) {
+      const s = load<f64>(zr + (<usize>i << 3));
+      const pos: u8 = s >= 0 ? 1 : 0;
+      if (first) store<u8>(sr + <usize>i, pos);
+      else if (load<u8>(sr + <usize>i) != pos) changes += 1;
+      if (cert && Math.abs(s) <= load<f64>(xn + (<usize>i << 3)) * thr * wc) cert = 0;
+      if (s > 0) {
+        const io = <usize>i << 3;
+        store<f64>(u + io, load<f64>(u + io) + ar * s);
+        store<f64>(act + io, load<f64>(act + io) + s);
+      }
+    }
+  }
+  store<f64>(out, sumWn);
+  store<f64>(out, maxMov, 8);
+  store<f64>(out, changes, 16);
+  store<f64>(out, <f64>cert, 24);
+}
+
+/**
+ * One gradient step of twoLayer.ts `trainGd`, bit-identical to its JS loops: for each neuron r,
+ * c_i = z_ri ≥ 0 ? (a_r·s)·e_i : 0 (s = 1/√m), g_q = Σ_i c_i x_iq in order i (two q per register; the
+ * JS loop skips c_i = 0, adding ±0 here changes no sum: a sum started at +0 is never −0), then
+ * w_rq ← w_rq − η g_q with Σ g_q² and Σ w_rq² accumulated in order (r, q). g: d scratch doubles.
+ * out[0] = Σ g², out[1] = Σ w².
+ */
+export function gdBackward(w: usize, x: usize, z: usize, a: usize, e: usize, g: usize, out: usize, m: i32, n: i32, d: i32, invSqrtM: f64, eta: f64): void {
+  let g2: f64 = 0, w2: f64 = 0;
+  for (let r = 0; r < m; r++) {
+    const zr = z + ((<usize>r * <usize>n) << 3), wr = w + ((<usize>r * <usize>d) << 3);
+    const ar = load<f64>(a + (<usize>r << 3)) * invSqrtM;
+    memory.fill(g, 0, <usize>d << 3);
+    for (let i = 0; i < n; i++) {
+      const io = <usize>i << 3;
+      const ci = select<f64>(ar * load<f64>(e + io), 0, load<f64>(zr + io) >= 0);
+      const xi = x + ((<usize>i * <usize>d) << 3);
+      const cc = f64x2.splat(ci);
+      let q = 0;
+      for (; q + 1 < d; q += 2) { const o = <usize>q << 3; v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(cc, v128.load(xi + o)))); }
+      if (q < d) { const o = <usize>q << 3; store<f64>(g + o, load<f64>(g + o) + ci * load<f64>(xi + o)); }
+    }
+    for (let q = 0; q < d; q++) {
+      const o = <usize>q << 3;
+      const gq = load<f64>(g + o);
+      const t = load<f64>(wr + o) - eta * gq;
+      store<f64>(wr + o, t);
+      g2 += gq * gq;
+      w2 += t * t;
+    }
+  }
+  store<f64>(out, g2);
+  store<f64>(out, w2, 8);
+}
