@@ -104,7 +104,7 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
     },
     empiricalConstant: { quantity: 'normalizedGap', aggregate: 'max', description: 'max over instances of max_k |‖y − u(k)‖ − main term|·λ_0√m/(n‖y‖) (the fitted C_ε)' },
     scaling: { x: 'm', y: 'relativeGap', description: 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)', expectedSlope: { low: -1, high: -0.05 } },
-    costHint: 40,
+    costHint: 90,
   };
 }
 export const aroraTrajectory = trajectory(1);
@@ -142,7 +142,7 @@ export const aroraWeightMovement: Theorem<TrainDescriptor, TrainInstance> = {
   },
   empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (4√n‖y − u(0)‖/(√m λ_0))' },
   scaling: { x: 'm', y: 'movement', description: 'max weight movement vs m (bound ∝ m^{−½})', expectedSlope: { low: -1, high: -0.2 } },
-  costHint: 40,
+  costHint: 135,
 };
 
 // ------------------------------------------------------------------------------------------------

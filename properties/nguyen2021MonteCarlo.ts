@@ -188,7 +188,7 @@ function kiiMarkov(planted: boolean): Theorem<KiiDesc, KiiInstance> {
     configKey: (d) => JSON.stringify({ ...d, seed: undefined }),
     cells: (d) => ({ L: String(d.widths.length + 1), init: d.init, R: String(d.R) }),
     cellSpace: { L: ['2', '3', '4'], init: ['standard', 'he', 'lecun'], R: ['1', '5', '20'] },
-    costHint: 640,
+    costHint: 1100,
   };
 }
 export const kiiMarkovClaim = kiiMarkov(false);

@@ -117,7 +117,7 @@ const base = {
   materialize,
   mutate,
   cells,
-  costHint: 7000,
+  costHint: 9600,
 };
 
 /**

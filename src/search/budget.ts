@@ -10,10 +10,11 @@ import type { SearchOptions } from './search.ts';
  *
  * Calibration (bench/costHints.ts, 2026-11-23, after the WebAssembly kernels): each hint is about half
  * the theorem's measured steady-state rate in a budget-240 search (the slowest claim where a factory
- * shares one hint), so a run spends a third to a half of its nominal budget (budget 60: 33 of 60
- * core-seconds, budget 600: 184); hints were left as they were where
- * the measured rate was under twice the hint or where counts sit at their minimums (then fixed costs,
- * not the hint, decide the time).
+ * shares one hint); hints were left as they were where the measured rate was under about three times
+ * the hint or where counts sit at their minimums (then fixed costs, not the hint, decide the time).
+ * Re-calibrated the same day after the WebAssembly sampler and gradient-descent kernels (GD claims
+ * 3× faster; 7 hints raised): a budget-240 run's searches take 70 core-seconds, budget 60 evaluates
+ * 169,098 instances in 24 core-seconds — a run spends a quarter to a third of its nominal budget.
  */
 export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, selected: number): Omit<SearchOptions, 'seed'> {
   const perTheorem = budgetSeconds / Math.max(1, selected);
