@@ -41,8 +41,8 @@ interface Exports {
   gaussianFill(st: number, tx: number, tr: number, out: number, start: number, end: number, scale: number): number;
   sumSquares(p: number, len: number): number;
   scaleInPlace(p: number, len: number, s: number): void;
-  gdForward(w: number, w0: number, xT: number, z: number, sign0: number, xn: number, a: number, u: number, act: number, out: number, m: number, n: number, d: number, first: number, certified: number, E: number, gd: number, wc: number, wc1: number): void;
-  gdBackward(w: number, x: number, z: number, a: number, e: number, g: number, out: number, m: number, n: number, d: number, invSqrtM: number, eta: number): void;
+  gdForward(wT: number, w0T: number, x: number, zT: number, sign0: number, xn: number, a: number, u: number, act: number, out: number, m: number, n: number, d: number, first: number, certified: number, E: number, gd: number, wc: number, wc1: number): void;
+  gdBackward(wT: number, x: number, zT: number, a: number, e: number, g: number, out: number, m: number, n: number, d: number, invSqrtM: number, eta: number): void;
 }
 
 interface State {
@@ -431,12 +431,11 @@ function fillChunk(s: State, len: number, scale: number, slow: (u: number, i: nu
 
 /**
  * Workspace of one `trainGd` run (ntk/twoLayer.ts) for the WebAssembly kernels gdForward / gdBackward
- * (kernels.as.ts; bit-identical to the JS loops, same operations in the same order). Views of the
- * lease: the caller reads and writes them between steps and must call release() when done.
+ * (kernels.as.ts; bit-identical to the JS loops: the same operations in the same order, two neurons
+ * per SIMD register). u, act and e are views of the lease that the caller reads and writes between
+ * steps; the weights are held transposed (readW copies them out row-major). Call release() when done.
  */
 export interface GdWorkspace {
-  w: Float64Array;
-  z: Float64Array;
   u: Float64Array;
   act: Float64Array;
   e: Float64Array;
@@ -444,49 +443,54 @@ export interface GdWorkspace {
   forward(first: boolean, certified: boolean, E: number, gd: number, wc: number, wc1: number): Float64Array;
   /** Gradient step w ← w − η g; returns [Σ g², Σ w²]. */
   backward(invSqrtM: number, eta: number): Float64Array;
+  /** The current weights, m × d row-major, into out. */
+  readW(out: Float64Array): void;
   release(): void;
 }
 
 /**
- * A GdWorkspace holding w (copied), w0, X, Xᵀ, ‖x_i‖ and a, or null (no WebAssembly, or no room).
- * Measured (du2019.train.gd-rate searches, m = 250–2000, N = 3–6, d = 4–8, 100 steps): see twoLayer.ts.
+ * A GdWorkspace holding w (transposed copy), w0, X, ‖x_i‖ and a, or null (no WebAssembly, or no room).
+ * Measured: du2019.train.gd-rate searches (m = 250–2000, N = 3–6, d = 4–8, 100 steps) 9.4 s in the
+ * JS loops, 3.2 s with one sample pair per register, 2.0 s with one neuron pair per register (this layout).
  */
 export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array, w0: Float64Array, x: Float64Array, xn: Float64Array, a: Float64Array): GdWorkspace | null {
   const s = init();
   if (s === null) return null;
-  const sizes = { w: m * d, w0: m * d, xT: d * n, x: n * d, z: m * n, xn: n, a: m, u: n, act: n, e: n, g: d, out: 4, sign0: Math.ceil((m * n) / 8) };
+  const mp = m + (m & 1); // even column count: the last odd neuron's partner lane is padding
+  const sizes = { wT: d * mp, w0T: d * mp, x: n * d, zT: n * mp, xn: n, a: mp, u: n, act: n, e: n, g: 2 * d, out: 4, sign0: Math.ceil((m * n) / 8) };
   const total = Object.values(sizes).reduce((p, q) => p + q, 0);
   const lease = leaseWasm(total);
   if (lease === null) return null;
-  const at: Record<keyof typeof sizes, number> = {} as Record<keyof typeof sizes, number>;
+  const at = {} as Record<keyof typeof sizes, number>;
   let off = 0;
   for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) { at[k] = off; off += sizes[k]; }
   const f = lease.f64, base = f.byteOffset;
+  f.fill(0); // padding columns start finite
   const view = (k: keyof typeof sizes) => f.subarray(at[k], at[k] + sizes[k]);
-  const addr = (k: keyof typeof sizes) => base + at[k] * 8;
-  view('w').set(w.subarray(0, m * d));
-  view('w0').set(w0.subarray(0, m * d));
+  const A = {} as Record<keyof typeof sizes, number>;
+  for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) A[k] = base + at[k] * 8;
+  const wT = view('wT'), w0T = view('w0T');
+  for (let r = 0; r < m; r++) for (let q = 0; q < d; q++) { wT[q * mp + r] = w[r * d + q]; w0T[q * mp + r] = w0[r * d + q]; }
   view('x').set(x.subarray(0, n * d));
-  const xT = view('xT');
-  for (let i = 0; i < n; i++) for (let q = 0; q < d; q++) xT[q * n + i] = x[i * d + q];
   view('xn').set(xn.subarray(0, n));
   view('a').set(a.subarray(0, m));
   const u = view('u'), act = view('act'), out = view('out');
   return {
-    w: view('w'),
-    z: view('z'),
     u,
     act,
     e: view('e'),
     forward(first, certified, E, gd, wc, wc1) {
       u.fill(0);
       act.fill(0);
-      s.k.gdForward(addr('w'), addr('w0'), addr('xT'), addr('z'), addr('sign0'), addr('xn'), addr('a'), addr('u'), addr('act'), addr('out'), m, n, d, first ? 1 : 0, certified ? 1 : 0, E, gd, wc, wc1);
+      s.k.gdForward(A.wT, A.w0T, A.x, A.zT, A.sign0, A.xn, A.a, A.u, A.act, A.out, m, n, d, first ? 1 : 0, certified ? 1 : 0, E, gd, wc, wc1);
       return out;
     },
     backward(invSqrtM, eta) {
-      s.k.gdBackward(addr('w'), addr('x'), addr('z'), addr('a'), addr('e'), addr('g'), addr('out'), m, n, d, invSqrtM, eta);
+      s.k.gdBackward(A.wT, A.x, A.zT, A.a, A.e, A.g, A.out, m, n, d, invSqrtM, eta);
       return out;
+    },
+    readW(o) {
+      for (let r = 0; r < m; r++) for (let q = 0; q < d; q++) o[r * d + q] = wT[q * mp + r];
     },
     release: () => lease.release(),
   };

@@ -119,7 +119,7 @@ function gradientFromResidual(net: TwoLayerNet, x: Matrix, z: Float64Array, e: F
   for (let r = 0; r < m; r++) {
     const zo = r * n, go = r * d;
     const ar = net.a[r] * s;
-    for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
+    for (let i = 0; i < n; i++) c[i] = z![zo + i] >= 0 ? ar * e[i] : 0;
     for (let k = 0; k < d; k++) g[go + k] = 0;
     for (let i = 0; i < n; i++) {
       const ci = c[i];
@@ -235,8 +235,8 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
 function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, steps: number, xn: Float64Array, ws: GdWorkspace | null): TrainResult {
   const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a;
   const w0 = net.w;
-  const w = ws ? ws.w : Float64Array.from(net.w);
-  const z = ws ? ws.z : new Float64Array(m * n);
+  const w = ws ? new Float64Array(m * d) : Float64Array.from(net.w); // with ws: filled from it at the end
+  const z = ws ? null : new Float64Array(m * n);
   const sign0 = ws ? null : new Uint8Array(m * n);
   const g = ws ? null : new Float64Array(m * d);
   const u = ws ? ws.u : new Float64Array(n);
@@ -258,7 +258,7 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     uncertifiedAt: -1,
     u0: new Float64Array(n),
     u: ws ? new Float64Array(n) : u, // copied out of the workspace at the end
-    w: ws ? new Float64Array(m * d) : w,
+    w,
   };
   let E = 0; // E_k ≥ ‖Ŵ(k) − W(k)‖_F
   let certified = true;
@@ -310,7 +310,7 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
         const xo = i * d;
         let s = 0;
         for (let q = 0; q < d; q++) s += w[wo + q] * X[xo + q];
-        z[zo + i] = s;
+        z![zo + i] = s;
         const pos = s >= 0 ? 1 : 0;
         if (k === 0) sign0![zo + i] = pos;
         else if (sign0![zo + i] !== pos) changes++;
@@ -361,7 +361,7 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     } else for (let r = 0; r < m; r++) {
       const zo = r * n, go = r * d;
       const ar = a[r] * invSqrtM;
-      for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
+      for (let i = 0; i < n; i++) c[i] = z![zo + i] >= 0 ? ar * e[i] : 0;
       for (let q = 0; q < d; q++) g![go + q] = 0;
       for (let i = 0; i < n; i++) {
         const ci = c[i];
@@ -384,7 +384,7 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
   }
   if (ws) {
     res.u.set(u);
-    res.w.set(w);
+    ws.readW(w);
   }
   return res;
 }

@@ -474,56 +474,67 @@ export function scaleInPlace(p: usize, len: i32, s: f64): void {
   if (k < len) { const o = <usize>k << 3; store<f64>(p + o, load<f64>(p + o) * s); }
 }
 
-/**
- * One forward pass of twoLayer.ts `trainGd` (two-layer ReLU network, first layer trained), the same
- * IEEE operations in the same order per result as its JS loops, so the results are bit-identical:
- * for each neuron r (weights w, m × d; initial weights w0) the squared norm Σ_q w_rq² and movement
- * Σ_q (w_rq − w0_rq)² in order q, wn_r = (√· × wc) × wc1; for each sample i the pre-activation
- * z_ri = Σ_q w_rq x_iq (order q; two samples per f64x2 register, one per lane, from xT = Xᵀ, d × n),
- * its sign against sign0 (stored when first ≠ 0), the certification test |z_ri| ≤ (xn_i (E + gd·wn_r))·wc,
- * and u_i += a_r z_ri, act_i += z_ri when z_ri > 0 (in order r). u and act must be zero on entry.
- * out[0] = Σ_r wn_r, out[1] = max_r movement², out[2] = number of sign changes, out[3] = 1 if every
- * test passed (only evaluated while `certified` ≠ 0), else 0.
+/*
+ * Gradient descent of ntk/twoLayer.ts `trainGd` (two-layer ReLU network, first layer trained): one
+ * forward pass and one gradient step, bit-identical to its JS loops — every result is the same IEEE
+ * operations in the same order (sums over q per (r, i), over i per (r, q), over r per sample i and
+ * in (r, q) order for the step's norms). Two NEURONS per f64x2 register, one per lane: the weights
+ * are stored transposed, wT (d × m, wT[q·m + r] = w_rq), likewise w0T, and pre-activations zT (n × m).
+ * A last odd neuron runs in lane 0 of a register whose lane 1 is discarded.
  */
-export function gdForward(w: usize, w0: usize, xT: usize, z: usize, sign0: usize, xn: usize, a: usize, u: usize, act: usize, out: usize, m: i32, n: i32, d: i32, first: i32, certified: i32, E: f64, gd: f64, wc: f64, wc1: f64): void {
+
+/** Lanes r, r+1 of an (· × m) transposed array at row k (r + 1 may be m: a padding column). */
+@inline function pair(p: usize, m: i32, k: i32, r: i32): v128 { return v128.load(p + ((<usize>k * <usize>m + <usize>r) << 3)); }
+
+/**
+ * Forward pass: for each neuron r, wn_r = (√(Σ_q w_rq²) × wc) × wc1 and movement Σ_q (w_rq − w0_rq)²
+ * (order q); for each sample i, z_ri = Σ_q w_rq x_iq (order q; x row-major n × d), its sign against sign0
+ * (stored when first ≠ 0), the certification test |z_ri| ≤ (xn_i (E + gd·wn_r))·wc, and u_i += a_r z_ri,
+ * act_i += z_ri when z_ri > 0 (in order r). u and act must be zero on entry. Arrays of m columns have
+ * mp = m rounded up to even columns (the padding column is scratch). out[0] = Σ_r wn_r,
+ * out[1] = max_r movement², out[2] = sign changes, out[3] = 1 if every test passed (only evaluated
+ * while `certified` ≠ 0), else 0.
+ */
+export function gdForward(wT: usize, w0T: usize, x: usize, zT: usize, sign0: usize, xn: usize, a: usize, u: usize, act: usize, out: usize, m: i32, n: i32, d: i32, first: i32, certified: i32, E: f64, gd: f64, wc: f64, wc1: f64): void {
+  const mp = (m + 1) & ~1;
   let sumWn: f64 = 0, maxMov: f64 = 0, changes: f64 = 0;
   let cert = certified;
-  for (let r = 0; r < m; r++) {
-    const wr = w + ((<usize>r * <usize>d) << 3), w0r = w0 + ((<usize>r * <usize>d) << 3);
-    let wn: f64 = 0, mv: f64 = 0;
+  for (let r = 0; r < m; r += 2) {
+    let wn2 = f64x2.splat(0), mv2 = f64x2.splat(0);
     for (let q = 0; q < d; q++) {
-      const t = load<f64>(wr + (<usize>q << 3));
-      wn += t * t;
-      const dl = t - load<f64>(w0r + (<usize>q << 3));
-      mv += dl * dl;
+      const t = pair(wT, mp, q, r);
+      wn2 = f64x2.add(wn2, f64x2.mul(t, t));
+      const dl = f64x2.sub(t, pair(w0T, mp, q, r));
+      mv2 = f64x2.add(mv2, f64x2.mul(dl, dl));
     }
-    wn = Math.sqrt(wn) * wc * wc1;
-    sumWn += wn;
-    if (mv > maxMov) maxMov = mv;
-    const ar = load<f64>(a + (<usize>r << 3));
-    const thr = E + gd * wn;
-    const zr = z + ((<usize>r * <usize>n) << 3), sr = sign0 + <usize>r * <usize>n;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
+    const wnv = f64x2.mul(f64x2.mul(f64x2.sqrt(wn2), f64x2.splat(wc)), f64x2.splat(wc1));
+    const lanes = r + 1 < m ? 2 : 1;
+    for (let l = 0; l < lanes; l++) {
+      const wn = l == 0 ? f64x2.extract_lane(wnv, 0) : f64x2.extract_lane(wnv, 1);
+      const mv = l == 0 ? f64x2.extract_lane(mv2, 0) : f64x2.extract_lane(mv2, 1);
+      sumWn += wn;
+      if (mv > maxMov) maxMov = mv;
+    }
+    for (let i = 0; i < n; i++) {
+      const xi = x + ((<usize>i * <usize>d) << 3);
       let acc = f64x2.splat(0);
-      for (let q = 0; q < d; q++) acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(wr + (<usize>q << 3))), v128.load(xT + ((<usize>q * <usize>n + <usize>i) << 3))));
-      v128.store(zr + (<usize>i << 3), acc);
-    }
-    for (; i < n; i++) {
-      let s: f64 = 0;
-      for (let q = 0; q < d; q++) s += load<f64>(wr + (<usize>q << 3)) * load<f64>(xT + ((<usize>q * <usize>n + <usize>i) << 3));
-      store<f64>(zr + (<usize>i << 3), s);
-    }
-    for (i = 0; i < n; i++) {
-      const s = load<f64>(zr + (<usize>i << 3));
-      const pos: u8 = s >= 0 ? 1 : 0;
-      if (first) store<u8>(sr + <usize>i, pos);
-      else if (load<u8>(sr + <usize>i) != pos) changes += 1;
-      if (cert && Math.abs(s) <= load<f64>(xn + (<usize>i << 3)) * thr * wc) cert = 0;
-      if (s > 0) {
-        const io = <usize>i << 3;
-        store<f64>(u + io, load<f64>(u + io) + ar * s);
-        store<f64>(act + io, load<f64>(act + io) + s);
+      for (let q = 0; q < d; q++) acc = f64x2.add(acc, f64x2.mul(pair(wT, mp, q, r), f64x2.splat(load<f64>(xi + (<usize>q << 3)))));
+      v128.store(zT + ((<usize>i * <usize>mp + <usize>r) << 3), acc);
+      const xni = load<f64>(xn + (<usize>i << 3));
+      for (let l = 0; l < lanes; l++) {
+        const rr = r + l;
+        const s = l == 0 ? f64x2.extract_lane(acc, 0) : f64x2.extract_lane(acc, 1);
+        const wn = l == 0 ? f64x2.extract_lane(wnv, 0) : f64x2.extract_lane(wnv, 1);
+        const pos: u8 = s >= 0 ? 1 : 0;
+        const so = sign0 + <usize>rr * <usize>n + <usize>i;
+        if (first) store<u8>(so, pos);
+        else if (load<u8>(so) != pos) changes += 1;
+        if (cert && Math.abs(s) <= xni * (E + gd * wn) * wc) cert = 0;
+        if (s > 0) {
+          const io = <usize>i << 3;
+          store<f64>(u + io, load<f64>(u + io) + load<f64>(a + (<usize>rr << 3)) * s);
+          store<f64>(act + io, load<f64>(act + io) + s);
+        }
       }
     }
   }
@@ -534,34 +545,39 @@ export function gdForward(w: usize, w0: usize, xT: usize, z: usize, sign0: usize
 }
 
 /**
- * One gradient step of twoLayer.ts `trainGd`, bit-identical to its JS loops: for each neuron r,
- * c_i = z_ri ≥ 0 ? (a_r·s)·e_i : 0 (s = 1/√m), g_q = Σ_i c_i x_iq in order i (two q per register; the
- * JS loop skips c_i = 0, adding ±0 here changes no sum: a sum started at +0 is never −0), then
- * w_rq ← w_rq − η g_q with Σ g_q² and Σ w_rq² accumulated in order (r, q). g: d scratch doubles.
+ * Gradient step: for each neuron r, c_ri = z_ri ≥ 0 ? (a_r·s)·e_i : 0 (s = 1/√m), g_rq = Σ_i c_ri x_iq
+ * in order i (the JS loop skips c = 0; adding ±0 here changes no sum: a sum started at +0 is never −0),
+ * w_rq ← w_rq − η g_rq, and Σ g² and Σ w² accumulated in (r, q) order. g: 2d scratch doubles.
  * out[0] = Σ g², out[1] = Σ w².
  */
-export function gdBackward(w: usize, x: usize, z: usize, a: usize, e: usize, g: usize, out: usize, m: i32, n: i32, d: i32, invSqrtM: f64, eta: f64): void {
+export function gdBackward(wT: usize, x: usize, zT: usize, a: usize, e: usize, g: usize, out: usize, m: i32, n: i32, d: i32, invSqrtM: f64, eta: f64): void {
+  const mp = (m + 1) & ~1;
   let g2: f64 = 0, w2: f64 = 0;
-  for (let r = 0; r < m; r++) {
-    const zr = z + ((<usize>r * <usize>n) << 3), wr = w + ((<usize>r * <usize>d) << 3);
-    const ar = load<f64>(a + (<usize>r << 3)) * invSqrtM;
-    memory.fill(g, 0, <usize>d << 3);
+  const zero = f64x2.splat(0), etav = f64x2.splat(eta);
+  for (let r = 0; r < m; r += 2) {
+    const ar = f64x2.mul(v128.load(a + (<usize>r << 3)), f64x2.splat(invSqrtM));
+    for (let q = 0; q < d; q++) v128.store(g + (<usize>q << 4), zero);
     for (let i = 0; i < n; i++) {
-      const io = <usize>i << 3;
-      const ci = select<f64>(ar * load<f64>(e + io), 0, load<f64>(zr + io) >= 0);
+      const zi = v128.load(zT + ((<usize>i * <usize>mp + <usize>r) << 3));
+      const ci = v128.bitselect(f64x2.mul(ar, f64x2.splat(load<f64>(e + (<usize>i << 3)))), zero, f64x2.ge(zi, zero));
       const xi = x + ((<usize>i * <usize>d) << 3);
-      const cc = f64x2.splat(ci);
-      let q = 0;
-      for (; q + 1 < d; q += 2) { const o = <usize>q << 3; v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(cc, v128.load(xi + o)))); }
-      if (q < d) { const o = <usize>q << 3; store<f64>(g + o, load<f64>(g + o) + ci * load<f64>(xi + o)); }
+      for (let q = 0; q < d; q++) {
+        const go = g + (<usize>q << 4);
+        v128.store(go, f64x2.add(v128.load(go), f64x2.mul(ci, f64x2.splat(load<f64>(xi + (<usize>q << 3))))));
+      }
     }
     for (let q = 0; q < d; q++) {
-      const o = <usize>q << 3;
-      const gq = load<f64>(g + o);
-      const t = load<f64>(wr + o) - eta * gq;
-      store<f64>(wr + o, t);
-      g2 += gq * gq;
-      w2 += t * t;
+      const wo = wT + ((<usize>q * <usize>mp + <usize>r) << 3);
+      v128.store(wo, f64x2.sub(v128.load(wo), f64x2.mul(etav, v128.load(g + (<usize>q << 4)))));
+    }
+    const lanes = r + 1 < m ? 2 : 1;
+    for (let l = 0; l < lanes; l++) {
+      for (let q = 0; q < d; q++) {
+        const gq = load<f64>(g + (<usize>q << 4) + (<usize>l << 3));
+        const t = load<f64>(wT + ((<usize>q * <usize>mp + <usize>(r + l)) << 3));
+        g2 += gq * gq;
+        w2 += t * t;
+      }
     }
   }
   store<f64>(out, g2);
