@@ -119,7 +119,7 @@ function gradientFromResidual(net: TwoLayerNet, x: Matrix, z: Float64Array, e: F
   for (let r = 0; r < m; r++) {
     const zo = r * n, go = r * d;
     const ar = net.a[r] * s;
-    for (let i = 0; i < n; i++) c[i] = z![zo + i] >= 0 ? ar * e[i] : 0;
+    for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
     for (let k = 0; k < d; k++) g[go + k] = 0;
     for (let i = 0; i < n; i++) {
       const ci = c[i];
@@ -222,29 +222,105 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
   if (y.length !== n) throw new RangeError(`trainGd: y has length ${y.length}, data have N = ${n}`);
   const w0 = net.w;
   const xn = rowNorms(x);
-  // The forward pass and the gradient step run in WebAssembly when available (wasmGdWorkspace; the same
-  // operations in the same order, so the same bits; z, u, act, e, w are then views of its lease).
+  // The forward pass and the gradient step run in WebAssembly when available (wasmGdWorkspace: the same
+  // operations in the same order, so the same bits; u, act and e are then views of its lease), else in
+  // the JS reference loops (jsSteps).
   const ws = o.kernels === 'js' ? null : wasmGdWorkspace(m, n, d, net.w, w0, X, xn, a);
   try {
-    return trainLoop(net, x, y, eta, steps, xn, ws);
+    return trainLoop(net, x, y, eta, steps, xn, ws ?? jsSteps(net, x, xn));
   } finally {
     ws?.release();
   }
 }
 
-function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, steps: number, xn: Float64Array, ws: GdWorkspace | null): TrainResult {
-  const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a;
-  const w0 = net.w;
-  const w = ws ? new Float64Array(m * d) : Float64Array.from(net.w); // with ws: filled from it at the end
-  const z = ws ? null : new Float64Array(m * n);
-  const sign0 = ws ? null : new Uint8Array(m * n);
-  const g = ws ? null : new Float64Array(m * d);
-  const u = ws ? ws.u : new Float64Array(n);
-  const e = ws ? ws.e : new Float64Array(n);
-  const c = new Float64Array(n);
+/** The forward pass and gradient step of trainGd (one implementation: the JS loops, or WebAssembly). */
+type GdSteps = Omit<GdWorkspace, 'release'>;
+
+/**
+ * The JS loops of one forward pass and one gradient step (the reference for the WebAssembly kernels,
+ * kernels.as.ts gdForward/gdBackward, which perform the same operations in the same order).
+ */
+function jsSteps(net: TwoLayerNet, x: Matrix, xn: Float64Array): GdSteps {
+  const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a, w0 = net.w;
+  const w = Float64Array.from(net.w);
+  const z = new Float64Array(m * n);
+  const sign0 = new Uint8Array(m * n);
+  const g = new Float64Array(d);
+  const u = new Float64Array(n), act = new Float64Array(n), e = new Float64Array(n), c = new Float64Array(n);
+  const out = new Float64Array(4);
+  return {
+    u,
+    act,
+    e,
+    forward(first, certified, E, gd, wc, wc1) {
+      let sumWn = 0, maxMov = 0, changes = 0;
+      u.fill(0);
+      act.fill(0);
+      for (let r = 0; r < m; r++) {
+        const wo = r * d, zo = r * n;
+        let wn = 0, mv = 0;
+        for (let q = 0; q < d; q++) {
+          const t = w[wo + q];
+          wn += t * t;
+          const dlt = t - w0[wo + q];
+          mv += dlt * dlt;
+        }
+        wn = Math.sqrt(wn) * wc * wc1;
+        sumWn += wn;
+        if (mv > maxMov) maxMov = mv;
+        const ar = a[r];
+        for (let i = 0; i < n; i++) {
+          const xo = i * d;
+          let s = 0;
+          for (let q = 0; q < d; q++) s += w[wo + q] * X[xo + q];
+          z[zo + i] = s;
+          const pos = s >= 0 ? 1 : 0;
+          if (first) sign0[zo + i] = pos;
+          else if (sign0[zo + i] !== pos) changes++;
+          if (certified && Math.abs(s) <= xn[i] * (E + gd * wn) * wc) certified = false;
+          if (s > 0) {
+            u[i] += ar * s;
+            act[i] += s;
+          }
+        }
+      }
+      out[0] = sumWn; out[1] = maxMov; out[2] = changes; out[3] = certified ? 1 : 0;
+      return out;
+    },
+    backward(invSqrtM, eta) {
+      let g2sum = 0, w2sum = 0;
+      for (let r = 0; r < m; r++) {
+        const zo = r * n, go = r * d;
+        const ar = a[r] * invSqrtM;
+        for (let i = 0; i < n; i++) c[i] = z[zo + i] >= 0 ? ar * e[i] : 0;
+        g.fill(0);
+        for (let i = 0; i < n; i++) {
+          const ci = c[i];
+          if (ci === 0) continue;
+          const xo = i * d;
+          for (let q = 0; q < d; q++) g[q] += ci * X[xo + q];
+        }
+        for (let q = 0; q < d; q++) {
+          const t = w[go + q] - eta * g[q];
+          w[go + q] = t;
+          g2sum += g[q] * g[q];
+          w2sum += t * t;
+        }
+      }
+      out[0] = g2sum; out[1] = w2sum;
+      return out;
+    },
+    readW(o) {
+      o.set(w);
+    },
+  };
+}
+
+function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, steps: number, xn: Float64Array, ws: GdSteps): TrainResult {
+  const n = x.rows, d = x.cols, m = net.m, X = x.data;
+  const { u, act, e } = ws;
   const du = new Float64Array(n);
   const de = new Float64Array(n);
-  const act = ws ? ws.act : new Float64Array(n);
   const invSqrtM = 1 / Math.sqrt(m);
   const gd = gamma(d + 2), gm = gamma(m + 3), gn = gamma(n + 3), g3 = gamma(3), gdn = gamma(d + 3);
   const W = 1 + 1e-10;
@@ -257,8 +333,8 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     patternChange: new Float64Array(steps + 1),
     uncertifiedAt: -1,
     u0: new Float64Array(n),
-    u: ws ? new Float64Array(n) : u, // copied out of the workspace at the end
-    w,
+    u: new Float64Array(n), // u and w: copied out at the end
+    w: new Float64Array(m * d),
   };
   let E = 0; // E_k ≥ ‖Ŵ(k) − W(k)‖_F
   let certified = true;
@@ -280,50 +356,11 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
   const sqrtSx2 = Math.sqrt(sx2) * W;
   for (let k = 0; k <= steps; k++) {
     // ---- forward with certification of the indicators
-    let sumWn = 0, maxMov = 0, changes = 0;
-    if (ws) {
-      const out = ws.forward(k === 0, certified, E, gd, W, 1 + gd);
-      sumWn = out[0];
-      maxMov = out[1];
-      changes = out[2];
-      if (certified && out[3] === 0) {
-        certified = false;
-        res.uncertifiedAt = k;
-      }
-    } else {
-    u.fill(0);
-    act.fill(0);
-    for (let r = 0; r < m; r++) {
-      const wo = r * d, zo = r * n;
-      let wn = 0, mv = 0;
-      for (let q = 0; q < d; q++) {
-        const t = w[wo + q];
-        wn += t * t;
-        const dlt = t - w0[wo + q];
-        mv += dlt * dlt;
-      }
-      wn = Math.sqrt(wn) * W * (1 + gd);
-      sumWn += wn;
-      if (mv > maxMov) maxMov = mv;
-      const ar = a[r];
-      for (let i = 0; i < n; i++) {
-        const xo = i * d;
-        let s = 0;
-        for (let q = 0; q < d; q++) s += w[wo + q] * X[xo + q];
-        z![zo + i] = s;
-        const pos = s >= 0 ? 1 : 0;
-        if (k === 0) sign0![zo + i] = pos;
-        else if (sign0![zo + i] !== pos) changes++;
-        if (certified && Math.abs(s) <= xn[i] * (E + gd * wn) * W) {
-          certified = false;
-          res.uncertifiedAt = k;
-        }
-        if (s > 0) {
-          u[i] += ar * s;
-          act[i] += s;
-        }
-      }
-    }
+    const fwd = ws.forward(k === 0, certified, E, gd, W, 1 + gd);
+    const sumWn = fwd[0], maxMov = fwd[1], changes = fwd[2];
+    if (certified && fwd[3] === 0) {
+      certified = false;
+      res.uncertifiedAt = k;
     }
     let r2 = 0, absE = 0, dg = 0;
     for (let i = 0; i < n; i++) {
@@ -353,39 +390,16 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     }
     if (k === steps) break;
     // ---- gradient and update
-    let g2sum = 0, w2sum = 0;
-    if (ws) {
-      const out = ws.backward(invSqrtM, eta);
-      g2sum = out[0];
-      w2sum = out[1];
-    } else for (let r = 0; r < m; r++) {
-      const zo = r * n, go = r * d;
-      const ar = a[r] * invSqrtM;
-      for (let i = 0; i < n; i++) c[i] = z![zo + i] >= 0 ? ar * e[i] : 0;
-      for (let q = 0; q < d; q++) g![go + q] = 0;
-      for (let i = 0; i < n; i++) {
-        const ci = c[i];
-        if (ci === 0) continue;
-        const xo = i * d;
-        for (let q = 0; q < d; q++) g![go + q] += ci * X[xo + q];
-      }
-      for (let q = 0; q < d; q++) {
-        const t = w[go + q] - eta * g![go + q];
-        w[go + q] = t;
-        g2sum += g![go + q] * g![go + q];
-        w2sum += t * t;
-      }
-    }
+    const bwd = ws.backward(invSqrtM, eta);
+    const g2sum = bwd[0], w2sum = bwd[1];
     if (certified) {
       const dG = (dg + gn * absE) * W * (1 + 3 * UNIT_ROUNDOFF);
       const rho = (eta * dG + g3 * (Math.sqrt(w2sum) + 2 * eta * Math.sqrt(g2sum)) * (1 + 1e-6)) * W;
       E = (ell * E + rho) * W;
     }
   }
-  if (ws) {
-    res.u.set(u);
-    ws.readW(w);
-  }
+  res.u.set(u);
+  ws.readW(res.w);
   return res;
 }
 
