@@ -8,9 +8,19 @@ data of the same size and distribution with numpy's own RNG (the values differ f
 the sizes and operations do not) and performs the same check the way a careful notebook would:
 arccos formulas for K^(L) / H-infinity, np.linalg.eigvalsh for lambda_min, np.linalg.solve for
 y^T H^-1 y, closed forms for the Hermite facts, with plain float64 tolerances -- no certified error
-bounds. Threads: the caller sets OMP/OPENBLAS/MKL_NUM_THREADS=1 before numpy is imported (printed).
+bounds. Replicated: H-infinity (Du et al.), concentration, Hermite, limiting NTK, and the finite-width
+two-layer claims of Du et al. / Arora et al. (finite Gram H(0) vs H-infinity, full-batch gradient
+descent on W with the same N, d, m, kappa, eta = c_eta lambda_0 / n^2, number of steps, checked steps K,
+Monte-Carlo draws, width / step-size assumptions; vectorised over neurons, a Python loop over GD
+steps; Arora et al.'s non-degeneracy pilot and the Theorem 5.1 train-then-test run). Not replicated:
+the finite-width NTK of Nguyen et al. and Murray et al.'s power series. Asymptotic claims' scaling
+fits and empirical constants (reporting, not verdicts) are not recomputed. For the finite-width claims
+the conclusion (the training) is skipped outside the assumptions except for 'probe' instances, as
+ntk-audit does (check(descriptor, phase)).
+Threads: the caller sets OMP/OPENBLAS/MKL_NUM_THREADS=1 before numpy is imported (printed).
 With REPEATS > 1 each claim's instances are checked that many times and the fastest time is kept.
-Output: one JSON object {info, claims: {id: {instances, seconds, replicated}}} on stdout.
+Output: one JSON object {info, claims: {id: {instances, seconds, replicated, failed}}} on stdout
+(failed: instances inside the notebook's assumptions whose check did not hold).
 """
 import json
 import math
@@ -99,7 +109,7 @@ def env(rho):
 
 
 def hinf_check(claim):
-    def run(desc):
+    def run(desc, phase=None):
         x, y, G, H, off, unit, nonpar, rho = hinf_setup(desc)
         n = x.shape[0]
         ok_assume = unit and (nonpar or claim not in ("thm3.1", "quad-corrected", "quad-presentation", "quad-doubled"))
@@ -130,7 +140,7 @@ def hinf_check(claim):
 # Concentration of max inner products (high probability: Monte Carlo + exact binomial test)
 
 def conc_check(family, c, valid_up_to=None):
-    def run(desc):
+    def run(desc, phase=None):
         x = sample(rng_for(desc["seed"]), family, desc["n"], desc["d"])
         rhs = c * math.sqrt(math.log(desc["n"] / desc["delta"]) / desc["d"])
         ok = desc["n"] >= 2 and 0 < desc["delta"] < 1 and (valid_up_to is None or rhs <= valid_up_to)
@@ -146,17 +156,22 @@ except ImportError:
     _BETA = None
 
 
+def config_key(desc):
+    """A Monte-Carlo configuration: the descriptor without the per-draw seed (N, d, delta; or data, m, delta)."""
+    return json.dumps({k: v for k, v in desc.items() if k != "seed"}, sort_keys=True)
+
+
 def binomial_tests(results):
-    """Per configuration (N, d, delta): exact one-sided test of failure rate > delta (scipy if present)."""
+    """Per configuration: exact one-sided test of failure rate > delta (scipy if present)."""
     beta = _BETA
     cfg = {}
     for desc, (ok, holds) in results:
         if not ok:
             continue
-        k = (desc["n"], desc["d"], desc["delta"])
+        k = (config_key(desc), desc["delta"])
         f, v = cfg.get(k, (0, 0))
         cfg[k] = (f + (0 if holds else 1), v + 1)
-    for (n, d, delta), (f, v) in cfg.items():
+    for (_, delta), (f, v) in cfg.items():
         if beta is not None and f > 0:
             beta.ppf(0.05, f, v - f + 1)
         else:
@@ -228,7 +243,7 @@ def mu_quadrature(r):
 
 
 def hermite_check(claim):
-    def run(desc):
+    def run(desc, phase=None):
         if claim == "closed-form":
             r = desc["r"]
             if r <= 20:
@@ -277,7 +292,7 @@ def lam_min(m):
 
 
 def limiting_check(claim):
-    def run(desc):
+    def run(desc, phase=None):
         d = desc["data"]
         x = data_of(d)
         n2 = np.einsum("ij,ij->i", x, x)
@@ -313,6 +328,228 @@ def limiting_check(claim):
     return run
 
 
+# ---------------------------------------------------------------------------------------------
+# Finite-width two-layer ReLU networks and gradient descent (Du et al. 2019; Arora et al. 2019):
+#   f(W, a, x) = (1/sqrt m) sum_r a_r relu(w_r^T x),  w_r(0) ~ N(0, kappa^2 I),  a_r = +-1 fixed,
+#   only W trained by full-batch GD on 1/2 ||u - y||^2, indicator 1{w^T x >= 0}.
+# As in ntk-audit, the conclusion (the training) is only run inside the assumptions, except for
+# 'probe' instances, whose conclusion ntk-audit evaluates outside the assumptions on purpose.
+
+WIDTH_C = 0.5  # width condition m >= C_m n^2 / lambda_0^2 (WIDTH_CONSTANT of properties/du2019Training.ts)
+
+
+def hinf_of(x):
+    """Gram G, pairwise angles theta and H-infinity = G (pi - theta) / (2 pi) of the rows (any norms)."""
+    G = x @ x.T
+    nrm = np.sqrt(np.diag(G))
+    th = np.arccos(np.clip(G / np.outer(nrm, nrm), -1.0, 1.0))
+    np.fill_diagonal(th, 0.0)  # arccos(1 - eps) ~ sqrt(2 eps) would put ~1e-8 on the diagonal of H
+    return G, th, G * (np.pi - th) / (2 * np.pi)
+
+
+def unit_rows(x):
+    return bool(np.all(np.abs(np.einsum("ij,ij->i", x, x) - 1) <= 16 * x.shape[1] * U))
+
+
+def no_parallel(th):
+    off = ~np.eye(th.shape[0], dtype=bool)
+    return bool(np.all((th[off] != 0) & (th[off] != np.pi)))
+
+
+def init_net(seed, m, d, kappa=1.0):
+    rng = rng_for(seed)
+    return kappa * rng.standard_normal((m, d)), rng.choice([-1.0, 1.0], size=m)
+
+
+def train_gd(x, y, W, a, eta, steps, K=0, movement=False, patterns=False):
+    """`steps` GD steps on W. Returns ||u(k) - y|| for k = 0..steps, max_r ||w_r(k) - w_r(0)|| for
+    k = 0..K (if movement), the fraction of (i, r) whose activation changed between steps 0 and K
+    (if patterns), and W(steps)."""
+    s = 1 / math.sqrt(W.shape[0])
+    W0 = W
+    res = np.empty(steps + 1)
+    mov = np.zeros(K + 1) if movement else None
+    mask0 = change = None
+    for k in range(steps + 1):
+        Z = W @ x.T  # m x N pre-activations
+        mask = Z >= 0
+        e = s * (a @ np.maximum(Z, 0)) - y
+        res[k] = math.sqrt(e @ e)
+        if movement and k <= K:
+            D = W - W0
+            mov[k] = math.sqrt(np.max(np.einsum("ij,ij->i", D, D)))
+        if patterns:
+            if k == 0:
+                mask0 = mask
+            if k == K:
+                change = float(np.mean(mask != mask0))
+        if k == steps:
+            break
+        W = W - (eta * s) * ((mask * np.outer(a, e)) @ x)
+    return res, mov, change, W
+
+
+def train_setup(desc):
+    """Unit-sphere data, N(0,1) labels, H-infinity and its spectrum (eigh: the trajectory needs the vectors)."""
+    x = data_of(desc["data"])
+    y = rng_for(desc["labelSeed"]).standard_normal(x.shape[0])
+    _, th, H = hinf_of(x)
+    lams, V = np.linalg.eigh(H)
+    return x, y, th, H, lams, V
+
+
+def train_inside(x, th, lam, desc, step_range=True, factor=None):
+    """Unit norm, no parallel pair, c_eta in [1, 16], (planted rate) factor*eta*lam/2 < 1, lambda_0 > 0, width."""
+    n, c = x.shape[0], desc["stepFactor"]
+    ok = unit_rows(x) and no_parallel(th) and (not step_range or 1 <= c <= 16)
+    if factor is not None:
+        ok = ok and factor * c * lam * lam / (2 * n * n) < 1
+    return ok and lam > 0 and desc["m"] >= WIDTH_C * n * n / (lam * lam)
+
+
+def train_run(desc, x, y, lam, **kw):
+    """eta = c_eta lambda_0 / n^2, K = min(steps, ceil(4 / (eta lambda_0))), and the GD run from w(0) ~ N(0, kappa^2 I)."""
+    n = x.shape[0]
+    eta = desc["stepFactor"] * lam / (n * n)
+    K = min(desc["steps"], math.ceil(4 / (eta * lam)))
+    W, a = init_net(desc["initSeed"], desc["m"], x.shape[1], desc["kappa"])
+    return eta, K, train_gd(x, y, W, a, eta, desc["steps"], K=K, **kw)
+
+
+def gd_rate_check(factor):
+    """Du Thm 4.1: log||r(k)||^2 - log||r(0)||^2 - k log(1 - factor*eta*lambda_0/2) <= 0 for 1 <= k <= K."""
+    def run(desc, phase=None):
+        x, y, th, H, lams, _ = train_setup(desc)
+        ok = train_inside(x, th, lams[0], desc, factor=factor)
+        if not (ok or phase == "probe"):
+            return ok, True
+        eta, K, (res, _, _, _) = train_run(desc, x, y, lams[0])
+        k = np.arange(1, K + 1)
+        excess = 2 * np.log(res[1:K + 1] / res[0]) - k * math.log1p(-eta * factor * lams[0] / 2)
+        return ok, float(np.max(excess)) <= TOL
+    return run
+
+
+def pattern_change_check(desc, phase=None):
+    """Du Sec. 4: fraction of activation changes at step K <= 2 R / sqrt(2 pi), R = 4 sqrt(n) ||r(0)|| / (sqrt(m) lambda_0)."""
+    x, y, th, H, lams, _ = train_setup(desc)
+    ok = train_inside(x, th, lams[0], desc, step_range=False)
+    if not (ok or phase == "probe"):
+        return ok, True
+    _, _, (res, _, change, _) = train_run(desc, x, y, lams[0], patterns=True)
+    R = 4 * math.sqrt(x.shape[0]) * res[0] / (math.sqrt(desc["m"]) * lams[0])
+    return ok, change <= 2 * R / math.sqrt(2 * math.pi) + TOL
+
+
+def weight_movement_check(desc, phase=None):
+    """Arora: max_{k <= K} max_r ||w_r(k) - w_r(0)|| <= 4 sqrt(n) ||r(0)|| / (sqrt(m) lambda_0)."""
+    x, y, th, H, lams, _ = train_setup(desc)
+    ok = train_inside(x, th, lams[0], desc)
+    if not (ok or phase == "probe"):
+        return ok, True
+    _, _, (res, mov, _, _) = train_run(desc, x, y, lams[0], movement=True)
+    return ok, float(np.max(mov)) <= 4 * math.sqrt(x.shape[0]) * res[0] / (math.sqrt(desc["m"]) * lams[0]) + TOL
+
+
+def trajectory_check(rate_factor):
+    """Arora Thm 4.1: max_{k <= K} | ||r(k)|| - sqrt(sum_i (1 - f eta lambda_i)^{2k} (v_i^T y)^2) | <= 2 ||y|| n / (lambda_0 sqrt m)
+    (main term by the eigen closed form; f = 2 plants the error)."""
+    def run(desc, phase=None):
+        x, y, th, H, lams, V = train_setup(desc)
+        ok = train_inside(x, th, lams[0], desc)
+        if not (ok or phase == "probe"):
+            return ok, True
+        eta, K, (res, _, _, _) = train_run(desc, x, y, lams[0])
+        main = np.sqrt(((1 - rate_factor * eta * lams) ** 2) ** np.arange(K + 1)[:, None] @ (V.T @ y) ** 2)
+        eps = 2 * x.shape[0] * math.sqrt(y @ y) / (lams[0] * math.sqrt(desc["m"]))
+        return ok, float(np.max(np.abs(res[:K + 1] - main))) <= eps + TOL
+    return run
+
+
+def gram_setup(desc):
+    """Finite Gram H(0)_ij = x_i^T x_j #{r: w_r^T x_i >= 0, w_r^T x_j >= 0} / m, w_r ~ N(0, I) redrawn per draw, and H-infinity."""
+    x = data_of(desc["data"])
+    W = rng_for(desc["seed"]).standard_normal((desc["m"], x.shape[1]))
+    M = (W @ x.T >= 0).astype(np.float64)
+    G, _, Hinf = hinf_of(x)
+    return x, G, G * (M.T @ M) / desc["m"], Hinf
+
+
+def hinf_mc_check(desc, phase=None):
+    """Du Sec. 3 (Hoeffding + union bound): max_{i<=j} |H(0)_ij - H_inf_ij| - t |x_i^T x_j| <= 0, t = sqrt(log(n(n+1)/delta)/(2m))."""
+    x, G, H0, Hinf = gram_setup(desc)
+    n, delta = x.shape[0], desc["delta"]
+    t = math.sqrt(math.log(n * (n + 1) / delta) / (2 * desc["m"]))
+    return n >= 1 and 0 < delta < 1, float(np.max(np.abs(H0 - Hinf) - t * np.abs(G))) <= TOL
+
+
+def frobenius_check(planted):
+    """Du Lemma 3.1: ||H(0) - H_inf||_F <= n sqrt(log(2n^2/delta)/(2m)) (planted: without the factor n)."""
+    def run(desc, phase=None):
+        x, _, H0, Hinf = gram_setup(desc)
+        n, delta = x.shape[0], desc["delta"]
+        rhs = (1 if planted else n) * math.sqrt(math.log(2 * n * n / delta) / (2 * desc["m"]))
+        return unit_rows(x) and 0 < delta < 1, float(np.linalg.norm(H0 - Hinf)) <= rhs + TOL
+    return run
+
+
+PILOT = 200
+_PILOT = {}  # per (n, d, delta), kept for the process like ntk-audit's pilotCache
+
+
+def pilot_lambda0(n, d, delta):
+    """The ceil((delta/2) PILOT)-th smallest lambda_min(H_inf) over PILOT unit-sphere samples (batched eigvalsh)."""
+    key = (n, d, delta)
+    if key not in _PILOT:
+        X = rng_for(f"arora2019-pilot/{n}/{d}/{delta}").standard_normal((PILOT, n, d))
+        X /= np.linalg.norm(X, axis=2, keepdims=True)
+        G = X @ X.transpose(0, 2, 1)
+        lams = np.sort(np.linalg.eigvalsh(G * (np.pi - np.arccos(np.clip(G, -1.0, 1.0))) / (2 * np.pi))[:, 0])
+        _PILOT[key] = float(lams[max(0, math.ceil((delta / 2) * PILOT) - 1)])
+    return _PILOT[key]
+
+
+def nondegenerate_check(desc, phase=None):
+    """Arora Sec. 5: lambda_min(H_inf) >= lambda_0 (pilot (delta/2)-quantile) for n uniform points on S^{d-1}."""
+    x = sample(rng_for(desc["seed"]), "unit-sphere", desc["n"], desc["d"])
+    lam0 = pilot_lambda0(desc["n"], desc["d"], desc["delta"])
+    return unit_rows(x), lam_min(hinf_of(x)[2]) >= lam0 - TOL
+
+
+GEN_KAPPA, GEN_DELTA, GEN_KMAX, GEN_NTEST, GEN_M = 0.05, 0.1, 200, 1000, 200
+
+
+def teacher_labels(rng, x, teacher, p):
+    clean = np.where(x @ teacher >= 0, 1.0, -1.0)
+    return np.where(rng.random(x.shape[0]) < p, -clean, clean)
+
+
+def generalization_check(desc, phase=None):
+    """Arora Thm 5.1: 0-1 test error (1000 fresh points) of the GD-trained net <= sqrt(2 y^T H_inf^-1 y / n) + sqrt(log(n/(lambda_0 delta))/n);
+    eta = 1/lambda_max(H_inf), K = min(200, ceil(log(n/delta)/(eta lambda_0))), m = 200, kappa = 0.05."""
+    n, d, p, seed = desc["n"], desc["d"], desc["p"], desc["seed"]
+    rng = rng_for(seed)
+    x = sample(rng, "unit-sphere", n, d)
+    teacher = rng.standard_normal(d)
+    y = teacher_labels(rng, x, teacher, p)
+    _, _, H = hinf_of(x)
+    lams = np.linalg.eigvalsh(H)
+    ok = lams[0] > 0
+    if not (ok or phase == "probe"):
+        return ok, True
+    lead = math.sqrt(2 * float(y @ np.linalg.solve(H, y)) / n)
+    eta = 1 / lams[-1]
+    steps = min(GEN_KMAX, math.ceil(math.log(n / GEN_DELTA) / (eta * lams[0])))
+    W, a = init_net(f"{seed}/init", GEN_M, d, GEN_KAPPA)
+    W = train_gd(x, y, W, a, eta, steps)[3]
+    rt = rng_for(f"{seed}/test")
+    xt = sample(rt, "unit-sphere", GEN_NTEST, d)
+    yt = teacher_labels(rt, xt, teacher, p)
+    u = (np.maximum(xt @ W.T, 0) @ a) / math.sqrt(GEN_M)
+    err = float(np.mean(np.where(u >= 0, 1.0, -1.0) != yt))
+    return ok, err <= lead + math.sqrt(math.log(n / (lams[0] * GEN_DELTA)) / n) + TOL
+
+
 CHECKS = {
     "du2019.thm3.1.lambda0-positive": hinf_check("thm3.1"),
     "du2019.hinf.merge-upper": hinf_check("merge"),
@@ -340,8 +577,21 @@ CHECKS = {
     "planted.nguyen2021.thm3.2.chain-e-halved": limiting_check("chain-e-halved"),
     "nguyen2021.thm3.2.lower": limiting_check("lower"),
     "nguyen2021.thm3.2.upper": limiting_check("upper"),
+    "du2019.train.hinf-monte-carlo": hinf_mc_check,
+    "du2019.train.hoeffding-frobenius": frobenius_check(False),
+    "planted.du2019.hoeffding-frobenius-no-n": frobenius_check(True),
+    "du2019.train.gd-rate": gd_rate_check(1),
+    "planted.du2019.gd-rate-8lambda0": gd_rate_check(8),
+    "du2019.train.pattern-changes": pattern_change_check,
+    "arora2019.thm4.1.trajectory": trajectory_check(1),
+    "planted.arora2019.trajectory-rate-doubled": trajectory_check(2),
+    "arora2019.weight-movement": weight_movement_check,
+    "arora2019.nondegenerate-sphere": nondegenerate_check,
+    "arora2019.thm5.1.generalization-bound": generalization_check,
 }
-HIGH_PROBABILITY = {"concentration.sphere.max-inner-product", "concentration.gaussian.max-inner-product", "planted.concentration.sphere-constant-halved"}
+HIGH_PROBABILITY = {"concentration.sphere.max-inner-product", "concentration.gaussian.max-inner-product", "planted.concentration.sphere-constant-halved",
+                    "du2019.train.hinf-monte-carlo", "du2019.train.hoeffding-frobenius", "planted.du2019.hoeffding-frobenius-no-n",
+                    "arora2019.nondegenerate-sphere"}
 
 
 def main():
@@ -368,7 +618,7 @@ def main():
             results = []
             for s in c["specs"]:
                 try:
-                    r = check(s["descriptor"])
+                    r = check(s["descriptor"], s.get("phase"))
                 except (np.linalg.LinAlgError, ZeroDivisionError, ValueError):
                     r = (False, False)  # singular H (duplicate points) etc.: the notebook's check fails there
                 results.append((s["descriptor"], r))
