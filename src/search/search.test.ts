@@ -51,6 +51,12 @@ describe('searchTheorem', () => {
     expect(smallest.descriptor.x as number).toBeLessThan(0.6);
     expect(worst.relativeMargin).toBeLessThanOrEqual(smallest.relativeMargin);
     expect(smallest.margin).toBeLessThan(-smallest.errorBound);
+    // Phases: the 200 explored descriptors are 'random', the shrinker's new candidates 'shrink' (they were
+    // once recorded as 'random': the phase switched only after fc.check had returned).
+    const phases = (p: string) => r.records.filter((x) => x.phase === p).length;
+    expect(phases('random')).toBeLessThanOrEqual(200);
+    expect(r.fastCheck!.numShrinks).toBeGreaterThan(0);
+    expect(phases('shrink')).toBeGreaterThanOrEqual(r.fastCheck!.numShrinks);
     const files = readdirSync(dir);
     expect(files.length).toBeGreaterThanOrEqual(1);
     for (const f of files) {

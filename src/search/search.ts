@@ -294,10 +294,12 @@ function runRandomAndShrink(s: SearchState): void {
   // Exploration: the whole budget is evaluated (fc.check alone would stop at the first failure).
   for (const d of fc.sample(theorem.descriptors, { seed, numRuns: opts.numRuns })) s.eval(d as Descriptor, 'random');
   if (s.counts.violated === 0) return;
-  // Shrinking from the same seed: already-seen descriptors come from the memo; shrink candidates are new.
-  let phase: 'random' | 'shrink' = 'random';
+  // Shrinking from the same seed: fc.check first re-runs the generated values, which the exploration
+  // above evaluated (memo hits: nothing new is recorded), so every new evaluation is a shrink candidate.
+  // (The phase used to be switched to 'shrink' only after fc.check returned, so shrinks were recorded as
+  // 'random'.)
   const property = fc.property(theorem.descriptors, (d: Descriptor) => {
-    const ev = s.eval(d, phase);
+    const ev = s.eval(d, 'shrink');
     return !(ev && ev.outcome.verdict === 'violated');
   });
   const details = fc.check(property, {
@@ -307,8 +309,6 @@ function runRandomAndShrink(s: SearchState): void {
       void r;
     },
   });
-  // fc.check runs the generated values first; the memo makes that free. Mark later evaluations as shrinks.
-  phase = 'shrink';
   if (details.failed && details.counterexample) {
     const d = details.counterexample[0] as Descriptor;
     const ev = s.memo.get(d);
