@@ -457,7 +457,7 @@ export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array
   const s = init();
   if (s === null) return null;
   const mp = m + (m & 1); // even column count: the last odd neuron's partner lane is padding
-  const sizes = { wT: d * mp, w0T: d * mp, x: n * d, zT: n * mp, xn: n, a: mp, u: n, act: n, e: n, g: 2 * d, out: 4, sign0: Math.ceil((m * n) / 8) };
+  const sizes = { wT: d * mp, w0T: d * mp, x: n * d, zT: n * mp, xn: n, a: mp, u: n, act: n, e: n, g: 2 * d, out: 4, sign0: n * mp };
   const total = Object.values(sizes).reduce((p, q) => p + q, 0);
   const lease = leaseWasm(total);
   if (lease === null) return null;

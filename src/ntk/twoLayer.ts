@@ -28,6 +28,7 @@
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
+import { gram } from '../linalg/blas.ts';
 import { eigh } from '../linalg/eigh.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 import { type GdWorkspace, wasmGdWorkspace } from '../linalg/wasmKernels.ts';
@@ -141,8 +142,10 @@ export function finiteGram(w: Float64Array, m: number, x: Matrix): { matrix: Mat
   const xn = rowNorms(x);
   const gd = gamma(d + 2);
   let certified = true;
-  const counts = new Float64Array(n * n);
-  const act = new Uint8Array(n);
+  // Co-activation counts #{r: w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} = (MᵀM)_ij for the 0/1 mask M (m × N): the Gram
+  // product of Mᵀ (N × m), exact (integer sums < 2^53 in any order). Counting pairs in a scalar loop,
+  // O(m N²) with a branch per pair, made these claims 3–9× slower than NumPy's M.T @ M.
+  const maskT = new Float64Array(n * m);
   for (let r = 0; r < m; r++) {
     let wn = 0;
     for (let k = 0; k < d; k++) wn += w[r * d + k] ** 2;
@@ -151,14 +154,10 @@ export function finiteGram(w: Float64Array, m: number, x: Matrix): { matrix: Mat
     for (let i = 0; i < n; i++) {
       const t = z[zo + i];
       if (certified && Math.abs(t) <= gd * wn * xn[i]) certified = false;
-      act[i] = t >= 0 ? 1 : 0;
-    }
-    for (let i = 0; i < n; i++) {
-      if (!act[i]) continue;
-      const row = i * n;
-      for (let j = i; j < n; j++) if (act[j]) counts[row + j]++;
+      maskT[i * m + r] = t >= 0 ? 1 : 0;
     }
   }
+  const counts = gram({ rows: n, cols: m, data: maskT }).data;
   const h = new Float64Array(n * n);
   let err2 = 0;
   for (let i = 0; i < n; i++)
@@ -300,12 +299,15 @@ function jsSteps(net: TwoLayerNet, x: Matrix, xn: Float64Array): GdSteps {
           const xo = i * d;
           for (let q = 0; q < d; q++) g[q] += ci * X[xo + q];
         }
+        let gs = 0, ws2 = 0; // per-neuron sums, then added in order r (the kernel's order)
         for (let q = 0; q < d; q++) {
           const t = w[go + q] - eta * g[q];
           w[go + q] = t;
-          g2sum += g[q] * g[q];
-          w2sum += t * t;
+          gs += g[q] * g[q];
+          ws2 += t * t;
         }
+        g2sum += gs;
+        w2sum += ws2;
       }
       out[0] = g2sum; out[1] = w2sum;
       return out;

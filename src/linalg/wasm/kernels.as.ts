@@ -515,27 +515,36 @@ export function gdForward(wT: usize, w0T: usize, x: usize, zT: usize, sign0: usi
       sumWn += wn;
       if (mv > maxMov) maxMov = mv;
     }
+    // Per sample i, both neurons at once and without branches: the sign masks (kept as 64-bit lane masks
+    // in sign0, n × mp), the certification test, and u_i += a_r·relu(z_ri), act_i += relu(z_ri) with
+    // relu(s) = pmax(0, s) = (0 < s ? s : +0) — the JS loop adds only when s > 0; adding a_r·(+0) = ±0
+    // to a sum that started at +0 changes nothing (such a sum is never −0). The lanes are added to
+    // u_i one after the other, r before r + 1, as in the JS loop. A padding lane (odd m) is masked.
+    const valid = lanes == 2 ? i64x2.splat(-1) : i64x2.replace_lane(i64x2.splat(0), 0, -1);
+    const ew = f64x2.add(f64x2.splat(E), f64x2.mul(f64x2.splat(gd), wnv)); // E + gd·wn_r
+    const ap = v128.load(a + (<usize>r << 3));
+    const zero = f64x2.splat(0), wcv = f64x2.splat(wc);
     for (let i = 0; i < n; i++) {
       const xi = x + ((<usize>i * <usize>d) << 3);
       let acc = f64x2.splat(0);
       for (let q = 0; q < d; q++) acc = f64x2.add(acc, f64x2.mul(pair(wT, mp, q, r), f64x2.splat(load<f64>(xi + (<usize>q << 3)))));
-      v128.store(zT + ((<usize>i * <usize>mp + <usize>r) << 3), acc);
-      const xni = load<f64>(xn + (<usize>i << 3));
-      for (let l = 0; l < lanes; l++) {
-        const rr = r + l;
-        const s = l == 0 ? f64x2.extract_lane(acc, 0) : f64x2.extract_lane(acc, 1);
-        const wn = l == 0 ? f64x2.extract_lane(wnv, 0) : f64x2.extract_lane(wnv, 1);
-        const pos: u8 = s >= 0 ? 1 : 0;
-        const so = sign0 + <usize>rr * <usize>n + <usize>i;
-        if (first) store<u8>(so, pos);
-        else if (load<u8>(so) != pos) changes += 1;
-        if (cert && Math.abs(s) <= xni * (E + gd * wn) * wc) cert = 0;
-        if (s > 0) {
-          const io = <usize>i << 3;
-          store<f64>(u + io, load<f64>(u + io) + load<f64>(a + (<usize>rr << 3)) * s);
-          store<f64>(act + io, load<f64>(act + io) + s);
-        }
+      const at = (<usize>i * <usize>mp + <usize>r) << 3;
+      v128.store(zT + at, acc);
+      const posm = f64x2.ge(acc, zero);
+      if (first) v128.store(sign0 + at, posm);
+      else {
+        const diff = v128.and(v128.xor(v128.load(sign0 + at), posm), valid); // −1 per changed lane
+        changes -= <f64>(i64x2.extract_lane(diff, 0) + i64x2.extract_lane(diff, 1));
       }
+      if (cert) {
+        const thr = f64x2.mul(f64x2.mul(f64x2.splat(load<f64>(xn + (<usize>i << 3))), ew), wcv); // (xn_i·(E + gd·wn_r))·wc
+        if (v128.any_true(v128.and(f64x2.le(f64x2.abs(acc), thr), valid))) cert = 0;
+      }
+      const rl = f64x2.pmax(zero, acc);
+      const pr = f64x2.mul(ap, rl);
+      const io = <usize>i << 3;
+      store<f64>(u + io, load<f64>(u + io) + f64x2.extract_lane(pr, 0) + f64x2.extract_lane(pr, 1));
+      store<f64>(act + io, load<f64>(act + io) + f64x2.extract_lane(rl, 0) + f64x2.extract_lane(rl, 1));
     }
   }
   store<f64>(out, sumWn);
@@ -547,7 +556,8 @@ export function gdForward(wT: usize, w0T: usize, x: usize, zT: usize, sign0: usi
 /**
  * Gradient step: for each neuron r, c_ri = z_ri ≥ 0 ? (a_r·s)·e_i : 0 (s = 1/√m), g_rq = Σ_i c_ri x_iq
  * in order i (the JS loop skips c = 0; adding ±0 here changes no sum: a sum started at +0 is never −0),
- * w_rq ← w_rq − η g_rq, and Σ g² and Σ w² accumulated in (r, q) order. g: 2d scratch doubles.
+ * w_rq ← w_rq − η g_rq, and Σ g² and Σ w² as Σ_r (Σ_q ·) (inner sums in order q, outer in order r: one
+ * sequential chain over all (r, q) was latency-bound). g: 2d scratch doubles.
  * out[0] = Σ g², out[1] = Σ w².
  */
 export function gdBackward(wT: usize, x: usize, zT: usize, a: usize, e: usize, g: usize, out: usize, m: i32, n: i32, d: i32, invSqrtM: f64, eta: f64): void {
@@ -566,18 +576,21 @@ export function gdBackward(wT: usize, x: usize, zT: usize, a: usize, e: usize, g
         v128.store(go, f64x2.add(v128.load(go), f64x2.mul(ci, f64x2.splat(load<f64>(xi + (<usize>q << 3))))));
       }
     }
+    // per-neuron sums Σ_q g_rq², Σ_q w_rq² (order q, one neuron per lane), then added in order r
+    let gs = f64x2.splat(0), ws = f64x2.splat(0);
     for (let q = 0; q < d; q++) {
       const wo = wT + ((<usize>q * <usize>mp + <usize>r) << 3);
-      v128.store(wo, f64x2.sub(v128.load(wo), f64x2.mul(etav, v128.load(g + (<usize>q << 4)))));
+      const gq = v128.load(g + (<usize>q << 4));
+      const t = f64x2.sub(v128.load(wo), f64x2.mul(etav, gq));
+      v128.store(wo, t);
+      gs = f64x2.add(gs, f64x2.mul(gq, gq));
+      ws = f64x2.add(ws, f64x2.mul(t, t));
     }
-    const lanes = r + 1 < m ? 2 : 1;
-    for (let l = 0; l < lanes; l++) {
-      for (let q = 0; q < d; q++) {
-        const gq = load<f64>(g + (<usize>q << 4) + (<usize>l << 3));
-        const t = load<f64>(wT + ((<usize>q * <usize>mp + <usize>(r + l)) << 3));
-        g2 += gq * gq;
-        w2 += t * t;
-      }
+    g2 += f64x2.extract_lane(gs, 0);
+    w2 += f64x2.extract_lane(ws, 0);
+    if (r + 1 < m) {
+      g2 += f64x2.extract_lane(gs, 1);
+      w2 += f64x2.extract_lane(ws, 1);
     }
   }
   store<f64>(out, g2);
