@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hInfinity } from './hInfinity.ts';
-import { closedFormTrajectory, finiteGram, initTwoLayer, linearRecursionResiduals, lossGradient, predict, squaredLoss, trainGd } from './twoLayer.ts';
+import { closedFormTrajectory, finiteGram, initTwoLayer, linearRecursionResiduals, lossGradient, preActivations, predict, squaredLoss, trainGd } from './twoLayer.ts';
 import { sampleData } from '../random/distributions.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 
@@ -53,6 +53,17 @@ describe('two-layer network', () => {
       for (const k of ['residualNorm', 'residualNormError', 'maxMovement', 'maxMovementError', 'patternChange', 'u0', 'u', 'w'] as const) same(a[k], b[k]);
       expect(a.uncertifiedAt).toBe(b.uncertifiedAt);
       if (eta === 20) expect(a.uncertifiedAt).toBeGreaterThanOrEqual(0); // a large step: the run leaves the certified regime
+    }
+  });
+  it('pre-activations by the WebAssembly kernel are bit-identical to the JS loop (odd and even N)', () => {
+    for (const [n, d, m] of [[1000, 10, 200], [37, 5, 300], [8, 64, 64]] as const) {
+      const xs = sampleData(childRng('pre', n, d), { family: 'gaussian' }, n, d);
+      const net = initTwoLayer({ m, d, seed: `pre${m}` });
+      const a = preActivations(net.w, m, xs), b = preActivations(net.w, m, xs, undefined, 'js');
+      expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+      let s = 0;
+      for (let q = 0; q < d; q++) s += net.w[(m - 1) * d + q] * xs.data[(n - 1) * d + q];
+      expect(a[(m - 1) * n + n - 1]).toBe(s);
     }
   });
   it('one GD step equals W − η∇Φ', () => {

@@ -31,7 +31,7 @@ import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
 import { gram } from '../linalg/blas.ts';
 import { eigh } from '../linalg/eigh.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
-import { type GdWorkspace, wasmGdWorkspace } from '../linalg/wasmKernels.ts';
+import { type GdWorkspace, wasmGdWorkspace, wasmPreActivations } from '../linalg/wasmKernels.ts';
 
 export interface TwoLayerNet {
   m: number;
@@ -62,8 +62,10 @@ function checkData(net: { d: number }, x: Matrix, what: string): void {
 }
 
 /** Pre-activations z (m × N, entry r·N + i = w_rᵀx_i). */
-export function preActivations(w: Float64Array, m: number, x: Matrix, out = new Float64Array(m * x.rows)): Float64Array {
+export function preActivations(w: Float64Array, m: number, x: Matrix, out = new Float64Array(m * x.rows), kernels: 'auto' | 'js' = 'auto'): Float64Array {
   const n = x.rows, d = x.cols, X = x.data;
+  // WebAssembly when available and large enough (wasmPreActivations: the same sums in the same order)
+  if (kernels === 'auto' && wasmPreActivations(w, m, X, n, d, out)) return out;
   for (let r = 0; r < m; r++) {
     const wo = r * d, zo = r * n;
     for (let i = 0; i < n; i++) {

@@ -596,3 +596,25 @@ export function gdBackward(wT: usize, x: usize, zT: usize, a: usize, e: usize, g
   store<f64>(out, g2);
   store<f64>(out, w2, 8);
 }
+
+/**
+ * Pre-activations z_ri = Σ_q w_rq x_iq (order q) of a two-layer network, ntk/twoLayer.ts
+ * `preActivations`, bit-identical to its JS loop: w (m × d row-major), xT = Xᵀ (d × n), z (m × n
+ * row-major); two samples per f64x2 register, one per lane, a last odd sample in scalar code.
+ */
+export function preActivations(w: usize, xT: usize, m: i32, n: i32, d: i32, z: usize): void {
+  for (let r = 0; r < m; r++) {
+    const wr = w + ((<usize>r * <usize>d) << 3), zr = z + ((<usize>r * <usize>n) << 3);
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      let acc = f64x2.splat(0);
+      for (let q = 0; q < d; q++) acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(wr + (<usize>q << 3))), v128.load(xT + ((<usize>q * <usize>n + <usize>i) << 3))));
+      v128.store(zr + (<usize>i << 3), acc);
+    }
+    if (i < n) {
+      let s: f64 = 0;
+      for (let q = 0; q < d; q++) s += load<f64>(wr + (<usize>q << 3)) * load<f64>(xT + ((<usize>q * <usize>n + <usize>i) << 3));
+      store<f64>(zr + (<usize>i << 3), s);
+    }
+  }
+}
