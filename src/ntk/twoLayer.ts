@@ -147,16 +147,19 @@ export function finiteGram(w: Float64Array, m: number, x: Matrix): { matrix: Mat
   // Co-activation counts #{r: w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} = (MᵀM)_ij for the 0/1 mask M (m × N): the Gram
   // product of Mᵀ (N × m), exact (integer sums < 2^53 in any order). Counting pairs in a scalar loop,
   // O(m N²) with a branch per pair, made these claims 3–9× slower than NumPy's M.T @ M.
-  const maskT = new Float64Array(n * m);
+  const wn = new Float64Array(m);
   for (let r = 0; r < m; r++) {
-    let wn = 0;
-    for (let k = 0; k < d; k++) wn += w[r * d + k] ** 2;
-    wn = Math.sqrt(wn) * (1 + 1e-10);
-    const zo = r * n;
-    for (let i = 0; i < n; i++) {
-      const t = z[zo + i];
-      if (certified && Math.abs(t) <= gd * wn * xn[i]) certified = false;
-      maskT[i * m + r] = t >= 0 ? 1 : 0;
+    let s = 0;
+    for (let k = 0; k < d; k++) s += w[r * d + k] ** 2;
+    wn[r] = Math.sqrt(s) * (1 + 1e-10);
+  }
+  const maskT = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) { // row i of Mᵀ written contiguously
+    const xi = xn[i], row = i * m;
+    for (let r = 0; r < m; r++) {
+      const t = z[r * n + i];
+      if (certified && Math.abs(t) <= gd * wn[r] * xi) certified = false;
+      maskT[row + r] = +(t >= 0);
     }
   }
   const counts = gram({ rows: n, cols: m, data: maskT }).data;
