@@ -43,7 +43,7 @@ interface Exports {
   scaleInPlace(p: number, len: number, s: number): void;
   gdForward(wT: number, w0T: number, x: number, zT: number, sign0: number, xn: number, a: number, u: number, act: number, out: number, m: number, n: number, d: number, first: number, certified: number, E: number, gd: number, wc: number, wc1: number): void;
   preActivations(w: number, xT: number, m: number, n: number, d: number, z: number): void;
-  gdBackward(wT: number, x: number, zT: number, a: number, e: number, g: number, out: number, m: number, n: number, d: number, invSqrtM: number, eta: number): void;
+  gdBackward(wT: number, x: number, zT: number, a: number, e: number, c: number, out: number, m: number, n: number, d: number, invSqrtM: number, eta: number): void;
 }
 
 interface State {
@@ -457,8 +457,8 @@ export interface GdWorkspace {
 export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array, w0: Float64Array, x: Float64Array, xn: Float64Array, a: Float64Array): GdWorkspace | null {
   const s = init();
   if (s === null) return null;
-  const mp = m + (m & 1); // even column count: the last odd neuron's partner lane is padding
-  const sizes = { wT: d * mp, w0T: d * mp, x: n * d, zT: n * mp, xn: n, a: mp, u: n, act: n, e: n, g: 2 * d, out: 4, sign0: n * mp };
+  const mp = (m + 3) & ~3; // columns: m rounded up to a multiple of 4 (four neurons per kernel iteration)
+  const sizes = { wT: d * mp, w0T: d * mp, x: n * d, zT: n * mp, xn: n, a: mp, u: n, act: n, e: n, c: 4 * n, out: 4, sign0: n * mp };
   const total = Object.values(sizes).reduce((p, q) => p + q, 0);
   const lease = leaseWasm(total);
   if (lease === null) return null;
@@ -487,7 +487,7 @@ export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array
       return out;
     },
     backward(invSqrtM, eta) {
-      s.k.gdBackward(A.wT, A.x, A.zT, A.a, A.e, A.g, A.out, m, n, d, invSqrtM, eta);
+      s.k.gdBackward(A.wT, A.x, A.zT, A.a, A.e, A.c, A.out, m, n, d, invSqrtM, eta);
       return out;
     },
     readW(o) {

@@ -44,7 +44,7 @@ describe('two-layer network', () => {
   });
   it('the WebAssembly forward/gradient kernels give bit-identical runs to the JS loops (incl. uncertified runs, odd N and d)', () => {
     const same = (p: Float64Array, q: Float64Array) => expect(Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength))).toBe(true);
-    for (const [n, d, m, eta, steps, kappa] of [[6, 5, 500, 0.05, 40, 1], [3, 4, 250, 0.3, 60, 1], [7, 9, 64, 2, 30, 1], [1, 1, 3, 0.1, 5, 1], [5, 8, 1000, 20, 80, 1]] as const) {
+    for (const [n, d, m, eta, steps, kappa] of [[6, 5, 500, 0.05, 40, 1], [3, 4, 250, 0.3, 60, 1], [7, 9, 64, 2, 30, 1], [1, 1, 3, 0.1, 5, 1], [4, 3, 5, 0.2, 20, 1], [2, 7, 6, 0.2, 20, 1], [5, 8, 1000, 20, 80, 1]] as const) {
       const xs = sampleData(childRng('ws', n, d), { family: 'unit-sphere' }, n, d);
       const ys = fillGaussian(childRng('ws-y', n), new Float64Array(n));
       const net = initTwoLayer({ m, d, seed: `ws${m}`, kappa });
