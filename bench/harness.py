@@ -452,7 +452,7 @@ def weight_movement_check(desc, phase=None):
 
 
 def trajectory_check(rate_factor):
-    """Arora Thm 4.1: max_{k <= K} | ||r(k)|| - sqrt(sum_i (1 - f eta lambda_i)^{2k} (v_i^T y)^2) | <= 2 ||y|| n / (lambda_0 sqrt m)
+    """Arora Thm 4.1: max_{k <= K} | ||r(k)|| - sqrt(sum_i (1 - f eta lambda_i)^{2k} (v_i^T y)^2) | <= ||u(0)|| + 2 ||y|| n / (lambda_0 sqrt m)
     (main term by the eigen closed form; f = 2 plants the error)."""
     def run(desc, phase=None):
         x, y, th, H, lams, V = train_setup(desc)
@@ -461,7 +461,9 @@ def trajectory_check(rate_factor):
             return ok, True
         eta, K, (res, _, _, _) = train_run(desc, x, y, lams[0])
         main = np.sqrt(((1 - rate_factor * eta * lams) ** 2) ** np.arange(K + 1)[:, None] @ (V.T @ y) ** 2)
-        eps = 2 * x.shape[0] * math.sqrt(y @ y) / (lams[0] * math.sqrt(desc["m"]))
+        W0, a = init_net(desc["initSeed"], desc["m"], x.shape[1], desc["kappa"])
+        u0 = (a @ np.maximum(W0 @ x.T, 0)) / math.sqrt(desc["m"])
+        eps = math.sqrt(u0 @ u0) + 2 * x.shape[0] * math.sqrt(y @ y) / (lams[0] * math.sqrt(desc["m"]))
         return ok, float(np.max(np.abs(res[:K + 1] - main))) <= eps + TOL
     return run
 

@@ -159,7 +159,7 @@ export const generalizationBound: Theorem<BoundDesc, BoundDesc> = {
     };
   },
   empiricalConstant: { quantity: 'fittedC', aggregate: 'max', description: 'max over instances of (test error − leading term)/√(log(n/(λ_0δ))/n)' },
-  costHint: 75,
+  costHint: 165,
 };
 
 /**

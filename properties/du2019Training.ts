@@ -173,7 +173,7 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
     delta: (d) => d.delta,
     configKey: gramConfigKey,
     cells: gramCells,
-    costHint: 400,
+    costHint: 2000,
   };
 }
 export const duHoeffdingFrobenius = hoeffdingFrobenius(false);
@@ -337,7 +337,7 @@ function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> {
     // Asymptotic reporting: the max excess over instances, and weight movement (normalised by √n‖r(0)‖/λ_0) vs m.
     empiricalConstant: { quantity: 'excess', aggregate: 'max', description: 'max over instances and k ≤ K of log‖r(k)‖² − log‖r(0)‖² − k log(1 − ηλ_0/2) (≤ 0 means the rate held)' },
     scaling: { x: 'm', y: 'normalisedMovement', description: 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)', expectedSlope: { low: -0.9, high: -0.2 } },
-    costHint: 100,
+    costHint: 270,
   };
 }
 export const duGdRate = gdRate(1);
@@ -389,7 +389,7 @@ export const duPatternChanges: Theorem<TrainDescriptor, TrainInstance> = {
   },
   empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of (pattern-change fraction)/(2R̄/√(2π))' },
   scaling: { x: 'm', y: 'patternChange', description: 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)', expectedSlope: { low: -1, high: -0.2 } },
-  costHint: 140,
+  costHint: 280,
 };
 
 export const du2019TrainingTheorems = [duHinfMonteCarlo, duHoeffdingFrobenius, duGdRate, duPatternChanges, plantedDuHoeffdingNoN, plantedDuGdRate8];

@@ -12,9 +12,10 @@ import type { SearchOptions } from './search.ts';
  * the theorem's measured steady-state rate in a budget-240 search (the slowest claim where a factory
  * shares one hint); hints were left as they were where the measured rate was under about three times
  * the hint or where counts sit at their minimums (then fixed costs, not the hint, decide the time).
- * Re-calibrated the same day after the WebAssembly sampler and gradient-descent kernels (GD claims
- * 3× faster; 7 hints raised): a budget-240 run's searches take 70 core-seconds, budget 60 evaluates
- * 169,098 instances in 24 core-seconds — a run spends a quarter to a third of its nominal budget.
+ * Re-calibrated the same day after the WebAssembly sampler and gradient-descent kernels (7 hints
+ * raised), and again after the GD kernels' second pass (GD claims 4–6.5× their hints; 6 raised): a
+ * budget-240 run's searches take 73 core-seconds, budget 60 evaluates 172,963 instances in 26 — a run
+ * spends about a third of its nominal budget.
  */
 export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, selected: number): Omit<SearchOptions, 'seed'> {
   const perTheorem = budgetSeconds / Math.max(1, selected);
