@@ -432,8 +432,8 @@ function fillChunk(s: State, len: number, scale: number, slow: (u: number, i: nu
 
 /**
  * Workspace of one `trainGd` run (ntk/twoLayer.ts) for the WebAssembly kernels gdForward / gdBackward
- * (kernels.as.ts; bit-identical to the JS loops: the same operations in the same order, two neurons
- * per SIMD register). u, act and e are views of the lease that the caller reads and writes between
+ * (kernels.as.ts; bit-identical to the JS loops: the same operations in the same order, one neuron
+ * per SIMD lane, four per iteration). u, act and e are views of the lease that the caller reads and writes between
  * steps; the weights are held transposed (readW copies them out row-major). Call release() when done.
  */
 export interface GdWorkspace {
@@ -452,7 +452,9 @@ export interface GdWorkspace {
 /**
  * A GdWorkspace holding w (transposed copy), w0, X, ‖x_i‖ and a, or null (no WebAssembly, or no room).
  * Measured: du2019.train.gd-rate searches (m = 250–2000, N = 3–6, d = 4–8, 100 steps) 9.4 s in the
- * JS loops, 3.2 s with one sample pair per register, 2.0 s with one neuron pair per register (this layout).
+ * JS loops; 3.2 s with two samples per register, 2.5 s with two neurons, 1.8 s with their per-sample work
+ * without branches; trainGd at m = 1000 / 2000 (N = 5, d = 6, 100 steps) 3.2 / 6.2 → 2.3 / 4.6 ms with
+ * four neurons per iteration (this layout; the NumPy notebook: 3.0 / 5.2 ms).
  */
 export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array, w0: Float64Array, x: Float64Array, xn: Float64Array, a: Float64Array): GdWorkspace | null {
   const s = init();
