@@ -14,7 +14,7 @@ import type { SearchOptions } from './search.ts';
  * the hint or where counts sit at their minimums (then fixed costs, not the hint, decide the time).
  * Re-calibrated the same day after the WebAssembly sampler and gradient-descent kernels (7 hints
  * raised), and again after the GD kernels' second pass (GD claims 4–6.5× their hints; 6 raised): a
- * budget-240 run's searches take 73 core-seconds, budget 60 evaluates 172,963 instances in 26 — a run
+ * budget-240 run's searches take 73 core-seconds, budget 60 evaluates 173,014 instances in 26 — a run
  * spends about a third of its nominal budget.
  */
 export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, selected: number): Omit<SearchOptions, 'seed'> {
