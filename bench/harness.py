@@ -364,16 +364,20 @@ def init_net(seed, m, d, kappa=1.0):
 def train_gd(x, y, W, a, eta, steps, K=0, movement=False, patterns=False):
     """`steps` GD steps on W. Returns ||u(k) - y|| for k = 0..steps, max_r ||w_r(k) - w_r(0)|| for
     k = 0..K (if movement), the fraction of (i, r) whose activation changed between steps 0 and K
-    (if patterns), and W(steps)."""
+    (if patterns), W(steps) and ||u(0)||."""
     s = 1 / math.sqrt(W.shape[0])
     W0 = W
     res = np.empty(steps + 1)
     mov = np.zeros(K + 1) if movement else None
     mask0 = change = None
+    u0 = 0.0
     for k in range(steps + 1):
         Z = W @ x.T  # m x N pre-activations
         mask = Z >= 0
-        e = s * (a @ np.maximum(Z, 0)) - y
+        u = s * (a @ np.maximum(Z, 0))
+        if k == 0:
+            u0 = math.sqrt(u @ u)
+        e = u - y
         res[k] = math.sqrt(e @ e)
         if movement and k <= K:
             D = W - W0
@@ -386,7 +390,7 @@ def train_gd(x, y, W, a, eta, steps, K=0, movement=False, patterns=False):
         if k == steps:
             break
         W = W - (eta * s) * ((mask * np.outer(a, e)) @ x)
-    return res, mov, change, W
+    return res, mov, change, W, u0
 
 
 def train_setup(desc):
@@ -423,7 +427,7 @@ def gd_rate_check(factor):
         ok = train_inside(x, th, lams[0], desc, factor=factor)
         if not (ok or phase == "probe"):
             return ok, True
-        eta, K, (res, _, _, _) = train_run(desc, x, y, lams[0])
+        eta, K, (res, _, _, _, _) = train_run(desc, x, y, lams[0])
         k = np.arange(1, K + 1)
         excess = 2 * np.log(res[1:K + 1] / res[0]) - k * math.log1p(-eta * factor * lams[0] / 2)
         return ok, float(np.max(excess)) <= TOL
@@ -436,7 +440,7 @@ def pattern_change_check(desc, phase=None):
     ok = train_inside(x, th, lams[0], desc, step_range=False)
     if not (ok or phase == "probe"):
         return ok, True
-    _, _, (res, _, change, _) = train_run(desc, x, y, lams[0], patterns=True)
+    _, _, (res, _, change, _, _) = train_run(desc, x, y, lams[0], patterns=True)
     R = 4 * math.sqrt(x.shape[0]) * res[0] / (math.sqrt(desc["m"]) * lams[0])
     return ok, change <= 2 * R / math.sqrt(2 * math.pi) + TOL
 
@@ -447,7 +451,7 @@ def weight_movement_check(desc, phase=None):
     ok = train_inside(x, th, lams[0], desc)
     if not (ok or phase == "probe"):
         return ok, True
-    _, _, (res, mov, _, _) = train_run(desc, x, y, lams[0], movement=True)
+    _, _, (res, mov, _, _, _) = train_run(desc, x, y, lams[0], movement=True)
     return ok, float(np.max(mov)) <= 4 * math.sqrt(x.shape[0]) * res[0] / (math.sqrt(desc["m"]) * lams[0]) + TOL
 
 
@@ -459,11 +463,9 @@ def trajectory_check(rate_factor):
         ok = train_inside(x, th, lams[0], desc)
         if not (ok or phase == "probe"):
             return ok, True
-        eta, K, (res, _, _, _) = train_run(desc, x, y, lams[0])
+        eta, K, (res, _, _, _, u0) = train_run(desc, x, y, lams[0])
         main = np.sqrt(((1 - rate_factor * eta * lams) ** 2) ** np.arange(K + 1)[:, None] @ (V.T @ y) ** 2)
-        W0, a = init_net(desc["initSeed"], desc["m"], x.shape[1], desc["kappa"])
-        u0 = (a @ np.maximum(W0 @ x.T, 0)) / math.sqrt(desc["m"])
-        eps = math.sqrt(u0 @ u0) + 2 * x.shape[0] * math.sqrt(y @ y) / (lams[0] * math.sqrt(desc["m"]))
+        eps = u0 + 2 * x.shape[0] * math.sqrt(y @ y) / (lams[0] * math.sqrt(desc["m"]))
         return ok, float(np.max(np.abs(res[:K + 1] - main))) <= eps + TOL
     return run
 

@@ -34,7 +34,12 @@ export function gramEntryErrorBound(x: Matrix): number {
   const norms = rowNormsSquared(x);
   let m = 0;
   for (let i = 0; i < norms.length; i++) m = Math.max(m, norms[i]);
-  return up(up(gammaUp(x.cols) * nonNegativeSumUpper(m, x.cols, 1)) + x.cols * ETA);
+  return entryBoundFromMaxNormSquared(m, x.cols);
+}
+
+/** γ_d·(upper bound of the exact max ‖x_i‖² from its computed value m) + d·ETA, rounded upwards. */
+function entryBoundFromMaxNormSquared(m: number, d: number): number {
+  return up(up(gammaUp(d) * nonNegativeSumUpper(m, d, 1)) + d * ETA);
 }
 
 /**
@@ -49,7 +54,7 @@ export function gramEntryErrorBoundFromGram(g: Matrix, d: number): number {
   const n = g.rows;
   let m = 0;
   for (let i = 0; i < n; i++) m = Math.max(m, g.data[i * n + i]);
-  return up(up(gammaUp(d) * nonNegativeSumUpper(m, d, 1)) + d * ETA);
+  return entryBoundFromMaxNormSquared(m, d);
 }
 
 /**

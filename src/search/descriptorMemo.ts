@@ -22,15 +22,14 @@ interface Entry<V> {
 export class DescriptorMemo<V> {
   private readonly map = new Map<number, Entry<V>>();
 
-  /** The value stored for a descriptor with the same JSON value as d, or undefined. */
-  get(d: Descriptor): V | undefined {
-    for (let e = this.map.get(descriptorHash(d)); e; e = e.next) if (jsonEqual(e.descriptor, d)) return e.value;
+  /** The value stored for a descriptor with the same JSON value as d, or undefined (h: d's hash, if known). */
+  get(d: Descriptor, h = descriptorHash(d)): V | undefined {
+    for (let e = this.map.get(h); e; e = e.next) if (jsonEqual(e.descriptor, d)) return e.value;
     return undefined;
   }
 
-  /** Stores (or replaces) the value of d's JSON value. */
-  set(d: Descriptor, value: V): void {
-    const h = descriptorHash(d);
+  /** Stores (or replaces) the value of d's JSON value (h: d's hash, if known). */
+  set(d: Descriptor, value: V, h = descriptorHash(d)): void {
     const head = this.map.get(h);
     for (let e = head; e; e = e.next) if (jsonEqual(e.descriptor, d)) { e.value = value; return; }
     this.map.set(h, { descriptor: d, value, next: head });

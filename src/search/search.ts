@@ -4,7 +4,7 @@ import { decide, evaluate, TheoremEvaluationError, type EvaluatedInstance } from
 import type { AnyTheorem, Descriptor, Outcome, Verdict } from '../theorem/types.ts';
 import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
 import { fastCheckSeed } from './seeds.ts';
-import { DescriptorMemo } from './descriptorMemo.ts';
+import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, type LogLogFit } from './stats.ts';
 
 /**
@@ -150,7 +150,8 @@ class SearchState {
 
   /** Evaluates (memoised by descriptor) and records; returns null when the theorem's own code failed. */
   eval(descriptor: Descriptor, phase: Phase): EvaluatedInstance | null {
-    const hit = this.memo.get(descriptor); // EvaluatedInstance, or null for an error: never undefined when present
+    const key = descriptorHash(descriptor); // computed once for the lookup and the store
+    const hit = this.memo.get(descriptor, key); // EvaluatedInstance, or null for an error: never undefined when present
     if (hit !== undefined) return hit;
     let ev: EvaluatedInstance | null = null;
     try {
@@ -165,7 +166,7 @@ class SearchState {
     // the search ends made the young-generation GC copy and promote them all (up to 0.1 MB each,
     // ~10 MB per search for the concentration claims); GC was 11 % of the search time on the 26
     // small claims of bench/throughput.ts before.
-    this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev);
+    this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev, key);
     return ev;
   }
 
