@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { writeNpy } from '../io/npy.ts';
 import { artifactFileName, type Artifact } from '../search/artifact.ts';
-import type { CounterexampleRef, InstanceRecord, SearchOptions, TheoremRun } from '../search/search.ts';
+import { residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from './defineBound.ts';
 import { loadProposal } from './proposal.ts';
@@ -16,8 +16,14 @@ import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protoco
  * `ntk-audit audit`: runs each bound of a proposal in a worker thread (random + shrinking +
  * targeted search, src/search/search.ts) and turns the run into one of three verdicts:
  *
- *   refuted   — a certified counterexample exists (margin < −error bound, see defineBound.ts);
- *   survived  — the budget was spent without one (tightness and cells covered are reported);
+ *   refuted      — a certified counterexample exists (margin < −error bound, see defineBound.ts); for a
+ *                  high-probability bound: the exact binomial test rejects "failure rate ≤ δ" (a single
+ *                  failed draw is allowed, with rate δ, and is reported as a failed draw, never as a
+ *                  counterexample);
+ *   survived     — the budget was spent without one, and some instance held (for a high-probability
+ *                  bound: some configuration's rate test was consistent with δ and could have failed);
+ *   inconclusive — no refutation, but nothing held either: every evaluated instance (or draw) was
+ *                  within its error bound, or the rate tests had too few conclusive draws;
  *   ill-posed — the proposal failed to load, its lhs/rhs returned NaN or a wrong type, or it threw
  *               (or timed out, or never met its own assumptions) on every instance.
  *
@@ -28,7 +34,7 @@ import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protoco
  * deterministic search goes on from there. Instances that throw are reported and skipped.
  */
 
-export type AuditVerdict = 'refuted' | 'survived' | 'ill-posed';
+export type AuditVerdict = 'refuted' | 'survived' | 'inconclusive' | 'ill-posed';
 
 export interface AuditOptions {
   file: string;
@@ -59,6 +65,7 @@ export interface CellSummary {
   key: string;
   value: string;
   counts: Record<Verdict, number>;
+  /** For high-probability bounds a cell is never 'refuted' by its failed draws (the rate test decides). */
   status: 'refuted' | 'survived' | 'inconclusive' | 'outside' | 'not exercised';
 }
 
@@ -74,6 +81,8 @@ export interface BoundAudit {
   timeouts: { instance: string; message: string }[];
   budgetSpent: boolean;
   counterexamples: { count: number; smallest?: CounterexampleSummary; worst?: CounterexampleSummary };
+  /** High-probability bounds: the rate test of each configuration (failed draws are evidence for it, not counterexamples). */
+  highProbability?: TheoremRun['highProbability'];
   tightness?: { instances: number; minRelativeMargin: number; medianRelativeMargin: number; maxRatio: number; medianRatio: number; ratio: string };
   cells: CellSummary[];
   respawns: number;
@@ -142,14 +151,17 @@ function runWorker(wd: AuditWorkerData, timeoutMs: number, onResult: (key: strin
   });
 }
 
-export function searchOptionsFor(theorem: AnyTheorem, budgetSeconds: number, seed: string): SearchOptions {
+/** `boundsInAudit`: the number of bounds audited together (high-probability tests are Bonferroni-corrected over all of them). */
+export function searchOptionsFor(theorem: AnyTheorem, budgetSeconds: number, seed: string, boundsInAudit = 1): SearchOptions {
   const evals = Math.max(40, Math.round(budgetSeconds * (theorem.costHint ?? 25)));
   if (theorem.kind === 'high-probability') {
     const hpConfigs = Math.min(12, Math.max(3, Math.round(Math.sqrt(evals) / 6)));
-    return { seed, numRuns: 0, hpConfigs, hpDraws: Math.max(20, Math.floor(evals / hpConfigs)), claimsInRun: 1 };
+    return { seed, numRuns: 0, hpConfigs, hpDraws: Math.max(20, Math.floor(evals / hpConfigs)), claimsInRun: boundsInAudit };
   }
-  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0, claimsInRun: 1 };
+  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0, claimsInRun: boundsInAudit };
 }
+
+const fmtLevel = (a: number) => (a >= 1e-3 ? String(Number(a.toPrecision(3))) : a.toExponential(2));
 
 function quantile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -159,6 +171,11 @@ function quantile(sorted: number[], p: number): number {
 function tightnessOf(records: InstanceRecord[], relation: string): BoundAudit['tightness'] {
   const rs = records.filter((r) => r.verdict === 'holds' || r.verdict === 'inconclusive');
   if (rs.length === 0) return undefined;
+  if (relation === '==') {
+    // An identity has no signed margin: its residual |lhs − rhs| in units of the error bound (≤ 1: consistent).
+    const res = rs.map((r) => residualRatio(r)).sort((a, b) => a - b);
+    return { instances: rs.length, minRelativeMargin: NaN, medianRelativeMargin: NaN, maxRatio: res[res.length - 1], medianRatio: quantile(res, 0.5), ratio: '|lhs − rhs|/error bound' };
+  }
   const margins = rs.map((r) => r.relativeMargin).filter(Number.isFinite).sort((a, b) => a - b);
   const upper = relation === '<=' || relation === '<';
   const ratios = rs.filter((r) => r.lhs > 0 && r.rhs > 0).map((r) => (upper ? r.lhs / r.rhs : r.rhs / r.lhs)).sort((a, b) => a - b);
@@ -173,6 +190,7 @@ function tightnessOf(records: InstanceRecord[], relation: string): BoundAudit['t
 }
 
 function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] {
+  const rateTested = theorem.kind === 'high-probability';
   const map = new Map<string, CellSummary>();
   const get = (key: string, value: string) => {
     const k = `${key}\u0000${value}`;
@@ -183,7 +201,7 @@ function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] 
   for (const r of records) for (const [key, value] of Object.entries(r.cells ?? {})) get(key, value).counts[r.verdict]++;
   for (const c of map.values()) {
     const n = c.counts;
-    c.status = n.violated > 0 ? 'refuted' : n.holds > 0 ? 'survived' : n.inconclusive > 0 ? 'inconclusive' : n.outside > 0 ? 'outside' : 'not exercised';
+    c.status = n.violated > 0 && !rateTested ? 'refuted' : n.holds > 0 ? 'survived' : n.inconclusive > 0 || n.violated > 0 ? 'inconclusive' : n.outside > 0 ? 'outside' : 'not exercised';
   }
   return [...map.values()];
 }
@@ -213,7 +231,7 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: 
   };
 }
 
-async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: AuditOptions, deadline: number): Promise<BoundAudit> {
+async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: AuditOptions, deadline: number, boundsInAudit: number): Promise<BoundAudit> {
   const t0 = Date.now();
   const say = opts.onEvent ?? (() => {});
   const done: Record<string, CachedResult> = {};
@@ -237,7 +255,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     statement: theorem.statement,
     conventions: theorem.conventions,
   };
-  const options = searchOptionsFor(theorem, opts.budgetSeconds, opts.seed);
+  const options = searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit);
   let run: TheoremRun | undefined;
   for (;;) {
     const wd: AuditWorkerData = { file: proposalPath, boundId: theorem.id, options, deadline, timedOut, done };
@@ -268,16 +286,25 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   const records = run ? run.records : [];
   const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0 };
   const dir = join(opts.outDir, 'counterexamples');
-  if (run && counts.violated > 0) {
+  // The search decides: a certified violation for a deterministic bound, a rejected rate test for a
+  // high-probability one (its failed draws alone never refute it).
+  const refuted = run?.status === 'violated';
+  if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
     if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath);
     if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath);
   }
+  const hp = theorem.kind === 'high-probability' ? run?.highProbability : undefined;
   const conclusive = counts.holds + counts.violated + counts.inconclusive;
   let verdict: AuditVerdict;
   let message: string;
   const failures = errorCount + timeouts.length;
-  if (counts.violated > 0) {
+  if (refuted && hp) {
+    const rejected = hp.configs.filter((c) => c.status === 'rejected');
+    const c = rejected[0];
+    verdict = 'refuted';
+    message = `${theorem.id}: REFUTED — the failure rate exceeds δ = ${c.delta} in ${rejected.length} of ${hp.configs.length} configuration(s) (exact binomial test at level ${fmtLevel(hp.alpha)}: ${c.failures} failed draws of ${c.draws}, rate ≥ ${c.failureRateLower.toPrecision(3)})`;
+  } else if (refuted) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
   } else if (conclusive === 0 && failures > 0) {
@@ -291,6 +318,16 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   } else if (conclusive === 0) {
     verdict = 'ill-posed';
     message = `ill-posed: ${theorem.id}: no instance was evaluated`;
+  } else if (hp) {
+    const consistent = hp.configs.filter((c) => c.status === 'consistent').length;
+    const drawn = hp.configs.reduce((s, c) => s + c.draws, 0);
+    const failed = hp.configs.reduce((s, c) => s + c.failures, 0);
+    const undecided = hp.configs.reduce((s, c) => s + c.inconclusive, 0);
+    verdict = consistent > 0 ? 'survived' : 'inconclusive';
+    message = `${theorem.id}: ${consistent > 0 ? 'survived' : 'INCONCLUSIVE'} — rate test consistent with δ in ${consistent} of ${hp.configs.length} configuration(s); ${failed} failed draw(s), ${undecided} inconclusive, of ${drawn} draws (a failed draw is allowed with rate δ)`;
+  } else if (counts.holds === 0) {
+    verdict = 'inconclusive';
+    message = `${theorem.id}: INCONCLUSIVE — no instance held or failed beyond its error bound (${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions)`;
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions${budgetSpent ? ' (budget spent)' : ''}`;
@@ -308,6 +345,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     timeouts,
     budgetSpent,
     counterexamples: cex,
+    ...(hp ? { highProbability: hp } : {}),
     ...(tight ? { tightness: tight } : {}),
     cells: cellsOf(theorem, records),
     respawns,
@@ -341,8 +379,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   for (let i = 0; i < bounds.length; i++) {
     const remaining = Math.max(1, opts.budgetSeconds * 1000 - (Date.now() - t0));
     const deadline = Date.now() + remaining / (bounds.length - i);
-    results.push(await auditBound(bounds[i], path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline));
+    results.push(await auditBound(bounds[i], path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length));
   }
-  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : 'survived';
+  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
   return { verdict, file: path, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0 };
 }

@@ -8,6 +8,10 @@
  *                        (JSON) plus the counterexample data as .npy;
  *   ill-posed (exit 2) — the module fails to load, or lhs/rhs return NaN or a wrong type, or fail on
  *                        every instance: one line. Usage and input errors also exit 2.
+ *   inconclusive (exit 4) — nothing refuted and nothing held: every instance was within its error
+ *                        bound, or (high-probability bounds) no rate test had enough conclusive draws.
+ * High-probability bounds are refuted only by the exact binomial test of their failure rate against δ;
+ * their failed draws are listed as such, never as counterexamples.
  *
  * `--json` prints one JSON object with the verdict under `verdict`. The full result is also written
  * to DIR/audit.json.
@@ -29,7 +33,7 @@ function positive(flag: string, s: string | undefined, dflt: number): number {
   return x;
 }
 
-const EXIT: Record<AuditResult['verdict'], number> = { survived: 0, refuted: 1, 'ill-posed': 2 };
+const EXIT: Record<AuditResult['verdict'], number> = { survived: 0, refuted: 1, 'ill-posed': 2, inconclusive: 4 };
 
 const fmt = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x));
 const rel = (p: string) => {
@@ -49,12 +53,20 @@ function cexLines(label: string, c: CounterexampleSummary): string[] {
 
 export function formatBound(b: BoundAudit): string[] {
   const lines = [`${b.message}`, `  statement: ${b.statement}`];
-  lines.push(`  ${b.evaluated} instances: ${Object.entries(b.counts).map(([k, v]) => `${v} ${k}`).join(', ')}; ${(b.durationMs / 1000).toFixed(1)} s${b.respawns ? `, ${b.respawns} worker restart(s)` : ''}`);
+  const hp = b.highProbability;
+  const countLabel = (k: string) => (hp && k === 'violated' ? 'failed draws' : k);
+  lines.push(`  ${b.evaluated} ${hp ? 'draws' : 'instances'}: ${Object.entries(b.counts).map(([k, v]) => `${v} ${countLabel(k)}`).join(', ')}; ${(b.durationMs / 1000).toFixed(1)} s${b.respawns ? `, ${b.respawns} worker restart(s)` : ''}`);
+  if (hp) {
+    lines.push(`  rate tests (exact binomial, one-sided, level ${fmt(hp.alpha)} each — Bonferroni over every test of the audit):`);
+    for (const c of hp.configs) lines.push(`    ${c.status.padEnd(12)} δ = ${fmt(c.delta)}: ${c.failures} failed, ${c.inconclusive} inconclusive of ${c.draws} draws; failure rate in [${fmt(c.failureRateLower)}, ${fmt(c.failureRateUpper)}]  ${c.configKey.length > 100 ? c.configKey.slice(0, 97) + '…' : c.configKey}`);
+  }
   if (b.counterexamples.smallest) lines.push(...cexLines('smallest counterexample', b.counterexamples.smallest));
   if (b.counterexamples.worst && b.counterexamples.worst.artifact !== b.counterexamples.smallest?.artifact) lines.push(...cexLines('worst counterexample', b.counterexamples.worst));
   if (b.tightness) {
     const t = b.tightness;
-    lines.push(`  tightness over ${t.instances} holding/inconclusive instances: max ${t.ratio} = ${fmt(t.maxRatio)}, median ${fmt(t.medianRatio)}; relative margin min ${fmt(t.minRelativeMargin)}, median ${fmt(t.medianRelativeMargin)}`);
+    if (Number.isNaN(t.minRelativeMargin) && t.ratio.startsWith('|lhs'))
+      lines.push(`  identity residual over ${t.instances} consistent/inconclusive instances: max ${t.ratio} = ${fmt(t.maxRatio)}, median ${fmt(t.medianRatio)} (≤ 1: consistent)`);
+    else lines.push(`  tightness over ${t.instances} holding/inconclusive instances: max ${t.ratio} = ${fmt(t.maxRatio)}, median ${fmt(t.medianRatio)}; relative margin min ${fmt(t.minRelativeMargin)}, median ${fmt(t.medianRelativeMargin)}`);
   }
   if (b.cells.length > 0) {
     lines.push('  cells:');
@@ -73,7 +85,7 @@ export function formatBound(b: BoundAudit): string[] {
 export function registerAuditCommand(program: Command): void {
   program
     .command('audit')
-    .description('audit a proposed bound (module exporting `default` or `bound` made with defineBound): refuted / survived / ill-posed')
+    .description('audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4)')
     .argument('<file>', 'proposal module (.ts), e.g. examples/wrong-bound.ts')
     .option('--budget <seconds>', `wall-clock budget for the search (default ${DEFAULT_AUDIT_BUDGET})`)
     .option('--seed <s>', 'search seed (default ntk-audit)')

@@ -23,7 +23,7 @@ export function createProgress(total: number, opts: { live: boolean; stream?: No
         finished++;
         const r = e.report;
         const mark = r.asExpected ? '' : '  <-- unexpected';
-        stream.write(`[${String(finished).padStart(String(total).length)}/${total}] ${r.status.padEnd(12)} ${r.id}  ${r.evaluated} instances, worst margin ${fmtMargin(r.worstRelativeMargin ?? NaN)}, ${(r.timings.ms / 1000).toFixed(1)} s${mark}\n`);
+        stream.write(`[${String(finished).padStart(String(total).length)}/${total}] ${r.status.padEnd(12)} ${r.id}  ${r.evaluated} instances, ${r.identity ? `max |lhs − rhs|/err ${fmtMargin(r.identity.maxResidualRatio ?? NaN)}` : `worst margin ${fmtMargin(r.worstRelativeMargin ?? NaN)}`}, ${(r.timings.ms / 1000).toFixed(1)} s${mark}\n`);
       },
       stop() {},
     };

@@ -108,8 +108,8 @@ function lowerBoundInstances(seed: number, n: number, opts: { violateAt?: number
   return out;
 }
 
-function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected'> & { declaredCells?: Record<string, string[]> }): TheoremReport {
-  const { declaredCells, ...t } = base;
+function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected' | 'relation' | 'identity'> & { declaredCells?: Record<string, string[]>; relation?: TheoremReport['relation']; identity?: TheoremReport['identity'] }): TheoremReport {
+  const { declaredCells, relation, identity, ...t } = base;
   const c = counts(t.instances, false);
   const asExpected = t.status === 'skipped' ? true : t.expectRefuted ? t.status === 'violated' : t.status === 'holds';
   return {
@@ -118,7 +118,9 @@ function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts
     evaluated: c.holds + c.violated + c.inconclusive + c.outside,
     counts: c,
     probeCounts: counts(t.instances, true),
-    worstRelativeMargin: worst(t.instances),
+    worstRelativeMargin: relation === '==' ? null : worst(t.instances),
+    relation: relation ?? (t.status === 'skipped' ? null : '<='),
+    identity: identity ?? null,
     tightness: tightness(t.instances),
     coverage: cellsOf(t.instances, declaredCells),
   };
@@ -133,6 +135,18 @@ const H_CONVENTIONS = {
   "σ'(0)": 0,
 };
 const NTK_CONVENTIONS = { parameterisation: 'NMM 2021 (W_l ~ N(0, β_l²), no biases)', 'β_l': 1, 'c_σ': 2, "σ'(0)": 0, activation: 'ReLU', output: 'scalar' };
+
+/** An identity claim's instances: residuals of 0–6 units in the last place against an error bound of 8. */
+const IDENTITY = (() => {
+  const instances: TheoremReport['instances'] = Array.from({ length: 24 }, (_, k) => {
+    const rhs = 3 * (1 + k / 8);
+    const residual = k % 4 === 0 ? 0 : (k % 7) * 2 ** -52 * rhs;
+    const errorBound = 8 * 2 ** -52 * rhs;
+    return { phase: 'random', verdict: 'holds' as const, relativeMargin: -residual / errorBound, margin: -residual, errorBound, lhs: rhs + residual, rhs, quantities: { N: 4 + (k % 5), d: 3 }, cells: { N: NB[0], source: 'unit-sphere' } };
+  });
+  const ratios = instances.map((i) => Math.abs(i.margin!) / i.errorBound!).sort((a, b) => a - b);
+  return { instances, summary: { instances: ratios.length, maxResidualRatio: ratios[ratios.length - 1], medianResidualRatio: (ratios[11] + ratios[12]) / 2 } };
+})();
 
 function replay(path: string): string {
   return `npx ntk-audit replay ${path}`;
@@ -230,9 +244,9 @@ export function sampleReport(): Report {
       highProbability: {
         alpha: 0.05,
         configs: [
-          { configKey: 'N=16,d=8,L=3,n=256', delta: 0.05, draws: 200, failures: 3, outside: 0, inconclusive: 1, failureRateLower: 0.0031, failureRateUpper: 0.0432, rejected: false },
-          { configKey: 'N=32,d=16,L=4,n=512', delta: 0.05, draws: 200, failures: 6, outside: 0, inconclusive: 0, failureRateLower: 0.0111, failureRateUpper: 0.0641, rejected: false },
-          { configKey: 'N=48,d=4,L=2,n=1024', delta: 0.01, draws: 150, failures: 0, outside: 2, inconclusive: 0, failureRateLower: 0, failureRateUpper: 0.0243, rejected: false },
+          { configKey: 'N=16,d=8,L=3,n=256', delta: 0.05, draws: 200, failures: 3, outside: 0, inconclusive: 1, failureRateLower: 0.0031, failureRateUpper: 0.0432, rejected: false, status: 'consistent' },
+          { configKey: 'N=32,d=16,L=4,n=512', delta: 0.05, draws: 200, failures: 6, outside: 0, inconclusive: 0, failureRateLower: 0.0111, failureRateUpper: 0.0641, rejected: false, status: 'consistent' },
+          { configKey: 'N=48,d=4,L=2,n=1024', delta: 0.01, draws: 150, failures: 0, outside: 2, inconclusive: 0, failureRateLower: 0, failureRateUpper: 0.0243, rejected: false, status: 'consistent' },
         ],
       },
       counterexamples: { count: 0, items: [] },
@@ -285,6 +299,27 @@ export function sampleReport(): Report {
       fastCheck: null,
       instances: lowerBoundInstances(61, 12, {}),
       timings: { ms: 410 },
+    }),
+    theorem({
+      id: 'nmm2021.limiting.diagonal',
+      title: 'Diagonal of the limiting NTK',
+      statement: 'K^(L)_ii = L‖x_i‖² for every sample (an identity, checked within rounding).',
+      source: { ...NMM_SOURCE, statement: 'Section 3, consequence of eq. (9)' },
+      kind: 'deterministic',
+      conventions: NTK_CONVENTIONS,
+      constants: [],
+      status: 'holds',
+      expectRefuted: false,
+      relation: '==',
+      identity: IDENTITY.summary,
+      empiricalConstant: null,
+      scalingFit: null,
+      highProbability: null,
+      counterexamples: { count: 0, items: [] },
+      errors: [],
+      fastCheck: null,
+      instances: IDENTITY.instances,
+      timings: { ms: 35 },
     }),
     theorem({
       id: HOSTILE_ID,

@@ -18,7 +18,7 @@ export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
 export const CONVENTIONS_NOTE = [
   'A data set is N × d, one sample per row. Networks follow Nguyen–Mondelli–Montúfar (2021): f₀ = x, f_l = σ(W_lᵀ f_{l−1}) for l < L, f_L = W_Lᵀ f_{L−1} (scalar output), W_l entries N(0, β_l²) (β_l = 1 by default), no biases. Empirical NTK K̄ = J Jᵀ; limiting NTK K^(L) = lim Π_{l<L} (2/n_l) · K̄.',
   "Other parameterisations (neural-tangents' ntk / standard, W_std, b_std) are named options, never silent rescalings: each theorem lists the conventions it was checked under. A mismatch of conventions is the most common source of false counterexamples — compare them with the paper before trusting a violation.",
-  'Verdicts: holds = margin > error bound; violated = margin < −error bound inside the assumptions (a certified counterexample); inconclusive = |margin| ≤ error bound; outside = assumptions not met (probes of the claim’s boundary, never counterexamples). High-probability claims are rejected only when the Clopper–Pearson lower bound of the failure rate exceeds δ.',
+  'Verdicts: holds = margin > error bound; violated = margin < −error bound inside the assumptions (a certified counterexample); inconclusive = |margin| ≤ error bound; outside = assumptions not met (probes of the claim’s boundary, never counterexamples). High-probability claims are rejected only when the exact (Clopper–Pearson) lower bound of the failure rate exceeds δ, Bonferroni-corrected over every test of the run; their failed draws are evidence for that test, never counterexamples by themselves, and an inconclusive draw is not a success. Identities (==) are consistent when |lhs − rhs| ≤ error bound: they are shown as that ratio, not as a signed margin.',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -33,6 +33,22 @@ export function fmt(x: number | null | undefined, digits = 4): string {
   if (a >= 1e-3 && a < 1e6) return String(Number(x.toPrecision(digits)));
   const [m, e] = x.toExponential(digits - 1).split('e');
   return `${String(Number(m))}e${e.startsWith('+') ? e.slice(1) : e}`;
+}
+
+/**
+ * The per-claim "worst" figure: the smallest relative margin for inequalities, and for identities
+ * (relation '==') the largest residual |lhs − rhs| in units of its error bound — ≤ 1 is consistent.
+ */
+export function worstText(t: TheoremReport): string {
+  if (t.identity) return `|lhs − rhs| ≤ ${fmt(t.identity.maxResidualRatio, 3)}·err`;
+  return fmt(t.worstRelativeMargin);
+}
+
+/** Column labels of the verdict counts: a high-probability claim's violated draws are failed draws, not counterexamples. */
+export function countLabels(t: Pick<TheoremReport, 'kind' | 'relation'>): { holds: string; violated: string } {
+  if (t.kind === 'high-probability') return { holds: 'holds', violated: 'failed draws' };
+  if (t.relation === '==') return { holds: 'consistent', violated: 'inconsistent' };
+  return { holds: 'holds', violated: 'violated' };
 }
 
 function fmtMs(ms: number): string {
@@ -136,14 +152,14 @@ function indexTable(r: Report): string {
 <td class="status">${statusCell(t)}</td>
 <td class="num">${h(t.evaluated)}</td>
 <td class="coverage">${coverageBar(t)}</td>
-<td class="num${marginClass(t.worstRelativeMargin)}">${h(fmt(t.worstRelativeMargin))}</td>
+<td class="num${t.identity ? (t.identity.maxResidualRatio !== null && t.identity.maxResidualRatio <= 1 ? ' ok' : ' bad') : marginClass(t.worstRelativeMargin)}">${h(worstText(t))}</td>
 <td class="num">${empiricalConstantText(t)}</td>
 </tr>`;
     })
     .join('\n');
   return `<table class="index">
 <caption>Theorems</caption>
-<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col" class="num">Instances</th><th scope="col">Assumption cells</th><th scope="col" class="num">Worst rel. margin</th><th scope="col" class="num">Empirical constant</th></tr></thead>
+<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col" class="num">Instances</th><th scope="col">Assumption cells</th><th scope="col" class="num" title="smallest relative margin (&lt; 0: violated); for identities the largest |lhs − rhs| / error bound (≤ 1: consistent)">Worst rel. margin / residual</th><th scope="col" class="num">Empirical constant</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -169,13 +185,16 @@ function verdictTable(t: TheoremReport): string {
   const row = (label: string, c: TheoremReport['counts']) =>
     `<tr><th scope="row">${h(label)}</th><td class="num v-holds">${h(c.holds)}</td><td class="num v-violated">${h(c.violated)}</td><td class="num v-inconclusive">${h(c.inconclusive)}</td><td class="num v-outside">${h(c.outside)}</td></tr>`;
   const probes = t.probeCounts.holds + t.probeCounts.violated + t.probeCounts.inconclusive + t.probeCounts.outside;
-  return `<table class="counts"><caption>Verdicts</caption><thead><tr><th></th><th scope="col" class="num">holds</th><th scope="col" class="num">violated</th><th scope="col" class="num">inconclusive</th><th scope="col" class="num">outside</th></tr></thead><tbody>${row('instances', t.counts)}${probes ? row('boundary probes', t.probeCounts) : ''}</tbody></table>`;
+  const label = countLabels(t);
+  return `<table class="counts"><caption>Verdicts</caption><thead><tr><th></th><th scope="col" class="num">${h(label.holds)}</th><th scope="col" class="num">${h(label.violated)}</th><th scope="col" class="num">inconclusive</th><th scope="col" class="num">outside</th></tr></thead><tbody>${row('instances', t.counts)}${probes ? row('boundary probes', t.probeCounts) : ''}</tbody></table>`;
 }
 
 function detailsTable(t: TheoremReport): string {
   const rows: [string, string][] = [
     ['evaluated', h(t.evaluated)],
-    ['worst relative margin', `<span class="${marginClass(t.worstRelativeMargin).trim()}">${h(fmt(t.worstRelativeMargin))}</span>`],
+    t.identity
+      ? ['identity residual', `|lhs − rhs| / error bound: max <strong class="${t.identity.maxResidualRatio !== null && t.identity.maxResidualRatio <= 1 ? 'ok' : 'bad'}">${h(fmt(t.identity.maxResidualRatio, 3))}</strong> · median ${h(fmt(t.identity.medianResidualRatio, 3))} over ${h(t.identity.instances)} instances (≤ 1: consistent)`]
+      : ['worst relative margin', `<span class="${marginClass(t.worstRelativeMargin).trim()}">${h(fmt(t.worstRelativeMargin))}</span>`],
   ];
   if (t.tightness) {
     const q = t.tightness;
@@ -211,11 +230,10 @@ function constantsTable(t: TheoremReport): string {
 function highProbabilityTable(t: TheoremReport): string {
   const hp = t.highProbability;
   if (!hp) return '';
-  const conf = `${Math.round((1 - hp.alpha) * 1000) / 10}%`;
-  return `<table class="hp"><caption>Monte Carlo over the random draw (Clopper–Pearson, confidence ${h(conf)})</caption><thead><tr><th scope="col">configuration</th><th scope="col" class="num">δ</th><th scope="col" class="num">draws</th><th scope="col" class="num">failures</th><th scope="col" class="num">outside</th><th scope="col" class="num">inconclusive</th><th scope="col" class="num">failure rate (lower – upper)</th><th scope="col">rejected</th></tr></thead><tbody>${hp.configs
+  return `<table class="hp"><caption>Rate tests over the random draw: exact one-sided binomial test of "failure rate ≤ δ", level ${h(fmt(hp.alpha, 3))} each (Bonferroni over every test of the run). A failed draw is allowed with rate δ; only a rejected test refutes the claim.</caption><thead><tr><th scope="col">configuration</th><th scope="col" class="num">δ</th><th scope="col" class="num">draws</th><th scope="col" class="num">failed draws</th><th scope="col" class="num">outside</th><th scope="col" class="num">inconclusive</th><th scope="col" class="num">failure rate (lower – upper)</th><th scope="col">test</th></tr></thead><tbody>${hp.configs
     .map(
       (c) =>
-        `<tr class="${c.rejected ? 'row-rejected' : ''}"><td><code>${h(c.configKey)}</code></td><td class="num">${h(fmt(c.delta))}</td><td class="num">${h(c.draws)}</td><td class="num">${h(c.failures)}</td><td class="num">${h(c.outside)}</td><td class="num">${h(c.inconclusive)}</td><td class="num">${h(fmt(c.failureRateLower, 3))} – ${h(fmt(c.failureRateUpper, 3))}</td><td>${c.rejected ? '<span class="badge s-violated">rejected</span>' : '<span class="muted">no</span>'}</td></tr>`,
+        `<tr class="${c.rejected ? 'row-rejected' : ''}"><td><code>${h(c.configKey)}</code></td><td class="num">${h(fmt(c.delta))}</td><td class="num">${h(c.draws)}</td><td class="num">${h(c.failures)}</td><td class="num">${h(c.outside)}</td><td class="num">${h(c.inconclusive)}</td><td class="num">${h(fmt(c.failureRateLower, 3))} – ${h(fmt(c.failureRateUpper, 3))}</td><td>${c.status === 'rejected' ? '<span class="badge s-violated">rejected</span>' : c.status === 'consistent' ? '<span class="ok">consistent</span>' : '<span class="badge s-inconclusive">inconclusive</span>'}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }

@@ -5,7 +5,7 @@
  * Attributes tests / failures / errors / skipped / time on both levels; run metadata as properties.
  */
 import { escapeXml as x, escapeXmlAttr as a } from './escape.ts';
-import { fmt } from './html.ts';
+import { countLabels, fmt } from './html.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
 type Outcome = 'pass' | 'failure' | 'error' | 'skipped';
@@ -24,8 +24,8 @@ function summaryText(t: TheoremReport): string {
   const lines = [
     `${t.id}: ${t.status}${t.asExpected ? '' : ' (unexpected)'} — ${t.kind}`,
     `source: ${t.source.paper}${t.source.arxiv ? `, arXiv:${t.source.arxiv}` : ''}, ${t.source.statement}`,
-    `instances: ${t.evaluated} (holds ${t.counts.holds}, violated ${t.counts.violated}, inconclusive ${t.counts.inconclusive}, outside ${t.counts.outside})`,
-    `worst relative margin: ${fmt(t.worstRelativeMargin)}`,
+    `instances: ${t.evaluated} (${countLabels(t).holds} ${t.counts.holds}, ${countLabels(t).violated} ${t.counts.violated}, inconclusive ${t.counts.inconclusive}, outside ${t.counts.outside})`,
+    t.identity ? `identity residual |lhs − rhs| / error bound: max ${fmt(t.identity.maxResidualRatio, 3)} (≤ 1: consistent)` : `worst relative margin: ${fmt(t.worstRelativeMargin)}`,
   ];
   if (t.empiricalConstant) lines.push(`empirical constant: ${fmt(t.empiricalConstant.value)} (${t.empiricalConstant.aggregate} of ${t.empiricalConstant.quantity})`);
   if (t.scalingFit) lines.push(`scaling: ${t.scalingFit.y} ~ ${t.scalingFit.x}^${fmt(t.scalingFit.slope, 3)} [${fmt(t.scalingFit.slopeLow, 3)}, ${fmt(t.scalingFit.slopeHigh, 3)}]`);
@@ -35,7 +35,7 @@ function summaryText(t: TheoremReport): string {
 
 function failureBody(t: TheoremReport): string {
   const lines = [`${t.statement}`];
-  if (t.highProbability) for (const c of t.highProbability.configs) lines.push(`${c.configKey}: ${c.failures}/${c.draws} failures, rate in [${fmt(c.failureRateLower, 3)}, ${fmt(c.failureRateUpper, 3)}], δ = ${fmt(c.delta)}${c.rejected ? ' — rejected' : ''}`);
+  if (t.highProbability) for (const c of t.highProbability.configs) lines.push(`${c.configKey}: ${c.failures}/${c.draws} failed draws, rate in [${fmt(c.failureRateLower, 3)}, ${fmt(c.failureRateUpper, 3)}], δ = ${fmt(c.delta)} — rate test ${c.status}`);
   for (const c of t.counterexamples.items) lines.push(`${c.role} counterexample (found by ${c.foundBy}, relative margin ${fmt(c.relativeMargin)}): ${c.replay ?? 'no artifact'}`);
   return lines.join('\n');
 }
@@ -45,7 +45,7 @@ function testcase(t: TheoremReport, classname: string): string {
   let inner = '';
   if (outcome === 'failure') {
     const type = t.expectRefuted ? 'not-refuted' : t.status;
-    const message = t.expectRefuted ? `expected to be refuted, got ${t.status}` : t.status === 'violated' ? `violated: ${t.counterexamples.count} counterexample(s), worst relative margin ${fmt(t.worstRelativeMargin)}` : `${t.status}: expected to hold`;
+    const message = t.expectRefuted ? `expected to be refuted, got ${t.status}` : t.status === 'violated' ? `violated: ${t.counterexamples.count} counterexample(s), ${t.identity ? `max |lhs − rhs| / error bound ${fmt(t.identity.maxResidualRatio, 3)}` : `worst relative margin ${fmt(t.worstRelativeMargin)}`}` : `${t.status}: expected to hold`;
     inner += `\n      <failure message="${a(message)}" type="${a(type)}">${x(failureBody(t))}</failure>`;
   } else if (outcome === 'error') {
     const first = t.errors[0]?.message ?? 'error';

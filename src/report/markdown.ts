@@ -5,7 +5,7 @@
  * (Markdown punctuation, table pipes, HTML); code goes in code spans / fences that it cannot close.
  */
 import { escapeMarkdown as md, markdownCode, markdownCodeBlock } from './escape.ts';
-import { CONVENTIONS_NOTE, fmt } from './html.ts';
+import { CONVENTIONS_NOTE, countLabels, fmt, worstText } from './html.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
 export const STATUS_MARKER: Record<TheoremReport['status'], string> = { holds: '✔', violated: '✘', inconclusive: '?', error: '!', skipped: '–' };
@@ -36,23 +36,26 @@ export function renderMarkdown(report: Report): string {
   const byStatus = (['holds', 'violated', 'inconclusive', 'error', 'skipped'] as const).filter((k) => s.byStatus[k]).map((k) => `${STATUS_MARKER[k]} ${k} ${s.byStatus[k]}`);
   out.push(`**${s.theorems} theorems** · ${s.instances} instances · ${s.counterexamples} counterexamples · ${byStatus.join(' · ')}${s.unexpected.length ? ` · **${s.unexpected.length} unexpected**` : ' · all as expected'}`, '');
 
-  out.push('| | Theorem | Kind | Status | Instances | Cells | Worst rel. margin | Empirical constant |', '|---|---|---|---|---:|---|---:|---:|');
+  out.push('| | Theorem | Kind | Status | Instances | Cells | Worst rel. margin (identities: max residual / error bound) | Empirical constant |', '|---|---|---|---|---:|---|---:|---:|');
   for (const t of report.theorems) {
-    out.push(`| ${STATUS_MARKER[t.status]} | ${markdownCode(t.id)} ${md(t.title)} | ${md(t.kind)} | ${statusText(t)} | ${t.evaluated} | ${md(cellsText(t))} | ${md(fmt(t.worstRelativeMargin))} | ${md(t.empiricalConstant ? fmt(t.empiricalConstant.value) : '—')} |`);
+    out.push(`| ${STATUS_MARKER[t.status]} | ${markdownCode(t.id)} ${md(t.title)} | ${md(t.kind)} | ${statusText(t)} | ${t.evaluated} | ${md(cellsText(t))} | ${md(worstText(t))} | ${md(t.empiricalConstant ? fmt(t.empiricalConstant.value) : '—')} |`);
   }
   out.push('');
 
   out.push('### Theorems', '');
   for (const t of report.theorems) {
     const src = `${md(t.source.paper)}${t.source.arxiv ? `, arXiv:${md(t.source.arxiv)}` : ''}, ${md(t.source.statement)}`;
-    const parts = [`${t.evaluated} instances (✔ ${t.counts.holds} · ✘ ${t.counts.violated} · ? ${t.counts.inconclusive} · outside ${t.counts.outside})`];
+    const label = countLabels(t);
+    const parts = [`${t.evaluated} instances (${label.holds} ${t.counts.holds} · ${label.violated} ${t.counts.violated} · inconclusive ${t.counts.inconclusive} · outside ${t.counts.outside})`];
     if (t.counterexamples.count) parts.push(`${t.counterexamples.count} counterexample${t.counterexamples.count === 1 ? '' : 's'}`);
-    if (t.worstRelativeMargin !== null) parts.push(`worst relative margin ${md(fmt(t.worstRelativeMargin))}`);
+    if (t.identity) parts.push(`identity residual |lhs − rhs| / error bound: max ${md(fmt(t.identity.maxResidualRatio, 3))}, median ${md(fmt(t.identity.medianResidualRatio, 3))} (≤ 1: consistent)`);
+    else if (t.worstRelativeMargin !== null) parts.push(`worst relative margin ${md(fmt(t.worstRelativeMargin))}`);
     if (t.empiricalConstant) parts.push(`empirical constant ${md(fmt(t.empiricalConstant.value))} (${md(t.empiricalConstant.aggregate)} of ${markdownCode(t.empiricalConstant.quantity, false)})`);
     if (t.scalingFit) parts.push(`slope ${md(fmt(t.scalingFit.slope, 3))} \\[${md(fmt(t.scalingFit.slopeLow, 3))}, ${md(fmt(t.scalingFit.slopeHigh, 3))}\\]${t.scalingFit.consistent === null ? '' : t.scalingFit.consistent ? ' consistent' : ' **inconsistent**'}`);
     if (t.highProbability) {
-      const rej = t.highProbability.configs.filter((c) => c.rejected).length;
-      parts.push(`${t.highProbability.configs.length} Monte Carlo configs, ${rej} rejected`);
+      const cs = t.highProbability.configs;
+      const n = (st: string) => cs.filter((c) => c.status === st).length;
+      parts.push(`${cs.length} rate tests (level ${md(fmt(t.highProbability.alpha, 3))} each): ${n('rejected')} rejected, ${n('consistent')} consistent, ${n('inconclusive')} inconclusive`);
     }
     if (t.errors.length) parts.push(`${t.errors.length} error${t.errors.length === 1 ? '' : 's'}: ${md(t.errors[0].message)}`);
     if (t.coverage.missing.length) parts.push(`cells never exercised: ${t.coverage.missing.map((m) => markdownCode(m, false)).join(' ')}`);

@@ -240,6 +240,14 @@ function compareCellValues(a: string, b: string): number {
 /** Histogram of the relative margins (instances inside the assumptions). */
 export async function marginPlot(t: TheoremReport, idPrefix: string): Promise<Plot | null> {
   const inside = t.instances.filter((i) => i.verdict !== 'outside');
+  if (t.relation === '==') {
+    // An identity has no signed margin: its residual |lhs − rhs| in units of the error bound (≤ 1: consistent).
+    const ratios = inside.map((i) => (i.margin === 0 ? 0 : finite(i.margin) && finite(i.errorBound) && i.errorBound > 0 ? Math.abs(i.margin) / i.errorBound : NaN)).filter(finite);
+    if (ratios.length === 0) return null;
+    const svg = await histogramSvg(histogramBins(ratios, Math.min(24, Math.ceil(Math.log2(ratios.length)) + 2), 1), { title: 'Identity residual |lhs − rhs| / error bound (≤ 1: consistent)', xTitle: '|lhs − rhs| / error bound', reference: 1, idPrefix: `${idPrefix}-margin` });
+    const dropped = inside.length - ratios.length;
+    return { kind: 'margin', title: 'Residual distribution', svg, ...(dropped ? { note: `${dropped} instance(s) without a finite residual not shown` } : {}) };
+  }
   const vals = inside.map((i) => i.relativeMargin).filter(finite);
   if (vals.length === 0) return null;
   const dropped = inside.length - vals.length;

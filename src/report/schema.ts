@@ -9,7 +9,7 @@ import { z } from 'zod';
  * `run.finishedAt` and the `timings` objects is a deterministic function of (seed, budget, catalog,
  * package version): it does not depend on the number of workers or on sharding.
  */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 const num = z.number().nullable();
 const verdictCounts = z.object({ holds: z.number().int(), violated: z.number().int(), inconclusive: z.number().int(), outside: z.number().int() });
@@ -55,7 +55,11 @@ export const theoremReportSchema = z.object({
   evaluated: z.number().int(),
   counts: verdictCounts,
   probeCounts: verdictCounts,
+  /** Smallest relative margin over conclusive instances; null for identities (they have no signed margin). */
   worstRelativeMargin: num,
+  relation: z.enum(['<=', '>=', '<', '>', '==']).nullable(),
+  /** Identities (relation '=='): |lhs − rhs| / error bound over the instances inside the assumptions; ≤ 1 is consistent. */
+  identity: z.object({ instances: z.number().int(), maxResidualRatio: num, medianResidualRatio: num }).nullable(),
   tightness: z.object({ min: num, p10: num, median: num, p90: num, max: num }).nullable(),
   coverage: z.object({
     cells: z.record(z.string(), z.record(z.string(), z.number().int())),
@@ -69,8 +73,9 @@ export const theoremReportSchema = z.object({
     .nullable(),
   highProbability: z
     .object({
+      /** The level of each configuration's test (Bonferroni over every test of the run). */
       alpha: z.number(),
-      configs: z.array(z.object({ configKey: z.string(), delta: z.number(), draws: z.number().int(), failures: z.number().int(), outside: z.number().int(), inconclusive: z.number().int(), failureRateLower: z.number(), failureRateUpper: z.number(), rejected: z.boolean() })),
+      configs: z.array(z.object({ configKey: z.string(), delta: z.number(), draws: z.number().int(), failures: z.number().int(), outside: z.number().int(), inconclusive: z.number().int(), failureRateLower: z.number(), failureRateUpper: z.number(), rejected: z.boolean(), status: z.enum(['rejected', 'consistent', 'inconclusive']) })),
     })
     .nullable(),
   counterexamples: z.object({ count: z.number().int(), items: z.array(counterexampleSchema) }),

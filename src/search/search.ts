@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { childRng } from '../random/rng.ts';
 import { decide, evaluate, TheoremEvaluationError, type EvaluatedInstance } from '../theorem/verdict.ts';
-import type { AnyTheorem, Descriptor, Outcome, Verdict } from '../theorem/types.ts';
+import type { AnyTheorem, Descriptor, Outcome, Relation, Verdict } from '../theorem/types.ts';
 import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
-import { bonferroni, failureRateExceeds, logLogFit, type LogLogFit } from './stats.ts';
+import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
 
 /**
  * The counterexample search for one theorem (../shared/design.md, "Search"):
@@ -29,7 +29,7 @@ export interface SearchOptions {
   /** High-probability claims: configurations and draws per configuration. */
   hpConfigs?: number;
   hpDraws?: number;
-  /** Family-wise level for high-probability tests, Bonferroni-corrected over `claimsInRun`. */
+  /** Family-wise level for high-probability tests, Bonferroni-corrected over `claimsInRun` × `hpConfigs` tests. */
   alpha?: number;
   claimsInRun?: number;
   /** Where counterexample artifacts are written as soon as they are found (none when absent). */
@@ -78,6 +78,8 @@ export interface HighProbabilityConfigResult {
   failureRateLower: number;
   failureRateUpper: number;
   rejected: boolean;
+  /** See highProbabilityConfigVerdict. */
+  status: 'rejected' | 'consistent' | 'inconclusive';
 }
 
 export type TheoremStatus = 'holds' | 'violated' | 'inconclusive' | 'error';
@@ -96,7 +98,15 @@ export interface TheoremRun {
   counterexamples: { count: number; smallest?: CounterexampleRef; worst?: CounterexampleRef; first?: CounterexampleRef };
   /** Smallest relative margin over conclusive (holds / violated) instances; NaN when there is none. */
   worstRelativeMargin: number;
+  /** The relation of the claim's conclusions (the first evaluated inside the assumptions); absent when none was. */
+  relation?: Relation;
+  /**
+   * Identity claims (relation '=='): the residual |lhs − rhs| in units of its error bound, over the
+   * instances inside the assumptions — ≤ 1 means consistent. An identity has no signed margin.
+   */
+  identity?: { instances: number; maxResidualRatio: number; medianResidualRatio: number };
   fastCheck?: { seed: number; path?: string; numShrinks?: number };
+  /** alpha: the level of EACH configuration's test (the family-wise level divided by the number of tests in the run). */
   highProbability?: { alpha: number; configs: HighProbabilityConfigResult[] };
   empiricalConstant?: { quantity: string; aggregate: 'min' | 'max'; value: number; description: string };
   scalingFit?: LogLogFit & { x: string; y: string; description: string; expectedSlope?: { low: number; high: number }; consistent?: boolean };
@@ -145,6 +155,9 @@ class SearchState {
   fastCheck?: TheoremRun['fastCheck'];
   highProbability?: TheoremRun['highProbability'];
   worstRelativeMargin = Infinity;
+  relation?: Relation;
+  /** Identity claims: |lhs − rhs| / errorBound of every evaluated instance inside the assumptions. */
+  readonly residualRatios: number[] = [];
 
   constructor(readonly theorem: AnyTheorem, readonly opts: SearchOptions) {}
 
@@ -174,6 +187,10 @@ class SearchState {
     const o = ev.outcome;
     this.evaluated++;
     this.counts[o.verdict]++;
+    if (o.verdict !== 'outside') {
+      this.relation ??= o.relation;
+      if (o.relation === '==') this.residualRatios.push(residualRatio(o));
+    }
     // The worst margin over conclusive instances: an inconclusive margin lies within its error bound and says nothing.
     if ((o.verdict === 'holds' || o.verdict === 'violated') && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
     if (this.records.length < (this.opts.maxRecords ?? 5000)) this.records.push(this.makeRecord(ev, phase, probe));
@@ -238,12 +255,14 @@ class SearchState {
     for (const v of this.violations) if (!worstV || v.ev.outcome.relativeMargin < worstV.ev.outcome.relativeMargin) worstV = v;
     const worst = worstV ? this.refOf(worstV) : undefined;
     for (const ref of [this.smallest, worst]) if (ref && this.opts.artifactsDir && !ref.artifactPath) ref.artifactPath = writeArtifact(this.opts.artifactsDir, ref.artifact);
-    const rejectedHp = this.highProbability?.configs.some((c) => c.rejected) ?? false;
-    const violated = t.kind === 'high-probability' ? rejectedHp : this.counts.violated > 0;
+    // A high-probability claim is refuted only by its rate test, and holds only where a rate test with
+    // teeth was consistent with δ (inconclusive and outside draws are not successes).
+    const hpConfigs = this.highProbability?.configs ?? [];
+    const violated = t.kind === 'high-probability' ? hpConfigs.some((c) => c.status === 'rejected') : this.counts.violated > 0;
     let status: TheoremStatus;
     if (this.errors.length > 0) status = 'error';
     else if (violated) status = 'violated';
-    else if (t.kind === 'high-probability' ? (this.highProbability?.configs.length ?? 0) > 0 : this.counts.holds > 0) status = 'holds';
+    else if (t.kind === 'high-probability' ? hpConfigs.some((c) => c.status === 'consistent') : this.counts.holds > 0) status = 'holds';
     else status = 'inconclusive';
     const expectRefuted = t.expectRefuted === true;
     const run: TheoremRun = {
@@ -258,9 +277,14 @@ class SearchState {
       errors: this.errors,
       counterexamples: { count: this.violations.length, smallest: this.smallest ?? this.first, worst, first: this.first },
       worstRelativeMargin: this.worstRelativeMargin === Infinity ? NaN : this.worstRelativeMargin,
+      ...(this.relation ? { relation: this.relation } : {}),
       ...(this.fastCheck ? { fastCheck: this.fastCheck } : {}),
       ...(this.highProbability ? { highProbability: this.highProbability } : {}),
     };
+    if (this.relation === '==' && this.residualRatios.length > 0) {
+      const r = Float64Array.from(this.residualRatios).sort();
+      run.identity = { instances: r.length, maxResidualRatio: r[r.length - 1], medianResidualRatio: quantile(r, 0.5) };
+    }
     if (t.empiricalConstant) {
       const { quantity, aggregate, description } = t.empiricalConstant;
       const vals = this.records.filter((r) => r.verdict !== 'outside' && r.quantities && Number.isFinite(r.quantities[quantity])).map((r) => r.quantities![quantity]);
@@ -280,6 +304,13 @@ class SearchState {
     }
     return run;
   }
+}
+
+/** |lhs − rhs| / errorBound of an identity's outcome (0 for an exact match, ∞ for a mismatch with no error). */
+export function residualRatio(o: Pick<Outcome, 'margin' | 'errorBound'>): number {
+  const residual = Math.abs(o.margin);
+  if (residual === 0) return 0;
+  return o.errorBound > 0 ? residual / o.errorBound : Infinity;
 }
 
 function pick(r: InstanceRecord, name: string): number {
@@ -426,21 +457,60 @@ function runProbes(s: SearchState): void {
   }
 }
 
+/**
+ * The per-test level of a run's high-probability tests: Bonferroni over EVERY test the run can make —
+ * one exact binomial test per configuration of every claim (`claimsInRun` × `hpConfigs`). Using the
+ * requested number of configurations (≥ the number actually tested after de-duplication) keeps the
+ * level a deterministic function of the run's parameters, whatever the sharding, and only makes the
+ * correction more conservative.
+ */
+export function highProbabilityTestLevel(opts: Pick<SearchOptions, 'alpha' | 'claimsInRun' | 'hpConfigs'>): number {
+  return bonferroni(opts.alpha ?? 0.05, Math.max(1, opts.claimsInRun ?? 1) * Math.max(1, opts.hpConfigs ?? 4));
+}
+
+/**
+ * The verdict of one configuration of a high-probability claim ("with probability ≥ 1 − δ, P holds"),
+ * from its draws: `failures` certified violations, `inconclusive` draws whose margin lies within its
+ * error bound, among `draws` draws inside the assumptions (outside draws are not counted at all).
+ *
+ *   rejected     — the exact one-sided binomial test rejects "failure rate ≤ δ" at level α even when every
+ *                  inconclusive draw is counted as a success (the only way to refute such a claim: a
+ *                  single failed draw is allowed, with rate δ, and is never a counterexample by itself);
+ *   consistent   — the test does not reject even when every inconclusive draw is counted as a failure,
+ *                  AND it could have rejected: with every draw failed it would have (otherwise too few
+ *                  draws for the test to have teeth);
+ *   inconclusive — neither (no valid draw, too few draws, or the inconclusive draws decide it).
+ */
+export function highProbabilityConfigVerdict(failures: number, inconclusive: number, draws: number, delta: number, alpha: number): { status: 'rejected' | 'consistent' | 'inconclusive'; lowerBound: number; upperBound: number } {
+  if (draws <= 0) return { status: 'inconclusive', lowerBound: 0, upperBound: 1 };
+  const optimistic = failureRateExceeds(failures, draws, delta, alpha);
+  if (optimistic.reject) return { status: 'rejected', lowerBound: optimistic.lowerBound, upperBound: optimistic.upperBound };
+  const pessimistic = failureRateExceeds(failures + inconclusive, draws, delta, alpha);
+  const couldReject = failureRateExceeds(draws, draws, delta, alpha).reject;
+  const status = !pessimistic.reject && couldReject ? 'consistent' : 'inconclusive';
+  // The reported interval brackets both readings of the inconclusive draws.
+  return { status, lowerBound: optimistic.lowerBound, upperBound: pessimistic.upperBound };
+}
+
 function runHighProbability(s: SearchState): void {
   const { theorem, opts } = s;
   if (!theorem.delta || !theorem.configKey) throw new TheoremEvaluationError(`${theorem.id}: a high-probability claim needs delta() and configKey()`);
-  const alpha = bonferroni(opts.alpha ?? 0.05, opts.claimsInRun ?? 1);
+  const alpha = highProbabilityTestLevel(opts);
   const seed = fastCheckSeed(opts.seed, theorem.id, 'configs');
   const configs = fc.sample(theorem.descriptors, { seed, numRuns: opts.hpConfigs ?? 4 }) as Descriptor[];
   const results: HighProbabilityConfigResult[] = [];
-  const seen = new Set<string>();
+  // Distinct configurations (descriptors with the same key are draws of one experiment); the run's
+  // draws are shared among them, so a claim whose space has few configurations tests each one harder.
+  const distinct = new Map<string, Descriptor>();
   for (const cfg of configs) {
     const key = theorem.configKey(cfg);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!distinct.has(key)) distinct.set(key, cfg);
+  }
+  const totalDraws = (opts.hpConfigs ?? 4) * (opts.hpDraws ?? 50);
+  const draws = Math.max(1, Math.floor(totalDraws / Math.max(1, distinct.size)));
+  for (const [key, cfg] of distinct) {
     let failures = 0, valid = 0, outside = 0, inconclusive = 0;
     let worstFailure: EvaluatedInstance | undefined;
-    const draws = opts.hpDraws ?? 50;
     for (let t = 0; t < draws; t++) {
       const d = { ...cfg, seed: `${String(cfg.seed ?? '')}/draw${t}` };
       const ev = s.eval(d, 'monte-carlo');
@@ -454,10 +524,11 @@ function runHighProbability(s: SearchState): void {
       if (ev.outcome.verdict === 'inconclusive') inconclusive++;
     }
     const delta = theorem.delta(cfg);
-    const test = valid > 0 ? failureRateExceeds(failures, valid, delta, alpha) : { reject: false, lowerBound: 0, upperBound: 1 };
-    if (test.reject && worstFailure) s.noteViolation(worstFailure, 'monte-carlo');
-    results.push({ configKey: key, delta, draws: valid, failures, outside, inconclusive, failureRateLower: test.lowerBound, failureRateUpper: test.upperBound, rejected: test.reject });
+    const test = highProbabilityConfigVerdict(failures, inconclusive, valid, delta, alpha);
+    const rejected = test.status === 'rejected';
+    // Only a rejected rate test makes a counterexample: the worst failed draw, as evidence.
+    if (rejected && worstFailure) s.noteViolation(worstFailure, 'monte-carlo');
+    results.push({ configKey: key, delta, draws: valid, failures, outside, inconclusive, failureRateLower: test.lowerBound, failureRateUpper: test.upperBound, rejected, status: test.status });
   }
   s.highProbability = { alpha, configs: results };
 }
-

@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+import { describe, expect, it } from 'vitest';
+import { defineBound } from '../src/audit/defineBound.ts';
+import { searchOptionsFor } from '../src/audit/runAudit.ts';
+import { highProbabilityConfigVerdict, highProbabilityTestLevel, searchTheorem } from '../src/search/search.ts';
+
+/**
+ * High-probability claims ("with probability ≥ 1 − δ over the draw, P holds") may be refuted only by
+ * the exact binomial test of their failure rate; a single failed draw is allowed and is never a
+ * counterexample. Calibrated with a closed form: for X, Y independent and uniform on S^{d−1},
+ * ⟨X, Y⟩ has the law of one coordinate X_1, and X_1² ~ Beta(1/2, (d − 1)/2). So for N = 2 points,
+ *     P(max_{i≠j} |⟨x_i, x_j⟩| > t) = p   exactly when   t² = B⁻¹(1 − p; 1/2, (d − 1)/2),
+ * which gives bounds whose true failure rate is known exactly (δ/2: a TRUE claim; 2δ: a FALSE one).
+ */
+const D = 8;
+const DELTA = 0.1;
+const threshold = (p: number) => Math.sqrt(betaQuantile(1 - p, 0.5, (D - 1) / 2));
+
+function sphereBound(id: string, failureRate: number) {
+  return defineBound({
+    id,
+    statement: `max_{i≠j} |⟨x_i, x_j⟩| ≤ t with probability ≥ 1 − ${DELTA} (t calibrated to fail with probability ${failureRate})`,
+    kind: 'high-probability',
+    delta: DELTA,
+    instances: { n: [2, 2], d: [D, D], data: ['unit-sphere'] },
+    lhs: (q) => q.maxInnerProduct,
+    relation: '<=',
+    rhs: () => threshold(failureRate),
+  });
+}
+
+/** The audit's own search (what an audit worker runs), without the wall-clock deadline. */
+function audit(bound: ReturnType<typeof defineBound>, budget: number, seed: string) {
+  return searchTheorem(bound, searchOptionsFor(bound, budget, seed));
+}
+
+describe('calibrated high-probability bounds', () => {
+  it('the calibration is right: the empirical failure rate of the δ/2 bound is near δ/2', () => {
+    const run = audit(sphereBound('cal.half', DELTA / 2), 120, 'calibration');
+    const c = run.highProbability!.configs[0];
+    // 3,000 draws at p = 0.05: the observed rate lies within ±5 standard errors of p.
+    const se = Math.sqrt((0.05 * 0.95) / c.draws);
+    expect(c.draws).toBeGreaterThanOrEqual(2000);
+    expect(Math.abs(c.failures / c.draws - 0.05)).toBeLessThan(5 * se);
+  });
+
+  for (const budget of [5, 20, 120]) {
+    it(`a TRUE bound failing on δ/2 of the draws survives at budget ${budget} (several seeds), its failed draws are not counterexamples`, () => {
+      for (const seed of ['s1', 's2', 's3', 's4']) {
+        const run = audit(sphereBound('cal.true', DELTA / 2), budget, seed);
+        expect(run.status, `seed ${seed}`).toBe('holds');
+        expect(run.counts.violated, `seed ${seed}: some draws fail, as allowed`).toBeGreaterThan(0);
+        expect(run.counterexamples.count).toBe(0);
+        expect(run.highProbability!.configs.every((c) => c.status === 'consistent')).toBe(true);
+      }
+    });
+  }
+
+  it('a FALSE bound failing on 2δ of the draws is refuted at budget 20 (several seeds), with the worst failed draw as evidence', () => {
+    for (const seed of ['s1', 's2', 's3', 's4']) {
+      const run = audit(sphereBound('cal.false', 2 * DELTA), 20, seed);
+      expect(run.status, `seed ${seed}`).toBe('violated');
+      expect(run.highProbability!.configs.some((c) => c.status === 'rejected' && c.failureRateLower > DELTA)).toBe(true);
+      expect(run.counterexamples.count).toBe(1);
+    }
+  });
+});
+
+/** P(X ≥ k) for X ~ Binomial(n, p), summed in log space (independent of the Beta quantiles used by the engine). */
+function binomialUpperTail(k: number, n: number, p: number): number {
+  let logC = 0; // log C(n, 0)
+  let sum = 0;
+  for (let j = 0; j <= n; j++) {
+    if (j > 0) logC += Math.log((n - j + 1) / j);
+    if (j >= k) sum += Math.exp(logC + j * Math.log(p) + (n - j) * Math.log1p(-p));
+  }
+  return sum;
+}
+
+describe('the rate test of one configuration', () => {
+  it('rejects exactly when the exact binomial tail P(X ≥ failures | δ) is ≤ α, counting inconclusive draws as successes', () => {
+    const alpha = 0.01;
+    for (const [n, delta] of [[40, 0.1], [200, 0.05], [500, 0.2]] as const) {
+      for (let k = 0; k <= n; k += Math.max(1, Math.floor(n / 60))) {
+        const tail = binomialUpperTail(k, n, delta);
+        if (Math.abs(tail / alpha - 1) < 1e-6) continue; // the boundary itself: either answer is rounding
+        const v = highProbabilityConfigVerdict(k, 0, n, delta, alpha);
+        expect(v.status === 'rejected', `n=${n} δ=${delta} k=${k} tail=${tail}`).toBe(tail <= alpha);
+        // Inconclusive draws never help a refutation.
+        const withUndecided = highProbabilityConfigVerdict(k, Math.min(5, n - k), n, delta, alpha);
+        expect(withUndecided.status === 'rejected').toBe(tail <= alpha);
+      }
+    }
+  });
+
+  it('holds only when inconclusive draws counted as failures still do not reject, and the test had teeth', () => {
+    // 2 failures + 0 inconclusive of 100 at δ = 0.1: consistent.
+    expect(highProbabilityConfigVerdict(2, 0, 100, 0.1, 0.01).status).toBe('consistent');
+    // The same with 30 inconclusive draws: they could be failures, and then the rate test rejects.
+    expect(binomialUpperTail(32, 100, 0.1)).toBeLessThan(0.01);
+    expect(highProbabilityConfigVerdict(2, 30, 100, 0.1, 0.01).status).toBe('inconclusive');
+    // All draws inconclusive: inconclusive, never holds.
+    expect(highProbabilityConfigVerdict(0, 100, 100, 0.1, 0.01).status).toBe('inconclusive');
+    // Too few draws to ever reject (δ = 0.5, α = 0.01: even 6 failures of 6 have probability 1/64 > α).
+    expect(binomialUpperTail(6, 6, 0.5)).toBeGreaterThan(0.01);
+    expect(highProbabilityConfigVerdict(0, 0, 6, 0.5, 0.01).status).toBe('inconclusive');
+    expect(highProbabilityConfigVerdict(0, 0, 0, 0.1, 0.01).status).toBe('inconclusive');
+  });
+
+  it('the level of each test is Bonferroni over every test of the run: claims × configurations', () => {
+    expect(highProbabilityTestLevel({ alpha: 0.05, claimsInRun: 63, hpConfigs: 12 })).toBeCloseTo(0.05 / (63 * 12), 15);
+    expect(highProbabilityTestLevel({ claimsInRun: 1, hpConfigs: 3 })).toBeCloseTo(0.05 / 3, 15);
+  });
+
+  it('a claim whose draws are all inconclusive is inconclusive, not holds', () => {
+    const blurred = defineBound({
+      id: 'cal.blurred',
+      statement: 'max |⟨x_i, x_j⟩| ≤ 1 with an error bound too wide to decide',
+      kind: 'high-probability',
+      delta: DELTA,
+      instances: { n: [2, 2], d: [D, D], data: ['unit-sphere'] },
+      lhs: (q) => ({ value: q.maxInnerProduct, error: 10 }),
+      relation: '<=',
+      rhs: () => 1,
+    });
+    const run = audit(blurred, 5, 's1');
+    expect(run.counts.inconclusive).toBeGreaterThan(0);
+    expect(run.counts.holds).toBe(0);
+    expect(run.status).toBe('inconclusive');
+  });
+});
+
+describe('ntk-audit audit on a high-probability bound (CLI)', () => {
+  const ROOT = new URL('..', import.meta.url).pathname;
+  const write = (body: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ntk-hp-'));
+    const file = join(dir, 'bound.ts');
+    writeFileSync(file, body);
+    return { dir, file };
+  };
+  const proposal = (rate: number) => `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export default defineBound({
+  id: 'user.sphere-max-inner-product',
+  statement: 'max |<x_i, x_j>| <= t w.p. >= 1 - ${DELTA}',
+  kind: 'high-probability',
+  delta: ${DELTA},
+  instances: { n: [2, 2], d: [${D}, ${D}], data: ['unit-sphere'] },
+  lhs: (q) => q.maxInnerProduct,
+  relation: '<=',
+  rhs: () => ${threshold(rate)},
+});
+`;
+  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+
+  it('a true bound survives with its failed draws reported as failed draws (exit 0); a false one is refuted by the rate test (exit 1)', () => {
+    const t = write(proposal(DELTA / 2));
+    const ok = cli(['audit', t.file, '--budget', '20', '--json', '--out', t.dir]);
+    expect(ok.status, ok.stderr).toBe(0);
+    const j = JSON.parse(ok.stdout);
+    expect(j.verdict).toBe('survived');
+    expect(j.bounds[0].counts.violated).toBeGreaterThan(0);
+    expect(j.bounds[0].counterexamples.count).toBe(0);
+    const text = cli(['audit', t.file, '--budget', '5', '--out', t.dir]);
+    expect(text.stdout).toMatch(/failed draws/);
+    expect(text.stdout).not.toMatch(/counterexample/);
+
+    const f = write(proposal(2 * DELTA));
+    const bad = cli(['audit', f.file, '--budget', '20', '--out', f.dir]);
+    expect(bad.status, bad.stderr).toBe(1);
+    expect(bad.stdout).toMatch(/REFUTED — the failure rate exceeds δ = 0\.1/);
+  });
+});
