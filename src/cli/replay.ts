@@ -32,7 +32,7 @@ export function registerReplayCommand(program: Command): void {
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');
       else
         process.stdout.write(
-          `${artifact.theoremId}: ${outcome.verdict}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n`,
+          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n`,
         );
       if (outcome.verdict === 'violated') throw new ExitRequest(1);
     });

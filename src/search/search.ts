@@ -195,8 +195,9 @@ class SearchState {
     if ((o.verdict === 'holds' || o.verdict === 'violated') && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
     if (this.records.length < (this.opts.maxRecords ?? 5000)) this.records.push(this.makeRecord(ev, phase, probe));
     // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
-    // counterexample only when the binomial test rejects (see runHighProbability).
-    if (o.verdict === 'violated' && phase !== 'monte-carlo') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : 'random');
+    // counterexample only when the binomial test rejects (see runHighProbability) — whatever phase
+    // drew it (a boundary probe that lands inside the assumptions is one more draw).
+    if (o.verdict === 'violated' && this.theorem.kind !== 'high-probability') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : 'random');
     this.opts.onProgress?.({ phase, evaluated: this.evaluated, worstRelativeMargin: this.worstRelativeMargin });
   }
 
