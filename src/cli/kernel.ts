@@ -374,6 +374,17 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
     errorBound = up(ldexpUp(errorBound, s) + up(k.rows * ETA));
     F -= s;
   }
+  // Entries below 2^-900·max|k_ij| (subnormal ones in particular, which make eigh.ts return NaN) are set to 0:
+  // a perturbation of ≤ 2^-900·max|k_ij| per entry, ≤ N·2^-900·max|k_ij| in spectral norm, added to the bound.
+  {
+    let m = 0;
+    for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
+    const tiny = m * 2 ** -900;
+    if (k.data.some((v) => v !== 0 && Math.abs(v) < tiny)) {
+      k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => (Math.abs(v) < tiny ? 0 : v)) };
+      errorBound = up(errorBound + up(up(k.rows * tiny) + ETA));
+    }
+  }
   const t2 = performance.now();
   const { lambdaMinCertified } = await import('../linalg/lambdaMin.ts');
   const t3 = performance.now();

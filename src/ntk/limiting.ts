@@ -82,7 +82,8 @@ export interface LimitingKernels {
   ntkErrorBound: number;
   /**
    * Entrywise bounds: |ΔK_ij| ≤ ntk·√(K_ii K_jj) + absolute, |ΔG_ij| ≤ nngp·√(G_ii G_jj) + absolute (exact
-   * diagonals, in the units of the returned matrices; absolute = ETA/2 on the rescaled path, else 0).
+   * diagonals, in the units of the returned matrices; absolute = ETA ≥ the ETA/2 of the final rounding on the
+   * rescaled path, else 0).
    */
   entrywiseBound: { nngp: number; ntk: number; absolute: number };
   /**
@@ -248,10 +249,11 @@ const HALF_PI = Math.PI / 2;
 const DIRECT_LOG2_RANGE = 600;
 function directEvaluationIsSafe(res: ResolvedArchitecture, x1: Matrix, g: Float64Array, kappa: number): boolean {
   const inRange = (v: number) => v === 0 || (v >= 2 ** -DIRECT_LOG2_RANGE && v <= 2 ** DIRECT_LOG2_RANGE);
-  if (!inRange(res.firstScale)) return false;
+  // a constant is usable as a double iff it is an exact 0 or lies in the range (not a 0 from underflow)
+  const constOk = (v: number, f: Pow2Factor) => (f.m === 0 ? v === 0 : v !== 0 && inRange(v));
+  if (!constOk(res.firstScale, res.firstScalef)) return false;
   for (let l = 0; l < res.depth; l++) {
-    if (!inRange(res.w2[l]) || !inRange(res.b2[l]) || !inRange(res.w2[l] * kappa)) return false;
-    if (res.biased && res.b2[l] === 0) return false; // b_std² underflowed
+    if (!constOk(res.w2[l], res.w2f[l]) || !constOk(res.b2[l], res.b2f[l]) || !inRange(res.w2[l] * kappa)) return false;
   }
   const n = x1.rows, d = x1.cols;
   let lo = Infinity, hi = -Infinity;
@@ -550,7 +552,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     ntk: { rows: n, cols: n, data: K },
     nngpErrorBound,
     ntkErrorBound,
-    entrywiseBound: { nngp: coef.nngp, ntk: coef.ntk, absolute: direct ? 0 : ETA / 2 },
+    entrywiseBound: { nngp: coef.nngp, ntk: coef.ntk, absolute: direct ? 0 : ETA }, // ≥ ETA/2 (not a double)
     log2Scale,
     conventions,
   };
