@@ -633,6 +633,22 @@ function prescaleExponent(k: Matrix): number {
   return -exponentOf(m);
 }
 
+/**
+ * Entries below 2^-900·max|k_ij| (in particular subnormal ones, on which eigh.ts's Householder reduction returns
+ * NaN) set to 0, and the entry error widened by the change: ≤ 2^-900·max|k_ij| per entry, so ≤ n·2^-900·max|k_ij|
+ * in spectral norm (‖·‖₂ ≤ ‖·‖_F). Returns k itself (same bits) when there is no such entry.
+ */
+function flushTiny(k: Matrix, e: number): { k: Matrix; e: number } {
+  let m = 0;
+  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
+  const tiny = m * 2 ** -900;
+  let any = false;
+  for (let i = 0; i < k.data.length && !any; i++) any = k.data[i] !== 0 && Math.abs(k.data[i]) < tiny;
+  if (!any) return { k, e };
+  const data = k.data.map((v) => (Math.abs(v) < tiny ? 0 : v));
+  return { k: { rows: k.rows, cols: k.cols, data }, e: up(e + up(up(k.rows * tiny) + ETA)) };
+}
+
 function scaledByPow2(k: Matrix, s: number): Matrix {
   const data = new Float64Array(k.data.length);
   for (let i = 0; i < data.length; i++) data[i] = ldexp(k.data[i], s);
@@ -643,11 +659,12 @@ function scaledByPow2(k: Matrix, s: number): Matrix {
  * Proves λ_min(K_true) ≥ b with ONE Cholesky factorisation (see certifyLambdaMinAtLeastUnscaled for
  * the error analysis); K is first scaled by a power of two when its entries are extreme.
  */
-export function certifyLambdaMinAtLeast(k: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
-  assertSymmetricFinite(k, 'certifyLambdaMinAtLeast');
+export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
+  assertSymmetricFinite(k0, 'certifyLambdaMinAtLeast');
+  const f = flushTiny(k0, checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast'));
+  const k = f.k, e = f.e;
   const s = prescaleExponent(k);
-  if (s === 0) return certifyLambdaMinAtLeastUnscaled(k, b, opts);
-  const e = checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast');
+  if (s === 0) return certifyLambdaMinAtLeastUnscaled(k, b, { ...opts, entryError: e });
   const eScaled = up(ldexpUp(e, s) + k.rows * ETA);
   // An entry error beyond 2^1023·max|k_ij| proves nothing (and does not fit in a double once scaled).
   if (!Number.isFinite(eScaled)) return { certified: false, shift: b, lowerBound: -Infinity };
@@ -660,11 +677,14 @@ export function certifyLambdaMinAtLeast(k: Matrix, b: number, opts: { entryError
  * Enclosure lower ≤ λ_min(K_true) ≤ upper plus an estimate (see lambdaMinCertifiedUnscaled for the
  * algorithm and its error bound); K is first scaled by a power of two when its entries are extreme.
  */
-export function lambdaMinCertified(k: Matrix, opts: { entryError?: number; relTol?: number; /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */ work?: Float64Array } = {}): LambdaMinEnclosure {
-  assertSymmetricFinite(k, 'lambdaMinCertified');
+export function lambdaMinCertified(k0: Matrix, opts: { entryError?: number; relTol?: number; /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */ work?: Float64Array } = {}): LambdaMinEnclosure {
+  assertSymmetricFinite(k0, 'lambdaMinCertified');
+  const f = flushTiny(k0, checkEntryError(opts.entryError, 'lambdaMinCertified'));
+  const k = f.k, e = f.e;
   const s = prescaleExponent(k);
-  if (s === 0) return lambdaMinCertifiedUnscaled(k, opts);
-  const e = checkEntryError(opts.entryError, 'lambdaMinCertified');
+  // (a flushed copy: K's own storage lent as `work` is then the caller's matrix, not scratch — do not use it)
+  if (f.k !== k0 && opts.work === k0.data) opts = { entryError: opts.entryError, relTol: opts.relTol };
+  if (s === 0) return lambdaMinCertifiedUnscaled(k, f.k === k0 ? opts : { ...opts, entryError: e });
   const eScaled = up(ldexpUp(e, s) + k.rows * ETA);
   if (!Number.isFinite(eScaled)) {
     // e > 2^1023·max|k_ij|: Weyl with ‖K‖₂ ≤ n·max|k_ij| < e is all there is to say.
