@@ -38,7 +38,7 @@ export function hInfinity(x: Matrix, angles?: PairAngleState, opts: { rescale?: 
   // `angles`: pairAngleState(x) already computed by the caller (it is a pure function of x).
   let st = angles ?? pairAngleState(x);
   if (directRange(x, st.gram.data)) {
-    const r = hInfinityOf(st, n, d, 2 ** -600);
+    const r = hInfinityOf(st, n, d, 2 ** -601); // ‖x_i‖² ≥ 2^-600 computed, ≥ 2^-601 exactly
     return { matrix: r.matrix, errorBound: r.errorBound, log2Scale: 0 };
   }
   const k = new Int32Array(n);

@@ -352,7 +352,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   let q = new Float64Array(n);
   for (let i = 0; i < n; i++) q[i] = G[i * n + i];
   // Smallest non-zero q over the layers (units of the fold): the absolute-error terms of the bound.
-  let qFloor = 2 ** -DIRECT_LOG2_RANGE;
+  let qFloor = 2 ** -(DIRECT_LOG2_RANGE + 1); // direct path: q ≥ 2^-600 predicted from computed values
   if (!direct) {
     let qMin = Infinity, qMax = 0;
     // with biases every row has q > 0 (a computed 0 is an underflow); without, q = 0 only for zero rows
