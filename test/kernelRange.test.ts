@@ -171,3 +171,14 @@ describe('validateDataMatrix: rows whose squared norm underflows to 0', () => {
     expect(validateDataMatrix({ rows: 2, cols: 1, data: Float64Array.from([1, 2e-160]) }).warnings).toEqual([]); // (2e-160)² = 4e-320 ≠ 0
   });
 });
+
+describe('H∞ of one point after unit normalisation is 1/2 (Du et al. 2019: H_ii = ‖x̂_i‖²/2)', () => {
+  test('hInfinityUnitNorm encloses 1/2 for nearly-unit stored rows', async () => {
+    const { hInfinityUnitNorm } = await import('../src/ntk/hInfinity.ts');
+    for (const row of [[0.6, 0.8], [1, 0], [Math.SQRT1_2, Math.SQRT1_2], [0.28, 0.96, 0]]) {
+      const h = hInfinityUnitNorm({ rows: 1, cols: row.length, data: Float64Array.from(row) });
+      const err = exactDec(h.matrix.data[0]).sub(new Dm(0.5)).abs();
+      expect(err.lte(exactDec(h.errorBound)), `${row}: ${h.matrix.data[0]} ± ${h.errorBound}`).toBe(true);
+    }
+  });
+});

@@ -88,7 +88,7 @@ export interface LimitingKernels {
   entrywiseBound: { nngp: number; ntk: number; absolute: number };
   /**
    * The exact kernels are 2^log2Scale times the returned ones (error bounds in the same units). 0 unless
-   * limitingKernels was called with { rescale: true } on data or constants beyond the direct range.
+   * limitingKernels is called with { rescale: true } on data or constants beyond the direct range.
    */
   log2Scale: number;
   conventions: Record<string, string | number | boolean>;
