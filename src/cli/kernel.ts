@@ -11,7 +11,9 @@ import { Argument, Command, Option } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
-import { gamma, type Matrix, trace, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { up } from '../linalg/blas.ts';
+import { allFinite, ETA, gamma, type Matrix, trace, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { exponentOf, ldexp, ldexpDown, ldexpUp } from '../linalg/pow2.ts';
 
 export const KERNEL_KINDS = ['limiting', 'nngp', 'ntk-empirical', 'h-infinity'] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
@@ -60,6 +62,14 @@ export interface KernelReport {
   conventions: Record<string, string | number | boolean>;
   /** Certified λ_min(K) ∈ [lower, upper] for the exact kernel; estimate is the best point value. */
   lambdaMin: { lower: number; estimate: number; upper: number };
+  /**
+   * Whether the enclosure says something about λ_min: true iff upper − lower ≤ |estimate|, i.e. the certified
+   * interval is no wider than the value itself (then lower and upper have the sign of the estimate and the
+   * leading digit is nearly determined). False for singular kernels (duplicate or zero rows: λ_min = 0 can only
+   * be bracketed by ± the kernel's rounding error) and for data whose norms span so many orders of magnitude
+   * that the rounding error of the large entries exceeds λ_min (e.g. rows at 1e-150 and 1e150).
+   */
+  useful: boolean;
   lambdaMinMethod: string;
   lambdaMinFactorizations: number;
   lambdaMax: number;
@@ -231,6 +241,14 @@ export function powerIterationLambdaMax(k: Matrix, maxIter = 500, relTol = 1e-12
   return lambda;
 }
 
+/** −floor(log2 max|k_ij|) when that maximum lies outside [2^-200, 2^200], else 0 (as lambdaMin.ts prescales). */
+function normalisingExponent(k: Matrix): number {
+  let m = 0;
+  for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
+  if (m === 0 || (m >= 2 ** -200 && m <= 2 ** 200)) return 0;
+  return -exponentOf(m);
+}
+
 /** Loads (and, under tsx, compiles) the engine modules a kernel needs, so that timings exclude it. */
 async function preloadEngine(kind: KernelKind): Promise<void> {
   const mods: Promise<unknown>[] = [import('../linalg/lambdaMin.ts'), import('../linalg/eigh.ts')];
@@ -240,7 +258,12 @@ async function preloadEngine(kind: KernelKind): Promise<void> {
   await Promise.all(mods);
 }
 
-async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; errorBound: number; conventions: Record<string, string | number | boolean> }> {
+/**
+ * The kernel as 2^log2Scale·k (log2Scale absent = 0) with ‖k − 2^{−log2Scale}K_exact‖₂ ≤ errorBound. The limiting
+ * kernels and H∞ come scaled so that their largest diagonal entry is in [1, 2) when the data or W_std are beyond the
+ * direct range (limiting.ts, hInfinity.ts): kernels beyond the float64 range stay representable.
+ */
+async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; errorBound: number; log2Scale?: number; conventions: Record<string, string | number | boolean> }> {
   switch (req.kind) {
     case 'limiting':
     case 'nngp': {
@@ -251,7 +274,7 @@ async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; 
         ...(req.wStd !== undefined ? { wStd: req.wStd } : {}),
         ...(req.bStd !== undefined ? { bStd: req.bStd } : {}),
       };
-      const r = limitingKernels(x, arch);
+      const r = limitingKernels(x, arch, { rescale: true });
       const isNtk = req.kind === 'limiting';
       const nmm = req.parameterization === 'nmm';
       const conventions: Record<string, string | number | boolean> = {
@@ -261,14 +284,15 @@ async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; 
           : 'neural-tangents parameterization="ntk": input kernel W_std²·XXᵀ/d + b_std², c_σ = 1',
         ...r.conventions,
       };
-      return { k: isNtk ? r.ntk : r.nngp, errorBound: isNtk ? r.ntkErrorBound : r.nngpErrorBound, conventions };
+      return { k: isNtk ? r.ntk : r.nngp, errorBound: isNtk ? r.ntkErrorBound : r.nngpErrorBound, log2Scale: r.log2Scale, conventions };
     }
     case 'h-infinity': {
       const { hInfinity } = await import('../ntk/hInfinity.ts');
-      const r = hInfinity(x);
+      const r = hInfinity(x, undefined, { rescale: true });
       return {
         k: r.matrix,
         errorBound: r.errorBound,
+        log2Scale: r.log2Scale,
         conventions: {
           kernel: 'two-layer ReLU H^∞ (Du et al. 2019): H_ij = x_iᵀx_j (π − θ_ij) / (2π)',
           activation: 'relu',
@@ -335,15 +359,55 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const t1 = performance.now();
   await preloadEngine(req.kind);
   const t1b = performance.now();
-  const { k, errorBound, conventions } = await buildKernel(req, x);
+  const built = await buildKernel(req, x);
+  const { conventions } = built;
+  // Work on 2^{−F}·K_exact with entries of order 1 (every eigenvalue routine's range), F = log2Scale plus a
+  // power-of-two normalisation of whatever the builder returned: ldexp is exact except for entries that
+  // underflow (≤ ETA/2 each, + N·ETA in the spectral error bound).
+  let k = built.k, errorBound = built.errorBound, F = built.log2Scale ?? 0;
+  if (!allFinite(k.data) || !(errorBound >= 0 && errorBound < Infinity)) {
+    throw new UserError(`${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`);
+  }
+  const s = normalisingExponent(k);
+  if (s !== 0) {
+    k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => ldexp(v, s)) };
+    errorBound = up(ldexpUp(errorBound, s) + up(k.rows * ETA));
+    F -= s;
+  }
+  // Entries below 2^-900·max|k_ij| (subnormal ones in particular, which make eigh.ts return NaN) are set to 0:
+  // a perturbation of ≤ 2^-900·max|k_ij| per entry, ≤ N·2^-900·max|k_ij| in spectral norm, added to the bound.
+  {
+    let m = 0;
+    for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
+    const tiny = m * 2 ** -900;
+    if (k.data.some((v) => v !== 0 && Math.abs(v) < tiny)) {
+      k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => (Math.abs(v) < tiny ? 0 : v)) };
+      errorBound = up(errorBound + up(up(k.rows * tiny) + ETA));
+    }
+  }
   const t2 = performance.now();
   const { lambdaMinCertified } = await import('../linalg/lambdaMin.ts');
   const t3 = performance.now();
-  const lm = lambdaMinCertified(k, { entryError: errorBound });
+  const lmS = lambdaMinCertified(k, { entryError: errorBound });
   const t4 = performance.now();
-  const lmax = await lambdaMax(k);
-  const tr = trace(k);
+  const lmaxS = await lambdaMax(k);
+  const trS = trace(k);
   const t5 = performance.now();
+  // Back to natural units, rounding the enclosure outwards (exact unless it under- or overflows).
+  const lm = { ...lmS, lower: ldexpDown(lmS.lower, F), upper: ldexpUp(lmS.upper, F) };
+  lm.estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lm.lower), lm.upper);
+  const lmax = { ...lmaxS, value: ldexp(lmaxS.value, F) };
+  const tr = ldexp(trS, F);
+  const entryError = ldexpUp(errorBound, F);
+  const beyond = [lm.lower, lm.upper, lmax.value, tr, entryError].some((v) => !(Math.abs(v) < Number.MAX_VALUE));
+  if (beyond) {
+    const top = F + (lmaxS.value > 0 ? exponentOf(lmaxS.value) : 0);
+    throw new UserError(
+      `${req.data}: the ${req.kind} kernel's eigenvalues reach ≈ 2^${top}, beyond the float64 range; supported: kernels with λ_max and trace below ≈ 1.8e308 (2^1024) — scale the data down${req.kind === 'limiting' || req.kind === 'nngp' ? ' (or --w-std, --b-std)' : ''}`,
+    );
+  }
+  const useful = lm.upper - lm.lower <= Math.abs(lm.estimate); // in the reported (natural) units
+  if (F !== 0) lm.method = `${lm.method}, on 2^${-F}·K`;
   return {
     kernel: req.kind,
     data: req.data,
@@ -354,12 +418,13 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
     ...(req.seed !== undefined ? { seed: req.seed } : {}),
     conventions,
     lambdaMin: { lower: lm.lower, estimate: lm.estimate, upper: lm.upper },
+    useful,
     lambdaMinMethod: lm.method,
     lambdaMinFactorizations: lm.factorizations,
     lambdaMax: lmax.value,
     lambdaMaxMethod: lmax.method,
     trace: tr,
-    entryErrorBound: errorBound,
+    entryErrorBound: entryError,
     warnings,
     timings: { loadMs: t1 - t0, kernelMs: t2 - t1b, lambdaMinMs: t4 - t3, totalMs: t5 - t0 },
   };
@@ -393,6 +458,7 @@ export function formatKernelText(r: KernelReport): string {
   const lm = r.lambdaMin;
   // The enclosure is printed with round-trip precision: its width is often far below 10 digits.
   lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
+  if (!r.useful) lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the leading digit of λ_min is certified`);
   lines.push(`${pad('')}(${r.lambdaMinMethod}, ${r.lambdaMinFactorizations} factorization(s), kernel error bound ${fmt(r.entryErrorBound)})`);
   lines.push(`${pad('λ_max')}${fmt(r.lambdaMax)}  (${r.lambdaMaxMethod})`);
   lines.push(`${pad('trace')}${fmt(r.trace)}`);

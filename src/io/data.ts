@@ -82,6 +82,11 @@ export interface DataValidationReport {
   duplicates: Array<{ first: number; second: number }>;
   /** 0-based indices of all-zero samples. */
   zeroRows: number[];
+  /**
+   * 0-based indices of non-zero samples whose squared norm Σ_k x_k² underflows to 0 in float64 (every
+   * |x_k| < 2^-537 ≈ 2e-162, e.g. a row of 1e-170 entries): as singular as zero rows for float64 arithmetic.
+   */
+  underflowRows: number[];
   /** One-line human-readable warnings (1-based row numbers), empty when the data are clean. */
   warnings: string[];
 }
@@ -93,8 +98,9 @@ function listRows(idx: number[], max = 5): string {
 
 /**
  * Checks a data matrix: the shape (N ≥ 1, d ≥ 1, data length), finiteness (always errors), and
- * reports duplicate samples and all-zero samples. Those are legal data but make kernel matrices
- * singular; they are errors unless allowed, and are always listed in the returned warnings.
+ * reports duplicate samples, all-zero samples and samples whose squared norm underflows to 0. Those are
+ * legal data but make kernel matrices singular (the last ones to float64 precision); they are errors
+ * unless allowed (allowZeroRows covers both kinds of zero rows), and are always listed in the warnings.
  */
 export function validateDataMatrix(m: Matrix, opts: DataValidationOptions = {}): DataValidationReport {
   const name = opts.name ?? 'data';
@@ -112,10 +118,14 @@ export function validateDataMatrix(m: Matrix, opts: DataValidationOptions = {}):
   }
 
   const zeroRows: number[] = [];
+  const underflowRows: number[] = [];
   for (let i = 0; i < rows; i++) {
     let zero = true;
     for (let j = 0; j < cols && zero; j++) zero = data[i * cols + j] === 0;
-    if (zero) zeroRows.push(i);
+    if (zero) { zeroRows.push(i); continue; }
+    let sq = 0;
+    for (let j = 0; j < cols; j++) sq += data[i * cols + j] * data[i * cols + j];
+    if (sq === 0) underflowRows.push(i);
   }
 
   // Exact duplicates (with −0 = +0), by hashing each row's bits then comparing candidates exactly.
@@ -156,7 +166,14 @@ export function validateDataMatrix(m: Matrix, opts: DataValidationOptions = {}):
   if (zeroRows.length > 0) {
     warnings.push(`${name}: ${zeroRows.length} all-zero sample(s) (row ${listRows(zeroRows)}); the kernel matrix is singular (λ_min = 0)`);
   }
+  const zeroWarning = warnings.length - 1;
+  if (underflowRows.length > 0) {
+    warnings.push(
+      `${name}: ${underflowRows.length} sample(s) whose squared norm underflows to 0 in float64 (row ${listRows(underflowRows)}); like all-zero samples they make the kernel matrix singular to float64 precision (λ_min ≤ K_ii, below 1e-300 unless the weights are very large)`,
+    );
+  }
   if (duplicates.length > 0 && !opts.allowDuplicates) throw new UserError(warnings[0]);
-  if (zeroRows.length > 0 && !opts.allowZeroRows) throw new UserError(warnings[warnings.length - 1]);
-  return { duplicates, zeroRows, warnings };
+  if (zeroRows.length > 0 && !opts.allowZeroRows) throw new UserError(warnings[zeroWarning]);
+  if (underflowRows.length > 0 && !opts.allowZeroRows) throw new UserError(warnings[warnings.length - 1]);
+  return { duplicates, zeroRows, underflowRows, warnings };
 }

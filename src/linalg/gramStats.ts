@@ -67,7 +67,10 @@ export function gramEntryErrorBoundFromGram(g: Matrix, d: number): number {
 export function unitNormDeviation(x: Matrix): number {
   const norms = rowNormsSquared(x);
   const g = gammaUp(x.cols);
+  // |computed − exact| ≤ γ_d‖x_i‖² + d·ETA/2 (Higham eq. 3.5; each square may underflow, Thm 2.2); the factor
+  // 1.0000001 also covers the rounding of the product and of the sum (≤ 2u relative)
+  const uf = x.cols * ETA;
   let delta = 0;
-  for (let i = 0; i < norms.length; i++) delta = Math.max(delta, up(Math.abs(norms[i] - 1) + up(g * norms[i] * 1.0000001)));
+  for (let i = 0; i < norms.length; i++) delta = Math.max(delta, up(Math.abs(norms[i] - 1) + up(g * norms[i] * 1.0000001 + uf)));
   return delta;
 }

@@ -17,7 +17,8 @@
  *    Thm 10.3 (Cholesky), §3.1 (inner products), Weyl's inequality for the entryError term.
  *  - Parlett, "The Symmetric Eigenvalue Problem": Rayleigh quotient ≥ λ_min; shift-invert Lanczos.
  */
-import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite, binaryScaleFactor, scaledCopy } from './matrix.ts';
+import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite } from './matrix.ts';
+import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
 import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
 import { wasmMirrorLowerToUpper, withWorkArray } from './wasmKernels.ts';
@@ -617,35 +618,81 @@ function lambdaMinCertifiedIn(
 
 // ---------------------------------------------------------------------------------------------
 // Binary prescaling. Entries near the ends of the exponent range (data at scales 1e±150 give kernel
-// entries near 1e±300) make the Cholesky's products overflow or underflow. Multiplying K by a power
-// of two p is exact for every entry that stays normal; entries that become subnormal lose at most
-// ETA/2 each, covered by adding n·ETA to the (scaled) entry error. Results are divided by p, which
-// is exact as long as they stay in range (an overflowing bound becomes ±Infinity: still valid).
+// entries near 1e±300) make the Cholesky's products overflow or underflow. K is multiplied by 2^s with
+// s = −floor(log2 max|k_ij|) (pow2.ts ldexp: one rounding per entry, for every s in [−1023, 1074]).
+// Scaling is exact for every entry that stays normal; entries that become subnormal lose at most ETA/2
+// each, covered by adding n·ETA to the (scaled) entry error (‖ΔK‖₂ ≤ ‖ΔK‖_F ≤ n·ETA/2). Results are
+// mapped back by 2^-s with outward rounding (ldexpDown / ldexpUp: exact unless they under- or overflow).
 // ---------------------------------------------------------------------------------------------
+
+/** The exponent s of the prescaling, 0 when max|k_ij| lies in [2^-200, 2^200] (or K = 0). */
+function prescaleExponent(k: Matrix): number {
+  let m = 0;
+  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
+  if (m === 0 || (m <= 2 ** 200 && m >= 2 ** -200)) return 0;
+  return -exponentOf(m);
+}
+
+/**
+ * Entries below 2^-900·max|k_ij| (in particular subnormal ones, on which eigh.ts's Householder reduction returns
+ * NaN) set to 0, and the entry error widened by the change: ≤ 2^-900·max|k_ij| per entry, so ≤ n·2^-900·max|k_ij|
+ * in spectral norm (‖·‖₂ ≤ ‖·‖_F). Returns k itself (same bits) when there is no such entry.
+ */
+function flushTiny(k: Matrix, e: number): { k: Matrix; e: number } {
+  let m = 0;
+  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
+  const tiny = m * 2 ** -900;
+  let any = false;
+  for (let i = 0; i < k.data.length && !any; i++) any = k.data[i] !== 0 && Math.abs(k.data[i]) < tiny;
+  if (!any) return { k, e };
+  const data = k.data.map((v) => (Math.abs(v) < tiny ? 0 : v));
+  return { k: { rows: k.rows, cols: k.cols, data }, e: up(e + up(up(k.rows * tiny) + ETA)) };
+}
+
+function scaledByPow2(k: Matrix, s: number): Matrix {
+  const data = new Float64Array(k.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = ldexp(k.data[i], s);
+  return { rows: k.rows, cols: k.cols, data };
+}
 
 /**
  * Proves λ_min(K_true) ≥ b with ONE Cholesky factorisation (see certifyLambdaMinAtLeastUnscaled for
  * the error analysis); K is first scaled by a power of two when its entries are extreme.
  */
-export function certifyLambdaMinAtLeast(k: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
-  assertSymmetricFinite(k, 'certifyLambdaMinAtLeast');
-  const p = binaryScaleFactor(k);
-  if (p === 1) return certifyLambdaMinAtLeastUnscaled(k, b, opts);
-  const e = checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast');
-  const r = certifyLambdaMinAtLeastUnscaled(scaledCopy(k, p), b * p, { entryError: up(e * p + k.rows * ETA) });
-  const lowerBound = r.lowerBound / p;
-  return { certified: r.certified && lowerBound >= b, shift: r.shift / p, lowerBound };
+export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
+  assertSymmetricFinite(k0, 'certifyLambdaMinAtLeast');
+  const f = flushTiny(k0, checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast'));
+  const k = f.k, e = f.e;
+  const s = prescaleExponent(k);
+  if (s === 0) return certifyLambdaMinAtLeastUnscaled(k, b, { ...opts, entryError: e });
+  const eScaled = up(ldexpUp(e, s) + k.rows * ETA);
+  // An entry error beyond 2^1023·max|k_ij| proves nothing (and does not fit in a double once scaled).
+  if (!Number.isFinite(eScaled)) return { certified: false, shift: b, lowerBound: -Infinity };
+  const r = certifyLambdaMinAtLeastUnscaled(scaledByPow2(k, s), ldexpDown(b, s), { entryError: eScaled });
+  const lowerBound = ldexpDown(r.lowerBound, -s);
+  return { certified: r.certified && lowerBound >= b, shift: ldexp(r.shift, -s), lowerBound };
 }
 
 /**
  * Enclosure lower ≤ λ_min(K_true) ≤ upper plus an estimate (see lambdaMinCertifiedUnscaled for the
  * algorithm and its error bound); K is first scaled by a power of two when its entries are extreme.
  */
-export function lambdaMinCertified(k: Matrix, opts: { entryError?: number; relTol?: number; /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */ work?: Float64Array } = {}): LambdaMinEnclosure {
-  assertSymmetricFinite(k, 'lambdaMinCertified');
-  const p = binaryScaleFactor(k);
-  if (p === 1) return lambdaMinCertifiedUnscaled(k, opts);
-  const e = checkEntryError(opts.entryError, 'lambdaMinCertified');
-  const r = lambdaMinCertifiedUnscaled(scaledCopy(k, p), { ...opts, entryError: up(e * p + k.rows * ETA) });
-  return { ...r, lower: r.lower / p, estimate: r.estimate / p, upper: r.upper / p, method: `${r.method}, scaled by 2^${Math.log2(p)}` };
+export function lambdaMinCertified(k0: Matrix, opts: { entryError?: number; relTol?: number; /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */ work?: Float64Array } = {}): LambdaMinEnclosure {
+  assertSymmetricFinite(k0, 'lambdaMinCertified');
+  const f = flushTiny(k0, checkEntryError(opts.entryError, 'lambdaMinCertified'));
+  const k = f.k, e = f.e;
+  const s = prescaleExponent(k);
+  // (a flushed copy: K's own storage lent as `work` is then the caller's matrix, not scratch — do not use it)
+  if (f.k !== k0 && opts.work === k0.data) opts = { entryError: opts.entryError, relTol: opts.relTol };
+  if (s === 0) return lambdaMinCertifiedUnscaled(k, f.k === k0 ? opts : { ...opts, entryError: e });
+  const eScaled = up(ldexpUp(e, s) + k.rows * ETA);
+  if (!Number.isFinite(eScaled)) {
+    // e > 2^1023·max|k_ij|: Weyl with ‖K‖₂ ≤ n·max|k_ij| < e is all there is to say.
+    const bound = up(e + up(k.rows * ldexpUp(2, -s))); // max|k_ij| < 2^(1−s)
+    return { lower: -bound, estimate: 0, upper: bound, method: 'entry error beyond the float64 range of K', factorizations: 0 };
+  }
+  const r = lambdaMinCertifiedUnscaled(scaledByPow2(k, s), { ...opts, entryError: eScaled });
+  const lower = ldexpDown(r.lower, -s), upper = ldexpUp(r.upper, -s);
+  const estimate = Math.min(Math.max(ldexp(r.estimate, -s), lower), upper);
+  return { ...r, lower, estimate, upper, method: `${r.method}, scaled by 2^${s}` };
 }

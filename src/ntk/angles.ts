@@ -16,8 +16,8 @@
  * from a pair (n⁻, n⁺) ∝ (1 − cos θ, 1 + cos θ) as θ = 2 atan2(√n⁻, √n⁺), s = n⁻/(n⁻ + n⁺).
  */
 import type { Matrix } from '../linalg/matrix.ts';
-import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
-import { gram } from '../linalg/blas.ts';
+import { ETA, UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
+import { gram, up } from '../linalg/blas.ts';
 
 /** Angle (radians, in [0, π]) between u and v by the half-angle formula; π/2 if either is zero. */
 export function angleBetween(u: ArrayLike<number>, v: ArrayLike<number>): number {
@@ -78,7 +78,8 @@ const FAST_PATH_COS = 0.5;
  * normalised rows otherwise (near-parallel or near-antipodal pairs). Cost: N²d/2 (Gram) plus 3d per
  * pair with |c| > 1/2.
  *
- * Error bound (absolute, every pair): |θ̂_ij − θ_ij| ≤ pairwiseAngleErrorBound(d) = 2.31·γ_{d+2} + 10u,
+ * Error bound (absolute, every pair): |θ̂_ij − θ_ij| ≤ pairwiseAngleErrorBound(d) = 2.31·γ_{d+2} + 10u (+ the
+ * gradual-underflow terms documented there, negligible for squared norms ≥ 2^-600),
  * [DER] from: fast path |ĉ − c| ≤ γ_d + 2(γ_d/2 + u) + 2u (Gram entry ≤ γ_d‖x_i‖‖x_j‖, Higham eq. 3.5 with
  * Cauchy–Schwarz; the two norms) times 2/√3, plus ≤ 3u for 1 ± c, √ and the ratio and ≤ πu for atan2
  * (fdlibm, < 1 ulp); slow path: the scaled differences are formed from exact products (relative error
@@ -180,9 +181,24 @@ export function packedPairAngles(x: Matrix, gram: Float64Array, thetaDst: Float6
   }
 }
 
-/** Absolute error bound of every angle returned by pairAngleState / pairwiseAngles for rows of length d. */
-export function pairwiseAngleErrorBound(d: number): number {
-  return 2.31 * gamma(d + 2) + 10 * UNIT_ROUNDOFF;
+/**
+ * Absolute error bound of every angle returned by pairAngleState / pairwiseAngles / packedPairAngles for rows
+ * of length d whose non-zero squared norms are ≥ minNormSq (and ≤ 2^600, so that no product overflows and the
+ * Veltkamp split of halfAngleOfScaled stays finite). Zero rows must be exactly zero (a row whose squared norm
+ * underflows to 0 is taken for a zero row; callers rescale such data first, see limiting.ts, hInfinity.ts).
+ *
+ * Gradual underflow [DER]: each rounded operation may add ETA/2 absolutely (Higham Thm 2.2). Fast path: the
+ * Gram entry gains ≤ d·ETA/2, each norm ≤ d·ETA/2 + ETA/2, the two divisions ≤ ETA/2 each, relative to
+ * ‖x_i‖‖x_j‖ ≥ min(1, minNormSq) in the worst case: ≤ (d + 4)·ETA/min(1, minNormSq) on ĉ, times 2/√3 < 1.16.
+ * Slow path: the scaled coordinates are ≤ 1, so underflow there adds ≤ ETA per coordinate to û ∓ v̂, and the
+ * squares of the difference coordinates ≤ ETA/2 each: ‖û − v̂‖ changes by ≤ √((d + 8)·ETA) + √d·ETA, the angle by
+ * ≤ 2× that. Both terms are below 2^-400 for minNormSq ≥ 2^-600 and leave the double value of the bound unchanged.
+ */
+export function pairwiseAngleErrorBound(d: number, minNormSq = 1): number {
+  const floor = Math.min(1, minNormSq);
+  const fast = floor > 0 ? (1.16 * (d + 4) * ETA) / floor : Infinity;
+  const slow = 2 * (Math.sqrt((d + 8) * ETA) + Math.sqrt(d) * ETA);
+  return 2.31 * gamma(d + 2) + 10 * UNIT_ROUNDOFF + up(2 * (fast + slow));
 }
 
 /** N × N symmetric matrix (row-major) of the angles between the rows of x (zero diagonal; π/2 with zero rows). */

@@ -9,7 +9,8 @@
  * Relation to the deep limiting kernels [DER]: H∞ = ½ G^{(1)}∘Ġ^{(2)} (nmm, ReLU; limiting.ts).
  */
 import type { Matrix } from '../linalg/matrix.ts';
-import { UNIT_ROUNDOFF, allFinite, gamma, trace } from '../linalg/matrix.ts';
+import { ETA, UNIT_ROUNDOFF, allFinite, gamma, trace } from '../linalg/matrix.ts';
+import { exponentOf, ldexp } from '../linalg/pow2.ts';
 import { unitNormDeviation } from '../linalg/gramStats.ts';
 import { nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError } from '../errors.ts';
@@ -19,13 +20,67 @@ import { type PairAngleState, pairAngleState, pairwiseAngleErrorBound } from './
  * H∞ of the rows of x (N × d) and a bound on ‖computed − exact‖₂.
  * Error [DER]: |ΔH_ij| ≤ ‖x_i‖‖x_j‖·c with c = γ_d/2 + e_θ/(2π) + 3u (the Gram entry ≤ γ_d‖x_i‖‖x_j‖ times
  * (π − θ)/(2π) ≤ 1/2; the angle error e_θ of angles.ts times |x_iᵀx_j|/(2π); three roundings), so
- * ‖ΔH‖₂ ≤ ‖ΔH‖_F ≤ c·Σ_i ‖x_i‖².
+ * ‖ΔH‖₂ ≤ ‖ΔH‖_F ≤ c·Σ_i ‖x_i‖². Gradual underflow adds ≤ (d + 4)·ETA/‖x_i‖‖x_j‖ relative (Gram entry, ratio,
+ * products; Higham Thm 2.2), included with ‖x_i‖² ≥ 2^-600 (where it does not change c as a double).
+ *
+ * Every finite input is supported: when some non-zero row has ‖x_i‖² outside [2^-600, 2^600] (or underflowing
+ * to 0), H∞ is evaluated on the rows 2^{−k_i}x_i (largest entry in [1, 2)) and mapped back exactly: H∞ is
+ * positively homogeneous of degree 1 in each row (H_ij(DX) = d_i d_j H_ij(X) for D = diag(d_i > 0): the
+ * angles are scale-free), so H_ij = 2^{k_i + k_j}·Ĥ_ij. The scaling is exact except for entries that
+ * underflow in a row mixing scales beyond 2^1022 (a perturbation ≤ ETA/2 per entry of a row of norm ≥ 1,
+ * ≤ 4√d·ETA relative, included), and mapping back rounds each entry once (≤ ETA/2, + N·ETA in the bound).
+ * The result is 2^log2Scale·matrix; log2Scale = 0 unless opts.rescale (then the largest diagonal entry lies in
+ * [1, 2)); without it a result beyond the float64 range throws NumericalError.
  */
-export function hInfinity(x: Matrix, angles?: PairAngleState): { matrix: Matrix; errorBound: number } {
+export function hInfinity(x: Matrix, angles?: PairAngleState, opts: { rescale?: boolean } = {}): { matrix: Matrix; errorBound: number; log2Scale: number } {
   if (!allFinite(x.data)) throw new NumericalError('hInfinity: data contain NaN or ±Infinity');
-  const n = x.rows;
+  const n = x.rows, d = x.cols;
   // `angles`: pairAngleState(x) already computed by the caller (it is a pure function of x).
-  const st = angles ?? pairAngleState(x);
+  let st = angles ?? pairAngleState(x);
+  if (directRange(x, st.gram.data)) {
+    const r = hInfinityOf(st, n, d, 2 ** -601); // ‖x_i‖² ≥ 2^-600 computed, ≥ 2^-601 exactly
+    return { matrix: r.matrix, errorBound: r.errorBound, log2Scale: 0 };
+  }
+  const k = new Int32Array(n);
+  const xs = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let mx = 0;
+    for (let t = 0; t < d; t++) mx = Math.max(mx, Math.abs(x.data[i * d + t]));
+    k[i] = mx > 0 ? exponentOf(mx) : 0;
+    for (let t = 0; t < d; t++) xs[i * d + t] = ldexp(x.data[i * d + t], -k[i]);
+  }
+  st = pairAngleState({ rows: n, cols: d, data: xs });
+  const r = hInfinityOf(st, n, d, 1);
+  const h = r.matrix.data;
+  let log2Scale = 0;
+  if (opts.rescale) {
+    let top = -Infinity;
+    for (let i = 0; i < n; i++) if (h[i * n + i] > 0) top = Math.max(top, 2 * k[i] + exponentOf(h[i * n + i]));
+    log2Scale = top === -Infinity ? 0 : top;
+  }
+  let tr = 0;
+  for (let i = 0; i < n; i++) tr += ldexp(st.gram.data[i * n + i], 2 * k[i] - log2Scale);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h[i * n + j] = ldexp(h[i * n + j], k[i] + k[j] - log2Scale);
+  if (!allFinite(h)) throw new NumericalError('hInfinity: entries exceed the float64 range (call with { rescale: true } for a power-of-two-scaled result)');
+  const c = up(r.coefficient + 4 * Math.sqrt(d) * ETA);
+  const errorBound = up(up(up(c * (1 + 1e-6)) * nonNegativeSumUpper(tr, n, 1) * (1 + gamma(d))) + up(n * ETA));
+  return { matrix: r.matrix, errorBound, log2Scale };
+}
+
+/** True when every non-zero row has a squared norm in [2^-600, 2^600] and every row with a 0 there is exactly zero. */
+function directRange(x: Matrix, g: Float64Array): boolean {
+  const n = x.rows, d = x.cols;
+  for (let i = 0; i < n; i++) {
+    const v = g[i * n + i];
+    if (v === 0) {
+      for (let t = 0; t < d; t++) if (x.data[i * d + t] !== 0) return false;
+    } else if (!(v >= 2 ** -600 && v <= 2 ** 600)) return false;
+  }
+  return true;
+}
+
+/** H∞ from the angle state, its error coefficient c and the spectral bound c·Σ‖x_i‖² (see hInfinity). */
+function hInfinityOf(st: PairAngleState, n: number, d: number, minNormSq: number): { matrix: Matrix; errorBound: number; coefficient: number } {
   const G = st.gram.data, th = st.theta;
   const h = new Float64Array(n * n);
   const inv2pi = 1 / (2 * Math.PI);
@@ -38,9 +93,9 @@ export function hInfinity(x: Matrix, angles?: PairAngleState): { matrix: Matrix;
   }
   let tr = 0;
   for (let i = 0; i < n; i++) tr += G[i * n + i];
-  const c = gamma(x.cols) / 2 + pairwiseAngleErrorBound(x.cols) / (2 * Math.PI) + 3 * UNIT_ROUNDOFF;
-  const errorBound = up(up(c * (1 + 1e-6)) * nonNegativeSumUpper(tr, n) * (1 + gamma(x.cols)));
-  return { matrix: { rows: n, cols: n, data: h }, errorBound };
+  const c = gamma(d) / 2 + pairwiseAngleErrorBound(d, minNormSq) / (2 * Math.PI) + 3 * UNIT_ROUNDOFF + ((d + 4) * ETA) / minNormSq;
+  const errorBound = up(up(c * (1 + 1e-6)) * nonNegativeSumUpper(tr, n) * (1 + gamma(d)));
+  return { matrix: { rows: n, cols: n, data: h }, errorBound, coefficient: c };
 }
 
 /**
@@ -51,9 +106,9 @@ export function hInfinity(x: Matrix, angles?: PairAngleState): { matrix: Matrix;
  * errorBound covers that plus the rounding of H∞(x). Skipping this term gave a false `violated` on
  * nearly parallel "unit-norm" points, where 1/sin θ amplifies the normalisation error.
  */
-export function hInfinityUnitNorm(x: Matrix, angles?: PairAngleState): { matrix: Matrix; errorBound: number } {
+export function hInfinityUnitNorm(x: Matrix, angles?: PairAngleState): { matrix: Matrix; errorBound: number; log2Scale: number } {
   const h = hInfinity(x, angles);
   const delta = unitNormDeviation(x);
   const tr = trace(h.matrix);
-  return { matrix: h.matrix, errorBound: up((h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF)) };
+  return { matrix: h.matrix, errorBound: up((h.errorBound + (delta / (1 - delta)) * tr * (1 + 1e-12)) * (1 + 4 * UNIT_ROUNDOFF)), log2Scale: h.log2Scale };
 }

@@ -39,9 +39,10 @@
  *    `nngp`, `ntk` are then neural-tangents' kernel_fn(x, x, ('nngp', 'ntk')) of the output.
  */
 import type { Matrix } from '../linalg/matrix.ts';
-import { UNIT_ROUNDOFF, allFinite, gamma } from '../linalg/matrix.ts';
+import { ETA, UNIT_ROUNDOFF, allFinite, gamma } from '../linalg/matrix.ts';
+import { exponentOf, ldexp } from '../linalg/pow2.ts';
 import { gram, nonNegativeSumUpper, up } from '../linalg/blas.ts';
-import { NumericalError } from '../errors.ts';
+import { NumericalError, UserError } from '../errors.ts';
 import { type Activation, relu, secondMoment, sinMinusThetaCosSmall } from './activation.ts';
 import { halfAngleFromPair, packedPairAngles, pairwiseAngleErrorBound } from './angles.ts';
 
@@ -79,8 +80,17 @@ export interface LimitingKernels {
   nngpErrorBound: number;
   /** ≥ ‖computed K^{(L)} − exact‖₂. */
   ntkErrorBound: number;
-  /** Entrywise relative bounds: |ΔK_ij| ≤ ntk·√(K_ii K_jj), |ΔG_ij| ≤ nngp·√(G_ii G_jj). */
-  entrywiseBound: { nngp: number; ntk: number };
+  /**
+   * Entrywise bounds: |ΔK_ij| ≤ ntk·√(K_ii K_jj) + absolute, |ΔG_ij| ≤ nngp·√(G_ii G_jj) + absolute (exact
+   * diagonals, in the units of the returned matrices; absolute = ETA ≥ the ETA/2 of the final rounding on the
+   * rescaled path, else 0).
+   */
+  entrywiseBound: { nngp: number; ntk: number; absolute: number };
+  /**
+   * The exact kernels are 2^log2Scale times the returned ones (error bounds in the same units). 0 unless
+   * limitingKernels is called with { rescale: true } on data or constants beyond the direct range.
+   */
+  log2Scale: number;
   conventions: Record<string, string | number | boolean>;
   /** G^{(l)}, Ġ^{(l)} for l = 1..L (only with keepLayers). */
   layers?: LayerKernels[];
@@ -95,6 +105,33 @@ export interface ResolvedArchitecture {
   b2: number[];
   /** G^{(1)} = firstScale·XXᵀ + b2[0]. */
   firstScale: number;
+  /**
+   * The same constants as exact binary factorisations v = m·2^e (m ∈ [1, 2), or m = e = 0 for v = 0), taken
+   * before any rounding that could under- or overflow: w2[l] = ldexp(w2f[l].m, w2f[l].e) whenever that is a
+   * normal double, but w2f also represents W_std² = 1e-320 or 1e400 exactly up to one rounding of the mantissa.
+   */
+  w2f: Pow2Factor[];
+  b2f: Pow2Factor[];
+  firstScalef: Pow2Factor;
+  /** True when some layer has a bias (b_std ≠ 0), even if b_std² underflows to 0. */
+  biased: boolean;
+}
+
+/** v = m·2^e with m ∈ [1, 2) (m = e = 0 for v = 0). */
+export interface Pow2Factor { m: number; e: number }
+
+function factor(v: number): Pow2Factor {
+  if (v === 0) return { m: 0, e: 0 };
+  const e = exponentOf(v);
+  return { m: ldexp(Math.abs(v), -e), e };
+}
+
+/** The square of v = m·2^e as a factor: fl(m²) (one rounding) times 2^(2e). */
+function factorSquare(v: number): Pow2Factor {
+  const f = factor(v);
+  if (f.m === 0) return f;
+  const m2 = f.m * f.m; // ∈ [1, 4): the same rounding as fl(v²) when v² is normal
+  return m2 >= 2 ? { m: m2 / 2, e: 2 * f.e + 1 } : { m: m2, e: 2 * f.e };
 }
 
 export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number): ResolvedArchitecture {
@@ -104,7 +141,10 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
   const kappa = secondMoment(act);
   const param = arch.parameterization ?? 'nmm';
   const w2: number[] = [], b2: number[] = [];
+  const w2f: Pow2Factor[] = [], b2f: Pow2Factor[] = [];
   let firstScale: number;
+  let firstScalef: Pow2Factor;
+  let biased = false;
   if (param === 'nmm') {
     if (arch.wStd !== undefined || arch.bStd !== undefined) throw new RangeError(`limitingKernels: wStd/bStd apply to parameterization 'ntk' only`);
     const wv = arch.weightVariances;
@@ -113,18 +153,24 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
       const c = wv ? wv[l - 1] : l === 1 ? 1 : 1 / kappa;
       if (!(c >= 0) || !Number.isFinite(c)) throw new RangeError(`limitingKernels: weight variance of layer ${l} must be finite and ≥ 0, got ${c}`);
       w2.push(c); b2.push(0);
+      w2f.push(factor(c)); b2f.push(factor(0));
     }
     firstScale = w2[0];
+    firstScalef = w2f[0];
   } else if (param === 'ntk') {
     if (arch.weightVariances !== undefined) throw new RangeError(`limitingKernels: weightVariances applies to parameterization 'nmm' only`);
     const ws = arch.wStd ?? 1, bs = arch.bStd ?? 0;
     if (!Number.isFinite(ws) || !Number.isFinite(bs)) throw new RangeError(`limitingKernels: wStd, bStd must be finite`);
-    for (let l = 1; l <= L; l++) { w2.push(ws * ws); b2.push(bs * bs); }
+    for (let l = 1; l <= L; l++) { w2.push(ws * ws); b2.push(bs * bs); w2f.push(factorSquare(ws)); b2f.push(factorSquare(bs)); }
     firstScale = (ws * ws) / inputDim;
+    // fl(fl(W²)/d) = 2^e·fl(m/d) exactly while both are normal; otherwise this is the representable form.
+    const f = w2f[0];
+    firstScalef = f.m === 0 ? f : (() => { const g = factor(f.m / inputDim); return { m: g.m, e: g.e + f.e }; })();
+    biased = bs !== 0;
   } else {
     throw new RangeError(`limitingKernels: unknown parameterization ${String(param)}`);
   }
-  return { depth: L, activation: act, parameterization: param, w2, b2, firstScale };
+  return { depth: L, activation: act, parameterization: param, w2, b2, firstScale, w2f, b2f, firstScalef: firstScalef!, biased };
 }
 
 // Rounding constants of one layer map, in units of u (derivation in limitingErrorCoefficients).
@@ -153,25 +199,36 @@ const U = UNIT_ROUNDOFF;
  * Spectral: ‖ΔK‖₂ ≤ ‖ΔK‖_F ≤ γK_L·√(Σ_ij K_ii K_jj) = γK_L·tr(K) (likewise for G). Observed errors against a
  * 50-digit reference are 1–5u (limiting.test.ts), i.e. the bound is 15–200× pessimistic (worst-case γ_d).
  */
-export function limitingErrorCoefficients(res: ResolvedArchitecture, inputDim: number): { nngp: number; ntk: number; angle: number[] } {
+export function limitingErrorCoefficients(res: ResolvedArchitecture, inputDim: number, qFloor = 1): { nngp: number; ntk: number; angle: number[] } {
   const { a, b } = res.activation;
   const kappa = secondMoment(res.activation);
-  const scaled = res.firstScale !== 1 || res.b2[0] > 0;
+  const scaled = res.firstScale !== 1 || res.b2[0] > 0 || res.biased;
   const dEff = inputDim + (scaled ? 5 : 0);
-  let nu = gamma(dEff);
-  let e = pairwiseAngleErrorBound(dEff);
-  let gG = gamma(dEff);
+  // Gradual underflow [DER]: besides the relative error u, every rounded operation may add an absolute error
+  // ≤ ETA/2 (Higham, Accuracy and Stability, Thm 2.2 and its remark on underflow). Every quantity of the fold
+  // for pair (i, j) (Gram entry, norms, n∓, J, Ġ, K) is evaluated in ≤ dEff + 64 operations on numbers whose
+  // natural scale is √(q_i q_j) ≥ qFloor (qFloor ≤ min over layers and non-zero rows of q_i, in the units the
+  // fold is evaluated in), so the absolute errors add ≤ uf = (dEff + 64)·ETA/qFloor to each relative
+  // coefficient, and ≤ 32√uf to an angle (θ = 2 atan √(n⁻/n⁺) turns an absolute error δ of n⁻ into ≤ 2√(δ/n⁺)).
+  // limitingKernels keeps qFloor ≥ 2^-600, where uf ≤ 2^-430 lies far below half an ulp of every coefficient
+  // (≥ 2^-53·d): the coefficients are then the same doubles as without these terms.
+  const qf = Math.min(1, qFloor);
+  const uf = qf > 0 ? up(up((dEff + 64) * ETA) / qf) : Infinity;
+  const ufAngle = up(32 * Math.sqrt(uf));
+  let nu = gamma(dEff) + uf;
+  let e = pairwiseAngleErrorBound(dEff, qf);
+  let gG = gamma(dEff) + uf;
   let gK = gG;
   const angle = [e];
   const eLoc = (a * b >= 0 ? 40 : 80) * U;
   const dotLip = kappa > 0 ? ((a - b) * (a - b)) / (2 * Math.PI * kappa) : 0;
   for (let l = 2; l <= res.depth; l++) {
-    const gGnew = e + nu + 30 * U;
-    const gD = dotLip * e + 6 * U;
-    gK = Math.max(gK + gD, gGnew) + 2 * U;
+    const gGnew = e + nu + 30 * U + uf;
+    const gD = dotLip * e + 6 * U + uf;
+    gK = Math.max(gK + gD, gGnew) + 2 * U + uf;
     gG = gGnew;
-    e = e + (res.b2[l - 1] > 0 ? nu / 2 : 0) + eLoc;
-    nu = nu + 3 * U;
+    e = e + (res.b2[l - 1] > 0 || res.biased ? nu / 2 : 0) + eLoc + ufAngle;
+    nu = nu + 3 * U + uf;
     angle.push(e);
   }
   // Widen a little for the first-order treatment (products of two error terms are ≤ 1e-10 relative).
@@ -182,12 +239,77 @@ const INV_TWO_PI = 1 / (2 * Math.PI);
 const HALF_PI = Math.PI / 2;
 
 /**
+ * Bounds of the DIRECT evaluation (the data and constants as given, no rescaling): every non-zero q_i^{(l)},
+ * every diagonal K_ii^{(l)} and every constant W², B², c_1 within [2^-600, 2^600] (K ≤ 2^900), zero rows
+ * exactly zero. Then nothing under- or overflows beyond the absolute terms of limitingErrorCoefficients,
+ * which are negligible there (qFloor = 2^-600). Predicted from the Gram diagonal in O(N + L):
+ * q' = W²κq + B² (bounded by max(W²κ·q_max, B²)·2 above and max(W²κ·q_min, B²) below), K' ≤ K·W²κ + q'
+ * (Ġ ≤ W²κ: J̇ is maximal at θ = 0).
+ */
+const DIRECT_LOG2_RANGE = 600;
+function directEvaluationIsSafe(res: ResolvedArchitecture, x1: Matrix, g: Float64Array, kappa: number): boolean {
+  const inRange = (v: number) => v === 0 || (v >= 2 ** -DIRECT_LOG2_RANGE && v <= 2 ** DIRECT_LOG2_RANGE);
+  // a constant is usable as a double iff it is an exact 0 or lies in the range (not a 0 from underflow)
+  const constOk = (v: number, f: Pow2Factor) => (f.m === 0 ? v === 0 : v !== 0 && inRange(v));
+  if (!constOk(res.firstScale, res.firstScalef)) return false;
+  for (let l = 0; l < res.depth; l++) {
+    if (!constOk(res.w2[l], res.w2f[l]) || !constOk(res.b2[l], res.b2f[l]) || !inRange(res.w2[l] * kappa)) return false;
+  }
+  const n = x1.rows, d = x1.cols;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = g[i * n + i];
+    if (v === 0) {
+      // a row whose squared norm underflows to 0 must not be taken for a zero row
+      for (let k = 0; k < d; k++) if (x1.data[i * d + k] !== 0) return false;
+      continue;
+    }
+    if (!inRange(v)) return false;
+    lo = Math.min(lo, Math.log2(v)); hi = Math.max(hi, Math.log2(v));
+  }
+  if (lo === Infinity) return true; // all rows zero (no bias): every entry is an exact 0
+  let hiK = hi;
+  for (let l = 2; l <= res.depth; l++) {
+    const A = res.w2[l - 1] * kappa, B2 = res.b2[l - 1];
+    const la = A > 0 ? Math.log2(A) : -Infinity, lb = B2 > 0 ? Math.log2(B2) : -Infinity;
+    hi = Math.max(hi + la, lb) + 1;
+    lo = Math.max(lo + la, lb);
+    hiK = Math.max(hiK + la, hi) + 1;
+    if (lo === -Infinity) return true; // A = B² = 0: all later entries are exact zeros
+    if (lo < -DIRECT_LOG2_RANGE || hi > DIRECT_LOG2_RANGE || hiK > 1.5 * DIRECT_LOG2_RANGE) return false;
+  }
+  return true;
+}
+
+/**
  * The limiting NNGP G^{(L)} and NTK K^{(L)} of x (N × d, one sample per row). See the module comment
  * for the recursion and limitingErrorCoefficients for the error bounds. Cost: N²d/2 (Gram) + ≈ 40 flops,
  * 3 √ and one atan2 per pair and layer; memory 2 N² doubles — the returned G and K, which also carry the
  * per-pair angle state during the fold (+ 2 N² per layer with keepLayers).
+ *
+ * Every finite input is supported. Data, W_std, b_std in the range checked by directEvaluationIsSafe (all
+ * ordinary data) are evaluated as given. Otherwise the fold runs on an EXACTLY rescaled problem [DER]:
+ *  - without biases the kernels are positively homogeneous of degree 1 in each row's scale: with
+ *    D = diag(2^{k_i}), G^{(l)}(DX) = D G^{(l)}(X) D and K^{(l)}(DX) = D K^{(l)}(X) D, because G^{(1)} = c_1XXᵀ,
+ *    the angles are scale-free, G' = W²√(q_iq_j)J(θ), Ġ' = W²J̇(θ) and K' = K∘Ġ' + G'. Each row is scaled by
+ *    the power of two that puts its largest entry in [1, 2) (exact, except for entries that underflow when a
+ *    row mixes scales beyond 2^1022 — a perturbation ≤ ETA/2 per entry of a row of norm ≥ 1, inside the
+ *    absolute terms of limitingErrorCoefficients);
+ *  - with biases only a common scale is exact: G^{(l)}(cX; W, cb) = c² G^{(l)}(X; W, b), likewise K;
+ *  - per layer, with G = 2^S Ĝ and K = 2^S K̂ (same S), the layer map with constants (W², B²) equals the
+ *    layer map on (Ĝ, K̂) with (W²·2^{S−S'}, B²·2^{−S'}), followed by G' = 2^{S'}Ĝ' (substitute in the
+ *    formulas above: every term of G', K' carries exactly one factor W² or B² or K); S' is chosen so that
+ *    max q̂' ≈ 1, the constants are formed from their binary factorisation (no overflow, no spurious
+ *    underflow of W_std² or b_std²).
+ * The result is returned as 2^{log2Scale}·(returned matrices): log2Scale = 0 unless opts.rescale, in which case
+ * it is chosen so that the largest diagonal entry lies in [1, 2) (callers that report eigenvalues, like the
+ * `kernel` command, use this to keep kernels beyond the float64 range, e.g. data at 1e200, representable).
+ * Mapping back rounds each entry once (absolute error ≤ ETA/2, in `entrywiseBound.absolute` and the spectral
+ * bounds). Without opts.rescale a kernel that overflows float64 throws NumericalError.
+ * With biases, rows whose W²‖x_i‖²/d + b² span more than 2^1000 (≈ 1e301) throw a UserError: the smallest would
+ * be below the float64 resolution of the largest.
  */
-export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { keepLayers?: boolean } = {}): LimitingKernels {
+export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { keepLayers?: boolean; rescale?: boolean } = {}): LimitingKernels {
   const n = x.rows, d = x.cols;
   if (!allFinite(x.data)) throw new NumericalError('limitingKernels: data contain NaN or ±Infinity');
   const res = resolveArchitecture(arch, d);
@@ -213,13 +335,36 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   // the upper triangle + diagonal; the angle θ_ij sits in the strict lower triangle of G and s_ij = sin²(θ_ij/2)
   // in that of K, in the reflected packing of angles.ts (pair (i, j) at (n−1−i)·n + j−i−1, unit stride in j).
   // The final mirrorUpper overwrites both lower triangles. Peak: 2 n² doubles (before: 4 n² — G, K, θ, s).
-  const G = gram(x1).data; // G^{(1)}
+  let G = gram(x1).data; // G^{(1)}
+  const direct = directEvaluationIsSafe(res, x1, G, kappa);
+  // Exact rescaling (see the doc comment): row exponents k_i (natural G_ij = 2^{S + k_i + k_j} Ĝ_ij) and S per layer.
+  let rowExp: Int32Array | null = null;
+  let S = 0;
+  let biasShift = 0; // with biases all k_i = h: natural B² is 2^{2h}·(B²·2^{−2h}) in the row units
+  if (!direct) {
+    const sc = prescaledFirstLayer(x, res);
+    x1 = sc.x1; rowExp = sc.rowExp; S = sc.S; biasShift = sc.biasShift;
+    G = gram(x1).data;
+  }
   const K = Float64Array.from(G); // K^{(1)} = G^{(1)}
   packedPairAngles(x1, G, G, K);
   const theta = G, s2 = K;
   let q = new Float64Array(n);
   for (let i = 0; i < n; i++) q[i] = G[i * n + i];
+  // Smallest non-zero q over the layers (units of the fold): the absolute-error terms of the bound.
+  let qFloor = 2 ** -(DIRECT_LOG2_RANGE + 1); // direct path: q ≥ 2^-600 predicted from computed values
+  if (!direct) {
+    let qMin = Infinity, qMax = 0;
+    // with biases every row has q > 0 (a computed 0 is an underflow); without, q = 0 only for zero rows
+    for (let i = 0; i < n; i++) if (q[i] > 0 || res.biased) { qMin = Math.min(qMin, q[i]); qMax = Math.max(qMax, q[i]); }
+    if (res.biased && !(qMin >= qMax * 2 ** -1000)) {
+      throw new UserError(`limiting kernel with b_std > 0: the rows' W_std²‖x_i‖²/d + b_std² span more than 2^1000 (≈ 1e301), beyond float64 resolution; supported: a span ≤ 2^1000 (rescale the data or raise b_std)`);
+    }
+    qFloor = qMin === Infinity ? 1 : qMin / 2;
+  }
   const layers: LayerKernels[] = [];
+  const layerScales: number[] = [S];
+  const dotScales: number[] = [0];
   if (keep) {
     const g1 = Float64Array.from(G);
     mirrorUpper(g1, n);
@@ -236,7 +381,22 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   const r = new Float64Array(n);
   const qn = new Float64Array(n);
   for (let l = 2; l <= L; l++) {
-    const W2 = res.w2[l - 1], B2 = res.b2[l - 1];
+    let W2 = res.w2[l - 1], B2 = res.b2[l - 1];
+    if (!direct) {
+      // constants of the rescaled layer map (doc comment): W²·2^{S−S'}, B²·2^{−S'}, with max q̂' ≈ 1
+      const wf = res.w2f[l - 1], bf = res.b2f[l - 1];
+      let qMax = 0;
+      for (let i = 0; i < n; i++) qMax = Math.max(qMax, q[i]);
+      const P = wf.m * kappa * qMax;
+      const fromW = P > 0 ? S + wf.e + exponentOf(P) : -Infinity;
+      const fromB = bf.m > 0 ? bf.e - biasShift : -Infinity;
+      const S1 = Math.max(fromW, fromB) === -Infinity ? S + wf.e : Math.max(fromW, fromB);
+      W2 = ldexp(wf.m, S + wf.e - S1);
+      B2 = ldexp(bf.m, bf.e - biasShift - S1);
+      dotScales.push(S1 - S);
+      S = S1;
+      layerScales.push(S);
+    }
     const A = W2 * kappa;
     for (let i = 0; i < n; i++) {
       r[i] = Math.sqrt(q[i]);
@@ -320,6 +480,11 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
       }
     }
     q = qn.slice();
+    if (!direct) {
+      let qMin = Infinity;
+      for (let i = 0; i < n; i++) if (q[i] > 0 && q[i] < qMin) qMin = q[i];
+      if (qMin < Infinity) qFloor = Math.min(qFloor, qMin / 2);
+    }
     if (keep) {
       const gCopy = Float64Array.from(G);
       mirrorUpper(gCopy, n);
@@ -329,13 +494,43 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   }
   mirrorUpper(G, n);
   mirrorUpper(K, n);
-  if (!allFinite(K) || !allFinite(G)) throw new NumericalError('limitingKernels: non-finite kernel entries (overflow?)');
 
-  const coef = limitingErrorCoefficients(res, d);
+  // ---- back to natural units (rescaled path only) ----------------------------------------------
+  let log2Scale = 0;
+  if (!direct) {
+    const k = rowExp!;
+    if (opts.rescale) {
+      let top = -Infinity;
+      for (let i = 0; i < n; i++) { const v = K[i * n + i]; if (v > 0) top = Math.max(top, S + 2 * k[i] + exponentOf(v)); }
+      log2Scale = top === -Infinity ? 0 : top;
+    }
+    const shift = S - log2Scale;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const t = i * n + j, sh = shift + k[i] + k[j];
+      K[t] = ldexp(K[t], sh); G[t] = ldexp(G[t], sh);
+    }
+    if (keep) {
+      layers.forEach((ly, li) => {
+        const g = ly.nngp.data, dot = ly.nngpDot?.data;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+          const t = i * n + j;
+          g[t] = ldexp(g[t], layerScales[li] + k[i] + k[j]);
+          if (dot) dot[t] = ldexp(dot[t], dotScales[li]);
+        }
+      });
+    }
+  }
+  if (!allFinite(K) || !allFinite(G)) {
+    throw new NumericalError('limitingKernels: kernel entries exceed the float64 range (call with { rescale: true } for a power-of-two-scaled result)');
+  }
+
+  const coef = limitingErrorCoefficients(res, d, qFloor);
   let trK = 0, trG = 0;
   for (let i = 0; i < n; i++) { trK += K[i * n + i]; trG += G[i * n + i]; }
-  const ntkErrorBound = up(coef.ntk * nonNegativeSumUpper(trK, n) * (1 + 2 * coef.ntk));
-  const nngpErrorBound = up(coef.nngp * nonNegativeSumUpper(trG, n) * (1 + 2 * coef.nngp));
+  // rescaled path: + N·ETA for the final rounding of each entry (≤ ETA/2 each, Frobenius ≤ N·ETA/2)
+  const mapped = (v: number) => (direct ? v : up(v + up(n * ETA)));
+  const ntkErrorBound = mapped(up(coef.ntk * nonNegativeSumUpper(trK, n) * (1 + 2 * coef.ntk)));
+  const nngpErrorBound = mapped(up(coef.nngp * nonNegativeSumUpper(trG, n) * (1 + 2 * coef.nngp)));
 
   const conventions: Record<string, string | number | boolean> = {
     parameterization: res.parameterization,
@@ -344,23 +539,80 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     activationSlopeNegative: b,
     activationDerivativeAtZero: 0,
     depth: L,
-    firstLayer: res.parameterization === 'nmm' ? `G1 = ${res.w2[0]}·XXᵀ` : `G1 = ${res.w2[0]}·XXᵀ/${d} + ${res.b2[0]}`,
-    hiddenWeightVariance: L >= 2 ? res.w2.slice(1).join(',') : '',
+    firstLayer: res.parameterization === 'nmm' ? `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ` : `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ/${d} + ${constant(res.b2[0], res.b2f[0])}`,
+    hiddenWeightVariance: L >= 2 ? res.w2.slice(1).map((v, i) => constant(v, res.w2f[i + 1])).join(',') : '',
     biasVariance: res.b2[L - 1] ?? 0,
     cSigma: L >= 2 ? res.w2[1] : 1,
     angleMethod: 'half-angle propagation (no acos of rounded cosines)',
     ntkRecursion: 'K(l) = K(l-1)∘Ġ(l) + G(l), K(1) = G(1)',
   };
+  if (!direct) conventions.evaluation = 'exact power-of-two rescaling (data or constants beyond 2^±600; limiting.ts)';
   const out: LimitingKernels = {
     nngp: { rows: n, cols: n, data: G },
     ntk: { rows: n, cols: n, data: K },
     nngpErrorBound,
     ntkErrorBound,
-    entrywiseBound: { nngp: coef.nngp, ntk: coef.ntk },
+    entrywiseBound: { nngp: coef.nngp, ntk: coef.ntk, absolute: direct ? 0 : ETA }, // ≥ ETA/2 (not a double)
+    log2Scale,
     conventions,
   };
   if (keep) out.layers = layers;
   return out;
+}
+
+/** A constant for the conventions: the double itself, or m·2^e when the double under- or overflowed. */
+function constant(v: number, f: Pow2Factor): string | number {
+  if (v === 0 ? f.m === 0 : Number.isFinite(v) && v >= 2 ** -1022) return v;
+  return `${f.m}·2^${f.e}`;
+}
+
+/**
+ * The first layer of the rescaled evaluation (see limitingKernels): rows x1_i with natural
+ * G^{(1)}_ij = 2^{S + k_i + k_j}·(x1_i·x1_j). Without biases each row gets its own exponent k_i (largest
+ * entry of 2^{-k_i}x_i in [1, 2); zero rows k_i = 0); with biases one common exponent h (rows and the
+ * bias column b·2^{−S/2−h}). c_1 = m·2^e is split as (m·2^{e mod 2})·2^{S}, S even, so that
+ * √(c_1) = 2^{S/2}√(m·2^{e mod 2}) scales the rows exactly.
+ */
+function prescaledFirstLayer(x: Matrix, res: ResolvedArchitecture): { x1: Matrix; rowExp: Int32Array; S: number; biasShift: number } {
+  const n = x.rows, d = x.cols;
+  const f = res.firstScalef;
+  const odd = f.e % 2 !== 0 ? 1 : 0;
+  const S = f.e - odd;
+  const mScale = f.m === 0 ? 0 : f.m * (odd ? 2 : 1); // ∈ [1, 4), exact
+  const augmented = res.firstScale !== 1 || res.b2[0] > 0 || res.biased;
+  const sc = Math.sqrt(mScale);
+  const rowExp = new Int32Array(n);
+  if (!res.biased) {
+    const data = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      let mx = 0;
+      for (let k = 0; k < d; k++) mx = Math.max(mx, Math.abs(x.data[i * d + k]));
+      const ki = mx > 0 ? exponentOf(mx) : 0;
+      rowExp[i] = ki;
+      for (let k = 0; k < d; k++) {
+        const v = ldexp(x.data[i * d + k], -ki);
+        data[i * d + k] = augmented ? sc * v : v;
+      }
+    }
+    return { x1: { rows: n, cols: d, data }, rowExp, S, biasShift: 0 };
+  }
+  const bs = res.b2f[0]; // b² = bs.m·2^bs.e; |b| = √(bs.m)·2^(bs.e/2) — take it from the factor of b² exactly
+  // |b|·2^{−S/2}: b² = m_b·2^{e_b}; with e_b odd, (2m_b)·2^{e_b−1}
+  const bOdd = bs.e % 2 !== 0 ? 1 : 0;
+  const bRoot = Math.sqrt(bs.m * (bOdd ? 2 : 1)); // √ of the mantissa; ·2^{(e_b − bOdd)/2}
+  const bExp = (bs.e - bOdd) / 2 - S / 2;
+  let h = bs.m > 0 ? exponentOf(bRoot) + bExp : -Infinity;
+  for (let t = 0; t < n * d; t++) if (x.data[t] !== 0) h = Math.max(h, exponentOf(x.data[t]));
+  if (h === -Infinity) h = 0;
+  const dd = d + 1;
+  const data = new Float64Array(n * dd);
+  const bb = ldexp(bRoot, bExp - h);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) data[i * dd + k] = sc * ldexp(x.data[i * d + k], -h);
+    data[i * dd + d] = bb;
+    rowExp[i] = h;
+  }
+  return { x1: { rows: n, cols: dd, data }, rowExp, S, biasShift: 2 * h };
 }
 
 function mirrorUpper(a: Float64Array, n: number): void {

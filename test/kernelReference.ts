@@ -1,0 +1,171 @@
+/**
+ * Independent high-precision references for the kernel tests (hostile.test.ts, kernelRange.test.ts):
+ * the limiting NNGP/NTK recursion (Nguyen–Mondelli–Montúfar 2021, arXiv 2012.11654, eqs. (9)–(10), and
+ * neural-tangents' 'ntk' parameterisation, src/ntk/limiting.ts module comment), H∞ (Du et al. 2019,
+ * arXiv 1810.02054, H_ij = x_iᵀx_j(π − θ_ij)/(2π)) and λ_min of a small symmetric matrix, all in decimal.js
+ * at PREC significant digits on the EXACT values of the stored doubles (subnormals included). Decimal's
+ * exponent range is unbounded for these purposes, so nothing under- or overflows.
+ *
+ * Angles of the first layer come from the half-angle formula θ = 2·atan2(‖û − v̂‖, ‖û + v̂‖) (no cancellation
+ * for near-parallel pairs), later layers from acos of the propagated cosine (at PREC digits harmless for the
+ * random and structured inputs used here: at 50 digits an angle of 1e-20 keeps 10 digits). λ_min by bisection on the inertia of LDLᵀ(A − σI) (Sylvester).
+ */
+import DecimalImport from 'decimal.js';
+import type { Decimal as DecimalClass } from 'decimal.js';
+import type { Matrix } from '../src/linalg/matrix.ts';
+
+const DecimalCtor = ((DecimalImport as unknown as { default?: unknown }).default ?? DecimalImport) as typeof DecimalClass;
+export const PREC = 50;
+export const Dm = DecimalCtor.clone({ precision: PREC, toExpNeg: -9e15, toExpPos: 9e15, minE: -9e15, maxE: 9e15 });
+export type Dec = DecimalClass;
+const PI = new Dm(-1).acos();
+const TWO = new Dm(2);
+
+/** The exact value of a double (x = m·2^-e with m an integer). */
+export function exactDec(x: number): Dec {
+  if (x === 0) return new Dm(0);
+  // x = m·2^-e with m an integer of at most 53 bits (so that new Dm(m) is exact): doubling or halving a
+  // double is exact in these ranges
+  let m = x, e = 0;
+  while (!Number.isInteger(m)) { m *= 2; e++; }
+  while (Math.abs(m) >= 2 ** 53) { m /= 2; e--; }
+  return e === 0 ? new Dm(m) : e > 0 ? new Dm(m).div(TWO.pow(e)) : new Dm(m).mul(TWO.pow(-e));
+}
+
+export interface RefArch {
+  depth: number;
+  parameterization?: 'nmm' | 'ntk';
+  wStd?: number;
+  bStd?: number;
+}
+
+function rowsDec(x: Matrix): Dec[][] {
+  const out: Dec[][] = [];
+  for (let i = 0; i < x.rows; i++) out.push(Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), exactDec));
+  return out;
+}
+
+function dotDec(u: Dec[], v: Dec[]): Dec {
+  let s = new Dm(0);
+  for (let k = 0; k < u.length; k++) s = s.add(u[k].mul(v[k]));
+  return s;
+}
+
+/** Angle between u and v (π/2 if either is zero), by the half-angle formula. */
+function angleDec(u: Dec[], v: Dec[]): Dec {
+  const nu = dotDec(u, u).sqrt(), nv = dotDec(v, v).sqrt();
+  if (nu.isZero() || nv.isZero()) return PI.div(2);
+  let dm = new Dm(0), dp = new Dm(0);
+  for (let k = 0; k < u.length; k++) {
+    const a = u[k].div(nu), b = v[k].div(nv);
+    dm = dm.add(a.sub(b).pow(2));
+    dp = dp.add(a.add(b).pow(2));
+  }
+  return Dm.atan2(dm.sqrt(), dp.sqrt()).mul(2);
+}
+
+/**
+ * G^{(L)} and K^{(L)} for ReLU: nmm (c_1 = 1, c_l = 2, no bias) or ntk (G1 = W²XXᵀ/d + b², layer map with W², b²).
+ */
+export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: Dec[][] } {
+  const n = x.rows, d = x.cols;
+  const X = rowsDec(x);
+  const ntk = arch.parameterization === 'ntk';
+  const W2 = ntk ? exactDec(arch.wStd ?? 1).pow(2) : new Dm(2);
+  const B2 = ntk ? exactDec(arch.bStd ?? 0).pow(2) : new Dm(0);
+  const first = ntk ? W2.div(d) : new Dm(1);
+  // layer 1, with the angles of the (scaled, bias-augmented) rows
+  const aug = X.map((r) => (ntk ? [...r.map((v) => v.mul(first.sqrt())), B2.sqrt()] : r));
+  let G: Dec[][] = [], theta: Dec[][] = [];
+  for (let i = 0; i < n; i++) {
+    G.push([]); theta.push([]);
+    for (let j = 0; j < n; j++) {
+      G[i].push(dotDec(aug[i], aug[j]));
+      theta[i].push(i === j ? new Dm(0) : angleDec(aug[i], aug[j]));
+    }
+  }
+  let K = G.map((r) => r.slice());
+  for (let l = 2; l <= arch.depth; l++) {
+    const Gn: Dec[][] = [], Kn: Dec[][] = [];
+    for (let i = 0; i < n; i++) { Gn.push(new Array(n)); Kn.push(new Array(n)); }
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        const qi = G[i][i], qj = G[j][j];
+        let J = new Dm(0), Jdot = new Dm(0);
+        if (qi.gt(0) && qj.gt(0)) {
+          const th = theta[i][j];
+          // ReLU (a = 1, b = 0): E[φφ] = √(q_iq_j)(sin θ + (π − θ)cos θ)/(2π), E[φ'φ'] = (π − θ)/(2π)
+          J = qi.mul(qj).sqrt().mul(th.sin().add(PI.sub(th).mul(th.cos()))).div(PI.mul(2));
+          Jdot = PI.sub(th).div(PI.mul(2));
+        }
+        const g = W2.mul(J).add(B2);
+        Gn[i][j] = Gn[j][i] = g;
+        Kn[i][j] = Kn[j][i] = K[i][j].mul(W2.mul(Jdot)).add(g);
+      }
+    }
+    G = Gn; K = Kn;
+    if (l === arch.depth) break;
+    theta = G.map((row, i) => row.map((g, j) => {
+      if (i === j) return new Dm(0);
+      if (j < i) return new Dm(0); // filled from (j, i) below
+      const s = G[i][i].mul(G[j][j]).sqrt();
+      if (s.isZero()) return PI.div(2);
+      let c = g.div(s);
+      if (c.gt(1)) c = new Dm(1);
+      if (c.lt(-1)) c = new Dm(-1);
+      return c.acos();
+    }));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) theta[i][j] = theta[j][i];
+  }
+  return { G, K };
+}
+
+/** H∞_ij = x_iᵀx_j(π − θ_ij)/(2π) of the stored rows (the `kernel h-infinity` convention; H_ii = ‖x_i‖²/2). */
+export function referenceHInfinity(x: Matrix): Dec[][] {
+  const X = rowsDec(x);
+  return X.map((u, i) => X.map((v, j) => (i === j ? dotDec(u, u).div(2) : dotDec(u, v).mul(PI.sub(angleDec(u, v))).div(PI.mul(2)))));
+}
+
+/** Number of eigenvalues of the symmetric A below σ (inertia of LDLᵀ(A − σI); a zero pivot is nudged). */
+function countBelow(a: Dec[][], sigma: Dec, tiny: Dec): number {
+  const n = a.length;
+  const m = a.map((r, i) => r.map((v, j) => (i === j ? v.sub(sigma) : v)));
+  let neg = 0;
+  for (let k = 0; k < n; k++) {
+    let p = m[k][k];
+    if (p.isZero()) p = tiny;
+    if (p.lt(0)) neg++;
+    for (let i = k + 1; i < n; i++) {
+      const f = m[i][k].div(p);
+      for (let j = k + 1; j < n; j++) m[i][j] = m[i][j].sub(f.mul(m[k][j]));
+    }
+  }
+  return neg;
+}
+
+/** [lo, hi] ∋ λ_min(A), width ≤ 2^-bits·‖A‖_F (plus the PREC-digit rounding of the entries, covered by the slack). */
+export function lambdaMinBracket(a: Dec[][], bits = 120): { lo: Dec; hi: Dec } {
+  let f = new Dm(0);
+  for (const r of a) for (const v of r) f = f.add(v.mul(v));
+  f = f.sqrt();
+  if (f.isZero()) return { lo: new Dm(0), hi: new Dm(0) };
+  const tiny = f.mul(new Dm(10).pow(-PREC - 5));
+  let lo = f.neg().mul(1.0001), hi = f.mul(1.0001);
+  const slack = f.mul(new Dm(10).pow(-(PREC - 12)));
+  for (let it = 0; it < bits; it++) {
+    const mid = lo.add(hi).div(2);
+    if (countBelow(a, mid, tiny) >= 1) hi = mid; else lo = mid;
+  }
+  return { lo: lo.sub(slack), hi: hi.add(slack) };
+}
+
+export function traceDec(a: Dec[][]): Dec {
+  return a.reduce((s, r, i) => s.add(r[i]), new Dm(0));
+}
+
+/** lower ≤ [lo, hi] ∩ … ≤ upper: the float enclosure [lower, upper] meets the bracket (cannot have missed λ). */
+export function encloses(lower: number, upper: number, br: { lo: Dec; hi: Dec }): boolean {
+  return exactDec(lower).lte(br.hi) && exactDec(upper).gte(br.lo);
+}
+
+export const MAX_DEC = exactDec(Number.MAX_VALUE);
