@@ -23,6 +23,8 @@ export interface EmpiricalNtkOptions {
   bLScale?: BLScale;
   /** Reuse a forward pass already computed on the same (net, x). */
   forwardResult?: ForwardResult;
+  /** Reuse backpropSignals(net, forwardResult) already computed on the same (net, x). */
+  backSignals?: Matrix[];
 }
 
 export interface EmpiricalNtkResult {
@@ -91,7 +93,7 @@ export function empiricalNtk(net: Network, x: Matrix, opts: EmpiricalNtkOptions 
   const bLScale: BLScale = opts.bLScale ?? 'ones';
   if (bLScale !== 'ones' && bLScale !== 'erratum-inv-sqrt-n') throw new RangeError(`unknown bLScale ${String(bLScale)}`);
   const fwd = opts.forwardResult ?? forward(net, x);
-  const bs = backpropSignals(net, fwd);
+  const bs = opts.backSignals ?? backpropSignals(net, fwd);
   const L = net.depth;
   const N = x.rows;
   const ntk = zeros(N, N);

@@ -1,0 +1,335 @@
+/**
+ * The empirical NTK K̄ = J Jᵀ of a finite ReLU network (network.ts conventions, σ'(0) = 0) with a
+ * rigorous bound on ‖K̂ − K̄‖₂, where K̂ is the float matrix returned and K̄ the EXACT kernel of the
+ * stored doubles (data and weights). Valid for every finite double input: it covers
+ *   (1) the rounding of the forward pass F̂_l (entrywise radii r_l ≥ |F̂_l − F_l|),
+ *   (2) the rounding of the backward pass B̂_k (entrywise radii s_k ≥ |B̂_k − B_k|),
+ *   (3) hidden units whose pre-activation lies within rounding of the kink ("ambiguous": the exact
+ *       activation pattern is not known) — both choices are enclosed, see below,
+ *   (4) the final Gram / Hadamard / sum roundings of empiricalNtk, and
+ *   (5) the normalisation (∏_{l=1}^{L−1} 2/n_l)·K̄ when asked,
+ * with gradual underflow accounted for by absolute terms (Higham, "Accuracy and Stability of
+ * Numerical Algorithms", 2nd ed., §2.2 and §3.1: fl(a·b) = ab(1 + δ) + η, |η| ≤ ETA/2; sums have no η)
+ * and overflow detected (any non-finite intermediate makes the bound infinite: `certified` false).
+ *
+ * Derivation [DER]. Dot products: |fl(wᵀv) − wᵀv| ≤ γ_n |w|ᵀ|v| + n·ETA for any summation order.
+ *   Forward (l = 1..L−1): with r_0 = 0 (the data are exact),
+ *     |ĝ_l − g_l| ≤ ρ_l := γ_{n_{l−1}} |W_l|ᵀ|f̂_{l−1}| + n_{l−1}ETA + |W_l|ᵀ r_{l−1},
+ *     r_l = ρ_l on units that are not certified inactive (σ is 1-Lipschitz), 0 on certified-inactive units.
+ *   A unit is certified active if ĝ − ρ > 0, certified inactive if ĝ + ρ ≤ 0 (then g ≤ 0, σ'(g) = 0 —
+ *   also for g = 0), ambiguous otherwise. (fl(a ∓ b) has the sign of a ∓ b, so these float tests are exact.)
+ *   Backward (k = L−1..1), s_L = 0 (B_L = 1 exactly), v = W_{k+1} b_{k+1} the exact un-masked signal:
+ *     e_k := γ_{n_{k+1}} |W_{k+1}||b̂_{k+1}| + n_{k+1}ETA + |W_{k+1}| s_{k+1}  ≥ |fl(W b̂) − v|,
+ *     s_k = 0 (certified inactive), e_k (certified active),
+ *     ambiguous: the exact b_k is v or 0; s_k = max(e_k, |b̂_k|) if the float pass took it as active,
+ *     |v| ≤ |W_{k+1}|(|b̂_{k+1}| + s_{k+1}) if it took it as inactive (b̂_k = 0).
+ *   Kernel: with α_i ≥ ‖f̂_k(x_i)‖, ρ_i ≥ ‖r_k(x_i)‖, β_i ≥ ‖b̂_{k+1}(x_i)‖, σ_i ≥ ‖s_{k+1}(x_i)‖
+ *   (Cauchy–Schwarz), P = ⟨f_k(x_i), f_k(x_j)⟩, Q = ⟨b_{k+1}(x_i), b_{k+1}(x_j)⟩ and P̃, Q̃ the same
+ *   for the float vectors, |P̃Q̃ − PQ| ≤ U_iU_j − u_iu_j with U = (α + ρ)(β + σ), u = αβ, an entrywise
+ *   non-negative matrix of spectral norm ≤ ‖U − u‖(‖U‖ + ‖u‖) ≤ 2‖D‖‖U‖, D = ρβ + ασ + ρσ.
+ *   Final roundings (empiricalNtk): |K̂_ij − Σ_k P̃Q̃| ≤ Σ_k γ_{n_k+n_{k+1}+L+2} α_iα_jβ_iβ_j
+ *   + 4(n_k + n_{k+1} + 1)ETA(1 + α_iα_j + β_iβ_j), of spectral norm ≤ γ‖α∘β‖² + 4(…)ETA(N + ‖α‖² + ‖β‖²).
+ *   Normalisation: ŝ = fl(∏ 2/n_l) has |ŝ − s| ≤ γ_{2L}s (no underflow: checked); fl(ŝK̂_ij) adds
+ *   u|ŝK̂_ij| + ETA/2 per entry; so ‖fl(ŝK̂) − sK̄‖₂ ≤ s·E + (γ_{2L}s + uŝ)‖K̂‖_F + N·ETA.
+ * Every bound is evaluated with upward rounding (blas.ts `up`, `gammaUp`); norms are scaled by their
+ * largest entry so that they neither underflow nor overflow before the final product.
+ */
+import { gammaUp, up } from '../linalg/blas.ts';
+import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
+import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
+import { backpropSignals, empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
+import { type ForwardResult, type Network, forward } from './network.ts';
+
+/** Status codes of a hidden unit (per sample). */
+export const UNIT_INACTIVE = 0;
+export const UNIT_ACTIVE = 1;
+export const UNIT_AMBIGUOUS = 2;
+
+export interface ForwardEnclosure {
+  fwd: ForwardResult;
+  /** radius[l] (N × n_l), l = 0..L−1: |F̂_l − F_l| ≤ radius[l] entrywise (radius[0] = 0: the data are exact). */
+  radius: Matrix[];
+  /** status[l − 1] (N × n_l, l = 1..L−1): UNIT_INACTIVE / UNIT_ACTIVE (certified) or UNIT_AMBIGUOUS. */
+  status: Uint8Array[];
+  /** Number of (sample, hidden unit) pairs whose pre-activation is within its rounding bound of 0. */
+  ambiguousUnits: number;
+}
+
+const MAX = Number.MAX_VALUE;
+/** NaN (e.g. 0·∞ in a bound) becomes +∞: a bound may be infinite, never NaN. */
+const fin = (v: number): number => (v === v ? v : Infinity);
+
+/**
+ * A float ≥ ‖v[off .. off + n)‖₂ (exact Euclidean norm of the stored values); +∞ if an entry is not
+ * finite. Scaled by the largest |v_j| = m: t_j = fl(v_j/m) ∈ [0, 1], so the squares neither overflow
+ * nor (for the largest) underflow; each t_j² has ≤ 2 roundings (+ ≤ 2 ETA absolute from subnormal
+ * quotients/products), covered by nonNegativeSum-style widening and 4n·ETA.
+ */
+export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): number {
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    const a = Math.abs(v[off + j]);
+    if (!(a <= MAX)) return Infinity;
+    if (a > m) m = a;
+  }
+  if (m === 0) return 0;
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    const t = v[off + j] / m;
+    s += t * t;
+  }
+  const sUp = up(up(up(s * up(1 + gammaUp(n + 3))) + up(4 * n * ETA)) + up(n * ETA));
+  return fin(up(m * up(Math.sqrt(sUp))));
+}
+
+/**
+ * abs-product sums: out[i, j] = fl Σ_p |A[i, p]|·|W[p, j]| for A (N × n), W (n × m) (i-p-j order);
+ * or, with transposeW, out[i, p] = fl Σ_j |A[i, j]|·|W[p, j]| for A (N × m). Non-negative terms.
+ */
+function absProduct(a: Float64Array, N: number, w: Matrix, transposeW: boolean, mask?: Uint8Array): Float64Array {
+  const nIn = w.rows, nOut = w.cols, W = w.data;
+  if (!transposeW) {
+    const out = new Float64Array(N * nOut);
+    for (let i = 0; i < N; i++)
+      for (let p = 0; p < nIn; p++) {
+        const v = Math.abs(a[i * nIn + p]);
+        if (v === 0) continue;
+        const o = i * nOut, r = p * nOut;
+        for (let j = 0; j < nOut; j++) out[o + j] += v * Math.abs(W[r + j]);
+      }
+    return out;
+  }
+  const out = new Float64Array(N * nIn);
+  for (let i = 0; i < N; i++)
+    for (let p = 0; p < nIn; p++) {
+      if (mask && mask[i * nIn + p] === UNIT_INACTIVE) continue;
+      let s = 0;
+      const o = i * nOut, r = p * nOut;
+      for (let j = 0; j < nOut; j++) s += Math.abs(a[o + j]) * Math.abs(W[r + j]);
+      out[i * nIn + p] = s;
+    }
+  return out;
+}
+
+/** Upper bound on an exact sum of n non-negative products whose float sum is s (any order; Higham §3.1). */
+function sumUpper(s: number, g1: number, nEta: number): number {
+  return s === 0 ? 0 : fin(up(up(s * g1) + nEta));
+}
+
+/**
+ * Forward pass with entrywise rounding radii and the certified activation pattern (see the module
+ * comment). `fwd` must be forward(net, x) (the default).
+ */
+export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): ForwardEnclosure {
+  const L = net.depth, N = x.rows;
+  const radius: Matrix[] = [zeros(N, net.dims[0])];
+  const status: Uint8Array[] = [];
+  let ambiguousUnits = 0;
+  let rPrevZero = true;
+  for (let l = 1; l < L; l++) {
+    const w = net.weights[l - 1], n = w.rows, m = w.cols;
+    const g1 = up(1 + gammaUp(n + 1)), nEta = up(n * ETA), gn = gammaUp(n);
+    const s1 = absProduct(fwd.features[l - 1].data, N, w, false);
+    const s2 = rPrevZero ? undefined : absProduct(radius[l - 1].data, N, w, false);
+    const G = fwd.preActivations[l - 1].data;
+    const r = zeros(N, m), R = r.data;
+    const st = new Uint8Array(N * m);
+    let allZero = true;
+    for (let t = 0; t < N * m; t++) {
+      const u2 = s2 ? sumUpper(s2[t], g1, nEta) : 0;
+      const rho = fin(up(up(gn * sumUpper(s1[t], g1, nEta)) + up(u2 + nEta)));
+      const g = G[t];
+      if (g - rho > 0) {
+        st[t] = UNIT_ACTIVE;
+        R[t] = rho;
+      } else if (g + rho <= 0) {
+        st[t] = UNIT_INACTIVE;
+      } else {
+        st[t] = UNIT_AMBIGUOUS;
+        ambiguousUnits++;
+        R[t] = rho;
+      }
+      if (R[t] !== 0) allZero = false;
+    }
+    radius.push(r);
+    status.push(st);
+    rPrevZero = allZero;
+  }
+  return { fwd, radius, status, ambiguousUnits };
+}
+
+/**
+ * Bound on ‖F̂_k − F_k‖₂ ≤ ‖radius_k‖_F (spectral error of the float feature matrix F̂_k = fwd.features[k]
+ * against the exact one of the stored doubles); 0 for k = 0, +∞ on overflow.
+ */
+export function featureMatrixErrorBound(fe: ForwardEnclosure, k: number): number {
+  return normUp(fe.radius[k].data);
+}
+
+/**
+ * Backward radii s_1..s_L (index k − 1 holds s_k, N × n_k) for B̂ = backpropSignals(net, fe.fwd).
+ */
+function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix[] {
+  const L = net.depth, N = fe.fwd.features[0].rows;
+  const out: Matrix[] = new Array<Matrix>(L);
+  out[L - 1] = zeros(N, 1);
+  let sNextZero = true;
+  for (let k = L - 1; k >= 1; k--) {
+    const w = net.weights[k], nk = w.rows, m = w.cols; // W_{k+1}: n_k × n_{k+1}
+    const g1 = up(1 + gammaUp(m + 1)), nEta = up(m * ETA), gm = gammaUp(m);
+    const st = fe.status[k - 1];
+    const t1 = absProduct(bs[k].data, N, w, true, st);
+    const t2 = sNextZero ? undefined : absProduct(out[k].data, N, w, true, st);
+    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data;
+    const s = zeros(N, nk), S = s.data;
+    let allZero = true;
+    for (let t = 0; t < N * nk; t++) {
+      if (st[t] === UNIT_INACTIVE) continue;
+      const u1 = sumUpper(t1[t], g1, nEta);
+      const u2 = t2 ? sumUpper(t2[t], g1, nEta) : 0;
+      const e = fin(up(up(gm * u1) + up(u2 + nEta)));
+      if (st[t] === UNIT_ACTIVE) S[t] = e;
+      else if (G[t] > 0) S[t] = Math.max(e, Math.abs(B[t]));
+      else S[t] = fin(up(u1 + u2));
+      if (S[t] !== 0) allZero = false;
+    }
+    out[k - 1] = s;
+    sNextZero = allZero;
+  }
+  return out;
+}
+
+export interface CertifiedEmpiricalNtkOptions {
+  /** Multiply by ∏_{l=1}^{L−1} 2/n_l (ntkNormalization; eq. (4) of arXiv 2012.11654). */
+  normalize?: boolean;
+}
+
+export interface CertifiedEmpiricalNtk {
+  /** K̂ (N × N, exactly symmetric), times `scale` when normalised. May hold ±∞ on overflow. */
+  ntk: Matrix;
+  /** The float factor applied (1, or fl(∏ 2/n_l)). */
+  scale: number;
+  /** ‖ntk − exact‖₂ ≤ errorBound for the exact (normalised) K̄ of the stored doubles; +∞ when not certified. */
+  errorBound: number;
+  /** errorBound is finite and ntk is finite. */
+  certified: boolean;
+  /** Why not certified (absent when certified). */
+  notCertifiedReason?: string;
+  /** (sample, hidden unit) pairs within rounding of the kink; both activation choices are enclosed. */
+  ambiguousUnits: number;
+  /** Parts of errorBound (before normalisation): forward/backward propagation, final roundings. */
+  parts: { propagation: number; finalRounding: number };
+  forward: ForwardEnclosure;
+}
+
+/**
+ * K̄ = J Jᵀ (optionally normalised) with the rigorous bound of the module comment. Never throws on
+ * finite or non-finite values: overflow shows as certified = false with a reason.
+ */
+export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEmpiricalNtkOptions = {}): CertifiedEmpiricalNtk {
+  const L = net.depth, N = x.rows;
+  const fwd = forward(net, x);
+  const fe = forwardEnclosure(net, x, fwd);
+  const bs = backpropSignals(net, fwd);
+  const emp = empiricalNtk(net, x, { forwardResult: fwd, backSignals: bs });
+  const sRad = backwardRadii(net, fe, bs);
+  let propagation = 0, finalRounding = 0;
+  for (let k = 0; k < L; k++) {
+    const nk = net.dims[k], nb = net.dims[k + 1];
+    const F = fwd.features[k].data, R = fe.radius[k].data, B = bs[k].data, S = sRad[k].data;
+    const al = new Float64Array(N), be = new Float64Array(N), D = new Float64Array(N), U = new Float64Array(N), ab = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      const a = normUp(F, i * nk, nk), r = normUp(R, i * nk, nk);
+      const b = normUp(B, i * nb, nb), s = normUp(S, i * nb, nb);
+      al[i] = a;
+      be[i] = b;
+      ab[i] = fin(up(a * b));
+      D[i] = r === 0 && s === 0 ? 0 : fin(up(up(r * b) + up(up(a * s) + up(r * s))));
+      U[i] = fin(up(up(a + r) * up(b + s)));
+    }
+    const dn = normUp(D);
+    if (dn !== 0) propagation = fin(up(propagation + up(2 * up(dn * normUp(U)))));
+    const abn = normUp(ab), an = normUp(al), bn = normUp(be);
+    const c = gammaUp(nk + nb + L + 2);
+    const dk = up(4 * (nk + nb + 1) * ETA);
+    const fr = up(up(c * up(abn * abn)) + up(dk * up(up(N + up(an * an)) + up(bn * bn))));
+    finalRounding = fin(up(finalRounding + fin(fr)));
+  }
+  let errorBound = fin(up(propagation + finalRounding));
+  let reason: string | undefined;
+  const ntk = emp.ntk;
+  let scale = 1;
+  if (opts.normalize) {
+    scale = ntkNormalization(net);
+    const d = ntk.data;
+    const froK = normUp(d); // ‖K̂‖_F before scaling
+    for (let t = 0; t < d.length; t++) d[t] *= scale;
+    if (!(scale >= 2 ** -1022)) {
+      errorBound = Infinity;
+      reason = `the normalisation ∏ 2/n_l = ${scale} is below the normal double range`;
+    } else {
+      // ŝ = fl(∏ 2/n_l): 2(L − 1) roundings, |ŝ − s| ≤ γ_{2L}s and s ≤ ŝ/(1 − γ_{2L}) ≤ ŝ(1 + 2γ_{2L}).
+      const g = gammaUp(2 * L);
+      const sUp = up(scale * up(1 + 4 * g));
+      errorBound = fin(up(up(sUp * errorBound) + up(up(up(up(g * sUp) + up(UNIT_ROUNDOFF * scale)) * froK) + up(N * ETA))));
+    }
+  }
+  let finite = true;
+  for (const v of ntk.data) if (!(Math.abs(v) <= MAX)) { finite = false; break; }
+  if (!finite) reason = 'the kernel overflows the double range (an entry is ±∞ or NaN)';
+  else if (reason === undefined && !(errorBound <= MAX)) reason = 'an intermediate of the rounding bound overflows the double range';
+  const certified = reason === undefined;
+  const out: CertifiedEmpiricalNtk = {
+    ntk,
+    scale,
+    errorBound: certified ? errorBound : Infinity,
+    certified,
+    ambiguousUnits: fe.ambiguousUnits,
+    parts: { propagation, finalRounding },
+    forward: fe,
+  };
+  if (!certified) out.notCertifiedReason = reason;
+  return out;
+}
+
+export interface EmpiricalLambdaMin {
+  lower: number;
+  estimate: number;
+  upper: number;
+  method: string;
+  certified: boolean;
+  notCertifiedReason?: string;
+}
+
+/**
+ * Enclosure of λ_min of the exact (normalised) K̄ from an empiricalNtkCertified result:
+ * lambdaMinCertified with entryError = errorBound. When not certified: [−∞, +∞] with the float
+ * estimate (NaN if the kernel is not finite). When errorBound is so large against the entries that
+ * lambdaMinCertified's binary prescaling would overflow it, the Weyl/Gershgorin enclosure
+ * [−‖K̂‖_∞ − e, min_i K̂_ii + e] is used instead (still rigorous).
+ */
+export function empiricalNtkLambdaMin(r: CertifiedEmpiricalNtk): EmpiricalLambdaMin {
+  const k = r.ntk, n = k.rows;
+  if (!r.certified) {
+    let estimate = NaN;
+    let finite = true;
+    for (const v of k.data) if (!(Math.abs(v) <= MAX)) finite = false;
+    if (finite && n > 0) estimate = lambdaMinCertified(k).estimate;
+    return { lower: -Infinity, estimate, upper: Infinity, method: 'none (not certified)', certified: false, notCertifiedReason: r.notCertifiedReason };
+  }
+  const e = r.errorBound;
+  const p = binaryScaleFactor(k);
+  if (up(up(e * p) + n * ETA) <= MAX) {
+    const lm = lambdaMinCertified(k, { entryError: e });
+    return { lower: lm.lower, estimate: lm.estimate, upper: lm.upper, method: lm.method, certified: true };
+  }
+  let rowMax = 0, diagMin = Infinity;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += Math.abs(k.data[i * n + j]);
+    rowMax = Math.max(rowMax, up(up(s * up(1 + gammaUp(n))) + n * ETA));
+    diagMin = Math.min(diagMin, k.data[i * n + i]);
+  }
+  const lower = -up(rowMax + e), upper = up(diagMin + e);
+  return { lower, estimate: Math.min(Math.max(lambdaMinCertified(k).estimate, lower), upper), upper, method: 'gershgorin+weyl', certified: true };
+}
