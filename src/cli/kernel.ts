@@ -11,7 +11,7 @@ import { Argument, Command, Option } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
-import { gamma, type Matrix, trace, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { type Matrix, trace } from '../linalg/matrix.ts';
 
 export const KERNEL_KINDS = ['limiting', 'nngp', 'ntk-empirical', 'h-infinity'] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
@@ -67,6 +67,9 @@ export interface KernelReport {
   trace: number;
   /** Bound on the error of the computed kernel matrix, passed to the λ_min certification. */
   entryErrorBound: number;
+  /** false: no rigorous enclosure (λ_min is [−∞, +∞] with a float estimate); absent means certified. */
+  certified?: boolean;
+  notCertifiedReason?: string;
   warnings: string[];
   timings: { loadMs: number; kernelMs: number; lambdaMinMs: number; totalMs: number };
 }
@@ -187,12 +190,6 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
 // Computation
 // ------------------------------------------------------------------------------------------------
 
-function frobenius(m: Matrix): number {
-  let s = 0;
-  for (let t = 0; t < m.data.length; t++) s += m.data[t] * m.data[t];
-  return Math.sqrt(s);
-}
-
 /**
  * λ_max of a symmetric PSD matrix by power iteration with the Rayleigh quotient (a lower bound on
  * λ_max, converging from below). Used only for large N, where a full eigendecomposition is costly.
@@ -240,7 +237,10 @@ async function preloadEngine(kind: KernelKind): Promise<void> {
   await Promise.all(mods);
 }
 
-async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; errorBound: number; conventions: Record<string, string | number | boolean> }> {
+async function buildKernel(
+  req: KernelRequest,
+  x: Matrix,
+): Promise<{ k: Matrix; errorBound: number; conventions: Record<string, string | number | boolean>; certified?: boolean; notCertifiedReason?: string }> {
   switch (req.kind) {
     case 'limiting':
     case 'nngp': {
@@ -280,24 +280,27 @@ async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; 
     }
     case 'ntk-empirical': {
       const { initNetwork } = await import('../ntk/network.ts');
-      const { empiricalNtk } = await import('../ntk/empiricalNtk.ts');
+      const { empiricalNtkCertified } = await import('../ntk/empiricalNtkCertified.ts');
+      const { binaryScaleFactor } = await import('../linalg/matrix.ts');
       const widths = req.widths ?? [];
       const init = req.init ?? 'standard';
       const seed = req.seed ?? 0;
       const net = initNetwork({ inputDim: x.cols, widths, init }, seed);
-      const r = empiricalNtk(net, x);
-      let k = r.ntk;
-      let errorBound = r.errorBound;
-      let scale = 1;
-      if (req.normalize) {
-        for (const w of widths) scale *= 2 / w;
-        const d = k.data;
-        for (let t = 0; t < d.length; t++) d[t] *= scale;
-        // Scaled error bound, the relative error γ_{2L} of `scale` itself, and the rounding of the
-        // products (entrywise ≤ u|K_ij|, so ≤ u‖K‖_F in spectral norm).
-        errorBound = errorBound * scale * (1 + gamma(2 * widths.length + 2)) + (gamma(2 * widths.length + 2) + UNIT_ROUNDOFF) * frobenius(k) * (1 + 1e-6);
-        k = { rows: k.rows, cols: k.cols, data: d };
+      // The bound covers forward/backward rounding, units within rounding of their kink (both
+      // activation choices enclosed), the final Gram/sum rounding and the normalisation.
+      const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
+      if (!r.ntk.data.every(Number.isFinite)) {
+        throw new UserError(`ntk-empirical: ${r.notCertifiedReason ?? 'the kernel is not finite'} for these data and weights (rescale the data)`);
       }
+      const k = r.ntk;
+      const scale = r.scale;
+      let errorBound = r.errorBound;
+      let notCertifiedReason = r.notCertifiedReason;
+      // lambdaMinCertified prescales extreme matrices by a power of two; the bound must stay finite there.
+      if (r.certified && !(errorBound * binaryScaleFactor(k) <= Number.MAX_VALUE / 4)) {
+        notCertifiedReason = 'the rounding bound exceeds the kernel entries by more than the double range';
+      }
+      if (notCertifiedReason !== undefined) errorBound = Infinity;
       return {
         k,
         errorBound,
@@ -312,7 +315,11 @@ async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; 
           widths: [x.cols, ...widths, 1].join(','),
           seed,
           normalisation: req.normalize ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)` : 'none (raw J Jᵀ, unnormalised)',
+          errorBoundCovers: 'forward/backward rounding, units within rounding of their kink (both choices), Gram/sum rounding, normalisation',
+          unitsWithinRoundingOfKink: r.ambiguousUnits,
         },
+        certified: notCertifiedReason === undefined,
+        ...(notCertifiedReason !== undefined ? { notCertifiedReason } : {}),
       };
     }
   }
@@ -335,11 +342,14 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const t1 = performance.now();
   await preloadEngine(req.kind);
   const t1b = performance.now();
-  const { k, errorBound, conventions } = await buildKernel(req, x);
+  const { k, errorBound, conventions, certified, notCertifiedReason } = await buildKernel(req, x);
   const t2 = performance.now();
   const { lambdaMinCertified } = await import('../linalg/lambdaMin.ts');
   const t3 = performance.now();
-  const lm = lambdaMinCertified(k, { entryError: errorBound });
+  const lm =
+    certified === false
+      ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' }
+      : lambdaMinCertified(k, { entryError: errorBound });
   const t4 = performance.now();
   const lmax = await lambdaMax(k);
   const tr = trace(k);
@@ -360,6 +370,8 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
     lambdaMaxMethod: lmax.method,
     trace: tr,
     entryErrorBound: errorBound,
+    ...(certified !== undefined ? { certified } : {}),
+    ...(notCertifiedReason !== undefined ? { notCertifiedReason } : {}),
     warnings,
     timings: { loadMs: t1 - t0, kernelMs: t2 - t1b, lambdaMinMs: t4 - t3, totalMs: t5 - t0 },
   };
@@ -392,7 +404,8 @@ export function formatKernelText(r: KernelReport): string {
   for (const [key, value] of Object.entries(r.conventions)) lines.push(`    ${key.padEnd(width)}  ${String(value)}`);
   const lm = r.lambdaMin;
   // The enclosure is printed with round-trip precision: its width is often far below 10 digits.
-  lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
+  if (r.certified === false) lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  NOT certified: ${r.notCertifiedReason ?? 'no rigorous error bound'}`);
+  else lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
   lines.push(`${pad('')}(${r.lambdaMinMethod}, ${r.lambdaMinFactorizations} factorization(s), kernel error bound ${fmt(r.entryErrorBound)})`);
   lines.push(`${pad('λ_max')}${fmt(r.lambdaMax)}  (${r.lambdaMaxMethod})`);
   lines.push(`${pad('trace')}${fmt(r.trace)}`);
