@@ -82,78 +82,66 @@ export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): numbe
   return fin(up(m * up(Math.sqrt(sUp))));
 }
 
-/**
- * abs-product sums: out[i, j] = fl Σ_p |A[i, p]|·|W[p, j]| for A (N × n), W (n × m) (i-p-j order);
- * or, with transposeW, out[i, p] = fl Σ_j |A[i, j]|·|W[p, j]| for A (N × m). Non-negative terms.
- */
-function absProduct(a: Float64Array, N: number, w: Matrix, transposeW: boolean, mask?: Uint8Array): Float64Array {
-  const nIn = w.rows, nOut = w.cols, W = w.data;
-  if (!transposeW) {
-    const out = new Float64Array(N * nOut);
-    for (let i = 0; i < N; i++)
-      for (let p = 0; p < nIn; p++) {
-        const v = Math.abs(a[i * nIn + p]);
-        if (v === 0) continue;
-        const o = i * nOut, r = p * nOut;
-        for (let j = 0; j < nOut; j++) out[o + j] += v * Math.abs(W[r + j]);
-      }
-    return out;
-  }
-  const out = new Float64Array(N * nIn);
-  for (let i = 0; i < N; i++)
-    for (let p = 0; p < nIn; p++) {
-      if (mask && mask[i * nIn + p] === UNIT_INACTIVE) continue;
-      let s = 0;
-      const o = i * nOut, r = p * nOut;
-      for (let j = 0; j < nOut; j++) s += Math.abs(a[o + j]) * Math.abs(W[r + j]);
-      out[i * nIn + p] = s;
-    }
-  return out;
+/** |W| (entrywise), computed once per layer. */
+function absOf(w: Matrix): Float64Array {
+  return w.data.map(Math.abs);
 }
 
-/** Upper bound on an exact sum of n non-negative products whose float sum is s (any order; Higham §3.1). */
+/**
+ * Upper bound on the exact Σ of n non-negative products whose float sum is s (any order, each product
+ * one rounding that may underflow; Higham §3.1): s(1 + γ_{n+1}) + n·ETA. Not 0 for s = 0: products
+ * of tiny positive factors may all have underflowed to 0.
+ */
 function sumUpper(s: number, g1: number, nEta: number): number {
-  return s === 0 ? 0 : fin(up(up(s * g1) + nEta));
+  return fin(up(up(s * g1) + nEta));
 }
 
 /**
  * Forward pass with entrywise rounding radii and the certified activation pattern (see the module
- * comment). `fwd` must be forward(net, x) (the default).
+ * comment). `fwd` must be forward(net, x) (the default). One pass per layer over |W_l|:
+ * ρ = Σ_p |W_pj| v_p (+ rounding) with v_p ≥ γ_n|f̂_p| + r_p.
  */
 export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): ForwardEnclosure {
   const L = net.depth, N = x.rows;
   const radius: Matrix[] = [zeros(N, net.dims[0])];
   const status: Uint8Array[] = [];
   let ambiguousUnits = 0;
-  let rPrevZero = true;
   for (let l = 1; l < L; l++) {
     const w = net.weights[l - 1], n = w.rows, m = w.cols;
-    const g1 = up(1 + gammaUp(n + 1)), nEta = up(n * ETA), gn = gammaUp(n);
-    const s1 = absProduct(fwd.features[l - 1].data, N, w, false);
-    const s2 = rPrevZero ? undefined : absProduct(radius[l - 1].data, N, w, false);
+    const g1 = up(1 + gammaUp(n + 1)), nEta2 = up(2 * n * ETA), gn = gammaUp(n);
+    const A = absOf(w);
+    const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
+    const S = new Float64Array(m);
     const G = fwd.preActivations[l - 1].data;
     const r = zeros(N, m), R = r.data;
     const st = new Uint8Array(N * m);
-    let allZero = true;
-    for (let t = 0; t < N * m; t++) {
-      const u2 = s2 ? sumUpper(s2[t], g1, nEta) : 0;
-      const rho = fin(up(up(gn * sumUpper(s1[t], g1, nEta)) + up(u2 + nEta)));
-      const g = G[t];
-      if (g - rho > 0) {
-        st[t] = UNIT_ACTIVE;
-        R[t] = rho;
-      } else if (g + rho <= 0) {
-        st[t] = UNIT_INACTIVE;
-      } else {
-        st[t] = UNIT_AMBIGUOUS;
-        ambiguousUnits++;
-        R[t] = rho;
+    for (let i = 0; i < N; i++) {
+      S.fill(0);
+      for (let p = 0; p < n; p++) {
+        const f = F[i * n + p], rp = Rp[i * n + p];
+        if (f === 0 && rp === 0) continue;
+        const v = up(up(gn * Math.abs(f)) + rp);
+        const o = p * m;
+        for (let j = 0; j < m; j++) S[j] += v * A[o + j];
       }
-      if (R[t] !== 0) allZero = false;
+      for (let j = 0; j < m; j++) {
+        const t = i * m + j;
+        const rho = sumUpper(S[j], g1, nEta2);
+        const g = G[t];
+        if (g - rho > 0) {
+          st[t] = UNIT_ACTIVE;
+          R[t] = rho;
+        } else if (g + rho <= 0) {
+          st[t] = UNIT_INACTIVE;
+        } else {
+          st[t] = UNIT_AMBIGUOUS;
+          ambiguousUnits++;
+          R[t] = rho;
+        }
+      }
     }
     radius.push(r);
     status.push(st);
-    rPrevZero = allZero;
   }
   return { fwd, radius, status, ambiguousUnits };
 }
@@ -167,34 +155,45 @@ export function featureMatrixErrorBound(fe: ForwardEnclosure, k: number): number
 }
 
 /**
- * Backward radii s_1..s_L (index k − 1 holds s_k, N × n_k) for B̂ = backpropSignals(net, fe.fwd).
+ * Backward radii s_1..s_L (index k − 1 holds s_k, N × n_k) for B̂ = backpropSignals(net, fe.fwd):
+ * e = Σ_q |W_aq| v_q (+ rounding) with v_q ≥ γ_m|b̂_q| + s_q (module comment).
  */
 function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix[] {
   const L = net.depth, N = fe.fwd.features[0].rows;
   const out: Matrix[] = new Array<Matrix>(L);
   out[L - 1] = zeros(N, 1);
-  let sNextZero = true;
   for (let k = L - 1; k >= 1; k--) {
     const w = net.weights[k], nk = w.rows, m = w.cols; // W_{k+1}: n_k × n_{k+1}
-    const g1 = up(1 + gammaUp(m + 1)), nEta = up(m * ETA), gm = gammaUp(m);
+    const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
+    const A = absOf(w);
     const st = fe.status[k - 1];
-    const t1 = absProduct(bs[k].data, N, w, true, st);
-    const t2 = sNextZero ? undefined : absProduct(out[k].data, N, w, true, st);
-    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data;
+    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data, Bn = bs[k].data, Sn = out[k].data;
     const s = zeros(N, nk), S = s.data;
-    let allZero = true;
-    for (let t = 0; t < N * nk; t++) {
-      if (st[t] === UNIT_INACTIVE) continue;
-      const u1 = sumUpper(t1[t], g1, nEta);
-      const u2 = t2 ? sumUpper(t2[t], g1, nEta) : 0;
-      const e = fin(up(up(gm * u1) + up(u2 + nEta)));
-      if (st[t] === UNIT_ACTIVE) S[t] = e;
-      else if (G[t] > 0) S[t] = Math.max(e, Math.abs(B[t]));
-      else S[t] = fin(up(u1 + u2));
-      if (S[t] !== 0) allZero = false;
+    const v = new Float64Array(m), z = new Float64Array(m);
+    for (let i = 0; i < N; i++) {
+      for (let q = 0; q < m; q++) {
+        const b = Math.abs(Bn[i * m + q]), sq = Sn[i * m + q];
+        v[q] = b === 0 && sq === 0 ? 0 : up(up(gm * b) + sq);
+        z[q] = b === 0 && sq === 0 ? 0 : up(b + sq);
+      }
+      for (let a = 0; a < nk; a++) {
+        const t = i * nk + a;
+        if (st[t] === UNIT_INACTIVE) continue;
+        const o = a * m;
+        if (st[t] === UNIT_AMBIGUOUS && !(G[t] > 0)) {
+          // taken as inactive (b̂ = 0); the exact b is 0 or v, |v| ≤ |W|(|b̂| + s)
+          let u = 0;
+          for (let q = 0; q < m; q++) u += A[o + q] * z[q];
+          S[t] = sumUpper(u, g1, mEta);
+          continue;
+        }
+        let e = 0;
+        for (let q = 0; q < m; q++) e += A[o + q] * v[q];
+        e = sumUpper(e, g1, mEta2);
+        S[t] = st[t] === UNIT_ACTIVE ? e : Math.max(e, Math.abs(B[t]));
+      }
     }
     out[k - 1] = s;
-    sNextZero = allZero;
   }
   return out;
 }
