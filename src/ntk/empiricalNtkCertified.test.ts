@@ -81,6 +81,17 @@ describe('empiricalNtkCertified', () => {
     expect(featureMatrixErrorBound(fe, 1)).toBeLessThan(1e-14);
   });
 
+  it('subnormal data whose pre-activation rounds to 0 (exact 0.1·ETA > 0) under a 2^1000 output weight', () => {
+    const ETA = 2 ** -1074;
+    const net = networkFromWeights({ inputDim: 2, widths: [1], init: 'standard' }, [fromRows([[0.4], [-0.3]]), fromRows([[2 ** 1000]])]);
+    const x = fromRows([[ETA, ETA]]);
+    const K = exactNtk(net, x);
+    expect(encloses(K, oldEnclosure(net, x).lower, oldEnclosure(net, x).upper)).toBe(false);
+    const enc = engineEnclosure(net, x);
+    expect(enc.certified && enc.ambiguous === 1).toBe(true);
+    expect(encloses(K, enc.lower, enc.upper)).toBe(true);
+  });
+
   it('fuzz: small networks, data/weight scales 2^e (e ∈ [−1074, 1023]): exact λ_min enclosed or not certified', () => {
     const entry = fc.oneof(
       fc.double({ min: -1, max: 1, noNaN: true }),
