@@ -117,16 +117,18 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
     const st = new Uint8Array(N * m);
     for (let i = 0; i < N; i++) {
       S.fill(0);
+      let exactZeroInput = true; // f̂ = 0 with radius 0: the exact f_{l−1}(x_i) is 0, so g = 0 exactly (inactive)
       for (let p = 0; p < n; p++) {
         const f = F[i * n + p], rp = Rp[i * n + p];
         if (f === 0 && rp === 0) continue;
+        exactZeroInput = false;
         const v = up(up(gn * Math.abs(f)) + rp);
         const o = p * m;
         for (let j = 0; j < m; j++) S[j] += v * A[o + j];
       }
       for (let j = 0; j < m; j++) {
         const t = i * m + j;
-        const rho = sumUpper(S[j], g1, nEta2);
+        const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
         const g = G[t];
         if (g - rho > 0) {
           st[t] = UNIT_ACTIVE;
