@@ -152,7 +152,7 @@ export function ntkNormalization(net: Pick<Network, 'dims'>): number {
 
 /**
  * (∏_{l=1}^{L−1} 2/n_l) · K̄. For the standard initialisation (β_l = 1) it converges in probability
- * to the limiting K^{(L)} as min width → ∞ (Jacot et al.; theorems.md I.3, eq. (4)). No error bound:
+ * to the limiting K^{(L)} as min width → ∞ (Jacot et al., arXiv 1806.07572; arXiv 2012.11654 eq. (4)). No error bound:
  * empiricalNtkCertified(net, x, { normalize: true }) returns this matrix with a rigorous one.
  */
 export function normalizedEmpiricalNtk(net: Network, x: Matrix): Matrix {
