@@ -26,7 +26,10 @@
  *   Kernel: with α_i ≥ ‖f̂_k(x_i)‖, ρ_i ≥ ‖r_k(x_i)‖, β_i ≥ ‖b̂_{k+1}(x_i)‖, σ_i ≥ ‖s_{k+1}(x_i)‖
  *   (Cauchy–Schwarz), P = ⟨f_k(x_i), f_k(x_j)⟩, Q = ⟨b_{k+1}(x_i), b_{k+1}(x_j)⟩ and P̃, Q̃ the same
  *   for the float vectors, |P̃Q̃ − PQ| ≤ U_iU_j − u_iu_j with U = (α + ρ)(β + σ), u = αβ, an entrywise
- *   non-negative matrix of spectral norm ≤ ‖U − u‖(‖U‖ + ‖u‖) ≤ 2‖D‖‖U‖, D = ρβ + ασ + ρσ.
+ *   non-negative matrix of spectral norm ≤ ‖U − u‖(‖U‖ + ‖u‖) ≤ 2‖D‖‖U‖, D = ρβ + ασ + ρσ. When some
+ *   unit is ambiguous this is loose (σ then holds |v| where b̂ = 0, and ⟨|b̂_i|, s_j⟩ ≤ β_iσ_j
+ *   overcounts), so the entrywise bound ⟨|b̂_i|, s_j⟩ + ⟨s_i, |b̂_j|⟩ + ⟨s_i, s_j⟩ on |Q̃ − Q| is also
+ *   formed and the layer takes the smaller of the two spectral bounds (entrywiseLayerBound).
  *   Final roundings (empiricalNtk): |K̂_ij − Σ_k P̃Q̃| ≤ Σ_k γ_{n_k+n_{k+1}+L+2} α_iα_jβ_iβ_j
  *   + 4(n_k + n_{k+1} + 1)ETA(1 + α_iα_j + β_iβ_j), of spectral norm ≤ γ‖α∘β‖² + 4(…)ETA(N + ‖α‖² + ‖β‖²).
  *   Normalisation: ŝ = fl(∏ 2/n_l) has |ŝ − s| ≤ γ_{2L}s (no underflow: checked); fl(ŝK̂_ij) adds
@@ -200,6 +203,41 @@ function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix
   return out;
 }
 
+/** Work limit (multiply-adds) of the entrywise bound used when some unit is ambiguous. */
+const ENTRYWISE_MAX_WORK = 2e8;
+
+/**
+ * ‖M‖₂ ≤ max_i Σ_j M_ij for the entrywise non-negative symmetric M ≥ |P̃Q̃ − PQ| of one layer:
+ *   M_ij = (α_iρ_j + ρ_iα_j + ρ_iρ_j)β_iβ_j + (α_i + ρ_i)(α_j + ρ_j)·ΔQ_ij,
+ *   ΔQ_ij = ⟨|b̂_i|, s_j⟩ + ⟨s_i, |b̂_j|⟩ + ⟨s_i, s_j⟩ ≥ |Q̃_ij − Q_ij|
+ * (the same decomposition as the rank-one bound, with the Q part not relaxed by Cauchy–Schwarz).
+ */
+function entrywiseLayerBound(N: number, n: number, al: Float64Array, rh: Float64Array, be: Float64Array, B: Float64Array, S: Float64Array): number {
+  const g1 = up(1 + gammaUp(n + 1)), nEta = up(n * ETA), gN = up(1 + gammaUp(N + 1));
+  const cross = new Float64Array(N * N); // cross[i·N + j] ≥ ⟨|b̂_i|, s_j⟩
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++) {
+      let t = 0;
+      for (let q = 0; q < n; q++) t += Math.abs(B[i * n + q]) * S[j * n + q];
+      cross[i * N + j] = sumUpper(t, g1, nEta);
+    }
+  let best = 0;
+  for (let i = 0; i < N; i++) {
+    const Ai = up(al[i] + rh[i]);
+    let row = 0;
+    for (let j = 0; j < N; j++) {
+      let ss = 0;
+      for (let q = 0; q < n; q++) ss += S[i * n + q] * S[j * n + q];
+      const dq = up(up(cross[i * N + j] + cross[j * N + i]) + sumUpper(ss, g1, nEta));
+      const dp = up(up(up(al[i] * rh[j]) + up(rh[i] * al[j])) + up(rh[i] * rh[j]));
+      const m = up(up(dp * up(be[i] * be[j])) + up(up(Ai * up(al[j] + rh[j])) * dq));
+      row += fin(m);
+    }
+    best = Math.max(best, fin(up(up(row * gN) + N * ETA)));
+  }
+  return best;
+}
+
 export interface CertifiedEmpiricalNtkOptions {
   /** Multiply by ∏_{l=1}^{L−1} 2/n_l (ntkNormalization; eq. (4) of arXiv 2012.11654). */
   normalize?: boolean;
@@ -239,17 +277,25 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
     const nk = net.dims[k], nb = net.dims[k + 1];
     const F = fwd.features[k].data, R = fe.radius[k].data, B = bs[k].data, S = sRad[k].data;
     const al = new Float64Array(N), be = new Float64Array(N), D = new Float64Array(N), U = new Float64Array(N), ab = new Float64Array(N);
+    const rh = new Float64Array(N);
     for (let i = 0; i < N; i++) {
       const a = normUp(F, i * nk, nk), r = normUp(R, i * nk, nk);
       const b = normUp(B, i * nb, nb), s = normUp(S, i * nb, nb);
       al[i] = a;
+      rh[i] = r;
       be[i] = b;
       ab[i] = fin(up(a * b));
       D[i] = r === 0 && s === 0 ? 0 : fin(up(up(r * b) + up(up(a * s) + up(r * s))));
       U[i] = fin(up(up(a + r) * up(b + s)));
     }
     const dn = normUp(D);
-    if (dn !== 0) propagation = fin(up(propagation + up(2 * up(dn * normUp(U)))));
+    if (dn !== 0) {
+      let layer = fin(up(2 * up(dn * normUp(U))));
+      // With ambiguous units the rank-one bound is loose (Cauchy–Schwarz pairs b̂ with a radius supported
+      // where b̂ = 0); the entrywise bound costs three N × N × n_{k+1} products, so only then.
+      if (fe.ambiguousUnits > 0 && N * N * nb <= ENTRYWISE_MAX_WORK) layer = Math.min(layer, entrywiseLayerBound(N, nb, al, rh, be, B, S));
+      propagation = fin(up(propagation + layer));
+    }
     const abn = normUp(ab), an = normUp(al), bn = normUp(be);
     const c = gammaUp(nk + nb + L + 2);
     const dk = up(4 * (nk + nb + 1) * ETA);
