@@ -92,6 +92,16 @@ describe('empiricalNtkCertified', () => {
     expect(encloses(K, enc.lower, enc.upper)).toBe(true);
   });
 
+  it('overflow is reported as not certified (no exception), with an infinite enclosure', () => {
+    const net = networkFromWeights({ inputDim: 2, widths: [2], init: 'standard' }, [fromRows([[1, -1], [0.5, 2]]), fromRows([[3], [1]])]);
+    const r = empiricalNtkCertified(net, fromRows([[1e200, 2e200]]));
+    expect(r.certified).toBe(false);
+    expect(r.errorBound).toBe(Infinity);
+    expect(r.notCertifiedReason).toMatch(/overflows the double range/);
+    const lm = empiricalNtkLambdaMin(r);
+    expect([lm.lower, lm.upper, lm.certified]).toEqual([-Infinity, Infinity, false]);
+  });
+
   it('fuzz: small networks, data/weight scales 2^e (e ∈ [−1074, 1023]): exact λ_min enclosed or not certified', () => {
     const entry = fc.oneof(
       fc.double({ min: -1, max: 1, noNaN: true }),
