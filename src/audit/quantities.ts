@@ -49,13 +49,14 @@ import { initNetwork, type Network } from '../ntk/network.ts';
  *                                            entry error ‖F̂_k − F_k‖_F from the same forward radii (featureMatrixErrorBound)
  *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); certified bounds on each
  *                                            norm, the product rounded outward (down/up, so underflow is covered too)
+
+ *   mu(r)                                    μ_r(ReLU)                    relative (2.5r + 4)u
  *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
  * intermediate overflows the double range, so the kernel, the features or a bound is ±∞), its
  * enclosure is [−∞, +∞] around the float estimate (0 when there is none): every corner evaluation of
  * a side that reads it is then ±∞ or NaN, its error infinite, and the instance inconclusive — never
  * violated.
- *   mu(r)                                    μ_r(ReLU)                    relative (2.5r + 4)u
  */
 
 export interface Enclosure {
@@ -251,7 +252,7 @@ export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
     const ep = up(up(e * p) + (p < 1 ? up(Math.sqrt(f.data.length) * ETA) : 0));
     if (!(ep <= Number.MAX_VALUE)) return uncertified(NaN);
     const r = sigmaMinCertified(scaledCopy(f, p), { entryError: ep });
-    return { lower: down(r.lower / p), upper: up(r.upper / p), mid: r.estimate / p };
+    return enc(down(r.lower / p), up(r.upper / p));
   });
 }
 
@@ -263,7 +264,8 @@ export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
     for (let l = 1; l <= k; l++) {
       // down/up cover each product's rounding, underflow included; an overflowing lower bound is
       // replaced by the largest double (the exact product is then at least that large)
-      lo = Math.max(0, Math.min(Number.MAX_VALUE, down(lo * norm2LowerBound(net.weights[l - 1]))));
+      const t = lo * norm2LowerBound(net.weights[l - 1]);
+      lo = t === Infinity ? Number.MAX_VALUE : Math.max(0, down(t));
       hi = up(hi * norm2UpperBound(net.weights[l - 1]));
     }
     return enc(lo, hi);
