@@ -1,14 +1,14 @@
 import { down, gram, up } from '../linalg/blas.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
-import { gamma, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
+import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
-import { empiricalNtk, ntkNormalization } from '../ntk/empiricalNtk.ts';
+import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
 import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
 import { limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
-import { featureMatrix, initNetwork, type Network } from '../ntk/network.ts';
+import { initNetwork, type Network } from '../ntk/network.ts';
 
 /**
  * The quantities a proposed bound may read (issue 6), computed ON DEMAND and CACHED per instance.
@@ -39,13 +39,24 @@ import { featureMatrix, initNetwork, type Network } from '../ntk/network.ts';
  *   lambdaMinNTK, lambdaMaxNTK               λ_min / λ_max of K^{(L)}    certified, ‖ΔK‖₂ ≤ ntkErrorBound
  *   traceNTK                                 tr K^{(L)}                  ± N·ntkErrorBound
  *   lambdaMinNNGP                            λ_min(G^{(L)})              certified, ‖ΔG‖₂ ≤ nngpErrorBound
- *   lambdaMinEmpiricalNTK                    λ_min of the normalised empirical NTK; the engine's bound covers the
- *                                            Gram/Hadamard/sum rounding, not the forward/backward passes
+ *   lambdaMinEmpiricalNTK                    λ_min of the normalised empirical NTK of the stored data and weights;
+ *                                            src/ntk/empiricalNtkCertified.ts bounds the forward and backward
+ *                                            rounding (entrywise radii, gradual underflow included), units within
+ *                                            rounding of their kink (both activation choices enclosed), the final
+ *                                            Gram/Hadamard/sum rounding and the normalisation ∏ 2/n_l
  *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation)
  *   sigmaMinF(k)                             σ_min(F_k), F_k the N × n_k features of layer k (0 ≤ k ≤ L−1, F_0 = X);
- *                                            forward rounding bounded by e_l = γ_{n_{l−1}}‖F_{l−1}‖_F‖W_l‖_F + e_{l−1}‖W_l‖_F
- *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); enclosure of the product
+ *                                            entry error ‖F̂_k − F_k‖_F from the same forward radii (featureMatrixErrorBound)
+ *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); certified bounds on each
+ *                                            norm, the product rounded outward (down/up, so underflow is covered too)
+
  *   mu(r)                                    μ_r(ReLU)                    relative (2.5r + 4)u
+ *
+ * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
+ * intermediate overflows the double range, so the kernel, the features or a bound is ±∞), its
+ * enclosure is [−∞, +∞] around the float estimate (0 when there is none): every corner evaluation of
+ * a side that reads it is then ±∞ or NaN, its error infinite, and the instance inconclusive — never
+ * violated.
  */
 
 export interface Enclosure {
@@ -131,14 +142,21 @@ function network(inst: AuditInstance): Network {
   return cached(inst, 'network', () => initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init }, inst.netSeed));
 }
 
-function normsSq(inst: AuditInstance): Float64Array {
-  return cached(inst, 'normsSq', () => rowNormsSquared(inst.x));
+/** The normalised empirical NTK with its rigorous error bound (src/ntk/empiricalNtkCertified.ts). */
+function empiricalCertified(inst: AuditInstance): CertifiedEmpiricalNtk {
+  return cached(inst, 'empiricalCertified', () => empiricalNtkCertified(network(inst), inst.x, { normalize: true }));
 }
 
-function frob(m: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < m.data.length; i++) s += m.data[i] * m.data[i];
-  return Math.sqrt(s);
+/** Forward pass of the finite network with entrywise rounding radii (shared with the empirical NTK). */
+function forwardEnc(inst: AuditInstance): ForwardEnclosure {
+  return cached(inst, 'forwardEnclosure', () => forwardEnclosure(network(inst), inst.x));
+}
+
+/** The enclosure of a quantity that is not certified: no verdict can rest on it (module comment). */
+const uncertified = (estimate: number): Enclosure => ({ lower: -Infinity, upper: Infinity, mid: Number.isFinite(estimate) ? estimate : 0 });
+
+function normsSq(inst: AuditInstance): Float64Array {
+  return cached(inst, 'normsSq', () => rowNormsSquared(inst.x));
 }
 
 const sqrtEnc = (e: Enclosure): Enclosure => enc(down(Math.sqrt(Math.max(0, e.lower)) * (1 - 2 * UNIT_ROUNDOFF)), up(Math.sqrt(Math.max(0, e.upper)) * (1 + 2 * UNIT_ROUNDOFF)));
@@ -193,15 +211,8 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return lam(lambdaMinCertified(k.nngp, { entryError: k.nngpErrorBound }));
   },
   lambdaMinEmpiricalNTK: (i) => {
-    const net = network(i);
-    const r = empiricalNtk(net, i.x);
-    const s = ntkNormalization(net);
-    const n = r.ntk.rows;
-    let tr = 0;
-    for (let t = 0; t < r.ntk.data.length; t++) r.ntk.data[t] *= s;
-    for (let a = 0; a < n; a++) tr += Math.abs(r.ntk.data[a * n + a]);
-    const e = up(up(r.errorBound * s * (1 + 4 * UNIT_ROUNDOFF)) + 2 * UNIT_ROUNDOFF * tr);
-    return lam(lambdaMinCertified(r.ntk, { entryError: e }));
+    const lm = empiricalNtkLambdaMin(empiricalCertified(i));
+    return lm.certified ? lam(lm) : uncertified(lm.estimate);
   },
   lambdaMinHInfinity: (i) => {
     const xs = zeros(i.x.rows, i.x.cols);
@@ -230,16 +241,18 @@ function checkIndex(v: number, lo: number, hi: number, what: string): void {
 export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
   checkIndex(k, 0, inst.depth - 1, 'sigmaMinF(k): k');
   return cached(inst, `q:sigmaMinF(${k})`, () => {
-    const net = network(inst);
-    let f = inst.x;
-    let e = 0;
-    for (let l = 1; l <= k; l++) {
-      const w = net.weights[l - 1];
-      const wf = frob(w);
-      e = up(up(gamma(net.dims[l - 1]) * frob(f) * wf * 1.01) + up(e * wf * 1.01));
-      f = featureMatrix(net, inst.x, l);
-    }
-    return lam(sigmaMinCertified(f, { entryError: e }));
+    const fe = forwardEnc(inst);
+    const f = fe.fwd.features[k];
+    const e = featureMatrixErrorBound(fe, k);
+    if (!(e <= Number.MAX_VALUE) || !f.data.every(Number.isFinite)) return uncertified(NaN);
+    // sigmaMinCertified inverts a triangular factor: prescale F̂ by a power of two p (σ_min(pF) = pσ_min(F));
+    // exact except for entries that become subnormal when p < 1, ≤ ETA/2 each (√(N n_k)·ETA in ‖·‖_F).
+    const p = binaryScaleFactor(f);
+    if (p === 1) return lam(sigmaMinCertified(f, { entryError: e }));
+    const ep = up(up(e * p) + (p < 1 ? up(Math.sqrt(f.data.length) * ETA) : 0));
+    if (!(ep <= Number.MAX_VALUE)) return uncertified(NaN);
+    const r = sigmaMinCertified(scaledCopy(f, p), { entryError: ep });
+    return enc(down(r.lower / p), up(r.upper / p));
   });
 }
 
@@ -249,10 +262,13 @@ export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
     const net = network(inst);
     let lo = 1, hi = 1;
     for (let l = 1; l <= k; l++) {
-      lo *= norm2LowerBound(net.weights[l - 1]);
-      hi *= norm2UpperBound(net.weights[l - 1]);
+      // down/up cover each product's rounding, underflow included; an overflowing lower bound is
+      // replaced by the largest double (the exact product is then at least that large)
+      const t = lo * norm2LowerBound(net.weights[l - 1]);
+      lo = t === Infinity ? Number.MAX_VALUE : Math.max(0, down(t));
+      hi = up(hi * norm2UpperBound(net.weights[l - 1]));
     }
-    return enc(lo * (1 - 2 * k * UNIT_ROUNDOFF), hi * (1 + 2 * k * UNIT_ROUNDOFF));
+    return enc(lo, hi);
   });
 }
 

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
 import { up } from '../linalg/blas.ts';
-import { allFinite, ETA, gamma, type Matrix, trace, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { allFinite, ETA, type Matrix, trace } from '../linalg/matrix.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp } from '../linalg/pow2.ts';
 
 export const KERNEL_KINDS = ['limiting', 'nngp', 'ntk-empirical', 'h-infinity'] as const;
@@ -77,6 +77,9 @@ export interface KernelReport {
   trace: number;
   /** Bound on the error of the computed kernel matrix, passed to the λ_min certification. */
   entryErrorBound: number;
+  /** false: no rigorous enclosure (λ_min is [−∞, +∞] with a float estimate); absent means certified. */
+  certified?: boolean;
+  notCertifiedReason?: string;
   warnings: string[];
   timings: { loadMs: number; kernelMs: number; lambdaMinMs: number; totalMs: number };
 }
@@ -197,12 +200,6 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
 // Computation
 // ------------------------------------------------------------------------------------------------
 
-function frobenius(m: Matrix): number {
-  let s = 0;
-  for (let t = 0; t < m.data.length; t++) s += m.data[t] * m.data[t];
-  return Math.sqrt(s);
-}
-
 /**
  * λ_max of a symmetric PSD matrix by power iteration with the Rayleigh quotient (a lower bound on
  * λ_max, converging from below). Used only for large N, where a full eigendecomposition is costly.
@@ -261,9 +258,13 @@ async function preloadEngine(kind: KernelKind): Promise<void> {
 /**
  * The kernel as 2^log2Scale·k (log2Scale absent = 0) with ‖k − 2^{−log2Scale}K_exact‖₂ ≤ errorBound. The limiting
  * kernels and H∞ come scaled so that their largest diagonal entry is in [1, 2) when the data or W_std are beyond the
- * direct range (limiting.ts, hInfinity.ts): kernels beyond the float64 range stay representable.
+ * direct range (limiting.ts, hInfinity.ts): kernels beyond the float64 range stay representable. `certified: false`
+ * (with a reason, and errorBound = ∞) when no rigorous bound exists (the empirical NTK, see empiricalNtkCertified.ts).
  */
-async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; errorBound: number; log2Scale?: number; conventions: Record<string, string | number | boolean> }> {
+async function buildKernel(
+  req: KernelRequest,
+  x: Matrix,
+): Promise<{ k: Matrix; errorBound: number; log2Scale?: number; conventions: Record<string, string | number | boolean>; certified?: boolean; notCertifiedReason?: string }> {
   switch (req.kind) {
     case 'limiting':
     case 'nngp': {
@@ -304,24 +305,27 @@ async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; 
     }
     case 'ntk-empirical': {
       const { initNetwork } = await import('../ntk/network.ts');
-      const { empiricalNtk } = await import('../ntk/empiricalNtk.ts');
+      const { empiricalNtkCertified } = await import('../ntk/empiricalNtkCertified.ts');
+      const { binaryScaleFactor } = await import('../linalg/matrix.ts');
       const widths = req.widths ?? [];
       const init = req.init ?? 'standard';
       const seed = req.seed ?? 0;
       const net = initNetwork({ inputDim: x.cols, widths, init }, seed);
-      const r = empiricalNtk(net, x);
-      let k = r.ntk;
-      let errorBound = r.errorBound;
-      let scale = 1;
-      if (req.normalize) {
-        for (const w of widths) scale *= 2 / w;
-        const d = k.data;
-        for (let t = 0; t < d.length; t++) d[t] *= scale;
-        // Scaled error bound, the relative error γ_{2L} of `scale` itself, and the rounding of the
-        // products (entrywise ≤ u|K_ij|, so ≤ u‖K‖_F in spectral norm).
-        errorBound = errorBound * scale * (1 + gamma(2 * widths.length + 2)) + (gamma(2 * widths.length + 2) + UNIT_ROUNDOFF) * frobenius(k) * (1 + 1e-6);
-        k = { rows: k.rows, cols: k.cols, data: d };
+      // The bound covers forward/backward rounding, units within rounding of their kink (both
+      // activation choices enclosed), the final Gram/sum rounding and the normalisation.
+      const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
+      if (!r.ntk.data.every(Number.isFinite)) {
+        throw new UserError(`${req.data}: the ntk-empirical kernel's entries overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 (2^1024) — scale the data down (${r.notCertifiedReason ?? 'an entry is not finite'})`);
       }
+      const k = r.ntk;
+      const scale = r.scale;
+      let errorBound = r.errorBound;
+      let notCertifiedReason = r.notCertifiedReason;
+      // lambdaMinCertified prescales extreme matrices by a power of two; the bound must stay finite there.
+      if (r.certified && !(errorBound * binaryScaleFactor(k) <= Number.MAX_VALUE / 4)) {
+        notCertifiedReason = 'the rounding bound exceeds the kernel entries by more than the double range';
+      }
+      if (notCertifiedReason !== undefined) errorBound = Infinity;
       return {
         k,
         errorBound,
@@ -336,7 +340,11 @@ async function buildKernel(req: KernelRequest, x: Matrix): Promise<{ k: Matrix; 
           widths: [x.cols, ...widths, 1].join(','),
           seed,
           normalisation: req.normalize ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)` : 'none (raw J Jᵀ, unnormalised)',
+          errorBoundCovers: 'forward/backward rounding, units within rounding of their kink (both choices), Gram/sum rounding, normalisation',
+          unitsWithinRoundingOfKink: r.ambiguousUnits,
         },
+        certified: notCertifiedReason === undefined,
+        ...(notCertifiedReason !== undefined ? { notCertifiedReason } : {}),
       };
     }
   }
@@ -360,12 +368,13 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   await preloadEngine(req.kind);
   const t1b = performance.now();
   const built = await buildKernel(req, x);
-  const { conventions } = built;
+  const { conventions, certified, notCertifiedReason } = built;
+  const uncertified = certified === false;
   // Work on 2^{−F}·K_exact with entries of order 1 (every eigenvalue routine's range), F = log2Scale plus a
   // power-of-two normalisation of whatever the builder returned: ldexp is exact except for entries that
   // underflow (≤ ETA/2 each, + N·ETA in the spectral error bound).
   let k = built.k, errorBound = built.errorBound, F = built.log2Scale ?? 0;
-  if (!allFinite(k.data) || !(errorBound >= 0 && errorBound < Infinity)) {
+  if (!allFinite(k.data) || !(errorBound >= 0 && (errorBound < Infinity || uncertified))) {
     throw new UserError(`${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`);
   }
   const s = normalisingExponent(k);
@@ -388,7 +397,8 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const t2 = performance.now();
   const { lambdaMinCertified } = await import('../linalg/lambdaMin.ts');
   const t3 = performance.now();
-  const lmS = lambdaMinCertified(k, { entryError: errorBound });
+  // Without a rigorous bound only the estimate is shown, as such ("NOT certified" in every output).
+  const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: errorBound });
   const t4 = performance.now();
   const lmaxS = await lambdaMax(k);
   const trS = trace(k);
@@ -399,7 +409,7 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const lmax = { ...lmaxS, value: ldexp(lmaxS.value, F) };
   const tr = ldexp(trS, F);
   const entryError = ldexpUp(errorBound, F);
-  const beyond = [lm.lower, lm.upper, lmax.value, tr, entryError].some((v) => !(Math.abs(v) < Number.MAX_VALUE));
+  const beyond = (uncertified ? [lmax.value, tr] : [lm.lower, lm.upper, lmax.value, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE));
   if (beyond) {
     const top = F + (lmaxS.value > 0 ? exponentOf(lmaxS.value) : 0);
     throw new UserError(
@@ -425,6 +435,8 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
     lambdaMaxMethod: lmax.method,
     trace: tr,
     entryErrorBound: entryError,
+    ...(certified !== undefined ? { certified } : {}),
+    ...(notCertifiedReason !== undefined ? { notCertifiedReason } : {}),
     warnings,
     timings: { loadMs: t1 - t0, kernelMs: t2 - t1b, lambdaMinMs: t4 - t3, totalMs: t5 - t0 },
   };
@@ -457,8 +469,11 @@ export function formatKernelText(r: KernelReport): string {
   for (const [key, value] of Object.entries(r.conventions)) lines.push(`    ${key.padEnd(width)}  ${String(value)}`);
   const lm = r.lambdaMin;
   // The enclosure is printed with round-trip precision: its width is often far below 10 digits.
-  lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
-  if (!r.useful) lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the leading digit of λ_min is certified`);
+  if (r.certified === false) lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  NOT certified: ${r.notCertifiedReason ?? 'no rigorous error bound'}`);
+  else {
+    lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
+    if (!r.useful) lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the leading digit of λ_min is certified`);
+  }
   lines.push(`${pad('')}(${r.lambdaMinMethod}, ${r.lambdaMinFactorizations} factorization(s), kernel error bound ${fmt(r.entryErrorBound)})`);
   lines.push(`${pad('λ_max')}${fmt(r.lambdaMax)}  (${r.lambdaMaxMethod})`);
   lines.push(`${pad('trace')}${fmt(r.trace)}`);

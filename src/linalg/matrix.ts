@@ -108,7 +108,8 @@ export function allFinite(a: ArrayLike<number>): boolean {
 }
 
 /**
- * The power of two p with p·max|a_ij| ∈ [1, 2), or 1 when max|a_ij| already lies in [2^-200, 2^200].
+ * The power of two p with p·max|a_ij| ∈ [1, 2) (p = 2^1023 when max|a_ij| < 2^-1023, as 2^1024 overflows),
+ * or 1 when max|a_ij| already lies in [2^-200, 2^200].
  * Scaling by p is exact for every entry that stays normal; routines whose products would overflow or
  * underflow (Cholesky, Householder) scale extreme inputs by it and scale the results back.
  */
@@ -116,7 +117,7 @@ export function binaryScaleFactor(a: Matrix): number {
   let m = 0;
   for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs(a.data[i]));
   if (m === 0 || !Number.isFinite(m) || (m <= 2 ** 200 && m >= 2 ** -200)) return 1;
-  return 2 ** -Math.floor(Math.log2(m));
+  return 2 ** Math.min(1023, -Math.floor(Math.log2(m)));
 }
 
 export function scaledCopy(a: Matrix, p: number): Matrix {

@@ -23,6 +23,8 @@ export interface EmpiricalNtkOptions {
   bLScale?: BLScale;
   /** Reuse a forward pass already computed on the same (net, x). */
   forwardResult?: ForwardResult;
+  /** Reuse backpropSignals(net, forwardResult) already computed on the same (net, x). */
+  backSignals?: Matrix[];
 }
 
 export interface EmpiricalNtkResult {
@@ -33,7 +35,8 @@ export interface EmpiricalNtkResult {
   /**
    * Rigorous bound on ‖K̄_computed − K̄_exact‖₂, where K̄_exact is the exact layer-wise sum for the
    * floating-point F_k and B_k actually computed (the rounding of the forward and backward passes
-   * themselves is not included). Derivation: each Gram entry is a length-n dot product, so
+   * themselves, and activation patterns flipped by it, are NOT included: empiricalNtkCertified.ts
+   * gives the bound against the exact K̄ of the stored doubles). Derivation: each Gram entry is a length-n dot product, so
    * |fl(PP ᵀ) − PPᵀ|_ij ≤ γ_n ‖P_i‖‖P_j‖; composing with the Hadamard product and the sum over L
    * layers gives |E_ij| ≤ Σ_k γ_{n_k+n_{k+1}+L+2} u_{k,i} u_{k,j} with u_{k,i} = ‖F_{k,i}‖‖B_{k+1,i}‖,
    * hence ‖E‖₂ ≤ ‖|E|‖₂ ≤ Σ_k γ_{n_k+n_{k+1}+L+2} ‖u_k‖² (≈ γ · tr K̄), plus a tiny absolute term for
@@ -91,7 +94,7 @@ export function empiricalNtk(net: Network, x: Matrix, opts: EmpiricalNtkOptions 
   const bLScale: BLScale = opts.bLScale ?? 'ones';
   if (bLScale !== 'ones' && bLScale !== 'erratum-inv-sqrt-n') throw new RangeError(`unknown bLScale ${String(bLScale)}`);
   const fwd = opts.forwardResult ?? forward(net, x);
-  const bs = backpropSignals(net, fwd);
+  const bs = opts.backSignals ?? backpropSignals(net, fwd);
   const L = net.depth;
   const N = x.rows;
   const ntk = zeros(N, N);
@@ -149,8 +152,8 @@ export function ntkNormalization(net: Pick<Network, 'dims'>): number {
 
 /**
  * (∏_{l=1}^{L−1} 2/n_l) · K̄. For the standard initialisation (β_l = 1) it converges in probability
- * to the limiting K^{(L)} as min width → ∞ (Jacot et al.; theorems.md I.3, eq. (4)); the error
- * bound of the unnormalised K̄ scales by the same factor.
+ * to the limiting K^{(L)} as min width → ∞ (Jacot et al., arXiv 1806.07572; arXiv 2012.11654 eq. (4)). No error bound:
+ * empiricalNtkCertified(net, x, { normalize: true }) returns this matrix with a rigorous one.
  */
 export function normalizedEmpiricalNtk(net: Network, x: Matrix): Matrix {
   const { ntk } = empiricalNtk(net, x);

@@ -1,9 +1,11 @@
+import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { dy, exactFeatures, exactNtk, toDec } from '../../test/support/exactNtk.ts';
 import { fromRows } from '../linalg/matrix.ts';
 import { sampleData } from '../random/distributions.ts';
 import { childRng } from '../random/rng.ts';
-import { backpropSignals } from './empiricalNtk.ts';
-import { forward, initNetwork, preActivationsAt } from './network.ts';
+import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
+import { forward, initNetwork, networkFromWeights, preActivationsAt } from './network.ts';
 import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
 
 describe('roundingEnvelope', () => {
@@ -49,5 +51,48 @@ describe('roundingEnvelope', () => {
     const env = roundingEnvelope(net, x);
     expect(env.patternCertified).toBe(false);
     expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);
+  });
+  it('data where products underflow (scale 2^-560): no certified pattern and an infinite feature error, never a bound below the exact error', () => {
+    const net = initNetwork({ inputDim: 3, widths: [4, 3], init: 'he' }, 'tiny');
+    const base = [
+      [0.9, -0.3, 0.5],
+      [-0.2, 0.7, 0.4],
+    ];
+    Decimal.set({ precision: 60 });
+    for (const e of [-560, -1000, 0]) {
+      const x = fromRows(base.map((r) => r.map((v) => v * 2 ** e)));
+      const fwd = forward(net, x);
+      const env = roundingEnvelope(net, x, fwd);
+      for (let k = 1; k < net.depth; k++) {
+        // exact ‖F̂_k − F_k‖_F of the stored doubles (BigInt dyadics, then decimal.js)
+        const F = exactFeatures(net, x, k);
+        let s = new Decimal(0);
+        F.forEach((row, i) => row.forEach((v, j) => (s = s.plus(toDec(v).minus(toDec(dy(fwd.features[k].data[i * row.length + j]))).pow(2)))));
+        const bound = featureMatrixError(env, k);
+        expect(bound === Infinity || new Decimal(bound).gte(s.sqrt()), `k=${k}, e=${e}: ${bound} < ${s.sqrt().toPrecision(6)}`).toBe(true);
+      }
+      expect(env.rangeSafe).toBe(e === 0);
+      if (e !== 0) {
+        expect(env.patternCertified).toBe(false);
+        expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);
+      }
+    }
+  });
+  it('subnormal data: a pre-activation that rounds to 0 is not certified (its exact value is 0.1·ETA > 0)', () => {
+    // x = (ETA, ETA), W_1 = (0.4, −0.3)ᵀ: exact g = 0.1·ETA > 0 (active), fl(0.4·ETA) = fl(−0.3·ETA) = 0, so ĝ = 0;
+    // with W_2 = 2^1000 the exact K̄ = ‖x‖²·2^2000 + g²·2^2000 ≈ 2^-147 while the float K̂ = 0.
+    const ETA = 2 ** -1074;
+    const net = networkFromWeights({ inputDim: 2, widths: [1], init: 'standard' }, [fromRows([[0.4], [-0.3]]), fromRows([[2 ** 1000]])]);
+    const x = fromRows([[ETA, ETA]]);
+    const fwd = forward(net, x);
+    expect(fwd.preActivations[0].data[0]).toBe(0);
+    const env = roundingEnvelope(net, x, fwd);
+    const emp = empiricalNtk(net, x, { forwardResult: fwd });
+    const exact = toDec(exactNtk(net, x)[0][0]);
+    expect(exact.gt(new Decimal(2).pow(-148))).toBe(true);
+    // either the pattern is not certified, or K̂ ± (final rounding + envelope) contains the exact K̄
+    const bound = env.patternCertified ? emp.errorBound + layerwiseKernelPerturbation(env).spectral : Infinity;
+    expect(new Decimal(emp.ntk.data[0]).minus(exact).abs().lte(bound)).toBe(true);
+    expect(env.patternCertified).toBe(false);
   });
 });

@@ -17,6 +17,13 @@
  *   ζ_L = 0, 1 + ζ_k = (1 + ζ_{k+1})(1 + γ_{n_{k+1}}):   |b̂_k − b_k| ≤ ζ_k c_k, |b̂_k| ≤ (1 + ζ_k)c_k.
  *   The norms A_{k,i} ≥ ‖a_k(x_i)‖ and C_{k,i} ≥ ‖c_k(x_i)‖ are computed in floats and widened by
  *   (1 + γ_{n+2}) per layer (non-negative sums: the float value is ≥ (1 − γ) times the exact one).
+ * Range guard (gradual underflow and overflow). The γ_n bounds above hold without underflow; with it,
+ *   each product adds up to ETA/2 absolutely (Higham §2.2). If every product of non-zero factors
+ *   |W|·a and |W|·c is ≥ 2^-1000 and every non-zero entry of a_l and c_k lies in [2^-500, 2^500], then
+ *   (i) no product of the absolute networks underflows and no square in the norms under- or overflows,
+ *   and (ii) the absolute ETA/2 of a product in a float pass that does underflow is below the 2u·a
+ *   slack of the γ_{n+2} used for γ_n (n ≤ 2^22). Otherwise `rangeSafe` is false, the pattern is not
+ *   certified and every bound below is infinite (empiricalNtkCertified.ts covers all double inputs).
  * Consequence for the layer-wise NTK (used by layerwiseKernelPerturbation): for P = ⟨f_k(x_i), f_k(x_j)⟩,
  * Q = ⟨b_{k+1}(x_i), b_{k+1}(x_j)⟩ and any float f̂, b̂ within the bounds,
  *   |P̂Q̂ − PQ| ≤ ε_k A_{k,i}A_{k,j}C_{k+1,i}C_{k+1,j},   ε_k = (1 + η_k)²(1 + ζ_{k+1})² − 1.
@@ -39,6 +46,29 @@ export interface RoundingEnvelope {
   patternCertified: boolean;
   /** min over hidden units of |ĝ| / (η a) (> 1 ⇔ patternCertified). */
   patternMargin: number;
+  /** The range guard of the module comment holds (no under/overflow can invalidate the bounds). */
+  rangeSafe: boolean;
+}
+
+const LO_PRODUCT = 2 ** -1000, LO_ENTRY = 2 ** -500, HI_ENTRY = 2 ** 500;
+
+/** Smallest non-zero |v|, or +∞ (NaN counts as 0: it fails the range checks through maxAbs). */
+function minNonZeroAbs(v: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a !== 0 && a < m) m = a;
+  }
+  return m;
+}
+
+/** Every non-zero entry in [LO_ENTRY, HI_ENTRY] (false for ±∞ and NaN). */
+function entriesInRange(v: ArrayLike<number>): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a !== 0 && !(a >= LO_ENTRY && a <= HI_ENTRY)) return false;
+  }
+  return true;
 }
 
 export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): RoundingEnvelope {
@@ -60,8 +90,11 @@ export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = f
   };
   featureNorm.push(norms(a, net.dims[0], 1));
   let patternMargin = Infinity;
+  let rangeSafe = entriesInRange(a);
+  const wMin = net.weights.map((w) => minNonZeroAbs(w.data));
   for (let l = 1; l < L; l++) {
     const w = net.weights[l - 1], nIn = w.rows, nOut = w.cols;
+    if (!(minNonZeroAbs(a) * wMin[l - 1] >= LO_PRODUCT)) rangeSafe = false;
     const next = new Float64Array(N * nOut);
     for (let i = 0; i < N; i++)
       for (let p = 0; p < nIn; p++) {
@@ -83,6 +116,7 @@ export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = f
       if (!(G[t] > 0)) next[t] = 0;
     }
     a = next;
+    if (!entriesInRange(a)) rangeSafe = false;
     absActs.push(a);
     featureNorm.push(norms(a, nOut, widen[l]));
   }
@@ -96,6 +130,7 @@ export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = f
   for (let k = L - 1; k >= 1; k--) {
     const w = net.weights[k], nIn = w.rows, nOut = w.cols; // W_{k+1}: n_k × n_{k+1}
     const G = fwd.preActivations[k - 1].data;
+    if (!(minNonZeroAbs(c) * wMin[k] >= LO_PRODUCT)) rangeSafe = false;
     const next = new Float64Array(N * nIn);
     for (let i = 0; i < N; i++)
       for (let p = 0; p < nIn; p++) {
@@ -108,9 +143,10 @@ export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = f
     zeta[k] = up(up((1 + zeta[k + 1]) * (1 + g)) - 1);
     wid[k] = up(wid[k + 1] * (1 + g));
     c = next;
+    if (!entriesInRange(c)) rangeSafe = false;
     backNorm[k] = norms(c, nIn, wid[k]);
   }
-  return { featureNorm, eta, backNorm, zeta, patternCertified: patternMargin > 1, patternMargin };
+  return { featureNorm, eta, backNorm, zeta, patternCertified: rangeSafe && patternMargin > 1, patternMargin, rangeSafe };
 }
 
 /**
@@ -143,6 +179,7 @@ export function layerwiseKernelPerturbation(env: RoundingEnvelope): { entrywise:
 
 /** Bound on ‖F̂_k − F_k‖₂ ≤ ‖·‖_F ≤ η_k (Σ_i A_{k,i}²)^{1/2} (spectral error of the float feature matrix). */
 export function featureMatrixError(env: RoundingEnvelope, k: number): number {
+  if (k > 0 && !env.rangeSafe) return Infinity;
   let s = 0;
   for (const v of env.featureNorm[k]) s += v * v;
   return up(env.eta[k] * up(Math.sqrt(up(s * (1 + gammaUp(env.featureNorm[k].length + 2))))));

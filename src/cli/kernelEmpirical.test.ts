@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encloses, exactNtk, hyperplaneInput } from '../../test/support/exactNtk.ts';
+import { UserError } from '../errors.ts';
+import { fromRows } from '../linalg/matrix.ts';
+import { forward, initNetwork } from '../ntk/network.ts';
+import { computeKernelReport, formatKernelText, parseKernelOptions } from './kernel.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ntk-audit-emp-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeCsv(name: string, rows: number[][]): string {
+  const p = join(dir, name);
+  writeFileSync(p, `${rows.map((r) => r.map(String).join(',')).join('\n')}\n`); // String(x) round-trips doubles
+  return p;
+}
+
+describe('kernel ntk-empirical: the enclosure contains the exact λ_min of the stored doubles', () => {
+  it('a sample within rounding of a hyperplane of the seeded network (exact K̄ by BigInt)', async () => {
+    const widths = [3];
+    const net = initNetwork({ inputDim: 2, widths, init: 'standard' }, 0);
+    // the unit with the largest output weight, so the flipped activation moves K̄ the most
+    const w2 = Array.from(net.weights[1].data, Math.abs);
+    const unit = w2.indexOf(Math.max(...w2));
+    const z = hyperplaneInput(net, unit, (v) => forward(net, fromRows([v])).preActivations[0].data[unit]);
+    const file = writeCsv('hyperplane.csv', [z]);
+    const K = exactNtk(net, fromRows([z]));
+    for (const normalize of [false, true]) {
+      const req = parseKernelOptions('ntk-empirical', { data: file, widths: '3', seed: '0', normalize, json: true });
+      const r = await computeKernelReport(req);
+      expect(encloses(K, r.lambdaMin.lower, r.lambdaMin.upper, normalize ? 2n : 1n, normalize ? 3n : 1n), `[${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+      expect(r.certified).toBe(true);
+      expect(r.conventions.unitsWithinRoundingOfKink).toBeGreaterThanOrEqual(1);
+      expect(formatKernelText(r)).toMatch(/certified in \[/);
+    }
+  });
+
+  it('data at 1e-160 (subnormal kernel entries): certified enclosure contains the exact value', async () => {
+    const rows = [
+      [0.9e-160, -0.3e-160],
+      [-0.2e-160, 0.7e-160],
+    ];
+    const file = writeCsv('tiny.csv', rows);
+    const r = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '4,3', seed: '5', json: true }));
+    const net = initNetwork({ inputDim: 2, widths: [4, 3], init: 'standard' }, 5);
+    expect(r.certified).toBe(true);
+    expect(encloses(exactNtk(net, fromRows(rows)), r.lambdaMin.lower, r.lambdaMin.upper)).toBe(true);
+  });
+
+  it('a kernel that overflows is a one-line UserError (exit 2 from the CLI)', async () => {
+    const file = writeCsv('huge.csv', [
+      [1e200, 2e200],
+      [-3e200, 1e200],
+    ]);
+    await expect(computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '8', json: true }))).rejects.toThrow(UserError);
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'kernel', 'ntk-empirical', '--data', file, '--widths', '8'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NTK_AUDIT_DEBUG: '' },
+    });
+    expect(out.status, out.stderr).toBe(2);
+    expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/^ntk-audit: ntk-empirical: the kernel overflows the double range/);
+  });
+
+  it('a report that is not certified says so instead of printing an enclosure', async () => {
+    const file = writeCsv('plain.csv', [
+      [1, 0],
+      [0.6, 0.8],
+    ]);
+    const r = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '4', json: true }));
+    expect(r.certified).toBe(true);
+    const text = formatKernelText({ ...r, certified: false, notCertifiedReason: 'an intermediate of the rounding bound overflows the double range' });
+    expect(text).toMatch(/λ_min\s+\S+\s+NOT certified: an intermediate of the rounding bound overflows/);
+    expect(text).not.toMatch(/certified in/);
+  });
+});

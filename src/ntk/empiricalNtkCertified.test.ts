@@ -1,0 +1,153 @@
+import { Decimal } from 'decimal.js';
+import { add, type Dy, dy, encloses, exactNtk, mul, toDec } from '../../test/support/exactNtk.ts';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
+import { fromRows, type Matrix } from '../linalg/matrix.ts';
+import { empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
+import { empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, forwardEnclosure, UNIT_AMBIGUOUS } from './empiricalNtkCertified.ts';
+import { type Network, forward, networkFromWeights } from './network.ts';
+
+/** The old enclosure: final Gram/Hadamard/sum rounding only (empiricalNtk.errorBound). */
+function oldEnclosure(net: Network, x: Matrix): { lower: number; upper: number } {
+  const r = empiricalNtk(net, x);
+  return lambdaMinCertified(r.ntk, { entryError: r.errorBound });
+}
+
+/**
+ * The engine's enclosure (empiricalNtkLambdaMin). Set OLD_BOUND=1 to run the same assertions against
+ * the old final-rounding-only bound: the hyperplane case and the fuzz then fail.
+ */
+function engineEnclosure(net: Network, x: Matrix, normalize = false): { lower: number; upper: number; certified: boolean; ambiguous: number } {
+  if (process.env.OLD_BOUND === '1' && !normalize) return { ...oldEnclosure(net, x), certified: true, ambiguous: 0 };
+  const r = empiricalNtkCertified(net, x, { normalize });
+  const lm = empiricalNtkLambdaMin(r);
+  return { lower: lm.lower, upper: lm.upper, certified: lm.certified, ambiguous: r.ambiguousUnits };
+}
+
+/**
+ * A sample on the far side of a hyperplane by less than rounding: x = (w1, −w0'), w0' = w0 ± 1 ulp,
+ * so the exact pre-activation w0·w1 − w0'·w1 = −(w0' − w0)w1 ≠ 0 while fl(w1w0) = fl(w0'w1) gives ĝ = 0.
+ */
+function hyperplaneCase(): { net: Network; x: Matrix; gExact: Dy } {
+  const arch = { inputDim: 2, widths: [3], init: 'standard' as const };
+  for (let t = 1; t < 200; t++) {
+    const w0 = 0.7 + t / 1024, w1 = -(1.3 + t / 997);
+    for (const j of [1, -1, 2, -2]) {
+      const w0p = w0 + j * 2 ** -53; // j ulps of w0 ∈ [0.5, 1)
+      const x = fromRows([
+        [w1, -w0p],
+        [0.8, 0.6],
+      ]);
+      const net = networkFromWeights(arch, [fromRows([[w0, -0.4, 0.9], [w1, 0.5, 0.2]]), fromRows([[1.5], [-0.7], [1.1]])]);
+      const g = forward(net, x).preActivations[0].data[0];
+      const gExact = add(mul(dy(w1), dy(w0)), mul(dy(-w0p), dy(w1)));
+      if (g === 0 && gExact.m > 0n) return { net, x, gExact };
+    }
+  }
+  throw new Error('no hyperplane case found');
+}
+
+describe('empiricalNtkCertified', () => {
+  it('a sample within rounding of a hyperplane: the enclosure contains the exact λ_min (old bound misses it)', () => {
+    const { net, x, gExact } = hyperplaneCase();
+    // exact pre-activation is tiny but positive; the float pass says 0 (inactive under σ'(0) = 0)
+    const gDec = toDec(gExact);
+    expect(gDec.gt(0) && gDec.lt(1e-15)).toBe(true);
+    const K = exactNtk(net, x);
+    // λ_min of the exact 2×2 K̄ in decimal.js (60 digits), for the message
+    Decimal.set({ precision: 60 });
+    const a = toDec(K[0][0]), b = toDec(K[0][1]), c = toDec(K[1][1]);
+    const lamExact = a.plus(c).div(2).minus(a.minus(c).div(2).pow(2).plus(b.pow(2)).sqrt());
+    const old = oldEnclosure(net, x);
+    // the old enclosure misses the exact value (the defect this module fixes)
+    expect(encloses(K, old.lower, old.upper)).toBe(false);
+    const enc = engineEnclosure(net, x);
+    expect(enc.ambiguous).toBeGreaterThanOrEqual(1);
+    expect(enc.certified).toBe(true);
+    expect(encloses(K, enc.lower, enc.upper), `λ_min exact ${lamExact.toPrecision(20)} ∉ [${enc.lower}, ${enc.upper}]`).toBe(true);
+    expect(new Decimal(enc.lower).lte(lamExact) && new Decimal(enc.upper).gte(lamExact)).toBe(true);
+    // normalised form too (s = 2/3)
+    const nz = engineEnclosure(net, x, true);
+    expect(encloses(K, nz.lower, nz.upper, 2n, 3n)).toBe(true);
+  });
+
+  it('forward radii bound the feature error; an exactly-zero pre-activation is ambiguous, not mis-certified', () => {
+    const { net, x } = hyperplaneCase();
+    const fe = forwardEnclosure(net, x);
+    expect(fe.status[0][0]).toBe(UNIT_AMBIGUOUS);
+    expect(featureMatrixErrorBound(fe, 0)).toBe(0);
+    expect(featureMatrixErrorBound(fe, 1)).toBeGreaterThan(0);
+    expect(featureMatrixErrorBound(fe, 1)).toBeLessThan(1e-14);
+  });
+
+  it('subnormal data whose pre-activation rounds to 0 (exact 0.1·ETA > 0) under a 2^1000 output weight', () => {
+    const ETA = 2 ** -1074;
+    const net = networkFromWeights({ inputDim: 2, widths: [1], init: 'standard' }, [fromRows([[0.4], [-0.3]]), fromRows([[2 ** 1000]])]);
+    const x = fromRows([[ETA, ETA]]);
+    const K = exactNtk(net, x);
+    expect(encloses(K, oldEnclosure(net, x).lower, oldEnclosure(net, x).upper)).toBe(false);
+    const enc = engineEnclosure(net, x);
+    expect(enc.certified && enc.ambiguous === 1).toBe(true);
+    expect(encloses(K, enc.lower, enc.upper)).toBe(true);
+  });
+
+  it('overflow is reported as not certified (no exception), with an infinite enclosure', () => {
+    const net = networkFromWeights({ inputDim: 2, widths: [2], init: 'standard' }, [fromRows([[1, -1], [0.5, 2]]), fromRows([[3], [1]])]);
+    const r = empiricalNtkCertified(net, fromRows([[1e200, 2e200]]));
+    expect(r.certified).toBe(false);
+    expect(r.errorBound).toBe(Infinity);
+    expect(r.notCertifiedReason).toMatch(/overflows the double range/);
+    const lm = empiricalNtkLambdaMin(r);
+    expect([lm.lower, lm.upper, lm.certified]).toEqual([-Infinity, Infinity, false]);
+  });
+
+  it('fuzz: small networks, data/weight scales 2^e (e ∈ [−1074, 1023]): exact λ_min enclosed or not certified', () => {
+    const entry = fc.oneof(
+      fc.double({ min: -1, max: 1, noNaN: true }),
+      fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52),
+    );
+    const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
+    const caseArb = fc
+      .record({
+        N: fc.integer({ min: 1, max: 4 }),
+        d: fc.integer({ min: 1, max: 4 }),
+        widths: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }),
+        normalize: fc.boolean(),
+        ex: expo,
+        ew: fc.array(expo, { minLength: 4, maxLength: 4 }),
+        seedVals: fc.array(entry, { minLength: 200, maxLength: 200 }),
+      });
+    let certifiedCount = 0, ambiguousCount = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const dims = [c.d, ...c.widths, 1];
+        let t = 0;
+        const next = () => c.seedVals[t++ % c.seedVals.length];
+        const scaled = (rows: number, cols: number, e: number): Matrix => {
+          const m = { rows, cols, data: new Float64Array(rows * cols) };
+          for (let q = 0; q < m.data.length; q++) m.data[q] = next() * 2 ** e;
+          return m;
+        };
+        const x = scaled(c.N, c.d, c.ex);
+        const ws = dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l]));
+        const net = networkFromWeights({ inputDim: c.d, widths: c.widths, init: 'standard' }, ws);
+        const enc = engineEnclosure(net, x, c.normalize);
+        if (!enc.certified) return true;
+        certifiedCount++;
+        if (enc.ambiguous > 0) ambiguousCount++;
+        const K = exactNtk(net, x);
+        let den = 1n;
+        for (const w of c.widths) den *= BigInt(w);
+        const num = c.normalize ? 2n ** BigInt(c.widths.length) : 1n;
+        if (!c.normalize) den = 1n;
+        else expect(ntkNormalization(net)).toBeCloseTo(Number(num) / Number(den), 12);
+        return encloses(K, enc.lower, enc.upper, num, den);
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
+    // not vacuous: most cases are certified, and some exercise the ambiguous-unit path
+    expect(certifiedCount).toBeGreaterThan(100);
+    expect(ambiguousCount).toBeGreaterThan(5);
+  });
+});
