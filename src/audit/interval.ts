@@ -167,8 +167,8 @@ export class Interval {
   acos(): Interval {
     if (this.isEmpty || this.lo > 1 || this.hi < -1) return EMPTY;
     const lo = Math.max(this.lo, -1), hi = Math.min(this.hi, 1);
-    const l = hi === 1 ? 0 : Math.max(0, stepsDown(Math.acos(hi), LIBM_ULPS));
-    const h = lo === -1 ? PI_HI : Math.min(PI_HI, stepsUp(Math.acos(lo), LIBM_ULPS));
+    const l = hi === 1 ? 0 : hi === -1 ? PI_LO : Math.max(0, stepsDown(Math.acos(hi), LIBM_ULPS));
+    const h = lo === 1 ? 0 : lo === -1 ? PI_HI : Math.min(PI_HI, stepsUp(Math.acos(lo), LIBM_ULPS));
     return new Interval(l, h);
   }
 
