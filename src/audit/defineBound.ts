@@ -387,8 +387,8 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string, opt
 /** Number of perturbed re-evaluations of a side. */
 export const SENSITIVITY_SAMPLES = 16;
 /**
- * Amplification of the observed deviation. Under the CESTAC hypothesis (Vignes 1993, "A stochastic
- * arithmetic for reliable scientific computation"; Chesneaux's validation) the K perturbed results
+ * Amplification of the observed deviation. Under the CESTAC hypothesis (J. Vignes, "A stochastic
+ * arithmetic for reliable scientific computation", Math. Comput. Simulation 35, 1993) the K perturbed results
  * v_1..v_K and the unperturbed v_0 are independent draws of one distribution centred on the exact
  * value with standard deviation σ. Then (v_0 − exact)/s has Student's t distribution with K − 1
  * degrees of freedom, s² = Σ_k (v_k − v̄)²/(K − 1), and the two-sided 1 − 10⁻⁶ quantile of t_15 is
@@ -429,7 +429,7 @@ export function withSensitivity(side: Side, inst: AuditInstance, which: string, 
  * widths and the init stay exact, and the engine quantities are not recomputed from the perturbed
  * data (they keep their own rigorous enclosures). The returned error estimate is
  *     SENSITIVITY_FACTOR · √(Σ_k (v_k − v_0)² / (K − 1)),   v_0 = the unperturbed value,
- * rounded up; Infinity when a perturbed evaluation is NaN or jumps to/from an infinity.
+ * rounded up; Infinity when a perturbed evaluation is NaN, jumps to/from an infinity, or throws.
  *
  * What it measures: a backward-stable evaluation computes the exact value at inputs perturbed by a
  * few u (Higham, "Accuracy and Stability", §1.5), so the spread over random perturbations of that
@@ -458,7 +458,14 @@ export function roundingSensitivity(side: Side, inst: AuditInstance, which: stri
       }
       return p;
     };
-    const r = withRandomRounding(rng, (engine) => checkSide(side(quantitiesView(inst, () => 'mid', new Set(), { x, adjust, engine })), which));
+    let r: SideValue;
+    try {
+      r = withRandomRounding(rng, (engine) => checkSide(side(quantitiesView(inst, () => 'mid', new Set(), { x, adjust, engine })), which));
+    } catch (e) {
+      // The side evaluated at the unperturbed inputs but fails a few ulps away: its value is not stable.
+      if (e instanceof ProposalDefectError) throw e;
+      return Infinity;
+    }
     if (r.value === value) devs.push(0);
     else {
       const d = Math.abs(r.value - value);
@@ -480,11 +487,16 @@ type MathFn = (...a: number[]) => number;
 /**
  * Runs f with the results of Math's elementary functions moved one ulp up or down at random
  * (Monte Carlo Arithmetic's random rounding, D. S. Parker 1997, as Verificarlo applies it to every
- * floating-point operation; in JavaScript only these calls can be intercepted). f receives `engine`,
+ * floating-point operation, Denis et al. 2016, arXiv 1509.01347; in JavaScript only these calls can
+ * be intercepted: + − × ÷ keep round-to-nearest, and the perturbed inputs randomise their rounding). f receives `engine`,
  * which runs an engine computation with the real functions (a quantity computed for the first time
  * during the perturbed evaluation must not be computed, and cached, with perturbed arithmetic). The
  * real functions are restored before returning, also when f throws. Single-threaded: a side is
- * synchronous, and nothing else runs in this thread meanwhile.
+ * synchronous, and nothing else runs in this thread meanwhile. Limits: functions the proposal
+ * captured before the call (const { acos } = Math) are not intercepted; engine functions a side calls
+ * directly (not through q) run with the randomized functions — their values are then only sampled,
+ * and any table they initialise lazily was normally initialised already by the unperturbed
+ * evaluations of the same side, which run first.
  */
 function withRandomRounding<T>(rng: Rng, f: (engine: <S>(g: () => S) => S) => T): T {
   const math = Math as unknown as Record<string, MathFn>;

@@ -21,7 +21,7 @@ import { nextDown, nextUp, stepsDown, stepsUp } from '../linalg/ulp.ts';
  * outward by one ulp (nextDown / nextUp, src/linalg/ulp.ts), except for + and −, whose rounding error
  * is computed exactly (Knuth's TwoSum, Higham "Accuracy and Stability" §4.3) so that exact sums stay
  * points. Math.log, Math.exp and Math.acos are NOT correctly rounded in V8; V8 implements them with
- * ports of fdlibm (src/base/ieee754.cc), whose documented error is below 1 ulp. We ASSUME an error of
+ * ports of fdlibm (V8's src/base/ieee754.cc; fdlibm documents errors below 1 ulp for exp and log). We ASSUME an error of
  * at most 2 ulps and widen each such result by LIBM_ULPS = 4 ulps (4 steps of nextUp / nextDown, which
  * also covers 2 ulps of the exact value when the result sits next to a power of two, and 2 subnormal
  * spacings 2^-1074 in the subnormal range). Values known exactly are not widened: acos(1) = 0,

@@ -28,6 +28,7 @@ import { featureMatrix, initNetwork, type Network } from '../ntk/network.ts';
  * the stored instance. A `Quantities` view returns, per quantity, its lower end, upper end or
  * midpoint, as chosen by the evaluator (defineBound.ts), and records which quantities were read —
  * that is how arithmetic done by the user on plain numbers gets an error bound (corner evaluation).
+ * `q.interval(name)` returns the whole enclosure as an Interval (src/audit/interval.ts) instead.
  *
  * Quantities (name — meaning — enclosure):
  *   N, d, L, widths, betas, init, X         exact (integers / the stored data); not tracked
