@@ -445,22 +445,33 @@ export function withSensitivity(side: Side, inst: AuditInstance, which: string, 
  */
 export function roundingSensitivity(side: Side, inst: AuditInstance, which: string, value: number): number {
   const rng = childRng(instanceSeed(inst), 'rounding-sensitivity', which);
-  const devs: number[] = [];
-  for (let k = 0; k < SENSITIVITY_SAMPLES; k++) {
-    let copy: Matrix | undefined;
-    const x = (): Matrix => (copy ??= perturbedCopy(inst.x, rng));
-    const memo = new Map<string, number>();
-    const adjust = (key: string, v: number): number => {
+  const randomRounding = randomRoundingOf(rng);
+  // One view for all samples; its perturbed X (made on first read) and quantity values are per sample.
+  let copy: Matrix | undefined;
+  const memo = new Map<string, number>();
+  let engine = <S,>(g: () => S): S => g();
+  const view = quantitiesView(inst, () => 'mid', new Set(), {
+    x: () => (copy ??= perturbedCopy(inst.x, rng)),
+    adjust: (key, v) => {
       let p = memo.get(key);
       if (p === undefined) {
         p = perturbUlps(v, rng);
         memo.set(key, p);
       }
       return p;
-    };
+    },
+    engine: (g) => engine(g),
+  });
+  const devs: number[] = [];
+  for (let k = 0; k < SENSITIVITY_SAMPLES; k++) {
+    copy = undefined;
+    memo.clear();
     let r: SideValue;
     try {
-      r = withRandomRounding(rng, (engine) => checkSide(side(quantitiesView(inst, () => 'mid', new Set(), { x, adjust, engine })), which));
+      r = randomRounding((e) => {
+        engine = e;
+        return checkSide(side(view), which);
+      });
     } catch (e) {
       // The side evaluated at the unperturbed inputs but fails a few ulps away: its value is not stable.
       if (e instanceof ProposalDefectError) throw e;
@@ -485,7 +496,7 @@ const RANDOMIZED_MATH = ['sqrt', 'cbrt', 'hypot', 'exp', 'expm1', 'log', 'log1p'
 type MathFn = (...a: number[]) => number;
 
 /**
- * Runs f with the results of Math's elementary functions moved one ulp up or down at random
+ * Returns a runner of f with the results of Math's elementary functions moved one ulp up or down at random
  * (Monte Carlo Arithmetic's random rounding, D. S. Parker 1997, as Verificarlo applies it to every
  * floating-point operation, Denis et al. 2016, arXiv 1509.01347; in JavaScript only these calls can
  * be intercepted: + − × ÷ keep round-to-nearest, and the perturbed inputs randomise their rounding). f receives `engine`,
@@ -498,14 +509,16 @@ type MathFn = (...a: number[]) => number;
  * and any table they initialise lazily was normally initialised already by the unperturbed
  * evaluations of the same side, which run first.
  */
-function withRandomRounding<T>(rng: Rng, f: (engine: <S>(g: () => S) => S) => T): T {
+function randomRoundingOf(rng: Rng): <T>(f: (engine: <S>(g: () => S) => S) => T) => T {
   const math = Math as unknown as Record<string, MathFn>;
   const real = RANDOMIZED_MATH.map((k) => math[k]);
   const randomized = real.map((g) => (...a: number[]) => {
     const v = g(...a);
     return v === 0 || !Number.isFinite(v) ? v : rng.next() < 0.5 ? nextUp(v) : nextDown(v);
   });
-  const install = (fns: MathFn[]) => RANDOMIZED_MATH.forEach((k, i) => (math[k] = fns[i]));
+  const install = (fns: MathFn[]) => {
+    for (let i = 0; i < fns.length; i++) math[RANDOMIZED_MATH[i]] = fns[i];
+  };
   const engine = <S,>(g: () => S): S => {
     install(real);
     try {
@@ -514,12 +527,14 @@ function withRandomRounding<T>(rng: Rng, f: (engine: <S>(g: () => S) => S) => T)
       install(randomized);
     }
   };
-  install(randomized);
-  try {
-    return f(engine);
-  } finally {
-    install(real);
-  }
+  return (f) => {
+    install(randomized);
+    try {
+      return f(engine);
+    } finally {
+      install(real);
+    }
+  };
 }
 
 /** x moved by 1 or 2 ulps up or down (two random bits); 0, ±∞ and NaN unchanged. */

@@ -62,7 +62,7 @@ const iv = fc.oneof(
 /** Sample points of an interval: its ends and its midpoint. */
 const points = (i: Interval): number[] => [...new Set([i.lo, i.hi, i.mid])].filter(Number.isFinite);
 
-const RUNS = 400;
+const RUNS = Number(process.env.INTERVAL_RUNS ?? 400);
 
 describe('interval arithmetic contains the exact result (decimal.js)', () => {
   test.prop([iv, iv], { numRuns: RUNS })('add, sub, mul (exact)', (a, b) => {
