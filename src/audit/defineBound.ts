@@ -48,7 +48,9 @@ import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantiti
  * RIGOROUS ALTERNATIVE: a side may return an Interval (src/audit/interval.ts: `interval`, and
  * `q.interval('lambdaMinNTK')` for a quantity's enclosure). Its error is then the interval's radius
  * about its midpoint (the hull over the corners, if the side also read plain numbers), with no
- * rounding allowance and no Monte Carlo estimate: the outward-rounded arithmetic covers it.
+ * rounding allowance and no Monte Carlo estimate: the outward-rounded arithmetic covers it. Only
+ * arithmetic done with intervals is covered; a result that is a single point (e.g. interval(v) of a
+ * value v computed with Math.*) is treated as a float side.
  */
 
 export type DataSource = DistributionFamily | NamedDataset;
@@ -368,6 +370,9 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string, opt
       }
     }
     if (grown && attempt < 3) continue;
+    // A single point carries no rounding information (e.g. interval(v) of a value computed with plain
+    // Math.*): it is treated as a float side, with the rounding allowance and the Monte Carlo estimate.
+    if (isInterval && lo === hi) isInterval = false;
     const quantities: Record<string, number> = {};
     for (const k of [...touched, ...intervalReads].sort()) quantities[k] = enclosureOf(inst, k).mid;
     let error: number;

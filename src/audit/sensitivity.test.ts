@@ -187,5 +187,9 @@ describe('rounding sensitivity: mechanics', () => {
     expect(Object.keys(r.quantities).sort()).toEqual(['lambdaMinNTK', 'mu(1)']);
     expect(r.corners).toBe(0);
     expect(() => evaluateSide((q) => q.interval('nope' as never), i, 'lhs')).toThrow(/unknown quantity "nope"/);
+    // A point interval of a float computation is no enclosure: it gets the float treatment.
+    const p = evaluateSide((q) => interval(Math.acos(Math.min(1, dot(q.X, 0, 0) / Math.sqrt(dot(q.X, 0, 0)) ** 2))), i, 'lhs');
+    expect(p.arithmetic).toBe('float');
+    expect(p.sensitivity).toBeGreaterThan(0);
   });
 });
