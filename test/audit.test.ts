@@ -24,6 +24,18 @@ describe('ntk-audit audit', () => {
     expect(j.bounds[0].counts.violated).toBe(0);
   });
 
+  it('a proposal written with the interval arithmetic (import { interval }) survives with rigorous errors', () => {
+    const r = cli(['audit', 'examples/rigorous-acos-bound.ts', '--budget', '3', '--json', '--out', out()]);
+    expect(r.code).toBe(0);
+    const b = JSON.parse(r.stdout).bounds[0];
+    expect(b.verdict).toBe('survived');
+    expect(b.counts.violated).toBe(0);
+    expect(b.errorCount).toBe(0);
+    // Strict interlacing for N ≥ 3 gives conclusive passes; N ≤ 2 (equality) stays inconclusive.
+    expect(b.counts.holds).toBeGreaterThan(20);
+    expect(b.counts.inconclusive).toBeGreaterThan(0);
+  });
+
   it('a false bound is refuted within seconds with a replayable artifact and a .npy of the data', () => {
     const dir = out();
     const r = cli(['audit', 'examples/wrong-bound.ts', '--budget', '10', '--out', dir]);

@@ -4,12 +4,15 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { drawSubset, loadFilePopulation, loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, normalizeRows, type Normalization } from '../io/datasets.ts';
-import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { up } from '../linalg/blas.ts';
+import { type Matrix, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import { nextDown, nextUp, stepsDown, stepsUp } from '../linalg/ulp.ts';
 import { DISTRIBUTION_FAMILIES, type DistributionFamily, sampleData } from '../random/distributions.ts';
 import { childRng, type Rng, uniformInt } from '../random/rng.ts';
 import { decodeNumber, encodeNumber } from '../theorem/codec.ts';
 import type { ConstantSpec, Evaluation, Relation, Theorem, TheoremKind } from '../theorem/types.ts';
-import { TheoremEvaluationError } from '../theorem/verdict.ts';
+import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
+import { interval, type Interval } from './interval.ts';
 import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
 
 /**
@@ -33,6 +36,21 @@ import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantiti
  * margin < −(2·spread_lhs + 2·spread_rhs + rounding), i.e. a counterexample is never reported on the
  * strength of the width of an enclosure. A side that is NaN at some corner (e.g. √ of a lower
  * bound ≤ 0) gets an infinite error: the instance is inconclusive.
+ *
+ * ROUNDING SENSITIVITY. The 1024·u·|value| term assumes well-conditioned arithmetic; a side such as
+ * Math.acos(x_i·x_j/(‖x_i‖‖x_j‖)) on the diagonal turns a rounding of 1e-16 in the cosine into 1.5e-8
+ * in the angle. So before an instance can be reported violated (and whenever its margin is within
+ * 2^20 error bounds, or a side is infinite), each side computed in floating point is re-evaluated on
+ * randomly perturbed inputs and with randomly rounded Math functions, and the observed spread,
+ * amplified, is added to its error (roundingSensitivity below). This is a statistical estimate in
+ * the spirit of CADNA / Verificarlo, not a proof.
+ *
+ * RIGOROUS ALTERNATIVE: a side may return an Interval (src/audit/interval.ts: `interval`, and
+ * `q.interval('lambdaMinNTK')` for a quantity's enclosure). Its error is then the interval's radius
+ * about its midpoint (the hull over the corners, if the side also read plain numbers), with no
+ * rounding allowance and no Monte Carlo estimate: the outward-rounded arithmetic covers it. Only
+ * arithmetic done with intervals is covered; a result that is a single point (e.g. interval(v) of a
+ * value v computed with Math.*) is treated as a float side.
  */
 
 export type DataSource = DistributionFamily | NamedDataset;
@@ -72,7 +90,8 @@ export interface AuditDescriptor {
   seed: string;
 }
 
-export type Side = (q: Quantities) => number | { value: number; error: number };
+/** A side: a number, a number with your own error bound, or an Interval (src/audit/interval.ts). */
+export type Side = (q: Quantities) => number | { value: number; error: number } | Interval;
 
 export interface BoundSpec {
   id: string;
@@ -116,7 +135,7 @@ const DEFAULT_CONVENTIONS = {
   'c_σ': 2,
   "σ'(0)": 0,
   'H∞': 'on unit-normalised rows x_i/‖x_i‖',
-  errors: 'corner evaluation over the enclosures of the quantities read (rigorous for sides monotone in each)',
+  errors: 'corner evaluation over the enclosures of the quantities read (rigorous for sides monotone in each), plus a Monte Carlo rounding-sensitivity estimate near the verdict boundary; sides returning an interval: its radius (rigorous)',
 };
 
 function isArbitrary(x: unknown): x is fc.Arbitrary<AuditDescriptor> {
@@ -275,14 +294,23 @@ const ratioCell = (d: number, n: number) => (d >= n ? RATIO_CELLS[2] : 4 * d >= 
 // ------------------------------------------------------------------------------------------------
 // Evaluation of a side with corner-based error bounds
 
-function checkSide(v: unknown, which: string): { value: number; error: number } {
+/** One evaluation of a side; lo/hi are set when the side returned an Interval. */
+interface SideValue {
+  value: number;
+  error: number;
+  lo?: number;
+  hi?: number;
+}
+
+function checkSide(v: unknown, which: string): SideValue {
   if (typeof v === 'number') return { value: v, error: 0 };
+  if (interval.is(v)) return v.isEmpty ? { value: NaN, error: 0 } : { value: v.mid, error: v.radius, lo: v.lo, hi: v.hi };
   if (v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'number') {
     const e = (v as { error?: unknown }).error ?? 0;
     if (typeof e !== 'number' || !(e >= 0)) throw new ProposalDefectError(`${which} returned an error that is not a number ≥ 0 (${String(e)})`, 'type');
     return { value: (v as { value: number }).value, error: e };
   }
-  throw new ProposalDefectError(`${which} returned ${v === null ? 'null' : typeof v}${typeof v === 'string' ? ` ${JSON.stringify(v).slice(0, 40)}` : ''}, expected a number or { value, error }`, 'type');
+  throw new ProposalDefectError(`${which} returned ${v === null ? 'null' : typeof v}${typeof v === 'string' ? ` ${JSON.stringify(v).slice(0, 40)}` : ''}, expected a number, { value, error } or an interval`, 'type');
 }
 
 export interface CornerResult {
@@ -293,26 +321,40 @@ export interface CornerResult {
   spread: number;
   /** Tracked quantities the side read. */
   touched: string[];
-  /** Midpoint values of the quantities read. */
+  /** Midpoint values of the quantities read (also those read through q.interval). */
   quantities: Record<string, number>;
   corners: number;
+  /** 'interval' when the side returned an Interval at every evaluation: `error` is then the interval's. */
+  arithmetic: 'float' | 'interval';
+  /**
+   * The amplified Monte Carlo rounding sensitivity included in `error` (see roundingSensitivity);
+   * undefined when it was not measured (interval sides, or skipped as unable to change the verdict).
+   */
+  sensitivity?: number;
 }
 
 const ROUNDING = 1024 * UNIT_ROUNDOFF;
 
-/** Evaluates one side at the midpoint and at the corners of the enclosures it touched. */
-export function evaluateSide(side: Side, inst: AuditInstance, which: string): CornerResult {
+/**
+ * Evaluates one side at the midpoint and at the corners of the enclosures it touched. With
+ * `sensitivity` (the default) the Monte Carlo rounding sensitivity of a side computed in floating
+ * point is measured and added to its error; `conclude` instead measures it only when it could
+ * matter for the verdict (see needsSensitivity).
+ */
+export function evaluateSide(side: Side, inst: AuditInstance, which: string, opts: { sensitivity?: boolean } = {}): CornerResult {
   const reads = new Set<string>();
-  const mid = checkSide(side(quantitiesView(inst, () => 'mid', reads)), which);
+  const intervalReads = new Set<string>();
+  const mid = checkSide(side(quantitiesView(inst, () => 'mid', reads, { intervalReads })), which);
   if (Number.isNaN(mid.value)) throw new ProposalDefectError(`${which} returned NaN`, 'nan');
   let touched = [...reads].sort();
   for (let attempt = 0; ; attempt++) {
     const corners = cornerList(touched);
     let spread = 0, maxAbs = Math.abs(mid.value), userErr = mid.error;
+    let isInterval = mid.lo !== undefined, lo = mid.lo ?? NaN, hi = mid.hi ?? NaN;
     let grown = false;
     for (const c of corners) {
       const r2 = new Set<string>();
-      const v = checkSide(side(quantitiesView(inst, (k) => c.get(k) ?? 'mid', r2)), which);
+      const v = checkSide(side(quantitiesView(inst, (k) => c.get(k) ?? 'mid', r2, { intervalReads })), which);
       for (const k of r2) if (!touched.includes(k)) grown = true;
       if (grown && attempt < 3) {
         touched = [...new Set([...touched, ...r2])].sort();
@@ -321,13 +363,213 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string): Co
       spread = Math.max(spread, Number.isNaN(v.value) ? Infinity : Math.abs(v.value - mid.value));
       if (Number.isFinite(v.value)) maxAbs = Math.max(maxAbs, Math.abs(v.value));
       userErr = Math.max(userErr, v.error);
+      if (v.lo === undefined || v.hi === undefined) isInterval = false;
+      else {
+        lo = Math.min(lo, v.lo);
+        hi = Math.max(hi, v.hi);
+      }
     }
     if (grown && attempt < 3) continue;
+    // A single point carries no rounding information (e.g. interval(v) of a value computed with plain
+    // Math.*): it is treated as a float side, with the rounding allowance and the Monte Carlo estimate.
+    if (isInterval && lo === hi) isInterval = false;
     const quantities: Record<string, number> = {};
-    for (const k of touched) quantities[k] = enclosureOf(inst, k).mid;
-    const error = (2 * spread + ROUNDING * maxAbs + userErr) * (1 + 4 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
-    return { value: mid.value, error, spread, touched, quantities, corners: corners.length };
+    for (const k of [...touched, ...intervalReads].sort()) quantities[k] = enclosureOf(inst, k).mid;
+    let error: number;
+    if (isInterval) {
+      // The hull of the intervals over the corners contains the exact value (for an interval side that
+      // reads quantities only through q.interval, every corner gives the same interval).
+      error = Number.isNaN(lo) || Number.isNaN(hi) ? Infinity : Math.max(hi === mid.value ? 0 : nextUp(hi - mid.value), lo === mid.value ? 0 : nextUp(mid.value - lo));
+    } else error = (2 * spread + ROUNDING * maxAbs + userErr) * (1 + 4 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
+    const result: CornerResult = { value: mid.value, error, spread, touched, quantities, corners: corners.length, arithmetic: isInterval ? 'interval' : 'float' };
+    return opts.sensitivity === false ? result : withSensitivity(side, inst, which, result);
   }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Monte Carlo rounding sensitivity (in the spirit of CESTAC/CADNA and Verificarlo's MCA)
+
+/** Number of perturbed re-evaluations of a side. */
+export const SENSITIVITY_SAMPLES = 16;
+/**
+ * Amplification of the observed deviation. Under the CESTAC hypothesis (J. Vignes, "A stochastic
+ * arithmetic for reliable scientific computation", Math. Comput. Simulation 35, 1993) the K perturbed results
+ * v_1..v_K and the unperturbed v_0 are independent draws of one distribution centred on the exact
+ * value with standard deviation σ. Then (v_0 − exact)/s has Student's t distribution with K − 1
+ * degrees of freedom, s² = Σ_k (v_k − v̄)²/(K − 1), and the two-sided 1 − 10⁻⁶ quantile of t_15 is
+ * 7.90 (@stdlib/stats-base-dists-t-quantile). We use 8 and replace s by the larger
+ * √(Σ_k (v_k − v_0)²/(K − 1)) (Σ(v_k − v_0)² = Σ(v_k − v̄)² + K(v̄ − v_0)²), which also absorbs a bias
+ * of v_0 visible in the samples (e.g. a cosine clamped at 1, rounded only downwards).
+ */
+export const SENSITIVITY_FACTOR = 8;
+/**
+ * `conclude` skips the estimate when margin > SENSITIVITY_GATE × (the error bound without it): such
+ * a `holds` could only change if the side's own rounding error exceeded 2^20 · 1024u ≈ 1.2·10⁻⁷ of
+ * its magnitude (a loss of more than 9 of the 16 significant digits). Every potential violation, every
+ * inconclusive instance, every margin within 2^20 error bounds and every infinite side is measured.
+ */
+export const SENSITIVITY_GATE = 2 ** 20;
+
+/** Whether the rounding sensitivity of the sides could change the verdict of l RELATION r. */
+export function needsSensitivity(relation: Relation, l: CornerResult, r: CornerResult): boolean {
+  if (l.arithmetic === 'interval' && r.arithmetic === 'interval') return false;
+  const margin = marginOf(relation, l.value, r.value);
+  const err = (l.error + r.error + UNIT_ROUNDOFF * (Math.abs(l.value) + Math.abs(r.value))) * (1 + 4 * UNIT_ROUNDOFF);
+  return !(Number.isFinite(margin) && Number.isFinite(err) && margin > SENSITIVITY_GATE * err);
+}
+
+/** Adds the amplified rounding sensitivity to a float side's error (interval sides are returned as they are). */
+export function withSensitivity(side: Side, inst: AuditInstance, which: string, r: CornerResult): CornerResult {
+  if (r.arithmetic === 'interval' || r.sensitivity !== undefined) return r;
+  const s = roundingSensitivity(side, inst, which, r.value);
+  return { ...r, error: s === 0 ? r.error : up(r.error + s), sensitivity: s };
+}
+
+/**
+ * Monte Carlo estimate of how much rounding moves a side (a statistical estimate, NOT a proof).
+ *
+ * The side is re-evaluated SENSITIVITY_SAMPLES times on perturbed inputs: every tracked quantity it
+ * reads (at its midpoint) and every entry of a COPY of the data matrix q.X is moved by 1 or 2 ulps —
+ * a relative perturbation of ±(1–4)u — in a random direction; exact zeros, the integers N, d, L, the
+ * widths and the init stay exact, and the engine quantities are not recomputed from the perturbed
+ * data (they keep their own rigorous enclosures). The returned error estimate is
+ *     SENSITIVITY_FACTOR · √(Σ_k (v_k − v_0)² / (K − 1)),   v_0 = the unperturbed value,
+ * rounded up; Infinity when a perturbed evaluation is NaN, jumps to/from an infinity, or throws.
+ *
+ * What it measures: a backward-stable evaluation computes the exact value at inputs perturbed by a
+ * few u (Higham, "Accuracy and Stability", §1.5), so the spread over random perturbations of that
+ * size samples the forward error the author's own floating-point arithmetic can have, and also
+ * re-randomises the rounding pattern of every later operation. It catches ill-conditioned steps
+ * such as Math.acos(x) for x near 1 (a rounding of 1e-16 in x becomes 1.5e-8 in the angle).
+ * What it does not guarantee: the perturbations are a sample; an error that no perturbation of
+ * this kind excites, or one whose distribution puts v_0 farther out than the t quantile, is not
+ * covered. The rigorous path is to return an Interval (src/audit/interval.ts).
+ *
+ * The perturbations are seeded from the instance (its data bits, depth, widths, init, network seed)
+ * and the side's name only: the estimate does not depend on the worker or on timing.
+ */
+export function roundingSensitivity(side: Side, inst: AuditInstance, which: string, value: number): number {
+  const rng = childRng(instanceSeed(inst), 'rounding-sensitivity', which);
+  const randomRounding = randomRoundingOf(rng);
+  // One view for all samples; its perturbed X (made on first read) and quantity values are per sample.
+  let copy: Matrix | undefined;
+  const memo = new Map<string, number>();
+  let engine = <S,>(g: () => S): S => g();
+  const view = quantitiesView(inst, () => 'mid', new Set(), {
+    x: () => (copy ??= perturbedCopy(inst.x, rng)),
+    adjust: (key, v) => {
+      let p = memo.get(key);
+      if (p === undefined) {
+        p = perturbUlps(v, rng);
+        memo.set(key, p);
+      }
+      return p;
+    },
+    engine: (g) => engine(g),
+  });
+  const devs: number[] = [];
+  for (let k = 0; k < SENSITIVITY_SAMPLES; k++) {
+    copy = undefined;
+    memo.clear();
+    let r: SideValue;
+    try {
+      r = randomRounding((e) => {
+        engine = e;
+        return checkSide(side(view), which);
+      });
+    } catch (e) {
+      // The side evaluated at the unperturbed inputs but fails a few ulps away: its value is not stable.
+      if (e instanceof ProposalDefectError) throw e;
+      return Infinity;
+    }
+    if (r.value === value) devs.push(0);
+    else {
+      const d = Math.abs(r.value - value);
+      if (!Number.isFinite(d)) return Infinity; // NaN, or an infinity on one side only
+      devs.push(d);
+    }
+  }
+  const m = Math.max(...devs);
+  if (m === 0) return 0;
+  let ss = 0;
+  for (const d of devs) ss += (d / m) ** 2; // scaled: no underflow of tiny deviations
+  return up(up(SENSITIVITY_FACTOR * m) * up(Math.sqrt(up(ss / (SENSITIVITY_SAMPLES - 1)))));
+}
+
+/** The Math functions whose results are randomly rounded during a perturbed evaluation. */
+const RANDOMIZED_MATH = ['sqrt', 'cbrt', 'hypot', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh'] as const;
+type MathFn = (...a: number[]) => number;
+
+/**
+ * Returns a runner of f with the results of Math's elementary functions moved one ulp up or down at random
+ * (Monte Carlo Arithmetic's random rounding, D. S. Parker 1997, as Verificarlo applies it to every
+ * floating-point operation, Denis et al. 2016, arXiv 1509.01347; in JavaScript only these calls can
+ * be intercepted: + − × ÷ keep round-to-nearest, and the perturbed inputs randomise their rounding). f receives `engine`,
+ * which runs an engine computation with the real functions (a quantity computed for the first time
+ * during the perturbed evaluation must not be computed, and cached, with perturbed arithmetic). The
+ * real functions are restored before returning, also when f throws. Single-threaded: a side is
+ * synchronous, and nothing else runs in this thread meanwhile. Limits: functions the proposal
+ * captured before the call (const { acos } = Math) are not intercepted; engine functions a side calls
+ * directly (not through q) run with the randomized functions — their values are then only sampled,
+ * and any table they initialise lazily was normally initialised already by the unperturbed
+ * evaluations of the same side, which run first.
+ */
+function randomRoundingOf(rng: Rng): <T>(f: (engine: <S>(g: () => S) => S) => T) => T {
+  const math = Math as unknown as Record<string, MathFn>;
+  const real = RANDOMIZED_MATH.map((k) => math[k]);
+  const randomized = real.map((g) => (...a: number[]) => {
+    const v = g(...a);
+    return v === 0 || !Number.isFinite(v) ? v : rng.next() < 0.5 ? nextUp(v) : nextDown(v);
+  });
+  const install = (fns: MathFn[]) => {
+    for (let i = 0; i < fns.length; i++) math[RANDOMIZED_MATH[i]] = fns[i];
+  };
+  const engine = <S,>(g: () => S): S => {
+    install(real);
+    try {
+      return g();
+    } finally {
+      install(randomized);
+    }
+  };
+  return (f) => {
+    install(randomized);
+    try {
+      return f(engine);
+    } finally {
+      install(real);
+    }
+  };
+}
+
+/** x moved by 1 or 2 ulps up or down (two random bits); 0, ±∞ and NaN unchanged. */
+function perturbUlps(x: number, rng: Rng): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const b = Math.floor(rng.next() * 4);
+  const steps = 1 + (b & 1);
+  return b & 2 ? stepsUp(x, steps) : stepsDown(x, steps);
+}
+
+function perturbedCopy(m: Matrix, rng: Rng): Matrix {
+  const data = new Float64Array(m.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = perturbUlps(m.data[i], rng);
+  return { rows: m.rows, cols: m.cols, data };
+}
+
+/** A seed string determined by the instance (FNV-1a over the bits of X, then its architecture). */
+function instanceSeed(inst: AuditInstance): string {
+  inst.cache ??= new Map();
+  const hit = inst.cache.get('rounding-seed');
+  if (typeof hit === 'string') return hit;
+  const words = new Uint32Array(inst.x.data.buffer, inst.x.data.byteOffset, inst.x.data.length * 2);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    for (let s = 0; s < 32; s += 8) h = Math.imul(h ^ ((w >>> s) & 0xff), 0x01000193);
+  }
+  const seed = `${(h >>> 0).toString(16)}:${inst.x.rows}x${inst.x.cols}:${inst.depth}:${inst.widths.join(',')}:${inst.init}:${inst.netSeed}`;
+  inst.cache.set('rounding-seed', seed);
+  return seed;
 }
 
 function cornerList(keys: string[]): Map<string, Corner>[] {
@@ -414,8 +656,12 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   };
 
   const conclude = (inst: AuditInstance): Evaluation => {
-    const l = evaluateSide(spec.lhs, inst, 'lhs');
-    const r = evaluateSide(spec.rhs, inst, 'rhs');
+    let l = evaluateSide(spec.lhs, inst, 'lhs', { sensitivity: false });
+    let r = evaluateSide(spec.rhs, inst, 'rhs', { sensitivity: false });
+    if (needsSensitivity(spec.relation, l, r)) {
+      l = withSensitivity(spec.lhs, inst, 'lhs', l);
+      r = withSensitivity(spec.rhs, inst, 'rhs', r);
+    }
     const quantities: Record<string, number> = { N: inst.x.rows, d: inst.x.cols, L: inst.depth, ...l.quantities, ...r.quantities };
     return { lhs: l.value, rhs: r.value, relation: spec.relation, lhsError: l.error, rhsError: r.error, quantities };
   };

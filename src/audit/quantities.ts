@@ -1,4 +1,5 @@
 import { down, gram, up } from '../linalg/blas.ts';
+import { interval, type Interval } from './interval.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
@@ -27,6 +28,7 @@ import { initNetwork, type Network } from '../ntk/network.ts';
  * the stored instance. A `Quantities` view returns, per quantity, its lower end, upper end or
  * midpoint, as chosen by the evaluator (defineBound.ts), and records which quantities were read —
  * that is how arithmetic done by the user on plain numbers gets an error bound (corner evaluation).
+ * `q.interval(name)` returns the whole enclosure as an Interval (src/audit/interval.ts) instead.
  *
  * Quantities (name — meaning — enclosure):
  *   N, d, L, widths, betas, init, X         exact (integers / the stored data); not tracked
@@ -113,7 +115,17 @@ export interface Quantities {
   sigmaMinF(k: number): number;
   lipschitzBound(k: number): number;
   mu(r: number): number;
+  /**
+   * The rigorous enclosure of a quantity as an Interval (src/audit/interval.ts), for sides written
+   * with enclosure arithmetic: a tracked quantity by name ('lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)',
+   * …) or one of the exact integers 'N', 'd', 'L'. Reading it does not take part in the corner
+   * evaluation (the interval already covers the whole enclosure).
+   */
+  interval(name: QuantityName): Interval;
 }
+
+/** Names accepted by `q.interval`. */
+export type QuantityName = ScalarQuantity | 'N' | 'd' | 'L' | `sigmaMinF(${number})` | `lipschitzBound(${number})` | `mu(${number})`;
 
 /** Names of the tracked scalar quantities (getters). */
 export const SCALAR_QUANTITIES = [
@@ -280,15 +292,37 @@ export function muEnclosure(r: number): Enclosure {
 /** Which end of each tracked quantity a view returns (default: the midpoint). */
 export type CornerChoice = (key: string) => Corner;
 
+/** Options of a view used by the rounding-sensitivity estimate of defineBound.ts. */
+export interface ViewOptions {
+  /** Makes the data matrix returned as q.X (a perturbed copy, on first read); the engine quantities still come from `inst`. */
+  x?: () => Matrix;
+  /** Maps the value chosen for a tracked quantity (e.g. to perturb it by a few ulps). */
+  adjust?: (key: string, value: number) => number;
+  /** Collects the keys read through q.interval. */
+  intervalReads?: Set<string>;
+  /** Runs an engine computation (a quantity's enclosure) in an unperturbed arithmetic environment. */
+  engine?: <T>(f: () => T) => T;
+}
+
 /**
  * A view of the quantities of one instance. `reads` collects the keys of the tracked quantities
  * read (e.g. 'lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)'); `choose` picks the corner of each.
  */
-export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () => 'mid', reads: Set<string> = new Set()): Quantities {
+export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () => 'mid', reads: Set<string> = new Set(), opts: ViewOptions = {}): Quantities {
+  const engine = opts.engine ?? (<T,>(f: () => T): T => f());
   const pick = (key: string, e: Enclosure): number => {
     reads.add(key);
     const c = choose(key);
-    return c === 'lower' ? e.lower : c === 'upper' ? e.upper : e.mid;
+    const v = c === 'lower' ? e.lower : c === 'upper' ? e.upper : e.mid;
+    return opts.adjust ? opts.adjust(key, v) : v;
+  };
+  const intervalOf = (name: unknown): Interval => {
+    if (name === 'N' || name === 'd' || name === 'L') return interval(name === 'N' ? inst.x.rows : name === 'd' ? inst.x.cols : inst.depth);
+    if (typeof name !== 'string' || !(/^(sigmaMinF|lipschitzBound|mu)\(\d+\)$/.test(name) || (SCALAR_QUANTITIES as readonly string[]).includes(name))) {
+      throw new RangeError(`q.interval: unknown quantity ${JSON.stringify(name)} (known: N, d, L, ${SCALAR_QUANTITIES.join(', ')}, sigmaMinF(k), lipschitzBound(k), mu(r))`);
+    }
+    opts.intervalReads?.add(name);
+    return interval(engine(() => enclosureOf(inst, name)));
   };
   const betas = (): number[] => {
     const L = inst.depth;
@@ -297,9 +331,10 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     return Array.from({ length: L }, (_, l) => Math.sqrt((inst.init === 'he' ? 2 : 1) / dims[l]));
   };
   const q: Record<string, unknown> = {
-    sigmaMinF: (k: number) => pick(`sigmaMinF(${k})`, sigmaMinFEnclosure(inst, k)),
-    lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, lipschitzEnclosure(inst, k)),
-    mu: (r: number) => pick(`mu(${r})`, muEnclosure(r)),
+    sigmaMinF: (k: number) => pick(`sigmaMinF(${k})`, engine(() => sigmaMinFEnclosure(inst, k))),
+    lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, engine(() => lipschitzEnclosure(inst, k))),
+    mu: (r: number) => pick(`mu(${r})`, engine(() => muEnclosure(r))),
+    interval: intervalOf,
   };
   Object.defineProperties(q, {
     N: { get: () => inst.x.rows, enumerable: true },
@@ -308,9 +343,9 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     widths: { get: () => Object.freeze(inst.widths.slice()), enumerable: true },
     betas: { get: () => Object.freeze(betas()), enumerable: true },
     init: { get: () => inst.init, enumerable: true },
-    X: { get: () => inst.x, enumerable: true },
+    X: { get: () => (opts.x ? opts.x() : inst.x), enumerable: true },
   });
-  for (const name of SCALAR_QUANTITIES) Object.defineProperty(q, name, { get: () => pick(name, scalar(inst, name)), enumerable: true });
+  for (const name of SCALAR_QUANTITIES) Object.defineProperty(q, name, { get: () => pick(name, engine(() => scalar(inst, name))), enumerable: true });
   return Object.freeze(q) as unknown as Quantities;
 }
 
