@@ -3,6 +3,7 @@ import { interval, type Interval } from './interval.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
+import { exponentOf, ldexp, ldexpIsExact } from '../linalg/pow2.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
@@ -32,11 +33,12 @@ import { initNetwork, type Network } from '../ntk/network.ts';
  *
  * Quantities (name — meaning — enclosure):
  *   N, d, L, widths, betas, init, X         exact (integers / the stored data); not tracked
- *   minNormSq, maxNormSq                     min/max_i ‖x_i‖²            relative γ_d
+ *   minNormSq, maxNormSq                     min/max_i ‖x_i‖²            relative γ_d + d·ETA (underflow); overflow: not certified
  *   minNorm, maxNorm                         min/max_i ‖x_i‖             from the above, √ rounded outward
- *   sumNormSq                                Σ_i ‖x_i‖² = tr(XXᵀ)        relative γ_{d+N}
+ *   sumNormSq                                Σ_i ‖x_i‖² = tr(XXᵀ)        relative γ_{Nd+N} + (Nd+N)·ETA
  *   maxInnerProduct                          max_{i≠j} |x_iᵀx_j|         ± gramEntryErrorBound (0 when N = 1)
- *   maxCosine                                max_{i≠j} |cos ∠(x_i, x_j)| ± (γ_d + |cos|(γ_d + 4u)), clipped to [0, 1]
+ *   maxCosine                                max_{i≠j} |cos ∠(x_i, x_j)| ± (γ_d + |cos|(γ_d + 4u) + 4d·ETA) on rows scaled
+ *                                            exactly by powers of two into [1, 2), clipped to [0, 1]
  *   lambdaMinGram                            λ_min(XXᵀ)                  lambdaMinCertified, entry error N·(Gram bound)
  *   lambdaMinNTK, lambdaMaxNTK               λ_min / λ_max of K^{(L)}    certified, ‖ΔK‖₂ ≤ ntkErrorBound
  *   traceNTK                                 tr K^{(L)}                  ± N·ntkErrorBound
@@ -175,12 +177,48 @@ const sqrtEnc = (e: Enclosure): Enclosure => enc(down(Math.sqrt(Math.max(0, e.lo
 
 const lam = (r: { lower: number; upper: number }): Enclosure => enc(r.lower, r.upper);
 
+/**
+ * A sum of k products computed in floating point: |computed − exact| ≤ γ_k·|value| + k·ETA (Higham,
+ * "Accuracy and Stability", eq. 3.5 for the relative part; each product may underflow, losing at most
+ * ETA/2, and sums in the subnormal range are exact). An overflowed value is not certified.
+ */
+const sumOfProductsEnc = (v: number, k: number): Enclosure => (Number.isFinite(v) ? around(v, up(Math.abs(v) * gamma(k) * (1 + 1e-9) + k * ETA)) : uncertified(v));
+
+/**
+ * X with each row multiplied by a power of two that brings its largest |entry| into [1, 2): exact
+ * (scaling by 2^k only changes exponents) unless an entry leaves the normal range, and directions —
+ * all that cosines and H∞ on unit-normalised rows depend on — are unchanged. null when a row's entries
+ * span so many binades that an entry would underflow (then its direction is not exactly preserved).
+ */
+function rowsScaledToUnitRange(x: Matrix): Matrix | null {
+  const { rows: n, cols: d, data } = x;
+  const out = zeros(n, d);
+  for (let a = 0; a < n; a++) {
+    let m = 0;
+    for (let k = 0; k < d; k++) m = Math.max(m, Math.abs(data[a * d + k]));
+    if (m === 0) continue;
+    const e = -exponentOf(m);
+    for (let k = 0; k < d; k++) {
+      const v = data[a * d + k];
+      const w = ldexp(v, e);
+      if (v !== 0 && !ldexpIsExact(v, e)) return null;
+      out.data[a * d + k] = w;
+    }
+  }
+  return out;
+}
+
+/** rowsScaledToUnitRange, cached; identical to X when every row is already in a safe range. */
+function directionRows(inst: AuditInstance): Matrix | null {
+  return cached(inst, 'directionRows', () => rowsScaledToUnitRange(inst.x));
+}
+
 const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
-  minNormSq: (i) => relEnc(Math.min(...normsSq(i)), gamma(i.x.cols)),
-  maxNormSq: (i) => relEnc(Math.max(...normsSq(i)), gamma(i.x.cols)),
+  minNormSq: (i) => sumOfProductsEnc(Math.min(...normsSq(i)), i.x.cols),
+  maxNormSq: (i) => sumOfProductsEnc(Math.max(...normsSq(i)), i.x.cols),
   minNorm: (i) => sqrtEnc(scalar(i, 'minNormSq')),
   maxNorm: (i) => sqrtEnc(scalar(i, 'maxNormSq')),
-  sumNormSq: (i) => relEnc(normsSq(i).reduce((a, b) => a + b, 0), gamma(i.x.cols + i.x.rows)),
+  sumNormSq: (i) => sumOfProductsEnc(normsSq(i).reduce((a, b) => a + b, 0), i.x.cols * i.x.rows + i.x.rows),
   maxInnerProduct: (i) => {
     if (i.x.rows < 2) return enc(0, 0);
     const v = maxAbsOffDiagonal(cached(i, 'gram', () => gram(i.x))).value;
@@ -190,8 +228,11 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
   maxCosine: (i) => {
     const n = i.x.rows, d = i.x.cols;
     if (n < 2) return enc(0, 0);
-    const g = cached(i, 'gram', () => gram(i.x)).data;
-    const ns = normsSq(i);
+    // Cosines depend on directions only: computed on rows scaled into [1, 2) (no under- or overflow).
+    const xs = directionRows(i);
+    if (!xs) return uncertified(NaN);
+    const g = gram(xs).data;
+    const ns = rowNormsSquared(xs);
     let best = 0;
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
       const den = Math.sqrt(ns[a] * ns[b]);
@@ -199,7 +240,8 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
       if (c > best) best = c;
     }
     const gd = gamma(d);
-    const e = (gd + best * (gd + 4 * UNIT_ROUNDOFF)) * 1.01 + Number.MIN_VALUE;
+    // Rows have max |entry| ≥ 1, so the d·ETA underflow terms of the products are below 4·d·ETA relative.
+    const e = (gd + best * (gd + 4 * UNIT_ROUNDOFF)) * 1.01 + 4 * d * ETA;
     return { lower: Math.max(0, down(best - e)), upper: Math.min(1, up(best + e)), mid: best };
   },
   lambdaMinGram: (i) => lam(lambdaMinCertified(cached(i, 'gram', () => gram(i.x)), { entryError: up(i.x.rows * gramEntryErrorBound(i.x)) })),
@@ -227,8 +269,11 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return lm.certified ? lam(lm) : uncertified(lm.estimate);
   },
   lambdaMinHInfinity: (i) => {
+    // H∞ is taken on unit-normalised rows: first scaled exactly into [1, 2) (so ‖x_i‖² neither under- nor overflows).
+    const scaled = directionRows(i);
+    if (!scaled) return uncertified(NaN);
     const xs = zeros(i.x.rows, i.x.cols);
-    xs.data.set(i.x.data);
+    xs.data.set(scaled.data);
     const d = i.x.cols;
     for (let a = 0; a < xs.rows; a++) {
       let s = 0;
