@@ -9,6 +9,8 @@ import { artifactFileName, type Artifact } from '../search/artifact.ts';
 import type { CounterexampleRef, InstanceRecord, SearchOptions, TheoremRun } from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from './defineBound.ts';
+import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.ts';
+import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
 import { loadProposal } from './proposal.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
 
@@ -53,6 +55,8 @@ export interface CounterexampleSummary {
   artifact: string;
   npy: string;
   replay: string;
+  /** The high-precision confirmation recorded in the artifact (confirm.ts). */
+  confirmation?: { status: Confirmation['status']; verdict?: string; ms?: number; reason?: string };
 }
 
 export interface CellSummary {
@@ -73,7 +77,7 @@ export interface BoundAudit {
   errorCount: number;
   timeouts: { instance: string; message: string }[];
   budgetSpent: boolean;
-  counterexamples: { count: number; smallest?: CounterexampleSummary; worst?: CounterexampleSummary };
+  counterexamples: { count: number; smallest?: CounterexampleSummary; worst?: CounterexampleSummary; confirmation?: RunConfirmation['summary'] };
   tightness?: { instances: number; minRelativeMargin: number; medianRelativeMargin: number; maxRatio: number; medianRatio: number; ratio: string };
   cells: CellSummary[];
   respawns: number;
@@ -188,8 +192,8 @@ function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] 
   return [...map.values()];
 }
 
-function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: string): CounterexampleSummary {
-  const a: Artifact & { proposal: { file: string; boundId: string } } = { ...ref.artifact, proposal: { file: proposalPath, boundId: ref.artifact.theoremId } };
+function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: string, confirmation?: Confirmation): CounterexampleSummary {
+  const a: Artifact & { proposal: { file: string; boundId: string } } = { ...ref.artifact, proposal: { file: proposalPath, boundId: ref.artifact.theoremId }, ...(confirmation ? { confirmation } : {}) };
   const name = artifactFileName(ref.artifact);
   const path = join(dir, name);
   writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
@@ -210,6 +214,9 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: 
     artifact: path,
     npy,
     replay: `ntk-audit replay ${path}`,
+    ...(confirmation
+      ? { confirmation: confirmation.status === 'skipped' ? { status: 'skipped' as const, reason: confirmation.reason } : { status: confirmation.status, verdict: confirmation.verdict, ms: confirmation.ms, ...(confirmation.reason ? { reason: confirmation.reason } : {}) } }
+      : {}),
   };
 }
 
@@ -264,14 +271,23 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     break;
   }
   budgetSpent = Object.values(done).length > 0 && Date.now() > deadline;
+  // Before any counterexample is reported it is re-verified in ${DIGITS}-digit arithmetic (confirm.ts); violations
+  // that fail it count as inconclusive.
+  let confirmed: RunConfirmation | undefined;
+  if (run && run.counts.violated > 0 && isAuditBound(theorem) && theorem.kind !== 'high-probability') {
+    confirmed = confirmRun(theorem, run);
+    run = confirmed.run;
+    const f = confirmed.summary;
+    if (f.failed > 0) say(`${theorem.id}: ${f.failed} float counterexample(s) not confirmed in ${DIGITS}-digit arithmetic (not reported; first: ${f.failures[0].reason})`);
+  }
   const counts = run ? run.counts : emptyCounts();
   const records = run ? run.records : [];
-  const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0 };
+  const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0, ...(confirmed ? { confirmation: confirmed.summary } : {}) };
   const dir = join(opts.outDir, 'counterexamples');
   if (run && counts.violated > 0) {
     const { smallest, worst } = run.counterexamples;
-    if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath);
-    if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath);
+    if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath, confirmed?.smallest?.confirmation);
+    if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath, confirmed?.worst?.confirmation);
   }
   const conclusive = counts.holds + counts.violated + counts.inconclusive;
   let verdict: AuditVerdict;
@@ -280,6 +296,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   if (counts.violated > 0) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
+    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} with N > ${MAX_CONFIRM_N} not re-checked` : ''})`;
   } else if (conclusive === 0 && failures > 0) {
     verdict = 'ill-posed';
     const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
@@ -294,6 +311,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions${budgetSpent ? ' (budget spent)' : ''}`;
+    if (confirmed && confirmed.summary.failed > 0) message += `; ${confirmed.summary.failed + confirmed.summary.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive)`;
   }
   const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;

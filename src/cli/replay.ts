@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitRequest } from '../errors.ts';
+import type { Artifact } from '../search/artifact.ts';
 import { replayFile } from '../search/replay.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
 import { loadProposal } from '../audit/proposal.ts';
@@ -16,6 +17,14 @@ function proposalOf(file: string): { file: string; boundId: string } | null {
   }
 }
 
+/** The recorded high-precision confirmation of an audit artifact (src/audit/confirm.ts), as text lines. */
+function confirmationLines(c: Artifact['confirmation']): string {
+  if (!c) return '';
+  if (c.status === 'skipped') return `  confirmation: skipped (${c.reason})\n`;
+  const qs = Object.entries(c.quantities).map(([k, e]) => `    ${k} ∈ [${e.lower}, ${e.upper}]\n`).join('');
+  return `  confirmation: ${c.status}, verdict ${c.verdict} (${c.method}; ${c.inertiaCounts} inertia counts, ${c.ms} ms)${c.reason ? ` — ${c.reason}` : ''}\n${c.lhs !== undefined ? `    lhs = ${c.lhs}  rhs = ${c.rhs}  margin = ${c.margin} (error bound ${c.errorBound})\n` : ''}${qs}`;
+}
+
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
@@ -28,11 +37,11 @@ export function registerReplayCommand(program: Command): void {
       const proposal = proposalOf(file);
       if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(proposal.file)).bounds;
       const { artifact, outcome } = replayFile(file, catalog);
-      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, conventions: artifact.conventions, packageVersion: artifact.packageVersion };
+      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, ...(artifact.confirmation ? { confirmation: artifact.confirmation } : {}), conventions: artifact.conventions, packageVersion: artifact.packageVersion };
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');
       else
         process.stdout.write(
-          `${artifact.theoremId}: ${outcome.verdict}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n`,
+          `${artifact.theoremId}: ${outcome.verdict}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n${confirmationLines(artifact.confirmation)}`,
         );
       if (outcome.verdict === 'violated') throw new ExitRequest(1);
     });
