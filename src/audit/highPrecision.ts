@@ -618,23 +618,24 @@ export class EigenBracket {
       hi = which === 'min' ? dMin! : gHi!;
     }
     // Prove the lower end.
-    let step = hi.minus(lo).abs().plus(span.times('1e-14'));
+    // Outside Gershgorin's interval by `pad` (large enough to survive rounding to DIGITS digits) every count is decisive.
+    const pad = span.plus(gLo!.abs()).plus(gHi!.abs()).times('1e-30');
+    const outLo = gLo!.minus(pad), outHi = gHi!.plus(pad);
+    let step = hi.minus(lo).abs().plus(pad);
     let cLo = this.count(lo);
     while (!this.lowOk(cLo.below, n)) {
-      lo = lo.minus(step);
+      if (lo.lte(outLo)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
+      lo = D.max(lo.minus(step), outLo);
       step = step.times(4);
-      if (lo.lt(gLo!)) lo = gLo!.minus(span.times('1e-12'));
       cLo = this.count(lo);
-      if (lo.lt(gLo!) && !this.lowOk(cLo.below, n)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
     }
-    step = hi.minus(lo).abs().plus(span.times('1e-14'));
+    step = hi.minus(lo).abs().plus(pad);
     let cHi = this.count(hi);
     while (!this.highOk(cHi.below, n)) {
-      hi = hi.plus(step);
+      if (hi.gte(outHi)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
+      hi = D.min(hi.plus(step), outHi);
       step = step.times(4);
-      if (hi.gt(gHi!)) hi = gHi!.plus(span.times('1e-12'));
       cHi = this.count(hi);
-      if (hi.gt(gHi!) && !this.highOk(cHi.below, n)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
     }
     this.lo = lo;
     this.hi = hi;
