@@ -4,7 +4,7 @@ import { encodeNumber } from '../theorem/codec.ts';
 import type { Descriptor, Verdict } from '../theorem/types.ts';
 import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { AUDIT_BOUND, type AuditTheorem, type BoundSpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
-import { DIGITS, MAX_CONFIRM_N, METHOD, NotConfirmable, Oracle } from './highPrecision.ts';
+import { DIGITS, MAX_CONFIRM_N, METHOD, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
 import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
 
 /**
@@ -47,6 +47,8 @@ export interface ConfirmOptions {
   maxN?: number;
   /** Start the bisections from the engine's enclosures (default true; false: from Gershgorin). */
   startFromEngine?: boolean;
+  /** Give up (not confirmed) after this long, checked between bisection rounds (default 60 s). */
+  timeLimitMs?: number;
 }
 
 const encStr = (e: Enclosure) => ({ lower: encodeNumber(e.lower), upper: encodeNumber(e.upper) });
@@ -112,12 +114,14 @@ export function confirmViolation(spec: Pick<BoundSpec, 'lhs' | 'rhs' | 'relation
       const nums = { lhs: o.lhs, rhs: o.rhs, margin: o.margin, errorBound: o.errorBound };
       if (o.verdict === 'violated') return done('violated', nums);
       if (o.verdict === 'holds') return done('holds', { ...nums, reason: `the bound holds on this instance with the ${DIGITS}-digit quantities` });
+      if (performance.now() - t0 > (opts.timeLimitMs ?? 60_000)) return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities when the time limit was reached` });
       let refined = false;
       for (const k of keys) if (!k.startsWith('mu(')) refined = oracle.quantity(k).refine() || refined;
       if (!refined) return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities at double resolution` });
     }
     return done('inconclusive', { reason: 'bisection limit reached' });
   } catch (e) {
+    if (e instanceof TooLarge) return { status: 'skipped', reason: e.message };
     if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return done('error', { reason: msg });

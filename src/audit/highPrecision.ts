@@ -44,8 +44,10 @@ export const DIGITS = 50;
 export const METHOD = `decimal.js, ${DIGITS} digits, LDLᵀ inertia`;
 /** Largest N for which a counterexample is confirmed (the cost grows as N³ per inertia count). */
 export const MAX_CONFIRM_N = 64;
-/** Gram/LDLᵀ of larger order (σ_min(F_k) with N, n_k > MAX_ORDER; ‖W_l‖₂ with both dims > MAX_ORDER) are not confirmed. */
-export const MAX_ORDER = 256;
+/** Gram/LDLᵀ of larger order (σ_min(F_k) with N, n_k > MAX_ORDER; ‖W_l‖₂ with both dims > MAX_ORDER) are too costly (TooLarge). */
+export const MAX_ORDER = 128;
+/** Decimal multiply-adds allowed for one quantity's kernel (≈ 1.5 µs each): beyond, TooLarge. */
+export const MAX_DECIMAL_OPS = 2e7;
 
 const D = Decimal.clone({ precision: DIGITS, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -9e15, toExpPos: 9e15 });
 type Dec = Decimal;
@@ -60,6 +62,14 @@ export class NotConfirmable extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotConfirmable';
+  }
+}
+
+/** The instance is beyond the oracle's cost limits (MAX_ORDER, MAX_DECIMAL_OPS): the confirmation is skipped. */
+export class TooLarge extends NotConfirmable {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLarge';
   }
 }
 
@@ -754,12 +764,19 @@ export class Oracle {
     return this.get('limiting', () => limitingDec(this.x, this.inst.depth));
   }
   get net() {
-    return this.get('net', () => networkWeights(this.inst));
+    return this.get('net', () => {
+      // forward + backward passes and the per-layer Gram matrices of F_k and B_{k+1}
+      const N = this.inst.x.rows, dims = [this.inst.x.cols, ...this.inst.widths, 1];
+      let ops = 0;
+      for (let l = 1; l < dims.length; l++) ops += 2 * N * dims[l - 1] * dims[l] + (N * N * (dims[l - 1] + dims[l])) / 2;
+      if (ops > MAX_DECIMAL_OPS) throw new TooLarge(`the network quantities need ≈ ${ops.toExponential(1)} decimal operations (limit ${MAX_DECIMAL_OPS.toExponential(0)})`);
+      return networkWeights(this.inst);
+    });
   }
 
   /** `squared`: the quantity is the square root of the eigenvalue (σ_min, ‖W‖₂): its start is squared. */
   private bracket(key: string, m: DecSym, which: 'min' | 'max', squared = false): EigenBracket {
-    if (m.m.rows > MAX_ORDER) throw new NotConfirmable(`${key}: order ${m.m.rows} > ${MAX_ORDER}`);
+    if (m.m.rows > MAX_ORDER) throw new TooLarge(`${key}: matrix of order ${m.m.rows} > ${MAX_ORDER}`);
     let st = this.start(key);
     if (st && squared) st = { lower: Math.max(0, st.lower) ** 2, upper: st.upper ** 2 };
     return new EigenBracket(m, which, st);
@@ -840,6 +857,8 @@ export class Oracle {
   /** σ_min(F_k) = √λ_min of the smaller of F_kF_kᵀ, F_kᵀF_k; ±‖F̂_k − F_k‖_F (Weyl). */
   private sigmaMinF(k: number): OracleQuantity {
     if (!(Number.isInteger(k) && k >= 0 && k <= this.inst.depth - 1)) throw new NotConfirmable(`sigmaMinF(${k}) out of range`);
+    const order = Math.min(this.inst.x.rows, k === 0 ? this.inst.x.cols : this.inst.widths[k - 1]);
+    if (order > MAX_ORDER) throw new TooLarge(`sigmaMinF(${k}): Gram of order ${order} > ${MAX_ORDER}`);
     const { f, error } = featuresDec(this.inst, this.x, k, this.net);
     const t = f.rows <= f.cols ? f : transposeDec(f);
     const g = gramWithError(t);
@@ -850,10 +869,11 @@ export class Oracle {
   /** ∏_{l≤k} ‖W_l‖₂, ‖W‖₂ = √λ_max of the smaller of WWᵀ, WᵀW (W exact: the stored doubles). */
   private lipschitz(k: number): OracleQuantity {
     if (!(Number.isInteger(k) && k >= 1 && k <= this.inst.depth)) throw new NotConfirmable(`lipschitzBound(${k}) out of range`);
-    const parts = this.net.weights.slice(0, k).map((w) => {
+    const parts = this.net.weights.slice(0, k).map((w, l) => {
+      if (Math.min(w.rows, w.cols) > MAX_ORDER) throw new TooLarge(`lipschitzBound(${k}): W_${l + 1} is ${w.rows} × ${w.cols}, Gram of order > ${MAX_ORDER}`);
       const t = w.rows <= w.cols ? w : transposeDec(w);
       // λ_max(W Wᵀ) = λ_max(WᵀW) = ‖W‖₂²; its start: a float64 power iteration (only a first guess, proven by the counts).
-      const g = checkOrder(gramWithError(t));
+      const g = gramWithError(t);
       const v = powerEstimate(g.m.data.map((z) => z.toNumber()), g.m.rows);
       return new EigenBracket(g, 'max', Number.isFinite(v) && v > 0 ? { lower: v * (1 - 1e-9), upper: v * (1 + 1e-9) } : undefined);
     });
@@ -902,11 +922,6 @@ function powerEstimate(a: number[], n: number): number {
     if (Math.abs(lam - prev) <= 1e-15 * lam) break;
   }
   return lam;
-}
-
-function checkOrder(s: DecSym): DecSym {
-  if (s.m.rows > MAX_ORDER) throw new NotConfirmable(`Gram of order ${s.m.rows} > ${MAX_ORDER}`);
-  return s;
 }
 
 function transposeDec(a: DecMatrix): DecMatrix {
