@@ -261,6 +261,22 @@ describe('confirmation of counterexamples', () => {
     expect(r2.smallest?.confirmation.status).toBe('confirmed');
   });
 
+  it('a violation by a few widths of the engine enclosure: inconclusive on the first (widened) bracket, confirmed after bisection', () => {
+    const inst = materializeDescriptor({ n: 10, d: 4, depth: 2, widths: [8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '21' });
+    const e = enclosureOf(inst, 'lambdaMinNTK');
+    const w = e.upper - e.lower;
+    const R = e.upper + 2.5 * w;
+    const tight = { lhs: (q: { lambdaMinNTK: number }) => q.lambdaMinNTK, relation: '>=' as const, rhs: () => R };
+    const c = confirmViolation(tight as never, inst);
+    if (c.status === 'skipped') throw new Error('skipped');
+    expect(c.status).toBe('confirmed');
+    expect(c.inertiaCounts).toBeGreaterThan(2);
+    // Bisected below the first bracket (the engine's widened by its width on each side: 3w), and below R.
+    const q = c.quantities.lambdaMinNTK;
+    expect(Number(q.upper) - Number(q.lower)).toBeLessThan(2 * w);
+    expect(Number(q.upper)).toBeLessThan(R);
+  });
+
   it('N = 65 is skipped; N = 64 is confirmed (timing printed)', () => {
     const d65 = materializeDescriptor({ n: 65, d: 4, depth: 2, widths: [8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '9' });
     expect(confirmViolation(spec(wrong), d65)).toEqual({ status: 'skipped', reason: 'N > 64' });

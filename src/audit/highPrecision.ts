@@ -175,7 +175,6 @@ function tableSinCos(k: number): [Dec, Dec] {
 function sinCos(x: Dec): [Dec, Dec] {
   const k = Math.round(x.toNumber() * TABLE_STEP);
   const r = x.minus(new D(k).div(TABLE_STEP));
-  const r2 = r.times(r);
   let sr = r, cr = ONE, pw = r; // pw = r^n
   const tiny = UD.times('1e-6');
   for (let n = 2; n < FACT_INV.length; n++) {
@@ -185,7 +184,6 @@ function sinCos(x: Dec): [Dec, Dec] {
     else sr = n % 4 === 1 ? sr.plus(t) : sr.minus(t);
     if (t.abs().lt(tiny)) break;
   }
-  void r2;
   const [sk, ck] = tableSinCos(k);
   return [sk.times(cr).plus(ck.times(sr)), ck.times(cr).minus(sk.times(sr))];
 }
@@ -446,6 +444,8 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
     const act: Dec[] = new Array<Dec>(pre.data.length);
     for (let t = 0; t < pre.data.length; t++) {
       const v = pre.data[t];
+      // The float64 magnitude must be a true upper bound of the scale: not overflowed, not in the underflow range.
+      if (!Number.isFinite(m[t]) || (m[t] < 1e-280 && !v.isZero())) throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
       const bound = 10 * c * UD_NUM * m[t];
       if (bound > 0 && v.abs().lte(bound)) throw new NotConfirmable(`a pre-activation of layer ${l} lies within its decimal rounding bound of the ReLU kink`);
       act[t] = v.isPositive() && !v.isZero() ? v : ZERO;
@@ -511,6 +511,7 @@ export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = network
     }
     maxOps = Math.max(maxOps, fw.ops[k] + bops[k + 1] + F.cols + Bk.cols + L + 4);
   }
+  if (!Number.isFinite(errScale) || (errScale < 1e-280 && K.some((v) => !v.isZero()))) throw new NotConfirmable('empirical NTK: magnitudes outside the float64 range of the rounding model');
   let scale = ONE;
   for (let l = 1; l < L; l++) scale = scale.times(2).div(net.dims[l]);
   const m = { rows: N, cols: N, data: K.map((v) => v.times(scale)) };
@@ -524,6 +525,7 @@ export function featuresDec(inst: AuditInstance, x: DecMatrix, k: number, net = 
   const m = fw.mag[k];
   let s = 0;
   for (let t = 0; t < m.length; t++) s += m[t] * m[t];
+  if (!Number.isFinite(s) || (s < 1e-280 && fw.f[k].data.some((v) => !v.isZero()))) throw new NotConfirmable(`F_${k}: magnitudes outside the float64 range of the rounding model`);
   return { f: fw.f[k], error: new D(10 * fw.ops[k] * (1 + 1e-9)).times(UD).times(new D(Math.sqrt(s) * (1 + 1e-9))) };
 }
 
@@ -667,13 +669,6 @@ export class EigenBracket {
 
   enclosure(): { lo: Dec; hi: Dec } {
     return { lo: this.lo.minus(this.eLo).minus(this.delta), hi: this.hi.plus(this.eHi).plus(this.delta) };
-  }
-
-  /** Width of the bracket relative to its magnitude (for deciding whether to bisect further). */
-  relativeWidth(): number {
-    const e = this.enclosure();
-    const m = D.max(e.lo.abs(), e.hi.abs());
-    return m.isZero() ? 0 : e.hi.minus(e.lo).div(m).toNumber();
   }
 
   /** One bisection step. */
@@ -939,5 +934,3 @@ export function muDec(r: number): Dec {
   for (let k = 2; k < r; k += 2) mu = mu.times(-(k - 1)).div(new D((k + 1) * (k + 2)).sqrt());
   return mu;
 }
-
-export { D as HighPrecisionDecimal };
