@@ -50,7 +50,9 @@ describe('ntk-audit audit', () => {
       expect(Number(a.confirmation.margin)).toBeLessThan(-Number(a.confirmation.errorBound));
     }
     expect(JSON.parse(rep.stdout).confirmation).toMatchObject({ status: 'confirmed', verdict: 'violated' });
-    const text = cli(['replay', s.artifact]);
+    // --confirm re-runs the confirmation from the artifact alone.
+    const text = cli(['replay', s.artifact, '--confirm']);
+    expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/confirmation: confirmed, verdict violated \(decimal\.js, 50 digits, LDLᵀ inertia/);
   });
 
