@@ -271,8 +271,9 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     break;
   }
   budgetSpent = Object.values(done).length > 0 && Date.now() > deadline;
-  // Before any counterexample is reported it is re-verified in ${DIGITS}-digit arithmetic (confirm.ts); violations
-  // that fail it count as inconclusive.
+  // Before any counterexample is reported it is re-verified in decimal arithmetic (confirm.ts, highPrecision.ts);
+  // violations that fail it count as inconclusive. (User sides run here in the main thread once more, on
+  // the instances they already completed on in the worker.)
   let confirmed: RunConfirmation | undefined;
   if (run && run.counts.violated > 0 && isAuditBound(theorem) && theorem.kind !== 'high-probability') {
     confirmed = confirmRun(theorem, run);
@@ -296,7 +297,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   if (counts.violated > 0) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
-    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} with N > ${MAX_CONFIRM_N} not re-checked` : ''})`;
+    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits` : ''})`;
   } else if (conclusive === 0 && failures > 0) {
     verdict = 'ill-posed';
     const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
