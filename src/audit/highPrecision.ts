@@ -147,77 +147,54 @@ export function decMatrix(m: { rows: number; cols: number; data: ArrayLike<numbe
 const allowance = (ops: number): Dec => UD.times(1000 * Math.max(1, ops));
 
 // ------------------------------------------------------------------------------------------------
-// Elementary functions (atan2 by a float64 first guess and an exact correction)
+// Elementary functions: atan by a table of atan(k/64) and the reduction
+// atan x = atan c + atan((x − c)/(1 + xc)), |(x − c)/(1 + xc)| ≤ 1/128, whose Taylor series then needs
+// ~12 terms for DIGITS digits (decimal.js's own atan2 is ~1 ms per call).
 
+const P60 = D.clone({ precision: DIGITS + 10 });
 const FACT_INV: Dec[] = [];
+const ODD_INV: Dec[] = [];
 {
-  let f = new D(1);
-  const P = D.clone({ precision: DIGITS + 10 });
+  let f = new P60(1);
   for (let n = 0; n < 40; n++) {
     if (n > 0) f = f.times(n);
-    FACT_INV.push(new P(1).div(f));
+    FACT_INV.push(new P60(1).div(f));
   }
+  for (let n = 0; n < 80; n++) ODD_INV.push(new P60(1).div(2 * n + 1));
 }
-const TABLE_STEP = 16; // sin/cos of k/16, |k| ≤ 52
-const SIN_TABLE = new Map<number, [Dec, Dec]>();
-function tableSinCos(k: number): [Dec, Dec] {
-  let v = SIN_TABLE.get(k);
+const ATAN_STEP = 64;
+const ATAN_TABLE = new Map<number, Dec>();
+function atanTable(k: number): Dec {
+  let v = ATAN_TABLE.get(k);
   if (!v) {
-    const P = D.clone({ precision: DIGITS + 10 });
-    const a = new P(k).div(TABLE_STEP);
-    v = [a.sin(), a.cos()];
-    SIN_TABLE.set(k, v);
+    v = new P60(k).div(ATAN_STEP).atan();
+    ATAN_TABLE.set(k, v);
   }
   return v;
 }
+const TINY = UD.times('1e-6');
 
-/** sin x, cos x for |x| ≤ 4 (table of k/16 plus Taylor series of the remainder |r| ≤ 1/32). */
-function sinCos(x: Dec): [Dec, Dec] {
-  const k = Math.round(x.toNumber() * TABLE_STEP);
-  const r = x.minus(new D(k).div(TABLE_STEP));
-  let sr = r, cr = ONE, pw = r; // pw = r^n
-  const tiny = UD.times('1e-6');
-  for (let n = 2; n < FACT_INV.length; n++) {
-    pw = pw.times(r);
-    const t = pw.times(FACT_INV[n]);
-    if (n % 2 === 0) cr = n % 4 === 0 ? cr.plus(t) : cr.minus(t);
-    else sr = n % 4 === 1 ? sr.plus(t) : sr.minus(t);
-    if (t.abs().lt(tiny)) break;
-  }
-  const [sk, ck] = tableSinCos(k);
-  return [sk.times(cr).plus(ck.times(sr)), ck.times(cr).minus(sk.times(sr))];
-}
-
-/** atan t for |t| ≤ 1/2 (Taylor series). */
-function atanSmall(t: Dec): Dec {
-  const t2 = t.times(t);
-  let s = t, pw = t;
-  const tiny = UD.times('1e-6');
-  for (let n = 3; n < 400; n += 2) {
-    pw = pw.times(t2).neg();
-    const term = pw.div(n);
+/** atan x for 0 ≤ x ≤ 1. */
+function atanUnit(x: Dec): Dec {
+  const k = Math.min(ATAN_STEP, Math.max(0, Math.round(x.toNumber() * ATAN_STEP)));
+  const c = new D(k).div(ATAN_STEP); // exact: k/64 has a finite decimal expansion
+  const y = x.minus(c).div(ONE.plus(x.times(c)));
+  const y2 = y.times(y);
+  let s = y, pw = y;
+  for (let n = 1; n < ODD_INV.length; n++) {
+    pw = pw.times(y2).neg();
+    const term = pw.times(ODD_INV[n]);
     s = s.plus(term);
-    if (term.abs().lt(tiny)) break;
+    if (term.abs().lt(TINY)) break;
   }
-  return s;
+  return atanTable(k).plus(s);
 }
 
-/** atan2(p, q) for p, q ≥ 0, not both 0: φ0 = Math.atan2 in float64, then φ = φ0 + atan(tan(φ − φ0)). */
+/** atan2(p, q) for p, q ≥ 0, not both 0 (in [0, π/2]). */
 export function atan2Pos(p: Dec, q: Dec): Dec {
   if (p.isZero()) return new D(0);
   if (q.isZero()) return PI.div(2);
-  const phi0 = Math.atan2(p.toNumber(), q.toNumber());
-  const x0 = dec(phi0);
-  const [s, c] = sinCos(x0);
-  // tan(φ − φ0) = (p cos φ0 − q sin φ0)/(q cos φ0 + p sin φ0)  (p = ρ sin φ, q = ρ cos φ)
-  const num = p.times(c).minus(q.times(s));
-  const den = q.times(c).plus(p.times(s));
-  const t = num.div(den);
-  if (t.abs().gt(0.5)) {
-    // float64 first guess far off (extreme magnitudes): plain decimal.js atan2
-    return D.atan2(p, q);
-  }
-  return x0.plus(atanSmall(t));
+  return p.gt(q) ? PI.div(2).minus(atanUnit(q.div(p))) : atanUnit(p.div(q));
 }
 
 /** sin θ − θ cos θ for 0 ≤ θ ≤ π (series Σ_{k≥1} (−1)^{k+1} 2k θ^{2k+1}/(2k+1)! for θ < 1/4: no cancellation). */
@@ -227,11 +204,12 @@ function sinMinusThetaCos(theta: Dec, sin: Dec, cos: Dec): Dec {
   let pw = theta.times(t2);
   let s = pw.div(3);
   const tiny = UD.times('1e-6').times(s.abs());
-  for (let k = 2; k < 40; k++) {
+  // θ < 1/4: the k-th term is below 10^{-60}·θ³ by k = 19 (2k + 1 < FACT_INV.length).
+  for (let k = 2; k < 20; k++) {
     pw = pw.times(t2);
     const term = pw.times(2 * k).times(FACT_INV[2 * k + 1]);
     s = k % 2 === 0 ? s.minus(term) : s.plus(term);
-    if (term.lt(tiny)) break;
+    if (term.lte(tiny)) break;
   }
   return s;
 }
