@@ -51,6 +51,21 @@ describe('ntk-audit audit', () => {
     const rep = cli(['replay', s.artifact, '--json']);
     expect(rep.code).toBe(1);
     expect(JSON.parse(rep.stdout)).toMatchObject({ theoremId: 'example.wrong-min-norm', verdict: 'violated' });
+    // Both reported counterexamples were re-verified in 50-digit decimal arithmetic (src/audit/confirm.ts).
+    expect(j.bounds[0].counterexamples.confirmation.confirmed).toBeGreaterThanOrEqual(1);
+    for (const c of [s, j.bounds[0].counterexamples.worst]) {
+      const a = JSON.parse(readFileSync(c.artifact, 'utf8'));
+      expect(a.confirmation).toMatchObject({ status: 'confirmed', verdict: 'violated', digits: 50 });
+      expect(Object.keys(a.confirmation.quantities).sort()).toEqual(['lambdaMinNTK', 'minNormSq']);
+      const lam = a.confirmation.quantities.lambdaMinNTK;
+      expect(Number(lam.lower)).toBeLessThanOrEqual(Number(lam.upper));
+      expect(Number(a.confirmation.margin)).toBeLessThan(-Number(a.confirmation.errorBound));
+    }
+    expect(JSON.parse(rep.stdout).confirmation).toMatchObject({ status: 'confirmed', verdict: 'violated' });
+    // --confirm re-runs the confirmation from the artifact alone.
+    const text = cli(['replay', s.artifact, '--confirm']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/confirmation: confirmed, verdict violated \(decimal\.js, 50 digits, LDLᵀ inertia/);
   });
 
   it('a bound true only in part of its regime: refuted, with surviving and refuted cells', () => {

@@ -403,3 +403,15 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
   }
   return scalar(inst, key as ScalarQuantity);
 }
+
+/**
+ * A copy of `inst` (same data and network seed, fresh cache) whose tracked quantities listed in
+ * `enclosures` (keys as recorded by a view's `reads`, e.g. 'lambdaMinNTK', 'sigmaMinF(1)') take the
+ * given enclosures instead of the engine's. The high-precision confirmation (confirm.ts) evaluates
+ * the sides of a bound on such a copy.
+ */
+export function withEnclosures(inst: AuditInstance, enclosures: Record<string, Enclosure>): AuditInstance {
+  const cache = new Map<string, unknown>();
+  for (const [k, e] of Object.entries(enclosures)) cache.set(`q:${k}`, e);
+  return { x: inst.x, depth: inst.depth, widths: inst.widths, init: inst.init, netSeed: inst.netSeed, data: inst.data, normalize: inst.normalize, cache };
+}

@@ -9,6 +9,8 @@ import { artifactFileName, type Artifact } from '../search/artifact.ts';
 import { residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from './defineBound.ts';
+import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.ts';
+import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
 import { loadProposal } from './proposal.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
 
@@ -59,6 +61,8 @@ export interface CounterexampleSummary {
   artifact: string;
   npy: string;
   replay: string;
+  /** The high-precision confirmation recorded in the artifact (confirm.ts). */
+  confirmation?: { status: Confirmation['status']; verdict?: string; ms?: number; reason?: string };
 }
 
 export interface CellSummary {
@@ -80,7 +84,7 @@ export interface BoundAudit {
   errorCount: number;
   timeouts: { instance: string; message: string }[];
   budgetSpent: boolean;
-  counterexamples: { count: number; smallest?: CounterexampleSummary; worst?: CounterexampleSummary };
+  counterexamples: { count: number; smallest?: CounterexampleSummary; worst?: CounterexampleSummary; confirmation?: RunConfirmation['summary'] };
   /** High-probability bounds: the rate test of each configuration (failed draws are evidence for it, not counterexamples). */
   highProbability?: TheoremRun['highProbability'];
   tightness?: { instances: number; minRelativeMargin: number; medianRelativeMargin: number; maxRatio: number; medianRatio: number; ratio: string };
@@ -206,8 +210,8 @@ function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] 
   return [...map.values()];
 }
 
-function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: string): CounterexampleSummary {
-  const a: Artifact & { proposal: { file: string; boundId: string } } = { ...ref.artifact, proposal: { file: proposalPath, boundId: ref.artifact.theoremId } };
+function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: string, confirmation?: Confirmation): CounterexampleSummary {
+  const a: Artifact & { proposal: { file: string; boundId: string } } = { ...ref.artifact, proposal: { file: proposalPath, boundId: ref.artifact.theoremId }, ...(confirmation ? { confirmation } : {}) };
   const name = artifactFileName(ref.artifact);
   const path = join(dir, name);
   writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
@@ -228,6 +232,9 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: 
     artifact: path,
     npy,
     replay: `ntk-audit replay ${path}`,
+    ...(confirmation
+      ? { confirmation: confirmation.status === 'skipped' ? { status: 'skipped' as const, reason: confirmation.reason } : { status: confirmation.status, verdict: confirmation.verdict, ms: confirmation.ms, ...(confirmation.reason ? { reason: confirmation.reason } : {}) } }
+      : {}),
   };
 }
 
@@ -282,17 +289,27 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     break;
   }
   budgetSpent = Object.values(done).length > 0 && Date.now() > deadline;
+  // Before any counterexample is reported it is re-verified in decimal arithmetic (confirm.ts, highPrecision.ts);
+  // violations that fail it count as inconclusive. (User sides run here in the main thread once more, on
+  // the instances they already completed on in the worker.)
+  let confirmed: RunConfirmation | undefined;
+  if (run && run.counts.violated > 0 && isAuditBound(theorem) && theorem.kind !== 'high-probability') {
+    confirmed = confirmRun(theorem, run);
+    run = confirmed.run;
+    const f = confirmed.summary;
+    if (f.failed > 0) say(`${theorem.id}: ${f.failed} float counterexample(s) not confirmed in ${DIGITS}-digit arithmetic (not reported; first: ${f.failures[0].reason})`);
+  }
   const counts = run ? run.counts : emptyCounts();
   const records = run ? run.records : [];
-  const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0 };
+  const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0, ...(confirmed ? { confirmation: confirmed.summary } : {}) };
   const dir = join(opts.outDir, 'counterexamples');
   // The search decides: a certified violation for a deterministic bound, a rejected rate test for a
   // high-probability one (its failed draws alone never refute it).
   const refuted = run?.status === 'violated';
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
-    if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath);
-    if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath);
+    if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath, confirmed?.smallest?.confirmation);
+    if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath, confirmed?.worst?.confirmation);
   }
   const hp = theorem.kind === 'high-probability' ? run?.highProbability : undefined;
   const conclusive = counts.holds + counts.violated + counts.inconclusive;
@@ -307,6 +324,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   } else if (refuted) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
+    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits` : ''})`;
   } else if (conclusive === 0 && failures > 0) {
     verdict = 'ill-posed';
     const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
@@ -331,6 +349,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions${budgetSpent ? ' (budget spent)' : ''}`;
+    if (confirmed && confirmed.summary.failed > 0) message += `; ${confirmed.summary.failed + confirmed.summary.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive)`;
   }
   const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;

@@ -22,6 +22,7 @@ import { ExitRequest, UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { IllPosedError } from '../audit/proposal.ts';
 import { runAudit, type AuditResult, type BoundAudit, type CounterexampleSummary } from '../audit/runAudit.ts';
+import { METHOD } from '../audit/highPrecision.ts';
 
 export const DEFAULT_AUDIT_BUDGET = 30;
 export const DEFAULT_INSTANCE_TIMEOUT = 10;
@@ -45,6 +46,9 @@ function cexLines(label: string, c: CounterexampleSummary): string[] {
   return [
     `  ${label}: N=${c.N} d=${c.d} — ${Object.entries(c.descriptor).filter(([k]) => !['n', 'd'].includes(k)).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`).join(' ')}`,
     `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin)}; found by ${c.foundBy})`,
+    ...(c.confirmation
+      ? [c.confirmation.status === 'skipped' ? `    high-precision confirmation: skipped (${c.confirmation.reason})` : `    high-precision confirmation: ${c.confirmation.status} (${METHOD}; ${c.confirmation.ms} ms)`]
+      : []),
     `    artifact: ${rel(c.artifact)}`,
     `    data (.npy): ${rel(c.npy)}`,
     `    replay: ntk-audit replay ${rel(c.artifact)}`,

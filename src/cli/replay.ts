@@ -1,7 +1,10 @@
 /** `ntk-audit replay FILE [--json]`: re-evaluates a counterexample artifact and prints its verdict. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ExitRequest } from '../errors.ts';
+import { ExitRequest, UserError } from '../errors.ts';
+import { confirmViolation } from '../audit/confirm.ts';
+import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from '../audit/defineBound.ts';
+import type { Artifact } from '../search/artifact.ts';
 import { replayFile } from '../search/replay.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
 import { loadProposal } from '../audit/proposal.ts';
@@ -16,23 +19,36 @@ function proposalOf(file: string): { file: string; boundId: string } | null {
   }
 }
 
+/** The recorded high-precision confirmation of an audit artifact (src/audit/confirm.ts), as text lines. */
+function confirmationLines(c: Artifact['confirmation']): string {
+  if (!c) return '';
+  if (c.status === 'skipped') return `  confirmation: skipped (${c.reason})\n`;
+  const qs = Object.entries(c.quantities).map(([k, e]) => `    ${k} ∈ [${e.lower}, ${e.upper}]\n`).join('');
+  return `  confirmation: ${c.status}, verdict ${c.verdict} (${c.method}; ${c.inertiaCounts} inertia counts, ${c.ms} ms)${c.reason ? ` — ${c.reason}` : ''}\n${c.lhs !== undefined ? `    lhs = ${c.lhs}  rhs = ${c.rhs}  margin = ${c.margin} (error bound ${c.errorBound})\n` : ''}${qs}`;
+}
+
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
     .description('re-evaluate a counterexample artifact (no generator needed) and print its verdict; exit 1 when it is still violated')
     .argument('<file>', 'counterexample JSON (fixtures/counterexamples/*.json or reports/counterexamples/*.json)')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, raw: { json?: boolean }) => {
+    .option('--confirm', 'audit artifacts: re-run the high-precision confirmation (decimal.js, src/audit/confirm.ts) and print it in place of the recorded one')
+    .action(async (file: string, raw: { json?: boolean; confirm?: boolean }) => {
       let catalog = await loadCatalog(DEFAULT_CATALOG);
       // Artifacts of `ntk-audit audit` record the proposal module that defines their bound.
       const proposal = proposalOf(file);
       if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(proposal.file)).bounds;
-      const { artifact, outcome } = replayFile(file, catalog);
-      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, conventions: artifact.conventions, packageVersion: artifact.packageVersion };
+      const { artifact, outcome, theorem } = replayFile(file, catalog);
+      if (raw.confirm) {
+        if (!isAuditBound(theorem)) throw new UserError(`--confirm: ${artifact.theoremId} is not a bound of an audited proposal (defineBound)`);
+        artifact.confirmation = confirmViolation(theorem[AUDIT_BOUND], decodeAuditInstance(artifact.instance));
+      }
+      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, ...(artifact.confirmation ? { confirmation: artifact.confirmation } : {}), conventions: artifact.conventions, packageVersion: artifact.packageVersion };
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');
       else
         process.stdout.write(
-          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n`,
+          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n${confirmationLines(artifact.confirmation)}`,
         );
       if (outcome.verdict === 'violated') throw new ExitRequest(1);
     });

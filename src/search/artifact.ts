@@ -41,6 +41,26 @@ export const artifactSchema = z.object({
   fastCheck: z.object({ seed: z.number(), path: z.string() }).optional(),
   descriptor: z.record(z.string(), z.unknown()),
   instance: z.unknown(),
+  /** Written by `ntk-audit audit` (src/audit/confirm.ts): the high-precision re-verification of the counterexample. */
+  confirmation: z
+    .union([
+      z.object({
+        status: z.enum(['confirmed', 'not-confirmed']),
+        method: z.string(),
+        digits: z.number(),
+        quantities: z.record(z.string(), z.object({ lower: numString, upper: numString })),
+        verdict: z.enum(['holds', 'violated', 'inconclusive', 'outside', 'error']),
+        lhs: numString.optional(),
+        rhs: numString.optional(),
+        margin: numString.optional(),
+        errorBound: numString.optional(),
+        reason: z.string().optional(),
+        inertiaCounts: z.number(),
+        ms: z.number(),
+      }),
+      z.object({ status: z.literal('skipped'), reason: z.string() }),
+    ])
+    .optional(),
 });
 
 export type Artifact = z.infer<typeof artifactSchema>;

@@ -1,0 +1,239 @@
+import { buildArtifact, type Artifact } from '../search/artifact.ts';
+import type { CounterexampleRef, InstanceRecord, TheoremRun } from '../search/search.ts';
+import { encodeNumber } from '../theorem/codec.ts';
+import type { Descriptor, Verdict } from '../theorem/types.ts';
+import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
+import { AUDIT_BOUND, type AuditTheorem, type BoundSpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
+import { DIGITS, MAX_CONFIRM_N, METHOD, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
+import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
+
+/**
+ * Confirmation of a counterexample in high precision before it is reported (runAudit.ts).
+ *
+ * The quantities the two sides read (CornerResult.touched) are recomputed by the engine-independent
+ * oracle of highPrecision.ts (decimal.js, DIGITS digits, LDLᵀ inertia bisection) from the stored
+ * doubles; the sides are re-evaluated by the same corner evaluation as the search (defineBound.ts)
+ * on enclosures derived from the decimal values (rounded outward to doubles), and the verdict is
+ * decided again (src/theorem/verdict.ts). The spectral enclosures start as the engine's, widened and
+ * proven by two inertia counts, and are bisected only while the verdict is still `inconclusive`.
+ *
+ * μ_r is read by quantities.ts from its own constant enclosure; it is checked to contain the decimal
+ * value of μ_r instead of being replaced.
+ */
+
+export type Confirmation =
+  | {
+      status: 'confirmed' | 'not-confirmed';
+      method: string;
+      digits: number;
+      /** Decimal-derived enclosures (round-trip strings of doubles) of every quantity the sides read. */
+      quantities: Record<string, { lower: string; upper: string }>;
+      /** The verdict re-decided on those enclosures ('violated' ⇔ confirmed). */
+      verdict: Verdict | 'error';
+      lhs?: string;
+      rhs?: string;
+      margin?: string;
+      errorBound?: string;
+      /** Why the verdict is not `violated` (or the quantity the oracle could not confirm). */
+      reason?: string;
+      /** LDLᵀ inertia counts spent. */
+      inertiaCounts: number;
+      ms: number;
+    }
+  | { status: 'skipped'; reason: string };
+
+export interface ConfirmOptions {
+  /** Largest N that is confirmed (default MAX_CONFIRM_N = 64). */
+  maxN?: number;
+  /** Start the bisections from the engine's enclosures (default true; false: from Gershgorin). */
+  startFromEngine?: boolean;
+  /** Give up (not confirmed) after this long, checked between bisection rounds (default 60 s). */
+  timeLimitMs?: number;
+}
+
+const encStr = (e: Enclosure) => ({ lower: encodeNumber(e.lower), upper: encodeNumber(e.upper) });
+
+/** Re-decides `lhs RELATION rhs` on `inst` with every quantity recomputed by the high-precision oracle. */
+export function confirmViolation(spec: Pick<BoundSpec, 'lhs' | 'rhs' | 'relation'>, inst: AuditInstance, opts: ConfirmOptions = {}): Confirmation {
+  const maxN = opts.maxN ?? MAX_CONFIRM_N;
+  if (inst.x.rows > maxN) return { status: 'skipped', reason: `N > ${maxN}` };
+  const t0 = performance.now();
+  const startFromEngine = opts.startFromEngine ?? true;
+  const oracle = new Oracle(inst, (key) => {
+    if (!startFromEngine) return undefined;
+    try {
+      return enclosureOf(inst, key);
+    } catch {
+      return undefined;
+    }
+  });
+  const quantities: Record<string, { lower: string; upper: string }> = {};
+  const counts = () => [...keys].filter((k) => !k.startsWith('mu(')).reduce((s, k) => s + oracle.quantity(k).counts(), 0);
+  const done = (verdict: Verdict | 'error', extra: { lhs?: number; rhs?: number; margin?: number; errorBound?: number; reason?: string }): Confirmation => ({
+    status: verdict === 'violated' ? 'confirmed' : 'not-confirmed',
+    method: METHOD,
+    digits: DIGITS,
+    quantities,
+    verdict,
+    ...(extra.lhs !== undefined ? { lhs: encodeNumber(extra.lhs), rhs: encodeNumber(extra.rhs!), margin: encodeNumber(extra.margin!), errorBound: encodeNumber(extra.errorBound!) } : {}),
+    ...(extra.reason ? { reason: extra.reason } : {}),
+    inertiaCounts: safeCounts(),
+    ms: Math.round(performance.now() - t0),
+  });
+  const keys = new Set<string>();
+  const safeCounts = () => {
+    try {
+      return counts();
+    } catch {
+      return 0;
+    }
+  };
+  try {
+    // The keys the sides read (their float evaluation; cheap: the engine caches per instance).
+    for (const k of evaluateSide(spec.lhs, inst, 'lhs').touched) keys.add(k);
+    for (const k of evaluateSide(spec.rhs, inst, 'rhs').touched) keys.add(k);
+    for (let iter = 0; iter < 2000; iter++) {
+      const encs: Record<string, Enclosure> = {};
+      for (const k of keys) {
+        const e = oracle.quantity(k).enclosure();
+        quantities[k] = encStr(e);
+        if (k.startsWith('mu(')) {
+          const eng = muEnclosure(Number(k.slice(3, -1)));
+          if (!(eng.lower <= e.lower && e.upper <= eng.upper)) return done('error', { reason: `the constant enclosure of ${k} does not contain its ${DIGITS}-digit value` });
+        } else encs[k] = e;
+      }
+      const iq = withEnclosures(inst, encs);
+      const l = evaluateSide(spec.lhs, iq, 'lhs');
+      const r = evaluateSide(spec.rhs, iq, 'rhs');
+      const more = [...l.touched, ...r.touched].filter((k) => !keys.has(k));
+      if (more.length > 0) {
+        for (const k of more) keys.add(k);
+        continue;
+      }
+      const o = decide({ lhs: l.value, rhs: r.value, relation: spec.relation, lhsError: l.error, rhsError: r.error, quantities: {} });
+      const nums = { lhs: o.lhs, rhs: o.rhs, margin: o.margin, errorBound: o.errorBound };
+      if (o.verdict === 'violated') return done('violated', nums);
+      if (o.verdict === 'holds') return done('holds', { ...nums, reason: `the bound holds on this instance with the ${DIGITS}-digit quantities` });
+      if (performance.now() - t0 > (opts.timeLimitMs ?? 60_000)) return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities when the time limit was reached` });
+      let refined = false;
+      for (const k of keys) if (!k.startsWith('mu(')) refined = oracle.quantity(k).refine() || refined;
+      if (!refined) return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities at double resolution` });
+    }
+    return done('inconclusive', { reason: 'bisection limit reached' });
+  } catch (e) {
+    if (e instanceof TooLarge) return { status: 'skipped', reason: e.message };
+    if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return done('error', { reason: msg });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The counterexamples of an audit run
+
+export interface ConfirmedRef {
+  ref: CounterexampleRef;
+  confirmation: Confirmation;
+}
+
+export interface RunConfirmation {
+  /** The run with violations that failed confirmation turned into `inconclusive` (counts and records). */
+  run: TheoremRun;
+  smallest?: ConfirmedRef;
+  worst?: ConfirmedRef;
+  /** Counterexamples checked, confirmed, failed (not reported), skipped (N > 64), left unchecked. */
+  summary: { checked: number; confirmed: number; failed: number; skipped: number; unconfirmed: number; ms: number; failures: { instance: Descriptor; reason: string }[] };
+}
+
+const descKey = (d: Descriptor) => JSON.stringify(d);
+const foundByOf = (p: InstanceRecord['phase']): Artifact['foundBy'] => (p === 'shrink' ? 'shrunk' : p === 'targeted' ? 'targeted' : p === 'monte-carlo' ? 'monte-carlo' : 'random');
+
+/**
+ * Confirms the counterexamples a run would report (smallest and worst). One that fails confirmation is
+ * not reported: its instance counts as `inconclusive`, and the next violation in the same order (fewest
+ * samples first, resp. most negative relative margin first) is tried, up to `maxChecks` checks in all.
+ * When no violation can be confirmed, every violation of the run counts as `inconclusive` (nothing is
+ * reported as certified) and the bound is not refuted.
+ */
+export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: ConfirmOptions & { maxChecks?: number; timeBudgetMs?: number } = {}): RunConfirmation {
+  const t0 = Date.now();
+  const spec = theorem[AUDIT_BOUND];
+  const maxChecks = opts.maxChecks ?? 8;
+  const budget = opts.timeBudgetMs ?? 120_000;
+  const results = new Map<string, ConfirmedRef | null>(); // null: could not be rebuilt
+  const failures: { instance: Descriptor; reason: string }[] = [];
+  let checked = 0, confirmed = 0, skipped = 0;
+  const runSeed = run.counterexamples.smallest?.artifact.runSeed ?? run.counterexamples.worst?.artifact.runSeed ?? '';
+
+  const check = (ref: CounterexampleRef): ConfirmedRef => {
+    const key = descKey(ref.descriptor);
+    const prev = results.get(key);
+    if (prev) return prev;
+    const inst = decodeAuditInstance(ref.artifact.instance);
+    const c = confirmViolation(spec, inst, opts);
+    checked++;
+    if (c.status === 'confirmed') confirmed++;
+    else if (c.status === 'skipped') skipped++;
+    else failures.push({ instance: ref.descriptor, reason: c.reason ?? c.verdict });
+    const out = { ref, confirmation: c };
+    results.set(key, out);
+    return out;
+  };
+  const refOfRecord = (r: InstanceRecord): CounterexampleRef | null => {
+    try {
+      const inst = theorem.materialize(r.descriptor as never);
+      const { outcome } = evaluateInstance(theorem, r.descriptor as never, inst);
+      if (outcome.verdict !== 'violated') return null;
+      const artifact = buildArtifact(theorem, r.descriptor, inst, outcome, { runSeed, foundBy: foundByOf(r.phase) });
+      return { descriptor: r.descriptor, relativeMargin: outcome.relativeMargin, margin: outcome.margin, errorBound: outcome.errorBound, foundBy: artifact.foundBy, artifact };
+    } catch {
+      return null;
+    }
+  };
+  const violatedRecords = run.records.filter((r) => r.verdict === 'violated');
+  const nOf = (d: Descriptor) => (typeof d.n === 'number' ? d.n : Infinity);
+  const pick = (first: CounterexampleRef | undefined, order: (a: InstanceRecord, b: InstanceRecord) => number): ConfirmedRef | undefined => {
+    const cands: (CounterexampleRef | InstanceRecord)[] = [...(first ? [first] : []), ...violatedRecords.slice().sort(order)];
+    for (const c of cands) {
+      const key = descKey(c.descriptor);
+      if (results.has(key)) {
+        const r = results.get(key);
+        if (r && r.confirmation.status !== 'not-confirmed') return r;
+        continue;
+      }
+      if (checked >= maxChecks || Date.now() - t0 > budget) return undefined;
+      const ref = 'artifact' in c ? c : refOfRecord(c);
+      if (!ref) {
+        results.set(key, null);
+        continue;
+      }
+      const r = check(ref);
+      if (r.confirmation.status !== 'not-confirmed') return r;
+    }
+    return undefined;
+  };
+  const s0 = pick(run.counterexamples.smallest, (a, b) => nOf(a.descriptor) - nOf(b.descriptor) || a.relativeMargin - b.relativeMargin);
+  const w0 = pick(run.counterexamples.worst, (a, b) => a.relativeMargin - b.relativeMargin);
+  const smallest = s0 ?? w0, worst = w0 ?? s0;
+
+  // Counts and records: failed confirmations become inconclusive; with nothing confirmed, every violation does.
+  const failedKeys = new Set(failures.map((f) => descKey(f.instance)));
+  const none = !smallest && !worst;
+  const records = run.records.map((r) => (r.verdict === 'violated' && (none || failedKeys.has(descKey(r.descriptor))) ? { ...r, verdict: 'inconclusive' as const } : r));
+  const moved = none ? run.counts.violated : failedKeys.size;
+  const counts = { ...run.counts, violated: run.counts.violated - moved, inconclusive: run.counts.inconclusive + moved };
+  const count = none ? 0 : run.counterexamples.count - failedKeys.size;
+  const newRun: TheoremRun = {
+    ...run,
+    counts,
+    records,
+    status: counts.violated > 0 ? run.status : run.status === 'violated' ? (counts.holds > 0 ? 'holds' : 'inconclusive') : run.status,
+    counterexamples: { count, ...(smallest ? { smallest: smallest.ref } : {}), ...(worst ? { worst: worst.ref } : {}) },
+  };
+  return {
+    run: newRun,
+    ...(smallest ? { smallest } : {}),
+    ...(worst ? { worst } : {}),
+    summary: { checked, confirmed, failed: failures.length, skipped, unconfirmed: none ? moved - failedKeys.size : 0, ms: Date.now() - t0, failures },
+  };
+}

@@ -1,0 +1,914 @@
+import { Decimal } from 'decimal.js';
+import { initNetwork } from '../ntk/network.ts';
+import type { AuditInstance, Enclosure } from './quantities.ts';
+
+/**
+ * Engine-independent high-precision oracle for the audit quantities (src/audit/quantities.ts), used
+ * to confirm a counterexample before it is reported (confirm.ts). Everything here is recomputed from
+ * the stored doubles — the data X and the weights initNetwork draws from the instance's seed — in
+ * decimal.js arithmetic at DIGITS significant digits; the float64 engine (limiting.ts, lambdaMin.ts,
+ * sigmaMin.ts, …) is not called. Its enclosures serve only as a starting bracket for the bisections.
+ *
+ * Kernels (same conventions as quantities.ts):
+ *  - Gram XXᵀ, row norms, cosines.
+ *  - Limiting NNGP/NTK, Nguyen–Mondelli–Montúfar 2021 (arXiv 2012.11654) eqs. (9)–(10) with c_σ = 2:
+ *      G^{(1)} = XXᵀ, K^{(1)} = G^{(1)};  for l ≥ 2, with a = G_ii, b = G_jj, θ = ∠(x_i, x_j) at layer l − 1,
+ *      G^{(l)}_ij = (√(ab)/π)(sin θ + (π − θ) cos θ),  Ġ^{(l)}_ij = (π − θ)/π,  K^{(l)} = K^{(l−1)}∘Ġ^{(l)} + G^{(l)};
+ *      zero rows give zero rows/columns (σ'(0) = 0). G_ii = ‖x_i‖² at every layer, so √(ab) = ‖x_i‖‖x_j‖.
+ *    The angle is never taken from a rounded cosine: θ = 2·atan2(‖x̂_i − x̂_j‖, ‖x̂_i + x̂_j‖) at layer 1
+ *    (x̂ = x/‖x‖), and from layer to layer through s = sin²(θ/2):
+ *      s' = (2πs − (sin θ − θ cos θ))/(2π),  θ' = 2·atan2(√s', √(1 − s'))
+ *    (1 − cos θ' = [π(1 − cos θ) − (sin θ − θ cos θ)]/π; sin θ − θ cos θ by its Taylor series for θ < 1/4).
+ *  - H∞ of Du et al. (ICLR 2019, arXiv 1810.02054) on the unit-normalised rows (src/ntk/hInfinity.ts):
+ *      H_ij = cos θ_ij (π − θ_ij)/(2π), H_ii = 1/2.
+ *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
+ *    B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘1[F_{k−1}W_k > 0] (σ'(0) = 0), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ),
+ *    times ∏_{l=1}^{L−1} 2/n_l. A pre-activation within its decimal rounding bound of 0 (but not exactly 0)
+ *    makes the quantity unconfirmable (ReLU kink).
+ *
+ * Spectra: λ_min / λ_max by bisection on the inertia of LDLᵀ = A − sI (no pivoting). By Sylvester's
+ * law the number of negative pivots is the number of eigenvalues of A − sI + E below 0, where E is the
+ * backward error of the factorisation, |E| ≤ γ_{n+1}|L||D||Lᵀ| (Higham, Accuracy and Stability of
+ * Numerical Algorithms, 2nd ed., Thm 9.3, with U = DLᵀ); |L||D||Lᵀ| is positive semidefinite, so
+ * ‖E‖₂ ≤ γ_{n+1}·tr(|L||D||Lᵀ|) = γ_{n+1}Σ_i Σ_j l_ij²|d_j|, which is computed for every count. Hence a
+ * count of 0 proves λ_min(A) ≥ s − ‖E‖₂ and a count ≥ 1 proves λ_min(A) ≤ s + ‖E‖₂ (Weyl).
+ *
+ * Rounding of the decimal kernels themselves: each entry is a fixed, well-conditioned expression of at
+ * most c = 2d + Σ n_l + 60·L operations on inputs of its own scale (no cancellation: angles as above),
+ * so its error is ≤ c·u_D·(scale), u_D = 10^{1−DIGITS}. The allowance used is 10³ times that, and
+ * ‖ΔA‖₂ ≤ ‖ΔA‖_F ≤ allowance·Σ_i scale_i. At 50 digits these terms are ~1e-40 relative: many orders
+ * below the float64 widths they are compared with. Final enclosures are rounded outward to doubles.
+ */
+
+export const DIGITS = 50;
+export const METHOD = `decimal.js, ${DIGITS} digits, LDLᵀ inertia`;
+/** Largest N for which a counterexample is confirmed (the cost grows as N³ per inertia count). */
+export const MAX_CONFIRM_N = 64;
+/** Gram/LDLᵀ of larger order (σ_min(F_k) with N, n_k > MAX_ORDER; ‖W_l‖₂ with both dims > MAX_ORDER) are too costly (TooLarge). */
+export const MAX_ORDER = 128;
+/** Decimal multiply-adds allowed for one quantity's kernel (≈ 1.5 µs each): beyond, TooLarge. */
+export const MAX_DECIMAL_OPS = 2e7;
+
+const D = Decimal.clone({ precision: DIGITS, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -9e15, toExpPos: 9e15 });
+type Dec = Decimal;
+const UD = new D(10).pow(1 - DIGITS);
+const ZERO = new D(0);
+const ONE = new D(1);
+const PI = new D(-1).acos();
+const TWO_PI = PI.times(2);
+
+/** A quantity the oracle cannot confirm on this instance (the counterexample is then not certified). */
+export class NotConfirmable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotConfirmable';
+  }
+}
+
+/** The instance is beyond the oracle's cost limits (MAX_ORDER, MAX_DECIMAL_OPS): the confirmation is skipped. */
+export class TooLarge extends NotConfirmable {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLarge';
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Doubles ↔ decimals
+
+const view = new DataView(new ArrayBuffer(8));
+
+/** The exact value of a double as a decimal (no rounding). */
+export function exactDecimal(x: number): Dec {
+  if (!Number.isFinite(x)) throw new NotConfirmable(`non-finite input ${x}`);
+  if (x === 0) return new D(0);
+  if (Number.isInteger(x) && Math.abs(x) <= 2 ** 53) return new D(x);
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  const ex = Number((bits >> 52n) & 0x7ffn);
+  let m = bits & ((1n << 52n) - 1n);
+  let e: number;
+  if (ex === 0) e = -1074;
+  else {
+    m |= 1n << 52n;
+    e = ex - 1075;
+  }
+  const v = e >= 0 ? new D((m << BigInt(e)).toString()) : new D(`${(m * 5n ** BigInt(-e)).toString()}e-${-e}`);
+  return neg ? v.neg() : v;
+}
+
+/** A double input rounded to DIGITS + 10 digits (relative change ≤ u_D/1e10: inside the allowances). */
+const dec = (x: number): Dec => exactDecimal(x).toSignificantDigits(DIGITS + 10);
+
+function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  view.setFloat64(0, x);
+  const b = view.getBigInt64(0);
+  view.setBigInt64(0, x > 0 ? b + 1n : b - 1n);
+  return view.getFloat64(0);
+}
+const nextDown = (x: number): number => -nextUp(-x);
+
+/** The largest double ≤ v. */
+export function downDouble(v: Dec): number {
+  const x = v.toNumber();
+  if (x === Infinity) return Number.MAX_VALUE;
+  if (x === -Infinity) return -Infinity;
+  return exactDecimal(x).gt(v) ? nextDown(x) : x;
+}
+/** The smallest double ≥ v. */
+export function upDouble(v: Dec): number {
+  const x = v.toNumber();
+  if (x === -Infinity) return -Number.MAX_VALUE;
+  if (x === Infinity) return Infinity;
+  return exactDecimal(x).lt(v) ? nextUp(x) : x;
+}
+
+/** A decimal value with an absolute error bound, as a double enclosure (rounded outward). */
+export function toEnclosure(lo: Dec, hi: Dec): Enclosure {
+  const lower = downDouble(lo), upper = upDouble(hi);
+  return { lower, upper, mid: 0.5 * lower + 0.5 * upper };
+}
+
+/** A decimal row-major matrix. */
+export interface DecMatrix {
+  rows: number;
+  cols: number;
+  data: Dec[];
+}
+
+export function decMatrix(m: { rows: number; cols: number; data: ArrayLike<number> }): DecMatrix {
+  return { rows: m.rows, cols: m.cols, data: Array.from(m.data as ArrayLike<number>, (v) => dec(v)) };
+}
+
+/** Rounding allowance: 10³·c·u_D for c operations per entry (see the module comment). */
+const allowance = (ops: number): Dec => UD.times(1000 * Math.max(1, ops));
+
+// ------------------------------------------------------------------------------------------------
+// Elementary functions: atan by a table of atan(k/64) and the reduction
+// atan x = atan c + atan((x − c)/(1 + xc)), |(x − c)/(1 + xc)| ≤ 1/128, whose Taylor series then needs
+// ~12 terms for DIGITS digits (decimal.js's own atan2 is ~1 ms per call).
+
+const P60 = D.clone({ precision: DIGITS + 10 });
+const FACT_INV: Dec[] = [];
+const ODD_INV: Dec[] = [];
+{
+  let f = new P60(1);
+  for (let n = 0; n < 40; n++) {
+    if (n > 0) f = f.times(n);
+    FACT_INV.push(new P60(1).div(f));
+  }
+  for (let n = 0; n < 80; n++) ODD_INV.push(new P60(1).div(2 * n + 1));
+}
+const ATAN_STEP = 64;
+const ATAN_TABLE = new Map<number, Dec>();
+function atanTable(k: number): Dec {
+  let v = ATAN_TABLE.get(k);
+  if (!v) {
+    v = new P60(k).div(ATAN_STEP).atan();
+    ATAN_TABLE.set(k, v);
+  }
+  return v;
+}
+const TINY = UD.times('1e-6');
+
+/** atan x for 0 ≤ x ≤ 1. */
+function atanUnit(x: Dec): Dec {
+  const k = Math.min(ATAN_STEP, Math.max(0, Math.round(x.toNumber() * ATAN_STEP)));
+  const c = new D(k).div(ATAN_STEP); // exact: k/64 has a finite decimal expansion
+  const y = x.minus(c).div(ONE.plus(x.times(c)));
+  const y2 = y.times(y);
+  let s = y, pw = y;
+  for (let n = 1; n < ODD_INV.length; n++) {
+    pw = pw.times(y2).neg();
+    const term = pw.times(ODD_INV[n]);
+    s = s.plus(term);
+    if (term.abs().lt(TINY)) break;
+  }
+  return atanTable(k).plus(s);
+}
+
+/** atan2(p, q) for p, q ≥ 0, not both 0 (in [0, π/2]). */
+export function atan2Pos(p: Dec, q: Dec): Dec {
+  if (p.isZero()) return new D(0);
+  if (q.isZero()) return PI.div(2);
+  return p.gt(q) ? PI.div(2).minus(atanUnit(q.div(p))) : atanUnit(p.div(q));
+}
+
+/** sin θ − θ cos θ for 0 ≤ θ ≤ π (series Σ_{k≥1} (−1)^{k+1} 2k θ^{2k+1}/(2k+1)! for θ < 1/4: no cancellation). */
+function sinMinusThetaCos(theta: Dec, sin: Dec, cos: Dec): Dec {
+  if (theta.gte(0.25)) return sin.minus(theta.times(cos));
+  const t2 = theta.times(theta);
+  let pw = theta.times(t2);
+  let s = pw.div(3);
+  const tiny = UD.times('1e-6').times(s.abs());
+  // θ < 1/4: the k-th term is below 10^{-60}·θ³ by k = 19 (2k + 1 < FACT_INV.length).
+  for (let k = 2; k < 20; k++) {
+    pw = pw.times(t2);
+    const term = pw.times(2 * k).times(FACT_INV[2 * k + 1]);
+    s = k % 2 === 0 ? s.minus(term) : s.plus(term);
+    if (term.lte(tiny)) break;
+  }
+  return s;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Kernels
+
+export function gramDec(x: DecMatrix): DecMatrix {
+  const n = x.rows, d = x.cols, X = x.data;
+  const g: Dec[] = new Array<Dec>(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      let s = ZERO;
+      for (let k = 0; k < d; k++) {
+        const a = X[i * d + k], b = X[j * d + k];
+        if (!a.isZero() && !b.isZero()) s = s.plus(a.times(b));
+      }
+      g[i * n + j] = s;
+      g[j * n + i] = s;
+    }
+  return { rows: n, cols: n, data: g };
+}
+
+/** A symmetric decimal matrix with a bound on ‖computed − exact‖₂. */
+export interface DecSym {
+  m: DecMatrix;
+  error: Dec;
+}
+
+function traceAbs(m: DecMatrix): Dec {
+  let t = ZERO;
+  for (let i = 0; i < m.rows; i++) t = t.plus(m.data[i * m.cols + i].abs());
+  return t;
+}
+
+/** XXᵀ and its rounding allowance (entry ops d, scale ‖x_i‖‖x_j‖, ‖·‖₂ ≤ allowance·Σ‖x_i‖²). */
+export function gramWithError(x: DecMatrix): DecSym {
+  const g = gramDec(x);
+  return { m: g, error: allowance(x.cols + 2).times(traceAbs(g)) };
+}
+
+interface PairAngles {
+  /** ‖x_i‖ */
+  r: Dec[];
+  /** θ_ij, sin θ_ij, cos θ_ij, s_ij = sin²(θ_ij/2) for i < j (index i·n + j); undefined when a row is zero. */
+  theta: (Dec | undefined)[];
+  sin: Dec[];
+  cos: Dec[];
+  s: Dec[];
+}
+
+function pairAngles(x: DecMatrix): PairAngles {
+  const n = x.rows, d = x.cols, X = x.data;
+  const r: Dec[] = [];
+  const xh: Dec[][] = [];
+  for (let i = 0; i < n; i++) {
+    let s = ZERO;
+    for (let k = 0; k < d; k++) s = s.plus(X[i * d + k].times(X[i * d + k]));
+    const ri = s.sqrt();
+    r.push(ri);
+    xh.push(ri.isZero() ? [] : Array.from({ length: d }, (_, k) => X[i * d + k].div(ri)));
+  }
+  const theta: (Dec | undefined)[] = new Array(n * n).fill(undefined);
+  const sin: Dec[] = new Array(n * n), cos: Dec[] = new Array(n * n), sv: Dec[] = new Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (r[i].isZero() || r[j].isZero()) continue;
+      let p2 = ZERO, q2 = ZERO;
+      for (let k = 0; k < d; k++) {
+        const a = xh[i][k], b = xh[j][k];
+        const m = a.minus(b), pl = a.plus(b);
+        p2 = p2.plus(m.times(m));
+        q2 = q2.plus(pl.times(pl));
+      }
+      const tot = p2.plus(q2);
+      const t = atan2Pos(p2.sqrt(), q2.sqrt()).times(2);
+      theta[i * n + j] = t;
+      sv[i * n + j] = p2.div(tot);
+      cos[i * n + j] = q2.minus(p2).div(tot);
+      sin[i * n + j] = p2.times(q2).sqrt().times(2).div(tot);
+    }
+  return { r, theta, sin, cos, s: sv };
+}
+
+/** Limiting NTK K^{(L)} and NNGP G^{(L)} (nmm, c_σ = 2, ReLU, no bias) with rounding allowances. */
+export function limitingDec(x: DecMatrix, depth: number): { ntk: DecSym; nngp: DecSym } {
+  const n = x.rows;
+  const g1 = gramDec(x);
+  const K = g1.data.slice();
+  const G = g1.data.slice();
+  const ops = 2 * x.cols + 60 * depth + 60;
+  if (depth > 1) {
+    const pa = pairAngles(x);
+    for (let i = 0; i < n; i++) {
+      const ri2 = pa.r[i].times(pa.r[i]);
+      G[i * n + i] = ri2;
+      K[i * n + i] = ri2.times(depth);
+    }
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) {
+        let th = pa.theta[i * n + j];
+        const rr = pa.r[i].times(pa.r[j]);
+        if (th === undefined) {
+          K[i * n + j] = K[j * n + i] = ZERO;
+          G[i * n + j] = G[j * n + i] = ZERO;
+          continue;
+        }
+        let si = pa.sin[i * n + j], co = pa.cos[i * n + j], s = pa.s[i * n + j];
+        let k = K[i * n + j], g = G[i * n + j];
+        for (let l = 2; l <= depth; l++) {
+          const pmt = PI.minus(th);
+          const jf = si.plus(pmt.times(co)).div(PI); // cos θ^{(l)}
+          g = rr.times(jf);
+          k = k.times(pmt.div(PI)).plus(g);
+          if (l < depth) {
+            const s2 = s.times(TWO_PI).minus(sinMinusThetaCos(th, si, co)).div(TWO_PI);
+            const c2 = ONE.minus(s2);
+            const p = s2.sqrt(), q = c2.sqrt();
+            th = atan2Pos(p, q).times(2);
+            s = s2;
+            co = c2.minus(s2);
+            si = p.times(q).times(2);
+          }
+        }
+        K[i * n + j] = K[j * n + i] = k;
+        G[i * n + j] = G[j * n + i] = g;
+      }
+  }
+  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
+  return { ntk: { m: ntk, error: allowance(ops).times(traceAbs(ntk)) }, nngp: { m: nngp, error: allowance(ops).times(traceAbs(nngp)) } };
+}
+
+/** H∞ on the unit-normalised rows (zero rows are not normalisable: NotConfirmable, as the engine throws). */
+export function hInfinityDec(x: DecMatrix): DecSym {
+  const n = x.rows;
+  const pa = pairAngles(x);
+  const H: Dec[] = new Array<Dec>(n * n);
+  const half = new D('0.5');
+  for (let i = 0; i < n; i++) {
+    if (pa.r[i].isZero()) throw new NotConfirmable(`H∞: sample ${i + 1} is zero`);
+    H[i * n + i] = half;
+  }
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const th = pa.theta[i * n + j]!;
+      H[i * n + j] = H[j * n + i] = pa.cos[i * n + j].times(PI.minus(th)).div(TWO_PI);
+    }
+  const m = { rows: n, cols: n, data: H };
+  return { m, error: allowance(2 * x.cols + 80).times(traceAbs(m)) };
+}
+
+/** The weights of the instance's network, exactly as the engine draws them (initNetwork), as decimals. */
+export function networkWeights(inst: AuditInstance): { dims: number[]; weights: DecMatrix[]; raw: { rows: number; cols: number; data: Float64Array }[] } {
+  const net = initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init }, inst.netSeed);
+  return { dims: net.dims, weights: net.weights.map(decMatrix), raw: net.weights };
+}
+
+interface Features {
+  /** F_0..F_k (decimal) */
+  f: DecMatrix[];
+  /** Pre-activations G_1..G_k */
+  g: DecMatrix[];
+  /** Entrywise magnitudes |F_0|, |F_{l−1}||W_l| (float64, rounded up) bounding the scale of each entry. */
+  mag: Float64Array[];
+  /** Operation counts c_l of the error model |F̂_l − F_l| ≤ 10·c_l·u_D·mag_l. */
+  ops: number[];
+}
+
+const UD_NUM = UD.toNumber();
+
+function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
+  const m = a.rows, p = a.cols, n = b.cols;
+  const out: Dec[] = new Array<Dec>(m * n).fill(ZERO);
+  for (let i = 0; i < m; i++)
+    for (let k = 0; k < p; k++) {
+      const aik = a.data[i * p + k];
+      if (aik.isZero()) continue;
+      for (let j = 0; j < n; j++) {
+        const b_ = b.data[k * n + j];
+        if (!b_.isZero()) out[i * n + j] = out[i * n + j].plus(aik.times(b_));
+      }
+    }
+  return { rows: m, cols: n, data: out };
+}
+
+function magMul(a: Float64Array, m: number, p: number, w: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let k = 0; k < p; k++) {
+      const aik = a[i * p + k];
+      if (aik === 0) continue;
+      for (let j = 0; j < n; j++) out[i * n + j] += aik * Math.abs(w[k * n + j]);
+    }
+  for (let t = 0; t < out.length; t++) out[t] *= 1 + 1e-10;
+  return out;
+}
+
+/** Forward pass F_l = relu(F_{l−1}W_l), l = 1..k, in decimal, checking every ReLU decision against its rounding bound. */
+function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof networkWeights>, k: number): Features {
+  const f: DecMatrix[] = [x];
+  const g: DecMatrix[] = [];
+  const mag: Float64Array[] = [Float64Array.from(xRaw, Math.abs)];
+  const ops = [1];
+  const N = x.rows;
+  for (let l = 1; l <= k; l++) {
+    const w = net.weights[l - 1];
+    const pre = matMulDec(f[l - 1], w);
+    const m = magMul(mag[l - 1], N, w.rows, net.raw[l - 1].data, w.cols);
+    const c = ops[l - 1] + w.rows + 2;
+    const act: Dec[] = new Array<Dec>(pre.data.length);
+    for (let t = 0; t < pre.data.length; t++) {
+      const v = pre.data[t];
+      // The float64 magnitude must be a true upper bound of the scale: not overflowed, not in the underflow range.
+      if (!Number.isFinite(m[t]) || (m[t] < 1e-280 && !v.isZero())) throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
+      const bound = 10 * c * UD_NUM * m[t];
+      if (bound > 0 && v.abs().lte(bound)) throw new NotConfirmable(`a pre-activation of layer ${l} lies within its decimal rounding bound of the ReLU kink`);
+      act[t] = v.isPositive() && !v.isZero() ? v : ZERO;
+    }
+    g.push(pre);
+    f.push({ rows: N, cols: w.cols, data: act });
+    mag.push(m);
+    ops.push(c);
+  }
+  return { f, g, mag, ops };
+}
+
+/** The normalised empirical NTK (∏_{l=1}^{L−1} 2/n_l)·K̄ of the instance's network, with its rounding allowance. */
+export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = networkWeights(inst)): DecSym {
+  const L = inst.depth, N = x.rows;
+  const fw = forwardDec(x, inst.x.data, net, L - 1);
+  // Backward: B_L = 1 (N × 1); B_k = (B_{k+1} W_{k+1}ᵀ) ∘ 1[G_k > 0], k = L−1..1; magnitudes alongside.
+  const B: DecMatrix[] = new Array<DecMatrix>(L + 1);
+  const BM: Float64Array[] = new Array<Float64Array>(L + 1);
+  const bops: number[] = new Array<number>(L + 1).fill(0);
+  B[L] = { rows: N, cols: 1, data: new Array<Dec>(N).fill(ONE) };
+  BM[L] = new Float64Array(N).fill(1);
+  for (let k = L - 1; k >= 1; k--) {
+    const w = net.weights[k], wr = net.raw[k].data; // W_{k+1}: n_k × n_{k+1}
+    const nk = w.rows, nk1 = w.cols;
+    const out: Dec[] = new Array<Dec>(N * nk).fill(ZERO);
+    const om = new Float64Array(N * nk);
+    const gk = fw.g[k - 1].data;
+    for (let i = 0; i < N; i++)
+      for (let a = 0; a < nk; a++) {
+        const gv = gk[i * nk + a];
+        if (!(gv.isPositive() && !gv.isZero())) continue;
+        let s = ZERO, sm = 0;
+        for (let j = 0; j < nk1; j++) {
+          s = s.plus(B[k + 1].data[i * nk1 + j].times(w.data[a * nk1 + j]));
+          sm += BM[k + 1][i * nk1 + j] * Math.abs(wr[a * nk1 + j]);
+        }
+        out[i * nk + a] = s;
+        om[i * nk + a] = sm * (1 + 1e-10);
+      }
+    B[k] = { rows: N, cols: nk, data: out };
+    BM[k] = om;
+    bops[k] = bops[k + 1] + nk1 + 2;
+  }
+  const K: Dec[] = new Array<Dec>(N * N).fill(ZERO);
+  let errScale = 0; // Σ_k Σ_i ‖mag F_k,i‖²‖mag B_{k+1},i‖²
+  let maxOps = 0;
+  for (let k = 0; k < L; k++) {
+    const F = fw.f[k], Bk = B[k + 1];
+    const P = gramDec(F), Q = gramDec(Bk);
+    for (let i = 0; i < N; i++)
+      for (let j = i; j < N; j++) {
+        const v = K[i * N + j].plus(P.data[i * N + j].times(Q.data[i * N + j]));
+        K[i * N + j] = v;
+        K[j * N + i] = v;
+      }
+    const mf = fw.mag[k], mb = BM[k + 1];
+    for (let i = 0; i < N; i++) {
+      let a = 0, b = 0;
+      for (let t = 0; t < F.cols; t++) a += mf[i * F.cols + t] ** 2;
+      for (let t = 0; t < Bk.cols; t++) b += mb[i * Bk.cols + t] ** 2;
+      errScale += a * b;
+    }
+    maxOps = Math.max(maxOps, fw.ops[k] + bops[k + 1] + F.cols + Bk.cols + L + 4);
+  }
+  if (!Number.isFinite(errScale) || (errScale < 1e-280 && K.some((v) => !v.isZero()))) throw new NotConfirmable('empirical NTK: magnitudes outside the float64 range of the rounding model');
+  let scale = ONE;
+  for (let l = 1; l < L; l++) scale = scale.times(2).div(net.dims[l]);
+  const m = { rows: N, cols: N, data: K.map((v) => v.times(scale)) };
+  const error = allowance(maxOps).times(new D(errScale * (1 + 1e-9))).times(scale);
+  return { m, error };
+}
+
+/** F_k (decimal) and a bound on ‖F̂_k − F_k‖_F. */
+export function featuresDec(inst: AuditInstance, x: DecMatrix, k: number, net = networkWeights(inst)): { f: DecMatrix; error: Dec } {
+  const fw = forwardDec(x, inst.x.data, net, k);
+  const m = fw.mag[k];
+  let s = 0;
+  for (let t = 0; t < m.length; t++) s += m[t] * m[t];
+  if (!Number.isFinite(s) || (s < 1e-280 && fw.f[k].data.some((v) => !v.isZero()))) throw new NotConfirmable(`F_${k}: magnitudes outside the float64 range of the rounding model`);
+  return { f: fw.f[k], error: new D(10 * fw.ops[k] * (1 + 1e-9)).times(UD).times(new D(Math.sqrt(s) * (1 + 1e-9))) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Inertia (Sylvester) and bisection
+
+/** Number of eigenvalues of A − sI + E below 0 (negative pivots of LDLᵀ) and the bound on ‖E‖₂. */
+export function inertiaBelow(a: DecMatrix, s: Dec): { below: number; backward: Dec } {
+  const n = a.rows;
+  const w: Dec[] = new Array<Dec>(n * n);
+  let scale = s.abs();
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) w[i * n + j] = a.data[i * n + j];
+    w[i * n + i] = a.data[i * n + i].minus(s);
+    scale = D.max(scale, a.data[i * n + i].abs());
+  }
+  const tiny = UD.times(scale).plus(new D('1e-9000000'));
+  const l: Dec[] = new Array<Dec>(n * n);
+  const dpiv: Dec[] = new Array<Dec>(n);
+  let below = 0;
+  let zeroPivots = 0;
+  for (let k = 0; k < n; k++) {
+    let dk = w[k * n + k];
+    if (dk.isZero()) {
+      dk = tiny;
+      zeroPivots++;
+    }
+    dpiv[k] = dk;
+    if (dk.isNegative()) below++;
+    const col: Dec[] = [];
+    for (let i = k + 1; i < n; i++) {
+      col.push(w[i * n + k]);
+      l[i * n + k] = w[i * n + k].div(dk);
+    }
+    for (let i = k + 1; i < n; i++) {
+      const lik = l[i * n + k];
+      if (lik.isZero()) continue;
+      for (let j = k + 1; j <= i; j++) {
+        const c = col[j - k - 1];
+        if (!c.isZero()) w[i * n + j] = w[i * n + j].minus(lik.times(c));
+      }
+    }
+  }
+  // tr(|L||D||Lᵀ|) = Σ_i Σ_{j≤i} l_ij²|d_j| (l_ii = 1), in float64 with a safety factor
+  let tr = 0;
+  for (let i = 0; i < n; i++) {
+    tr += Math.abs(dpiv[i].toNumber());
+    for (let j = 0; j < i; j++) {
+      const v = l[i * n + j].toNumber();
+      tr += v * v * Math.abs(dpiv[j].toNumber());
+    }
+  }
+  if (!Number.isFinite(tr)) throw new NotConfirmable('LDLᵀ pivot growth overflows');
+  const backward = new D(tr * 1.01)
+    .times(UD.times(10 * (n + 3)))
+    .plus(tiny.times(zeroPivots + 1))
+    .plus(UD.times(scale).times(2));
+  return { below, backward };
+}
+
+/** A bracket [lo, hi] of an extreme eigenvalue proven by two inertia counts, refinable by bisection. */
+export class EigenBracket {
+  lo: Dec;
+  hi: Dec;
+  /** Error terms (‖E‖₂ of the counts at lo and hi); the enclosure is [lo − eLo − δ, hi + eHi + δ]. */
+  eLo: Dec;
+  eHi: Dec;
+  counts = 0;
+  private readonly which: 'min' | 'max';
+  private readonly a: DecMatrix;
+  private readonly delta: Dec;
+
+  /**
+   * `start`: the engine's enclosure (doubles; only a first guess: each end is checked by a count and
+   * pushed outward, up to Gershgorin's bounds, until it is proven).
+   */
+  constructor(a: DecSym, which: 'min' | 'max', start?: { lower: number; upper: number }) {
+    this.a = a.m;
+    this.which = which;
+    this.delta = a.error;
+    const n = a.m.rows;
+    // Gershgorin: every eigenvalue lies in [min_i (a_ii − R_i), max_i (a_ii + R_i)]; diagonal entries bound λ_min from above, λ_max from below.
+    let gLo: Dec | undefined, gHi: Dec | undefined, dMin: Dec | undefined, dMax: Dec | undefined;
+    for (let i = 0; i < n; i++) {
+      let r = ZERO;
+      for (let j = 0; j < n; j++) if (j !== i) r = r.plus(a.m.data[i * n + j].abs());
+      const di = a.m.data[i * n + i];
+      const lo = di.minus(r), hi = di.plus(r);
+      gLo = gLo === undefined || lo.lt(gLo) ? lo : gLo;
+      gHi = gHi === undefined || hi.gt(gHi) ? hi : gHi;
+      dMin = dMin === undefined || di.lt(dMin) ? di : dMin;
+      dMax = dMax === undefined || di.gt(dMax) ? di : dMax;
+    }
+    const span = D.max(gHi!.minus(gLo!), UD);
+    let lo: Dec, hi: Dec;
+    if (start && Number.isFinite(start.lower) && Number.isFinite(start.upper) && start.lower <= start.upper) {
+      const w = D.max(exactDecimal(start.upper).minus(exactDecimal(start.lower)), span.times('1e-14'));
+      lo = exactDecimal(start.lower).minus(w);
+      hi = exactDecimal(start.upper).plus(w);
+    } else {
+      lo = which === 'min' ? gLo! : dMax!;
+      hi = which === 'min' ? dMin! : gHi!;
+    }
+    // Prove the lower end.
+    // Outside Gershgorin's interval by `pad` (large enough to survive rounding to DIGITS digits) every count is decisive.
+    const pad = span.plus(gLo!.abs()).plus(gHi!.abs()).times('1e-30');
+    const outLo = gLo!.minus(pad), outHi = gHi!.plus(pad);
+    let step = hi.minus(lo).abs().plus(pad);
+    let cLo = this.count(lo);
+    while (!this.lowOk(cLo.below, n)) {
+      if (lo.lte(outLo)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
+      lo = D.max(lo.minus(step), outLo);
+      step = step.times(4);
+      cLo = this.count(lo);
+    }
+    step = hi.minus(lo).abs().plus(pad);
+    let cHi = this.count(hi);
+    while (!this.highOk(cHi.below, n)) {
+      if (hi.gte(outHi)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
+      hi = D.min(hi.plus(step), outHi);
+      step = step.times(4);
+      cHi = this.count(hi);
+    }
+    this.lo = lo;
+    this.hi = hi;
+    this.eLo = cLo.backward;
+    this.eHi = cHi.backward;
+  }
+
+  private count(s: Dec) {
+    this.counts++;
+    return inertiaBelow(this.a, s);
+  }
+  /** At the lower end s: λ ≥ s is proven when (min) no eigenvalue is below s, (max) fewer than n are. */
+  private lowOk(below: number, n: number): boolean {
+    return this.which === 'min' ? below === 0 : below <= n - 1;
+  }
+  private highOk(below: number, n: number): boolean {
+    return this.which === 'min' ? below >= 1 : below === n;
+  }
+
+  enclosure(): { lo: Dec; hi: Dec } {
+    return { lo: this.lo.minus(this.eLo).minus(this.delta), hi: this.hi.plus(this.eHi).plus(this.delta) };
+  }
+
+  /** One bisection step. */
+  bisect(): void {
+    const mid = this.lo.plus(this.hi).div(2);
+    const c = this.count(mid);
+    if (this.lowOk(c.below, this.a.rows)) {
+      this.lo = mid;
+      this.eLo = c.backward;
+    } else {
+      this.hi = mid;
+      this.eHi = c.backward;
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The quantities of quantities.ts
+
+/** One recomputed quantity: its current enclosure (doubles) and, for spectra, a refinement step. */
+export interface OracleQuantity {
+  enclosure(): Enclosure;
+  /** Tightens the enclosure; false when it is already at double resolution (or cannot be tightened). */
+  refine(): boolean;
+  /** Inertia counts spent so far. */
+  counts(): number;
+}
+
+const fixed = (lo: Dec, hi: Dec): OracleQuantity => {
+  const e = toEnclosure(lo, hi);
+  return { enclosure: () => e, refine: () => false, counts: () => 0 };
+};
+
+/** An eigenvalue quantity mapped through a monotone increasing f (e.g. √ for singular values). */
+function spectral(b: EigenBracket, map: (lo: Dec, hi: Dec) => [Dec, Dec] = (l, h) => [l, h]): OracleQuantity {
+  const enc = () => {
+    const e = b.enclosure();
+    const [l, h] = map(e.lo, e.hi);
+    return toEnclosure(l, h);
+  };
+  return {
+    enclosure: enc,
+    refine: () => {
+      const e = enc();
+      // Stop at double resolution: 8 ulps of the larger end (the decimal error terms are far below that).
+      const ulp = Math.max(Math.abs(e.lower), Math.abs(e.upper)) * 2 ** -52 * 8;
+      if (!(e.upper - e.lower > ulp) || b.counts > 400) return false;
+      b.bisect();
+      return true;
+    },
+    counts: () => b.counts,
+  };
+}
+
+/** Lazily computed shared pieces of one instance. */
+export class Oracle {
+  readonly inst: AuditInstance;
+  private readonly cache = new Map<string, unknown>();
+  /** Engine enclosures used as starting brackets (key → enclosure), or none. */
+  private readonly start: (key: string) => { lower: number; upper: number } | undefined;
+
+  constructor(inst: AuditInstance, start: (key: string) => { lower: number; upper: number } | undefined = () => undefined) {
+    this.inst = inst;
+    this.start = start;
+  }
+
+  private get<T>(k: string, f: () => T): T {
+    if (!this.cache.has(k)) this.cache.set(k, f());
+    return this.cache.get(k) as T;
+  }
+  get x(): DecMatrix {
+    return this.get('x', () => decMatrix(this.inst.x));
+  }
+  get normsSq(): Dec[] {
+    return this.get('normsSq', () => {
+      const { rows: n, cols: d, data } = this.x;
+      return Array.from({ length: n }, (_, i) => {
+        let s = ZERO;
+        for (let k = 0; k < d; k++) s = s.plus(data[i * d + k].times(data[i * d + k]));
+        return s;
+      });
+    });
+  }
+  get gram(): DecSym {
+    return this.get('gram', () => gramWithError(this.x));
+  }
+  get limiting() {
+    return this.get('limiting', () => limitingDec(this.x, this.inst.depth));
+  }
+  get net() {
+    return this.get('net', () => {
+      // forward + backward passes and the per-layer Gram matrices of F_k and B_{k+1}
+      const N = this.inst.x.rows, dims = [this.inst.x.cols, ...this.inst.widths, 1];
+      let ops = 0;
+      for (let l = 1; l < dims.length; l++) ops += 2 * N * dims[l - 1] * dims[l] + (N * N * (dims[l - 1] + dims[l])) / 2;
+      if (ops > MAX_DECIMAL_OPS) throw new TooLarge(`the network quantities need ≈ ${ops.toExponential(1)} decimal operations (limit ${MAX_DECIMAL_OPS.toExponential(0)})`);
+      return networkWeights(this.inst);
+    });
+  }
+
+  /** `squared`: the quantity is the square root of the eigenvalue (σ_min, ‖W‖₂): its start is squared. */
+  private bracket(key: string, m: DecSym, which: 'min' | 'max', squared = false): EigenBracket {
+    if (m.m.rows > MAX_ORDER) throw new TooLarge(`${key}: matrix of order ${m.m.rows} > ${MAX_ORDER}`);
+    let st = this.start(key);
+    if (st && squared) st = { lower: Math.max(0, st.lower) ** 2, upper: st.upper ** 2 };
+    return new EigenBracket(m, which, st);
+  }
+
+  /** The oracle for a tracked key of quantities.ts ('lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)', …). */
+  quantity(key: string): OracleQuantity {
+    return this.get(`q:${key}`, () => this.make(key));
+  }
+
+  private make(key: string): OracleQuantity {
+    const n = this.inst.x.rows, d = this.inst.x.cols;
+    const rel = (v: Dec, ops: number) => {
+      const e = allowance(ops).times(v.abs());
+      return fixed(v.minus(e), v.plus(e));
+    };
+    const m = /^(sigmaMinF|lipschitzBound|mu)\((\d+)\)$/.exec(key);
+    if (m) {
+      const k = Number(m[2]);
+      if (m[1] === 'mu') return rel(muDec(k), 4 * k + 10);
+      if (m[1] === 'sigmaMinF') return this.sigmaMinF(k);
+      return this.lipschitz(k);
+    }
+    switch (key) {
+      case 'minNormSq':
+        return rel(D.min(...this.normsSq), d + 2);
+      case 'maxNormSq':
+        return rel(D.max(...this.normsSq), d + 2);
+      case 'minNorm':
+        return rel(D.min(...this.normsSq).sqrt(), d + 4);
+      case 'maxNorm':
+        return rel(D.max(...this.normsSq).sqrt(), d + 4);
+      case 'sumNormSq':
+        return rel(D.sum(...this.normsSq), d + n + 2);
+      case 'maxInnerProduct':
+      case 'maxCosine': {
+        if (n < 2) return fixed(ZERO, ZERO);
+        const g = this.gram.m.data;
+        const ns = this.normsSq;
+        let best = ZERO, bestScale = ZERO;
+        for (let i = 0; i < n; i++)
+          for (let j = i + 1; j < n; j++) {
+            let v = g[i * n + j].abs();
+            const sc = ns[i].times(ns[j]).sqrt();
+            if (key === 'maxCosine') v = sc.isZero() ? ZERO : v.div(sc);
+            if (v.gt(best)) best = v;
+            if (sc.gt(bestScale)) bestScale = sc;
+          }
+        // entry error ≤ allowance·‖x_i‖‖x_j‖ (inner products) or allowance (cosines, each a ratio of such)
+        const e = allowance(d + 8).times(key === 'maxCosine' ? ONE : bestScale);
+        const lo = D.max(ZERO, best.minus(e));
+        const hi = key === 'maxCosine' ? D.min(ONE, best.plus(e)) : best.plus(e);
+        return fixed(lo, hi);
+      }
+      case 'lambdaMinGram':
+        return spectral(this.bracket(key, this.gram, 'min'));
+      case 'lambdaMinNTK':
+        return spectral(this.bracket(key, this.limiting.ntk, 'min'));
+      case 'lambdaMaxNTK':
+        return spectral(this.bracket(key, this.limiting.ntk, 'max'));
+      case 'lambdaMinNNGP':
+        return spectral(this.bracket(key, this.limiting.nngp, 'min'));
+      case 'traceNTK': {
+        // K^{(L)}_ii = L‖x_i‖² exactly (nmm); the decimal K's diagonal is that to rounding.
+        const t = traceAbs(this.limiting.ntk.m);
+        const e = this.limiting.ntk.error;
+        return fixed(t.minus(e), t.plus(e));
+      }
+      case 'lambdaMinHInfinity':
+        return spectral(this.bracket(key, this.get('hinf', () => hInfinityDec(this.x)), 'min'));
+      case 'lambdaMinEmpiricalNTK':
+        return spectral(this.bracket(key, this.get('entk', () => empiricalNtkDec(this.inst, this.x, this.net)), 'min'));
+      default:
+        throw new NotConfirmable(`no high-precision oracle for quantity ${key}`);
+    }
+  }
+
+  /** σ_min(F_k) = √λ_min of the smaller of F_kF_kᵀ, F_kᵀF_k; ±‖F̂_k − F_k‖_F (Weyl). */
+  private sigmaMinF(k: number): OracleQuantity {
+    if (!(Number.isInteger(k) && k >= 0 && k <= this.inst.depth - 1)) throw new NotConfirmable(`sigmaMinF(${k}) out of range`);
+    const order = Math.min(this.inst.x.rows, k === 0 ? this.inst.x.cols : this.inst.widths[k - 1]);
+    if (order > MAX_ORDER) throw new TooLarge(`sigmaMinF(${k}): Gram of order ${order} > ${MAX_ORDER}`);
+    const { f, error } = featuresDec(this.inst, this.x, k, this.net);
+    const t = f.rows <= f.cols ? f : transposeDec(f);
+    const g = gramWithError(t);
+    const b = this.bracket(`sigmaMinF(${k})`, g, 'min', true);
+    return spectral(b, (lo, hi) => [D.max(ZERO, lo).sqrt().minus(error), D.max(ZERO, hi).sqrt().plus(error)]);
+  }
+
+  /** ∏_{l≤k} ‖W_l‖₂, ‖W‖₂ = √λ_max of the smaller of WWᵀ, WᵀW (W exact: the stored doubles). */
+  private lipschitz(k: number): OracleQuantity {
+    if (!(Number.isInteger(k) && k >= 1 && k <= this.inst.depth)) throw new NotConfirmable(`lipschitzBound(${k}) out of range`);
+    const parts = this.net.weights.slice(0, k).map((w, l) => {
+      if (Math.min(w.rows, w.cols) > MAX_ORDER) throw new TooLarge(`lipschitzBound(${k}): W_${l + 1} is ${w.rows} × ${w.cols}, Gram of order > ${MAX_ORDER}`);
+      const t = w.rows <= w.cols ? w : transposeDec(w);
+      // λ_max(W Wᵀ) = λ_max(WᵀW) = ‖W‖₂²; its start: a float64 power iteration (only a first guess, proven by the counts).
+      const g = gramWithError(t);
+      const v = powerEstimate(g.m.data.map((z) => z.toNumber()), g.m.rows);
+      return new EigenBracket(g, 'max', Number.isFinite(v) && v > 0 ? { lower: v * (1 - 1e-9), upper: v * (1 + 1e-9) } : undefined);
+    });
+    const enc = () => {
+      let lo = ONE, hi = ONE;
+      for (const b of parts) {
+        const e = b.enclosure();
+        lo = lo.times(D.max(ZERO, e.lo).sqrt());
+        hi = hi.times(D.max(ZERO, e.hi).sqrt());
+      }
+      const slack = allowance(4 * k);
+      return toEnclosure(lo.times(ONE.minus(slack)), hi.times(ONE.plus(slack)));
+    };
+    return {
+      enclosure: enc,
+      refine: () => {
+        const e = enc();
+        const ulp = Math.max(Math.abs(e.lower), Math.abs(e.upper)) * 2 ** -52 * 8;
+        if (!(e.upper - e.lower > ulp) || parts.some((b) => b.counts > 400)) return false;
+        for (const b of parts) b.bisect();
+        return true;
+      },
+      counts: () => parts.reduce((s, b) => s + b.counts, 0),
+    };
+  }
+}
+
+/** λ_max of a symmetric positive semidefinite float64 matrix by power iteration (a first guess only). */
+function powerEstimate(a: number[], n: number): number {
+  let v = new Float64Array(n).fill(1 / Math.sqrt(n));
+  let lam = 0;
+  for (let it = 0; it < 300; it++) {
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += a[i * n + j] * v[j];
+      w[i] = s;
+    }
+    let nrm = 0;
+    for (let i = 0; i < n; i++) nrm += w[i] * w[i];
+    nrm = Math.sqrt(nrm);
+    if (!(nrm > 0)) return 0;
+    const prev = lam;
+    lam = nrm;
+    v = w.map((z) => z / nrm);
+    if (Math.abs(lam - prev) <= 1e-15 * lam) break;
+  }
+  return lam;
+}
+
+function transposeDec(a: DecMatrix): DecMatrix {
+  const out: Dec[] = new Array<Dec>(a.rows * a.cols);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j * a.rows + i] = a.data[i * a.cols + j];
+  return { rows: a.cols, cols: a.rows, data: out };
+}
+
+/** μ_r(ReLU): μ_0 = 1/√(2π), μ_1 = 1/2, odd r ≥ 3: 0, μ_2 = 1/(2√π), μ_{r+2} = −(r−1)μ_r/√((r+1)(r+2)) (src/ntk/hermite.ts). */
+export function muDec(r: number): Dec {
+  if (r === 0) return ONE.div(TWO_PI.sqrt());
+  if (r === 1) return new D('0.5');
+  if (r % 2 === 1) return ZERO;
+  let mu = ONE.div(PI.sqrt().times(2));
+  for (let k = 2; k < r; k += 2) mu = mu.times(-(k - 1)).div(new D((k + 1) * (k + 2)).sqrt());
+  return mu;
+}
