@@ -315,7 +315,7 @@ async function buildKernel(
       // activation choices enclosed), the final Gram/sum rounding and the normalisation.
       const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
       if (!r.ntk.data.every(Number.isFinite)) {
-        throw new UserError(`${req.data}: the ntk-empirical kernel's entries overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 (2^1024) — scale the data down (${r.notCertifiedReason ?? 'an entry is not finite'})`);
+        throw new UserError(`${req.data}: the ntk-empirical kernel's entries overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 (2^1024) — scale the data down`);
       }
       const k = r.ntk;
       const scale = r.scale;
