@@ -6,6 +6,7 @@ import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
 import { defineBound } from '../src/audit/defineBound.ts';
 import { searchOptionsFor } from '../src/audit/runAudit.ts';
+import { binomialUpperTail } from './support/binomial.ts';
 import { highProbabilityConfigVerdict, highProbabilityTestLevel, searchTheorem } from '../src/search/search.ts';
 
 /**
@@ -69,17 +70,6 @@ describe('calibrated high-probability bounds', () => {
     }
   });
 });
-
-/** P(X ≥ k) for X ~ Binomial(n, p), summed in log space (independent of the Beta quantiles used by the engine). */
-function binomialUpperTail(k: number, n: number, p: number): number {
-  let logC = 0; // log C(n, 0)
-  let sum = 0;
-  for (let j = 0; j <= n; j++) {
-    if (j > 0) logC += Math.log((n - j + 1) / j);
-    if (j >= k) sum += Math.exp(logC + j * Math.log(p) + (n - j) * Math.log1p(-p));
-  }
-  return sum;
-}
 
 describe('the rate test of one configuration', () => {
   it('rejects exactly when the exact binomial tail P(X ≥ failures | δ) is ≤ α, counting inconclusive draws as successes', () => {

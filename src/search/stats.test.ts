@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clopperPearson, failureRateExceeds, logLogFit } from './stats.ts';
 import { createRng, gaussian } from '../random/rng.ts';
-
-/** Exact binomial tail P(X ≥ k), X ~ Bin(n, p), summed directly (independent of the Beta quantiles). */
-function binomTail(k: number, n: number, p: number): number {
-  let s = 0;
-  let logC = 0; // log C(n, 0)
-  for (let j = 0; j <= n; j++) {
-    if (j > 0) logC += Math.log((n - j + 1) / j);
-    if (j >= k) s += Math.exp(logC + j * Math.log(p) + (n - j) * Math.log1p(-p));
-  }
-  return s;
-}
+import { binomialUpperTail as binomTail } from '../../test/support/binomial.ts';
 
 describe('Clopper–Pearson', () => {
   it('one-sided lower bound is the p at which P(X ≥ k) = α (checked by direct summation)', () => {
