@@ -93,6 +93,21 @@ describe('ntk-audit audit', () => {
     expect(b.counts.holds).toBeGreaterThan(0);
   });
 
+  it('a false bound that throws on some instances is still refuted by its certified counterexamples', () => {
+    const r = cli(['audit', 'test/fixtures/audit/wrong-throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
+    expect(r.code, r.stderr).toBe(1);
+    const b = JSON.parse(r.stdout).bounds[0];
+    expect(b.verdict).toBe('refuted');
+    expect(b.errorCount).toBeGreaterThan(0);
+    expect(b.counterexamples.smallest.margin).toBeLessThan(-b.counterexamples.smallest.errorBound);
+  });
+
+  it('a budget spent before any instance is inconclusive (exit 4), not ill-posed', () => {
+    const r = cli(['audit', 'examples/correct-bound.ts', '--budget', '1e-9', '--json', '--out', out()]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(JSON.parse(r.stdout).verdict).toBe('inconclusive');
+  });
+
   it('NaN and wrong types are ill-posed (exit 2, one line)', () => {
     for (const [f, re] of [['nan.ts', /rhs returned NaN on instance N=\d+/], ['wrong-type.ts', /rhs returned string "big"/]] as const) {
       const r = cli(['audit', `test/fixtures/audit/${f}`, '--budget', '3', '--out', out()]);
@@ -124,7 +139,10 @@ describe('ntk-audit audit', () => {
     expect(b.timeouts[0].instance).toMatch(/^N=5 /);
     expect(b.timeouts[0].message).toMatch(/timed out after 1 s/);
     expect(b.counts.holds).toBeGreaterThan(0);
-    expect(r.code).toBe(0);
+    // The hangs ate the time budget before the planned instances were evaluated: not `survived`.
+    expect(b.verdict).toBe('inconclusive');
+    expect(b.message).toMatch(/budget ran out before the search was done/);
+    expect(r.code).toBe(4);
   });
 
   it('Iris as a named distribution: survives, and the dropped duplicate is reported', () => {

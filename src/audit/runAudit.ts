@@ -248,8 +248,13 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   let errorCount = 0;
   let budgetSpent = false;
   let respawns = 0;
+  /** Instances the search asked for after the time budget ran out (not evaluated). */
+  let cutOff = 0;
   const onResult = (key: string, d: Descriptor, r: CachedResult) => {
-    if ('error' in r && r.error === BUDGET_SPENT) return;
+    if ('error' in r && r.error === BUDGET_SPENT) {
+      cutOff++;
+      return;
+    }
     done[key] = r; // a respawned worker answers these without running user code again
     if ('error' in r) {
       errorCount++;
@@ -303,9 +308,11 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   const records = run ? run.records : [];
   const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0, ...(confirmed ? { confirmation: confirmed.summary } : {}) };
   const dir = join(opts.outDir, 'counterexamples');
-  // The search decides: a certified violation for a deterministic bound, a rejected rate test for a
-  // high-probability one (its failed draws alone never refute it).
-  const refuted = run?.status === 'violated';
+  // Refuted: a certified (and, where checked, confirmed) violation for a deterministic bound, a rejected
+  // rate test for a high-probability one (its failed draws alone never refute it). Decided from the
+  // counts, not from the search's status: that is 'error' as soon as one instance threw or was cut
+  // off by the budget, which must not hide a counterexample found on the others.
+  const refuted = run !== undefined && (theorem.kind === 'high-probability' ? (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected') : counts.violated > 0 && run.counterexamples.count > 0);
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
     if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath, confirmed?.smallest?.confirmation);
@@ -333,6 +340,9 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     verdict = 'ill-posed';
     const broken = records.find((r) => r.brokenAssumption)?.brokenAssumption ?? '?';
     message = `ill-posed: ${theorem.id}: no instance of the stated space meets the assumptions (${counts.outside} tried; first broken: ${broken})`;
+  } else if (conclusive === 0 && Date.now() > deadline) {
+    verdict = 'inconclusive';
+    message = `${theorem.id}: INCONCLUSIVE — the budget was spent before any instance was evaluated (raise --budget)`;
   } else if (conclusive === 0) {
     verdict = 'ill-posed';
     message = `ill-posed: ${theorem.id}: no instance was evaluated`;
@@ -346,9 +356,13 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   } else if (counts.holds === 0) {
     verdict = 'inconclusive';
     message = `${theorem.id}: INCONCLUSIVE — no instance held or failed beyond its error bound (${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions)`;
+  } else if (cutOff > 0) {
+    // The time budget stopped the search before the instances it planned: what was not evaluated was not tested.
+    verdict = 'inconclusive';
+    message = `${theorem.id}: INCONCLUSIVE — the budget ran out before the search was done (${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far): raise --budget`;
   } else {
     verdict = 'survived';
-    message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions${budgetSpent ? ' (budget spent)' : ''}`;
+    message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
     if (confirmed && confirmed.summary.failed > 0) message += `; ${confirmed.summary.failed + confirmed.summary.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive)`;
   }
   const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation : '<=');

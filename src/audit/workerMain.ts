@@ -41,7 +41,11 @@ function wrap(base: AnyTheorem): AnyTheorem {
       if (prev && 'error' in prev) throw new TheoremEvaluationError(prev.error);
       if (data.timedOut[key]) throw new TheoremEvaluationError(data.timedOut[key]);
       if (!prev) {
-        if (Date.now() > data.deadline) throw new TheoremEvaluationError(BUDGET_SPENT);
+        if (Date.now() > data.deadline) {
+          // Not evaluated: the main thread counts these (an audit cut short by its budget cannot claim `survived`).
+          port.postMessage({ type: 'result', key, descriptor: desc, result: { error: BUDGET_SPENT } });
+          throw new TheoremEvaluationError(BUDGET_SPENT);
+        }
         port.postMessage({ type: 'start', key, descriptor: desc });
       }
       try {
