@@ -309,3 +309,21 @@ print('ok')
     expect(Array.from(f32.data)).toEqual(expected.map(Math.fround));
   });
 });
+
+describe('normalizeRows at any scale', () => {
+  it("'unit' and 'sqrt-d' give every non-zero row its target norm, for rows from 5e-324 to 1e300 (checked in 60-digit decimal)", async () => {
+    const { Decimal } = await import('decimal.js');
+    const { normalizeRows } = await import('./datasets.ts');
+    Decimal.set({ precision: 60 });
+    const rows = [[1e200, 1], [1e-170, 0], [5e-324, 5e-324], [1e300, -1e300], [3, 4]];
+    for (const how of ['unit', 'sqrt-d'] as const) {
+      const x = { rows: rows.length, cols: 2, data: Float64Array.from(rows.flat()) };
+      normalizeRows(x, how);
+      const target = how === 'unit' ? new Decimal(1) : new Decimal(2).sqrt();
+      for (let i = 0; i < rows.length; i++) {
+        const norm = new Decimal(x.data[2 * i]).pow(2).plus(new Decimal(x.data[2 * i + 1]).pow(2)).sqrt();
+        expect(norm.minus(target).abs().div(target).toNumber(), `${how} row ${i}: ${x.data[2 * i]}, ${x.data[2 * i + 1]}`).toBeLessThan(8 * 2 ** -53);
+      }
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { exponentOf, ldexp } from '../linalg/pow2.ts';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -145,7 +146,7 @@ export function sampleRows(pop: Population, n: number, seed: string): Matrix {
   return out;
 }
 
-/** Applies a normalisation in place and returns x. Zero rows are left at zero by 'unit' / 'sqrt-d'. */
+/** Applies a normalisation in place and returns x. Zero rows are left at zero by 'unit' / 'sqrt-d'; any other row gets norm 1 resp. √d (to rounding), whatever its scale. */
 export function normalizeRows(x: Matrix, how: Normalization): Matrix {
   const { rows: n, cols: d, data } = x;
   if (how === 'none') return x;
@@ -160,12 +161,19 @@ export function normalizeRows(x: Matrix, how: Normalization): Matrix {
   }
   const target = how === 'unit' ? 1 : Math.sqrt(d);
   for (let i = 0; i < n; i++) {
+    // First a power of two that brings the row's largest |entry| into [1, 2): ‖x‖² then neither
+    // overflows (rows near 1e200) nor underflows (rows near 1e-170), which would leave the row at zero
+    // or unnormalised. The normalised row is the instance (what every error bound is about), so the
+    // rounding of this step needs no bound of its own.
+    let m = 0;
+    for (let k = 0; k < d; k++) m = Math.max(m, Math.abs(data[i * d + k]));
+    if (!(m > 0 && Number.isFinite(m))) continue;
+    const e = -exponentOf(m);
+    for (let k = 0; k < d; k++) data[i * d + k] = ldexp(data[i * d + k], e);
     let s = 0;
     for (let k = 0; k < d; k++) s += data[i * d + k] ** 2;
-    if (s > 0) {
-      const r = target / Math.sqrt(s);
-      for (let k = 0; k < d; k++) data[i * d + k] *= r;
-    }
+    const r = target / Math.sqrt(s);
+    for (let k = 0; k < d; k++) data[i * d + k] *= r;
   }
   return x;
 }
