@@ -20,6 +20,9 @@ export type KernelKind = (typeof KERNEL_KINDS)[number];
 export const INIT_SCHEMES = ['standard', 'he', 'lecun'] as const;
 export const PARAMETERIZATIONS = ['nmm', 'ntk'] as const;
 
+/** The largest dense array (in doubles) the empirical-NTK kernel may allocate: 1 GiB. */
+const MAX_DENSE_DOUBLES = 2 ** 27;
+
 /** Above this size λ_max comes from power iteration instead of a full eigendecomposition. */
 export const EIGVALSH_MAX_N = 500;
 
@@ -310,6 +313,15 @@ async function buildKernel(
       const widths = req.widths ?? [];
       const init = req.init ?? 'standard';
       const seed = req.seed ?? 0;
+      // Every weight matrix (n_{l−1} × n_l) and every feature / signal matrix (N × n_l) is one dense
+      // Float64Array: refuse sizes that cannot be allocated instead of failing inside the engine.
+      const dims = [x.cols, ...widths, 1];
+      for (let l = 1; l < dims.length; l++) {
+        const need = Math.max(dims[l - 1] * dims[l], x.rows * dims[l]);
+        if (need > MAX_DENSE_DOUBLES) {
+          throw new UserError(`--widths: layer ${l} (width ${dims[l]}) needs a dense array of ${need.toExponential(2)} doubles; supported: N·n_l and n_{l−1}·n_l up to 2^27 (1 GiB each)`);
+        }
+      }
       const net = initNetwork({ inputDim: x.cols, widths, init }, seed);
       // The bound covers forward/backward rounding, units within rounding of their kink (both
       // activation choices enclosed), the final Gram/sum rounding and the normalisation.

@@ -72,6 +72,11 @@ describe('kernel ntk-empirical: the enclosure contains the exact λ_min of the s
     expect(out.stderr).toMatch(/^ntk-audit: .*huge\.csv: the ntk-empirical kernel's entries overflow float64; supported: /);
   });
 
+  it('widths whose arrays cannot be allocated are a one-line usage error naming the supported size, not an internal error', async () => {
+    const file = writeCsv('small.csv', [[1, 2], [3, 4]]);
+    await expect(computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '3000000000', json: true }))).rejects.toThrow(/supported: N·n_l and n_\{l−1\}·n_l up to 2\^27/);
+  });
+
   it('a report that is not certified says so instead of printing an enclosure', async () => {
     const file = writeCsv('plain.csv', [
       [1, 0],
