@@ -45,7 +45,9 @@ const rel = (p: string) => {
 function cexLines(label: string, c: CounterexampleSummary): string[] {
   return [
     `  ${label}: N=${c.N} d=${c.d} — ${Object.entries(c.descriptor).filter(([k]) => !['n', 'd'].includes(k)).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`).join(' ')}`,
-    `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin)}; found by ${c.foundBy})`,
+    c.relation === '=='
+      ? `    lhs = ${fmt(c.lhs)}  ==  rhs = ${fmt(c.rhs)} fails: |lhs − rhs| = ${fmt(-c.margin)} = ${fmt(-c.margin / c.errorBound)} × its error bound ${fmt(c.errorBound)} (found by ${c.foundBy})`
+      : `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin)}; found by ${c.foundBy})`,
     ...(c.confirmation
       ? [c.confirmation.status === 'skipped' ? `    high-precision confirmation: skipped (${c.confirmation.reason})` : `    high-precision confirmation: ${c.confirmation.status} (${METHOD}; ${c.confirmation.ms} ms)`]
       : []),
