@@ -111,3 +111,16 @@ describe('data sets', () => {
     expect(() => loadFilePopulation(join(dir, 'ragged.csv'))).toThrow(UserError);
   });
 });
+
+describe('instance sizes of a finite population', () => {
+  it('n is capped at the usable rows of a data file, so coverage lists only sizes that were run; a range above them is an error', async () => {
+    const fc = (await import('fast-check')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'ntk-cap-'));
+    const file = join(dir, 'two.csv');
+    writeFileSync(file, '1,2\n3,1\n1,2\n');
+    const b = defineBound({ id: 't.cap', statement: 's', instances: { n: [2, 4], data: { file } }, lhs: (q) => q.lambdaMinGram, relation: '<=', rhs: (q) => q.sumNormSq });
+    expect(new Set(fc.sample(b.descriptors, { numRuns: 50, seed: 1 }).map((d) => d.n))).toEqual(new Set([2]));
+    expect(b.cellSpace?.N).toEqual(['2']);
+    expect(() => defineBound({ id: 't.cap2', statement: 's', instances: { n: [3, 4], data: { file } }, lhs: (q) => q.N, relation: '<=', rhs: (q) => q.N })).toThrow(/starts at 3 but data file .* has only 2 usable rows/);
+  });
+});

@@ -183,8 +183,14 @@ function resolveSpace(s: InstanceSpace): ResolvedSpace {
     const issue = shape.error.issues[0];
     throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize? } or a fast-check arbitrary)`);
   }
-  const n = checkRange('n', s.n, 1);
+  let n = checkRange('n', s.n, 1);
   let d = checkRange('d', s.d ?? [2, 16], 1);
+  // Subsets of a finite population have at most its number of (usable) rows: the range says so, so
+  // that coverage never lists sizes that were not run.
+  const capN = (rows: number, what: string) => {
+    if (rows < n[0]) throw new UserError(`defineBound: instances.n starts at ${n[0]} but ${what} has only ${rows} usable rows (after dropping duplicate and zero rows)`);
+    if (rows < n[1]) n = [n[0], rows];
+  };
   const depth = checkRange('depth', s.depth ?? [2, 2], 1);
   const widths = checkRange('widths', s.widths ?? [64, 64], 1);
   const init = s.init ?? ['standard'];
@@ -198,17 +204,22 @@ function resolveSpace(s: InstanceSpace): ResolvedSpace {
     const bad = data.find((x) => !known.includes(x));
     if (data.length === 0 || bad !== undefined) throw new UserError(`defineBound: unknown data source ${JSON.stringify(bad)} (known: ${known.join(', ')})`);
     sources = data;
-    if (data.every((x) => (NAMED_DATASETS as readonly string[]).includes(x))) d = [namedDatasetDim(data[0] as NamedDataset), namedDatasetDim(data[0] as NamedDataset)];
+    if (data.every((x) => (NAMED_DATASETS as readonly string[]).includes(x))) {
+      d = [namedDatasetDim(data[0] as NamedDataset), namedDatasetDim(data[0] as NamedDataset)];
+      for (const name of data) capN(loadNamedPopulation(name as NamedDataset).x.rows, `data set '${name}'`);
+    }
   } else if ('file' in data) {
     file = filePath(data.file);
     const pop = loadFilePopulation(file); // validates now: a bad file makes the proposal ill-posed at load
     d = [pop.x.cols, pop.x.cols];
+    capN(pop.x.rows, `data file ${file}`);
     sources = ['file'];
     if (data.normalize) normalize = [data.normalize];
   } else if ('dataset' in data) {
     if (!(NAMED_DATASETS as readonly string[]).includes(data.dataset)) throw new UserError(`defineBound: unknown dataset ${JSON.stringify(data.dataset)} (known: ${NAMED_DATASETS.join(', ')})`);
     sources = [data.dataset];
     d = [namedDatasetDim(data.dataset), namedDatasetDim(data.dataset)];
+    capN(loadNamedPopulation(data.dataset).x.rows, `data set '${data.dataset}'`);
     if (data.normalize) normalize = [data.normalize];
   } else throw new UserError('defineBound: instances.data must be a list of sources, { file } or { dataset }');
   const badNorm = normalize.find((x) => !NORMALIZATIONS.includes(x));
