@@ -44,7 +44,12 @@ const rel = (p: string) => {
 
 function cexLines(label: string, c: CounterexampleSummary): string[] {
   return [
-    `  ${label}: N=${c.N} d=${c.d} — ${Object.entries(c.descriptor).filter(([k]) => !['n', 'd'].includes(k)).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`).join(' ')}`,
+    `  ${label}: N=${c.N} d=${c.d} — ${Object.entries(c.descriptor)
+      .filter(([k]) => !['n', 'd'].includes(k))
+      // only the hidden widths n_1..n_{L−1} that the instance uses (the descriptor keeps a fixed-length list)
+      .map(([k, v]) => (k === 'widths' && Array.isArray(v) && typeof c.descriptor.depth === 'number' ? [k, v.slice(0, Math.max(0, c.descriptor.depth - 1))] : [k, v]) as [string, unknown])
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`)
+      .join(' ')}`,
     c.relation === '=='
       ? `    lhs = ${fmt(c.lhs)}  ==  rhs = ${fmt(c.rhs)} fails: |lhs − rhs| = ${fmt(-c.margin)} = ${fmt(-c.margin / c.errorBound)} × its error bound ${fmt(c.errorBound)} (found by ${c.foundBy})`
       : `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin)}; found by ${c.foundBy})`,
