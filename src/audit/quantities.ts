@@ -3,7 +3,7 @@ import { interval, type Interval } from './interval.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
-import { exponentOf, ldexp, ldexpIsExact } from '../linalg/pow2.ts';
+import { rowsToUnitRange } from '../linalg/pow2.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
@@ -191,21 +191,8 @@ const sumOfProductsEnc = (v: number, k: number): Enclosure => (Number.isFinite(v
  * span so many binades that an entry would underflow (then its direction is not exactly preserved).
  */
 function rowsScaledToUnitRange(x: Matrix): Matrix | null {
-  const { rows: n, cols: d, data } = x;
-  const out = zeros(n, d);
-  for (let a = 0; a < n; a++) {
-    let m = 0;
-    for (let k = 0; k < d; k++) m = Math.max(m, Math.abs(data[a * d + k]));
-    if (m === 0) continue;
-    const e = -exponentOf(m);
-    for (let k = 0; k < d; k++) {
-      const v = data[a * d + k];
-      const w = ldexp(v, e);
-      if (v !== 0 && !ldexpIsExact(v, e)) return null;
-      out.data[a * d + k] = w;
-    }
-  }
-  return out;
+  const r = rowsToUnitRange(x.data, x.rows, x.cols);
+  return r.exact ? { rows: x.rows, cols: x.cols, data: r.data } : null;
 }
 
 /** rowsScaledToUnitRange, cached; identical to X when every row is already in a safe range. */

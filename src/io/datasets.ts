@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { exponentOf, ldexp } from '../linalg/pow2.ts';
+import { rowsToUnitRange } from '../linalg/pow2.ts';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -160,18 +160,15 @@ export function normalizeRows(x: Matrix, how: Normalization): Matrix {
     return x;
   }
   const target = how === 'unit' ? 1 : Math.sqrt(d);
+  // First each row times a power of two that brings its largest |entry| into [1, 2): ‖x‖² then neither
+  // overflows (rows near 1e200) nor underflows (rows near 1e-170), which would leave the row at zero
+  // or unnormalised. The normalised row is the instance (what every error bound is about), so the
+  // rounding of this step needs no bound of its own.
+  rowsToUnitRange(data, n, d, data);
   for (let i = 0; i < n; i++) {
-    // First a power of two that brings the row's largest |entry| into [1, 2): ‖x‖² then neither
-    // overflows (rows near 1e200) nor underflows (rows near 1e-170), which would leave the row at zero
-    // or unnormalised. The normalised row is the instance (what every error bound is about), so the
-    // rounding of this step needs no bound of its own.
-    let m = 0;
-    for (let k = 0; k < d; k++) m = Math.max(m, Math.abs(data[i * d + k]));
-    if (!(m > 0 && Number.isFinite(m))) continue;
-    const e = -exponentOf(m);
-    for (let k = 0; k < d; k++) data[i * d + k] = ldexp(data[i * d + k], e);
     let s = 0;
     for (let k = 0; k < d; k++) s += data[i * d + k] ** 2;
+    if (!(s > 0)) continue; // a zero row stays zero
     const r = target / Math.sqrt(s);
     for (let k = 0; k < d; k++) data[i * d + k] *= r;
   }

@@ -79,3 +79,29 @@ export function ldexpUp(x: number, k: number): number {
   if (!Number.isFinite(r) || ldexp(r, -k) === x) return r;
   return r + ETA;
 }
+
+/**
+ * The rows of the N × d row-major matrix `data` scaled by powers of two into the unit range: row i times
+ * 2^{−k_i}, k_i = floor(log2 max_t |x_it|) (k_i = 0 for a zero row), so every non-zero row's largest
+ * |entry| lies in [1, 2) and its squared norm in [1, 4d) — neither under- nor overflows. Exact (the
+ * direction and every ratio within a row are kept) unless an entry underflows, which happens only in a
+ * row whose entries span more than 2^1022; `exact` is false then. `out` may be `data` itself (in place).
+ */
+export function rowsToUnitRange(data: ArrayLike<number>, n: number, d: number, out: Float64Array = new Float64Array(n * d)): { data: Float64Array; exponents: Int32Array; exact: boolean } {
+  const exponents = new Int32Array(n);
+  let exact = true;
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let t = 0; t < d; t++) m = Math.max(m, Math.abs(data[i * d + t]));
+    const k = m > 0 ? exponentOf(m) : 0;
+    exponents[i] = k;
+    for (let t = 0; t < d; t++) {
+      const v = data[i * d + t];
+      const r = ldexp(v, -k);
+      // |r| < 2: only a subnormal result can have lost bits
+      if (exact && v !== 0 && (r === 0 || (Math.abs(r) < 2 ** -1022 && ldexp(r, k) !== v))) exact = false;
+      out[i * d + t] = r;
+    }
+  }
+  return { data: out, exponents, exact };
+}

@@ -10,7 +10,7 @@
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA, UNIT_ROUNDOFF, allFinite, gamma, trace } from '../linalg/matrix.ts';
-import { exponentOf, ldexp } from '../linalg/pow2.ts';
+import { exponentOf, ldexp, rowsToUnitRange } from '../linalg/pow2.ts';
 import { unitNormDeviation } from '../linalg/gramStats.ts';
 import { nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError } from '../errors.ts';
@@ -41,14 +41,7 @@ export function hInfinity(x: Matrix, angles?: PairAngleState, opts: { rescale?: 
     const r = hInfinityOf(st, n, d, 2 ** -601); // ‖x_i‖² ≥ 2^-600 computed, ≥ 2^-601 exactly
     return { matrix: r.matrix, errorBound: r.errorBound, log2Scale: 0 };
   }
-  const k = new Int32Array(n);
-  const xs = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let mx = 0;
-    for (let t = 0; t < d; t++) mx = Math.max(mx, Math.abs(x.data[i * d + t]));
-    k[i] = mx > 0 ? exponentOf(mx) : 0;
-    for (let t = 0; t < d; t++) xs[i * d + t] = ldexp(x.data[i * d + t], -k[i]);
-  }
+  const { data: xs, exponents: k } = rowsToUnitRange(x.data, n, d);
   st = pairAngleState({ rows: n, cols: d, data: xs });
   const r = hInfinityOf(st, n, d, 1);
   const h = r.matrix.data;

@@ -40,7 +40,7 @@
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA, UNIT_ROUNDOFF, allFinite, gamma } from '../linalg/matrix.ts';
-import { exponentOf, ldexp } from '../linalg/pow2.ts';
+import { exponentOf, ldexp, rowsToUnitRange } from '../linalg/pow2.ts';
 import { gram, nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError, UserError } from '../errors.ts';
 import { type Activation, relu, secondMoment, sinMinusThetaCosSmall } from './activation.ts';
@@ -583,18 +583,9 @@ function prescaledFirstLayer(x: Matrix, res: ResolvedArchitecture): { x1: Matrix
   const sc = Math.sqrt(mScale);
   const rowExp = new Int32Array(n);
   if (!res.biased) {
-    const data = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      let mx = 0;
-      for (let k = 0; k < d; k++) mx = Math.max(mx, Math.abs(x.data[i * d + k]));
-      const ki = mx > 0 ? exponentOf(mx) : 0;
-      rowExp[i] = ki;
-      for (let k = 0; k < d; k++) {
-        const v = ldexp(x.data[i * d + k], -ki);
-        data[i * d + k] = augmented ? sc * v : v;
-      }
-    }
-    return { x1: { rows: n, cols: d, data }, rowExp, S, biasShift: 0 };
+    const { data, exponents } = rowsToUnitRange(x.data, n, d);
+    if (augmented) for (let t = 0; t < n * d; t++) data[t] = sc * data[t];
+    return { x1: { rows: n, cols: d, data }, rowExp: exponents, S, biasShift: 0 };
   }
   const bs = res.b2f[0]; // b² = bs.m·2^bs.e; |b| = √(bs.m)·2^(bs.e/2) — take it from the factor of b² exactly
   // |b|·2^{−S/2}: b² = m_b·2^{e_b}; with e_b odd, (2m_b)·2^{e_b−1}
