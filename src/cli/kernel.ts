@@ -11,9 +11,7 @@ import { Argument, Command, Option } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
-import { up } from '../linalg/blas.ts';
-import { allFinite, ETA, type Matrix, trace } from '../linalg/matrix.ts';
-import { exponentOf, ldexp, ldexpDown, ldexpUp } from '../linalg/pow2.ts';
+import type { Matrix } from '../linalg/matrix.ts';
 
 export const KERNEL_KINDS = ['limiting', 'nngp', 'ntk-empirical', 'h-infinity'] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
@@ -23,8 +21,7 @@ export const PARAMETERIZATIONS = ['nmm', 'ntk'] as const;
 /** The largest dense array (in doubles) the empirical-NTK kernel may allocate: 1 GiB. */
 const MAX_DENSE_DOUBLES = 2 ** 27;
 
-/** Above this size λ_max comes from power iteration instead of a full eigendecomposition. */
-export const EIGVALSH_MAX_N = 500;
+export { EIGVALSH_MAX_N, powerIterationLambdaMax } from '../linalg/spectralSummary.ts';
 
 /** Raw option values as commander hands them over (all strings, booleans for switches). */
 export interface RawKernelOptions {
@@ -203,55 +200,11 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
 // Computation
 // ------------------------------------------------------------------------------------------------
 
-/**
- * λ_max of a symmetric PSD matrix by power iteration with the Rayleigh quotient (a lower bound on
- * λ_max, converging from below). Used only for large N, where a full eigendecomposition is costly.
- */
-export function powerIterationLambdaMax(k: Matrix, maxIter = 500, relTol = 1e-12): number {
-  const n = k.rows;
-  const a = k.data;
-  let v = new Float64Array(n);
-  // Deterministic start with a component on every coordinate.
-  for (let i = 0; i < n; i++) v[i] = 1 + ((i * 0.6180339887498949) % 1);
-  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-  for (let i = 0; i < n; i++) v[i] /= norm;
-  let lambda = 0;
-  const w = new Float64Array(n);
-  for (let it = 0; it < maxIter; it++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const off = i * n;
-      for (let j = 0; j < n; j++) s += a[off + j] * v[j];
-      w[i] = s;
-    }
-    let rq = 0;
-    let ww = 0;
-    for (let i = 0; i < n; i++) {
-      rq += v[i] * w[i];
-      ww += w[i] * w[i];
-    }
-    const wn = Math.sqrt(ww);
-    if (wn === 0) return 0;
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) next[i] = w[i] / wn;
-    v = next;
-    if (it > 0 && Math.abs(rq - lambda) <= relTol * Math.abs(rq)) return rq;
-    lambda = rq;
-  }
-  return lambda;
-}
 
 /** −floor(log2 max|k_ij|) when that maximum lies outside [2^-200, 2^200], else 0 (as lambdaMin.ts prescales). */
-function normalisingExponent(k: Matrix): number {
-  let m = 0;
-  for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
-  if (m === 0 || (m >= 2 ** -200 && m <= 2 ** 200)) return 0;
-  return -exponentOf(m);
-}
-
 /** Loads (and, under tsx, compiles) the engine modules a kernel needs, so that timings exclude it. */
 async function preloadEngine(kind: KernelKind): Promise<void> {
-  const mods: Promise<unknown>[] = [import('../linalg/lambdaMin.ts'), import('../linalg/eigh.ts')];
+  const mods: Promise<unknown>[] = [import('../linalg/spectralSummary.ts')];
   if (kind === 'limiting' || kind === 'nngp') mods.push(import('../ntk/limiting.ts'));
   if (kind === 'h-infinity') mods.push(import('../ntk/hInfinity.ts'));
   if (kind === 'ntk-empirical') mods.push(import('../ntk/network.ts'), import('../ntk/empiricalNtk.ts'));
@@ -362,15 +315,6 @@ async function buildKernel(
   }
 }
 
-async function lambdaMax(k: Matrix): Promise<{ value: number; method: string }> {
-  if (k.rows <= EIGVALSH_MAX_N) {
-    const { eigvalsh } = await import('../linalg/eigh.ts');
-    const ev = eigvalsh(k);
-    return { value: ev[ev.length - 1], method: 'eigvalsh (largest eigenvalue)' };
-  }
-  return { value: powerIterationLambdaMax(k), method: 'power iteration (Rayleigh quotient)' };
-}
-
 /** Loads the data, builds the kernel and computes its spectral summary. */
 export async function computeKernelReport(req: KernelRequest): Promise<KernelReport> {
   const t0 = performance.now();
@@ -381,55 +325,17 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const t1b = performance.now();
   const built = await buildKernel(req, x);
   const { conventions, certified, notCertifiedReason } = built;
-  const uncertified = certified === false;
-  // Work on 2^{−F}·K_exact with entries of order 1 (every eigenvalue routine's range), F = log2Scale plus a
-  // power-of-two normalisation of whatever the builder returned: ldexp is exact except for entries that
-  // underflow (≤ ETA/2 each, + N·ETA in the spectral error bound).
-  let k = built.k, errorBound = built.errorBound, F = built.log2Scale ?? 0;
-  if (!allFinite(k.data) || !(errorBound >= 0 && (errorBound < Infinity || uncertified))) {
-    throw new UserError(`${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`);
-  }
-  const s = normalisingExponent(k);
-  if (s !== 0) {
-    k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => ldexp(v, s)) };
-    errorBound = up(ldexpUp(errorBound, s) + up(k.rows * ETA));
-    F -= s;
-  }
-  // Entries below 2^-900·max|k_ij| (subnormal ones in particular, which make eigh.ts return NaN) are set to 0:
-  // a perturbation of ≤ 2^-900·max|k_ij| per entry, ≤ N·2^-900·max|k_ij| in spectral norm, added to the bound.
-  {
-    let m = 0;
-    for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
-    const tiny = m * 2 ** -900;
-    if (k.data.some((v) => v !== 0 && Math.abs(v) < tiny)) {
-      k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => (Math.abs(v) < tiny ? 0 : v)) };
-      errorBound = up(errorBound + up(up(k.rows * tiny) + ETA));
-    }
-  }
   const t2 = performance.now();
-  const { lambdaMinCertified } = await import('../linalg/lambdaMin.ts');
-  const t3 = performance.now();
-  // Without a rigorous bound only the estimate is shown, as such ("NOT certified" in every output).
-  const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: errorBound });
-  const t4 = performance.now();
-  const lmaxS = await lambdaMax(k);
-  const trS = trace(k);
+  const { spectralSummary } = await import('../linalg/spectralSummary.ts');
+  const sum = spectralSummary(built.k, built.errorBound, built.log2Scale ?? 0, { certified: certified !== false });
   const t5 = performance.now();
-  // Back to natural units, rounding the enclosure outwards (exact unless it under- or overflows).
-  const lm = { ...lmS, lower: ldexpDown(lmS.lower, F), upper: ldexpUp(lmS.upper, F) };
-  lm.estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lm.lower), lm.upper);
-  const lmax = { ...lmaxS, value: ldexp(lmaxS.value, F) };
-  const tr = ldexp(trS, F);
-  const entryError = ldexpUp(errorBound, F);
-  const beyond = (uncertified ? [lmax.value, tr] : [lm.lower, lm.upper, lmax.value, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE));
-  if (beyond) {
-    const top = F + (lmaxS.value > 0 ? exponentOf(lmaxS.value) : 0);
+  if ('kind' in sum) {
+    if (sum.kind === 'entries') throw new UserError(`${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`);
     throw new UserError(
-      `${req.data}: the ${req.kind} kernel's eigenvalues reach ≈ 2^${top}, beyond the float64 range; supported: kernels with λ_max and trace below ≈ 1.8e308 (2^1024) — scale the data down${req.kind === 'limiting' || req.kind === 'nngp' ? ' (or --w-std, --b-std)' : ''}`,
+      `${req.data}: the ${req.kind} kernel's eigenvalues reach ≈ 2^${sum.log2LambdaMax}, beyond the float64 range; supported: kernels with λ_max and trace below ≈ 1.8e308 (2^1024) — scale the data down${req.kind === 'limiting' || req.kind === 'nngp' ? ' (or --w-std, --b-std)' : ''}`,
     );
   }
-  const useful = lm.upper - lm.lower <= Math.abs(lm.estimate); // in the reported (natural) units
-  if (F !== 0) lm.method = `${lm.method}, on 2^${-F}·K`;
+  const lm = sum.lambdaMin;
   return {
     kernel: req.kind,
     data: req.data,
@@ -440,17 +346,17 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
     ...(req.seed !== undefined ? { seed: req.seed } : {}),
     conventions,
     lambdaMin: { lower: lm.lower, estimate: lm.estimate, upper: lm.upper },
-    useful,
-    lambdaMinMethod: lm.method,
-    lambdaMinFactorizations: lm.factorizations,
-    lambdaMax: lmax.value,
-    lambdaMaxMethod: lmax.method,
-    trace: tr,
-    entryErrorBound: entryError,
+    useful: sum.useful,
+    lambdaMinMethod: sum.lambdaMinMethod,
+    lambdaMinFactorizations: sum.lambdaMinFactorizations,
+    lambdaMax: sum.lambdaMax,
+    lambdaMaxMethod: sum.lambdaMaxMethod,
+    trace: sum.trace,
+    entryErrorBound: sum.entryError,
     ...(certified !== undefined ? { certified } : {}),
     ...(notCertifiedReason !== undefined ? { notCertifiedReason } : {}),
     warnings,
-    timings: { loadMs: t1 - t0, kernelMs: t2 - t1b, lambdaMinMs: t4 - t3, totalMs: t5 - t0 },
+    timings: { loadMs: t1 - t0, kernelMs: t2 - t1b, lambdaMinMs: sum.lambdaMinMs, totalMs: t5 - t0 },
   };
 }
 
