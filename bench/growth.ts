@@ -13,7 +13,7 @@
  *
  * Times are medians over repetitions per size (one core, wall time). Small sizes sit below the
  * asymptotic regime (O(N²) work and call overheads weigh more there), which pulls fitted slopes
- * under the leading-order exponent; machines are noisy, so compare only figures from one run.
+ * under the asymptotic exponent; machines are noisy, so compare only figures from one run.
  */
 import { pathToFileURL } from 'node:url';
 import { gram } from '../src/linalg/blas.ts';

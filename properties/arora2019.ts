@@ -27,8 +27,9 @@ import {
 
 /**
  * Arora, Du, Hu, Li, Wang, "Fine-Grained Analysis of Optimization and Generalization for
- * Overparameterized Two-Layer Neural Networks" (ICML 2019, arXiv 1901.08584; theorems.md II.B,
- * Part III item 13), on real two-layer networks with initial scale κ (src/ntk/twoLayer.ts).
+ * Overparameterized Two-Layer Neural Networks" (ICML 2019, arXiv 1901.08584;
+ * docs/theorems.md#arora-du-hu-li-wang-2019-arxiv-190108584), on real two-layer networks with
+ * initial scale κ (src/ntk/twoLayer.ts).
  */
 
 const SOURCE = { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584' };

@@ -10,8 +10,9 @@ import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
- * generalization bound L_D ≤ √(2yᵀ(H∞)⁻¹y/n) + O(√(log(n/(λ_0δ))/n)) (theorems.md II.B, Part III
- * item 13), on a synthetic task (src/ntk/generalization.ts): unit-sphere data, labels of a linear
+ * generalization bound L_D ≤ √(2yᵀ(H∞)⁻¹y/n) + O(√(log(n/(λ_0δ))/n))
+ * (docs/theorems.md#arora-du-hu-li-wang-2019-arxiv-190108584),
+ * on a synthetic task (src/ntk/generalization.ts): unit-sphere data, labels of a linear
  * teacher with a fraction p flipped (flips coupled across p). The leading term is certified
  * (lambdaMinCertified + inverseQuadraticForm); the network is the two-layer net of twoLayer.ts trained
  * by full-batch GD on W. Both claims are ASYMPTOTIC (unspecified constants, CI sizes far from the
@@ -47,7 +48,7 @@ function trainAndTest(task: ReturnType<typeof teacherTask>, y: Float64Array, p: 
 }
 
 // ------------------------------------------------------------------------------------------------
-// (a) the leading term grows with the label noise; Spearman correlation with the test error
+// (a) the Theorem 5.1 leading term grows with the label noise; Spearman correlation with the test error
 
 type MonoDesc = { [key: string]: unknown; n: number; d: number; R: number; seed: string };
 const P_GRID = [0, 0.1, 0.2, 0.3, 0.4] as const;
@@ -62,9 +63,9 @@ interface MonoInstance {
 export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
   id: 'arora2019.thm5.1.leading-term-monotone-in-noise',
   title: 'Theorem 5.1 leading term √(2yᵀ(H∞)⁻¹y/n), averaged over R data draws, is non-decreasing in the flip rate p ∈ {0, 0.1, …, 0.4}',
-  source: { ...SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5 (theorems.md III.13)' },
+  source: { ...SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
   kind: 'asymptotic',
-  statement: 'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of the leading term with the test error over the p-grid on draw 0.',
+  statement: 'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the p-grid on draw 0.',
   conventions: GEN_CONVENTIONS,
   constants: [
     { name: 'R', value: 0, provenance: 'user', note: 'number of data draws averaged, from the descriptor (4 or 8): "non-decreasing in p" is a statement about the expectation over the sample; finite R makes it statistical' },
@@ -110,7 +111,7 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
       quantities: { n: i.n, spearman: Number.isNaN(rho) ? 0 : rho, minIncrement: wm, leadingTermP0: avg[0], leadingTermP04: avg[J - 1], testErrP0: te0[0], testErrP04: te0[J - 1] },
     };
   },
-  empiricalConstant: { quantity: 'spearman', aggregate: 'min', description: 'min over instances of the Spearman correlation between the leading term and the test error over p ∈ {0, …, 0.4} (draw 0)' },
+  empiricalConstant: { quantity: 'spearman', aggregate: 'min', description: 'min over instances of the Spearman correlation between the Theorem 5.1 leading term and the test error over p ∈ {0, …, 0.4} (draw 0)' },
   costHint: 8,
 };
 
@@ -128,7 +129,7 @@ export const generalizationBound: Theorem<BoundDesc, BoundDesc> = {
   statement: 'After K GD steps on the synthetic task, the 0-1 error on fresh samples (an estimate of L_D) is ≤ √(2yᵀ(H∞)⁻¹y/n) + C√(log(n/(λ_0δ))/n), with O(·) = C·(·), δ = 0.1.',
   conventions: GEN_CONVENTIONS,
   constants: [
-    { name: 'C', value: C51, provenance: 'user', note: 'O(·) unspecified; C = 1. At CI sizes (n ≤ 16) the leading term alone is ≳ 1 for every p tried, so the bound is vacuous for the 0-1 loss and holds trivially; the max of (test error − leading term)/√(log(n/(λ_0δ))/n) is reported as the empirical constant (negative = slack)' },
+    { name: 'C', value: C51, provenance: 'user', note: 'O(·) unspecified; C = 1. At CI sizes (n ≤ 16) its leading term alone is ≳ 1 for every p tried, so the bound is vacuous for the 0-1 loss and holds trivially; the max of (test error − leading term)/√(log(n/(λ_0δ))/n) is reported as the empirical constant (negative = slack)' },
     { name: 'δ', value: DELTA, provenance: 'user', note: 'failure probability inside the log' },
   ],
   descriptors: fc.record({ n: fc.integer({ min: 10, max: 16 }), d: fc.integer({ min: 4, max: 8 }), p: fc.constantFrom(0, 0.1, 0.2, 0.3), seed: seedArb }),
@@ -164,11 +165,11 @@ export const generalizationBound: Theorem<BoundDesc, BoundDesc> = {
 
 /**
  * Registered: (b) only. (a) is NOT registered: at CI sizes (n = 10–16, R = 4–8 draws, Δp = 0.1) the
- * R-draw average of the leading term is not monotone in p on ≈ 3 of 8 instances (seed 3 sample:
+ * R-draw average of its leading term is not monotone in p on ≈ 3 of 8 instances (seed 3 sample:
  * min increments −0.08, −0.14, −0.18 against +0.03…+0.28 elsewhere), and the gap between a finite-R
  * mean and the expectation has no rigorous bound here, so neither `holds` nor a certified violation of
  * the expectation claim is available. Spearman(leading term, test error) over p ∈ {0, …, 0.4} on draw 0
- * was 0.1–1 (median ≈ 0.8) on the same 8 instances. Kept exported for the lead to decide.
+ * was 0.1–1 (median ≈ 0.8) on the same 8 instances. Kept exported, unregistered.
  */
 export const arora2019GeneralizationTheorems = [generalizationBound];
 export const arora2019GeneralizationUnregistered = [leadingTermMonotone];

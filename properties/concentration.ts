@@ -8,8 +8,9 @@ import { childRng } from '../src/random/rng.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
- * Concentration of the largest inner product of random unit-scale vectors (../shared/theorems.md
- * II.C): a high-probability claim with explicit constants. Spherical-cap bound (K. Ball 1997,
+ * Concentration of the largest inner product of random unit-scale vectors
+ * (docs/theorems.md#concentration-of-the-largest-inner-product): a high-probability claim with
+ * explicit constants. Spherical-cap bound (K. Ball 1997,
  * Lemma 2.2) P(|⟨X,Y⟩| ≥ t) ≤ 2e^{−dt²/2} and a union bound over pairs give, with probability ≥ 1 − δ,
  *   unit sphere:      max_{i<j} |⟨x_i, x_j⟩| ≤ 2 √(log(N/δ)/d);
  *   N(0, I_d/d):      max_{i<j} |⟨x_i, x_j⟩| ≤ 2√2 √(log(N/δ)/d)   (valid while the bound is ≤ √2).
@@ -34,7 +35,7 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
   return {
     id: opts.id,
     title: `${opts.planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨x_i,x_j⟩| ≤ ${cText}√(log(N/δ)/d) w.p. ≥ 1 − δ, data ${scale}`,
-    source: { paper: 'Spherical-cap concentration (K. Ball 1997, Lemma 2.2) + union bound; digest II.C', statement: 'II.C (derived)' },
+    source: { paper: 'Spherical-cap concentration (K. Ball 1997, Lemma 2.2) + union bound', statement: 'derived, explicit constants (docs/theorems.md#concentration-of-the-largest-inner-product)' },
     kind: 'high-probability',
     statement: `For N i.i.d. points ${scale}, with probability ≥ 1 − δ, max_{i<j} |⟨x_i, x_j⟩| ≤ ${cText} √(log(N/δ)/d).`,
     conventions: { data: scale, 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },

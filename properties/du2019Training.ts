@@ -13,8 +13,9 @@ import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, m
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
- * Training claims of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054; theorems.md II.A and
- * Part III item 12), checked on real two-layer ReLU networks (src/ntk/twoLayer.ts):
+ * Training claims of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054;
+ * docs/theorems.md#h-infinity-and-theorem-31, docs/theorems.md#theorem-41-gradient-descent), checked
+ * on real two-layer ReLU networks (src/ntk/twoLayer.ts):
  *  - H∞ = E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}] against its Monte Carlo estimate H(0) (high-probability,
  *    per-entry Hoeffding + union bound, explicit);
  *  - ‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ (explicit constant of the proof, via 1901.08584);
@@ -142,7 +143,7 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
   return {
     id: planted ? 'planted.du2019.hoeffding-frobenius-no-n' : 'du2019.train.hoeffding-frobenius',
     title: planted ? 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' : '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ',
-    source: { ...DU_SOURCE, statement: 'Lemma 3.1, explicit-constant form from the proof of the analogous lemma in arXiv 1901.08584 (theorems.md II.A)' },
+    source: { ...DU_SOURCE, statement: 'Lemma 3.1, explicit-constant form from the proof of the analogous lemma in arXiv 1901.08584 (docs/theorems.md#hoeffding-bound-on-the-gram-matrix-at-initialisation)' },
     kind: 'high-probability',
     statement: `For unit-norm data and w_r(0) ~ N(0, I), with probability ≥ 1 − δ, ‖H(0) − H∞‖_F ≤ ${planted ? '' : 'n'}√(log(2n²/δ)/(2m)).`,
     conventions: TRAIN_CONVENTIONS,

@@ -9,7 +9,7 @@ import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
  * Power-series view of the limiting NTK: Murray, Jin, Bowman, Montúfar, "Characterizing the spectrum
- * of the NTK via a power series expansion" (arXiv 2211.07844v4; theorems.md II.D, Part III item 15).
+ * of the NTK via a power series expansion" (arXiv 2211.07844v4; docs/theorems.md#power-series-and-two-layer-coefficients).
  * ReLU, σ_w² = 2, σ_b² = 0, γ_w = 1, γ_b = 0, unit-norm data: n K_L(ρ) = Σ_p κ_{p,L} ρ^p equals
  * Nguyen et al.'s K^{(L)} (limiting.ts, 'nmm'). Coefficients from src/ntk/powerSeries.ts (P = 600 terms).
  */
@@ -59,7 +59,7 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
     kind: 'deterministic',
     statement: planted ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).' : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
     conventions: CONVENTIONS,
-    constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients (theorems.md Part III item 15)' }],
+    constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
     expectRefuted: planted,
     descriptors: rhoDescriptors(0.8),
     probes: planted ? undefined : fc.record({ depth: fc.constantFrom(2, 3, 4), rho: fc.double({ min: 0.9, max: 1, noNaN: true }) }),
@@ -111,7 +111,7 @@ interface SumDescriptor {
 export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   id: 'murray2022.coefficient-sum',
   title: 'Σ_p κ_{p,L} = L: 0 ≤ L − Σ_{p<P} κ_{p,L} ≤ C_tail·L²/√P',
-  source: { ...SOURCE, statement: 'Theorem (power series) at ρ = 1; digest II.D "Σ_p κ_{p,L} = L"' },
+  source: { ...SOURCE, statement: 'Theorem (power series) at ρ = 1: Σ_p κ_{p,L} = K^{(L)}_ii = L (derived, docs/theorems.md#power-series-and-two-layer-coefficients)' },
   kind: 'asymptotic',
   statement: 'The partial sums S_P = Σ_{p<P} κ_{p,L} satisfy S_P ≤ L and L − S_P ≤ C_tail L² P^{−1/2}; L − S_P decays like P^{−1/2}.',
   conventions: CONVENTIONS,
@@ -149,7 +149,7 @@ const FIRST: Record<number, number[]> = {
 export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.first-coefficients',
   title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed (5 decimals)',
-  source: { ...SOURCE, statement: 'recursion of the power-series theorem; values from theorems.md II.D [NUM]' },
+  source: { ...SOURCE, statement: 'recursion of the power-series theorem; reference values computed numerically (docs/theorems.md#power-series-and-two-layer-coefficients)' },
   kind: 'deterministic',
   statement: 'L=2: 0.31831, 1, 0.47746, 0, 0.06631, 0; L=3: 0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868 (each to ±5·10⁻⁶).',
   conventions: CONVENTIONS,
@@ -171,7 +171,7 @@ const LIMIT = Math.SQRT2 / Math.PI ** 1.5;
 export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.relu-decay',
   title: 'κ_{p,2}·p^{3/2} → √2/π^{3/2} ≈ 0.254 for even p (deviation ≤ C_dec/p)',
-  source: { ...SOURCE, statement: 'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (digest II.D)' },
+  source: { ...SOURCE, statement: 'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (docs/theorems.md#hermite-coefficients-of-relu)' },
   kind: 'asymptotic',
   statement: 'For even p ≥ 2, |κ_{p,2} p^{3/2} − √2/π^{3/2}| ≤ C_dec/p (C_dec = 3); the deviation decays like p^{−1}.',
   conventions: CONVENTIONS,
@@ -196,7 +196,7 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
 export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'planted.murray2022.two-layer-coefficient-no-sigma-w',
   title: 'PLANTED (factor σ_w² = 2 dropped): κ_{p,2} = (1 + p) μ_p(σ)²',
-  source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (digest II.D), factor dropped' },
+  source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (docs/theorems.md#power-series-and-two-layer-coefficients), factor dropped' },
   kind: 'deterministic',
   statement: 'κ_{p,2} (recursion) = (1 + p)μ_p² — false, the recursion gives 2(1 + p)μ_p².',
   conventions: CONVENTIONS,

@@ -21,7 +21,9 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — FINITE-WIDTH claims: the JJᵀ decomposition
  * (Sec. 4.1, with the B_L erratum), the normalisation eq. (4), Theorem 4.1 and its certificates,
- * Corollary 4.2 (rank), Theorem 5.1 and Lemmas 5.3–5.4 (/work/shared/theorems.md I.4, I.6–I.9).
+ * Corollary 4.2 (rank), Theorem 5.1 and Lemmas 5.3–5.4
+ * (docs/theorems.md#empirical-ntk-decomposition-section-41, docs/theorems.md#theorem-41,
+ * docs/theorems.md#corollary-42, docs/theorems.md#theorem-51-and-lemmas-53-54).
  * Every finite-network quantity carries the rounding of the forward/backward passes
  * (src/ntk/roundingEnvelope.ts) on top of the final Gram roundings (empiricalNtk errorBound).
  */
@@ -96,7 +98,7 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
     id: erratum ? 'planted.nguyen2021.sec4.1.jjt-erratum-bl' : 'nguyen2021.sec4.1.jjt-decomposition',
     title: erratum ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N' : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
-    source: { ...NMM_SOURCE, statement: 'Section 4.1 (proof of Theorem 4.1), decomposition of JJᵀ (v5)' + (erratum ? ' — as printed, with B_L = (1/√N)1_N' : ' — corrected B_L = 1_N (theorems.md I.4, I.11.1)') },
+    source: { ...NMM_SOURCE, statement: 'Section 4.1 (proof of Theorem 4.1), decomposition of JJᵀ (v5)' + (erratum ? ' — as printed, with B_L = (1/√N)1_N' : ' — corrected B_L = 1_N (erratum 1 of docs/theorems.md#errata-in-arxiv-201211654v5)') },
     kind: 'deterministic',
     statement: 'Entrywise, the Gram matrix of the explicit per-sample Jacobian equals the layer-wise sum' + (erratum ? ' computed with B_L = (1/√N)1_N.' : '.'),
     conventions: { ...FW_CONVENTIONS, B_L: erratum ? '(1/√N)·1_N (erratum)' : '1_N' },
@@ -160,7 +162,7 @@ export const normalisationRate: Theorem<NormDesc, FwInstance> = {
   kind: 'asymptotic',
   statement: 'With N(0,1) weights and all hidden widths n, the normalised empirical NTK is within C n^{−1/2} (relative, max-entry) of the limiting NTK.',
   conventions: { ...FW_CONVENTIONS, normalisation: 'Π_{l=1}^{L−1} 2/n_l (n_L = 1 not in the product)', init: 'standard N(0,1)' },
-  constants: [{ name: 'C', value: C_NORM, provenance: 'fitted', note: 'no rate in the paper; theorems.md III.4 calibration gives err·√n ≈ 3.5–4.1 (L = 3, d = 10, N = 6), C = 25 keeps a factor ≈ 6 for fluctuations at small n' }],
+  constants: [{ name: 'C', value: C_NORM, provenance: 'fitted', note: 'no rate in the paper; a calibration run (docs/theorems.md#calibration-values) gives err·√n ≈ 3.5–4.1 (L = 3, d = 10, N = 6), C = 25 keeps a factor ≈ 6 for fluctuations at small n' }],
   descriptors: normDescriptors,
   probes: normDescriptors.map((d) => ({ ...d, init: 'he' as InitName })),
   materialize: materializeNorm,
@@ -241,7 +243,7 @@ export const wideBase = {
   cellSpace: { widePosition: ['1', '2'], init: ['standard', 'he', 'lecun'], dOverN: ['1', '2', '3', '4'] },
 };
 
-/** d Π_{l=1}^{L−1} n_l Π_{l ≠ k} β_l² for the W_k-gradient term, k = wide + 1 (theorems.md I.6). */
+/** d Π_{l=1}^{L−1} n_l Π_{l ≠ k} β_l² for the W_k-gradient term, k = wide + 1 (Theorem 4.1, docs/theorems.md#theorem-41). */
 function thm41Scale(net: Network, wide: number): number {
   const L = net.depth, k = wide + 1;
   let s = net.dims[0];
@@ -290,7 +292,7 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
   ...wideBase,
   id: 'nguyen2021.thm4.1.upper-certificate',
   title: 'λ_min(K̄) ≤ K̄_11 = Σ_k ‖f_k(x_1)‖²‖b_{k+1}(x_1)‖²',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), upper bound (eq. Jub of theorems.md I.4)' },
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), upper bound (Jub of docs/theorems.md#empirical-ntk-decomposition-section-41)' },
   kind: 'deterministic',
   statement: 'λ_min(JJᵀ) ≤ (JJᵀ)_11 for every network and data set.',
   constants: [],
@@ -309,7 +311,7 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
   ...wideBase,
   id: 'nguyen2021.thm4.1.schur-lower',
   title: 'λ_min(JJᵀ) ≥ Σ_k λ_min(F_kF_kᵀ)·min_i ‖(B_{k+1})_i‖²',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), Schur product bound (eq. Jlb of theorems.md I.4)' },
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), Schur product bound (Jlb of docs/theorems.md#empirical-ntk-decomposition-section-41)' },
   kind: 'deterministic',
   statement: 'λ_min(K̄) ≥ Σ_{k=0}^{L−1} λ_min(F_kF_kᵀ) min_i ‖(B_{k+1})_{i:}‖² for every network and data set.',
   constants: [],
@@ -349,7 +351,7 @@ export const cor42Rank: Theorem<WideDesc, FwInstance> = {
   ...wideBase,
   id: 'nguyen2021.cor4.2.full-rank',
   title: 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer',
-  source: { ...NMM_SOURCE, statement: 'Corollary 4.2 (v5), the rank step of its proof (theorems.md I.7, III.11)' },
+  source: { ...NMM_SOURCE, statement: 'Corollary 4.2 (v5), the rank step of its proof (docs/theorems.md#corollary-42)' },
   kind: 'deterministic',
   statement: 'For a network with one layer of width ≥ 2N ln N and generic data (d ≥ N), the drawn J has full row rank: certified λ_min(K̄) > 0.',
   constants: [{ name: 'wide width', value: 2, provenance: 'user', note: 'Ω(N log N log(N/δ)) instantiated as 2N ln N' }],
@@ -463,7 +465,7 @@ export const lemma53: Theorem<LemDesc, FwInstance> = {
 export const lemma54: Theorem<LemDesc, FwInstance> = {
   id: 'nguyen2021.lemma5.4',
   title: 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
-  source: { ...NMM_SOURCE, statement: 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (theorems.md I.8 [DER])' },
+  source: { ...NMM_SOURCE, statement: 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (derived, docs/theorems.md#theorem-51-and-lemmas-53-54)' },
   kind: 'deterministic',
   statement: 'With F̃ = F − 1μᵀ and Λ = diag(Fμ − ‖μ‖²1): λ_min((FFᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r}) ≥ 0, for μ the row mean of F or a random vector.',
   conventions: { ...FW_CONVENTIONS, μ: 'row mean of F_k (empirical E_x f_k) or a Gaussian vector from muSeed; F = float F_k taken as exact' },

@@ -18,7 +18,8 @@ import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 /**
  * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
  * for Deep ReLU Networks" (ICML 2021, arXiv 2012.11654v5) — the LIMITING (infinite-width) claims and
- * the Hermite facts they rest on (/work/shared/theorems.md I.2, I.3, I.5; Part III items 1, 5, 6, 7).
+ * the Hermite facts they rest on (docs/theorems.md#hermite-coefficients-of-relu,
+ * docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal, docs/theorems.md#theorem-32-and-its-proof-chain).
  * Finite-width claims live in nguyen2021FiniteWidth.ts.
  */
 
@@ -66,7 +67,7 @@ function layerNngpError(lim: LimitingKernels, g: Matrix): number {
 }
 
 // ------------------------------------------------------------------------------------------------
-// 1. Hermite facts (theorems.md I.2, III.1)
+// 1. Hermite facts (docs/theorems.md#hermite-coefficients-of-relu)
 
 type RDesc = { [key: string]: unknown; r: number };
 
@@ -82,7 +83,7 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.closed-form',
   title: 'μ_r(ReLU) closed form (eq. (8)) equals the exact moment expansion',
-  source: { ...NMM_SOURCE, statement: 'eq. (8) (v5) with the normalisation of theorems.md I.2' },
+  source: { ...NMM_SOURCE, statement: 'eq. (8) (v5), normalised probabilists\' Hermite polynomials (docs/conventions.md#hermite-coefficients)' },
   statement: 'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
   constants: [],
   descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
@@ -108,7 +109,7 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.derivative',
   title: 'μ_r(σ′) = √(r+1)·μ_{r+1}(σ)',
-  source: { ...NMM_SOURCE, statement: 'Hermite coefficients of σ′ (theorems.md I.2, derived: h′_{r+1} = √(r+1)h_r)' },
+  source: { ...NMM_SOURCE, statement: 'Hermite coefficients of σ′ (derived from h′_{r+1} = √(r+1)h_r, docs/theorems.md#hermite-coefficients-of-relu)' },
   statement: 'The Hermite coefficient of the step σ′ = 1{t>0} (exact moment expansion) equals √(r+1) times the closed-form μ_{r+1}(ReLU).',
   constants: [],
   descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
@@ -150,7 +151,7 @@ export const hermiteSumRule: Theorem<SumDesc, { R: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.sum-rule-partial',
   title: 'Σ_{r ≤ R} μ_r(σ)² ≤ ½ = E σ(g)²',
-  source: { ...NMM_SOURCE, statement: 'Parseval for σ in L²(γ) (theorems.md I.2 sum rules, used in App. C)' },
+  source: { ...NMM_SOURCE, statement: 'Parseval for σ in L²(γ) (sum rule used in App. C, docs/theorems.md#hermite-coefficients-of-relu)' },
   statement: 'Every partial sum of μ_r² is at most E[σ(g)²] = ½.',
   constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'E[max(0,g)²] = ½' }],
   descriptors: sumDescriptors,
@@ -166,7 +167,7 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.tail-bound',
   title: '½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3 (even R)',
-  source: { ...NMM_SOURCE, statement: 'tail of the sum rule (theorems.md I.2 asymptotics μ_r² ~ r^{−5/2}; derived, hermite.ts reluHermiteTailBound)' },
+  source: { ...NMM_SOURCE, statement: 'tail of the sum rule (asymptotics μ_r² ~ r^{−5/2}; derived, docs/theorems.md#hermite-coefficients-of-relu, hermite.ts reluHermiteTailBound)' },
   statement: 'Σ_{r > R} μ_r² = ½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3.',
   constants: [{ name: '1/3', value: 1 / 3, provenance: 'derived', note: '½∫_R^∞ t^{−5/2}dt·R^{5/2} with μ_r² r^{5/2} decreasing' }],
   descriptors: sumDescriptors,
@@ -185,7 +186,7 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.series-arccos',
   title: 'Σ_r μ_r² ρ^r = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)',
-  source: { ...NMM_SOURCE, statement: 'dual activation of ReLU (theorems.md I.2; arc-cosine kernel of degree 1)' },
+  source: { ...NMM_SOURCE, statement: 'dual activation of ReLU (arc-cosine kernel of degree 1, docs/theorems.md#hermite-coefficients-of-relu)' },
   statement: 'The Hermite series of E[σ(u)σ(v)], corr(u,v) = ρ, truncated at R (tail ≤ μ_R²R/3), equals the arc-cosine closed form.',
   constants: [],
   descriptors: fc.record({
@@ -217,7 +218,8 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
 };
 
 // ------------------------------------------------------------------------------------------------
-// 2. Limiting NTK: diagonal identity and the Thm 3.2 proof chain (theorems.md I.3, I.5, III.5–7)
+// 2. Limiting NTK: diagonal identity and the Thm 3.2 proof chain
+// (docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal, docs/theorems.md#theorem-32-and-its-proof-chain)
 
 type LimDesc = { [key: string]: unknown; data: DataDescriptor; depth: number; r: number };
 interface LimInstance {
@@ -266,7 +268,7 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
     ...limBase,
     id: planted ? 'planted.nguyen2021.limiting.diagonal-dropped-layer' : 'nguyen2021.limiting.diagonal',
     title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
-    source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), theorems.md I.3' },
+    source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
     statement: planted ? 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)' : 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
     constants: [{ name: 'L', value: planted ? -1 : 0, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer' }],
@@ -300,7 +302,7 @@ export const chainA: Theorem<LimDesc, LimInstance> = {
   ...limBase,
   id: 'nguyen2021.thm3.2.chain-a',
   title: 'λ_min(K(L)) ≥ Σ_{l=1}^{L} λ_min(G(l))',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), theorems.md I.5 (a)' },
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
   constants: [],
@@ -328,7 +330,7 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
   ...limBase,
   id: 'nguyen2021.thm3.2.chain-b',
   title: 'λ_min(G(2)) ≥ 2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), theorems.md I.5 (b)' },
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), step (b) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'For even r ≥ 2: λ_min(G(2)) ≥ 2μ_r(σ)² λ_min((XXᵀ)^{∘r}) / max_i‖x_i‖^{2(r−1)}.',
   constants: [{ name: '2', value: 2, provenance: 'derived', note: 'c_σ = 2 of G(2) = 2E[σσ]; the paper’s chain writes 1 (weaker, also true)' }],
@@ -353,7 +355,7 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   ...limBase,
   id: 'nguyen2021.thm3.2.chain-c',
   title: 'Gershgorin: λ_min((XXᵀ)^{∘r}) ≥ min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Gershgorin), theorems.md I.5 (c)' },
+  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Gershgorin), step (c) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min((XXᵀ)^{∘r}) ≥ min_i ‖x_i‖^{2r} − (N − 1) max_{i≠j} |⟨x_i, x_j⟩|^r.',
   constants: [],
@@ -372,7 +374,7 @@ function chainE(halved: boolean): Theorem<LimDesc, LimInstance> {
     ...limBase,
     id: halved ? 'planted.nguyen2021.thm3.2.chain-e-halved' : 'nguyen2021.thm3.2.chain-e',
     title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
-    source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), theorems.md I.5 (e)' },
+    source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     kind: 'deterministic',
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
     constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
@@ -424,7 +426,7 @@ function thm32(side: 'lower' | 'upper'): Theorem<LimDesc, LimInstance> {
     constants: lower
       ? [
           { name: 'r', value: 2, provenance: 'user', note: 'any even r ≥ 2 is allowed; r = 2 gives the largest μ_r² = 1/(4π)' },
-          { name: 'c', value: C_LOW, provenance: 'user', note: 'Ω(d) is unspecified in the paper; calibration (theorems.md III.7) gives λ_min/d ≥ 0.49 ≈ 6μ_2², so c = 1 keeps a safety factor ≈ 6' },
+          { name: 'c', value: C_LOW, provenance: 'user', note: 'Ω(d) is unspecified in the paper; calibration (docs/theorems.md#calibration-values) gives λ_min/d ≥ 0.49 ≈ 6μ_2², so c = 1 keeps a safety factor ≈ 6' },
         ]
       : [{ name: 'C', value: C_UP, provenance: 'user', note: 'O(d) is unspecified; λ_min ≤ L·min_i‖x_i‖² and ‖x‖² ≈ d, so C = 3 leaves room for χ²_d fluctuations at d ≥ 16' }],
     descriptors: thm32Descriptors,

@@ -10,7 +10,7 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — Lemma 6.1 and Theorem 6.2, the Lipschitz
- * constant of the feature maps g_k (theorems.md I.10, Part III item 10). Only LOWER estimates of
+ * constant of the feature maps g_k (docs/theorems.md#lemma-61-and-theorem-62). Only LOWER estimates of
  * ‖g_k‖_Lip are computable: by Lemma 6.1, ‖g_k‖_Lip ≥ ‖J(g_k)(z)‖₂ at every z with no zero
  * pre-activation, certified by src/ntk/lipschitzEstimate.ts (pattern and Jacobian rounding envelopes,
  * norm2LowerBound); the upper side is the certified Π‖W_l‖₂.
@@ -145,7 +145,7 @@ const t62Descriptors = (n1: readonly number[]): fc.Arbitrary<T62Desc> => fc.reco
 });
 const T62_SEARCH = { randomStarts: 12, climbSteps: 12 };
 
-/** (Π_{l=0}^{k} n_l / min_l n_l)·Π_{l=1}^{k−1} log n_l·Π_{l=1}^{k} β_l² for k = 2 (theorems.md I.10). */
+/** (Π_{l=0}^{k} n_l / min_l n_l)·Π_{l=1}^{k−1} log n_l·Π_{l=1}^{k} β_l² for k = 2 (Theorem 6.2, docs/theorems.md#lemma-61-and-theorem-62). */
 function thm62Scale(net: Network, k: number): number {
   let prod = 1, mn = Infinity;
   for (let l = 0; l <= k; l++) { prod *= net.dims[l]; mn = Math.min(mn, net.dims[l]); }

@@ -13,9 +13,10 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — expectation identities checked by Monte
  * Carlo as HIGH-PROBABILITY claims with distribution-free radii (src/ntk/monteCarlo.ts):
- *  - the arc-cosine closed forms of I.3 (Part III item 2) against M draws of a bivariate Gaussian:
+ *  - the arc-cosine closed forms (docs/conventions.md#relu-closed-forms) against M draws of a bivariate Gaussian:
  *    Hoeffding for the bounded σ'(u)σ'(v), Chebyshev with the Isserlis bound E[(σ(u)σ(v))²] ≤ q1q2 + 2c²;
- *  - E K̄_ii = ‖x_i‖²(Π n_m/2)Σ_l Π_{m≠l}β_m² (I.3, Part III item 5) over independent networks, as a
+ *  - E K̄_ii = ‖x_i‖²(Π n_m/2)Σ_l Π_{m≠l}β_m² (docs/theorems.md#exact-finite-width-expectation-of-the-diagonal)
+ *    over independent networks, as a
  *    one-sided Markov claim: no rigorous bound on Var K̄_ii is available here (its fourth moments mix
  *    forward and backward passes), so only P(mean ≥ E/δ) ≤ δ is claimed.
  */
@@ -71,7 +72,7 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
   return {
     id: planted ? 'planted.nguyen2021.arccos-derivative-pi-plus-theta' : 'nguyen2021.arccos.derivative-monte-carlo',
     title: planted ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)" : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
-    source: { ...NMM_SOURCE, statement: 'Section 3, closed form of Ġ (theorems.md I.3: Ġ = 2E[σ’σ’] = (π − θ)/π)' + (planted ? ' — planted sign error' : '') },
+    source: { ...NMM_SOURCE, statement: 'Section 3, closed form Ġ = 2E[σ’σ’] = (π − θ)/π (docs/conventions.md#relu-closed-forms)' + (planted ? ' — planted sign error' : '') },
     kind: 'high-probability',
     statement: `For (u, v) ~ N(0, A), the mean of 1{u > 0}1{v > 0} over M i.i.d. draws is within √(log(2/δ)/(2M)) (Hoeffding) of ${planted ? '(π + θ)/(2π)' : '(π − θ)/(2π) (0 for a zero-norm row)'} with probability ≥ 1 − δ.`,
     conventions: arcConventions,
@@ -101,7 +102,7 @@ export const plantedArcDerivativePiPlusTheta = arcDerivative(true);
 export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
   id: 'nguyen2021.arccos.kernel-monte-carlo',
   title: 'Arc-cosine: the mean of σ(u)σ(v) over M draws is within √((q1q2 + 2c²)/(Mδ)) of √(q1q2)(sin θ + (π − θ)cos θ)/(2π) w.p. ≥ 1 − δ',
-  source: { ...NMM_SOURCE, statement: 'Section 3, closed form of G (theorems.md I.3: G = 2E[σσ] = (√(ab)/π)(sin θ + (π − θ)cos θ))' },
+  source: { ...NMM_SOURCE, statement: 'Section 3, closed form G = 2E[σσ] = (√(ab)/π)(sin θ + (π − θ)cos θ) (docs/conventions.md#relu-closed-forms)' },
   kind: 'high-probability',
   statement: 'For (u, v) ~ N(0, A), the mean of σ(u)σ(v) over M i.i.d. draws is within the Chebyshev radius √(V/(Mδ)) of the closed form w.p. ≥ 1 − δ, with the rigorous variance bound V = q1q2 + 2c² = E[u²v²] ≥ E[(σ(u)σ(v))²].',
   conventions: arcConventions,
@@ -163,7 +164,7 @@ function kiiMarkov(planted: boolean): Theorem<KiiDesc, KiiInstance> {
   return {
     id: planted ? 'planted.nguyen2021.expected-kii-beta-not-dropped' : 'nguyen2021.expected-kii.markov',
     title: planted ? 'PLANTED: mean of K̄_ii over R networks ≤ (1/δ)·‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ' : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is ≤ E K̄_ii/δ w.p. ≥ 1 − δ (Markov)',
-    source: { ...NMM_SOURCE, statement: 'exact finite-width expectation E K̄_ii (theorems.md I.3 [DER], from the proofs of Lemmas C.1, C.5, C.6)' + (planted ? ' — planted: β_l not dropped' : '') },
+    source: { ...NMM_SOURCE, statement: 'exact finite-width expectation E K̄_ii (derived from the proofs of Lemmas C.1, C.5, C.6; docs/theorems.md#exact-finite-width-expectation-of-the-diagonal)' + (planted ? ' — planted: β_l not dropped' : '') },
     kind: 'high-probability',
     statement: `For any widths and β, the mean of K̄_ii over R independent networks is ≤ ${planted ? '(L·Π_mβ_m²/Σ_lΠ_{m≠l}β_m²)·' : ''}E K̄_ii/δ with probability ≥ 1 − δ (Markov; distribution-free, one-sided: no rigorous bound on Var K̄_ii is available, so the lower tail is not claimed).`,
     conventions: { network: 'nmm (network.ts), no biases, (W_l)_ij ~ N(0, β_l²)', "σ'(0)": 0, expectation: 'expectedEmpiricalNtkDiagonal (empiricalNtk.ts)', input: 'one x ~ N(0, I_d) from xSeed, fixed across draws; networks from childRng(seed, "ntk-net", r)' },

@@ -7,8 +7,9 @@ import { type FwInstance, type WideDesc, certifiedNtk, wideAssumptions, wideBase
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
 /**
- * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5), Theorem 4.1 UPPER bound (theorems.md I.6,
- * Part III item 8), on the same wide-layer instances as the lower bound (nguyen2021FiniteWidth.ts):
+ * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5), Theorem 4.1 UPPER bound
+ * (docs/theorems.md#theorem-41), on the same wide-layer instances as the lower bound
+ * (nguyen2021FiniteWidth.ts):
  *   λ_min(K̄) ≤ Σ_{k=1}^{L} O(d Π_{l=1}^{L−1} n_l Π_{l≠k} β_l²)  w.p. ≥ 1 − Σ_l e^{−Ω(n_l)} − e^{−Ω(d)},
  * with the O(·) instantiated as C·(·).
  */

@@ -23,7 +23,7 @@ import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
- * about it as a presentation of these results states them (../shared/theorems.md II.A), on
+ * about it as a presentation of these results states them (docs/theorems.md#h-infinity-and-theorem-31), on
  * unit-norm data:  H∞_ij = x_iᵀx_j (π − arccos(x_iᵀx_j)) / (2π).
  */
 

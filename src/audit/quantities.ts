@@ -13,7 +13,7 @@ import { limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
 import { initNetwork, type Network } from '../ntk/network.ts';
 
 /**
- * The quantities a proposed bound may read (issue 6), computed ON DEMAND and CACHED per instance.
+ * The quantities a proposed bound may read, computed ON DEMAND and CACHED per instance.
  *
  * Conventions (seed paper: Nguyen, Mondelli, Montúfar 2021, arXiv 2012.11654):
  *   data X is N × d, one sample per row; depth L = number of weight matrices; hidden widths

@@ -390,7 +390,7 @@ export function formatKernelText(r: KernelReport): string {
   if (r.certified === false) lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  NOT certified: ${r.notCertifiedReason ?? 'no rigorous error bound'}`);
   else {
     lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
-    if (!r.useful) lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the leading digit of λ_min is certified`);
+    if (!r.useful) lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the first significant digit of λ_min is certified`);
   }
   lines.push(`${pad('')}(${r.lambdaMinMethod}, ${r.lambdaMinFactorizations} factorization(s), kernel error bound ${fmt(r.entryErrorBound)})`);
   lines.push(`${pad('λ_max')}${fmt(r.lambdaMax)}  (${r.lambdaMaxMethod})`);

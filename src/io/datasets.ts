@@ -9,7 +9,7 @@ import { childRng, uniformInt } from '../random/rng.ts';
 import { readDataFile, validateDataMatrix } from './data.ts';
 
 /**
- * Data as distributions (issue 6): a user's file (CSV / JSON / .npy) or a named data set (MNIST
+ * Data as distributions: a user's file (CSV / JSON / .npy) or a named data set (MNIST
  * digits, Iris) is a finite population; an instance of size N is a seeded subset drawn WITHOUT
  * replacement, then normalised.
  *
@@ -21,7 +21,8 @@ import { readDataFile, validateDataMatrix } from './data.ts';
  * Normalisations (applied to the drawn subset, in this order of definition):
  *   'none'    — the rows as stored;
  *   'unit'    — x_i ← x_i/‖x_i‖ (unit sphere; the convention of H∞ and the two-layer results);
- *   'sqrt-d'  — x_i ← √d·x_i/‖x_i‖ (radius √d, E‖x‖² = d: the convention of Nguyen et al. Part I);
+ *   'sqrt-d'  — x_i ← √d·x_i/‖x_i‖ (radius √d, E‖x‖² = d: the convention of Nguyen et al.,
+ * docs/conventions.md#data-scaling);
  *   'center'  — x_i ← x_i − mean of the subset (a centred subset; may create zero rows when N = 1).
  */
 

@@ -3,7 +3,7 @@
  * evaluate error bounds.
  *
  * Why hand-written kernels: ml-matrix (a JAMA port over arrays of arrays) is 20–220× slower than
- * LAPACK/BLAS (shared/perf-notes.md). `gram` below, register-blocked 4×2 with a panel over the
+ * LAPACK/BLAS (measured on the reference machine). `gram` below, register-blocked 4×2 with a panel over the
  * inner dimension, measured ≈ 5 GFLOP/s on one core of the reference machine (N = 800, d = 1600:
  * 0.20 s; N = 1000, d = 1000: 0.19 s vs 0.026–0.031 s for numpy/OpenBLAS F @ F.T on 2 threads;
  * N = 2000, d = 1000: 1.2 s vs 0.22 s) — see bench/linalg.ts for the current figure.
@@ -111,7 +111,7 @@ export function norm2(x: Float64Array): number {
  *
  * Kernel: 4 rows of X against 2 rows at a time (8 accumulators, 6 loads per k), the inner dimension
  * split into panels of KC columns so that the 2-row stream stays in L1/L2. Hand-written because
- * ml-matrix's mmul on N = 1000, d = 1000 is > 10× slower (perf-notes).
+ * ml-matrix's mmul on N = 1000, d = 1000 is > 10× slower (measured on the reference machine).
  */
 export function gram(x: Matrix): Matrix {
   const w = wasmGram(x.data, x.rows, x.cols); // same blocking with two-lane SIMD inner products (wasmKernels.ts)

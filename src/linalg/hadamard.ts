@@ -1,6 +1,7 @@
 /**
  * Hadamard (entrywise) powers of a symmetric matrix with a rigorous error bound, and the Gershgorin
- * form used by Nguyen–Mondelli–Montúfar 2021 (theorems.md I.5 (c)).
+ * form used by Nguyen–Mondelli–Montúfar 2021 (arXiv 2012.11654v5, proof of Theorem 3.2, step (c) of
+ * docs/theorems.md#theorem-32-and-its-proof-chain).
  */
 import { gammaUp, up } from './blas.ts';
 import type { Matrix } from './matrix.ts';
@@ -48,7 +49,8 @@ export function hadamardPower(a: Matrix, r: number, entryError = 0): { matrix: M
 }
 
 /**
- * Gershgorin lower bound on λ_min of a symmetric A in the form of theorems.md I.5 (c):
+ * Gershgorin lower bound on λ_min of a symmetric A in the form of step (c) of
+ * docs/theorems.md#theorem-32-and-its-proof-chain:
  *   λ_min(A) ≥ min_i A_ii − (N − 1)·max_{i≠j}|A_ij|,
  * returned with an error bound for the float evaluation given |ΔA_ij| ≤ entryError
  * (|Δ| ≤ entryError·N + u·|value| + rounding of the product).

@@ -96,7 +96,7 @@ describe('WebAssembly SIMD kernels', () => {
       for (const bad of [3, Math.floor(n / 2), n - 1]) {
         for (const poison of ['negative', 'nan', 'inf'] as const) {
           const a = spd(n, `wasm-fail-${n}`);
-          // make the leading (bad+1)×(bad+1) block indefinite / non-finite exactly at row `bad`
+          // make the top-left (bad+1)×(bad+1) block indefinite / non-finite exactly at row `bad`
           if (poison === 'negative') a[bad * n + bad] = -1;
           else a[bad * n + bad] = poison === 'nan' ? NaN : Infinity;
           const js = Float64Array.from(a);

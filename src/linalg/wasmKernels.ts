@@ -5,7 +5,7 @@
  *
  * Why: the plain-JS register-blocked Cholesky (cholesky.ts) reaches 2.9–4.6 GFLOP/s; the same algorithm
  * with f64x2 lanes runs at 9 (N = 100), 13 (200) and 21–23 (400–1000) GFLOP/s on the reference machine
- * (2-vCPU Zen 3, Node 20.20) — on par with OpenBLAS's dpotrf on one core (perf-notes: 0.23 ms at N = 200,
+ * (2-vCPU Zen 3, Node 20.20) — on par with OpenBLAS's dpotrf on one core (numpy/OpenBLAS, same machine: 0.23 ms at N = 200,
  * 8 ms at N = 800). Same storage conventions, same error bounds (the kernels only change the order of
  * summation inside inner products, which Higham's Thm 8.5 / 10.3 bounds allow; no fused multiply-add).
  *

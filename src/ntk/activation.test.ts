@@ -51,7 +51,7 @@ describe('(a,b)-ReLU activations', () => {
       const direct = Math.sin(t) - t * Math.cos(t);
       expect(Math.abs(sinMinusThetaCos(t) - direct)).toBeLessThan(1e-15);
     }
-    // Near 0 the leading term θ³/3 dominates: g(1e-5)·3/θ³ = 1 − θ²/10 + …
+    // Near 0 the first term θ³/3 dominates: g(1e-5)·3/θ³ = 1 − θ²/10 + …
     const t = 1e-5;
     expect(sinMinusThetaCos(t) / (t ** 3 / 3)).toBeCloseTo(1 - (t * t) / 10, 15);
     // Continuity across the branch point θ = 1.
@@ -71,7 +71,7 @@ describe('(a,b)-ReLU activations', () => {
         expect(dualKernelDerivative(act, th)).toBeCloseTo(jdBrief, 14);
       }
     }
-    // ReLU: 2J, 2J̇ are the arc-cosine formulas of theorems.md I.3.
+    // ReLU: 2J, 2J̇ are the arc-cosine formulas of docs/conventions.md#relu-closed-forms.
     const th = 1.234;
     expect(2 * dualKernel(relu(), th)).toBeCloseTo((Math.sin(th) + (Math.PI - th) * Math.cos(th)) / Math.PI, 15);
     expect(2 * dualKernelDerivative(relu(), th)).toBeCloseTo((Math.PI - th) / Math.PI, 15);

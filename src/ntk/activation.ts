@@ -6,7 +6,7 @@
  * Members: ReLU (a, b) = (1, 0); leaky ReLU (1, α); absolute value (1, −1); the identity (1, 1).
  *
  * Derivative convention: φ'(t) = a (t > 0), b (t < 0) and **φ'(0) = 0 for every member** (for ReLU this
- * is the convention σ'(0) = 0 of Nguyen–Mondelli–Montúfar 2021, theorems.md I.1; for the other members
+ * is the convention σ'(0) = 0 of Nguyen–Mondelli–Montúfar 2021, docs/conventions.md#network; for the other members
  * 0 is the value of the symmetric subgradient choice of |t| and is chosen for uniformity). It matters
  * only for degenerate Gaussians (a zero-variance pre-activation, i.e. an input row x_i = 0 with no
  * bias): then E[φ'(u)φ'(v)] = φ'(0)·E[φ'(v)] = 0, so Ġ has a zero row/column.
@@ -20,10 +20,10 @@
  *   E[φ'(u)φ'(v)] = J̇(θ),            J̇(θ) = [(a² + b²)·(π − θ) + 2ab·θ] / (2π)
  *
  * where g(θ) := sin θ − θ cos θ (so g(π − θ) = sin θ + (π − θ) cos θ = 2π·k(θ)); the second line uses
- * P(u > 0, v > 0) = (π − θ)/(2π) and P(u > 0, v < 0) = θ/(2π). Equivalently (the brief's form)
+ * P(u > 0, v > 0) = (π − θ)/(2π) and P(u > 0, v < 0) = θ/(2π). Equivalently
  * J = ab·cos θ + (a−b)²(sin θ + (π−θ) cos θ)/(2π), J̇ = ab + (a−b)²(π − θ)/(2π).
  * At θ = 0 both equal κ := (a² + b²)/2 = E[φ(g)²] = E[φ'(g)²], g ∼ N(0,1). ReLU: κ = 1/2, and
- * 2J, 2J̇ are the formulas of theorems.md I.3.
+ * 2J, 2J̇ are the closed forms of docs/conventions.md#relu-closed-forms.
  */
 
 export interface Activation {

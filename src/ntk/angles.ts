@@ -1,5 +1,5 @@
 /**
- * Cancellation-free angles between data points (design.md, Conventions).
+ * Cancellation-free angles between data points (docs/conventions.md#cancellation-free-angles).
  *
  * θ(u, v) = 2·atan2(‖û − v̂‖, ‖û + v̂‖) on normalised vectors û = u/‖u‖, v̂ = v/‖v‖ (Kahan, "How futile
  * are mindless assessments of roundoff in floating-point computation?", 2006, §12; since û − v̂ ⊥ û + v̂

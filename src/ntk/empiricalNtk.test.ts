@@ -47,7 +47,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * Private reference for the limiting NTK (eq. (9), factor-2 arc-cosine kernels), written before
  * src/ntk/limiting.ts existed; kept as an independent cross-check of limitingKernels on the data of
  * the convergence test. Math.acos(clip(·)) is adequate here: the inputs are random Gaussian points
- * in R^10, far from parallel (design.md warns against it for nearly parallel inputs).
+ * in R^10, far from parallel (docs/conventions.md#cancellation-free-angles warns against it for nearly parallel inputs).
  */
 function referenceLimitingNtk(x: Matrix, depth: number): Float64Array {
   const N = x.rows, d = x.cols;
@@ -181,7 +181,7 @@ describe('layer-wise empirical NTK vs the explicit Jacobian', () => {
 
 describe('expectations and normalisation', () => {
   it('E K̄_ii = ‖x_i‖²(∏ n_m/2) Σ_l ∏_{m≠l} β_m² (Monte Carlo, mixed β, 5σ band)', () => {
-    // theorems.md Part III.5: d = 7, widths (5, 9, 4), mixed β.
+    // Calibration run of docs/theorems.md#calibration-values: d = 7, widths (5, 9, 4), mixed β.
     const arch: NetworkArchitecture = { inputDim: 7, widths: [5, 9, 4], init: { beta: [0.8, 1.3, 0.6, 1.1] } };
     const x = sampleData(createRng('mc-k-x'), { family: 'gaussian' }, 2, 7);
     const expected = expectedEmpiricalNtkDiagonal({ dims: architectureDims(arch), betas: resolveBetas(arch) }, x);
@@ -231,7 +231,7 @@ describe('expectations and normalisation', () => {
     const fitted = slope(logN, logErr);
     expect(fitted).toBeGreaterThanOrEqual(-0.8);
     expect(fitted).toBeLessThanOrEqual(-0.25);
-    // Calibration (theorems.md Part III.4: 0.29 → 0.11 → 0.065 for 200/1000/4000).
+    // Calibration (docs/theorems.md#calibration-values: 0.29 → 0.11 → 0.065 for 200/1000/4000).
     expect(meanErr[0]).toBeLessThan(0.5);
     expect(meanErr[2]).toBeLessThan(0.12);
   });

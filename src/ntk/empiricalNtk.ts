@@ -4,7 +4,8 @@ import { gammaUp, gram, hadamardInPlace, up } from '../linalg/blas.ts';
 import { type ForwardResult, type Network, forward, networkFromWeights, preActivationsAt } from './network.ts';
 
 /**
- * Empirical (finite-width) NTK of a concrete network, layer by layer (theorems.md I.4):
+ * Empirical (finite-width) NTK of a concrete network, layer by layer (arXiv 2012.11654v5 Section 4.1;
+ * docs/conventions.md#empirical-ntk-decomposition):
  *
  *   K̄ = J Jᵀ = Σ_{k=0}^{L−1} (F_k F_kᵀ) ∘ (B_{k+1} B_{k+1}ᵀ),
  *
@@ -164,7 +165,8 @@ export function normalizedEmpiricalNtk(net: Network, x: Matrix): Matrix {
 }
 
 /**
- * Exact expectation over the initialisation of the diagonal of K̄ (theorems.md I.3, [DER]/[NUM]):
+ * Exact expectation over the initialisation of the diagonal of K̄ (derived;
+ * docs/theorems.md#exact-finite-width-expectation-of-the-diagonal):
  *   E K̄_ii = ‖x_i‖² (∏_{m=1}^{L−1} n_m/2) Σ_{l=1}^{L} ∏_{m≠l} β_m².
  * Accepts a Network or any {dims, betas} (e.g. {dims: architectureDims(a), betas: resolveBetas(a)}).
  */

@@ -8,7 +8,8 @@ import { hInfinity } from './hInfinity.ts';
 import { type TwoLayerNet, predict } from './twoLayer.ts';
 
 /**
- * Arora, Du, Hu, Li, Wang (arXiv 1901.08584) Theorem 5.1 on a synthetic task (theorems.md II.B, III.13):
+ * Arora, Du, Hu, Li, Wang (arXiv 1901.08584) Theorem 5.1 on a synthetic task
+ * (docs/theorems.md#arora-du-hu-li-wang-2019-arxiv-190108584):
  * data uniform on S^{d−1}, labels y = sign(w*ᵀx) of a fixed Gaussian teacher w* (sign(0) := +1), each
  * label flipped independently with probability p. Flips are COUPLED across p: label i is flipped iff
  * U_i < p for one uniform U_i per sample, so the flip set grows with p on the same data draw.

@@ -1,5 +1,6 @@
 /**
- * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054; theorems.md II.A):
+ * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054;
+ * docs/conventions.md#h-infinity-of-du-et-al):
  *
  *   H∞_ij = E_{w∼N(0,I_d)}[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}] = x_iᵀx_j (π − θ_ij)/(2π),
  *

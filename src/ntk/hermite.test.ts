@@ -31,7 +31,7 @@ describe('normalised Hermite polynomials', () => {
   });
 });
 
-describe('ReLU Hermite coefficients (theorems.md I.2)', () => {
+describe('ReLU Hermite coefficients (docs/theorems.md#hermite-coefficients-of-relu)', () => {
   it('closed forms match composite quadrature split at the kink, r = 0..20, to 1e-12', () => {
     const muQ = hermiteCoefficientsQuadrature((t) => apply(relu(), t), 21, { breakpoints: [0] });
     const dQ = hermiteCoefficientsQuadrature((t) => derivative(relu(), t), 20, { breakpoints: [0] });

@@ -1,6 +1,6 @@
 /**
  * Normalised probabilists' Hermite polynomials and the Hermite coefficients of the (a,b)-ReLU family
- * (theorems.md I.2; Nguyen–Mondelli–Montúfar 2021 eq. (8); Murray et al. 2022, arXiv 2211.07844, §2).
+ * (docs/conventions.md#hermite-coefficients; Nguyen–Mondelli–Montúfar 2021 eq. (8); Murray et al. 2022, arXiv 2211.07844, §2).
  *
  *   h_r = He_r/√(r!),  orthonormal in L²(N(0,1));   μ_r(f) = E_{g∼N(0,1)}[f(g) h_r(g)].
  */

@@ -1,7 +1,7 @@
 /**
  * Exact Hermite coefficients of the half-monomials t^a·1{t > 0} (a = 1: ReLU σ; a = 0: the step σ'
  * with σ'(0) = 0), by exact integer arithmetic — independent of the closed form (r−3)!! of
- * hermite.ts and of quadrature (theorems.md I.2).
+ * hermite.ts and of quadrature (docs/theorems.md#hermite-coefficients-of-relu).
  *
  *   μ_r(f) = E[f(g) h_r(g)],  h_r = He_r/√(r!),  He_r(t) = Σ_{k ≤ r/2} (−1)^k r!/(k!(r−2k)! 2^k) t^{r−2k},
  *   E[t^a 1{t>0} t^m] = M_{m+a},  M_j := ∫_0^∞ t^j φ(t) dt =  2^p p!/√(2π)   (j = 2p + 1),

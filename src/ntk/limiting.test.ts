@@ -10,9 +10,10 @@ import { reluHermiteCoefficient } from './hermite.ts';
 import { type LimitingArchitecture, limitingKernels } from './limiting.ts';
 
 // ------------------------------------------------------------------------------------------------
-// Independent reference: the recursion of theorems.md I.3 evaluated in 50-digit decimal arithmetic
+// Independent reference: the recursion of eq. (9), arXiv 2012.11654
+// (docs/conventions.md#limiting-ntk-and-nngp), evaluated in 50-digit decimal arithmetic
 // on the covariance entries G_ij themselves (θ = acos of the high-precision cosine, which is harmless
-// at 50 digits), with the brief's form J = ab cos θ + (a−b)²(sin θ + (π−θ) cos θ)/(2π),
+// at 50 digits), with the equivalent form J = ab cos θ + (a−b)²(sin θ + (π−θ) cos θ)/(2π),
 // J̇ = ab + (a−b)²(π − θ)/(2π). Input doubles are converted exactly.
 // ------------------------------------------------------------------------------------------------
 // decimal.d.ts is typed as CommonJS under NodeNext while the ESM build exports only a default: take the
@@ -184,7 +185,7 @@ describe('limitingKernels: identities', () => {
     }
   });
 
-  it('K^{(2)}(ρ) equals the Hermite power series Σ_p 2(1+p)μ_p² ρ^p for unit data (theorems.md II.D)', () => {
+  it('K^{(2)}(ρ) equals the Hermite power series Σ_p 2(1+p)μ_p² ρ^p for unit data (arXiv 2211.07844, docs/theorems.md#power-series-and-two-layer-coefficients)', () => {
     // first coefficients 0.31831, 1, 0.47746, 0, 0.06631
     const coef = (p: number) => 2 * (1 + p) * reluHermiteCoefficient(p) ** 2;
     expect(coef(0)).toBeCloseTo(0.31831, 5);

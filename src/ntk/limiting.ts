@@ -28,7 +28,8 @@
  * angles from angles.ts on the (scaled, bias-augmented) rows x̃_i = (√c·x_i, b_std).
  *
  * Parameterisations:
- *  - 'nmm' (default; Nguyen–Mondelli–Montúfar 2021 eqs. (9)–(10), theorems.md I.3): c_1 = 1, c_l = 1/κ
+ *  - 'nmm' (default; Nguyen–Mondelli–Montúfar 2021 eqs. (9)–(10),
+ * docs/conventions.md#limiting-ntk-and-nngp): c_1 = 1, c_l = 1/κ
  *    for l ≥ 2 (= 2 for ReLU: G^{(l)} = 2E[σσ], Ġ^{(l)} = 2E[σ'σ']), no biases. Hence G^{(l)}_ii = ‖x_i‖²,
  *    K^{(L)}_ii = L‖x_i‖². `weightVariances` (length L, entry l−1 = c_l) overrides.
  *  - 'ntk' (neural-tangents `stax.serial(Dense(W_std, b_std), φ, Dense, φ, …, Dense)` with

@@ -3,7 +3,8 @@ import { transpose, zeros } from '../linalg/matrix.ts';
 import { type Network, preActivationsAt } from './network.ts';
 
 /**
- * Jacobians and simple Lipschitz bounds of the feature maps g_k (theorems.md I.10, Lemma 6.1).
+ * Jacobians and simple Lipschitz bounds of the feature maps g_k (arXiv 2012.11654v5 Lemma 6.1;
+ * docs/theorems.md#lemma-61-and-theorem-62).
  * Certified lower estimates of ‖g_k‖_Lip (maximising ‖J(g_k)(z)‖_op over inputs) are later work.
  */
 

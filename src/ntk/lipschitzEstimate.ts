@@ -8,7 +8,8 @@ import type { Network } from './network.ts';
 import { preActivationsAt } from './network.ts';
 
 /**
- * Certified quantities for Lemma 6.1 / Theorem 6.2 of Nguyen–Mondelli–Montúfar 2021 (theorems.md I.10):
+ * Certified quantities for Lemma 6.1 / Theorem 6.2 of Nguyen–Mondelli–Montúfar 2021 (arXiv 2012.11654v5;
+ * docs/theorems.md#lemma-61-and-theorem-62):
  * rounding envelopes of single-input forward passes, of the Jacobian J(g_k)(z), certified lower
  * estimates of ‖g_k‖_Lip, and a certified product-of-norms upper bound.
  *

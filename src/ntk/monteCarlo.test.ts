@@ -53,7 +53,7 @@ describe('monteCarlo: arc-cosine closed forms', () => {
 });
 
 describe('monteCarlo: K̄_ii over networks', () => {
-  it('sample mean of K̄_11 approaches the exact expectation (I.3 [NUM]: d = 7, widths (5, 9, 4), mixed β)', () => {
+  it('sample mean of K̄_11 approaches the exact expectation (calibration run of docs/theorems.md#calibration-values: d = 7, widths (5, 9, 4), mixed β)', () => {
     const arch = { inputDim: 7, widths: [5, 9, 4], init: { beta: [1.3, 0.7, 1.1, 0.9] } };
     const x = singleRow([1, -2, 0.5, 3, -1, 0.25, 2]);
     const s = ntkDiagonalSample(arch, x, 4000, 'kii');

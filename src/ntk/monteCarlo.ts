@@ -9,7 +9,8 @@ import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelop
 
 /**
  * Monte Carlo estimates with rigorous rounding bounds and distribution-free confidence radii, for the
- * arc-cosine closed forms (theorems.md I.3, III.2) and E K̄_ii (I.3, III.5).
+ * arc-cosine closed forms (docs/conventions.md#relu-closed-forms) and E K̄_ii
+ * (docs/theorems.md#exact-finite-width-expectation-of-the-diagonal).
  *
  * Bivariate Gaussians are parameterised by a float Cholesky factor L = [[l11, 0], [l21, l22]]
  * (l11 ≥ 0, l22 ≥ 0), taken as exact: (u, v) = (l11 g1, l21 g1 + l22 g2), g1, g2 i.i.d. N(0,1) (the
@@ -41,7 +42,7 @@ export interface ArcCosineClosedForms {
 }
 
 /**
- * Closed forms (activation.ts dualKernel / dualKernelDerivative for ReLU, theorems.md I.3) at
+ * Closed forms (activation.ts dualKernel / dualKernelDerivative for ReLU, docs/conventions.md#relu-closed-forms) at
  * θ = atan2(l22, l21). Error: Math.atan2 is taken to be within 2 ulp (fdlibm: < 1 ulp), so
  * |Δθ| ≤ 4u·θ + ETA; |d/dθ (π − θ)/(2π)| = 1/(2π) and |d/dθ J(θ)| = (π − θ)sin θ/(2π) ≤ 1/2;
  * dualKernelDerivative/dualKernel errors 6u·κ, 30u·κ with κ = 1/2; √(q1q2) = l11·√(l21² + l22²) has

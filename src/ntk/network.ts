@@ -4,7 +4,7 @@ import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 
 /**
  * Finite-width deep ReLU network in the convention of Nguyen–Mondelli–Montúfar 2021
- * (arXiv 2012.11654, see /work/shared/theorems.md I.1):
+ * (arXiv 2012.11654, Section 2; docs/conventions.md#network):
  *
  *   depth L = number of weight matrices; widths n_0 = d, n_1..n_{L−1}, n_L = 1;
  *   W_l ∈ R^{n_{l−1}×n_l} with i.i.d. N(0, β_l²) entries; no biases;
@@ -221,7 +221,8 @@ export function featureAt(net: Network, z: ArrayLike<number>, k: number): Float6
 }
 
 /**
- * Exact expectation over W_1..W_k of ‖f_k(x)‖² for fixed x (theorems.md I.3 [DER]):
+ * Exact expectation over W_1..W_k of ‖f_k(x)‖² for fixed x (derived;
+ * docs/theorems.md#exact-finite-width-expectation-of-the-diagonal):
  *   E‖f_k(x)‖² = ‖x‖² ∏_{l=1}^{k} (n_l β_l² / 2),   0 ≤ k ≤ L − 1.
  */
 export function expectedFeatureSquaredNorm(net: Pick<Network, 'dims' | 'betas'>, xNormSq: number, k: number): number {

@@ -8,7 +8,7 @@ describe('murrayReluCoefficients', () => {
     const s = murrayReluCoefficients(2, 100);
     for (let p = 0; p < 100; p++) expect(s.kappa[1][p]).toBeCloseTo(2 * (1 + p) * reluHermiteCoefficient(p) ** 2, 15);
   });
-  it('first coefficients match the digest (II.D) to 5 decimals', () => {
+  it('first coefficients match the reference values of docs/theorems.md#power-series-and-two-layer-coefficients to 5 decimals', () => {
     const s = murrayReluCoefficients(3, 200);
     const want = [0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868];
     want.forEach((w, p) => expect(Math.abs(s.kappa[2][p] - w)).toBeLessThan(5e-6));

@@ -1,6 +1,6 @@
 /**
  * Power-series coefficients of the limiting NTK (Murray, Jin, Bowman, Montúfar, arXiv 2211.07844;
- * theorems.md II.D) for ReLU with σ_w² = 2, σ_b² = 0, γ_w = 1, γ_b = 0 and unit-norm data, where
+ * docs/theorems.md#power-series-and-two-layer-coefficients) for ReLU with σ_w² = 2, σ_b² = 0, γ_w = 1, γ_b = 0 and unit-norm data, where
  * n K_L(ρ) = Σ_p κ_{p,L} ρ^p equals Nguyen et al.'s K^{(L)} (limiting.ts, 'nmm') at ρ = x_iᵀx_j:
  *
  *   κ_{p,1} = δ_{p1};  κ_{p,l} = α_{p,l} + Σ_{q≤p} κ_{q,l−1} υ_{p−q,l}  (l ≥ 2);

@@ -1,6 +1,6 @@
 /**
  * Gaussian quadrature for E_{g∼N(0,1)}[·] and Hermite coefficients μ_r(f) = E[f(g) h_r(g)] of arbitrary
- * activations (theorems.md I.2, Part III item 1).
+ * activations (docs/theorems.md#hermite-coefficients-of-relu).
  *
  * - gaussHermite(n): nodes/weights for the standard normal measure (weight e^{−t²/2}/√(2π), weights sum to 1);
  *   exact for polynomials of degree ≤ 2n − 1. Golub–Welsch (Golub & Welsch 1969): the nodes are the

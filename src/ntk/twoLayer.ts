@@ -1,6 +1,8 @@
 /**
  * Two-layer ReLU network of Du, Zhai, Póczos, Singh (arXiv 1810.02054) and Arora, Du, Hu, Li, Wang
- * (arXiv 1901.08584), theorems.md II.A–II.B, trained by full-batch gradient descent on the first
+ * (arXiv 1901.08584),
+ * docs/theorems.md#h-infinity-and-theorem-31 and
+ * docs/theorems.md#arora-du-hu-li-wang-2019-arxiv-190108584, trained by full-batch gradient descent on the first
  * layer only:
  *
  *   f(W, a, x) = (1/√m) Σ_r a_r σ(w_rᵀx),  σ = ReLU,  w_r(0) ~ N(0, κ² I_d),  a_r uniform ±1 (fixed),

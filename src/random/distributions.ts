@@ -4,7 +4,8 @@ import { type Rng, fillGaussianRange, fillSphereRange, gaussian } from './rng.ts
 
 /**
  * Data distributions on R^d, materialised as N × d row-major matrices (one sample per row).
- * Scalings follow ../shared/theorems.md: Part I wants E‖x‖² = Θ(d) (Gaussian N(0, I_d), sphere of
+ * Scalings follow docs/conventions.md#data-scaling: the deep-network results (arXiv 2012.11654, Assumption 2.1)
+ * want E‖x‖² = Θ(d) (Gaussian N(0, I_d), sphere of
  * radius √d, Rademacher ±1); the two-layer results want unit-norm data (unit sphere).
  */
 export type DistributionFamily =

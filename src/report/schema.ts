@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * report.json — the machine interface of ntk-audit (../shared/design.md, "Claim coverage").
+ * report.json — the machine interface of ntk-audit (docs/architecture.md#claim-coverage).
  * Versioned: readers check `schemaVersion` and validate with `reportSchema` (zod).
  *
  * Floating-point numbers that may be non-finite (margins of `outside` instances, empty minima) are

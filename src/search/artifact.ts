@@ -10,7 +10,7 @@ import type { AnyTheorem, Outcome } from '../theorem/types.ts';
 import { PACKAGE_VERSION } from '../version.ts';
 
 /**
- * Counterexample artifacts (../shared/design.md, "Search"): one JSON file per certified
+ * Counterexample artifacts (docs/architecture.md#search): one JSON file per certified
  * counterexample, holding the exact instance (round-trip strings), the descriptor, the seeds, the
  * conventions, the theorem id and the package version, so that `ntk-audit replay FILE` re-evaluates
  * it without the generator that found it.

@@ -8,7 +8,7 @@ import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
 
 /**
- * The counterexample search for one theorem (../shared/design.md, "Search"):
+ * The counterexample search for one theorem (docs/architecture.md#search):
  *   1. random exploration: `numRuns` descriptors drawn by fast-check from the theorem's arbitrary;
  *   2. shrinking: fast-check re-runs the property from the same seed and shrinks the first failure;
  *      the property fails only on a CERTIFIED violation (margin < −error bound), so every shrink

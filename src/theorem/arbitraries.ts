@@ -5,7 +5,7 @@ import { DISTRIBUTION_FAMILIES, type DistributionFamily, sampleData } from '../r
 import { childRng, fillGaussian, type Rng, uniformInt } from '../random/rng.ts';
 
 /**
- * Small, shrinkable instance descriptors (../shared/design.md, "Search"). Generation is kept apart
+ * Small, shrinkable instance descriptors (docs/architecture.md#theorems). Generation is kept apart
  * from evaluation: an arbitrary yields a plain JSON descriptor; `materialize*` turns it into
  * matrices with seeded randomness. fast-check shrinks descriptors (smaller N, d, simpler geometry),
  * never matrices.

@@ -2,7 +2,7 @@ import type { Arbitrary } from 'fast-check';
 import type { Rng } from '../random/rng.ts';
 
 /**
- * A theorem as an executable object (../shared/design.md, "Verdicts"): assumptions are a fast-check
+ * A theorem as an executable object (docs/architecture.md#theorems): assumptions are a fast-check
  * arbitrary of small shrinkable descriptors plus a validator; the conclusion is a predicate that
  * returns both sides of an inequality with rigorous error bounds, from which a signed margin and a
  * verdict follow. Theorems compute nothing themselves: every number comes from the engine.

@@ -2,7 +2,7 @@ import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
 import type { AnyTheorem, Descriptor, Evaluation, Outcome, Relation, Theorem } from './types.ts';
 
 /**
- * Turns an evaluation into a verdict (../shared/design.md, "Verdicts"):
+ * Turns an evaluation into a verdict (docs/architecture.md#verdicts):
  *   holds        margin >  errorBound
  *   violated     margin < −errorBound   (a certified counterexample)
  *   inconclusive |margin| ≤ errorBound

@@ -338,7 +338,7 @@ export function tridiagonalize(w: usize, n: i32, d: usize, e: usize): void {
         const jo = <usize>j << 3;
         store<f64>(e + jo, load<f64>(e + jo) - hh * load<f64>(d + jo));
       }
-      // rank-2 update of the leading i × i block (rows j, columns k ≥ j)
+      // rank-2 update of the top-left i × i block (rows j, columns k ≥ j)
       for (let j = 0; j < i; j++) {
         const jo = <usize>j << 3;
         const rj = w + <usize>j * rowBytes;
