@@ -12,7 +12,7 @@
  * Why intervals: on the diagonal x̂_iᵀx̂_i is 1 in exact arithmetic but rounds to 1 − 2^-52 or so in
  * floating point, and Math.acos turns that into an angle of ~1.5e-8 — eight orders of magnitude
  * beyond the 1024u allowance for a side's own arithmetic. With `interval` every operation is rounded
- * outward (src/audit/interval.ts), the cosine interval [1 − εu, 1 + εu] is clipped to acos's domain,
+ * outward (src/linalg/interval.ts), the cosine interval [1 − εu, 1 + εu] is clipped to acos's domain,
  * and the side's error is the width of the result: rigorous, with no Monte Carlo estimate.
  * `q.interval('lambdaMinHInfinity')` is the engine's certified enclosure of λ_min(H∞).
  *

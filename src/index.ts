@@ -9,7 +9,7 @@
  */
 export { defineBound, isAuditBound, evaluateSide, type AuditDescriptor, type AuditTheorem, type BoundSpec, type DataSource, type InstanceSpace, type Side } from './audit/defineBound.ts';
 export { quantitiesView, type AuditInstance, type Enclosure, type Quantities, type QuantityName } from './audit/quantities.ts';
-export { interval, Interval, type IntervalLike } from './audit/interval.ts';
+export { interval, Interval, type IntervalLike } from './linalg/interval.ts';
 export { nextDown, nextUp } from './linalg/ulp.ts';
 export type { AnyTheorem, ConstantSpec, Conventions, Descriptor, Evaluation, Outcome, Provenance, Relation, SourceRef, Theorem, TheoremKind, Verdict } from './theorem/types.ts';
 export { decide } from './theorem/verdict.ts';

@@ -12,7 +12,7 @@ import { childRng, type Rng, uniformInt } from '../random/rng.ts';
 import { decodeNumber, encodeNumber } from '../theorem/codec.ts';
 import type { ConstantSpec, Evaluation, Relation, Theorem, TheoremKind } from '../theorem/types.ts';
 import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
-import { interval, type Interval } from './interval.ts';
+import { interval, type Interval } from '../linalg/interval.ts';
 import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
 
 /**
@@ -45,7 +45,7 @@ import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantiti
  * amplified, is added to its error (roundingSensitivity below). This is a statistical estimate in
  * the spirit of CADNA / Verificarlo, not a proof.
  *
- * RIGOROUS ALTERNATIVE: a side may return an Interval (src/audit/interval.ts: `interval`, and
+ * RIGOROUS ALTERNATIVE: a side may return an Interval (src/linalg/interval.ts: `interval`, and
  * `q.interval('lambdaMinNTK')` for a quantity's enclosure). Its error is then the interval's radius
  * about its midpoint (the hull over the corners, if the side also read plain numbers), with no
  * rounding allowance and no Monte Carlo estimate: the outward-rounded arithmetic covers it. Only
@@ -90,7 +90,7 @@ export interface AuditDescriptor {
   seed: string;
 }
 
-/** A side: a number, a number with your own error bound, or an Interval (src/audit/interval.ts). */
+/** A side: a number, a number with your own error bound, or an Interval (src/linalg/interval.ts). */
 export type Side = (q: Quantities) => number | { value: number; error: number } | Interval;
 
 export interface BoundSpec {
@@ -454,7 +454,7 @@ export function withSensitivity(side: Side, inst: AuditInstance, which: string, 
  * such as Math.acos(x) for x near 1 (a rounding of 1e-16 in x becomes 1.5e-8 in the angle).
  * What it does not guarantee: the perturbations are a sample; an error that no perturbation of
  * this kind excites, or one whose distribution puts v_0 farther out than the t quantile, is not
- * covered. The rigorous path is to return an Interval (src/audit/interval.ts).
+ * covered. The rigorous path is to return an Interval (src/linalg/interval.ts).
  *
  * The perturbations are seeded from the instance (its data bits, depth, widths, init, network seed)
  * and the side's name only: the estimate does not depend on the worker or on timing.

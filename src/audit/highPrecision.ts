@@ -611,26 +611,27 @@ export class EigenBracket {
     // Outside Gershgorin's interval by `pad` (large enough to survive rounding to DIGITS digits) every count is decisive.
     const pad = span.plus(gLo!.abs()).plus(gHi!.abs()).times('1e-30');
     const outLo = gLo!.minus(pad), outHi = gHi!.plus(pad);
-    let step = hi.minus(lo).abs().plus(pad);
-    let cLo = this.count(lo);
-    while (!this.lowOk(cLo.below, n)) {
-      if (lo.lte(outLo)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
-      lo = D.max(lo.minus(step), outLo);
-      step = step.times(4);
-      cLo = this.count(lo);
-    }
-    step = hi.minus(lo).abs().plus(pad);
-    let cHi = this.count(hi);
-    while (!this.highOk(cHi.below, n)) {
-      if (hi.gte(outHi)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
-      hi = D.min(hi.plus(step), outHi);
-      step = step.times(4);
-      cHi = this.count(hi);
-    }
+    // Move an end outwards (steps growing 4× from the bracket's width) until its count proves it, never
+    // past Gershgorin's interval widened by `pad`.
+    const prove = (end: Dec, ok: (below: number) => boolean, outward: -1 | 1, limit: Dec) => {
+      let step = hi.minus(lo).abs().plus(pad);
+      let c = this.count(end);
+      while (!ok(c.below)) {
+        if (outward < 0 ? end.lte(limit) : end.gte(limit)) throw new NotConfirmable('inertia count contradicts Gershgorin (pivot growth)');
+        end = outward < 0 ? D.max(end.minus(step), limit) : D.min(end.plus(step), limit);
+        step = step.times(4);
+        c = this.count(end);
+      }
+      return { end, c };
+    };
+    const pLo = prove(lo, (b) => this.lowOk(b, n), -1, outLo);
+    lo = pLo.end;
+    const pHi = prove(hi, (b) => this.highOk(b, n), 1, outHi);
+    hi = pHi.end;
     this.lo = lo;
     this.hi = hi;
-    this.eLo = cLo.backward;
-    this.eHi = cHi.backward;
+    this.eLo = pLo.c.backward;
+    this.eHi = pHi.c.backward;
   }
 
   private count(s: Dec) {

@@ -1,5 +1,5 @@
 import { down, gram, up } from '../linalg/blas.ts';
-import { interval, type Interval } from './interval.ts';
+import { interval, type Interval } from '../linalg/interval.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
@@ -29,7 +29,7 @@ import { initNetwork, type Network } from '../ntk/network.ts';
  * the stored instance. A `Quantities` view returns, per quantity, its lower end, upper end or
  * midpoint, as chosen by the evaluator (defineBound.ts), and records which quantities were read —
  * that is how arithmetic done by the user on plain numbers gets an error bound (corner evaluation).
- * `q.interval(name)` returns the whole enclosure as an Interval (src/audit/interval.ts) instead.
+ * `q.interval(name)` returns the whole enclosure as an Interval (src/linalg/interval.ts) instead.
  *
  * Quantities (name — meaning — enclosure):
  *   N, d, L, widths, betas, init, X         exact (integers / the stored data); not tracked
@@ -118,7 +118,7 @@ export interface Quantities {
   lipschitzBound(k: number): number;
   mu(r: number): number;
   /**
-   * The rigorous enclosure of a quantity as an Interval (src/audit/interval.ts), for sides written
+   * The rigorous enclosure of a quantity as an Interval (src/linalg/interval.ts), for sides written
    * with enclosure arithmetic: a tracked quantity by name ('lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)',
    * …) or one of the exact integers 'N', 'd', 'L'. Reading it does not take part in the corner
    * evaluation (the interval already covers the whole enclosure).

@@ -5,7 +5,7 @@ import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { searchTheorem } from '../search/search.ts';
 import { evaluate } from '../theorem/verdict.ts';
 import { type AuditDescriptor, defineBound, evaluateSide, type InstanceSpace, SENSITIVITY_SAMPLES } from './defineBound.ts';
-import { interval, type Interval } from './interval.ts';
+import { interval, type Interval } from '../linalg/interval.ts';
 import type { AuditInstance, Quantities } from './quantities.ts';
 
 /**

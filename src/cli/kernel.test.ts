@@ -9,7 +9,8 @@ import { UserError } from '../errors.ts';
 import { writeNpy } from '../io/data.ts';
 import { fromRows } from '../linalg/matrix.ts';
 import { reportError } from './errors.ts';
-import { parseKernelOptions, powerIterationLambdaMax } from './kernel.ts';
+import { powerIterationLambdaMax } from '../linalg/spectralSummary.ts';
+import { parseKernelOptions } from './kernel.ts';
 import { buildProgram } from './main.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

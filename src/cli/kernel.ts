@@ -21,7 +21,6 @@ export const PARAMETERIZATIONS = ['nmm', 'ntk'] as const;
 /** The largest dense array (in doubles) the empirical-NTK kernel may allocate: 1 GiB. */
 const MAX_DENSE_DOUBLES = 2 ** 27;
 
-export { EIGVALSH_MAX_N, powerIterationLambdaMax } from '../linalg/spectralSummary.ts';
 
 /** Raw option values as commander hands them over (all strings, booleans for switches). */
 export interface RawKernelOptions {

@@ -1,4 +1,4 @@
-import { nextDown, nextUp, stepsDown, stepsUp } from '../linalg/ulp.ts';
+import { nextDown, nextUp, stepsDown, stepsUp } from './ulp.ts';
 
 /**
  * Enclosure arithmetic for proposals: closed intervals [lo, hi] of reals with outward rounding, so

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { nextDown, nextUp } from '../linalg/ulp.ts';
+import { nextDown, nextUp } from './ulp.ts';
 import { interval, type Interval } from './interval.ts';
 
 /**
