@@ -248,7 +248,7 @@ const HALF_PI = Math.PI / 2;
  * (Ġ ≤ W²κ: J̇ is maximal at θ = 0).
  */
 const DIRECT_LOG2_RANGE = 600;
-function directEvaluationIsSafe(res: ResolvedArchitecture, x1: Matrix, g: Float64Array, kappa: number): boolean {
+function directEvaluationIsSafe(res: ResolvedArchitecture, x: Matrix, x1: Matrix, g: Float64Array, kappa: number): boolean {
   const inRange = (v: number) => v === 0 || (v >= 2 ** -DIRECT_LOG2_RANGE && v <= 2 ** DIRECT_LOG2_RANGE);
   // a constant is usable as a double iff it is an exact 0 or lies in the range (not a 0 from underflow)
   const constOk = (v: number, f: Pow2Factor) => (f.m === 0 ? v === 0 : v !== 0 && inRange(v));
@@ -256,13 +256,14 @@ function directEvaluationIsSafe(res: ResolvedArchitecture, x1: Matrix, g: Float6
   for (let l = 0; l < res.depth; l++) {
     if (!constOk(res.w2[l], res.w2f[l]) || !constOk(res.b2[l], res.b2f[l]) || !inRange(res.w2[l] * kappa)) return false;
   }
-  const n = x1.rows, d = x1.cols;
+  const n = x1.rows;
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = g[i * n + i];
     if (v === 0) {
-      // a row whose squared norm underflows to 0 must not be taken for a zero row
-      for (let k = 0; k < d; k++) if (x1.data[i * d + k] !== 0) return false;
+      // a row whose squared norm underflows to 0 must not be taken for a zero row; look at the row as given:
+      // the scaled row √c_1·x_i may itself underflow to exact zeros (c_1 = W_std²/d small, x_i tiny)
+      for (let k = 0; k < x.cols; k++) if (x.data[i * x.cols + k] !== 0) return false;
       continue;
     }
     if (!inRange(v)) return false;
@@ -337,7 +338,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   // in that of K, in the reflected packing of angles.ts (pair (i, j) at (n−1−i)·n + j−i−1, unit stride in j).
   // The final mirrorUpper overwrites both lower triangles. Peak: 2 n² doubles (before: 4 n² — G, K, θ, s).
   let G = gram(x1).data; // G^{(1)}
-  const direct = directEvaluationIsSafe(res, x1, G, kappa);
+  const direct = directEvaluationIsSafe(res, x, x1, G, kappa);
   // Exact rescaling (see the doc comment): row exponents k_i (natural G_ij = 2^{S + k_i + k_j} Ĝ_ij) and S per layer.
   let rowExp: Int32Array | null = null;
   let S = 0;
