@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import { searchCounts, selectTheorems } from '../src/search/budget.ts';
 import { replayFile } from '../src/search/replay.ts';
+import { replayScalingEvidenceFile } from '../src/search/scalingEvidence.ts';
 import { searchTheorem } from '../src/search/search.ts';
 import { fastCheckSeed } from '../src/search/seeds.ts';
 import { evaluate } from '../src/theorem/verdict.ts';
@@ -47,7 +48,11 @@ for (const theorem of theorems) {
       const dir = mkdtempSync(join(tmpdir(), 'ntk-audit-cx-'));
       const run = searchTheorem(theorem, { seed: SEED, ...searchCounts(theorem, budget, catalog.length), artifactsDir: dir });
       expect(run.errors, JSON.stringify(run.errors.slice(0, 2))).toEqual([]);
-      if (theorem.expectRefuted) {
+      if (theorem.scalingLaw) {
+        // judged by the fitted exponent: a refutation leaves the sweep as evidence that replays to `violated`
+        expect(run.status, JSON.stringify(run.scaling?.regimes)).toBe(theorem.expectRefuted ? 'violated' : 'holds');
+        if (theorem.expectRefuted) expect(replayScalingEvidenceFile(run.scaling!.evidencePath!, catalog).status).toBe('violated');
+      } else if (theorem.expectRefuted) {
         expect(run.status).toBe('violated');
         const files = readdirSync(dir);
         expect(files.length).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { confirmViolation } from '../audit/confirm.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from '../audit/defineBound.ts';
 import type { Artifact } from '../search/artifact.ts';
 import { replayFile } from '../search/replay.ts';
+import { isScalingEvidenceText, replayScalingEvidenceFile } from '../search/scalingEvidence.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
 import { loadProposal } from '../audit/proposal.ts';
 
@@ -27,6 +28,26 @@ function confirmationLines(c: Artifact['confirmation']): string {
   return `  confirmation: ${c.status}, verdict ${c.verdict} (${c.method}; ${c.inertiaCounts} inertia counts, ${c.ms} ms)${c.reason ? ` — ${c.reason}` : ''}\n${c.lhs !== undefined ? `    lhs = ${c.lhs}  rhs = ${c.rhs}  margin = ${c.margin} (error bound ${c.errorBound})\n` : ''}${qs}`;
 }
 
+function isScalingEvidenceFile(file: string): boolean {
+  try {
+    return isScalingEvidenceText(readFileSync(file, 'utf8').slice(0, 200));
+  } catch {
+    return false; // readArtifact reports unreadable files
+  }
+}
+
+/** Scaling evidence (src/search/scalingEvidence.ts): re-evaluates the sweep and re-fits; exit 1 when still refuted. */
+function replayScaling(file: string, catalog: Awaited<ReturnType<typeof loadCatalog>>, json: boolean): void {
+  const { evidence, status, regimes } = replayScalingEvidenceFile(file, catalog);
+  const rel = { Theta: 'Θ', O: 'O', Omega: 'Ω' }[evidence.law.relation];
+  if (json) process.stdout.write(JSON.stringify({ theoremId: evidence.theoremId, verdict: status, law: evidence.law, alpha: evidence.alpha, regimes }) + '\n');
+  else {
+    const lines = regimes.map((r) => `  ${r.regime}: slope ${r.slope.toFixed(3)} [${r.slopeLow.toFixed(3)}, ${r.slopeHigh.toFixed(3)}] over ${r.points} draws — ${r.status}`);
+    process.stdout.write(`${evidence.theoremId}: ${status}\n  ${evidence.theoremTitle}\n  claimed ${evidence.law.quantity} = ${rel}(${evidence.law.variable}^${evidence.law.exponent}), exponent tolerance ±${evidence.law.tolerance}, level ${evidence.alpha.toPrecision(3)} per regime\n${lines.join('\n')}\n`);
+  }
+  if (status === 'violated') throw new ExitRequest(1);
+}
+
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
@@ -36,6 +57,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--confirm', 'audit artifacts: re-run the high-precision confirmation (decimal.js, src/audit/confirm.ts) and print it in place of the recorded one')
     .action(async (file: string, raw: { json?: boolean; confirm?: boolean }) => {
       let catalog = await loadCatalog(DEFAULT_CATALOG);
+      if (isScalingEvidenceFile(file)) return replayScaling(file, catalog, raw.json === true);
       // Artifacts of `ntk-audit audit` record the proposal module that defines their bound.
       const proposal = proposalOf(file);
       if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(proposal.file)).bounds;

@@ -31,7 +31,12 @@ export function relativeArtifactPaths(t: TheoremReport, reportDir: string): Theo
     const rel = relative(reportDir, c.artifact).split(sep).join('/');
     return { ...c, artifact: rel, replay: replayCommand(rel) };
   });
-  return { ...t, counterexamples: { ...t.counterexamples, items } };
+  let scaling = t.scaling;
+  if (scaling?.evidence) {
+    const rel = relative(reportDir, scaling.evidence).split(sep).join('/');
+    scaling = { ...scaling, evidence: rel, replay: replayCommand(rel) };
+  }
+  return { ...t, counterexamples: { ...t.counterexamples, items }, scaling };
 }
 
 /** Turns one theorem's search result into its report section (everything but timings is deterministic). */
@@ -81,6 +86,26 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
     tightness: tight.length ? { min: tight[0], p10: quantile(tight, 0.1), median: quantile(tight, 0.5), p90: quantile(tight, 0.9), max: tight[tight.length - 1] } : null,
     coverage: { cells, exercised, declared, missing },
     empiricalConstant: run.empiricalConstant ? { ...run.empiricalConstant, value: finiteOrNull(run.empiricalConstant.value) } : null,
+    twinOf: theorem.twinOf ?? null,
+    vacuity: run.vacuity ?? null,
+    sharpness: finiteOrNull(run.sharpness),
+    scaling: run.scaling
+      ? {
+          variable: run.scaling.variable,
+          quantity: run.scaling.quantity,
+          relation: run.scaling.relation,
+          exponent: run.scaling.exponent,
+          tolerance: run.scaling.tolerance,
+          alpha: run.scaling.alpha,
+          sizes: run.scaling.sizes,
+          drawsPerSize: run.scaling.drawsPerSize,
+          status: run.scaling.status,
+          fittedConstant: finiteOrNull(run.scaling.fittedConstant),
+          evidence: run.scaling.evidencePath ?? null,
+          replay: run.scaling.evidencePath ? replayCommand(run.scaling.evidencePath) : null,
+          regimes: run.scaling.regimes.map((r) => ({ regime: r.regime, draws: r.draws, points: r.points, unusable: r.unusable, slope: finiteOrNull(r.slope), slopeLow: finiteOrNull(r.slopeLow), slopeHigh: finiteOrNull(r.slopeHigh), intercept: finiteOrNull(r.intercept), r2: finiteOrNull(r.r2), status: r.status })),
+        }
+      : null,
     scalingFit: run.scalingFit
       ? { x: run.scalingFit.x, y: run.scalingFit.y, description: run.scalingFit.description, slope: finiteOrNull(run.scalingFit.slope), slopeLow: finiteOrNull(run.scalingFit.slopeLow), slopeHigh: finiteOrNull(run.scalingFit.slopeHigh), r2: finiteOrNull(run.scalingFit.r2), n: run.scalingFit.n, expectedSlope: run.scalingFit.expectedSlope ?? null, consistent: run.scalingFit.consistent ?? null }
       : null,

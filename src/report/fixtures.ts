@@ -108,8 +108,9 @@ function lowerBoundInstances(seed: number, n: number, opts: { violateAt?: number
   return out;
 }
 
-function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected' | 'relation' | 'identity'> & { declaredCells?: Record<string, string[]>; relation?: TheoremReport['relation']; identity?: TheoremReport['identity'] }): TheoremReport {
-  const { declaredCells, relation, identity, ...t } = base;
+type Optional = 'twinOf' | 'vacuity' | 'sharpness' | 'scaling';
+function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected' | 'relation' | 'identity' | Optional> & Partial<Pick<TheoremReport, Optional>> & { declaredCells?: Record<string, string[]>; relation?: TheoremReport['relation']; identity?: TheoremReport['identity'] }): TheoremReport {
+  const { declaredCells, relation, identity, twinOf = null, vacuity = null, sharpness = null, scaling = null, ...t } = base;
   const c = counts(t.instances, false);
   const asExpected = t.status === 'skipped' ? true : t.expectRefuted ? t.status === 'violated' : t.status === 'holds';
   return {
@@ -121,6 +122,10 @@ function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts
     worstRelativeMargin: relation === '==' ? null : worst(t.instances),
     relation: relation ?? (t.status === 'skipped' ? null : '<='),
     identity: identity ?? null,
+    twinOf,
+    vacuity,
+    sharpness,
+    scaling,
     tightness: tightness(t.instances),
     coverage: cellsOf(t.instances, declaredCells),
   };

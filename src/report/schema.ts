@@ -67,7 +67,33 @@ export const theoremReportSchema = z.object({
     declared: z.number().int().nullable(),
     missing: z.array(z.string()),
   }),
-  empiricalConstant: z.object({ quantity: z.string(), aggregate: z.enum(['min', 'max']), value: num, description: z.string() }).nullable(),
+  /** 'fitted' (scaling claims): the C of y ≈ C·x^e at the claimed exponent — fitted, never the paper's constant. */
+  empiricalConstant: z.object({ quantity: z.string(), aggregate: z.enum(['min', 'max', 'fitted']), value: num, description: z.string() }).nullable(),
+  /** The true claim this false variant strengthens (planted twins); null for other claims. */
+  twinOf: z.string().nullable().default(null),
+  /** Fraction of conclusive instances on which the inequality could not have failed; null when none were conclusive. */
+  vacuity: z.object({ instances: z.number().int(), vacuous: z.number().int(), rate: z.number() }).nullable().default(null),
+  /** Largest observed lhs/rhs (≤ claims) or rhs/lhs (≥ claims) over conclusive instances with positive sides. */
+  sharpness: num.default(null),
+  /** Asymptotic claims judged by their exponent (src/search/scaling.ts). */
+  scaling: z
+    .object({
+      variable: z.string(),
+      quantity: z.string(),
+      relation: z.enum(['Theta', 'O', 'Omega']),
+      exponent: z.number(),
+      tolerance: z.number(),
+      alpha: z.number(),
+      sizes: z.array(z.number()),
+      drawsPerSize: z.number().int(),
+      status: z.enum(['holds', 'violated', 'inconclusive']),
+      fittedConstant: num,
+      evidence: z.string().nullable(),
+      replay: z.string().nullable(),
+      regimes: z.array(z.object({ regime: z.string(), draws: z.number().int(), points: z.number().int(), unusable: z.number().int(), slope: num, slopeLow: num, slopeHigh: num, intercept: num, r2: num, status: z.enum(['holds', 'violated', 'inconclusive']) })),
+    })
+    .nullable()
+    .default(null),
   scalingFit: z
     .object({ x: z.string(), y: z.string(), description: z.string(), slope: num, intercept: num.optional(), slopeLow: num, slopeHigh: num, r2: num, n: z.number().int(), expectedSlope: z.object({ low: z.number(), high: z.number() }).nullable(), consistent: z.boolean().nullable() })
     .nullable(),

@@ -7,7 +7,7 @@ import { searchTheorem, type SearchOptions } from './search.ts';
 
 /**
  * Runs a catalog over worker threads. Each theorem is one task whose randomness depends only on
- * (run seed, theorem id) and whose counts depend only on (budget, number of selected theorems), so
+ * (run seed, theorem id) and whose counts depend only on (budget, theorem), so
  * the same seed and budget give identical results whatever the number of workers or shards.
  * Results are put back in catalog order.
  */
@@ -39,7 +39,7 @@ export function planTasks(catalog: readonly AnyTheorem[], opts: Pick<CatalogRunO
   const tasks = selected.map((t, index) => ({
     index,
     theoremId: t.id,
-    options: { seed: opts.seed, ...searchCounts(t, opts.budgetSeconds, selected.length), ...(opts.artifactsDir ? { artifactsDir: opts.artifactsDir } : {}) },
+    options: { seed: opts.seed, ...searchCounts(t, opts.budgetSeconds, catalog.length), ...(opts.artifactsDir ? { artifactsDir: opts.artifactsDir } : {}) },
   }));
   return shardOf(tasks, opts.shard ?? null);
 }

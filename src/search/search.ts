@@ -6,6 +6,8 @@ import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
+import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, SCALING_MAX_RELATIVE_ERROR, scalingDraws, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
+import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts';
 
 /**
  * The counterexample search for one theorem (docs/architecture.md#search):
@@ -17,7 +19,9 @@ import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } f
  *      theorem's local moves (`mutate`) and restarts;
  *   4. probes just outside the assumptions (recorded as `outside`, with the raw verdict kept, to
  *      show where the claim stops holding).
- * High-probability claims instead run Monte Carlo per configuration with an exact binomial test.
+ * High-probability claims instead run Monte Carlo per configuration with an exact binomial test;
+ * asymptotic claims with a scaling law run a designed sweep and are judged by their fitted exponent
+ * (src/search/scaling.ts).
  * Everything is a deterministic function of (theorem, seed, counts): no clocks, no worker identity.
  */
 
@@ -29,6 +33,8 @@ export interface SearchOptions {
   /** High-probability claims: configurations and draws per configuration. */
   hpConfigs?: number;
   hpDraws?: number;
+  /** Scaling claims: draws per size and regime of the designed sweep. */
+  scalingDraws?: number;
   /** Family-wise level for high-probability tests, Bonferroni-corrected over `claimsInRun` × `hpConfigs` tests. */
   alpha?: number;
   claimsInRun?: number;
@@ -39,7 +45,7 @@ export interface SearchOptions {
   onProgress?: (p: { phase: string; evaluated: number; worstRelativeMargin: number }) => void;
 }
 
-export type Phase = 'random' | 'shrink' | 'targeted' | 'probe' | 'monte-carlo';
+export type Phase = 'random' | 'shrink' | 'targeted' | 'probe' | 'monte-carlo' | 'sweep';
 
 export interface InstanceRecord {
   phase: Phase;
@@ -108,7 +114,16 @@ export interface TheoremRun {
   fastCheck?: { seed: number; path?: string; numShrinks?: number };
   /** alpha: the level of EACH configuration's test (the family-wise level divided by the number of tests in the run). */
   highProbability?: { alpha: number; configs: HighProbabilityConfigResult[] };
-  empiricalConstant?: { quantity: string; aggregate: 'min' | 'max'; value: number; description: string };
+  empiricalConstant?: { quantity: string; aggregate: 'min' | 'max' | 'fitted'; value: number; description: string };
+  /** Asymptotic claims with a scaling law: the sweep, the fitted exponents and the verdict they give. */
+  scaling?: ScalingResult & { evidencePath?: string };
+  /** Fraction of the conclusive instances on which the inequality could not have failed (Evaluation.vacuous). */
+  vacuity?: { instances: number; vacuous: number; rate: number };
+  /**
+   * The largest observed lhs/rhs of a '<=' or '<' claim (rhs/lhs of '>=' or '>') over conclusive instances
+   * with both sides positive: 1 is a tight claim, ≪ 1 a loose one, > 1 a violated one.
+   */
+  sharpness?: number;
   scalingFit?: LogLogFit & { x: string; y: string; description: string; expectedSlope?: { low: number; high: number }; consistent?: boolean };
 }
 
@@ -118,6 +133,7 @@ export function searchTheorem(theorem: AnyTheorem, opts: SearchOptions): Theorem
   const state = new SearchState(theorem, opts);
   try {
     if (theorem.kind === 'high-probability') runHighProbability(state);
+    else if (theorem.scalingLaw) runScaling(state);
     else {
       runRandomAndShrink(state);
       runTargeted(state);
@@ -158,6 +174,10 @@ class SearchState {
   relation?: Relation;
   /** Identity claims: |lhs − rhs| / errorBound of every evaluated instance inside the assumptions. */
   readonly residualRatios: number[] = [];
+  conclusive = 0;
+  vacuous = 0;
+  sharpness = -Infinity;
+  scaling?: TheoremRun['scaling'];
 
   constructor(readonly theorem: AnyTheorem, readonly opts: SearchOptions) {}
 
@@ -192,7 +212,15 @@ class SearchState {
       if (o.relation === '==') this.residualRatios.push(residualRatio(o));
     }
     // The worst margin over conclusive instances: an inconclusive margin lies within its error bound and says nothing.
-    if ((o.verdict === 'holds' || o.verdict === 'violated') && o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
+    if (o.verdict === 'holds' || o.verdict === 'violated') {
+      if (o.relativeMargin < this.worstRelativeMargin) this.worstRelativeMargin = o.relativeMargin;
+      if (phase !== 'probe') {
+        this.conclusive++;
+        if (o.vacuous) this.vacuous++;
+        const ratio = sidesRatio(o);
+        if (ratio > this.sharpness) this.sharpness = ratio;
+      }
+    }
     if (this.records.length < (this.opts.maxRecords ?? 5000)) this.records.push(this.makeRecord(ev, phase, probe));
     // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
     // counterexample only when the binomial test rejects (see runHighProbability) — whatever phase
@@ -282,11 +310,22 @@ class SearchState {
       ...(this.fastCheck ? { fastCheck: this.fastCheck } : {}),
       ...(this.highProbability ? { highProbability: this.highProbability } : {}),
     };
+    if (this.conclusive > 0) run.vacuity = { instances: this.conclusive, vacuous: this.vacuous, rate: this.vacuous / this.conclusive };
+    if (Number.isFinite(this.sharpness) && t.scalingLaw === undefined) run.sharpness = this.sharpness;
+    if (this.scaling) {
+      run.scaling = this.scaling;
+      // An asymptotic claim with a scaling law is judged by its exponent (an error still wins).
+      if (status !== 'error') {
+        run.status = this.scaling.status;
+        run.asExpected = expectRefuted ? run.status === 'violated' : run.status === 'holds';
+      }
+      run.empiricalConstant = { quantity: 'C', aggregate: 'fitted', value: this.scaling.fittedConstant, description: `FITTED (not the paper's constant): geometric mean of ${this.scaling.quantity} / ${this.scaling.variable}^${this.scaling.exponent} over the sweep` };
+    }
     if (this.relation === '==' && this.residualRatios.length > 0) {
       const r = Float64Array.from(this.residualRatios).sort();
       run.identity = { instances: r.length, maxResidualRatio: r[r.length - 1], medianResidualRatio: quantile(r, 0.5) };
     }
-    if (t.empiricalConstant) {
+    if (t.empiricalConstant && !this.scaling) {
       const { quantity, aggregate, description } = t.empiricalConstant;
       const vals = this.records.filter((r) => r.verdict !== 'outside' && r.quantities && Number.isFinite(r.quantities[quantity])).map((r) => r.quantities![quantity]);
       if (vals.length > 0) run.empiricalConstant = { quantity, aggregate, description, value: aggregate === 'min' ? Math.min(...vals) : Math.max(...vals) };
@@ -305,6 +344,74 @@ class SearchState {
     }
     return run;
   }
+}
+
+/** lhs/rhs of a '<=' or '<' outcome, rhs/lhs of '>=' or '>', when both sides are positive; else −∞. */
+function sidesRatio(o: Outcome): number {
+  if (!(o.lhs > 0 && o.rhs > 0) || !Number.isFinite(o.lhs) || !Number.isFinite(o.rhs)) return -Infinity;
+  if (o.relation === '<=' || o.relation === '<') return o.lhs / o.rhs;
+  if (o.relation === '>=' || o.relation === '>') return o.rhs / o.lhs;
+  return -Infinity;
+}
+
+/**
+ * The designed sweep of a scaling claim: every regime × size × draw, in that order (deterministic in the
+ * run seed and the theorem id), then one fit per regime (src/search/scaling.ts). A draw is usable when it
+ * lies inside the assumptions and its conclusion certifies y > 0 with relative error ≤ 1e-3. When the claim
+ * is refuted, the sweep is written as replayable evidence (src/search/scalingEvidence.ts).
+ */
+function runScaling(s: SearchState): void {
+  const { theorem, opts } = s;
+  const law = theorem.scalingLaw!;
+  validateScalingLaw(theorem.id, law);
+  const draws = opts.scalingDraws ?? scalingDraws(law, opts.numRuns);
+  const alpha = bonferroni(opts.alpha ?? 0.05, Math.max(1, opts.claimsInRun ?? 1) * law.regimes.length);
+  const sizes = [...law.sizes];
+  const regimes = [];
+  const evidence: { regime: string; draws: { descriptor: Descriptor; x: number; y: number }[] }[] = [];
+  const all: ScalingPoint[] = [];
+  for (const regime of law.regimes) {
+    const pts: ScalingPoint[] = [];
+    const used: { descriptor: Descriptor; x: number; y: number }[] = [];
+    let unusable = 0;
+    for (const size of sizes) {
+      for (let draw = 0; draw < draws; draw++) {
+        const d = law.design({ regime, size, draw, seed: `${opts.seed}/${theorem.id}/${regime}/${size}/${draw}` }) as Descriptor;
+        const ev = s.eval(d, 'sweep');
+        if (!ev) { unusable++; continue; }
+        const o = ev.outcome;
+        const x = pickValue(d, o.quantities, law.variable);
+        if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) { unusable++; continue; }
+        pts.push({ x, y: o.lhs });
+        used.push({ descriptor: d, x, y: o.lhs });
+      }
+    }
+    regimes.push(fitRegime(regime, pts, unusable, law, alpha));
+    evidence.push({ regime, draws: used });
+    all.push(...pts);
+  }
+  const result: ScalingResult = {
+    variable: law.variable,
+    quantity: law.quantity,
+    relation: law.relation,
+    exponent: law.exponent,
+    tolerance: law.tolerance ?? DEFAULT_SCALING_TOLERANCE,
+    alpha,
+    sizes,
+    drawsPerSize: draws,
+    regimes,
+    status: combineRegimes(regimes.map((r) => r.status)),
+    fittedConstant: fittedConstant(all, law.exponent),
+  };
+  s.scaling = result;
+  if (result.status === 'violated' && opts.artifactsDir) {
+    s.scaling = { ...result, evidencePath: writeScalingEvidence(opts.artifactsDir, buildScalingEvidence(theorem, result, evidence, opts.seed)) };
+  }
+}
+
+function pickValue(d: Descriptor, q: Record<string, number> | undefined, name: string): number {
+  const v = q?.[name] ?? d[name];
+  return typeof v === 'number' ? v : NaN;
 }
 
 /** |lhs − rhs| / errorBound of an identity's outcome (0 for an exact match, ∞ for a mismatch with no error). */

@@ -55,6 +55,12 @@ export interface Evaluation {
   rhsError: number;
   /** Extra named quantities for reports (λ_min, N, d, …). */
   quantities?: Record<string, number>;
+  /**
+   * True when the inequality could not have failed on this instance whatever the lhs (e.g. the rhs is at
+   * least a trivial bound the lhs always obeys, like ε ≥ ‖y‖ for a residual). The report shows the
+   * fraction of such instances (the vacuity rate); a claim tested mostly where it cannot fail has no teeth.
+   */
+  vacuous?: boolean;
 }
 
 export interface Outcome {
@@ -71,6 +77,8 @@ export interface Outcome {
   /** Name of the broken assumption when verdict = outside. */
   brokenAssumption?: string;
   quantities?: Record<string, number>;
+  /** See Evaluation.vacuous. */
+  vacuous?: boolean;
 }
 
 /** Descriptors are plain JSON values (numbers, strings, booleans, arrays, records). */
@@ -110,6 +118,14 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
   configKey?(descriptor: D): string;
   /** Marks a deliberately false variant (planted error, erratum) that the search must refute. */
   expectRefuted?: boolean;
+  /**
+   * For a false variant: the id of the true claim it strengthens (a stronger constant, a shifted exponent,
+   * a dropped factor or term). Every true claim has at least one such twin refuted by the same run: the
+   * check that the claim was tested where it could have failed.
+   */
+  twinOf?: string;
+  /** Asymptotic claims judged by their exponent (see ScalingLaw); replaces random search and shrinking. */
+  scalingLaw?: ScalingLaw<D>;
   /** Asymptotic claims: the empirical constant, the min or max over instances of a named quantity. */
   empiricalConstant?: { quantity: string; aggregate: 'min' | 'max'; description: string };
   /** Asymptotic claims: a log-log fit of quantity y against quantity x over the evaluated instances. */
@@ -119,3 +135,39 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
 }
 
 export type AnyTheorem = Theorem<any, any>;
+
+/** The relation of an asymptotic claim y = Θ(x^e), O(x^e) or Ω(x^e) (as the scaling variable x grows). */
+export type ScalingRelation = 'Theta' | 'O' | 'Omega';
+
+/**
+ * An asymptotic claim judged by its exponent (docs/architecture.md#scaling-verdicts): y = REL(x^exponent)
+ * as x grows, other variables held in the theorem's regime. The search evaluates a designed sweep —
+ * `sizes` (spanning at least one decade) × independent draws, separately in each regime — fits the
+ * log-log slope of y against x with a Student-t confidence interval, and decides with `tolerance`:
+ *   Theta: violated when the interval misses [e − tol, e + tol]; holds when it lies inside; else inconclusive;
+ *   O:     violated when the interval lies above e + tol; holds when it lies below e + tol;
+ *   Omega: violated when the interval lies below e − tol; holds when it lies above e − tol.
+ * A claim is violated when some regime is, holds when every regime does. The per-instance conclusion of
+ * a scaling claim checks that y is certified positive (y > 0 with its error bound: a log must exist);
+ * y is the conclusion's lhs, x the descriptor's (or quantities') field `variable`.
+ */
+export interface ScalingLaw<D extends Descriptor = Descriptor> {
+  /** The scaling variable: a numeric field of the descriptor (or a quantity), e.g. 'd'. */
+  variable: string;
+  /** What y is, in words (the conclusion's lhs), e.g. 'λ_min(K(L))'. */
+  quantity: string;
+  relation: ScalingRelation;
+  exponent: number;
+  /** Half-width of the accepted exponent band (default 0.1). */
+  tolerance?: number;
+  /** The sizes of the sweep: ≥ 3 distinct positive values, max/min ≥ 10. */
+  sizes: readonly number[];
+  /** The regimes fitted separately (e.g. 'L=2, gaussian'); each gets its own slope. */
+  regimes: readonly string[];
+  /** The descriptor of one draw: deterministic in its arguments (`seed` is derived from the run seed). */
+  design(p: { regime: string; size: number; draw: number; seed: string }): D;
+  /** Draws per size and regime at the smallest budget (default 4). */
+  minDraws?: number;
+  /** Draws per size and regime at most (default 24). */
+  maxDraws?: number;
+}

@@ -43,7 +43,9 @@ export function decide(ev: Evaluation): Outcome {
   else if (margin > errorBound) verdict = 'holds';
   else if (margin < -errorBound || (strict && margin <= -errorBound)) verdict = 'violated';
   else verdict = 'inconclusive';
-  return { lhs, rhs, relation, quantities: ev.quantities, verdict, margin, errorBound, relativeMargin };
+  const out: Outcome = { lhs, rhs, relation, quantities: ev.quantities, verdict, margin, errorBound, relativeMargin };
+  if (ev.vacuous === true) out.vacuous = true;
+  return out;
 }
 
 function isNumber(v: unknown): boolean {
