@@ -181,6 +181,32 @@ function json(value: unknown): string {
   return h(s);
 }
 
+const REL_SYMBOL = { Theta: 'Θ', O: 'O', Omega: 'Ω' } as const;
+
+/** "λ_min = Θ(d^1) ± 0.1": the claimed law of a scaling claim, as plain text. */
+export function scalingLawText(sc: NonNullable<TheoremReport['scaling']>): string {
+  return `${sc.quantity} = ${REL_SYMBOL[sc.relation]}(${sc.variable}^${fmt(sc.exponent, 3)}), exponent tolerance ±${fmt(sc.tolerance, 3)}`;
+}
+
+/** One line per regime: "L=2, gaussian: slope 1.02 [1.00, 1.04] over 40 draws — holds". */
+export function scalingRegimeLines(sc: NonNullable<TheoremReport['scaling']>): string[] {
+  return sc.regimes.map((r) => `${r.regime}: slope ${fmt(r.slope, 3)} [${fmt(r.slopeLow, 3)}, ${fmt(r.slopeHigh, 3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`);
+}
+
+/** "vacuous on 3 of 120 conclusive instances (2.5 %)", or null when no instance was conclusive. */
+export function vacuityText(t: TheoremReport): string | null {
+  const v = t.vacuity;
+  if (!v) return null;
+  return `vacuous on ${v.vacuous} of ${v.instances} conclusive instances (${fmt(100 * v.rate, 3)} %)`;
+}
+
+/** "sharpness (largest lhs/rhs) 0.93", with the ratio named by the relation. */
+export function sharpnessText(t: TheoremReport): string | null {
+  if (t.sharpness === null) return null;
+  const ratio = t.relation === '>=' || t.relation === '>' ? 'rhs/lhs' : 'lhs/rhs';
+  return `sharpness (largest ${ratio}) ${fmt(t.sharpness, 4)}`;
+}
+
 function verdictTable(t: TheoremReport): string {
   const row = (label: string, c: TheoremReport['counts']) =>
     `<tr><th scope="row">${h(label)}</th><td class="num v-holds">${h(c.holds)}</td><td class="num v-violated">${h(c.violated)}</td><td class="num v-inconclusive">${h(c.inconclusive)}</td><td class="num v-outside">${h(c.outside)}</td></tr>`;
@@ -203,6 +229,23 @@ function detailsTable(t: TheoremReport): string {
   if (t.empiricalConstant) {
     const e = t.empiricalConstant;
     rows.push(['empirical constant', `<strong>${h(fmt(e.value))}</strong> <span class="muted">(${h(e.aggregate)} of <code>${h(e.quantity)}</code>)</span><br>${h(e.description)}`]);
+  }
+  if (t.twinOf) rows.push(['twin of', `<a href="#${h(anchorId(t.twinOf))}"><code>${h(t.twinOf)}</code></a> <span class="muted">(a stronger version of that claim: it must be refuted for the claim's own verdict to have teeth)</span>`]);
+  const vac = vacuityText(t), sharp = sharpnessText(t);
+  if (vac) rows.push(['vacuity', `<span class="${t.vacuity && t.vacuity.rate > 0.1 ? 'bad' : ''}">${h(vac)}</span> <span class="muted">(instances where the inequality could not have failed)</span>`]);
+  if (sharp) rows.push(['sharpness', h(sharp)]);
+  if (t.scaling) {
+    const sc = t.scaling;
+    const regimeRows = sc.regimes
+      .map((r) => `<tr><td>${h(r.regime)}</td><td class="num">${h(fmt(r.slope, 3))}</td><td class="num">[${h(fmt(r.slopeLow, 3))}, ${h(fmt(r.slopeHigh, 3))}]</td><td class="num">${h(r.points)}${r.unusable ? ` (+${h(r.unusable)} unusable)` : ''}</td><td class="num">${h(fmt(r.r2, 3))}</td><td><span class="badge s-${h(r.status)}">${h(r.status)}</span></td></tr>`)
+      .join('');
+    rows.push([
+      'scaling verdict',
+      `claimed <strong>${h(scalingLawText(sc))}</strong> · sizes ${h(sc.sizes.join(', '))} × ${h(sc.drawsPerSize)} draws per regime · slope intervals at level ${h(fmt(sc.alpha, 3))} each · <span class="badge s-${h(sc.status)}">${h(sc.status)}</span>` +
+        `<table class="scaling"><thead><tr><th scope="col">regime</th><th scope="col" class="num">slope</th><th scope="col" class="num">interval</th><th scope="col" class="num">draws</th><th scope="col" class="num">R²</th><th scope="col">verdict</th></tr></thead><tbody>${regimeRows}</tbody></table>` +
+        `<span class="muted">fitted constant C of y ≈ C·${h(sc.variable)}<sup>${h(fmt(sc.exponent, 3))}</sup>: ${h(fmt(sc.fittedConstant))} (FITTED over the sweep, not the paper's constant)</span>` +
+        (sc.replay ? `<p class="replay-label">Replay the sweep:</p><pre class="replay"><code>${h(sc.replay)}</code></pre>` : ''),
+    ]);
   }
   if (t.scalingFit) {
     const f = t.scalingFit;

@@ -5,7 +5,7 @@
  * Attributes tests / failures / errors / skipped / time on both levels; run metadata as properties.
  */
 import { escapeXml as x, escapeXmlAttr as a } from './escape.ts';
-import { countLabels, fmt } from './html.ts';
+import { countLabels, fmt, scalingLawText, scalingRegimeLines, sharpnessText, vacuityText } from './html.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
 type Outcome = 'pass' | 'failure' | 'error' | 'skipped';
@@ -28,6 +28,11 @@ function summaryText(t: TheoremReport): string {
     t.identity ? `identity residual |lhs − rhs| / error bound: max ${fmt(t.identity.maxResidualRatio, 3)} (≤ 1: consistent)` : `worst relative margin: ${fmt(t.worstRelativeMargin)}`,
   ];
   if (t.empiricalConstant) lines.push(`empirical constant: ${fmt(t.empiricalConstant.value)} (${t.empiricalConstant.aggregate} of ${t.empiricalConstant.quantity})`);
+  if (t.twinOf) lines.push(`twin of: ${t.twinOf}`);
+  const vac = vacuityText(t), sharp = sharpnessText(t);
+  if (vac) lines.push(vac);
+  if (sharp) lines.push(sharp);
+  if (t.scaling) lines.push(`claimed ${scalingLawText(t.scaling)}: ${t.scaling.status}`, ...scalingRegimeLines(t.scaling));
   if (t.scalingFit) lines.push(`scaling: ${t.scalingFit.y} ~ ${t.scalingFit.x}^${fmt(t.scalingFit.slope, 3)} [${fmt(t.scalingFit.slopeLow, 3)}, ${fmt(t.scalingFit.slopeHigh, 3)}]`);
   lines.push(`conventions: ${Object.entries(t.conventions).map(([k, v]) => `${k}=${String(v)}`).join('; ')}`);
   return lines.join('\n');
@@ -36,6 +41,7 @@ function summaryText(t: TheoremReport): string {
 function failureBody(t: TheoremReport): string {
   const lines = [`${t.statement}`];
   if (t.highProbability) for (const c of t.highProbability.configs) lines.push(`${c.configKey}: ${c.failures}/${c.draws} failed draws, rate in [${fmt(c.failureRateLower, 3)}, ${fmt(c.failureRateUpper, 3)}], δ = ${fmt(c.delta)} — rate test ${c.status}`);
+  if (t.scaling) lines.push(`claimed ${scalingLawText(t.scaling)}: ${t.scaling.status}`, ...scalingRegimeLines(t.scaling), ...(t.scaling.replay ? [`evidence: ${t.scaling.replay}`] : []));
   for (const c of t.counterexamples.items) lines.push(`${c.role} counterexample (found by ${c.foundBy}, relative margin ${fmt(c.relativeMargin)}): ${c.replay ?? 'no artifact'}`);
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@
  * (Markdown punctuation, table pipes, HTML); code goes in code spans / fences that it cannot close.
  */
 import { escapeMarkdown as md, markdownCode, markdownCodeBlock } from './escape.ts';
-import { CONVENTIONS_NOTE, countLabels, fmt, worstText } from './html.ts';
+import { CONVENTIONS_NOTE, countLabels, fmt, scalingLawText, scalingRegimeLines, sharpnessText, vacuityText, worstText } from './html.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
 export const STATUS_MARKER: Record<TheoremReport['status'], string> = { holds: '✔', violated: '✘', inconclusive: '?', error: '!', skipped: '–' };
@@ -51,6 +51,11 @@ export function renderMarkdown(report: Report): string {
     if (t.identity) parts.push(`identity residual |lhs − rhs| / error bound: max ${md(fmt(t.identity.maxResidualRatio, 3))}, median ${md(fmt(t.identity.medianResidualRatio, 3))} (≤ 1: consistent)`);
     else if (t.worstRelativeMargin !== null) parts.push(`worst relative margin ${md(fmt(t.worstRelativeMargin))}`);
     if (t.empiricalConstant) parts.push(`empirical constant ${md(fmt(t.empiricalConstant.value))} (${md(t.empiricalConstant.aggregate)} of ${markdownCode(t.empiricalConstant.quantity, false)})`);
+    if (t.twinOf) parts.push(`twin of ${markdownCode(t.twinOf, false)}`);
+    const vac = vacuityText(t), sharp = sharpnessText(t);
+    if (vac) parts.push(md(vac));
+    if (sharp) parts.push(md(sharp));
+    if (t.scaling) parts.push(`claimed ${md(scalingLawText(t.scaling))}: ${t.scaling.status}; ${scalingRegimeLines(t.scaling).map(md).join('; ')}${t.scaling.replay ? `; replay: ${markdownCode(t.scaling.replay, false)}` : ''}`);
     if (t.scalingFit) parts.push(`slope ${md(fmt(t.scalingFit.slope, 3))} \\[${md(fmt(t.scalingFit.slopeLow, 3))}, ${md(fmt(t.scalingFit.slopeHigh, 3))}\\]${t.scalingFit.consistent === null ? '' : t.scalingFit.consistent ? ' consistent' : ' **inconsistent**'}`);
     if (t.highProbability) {
       const cs = t.highProbability.configs;

@@ -177,3 +177,21 @@ describe('renderJunit', () => {
     expect(xmlText(hostile)).toContain(HOSTILE_DESCRIPTOR);
   });
 });
+
+describe('teeth and scaling verdicts in every format', () => {
+  it('twin, vacuity, sharpness and the per-regime slopes appear in HTML, summary.md and junit.xml', async () => {
+    const md = renderMarkdown(report);
+    const junit = renderJunit(report);
+    // summary.md escapes Markdown punctuation with backslashes: compare its text without them
+    for (const doc of [html, md.replace(/\\(.)/g, '$1'), junit]) {
+      expect(doc).toMatch(/twin of/);
+      expect(doc).toMatch(/vacuous on 3 of 69 conclusive instances/);
+      expect(doc).toMatch(/sharpness \(largest lhs\/rhs\) 0\.734/);
+      expect(doc).toMatch(/L=2, gaussian/);
+      expect(doc).toMatch(/Θ\(d\^1\), exponent tolerance ±0\.1/);
+    }
+    expect(html).toMatch(/FITTED over the sweep, not the paper/);
+    expect(junit).toMatch(/slope 1\.02 \[1\.01, 1\.02\] over 39 draws \(1 unusable\) — inconclusive/);
+  });
+});
+
