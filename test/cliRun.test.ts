@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../src/report/write.ts';
+import { selectTheorems } from '../src/search/budget.ts';
+import { catalog } from '../properties/index.ts';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'du2019.hinf.*,planted.hinf.*';
@@ -62,6 +64,28 @@ describe('ntk-audit run', () => {
     const r = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
+    // every artifact carries the failure, not only the exit code
+    const o2 = join(dir, 'again2');
+    const rep = readReport(join(o2, 'report.json'));
+    expect(rep.outcome).toMatchObject({ passed: false, exitCode: 1, baseline: { regressions: [{ id: 'planted.hinf.gershgorin-reversed', kind: 'verdict' }] } });
+    expect(readFileSync(join(o2, 'summary.md'), 'utf8').split('\n')[0]).toMatch(/^✘ ntk-audit FAILED — 1 baseline regression \(exit 1\)$/);
+    const html = readFileSync(join(o2, 'index.html'), 'utf8');
+    expect(html).toMatch(/<section class="outcome failed"[^>]*><p class="headline"><strong>✘ FAILED — 1 baseline regression/);
+    expect(html).toMatch(/baseline regression<\/span>/);
+    const junit = readFileSync(join(o2, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites name="ntk-audit" tests="\d+" failures="1" errors="0"/);
+    expect(junit).toMatch(/<testcase name="planted\.hinf\.gershgorin-reversed: baseline regression" classname="ntk-audit\.baseline"/);
+    // and a passing run says so, naming the baseline it was compared with
+    const ok = readReport(join(dir, 'again', 'report.json'));
+    expect(ok.outcome).toMatchObject({ passed: true, exitCode: 0, baseline: { compared: 'verdicts and constants', regressions: [] } });
+    expect(readFileSync(join(dir, 'again', 'summary.md'), 'utf8').split('\n')[0]).toMatch(/^✔ ntk-audit PASSED — \d+ claims as expected, no regression against the baseline/);
+    // a baseline is never overwritten silently
+    const again = cli(['baseline', '--from', join(out, 'report.json'), '--out', base]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; pass --force to overwrite it/);
+    expect(readFileSync(base, 'utf8')).toBe(JSON.stringify(b));
+    expect(cli(['baseline', '--from', join(out, 'report.json'), '--out', base, '--force']).code).toBe(0);
+    expect(JSON.parse(readFileSync(base, 'utf8'))).toMatchObject({ seed: 'det', budgetSeconds: 3 });
   });
 
   it('rejects bad flags with one line and exit 2', () => {
@@ -94,5 +118,17 @@ describe('ntk-audit run', () => {
     expect(rep.run.interrupted).toBe(true);
     expect(rep.theorems.length).toBeGreaterThanOrEqual(1);
     expect(rep.theorems.length).toBeLessThan(7);
+    // the claims not run are named in every artifact, and the run reads as failed everywhere
+    expect(rep.outcome!.passed).toBe(false);
+    expect(rep.outcome!.exitCode).toBe(130);
+    expect(rep.outcome!.notRun.length).toBeGreaterThan(0);
+    expect(rep.theorems.length + rep.outcome!.notRun.length).toBe(selectTheorems(catalog, FILTER).length);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8').split('\n')[0]).toMatch(new RegExp(`^✘ ntk-audit FAILED — interrupted: ${rep.outcome!.notRun.length} claims? not run \\(exit 130\\)$`));
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/<section class="outcome failed"/);
+    for (const id of rep.outcome!.notRun) expect(html).toContain(`<code>${id}</code>`);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(new RegExp(`errors="${rep.outcome!.notRun.length}"`));
+    for (const id of rep.outcome!.notRun) expect(junit).toContain(`name="${id}: not run"`);
   }, 120_000);
 });

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
 import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
-import { compareWithBaseline, readBaseline } from '../report/baseline.ts';
+import { readBaseline } from '../report/baseline.ts';
 import type { Report } from '../report/schema.ts';
 import { parseFormats, REPORT_FILES, writeReports, type ReportFormat } from '../report/write.ts';
 import { planTasks, runCatalog } from '../search/runCatalog.ts';
@@ -100,8 +100,11 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
     result.reports.map((t) => relativeArtifactPaths(t, req.outDir)),
     { seed: req.seed, budgetSeconds: req.budgetSeconds, theoremFilter: req.filter, shard: req.shard, shardsMerged: 1, interrupted: result.interrupted, startedAt, finishedAt: new Date().toISOString(), workers: req.workers },
     Math.round(performance.now() - t0),
+    { notRun: result.pending, baseline: baseline && req.baseline ? { file: req.baseline, baseline } : null },
   );
+  // the outcome (and with it the exit code) is part of every artifact: computed before anything is written
   await writeReports(report, req.outDir, req.formats);
+  const outcome = report.outcome!;
   const lines: string[] = [];
   const s = report.summary;
   lines.push(`ntk-audit: ${s.theorems} theorem(s), ${s.instances} instances: ${Object.entries(s.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')}; ${s.counterexamples} counterexample(s)`);
@@ -109,18 +112,14 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
     const t = report.theorems.find((x) => x.id === id)!;
     lines.push(`ntk-audit: UNEXPECTED ${t.status}: ${id}${t.expectRefuted ? ' (known-false claim not refuted)' : ''}${t.errors[0] ? ` — ${t.errors[0].message}` : ''}`);
   }
-  let exitCode = s.unexpected.length > 0 ? 1 : 0;
-  if (baseline) {
-    const cmp = compareWithBaseline(report, baseline);
-    for (const n of cmp.notes) lines.push(`ntk-audit: baseline: ${n}`);
-    for (const r of cmp.regressions) lines.push(`ntk-audit: REGRESSION: ${r.message}`);
-    if (cmp.regressions.length > 0) exitCode = 1;
+  if (outcome.baseline) {
+    for (const n of outcome.baseline.notes) lines.push(`ntk-audit: baseline: ${n}`);
+    for (const r of outcome.baseline.regressions) lines.push(`ntk-audit: REGRESSION: ${r.message}`);
   }
   lines.push(`ntk-audit: reports in ${req.outDir} (${req.formats.map((f) => REPORT_FILES[f]).join(', ')})`);
-  if (result.interrupted) {
-    lines.push(`ntk-audit: interrupted: partial report written (${result.pending.length} theorem(s) not run)`);
-    exitCode = 130;
-  }
+  if (result.interrupted) lines.push(`ntk-audit: interrupted: partial report written (${result.pending.length} theorem(s) not run)`);
+  lines.push(`ntk-audit: ${outcome.headline}`);
+  const exitCode = outcome.exitCode;
   return { report, exitCode, lines };
 }
 

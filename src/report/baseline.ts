@@ -33,11 +33,18 @@ export interface Regression {
   message: string;
 }
 
-export function compareWithBaseline(report: Report, baseline: Baseline): { regressions: Regression[]; notes: string[] } {
+/**
+ * Verdicts are always compared. Empirical constants are compared only when the run has the baseline's seed
+ * and budget: they are then deterministic, so any move beyond the tolerance is a change of the code. With
+ * another seed or budget a constant moves legitimately (other instances, more of them) by an amount no
+ * recorded figure bounds, so it is not compared and the result says so (`compared: 'verdicts only'`).
+ */
+export function compareWithBaseline(report: Report, baseline: Baseline): { regressions: Regression[]; notes: string[]; compared: 'verdicts and constants' | 'verdicts only' } {
   const regressions: Regression[] = [];
   const notes: string[] = [];
-  if (report.run.seed !== baseline.seed || report.run.budgetSeconds !== baseline.budgetSeconds) {
-    notes.push(`baseline was made with seed ${baseline.seed}, budget ${baseline.budgetSeconds}s; this run used seed ${report.run.seed}, budget ${report.run.budgetSeconds}s: verdicts are compared, constants may legitimately differ`);
+  const sameRun = report.run.seed === baseline.seed && report.run.budgetSeconds === baseline.budgetSeconds;
+  if (!sameRun) {
+    notes.push(`baseline made with seed ${baseline.seed}, budget ${baseline.budgetSeconds}; this run used seed ${report.run.seed}, budget ${report.run.budgetSeconds}: verdicts compared, empirical constants not compared`);
   }
   for (const t of report.theorems) {
     const b = baseline.theorems[t.id];
@@ -47,6 +54,7 @@ export function compareWithBaseline(report: Report, baseline: Baseline): { regre
     }
     if (b.status === 'holds' && t.status !== 'holds') regressions.push({ id: t.id, kind: 'verdict', message: `${t.id}: held in the baseline, now ${t.status}` });
     if (b.status === 'violated' && t.expectRefuted && t.status !== 'violated') regressions.push({ id: t.id, kind: 'verdict', message: `${t.id}: a known-false claim that the baseline refuted is now ${t.status}` });
+    if (!sameRun) continue;
     const now = t.empiricalConstant?.value ?? null;
     if (b.empiricalConstant !== null && now !== null) {
       const scale = Math.abs(b.empiricalConstant);
@@ -57,7 +65,7 @@ export function compareWithBaseline(report: Report, baseline: Baseline): { regre
       regressions.push({ id: t.id, kind: 'constant', message: `${t.id}: the baseline has an empirical constant, this run has none` });
     }
   }
-  return { regressions, notes };
+  return { regressions, notes, compared: sameRun ? 'verdicts and constants' : 'verdicts only' };
 }
 
 export function readBaseline(path: string): Baseline {

@@ -3,6 +3,8 @@ import type { CounterexampleRef, TheoremRun } from '../search/search.ts';
 import { quantile } from '../search/stats.ts';
 import type { AnyTheorem } from '../theorem/types.ts';
 import { PACKAGE_VERSION } from '../version.ts';
+import type { Baseline } from './baseline.ts';
+import { computeOutcome } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type CounterexampleReport, type Report, type TheoremReport } from './schema.ts';
 
 /** Finite numbers as-is, anything else as null (JSON has no NaN or Infinity). */
@@ -142,13 +144,17 @@ export function summarize(theorems: TheoremReport[]): Report['summary'] {
   };
 }
 
-export function assembleReport(theorems: TheoremReport[], run: Omit<Report['run'], 'node'>, totalMs: number): Report {
-  return {
+/** The report of a run, with its outcome (src/report/outcome.ts) computed from `notRun` and an optional baseline. */
+export function assembleReport(theorems: TheoremReport[], run: Omit<Report['run'], 'node'>, totalMs: number, outcome: { notRun?: readonly string[]; baseline?: { file: string; baseline: Baseline } | null } = {}): Report {
+  const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'ntk-audit', version: PACKAGE_VERSION },
     run: { ...run, node: process.version },
     summary: summarize(theorems),
     theorems,
+    outcome: null,
     timings: { totalMs },
   };
+  report.outcome = computeOutcome(report, outcome);
+  return report;
 }

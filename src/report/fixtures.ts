@@ -5,6 +5,7 @@
  * a skipped theorem, and a hostile theorem whose title and descriptor try to inject markup.
  * Deterministic: no clock, no Math.random.
  */
+import { computeOutcome } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type TheoremReport } from './schema.ts';
 
 export const HOSTILE_TITLE = '<script>alert(1)</script>';
@@ -391,7 +392,7 @@ export function sampleReport(): Report {
   ];
   const byStatus: Record<string, number> = {};
   for (const t of theorems) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
-  return {
+  const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'ntk-audit', version: '0.1.0' },
     run: {
@@ -414,6 +415,15 @@ export function sampleReport(): Report {
       counterexamples: theorems.reduce((s, t) => s + t.counterexamples.count, 0),
     },
     theorems,
+    outcome: null,
     timings: { totalMs: 122785 },
   };
+  // interrupted, with two claims not run and one baseline regression: every failure an artifact must show
+  report.outcome = {
+    ...computeOutcome(report, { notRun: ['nmm2021.thm5.1.not-run', 'arora2019.thm4.1.not-run'] }),
+    exitCode: 130,
+  };
+  report.outcome.baseline = { file: 'fixtures/baseline.json', seed: 'ci-20240611', budgetSeconds: 120, compared: 'verdicts and constants', regressions: [{ id: 'nmm2021.thm4.1.lower', kind: 'constant', message: 'nmm2021.thm4.1.lower: empirical constant 0.734 moved more than 25% from the baseline 1.02' }], notes: [] };
+  report.outcome.headline = 'FAILED — 3 unexpected verdicts · 1 baseline regression · interrupted: 2 claims not run (exit 130)';
+  return report;
 }

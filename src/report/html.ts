@@ -8,6 +8,7 @@
  * inserted is the SVG from plots.ts, which is checked there (well-formed, no handlers, no external
  * references). Output is deterministic: no clock, no random ids.
  */
+import { computeOutcome } from './outcome.ts';
 import { anchorId, escapeHtml as h, toText } from './escape.ts';
 import { theoremPlots, type Plot } from './plots.ts';
 import type { Report, TheoremReport } from './schema.ts';
@@ -131,13 +132,37 @@ ${run.interrupted ? '<p class="interrupted" role="alert"><strong>Interrupted run
 </header>`;
 }
 
+/**
+ * The outcome banner, first thing on the page: passed or failed as the exit code says, with the baseline
+ * regressions (linked to their claims) and the claims not run.
+ */
+function outcomeBanner(r: Report): string {
+  const o = r.outcome ?? computeOutcome(r);
+  const items: string[] = [];
+  if (o.baseline) {
+    const b = o.baseline;
+    items.push(
+      b.regressions.length
+        ? `<p><strong>Baseline regressions (${h(b.regressions.length)})</strong> against <code>${h(b.file)}</code> (seed <code>${h(b.seed)}</code>, budget ${h(fmt(b.budgetSeconds))}, ${h(b.compared)}):</p><ul>${b.regressions.map((x) => `<li><a href="#${h(anchorId(x.id))}"><code>${h(x.id)}</code></a> — ${h(x.message)}</li>`).join('')}</ul>`
+        : `<p>Baseline <code>${h(b.file)}</code> (seed <code>${h(b.seed)}</code>, budget ${h(fmt(b.budgetSeconds))}): no regression (${h(b.compared)} compared).</p>`,
+    );
+    for (const n of b.notes) items.push(`<p class="muted">${h(n)}</p>`);
+  }
+  if (o.notRun.length) items.push(`<p><strong>Not run (${h(o.notRun.length)}):</strong> ${o.notRun.map((id) => `<code>${h(id)}</code>`).join(' ')}</p>`);
+  return `<section class="outcome ${o.passed ? 'passed' : 'failed'}" role="${o.passed ? 'status' : 'alert'}" aria-label="outcome"><p class="headline"><strong>${o.passed ? '✔' : '✘'} ${h(o.headline)}</strong></p>${items.join('')}</section>`;
+}
+
 function summaryLine(r: Report): string {
   const s = r.summary;
   const parts = STATUS_ORDER.filter((k) => s.byStatus[k]).map((k) => `<span class="sum-item">${badge(k)} ${h(s.byStatus[k])}</span>`);
   for (const [k, v] of Object.entries(s.byStatus)) if (!STATUS_ORDER.includes(k) && v) parts.push(`<span class="sum-item">${badge(k)} ${h(v)}</span>`);
+  const regressions = r.outcome?.baseline?.regressions.length ?? 0;
+  const notRun = r.outcome?.notRun.length ?? 0;
   const unexpected = s.unexpected.length
     ? `<span class="sum-item"><span class="flag unexpected">unexpected</span> ${h(s.unexpected.length)}: ${s.unexpected.map((id) => `<a href="#${h(anchorId(id))}">${h(id)}</a>`).join(', ')}</span>`
-    : '<span class="sum-item ok">all outcomes as expected</span>';
+    : regressions || notRun
+      ? `<span class="sum-item">verdicts as expected, but ${regressions ? `${h(regressions)} baseline regression${regressions === 1 ? '' : 's'}` : ''}${regressions && notRun ? ' and ' : ''}${notRun ? `${h(notRun)} claim${notRun === 1 ? '' : 's'} not run` : ''}</span>`
+      : '<span class="sum-item ok">all outcomes as expected</span>';
   return `<section class="summary" aria-label="summary"><p><strong>${h(s.theorems)}</strong> theorems · <strong>${h(s.instances)}</strong> instances · <strong>${h(s.counterexamples)}</strong> counterexamples</p><p>${parts.join(' ')} ${unexpected}</p></section>`;
 }
 
@@ -319,9 +344,11 @@ function sourceLine(t: TheoremReport): string {
   return `<p class="source">${h(s.paper)}${arxiv} · <strong>${h(s.statement)}</strong></p>`;
 }
 
-function theoremSection(t: TheoremReport, plots: Plot[]): string {
+function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly { id: string; message: string }[]): string {
+  const reg = regressions.filter((x) => x.id === t.id);
   return `<section class="theorem" id="${h(anchorId(t.id))}">
-<h2><code>${h(t.id)}</code> ${statusCell(t)} <span class="kind">${h(t.kind)}</span></h2>
+<h2><code>${h(t.id)}</code> ${statusCell(t)}${reg.length ? ' <span class="flag unexpected">baseline regression</span>' : ''} <span class="kind">${h(t.kind)}</span></h2>
+${reg.map((x) => `<p class="interrupted" role="alert">${h(x.message)}</p>`).join('')}
 <p class="t-title">${h(t.title)}</p>
 ${sourceLine(t)}
 <blockquote class="statement">${h(t.statement)}</blockquote>
@@ -352,6 +379,7 @@ code{background:var(--bg-soft);border-radius:4px;padding:1px 4px;overflow-wrap:a
 pre{background:var(--bg-soft);border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;margin:4px 0}
 pre code{background:none;padding:0}
 .muted{color:var(--muted)}.ok{color:var(--green)}.bad,.neg{color:var(--red)}.tight{color:var(--amber)}
+.outcome{border-radius:6px;padding:8px 12px;margin:8px 0 12px;border:1px solid}.outcome.passed{background:#dafbe1;border-color:#4ac26b}.outcome.failed{background:#ffebe9;border-color:#ff8182}.outcome .headline{font-size:1.1em;margin:0}
 .interrupted{background:#ffebe9;border:1px solid #ff8182;color:var(--red);border-radius:6px;padding:8px 12px;margin:8px 0 12px}
 dl.meta{display:flex;flex-wrap:wrap;gap:4px 22px;margin:6px 0 10px;padding:0}
 dl.meta div{display:flex;gap:6px}dt{color:var(--muted)}dd{margin:0}
@@ -427,10 +455,11 @@ export async function renderHtml(report: Report): Promise<string> {
 <style>${STYLE}</style>
 </head>
 <body id="top">
+${outcomeBanner(report)}
 ${header(report)}
 ${summaryLine(report)}
 ${indexTable(report)}
-${report.theorems.map((t, i) => theoremSection(t, plots[i])).join('\n')}
+${report.theorems.map((t, i) => theoremSection(t, plots[i], report.outcome?.baseline?.regressions ?? [])).join('\n')}
 <footer>Generated by ${h(report.tool.name)} ${h(report.tool.version)} · report schema v${h(report.schemaVersion)} · this page runs no scripts and loads nothing from the network.</footer>
 </body>
 </html>

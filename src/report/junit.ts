@@ -6,6 +6,7 @@
  */
 import { escapeXml as x, escapeXmlAttr as a } from './escape.ts';
 import { countLabels, fmt, scalingLawText, scalingRegimeLines, sharpnessText, vacuityText } from './html.ts';
+import { computeOutcome } from './outcome.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
 type Outcome = 'pass' | 'failure' | 'error' | 'skipped';
@@ -107,6 +108,7 @@ export function renderJunit(report: Report): string {
   if (run.theoremFilter !== null) props.push(['theoremFilter', run.theoremFilter]);
   // Ant's schema wants a timestamp without a zone designator; the report's clock is UTC.
   const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.exec(run.startedAt)?.[0];
+  const outcome = report.outcome ?? computeOutcome(report);
   const suites = [...groups.entries()].map(([paper, ts], i) => {
     const arxiv = ts.find((t) => t.source.arxiv)?.source.arxiv;
     const suiteProps = [...props, ...(arxiv ? [['arxiv', arxiv] as [string, string]] : [])];
@@ -117,8 +119,35 @@ ${suiteProps.map(([k, v]) => `      <property name="${a(k)}" value="${a(v)}"/>`)
 ${ts.map((t) => testcase(t, t.source.arxiv ? `arXiv:${t.source.arxiv}` : paper)).join('\n')}
   </testsuite>`;
   });
+  // The outcome's own failures: each baseline regression is a failing testcase, each claim not run an error
+  // (an interrupted run must not read as green), in a suite of their own.
+  const extra: string[] = [];
+  const regressions = outcome.baseline?.regressions ?? [];
+  for (const r of regressions) {
+    extra.push(`    <testcase name="${a(`${r.id}: baseline regression`)}" classname="ntk-audit.baseline" time="0.000">
+      <failure message="${a(r.message)}" type="baseline-${a(r.kind)}">${x(`${r.message}\nbaseline: ${outcome.baseline!.file} (seed ${outcome.baseline!.seed}, budget ${outcome.baseline!.budgetSeconds}, ${outcome.baseline!.compared})`)}</failure>
+    </testcase>`);
+  }
+  if (outcome.baseline && regressions.length === 0) extra.push(`    <testcase name="${a(`no regression against ${outcome.baseline.file}`)}" classname="ntk-audit.baseline" time="0.000"/>`);
+  for (const id of outcome.notRun) {
+    extra.push(`    <testcase name="${a(`${id}: not run`)}" classname="ntk-audit.not-run" time="0.000">
+      <error message="${a(`${id} was not run: the run was interrupted`)}" type="not-run"/>
+    </testcase>`);
+  }
+  const extraCounts: Counts = { tests: extra.length, failures: regressions.length, errors: outcome.notRun.length, skipped: 0, ms: 0 };
+  if (extra.length) {
+    suites.push(`  <testsuite name="ntk-audit outcome" id="${suites.length}" package="ntk-audit" ${countAttrs(extraCounts)}>
+    <properties>
+      <property name="headline" value="${a(outcome.headline)}"/>
+      <property name="exitCode" value="${outcome.exitCode}"/>
+    </properties>
+${extra.join('\n')}
+  </testsuite>`);
+  }
+  const all = countsOf(report.theorems);
+  const total: Counts = { tests: all.tests + extraCounts.tests, failures: all.failures + extraCounts.failures, errors: all.errors + extraCounts.errors, skipped: all.skipped, ms: all.ms };
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="ntk-audit" ${countAttrs(countsOf(report.theorems))}>
+<testsuites name="ntk-audit" ${countAttrs(total)}>
 ${suites.join('\n')}
 </testsuites>
 `;

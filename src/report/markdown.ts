@@ -6,6 +6,7 @@
  */
 import { escapeMarkdown as md, markdownCode, markdownCodeBlock } from './escape.ts';
 import { CONVENTIONS_NOTE, countLabels, fmt, scalingLawText, scalingRegimeLines, sharpnessText, vacuityText, worstText } from './html.ts';
+import { computeOutcome } from './outcome.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
 export const STATUS_MARKER: Record<TheoremReport['status'], string> = { holds: '✔', violated: '✘', inconclusive: '?', error: '!', skipped: '–' };
@@ -29,7 +30,16 @@ function durationText(ms: number): string {
 export function renderMarkdown(report: Report): string {
   const { run, summary: s } = report;
   const out: string[] = [];
+  const o = report.outcome ?? computeOutcome(report);
+  // first line: the outcome, as the exit code says it (readable in a log and as Markdown)
+  out.push(`${o.passed ? '✔' : '✘'} ntk-audit ${o.headline}`, '');
   out.push('## ntk-audit — claim coverage', '');
+  if (o.baseline && o.baseline.regressions.length) {
+    out.push(`**Baseline regressions** (against ${markdownCode(o.baseline.file, false)}, seed ${markdownCode(o.baseline.seed, false)}, budget ${md(fmt(o.baseline.budgetSeconds))}, ${md(o.baseline.compared)}):`, '');
+    for (const r of o.baseline.regressions) out.push(`- ✘ ${markdownCode(r.id, false)} — ${md(r.message)}`);
+    out.push('');
+  } else if (o.baseline) out.push(`Baseline ${markdownCode(o.baseline.file, false)} (seed ${markdownCode(o.baseline.seed, false)}, budget ${md(fmt(o.baseline.budgetSeconds))}): no regression, ${md(o.baseline.compared)} compared.`, '');
+  if (o.notRun.length) out.push(`**Not run (${o.notRun.length}):** ${o.notRun.map((id) => markdownCode(id, false)).join(' ')}`, '');
   if (run.interrupted) out.push('> **✘ Interrupted run:** the budget ran out or the run was stopped before every theorem was explored; counts are partial.', '');
   const shard = run.shard ? `shard ${run.shard.index}/${run.shard.count}` : run.shardsMerged > 1 ? `merged from ${run.shardsMerged} shards` : 'single run';
   out.push(`${md(report.tool.name)} ${md(report.tool.version)} · seed ${markdownCode(run.seed, false)} · budget ${md(fmt(run.budgetSeconds))} s · ${md(shard)} · ${md(durationText(report.timings.totalMs))}${run.theoremFilter !== null ? ` · filter ${markdownCode(run.theoremFilter, false)}` : ''}`, '');

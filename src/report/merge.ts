@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import { summarize } from './build.ts';
+import { computeOutcome } from './outcome.ts';
 import type { Report } from './schema.ts';
 
 /**
@@ -33,7 +34,7 @@ export function mergeReports(reports: readonly { path: string; report: Report }[
   if (missing.length) throw new UserError(`merge: missing shard(s) ${missing.map((k) => `${k}/${count}`).join(', ')}`);
   const theorems = reports.flatMap((r) => r.report.theorems).sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   const runs = reports.map((r) => r.report.run);
-  return {
+  const merged: Report = {
     schemaVersion: first.schemaVersion,
     tool: first.tool,
     run: {
@@ -47,6 +48,10 @@ export function mergeReports(reports: readonly { path: string; report: Report }[
     },
     summary: summarize(theorems),
     theorems,
+    outcome: null,
     timings: { totalMs: Math.max(...reports.map((r) => r.report.timings.totalMs)) },
   };
+  // claims not run in any shard stay not run; a baseline is compared by `run`, not by `merge`
+  merged.outcome = computeOutcome(merged, { notRun: reports.flatMap((r) => r.report.outcome?.notRun ?? []) });
+  return merged;
 }

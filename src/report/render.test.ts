@@ -62,7 +62,8 @@ describe('renderHtml', () => {
     for (const t of report.theorems) for (const c of t.counterexamples.items) if (c.replay) expect(html).toContain(`<code>${escapeHtml(c.replay)}</code>`);
     for (const t of report.theorems) for (const c of t.highProbability?.configs ?? []) expect(html).toContain(escapeHtml(c.configKey));
     for (const t of report.theorems) for (const e of t.errors) expect(html).toContain(escapeHtml(e.message));
-    expect(html.match(/class="flag unexpected"/g)!.length).toBe(2 * report.summary.unexpected.length + 1); // index row + section + summary line
+    // index row + section per unexpected claim, the summary line, and one flag per baseline regression
+    expect(html.match(/class="flag unexpected"/g)!.length).toBe(2 * report.summary.unexpected.length + 1 + report.outcome!.baseline!.regressions.length);
   });
 
   it('inlines the plots as SVG, deterministically', async () => {
@@ -87,7 +88,7 @@ describe('renderHtml', () => {
 
 describe('degenerate reports', () => {
   it('an empty run and a theorem without any instance render in every format', async () => {
-    const empty: Report = { ...report, theorems: [], summary: { theorems: 0, byStatus: {}, unexpected: [], instances: 0, counterexamples: 0 } };
+    const empty: Report = { ...report, theorems: [], summary: { theorems: 0, byStatus: {}, unexpected: [], instances: 0, counterexamples: 0 }, outcome: null };
     expect(await renderHtml(empty)).toContain('<strong>0</strong> theorems');
     expect(renderMarkdown(empty)).toContain('**0 theorems**');
     expect(parseXml(renderJunit(empty)).attributes.tests).toBe('0');
@@ -97,6 +98,9 @@ describe('degenerate reports', () => {
     expect(renderMarkdown(one)).toContain(bare.id);
   });
 });
+
+/** junit testcases of the sample's outcome: one per baseline regression, one per claim not run. */
+const outcomeCases = 1 + 2;
 
 describe('renderMarkdown', () => {
   const md = () => renderMarkdown(report);
@@ -138,9 +142,10 @@ describe('renderJunit', () => {
     expect(root.name).toBe('testsuites');
     const suites = root.children.filter((c): c is XmlElement => typeof c !== 'string');
     expect(suites.every((s) => s.name === 'testsuite')).toBe(true);
-    expect(suites.map((s) => s.attributes.name)).toEqual([...new Set(report.theorems.map((t) => t.source.paper))]);
+    // one suite per paper, then the outcome's suite (baseline regressions, claims not run)
+    expect(suites.map((s) => s.attributes.name)).toEqual([...new Set(report.theorems.map((t) => t.source.paper)), 'ntk-audit outcome']);
     const cases = xmlElements(root).filter((e) => e.name === 'testcase');
-    expect(cases).toHaveLength(report.theorems.length);
+    expect(cases).toHaveLength(report.theorems.length + outcomeCases);
     for (const t of report.theorems) expect(cases.some((c) => c.attributes.name.startsWith(`${t.id}: `))).toBe(true);
     for (const e of [root, ...suites]) for (const a of ['tests', 'failures', 'errors', 'skipped', 'time']) expect(Number.isFinite(attr(e, a))).toBe(true);
   });
@@ -148,14 +153,15 @@ describe('renderJunit', () => {
   it('counts failures, errors and skipped correctly at both levels', () => {
     const outcomes = report.theorems.map(junitOutcome);
     const n = (o: string) => outcomes.filter((x) => x === o).length;
-    expect(attr(root, 'tests')).toBe(report.theorems.length);
-    expect(attr(root, 'failures')).toBe(n('failure'));
-    expect(attr(root, 'errors')).toBe(n('error'));
+    const regressions = report.outcome!.baseline!.regressions.length, notRun = report.outcome!.notRun.length;
+    expect(attr(root, 'tests')).toBe(report.theorems.length + outcomeCases);
+    expect(attr(root, 'failures')).toBe(n('failure') + regressions);
+    expect(attr(root, 'errors')).toBe(n('error') + notRun);
     expect(attr(root, 'skipped')).toBe(n('skipped'));
     expect(n('failure')).toBeGreaterThan(0);
     const all = xmlElements(root);
-    expect(all.filter((e) => e.name === 'failure')).toHaveLength(n('failure'));
-    expect(all.filter((e) => e.name === 'error')).toHaveLength(n('error'));
+    expect(all.filter((e) => e.name === 'failure')).toHaveLength(n('failure') + regressions);
+    expect(all.filter((e) => e.name === 'error')).toHaveLength(n('error') + notRun);
     expect(all.filter((e) => e.name === 'skipped')).toHaveLength(n('skipped'));
     for (const s of all.filter((e) => e.name === 'testsuite')) {
       const cs = s.children.filter((c): c is XmlElement => typeof c !== 'string' && c.name === 'testcase');
@@ -195,3 +201,27 @@ describe('teeth and scaling verdicts in every format', () => {
   });
 });
 
+
+describe('the outcome in every artifact (sample: unexpected verdicts, a baseline regression, claims not run)', () => {
+  it('report.json, summary.md (first line), HTML (banner first, per claim) and junit.xml all show it', () => {
+    const o = report.outcome!;
+    expect(reportSchema.parse(JSON.parse(JSON.stringify(report))).outcome).toEqual(o);
+    expect(o.passed).toBe(false);
+    const md = renderMarkdown(report);
+    expect(md.split('\n')[0]).toBe(`✘ ntk-audit ${o.headline}`);
+    expect(md).toMatch(/\*\*Not run \(2\):\*\* `nmm2021\.thm5\.1\.not-run` `arora2019\.thm4\.1\.not-run`/);
+    // the banner is the first element of the body, before the header and the index
+    expect(html.indexOf('<section class="outcome failed"')).toBeGreaterThan(html.indexOf('<body'));
+    expect(html.indexOf('<section class="outcome failed"')).toBeLessThan(html.indexOf('<header'));
+    expect(html).toMatch(/Baseline regressions \(1\)/);
+    const section = html.slice(html.indexOf(`id="${anchorId('nmm2021.thm4.1.lower')}"`));
+    expect(section.slice(0, 600)).toMatch(/baseline regression<\/span>/);
+    const junit = renderJunit(report);
+    const top = /<testsuites name="ntk-audit" tests="(\d+)" failures="(\d+)" errors="(\d+)"/.exec(junit)!;
+    const perClaim = report.theorems.map((t) => junitOutcome(t));
+    expect(Number(top[1])).toBe(report.theorems.length + 1 + 2);
+    expect(Number(top[2])).toBe(perClaim.filter((x) => x === 'failure').length + 1);
+    expect(Number(top[3])).toBe(perClaim.filter((x) => x === 'error').length + 2);
+    expect(junit).toContain('name="arora2019.thm4.1.not-run: not run"');
+  });
+});

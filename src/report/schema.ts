@@ -134,6 +134,33 @@ export const reportSchema = z.object({
     counterexamples: z.number().int(),
   }),
   theorems: z.array(theoremReportSchema),
+  /**
+   * The run's outcome as its exit code says it (src/report/outcome.ts): unexpected verdicts, baseline
+   * regressions, claims not run. Every artifact shows it (summary.md's first line, the HTML banner,
+   * junit.xml). null only in reports of older versions.
+   */
+  outcome: z
+    .object({
+      passed: z.boolean(),
+      exitCode: z.number().int(),
+      headline: z.string(),
+      unexpected: z.array(z.string()),
+      /** Claims selected but not run (interrupted run), in catalog order. */
+      notRun: z.array(z.string()),
+      interrupted: z.boolean(),
+      baseline: z
+        .object({
+          file: z.string(),
+          seed: z.string(),
+          budgetSeconds: z.number(),
+          compared: z.enum(['verdicts and constants', 'verdicts only']),
+          regressions: z.array(z.object({ id: z.string(), kind: z.enum(['verdict', 'constant']), message: z.string() })),
+          notes: z.array(z.string()),
+        })
+        .nullable(),
+    })
+    .nullable()
+    .default(null),
   timings: z.object({ totalMs: z.number() }),
 });
 
