@@ -30,10 +30,22 @@ describe('anchorId', () => {
 
 describe('markdown escaping', () => {
   it('neutralises pipes, backticks, HTML and link syntax', () => {
-    const e = escapeMarkdown('a | b `c` <img src=x> [l](http://e) *em*\nnext');
-    expect(e).not.toMatch(/(?<!\\)[|`[\]*]/);
-    expect(e).not.toContain('<');
+    const e = escapeMarkdown('a | b `c` <img src=x> [l](http://e) *em* _u_ ~~s~~ $x$ &amp; www.e.org a@b.org\nnext');
+    expect(e).not.toMatch(/(?<!\\)[|`[*~$]/);
+    expect(e).not.toMatch(/(?<!\\)<[A-Za-z/!?]/);
+    expect(e).not.toMatch(/(?<!\\)&amp;|(?<!\\)_u|(?<!\\):\/\/|www(?!\\)\.|(?<!\\)@b/);
     expect(e).not.toContain('\n');
+    for (const lead of ['# h', '> q', '- l', '+ l', '= s', '12. n', '3) n']) expect(escapeMarkdown(lead)).toMatch(/^\s*\d*\\/);
+  });
+  it('leaves mathematical titles readable: nothing escaped outside tables, only pipes inside', () => {
+    const titles = ['max_{i<j}|⟨x_i,x_j⟩| ≤ 2√(log(N/δ)/d) w.p. ≥ 1 − δ', 'λ_min(K(L)) ≥ c·μ_2(σ)²·d', 'PLANTED (constant halved): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))', 'E[σ(u)σ(v)] = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)'];
+    for (const t of titles) {
+      const expected = t.replace(/\[/g, '\\[');
+      expect(escapeMarkdown(t, { inTable: false })).toBe(expected);
+      expect(escapeMarkdown(t)).toBe(expected.replace(/\|/g, '\\|'));
+    }
+    // an underscore after punctuation could open emphasis (CommonMark flanking rules): escaped
+    expect(escapeMarkdown('K(L)_ii = L‖x_i‖²')).toBe('K(L)\\_ii = L‖x_i‖²');
   });
   it('code spans and blocks are never closed by backticks in the text', () => {
     expect(markdownCode('a ``` b | c')).toBe('```` a ``` b \\| c ````'.replace('```` a', '````a').replace('c ````', 'c````'));

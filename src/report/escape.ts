@@ -55,16 +55,48 @@ export function anchorId(id: string, prefix = 't-'): string {
 }
 
 /**
- * Markdown (GitHub-flavoured) inline text, safe inside a table cell: HTML is neutralised with entities,
- * Markdown punctuation is backslash-escaped (so no link, emphasis, code span or table pipe can be
- * formed), newlines become spaces.
+ * Markdown (GitHub-flavoured) inline text that renders as the text itself and reads cleanly as plain text
+ * (summary.md is also printed to CI logs): only the characters that could open a Markdown construct in their
+ * context are backslash-escaped —
+ *  - always: backslash before ASCII punctuation, backtick (code span), `*` (emphasis, also intraword),
+ *    `~` (strikethrough), `[` (links and images: without it no `](` can link), `$` (GitHub math);
+ *  - `_` where it could open emphasis (CommonMark: a left-flanking run that is not right-flanking or follows
+ *    punctuation; text outside counts as whitespace): λ_min, x_i or max_{i<j} stay as they are;
+ *  - `<` that could start raw HTML or an autolink (`</`, `<!`, `<?`, a tag name ended by space, `/`, `>` or the
+ *    end of the text, `<scheme:`) — not the `<` of `i<j`; `&` that would start an entity;
+ *  - `|` in table cells (`inTable`, the default);
+ *  - extended autolinks (`://`, `www.`, e-mail `@`); a leading `#`, `>`, `+`, `-`, `=` or `1.` (block syntax);
+ * newlines become spaces. So `max_{i<j}|⟨x_i,x_j⟩| ≤ 2√(log(N/δ)/d)` stays as it is outside tables.
  */
-export function escapeMarkdown(value: unknown): string {
-  return toText(value)
-    .replace(XML_INVALID, '\uFFFD')
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/[&<>]/g, (c) => ENTITIES[c])
-    .replace(/[\\`*_{}[\]()#+!|~:]/g, (c) => `\\${c}`);
+export function escapeMarkdown(value: unknown, opts: { inTable?: boolean } = {}): string {
+  const inTable = opts.inTable ?? true;
+  const s = toText(value).replace(XML_INVALID, '\uFFFD').replace(/\r\n|\r|\n/g, ' ');
+  const ws = (c: string | undefined) => c === undefined || /\s/u.test(c);
+  const punct = (c: string | undefined) => c !== undefined && /[\p{P}\p{S}]/u.test(c);
+  const word = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  const asciiPunct = (c: string | undefined) => c !== undefined && /[!-/:-@[-`{-~]/.test(c);
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i], prev = s[i - 1], next = s[i + 1];
+    let esc = false;
+    if (c === '\\') esc = asciiPunct(next);
+    else if (c === '`' || c === '*' || c === '~' || c === '[' || c === '$') esc = true;
+    else if (c === '_') {
+      const left = !ws(next) && (!punct(next) || ws(prev) || punct(prev));
+      const right = !ws(prev) && (!punct(prev) || ws(next) || punct(next));
+      esc = left && (!right || punct(prev));
+    }
+    else if (c === '<') esc = /^<(?:[/!?]|[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|[A-Za-z][A-Za-z0-9+.-]{1,31}:)/.test(s.slice(i));
+    else if (c === '&') esc = /^&#?[A-Za-z0-9]+;/.test(s.slice(i));
+    else if (c === '|') esc = inTable;
+    else if (c === ':') esc = s.startsWith('//', i + 1);
+    else if (c === '.') esc = /(^|[^A-Za-z0-9])www$/i.test(s.slice(0, i)) || /^\s*\d+$/.test(s.slice(0, i));
+    else if (c === ')') esc = /^\s*\d+$/.test(s.slice(0, i));
+    else if (c === '@') esc = word(prev) && /^@[A-Za-z0-9-]+\./.test(s.slice(i));
+    else if ('#>+-='.includes(c)) esc = /^\s*$/.test(s.slice(0, i));
+    out += esc ? `\\${c}` : c;
+  }
+  return out;
 }
 
 /**

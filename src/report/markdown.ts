@@ -9,6 +9,9 @@ import { CONVENTIONS_NOTE, countLabels, fmt, scalingLawText, scalingRegimeLines,
 import { computeOutcome } from './outcome.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
+/** Inline text outside tables: pipes need no escape there. */
+const text = (v: unknown) => md(v, { inTable: false });
+
 export const STATUS_MARKER: Record<TheoremReport['status'], string> = { holds: '✔', violated: '✘', inconclusive: '?', error: '!', skipped: '–' };
 
 function statusText(t: TheoremReport): string {
@@ -54,7 +57,7 @@ export function renderMarkdown(report: Report): string {
 
   out.push('### Theorems', '');
   for (const t of report.theorems) {
-    const src = `${md(t.source.paper)}${t.source.arxiv ? `, arXiv:${md(t.source.arxiv)}` : ''}, ${md(t.source.statement)}`;
+    const src = `${text(t.source.paper)}${t.source.arxiv ? `, arXiv:${text(t.source.arxiv)}` : ''}, ${text(t.source.statement)}`;
     const label = countLabels(t);
     const parts = [`${t.evaluated} instances (${label.holds} ${t.counts.holds} · ${label.violated} ${t.counts.violated} · inconclusive ${t.counts.inconclusive} · outside ${t.counts.outside})`];
     if (t.counterexamples.count) parts.push(`${t.counterexamples.count} counterexample${t.counterexamples.count === 1 ? '' : 's'}`);
@@ -65,7 +68,7 @@ export function renderMarkdown(report: Report): string {
     const vac = vacuityText(t), sharp = sharpnessText(t);
     if (vac) parts.push(md(vac));
     if (sharp) parts.push(md(sharp));
-    if (t.scaling) parts.push(`claimed ${md(scalingLawText(t.scaling))}: ${t.scaling.status}; ${scalingRegimeLines(t.scaling).map(md).join('; ')}${t.scaling.replay ? `; replay: ${markdownCode(t.scaling.replay, false)}` : ''}`);
+    if (t.scaling) parts.push(`claimed ${md(scalingLawText(t.scaling))}: ${t.scaling.status}; ${scalingRegimeLines(t.scaling).map((l) => md(l)).join('; ')}${t.scaling.replay ? `; replay: ${markdownCode(t.scaling.replay, false)}` : ''}`);
     if (t.scalingFit) parts.push(`slope ${md(fmt(t.scalingFit.slope, 3))} \\[${md(fmt(t.scalingFit.slopeLow, 3))}, ${md(fmt(t.scalingFit.slopeHigh, 3))}\\]${t.scalingFit.consistent === null ? '' : t.scalingFit.consistent ? ' consistent' : ' **inconsistent**'}`);
     if (t.highProbability) {
       const cs = t.highProbability.configs;
@@ -74,7 +77,7 @@ export function renderMarkdown(report: Report): string {
     }
     if (t.errors.length) parts.push(`${t.errors.length} error${t.errors.length === 1 ? '' : 's'}: ${md(t.errors[0].message)}`);
     if (t.coverage.missing.length) parts.push(`cells never exercised: ${t.coverage.missing.map((m) => markdownCode(m, false)).join(' ')}`);
-    out.push(`- ${STATUS_MARKER[t.status]} ${markdownCode(t.id, false)} **${t.status}**${t.status !== 'skipped' && !t.asExpected ? ' **unexpected**' : ''} — ${md(t.title)} _(${src})_  `, `  ${parts.join(' · ')}`);
+    out.push(`- ${STATUS_MARKER[t.status]} ${markdownCode(t.id, false)} **${t.status}**${t.status !== 'skipped' && !t.asExpected ? ' **unexpected**' : ''} — ${text(t.title)} (${src})  `, `  ${parts.join(' · ')}`);
   }
   out.push('');
 

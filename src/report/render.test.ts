@@ -126,8 +126,9 @@ describe('renderMarkdown', () => {
   it('escapes user text outside code', () => {
     const m = md();
     const outsideCode = m.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, '').replace(/(`+)[^`]*?\1/g, '');
-    expect(outsideCode).not.toMatch(/<script|<img|<b>|<i>/);
-    expect(m).toContain('&lt;script&gt;alert\\(1\\)&lt;/script&gt;');
+    // a backslash-escaped < is literal text in Markdown: only unescaped tags would be HTML
+    expect(outsideCode).not.toMatch(/(?<!\\)<(script|img|b>|i>)/);
+    expect(m).toContain('\\<script>alert(1)\\</script>');
   });
 });
 
@@ -223,5 +224,26 @@ describe('the outcome in every artifact (sample: unexpected verdicts, a baseline
     expect(Number(top[2])).toBe(perClaim.filter((x) => x === 'failure').length + 1);
     expect(Number(top[3])).toBe(perClaim.filter((x) => x === 'error').length + 2);
     expect(junit).toContain('name="arora2019.thm4.1.not-run: not run"');
+  });
+});
+
+describe('summary.md through an independent Markdown renderer (markdown-it, GFM tables, raw HTML and linkify on)', () => {
+  it('renders every title and id as its own text: no HTML, link, emphasis or math formed from user text', async () => {
+    const MarkdownIt = (await import('markdown-it')).default;
+    const mdIt = new MarkdownIt({ html: true, linkify: true });
+    const out = mdIt.render(renderMarkdown(report));
+    expect(out).not.toMatch(/<(script|img|b|i)\b/);
+    expect(out).not.toMatch(/<a href/);
+    // the rendered text (tags removed, entities decoded) holds every title exactly, and the hostile one too
+    const decode = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const text = decode(out);
+    for (const t of report.theorems) expect(text).toContain(t.title);
+    expect(text).toContain(HOSTILE_TITLE);
+  });
+  it('reads cleanly as plain text: mathematical titles carry no backslash outside the table', () => {
+    const lines = renderMarkdown(report).split('\n').filter((l) => l.startsWith('- '));
+    const plain = report.theorems.filter((t) => /^[^`*~[$<&\\]*$/.test(t.title) && !/(^|[\s\p{P}])_/u.test(t.title));
+    expect(plain.length).toBeGreaterThan(3);
+    for (const t of plain) expect(lines.some((l) => l.includes(t.title)), t.title).toBe(true);
   });
 });
