@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
 import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
@@ -17,12 +17,17 @@ import { readBaseline } from '../report/baseline.ts';
 import type { Report } from '../report/schema.ts';
 import { parseFormats, REPORT_FILES, writeReports, type ReportFormat } from '../report/write.ts';
 import { planTasks, runCatalog } from '../search/runCatalog.ts';
-import type { AnyTheorem } from '../theorem/types.ts';
+import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
+import { examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
 import { createProgress } from './progress.ts';
 
 export const DEFAULT_CATALOG = new URL('../../properties/index.ts', import.meta.url).href;
 export const DEFAULT_BUDGET = 240;
 export const DEFAULT_SEED = 'ntk-audit';
+/** The local example cache (src/search/exampleDb.ts), relative to the working directory; off under CI=true. */
+export const DEFAULT_EXAMPLE_DB = '.ntk-audit/examples';
+/** The committed counterexamples of the catalog, replayed first whenever the default catalog runs. */
+export const CATALOG_FIXTURES = fileURLToPath(new URL('../../fixtures/counterexamples', import.meta.url));
 
 export interface RunRequest {
   filter: string | null;
@@ -35,6 +40,10 @@ export interface RunRequest {
   formats: ReportFormat[];
   catalogModule: string;
   live: boolean;
+  /** Local example cache directory, or null (`--example-db none`, or CI=true by default). */
+  exampleDb: string | null;
+  /** Committed counterexample artifacts replayed first (the default catalog's fixtures), or null. */
+  fixturesDir: string | null;
 }
 
 export function parseShard(s: string): { index: number; count: number } {
@@ -63,6 +72,8 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
     formats: parseFormats(raw.format !== undefined ? String(raw.format) : 'json,html,md,junit'),
     catalogModule: raw.catalog !== undefined ? pathToFileURL(resolve(String(raw.catalog))).href : DEFAULT_CATALOG,
     live: Boolean(process.stderr.isTTY) && !process.env.CI && !raw.quiet,
+    exampleDb: raw['exampleDb'] !== undefined ? (String(raw['exampleDb']) === 'none' ? null : resolve(String(raw['exampleDb']))) : process.env.CI ? null : resolve(DEFAULT_EXAMPLE_DB),
+    fixturesDir: raw.catalog !== undefined ? null : CATALOG_FIXTURES,
   };
 }
 
@@ -81,7 +92,17 @@ export async function loadCatalog(moduleUrl: string): Promise<readonly AnyTheore
 export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise<{ report: Report; exitCode: number; lines: string[] }> {
   const catalog = await loadCatalog(req.catalogModule);
   const baseline = req.baseline ? readBaseline(req.baseline) : null; // read (and validated) before any work
-  const tasks = planTasks(catalog, { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard });
+  // example database: committed counterexamples, then the local cache (src/search/exampleDb.ts)
+  const exampleWarnings: string[] = [];
+  const fixtures = req.fixturesDir ? fixtureExamples(req.fixturesDir) : { byTheorem: new Map<string, Descriptor[]>(), warnings: [] };
+  exampleWarnings.push(...fixtures.warnings);
+  const examples = new Map<string, Descriptor[]>();
+  for (const t of catalog) {
+    const e = examplesFor(t.id, fixtures.byTheorem, req.exampleDb);
+    exampleWarnings.push(...e.warnings);
+    if (e.descriptors.length > 0 || req.exampleDb) examples.set(t.id, e.descriptors);
+  }
+  const tasks = planTasks(catalog, { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard, examples });
   if (tasks.length === 0) throw new UserError(`no theorem matches ${req.filter ?? '(all)'}${req.shard ? ` in shard ${req.shard.index}/${req.shard.count}` : ''}`);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -90,7 +111,7 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   try {
     result = await runCatalog(
       catalog,
-      { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard, workers: req.workers, artifactsDir: join(req.outDir, 'counterexamples'), catalogModule: req.catalogModule, onProgress: (e) => progress.onEvent(e) },
+      { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard, workers: req.workers, artifactsDir: join(req.outDir, 'counterexamples'), catalogModule: req.catalogModule, examples, onProgress: (e) => progress.onEvent(e) },
       signal,
     );
   } finally {
@@ -105,7 +126,16 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   // the outcome (and with it the exit code) is part of every artifact: computed before anything is written
   await writeReports(report, req.outDir, req.formats);
   const outcome = report.outcome!;
-  const lines: string[] = [];
+  const lines: string[] = exampleWarnings.map((w) => `ntk-audit: ${w}`);
+  if (req.exampleDb) {
+    let replayed = 0;
+    for (const t of report.theorems) {
+      if (!t.examples) continue;
+      replayed += t.examples.replayed;
+      saveExamples(req.exampleDb, t.id, t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })));
+    }
+    lines.push(`ntk-audit: example database ${req.exampleDb}: ${replayed} example(s) replayed, closest calls saved (--example-db none to run without it)`);
+  }
   const s = report.summary;
   lines.push(`ntk-audit: ${s.theorems} theorem(s), ${s.instances} instances: ${Object.entries(s.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')}; ${s.counterexamples} counterexample(s)`);
   for (const id of s.unexpected) {
@@ -137,6 +167,7 @@ export function registerRunCommand(program: Command): void {
     .option('--format <list>', 'report formats: json,html,md,junit (default all)')
     .option('--catalog <module>', 'catalog module exporting `catalog` (default: the built-in catalog)')
     .option('--quiet', 'plain progress lines even on a terminal')
+    .option('--example-db <dir>', `example database: replay the closest calls of earlier runs first, save this run's (default ${DEFAULT_EXAMPLE_DB}; none to disable; off under CI=true)`)
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const req = parseRunOptions(raw);
       const controller = new AbortController();

@@ -109,9 +109,9 @@ function lowerBoundInstances(seed: number, n: number, opts: { violateAt?: number
   return out;
 }
 
-type Optional = 'twinOf' | 'vacuity' | 'sharpness' | 'scaling';
+type Optional = 'twinOf' | 'vacuity' | 'sharpness' | 'scaling' | 'examples';
 function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected' | 'relation' | 'identity' | Optional> & Partial<Pick<TheoremReport, Optional>> & { declaredCells?: Record<string, string[]>; relation?: TheoremReport['relation']; identity?: TheoremReport['identity'] }): TheoremReport {
-  const { declaredCells, relation, identity, twinOf = null, vacuity = null, sharpness = null, scaling = null, ...t } = base;
+  const { declaredCells, relation, identity, twinOf = null, vacuity = null, sharpness = null, scaling = null, examples = null, ...t } = base;
   const c = counts(t.instances, false);
   const asExpected = t.status === 'skipped' ? true : t.expectRefuted ? t.status === 'violated' : t.status === 'holds';
   return {
@@ -127,6 +127,7 @@ function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts
     vacuity,
     sharpness,
     scaling,
+    examples,
     tightness: tightness(t.instances),
     coverage: cellsOf(t.instances, declaredCells),
   };

@@ -75,6 +75,19 @@ export const theoremReportSchema = z.object({
   vacuity: z.object({ instances: z.number().int(), vacuous: z.number().int(), rate: z.number() }).nullable().default(null),
   /** Largest observed lhs/rhs (≤ claims) or rhs/lhs (≥ claims) over conclusive instances with positive sides. */
   sharpness: num.default(null),
+  /**
+   * The example database (src/search/exampleDb.ts): descriptors of earlier runs replayed first, and what this
+   * run offers for the next (its kept counterexamples and closest calls). null when no example was replayed
+   * or offered (high-probability and scaling claims never use it).
+   */
+  examples: z
+    .object({
+      replayed: z.number().int(),
+      violated: z.number().int(),
+      save: z.array(z.object({ descriptor: z.record(z.string(), z.unknown()), role: z.enum(['counterexample', 'near-miss']), relativeMargin: num })),
+    })
+    .nullable()
+    .default(null),
   /** Asymptotic claims judged by their exponent (src/search/scaling.ts). */
   scaling: z
     .object({

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { matrixToNpyBuffer } from '../io/npy.ts';
+import type { Matrix } from '../linalg/matrix.ts';
 import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
 import { decodeValue, encodeNumber, encodeValue, decodeNumber } from '../theorem/codec.ts';
 import type { AnyTheorem, Outcome } from '../theorem/types.ts';
@@ -37,7 +39,7 @@ export const artifactSchema = z.object({
   errorBound: numString,
   relativeMargin: numString,
   runSeed: z.string(),
-  foundBy: z.enum(['random', 'shrunk', 'targeted', 'monte-carlo']),
+  foundBy: z.enum(['random', 'shrunk', 'targeted', 'monte-carlo', 'example']),
   fastCheck: z.object({ seed: z.number(), path: z.string() }).optional(),
   descriptor: z.record(z.string(), z.unknown()),
   instance: z.unknown(),
@@ -108,6 +110,28 @@ export function writeArtifact(dir: string, a: Artifact): string {
   const path = join(dir, artifactFileName(a));
   if (!existsSync(path)) writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
   return path;
+}
+
+/**
+ * The artifact plus its data for Python users: every top-level field of the instance that is a float64 matrix
+ * ({ rows, cols, data: Float64Array }) is written next to the JSON as `<name>.<field>.npy` (the JSON stays the
+ * exact, replayable record; the .npy files are written first, so a JSON on disk always has its data beside it).
+ * Returns the JSON path and the .npy paths.
+ */
+export function writeArtifactWithData(dir: string, a: Artifact, instance: unknown): { path: string; npy: string[] } {
+  const path = join(dir, artifactFileName(a));
+  const npy: string[] = [];
+  if (instance !== null && typeof instance === 'object') {
+    for (const [field, v] of Object.entries(instance as Record<string, unknown>)) {
+      const m = v as Partial<Matrix> | null;
+      if (m && typeof m === 'object' && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) && m.rows! * m.cols! === m.data.length && m.data.length > 0) {
+        const p = path.replace(/\.json$/, `.${field.replace(/[^A-Za-z0-9_-]+/g, '_')}.npy`);
+        if (!existsSync(p)) writeFileAtomic(p, matrixToNpyBuffer(m as Matrix));
+        npy.push(p);
+      }
+    }
+  }
+  return { path: writeArtifact(dir, a), npy };
 }
 
 export function readArtifact(path: string): Artifact {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { theoremReport } from '../report/build.ts';
 import type { TheoremReport } from '../report/schema.ts';
-import type { AnyTheorem } from '../theorem/types.ts';
+import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { searchCounts, selectTheorems, shardOf } from './budget.ts';
 import { searchTheorem, type SearchOptions } from './search.ts';
 
@@ -18,6 +18,8 @@ export interface CatalogRunOptions {
   shard?: { index: number; count: number } | null;
   workers: number;
   artifactsDir?: string;
+  /** Example-database descriptors per claim id, replayed before its search (src/search/exampleDb.ts). */
+  examples?: ReadonlyMap<string, readonly Descriptor[]>;
   /** Module exporting `catalog: AnyTheorem[]` (loaded by each worker). */
   catalogModule: string;
   onProgress?: (e: ProgressEvent) => void;
@@ -34,13 +36,16 @@ export interface TaskRequest {
   options: SearchOptions;
 }
 
-export function planTasks(catalog: readonly AnyTheorem[], opts: Pick<CatalogRunOptions, 'seed' | 'budgetSeconds' | 'filter' | 'shard' | 'artifactsDir'>): TaskRequest[] {
+export function planTasks(catalog: readonly AnyTheorem[], opts: Pick<CatalogRunOptions, 'seed' | 'budgetSeconds' | 'filter' | 'shard' | 'artifactsDir' | 'examples'>): TaskRequest[] {
   const selected = selectTheorems(catalog, opts.filter);
-  const tasks = selected.map((t, index) => ({
-    index,
-    theoremId: t.id,
-    options: { seed: opts.seed, ...searchCounts(t, opts.budgetSeconds, catalog.length), ...(opts.artifactsDir ? { artifactsDir: opts.artifactsDir } : {}) },
-  }));
+  const tasks = selected.map((t, index) => {
+    const examples = opts.examples?.get(t.id);
+    return {
+      index,
+      theoremId: t.id,
+      options: { seed: opts.seed, ...searchCounts(t, opts.budgetSeconds, catalog.length), ...(opts.artifactsDir ? { artifactsDir: opts.artifactsDir } : {}), ...(examples ? { examples } : {}) },
+    };
+  });
   return shardOf(tasks, opts.shard ?? null);
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { childRng } from '../random/rng.ts';
 import { decide, evaluate, TheoremEvaluationError, type EvaluatedInstance } from '../theorem/verdict.ts';
 import type { AnyTheorem, Descriptor, Outcome, Relation, Verdict } from '../theorem/types.ts';
-import { buildArtifact, writeArtifact, type Artifact } from './artifact.ts';
+import { buildArtifact, writeArtifactWithData, type Artifact } from './artifact.ts';
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
@@ -33,6 +33,12 @@ export interface SearchOptions {
   /** High-probability claims: configurations and draws per configuration. */
   hpConfigs?: number;
   hpDraws?: number;
+  /**
+   * Descriptors saved by earlier runs (src/search/exampleDb.ts), evaluated before the search: a certified
+   * violation among them is a counterexample like any other (found by 'example'). Not used by
+   * high-probability claims (a replayed failed draw would bias the rate test) or scaling claims (a sweep).
+   */
+  examples?: readonly Descriptor[];
   /** Scaling claims: draws per size and regime of the designed sweep. */
   scalingDraws?: number;
   /** Family-wise level for high-probability tests, Bonferroni-corrected over `claimsInRun` × `hpConfigs` tests. */
@@ -45,7 +51,7 @@ export interface SearchOptions {
   onProgress?: (p: { phase: string; evaluated: number; worstRelativeMargin: number }) => void;
 }
 
-export type Phase = 'random' | 'shrink' | 'targeted' | 'probe' | 'monte-carlo' | 'sweep';
+export type Phase = 'example' | 'random' | 'shrink' | 'targeted' | 'probe' | 'monte-carlo' | 'sweep';
 
 export interface InstanceRecord {
   phase: Phase;
@@ -115,6 +121,8 @@ export interface TheoremRun {
   /** alpha: the level of EACH configuration's test (the family-wise level divided by the number of tests in the run). */
   highProbability?: { alpha: number; configs: HighProbabilityConfigResult[] };
   empiricalConstant?: { quantity: string; aggregate: 'min' | 'max' | 'fitted'; value: number; description: string };
+  /** Examples of earlier runs replayed first, and those this run offers to the example database. */
+  examples?: { replayed: number; violated: number; save: { descriptor: Descriptor; role: 'counterexample' | 'near-miss'; relativeMargin: number | null }[] };
   /** Asymptotic claims with a scaling law: the sweep, the fitted exponents and the verdict they give. */
   scaling?: ScalingResult & { evidencePath?: string };
   /** Fraction of the conclusive instances on which the inequality could not have failed (Evaluation.vacuous). */
@@ -135,6 +143,7 @@ export function searchTheorem(theorem: AnyTheorem, opts: SearchOptions): Theorem
     if (theorem.kind === 'high-probability') runHighProbability(state);
     else if (theorem.scalingLaw) runScaling(state);
     else {
+      runExamples(state);
       runRandomAndShrink(state);
       runTargeted(state);
     }
@@ -178,6 +187,24 @@ class SearchState {
   vacuous = 0;
   sharpness = -Infinity;
   scaling?: TheoremRun['scaling'];
+  examplesReplayed?: number;
+  examplesViolated = 0;
+
+  /**
+   * What this run offers the example database: its kept counterexamples, then the 4 conclusive in-assumption
+   * records closest to failing (smallest relative margin; a near-miss of a true claim is where its next
+   * counterexample, if any, is likeliest).
+   */
+  examplesToSave(run: TheoremRun): NonNullable<TheoremRun['examples']>['save'] {
+    const out: NonNullable<TheoremRun['examples']>['save'] = [];
+    for (const ref of [run.counterexamples.smallest, run.counterexamples.worst]) if (ref) out.push({ descriptor: ref.descriptor, role: 'counterexample', relativeMargin: Number.isFinite(ref.relativeMargin) ? ref.relativeMargin : null });
+    const close = this.records
+      .filter((r) => r.verdict === 'holds' && r.phase !== 'probe' && Number.isFinite(r.relativeMargin))
+      .sort((a, b) => a.relativeMargin - b.relativeMargin)
+      .slice(0, 4);
+    for (const r of close) out.push({ descriptor: r.descriptor, role: 'near-miss', relativeMargin: r.relativeMargin });
+    return out;
+  }
 
   constructor(readonly theorem: AnyTheorem, readonly opts: SearchOptions) {}
 
@@ -225,7 +252,7 @@ class SearchState {
     // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
     // counterexample only when the binomial test rejects (see runHighProbability) — whatever phase
     // drew it (a boundary probe that lands inside the assumptions is one more draw).
-    if (o.verdict === 'violated' && this.theorem.kind !== 'high-probability') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : 'random');
+    if (o.verdict === 'violated' && this.theorem.kind !== 'high-probability') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : phase === 'example' ? 'example' : 'random');
     this.opts.onProgress?.({ phase, evaluated: this.evaluated, worstRelativeMargin: this.worstRelativeMargin });
   }
 
@@ -258,7 +285,7 @@ class SearchState {
     if (!this.first) {
       this.first = this.refOf(v);
       // Written at once, so that a run killed later still leaves the counterexample on disk.
-      if (this.opts.artifactsDir) this.first.artifactPath = writeArtifact(this.opts.artifactsDir, this.first.artifact);
+      if (this.opts.artifactsDir) this.first.artifactPath = writeArtifactWithData(this.opts.artifactsDir, this.first.artifact, ev.instance).path;
     }
   }
 
@@ -272,6 +299,11 @@ class SearchState {
     return v.ref;
   }
 
+  /** The instance behind a counterexample reference (for its .npy data files). */
+  instanceOf(ref: CounterexampleRef): unknown {
+    return this.violations.find((v) => v.ref === ref || v.ev.descriptor === ref.descriptor)?.ev.instance;
+  }
+
   /** The first violation whose descriptor is `d` (the memo holds one evaluation per descriptor). */
   violationOf(d: Descriptor): Violation | undefined {
     const ev = this.memo.get(d);
@@ -283,7 +315,7 @@ class SearchState {
     let worstV: Violation | undefined;
     for (const v of this.violations) if (!worstV || v.ev.outcome.relativeMargin < worstV.ev.outcome.relativeMargin) worstV = v;
     const worst = worstV ? this.refOf(worstV) : undefined;
-    for (const ref of [this.smallest, worst]) if (ref && this.opts.artifactsDir && !ref.artifactPath) ref.artifactPath = writeArtifact(this.opts.artifactsDir, ref.artifact);
+    for (const ref of [this.smallest, worst]) if (ref && this.opts.artifactsDir && !ref.artifactPath) ref.artifactPath = writeArtifactWithData(this.opts.artifactsDir, ref.artifact, this.instanceOf(ref)).path;
     // A high-probability claim is refuted only by its rate test, and holds only where a rate test with
     // teeth was consistent with δ (inconclusive and outside draws are not successes).
     const hpConfigs = this.highProbability?.configs ?? [];
@@ -310,6 +342,7 @@ class SearchState {
       ...(this.fastCheck ? { fastCheck: this.fastCheck } : {}),
       ...(this.highProbability ? { highProbability: this.highProbability } : {}),
     };
+    if (this.examplesReplayed !== undefined) run.examples = { replayed: this.examplesReplayed, violated: this.examplesViolated, save: this.examplesToSave(run) };
     if (this.conclusive > 0) run.vacuity = { instances: this.conclusive, vacuous: this.vacuous, rate: this.vacuous / this.conclusive };
     if (Number.isFinite(this.sharpness) && t.scalingLaw === undefined) run.sharpness = this.sharpness;
     if (this.scaling) {
@@ -426,6 +459,17 @@ function pick(r: InstanceRecord, name: string): number {
   if (typeof q === 'number') return q;
   const d = r.descriptor[name];
   return typeof d === 'number' ? d : NaN;
+}
+
+function runExamples(s: SearchState): void {
+  const ex = s.opts.examples;
+  if (!ex || s.theorem.kind === 'high-probability' || s.theorem.scalingLaw) return;
+  s.examplesReplayed = 0;
+  for (const d of ex) {
+    const ev = s.eval(d, 'example');
+    s.examplesReplayed++;
+    if (ev?.outcome.verdict === 'violated') s.examplesViolated++;
+  }
 }
 
 function runRandomAndShrink(s: SearchState): void {

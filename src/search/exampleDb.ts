@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../io/atomic.ts';
+import type { Descriptor } from '../theorem/types.ts';
+import { parseArtifact } from './artifact.ts';
+
+/**
+ * The example database (in the manner of Hypothesis' example database): the descriptors of counterexamples
+ * and near-misses of earlier runs, replayed before a claim's search so that a regression shows at once and a
+ * hard-won near-miss is not lost to the next seed.
+ *
+ * Two sources, read in this order:
+ *  - committed counterexample artifacts (fixtures/counterexamples/*.json): part of the commit, so a run still
+ *    depends only on (commit, seed, budget);
+ *  - a local cache (default .ntk-audit/examples/, one JSON file per claim), written after each run with the
+ *    claim's kept counterexamples and its closest calls. It makes a run depend on earlier runs too, so it is
+ *    off under CI=true and with `--example-db none`; reports list what was replayed.
+ * A malformed cache file is ignored with a warning (and replaced at the next save): it is a cache.
+ */
+export const EXAMPLES_FORMAT = 'ntk-audit/examples';
+
+/** Entries kept per claim in the cache: counterexamples first, then near-misses by relative margin. */
+export const MAX_EXAMPLES = 12;
+
+const entrySchema = z.object({ descriptor: z.record(z.string(), z.unknown()), role: z.enum(['counterexample', 'near-miss']), relativeMargin: z.number().nullable() });
+export type ExampleEntry = z.infer<typeof entrySchema>;
+const fileSchema = z.object({ format: z.literal(EXAMPLES_FORMAT), version: z.literal(1), theoremId: z.string(), entries: z.array(entrySchema) });
+
+function fileOf(dir: string, theoremId: string): string {
+  return join(dir, `${theoremId.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
+}
+
+/** The descriptors of committed counterexample artifacts, per claim (unreadable files are reported, not fatal). */
+export function fixtureExamples(dir: string): { byTheorem: Map<string, Descriptor[]>; warnings: string[] } {
+  const byTheorem = new Map<string, Descriptor[]>();
+  const warnings: string[] = [];
+  if (!existsSync(dir)) return { byTheorem, warnings };
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    try {
+      const a = parseArtifact(readFileSync(join(dir, f), 'utf8'), f);
+      const list = byTheorem.get(a.theoremId) ?? [];
+      list.push(a.descriptor as Descriptor);
+      byTheorem.set(a.theoremId, list);
+    } catch (e) {
+      warnings.push(`example database: ${join(dir, f)} skipped (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  return { byTheorem, warnings };
+}
+
+/** The cached entries of one claim ([] when absent; a malformed file gives a warning and []). */
+export function readCachedExamples(dir: string, theoremId: string): { entries: ExampleEntry[]; warning?: string } {
+  const path = fileOf(dir, theoremId);
+  if (!existsSync(path)) return { entries: [] };
+  try {
+    const parsed = fileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    if (parsed.theoremId !== theoremId) throw new Error(`names claim ${parsed.theoremId}`);
+    return { entries: parsed.entries };
+  } catch (e) {
+    return { entries: [], warning: `example database: ${path} ignored (${(e as Error).message.split('\n')[0].slice(0, 200)}); it will be replaced` };
+  }
+}
+
+/** Descriptors to replay for one claim: fixtures first, then the cache, without duplicates. */
+export function examplesFor(theoremId: string, fixtures: Map<string, Descriptor[]>, cacheDir: string | null): { descriptors: Descriptor[]; warnings: string[] } {
+  const seen = new Set<string>();
+  const out: Descriptor[] = [];
+  const warnings: string[] = [];
+  const add = (d: Descriptor) => {
+    const k = JSON.stringify(d);
+    if (!seen.has(k)) { seen.add(k); out.push(d); }
+  };
+  for (const d of fixtures.get(theoremId) ?? []) add(d);
+  if (cacheDir) {
+    const c = readCachedExamples(cacheDir, theoremId);
+    if (c.warning) warnings.push(c.warning);
+    for (const e of c.entries) add(e.descriptor as Descriptor);
+  }
+  return { descriptors: out, warnings };
+}
+
+/**
+ * Merges a run's examples of one claim into the cache: counterexamples before near-misses, smallest relative
+ * margin first, at most MAX_EXAMPLES; written atomically (a crash leaves the old file or the new one).
+ */
+export function saveExamples(dir: string, theoremId: string, fresh: readonly ExampleEntry[]): void {
+  if (fresh.length === 0) return;
+  const old = readCachedExamples(dir, theoremId).entries;
+  const byKey = new Map<string, ExampleEntry>();
+  for (const e of [...fresh, ...old]) {
+    const k = JSON.stringify(e.descriptor);
+    if (!byKey.has(k)) byKey.set(k, e);
+  }
+  const rank = (e: ExampleEntry) => (e.role === 'counterexample' ? 0 : 1);
+  const entries = [...byKey.values()]
+    .sort((a, b) => rank(a) - rank(b) || (a.relativeMargin ?? Infinity) - (b.relativeMargin ?? Infinity))
+    .slice(0, MAX_EXAMPLES);
+  writeFileAtomic(fileOf(dir, theoremId), JSON.stringify({ format: EXAMPLES_FORMAT, version: 1, theoremId, entries }, null, 2) + '\n');
+}
