@@ -298,12 +298,6 @@ def limiting_check(claim):
         n2 = np.einsum("ij,ij->i", x, x)
         ok = x.shape[0] >= 2 and bool(np.all(n2 > 0))
         L = desc["depth"]
-        if claim in ("lower", "upper"):
-            ok = ok and not d.get("shift") and d["family"] in ("gaussian", "sqrt-d-sphere") and x.shape[1] >= 16 and x.shape[0] <= x.shape[1]
-            K, _ = ntk_layers(x, L)
-            lam = lam_min(K)
-            mu2sq = mu_closed(2) ** 2
-            return ok, lam >= mu2sq * x.shape[1] if claim == "lower" else lam <= 3 * L * x.shape[1]
         if claim in ("diagonal", "diagonal-dropped"):
             K, _ = ntk_layers(x, L)
             f = L - 1 if claim == "diagonal-dropped" else L
@@ -579,8 +573,6 @@ CHECKS = {
     "nguyen2021.thm3.2.chain-c": limiting_check("chain-c"),
     "nguyen2021.thm3.2.chain-e": limiting_check("chain-e"),
     "planted.nguyen2021.thm3.2.chain-e-halved": limiting_check("chain-e-halved"),
-    "nguyen2021.thm3.2.lower": limiting_check("lower"),
-    "nguyen2021.thm3.2.upper": limiting_check("upper"),
     "du2019.train.hinf-monte-carlo": hinf_mc_check,
     "du2019.train.hoeffding-frobenius": frobenius_check(False),
     "planted.du2019.hoeffding-frobenius-no-n": frobenius_check(True),

@@ -6,6 +6,8 @@ import { limitingKernels } from '../src/ntk/limiting.ts';
 import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound } from '../src/ntk/powerSeries.ts';
 import type { Rng } from '../src/random/rng.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
+import { strongerTwin, tightenedBound } from './twins.ts';
 
 /**
  * Power-series view of the limiting NTK: Murray, Jin, Bowman, Montúfar, "Characterizing the spectrum
@@ -61,6 +63,7 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
     expectRefuted: planted,
+    ...(planted ? { twinOf: 'murray2022.series-vs-closed-form' } : {}),
     descriptors: rhoDescriptors(0.8),
     probes: planted ? undefined : fc.record({ depth: fc.constantFrom(2, 3, 4), rho: fc.double({ min: 0.9, max: 1, noNaN: true }) }),
     materialize: materializeRho,
@@ -108,6 +111,14 @@ interface SumDescriptor {
  * Σ_p κ_{p,L} = L (= K^{(L)} at ρ = 1). Partial sums increase to L; checked as S_P ≤ L and
  * L − S_P ≤ C_tail·L²·P^{−1/2} (κ_{p,L} = Θ(p^{−3/2}) ⇒ tail Θ(P^{−1/2})), with a scaling fit of L − S_P vs P.
  */
+const C_TAIL = 0.5;
+
+/** min(deficit, C·L²/√P − deficit): ≥ 0 iff 0 ≤ L − S_P ≤ C·L²/√P. */
+function twoSidedDeficit(deficit: number, depth: number, terms: number, c: number): { lhs: number; upper: number } {
+  const upper = (c * depth * depth) / Math.sqrt(terms);
+  return { lhs: Math.min(deficit, upper - deficit), upper };
+}
+
 export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   id: 'murray2022.coefficient-sum',
   title: 'Σ_p κ_{p,L} = L: 0 ≤ L − Σ_{p<P} κ_{p,L} ≤ C_tail·L²/√P',
@@ -115,7 +126,7 @@ export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   kind: 'asymptotic',
   statement: 'The partial sums S_P = Σ_{p<P} κ_{p,L} satisfy S_P ≤ L and L − S_P ≤ C_tail L² P^{−1/2}; L − S_P decays like P^{−1/2}.',
   conventions: CONVENTIONS,
-  constants: [{ name: 'C_tail', value: 0.5, provenance: 'user', note: 'instantiates the Θ(P^{−1/2}) tail (L = 2: tail ≈ 0.254·P^{−1/2}·…; L²/2 covers deeper L)' }],
+  constants: [{ name: 'C_tail', value: C_TAIL, provenance: 'user', note: 'instantiates the Θ(P^{−1/2}) tail; the largest (L − S_P)√P/L² over L = 2–4, P = 50–600 is 0.0974 (L = 4, P = 600), so C_tail = ½ is loose by 5×: its twin with 0.09 is refuted' }],
   descriptors: fc.record({ depth: fc.constantFrom(2, 3, 4), terms: fc.constantFrom(50, 100, 200, 400, 600) }),
   materialize: (d) => d,
   assumptions: () => null,
@@ -127,8 +138,7 @@ export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
     const rel = murrayCoefficientRelativeError(s) + (d.terms + 2) * UNIT_ROUNDOFF;
     const deficit = d.depth - sum;
     // Two-sided: the deficit lies in [0, C L²/√P]; margin = min of both sides.
-    const upper = (0.5 * d.depth * d.depth) / Math.sqrt(d.terms);
-    const lhs = Math.min(deficit, upper - deficit);
+    const { lhs, upper } = twoSidedDeficit(deficit, d.depth, d.terms, C_TAIL);
     return { lhs, lhsError: rel * sum * 1.01 + 4 * UNIT_ROUNDOFF * d.depth, rhs: 0, rhsError: 4 * UNIT_ROUNDOFF * upper, relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
   },
   empiricalConstant: { quantity: 'scaledDeficit', aggregate: 'max', description: 'max over (L, P) of (L − S_P)·√P/L² (fitted C_tail)' },
@@ -184,11 +194,35 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
     const v = s.kappa[1][d.p];
     const scaled = v * d.p ** 1.5;
     const dev = Math.abs(scaled - LIMIT);
+    const lhsError = (murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF) * scaled + 4 * UNIT_ROUNDOFF;
     // κ_{p,2} = 2(1+p)μ_p² is computed in closed form (no truncation): relative error ≤ murrayCoefficientRelativeError.
-    return { lhs: dev, lhsError: (murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF) * scaled + 4 * UNIT_ROUNDOFF, rhs: 3 / d.p, rhsError: 4 * UNIT_ROUNDOFF / d.p, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p } };
+    return { lhs: dev, lhsError, rhs: 3 / d.p, rhsError: 4 * UNIT_ROUNDOFF / d.p, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p, scaledCoefficient: scaled } };
   },
   empiricalConstant: { quantity: 'scaledDeviation', aggregate: 'max', description: 'max over even p of p·|κ_{p,2}p^{3/2} − √2/π^{3/2}| (fitted C_dec)' },
   scaling: { x: 'p', y: 'deviation', description: '|κ_{p,2}p^{3/2} − √2/π^{3/2}| vs p (expected slope −1)', expectedSlope: { low: -1.3, high: -0.7 } },
+  costHint: 5000,
+};
+
+/** The two-layer coefficient κ_{p,2} = 2(1 + p)μ_p² (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0): the recursion against the closed-form μ_p of eq. (8) of arXiv 2012.11654. */
+export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> = {
+  id: 'murray2022.two-layer-coefficient',
+  title: 'κ_{p,2} = σ_w²(1 + p)μ_p(σ)² = 2(1 + p)μ_p² (recursion vs closed-form μ_p)',
+  source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + σ_w²γ_b²(1 + p)μ_{p+1}² + δ_{p0}σ_b² (docs/theorems.md#power-series-and-two-layer-coefficients)' },
+  kind: 'deterministic',
+  statement: 'For p = 0 … 40, κ_{p,2} from the layer recursion equals 2(1 + p)μ_p² with μ_p the ReLU Hermite coefficient in closed form.',
+  conventions: CONVENTIONS,
+  constants: [{ name: 'σ_w²', value: 2, provenance: 'derived', note: 'He scaling: G(l) = 2E[σσ] (c_σ = 2)' }],
+  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
+  materialize: (d) => d,
+  assumptions: () => null,
+  conclude(d): Evaluation {
+    const s = murrayReluCoefficients(2, P);
+    const v = s.kappa[1][d.p];
+    const mu = reluHermiteCoefficient(d.p);
+    const closed = 2 * (1 + d.p) * mu * mu;
+    // μ_p relative (2.5p + 4)u (hermite.ts), squared and scaled by exact small integers: 2(2.5p + 4)u + 3u.
+    return { lhs: v, lhsError: (murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF) * v, rhs: closed, rhsError: (2 * (2.5 * d.p + 4) + 4) * UNIT_ROUNDOFF * closed, relation: '==', quantities: { p: d.p } };
+  },
   costHint: 5000,
 };
 
@@ -202,6 +236,7 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   conventions: CONVENTIONS,
   constants: [{ name: 'σ_w²', value: 1, provenance: 'user', note: 'planted error: σ_w² = 2 replaced by 1' }],
   expectRefuted: true,
+  twinOf: 'murray2022.two-layer-coefficient',
   descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
   materialize: (d) => d,
   assumptions: () => null,
@@ -215,4 +250,46 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   costHint: 5000,
 };
 
-export const murray2022Theorems = [murraySeries, murrayCoefficientSum, murrayFirstCoefficients, murrayReluDecay, plantedMurrayDroppedNngp, plantedMurrayTwoLayerNoSigmaW];
+// Planted twins (docs/theorems.md#twins-of-the-power-series-claims)
+
+export const twinMurrayCoefficientSum = strongerTwin(murrayCoefficientSum, {
+  tag: 'c-tail-0.09',
+  title: '0 ≤ L − Σ_{p<P} κ_{p,L} ≤ 0.09·L²/√P',
+  note: 'C_tail = ½ replaced by 0.09, below the largest observed (L − S_P)√P/L² = 0.0974 (L = 4, P = 600)',
+  constant: { name: 'C_tail', value: 0.09 },
+  transform(ev, _i, d) {
+    const { lhs } = twoSidedDeficit(ev.quantities!.deficit, d.depth, d.terms, 0.09);
+    return { ...ev, lhs, rhsError: 4 * UNIT_ROUNDOFF * (0.09 * d.depth * d.depth) / Math.sqrt(d.terms) };
+  },
+});
+export const twinMurrayFirstCoefficients = tightenedBound(murrayFirstCoefficients, {
+  factor: 0.8,
+  tag: 'tolerance-4e-6',
+  title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed to ±4·10⁻⁶',
+  note: 'tolerance 5·10⁻⁶ (half a unit of the fifth decimal) replaced by 4·10⁻⁶: κ_{2,2} = 3/(2π) = 0.4774648 is listed as 0.47746 (4.8·10⁻⁶ off)',
+  constant: { name: 'tolerance', value: 4e-6 },
+});
+export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
+  tag: 'limit-plus-5pct',
+  title: 'κ_{p,2}·p^{3/2} → 1.05·√2/π^{3/2} (deviation ≤ 3/p)',
+  note: 'the limit √2/π^{3/2} multiplied by 1.05',
+  constant: { name: '√2/π^{3/2}', value: 1.05 * LIMIT },
+  transform(ev, _i, d) {
+    const scaled = ev.quantities!.scaledCoefficient;
+    const dev = Math.abs(scaled - 1.05 * LIMIT);
+    return { ...ev, lhs: dev, lhsError: ev.lhsError + 4 * UNIT_ROUNDOFF * LIMIT, quantities: { ...ev.quantities, deviation: dev, scaledDeviation: dev * d.p } };
+  },
+});
+
+export const murray2022Theorems = [
+  murraySeries,
+  murrayCoefficientSum,
+  murrayFirstCoefficients,
+  murrayReluDecay,
+  murrayTwoLayerCoefficient,
+  plantedMurrayDroppedNngp,
+  plantedMurrayTwoLayerNoSigmaW,
+  twinMurrayCoefficientSum,
+  twinMurrayFirstCoefficients,
+  twinMurrayReluDecay,
+];

@@ -1,0 +1,94 @@
+import type { Arbitrary } from 'fast-check';
+import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
+
+/**
+ * Planted twins: a deliberately false, stronger variant of a true claim (docs/architecture.md#theorems,
+ * `Theorem.twinOf`). A twin re-uses everything of its claim — assumptions, instances, the engine's
+ * evaluation of both sides — and changes only the stated constant, through a transform of the
+ * evaluation. The search must refute it on the same run that lets the claim hold: the check that the
+ * claim was tested where it could have failed.
+ */
+
+const U = UNIT_ROUNDOFF;
+
+export interface TwinSpec<D extends Descriptor, I> {
+  /** Suffix of the id: the twin is `planted.<claim id>.<tag>`. */
+  tag: string;
+  /** Title (prefixed with "PLANTED: "). */
+  title: string;
+  /** What was changed, in words (becomes the constant's note, prefixed with "planted: "). */
+  note: string;
+  /** The changed constant: its name and the value the twin states. */
+  constant: { name: string; value: number };
+  /** The twin's evaluation from the claim's (the engine's numbers are the claim's; only the constant changes). */
+  transform(ev: Evaluation, instance: I, descriptor: D): Evaluation;
+  /** Optional narrower descriptor space (e.g. the configurations where the twin's error is visible). */
+  descriptors?: Arbitrary<D>;
+  /** Optional statement (defaults to the claim's, marked as planted). */
+  statement?: string;
+}
+
+/** A planted twin of `theorem` (expectRefuted, twinOf = theorem.id) whose conclusion is `transform` of the claim's. */
+export function strongerTwin<D extends Descriptor, I>(theorem: Theorem<D, I>, spec: TwinSpec<D, I>): Theorem<D, I> {
+  const conclude = theorem.conclude;
+  const twin: Theorem<D, I> = {
+    ...theorem,
+    id: `planted.${theorem.id}.${spec.tag}`,
+    title: `PLANTED: ${spec.title}`,
+    statement: spec.statement ?? `${theorem.statement} — planted: ${spec.note}`,
+    constants: [...theorem.constants, { name: spec.constant.name, value: spec.constant.value, provenance: 'user', note: `planted: ${spec.note}` }],
+    expectRefuted: true,
+    twinOf: theorem.id,
+    descriptors: spec.descriptors ?? theorem.descriptors,
+    conclude(instance: I, descriptor: D): Evaluation {
+      const ev = spec.transform(conclude(instance, descriptor), instance, descriptor);
+      // The claim's trivial bound says nothing about a stronger statement.
+      const { vacuous: _vacuous, ...rest } = ev;
+      return rest;
+    },
+  };
+  // Probes map where the TRUE claim stops holding; a twin has none.
+  delete twin.probes;
+  return twin;
+}
+
+/** rhs·k with its error: the scaled error plus the rounding of the product. */
+function scaled(ev: Evaluation, k: number): Evaluation {
+  const rhs = ev.rhs * k;
+  return { ...ev, rhs, rhsError: ev.rhsError * Math.abs(k) * (1 + 2 * U) + 2 * U * Math.abs(rhs) };
+}
+
+/**
+ * A stronger bound: for `lhs ≤ rhs` the rhs becomes rhs − (1 − factor)|rhs| (factor < 1), for `lhs ≥ rhs`
+ * rhs + (factor − 1)|rhs| (factor > 1). For a positive rhs that is rhs·factor; for a negative rhs it is
+ * still stronger (rhs moves towards the lhs), never weaker.
+ */
+export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { factor: number; tag: string; title: string; note: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+  return strongerTwin(theorem, {
+    ...o,
+    transform(ev) {
+      if (ev.relation === '<=' || ev.relation === '<') {
+        if (!(o.factor < 1)) throw new Error(`${theorem.id}: a ≤ claim is strengthened by a factor < 1`);
+        return scaled(ev, ev.rhs >= 0 ? o.factor : 2 - o.factor);
+      }
+      if (ev.relation === '>=' || ev.relation === '>') {
+        if (!(o.factor > 1)) throw new Error(`${theorem.id}: a ≥ claim is strengthened by a factor > 1`);
+        return scaled(ev, ev.rhs >= 0 ? o.factor : 2 - o.factor);
+      }
+      throw new Error(`${theorem.id}: tightenedBound needs an inequality (use perturbedIdentity for ==)`);
+    },
+  });
+}
+
+/** An identity lhs == rhs with the rhs changed by a relative ε: rhs·(1 + ε). */
+export function perturbedIdentity<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { epsilon: number; tag: string; title: string; note: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+  return strongerTwin(theorem, {
+    ...o,
+    constant: o.constant ?? { name: 'ε', value: o.epsilon },
+    transform(ev) {
+      if (ev.relation !== '==') throw new Error(`${theorem.id}: perturbedIdentity needs an identity`);
+      return scaled(ev, 1 + o.epsilon);
+    },
+  });
+}
