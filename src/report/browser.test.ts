@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOSTILE_TITLE, sampleReport } from './fixtures.ts';
-import { renderHtml } from './html.ts';
+import { failuresFirst, renderHtml } from './html.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -58,7 +58,7 @@ describe('index.html in headless Chromium', () => {
 
       // Every theorem id visible in the index table and as its section heading; anchors resolve.
       const ids = await page.locator('table.index td.id').allInnerTexts();
-      expect(ids.map((s) => s.trim())).toEqual(report.theorems.map((t) => t.id));
+      expect(ids.map((s) => s.trim())).toEqual(failuresFirst(report).map((t) => t.id));
       for (const t of report.theorems) {
         const heading = page.locator('section.theorem h2 code', { hasText: t.id }).first();
         expect(await heading.isVisible()).toBe(true);
@@ -72,6 +72,28 @@ describe('index.html in headless Chromium', () => {
       // Navigating to a theorem by its anchor works.
       await page.locator('table.index td.id a').nth(2).click();
       expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(/^#t-/);
+
+      // The first screen at 1400 px shows the outcome and the failures (a screenshot of it, checked by geometry).
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.goto(url, { waitUntil: 'load' });
+      await page.screenshot({ path: join(dir, 'first-screen.png') });
+      const banner = await page.locator('section.outcome').boundingBox();
+      expect(banner && banner.y + banner.height <= 900).toBe(true);
+      const unexpected = report.summary.unexpected;
+      expect(unexpected.length).toBeGreaterThan(0);
+      for (const id of unexpected) {
+        const box = await page.locator('table.index tr', { hasText: id }).first().boundingBox();
+        expect(box && box.y + box.height <= 900, `${id} is not on the first screen`).toBe(true);
+      }
+      // CSS-only filters: "needs attention" leaves exactly the unexpected and regressed claims.
+      await page.locator('label[for="fs-attention"]').click();
+      const visible = (await page.locator('table.index tr.t-row:visible td.id').allInnerTexts()).map((x) => x.trim());
+      const regressed = report.outcome!.baseline!.regressions.map((r) => r.id);
+      expect(new Set(visible)).toEqual(new Set([...unexpected, ...regressed]));
+      await page.locator('label[for="fk-high-probability"]').click();
+      await page.locator('label[for="fs-all"]').click();
+      const hp = (await page.locator('table.index tr.t-row:visible td.id').allInnerTexts()).map((x) => x.trim());
+      expect(hp).toEqual(failuresFirst(report).filter((t) => t.kind === 'high-probability').map((t) => t.id));
 
       await page.waitForTimeout(100); // let any (unexpected) deferred handler fire
       expect(dialogs).toEqual([]);

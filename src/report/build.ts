@@ -65,7 +65,7 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
   const exercised = Object.values(cells).reduce((s, c) => s + Object.keys(c).length, 0);
   const cx = (role: 'smallest' | 'worst', ref: CounterexampleRef | undefined): CounterexampleReport[] =>
     ref
-      ? [{ role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: finiteOrNull(ref.relativeMargin), margin: finiteOrNull(ref.margin), errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null }]
+      ? [{ role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: finiteOrNull(ref.relativeMargin), margin: finiteOrNull(ref.margin), errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, lhs: finiteOrNull(Number(ref.artifact.lhs)), rhs: finiteOrNull(Number(ref.artifact.rhs)), relation: ref.artifact.relation, artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null }]
       : [];
   const { smallest, worst } = run.counterexamples;
   return {

@@ -202,8 +202,8 @@ export function sampleReport(): Report {
       counterexamples: {
         count: 7,
         items: [
-          { role: 'smallest', descriptor: { source: 'points', points: { geometry: 'near-parallel', n: 3, d: 2, exponent: 9 }, labelSeed: '1204' }, relativeMargin: -0.412, margin: -0.0206, errorBound: 3.1e-15, foundBy: 'shrunk', artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json', replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json') },
-          { role: 'worst', descriptor: { source: 'random', data: { family: 'unit-sphere', n: 41, d: 3, seed: '88017' }, labelSeed: '77' }, relativeMargin: -0.934, margin: -0.311, errorBound: 2.2e-13, foundBy: 'targeted', artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json', replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json') },
+          { role: 'smallest', descriptor: { source: 'points', points: { geometry: 'near-parallel', n: 3, d: 2, exponent: 9 }, labelSeed: '1204' }, relativeMargin: -0.412, margin: -0.0206, errorBound: 3.1e-15, foundBy: 'shrunk', lhs: 0.0706, rhs: 0.05, relation: '<=', artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json', replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json') },
+          { role: 'worst', descriptor: { source: 'random', data: { family: 'unit-sphere', n: 41, d: 3, seed: '88017' }, labelSeed: '77' }, relativeMargin: -0.934, margin: -0.311, errorBound: 2.2e-13, foundBy: 'targeted', lhs: 0.644, rhs: 0.333, relation: '<=', artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json', replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json') },
         ],
       },
       errors: [],
@@ -298,7 +298,7 @@ export function sampleReport(): Report {
       highProbability: null,
       counterexamples: {
         count: 1,
-        items: [{ role: 'smallest', descriptor: { source: 'points', points: { geometry: 'clustered', n: 4, d: 3, exponent: 6 }, labelSeed: '9' }, relativeMargin: -0.0731, margin: -1.2e-7, errorBound: 4.0e-16, foundBy: 'random', artifact: 'fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json', replay: replay('fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json') }],
+        items: [{ role: 'smallest', descriptor: { source: 'points', points: { geometry: 'clustered', n: 4, d: 3, exponent: 6 }, labelSeed: '9' }, relativeMargin: -0.0731, margin: -1.2e-7, errorBound: 4.0e-16, foundBy: 'random', lhs: 1.52e-6, rhs: 1.64e-6, relation: '>=', artifact: 'fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json', replay: replay('fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json') }],
       },
       errors: [],
       fastCheck: { seed: 4242, path: '3:0', numShrinks: 4 },
@@ -364,7 +364,7 @@ export function sampleReport(): Report {
       highProbability: null,
       counterexamples: {
         count: 1,
-        items: [{ role: 'smallest', descriptor: { note: HOSTILE_DESCRIPTOR, n: 2 }, relativeMargin: -1, margin: -1, errorBound: 0, foundBy: 'random', artifact: `fixtures/counterexamples/${HOSTILE_DESCRIPTOR}.json`, replay: `npx ntk-audit replay '${HOSTILE_DESCRIPTOR}.json' && echo \`\`\` ]]> --> <!--` }],
+        items: [{ role: 'smallest', descriptor: { note: HOSTILE_DESCRIPTOR, n: 2 }, relativeMargin: -1, margin: -1, errorBound: 0, foundBy: 'random', lhs: 2, rhs: 1, relation: '<=', artifact: `fixtures/counterexamples/${HOSTILE_DESCRIPTOR}.json`, replay: `npx ntk-audit replay '${HOSTILE_DESCRIPTOR}.json' && echo \`\`\` ]]> --> <!--` }],
       },
       errors: [{ descriptor: { payload: HOSTILE_DESCRIPTOR }, message: `Error: ${HOSTILE_DESCRIPTOR} ]]> & <![CDATA[ x` }],
       fastCheck: null,

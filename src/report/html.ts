@@ -128,7 +128,7 @@ function header(r: Report): string {
   return `<header>
 <h1>ntk-audit <span class="h1-sub">claim coverage</span></h1>
 ${run.interrupted ? '<p class="interrupted" role="alert"><strong>Interrupted run.</strong> The budget ran out or the run was stopped before every theorem was explored; counts below are partial.</p>\n' : ''}<dl class="meta">${items.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
-<details class="conventions" open><summary>Conventions</summary>${CONVENTIONS_NOTE.map((p) => `<p>${h(p)}</p>`).join('')}</details>
+<details class="conventions"><summary>Conventions (parameterisation, c_σ, σ'(0), normalisation, verdicts)</summary>${CONVENTIONS_NOTE.map((p) => `<p>${h(p)}</p>`).join('')}</details>
 </header>`;
 }
 
@@ -166,11 +166,40 @@ function summaryLine(r: Report): string {
   return `<section class="summary" aria-label="summary"><p><strong>${h(s.theorems)}</strong> theorems · <strong>${h(s.instances)}</strong> instances · <strong>${h(s.counterexamples)}</strong> counterexamples</p><p>${parts.join(' ')} ${unexpected}</p></section>`;
 }
 
+/**
+ * Failures first: claims with an unexpected verdict, then claims with a baseline regression, then the rest,
+ * each group in catalog order (the order of report.json, which stays the catalog's).
+ */
+export function failuresFirst(r: Report): TheoremReport[] {
+  const regressed = new Set((r.outcome?.baseline?.regressions ?? []).map((x) => x.id));
+  const rank = (t: TheoremReport) => (t.status !== 'skipped' && !t.asExpected ? 0 : regressed.has(t.id) ? 1 : 2);
+  return r.theorems.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i).map((x) => x.t);
+}
+
+const STATUS_FILTERS = ['holds', 'violated', 'inconclusive', 'error'] as const;
+const KIND_FILTERS = ['deterministic', 'high-probability', 'asymptotic'] as const;
+
+/** CSS-only filters of the index (radio buttons; the page runs no script): by outcome and by kind. */
+function indexFilters(): string {
+  const radio = (group: string, id: string, label: string, checked = false) => `<input type="radio" name="${group}" id="${id}"${checked ? ' checked' : ''}><label for="${id}">${h(label)}</label>`;
+  return `<div class="filters" role="group" aria-label="filter the index"><span class="muted">show:</span> ${radio('fs', 'fs-all', 'all', true)}${radio('fs', 'fs-attention', 'needs attention')}${STATUS_FILTERS.map((st) => radio('fs', `fs-${st}`, st)).join('')}${radio('fs', 'fs-known-false', 'known false')} <span class="muted">kind:</span> ${radio('fk', 'fk-all', 'all', true)}${KIND_FILTERS.map((k) => radio('fk', `fk-${k}`, k)).join('')}</div>`;
+}
+
+const FILTER_CSS = [
+  '.filters input{position:absolute;opacity:0;pointer-events:none}.filters label{display:inline-block;border:1px solid var(--line);border-radius:12px;padding:1px 9px;margin:2px;cursor:pointer;font-size:12px}.filters input:checked+label{background:#24292f;color:#fff;border-color:#24292f}.filters input:focus-visible+label{outline:2px solid #0969da}',
+  '.index-wrap:has(#fs-attention:checked) tr.t-row:not(.attention){display:none}',
+  ...STATUS_FILTERS.map((st) => `.index-wrap:has(#fs-${st}:checked) tr.t-row:not(.st-${st}){display:none}`),
+  '.index-wrap:has(#fs-known-false:checked) tr.t-row:not(.known-false){display:none}',
+  ...KIND_FILTERS.map((k) => `.index-wrap:has(#fk-${k}:checked) tr.t-row:not(.k-${k}){display:none}`),
+].join('\n');
+
 function indexTable(r: Report): string {
-  const rows = r.theorems
+  const regressed = new Set((r.outcome?.baseline?.regressions ?? []).map((x) => x.id));
+  const rows = failuresFirst(r)
     .map((t) => {
       const unexpected = t.status !== 'skipped' && !t.asExpected;
-      return `<tr class="${unexpected ? 'row-unexpected' : ''}">
+      const cls = ['t-row', `st-${t.status}`, `k-${t.kind}`, unexpected ? 'row-unexpected' : '', unexpected || regressed.has(t.id) ? 'attention' : '', t.expectRefuted ? 'known-false' : ''].filter(Boolean).join(' ');
+      return `<tr class="${h(cls)}">
 <td class="id"><a href="#${h(anchorId(t.id))}"><code>${breakable(t.id)}</code></a></td>
 <td class="title">${h(t.title)}</td>
 <td>${h(t.kind)}</td>
@@ -182,13 +211,13 @@ function indexTable(r: Report): string {
 </tr>`;
     })
     .join('\n');
-  return `<table class="index">
-<caption>Theorems</caption>
+  return `<div class="index-wrap">${indexFilters()}<table class="index">
+<caption>Theorems (failures first)</caption>
 <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col" class="num">Instances</th><th scope="col">Assumption cells</th><th scope="col" class="num" title="smallest relative margin (&lt; 0: violated); for identities the largest |lhs − rhs| / error bound (≤ 1: consistent)">Worst rel. margin / residual</th><th scope="col" class="num">Empirical constant</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table></div>`;
 }
 
 function kvTable(caption: string, rows: [string, string][], cls = 'kv'): string {
@@ -318,18 +347,33 @@ function errorsList(t: TheoremReport): string {
     .join('')}</ol></div>`;
 }
 
+/** A descriptor as rows of (dotted key, value): numbers to 6 significant digits, long arrays summarised. */
+export function descriptorRows(d: Record<string, unknown>, prefix = ''): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const [k, v] of Object.entries(d)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) rows.push(...descriptorRows(v as Record<string, unknown>, key));
+    else if (Array.isArray(v)) rows.push([key, v.length <= 8 ? `[${v.map((x) => (typeof x === 'number' ? fmt(x, 6) : JSON.stringify(x))).join(', ')}]` : `${v.length} values`]);
+    else rows.push([key, typeof v === 'number' ? fmt(v, 6) : String(v)]);
+  }
+  return rows;
+}
+
 function counterexamples(t: TheoremReport): string {
   const cx = t.counterexamples;
   if (!cx.count && !cx.items.length) return '';
   return `<div class="cx"><h3>Counterexamples (${h(cx.count)} found${cx.items.length ? `, ${h(cx.items.length)} kept` : ''})</h3>${cx.items
-    .map(
-      (c) => `<div class="cx-item">
+    .map((c) => {
+      const sides = c.lhs !== null && c.rhs !== null ? `<tr><th scope="row">lhs ${h(c.relation ?? '')} rhs</th><td><code>${h(fmt(c.lhs, 10))}</code> ${h(c.relation ?? 'vs')} <code>${h(fmt(c.rhs, 10))}</code> <span class="bad">(fails)</span></td></tr>` : '';
+      const desc = descriptorRows(c.descriptor).map(([k, v]) => `<tr><th scope="row"><code>${h(k)}</code></th><td>${h(v)}</td></tr>`).join('');
+      return `<div class="cx-item">
 <p><span class="badge s-violated">${h(c.role)}</span> found by <strong>${h(c.foundBy)}</strong> · relative margin <strong class="neg">${h(fmt(c.relativeMargin))}</strong> · margin ${h(fmt(c.margin))} · error bound ${h(fmt(c.errorBound))}</p>
-${c.replay ? `<p class="replay-label">Replay:</p><pre class="replay"><code>${h(c.replay)}</code></pre>` : '<p class="muted">No artifact written (run without an artifacts directory).</p>'}
+<table class="kv cx-table"><tbody>${sides}${desc}</tbody></table>
+${c.replay ? `<p class="replay-label">Replay (from this report's folder; the data are in the .npy files beside the JSON):</p><pre class="replay"><code>${h(c.replay)}</code></pre>` : '<p class="muted">No artifact written (run without an artifacts directory).</p>'}
 ${c.artifact ? `<p class="muted">Artifact: <code>${h(c.artifact)}</code></p>` : ''}
-<details><summary>descriptor</summary><pre><code>${json(c.descriptor)}</code></pre></details>
-</div>`,
-    )
+<details><summary>descriptor (JSON)</summary><pre><code>${json(c.descriptor)}</code></pre></details>
+</div>`;
+    })
     .join('\n')}</div>`;
 }
 
@@ -452,14 +496,15 @@ export async function renderHtml(report: Report): Promise<string> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="${h(`${report.tool.name} ${report.tool.version}`)}">
 <title>${h(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}
+${FILTER_CSS}</style>
 </head>
 <body id="top">
 ${outcomeBanner(report)}
 ${header(report)}
 ${summaryLine(report)}
 ${indexTable(report)}
-${report.theorems.map((t, i) => theoremSection(t, plots[i], report.outcome?.baseline?.regressions ?? [])).join('\n')}
+${failuresFirst(report).map((t) => theoremSection(t, plots[report.theorems.indexOf(t)], report.outcome?.baseline?.regressions ?? [])).join('\n')}
 <footer>Generated by ${h(report.tool.name)} ${h(report.tool.version)} · report schema v${h(report.schemaVersion)} · this page runs no scripts and loads nothing from the network.</footer>
 </body>
 </html>

@@ -252,17 +252,43 @@ export async function marginPlot(t: TheoremReport, idPrefix: string): Promise<Pl
   if (vals.length === 0) return null;
   const dropped = inside.length - vals.length;
   const svg = await histogramSvg(histogramBins(vals, Math.min(24, Math.ceil(Math.log2(vals.length)) + 2), 0), { title: 'Relative margin (< 0: violated)', xTitle: 'relative margin', reference: 0, idPrefix: `${idPrefix}-margin` });
-  return { kind: 'margin', title: 'Margin distribution', svg, ...(dropped ? { note: `${dropped} non-finite margin(s) not shown` } : {}) };
+  return { kind: 'margin', title: 'Margin distribution', svg, ...joinNotes(dropped ? `${dropped} non-finite margin(s) not shown` : undefined, shownNote(t.instances.filter((i) => i.verdict !== 'outside').length, t.evaluated - t.counts.outside)) };
 }
 
-/** Histogram of value / bound (lhs / rhs). */
+/** "400 of 30,000 instances shown" when the report keeps fewer instances than the claim evaluated. */
+function shownNote(kept: number, evaluated: number): string | undefined {
+  return kept < evaluated ? `${kept.toLocaleString('en-US')} of ${evaluated.toLocaleString('en-US')} instances shown (the report keeps the first ${kept.toLocaleString('en-US')})` : undefined;
+}
+
+function joinNotes(...notes: (string | undefined)[]): { note?: string } {
+  const n = notes.filter((x): x is string => Boolean(x));
+  return n.length ? { note: n.join('; ') } : {};
+}
+
+/**
+ * Histogram of value / bound (lhs / rhs). When the positive ratios span more than three decades (one outlier
+ * at 1e226 would put every other instance in the first bin), the histogram is of log₁₀(lhs / rhs) instead,
+ * with the reference at 0 (= bound attained); non-positive ratios are then counted in the note.
+ */
 export async function tightnessPlot(t: TheoremReport, idPrefix: string): Promise<Plot | null> {
   const inside = t.instances.filter((i) => i.verdict !== 'outside');
   const vals = inside.map((i) => (finite(i.lhs) && finite(i.rhs) && i.rhs !== 0 ? i.lhs / i.rhs : NaN)).filter(finite);
   if (vals.length === 0) return null;
   const dropped = inside.length - vals.length;
-  const svg = await histogramSvg(histogramBins(vals, Math.min(24, Math.ceil(Math.log2(vals.length)) + 2), 1), { title: 'Tightness: lhs / rhs (1 = bound attained)', xTitle: 'lhs / rhs', reference: 1, idPrefix: `${idPrefix}-tightness` });
-  return { kind: 'tightness', title: 'Tightness distribution', svg, ...(dropped ? { note: `${dropped} instance(s) without a finite lhs/rhs not shown` } : {}) };
+  const pos = vals.filter((v) => v > 0);
+  const logScale = pos.length >= 2 && Math.max(...pos) / Math.min(...pos) > 1e3;
+  const shown = logScale ? pos.map((v) => Math.log10(v)) : vals;
+  const nonPositive = vals.length - pos.length;
+  const bins = Math.min(24, Math.ceil(Math.log2(shown.length)) + 2);
+  const svg = logScale
+    ? await histogramSvg(histogramBins(shown, bins, 0), { title: 'Tightness: log₁₀(lhs / rhs) (0 = bound attained)', xTitle: 'log₁₀(lhs / rhs)', reference: 0, idPrefix: `${idPrefix}-tightness` })
+    : await histogramSvg(histogramBins(shown, bins, 1), { title: 'Tightness: lhs / rhs (1 = bound attained)', xTitle: 'lhs / rhs', reference: 1, idPrefix: `${idPrefix}-tightness` });
+  return {
+    kind: 'tightness',
+    title: logScale ? 'Tightness distribution (log scale: the ratios span more than three decades)' : 'Tightness distribution',
+    svg,
+    ...joinNotes(dropped ? `${dropped} instance(s) without a finite lhs/rhs not shown` : undefined, logScale && nonPositive ? `${nonPositive} instance(s) with lhs/rhs ≤ 0 not shown on the log scale` : undefined, shownNote(inside.length, t.evaluated - t.counts.outside)),
+  };
 }
 
 const SIZE_KEYS = ['N', 'n', 'd', 'L', 'depth', 'width', 'm'];

@@ -21,6 +21,10 @@ export const counterexampleSchema = z.object({
   margin: num,
   errorBound: num,
   foundBy: z.string(),
+  /** Both sides of the violated relation on this instance (null in reports of older versions). */
+  lhs: num.default(null),
+  rhs: num.default(null),
+  relation: z.enum(['<=', '>=', '<', '>', '==']).nullable().default(null),
   artifact: z.string().nullable(),
   replay: z.string().nullable(),
 });
