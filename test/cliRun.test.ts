@@ -4,11 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../src/report/write.ts';
+import { cliInProcess } from './support/cliInProcess.ts';
 import { selectTheorems } from '../src/search/budget.ts';
 import { catalog } from '../properties/index.ts';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'du2019.hinf.*,planted.hinf.*';
+
+/** In process (src/cli/main.ts's main, output captured), with CI=true as in the child processes. */
+async function run(args: string[]) {
+  const r = await cliInProcess(args, { CI: 'true' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 function cli(args: string[], timeout = 120_000) {
   const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout, env: { ...process.env, CI: 'true' } });
@@ -27,14 +34,14 @@ function normalized(path: string): string {
 describe('ntk-audit run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ntk-run-'));
 
-  it('gives identical report.json for 1 and 2 workers, and for merged shards', () => {
-    const a = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]);
+  it('gives identical report.json for 1 and 2 workers, and for merged shards', async () => {
+    const a = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]);
     expect(a.code, a.stderr).toBe(0);
-    const b = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
+    const b = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
     expect(b.code, b.stderr).toBe(0);
     expect(normalized(join(dir, 'w2', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
-    for (const k of [1, 2]) expect(cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--shard', `${k}/2`, '--out', join(dir, `s${k}`)]).code).toBe(0);
-    const m = cli(['merge', join(dir, 's1', 'report.json'), join(dir, 's2', 'report.json'), '--out', join(dir, 'merged')]);
+    for (const k of [1, 2]) expect((await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--shard', `${k}/2`, '--out', join(dir, `s${k}`)])).code).toBe(0);
+    const m = await run(['merge', join(dir, 's1', 'report.json'), join(dir, 's2', 'report.json'), '--out', join(dir, 'merged')]);
     expect(m.code, m.stderr).toBe(0);
     expect(normalized(join(dir, 'merged', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
     const rep = readReport(join(dir, 'merged', 'report.json'));
@@ -49,19 +56,19 @@ describe('ntk-audit run', () => {
     expect(JSON.parse(r.stdout).verdict).toBe('violated');
   });
 
-  it('exits 1 on a baseline regression and 0 against its own baseline', () => {
+  it('exits 1 on a baseline regression and 0 against its own baseline', async () => {
     const out = join(dir, 'b0');
-    const first = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', out]);
+    const first = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
     const base = join(dir, 'baseline.json');
-    const made = cli(['baseline', '--from', join(out, 'report.json'), '--out', base]);
+    const made = await run(['baseline', '--from', join(out, 'report.json'), '--out', base]);
     expect(made.code, made.stderr).toBe(0);
-    const same = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]);
+    const same = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]);
     expect(same.code, same.stderr).toBe(0);
     const b = JSON.parse(readFileSync(base, 'utf8'));
     b.theorems['planted.hinf.gershgorin-reversed'].status = 'holds'; // pretend it held: it is violated now
     writeFileSync(base, JSON.stringify(b));
-    const r = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]);
+    const r = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]); // a real process: the exit code a shell sees
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
     // every artifact carries the failure, not only the exit code
@@ -80,17 +87,17 @@ describe('ntk-audit run', () => {
     expect(ok.outcome).toMatchObject({ passed: true, exitCode: 0, baseline: { compared: 'verdicts and constants', regressions: [] } });
     expect(readFileSync(join(dir, 'again', 'summary.md'), 'utf8').split('\n')[0]).toMatch(/^✔ ntk-audit PASSED — \d+ claims as expected, no regression against the baseline/);
     // a baseline is never overwritten silently
-    const again = cli(['baseline', '--from', join(out, 'report.json'), '--out', base]);
+    const again = await run(['baseline', '--from', join(out, 'report.json'), '--out', base]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; pass --force to overwrite it/);
     expect(readFileSync(base, 'utf8')).toBe(JSON.stringify(b));
-    expect(cli(['baseline', '--from', join(out, 'report.json'), '--out', base, '--force']).code).toBe(0);
+    expect((await run(['baseline', '--from', join(out, 'report.json'), '--out', base, '--force'])).code).toBe(0);
     expect(JSON.parse(readFileSync(base, 'utf8'))).toMatchObject({ seed: 'det', budgetSeconds: 3 });
   });
 
-  it('rejects bad flags with one line and exit 2', () => {
-    for (const args of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]]) {
-      const r = cli(args);
+  it('rejects bad flags with one line and exit 2', async () => {
+    for (const [i, args] of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]].entries()) {
+      const r = i === 0 ? cli(args) : await run(args); // the first through a real process
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);

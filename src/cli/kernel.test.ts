@@ -12,6 +12,7 @@ import { reportError } from './errors.ts';
 import { powerIterationLambdaMax } from '../linalg/spectralSummary.ts';
 import { parseKernelOptions } from './kernel.ts';
 import { buildProgram } from './main.ts';
+import { cliInProcess } from '../../test/support/cliInProcess.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -106,8 +107,8 @@ describe('kernel command (child process)', () => {
     expect(Math.abs(j.trace - 3 * SQ_NORMS)).toBeLessThanOrEqual(1e-12 * 3 * SQ_NORMS);
   });
 
-  it('limiting NTK from an .npy file, text output', () => {
-    const r = cli(['kernel', 'limiting', '--data', npy, '--depth', '2']);
+  it('limiting NTK from an .npy file, text output', async () => {
+    const r = await cliInProcess(['kernel', 'limiting', '--data', npy, '--depth', '2']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/N = 5 samples, d = 3 features/);
@@ -117,16 +118,16 @@ describe('kernel command (child process)', () => {
     expect(r.stdout).toMatch(/parameterization\s+nmm/);
   });
 
-  it('NNGP: trace = Σ‖x_i‖² (c_σ = 2 preserves the norm)', () => {
-    const r = cli(['kernel', 'nngp', '--data', csv, '--depth', '4', '--json']);
+  it('NNGP: trace = Σ‖x_i‖² (c_σ = 2 preserves the norm)', async () => {
+    const r = await cliInProcess(['kernel', 'nngp', '--data', csv, '--depth', '4', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const j = parseJson(r.stdout);
     expectSaneSpectrum(j);
     expect(Math.abs(j.trace - SQ_NORMS)).toBeLessThanOrEqual(1e-12 * SQ_NORMS);
   });
 
-  it('NNGP, neural-tangents ntk parameterisation: diagonal q₂ = W²(W²‖x‖²/d + b²)/2 + b²', () => {
-    const r = cli(['kernel', 'nngp', '--data', csv, '--depth', '2', '--parameterization', 'ntk', '--w-std', '1.5', '--b-std', '0.1', '--json']);
+  it('NNGP, neural-tangents ntk parameterisation: diagonal q₂ = W²(W²‖x‖²/d + b²)/2 + b²', async () => {
+    const r = await cliInProcess(['kernel', 'nngp', '--data', csv, '--depth', '2', '--parameterization', 'ntk', '--w-std', '1.5', '--b-std', '0.1', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const j = parseJson(r.stdout);
     expectSaneSpectrum(j);
@@ -136,29 +137,29 @@ describe('kernel command (child process)', () => {
     expect(Math.abs(j.trace - expected)).toBeLessThanOrEqual(1e-12 * expected);
   });
 
-  it('H∞: trace = Σ‖x_i‖² / 2', () => {
-    const r = cli(['kernel', 'h-infinity', '--data', csv, '--json']);
+  it('H∞: trace = Σ‖x_i‖² / 2', async () => {
+    const r = await cliInProcess(['kernel', 'h-infinity', '--data', csv, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const j = parseJson(r.stdout);
     expectSaneSpectrum(j);
     expect(Math.abs(j.trace - SQ_NORMS / 2)).toBeLessThanOrEqual(1e-12 * SQ_NORMS);
   });
 
-  it('empirical NTK: widths and seed are reported, depth inferred, deterministic in the seed', () => {
+  it('empirical NTK: widths and seed are reported, depth inferred, deterministic in the seed', async () => {
     const args = ['kernel', 'ntk-empirical', '--data', csv, '--widths', '40,30', '--seed', '7', '--json'];
-    const r = cli(args);
+    const r = await cliInProcess(args);
     expect(r.status, r.stderr).toBe(0);
     const j = parseJson(r.stdout);
     expect(j).toMatchObject({ kernel: 'ntk-empirical', depth: 3, widths: [40, 30], seed: 7 });
     expect(j.conventions).toMatchObject({ init: 'standard', seed: 7, widths: '3,40,30,1' });
     expectSaneSpectrum(j);
-    const again = parseJson(cli(args).stdout);
+    const again = parseJson((await cliInProcess(args)).stdout);
     expect(again.trace).toBe(j.trace);
     expect(again.lambdaMin).toEqual(j.lambdaMin);
   });
 
-  it('duplicate and zero rows: warnings on stderr, exit 0, enclosure contains 0', () => {
-    const r = cli(['kernel', 'limiting', '--data', dupCsv, '--json']);
+  it('duplicate and zero rows: warnings on stderr, exit 0, enclosure contains 0', async () => {
+    const r = await cliInProcess(['kernel', 'limiting', '--data', dupCsv, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const warnings = r.stderr.trimEnd().split('\n');
     expect(warnings).toHaveLength(2);
@@ -170,7 +171,7 @@ describe('kernel command (child process)', () => {
   });
 });
 
-describe('kernel command errors (child process): exit 2, one line, no stack', () => {
+describe('kernel command errors: exit 2, one line, no stack (the first in a child process, the rest in process)', () => {
   it.each([
     ['ragged CSV', 'limiting', 'ragged.csv', '1,2\n3\n', [], /ragged\.csv: line 2 \(row 2\): ragged rows/],
     ['non-numeric CSV', 'limiting', 'text.csv', '1,2\n3,x\n', [], /text\.csv: line 2 \(row 2\), column 2: non-numeric value "x"/],
@@ -180,17 +181,18 @@ describe('kernel command errors (child process): exit 2, one line, no stack', ()
     ['empty file', 'limiting', 'empty.csv', '', [], /empty\.csv: file is empty/],
     ['bad depth', 'limiting', 'ok.csv', '1,2\n', ['--depth', 'two'], /--depth must be an integer ≥ 1, got "two"/],
     ['widths missing', 'ntk-empirical', 'ok.csv', '1,2\n', [], /--widths is required/],
-  ] as const)('%s', (_label, kind, name, content, flags, pattern) => {
+  ] as const)('%s', async (label, kind, name, content, flags, pattern) => {
     const p = join(dir, name);
     writeFileSync(p, content);
-    expectOneLineError(cli(['kernel', kind, '--data', p, ...flags]), pattern);
+    const args = ['kernel', kind, '--data', p, ...flags];
+    expectOneLineError(label === 'ragged CSV' ? cli(args) : await cliInProcess(args), pattern);
   });
 
-  it('missing file, commander errors (unknown option with suggestion, missing option, bad choice)', () => {
-    expectOneLineError(cli(['kernel', 'limiting', '--data', join(dir, 'none.csv')]), /none\.csv: file not found/);
-    expectOneLineError(cli(['kernel', 'limiting', '--data', csv, '--jsn']), /unknown option '--jsn' \(Did you mean --json\?\)/);
-    expectOneLineError(cli(['kernel', 'limiting']), /required option '--data <file>' not specified/);
-    expectOneLineError(cli(['kernel', 'ntk', '--data', csv]), /'ntk' is invalid for argument 'kind'/);
+  it('missing file, commander errors (unknown option with suggestion, missing option, bad choice)', async () => {
+    expectOneLineError(await cliInProcess(['kernel', 'limiting', '--data', join(dir, 'none.csv')]), /none\.csv: file not found/);
+    expectOneLineError(await cliInProcess(['kernel', 'limiting', '--data', csv, '--jsn']), /unknown option '--jsn' \(Did you mean --json\?\)/);
+    expectOneLineError(await cliInProcess(['kernel', 'limiting']), /required option '--data <file>' not specified/);
+    expectOneLineError(await cliInProcess(['kernel', 'ntk', '--data', csv]), /'ntk' is invalid for argument 'kind'/);
     expectOneLineError(cli(['frobnicate']), /unknown command 'frobnicate'/);
   });
 });
