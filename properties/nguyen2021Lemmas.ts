@@ -129,7 +129,7 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
     configKey: (d) => `N=${d.n},r=${d.r},δ≤${d.deltaTarget},${d.family}`,
     cells: (d) => ({ r: String(d.r), family: d.family, δ: String(d.deltaTarget) }),
     cellSpace: { r: ['4', '6'], family: ['gaussian', 'sqrt-d-sphere'], δ: ['0.05', '0.1', '0.2'] },
-    costHint: 2400,
+    costHint: 800,
   };
 }
 
@@ -162,12 +162,12 @@ function parseRegime(regime: string): { L: number; k: number } {
  * swept width runs to 4·size (cheap: one n_k × n_{k+1} matrix with n_k = 64), the product regime to size
  * (its x spans twice as many decades).
  */
-const L43_SIZES = [50, 160, 500, 1600] as const;
+const L43_SIZES = [40, 126, 400, 1260] as const;
 const L43_REGIMES = ['L=3, k=1', 'L=4, k=2'] as const;
 /**
  * The product regime (L, k) = (4, 1), scale n_2·n_3, as a claim of its own: y fluctuates like
  * 2√(1/n_2 + 1/n_3) (a χ² over the active units of layer 2 times one over those of layer 3), and n_2·n_3 ≤
- * 1600² is what a CI draw can afford, so its slope interval is about ±0.08 wide at CI budget (measured:
+ * 1260² is what a CI draw can afford, so its slope interval is about ±0.08 wide at CI budget (measured:
  * 1.01–1.05, intervals within [0.94, 1.12]); tolerance 0.15. Its twin drops Π_{l=k+2}^{L−1} n_lβ_l² and
  * claims Θ(n_2): the fitted exponent in n_2 is 2.0 [1.89, 2.15].
  */
@@ -220,7 +220,7 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     regimes,
     design: lemma43Design,
     minDraws: 10,
-    maxDraws: 14,
+    maxDraws: 12,
   };
   const id = !twin ? trueId : v.dropProduct ? 'planted.nguyen2021.lemma4.3.product-dropped' : `${trueId.replace('nguyen2021.', 'planted.nguyen2021.')}^${v.exponent}`;
   return {
@@ -394,7 +394,7 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     configKey: (d) => JSON.stringify({ data: d.data, delta: d.delta }),
     cells: (d) => ({ δ: String(d.delta) }),
     cellSpace: { δ: ['0.05', '0.1', '0.2'] },
-    costHint: 150,
+    costHint: 40,
   };
 }
 
@@ -454,7 +454,7 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
     configKey: (d) => `N=${d.n},L=${d.depth}`,
     cells: (d) => ({ N: String(d.n), L: String(d.depth) }),
     cellSpace: { N: twin ? ['2'] : ['2', '3', '4'], L: twin ? ['3'] : ['2', '3'] },
-    costHint: 60,
+    costHint: 30,
   };
 }
 
