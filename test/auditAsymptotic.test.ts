@@ -31,6 +31,29 @@ describe('ntk-audit audit: asymptotic bounds', () => {
     expect(JSON.parse(rep.stdout)).toMatchObject({ theoremId: 'fixture.lambda-min-theta-d1.2', verdict: 'violated' });
   });
 
+  it('the example (Θ(d) for λ_min(K(L)), two regimes) survives: exit 0, the fitted exponent of each regime inside [0.9, 1.1]', () => {
+    const r = cli(['audit', 'examples/asymptotic-bound.ts', '--budget', '30', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/example\.lambda-min-theta-d: survived — λ_min\(K\^\(L\)\) = Θ\(d\^1\)/);
+    expect(r.stdout).toMatch(/accepted exponents \[0\.9, 1\.1\]/);
+    const fits = [...r.stdout.matchAll(/holds +N=8, L=\d, [a-z-]+: fitted exponent (\d\.\d+) \[(\d\.\d+), (\d\.\d+)\]/g)];
+    expect(fits).toHaveLength(2);
+    for (const [, , lo, hi] of fits) {
+      expect(Number(lo)).toBeGreaterThanOrEqual(0.9);
+      expect(Number(hi)).toBeLessThanOrEqual(1.1);
+    }
+    expect(r.stdout).toMatch(/verdict: survived/);
+  });
+
+  it('a noisy quantity on a tiny sweep is inconclusive: exit 4, with the interval and the reason', () => {
+    const r = cli(['audit', 'test/fixtures/audit/asymptotic-noisy.ts', '--budget', '30', '--json', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
+    expect(r.code).toBe(4);
+    const b = JSON.parse(r.stdout).bounds[0];
+    expect(b.verdict).toBe('inconclusive');
+    expect(b.message).toMatch(/INCONCLUSIVE — y = Θ\(d\^0\.5\): fitted exponent .* accepted \[0\.4, 0\.6\]; the interval is not decided by the band/);
+    expect(b.scaling.regimes[0].slopeHigh - b.scaling.regimes[0].slopeLow).toBeGreaterThan(0.2);
+  });
+
   it('a malformed asymptotic spec is ill-posed: exit 2, one line', () => {
     const r = cli(['audit', 'test/fixtures/audit/asymptotic-malformed.ts', '--budget', '1', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
     expect(r.code).toBe(2);
