@@ -117,13 +117,18 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
       const dim = i.x.cols;
       const t = dim * d.n ** (-1 / (d.r - 0.5)) * (variant === 'halved' ? 0.5 : 1);
       const rhsError = 8 * U * t;
+      // Cauchy–Schwarz: |⟨x_i,x_j⟩| ≤ max_i ‖x_i‖², so a threshold above it (with the rounding of the
+      // diagonal) cannot be crossed whatever the data: the instance is vacuous.
+      let maxSq = 0;
+      for (let a = 0; a < i.x.rows; a++) maxSq = Math.max(maxSq, g.data[a * i.x.rows + a]);
+      const cs = maxSq + e;
       if (variant === 'powered') {
         // |⟨x_i,x_j⟩|^r with the enclosure of the maximum, in interval arithmetic.
         const p = interval(Math.max(0, m - e), m + e).pow(d.r);
         const lhs = fromEnclosure({ lower: p.lo, upper: p.hi });
-        return { lhs: lhs.value, lhsError: lhs.error, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t } };
+        return { lhs: lhs.value, lhsError: lhs.error, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t }, vacuous: t - rhsError >= interval(cs).pow(d.r).hi };
       }
-      return { lhs: m, lhsError: e, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: m / t } };
+      return { lhs: m, lhsError: e, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: m / t }, vacuous: t - rhsError >= cs };
     },
     delta: (d) => stepDDelta(d),
     configKey: (d) => `N=${d.n},r=${d.r},δ≤${d.deltaTarget},${d.family}`,
