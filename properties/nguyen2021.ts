@@ -1,5 +1,6 @@
 import type { AnyTheorem } from '../src/theorem/types.ts';
 import { nguyen2021FiniteWidthTheorems } from './nguyen2021FiniteWidth.ts';
+import { nguyen2021LemmaTheorems } from './nguyen2021Lemmas.ts';
 import { nguyen2021LimitingTheorems } from './nguyen2021Limiting.ts';
 import { nguyen2021LipschitzTheorems } from './nguyen2021Lipschitz.ts';
 import { nguyen2021MonteCarloTheorems } from './nguyen2021MonteCarlo.ts';
@@ -10,4 +11,4 @@ import { nguyen2021Thm41UpperTheorems } from './nguyen2021Thm41Upper.ts';
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): every claim of the catalog from this paper.
  * Limiting-kernel and Hermite claims: nguyen2021Limiting.ts; finite-width claims: nguyen2021FiniteWidth.ts.
  */
-export const nguyen2021Theorems: AnyTheorem[] = [...nguyen2021LimitingTheorems, ...nguyen2021FiniteWidthTheorems, ...nguyen2021LipschitzTheorems, ...nguyen2021MonteCarloTheorems, ...nguyen2021Thm41UpperTheorems, ...nguyen2021ScalingTheorems];
+export const nguyen2021Theorems: AnyTheorem[] = [...nguyen2021LimitingTheorems, ...nguyen2021FiniteWidthTheorems, ...nguyen2021LipschitzTheorems, ...nguyen2021MonteCarloTheorems, ...nguyen2021Thm41UpperTheorems, ...nguyen2021ScalingTheorems, ...nguyen2021LemmaTheorems];

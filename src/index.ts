@@ -1,13 +1,15 @@
 /**
  * ntk-audit — the public API (what a user imports from 'ntk-audit').
  *
- * - defineBound: state a new bound about the NTK and audit it with `ntk-audit audit FILE.ts`;
+ * - defineBound: state a new bound about the NTK (an inequality, or an asymptotic Θ / O / Ω claim judged
+ *   by its fitted exponent) and audit it with `ntk-audit audit FILE.ts`;
  * - interval: outward-rounded enclosure arithmetic, for sides with a rigorous error bound;
  * - the Theorem / Verdict types of the catalog and searchTheorem (random + shrinking + targeted search);
  * - engine entry points: limitingKernels (limiting NTK / NNGP), lambdaMinCertified (certified λ_min);
  * - data: readDataFile (CSV / JSON / .npy) and the data-set helpers (MNIST, Iris, seeded subsets).
  */
-export { defineBound, isAuditBound, evaluateSide, type AuditDescriptor, type AuditTheorem, type BoundSpec, type DataSource, type InstanceSpace, type Side } from './audit/defineBound.ts';
+export { defineBound, isAuditBound, evaluateSide, type AsymptoticBoundSpec, type AuditDescriptor, type AuditTheorem, type BoundSpec, type DataSource, type InequalitySpec, type InstanceSpace, type Side } from './audit/defineBound.ts';
+export type { AsymptoticClaim, HeldValues, SweepVariable } from './audit/asymptotic.ts';
 export { quantitiesView, type AuditInstance, type Enclosure, type Quantities, type QuantityName } from './audit/quantities.ts';
 export { interval, Interval, type IntervalLike } from './linalg/interval.ts';
 export { nextDown, nextUp } from './linalg/ulp.ts';

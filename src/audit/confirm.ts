@@ -3,7 +3,7 @@ import type { CounterexampleRef, InstanceRecord, TheoremRun } from '../search/se
 import { encodeNumber } from '../theorem/codec.ts';
 import type { Descriptor, Verdict } from '../theorem/types.ts';
 import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
-import { AUDIT_BOUND, type AuditTheorem, type BoundSpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
+import { AUDIT_BOUND, type AuditTheorem, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
 import { DIGITS, MAX_CONFIRM_N, METHOD, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
 import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
 
@@ -54,7 +54,7 @@ export interface ConfirmOptions {
 const encStr = (e: Enclosure) => ({ lower: encodeNumber(e.lower), upper: encodeNumber(e.upper) });
 
 /** Re-decides `lhs RELATION rhs` on `inst` with every quantity recomputed by the high-precision oracle. */
-export function confirmViolation(spec: Pick<BoundSpec, 'lhs' | 'rhs' | 'relation'>, inst: AuditInstance, opts: ConfirmOptions = {}): Confirmation {
+export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'relation'>, inst: AuditInstance, opts: ConfirmOptions = {}): Confirmation {
   const maxN = opts.maxN ?? MAX_CONFIRM_N;
   if (inst.x.rows > maxN) return { status: 'skipped', reason: `N > ${maxN}` };
   const t0 = performance.now();
@@ -158,6 +158,7 @@ const foundByOf = (p: InstanceRecord['phase']): Artifact['foundBy'] => (p === 's
 export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: ConfirmOptions & { maxChecks?: number; timeBudgetMs?: number } = {}): RunConfirmation {
   const t0 = Date.now();
   const spec = theorem[AUDIT_BOUND];
+  if (spec.asymptotic !== undefined) throw new TypeError(`${theorem.id}: an asymptotic bound has no per-instance counterexamples to confirm`);
   const maxChecks = opts.maxChecks ?? 8;
   const budget = opts.timeBudgetMs ?? 120_000;
   const results = new Map<string, ConfirmedRef | null>(); // null: could not be rebuilt

@@ -14,6 +14,7 @@ import type { ConstantSpec, Evaluation, Relation, Theorem, TheoremKind } from '.
 import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { interval, type Interval } from '../linalg/interval.ts';
 import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
+import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
 
 /**
  * `defineBound`: the public way to state a new bound about the NTK and have it audited
@@ -51,6 +52,25 @@ import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantiti
  * rounding allowance and no Monte Carlo estimate: the outward-rounded arithmetic covers it. Only
  * arithmetic done with intervals is covered; a result that is a single point (e.g. interval(v) of a
  * value v computed with Math.*) is treated as a float side.
+ *
+ * ASYMPTOTIC BOUNDS. Instead of instances/lhs/relation/rhs, a bound may state how a quantity scales:
+ *
+ *   defineBound({
+ *     id: 'my.lambda-min-omega-widths',
+ *     statement: 'λ_min(K̄) = Ω(n1·n2) at fixed N, d, L = 3',
+ *     asymptotic: {
+ *       quantity: (q) => q.lambdaMinEmpiricalNTK, name: 'λ_min(K̄)',
+ *       relation: 'Omega', exponent: 1,            // 'Theta' | 'O' | 'Omega'; tolerance (default 0.1)
+ *       sweep: ['n1', 'n2'], sizes: [16, 40, 100, 250],   // x = n1·n2, both widths set to each size
+ *       hold: { N: 8, d: 16, depth: 3 },           // or a list: one regime each, fitted separately
+ *     },
+ *   });
+ *
+ * The audit sweeps x over the sizes (≥ 3, spanning ≥ one decade) with independent draws per size,
+ * fits the log-log slope of the quantity in x with a Student-t interval, and answers refuted (the
+ * interval misses the band exponent ± tolerance; for O / Ω: lies beyond it), survived (inside) or
+ * inconclusive, with the fitted exponent and its interval per regime; a refutation is written as
+ * replayable evidence (`ntk-audit replay FILE`). src/audit/asymptotic.ts documents every field.
  */
 
 export type DataSource = DistributionFamily | NamedDataset;
@@ -93,32 +113,53 @@ export interface AuditDescriptor {
 /** A side: a number, a number with your own error bound, or an Interval (src/linalg/interval.ts). */
 export type Side = (q: Quantities) => number | { value: number; error: number } | Interval;
 
-export interface BoundSpec {
+/** What every bound states, whatever its form. */
+interface BoundSpecCommon {
   id: string;
   /** One-line statement with symbols, e.g. 'λ_min(K^(L)) ≤ (L/N)·Σ‖x_i‖²'. */
   statement: string;
   title?: string;
-  /** The instance space, or (experts) a fast-check arbitrary of AuditDescriptor. */
-  instances: InstanceSpace | fc.Arbitrary<AuditDescriptor>;
   /** Assumptions on an instance: a predicate (false or a string = broken), or named predicates. */
   assume?: ((q: Quantities) => boolean | string | null | undefined) | Record<string, (q: Quantities) => boolean>;
+  constants?: ConstantSpec[];
+  /** Where the bound comes from (default: a user proposal). */
+  source?: { paper: string; arxiv?: string; statement: string };
+  conventions?: Record<string, string | number | boolean>;
+  /** Rough evaluations per second (turns --budget into instance counts, or draws per size). Default 25. */
+  costHint?: number;
+  /** Marks a bound you expect to be false (reports then call a refutation "as expected"). */
+  expectRefuted?: boolean;
+}
+
+/** An explicit inequality `lhs RELATION rhs` over a space of instances. */
+export interface InequalitySpec extends BoundSpecCommon {
+  /** The instance space, or (experts) a fast-check arbitrary of AuditDescriptor. */
+  instances: InstanceSpace | fc.Arbitrary<AuditDescriptor>;
   lhs: Side;
   relation: Relation;
   rhs: Side;
-  constants?: ConstantSpec[];
   kind?: TheoremKind;
   /** High-probability claims only: the allowed failure probability δ. */
   delta?: number;
   /** Extra coverage cells (e.g. { regime: q.d >= q.N ? 'd ≥ N' : 'd < N' }). */
   cells?: (q: Quantities) => Record<string, string>;
-  /** Where the bound comes from (default: a user proposal). */
-  source?: { paper: string; arxiv?: string; statement: string };
-  conventions?: Record<string, string | number | boolean>;
-  /** Rough evaluations per second (turns --budget into instance counts). Default 25. */
-  costHint?: number;
-  /** Marks a bound you expect to be false (reports then call a refutation "as expected"). */
-  expectRefuted?: boolean;
+  asymptotic?: undefined;
 }
+
+/**
+ * An asymptotic bound y = Θ / O / Ω(x^e) as the swept variable x grows, judged by its fitted exponent
+ * (src/audit/asymptotic.ts documents the claim, the sweep and the verdict).
+ */
+export interface AsymptoticBoundSpec extends BoundSpecCommon {
+  asymptotic: AsymptoticClaim;
+  kind?: 'asymptotic';
+  instances?: undefined;
+  lhs?: undefined;
+  relation?: undefined;
+  rhs?: undefined;
+}
+
+export type BoundSpec = InequalitySpec | AsymptoticBoundSpec;
 
 /** A proposal defect that makes the whole bound ill-posed (not a fact about one instance). */
 export class ProposalDefectError extends TheoremEvaluationError {
@@ -626,29 +667,9 @@ export const AUDIT_BOUND = Symbol.for('ntk-audit.bound');
 
 export type AuditTheorem = Theorem<AuditDescriptor, AuditInstance> & { [AUDIT_BOUND]: BoundSpec };
 
-/**
- * Defines a bound `lhs RELATION rhs` to be audited. See the module comment for how error bounds
- * and verdicts are obtained, and src/audit/quantities.ts for the quantities and their conventions.
- */
-export function defineBound(spec: BoundSpec): AuditTheorem {
-  if (!spec || typeof spec !== 'object') throw new UserError('defineBound: expected an object');
-  if (typeof spec.id !== 'string' || !/^[A-Za-z0-9._:/-]+$/.test(spec.id)) throw new UserError(`defineBound: id must be a non-empty string of letters, digits and . _ : / -, got ${JSON.stringify(spec.id)}`);
-  if (typeof spec.statement !== 'string' || spec.statement.trim() === '') throw new UserError(`defineBound(${spec.id}): statement is required`);
-  if (!['<=', '>=', '<', '>', '=='].includes(spec.relation)) throw new UserError(`defineBound(${spec.id}): relation must be one of <=, >=, <, >, ==; got ${JSON.stringify(spec.relation)}`);
-  if (typeof spec.lhs !== 'function' || typeof spec.rhs !== 'function') throw new UserError(`defineBound(${spec.id}): lhs and rhs must be functions (q) => number`);
-  const kind = spec.kind ?? 'deterministic';
-  if (kind === 'high-probability' && !(typeof spec.delta === 'number' && spec.delta > 0 && spec.delta < 1)) throw new UserError(`defineBound(${spec.id}): a high-probability bound needs delta in (0, 1)`);
-
-  let descriptors: fc.Arbitrary<AuditDescriptor>;
-  let space: ResolvedSpace | null = null;
-  if (isArbitrary(spec.instances)) descriptors = spec.instances;
-  else {
-    space = resolveSpace(spec.instances);
-    descriptors = arbitraryOf(space);
-  }
-  const file = space?.file;
-
-  const assumptions = (inst: AuditInstance): string | null => {
+/** The assumption check of a bound: null when the instance meets them all, else the broken one's name. */
+function assumptionsOf(spec: BoundSpec): (inst: AuditInstance) => string | null {
+  return (inst) => {
     if (!spec.assume) return null;
     const q = quantitiesView(inst);
     if (typeof spec.assume === 'function') {
@@ -665,6 +686,36 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     }
     return null;
   };
+}
+
+/**
+ * Defines a bound `lhs RELATION rhs` to be audited. See the module comment for how error bounds
+ * and verdicts are obtained, and src/audit/quantities.ts for the quantities and their conventions.
+ */
+export function defineBound(spec: BoundSpec): AuditTheorem {
+  if (!spec || typeof spec !== 'object') throw new UserError('defineBound: expected an object');
+  if (typeof spec.id !== 'string' || !/^[A-Za-z0-9._:/-]+$/.test(spec.id)) throw new UserError(`defineBound: id must be a non-empty string of letters, digits and . _ : / -, got ${JSON.stringify(spec.id)}`);
+  if (typeof spec.statement !== 'string' || spec.statement.trim() === '') throw new UserError(`defineBound(${spec.id}): statement is required`);
+  if (spec.asymptotic !== undefined) {
+    const extra = (['instances', 'lhs', 'relation', 'rhs', 'delta', 'cells'] as const).filter((k) => (spec as unknown as Record<string, unknown>)[k] !== undefined);
+    if (extra.length > 0) throw new UserError(`defineBound(${spec.id}): an asymptotic bound states its quantity, sweep and held values under \`asymptotic\`; remove ${extra.join(', ')}`);
+    return asymptoticBound(spec, assumptionsOf(spec));
+  }
+  if (!['<=', '>=', '<', '>', '=='].includes(spec.relation)) throw new UserError(`defineBound(${spec.id}): relation must be one of <=, >=, <, >, ==; got ${JSON.stringify(spec.relation)}`);
+  if (typeof spec.lhs !== 'function' || typeof spec.rhs !== 'function') throw new UserError(`defineBound(${(spec as BoundSpec).id}): lhs and rhs must be functions (q) => number`);
+  const kind = spec.kind ?? 'deterministic';
+  if (kind === 'high-probability' && !(typeof spec.delta === 'number' && spec.delta > 0 && spec.delta < 1)) throw new UserError(`defineBound(${spec.id}): a high-probability bound needs delta in (0, 1)`);
+
+  let descriptors: fc.Arbitrary<AuditDescriptor>;
+  let space: ResolvedSpace | null = null;
+  if (isArbitrary(spec.instances)) descriptors = spec.instances;
+  else {
+    space = resolveSpace(spec.instances);
+    descriptors = arbitraryOf(space);
+  }
+  const file = space?.file;
+
+  const assumptions = assumptionsOf(spec);
 
   const conclude = (inst: AuditInstance): Evaluation => {
     let l = evaluateSide(spec.lhs, inst, 'lhs', { sensitivity: false });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -8,6 +9,8 @@ import { writeNpy } from '../io/npy.ts';
 import { artifactFileName, type Artifact } from '../search/artifact.ts';
 import { residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
+import { scalingDraws, type ScalingResult } from '../search/scaling.ts';
+import { RELATION_SYMBOL } from './asymptotic.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from './defineBound.ts';
 import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.ts';
 import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
@@ -88,6 +91,11 @@ export interface BoundAudit {
   /** High-probability bounds: the rate test of each configuration (failed draws are evidence for it, not counterexamples). */
   highProbability?: TheoremRun['highProbability'];
   tightness?: { instances: number; minRelativeMargin: number; medianRelativeMargin: number; maxRatio: number; medianRatio: number; ratio: string };
+  /**
+   * Asymptotic bounds: the sweep, each regime's fitted exponent with its interval, and the verdict they
+   * give; for a refutation the evidence file (every draw's descriptor) and the command that replays it.
+   */
+  scaling?: ScalingResult & { evidence?: string; replay?: string };
   cells: CellSummary[];
   respawns: number;
   durationMs: number;
@@ -162,6 +170,8 @@ export function searchOptionsFor(theorem: AnyTheorem, budgetSeconds: number, see
     const hpConfigs = Math.min(12, Math.max(3, Math.round(Math.sqrt(evals) / 6)));
     return { seed, numRuns: 0, hpConfigs, hpDraws: Math.max(20, Math.floor(evals / hpConfigs)), claimsInRun: boundsInAudit };
   }
+  // Asymptotic bounds: the budget's evaluations shared over sizes × regimes, clamped to the bound's draws.
+  if (theorem.scalingLaw) return { seed, numRuns: 0, scalingDraws: scalingDraws(theorem.scalingLaw, evals), claimsInRun: boundsInAudit };
   return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0, claimsInRun: boundsInAudit };
 }
 
@@ -267,7 +277,9 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     statement: theorem.statement,
     conventions: theorem.conventions,
   };
-  const options = searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit);
+  const dir = join(opts.outDir, 'counterexamples');
+  // A refuted asymptotic bound's evidence (the whole sweep) is written by the search itself.
+  const options: SearchOptions = { ...searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit), ...(theorem.scalingLaw ? { artifactsDir: dir } : {}) };
   let run: TheoremRun | undefined;
   for (;;) {
     const wd: AuditWorkerData = { file: proposalPath, boundId: theorem.id, options, deadline, timedOut, done };
@@ -298,7 +310,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   // violations that fail it count as inconclusive. (User sides run here in the main thread once more, on
   // the instances they already completed on in the worker.)
   let confirmed: RunConfirmation | undefined;
-  if (run && run.counts.violated > 0 && isAuditBound(theorem) && theorem.kind !== 'high-probability') {
+  if (run && run.counts.violated > 0 && isAuditBound(theorem) && theorem.kind !== 'high-probability' && !theorem.scalingLaw) {
     confirmed = confirmRun(theorem, run);
     run = confirmed.run;
     const f = confirmed.summary;
@@ -307,11 +319,14 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   const counts = run ? run.counts : emptyCounts();
   const records = run ? run.records : [];
   const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0, ...(confirmed ? { confirmation: confirmed.summary } : {}) };
-  const dir = join(opts.outDir, 'counterexamples');
   // Refuted: a certified (and, where checked, confirmed) violation for a deterministic bound, a rejected
   // rate test for a high-probability one (its failed draws alone never refute it). Decided from the
   // counts, not from the search's status: that is 'error' as soon as one instance threw or was cut
   // off by the budget, which must not hide a counterexample found on the others.
+  if (theorem.scalingLaw) {
+    const r = scalingVerdict(theorem, run, proposalPath, { counts, errorCount, errors, timeouts, cutOff, deadline });
+    return { ...base, ...r, evaluated: run?.evaluated ?? 0, counts, errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
+  }
   const refuted = run !== undefined && (theorem.kind === 'high-probability' ? (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected') : counts.violated > 0 && run.counterexamples.count > 0);
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
@@ -365,7 +380,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
     if (confirmed && confirmed.summary.failed > 0) message += `; ${confirmed.summary.failed + confirmed.summary.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive)`;
   }
-  const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation : '<=');
+  const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation ?? '<=' : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;
   return {
     ...base,
@@ -384,6 +399,60 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     respawns,
     durationMs: Date.now() - t0,
   };
+}
+
+const fmt3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+
+/**
+ * The verdict of an asymptotic bound (src/audit/asymptotic.ts) from its sweep: refuted when a regime's
+ * slope interval lies outside the band, survived when every regime's lies inside, otherwise inconclusive
+ * (with the reason: unusable draws, the budget, or an interval too wide); ill-posed when no draw could be
+ * evaluated at all. The evidence file of a refutation records the proposal, so that `ntk-audit replay`
+ * finds the bound.
+ */
+function scalingVerdict(
+  theorem: AnyTheorem,
+  run: TheoremRun | undefined,
+  proposalPath: string,
+  c: { counts: Record<Verdict, number>; errorCount: number; errors: { instance: string; message: string }[]; timeouts: { instance: string; message: string }[]; cutOff: number; deadline: number },
+): Pick<BoundAudit, 'verdict' | 'message' | 'scaling'> {
+  const id = theorem.id;
+  const sc = run?.scaling;
+  const conclusive = c.counts.holds + c.counts.violated + c.counts.inconclusive;
+  const failures = c.errorCount + c.timeouts.length;
+  if (!sc || conclusive === 0) {
+    if (failures > 0) {
+      const first = c.errors[0] ?? c.timeouts[0];
+      return { verdict: 'ill-posed', message: `ill-posed: ${id}: failed on every draw of the sweep (${failures}); first: ${first.message} on instance ${first.instance}` };
+    }
+    if (c.counts.outside > 0) return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep meets the assumptions (${c.counts.outside} tried)` };
+    if (c.cutOff > 0 || Date.now() > c.deadline) return { verdict: 'inconclusive', message: `${id}: INCONCLUSIVE — the budget was spent before any draw of the sweep was evaluated (raise --budget)` };
+    return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep was evaluated` };
+  }
+  const law = `${sc.quantity} = ${RELATION_SYMBOL[sc.relation]}(${sc.variable.includes('·') ? `(${sc.variable})` : sc.variable}^${sc.exponent})`;
+  const b = (v: number) => String(Number(v.toPrecision(12)));
+  const band = sc.relation === 'Theta' ? `[${b(sc.exponent - sc.tolerance)}, ${b(sc.exponent + sc.tolerance)}]` : sc.relation === 'O' ? `≤ ${b(sc.exponent + sc.tolerance)}` : `≥ ${b(sc.exponent - sc.tolerance)}`;
+  const slopes = (rs: typeof sc.regimes) => rs.map((r) => `${fmt3(r.slope)} [${fmt3(r.slopeLow)}, ${fmt3(r.slopeHigh)}]${sc.regimes.length > 1 ? ` (${r.regime})` : ''}`).join('; ');
+  let scaling: BoundAudit['scaling'] = sc;
+  if (sc.status === 'violated') {
+    const bad = sc.regimes.filter((r) => r.status === 'violated');
+    if (sc.evidencePath) {
+      // The proposal that defines the bound, so that `ntk-audit replay` can load it (the catalog does not have it).
+      const e = JSON.parse(readFileSync(sc.evidencePath, 'utf8')) as Record<string, unknown>;
+      writeFileAtomic(sc.evidencePath, JSON.stringify({ ...e, proposal: { file: proposalPath, boundId: id } }, null, 2) + '\n');
+      scaling = { ...sc, evidence: sc.evidencePath, replay: `ntk-audit replay ${sc.evidencePath}` };
+    }
+    return { verdict: 'refuted', message: `${id}: REFUTED — ${law}: fitted exponent ${slopes(bad)} lies outside the accepted ${band} (tolerance ±${sc.tolerance}; Student-t interval at level ${fmtLevel(sc.alpha)} per regime; ${bad.length} of ${sc.regimes.length} regime(s))`, scaling };
+  }
+  if (sc.status === 'holds') return { verdict: 'survived', message: `${id}: survived — ${law}: fitted exponent ${slopes(sc.regimes)} inside the accepted ${band} in every regime (tolerance ±${sc.tolerance}; level ${fmtLevel(sc.alpha)} per regime)`, scaling };
+  const unusable = sc.regimes.reduce((s, r) => s + r.unusable, 0);
+  const why =
+    c.cutOff > 0
+      ? `the budget ran out before the sweep was done (${c.cutOff} draw(s) not evaluated): raise --budget or lower draws`
+      : unusable > 0
+        ? `${unusable} draw(s) unusable (quantity not certified > 0 with relative error ≤ 1e-3, outside the assumptions, or failed): a fit without them could be biased`
+        : `the interval is not decided by the band (too few draws or too noisy a quantity: more sizes, more draws, or a wider tolerance)`;
+  return { verdict: 'inconclusive', message: `${id}: INCONCLUSIVE — ${law}: fitted exponent ${slopes(sc.regimes)}, accepted ${band}; ${why}`, scaling };
 }
 
 /** What was dropped from the data files / data sets the bounds draw from (duplicates, zero rows). */

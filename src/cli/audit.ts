@@ -12,6 +12,10 @@
  *                        bound, or (high-probability bounds) no rate test had enough conclusive draws.
  * High-probability bounds are refuted only by the exact binomial test of their failure rate against δ;
  * their failed draws are listed as such, never as counterexamples.
+ * Asymptotic bounds (defineBound({ asymptotic })) are judged by the exponent fitted over their sweep:
+ * refuted (exit 1) when a regime's slope interval lies outside exponent ± tolerance (one-sided for O / Ω),
+ * survived (exit 0) when every regime's lies inside, inconclusive (exit 4) otherwise; the text and JSON
+ * give each regime's fitted exponent and interval, and a refutation's evidence file and replay command.
  *
  * `--json` prints one JSON object with the verdict under `verdict`. The full result is also written
  * to DIR/audit.json.
@@ -23,6 +27,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { IllPosedError } from '../audit/proposal.ts';
 import { runAudit, type AuditResult, type BoundAudit, type CounterexampleSummary } from '../audit/runAudit.ts';
 import { METHOD } from '../audit/highPrecision.ts';
+import { RELATION_SYMBOL } from '../audit/asymptotic.ts';
 
 export const DEFAULT_AUDIT_BUDGET = 30;
 export const DEFAULT_INSTANCE_TIMEOUT = 10;
@@ -62,15 +67,31 @@ function cexLines(label: string, c: CounterexampleSummary): string[] {
   ];
 }
 
+/** The sweep of an asymptotic bound: the law, the band, each regime's fitted exponent, the evidence of a refutation. */
+function scalingLines(sc: NonNullable<BoundAudit['scaling']>): string[] {
+  const x = sc.variable.includes('·') ? `(${sc.variable})` : sc.variable;
+  const band = sc.relation === 'Theta' ? `[${fmt(sc.exponent - sc.tolerance)}, ${fmt(sc.exponent + sc.tolerance)}]` : sc.relation === 'O' ? `(−∞, ${fmt(sc.exponent + sc.tolerance)}]` : `[${fmt(sc.exponent - sc.tolerance)}, ∞)`;
+  const lines = [
+    `  claim: ${sc.quantity} = ${RELATION_SYMBOL[sc.relation]}(${x}^${sc.exponent}); exponent tolerance ±${sc.tolerance}: accepted exponents ${band}`,
+    `  sweep: ${sc.variable} ∈ {${sc.sizes.join(', ')}} × ${sc.drawsPerSize} draw(s) per size and regime; Student-t interval of the log-log slope at level ${sc.alpha.toPrecision(3)} per regime`,
+  ];
+  for (const r of sc.regimes)
+    lines.push(`    ${r.status.padEnd(12)} ${r.regime}: fitted exponent ${Number.isFinite(r.slope) ? r.slope.toFixed(3) : 'none'} [${Number.isFinite(r.slopeLow) ? r.slopeLow.toFixed(3) : '?'}, ${Number.isFinite(r.slopeHigh) ? r.slopeHigh.toFixed(3) : '?'}] over ${r.points} draw(s)${r.unusable ? `, ${r.unusable} unusable` : ''}${Number.isFinite(r.r2) ? `, R² ${r.r2.toFixed(3)}` : ''}`);
+  if (Number.isFinite(sc.fittedConstant)) lines.push(`  fitted constant (empirical, at the claimed exponent; not part of the verdict): ${sc.quantity} ≈ ${fmt(sc.fittedConstant)}·${x}^${sc.exponent}`);
+  if (sc.evidence) lines.push(`  evidence: ${rel(sc.evidence)}`, `  replay: ntk-audit replay ${rel(sc.evidence)}`);
+  return lines;
+}
+
 export function formatBound(b: BoundAudit): string[] {
   const lines = [`${b.message}`, `  statement: ${b.statement}`];
   const hp = b.highProbability;
-  const countLabel = (k: string) => (hp && k === 'violated' ? 'failed draws' : k);
-  lines.push(`  ${b.evaluated} ${hp ? 'draws' : 'instances'}: ${Object.entries(b.counts).map(([k, v]) => `${v} ${countLabel(k)}`).join(', ')}; ${(b.durationMs / 1000).toFixed(1)} s${b.respawns ? `, ${b.respawns} worker restart(s)` : ''}`);
+  const countLabel = (k: string) => (hp && k === 'violated' ? 'failed draws' : b.scaling && k === 'holds' ? 'certified > 0' : b.scaling && k === 'violated' ? 'certified ≤ 0' : k);
+  lines.push(`  ${b.evaluated} ${hp || b.scaling ? 'draws' : 'instances'}: ${Object.entries(b.counts).map(([k, v]) => `${v} ${countLabel(k)}`).join(', ')}; ${(b.durationMs / 1000).toFixed(1)} s${b.respawns ? `, ${b.respawns} worker restart(s)` : ''}`);
   if (hp) {
     lines.push(`  rate tests (exact binomial, one-sided, level ${fmt(hp.alpha)} each — Bonferroni over every test of the audit):`);
     for (const c of hp.configs) lines.push(`    ${c.status.padEnd(12)} δ = ${fmt(c.delta)}: ${c.failures} failed, ${c.inconclusive} inconclusive of ${c.draws} draws; failure rate in [${fmt(c.failureRateLower)}, ${fmt(c.failureRateUpper)}]  ${c.configKey.length > 100 ? c.configKey.slice(0, 97) + '…' : c.configKey}`);
   }
+  if (b.scaling) lines.push(...scalingLines(b.scaling));
   if (b.counterexamples.smallest) lines.push(...cexLines('smallest counterexample', b.counterexamples.smallest));
   if (b.counterexamples.worst && b.counterexamples.worst.artifact !== b.counterexamples.smallest?.artifact) lines.push(...cexLines('worst counterexample', b.counterexamples.worst));
   if (b.tightness) {

@@ -57,14 +57,15 @@ export function registerReplayCommand(program: Command): void {
     .option('--confirm', 'audit artifacts: re-run the high-precision confirmation (decimal.js, src/audit/confirm.ts) and print it in place of the recorded one')
     .action(async (file: string, raw: { json?: boolean; confirm?: boolean }) => {
       let catalog = await loadCatalog(DEFAULT_CATALOG);
-      if (isScalingEvidenceFile(file)) return replayScaling(file, catalog, raw.json === true);
-      // Artifacts of `ntk-audit audit` record the proposal module that defines their bound.
+      // Artifacts and scaling evidence of `ntk-audit audit` record the proposal module that defines their bound.
       const proposal = proposalOf(file);
       if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(proposal.file)).bounds;
+      if (isScalingEvidenceFile(file)) return replayScaling(file, catalog, raw.json === true);
       const { artifact, outcome, theorem } = replayFile(file, catalog);
       if (raw.confirm) {
-        if (!isAuditBound(theorem)) throw new UserError(`--confirm: ${artifact.theoremId} is not a bound of an audited proposal (defineBound)`);
-        artifact.confirmation = confirmViolation(theorem[AUDIT_BOUND], decodeAuditInstance(artifact.instance));
+        const spec = isAuditBound(theorem) ? theorem[AUDIT_BOUND] : undefined;
+        if (!spec || spec.asymptotic !== undefined) throw new UserError(`--confirm: ${artifact.theoremId} is not an inequality of an audited proposal (defineBound)`);
+        artifact.confirmation = confirmViolation(spec, decodeAuditInstance(artifact.instance));
       }
       const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, ...(artifact.confirmation ? { confirmation: artifact.confirmation } : {}), conventions: artifact.conventions, packageVersion: artifact.packageVersion };
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');
