@@ -102,10 +102,20 @@ describe('ntk-audit audit', () => {
     expect(b.counterexamples.smallest.margin).toBeLessThan(-b.counterexamples.smallest.errorBound);
   });
 
-  it('a budget spent before any instance is inconclusive (exit 4), not ill-posed', () => {
-    const r = cli(['audit', 'examples/correct-bound.ts', '--budget', '1e-9', '--json', '--out', out()]);
-    expect(r.code, r.stderr).toBe(4);
-    expect(JSON.parse(r.stdout).verdict).toBe('inconclusive');
+  it('the budget is instance counts: a tiny budget still runs the minimum search, and the same audit gives the same counts', async () => {
+    const { runAudit } = await import('../src/audit/runAudit.ts');
+    const a = await runAudit({ file: 'examples/correct-bound.ts', seed: 's', budgetSeconds: 1e-9, instanceTimeoutSeconds: 10, outDir: out() });
+    expect(a.verdict).toBe('survived');
+    const b = await runAudit({ file: 'examples/correct-bound.ts', seed: 's', budgetSeconds: 1e-9, instanceTimeoutSeconds: 10, outDir: out() });
+    expect(b.bounds[0].counts).toEqual(a.bounds[0].counts);
+    expect(a.bounds[0].evaluated).toBeGreaterThanOrEqual(25); // the minimum random phase (searchOptionsFor)
+  });
+
+  it('the wall-clock safety stop before any instance is inconclusive, not ill-posed', async () => {
+    const { runAudit } = await import('../src/audit/runAudit.ts');
+    const r = await runAudit({ file: 'examples/correct-bound.ts', seed: 's', budgetSeconds: 3, instanceTimeoutSeconds: 10, outDir: out(), safetyStopMs: 0 });
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.bounds[0].message).toMatch(/INCONCLUSIVE — the safety stop \(10× the budget of wall time\) came before any instance was evaluated/);
   });
 
   it('NaN and wrong types are ill-posed (exit 2, one line)', () => {
@@ -139,9 +149,10 @@ describe('ntk-audit audit', () => {
     expect(b.timeouts[0].instance).toMatch(/^N=5 /);
     expect(b.timeouts[0].message).toMatch(/timed out after 1 s/);
     expect(b.counts.holds).toBeGreaterThan(0);
-    // The hangs ate the time budget before the planned instances were evaluated: not `survived`.
+    // Three hung instances stop the bound's search (each would cost the timeout): not `survived`.
+    expect(b.timeouts.length).toBe(3);
     expect(b.verdict).toBe('inconclusive');
-    expect(b.message).toMatch(/budget ran out before the search was done/);
+    expect(b.message).toMatch(/3 instances hung \(timed out after 1 s each\), so the search was stopped: \d+ planned instance\(s\) not evaluated/);
     expect(r.code).toBe(4);
   });
 

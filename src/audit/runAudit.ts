@@ -48,6 +48,8 @@ export interface AuditOptions {
   instanceTimeoutSeconds: number;
   outDir: string;
   onEvent?: (line: string) => void;
+  /** The wall-clock safety stop per bound, in ms (default: SAFETY_FACTOR × the bound's budget, at least SAFETY_FLOOR_MS). */
+  safetyStopMs?: number;
 }
 
 export interface CounterexampleSummary {
@@ -281,15 +283,23 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   // A refuted asymptotic bound's evidence (the whole sweep) is written by the search itself.
   const options: SearchOptions = { ...searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit), ...(theorem.scalingLaw ? { artifactsDir: dir } : {}) };
   let run: TheoremRun | undefined;
+  // After MAX_TIMEOUTS hung instances the rest of the search is not run (each would cost the instance
+  // timeout): the bound is stopped and answers inconclusive, naming the instances that hung.
+  let stopAt = deadline;
+  let stoppedByTimeouts = false;
   for (;;) {
-    const wd: AuditWorkerData = { file: proposalPath, boundId: theorem.id, options, deadline, timedOut, done };
+    const wd: AuditWorkerData = { file: proposalPath, boundId: theorem.id, options, deadline: stopAt, timedOut, done };
     const out = await runWorker(wd, opts.instanceTimeoutSeconds * 1000, onResult, () => {});
     if (out.kind === 'timeout') {
       const msg = `instance timed out after ${opts.instanceTimeoutSeconds} s (stopped; a synchronous loop in lhs/rhs/assume?)`;
       timedOut[out.key] = msg;
       timeouts.push({ instance: describeInstance(out.descriptor), message: msg });
-      say(`${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: worker restarted, the audit goes on`);
       respawns++;
+      if (timeouts.length >= MAX_TIMEOUTS && !stoppedByTimeouts) {
+        stoppedByTimeouts = true;
+        stopAt = 0; // the respawned worker answers from `done` and cuts off every instance not yet evaluated
+        say(`${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: ${MAX_TIMEOUTS} instances hung, the rest of this bound's search is not run`);
+      } else say(`${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: worker restarted, the audit goes on`);
       if (respawns > 50) {
         run = undefined;
         break;
@@ -305,7 +315,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     run = out.run;
     break;
   }
-  budgetSpent = Object.values(done).length > 0 && Date.now() > deadline;
+  budgetSpent = Object.values(done).length > 0 && (stoppedByTimeouts || Date.now() > deadline);
   // Before any counterexample is reported it is re-verified in decimal arithmetic (confirm.ts, highPrecision.ts);
   // violations that fail it count as inconclusive. (User sides run here in the main thread once more, on
   // the instances they already completed on in the worker.)
@@ -357,7 +367,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     message = `ill-posed: ${theorem.id}: no instance of the stated space meets the assumptions (${counts.outside} tried; first broken: ${broken})`;
   } else if (conclusive === 0 && Date.now() > deadline) {
     verdict = 'inconclusive';
-    message = `${theorem.id}: INCONCLUSIVE — the budget was spent before any instance was evaluated (raise --budget)`;
+    message = `${theorem.id}: INCONCLUSIVE — the safety stop (${SAFETY_FACTOR}× the budget of wall time) came before any instance was evaluated (the machine is much slower or busier than the calibration, or the bound is very slow)`;
   } else if (conclusive === 0) {
     verdict = 'ill-posed';
     message = `ill-posed: ${theorem.id}: no instance was evaluated`;
@@ -371,10 +381,13 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   } else if (counts.holds === 0) {
     verdict = 'inconclusive';
     message = `${theorem.id}: INCONCLUSIVE — no instance held or failed beyond its error bound (${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions)`;
+  } else if (cutOff > 0 && stoppedByTimeouts) {
+    verdict = 'inconclusive';
+    message = `${theorem.id}: INCONCLUSIVE — ${MAX_TIMEOUTS} instances hung (timed out after ${opts.instanceTimeoutSeconds} s each), so the search was stopped: ${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far`;
   } else if (cutOff > 0) {
     // The time budget stopped the search before the instances it planned: what was not evaluated was not tested.
     verdict = 'inconclusive';
-    message = `${theorem.id}: INCONCLUSIVE — the budget ran out before the search was done (${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far): raise --budget`;
+    message = `${theorem.id}: INCONCLUSIVE — the safety stop (${SAFETY_FACTOR}× the budget of wall time) came before the search was done (${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far): the machine is much slower or busier than the calibration, or the bound is very slow`;
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
@@ -426,7 +439,7 @@ function scalingVerdict(
       return { verdict: 'ill-posed', message: `ill-posed: ${id}: failed on every draw of the sweep (${failures}); first: ${first.message} on instance ${first.instance}` };
     }
     if (c.counts.outside > 0) return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep meets the assumptions (${c.counts.outside} tried)` };
-    if (c.cutOff > 0 || Date.now() > c.deadline) return { verdict: 'inconclusive', message: `${id}: INCONCLUSIVE — the budget was spent before any draw of the sweep was evaluated (raise --budget)` };
+    if (c.cutOff > 0 || Date.now() > c.deadline) return { verdict: 'inconclusive', message: `${id}: INCONCLUSIVE — stopped before any draw of the sweep was evaluated (the safety stop at ${SAFETY_FACTOR}× the budget of wall time, or ${MAX_TIMEOUTS} hung draws)` };
     return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep was evaluated` };
   }
   const law = `${sc.quantity} = ${RELATION_SYMBOL[sc.relation]}(${sc.variable.includes('·') ? `(${sc.variable})` : sc.variable}^${sc.exponent})`;
@@ -448,7 +461,7 @@ function scalingVerdict(
   const unusable = sc.regimes.reduce((s, r) => s + r.unusable, 0);
   const why =
     c.cutOff > 0
-      ? `the budget ran out before the sweep was done (${c.cutOff} draw(s) not evaluated): raise --budget or lower draws`
+      ? `the sweep was stopped before it was done (${c.cutOff} draw(s) not evaluated: the safety stop at ${SAFETY_FACTOR}× the budget of wall time, or ${MAX_TIMEOUTS} hung draws)`
       : unusable > 0
         ? `${unusable} draw(s) unusable (quantity not certified > 0 with relative error ≤ 1e-3, outside the assumptions, or failed): a fit without them could be biased`
         : `the interval is not decided by the band (too few draws or too noisy a quantity: more sizes, more draws, or a wider tolerance)`;
@@ -472,15 +485,23 @@ export function dataWarnings(bounds: readonly AnyTheorem[]): string[] {
   return [...out];
 }
 
+/** The wall-clock safety stop of an audit: 10 × its budget, and never under 2 minutes. */
+export const SAFETY_FACTOR = 10;
+/** Hung instances (each stopped after --instance-timeout) after which a bound's search is stopped. */
+export const MAX_TIMEOUTS = 3;
+export const SAFETY_FLOOR_MS = 120_000;
+
 export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const t0 = Date.now();
   const { path, bounds } = await loadProposal(opts.file);
   const results: BoundAudit[] = [];
   for (const w of dataWarnings(bounds)) opts.onEvent?.(w);
-  // The budget is shared by the bounds of the proposal, in order.
+  // The budget is shared by the bounds of the proposal and turned into instance counts (searchOptionsFor):
+  // what is tested does not depend on the machine's speed or load. The clock is only a safety stop, at
+  // SAFETY_FACTOR times a bound's share (at least SAFETY_FLOOR_MS): a run that slow ends inconclusive.
   for (let i = 0; i < bounds.length; i++) {
-    const remaining = Math.max(1, opts.budgetSeconds * 1000 - (Date.now() - t0));
-    const deadline = Date.now() + remaining / (bounds.length - i);
+    const share = (opts.budgetSeconds * 1000) / bounds.length;
+    const deadline = Date.now() + (opts.safetyStopMs ?? Math.max(SAFETY_FACTOR * share, SAFETY_FLOOR_MS));
     results.push(await auditBound(bounds[i], path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length));
   }
   const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
