@@ -75,9 +75,9 @@ function patternAssumption(i: FwInstance): string | null {
 }
 
 /** K̄ with a spectral error bound covering the forward/backward roundings and the final Gram roundings. */
-export function certifiedNtk(i: FwInstance) {
-  const fwd = forward(i.net, i.x);
-  const env = roundingEnvelope(i.net, i.x, fwd);
+export function certifiedNtk(i: FwInstance, pre?: { fwd: ReturnType<typeof forward>; env: ReturnType<typeof roundingEnvelope> }) {
+  const fwd = pre?.fwd ?? forward(i.net, i.x);
+  const env = pre?.env ?? roundingEnvelope(i.net, i.x, fwd);
   const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, layerTerms: true });
   const pert = layerwiseKernelPerturbation(env);
   return { fwd, env, emp, pert, error: up(emp.errorBound + pert.spectral) };
