@@ -4,10 +4,10 @@ import { nguyen2021LimitingTheorems } from './nguyen2021Limiting.ts';
 import { nguyen2021LipschitzTheorems } from './nguyen2021Lipschitz.ts';
 import { nguyen2021MonteCarloTheorems } from './nguyen2021MonteCarlo.ts';
 import { nguyen2021ScalingTheorems } from './nguyen2021Scaling.ts';
-import { nguyen2021Thm41UpperTheorems } from './nguyen2021Thm41Upper.ts';
+import { nguyen2021WideScalingTheorems } from './nguyen2021WideScaling.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): every claim of the catalog from this paper.
  * Limiting-kernel and Hermite claims: nguyen2021Limiting.ts; finite-width claims: nguyen2021FiniteWidth.ts.
  */
-export const nguyen2021Theorems: AnyTheorem[] = [...nguyen2021LimitingTheorems, ...nguyen2021FiniteWidthTheorems, ...nguyen2021LipschitzTheorems, ...nguyen2021MonteCarloTheorems, ...nguyen2021Thm41UpperTheorems, ...nguyen2021ScalingTheorems];
+export const nguyen2021Theorems: AnyTheorem[] = [...nguyen2021LimitingTheorems, ...nguyen2021FiniteWidthTheorems, ...nguyen2021LipschitzTheorems, ...nguyen2021MonteCarloTheorems, ...nguyen2021ScalingTheorems, ...nguyen2021WideScalingTheorems];
