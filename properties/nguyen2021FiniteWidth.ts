@@ -83,6 +83,28 @@ export function certifiedNtk(i: FwInstance, pre?: { fwd: ReturnType<typeof forwa
   return { fwd, env, emp, pert, error: up(emp.errorBound + pert.spectral) };
 }
 
+/**
+ * A planted twin of a true inequality with its right-hand side multiplied by `factor` (a power of 2, so the
+ * scaled side and its error bound stay exact): a stronger constant the search must refute.
+ */
+export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(base: Theorem<D, I>, o: { id: string; title: string; statement: string; factor: number; note: string }): Theorem<D, I> {
+  if (!(Math.log2(Math.abs(o.factor)) % 1 === 0)) throw new RangeError(`rhsScaledTwin: factor ${o.factor} is not a power of 2`);
+  return {
+    ...base,
+    id: o.id,
+    title: o.title,
+    statement: o.statement,
+    source: { ...base.source, statement: `${base.source.statement} — planted error: right-hand side ×${o.factor}` },
+    constants: [...base.constants, { name: 'planted factor', value: o.factor, provenance: 'user', note: o.note }],
+    expectRefuted: true,
+    twinOf: base.id,
+    conclude(i, d) {
+      const ev = base.conclude(i, d);
+      return { ...ev, rhs: ev.rhs * o.factor, rhsError: ev.rhsError * Math.abs(o.factor), quantities: { ...ev.quantities, plantedFactor: o.factor } };
+    },
+  };
+}
+
 // ------------------------------------------------------------------------------------------------
 // 1. JJᵀ decomposition (Sec. 4.1) and its erratum
 
@@ -104,6 +126,7 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     conventions: { ...FW_CONVENTIONS, B_L: erratum ? '(1/√N)·1_N (erratum)' : '1_N' },
     constants: erratum ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }] : [],
     expectRefuted: erratum,
+    ...(erratum ? { twinOf: 'nguyen2021.sec4.1.jjt-decomposition' } : {}),
     descriptors: tinyDescriptors,
     materialize: materializeFw,
     mutate: (d, rng) => mutateFw(d, rng, TINY),
@@ -230,10 +253,29 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
     }
     const rhs = fromEnclosure({ lower: lo, upper: hi });
     const lhs = fromEnclosure(lk);
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * i.net.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value } };
+    // λ_min(K̄) ≥ 0 for the PSD K̄: a bound ≤ 0 cannot fail (every λ_min(F_kF_kᵀ) is 0 when all n_k < N)
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * i.net.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value }, ...(hi <= 0 ? { vacuous: true } : {}) };
   },
   costHint: 350,
 };
+
+/** Sharpness measured on 60 instances of the CI space: λ_min(K̄)/K̄_11 up to 0.66 (median 0.32). */
+export const plantedUpperCertificateHalf = rhsScaledTwin(thm41UpperCertificate, {
+  id: 'planted.nguyen2021.thm4.1.upper-certificate-half',
+  title: 'PLANTED (constant ½): λ_min(K̄) ≤ K̄_11/2',
+  statement: 'PLANTED: λ_min(JJᵀ) ≤ (JJᵀ)_11/2 for every network and data set (the Rayleigh bound with a constant ½).',
+  factor: 0.5,
+  note: 'planted error: λ_min ≤ K̄_11 is sharp to within a factor 0.66 on the wide-layer instances',
+});
+
+/** Sharpness measured on 60 instances: λ_min(K̄)/(Schur bound) from 1.67 (median 3.1). */
+export const plantedSchurLowerDouble = rhsScaledTwin(thm41SchurLower, {
+  id: 'planted.nguyen2021.thm4.1.schur-lower-double',
+  title: 'PLANTED (constant 2): λ_min(JJᵀ) ≥ 2·Σ_k λ_min(F_kF_kᵀ)·min_i ‖(B_{k+1})_i‖²',
+  statement: 'PLANTED: the Schur product bound of the proof of Theorem 4.1 with a factor 2.',
+  factor: 2,
+  note: 'planted error: the Schur bound is within a factor 1.67 of λ_min(K̄) on some wide-layer instances',
+});
 
 /**
  * rank J ≤ P − Σ_{l=1}^{L−1} n_l, P = Σ_l n_{l−1}n_l the number of parameters [DER,
@@ -343,10 +385,11 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
   return null;
 }
 
-export const lemma53: Theorem<LemDesc, FwInstance> = {
-  id: 'nguyen2021.lemma5.3',
-  title: 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
-  source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' },
+function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
+  return {
+  id: minNorm ? 'planted.nguyen2021.lemma5.3-min-row-norm' : 'nguyen2021.lemma5.3',
+  title: minNorm ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}' : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
+  source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' + (minNorm ? ' — planted error: max_i replaced by min_i in the normalisation' : '') },
   kind: 'deterministic',
   statement: 'For any matrix F (here the float feature matrix F_k, taken as exact), w ~ N(0, β²I) and integer r > 0 (even r tested): the inequality holds; the expectation is the closed-form arc-cosine kernel (β²/2)·G(2)(F).',
   conventions: { ...FW_CONVENTIONS, expectation: 'E_w[σ(Fw)σ(Fw)ᵀ] = (β²/2)·G(2) with G(1) = FFᵀ (limitingKernels depth 2, nmm)', β: 'β_{k+1} of the drawn network' },
@@ -365,8 +408,9 @@ export const lemma53: Theorem<LemDesc, FwInstance> = {
     const le = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
     const h = hadamardPower(gram(f), d.r, gramEntryErrorBound(f));
     const lh = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
-    let m = 0;
-    for (const v of rowNormsSquared(f)) m = Math.max(m, v);
+    // max_i ‖(F_k)_i‖² (the twin: min_i, a larger right-hand side)
+    let m = minNorm ? Infinity : 0;
+    for (const v of rowNormsSquared(f)) m = minNorm ? Math.min(m, v) : Math.max(m, v);
     const mu = reluHermiteCoefficient(d.r);
     const c = (beta2 * mu * mu) / m ** (d.r - 1);
     const cRel = (2 * (2.5 * d.r + 4) + (d.r - 1) * (f.cols + 4) + 12) * U * 1.01;
@@ -374,15 +418,22 @@ export const lemma53: Theorem<LemDesc, FwInstance> = {
     const rhs = fromEnclosure({ lower: lo, upper: hi });
     const half = beta2 / 2;
     const lhs = fromEnclosure({ lower: Math.min(le.lower * half * (1 - 4 * U), le.lower * half * (1 + 4 * U)), upper: le.upper * half * (1 + 4 * U) });
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r } };
+    // the expectation is PSD: a bound ≤ 0 cannot fail
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r }, ...(hi <= 0 ? { vacuous: true } : {}) };
   },
   costHint: 4900,
-};
+  ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
+  };
+}
+export const lemma53 = lemma53Claim(false);
+/** The normalisation max_i‖(F_k)_i‖^{2(r−1)} replaced by min_i: measured slack of Lemma 5.3 ≥ 4.4 on 57 CI instances, (max/min)^{2(r−1)} exceeds it. */
+export const plantedLemma53MinNorm = lemma53Claim(true);
 
-export const lemma54: Theorem<LemDesc, FwInstance> = {
-  id: 'nguyen2021.lemma5.4',
-  title: 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
-  source: { ...NMM_SOURCE, statement: 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (derived, docs/theorems.md#theorem-51-and-lemmas-53-54)' },
+function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
+  return {
+  id: dropCorrection ? 'planted.nguyen2021.lemma5.4-without-rank-one-correction' : 'nguyen2021.lemma5.4',
+  title: dropCorrection ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0' : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
+  source: { ...NMM_SOURCE, statement: (dropCorrection ? 'PLANTED: without the rank-one correction. ' : '') + 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (derived, docs/theorems.md#theorem-51-and-lemmas-53-54)' + (dropCorrection ? ' — planted error: the rank-one correction −Λ11ᵀΛ/‖μ‖² dropped' : '') },
   kind: 'deterministic',
   statement: 'With F̃ = F − 1μᵀ and Λ = diag(Fμ − ‖μ‖²1): λ_min((FFᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r}) ≥ 0, for μ the row mean of F or a random vector.',
   conventions: { ...FW_CONVENTIONS, μ: 'row mean of F_k (empirical E_x f_k) or a Gaussian vector from muSeed; F = float F_k taken as exact' },
@@ -423,9 +474,9 @@ export const lemma54: Theorem<LemDesc, FwInstance> = {
     }
     const eLam = up(gammaUp(n + 2) * (Math.sqrt(mf * mu2) * (1 + 1e-12) + mu2) + 2 * U * lamMax);
     // entry (i,j) of Λ11ᵀΛ/‖μ‖²: λ_iλ_j/‖μ‖²; error ≤ (2 eLam(lamMax + eLam) + 4u lamMax²)/‖μ‖²·(1 + γ_n)
-    const eRank = up(((2 * eLam * (lamMax + eLam) + 4 * U * lamMax * lamMax) / mu2) * (1 + gammaUp(n + 4)));
+    const eRank = dropCorrection ? 0 : up(((2 * eLam * (lamMax + eLam) + 4 * U * lamMax * lamMax) / mu2) * (1 + gammaUp(n + 4)));
     const m2 = zeros(N, N);
-    for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) m2.data[a * N + b] = gt.data[a * N + b] - (lam[a] * lam[b]) / mu2;
+    for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) m2.data[a * N + b] = dropCorrection ? gt.data[a * N + b] : gt.data[a * N + b] - (lam[a] * lam[b]) / mu2;
     // symmetrise exactly (the same formula is symmetric up to the order of λ_aλ_b, which commutes)
     let m2Max = 0;
     for (const v of m2.data) m2Max = Math.max(m2Max, Math.abs(v));
@@ -443,7 +494,15 @@ export const lemma54: Theorem<LemDesc, FwInstance> = {
     return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>=', quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } };
   },
   costHint: 5000,
-};
+  ...(dropCorrection ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.4' } : {}),
+  };
+}
+export const lemma54 = lemma54Claim(false);
+/**
+ * Without −Λ11ᵀΛ/‖μ‖²: F_kF_kᵀ − F̃F̃ᵀ = ‖μ‖²11ᵀ + Λ11ᵀ + 11ᵀΛ is indefinite in general (for v with
+ * 1ᵀv = s, vᵀ(·)v = ‖μ‖²s² + 2s·vᵀΛ1), so the Hadamard powers need not be ordered.
+ */
+export const plantedLemma54NoCorrection = lemma54Claim(true);
 
 export const nguyen2021FiniteWidthTheorems = [
   jjtDecomposition_,
@@ -454,4 +513,8 @@ export const nguyen2021FiniteWidthTheorems = [
   lemma53,
   lemma54,
   plantedJjtErratum,
+  plantedUpperCertificateHalf,
+  plantedSchurLowerDouble,
+  plantedLemma53MinNorm,
+  plantedLemma54NoCorrection,
 ];
