@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { gammaUp, gram, gramRoundingBound, nonNegativeSumUpper, up } from '../src/linalg/blas.ts';
+import { gammaUp, gram, gramRoundingBound, up } from '../src/linalg/blas.ts';
 import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { hadamardPower } from '../src/linalg/hadamard.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { UNIT_ROUNDOFF, zeros } from '../src/linalg/matrix.ts';
-import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
-import { backpropSignals, empiricalNtk, explicitJacobian, ntkNormalization } from '../src/ntk/empiricalNtk.ts';
+import { backpropSignals, empiricalNtk, explicitJacobian } from '../src/ntk/empiricalNtk.ts';
 import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { type Initialization, type Network, forward, initNetwork } from '../src/ntk/network.ts';
@@ -19,11 +18,13 @@ import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
 /**
- * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — FINITE-WIDTH claims: the JJᵀ decomposition
- * (Sec. 4.1, with the B_L erratum), the normalisation eq. (4), Theorem 4.1 and its certificates,
- * Corollary 4.2 (rank), Theorem 5.1 and Lemmas 5.3–5.4
+ * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — FINITE-WIDTH exact claims: the JJᵀ
+ * decomposition (Sec. 4.1, with the B_L erratum), the Rayleigh and Schur certificates of Theorem 4.1,
+ * Corollary 4.2 (rank, d < N) and Lemmas 5.3–5.4, each with a planted twin
  * (docs/theorems.md#empirical-ntk-decomposition-section-41, docs/theorems.md#theorem-41,
- * docs/theorems.md#corollary-42, docs/theorems.md#theorem-51-and-lemmas-53-54).
+ * docs/theorems.md#corollary-42-rank-with-d--n, docs/theorems.md#theorem-51-and-lemmas-53-54,
+ * docs/theorems.md#planted-twins-of-the-exact-claims). The asymptotic statements (Theorems 4.1, 5.1 and
+ * the rate of eq. (4)) are judged by their exponents in nguyen2021WideScaling.ts.
  * Every finite-network quantity carries the rounding of the forward/backward passes
  * (src/ntk/roundingEnvelope.ts) on top of the final Gram roundings (empiricalNtk errorBound).
  */
