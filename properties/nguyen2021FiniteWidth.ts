@@ -353,7 +353,7 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
       const lhs = fromEnclosure(lk);
       return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lk.estimate, rankBound: bound, N } };
     },
-    costHint: twin ? 2000 : 150,
+    costHint: twin ? 2000 : 80,
   };
 }
 export const cor42Rank = rankClaim(false);

@@ -20,7 +20,7 @@ import { evaluate } from '../src/theorem/verdict.ts';
 
 const one = <T>(r: Record<string, T>, name: string): Record<string, T> => ({ [name]: r[name] });
 const thm41 = { ...THM41_SPEC, baseId: 'test.thm4.1.scaling', regimes: one(THM41_REGIMES, 'L=2, β=1, N=8, d=32') };
-const thm51 = { ...THM51_SPEC, baseId: 'test.thm5.1.scaling', regimes: one(THM51_REGIMES, 'k=1, β=1, N=8, d=32') };
+const thm51 = { ...THM51_SPEC, baseId: 'test.thm5.1.scaling', regimes: one(THM51_REGIMES, 'k=1, β=1, N=4, d=32') };
 const eq4 = { baseId: 'test.eq4.normalisation-rate', regimes: ['L=2'] };
 
 const claims: { theorem: AnyTheorem; refuted: boolean }[] = [
