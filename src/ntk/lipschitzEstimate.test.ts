@@ -130,4 +130,26 @@ describe('lipschitzEstimate', () => {
     const g1 = preActivationsAt(net, z, 3)[2], g2 = preActivationsAt(net, z2, 3)[2];
     for (let j = 0; j < g1.length; j++) expect(Math.abs((g2[j] - g1[j]) - r.lhs[j])).toBeLessThan(1e-12);
   });
+
+  it('roundingBound: finite across a kink, covers the exact sides there, and the identity fails beyond it', () => {
+    const z = fillGaussian(childRng('lip-id'), new Float64Array(5));
+    const xi = fillGaussian(childRng('lip-id2'), new Float64Array(5));
+    const far = z.map((v, c) => -v + 3 * xi[c]);
+    const r = linearRegionIdentity(net, 3, z, far);
+    expect(r.noFlip).toBe(false);
+    expect(r.tolerance.every((t) => t === Infinity)).toBe(true);
+    // exact (dyadic) J(z)(far − z) and g_3(far) − g_3(z)
+    const a = exactForward(net, 3, z), b = exactForward(net, 3, far);
+    let failsBeyondBound = false;
+    for (let j = 0; j < r.lhs.length; j++) {
+      expect(Number.isFinite(r.roundingBound[j])).toBe(true);
+      let jd: Dy = { m: 0n, e: 0 };
+      for (let c = 0; c < 5; c++) jd = add(jd, mul(a.jt[c][j], add(dy(far[c]), neg(dy(z[c])))));
+      const diff = add(b.gs[2][j], neg(a.gs[2][j]));
+      const errL = Math.abs(toNum(add(dy(r.lhs[j]), neg(jd)))), errR = Math.abs(toNum(add(dy(r.rhs[j]), neg(diff))));
+      expect(errL + errR).toBeLessThanOrEqual(r.roundingBound[j]);
+      if (Math.abs(toNum(add(jd, neg(diff)))) > 2 * r.roundingBound[j]) failsBeyondBound = true;
+    }
+    expect(failsBeyondBound).toBe(true);
+  });
 });

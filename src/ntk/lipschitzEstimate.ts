@@ -232,8 +232,13 @@ export interface RegionIdentity {
   /** fl(Ĵ(z)·fl(z' − z)) and fl(ĝ_k(z') − ĝ_k(z)), length n_k. */
   lhs: Float64Array;
   rhs: Float64Array;
-  /** tolerance[j] ≥ |lhs_j − (J(z)(z' − z))_j| + |rhs_j − (g_k(z') − g_k(z))_j|. */
+  /** tolerance[j] ≥ |lhs_j − (J(z)(z' − z))_j| + |rhs_j − (g_k(z') − g_k(z))_j|; Infinity unless noFlip. */
   tolerance: Float64Array;
+  /**
+   * The same rounding bound whenever both endpoints have certified patterns, flips or not (the bound on
+   * each side needs only its own endpoint's envelope; noFlip is what makes the two sides equal).
+   */
+  roundingBound: Float64Array;
   /** Both endpoints have certified, equal patterns on layers < k: no activation flips on the segment. */
   noFlip: boolean;
 }
@@ -255,7 +260,8 @@ export function linearRegionIdentity(net: Network, k: number, z: ArrayLike<numbe
   for (let l = 0; l < k - 1 && noFlip; l++) for (let j = 0; j < e1.g[l].length; j++) if (e1.g[l][j] > 0 !== e2.g[l][j] > 0) { noFlip = false; break; }
   const delta = new Float64Array(d);
   for (let c = 0; c < d; c++) delta[c] = z2[c] - z[c];
-  const lhs = new Float64Array(nk), rhs = new Float64Array(nk), tol = new Float64Array(nk);
+  const lhs = new Float64Array(nk), rhs = new Float64Array(nk), tol = new Float64Array(nk), rb = new Float64Array(nk);
+  const bothCertified = e1.patternCertified && e2.patternCertified;
   const J = cj.jacobian.data, P = cj.absProduct.data;
   const eps = cj.relError;
   const coef = up(up(up(gammaUp(d + 2) * (1 + eps) + eps + 2 * U) * cj.widen) * (1 + gammaUp(d + 2)) * (1 + 1e-12));
@@ -264,7 +270,8 @@ export function linearRegionIdentity(net: Network, k: number, z: ArrayLike<numbe
     for (let c = 0; c < d; c++) { s += J[j * d + c] * delta[c]; ps += P[c * nk + j] * Math.abs(delta[c]); }
     lhs[j] = s;
     rhs[j] = e2.g[k - 1][j] - e1.g[k - 1][j];
-    tol[j] = noFlip ? up(up(coef * ps) + e1.bound[k - 1][j] + e2.bound[k - 1][j] + 2 * U * Math.abs(rhs[j])) : Infinity;
+    rb[j] = bothCertified ? up(up(coef * ps) + e1.bound[k - 1][j] + e2.bound[k - 1][j] + 2 * U * Math.abs(rhs[j])) : Infinity;
+    tol[j] = noFlip ? rb[j] : Infinity;
   }
-  return { lhs, rhs, tolerance: tol, noFlip };
+  return { lhs, rhs, tolerance: tol, roundingBound: rb, noFlip };
 }
