@@ -152,39 +152,39 @@ export const plantedAroraTrajectoryHalved = trajectory(0.5);
 function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstance> {
   const planted = constant !== 4;
   return {
-  id: planted ? 'planted.arora2019.weight-movement-constant-half' : 'arora2019.weight-movement',
-  title: `${planted ? 'PLANTED (constant 4 → ½): ' : ''}max_r ‖w_r(k) − w_r(0)‖ ≤ ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) for k ≤ K`,
-  source: { ...SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
-  kind: 'asymptotic',
-  statement: `With m ≥ C_m n²/λ_0² and η = c_η λ_0/n² (c_η ≤ 16), every first-layer weight stays within ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) of its initialisation for all k ≤ K = min(100, ⌈4/(ηλ_0)⌉).`,
-  conventions: TRAIN_CONVENTIONS,
-  constants: [WIDTH_CONSTANT, { name: 'C', value: constant, provenance: planted ? 'user' : 'paper', note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof' }],
-  expectRefuted: planted,
-  ...(planted ? { twinOf: 'arora2019.weight-movement' } : {}),
-  descriptors: trainDescriptors({ kappa: [1, 0.05] }),
-  ...(planted ? {} : { probes: trainDescriptors({ widths: [8, 16, 32] }) }),
-  materialize: materializeTrain,
-  mutate: mutateTrain(),
-  cells,
-  cellSpace: { ...cellSpace, κ: ['1', '0.05'] },
-  assumptions: inside,
-  conclude(i, d): Evaluation {
-    const { lam, eta, run } = runTraining(i, d);
-    // k ≤ K = min(steps, ⌈4/(ηλ_0)⌉), as for the rate: later, near-converged runs can leave a
-    // pre-activation sliding along 0, where no rounding-error bound certifies the exact trajectory.
-    const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
-    const mx = maxWithError(run.maxMovement.subarray(0, K + 1), run.maxMovementError.subarray(0, K + 1));
-    const n = i.x.rows;
-    const c = (constant * Math.sqrt(n)) / Math.sqrt(d.m);
-    const rhs = (c * run.residualNorm[0]) / lam.estimate;
-    const rhsHi = (c * (run.residualNorm[0] + run.residualNormError[0])) / lam.lower;
-    const rhsLo = (c * (run.residualNorm[0] - run.residualNormError[0])) / lam.upper;
-    const rhsError = lam.lower > 0 ? Math.max(rhsHi - rhs, rhs - rhsLo) * (1 + 1e-10) + 8 * UNIT_ROUNDOFF * rhs : Infinity;
-    return { lhs: mx.value, lhsError: mx.error, rhs, rhsError, relation: '<=', quantities: { m: d.m, N: n, K, movement: mx.value, ratio: mx.value / rhs } };
-  },
-  empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (4√n‖y − u(0)‖/(√m λ_0))' },
-  scaling: { x: 'm', y: 'movement', description: 'max weight movement vs m (bound ∝ m^{−½})', expectedSlope: { low: -1, high: -0.2 } },
-  costHint: 325,
+    id: planted ? 'planted.arora2019.weight-movement-constant-half' : 'arora2019.weight-movement',
+    title: `${planted ? 'PLANTED (constant 4 → ½): ' : ''}max_r ‖w_r(k) − w_r(0)‖ ≤ ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) for k ≤ K`,
+    source: { ...SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
+    kind: 'asymptotic',
+    statement: `With m ≥ C_m n²/λ_0² and η = c_η λ_0/n² (c_η ≤ 16), every first-layer weight stays within ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) of its initialisation for all k ≤ K = min(100, ⌈4/(ηλ_0)⌉).`,
+    conventions: TRAIN_CONVENTIONS,
+    constants: [WIDTH_CONSTANT, { name: 'C', value: constant, provenance: planted ? 'user' : 'paper', note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof' }],
+    expectRefuted: planted,
+    ...(planted ? { twinOf: 'arora2019.weight-movement' } : {}),
+    descriptors: trainDescriptors({ kappa: [1, 0.05] }),
+    ...(planted ? {} : { probes: trainDescriptors({ widths: [8, 16, 32] }) }),
+    materialize: materializeTrain,
+    mutate: mutateTrain(),
+    cells,
+    cellSpace: { ...cellSpace, κ: ['1', '0.05'] },
+    assumptions: inside,
+    conclude(i, d): Evaluation {
+      const { lam, eta, run } = runTraining(i, d);
+      // k ≤ K = min(steps, ⌈4/(ηλ_0)⌉), as for the rate: later, near-converged runs can leave a
+      // pre-activation sliding along 0, where no rounding-error bound certifies the exact trajectory.
+      const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
+      const mx = maxWithError(run.maxMovement.subarray(0, K + 1), run.maxMovementError.subarray(0, K + 1));
+      const n = i.x.rows;
+      const c = (constant * Math.sqrt(n)) / Math.sqrt(d.m);
+      const rhs = (c * run.residualNorm[0]) / lam.estimate;
+      const rhsHi = (c * (run.residualNorm[0] + run.residualNormError[0])) / lam.lower;
+      const rhsLo = (c * (run.residualNorm[0] - run.residualNormError[0])) / lam.upper;
+      const rhsError = lam.lower > 0 ? Math.max(rhsHi - rhs, rhs - rhsLo) * (1 + 1e-10) + 8 * UNIT_ROUNDOFF * rhs : Infinity;
+      return { lhs: mx.value, lhsError: mx.error, rhs, rhsError, relation: '<=', quantities: { m: d.m, N: n, K, movement: mx.value, ratio: mx.value / rhs } };
+    },
+    empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (C√n‖y − u(0)‖/(√m λ_0))' },
+    scaling: { x: 'm', y: 'movement', description: 'max weight movement vs m (bound ∝ m^{−½})', expectedSlope: { low: -1, high: -0.2 } },
+    costHint: 325,
   };
 }
 export const aroraWeightMovement = weightMovement(4);

@@ -113,39 +113,39 @@ const gramCells = (d: GramDescriptor) => ({ N: d.data.n <= 6 ? '2–6' : d.data.
 function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> {
   const planted = tFactor !== 1;
   return {
-  id: planted ? 'planted.du2019.hinf-monte-carlo-t-halved' : 'du2019.train.hinf-monte-carlo',
-  title: planted ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ' : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
-  source: { ...DU_SOURCE, statement: 'Section 3, definition of H∞ as E_w[x_iᵀx_j 1{…}] (Hoeffding + union bound, derived)' },
-  kind: 'high-probability',
-  statement: 'H(0)_ij = (x_iᵀx_j/m)Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} is a mean of m i.i.d. terms in an interval of length |x_iᵀx_j| with mean H∞_ij (closed form); hence w.p. ≥ 1 − δ, max_{i≤j} (|H(0)_ij − H∞_ij| − t|x_iᵀx_j|) ≤ 0 with t = √(log(n(n+1)/δ)/(2m)).',
-  conventions: { ...TRAIN_CONVENTIONS, data: 'unit sphere or N(0, I_d) (the closed form holds for any norms)' },
-  constants: [{ name: 'Hoeffding constant', value: planted ? 8 : 2, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: t halved (2m → 8m under the root)' : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries' }],
-  expectRefuted: planted,
-  ...(planted ? { twinOf: 'du2019.train.hinf-monte-carlo' } : {}),
-  descriptors: gramDescriptors({ n: [2, 12], d: [2, 6], m: [64, 256, 1024], families: ['unit-sphere', 'gaussian'] }),
-  materialize: materializeGram,
-  assumptions: (i, d) => (i.x.rows < 1 ? 'N ≥ 1' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
-  conclude(i, d): Evaluation {
-    const n = i.x.rows;
-    const H0 = finiteGram(i.w, i.m, i.x);
-    const Hi = hInfinity(i.x);
-    const G = gram(i.x);
-    const gErr = gramEntryErrorBound(i.x);
-    const t = tFactor * Math.sqrt(Math.log((n * (n + 1)) / d.delta) / (2 * i.m));
-    let worst = -Infinity, worstRatio = 0;
-    for (let a = 0; a < n; a++) for (let b = a; b < n; b++) {
-      const g = Math.abs(G.data[a * n + b]);
-      const dev = Math.abs(H0.matrix.data[a * n + b] - Hi.matrix.data[a * n + b]);
-      worst = Math.max(worst, dev - t * g);
-      if (g > 0) worstRatio = Math.max(worstRatio, dev / (t * g));
-    }
-    const err = (H0.errorBound + Hi.errorBound + t * gErr + 8 * UNIT_ROUNDOFF * (1 + t) * (Math.abs(worst) + 1)) * (1 + 1e-10);
-    return { lhs: worst, lhsError: err, rhs: 0, rhsError: 8 * UNIT_ROUNDOFF * t, relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
-  },
-  delta: (d) => d.delta,
-  configKey: gramConfigKey,
-  cells: gramCells,
-  costHint: 4600,
+    id: planted ? 'planted.du2019.hinf-monte-carlo-t-halved' : 'du2019.train.hinf-monte-carlo',
+    title: planted ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ' : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
+    source: { ...DU_SOURCE, statement: 'Section 3, definition of H∞ as E_w[x_iᵀx_j 1{…}] (Hoeffding + union bound, derived)' },
+    kind: 'high-probability',
+    statement: 'H(0)_ij = (x_iᵀx_j/m)Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} is a mean of m i.i.d. terms in an interval of length |x_iᵀx_j| with mean H∞_ij (closed form); hence w.p. ≥ 1 − δ, max_{i≤j} (|H(0)_ij − H∞_ij| − t|x_iᵀx_j|) ≤ 0 with t = √(log(n(n+1)/δ)/(2m)).',
+    conventions: { ...TRAIN_CONVENTIONS, data: 'unit sphere or N(0, I_d) (the closed form holds for any norms)' },
+    constants: [{ name: 'Hoeffding constant', value: planted ? 8 : 2, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: t halved (2m → 8m under the root)' : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries' }],
+    expectRefuted: planted,
+    ...(planted ? { twinOf: 'du2019.train.hinf-monte-carlo' } : {}),
+    descriptors: gramDescriptors({ n: [2, 12], d: [2, 6], m: [64, 256, 1024], families: ['unit-sphere', 'gaussian'] }),
+    materialize: materializeGram,
+    assumptions: (i, d) => (i.x.rows < 1 ? 'N ≥ 1' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
+    conclude(i, d): Evaluation {
+      const n = i.x.rows;
+      const H0 = finiteGram(i.w, i.m, i.x);
+      const Hi = hInfinity(i.x);
+      const G = gram(i.x);
+      const gErr = gramEntryErrorBound(i.x);
+      const t = tFactor * Math.sqrt(Math.log((n * (n + 1)) / d.delta) / (2 * i.m));
+      let worst = -Infinity, worstRatio = 0;
+      for (let a = 0; a < n; a++) for (let b = a; b < n; b++) {
+        const g = Math.abs(G.data[a * n + b]);
+        const dev = Math.abs(H0.matrix.data[a * n + b] - Hi.matrix.data[a * n + b]);
+        worst = Math.max(worst, dev - t * g);
+        if (g > 0) worstRatio = Math.max(worstRatio, dev / (t * g));
+      }
+      const err = (H0.errorBound + Hi.errorBound + t * gErr + 8 * UNIT_ROUNDOFF * (1 + t) * (Math.abs(worst) + 1)) * (1 + 1e-10);
+      return { lhs: worst, lhsError: err, rhs: 0, rhsError: 8 * UNIT_ROUNDOFF * t, relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
+    },
+    delta: (d) => d.delta,
+    configKey: gramConfigKey,
+    cells: gramCells,
+    costHint: 4600,
   };
 }
 export const duHinfMonteCarlo = hinfMonteCarlo(1);
@@ -347,7 +347,9 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
         rhs: 0,
         rhsError: 0,
         relation: '<=',
-        quantities: { m: d.m, N: i.x.rows, lambda0: lam.estimate, eta, K, worstStep: mx.at, excess: mx.value, normalisedMovement: normMovement, patternChange: run.patternChange[K] },
+        // requiredDecay: the factor (1 − ηλ_0/2)^K the claim demands by step K (no trivial bound on the residual exists:
+        // it may grow, so no instance is vacuous; a factor near 1 would only test near-monotonicity).
+        quantities: { m: d.m, N: i.x.rows, lambda0: lam.estimate, eta, K, worstStep: mx.at, excess: mx.value, requiredDecay: Math.exp(K * mid), normalisedMovement: normMovement, patternChange: run.patternChange[K] },
       };
     },
     // Asymptotic reporting: the max excess over instances, and weight movement (normalised by √n‖r(0)‖/λ_0) vs m.
