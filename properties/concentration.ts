@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData, type DistributionFamily } from '../src/random/distributions.ts';
@@ -29,9 +29,9 @@ interface MaxInnerInstance {
   delta: number;
 }
 
-function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c: number; planted?: boolean; cProvenance: 'derived' | 'user'; validUpTo?: number }): Theorem<MaxInnerDescriptor, MaxInnerInstance> {
+function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c: number; planted?: boolean; twinOf?: string; cProvenance: 'derived' | 'user'; validUpTo?: number }): Theorem<MaxInnerDescriptor, MaxInnerInstance> {
   const scale = opts.family === 'unit-sphere' ? 'uniform on the unit sphere S^{d−1}' : 'N(0, I_d/d)';
-  const cText = opts.c === 2 ? '2' : opts.c === 2 * Math.SQRT2 ? '2√2' : String(opts.c);
+  const cText = opts.c === 2 ? '2' : opts.c === 2 * Math.SQRT2 ? '2√2' : opts.c === Math.SQRT2 ? '√2' : String(opts.c);
   return {
     id: opts.id,
     title: `${opts.planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨x_i,x_j⟩| ≤ ${cText}√(log(N/δ)/d) w.p. ≥ 1 − δ, data ${scale}`,
@@ -39,11 +39,13 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
     kind: 'high-probability',
     statement: `For N i.i.d. points ${scale}, with probability ≥ 1 − δ, max_{i<j} |⟨x_i, x_j⟩| ≤ ${cText} √(log(N/δ)/d).`,
     conventions: { data: scale, 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },
-    constants: [{ name: 'C', value: opts.c, provenance: opts.cProvenance, note: opts.planted ? 'planted error: the derived constant 2 halved' : opts.family === 'unit-sphere' ? 'union bound over N(N−1)/2 pairs of 2e^{−dt²/2}' : 'Chernoff with −½log(1−λ²) ≤ λ² for λ² ≤ ½' }],
+    constants: [{ name: 'C', value: opts.c, provenance: opts.cProvenance, note: opts.planted ? `planted error: the derived constant ${opts.family === 'unit-sphere' ? '2' : '2√2'} halved` : opts.family === 'unit-sphere' ? 'union bound over N(N−1)/2 pairs of 2e^{−dt²/2}' : 'Chernoff with −½log(1−λ²) ≤ λ² for λ² ≤ ½' }],
     expectRefuted: opts.planted === true,
+    ...(opts.twinOf ? { twinOf: opts.twinOf } : {}),
     descriptors: fc.record({
       n: fc.integer({ min: 2, max: 120 }),
-      d: fc.integer({ min: 8, max: 400 }),
+      // d ≥ 40: below, 2√(log(N/δ)/d) ≥ 1 ≥ |⟨x_i, x_j⟩| is possible (N = 120, δ = 0.05 needs d > 31)
+      d: fc.integer({ min: 40, max: 400 }),
       delta: fc.constantFrom(0.2, 0.1, 0.05),
       seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
     }),
@@ -59,17 +61,89 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
       const g = gram(i.x);
       const lhs = maxAbsOffDiagonal(g).value;
       const rhs = opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d);
-      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: 8 * UNIT_ROUNDOFF * rhs, relation: '<=', quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+      // Cauchy–Schwarz: |⟨x_i, x_j⟩| ≤ max_k ‖x_k‖² whatever the draw; a rhs above it cannot be exceeded.
+      const vacuous = rhs >= maxDiagonal(g) * (1 + 4 * d.d * UNIT_ROUNDOFF);
+      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: 8 * UNIT_ROUNDOFF * rhs, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
     },
     delta: (d) => d.delta,
     configKey: (d) => `N=${d.n},d=${d.d},δ=${d.delta}`,
-    cells: (d) => ({ N: d.n <= 20 ? '2–20' : d.n <= 60 ? '21–60' : '61–120', d: d.d <= 50 ? '8–50' : d.d <= 150 ? '51–150' : '151–400', δ: String(d.delta) }),
+    cells: (d) => ({ N: d.n <= 20 ? '2–20' : d.n <= 60 ? '21–60' : '61–120', d: d.d <= 50 ? '40–50' : d.d <= 150 ? '51–150' : '151–400', δ: String(d.delta) }),
     costHint: 2400,
   };
 }
 
 export const sphereMaxInnerProduct = maxInnerProductClaim({ id: 'concentration.sphere.max-inner-product', family: 'unit-sphere', c: 2, cProvenance: 'derived' });
 export const gaussianMaxInnerProduct = maxInnerProductClaim({ id: 'concentration.gaussian.max-inner-product', family: 'gaussian-scaled', c: 2 * Math.SQRT2, cProvenance: 'derived', validUpTo: Math.SQRT2 });
-export const plantedSphereMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.sphere-constant-halved', family: 'unit-sphere', c: 1, planted: true, cProvenance: 'user' });
+export const plantedSphereMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.sphere-constant-halved', family: 'unit-sphere', c: 1, planted: true, twinOf: 'concentration.sphere.max-inner-product', cProvenance: 'user' });
+export const plantedGaussianMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.gaussian-constant-halved', family: 'gaussian-scaled', c: Math.SQRT2, planted: true, twinOf: 'concentration.gaussian.max-inner-product', cProvenance: 'user', validUpTo: Math.SQRT2 });
 
-export const concentrationTheorems = [sphereMaxInnerProduct, gaussianMaxInnerProduct, plantedSphereMaxInnerProduct];
+/** max_k G_kk = max_k ‖x_k‖² (as computed). */
+function maxDiagonal(g: Matrix): number {
+  let m = 0;
+  for (let k = 0; k < g.rows; k++) m = Math.max(m, g.data[k * g.rows + k]);
+  return m;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Independent sub-Gaussian coordinates: the bound with the max‖X_k‖ factor (no norm concentration used)
+
+type SubGaussianFamily = 'gaussian' | 'gaussian-scaled' | 'rademacher';
+/** σ: every coordinate is mean zero with E e^{λξ} ≤ e^{λ²σ²/2} (N(0, 1): 1; N(0, 1/d): 1/√d; ±1: 1). */
+const SUB_GAUSSIAN_SIGMA = (family: SubGaussianFamily, d: number) => (family === 'gaussian-scaled' ? 1 / Math.sqrt(d) : 1);
+
+interface SubGaussianDescriptor extends MaxInnerDescriptor {
+  family: SubGaussianFamily;
+}
+
+/**
+ * Rows X_1, …, X_N independent, with independent mean-zero σ-sub-Gaussian coordinates. Given X_j,
+ * ⟨X_i, X_j⟩ = Σ_k X_ik X_jk is σ‖X_j‖-sub-Gaussian (a sum of independent terms), so
+ * P(|⟨X_i, X_j⟩| ≥ σ‖X_j‖u) ≤ 2e^{−u²/2}; a union bound over the N(N − 1)/2 pairs with
+ * u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) gives, with probability ≥ 1 − δ,
+ *   max_{i<j} |⟨X_i, X_j⟩| ≤ 2σ · max_k ‖X_k‖ · √(log(N/δ))
+ * (docs/theorems.md#sub-gaussian-max-inner-product-with-the-norm-factor). No validity range: the norm
+ * factor replaces the norm concentration the normalised statements need. `c` = 1 plants a halved constant.
+ */
+function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, MaxInnerInstance & { sigma: number }> {
+  const planted = c !== 2;
+  return {
+    id: planted ? 'planted.concentration.subgaussian-norm-factor-halved' : 'concentration.subgaussian.max-inner-product-norm-factor',
+    title: `${planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨X_i,X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k‖X_k‖·√(log(N/δ)) w.p. ≥ 1 − δ, independent σ-sub-Gaussian coordinates`,
+    source: { paper: 'Sub-Gaussian tail of a linear form (Hoeffding / Chernoff) + union bound over pairs', statement: 'derived, explicit constants (docs/theorems.md#sub-gaussian-max-inner-product-with-the-norm-factor)' },
+    kind: 'high-probability',
+    statement: `For N independent rows with independent mean-zero σ-sub-Gaussian coordinates (N(0, 1), N(0, 1/d) or ±1), with probability ≥ 1 − δ, max_{i<j} |⟨X_i, X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k ‖X_k‖·√(log(N/δ)).`,
+    conventions: { data: 'N(0, I_d) (σ = 1), N(0, I_d/d) (σ = 1/√d) or uniform on {±1}^d (σ = 1)', 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },
+    constants: [{ name: 'C', value: c, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: the derived constant 2 halved' : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)' }],
+    expectRefuted: planted,
+    ...(planted ? { twinOf: 'concentration.subgaussian.max-inner-product-norm-factor' } : {}),
+    descriptors: fc.record({
+      n: fc.integer({ min: 2, max: 120 }),
+      // d ≥ 40: 2σ√(log(N/δ)) < max_k‖X_k‖ (non-vacuous) needs d > 4 log(N/δ) ≈ 31 at N = 120, δ = 0.05
+      d: fc.integer({ min: 40, max: 400 }),
+      delta: fc.constantFrom(0.2, 0.1, 0.05),
+      family: fc.constantFrom<SubGaussianFamily>('gaussian', 'gaussian-scaled', 'rademacher'),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+    }),
+    materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: d.family }, d.n, d.d), delta: d.delta, sigma: SUB_GAUSSIAN_SIGMA(d.family, d.d) }),
+    assumptions: (_i, d) => (d.n < 2 ? 'N ≥ 2' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
+    conclude(i, d): Evaluation {
+      const g = gram(i.x);
+      const lhs = maxAbsOffDiagonal(g).value;
+      const norms = rowNormsSquared(i.x);
+      let maxNorm2 = 0;
+      for (let k = 0; k < norms.length; k++) maxNorm2 = Math.max(maxNorm2, norms[k]);
+      const rhs = c * i.sigma * Math.sqrt(maxNorm2) * Math.sqrt(Math.log(d.n / d.delta));
+      // Cauchy–Schwarz: |⟨X_i, X_j⟩| ≤ max_k ‖X_k‖²; a rhs above it cannot be exceeded.
+      const vacuous = rhs >= maxNorm2 * (1 + 4 * d.d * UNIT_ROUNDOFF);
+      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: (d.d + 16) * UNIT_ROUNDOFF * rhs, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+    },
+    delta: (d) => d.delta,
+    configKey: (d) => `${d.family},N=${d.n},d=${d.d},δ=${d.delta}`,
+    cells: (d) => ({ family: d.family, N: d.n <= 20 ? '2–20' : d.n <= 60 ? '21–60' : '61–120', δ: String(d.delta) }),
+    costHint: 2400,
+  };
+}
+export const subGaussianNormFactor = subGaussianMaxInnerProduct(2);
+export const plantedSubGaussianNormFactor = subGaussianMaxInnerProduct(1);
+
+export const concentrationTheorems = [sphereMaxInnerProduct, gaussianMaxInnerProduct, subGaussianNormFactor, plantedSphereMaxInnerProduct, plantedGaussianMaxInnerProduct, plantedSubGaussianNormFactor];

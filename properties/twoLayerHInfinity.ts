@@ -150,87 +150,132 @@ function hinfLambdaMin(x: Matrix) {
 
 // ------------------------------------------------------------------------------------------------
 
-export const duThm31: Theorem<HDescriptor, HInstance> = {
-  ...base,
-  id: 'du2019.thm3.1.lambda0-positive',
-  title: 'No two inputs parallel ⇒ λ_min(H∞) > 0',
-  source: { ...SOURCE, statement: 'Theorem 3.1' },
-  kind: 'deterministic',
-  statement: 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
-  constants: [],
-  probes: parallelProbes,
-  assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
-  conclude(i): Evaluation {
-    const { lam } = hinfLambdaMin(i.x);
-    const s = fromEnclosure(lam);
-    return { lhs: s.value, lhsError: s.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lam.estimate, N: i.x.rows } };
-  },
-};
-
-export const hinfMergeUpper: Theorem<HDescriptor, HInstance> = {
-  ...base,
-  id: 'du2019.hinf.merge-upper',
-  title: 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
-  source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
-  kind: 'deterministic',
-  statement: 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
-  constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' }],
-  assumptions: unitNormData,
-  conclude(i): Evaluation {
-    const { h, lam } = hinfLambdaMin(i.x);
-    const n = i.x.rows, H = h.matrix.data;
-    let best = Infinity;
-    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) best = Math.min(best, (H[a * n + a] + H[b * n + b]) / 2 - H[a * n + b]);
-    const s = fromEnclosure(lam);
-    return { lhs: s.value, lhsError: s.error, rhs: best, rhsError: 2 * h.errorBound + 4 * UNIT_ROUNDOFF, relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: best } };
-  },
-};
-
-export const hinfDiagonal: Theorem<HDescriptor, HInstance> = {
-  ...base,
-  id: 'du2019.hinf.diagonal-half',
-  title: 'H∞_ii = ½ on unit-norm data',
-  source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
-  kind: 'deterministic',
-  statement: 'max_i |H∞_ii − ½| = 0.',
-  constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'x_iᵀx_i (π − 0)/(2π)' }],
-  assumptions: unitNormData,
-  conclude(i): Evaluation {
-    const h = hInfinity(i.x, anglesOf(i.x));
-    const n = i.x.rows;
-    let worst = 0;
-    for (let a = 0; a < n; a++) worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - 0.5));
-    // On the normalised rows H∞(x̂)_ii = H∞(x)_ii/‖x_i‖² = ½ exactly; H∞(x)_ii differs by ≤ δ/2.
-    return { lhs: worst, lhsError: h.errorBound + unitNormDeviation(i.x) / 2, rhs: 0, rhsError: 0, relation: '==' };
-  },
-};
-
-export const hinfOffDiagonal: Theorem<HDescriptor, HInstance> = {
-  ...base,
-  id: 'du2019.hinf.offdiagonal-envelope',
-  title: '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
-  source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
-  kind: 'deterministic',
-  statement: 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
-  constants: [],
-  assumptions: unitNormData,
-  conclude(i): Evaluation {
-    const h = normalisedHInfinity(i.x);
-    const env = envelopeSide(i.x, 1);
-    return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
-  },
-};
-
-function gershgorin(reversed: boolean): Theorem<HDescriptor, HInstance> {
+/**
+ * `floor` 0: Theorem 3.1. `floor` 0.01 plants a uniform positive lower bound (λ_min(H∞) ≥ 0.01 for every
+ * non-parallel configuration), false because λ_min(H∞) ≤ ½ − H∞_ij → 0 as two points merge.
+ */
+function thm31(floor: number): Theorem<HDescriptor, HInstance> {
+  const planted = floor !== 0;
   return {
     ...base,
-    id: reversed ? 'planted.hinf.gershgorin-reversed' : 'du2019.hinf.gershgorin',
-    title: reversed ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)' : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
+    id: planted ? 'planted.du2019.thm3.1-uniform-floor' : 'du2019.thm3.1.lambda0-positive',
+    title: planted ? `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}` : 'No two inputs parallel ⇒ λ_min(H∞) > 0',
+    source: { ...SOURCE, statement: 'Theorem 3.1' },
+    kind: 'deterministic',
+    statement: planted ? `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).` : 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
+    constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
+    ...(planted ? { expectRefuted: true, twinOf: 'du2019.thm3.1.lambda0-positive' } : { probes: parallelProbes }),
+    assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+    conclude(i): Evaluation {
+      const { lam } = hinfLambdaMin(i.x);
+      const s = fromEnclosure(lam);
+      return { lhs: s.value, lhsError: s.error, rhs: floor, rhsError: 0, relation: planted ? '>=' : '>', quantities: { lambdaMin: lam.estimate, N: i.x.rows } };
+    },
+  };
+}
+export const duThm31 = thm31(0);
+export const plantedThm31Floor = thm31(0.01);
+
+/** `factor` 1: the claim; ½ plants a halved bound, false already for n = 2 (where λ_min = ½ − |H∞_12| exactly). */
+function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
+  const planted = factor !== 1;
+  return {
+    ...base,
+    id: planted ? 'planted.du2019.hinf.merge-upper-halved' : 'du2019.hinf.merge-upper',
+    title: planted ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair' : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
+    source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
+    kind: 'deterministic',
+    statement: planted ? 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.' : 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
+    constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' }, ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : [])],
+    ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.merge-upper' } : {}),
+    assumptions: unitNormData,
+    conclude(i): Evaluation {
+      const { h, lam } = hinfLambdaMin(i.x);
+      const n = i.x.rows, H = h.matrix.data;
+      let best = Infinity;
+      for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) best = Math.min(best, (H[a * n + a] + H[b * n + b]) / 2 - H[a * n + b]);
+      const s = fromEnclosure(lam);
+      return { lhs: s.value, lhsError: s.error, rhs: factor * best, rhsError: factor * (2 * h.errorBound + 4 * UNIT_ROUNDOFF), relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: best } };
+    },
+  };
+}
+export const hinfMergeUpper = mergeUpper(1);
+export const plantedMergeUpperHalved = mergeUpper(0.5);
+
+/**
+ * `value` ½: the identity. ½ + 2⁻³⁰ plants a perturbed identity: refuting it shows the identity is checked to
+ * better than 10⁻⁹ (the error bound of H∞_ii is a few ulps).
+ */
+function diagonal(value: number): Theorem<HDescriptor, HInstance> {
+  const planted = value !== 0.5;
+  return {
+    ...base,
+    id: planted ? 'planted.du2019.hinf.diagonal-perturbed' : 'du2019.hinf.diagonal-half',
+    title: planted ? 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data' : 'H∞_ii = ½ on unit-norm data',
+    source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
+    kind: 'deterministic',
+    statement: planted ? 'PLANTED: max_i |H∞_ii − (½ + 2⁻³⁰)| = 0.' : 'max_i |H∞_ii − ½| = 0.',
+    constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
+    ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.diagonal-half' } : {}),
+    assumptions: unitNormData,
+    conclude(i): Evaluation {
+      const h = hInfinity(i.x, anglesOf(i.x));
+      const n = i.x.rows;
+      let worst = 0;
+      for (let a = 0; a < n; a++) worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - value));
+      // On the normalised rows H∞(x̂)_ii = H∞(x)_ii/‖x_i‖² = ½ exactly; H∞(x)_ii differs by ≤ δ/2.
+      return { lhs: worst, lhsError: h.errorBound + unitNormDeviation(i.x) / 2 + UNIT_ROUNDOFF, rhs: 0, rhsError: 0, relation: '==' };
+    },
+  };
+}
+export const hinfDiagonal = diagonal(0.5);
+export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
+
+/**
+ * `quarter` false: the envelope f(ρ) = ρ(π − arccos ρ)/(2π). True: the planted ρ/4 — f(ρ) = ρ/4 + ρ·arcsin(ρ)/(2π)
+ * ≥ ρ/4 for ρ ≥ 0, so ρ/4 drops the arcsin term and fails wherever the extreme pair has a positive inner product.
+ */
+function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
+  return {
+    ...base,
+    id: quarter ? 'planted.du2019.hinf.offdiagonal-quarter' : 'du2019.hinf.offdiagonal-envelope',
+    title: quarter ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|' : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
+    source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
+    kind: 'deterministic',
+    statement: quarter ? 'PLANTED: max_{i≠j} |H∞_ij| ≤ ρ/4.' : 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
+    constants: quarter ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }] : [],
+    ...(quarter ? { expectRefuted: true, twinOf: 'du2019.hinf.offdiagonal-envelope' } : {}),
+    assumptions: unitNormData,
+    conclude(i): Evaluation {
+      const h = normalisedHInfinity(i.x);
+      if (quarter) {
+        const { rho, err } = maxInnerProduct(i.x);
+        return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: rho / 4, rhsError: err / 4 + UNIT_ROUNDOFF * rho, relation: '<=' };
+      }
+      const env = envelopeSide(i.x, 1);
+      return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
+    },
+  };
+}
+export const hinfOffDiagonal = offDiagonal(false);
+export const plantedOffDiagonalQuarter = offDiagonal(true);
+
+/**
+ * `variant` 'claim': Gershgorin. 'reversed': planted relation reversal. 'halved': planted (n − 1)/2 in place of
+ * n − 1, false for n = 2 with a positive inner product (there |λ_min − ½| = |H∞_12| = f(ρ) exactly).
+ */
+function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescriptor, HInstance> {
+  const reversed = variant === 'reversed', halved = variant === 'halved';
+  return {
+    ...base,
+    id: reversed ? 'planted.hinf.gershgorin-reversed' : halved ? 'planted.du2019.hinf.gershgorin-halved' : 'du2019.hinf.gershgorin',
+    title: reversed ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)' : halved ? 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)' : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
     source: { ...SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
     kind: 'deterministic',
-    statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} (n − 1) ρ(π − arccos ρ)/(2π).`,
-    constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'Gershgorin centre H∞_ii' }],
-    expectRefuted: reversed,
+    statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} ${halved ? '((n − 1)/2)' : '(n − 1)'} ρ(π − arccos ρ)/(2π).`,
+    constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'Gershgorin centre H∞_ii' }, ...(halved ? [{ name: 'radius factor', value: 0.5, provenance: 'user' as const, note: 'planted error: the Gershgorin radius halved' }] : [])],
+    expectRefuted: variant !== 'claim',
+    ...(halved ? { twinOf: 'du2019.hinf.gershgorin' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const { lam } = hinfLambdaMin(i.x);
@@ -238,13 +283,14 @@ function gershgorin(reversed: boolean): Theorem<HDescriptor, HInstance> {
       const far = Math.max(Math.abs(lam.lower - 0.5), Math.abs(lam.upper - 0.5));
       const near = lam.lower <= 0.5 && 0.5 <= lam.upper ? 0 : Math.min(Math.abs(lam.lower - 0.5), Math.abs(lam.upper - 0.5));
       const side = fromEnclosure({ lower: near, upper: far });
-      const env = envelopeSide(i.x, i.x.rows - 1);
+      const env = envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1));
       return { lhs: side.value, lhsError: side.error + 2 * UNIT_ROUNDOFF, rhs: env.value, rhsError: env.error, relation: reversed ? '>=' : '<=', quantities: { lambdaMin: lam.estimate } };
     },
   };
 }
-export const hinfGershgorin = gershgorin(false);
-export const plantedGershgorinReversed = gershgorin(true);
+export const hinfGershgorin = gershgorin('claim');
+export const plantedGershgorinReversed = gershgorin('reversed');
+export const plantedGershgorinHalved = gershgorin('halved');
 
 /**
  * yᵀ(H∞)⁻¹y against a multiple of λ_min or of 1/λ_min. `form`:
@@ -269,6 +315,7 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
     statement: statements[form],
     constants: form === 'doubled' ? [{ name: '2', value: 2, provenance: 'user', note: 'planted error: a constant doubled' }] : [],
     expectRefuted: form !== 'corrected',
+    ...(form === 'doubled' ? { twinOf: 'du2019.hinf.inverse-quadform' } : {}),
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
@@ -298,6 +345,77 @@ export const presentationInverseQuadForm = inverseQuadForm('presentation');
 export const inverseQuadFormCorrected = inverseQuadForm('corrected');
 export const plantedInverseQuadFormDoubled = inverseQuadForm('doubled');
 
+// ------------------------------------------------------------------------------------------------
+// The presentation's chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂, taken literally, and its false step.
+
+const PRESENTATION_SOURCE = { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584', statement: 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y), as written' };
+
+/**
+ * The chain as the presentation writes it, without the inverse in the quadratic form:
+ * yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂, checked end to end (yᵀH∞y against λ_min(H∞)‖y‖₂). Known false:
+ * yᵀH∞y ≥ λ_min‖y‖², so it fails whenever ‖y‖ > 1 (docs/theorems.md#the-presentations-chain-taken-literally).
+ */
+export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
+  ...base,
+  id: 'presentation.hinf.quadform-no-inverse-as-written',
+  title: 'yᵀH∞y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (the presentation\'s chain, no inverse in the quadratic form, as written)',
+  source: PRESENTATION_SOURCE,
+  kind: 'deterministic',
+  statement: 'yᵀH∞y ≤ λ_min(H∞)‖y‖₂ — the chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂ as written (known false: yᵀH∞y ≥ λ_min(H∞)‖y‖₂²).',
+  constants: [],
+  expectRefuted: true,
+  assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+  conclude(i): Evaluation {
+    const { h, lam } = hinfLambdaMin(i.x);
+    const n = i.x.rows, H = h.matrix.data, y = i.y;
+    let q = 0, qa = 0, y2 = 0;
+    for (let a = 0; a < n; a++) {
+      y2 += y[a] * y[a];
+      for (let b = 0; b < n; b++) {
+        q += y[a] * H[a * n + b] * y[b];
+        qa += Math.abs(y[a] * H[a * n + b] * y[b]);
+      }
+    }
+    const yNorm = Math.sqrt(y2);
+    const g = (n * n + 4) * UNIT_ROUNDOFF;
+    const lamS = fromEnclosure(lam);
+    const rhs = lamS.value * yNorm;
+    // |yᵀ(H_true − H)y| ≤ ‖H_true − H‖₂‖y‖² (errorBound is spectral) plus the rounding of the sums.
+    return {
+      lhs: q,
+      lhsError: (h.errorBound * y2 + g * (qa + y2 * (Math.abs(q) + 1))) * (1 + 1e-10),
+      rhs,
+      rhsError: (lamS.error * yNorm + g * Math.abs(rhs)) * (1 + 1e-10),
+      relation: '<=',
+      quantities: { lambdaMin: lam.estimate, yNorm2: y2 },
+    };
+  },
+};
+
+/**
+ * The step ‖(H∞)⁻¹‖₂ = λ_min(H∞) of the chain as a separate identity. Known false: ‖(H∞)⁻¹‖₂ = 1/λ_min(H∞),
+ * and λ_min(H∞) ≤ H∞_11 = ½ < 1, so the two sides differ by at least 1/λ_min − λ_min ≥ 3/2.
+ */
+export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = {
+  ...base,
+  id: 'presentation.hinf.inverse-norm-identity',
+  title: '‖(H∞)⁻¹‖₂ = λ_min(H∞) (the step of the presentation\'s chain, as written)',
+  source: PRESENTATION_SOURCE,
+  kind: 'deterministic',
+  statement: '‖(H∞)⁻¹‖₂ = λ_min(H∞) (known false: ‖(H∞)⁻¹‖₂ = 1/λ_min(H∞), and λ_min(H∞) ≤ ½).',
+  constants: [],
+  expectRefuted: true,
+  assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+  conclude(i): Evaluation {
+    const { lam } = hinfLambdaMin(i.x);
+    if (!(lam.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '==', quantities: { lambdaMin: lam.estimate } };
+    // ‖(H∞)⁻¹‖₂ = 1/λ_min ∈ [1/upper, 1/lower] (H∞ symmetric positive definite).
+    const inv = fromEnclosure({ lower: (1 / lam.upper) * (1 - 2 * UNIT_ROUNDOFF), upper: (1 / lam.lower) * (1 + 2 * UNIT_ROUNDOFF) });
+    const lamS = fromEnclosure(lam);
+    return { lhs: inv.value, lhsError: inv.error, rhs: lamS.value, rhsError: lamS.error, relation: '==', quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value } };
+  },
+};
+
 export const twoLayerHInfinityTheorems = [
   duThm31,
   hinfMergeUpper,
@@ -306,6 +424,13 @@ export const twoLayerHInfinityTheorems = [
   hinfGershgorin,
   inverseQuadFormCorrected,
   presentationInverseQuadForm,
+  presentationQuadFormNoInverse,
+  presentationInverseNormIdentity,
   plantedInverseQuadFormDoubled,
   plantedGershgorinReversed,
+  plantedThm31Floor,
+  plantedMergeUpperHalved,
+  plantedDiagonalPerturbed,
+  plantedOffDiagonalQuarter,
+  plantedGershgorinHalved,
 ];
