@@ -34,6 +34,26 @@ describe('catalog', () => {
       for (const c of t.constants) expect(['paper', 'derived', 'user', 'fitted']).toContain(c.provenance);
     }
   });
+
+  it('every true claim has a planted twin naming it (twinOf), and every twin names a true claim', () => {
+    const trueIds = new Set(catalog.filter((t) => !t.expectRefuted).map((t) => t.id));
+    const twinned = new Set<string>();
+    for (const t of catalog) {
+      if (t.twinOf === undefined) continue;
+      expect(t.expectRefuted, `${t.id} names a twin but is not expected to be refuted`).toBe(true);
+      expect(trueIds.has(t.twinOf), `${t.id}: twinOf ${t.twinOf} is not a true claim of the catalog`).toBe(true);
+      twinned.add(t.twinOf);
+    }
+    expect([...trueIds].filter((id) => !twinned.has(id))).toEqual([]);
+  });
+
+  it('asymptotic claims with a scaling law state a sweep of at least a decade and a tolerance', () => {
+    for (const t of catalog.filter((x) => x.scalingLaw)) {
+      const l = t.scalingLaw!;
+      expect(Math.max(...l.sizes) / Math.min(...l.sizes), t.id).toBeGreaterThanOrEqual(10);
+      expect(l.tolerance ?? 0.1, t.id).toBeLessThanOrEqual(0.15);
+    }
+  });
 });
 
 for (const theorem of theorems) {
@@ -54,12 +74,14 @@ for (const theorem of theorems) {
         if (theorem.expectRefuted) expect(replayScalingEvidenceFile(run.scaling!.evidencePath!, catalog).status).toBe('violated');
       } else if (theorem.expectRefuted) {
         expect(run.status).toBe('violated');
-        const files = readdirSync(dir);
+        const files = readdirSync(dir).filter((f) => f.endsWith('.json')); // the .npy data files sit beside them
         expect(files.length).toBeGreaterThan(0);
         for (const f of files) expect(replayFile(join(dir, f), catalog).outcome.verdict).toBe('violated');
       } else {
         expect(run.counterexamples.count, JSON.stringify(run.counterexamples.smallest?.descriptor)).toBe(0);
         expect(run.status).toBe('holds');
+        // tested where it could fail: at most 10 % of the conclusive instances are vacuous
+        expect(run.vacuity?.rate ?? 0, `vacuity ${JSON.stringify(run.vacuity)}`).toBeLessThanOrEqual(0.1);
       }
     });
   });
