@@ -51,6 +51,13 @@ describe('SVG plots', () => {
     expect(markItems(svg, 'text')).toHaveLength(5);
   });
 
+  it('heat-map labels are whole even when a key has many values (wide labels are slanted, not cut to "antip…")', async () => {
+    const values = ['generic', 'near-parallel', 'antipodal', 'clustered', 'duplicate', 'low-rank', 'orthogonal', 'sphere-cap', 'two-blobs', 'collinear'];
+    const svg = await heatmapSvg(values.map((value, i) => ({ key: 'geometry', value, count: i })), { title: 'cells', idPrefix: 'hm2' });
+    for (const v of values) expect(svg).toContain(`>${v}<`);
+    expect(svg).not.toContain('…');
+  });
+
   it('a scatter has one point per input and a fitted line when given', async () => {
     const pts = [1, 10, 100].map((x) => ({ x, y: 2 * x, verdict: 'holds' }));
     const svg = await scatterSvg(pts, { title: 's', xTitle: 'N', yTitle: 'y', fit: { slope: 1, intercept: Math.log(2) }, idPrefix: 'sc' });

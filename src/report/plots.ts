@@ -209,6 +209,13 @@ export async function heatmapSvg(cells: HeatCell[], opts: { title: string; idPre
   const step = Math.max(58, Math.min(96, Math.floor(580 / maxValues)));
   const maxCount = Math.max(1, ...cells.map((c) => c.count));
   const data = cells.map((c, i) => ({ ...c, order: i, label: String(c.count), missing: c.count === 0 }));
+  // Cell values are never cut off: labels wider than a cell (≈ 6 px per character at 10 px) are slanted
+  // and may use up to 200 px, so "antipodal" stays "antipodal", not "antip…".
+  const longest = Math.max(0, ...cells.map((c) => [...c.value].length));
+  const slanted = longest * 6 > step - 4;
+  const labelAxis = slanted
+    ? { labelAngle: -35, labelAlign: 'right', labelBaseline: 'middle', labelLimit: 200, orient: 'bottom', domain: false, ticks: false }
+    : { labelAngle: 0, labelLimit: step - 4, orient: 'bottom', domain: false, ticks: false };
   const spec = {
     title: short(opts.title, 70),
     data: { values: data },
@@ -218,7 +225,7 @@ export async function heatmapSvg(cells: HeatCell[], opts: { title: string; idPre
     spec: {
       width: { step },
       height: 26,
-      encoding: { x: { field: 'value', type: 'ordinal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelAngle: 0, labelLimit: step - 4, orient: 'bottom', domain: false, ticks: false } } },
+      encoding: { x: { field: 'value', type: 'ordinal', sort: { field: 'order', op: 'min' }, title: null, axis: labelAxis } },
       layer: [
         { mark: { type: 'rect', stroke: 'white', strokeWidth: 1 }, encoding: { color: { condition: { test: 'datum.missing', value: '#fbe3e1' }, field: 'count', type: 'quantitative', title: 'instances', scale: { scheme: 'blues', domainMin: 0, type: 'sqrt' } } } },
         { mark: { type: 'text', fontSize: 10, fontWeight: 'bold' }, encoding: { text: { field: 'label' }, color: { condition: [{ test: 'datum.missing', value: '#c9302c' }, { test: `datum.count > ${maxCount * 0.45}`, value: 'white' }], value: '#111' } } },
