@@ -127,12 +127,13 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   await writeReports(report, req.outDir, req.formats);
   const outcome = report.outcome!;
   const lines: string[] = exampleWarnings.map((w) => `ntk-audit: ${w}`);
+  for (const t of report.theorems) for (const k of t.examples?.skipped ?? []) lines.push(`ntk-audit: example database: an example of ${t.id} cannot be evaluated and was skipped${req.exampleDb ? ' (dropped from the cache)' : ''}: ${k.message.slice(0, 200)}`);
   if (req.exampleDb) {
     let replayed = 0;
     for (const t of report.theorems) {
       if (!t.examples) continue;
       replayed += t.examples.replayed;
-      saveExamples(req.exampleDb, t.id, t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })));
+      saveExamples(req.exampleDb, t.id, t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })), t.examples.skipped.map((k) => k.descriptor));
     }
     lines.push(`ntk-audit: example database ${req.exampleDb}: ${replayed} example(s) replayed, closest calls saved (--example-db none to run without it)`);
   }

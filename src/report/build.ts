@@ -89,7 +89,7 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
     coverage: { cells, exercised, declared, missing },
     empiricalConstant: run.empiricalConstant ? { ...run.empiricalConstant, value: finiteOrNull(run.empiricalConstant.value) } : null,
     twinOf: theorem.twinOf ?? null,
-    examples: run.examples ? { replayed: run.examples.replayed, violated: run.examples.violated, save: run.examples.save.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, role: e.role, relativeMargin: finiteOrNull(e.relativeMargin ?? undefined) })) } : null,
+    examples: run.examples ? { replayed: run.examples.replayed, violated: run.examples.violated, save: run.examples.save.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, role: e.role, relativeMargin: finiteOrNull(e.relativeMargin ?? undefined) })), skipped: run.examples.skipped.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, message: e.message })) } : null,
     vacuity: run.vacuity ?? null,
     sharpness: finiteOrNull(run.sharpness),
     scaling: run.scaling
