@@ -6,7 +6,7 @@ import { buildArtifact, writeArtifactWithData, type Artifact } from './artifact.
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
-import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, SCALING_MAX_RELATIVE_ERROR, scalingDraws, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
+import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, SCALING_MAX_RELATIVE_ERROR, scalingDraws, scalingX, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
 import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts';
 
 /**
@@ -424,7 +424,7 @@ function runScaling(s: SearchState): void {
         const ev = s.eval(d, 'sweep');
         if (!ev) { unusable++; continue; }
         const o = ev.outcome;
-        const x = pickValue(d, o.quantities, law.variable);
+        const x = scalingX(d, o.quantities, law.variable);
         if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) { unusable++; continue; }
         pts.push({ x, y: o.lhs });
         used.push({ descriptor: d, x, y: o.lhs });
@@ -451,11 +451,6 @@ function runScaling(s: SearchState): void {
   if (result.status === 'violated' && opts.artifactsDir) {
     s.scaling = { ...result, evidencePath: writeScalingEvidence(opts.artifactsDir, buildScalingEvidence(theorem, result, evidence, opts.seed)) };
   }
-}
-
-function pickValue(d: Descriptor, q: Record<string, number> | undefined, name: string): number {
-  const v = q?.[name] ?? d[name];
-  return typeof v === 'number' ? v : NaN;
 }
 
 /** |lhs − rhs| / errorBound of an identity's outcome (0 for an exact match, ∞ for a mismatch with no error). */
