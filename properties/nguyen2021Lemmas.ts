@@ -296,7 +296,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
     statement: twin
       ? `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`
       : 'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
-    conventions: { ...NET_CONVENTIONS, data: 'N = 4 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
+    conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
     constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1' }],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({ regime: fc.constantFrom(...T51_REGIMES), size: fc.constantFrom(...T51_SIZES), seed: seedArb }).map((p) => thm51Design(p)),

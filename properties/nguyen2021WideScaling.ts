@@ -286,8 +286,8 @@ interface NormScalingInstance {
 }
 
 /**
- * The sweep: N = 6 Gaussian points in d = 10 (as in the calibration runs of docs/theorems.md#calibration-values),
- * every hidden width n ∈ {50, …, 1600} (1.5 decades), L ∈ {2, 3}, N(0,1) weights.
+ * The sweep: N = 12 Gaussian points in d = 10, every hidden width n ∈ {32, 80, 200, 500} (1.2 decades),
+ * L ∈ {2, 3}, N(0,1) weights (docs/theorems.md#eq-4-normalisation-rate).
  */
 export const NORM_SIZES = [32, 80, 200, 500] as const;
 export const NORM_REGIMES: Record<string, { depth: number }> = { 'L=2': { depth: 2 }, 'L=3': { depth: 3 } };
@@ -391,7 +391,7 @@ export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { 
       network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}), f_L = W_Lᵀf_{L−1}; no biases; σ’(0) = 0',
       init: 'standard N(0,1) (β_l = 1)',
       normalisation: factor === 2 ? 'Π_{l=1}^{L−1} 2/n_l (eq. (4); n_L = 1 not in the product)' : 'Π_{l=1}^{L−1} 1/n_l (planted: 2^{L−1} dropped)',
-      data: 'N = 6 points, N(0, I_10)',
+      data: 'N = 12 points, N(0, I_10)',
       limitingKernel: 'K(L) of eq. (9), arc-cosine closed forms (src/ntk/limiting.ts)',
     },
     constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'derived', note: twin ? (factor === 1 ? 'the rate of eq. (4); the planted error is the normalisation' : 'planted error: the rate exponent shifted') : 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate' }],

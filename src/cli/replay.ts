@@ -6,6 +6,7 @@ import { confirmViolation } from '../audit/confirm.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from '../audit/defineBound.ts';
 import type { Artifact } from '../search/artifact.ts';
 import { replayFile } from '../search/replay.ts';
+import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import { isScalingEvidenceText, replayScalingEvidenceFile } from '../search/scalingEvidence.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
 import { loadProposal } from '../audit/proposal.ts';
@@ -38,12 +39,17 @@ function isScalingEvidenceFile(file: string): boolean {
 
 /** Scaling evidence (src/search/scalingEvidence.ts): re-evaluates the sweep and re-fits; exit 1 when still refuted. */
 function replayScaling(file: string, catalog: Awaited<ReturnType<typeof loadCatalog>>, json: boolean): void {
-  const { evidence, status, regimes } = replayScalingEvidenceFile(file, catalog);
-  const rel = { Theta: 'Θ', O: 'O', Omega: 'Ω' }[evidence.law.relation];
-  if (json) process.stdout.write(JSON.stringify({ theoremId: evidence.theoremId, verdict: status, law: evidence.law, alpha: evidence.alpha, regimes }) + '\n');
+  const { evidence, theorem, status, regimes } = replayScalingEvidenceFile(file, catalog);
+  // The re-fit is judged by the catalog's CURRENT law (src/search/scalingEvidence.ts): that is the law shown.
+  const cur = theorem.scalingLaw!;
+  const law = { variable: cur.variable, quantity: cur.quantity, relation: cur.relation, exponent: cur.exponent, tolerance: cur.tolerance ?? DEFAULT_SCALING_TOLERANCE };
+  const changed = (['variable', 'quantity', 'relation', 'exponent', 'tolerance'] as const).some((k) => law[k] !== evidence.law[k]);
+  const text = (l: typeof law) => `${l.quantity} = ${{ Theta: 'Θ', O: 'O', Omega: 'Ω' }[l.relation]}(${l.variable}^${l.exponent}), exponent tolerance ±${l.tolerance}`;
+  if (json) process.stdout.write(JSON.stringify({ theoremId: evidence.theoremId, verdict: status, law, recordedLaw: evidence.law, alpha: evidence.alpha, regimes }) + '\n');
   else {
-    const lines = regimes.map((r) => `  ${r.regime}: slope ${r.slope.toFixed(3)} [${r.slopeLow.toFixed(3)}, ${r.slopeHigh.toFixed(3)}] over ${r.points} draws — ${r.status}`);
-    process.stdout.write(`${evidence.theoremId}: ${status}\n  ${evidence.theoremTitle}\n  claimed ${evidence.law.quantity} = ${rel}(${evidence.law.variable}^${evidence.law.exponent}), exponent tolerance ±${evidence.law.tolerance}, level ${evidence.alpha.toPrecision(3)} per regime\n${lines.join('\n')}\n`);
+    const lines = regimes.map((r) => `  ${r.regime}: slope ${r.slope.toFixed(3)} [${r.slopeLow.toFixed(3)}, ${r.slopeHigh.toFixed(3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`);
+    const note = changed ? `\n  (the evidence was recorded against ${text(evidence.law)}; the catalog's claim now states the law above)` : '';
+    process.stdout.write(`${evidence.theoremId}: ${status}\n  ${evidence.theoremTitle}\n  claimed ${text(law)}, level ${evidence.alpha.toPrecision(3)} per regime${note}\n${lines.join('\n')}\n`);
   }
   if (status === 'violated') throw new ExitRequest(1);
 }

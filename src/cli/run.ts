@@ -127,14 +127,22 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   await writeReports(report, req.outDir, req.formats);
   const outcome = report.outcome!;
   const lines: string[] = exampleWarnings.map((w) => `ntk-audit: ${w}`);
+  for (const t of report.theorems) for (const k of t.examples?.skipped ?? []) lines.push(`ntk-audit: example database: an example of ${t.id} cannot be evaluated and was skipped${req.exampleDb ? ' (dropped from the cache)' : ''}: ${k.message.slice(0, 200)}`);
   if (req.exampleDb) {
     let replayed = 0;
+    // The cache is a convenience: a cache that cannot be written (a directory where a file should be, a
+    // read-only disk) is a warning, never the run's failure.
+    const unsaved: string[] = [];
     for (const t of report.theorems) {
       if (!t.examples) continue;
       replayed += t.examples.replayed;
-      saveExamples(req.exampleDb, t.id, t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })));
+      try {
+        saveExamples(req.exampleDb, t.id, t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })), t.examples.skipped.map((k) => k.descriptor));
+      } catch (e) {
+        unsaved.push(`${t.id} (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`);
+      }
     }
-    lines.push(`ntk-audit: example database ${req.exampleDb}: ${replayed} example(s) replayed, closest calls saved (--example-db none to run without it)`);
+    lines.push(`ntk-audit: example database ${req.exampleDb}: ${replayed} example(s) replayed, ${unsaved.length ? `closest calls NOT saved for ${unsaved.length} claim(s), first: ${unsaved[0]}` : 'closest calls saved'} (--example-db none to run without it)`);
   }
   const s = report.summary;
   lines.push(`ntk-audit: ${s.theorems} theorem(s), ${s.instances} instances: ${Object.entries(s.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')}; ${s.counterexamples} counterexample(s)`);

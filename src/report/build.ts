@@ -82,15 +82,17 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
     evaluated: run.evaluated,
     counts: run.counts,
     probeCounts: run.probeCounts,
-    worstRelativeMargin: run.relation === '==' ? null : finiteOrNull(run.worstRelativeMargin),
+    // A scaling claim's per-draw conclusion is only "y certified > 0": its margins and vacuity say nothing
+    // about the claim (judged by the exponent), so they are not reported.
+    worstRelativeMargin: run.relation === '==' || run.scaling ? null : finiteOrNull(run.worstRelativeMargin),
     relation: run.relation ?? null,
     identity: run.identity ? { instances: run.identity.instances, maxResidualRatio: finiteOrNull(run.identity.maxResidualRatio), medianResidualRatio: finiteOrNull(run.identity.medianResidualRatio) } : null,
     tightness: tight.length ? { min: tight[0], p10: quantile(tight, 0.1), median: quantile(tight, 0.5), p90: quantile(tight, 0.9), max: tight[tight.length - 1] } : null,
     coverage: { cells, exercised, declared, missing },
     empiricalConstant: run.empiricalConstant ? { ...run.empiricalConstant, value: finiteOrNull(run.empiricalConstant.value) } : null,
     twinOf: theorem.twinOf ?? null,
-    examples: run.examples ? { replayed: run.examples.replayed, violated: run.examples.violated, save: run.examples.save.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, role: e.role, relativeMargin: finiteOrNull(e.relativeMargin ?? undefined) })) } : null,
-    vacuity: run.vacuity ?? null,
+    examples: run.examples ? { replayed: run.examples.replayed, violated: run.examples.violated, save: run.examples.save.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, role: e.role, relativeMargin: finiteOrNull(e.relativeMargin ?? undefined) })), skipped: run.examples.skipped.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, message: e.message })) } : null,
+    vacuity: run.scaling ? null : (run.vacuity ?? null),
     sharpness: finiteOrNull(run.sharpness),
     scaling: run.scaling
       ? {

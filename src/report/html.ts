@@ -46,8 +46,10 @@ export function worstText(t: TheoremReport): string {
 }
 
 /** Column labels of the verdict counts: a high-probability claim's violated draws are failed draws, not counterexamples. */
-export function countLabels(t: Pick<TheoremReport, 'kind' | 'relation'>): { holds: string; violated: string } {
+export function countLabels(t: Pick<TheoremReport, 'kind' | 'relation'> & { scaling?: unknown }): { holds: string; violated: string } {
   if (t.kind === 'high-probability') return { holds: 'holds', violated: 'failed draws' };
+  // a draw of a scaling sweep "holds" when its y is certified > 0: a usable draw, not a check of the claim
+  if (t.scaling) return { holds: 'y certified > 0', violated: 'y not > 0' };
   if (t.relation === '==') return { holds: 'consistent', violated: 'inconsistent' };
   return { holds: 'holds', violated: 'violated' };
 }
@@ -270,12 +272,9 @@ function verdictTable(t: TheoremReport): string {
 }
 
 function detailsTable(t: TheoremReport): string {
-  const rows: [string, string][] = [
-    ['evaluated', h(t.evaluated)],
-    t.identity
-      ? ['identity residual', `|lhs − rhs| / error bound: max <strong class="${t.identity.maxResidualRatio !== null && t.identity.maxResidualRatio <= 1 ? 'ok' : 'bad'}">${h(fmt(t.identity.maxResidualRatio, 3))}</strong> · median ${h(fmt(t.identity.medianResidualRatio, 3))} over ${h(t.identity.instances)} instances (≤ 1: consistent)`]
-      : ['worst relative margin', `<span class="${marginClass(t.worstRelativeMargin).trim()}">${h(fmt(t.worstRelativeMargin))}</span>`],
-  ];
+  const rows: [string, string][] = [['evaluated', h(t.evaluated)]];
+  if (t.identity) rows.push(['identity residual', `|lhs − rhs| / error bound: max <strong class="${t.identity.maxResidualRatio !== null && t.identity.maxResidualRatio <= 1 ? 'ok' : 'bad'}">${h(fmt(t.identity.maxResidualRatio, 3))}</strong> · median ${h(fmt(t.identity.medianResidualRatio, 3))} over ${h(t.identity.instances)} instances (≤ 1: consistent)`]);
+  else if (t.worstRelativeMargin !== null || !t.scaling) rows.push(['worst relative margin', `<span class="${marginClass(t.worstRelativeMargin).trim()}">${h(fmt(t.worstRelativeMargin))}</span>`]);
   if (t.tightness) {
     const q = t.tightness;
     rows.push(['tightness lhs/rhs', `min ${h(fmt(q.min))} · p10 ${h(fmt(q.p10))} · median ${h(fmt(q.median))} · p90 ${h(fmt(q.p90))} · max ${h(fmt(q.max))}`]);

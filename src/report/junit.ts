@@ -26,9 +26,9 @@ function summaryText(t: TheoremReport): string {
     `${t.id}: ${t.status}${t.asExpected ? '' : ' (unexpected)'} — ${t.kind}`,
     `source: ${t.source.paper}${t.source.arxiv ? `, arXiv:${t.source.arxiv}` : ''}, ${t.source.statement}`,
     `instances: ${t.evaluated} (${countLabels(t).holds} ${t.counts.holds}, ${countLabels(t).violated} ${t.counts.violated}, inconclusive ${t.counts.inconclusive}, outside ${t.counts.outside})`,
-    t.identity ? `identity residual |lhs − rhs| / error bound: max ${fmt(t.identity.maxResidualRatio, 3)} (≤ 1: consistent)` : `worst relative margin: ${fmt(t.worstRelativeMargin)}`,
+    ...(t.identity ? [`identity residual |lhs − rhs| / error bound: max ${fmt(t.identity.maxResidualRatio, 3)} (≤ 1: consistent)`] : t.worstRelativeMargin !== null || !t.scaling ? [`worst relative margin: ${fmt(t.worstRelativeMargin)}`] : []),
   ];
-  if (t.empiricalConstant) lines.push(`empirical constant: ${fmt(t.empiricalConstant.value)} (${t.empiricalConstant.aggregate} of ${t.empiricalConstant.quantity})`);
+  if (t.empiricalConstant) lines.push(`empirical constant: ${fmt(t.empiricalConstant.value)} (${t.empiricalConstant.aggregate} of ${t.empiricalConstant.quantity}${t.empiricalConstant.aggregate === 'fitted' ? `: ${t.empiricalConstant.description}` : ''})`);
   if (t.twinOf) lines.push(`twin of: ${t.twinOf}`);
   const vac = vacuityText(t), sharp = sharpnessText(t);
   if (vac) lines.push(vac);

@@ -51,7 +51,7 @@ export function renderMarkdown(report: Report): string {
 
   out.push('| | Theorem | Kind | Status | Instances | Cells | Worst rel. margin (identities: max residual / error bound) | Empirical constant |', '|---|---|---|---|---:|---|---:|---:|');
   for (const t of report.theorems) {
-    out.push(`| ${STATUS_MARKER[t.status]} | ${markdownCode(t.id)} ${md(t.title)} | ${md(t.kind)} | ${statusText(t)} | ${t.evaluated} | ${md(cellsText(t))} | ${md(worstText(t))} | ${md(t.empiricalConstant ? fmt(t.empiricalConstant.value) : '—')} |`);
+    out.push(`| ${STATUS_MARKER[t.status]} | ${markdownCode(t.id)} ${md(t.title)} | ${md(t.kind)} | ${statusText(t)} | ${t.evaluated} | ${md(cellsText(t))} | ${md(worstText(t))} | ${md(t.empiricalConstant ? `${fmt(t.empiricalConstant.value)}${t.empiricalConstant.aggregate === 'fitted' ? ' (fitted, not the paper\'s)' : ''}` : '—')} |`);
   }
   out.push('');
 
@@ -63,7 +63,7 @@ export function renderMarkdown(report: Report): string {
     if (t.counterexamples.count) parts.push(`${t.counterexamples.count} counterexample${t.counterexamples.count === 1 ? '' : 's'}`);
     if (t.identity) parts.push(`identity residual |lhs − rhs| / error bound: max ${md(fmt(t.identity.maxResidualRatio, 3))}, median ${md(fmt(t.identity.medianResidualRatio, 3))} (≤ 1: consistent)`);
     else if (t.worstRelativeMargin !== null) parts.push(`worst relative margin ${md(fmt(t.worstRelativeMargin))}`);
-    if (t.empiricalConstant) parts.push(`empirical constant ${md(fmt(t.empiricalConstant.value))} (${md(t.empiricalConstant.aggregate)} of ${markdownCode(t.empiricalConstant.quantity, false)})`);
+    if (t.empiricalConstant) parts.push(`empirical constant ${md(fmt(t.empiricalConstant.value))} (${md(t.empiricalConstant.aggregate)} of ${markdownCode(t.empiricalConstant.quantity, false)}${t.empiricalConstant.aggregate === 'fitted' ? `: ${md(t.empiricalConstant.description)}` : ''})`);
     if (t.twinOf) parts.push(`twin of ${markdownCode(t.twinOf, false)}`);
     const vac = vacuityText(t), sharp = sharpnessText(t);
     if (vac) parts.push(md(vac));

@@ -89,6 +89,8 @@ export const theoremReportSchema = z.object({
       replayed: z.number().int(),
       violated: z.number().int(),
       save: z.array(z.object({ descriptor: z.record(z.string(), z.unknown()), role: z.enum(['counterexample', 'near-miss']), relativeMargin: num })),
+      /** Replayed descriptors the claim could not evaluate: skipped with a warning and dropped from the cache. */
+      skipped: z.array(z.object({ descriptor: z.record(z.string(), z.unknown()), message: z.string() })).default([]),
     })
     .nullable()
     .default(null),

@@ -39,6 +39,24 @@ describe('example database', () => {
     expect(noEx.examples!.save.map((e) => e.relativeMargin)).toEqual(nm.slice(0, 4));
   });
 
+  it('a cached descriptor the claim cannot evaluate (an older descriptor shape) is skipped, not an error, and is dropped from the cache', () => {
+    // materialize reads d.k.toFixed: a stale entry without `k` throws inside the claim
+    const strict: Theorem<D, number> = { ...needle, id: 'toy.strict', materialize: (d) => Number(d.k.toFixed(0)) };
+    const run = searchTheorem(strict, { seed: 's', numRuns: 50, examples: [{ kk: 3 } as unknown as D, { k: 5 }] });
+    expect(run.errors).toEqual([]);
+    expect(run.status).toBe('holds');
+    expect(run.examples!.replayed).toBe(2);
+    expect(run.examples!.skipped.map((e) => e.descriptor)).toEqual([{ kk: 3 }]);
+    expect(run.examples!.skipped[0].message).toMatch(/materialize threw/);
+    // the generator's own errors are still the claim's errors
+    const broken: Theorem<D, number> = { ...needle, id: 'toy.broken', materialize: () => { throw new Error('boom'); } };
+    expect(searchTheorem(broken, { seed: 's', numRuns: 5, examples: [] }).status).toBe('error');
+    const dir = mkdtempSync(join(tmpdir(), 'ntk-exdb-'));
+    saveExamples(dir, 'toy.strict', [{ descriptor: { kk: 3 }, role: 'near-miss', relativeMargin: 0.1 }, { descriptor: { k: 5 }, role: 'near-miss', relativeMargin: 0.2 }]);
+    saveExamples(dir, 'toy.strict', [], [{ kk: 3 }]);
+    expect(readCachedExamples(dir, 'toy.strict').entries.map((e) => e.descriptor)).toEqual([{ k: 5 }]);
+  });
+
   it('saves, merges, ranks counterexamples first, caps, and survives a damaged file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-ex-'));
     saveExamples(dir, 'c', [{ descriptor: { k: 1 }, role: 'near-miss', relativeMargin: 0.5 }]);

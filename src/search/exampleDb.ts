@@ -83,14 +83,17 @@ export function examplesFor(theoremId: string, fixtures: Map<string, Descriptor[
 /**
  * Merges a run's examples of one claim into the cache: counterexamples before near-misses, smallest relative
  * margin first, at most MAX_EXAMPLES; written atomically (a crash leaves the old file or the new one).
+ * `drop`: descriptors the claim could not evaluate when replayed, removed from the cache.
  */
-export function saveExamples(dir: string, theoremId: string, fresh: readonly ExampleEntry[]): void {
-  if (fresh.length === 0) return;
+export function saveExamples(dir: string, theoremId: string, fresh: readonly ExampleEntry[], drop: readonly Record<string, unknown>[] = []): void {
+  if (fresh.length === 0 && drop.length === 0) return;
   const old = readCachedExamples(dir, theoremId).entries;
+  const dropped = new Set(drop.map((d) => JSON.stringify(d)));
+  if (fresh.length === 0 && !old.some((e) => dropped.has(JSON.stringify(e.descriptor)))) return;
   const byKey = new Map<string, ExampleEntry>();
   for (const e of [...fresh, ...old]) {
     const k = JSON.stringify(e.descriptor);
-    if (!byKey.has(k)) byKey.set(k, e);
+    if (!byKey.has(k) && !dropped.has(k)) byKey.set(k, e);
   }
   const rank = (e: ExampleEntry) => (e.role === 'counterexample' ? 0 : 1);
   const entries = [...byKey.values()]

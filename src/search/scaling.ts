@@ -121,5 +121,11 @@ export function fittedConstant(pts: readonly ScalingPoint[], exponent: number): 
   return Math.exp(s / pts.length);
 }
 
+/** x of a draw: the conclusion's quantity named `variable`, else the descriptor's field (NaN when neither is a number). */
+export function scalingX(descriptor: Record<string, unknown>, quantities: Record<string, number> | undefined, variable: string): number {
+  const v = quantities?.[variable] ?? descriptor[variable];
+  return typeof v === 'number' ? v : NaN;
+}
+
 /** Relative error of y above which a draw is not used in a fit (its log would be off by more than 1e-3). */
 export const SCALING_MAX_RELATIVE_ERROR = 1e-3;

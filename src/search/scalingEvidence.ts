@@ -8,7 +8,7 @@ import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
 import { evaluate, TheoremEvaluationError } from '../theorem/verdict.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { PACKAGE_VERSION } from '../version.ts';
-import { combineRegimes, fitRegime, SCALING_MAX_RELATIVE_ERROR, type ScalingPoint, type ScalingRegimeResult, type ScalingResult, type ScalingStatus } from './scaling.ts';
+import { combineRegimes, fitRegime, SCALING_MAX_RELATIVE_ERROR, scalingX, type ScalingPoint, type ScalingRegimeResult, type ScalingResult, type ScalingStatus } from './scaling.ts';
 
 /**
  * The evidence of a refuted scaling claim: the descriptors of every usable draw of the sweep, per regime,
@@ -30,7 +30,20 @@ export const scalingEvidenceSchema = z.object({
   law: z.object({ variable: z.string(), quantity: z.string(), relation: z.enum(['Theta', 'O', 'Omega']), exponent: z.number(), tolerance: z.number().positive() }),
   alpha: z.number().positive().max(1),
   status: z.literal('violated'),
-  regimes: z.array(z.object({ regime: z.string(), slope: z.number(), slopeLow: z.number(), slopeHigh: z.number(), status: z.enum(['holds', 'violated', 'inconclusive']), draws: z.array(drawSchema) })).min(1),
+  regimes: z
+    .array(
+      z.object({
+        regime: z.string(),
+        slope: z.number(),
+        slopeLow: z.number(),
+        slopeHigh: z.number(),
+        status: z.enum(['holds', 'violated', 'inconclusive']),
+        /** Draws of the sweep that were not usable (not stored): they keep the regime inconclusive on replay too. */
+        unusable: z.number().int().nonnegative().default(0),
+        draws: z.array(drawSchema),
+      }),
+    )
+    .min(1),
 });
 
 export type ScalingEvidence = z.infer<typeof scalingEvidenceSchema>;
@@ -46,7 +59,7 @@ export function buildScalingEvidence(theorem: AnyTheorem, result: ScalingResult,
     law: { variable: result.variable, quantity: result.quantity, relation: result.relation, exponent: result.exponent, tolerance: result.tolerance },
     alpha: result.alpha,
     status: 'violated',
-    regimes: result.regimes.map((r, i) => ({ regime: r.regime, slope: r.slope, slopeLow: r.slopeLow, slopeHigh: r.slopeHigh, status: r.status, draws: JSON.parse(JSON.stringify(draws[i].draws)) as ScalingEvidence['regimes'][number]['draws'] })),
+    regimes: result.regimes.map((r, i) => ({ regime: r.regime, slope: r.slope, slopeLow: r.slopeLow, slopeHigh: r.slopeHigh, status: r.status, unusable: r.unusable, draws: JSON.parse(JSON.stringify(draws[i].draws)) as ScalingEvidence['regimes'][number]['draws'] })),
   };
 }
 
@@ -85,11 +98,12 @@ export function replayScalingEvidence(e: ScalingEvidence, catalog: readonly AnyT
         if (err instanceof TheoremEvaluationError) throw new UserError(`scaling evidence for ${e.theoremId} cannot be evaluated: ${err.message.split('\n')[0]}`);
         throw err;
       }
-      const x = d.descriptor[law.variable] ?? o.quantities?.[law.variable];
-      if (o.verdict !== 'holds' || typeof x !== 'number' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) unusable++;
+      const x = scalingX(d.descriptor, o.quantities, law.variable); // as the run took it
+      if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) unusable++;
       else pts.push({ x, y: o.lhs });
     }
-    return fitRegime(r.regime, pts, unusable, law, e.alpha);
+    // The sweep's unusable draws are not stored: without them the re-fit could decide a regime the run left open.
+    return fitRegime(r.regime, pts, unusable + r.unusable, law, e.alpha);
   });
   return { theorem, status: combineRegimes(regimes.map((r) => r.status)), regimes };
 }

@@ -6,7 +6,7 @@ import { buildArtifact, writeArtifactWithData, type Artifact } from './artifact.
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
-import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, SCALING_MAX_RELATIVE_ERROR, scalingDraws, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
+import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, SCALING_MAX_RELATIVE_ERROR, scalingDraws, scalingX, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
 import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts';
 
 /**
@@ -122,7 +122,13 @@ export interface TheoremRun {
   highProbability?: { alpha: number; configs: HighProbabilityConfigResult[] };
   empiricalConstant?: { quantity: string; aggregate: 'min' | 'max' | 'fitted'; value: number; description: string };
   /** Examples of earlier runs replayed first, and those this run offers to the example database. */
-  examples?: { replayed: number; violated: number; save: { descriptor: Descriptor; role: 'counterexample' | 'near-miss'; relativeMargin: number | null }[] };
+  examples?: {
+    replayed: number;
+    violated: number;
+    save: { descriptor: Descriptor; role: 'counterexample' | 'near-miss'; relativeMargin: number | null }[];
+    /** Replayed descriptors the claim cannot evaluate (e.g. cached under an older descriptor shape): skipped, not errors of the claim. */
+    skipped: { descriptor: Descriptor; message: string }[];
+  };
   /** Asymptotic claims with a scaling law: the sweep, the fitted exponents and the verdict they give. */
   scaling?: ScalingResult & { evidencePath?: string };
   /** Fraction of the conclusive instances on which the inequality could not have failed (Evaluation.vacuous). */
@@ -189,6 +195,7 @@ class SearchState {
   scaling?: TheoremRun['scaling'];
   examplesReplayed?: number;
   examplesViolated = 0;
+  examplesSkipped: { descriptor: Descriptor; message: string }[] = [];
 
   /**
    * What this run offers the example database: its kept counterexamples, then the 4 conclusive in-assumption
@@ -218,7 +225,10 @@ class SearchState {
       ev = evaluate(this.theorem, descriptor);
     } catch (e) {
       if (!(e instanceof TheoremEvaluationError)) throw e;
-      if (this.errors.length < 20) this.errors.push({ descriptor, message: e.message });
+      // A replayed example comes from a file (the example database), not from the claim's generator: one the
+      // claim cannot evaluate is stale data, skipped with a warning, not an error of the claim.
+      if (phase === 'example') this.examplesSkipped.push({ descriptor, message: e.message.split('\n')[0] });
+      else if (this.errors.length < 20) this.errors.push({ descriptor, message: e.message });
     }
     if (ev) this.record(ev, phase);
     // The memo keeps the materialised instance (data matrices, networks) only where it is still
@@ -226,7 +236,8 @@ class SearchState {
     // the search ends made the young-generation GC copy and promote them all (up to 0.1 MB each,
     // ~10 MB per search for the concentration claims); GC was 11 % of the search time on the 26
     // small claims of bench/throughput.ts before.
-    this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev, key);
+    // (A skipped example is not memoised: should the generator reach the same descriptor, its error is the claim's.)
+    if (ev || phase !== 'example') this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev, key);
     return ev;
   }
 
@@ -342,7 +353,7 @@ class SearchState {
       ...(this.fastCheck ? { fastCheck: this.fastCheck } : {}),
       ...(this.highProbability ? { highProbability: this.highProbability } : {}),
     };
-    if (this.examplesReplayed !== undefined) run.examples = { replayed: this.examplesReplayed, violated: this.examplesViolated, save: this.examplesToSave(run) };
+    if (this.examplesReplayed !== undefined) run.examples = { replayed: this.examplesReplayed, violated: this.examplesViolated, save: this.examplesToSave(run), skipped: this.examplesSkipped };
     if (this.conclusive > 0) run.vacuity = { instances: this.conclusive, vacuous: this.vacuous, rate: this.vacuous / this.conclusive };
     if (Number.isFinite(this.sharpness) && t.scalingLaw === undefined) run.sharpness = this.sharpness;
     if (this.scaling) {
@@ -413,7 +424,7 @@ function runScaling(s: SearchState): void {
         const ev = s.eval(d, 'sweep');
         if (!ev) { unusable++; continue; }
         const o = ev.outcome;
-        const x = pickValue(d, o.quantities, law.variable);
+        const x = scalingX(d, o.quantities, law.variable);
         if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) { unusable++; continue; }
         pts.push({ x, y: o.lhs });
         used.push({ descriptor: d, x, y: o.lhs });
@@ -440,11 +451,6 @@ function runScaling(s: SearchState): void {
   if (result.status === 'violated' && opts.artifactsDir) {
     s.scaling = { ...result, evidencePath: writeScalingEvidence(opts.artifactsDir, buildScalingEvidence(theorem, result, evidence, opts.seed)) };
   }
-}
-
-function pickValue(d: Descriptor, q: Record<string, number> | undefined, name: string): number {
-  const v = q?.[name] ?? d[name];
-  return typeof v === 'number' ? v : NaN;
 }
 
 /** |lhs − rhs| / errorBound of an identity's outcome (0 for an exact match, ∞ for a mismatch with no error). */
