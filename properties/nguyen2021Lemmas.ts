@@ -316,7 +316,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       for (let l = 1; l <= d.k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
       return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale } };
     },
-    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 12 },
+    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 40 },
     costHint: 12,
   };
 }
