@@ -35,7 +35,12 @@ describe('markdown escaping', () => {
     expect(e).not.toMatch(/(?<!\\)<[A-Za-z/!?]/);
     expect(e).not.toMatch(/(?<!\\)&amp;|(?<!\\)_u|(?<!\\):\/\/|www(?!\\)\.|(?<!\\)@b/);
     expect(e).not.toContain('\n');
-    for (const lead of ['# h', '> q', '- l', '+ l', '= s', '12. n', '3) n']) expect(escapeMarkdown(lead)).toMatch(/^\s*\d*\\/);
+    for (const lead of ['# h', '> q', '- l', '+ l', '= s', '12. n', '3) n']) {
+      expect(escapeMarkdown(lead, { inTable: false })).toMatch(/^\s*\d*\\/);
+      expect(escapeMarkdown(lead)).toBe(lead); // a table cell cannot start a block
+    }
+    expect(escapeMarkdown('-1')).toBe('-1');
+    expect(escapeMarkdown('1.954e-7')).toBe('1.954e-7');
   });
   it('leaves mathematical titles readable: nothing escaped outside tables, only pipes inside', () => {
     const titles = ['max_{i<j}|⟨x_i,x_j⟩| ≤ 2√(log(N/δ)/d) w.p. ≥ 1 − δ', 'λ_min(K(L)) ≥ c·μ_2(σ)²·d', 'PLANTED (constant halved): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))', 'E[σ(u)σ(v)] = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)'];

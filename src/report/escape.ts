@@ -65,7 +65,8 @@ export function anchorId(id: string, prefix = 't-'): string {
  *  - `<` that could start raw HTML or an autolink (`</`, `<!`, `<?`, a tag name ended by space, `/`, `>` or the
  *    end of the text, `<scheme:`) — not the `<` of `i<j`; `&` that would start an entity;
  *  - `|` in table cells (`inTable`, the default);
- *  - extended autolinks (`://`, `www.`, e-mail `@`); a leading `#`, `>`, `+`, `-`, `=` or `1.` (block syntax);
+ *  - extended autolinks (`://`, `www.`, e-mail `@`); outside tables, a leading `#`, `>`, `+`, `-`, `=` or `1.`
+ *    (block syntax, which a table cell cannot start);
  * newlines become spaces. So `max_{i<j}|⟨x_i,x_j⟩| ≤ 2√(log(N/δ)/d)` stays as it is outside tables.
  */
 export function escapeMarkdown(value: unknown, opts: { inTable?: boolean } = {}): string {
@@ -90,10 +91,10 @@ export function escapeMarkdown(value: unknown, opts: { inTable?: boolean } = {})
     else if (c === '&') esc = /^&#?[A-Za-z0-9]+;/.test(s.slice(i));
     else if (c === '|') esc = inTable;
     else if (c === ':') esc = s.startsWith('//', i + 1);
-    else if (c === '.') esc = /(^|[^A-Za-z0-9])www$/i.test(s.slice(0, i)) || /^\s*\d+$/.test(s.slice(0, i));
-    else if (c === ')') esc = /^\s*\d+$/.test(s.slice(0, i));
+    else if (c === '.') esc = /(^|[^A-Za-z0-9])www$/i.test(s.slice(0, i)) || (!inTable && /^\s*\d+$/.test(s.slice(0, i)));
+    else if (c === ')') esc = !inTable && /^\s*\d+$/.test(s.slice(0, i));
     else if (c === '@') esc = word(prev) && /^@[A-Za-z0-9-]+\./.test(s.slice(i));
-    else if ('#>+-='.includes(c)) esc = /^\s*$/.test(s.slice(0, i));
+    else if ('#>+-='.includes(c)) esc = !inTable && /^\s*$/.test(s.slice(0, i)); // block syntax: not inside a table cell
     out += esc ? `\\${c}` : c;
   }
   return out;
