@@ -4,10 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '../src/io/npy.ts';
+import { cliInProcess } from './support/cliInProcess.ts';
 
-/** `ntk-audit audit` end to end: the CLI is spawned as users run it. */
+/**
+ * `ntk-audit audit` end to end. The first test spawns the CLI as users run it; the others run the same
+ * main() in process (test/support/cliInProcess.ts), which saves 2–5 s of TypeScript loading per call.
+ */
 const ROOT = new URL('..', import.meta.url).pathname;
-function cli(args: string[], timeout = 90_000) {
+async function cli(args: string[]) {
+  const t0 = Date.now();
+  const r = await cliInProcess(args);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+}
+function spawnCli(args: string[], timeout = 90_000) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
@@ -16,7 +25,7 @@ const out = () => mkdtempSync(join(tmpdir(), 'ntk-audit-'));
 
 describe('ntk-audit audit', () => {
   it('a true bound survives (exit 0) and --json carries the verdict', () => {
-    const r = cli(['audit', 'examples/correct-bound.ts', '--budget', '5', '--json', '--out', out()]);
+    const r = spawnCli(['audit', 'examples/correct-bound.ts', '--budget', '5', '--json', '--out', out()]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.verdict).toBe('survived');
@@ -24,8 +33,8 @@ describe('ntk-audit audit', () => {
     expect(j.bounds[0].counts.violated).toBe(0);
   });
 
-  it('a proposal written with the interval arithmetic (import { interval }) survives with rigorous errors', () => {
-    const r = cli(['audit', 'examples/rigorous-acos-bound.ts', '--budget', '3', '--json', '--out', out()]);
+  it('a proposal written with the interval arithmetic (import { interval }) survives with rigorous errors', async () => {
+    const r = await cli(['audit', 'examples/rigorous-acos-bound.ts', '--budget', '3', '--json', '--out', out()]);
     expect(r.code).toBe(0);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.verdict).toBe('survived');
@@ -36,9 +45,9 @@ describe('ntk-audit audit', () => {
     expect(b.counts.inconclusive).toBeGreaterThan(0);
   });
 
-  it('a false bound is refuted within seconds with a replayable artifact and a .npy of the data', () => {
+  it('a false bound is refuted within seconds with a replayable artifact and a .npy of the data', async () => {
     const dir = out();
-    const r = cli(['audit', 'examples/wrong-bound.ts', '--budget', '10', '--out', dir]);
+    const r = await cli(['audit', 'examples/wrong-bound.ts', '--budget', '10', '--out', dir]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stdout).toMatch(/REFUTED/);
@@ -48,7 +57,7 @@ describe('ntk-audit audit', () => {
     expect(s.margin).toBeLessThan(-s.errorBound);
     const x = parseNpy(readFileSync(s.npy));
     expect([x.rows, x.cols]).toEqual([s.N, s.d]);
-    const rep = cli(['replay', s.artifact, '--json']);
+    const rep = await cli(['replay', s.artifact, '--json']);
     expect(rep.code).toBe(1);
     expect(JSON.parse(rep.stdout)).toMatchObject({ theoremId: 'example.wrong-min-norm', verdict: 'violated' });
     // Both reported counterexamples were re-verified in 50-digit decimal arithmetic (src/audit/confirm.ts).
@@ -63,29 +72,29 @@ describe('ntk-audit audit', () => {
     }
     expect(JSON.parse(rep.stdout).confirmation).toMatchObject({ status: 'confirmed', verdict: 'violated' });
     // --confirm re-runs the confirmation from the artifact alone.
-    const text = cli(['replay', s.artifact, '--confirm']);
+    const text = await cli(['replay', s.artifact, '--confirm']);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/confirmation: confirmed, verdict violated \(decimal\.js, 50 digits, LDLᵀ inertia/);
   });
 
-  it('a bound true only in part of its regime: refuted, with surviving and refuted cells', () => {
-    const r = cli(['audit', 'examples/partial-bound.ts', '--budget', '5', '--json', '--out', out()]);
+  it('a bound true only in part of its regime: refuted, with surviving and refuted cells', async () => {
+    const r = await cli(['audit', 'examples/partial-bound.ts', '--budget', '5', '--json', '--out', out()]);
     expect(r.code).toBe(1);
     const cells = JSON.parse(r.stdout).bounds[0].cells as { key: string; value: string; status: string }[];
     expect(cells.find((c) => c.key === 'regime' && c.value === 'd ≥ N')?.status).toBe('survived');
     expect(cells.find((c) => c.key === 'regime' && c.value === 'd < N')?.status).toBe('refuted');
   });
 
-  it('a predicate that throws on every instance is ill-posed: exit 2, one line', () => {
-    const r = cli(['audit', 'test/fixtures/audit/throwing.ts', '--budget', '3', '--out', out()]);
+  it('a predicate that throws on every instance is ill-posed: exit 2, one line', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/throwing.ts', '--budget', '3', '--out', out()]);
     expect(r.code).toBe(2);
     const last = r.stderr.trim().split('\n').pop()!;
     expect(last).toMatch(/^ntk-audit: ill-posed: fixture.throws-always: failed on every instance .*boom: not implemented/);
     expect(r.stdout).toBe('');
   });
 
-  it('throwing on some instances is reported and the rest audited', () => {
-    const r = cli(['audit', 'test/fixtures/audit/throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
+  it('throwing on some instances is reported and the rest audited', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
     expect(r.code).toBe(0);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.errorCount).toBeGreaterThan(0);
@@ -93,8 +102,8 @@ describe('ntk-audit audit', () => {
     expect(b.counts.holds).toBeGreaterThan(0);
   });
 
-  it('a false bound that throws on some instances is still refuted by its certified counterexamples', () => {
-    const r = cli(['audit', 'test/fixtures/audit/wrong-throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
+  it('a false bound that throws on some instances is still refuted by its certified counterexamples', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/wrong-throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
     expect(r.code, r.stderr).toBe(1);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.verdict).toBe('refuted');
@@ -118,32 +127,32 @@ describe('ntk-audit audit', () => {
     expect(r.bounds[0].message).toMatch(/INCONCLUSIVE — the safety stop \(10× the budget of wall time\) came before any instance was evaluated/);
   });
 
-  it('NaN and wrong types are ill-posed (exit 2, one line)', () => {
+  it('NaN and wrong types are ill-posed (exit 2, one line)', async () => {
     for (const [f, re] of [['nan.ts', /rhs returned NaN on instance N=\d+/], ['wrong-type.ts', /rhs returned string "big"/]] as const) {
-      const r = cli(['audit', `test/fixtures/audit/${f}`, '--budget', '3', '--out', out()]);
+      const r = await cli(['audit', `test/fixtures/audit/${f}`, '--budget', '3', '--out', out()]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);
     }
   });
 
-  it('a module that fails to load is ill-posed (exit 2, one line; also with --json)', () => {
+  it('a module that fails to load is ill-posed (exit 2, one line; also with --json)', async () => {
     const dir = out();
     writeFileSync(join(dir, 'broken.ts'), 'export default {;\n');
-    const r = cli(['audit', join(dir, 'broken.ts'), '--out', dir]);
+    const r = await cli(['audit', join(dir, 'broken.ts'), '--out', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/ill-posed: .*broken.ts failed to load/);
-    const j = cli(['audit', join(dir, 'broken.ts'), '--json', '--out', dir]);
+    const j = await cli(['audit', join(dir, 'broken.ts'), '--json', '--out', dir]);
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout).verdict).toBe('ill-posed');
-    const missing = cli(['audit', join(dir, 'nope.ts')]);
+    const missing = await cli(['audit', join(dir, 'nope.ts')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/file not found/);
   });
 
-  it('a hanging predicate is stopped by the per-instance timeout, named, and the audit goes on', () => {
-    const r = cli(['audit', 'test/fixtures/audit/hanging.ts', '--budget', '4', '--instance-timeout', '1', '--json', '--out', out()]);
+  it('a hanging predicate is stopped by the per-instance timeout, named, and the audit goes on', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/hanging.ts', '--budget', '4', '--instance-timeout', '1', '--json', '--out', out()]);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.timeouts.length).toBeGreaterThan(0);
     expect(b.timeouts[0].instance).toMatch(/^N=5 /);
@@ -156,8 +165,8 @@ describe('ntk-audit audit', () => {
     expect(r.code).toBe(4);
   });
 
-  it('Iris as a named distribution: survives, and the dropped duplicate is reported', () => {
-    const r = cli(['audit', 'test/fixtures/audit/iris.ts', '--budget', '3', '--out', out()]);
+  it('Iris as a named distribution: survives, and the dropped duplicate is reported', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/iris.ts', '--budget', '3', '--out', out()]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/iris: dropped 1 duplicate row\(s\) \(row 143 = row 102\)/);
   });

@@ -3,19 +3,27 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliInProcess } from './support/cliInProcess.ts';
 
-/** `ntk-audit audit` on asymptotic bounds (defineBound({ asymptotic })), end to end as users run it. */
+/**
+ * `ntk-audit audit` on asymptotic bounds (defineBound({ asymptotic })), end to end: the first test spawns
+ * the CLI as users run it, the others run the same main() in process (test/support/cliInProcess.ts).
+ */
 const ROOT = new URL('..', import.meta.url).pathname;
-function cli(args: string[], timeout = 90_000) {
+async function cli(args: string[]) {
+  const r = await cliInProcess(args);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function spawnCli(args: string[], timeout = 90_000) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('ntk-audit audit: asymptotic bounds', () => {
-  it('a wrong exponent (Θ(d^1.2) for λ_min(K(L)), Theorem 3.2 of arXiv 2012.11654 says d^1) is refuted with replayable evidence', () => {
+  it('a wrong exponent (Θ(d^1.2) for λ_min(K(L)), Theorem 3.2 of arXiv 2012.11654 says d^1) is refuted with replayable evidence', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-asym-'));
     // A large budget: the sweep (5 sizes × at most 6 draws) ends long before it, also on a loaded machine.
-    const r = cli(['audit', 'test/fixtures/audit/asymptotic-wrong.ts', '--budget', '30', '--json', '--out', dir]);
+    const r = spawnCli(['audit', 'test/fixtures/audit/asymptotic-wrong.ts', '--budget', '30', '--json', '--out', dir]);
     expect(r.code).toBe(1);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.verdict).toBe('refuted');
@@ -26,13 +34,13 @@ describe('ntk-audit audit: asymptotic bounds', () => {
     expect(b.scaling.replay).toBe(`ntk-audit replay ${b.scaling.evidence}`);
     const ev = JSON.parse(readFileSync(b.scaling.evidence, 'utf8'));
     expect(ev.proposal.boundId).toBe('fixture.lambda-min-theta-d1.2');
-    const rep = cli(['replay', b.scaling.evidence, '--json']);
+    const rep = await cli(['replay', b.scaling.evidence, '--json']);
     expect(rep.code).toBe(1);
     expect(JSON.parse(rep.stdout)).toMatchObject({ theoremId: 'fixture.lambda-min-theta-d1.2', verdict: 'violated' });
   });
 
-  it('the example (Θ(d) for λ_min(K(L)), two regimes) survives: exit 0, the fitted exponent of each regime inside [0.9, 1.1]', () => {
-    const r = cli(['audit', 'examples/asymptotic-bound.ts', '--budget', '30', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
+  it('the example (Θ(d) for λ_min(K(L)), two regimes) survives: exit 0, the fitted exponent of each regime inside [0.9, 1.1]', async () => {
+    const r = await cli(['audit', 'examples/asymptotic-bound.ts', '--budget', '30', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/example\.lambda-min-theta-d: survived — λ_min\(K\^\(L\)\) = Θ\(d\^1\)/);
     expect(r.stdout).toMatch(/accepted exponents \[0\.9, 1\.1\]/);
@@ -45,8 +53,8 @@ describe('ntk-audit audit: asymptotic bounds', () => {
     expect(r.stdout).toMatch(/verdict: survived/);
   });
 
-  it('a noisy quantity on a tiny sweep is inconclusive: exit 4, with the interval and the reason', () => {
-    const r = cli(['audit', 'test/fixtures/audit/asymptotic-noisy.ts', '--budget', '30', '--json', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
+  it('a noisy quantity on a tiny sweep is inconclusive: exit 4, with the interval and the reason', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/asymptotic-noisy.ts', '--budget', '30', '--json', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
     expect(r.code).toBe(4);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.verdict).toBe('inconclusive');
@@ -54,8 +62,8 @@ describe('ntk-audit audit: asymptotic bounds', () => {
     expect(b.scaling.regimes[0].slopeHigh - b.scaling.regimes[0].slopeLow).toBeGreaterThan(0.2);
   });
 
-  it('a malformed asymptotic spec is ill-posed: exit 2, one line', () => {
-    const r = cli(['audit', 'test/fixtures/audit/asymptotic-malformed.ts', '--budget', '1', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
+  it('a malformed asymptotic spec is ill-posed: exit 2, one line', async () => {
+    const r = await cli(['audit', 'test/fixtures/audit/asymptotic-malformed.ts', '--budget', '1', '--out', mkdtempSync(join(tmpdir(), 'ntk-asym-'))]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/asymptotic\.sizes must span at least one decade/);
