@@ -93,13 +93,18 @@ describe('ntk-audit audit', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('throwing on some instances is reported and the rest audited', async () => {
+  it('throwing on some instances is reported, the rest audited, and the verdict is partial (exit 5), never survived', async () => {
     const r = await cli(['audit', 'test/fixtures/audit/throwing-some.ts', '--budget', '3', '--json', '--out', out()]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(5);
     const b = JSON.parse(r.stdout).bounds[0];
+    expect(b.verdict).toBe('partial');
     expect(b.errorCount).toBeGreaterThan(0);
     expect(b.errors[0].instance).toMatch(/^N=5 /);
     expect(b.counts.holds).toBeGreaterThan(0);
+    expect(b.message).toMatch(/PARTIAL — no counterexample where the bound could be evaluated .* but its sides failed on \d+ instance\(s\), which were not tested/);
+    const text = await cli(['audit', 'test/fixtures/audit/throwing-some.ts', '--budget', '3', '--out', out()]);
+    expect(text.code).toBe(5);
+    expect(text.stdout).toMatch(/verdict: partial/);
   });
 
   it('a false bound that throws on some instances is still refuted by its certified counterexamples', async () => {
@@ -158,11 +163,11 @@ describe('ntk-audit audit', () => {
     expect(b.timeouts[0].instance).toMatch(/^N=5 /);
     expect(b.timeouts[0].message).toMatch(/timed out after 1 s/);
     expect(b.counts.holds).toBeGreaterThan(0);
-    // Three hung instances stop the bound's search (each would cost the timeout): not `survived`.
+    // Three hung instances stop the bound's search (each would cost the timeout): partial, not `survived`.
     expect(b.timeouts.length).toBe(3);
-    expect(b.verdict).toBe('inconclusive');
-    expect(b.message).toMatch(/3 instances hung \(timed out after 1 s each\), so the search was stopped: \d+ planned instance\(s\) not evaluated/);
-    expect(r.code).toBe(4);
+    expect(b.verdict).toBe('partial');
+    expect(b.message).toMatch(/PARTIAL — 3 instances hung \(timed out after 1 s each\), so the search was stopped: \d+ planned instance\(s\) not evaluated/);
+    expect(r.code).toBe(5);
   });
 
   it('Iris as a named distribution: survives, and the dropped duplicate is reported', async () => {

@@ -27,6 +27,8 @@ import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protoco
  *                  counterexample);
  *   survived     — the budget was spent without one, and some instance held (for a high-probability
  *                  bound: some configuration's rate test was consistent with δ and could have failed);
+ *   partial      — no refutation and some instances held, but the bound's sides threw or timed out on part
+ *                  of its instance space: that part was not tested (its cells are listed); never `survived`;
  *   inconclusive — no refutation, but nothing held either: every evaluated instance (or draw) was
  *                  within its error bound, or the rate tests had too few conclusive draws;
  *   ill-posed — the proposal failed to load, its lhs/rhs returned NaN or a wrong type, or it threw
@@ -39,7 +41,7 @@ import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protoco
  * deterministic search goes on from there. Instances that throw are reported and skipped.
  */
 
-export type AuditVerdict = 'refuted' | 'survived' | 'inconclusive' | 'ill-posed';
+export type AuditVerdict = 'refuted' | 'survived' | 'partial' | 'inconclusive' | 'ill-posed';
 
 export interface AuditOptions {
   file: string;
@@ -262,6 +264,11 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   let respawns = 0;
   /** Instances the search asked for after the time budget ran out (not evaluated). */
   let cutOff = 0;
+  /** Cells (theorem.cells) of the instances whose sides threw or timed out: the part of the space not tested. */
+  const untested = new Map<string, number>();
+  const noteUntested = (d: Descriptor) => {
+    for (const [k, v] of Object.entries(theorem.cells?.(d) ?? {})) untested.set(`${k}=${v}`, (untested.get(`${k}=${v}`) ?? 0) + 1);
+  };
   const onResult = (key: string, d: Descriptor, r: CachedResult) => {
     if ('error' in r && r.error === BUDGET_SPENT) {
       cutOff++;
@@ -270,6 +277,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     done[key] = r; // a respawned worker answers these without running user code again
     if ('error' in r) {
       errorCount++;
+      noteUntested(d);
       if (errors.length < 20) errors.push({ instance: describeInstance(d), message: r.error });
       if (errorCount === 1 && !r.defect) say(`${theorem.id}: instance ${describeInstance(d)}: ${r.error} (reported; the audit goes on)`);
     }
@@ -294,6 +302,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
       const msg = `instance timed out after ${opts.instanceTimeoutSeconds} s (stopped; a synchronous loop in lhs/rhs/assume?)`;
       timedOut[out.key] = msg;
       timeouts.push({ instance: describeInstance(out.descriptor), message: msg });
+      noteUntested(out.descriptor);
       respawns++;
       if (timeouts.length >= MAX_TIMEOUTS && !stoppedByTimeouts) {
         stoppedByTimeouts = true;
@@ -376,18 +385,22 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     const drawn = hp.configs.reduce((s, c) => s + c.draws, 0);
     const failed = hp.configs.reduce((s, c) => s + c.failures, 0);
     const undecided = hp.configs.reduce((s, c) => s + c.inconclusive, 0);
-    verdict = consistent > 0 ? 'survived' : 'inconclusive';
-    message = `${theorem.id}: ${consistent > 0 ? 'survived' : 'INCONCLUSIVE'} — rate test consistent with δ in ${consistent} of ${hp.configs.length} configuration(s); ${failed} failed draw(s), ${undecided} inconclusive, of ${drawn} draws (a failed draw is allowed with rate δ)`;
+    verdict = consistent > 0 ? (failures > 0 ? 'partial' : 'survived') : 'inconclusive';
+    message = `${theorem.id}: ${consistent > 0 ? (failures > 0 ? 'PARTIAL' : 'survived') : 'INCONCLUSIVE'} — rate test consistent with δ in ${consistent} of ${hp.configs.length} configuration(s); ${failed} failed draw(s), ${undecided} inconclusive, of ${drawn} draws (a failed draw is allowed with rate δ)`;
   } else if (counts.holds === 0) {
     verdict = 'inconclusive';
     message = `${theorem.id}: INCONCLUSIVE — no instance held or failed beyond its error bound (${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions)`;
   } else if (cutOff > 0 && stoppedByTimeouts) {
-    verdict = 'inconclusive';
-    message = `${theorem.id}: INCONCLUSIVE — ${MAX_TIMEOUTS} instances hung (timed out after ${opts.instanceTimeoutSeconds} s each), so the search was stopped: ${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far`;
+    verdict = 'partial';
+    message = `${theorem.id}: PARTIAL — ${MAX_TIMEOUTS} instances hung (timed out after ${opts.instanceTimeoutSeconds} s each), so the search was stopped: ${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far`;
   } else if (cutOff > 0) {
     // The time budget stopped the search before the instances it planned: what was not evaluated was not tested.
     verdict = 'inconclusive';
     message = `${theorem.id}: INCONCLUSIVE — the safety stop (${SAFETY_FACTOR}× the budget of wall time) came before the search was done (${cutOff} planned instance(s) not evaluated; ${counts.holds} holds, ${counts.inconclusive} inconclusive so far): the machine is much slower or busier than the calibration, or the bound is very slow`;
+  } else if (failures > 0) {
+    // Instances where the sides threw or hung were not tested: the bound survived only on the rest.
+    verdict = 'partial';
+    message = `${theorem.id}: PARTIAL — no counterexample where the bound could be evaluated (${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions), but its sides failed on ${failures} instance(s), which were not tested`;
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
@@ -395,6 +408,8 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   }
   const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation ?? '<=' : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;
+  const untestedCells = [...untested.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+  if (verdict === 'partial' && untestedCells.length) message += `; untested cells: ${untestedCells.slice(0, 8).join(', ')}${untestedCells.length > 8 ? ', …' : ''}`;
   return {
     ...base,
     verdict,
@@ -504,6 +519,6 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     const deadline = Date.now() + (opts.safetyStopMs ?? Math.max(SAFETY_FACTOR * share, SAFETY_FLOOR_MS));
     results.push(await auditBound(bounds[i], path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length));
   }
-  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
+  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'partial') ? 'partial' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
   return { verdict, file: path, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0 };
 }

@@ -10,6 +10,8 @@
  *                        every instance: one line. Usage and input errors also exit 2.
  *   inconclusive (exit 4) — nothing refuted and nothing held: every instance was within its error
  *                        bound, or (high-probability bounds) no rate test had enough conclusive draws.
+ *   partial   (exit 5) — nothing refuted and some instances held, but the sides threw or timed out on part
+ *                        of the instance space (listed, with its cells): that part was not tested.
  * High-probability bounds are refuted only by the exact binomial test of their failure rate against δ;
  * their failed draws are listed as such, never as counterexamples.
  * Asymptotic bounds (defineBound({ asymptotic })) are judged by the exponent fitted over their sweep:
@@ -39,7 +41,7 @@ function positive(flag: string, s: string | undefined, dflt: number): number {
   return x;
 }
 
-const EXIT: Record<AuditResult['verdict'], number> = { survived: 0, refuted: 1, 'ill-posed': 2, inconclusive: 4 };
+const EXIT: Record<AuditResult['verdict'], number> = { survived: 0, refuted: 1, 'ill-posed': 2, inconclusive: 4, partial: 5 };
 
 const fmt = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x));
 const rel = (p: string) => {
