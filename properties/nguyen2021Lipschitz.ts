@@ -9,6 +9,19 @@ import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
 /**
+ * The identity lhs = rhs of a vector, judged on its worst component: the one where |lhs_j − rhs_j| exceeds
+ * its tolerance the most, with the tolerance split evenly between the two sides.
+ */
+function worstComponent(lhs: ArrayLike<number>, rhs: ArrayLike<number>, tol: ArrayLike<number>, quantities: Record<string, number>): Evaluation {
+  let bj = 0, best = -Infinity;
+  for (let j = 0; j < lhs.length; j++) {
+    const ex = Math.abs(lhs[j] - rhs[j]) - tol[j];
+    if (ex > best) { best = ex; bj = j; }
+  }
+  return { lhs: lhs[bj], lhsError: tol[bj] / 2, rhs: rhs[bj], rhsError: tol[bj] / 2, relation: '==', quantities: { ...quantities, maxAbsDiff: Math.abs(lhs[bj] - rhs[bj]), tolerance: tol[bj] } };
+}
+
+/**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — Lemma 6.1 and Theorem 6.2, the Lipschitz
  * constant of the feature maps g_k (docs/theorems.md#lemma-61-and-theorem-62). Only LOWER estimates of
  * ‖g_k‖_Lip are computable: by Lemma 6.1, ‖g_k‖_Lip ≥ ‖J(g_k)(z)‖₂ at every z with no zero
@@ -82,12 +95,7 @@ export const lemma61Identity: Theorem<IdDesc, IdInstance> = {
   assumptions: (i) => (linearRegionIdentity(i.net, i.k, i.z, i.z2).noFlip ? null : 'no activation flips between z and z′ (certified equal patterns on layers < k)'),
   conclude(i): Evaluation {
     const r = linearRegionIdentity(i.net, i.k, i.z, i.z2);
-    let bj = 0, best = -Infinity;
-    for (let j = 0; j < r.lhs.length; j++) {
-      const ex = Math.abs(r.lhs[j] - r.rhs[j]) - r.tolerance[j];
-      if (ex > best) { best = ex; bj = j; }
-    }
-    return { lhs: r.lhs[bj], lhsError: r.tolerance[bj] / 2, rhs: r.rhs[bj], rhsError: r.tolerance[bj] / 2, relation: '==', quantities: { k: i.k, maxAbsDiff: Math.abs(r.lhs[bj] - r.rhs[bj]), tolerance: r.tolerance[bj] } };
+    return worstComponent(r.lhs, r.rhs, r.tolerance, { k: i.k });
   },
   costHint: 8900,
 };
@@ -110,12 +118,7 @@ export const plantedLemma61AnySegment: Theorem<IdDesc, IdInstance> = {
   },
   conclude(i): Evaluation {
     const r = linearRegionIdentity(i.net, i.k, i.z, i.z2);
-    let bj = 0, best = -Infinity;
-    for (let j = 0; j < r.lhs.length; j++) {
-      const ex = Math.abs(r.lhs[j] - r.rhs[j]) - r.roundingBound[j];
-      if (ex > best) { best = ex; bj = j; }
-    }
-    return { lhs: r.lhs[bj], lhsError: r.roundingBound[bj] / 2, rhs: r.rhs[bj], rhsError: r.roundingBound[bj] / 2, relation: '==', quantities: { k: i.k, maxAbsDiff: Math.abs(r.lhs[bj] - r.rhs[bj]), tolerance: r.roundingBound[bj], noFlip: r.noFlip ? 1 : 0 } };
+    return worstComponent(r.lhs, r.rhs, r.roundingBound, { k: i.k, noFlip: r.noFlip ? 1 : 0 });
   },
 };
 

@@ -1,4 +1,4 @@
-import type { ScalingLaw, ScalingRelation } from '../theorem/types.ts';
+import type { Outcome, ScalingLaw, ScalingRelation } from '../theorem/types.ts';
 import { logLogFit } from './stats.ts';
 
 /**
@@ -129,3 +129,14 @@ export function scalingX(descriptor: Record<string, unknown>, quantities: Record
 
 /** Relative error of y above which a draw is not used in a fit (its log would be off by more than 1e-3). */
 export const SCALING_MAX_RELATIVE_ERROR = 1e-3;
+
+/**
+ * The point of one evaluated draw, or null when it is unusable: outside the assumptions or not certified
+ * (the conclusion must hold: y > 0 beyond its error bound), x not positive, or y's relative error above
+ * SCALING_MAX_RELATIVE_ERROR. The one rule for the search and for replays of its evidence.
+ */
+export function scalingPointOf(o: Pick<Outcome, 'verdict' | 'lhs' | 'errorBound' | 'quantities'>, descriptor: Record<string, unknown>, variable: string): ScalingPoint | null {
+  const x = scalingX(descriptor, o.quantities, variable);
+  if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) return null;
+  return { x, y: o.lhs };
+}

@@ -8,7 +8,7 @@ import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
 import { evaluate, TheoremEvaluationError } from '../theorem/verdict.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { PACKAGE_VERSION } from '../version.ts';
-import { combineRegimes, fitRegime, SCALING_MAX_RELATIVE_ERROR, scalingX, type ScalingPoint, type ScalingRegimeResult, type ScalingResult, type ScalingStatus } from './scaling.ts';
+import { combineRegimes, fitRegime, scalingPointOf, type ScalingPoint, type ScalingRegimeResult, type ScalingResult, type ScalingStatus } from './scaling.ts';
 
 /**
  * The evidence of a refuted scaling claim: the descriptors of every usable draw of the sweep, per regime,
@@ -98,9 +98,9 @@ export function replayScalingEvidence(e: ScalingEvidence, catalog: readonly AnyT
         if (err instanceof TheoremEvaluationError) throw new UserError(`scaling evidence for ${e.theoremId} cannot be evaluated: ${err.message.split('\n')[0]}`);
         throw err;
       }
-      const x = scalingX(d.descriptor, o.quantities, law.variable); // as the run took it
-      if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) unusable++;
-      else pts.push({ x, y: o.lhs });
+      const pt = scalingPointOf(o, d.descriptor, law.variable); // the run's own rule
+      if (pt) pts.push(pt);
+      else unusable++;
     }
     // The sweep's unusable draws are not stored: without them the re-fit could decide a regime the run left open.
     return fitRegime(r.regime, pts, unusable + r.unusable, law, e.alpha);

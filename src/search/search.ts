@@ -6,7 +6,7 @@ import { buildArtifact, writeArtifactWithData, type Artifact } from './artifact.
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
-import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, SCALING_MAX_RELATIVE_ERROR, scalingDraws, scalingX, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
+import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, scalingDraws, scalingPointOf, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
 import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts';
 
 /**
@@ -423,11 +423,10 @@ function runScaling(s: SearchState): void {
         const d = law.design({ regime, size, draw, seed: `${opts.seed}/${theorem.id}/${regime}/${size}/${draw}` }) as Descriptor;
         const ev = s.eval(d, 'sweep');
         if (!ev) { unusable++; continue; }
-        const o = ev.outcome;
-        const x = scalingX(d, o.quantities, law.variable);
-        if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) { unusable++; continue; }
-        pts.push({ x, y: o.lhs });
-        used.push({ descriptor: d, x, y: o.lhs });
+        const pt = scalingPointOf(ev.outcome, d, law.variable);
+        if (!pt) { unusable++; continue; }
+        pts.push(pt);
+        used.push({ descriptor: d, ...pt });
       }
     }
     regimes.push(fitRegime(regime, pts, unusable, law, alpha));
