@@ -124,7 +124,7 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
     { notRun: result.pending, baseline: baseline && req.baseline ? { file: req.baseline, baseline } : null },
   );
   // the outcome (and with it the exit code) is part of every artifact: computed before anything is written
-  await writeReports(report, req.outDir, req.formats);
+  await writeReports(report, req.outDir, req.formats, { catalog });
   const outcome = report.outcome!;
   const lines: string[] = exampleWarnings.map((w) => `ntk-audit: ${w}`);
   for (const t of report.theorems) for (const k of t.examples?.skipped ?? []) lines.push(`ntk-audit: example database: an example of ${t.id} cannot be evaluated and was skipped${req.exampleDb ? ' (dropped from the cache)' : ''}: ${k.message.slice(0, 200)}`);

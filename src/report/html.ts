@@ -11,7 +11,9 @@
 import { computeOutcome } from './outcome.ts';
 import { anchorId, escapeHtml as h, toText } from './escape.ts';
 import { theoremPlots, type Plot } from './plots.ts';
-import type { Report, TheoremReport } from './schema.ts';
+import type { CounterexampleReport, Report, TheoremReport } from './schema.ts';
+import { encodeNumber } from '../theorem/codec.ts';
+import { MAX_DATA_COLS, MAX_DATA_ROWS, type CounterexampleData, type CounterexampleDataSource } from './cxData.ts';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -358,18 +360,55 @@ export function descriptorRows(d: Record<string, unknown>, prefix = ''): [string
   return rows;
 }
 
-function counterexamples(t: TheoremReport): string {
+/**
+ * A link to a file beside the report (an artifact path relative to the report's folder, '/'-separated): every
+ * segment percent-encoded, so the href is a relative path and never names a scheme (':' becomes %3A).
+ */
+function fileLink(path: string, label: string): string {
+  return `<a href="${h(path.split('/').map(encodeURIComponent).join('/'))}">${h(label)}</a>`;
+}
+
+/** The artifact's JSON and the .npy of its data, as links (the replay command runs from the report's folder). */
+function cxFiles(c: CounterexampleReport, data: CounterexampleData | null): string {
+  if (!c.artifact) return '';
+  const npy = data?.npy ? ` · data ${data.x.rows} × ${data.x.cols} as .npy: ${fileLink(data.npy, data.npy)}` : '';
+  return `<p class="muted">Artifact (JSON, exact instance): ${fileLink(c.artifact, c.artifact)}${npy}</p>`;
+}
+
+/**
+ * The data of a counterexample with N ≤ MAX_DATA_ROWS as a table inside <details>: X (the first MAX_DATA_COLS
+ * columns) and y where the instance has labels, every number as its shortest round-trip decimal (reading a
+ * cell back gives the same double; −0 is written -0). Larger data sets: their size and the .npy link only.
+ */
+function cxDataBlock(data: CounterexampleData | null, note: string | null): string {
+  if (!data) return note ? `<p class="muted">${h(note)}</p>` : '';
+  const { x, y } = data;
+  const origin = data.from === 'artifact' ? 'from the artifact' : 'materialised from the descriptor (no artifact beside this report)';
+  if (x.rows > MAX_DATA_ROWS) return `<p class="muted">Data: X is ${h(x.rows)} × ${h(x.cols)} (more than ${h(MAX_DATA_ROWS)} samples: no table${data.npy ? '; see the .npy above' : ''}).</p>`;
+  const cols = Math.min(x.cols, MAX_DATA_COLS);
+  const shown = cols < x.cols ? `${cols} of ${x.cols} columns shown${data.npy ? ' (all in the .npy above)' : ''}` : `all ${x.cols} columns`;
+  const head = `<tr><th scope="col">i</th>${Array.from({ length: cols }, (_, j) => `<th scope="col" class="num">X[i,${j}]</th>`).join('')}${y ? '<th scope="col" class="num">y[i]</th>' : ''}</tr>`;
+  const rows = Array.from({ length: x.rows }, (_, i) => {
+    const cells = Array.from({ length: cols }, (_, j) => `<td class="num">${h(encodeNumber(x.data[i * x.cols + j]))}</td>`).join('');
+    return `<tr><th scope="row">${i}</th>${cells}${y ? `<td class="num">${h(encodeNumber(y[i]))}</td>` : ''}</tr>`;
+  }).join('');
+  return `<details class="cx-data"><summary>Data: X ${h(x.rows)} × ${h(x.cols)}${y ? ' and labels y' : ''}, ${h(shown)}; ${h(origin)}; indices from 0 as in the .npy</summary><table class="data"><thead>${head}</thead><tbody>${rows}</tbody></table></details>`;
+}
+
+function counterexamples(t: TheoremReport, dataOf?: CounterexampleDataSource): string {
   const cx = t.counterexamples;
   if (!cx.count && !cx.items.length) return '';
   return `<div class="cx"><h3>Counterexamples (${h(cx.count)} found${cx.items.length ? `, ${h(cx.items.length)} kept` : ''})</h3>${cx.items
     .map((c) => {
       const sides = c.lhs !== null && c.rhs !== null ? `<tr><th scope="row">lhs ${h(c.relation ?? '')} rhs</th><td><code>${h(fmt(c.lhs, 10))}</code> ${h(c.relation ?? 'vs')} <code>${h(fmt(c.rhs, 10))}</code> <span class="bad">(fails)</span></td></tr>` : '';
       const desc = descriptorRows(c.descriptor).map(([k, v]) => `<tr><th scope="row"><code>${h(k)}</code></th><td>${h(v)}</td></tr>`).join('');
+      const { data, note } = dataOf ? dataOf(t.id, c) : { data: null, note: null };
       return `<div class="cx-item">
 <p><span class="badge s-violated">${h(c.role)}</span> found by <strong>${h(c.foundBy)}</strong> · relative margin <strong class="neg">${h(fmt(c.relativeMargin))}</strong> · margin ${h(fmt(c.margin))} · error bound ${h(fmt(c.errorBound))}</p>
 <table class="kv cx-table"><tbody>${sides}${desc}</tbody></table>
 ${c.replay ? `<p class="replay-label">Replay (from this report's folder; the data are in the .npy files beside the JSON):</p><pre class="replay"><code>${h(c.replay)}</code></pre>` : '<p class="muted">No artifact written (run without an artifacts directory).</p>'}
-${c.artifact ? `<p class="muted">Artifact: <code>${h(c.artifact)}</code></p>` : ''}
+${cxFiles(c, data)}
+${cxDataBlock(data, note)}
 <details><summary>descriptor (JSON)</summary><pre><code>${json(c.descriptor)}</code></pre></details>
 </div>`;
     })
@@ -387,7 +426,7 @@ function sourceLine(t: TheoremReport): string {
   return `<p class="source">${h(s.paper)}${arxiv} · <strong>${h(s.statement)}</strong></p>`;
 }
 
-function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly { id: string; message: string }[]): string {
+function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly { id: string; message: string }[], dataOf?: CounterexampleDataSource): string {
   const reg = regressions.filter((x) => x.id === t.id);
   return `<section class="theorem" id="${h(anchorId(t.id))}">
 <h2><code>${h(t.id)}</code> ${statusCell(t)}${reg.length ? ' <span class="flag unexpected">baseline regression</span>' : ''} <span class="kind">${h(t.kind)}</span></h2>
@@ -403,7 +442,7 @@ ${highProbabilityTable(t)}
 ${plotsBlock(plots)}
 ${missingCells(t)}
 ${errorsList(t)}
-${counterexamples(t)}
+${counterexamples(t, dataOf)}
 <p class="top"><a href="#top">↑ index</a></p>
 </section>`;
 }
@@ -476,14 +515,18 @@ figcaption{font-size:12px;color:var(--muted);margin-top:4px}
 .cx-item p{margin:6px 0}
 .replay-label{margin:6px 0 0}
 pre.replay{background:#fff;border-color:#ffcecb}
+table.data{font-size:12px;margin:4px 0}table.data td,table.data th{padding:1px 6px}table.data td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 details summary{cursor:pointer;color:var(--muted);font-size:12.5px}
 .top{font-size:12px;text-align:right;margin:4px 0 0}
 footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:8px}
 @media print{.theorem{break-inside:avoid-page}details{display:block}}
 `;
 
-/** Renders the whole report as one self-contained HTML document (no scripts, no external resources). */
-export async function renderHtml(report: Report): Promise<string> {
+/**
+ * Renders the whole report as one self-contained HTML document (no scripts, no external resources).
+ * `counterexampleData` (src/report/cxData.ts): the data of each counterexample, shown as a table for N ≤ 16.
+ */
+export async function renderHtml(report: Report, opts: { counterexampleData?: CounterexampleDataSource } = {}): Promise<string> {
   const plots = await Promise.all(report.theorems.map((t, i) => theoremPlots(t, `p${i}`)));
   const title = `ntk-audit report — seed ${report.run.seed}${report.run.interrupted ? ' (interrupted)' : ''}`;
   return `<!DOCTYPE html>
@@ -503,7 +546,7 @@ ${outcomeBanner(report)}
 ${header(report)}
 ${summaryLine(report)}
 ${indexTable(report)}
-${failuresFirst(report).map((t) => theoremSection(t, plots[report.theorems.indexOf(t)], report.outcome?.baseline?.regressions ?? [])).join('\n')}
+${failuresFirst(report).map((t) => theoremSection(t, plots[report.theorems.indexOf(t)], report.outcome?.baseline?.regressions ?? [], opts.counterexampleData)).join('\n')}
 <footer>Generated by ${h(report.tool.name)} ${h(report.tool.version)} · report schema v${h(report.schemaVersion)} · this page runs no scripts and loads nothing from the network.</footer>
 </body>
 </html>

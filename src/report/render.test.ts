@@ -37,8 +37,10 @@ describe('renderHtml', () => {
     expect(CSP).not.toMatch(/script-src/);
     expect(html).not.toMatch(/<script|<link\b|<iframe|<object|<embed|<img\b|@import|@font-face/i);
     for (const tag of tagsWithoutValues(html)) expect(tag).not.toMatch(/\s(src|srcset|background|poster|data)\s*=/i);
-    // Only href attributes: in-page anchors and plain arXiv links (navigation on click, not a load).
-    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/arxiv\.org\/abs\/)/);
+    // Only href attributes: in-page anchors, plain arXiv links and relative links to the artifact files beside
+    // the report (navigation on click, not a load); a relative link has no ':' anywhere, so it names no scheme.
+    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/arxiv\.org\/abs\/|[^:]*$)/);
+    for (const t of report.theorems) for (const c of t.counterexamples.items) if (c.artifact) expect(html).toContain(`href="${c.artifact.split('/').map(encodeURIComponent).join('/')}"`);
     expect(html).not.toMatch(/url\((?!#)/);
   });
 

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { parseValidatedJson, readTextFile } from '../io/validatedJson.ts';
+import type { AnyTheorem } from '../theorem/types.ts';
+import { counterexampleDataFrom } from './cxData.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -33,11 +35,13 @@ export function reportJson(report: Report): string {
 /**
  * Renders every requested format first, then writes each file atomically (temporary file + rename),
  * so a crash or kill leaves either the previous complete file or the new complete one.
+ * The HTML shows each counterexample's data, read from its artifact beside the report (src/report/cxData.ts);
+ * `catalog`: the run's claims (their instance decoders; items without an artifact are materialised by them).
  */
-export async function writeReports(report: Report, outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
+export async function writeReports(report: Report, outDir: string, formats: readonly ReportFormat[], opts: { catalog?: readonly AnyTheorem[] } = {}): Promise<string[]> {
   const rendered: [string, string][] = [];
   for (const f of formats) {
-    const text = f === 'json' ? reportJson(report) : f === 'html' ? await renderHtml(report) : f === 'md' ? renderMarkdown(report) : renderJunit(report);
+    const text = f === 'json' ? reportJson(report) : f === 'html' ? await renderHtml(report, { counterexampleData: counterexampleDataFrom(outDir, opts.catalog) }) : f === 'md' ? renderMarkdown(report) : renderJunit(report);
     rendered.push([join(outDir, REPORT_FILES[f]), text]);
   }
   for (const [path, text] of rendered) writeFileAtomic(path, text);

@@ -112,6 +112,11 @@ export function writeArtifact(dir: string, a: Artifact): string {
   return path;
 }
 
+/** The .npy file written beside artifact `jsonPath` for the instance's matrix field `field` (see writeArtifactWithData). */
+export function npyPathOf(jsonPath: string, field: string): string {
+  return jsonPath.replace(/\.json$/, `.${field.replace(/[^A-Za-z0-9_-]+/g, '_')}.npy`);
+}
+
 /**
  * The artifact plus its data for Python users: every top-level field of the instance that is a float64 matrix
  * ({ rows, cols, data: Float64Array }) is written next to the JSON as `<name>.<field>.npy` (the JSON stays the
@@ -125,7 +130,7 @@ export function writeArtifactWithData(dir: string, a: Artifact, instance: unknow
     for (const [field, v] of Object.entries(instance as Record<string, unknown>)) {
       const m = v as Partial<Matrix> | null;
       if (m && typeof m === 'object' && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) && m.rows! * m.cols! === m.data.length && m.data.length > 0) {
-        const p = path.replace(/\.json$/, `.${field.replace(/[^A-Za-z0-9_-]+/g, '_')}.npy`);
+        const p = npyPathOf(path, field);
         if (!existsSync(p)) writeFileAtomic(p, matrixToNpyBuffer(m as Matrix));
         npy.push(p);
       }
