@@ -146,7 +146,7 @@ export interface RunConfirmation {
 }
 
 const descKey = (d: Descriptor) => JSON.stringify(d);
-const foundByOf = (p: InstanceRecord['phase']): Artifact['foundBy'] => (p === 'shrink' ? 'shrunk' : p === 'targeted' ? 'targeted' : p === 'monte-carlo' ? 'monte-carlo' : 'random');
+const foundByOf = (p: InstanceRecord['phase']): Artifact['foundBy'] => (p === 'shrink' ? 'shrunk' : p === 'targeted' ? 'targeted' : p === 'monte-carlo' ? 'monte-carlo' : p === 'example' ? 'example' : 'random');
 
 /**
  * Confirms the counterexamples a run would report (smallest and worst). One that fails confirmation is

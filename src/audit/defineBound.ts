@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -664,8 +666,19 @@ export function decodeAuditInstance(e: unknown): AuditInstance {
 
 /** Marks theorems made by defineBound (the audit command checks it). */
 export const AUDIT_BOUND = Symbol.for('ntk-audit.bound');
+/**
+ * The identity of a bound's declarative instance space: the resolved ranges, sources and normalisations, and
+ * the SHA-256 of a data file's bytes (not its path). The audit's example database is keyed by it
+ * (src/audit/runAudit.ts). Absent when the space is a fast-check arbitrary.
+ */
+export const AUDIT_SPACE = Symbol.for('ntk-audit.instance-space');
 
-export type AuditTheorem = Theorem<AuditDescriptor, AuditInstance> & { [AUDIT_BOUND]: BoundSpec };
+export type AuditTheorem = Theorem<AuditDescriptor, AuditInstance> & { [AUDIT_BOUND]: BoundSpec; [AUDIT_SPACE]?: string };
+
+function spaceIdentity(s: ResolvedSpace): string {
+  const { file, ...rest } = s;
+  return JSON.stringify({ ...rest, ...(file ? { fileSha256: createHash('sha256').update(readFileSync(file)).digest('hex') } : {}) });
+}
 
 /** The assumption check of a bound: null when the instance meets them all, else the broken one's name. */
 function assumptionsOf(spec: BoundSpec): (inst: AuditInstance) => string | null {
@@ -774,6 +787,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     ...(spec.expectRefuted ? { expectRefuted: true } : {}),
     costHint: spec.costHint ?? 25,
     [AUDIT_BOUND]: spec,
+    ...(space ? { [AUDIT_SPACE]: spaceIdentity(space) } : {}),
   };
   return theorem;
 }

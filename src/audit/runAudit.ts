@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +8,12 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { writeNpy } from '../io/npy.ts';
 import { artifactFileName, type Artifact } from '../search/artifact.ts';
+import { examplesFor, saveExamples, type ExampleEntry } from '../search/exampleDb.ts';
 import { residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { scalingDraws, type ScalingResult } from '../search/scaling.ts';
 import { RELATION_SYMBOL } from './asymptotic.ts';
-import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from './defineBound.ts';
+import { AUDIT_BOUND, AUDIT_SPACE, decodeAuditInstance, isAuditBound } from './defineBound.ts';
 import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.ts';
 import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
 import { loadProposal } from './proposal.ts';
@@ -39,6 +41,14 @@ import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protoco
  * than the per-instance limit; a new worker is spawned with the results already obtained (so done
  * instances are not re-evaluated) and the timed-out instance marked as failed, and the
  * deterministic search goes on from there. Instances that throw are reported and skipped.
+ *
+ * Example database (src/search/exampleDb.ts, `--example-db`): before its search, an inequality bound first
+ * replays the descriptors saved by earlier audits under its key (exampleKey: the bound's id and its instance
+ * space), and after it saves its reported counterexamples and its closest calls (the smallest positive
+ * relative margins). Replayed examples are evaluated IN ADDITION to the budget's instance counts (they do not
+ * count toward the budget; the wall-clock safety stop covers them too), so the verdict is a function of the
+ * seed, the budget and the saved examples. High-probability bounds (a replayed failed draw would bias the
+ * rate test) and asymptotic bounds (a designed sweep) do not use it.
  */
 
 export type AuditVerdict = 'refuted' | 'survived' | 'partial' | 'inconclusive' | 'ill-posed';
@@ -52,6 +62,8 @@ export interface AuditOptions {
   onEvent?: (line: string) => void;
   /** The wall-clock safety stop per bound, in ms (default: SAFETY_FACTOR × the bound's budget, at least SAFETY_FLOOR_MS). */
   safetyStopMs?: number;
+  /** Example database directory (src/search/exampleDb.ts); null or absent: none. */
+  exampleDb?: string | null;
 }
 
 export interface CounterexampleSummary {
@@ -104,6 +116,11 @@ export interface BoundAudit {
   respawns: number;
   durationMs: number;
   conventions: Record<string, string | number | boolean>;
+  /**
+   * The example database: the key, the saved examples replayed before the search (`violated`: how many of
+   * them were certified violations before the high-precision confirmation) and how many this audit saved.
+   */
+  examples?: { key: string; replayed: number; violated: number; saved: number };
 }
 
 export interface AuditResult {
@@ -115,6 +132,19 @@ export interface AuditResult {
   bounds: BoundAudit[];
   outDir: string;
   durationMs: number;
+  /** The example database used (null: none, `--example-db none` or CI=true) and its warnings (malformed or unwritable files). */
+  exampleDb: { dir: string; warnings: string[] } | null;
+}
+
+/**
+ * The example-database key of a bound: its id and a hash of its instance space (AUDIT_SPACE: the resolved
+ * ranges and sources, a data file by its bytes) — or of the proposal module's text when the space is a
+ * fast-check arbitrary, which has no other identity.
+ */
+export function exampleKey(theorem: AnyTheorem, moduleText: string): string {
+  const space = isAuditBound(theorem) ? theorem[AUDIT_SPACE] : undefined;
+  const h = createHash('sha256').update(theorem.id).update('\0').update(space !== undefined ? `space ${space}` : `module ${moduleText}`).digest('hex');
+  return `${theorem.id}--${h.slice(0, 12)}`;
 }
 
 const emptyCounts = (): Record<Verdict, number> => ({ holds: 0, violated: 0, inconclusive: 0, outside: 0 });
@@ -252,7 +282,15 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: 
   };
 }
 
-async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: AuditOptions, deadline: number, boundsInAudit: number): Promise<BoundAudit> {
+/** What auditBound needs of the example database: the key, the descriptors to replay, where to save, its warnings. */
+interface BoundExamples {
+  dir: string;
+  key: string;
+  descriptors: Descriptor[];
+  warnings: string[];
+}
+
+async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: AuditOptions, deadline: number, boundsInAudit: number, db?: BoundExamples): Promise<BoundAudit> {
   const t0 = Date.now();
   const say = opts.onEvent ?? (() => {});
   const done: Record<string, CachedResult> = {};
@@ -289,7 +327,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   };
   const dir = join(opts.outDir, 'counterexamples');
   // A refuted asymptotic bound's evidence (the whole sweep) is written by the search itself.
-  const options: SearchOptions = { ...searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit), ...(theorem.scalingLaw ? { artifactsDir: dir } : {}) };
+  const options: SearchOptions = { ...searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit), ...(theorem.scalingLaw ? { artifactsDir: dir } : {}), ...(db ? { examples: db.descriptors } : {}) };
   let run: TheoremRun | undefined;
   // After MAX_TIMEOUTS hung instances the rest of the search is not run (each would cost the instance
   // timeout): the bound is stopped and answers inconclusive, naming the instances that hung.
@@ -347,6 +385,7 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     return { ...base, ...r, evaluated: run?.evaluated ?? 0, counts, errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
   }
   const refuted = run !== undefined && (theorem.kind === 'high-probability' ? (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected') : counts.violated > 0 && run.counterexamples.count > 0);
+  const examples = db && run?.examples ? { key: db.key, replayed: run.examples.replayed, violated: run.examples.violated, saved: saveBoundExamples(db, run, refuted) } : undefined;
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
     if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath, confirmed?.smallest?.confirmation);
@@ -426,7 +465,28 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
     cells: cellsOf(theorem, records),
     respawns,
     durationMs: Date.now() - t0,
+    ...(examples ? { examples } : {}),
   };
+}
+
+/**
+ * Saves a bound's examples: the counterexamples the audit reports (after the high-precision confirmation;
+ * none unless refuted) and the closest calls the search offered; descriptors the bound could not evaluate
+ * when replayed are dropped. A file that cannot be written is a warning, never the audit's failure.
+ * Returns the number of entries offered.
+ */
+function saveBoundExamples(db: BoundExamples, run: TheoremRun, refuted: boolean): number {
+  const { smallest, worst } = run.counterexamples;
+  const entries: ExampleEntry[] = [];
+  if (refuted) for (const ref of [smallest, worst]) if (ref) entries.push({ descriptor: ref.descriptor as Record<string, unknown>, role: 'counterexample', relativeMargin: Number.isFinite(ref.relativeMargin) ? ref.relativeMargin : null });
+  for (const e of run.examples?.save ?? []) if (e.role === 'near-miss') entries.push({ descriptor: e.descriptor as Record<string, unknown>, role: 'near-miss', relativeMargin: e.relativeMargin });
+  try {
+    // (a malformed file was reported when read, and is renamed, not overwritten)
+    saveExamples(db.dir, db.key, entries, (run.examples?.skipped ?? []).map((k) => k.descriptor as Record<string, unknown>));
+  } catch (e) {
+    db.warnings.push(`example database: examples of ${db.key} NOT saved (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`);
+  }
+  return entries.length;
 }
 
 const fmt3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
@@ -510,6 +570,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   const t0 = Date.now();
   const { path, bounds } = await loadProposal(opts.file);
   const results: BoundAudit[] = [];
+  const dbDir = opts.exampleDb ?? null;
+  const warnings: string[] = [];
+  const moduleText = dbDir ? readFileSync(path, 'utf8') : '';
   for (const w of dataWarnings(bounds)) opts.onEvent?.(w);
   // The budget is shared by the bounds of the proposal and turned into instance counts (searchOptionsFor):
   // what is tested does not depend on the machine's speed or load. The clock is only a safety stop, at
@@ -517,8 +580,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
   for (let i = 0; i < bounds.length; i++) {
     const share = (opts.budgetSeconds * 1000) / bounds.length;
     const deadline = Date.now() + (opts.safetyStopMs ?? Math.max(SAFETY_FACTOR * share, SAFETY_FLOOR_MS));
-    results.push(await auditBound(bounds[i], path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length));
+    const b = bounds[i];
+    let db: BoundExamples | undefined;
+    if (dbDir && b.kind !== 'high-probability' && !b.scalingLaw) {
+      const key = exampleKey(b, moduleText);
+      const found = examplesFor(key, new Map(), dbDir);
+      db = { dir: dbDir, key, descriptors: found.descriptors, warnings };
+      warnings.push(...found.warnings);
+    }
+    results.push(await auditBound(b, path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length, db));
   }
   const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'partial') ? 'partial' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
-  return { verdict, file: path, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0 };
+  return { verdict, file: path, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0, exampleDb: dbDir ? { dir: dbDir, warnings } : null };
 }

@@ -1,5 +1,5 @@
 /**
- * `ntk-audit audit FILE.ts [--budget S] [--seed S] [--json] [--out DIR] [--instance-timeout S]`:
+ * `ntk-audit audit FILE.ts [--budget S] [--seed S] [--json] [--out DIR] [--instance-timeout S] [--example-db DIR|none]`:
  * audits a proposed bound (a module exporting `default` or `bound`, made with defineBound) by
  * random + targeted counterexample search, and ends with one verdict:
  *
@@ -21,6 +21,12 @@
  *
  * `--json` prints one JSON object with the verdict under `verdict`. The full result is also written
  * to DIR/audit.json.
+ *
+ * Example database (src/search/exampleDb.ts; src/audit/runAudit.ts says what is replayed and saved): an
+ * inequality bound first replays the counterexamples and closest calls saved by earlier audits of the same
+ * bound over the same instance space, then searches; they are evaluated in addition to the budget. Default
+ * directory .ntk-audit/examples; `--example-db none` and CI=true turn it off (the verdict then depends only on
+ * the seed and the budget). Its warnings (a malformed or unwritable file) go to stderr, one line each.
  */
 import { resolve, join, relative } from 'node:path';
 import { Command } from 'commander';
@@ -29,6 +35,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { IllPosedError } from '../audit/proposal.ts';
 import { runAudit, type AuditResult, type BoundAudit, type CounterexampleSummary } from '../audit/runAudit.ts';
 import { METHOD } from '../audit/highPrecision.ts';
+import { DEFAULT_EXAMPLE_DB, exampleDbDir } from '../search/exampleDb.ts';
 import { RELATION_SYMBOL } from '../audit/asymptotic.ts';
 
 export const DEFAULT_AUDIT_BUDGET = 30;
@@ -89,6 +96,7 @@ export function formatBound(b: BoundAudit): string[] {
   const hp = b.highProbability;
   const countLabel = (k: string) => (hp && k === 'violated' ? 'failed draws' : b.scaling && k === 'holds' ? 'certified > 0' : b.scaling && k === 'violated' ? 'certified ≤ 0' : k);
   lines.push(`  ${b.evaluated} ${hp || b.scaling ? 'draws' : 'instances'}: ${Object.entries(b.counts).map(([k, v]) => `${v} ${countLabel(k)}`).join(', ')}; ${(b.durationMs / 1000).toFixed(1)} s${b.respawns ? `, ${b.respawns} worker restart(s)` : ''}`);
+  if (b.examples) lines.push(`  example database: ${b.examples.replayed} saved example(s) replayed before the search (in addition to the budget)${b.examples.violated ? `, ${b.examples.violated} violated` : ''}; ${b.examples.saved} saved for the next audit`);
   if (hp) {
     lines.push(`  rate tests (exact binomial, one-sided, level ${fmt(hp.alpha)} each — Bonferroni over every test of the audit):`);
     for (const c of hp.configs) lines.push(`    ${c.status.padEnd(12)} δ = ${fmt(c.delta)}: ${c.failures} failed, ${c.inconclusive} inconclusive of ${c.draws} draws; failure rate in [${fmt(c.failureRateLower)}, ${fmt(c.failureRateUpper)}]  ${c.configKey.length > 100 ? c.configKey.slice(0, 97) + '…' : c.configKey}`);
@@ -126,14 +134,16 @@ export function registerAuditCommand(program: Command): void {
     .option('--json', 'print one JSON object (verdict under `verdict`)')
     .option('--out <dir>', 'output directory for audit.json and counterexamples (default reports/audit)')
     .option('--instance-timeout <seconds>', `per-instance time limit (default ${DEFAULT_INSTANCE_TIMEOUT})`)
-    .action(async (file: string, raw: { budget?: string; seed?: string; json?: boolean; out?: string; instanceTimeout?: string }) => {
+    .option('--example-db <dir>', `example database: replay the counterexamples and closest calls of earlier audits of the bound first, save this audit's (default ${DEFAULT_EXAMPLE_DB}; none to disable; off under CI=true)`)
+    .action(async (file: string, raw: { budget?: string; seed?: string; json?: boolean; out?: string; instanceTimeout?: string; exampleDb?: string }) => {
       const budgetSeconds = positive('--budget', raw.budget, DEFAULT_AUDIT_BUDGET);
       const instanceTimeoutSeconds = positive('--instance-timeout', raw.instanceTimeout, DEFAULT_INSTANCE_TIMEOUT);
       const outDir = resolve(raw.out ?? join('reports', 'audit'));
       const seed = raw.seed ?? 'ntk-audit';
+      const exampleDb = exampleDbDir(raw.exampleDb);
       let result: AuditResult;
       try {
-        result = await runAudit({ file, seed, budgetSeconds, instanceTimeoutSeconds, outDir, onEvent: raw.json ? undefined : (l) => process.stderr.write(`ntk-audit: ${l}\n`) });
+        result = await runAudit({ file, seed, budgetSeconds, instanceTimeoutSeconds, outDir, exampleDb, onEvent: raw.json ? undefined : (l) => process.stderr.write(`ntk-audit: ${l}\n`) });
       } catch (e) {
         if (e instanceof IllPosedError && raw.json) {
           process.stdout.write(JSON.stringify({ verdict: 'ill-posed', message: e.message, file }) + '\n');
@@ -142,6 +152,7 @@ export function registerAuditCommand(program: Command): void {
         throw e;
       }
       writeFileAtomic(join(outDir, 'audit.json'), JSON.stringify(result, null, 2) + '\n');
+      for (const w of result.exampleDb?.warnings ?? []) process.stderr.write(`ntk-audit: ${w}\n`);
       const code = EXIT[result.verdict];
       if (raw.json) {
         const illPosed = result.bounds.find((b) => b.verdict === 'ill-posed');

@@ -18,14 +18,12 @@ import type { Report } from '../report/schema.ts';
 import { parseFormats, REPORT_FILES, writeReports, type ReportFormat } from '../report/write.ts';
 import { planTasks, runCatalog } from '../search/runCatalog.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
-import { examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
+import { DEFAULT_EXAMPLE_DB, exampleDbDir, examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
 import { createProgress } from './progress.ts';
 
 export const DEFAULT_CATALOG = new URL('../../properties/index.ts', import.meta.url).href;
 export const DEFAULT_BUDGET = 240;
 export const DEFAULT_SEED = 'ntk-audit';
-/** The local example cache (src/search/exampleDb.ts), relative to the working directory; off under CI=true. */
-export const DEFAULT_EXAMPLE_DB = '.ntk-audit/examples';
 /** The committed counterexamples of the catalog, replayed first whenever the default catalog runs. */
 export const CATALOG_FIXTURES = fileURLToPath(new URL('../../fixtures/counterexamples', import.meta.url));
 
@@ -72,7 +70,7 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
     formats: parseFormats(raw.format !== undefined ? String(raw.format) : 'json,html,md,junit'),
     catalogModule: raw.catalog !== undefined ? pathToFileURL(resolve(String(raw.catalog))).href : DEFAULT_CATALOG,
     live: Boolean(process.stderr.isTTY) && !process.env.CI && !raw.quiet,
-    exampleDb: raw['exampleDb'] !== undefined ? (String(raw['exampleDb']) === 'none' ? null : resolve(String(raw['exampleDb']))) : process.env.CI ? null : resolve(DEFAULT_EXAMPLE_DB),
+    exampleDb: exampleDbDir(raw['exampleDb'] !== undefined ? String(raw['exampleDb']) : undefined),
     fixturesDir: raw.catalog !== undefined ? null : CATALOG_FIXTURES,
   };
 }

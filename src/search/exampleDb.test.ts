@@ -72,9 +72,17 @@ describe('example database', () => {
     writeFileSync(join(dir, 'c.json'), '{"format": "ntk-audit/examples", "version": 1, "theoremId": "c", "entries": [{"descr');
     const damaged = examplesFor('c', fixtures, dir);
     expect(damaged.descriptors).toEqual([{ k: 2 }, { k: 999 }]);
-    expect(damaged.warnings[0]).toMatch(/^example database: .*c\.json ignored \(.*\); it will be replaced$/);
-    saveExamples(dir, 'c', [{ descriptor: { k: 7 }, role: 'near-miss', relativeMargin: 0.3 }]);
+    expect(damaged.warnings[0]).toMatch(/^example database: .*c\.json ignored \([^\n]*\); it is not overwritten: the next save renames it to c\.json\.corrupt \(or the next free \.corrupt-N\)$/);
+    // the next save keeps the damaged file (renamed, byte for byte) and writes a new one
+    const bad = readFileSync(join(dir, 'c.json'), 'utf8');
+    expect(saveExamples(dir, 'c', [{ descriptor: { k: 7 }, role: 'near-miss', relativeMargin: 0.3 }])).toEqual({ movedAside: join(dir, 'c.json.corrupt') });
+    expect(readFileSync(join(dir, 'c.json.corrupt'), 'utf8')).toBe(bad);
     expect(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).entries).toEqual([{ descriptor: { k: 7 }, role: 'near-miss', relativeMargin: 0.3 }]);
+    // a second damaged file does not replace the first one kept
+    writeFileSync(join(dir, 'c.json'), '[]');
+    expect(saveExamples(dir, 'c', [{ descriptor: { k: 8 }, role: 'near-miss', relativeMargin: 0.4 }]).movedAside).toBe(join(dir, 'c.json.corrupt-2'));
+    expect(readFileSync(join(dir, 'c.json.corrupt'), 'utf8')).toBe(bad);
+    expect(readFileSync(join(dir, 'c.json.corrupt-2'), 'utf8')).toBe('[]');
   });
 });
 

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../io/atomic.ts';
 import type { Descriptor } from '../theorem/types.ts';
@@ -13,12 +13,25 @@ import { parseArtifact } from './artifact.ts';
  * Two sources, read in this order:
  *  - committed counterexample artifacts (fixtures/counterexamples/*.json): part of the commit, so a run still
  *    depends only on (commit, seed, budget);
- *  - a local cache (default .ntk-audit/examples/, one JSON file per claim), written after each run with the
+ *  - a local cache (default .ntk-audit/examples/, one JSON file per key), written after each run with the
  *    claim's kept counterexamples and its closest calls. It makes a run depend on earlier runs too, so it is
  *    off under CI=true and with `--example-db none`; reports list what was replayed.
- * A malformed cache file is ignored with a warning (and replaced at the next save): it is a cache.
+ * The key of a catalog claim (`ntk-audit run`) is its id; the key of an audited bound (`ntk-audit audit`,
+ * src/audit/runAudit.ts) is its id plus a hash of its instance space, so that a changed space never
+ * replays descriptors drawn from another one.
+ * A malformed cache file is ignored with a warning; it is not overwritten: the next save renames it to
+ * `<file>.corrupt` (or `.corrupt-2`, …) before writing the new one.
  */
 export const EXAMPLES_FORMAT = 'ntk-audit/examples';
+
+/** The local cache, relative to the working directory. */
+export const DEFAULT_EXAMPLE_DB = '.ntk-audit/examples';
+
+/** The cache directory of `--example-db FLAG`: FLAG, none (off), or by default DEFAULT_EXAMPLE_DB — off under CI=true. */
+export function exampleDbDir(flag: string | undefined): string | null {
+  if (flag !== undefined) return flag === 'none' ? null : resolve(flag);
+  return process.env.CI ? null : resolve(DEFAULT_EXAMPLE_DB);
+}
 
 /** Entries kept per claim in the cache: counterexamples first, then near-misses by relative margin. */
 export const MAX_EXAMPLES = 12;
@@ -49,8 +62,8 @@ export function fixtureExamples(dir: string): { byTheorem: Map<string, Descripto
   return { byTheorem, warnings };
 }
 
-/** The cached entries of one claim ([] when absent; a malformed file gives a warning and []). */
-export function readCachedExamples(dir: string, theoremId: string): { entries: ExampleEntry[]; warning?: string } {
+/** The cached entries of one key ([] when absent; a malformed file gives a warning and [], and `malformed`). */
+export function readCachedExamples(dir: string, theoremId: string): { entries: ExampleEntry[]; warning?: string; malformed?: boolean } {
   const path = fileOf(dir, theoremId);
   if (!existsSync(path)) return { entries: [] };
   try {
@@ -58,7 +71,19 @@ export function readCachedExamples(dir: string, theoremId: string): { entries: E
     if (parsed.theoremId !== theoremId) throw new Error(`names claim ${parsed.theoremId}`);
     return { entries: parsed.entries };
   } catch (e) {
-    return { entries: [], warning: `example database: ${path} ignored (${(e as Error).message.split('\n')[0].slice(0, 200)}); it will be replaced` };
+    const reason = (e as Error).message.split('\n')[0].replace(/\s+/g, ' ').slice(0, 200);
+    return { entries: [], warning: `example database: ${path} ignored (${reason}); it is not overwritten: the next save renames it to ${basename(path)}.corrupt (or the next free .corrupt-N)`, malformed: true };
+  }
+}
+
+/** Renames a malformed cache file to the first free `<file>.corrupt`, `<file>.corrupt-2`, …; returns the new path. */
+function moveAside(path: string): string {
+  for (let k = 1; ; k++) {
+    const to = `${path}.corrupt${k === 1 ? '' : `-${k}`}`;
+    if (!existsSync(to)) {
+      renameSync(path, to);
+      return to;
+    }
   }
 }
 
@@ -84,12 +109,17 @@ export function examplesFor(theoremId: string, fixtures: Map<string, Descriptor[
  * Merges a run's examples of one claim into the cache: counterexamples before near-misses, smallest relative
  * margin first, at most MAX_EXAMPLES; written atomically (a crash leaves the old file or the new one).
  * `drop`: descriptors the claim could not evaluate when replayed, removed from the cache.
+ * A malformed file in the way is renamed first (never overwritten): its new path is returned as `movedAside`.
  */
-export function saveExamples(dir: string, theoremId: string, fresh: readonly ExampleEntry[], drop: readonly Record<string, unknown>[] = []): void {
-  if (fresh.length === 0 && drop.length === 0) return;
-  const old = readCachedExamples(dir, theoremId).entries;
+export function saveExamples(dir: string, theoremId: string, fresh: readonly ExampleEntry[], drop: readonly Record<string, unknown>[] = []): { movedAside?: string } {
+  if (fresh.length === 0 && drop.length === 0) return {};
+  const cached = readCachedExamples(dir, theoremId);
+  const old = cached.entries;
   const dropped = new Set(drop.map((d) => JSON.stringify(d)));
-  if (fresh.length === 0 && !old.some((e) => dropped.has(JSON.stringify(e.descriptor)))) return;
+  if (fresh.length === 0 && !old.some((e) => dropped.has(JSON.stringify(e.descriptor)))) return {};
+  const path = fileOf(dir, theoremId);
+  // (a directory in the way is not moved: writing then fails, and the caller reports it)
+  const movedAside = cached.malformed && statSync(path).isFile() ? moveAside(path) : undefined;
   const byKey = new Map<string, ExampleEntry>();
   for (const e of [...fresh, ...old]) {
     const k = JSON.stringify(e.descriptor);
@@ -99,5 +129,6 @@ export function saveExamples(dir: string, theoremId: string, fresh: readonly Exa
   const entries = [...byKey.values()]
     .sort((a, b) => rank(a) - rank(b) || (a.relativeMargin ?? Infinity) - (b.relativeMargin ?? Infinity))
     .slice(0, MAX_EXAMPLES);
-  writeFileAtomic(fileOf(dir, theoremId), JSON.stringify({ format: EXAMPLES_FORMAT, version: 1, theoremId, entries }, null, 2) + '\n');
+  writeFileAtomic(path, JSON.stringify({ format: EXAMPLES_FORMAT, version: 1, theoremId, entries }, null, 2) + '\n');
+  return movedAside ? { movedAside } : {};
 }
