@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineBound } from '../src/audit/defineBound.ts';
+import fc from 'fast-check';
+import { AUDIT_SPACE, defineBound } from '../src/audit/defineBound.ts';
 import { exampleKey } from '../src/audit/runAudit.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir } from '../src/search/exampleDb.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
@@ -59,6 +60,20 @@ describe('ntk-audit audit with an example database', () => {
     expect(b1.evaluated).toBeLessThanOrEqual(miss.j.bounds[0].evaluated + saved.entries.length);
     expect(hit.stderr).toBe('');
 
+    // saved descriptors outside the bound's space (a file edited by hand) are not replayed: N = 41 fails the
+    // bound, but lies beyond its space (N ≤ 40), where it claims nothing; they are dropped from the file
+    const db2 = tmp('ntk-auditdb-fenced-');
+    const outside = [{ ...b0.counterexamples.smallest.descriptor, n: 41 }, {}];
+    writeFileSync(join(db2, files[0]), JSON.stringify({ ...saved, entries: outside.map((descriptor) => ({ descriptor, role: 'counterexample', relativeMargin: -0.5 })) }));
+    const fenced = await audit([...tiny, '--example-db', db2]);
+    expect(fenced.code, fenced.stderr).toBe(0);
+    expect(fenced.j.bounds[0].counts).toEqual(miss.j.bounds[0].counts);
+    expect(fenced.j.bounds[0].examples.replayed).toBe(0);
+    expect(fenced.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ntk-audit: example database: 2 saved example\(s\) of fixture\.needle--[0-9a-f]{12} outside its instance space ignored \(and dropped\), first: \{"n":41,/)]);
+    const after = JSON.parse(readFileSync(join(db2, files[0]), 'utf8')).entries;
+    expect(after.length).toBeGreaterThan(0);
+    for (const e of after) expect(e).toMatchObject({ role: 'near-miss' });
+
     // a damaged database file: one line on stderr, the file kept byte for byte, the audit as without it
     const damaged = '{"format": "ntk-audit/examples", "version": 1, "entries": [{"descr';
     writeFileSync(join(db, files[0]), damaged);
@@ -93,6 +108,14 @@ describe('ntk-audit audit with an example database', () => {
     // another space, another key
     expect(k(bound([2, 9]))).not.toBe(k(bound([2, 8])));
     expect(k(bound([2, 8], [2, 15]))).not.toBe(k(bound([2, 8])));
+    // every descriptor the space draws is in it; a step outside any range, or a stray key, is not
+    const t = bound([2, 8], [3, 5]);
+    const space = t[AUDIT_SPACE]!;
+    const drawn = fc.sample(t.descriptors, { seed: 1, numRuns: 300 });
+    for (const d of drawn) expect(space.contains(d)).toBe(true);
+    const d0 = drawn[0];
+    for (const bad of [{ ...d0, n: 9 }, { ...d0, n: 1 }, { ...d0, d: 6 }, { ...d0, depth: 3 }, { ...d0, widths: [65] }, { ...d0, widths: [] }, { ...d0, init: 'he' }, { ...d0, data: 'mnist' }, { ...d0, normalize: 'unit' }, { ...d0, seed: '2147483648' }, { ...d0, seed: 7 }, { ...d0, extra: 1 }, null, []])
+      expect(space.contains(bad)).toBe(false);
     expect(existsSync(NEEDLE)).toBe(true);
   });
 });

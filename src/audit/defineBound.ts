@@ -667,17 +667,45 @@ export function decodeAuditInstance(e: unknown): AuditInstance {
 /** Marks theorems made by defineBound (the audit command checks it). */
 export const AUDIT_BOUND = Symbol.for('ntk-audit.bound');
 /**
- * The identity of a bound's declarative instance space: the resolved ranges, sources and normalisations, and
- * the SHA-256 of a data file's bytes (not its path). The audit's example database is keyed by it
- * (src/audit/runAudit.ts). Absent when the space is a fast-check arbitrary.
+ * A bound's declarative instance space, for the audit's example database (src/audit/runAudit.ts):
+ * `identity`, the resolved ranges, sources and normalisations and the SHA-256 of a data file's bytes (not its
+ * path), keys the saved examples; `contains` tells whether a saved descriptor is one the space can draw.
+ * Absent when the space is a fast-check arbitrary.
  */
 export const AUDIT_SPACE = Symbol.for('ntk-audit.instance-space');
 
-export type AuditTheorem = Theorem<AuditDescriptor, AuditInstance> & { [AUDIT_BOUND]: BoundSpec; [AUDIT_SPACE]?: string };
+export interface InstanceSpaceInfo {
+  identity: string;
+  contains(descriptor: unknown): boolean;
+}
 
-function spaceIdentity(s: ResolvedSpace): string {
+export type AuditTheorem = Theorem<AuditDescriptor, AuditInstance> & { [AUDIT_BOUND]: BoundSpec; [AUDIT_SPACE]?: InstanceSpaceInfo };
+
+function spaceInfo(s: ResolvedSpace): InstanceSpaceInfo {
   const { file, ...rest } = s;
-  return JSON.stringify({ ...rest, ...(file ? { fileSha256: createHash('sha256').update(readFileSync(file)).digest('hex') } : {}) });
+  const identity = JSON.stringify({ ...rest, ...(file ? { fileSha256: createHash('sha256').update(readFileSync(file)).digest('hex') } : {}) });
+  const inRange = (v: unknown, [lo, hi]: [number, number]) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  // exactly the descriptors arbitraryOf(s) can give (shrinking and mutateOf stay inside it too)
+  const contains = (x: unknown): boolean => {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+    const d = x as Record<string, unknown>;
+    return (
+      Object.keys(d).length === 8 &&
+      inRange(d.n, s.n) &&
+      inRange(d.d, s.d) &&
+      inRange(d.depth, s.depth) &&
+      Array.isArray(d.widths) &&
+      d.widths.length === s.depth[1] - 1 &&
+      d.widths.every((w) => inRange(w, s.widths)) &&
+      (s.init as readonly unknown[]).includes(d.init) &&
+      (s.sources as readonly unknown[]).includes(d.data) &&
+      (s.normalize as readonly unknown[]).includes(d.normalize) &&
+      typeof d.seed === 'string' &&
+      /^(0|[1-9][0-9]{0,9})$/.test(d.seed) &&
+      Number(d.seed) <= 2 ** 31 - 1
+    );
+  };
+  return { identity, contains };
 }
 
 /** The assumption check of a bound: null when the instance meets them all, else the broken one's name. */
@@ -787,7 +815,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     ...(spec.expectRefuted ? { expectRefuted: true } : {}),
     costHint: spec.costHint ?? 25,
     [AUDIT_BOUND]: spec,
-    ...(space ? { [AUDIT_SPACE]: spaceIdentity(space) } : {}),
+    ...(space ? { [AUDIT_SPACE]: spaceInfo(space) } : {}),
   };
   return theorem;
 }

@@ -143,7 +143,7 @@ export interface AuditResult {
  */
 export function exampleKey(theorem: AnyTheorem, moduleText: string): string {
   const space = isAuditBound(theorem) ? theorem[AUDIT_SPACE] : undefined;
-  const h = createHash('sha256').update(theorem.id).update('\0').update(space !== undefined ? `space ${space}` : `module ${moduleText}`).digest('hex');
+  const h = createHash('sha256').update(theorem.id).update('\0').update(space !== undefined ? `space ${space.identity}` : `module ${moduleText}`).digest('hex');
   return `${theorem.id}--${h.slice(0, 12)}`;
 }
 
@@ -287,6 +287,8 @@ interface BoundExamples {
   dir: string;
   key: string;
   descriptors: Descriptor[];
+  /** Saved descriptors outside the bound's instance space (a file edited by hand): not replayed, dropped at the save. */
+  outside: Descriptor[];
   warnings: string[];
 }
 
@@ -482,7 +484,7 @@ function saveBoundExamples(db: BoundExamples, run: TheoremRun, refuted: boolean)
   for (const e of run.examples?.save ?? []) if (e.role === 'near-miss') entries.push({ descriptor: e.descriptor as Record<string, unknown>, role: 'near-miss', relativeMargin: e.relativeMargin });
   try {
     // (a malformed file was reported when read, and is renamed, not overwritten)
-    saveExamples(db.dir, db.key, entries, (run.examples?.skipped ?? []).map((k) => k.descriptor as Record<string, unknown>));
+    saveExamples(db.dir, db.key, entries, [...db.outside, ...(run.examples?.skipped ?? []).map((k) => k.descriptor)] as Record<string, unknown>[]);
   } catch (e) {
     db.warnings.push(`example database: examples of ${db.key} NOT saved (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`);
   }
@@ -585,8 +587,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
     if (dbDir && b.kind !== 'high-probability' && !b.scalingLaw) {
       const key = exampleKey(b, moduleText);
       const found = examplesFor(key, new Map(), dbDir);
-      db = { dir: dbDir, key, descriptors: found.descriptors, warnings };
       warnings.push(...found.warnings);
+      // Only descriptors the bound's space can draw are replayed: one outside it could refute the bound where it claims nothing.
+      const space = isAuditBound(b) ? b[AUDIT_SPACE] : undefined;
+      const outside = space ? found.descriptors.filter((d) => !space.contains(d)) : [];
+      if (outside.length) warnings.push(`example database: ${outside.length} saved example(s) of ${key} outside its instance space ignored (and dropped), first: ${JSON.stringify(outside[0]).slice(0, 160)}`);
+      db = { dir: dbDir, key, descriptors: found.descriptors.filter((d) => !outside.includes(d)), outside, warnings };
     }
     results.push(await auditBound(b, path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length, db));
   }
