@@ -362,10 +362,15 @@ export function descriptorRows(d: Record<string, unknown>, prefix = ''): [string
 
 /**
  * A link to a file beside the report (an artifact path relative to the report's folder, '/'-separated): every
- * segment percent-encoded, so the href is a relative path and never names a scheme (':' becomes %3A).
+ * segment percent-encoded, so the href is a path that never names a scheme (':' becomes %3A) nor, with its
+ * leading slashes folded into one, a host ('//host/…').
  */
+export function fileHref(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/').replace(/^\/+/, '/');
+}
+
 function fileLink(path: string, label: string): string {
-  return `<a href="${h(path.split('/').map(encodeURIComponent).join('/'))}">${h(label)}</a>`;
+  return `<a href="${h(fileHref(path))}">${h(label)}</a>`;
 }
 
 /** The artifact's JSON and the .npy of its data, as links (the replay command runs from the report's folder). */

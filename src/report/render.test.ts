@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { anchorId, escapeHtml, parseXml, xmlElements, xmlText, type XmlElement } from './escape.ts';
 import { HOSTILE_DESCRIPTOR, HOSTILE_ID, HOSTILE_TITLE, sampleReport } from './fixtures.ts';
-import { CSP, renderHtml } from './html.ts';
+import { CSP, fileHref, renderHtml } from './html.ts';
 import { junitOutcome, renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import { reportSchema, type Report } from './schema.ts';
@@ -38,8 +38,9 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/<script|<link\b|<iframe|<object|<embed|<img\b|@import|@font-face/i);
     for (const tag of tagsWithoutValues(html)) expect(tag).not.toMatch(/\s(src|srcset|background|poster|data)\s*=/i);
     // Only href attributes: in-page anchors, plain arXiv links and relative links to the artifact files beside
-    // the report (navigation on click, not a load); a relative link has no ':' anywhere, so it names no scheme.
-    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/arxiv\.org\/abs\/|[^:]*$)/);
+    // the report (navigation on click, not a load); a file link has no ':' anywhere (no scheme) and does not start with '//' (no host).
+    for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/arxiv\.org\/abs\/|(?!\/\/)[^:]*$)/);
+    for (const p of ['//evil.example/x.json', '///a/b', 'javascript:alert(1)', 'a/../b c.json']) expect(fileHref(p)).toMatch(/^(?!\/\/)[^:]*$/);
     for (const t of report.theorems) for (const c of t.counterexamples.items) if (c.artifact) expect(html).toContain(`href="${c.artifact.split('/').map(encodeURIComponent).join('/')}"`);
     expect(html).not.toMatch(/url\((?!#)/);
   });
