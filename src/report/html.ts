@@ -12,6 +12,7 @@ import { computeOutcome } from './outcome.ts';
 import { anchorId, escapeHtml as h, toText } from './escape.ts';
 import { theoremPlots, type Plot } from './plots.ts';
 import type { Report, TheoremReport } from './schema.ts';
+import { renderStatementTex } from './tex.ts';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -387,6 +388,20 @@ function sourceLine(t: TheoremReport): string {
   return `<p class="source">${h(s.paper)}${arxiv} · <strong>${h(s.statement)}</strong></p>`;
 }
 
+/**
+ * The statement: its TeX form rendered as MathML (src/report/tex.ts) when the claim has one, else the
+ * Unicode statement. A TeX form that does not render (a report.json written by other code) falls back
+ * to the Unicode statement, saying why.
+ */
+function statementHtml(t: TheoremReport): string {
+  if (t.statementTex === undefined) return h(t.statement);
+  try {
+    return renderStatementTex(t.statementTex);
+  } catch (e) {
+    return `${h(t.statement)} <span class="muted">(TeX form not rendered: ${h((e as Error).message.split('\n')[0])})</span>`;
+  }
+}
+
 function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly { id: string; message: string }[]): string {
   const reg = regressions.filter((x) => x.id === t.id);
   return `<section class="theorem" id="${h(anchorId(t.id))}">
@@ -394,7 +409,7 @@ function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly {
 ${reg.map((x) => `<p class="interrupted" role="alert">${h(x.message)}</p>`).join('')}
 <p class="t-title">${h(t.title)}</p>
 ${sourceLine(t)}
-<blockquote class="statement">${h(t.statement)}</blockquote>
+<blockquote class="statement">${statementHtml(t)}</blockquote>
 <div class="grid">
 <div>${verdictTable(t)}${detailsTable(t)}</div>
 <div>${conventionsTable(t)}${constantsTable(t)}</div>

@@ -49,6 +49,8 @@ export const theoremReportSchema = z.object({
   order: z.number().int().optional(),
   title: z.string(),
   statement: z.string(),
+  /** The statement with its mathematics in TeX (text with inline $…$ math, src/report/tex.ts); absent when the claim has none. */
+  statementTex: z.string().optional(),
   source: z.object({ paper: z.string(), arxiv: z.string().optional(), statement: z.string() }),
   kind: z.enum(['deterministic', 'high-probability', 'asymptotic']),
   conventions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),

@@ -89,8 +89,14 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
   title: string;
   source: SourceRef;
   kind: TheoremKind;
-  /** One-line statement in words, with symbols. */
+  /** One-line statement in words, with symbols (Unicode: summary.md, JUnit, the terminal). */
   statement: string;
+  /**
+   * The same statement with its mathematics in TeX, for the HTML report: text with inline math between
+   * `$…$` (`\$` outside math is a literal dollar sign), the math in KaTeX's LaTeX — the convention of
+   * src/report/tex.ts. Says exactly what `statement` says. Absent: the report shows `statement`.
+   */
+  statementTex?: string;
   conventions: Conventions;
   constants: ConstantSpec[];
   /** Generator of descriptors inside the assumptions (may occasionally fall outside; `assumptions` decides). */
