@@ -1,5 +1,6 @@
 import type { Arbitrary } from 'fast-check';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { texText } from '../src/report/tex.ts';
 import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface TwinSpec<D extends Descriptor, I> {
   descriptors?: Arbitrary<D>;
   /** Optional statement (defaults to the claim's, marked as planted). */
   statement?: string;
+  /** Its TeX form (src/report/tex.ts); defaults to the claim's statementTex followed by the note as text. */
+  statementTex?: string;
 }
 
 /** A planted twin of `theorem` (expectRefuted, twinOf = theorem.id) whose conclusion is `transform` of the claim's. */
@@ -50,7 +53,18 @@ export function strongerTwin<D extends Descriptor, I>(theorem: Theorem<D, I>, sp
   };
   // Probes map where the TRUE claim stops holding; a twin has none.
   delete twin.probes;
+  // Never the claim's own TeX under a different statement.
+  const tex = twinTex(theorem, spec);
+  if (tex === undefined) delete twin.statementTex;
+  else twin.statementTex = tex;
   return twin;
+}
+
+/** The twin's statementTex: the spec's, else the claim's followed by the note as plain text; none when neither exists. */
+function twinTex<D extends Descriptor, I>(theorem: Theorem<D, I>, spec: TwinSpec<D, I>): string | undefined {
+  if (spec.statementTex !== undefined) return spec.statementTex;
+  if (spec.statement !== undefined || theorem.statementTex === undefined) return undefined;
+  return `${theorem.statementTex} — planted: ${texText(spec.note)}`;
 }
 
 /** rhs·k with its error: the scaled error plus the rounding of the product. */
