@@ -262,6 +262,7 @@ export const twinMurrayCoefficientSum = strongerTwin(murrayCoefficientSum, {
   tag: 'c-tail-0.09',
   title: '0 ≤ L − Σ_{p<P} κ_{p,L} ≤ 0.09·L²/√P',
   note: 'C_tail = ½ replaced by 0.09, below the largest observed (L − S_P)√P/L² = 0.0974 (L = 4, P = 600)',
+  noteTex: String.raw`$C_{\mathrm{tail}} = \frac{1}{2}$ replaced by $0.09$, below the largest observed $(L - S_P)\sqrt{P}/L^2 = 0.0974$ ($L = 4$, $P = 600$)`,
   constant: { name: 'C_tail', value: 0.09 },
   transform(ev, _i, d) {
     const { lhs } = twoSidedDeficit(ev.quantities!.deficit, d.depth, d.terms, 0.09);
@@ -273,12 +274,14 @@ export const twinMurrayFirstCoefficients = tightenedBound(murrayFirstCoefficient
   tag: 'tolerance-4e-6',
   title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed to ±4·10⁻⁶',
   note: 'tolerance 5·10⁻⁶ (half a unit of the fifth decimal) replaced by 4·10⁻⁶: κ_{2,2} = 3/(2π) = 0.4774648 is listed as 0.47746 (4.8·10⁻⁶ off)',
+  noteTex: String.raw`tolerance $5 \cdot 10^{-6}$ (half a unit of the fifth decimal) replaced by $4 \cdot 10^{-6}$: $\kappa_{2,2} = 3/(2\pi) = 0.4774648$ is listed as $0.47746$ ($4.8 \cdot 10^{-6}$ off)`,
   constant: { name: 'tolerance', value: 4e-6 },
 });
 export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
   tag: 'limit-plus-5pct',
   title: 'κ_{p,2}·p^{3/2} → 1.05·√2/π^{3/2} (deviation ≤ 3/p)',
   note: 'the limit √2/π^{3/2} multiplied by 1.05',
+  noteTex: String.raw`the limit $\sqrt{2}/\pi^{3/2}$ multiplied by $1.05$`,
   constant: { name: '√2/π^{3/2}', value: 1.05 * LIMIT },
   transform(ev, _i, d) {
     const scaled = ev.quantities!.scaledCoefficient;

@@ -473,18 +473,21 @@ export const twinHermiteClosedForm = perturbedIdentity(hermiteClosedForm, {
   tag: 'relative-1e-12',
   title: 'μ_r(ReLU) = (1 + 10⁻¹²)·(exact moment expansion)',
   note: 'the exact side multiplied by 1 + 10⁻¹² (the check resolves a relative 10⁻¹²; odd r ≥ 3, where μ_r = 0, cannot see it)',
+  noteTex: String.raw`the exact side multiplied by $1 + 10^{-12}$ (the check resolves a relative $10^{-12}$; odd $r \ge 3$, where $\mu_r = 0$, cannot see it)`,
 });
 export const twinHermiteDerivative = perturbedIdentity(hermiteDerivative, {
   epsilon: 1e-12,
   tag: 'relative-1e-12',
   title: 'μ_r(σ′) = (1 + 10⁻¹²)·√(r+1)·μ_{r+1}(σ)',
   note: 'the closed-form side multiplied by 1 + 10⁻¹²',
+  noteTex: String.raw`the closed-form side multiplied by $1 + 10^{-12}$`,
 });
 export const twinHermiteSumRule = tightenedBound(hermiteSumRule, {
   factor: 1 - 1e-4,
   tag: 'half-minus-5e-5',
   title: 'Σ_{r ≤ R} μ_r² ≤ ½(1 − 10⁻⁴)',
   note: '½ replaced by ½(1 − 10⁻⁴); the tail ½ − Σ_{r≤R} μ_r² is 8·10⁻⁶ at R = 300 (below 5·10⁻⁵ for R ≥ 90)',
+  noteTex: String.raw`$\frac{1}{2}$ replaced by $\frac{1}{2}(1 - 10^{-4})$; the tail $\frac{1}{2} - \sum_{r \le R} \mu_r^2$ is $8 \cdot 10^{-6}$ at $R = 300$ (below $5 \cdot 10^{-5}$ for $R \ge 90$)`,
   constant: { name: '½', value: 0.5 * (1 - 1e-4) },
 });
 export const twinHermiteTail = tightenedBound(hermiteTail, {
@@ -492,6 +495,7 @@ export const twinHermiteTail = tightenedBound(hermiteTail, {
   tag: 'r-over-3.33',
   title: '½ − Σ_{r ≤ R} μ_r² ≤ 0.9·μ_R² R/3',
   note: 'the constant 1/3 replaced by 0.3: the observed tail/(μ_R²R/3) rises to 0.9927 at R = 300 (it tends to 1)',
+  noteTex: String.raw`the constant $1/3$ replaced by $0.3$: the observed $\mathrm{tail}/(\mu_R^2 R/3)$ rises to $0.9927$ at $R = 300$ (it tends to $1$)`,
   constant: { name: '1/3', value: 0.3 },
 });
 export const twinHermiteSeries = perturbedIdentity(hermiteSeries, {
@@ -499,12 +503,14 @@ export const twinHermiteSeries = perturbedIdentity(hermiteSeries, {
   tag: 'relative-1e-4',
   title: 'Σ_r μ_r² ρ^r = (1 + 10⁻⁴)·(√(1−ρ²) + (π − arccos ρ)ρ)/(2π)',
   note: 'the arc-cosine side multiplied by 1 + 10⁻⁴ (the truncation bound μ_R²R/3 is 1.5·10⁻⁵ at R = 200)',
+  noteTex: String.raw`the arc-cosine side multiplied by $1 + 10^{-4}$ (the truncation bound $\mu_R^2 R/3$ is $1.5 \cdot 10^{-5}$ at $R = 200$)`,
 });
 export const twinChainA = tightenedBound(chainA, {
   factor: 1.05,
   tag: 'times-1.05',
   title: 'λ_min(K(L)) ≥ 1.05·Σ_l λ_min(G(l))',
   note: 'the rhs multiplied by 1.05; the largest Σ_l λ_min(G(l))/λ_min(K(L)) found by the search is 0.99',
+  noteTex: String.raw`the rhs multiplied by $1.05$; the largest $\sum_l \lambda_{\min}(G^{(l)})/\lambda_{\min}(K^{(L)})$ found by the search is $0.99$`,
   constant: { name: 'factor', value: 1.05 },
 });
 export const twinChainB = tightenedBound(chainB, {
@@ -512,6 +518,7 @@ export const twinChainB = tightenedBound(chainB, {
   tag: 'times-1.6',
   title: 'λ_min(G(2)) ≥ 3.2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
   note: 'the constant 2 (= c_σ) replaced by 3.2; the largest rhs/λ_min(G(2)) found by the search is 0.67 (the other Hermite terms of G(2) carry the rest)',
+  noteTex: String.raw`the constant $2$ ($= c_\sigma$) replaced by $3.2$; the largest $\mathrm{rhs}/\lambda_{\min}(G^{(2)})$ found by the search is $0.67$ (the other Hermite terms of $G^{(2)}$ carry the rest)`,
   constant: { name: '2', value: 3.2 },
 });
 export const twinChainC = tightenedBound(chainC, {
@@ -519,6 +526,7 @@ export const twinChainC = tightenedBound(chainC, {
   tag: 'times-1.01',
   title: 'λ_min((XXᵀ)^{∘r}) ≥ 1.01·(min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r)',
   note: 'the Gershgorin bound strengthened by 1 % (it is exact for N = 2 rows of equal norm)',
+  noteTex: String.raw`the Gershgorin bound strengthened by 1 % (it is exact for $N = 2$ rows of equal norm)`,
   constant: { name: 'factor', value: 1.01 },
 });
 

@@ -224,6 +224,7 @@ function kiiMisstated(factor: number, tag: string, words: string): Theorem<KiiDe
     tag,
     title: `the mean of K̄_ii over R networks is within √(V/(Rδ)) of ${factor}·E K̄_ii w.p. ≥ 1 − δ`,
     note: `E K̄_ii ${words} by ${Math.round(Math.abs(factor - 1) * 100)} % (the radius is ≈ 0.09–0.12·E K̄_ii on these configurations)`,
+    noteTex: String.raw`$\mathbb{E}\, \bar{K}_{ii}$ ${words} by ${Math.round(Math.abs(factor - 1) * 100)} % (the radius is $\approx 0.09$–$0.12 \cdot \mathbb{E}\, \bar{K}_{ii}$ on these configurations)`,
     constant: { name: 'E K̄_ii factor', value: factor },
     descriptors: kiiTwinDescriptors,
     transform(ev) {
@@ -241,6 +242,7 @@ export const twinArcKernelRadius = tightenedBound(arcKernelMc, {
   tag: 'radius-over-5',
   title: 'Arc-cosine: the mean of σ(u)σ(v) over M draws is within √((q1q2 + 2c²)/(Mδ))/5 of the closed form w.p. ≥ 1 − δ',
   note: 'the Chebyshev radius divided by 5 (generic correlations ρ ≥ −½, where Var σ(u)σ(v) is not small against q1q2 + 2c²)',
+  noteTex: String.raw`the Chebyshev radius divided by $5$ (generic correlations $\rho \ge -\frac{1}{2}$, where $\operatorname{Var} \sigma(u)\sigma(v)$ is not small against $q_1q_2 + 2c^2$)`,
   constant: { name: 'radius factor', value: 0.2 },
   descriptors: arcDescriptors(['generic'], [-0.5, 1]),
 });

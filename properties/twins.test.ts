@@ -49,6 +49,9 @@ describe('strongerTwin', () => {
     const claim = { ...toy('<=', 2), statementTex: '$k \\le 2k$' };
     const twin = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½ ($ as text)', constant: { name: 'c', value: 0.5 } });
     expect(twin.statementTex).toBe('$k \\le 2k$ — planted: c = 2 → ½ (\\$ as text)');
+    const withNoteTex = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½', noteTex: '$c = 2 \\to \\frac{1}{2}$', constant: { name: 'c', value: 0.5 } });
+    expect(withNoteTex.statementTex).toBe('$k \\le 2k$ — planted: $c = 2 \\to \\frac{1}{2}$');
+    expect(withNoteTex.constants.at(-1)!.note).toBe('planted: c = 2 → ½');
     const own = strongerTwin(claim, { tag: 'o', title: 't', note: 'n', constant: { name: 'c', value: 1 }, statement: 'k ≤ k', transform: (ev) => ev });
     expect(own.statement).toBe('k ≤ k');
     expect(own.statementTex).toBeUndefined();

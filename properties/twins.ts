@@ -20,6 +20,8 @@ export interface TwinSpec<D extends Descriptor, I> {
   title: string;
   /** What was changed, in words (becomes the constant's note, prefixed with "planted: "). */
   note: string;
+  /** The note in the statementTex convention (src/report/tex.ts), when it has mathematics; defaults to the note as text. */
+  noteTex?: string;
   /** The changed constant: its name and the value the twin states. */
   constant: { name: string; value: number };
   /** The twin's evaluation from the claim's (the engine's numbers are the claim's; only the constant changes). */
@@ -64,7 +66,7 @@ export function strongerTwin<D extends Descriptor, I>(theorem: Theorem<D, I>, sp
 function twinTex<D extends Descriptor, I>(theorem: Theorem<D, I>, spec: TwinSpec<D, I>): string | undefined {
   if (spec.statementTex !== undefined) return spec.statementTex;
   if (spec.statement !== undefined || theorem.statementTex === undefined) return undefined;
-  return `${theorem.statementTex} — planted: ${texText(spec.note)}`;
+  return `${theorem.statementTex} — planted: ${spec.noteTex ?? texText(spec.note)}`;
 }
 
 /** rhs·k with its error: the scaled error plus the rounding of the product. */
@@ -78,7 +80,7 @@ function scaled(ev: Evaluation, k: number): Evaluation {
  * rhs + (factor − 1)|rhs| (factor > 1). For a positive rhs that is rhs·factor; for a negative rhs it is
  * still stronger (rhs moves towards the lhs), never weaker.
  */
-export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { factor: number; tag: string; title: string; note: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { factor: number; tag: string; title: string; note: string; noteTex?: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
     transform(ev) {
@@ -96,7 +98,7 @@ export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, 
 }
 
 /** An identity lhs == rhs with the rhs changed by a relative ε: rhs·(1 + ε). */
-export function perturbedIdentity<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { epsilon: number; tag: string; title: string; note: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+export function perturbedIdentity<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { epsilon: number; tag: string; title: string; note: string; noteTex?: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
     constant: o.constant ?? { name: 'ε', value: o.epsilon },
