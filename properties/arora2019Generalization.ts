@@ -161,7 +161,7 @@ function decayLabels(x: Matrix, labels: DecayLabels, seed: string): Float64Array
 function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<DecayDesc, { x: Matrix; y: Float64Array }> {
   const exponent = variant === 'exponent' ? -0.7 : -0.5;
   const regimes = variant === 'noise' ? ['random ±1 labels, d = 5'] : ['g(x) = x₁, d = 5', 'g(x) = x₁x₂, d = 5'];
-  const law: ScalingLaw<DecayDesc> = { variable: 'n', quantity: '√(2yᵀ(H∞)⁻¹y/n)', relation: 'O', exponent, tolerance: 0.1, sizes: DECAY_SIZES, regimes, design: decayDesign, minDraws: 4, maxDraws: 8 };
+  const law: ScalingLaw<DecayDesc> = { variable: 'n', quantity: '√(2yᵀ(H∞)⁻¹y/n)', quantityTex: String.raw`\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}`, variableTex: 'n', relation: 'O', exponent, tolerance: 0.1, sizes: DECAY_SIZES, regimes, design: decayDesign, minDraws: 4, maxDraws: 8 };
   const ids = { true: 'arora2019.thm5.1.generalization-term-decay', exponent: 'planted.arora2019.generalization-term-decay-n^-0.7', noise: 'planted.arora2019.generalization-term-decay-noise-labels' };
   const titles = {
     true: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',

@@ -301,7 +301,7 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
     source: { ...DU_SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data, λ_0 = λ_min(H∞) > 0, m ≥ C_m n²/λ_0², η = c_η λ_0/n² (c_η ≤ 16): for all k ≤ K = min(K_max, ⌈4/(ηλ_0)⌉), log‖y − u(k)‖² ≤ log‖y − u(0)‖² + k·log(1 − ${planted ? `${factor}` : ''}ηλ_0/2).`,
-    statementTex: String.raw`Unit-norm data, $\lambda_0 = \lambda_{\min}(H^{\infty}) > 0$, $m \ge C_m n^2/\lambda_0^2$, $\eta = c_\eta \lambda_0/n^2$ ($c_\eta \le 16$): for all $k \le K = \min(K_{\max}, \lceil 4/(\eta\lambda_0) \rceil)$, $\log\lVert y - u(k) \rVert^2 \le \log\lVert y - u(0) \rVert^2 + k \cdot \log(1 - ${planted ? `${factor}` : ''}\eta\lambda_0/2)$.`,
+    statementTex: String.raw`Unit-norm data, $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$, $m \ge C_m n^2/\lambda_0^2$, $\eta = c_\eta \lambda_0/n^2$ ($c_\eta \le 16$): for all $k \le K = \min(K_{\mathrm{max}}, \lceil 4/(\eta\lambda_0) \rceil)$, $\log\lVert y - u(k) \rVert^2 \le \log\lVert y - u(0) \rVert^2 + k \cdot \log(1 - ${planted ? `${factor}` : ''}\eta\lambda_0/2)$.`,
     conventions: TRAIN_CONVENTIONS,
     constants: [
       WIDTH_CONSTANT,

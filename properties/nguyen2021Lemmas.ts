@@ -226,6 +226,8 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
   const law: ScalingLaw<NetSweepDesc> = {
     variable,
     quantity: '‖b_{k+1}(x)‖²',
+    quantityTex: String.raw`\lVert b_{k+1}(x) \rVert^2`,
+    variableTex: v.dropProduct ? String.raw`(\beta_L^2 n_{k+1})` : String.raw`(\beta_L^2 n_{k+1} \textstyle\prod_{l=k+2}^{L-1} n_l\beta_l^2)`,
     relation: 'Theta',
     exponent: v.exponent,
     tolerance: v.product ? 0.15 : 0.1,
@@ -307,8 +309,8 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       ? `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`
       : 'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
     statementTex: twin
-      ? String.raw`PLANTED: $\sigma_{\min}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`
-      : String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\min}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
+      ? String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`
+      : String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
     conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
     constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1' }],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
@@ -329,7 +331,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       for (let l = 1; l <= d.k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
       return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale } };
     },
-    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 40 },
+    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', quantityTex: String.raw`\sigma_{\mathrm{min}}(F_k)^2`, variableTex: String.raw`(d \textstyle\prod_{l=1}^{k} n_l\beta_l^2)`, relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 40 },
     costHint: 12,
   };
 }
@@ -377,7 +379,7 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     source: { ...NMM_SOURCE, statement: 'Lemma 5.2 (v5), k = 1 (F_0 = X exact), absolute constant c = 1' },
     kind: 'high-probability',
     statement: (twin ? 'PLANTED: ' : '') + `With λ = λ_min(E_w[σ(Xw)σ(Xw)ᵀ]), w ~ N(0, β_1²I), Q = β_1²‖X‖_F²/λ and n_1 ≥ max(N, Q·max(1, log 4Q)·log(N/δ)): σ_min(F_1)² ≥ ${twin ? 'n_1λ' : 'n_1λ/4'} with probability ≥ 1 − δ over W_1.`,
-    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\lambda = \lambda_{\min}(\mathbb{E}_w[\sigma(Xw)\sigma(Xw)^{\top}])$, $w \sim \mathcal{N}(0, \beta_1^2 I)$, $Q = \beta_1^2\lVert X \rVert_F^2/\lambda$ and $n_1 \ge \max(N, Q \cdot \max(1, \log 4Q) \cdot \log(N/\delta))$: $\sigma_{\min}(F_1)^2 \ge ${twin ? 'n_1\\lambda' : 'n_1\\lambda/4'}$ with probability $\ge 1 - \delta$ over $W_1$.`,
+    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\lambda = \lambda_{\mathrm{min}}(\mathbb{E}_w[\sigma(Xw)\sigma(Xw)^{\top}])$, $w \sim \mathcal{N}(0, \beta_1^2 I)$, $Q = \beta_1^2\lVert X \rVert_F^2/\lambda$ and $n_1 \ge \max(N, Q \cdot \max(1, \log 4Q) \cdot \log(N/\delta))$: $\sigma_{\mathrm{min}}(F_1)^2 \ge ${twin ? 'n_1\\lambda' : 'n_1\\lambda/4'}$ with probability $\ge 1 - \delta$ over $W_1$.`,
     conventions: { ...NET_CONVENTIONS, data: 'N points N(0, I_d) (the configuration: fixed across draws)', expectation: 'E_w[σ(Xw)σ(Xw)ᵀ] = (β²/2)·G(2), G(1) = XXᵀ (limitingKernels depth 2)', 'n_1': '⌈Q·max(1, log 4Q)·log(N/δ)⌉ (c = 1)' },
     constants: [
       { name: 'c', value: 1, provenance: 'user', note: 'the absolute constant of the width condition, unspecified in the paper' },
@@ -448,7 +450,7 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
     source: { ...NMM_SOURCE, statement: 'Section 3 (v5), remark after Theorem 3.2 (with Theorem 3.1 of Arora et al., NeurIPS 2019); Ω(N⁴) and "w.h.p." instantiated' },
     kind: 'high-probability',
     statement: (twin ? 'PLANTED: ' : '') + `With N(0, 1) weights and every hidden width n = ${c === 1 ? '' : `${c}·`}N⁴: |λ_min(Π_{l=1}^{L−1}(2/n_l)K̄)/λ_min(K(L)) − 1| ≤ ½ with probability ≥ 0.9 over data N(0, I_{2N}) and weights.`,
-    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\mathcal{N}(0, 1)$ weights and every hidden width $n = ${c === 1 ? '' : `${c} \\cdot `}N^4$: $\bigl\lvert \lambda_{\min}\bigl(\prod_{l=1}^{L-1}(2/n_l)\bar{K}\bigr)/\lambda_{\min}(K^{(L)}) - 1 \bigr\rvert \le \frac{1}{2}$ with probability $\ge 0.9$ over data $\mathcal{N}(0, I_{2N})$ and weights.`,
+    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\mathcal{N}(0, 1)$ weights and every hidden width $n = ${c === 1 ? '' : `${c} \\cdot `}N^4$: $\bigl\lvert \lambda_{\mathrm{min}}\bigl(\prod_{l=1}^{L-1}(2/n_l)\bar{K}\bigr)/\lambda_{\mathrm{min}}(K^{(L)}) - 1 \bigr\rvert \le \frac{1}{2}$ with probability $\ge 0.9$ over data $\mathcal{N}(0, I_{2N})$ and weights.`,
     conventions: { ...NET_CONVENTIONS, normalisation: 'Π_{l=1}^{L−1} 2/n_l (eq. (4)); n_L = 1 not in the product (erratum 2)', data: 'N points N(0, I_d), d = 2N', widths: `every hidden width ${c}·N⁴` },
     constants: [
       { name: 'C', value: c, provenance: 'user', note: twin ? 'planted: the band claimed already at width N⁴' : 'Ω(N⁴) instantiated as 4N⁴ (the smallest power-of-two multiple with no draw outside the band in 40 per (N, L))' },

@@ -313,7 +313,7 @@ export const chainA: Theorem<LimDesc, LimInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
-  statementTex: String.raw`$\lambda_{\min}(K^{(L)}) \ge \sum_l \lambda_{\min}(G^{(l)})$ for any data with non-zero rows.`,
+  statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \ge \sum_l \lambda_{\mathrm{min}}(G^{(l)})$ for any data with non-zero rows.`,
   constants: [],
   assumptions: nonZeroRows,
   conclude(i, d): Evaluation {
@@ -366,7 +366,7 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), step (b) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'For even r ≥ 2: λ_min(G(2)) ≥ 2μ_r(σ)² λ_min((XXᵀ)^{∘r}) / max_i‖x_i‖^{2(r−1)}.',
-  statementTex: String.raw`For even $r \ge 2$: $\lambda_{\min}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \lambda_{\min}((XX^{\top})^{\circ r}) / \max_i \lVert x_i \rVert^{2(r-1)}$.`,
+  statementTex: String.raw`For even $r \ge 2$: $\lambda_{\mathrm{min}}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) / \max_i \lVert x_i \rVert^{2(r-1)}$.`,
   constants: [{ name: '2', value: 2, provenance: 'derived', note: 'c_σ = 2 of G(2) = 2E[σσ]; the paper’s chain writes 1 (weaker, also true)' }],
   assumptions: nonZeroRows,
   conclude(i, d): Evaluation {
@@ -425,7 +425,7 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Gershgorin), step (c) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min((XXᵀ)^{∘r}) ≥ min_i ‖x_i‖^{2r} − (N − 1) max_{i≠j} |⟨x_i, x_j⟩|^r.',
-  statementTex: String.raw`$\lambda_{\min}((XX^{\top})^{\circ r}) \ge \min_i \lVert x_i \rVert^{2r} - (N - 1) \max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r$.`,
+  statementTex: String.raw`$\lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) \ge \min_i \lVert x_i \rVert^{2r} - (N - 1) \max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r$.`,
   constants: [],
   assumptions: nonZeroRows,
   conclude(i, d): Evaluation {
@@ -446,7 +446,7 @@ function chainE(halved: boolean): Theorem<LimDesc, LimInstance> {
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     kind: 'deterministic',
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
-    statementTex: halved ? String.raw`$\lambda_{\min}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)` : String.raw`$\lambda_{\min}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
+    statementTex: halved ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)` : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
     constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
     expectRefuted: halved,
     ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
@@ -510,7 +510,7 @@ export const twinChainA = tightenedBound(chainA, {
   tag: 'times-1.05',
   title: 'λ_min(K(L)) ≥ 1.05·Σ_l λ_min(G(l))',
   note: 'the rhs multiplied by 1.05; the largest Σ_l λ_min(G(l))/λ_min(K(L)) found by the search is 0.99',
-  noteTex: String.raw`the rhs multiplied by $1.05$; the largest $\sum_l \lambda_{\min}(G^{(l)})/\lambda_{\min}(K^{(L)})$ found by the search is $0.99$`,
+  noteTex: String.raw`the rhs multiplied by $1.05$; the largest $\sum_l \lambda_{\mathrm{min}}(G^{(l)})/\lambda_{\mathrm{min}}(K^{(L)})$ found by the search is $0.99$`,
   constant: { name: 'factor', value: 1.05 },
 });
 export const twinChainB = tightenedBound(chainB, {
@@ -518,7 +518,7 @@ export const twinChainB = tightenedBound(chainB, {
   tag: 'times-1.6',
   title: 'λ_min(G(2)) ≥ 3.2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
   note: 'the constant 2 (= c_σ) replaced by 3.2; the largest rhs/λ_min(G(2)) found by the search is 0.67 (the other Hermite terms of G(2) carry the rest)',
-  noteTex: String.raw`the constant $2$ ($= c_\sigma$) replaced by $3.2$; the largest $\mathrm{rhs}/\lambda_{\min}(G^{(2)})$ found by the search is $0.67$ (the other Hermite terms of $G^{(2)}$ carry the rest)`,
+  noteTex: String.raw`the constant $2$ ($= c_\sigma$) replaced by $3.2$; the largest $\mathrm{rhs}/\lambda_{\mathrm{min}}(G^{(2)})$ found by the search is $0.67$ (the other Hermite terms of $G^{(2)}$ carry the rest)`,
   constant: { name: '2', value: 3.2 },
 });
 export const twinChainC = tightenedBound(chainC, {

@@ -212,6 +212,8 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
   const law: ScalingLaw<T62Desc> = {
     variable: 'n1',
     quantity: '(certified lower estimate of ‖g_2‖_Lip)²',
+    quantityTex: String.raw`(\text{certified lower estimate of } \lVert g_2 \rVert_{\mathrm{Lip}})^2`,
+    variableTex: 'n_1',
     relation: 'O',
     exponent: v.exponent,
     tolerance: 0.1,

@@ -1,6 +1,6 @@
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
-import { renderStatementTex, splitTex } from '../src/report/tex.ts';
+import { renderMath, renderStatementTex, splitTex } from '../src/report/tex.ts';
 import { catalog } from './index.ts';
 
 /**
@@ -59,6 +59,18 @@ describe('statementTex of the catalog', () => {
     for (const t of catalog) {
       expect(texDigits(t.statementTex!), `${t.id}: digits of\n  ${t.statement}\n  ${t.statementTex}`).toBe(unicodeDigits(t.statement));
       expect(texRelations(t.statementTex!), `${t.id}: relations of\n  ${t.statement}\n  ${t.statementTex}`).toEqual(unicodeRelations(t.statement));
+    }
+  });
+
+  it('every scaling law states its quantity and variable in TeX, with the quantity\'s digits', () => {
+    const laws = catalog.filter((t) => t.scalingLaw);
+    expect(laws.length).toBeGreaterThan(20);
+    for (const t of laws) {
+      const l = t.scalingLaw!;
+      expect(l.quantityTex, t.id).toBeDefined();
+      expect(l.variableTex, t.id).toBeDefined();
+      expect(renderMath(`${l.quantityTex} = O({${l.variableTex}}^{${l.exponent}})`), t.id).toContain('<math');
+      expect(texDigits(l.quantityTex!), `${t.id}: ${l.quantity} / ${l.quantityTex}`).toBe(unicodeDigits(l.quantity));
     }
   });
 

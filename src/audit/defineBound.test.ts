@@ -68,7 +68,7 @@ describe('defineBound', () => {
   it('takes an optional statementTex, checked with a one-line UserError when it does not render', () => {
     const ok = { id: 'x', statement: 'λ_min(K̄) ≤ K̄_11', instances: { n: [2, 4] as [number, number] }, lhs: () => 1, relation: '<=' as const, rhs: () => 2 };
     expect(defineBound(ok).statementTex).toBeUndefined();
-    const tex = String.raw`$\lambda_{\min}(\bar{K}) \le \bar{K}_{11}$`;
+    const tex = String.raw`$\lambda_{\mathrm{min}}(\bar{K}) \le \bar{K}_{11}$`;
     expect(defineBound({ ...ok, statementTex: tex }).statementTex).toBe(tex);
     for (const bad of [String.raw`$\frac{1}$`, 'unbalanced $x', String.raw`$\href{javascript:alert(1)}{x}$`, String.raw`$\htmlClass{a}{b}$`, '', 3 as never]) {
       let err: unknown;
@@ -80,8 +80,8 @@ describe('defineBound', () => {
       expect(err, JSON.stringify(bad)).toBeInstanceOf(UserError);
       expect((err as Error).message, JSON.stringify(bad)).toMatch(/^defineBound\(x\): statementTex [^\n]+$/);
     }
-    const asym = defineBound({ id: 'a', statement: 'λ_min(K̄) = Ω(n1·n2)', statementTex: String.raw`$\lambda_{\min}(\bar{K}) = \Omega(n_1 n_2)$`, asymptotic: { quantity: (q) => q.lambdaMinEmpiricalNTK, name: 'λ_min(K̄)', relation: 'Omega', exponent: 1, sweep: ['n1', 'n2'], sizes: [16, 40, 100, 250], hold: { N: 8, d: 16, depth: 3 } } });
-    expect(asym.statementTex).toBe(String.raw`$\lambda_{\min}(\bar{K}) = \Omega(n_1 n_2)$`);
+    const asym = defineBound({ id: 'a', statement: 'λ_min(K̄) = Ω(n1·n2)', statementTex: String.raw`$\lambda_{\mathrm{min}}(\bar{K}) = \Omega(n_1 n_2)$`, asymptotic: { quantity: (q) => q.lambdaMinEmpiricalNTK, name: 'λ_min(K̄)', relation: 'Omega', exponent: 1, sweep: ['n1', 'n2'], sizes: [16, 40, 100, 250], hold: { N: 8, d: 16, depth: 3 } } });
+    expect(asym.statementTex).toBe(String.raw`$\lambda_{\mathrm{min}}(\bar{K}) = \Omega(n_1 n_2)$`);
   });
 
   it('materialises descriptors deterministically, with data sets resampled', () => {

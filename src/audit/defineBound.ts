@@ -121,7 +121,7 @@ interface BoundSpecCommon {
   statement: string;
   /**
    * Optional: the same statement with its mathematics in TeX for the HTML report, text with inline $…$ math
-   * (src/report/tex.ts), e.g. String.raw`$\lambda_{\min}(K^{(L)}) \le (L/N) \sum_i \lVert x_i \rVert^2$`. Checked when the
+   * (src/report/tex.ts), e.g. String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le (L/N) \sum_i \lVert x_i \rVert^2$`. Checked when the
    * bound is defined; without it the report shows `statement`.
    */
   statementTex?: string;

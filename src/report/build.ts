@@ -99,6 +99,7 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
       ? {
           variable: run.scaling.variable,
           quantity: run.scaling.quantity,
+          ...(theorem.scalingLaw?.quantityTex !== undefined && theorem.scalingLaw.variableTex !== undefined ? { quantityTex: theorem.scalingLaw.quantityTex, variableTex: theorem.scalingLaw.variableTex } : {}),
           relation: run.scaling.relation,
           exponent: run.scaling.exponent,
           tolerance: run.scaling.tolerance,

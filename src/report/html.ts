@@ -12,7 +12,7 @@ import { computeOutcome } from './outcome.ts';
 import { anchorId, escapeHtml as h, toText } from './escape.ts';
 import { theoremPlots, type Plot } from './plots.ts';
 import type { Report, TheoremReport } from './schema.ts';
-import { renderStatementTex } from './tex.ts';
+import { renderMath, renderStatementTex } from './tex.ts';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -245,6 +245,20 @@ export function scalingLawText(sc: NonNullable<TheoremReport['scaling']>): strin
   return `${sc.quantity} = ${REL_SYMBOL[sc.relation]}(${sc.variable}^${fmt(sc.exponent, 3)}), exponent tolerance ±${fmt(sc.tolerance, 3)}`;
 }
 
+/**
+ * The claimed law as MathML when the law states its quantity and variable in TeX (ScalingLaw.quantityTex,
+ * variableTex), else (or when they do not render) as escaped plain text.
+ */
+export function scalingLawHtml(sc: NonNullable<TheoremReport['scaling']>): string {
+  if (sc.quantityTex === undefined || sc.variableTex === undefined) return h(scalingLawText(sc));
+  const rel = { Theta: String.raw`\Theta`, O: 'O', Omega: String.raw`\Omega` }[sc.relation];
+  try {
+    return `${renderMath(`${sc.quantityTex} = ${rel}\\bigl({${sc.variableTex}}^{${fmt(sc.exponent, 3)}}\\bigr)`)}${h(`, exponent tolerance ±${fmt(sc.tolerance, 3)}`)}`;
+  } catch {
+    return h(scalingLawText(sc));
+  }
+}
+
 /** One line per regime: "L=2, gaussian: slope 1.02 [1.00, 1.04] over 40 draws — holds". */
 export function scalingRegimeLines(sc: NonNullable<TheoremReport['scaling']>): string[] {
   return sc.regimes.map((r) => `${r.regime}: slope ${fmt(r.slope, 3)} [${fmt(r.slopeLow, 3)}, ${fmt(r.slopeHigh, 3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`);
@@ -295,7 +309,7 @@ function detailsTable(t: TheoremReport): string {
       .join('');
     rows.push([
       'scaling verdict',
-      `claimed <strong>${h(scalingLawText(sc))}</strong> · sizes ${h(sc.sizes.join(', '))} × ${h(sc.drawsPerSize)} draws per regime · slope intervals at level ${h(fmt(sc.alpha, 3))} each · <span class="badge s-${h(sc.status)}">${h(sc.status)}</span>` +
+      `claimed <strong>${scalingLawHtml(sc)}</strong> · sizes ${h(sc.sizes.join(', '))} × ${h(sc.drawsPerSize)} draws per regime · slope intervals at level ${h(fmt(sc.alpha, 3))} each · <span class="badge s-${h(sc.status)}">${h(sc.status)}</span>` +
         `<table class="scaling"><thead><tr><th scope="col">regime</th><th scope="col" class="num">slope</th><th scope="col" class="num">interval</th><th scope="col" class="num">draws</th><th scope="col" class="num">R²</th><th scope="col">verdict</th></tr></thead><tbody>${regimeRows}</tbody></table>` +
         `<span class="muted">fitted constant C of y ≈ C·${h(sc.variable)}<sup>${h(fmt(sc.exponent, 3))}</sup>: ${h(fmt(sc.fittedConstant))} (FITTED over the sweep, not the paper's constant)</span>` +
         (sc.replay ? `<p class="replay-label">Replay the sweep:</p><pre class="replay"><code>${h(sc.replay)}</code></pre>` : ''),

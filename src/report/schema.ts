@@ -101,6 +101,9 @@ export const theoremReportSchema = z.object({
     .object({
       variable: z.string(),
       quantity: z.string(),
+      /** TeX math of quantity and variable (ScalingLaw.quantityTex / variableTex); absent when the law has none. */
+      quantityTex: z.string().optional(),
+      variableTex: z.string().optional(),
       relation: z.enum(['Theta', 'O', 'Omega']),
       exponent: z.number(),
       tolerance: z.number(),

@@ -38,7 +38,7 @@ describe('splitTex', () => {
 
 describe('renderStatementTex', () => {
   it('renders math as pure MathML and escapes the text', () => {
-    const html = renderStatementTex(String.raw`If <b>x</b> & $\lambda_{\min}(H^{\infty}) \ge \frac{1}{2}$.`);
+    const html = renderStatementTex(String.raw`If <b>x</b> & $\lambda_{\mathrm{min}}(H^{\infty}) \ge \frac{1}{2}$.`);
     expect(html.startsWith('If &lt;b&gt;x&lt;/b&gt; &amp; <span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML">')).toBe(true);
     expect(html).toContain('<mfrac><mn>1</mn><mn>2</mn></mfrac>');
     expect(html).toContain('<mi>λ</mi>');
@@ -59,6 +59,9 @@ describe('renderStatementTex', () => {
     }
     expect(statementTexProblem(String.raw`ok $\href{javascript:x}{y}$`)).toMatch(/untrusted command \\href/);
     expect(statementTexProblem(String.raw`ok $x$`)).toBeNull();
+    // KaTeX writes a subscript \min as an <msub> with three children, which Chromium lays out as a plain row
+    expect(() => renderMath(String.raw`\lambda_{\min}(H)`)).toThrow(/invalid MathML: <msub> with 3 children/);
+    expect(renderMath(String.raw`\lambda_{\mathrm{min}}(H)`)).toContain('<msub><mi>λ</mi><mrow><mi mathvariant="normal">m</mi><mi mathvariant="normal">i</mi><mi mathvariant="normal">n</mi></mrow></msub>');
   });
 
   it('cannot emit markup from hostile TeX: closing tags and script are characters', () => {
@@ -70,7 +73,7 @@ describe('renderStatementTex', () => {
 });
 
 describe('statements in index.html', () => {
-  const TEX = String.raw`If $x_i \nparallel x_j$ for all $i \ne j$, then $\lambda_{\min}(H^{\infty}) > 0$ — costs \$0.`;
+  const TEX = String.raw`If $x_i \nparallel x_j$ for all $i \ne j$, then $\lambda_{\mathrm{min}}(H^{\infty}) > 0$ — costs \$0.`;
   const HOSTILE_TEX = String.raw`$\href{javascript:alert(1)}{x}$ </blockquote><script>alert(1)</script>`;
   function withTex(): Report {
     const r = sampleReport();
@@ -107,6 +110,25 @@ describe('statements in index.html', () => {
     expect(block.startsWith(renderStatementTex(texText(hostile.statement)))).toBe(true);
     expect(html).not.toMatch(/<script/i);
     for (const tag of tagsWithoutValues(html)) expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
+  });
+
+  it('the claimed law of a scaling claim is MathML when the law has a TeX form, text otherwise', async () => {
+    const r = sampleReport();
+    const i = r.theorems.findIndex((t) => t.scaling);
+    const t = r.theorems[i];
+    const plain = await renderHtml(r);
+    expect(plain).toContain(`claimed <strong>${'λ_min(K(L)) = Θ(d^1), exponent tolerance ±0.1'}</strong>`);
+    const withTex: Report = { ...r, theorems: r.theorems.map((x, k) => (k === i ? { ...t, scaling: { ...t.scaling!, quantityTex: String.raw`\lambda_{\mathrm{min}}(K^{(L)})`, variableTex: 'd' } } : x)) };
+    expect(() => reportSchema.parse(withTex)).not.toThrow();
+    const html = await renderHtml(withTex);
+    const law = /claimed <strong>([\s\S]*?)<\/strong>/.exec(html.slice(html.indexOf(`id="t-${t.id}"`)))![1];
+    expect(law).toContain('<math');
+    expect(law).toContain('<mi mathvariant="normal">Θ</mi>');
+    expect(law).toContain('<msup><mi>d</mi><mn>1</mn></msup>');
+    expect(law.endsWith(', exponent tolerance ±0.1')).toBe(true);
+    // a TeX form that does not render falls back to the text
+    const bad: Report = { ...r, theorems: r.theorems.map((x, k) => (k === i ? { ...t, scaling: { ...t.scaling!, quantityTex: String.raw`\href{javascript:x}{y}`, variableTex: 'd' } } : x)) };
+    expect(await renderHtml(bad)).toContain(`claimed <strong>${'λ_min(K(L)) = Θ(d^1), exponent tolerance ±0.1'}</strong>`);
   });
 
   it('a report without statementTex renders exactly as the Unicode statements', async () => {

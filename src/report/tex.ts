@@ -4,7 +4,7 @@
  * 'mathml'`), which browsers render natively — no script, no font, no stylesheet in the page.
  *
  * CONVENTION. A statementTex is text with inline math between single dollar signs:
- *   'For even $r \ge 2$: $\lambda_{\min}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \ldots$'
+ *   'For even $r \ge 2$: $\lambda_{\mathrm{min}}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \ldots$'
  * Text outside `$…$` is plain text (HTML-escaped on output, never interpreted as TeX or HTML); `\$`
  * there is a literal dollar sign. Inside `$…$` is KaTeX's LaTeX math, parsed with `throwOnError`,
  * `strict: 'error'` (only LaTeX-compatible input: e.g. a Unicode symbol KaTeX does not know is an error) and no trusted
@@ -15,7 +15,7 @@
  * hostile statementTex cannot put any other markup into the page even through a KaTeX defect.
  */
 import katex from 'katex';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, parseXml, xmlElements } from './escape.ts';
 
 export type TexSegment = { kind: 'text'; text: string } | { kind: 'math'; tex: string };
 
@@ -61,6 +61,9 @@ const ATTRIBUTES = new Set(['class', 'xmlns', 'encoding', 'mathvariant', 'stretc
 
 const TAG = /<\/?([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<>]*")*\s*\/?)>/g;
 
+/** Children of the MathML elements with a fixed number of arguments (MathML Core). */
+const ARITY: Record<string, number> = { msub: 2, msup: 2, msubsup: 3, munder: 2, mover: 2, munderover: 3, mfrac: 2, mroot: 2 };
+
 const KATEX_OPTIONS = { output: 'mathml', displayMode: false, throwOnError: true, strict: 'error', maxSize: 20, maxExpand: 1000 } as const;
 
 /** One math segment as MathML; throws on a parse error, an untrusted command or markup outside the allow-list. */
@@ -82,6 +85,13 @@ export function renderMath(tex: string): string {
     for (const a of attrs ? attrs.split(/\s+/) : []) if (a !== '/' && !ATTRIBUTES.has(a)) throw new Error(`attribute ${a} not allowed in rendered math "${tex}"`);
   }
   if (/[<>]/.test(html.replace(TAG, ''))) throw new Error(`stray markup in rendered math "${tex}"`);
+  // Script and fraction elements with the wrong number of children are invalid MathML, which browsers lay out
+  // as a plain row: KaTeX writes \lambda_{\min} as <msub> with three children (write \lambda_{\mathrm{min}}).
+  for (const e of xmlElements(parseXml(html))) {
+    const n = ARITY[e.name];
+    const children = e.children.filter((c) => typeof c !== 'string').length;
+    if (n !== undefined && children !== n) throw new Error(`invalid MathML: <${e.name}> with ${children} children instead of ${n} in "${tex}" (a subscript \\min or \\max: write \\mathrm{min})`);
+  }
   return html;
 }
 

@@ -162,6 +162,13 @@ export interface ScalingLaw<D extends Descriptor = Descriptor> {
   variable: string;
   /** What y is, in words (the conclusion's lhs), e.g. 'λ_min(K(L))'. */
   quantity: string;
+  /**
+   * Optional TeX math (no $ delimiters, src/report/tex.ts) of `quantity` and of the scaling variable, e.g.
+   * '\\lambda_{\\min}(K^{(L)})' and 'd': the HTML report then writes the claimed law y = REL(x^e) as MathML.
+   * Both or neither; a variableTex that is a product is parenthesised (it is raised to the exponent).
+   */
+  quantityTex?: string;
+  variableTex?: string;
   relation: ScalingRelation;
   exponent: number;
   /** Half-width of the accepted exponent band (default 0.1). */
