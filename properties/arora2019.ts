@@ -73,12 +73,14 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
   const epsOf = (m: number, n: number, lambda0: number) => (C_EPS * n) / (lambda0 * Math.sqrt(m));
   const plantedWord = rateFactor === 2 ? 'doubled' : rateFactor === 0.5 ? 'halved' : `×${rateFactor}`;
   const etaText = rateFactor === 1 ? 'η' : rateFactor === 0.5 ? 'η/2' : `${rateFactor}η`;
+  const etaTex = rateFactor === 1 ? String.raw`\eta` : rateFactor === 0.5 ? String.raw`\tfrac{\eta}{2}` : String.raw`${rateFactor}\eta`;
   return {
     id: planted ? `planted.arora2019.trajectory-rate-${plantedWord}` : 'arora2019.thm4.1.trajectory',
     title: planted ? `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε` : 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)',
     source: { ...SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data (n = 3–4), λ_0 > 0, κ = 0.05, m ≥ C_m n²/λ_0² (m = 4000–16000), η = c_η λ_0/n² (c_η = 2–8): max_{k ≤ K} |‖y − u(k)‖ − √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)²| ≤ ε = ‖u(0)‖ + ${C_EPS}‖y‖n/(λ_0√m); the gap shrinks as m grows.`,
+    statementTex: String.raw`Unit-norm data ($n = 3$–$4$), $\lambda_0 > 0$, $\kappa = 0.05$, $m \ge C_m n^2/\lambda_0^2$ ($m = 4000$–$16000$), $\eta = c_\eta \lambda_0/n^2$ ($c_\eta = 2$–$8$): $\max_{k \le K} \bigl\lvert \lVert y - u(k) \rVert - \sqrt{\textstyle\sum_i (1 - ${etaTex}\lambda_i)^{2k}(v_i^{\top}y)^2} \bigr\rvert \le \varepsilon = \lVert u(0) \rVert + ${C_EPS}\lVert y \rVert n/(\lambda_0\sqrt{m})$; the gap shrinks as $m$ grows.`,
     conventions: CONVENTIONS,
     constants: [
       WIDTH_CONSTANT,
@@ -157,6 +159,7 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
     source: { ...SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
     kind: 'asymptotic',
     statement: `With m ≥ C_m n²/λ_0² and η = c_η λ_0/n² (c_η ≤ 16), every first-layer weight stays within ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) of its initialisation for all k ≤ K = min(100, ⌈4/(ηλ_0)⌉).`,
+    statementTex: String.raw`With $m \ge C_m n^2/\lambda_0^2$ and $\eta = c_\eta \lambda_0/n^2$ ($c_\eta \le 16$), every first-layer weight stays within $${planted ? String.raw`\frac{1}{2}` : '4'}\sqrt{n}\lVert y - u(0) \rVert/(\sqrt{m}\, \lambda_0)$ of its initialisation for all $k \le K = \min(100, \lceil 4/(\eta\lambda_0) \rceil)$.`,
     conventions: TRAIN_CONVENTIONS,
     constants: [WIDTH_CONSTANT, { name: 'C', value: constant, provenance: planted ? 'user' : 'paper', note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof' }],
     expectRefuted: planted,
@@ -228,6 +231,7 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
     source: { ...SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
     kind: 'high-probability',
     statement: `For n i.i.d. points uniform on S^{d−1}, λ_min(H∞) ≥ λ_0(n, d, δ) with probability ≥ 1 − ${planted ? 'δ/4' : 'δ'}, where λ_0(n, d, δ) is a table fixed in advance (the (δ/2)-quantile of an independent 20,000-sample run)${planted ? ' — PLANTED: the true failure rate is ≈ δ/2 > δ/4' : ''}.`,
+    statementTex: String.raw`For $n$ i.i.d. points uniform on $S^{d-1}$, $\lambda_{\mathrm{min}}(H^{\infty}) \ge \lambda_0(n, d, \delta)$ with probability $\ge 1 - ${planted ? String.raw`\delta/4` : String.raw`\delta`}$, where $\lambda_0(n, d, \delta)$ is a table fixed in advance (the $(\delta/2)$-quantile of an independent 20,000-sample run)${planted ? String.raw` — PLANTED: the true failure rate is $\approx \delta/2 > \delta/4$` : ''}.`,
     conventions: { ...TRAIN_CONVENTIONS, lambda0: 'NONDEGENERATE_LAMBDA0 (properties/arora2019.ts): (δ/2)-quantiles from 20,000 samples of childRng("arora2019-lambda0-table", "n/d", t), rounded down' },
     constants: [
       { name: 'λ_0 quantile', value: 0.5, provenance: 'fitted', note: 'λ_0(n, d, δ) = the (δ/2)-quantile of λ_min(H∞) from an independent run with its own stream; rounded down to 3 significant digits. The claim fails if the failure rate of fresh draws exceeds δ (a λ_0 too large by ≈ 10 % already doubles the rate at n = 16, d = 10)' },

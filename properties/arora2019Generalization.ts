@@ -70,6 +70,7 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
   source: { ...SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
   kind: 'asymptotic',
   statement: 'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the p-grid on draw 0.',
+  statementTex: String.raw`On the synthetic task, the average over $R$ data draws of $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}$ at flip rate $p_{j+1}$ is $\ge$ that at $p_j$ (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the $p$-grid on draw 0.`,
   conventions: GEN_CONVENTIONS,
   constants: [
     { name: 'R', value: 0, provenance: 'user', note: 'number of data draws averaged, from the descriptor (4 or 8): "non-decreasing in p" is a statement about the expectation over the sample; finite R makes it statistical' },
@@ -160,7 +161,7 @@ function decayLabels(x: Matrix, labels: DecayLabels, seed: string): Float64Array
 function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<DecayDesc, { x: Matrix; y: Float64Array }> {
   const exponent = variant === 'exponent' ? -0.7 : -0.5;
   const regimes = variant === 'noise' ? ['random ±1 labels, d = 5'] : ['g(x) = x₁, d = 5', 'g(x) = x₁x₂, d = 5'];
-  const law: ScalingLaw<DecayDesc> = { variable: 'n', quantity: '√(2yᵀ(H∞)⁻¹y/n)', relation: 'O', exponent, tolerance: 0.1, sizes: DECAY_SIZES, regimes, design: decayDesign, minDraws: 4, maxDraws: 8 };
+  const law: ScalingLaw<DecayDesc> = { variable: 'n', quantity: '√(2yᵀ(H∞)⁻¹y/n)', quantityTex: String.raw`\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}`, variableTex: 'n', relation: 'O', exponent, tolerance: 0.1, sizes: DECAY_SIZES, regimes, design: decayDesign, minDraws: 4, maxDraws: 8 };
   const ids = { true: 'arora2019.thm5.1.generalization-term-decay', exponent: 'planted.arora2019.generalization-term-decay-n^-0.7', noise: 'planted.arora2019.generalization-term-decay-noise-labels' };
   const titles = {
     true: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',
@@ -175,6 +176,9 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
     statement: variant === 'noise'
       ? 'PLANTED: for n points uniform on S⁴ with independent uniform ±1 labels, √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) as n → ∞ (false: pure-noise labels are not the values of a fixed smooth g; the term grows).'
       : `For n points uniform on S⁴ and labels y_i = g(x_i) of a fixed g in the RKHS of H∞ (g = x₁ or x₁x₂), the leading term √(2yᵀ(H∞)⁻¹y/n) of the Theorem 5.1 bound is O(n^{${exponent}}) as n → ∞${variant === 'exponent' ? ' (PLANTED: the true exponent is −1/2)' : ' (indeed ≤ √(2‖g‖²_H/n) for every n)'}. Judged by the log-log slope in n.`,
+    statementTex: variant === 'noise'
+      ? String.raw`PLANTED: for $n$ points uniform on $S^4$ with independent uniform $\pm 1$ labels, $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n} = O(n^{-1/2})$ as $n \to \infty$ (false: pure-noise labels are not the values of a fixed smooth $g$; the term grows).`
+      : String.raw`For $n$ points uniform on $S^4$ and labels $y_i = g(x_i)$ of a fixed $g$ in the RKHS of $H^{\infty}$ ($g = x_1$ or $x_1x_2$), the leading term $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}$ of the Theorem 5.1 bound is $O(n^{${exponent}})$ as $n \to \infty$${variant === 'exponent' ? String.raw` (PLANTED: the true exponent is $-1/2$)` : String.raw` (indeed $\le \sqrt{2\lVert g \rVert_{\mathcal{H}}^2/n}$ for every $n$)`}. Judged by the log-log slope in $n$.`,
     conventions: { ...GEN_CONVENTIONS, task: 'x uniform on S^{d−1}, d = 5; y_i = g(x_i) with g(x) = x₁ or x₁x₂ (or independent ±1 labels)', training: 'none: the claim is about the data-dependent term of the bound' },
     constants: [
       { name: 'exponent', value: exponent, provenance: variant === 'exponent' ? 'user' : 'derived', note: variant === 'exponent' ? 'planted error: the exponent −1/2 shifted by −0.2' : 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)' },

@@ -32,12 +32,15 @@ interface MaxInnerInstance {
 function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c: number; planted?: boolean; twinOf?: string; cProvenance: 'derived' | 'user'; validUpTo?: number }): Theorem<MaxInnerDescriptor, MaxInnerInstance> {
   const scale = opts.family === 'unit-sphere' ? 'uniform on the unit sphere S^{d−1}' : 'N(0, I_d/d)';
   const cText = opts.c === 2 ? '2' : opts.c === 2 * Math.SQRT2 ? '2√2' : opts.c === Math.SQRT2 ? '√2' : String(opts.c);
+  const scaleTex = opts.family === 'unit-sphere' ? String.raw`uniform on the unit sphere $S^{d-1}$` : String.raw`$\mathcal{N}(0, I_d/d)$`;
+  const cTex = opts.c === 2 ? '2' : opts.c === 2 * Math.SQRT2 ? String.raw`2\sqrt{2}` : opts.c === Math.SQRT2 ? String.raw`\sqrt{2}` : String(opts.c);
   return {
     id: opts.id,
     title: `${opts.planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨x_i,x_j⟩| ≤ ${cText}√(log(N/δ)/d) w.p. ≥ 1 − δ, data ${scale}`,
     source: { paper: 'Spherical-cap concentration (K. Ball 1997, Lemma 2.2) + union bound', statement: 'derived, explicit constants (docs/theorems.md#concentration-of-the-largest-inner-product)' },
     kind: 'high-probability',
     statement: `For N i.i.d. points ${scale}, with probability ≥ 1 − δ, max_{i<j} |⟨x_i, x_j⟩| ≤ ${cText} √(log(N/δ)/d).`,
+    statementTex: String.raw`For $N$ i.i.d. points ${scaleTex}, with probability $\ge 1 - \delta$, $\max_{i<j} \lvert \langle x_i, x_j \rangle \rvert \le ${cTex} \sqrt{\log(N/\delta)/d}$.`,
     conventions: { data: scale, 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },
     constants: [{ name: 'C', value: opts.c, provenance: opts.cProvenance, note: opts.planted ? `planted error: the derived constant ${opts.family === 'unit-sphere' ? '2' : '2√2'} halved` : opts.family === 'unit-sphere' ? 'union bound over N(N−1)/2 pairs of 2e^{−dt²/2}' : 'Chernoff with −½log(1−λ²) ≤ λ² for λ² ≤ ½' }],
     expectRefuted: opts.planted === true,
@@ -112,6 +115,7 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
     source: { paper: 'Sub-Gaussian tail of a linear form (Hoeffding / Chernoff) + union bound over pairs', statement: 'derived, explicit constants (docs/theorems.md#sub-gaussian-max-inner-product-with-the-norm-factor)' },
     kind: 'high-probability',
     statement: `For N independent rows with independent mean-zero σ-sub-Gaussian coordinates (N(0, 1), N(0, 1/d) or ±1), with probability ≥ 1 − δ, max_{i<j} |⟨X_i, X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k ‖X_k‖·√(log(N/δ)).`,
+    statementTex: String.raw`For $N$ independent rows with independent mean-zero $\sigma$-sub-Gaussian coordinates ($\mathcal{N}(0, 1)$, $\mathcal{N}(0, 1/d)$ or $\pm 1$), with probability $\ge 1 - \delta$, $\max_{i<j} \lvert \langle X_i, X_j \rangle \rvert \le ${planted ? '' : '2'}\sigma \cdot \max_k \lVert X_k \rVert \cdot \sqrt{\log(N/\delta)}$.`,
     conventions: { data: 'N(0, I_d) (σ = 1), N(0, I_d/d) (σ = 1/√d) or uniform on {±1}^d (σ = 1)', 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },
     constants: [{ name: 'C', value: c, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: the derived constant 2 halved' : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)' }],
     expectRefuted: planted,

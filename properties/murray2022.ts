@@ -60,6 +60,7 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
     source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
     kind: 'deterministic',
     statement: planted ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).' : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
+    statementTex: planted ? String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).` : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
     expectRefuted: planted,
@@ -125,6 +126,7 @@ export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   source: { ...SOURCE, statement: 'Theorem (power series) at ρ = 1: Σ_p κ_{p,L} = K^{(L)}_ii = L (derived, docs/theorems.md#power-series-and-two-layer-coefficients)' },
   kind: 'asymptotic',
   statement: 'The partial sums S_P = Σ_{p<P} κ_{p,L} satisfy S_P ≤ L and L − S_P ≤ C_tail L² P^{−1/2}; L − S_P decays like P^{−1/2}.',
+  statementTex: String.raw`The partial sums $S_P = \sum_{p<P} \kappa_{p,L}$ satisfy $S_P \le L$ and $L - S_P \le C_{\mathrm{tail}} L^2 P^{-1/2}$; $L - S_P$ decays like $P^{-1/2}$.`,
   conventions: CONVENTIONS,
   constants: [{ name: 'C_tail', value: C_TAIL, provenance: 'user', note: 'instantiates the Θ(P^{−1/2}) tail; the largest (L − S_P)√P/L² over L = 2–4, P = 50–600 is 0.0974 (L = 4, P = 600), so C_tail = ½ is loose by 5×: its twin with 0.09 is refuted' }],
   descriptors: fc.record({ depth: fc.constantFrom(2, 3, 4), terms: fc.constantFrom(50, 100, 200, 400, 600) }),
@@ -162,6 +164,7 @@ export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = 
   source: { ...SOURCE, statement: 'recursion of the power-series theorem; reference values computed numerically (docs/theorems.md#power-series-and-two-layer-coefficients)' },
   kind: 'deterministic',
   statement: 'L=2: 0.31831, 1, 0.47746, 0, 0.06631, 0; L=3: 0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868 (each to ±5·10⁻⁶).',
+  statementTex: String.raw`$L=2$: $0.31831, 1, 0.47746, 0, 0.06631, 0$; $L=3$: $0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868$ (each to $\pm 5 \cdot 10^{-6}$).`,
   conventions: CONVENTIONS,
   constants: [{ name: 'tolerance', value: 5e-6, provenance: 'derived', note: 'listed values are rounded to 5 decimals' }],
   descriptors: fc.record({ depth: fc.constantFrom(2, 3), p: fc.integer({ min: 0, max: 5 }) }),
@@ -184,6 +187,7 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   source: { ...SOURCE, statement: 'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (docs/theorems.md#hermite-coefficients-of-relu)' },
   kind: 'asymptotic',
   statement: 'For even p ≥ 2, |κ_{p,2} p^{3/2} − √2/π^{3/2}| ≤ C_dec/p (C_dec = 3); the deviation decays like p^{−1}.',
+  statementTex: String.raw`For even $p \ge 2$, $\lvert \kappa_{p,2}\, p^{3/2} - \sqrt{2}/\pi^{3/2} \rvert \le C_{\mathrm{dec}}/p$ ($C_{\mathrm{dec}} = 3$); the deviation decays like $p^{-1}$.`,
   conventions: CONVENTIONS,
   constants: [{ name: 'C_dec', value: 3, provenance: 'fitted', note: 'instantiates the rate of convergence: observed max_p p·deviation ≈ 2.19 (at p = 2), rounded up to 3; reported as the empirical constant' }],
   descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 1, max: 299 }).map((k) => 2 * k) }),
@@ -210,6 +214,7 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
   source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + σ_w²γ_b²(1 + p)μ_{p+1}² + δ_{p0}σ_b² (docs/theorems.md#power-series-and-two-layer-coefficients)' },
   kind: 'deterministic',
   statement: 'For p = 0 … 40, κ_{p,2} from the layer recursion equals 2(1 + p)μ_p² with μ_p the ReLU Hermite coefficient in closed form.',
+  statementTex: String.raw`For $p = 0, \ldots, 40$, $\kappa_{p,2}$ from the layer recursion equals $2(1 + p)\mu_p^2$ with $\mu_p$ the ReLU Hermite coefficient in closed form.`,
   conventions: CONVENTIONS,
   constants: [{ name: 'σ_w²', value: 2, provenance: 'derived', note: 'He scaling: G(l) = 2E[σσ] (c_σ = 2)' }],
   descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
@@ -233,6 +238,7 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (docs/theorems.md#power-series-and-two-layer-coefficients), factor dropped' },
   kind: 'deterministic',
   statement: 'κ_{p,2} (recursion) = (1 + p)μ_p² — false, the recursion gives 2(1 + p)μ_p².',
+  statementTex: String.raw`$\kappa_{p,2}$ (recursion) $= (1 + p)\mu_p^2$ — false, the recursion gives $2(1 + p)\mu_p^2$.`,
   conventions: CONVENTIONS,
   constants: [{ name: 'σ_w²', value: 1, provenance: 'user', note: 'planted error: σ_w² = 2 replaced by 1' }],
   expectRefuted: true,
@@ -256,6 +262,7 @@ export const twinMurrayCoefficientSum = strongerTwin(murrayCoefficientSum, {
   tag: 'c-tail-0.09',
   title: '0 ≤ L − Σ_{p<P} κ_{p,L} ≤ 0.09·L²/√P',
   note: 'C_tail = ½ replaced by 0.09, below the largest observed (L − S_P)√P/L² = 0.0974 (L = 4, P = 600)',
+  noteTex: String.raw`$C_{\mathrm{tail}} = \frac{1}{2}$ replaced by $0.09$, below the largest observed $(L - S_P)\sqrt{P}/L^2 = 0.0974$ ($L = 4$, $P = 600$)`,
   constant: { name: 'C_tail', value: 0.09 },
   transform(ev, _i, d) {
     const { lhs } = twoSidedDeficit(ev.quantities!.deficit, d.depth, d.terms, 0.09);
@@ -267,12 +274,14 @@ export const twinMurrayFirstCoefficients = tightenedBound(murrayFirstCoefficient
   tag: 'tolerance-4e-6',
   title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed to ±4·10⁻⁶',
   note: 'tolerance 5·10⁻⁶ (half a unit of the fifth decimal) replaced by 4·10⁻⁶: κ_{2,2} = 3/(2π) = 0.4774648 is listed as 0.47746 (4.8·10⁻⁶ off)',
+  noteTex: String.raw`tolerance $5 \cdot 10^{-6}$ (half a unit of the fifth decimal) replaced by $4 \cdot 10^{-6}$: $\kappa_{2,2} = 3/(2\pi) = 0.4774648$ is listed as $0.47746$ ($4.8 \cdot 10^{-6}$ off)`,
   constant: { name: 'tolerance', value: 4e-6 },
 });
 export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
   tag: 'limit-plus-5pct',
   title: 'κ_{p,2}·p^{3/2} → 1.05·√2/π^{3/2} (deviation ≤ 3/p)',
   note: 'the limit √2/π^{3/2} multiplied by 1.05',
+  noteTex: String.raw`the limit $\sqrt{2}/\pi^{3/2}$ multiplied by $1.05$`,
   constant: { name: '√2/π^{3/2}', value: 1.05 * LIMIT },
   transform(ev, _i, d) {
     const scaled = ev.quantities!.scaledCoefficient;

@@ -88,13 +88,16 @@ export function certifiedNtk(i: FwInstance, pre?: { fwd: ReturnType<typeof forwa
  * A planted twin of a true inequality with its right-hand side multiplied by `factor` (a power of 2, so the
  * scaled side and its error bound stay exact): a stronger constant the search must refute.
  */
-export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(base: Theorem<D, I>, o: { id: string; title: string; statement: string; factor: number; note: string }): Theorem<D, I> {
+export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(base: Theorem<D, I>, o: { id: string; title: string; statement: string; statementTex?: string; factor: number; note: string }): Theorem<D, I> {
   if (!(Math.log2(Math.abs(o.factor)) % 1 === 0)) throw new RangeError(`rhsScaledTwin: factor ${o.factor} is not a power of 2`);
+  // never the claim's own TeX under the twin's statement
+  const { statementTex: _claimTex, ...claim } = base;
   return {
-    ...base,
+    ...claim,
     id: o.id,
     title: o.title,
     statement: o.statement,
+    ...(o.statementTex !== undefined ? { statementTex: o.statementTex } : {}),
     source: { ...base.source, statement: `${base.source.statement} — planted error: right-hand side ×${o.factor}` },
     constants: [...base.constants, { name: 'planted factor', value: o.factor, provenance: 'user', note: o.note }],
     expectRefuted: true,
@@ -123,7 +126,8 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     title: erratum ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N' : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
     source: { ...NMM_SOURCE, statement: 'Section 4.1 (proof of Theorem 4.1), decomposition of JJᵀ (v5)' + (erratum ? ' — as printed, with B_L = (1/√N)1_N' : ' — corrected B_L = 1_N (erratum 1 of docs/theorems.md#errata-in-arxiv-201211654v5)') },
     kind: 'deterministic',
-    statement: 'Entrywise, the Gram matrix of the explicit per-sample Jacobian equals the layer-wise sum' + (erratum ? ' computed with B_L = (1/√N)1_N.' : '.'),
+    statement: 'Entrywise, the Gram matrix JJᵀ of the explicit per-sample Jacobian equals the layer-wise sum Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ)' + (erratum ? ' computed with B_L = (1/√N)1_N.' : '.'),
+    statementTex: String.raw`Entrywise, the Gram matrix $JJ^{\top}$ of the explicit per-sample Jacobian equals the layer-wise sum $\sum_k (F_kF_k^{\top}) \circ (B_{k+1}B_{k+1}^{\top})$` + (erratum ? String.raw` computed with $B_L = (1/\sqrt{N})\mathbf{1}_N$.` : '.'),
     conventions: { ...FW_CONVENTIONS, B_L: erratum ? '(1/√N)·1_N (erratum)' : '1_N' },
     constants: erratum ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }] : [],
     expectRefuted: erratum,
@@ -207,6 +211,7 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), upper bound (Jub of docs/theorems.md#empirical-ntk-decomposition-section-41)' },
   kind: 'deterministic',
   statement: 'λ_min(JJᵀ) ≤ (JJᵀ)_11 for every network and data set.',
+  statementTex: String.raw`$\lambda_{\mathrm{min}}(JJ^{\top}) \le (JJ^{\top})_{11}$ for every network and data set.`,
   constants: [],
   probes: wideProbes,
   assumptions: patternAssumption,
@@ -226,6 +231,7 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 4.1 (v5), Schur product bound (Jlb of docs/theorems.md#empirical-ntk-decomposition-section-41)' },
   kind: 'deterministic',
   statement: 'λ_min(K̄) ≥ Σ_{k=0}^{L−1} λ_min(F_kF_kᵀ) min_i ‖(B_{k+1})_{i:}‖² for every network and data set.',
+  statementTex: String.raw`$\lambda_{\mathrm{min}}(\bar{K}) \ge \sum_{k=0}^{L-1} \lambda_{\mathrm{min}}(F_kF_k^{\top}) \min_i \lVert (B_{k+1})_{i:} \rVert^2$ for every network and data set.`,
   constants: [],
   probes: wideProbes,
   assumptions: patternAssumption,
@@ -265,6 +271,7 @@ export const plantedUpperCertificateHalf = rhsScaledTwin(thm41UpperCertificate, 
   id: 'planted.nguyen2021.thm4.1.upper-certificate-half',
   title: 'PLANTED (constant ½): λ_min(K̄) ≤ K̄_11/2',
   statement: 'PLANTED: λ_min(JJᵀ) ≤ (JJᵀ)_11/2 for every network and data set (the Rayleigh bound with a constant ½).',
+  statementTex: String.raw`PLANTED: $\lambda_{\mathrm{min}}(JJ^{\top}) \le (JJ^{\top})_{11}/2$ for every network and data set (the Rayleigh bound with a constant $\frac{1}{2}$).`,
   factor: 0.5,
   note: 'planted error: λ_min ≤ K̄_11 is sharp to within a factor 0.66 on the wide-layer instances',
 });
@@ -274,6 +281,7 @@ export const plantedSchurLowerDouble = rhsScaledTwin(thm41SchurLower, {
   id: 'planted.nguyen2021.thm4.1.schur-lower-double',
   title: 'PLANTED (constant 2): λ_min(JJᵀ) ≥ 2·Σ_k λ_min(F_kF_kᵀ)·min_i ‖(B_{k+1})_i‖²',
   statement: 'PLANTED: the Schur product bound of the proof of Theorem 4.1 with a factor 2.',
+  statementTex: String.raw`PLANTED: the Schur product bound of the proof of Theorem 4.1 with a factor $2$.`,
   factor: 2,
   note: 'planted error: the Schur bound is within a factor 1.67 of λ_min(K̄) on some wide-layer instances',
 });
@@ -328,6 +336,9 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
     statement: twin
       ? 'PLANTED: for generic data with d < N and a network whose hidden widths are all below N, the drawn J has full row rank. False: rank J ≤ P − Σ_l n_l (hidden-unit rescalings), below N for small networks.'
       : 'For generic data with d < N (so the data alone cannot make K̄ definite) and a depth-3 network whose only width ≥ N is one layer of width ≥ 2N ln N, the drawn J has full row rank: certified λ_min(K̄) > 0.',
+    statementTex: twin
+      ? String.raw`PLANTED: for generic data with $d < N$ and a network whose hidden widths are all below $N$, the drawn $J$ has full row rank. False: $\operatorname{rank} J \le P - \sum_l n_l$ (hidden-unit rescalings), below $N$ for small networks.`
+      : String.raw`For generic data with $d < N$ (so the data alone cannot make $\bar{K}$ definite) and a depth-3 network whose only width $\ge N$ is one layer of width $\ge 2N \ln N$, the drawn $J$ has full row rank: certified $\lambda_{\mathrm{min}}(\bar{K}) > 0$.`,
     conventions: { ...FW_CONVENTIONS, init: 'He (β_l² = 2/n_{l−1}); the rank of J does not depend on the β_l', rankBound: 'rank J ≤ P − Σ_{l<L} n_l; when below N, λ_min(K̄) = 0 exactly (no numerics)' },
     constants: twin ? [] : [{ name: 'wide width', value: 2, provenance: 'user', note: 'Ω(N log N log(N/δ)) instantiated as 2N ln N (up to 3N ln N)' }],
     ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.cor4.2.full-rank' } : {}),
@@ -393,6 +404,7 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' + (minNorm ? ' — planted error: max_i replaced by min_i in the normalisation' : '') },
   kind: 'deterministic',
   statement: 'For any matrix F (here the float feature matrix F_k, taken as exact), w ~ N(0, β²I) and integer r > 0 (even r tested): the inequality holds; the expectation is the closed-form arc-cosine kernel (β²/2)·G(2)(F).',
+  statementTex: String.raw`For any matrix $F$ (here the float feature matrix $F_k$, taken as exact), $w \sim \mathcal{N}(0, \beta^2 I)$ and integer $r > 0$ (even $r$ tested): the inequality holds; the expectation is the closed-form arc-cosine kernel $(\beta^2/2) \cdot G^{(2)}(F)$.`,
   conventions: { ...FW_CONVENTIONS, expectation: 'E_w[σ(Fw)σ(Fw)ᵀ] = (β²/2)·G(2) with G(1) = FFᵀ (limitingKernels depth 2, nmm)', β: 'β_{k+1} of the drawn network' },
   constants: [],
   descriptors: lemDescriptors,
@@ -437,6 +449,7 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   source: { ...NMM_SOURCE, statement: (dropCorrection ? 'PLANTED: without the rank-one correction. ' : '') + 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (derived, docs/theorems.md#theorem-51-and-lemmas-53-54)' + (dropCorrection ? ' — planted error: the rank-one correction −Λ11ᵀΛ/‖μ‖² dropped' : '') },
   kind: 'deterministic',
   statement: 'With F̃ = F − 1μᵀ and Λ = diag(Fμ − ‖μ‖²1): λ_min((FFᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r}) ≥ 0, for μ the row mean of F or a random vector.',
+  statementTex: String.raw`With $\tilde{F} = F - \mathbf{1}\mu^{\top}$ and $\Lambda = \operatorname{diag}(F\mu - \lVert \mu \rVert^2 \mathbf{1})$: $\lambda_{\mathrm{min}}\bigl((FF^{\top})^{\circ r} - (\tilde{F}\tilde{F}^{\top} - \Lambda \mathbf{1}\mathbf{1}^{\top}\Lambda/\lVert \mu \rVert^2)^{\circ r}\bigr) \ge 0$, for $\mu$ the row mean of $F$ or a random vector.`,
   conventions: { ...FW_CONVENTIONS, μ: 'row mean of F_k (empirical E_x f_k) or a Gaussian vector from muSeed; F = float F_k taken as exact' },
   constants: [],
   descriptors: lemDescriptors,

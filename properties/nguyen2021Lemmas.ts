@@ -95,6 +95,13 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
         : variant === 'halved'
           ? 'PLANTED: max_{i≠j}|⟨x_i,x_j⟩| ≤ (d/2)·N^{−1/(r−0.5)}'
           : 'ERRATUM: max_{i≠j}|⟨x_i,x_j⟩|^r ≤ d·N^{−1/(r−0.5)}') + ' with probability ≥ 1 − δ, δ = N(N−1)exp(−c·d·N^{−2/(r−0.5)}), c = 1/4 (Gaussian) or 1/2 (√d-sphere).',
+    statementTex:
+      (variant === 'true'
+        ? String.raw`For $N$ i.i.d. points $\mathcal{N}(0, I_d)$ or uniform on the $\sqrt{d}$-sphere and an even $r > 2$: $\max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert \le d \cdot N^{-1/(r-0.5)}$`
+        : variant === 'halved'
+          ? String.raw`PLANTED: $\max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert \le (d/2) \cdot N^{-1/(r-0.5)}$`
+          : String.raw`ERRATUM: $\max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r \le d \cdot N^{-1/(r-0.5)}$`) +
+      String.raw` with probability $\ge 1 - \delta$, $\delta = N(N-1)\exp(-c \cdot d \cdot N^{-2/(r-0.5)})$, $c = 1/4$ (Gaussian) or $1/2$ ($\sqrt{d}$-sphere).`,
     conventions: { data: 'N(0, I_d) or uniform on the sphere of radius √d (E‖x‖² = d), zero mean', 'inner product': 'Euclidean, from XXᵀ with its rounding bound', d: 'smallest d with δ ≤ δ_target ∈ {0.05, 0.1, 0.2}' },
     constants: [
       { name: 'c', value: 0.25, provenance: 'derived', note: 'Gaussian: Chernoff bound P(|⟨x,y⟩| ≥ sd) ≤ 2e^{−ds²/4}, s ≤ √2; √d-sphere: c = 1/2 from the spherical cap (docs/theorems.md#concentration-of-the-largest-inner-product)' },
@@ -219,6 +226,8 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
   const law: ScalingLaw<NetSweepDesc> = {
     variable,
     quantity: '‖b_{k+1}(x)‖²',
+    quantityTex: String.raw`\lVert b_{k+1}(x) \rVert^2`,
+    variableTex: v.dropProduct ? String.raw`(\beta_L^2 n_{k+1})` : String.raw`(\beta_L^2 n_{k+1} \textstyle\prod_{l=k+2}^{L-1} n_l\beta_l^2)`,
     relation: 'Theta',
     exponent: v.exponent,
     tolerance: v.product ? 0.15 : 0.1,
@@ -241,6 +250,9 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     statement: twin
       ? `PLANTED: the backprop row of layer k + 1 scales like ${v.dropProduct ? 'β_L² n_{k+1} (the product over the layers above dropped)' : `(β_L² n_{k+1} Π n_lβ_l²)^${v.exponent}`} as the widths grow.`
       : 'For k ∈ [L − 2] and x ~ P_X: ‖Σ_{k+1}(x)(Π_{l=k+2}^{L−1} W_lΣ_l(x))W_L‖² = Θ(β_L² n_{k+1} Π_{l=k+2}^{L−1} n_lβ_l²) w.p. ≥ 1 − Σ_l e^{−Ω(n_l)} − e^{−Ω(d)}; judged by the log-log slope against that scale as every hidden width grows.',
+    statementTex: twin
+      ? String.raw`PLANTED: the backprop row of layer $k + 1$ scales like ${v.dropProduct ? String.raw`$\beta_L^2 n_{k+1}$ (the product over the layers above dropped)` : String.raw`$(\beta_L^2 n_{k+1} \prod n_l\beta_l^2)^{${v.exponent}}$`} as the widths grow.`
+      : String.raw`For $k \in [L - 2]$ and $x \sim P_X$: $\bigl\lVert \Sigma_{k+1}(x)\bigl(\prod_{l=k+2}^{L-1} W_l\Sigma_l(x)\bigr)W_L \bigr\rVert^2 = \Theta\bigl(\beta_L^2 n_{k+1} \prod_{l=k+2}^{L-1} n_l\beta_l^2\bigr)$ w.p. $\ge 1 - \sum_l e^{-\Omega(n_l)} - e^{-\Omega(d)}$; judged by the log-log slope against that scale as every hidden width grows.`,
     conventions: { ...NET_CONVENTIONS, data: 'one x ~ N(0, I_16) per draw', widths: 'every hidden width = the size of the sweep', 'b_{k+1}': 'row of B_{k+1} (Sec. 4.1): Σ_{k+1}(x)(Π_{l=k+2}^{L−1} W_lΣ_l(x))W_L' },
     constants: [
       { name: 'exponent', value: v.exponent, provenance: twin ? 'user' : 'paper', note: twin ? (v.dropProduct ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale' : 'planted error: exponent shifted') : 'Θ(scale): exponent 1' },
@@ -296,6 +308,9 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
     statement: twin
       ? `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`
       : 'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
+    statementTex: twin
+      ? String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`
+      : String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
     conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
     constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1' }],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
@@ -316,7 +331,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       for (let l = 1; l <= d.k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
       return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale } };
     },
-    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 40 },
+    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', quantityTex: String.raw`\sigma_{\mathrm{min}}(F_k)^2`, variableTex: String.raw`(d \textstyle\prod_{l=1}^{k} n_l\beta_l^2)`, relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 40 },
     costHint: 12,
   };
 }
@@ -364,6 +379,7 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     source: { ...NMM_SOURCE, statement: 'Lemma 5.2 (v5), k = 1 (F_0 = X exact), absolute constant c = 1' },
     kind: 'high-probability',
     statement: (twin ? 'PLANTED: ' : '') + `With λ = λ_min(E_w[σ(Xw)σ(Xw)ᵀ]), w ~ N(0, β_1²I), Q = β_1²‖X‖_F²/λ and n_1 ≥ max(N, Q·max(1, log 4Q)·log(N/δ)): σ_min(F_1)² ≥ ${twin ? 'n_1λ' : 'n_1λ/4'} with probability ≥ 1 − δ over W_1.`,
+    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\lambda = \lambda_{\mathrm{min}}(\mathbb{E}_w[\sigma(Xw)\sigma(Xw)^{\top}])$, $w \sim \mathcal{N}(0, \beta_1^2 I)$, $Q = \beta_1^2\lVert X \rVert_F^2/\lambda$ and $n_1 \ge \max(N, Q \cdot \max(1, \log 4Q) \cdot \log(N/\delta))$: $\sigma_{\mathrm{min}}(F_1)^2 \ge ${twin ? 'n_1\\lambda' : 'n_1\\lambda/4'}$ with probability $\ge 1 - \delta$ over $W_1$.`,
     conventions: { ...NET_CONVENTIONS, data: 'N points N(0, I_d) (the configuration: fixed across draws)', expectation: 'E_w[σ(Xw)σ(Xw)ᵀ] = (β²/2)·G(2), G(1) = XXᵀ (limitingKernels depth 2)', 'n_1': '⌈Q·max(1, log 4Q)·log(N/δ)⌉ (c = 1)' },
     constants: [
       { name: 'c', value: 1, provenance: 'user', note: 'the absolute constant of the width condition, unspecified in the paper' },
@@ -434,6 +450,7 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
     source: { ...NMM_SOURCE, statement: 'Section 3 (v5), remark after Theorem 3.2 (with Theorem 3.1 of Arora et al., NeurIPS 2019); Ω(N⁴) and "w.h.p." instantiated' },
     kind: 'high-probability',
     statement: (twin ? 'PLANTED: ' : '') + `With N(0, 1) weights and every hidden width n = ${c === 1 ? '' : `${c}·`}N⁴: |λ_min(Π_{l=1}^{L−1}(2/n_l)K̄)/λ_min(K(L)) − 1| ≤ ½ with probability ≥ 0.9 over data N(0, I_{2N}) and weights.`,
+    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\mathcal{N}(0, 1)$ weights and every hidden width $n = ${c === 1 ? '' : `${c} \\cdot `}N^4$: $\bigl\lvert \lambda_{\mathrm{min}}\bigl(\prod_{l=1}^{L-1}(2/n_l)\bar{K}\bigr)/\lambda_{\mathrm{min}}(K^{(L)}) - 1 \bigr\rvert \le \frac{1}{2}$ with probability $\ge 0.9$ over data $\mathcal{N}(0, I_{2N})$ and weights.`,
     conventions: { ...NET_CONVENTIONS, normalisation: 'Π_{l=1}^{L−1} 2/n_l (eq. (4)); n_L = 1 not in the product (erratum 2)', data: 'N points N(0, I_d), d = 2N', widths: `every hidden width ${c}·N⁴` },
     constants: [
       { name: 'C', value: c, provenance: 'user', note: twin ? 'planted: the band claimed already at width N⁴' : 'Ω(N⁴) instantiated as 4N⁴ (the smallest power-of-two multiple with no draw outside the band in 40 per (N, L))' },

@@ -86,6 +86,7 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
   title: 'μ_r(ReLU) closed form (eq. (8)) equals the exact moment expansion',
   source: { ...NMM_SOURCE, statement: 'eq. (8) (v5), normalised probabilists\' Hermite polynomials (docs/conventions.md#hermite-coefficients)' },
   statement: 'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
+  statementTex: String.raw`$\mu_0 = 1/\sqrt{2\pi}$, $\mu_1 = \frac{1}{2}$, $\mu_r = 0$ (odd $r \ge 3$), $\mu_r = (-1)^{(r-2)/2}(r-3)!!/(\sqrt{2\pi}\sqrt{r!})$ (even $r \ge 2$) equals $\sum_k (-1)^k \frac{r!}{k!\,(r-2k)!\,2^k} \int_0^{\infty} t^{r-2k+1}\varphi(t)\,dt/\sqrt{r!}$ (exact integer arithmetic).`,
   constants: [],
   descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
   mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
@@ -112,6 +113,7 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   title: 'μ_r(σ′) = √(r+1)·μ_{r+1}(σ)',
   source: { ...NMM_SOURCE, statement: 'Hermite coefficients of σ′ (derived from h′_{r+1} = √(r+1)h_r, docs/theorems.md#hermite-coefficients-of-relu)' },
   statement: 'The Hermite coefficient of the step σ′ = 1{t>0} (exact moment expansion) equals √(r+1) times the closed-form μ_{r+1}(ReLU).',
+  statementTex: String.raw`The Hermite coefficient of the step $\sigma' = \mathbf{1}\{t>0\}$ (exact moment expansion) equals $\sqrt{r+1}$ times the closed-form $\mu_{r+1}(\mathrm{ReLU})$.`,
   constants: [],
   descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
   mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
@@ -154,6 +156,7 @@ export const hermiteSumRule: Theorem<SumDesc, { R: number }> = {
   title: 'Σ_{r ≤ R} μ_r(σ)² ≤ ½ = E σ(g)²',
   source: { ...NMM_SOURCE, statement: 'Parseval for σ in L²(γ) (sum rule used in App. C, docs/theorems.md#hermite-coefficients-of-relu)' },
   statement: 'Every partial sum of μ_r² is at most E[σ(g)²] = ½.',
+  statementTex: String.raw`Every partial sum of $\mu_r^2$ is at most $\mathbb{E}[\sigma(g)^2] = \frac{1}{2}$.`,
   constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'E[max(0,g)²] = ½' }],
   descriptors: sumDescriptors,
   mutate: mutateR,
@@ -170,6 +173,7 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
   title: '½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3 (even R)',
   source: { ...NMM_SOURCE, statement: 'tail of the sum rule (asymptotics μ_r² ~ r^{−5/2}; derived, docs/theorems.md#hermite-coefficients-of-relu, hermite.ts reluHermiteTailBound)' },
   statement: 'Σ_{r > R} μ_r² = ½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3.',
+  statementTex: String.raw`$\sum_{r > R} \mu_r^2 = \frac{1}{2} - \sum_{r \le R} \mu_r^2 \le \mu_R^2 R/3$.`,
   constants: [{ name: '1/3', value: 1 / 3, provenance: 'derived', note: '½∫_R^∞ t^{−5/2}dt·R^{5/2} with μ_r² r^{5/2} decreasing' }],
   descriptors: sumDescriptors,
   mutate: mutateR,
@@ -189,6 +193,7 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
   title: 'Σ_r μ_r² ρ^r = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)',
   source: { ...NMM_SOURCE, statement: 'dual activation of ReLU (arc-cosine kernel of degree 1, docs/theorems.md#hermite-coefficients-of-relu)' },
   statement: 'The Hermite series of E[σ(u)σ(v)], corr(u,v) = ρ, truncated at R (tail ≤ μ_R²R/3), equals the arc-cosine closed form.',
+  statementTex: String.raw`The Hermite series of $\mathbb{E}[\sigma(u)\sigma(v)]$, $\operatorname{corr}(u,v) = \rho$, truncated at $R$ (tail $\le \mu_R^2 R/3$), equals the arc-cosine closed form.`,
   constants: [],
   descriptors: fc.record({
     R: fc.integer({ min: 10, max: 100 }).map((k) => 2 * k),
@@ -272,6 +277,7 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
     statement: planted ? 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)' : 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
+    statementTex: planted ? String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)` : String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
     constants: [{ name: 'L', value: planted ? -1 : 0, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer' }],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'nguyen2021.limiting.diagonal' } : {}),
@@ -307,6 +313,7 @@ export const chainA: Theorem<LimDesc, LimInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
+  statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \ge \sum_l \lambda_{\mathrm{min}}(G^{(l)})$ for any data with non-zero rows.`,
   constants: [],
   assumptions: nonZeroRows,
   conclude(i, d): Evaluation {
@@ -359,6 +366,7 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), step (b) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'For even r ≥ 2: λ_min(G(2)) ≥ 2μ_r(σ)² λ_min((XXᵀ)^{∘r}) / max_i‖x_i‖^{2(r−1)}.',
+  statementTex: String.raw`For even $r \ge 2$: $\lambda_{\mathrm{min}}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) / \max_i \lVert x_i \rVert^{2(r-1)}$.`,
   constants: [{ name: '2', value: 2, provenance: 'derived', note: 'c_σ = 2 of G(2) = 2E[σσ]; the paper’s chain writes 1 (weaker, also true)' }],
   assumptions: nonZeroRows,
   conclude(i, d): Evaluation {
@@ -417,6 +425,7 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Gershgorin), step (c) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min((XXᵀ)^{∘r}) ≥ min_i ‖x_i‖^{2r} − (N − 1) max_{i≠j} |⟨x_i, x_j⟩|^r.',
+  statementTex: String.raw`$\lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) \ge \min_i \lVert x_i \rVert^{2r} - (N - 1) \max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r$.`,
   constants: [],
   assumptions: nonZeroRows,
   conclude(i, d): Evaluation {
@@ -437,6 +446,7 @@ function chainE(halved: boolean): Theorem<LimDesc, LimInstance> {
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     kind: 'deterministic',
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
+    statementTex: halved ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)` : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
     constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
     expectRefuted: halved,
     ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
@@ -463,18 +473,21 @@ export const twinHermiteClosedForm = perturbedIdentity(hermiteClosedForm, {
   tag: 'relative-1e-12',
   title: 'μ_r(ReLU) = (1 + 10⁻¹²)·(exact moment expansion)',
   note: 'the exact side multiplied by 1 + 10⁻¹² (the check resolves a relative 10⁻¹²; odd r ≥ 3, where μ_r = 0, cannot see it)',
+  noteTex: String.raw`the exact side multiplied by $1 + 10^{-12}$ (the check resolves a relative $10^{-12}$; odd $r \ge 3$, where $\mu_r = 0$, cannot see it)`,
 });
 export const twinHermiteDerivative = perturbedIdentity(hermiteDerivative, {
   epsilon: 1e-12,
   tag: 'relative-1e-12',
   title: 'μ_r(σ′) = (1 + 10⁻¹²)·√(r+1)·μ_{r+1}(σ)',
   note: 'the closed-form side multiplied by 1 + 10⁻¹²',
+  noteTex: String.raw`the closed-form side multiplied by $1 + 10^{-12}$`,
 });
 export const twinHermiteSumRule = tightenedBound(hermiteSumRule, {
   factor: 1 - 1e-4,
   tag: 'half-minus-5e-5',
   title: 'Σ_{r ≤ R} μ_r² ≤ ½(1 − 10⁻⁴)',
   note: '½ replaced by ½(1 − 10⁻⁴); the tail ½ − Σ_{r≤R} μ_r² is 8·10⁻⁶ at R = 300 (below 5·10⁻⁵ for R ≥ 90)',
+  noteTex: String.raw`$\frac{1}{2}$ replaced by $\frac{1}{2}(1 - 10^{-4})$; the tail $\frac{1}{2} - \sum_{r \le R} \mu_r^2$ is $8 \cdot 10^{-6}$ at $R = 300$ (below $5 \cdot 10^{-5}$ for $R \ge 90$)`,
   constant: { name: '½', value: 0.5 * (1 - 1e-4) },
 });
 export const twinHermiteTail = tightenedBound(hermiteTail, {
@@ -482,6 +495,7 @@ export const twinHermiteTail = tightenedBound(hermiteTail, {
   tag: 'r-over-3.33',
   title: '½ − Σ_{r ≤ R} μ_r² ≤ 0.9·μ_R² R/3',
   note: 'the constant 1/3 replaced by 0.3: the observed tail/(μ_R²R/3) rises to 0.9927 at R = 300 (it tends to 1)',
+  noteTex: String.raw`the constant $1/3$ replaced by $0.3$: the observed $\mathrm{tail}/(\mu_R^2 R/3)$ rises to $0.9927$ at $R = 300$ (it tends to $1$)`,
   constant: { name: '1/3', value: 0.3 },
 });
 export const twinHermiteSeries = perturbedIdentity(hermiteSeries, {
@@ -489,12 +503,14 @@ export const twinHermiteSeries = perturbedIdentity(hermiteSeries, {
   tag: 'relative-1e-4',
   title: 'Σ_r μ_r² ρ^r = (1 + 10⁻⁴)·(√(1−ρ²) + (π − arccos ρ)ρ)/(2π)',
   note: 'the arc-cosine side multiplied by 1 + 10⁻⁴ (the truncation bound μ_R²R/3 is 1.5·10⁻⁵ at R = 200)',
+  noteTex: String.raw`the arc-cosine side multiplied by $1 + 10^{-4}$ (the truncation bound $\mu_R^2 R/3$ is $1.5 \cdot 10^{-5}$ at $R = 200$)`,
 });
 export const twinChainA = tightenedBound(chainA, {
   factor: 1.05,
   tag: 'times-1.05',
   title: 'λ_min(K(L)) ≥ 1.05·Σ_l λ_min(G(l))',
   note: 'the rhs multiplied by 1.05; the largest Σ_l λ_min(G(l))/λ_min(K(L)) found by the search is 0.99',
+  noteTex: String.raw`the rhs multiplied by $1.05$; the largest $\sum_l \lambda_{\mathrm{min}}(G^{(l)})/\lambda_{\mathrm{min}}(K^{(L)})$ found by the search is $0.99$`,
   constant: { name: 'factor', value: 1.05 },
 });
 export const twinChainB = tightenedBound(chainB, {
@@ -502,6 +518,7 @@ export const twinChainB = tightenedBound(chainB, {
   tag: 'times-1.6',
   title: 'λ_min(G(2)) ≥ 3.2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
   note: 'the constant 2 (= c_σ) replaced by 3.2; the largest rhs/λ_min(G(2)) found by the search is 0.67 (the other Hermite terms of G(2) carry the rest)',
+  noteTex: String.raw`the constant $2$ ($= c_\sigma$) replaced by $3.2$; the largest $\mathrm{rhs}/\lambda_{\mathrm{min}}(G^{(2)})$ found by the search is $0.67$ (the other Hermite terms of $G^{(2)}$ carry the rest)`,
   constant: { name: '2', value: 3.2 },
 });
 export const twinChainC = tightenedBound(chainC, {
@@ -509,6 +526,7 @@ export const twinChainC = tightenedBound(chainC, {
   tag: 'times-1.01',
   title: 'λ_min((XXᵀ)^{∘r}) ≥ 1.01·(min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r)',
   note: 'the Gershgorin bound strengthened by 1 % (it is exact for N = 2 rows of equal norm)',
+  noteTex: String.raw`the Gershgorin bound strengthened by 1 % (it is exact for $N = 2$ rows of equal norm)`,
   constant: { name: 'factor', value: 1.01 },
 });
 

@@ -79,6 +79,7 @@ export const lemma61Identity: Theorem<IdDesc, IdInstance> = {
   source: { ...NMM_SOURCE, statement: 'Lemma 6.1 (v5): on a region without zero pre-activations g_k is linear with Jacobian J(g_k)(z)' },
   kind: 'deterministic',
   statement: 'If the activation patterns of layers < k are non-zero and equal at z and z′ (hence constant on the segment), then J(g_k)(z)(z′ − z) = g_k(z′) − g_k(z), checked entrywise (worst entry reported).',
+  statementTex: String.raw`If the activation patterns of layers $< k$ are non-zero and equal at $z$ and $z'$ (hence constant on the segment), then $J(g_k)(z)(z' - z) = g_k(z') - g_k(z)$, checked entrywise (worst entry reported).`,
   conventions: { ...LIP_CONVENTIONS, segment: 'z ~ N(0, I_d) from zSeed, z′ = z + 10^{logStep}·ξ, ξ ~ N(0, I_d)' },
   constants: [],
   descriptors: idDescriptors,
@@ -111,6 +112,7 @@ export const plantedLemma61AnySegment: Theorem<IdDesc, IdInstance> = {
   title: 'PLANTED (no-flip hypothesis dropped): J(g_k)(z)(z′ − z) = g_k(z′) − g_k(z) for any z, z′',
   source: { ...lemma61Identity.source, statement: `${lemma61Identity.source.statement} — planted error: the hypothesis that no activation flips dropped` },
   statement: 'PLANTED: the linear-region identity of Lemma 6.1 on every segment, including segments across which an activation of a layer < k changes sign.',
+  statementTex: String.raw`PLANTED: the linear-region identity of Lemma 6.1 on every segment, including segments across which an activation of a layer $< k$ changes sign.`,
   expectRefuted: true,
   twinOf: lemma61Identity.id,
   assumptions(i) {
@@ -143,6 +145,7 @@ export const lipschitzLowerVsProduct: Theorem<LipDesc, Network> = {
   source: { ...NMM_SOURCE, statement: 'Lemma 6.1 (v5) + the naive bound ‖g_k‖_Lip ≤ Π‖W_l‖_op quoted after Theorem 6.2' },
   kind: 'deterministic',
   statement: 'For every network, max_z ‖J(g_k)(z)‖₂ (over inputs without zero pre-activations; a certified lower bound on ‖g_k‖_Lip) ≤ Π_{l=1}^{k}‖W_l‖₂.',
+  statementTex: String.raw`For every network, $\max_z \lVert J(g_k)(z) \rVert_2$ (over inputs without zero pre-activations; a certified lower bound on $\lVert g_k \rVert_{\mathrm{Lip}}$) $\le \prod_{l=1}^{k}\lVert W_l \rVert_2$.`,
   conventions: { ...LIP_CONVENTIONS, search: `${SEARCH.randomStarts} random directions + ${SEARCH.climbSteps} hill-climbing steps from searchSeed` },
   constants: [],
   descriptors: lipDescriptors,
@@ -168,6 +171,7 @@ export const plantedLipschitzHalfProduct: Theorem<LipDesc, Network> = {
   title: 'PLANTED (constant ½): lower estimate of ‖g_k‖_Lip ≤ ½·Π_{l≤k}‖W_l‖₂',
   source: { ...lipschitzLowerVsProduct.source, statement: `${lipschitzLowerVsProduct.source.statement} — planted error: constant ½` },
   statement: 'PLANTED: max_z ‖J(g_k)(z)‖₂ ≤ ½·Π_{l=1}^{k}‖W_l‖₂ for every network.',
+  statementTex: String.raw`PLANTED: $\max_z \lVert J(g_k)(z) \rVert_2 \le \frac{1}{2} \cdot \prod_{l=1}^{k}\lVert W_l \rVert_2$ for every network.`,
   expectRefuted: true,
   twinOf: lipschitzLowerVsProduct.id,
   conclude(net, d) {
@@ -194,9 +198,9 @@ const T62_BASE = 'nguyen2021.thm6.2.lipschitz-upper';
  *   planted, the square root of the Theorem 6.2 scale:                       ½ + ½/ln n_c ≈ 0.57.
  */
 const T62_VARIANTS = {
-  theorem: { exponent: 1 + 1 / Math.log(T62_CENTRE), id: T62_BASE, what: '(Π_{l=0}^{2} n_l / min_l n_l)·log n_1' },
-  'min-width': { exponent: 1 / Math.log(T62_CENTRE), id: 'planted.nguyen2021.thm6.2-min-width-instead-of-product', what: 'min_l n_l·log n_1 (Π n_l/min n_l replaced by min n_l)' },
-  sqrt: { exponent: 0.5 + 0.5 / Math.log(T62_CENTRE), id: 'planted.nguyen2021.thm6.2-square-root-of-scale', what: '((Π_{l=0}^{2} n_l / min_l n_l)·log n_1)^{1/2}' },
+  theorem: { exponent: 1 + 1 / Math.log(T62_CENTRE), id: T62_BASE, what: '(Π_{l=0}^{2} n_l / min_l n_l)·log n_1', whatTex: String.raw`(\prod_{l=0}^{2} n_l / \min_l n_l) \cdot \log n_1` },
+  'min-width': { exponent: 1 / Math.log(T62_CENTRE), id: 'planted.nguyen2021.thm6.2-min-width-instead-of-product', what: 'min_l n_l·log n_1 (Π n_l/min n_l replaced by min n_l)', whatTex: String.raw`\min_l n_l \cdot \log n_1 \text{ (} \prod n_l/\min n_l \text{ replaced by } \min n_l \text{)}` },
+  sqrt: { exponent: 0.5 + 0.5 / Math.log(T62_CENTRE), id: 'planted.nguyen2021.thm6.2-square-root-of-scale', what: '((Π_{l=0}^{2} n_l / min_l n_l)·log n_1)^{1/2}', whatTex: String.raw`((\prod_{l=0}^{2} n_l / \min_l n_l) \cdot \log n_1)^{1/2}` },
 } as const;
 
 const T62_CACHE = new Map<string, Evaluation>();
@@ -208,6 +212,8 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
   const law: ScalingLaw<T62Desc> = {
     variable: 'n1',
     quantity: '(certified lower estimate of ‖g_2‖_Lip)²',
+    quantityTex: String.raw`(\text{certified lower estimate of } \lVert g_2 \rVert_{\mathrm{Lip}})^2`,
+    variableTex: 'n_1',
     relation: 'O',
     exponent: v.exponent,
     tolerance: 0.1,
@@ -225,6 +231,9 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
     statement: twin
       ? `PLANTED: ‖g_2‖_Lip² = O(${v.what}) as n_1 grows at d = n_2 = 16 (local exponent ${v.exponent.toFixed(3)} at n_1 = ${T62_CENTRE}); Theorem 6.2 gives (Π n_l/min n_l)·log n_1, and ‖g_2‖_Lip² ≥ (‖W_2ᵀΣ_1(z)W_1ᵀ‖₂)² grows like n_1 at a random z.`
       : `With N(0,1) weights, d = n_2 = 16 and n_1 ∈ [256, 4096]: ‖g_2‖_Lip² = O(16 n_1 log n_1), local exponent 1 + 1/ln n_1 = ${v.exponent.toFixed(3)} at the sweep's centre. Only a certified LOWER estimate ℓ ≤ ‖g_2‖_Lip is computable, so the claim tested is the consequence ℓ² = O(n_1 log n_1): a slope of ℓ² above the band refutes Theorem 6.2 soundly (‖g_2‖_Lip² ≥ ℓ² grows at least as fast), while "holds" says only that the lower estimate does not grow faster — not that ‖g_2‖_Lip² obeys the bound.`,
+    statementTex: twin
+      ? String.raw`PLANTED: $\lVert g_2 \rVert_{\mathrm{Lip}}^2 = O\bigl(${v.whatTex}\bigr)$ as $n_1$ grows at $d = n_2 = 16$ (local exponent $${v.exponent.toFixed(3)}$ at $n_1 = ${T62_CENTRE}$); Theorem 6.2 gives $(\prod n_l/\min n_l) \cdot \log n_1$, and $\lVert g_2 \rVert_{\mathrm{Lip}}^2 \ge (\lVert W_2^{\top}\Sigma_1(z)W_1^{\top} \rVert_2)^2$ grows like $n_1$ at a random $z$.`
+      : String.raw`With $\mathcal{N}(0,1)$ weights, $d = n_2 = 16$ and $n_1 \in [256, 4096]$: $\lVert g_2 \rVert_{\mathrm{Lip}}^2 = O(16\, n_1 \log n_1)$, local exponent $1 + 1/\ln n_1 = ${v.exponent.toFixed(3)}$ at the sweep's centre. Only a certified LOWER estimate $\ell \le \lVert g_2 \rVert_{\mathrm{Lip}}$ is computable, so the claim tested is the consequence $\ell^2 = O(n_1 \log n_1)$: a slope of $\ell^2$ above the band refutes Theorem 6.2 soundly ($\lVert g_2 \rVert_{\mathrm{Lip}}^2 \ge \ell^2$ grows at least as fast), while "holds" says only that the lower estimate does not grow faster — not that $\lVert g_2 \rVert_{\mathrm{Lip}}^2$ obeys the bound.`,
     conventions: { ...LIP_CONVENTIONS, init: 'standard N(0,1) (β_l = 1)', search: `${T62_SEARCH.randomStarts} random directions + ${T62_SEARCH.climbSteps} hill-climbing steps (seed 'lip62')`, verdict: 'O claim on a lower estimate: refutation sound, "holds" = the consequence ℓ² = O(·) not refuted' },
     constants: [{ name: 'exponent', value: v.exponent, provenance: twin ? 'user' : 'derived', note: twin ? `planted error: the scale ${v.what}` : `local exponent of n_1 log n_1 at n_1 = ${T62_CENTRE} (1 + 1/ln n_1); d = n_2 fixed, so Π n_l/min n_l = 16 n_1 — docs/theorems.md#lemma-61-and-theorem-62` }],
     ...(twin ? { expectRefuted: true, twinOf: T62_BASE } : {}),

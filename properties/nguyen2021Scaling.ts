@@ -39,6 +39,8 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
   const law: ScalingLaw<ThetaDDesc> = {
     variable: 'd',
     quantity: 'λ_min(K(L))',
+    quantityTex: String.raw`\lambda_{\mathrm{min}}(K^{(L)})`,
+    variableTex: 'd',
     relation: 'Theta',
     exponent,
     tolerance: 0.1,
@@ -57,6 +59,9 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
     statement: twin
       ? `PLANTED: λ_min(K(L)) grows like d^${exponent} as d → ∞ at fixed N and L (the theorem says d^1).`
       : 'For zero-mean i.i.d. data with E‖x‖² = d (Assumptions 2.1–2.2), N fixed, L fixed: λ_min(K(L)) = Θ(d) as d → ∞ — the lower bound μ_r(σ)²Ω(d) and the upper bound L·O(d) together. Judged by the log-log slope in d.',
+    statementTex: twin
+      ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(K^{(L)})$ grows like $d^{${exponent}}$ as $d \to \infty$ at fixed $N$ and $L$ (the theorem says $d^1$).`
+      : String.raw`For zero-mean i.i.d. data with $\mathbb{E}\lVert x \rVert^2 = d$ (Assumptions 2.1–2.2), $N$ fixed, $L$ fixed: $\lambda_{\mathrm{min}}(K^{(L)}) = \Theta(d)$ as $d \to \infty$ — the lower bound $\mu_r(\sigma)^2\Omega(d)$ and the upper bound $L \cdot O(d)$ together. Judged by the log-log slope in $d$.`,
     conventions: { ...LIMITING_CONVENTIONS, data: 'N(0, I_d) or uniform on the √d-sphere (E‖x‖² = d), zero mean, i.i.d.', N: THM32_N },
     constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2' }],
     ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.thm3.2.scaling' } : {}),

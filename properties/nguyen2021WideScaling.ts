@@ -114,8 +114,13 @@ export interface WideClaimSpec {
   baseId: string;
   title: (e: number) => string;
   statement: (e: number, twin: boolean) => string;
+  /** The same in TeX (Theorem.statementTex, src/report/tex.ts). */
+  statementTex: (e: number, twin: boolean) => string;
   sourceStatement: string;
   quantity: string;
+  /** TeX math of quantity and of the swept width (ScalingLaw.quantityTex, variableTex). */
+  quantityTex: string;
+  variableTex: string;
   exponent: number;
   regimes: Record<string, WideRegime>;
   sizes: readonly number[];
@@ -138,7 +143,7 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     // a twin runs the true claim's sweep: its seed names the true claim
     return wideDesign(r, p.size, twin ? p.seed.replace(`/${id}/`, `/${s.baseId}/`) : p.seed);
   };
-  const law: ScalingLaw<WideScalingDesc> = { variable: 'n', quantity: s.quantity, relation: 'Theta', exponent, tolerance: 0.1, sizes: s.sizes, regimes: regimeNames, design, minDraws: s.minDraws, maxDraws: s.maxDraws };
+  const law: ScalingLaw<WideScalingDesc> = { variable: 'n', quantity: s.quantity, quantityTex: s.quantityTex, variableTex: s.variableTex, relation: 'Theta', exponent, tolerance: 0.1, sizes: s.sizes, regimes: regimeNames, design, minDraws: s.minDraws, maxDraws: s.maxDraws };
   const shift = exponent - s.exponent;
   return {
     id,
@@ -146,6 +151,7 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     source: { ...NMM_SOURCE, statement: s.sourceStatement + (twin ? ' — planted error: exponent shifted' : '') },
     kind: 'asymptotic',
     statement: s.statement(exponent, twin),
+    statementTex: s.statementTex(exponent, twin),
     conventions: s.conventions,
     constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'derived', note: twin ? `planted error: the exponent of n shifted by ${shift.toFixed(1)}` : s.exponentNote }],
     ...(twin ? { expectRefuted: true, twinOf: s.baseId } : {}),
@@ -200,8 +206,14 @@ export const THM41_SPEC: WideClaimSpec = {
     twin
       ? `PLANTED: λ_min(K̄) grows like n_w^${e} in the width of the wide layer (Theorem 4.1 gives n_w^1).`
       : 'With one wide layer w (n_w = Ω(N log N log(N/δ))) and the other widths fixed (here 32–64, above N), at depths 2 to 4: the lower bound μ_r²Ω(d Π_l n_l Π_{l≠w+1} β_l²) and the upper bound Σ_k O(d Π_l n_l Π_{l≠k} β_l²) of Theorem 4.1 are both linear in n_w for β_l = 1; for He initialisation (β_l² = 2/n_{l−1}) they read μ_r²Ω(2^{L−1}n_w) and O(2^{L−1}Σ_l n_l). So λ_min(K̄) = Θ(n_w) as n_w grows. Judged by the log-log slope of λ_min(K̄) in n_w.',
+  statementTex: (e, twin) =>
+    twin
+      ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(\bar{K})$ grows like $n_w^{${e}}$ in the width of the wide layer (Theorem 4.1 gives $n_w^1$).`
+      : String.raw`With one wide layer $w$ ($n_w = \Omega(N \log N \log(N/\delta))$) and the other widths fixed (here 32–64, above $N$), at depths 2 to 4: the lower bound $\mu_r^2\Omega(d \prod_l n_l \prod_{l \ne w+1} \beta_l^2)$ and the upper bound $\sum_k O(d \prod_l n_l \prod_{l \ne k} \beta_l^2)$ of Theorem 4.1 are both linear in $n_w$ for $\beta_l = 1$; for He initialisation ($\beta_l^2 = 2/n_{l-1}$) they read $\mu_r^2\Omega(2^{L-1}n_w)$ and $O(2^{L-1}\sum_l n_l)$. So $\lambda_{\mathrm{min}}(\bar{K}) = \Theta(n_w)$ as $n_w$ grows. Judged by the log-log slope of $\lambda_{\mathrm{min}}(\bar{K})$ in $n_w$.`,
   sourceStatement: 'Theorem 4.1 (v5): lower and upper bounds together, in the width of the wide layer',
   quantity: 'λ_min(K̄) (certified)',
+  quantityTex: String.raw`\lambda_{\mathrm{min}}(\bar{K})\ (\text{certified})`,
+  variableTex: 'n_w',
   exponent: 1,
   regimes: THM41_REGIMES,
   sizes: THM41_SIZES,
@@ -257,8 +269,14 @@ export const THM51_SPEC: WideClaimSpec = {
     twin
       ? `PLANTED: σ_min(F_k)² grows like n_k^${e} in the width of the wide layer k (Theorem 5.1 gives n_k^1).`
       : 'With layer k wide (n_k = Ω(N log N log(N/δ))) and the widths below it fixed, σ_min(F_k)² lies between μ_r²Ω(d Π_{l≤k} n_lβ_l²) and O(d Π_{l≤k} n_lβ_l²): linear in n_k, for β_l = 1 and for He initialisation alike (d Π_{l≤k} n_lβ_l² = 2^k n_k). Judged by the log-log slope of σ_min(F_k)² in n_k.',
+  statementTex: (e, twin) =>
+    twin
+      ? String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows like $n_k^{${e}}$ in the width of the wide layer $k$ (Theorem 5.1 gives $n_k^1$).`
+      : String.raw`With layer $k$ wide ($n_k = \Omega(N \log N \log(N/\delta))$) and the widths below it fixed, $\sigma_{\mathrm{min}}(F_k)^2$ lies between $\mu_r^2\Omega(d \prod_{l \le k} n_l\beta_l^2)$ and $O(d \prod_{l \le k} n_l\beta_l^2)$: linear in $n_k$, for $\beta_l = 1$ and for He initialisation alike ($d \prod_{l \le k} n_l\beta_l^2 = 2^k n_k$). Judged by the log-log slope of $\sigma_{\mathrm{min}}(F_k)^2$ in $n_k$.`,
   sourceStatement: 'Theorem 5.1 (v5): lower and upper bounds together, in the width of the wide layer k',
   quantity: 'σ_min(F_k)² (certified)',
+  quantityTex: String.raw`\sigma_{\mathrm{min}}(F_k)^2\ (\text{certified})`,
+  variableTex: 'n_k',
   exponent: 1,
   regimes: THM51_REGIMES,
   sizes: THM51_SIZES,
@@ -353,6 +371,8 @@ export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { 
   const law: ScalingLaw<NormScalingDesc> = {
     variable: 'n',
     quantity: factor === 2 ? '‖Π(2/n_l)K̄ − K(L)‖_F / ‖K(L)‖_F' : '‖Π(1/n_l)K̄ − K(L)‖_F / ‖K(L)‖_F',
+    quantityTex: String.raw`\lVert \textstyle\prod (${factor === 2 ? '2' : '1'}/n_l)\bar{K} - K^{(L)} \rVert_F / \lVert K^{(L)} \rVert_F`,
+    variableTex: 'n',
     relation: 'Theta',
     exponent,
     tolerance: 0.1,
@@ -388,6 +408,11 @@ export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { 
       : twin
         ? `PLANTED: the relative deviation of the normalised empirical NTK decays like n^${exponent} (the derivation gives n^{−1/2}).`
         : 'With N(0,1) weights and every hidden width n, the relative max-entry deviation of (Π_{l=1}^{L−1} 2/n_l)K̄ from K(L) is Θ(n^{−1/2}): each entry of the normalised kernel is an average over the n units of the last hidden layer (L = 2: of n i.i.d. terms with mean K(2)_ij), so its fluctuation is of order n^{−1/2}, and the bias of order n^{−1} is smaller. Judged by the log-log slope in n.',
+    statementTex: factor === 1
+      ? String.raw`PLANTED: the normalisation $\prod_{l=1}^{L-1} 1/n_l$ (the factor $2^{L-1}$ of eq. (4) dropped) also brings $\bar{K}$ to $K^{(L)}$, at rate $n^{-1/2}$. It converges to $2^{-(L-1)}K^{(L)}$ instead: the relative deviation tends to $1 - 2^{-(L-1)}$ (exponent $0$).`
+      : twin
+        ? String.raw`PLANTED: the relative deviation of the normalised empirical NTK decays like $n^{${exponent}}$ (the derivation gives $n^{-1/2}$).`
+        : String.raw`With $\mathcal{N}(0,1)$ weights and every hidden width $n$, the relative max-entry deviation of $(\prod_{l=1}^{L-1} 2/n_l)\bar{K}$ from $K^{(L)}$ is $\Theta(n^{-1/2})$: each entry of the normalised kernel is an average over the $n$ units of the last hidden layer ($L = 2$: of $n$ i.i.d. terms with mean $K^{(2)}_{ij}$), so its fluctuation is of order $n^{-1/2}$, and the bias of order $n^{-1}$ is smaller. Judged by the log-log slope in $n$.`,
     conventions: {
       network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}), f_L = W_Lᵀf_{L−1}; no biases; σ’(0) = 0',
       init: 'standard N(0,1) (β_l = 1)',

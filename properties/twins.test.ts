@@ -45,6 +45,21 @@ describe('strongerTwin', () => {
     expect(evaluate(twin, { k: 3 }).outcome.vacuous).toBeUndefined();
   });
 
+  it('derives its statementTex from the claim\'s and the note, never the claim\'s own under another statement', () => {
+    const claim = { ...toy('<=', 2), statementTex: '$k \\le 2k$' };
+    const twin = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½ ($ as text)', constant: { name: 'c', value: 0.5 } });
+    expect(twin.statementTex).toBe('$k \\le 2k$ — planted: c = 2 → ½ (\\$ as text)');
+    const withNoteTex = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½', noteTex: '$c = 2 \\to \\frac{1}{2}$', constant: { name: 'c', value: 0.5 } });
+    expect(withNoteTex.statementTex).toBe('$k \\le 2k$ — planted: $c = 2 \\to \\frac{1}{2}$');
+    expect(withNoteTex.constants.at(-1)!.note).toBe('planted: c = 2 → ½');
+    const own = strongerTwin(claim, { tag: 'o', title: 't', note: 'n', constant: { name: 'c', value: 1 }, statement: 'k ≤ k', transform: (ev) => ev });
+    expect(own.statement).toBe('k ≤ k');
+    expect(own.statementTex).toBeUndefined();
+    const both = strongerTwin(claim, { tag: 'b', title: 't', note: 'n', constant: { name: 'c', value: 1 }, statement: 'k ≤ k', statementTex: '$k \\le k$', transform: (ev) => ev });
+    expect(both.statementTex).toBe('$k \\le k$');
+    expect(tightenedBound(toy('<=', 2), { factor: 0.5, tag: 'n', title: 't', note: 'n', constant: { name: 'c', value: 1 } }).statementTex).toBeUndefined();
+  });
+
   it('≤ claim: the scaled rhs gives the hand-computed margin (2f − 1)k', () => {
     for (const f of [0.25, 0.5, 0.75]) {
       const twin = tightenedBound(toy('<=', 2), { factor: f, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 2 * f } });

@@ -1,5 +1,6 @@
 import type { Arbitrary } from 'fast-check';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { texText } from '../src/report/tex.ts';
 import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface TwinSpec<D extends Descriptor, I> {
   title: string;
   /** What was changed, in words (becomes the constant's note, prefixed with "planted: "). */
   note: string;
+  /** The note in the statementTex convention (src/report/tex.ts), when it has mathematics; defaults to the note as text. */
+  noteTex?: string;
   /** The changed constant: its name and the value the twin states. */
   constant: { name: string; value: number };
   /** The twin's evaluation from the claim's (the engine's numbers are the claim's; only the constant changes). */
@@ -27,6 +30,8 @@ export interface TwinSpec<D extends Descriptor, I> {
   descriptors?: Arbitrary<D>;
   /** Optional statement (defaults to the claim's, marked as planted). */
   statement?: string;
+  /** Its TeX form (src/report/tex.ts); defaults to the claim's statementTex followed by the note as text. */
+  statementTex?: string;
 }
 
 /** A planted twin of `theorem` (expectRefuted, twinOf = theorem.id) whose conclusion is `transform` of the claim's. */
@@ -50,7 +55,18 @@ export function strongerTwin<D extends Descriptor, I>(theorem: Theorem<D, I>, sp
   };
   // Probes map where the TRUE claim stops holding; a twin has none.
   delete twin.probes;
+  // Never the claim's own TeX under a different statement.
+  const tex = twinTex(theorem, spec);
+  if (tex === undefined) delete twin.statementTex;
+  else twin.statementTex = tex;
   return twin;
+}
+
+/** The twin's statementTex: the spec's, else the claim's followed by the note as plain text; none when neither exists. */
+function twinTex<D extends Descriptor, I>(theorem: Theorem<D, I>, spec: TwinSpec<D, I>): string | undefined {
+  if (spec.statementTex !== undefined) return spec.statementTex;
+  if (spec.statement !== undefined || theorem.statementTex === undefined) return undefined;
+  return `${theorem.statementTex} — planted: ${spec.noteTex ?? texText(spec.note)}`;
 }
 
 /** rhs·k with its error: the scaled error plus the rounding of the product. */
@@ -64,7 +80,7 @@ function scaled(ev: Evaluation, k: number): Evaluation {
  * rhs + (factor − 1)|rhs| (factor > 1). For a positive rhs that is rhs·factor; for a negative rhs it is
  * still stronger (rhs moves towards the lhs), never weaker.
  */
-export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { factor: number; tag: string; title: string; note: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { factor: number; tag: string; title: string; note: string; noteTex?: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
     transform(ev) {
@@ -82,7 +98,7 @@ export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, 
 }
 
 /** An identity lhs == rhs with the rhs changed by a relative ε: rhs·(1 + ε). */
-export function perturbedIdentity<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { epsilon: number; tag: string; title: string; note: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+export function perturbedIdentity<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { epsilon: number; tag: string; title: string; note: string; noteTex?: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
     constant: o.constant ?? { name: 'ε', value: o.epsilon },

@@ -344,6 +344,7 @@ export function asymptoticBound(spec: AsymptoticBoundSpec, assumptions: (inst: A
     source: spec.source ?? { paper: 'user proposal', statement: spec.statement },
     kind: 'asymptotic',
     statement: spec.statement,
+    ...(spec.statementTex !== undefined ? { statementTex: spec.statementTex } : {}),
     conventions: {
       scaling: `${lawText(claim)}; x = ${claim.variable}; sizes ${claim.sizes.join(', ')}; regimes: ${law.regimes.join(' | ')}`,
       ...(spec.conventions ?? {}),

@@ -65,6 +65,25 @@ describe('defineBound', () => {
     expect(t.cellSpace?.['d/N']).toHaveLength(3);
   });
 
+  it('takes an optional statementTex, checked with a one-line UserError when it does not render', () => {
+    const ok = { id: 'x', statement: 'λ_min(K̄) ≤ K̄_11', instances: { n: [2, 4] as [number, number] }, lhs: () => 1, relation: '<=' as const, rhs: () => 2 };
+    expect(defineBound(ok).statementTex).toBeUndefined();
+    const tex = String.raw`$\lambda_{\mathrm{min}}(\bar{K}) \le \bar{K}_{11}$`;
+    expect(defineBound({ ...ok, statementTex: tex }).statementTex).toBe(tex);
+    for (const bad of [String.raw`$\frac{1}$`, 'unbalanced $x', String.raw`$\href{javascript:alert(1)}{x}$`, String.raw`$\htmlClass{a}{b}$`, '', 3 as never]) {
+      let err: unknown;
+      try {
+        defineBound({ ...ok, statementTex: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(bad)).toBeInstanceOf(UserError);
+      expect((err as Error).message, JSON.stringify(bad)).toMatch(/^defineBound\(x\): statementTex [^\n]+$/);
+    }
+    const asym = defineBound({ id: 'a', statement: 'λ_min(K̄) = Ω(n1·n2)', statementTex: String.raw`$\lambda_{\mathrm{min}}(\bar{K}) = \Omega(n_1 n_2)$`, asymptotic: { quantity: (q) => q.lambdaMinEmpiricalNTK, name: 'λ_min(K̄)', relation: 'Omega', exponent: 1, sweep: ['n1', 'n2'], sizes: [16, 40, 100, 250], hold: { N: 8, d: 16, depth: 3 } } });
+    expect(asym.statementTex).toBe(String.raw`$\lambda_{\mathrm{min}}(\bar{K}) = \Omega(n_1 n_2)$`);
+  });
+
   it('materialises descriptors deterministically, with data sets resampled', () => {
     const d = { n: 6, d: 3, depth: 3, widths: [8, 9], init: 'he' as const, data: 'iris', normalize: 'unit' as const, seed: '7' };
     const a = materializeDescriptor(d), b = materializeDescriptor(d);

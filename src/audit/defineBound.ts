@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { statementTexProblem } from '../report/tex.ts';
 import { drawSubset, loadFilePopulation, loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, normalizeRows, type Normalization } from '../io/datasets.ts';
 import { up } from '../linalg/blas.ts';
 import { type Matrix, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
@@ -120,6 +121,12 @@ interface BoundSpecCommon {
   id: string;
   /** One-line statement with symbols, e.g. 'λ_min(K^(L)) ≤ (L/N)·Σ‖x_i‖²'. */
   statement: string;
+  /**
+   * Optional: the same statement with its mathematics in TeX for the HTML report, text with inline $…$ math
+   * (src/report/tex.ts), e.g. String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le (L/N) \sum_i \lVert x_i \rVert^2$`. Checked when the
+   * bound is defined; without it the report shows `statement`.
+   */
+  statementTex?: string;
   title?: string;
   /** Assumptions on an instance: a predicate (false or a string = broken), or named predicates. */
   assume?: ((q: Quantities) => boolean | string | null | undefined) | Record<string, (q: Quantities) => boolean>;
@@ -737,6 +744,11 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   if (!spec || typeof spec !== 'object') throw new UserError('defineBound: expected an object');
   if (typeof spec.id !== 'string' || !/^[A-Za-z0-9._:/-]+$/.test(spec.id)) throw new UserError(`defineBound: id must be a non-empty string of letters, digits and . _ : / -, got ${JSON.stringify(spec.id)}`);
   if (typeof spec.statement !== 'string' || spec.statement.trim() === '') throw new UserError(`defineBound(${spec.id}): statement is required`);
+  if (spec.statementTex !== undefined) {
+    if (typeof spec.statementTex !== 'string' || spec.statementTex.trim() === '') throw new UserError(`defineBound(${spec.id}): statementTex must be a non-empty string (text with inline $…$ TeX math)`);
+    const problem = statementTexProblem(spec.statementTex);
+    if (problem !== null) throw new UserError(`defineBound(${spec.id}): statementTex does not render: ${problem}`);
+  }
   if (spec.asymptotic !== undefined) {
     const extra = (['instances', 'lhs', 'relation', 'rhs', 'delta', 'cells'] as const).filter((k) => (spec as unknown as Record<string, unknown>)[k] !== undefined);
     if (extra.length > 0) throw new UserError(`defineBound(${spec.id}): an asymptotic bound states its quantity, sweep and held values under \`asymptotic\`; remove ${extra.join(', ')}`);
@@ -786,6 +798,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     source: spec.source ?? { paper: 'user proposal', statement: spec.statement },
     kind,
     statement: spec.statement,
+    ...(spec.statementTex !== undefined ? { statementTex: spec.statementTex } : {}),
     conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(spec.conventions ?? {}) },
     constants: spec.constants ?? [],
     descriptors,

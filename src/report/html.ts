@@ -14,6 +14,7 @@ import { theoremPlots, type Plot } from './plots.ts';
 import type { CounterexampleReport, Report, TheoremReport } from './schema.ts';
 import { encodeNumber } from '../theorem/codec.ts';
 import { MAX_DATA_COLS, MAX_DATA_ROWS, type CounterexampleData, type CounterexampleDataSource } from './cxData.ts';
+import { renderMath, renderStatementTex } from './tex.ts';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -246,6 +247,20 @@ export function scalingLawText(sc: NonNullable<TheoremReport['scaling']>): strin
   return `${sc.quantity} = ${REL_SYMBOL[sc.relation]}(${sc.variable}^${fmt(sc.exponent, 3)}), exponent tolerance ±${fmt(sc.tolerance, 3)}`;
 }
 
+/**
+ * The claimed law as MathML when the law states its quantity and variable in TeX (ScalingLaw.quantityTex,
+ * variableTex), else (or when they do not render) as escaped plain text.
+ */
+export function scalingLawHtml(sc: NonNullable<TheoremReport['scaling']>): string {
+  if (sc.quantityTex === undefined || sc.variableTex === undefined) return h(scalingLawText(sc));
+  const rel = { Theta: String.raw`\Theta`, O: 'O', Omega: String.raw`\Omega` }[sc.relation];
+  try {
+    return `${renderMath(`${sc.quantityTex} = ${rel}\\bigl({${sc.variableTex}}^{${fmt(sc.exponent, 3)}}\\bigr)`)}${h(`, exponent tolerance ±${fmt(sc.tolerance, 3)}`)}`;
+  } catch {
+    return h(scalingLawText(sc));
+  }
+}
+
 /** One line per regime: "L=2, gaussian: slope 1.02 [1.00, 1.04] over 40 draws — holds". */
 export function scalingRegimeLines(sc: NonNullable<TheoremReport['scaling']>): string[] {
   return sc.regimes.map((r) => `${r.regime}: slope ${fmt(r.slope, 3)} [${fmt(r.slopeLow, 3)}, ${fmt(r.slopeHigh, 3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`);
@@ -296,7 +311,7 @@ function detailsTable(t: TheoremReport): string {
       .join('');
     rows.push([
       'scaling verdict',
-      `claimed <strong>${h(scalingLawText(sc))}</strong> · sizes ${h(sc.sizes.join(', '))} × ${h(sc.drawsPerSize)} draws per regime · slope intervals at level ${h(fmt(sc.alpha, 3))} each · <span class="badge s-${h(sc.status)}">${h(sc.status)}</span>` +
+      `claimed <strong>${scalingLawHtml(sc)}</strong> · sizes ${h(sc.sizes.join(', '))} × ${h(sc.drawsPerSize)} draws per regime · slope intervals at level ${h(fmt(sc.alpha, 3))} each · <span class="badge s-${h(sc.status)}">${h(sc.status)}</span>` +
         `<table class="scaling"><thead><tr><th scope="col">regime</th><th scope="col" class="num">slope</th><th scope="col" class="num">interval</th><th scope="col" class="num">draws</th><th scope="col" class="num">R²</th><th scope="col">verdict</th></tr></thead><tbody>${regimeRows}</tbody></table>` +
         `<span class="muted">fitted constant C of y ≈ C·${h(sc.variable)}<sup>${h(fmt(sc.exponent, 3))}</sup>: ${h(fmt(sc.fittedConstant))} (FITTED over the sweep, not the paper's constant)</span>` +
         (sc.replay ? `<p class="replay-label">Replay the sweep:</p><pre class="replay"><code>${h(sc.replay)}</code></pre>` : ''),
@@ -431,6 +446,20 @@ function sourceLine(t: TheoremReport): string {
   return `<p class="source">${h(s.paper)}${arxiv} · <strong>${h(s.statement)}</strong></p>`;
 }
 
+/**
+ * The statement: its TeX form rendered as MathML (src/report/tex.ts) when the claim has one, else the
+ * Unicode statement. A TeX form that does not render (a report.json written by other code) falls back
+ * to the Unicode statement, saying why.
+ */
+function statementHtml(t: TheoremReport): string {
+  if (t.statementTex === undefined) return h(t.statement);
+  try {
+    return renderStatementTex(t.statementTex);
+  } catch (e) {
+    return `${h(t.statement)} <span class="muted">(TeX form not rendered: ${h((e as Error).message.split('\n')[0])})</span>`;
+  }
+}
+
 function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly { id: string; message: string }[], dataOf?: CounterexampleDataSource): string {
   const reg = regressions.filter((x) => x.id === t.id);
   return `<section class="theorem" id="${h(anchorId(t.id))}">
@@ -438,7 +467,7 @@ function theoremSection(t: TheoremReport, plots: Plot[], regressions: readonly {
 ${reg.map((x) => `<p class="interrupted" role="alert">${h(x.message)}</p>`).join('')}
 <p class="t-title">${h(t.title)}</p>
 ${sourceLine(t)}
-<blockquote class="statement">${h(t.statement)}</blockquote>
+<blockquote class="statement">${statementHtml(t)}</blockquote>
 <div class="grid">
 <div>${verdictTable(t)}${detailsTable(t)}</div>
 <div>${conventionsTable(t)}${constantsTable(t)}</div>

@@ -49,6 +49,8 @@ export const theoremReportSchema = z.object({
   order: z.number().int().optional(),
   title: z.string(),
   statement: z.string(),
+  /** The statement with its mathematics in TeX (text with inline $…$ math, src/report/tex.ts); absent when the claim has none. */
+  statementTex: z.string().optional(),
   source: z.object({ paper: z.string(), arxiv: z.string().optional(), statement: z.string() }),
   kind: z.enum(['deterministic', 'high-probability', 'asymptotic']),
   conventions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
@@ -99,6 +101,9 @@ export const theoremReportSchema = z.object({
     .object({
       variable: z.string(),
       quantity: z.string(),
+      /** TeX math of quantity and variable (ScalingLaw.quantityTex / variableTex); absent when the law has none. */
+      quantityTex: z.string().optional(),
+      variableTex: z.string().optional(),
       relation: z.enum(['Theta', 'O', 'Omega']),
       exponent: z.number(),
       tolerance: z.number(),

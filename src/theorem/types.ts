@@ -89,8 +89,14 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
   title: string;
   source: SourceRef;
   kind: TheoremKind;
-  /** One-line statement in words, with symbols. */
+  /** One-line statement in words, with symbols (Unicode: summary.md, JUnit, the terminal). */
   statement: string;
+  /**
+   * The same statement with its mathematics in TeX, for the HTML report: text with inline math between
+   * `$…$` (`\$` outside math is a literal dollar sign), the math in KaTeX's LaTeX — the convention of
+   * src/report/tex.ts. Says exactly what `statement` says. Absent: the report shows `statement`.
+   */
+  statementTex?: string;
   conventions: Conventions;
   constants: ConstantSpec[];
   /** Generator of descriptors inside the assumptions (may occasionally fall outside; `assumptions` decides). */
@@ -156,6 +162,13 @@ export interface ScalingLaw<D extends Descriptor = Descriptor> {
   variable: string;
   /** What y is, in words (the conclusion's lhs), e.g. 'λ_min(K(L))'. */
   quantity: string;
+  /**
+   * Optional TeX math (no $ delimiters, src/report/tex.ts) of `quantity` and of the scaling variable, e.g.
+   * '\\lambda_{\\min}(K^{(L)})' and 'd': the HTML report then writes the claimed law y = REL(x^e) as MathML.
+   * Both or neither; a variableTex that is a product is parenthesised (it is raised to the exponent).
+   */
+  quantityTex?: string;
+  variableTex?: string;
   relation: ScalingRelation;
   exponent: number;
   /** Half-width of the accepted exponent band (default 0.1). */
