@@ -40,6 +40,8 @@ export interface RunRequest {
   formats: ReportFormat[];
   catalogModule: string;
   live: boolean;
+  /** Progress lines on stderr (default true; the programmatic runCatalog turns them off). */
+  progress?: boolean;
   /** Local example cache directory, or null (`--example-db none`, or CI=true by default). */
   exampleDb: string | null;
   /** Committed counterexample artifacts replayed first (the default catalog's fixtures), or null. */
@@ -106,7 +108,7 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   if (tasks.length === 0) throw new UserError(`no theorem matches ${req.filter ?? '(all)'}${req.shard ? ` in shard ${req.shard.index}/${req.shard.count}` : ''}`);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const progress = createProgress(tasks.length, { live: req.live });
+  const progress = req.progress === false ? { onEvent: () => {}, stop: () => {} } : createProgress(tasks.length, { live: req.live });
   let result;
   try {
     result = await runCatalog(
