@@ -539,7 +539,8 @@ export function dataWarnings(bounds: readonly AnyTheorem[]): string[] {
     const names: string[] = Array.isArray(data) ? data.filter((x: string) => (NAMED_DATASETS as readonly string[]).includes(x)) : data && typeof data === 'object' && 'dataset' in data ? [String((data as { dataset: string }).dataset)] : [];
     for (const n of names) for (const w of loadNamedPopulation(n as NamedDataset).warnings) out.add(w);
     if (data && typeof data === 'object' && 'file' in data) {
-      const f = (data as { file: string | URL }).file;
+      // the file defineBound resolved (relative paths: against the proposal's directory)
+      const f = boundOrigin(b).dataFile ?? (data as { file: string | URL }).file;
       for (const w of loadFilePopulation(f instanceof URL ? fileURLToPath(f) : f.startsWith('file:') ? fileURLToPath(f) : f).warnings) out.add(w);
     }
   }
