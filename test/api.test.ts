@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditBound, auditFile, runCatalog, UserError } from '../src/index.ts';
+import { auditBound, runCatalog, UserError } from '../src/index.ts';
 import { parseNpy } from '../src/io/npy.ts';
 import correct from '../examples/correct-bound.ts';
 import wrong from '../examples/wrong-bound.ts';
@@ -58,9 +58,15 @@ describe('auditBound', () => {
     const cli = await cliInProcess(['audit', 'examples/wrong-bound.ts', '--budget', '1', '--seed', 'api', '--json', '--out', dir]);
     expect(cli.status).toBe(1);
     expect(normalize(api, apiDir)).toEqual(normalize(JSON.parse(cli.stdout), dir));
-    // and auditFile (the CLI's call) gives it too, in worker threads, also two at a time
-    const file = await auditFile('examples/wrong-bound.ts', { budget: 1, seed: 'api', outDir: dir, workers: 2 });
-    expect(normalize(file, dir)).toEqual(normalize(api, apiDir));
+  });
+
+  it('two bounds in two worker threads give what one after the other in this thread gives', async () => {
+    const dir = out(), apiDir = out();
+    const parallel = await auditBound([correct, wrong], { budget: 1, seed: 'two', module: join(ROOT, 'test/fixtures/audit/two-bounds.ts'), workers: 2, outDir: dir });
+    expect(parallel.bounds.map((b) => [b.id, b.verdict])).toEqual([['example.trace-upper-bound', 'survived'], ['example.wrong-min-norm', 'refuted']]);
+    expect(parallel.verdict).toBe('refuted');
+    const serial = await auditBound([correct, wrong], { budget: 1, seed: 'two', outDir: apiDir });
+    expect(normalize(parallel, dir)).toEqual(normalize(serial, apiDir));
   });
 
   it('bad input is a one-line UserError', async () => {
@@ -80,8 +86,9 @@ describe('runCatalog', () => {
     expect(api.theorems.map((t) => [t.id, t.status])).toEqual([[theorem, 'violated']]);
     expect(api.outcome?.exitCode).toBe(0); // a known-false claim refuted: as expected
     expect(JSON.parse(readFileSync(join(apiDir, 'report.json'), 'utf8'))).toEqual(api);
-    const cli = await cliInProcess(['run', '--theorem', theorem, '--budget', '1', '--seed', 'api', '--out', dir, '--format', 'json', '--example-db', 'none', '--workers', '1']);
+    const cli = await cliInProcess(['run', '--theorem', theorem, '--budget', '1', '--seed', 'api', '--out', dir, '--format', 'json', '--example-db', 'none', '--workers', '1', '--json']);
     expect(cli.status).toBe(0);
-    expect(normalize(api, apiDir)).toEqual(normalize(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')), dir));
+    expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
+    expect(normalize(api, apiDir)).toEqual(normalize(JSON.parse(cli.stdout), dir));
   });
 });
