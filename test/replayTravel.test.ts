@@ -57,6 +57,13 @@ describe('replays that travel', () => {
     expect(recorded).toMatchObject({ file: '../../bound.ts', boundId: 'travel.min-norm', data: { file: '../../points.csv' } });
     expect(recorded.sha256).toMatch(/^[0-9a-f]{64}$/);
 
+    // the artifact alone, copied elsewhere: the proposal is found where it was at the audit
+    const alone = join(tmp('alone'), name.split('/').pop()!);
+    writeFileSync(alone, readFileSync(s.artifact));
+    const a = await cliIn(tmp('cwd'), ['replay', alone, '--json']);
+    expect(a.status).toBe(1);
+    expect(JSON.parse(a.stdout)).toMatchObject({ verdict: 'violated', lhs: s.lhs, rhs: s.rhs });
+
     const moved = join(tmp('moved'), 'elsewhere');
     renameSync(dirname(dir), moved);
     const artifact = join(moved, 'proposal', 'audit', name);

@@ -64,7 +64,12 @@ function checked(artifactPath: string, what: string, recorded: string, sha256: s
     throw new UserError(`replay: the ${what} ${path} recorded by ${artifactPath} (as ${recorded}${isAbsolute(recorded) ? '' : ', relative to the artifact'}) is not found; keep it at the same place relative to the artifact`);
   }
   if (sha256 !== undefined) {
-    const now = sha256File(path);
+    let now: string;
+    try {
+      now = sha256File(path);
+    } catch (e) {
+      throw new UserError(`replay: the ${what} ${path} recorded by ${artifactPath} cannot be read: ${(e as Error).message}`);
+    }
     if (now !== sha256) throw new UserError(`replay: the ${what} ${path} changed since ${artifactPath} was written (sha256 ${now.slice(0, 16)}…, recorded ${sha256.slice(0, 16)}…): the artifact replays the bound as it was audited; audit the changed file again`);
   }
   return path;
