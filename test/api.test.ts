@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditBound, runCatalog, UserError } from '../src/index.ts';
+import { auditBound, runCatalog, UserError, type AnyTheorem } from '../src/index.ts';
 import { parseNpy } from '../src/io/npy.ts';
 import correct from '../examples/correct-bound.ts';
 import wrong from '../examples/wrong-bound.ts';
@@ -67,6 +67,19 @@ describe('auditBound', () => {
     expect(parallel.verdict).toBe('refuted');
     const serial = await auditBound([correct, wrong], { budget: 1, seed: 'two', outDir: apiDir });
     expect(normalize(parallel, dir)).toEqual(normalize(serial, apiDir));
+  });
+
+  it('in this thread as in a worker: a NaN side is ill-posed, sides that throw on some instances give partial', async () => {
+    for (const [f, verdict] of [['nan.ts', 'ill-posed'], ['throwing-some.ts', 'partial']] as const) {
+      const module = join(ROOT, 'test/fixtures/audit', f);
+      const mod = (await import(module)) as { default?: AnyTheorem; bound?: AnyTheorem };
+      const b = (mod.default ?? mod.bound)!;
+      const dir = out(), apiDir = out();
+      const here = await auditBound(b, { budget: 1, seed: 'obs', outDir: apiDir });
+      expect(here.verdict).toBe(verdict);
+      const worker = await auditBound(b, { budget: 1, seed: 'obs', outDir: dir, module });
+      expect(normalize(here, apiDir)).toEqual(normalize(worker, dir));
+    }
   });
 
   it('bad input is a one-line UserError', async () => {

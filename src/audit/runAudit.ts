@@ -573,7 +573,10 @@ export interface AuditBoundsOptions extends Omit<AuditOptions, 'file'> {
 export async function auditBounds(bounds: readonly AnyTheorem[], opts: AuditBoundsOptions): Promise<AuditResult> {
   const t0 = Date.now();
   if (bounds.length === 0) throw new UserError('audit: no bound given');
-  if (!opts.module && opts.workers > 1) throw new UserError(`audit: workers = ${opts.workers} needs the module that exports the bounds (option \`module\`), for the worker threads to load them; without it the bounds are audited in this thread (workers = 1)`);
+  if (!opts.module && opts.workers > 1) {
+    const origin = boundOrigin(bounds[0]).module;
+    throw new UserError(`audit: workers = ${opts.workers} needs the module that exports the bounds (option \`module\`${origin ? `, e.g. ${JSON.stringify(origin)}` : ''}), for the worker threads to load them; without it the bounds are audited in this thread (workers = 1)`);
+  }
   const ids = new Set<string>();
   for (const b of bounds) {
     if (ids.has(b.id)) throw new UserError(`audit: two bounds share the id ${b.id}`);
