@@ -84,7 +84,7 @@ describe('replays that travel', () => {
     expect(line).toContain(`the proposal ${bound} changed since ${artifact} was written (sha256 `);
     expect(line).toMatch(/recorded [0-9a-f]{16}…/);
 
-    // an artifact written with an absolute proposal path and no hash (older audits) still replays from it
+    // an artifact whose proposal record is an absolute path without a hash replays from that path
     const old = JSON.parse(readFileSync(artifact, 'utf8'));
     writeFileSync(bound, readFileSync(bound, 'utf8').replace('// edited\n', ''));
     const legacy = join(tmp('legacy'), 'old.json');
