@@ -3,11 +3,14 @@
  *
  * - defineBound: state a new bound about the NTK (an inequality, or an asymptotic Θ / O / Ω claim judged
  *   by its fitted exponent) and audit it with `ntk-audit audit FILE.ts`;
+ * - auditBound / auditFile / runCatalog (src/api.ts): the audits of `ntk-audit audit` and `ntk-audit run`,
+ *   returning the objects `audit --json` prints and report.json holds (Vitest matchers: 'ntk-audit/vitest');
  * - interval: outward-rounded enclosure arithmetic, for sides with a rigorous error bound;
  * - the Theorem / Verdict types of the catalog and searchTheorem (random + shrinking + targeted search);
  * - engine entry points: limitingKernels (limiting NTK / NNGP), lambdaMinCertified (certified λ_min);
  * - data: readDataFile (CSV / JSON / .npy) and the data-set helpers (MNIST, Iris, seeded subsets).
  */
+export { auditBound, auditFile, runCatalog, DEFAULT_AUDIT_BUDGET, DEFAULT_AUDIT_SEED, DEFAULT_INSTANCE_TIMEOUT, type AuditBoundOptions, type AuditResult, type AuditVerdict, type BoundAudit, type CellSummary, type CounterexampleSummary, type Report, type ReportFormat, type RunCatalogOptions, type TheoremReport, type CounterexampleReport } from './api.ts';
 export { defineBound, isAuditBound, evaluateSide, type AsymptoticBoundSpec, type AuditDescriptor, type AuditTheorem, type BoundSpec, type DataSource, type InequalitySpec, type InstanceSpace, type Side } from './audit/defineBound.ts';
 export type { AsymptoticClaim, HeldValues, SweepVariable } from './audit/asymptotic.ts';
 export { quantitiesView, type AuditInstance, type Enclosure, type Quantities, type QuantityName } from './audit/quantities.ts';
@@ -21,3 +24,4 @@ export { lambdaMinCertified, type LambdaMinEnclosure } from './linalg/lambdaMin.
 export { readDataFile } from './io/data.ts';
 export { drawSubset, loadFilePopulation, loadNamedPopulation, normalizeRows, type Normalization, type NamedDataset } from './io/datasets.ts';
 export type { Matrix } from './linalg/matrix.ts';
+export { UserError } from './errors.ts';

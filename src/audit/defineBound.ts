@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -199,10 +199,61 @@ function checkRange(name: string, r: unknown, min: number): [number, number] {
   return [r[0], r[1]];
 }
 
-function filePath(f: string | URL): string {
+/**
+ * A data file named by the proposal. A relative path is resolved against the directory of the module that
+ * called defineBound, so that a proposal and its data move together and load from any working directory;
+ * when no such file exists there but one does relative to the working directory, that one is used.
+ */
+function filePath(f: string | URL, moduleFile: string | undefined): string {
   if (f instanceof URL) return fileURLToPath(f);
   if (f.startsWith('file:')) return fileURLToPath(f);
-  return isAbsolute(f) ? f : resolve(f);
+  if (isAbsolute(f)) return f;
+  if (moduleFile) {
+    const near = resolve(dirname(moduleFile), f);
+    if (existsSync(near) || !existsSync(resolve(f))) return near;
+  }
+  return resolve(f);
+}
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+/**
+ * The file of the module that called defineBound: the first stack frame outside this file and outside
+ * node_modules (best effort: undefined when the stack names no file).
+ */
+function callerFile(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /(file:\/\/[^\s)]+?|\/[^\s()]+?|[A-Za-z]:\\[^\s()]+?)(\?[^\s():]*)?:\d+:\d+\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    let file: string;
+    try {
+      file = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
+    } catch {
+      continue;
+    }
+    if (file === THIS_FILE || file.endsWith('/src/audit/asymptotic.ts') || /[\\/]node_modules[\\/]/.test(file)) continue;
+    return existsSync(file) ? file : undefined;
+  }
+  return undefined;
+}
+
+/** Where a bound made by defineBound came from: the module that defined it, and its data file. */
+export interface BoundOrigin {
+  /** The module file that called defineBound (from the call stack; undefined when unknown). */
+  module?: string;
+  /** The absolute path of its data file (instances.data = { file }). */
+  dataFile?: string;
+}
+
+const ORIGINS = new WeakMap<object, BoundOrigin>();
+
+/** The origin of a bound made by defineBound ({} for other theorems). */
+export function boundOrigin(bound: object): BoundOrigin {
+  return ORIGINS.get(bound) ?? {};
 }
 
 interface ResolvedSpace {
@@ -227,7 +278,7 @@ const instanceSpaceShape = z.object({
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
-function resolveSpace(s: InstanceSpace): ResolvedSpace {
+function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): ResolvedSpace {
   const shape = instanceSpaceShape.safeParse(s);
   if (!shape.success) {
     const issue = shape.error.issues[0];
@@ -259,7 +310,7 @@ function resolveSpace(s: InstanceSpace): ResolvedSpace {
       for (const name of data) capN(loadNamedPopulation(name as NamedDataset).x.rows, `data set '${name}'`);
     }
   } else if ('file' in data) {
-    file = filePath(data.file);
+    file = filePath(data.file, moduleFile);
     const pop = loadFilePopulation(file); // validates now: a bad file makes the proposal ill-posed at load
     d = [pop.x.cols, pop.x.cols];
     capN(pop.x.rows, `data file ${file}`);
@@ -749,10 +800,13 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     const problem = statementTexProblem(spec.statementTex);
     if (problem !== null) throw new UserError(`defineBound(${spec.id}): statementTex does not render: ${problem}`);
   }
+  const moduleFile = callerFile();
   if (spec.asymptotic !== undefined) {
     const extra = (['instances', 'lhs', 'relation', 'rhs', 'delta', 'cells'] as const).filter((k) => (spec as unknown as Record<string, unknown>)[k] !== undefined);
     if (extra.length > 0) throw new UserError(`defineBound(${spec.id}): an asymptotic bound states its quantity, sweep and held values under \`asymptotic\`; remove ${extra.join(', ')}`);
-    return asymptoticBound(spec, assumptionsOf(spec));
+    const t = asymptoticBound(spec, assumptionsOf(spec));
+    ORIGINS.set(t, moduleFile ? { module: moduleFile } : {});
+    return t;
   }
   if (!['<=', '>=', '<', '>', '=='].includes(spec.relation)) throw new UserError(`defineBound(${spec.id}): relation must be one of <=, >=, <, >, ==; got ${JSON.stringify(spec.relation)}`);
   if (typeof spec.lhs !== 'function' || typeof spec.rhs !== 'function') throw new UserError(`defineBound(${(spec as BoundSpec).id}): lhs and rhs must be functions (q) => number`);
@@ -763,7 +817,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   let space: ResolvedSpace | null = null;
   if (isArbitrary(spec.instances)) descriptors = spec.instances;
   else {
-    space = resolveSpace(spec.instances);
+    space = resolveSpace(spec.instances, moduleFile);
     descriptors = arbitraryOf(space);
   }
   const file = space?.file;
@@ -830,6 +884,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     [AUDIT_BOUND]: spec,
     ...(space ? { [AUDIT_SPACE]: spaceInfo(space) } : {}),
   };
+  ORIGINS.set(theorem, { ...(moduleFile ? { module: moduleFile } : {}), ...(file ? { dataFile: file } : {}) });
   return theorem;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -13,14 +13,19 @@ import { residualRatio, type CounterexampleRef, type InstanceRecord, type Search
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { scalingDraws, type ScalingResult } from '../search/scaling.ts';
 import { RELATION_SYMBOL } from './asymptotic.ts';
-import { AUDIT_BOUND, AUDIT_SPACE, decodeAuditInstance, isAuditBound } from './defineBound.ts';
+import { AUDIT_BOUND, AUDIT_SPACE, boundOrigin, decodeAuditInstance, isAuditBound } from './defineBound.ts';
 import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.ts';
 import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
 import { loadProposal } from './proposal.ts';
+import { observeBound } from './observe.ts';
+import { proposalRecord } from './provenance.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
+import { searchTheorem } from '../search/search.ts';
+import { UserError } from '../errors.ts';
 
 /**
- * `ntk-audit audit`: runs each bound of a proposal in a worker thread (random + shrinking +
+ * `ntk-audit audit` and the programmatic auditBound (src/api.ts): runs each bound of a proposal in a worker thread
+ * (or, for a bound given as an object with no module to re-load it from, in this thread) (random + shrinking +
  * targeted search, src/search/search.ts) and turns the run into one of three verdicts:
  *
  *   refuted      — a certified counterexample exists (margin < −error bound, see defineBound.ts); for a
@@ -125,7 +130,10 @@ export interface BoundAudit {
 
 export interface AuditResult {
   verdict: AuditVerdict;
-  file: string;
+  /** For an ill-posed audit: the message of the first ill-posed bound. */
+  message?: string;
+  /** The module the bounds were loaded from (null: bounds given as objects, with no module). */
+  file: string | null;
   seed: string;
   budgetSeconds: number;
   instanceTimeoutSeconds: number;
@@ -254,10 +262,19 @@ function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] 
   return [...map.values()];
 }
 
-function writeCounterexample(ref: CounterexampleRef, dir: string, proposalPath: string, confirmation?: Confirmation): CounterexampleSummary {
-  const a: Artifact & { proposal: { file: string; boundId: string } } = { ...ref.artifact, proposal: { file: proposalPath, boundId: ref.artifact.theoremId }, ...(confirmation ? { confirmation } : {}) };
+/** Where the artifacts of a bound say it comes from (src/audit/provenance.ts): its module and data file. */
+interface BoundSource {
+  /** Module exported from, re-loaded by the worker threads (null: searched in this thread). */
+  module: string | null;
+  /** The proposal file recorded in artifacts (the module, else the file that called defineBound). */
+  proposal: string | null;
+  dataFile?: string;
+}
+
+function writeCounterexample(ref: CounterexampleRef, dir: string, src: BoundSource, confirmation?: Confirmation): CounterexampleSummary {
   const name = artifactFileName(ref.artifact);
   const path = join(dir, name);
+  const a: Artifact & { proposal?: ReturnType<typeof proposalRecord> } = { ...ref.artifact, ...(src.proposal ? { proposal: proposalRecord(path, src.proposal, ref.artifact.theoremId, src.dataFile) } : {}), ...(confirmation ? { confirmation } : {}) };
   writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
   const inst = decodeAuditInstance(ref.artifact.instance);
   const npy = path.replace(/\.json$/, '.npy');
@@ -292,7 +309,36 @@ interface BoundExamples {
   warnings: string[];
 }
 
-async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: AuditOptions, deadline: number, boundsInAudit: number, db?: BoundExamples): Promise<BoundAudit> {
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/**
+ * The search of one bound in this thread, with the same observation as a worker (observe.ts) and the same
+ * outcomes, so that its result equals a worker's. A synchronous infinite loop in the bound's sides cannot be
+ * interrupted here: the per-instance time limit needs a worker (a module to re-load the bound from).
+ */
+function runInProcess(theorem: AnyTheorem, wd: AuditWorkerData, onResult: (key: string, d: Descriptor, r: CachedResult) => void): WorkerOutcome {
+  let defect: WorkerOutcome | undefined;
+  const data = { done: { ...wd.done }, timedOut: { ...wd.timedOut }, deadline: wd.deadline };
+  const observed = observeBound(theorem, data, (m) => {
+    if (defect || m.type !== 'result') return;
+    onResult(m.key, m.descriptor, m.result);
+    if ('error' in m.result && (m.result.defect === 'nan' || m.result.defect === 'type')) {
+      // A worker is stopped here; in process the search is run out without evaluating anything new.
+      defect = { kind: 'defect', key: m.key, descriptor: m.descriptor, message: m.result.error };
+      data.deadline = -Infinity;
+    }
+  });
+  try {
+    const run = searchTheorem(observed, wd.options);
+    return defect ?? { kind: 'done', run: structuredClone(run) };
+  } catch (e) {
+    return defect ?? { kind: 'fatal', message: firstLine(e) };
+  }
+}
+
+async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditOptions, 'file'>, deadline: number, boundsInAudit: number, db?: BoundExamples): Promise<BoundAudit> {
   const t0 = Date.now();
   const say = opts.onEvent ?? (() => {});
   const done: Record<string, CachedResult> = {};
@@ -336,8 +382,8 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   let stopAt = deadline;
   let stoppedByTimeouts = false;
   for (;;) {
-    const wd: AuditWorkerData = { file: proposalPath, boundId: theorem.id, options, deadline: stopAt, timedOut, done };
-    const out = await runWorker(wd, opts.instanceTimeoutSeconds * 1000, onResult, () => {});
+    const wd: AuditWorkerData = { file: src.module ?? '', boundId: theorem.id, options, deadline: stopAt, timedOut, done };
+    const out = src.module ? await runWorker(wd, opts.instanceTimeoutSeconds * 1000, onResult, () => {}) : runInProcess(theorem, wd, onResult);
     if (out.kind === 'timeout') {
       const msg = `instance timed out after ${opts.instanceTimeoutSeconds} s (stopped; a synchronous loop in lhs/rhs/assume?)`;
       timedOut[out.key] = msg;
@@ -383,15 +429,15 @@ async function auditBound(theorem: AnyTheorem, proposalPath: string, opts: Audit
   // counts, not from the search's status: that is 'error' as soon as one instance threw or was cut
   // off by the budget, which must not hide a counterexample found on the others.
   if (theorem.scalingLaw) {
-    const r = scalingVerdict(theorem, run, proposalPath, { counts, errorCount, errors, timeouts, cutOff, deadline });
+    const r = scalingVerdict(theorem, run, src, { counts, errorCount, errors, timeouts, cutOff, deadline });
     return { ...base, ...r, evaluated: run?.evaluated ?? 0, counts, errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
   }
   const refuted = run !== undefined && (theorem.kind === 'high-probability' ? (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected') : counts.violated > 0 && run.counterexamples.count > 0);
   const examples = db && run?.examples ? { key: db.key, replayed: run.examples.replayed, violated: run.examples.violated, saved: saveBoundExamples(db, run, refuted) } : undefined;
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
-    if (smallest) cex.smallest = writeCounterexample(smallest, dir, proposalPath, confirmed?.smallest?.confirmation);
-    if (worst) cex.worst = writeCounterexample(worst, dir, proposalPath, confirmed?.worst?.confirmation);
+    if (smallest) cex.smallest = writeCounterexample(smallest, dir, src, confirmed?.smallest?.confirmation);
+    if (worst) cex.worst = writeCounterexample(worst, dir, src, confirmed?.worst?.confirmation);
   }
   const hp = theorem.kind === 'high-probability' ? run?.highProbability : undefined;
   const conclusive = counts.holds + counts.violated + counts.inconclusive;
@@ -503,7 +549,7 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 function scalingVerdict(
   theorem: AnyTheorem,
   run: TheoremRun | undefined,
-  proposalPath: string,
+  src: BoundSource,
   c: { counts: Record<Verdict, number>; errorCount: number; errors: { instance: string; message: string }[]; timeouts: { instance: string; message: string }[]; cutOff: number; deadline: number },
 ): Pick<BoundAudit, 'verdict' | 'message' | 'scaling'> {
   const id = theorem.id;
@@ -529,7 +575,7 @@ function scalingVerdict(
     if (sc.evidencePath) {
       // The proposal that defines the bound, so that `ntk-audit replay` can load it (the catalog does not have it).
       const e = JSON.parse(readFileSync(sc.evidencePath, 'utf8')) as Record<string, unknown>;
-      writeFileAtomic(sc.evidencePath, JSON.stringify({ ...e, proposal: { file: proposalPath, boundId: id } }, null, 2) + '\n');
+      if (src.proposal) writeFileAtomic(sc.evidencePath, JSON.stringify({ ...e, proposal: proposalRecord(sc.evidencePath, src.proposal, id, src.dataFile) }, null, 2) + '\n');
       scaling = { ...sc, evidence: sc.evidencePath, replay: `ntk-audit replay ${sc.evidencePath}` };
     }
     return { verdict: 'refuted', message: `${id}: REFUTED — ${law}: fitted exponent ${slopes(bad)} lies outside the accepted ${band} (tolerance ±${sc.tolerance}; Student-t interval at level ${fmtLevel(sc.alpha)} per regime; ${bad.length} of ${sc.regimes.length} regime(s))`, scaling };
@@ -555,7 +601,8 @@ export function dataWarnings(bounds: readonly AnyTheorem[]): string[] {
     const names: string[] = Array.isArray(data) ? data.filter((x: string) => (NAMED_DATASETS as readonly string[]).includes(x)) : data && typeof data === 'object' && 'dataset' in data ? [String((data as { dataset: string }).dataset)] : [];
     for (const n of names) for (const w of loadNamedPopulation(n as NamedDataset).warnings) out.add(w);
     if (data && typeof data === 'object' && 'file' in data) {
-      const f = (data as { file: string | URL }).file;
+      // the file defineBound resolved (relative paths: against the proposal's directory)
+      const f = boundOrigin(b).dataFile ?? (data as { file: string | URL }).file;
       for (const w of loadFilePopulation(f instanceof URL ? fileURLToPath(f) : f.startsWith('file:') ? fileURLToPath(f) : f).warnings) out.add(w);
     }
   }
@@ -568,34 +615,75 @@ export const SAFETY_FACTOR = 10;
 export const MAX_TIMEOUTS = 3;
 export const SAFETY_FLOOR_MS = 120_000;
 
-export async function runAudit(opts: AuditOptions): Promise<AuditResult> {
+/** How bounds given as objects are audited (src/api.ts): where their module is, and how many worker threads. */
+export interface AuditBoundsOptions extends Omit<AuditOptions, 'file'> {
+  /**
+   * The module (file path) that exports the bounds (`default` or `bound`, src/audit/proposal.ts): each bound's
+   * search then runs in a worker thread that re-loads it, with the per-instance time limit. Null: in this thread.
+   */
+  module: string | null;
+  /** Bounds searched at the same time, each in its own worker thread (needs `module`; results do not depend on it). */
+  workers: number;
+}
+
+/**
+ * Audits bounds made by defineBound. The budget is shared by the bounds and turned into instance counts
+ * (searchOptionsFor): what is tested does not depend on the machine's speed or load, nor on `workers`. The clock
+ * is only a safety stop, at SAFETY_FACTOR times a bound's share (at least SAFETY_FLOOR_MS): a run that slow ends
+ * inconclusive.
+ */
+export async function auditBounds(bounds: readonly AnyTheorem[], opts: AuditBoundsOptions): Promise<AuditResult> {
   const t0 = Date.now();
-  const { path, bounds } = await loadProposal(opts.file);
-  const results: BoundAudit[] = [];
+  if (bounds.length === 0) throw new UserError('audit: no bound given');
+  if (!opts.module && opts.workers > 1) {
+    const origin = boundOrigin(bounds[0]).module;
+    throw new UserError(`audit: workers = ${opts.workers} needs the module that exports the bounds (option \`module\`${origin ? `, e.g. ${JSON.stringify(origin)}` : ''}), for the worker threads to load them; without it the bounds are audited in this thread (workers = 1)`);
+  }
+  const ids = new Set<string>();
+  for (const b of bounds) {
+    if (ids.has(b.id)) throw new UserError(`audit: two bounds share the id ${b.id}`);
+    ids.add(b.id);
+  }
+  for (const w of dataWarnings(bounds)) opts.onEvent?.(w);
   const dbDir = opts.exampleDb ?? null;
   const warnings: string[] = [];
-  const moduleText = dbDir ? readFileSync(path, 'utf8') : '';
-  for (const w of dataWarnings(bounds)) opts.onEvent?.(w);
-  // The budget is shared by the bounds of the proposal and turned into instance counts (searchOptionsFor):
-  // what is tested does not depend on the machine's speed or load. The clock is only a safety stop, at
-  // SAFETY_FACTOR times a bound's share (at least SAFETY_FLOOR_MS): a run that slow ends inconclusive.
-  for (let i = 0; i < bounds.length; i++) {
-    const share = (opts.budgetSeconds * 1000) / bounds.length;
-    const deadline = Date.now() + (opts.safetyStopMs ?? Math.max(SAFETY_FACTOR * share, SAFETY_FLOOR_MS));
-    const b = bounds[i];
-    let db: BoundExamples | undefined;
-    if (dbDir && b.kind !== 'high-probability' && !b.scalingLaw) {
-      const key = exampleKey(b, moduleText);
-      const found = examplesFor(key, new Map(), dbDir);
-      warnings.push(...found.warnings);
-      // Only descriptors the bound's space can draw are replayed: one outside it could refute the bound where it claims nothing.
-      const space = isAuditBound(b) ? b[AUDIT_SPACE] : undefined;
-      const outside = space ? found.descriptors.filter((d) => !space.contains(d)) : [];
-      if (outside.length) warnings.push(`example database: ${outside.length} saved example(s) of ${key} outside its instance space ignored (and dropped), first: ${JSON.stringify(outside[0]).slice(0, 160)}`);
-      db = { dir: dbDir, key, descriptors: found.descriptors.filter((d) => !outside.includes(d)), outside, warnings };
+  const moduleTexts = new Map<string, string>();
+  const moduleText = (file: string | null | undefined): string => {
+    if (!file) return '';
+    if (!moduleTexts.has(file)) moduleTexts.set(file, existsSync(file) ? readFileSync(file, 'utf8') : '');
+    return moduleTexts.get(file) ?? '';
+  };
+  const examplesOf = (b: AnyTheorem, module: string | null): BoundExamples | undefined => {
+    if (!dbDir || b.kind === 'high-probability' || b.scalingLaw) return undefined;
+    const key = exampleKey(b, moduleText(module));
+    const found = examplesFor(key, new Map(), dbDir);
+    warnings.push(...found.warnings);
+    // Only descriptors the bound's space can draw are replayed: one outside it could refute the bound where it claims nothing.
+    const space = isAuditBound(b) ? b[AUDIT_SPACE] : undefined;
+    const outside = space ? found.descriptors.filter((d) => !space.contains(d)) : [];
+    if (outside.length) warnings.push(`example database: ${outside.length} saved example(s) of ${key} outside its instance space ignored (and dropped), first: ${JSON.stringify(outside[0]).slice(0, 160)}`);
+    return { dir: dbDir, key, descriptors: found.descriptors.filter((d) => !outside.includes(d)), outside, warnings };
+  };
+  const results: BoundAudit[] = new Array<BoundAudit>(bounds.length);
+  const share = (opts.budgetSeconds * 1000) / bounds.length;
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < bounds.length; i = next++) {
+      const origin = boundOrigin(bounds[i]);
+      const src: BoundSource = { module: opts.module, proposal: opts.module ?? origin.module ?? null, ...(origin.dataFile ? { dataFile: origin.dataFile } : {}) };
+      const deadline = Date.now() + (opts.safetyStopMs ?? Math.max(SAFETY_FACTOR * share, SAFETY_FLOOR_MS));
+      results[i] = await auditOne(bounds[i], src, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length, examplesOf(bounds[i], src.proposal));
     }
-    results.push(await auditBound(b, path, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length, db));
-  }
+  };
+  await Promise.all(Array.from({ length: opts.module ? Math.max(1, Math.min(opts.workers, bounds.length)) : 1 }, lane));
   const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'partial') ? 'partial' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
-  return { verdict, file: path, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0, exampleDb: dbDir ? { dir: dbDir, warnings } : null };
+  const illPosed = results.find((b) => b.verdict === 'ill-posed');
+  return { verdict, ...(illPosed ? { message: illPosed.message } : {}), file: opts.module, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0, exampleDb: dbDir ? { dir: dbDir, warnings } : null };
+}
+
+/** `ntk-audit audit FILE`: loads the proposal module and audits its bounds, each in a worker thread. */
+export async function runAudit(opts: AuditOptions & { workers?: number }): Promise<AuditResult> {
+  const { path, bounds } = await loadProposal(opts.file);
+  const { file: _file, ...rest } = opts;
+  return auditBounds(bounds, { ...rest, module: path, workers: opts.workers ?? 1 });
 }

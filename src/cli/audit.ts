@@ -19,8 +19,8 @@
  * survived (exit 0) when every regime's lies inside, inconclusive (exit 4) otherwise; the text and JSON
  * give each regime's fitted exponent and interval, and a refutation's evidence file and replay command.
  *
- * `--json` prints one JSON object with the verdict under `verdict`. The full result is also written
- * to DIR/audit.json.
+ * `--json` prints one JSON object with the verdict under `verdict`: the object auditFile / auditBound
+ * (src/api.ts) return, which this command calls. The full result is also written to DIR/audit.json.
  *
  * Example database (src/search/exampleDb.ts; src/audit/runAudit.ts says what is replayed and saved): an
  * inequality bound first replays the counterexamples and closest calls saved by earlier audits of the same
@@ -33,13 +33,13 @@ import { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { IllPosedError } from '../audit/proposal.ts';
-import { runAudit, type AuditResult, type BoundAudit, type CounterexampleSummary } from '../audit/runAudit.ts';
+import type { AuditResult, BoundAudit, CounterexampleSummary } from '../audit/runAudit.ts';
+import { auditFile, DEFAULT_AUDIT_BUDGET, DEFAULT_AUDIT_SEED, DEFAULT_INSTANCE_TIMEOUT } from '../api.ts';
 import { METHOD } from '../audit/highPrecision.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir } from '../search/exampleDb.ts';
 import { RELATION_SYMBOL } from '../audit/asymptotic.ts';
 
-export const DEFAULT_AUDIT_BUDGET = 30;
-export const DEFAULT_INSTANCE_TIMEOUT = 10;
+export { DEFAULT_AUDIT_BUDGET, DEFAULT_INSTANCE_TIMEOUT };
 
 function positive(flag: string, s: string | undefined, dflt: number): number {
   if (s === undefined) return dflt;
@@ -139,11 +139,11 @@ export function registerAuditCommand(program: Command): void {
       const budgetSeconds = positive('--budget', raw.budget, DEFAULT_AUDIT_BUDGET);
       const instanceTimeoutSeconds = positive('--instance-timeout', raw.instanceTimeout, DEFAULT_INSTANCE_TIMEOUT);
       const outDir = resolve(raw.out ?? join('reports', 'audit'));
-      const seed = raw.seed ?? 'ntk-audit';
+      const seed = raw.seed ?? DEFAULT_AUDIT_SEED;
       const exampleDb = exampleDbDir(raw.exampleDb);
       let result: AuditResult;
       try {
-        result = await runAudit({ file, seed, budgetSeconds, instanceTimeoutSeconds, outDir, exampleDb, onEvent: raw.json ? undefined : (l) => process.stderr.write(`ntk-audit: ${l}\n`) });
+        result = await auditFile(file, { seed, budget: budgetSeconds, instanceTimeout: instanceTimeoutSeconds, outDir, exampleDb, ...(raw.json ? {} : { onEvent: (l: string) => process.stderr.write(`ntk-audit: ${l}\n`) }) });
       } catch (e) {
         if (e instanceof IllPosedError && raw.json) {
           process.stdout.write(JSON.stringify({ verdict: 'ill-posed', message: e.message, file }) + '\n');
@@ -155,8 +155,7 @@ export function registerAuditCommand(program: Command): void {
       for (const w of result.exampleDb?.warnings ?? []) process.stderr.write(`ntk-audit: ${w}\n`);
       const code = EXIT[result.verdict];
       if (raw.json) {
-        const illPosed = result.bounds.find((b) => b.verdict === 'ill-posed');
-        process.stdout.write(JSON.stringify({ ...(illPosed ? { message: illPosed.message } : {}), ...result }) + '\n');
+        process.stdout.write(JSON.stringify(result) + '\n');
         throw new ExitRequest(code);
       }
       if (result.verdict === 'ill-posed') {

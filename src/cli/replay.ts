@@ -10,12 +10,12 @@ import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import { isScalingEvidenceText, replayScalingEvidenceFile } from '../search/scalingEvidence.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
 import { loadProposal } from '../audit/proposal.ts';
+import { proposalField, resolveProposal, type ProposalRecord } from '../audit/provenance.ts';
 
-/** The `proposal` field written by `ntk-audit audit` into its artifacts (null when absent or unreadable). */
-function proposalOf(file: string): { file: string; boundId: string } | null {
+/** The `proposal` field written by `ntk-audit audit` into its artifacts (src/audit/provenance.ts; null when absent or unreadable). */
+function proposalOf(file: string): ProposalRecord | null {
   try {
-    const p = (JSON.parse(readFileSync(file, 'utf8')) as { proposal?: { file?: unknown; boundId?: unknown } }).proposal;
-    return p && typeof p.file === 'string' && typeof p.boundId === 'string' ? { file: p.file, boundId: p.boundId } : null;
+    return proposalField(readFileSync(file, 'utf8'));
   } catch {
     return null; // readArtifact reports unreadable / malformed files
   }
@@ -63,9 +63,10 @@ export function registerReplayCommand(program: Command): void {
     .option('--confirm', 'audit artifacts: re-run the high-precision confirmation (decimal.js, src/audit/confirm.ts) and print it in place of the recorded one')
     .action(async (file: string, raw: { json?: boolean; confirm?: boolean }) => {
       let catalog = await loadCatalog(DEFAULT_CATALOG);
-      // Artifacts and scaling evidence of `ntk-audit audit` record the proposal module that defines their bound.
+      // Artifacts and scaling evidence of `ntk-audit audit` record the proposal module that defines their bound
+      // (relative to the artifact, with its hash: src/audit/provenance.ts).
       const proposal = proposalOf(file);
-      if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(proposal.file)).bounds;
+      if (proposal && !catalog.some((t) => t.id === proposal.boundId)) catalog = (await loadProposal(resolveProposal(file, proposal))).bounds;
       if (isScalingEvidenceFile(file)) return replayScaling(file, catalog, raw.json === true);
       const { artifact, outcome, theorem } = replayFile(file, catalog);
       if (raw.confirm) {

@@ -3,6 +3,8 @@
  * threads with deterministic per-theorem seeds, writes counterexample artifacts as soon as they are
  * found, then report.json / index.html / summary.md / junit.xml atomically.
  *
+ * `--json` also prints the report (report.json; what runCatalog of src/api.ts returns) on stdout.
+ *
  * Exit codes: 0 everything as expected; 1 an unexpected verdict (a claim violated or not holding, a
  * known-false claim not refuted, a theorem error) or a baseline regression; 2 usage or input error;
  * 130 interrupted (Ctrl-C; a partial report marked interrupted is written).
@@ -15,7 +17,7 @@ import { ExitRequest, UserError } from '../errors.ts';
 import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
 import { readBaseline } from '../report/baseline.ts';
 import type { Report } from '../report/schema.ts';
-import { parseFormats, REPORT_FILES, writeReports, type ReportFormat } from '../report/write.ts';
+import { parseFormats, REPORT_FILES, reportJson, writeReports, type ReportFormat } from '../report/write.ts';
 import { planTasks, runCatalog } from '../search/runCatalog.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir, examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
@@ -38,6 +40,8 @@ export interface RunRequest {
   formats: ReportFormat[];
   catalogModule: string;
   live: boolean;
+  /** Progress lines on stderr (default true; the programmatic runCatalog turns them off). */
+  progress?: boolean;
   /** Local example cache directory, or null (`--example-db none`, or CI=true by default). */
   exampleDb: string | null;
   /** Committed counterexample artifacts replayed first (the default catalog's fixtures), or null. */
@@ -104,7 +108,7 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   if (tasks.length === 0) throw new UserError(`no theorem matches ${req.filter ?? '(all)'}${req.shard ? ` in shard ${req.shard.index}/${req.shard.count}` : ''}`);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const progress = createProgress(tasks.length, { live: req.live });
+  const progress = req.progress === false ? { onEvent: () => {}, stop: () => {} } : createProgress(tasks.length, { live: req.live });
   let result;
   try {
     result = await runCatalog(
@@ -173,6 +177,7 @@ export function registerRunCommand(program: Command): void {
     .option('--format <list>', 'report formats: json,html,md,junit (default all)')
     .option('--catalog <module>', 'catalog module exporting `catalog` (default: the built-in catalog)')
     .option('--quiet', 'plain progress lines even on a terminal')
+    .option('--json', 'also print the report (report.json, what runCatalog of the API returns) on stdout')
     .option('--example-db <dir>', `example database: replay the closest calls of earlier runs first, save this run's (default ${DEFAULT_EXAMPLE_DB}; none to disable; off under CI=true)`)
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const req = parseRunOptions(raw);
@@ -180,8 +185,9 @@ export function registerRunCommand(program: Command): void {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       try {
-        const { exitCode, lines } = await executeRun(req, controller.signal);
+        const { exitCode, lines, report } = await executeRun(req, controller.signal);
         for (const l of lines) process.stderr.write(`${l}\n`);
+        if (raw.json) process.stdout.write(reportJson(report));
         if (exitCode !== 0) throw new ExitRequest(exitCode);
       } finally {
         process.removeListener('SIGINT', onSigint);

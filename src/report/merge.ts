@@ -1,7 +1,9 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.ts';
-import { summarize } from './build.ts';
+import { replayCommand, summarize } from './build.ts';
 import { computeOutcome } from './outcome.ts';
-import type { Report } from './schema.ts';
+import type { Report, TheoremReport } from './schema.ts';
 
 /**
  * Combines shard reports (`ntk-audit run --shard k/n`) into the report an unsharded run with the
@@ -54,4 +56,52 @@ export function mergeReports(reports: readonly { path: string; report: Report }[
   // claims not run in any shard stay not run; a baseline is compared by `run`, not by `merge`
   merged.outcome = computeOutcome(merged, { notRun: reports.flatMap((r) => r.report.outcome?.notRun ?? []) });
   return merged;
+}
+
+/**
+ * Copies the counterexample files a merged report links to (artifact JSON, its .npy data, scaling evidence)
+ * from each shard's directory into `outDir`, so that the merged report's links resolve there. A link
+ * `counterexamples/x.json` keeps its path; a link that points outside its shard's directory becomes
+ * `counterexamples/<name>`. Returns the report with its links (and replay commands) rewritten, and the links
+ * whose file was not found in its shard (left as they are).
+ */
+export function copyArtifacts(shards: readonly { path: string; report: Report }[], merged: Report, outDir: string): { report: Report; missing: string[] } {
+  const dirOf = new Map<string, string>();
+  for (const { path, report } of shards) for (const t of report.theorems) dirOf.set(t.id, dirname(resolve(path)));
+  const missing: string[] = [];
+  const copy = (shardDir: string, link: string): string => {
+    const from = isAbsolute(link) ? link : resolve(shardDir, link);
+    if (!existsSync(from)) {
+      missing.push(link);
+      return link;
+    }
+    const inside = !isAbsolute(link) && !relative(shardDir, from).startsWith('..');
+    const rel = inside ? relative(shardDir, from).split(sep).join('/') : `counterexamples/${basename(from)}`;
+    const to = join(outDir, rel);
+    mkdirSync(dirname(to), { recursive: true });
+    // The JSON and the files written beside it under the same name (<name>.npy, <name>.<field>.npy).
+    const stem = basename(from).replace(/\.json$/, '');
+    for (const f of readdirSync(dirname(from))) {
+      if (f !== basename(from) && !f.startsWith(`${stem}.`)) continue;
+      const src = join(dirname(from), f), dst = join(dirname(to), f);
+      if (resolve(src) !== resolve(dst)) copyFileSync(src, dst);
+    }
+    return rel;
+  };
+  const theorems: TheoremReport[] = merged.theorems.map((t) => {
+    const dir = dirOf.get(t.id);
+    if (!dir) return t;
+    const items = t.counterexamples.items.map((c) => {
+      if (!c.artifact) return c;
+      const rel = copy(dir, c.artifact);
+      return { ...c, artifact: rel, replay: replayCommand(rel) };
+    });
+    let scaling = t.scaling;
+    if (scaling?.evidence) {
+      const rel = copy(dir, scaling.evidence);
+      scaling = { ...scaling, evidence: rel, replay: replayCommand(rel) };
+    }
+    return { ...t, counterexamples: { ...t.counterexamples, items }, scaling };
+  });
+  return { report: { ...merged, theorems }, missing };
 }
