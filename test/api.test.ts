@@ -38,7 +38,7 @@ describe('auditBound', () => {
     expect(api.file).toBeNull();
     expect(api.bounds[0].counts.holds).toBeGreaterThan(30);
     expect(api.bounds[0].counts.violated).toBe(0);
-    const cli = await cliInProcess(['audit', 'examples/correct-bound.ts', '--budget', '1', '--seed', 'api', '--json', '--out', dir]);
+    const cli = await cliInProcess(['audit', 'examples/correct-bound.ts', '--budget', '1', '--seed', 'api', '--json', '--example-db', 'none', '--out', dir]);
     expect(cli.status).toBe(0);
     const printed = JSON.parse(cli.stdout);
     expect(printed.file).toBe(join(ROOT, 'examples/correct-bound.ts'));
@@ -55,7 +55,7 @@ describe('auditBound', () => {
     expect(s.lhs).toBeLessThan(s.rhs);
     const x = parseNpy(readFileSync(s.npy));
     expect([x.rows, x.cols]).toEqual([s.N, s.d]);
-    const cli = await cliInProcess(['audit', 'examples/wrong-bound.ts', '--budget', '1', '--seed', 'api', '--json', '--out', dir]);
+    const cli = await cliInProcess(['audit', 'examples/wrong-bound.ts', '--budget', '1', '--seed', 'api', '--json', '--example-db', 'none', '--out', dir]);
     expect(cli.status).toBe(1);
     expect(normalize(api, apiDir)).toEqual(normalize(JSON.parse(cli.stdout), dir));
   });
