@@ -16,6 +16,7 @@ import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.t
 import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
 import { loadProposal } from './proposal.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
+import { workerEntry } from '../packagePaths.ts';
 
 /**
  * `ntk-audit audit`: runs each bound of a proposal in a worker thread (random + shrinking +
@@ -137,7 +138,7 @@ type WorkerOutcome =
 
 function runWorker(wd: AuditWorkerData, timeoutMs: number, onResult: (key: string, d: Descriptor, r: CachedResult) => void, onProgress: (n: number) => void): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
-    const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: wd, stdout: false, stderr: false });
+    const w = new Worker(workerEntry(import.meta.url, 'worker.mjs', 'workerMain'), { workerData: wd, stdout: false, stderr: false });
     let timer: NodeJS.Timeout | undefined;
     let current: { key: string; descriptor: Descriptor } | undefined;
     let settled = false;
