@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -170,6 +171,9 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
       expect(ok(process.execPath, ['-e', "const m = require('ntk-audit'); console.log(m.interval(2).lo)"], dir).trim()).toBe('2');
       writeFileSync(join(dir, 'use.mjs'), `import { defineBound, isAuditBound } from 'ntk-audit';\nconsole.log(typeof defineBound, typeof isAuditBound);\n`);
       expect(ok(process.execPath, ['use.mjs'], dir).trim()).toBe('function function');
+      // the WebAssembly kernels load from the installed dist/ (without them the JS kernels run, slower)
+      const wasm = pathToFileURL(join(dir, 'node_modules/ntk-audit/dist/src/linalg/wasmKernels.js')).href;
+      expect(ok(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(wasm)}); console.log(m.wasmKernelsAvailable())`], dir).trim()).toBe('true');
     }, LONG);
   }
 
