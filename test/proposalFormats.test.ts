@@ -72,6 +72,14 @@ describe('proposal formats', () => {
     expect((err as Error).message).toMatch(/loaded as CommonJS: no "type": "module" in .*package\.json; name it \.mts/);
   });
 
+  it('audits p.mjs, not the p.mts beside it, in the worker threads too (tsx loads them there)', async () => {
+    const r = await cliInProcess(['audit', join(dirs.module, 'p.mjs'), '--budget', '1', '--json', '--out', join(root, 'out-mjs')], { CI: 'true' });
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as { verdict: string; bounds: { id: string; evaluated: number }[] };
+    expect(res.bounds.map((b) => b.id)).toEqual(['esm.mjs']);
+    expect(res.bounds[0].evaluated).toBeGreaterThan(0);
+  });
+
   it('audits a .ts proposal of a "type": "commonjs" folder end to end, in process (workers included)', async () => {
     const r = await cliInProcess(['audit', join(dirs.commonjs, 'p.ts'), '--budget', '1', '--json', '--out', join(root, 'out')], { CI: 'true' });
     expect(r.status, r.stderr).toBe(0);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import Module, { createRequire, register } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { COMPILED, MODULE_EXT } from '../packagePaths.ts';
 
@@ -58,12 +58,14 @@ function ownEntryPoints(): Record<string, string> {
   return out;
 }
 
-/** Resolve hook (runs on node:module's hooks thread): maps the package's own specifiers to this copy. */
+/**
+ * Resolve hook (runs on node:module's hooks thread): maps the package's own specifiers to this copy,
+ * passing the file URL on down the chain so that tsx's hooks still resolve (and later load) a .ts one.
+ */
 const SELF_RESOLVE_HOOK = `let targets = {};
 export function initialize(data) { targets = data; }
 export async function resolve(specifier, context, next) {
-  const url = Object.hasOwn(targets, specifier) ? targets[specifier] : undefined;
-  return url ? { url, shortCircuit: true } : next(specifier, context);
+  return next(Object.hasOwn(targets, specifier) ? targets[specifier] : specifier, context);
 }
 `;
 
@@ -96,7 +98,10 @@ export async function importUserModule(path: string): Promise<Record<string, unk
   const { format } = moduleFormat(path);
   if (format === 'module') {
     await prepareEsm();
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    // tsx, when the importer is TypeScript (this module run from the sources), takes a file: URL's x.js /
+    // x.mjs to an x.ts / x.mts beside it; an absolute path (a valid specifier on POSIX) is taken as is.
+    const specifier = /\.m?js$/i.test(path) && sep === '/' ? path : pathToFileURL(path).href;
+    return (await import(specifier)) as Record<string, unknown>;
   }
   await prepareCjs();
   // JavaScript through Node's own require: tsx's would take an `x.ts` (`x.cts`) beside `x.js` (`x.cjs`).
