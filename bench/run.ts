@@ -3,7 +3,9 @@
  * the same data (never as timed tests). Targets (issues "certified engine" and "reliability"):
  * certified λ_min ≤ 3× numpy eigvalsh at N = 1000 and ≤ 1× for N ≤ 200; limiting NTK build
  * (N = 2000, d = 100, L = 5) ≤ 2× NumPy; end-to-end throughput ≥ 1× a NumPy notebook doing the
- * same checks; peak memory of limiting NTK + certified λ_min at N = 4000 ≤ 3 N×N matrices.
+ * same checks; peak memory of limiting NTK + certified λ_min at N = 4000 ≤ 3 N×N matrices; the
+ * installed command's start-up (`ntk-audit --help`) ≤ 0.3 s and a one-shot `ntk-audit kernel` on
+ * N = 1000 points ≤ 1.5× a NumPy script doing load + kernel + eigvalsh (bench/startup.ts).
  *
  *   npm run bench [-- --quick]
  */
@@ -11,12 +13,15 @@ import { runGrowthBench } from './growth.ts';
 import { runKernelBench } from './kernels.ts';
 import { runLinalgBench } from './linalg.ts';
 import { runMemoryBench } from './memory.ts';
+import { runStartupBench } from './startup.ts';
 import { runThroughputBench } from './throughput.ts';
 
 const quick = process.argv.includes('--quick');
 const log = (s: string) => console.log(s);
 
-log('# linear algebra (JS vs numpy/OpenBLAS, same matrices)');
+log('# the command: start-up and a one-shot kernel, whole processes (compiled dist/, rebuilt first)');
+const start = runStartupBench({ reps: quick ? 3 : 7, log });
+log('\n# linear algebra (JS vs numpy/OpenBLAS, same matrices)');
 const lin = runLinalgBench({ sizes: quick ? [100, 200, 400] : [100, 200, 400, 1000, 2000], log });
 log('\n# kernel builds (JS vs vectorised NumPy, same data)');
 const ker = runKernelBench({ sizes: quick ? [100, 500] : [100, 500, 1000, 2000], log });
@@ -39,6 +44,8 @@ const target = (label: string, ratio: number | null | undefined, limit: number, 
   log(`${ok === null ? '  n/a' : ok ? '  met' : ' MISS'}  ${label}: ${ratio === null || ratio === undefined ? 'n/a (no numpy)' : ratio.toFixed(2)} (target ${atLeast ? '≥' : '≤'} ${limit})`);
 };
 log('\n# targets');
+target('start-up, ntk-audit --help, seconds', start.helpSeconds, 0.3);
+target('one-shot ntk-audit kernel limiting (N = 1000, d = 100) / NumPy load + kernel + eigvalsh', start.ratio, 1.5);
 const lam = (n: number) => lin.find((r) => r.op.startsWith('lambdaMinCertified') && r.n === n);
 for (const n of [100, 200]) target(`certified λ_min / eigvalsh, N = ${n}`, lam(n)?.ratio, 1);
 if (!quick) target('certified λ_min / eigvalsh, N = 1000', lam(1000)?.ratio, 3);

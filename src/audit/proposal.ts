@@ -1,14 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
 import type { AnyTheorem } from '../theorem/types.ts';
+import { importUserModule, moduleFormat, USER_MODULE_EXTENSIONS } from './userModule.ts';
 
 /**
- * Loading a proposal module (`ntk-audit audit FILE.ts`). The CLI runs with the tsx loader
- * registered (`node --import tsx`, or bin/ntk-audit.mjs which calls tsx's register()), so a plain
- * dynamic import compiles TypeScript at run time and shares module instances with the CLI.
- * A proposal exports `default` or `bound`: one Theorem made by defineBound, or an array of them.
+ * Loading a proposal module (`ntk-audit audit FILE`): TypeScript or JavaScript, ES module or CommonJS,
+ * from any folder (src/audit/userModule.ts). A proposal exports `default` or `bound` (a CommonJS one
+ * may also assign to `module.exports`): one Theorem made by defineBound, or an array of them.
  * Any failure is a one-line UserError (exit 2: the proposal is ill-posed).
  */
 export class IllPosedError extends UserError {
@@ -26,17 +25,21 @@ function isTheoremLike(x: unknown): x is AnyTheorem {
 export async function loadProposal(file: string): Promise<{ path: string; bounds: AnyTheorem[] }> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UserError(`${file}: file not found`);
-  if (statSync(path).isDirectory()) throw new UserError(`${file}: is a directory, expected a .ts/.mjs/.js module`);
-  if (!['.ts', '.mts', '.js', '.mjs'].includes(extname(path).toLowerCase())) throw new UserError(`${file}: expected a TypeScript or JavaScript module (.ts, .mts, .js, .mjs)`);
+  const kinds = USER_MODULE_EXTENSIONS.join(', ');
+  if (statSync(path).isDirectory()) throw new UserError(`${file}: is a directory, expected a TypeScript or JavaScript module (${kinds})`);
+  if (!USER_MODULE_EXTENSIONS.includes(extname(path).toLowerCase())) throw new UserError(`${file}: expected a TypeScript or JavaScript module (${kinds})`);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = await importUserModule(path);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const text = msg.replace(/\s*\n\s*/g, ' ').trim();
-    throw new IllPosedError(`ill-posed: ${file} failed to load: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
+    const { format, reason } = moduleFormat(path);
+    const how = format === 'commonjs' ? ` (loaded as CommonJS: ${reason}; name it .mts, or set "type": "module", for an ES module)` : '';
+    throw new IllPosedError(`ill-posed: ${file} failed to load: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}${how}`);
   }
-  const exp = mod.default !== undefined ? mod.default : mod.bound;
+  // `default` unless it is a CommonJS module's exports object holding `bound` (`exports.bound = …`).
+  const exp = mod.default !== undefined && (mod.bound === undefined || Array.isArray(mod.default) || isTheoremLike(mod.default)) ? mod.default : mod.bound;
   if (exp === undefined) throw new IllPosedError(`ill-posed: ${file} exports neither \`default\` nor \`bound\` (export the result of defineBound, or an array of them)`);
   const list = Array.isArray(exp) ? exp : [exp];
   if (list.length === 0) throw new IllPosedError(`ill-posed: ${file} exports an empty array of bounds`);

@@ -22,6 +22,7 @@ import { proposalRecord } from './provenance.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
 import { searchTheorem } from '../search/search.ts';
 import { UserError } from '../errors.ts';
+import { workerEntry } from '../packagePaths.ts';
 
 /**
  * `ntk-audit audit` and the programmatic auditBound (src/api.ts): runs each bound of a proposal in a worker thread
@@ -175,7 +176,7 @@ type WorkerOutcome =
 
 function runWorker(wd: AuditWorkerData, timeoutMs: number, onResult: (key: string, d: Descriptor, r: CachedResult) => void, onProgress: (n: number) => void): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
-    const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: wd, stdout: false, stderr: false });
+    const w = new Worker(workerEntry(import.meta.url, 'worker.mjs', 'workerMain'), { workerData: wd, stdout: false, stderr: false });
     let timer: NodeJS.Timeout | undefined;
     let current: { key: string; descriptor: Descriptor } | undefined;
     let settled = false;

@@ -265,8 +265,8 @@ describe('top-level error handler', () => {
 });
 
 describe('program structure', () => {
-  it('buildProgram registers kernel as a subcommand', () => {
-    const p = buildProgram();
+  it('buildProgram registers kernel as a subcommand', async () => {
+    const p = await buildProgram();
     expect(p.name()).toBe('ntk-audit');
     expect(p.commands.map((c) => c.name())).toContain('kernel');
   });

@@ -7,26 +7,40 @@
  * `bin/ntk-audit.mjs` executable.
  */
 import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { EXIT_OK, installProcessHandlers, PROGRAM_NAME, reportError } from './errors.ts';
-import { registerAuditCommand } from './audit.ts';
-import { registerBaselineCommand } from './baseline.ts';
-import { registerKernelCommand } from './kernel.ts';
-import { registerListCommand } from './list.ts';
-import { registerMergeCommand } from './merge.ts';
-import { registerReplayCommand } from './replay.ts';
-import { registerRunCommand } from './run.ts';
+import { PACKAGE_ROOT } from '../packagePaths.ts';
 
 /** Registers one subcommand (use `program.command(name)` so that the error settings are inherited). */
 export type SubcommandModule = (program: Command) => void;
 
-export const SUBCOMMANDS: readonly SubcommandModule[] = [registerRunCommand, registerListCommand, registerReplayCommand, registerKernelCommand, registerBaselineCommand, registerMergeCommand, registerAuditCommand];
+/**
+ * Every subcommand, in the order of the help text: its module is imported only when that subcommand
+ * runs (or its help is asked for), so start-up costs commander alone, not the engine. `term` and
+ * `description` are the help lines of the program's `--help`, printed without loading the modules;
+ * src/cli/main.test.ts checks them against the registered subcommands.
+ */
+export const SUBCOMMANDS: readonly { name: string; term: string; description: string; load: () => Promise<SubcommandModule> }[] = [
+  { name: 'run', term: 'run [options]', description: 'run the theorem catalog (random + targeted counterexample search) and write claim-coverage reports', load: async () => (await import('./run.ts')).registerRunCommand },
+  { name: 'list', term: 'list [options]', description: 'list the claims of the catalog (id, source, kind, conventions)', load: async () => (await import('./list.ts')).registerListCommand },
+  { name: 'replay', term: 'replay [options] <file>', description: 're-evaluate a counterexample artifact (no generator needed) and print its verdict; exit 1 when it is still violated', load: async () => (await import('./replay.ts')).registerReplayCommand },
+  { name: 'kernel', term: 'kernel [options] <kind>', description: 'build a kernel matrix on a data set and print λ_min (certified enclosure), λ_max and the trace', load: async () => (await import('./kernel.ts')).registerKernelCommand },
+  { name: 'baseline', term: 'baseline [options]', description: 'write a CI baseline (verdicts and empirical constants) from a report.json', load: async () => (await import('./baseline.ts')).registerBaselineCommand },
+  { name: 'merge', term: 'merge [options] <reports...>', description: 'merge shard reports (ntk-audit run --shard k/n) into the report of the whole run', load: async () => (await import('./merge.ts')).registerMergeCommand },
+  { name: 'audit', term: 'audit [options] <file>', description: 'audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4)', load: async () => (await import('./audit.ts')).registerAuditCommand },
+];
+
+/** The subcommand that `argv` (process.argv layout) runs or asks help for, or null (program help, version, an unknown name). */
+export function requestedSubcommand(argv: readonly string[]): string | null {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return SUBCOMMANDS.some((c) => c.name === name) ? name! : null;
+}
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -41,15 +55,26 @@ function configureErrors(cmd: Command): void {
   for (const sub of cmd.commands) configureErrors(sub);
 }
 
-/** Builds the full program (no side effects; parse it with `parseAsync`). */
-export function buildProgram(): Command {
+/**
+ * Builds the program (no side effects; parse it with `parseAsync`). `only` names the one subcommand to
+ * load and register; without it every subcommand is registered (`only === null`: as help-only entries
+ * that are never run, for the program's help, its suggestions for a misspelt name and `--version`).
+ */
+export async function buildProgram(only?: string | null): Promise<Command> {
   const program = new Command(PROGRAM_NAME)
     .description('Property-based auditing of theorems about the spectrum of the Neural Tangent Kernel.')
     .version(packageVersion(), '-V, --version')
     .helpCommand(true)
     .showHelpAfterError(false);
   configureErrors(program);
-  for (const register of SUBCOMMANDS) register(program);
+  if (only === null) {
+    const terms = new Map(SUBCOMMANDS.map((c) => [c.name, c.term]));
+    for (const c of SUBCOMMANDS) program.command(c.name).description(c.description);
+    const help = program.createHelp();
+    program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd) });
+  } else {
+    for (const c of SUBCOMMANDS) if (only === undefined || c.name === only) (await c.load())(program);
+  }
   configureErrors(program); // also covers subcommands registered with addCommand()
   return program;
 }
@@ -57,7 +82,7 @@ export function buildProgram(): Command {
 /** Parses `argv` (process.argv layout: node, script, args…) and runs the command; returns the exit code. */
 export async function main(argv: string[] = process.argv): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'node' });
+    await (await buildProgram(requestedSubcommand(argv))).parseAsync(argv, { from: 'node' });
     return EXIT_OK;
   } catch (err) {
     return reportError(err);
@@ -70,7 +95,7 @@ function isEntryPoint(): boolean {
   try {
     const entry = realpathSync(script);
     const here = fileURLToPath(import.meta.url);
-    return entry === realpathSync(here) || entry === resolve(dirname(here), '../../bin/ntk-audit.mjs');
+    return entry === realpathSync(here) || entry === realpathSync(fileURLToPath(new URL('bin/ntk-audit.mjs', PACKAGE_ROOT)));
   } catch {
     return false;
   }

@@ -22,8 +22,10 @@ import { planTasks, runCatalog } from '../search/runCatalog.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir, examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
 import { createProgress } from './progress.ts';
+import { DEFAULT_CATALOG } from '../packagePaths.ts';
+import { importUserModule } from '../audit/userModule.ts';
 
-export const DEFAULT_CATALOG = new URL('../../properties/index.ts', import.meta.url).href;
+export { DEFAULT_CATALOG };
 export const DEFAULT_BUDGET = 240;
 export const DEFAULT_SEED = 'ntk-audit';
 /** The committed counterexamples of the catalog, replayed first whenever the default catalog runs. */
@@ -82,7 +84,7 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
 export async function loadCatalog(moduleUrl: string): Promise<readonly AnyTheorem[]> {
   let mod: { catalog?: readonly AnyTheorem[] };
   try {
-    mod = (await import(moduleUrl)) as { catalog?: readonly AnyTheorem[] };
+    mod = (moduleUrl === DEFAULT_CATALOG ? await import(moduleUrl) : await importUserModule(fileURLToPath(moduleUrl))) as { catalog?: readonly AnyTheorem[] };
   } catch (e) {
     throw new UserError(`cannot load catalog ${moduleUrl}: ${(e as Error).message.split('\n')[0]}`);
   }

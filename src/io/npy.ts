@@ -237,7 +237,7 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): Matrix {
 }
 
 /** Serialises a matrix as an .npy (format 1.0, dtype '<f8', C order) buffer. */
-export function matrixToNpyBuffer(m: Matrix): Buffer {
+export function matrixToNpyBuffer(m: Matrix): Uint8Array {
   if (m.data.length !== m.rows * m.cols) throw new RangeError(`matrixToNpyBuffer: data length ${m.data.length} ≠ ${m.rows}×${m.cols}`);
   const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
   // Pad with spaces and a final newline so that magic + version + length + header is a multiple of 64.

@@ -1,13 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyTheorem } from '../theorem/types.ts';
 import { runOneTheorem, type TaskRequest } from './runCatalog.ts';
+import { importUserModule } from '../audit/userModule.ts';
+import { DEFAULT_CATALOG } from '../packagePaths.ts';
 
 /**
  * One worker: loads the catalog module named in workerData, then runs theorems on request and posts
  * back their report sections. Progress messages are throttled to a few per second.
  */
 const { catalogModule } = workerData as { catalogModule: string };
-const mod = (await import(catalogModule)) as { catalog: readonly AnyTheorem[] };
+// The built-in catalog is one of the package's own modules; a --catalog module is the user's (any format).
+const mod = (catalogModule === DEFAULT_CATALOG ? await import(catalogModule) : await importUserModule(fileURLToPath(catalogModule))) as { catalog: readonly AnyTheorem[] };
 const byId = new Map(mod.catalog.map((t) => [t.id, t]));
 
 parentPort!.on('message', (msg: TaskRequest) => {

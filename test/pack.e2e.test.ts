@@ -1,0 +1,193 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The package as a user gets it: `npm pack` of the dist/ that `npm ci` built (`prepare`; packed with
+ * --ignore-scripts, so that no rebuild rewrites dist/ under the test files running beside this one —
+ * a dist/ older than the sources fails here instead), then `npm install`
+ * of the tarball into fresh projects — the CommonJS one `npm init -y` writes and a "type": "module"
+ * one — and the README's proposal audited with `npx ntk-audit audit`, .cts / .mts / .js proposals, a
+ * proposal outside the project, a consumer's strict tsc, and plain node's require and import.
+ *
+ * Two installs and a dozen processes take 1–3 minutes, so this file runs under CI=true (the CI job,
+ * .ci/run) or NTK_E2E=1, and is skipped otherwise. Installs use the npm cache that `npm ci` filled
+ * (--prefer-offline) and fall back to the registry.
+ */
+const RUN = process.env.CI === 'true' || process.env.NTK_E2E === '1';
+const REPO = resolve(import.meta.dirname, '..');
+const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
+const LONG = 300_000;
+
+/** The environment of the parent npm (npm test) minus its per-run settings, which would leak into the temporary projects. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || /^npm_config_(cache|registry|userconfig)$/i.test(k)) env[k] = v;
+  return { ...env, NO_COLOR: '1', CI: 'true' };
+}
+
+function run(cmd: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(cmd: string, args: string[], cwd: string): string {
+  const r = run(cmd, args, cwd);
+  expect(r.status, `${cmd} ${args.join(' ')} in ${cwd}\n${r.stderr}\n${r.stdout}`).toBe(0);
+  return r.stdout;
+}
+
+/** A source file newer than dist/'s build stamp (written by scripts/copy-assets.mjs), or null. */
+function staleSource(): string | null {
+  const stamp = join(REPO, 'dist/.build-stamp');
+  if (!existsSync(stamp)) return 'the sources (dist/ is not built)';
+  const built = statSync(stamp).mtimeMs;
+  for (const dir of ['src', 'properties', 'fixtures/counterexamples']) {
+    for (const f of readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' })) {
+      if (/\.(ts|wasm|json)$/.test(f) && !f.endsWith('.test.ts') && statSync(join(REPO, dir, f)).mtimeMs > built) return join(dir, f);
+    }
+  }
+  return null;
+}
+
+/** The README's example proposal (the `// my-bound.ts` block of "Auditing a new bound"). */
+function readmeProposal(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const m = /```ts\n(\/\/ my-bound\.ts\n[\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error('README.md has no `// my-bound.ts` example');
+  return m[1];
+}
+
+const SPEC = (id: string) => `{
+  id: '${id}',
+  statement: 'λ_min(K^(L)) ≤ (L/N)·Σ‖x_i‖²',
+  instances: { n: [2, 8], d: [2, 6], depth: [1, 3], data: ['gaussian'] },
+  lhs: (q) => q.lambdaMinNTK,
+  relation: '<=',
+  rhs: (q) => (q.L / q.N) * q.sumNormSq,
+}`;
+
+/** A consumer of the API in TypeScript (type-checked, not run). */
+const CONSUMER = `import { defineBound, interval, isAuditBound, lambdaMinCertified, limitingKernels, type Quantities, type Theorem } from 'ntk-audit';
+const bound = defineBound({
+  id: 'consumer.bound',
+  statement: 'λ_min ≤ (L/N)·Σ‖x_i‖²',
+  instances: { n: [2, 8], d: [2, 4], depth: [1, 2], data: ['gaussian'] },
+  lhs: (q: Quantities) => q.lambdaMinNTK,
+  relation: '<=',
+  rhs: (q) => (q.L / q.N) * q.sumNormSq,
+});
+const yes: boolean = isAuditBound(bound);
+const width: number = interval(1).hi - interval(1).lo;
+const none: Theorem | undefined = undefined;
+export const used = [yes, width, typeof lambdaMinCertified, typeof limitingKernels, none];
+`;
+
+/** The same from CommonJS TypeScript in the form verbatimModuleSyntax (tsc --init) asks for. */
+const CONSUMER_REQUIRE = `import ntk = require('ntk-audit');
+const bound = ntk.defineBound({ id: 'consumer.cjs', statement: 's', instances: { n: [2, 8] }, lhs: (q) => q.lambdaMinNTK, relation: '<=', rhs: (q) => q.sumNormSq });
+const yes: boolean = ntk.isAuditBound(bound);
+export = yes;
+`;
+
+/** One audit through the installed command; returns the verdict and the ids of the bounds audited. */
+function audit(cwd: string, file: string): { verdict: string; ids: string[] } {
+  const r = run('npx', ['--no-install', 'ntk-audit', 'audit', file, '--budget', '2', '--json', '--out', 'audit-out'], cwd);
+  expect(r.status, `audit ${file}: ${r.stderr}`).toBe(0);
+  const res = JSON.parse(r.stdout) as { verdict: string; bounds: { id: string }[] };
+  return { verdict: res.verdict, ids: res.bounds.map((b) => b.id) };
+}
+
+describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ntk-pack-'));
+  let tarball = '';
+  let files: { path: string; size: number }[] = [];
+  let packedSize = 0;
+  const projects: Record<'commonjs' | 'module', string> = { commonjs: join(root, 'cjs'), module: join(root, 'esm') };
+
+  beforeAll(() => {
+    const stale = staleSource();
+    if (stale) throw new Error(`dist/ is older than ${stale}: run \`npm run build\` first`);
+    const out = ok('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], REPO);
+    const info = (JSON.parse(out.slice(out.indexOf('['))) as { filename: string; size: number; files: { path: string; size: number }[] }[])[0];
+    tarball = join(root, info.filename);
+    files = info.files;
+    packedSize = info.size;
+    for (const [type, dir] of Object.entries(projects)) {
+      mkdirSync(dir);
+      ok('npm', ['init', '-y'], dir);
+      if (type === 'module') ok('npm', ['pkg', 'set', 'type=module'], dir);
+      ok('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], dir);
+    }
+  }, LONG);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('packs only what runs: compiled JavaScript, declarations, the wasm, the catalog counterexamples, bin', () => {
+    const paths = files.map((f) => f.path);
+    for (const p of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ntk-audit.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/audit/workerMain.js', 'dist/src/search/workerMain.js', 'dist/src/linalg/wasm/kernels.wasm', 'dist/properties/index.js']) expect(paths).toContain(p);
+    expect(paths.filter((p) => /^(test|bench|fixtures|src|properties|examples|docs|scripts|reports|\.ci)\//.test(p))).toEqual([]);
+    expect(paths.filter((p) => /\.test\.|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
+    expect(paths.filter((p) => p.startsWith('dist/fixtures/')).every((p) => /^dist\/fixtures\/counterexamples\/[^/]+\.json$/.test(p))).toBe(true);
+    expect(packedSize).toBeLessThan(600_000);
+  });
+
+  for (const type of ['commonjs', 'module'] as const) {
+    it(`"type": "${type}": the README's my-bound.ts, a .cts, a .mts and x.js beside x.ts are audited`, () => {
+      const dir = projects[type];
+      expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type).toBe(type);
+      writeFileSync(join(dir, 'my-bound.ts'), readmeProposal());
+      expect(audit(dir, 'my-bound.ts')).toEqual({ verdict: 'survived', ids: ['my.bound'] });
+      writeFileSync(join(dir, 'b.cts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.cts')});\n`);
+      writeFileSync(join(dir, 'b.mts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.mts')});\n`);
+      expect(audit(dir, 'b.cts').ids).toEqual(['b.cts']);
+      expect(audit(dir, 'b.mts').ids).toEqual(['b.mts']);
+      writeFileSync(join(dir, 'x.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.ts')});\n`);
+      writeFileSync(join(dir, 'x.js'), type === 'module' ? `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.js')});\n` : `const { defineBound } = require('ntk-audit');\nmodule.exports = defineBound(${SPEC('x.js')});\n`);
+      expect(audit(dir, 'x.js').ids).toEqual(['x.js']);
+    }, LONG);
+
+    it(`"type": "${type}": a consumer's strict tsc (NodeNext, library checks on; and tsc --init's defaults) has zero errors`, () => {
+      const dir = projects[type];
+      const other = type === 'module' ? 'consumer-c.cts' : 'consumer-m.mts';
+      writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
+      writeFileSync(join(dir, other), CONSUMER);
+      ok(process.execPath, [TSC, '--strict', '--module', 'nodenext', '--noEmit', 'consumer.ts', other], dir);
+      // tsc --init's tsconfig (verbatimModuleSyntax): import/export syntax in the ES-module file, import = require in the CommonJS one
+      const init = join(dir, 'init');
+      mkdirSync(init);
+      ok(process.execPath, [TSC, '--init'], init);
+      writeFileSync(join(init, type === 'module' ? 'consumer.ts' : 'consumer.mts'), CONSUMER);
+      writeFileSync(join(init, 'consumer-require.cts'), CONSUMER_REQUIRE);
+      ok(process.execPath, [TSC, '-p', '.', '--noEmit'], init);
+    }, LONG);
+
+    it(`"type": "${type}": plain node requires and imports the package`, () => {
+      const dir = projects[type];
+      writeFileSync(join(dir, 'use.cjs'), `const m = require('ntk-audit');\nconsole.log(typeof m.defineBound, typeof m.lambdaMinCertified, require('ntk-audit/package.json').name);\n`);
+      expect(ok(process.execPath, ['use.cjs'], dir).trim()).toBe('function function ntk-audit');
+      expect(ok(process.execPath, ['-e', "const m = require('ntk-audit'); console.log(m.interval(2).lo)"], dir).trim()).toBe('2');
+      writeFileSync(join(dir, 'use.mjs'), `import { defineBound, isAuditBound } from 'ntk-audit';\nconsole.log(typeof defineBound, typeof isAuditBound);\n`);
+      expect(ok(process.execPath, ['use.mjs'], dir).trim()).toBe('function function');
+      // the WebAssembly kernels load from the installed dist/ (without them the JS kernels run, slower)
+      const wasm = pathToFileURL(join(dir, 'node_modules/ntk-audit/dist/src/linalg/wasmKernels.js')).href;
+      expect(ok(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(wasm)}); console.log(m.wasmKernelsAvailable())`], dir).trim()).toBe('true');
+    }, LONG);
+  }
+
+  it('a proposal in a folder with no package.json and no node_modules finds the running ntk-audit', () => {
+    const far = join(root, 'elsewhere');
+    mkdirSync(far);
+    writeFileSync(join(far, 'far.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('far.ts')});\n`);
+    expect(audit(projects.commonjs, join(far, 'far.ts'))).toEqual({ verdict: 'survived', ids: ['far.ts'] });
+  }, LONG);
+
+  it('the installed command answers --help and --version (from package.json)', () => {
+    const help = run('npx', ['--no-install', 'ntk-audit', '--help'], projects.module);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/audit \[options\] <file>/);
+    expect(run('npx', ['--no-install', 'ntk-audit', '--version'], projects.module).stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+  }, LONG);
+});
