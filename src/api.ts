@@ -16,10 +16,10 @@ import { defineBound } from './audit/defineBound.ts';
 export { defineBound };
 import { auditBounds, type AuditResult } from './audit/runAudit.ts';
 import { loadProposal } from './audit/proposal.ts';
-import { reportJson, REPORT_FORMATS, type ReportFormat } from './report/write.ts';
+import type { ReportFormat } from './report/write.ts';
 import type { Report } from './report/schema.ts';
 import type { AnyTheorem } from './theorem/types.ts';
-import { CATALOG_FIXTURES, DEFAULT_BUDGET, DEFAULT_CATALOG, DEFAULT_SEED, executeRun, type RunRequest } from './cli/run.ts';
+import type { RunRequest } from './cli/run.ts';
 
 export type { AuditResult, AuditVerdict, BoundAudit, CellSummary, CounterexampleSummary } from './audit/runAudit.ts';
 export type { Report, TheoremReport, CounterexampleReport } from './report/schema.ts';
@@ -135,6 +135,10 @@ export interface RunCatalogOptions {
  * against the report schema; `outcome.exitCode` is the exit code of the command).
  */
 export async function runCatalog(options: RunCatalogOptions = {}): Promise<Report> {
+  // Loaded on use: the report writers pull in vega, whose module graph has a top-level await, and the package's
+  // entry point must stay require()-able from CommonJS (Node ≥ 20.19 requires ES modules without top-level await).
+  const { reportJson, REPORT_FORMATS } = await import('./report/write.ts');
+  const { CATALOG_FIXTURES, DEFAULT_BUDGET, DEFAULT_CATALOG, DEFAULT_SEED, executeRun } = await import('./cli/run.ts');
   const formats = [...(options.formats ?? ['json'])];
   const bad = formats.find((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (bad !== undefined || formats.length === 0) throw new UserError(`formats: choose from ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.formats)}`);
