@@ -177,6 +177,36 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
     }, LONG);
   }
 
+  it('"type": "commonjs": a Vitest file uses the matchers of ntk-audit/vitest, and a failing one shows the counterexample', () => {
+    const dir = projects.commonjs;
+    ok('npm', ['install', '--save-dev', `vitest@${JSON.parse(readFileSync(join(REPO, 'node_modules/vitest/package.json'), 'utf8')).version}`, '--prefer-offline', '--no-audit', '--no-fund'], dir);
+    const wrong = `{ ...${SPEC('wrong.bound')}, statement: 'λ_min(K^(L)) ≤ 0', rhs: () => 0 }`;
+    writeFileSync(join(dir, 'bounds.test.ts'), `import { expect, test } from 'vitest';
+import 'ntk-audit/vitest';
+import { defineBound } from 'ntk-audit';
+const good = defineBound(${SPEC('good.bound')});
+const wrong = defineBound(${wrong});
+test('a true bound survives and is not refuted', async () => {
+  await expect(good).toSurviveAudit({ budget: 1, seed: 'e2e' });
+  await expect(good).not.toBeRefuted({ budget: 1, seed: 'e2e' });
+});
+test('a false bound is refuted', async () => {
+  await expect(wrong).toBeRefuted({ budget: 1, seed: 'e2e' });
+});
+test('the expectation that a false bound survives fails', async () => {
+  await expect(wrong).toSurviveAudit({ budget: 1, seed: 'e2e' });
+});
+`);
+    const r = run('npx', ['--no-install', 'vitest', 'run', 'bounds.test.ts'], dir);
+    const out = r.stdout + r.stderr;
+    // exactly the third test fails, and its message carries the counterexample and how to replay it
+    expect(r.status, out).toBe(1);
+    expect(out).toMatch(/2 passed/);
+    expect(out).toMatch(/1 failed/);
+    expect(out).toMatch(/the expectation that a false bound survives fails/);
+    for (const word of [/\bN\b/, /\bd\b/, /lhs/, /rhs/, /margin/, /error bound/, /ntk-audit replay/]) expect(out).toMatch(word);
+  }, LONG);
+
   it('a proposal in a folder with no package.json and no node_modules finds the running ntk-audit', () => {
     const far = join(root, 'elsewhere');
     mkdirSync(far);

@@ -83,7 +83,14 @@ function prepareEsm(): Promise<void> {
 function prepareCjs(): Promise<void> {
   cjsReady ??= (async () => {
     const own = new Map<string, unknown>();
-    for (const [specifier, url] of Object.entries(ownEntryPoints())) own.set(specifier, await import(url));
+    for (const [specifier, url] of Object.entries(ownEntryPoints())) {
+      try {
+        own.set(specifier, await import(url));
+      } catch (e) {
+        // 'ntk-audit/vitest' needs the optional peer vitest: without it a module that requires it gets Node's own error.
+        if (specifier === 'ntk-audit') throw e;
+      }
+    }
     const m = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
     const load = m._load;
     m._load = function (this: unknown, request: string, ...rest: unknown[]) {
