@@ -21,6 +21,7 @@ import { observeBound } from './observe.ts';
 import { proposalRecord } from './provenance.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
 import { searchTheorem } from '../search/search.ts';
+import { targetedCounts } from '../search/budget.ts';
 import { UserError } from '../errors.ts';
 import { workerEntry } from '../packagePaths.ts';
 
@@ -215,7 +216,7 @@ export function searchOptionsFor(theorem: AnyTheorem, budgetSeconds: number, see
   }
   // Asymptotic bounds: the budget's evaluations shared over sizes × regimes, clamped to the bound's draws.
   if (theorem.scalingLaw) return { seed, numRuns: 0, scalingDraws: scalingDraws(theorem.scalingLaw, evals), claimsInRun: boundsInAudit };
-  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0, claimsInRun: boundsInAudit };
+  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), ...targetedCounts(theorem, evals), claimsInRun: boundsInAudit };
 }
 
 const fmtLevel = (a: number) => (a >= 1e-3 ? String(Number(a.toPrecision(3))) : a.toExponential(2));
