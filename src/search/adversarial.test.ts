@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { structuredFalseBounds } from '../../bench/adversarialBounds.ts';
-import { decodeAuditInstance, defineBound, materializeDescriptor, type AuditDescriptor, AUDIT_SPACE } from '../audit/defineBound.ts';
+import { confirmViolation } from '../audit/confirm.ts';
+import { AUDIT_BOUND, AUDIT_SPACE, type AuditDescriptor, decodeAuditInstance, defineBound, type InequalitySpec, materializeDescriptor } from '../audit/defineBound.ts';
 import { searchOptionsFor } from '../audit/runAudit.ts';
 import { UserError } from '../errors.ts';
 import { targetedCounts } from './budget.ts';
@@ -10,16 +11,24 @@ import { searchTheorem } from './search.ts';
 const sameBits = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 describe('adversarial search over structured data', () => {
-  it('refutes every structured false bound within an audit budget of 20, with certified counterexamples', () => {
-    for (const t of structuredFalseBounds('adversarial')) {
-      for (const seed of ['1', '2']) {
+  it('refutes every structured false bound within an audit budget of 20 where i.i.d. search misses it, with confirmed counterexamples', () => {
+    const iid = structuredFalseBounds();
+    for (const [b, t] of structuredFalseBounds('adversarial').entries()) {
+      let iidMissed = 0;
+      // seeds at which the i.i.d. search at the same budget finds no counterexample for some of the bounds
+      for (const seed of ['5', '7']) {
         const run = searchTheorem(t, searchOptionsFor(t, 20, seed));
         expect(run.status, `${t.id} seed ${seed}`).toBe('violated');
         const first = run.counterexamples.first!;
         expect(first.margin).toBeLessThan(-first.errorBound);
-        // the descriptor alone (as the example database replays it) gives the artifact's doubles
-        expect(sameBits(materializeDescriptor(first.descriptor as AuditDescriptor).x.data, decodeAuditInstance(first.artifact.instance).x.data)).toBe(true);
+        const desc = first.descriptor as AuditDescriptor;
+        // the descriptor alone (as the example database replays it) gives the artifact's doubles …
+        expect(sameBits(materializeDescriptor(desc).x.data, decodeAuditInstance(first.artifact.instance).x.data)).toBe(true);
+        // … and the violation holds with every quantity recomputed by the high-precision oracle (src/audit/confirm.ts)
+        expect(confirmViolation(t[AUDIT_BOUND] as InequalitySpec, materializeDescriptor(desc)).status, `${t.id} seed ${seed}`).toBe('confirmed');
+        if (searchTheorem(iid[b], searchOptionsFor(iid[b], 20, seed)).counts.violated === 0) iidMissed++;
       }
+      expect(iidMissed, t.id).toBeGreaterThan(0);
     }
   });
 
@@ -38,6 +47,7 @@ describe('adversarial search over structured data', () => {
       expect(first.margin).toBeLessThan(-first.errorBound);
       expect(sameBits(materializeDescriptor(desc).x.data, decodeAuditInstance(first.artifact.instance).x.data)).toBe(true);
       expect(t[AUDIT_SPACE]!.contains(JSON.parse(JSON.stringify(desc)))).toBe(true);
+      expect(confirmViolation(t[AUDIT_BOUND] as InequalitySpec, materializeDescriptor(desc)).status, t.id).toBe('confirmed');
       // the same seed and counts: the same search
       const again = searchTheorem(t, { seed: '4', numRuns: 8, targetedSteps: 0, pointSteps: 60 });
       expect(again.evaluated).toBe(run.evaluated);

@@ -80,6 +80,7 @@ export function runPointSearch(theorem: AnyTheorem, starts: readonly Descriptor[
     const s0 = (norm(xi) || 1) / (4 * Math.sqrt(d));
     crossEntropyMinimize(
       (cand) => {
+        if (!cand.every(Number.isFinite)) return Infinity; // not a data set (a sample overflowed): counted, not evaluated
         const r = evaluate(pts.withRows(start, new Map([[mi, cand]])));
         return r.violated ? -Infinity : r.value;
       },
