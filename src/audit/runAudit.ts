@@ -164,7 +164,8 @@ export function describeInstance(desc: Descriptor): string {
   const d = desc as Record<string, unknown>;
   if (typeof d.n === 'number' && typeof d.depth === 'number') {
     const widths = Array.isArray(d.widths) ? (d.widths as number[]).slice(0, (d.depth as number) - 1) : [];
-    return `N=${d.n} d=${d.d} L=${d.depth}${widths.length ? ` widths=[${widths.join(',')}]` : ''} init=${d.init} data=${d.data}${d.normalize && d.normalize !== 'none' ? `/${d.normalize}` : ''} seed=${d.seed}`;
+    const geometry = typeof d.geometry === 'string' ? ` geometry=${d.geometry}(k=${String(d.k)})${Array.isArray(d.moves) && d.moves.length ? ` moved rows=[${(d.moves as { row: number }[]).map((m) => m.row).join(',')}]` : ''}` : '';
+    return `N=${d.n} d=${d.d} L=${d.depth}${widths.length ? ` widths=[${widths.join(',')}]` : ''} init=${d.init} data=${d.data}${d.normalize && d.normalize !== 'none' ? `/${d.normalize}` : ''} seed=${d.seed}${geometry}`;
   }
   return JSON.stringify(desc).slice(0, 160);
 }
