@@ -4,7 +4,7 @@ import { type AuditTheorem, defineBound, type InstanceSpace } from '../src/audit
 /**
  * False bounds that fail only on structured data (bench/adversarial.ts, src/search/adversarial.test.ts): each is
  * a true-looking lower bound on a smallest eigenvalue whose constant sits in the far lower tail of its i.i.d.
- * Gaussian instance space (about 1 draw in 600–800 refutes it, by random crowding), while near-duplicate
+ * Gaussian instance space (about 1 draw in 500–800 refutes it, by random crowding), while near-duplicate
  * pairs, clusters, low-rank subspaces or heavy-tailed norms refute it at once. The constants were read off
  * 4,000 i.i.d. draws per space (the 5th–8th smallest ratio). `geometry` undefined: the i.i.d. space.
  */
