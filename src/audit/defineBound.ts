@@ -18,6 +18,8 @@ import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { interval, type Interval } from '../linalg/interval.ts';
 import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
 import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
+import { containsGeometryFields, geometryArbitraries, type GeometryFields, type GeometryOption, mutateGeometry, resolveGeometry, seedArbitrary, shapeRows, withMovedRows } from './adversarialSpace.ts';
+import type { Geometry } from '../random/geometry/index.ts';
 
 /**
  * `defineBound`: the public way to state a new bound about the NTK and have it audited
@@ -97,6 +99,13 @@ export interface InstanceSpace {
   data?: readonly DataSource[] | { file: string | URL; normalize?: Normalization } | { dataset: NamedDataset; normalize?: Normalization };
   /** Normalisation applied to every drawn data set (default 'none'; see src/io/datasets.ts). */
   normalize?: Normalization | readonly Normalization[];
+  /**
+   * Structured data geometries drawn alongside i.i.d. rows, and the targeted search over point coordinates
+   * (src/audit/adversarialSpace.ts, src/random/geometry/index.ts, src/search/adversarial.ts): a list of
+   * 'iid', 'near-duplicate', 'antipodal', 'clusters', 'subspace', 'separated', 'mixture', 'heavy-tailed', or
+   * 'adversarial' for all of them. Default: none (i.i.d. rows only, no point moves).
+   */
+  geometry?: GeometryOption;
 }
 
 /** The descriptor of one instance: plain JSON, shrinkable by fast-check. */
@@ -111,6 +120,10 @@ export interface AuditDescriptor {
   data: string;
   normalize: Normalization;
   seed: string;
+  /** Spaces that declare `geometry` only (src/audit/adversarialSpace.ts). */
+  geometry?: GeometryFields['geometry'];
+  k?: number;
+  moves?: GeometryFields['moves'];
 }
 
 /** A side: a number, a number with your own error bound, or an Interval (src/linalg/interval.ts). */
@@ -265,6 +278,7 @@ interface ResolvedSpace {
   sources: readonly string[];
   normalize: readonly Normalization[];
   file?: string;
+  geometry?: readonly Geometry[];
 }
 
 /** Shape of `instances` (values are checked in detail below); anything else is a one-line UserError. */
@@ -276,6 +290,7 @@ const instanceSpaceShape = z.object({
   init: z.array(z.string()).optional(),
   data: z.union([z.array(z.string()), z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }), z.object({ dataset: z.string(), normalize: z.string().optional() })]).optional(),
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
+  geometry: z.union([z.literal('adversarial'), z.array(z.string())]).optional(),
 });
 
 function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): ResolvedSpace {
@@ -325,10 +340,12 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   } else throw new UserError('defineBound: instances.data must be a list of sources, { file } or { dataset }');
   const badNorm = normalize.find((x) => !NORMALIZATIONS.includes(x));
   if (normalize.length === 0 || badNorm !== undefined) throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
-  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}) };
+  const geometry = resolveGeometry(s.geometry);
+  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}) };
 }
 
 function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
+  if (s.geometry) return adversarialArbitraryOf(s, s.geometry);
   return fc.record({
     n: fc.integer({ min: s.n[0], max: s.n[1] }),
     d: fc.integer({ min: s.d[0], max: s.d[1] }),
@@ -341,7 +358,29 @@ function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
   });
 }
 
+/** A space with geometries: the i.i.d. fields (the seed shrinkable from its value), then geometry, k, moves. */
+function adversarialArbitraryOf(s: ResolvedSpace, geometries: readonly Geometry[]): fc.Arbitrary<AuditDescriptor> {
+  return fc.record({
+    n: fc.integer({ min: s.n[0], max: s.n[1] }),
+    d: fc.integer({ min: s.d[0], max: s.d[1] }),
+    depth: fc.integer({ min: s.depth[0], max: s.depth[1] }),
+    widths: fc.array(fc.integer({ min: s.widths[0], max: s.widths[1] }), { minLength: s.depth[1] - 1, maxLength: s.depth[1] - 1 }),
+    init: fc.constantFrom(...s.init),
+    data: fc.constantFrom(...s.sources),
+    normalize: fc.constantFrom(...s.normalize),
+    seed: seedArbitrary(),
+    ...geometryArbitraries(geometries),
+  });
+}
+
 function mutateOf(s: ResolvedSpace): (desc: AuditDescriptor, rng: Rng) => AuditDescriptor {
+  const iid = mutateIidOf(s);
+  const geometries = s.geometry;
+  if (!geometries) return iid;
+  return (desc, rng) => (rng.next() < 0.25 ? mutateGeometry(desc as AuditDescriptor & GeometryFields, rng, geometries) : iid(desc, rng));
+}
+
+function mutateIidOf(s: ResolvedSpace): (desc: AuditDescriptor, rng: Rng) => AuditDescriptor {
   const clamp = (x: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, x));
   const step = (rng: Rng) => (rng.next() < 0.5 ? -1 : 1) * (1 + uniformInt(rng, 3));
   return (desc, rng) => {
@@ -367,11 +406,31 @@ function mutateOf(s: ResolvedSpace): (desc: AuditDescriptor, rng: Rng) => AuditD
   };
 }
 
+/**
+ * The data rows of a descriptor of a space with geometries, before normalisation: drawn as for an i.i.d.
+ * space, then shaped by the geometry and the recorded point moves (src/audit/adversarialSpace.ts).
+ */
+export function shapedRowsOf(desc: AuditDescriptor & GeometryFields, file?: string): Matrix {
+  let x: Matrix;
+  if (desc.data === 'file') {
+    if (!file) throw new UserError('descriptor uses data "file" but the bound has no data file');
+    x = drawSubset(loadFilePopulation(file), desc.n, desc.seed, 'none');
+  } else if ((NAMED_DATASETS as readonly string[]).includes(desc.data)) {
+    x = drawSubset(loadNamedPopulation(desc.data as NamedDataset), desc.n, desc.seed, 'none');
+  } else x = sampleData(childRng(desc.seed, 'data'), { family: desc.data as DistributionFamily }, desc.n, desc.d);
+  return shapeRows(x, desc.seed, desc);
+}
+
+function hasGeometry(desc: AuditDescriptor): desc is AuditDescriptor & GeometryFields {
+  return desc.geometry !== undefined;
+}
+
 /** Turns a descriptor into data + architecture (deterministic given the descriptor). */
 export function materializeDescriptor(desc: AuditDescriptor, file?: string): AuditInstance {
   let x;
   const norm = desc.normalize ?? 'none';
-  if (desc.data === 'file') {
+  if (hasGeometry(desc)) x = normalizeRows(shapedRowsOf(desc, file), norm);
+  else if (desc.data === 'file') {
     if (!file) throw new UserError('descriptor uses data "file" but the bound has no data file');
     x = drawSubset(loadFilePopulation(file), desc.n, desc.seed, norm);
   } else if ((NAMED_DATASETS as readonly string[]).includes(desc.data)) {
@@ -747,8 +806,10 @@ function spaceInfo(s: ResolvedSpace): InstanceSpaceInfo {
   const contains = (x: unknown): boolean => {
     if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
     const d = x as Record<string, unknown>;
+    const geometries = s.geometry;
     return (
-      Object.keys(d).length === 8 &&
+      Object.keys(d).length === (geometries ? 11 : 8) &&
+      (!geometries || containsGeometryFields(d, geometries)) &&
       inRange(d.n, s.n) &&
       inRange(d.d, s.d) &&
       inRange(d.depth, s.depth) &&
@@ -843,6 +904,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
         ...(space.depth[0] !== space.depth[1] ? { L: Array.from({ length: space.depth[1] - space.depth[0] + 1 }, (_, k) => String(space!.depth[0] + k)) } : {}),
         ...(space.sources.length > 1 ? { data: space.sources } : {}),
         ...(space.init.length > 1 ? { init: space.init } : {}),
+        ...(space.geometry && space.geometry.length > 1 ? { geometry: space.geometry } : {}),
       }
     : undefined;
 
@@ -853,13 +915,14 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     kind,
     statement: spec.statement,
     ...(spec.statementTex !== undefined ? { statementTex: spec.statementTex } : {}),
-    conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(spec.conventions ?? {}) },
+    conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(space?.geometry ? { geometry: `${space.geometry.join(' | ')} (src/random/geometry/index.ts), points moved by the targeted search recorded in the descriptor` } : {}), ...(spec.conventions ?? {}) },
     constants: spec.constants ?? [],
     descriptors,
     materialize: (desc) => materializeDescriptor(desc, file),
     assumptions,
     conclude,
     ...(space ? { mutate: mutateOf(space) } : {}),
+    ...(space?.geometry ? { points: pointsOf(file) } : {}),
     cells: (desc) => {
       const nd = desc.data === 'file' || (NAMED_DATASETS as readonly string[]).includes(desc.data) ? space?.d[0] ?? desc.d : desc.d;
       const c: Record<string, string> = { N: space ? bin(desc.n, space.n[0], space.n[1]) : String(desc.n), 'd/N': ratioCell(nd, desc.n) };
@@ -867,6 +930,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
       if (!space || space.depth[0] !== space.depth[1]) c.L = String(desc.depth);
       if (!space || space.sources.length > 1) c.data = desc.data;
       if (!space || space.init.length > 1) c.init = desc.init;
+      if (hasGeometry(desc) && (!space?.geometry || space.geometry.length > 1)) c.geometry = desc.geometry;
       if (spec.cells) Object.assign(c, spec.cells(quantitiesView(materializeDescriptor(desc, file))));
       return c;
     },
@@ -886,6 +950,17 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   };
   ORIGINS.set(theorem, { ...(moduleFile ? { module: moduleFile } : {}), ...(file ? { dataFile: file } : {}) });
   return theorem;
+}
+
+/** The targeted search's access to the data rows of a space with geometries (Theorem.points). */
+function pointsOf(file: string | undefined): NonNullable<AuditTheorem['points']> {
+  return {
+    rows: (desc) => {
+      if (!hasGeometry(desc)) throw new TheoremEvaluationError('descriptor without geometry fields in a space with geometries');
+      return shapedRowsOf(desc, file);
+    },
+    withRows: (desc, rows) => (hasGeometry(desc) ? withMovedRows(desc, rows) : desc),
+  };
 }
 
 export function isAuditBound(x: unknown): x is AuditTheorem {

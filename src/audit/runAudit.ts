@@ -21,6 +21,7 @@ import { observeBound } from './observe.ts';
 import { proposalRecord } from './provenance.ts';
 import { type AuditWorkerData, BUDGET_SPENT, type CachedResult } from './protocol.ts';
 import { searchTheorem } from '../search/search.ts';
+import { targetedCounts } from '../search/budget.ts';
 import { UserError } from '../errors.ts';
 import { workerEntry } from '../packagePaths.ts';
 
@@ -163,7 +164,8 @@ export function describeInstance(desc: Descriptor): string {
   const d = desc as Record<string, unknown>;
   if (typeof d.n === 'number' && typeof d.depth === 'number') {
     const widths = Array.isArray(d.widths) ? (d.widths as number[]).slice(0, (d.depth as number) - 1) : [];
-    return `N=${d.n} d=${d.d} L=${d.depth}${widths.length ? ` widths=[${widths.join(',')}]` : ''} init=${d.init} data=${d.data}${d.normalize && d.normalize !== 'none' ? `/${d.normalize}` : ''} seed=${d.seed}`;
+    const geometry = typeof d.geometry === 'string' ? ` geometry=${d.geometry}(k=${String(d.k)})${Array.isArray(d.moves) && d.moves.length ? ` moved rows=[${(d.moves as { row: number }[]).map((m) => m.row).join(',')}]` : ''}` : '';
+    return `N=${d.n} d=${d.d} L=${d.depth}${widths.length ? ` widths=[${widths.join(',')}]` : ''} init=${d.init} data=${d.data}${d.normalize && d.normalize !== 'none' ? `/${d.normalize}` : ''} seed=${d.seed}${geometry}`;
   }
   return JSON.stringify(desc).slice(0, 160);
 }
@@ -215,7 +217,7 @@ export function searchOptionsFor(theorem: AnyTheorem, budgetSeconds: number, see
   }
   // Asymptotic bounds: the budget's evaluations shared over sizes × regimes, clamped to the bound's draws.
   if (theorem.scalingLaw) return { seed, numRuns: 0, scalingDraws: scalingDraws(theorem.scalingLaw, evals), claimsInRun: boundsInAudit };
-  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0, claimsInRun: boundsInAudit };
+  return { seed, numRuns: Math.max(25, Math.round(evals * 0.6)), ...targetedCounts(theorem, evals), claimsInRun: boundsInAudit };
 }
 
 const fmtLevel = (a: number) => (a >= 1e-3 ? String(Number(a.toPrecision(3))) : a.toExponential(2));

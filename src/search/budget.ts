@@ -43,7 +43,7 @@ export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, claimsI
   }
   return {
     numRuns: Math.max(25, Math.round(evals * 0.6)),
-    targetedSteps: theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0,
+    ...targetedCounts(theorem, evals),
     probeRuns: theorem.probes ? Math.max(5, Math.round(evals * 0.1)) : 0,
     claimsInRun,
   };
@@ -65,4 +65,16 @@ export function selectTheorems<T extends { id: string }>(catalog: readonly T[], 
 export function shardOf<T>(items: readonly T[], shard: { index: number; count: number } | null): T[] {
   if (!shard) return [...items];
   return items.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+/**
+ * The targeted phases' share of a budget of `evals` evaluations (30 %): hill-climbing with the theorem's local
+ * moves, and for a theorem that exposes its data points (defineBound spaces with `geometry`) half of it to the
+ * search over point coordinates (src/search/adversarial.ts).
+ */
+export function targetedCounts(theorem: AnyTheorem, evals: number): { targetedSteps: number; pointSteps?: number } {
+  const targeted = theorem.mutate ? Math.max(12, Math.round(evals * 0.3)) : 0;
+  if (!theorem.points) return { targetedSteps: targeted };
+  const points = Math.max(12, Math.round(evals * 0.15));
+  return { targetedSteps: Math.max(0, targeted - points), pointSteps: points };
 }

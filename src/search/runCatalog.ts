@@ -51,7 +51,7 @@ export function planTasks(catalog: readonly AnyTheorem[], opts: Pick<CatalogRunO
 }
 
 export function plannedEvaluations(o: SearchOptions): number {
-  return o.numRuns + (o.targetedSteps ?? 0) + (o.probeRuns ?? 0) + (o.hpConfigs ?? 0) * (o.hpDraws ?? 0);
+  return o.numRuns + (o.targetedSteps ?? 0) + (o.pointSteps ?? 0) + (o.probeRuns ?? 0) + (o.hpConfigs ?? 0) * (o.hpDraws ?? 0);
 }
 
 /** Runs one theorem in this thread and returns its report section. */

@@ -8,6 +8,7 @@ import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
 import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, scalingDraws, scalingPointOf, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
 import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts';
+import { runPointSearch } from './adversarial.ts';
 
 /**
  * The counterexample search for one theorem (docs/architecture.md#search):
@@ -16,7 +17,10 @@ import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts
  *      the property fails only on a CERTIFIED violation (margin < −error bound), so every shrink
  *      step keeps the counterexample certified;
  *   3. targeted search: hill-climbing on the margin from the most promising instances, with the
- *      theorem's local moves (`mutate`) and restarts;
+ *      theorem's local moves (`mutate`) and restarts; then, for theorems that expose their data points
+ *      (`points`: defineBound spaces with `geometry`), the cross-entropy method over the coordinates of one
+ *      point of each of the two most promising instances (src/search/adversarial.ts); a violation found
+ *      only by these phases is shrunk by fast-check from that example;
  *   4. probes just outside the assumptions (recorded as `outside`, with the raw verdict kept, to
  *      show where the claim stops holding).
  * High-probability claims instead run Monte Carlo per configuration with an exact binomial test;
@@ -29,6 +33,8 @@ export interface SearchOptions {
   seed: string;
   numRuns: number;
   targetedSteps?: number;
+  /** Evaluations of the targeted search over point coordinates (theorems with `points` only). */
+  pointSteps?: number;
   probeRuns?: number;
   /** High-probability claims: configurations and draws per configuration. */
   hpConfigs?: number;
@@ -151,7 +157,11 @@ export function searchTheorem(theorem: AnyTheorem, opts: SearchOptions): Theorem
     else {
       runExamples(state);
       runRandomAndShrink(state);
+      const hadViolation = state.counts.violated > 0;
       runTargeted(state);
+      runPoints(state);
+      // A violation found only by the targeted phases: shrink it with fast-check from that example.
+      if (!hadViolation && state.counts.violated > 0) shrinkTargeted(state);
     }
     runProbes(state);
   } catch (e) {
@@ -545,7 +555,6 @@ function runTargeted(s: SearchState): void {
   }
   if (starts.length === 0) return;
   const perStart = Math.max(1, Math.floor(steps / starts.length));
-  const hadViolation = s.counts.violated > 0;
   for (const start of starts) {
     let cur = start.descriptor;
     let curMargin = start.relativeMargin;
@@ -559,21 +568,44 @@ function runTargeted(s: SearchState): void {
       }
     }
   }
-  // A violation found only by the targeted phase: shrink it with fast-check from that example.
-  if (!hadViolation && s.counts.violated > 0) {
-    const target = s.violations[0];
-    const seed = fastCheckSeed(opts.seed, theorem.id, 'targeted-shrink');
-    const property = fc.property(theorem.descriptors, (d: Descriptor) => {
-      const ev = s.eval(d, 'shrink');
-      return !(ev && ev.outcome.verdict === 'violated');
-    });
-    const details = fc.check(property, { seed, numRuns: 1, examples: [[target.ev.descriptor]], reporter: () => {} });
-    if (details.failed && details.counterexample) {
-      const d = details.counterexample[0] as Descriptor;
-      const v = s.violationOf(d) ?? target;
-      s.smallest = s.refOf(v);
-    }
+}
+
+/** Shrinks the first violation (found by a targeted phase) with fast-check, from that example. */
+function shrinkTargeted(s: SearchState): void {
+  const { theorem, opts } = s;
+  const target = s.violations[0];
+  const seed = fastCheckSeed(opts.seed, theorem.id, 'targeted-shrink');
+  const property = fc.property(theorem.descriptors, (d: Descriptor) => {
+    const ev = s.eval(d, 'shrink');
+    return !(ev && ev.outcome.verdict === 'violated');
+  });
+  const details = fc.check(property, { seed, numRuns: 1, examples: [[target.ev.descriptor]], reporter: () => {} });
+  if (details.failed && details.counterexample) {
+    const d = details.counterexample[0] as Descriptor;
+    const v = s.violationOf(d) ?? target;
+    s.smallest = s.refOf(v);
   }
+}
+
+/**
+ * The targeted search over point coordinates (src/search/adversarial.ts) from the 2 in-assumption records of
+ * smallest relative margin (ties: record order), `pointSteps` evaluations in all.
+ */
+function runPoints(s: SearchState): void {
+  const { theorem, opts } = s;
+  const steps = opts.pointSteps ?? 0;
+  if (!theorem.points || steps <= 0) return;
+  const starts = s.records
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.verdict !== 'outside' && r.phase !== 'probe' && Number.isFinite(r.relativeMargin))
+    .sort((a, b) => a.r.relativeMargin - b.r.relativeMargin || a.i - b.i)
+    .slice(0, 2)
+    .map(({ r }) => r.descriptor);
+  runPointSearch(theorem, starts, steps, childRng(opts.seed, theorem.id, 'points'), (d) => {
+    const ev = s.eval(d, 'targeted');
+    if (!ev || ev.outcome.verdict === 'outside') return { value: Infinity, violated: false };
+    return { value: ev.outcome.relativeMargin, violated: ev.outcome.verdict === 'violated' };
+  });
 }
 
 /** One Intl.Collator for the process (measured: constructing one costs ~30 µs; the default locale is fixed). */

@@ -111,6 +111,15 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
   conclude(instance: I, descriptor: D): Evaluation;
   /** Local move for targeted search (defaults to regenerating nothing: no targeted phase). */
   mutate?(descriptor: D, rng: Rng): D;
+  /**
+   * Targeted search over point coordinates (src/search/adversarial.ts): the descriptor's data rows (N × d,
+   * row-major, before any normalisation of the instance), and the descriptor with some rows replaced — which
+   * must materialise to exactly those rows (the replacement is recorded in the descriptor). Absent: no such phase.
+   */
+  points?: {
+    rows(descriptor: D): { rows: number; cols: number; data: Float64Array };
+    withRows(descriptor: D, rows: ReadonlyMap<number, Float64Array>): D;
+  };
   /** Assumption-space cells this descriptor exercises (for claim coverage), e.g. { N: '8–32', family: 'sphere' }. */
   cells?(descriptor: D): Record<string, string>;
   /** The declared cells per key (so reports can list those never exercised). */

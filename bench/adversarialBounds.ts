@@ -1,0 +1,51 @@
+import type { GeometryOption } from '../src/audit/adversarialSpace.ts';
+import { type AuditTheorem, defineBound, type InstanceSpace } from '../src/audit/defineBound.ts';
+
+/**
+ * False bounds that fail only on structured data (bench/adversarial.ts, src/search/adversarial.test.ts): each is
+ * a true-looking lower bound on a smallest eigenvalue whose constant sits in the far lower tail of its i.i.d.
+ * Gaussian instance space (about 1 draw in 500–800 refutes it, by random crowding), while near-duplicate
+ * pairs, clusters, low-rank subspaces or heavy-tailed norms refute it at once. The constants were read off
+ * 4,000 i.i.d. draws per space (the 5th–8th smallest ratio). `geometry` undefined: the i.i.d. space.
+ */
+export function structuredFalseBounds(geometry?: GeometryOption): AuditTheorem[] {
+  const space = (s: InstanceSpace): InstanceSpace => (geometry ? { ...s, geometry } : s);
+  return [
+    defineBound({
+      id: 'adversarial.hinf-no-angle-premise',
+      statement: 'λ_min(H∞) ≥ 0.035 (a separation bound with its premise "min pairwise angle ≥ θ₀" dropped)',
+      instances: space({ n: [2, 6], d: [4, 12], depth: [2, 2], data: ['gaussian'] }),
+      lhs: (q) => q.lambdaMinHInfinity,
+      relation: '>=',
+      rhs: () => 0.035,
+      expectRefuted: true,
+    }),
+    defineBound({
+      id: 'adversarial.gram-full-rank',
+      statement: 'λ_min(XXᵀ) ≥ 0.02·min_i ‖x_i‖² for N ≤ 6 < 8 ≤ d (false on a low-rank subspace)',
+      instances: space({ n: [2, 6], d: [8, 16], depth: [2, 2], data: ['gaussian'] }),
+      lhs: (q) => q.lambdaMinGram,
+      relation: '>=',
+      rhs: (q) => 0.02 * q.minNormSq,
+      expectRefuted: true,
+    }),
+    defineBound({
+      id: 'adversarial.ntk-near-duplicates',
+      statement: 'λ_min(K^(2)) ≥ 0.12·min_i ‖x_i‖² (false near duplicates)',
+      instances: space({ n: [2, 8], d: [4, 16], depth: [2, 2], data: ['gaussian'] }),
+      lhs: (q) => q.lambdaMinNTK,
+      relation: '>=',
+      rhs: (q) => 0.12 * q.minNormSq,
+      expectRefuted: true,
+    }),
+    defineBound({
+      id: 'adversarial.ntk-mean-norm',
+      statement: 'λ_min(K^(2)) ≥ 0.02·(1/N)·Σ_i ‖x_i‖² (false for heavy-tailed norms)',
+      instances: space({ n: [2, 6], d: [4, 12], depth: [2, 2], data: ['gaussian'] }),
+      lhs: (q) => q.lambdaMinNTK,
+      relation: '>=',
+      rhs: (q) => (0.02 * q.sumNormSq) / q.N,
+      expectRefuted: true,
+    }),
+  ];
+}
