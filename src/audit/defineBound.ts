@@ -18,6 +18,7 @@ import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { interval, type Interval } from '../linalg/interval.ts';
 import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
 import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
+import { checkLabelSpec, LABEL_MODELS, type LabelModel, type LabelSpec } from './labels.ts';
 
 /**
  * `defineBound`: the public way to state a new bound about the NTK and have it audited
@@ -97,6 +98,13 @@ export interface InstanceSpace {
   data?: readonly DataSource[] | { file: string | URL; normalize?: Normalization } | { dataset: NamedDataset; normalize?: Normalization };
   /** Normalisation applied to every drawn data set (default 'none'; see src/io/datasets.ts). */
   normalize?: Normalization | readonly Normalization[];
+  /**
+   * Labels y of each instance (q.y, q.labelQuadForm): one or more label models of src/audit/labels.ts
+   * ('rademacher', 'gaussian', 'teacher', 'worst-ntk', 'worst-nngp', 'worst-hInfinity', 'worst-gram') and sign-flip
+   * noise fractions in [0, 1] (default [0]). Each instance draws one model and one noise level; the labels are a
+   * deterministic function of the data and the instance seed. Default: no labels.
+   */
+  labels?: { model: LabelModel | readonly LabelModel[]; noise?: number | readonly number[] };
 }
 
 /** The descriptor of one instance: plain JSON, shrinkable by fast-check. */
@@ -265,6 +273,7 @@ interface ResolvedSpace {
   sources: readonly string[];
   normalize: readonly Normalization[];
   file?: string;
+  labels?: { models: readonly LabelModel[]; noise: readonly number[] };
 }
 
 /** Shape of `instances` (values are checked in detail below); anything else is a one-line UserError. */
@@ -276,13 +285,47 @@ const instanceSpaceShape = z.object({
   init: z.array(z.string()).optional(),
   data: z.union([z.array(z.string()), z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }), z.object({ dataset: z.string(), normalize: z.string().optional() })]).optional(),
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
+  labels: z.unknown().optional(),
 });
+
+/** instances.labels, checked (module comment of src/audit/labels.ts). */
+function resolveLabels(l: unknown): { models: readonly LabelModel[]; noise: readonly number[] } | undefined {
+  if (l === undefined) return undefined;
+  if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new UserError(`defineBound: instances.labels must be { model, noise? } (models: ${LABEL_MODELS.join(', ')})`);
+  const o = l as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => k !== 'model' && k !== 'noise');
+  if (extra.length > 0) throw new UserError(`defineBound: instances.labels has unknown key ${JSON.stringify(extra[0])} (expected model, noise)`);
+  const models = Array.isArray(o.model) ? o.model : [o.model];
+  const noise = o.noise === undefined ? [0] : Array.isArray(o.noise) ? o.noise : [o.noise];
+  if (models.length === 0 || noise.length === 0) throw new UserError('defineBound: instances.labels: model and noise must not be empty lists');
+  for (const m of models) for (const p of noise) checkLabelSpec(m, p, 'defineBound: instances.labels');
+  return { models: [...new Set(models as LabelModel[])], noise: [...new Set(noise as number[])] };
+}
+
+/** Adds the label model to the descriptors of a space that declares labels (fields `labels`, `labelNoise`). */
+function withLabelArbitrary(base: fc.Arbitrary<AuditDescriptor>, s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
+  const l = s.labels;
+  if (!l) return base;
+  return fc.tuple(base, fc.constantFrom(...l.models), fc.constantFrom(...l.noise)).map(([d, model, noise]) => ({ ...d, labels: model, labelNoise: noise }));
+}
+
+/** The label spec of a descriptor (undefined when it has none). */
+function labelsOfDescriptor(desc: AuditDescriptor): LabelSpec | undefined {
+  if (desc.labels === undefined) return undefined;
+  return checkLabelSpec(desc.labels, desc.labelNoise ?? 0, 'descriptor');
+}
+
+/** Whether the label fields of a descriptor are ones the space can draw (and how many keys they add). */
+function labelFieldsIn(d: Record<string, unknown>, s: ResolvedSpace): { ok: boolean; keys: number } {
+  if (!s.labels) return { ok: d.labels === undefined && d.labelNoise === undefined, keys: 0 };
+  return { ok: (s.labels.models as readonly unknown[]).includes(d.labels) && (s.labels.noise as readonly unknown[]).includes(d.labelNoise), keys: 2 };
+}
 
 function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): ResolvedSpace {
   const shape = instanceSpaceShape.safeParse(s);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize? } or a fast-check arbitrary)`);
+    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize?, labels? } or a fast-check arbitrary)`);
   }
   let n = checkRange('n', s.n, 1);
   let d = checkRange('d', s.d ?? [2, 16], 1);
@@ -325,7 +368,8 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   } else throw new UserError('defineBound: instances.data must be a list of sources, { file } or { dataset }');
   const badNorm = normalize.find((x) => !NORMALIZATIONS.includes(x));
   if (normalize.length === 0 || badNorm !== undefined) throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
-  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}) };
+  const labels = resolveLabels(s.labels);
+  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(labels ? { labels } : {}) };
 }
 
 function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
@@ -382,7 +426,8 @@ export function materializeDescriptor(desc: AuditDescriptor, file?: string): Aud
   const depth = desc.depth;
   const widths = desc.widths.slice(0, depth - 1);
   while (widths.length < depth - 1) widths.push(widths[widths.length - 1] ?? 64);
-  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm };
+  const labels = labelsOfDescriptor(desc);
+  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm, ...(labels ? { labels } : {}) };
 }
 
 function bin(v: number, lo: number, hi: number): string {
@@ -710,16 +755,18 @@ interface EncodedInstance {
   netSeed: string;
   data: string;
   normalize: string;
+  labels?: LabelSpec;
 }
 
 export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
-  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize };
+  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize, ...(i.labels ? { labels: i.labels } : {}) };
 }
 
 export function decodeAuditInstance(e: unknown): AuditInstance {
   const o = e as EncodedInstance;
   if (!o || typeof o !== 'object' || !o.x || !Array.isArray(o.x.data) || o.x.data.length !== o.x.rows * o.x.cols) throw new Error('not an audit instance');
-  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize };
+  const labels = o.labels === undefined ? undefined : checkLabelSpec(o.labels.model, o.labels.noise, 'recorded instance');
+  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize, ...(labels ? { labels } : {}) };
 }
 
 /** Marks theorems made by defineBound (the audit command checks it). */
@@ -747,8 +794,10 @@ function spaceInfo(s: ResolvedSpace): InstanceSpaceInfo {
   const contains = (x: unknown): boolean => {
     if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
     const d = x as Record<string, unknown>;
+    const lab = labelFieldsIn(d, s);
     return (
-      Object.keys(d).length === 8 &&
+      lab.ok &&
+      Object.keys(d).length === 8 + lab.keys &&
       inRange(d.n, s.n) &&
       inRange(d.d, s.d) &&
       inRange(d.depth, s.depth) &&
@@ -818,7 +867,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   if (isArbitrary(spec.instances)) descriptors = spec.instances;
   else {
     space = resolveSpace(spec.instances, moduleFile);
-    descriptors = arbitraryOf(space);
+    descriptors = withLabelArbitrary(arbitraryOf(space), space);
   }
   const file = space?.file;
 
