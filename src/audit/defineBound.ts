@@ -100,7 +100,7 @@ export interface InstanceSpace {
   normalize?: Normalization | readonly Normalization[];
   /**
    * Labels y of each instance (q.y, q.labelQuadForm): one or more label models of src/audit/labels.ts
-   * ('rademacher', 'gaussian', 'teacher', 'worst-ntk', 'worst-nngp', 'worst-hInfinity', 'worst-gram') and sign-flip
+   * ('rademacher', 'gaussian', 'teacher', 'linear-teacher', 'worst-ntk', 'worst-nngp', 'worst-hInfinity', 'worst-gram') and sign-flip
    * noise fractions in [0, 1] (default [0]). Each instance draws one model and one noise level; the labels are a
    * deterministic function of the data and the instance seed. Default: no labels.
    */

@@ -11,13 +11,16 @@ import { childRng, fillGaussian } from '../random/rng.ts';
  *   'gaussian'          y_i i.i.d. N(0, 1)
  *   'teacher'           y_i = f(x_i), f(x) = √(2/m)·Σ_{r=1}^{m} a_r·max(0, w_rᵀx) a random two-layer ReLU network
  *                       (m = 16, w_r ~ N(0, I_d/d), a_r uniform on {−1, +1}), drawn once per instance seed
+ *   'linear-teacher'    y_i = αᵀx_i, α uniform on the unit sphere of ℝ^d (‖α‖ = 1 to rounding), once per seed: the
+ *                       labels of Arora et al.'s linear example (arXiv 1901.08584, Sec. 6), for which
+ *                       yᵀ(H∞)⁻¹y ≤ 4‖α‖² on unit-norm data (αᵀx = E_w[2αᵀx·1{wᵀx ≥ 0}] is in the RKHS of H∞)
  *   'worst-<kernel>'    y = the unit eigenvector of the smallest eigenvalue of the computed kernel (ntk, nngp,
  *                       hInfinity, gram): the labels that maximise yᵀK⁻¹y/‖y‖² = 1/λ_min(K)
  *
  * Label noise p ∈ [0, 1] (any model): each y_i independently has its sign flipped with probability p.
  * Seeds: childRng(seed, 'labels', model) for the model, childRng(seed, 'labels', 'noise') for the flips.
  */
-export const LABEL_MODELS = ['rademacher', 'gaussian', 'teacher', 'worst-ntk', 'worst-nngp', 'worst-hInfinity', 'worst-gram'] as const;
+export const LABEL_MODELS = ['rademacher', 'gaussian', 'teacher', 'linear-teacher', 'worst-ntk', 'worst-nngp', 'worst-hInfinity', 'worst-gram'] as const;
 export type LabelModel = (typeof LABEL_MODELS)[number];
 
 /** Width m of the teacher network. */
@@ -71,6 +74,20 @@ export function drawLabels(x: Matrix, seed: string, spec: LabelSpec, kernel: () 
           if (z > 0) s += a[r] * z;
         }
         y[i] = c * s;
+      }
+      break;
+    }
+    case 'linear-teacher': {
+      const rng = childRng(seed, 'labels', spec.model);
+      const a = fillGaussian(rng, new Float64Array(d));
+      let nn = 0;
+      for (let k = 0; k < d; k++) nn += a[k] * a[k];
+      const r = 1 / Math.sqrt(nn);
+      for (let k = 0; k < d; k++) a[k] *= r;
+      for (let i = 0; i < n; i++) {
+        let z = 0;
+        for (let k = 0; k < d; k++) z += a[k] * x.data[i * d + k];
+        y[i] = z;
       }
       break;
     }

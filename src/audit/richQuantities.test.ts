@@ -266,3 +266,20 @@ describe('read-only kernel matrices and certified helpers', () => {
     expect(s.errorBound).toBeLessThan(1e-10);
   });
 });
+
+describe('high-precision confirmation of the new quantities (src/audit/highPrecision.ts)', () => {
+  it('the 50-digit oracle enclosure meets the engine enclosure for every new key', async () => {
+    const { Oracle } = await import('./highPrecision.ts');
+    const I = inst(gaussianRows(5, 3, 'oracle'), 3, { model: 'teacher', noise: 0.2 });
+    const keys = ['minDistance', 'separation', 'norm2X'];
+    for (const k of ['gram', 'ntk', 'nngp', 'ntk(1)', 'ntk(2)', 'nngp(2)', 'hInfinity', 'empiricalNTK']) keys.push(`lambdaMin(${k})`, `lambdaMax(${k})`, `trace(${k})`);
+    for (const k of ['ntk', 'nngp', 'ntk(2)', 'hInfinity', 'empiricalNTK']) keys.push(`labelQuadForm(${k})`);
+    const o = new Oracle(I, (k) => enclosureOf(I, k));
+    for (const k of keys) {
+      const e = enclosureOf(I, k);
+      const h = o.quantity(k).enclosure();
+      expect(Number.isFinite(h.lower) && Number.isFinite(h.upper), k).toBe(true);
+      expect(h.lower <= e.upper && e.lower <= h.upper, `${k}: engine [${e.lower}, ${e.upper}] vs oracle [${h.lower}, ${h.upper}]`).toBe(true);
+    }
+  });
+});
