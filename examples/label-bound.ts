@@ -38,3 +38,5 @@ export const randomLabels = defineBound({
   expectRefuted: true,
   costHint: 30,
 });
+
+export default [linearTeacher, randomLabels];

@@ -41,3 +41,5 @@ export const planted = defineBound({
   expectRefuted: true,
   costHint: 30,
 });
+
+export default [perLayer, planted];

@@ -34,3 +34,5 @@ export const planted = defineBound({
   expectRefuted: true,
   costHint: 30,
 });
+
+export default [separation, planted];
