@@ -50,6 +50,12 @@ import { checkLabelSpec, LABEL_MODELS, type LabelModel, type LabelSpec } from '.
  * amplified, is added to its error (roundingSensitivity below). This is a statistical estimate in
  * the spirit of CADNA / Verificarlo, not a proof.
  *
+ * QUANTITIES beyond the scalars of quantities.ts: labels (declare `instances.labels`; q.y, q.labelModel,
+ * q.labelQuadForm(K) = yᵀK⁻¹y), kernels K ∈ 'gram' | 'ntk' | 'nngp' | 'ntk(l)' | 'nngp(l)' | 'hInfinity' |
+ * 'empiricalNTK' | 'jacobianGram' (q.lambdaMin(K), q.lambdaMax(K), q.trace(K); as QuantityNames for q.interval:
+ * 'lambdaMin(ntk(2))', 'labelQuadForm(hInfinity)', …), geometry (q.minDistance, q.separation, q.norm2X), read-only
+ * kernel matrices q.matrix(K) and certified helpers q.certified (docs/conventions.md#labels and the section after it).
+ *
  * RIGOROUS ALTERNATIVE: a side may return an Interval (src/linalg/interval.ts: `interval`, and
  * `q.interval('lambdaMinNTK')` for a quantity's enclosure). Its error is then the interval's radius
  * about its midpoint (the hull over the corners, if the side also read plain numbers), with no
