@@ -321,6 +321,14 @@ function labelsOfDescriptor(desc: AuditDescriptor): LabelSpec | undefined {
   return checkLabelSpec(desc.labels, desc.labelNoise ?? 0, 'descriptor');
 }
 
+/** Coverage cells by label model (and noise), when the space declares more than one. */
+function labelCellSpace(s: ResolvedSpace | null): Record<string, readonly string[]> {
+  const l = s?.labels;
+  if (!l || l.models.length * l.noise.length < 2) return {};
+  return { labels: l.models.flatMap((m) => l.noise.map((p) => labelCellOf(m, p))) };
+}
+const labelCellOf = (model: unknown, noise: unknown): string => `${String(model)}${noise ? ` + noise ${String(noise)}` : ''}`;
+
 /** Whether the label fields of a descriptor are ones the space can draw (and how many keys they add). */
 function labelFieldsIn(d: Record<string, unknown>, s: ResolvedSpace): { ok: boolean; keys: number } {
   if (!s.labels) return { ok: d.labels === undefined && d.labelNoise === undefined, keys: 0 };
@@ -898,6 +906,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
         ...(space.depth[0] !== space.depth[1] ? { L: Array.from({ length: space.depth[1] - space.depth[0] + 1 }, (_, k) => String(space!.depth[0] + k)) } : {}),
         ...(space.sources.length > 1 ? { data: space.sources } : {}),
         ...(space.init.length > 1 ? { init: space.init } : {}),
+        ...labelCellSpace(space),
       }
     : undefined;
 
@@ -922,6 +931,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
       if (!space || space.depth[0] !== space.depth[1]) c.L = String(desc.depth);
       if (!space || space.sources.length > 1) c.data = desc.data;
       if (!space || space.init.length > 1) c.init = desc.init;
+      if ('labels' in labelCellSpace(space)) c.labels = labelCellOf(desc.labels, desc.labelNoise);
       if (spec.cells) Object.assign(c, spec.cells(quantitiesView(materializeDescriptor(desc, file))));
       return c;
     },

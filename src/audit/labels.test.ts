@@ -58,3 +58,18 @@ describe('label models in the instance space', () => {
     expect(q.labelModel).toBe('none');
   });
 });
+
+describe('coverage by label model', () => {
+  it('a space with several label models or noise levels has a labels cell per combination', () => {
+    const b = defineBound({
+      id: 'test.label-cells',
+      statement: 'yᵀK⁻¹y ≥ 0',
+      instances: { n: [3, 6], labels: { model: ['teacher', 'rademacher'], noise: [0, 0.1] } },
+      lhs: (q) => q.labelQuadForm('ntk'),
+      relation: '>=',
+      rhs: () => 0,
+    });
+    expect(b.cellSpace!.labels).toEqual(['teacher', 'teacher + noise 0.1', 'rademacher', 'rademacher + noise 0.1']);
+    for (const d of fc.sample(b.descriptors, { numRuns: 10, seed: 5 })) expect(b.cellSpace!.labels).toContain(b.cells!(d).labels);
+  });
+});

@@ -1,6 +1,6 @@
 import { down, up } from './blas.ts';
 import { ETA, gamma, type Matrix, UNIT_ROUNDOFF } from './matrix.ts';
-import { exponentOf, ldexp } from './pow2.ts';
+import { exponentOf, ldexp, pow2 } from './pow2.ts';
 
 /**
  * Rigorous enclosures of Euclidean distances between rows of X (N × d, one sample per row).
@@ -38,9 +38,18 @@ function pairDistance(x: Float64Array, d: number, i: number, j: number, sign: 1 
   if (m === 0) return { lower: 0, upper: 0, value: 0, certified: true };
   const e = exponentOf(m);
   let s = 0;
-  for (let k = 0; k < d; k++) {
-    const w = ldexp(v[k], -e);
-    s += w * w;
+  if (e >= -1000) {
+    // 2^-e is a double (2^-1023 is subnormal but exact): v_k·2^-e rounds only if it becomes subnormal, as ldexp
+    const p = pow2(-e);
+    for (let k = 0; k < d; k++) {
+      const w = v[k] * p;
+      s += w * w;
+    }
+  } else {
+    for (let k = 0; k < d; k++) {
+      const w = ldexp(v[k], -e);
+      s += w * w;
+    }
   }
   const value = ldexp(Math.sqrt(s), e);
   // ‖v‖ ≥ max_k |v_k| ≥ 2^e(1 − u)
