@@ -13,7 +13,9 @@
 export { auditBound, auditFile, runCatalog, DEFAULT_AUDIT_BUDGET, DEFAULT_AUDIT_SEED, DEFAULT_INSTANCE_TIMEOUT, type AuditBoundOptions, type AuditResult, type AuditVerdict, type BoundAudit, type CellSummary, type CounterexampleSummary, type Report, type ReportFormat, type RunCatalogOptions, type TheoremReport, type CounterexampleReport } from './api.ts';
 export { defineBound, isAuditBound, evaluateSide, type AsymptoticBoundSpec, type AuditDescriptor, type AuditTheorem, type BoundSpec, type DataSource, type InequalitySpec, type InstanceSpace, type Side } from './audit/defineBound.ts';
 export type { AsymptoticClaim, HeldValues, SweepVariable } from './audit/asymptotic.ts';
-export { quantitiesView, type AuditInstance, type Enclosure, type Quantities, type QuantityName } from './audit/quantities.ts';
+export { quantitiesView, type AuditInstance, type CertifiedHelpers, type Enclosure, type KernelFunction, type KernelName, type Quantities, type QuantityName } from './audit/quantities.ts';
+export { ReadOnlyMatrix } from './linalg/readOnlyMatrix.ts';
+export { LABEL_MODELS, type LabelModel } from './audit/labels.ts';
 export { interval, Interval, type IntervalLike } from './linalg/interval.ts';
 export { nextDown, nextUp } from './linalg/ulp.ts';
 export type { AnyTheorem, ConstantSpec, Conventions, Descriptor, Evaluation, Outcome, Provenance, Relation, SourceRef, Theorem, TheoremKind, Verdict } from './theorem/types.ts';
