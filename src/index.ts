@@ -15,7 +15,9 @@ export { defineBound, isAuditBound, evaluateSide, type AsymptoticBoundSpec, type
 export { type Geometry, GEOMETRY_FAMILIES } from './random/geometry/index.ts';
 export type { GeometryOption, PointMove } from './audit/adversarialSpace.ts';
 export type { AsymptoticClaim, HeldValues, SweepVariable } from './audit/asymptotic.ts';
-export { quantitiesView, type AuditInstance, type Enclosure, type Quantities, type QuantityName } from './audit/quantities.ts';
+export { quantitiesView, type AuditInstance, type CertifiedHelpers, type Enclosure, type KernelFunction, type KernelName, type Quantities, type QuantityName } from './audit/quantities.ts';
+export { ReadOnlyMatrix } from './linalg/readOnlyMatrix.ts';
+export { LABEL_MODELS, type LabelModel } from './audit/labels.ts';
 export { interval, Interval, type IntervalLike } from './linalg/interval.ts';
 export { nextDown, nextUp } from './linalg/ulp.ts';
 export type { AnyTheorem, ConstantSpec, Conventions, Descriptor, Evaluation, Outcome, Provenance, Relation, SourceRef, Theorem, TheoremKind, Verdict } from './theorem/types.ts';

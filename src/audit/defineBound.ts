@@ -20,6 +20,7 @@ import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantiti
 import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
 import { containsGeometryFields, geometryArbitraries, type GeometryFields, type GeometryOption, mutateGeometry, resolveGeometry, seedArbitrary, shapeRows, withMovedRows } from './adversarialSpace.ts';
 import type { Geometry } from '../random/geometry/index.ts';
+import { checkLabelSpec, LABEL_MODELS, type LabelModel, type LabelSpec } from './labels.ts';
 
 /**
  * `defineBound`: the public way to state a new bound about the NTK and have it audited
@@ -50,6 +51,12 @@ import type { Geometry } from '../random/geometry/index.ts';
  * randomly perturbed inputs and with randomly rounded Math functions, and the observed spread,
  * amplified, is added to its error (roundingSensitivity below). This is a statistical estimate in
  * the spirit of CADNA / Verificarlo, not a proof.
+ *
+ * QUANTITIES beyond the scalars of quantities.ts: labels (declare `instances.labels`; q.y, q.labelModel,
+ * q.labelQuadForm(K) = yᵀK⁻¹y), kernels K ∈ 'gram' | 'ntk' | 'nngp' | 'ntk(l)' | 'nngp(l)' | 'hInfinity' |
+ * 'empiricalNTK' | 'jacobianGram' (q.lambdaMin(K), q.lambdaMax(K), q.trace(K); as QuantityNames for q.interval:
+ * 'lambdaMin(ntk(2))', 'labelQuadForm(hInfinity)', …), geometry (q.minDistance, q.separation, q.norm2X), read-only
+ * kernel matrices q.matrix(K) and certified helpers q.certified (docs/conventions.md#labels and the section after it).
  *
  * RIGOROUS ALTERNATIVE: a side may return an Interval (src/linalg/interval.ts: `interval`, and
  * `q.interval('lambdaMinNTK')` for a quantity's enclosure). Its error is then the interval's radius
@@ -106,6 +113,13 @@ export interface InstanceSpace {
    * 'adversarial' for all of them. Default: none (i.i.d. rows only, no point moves).
    */
   geometry?: GeometryOption;
+  /**
+   * Labels y of each instance (q.y, q.labelQuadForm): one or more label models of src/audit/labels.ts
+   * ('rademacher', 'gaussian', 'teacher', 'linear-teacher', 'worst-ntk', 'worst-nngp', 'worst-hInfinity', 'worst-gram') and sign-flip
+   * noise fractions in [0, 1] (default [0]). Each instance draws one model and one noise level; the labels are a
+   * deterministic function of the data and the instance seed. Default: no labels.
+   */
+  labels?: { model: LabelModel | readonly LabelModel[]; noise?: number | readonly number[] };
 }
 
 /** The descriptor of one instance: plain JSON, shrinkable by fast-check. */
@@ -279,6 +293,7 @@ interface ResolvedSpace {
   normalize: readonly Normalization[];
   file?: string;
   geometry?: readonly Geometry[];
+  labels?: { models: readonly LabelModel[]; noise: readonly number[] };
 }
 
 /** Shape of `instances` (values are checked in detail below); anything else is a one-line UserError. */
@@ -291,13 +306,55 @@ const instanceSpaceShape = z.object({
   data: z.union([z.array(z.string()), z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }), z.object({ dataset: z.string(), normalize: z.string().optional() })]).optional(),
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
   geometry: z.union([z.literal('adversarial'), z.array(z.string())]).optional(),
+  labels: z.unknown().optional(),
 });
+
+/** instances.labels, checked (module comment of src/audit/labels.ts). */
+function resolveLabels(l: unknown): { models: readonly LabelModel[]; noise: readonly number[] } | undefined {
+  if (l === undefined) return undefined;
+  if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new UserError(`defineBound: instances.labels must be { model, noise? } (models: ${LABEL_MODELS.join(', ')})`);
+  const o = l as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => k !== 'model' && k !== 'noise');
+  if (extra.length > 0) throw new UserError(`defineBound: instances.labels has unknown key ${JSON.stringify(extra[0])} (expected model, noise)`);
+  const models = Array.isArray(o.model) ? o.model : [o.model];
+  const noise = o.noise === undefined ? [0] : Array.isArray(o.noise) ? o.noise : [o.noise];
+  if (models.length === 0 || noise.length === 0) throw new UserError('defineBound: instances.labels: model and noise must not be empty lists');
+  for (const m of models) for (const p of noise) checkLabelSpec(m, p, 'defineBound: instances.labels');
+  return { models: [...new Set(models as LabelModel[])], noise: [...new Set(noise as number[])] };
+}
+
+/** Adds the label model to the descriptors of a space that declares labels (fields `labels`, `labelNoise`). */
+function withLabelArbitrary(base: fc.Arbitrary<AuditDescriptor>, s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
+  const l = s.labels;
+  if (!l) return base;
+  return fc.tuple(base, fc.constantFrom(...l.models), fc.constantFrom(...l.noise)).map(([d, model, noise]) => ({ ...d, labels: model, labelNoise: noise }));
+}
+
+/** The label spec of a descriptor (undefined when it has none). */
+function labelsOfDescriptor(desc: AuditDescriptor): LabelSpec | undefined {
+  if (desc.labels === undefined) return undefined;
+  return checkLabelSpec(desc.labels, desc.labelNoise ?? 0, 'descriptor');
+}
+
+/** Coverage cells by label model (and noise), when the space declares more than one. */
+function labelCellSpace(s: ResolvedSpace | null): Record<string, readonly string[]> {
+  const l = s?.labels;
+  if (!l || l.models.length * l.noise.length < 2) return {};
+  return { labels: l.models.flatMap((m) => l.noise.map((p) => labelCellOf(m, p))) };
+}
+const labelCellOf = (model: unknown, noise: unknown): string => `${String(model)}${noise ? ` + noise ${String(noise)}` : ''}`;
+
+/** Whether the label fields of a descriptor are ones the space can draw (and how many keys they add). */
+function labelFieldsIn(d: Record<string, unknown>, s: ResolvedSpace): { ok: boolean; keys: number } {
+  if (!s.labels) return { ok: d.labels === undefined && d.labelNoise === undefined, keys: 0 };
+  return { ok: (s.labels.models as readonly unknown[]).includes(d.labels) && (s.labels.noise as readonly unknown[]).includes(d.labelNoise), keys: 2 };
+}
 
 function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): ResolvedSpace {
   const shape = instanceSpaceShape.safeParse(s);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize? } or a fast-check arbitrary)`);
+    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize?, labels? } or a fast-check arbitrary)`);
   }
   let n = checkRange('n', s.n, 1);
   let d = checkRange('d', s.d ?? [2, 16], 1);
@@ -341,7 +398,8 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   const badNorm = normalize.find((x) => !NORMALIZATIONS.includes(x));
   if (normalize.length === 0 || badNorm !== undefined) throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
   const geometry = resolveGeometry(s.geometry);
-  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}) };
+  const labels = resolveLabels(s.labels);
+  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}), ...(labels ? { labels } : {}) };
 }
 
 function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
@@ -441,7 +499,8 @@ export function materializeDescriptor(desc: AuditDescriptor, file?: string): Aud
   const depth = desc.depth;
   const widths = desc.widths.slice(0, depth - 1);
   while (widths.length < depth - 1) widths.push(widths[widths.length - 1] ?? 64);
-  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm };
+  const labels = labelsOfDescriptor(desc);
+  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm, ...(labels ? { labels } : {}) };
 }
 
 function bin(v: number, lo: number, hi: number): string {
@@ -769,16 +828,18 @@ interface EncodedInstance {
   netSeed: string;
   data: string;
   normalize: string;
+  labels?: LabelSpec;
 }
 
 export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
-  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize };
+  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize, ...(i.labels ? { labels: i.labels } : {}) };
 }
 
 export function decodeAuditInstance(e: unknown): AuditInstance {
   const o = e as EncodedInstance;
   if (!o || typeof o !== 'object' || !o.x || !Array.isArray(o.x.data) || o.x.data.length !== o.x.rows * o.x.cols) throw new Error('not an audit instance');
-  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize };
+  const labels = o.labels === undefined ? undefined : checkLabelSpec(o.labels.model, o.labels.noise, 'recorded instance');
+  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize, ...(labels ? { labels } : {}) };
 }
 
 /** Marks theorems made by defineBound (the audit command checks it). */
@@ -807,8 +868,10 @@ function spaceInfo(s: ResolvedSpace): InstanceSpaceInfo {
     if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
     const d = x as Record<string, unknown>;
     const geometries = s.geometry;
+    const lab = labelFieldsIn(d, s);
     return (
-      Object.keys(d).length === (geometries ? 11 : 8) &&
+      lab.ok &&
+      Object.keys(d).length === (geometries ? 11 : 8) + lab.keys &&
       (!geometries || containsGeometryFields(d, geometries)) &&
       inRange(d.n, s.n) &&
       inRange(d.d, s.d) &&
@@ -879,7 +942,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   if (isArbitrary(spec.instances)) descriptors = spec.instances;
   else {
     space = resolveSpace(spec.instances, moduleFile);
-    descriptors = arbitraryOf(space);
+    descriptors = withLabelArbitrary(arbitraryOf(space), space);
   }
   const file = space?.file;
 
@@ -905,6 +968,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
         ...(space.sources.length > 1 ? { data: space.sources } : {}),
         ...(space.init.length > 1 ? { init: space.init } : {}),
         ...(space.geometry && space.geometry.length > 1 ? { geometry: space.geometry } : {}),
+        ...labelCellSpace(space),
       }
     : undefined;
 
@@ -931,6 +995,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
       if (!space || space.sources.length > 1) c.data = desc.data;
       if (!space || space.init.length > 1) c.init = desc.init;
       if (hasGeometry(desc) && (!space?.geometry || space.geometry.length > 1)) c.geometry = desc.geometry;
+      if ('labels' in labelCellSpace(space)) c.labels = labelCellOf(desc.labels, desc.labelNoise);
       if (spec.cells) Object.assign(c, spec.cells(quantitiesView(materializeDescriptor(desc, file))));
       return c;
     },

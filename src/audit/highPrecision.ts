@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { initNetwork } from '../ntk/network.ts';
-import type { AuditInstance, Enclosure } from './quantities.ts';
+import { type AuditInstance, type Enclosure, labelsOf } from './quantities.ts';
 
 /**
  * Engine-independent high-precision oracle for the audit quantities (src/audit/quantities.ts), used
@@ -823,9 +823,133 @@ export class Oracle {
         return spectral(this.bracket(key, this.get('hinf', () => hInfinityDec(this.x)), 'min'));
       case 'lambdaMinEmpiricalNTK':
         return spectral(this.bracket(key, this.get('entk', () => empiricalNtkDec(this.inst, this.x, this.net)), 'min'));
-      default:
+      case 'minDistance':
+      case 'separation':
+        return this.minDistance(key === 'separation');
+      case 'norm2X':
+        return spectral(this.bracket(key, this.gram, 'max', true), (lo, hi) => [D.max(ZERO, lo).sqrt(), D.max(ZERO, hi).sqrt()]);
+      default: {
+        const kf = /^(lambdaMin|lambdaMax|trace|labelQuadForm)\((.+)\)$/.exec(key);
+        if (kf) {
+          const k = this.kernel(kf[2]);
+          if (kf[1] === 'lambdaMin' || kf[1] === 'lambdaMax') return spectral(this.bracket(key, k, kf[1] === 'lambdaMin' ? 'min' : 'max'));
+          if (kf[1] === 'trace') {
+            let t = ZERO;
+            for (let i = 0; i < n; i++) t = t.plus(k.m.data[i * n + i]);
+            // |tr ΔK| ≤ N·‖ΔK‖₂
+            const e = k.error.times(n);
+            return fixed(t.minus(e), t.plus(e));
+          }
+          return this.labelQuadForm(kf[2], k);
+        }
         throw new NotConfirmable(`no high-precision oracle for quantity ${key}`);
+      }
     }
+  }
+
+  /** The decimal kernel behind a KernelName of quantities.ts. */
+  private kernel(name: string): DecSym {
+    const m = /^(gram|ntk|nngp|hInfinity|empiricalNTK|ntk\((\d+)\)|nngp\((\d+)\))$/.exec(name);
+    if (!m) throw new NotConfirmable(`no high-precision oracle for kernel ${name}`);
+    const layer = m[2] ?? m[3];
+    if (layer !== undefined) {
+      const l = Number(layer);
+      if (!(l >= 1 && l <= this.inst.depth)) throw new NotConfirmable(`${name} out of range`);
+      const lk = l === this.inst.depth ? this.limiting : this.get(`limiting(${l})`, () => limitingDec(this.x, l));
+      return m[2] !== undefined ? lk.ntk : lk.nngp;
+    }
+    switch (name) {
+      case 'gram':
+        return this.gram;
+      case 'ntk':
+        return this.limiting.ntk;
+      case 'nngp':
+        return this.limiting.nngp;
+      case 'hInfinity':
+        return this.get('hinf', () => hInfinityDec(this.x));
+      default:
+        return this.get('entk', () => empiricalNtkDec(this.inst, this.x, this.net));
+    }
+  }
+
+  /**
+   * yᵀK⁻¹y for the instance's labels (exact doubles): LDLᵀ solve of the decimal K̃ (no pivoting, K̃ positive
+   * definite), which is exact for K̃ + E with ‖E‖₂ ≤ allowance(n²)·tr K̃ (Higham Thm 9.3 and the triangular
+   * solves, tr(|L||D||Lᵀ|) = tr K̃ for D > 0). With δ = ‖K̃ − K‖₂ + ‖E‖₂ and λ ≤ λ_min(K) certified by inertia counts,
+   * |yᵀK⁻¹y − yᵀ(K̃ + E)⁻¹y| ≤ ‖y‖²δ/(λ(λ − δ)).
+   */
+  private labelQuadForm(name: string, k: DecSym): OracleQuantity {
+    const n = k.m.rows;
+    const y = Array.from(labelsOf(this.inst), (v) => {
+      if (!Number.isFinite(v)) throw new NotConfirmable('labels are not finite');
+      return dec(v);
+    });
+    if (y.every((v) => v.isZero())) return fixed(ZERO, ZERO);
+    const b = this.bracket(`lambdaMin(${name})`, k, 'min');
+    const a = k.m.data;
+    let tr = ZERO;
+    for (let i = 0; i < n; i++) tr = tr.plus(a[i * n + i].abs());
+    const delta = k.error.plus(allowance(n * n + 10).times(tr));
+    // LDLᵀ
+    const L: Dec[] = new Array<Dec>(n * n).fill(ZERO), dd: Dec[] = new Array<Dec>(n);
+    for (let j = 0; j < n; j++) {
+      let s = a[j * n + j];
+      for (let p = 0; p < j; p++) s = s.minus(L[j * n + p].times(L[j * n + p]).times(dd[p]));
+      if (!s.isPositive()) throw new NotConfirmable(`labelQuadForm(${name}): the kernel is not positive definite to ${DIGITS} digits`);
+      dd[j] = s;
+      for (let i = j + 1; i < n; i++) {
+        let t = a[i * n + j];
+        for (let p = 0; p < j; p++) t = t.minus(L[i * n + p].times(L[j * n + p]).times(dd[p]));
+        L[i * n + j] = t.div(s);
+      }
+    }
+    // yᵀ(LDLᵀ)⁻¹y = Σ z_i²/d_i with Lz = y
+    const z: Dec[] = new Array<Dec>(n);
+    let v = ZERO, yy = ZERO;
+    for (let i = 0; i < n; i++) {
+      let t = y[i];
+      for (let p = 0; p < i; p++) t = t.minus(L[i * n + p].times(z[p]));
+      z[i] = t;
+      v = v.plus(t.times(t).div(dd[i]));
+      yy = yy.plus(y[i].times(y[i]));
+    }
+    const enc = (): Enclosure => {
+      const lam = b.enclosure().lo;
+      if (!lam.minus(delta).isPositive()) return { lower: -Infinity, upper: Infinity, mid: v.toNumber() };
+      const e = yy.times(delta).div(lam.times(lam.minus(delta)));
+      return toEnclosure(D.max(ZERO, v.minus(e)), v.plus(e));
+    };
+    return {
+      enclosure: enc,
+      refine: () => {
+        const e = enc();
+        const ulp = Math.max(Math.abs(e.lower), Math.abs(e.upper)) * 2 ** -52 * 8;
+        if (!(e.upper - e.lower > ulp) || b.counts > 400) return false;
+        b.bisect();
+        return true;
+      },
+      counts: () => b.counts,
+    };
+  }
+
+  /** min over pairs of ‖x_i − x_k‖ (and ‖x_i + x_k‖ for the separation), ± a rounding allowance of the square root. */
+  private minDistance(antipodal: boolean): OracleQuantity {
+    const { rows: n, cols: d, data } = this.x;
+    if (n < 2) return fixed(new D(Infinity), new D(Infinity));
+    let best: Dec | undefined;
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++)
+        for (const sg of antipodal ? [1, -1] : [1]) {
+          let s = ZERO;
+          for (let k = 0; k < d; k++) {
+            const t = sg === 1 ? data[i * d + k].minus(data[j * d + k]) : data[i * d + k].plus(data[j * d + k]);
+            s = s.plus(t.times(t));
+          }
+          if (best === undefined || s.lt(best)) best = s;
+        }
+    const v = best!.sqrt();
+    const e = allowance(d + 4).times(v);
+    return fixed(D.max(ZERO, v.minus(e)), v.plus(e));
   }
 
   /** σ_min(F_k) = √λ_min of the smaller of F_kF_kᵀ, F_kᵀF_k; ±‖F̂_k − F_k‖_F (Weyl). */

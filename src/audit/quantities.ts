@@ -11,6 +11,10 @@ import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
 import { limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
 import { initNetwork, type Network } from '../ntk/network.ts';
+import { minPairDistance } from '../linalg/distances.ts';
+import { type Bounds, inverseQuadraticFormOf, lambdaMaxOf, lambdaMinOf, linearCombination, ReadOnlyMatrix, solveOf, traceOf } from '../linalg/readOnlyMatrix.ts';
+import { UserError } from '../errors.ts';
+import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
 
 /**
  * The quantities a proposed bound may read, computed ON DEMAND and CACHED per instance.
@@ -55,6 +59,24 @@ import { initNetwork, type Network } from '../ntk/network.ts';
  *                                            norm, the product rounded outward (down/up, so underflow is covered too)
 
  *   mu(r)                                    μ_r(ReLU)                    relative (2.5r + 4)u
+ *   minDistance                              min_{i≠k} ‖x_i − x_k‖        src/linalg/distances.ts (relative 2u + γ_d, + ETA); +∞ when N = 1
+ *   separation                               δ = min_{i≠k} min(‖x_i − x_k‖, ‖x_i + x_k‖) (antipodal pairs count as
+ *                                            collinear: Karhadkar, Murray, Montúfar, arXiv 2405.14630); +∞ when N = 1
+ *   norm2X                                   ‖X‖₂ = √λ_max(XXᵀ)            lambdaMaxCertified on the Gram matrix, √ rounded outward
+ *
+ * KERNELS (KernelName): 'gram' = XXᵀ = G^{(1)}, 'ntk' = K^{(L)}, 'nngp' = G^{(L)}, 'ntk(l)' = K^{(l)}, 'nngp(l)' =
+ * G^{(l)} (1 ≤ l ≤ L; the limiting kernels of depth l, limiting.ts), 'hInfinity' = H∞(x/‖x‖), 'empiricalNTK' = the
+ * normalised empirical NTK, 'jacobianGram' = JJᵀ of the finite network (unnormalised). Per kernel K (tracked):
+ *   lambdaMin(K), lambdaMax(K), trace(K)     certified (Weyl with the kernel's ‖ΔK‖₂ bound; trace ± N·entry error)
+ *   labelQuadForm(K)                          yᵀK⁻¹y for the instance's labels y (src/linalg/quadForm.ts: Cholesky
+ *                                            solve, residual and ‖ΔK‖₂/λ_min² terms); [0, 0] for y = 0
+ * q.matrix(K) is a ReadOnlyMatrix (src/linalg/readOnlyMatrix.ts: get(i, j), errorBound(i, j), no setter; a copy of
+ * the cached kernel), and q.certified.{lambdaMin, lambdaMax, trace, quadForm, solve, combine} are rigorous helpers
+ * for a user's own expression of such matrices (Intervals; combine gives a ReadOnlyMatrix with its error bound).
+ *
+ * LABELS: q.y (a fresh copy of y ∈ ℝ^N) and q.labelModel, when the instance space declares `labels`
+ * (src/audit/labels.ts: 'rademacher', 'gaussian', 'teacher', 'worst-<kernel>', with a sign-flip noise fraction).
+ * The labels are exact doubles of the instance: yᵀK⁻¹y's enclosure is for those doubles.
  *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
  * intermediate overflows the double range, so the kernel, the features or a bound is ±∞), its
@@ -80,6 +102,8 @@ export interface AuditInstance {
   /** Where the data came from (family, 'mnist', 'iris', 'file') and their normalisation. */
   data: string;
   normalize: string;
+  /** The label model (absent: the instance has no labels). Labels are drawn from it and netSeed (labels.ts). */
+  labels?: LabelSpec;
   /** Engine results, filled on demand. Not serialised. */
   cache?: Map<string, unknown>;
 }
@@ -117,6 +141,23 @@ export interface Quantities {
   sigmaMinF(k: number): number;
   lipschitzBound(k: number): number;
   mu(r: number): number;
+  readonly minDistance: number;
+  readonly separation: number;
+  readonly norm2X: number;
+  /** λ_min of a kernel (see KernelName). */
+  lambdaMin(kernel: KernelName): number;
+  lambdaMax(kernel: KernelName): number;
+  trace(kernel: KernelName): number;
+  /** yᵀK⁻¹y for the instance's labels y. */
+  labelQuadForm(kernel: KernelName): number;
+  /** The labels y (a fresh copy; not tracked: they are exact doubles of the instance). */
+  readonly y: Float64Array;
+  /** The label model, e.g. 'teacher' or 'rademacher' (with ' + noise p' when p > 0). */
+  readonly labelModel: string;
+  /** The computed kernel as a read-only matrix with its error bound. */
+  matrix(kernel: KernelName): ReadOnlyMatrix;
+  /** Rigorous helpers for expressions of read-only matrices (enclosures as Intervals). */
+  readonly certified: CertifiedHelpers;
   /**
    * The rigorous enclosure of a quantity as an Interval (src/linalg/interval.ts), for sides written
    * with enclosure arithmetic: a tracked quantity by name ('lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)',
@@ -127,12 +168,30 @@ export interface Quantities {
 }
 
 /** Names accepted by `q.interval`. */
-export type QuantityName = ScalarQuantity | 'N' | 'd' | 'L' | `sigmaMinF(${number})` | `lipschitzBound(${number})` | `mu(${number})`;
+export type QuantityName = ScalarQuantity | 'N' | 'd' | 'L' | `sigmaMinF(${number})` | `lipschitzBound(${number})` | `mu(${number})` | `${KernelFunction}(${KernelName})`;
+
+/** The kernels a bound may read (module comment, KERNELS). */
+export type KernelName = 'gram' | 'ntk' | 'nngp' | 'hInfinity' | 'empiricalNTK' | 'jacobianGram' | `ntk(${number})` | `nngp(${number})`;
+export const KERNEL_FUNCTIONS = ['lambdaMin', 'lambdaMax', 'trace', 'labelQuadForm'] as const;
+export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];
+
+export interface CertifiedHelpers {
+  lambdaMin(m: ReadOnlyMatrix): Interval;
+  lambdaMax(m: ReadOnlyMatrix): Interval;
+  trace(m: ReadOnlyMatrix): Interval;
+  /** yᵀM⁻¹y (y taken as exact). */
+  quadForm(m: ReadOnlyMatrix, y: ArrayLike<number>): Interval;
+  /** x̂ ≈ M⁻¹b with ‖x̂ − M⁻¹b‖₂ ≤ errorBound. */
+  solve(m: ReadOnlyMatrix, b: ArrayLike<number>): { x: Float64Array; errorBound: number };
+  /** Σ c_k M_k with its error bound. */
+  combine(terms: readonly (readonly [number, ReadOnlyMatrix])[]): ReadOnlyMatrix;
+}
 
 /** Names of the tracked scalar quantities (getters). */
 export const SCALAR_QUANTITIES = [
   'minNormSq', 'maxNormSq', 'minNorm', 'maxNorm', 'sumNormSq', 'maxInnerProduct', 'maxCosine', 'lambdaMinGram',
   'lambdaMinNTK', 'lambdaMaxNTK', 'traceNTK', 'lambdaMinNNGP', 'lambdaMinEmpiricalNTK', 'lambdaMinHInfinity',
+  'minDistance', 'separation', 'norm2X',
 ] as const;
 export type ScalarQuantity = (typeof SCALAR_QUANTITIES)[number];
 
@@ -256,9 +315,30 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return lm.certified ? lam(lm) : uncertified(lm.estimate);
   },
   lambdaMinHInfinity: (i) => {
+    const h = hInfinityOf(i);
+    if (!h) return uncertified(NaN);
+    return lam(lambdaMinCertified(h.matrix, { entryError: h.errorBound }));
+  },
+  minDistance: (i) => distEnc(minPairDistance(i.x, false)),
+  separation: (i) => distEnc(minPairDistance(i.x, true)),
+  norm2X: (i) => {
+    const g = cached(i, 'gram', () => gram(i.x));
+    if (!g.data.every(Number.isFinite)) return uncertified(NaN);
+    const r = lambdaMaxCertified(g, { entryError: up(i.x.rows * gramEntryErrorBound(i.x)) });
+    return sqrtEnc(enc(r.lower, r.upper));
+  },
+};
+
+/** A minimum distance (distances.ts): +∞ without pairs; an upper end of +∞ is an enclosure, not a certified value. */
+const distEnc = (r: { lower: number; upper: number; value: number }): Enclosure =>
+  r.upper === Infinity && r.lower === Infinity ? { lower: Infinity, upper: Infinity, mid: Infinity } : r.upper <= Number.MAX_VALUE ? { lower: r.lower, upper: r.upper, mid: r.value } : { lower: r.lower, upper: Infinity, mid: Number.isFinite(r.value) ? r.value : r.lower };
+
+/** H∞ on the unit-normalised rows with its ‖ΔH‖₂ bound; null when the rows cannot be scaled exactly. */
+function hInfinityOf(i: AuditInstance): { matrix: Matrix; errorBound: number } | null {
+  return cached(i, 'hInfinity', () => {
     // H∞ is taken on unit-normalised rows: first scaled exactly into [1, 2) (so ‖x_i‖² neither under- nor overflows).
     const scaled = directionRows(i);
-    if (!scaled) return uncertified(NaN);
+    if (!scaled) return null;
     const xs = zeros(i.x.rows, i.x.cols);
     xs.data.set(scaled.data);
     const d = i.x.cols;
@@ -269,10 +349,111 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
       const r = 1 / Math.sqrt(s);
       for (let k = 0; k < d; k++) xs.data[a * d + k] *= r;
     }
-    const h = hInfinityUnitNorm(xs);
-    return lam(lambdaMinCertified(h.matrix, { entryError: h.errorBound }));
-  },
-};
+    return hInfinityUnitNorm(xs);
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Kernels, per-layer kernels, labels
+
+const KERNEL_RE = /^(gram|ntk|nngp|hInfinity|empiricalNTK|jacobianGram|ntk\((\d+)\)|nngp\((\d+)\))$/;
+
+/** The kernel behind a KernelName, as a ReadOnlyMatrix (cached per instance; spectralError = +∞ when not certified). */
+export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix {
+  const m = typeof name === 'string' ? KERNEL_RE.exec(name) : null;
+  if (!m) throw new RangeError(`unknown kernel ${JSON.stringify(name)} (known: gram, ntk, nngp, ntk(l), nngp(l) for 1 ≤ l ≤ L, hInfinity, empiricalNTK, jacobianGram)`);
+  const layer = m[2] ?? m[3];
+  if (layer !== undefined) checkIndex(Number(layer), 1, inst.depth, `${name}: l`);
+  const key = layer !== undefined && Number(layer) === inst.depth ? name.replace(/\(\d+\)$/, '') : name;
+  return cached(inst, `matrix:${key}`, () => {
+    const notCertified = (mat: Matrix | null) => new ReadOnlyMatrix(mat ?? { rows: inst.x.rows, cols: inst.x.rows, data: new Float64Array(inst.x.rows ** 2).fill(NaN) }, Infinity, key);
+    switch (key) {
+      case 'gram': {
+        const g = cached(inst, 'gram', () => gram(inst.x));
+        const e = gramEntryErrorBound(inst.x);
+        return new ReadOnlyMatrix(g, up(inst.x.rows * e), key, e);
+      }
+      case 'ntk':
+      case 'nngp': {
+        const k = limitingSafe(inst, inst.depth);
+        if (!k) return notCertified(null);
+        return key === 'ntk' ? new ReadOnlyMatrix(k.ntk, k.ntkErrorBound, key) : new ReadOnlyMatrix(k.nngp, k.nngpErrorBound, key);
+      }
+      case 'hInfinity': {
+        const h = hInfinityOf(inst);
+        return h ? new ReadOnlyMatrix(h.matrix, h.errorBound, key) : notCertified(null);
+      }
+      case 'empiricalNTK':
+      case 'jacobianGram': {
+        const r = key === 'empiricalNTK' ? empiricalCertified(inst) : cached(inst, 'jacobianGram', () => empiricalNtkCertified(network(inst), inst.x, { normalize: false }));
+        return new ReadOnlyMatrix(r.ntk, r.certified ? r.errorBound : Infinity, key);
+      }
+      default: {
+        const k = limitingSafe(inst, Number(layer));
+        if (!k) return notCertified(null);
+        return m[2] !== undefined ? new ReadOnlyMatrix(k.ntk, k.ntkErrorBound, key) : new ReadOnlyMatrix(k.nngp, k.nngpErrorBound, key);
+      }
+    }
+  });
+}
+
+/** The limiting kernels of depth l (l = L: the instance's), or null when they overflow the double range. */
+function limitingSafe(inst: AuditInstance, l: number): LimitingKernels | null {
+  try {
+    return l === inst.depth ? limiting(inst) : cached(inst, `limiting(${l})`, () => limitingKernels(inst.x, { depth: l }));
+  } catch (e) {
+    if (e instanceof Error && e.name === 'NumericalError') return null;
+    throw e;
+  }
+}
+
+/** The labels of the instance (drawn once, cached); a UserError when the instance space declares none. */
+export function labelsOf(inst: AuditInstance): Float64Array {
+  if (!inst.labels) throw new UserError('q.y / labelQuadForm: this bound\'s instances have no labels (declare instances.labels, docs/conventions.md#labels)');
+  const spec = inst.labels;
+  return cached(inst, 'labels', () =>
+    drawLabels(inst.x, inst.netSeed, spec, () => {
+      // a kernel that is not finite has no eigenvector: NaN labels, so every quantity that reads them is not certified
+      const k = kernelMatrix(inst, worstKernelOf(spec.model)!);
+      return k.certified ? k.toMatrix() : null;
+    }),
+  );
+}
+
+const boundsEnc = (b: Bounds): Enclosure => (b.lower === -Infinity && b.upper === Infinity ? uncertified(b.estimate) : { lower: b.lower, upper: b.upper, mid: Math.min(Math.max(b.estimate, b.lower), b.upper) });
+
+/** Enclosure of a kernel function ('lambdaMin', 'lambdaMax', 'trace', 'labelQuadForm') of a kernel. */
+export function kernelFunctionEnclosure(inst: AuditInstance, fn: KernelFunction, name: string): Enclosure {
+  return cached(inst, `q:${fn}(${name})`, () => {
+    const k = kernelMatrix(inst, name);
+    if (fn === 'labelQuadForm') {
+      const y = labelsOf(inst);
+      if (!y.every(Number.isFinite)) return uncertified(NaN);
+      return boundsEnc(inverseQuadraticFormOf(k, y));
+    }
+    if (name === 'empiricalNTK' && fn === 'lambdaMin') return scalar(inst, 'lambdaMinEmpiricalNTK');
+    return boundsEnc(fn === 'lambdaMin' ? lambdaMinOf(k) : fn === 'lambdaMax' ? lambdaMaxOf(k) : traceOf(k));
+  });
+}
+
+const KERNEL_KEY_RE = /^(lambdaMin|lambdaMax|trace|labelQuadForm)\((.+)\)$/;
+
+const intervalOfBounds = (b: Bounds): Interval => interval(b.lower, b.upper);
+
+/** The certified helpers of a view (engine routines of src/linalg/readOnlyMatrix.ts). */
+export const CERTIFIED_HELPERS: CertifiedHelpers = Object.freeze({
+  lambdaMin: (m: ReadOnlyMatrix) => intervalOfBounds(lambdaMinOf(asReadOnly(m))),
+  lambdaMax: (m: ReadOnlyMatrix) => intervalOfBounds(lambdaMaxOf(asReadOnly(m))),
+  trace: (m: ReadOnlyMatrix) => intervalOfBounds(traceOf(asReadOnly(m))),
+  quadForm: (m: ReadOnlyMatrix, y: ArrayLike<number>) => intervalOfBounds(inverseQuadraticFormOf(asReadOnly(m), y)),
+  solve: (m: ReadOnlyMatrix, b: ArrayLike<number>) => solveOf(asReadOnly(m), b),
+  combine: (terms: readonly (readonly [number, ReadOnlyMatrix])[]) => linearCombination(terms),
+});
+
+function asReadOnly(m: unknown): ReadOnlyMatrix {
+  if (!(m instanceof ReadOnlyMatrix)) throw new RangeError('q.certified: expected a matrix from q.matrix(…) or q.certified.combine(…)');
+  return m;
+}
 
 export function scalar(inst: AuditInstance, name: ScalarQuantity): Enclosure {
   return cached(inst, `q:${name}`, () => SCALARS[name](inst));
@@ -350,8 +531,8 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
   };
   const intervalOf = (name: unknown): Interval => {
     if (name === 'N' || name === 'd' || name === 'L') return interval(name === 'N' ? inst.x.rows : name === 'd' ? inst.x.cols : inst.depth);
-    if (typeof name !== 'string' || !(/^(sigmaMinF|lipschitzBound|mu)\(\d+\)$/.test(name) || (SCALAR_QUANTITIES as readonly string[]).includes(name))) {
-      throw new RangeError(`q.interval: unknown quantity ${JSON.stringify(name)} (known: N, d, L, ${SCALAR_QUANTITIES.join(', ')}, sigmaMinF(k), lipschitzBound(k), mu(r))`);
+    if (typeof name !== 'string' || !(/^(sigmaMinF|lipschitzBound|mu)\(\d+\)$/.test(name) || (SCALAR_QUANTITIES as readonly string[]).includes(name) || KERNEL_KEY_RE.test(name))) {
+      throw new RangeError(`q.interval: unknown quantity ${JSON.stringify(name)} (known: N, d, L, ${SCALAR_QUANTITIES.join(', ')}, sigmaMinF(k), lipschitzBound(k), mu(r), ${KERNEL_FUNCTIONS.map((f) => f + '(kernel)').join(', ')})`);
     }
     opts.intervalReads?.add(name);
     return interval(engine(() => enclosureOf(inst, name)));
@@ -367,7 +548,10 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, engine(() => lipschitzEnclosure(inst, k))),
     mu: (r: number) => pick(`mu(${r})`, engine(() => muEnclosure(r))),
     interval: intervalOf,
+    matrix: (name: KernelName) => engine(() => kernelMatrix(inst, name)),
+    certified: CERTIFIED_HELPERS,
   };
+  for (const fn of KERNEL_FUNCTIONS) q[fn] = (name: KernelName) => pick(`${fn}(${name})`, engine(() => kernelFunctionEnclosure(inst, fn, name)));
   Object.defineProperties(q, {
     N: { get: () => inst.x.rows, enumerable: true },
     d: { get: () => inst.x.cols, enumerable: true },
@@ -376,6 +560,8 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     betas: { get: () => Object.freeze(betas()), enumerable: true },
     init: { get: () => inst.init, enumerable: true },
     X: { get: () => (opts.x ? opts.x() : inst.x), enumerable: true },
+    y: { get: () => Float64Array.from(engine(() => labelsOf(inst))), enumerable: true },
+    labelModel: { get: () => (inst.labels ? inst.labels.model + (inst.labels.noise > 0 ? ` + noise ${inst.labels.noise}` : '') : 'none'), enumerable: true },
   });
   for (const name of SCALAR_QUANTITIES) Object.defineProperty(q, name, { get: () => pick(name, engine(() => scalar(inst, name))), enumerable: true });
   return Object.freeze(q) as unknown as Quantities;
@@ -388,6 +574,8 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
     const k = Number(m[2]);
     return m[1] === 'sigmaMinF' ? sigmaMinFEnclosure(inst, k) : m[1] === 'lipschitzBound' ? lipschitzEnclosure(inst, k) : muEnclosure(k);
   }
+  const kf = KERNEL_KEY_RE.exec(key);
+  if (kf) return kernelFunctionEnclosure(inst, kf[1] as KernelFunction, kf[2]);
   return scalar(inst, key as ScalarQuantity);
 }
 
@@ -400,5 +588,5 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
 export function withEnclosures(inst: AuditInstance, enclosures: Record<string, Enclosure>): AuditInstance {
   const cache = new Map<string, unknown>();
   for (const [k, e] of Object.entries(enclosures)) cache.set(`q:${k}`, e);
-  return { x: inst.x, depth: inst.depth, widths: inst.widths, init: inst.init, netSeed: inst.netSeed, data: inst.data, normalize: inst.normalize, cache };
+  return { x: inst.x, depth: inst.depth, widths: inst.widths, init: inst.init, netSeed: inst.netSeed, data: inst.data, normalize: inst.normalize, ...(inst.labels ? { labels: inst.labels } : {}), cache };
 }

@@ -1,6 +1,6 @@
 import { absMatvec, dot, down, gammaUp, matvec, nonNegativeSumUpper, norm2, up } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
-import { type Matrix, assertSquare } from './matrix.ts';
+import { type Matrix, assertSquare, ETA } from './matrix.ts';
 
 /**
  * yᵀ H⁻¹ y for a symmetric positive definite H, with a rigorous error bound.
@@ -15,6 +15,8 @@ import { type Matrix, assertSquare } from './matrix.ts';
  * The residual is computed in floating point: |r̂ − r| ≤ γ_{n+1}(|y| + |Ĥ||x̂|) (Higham eq. 3.13), and
  * |fl(yᵀx̂) − yᵀx̂| ≤ γ_n |y|ᵀ|x̂|. Finally H_true⁻¹ − Ĥ⁻¹ = H_true⁻¹(Ĥ − H_true)Ĥ⁻¹, so
  *   |yᵀH_true⁻¹y − yᵀĤ⁻¹y| ≤ ‖y‖² ε / lambdaMinLower².
+ * Gradual underflow adds ≤ (n + 1)·ETA to each residual entry (n products, each losing ≤ ETA/2, and the
+ * difference) and ≤ n·ETA to the dot product (Higham Thm 2.2 with the underflow term); both are included.
  * The returned errorBound is the sum of these terms, each rounded upwards. With lambdaMinLower ≤ 0
  * nothing can be certified and errorBound is Infinity. Cost: one Cholesky (n³/3) and O(n²).
  */
@@ -39,12 +41,50 @@ export function inverseQuadraticForm(h: Matrix, y: Float64Array, opts: { entryEr
   const absHx = absMatvec(h, x);
   let resRound = 0;
   for (let i = 0; i < n; i++) resRound += (Math.abs(y[i]) + absHx[i]) ** 2;
-  const rBound = up(norm2(r) * up(1 + gammaUp(n + 2)) + up(gammaUp(n + 1) * up(Math.sqrt(nonNegativeSumUpper(resRound, n, 3)))));
+  const underflowR = up(Math.sqrt(n) * up((n + 1) * ETA) * 2);
+  const rBound = up(up(norm2(r) * up(1 + gammaUp(n + 2)) + up(gammaUp(n + 1) * up(Math.sqrt(nonNegativeSumUpper(resRound, n, 3))))) + underflowR);
   let absDot = 0;
   for (let i = 0; i < n; i++) absDot += Math.abs(y[i] * x[i]);
   const yNorm = up(norm2(y) * up(1 + gammaUp(n + 2)));
-  const dotErr = up(gammaUp(n) * nonNegativeSumUpper(absDot, n, 1));
+  const dotErr = up(up(gammaUp(n) * nonNegativeSumUpper(absDot, n, 1)) + up(n * ETA));
   const residualTerm = up(up(yNorm * rBound) / down(lo));
   const entryTerm = eps > 0 ? up(up(up(yNorm * yNorm) * eps) / down(down(lo) * down(lo))) : 0;
   return { value, errorBound: up(up(dotErr + residualTerm) + entryTerm) };
+}
+
+/**
+ * The solution of H x = b for a symmetric positive definite H, with a rigorous bound on ‖x̂ − H_true⁻¹b‖₂.
+ *
+ * Inputs as for inverseQuadraticForm: Ĥ, ε ≥ ‖H_true − Ĥ‖₂ and a certified lambdaMinLower ≤ λ_min(H_true) (which
+ * also bounds λ_min(Ĥ) from below). x̂ is the Cholesky solution; exactly Ĥ⁻¹b − x̂ = Ĥ⁻¹r with r = b − Ĥx̂, so
+ *   ‖Ĥ⁻¹b − x̂‖ ≤ ‖r‖ / λ_min(Ĥ),   ‖H_true⁻¹b − Ĥ⁻¹b‖ = ‖H_true⁻¹(Ĥ − H_true)Ĥ⁻¹b‖ ≤ ε‖b‖ / lambdaMinLower².
+ * ‖r‖ is bounded from the computed residual as in inverseQuadraticForm (Higham eq. 3.13, gradual underflow
+ * included). lambdaMinLower ≤ 0 or a failed factorisation: errorBound = Infinity.
+ */
+export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: number; lambdaMinLower: number }): { x: Float64Array; errorBound: number } {
+  assertSquare(h, 'certifiedSolve: H');
+  const n = h.rows;
+  if (b.length !== n) throw new RangeError(`certifiedSolve: b has length ${b.length}, H is ${n}×${n}`);
+  const eps = opts.entryError ?? 0;
+  const lo = opts.lambdaMinLower;
+  const l = Float64Array.from(h.data);
+  const x = Float64Array.from(b);
+  const chol = choleskyInPlace(l, n);
+  if (!chol.ok) return { x: x.fill(NaN), errorBound: Infinity };
+  solveLowerInPlace(l, n, x);
+  solveLowerTransposeInPlace(l, n, x);
+  if (!(lo > 0) || !x.every(Number.isFinite)) return { x, errorBound: Infinity };
+  const hx = matvec(h, x);
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = b[i] - hx[i];
+  const absHx = absMatvec(h, x);
+  let resRound = 0;
+  for (let i = 0; i < n; i++) resRound += (Math.abs(b[i]) + absHx[i]) ** 2;
+  const underflowR = up(Math.sqrt(n) * up((n + 1) * ETA) * 2);
+  const rBound = up(up(norm2(r) * up(1 + gammaUp(n + 2)) + up(gammaUp(n + 1) * up(Math.sqrt(nonNegativeSumUpper(resRound, n, 3))))) + underflowR);
+  const bNorm = up(norm2(b) * up(1 + gammaUp(n + 2)));
+  const residualTerm = up(rBound / down(lo));
+  const entryTerm = eps > 0 ? up(up(bNorm * eps) / down(down(lo) * down(lo))) : 0;
+  const errorBound = up(residualTerm + entryTerm);
+  return { x, errorBound: Number.isFinite(errorBound) ? errorBound : Infinity };
 }
