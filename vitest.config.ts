@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests live next to the code they check (src/**/*.test.ts) and in properties/ (the theorem catalog).
@@ -8,8 +9,12 @@ export default defineConfig({
   resolve: { alias: [{ find: /^ntk-audit$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Timeouts guard against hangs; sized so that no test needs more than a third of its timeout on a
+    // 2-core machine at load 4 (slowest figures in the README).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Vitest's default leaves one core idle (cores − 1 workers): on the 2-core CI machines that is 1 worker.
+    maxWorkers: Math.max(2, availableParallelism()),
     pool: 'forks',
     setupFiles: ['test/setup/fastCheckSeed.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],

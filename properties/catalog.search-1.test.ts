@@ -1,0 +1,4 @@
+import { catalogSearchShard } from './catalogSearch.ts';
+
+// Shard 1 of the catalog's search tests (properties/catalogSearch.ts).
+catalogSearchShard(1);

@@ -1,0 +1,4 @@
+import { catalogSearchShard } from './catalogSearch.ts';
+
+// Shard 2 of the catalog's search tests (properties/catalogSearch.ts).
+catalogSearchShard(2);

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { test } from '@fast-check/vitest';
+import { searchCounts, selectTheorems } from '../src/search/budget.ts';
+import { replayFile } from '../src/search/replay.ts';
+import { replayScalingEvidenceFile } from '../src/search/scalingEvidence.ts';
+import { searchTheorem } from '../src/search/search.ts';
+import { fastCheckSeed } from '../src/search/seeds.ts';
+import { evaluate } from '../src/theorem/verdict.ts';
+import { catalog } from './index.ts';
+
+/**
+ * The whole catalog as property tests at a CI budget, in SHARDS test files (catalog.search-K.test.ts), so that
+ * Vitest's workers share it (claim k of the catalog goes to shard k mod SHARDS + 1: neighbouring claims, often of
+ * the same costly kind, land in different files):
+ *  - every true claim runs through @fast-check/vitest and is never `violated` on generated instances;
+ *  - every claim runs through the full search (random + shrinking + targeted + probes): true claims
+ *    end `holds` with no counterexample, planted or known-false ones end `violated` with a certified
+ *    artifact that replays to `violated` without the generator.
+ * CATALOG_FILTER (a glob over theorem ids) narrows the run; CATALOG_BUDGET (seconds) scales it.
+ */
+export const SHARDS = 3;
+const budget = Number(process.env.CATALOG_BUDGET ?? 40);
+const SEED = 'ci';
+
+export function catalogSearchShard(shard: number): void {
+  const selected = new Set(selectTheorems(catalog, process.env.CATALOG_FILTER ?? null));
+  const theorems = catalog.filter((t, k) => k % SHARDS === shard - 1 && selected.has(t));
+  for (const theorem of theorems) {
+    describe(theorem.id, () => {
+      if (!theorem.expectRefuted && theorem.kind !== 'high-probability') {
+        test.prop([theorem.descriptors], { numRuns: 15, seed: fastCheckSeed(SEED, theorem.id, 'vitest') })('is never violated on generated instances', (d) => {
+          expect(evaluate(theorem, d).outcome.verdict).not.toBe('violated');
+        });
+      }
+
+      it(theorem.expectRefuted ? 'is refuted by the search with a replayable certified counterexample' : 'holds under the search', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'ntk-audit-cx-'));
+        const run = searchTheorem(theorem, { seed: SEED, ...searchCounts(theorem, budget, catalog.length), artifactsDir: dir });
+        expect(run.errors, JSON.stringify(run.errors.slice(0, 2))).toEqual([]);
+        if (theorem.scalingLaw) {
+          // judged by the fitted exponent: a refutation leaves the sweep as evidence that replays to `violated`
+          expect(run.status, JSON.stringify(run.scaling?.regimes)).toBe(theorem.expectRefuted ? 'violated' : 'holds');
+          if (theorem.expectRefuted) expect(replayScalingEvidenceFile(run.scaling!.evidencePath!, catalog).status).toBe('violated');
+        } else if (theorem.expectRefuted) {
+          expect(run.status).toBe('violated');
+          const files = readdirSync(dir).filter((f) => f.endsWith('.json')); // the .npy data files sit beside them
+          expect(files.length).toBeGreaterThan(0);
+          for (const f of files) expect(replayFile(join(dir, f), catalog).outcome.verdict).toBe('violated');
+        } else {
+          expect(run.counterexamples.count, JSON.stringify(run.counterexamples.smallest?.descriptor)).toBe(0);
+          expect(run.status).toBe('holds');
+          // tested where it could fail: at most 10 % of the conclusive instances are vacuous
+          expect(run.vacuity?.rate ?? 0, `vacuity ${JSON.stringify(run.vacuity)}`).toBeLessThanOrEqual(0.1);
+        }
+      });
+    });
+  }
+}
