@@ -97,6 +97,30 @@ export function norm2(x: Float64Array): number {
   return scale * Math.sqrt(s);
 }
 
+/**
+ * A float ≥ ‖v[off .. off + n)‖₂ (exact Euclidean norm of the stored values); +∞ if an entry is not
+ * finite. Scaled by the largest |v_j| = m: t_j = fl(v_j/m) ∈ [0, 1], so the squares neither overflow
+ * nor (for the largest) underflow; each t_j² has ≤ 2 roundings (+ ≤ 2 ETA absolute from subnormal
+ * quotients/products), covered by nonNegativeSum-style widening and 4n·ETA.
+ */
+export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): number {
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    const a = Math.abs(v[off + j]);
+    if (!(a <= Number.MAX_VALUE)) return Infinity;
+    if (a > m) m = a;
+  }
+  if (m === 0) return 0;
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    const t = v[off + j] / m;
+    s += t * t;
+  }
+  const sUp = up(up(up(s * up(1 + gammaUp(n + 3))) + up(4 * n * ETA)) + up(n * ETA));
+  const r = up(m * up(Math.sqrt(sUp)));
+  return r === r ? r : Infinity;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Matrices
 // ---------------------------------------------------------------------------------------------

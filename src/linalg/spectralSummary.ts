@@ -1,6 +1,6 @@
 import { up } from './blas.ts';
-import { eigvalsh } from './eigh.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
+import { lambdaMaxCertified } from './norm.ts';
 import { allFinite, ETA, type Matrix, trace } from './matrix.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
 
@@ -15,19 +15,17 @@ import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
  * perturbation ≤ 2^-900·max|k_ij| per entry, ≤ N·2^-900·max|k_ij| in spectral norm, added to the bound.
  * Results are mapped back with outward rounding (exact unless they under- or overflow).
  *
- * λ_min: lambdaMinCertified (a shifted Cholesky certificate; see lambdaMin.ts for its error bound), or
- * the estimate alone with [−∞, ∞] when `certified` is false. λ_max: eigvalsh for N ≤ EIGVALSH_MAX_N,
- * else power iteration (a Rayleigh quotient, a lower estimate); it is an estimate, not certified.
+ * λ_min: lambdaMinCertified (a shifted Cholesky certificate; see lambdaMin.ts for its error bound);
+ * λ_max: lambdaMaxCertified (norm.ts: a Rayleigh-quotient lower bound, and Kato's bound or a Cholesky of
+ * tI − K above). When `certified` is false both are the estimates alone, with [−∞, ∞].
  */
-
-/** Above this size λ_max comes from power iteration instead of a full eigendecomposition. */
-export const EIGVALSH_MAX_N = 500;
 
 export interface SpectralSummary {
   lambdaMin: { lower: number; estimate: number; upper: number };
   lambdaMinMethod: string;
   lambdaMinFactorizations: number;
-  lambdaMax: number;
+  /** Certified λ_max(K) ∈ [lower, upper] ([−∞, ∞] when not certified); estimate is the best point value. */
+  lambdaMax: { lower: number; estimate: number; upper: number };
   lambdaMaxMethod: string;
   trace: number;
   /** errorBound in natural units (rounded up). */
@@ -60,21 +58,22 @@ export function spectralSummary(k0: Matrix, errorBound0: number, log2Scale: numb
   const t0 = performance.now();
   const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: errorBound });
   const lambdaMinMs = performance.now() - t0;
-  const lmaxS = k.rows <= EIGVALSH_MAX_N ? { value: eigvalsh(k).at(-1)!, method: 'eigvalsh (largest eigenvalue)' } : { value: powerIterationLambdaMax(k), method: 'power iteration (Rayleigh quotient)' };
+  const lmaxS = lambdaMaxCertified(k, { entryError: uncertified ? 0 : errorBound });
   const lower = ldexpDown(lmS.lower, F), upper = ldexpUp(lmS.upper, F);
   const estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lower), upper);
-  const lambdaMax = ldexp(lmaxS.value, F);
+  const maxLower = uncertified ? -Infinity : ldexpDown(lmaxS.lower, F), maxUpper = uncertified ? Infinity : ldexpUp(lmaxS.upper, F);
+  const maxEstimate = Math.min(Math.max(ldexp(lmaxS.estimate, F), maxLower), maxUpper);
   const tr = ldexp(trace(k), F);
   const entryError = ldexpUp(errorBound, F);
-  if ((uncertified ? [lambdaMax, tr] : [lower, upper, lambdaMax, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE))) {
-    return { kind: 'spectrum', log2LambdaMax: F + (lmaxS.value > 0 ? exponentOf(lmaxS.value) : 0) };
+  if ((uncertified ? [maxEstimate, tr] : [lower, upper, maxLower, maxUpper, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE))) {
+    return { kind: 'spectrum', log2LambdaMax: F + (lmaxS.estimate > 0 ? exponentOf(lmaxS.estimate) : 0) };
   }
   return {
     lambdaMin: { lower, estimate, upper },
     lambdaMinMethod: F !== 0 ? `${lmS.method}, on 2^${-F}·K` : lmS.method,
     lambdaMinFactorizations: lmS.factorizations,
-    lambdaMax,
-    lambdaMaxMethod: lmaxS.method,
+    lambdaMax: { lower: maxLower, estimate: maxEstimate, upper: maxUpper },
+    lambdaMaxMethod: uncertified ? 'power iteration (estimate only, not certified)' : lmaxS.method,
     trace: tr,
     entryError,
     useful: upper - lower <= Math.abs(estimate),
@@ -88,42 +87,4 @@ function normalisingExponent(k: Matrix): number {
   for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
   if (m === 0 || (m >= 2 ** -200 && m <= 2 ** 200)) return 0;
   return -exponentOf(m);
-}
-
-/**
- * λ_max of a symmetric PSD matrix by power iteration with the Rayleigh quotient (a lower bound on
- * λ_max, converging from below). Used only for large N, where a full eigendecomposition is costly.
- */
-export function powerIterationLambdaMax(k: Matrix, maxIter = 500, relTol = 1e-12): number {
-  const n = k.rows;
-  const a = k.data;
-  let v = new Float64Array(n);
-  // Deterministic start with a component on every coordinate.
-  for (let i = 0; i < n; i++) v[i] = 1 + ((i * 0.6180339887498949) % 1);
-  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-  for (let i = 0; i < n; i++) v[i] /= norm;
-  let lambda = 0;
-  const w = new Float64Array(n);
-  for (let it = 0; it < maxIter; it++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const off = i * n;
-      for (let j = 0; j < n; j++) s += a[off + j] * v[j];
-      w[i] = s;
-    }
-    let rq = 0;
-    let ww = 0;
-    for (let i = 0; i < n; i++) {
-      rq += v[i] * w[i];
-      ww += w[i] * w[i];
-    }
-    const wn = Math.sqrt(ww);
-    if (wn === 0) return 0;
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) next[i] = w[i] / wn;
-    v = next;
-    if (it > 0 && Math.abs(rq - lambda) <= relTol * Math.abs(rq)) return rq;
-    lambda = rq;
-  }
-  return lambda;
 }

@@ -37,7 +37,7 @@
  * Every bound is evaluated with upward rounding (blas.ts `up`, `gammaUp`); norms are scaled by their
  * largest entry so that they neither underflow nor overflow before the final product.
  */
-import { gammaUp, up } from '../linalg/blas.ts';
+import { gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
@@ -61,29 +61,6 @@ export interface ForwardEnclosure {
 const MAX = Number.MAX_VALUE;
 /** NaN (e.g. 0·∞ in a bound) becomes +∞: a bound may be infinite, never NaN. */
 const fin = (v: number): number => (v === v ? v : Infinity);
-
-/**
- * A float ≥ ‖v[off .. off + n)‖₂ (exact Euclidean norm of the stored values); +∞ if an entry is not
- * finite. Scaled by the largest |v_j| = m: t_j = fl(v_j/m) ∈ [0, 1], so the squares neither overflow
- * nor (for the largest) underflow; each t_j² has ≤ 2 roundings (+ ≤ 2 ETA absolute from subnormal
- * quotients/products), covered by nonNegativeSum-style widening and 4n·ETA.
- */
-export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): number {
-  let m = 0;
-  for (let j = 0; j < n; j++) {
-    const a = Math.abs(v[off + j]);
-    if (!(a <= MAX)) return Infinity;
-    if (a > m) m = a;
-  }
-  if (m === 0) return 0;
-  let s = 0;
-  for (let j = 0; j < n; j++) {
-    const t = v[off + j] / m;
-    s += t * t;
-  }
-  const sUp = up(up(up(s * up(1 + gammaUp(n + 3))) + up(4 * n * ETA)) + up(n * ETA));
-  return fin(up(m * up(Math.sqrt(sUp))));
-}
 
 /** |W| (entrywise), computed once per layer. */
 function absOf(w: Matrix): Float64Array {
