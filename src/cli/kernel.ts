@@ -231,7 +231,16 @@ async function preloadEngine(kind: KernelKind): Promise<void> {
 async function buildKernel(
   req: KernelRequest,
   x: Matrix,
-): Promise<{ k: Matrix; errorBound: number; log2Scale?: number; conventions: Record<string, string | number | boolean>; certified?: boolean; notCertifiedReason?: string }> {
+): Promise<{
+  k: Matrix;
+  errorBound: number;
+  log2Scale?: number;
+  conventions: Record<string, string | number | boolean>;
+  certified?: boolean;
+  notCertifiedReason?: string;
+  /** λ_min enclosure computed by the kernel's own engine routine (spectralSummary then skips its own). */
+  lambdaMin?: { lower: number; estimate: number; upper: number; method: string; factorizations: number };
+}> {
   switch (req.kind) {
     case 'limiting':
     case 'nngp': {
@@ -272,8 +281,7 @@ async function buildKernel(
     }
     case 'ntk-empirical': {
       const { initNetwork } = await import('../ntk/network.ts');
-      const { empiricalNtkCertified } = await import('../ntk/empiricalNtkCertified.ts');
-      const { binaryScaleFactor } = await import('../linalg/matrix.ts');
+      const { empiricalNtkCertified, empiricalNtkLambdaMin } = await import('../ntk/empiricalNtkCertified.ts');
       const widths = req.widths ?? [];
       const init = req.init ?? 'standard';
       const seed = req.seed ?? 0;
@@ -287,21 +295,17 @@ async function buildKernel(
         }
       }
       const net = initNetwork({ inputDim: x.cols, widths, init }, seed);
-      // The bound covers forward/backward rounding, units within rounding of their kink (both
-      // activation choices enclosed), the final Gram/sum rounding and the normalisation.
+      // The kernel, its error bound and the λ_min enclosure are the engine's (empiricalNtkCertified.ts), the
+      // same functions as the audit quantity lambdaMinEmpiricalNTK (src/audit/quantities.ts) with --normalize.
       const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
       if (!r.ntk.data.every(Number.isFinite)) {
         throw new UserError(`${req.data}: the ntk-empirical kernel's entries overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 (2^1024) — scale the data down`);
       }
       const k = r.ntk;
       const scale = r.scale;
-      let errorBound = r.errorBound;
-      let notCertifiedReason = r.notCertifiedReason;
-      // lambdaMinCertified prescales extreme matrices by a power of two; the bound must stay finite there.
-      if (r.certified && !(errorBound * binaryScaleFactor(k) <= Number.MAX_VALUE / 4)) {
-        notCertifiedReason = 'the rounding bound exceeds the kernel entries by more than the double range';
-      }
-      if (notCertifiedReason !== undefined) errorBound = Infinity;
+      const errorBound = r.errorBound;
+      const notCertifiedReason = r.notCertifiedReason;
+      const lm = empiricalNtkLambdaMin(r);
       return {
         k,
         errorBound,
@@ -319,8 +323,9 @@ async function buildKernel(
           errorBoundCovers: 'forward/backward rounding, units within rounding of their kink (both choices), Gram/sum rounding, normalisation',
           unitsWithinRoundingOfKink: r.ambiguousUnits,
         },
-        certified: notCertifiedReason === undefined,
+        certified: r.certified,
         ...(notCertifiedReason !== undefined ? { notCertifiedReason } : {}),
+        lambdaMin: { lower: lm.lower, estimate: lm.estimate, upper: lm.upper, method: lm.method, factorizations: lm.factorizations },
       };
     }
   }
@@ -338,7 +343,7 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const { conventions, certified, notCertifiedReason } = built;
   const t2 = performance.now();
   const { spectralSummary } = await import('../linalg/spectralSummary.ts');
-  const sum = spectralSummary(built.k, built.errorBound, built.log2Scale ?? 0, { certified: certified !== false });
+  const sum = spectralSummary(built.k, built.errorBound, built.log2Scale ?? 0, { certified: certified !== false, ...(built.lambdaMin ? { lambdaMin: built.lambdaMin } : {}) });
   const t5 = performance.now();
   if ('kind' in sum) {
     if (sum.kind === 'entries') throw new UserError(`${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`);

@@ -1,4 +1,4 @@
-import { up } from './blas.ts';
+import { down, up } from './blas.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
 import { lambdaMaxCertified } from './norm.ts';
 import { allFinite, ETA, type Matrix, trace } from './matrix.ts';
@@ -28,7 +28,7 @@ export interface SpectralSummary {
   lambdaMax: { lower: number; estimate: number; upper: number };
   lambdaMaxMethod: string;
   trace: number;
-  /** errorBound in natural units (rounded up). */
+  /** The caller's errorBound in natural units (rounded up). */
   entryError: number;
   /** false when the enclosure is wider than |estimate| (not even its leading digit is certified). */
   useful: boolean;
@@ -38,7 +38,19 @@ export interface SpectralSummary {
 /** Why a summary cannot be given in float64: the kernel (or its bound) is beyond the double range. */
 export type SpectralRangeError = { kind: 'entries' } | { kind: 'spectrum'; log2LambdaMax: number };
 
-export function spectralSummary(k0: Matrix, errorBound0: number, log2Scale: number, opts: { certified?: boolean } = {}): SpectralSummary | SpectralRangeError {
+export function spectralSummary(
+  k0: Matrix,
+  errorBound0: number,
+  log2Scale: number,
+  opts: {
+    certified?: boolean;
+    /**
+     * An enclosure of λ_min(2^log2Scale·K) in natural units already computed by the kernel's own engine routine
+     * (e.g. empiricalNtkLambdaMin): used as given, and lambdaMinCertified is not run a second time.
+     */
+    lambdaMin?: { lower: number; estimate: number; upper: number; method: string; factorizations?: number };
+  } = {},
+): SpectralSummary | SpectralRangeError {
   const uncertified = opts.certified === false;
   if (!allFinite(k0.data) || !(errorBound0 >= 0 && (errorBound0 < Infinity || uncertified))) return { kind: 'entries' };
   let k = k0, errorBound = errorBound0, F = log2Scale;
@@ -55,23 +67,39 @@ export function spectralSummary(k0: Matrix, errorBound0: number, log2Scale: numb
     k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => (Math.abs(v) < tiny ? 0 : v)) };
     errorBound = up(errorBound + up(up(k.rows * tiny) + ETA));
   }
+  // A bound so large against the entries that it does not fit in the scaled units (≥ 2^1023·max|k_ij|): the
+  // eigenvalues of the scaled k are enclosed without it, and the bound is added in natural units (Weyl).
+  const weyl = !uncertified && !(errorBound < Infinity);
+  const eNat = weyl ? ldexpUp(errorBound0, log2Scale) : 0;
+  const eIn = uncertified || weyl ? 0 : errorBound;
   const t0 = performance.now();
-  const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: errorBound });
+  let lower: number, upper: number, estimate: number, lmMethod: string, lmFactorizations: number;
+  if (opts.lambdaMin) {
+    ({ lower, upper, estimate } = opts.lambdaMin);
+    lmMethod = opts.lambdaMin.method;
+    lmFactorizations = opts.lambdaMin.factorizations ?? 0;
+  } else {
+    const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: eIn });
+    lower = weyl ? down(ldexpDown(lmS.lower, F) - eNat) : ldexpDown(lmS.lower, F);
+    upper = weyl ? up(ldexpUp(lmS.upper, F) + eNat) : ldexpUp(lmS.upper, F);
+    estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lower), upper);
+    lmMethod = F !== 0 ? `${lmS.method}, on 2^${-F}·K` : lmS.method;
+    lmFactorizations = lmS.factorizations;
+  }
   const lambdaMinMs = performance.now() - t0;
-  const lmaxS = lambdaMaxCertified(k, { entryError: uncertified ? 0 : errorBound });
-  const lower = ldexpDown(lmS.lower, F), upper = ldexpUp(lmS.upper, F);
-  const estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lower), upper);
-  const maxLower = uncertified ? -Infinity : ldexpDown(lmaxS.lower, F), maxUpper = uncertified ? Infinity : ldexpUp(lmaxS.upper, F);
+  const lmaxS = lambdaMaxCertified(k, { entryError: eIn });
+  const maxLower = uncertified ? -Infinity : weyl ? down(ldexpDown(lmaxS.lower, F) - eNat) : ldexpDown(lmaxS.lower, F);
+  const maxUpper = uncertified ? Infinity : weyl ? up(ldexpUp(lmaxS.upper, F) + eNat) : ldexpUp(lmaxS.upper, F);
   const maxEstimate = Math.min(Math.max(ldexp(lmaxS.estimate, F), maxLower), maxUpper);
   const tr = ldexp(trace(k), F);
-  const entryError = ldexpUp(errorBound, F);
+  const entryError = ldexpUp(errorBound0, log2Scale); // the kernel's own bound (the widening for the scaling is internal)
   if ((uncertified ? [maxEstimate, tr] : [lower, upper, maxLower, maxUpper, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE))) {
     return { kind: 'spectrum', log2LambdaMax: F + (lmaxS.estimate > 0 ? exponentOf(lmaxS.estimate) : 0) };
   }
   return {
     lambdaMin: { lower, estimate, upper },
-    lambdaMinMethod: F !== 0 ? `${lmS.method}, on 2^${-F}·K` : lmS.method,
-    lambdaMinFactorizations: lmS.factorizations,
+    lambdaMinMethod: lmMethod,
+    lambdaMinFactorizations: lmFactorizations,
     lambdaMax: { lower: maxLower, estimate: maxEstimate, upper: maxUpper },
     lambdaMaxMethod: uncertified ? 'power iteration (estimate only, not certified)' : lmaxS.method,
     trace: tr,

@@ -321,6 +321,8 @@ export interface EmpiricalLambdaMin {
   estimate: number;
   upper: number;
   method: string;
+  /** Cholesky factorisations performed (lambdaMinCertified's count; 0 on the other paths). */
+  factorizations: number;
   certified: boolean;
   notCertifiedReason?: string;
 }
@@ -339,13 +341,13 @@ export function empiricalNtkLambdaMin(r: CertifiedEmpiricalNtk): EmpiricalLambda
     let finite = true;
     for (const v of k.data) if (!(Math.abs(v) <= MAX)) finite = false;
     if (finite && n > 0) estimate = lambdaMinCertified(k).estimate;
-    return { lower: -Infinity, estimate, upper: Infinity, method: 'none (not certified)', certified: false, notCertifiedReason: r.notCertifiedReason };
+    return { lower: -Infinity, estimate, upper: Infinity, method: 'none (not certified)', factorizations: 0, certified: false, notCertifiedReason: r.notCertifiedReason };
   }
   const e = r.errorBound;
   const p = binaryScaleFactor(k);
   if (up(up(e * p) + n * ETA) <= MAX) {
     const lm = lambdaMinCertified(k, { entryError: e });
-    return { lower: lm.lower, estimate: lm.estimate, upper: lm.upper, method: lm.method, certified: true };
+    return { lower: lm.lower, estimate: lm.estimate, upper: lm.upper, method: lm.method, factorizations: lm.factorizations, certified: true };
   }
   let rowMax = 0, diagMin = Infinity;
   for (let i = 0; i < n; i++) {
@@ -355,5 +357,5 @@ export function empiricalNtkLambdaMin(r: CertifiedEmpiricalNtk): EmpiricalLambda
     diagMin = Math.min(diagMin, k.data[i * n + i]);
   }
   const lower = -up(rowMax + e), upper = up(diagMin + e);
-  return { lower, estimate: Math.min(Math.max(lambdaMinCertified(k).estimate, lower), upper), upper, method: 'gershgorin+weyl', certified: true };
+  return { lower, estimate: Math.min(Math.max(lambdaMinCertified(k).estimate, lower), upper), upper, method: 'gershgorin+weyl', factorizations: 0, certified: true };
 }
