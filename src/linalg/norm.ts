@@ -7,6 +7,7 @@
  * λ_min(−G) ≥ −t. Lower bounds on λ_max come from a Rayleigh quotient with its rounding bound.
  */
 import { type Matrix, transpose } from './matrix.ts';
+import { exponentOf, ldexpDown, ldexpUp } from './pow2.ts';
 import { up, down, gram, gramRoundingBound, norm2, normUp, dot, matvec, nonNegativeSumUpper } from './blas.ts';
 import { shiftedCholeskyLowerBound, rayleighQuotientBounds, assertSymmetricFinite } from './lambdaMin.ts';
 
@@ -59,18 +60,23 @@ export function powerIteration(g: Matrix, maxIter = 500, tol = 1e-15): { value: 
  * others summing to about tr K). Cost O(n²), against n³/3 for the Cholesky certificate.
  */
 export function separatedTopUpperBound(g: Matrix, rq: { lower: number; upper: number; kvNormUpper: number; denLower: number }): number | null {
-  const rhoLo = rq.lower;
-  if (!(rhoLo > 0 && rq.upper < Infinity && rq.kvNormUpper < Infinity && rq.denLower > 0)) return null;
+  if (!(rq.lower > 0 && rq.upper < Infinity && rq.kvNormUpper < Infinity && rq.denLower > 0)) return null;
+  // Everything is evaluated on 2^-p·G, p the exponent of ρ_hi, so that the squares below neither under- nor
+  // overflow; the scalings are rounded outward (ldexpDown / ldexpUp), the result mapped back likewise.
+  const p = exponentOf(rq.upper);
+  const rhoLo = ldexpDown(rq.lower, -p), rhoHi = ldexpUp(rq.upper, -p);
+  const kvHi = ldexpUp(rq.kvNormUpper, -p);
   const rhoLoSq = down(rhoLo * rhoLo);
-  const fro = normUp(g.data);
-  if (!(fro < Infinity)) return null;
+  const froG = normUp(g.data);
+  if (!(froG < Infinity)) return null;
+  const fro = ldexpUp(froG, -p);
   const alphaSq = up(up(fro * fro) - rhoLoSq);
   const alpha = alphaSq > 0 ? up(Math.sqrt(alphaSq)) : 0;
   const sep = down(rhoLo - alpha);
   if (!(sep > 0)) return null;
-  const s = up(up(rq.kvNormUpper * rq.kvNormUpper) / rq.denLower);
+  const s = up(up(kvHi * kvHi) / rq.denLower);
   const epsSq = Math.max(0, up(s - rhoLoSq));
-  const bound = up(rq.upper + up(epsSq / sep));
+  const bound = ldexpUp(up(rhoHi + up(epsSq / sep)), p);
   return bound < Infinity ? bound : null;
 }
 
@@ -99,7 +105,9 @@ export function lambdaMaxCertified(g: Matrix, opts: { entryError?: number } = {}
   const kato = separatedTopUpperBound(g, rq);
   let upper = Infinity;
   let method = 'power iteration';
-  if (kato !== null) {
+  // Kato's bound exceeds ρ by ε²/(ρ − α): taken alone when that is within the Cholesky certificate's own
+  // first shift (2^-40·ρ); with a small separation it can be wider, and the Cholesky decides (the smaller wins).
+  if (kato !== null && kato - rq.upper <= Math.abs(rq.upper) * 2 ** -40) {
     upper = up(kato + e);
     method += ' + Kato bound (Frobenius gap)';
   } else {
@@ -115,6 +123,10 @@ export function lambdaMaxCertified(g: Matrix, opts: { entryError?: number } = {}
       gap *= 64;
     }
     method += ' + Cholesky of tI − G';
+    if (kato !== null && up(kato + e) < upper) {
+      upper = up(kato + e);
+      method = 'power iteration + Kato bound (Frobenius gap)';
+    }
   }
   if (upper === Infinity) {
     let best = 0;
