@@ -199,6 +199,27 @@ describe('kernel command errors: exit 2, one line, no stack (the first in a chil
   });
 });
 
+describe('the one-shot command loads no schema, plotting or TeX library', () => {
+  it('kernel limiting (.csv and .json data, --json) runs with zod, vega, vega-lite and katex forbidden', () => {
+    const json = join(dir, 'x.json');
+    writeFileSync(json, JSON.stringify({ data: POINTS }));
+    for (const [file, extra] of [[csv, []], [json, ['--json']]] as const) {
+      const r = spawnSync(process.execPath, ['--import', './test/support/forbidHeavyImports.mjs', '--import', 'tsx', 'src/cli/main.ts', 'kernel', 'limiting', '--data', file, ...extra], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, NTK_AUDIT_DEBUG: '' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/forbidden import/);
+    }
+    // the hook has teeth: a command that does load zod fails under it
+    const bad = spawnSync(process.execPath, ['--import', './test/support/forbidHeavyImports.mjs', '--input-type=module', '-e', "await import('zod')"], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/forbidden import: .*zod/);
+  });
+});
+
 describe('option parsing (in process)', () => {
   const base = { data: 'x.csv' };
   it('defaults and inference', () => {
