@@ -138,8 +138,8 @@ describe('hostile inputs: certified enclosures contain the exact λ_min, or exit
           return;
         }
         r = r!;
-        for (const v of [r.lambdaMin.lower, r.lambdaMin.estimate, r.lambdaMin.upper, r.lambdaMax, r.trace]) {
-          expect(Number.isFinite(v), `${JSON.stringify(r.lambdaMin)} λmax ${r.lambdaMax} tr ${r.trace}`).toBe(true);
+        for (const v of [r.lambdaMin.lower, r.lambdaMin.estimate, r.lambdaMin.upper, r.lambdaMax.lower, r.lambdaMax.estimate, r.lambdaMax.upper, r.trace]) {
+          expect(Number.isFinite(v), `${JSON.stringify(r.lambdaMin)} λmax ${JSON.stringify(r.lambdaMax)} tr ${r.trace}`).toBe(true);
         }
         expect(r.lambdaMin.lower).toBeLessThanOrEqual(r.lambdaMin.estimate);
         expect(r.lambdaMin.estimate).toBeLessThanOrEqual(r.lambdaMin.upper);

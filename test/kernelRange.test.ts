@@ -9,7 +9,7 @@ import { writeNpy } from '../src/io/npy.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { type Dec, Dm, encloses, exactDec, lambdaMinBracket, MAX_DEC, referenceHInfinity, referenceLimiting, traceDec } from './kernelReference.ts';
+import { type Dec, Dm, encloses, exactDec, lambdaMaxBracket, lambdaMinBracket, MAX_DEC, referenceHInfinity, referenceLimiting, traceDec } from './kernelReference.ts';
 
 /**
  * Fuzz over the whole float64 range: random binary exponents (−1074 … 1023, with extra weight where Gram
@@ -155,9 +155,11 @@ describe('kernels over the whole float64 range vs a 50-digit reference', () => {
       throw e;
     }
     expect(T.gt(MAX_DEC), 'exact trace beyond 2^1024 but a report was printed').toBe(false);
-    for (const v of [r.lambdaMin.lower, r.lambdaMin.estimate, r.lambdaMin.upper, r.lambdaMax, r.trace]) expect(Number.isFinite(v)).toBe(true);
+    for (const v of [r.lambdaMin.lower, r.lambdaMin.estimate, r.lambdaMin.upper, r.lambdaMax.lower, r.lambdaMax.estimate, r.lambdaMax.upper, r.trace]) expect(Number.isFinite(v)).toBe(true);
     const br = lambdaMinBracket(K);
     expect(encloses(r.lambdaMin.lower, r.lambdaMin.upper, br), `λ_min ∈ [${br.lo.toExponential(6)}, ${br.hi.toExponential(6)}] not in [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+    const bx = lambdaMaxBracket(K);
+    expect(encloses(r.lambdaMax.lower, r.lambdaMax.upper, bx), `λ_max ∈ [${bx.lo.toExponential(6)}, ${bx.hi.toExponential(6)}] not in [${r.lambdaMax.lower}, ${r.lambdaMax.upper}] (${r.lambdaMaxMethod})`).toBe(true);
   });
 });
 

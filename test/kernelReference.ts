@@ -159,6 +159,12 @@ export function lambdaMinBracket(a: Dec[][], bits = 120): { lo: Dec; hi: Dec } {
   return { lo: lo.sub(slack), hi: hi.add(slack) };
 }
 
+/** [lo, hi] ∋ λ_max(A) = −λ_min(−A) (lambdaMinBracket of −A). */
+export function lambdaMaxBracket(a: Dec[][], bits = 120): { lo: Dec; hi: Dec } {
+  const b = lambdaMinBracket(a.map((r) => r.map((v) => v.neg())), bits);
+  return { lo: b.hi.neg(), hi: b.lo.neg() };
+}
+
 export function traceDec(a: Dec[][]): Dec {
   return a.reduce((s, r, i) => s.add(r[i]), new Dm(0));
 }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encloses, exactNtk, hyperplaneInput } from '../../test/support/exactNtk.ts';
 import { UserError } from '../errors.ts';
 import { fromRows } from '../linalg/matrix.ts';
+import { type AuditInstance, enclosureOf } from '../audit/quantities.ts';
+import { empiricalNtkCertified } from '../ntk/empiricalNtkCertified.ts';
 import { forward, initNetwork } from '../ntk/network.ts';
 import { computeKernelReport, formatKernelText, parseKernelOptions } from './kernel.ts';
 
@@ -87,5 +89,31 @@ describe('kernel ntk-empirical: the enclosure contains the exact λ_min of the s
     const text = formatKernelText({ ...r, certified: false, notCertifiedReason: 'an intermediate of the rounding bound overflows the double range' });
     expect(text).toMatch(/λ_min\s+\S+\s+NOT certified: an intermediate of the rounding bound overflows/);
     expect(text).not.toMatch(/certified in/);
+  });
+});
+
+describe('kernel ntk-empirical --normalize and the audit quantity lambdaMinEmpiricalNTK: one engine bound, one enclosure', () => {
+  // Both read empiricalNtkCertified(net, x, { normalize: true }) and empiricalNtkLambdaMin
+  // (src/ntk/empiricalNtkCertified.ts): on the same data and weights the two enclosures are the same doubles.
+  const cases: Array<[string, number[][], number[]]> = [
+    ['ordinary data', [[1, 0.5, -0.25], [0.3, -1.2, 0.8], [-0.7, 0.1, 0.4], [0.2, 0.9, 1.1]], [5, 4]],
+    ['data at 1e-160 (subnormal kernel entries)', [[0.9e-160, -0.3e-160], [-0.2e-160, 0.7e-160]], [4, 3]],
+    ['data at 1e150 (entries near 1e300)', [[1.5e150, -0.5e150], [0.25e150, 1e150], [-1e150, 0.75e150]], [3]],
+    ['a duplicated sample (λ_min = 0)', [[1, 2], [1, 2], [0.5, -1]], [6]],
+  ];
+  it.each(cases)('%s', async (label, rows, widths) => {
+    const file = writeCsv(`same-${label.replace(/\W+/g, '-')}.csv`, rows);
+    const r = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: widths.join(','), seed: 'seed-7', normalize: true, json: true }));
+    const inst: AuditInstance = { x: fromRows(rows), depth: widths.length + 1, widths, init: 'standard', netSeed: 'seed-7', data: 'file', normalize: 'none' };
+    const q = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
+    expect(r.certified).toBe(true);
+    expect([r.lambdaMin.lower, r.lambdaMin.upper]).toEqual([q.lower, q.upper]);
+    // and the kernel error bound the command prints is the engine's, for the same network
+    const e = empiricalNtkCertified(initNetwork({ inputDim: rows[0].length, widths, init: 'standard' }, 'seed-7'), fromRows(rows), { normalize: true });
+    expect(r.entryErrorBound).toBe(e.errorBound);
+    // the exact λ_min of the stored doubles (BigInt) lies in it
+    const [num, den] = [2n ** BigInt(widths.length), widths.reduce((p, w) => p * BigInt(w), 1n)];
+    const net = initNetwork({ inputDim: rows[0].length, widths, init: 'standard' }, 'seed-7');
+    expect(encloses(exactNtk(net, fromRows(rows)), r.lambdaMin.lower, r.lambdaMin.upper, num, den)).toBe(true);
   });
 });

@@ -4,11 +4,8 @@
  * other properties are ignored). Errors are one-line {@link UserError}s naming the file, the row
  * (sample) and the column, 1-based.
  */
-import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import type { Matrix } from '../linalg/matrix.ts';
-
-const JsonObject = z.record(z.string(), z.unknown());
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
@@ -51,9 +48,10 @@ export function parseJsonData(text: string, name = 'JSON data'): Matrix {
   let rowsV: unknown = doc;
   let prefix = '';
   if (!Array.isArray(doc)) {
-    const w = JsonObject.safeParse(doc);
-    if (!w.success) fail(`expected an array of rows or an object {"data": [[...], ...]}, got ${kindOf(doc)}`);
-    rowsV = (w.data as Record<string, unknown>).data;
+    // JSON.parse gives an array, a plain object or a primitive: checked by hand, without a schema library
+    // (src/io/data.ts imports this module, so zod here cost every `kernel` run its ≈ 0.1 s import).
+    if (typeof doc !== 'object' || doc === null) fail(`expected an array of rows or an object {"data": [[...], ...]}, got ${kindOf(doc)}`);
+    rowsV = (doc as Record<string, unknown>).data;
     prefix = '"data": ';
     if (rowsV === undefined) fail('expected an array of rows or an object with a "data" property, got an object without "data"');
     if (!Array.isArray(rowsV)) fail(`"data" must be an array of rows, got ${kindOf(rowsV)}`);

@@ -97,6 +97,30 @@ export function norm2(x: Float64Array): number {
   return scale * Math.sqrt(s);
 }
 
+/**
+ * A float ≥ ‖v[off .. off + n)‖₂ (exact Euclidean norm of the stored values); +∞ if an entry is not
+ * finite. Scaled by the largest |v_j| = m: t_j = fl(v_j/m) ∈ [0, 1], so the squares neither overflow
+ * nor (for the largest) underflow; each t_j² has ≤ 2 roundings (+ ≤ 2 ETA absolute from subnormal
+ * quotients/products), covered by nonNegativeSum-style widening and 4n·ETA.
+ */
+export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): number {
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    const a = Math.abs(v[off + j]);
+    if (!(a <= Number.MAX_VALUE)) return Infinity;
+    if (a > m) m = a;
+  }
+  if (m === 0) return 0;
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    const t = v[off + j] / m;
+    s += t * t;
+  }
+  const sUp = up(up(up(s * up(1 + gammaUp(n + 3))) + up(4 * n * ETA)) + up(n * ETA));
+  const r = up(m * up(Math.sqrt(sUp)));
+  return r === r ? r : Infinity;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Matrices
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +267,28 @@ export function matmulTransB(a: Matrix, b: Matrix): Matrix {
 export function matvec(a: Matrix, x: Float64Array, out = new Float64Array(a.rows)): Float64Array {
   if (x.length !== a.cols) throw new RangeError(`matvec: ${a.rows}×${a.cols} times vector of length ${x.length}`);
   const { rows: m, cols: n, data } = a;
-  for (let i = 0; i < m; i++) {
+  // Four rows at a time (each x_k loaded once for four products), two partial sums per row: another valid
+  // summation order, the γ_n bound holds for any. Measured on a loaded 2-vCPU machine, N = 1000, median of 15
+  // interleaved runs of 50 products: 5.7 ms (one row, two partial sums) → 3.6 ms.
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    let k = 0;
+    for (; k + 1 < n; k += 2) {
+      const x0 = x[k], x1 = x[k + 1];
+      s0 += data[r0 + k] * x0; t0 += data[r0 + k + 1] * x1;
+      s1 += data[r1 + k] * x0; t1 += data[r1 + k + 1] * x1;
+      s2 += data[r2 + k] * x0; t2 += data[r2 + k + 1] * x1;
+      s3 += data[r3 + k] * x0; t3 += data[r3 + k + 1] * x1;
+    }
+    if (k < n) {
+      const x0 = x[k];
+      s0 += data[r0 + k] * x0; s1 += data[r1 + k] * x0; s2 += data[r2 + k] * x0; s3 += data[r3 + k] * x0;
+    }
+    out[i] = s0 + t0; out[i + 1] = s1 + t1; out[i + 2] = s2 + t2; out[i + 3] = s3 + t3;
+  }
+  for (; i < m; i++) {
     const r = i * n;
     let s0 = 0, s1 = 0;
     let k = 0;

@@ -19,7 +19,7 @@
  */
 import { type Matrix, UNIT_ROUNDOFF, ETA, assertSquare, allFinite } from './matrix.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
-import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2 } from './blas.ts';
+import { up, down, gammaUp, nonNegativeSumUpper, dot, norm2, normUp } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveUpperInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
 import { wasmMirrorLowerToUpper, withWorkArray } from './wasmKernels.ts';
 import { eigh, eigvalshMinScaled, tridiagonalQL } from './eigh.ts';
@@ -125,17 +125,31 @@ function certifyLambdaMinAtLeastUnscaled(
 
 /**
  * A rigorous upper bound on vᵀKv / vᵀv ≥ λ_min(K) for a float vector v (‖v‖_∞ ≤ 1 assumed for the
- * underflow term; callers normalise). Proof: with ŵ = fl(Kv), num = fl(vᵀŵ), den = fl(vᵀv):
- *   |num − vᵀKv| ≤ γ_n|v|ᵀ|ŵ| + γ_n|v|ᵀ|K||v| + (n² + n)ETA,  |den − vᵀv| ≤ γ_n vᵀv + n·ETA
- * (Higham §3.1, each inner product in any order), the |·| sums bounded above by nonNegativeSumUpper.
- * Also returns the float Rayleigh quotient num/den.
+ * underflow term; callers normalise). See rayleighQuotientBounds for the proof; also returns the float
+ * Rayleigh quotient num/den.
  */
 export function rayleighQuotientUpper(k: Matrix, v: Float64Array): { upper: number; value: number } {
+  const r = rayleighQuotientBounds(k, v);
+  return { upper: r.upper, value: r.value };
+}
+
+/**
+ * Rigorous lower ≤ ρ = vᵀKv / vᵀv ≤ upper for a float vector v (‖v‖_∞ ≤ 1 assumed for the underflow
+ * term; callers normalise), and a float bound kvNormUpper ≥ ‖Kv‖₂ (exact product of the stored K and v)
+ * and denLower ≤ vᵀv. Proof: with ŵ = fl(Kv), num = fl(vᵀŵ), den = fl(vᵀv):
+ *   |ŵ_i − (Kv)_i| ≤ δ_i := γ_n Σ_j|k_ij v_j| + n·ETA,
+ *   |num − vᵀKv| ≤ γ_n|v|ᵀ|ŵ| + γ_n|v|ᵀ|K||v| + (n² + n)ETA,  |den − vᵀv| ≤ γ_n vᵀv + n·ETA
+ * (Higham §3.1, each inner product in any order), the |·| sums bounded above by nonNegativeSumUpper;
+ * ‖Kv‖₂ ≤ ‖ŵ‖₂ + ‖δ‖₂, each norm bounded above by normUp (blas.ts).
+ */
+export function rayleighQuotientBounds(k: Matrix, v: Float64Array): { lower: number; upper: number; value: number; kvNormUpper: number; denLower: number } {
   const n = k.rows;
   const a = k.data;
   let num = 0;
   let absVKV = 0;
   let absVW = 0;
+  const wHat = new Float64Array(n);
+  const absKv = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = i * n;
     let w = 0;
@@ -145,6 +159,8 @@ export function rayleighQuotientUpper(k: Matrix, v: Float64Array): { upper: numb
       w += t;
       aw += Math.abs(t);
     }
+    wHat[i] = w;
+    absKv[i] = aw;
     num += v[i] * w;
     absVW += Math.abs(v[i] * w);
     absVKV += Math.abs(v[i]) * aw;
@@ -155,13 +171,24 @@ export function rayleighQuotientUpper(k: Matrix, v: Float64Array): { upper: numb
   const absVWUp = nonNegativeSumUpper(absVW, n, 1);
   const numErr = up(up(gn * up(absVKVUp + absVWUp)) + up((n * n + n) * ETA));
   const numUp = up(num + numErr);
+  const numLo = down(num - numErr);
   const denLo = down(down(den * down(1 - gn)) - n * ETA);
   const denHi = up(up(den * up(1 + gn)) + n * ETA);
   let upper: number;
-  if (!(denLo > 0)) upper = Infinity;
-  else upper = numUp >= 0 ? up(numUp / denLo) : up(numUp / denHi);
+  let lower: number;
+  if (!(denLo > 0)) {
+    upper = Infinity;
+    lower = -Infinity;
+  } else {
+    upper = numUp >= 0 ? up(numUp / denLo) : up(numUp / denHi);
+    lower = numLo >= 0 ? down(numLo / denHi) : down(numLo / denLo);
+  }
   if (Number.isNaN(upper)) upper = Infinity; // overflow in the products: no information, never a false bound
-  return { upper, value: num / den };
+  if (Number.isNaN(lower)) lower = -Infinity;
+  // δ_i: Σ_j|k_ij v_j| ≤ nonNegativeSumUpper(fl sum, n, 1) (one rounding per product, one for |·| is exact).
+  for (let i = 0; i < n; i++) absKv[i] = up(up(gn * nonNegativeSumUpper(absKv[i], n, 1)) + n * ETA);
+  const kvNormUpper = up(normUp(wHat) + normUp(absKv));
+  return { lower, upper, value: num / den, kvNormUpper: kvNormUpper === kvNormUpper ? kvNormUpper : Infinity, denLower: denLo };
 }
 
 /**

@@ -1,6 +1,6 @@
-import { up } from './blas.ts';
-import { eigvalsh } from './eigh.ts';
+import { down, up } from './blas.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
+import { lambdaMaxCertified } from './norm.ts';
 import { allFinite, ETA, type Matrix, trace } from './matrix.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
 
@@ -15,22 +15,20 @@ import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
  * perturbation ≤ 2^-900·max|k_ij| per entry, ≤ N·2^-900·max|k_ij| in spectral norm, added to the bound.
  * Results are mapped back with outward rounding (exact unless they under- or overflow).
  *
- * λ_min: lambdaMinCertified (a shifted Cholesky certificate; see lambdaMin.ts for its error bound), or
- * the estimate alone with [−∞, ∞] when `certified` is false. λ_max: eigvalsh for N ≤ EIGVALSH_MAX_N,
- * else power iteration (a Rayleigh quotient, a lower estimate); it is an estimate, not certified.
+ * λ_min: lambdaMinCertified (a shifted Cholesky certificate; see lambdaMin.ts for its error bound);
+ * λ_max: lambdaMaxCertified (norm.ts: a Rayleigh-quotient lower bound, and Kato's bound or a Cholesky of
+ * tI − K above). When `certified` is false both are the estimates alone, with [−∞, ∞].
  */
-
-/** Above this size λ_max comes from power iteration instead of a full eigendecomposition. */
-export const EIGVALSH_MAX_N = 500;
 
 export interface SpectralSummary {
   lambdaMin: { lower: number; estimate: number; upper: number };
   lambdaMinMethod: string;
   lambdaMinFactorizations: number;
-  lambdaMax: number;
+  /** Certified λ_max(K) ∈ [lower, upper] ([−∞, ∞] when not certified); estimate is the best point value. */
+  lambdaMax: { lower: number; estimate: number; upper: number };
   lambdaMaxMethod: string;
   trace: number;
-  /** errorBound in natural units (rounded up). */
+  /** The caller's errorBound in natural units (rounded up). */
   entryError: number;
   /** false when the enclosure is wider than |estimate| (not even its leading digit is certified). */
   useful: boolean;
@@ -40,7 +38,19 @@ export interface SpectralSummary {
 /** Why a summary cannot be given in float64: the kernel (or its bound) is beyond the double range. */
 export type SpectralRangeError = { kind: 'entries' } | { kind: 'spectrum'; log2LambdaMax: number };
 
-export function spectralSummary(k0: Matrix, errorBound0: number, log2Scale: number, opts: { certified?: boolean } = {}): SpectralSummary | SpectralRangeError {
+export function spectralSummary(
+  k0: Matrix,
+  errorBound0: number,
+  log2Scale: number,
+  opts: {
+    certified?: boolean;
+    /**
+     * An enclosure of λ_min(2^log2Scale·K) in natural units already computed by the kernel's own engine routine
+     * (e.g. empiricalNtkLambdaMin): used as given, and lambdaMinCertified is not run a second time.
+     */
+    lambdaMin?: { lower: number; estimate: number; upper: number; method: string; factorizations?: number };
+  } = {},
+): SpectralSummary | SpectralRangeError {
   const uncertified = opts.certified === false;
   if (!allFinite(k0.data) || !(errorBound0 >= 0 && (errorBound0 < Infinity || uncertified))) return { kind: 'entries' };
   let k = k0, errorBound = errorBound0, F = log2Scale;
@@ -57,24 +67,41 @@ export function spectralSummary(k0: Matrix, errorBound0: number, log2Scale: numb
     k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => (Math.abs(v) < tiny ? 0 : v)) };
     errorBound = up(errorBound + up(up(k.rows * tiny) + ETA));
   }
+  // A bound so large against the entries that it does not fit in the scaled units (≥ 2^1023·max|k_ij|): the
+  // eigenvalues of the scaled k are enclosed without it, and the bound is added in natural units (Weyl).
+  const weyl = !uncertified && !(errorBound < Infinity);
+  const eNat = weyl ? ldexpUp(errorBound0, log2Scale) : 0;
+  const eIn = uncertified || weyl ? 0 : errorBound;
   const t0 = performance.now();
-  const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: errorBound });
+  let lower: number, upper: number, estimate: number, lmMethod: string, lmFactorizations: number;
+  if (opts.lambdaMin) {
+    ({ lower, upper, estimate } = opts.lambdaMin);
+    lmMethod = opts.lambdaMin.method;
+    lmFactorizations = opts.lambdaMin.factorizations ?? 0;
+  } else {
+    const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: eIn });
+    lower = weyl ? down(ldexpDown(lmS.lower, F) - eNat) : ldexpDown(lmS.lower, F);
+    upper = weyl ? up(ldexpUp(lmS.upper, F) + eNat) : ldexpUp(lmS.upper, F);
+    estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lower), upper);
+    lmMethod = F !== 0 ? `${lmS.method}, on 2^${-F}·K` : lmS.method;
+    lmFactorizations = lmS.factorizations;
+  }
   const lambdaMinMs = performance.now() - t0;
-  const lmaxS = k.rows <= EIGVALSH_MAX_N ? { value: eigvalsh(k).at(-1)!, method: 'eigvalsh (largest eigenvalue)' } : { value: powerIterationLambdaMax(k), method: 'power iteration (Rayleigh quotient)' };
-  const lower = ldexpDown(lmS.lower, F), upper = ldexpUp(lmS.upper, F);
-  const estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lower), upper);
-  const lambdaMax = ldexp(lmaxS.value, F);
+  const lmaxS = lambdaMaxCertified(k, { entryError: eIn });
+  const maxLower = uncertified ? -Infinity : weyl ? down(ldexpDown(lmaxS.lower, F) - eNat) : ldexpDown(lmaxS.lower, F);
+  const maxUpper = uncertified ? Infinity : weyl ? up(ldexpUp(lmaxS.upper, F) + eNat) : ldexpUp(lmaxS.upper, F);
+  const maxEstimate = Math.min(Math.max(ldexp(lmaxS.estimate, F), maxLower), maxUpper);
   const tr = ldexp(trace(k), F);
-  const entryError = ldexpUp(errorBound, F);
-  if ((uncertified ? [lambdaMax, tr] : [lower, upper, lambdaMax, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE))) {
-    return { kind: 'spectrum', log2LambdaMax: F + (lmaxS.value > 0 ? exponentOf(lmaxS.value) : 0) };
+  const entryError = ldexpUp(errorBound0, log2Scale); // the kernel's own bound (the widening for the scaling is internal)
+  if ((uncertified ? [maxEstimate, tr] : [lower, upper, maxLower, maxUpper, tr, entryError]).some((v) => !(Math.abs(v) < Number.MAX_VALUE))) {
+    return { kind: 'spectrum', log2LambdaMax: F + (lmaxS.estimate > 0 ? exponentOf(lmaxS.estimate) : 0) };
   }
   return {
     lambdaMin: { lower, estimate, upper },
-    lambdaMinMethod: F !== 0 ? `${lmS.method}, on 2^${-F}·K` : lmS.method,
-    lambdaMinFactorizations: lmS.factorizations,
-    lambdaMax,
-    lambdaMaxMethod: lmaxS.method,
+    lambdaMinMethod: lmMethod,
+    lambdaMinFactorizations: lmFactorizations,
+    lambdaMax: { lower: maxLower, estimate: maxEstimate, upper: maxUpper },
+    lambdaMaxMethod: uncertified ? 'power iteration (estimate only, not certified)' : lmaxS.method,
     trace: tr,
     entryError,
     useful: upper - lower <= Math.abs(estimate),
@@ -88,42 +115,4 @@ function normalisingExponent(k: Matrix): number {
   for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
   if (m === 0 || (m >= 2 ** -200 && m <= 2 ** 200)) return 0;
   return -exponentOf(m);
-}
-
-/**
- * λ_max of a symmetric PSD matrix by power iteration with the Rayleigh quotient (a lower bound on
- * λ_max, converging from below). Used only for large N, where a full eigendecomposition is costly.
- */
-export function powerIterationLambdaMax(k: Matrix, maxIter = 500, relTol = 1e-12): number {
-  const n = k.rows;
-  const a = k.data;
-  let v = new Float64Array(n);
-  // Deterministic start with a component on every coordinate.
-  for (let i = 0; i < n; i++) v[i] = 1 + ((i * 0.6180339887498949) % 1);
-  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-  for (let i = 0; i < n; i++) v[i] /= norm;
-  let lambda = 0;
-  const w = new Float64Array(n);
-  for (let it = 0; it < maxIter; it++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const off = i * n;
-      for (let j = 0; j < n; j++) s += a[off + j] * v[j];
-      w[i] = s;
-    }
-    let rq = 0;
-    let ww = 0;
-    for (let i = 0; i < n; i++) {
-      rq += v[i] * w[i];
-      ww += w[i] * w[i];
-    }
-    const wn = Math.sqrt(ww);
-    if (wn === 0) return 0;
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) next[i] = w[i] / wn;
-    v = next;
-    if (it > 0 && Math.abs(rq - lambda) <= relTol * Math.abs(rq)) return rq;
-    lambda = rq;
-  }
-  return lambda;
 }

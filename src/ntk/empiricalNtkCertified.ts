@@ -37,7 +37,7 @@
  * Every bound is evaluated with upward rounding (blas.ts `up`, `gammaUp`); norms are scaled by their
  * largest entry so that they neither underflow nor overflow before the final product.
  */
-import { gammaUp, up } from '../linalg/blas.ts';
+import { gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
@@ -61,29 +61,6 @@ export interface ForwardEnclosure {
 const MAX = Number.MAX_VALUE;
 /** NaN (e.g. 0·∞ in a bound) becomes +∞: a bound may be infinite, never NaN. */
 const fin = (v: number): number => (v === v ? v : Infinity);
-
-/**
- * A float ≥ ‖v[off .. off + n)‖₂ (exact Euclidean norm of the stored values); +∞ if an entry is not
- * finite. Scaled by the largest |v_j| = m: t_j = fl(v_j/m) ∈ [0, 1], so the squares neither overflow
- * nor (for the largest) underflow; each t_j² has ≤ 2 roundings (+ ≤ 2 ETA absolute from subnormal
- * quotients/products), covered by nonNegativeSum-style widening and 4n·ETA.
- */
-export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): number {
-  let m = 0;
-  for (let j = 0; j < n; j++) {
-    const a = Math.abs(v[off + j]);
-    if (!(a <= MAX)) return Infinity;
-    if (a > m) m = a;
-  }
-  if (m === 0) return 0;
-  let s = 0;
-  for (let j = 0; j < n; j++) {
-    const t = v[off + j] / m;
-    s += t * t;
-  }
-  const sUp = up(up(up(s * up(1 + gammaUp(n + 3))) + up(4 * n * ETA)) + up(n * ETA));
-  return fin(up(m * up(Math.sqrt(sUp))));
-}
 
 /** |W| (entrywise), computed once per layer. */
 function absOf(w: Matrix): Float64Array {
@@ -344,6 +321,8 @@ export interface EmpiricalLambdaMin {
   estimate: number;
   upper: number;
   method: string;
+  /** Cholesky factorisations performed (lambdaMinCertified's count; 0 on the other paths). */
+  factorizations: number;
   certified: boolean;
   notCertifiedReason?: string;
 }
@@ -362,13 +341,13 @@ export function empiricalNtkLambdaMin(r: CertifiedEmpiricalNtk): EmpiricalLambda
     let finite = true;
     for (const v of k.data) if (!(Math.abs(v) <= MAX)) finite = false;
     if (finite && n > 0) estimate = lambdaMinCertified(k).estimate;
-    return { lower: -Infinity, estimate, upper: Infinity, method: 'none (not certified)', certified: false, notCertifiedReason: r.notCertifiedReason };
+    return { lower: -Infinity, estimate, upper: Infinity, method: 'none (not certified)', factorizations: 0, certified: false, notCertifiedReason: r.notCertifiedReason };
   }
   const e = r.errorBound;
   const p = binaryScaleFactor(k);
   if (up(up(e * p) + n * ETA) <= MAX) {
     const lm = lambdaMinCertified(k, { entryError: e });
-    return { lower: lm.lower, estimate: lm.estimate, upper: lm.upper, method: lm.method, certified: true };
+    return { lower: lm.lower, estimate: lm.estimate, upper: lm.upper, method: lm.method, factorizations: lm.factorizations, certified: true };
   }
   let rowMax = 0, diagMin = Infinity;
   for (let i = 0; i < n; i++) {
@@ -378,5 +357,5 @@ export function empiricalNtkLambdaMin(r: CertifiedEmpiricalNtk): EmpiricalLambda
     diagMin = Math.min(diagMin, k.data[i * n + i]);
   }
   const lower = -up(rowMax + e), upper = up(diagMin + e);
-  return { lower, estimate: Math.min(Math.max(lambdaMinCertified(k).estimate, lower), upper), upper, method: 'gershgorin+weyl', certified: true };
+  return { lower, estimate: Math.min(Math.max(lambdaMinCertified(k).estimate, lower), upper), upper, method: 'gershgorin+weyl', factorizations: 0, certified: true };
 }
