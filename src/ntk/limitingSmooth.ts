@@ -12,13 +12,13 @@
  * valid along the segment between two positive semi-definite covariances (a convex set). The record evaluates
  * at ĉ clipped into [−√(q̂_iq̂_j), √(q̂_iq̂_j)]; the distance from the clipped ĉ to the exact c is at most the
  * radius of G_ij plus the clipping amount max(0, |ĉ| − √(q̂_iq̂_j)).
- * No power-of-two rescaling: kernels beyond the float64 range throw NumericalError.
+ * No power-of-two rescaling: kernels beyond the float64 range throw a UserError.
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA } from '../linalg/matrix.ts';
 import { gammaUp, up } from '../linalg/blas.ts';
 import { Interval, interval } from '../linalg/interval.ts';
-import { NumericalError } from '../errors.ts';
+import { UserError } from '../errors.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import type { LayerKernels, LimitingKernels, ResolvedArchitecture } from './limiting.ts';
 
@@ -35,6 +35,8 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
     else { W2.push(interval(res.w2[l])); B2.push(interval(0)); }
   }
   const c1 = res.parameterization === 'ntk' ? W2[0].div(d) : W2[0];
+  const tooLarge = (what: string) => new UserError(`limiting kernel with activation ${act.name}: ${what} exceed the float64 range; supported: kernel entries and W_std², b_std² below ≈ 1e308 (the power-of-two rescaling covers the (a,b)-ReLU family only — scale the data down)`);
+  if (![...W2, ...B2, c1].every((v) => Number.isFinite(v.hi))) throw tooLarge('the weight or bias variances');
   const N = n * n;
   const gLo = new Float64Array(N), gHi = new Float64Array(N), kLo = new Float64Array(N), kHi = new Float64Array(N);
   // ---- layer 1: G = c1·XXᵀ + B², |fl(x_i·x_j) − x_i·x_j| ≤ γ_d Σ_k|x_ik x_jk| + d·ETA
@@ -44,6 +46,7 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       let s = 0, sa = 0;
       for (let k = 0; k < d; k++) { const p = x.data[i * d + k] * x.data[j * d + k]; s += p; sa += Math.abs(p); }
       const e = up(up(gd * up(sa * (1 + gd))) + d * ETA);
+      if (!Number.isFinite(s) || !Number.isFinite(e)) throw tooLarge('the entries of XXᵀ');
       const g = interval(s - e, s + e).mul(c1).add(B2[0]);
       const t = i * n + j;
       gLo[t] = g.lo; gHi[t] = g.hi; kLo[t] = g.lo; kHi[t] = g.hi;
@@ -91,7 +94,7 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
     mG = Math.max(mG, rg); mK = Math.max(mK, rk);
   }
   if (![...G.data, ...K.data].every(Number.isFinite) || !Number.isFinite(fG) || !Number.isFinite(fK)) {
-    throw new NumericalError(`limitingKernels (${act.name}): kernel entries or their error bounds exceed the float64 range`);
+    throw tooLarge('the kernel entries or their error bounds');
   }
   // ‖ΔK‖₂ ≤ ‖ΔK‖_F ≤ √(Σ r_ij²), rounded up (Σ of N² non-negative terms: relative γ_{N²})
   const frob = (s: number) => up(Math.sqrt(up(s * (1 + gammaUp(N + 2)))));
