@@ -13,7 +13,12 @@
  *
  * Derivative bounds (for limitingSmooth.ts): |erf| ≤ 1, |erf'| ≤ 2/√π, |erf''| = (4|t|/√π)e^{−t²} ≤ (4/√π)(2e)^{−1/2}
  * (at t = 1/√2), |erf'''| = (4/√π)|2t² − 1|e^{−t²} ≤ 4/√π (at t = 0; elsewhere (2t² − 1)e^{−t²} ≤ 2e^{−3/2} < 1).
- * Hermite coefficients: erf(g) is odd; E[erf(g)g] = (2/√π)/√3 (E[erf'(g)] = (2/√π)·E[e^{−g²}] = (2/√π)/√3).
+ * Hermite coefficients (derived): by Gaussian integration by parts E[σ(g)He_k(g)] = E[σ^{(k)}(g)], and
+ * erf^{(k)}(t) = (2/√π)(−1)^{k−1}H_{k−1}(t)e^{−t²} (physicists' H). The generating function Σ_n H_n(x)tⁿ/n! = e^{2xt−t²}
+ * gives ∫H_n(x)e^{−3x²/2}dx = √(2π/3)·n!(−1/3)^{n/2}/(n/2)! (n even, 0 for n odd), so for k = 2m + 1
+ *   E[erf(g)He_k(g)] = (2/√(3π))·(2m)!·(−1/3)^m/m!,   and 0 for even k;
+ * `hermite(k)` is the normalised coefficient E[erf(g)He_k(g)]/√(k!) (Σ_k hermite(k)²ρ^k = E[erf(u)erf(v)] at
+ * q1 = q2 = 1, c = ρ: Mehler's formula, checked in activations.test.ts).
  */
 import { Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
 import { nextUp, stepsDown, stepsUp } from '../../linalg/ulp.ts';
@@ -74,6 +79,17 @@ function clip(x: Interval, lo: number, hi: number): Interval {
   return interval(Math.max(lo, Math.min(hi, x.lo)), Math.min(hi, Math.max(lo, x.hi)));
 }
 
+/** E[erf(g)He_k(g)]/√(k!) (module comment); relative error ≤ (3k + 10)u. */
+export function erfHermite(k: number): number {
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`erfHermite: k must be an integer ≥ 0, got ${k}`);
+  if (k % 2 === 0) return 0;
+  const m = (k - 1) / 2;
+  // (2m)!/(m!·√((2m+1)!))·3^{−m} = (1/√(2m+1))·Π_{j=1}^{m} √((2j−1)(2j))/(3j), a running product (no overflow)
+  let r = 1 / Math.sqrt(k);
+  for (let j = 1; j <= m; j++) r *= Math.sqrt((2 * j - 1) * (2 * j)) / (3 * j);
+  return (m % 2 === 0 ? 1 : -1) * (2 / Math.sqrt(3 * Math.PI)) * r;
+}
+
 export function erfRecord(): ActivationRecord {
   return {
     name: 'erf',
@@ -84,7 +100,7 @@ export function erfRecord(): ActivationRecord {
     dual: erfDual,
     secondMoment: (2 / Math.PI) * Math.asin(2 / 3),
     derivativeBounds: { sup0: 1, sup1: 1.1283791670955128, sup2: 0.96789, sup3: 2.2567583341910255 },
-    hermite: (k: number) => (k === 1 ? TWO_OVER_SQRT_PI / Math.sqrt(3) : k % 2 === 0 ? 0 : NaN),
+    hermite: erfHermite,
     kinks: [],
     certifiedFiniteNetwork: false,
   };

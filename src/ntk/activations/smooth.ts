@@ -160,7 +160,6 @@ export function tanhRecord(): ActivationRecord {
     dual: tanhDual,
     secondMoment: tanhDual(1, 1, 1).phiPhi.mid, // E[tanh(g)²]
     derivativeBounds: TANH_BOUNDS,
-    hermite: (k: number) => (k % 2 === 0 ? 0 : NaN),
     kinks: [],
     certifiedFiniteNetwork: false,
   };
