@@ -71,7 +71,9 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       const dcBase = i === j ? rq[i] : gOld.radius;
       const qi = nq[i], qj = nq[j];
       const w = Math.sqrt(qi) * Math.sqrt(qj);
-      const clipAmt = Math.abs(c) > w ? up(Math.abs(c) - w * (1 - 2 ** -50)) : 0;
+      // ≥ max(0, |ĉ| − √(q̂_iq̂_j)) (w is within 2u of √q̂_i√q̂_j; 1 − 2^-50 = 1 − 8u): also when ĉ exceeds the exact
+      // root by less than the rounding of w, where the record clips but |ĉ| ≤ w
+      const clipAmt = Math.max(0, up(Math.abs(c) - w * (1 - 2 ** -50)));
       const dc = up(dcBase + clipAmt), dq = up(rq[i] + rq[j]);
       const du = act.dual(qi, qj, c);
       const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
