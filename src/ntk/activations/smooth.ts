@@ -11,15 +11,16 @@
  * Quadrature error (Trefethen & Weideman, "The exponentially convergent trapezoidal rule", SIAM Review 56 (2014),
  * Theorem 5.1): if w is analytic in the strip |Im z| < a, decays as |Re z| → ∞ there, and ∫|w(x + ib)|dx ≤ M for
  * |b| < a, then |h Σ_k w(kh) − ∫ w| ≤ 2M/(e^{2πa/h} − 1). Here:
- *  - tanh(x + iy) satisfies |tanh|² = (cosh 2x − cos 2y)/(cosh 2x + cos 2y) ≤ 1 for |y| ≤ π/4, and
- *    sech² = 1 − tanh² gives |sech²| ≤ 2 there (B_f, B_g below: the bounds of f, g on that strip);
+ *  - tanh(x + iy) satisfies |tanh|² = (cosh 2x − cos 2y)/(cosh 2x + cos 2y); for π/4 ≤ |y| ≤ Y < π/2 (cos 2y < 0) this
+ *    decreases in cosh 2x ≥ 1, so |tanh| ≤ tan Y on |Im| ≤ Y, and |sech²| = |1 − tanh²| ≤ 1 + tan²Y = sec²Y. With
+ *    Y = 3π/8: B = sec²Y = 4 + 2√2 bounds both tanh and sech² on the strip;
  *  - |φ(x + iy)| = φ(x)e^{y²/2}, so ∫|φ(x + ib)|dx = e^{b²/2};
- *  - inner rule (z1 real): strip a2 = min(π/(4γ), 3), M2 = B_g e^{a2²/2};
- *    outer rule: m(z1) is analytic with |m| ≤ B_g while |Im(β z1)| ≤ π/4, so a1 = min(π/(4 max(s, |β|)), 3),
- *    M1 = B_f B_g e^{a1²/2}; the outer rule applied to the computed m̃ adds B_f·sup|m̃ − m|·h1Σφ(kh1), and
+ *  - inner rule (z1 real): strip a2 = min(Y/γ, 3), M2 = B e^{a2²/2};
+ *    outer rule: m(z1) is analytic with |m| ≤ B while |Im(β z1)| ≤ Y, so a1 = min(Y/max(s, |β|), 3),
+ *    M1 = B² e^{a1²/2}; the outer rule applied to the computed m̃ adds B_f·sup|m̃ − m|·h1Σφ(kh1), and
  *    hΣ_k φ(kh) ≤ 1 + h φ(0) ≤ 1 + h;
  *  - truncation of each sum to |kh| ≤ T = 9: the omitted terms are ≤ 2B·hΣ_{k>K}φ(kh) ≤ 2B·φ(T)/T (Mills);
- *  - the step h is a power of two (nodes kh exact) chosen so that 2M/(e^{2πa/h} − 1) ≤ 2^-56;
+ *  - the step h has at most 8 significant bits (nodes kh exact) and 2M/(e^{2πa/h} − 1) ≤ 2^-52;
  *  - float64 rounding: weights hφ(kh) within 50u relative (exp within 2 ulps as assumed in interval.ts, the
  *    argument kh·kh/2 ≤ 41 rounded once), f, g within 10u·B absolute at a given argument, arguments βz1 + γz2
  *    within 3u·T(|β| + γ) (so g within sup|g'|·3uT(|β|+γ)), recursive sums within γ_N Σ|terms|.
@@ -36,7 +37,10 @@ const U = UNIT_ROUNDOFF;
 const T = 9;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const PHI_TAIL = Math.exp(-T * T / 2) * INV_SQRT_2PI / T; // ≥ hΣ_{k>K}φ(kh) for Kh ≥ T (rounded: ×1.01 below)
-const DISC_TARGET = 2 ** -56;
+const DISC_TARGET = 2 ** -52;
+/** Half-width Y of the strip |Im w| ≤ Y around the real axis used for tanh and sech², and B = sec²Y ≥ tan Y. */
+const STRIP_Y = (3 * Math.PI) / 8;
+const STRIP_B = 4 + 2 * Math.SQRT2 + 1e-12; // sec²(3π/8) = 4 + 2√2 (rounded up)
 const MAX_NODES = 2 ** 22;
 
 /** tanh derivative bounds: |tanh| ≤ 1, |sech²| ≤ 1, |tanh''| = 2|tanh|sech² ≤ 4/(3√3), |tanh'''| ≤ 2. */
@@ -44,10 +48,14 @@ export const TANH_BOUNDS: DerivativeBounds = { sup0: 1, sup1: 1, sup2: 0.76981, 
 /** sech² = tanh': |sech²| ≤ 1, |(sech²)'| ≤ 4/(3√3), |(sech²)''| ≤ 2. */
 const SECH2_BOUNDS = { sup0: 1, sup1: 0.76981, sup2: 2 };
 
-/** The power of two h ≤ the largest step with 2M/(e^{2πa/h} − 1) ≤ DISC_TARGET, and that bound. */
+/**
+ * A step h ≤ the largest with 2M/(e^{2πa/h} − 1) ≤ DISC_TARGET, within 2% of it, with at most 8 significant bits
+ * (h = j·2^-e, j ≤ 128), so that every node kh (|k| < 2^45) is exact; and the bound at that h.
+ */
 function step(a: number, M: number): { h: number; disc: number } {
-  const hMax = (2 * Math.PI * a) / Math.log(2 * M / DISC_TARGET + 1);
-  const h = 2 ** Math.floor(Math.log2(hMax * 0.999));
+  const hMax = ((2 * Math.PI * a) / Math.log(2 * M / DISC_TARGET + 1)) * 0.999;
+  const e = Math.ceil(Math.log2(64 / hMax));
+  const h = Math.floor(hMax * 2 ** e) / 2 ** e;
   const disc = (2 * M) / Math.expm1((2 * Math.PI * a) / h);
   return { h, disc: disc * 1.01 };
 }
@@ -56,7 +64,7 @@ function weights(h: number): { z: Float64Array; w: Float64Array } {
   const K = Math.ceil(T / h);
   const z = new Float64Array(2 * K + 1), w = new Float64Array(2 * K + 1);
   for (let k = -K; k <= K; k++) {
-    const zk = k * h; // exact: h is a power of two, |k| < 2^30
+    const zk = k * h; // exact: h has ≤ 8 significant bits, |k| < 2^30
     z[k + K] = zk;
     w[k + K] = h * INV_SQRT_2PI * Math.exp(-0.5 * zk * zk);
   }
@@ -86,9 +94,9 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   const lipPP = 0.5 * TANH_BOUNDS.sup2 * TANH_BOUNDS.sup0 * (dq1 + dq2) + TANH_BOUNDS.sup1 ** 2 * dc;
   const lipDD = 0.5 * SECH2_BOUNDS.sup2 * SECH2_BOUNDS.sup0 * (dq1 + dq2) + SECH2_BOUNDS.sup1 ** 2 * dc;
 
-  const BS = 2; // bound of sech² (≥ that of tanh, 1) on the strip |Im| ≤ π/4
-  const a2 = gam > 0 ? Math.min(Math.PI / 4 / gam, 3) : 3;
-  const a1 = Math.max(s, Math.abs(beta)) > 0 ? Math.min(Math.PI / 4 / Math.max(s, Math.abs(beta)), 3) : 3;
+  const BS = STRIP_B; // bound of tanh and sech² on the strip |Im| ≤ Y
+  const a2 = gam > 0 ? Math.min(STRIP_Y / gam, 3) * (1 - 1e-12) : 3;
+  const a1 = Math.max(s, Math.abs(beta)) > 0 ? Math.min(STRIP_Y / Math.max(s, Math.abs(beta)), 3) * (1 - 1e-12) : 3;
   const st2 = step(a2, BS * Math.exp(0.5 * a2 * a2));
   const st1 = step(a1, BS * BS * Math.exp(0.5 * a1 * a1));
   const n1 = 2 * Math.ceil(T / st1.h) + 1, n2 = 2 * Math.ceil(T / st2.h) + 1;
@@ -111,8 +119,8 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
     sumPP += o.w[i] * tf * accT;
     sumDD += o.w[i] * (1 - tf * tf) * accS;
   }
-  // Error of the realised-covariance integral (module comment). The steps were chosen with the strip bounds of
-  // sech² (B = 2 ≥ 1 of tanh), so st1.disc, st2.disc bound both kernels; on R both |tanh| and |sech²| are ≤ 1.
+  // Error of the realised-covariance integral (module comment). The steps were chosen with the strip bound B of
+  // tanh and sech², so st1.disc, st2.disc bound both kernels; on R both |tanh| and |sech²| are ≤ 1.
   const err = (sup1: number) => {
     const eIn = st2.disc + 2 * PHI_TAIL * 1.01 + (1 + st2.h) * (gammaUp(n2) + 60 * U + sup1 * 3 * U * T * (Math.abs(beta) + gam));
     const mBound = 1 + eIn;
