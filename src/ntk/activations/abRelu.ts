@@ -10,6 +10,7 @@
 import { interval } from '../../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { type Activation, abRelu as abReluActivation, apply, derivative, dualKernel, secondMoment } from '../activation.ts';
+import { reluHermiteCoefficient } from '../hermite.ts';
 import { PI_I, clippedCovariance } from './exact.ts';
 import type { ActivationRecord, DualEnclosure } from './record.ts';
 
@@ -50,6 +51,8 @@ export function abReluRecord(a: number, b: number, name: string): AbReluRecord {
     derivativeConvention: "σ'(0) = 0",
     dual: (q1: number, q2: number, c: number) => dualEnclosure(act, q1, q2, c),
     secondMoment: kap,
+    // φ = b·t + (a − b)·relu(t): μ_k(φ) = b·[k = 1] + (a − b)·μ_k(relu) (eq. (8) of arXiv 2012.11654, hermite.ts)
+    hermite: (k: number) => (k === 1 ? b : 0) + (a - b) * reluHermiteCoefficient(k),
     kinks: a === b ? [] : [0],
     certifiedFiniteNetwork: a === 1 && b === 0,
   };

@@ -121,6 +121,21 @@ describe('(a,b)-ReLU records', () => {
   });
 });
 
+describe('(a,b)-ReLU Hermite coefficients', () => {
+  it('Mehler series Σ μ_k²ρ^k equals the 50-digit arc-cosine kernel at q = 1 (leaky-relu:0.3)', () => {
+    const r = activationByName('leaky-relu:0.3');
+    for (const rho of [0.5, -0.5]) {
+      let sum = 0;
+      for (let k = 0; k < 3000; k++) sum += r.hermite!(k) ** 2 * rho ** k;
+      const th = D.acos(new D(rho));
+      const A = new D(1), B = exact(0.3), p = A.mul(A).add(B.mul(B)), m2 = A.mul(B).mul(2);
+      const g = (t: DecimalClass) => D.sin(t).sub(t.mul(D.cos(t)));
+      const J = p.mul(g(PI.sub(th))).sub(m2.mul(g(th))).div(PI.mul(2)).toNumber();
+      expect(Math.abs(sum - J), `ρ = ${rho}`).toBeLessThan(1e-12);
+    }
+  });
+});
+
 describe('erf', () => {
   it('fn agrees with the 60-digit Maclaurin series to 4 ulps', () => {
     const E = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 60 });
