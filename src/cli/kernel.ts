@@ -12,6 +12,7 @@ import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 
+import { ACTIVATION_NAMES, activationByName } from '../ntk/activations/registry.ts';
 export const KERNEL_KINDS = ['limiting', 'nngp', 'ntk-empirical', 'h-infinity'] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
 export const INIT_SCHEMES = ['standard', 'he', 'lecun'] as const;
@@ -30,6 +31,7 @@ export interface RawKernelOptions {
   parameterization?: string;
   wStd?: string;
   bStd?: string;
+  activation?: string;
   seed?: string;
   normalize?: boolean;
   json?: boolean;
@@ -45,6 +47,8 @@ export interface KernelRequest {
   parameterization?: (typeof PARAMETERIZATIONS)[number];
   wStd?: number;
   bStd?: number;
+  /** limiting, nngp: an activation name of src/ntk/activations/registry.ts (default relu). */
+  activation?: string;
   normalize: boolean;
   json: boolean;
 }
@@ -134,18 +138,20 @@ function validateRaw(raw: RawKernelOptions) {
     parameterization: raw.parameterization === undefined ? undefined : choiceOption('--parameterization', raw.parameterization, PARAMETERIZATIONS),
     wStd: raw.wStd === undefined ? undefined : numberOption('--w-std', raw.wStd, true),
     bStd: raw.bStd === undefined ? undefined : numberOption('--b-std', raw.bStd, false),
+    activation: raw.activation?.trim(),
     seed,
     normalize: raw.normalize,
     json: raw.json,
   };
+  if (o.activation !== undefined && o.activation.length === 0) throw new UserError('--activation must name an activation');
   if (seed !== undefined && seed.length === 0) throw new UserError('--seed must not be empty');
   return o;
 }
 
 /** Which flags make sense for which kernel; any other is rejected rather than silently ignored. */
 const APPLICABLE: Record<KernelKind, ReadonlyArray<keyof RawKernelOptions>> = {
-  limiting: ['depth', 'parameterization', 'wStd', 'bStd'],
-  nngp: ['depth', 'parameterization', 'wStd', 'bStd'],
+  limiting: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
+  nngp: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
   'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize'],
   'h-infinity': [],
 };
@@ -156,6 +162,7 @@ const FLAG_NAMES: Partial<Record<keyof RawKernelOptions, string>> = {
   parameterization: '--parameterization',
   wStd: '--w-std',
   bStd: '--b-std',
+  activation: '--activation',
   seed: '--seed',
   normalize: '--normalize',
 };
@@ -190,6 +197,7 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
         parameterization: o.parameterization ?? 'nmm',
         ...(o.wStd !== undefined ? { wStd: o.wStd } : {}),
         ...(o.bStd !== undefined ? { bStd: o.bStd } : {}),
+        ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}),
       };
     case 'h-infinity':
       return { ...base, depth: 2 };
@@ -245,8 +253,10 @@ async function buildKernel(
     case 'limiting':
     case 'nngp': {
       const { limitingKernels } = await import('../ntk/limiting.ts');
+      const act = activationByName(req.activation ?? 'relu');
       const arch = {
         depth: req.depth,
+        activation: act,
         parameterization: req.parameterization,
         ...(req.wStd !== undefined ? { wStd: req.wStd } : {}),
         ...(req.bStd !== undefined ? { bStd: req.bStd } : {}),
@@ -257,7 +267,9 @@ async function buildKernel(
       const conventions: Record<string, string | number | boolean> = {
         kernel: isNtk ? 'limiting (infinite-width) NTK K^(L)' : 'limiting (infinite-width) NNGP G^(L)',
         normalisation: nmm
-          ? 'NMM eq. (4): lim Π_{l=1}^{L-1} (2/n_l)·JJᵀ, c_σ = 2, no biases; G(x,x) = ‖x‖², K(x,x) = L‖x‖²'
+          ? act.name === 'relu'
+            ? 'NMM eq. (4): lim Π_{l=1}^{L-1} (2/n_l)·JJᵀ, c_σ = 2, no biases; G(x,x) = ‖x‖², K(x,x) = L‖x‖²'
+            : `NMM-style: G1 = XXᵀ, c_l = 1/E[σ(g)²] for l ≥ 2, no biases (activation ${act.name})`
           : 'neural-tangents parameterization="ntk": input kernel W_std²·XXᵀ/d + b_std², c_σ = 1',
         ...r.conventions,
       };
@@ -436,6 +448,7 @@ export function registerKernelCommand(program: Command): void {
     .addOption(new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS))
     .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
     .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
+    .option('--activation <name>', `limiting, nngp: activation (${ACTIVATION_NAMES.join(', ')}; default relu)`)
     .option('--seed <s>', 'ntk-empirical: seed of the weight draw (default 0)')
     .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (comparable to the limiting NTK)')
     .option('--json', 'print one JSON object on stdout instead of text')

@@ -1,7 +1,8 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA, zeros } from '../linalg/matrix.ts';
 import { gammaUp, gram, hadamardInPlace, up } from '../linalg/blas.ts';
-import { type ForwardResult, type Network, forward, networkFromWeights, preActivationsAt } from './network.ts';
+import { type ForwardResult, type Network, forward, networkFromWeights, nonReluActivation, preActivationsAt } from './network.ts';
+import type { ActivationRecord } from './activations/record.ts';
 
 /**
  * Empirical (finite-width) NTK of a concrete network, layer by layer (arXiv 2012.11654v5 Section 4.1;
@@ -57,7 +58,7 @@ export interface EmpiricalNtkResult {
  * Rows of B and of W are contiguous, so each entry is a streaming dot product; inactive entries
  * (about half) are skipped.
  */
-function backpropStep(bNext: Matrix, w: Matrix, g: Matrix): Matrix {
+function backpropStep(bNext: Matrix, w: Matrix, g: Matrix, act: ActivationRecord | null): Matrix {
   const N = bNext.rows, nOut = w.cols, nIn = w.rows;
   const out = zeros(N, nIn);
   const B = bNext.data, W = w.data, G = g.data, O = out.data;
@@ -65,11 +66,13 @@ function backpropStep(bNext: Matrix, w: Matrix, g: Matrix): Matrix {
     const bi = i * nOut;
     const gi = i * nIn;
     for (let a = 0; a < nIn; a++) {
-      if (!(G[gi + a] > 0)) continue;
+      // ReLU: σ'(g) ∈ {0, 1} with σ'(0) = 0 (a mask); otherwise the record's σ'(g)
+      const dg = act ? act.deriv(G[gi + a]) : G[gi + a] > 0 ? 1 : 0;
+      if (dg === 0) continue;
       const wa = a * nOut;
       let s = 0;
       for (let j = 0; j < nOut; j++) s += B[bi + j] * W[wa + j];
-      O[gi + a] = s;
+      O[gi + a] = act ? dg * s : s;
     }
   }
   return out;
@@ -86,7 +89,8 @@ export function backpropSignals(net: Network, fwd: ForwardResult): Matrix[] {
   const ones = zeros(N, 1);
   ones.data.fill(1);
   bs[L - 1] = ones;
-  for (let k = L - 1; k >= 1; k--) bs[k - 1] = backpropStep(bs[k], net.weights[k], fwd.preActivations[k - 1]);
+  const act = nonReluActivation(net.arch);
+  for (let k = L - 1; k >= 1; k--) bs[k - 1] = backpropStep(bs[k], net.weights[k], fwd.preActivations[k - 1], act);
   return bs;
 }
 
@@ -142,6 +146,23 @@ export function empiricalNtk(net: Network, x: Matrix, opts: EmpiricalNtkOptions 
   const result: EmpiricalNtkResult = { ntk, errorBound };
   if (opts.layerTerms) result.terms = terms;
   return result;
+}
+
+/**
+ * The empirical NTK of the same weights in the NTK parameterisation W_l = β_l·ω_l (gradients taken with respect
+ * to ω): Σ_{l=1}^{L} β_l²·(F_{l−1}F_{l−1}ᵀ)∘(B_lB_lᵀ). With β_1² = c_1 and β_l² = c_l/n_{l−1} (l ≥ 2) it converges
+ * to the limiting K^{(L)} of limiting.ts ('nmm', weightVariances c_l) for any activation as the widths grow
+ * (Jacot et al., arXiv 1806.07572, Thm 1); for ReLU with β_l = 1 it equals the unnormalised K̄. No error bound.
+ */
+export function empiricalNtkNtkParameterization(net: Network, x: Matrix): Matrix {
+  const { terms } = empiricalNtk(net, x, { layerTerms: true });
+  const N = x.rows;
+  const out = zeros(N, N);
+  terms!.forEach((t, l) => {
+    const b2 = net.betas[l] * net.betas[l];
+    for (let i = 0; i < N * N; i++) out.data[i] += b2 * t.data[i];
+  });
+  return out;
 }
 
 /** The normalisation of eq. (4): ∏_{l=1}^{L−1} 2/n_l (n_L = 1 is not in the product). */
@@ -209,7 +230,7 @@ export function jacobianLayout(net: Pick<Network, 'dims'>): number[] {
 /**
  * J ∈ R^{N × P}, row i = ∂f_L(x_i)/∂θ (layout of jacobianLayout), by an explicit per-sample
  * forward and backward pass on vectors (does not use forward/backpropSignals): b_L = 1,
- * b_k = Σ_k(x) W_{k+1} b_{k+1}, ∂f_L/∂W_l = f_{l−1} b_lᵀ. σ'(0) = 0.
+ * b_k = Σ_k(x) W_{k+1} b_{k+1}, ∂f_L/∂W_l = f_{l−1} b_lᵀ. σ'(0) = 0 (ReLU); other activations use record.deriv.
  */
 export function explicitJacobian(net: Network, x: Matrix): Matrix {
   const L = net.depth;
@@ -220,18 +241,20 @@ export function explicitJacobian(net: Network, x: Matrix): Matrix {
   for (let i = 0; i < N; i++) {
     const xi = x.data.subarray(i * x.cols, (i + 1) * x.cols);
     const gs = preActivationsAt(net, xi, L);
+    const act = nonReluActivation(net.arch);
     const fs: Float64Array[] = [Float64Array.from(xi)];
-    for (let l = 1; l < L; l++) fs.push(gs[l - 1].map((v) => (v > 0 ? v : 0)));
+    for (let l = 1; l < L; l++) fs.push(gs[l - 1].map((v) => (act ? act.fn(v) : v > 0 ? v : 0)));
     const bs: Float64Array[] = new Array<Float64Array>(L + 1);
     bs[L] = Float64Array.of(1);
     for (let k = L - 1; k >= 1; k--) {
       const w = net.weights[k]; // W_{k+1}: n_k × n_{k+1}
       const b = new Float64Array(w.rows);
       for (let a = 0; a < w.rows; a++) {
-        if (!(gs[k - 1][a] > 0)) continue;
+        const dg = act ? act.deriv(gs[k - 1][a]) : gs[k - 1][a] > 0 ? 1 : 0;
+        if (dg === 0) continue;
         let s = 0;
         for (let j = 0; j < w.cols; j++) s += w.data[a * w.cols + j] * bs[k + 1][j];
-        b[a] = s;
+        b[a] = act ? dg * s : s;
       }
       bs[k] = b;
     }

@@ -41,7 +41,8 @@ import { gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
-import { type ForwardResult, type Network, forward } from './network.ts';
+import { type ForwardResult, type Network, forward, nonReluActivation } from './network.ts';
+import { UserError } from '../errors.ts';
 
 /** Status codes of a hidden unit (per sample). */
 export const UNIT_INACTIVE = 0;
@@ -82,6 +83,8 @@ function sumUpper(s: number, g1: number, nEta: number): number {
  * ρ = Σ_p |W_pj| v_p (+ rounding) with v_p ≥ γ_n|f̂_p| + r_p.
  */
 export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): ForwardEnclosure {
+  const act = nonReluActivation(net.arch);
+  if (act) throw new UserError(`the certified empirical NTK covers ReLU networks only; with activation ${act.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
   const L = net.depth, N = x.rows;
   const radius: Matrix[] = [zeros(N, net.dims[0])];
   const status: Uint8Array[] = [];

@@ -32,7 +32,7 @@ function exact(x: number): Dec {
 
 function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; K: Dec[][] } {
   const n = x.rows, d = x.cols;
-  const act = arch.activation ?? relu();
+  const act = (arch.activation ?? relu()) as Activation; // this reference covers the (a,b)-ReLU family
   const a = exact(act.a), b = exact(act.b);
   const kappa = a.mul(a).add(b.mul(b)).div(2);
   const param = arch.parameterization ?? 'nmm';

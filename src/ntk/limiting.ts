@@ -46,12 +46,33 @@ import { gram, nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { NumericalError, UserError } from '../errors.ts';
 import { type Activation, relu, secondMoment, sinMinusThetaCosSmall } from './activation.ts';
 import { halfAngleFromPair, packedPairAngles, pairwiseAngleErrorBound } from './angles.ts';
+import type { ActivationRecord } from './activations/record.ts';
+import { limitingKernelsSmooth } from './limitingSmooth.ts';
+
+/** The (a,b)-ReLU members (activation.ts, or their records in activations/abRelu.ts) carry their slopes. */
+function isAbRelu(act: Activation | ActivationRecord): act is Activation {
+  return act.kind === 'ab-relu' && typeof (act as Activation).a === 'number' && typeof (act as Activation).b === 'number';
+}
+
+function asAbRelu(act: Activation | ActivationRecord): Activation {
+  if (!isAbRelu(act)) throw new RangeError(`limiting.ts: the angle-propagating fold applies to the (a,b)-ReLU family only, got ${act.name}`);
+  return act;
+}
+
+/** κ = E[σ(g)²], g ∼ N(0, 1). */
+function kappaOf(act: Activation | ActivationRecord): number {
+  return isAbRelu(act) ? secondMoment(act) : act.secondMoment;
+}
 
 export interface LimitingArchitecture {
   /** L = number of weight matrices, ≥ 1. */
   depth: number;
-  /** Default: relu(). */
-  activation?: Activation;
+  /**
+   * Default: relu(). An (a,b)-ReLU member (activation.ts or activations/abRelu.ts) uses the angle-propagating fold
+   * below; any other activation record (erf, tanh, sigmoid: activations/registry.ts) the interval fold of
+   * limitingSmooth.ts.
+   */
+  activation?: Activation | ActivationRecord;
   /** Default 'nmm'. */
   parameterization?: 'nmm' | 'ntk';
   /**
@@ -100,7 +121,7 @@ export interface LimitingKernels {
 /** Resolved per-layer constants: layer l (1-based) uses w2[l−1], b2[l−1]. */
 export interface ResolvedArchitecture {
   depth: number;
-  activation: Activation;
+  activation: Activation | ActivationRecord;
   parameterization: 'nmm' | 'ntk';
   w2: number[];
   b2: number[];
@@ -139,7 +160,7 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
   const L = arch.depth;
   if (!Number.isInteger(L) || L < 1) throw new RangeError(`limitingKernels: depth must be an integer ≥ 1, got ${L}`);
   const act = arch.activation ?? relu();
-  const kappa = secondMoment(act);
+  const kappa = kappaOf(act);
   const param = arch.parameterization ?? 'nmm';
   const w2: number[] = [], b2: number[] = [];
   const w2f: Pow2Factor[] = [], b2f: Pow2Factor[] = [];
@@ -201,8 +222,8 @@ const U = UNIT_ROUNDOFF;
  * 50-digit reference are 1–5u (limiting.test.ts), i.e. the bound is 15–200× pessimistic (worst-case γ_d).
  */
 export function limitingErrorCoefficients(res: ResolvedArchitecture, inputDim: number, qFloor = 1): { nngp: number; ntk: number; angle: number[] } {
-  const { a, b } = res.activation;
-  const kappa = secondMoment(res.activation);
+  const { a, b } = asAbRelu(res.activation);
+  const kappa = secondMoment(asAbRelu(res.activation));
   const scaled = res.firstScale !== 1 || res.b2[0] > 0 || res.biased;
   const dEff = inputDim + (scaled ? 5 : 0);
   // Gradual underflow [DER]: besides the relative error u, every rounded operation may add an absolute error
@@ -315,6 +336,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   const n = x.rows, d = x.cols;
   if (!allFinite(x.data)) throw new NumericalError('limitingKernels: data contain NaN or ±Infinity');
   const res = resolveArchitecture(arch, d);
+  if (!isAbRelu(res.activation)) return limitingKernelsSmooth(x, res, res.activation, arch, opts.keepLayers === true);
   const L = res.depth;
   const act = res.activation;
   const { a, b } = act;

@@ -1,6 +1,7 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
+import type { ActivationRecord } from './activations/record.ts';
 
 /**
  * Finite-width deep ReLU network in the convention of Nguyen–Mondelli–Montúfar 2021
@@ -14,6 +15,11 @@ import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
  * On a data matrix X (N × d, one sample per row) the layer map is F_l = σ(F_{l−1} W_l).
  * Weights of layer l are drawn from the stream childRng(seed, 'W', l), row-major, so a network
  * depends only on (seed, architecture) — never on the order in which networks are built.
+ *
+ * Other activations: `arch.activation` (an activation record, activations/registry.ts) replaces σ by
+ * record.fn and σ' by record.deriv in every layer map and in back-propagation (empiricalNtk.ts). ReLU — the
+ * default, or any record that is ReLU — keeps the masked fast path above (and its certified rounding
+ * analysis, empiricalNtkCertified.ts); for the others the finite network is not certified.
  */
 
 export type Initialization =
@@ -28,6 +34,16 @@ export interface NetworkArchitecture {
   /** Hidden widths n_1..n_{L−1}; the depth is L = widths.length + 1 (the output width n_L = 1). */
   widths: number[];
   init: Initialization;
+  /** σ (default ReLU). */
+  activation?: ActivationRecord;
+}
+
+/** The record of a non-ReLU activation, or null for ReLU (the default and the masked fast path). */
+export function nonReluActivation(arch: Pick<NetworkArchitecture, 'activation'>): ActivationRecord | null {
+  const a = arch.activation;
+  if (!a) return null;
+  const ab = a as ActivationRecord & { a?: number; b?: number };
+  return a.kind === 'ab-relu' && ab.a === 1 && ab.b === 0 ? null : a;
 }
 
 export interface Network {
@@ -148,6 +164,16 @@ function relu(m: Matrix): Matrix {
   return out;
 }
 
+/** σ applied elementwise: ReLU's fast path, or record.fn. */
+function activate(net: Network, m: Matrix): Matrix {
+  const act = nonReluActivation(net.arch);
+  if (!act) return relu(m);
+  const out = zeros(m.rows, m.cols);
+  const s = m.data, d = out.data;
+  for (let i = 0; i < s.length; i++) d[i] = act.fn(s[i]);
+  return out;
+}
+
 function checkInput(net: Network, x: Matrix): void {
   if (x.cols !== net.dims[0]) throw new RangeError(`input has ${x.cols} columns, the network expects d = ${net.dims[0]}`);
   if (x.data.length !== x.rows * x.cols) throw new RangeError('input data length does not match its shape');
@@ -165,7 +191,7 @@ export function forward(net: Network, x: Matrix): ForwardResult {
   for (let l = 1; l < L; l++) {
     const g = matmulIkj(features[l - 1], net.weights[l - 1]);
     preActivations.push(g);
-    features.push(relu(g));
+    features.push(activate(net, g));
   }
   const out = matmulIkj(features[L - 1], net.weights[L - 1]);
   return { features, preActivations, output: out.data };
@@ -178,7 +204,7 @@ export function featureMatrix(net: Network, x: Matrix, k: number): Matrix {
     throw new RangeError(`featureMatrix: k must be an integer in [0, L−1] = [0, ${net.depth - 1}], got ${k}`);
   }
   let f = x;
-  for (let l = 1; l <= k; l++) f = relu(matmulIkj(f, net.weights[l - 1]));
+  for (let l = 1; l <= k; l++) f = activate(net, matmulIkj(f, net.weights[l - 1]));
   return f;
 }
 
@@ -192,6 +218,7 @@ export function preActivationsAt(net: Network, z: ArrayLike<number>, k: number =
     throw new RangeError(`preActivationsAt: k must be an integer in [1, L] = [1, ${net.depth}], got ${k}`);
   }
   const gs: Float64Array[] = [];
+  const act = nonReluActivation(net.arch);
   let f = Float64Array.from(z);
   for (let l = 1; l <= k; l++) {
     const w = net.weights[l - 1];
@@ -205,7 +232,8 @@ export function preActivationsAt(net: Network, z: ArrayLike<number>, k: number =
     }
     gs.push(g);
     const next = new Float64Array(nOut);
-    for (let j = 0; j < nOut; j++) next[j] = g[j] > 0 ? g[j] : 0;
+    if (act) for (let j = 0; j < nOut; j++) next[j] = act.fn(g[j]);
+    else for (let j = 0; j < nOut; j++) next[j] = g[j] > 0 ? g[j] : 0;
     f = next;
   }
   return gs;
@@ -217,7 +245,8 @@ export function featureAt(net: Network, z: ArrayLike<number>, k: number): Float6
   const gs = preActivationsAt(net, z, k);
   const g = gs[k - 1];
   if (k === net.depth) return g;
-  return g.map((v) => (v > 0 ? v : 0));
+  const act = nonReluActivation(net.arch);
+  return act ? g.map((v) => act.fn(v)) : g.map((v) => (v > 0 ? v : 0));
 }
 
 /**

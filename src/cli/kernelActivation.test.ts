@@ -1,0 +1,64 @@
+/**
+ * `ntk-audit kernel limiting|nngp --activation NAME`: option parsing (one-line UserErrors listing the names)
+ * and the erf kernel of one sample against its 50-digit closed form (Williams 1997; activations/erf.ts).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import DecimalImport from 'decimal.js';
+import type { Decimal as DecimalClass } from 'decimal.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../errors.ts';
+import { erfRecord } from '../ntk/activations/registry.ts';
+import { cliInProcess } from '../../test/support/cliInProcess.ts';
+import { parseKernelOptions } from './kernel.ts';
+
+const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
+const dir = mkdtempSync(join(tmpdir(), 'ntk-act-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('kernel --activation', () => {
+  it('parses names, rejects unknown ones and other kernels with one-line UserErrors', () => {
+    expect(parseKernelOptions('limiting', { data: 'x.csv', activation: 'tanh' }).activation).toBe('tanh');
+    expect(parseKernelOptions('nngp', { data: 'x.csv', activation: 'leaky-relu:0.2' }).activation).toBe('leaky-relu:0.2');
+    expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(/unknown activation 'swish'; known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/);
+    expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(UserError);
+    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh' })).toThrow(/--activation does not apply/);
+  });
+
+  it('exit 2 with one line for an unknown activation', async () => {
+    const f = join(dir, 'a.csv');
+    writeFileSync(f, '0.6,0.8\n1,0\n');
+    const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--activation', 'softsign']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/);
+  });
+
+  it('erf, one sample, depth 2: the certified λ (= K) contains the 50-digit closed form', async () => {
+    const f = join(dir, 'one.csv');
+    writeFileSync(f, '0.6,0.8\n');
+    const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', 'erf', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    // q = ‖x‖² = 0.6² + 0.8² exactly in decimal of the doubles; c_2 = 1/κ as the double the fold uses
+    const x1 = exactDec(0.6), x2 = exactDec(0.8);
+    const q = x1.mul(x1).add(x2.mul(x2));
+    const c2 = exactDec(1 / erfRecord().secondMoment);
+    const PI = D.acos(-1);
+    const s = q.mul(2).add(1);
+    const G2 = c2.mul(D.asin(q.mul(2).div(s)).mul(2).div(PI));
+    const Gd2 = c2.mul(new D(4).div(PI).div(q.mul(4).add(1).sqrt()));
+    const K = q.mul(Gd2).add(G2);
+    expect(K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)), `${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
+    expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-12);
+    expect(rep.conventions.activation).toBe('erf');
+  });
+});
+
+function exactDec(x: number): DecimalClass {
+  if (Number.isInteger(x)) return new D(BigInt(x).toString());
+  let m = x, e = 0;
+  while (!Number.isInteger(m)) { m *= 2; e++; }
+  return new D(BigInt(m).toString()).div(new D(2).pow(e));
+}

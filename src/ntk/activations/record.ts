@@ -1,0 +1,59 @@
+/**
+ * The activation record: one object per elementwise nonlinearity σ, read by every consumer (the limiting
+ * fold limiting.ts, the finite network network.ts, backpropagation empiricalNtk.ts, the `kernel` command),
+ * in the manner of neural-tangents' `stax` elementwise layers (neural_tangents/_src/stax/elementwise.py: one
+ * layer carries σ and the kernel maps nngp ↦ E[σ(u)σ(v)], ntk ↦ ntk·E[σ'(u)σ'(v)]).
+ *
+ * Conventions (docs/activations.md): (u, v) ∼ N(0, [[q1, c], [c, q2]]) with c clipped into
+ * [−√(q1q2), √(q1q2)] (the nearest positive semi-definite covariance); `dual` returns enclosures
+ * (src/linalg/interval.ts) of the two dual kernels at that covariance, with every rounding, truncation and
+ * quadrature error of the evaluation inside the interval.
+ */
+import type { Interval } from '../../linalg/interval.ts';
+
+export interface DualEnclosure {
+  /** ∋ E[σ(u)σ(v)] */
+  phiPhi: Interval;
+  /** ∋ E[σ'(u)σ'(v)] */
+  dphiDphi: Interval;
+}
+
+/**
+ * Upper bounds on sup_t |σ^{(k)}(t)|, k = 0..3 (Infinity when unbounded). By Price's theorem / the heat
+ * equation, ∂E[f(u)g(v)]/∂c = E[f'(u)g'(v)] and ∂E[f(u)g(v)]/∂q1 = ½E[f''(u)g(v)] along positive semi-definite
+ * covariances, so these give the Lipschitz constants of the dual kernels that the generic limiting fold
+ * (limitingSmooth.ts) uses to carry the error of its inputs through a layer.
+ */
+export interface DerivativeBounds {
+  sup0: number;
+  sup1: number;
+  sup2: number;
+  sup3: number;
+}
+
+export interface ActivationRecord {
+  /** Registry name (activations/registry.ts), e.g. 'relu', 'leaky-relu:0.1', 'erf', 'tanh'. */
+  readonly name: string;
+  readonly kind: 'ab-relu' | 'erf' | 'smooth';
+  /** σ(t) in float64 (a few ulps; the certified consumers do not rely on fn except through `kinks`). */
+  fn(t: number): number;
+  /** σ'(t) in float64; at a kink the value stated in `derivativeConvention`. */
+  deriv(t: number): number;
+  /** The derivative's value at each kink, in words (for reports and conventions records). */
+  readonly derivativeConvention: string;
+  /** Enclosures of E[σ(u)σ(v)], E[σ'(u)σ'(v)] for (u, v) ∼ N(0, [[q1, c], [c, q2]]), q1, q2 ≥ 0 finite. */
+  dual(q1: number, q2: number, c: number): DualEnclosure;
+  /** κ = E[σ(g)²], g ∼ N(0, 1) (a double within a few ulps; 'nmm' uses c_l = 1/κ for l ≥ 2). */
+  readonly secondMoment: number;
+  /** Bounds on the derivatives (absent for the (a,b)-ReLU family, whose fold has its own error analysis). */
+  readonly derivativeBounds?: DerivativeBounds;
+  /** Normalised Hermite coefficient E[σ(g)He_k(g)]/√(k!), g ∼ N(0,1), where known in closed form. */
+  hermite?(k: number): number;
+  /** Points where σ is not differentiable (the rounding envelope of finite networks tests them). */
+  readonly kinks?: readonly number[];
+  /**
+   * True when the finite network's forward/backward rounding analysis (empiricalNtkCertified.ts) covers this
+   * activation; otherwise an empirical NTK computed with it is reported as NOT certified.
+   */
+  readonly certifiedFiniteNetwork: boolean;
+}
