@@ -389,6 +389,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   const PI = Math.PI;
   const r = new Float64Array(n);
   const qn = new Float64Array(n);
+  const rn = new Float64Array(n); // √q'_i
   for (let l = 2; l <= L; l++) {
     let W2 = res.w2[l - 1], B2 = res.b2[l - 1];
     if (!direct) {
@@ -410,6 +411,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     for (let i = 0; i < n; i++) {
       r[i] = Math.sqrt(q[i]);
       qn[i] = q[i] > 0 ? A * q[i] + B2 : B2;
+      rn[i] = Math.sqrt(qn[i]);
     }
     const gd = keep ? new Float64Array(n * n) : null;
     for (let i = 0; i < n; i++) {
@@ -473,8 +475,8 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
         let M = 0;
         if (B2 > 0) {
           // D = √q'_i·√q'_j and M = ((A·(B²/den))·dr)·dr in this order: the hypothesis of the underflow terms of
-          // limitingErrorCoefficients (for q ≈ 2^-500 and below, q'_i q'_j and A·B²·dr underflow).
-          const D = Math.sqrt(qni) * Math.sqrt(qn[j]);
+          // limitingErrorCoefficients (for q beyond ≈ 2^±500, q'_i q'_j and A·B²·dr under- or overflow).
+          const D = rn[i] * rn[j];
           const dr = ri - rj;
           M = ((A * (B2 / (D + A * rr + B2))) * dr) * dr;
         }
