@@ -100,9 +100,15 @@ function frobeniusDiff(k: Matrix, scale: number, exact: Dec[][]): Dec {
 }
 
 describe('kernels over the whole float64 range vs a 50-digit reference', () => {
-  // examples: cases that once missed (x_i = 2^-873 with W_std = 2^-202: √(W²/d)·x_i underflowed to an exact 0,
-  // and the row was taken for a zero row)
-  const examples: [Case][] = [[{ n: 1, d: 2, depth: 1, kind: 'limiting', perRow: false, global: -873, rowExps: [-500, 480, 480, 480], mant: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], ntk: true, wExp: -202, wMant: 1, bias: false, bExp: 0 }]];
+  // examples: x_i = 2^-873 with W_std = 2^-202 (√(W²/d)·x_i underflows to an exact 0: not a zero row); rows
+  // 0, −2^479, −2.72e-5 with W_std ≈ 2^9, b_std = 0.75, depth 3 (after the common rescaling by 2^-479 the small
+  // rows have q ≈ 2^-975, and q'_i q'_j, A·B²·(r_i − r_j) of the angle map lie below 2^-1074: limiting.ts);
+  // rows 2^295·0.5, 2^295·0.01 with W_std = 1, b_std = 0.75·2^295, depth 3 (direct path, q'_i q'_j > 2^1024)
+  const examples: [Case][] = [
+    [{ n: 1, d: 2, depth: 1, kind: 'limiting', perRow: false, global: -873, rowExps: [-500, 480, 480, 480], mant: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], ntk: true, wExp: -202, wMant: 1, bias: false, bExp: 0 }],
+    [{ n: 3, d: 2, depth: 3, kind: 'limiting', perRow: true, global: 480, rowExps: [-500, 480, 0, 0], mant: [0, 0, 0, 0, -0.5, 0, 0, -0.00002721302729647571, 0, 0, 0, 0], ntk: true, wExp: 8, wMant: 1.999913017696741, bias: true, bExp: 0 }],
+    [{ n: 2, d: 1, depth: 3, kind: 'limiting', perRow: false, global: 295, rowExps: [0, 0, 0, 0], mant: [0.5, 0, 0, 0.01, 0, 0, 0, 0, 0, 0, 0, 0], ntk: true, wExp: 0, wMant: 1, bias: true, bExp: 295 }],
+  ];
   test.prop([caseArb], { numRuns: 160, examples })('no missed enclosure, no internal error, range errors only outside the documented range', async (c) => {
     const { x, req } = build(c);
     const biased = req.parameterization === 'ntk' && (req.bStd ?? 0) > 0;

@@ -261,3 +261,49 @@ describe('the angle map θ ↦ θ\' is 1-Lipschitz (assumption of the error boun
     }
   });
 });
+
+describe('limitingKernels with biases on rows near the ends of the exponent range (50-digit reference)', () => {
+  // n∓ of the angle map carry M = A·B²(r_i − r_j)²/(D + A r_i r_j + B²) with D = √(q'_i q'_j) (module comment):
+  // for q ≈ 2^-590 (direct path) or 2^-975 (rows rescaled by a common 2^-479) the products q'_i·q'_j and
+  // A·B²·(r_i − r_j) lie below 2^-1074, for q ≈ 2^590 they exceed 2^1024, so they must not be formed.
+  function entrywiseOk(x: Matrix, arch: LimitingArchitecture): { worst: number; rescaled: boolean } {
+    const got = limitingKernels(x, arch, { rescale: true });
+    const ref = referenceKernels(x, arch);
+    const p = new D(2).pow(got.log2Scale), abs = exact(got.entrywiseBound.absolute);
+    const n = x.rows;
+    let worst = 0;
+    for (const [hat, R, c] of [[got.ntk, ref.K, got.entrywiseBound.ntk], [got.nngp, ref.G, got.entrywiseBound.nngp]] as const) {
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        const err = exact(hat.data[i * n + j]).mul(p).sub(R[i][j]).abs();
+        const bound = exact(c).mul(R[i][i].mul(R[j][j]).sqrt()).add(abs.mul(p));
+        worst = Math.max(worst, err.div(bound).toNumber());
+      }
+    }
+    return { worst, rescaled: got.conventions.evaluation !== undefined };
+  }
+
+  it('rows 0, −2^479, −2.72e-5 (d = 2), W_std ≈ 2^9, b_std = 0.75, depth 3 (rescaled path): every entry within its bound', () => {
+    const x: Matrix = { rows: 3, cols: 2, data: Float64Array.from([0, 0, 0, -(2 ** 479), 0, -0.00002721302729647571]) };
+    const r = entrywiseOk(x, { depth: 3, parameterization: 'ntk', wStd: 1.999913017696741 * 2 ** 8, bStd: 0.75 });
+    expect(r.rescaled).toBe(true);
+    expect(r.worst).toBeLessThanOrEqual(1);
+  });
+
+  it('rows 2^-295·(0, 0.01) and 2^-295·(0.003, 0.01), W_std = 1, b_std = 2^-295, depth 3 (direct path): every entry within its bound', () => {
+    const t = 2 ** -295;
+    for (const x of [fromRows([[0], [0.01 * t]]), fromRows([[0.003 * t], [0.01 * t]])]) {
+      const r = entrywiseOk(x, { depth: 3, parameterization: 'ntk', wStd: 1, bStd: t });
+      expect(r.rescaled).toBe(false);
+      expect(r.worst).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('rows 2^295·(0, 0.01) and 2^295·(0.5, 0.01), W_std = 1, b_std = 2^295, depth 3 (direct path; q\'_i q\'_j overflows): every entry within its bound', () => {
+    const t = 2 ** 295;
+    for (const x of [fromRows([[0], [0.01 * t]]), fromRows([[0.5 * t], [0.01 * t]])]) {
+      const r = entrywiseOk(x, { depth: 3, parameterization: 'ntk', wStd: 1, bStd: t });
+      expect(r.rescaled).toBe(false);
+      expect(r.worst).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -232,7 +232,14 @@ export function limitingErrorCoefficients(res: ResolvedArchitecture, inputDim: n
   // natural scale is √(q_i q_j) ≥ qFloor (qFloor ≤ min over layers and non-zero rows of q_i, in the units the
   // fold is evaluated in), so the absolute errors add ≤ uf = (dEff + 64)·ETA/qFloor to each relative
   // coefficient, and ≤ 32√uf to an angle (θ = 2 atan √(n⁻/n⁺) turns an absolute error δ of n⁻ into ≤ 2√(δ/n⁺)).
-  // limitingKernels keeps qFloor ≥ 2^-600, where uf ≤ 2^-430 lies far below half an ulp of every coefficient
+  // This needs every intermediate's absolute error ETA/2 to reach the result with a factor ≤ 2 in the units of
+  // √(q_i q_j), i.e. no intermediate is a product of two small quantities that is later divided by a small one.
+  // limitingKernels therefore evaluates D = √q'_i·√q'_j (not √(q'_i q'_j): q'_i q'_j ≈ 2^-1950 for q' ≈ 2^-975)
+  // and M = ((A·(B²/den))·dr)·dr with den = D + A r_i r_j + B² ≥ B², dr = r_i − r_j, |dr| ≤ max(r_i, r_j):
+  // B²/den ≤ 1, and the later factors A·dr², dr, 1 are ≤ 2 (fold units: A·max q ≤ 2). The order
+  // (A·B²·dr·dr)/den would put the underflow error ETA/2 of A·B²·dr into M with the factor |dr|/den, up to
+  // 2^-500/2^-1000 = 2^500, and √(q'_i q'_j) = 0 halves den: an error no term of this bound covers.
+  // On the direct path limitingKernels keeps qFloor ≥ 2^-601, where uf ≤ 2^-430 lies far below half an ulp of every coefficient
   // (≥ 2^-53·d): the coefficients are then the same doubles as without these terms.
   const qf = Math.min(1, qFloor);
   const uf = qf > 0 ? up(up((dEff + 64) * ETA) / qf) : Infinity;
@@ -404,6 +411,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   const PI = Math.PI;
   const r = new Float64Array(n);
   const qn = new Float64Array(n);
+  const rn = new Float64Array(n); // √q'_i
   for (let l = 2; l <= L; l++) {
     let W2 = res.w2[l - 1], B2 = res.b2[l - 1];
     if (!direct) {
@@ -425,6 +433,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     for (let i = 0; i < n; i++) {
       r[i] = Math.sqrt(q[i]);
       qn[i] = q[i] > 0 ? A * q[i] + B2 : B2;
+      rn[i] = Math.sqrt(qn[i]);
     }
     const gd = keep ? new Float64Array(n * n) : null;
     for (let i = 0; i < n; i++) {
@@ -487,9 +496,11 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
         }
         let M = 0;
         if (B2 > 0) {
-          const D = Math.sqrt(qni * qn[j]);
+          // D = √q'_i·√q'_j and M = ((A·(B²/den))·dr)·dr in this order: the hypothesis of the underflow terms of
+          // limitingErrorCoefficients (for q beyond ≈ 2^±500, q'_i q'_j and A·B²·dr under- or overflow).
+          const D = rn[i] * rn[j];
           const dr = ri - rj;
-          M = (A * B2 * dr * dr) / (D + A * rr + B2);
+          M = ((A * (B2 / (D + A * rr + B2))) * dr) * dr;
         }
         const nm = M + W2 * rr * kmJ;
         const np = M + 2 * B2 + W2 * rr * kpJ;
