@@ -72,6 +72,15 @@ describe('proposal formats', () => {
     expect((err as Error).message).toMatch(/loaded as CommonJS: no "type": "module" in .*package\.json; name it \.mts/);
   });
 
+  it("a defineBound error in a CommonJS TypeScript file is reported as it is, without the module-format hint", async () => {
+    const file = join(dirs.commonjs, 'badtex.ts');
+    writeFileSync(file, `import { defineBound } from 'ntk-audit';\nexport default defineBound({ ...${SPEC('badtex')}, statementTex: 'x $$ y' });\n`);
+    const err = await loadProposal(file).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(IllPosedError);
+    expect((err as Error).message).toMatch(/statementTex/);
+    expect((err as Error).message).not.toMatch(/loaded as CommonJS/);
+  });
+
   it('audits p.mjs, not the p.mts beside it, in the worker threads too (tsx loads them there)', async () => {
     const r = await cliInProcess(['audit', join(dirs.module, 'p.mjs'), '--budget', '1', '--json', '--out', join(root, 'out-mjs')], { CI: 'true' });
     expect(r.status, r.stderr).toBe(0);

@@ -35,7 +35,9 @@ export async function loadProposal(file: string): Promise<{ path: string; bounds
     const msg = e instanceof Error ? e.message : String(e);
     const text = msg.replace(/\s*\n\s*/g, ' ').trim();
     const { format, reason } = moduleFormat(path);
-    const how = format === 'commonjs' ? ` (loaded as CommonJS: ${reason}; name it .mts, or set "type": "module", for an ES module)` : '';
+    // The format hint is for load failures only: an error of the proposal's own (a defineBound check) is not about it.
+    const own = e instanceof UserError || (e instanceof Error && e.name === 'UserError');
+    const how = format === 'commonjs' && !own ? ` (loaded as CommonJS: ${reason}; name it .mts, or set "type": "module", for an ES module)` : '';
     throw new IllPosedError(`ill-posed: ${file} failed to load: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}${how}`);
   }
   // `default` unless it is a CommonJS module's exports object holding `bound` (`exports.bound = …`).

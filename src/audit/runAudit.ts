@@ -102,6 +102,8 @@ export interface CellSummary {
 export interface BoundAudit {
   id: string;
   statement: string;
+  /** The statement's TeX form (text with inline $…$ math), when the bound gives one. */
+  statementTex?: string;
   verdict: AuditVerdict;
   message: string;
   evaluated: number;
@@ -374,6 +376,7 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   const base = {
     id: theorem.id,
     statement: theorem.statement,
+    ...(theorem.statementTex !== undefined ? { statementTex: theorem.statementTex } : {}),
     conventions: theorem.conventions,
   };
   const dir = join(opts.outDir, 'counterexamples');

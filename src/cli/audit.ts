@@ -127,8 +127,8 @@ export function formatBound(b: BoundAudit): string[] {
 export function registerAuditCommand(program: Command): void {
   program
     .command('audit')
-    .description('audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4)')
-    .argument('<file>', 'proposal module (.ts), e.g. examples/wrong-bound.ts')
+    .description('audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4) / partial (5)')
+    .argument('<file>', 'proposal module (.ts .mts .cts .js .mjs .cjs), e.g. examples/wrong-bound.ts')
     .option('--budget <seconds>', `search effort in seconds at the calibrated single-core rate, turned into instance counts: the verdict does not depend on the machine's load (default ${DEFAULT_AUDIT_BUDGET}; a run taking 10× that of wall time is stopped and answers inconclusive)`)
     .option('--seed <s>', 'search seed (default ntk-audit)')
     .option('--json', 'print one JSON object (verdict under `verdict`)')

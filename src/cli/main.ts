@@ -28,7 +28,7 @@ export const SUBCOMMANDS: readonly { name: string; term: string; description: st
   { name: 'kernel', term: 'kernel [options] <kind>', description: 'build a kernel matrix on a data set and print certified enclosures of λ_min and λ_max, and the trace', load: async () => (await import('./kernel.ts')).registerKernelCommand },
   { name: 'baseline', term: 'baseline [options]', description: 'write a CI baseline (verdicts and empirical constants) from a report.json', load: async () => (await import('./baseline.ts')).registerBaselineCommand },
   { name: 'merge', term: 'merge [options] <reports...>', description: 'merge shard reports (ntk-audit run --shard k/n) into the report of the whole run', load: async () => (await import('./merge.ts')).registerMergeCommand },
-  { name: 'audit', term: 'audit [options] <file>', description: 'audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4)', load: async () => (await import('./audit.ts')).registerAuditCommand },
+  { name: 'audit', term: 'audit [options] <file>', description: 'audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4) / partial (5)', load: async () => (await import('./audit.ts')).registerAuditCommand },
 ];
 
 /** The subcommand that `argv` (process.argv layout) runs or asks help for, or null (program help, version, an unknown name). */
