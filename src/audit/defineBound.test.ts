@@ -60,6 +60,9 @@ describe('defineBound', () => {
     expect(() => defineBound({ ...ok, relation: '=<' as never })).toThrow(/relation/);
     expect(() => defineBound({ ...ok, instances: { n: [4, 2] } })).toThrow(/instances.n/);
     expect(() => defineBound({ ...ok, instances: { n: [2, 4], data: ['nope' as never] } })).toThrow(/unknown data source/);
+    // a misspelt geometry names the families, whether given alone or in a list
+    expect(() => defineBound({ ...ok, instances: { n: [2, 4], geometry: 'adversarialx' as never } })).toThrow(/geometry must be 'adversarial' or a non-empty list of iid, near-duplicate/);
+    expect(() => defineBound({ ...ok, instances: { n: [2, 4], geometry: ['antipodal', 'spiral'] as never } })).toThrow(/got "spiral"/);
     const t = defineBound(ok);
     expect(t.kind).toBe('deterministic');
     expect(t.cellSpace?.['d/N']).toHaveLength(3);

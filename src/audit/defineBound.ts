@@ -305,7 +305,7 @@ const instanceSpaceShape = z.object({
   init: z.array(z.string()).optional(),
   data: z.union([z.array(z.string()), z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }), z.object({ dataset: z.string(), normalize: z.string().optional() })]).optional(),
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
-  geometry: z.union([z.literal('adversarial'), z.array(z.string())]).optional(),
+  geometry: z.unknown().optional(), // checked by resolveGeometry, whose message lists the families
   labels: z.unknown().optional(),
 });
 
