@@ -402,9 +402,9 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}), ...(labels ? { labels } : {}) };
 }
 
-function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
-  if (s.geometry) return adversarialArbitraryOf(s, s.geometry);
-  return fc.record({
+/** The fields every descriptor has but its seed, in the order fast-check draws them (the order fixes the draws). */
+function shapeArbitraries(s: ResolvedSpace) {
+  return {
     n: fc.integer({ min: s.n[0], max: s.n[1] }),
     d: fc.integer({ min: s.d[0], max: s.d[1] }),
     depth: fc.integer({ min: s.depth[0], max: s.depth[1] }),
@@ -412,20 +412,18 @@ function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
     init: fc.constantFrom(...s.init),
     data: fc.constantFrom(...s.sources),
     normalize: fc.constantFrom(...s.normalize),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
-  });
+  };
+}
+
+function arbitraryOf(s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
+  if (s.geometry) return adversarialArbitraryOf(s, s.geometry);
+  return fc.record({ ...shapeArbitraries(s), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) });
 }
 
 /** A space with geometries: the i.i.d. fields (the seed shrinkable from its value), then geometry, k, moves. */
 function adversarialArbitraryOf(s: ResolvedSpace, geometries: readonly Geometry[]): fc.Arbitrary<AuditDescriptor> {
   return fc.record({
-    n: fc.integer({ min: s.n[0], max: s.n[1] }),
-    d: fc.integer({ min: s.d[0], max: s.d[1] }),
-    depth: fc.integer({ min: s.depth[0], max: s.depth[1] }),
-    widths: fc.array(fc.integer({ min: s.widths[0], max: s.widths[1] }), { minLength: s.depth[1] - 1, maxLength: s.depth[1] - 1 }),
-    init: fc.constantFrom(...s.init),
-    data: fc.constantFrom(...s.sources),
-    normalize: fc.constantFrom(...s.normalize),
+    ...shapeArbitraries(s),
     seed: seedArbitrary(),
     ...geometryArbitraries(geometries),
   });

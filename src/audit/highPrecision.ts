@@ -682,12 +682,8 @@ const fixed = (lo: Dec, hi: Dec): OracleQuantity => {
 };
 
 /** An eigenvalue quantity mapped through a monotone increasing f (e.g. √ for singular values). */
-function spectral(b: EigenBracket, map: (lo: Dec, hi: Dec) => [Dec, Dec] = (l, h) => [l, h]): OracleQuantity {
-  const enc = () => {
-    const e = b.enclosure();
-    const [l, h] = map(e.lo, e.hi);
-    return toEnclosure(l, h);
-  };
+/** An oracle quantity whose enclosure `enc` narrows as the eigenvalue bracket `b` is bisected. */
+function bisected(b: EigenBracket, enc: () => Enclosure): OracleQuantity {
   return {
     enclosure: enc,
     refine: () => {
@@ -700,6 +696,15 @@ function spectral(b: EigenBracket, map: (lo: Dec, hi: Dec) => [Dec, Dec] = (l, h
     },
     counts: () => b.counts,
   };
+}
+
+function spectral(b: EigenBracket, map: (lo: Dec, hi: Dec) => [Dec, Dec] = (l, h) => [l, h]): OracleQuantity {
+  const enc = () => {
+    const e = b.enclosure();
+    const [l, h] = map(e.lo, e.hi);
+    return toEnclosure(l, h);
+  };
+  return bisected(b, enc);
 }
 
 /** Lazily computed shared pieces of one instance. */
@@ -919,17 +924,7 @@ export class Oracle {
       const e = yy.times(delta).div(lam.times(lam.minus(delta)));
       return toEnclosure(D.max(ZERO, v.minus(e)), v.plus(e));
     };
-    return {
-      enclosure: enc,
-      refine: () => {
-        const e = enc();
-        const ulp = Math.max(Math.abs(e.lower), Math.abs(e.upper)) * 2 ** -52 * 8;
-        if (!(e.upper - e.lower > ulp) || b.counts > 400) return false;
-        b.bisect();
-        return true;
-      },
-      counts: () => b.counts,
-    };
+    return bisected(b, enc);
   }
 
   /** min over pairs of ‖x_i − x_k‖ (and ‖x_i + x_k‖ for the separation), ± a rounding allowance of the square root. */
