@@ -18,6 +18,7 @@ import { limitingKernels } from '../src/ntk/limiting.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
 import { numpyAvailable, timeIt } from './timing.ts';
+import { NUMPY_LIMITING_NTK } from './numpyReference.ts';
 
 export interface KernelBenchRow {
   op: string;
@@ -34,17 +35,7 @@ import sys, time, json
 import numpy as np
 path, n, d, depth, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 X = np.fromfile(path, dtype=np.float64).reshape(n, d)
-def ntk(X, L):
-    G = X @ X.T
-    K = G.copy()
-    for _ in range(1, L):
-        nrm = np.sqrt(np.diag(G))
-        c = np.clip(G / np.outer(nrm, nrm), -1.0, 1.0)
-        th = np.arccos(c)
-        Gdot = (np.pi - th) / np.pi
-        G = np.outer(nrm, nrm) / np.pi * (np.sin(th) + (np.pi - th) * c)
-        K = K * Gdot + G
-    return K
+${NUMPY_LIMITING_NTK}
 def hinf(X):
     G = X @ X.T
     nrm = np.sqrt(np.diag(G))

@@ -22,24 +22,18 @@ import { matrixToNpyBuffer } from '../src/io/npy.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
 import { median, numpyAvailable } from './timing.ts';
+import { NUMPY_LIMITING_NTK } from './numpyReference.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin/ntk-audit.mjs');
 
-/** The NumPy one-shot: load the .npy, limiting NTK (NMM recursion, as bench/kernels.ts), eigvalsh, print. */
+/** The NumPy one-shot: load the .npy, limiting NTK (bench/numpyReference.ts), eigvalsh, print. */
 const PY = `
 import sys
 import numpy as np
+${NUMPY_LIMITING_NTK}
 X = np.load(sys.argv[1]); L = int(sys.argv[2])
-G = X @ X.T
-K = G.copy()
-for _ in range(1, L):
-    nrm = np.sqrt(np.diag(G))
-    c = np.clip(G / np.outer(nrm, nrm), -1.0, 1.0)
-    th = np.arccos(c)
-    Gdot = (np.pi - th) / np.pi
-    G = np.outer(nrm, nrm) / np.pi * (np.sin(th) + (np.pi - th) * c)
-    K = K * Gdot + G
+K = ntk(X, L)
 w = np.linalg.eigvalsh(K)
 print(w[0], w[-1], np.trace(K))
 `;

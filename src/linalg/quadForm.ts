@@ -3,6 +3,30 @@ import { choleskyInPlace, solveLowerInPlace, solveLowerTransposeInPlace } from '
 import { type Matrix, assertSquare, ETA } from './matrix.ts';
 
 /**
+ * x̂ = Ĥ⁻¹b by Cholesky and two triangular solves, with an upper bound on the true residual ‖b − Ĥx̂‖₂ from the
+ * computed one: |r̂ − r| ≤ γ_{n+1}(|b| + |Ĥ||x̂|) (Higham eq. 3.13) plus (n + 1)·ETA per entry for gradual
+ * underflow. `ok` is false when the factorisation fails; x̂ may hold non-finite values (the callers check).
+ */
+function choleskySolveWithResidual(h: Matrix, b: Float64Array): { ok: boolean; x: Float64Array; residualBound: number } {
+  const n = h.rows;
+  const l = Float64Array.from(h.data);
+  const x = Float64Array.from(b);
+  if (!choleskyInPlace(l, n).ok) return { ok: false, x, residualBound: Infinity };
+  solveLowerInPlace(l, n, x);
+  solveLowerTransposeInPlace(l, n, x);
+  if (!x.every(Number.isFinite)) return { ok: true, x, residualBound: Infinity };
+  const hx = matvec(h, x);
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = b[i] - hx[i];
+  const absHx = absMatvec(h, x);
+  let resRound = 0;
+  for (let i = 0; i < n; i++) resRound += (Math.abs(b[i]) + absHx[i]) ** 2;
+  const underflowR = up(Math.sqrt(n) * up((n + 1) * ETA) * 2);
+  const residualBound = up(up(norm2(r) * up(1 + gammaUp(n + 2)) + up(gammaUp(n + 1) * up(Math.sqrt(nonNegativeSumUpper(resRound, n, 3))))) + underflowR);
+  return { ok: true, x, residualBound };
+}
+
+/**
  * yᵀ H⁻¹ y for a symmetric positive definite H, with a rigorous error bound.
  *
  * Inputs: the computed matrix Ĥ, a bound ε ≥ ‖H_true − Ĥ‖₂ on its entries' error, and a certified
@@ -26,23 +50,10 @@ export function inverseQuadraticForm(h: Matrix, y: Float64Array, opts: { entryEr
   if (y.length !== n) throw new RangeError(`inverseQuadraticForm: y has length ${y.length}, H is ${n}×${n}`);
   const eps = opts.entryError ?? 0;
   const lo = opts.lambdaMinLower;
-  const l = Float64Array.from(h.data);
-  const x = Float64Array.from(y);
-  const chol = choleskyInPlace(l, n);
-  if (!chol.ok) return { value: NaN, errorBound: Infinity };
-  solveLowerInPlace(l, n, x);
-  solveLowerTransposeInPlace(l, n, x);
+  const { ok, x, residualBound: rBound } = choleskySolveWithResidual(h, y);
+  if (!ok) return { value: NaN, errorBound: Infinity };
   const value = dot(y, x);
   if (!(lo > 0) || !Number.isFinite(value)) return { value, errorBound: Infinity };
-  // Residual and its rounding bound.
-  const hx = matvec(h, x);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = y[i] - hx[i];
-  const absHx = absMatvec(h, x);
-  let resRound = 0;
-  for (let i = 0; i < n; i++) resRound += (Math.abs(y[i]) + absHx[i]) ** 2;
-  const underflowR = up(Math.sqrt(n) * up((n + 1) * ETA) * 2);
-  const rBound = up(up(norm2(r) * up(1 + gammaUp(n + 2)) + up(gammaUp(n + 1) * up(Math.sqrt(nonNegativeSumUpper(resRound, n, 3))))) + underflowR);
   let absDot = 0;
   for (let i = 0; i < n; i++) absDot += Math.abs(y[i] * x[i]);
   const yNorm = up(norm2(y) * up(1 + gammaUp(n + 2)));
@@ -67,21 +78,9 @@ export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: 
   if (b.length !== n) throw new RangeError(`certifiedSolve: b has length ${b.length}, H is ${n}×${n}`);
   const eps = opts.entryError ?? 0;
   const lo = opts.lambdaMinLower;
-  const l = Float64Array.from(h.data);
-  const x = Float64Array.from(b);
-  const chol = choleskyInPlace(l, n);
-  if (!chol.ok) return { x: x.fill(NaN), errorBound: Infinity };
-  solveLowerInPlace(l, n, x);
-  solveLowerTransposeInPlace(l, n, x);
+  const { ok, x, residualBound: rBound } = choleskySolveWithResidual(h, b);
+  if (!ok) return { x: x.fill(NaN), errorBound: Infinity };
   if (!(lo > 0) || !x.every(Number.isFinite)) return { x, errorBound: Infinity };
-  const hx = matvec(h, x);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = b[i] - hx[i];
-  const absHx = absMatvec(h, x);
-  let resRound = 0;
-  for (let i = 0; i < n; i++) resRound += (Math.abs(b[i]) + absHx[i]) ** 2;
-  const underflowR = up(Math.sqrt(n) * up((n + 1) * ETA) * 2);
-  const rBound = up(up(norm2(r) * up(1 + gammaUp(n + 2)) + up(gammaUp(n + 1) * up(Math.sqrt(nonNegativeSumUpper(resRound, n, 3))))) + underflowR);
   const bNorm = up(norm2(b) * up(1 + gammaUp(n + 2)));
   const residualTerm = up(rBound / down(lo));
   const entryTerm = eps > 0 ? up(up(bNorm * eps) / down(down(lo) * down(lo))) : 0;
