@@ -1,6 +1,6 @@
 import type { Arbitrary } from 'fast-check';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
-import { texText } from '../src/report/tex.ts';
+import { texText } from '../src/theorem/statementTex.ts';
 import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**

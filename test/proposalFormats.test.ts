@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAuditBound } from '../src/audit/defineBound.ts';
 import { IllPosedError, loadProposal } from '../src/audit/proposal.ts';
-import { moduleFormat } from '../src/audit/userModule.ts';
+import { moduleFormat } from '../src/io/userModule.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { AnyTheorem } from '../theorem/types.ts';
-import { importUserModule, moduleFormat, USER_MODULE_EXTENSIONS } from './userModule.ts';
+import { importUserModule, moduleFormat, USER_MODULE_EXTENSIONS } from '../io/userModule.ts';
 
 /**
  * Loading a proposal module (`ntk-audit audit FILE`): TypeScript or JavaScript, ES module or CommonJS,

@@ -34,7 +34,7 @@ import { ExitRequest, UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { IllPosedError } from '../audit/proposal.ts';
 import type { AuditResult, BoundAudit, CounterexampleSummary } from '../audit/runAudit.ts';
-import { auditFile, DEFAULT_AUDIT_BUDGET, DEFAULT_AUDIT_SEED, DEFAULT_INSTANCE_TIMEOUT } from '../api.ts';
+import { auditFile, DEFAULT_AUDIT_BUDGET, DEFAULT_AUDIT_SEED, DEFAULT_INSTANCE_TIMEOUT } from '../audit/auditBound.ts';
 import { METHOD } from '../audit/highPrecision.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir } from '../search/exampleDb.ts';
 import { RELATION_SYMBOL } from '../audit/asymptotic.ts';

@@ -18,12 +18,12 @@ import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
 import { readBaseline } from '../report/baseline.ts';
 import type { Report } from '../report/schema.ts';
 import { parseFormats, REPORT_FILES, reportJson, writeReports, type ReportFormat } from '../report/write.ts';
-import { planTasks, runCatalog } from '../search/runCatalog.ts';
+import { planTasks, runCatalog } from '../report/runCatalog.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir, examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
 import { createProgress } from './progress.ts';
 import { DEFAULT_CATALOG } from '../packagePaths.ts';
-import { importUserModule } from '../audit/userModule.ts';
+import { importUserModule } from '../io/userModule.ts';
 
 export { DEFAULT_CATALOG };
 export const DEFAULT_BUDGET = 240;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyTheorem } from '../theorem/types.ts';
 import { runOneTheorem, type TaskRequest } from './runCatalog.ts';
-import { importUserModule } from '../audit/userModule.ts';
+import { importUserModule } from '../io/userModule.ts';
 import { DEFAULT_CATALOG } from '../packagePaths.ts';
 
 /**

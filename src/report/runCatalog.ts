@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { theoremReport } from '../report/build.ts';
-import type { TheoremReport } from '../report/schema.ts';
+import { theoremReport } from './build.ts';
+import type { TheoremReport } from './schema.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
-import { searchCounts, selectTheorems, shardOf } from './budget.ts';
-import { searchTheorem, type SearchOptions } from './search.ts';
+import { searchCounts, selectTheorems, shardOf } from '../search/budget.ts';
+import { searchTheorem, type SearchOptions } from '../search/search.ts';
 import { workerEntry } from '../packagePaths.ts';
 
 /**

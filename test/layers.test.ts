@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The dependency direction of docs/architecture.md ("Layers"), enforced on every import of the package's
+ * modules (static `import`/`export … from`, dynamic `import()`): a module may import its own layer or a
+ * lower one, never a higher one. Lowest first:
+ *   base (src/errors.ts, version.ts, packagePaths.ts) ← linalg ← random ← io ← ntk ← theorem ← search
+ *   ← properties (the catalog) ← report ← audit ← cli ← entry points (src/api.ts, index.ts, vitest.ts).
+ */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const LAYERS = ['base', 'linalg', 'random', 'io', 'ntk', 'theorem', 'search', 'properties', 'report', 'audit', 'cli', 'entry'] as const;
+const BASE_FILES = new Set(['errors', 'version', 'packagePaths']);
+const ENTRY_FILES = new Set(['api', 'index', 'vitest']);
+
+/** The layer of a repository file, or null for files outside the layered code (tests, benches, scripts). */
+export function layerOf(repoPath: string): (typeof LAYERS)[number] | null {
+  const parts = repoPath.split('/');
+  if (parts[0] === 'properties') return parts[1]?.endsWith('.test.ts') || parts[1] === 'catalogSearch.ts' ? null : 'properties';
+  if (parts[0] !== 'src' || parts.length < 2) return null;
+  if (parts.length === 2) {
+    const stem = parts[1].replace(/\.(ts|mts|mjs|js)$/, '');
+    if (BASE_FILES.has(stem)) return 'base';
+    if (ENTRY_FILES.has(stem)) return 'entry';
+    throw new Error(`src/${parts[1]}: a top-level module must be listed as base or entry in test/layers.test.ts`);
+  }
+  const layer = parts[1] as (typeof LAYERS)[number];
+  if (!LAYERS.includes(layer)) throw new Error(`${repoPath}: folder src/${parts[1]} has no layer in test/layers.test.ts`);
+  return layer;
+}
+
+/** The relative module specifiers a source file imports (static, re-exports and dynamic imports with a literal). */
+export function importSpecifiers(source: string): string[] {
+  const out: string[] = [];
+  const patterns = [/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g, /\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g, /^\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/gm];
+  for (const p of patterns) for (const m of source.matchAll(p)) out.push(m[1]);
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(ROOT, dir))) {
+    const p = join(dir, name);
+    if (statSync(join(ROOT, p)).isDirectory()) out.push(...sourceFiles(p));
+    else if (/\.(ts|mjs)$/.test(name) && !name.endsWith('.test.ts') && !name.endsWith('.as.ts')) out.push(p.split(sep).join('/'));
+  }
+  return out;
+}
+
+describe('layers', () => {
+  it('the checker sees the kinds of import the code uses', () => {
+    const src = `import a from './a.ts';\nimport type { B } from '../b/b.ts';\nexport { c } from "./c.ts";\nconst d = await import('../d/d.ts');\nimport './e.ts';\nimport x from 'node:fs';`;
+    expect(importSpecifiers(src).sort()).toEqual(['../b/b.ts', '../d/d.ts', './a.ts', './c.ts', './e.ts']);
+    expect(layerOf('src/linalg/blas.ts')).toBe('linalg');
+    expect(layerOf('src/ntk/activations/erf.ts')).toBe('ntk');
+    expect(layerOf('src/api.ts')).toBe('entry');
+    expect(layerOf('properties/nguyen2021.ts')).toBe('properties');
+  });
+
+  it('no module imports a higher layer', () => {
+    const files = [...sourceFiles('src'), ...sourceFiles('properties')];
+    expect(files.length).toBeGreaterThan(100);
+    const upward: string[] = [];
+    for (const file of files) {
+      const from = layerOf(file);
+      if (from === null) continue;
+      for (const spec of importSpecifiers(readFileSync(join(ROOT, file), 'utf8'))) {
+        const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).split(sep).join('/');
+        const to = layerOf(target);
+        if (to === null) continue;
+        if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) upward.push(`${file} (${from}) imports ${target} (${to})`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+});
