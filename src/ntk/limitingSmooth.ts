@@ -16,7 +16,7 @@
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA } from '../linalg/matrix.ts';
-import { gammaUp, up } from '../linalg/blas.ts';
+import { gammaUp, nonNegativeSumUpper, up } from '../linalg/blas.ts';
 import { Interval, interval } from '../linalg/interval.ts';
 import { UserError } from '../errors.ts';
 import type { ActivationRecord } from './activations/record.ts';
@@ -98,8 +98,10 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   if (![...G.data, ...K.data].every(Number.isFinite) || !Number.isFinite(fG) || !Number.isFinite(fK)) {
     throw tooLarge('the kernel entries or their error bounds');
   }
-  // ‖ΔK‖₂ ≤ ‖ΔK‖_F ≤ √(Σ r_ij²), rounded up (Σ of N² non-negative terms: relative γ_{N²})
-  const frob = (s: number) => up(Math.sqrt(up(s * (1 + gammaUp(N + 2)))));
+  // ‖ΔK‖₂ ≤ ‖ΔK‖_F ≤ √(Σ r_ij²), rounded up: Σ of N = n² non-negative terms, each a product with one
+  // rounding (m·r is exact, m ∈ {1, 2}), relative γ_{N+1} plus N·ETA for squares that underflow
+  // (radii below ≈ 1.5e-154; docs/error-model.md#dual-kernels-of-the-activations-and-the-interval-fold).
+  const frob = (s: number) => up(Math.sqrt(nonNegativeSumUpper(s, N, 1)));
   const out: LimitingKernels = {
     nngp: G,
     ntk: K,

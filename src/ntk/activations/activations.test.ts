@@ -246,3 +246,24 @@ describe('tanh and sigmoid (certified trapezoidal rule)', () => {
     }
   });
 });
+
+describe('interval fold: the Frobenius reduction of the entry radii', () => {
+  it('bounds ‖K − K_exact‖_F when the squared radii underflow (erf, depth 1, data of order 3e-74)', () => {
+    // Depth 1: the exact kernel is the Gram matrix XXᵀ of the stored doubles, formed here in 60 digits.
+    let s = 12345;
+    const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648 - 0.5; };
+    const n = 60, d = 3;
+    const data = new Float64Array(n * d).map(() => rnd() * 6e-74);
+    const out = limitingKernels({ rows: n, cols: d, data }, { depth: 1, activation: erfRecord() });
+    const D60 = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 60 });
+    let f = new D60(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let e = new D60(0);
+      for (let k = 0; k < d; k++) e = e.add(new D60(exact(data[i * d + k]).toString()).mul(new D60(exact(data[j * d + k]).toString())));
+      const diff = new D60(exact(out.ntk.data[i * n + j]).toString()).sub(e);
+      f = f.add(diff.mul(diff));
+    }
+    // Without the underflow term of the squares the bound was 2.2e-162 against an actual 2.7e-162.
+    expect(f.sqrt().lte(new D60(exact(out.ntkErrorBound).toString())), `‖ΔK‖_F = ${f.sqrt().toSignificantDigits(6)} > ${out.ntkErrorBound}`).toBe(true);
+  });
+});
