@@ -20,9 +20,10 @@ import { type Rng, uniformInt } from '../random/rng.ts';
  *
  * Descriptor fields (present only when the space declares them, so that other spaces keep their descriptors):
  * `activation`, `bias`, `parameterization` (all three when any is declared) and `wideAt`, `wide` (one-wide).
- * SHRINKING: fast-check's constantFrom shrinks towards its first value, so the activations are listed with 'relu'
- * first (when declared), the (parameterisation, bias) pairs with the smallest b_std first ('nmm' before 'ntk'), the
- * wide layer's position towards 1; depth and widths shrink as integers towards their lower ends.
+ * SHRINKING: the activation and the (parameterisation, b_std) pair are drawn as indices into ordered lists, which
+ * fast-check shrinks as integers towards 0 through the values in between: the activations are listed with 'relu'
+ * first (when declared), the pairs with the smallest b_std first ('nmm' before 'ntk'); the wide layer's position
+ * shrinks towards 1, depth and widths as integers towards their lower ends.
  */
 
 export interface SpaceArchitecture {
@@ -129,7 +130,9 @@ export function resolveArchitectureSpace(activation: unknown, bias: unknown, par
 /** The descriptor fields activation, bias, parameterization (undefined when the space declares none). */
 export function archArbitrary(a: SpaceArchitecture | undefined): fc.Arbitrary<ArchFields> | undefined {
   if (!a) return undefined;
-  return fc.record({ activation: fc.constantFrom(...a.activation), combo: fc.constantFrom(...a.combos) }).map(({ activation, combo }) => ({ activation, bias: combo.bias, parameterization: combo.parameterization }));
+  // indices, not constantFrom: an integer shrinks through the values in between (b_std 1 → 0.5 when 0 passes)
+  const index = (n: number) => fc.integer({ min: 0, max: n - 1 });
+  return fc.record({ a: index(a.activation.length), c: index(a.combos.length) }).map(({ a: i, c: j }) => ({ activation: a.activation[i], bias: a.combos[j].bias, parameterization: a.combos[j].parameterization }));
 }
 
 /** The descriptor fields wideAt, wide of a one-wide shape (undefined otherwise). */
