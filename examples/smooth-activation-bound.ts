@@ -35,7 +35,8 @@ export const smooth = defineBound({
 export const planted = defineBound({
   id: 'example.smooth-relu-diagonal-planted',
   statement: 'λ_min(K^(L)) ≥ λ_min(G^(L)) + λ_min(K^(L−1))   (planted: true for ReLU, nmm; false for erf and tanh)',
-  instances: { n: [2, 10], d: [2, 8], depth: [2, 3], data: ['gaussian', 'unit-sphere'], activation: ['relu', 'erf', 'tanh'] },
+  // Gaussian rows in d ≥ 12 have ‖x_i‖² ≈ d, where Ġ^(2)_ii ≈ 0.3 for erf and tanh (and exactly 1 for ReLU)
+  instances: { n: [2, 8], d: [12, 24], depth: [2, 3], data: ['gaussian'], activation: ['relu', 'erf', 'tanh'] },
   lhs: (q) => q.lambdaMin('ntk'),
   relation: '>=',
   rhs: (q) => q.lambdaMin('nngp') + q.lambdaMin(`ntk(${q.L - 1})`),
