@@ -8,8 +8,9 @@ import { UserError } from '../errors.ts';
 import { createRng } from '../random/rng.ts';
 import { auditBound } from './auditBound.ts';
 import { confirmViolation } from './confirm.ts';
-import { AUDIT_SPACE, type AuditDescriptor, defineBound, type InstanceSpace, materializeDescriptor } from './defineBound.ts';
-import { quantitiesView } from './quantities.ts';
+import { AUDIT_BOUND as AUDIT_BOUND_SPEC, AUDIT_SPACE, type AuditDescriptor, type InequalitySpec, defineBound, type InstanceSpace, materializeDescriptor } from './defineBound.ts';
+import { decMatrix, limitingDecOf, NoOracle } from './highPrecision.ts';
+import { kernelMatrix, quantitiesView } from './quantities.ts';
 
 /**
  * Architectures as dimensions of the instance space (src/audit/architectures.ts): the schema, the descriptors and
@@ -150,6 +151,13 @@ describe('planted false bounds refuted with a shrunk counterexample of that arch
     const inst = materializeDescriptor(s.descriptor as AuditDescriptor);
     const exact = diagonalDec(inst.x, 0.5, 'relu').q.reduce((a, v) => a.plus(v), new D(0));
     expect(Math.abs(exact.toNumber() - s.lhs)).toBeLessThan(1e-13 * exact.toNumber());
+    // and the confirmation recomputed that kernel (W_std²XXᵀ/d + b²), not the Gram matrix of the 'nmm' convention
+    const c = confirmViolation(b[AUDIT_BOUND_SPEC] as InequalitySpec, inst);
+    expect(c.status).toBe('confirmed');
+    if (c.status !== 'confirmed') return;
+    const e = c.quantities['trace(nngp(1))'];
+    expect(Number(e.lower)).toBeLessThanOrEqual(exact.toNumber() * (1 + 1e-15));
+    expect(Number(e.upper)).toBeGreaterThanOrEqual(exact.toNumber() * (1 - 1e-15));
   }, 20_000);
 
   it('tr K^(L) ≤ 1.01·L·Σ‖x_i‖² on the unit sphere fails only for smooth activations: tanh refuted (confirmation skipped, said so), erf confirmed', async () => {
@@ -206,6 +214,38 @@ describe('planted false bounds refuted with a shrunk counterexample of that arch
       // and a true "≤ 1.01·tr" is not confirmed as a violation
       const ok = confirmViolation({ lhs: (q) => q.traceNTK, relation: '<=', rhs: () => 1.01 * tr }, inst);
       expect(ok.status).toBe('not-confirmed');
+    }
+  });
+});
+
+describe('decimal kernels of other architectures against the float64 engine', () => {
+  it.each([
+    ['leaky-relu:0.1', 0.3, 'ntk'],
+    ['abs', 0.7, 'ntk'],
+    ['abs', 0, 'nmm'],
+    ['identity', 0.2, 'ntk'],
+    ['leaky-relu:-0.5', 0, 'nmm'],
+    ['erf', 0, 'nmm'],
+    ['erf', 0.5, 'ntk'],
+  ] as const)('%s, b_std = %s, %s: every entry of K^(3), G^(3) within the engine error bound of the 50-digit value', (activation, bias, parameterization) => {
+    const inst = materializeDescriptor({ n: 5, d: 3, depth: 3, widths: [8, 8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '7', activation, bias, parameterization } as AuditDescriptor);
+    const dk = limitingDecOf(inst, decMatrix(inst.x), 3);
+    for (const name of ['ntk', 'nngp'] as const) {
+      const k = kernelMatrix(inst, name);
+      const m = k.toMatrix();
+      let worst = 0;
+      for (let i = 0; i < m.data.length; i++) worst = Math.max(worst, Math.abs(dk[name].m.data[i].toNumber() - m.data[i]));
+      expect(worst).toBeLessThanOrEqual(k.spectralError);
+      expect(worst).toBeLessThan(1e-13); // a wrong layer map would differ by O(1)
+      expect(dk[name].error.toNumber()).toBeLessThan(1e-35);
+    }
+  });
+
+  it('tanh and sigmoid have no decimal closed form: NoOracle (the confirmation is skipped)', () => {
+    for (const activation of ['tanh', 'sigmoid']) {
+      const inst = materializeDescriptor({ n: 3, d: 2, depth: 2, widths: [8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '1', activation, bias: 0, parameterization: 'nmm' } as AuditDescriptor);
+      expect(() => limitingDecOf(inst, decMatrix(inst.x), 2)).toThrow(NoOracle);
+      expect(confirmViolation({ lhs: (q) => q.traceNTK, relation: '<=', rhs: () => 0 }, inst)).toEqual({ status: 'skipped', reason: `no 50-digit closed form for the ${activation} kernels (only the (a,b)-ReLU family and erf)` });
     }
   });
 });
