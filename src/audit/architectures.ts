@@ -220,7 +220,7 @@ export function archConventions(a: SpaceArchitecture | undefined, w: WidthShape 
   if (a) {
     out.network = `f_l = σ(W_lᵀ f_{l−1} + b_l) with σ ∈ {${a.activation.join(', ')}} (src/ntk/activations/registry.ts), b_std ∈ {${a.bias.join(', ')}}`;
     out.parameterization = a.parameterization.map((p) => (p === 'nmm' ? "'nmm' (arXiv 2012.11654 eqs. (9)–(10): c_1 = 1, c_l = 1/κ, no biases)" : "'ntk' (neural-tangents: W_std = 1, b_std, input kernel XXᵀ/d)")).join(' | ');
-    out['c_σ'] = "1/κ = 1/E[σ(g)²] for l ≥ 2 under 'nmm' (2 for ReLU); 1 under 'ntk'";
+    out.c_σ = "1/κ = 1/E[σ(g)²] for l ≥ 2 under 'nmm' (2 for ReLU); 1 under 'ntk'";
     out["σ'(0)"] = 'the convention of each activation record (docs/activations.md)';
     out['not certified here'] = 'H∞, μ_r and the finite-network quantities (empirical NTK, σ_min(F_k), k ≥ 1) on any architecture other than ReLU without biases: [−∞, ∞], the instance is inconclusive';
   }
