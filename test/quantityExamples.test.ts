@@ -6,9 +6,11 @@ import { auditBound, type AnyTheorem } from '../src/index.ts';
 import * as labels from '../examples/label-bound.ts';
 import * as separation from '../examples/separation-bound.ts';
 import * as perLayer from '../examples/per-layer-bound.ts';
+import * as smooth from '../examples/smooth-activation-bound.ts';
 
 /**
- * The worked proposals of examples/ that read labels and yᵀK⁻¹y, the separation and the per-layer kernels, audited
+ * The worked proposals of examples/ that read labels and yᵀK⁻¹y, the separation, the per-layer kernels and the kernels of
+ * smooth activations with biases (instances.activation, instances.bias, instances.parameterization), audited
  * at a small budget: each true statement survives (with instances that hold) and each planted false twin is
  * refuted with a certified counterexample.
  */
@@ -21,9 +23,11 @@ const CASES: [string, AnyTheorem, 'survived' | 'refuted'][] = [
   ['separation bound, planted twin', separation.planted, 'refuted'],
   ['per-layer bound', perLayer.perLayer, 'survived'],
   ['per-layer bound, planted twin', perLayer.planted, 'refuted'],
+  ['smooth-activation bound (relu, erf, tanh; biases; nmm | ntk)', smooth.smooth, 'survived'],
+  ['smooth-activation bound, planted twin', smooth.planted, 'refuted'],
 ];
 
-describe('examples: label, separation and per-layer bounds', () => {
+describe('examples: label, separation, per-layer and smooth-activation bounds', () => {
   it.each(CASES)('%s', async (_label, bound, verdict) => {
     const r = await auditBound(bound, { budget: 0.6, seed: 'qex', outDir: out() });
     const b = r.bounds[0];

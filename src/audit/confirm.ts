@@ -4,7 +4,7 @@ import { encodeNumber } from '../theorem/codec.ts';
 import type { Descriptor, Verdict } from '../theorem/types.ts';
 import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { AUDIT_BOUND, type AuditTheorem, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
-import { DIGITS, MAX_CONFIRM_N, METHOD, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
+import { DIGITS, MAX_CONFIRM_N, METHOD, NoOracle, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
 import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
 
 /**
@@ -19,6 +19,10 @@ import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclo
  *
  * μ_r is read by quantities.ts from its own constant enclosure; it is checked to contain the decimal
  * value of μ_r instead of being replaced.
+ *
+ * SKIPPED, not confirmed: an instance beyond the oracle's cost limits (TooLarge) or whose architecture has no closed
+ * form in the oracle (NoOracle: tanh, sigmoid) gets status 'skipped' with the reason; the audit then states that the
+ * counterexample was not re-checked, and why (runAudit.ts), and never counts it as confirmed.
  */
 
 export type Confirmation =
@@ -121,7 +125,7 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     }
     return done('inconclusive', { reason: 'bisection limit reached' });
   } catch (e) {
-    if (e instanceof TooLarge) return { status: 'skipped', reason: e.message };
+    if (e instanceof TooLarge || e instanceof NoOracle) return { status: 'skipped', reason: e.message.split('\n')[0] };
     if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return done('error', { reason: msg });
@@ -142,7 +146,7 @@ export interface RunConfirmation {
   smallest?: ConfirmedRef;
   worst?: ConfirmedRef;
   /** Counterexamples checked, confirmed, failed (not reported), skipped (N > 64), left unchecked. */
-  summary: { checked: number; confirmed: number; failed: number; skipped: number; unconfirmed: number; ms: number; failures: { instance: Descriptor; reason: string }[] };
+  summary: { checked: number; confirmed: number; failed: number; skipped: number; unconfirmed: number; ms: number; failures: { instance: Descriptor; reason: string }[]; skips?: { instance: Descriptor; reason: string }[] };
 }
 
 const descKey = (d: Descriptor) => JSON.stringify(d);
@@ -163,6 +167,7 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
   const budget = opts.timeBudgetMs ?? 120_000;
   const results = new Map<string, ConfirmedRef | null>(); // null: could not be rebuilt
   const failures: { instance: Descriptor; reason: string }[] = [];
+  const skips: { instance: Descriptor; reason: string }[] = [];
   let checked = 0, confirmed = 0, skipped = 0;
   const runSeed = run.counterexamples.smallest?.artifact.runSeed ?? run.counterexamples.worst?.artifact.runSeed ?? '';
 
@@ -174,7 +179,10 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
     const c = confirmViolation(spec, inst, opts);
     checked++;
     if (c.status === 'confirmed') confirmed++;
-    else if (c.status === 'skipped') skipped++;
+    else if (c.status === 'skipped') {
+      skipped++;
+      skips.push({ instance: ref.descriptor, reason: c.reason });
+    }
     else failures.push({ instance: ref.descriptor, reason: c.reason ?? c.verdict });
     const out = { ref, confirmation: c };
     results.set(key, out);
@@ -235,6 +243,6 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
     run: newRun,
     ...(smallest ? { smallest } : {}),
     ...(worst ? { worst } : {}),
-    summary: { checked, confirmed, failed: failures.length, skipped, unconfirmed: none ? moved - failedKeys.size : 0, ms: Date.now() - t0, failures },
+    summary: { checked, confirmed, failed: failures.length, skipped, unconfirmed: none ? moved - failedKeys.size : 0, ms: Date.now() - t0, failures, ...(skips.length ? { skips } : {}) },
   };
 }

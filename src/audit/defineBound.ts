@@ -16,11 +16,12 @@ import { decodeNumber, encodeNumber } from '../theorem/codec.ts';
 import type { ConstantSpec, Evaluation, Relation, Theorem, TheoremKind } from '../theorem/types.ts';
 import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { interval, type Interval } from '../linalg/interval.ts';
-import { type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
+import { architectureFields, type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
 import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
 import { containsGeometryFields, geometryArbitraries, type GeometryFields, type GeometryOption, mutateGeometry, resolveGeometry, seedArbitrary, shapeRows, withMovedRows } from './adversarialSpace.ts';
 import type { Geometry } from '../random/geometry/index.ts';
 import { checkLabelSpec, LABEL_MODELS, type LabelModel, type LabelSpec } from './labels.ts';
+import { type ArchFields, archArbitrary, archCellOf, archCellSpace, archConventions, archFieldsIn, archOfDescriptor, mutateArch, resolveArchitectureSpace, resolveWidthShape, shapeWidthsArbitrary, type SpaceArchitecture, wideLayerArbitrary, type WidthShape, widthFieldsIn, widthsOfDescriptor, withWidthShape } from './architectures.ts';
 
 /**
  * `defineBound`: the public way to state a new bound about the NTK and have it audited
@@ -94,8 +95,18 @@ export interface InstanceSpace {
   d?: [number, number];
   /** Depth L = number of weight matrices. Default [2, 2]. */
   depth?: [number, number];
-  /** Hidden widths n_l (each layer drawn independently). Default [64, 64]. */
-  widths?: [number, number];
+  /**
+   * Hidden widths n_l: [lo, hi] (each layer drawn independently), or a named shape (src/audit/architectures.ts,
+   * docs/api.md#architectures): { shape: 'constant' | 'pyramidal', range: [lo, hi] } or
+   * { shape: 'one-wide', range: [lo, hi], wide: [lo, hi], at?: 'any' | k }. Default [64, 64].
+   */
+  widths?: [number, number] | WidthShape;
+  /** Activations by name (src/ntk/activations/registry.ts). Default ['relu']; shrinks towards the first (relu when listed). */
+  activation?: readonly string[];
+  /** Bias standard deviations b_std ≥ 0. Default [0]; values > 0 need parameterization 'ntk'; shrinks towards the smallest. */
+  bias?: readonly number[];
+  /** Parameterisations of the limiting kernels: 'nmm' (default) and/or 'ntk' (neural-tangents, W_std = 1). */
+  parameterization?: readonly ('nmm' | 'ntk')[];
   /** Initialisation of the finite network (β_l = 1, or He / LeCun scaling). Default ['standard']. */
   init?: readonly ('standard' | 'he' | 'lecun')[];
   /**
@@ -138,6 +149,13 @@ export interface AuditDescriptor {
   geometry?: GeometryFields['geometry'];
   k?: number;
   moves?: GeometryFields['moves'];
+  /** Spaces that declare activation, bias or parameterization only (src/audit/architectures.ts). */
+  activation?: ArchFields['activation'];
+  bias?: ArchFields['bias'];
+  parameterization?: ArchFields['parameterization'];
+  /** Spaces with widths { shape: 'one-wide' } only: the wide layer's position and width. */
+  wideAt?: number;
+  wide?: number;
 }
 
 /** A side: a number, a number with your own error bound, or an Interval (src/linalg/interval.ts). */
@@ -294,6 +312,10 @@ interface ResolvedSpace {
   file?: string;
   geometry?: readonly Geometry[];
   labels?: { models: readonly LabelModel[]; noise: readonly number[] };
+  /** Declared activation / bias / parameterisation dimensions (absent: ReLU, no bias, 'nmm'). */
+  arch?: SpaceArchitecture;
+  /** A named width shape (absent: every layer drawn independently from `widths`). */
+  widthShape?: WidthShape;
 }
 
 /** Shape of `instances` (values are checked in detail below); anything else is a one-line UserError. */
@@ -307,6 +329,9 @@ const instanceSpaceShape = z.object({
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
   geometry: z.unknown().optional(), // checked by resolveGeometry, whose message lists the families
   labels: z.unknown().optional(),
+  activation: z.unknown().optional(), // checked by resolveArchitectureSpace, whose messages list the choices
+  bias: z.unknown().optional(),
+  parameterization: z.unknown().optional(),
 });
 
 /** instances.labels, checked (module comment of src/audit/labels.ts). */
@@ -328,6 +353,16 @@ function withLabelArbitrary(base: fc.Arbitrary<AuditDescriptor>, s: ResolvedSpac
   const l = s.labels;
   if (!l) return base;
   return fc.tuple(base, fc.constantFrom(...l.models), fc.constantFrom(...l.noise)).map(([d, model, noise]) => ({ ...d, labels: model, labelNoise: noise }));
+}
+
+/** Adds the architecture fields (activation, bias, parameterization; wideAt, wide) of a space that declares them. */
+function withArchArbitrary(base: fc.Arbitrary<AuditDescriptor>, s: ResolvedSpace): fc.Arbitrary<AuditDescriptor> {
+  let out = base;
+  const wide = wideLayerArbitrary(s.widthShape, s.depth);
+  if (wide) out = fc.tuple(out, wide).map(([d, w]) => ({ ...d, ...w }));
+  const arch = archArbitrary(s.arch);
+  if (arch) out = fc.tuple(out, arch).map(([d, a]) => ({ ...d, ...a }));
+  return out;
 }
 
 /** The label spec of a descriptor (undefined when it has none). */
@@ -354,7 +389,7 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   const shape = instanceSpaceShape.safeParse(s);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize?, labels? } or a fast-check arbitrary)`);
+    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize?, labels?, geometry?, activation?, bias?, parameterization? } or a fast-check arbitrary)`);
   }
   let n = checkRange('n', s.n, 1);
   let d = checkRange('d', s.d ?? [2, 16], 1);
@@ -365,7 +400,9 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
     if (rows < n[1]) n = [n[0], rows];
   };
   const depth = checkRange('depth', s.depth ?? [2, 2], 1);
-  const widths = checkRange('widths', s.widths ?? [64, 64], 1);
+  const widthShape = resolveWidthShape(s.widths, depth);
+  const widths = widthShape ? widthShape.range : checkRange('widths', s.widths ?? [64, 64], 1);
+  const arch = resolveArchitectureSpace(s.activation, s.bias, s.parameterization);
   const init = s.init ?? ['standard'];
   if (init.length === 0 || !init.every((i) => ['standard', 'he', 'lecun'].includes(i))) throw new UserError(`defineBound: instances.init must list 'standard', 'he' or 'lecun'`);
   let normalize: readonly Normalization[] = s.normalize === undefined ? ['none'] : typeof s.normalize === 'string' ? [s.normalize] : s.normalize;
@@ -399,7 +436,7 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   if (normalize.length === 0 || badNorm !== undefined) throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
   const geometry = resolveGeometry(s.geometry);
   const labels = resolveLabels(s.labels);
-  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}), ...(labels ? { labels } : {}) };
+  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}), ...(labels ? { labels } : {}), ...(arch ? { arch } : {}), ...(widthShape ? { widthShape } : {}) };
 }
 
 /** The fields every descriptor has but its seed, in the order fast-check draws them (the order fixes the draws). */
@@ -408,7 +445,7 @@ function shapeArbitraries(s: ResolvedSpace) {
     n: fc.integer({ min: s.n[0], max: s.n[1] }),
     d: fc.integer({ min: s.d[0], max: s.d[1] }),
     depth: fc.integer({ min: s.depth[0], max: s.depth[1] }),
-    widths: fc.array(fc.integer({ min: s.widths[0], max: s.widths[1] }), { minLength: s.depth[1] - 1, maxLength: s.depth[1] - 1 }),
+    widths: shapeWidthsArbitrary(s.widths, s.depth[1] - 1, s.widthShape),
     init: fc.constantFrom(...s.init),
     data: fc.constantFrom(...s.sources),
     normalize: fc.constantFrom(...s.normalize),
@@ -430,6 +467,15 @@ function adversarialArbitraryOf(s: ResolvedSpace, geometries: readonly Geometry[
 }
 
 function mutateOf(s: ResolvedSpace): (desc: AuditDescriptor, rng: Rng) => AuditDescriptor {
+  const base = mutateShapeOf(s);
+  if (!s.arch && !s.widthShape) return base;
+  return (desc, rng) => {
+    const m = rng.next() < 0.25 ? mutateArch(desc, rng, s.arch, s.widthShape, s.depth) : base(desc, rng);
+    return s.widthShape ? { ...m, widths: withWidthShape(m.widths, s.widthShape) } : m;
+  };
+}
+
+function mutateShapeOf(s: ResolvedSpace): (desc: AuditDescriptor, rng: Rng) => AuditDescriptor {
   const iid = mutateIidOf(s);
   const geometries = s.geometry;
   if (!geometries) return iid;
@@ -495,10 +541,9 @@ export function materializeDescriptor(desc: AuditDescriptor, file?: string): Aud
     x = normalizeRows(sampleData(childRng(desc.seed, 'data'), { family: desc.data as DistributionFamily }, desc.n, desc.d), norm);
   }
   const depth = desc.depth;
-  const widths = desc.widths.slice(0, depth - 1);
-  while (widths.length < depth - 1) widths.push(widths[widths.length - 1] ?? 64);
+  const widths = widthsOfDescriptor(desc, depth);
   const labels = labelsOfDescriptor(desc);
-  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm, ...(labels ? { labels } : {}) };
+  return { x, depth, widths, init: desc.init, netSeed: desc.seed, data: desc.data, normalize: norm, ...(labels ? { labels } : {}), ...archOfDescriptor(desc) };
 }
 
 function bin(v: number, lo: number, hi: number): string {
@@ -795,7 +840,8 @@ function instanceSeed(inst: AuditInstance): string {
     const w = words[i];
     for (let s = 0; s < 32; s += 8) h = Math.imul(h ^ ((w >>> s) & 0xff), 0x01000193);
   }
-  const seed = `${(h >>> 0).toString(16)}:${inst.x.rows}x${inst.x.cols}:${inst.depth}:${inst.widths.join(',')}:${inst.init}:${inst.netSeed}`;
+  const a = architectureFields(inst);
+  const seed = `${(h >>> 0).toString(16)}:${inst.x.rows}x${inst.x.cols}:${inst.depth}:${inst.widths.join(',')}:${inst.init}:${inst.netSeed}${Object.keys(a).length ? `:${JSON.stringify(a)}` : ''}`;
   inst.cache.set('rounding-seed', seed);
   return seed;
 }
@@ -827,17 +873,21 @@ interface EncodedInstance {
   data: string;
   normalize: string;
   labels?: LabelSpec;
+  activation?: string;
+  bias?: number;
+  parameterization?: 'nmm' | 'ntk';
 }
 
 export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
-  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize, ...(i.labels ? { labels: i.labels } : {}) };
+  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize, ...(i.labels ? { labels: i.labels } : {}), ...architectureFields(i) };
 }
 
 export function decodeAuditInstance(e: unknown): AuditInstance {
   const o = e as EncodedInstance;
   if (!o || typeof o !== 'object' || !o.x || !Array.isArray(o.x.data) || o.x.data.length !== o.x.rows * o.x.cols) throw new Error('not an audit instance');
   const labels = o.labels === undefined ? undefined : checkLabelSpec(o.labels.model, o.labels.noise, 'recorded instance');
-  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize, ...(labels ? { labels } : {}) };
+  const arch = archOfDescriptor({ activation: o.activation, bias: o.bias, parameterization: o.parameterization });
+  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize, ...(labels ? { labels } : {}), ...arch };
 }
 
 /** Marks theorems made by defineBound (the audit command checks it). */
@@ -867,9 +917,13 @@ function spaceInfo(s: ResolvedSpace): InstanceSpaceInfo {
     const d = x as Record<string, unknown>;
     const geometries = s.geometry;
     const lab = labelFieldsIn(d, s);
+    const arch = archFieldsIn(d, s.arch);
+    const wid = widthFieldsIn(d, s.widths, s.depth, s.widthShape);
     return (
       lab.ok &&
-      Object.keys(d).length === (geometries ? 11 : 8) + lab.keys &&
+      arch.ok &&
+      wid.ok &&
+      Object.keys(d).length === (geometries ? 11 : 8) + lab.keys + arch.keys + wid.keys &&
       (!geometries || containsGeometryFields(d, geometries)) &&
       inRange(d.n, s.n) &&
       inRange(d.d, s.d) &&
@@ -877,6 +931,7 @@ function spaceInfo(s: ResolvedSpace): InstanceSpaceInfo {
       Array.isArray(d.widths) &&
       d.widths.length === s.depth[1] - 1 &&
       d.widths.every((w) => inRange(w, s.widths)) &&
+      (!s.widthShape || JSON.stringify(withWidthShape(d.widths as number[], s.widthShape)) === JSON.stringify(d.widths)) &&
       (s.init as readonly unknown[]).includes(d.init) &&
       (s.sources as readonly unknown[]).includes(d.data) &&
       (s.normalize as readonly unknown[]).includes(d.normalize) &&
@@ -940,7 +995,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   if (isArbitrary(spec.instances)) descriptors = spec.instances;
   else {
     space = resolveSpace(spec.instances, moduleFile);
-    descriptors = withLabelArbitrary(arbitraryOf(space), space);
+    descriptors = withLabelArbitrary(withArchArbitrary(arbitraryOf(space), space), space);
   }
   const file = space?.file;
 
@@ -967,6 +1022,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
         ...(space.init.length > 1 ? { init: space.init } : {}),
         ...(space.geometry && space.geometry.length > 1 ? { geometry: space.geometry } : {}),
         ...labelCellSpace(space),
+        ...archCellSpace(space.arch, space.widthShape, space.depth),
       }
     : undefined;
 
@@ -977,7 +1033,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     kind,
     statement: spec.statement,
     ...(spec.statementTex !== undefined ? { statementTex: spec.statementTex } : {}),
-    conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(space?.geometry ? { geometry: `${space.geometry.join(' | ')} (src/random/geometry/index.ts), points moved by the targeted search recorded in the descriptor` } : {}), ...(spec.conventions ?? {}) },
+    conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(space?.geometry ? { geometry: `${space.geometry.join(' | ')} (src/random/geometry/index.ts), points moved by the targeted search recorded in the descriptor` } : {}), ...(space ? archConventions(space.arch, space.widthShape) : {}), ...(spec.conventions ?? {}) },
     constants: spec.constants ?? [],
     descriptors,
     materialize: (desc) => materializeDescriptor(desc, file),
@@ -994,6 +1050,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
       if (!space || space.init.length > 1) c.init = desc.init;
       if (hasGeometry(desc) && (!space?.geometry || space.geometry.length > 1)) c.geometry = desc.geometry;
       if ('labels' in labelCellSpace(space)) c.labels = labelCellOf(desc.labels, desc.labelNoise);
+      Object.assign(c, archCellOf(desc, space ? archCellSpace(space.arch, space.widthShape, space.depth) : null));
       if (spec.cells) Object.assign(c, spec.cells(quantitiesView(materializeDescriptor(desc, file))));
       return c;
     },

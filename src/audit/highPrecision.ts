@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { initNetwork } from '../ntk/network.ts';
-import { type AuditInstance, type Enclosure, labelsOf } from './quantities.ts';
+import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf, limitingArchitecture } from './quantities.ts';
 
 /**
  * Engine-independent high-precision oracle for the audit quantities (src/audit/quantities.ts), used
@@ -19,6 +19,11 @@ import { type AuditInstance, type Enclosure, labelsOf } from './quantities.ts';
  *    (x̂ = x/‖x‖), and from layer to layer through s = sin²(θ/2):
  *      s' = (2πs − (sin θ − θ cos θ))/(2π),  θ' = 2·atan2(√s', √(1 − s'))
  *    (1 − cos θ' = [π(1 − cos θ) − (sin θ − θ cos θ)]/π; sin θ − θ cos θ by its Taylor series for θ < 1/4).
+ *  - Other architectures (instances.activation / bias / parameterization, src/audit/architectures.ts), with the
+ *    constants of src/ntk/limiting.ts taken exactly (c_1 = 1 or W_std²/d, c_l = 1/κ or W_std², B² = b_std²):
+ *    the (a,b)-ReLU family with biases by the same layer map as limiting.ts, evaluated without cancellation
+ *    (limitingAbReluDec), and erf by the closed forms of Williams 1997 (limitingErfDec). tanh and sigmoid have no
+ *    closed form: their kernels raise NoOracle and the confirmation is `skipped` (confirm.ts), never `confirmed`.
  *  - H∞ of Du et al. (ICLR 2019, arXiv 1810.02054) on the unit-normalised rows (src/ntk/hInfinity.ts):
  *      H_ij = cos θ_ij (π − θ_ij)/(2π), H_ii = 1/2.
  *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
@@ -62,6 +67,14 @@ export class NotConfirmable extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotConfirmable';
+  }
+}
+
+/** The instance's architecture has no closed form here (tanh, sigmoid): the confirmation is skipped, with this reason. */
+export class NoOracle extends NotConfirmable {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoOracle';
   }
 }
 
@@ -254,11 +267,12 @@ export function gramWithError(x: DecMatrix): DecSym {
 interface PairAngles {
   /** ‖x_i‖ */
   r: Dec[];
-  /** θ_ij, sin θ_ij, cos θ_ij, s_ij = sin²(θ_ij/2) for i < j (index i·n + j); undefined when a row is zero. */
+  /** θ_ij, sin θ_ij, cos θ_ij, s_ij = sin²(θ_ij/2), c_ij = cos²(θ_ij/2) for i < j (index i·n + j); undefined when a row is zero. */
   theta: (Dec | undefined)[];
   sin: Dec[];
   cos: Dec[];
   s: Dec[];
+  c: Dec[];
 }
 
 function pairAngles(x: DecMatrix): PairAngles {
@@ -273,7 +287,7 @@ function pairAngles(x: DecMatrix): PairAngles {
     xh.push(ri.isZero() ? [] : Array.from({ length: d }, (_, k) => X[i * d + k].div(ri)));
   }
   const theta: (Dec | undefined)[] = new Array(n * n).fill(undefined);
-  const sin: Dec[] = new Array(n * n), cos: Dec[] = new Array(n * n), sv: Dec[] = new Array(n * n);
+  const sin: Dec[] = new Array(n * n), cos: Dec[] = new Array(n * n), sv: Dec[] = new Array(n * n), cv: Dec[] = new Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       if (r[i].isZero() || r[j].isZero()) continue;
@@ -288,10 +302,11 @@ function pairAngles(x: DecMatrix): PairAngles {
       const t = atan2Pos(p2.sqrt(), q2.sqrt()).times(2);
       theta[i * n + j] = t;
       sv[i * n + j] = p2.div(tot);
+      cv[i * n + j] = q2.div(tot);
       cos[i * n + j] = q2.minus(p2).div(tot);
       sin[i * n + j] = p2.times(q2).sqrt().times(2).div(tot);
     }
-  return { r, theta, sin, cos, s: sv };
+  return { r, theta, sin, cos, s: sv, c: cv };
 }
 
 /** Limiting NTK K^{(L)} and NNGP G^{(L)} (nmm, c_σ = 2, ReLU, no bias) with rounding allowances. */
@@ -340,6 +355,179 @@ export function limitingDec(x: DecMatrix, depth: number): { ntk: DecSym; nngp: D
   }
   const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
   return { ntk: { m: ntk, error: allowance(ops).times(traceAbs(ntk)) }, nngp: { m: nngp, error: allowance(ops).times(traceAbs(nngp)) } };
+}
+
+/** The exact constants of an instance's limiting architecture of depth l: c_1 (G^{(1)} = c_1XXᵀ + B_1²), W_l², B_l². */
+function architectureConstants(inst: AuditInstance, l: number): { c1: Dec; w2: Dec[]; b2: Dec[] } {
+  const arch = limitingArchitecture(inst, l);
+  const d = inst.x.cols;
+  if (arch.parameterization === 'ntk') {
+    const ws = dec(arch.wStd ?? 1), bs = dec(arch.bStd ?? 0);
+    const w2 = ws.times(ws), b2 = bs.times(bs);
+    return { c1: w2.div(d), w2: new Array<Dec>(l).fill(w2), b2: new Array<Dec>(l).fill(b2) };
+  }
+  const kappa = secondMomentDec(inst);
+  return { c1: ONE, w2: Array.from({ length: l }, (_, k) => (k === 0 ? ONE : ONE.div(kappa))), b2: new Array<Dec>(l).fill(ZERO) };
+}
+
+/** κ = E[σ(g)²]: (a² + b²)/2 for the (a,b)-ReLU family, (2/π)·asin(2/3) for erf (Williams 1997 at q = 1). */
+function secondMomentDec(inst: AuditInstance): Dec {
+  const act = activationOf(inst) as { kind: string; a?: number; b?: number; name: string };
+  if (act.kind === 'ab-relu') return dec(act.a!).pow(2).plus(dec(act.b!).pow(2)).div(2);
+  if (act.kind === 'erf') return new D(2).div(3).asin().times(2).div(PI);
+  throw new NoOracle(`no ${DIGITS}-digit closed form for the ${act.name} kernels (only the (a,b)-ReLU family and erf)`);
+}
+
+/** Rows x̃_i = (√c_1·x_i, B_1) (the bias column only when B_1 ≠ 0): G^{(1)} = X̃X̃ᵀ. */
+function augmentedRows(x: DecMatrix, c1: Dec, b2: Dec): DecMatrix {
+  const n = x.rows, d = x.cols, dd = d + (b2.isZero() ? 0 : 1);
+  const sc = c1.sqrt(), bb = b2.sqrt();
+  const data: Dec[] = new Array<Dec>(n * dd);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) data[i * dd + k] = c1.eq(ONE) ? x.data[i * d + k] : x.data[i * d + k].times(sc);
+    if (dd > d) data[i * dd + d] = bb;
+  }
+  return { rows: n, cols: dd, data };
+}
+
+/**
+ * Limiting K^{(L)}, G^{(L)} of an instance of any architecture the oracle has a closed form for: plain ReLU
+ * (limitingDec), the (a,b)-ReLU family with biases (limitingAbReluDec), erf (limitingErfDec); NoOracle otherwise.
+ */
+export function limitingDecOf(inst: AuditInstance, x: DecMatrix, depth: number): { ntk: DecSym; nngp: DecSym } {
+  if (isPlainRelu(inst)) return limitingDec(x, depth);
+  const act = activationOf(inst) as { kind: string; a?: number; b?: number; name: string };
+  const k = architectureConstants(inst, depth);
+  if (act.kind === 'ab-relu') return limitingAbReluDec(x, depth, act.a!, act.b!, k);
+  if (act.kind === 'erf') return limitingErfDec(x, depth, k);
+  throw new NoOracle(`no ${DIGITS}-digit closed form for the ${act.name} kernels (only the (a,b)-ReLU family and erf)`);
+}
+
+/**
+ * The (a,b)-ReLU family (src/ntk/activation.ts: J(θ) = [(a²+b²)g(π−θ) − 2ab·g(θ)]/(2π), J̇(θ) = [(a²+b²)(π−θ) + 2abθ]/(2π),
+ * κ = (a²+b²)/2, g(θ) = sin θ − θ cos θ) with W_l², B_l²: for l ≥ 2, with r = √q, A = W²κ,
+ *   q'_i = Aq_i + B²,  G'_ij = W² r_i r_j J(θ_ij) + B²,  Ġ'_ij = W² J̇(θ_ij) (0 when r_i r_j = 0),  K' = K∘Ġ' + G'.
+ * The next angle is never taken from a rounded cosine: θ' = 2·atan2(√n⁻, √n⁺) with n∓ = √(q'_iq'_j) ∓ G'_ij written as
+ * sums of non-negative terms (the derivation of src/ntk/limiting.ts's module comment):
+ *   n⁻ = M + W² r_i r_j (κ − J),  n⁺ = M + 2B² + W² r_i r_j (κ + J),  M = A·B²(r_i − r_j)²/(√(q'_iq'_j) + A r_i r_j + B²),
+ *   κ − J = [(a²+b²) f(θ) + 2ab g(θ)]/(2π) (ab ≥ 0), [(|a| − |b|)² f(θ) + 2|ab| h(θ)]/(2π) (ab < 0),
+ *   κ + J = [π(a−b)² + (a²+b²) g(π−θ) + 2ab f(π−θ)]/(2π) (ab ≥ 0), [(a²+b²)(π + g(π−θ)) + 2|ab| g(θ)]/(2π) (ab < 0),
+ * f(θ) = 2πs − g(θ), f(π−θ) = 2πc − g(π−θ), h(θ) = h(π−θ) = 2πs − 2g(θ) (θ ≤ π/2) or 2πc − 2g(π−θ), where s = sin²(θ/2),
+ * c = cos²(θ/2) are carried separately (s' = n⁻/(n⁻ + n⁺), c' = n⁺/(n⁻ + n⁺)). Every entry is thus a fixed expression of
+ * O(d + 120L) operations without cancellation beyond a factor 2⁶ (g for θ ≥ 1/4), covered by the allowance.
+ */
+export function limitingAbReluDec(x: DecMatrix, depth: number, a: number, b: number, k: { c1: Dec; w2: Dec[]; b2: Dec[] }): { ntk: DecSym; nngp: DecSym } {
+  const n = x.rows;
+  const xs = augmentedRows(x, k.c1, k.b2[0]);
+  const G = gramDec(xs).data;
+  const K = G.slice();
+  const ops = 2 * xs.cols + 120 * depth + 120;
+  if (depth > 1) {
+    const A2 = dec(a).pow(2), B2s = dec(b).pow(2), AB = dec(a).times(dec(b));
+    const p = A2.plus(B2s), kappa = p.div(2);
+    const pa = pairAngles(xs);
+    let r = pa.r.slice();
+    const th = pa.theta.slice(), s = pa.s.slice(), c = pa.c.slice();
+    const absDiff2 = dec(Math.abs(a)).minus(dec(Math.abs(b))).pow(2), abAbs = AB.abs();
+    for (let l = 2; l <= depth; l++) {
+      const W2 = k.w2[l - 1], B2 = k.b2[l - 1], A = W2.times(kappa);
+      const q1 = r.map((ri) => A.times(ri.times(ri)).plus(B2));
+      const r1 = q1.map((v) => v.sqrt());
+      for (let i = 0; i < n; i++) {
+        const gd = r[i].isZero() ? ZERO : W2.times(kappa);
+        K[i * n + i] = K[i * n + i].times(gd).plus(q1[i]);
+        G[i * n + i] = q1[i];
+      }
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) {
+          const ij = i * n + j, rr = r[i].times(r[j]);
+          const t = th[ij];
+          let g: Dec, gdot: Dec, kmj = ZERO, kpj = ZERO;
+          if (t === undefined || rr.isZero()) {
+            g = B2;
+            gdot = ZERO;
+          } else {
+            const sn = s[ij].times(c[ij]).sqrt().times(2), cs = c[ij].minus(s[ij]);
+            const eps = PI.minus(t);
+            const gT = sinMinusThetaCos(t, sn, cs), gE = sinMinusThetaCos(eps, sn, cs.neg());
+            const J = p.times(gE).minus(AB.times(2).times(gT)).div(TWO_PI);
+            const Jd = p.times(eps).plus(AB.times(2).times(t)).div(TWO_PI);
+            g = W2.times(rr).times(J).plus(B2);
+            gdot = W2.times(Jd);
+            if (l < depth) {
+              const f = TWO_PI.times(s[ij]).minus(gT), fE = TWO_PI.times(c[ij]).minus(gE);
+              if (!AB.isNegative()) {
+                kmj = p.times(f).plus(AB.times(2).times(gT)).div(TWO_PI);
+                kpj = PI.times(dec(a).minus(dec(b)).pow(2)).plus(p.times(gE)).plus(AB.times(2).times(fE)).div(TWO_PI);
+              } else {
+                const h = t.lte(PI.div(2)) ? TWO_PI.times(s[ij]).minus(gT.times(2)) : TWO_PI.times(c[ij]).minus(gE.times(2));
+                kmj = absDiff2.times(f).plus(abAbs.times(2).times(h)).div(TWO_PI);
+                kpj = p.times(PI.plus(gE)).plus(abAbs.times(2).times(gT)).div(TWO_PI);
+              }
+            }
+          }
+          G[ij] = G[j * n + i] = g;
+          const kv = K[ij].times(gdot).plus(g);
+          K[ij] = K[j * n + i] = kv;
+          if (l < depth) {
+            const dr = r[i].minus(r[j]);
+            const den = r1[i].times(r1[j]).plus(A.times(rr)).plus(B2);
+            const M = den.isZero() ? ZERO : A.times(B2).times(dr).times(dr).div(den);
+            const nm = M.plus(W2.times(rr).times(kmj)), np = M.plus(B2.times(2)).plus(W2.times(rr).times(kpj));
+            const tot = nm.plus(np);
+            if (tot.isZero() || r1[i].isZero() || r1[j].isZero()) th[ij] = undefined;
+            else {
+              th[ij] = atan2Pos(nm.sqrt(), np.sqrt()).times(2);
+              s[ij] = nm.div(tot);
+              c[ij] = np.div(tot);
+            }
+          }
+        }
+      r = r1;
+    }
+  }
+  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
+  return { ntk: { m: ntk, error: allowance(ops).times(traceAbs(ntk)) }, nngp: { m: nngp, error: allowance(ops).times(traceAbs(nngp)) } };
+}
+
+/**
+ * erf (Williams 1997; src/ntk/activations/erf.ts): for l ≥ 2, with P_i = 1 + 2q_i and c = G_ij,
+ *   G'_ij = W²·(2/π)·asin(2c/√(P_iP_j)) + B²,  Ġ'_ij = W²·(4/π)/√(1 + 2q_i + 2q_j + 4(q_iq_j − c²)),  K' = K∘Ġ' + G'.
+ * asin's argument z has 1 − z² = D/(P_iP_j) with D ≥ 1, so every step has a condition number ≤ P_iP_j ≤ (1 + 2q_max)²;
+ * the allowance is multiplied by ∏_l (1 + 2q_max^{(l)})² for that.
+ */
+export function limitingErfDec(x: DecMatrix, depth: number, k: { c1: Dec; w2: Dec[]; b2: Dec[] }): { ntk: DecSym; nngp: DecSym } {
+  const n = x.rows;
+  const xs = augmentedRows(x, k.c1, k.b2[0]);
+  let G = gramDec(xs).data;
+  let K = G.slice();
+  let cond = ONE;
+  const TWO_OVER_PI = new D(2).div(PI), FOUR_OVER_PI = new D(4).div(PI);
+  for (let l = 2; l <= depth; l++) {
+    const W2 = k.w2[l - 1], B2 = k.b2[l - 1];
+    const q = Array.from({ length: n }, (_, i) => G[i * n + i]);
+    const P = q.map((v) => v.times(2).plus(1));
+    cond = cond.times(D.max(...P).pow(2));
+    const G1: Dec[] = new Array<Dec>(n * n), K1: Dec[] = new Array<Dec>(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) {
+        const cc = G[i * n + j];
+        const Dd = P[i].plus(q[j].times(2)).plus(q[i].times(q[j]).minus(cc.times(cc)).times(4));
+        const z = cc.times(2).div(P[i].times(P[j]).sqrt());
+        const e1 = TWO_OVER_PI.times(D.min(ONE, D.max(ONE.neg(), z)).asin());
+        const e2 = FOUR_OVER_PI.div(D.max(ONE, Dd).sqrt());
+        const g = W2.times(e1).plus(B2);
+        const kv = K[i * n + j].times(W2.times(e2)).plus(g);
+        G1[i * n + j] = G1[j * n + i] = g;
+        K1[i * n + j] = K1[j * n + i] = kv;
+      }
+    G = G1;
+    K = K1;
+  }
+  const ops = 2 * xs.cols + 60 * depth + 60;
+  const al = allowance(ops).times(cond);
+  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
+  return { ntk: { m: ntk, error: al.times(traceAbs(ntk)) }, nngp: { m: nngp, error: al.times(traceAbs(nngp)) } };
 }
 
 /** H∞ on the unit-normalised rows (zero rows are not normalisable: NotConfirmable, as the engine throws). */
@@ -740,7 +928,7 @@ export class Oracle {
     return this.get('gram', () => gramWithError(this.x));
   }
   get limiting() {
-    return this.get('limiting', () => limitingDec(this.x, this.inst.depth));
+    return this.get('limiting', () => limitingDecOf(this.inst, this.x, this.inst.depth));
   }
   get net() {
     return this.get('net', () => {
@@ -768,6 +956,9 @@ export class Oracle {
 
   private make(key: string): OracleQuantity {
     const n = this.inst.x.rows, d = this.inst.x.cols;
+    if (!isPlainRelu(this.inst) && /^(mu\(|sigmaMinF\([1-9]|lambdaMinHInfinity$|lambdaMinEmpiricalNTK$|\w+\((hInfinity|empiricalNTK|jacobianGram)\)$)/.test(key)) {
+      throw new NoOracle(`${key} is defined for the ReLU network without biases only (this instance: ${this.inst.activation ?? 'relu'}, b_std = ${this.inst.bias ?? 0})`);
+    }
     const rel = (v: Dec, ops: number) => {
       const e = allowance(ops).times(v.abs());
       return fixed(v.minus(e), v.plus(e));
@@ -860,7 +1051,7 @@ export class Oracle {
     if (layer !== undefined) {
       const l = Number(layer);
       if (!(l >= 1 && l <= this.inst.depth)) throw new NotConfirmable(`${name} out of range`);
-      const lk = l === this.inst.depth ? this.limiting : this.get(`limiting(${l})`, () => limitingDec(this.x, l));
+      const lk = l === this.inst.depth ? this.limiting : this.get(`limiting(${l})`, () => limitingDecOf(this.inst, this.x, l));
       return m[2] !== undefined ? lk.ntk : lk.nngp;
     }
     switch (name) {

@@ -9,11 +9,12 @@ import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
 import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
-import { limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
+import { type LimitingArchitecture, limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
 import { initNetwork, type Network } from '../ntk/network.ts';
 import { minPairDistance } from '../linalg/distances.ts';
 import { type Bounds, inverseQuadraticFormOf, lambdaMaxOf, lambdaMinOf, linearCombination, ReadOnlyMatrix, solveOf, traceOf } from '../linalg/readOnlyMatrix.ts';
 import { UserError } from '../errors.ts';
+import { activationByName, type ActivationRecord } from '../ntk/activations/registry.ts';
 import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
 
 /**
@@ -78,6 +79,17 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  * (src/audit/labels.ts: 'rademacher', 'gaussian', 'teacher', 'worst-<kernel>', with a sign-flip noise fraction).
  * The labels are exact doubles of the instance: yᵀK⁻¹y's enclosure is for those doubles.
  *
+ * ARCHITECTURE (instances.activation, instances.bias, instances.parameterization; docs/api.md#architectures): an
+ * instance may name an activation record (src/ntk/activations/registry.ts), a bias standard deviation b_std and the
+ * parameterisation ('nmm' above, or 'ntk' of neural-tangents with W_std = 1, src/ntk/limiting.ts). The limiting
+ * kernels (lambdaMinNTK, lambdaMaxNTK, traceNTK, lambdaMinNNGP, 'ntk', 'nngp', 'ntk(l)', 'nngp(l)' and yᵀK⁻¹y of
+ * those) are computed for that architecture. The quantities defined for the ReLU network without biases only —
+ * H∞ (Du et al.'s ReLU kernel), μ_r (ReLU's Hermite coefficients) and those of the finite network whose
+ * rounding analysis covers ReLU without biases only (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram',
+ * sigmaMinF(k) for k ≥ 1) — are NOT CERTIFIED on any other architecture: their enclosure is [−∞, +∞] and
+ * such an instance is inconclusive, never evaluated with a ReLU value. Exact fields: q.activation, q.bias,
+ * q.parameterization.
+ *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
  * intermediate overflows the double range, so the kernel, the features or a bound is ±∞), its
  * enclosure is [−∞, +∞] around the float estimate (0 when there is none): every corner evaluation of
@@ -104,6 +116,12 @@ export interface AuditInstance {
   normalize: string;
   /** The label model (absent: the instance has no labels). Labels are drawn from it and netSeed (labels.ts). */
   labels?: LabelSpec;
+  /** Activation name of src/ntk/activations/registry.ts (absent: 'relu'). */
+  activation?: string;
+  /** Bias standard deviation b_std ≥ 0 (absent: 0; > 0 needs parameterization 'ntk'). */
+  bias?: number;
+  /** Parameterisation of the limiting kernels (absent: 'nmm'; 'ntk' with W_std = 1, src/ntk/limiting.ts). */
+  parameterization?: 'nmm' | 'ntk';
   /** Engine results, filled on demand. Not serialised. */
   cache?: Map<string, unknown>;
 }
@@ -122,6 +140,12 @@ export interface Quantities {
   /** Weight standard deviations β_1..β_L of the finite network. */
   readonly betas: readonly number[];
   readonly init: string;
+  /** The activation of the instance ('relu' unless the space declares instances.activation). Exact; not tracked. */
+  readonly activation: string;
+  /** The bias standard deviation b_std (0 unless the space declares instances.bias). Exact; not tracked. */
+  readonly bias: number;
+  /** 'nmm' (Nguyen–Mondelli–Montúfar, c_σ = 2 for ReLU) or 'ntk' (neural-tangents, W_std = 1). Exact; not tracked. */
+  readonly parameterization: 'nmm' | 'ntk';
   /** The data (N × d, row-major). Read-only: do not modify. Not tracked for error bounds. */
   readonly X: Matrix;
   readonly minNormSq: number;
@@ -208,7 +232,30 @@ function cached<T>(inst: AuditInstance, key: string, f: () => T): T {
 }
 
 function limiting(inst: AuditInstance): LimitingKernels {
-  return cached(inst, 'limiting', () => limitingKernels(inst.x, { depth: inst.depth }));
+  return cached(inst, 'limiting', () => limitingKernels(inst.x, limitingArchitecture(inst, inst.depth)));
+}
+
+/** The activation record of an instance (ReLU when it names none). */
+export function activationOf(inst: AuditInstance): ActivationRecord {
+  return activationByName(inst.activation ?? 'relu');
+}
+
+/** The limiting architecture of depth l of an instance (its activation, bias and parameterisation). */
+export function limitingArchitecture(inst: AuditInstance, l: number): LimitingArchitecture {
+  const plain = inst.activation === undefined || activationByName(inst.activation).name === 'relu';
+  return {
+    depth: l,
+    ...(plain ? {} : { activation: activationOf(inst) }),
+    ...(inst.parameterization === 'ntk' ? { parameterization: 'ntk' as const, wStd: 1, bStd: inst.bias ?? 0 } : {}),
+  };
+}
+
+/**
+ * Whether the instance is the ReLU network without biases in the 'nmm' convention, the only one H∞, μ_r and the
+ * certified finite network are defined for (module comment, ARCHITECTURE).
+ */
+export function isPlainRelu(inst: AuditInstance): boolean {
+  return (inst.activation === undefined || activationByName(inst.activation).name === 'relu') && !(inst.bias! > 0) && inst.parameterization !== 'ntk';
 }
 
 function network(inst: AuditInstance): Network {
@@ -311,11 +358,12 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return lam(lambdaMinCertified(k.nngp, { entryError: k.nngpErrorBound }));
   },
   lambdaMinEmpiricalNTK: (i) => {
+    if (!isPlainRelu(i)) return uncertified(NaN);
     const lm = empiricalNtkLambdaMin(empiricalCertified(i));
     return lm.certified ? lam(lm) : uncertified(lm.estimate);
   },
   lambdaMinHInfinity: (i) => {
-    const h = hInfinityOf(i);
+    const h = isPlainRelu(i) ? hInfinityOf(i) : null;
     if (!h) return uncertified(NaN);
     return lam(lambdaMinCertified(h.matrix, { entryError: h.errorBound }));
   },
@@ -380,11 +428,12 @@ export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix 
         return key === 'ntk' ? new ReadOnlyMatrix(k.ntk, k.ntkErrorBound, key) : new ReadOnlyMatrix(k.nngp, k.nngpErrorBound, key);
       }
       case 'hInfinity': {
-        const h = hInfinityOf(inst);
+        const h = isPlainRelu(inst) ? hInfinityOf(inst) : null;
         return h ? new ReadOnlyMatrix(h.matrix, h.errorBound, key) : notCertified(null);
       }
       case 'empiricalNTK':
       case 'jacobianGram': {
+        if (!isPlainRelu(inst)) return notCertified(null);
         const r = key === 'empiricalNTK' ? empiricalCertified(inst) : cached(inst, 'jacobianGram', () => empiricalNtkCertified(network(inst), inst.x, { normalize: false }));
         return new ReadOnlyMatrix(r.ntk, r.certified ? r.errorBound : Infinity, key);
       }
@@ -400,7 +449,7 @@ export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix 
 /** The limiting kernels of depth l (l = L: the instance's), or null when they overflow the double range. */
 function limitingSafe(inst: AuditInstance, l: number): LimitingKernels | null {
   try {
-    return l === inst.depth ? limiting(inst) : cached(inst, `limiting(${l})`, () => limitingKernels(inst.x, { depth: l }));
+    return l === inst.depth ? limiting(inst) : cached(inst, `limiting(${l})`, () => limitingKernels(inst.x, limitingArchitecture(inst, l)));
   } catch (e) {
     if (e instanceof Error && e.name === 'NumericalError') return null;
     throw e;
@@ -466,6 +515,7 @@ function checkIndex(v: number, lo: number, hi: number, what: string): void {
 export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
   checkIndex(k, 0, inst.depth - 1, 'sigmaMinF(k): k');
   return cached(inst, `q:sigmaMinF(${k})`, () => {
+    if (k > 0 && !isPlainRelu(inst)) return uncertified(NaN);
     const fe = forwardEnc(inst);
     const f = fe.fwd.features[k];
     const e = featureMatrixErrorBound(fe, k);
@@ -546,7 +596,7 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
   const q: Record<string, unknown> = {
     sigmaMinF: (k: number) => pick(`sigmaMinF(${k})`, engine(() => sigmaMinFEnclosure(inst, k))),
     lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, engine(() => lipschitzEnclosure(inst, k))),
-    mu: (r: number) => pick(`mu(${r})`, engine(() => muEnclosure(r))),
+    mu: (r: number) => pick(`mu(${r})`, engine(() => (isPlainRelu(inst) ? muEnclosure(r) : (checkIndex(r, 0, 10_000, 'mu(r): r'), uncertified(NaN))))),
     interval: intervalOf,
     matrix: (name: KernelName) => engine(() => kernelMatrix(inst, name)),
     certified: CERTIFIED_HELPERS,
@@ -559,6 +609,9 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     widths: { get: () => Object.freeze(inst.widths.slice()), enumerable: true },
     betas: { get: () => Object.freeze(betas()), enumerable: true },
     init: { get: () => inst.init, enumerable: true },
+    activation: { get: () => inst.activation ?? 'relu', enumerable: true },
+    bias: { get: () => inst.bias ?? 0, enumerable: true },
+    parameterization: { get: () => inst.parameterization ?? 'nmm', enumerable: true },
     X: { get: () => (opts.x ? opts.x() : inst.x), enumerable: true },
     y: { get: () => Float64Array.from(engine(() => labelsOf(inst))), enumerable: true },
     labelModel: { get: () => (inst.labels ? inst.labels.model + (inst.labels.noise > 0 ? ` + noise ${inst.labels.noise}` : '') : 'none'), enumerable: true },
@@ -572,7 +625,7 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
   const m = /^(sigmaMinF|lipschitzBound|mu)\((\d+)\)$/.exec(key);
   if (m) {
     const k = Number(m[2]);
-    return m[1] === 'sigmaMinF' ? sigmaMinFEnclosure(inst, k) : m[1] === 'lipschitzBound' ? lipschitzEnclosure(inst, k) : muEnclosure(k);
+    return m[1] === 'sigmaMinF' ? sigmaMinFEnclosure(inst, k) : m[1] === 'lipschitzBound' ? lipschitzEnclosure(inst, k) : isPlainRelu(inst) ? muEnclosure(k) : uncertified(NaN);
   }
   const kf = KERNEL_KEY_RE.exec(key);
   if (kf) return kernelFunctionEnclosure(inst, kf[1] as KernelFunction, kf[2]);
@@ -588,5 +641,10 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
 export function withEnclosures(inst: AuditInstance, enclosures: Record<string, Enclosure>): AuditInstance {
   const cache = new Map<string, unknown>();
   for (const [k, e] of Object.entries(enclosures)) cache.set(`q:${k}`, e);
-  return { x: inst.x, depth: inst.depth, widths: inst.widths, init: inst.init, netSeed: inst.netSeed, data: inst.data, normalize: inst.normalize, ...(inst.labels ? { labels: inst.labels } : {}), cache };
+  return { x: inst.x, depth: inst.depth, widths: inst.widths, init: inst.init, netSeed: inst.netSeed, data: inst.data, normalize: inst.normalize, ...(inst.labels ? { labels: inst.labels } : {}), ...architectureFields(inst), cache };
+}
+
+/** The architecture fields of an instance that differ from the default (ReLU, no bias, 'nmm'). */
+export function architectureFields(inst: Pick<AuditInstance, 'activation' | 'bias' | 'parameterization'>): Pick<AuditInstance, 'activation' | 'bias' | 'parameterization'> {
+  return { ...(inst.activation !== undefined ? { activation: inst.activation } : {}), ...(inst.bias !== undefined ? { bias: inst.bias } : {}), ...(inst.parameterization !== undefined ? { parameterization: inst.parameterization } : {}) };
 }

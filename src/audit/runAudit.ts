@@ -458,7 +458,7 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   } else if (refuted) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
-    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed with their quantities recomputed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits` : ''})`;
+    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed with their quantities recomputed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: ${confirmed.summary.skips?.[0]?.reason ?? `N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits`}` : ''})`;
   } else if (conclusive === 0 && failures > 0) {
     verdict = 'ill-posed';
     const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
