@@ -454,6 +454,8 @@ export function registerKernelCommand(program: Command): void {
     .option('--json', 'print one JSON object on stdout instead of text')
     .action(async (kind: string, raw: RawKernelOptions) => {
       const req = parseKernelOptions(kind, raw);
+      // A one-shot process: each WebAssembly kernel's first (and usually only) call on optimised code.
+      (await import('../linalg/wasmKernels.ts')).preferOptimizedWasmCompilation();
       const report = await computeKernelReport(req);
       for (const w of report.warnings) process.stderr.write(`ntk-audit: warning: ${w}\n`);
       process.stdout.write(req.json ? `${reportToJson(report)}\n` : formatKernelText(report));
