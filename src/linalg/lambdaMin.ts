@@ -652,10 +652,21 @@ function lambdaMinCertifiedIn(
 // mapped back by 2^-s with outward rounding (ldexpDown / ldexpUp: exact unless they under- or overflow).
 // ---------------------------------------------------------------------------------------------
 
-/** The exponent s of the prescaling, 0 when max|k_ij| lies in [2^-200, 2^200] (or K = 0). */
-function prescaleExponent(k: Matrix): number {
-  let m = 0;
-  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
+/** max|k_ij| and the smallest non-zero |k_ij| (∞ when K = 0), in one pass over the entries. */
+function absRange(k: Matrix): { max: number; minNonZero: number } {
+  const d = k.data;
+  let max = 0;
+  let minNonZero = Infinity;
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (v > max) max = v;
+    if (v < minNonZero && v !== 0) minNonZero = v;
+  }
+  return { max, minNonZero };
+}
+
+/** The exponent s of the prescaling, 0 when m = max|k_ij| lies in [2^-200, 2^200] (or K = 0). */
+function prescaleExponent(m: number): number {
   if (m === 0 || (m <= 2 ** 200 && m >= 2 ** -200)) return 0;
   return -exponentOf(m);
 }
@@ -663,17 +674,15 @@ function prescaleExponent(k: Matrix): number {
 /**
  * Entries below 2^-900·max|k_ij| (in particular subnormal ones, on which eigh.ts's Householder reduction returns
  * NaN) set to 0, and the entry error widened by the change: ≤ 2^-900·max|k_ij| per entry, so ≤ n·2^-900·max|k_ij|
- * in spectral norm (‖·‖₂ ≤ ‖·‖_F). Returns k itself (same bits) when there is no such entry.
+ * in spectral norm (‖·‖₂ ≤ ‖·‖_F). Returns k itself (same bits) when there is no such entry, and max|k_ij| (the
+ * same before and after: only entries below it are changed).
  */
-function flushTiny(k: Matrix, e: number): { k: Matrix; e: number } {
-  let m = 0;
-  for (let i = 0; i < k.data.length; i++) m = Math.max(m, Math.abs(k.data[i]));
+function flushTiny(k: Matrix, e: number): { k: Matrix; e: number; max: number } {
+  const { max: m, minNonZero } = absRange(k);
   const tiny = m * 2 ** -900;
-  let any = false;
-  for (let i = 0; i < k.data.length && !any; i++) any = k.data[i] !== 0 && Math.abs(k.data[i]) < tiny;
-  if (!any) return { k, e };
+  if (!(minNonZero < tiny)) return { k, e, max: m };
   const data = k.data.map((v) => (Math.abs(v) < tiny ? 0 : v));
-  return { k: { rows: k.rows, cols: k.cols, data }, e: up(e + up(up(k.rows * tiny) + ETA)) };
+  return { k: { rows: k.rows, cols: k.cols, data }, e: up(e + up(up(k.rows * tiny) + ETA)), max: m };
 }
 
 function scaledByPow2(k: Matrix, s: number): Matrix {
@@ -690,7 +699,7 @@ export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryErro
   assertSymmetricFinite(k0, 'certifyLambdaMinAtLeast');
   const f = flushTiny(k0, checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast'));
   const k = f.k, e = f.e;
-  const s = prescaleExponent(k);
+  const s = prescaleExponent(f.max);
   if (s === 0) return certifyLambdaMinAtLeastUnscaled(k, b, { ...opts, entryError: e });
   const eScaled = up(ldexpUp(e, s) + k.rows * ETA);
   // An entry error beyond 2^1023·max|k_ij| proves nothing (and does not fit in a double once scaled).
@@ -708,7 +717,7 @@ export function lambdaMinCertified(k0: Matrix, opts: { entryError?: number; relT
   assertSymmetricFinite(k0, 'lambdaMinCertified');
   const f = flushTiny(k0, checkEntryError(opts.entryError, 'lambdaMinCertified'));
   const k = f.k, e = f.e;
-  const s = prescaleExponent(k);
+  const s = prescaleExponent(f.max);
   // (a flushed copy: K's own storage lent as `work` is then the caller's matrix, not scratch — do not use it)
   if (f.k !== k0 && opts.work === k0.data) opts = { entryError: opts.entryError, relTol: opts.relTol };
   if (s === 0) return lambdaMinCertifiedUnscaled(k, f.k === k0 ? opts : { ...opts, entryError: e });
