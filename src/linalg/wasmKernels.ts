@@ -22,7 +22,6 @@
  * everything runs in JS.
  */
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 
 /** Upper limit of the per-thread workspace (bytes). */
 export const WASM_MAX_BYTES = 40 * 1024 * 1024;
@@ -86,27 +85,6 @@ function init(): State | null {
     state = null; // no WebAssembly SIMD here: the JS kernels are used
   }
   return state;
-}
-
-/**
- * Makes V8 compile every WebAssembly function of this process with its optimising compiler (TurboFan) on
- * first call, instead of its baseline compiler (Liftoff) first. V8 compiles WebAssembly lazily, each function
- * at its first call, with Liftoff, and tiers up to TurboFan for LATER calls only (there is no on-stack
- * replacement into WebAssembly code), so the first call of each kernel runs baseline code. A one-shot
- * process calls each kernel a few times, each call long: measured (N = 1000 Cholesky, fresh process, CPU
- * time) 98–115 ms for the first call on Liftoff against 30–37 ms on TurboFan (later calls: 26–37 ms
- * either way); TurboFan's compile time for the kernels a command uses is included in the latter.
- * Results are bit-identical (WebAssembly arithmetic is IEEE 754 in both tiers, no fused multiply-add).
- *
- * The flag is process-wide (node:v8 setFlagsFromString), so only a process that the caller owns should
- * call this: the CLI's one-shot `kernel` command does; the library never does by itself.
- */
-export function preferOptimizedWasmCompilation(): void {
-  try {
-    setFlagsFromString('--no-liftoff');
-  } catch {
-    // a runtime without V8 flags: the kernels still run, on whatever tier it compiles them
-  }
 }
 
 /** Current size in bytes of this thread's persistent workspace (0 without WebAssembly). */
