@@ -1,5 +1,5 @@
 import { down, up } from './blas.ts';
-import { lambdaMinCertified } from './lambdaMin.ts';
+import { lambdaMinCertified, symmetricRange } from './lambdaMin.ts';
 import { lambdaMaxCertified } from './norm.ts';
 import { ETA, type Matrix, trace } from './matrix.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
@@ -52,8 +52,11 @@ export function spectralSummary(
   } = {},
 ): SpectralSummary | SpectralRangeError {
   const uncertified = opts.certified === false;
-  // One pass over the entries for finiteness, max|k_ij| and the smallest non-zero |k_ij| (N = 1000: 8 MB).
-  let { finite, max: m, minNonZero } = absRange(k0.data);
+  // One pass over the entries for finiteness, max|k_ij| and the smallest non-zero |k_ij|: symmetricRange, the
+  // loop that lambdaMinCertified and lambdaMaxCertified then run again (as optimised code), when K is square,
+  // finite and symmetric; otherwise the plain pass (which finds non-finite entries wherever they are).
+  const sr = k0.rows === k0.cols && k0.data.length === k0.rows * k0.cols ? symmetricRange(k0) : { ok: false, max: 0, minNonZero: Infinity };
+  let { finite, max: m, minNonZero } = sr.ok ? { finite: true, max: sr.max, minNonZero: sr.minNonZero } : absRange(k0.data);
   if (!finite || !(errorBound0 >= 0 && (errorBound0 < Infinity || uncertified))) return { kind: 'entries' };
   let k = k0, errorBound = errorBound0, F = log2Scale;
   const s = normalisingExponent(m);
