@@ -10,6 +10,7 @@
 import { Argument, Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
+import { tuneV8ForOneShot } from './oneShot.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 
 import { ACTIVATION_NAMES, activationByName } from '../ntk/activations/registry.ts';
@@ -454,6 +455,7 @@ export function registerKernelCommand(program: Command): void {
     .option('--json', 'print one JSON object on stdout instead of text')
     .action(async (kind: string, raw: RawKernelOptions) => {
       const req = parseKernelOptions(kind, raw);
+      tuneV8ForOneShot(); // this process computes one kernel and exits (oneShot.ts)
       const report = await computeKernelReport(req);
       for (const w of report.warnings) process.stderr.write(`ntk-audit: warning: ${w}\n`);
       process.stdout.write(req.json ? `${reportToJson(report)}\n` : formatKernelText(report));

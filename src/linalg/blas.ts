@@ -103,12 +103,16 @@ export function norm2(x: Float64Array): number {
  * nor (for the largest) underflow; each t_j² has ≤ 2 roundings (+ ≤ 2 ETA absolute from subnormal
  * quotients/products), covered by nonNegativeSum-style widening and 4n·ETA.
  */
-export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off): number {
-  let m = 0;
-  for (let j = 0; j < n; j++) {
-    const a = Math.abs(v[off + j]);
-    if (!(a <= Number.MAX_VALUE)) return Infinity;
-    if (a > m) m = a;
+export function normUp(v: ArrayLike<number>, off = 0, n = v.length - off, maxAbs?: number): number {
+  // maxAbs: the caller's max_j |v_j| over these n entries, all of them finite (e.g. from a pass it made
+  // anyway); it must be that exact value. The scan below is then skipped.
+  let m = maxAbs ?? 0;
+  if (maxAbs === undefined) {
+    for (let j = 0; j < n; j++) {
+      const a = Math.abs(v[off + j]);
+      if (!(a <= Number.MAX_VALUE)) return Infinity;
+      if (a > m) m = a;
+    }
   }
   if (m === 0) return 0;
   let s = 0;

@@ -60,7 +60,12 @@ export function powerIteration(g: Matrix, maxIter = 500, tol = 1e-15): { value: 
  * It holds for kernels with a dominant top eigenvalue (an NTK on uncentred data: λ_1 ≈ N·mean k_ij, the
  * others summing to about tr K). Cost O(n²), against n³/3 for the Cholesky certificate.
  */
-export function separatedTopUpperBound(g: Matrix, rq: { lower: number; upper: number; kvNormUpper: number; denLower: number }): number | null {
+export function separatedTopUpperBound(
+  g: Matrix,
+  rq: { lower: number; upper: number; kvNormUpper: number; denLower: number },
+  /** max|g_ij| when the caller knows it exactly and every entry is finite (assertSymmetricFinite returns it). */
+  gMaxAbs?: number,
+): number | null {
   if (!(rq.lower > 0 && rq.upper < Infinity && rq.kvNormUpper < Infinity && rq.denLower > 0)) return null;
   // Everything is evaluated on 2^-p·G, p the exponent of ρ_hi, so that the squares below neither under- nor
   // overflow; the scalings are rounded outward (ldexpDown / ldexpUp), the result mapped back likewise.
@@ -68,7 +73,7 @@ export function separatedTopUpperBound(g: Matrix, rq: { lower: number; upper: nu
   const rhoLo = ldexpDown(rq.lower, -p), rhoHi = ldexpUp(rq.upper, -p);
   const kvHi = ldexpUp(rq.kvNormUpper, -p);
   const rhoLoSq = down(rhoLo * rhoLo);
-  const froG = normUp(g.data);
+  const froG = normUp(g.data, 0, g.data.length, gMaxAbs);
   if (!(froG < Infinity)) return null;
   const fro = ldexpUp(froG, -p);
   const alphaSq = up(up(fro * fro) - rhoLoSq);
@@ -91,7 +96,7 @@ export function separatedTopUpperBound(g: Matrix, rq: { lower: number; upper: nu
  *  `method` names the certificate of the upper end.
  */
 export function lambdaMaxCertified(g: Matrix, opts: { entryError?: number } = {}): { lower: number; estimate: number; upper: number; method: string } {
-  assertSymmetricFinite(g, 'lambdaMaxCertified');
+  const range = assertSymmetricFinite(g, 'lambdaMaxCertified');
   const e = opts.entryError ?? 0;
   const n = g.rows;
   if (n === 0) throw new RangeError('lambdaMaxCertified: empty matrix');
@@ -103,7 +108,7 @@ export function lambdaMaxCertified(g: Matrix, opts: { entryError?: number } = {}
   if (m > 0) for (let i = 0; i < n; i++) v[i] /= m;
   const rq = rayleighQuotientBounds(g, v);
   const lower = down(rq.lower - e);
-  const kato = separatedTopUpperBound(g, rq);
+  const kato = separatedTopUpperBound(g, rq, g.data.length === n * n ? range.max : undefined);
   let upper = Infinity;
   let method = 'power iteration';
   // Kato's bound exceeds ρ by ε²/(ρ − α); the Cholesky certificate's first attempt by its shift t − est plus

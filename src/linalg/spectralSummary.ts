@@ -1,7 +1,7 @@
 import { down, up } from './blas.ts';
-import { lambdaMinCertified } from './lambdaMin.ts';
+import { lambdaMinCertified, symmetricRange } from './lambdaMin.ts';
 import { lambdaMaxCertified } from './norm.ts';
-import { allFinite, ETA, type Matrix, trace } from './matrix.ts';
+import { ETA, type Matrix, trace } from './matrix.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
 
 /**
@@ -52,18 +52,22 @@ export function spectralSummary(
   } = {},
 ): SpectralSummary | SpectralRangeError {
   const uncertified = opts.certified === false;
-  if (!allFinite(k0.data) || !(errorBound0 >= 0 && (errorBound0 < Infinity || uncertified))) return { kind: 'entries' };
+  // One pass over the entries for finiteness, max|k_ij| and the smallest non-zero |k_ij|: symmetricRange, the
+  // loop that lambdaMinCertified and lambdaMaxCertified then run again (as optimised code), when K is square,
+  // finite and symmetric; otherwise the plain pass (which finds non-finite entries wherever they are).
+  const sr = k0.rows === k0.cols && k0.data.length === k0.rows * k0.cols ? symmetricRange(k0) : { ok: false, max: 0, minNonZero: Infinity };
+  let { finite, max: m, minNonZero } = sr.ok ? { finite: true, max: sr.max, minNonZero: sr.minNonZero } : absRange(k0.data);
+  if (!finite || !(errorBound0 >= 0 && (errorBound0 < Infinity || uncertified))) return { kind: 'entries' };
   let k = k0, errorBound = errorBound0, F = log2Scale;
-  const s = normalisingExponent(k);
+  const s = normalisingExponent(m);
   if (s !== 0) {
     k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => ldexp(v, s)) };
     errorBound = up(ldexpUp(errorBound, s) + up(k.rows * ETA));
     F -= s;
+    ({ max: m, minNonZero } = absRange(k.data)); // (entries that underflow when scaled are 0 now)
   }
-  let m = 0;
-  for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
   const tiny = m * 2 ** -900;
-  if (k.data.some((v) => v !== 0 && Math.abs(v) < tiny)) {
+  if (minNonZero < tiny) {
     k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => (Math.abs(v) < tiny ? 0 : v)) };
     errorBound = up(errorBound + up(up(k.rows * tiny) + ETA));
   }
@@ -109,10 +113,22 @@ export function spectralSummary(
   };
 }
 
-/** −floor(log2 max|k_ij|) when that maximum is outside [2^-200, 2^200], else 0 (no rescaling needed). */
-function normalisingExponent(k: Matrix): number {
-  let m = 0;
-  for (let t = 0; t < k.data.length; t++) m = Math.max(m, Math.abs(k.data[t]));
+/** −floor(log2 m), m = max|k_ij|, when m is outside [2^-200, 2^200], else 0 (no rescaling needed). */
+function normalisingExponent(m: number): number {
   if (m === 0 || (m >= 2 ** -200 && m <= 2 ** 200)) return 0;
   return -exponentOf(m);
+}
+
+/** Whether every entry is finite; max |a_i| and the smallest non-zero |a_i| (∞ if none) over the finite ones. */
+function absRange(a: Float64Array): { finite: boolean; max: number; minNonZero: number } {
+  let finite = true;
+  let max = 0;
+  let minNonZero = Infinity;
+  for (let t = 0; t < a.length; t++) {
+    const v = Math.abs(a[t]);
+    if (!(v <= Number.MAX_VALUE)) { finite = false; continue; }
+    if (v > max) max = v;
+    if (v < minNonZero && v !== 0) minNonZero = v;
+  }
+  return { finite, max, minNonZero };
 }
