@@ -1,6 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
+import { auditBound } from '../src/api.ts';
+import { confirmViolation } from '../src/audit/confirm.ts';
 import { defineBound } from '../src/audit/defineBound.ts';
+import type { AuditInstance, Quantities } from '../src/audit/quantities.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { searchOptionsFor } from '../src/audit/runAudit.ts';
 import { searchTheorem } from '../src/search/search.ts';
 import { binomialUpperTail } from './support/binomial.ts';
@@ -52,5 +59,51 @@ describe('high-probability claims: draws whose sides throw', () => {
       expect(run.status, seed).not.toBe('violated');
       expect(run.counterexamples.count, seed).toBe(0);
     }
+  });
+});
+
+describe('the high-precision confirmation recomputes every quantity a violation read, or does not confirm it', () => {
+  // One sample x = (3, 4): K^(L)(x, x) = L‖x‖² (nmm convention, docs/conventions.md), so λ_min(K^(2)) = 50 exactly.
+  const one = (depth = 2, widths: number[] = [16]): AuditInstance => ({ x: { rows: 1, cols: 2, data: Float64Array.from([3, 4]) }, depth, widths, init: 'standard', netSeed: 'sound', data: 'gaussian', normalize: 'none' });
+
+  it('a side that reads λ_min through q.interval: the oracle recomputes it (the artifact records its 50-digit enclosure)', () => {
+    const c = confirmViolation({ lhs: (q) => q.interval('lambdaMinNTK'), relation: '>=', rhs: (q) => interval(2).mul(q.interval('lambdaMinNTK')) }, one());
+    expect(c.status).toBe('confirmed');
+    if (c.status === 'skipped') throw new Error('skipped');
+    const e = c.quantities.lambdaMinNTK;
+    expect(e, 'λ_min(K) was recomputed').toBeDefined();
+    expect(Number(e.lower)).toBeLessThanOrEqual(50);
+    expect(Number(e.upper)).toBeGreaterThanOrEqual(50);
+    expect(Number(e.upper) - Number(e.lower)).toBeLessThan(1e-9);
+  });
+
+  it('a side that reads q.matrix (or q.certified on it), which the oracle does not recompute, is not confirmed', () => {
+    const spec = { lhs: (q: Quantities) => q.matrix('ntk').get(0, 0), relation: '>=' as const, rhs: (q: Quantities) => q.certified.lambdaMin(q.matrix('ntk')).mul(interval(2)) };
+    const c = confirmViolation(spec, one());
+    expect(c.status).toBe('not-confirmed');
+    if (c.status === 'skipped') throw new Error('skipped');
+    expect(c.reason).toMatch(/matrix\(ntk\).*does not recompute/);
+  });
+
+  it('N ≤ 64 beyond the oracle\'s cost limits (‖W_2‖₂ of a 200 × 200 layer) is not confirmed, not skipped', () => {
+    const c = confirmViolation({ lhs: (q) => q.lipschitzBound(2), relation: '<=', rhs: () => 0 }, one(3, [200, 200]));
+    expect(c.status).toBe('not-confirmed');
+    if (c.status === 'skipped') throw new Error('skipped');
+    expect(c.reason).toMatch(/cost limits/);
+  });
+
+  it('an audit whose only violations read q.matrix is not refuted, and says why', async () => {
+    const bound = defineBound({
+      id: 'sound.matrix-only',
+      statement: 'K_11 ≥ 2 K_11 (false; read through q.matrix)',
+      instances: { n: [2, 4], d: [2, 4] },
+      lhs: (q) => q.matrix('ntk').get(0, 0),
+      relation: '>=',
+      rhs: (q) => 2 * q.matrix('ntk').get(0, 0),
+    });
+    const r = await auditBound(bound, { budget: 1, seed: 's1', workers: 1, exampleDb: null, outDir: mkdtempSync(join(tmpdir(), 'ntk-sound-')) });
+    expect(r.verdict).not.toBe('refuted');
+    expect(r.bounds[0].counterexamples.count).toBe(0);
+    expect(r.bounds[0].message).toMatch(/not confirmed in 50-digit arithmetic .*matrix\(ntk\)/);
   });
 });

@@ -3,14 +3,14 @@ import type { CounterexampleRef, InstanceRecord, TheoremRun } from '../search/se
 import { encodeNumber } from '../theorem/codec.ts';
 import type { Descriptor, Verdict } from '../theorem/types.ts';
 import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
-import { AUDIT_BOUND, type AuditTheorem, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
+import { AUDIT_BOUND, type AuditTheorem, type CornerResult, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
 import { DIGITS, MAX_CONFIRM_N, METHOD, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
 import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
 
 /**
  * Confirmation of a counterexample in high precision before it is reported (runAudit.ts).
  *
- * The quantities the two sides read (CornerResult.touched) are recomputed by the engine-independent
+ * The quantities the two sides read (CornerResult.touched and .intervalReads) are recomputed by the engine-independent
  * oracle of highPrecision.ts (decimal.js, DIGITS digits, LDLᵀ inertia bisection) from the stored
  * doubles; the sides are re-evaluated by the same corner evaluation as the search (defineBound.ts)
  * on enclosures derived from the decimal values (rounded outward to doubles), and the verdict is
@@ -89,9 +89,19 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     }
   };
   try {
-    // The keys the sides read (their float evaluation; cheap: the engine caches per instance).
-    for (const k of evaluateSide(spec.lhs, inst, 'lhs').touched) keys.add(k);
-    for (const k of evaluateSide(spec.rhs, inst, 'rhs').touched) keys.add(k);
+    // The keys the sides read (their float evaluation; cheap: the engine caches per instance), through the
+    // getters or q.interval alike. A read the oracle cannot recompute (q.matrix, and the q.certified helpers
+    // applied to it) leaves part of the violation unverified: it is not confirmed.
+    const readsOf = (c: CornerResult) => [...c.touched, ...(c.intervalReads ?? [])];
+    const opaque = (cs: CornerResult[]) => cs.flatMap((c) => c.opaqueReads ?? []);
+    const l0 = evaluateSide(spec.lhs, inst, 'lhs'), r0 = evaluateSide(spec.rhs, inst, 'rhs');
+    for (const k of [...readsOf(l0), ...readsOf(r0)]) keys.add(k);
+    const notRecomputed = (cs: CornerResult[]) => {
+      const o = [...new Set(opaque(cs))];
+      return o.length > 0 ? `the sides read ${o.join(', ')}, which the ${DIGITS}-digit oracle does not recompute` : undefined;
+    };
+    const o0 = notRecomputed([l0, r0]);
+    if (o0) return done('error', { reason: o0 });
     for (let iter = 0; iter < 2000; iter++) {
       const encs: Record<string, Enclosure> = {};
       for (const k of keys) {
@@ -105,7 +115,9 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
       const iq = withEnclosures(inst, encs);
       const l = evaluateSide(spec.lhs, iq, 'lhs');
       const r = evaluateSide(spec.rhs, iq, 'rhs');
-      const more = [...l.touched, ...r.touched].filter((k) => !keys.has(k));
+      const o1 = notRecomputed([l, r]);
+      if (o1) return done('error', { reason: o1 });
+      const more = [...readsOf(l), ...readsOf(r)].filter((k) => !keys.has(k));
       if (more.length > 0) {
         for (const k of more) keys.add(k);
         continue;
@@ -121,7 +133,9 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     }
     return done('inconclusive', { reason: 'bisection limit reached' });
   } catch (e) {
-    if (e instanceof TooLarge) return { status: 'skipped', reason: e.message };
+    // N ≤ maxN: every counterexample of that size is re-verified before it is reported, so one whose quantities
+    // are beyond the oracle's cost limits is not confirmed (and not reported), rather than skipped.
+    if (e instanceof TooLarge) return done('error', { reason: `beyond the ${DIGITS}-digit oracle's cost limits: ${e.message.split('\n')[0]}` });
     if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return done('error', { reason: msg });

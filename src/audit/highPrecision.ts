@@ -65,7 +65,7 @@ export class NotConfirmable extends Error {
   }
 }
 
-/** The instance is beyond the oracle's cost limits (MAX_ORDER, MAX_DECIMAL_OPS): the confirmation is skipped. */
+/** The instance is beyond the oracle's cost limits (MAX_ORDER, MAX_DECIMAL_OPS): the counterexample is not confirmed (confirm.ts). */
 export class TooLarge extends NotConfirmable {
   constructor(message: string) {
     super(message);

@@ -458,7 +458,7 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   } else if (refuted) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
-    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed with their quantities recomputed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits` : ''})`;
+    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed with their quantities recomputed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: N > ${MAX_CONFIRM_N}` : ''})`;
   } else if (conclusive === 0 && failures > 0) {
     verdict = 'ill-posed';
     const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
@@ -497,7 +497,10 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
-    if (confirmed && confirmed.summary.failed > 0) message += `; ${confirmed.summary.failed + confirmed.summary.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive)`;
+  }
+  if (verdict !== 'refuted' && confirmed && confirmed.summary.failed + confirmed.summary.unconfirmed > 0) {
+    const f = confirmed.summary;
+    message += `; ${f.failed + f.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive${f.failures[0] ? `; first: ${f.failures[0].reason}` : ''})`;
   }
   const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation ?? '<=' : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;
