@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
-import { auditBound } from '../src/api.ts';
+import { auditBound, runCatalog } from '../src/api.ts';
 import { confirmViolation } from '../src/audit/confirm.ts';
 import { defineBound } from '../src/audit/defineBound.ts';
 import type { AuditInstance, Quantities } from '../src/audit/quantities.ts';
@@ -22,6 +22,7 @@ import { binomialUpperTail } from './support/binomial.ts';
  * law of one coordinate X_1 and X_1² ~ Beta(1/2, (d − 1)/2), so for N = 2 points
  *     P(|⟨x_1, x_2⟩| > t) = p   exactly when   t² = B⁻¹(1 − p; 1/2, (d − 1)/2).
  */
+const ROOT = new URL('..', import.meta.url).pathname;
 const D = 8;
 const DELTA = 0.1;
 const threshold = (p: number) => Math.sqrt(betaQuantile(1 - p, 0.5, (D - 1) / 2));
@@ -105,5 +106,39 @@ describe('the high-precision confirmation recomputes every quantity a violation 
     expect(r.verdict).not.toBe('refuted');
     expect(r.bounds[0].counterexamples.count).toBe(0);
     expect(r.bounds[0].message).toMatch(/not confirmed in 50-digit arithmetic .*matrix\(ntk\)/);
+  });
+});
+
+describe('ntk-audit run --catalog: bounds made by defineBound are confirmed like in `audit`', () => {
+  it('a violation that reads only q.matrix is not reported; a confirmable one is, its artifact recording the 50-digit confirmation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ntk-sound-cat-'));
+    const file = join(dir, 'catalog.ts');
+    writeFileSync(
+      file,
+      `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export const catalog = [
+  defineBound({ id: 'cat.matrix-only', statement: 'K_11 >= 2 K_11 (false; read through q.matrix)', instances: { n: [2, 4], d: [2, 4] },
+    lhs: (q) => q.matrix('ntk').get(0, 0), relation: '>=', rhs: (q) => 2 * q.matrix('ntk').get(0, 0) }),
+  defineBound({ id: 'cat.false', statement: 'lambda_min(K) <= 0 (false)', instances: { n: [2, 4], d: [2, 4] },
+    lhs: (q) => q.lambdaMinNTK, relation: '<=', rhs: () => 0 }),
+];
+`,
+    );
+    const report = await runCatalog({ catalog: file, budget: 16, seed: 's1', workers: 1, outDir: join(dir, 'reports'), formats: ['json'] });
+    const byId = new Map(report.theorems.map((t) => [t.id, t]));
+    const mx = byId.get('cat.matrix-only')!;
+    expect(mx.status).not.toBe('violated');
+    expect(mx.counts.violated).toBe(0);
+    const f = byId.get('cat.false')!;
+    expect(f.status).toBe('violated');
+    const arts = readdirSync(join(dir, 'reports', 'counterexamples')).filter((n) => n.endsWith('.json'));
+    expect(arts.length).toBeGreaterThan(0);
+    expect(arts.every((n) => n.startsWith('cat.false--'))).toBe(true);
+    for (const n of arts) {
+      const a = JSON.parse(readFileSync(join(dir, 'reports', 'counterexamples', n), 'utf8'));
+      expect(a.confirmation?.status, n).toBe('confirmed');
+      // λ_min(K^(2)) > 0 for distinct non-parallel rows: the recorded 50-digit enclosure lies above 0
+      expect(Number(a.confirmation.quantities.lambdaMinNTK.lower), n).toBeGreaterThan(0);
+    }
   });
 });
