@@ -1,13 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
-import { auditBound, runCatalog } from '../src/api.ts';
+import { auditBound } from '../src/api.ts';
 import { confirmViolation } from '../src/audit/confirm.ts';
 import { defineBound } from '../src/audit/defineBound.ts';
 import type { AuditInstance, Quantities } from '../src/audit/quantities.ts';
 import { interval } from '../src/linalg/interval.ts';
+import { theoremReport } from '../src/report/build.ts';
+import { sampleReport } from '../src/report/fixtures.ts';
+import { renderHtml } from '../src/report/html.ts';
+import { renderMarkdown } from '../src/report/markdown.ts';
+import { reportSchema } from '../src/report/schema.ts';
 import { searchOptionsFor } from '../src/audit/runAudit.ts';
 import { searchTheorem } from '../src/search/search.ts';
 import { binomialUpperTail } from './support/binomial.ts';
@@ -22,7 +27,6 @@ import { binomialUpperTail } from './support/binomial.ts';
  * law of one coordinate X_1 and X_1² ~ Beta(1/2, (d − 1)/2), so for N = 2 points
  *     P(|⟨x_1, x_2⟩| > t) = p   exactly when   t² = B⁻¹(1 − p; 1/2, (d − 1)/2).
  */
-const ROOT = new URL('..', import.meta.url).pathname;
 const D = 8;
 const DELTA = 0.1;
 const threshold = (p: number) => Math.sqrt(betaQuantile(1 - p, 0.5, (D - 1) / 2));
@@ -109,36 +113,32 @@ describe('the high-precision confirmation recomputes every quantity a violation 
   });
 });
 
-describe('ntk-audit run --catalog: bounds made by defineBound are confirmed like in `audit`', () => {
-  it('a violation that reads only q.matrix is not reported; a confirmable one is, its artifact recording the 50-digit confirmation', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ntk-sound-cat-'));
-    const file = join(dir, 'catalog.ts');
-    writeFileSync(
-      file,
-      `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
-export const catalog = [
-  defineBound({ id: 'cat.matrix-only', statement: 'K_11 >= 2 K_11 (false; read through q.matrix)', instances: { n: [2, 4], d: [2, 4] },
-    lhs: (q) => q.matrix('ntk').get(0, 0), relation: '>=', rhs: (q) => 2 * q.matrix('ntk').get(0, 0) }),
-  defineBound({ id: 'cat.false', statement: 'lambda_min(K) <= 0 (false)', instances: { n: [2, 4], d: [2, 4] },
-    lhs: (q) => q.lambdaMinNTK, relation: '<=', rhs: () => 0 }),
-];
-`,
-    );
-    const report = await runCatalog({ catalog: file, budget: 16, seed: 's1', workers: 1, outDir: join(dir, 'reports'), formats: ['json'] });
-    const byId = new Map(report.theorems.map((t) => [t.id, t]));
-    const mx = byId.get('cat.matrix-only')!;
-    expect(mx.status).not.toBe('violated');
-    expect(mx.counts.violated).toBe(0);
-    const f = byId.get('cat.false')!;
-    expect(f.status).toBe('violated');
-    const arts = readdirSync(join(dir, 'reports', 'counterexamples')).filter((n) => n.endsWith('.json'));
-    expect(arts.length).toBeGreaterThan(0);
-    expect(arts.every((n) => n.startsWith('cat.false--'))).toBe(true);
-    for (const n of arts) {
-      const a = JSON.parse(readFileSync(join(dir, 'reports', 'counterexamples', n), 'utf8'));
-      expect(a.confirmation?.status, n).toBe('confirmed');
-      // λ_min(K^(2)) > 0 for distinct non-parallel rows: the recorded 50-digit enclosure lies above 0
-      expect(Number(a.confirmation.quantities.lambdaMinNTK.lower), n).toBeGreaterThan(0);
+describe('a refuted identity (==) on a new quantity is shown as |lhs − rhs| / error bound everywhere, never as a signed margin', () => {
+  // tr K^(L) = L·Σ‖x_i‖² (K^(L)(x, x) = L‖x‖², nmm convention): the identity with Σ‖x_i‖² alone is false for L ≥ 2.
+  const bound = defineBound({ id: 'sound.trace-identity', statement: 'tr K^(L) == Σ‖x_i‖² (false for L ≥ 2)', instances: { n: [1, 4], d: [1, 3], depth: [2, 3] }, lhs: (q) => q.trace('ntk'), relation: '==', rhs: (q) => q.sumNormSq });
+  const ratioOf = (lhs: number, rhs: number, err: number) => Math.abs(lhs - rhs) / err;
+
+  it('report.json, HTML and Markdown of a run', async () => {
+    const run = searchTheorem(bound, { seed: 's1', numRuns: 20, targetedSteps: 0 });
+    expect(run.status).toBe('violated');
+    const report = { ...sampleReport(), theorems: [{ order: 0, ...theoremReport(bound, run, 1) }] };
+    const parsed = reportSchema.parse(JSON.parse(JSON.stringify(report)));
+    const items = parsed.theorems[0].counterexamples.items;
+    expect(items.length).toBeGreaterThan(0);
+    for (const it of items) {
+      expect(it.margin).toBeNull();
+      expect(it.relativeMargin).toBeNull();
+      expect(it.residualRatio).toBeCloseTo(ratioOf(it.lhs!, it.rhs!, it.errorBound!), 6);
+    }
+    const html = await renderHtml(parsed);
+    const cx = html.slice(html.indexOf('<div class="cx">'));
+    expect(cx).toMatch(/\|lhs − rhs\| \/ error bound <strong class="neg">/);
+    expect(cx.slice(0, cx.indexOf('</div>'))).not.toMatch(/margin/);
+    const md = renderMarkdown(parsed).split('\n').filter((l) => l.includes('found by'));
+    expect(md.length).toBe(items.length);
+    for (const l of md) {
+      expect(l).toMatch(/\|lhs − rhs\| \/ error bound/);
+      expect(l).not.toMatch(/margin/);
     }
   });
 });

@@ -80,9 +80,14 @@ export interface CounterexampleSummary {
   lhs: number;
   rhs: number;
   relation: string;
-  margin: number;
+  /** rhs − lhs or lhs − rhs (< −errorBound); null for an identity (relation '=='), which has no signed margin. */
+  margin: number | null;
   errorBound: number;
-  relativeMargin: number;
+  /** null for an identity. */
+  relativeMargin: number | null;
+  /** Identities only: |lhs − rhs|, and it in units of the error bound (> 1: inconsistent). */
+  residual?: number;
+  residualRatio?: number;
   foundBy: string;
   artifact: string;
   npy: string;
@@ -291,9 +296,9 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, src: BoundSour
     lhs: Number(ref.artifact.lhs),
     rhs: Number(ref.artifact.rhs),
     relation: ref.artifact.relation,
-    margin: ref.margin,
-    errorBound: ref.errorBound,
-    relativeMargin: ref.relativeMargin,
+    ...(ref.artifact.relation === '=='
+      ? { margin: null, errorBound: ref.errorBound, relativeMargin: null, residual: Math.abs(ref.margin), residualRatio: residualRatio(ref) }
+      : { margin: ref.margin, errorBound: ref.errorBound, relativeMargin: ref.relativeMargin }),
     foundBy: ref.foundBy,
     artifact: path,
     npy,
