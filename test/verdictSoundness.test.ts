@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { auditBound } from '../src/api.ts';
 import { confirmViolation } from '../src/audit/confirm.ts';
 import { defineBound } from '../src/audit/defineBound.ts';
+import { UserError } from '../src/errors.ts';
 import type { AuditInstance, Quantities } from '../src/audit/quantities.ts';
 import { interval } from '../src/linalg/interval.ts';
 import { theoremReport } from '../src/report/build.ts';
@@ -139,6 +140,42 @@ describe('a refuted identity (==) on a new quantity is shown as |lhs − rhs| / 
     for (const l of md) {
       expect(l).toMatch(/\|lhs − rhs\| \/ error bound/);
       expect(l).not.toMatch(/margin/);
+    }
+  });
+});
+
+describe('high-probability claims and adversarial geometries', () => {
+  const spec = (geometry: unknown) => ({
+    id: 'sound.hp-geometry',
+    statement: `|⟨x_1, x_2⟩| ≤ t w.p. ≥ 1 − ${DELTA} (fails on δ/2 of i.i.d. draws)`,
+    kind: 'high-probability' as const,
+    delta: DELTA,
+    instances: { n: [2, 2] as [number, number], d: [D, D] as [number, number], data: ['unit-sphere' as const], geometry: geometry as never },
+    lhs: (q: Quantities) => q.maxInnerProduct,
+    relation: '<=' as const,
+    rhs: () => threshold(DELTA / 2),
+  });
+
+  it('structured geometries (which would refute this TRUE claim: antipodal rows give |⟨x_1, x_2⟩| = 1) are a one-line UserError', () => {
+    for (const g of ['adversarial', ['antipodal'], ['iid', 'clusters']]) {
+      let err: unknown;
+      try {
+        defineBound(spec(g));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(g)).toBeInstanceOf(UserError);
+      expect((err as Error).message).not.toMatch(/\n/);
+      expect((err as Error).message).toMatch(/high-probability bound is about i\.i\.d\. draws/);
+    }
+  });
+
+  it("geometry ['iid'] keeps the law: the TRUE claim holds at budget 5 on four seeds", () => {
+    const bound = defineBound(spec(['iid']));
+    for (const seed of ['s1', 's2', 's3', 's4']) {
+      const run = searchTheorem(bound, searchOptionsFor(bound, 5, seed));
+      expect(run.status, seed).toBe('holds');
+      expect(run.counterexamples.count).toBe(0);
     }
   });
 });

@@ -945,6 +945,11 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   if (isArbitrary(spec.instances)) descriptors = spec.instances;
   else {
     space = resolveSpace(spec.instances, moduleFile);
+    // The probability of a high-probability bound is over the draw of its data from the declared law. Structured
+    // geometries (near-duplicate, antipodal, clusters, …) are a different law chosen to break bounds: a rate test
+    // over them would refute a claim about i.i.d. data that is true.
+    const structured = kind === 'high-probability' ? (space.geometry ?? []).filter((g) => g !== 'iid') : [];
+    if (structured.length > 0) throw new UserError(`defineBound(${spec.id}): a high-probability bound is about i.i.d. draws; instances.geometry ${structured.length > 2 ? JSON.stringify((spec.instances as InstanceSpace).geometry) : structured.join(', ')} is not (use ['iid'] or none, or a deterministic bound)`);
     descriptors = withLabelArbitrary(arbitraryOf(space), space);
   }
   const file = space?.file;
