@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
@@ -177,5 +177,37 @@ describe('high-probability claims and adversarial geometries', () => {
       expect(run.status, seed).toBe('holds');
       expect(run.counterexamples.count).toBe(0);
     }
+  });
+});
+
+describe('a rejected rate test refutes only on failed draws re-verified in 50-digit arithmetic', () => {
+  const falseSpec = (lhs: (q: Quantities) => number) => ({
+    id: 'sound.hp-false',
+    statement: `|⟨x_1, x_2⟩| ≤ t w.p. ≥ 1 − ${DELTA} (t fails on 2δ of the draws: FALSE)`,
+    kind: 'high-probability' as const,
+    delta: DELTA,
+    instances: { n: [2, 2] as [number, number], d: [D, D] as [number, number], data: ['unit-sphere' as const] },
+    lhs,
+    relation: '<=' as const,
+    rhs: () => threshold(2 * DELTA),
+  });
+  const out = () => mkdtempSync(join(tmpdir(), 'ntk-sound-hp-'));
+
+  it('the FALSE claim is refuted, its evidence recording a confirmed 50-digit |⟨x_1, x_2⟩| above t', async () => {
+    const r = await auditBound(defineBound(falseSpec((q) => q.maxInnerProduct)), { budget: 20, seed: 's1', workers: 1, exampleDb: null, outDir: out() });
+    expect(r.verdict).toBe('refuted');
+    const s = r.bounds[0].counterexamples.smallest!;
+    expect(s.confirmation?.status).toBe('confirmed');
+    const a = JSON.parse(readFileSync(s.artifact, 'utf8'));
+    expect(a.confirmation.status).toBe('confirmed');
+    expect(Number(a.confirmation.quantities.maxInnerProduct.lower)).toBeGreaterThan(threshold(2 * DELTA));
+    expect(r.bounds[0].message).toMatch(/re-verified .* enough for the test to reject on them alone/);
+  });
+
+  it('the same claim read through q.matrix, whose failed draws the oracle cannot re-verify, is not refuted', async () => {
+    const r = await auditBound(defineBound(falseSpec((q) => Math.abs(q.matrix('gram').get(0, 1)))), { budget: 20, seed: 's1', workers: 1, exampleDb: null, outDir: out() });
+    expect(r.verdict).not.toBe('refuted');
+    expect(r.bounds[0].counterexamples.count).toBe(0);
+    expect(r.bounds[0].message).toMatch(/not confirmed in 50-digit arithmetic/);
   });
 });
