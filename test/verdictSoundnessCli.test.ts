@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
 import { type AuditResult, runCatalog } from '../src/api.ts';
 import { formatCounterexample } from '../src/vitest.ts';
@@ -13,7 +14,7 @@ import { cliInProcess } from './support/cliInProcess.ts';
 const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('ntk-audit run --catalog: bounds made by defineBound are confirmed like in `audit`', () => {
-  it('a violation that reads only q.matrix is not reported; a confirmable one is, its artifact recording the 50-digit confirmation', async () => {
+  it('a violation that reads only q.matrix is not reported; confirmable ones (and a rejected rate test) are, their artifacts recording the 50-digit confirmation', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-sound-cat-'));
     const file = join(dir, 'catalog.ts');
     writeFileSync(
@@ -24,6 +25,9 @@ export const catalog = [
     lhs: (q) => q.matrix('ntk').get(0, 0), relation: '>=', rhs: (q) => 2 * q.matrix('ntk').get(0, 0) }),
   defineBound({ id: 'cat.false', statement: 'lambda_min(K) <= 0 (false)', instances: { n: [2, 4], d: [2, 4] },
     lhs: (q) => q.lambdaMinNTK, relation: '<=', rhs: () => 0 }),
+  // |<x_1, x_2>| of two uniform points on S^7 exceeds its median on half of the draws: FALSE at delta = 0.1
+  defineBound({ id: 'cat.hp-false', statement: '|<x_1, x_2>| <= median w.p. >= 0.9 (false)', kind: 'high-probability', delta: 0.1,
+    instances: { n: [2, 2], d: [8, 8], data: ['unit-sphere'] }, lhs: (q) => q.maxInnerProduct, relation: '<=', rhs: () => ${Math.sqrt(betaQuantile(0.5, 0.5, 3.5))} }),
 ];
 `,
     );
@@ -36,10 +40,17 @@ export const catalog = [
     expect(f.status).toBe('violated');
     const arts = readdirSync(join(dir, 'reports', 'counterexamples')).filter((n) => n.endsWith('.json'));
     expect(arts.length).toBeGreaterThan(0);
-    expect(arts.every((n) => n.startsWith('cat.false--'))).toBe(true);
+    expect(byId.get('cat.hp-false')!.status).toBe('violated');
+    expect(arts.every((n) => n.startsWith('cat.false--') || n.startsWith('cat.hp-false--'))).toBe(true);
+    expect(arts.some((n) => n.startsWith('cat.hp-false--'))).toBe(true);
     for (const n of arts) {
       const a = JSON.parse(readFileSync(join(dir, 'reports', 'counterexamples', n), 'utf8'));
       expect(a.confirmation?.status, n).toBe('confirmed');
+      if (n.startsWith('cat.hp-false--')) {
+        // the evidence of the rejected rate test: a failed draw whose 50-digit |<x_1, x_2>| exceeds the median
+        expect(Number(a.confirmation.quantities.maxInnerProduct.lower), n).toBeGreaterThan(Math.sqrt(betaQuantile(0.5, 0.5, 3.5)));
+        continue;
+      }
       // λ_min(K^(2)) > 0 for distinct non-parallel rows: the recorded 50-digit enclosure lies above 0
       expect(Number(a.confirmation.quantities.lambdaMinNTK.lower), n).toBeGreaterThan(0);
     }

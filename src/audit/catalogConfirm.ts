@@ -1,7 +1,7 @@
 import { writeArtifactWithData } from '../search/artifact.ts';
-import type { TheoremRun } from '../search/search.ts';
 import type { AnyTheorem } from '../theorem/types.ts';
-import { confirmRun } from './confirm.ts';
+import { highProbabilityConfigVerdict, type TheoremRun } from '../search/search.ts';
+import { confirmHighProbability, confirmRun } from './confirm.ts';
 import { decodeAuditInstance, isAuditBound } from './defineBound.ts';
 
 /**
@@ -11,12 +11,26 @@ import { decodeAuditInstance, isAuditBound } from './defineBound.ts';
  * count as inconclusive. Their counterexample artifacts are written after it, with the confirmation recorded.
  */
 export function needsConfirmation(theorem: AnyTheorem): boolean {
-  return isAuditBound(theorem) && theorem.kind !== 'high-probability' && !theorem.scalingLaw;
+  return isAuditBound(theorem) && !theorem.scalingLaw;
 }
 
 /** The run with unconfirmed violations turned inconclusive, and its kept counterexamples written to `artifactsDir`. */
 export function confirmCatalogRun(theorem: AnyTheorem, run: TheoremRun, artifactsDir: string | undefined): TheoremRun {
-  if (!isAuditBound(theorem) || !needsConfirmation(theorem) || run.counts.violated === 0) return run;
+  if (!isAuditBound(theorem) || !needsConfirmation(theorem)) return run;
+  if (theorem.kind === 'high-probability') {
+    // A rejected rate test refutes only on failed draws re-verified like counterexamples.
+    if (!(run.highProbability?.configs ?? []).some((c) => c.status === 'rejected')) return run;
+    const h = confirmHighProbability(theorem, run, highProbabilityConfigVerdict);
+    const out = h.run;
+    if (h.evidence && artifactsDir) {
+      const inst = decodeAuditInstance(h.evidence.ref.artifact.instance);
+      h.evidence.ref.artifactPath = writeArtifactWithData(artifactsDir, { ...h.evidence.ref.artifact, confirmation: h.evidence.confirmation }, inst).path;
+    }
+    out.counterexamples = h.evidence ? { count: 1, smallest: h.evidence.ref, worst: h.evidence.ref, first: h.evidence.ref } : { count: 0 };
+    out.asExpected = out.expectRefuted ? out.status === 'violated' : out.status === 'holds';
+    return out;
+  }
+  if (run.counts.violated === 0) return run;
   const c = confirmRun(theorem, run);
   const out = c.run;
   const refs = { smallest: c.smallest, worst: c.worst };
