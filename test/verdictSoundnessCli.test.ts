@@ -14,7 +14,7 @@ import { cliInProcess } from './support/cliInProcess.ts';
 const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('ntk-audit run --catalog: bounds made by defineBound are confirmed like in `audit`', () => {
-  it('a violation that reads only q.matrix is not reported; confirmable ones (and a rejected rate test) are, their artifacts recording the 50-digit confirmation', async () => {
+  it('a violation that reads only q.matrix is not reported; confirmable ones (and a rejected rate test) are, their artifacts recording the 50-digit confirmation and replaying', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-sound-cat-'));
     const file = join(dir, 'catalog.ts');
     writeFileSync(
@@ -46,6 +46,10 @@ export const catalog = [
     for (const n of arts) {
       const a = JSON.parse(readFileSync(join(dir, 'reports', 'counterexamples', n), 'utf8'));
       expect(a.confirmation?.status, n).toBe('confirmed');
+      // the artifact records the catalog module, so that it replays without the built-in catalog
+      const rp = await cliInProcess(['replay', join(dir, 'reports', 'counterexamples', n)]);
+      expect(rp.status, rp.stderr).toBe(1);
+      expect(rp.stdout).toMatch(/: violated/);
       if (n.startsWith('cat.hp-false--')) {
         // the evidence of the rejected rate test: a failed draw whose 50-digit |<x_1, x_2>| exceeds the median
         expect(Number(a.confirmation.quantities.maxInnerProduct.lower), n).toBeGreaterThan(Math.sqrt(betaQuantile(0.5, 0.5, 3.5)));

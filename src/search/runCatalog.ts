@@ -60,7 +60,9 @@ export function plannedEvaluations(o: SearchOptions): number {
  */
 export interface PostSearch {
   needsConfirmation(theorem: AnyTheorem): boolean;
-  confirmCatalogRun(theorem: AnyTheorem, run: TheoremRun, artifactsDir: string | undefined): TheoremRun;
+  confirmCatalogRun(theorem: AnyTheorem, run: TheoremRun, artifactsDir: string | undefined, catalogModule?: string): TheoremRun;
+  /** The file of the catalog module (recorded in artifacts, for `ntk-audit replay`). */
+  catalogFile?: string;
 }
 
 /** Runs one theorem in this thread and returns its report section. */
@@ -70,7 +72,7 @@ export function runOneTheorem(theorem: AnyTheorem, task: TaskRequest, onProgress
   // A violation to be confirmed is written as an artifact only after its confirmation.
   const { artifactsDir, ...rest } = task.options;
   let run = searchTheorem(theorem, { ...(confirm ? rest : task.options), ...(onProgress ? { onProgress } : {}) });
-  if (confirm) run = post!.confirmCatalogRun(theorem, run, artifactsDir);
+  if (confirm) run = post!.confirmCatalogRun(theorem, run, artifactsDir, post!.catalogFile);
   return { order: task.index, ...theoremReport(theorem, run, Math.round(performance.now() - t0)) };
 }
 

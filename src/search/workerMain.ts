@@ -15,7 +15,7 @@ const mod = (catalogModule === DEFAULT_CATALOG ? await import(catalogModule) : a
 const byId = new Map(mod.catalog.map((t) => [t.id, t]));
 // A user catalog may hold bounds made by defineBound: their violations are confirmed in high precision before
 // they are reported, as in `ntk-audit audit` (loaded only for such a catalog).
-const post: PostSearch | undefined = catalogModule === DEFAULT_CATALOG ? undefined : await import('../audit/catalogConfirm.ts');
+const post: PostSearch | undefined = catalogModule === DEFAULT_CATALOG ? undefined : { ...(await import('../audit/catalogConfirm.ts')), catalogFile: fileURLToPath(catalogModule) };
 
 parentPort!.on('message', (msg: TaskRequest) => {
   const theorem = byId.get(msg.theoremId);
