@@ -134,7 +134,7 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     return done('inconclusive', { reason: 'bisection limit reached' });
   } catch (e) {
     // N ≤ maxN: every counterexample of that size is re-verified before it is reported, so one whose quantities
-    // are beyond the oracle's cost limits is not confirmed (and not reported), rather than skipped.
+    // are beyond the oracle's cost limits is not confirmed (and not reported); `skipped` is only for N > maxN.
     if (e instanceof TooLarge) return done('error', { reason: `beyond the ${DIGITS}-digit oracle's cost limits: ${e.message.split('\n')[0]}` });
     if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
