@@ -63,8 +63,8 @@ export function formatCounterexample(label: string, c: CounterexampleSummary): s
     ...dataLines(c),
     `    lhs = ${num(c.lhs)}  ${c.relation}  rhs = ${num(c.rhs)}`,
     identity
-      ? `    |lhs − rhs| = ${num(-c.margin)} > error bound ${num(c.errorBound)} (found by ${c.foundBy})`
-      : `    margin = ${num(c.margin)}, error bound = ${num(c.errorBound)} (margin < −error bound: certified; found by ${c.foundBy})`,
+      ? `    |lhs − rhs| = ${num(c.residual ?? NaN)} = ${num(c.residualRatio ?? NaN)} × its error bound ${num(c.errorBound)} (found by ${c.foundBy})`
+      : `    margin = ${num(c.margin ?? NaN)}, error bound = ${num(c.errorBound)} (margin < −error bound: certified; found by ${c.foundBy})`,
     ...(c.confirmation ? [`    high-precision confirmation: ${c.confirmation.status}${c.confirmation.reason ? ` (${c.confirmation.reason})` : ''}`] : []),
     `    artifact: ${c.artifact}`,
     `    replay: ntk-audit replay ${c.artifact}`,

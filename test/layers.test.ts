@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
  * modules (static `import`/`export … from`, dynamic `import()`): a module may import its own layer or a
  * lower one, never a higher one. Lowest first:
  *   base (src/errors.ts, version.ts, packagePaths.ts) ← linalg ← random ← io ← ntk ← theorem ← search
- *   ← properties (the catalog) ← report ← audit ← cli ← entry points (src/api.ts, index.ts, vitest.ts).
+ *   ← properties (the catalog) ← report ← audit ← run (catalog runs over worker threads) ← cli ← entry points
+ *   (src/api.ts, index.ts, vitest.ts).
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const LAYERS = ['base', 'linalg', 'random', 'io', 'ntk', 'theorem', 'search', 'properties', 'report', 'audit', 'cli', 'entry'] as const;
+const LAYERS = ['base', 'linalg', 'random', 'io', 'ntk', 'theorem', 'search', 'properties', 'report', 'audit', 'run', 'cli', 'entry'] as const;
 const BASE_FILES = new Set(['errors', 'version', 'packagePaths']);
 const ENTRY_FILES = new Set(['api', 'index', 'vitest']);
 

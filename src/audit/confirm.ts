@@ -3,14 +3,14 @@ import type { CounterexampleRef, InstanceRecord, TheoremRun } from '../search/se
 import { encodeNumber } from '../theorem/codec.ts';
 import type { Descriptor, Verdict } from '../theorem/types.ts';
 import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
-import { AUDIT_BOUND, type AuditTheorem, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
+import { AUDIT_BOUND, type AuditTheorem, type CornerResult, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
 import { DIGITS, MAX_CONFIRM_N, METHOD, NoOracle, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
 import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
 
 /**
  * Confirmation of a counterexample in high precision before it is reported (runAudit.ts).
  *
- * The quantities the two sides read (CornerResult.touched) are recomputed by the engine-independent
+ * The quantities the two sides read (CornerResult.touched and .intervalReads) are recomputed by the engine-independent
  * oracle of highPrecision.ts (decimal.js, DIGITS digits, LDLᵀ inertia bisection) from the stored
  * doubles; the sides are re-evaluated by the same corner evaluation as the search (defineBound.ts)
  * on enclosures derived from the decimal values (rounded outward to doubles), and the verdict is
@@ -93,9 +93,19 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     }
   };
   try {
-    // The keys the sides read (their float evaluation; cheap: the engine caches per instance).
-    for (const k of evaluateSide(spec.lhs, inst, 'lhs').touched) keys.add(k);
-    for (const k of evaluateSide(spec.rhs, inst, 'rhs').touched) keys.add(k);
+    // The keys the sides read (their float evaluation; cheap: the engine caches per instance), through the
+    // getters or q.interval alike. A read the oracle cannot recompute (q.matrix, and the q.certified helpers
+    // applied to it) leaves part of the violation unverified: it is not confirmed.
+    const readsOf = (c: CornerResult) => [...c.touched, ...(c.intervalReads ?? [])];
+    const opaque = (cs: CornerResult[]) => cs.flatMap((c) => c.opaqueReads ?? []);
+    const l0 = evaluateSide(spec.lhs, inst, 'lhs'), r0 = evaluateSide(spec.rhs, inst, 'rhs');
+    for (const k of [...readsOf(l0), ...readsOf(r0)]) keys.add(k);
+    const notRecomputed = (cs: CornerResult[]) => {
+      const o = [...new Set(opaque(cs))];
+      return o.length > 0 ? `the sides read ${o.join(', ')}, which the ${DIGITS}-digit oracle does not recompute` : undefined;
+    };
+    const o0 = notRecomputed([l0, r0]);
+    if (o0) return done('error', { reason: o0 });
     for (let iter = 0; iter < 2000; iter++) {
       const encs: Record<string, Enclosure> = {};
       for (const k of keys) {
@@ -109,7 +119,9 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
       const iq = withEnclosures(inst, encs);
       const l = evaluateSide(spec.lhs, iq, 'lhs');
       const r = evaluateSide(spec.rhs, iq, 'rhs');
-      const more = [...l.touched, ...r.touched].filter((k) => !keys.has(k));
+      const o1 = notRecomputed([l, r]);
+      if (o1) return done('error', { reason: o1 });
+      const more = [...readsOf(l), ...readsOf(r)].filter((k) => !keys.has(k));
       if (more.length > 0) {
         for (const k of more) keys.add(k);
         continue;
@@ -125,7 +137,11 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     }
     return done('inconclusive', { reason: 'bisection limit reached' });
   } catch (e) {
-    if (e instanceof TooLarge || e instanceof NoOracle) return { status: 'skipped', reason: e.message.split('\n')[0] };
+    // N ≤ maxN: every counterexample of that size is re-verified before it is reported, so one whose quantities
+    // are beyond the oracle's cost limits is not confirmed (and not reported); `skipped` is only for N > maxN.
+    if (e instanceof TooLarge) return done('error', { reason: `beyond the ${DIGITS}-digit oracle's cost limits: ${e.message.split('\n')[0]}` });
+    // No decimal oracle for a quantity of this instance (e.g. the tanh and sigmoid kernels): not confirmed either.
+    if (e instanceof NoOracle) return done('error', { reason: e.message.split('\n')[0] });
     if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return done('error', { reason: msg });
@@ -245,4 +261,96 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
     ...(worst ? { worst } : {}),
     summary: { checked, confirmed, failed: failures.length, skipped, unconfirmed: none ? moved - failedKeys.size : 0, ms: Date.now() - t0, failures, ...(skips.length ? { skips } : {}) },
   };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The failed draws behind a rejected rate test (high-probability bounds)
+
+export interface HighProbabilityConfirmation {
+  /** The run with each rejected configuration re-decided on its confirmed failed draws only. */
+  run: TheoremRun;
+  /** The evidence reported for the refutation: the worst confirmed failed draw, with its confirmation. */
+  evidence?: ConfirmedRef;
+  summary: { checked: number; confirmed: number; failed: number; skipped: number; ms: number; failures: { instance: Descriptor; reason: string }[] };
+}
+
+/**
+ * A rejected rate test rests on its failed draws: before it refutes a bound, failed draws (worst first) are
+ * re-verified like counterexamples (confirmViolation) until the confirmed ones alone make the exact binomial
+ * test reject (a draw with N > maxN counts as it is, `skipped`). A failed draw that is not confirmed counts as
+ * an inconclusive draw (a success for the refutation); a configuration that no longer rejects becomes
+ * `consistent` or `inconclusive` by the same rule as in the search (`verdictOf`).
+ */
+export function confirmHighProbability(
+  theorem: AuditTheorem,
+  run: TheoremRun,
+  verdictOf: (failures: number, inconclusive: number, draws: number, delta: number, alpha: number) => { status: 'rejected' | 'consistent' | 'inconclusive'; lowerBound: number; upperBound: number },
+  opts: ConfirmOptions & { timeBudgetMs?: number } = {},
+): HighProbabilityConfirmation {
+  const t0 = Date.now();
+  const spec = theorem[AUDIT_BOUND];
+  const hp = run.highProbability;
+  const summary: HighProbabilityConfirmation['summary'] = { checked: 0, confirmed: 0, failed: 0, skipped: 0, ms: 0, failures: [] };
+  if (!hp || spec.asymptotic !== undefined || !theorem.configKey) return { run, summary };
+  const budget = opts.timeBudgetMs ?? 120_000;
+  const runSeed = run.counterexamples.smallest?.artifact.runSeed ?? '';
+  const unconfirmed = new Set<string>();
+  const firstConfirmed = new Map<string, ConfirmedRef>();
+  const configs = hp.configs.map((c) => {
+    if (c.status !== 'rejected') return c;
+    const fails = run.records.filter((r) => r.verdict === 'violated' && r.phase === 'monte-carlo' && theorem.configKey!(r.descriptor as never) === c.configKey).sort((a, b) => a.relativeMargin - b.relativeMargin);
+    let ok = 0;
+    for (const r of fails) {
+      if (verdictOf(ok, c.inconclusive + (c.failures - ok), c.draws, c.delta, hp.alpha).status === 'rejected') break;
+      if (Date.now() - t0 > budget) break;
+      let conf: Confirmation;
+      let ref: CounterexampleRef | undefined;
+      try {
+        const inst = theorem.materialize(r.descriptor as never);
+        const { outcome } = evaluateInstance(theorem, r.descriptor as never, inst);
+        if (outcome.verdict !== 'violated') throw new TheoremEvaluationError(`the draw re-evaluates to ${outcome.verdict}`);
+        const artifact = buildArtifact(theorem, r.descriptor, inst, outcome, { runSeed, foundBy: 'monte-carlo' });
+        ref = { descriptor: r.descriptor, relativeMargin: outcome.relativeMargin, margin: outcome.margin, errorBound: outcome.errorBound, foundBy: 'monte-carlo', artifact };
+        conf = confirmViolation(spec, inst, opts);
+      } catch (e) {
+        conf = { status: 'not-confirmed', method: METHOD, digits: DIGITS, quantities: {}, verdict: 'error', reason: (e instanceof Error ? e.message : String(e)).split('\n')[0], inertiaCounts: 0, ms: 0 };
+      }
+      summary.checked++;
+      if (conf.status === 'not-confirmed') {
+        summary.failed++;
+        summary.failures.push({ instance: r.descriptor, reason: conf.reason ?? conf.verdict });
+        unconfirmed.add(descKey(r.descriptor));
+        continue;
+      }
+      if (conf.status === 'skipped') summary.skipped++;
+      else summary.confirmed++;
+      ok++;
+      // fails are sorted worst first: the first confirmed one is the configuration's evidence
+      if (!firstConfirmed.has(c.configKey) && ref) firstConfirmed.set(c.configKey, { ref, confirmation: conf });
+    }
+    // Failed draws not confirmed (or not reached) count as undecided; only the confirmed ones refute.
+    const v = verdictOf(ok, c.inconclusive + (c.failures - ok), c.draws, c.delta, hp.alpha);
+    if (v.status === 'rejected') return c;
+    return { ...c, failureRateLower: v.lowerBound, failureRateUpper: v.upperBound, rejected: false, status: v.status };
+  });
+  summary.ms = Date.now() - t0;
+  const rejected = configs.some((c) => c.status === 'rejected');
+  // The evidence of the refutation: the worst confirmed failed draw of a configuration that still rejects.
+  let evidence: ConfirmedRef | undefined;
+  for (const c of configs) {
+    const e = c.status === 'rejected' ? firstConfirmed.get(c.configKey) : undefined;
+    if (e && (!evidence || e.ref.relativeMargin < evidence.ref.relativeMargin)) evidence = e;
+  }
+  const records = run.records.map((r) => (r.verdict === 'violated' && unconfirmed.has(descKey(r.descriptor)) ? { ...r, verdict: 'inconclusive' as const } : r));
+  const moved = run.counts.violated - records.filter((r) => r.verdict === 'violated').length;
+  const counts = { ...run.counts, violated: run.counts.violated - moved, inconclusive: run.counts.inconclusive + moved };
+  const out: TheoremRun = {
+    ...run,
+    counts,
+    records,
+    highProbability: { ...hp, configs },
+    status: rejected ? run.status : run.status === 'violated' ? (configs.some((c) => c.status === 'consistent') ? 'holds' : 'inconclusive') : run.status,
+    counterexamples: rejected && evidence ? { count: 1, smallest: evidence.ref, worst: evidence.ref } : { count: 0 },
+  };
+  return { run: out, ...(rejected && evidence ? { evidence } : {}), summary };
 }

@@ -594,6 +594,10 @@ export interface CornerResult {
   spread: number;
   /** Tracked quantities the side read. */
   touched: string[];
+  /** Quantities read through q.interval (their enclosures enter an interval side as they are). */
+  intervalReads?: string[];
+  /** Reads that are no tracked quantity and that the high-precision oracle does not recompute (q.matrix). */
+  opaqueReads?: string[];
   /** Midpoint values of the quantities read (also those read through q.interval). */
   quantities: Record<string, number>;
   corners: number;
@@ -617,7 +621,8 @@ const ROUNDING = 1024 * UNIT_ROUNDOFF;
 export function evaluateSide(side: Side, inst: AuditInstance, which: string, opts: { sensitivity?: boolean } = {}): CornerResult {
   const reads = new Set<string>();
   const intervalReads = new Set<string>();
-  const mid = checkSide(side(quantitiesView(inst, () => 'mid', reads, { intervalReads })), which);
+  const opaqueReads = new Set<string>();
+  const mid = checkSide(side(quantitiesView(inst, () => 'mid', reads, { intervalReads, opaqueReads })), which);
   if (Number.isNaN(mid.value)) throw new ProposalDefectError(`${which} returned NaN`, 'nan');
   let touched = [...reads].sort();
   for (let attempt = 0; ; attempt++) {
@@ -627,7 +632,7 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string, opt
     let grown = false;
     for (const c of corners) {
       const r2 = new Set<string>();
-      const v = checkSide(side(quantitiesView(inst, (k) => c.get(k) ?? 'mid', r2, { intervalReads })), which);
+      const v = checkSide(side(quantitiesView(inst, (k) => c.get(k) ?? 'mid', r2, { intervalReads, opaqueReads })), which);
       for (const k of r2) if (!touched.includes(k)) grown = true;
       if (grown && attempt < 3) {
         touched = [...new Set([...touched, ...r2])].sort();
@@ -654,7 +659,7 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string, opt
       // reads quantities only through q.interval, every corner gives the same interval).
       error = Number.isNaN(lo) || Number.isNaN(hi) ? Infinity : Math.max(hi === mid.value ? 0 : nextUp(hi - mid.value), lo === mid.value ? 0 : nextUp(mid.value - lo));
     } else error = (2 * spread + ROUNDING * maxAbs + userErr) * (1 + 4 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
-    const result: CornerResult = { value: mid.value, error, spread, touched, quantities, corners: corners.length, arithmetic: isInterval ? 'interval' : 'float' };
+    const result: CornerResult = { value: mid.value, error, spread, touched, intervalReads: [...intervalReads].sort(), opaqueReads: [...opaqueReads].sort(), quantities, corners: corners.length, arithmetic: isInterval ? 'interval' : 'float' };
     return opts.sensitivity === false ? result : withSensitivity(side, inst, which, result);
   }
 }
@@ -995,6 +1000,11 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
   if (isArbitrary(spec.instances)) descriptors = spec.instances;
   else {
     space = resolveSpace(spec.instances, moduleFile);
+    // The probability of a high-probability bound is over the draw of its data from the declared law. Structured
+    // geometries (near-duplicate, antipodal, clusters, …) are a different law chosen to break bounds: a rate test
+    // over them would refute a claim about i.i.d. data that is true.
+    const structured = kind === 'high-probability' ? (space.geometry ?? []).filter((g) => g !== 'iid') : [];
+    if (structured.length > 0) throw new UserError(`defineBound(${spec.id}): a high-probability bound is about i.i.d. draws; instances.geometry ${structured.length > 2 ? JSON.stringify((spec.instances as InstanceSpace).geometry) : structured.join(', ')} is not (use ['iid'] or none, or a deterministic bound)`);
     descriptors = withLabelArbitrary(withArchArbitrary(arbitraryOf(space), space), space);
   }
   const file = space?.file;

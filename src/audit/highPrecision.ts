@@ -70,7 +70,7 @@ export class NotConfirmable extends Error {
   }
 }
 
-/** The instance's architecture has no closed form here (tanh, sigmoid): the confirmation is skipped, with this reason. */
+/** The instance's architecture has no closed form here (tanh, sigmoid): the counterexample is not confirmed (confirm.ts), with this reason. */
 export class NoOracle extends NotConfirmable {
   constructor(message: string) {
     super(message);
@@ -78,7 +78,7 @@ export class NoOracle extends NotConfirmable {
   }
 }
 
-/** The instance is beyond the oracle's cost limits (MAX_ORDER, MAX_DECIMAL_OPS): the confirmation is skipped. */
+/** The instance is beyond the oracle's cost limits (MAX_ORDER, MAX_DECIMAL_OPS): the counterexample is not confirmed (confirm.ts). */
 export class TooLarge extends NotConfirmable {
   constructor(message: string) {
     super(message);

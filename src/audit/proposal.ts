@@ -41,7 +41,8 @@ export async function loadProposal(file: string): Promise<{ path: string; bounds
     throw new IllPosedError(`ill-posed: ${file} failed to load: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}${how}`);
   }
   // `default` unless it is a CommonJS module's exports object holding `bound` (`exports.bound = …`).
-  const exp = mod.default !== undefined && (mod.bound === undefined || Array.isArray(mod.default) || isTheoremLike(mod.default)) ? mod.default : mod.bound;
+  // A catalog module of `ntk-audit run --catalog` (export `catalog`) is a proposal too, so that its artifacts replay.
+  const exp = mod.default !== undefined && (mod.bound === undefined || Array.isArray(mod.default) || isTheoremLike(mod.default)) ? mod.default : mod.bound ?? (Array.isArray(mod.catalog) ? mod.catalog : undefined);
   if (exp === undefined) throw new IllPosedError(`ill-posed: ${file} exports neither \`default\` nor \`bound\` (export the result of defineBound, or an array of them)`);
   const list = Array.isArray(exp) ? exp : [exp];
   if (list.length === 0) throw new IllPosedError(`ill-posed: ${file} exports an empty array of bounds`);

@@ -563,6 +563,11 @@ export interface ViewOptions {
   adjust?: (key: string, value: number) => number;
   /** Collects the keys read through q.interval. */
   intervalReads?: Set<string>;
+  /**
+   * Collects what a side read that is not a tracked quantity and that the high-precision oracle does not
+   * recompute (confirm.ts): 'matrix(K)' for each q.matrix(K) (and so every q.certified helper applied to it).
+   */
+  opaqueReads?: Set<string>;
   /** Runs an engine computation (a quantity's enclosure) in an unperturbed arithmetic environment. */
   engine?: <T>(f: () => T) => T;
 }
@@ -598,7 +603,10 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, engine(() => lipschitzEnclosure(inst, k))),
     mu: (r: number) => pick(`mu(${r})`, engine(() => (isPlainRelu(inst) ? muEnclosure(r) : (checkIndex(r, 0, 10_000, 'mu(r): r'), uncertified(NaN))))),
     interval: intervalOf,
-    matrix: (name: KernelName) => engine(() => kernelMatrix(inst, name)),
+    matrix: (name: KernelName) => {
+      opts.opaqueReads?.add(`matrix(${String(name)})`);
+      return engine(() => kernelMatrix(inst, name));
+    },
     certified: CERTIFIED_HELPERS,
   };
   for (const fn of KERNEL_FUNCTIONS) q[fn] = (name: KernelName) => pick(`${fn}(${name})`, engine(() => kernelFunctionEnclosure(inst, fn, name)));

@@ -9,12 +9,12 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { writeNpy } from '../io/npy.ts';
 import { artifactFileName, type Artifact } from '../search/artifact.ts';
 import { examplesFor, saveExamples, type ExampleEntry } from '../search/exampleDb.ts';
-import { residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
+import { highProbabilityConfigVerdict, residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { scalingDraws, type ScalingResult } from '../search/scaling.ts';
 import { RELATION_SYMBOL } from './asymptotic.ts';
 import { AUDIT_BOUND, AUDIT_SPACE, boundOrigin, decodeAuditInstance, isAuditBound } from './defineBound.ts';
-import { type Confirmation, confirmRun, type RunConfirmation } from './confirm.ts';
+import { type Confirmation, confirmHighProbability, confirmRun, type HighProbabilityConfirmation, type RunConfirmation } from './confirm.ts';
 import { DIGITS, MAX_CONFIRM_N } from './highPrecision.ts';
 import { loadProposal } from './proposal.ts';
 import { observeBound } from './observe.ts';
@@ -80,9 +80,14 @@ export interface CounterexampleSummary {
   lhs: number;
   rhs: number;
   relation: string;
-  margin: number;
+  /** rhs − lhs or lhs − rhs (< −errorBound); null for an identity (relation '=='), which has no signed margin. */
+  margin: number | null;
   errorBound: number;
-  relativeMargin: number;
+  /** null for an identity. */
+  relativeMargin: number | null;
+  /** Identities only: |lhs − rhs|, and it in units of the error bound (> 1: inconsistent). */
+  residual?: number;
+  residualRatio?: number;
   foundBy: string;
   artifact: string;
   npy: string;
@@ -291,9 +296,9 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, src: BoundSour
     lhs: Number(ref.artifact.lhs),
     rhs: Number(ref.artifact.rhs),
     relation: ref.artifact.relation,
-    margin: ref.margin,
-    errorBound: ref.errorBound,
-    relativeMargin: ref.relativeMargin,
+    ...(ref.artifact.relation === '=='
+      ? { margin: null, errorBound: ref.errorBound, relativeMargin: null, residual: Math.abs(ref.margin), residualRatio: residualRatio(ref) }
+      : { margin: ref.margin, errorBound: ref.errorBound, relativeMargin: ref.relativeMargin }),
     foundBy: ref.foundBy,
     artifact: path,
     npy,
@@ -427,6 +432,14 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
     const f = confirmed.summary;
     if (f.failed > 0) say(`${theorem.id}: ${f.failed} float counterexample(s) not confirmed in ${DIGITS}-digit arithmetic (not reported; first: ${f.failures[0].reason})`);
   }
+  // A rejected rate test refutes only on failed draws re-verified like counterexamples (confirm.ts).
+  let hpConfirmed: HighProbabilityConfirmation | undefined;
+  if (run && theorem.kind === 'high-probability' && isAuditBound(theorem) && (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected')) {
+    hpConfirmed = confirmHighProbability(theorem, run, highProbabilityConfigVerdict);
+    run = hpConfirmed.run;
+    const f = hpConfirmed.summary;
+    if (f.failed > 0) say(`${theorem.id}: ${f.failed} failed draw(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive; first: ${f.failures[0].reason})`);
+  }
   const counts = run ? run.counts : emptyCounts();
   const records = run ? run.records : [];
   const cex: BoundAudit['counterexamples'] = { count: run?.counterexamples.count ?? 0, ...(confirmed ? { confirmation: confirmed.summary } : {}) };
@@ -442,8 +455,8 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   const examples = db && run?.examples ? { key: db.key, replayed: run.examples.replayed, violated: run.examples.violated, saved: saveBoundExamples(db, run, refuted) } : undefined;
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
-    if (smallest) cex.smallest = writeCounterexample(smallest, dir, src, confirmed?.smallest?.confirmation);
-    if (worst) cex.worst = writeCounterexample(worst, dir, src, confirmed?.worst?.confirmation);
+    if (smallest) cex.smallest = writeCounterexample(smallest, dir, src, confirmed?.smallest?.confirmation ?? hpConfirmed?.evidence?.confirmation);
+    if (worst) cex.worst = writeCounterexample(worst, dir, src, confirmed?.worst?.confirmation ?? hpConfirmed?.evidence?.confirmation);
   }
   const hp = theorem.kind === 'high-probability' ? run?.highProbability : undefined;
   const conclusive = counts.holds + counts.violated + counts.inconclusive;
@@ -454,7 +467,7 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
     const rejected = hp.configs.filter((c) => c.status === 'rejected');
     const c = rejected[0];
     verdict = 'refuted';
-    message = `${theorem.id}: REFUTED — the failure rate exceeds δ = ${c.delta} in ${rejected.length} of ${hp.configs.length} configuration(s) (exact binomial test at level ${fmtLevel(hp.alpha)}: ${c.failures} failed draws of ${c.draws}, rate ≥ ${c.failureRateLower.toPrecision(3)})`;
+    message = `${theorem.id}: REFUTED — the failure rate exceeds δ = ${c.delta} in ${rejected.length} of ${hp.configs.length} configuration(s) (exact binomial test at level ${fmtLevel(hp.alpha)}: ${c.failures} failed draws of ${c.draws}, rate ≥ ${c.failureRateLower.toPrecision(3)}${hpConfirmed ? `; ${hpConfirmed.summary.confirmed} failed draw(s) re-verified with their quantities recomputed in ${DIGITS}-digit arithmetic${hpConfirmed.summary.skipped ? `, ${hpConfirmed.summary.skipped} not re-checked: N > ${MAX_CONFIRM_N}` : ''}, enough for the test to reject on them alone` : ''})`;
   } else if (refuted) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
@@ -497,7 +510,14 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   } else {
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
-    if (confirmed && confirmed.summary.failed > 0) message += `; ${confirmed.summary.failed + confirmed.summary.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive)`;
+  }
+  if (verdict !== 'refuted' && hpConfirmed && hpConfirmed.summary.failed > 0) {
+    const f = hpConfirmed.summary;
+    message += `; the rate test rejected on float failed draws, but ${f.failed} of them were not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive; first: ${f.failures[0].reason})`;
+  }
+  if (verdict !== 'refuted' && confirmed && confirmed.summary.failed + confirmed.summary.unconfirmed > 0) {
+    const f = confirmed.summary;
+    message += `; ${f.failed + f.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive${f.failures[0] ? `; first: ${f.failures[0].reason}` : ''})`;
   }
   const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation ?? '<=' : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;

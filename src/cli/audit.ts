@@ -65,8 +65,8 @@ function cexLines(label: string, c: CounterexampleSummary): string[] {
       .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`)
       .join(' ')}`,
     c.relation === '=='
-      ? `    lhs = ${fmt(c.lhs)}  ==  rhs = ${fmt(c.rhs)} fails: |lhs − rhs| = ${fmt(-c.margin)} = ${fmt(-c.margin / c.errorBound)} × its error bound ${fmt(c.errorBound)} (found by ${c.foundBy})`
-      : `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin)}; found by ${c.foundBy})`,
+      ? `    lhs = ${fmt(c.lhs)}  ==  rhs = ${fmt(c.rhs)} fails: |lhs − rhs| = ${fmt(c.residual ?? NaN)} = ${fmt(c.residualRatio ?? NaN)} × its error bound ${fmt(c.errorBound)} (found by ${c.foundBy})`
+      : `    lhs = ${fmt(c.lhs)}  ${c.relation}  rhs = ${fmt(c.rhs)} fails: margin ${fmt(c.margin ?? NaN)} (error bound ${fmt(c.errorBound)}; relative ${fmt(c.relativeMargin ?? NaN)}; found by ${c.foundBy})`,
     ...(c.confirmation
       ? [c.confirmation.status === 'skipped' ? `    high-precision confirmation: skipped (${c.confirmation.reason})` : `    high-precision confirmation: ${c.confirmation.status} (${METHOD}; ${c.confirmation.ms} ms)`]
       : []),

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from '../report/runCatalog.ts';
+import type { ProgressEvent } from '../run/runCatalog.ts';
 
 /**
  * Progress of `ntk-audit run`: a live multi-bar display on a terminal (per theorem: instances,

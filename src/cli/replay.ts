@@ -6,6 +6,7 @@ import { confirmViolation } from '../audit/confirm.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from '../audit/defineBound.ts';
 import type { Artifact } from '../search/artifact.ts';
 import { replayFile } from '../search/replay.ts';
+import { residualRatio } from '../search/search.ts';
 import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import { isScalingEvidenceText, replayScalingEvidenceFile } from '../search/scalingEvidence.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';
@@ -22,11 +23,21 @@ function proposalOf(file: string): ProposalRecord | null {
 }
 
 /** The recorded high-precision confirmation of an audit artifact (src/audit/confirm.ts), as text lines. */
-function confirmationLines(c: Artifact['confirmation']): string {
+function confirmationLines(c: Artifact['confirmation'], identity: boolean): string {
   if (!c) return '';
   if (c.status === 'skipped') return `  confirmation: skipped (${c.reason})\n`;
   const qs = Object.entries(c.quantities).map(([k, e]) => `    ${k} ∈ [${e.lower}, ${e.upper}]\n`).join('');
-  return `  confirmation: ${c.status}, verdict ${c.verdict} (${c.method}; ${c.inertiaCounts} inertia counts, ${c.ms} ms)${c.reason ? ` — ${c.reason}` : ''}\n${c.lhs !== undefined ? `    lhs = ${c.lhs}  rhs = ${c.rhs}  margin = ${c.margin} (error bound ${c.errorBound})\n` : ''}${qs}`;
+  const fit = identity
+    ? `|lhs − rhs| / error bound = ${residualRatio({ margin: Number(c.margin), errorBound: Number(c.errorBound) })}`
+    : `margin = ${c.margin} (error bound ${c.errorBound})`;
+  return `  confirmation: ${c.status}, verdict ${c.verdict} (${c.method}; ${c.inertiaCounts} inertia counts, ${c.ms} ms)${c.reason ? ` — ${c.reason}` : ''}\n${c.lhs !== undefined ? `    lhs = ${c.lhs}  rhs = ${c.rhs}  ${fit}\n` : ''}${qs}`;
+}
+
+/** The confirmation of an identity's counterexample for `--json`: its residual ratio in place of the signed margin. */
+function confirmationWithoutMargin(c: NonNullable<Artifact['confirmation']>): unknown {
+  if (c.status === 'skipped' || c.margin === undefined) return c;
+  const { margin, ...rest } = c;
+  return { ...rest, residualRatio: residualRatio({ margin: Number(margin), errorBound: Number(c.errorBound) }) };
 }
 
 function isScalingEvidenceFile(file: string): boolean {
@@ -74,11 +85,17 @@ export function registerReplayCommand(program: Command): void {
         if (!spec || spec.asymptotic !== undefined) throw new UserError(`--confirm: ${artifact.theoremId} is not an inequality of an audited proposal (defineBound)`);
         artifact.confirmation = confirmViolation(spec, decodeAuditInstance(artifact.instance));
       }
-      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin, ...(artifact.confirmation ? { confirmation: artifact.confirmation } : {}), conventions: artifact.conventions, packageVersion: artifact.packageVersion };
+      // An identity (==) has no signed margin: |lhs − rhs| in units of its error bound (> 1: inconsistent).
+      const identity = outcome.relation === '==';
+      const recordedRatio = residualRatio({ margin: Number(artifact.margin), errorBound: Number(artifact.errorBound) });
+      const sides = identity
+        ? { residual: Math.abs(outcome.lhs - outcome.rhs), errorBound: outcome.errorBound, residualRatio: residualRatio(outcome), recordedResidualRatio: recordedRatio }
+        : { margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin };
+      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, ...sides, ...(artifact.confirmation ? { confirmation: identity ? confirmationWithoutMargin(artifact.confirmation) : artifact.confirmation } : {}), conventions: artifact.conventions, packageVersion: artifact.packageVersion };
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');
       else
         process.stdout.write(
-          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n${confirmationLines(artifact.confirmation)}`,
+          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  ${identity ? `|lhs − rhs| = ${Math.abs(outcome.lhs - outcome.rhs)} = ${residualRatio(outcome)} × its error bound ${outcome.errorBound} (recorded ${recordedRatio} ×)` : `margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})`}\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n${confirmationLines(artifact.confirmation, identity)}`,
         );
       if (outcome.verdict === 'violated') throw new ExitRequest(1);
     });

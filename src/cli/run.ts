@@ -18,7 +18,7 @@ import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
 import { readBaseline } from '../report/baseline.ts';
 import type { Report } from '../report/schema.ts';
 import { parseFormats, REPORT_FILES, reportJson, writeReports, type ReportFormat } from '../report/write.ts';
-import { planTasks, runCatalog } from '../report/runCatalog.ts';
+import { planTasks, runCatalog } from '../run/runCatalog.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { DEFAULT_EXAMPLE_DB, exampleDbDir, examplesFor, fixtureExamples, saveExamples } from '../search/exampleDb.ts';
 import { createProgress } from './progress.ts';

@@ -19,6 +19,12 @@ function finiteRecord(q: Record<string, number> | undefined): Record<string, num
   return out;
 }
 
+/** |lhs − rhs| / error bound of an identity's counterexample (its margin is −|lhs − rhs|). */
+function residualRatio(ref: Pick<CounterexampleRef, 'margin' | 'errorBound'>): number {
+  const r = Math.abs(ref.margin);
+  return r === 0 ? 0 : ref.errorBound > 0 ? r / ref.errorBound : Infinity;
+}
+
 export function replayCommand(artifactPath: string): string {
   return `npx ntk-audit replay ${artifactPath}`;
 }
@@ -65,7 +71,12 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
   const exercised = Object.values(cells).reduce((s, c) => s + Object.keys(c).length, 0);
   const cx = (role: 'smallest' | 'worst', ref: CounterexampleRef | undefined): CounterexampleReport[] =>
     ref
-      ? [{ role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: finiteOrNull(ref.relativeMargin), margin: finiteOrNull(ref.margin), errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, lhs: finiteOrNull(Number(ref.artifact.lhs)), rhs: finiteOrNull(Number(ref.artifact.rhs)), relation: ref.artifact.relation, artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null }]
+      ? [
+          // An identity has no signed margin: its residual in units of its error bound instead.
+          ref.artifact.relation === '=='
+            ? { role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: null, margin: null, errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, lhs: finiteOrNull(Number(ref.artifact.lhs)), rhs: finiteOrNull(Number(ref.artifact.rhs)), relation: ref.artifact.relation, residualRatio: finiteOrNull(residualRatio(ref)), artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null }
+            : { role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: finiteOrNull(ref.relativeMargin), margin: finiteOrNull(ref.margin), errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, lhs: finiteOrNull(Number(ref.artifact.lhs)), rhs: finiteOrNull(Number(ref.artifact.rhs)), relation: ref.artifact.relation, artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null },
+        ]
       : [];
   const { smallest, worst } = run.counterexamples;
   return {

@@ -415,6 +415,12 @@ function cxDataBlock(data: CounterexampleData | null, note: string | null): stri
   return `<details class="cx-data"><summary>Data: X ${h(x.rows)} × ${h(x.cols)}${y ? ' and labels y' : ''}, ${h(shown)}; ${h(origin)}; indices from 0 as in the .npy</summary><table class="data"><thead>${head}</thead><tbody>${rows}</tbody></table></details>`;
 }
 
+/** An identity's counterexample: |lhs − rhs| / error bound (reports of older versions: from the signed margin). */
+export function identityRatio(c: { residualRatio?: number | null; margin: number | null; errorBound: number | null }): number | null {
+  if (c.residualRatio !== undefined) return c.residualRatio;
+  return c.margin === null || c.errorBound === null ? null : c.margin === 0 ? 0 : c.errorBound > 0 ? Math.abs(c.margin) / c.errorBound : Infinity;
+}
+
 function counterexamples(t: TheoremReport, dataOf?: CounterexampleDataSource): string {
   const cx = t.counterexamples;
   if (!cx.count && !cx.items.length) return '';
@@ -424,7 +430,7 @@ function counterexamples(t: TheoremReport, dataOf?: CounterexampleDataSource): s
       const desc = descriptorRows(c.descriptor).map(([k, v]) => `<tr><th scope="row"><code>${h(k)}</code></th><td>${h(v)}</td></tr>`).join('');
       const { data, note } = dataOf ? dataOf(t.id, c) : { data: null, note: null };
       return `<div class="cx-item">
-<p><span class="badge s-violated">${h(c.role)}</span> found by <strong>${h(c.foundBy)}</strong> · relative margin <strong class="neg">${h(fmt(c.relativeMargin))}</strong> · margin ${h(fmt(c.margin))} · error bound ${h(fmt(c.errorBound))}</p>
+<p><span class="badge s-violated">${h(c.role)}</span> found by <strong>${h(c.foundBy)}</strong> · ${c.relation === '==' ? `|lhs − rhs| / error bound <strong class="neg">${h(fmt(identityRatio(c)))}</strong> (&gt; 1: inconsistent)` : `relative margin <strong class="neg">${h(fmt(c.relativeMargin))}</strong> · margin ${h(fmt(c.margin))}`} · error bound ${h(fmt(c.errorBound))}</p>
 <table class="kv cx-table"><tbody>${sides}${desc}</tbody></table>
 ${c.replay ? `<p class="replay-label">Replay (from this report's folder; the data are in the .npy files beside the JSON):</p><pre class="replay"><code>${h(c.replay)}</code></pre>` : '<p class="muted">No artifact written (run without an artifacts directory).</p>'}
 ${cxFiles(c, data)}

@@ -5,7 +5,7 @@
  * (Markdown punctuation, table pipes, HTML); code goes in code spans / fences that it cannot close.
  */
 import { escapeMarkdown as md, markdownCode, markdownCodeBlock } from './escape.ts';
-import { CONVENTIONS_NOTE, countLabels, fmt, scalingLawText, scalingRegimeLines, sharpnessText, vacuityText, worstText } from './html.ts';
+import { CONVENTIONS_NOTE, countLabels, fmt, identityRatio, scalingLawText, scalingRegimeLines, sharpnessText, vacuityText, worstText } from './html.ts';
 import { computeOutcome } from './outcome.ts';
 import type { Report, TheoremReport } from './schema.ts';
 
@@ -85,7 +85,8 @@ export function renderMarkdown(report: Report): string {
   if (withCx.length) {
     out.push('### Counterexamples', '');
     for (const t of withCx) for (const c of t.counterexamples.items) {
-      out.push(`${markdownCode(t.id, false)} — ${md(c.role)}, found by ${md(c.foundBy)}, relative margin ${md(fmt(c.relativeMargin))} (margin ${md(fmt(c.margin))}, error bound ${md(fmt(c.errorBound))})`, '');
+      const how = c.relation === '==' ? `|lhs − rhs| / error bound ${md(fmt(identityRatio(c)))} (> 1: inconsistent; error bound ${md(fmt(c.errorBound))})` : `relative margin ${md(fmt(c.relativeMargin))} (margin ${md(fmt(c.margin))}, error bound ${md(fmt(c.errorBound))})`;
+      out.push(`${markdownCode(t.id, false)} — ${md(c.role)}, found by ${md(c.foundBy)}, ${how}`, '');
       out.push(c.replay ? markdownCodeBlock(c.replay, 'sh') : '_no artifact written_', '');
     }
   }

@@ -25,6 +25,8 @@ export const counterexampleSchema = z.object({
   lhs: num.default(null),
   rhs: num.default(null),
   relation: z.enum(['<=', '>=', '<', '>', '==']).nullable().default(null),
+  /** Identities (relation '=='): |lhs − rhs| / error bound (> 1: inconsistent); their margin and relativeMargin are null. */
+  residualRatio: num.optional(),
   artifact: z.string().nullable(),
   replay: z.string().nullable(),
 });

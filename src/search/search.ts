@@ -92,6 +92,7 @@ export interface HighProbabilityConfigResult {
   draws: number;
   failures: number;
   outside: number;
+  /** Draws within their error bound, and draws that could not be evaluated (a side threw, or the draw timed out). */
   inconclusive: number;
   failureRateLower: number;
   failureRateUpper: number;
@@ -660,7 +661,8 @@ export function highProbabilityTestLevel(opts: Pick<SearchOptions, 'alpha' | 'cl
 /**
  * The verdict of one configuration of a high-probability claim ("with probability ≥ 1 − δ, P holds"),
  * from its draws: `failures` certified violations, `inconclusive` draws whose margin lies within its
- * error bound, among `draws` draws inside the assumptions (outside draws are not counted at all).
+ * error bound or that could not be evaluated (a side or an assumption threw, or the draw timed out), among
+ * `draws` draws not known to be outside the assumptions (outside draws are not counted at all).
  *
  *   rejected     — the exact one-sided binomial test rejects "failure rate ≤ δ" at level α even when every
  *                  inconclusive draw is counted as a success (the only way to refute such a claim: a
@@ -703,7 +705,15 @@ function runHighProbability(s: SearchState): void {
     for (let t = 0; t < draws; t++) {
       const d = { ...cfg, seed: `${String(cfg.seed ?? '')}/draw${t}` };
       const ev = s.eval(d, 'monte-carlo');
-      if (!ev) continue;
+      if (!ev) {
+        // The claim's code threw (or the draw timed out, or was cut off): the draw was made but not decided.
+        // Dropping it would condition the rate on the draws the sides can evaluate, which may be exactly the
+        // ones where the claim fails; like an inconclusive draw it is a success for the refutation and a
+        // failure for `consistent`.
+        valid++;
+        inconclusive++;
+        continue;
+      }
       if (ev.outcome.verdict === 'outside') { outside++; continue; }
       valid++;
       if (ev.outcome.verdict === 'violated') {

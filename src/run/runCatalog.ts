@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { theoremReport } from './build.ts';
-import type { TheoremReport } from './schema.ts';
+import { theoremReport } from '../report/build.ts';
+import type { TheoremReport } from '../report/schema.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { searchCounts, selectTheorems, shardOf } from '../search/budget.ts';
-import { searchTheorem, type SearchOptions } from '../search/search.ts';
+import { searchTheorem, type SearchOptions, type TheoremRun } from '../search/search.ts';
 import { workerEntry } from '../packagePaths.ts';
 
 /**
@@ -54,10 +54,25 @@ export function plannedEvaluations(o: SearchOptions): number {
   return o.numRuns + (o.targetedSteps ?? 0) + (o.pointSteps ?? 0) + (o.probeRuns ?? 0) + (o.hpConfigs ?? 0) * (o.hpDraws ?? 0);
 }
 
+/**
+ * What a catalog worker does to a run after its search (src/audit/catalogConfirm.ts: the high-precision
+ * confirmation of the violations of bounds made by defineBound, which then writes their artifacts itself).
+ */
+export interface PostSearch {
+  needsConfirmation(theorem: AnyTheorem): boolean;
+  confirmCatalogRun(theorem: AnyTheorem, run: TheoremRun, artifactsDir: string | undefined, catalogModule?: string): TheoremRun;
+  /** The file of the catalog module (recorded in artifacts, for `ntk-audit replay`). */
+  catalogFile?: string;
+}
+
 /** Runs one theorem in this thread and returns its report section. */
-export function runOneTheorem(theorem: AnyTheorem, task: TaskRequest, onProgress?: (p: { evaluated: number; worstRelativeMargin: number; phase: string }) => void): TheoremReport {
+export function runOneTheorem(theorem: AnyTheorem, task: TaskRequest, onProgress?: (p: { evaluated: number; worstRelativeMargin: number; phase: string }) => void, post?: PostSearch): TheoremReport {
   const t0 = performance.now();
-  const run = searchTheorem(theorem, { ...task.options, ...(onProgress ? { onProgress } : {}) });
+  const confirm = post?.needsConfirmation(theorem) === true;
+  // A violation to be confirmed is written as an artifact only after its confirmation.
+  const { artifactsDir, ...rest } = task.options;
+  let run = searchTheorem(theorem, { ...(confirm ? rest : task.options), ...(onProgress ? { onProgress } : {}) });
+  if (confirm) run = post!.confirmCatalogRun(theorem, run, artifactsDir, post!.catalogFile);
   return { order: task.index, ...theoremReport(theorem, run, Math.round(performance.now() - t0)) };
 }
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnyTheorem } from '../theorem/types.ts';
-import { runOneTheorem, type TaskRequest } from './runCatalog.ts';
+import { type PostSearch, runOneTheorem, type TaskRequest } from './runCatalog.ts';
 import { importUserModule } from '../io/userModule.ts';
 import { DEFAULT_CATALOG } from '../packagePaths.ts';
 
@@ -13,6 +13,9 @@ const { catalogModule } = workerData as { catalogModule: string };
 // The built-in catalog is one of the package's own modules; a --catalog module is the user's (any format).
 const mod = (catalogModule === DEFAULT_CATALOG ? await import(catalogModule) : await importUserModule(fileURLToPath(catalogModule))) as { catalog: readonly AnyTheorem[] };
 const byId = new Map(mod.catalog.map((t) => [t.id, t]));
+// A user catalog may hold bounds made by defineBound: their violations are confirmed in high precision before
+// they are reported, as in `ntk-audit audit` (loaded only for such a catalog).
+const post: PostSearch | undefined = catalogModule === DEFAULT_CATALOG ? undefined : { ...(await import('../audit/catalogConfirm.ts')), catalogFile: fileURLToPath(catalogModule) };
 
 parentPort!.on('message', (msg: TaskRequest) => {
   const theorem = byId.get(msg.theoremId);
@@ -27,7 +30,7 @@ parentPort!.on('message', (msg: TaskRequest) => {
       last = now;
       parentPort!.postMessage({ type: 'progress', index: msg.index, ...p });
     }
-  });
+  }, post);
   parentPort!.postMessage({ type: 'done', index: msg.index, report });
 });
 parentPort!.postMessage({ type: 'ready' });
