@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { type Dec, Dm, exactDec } from '../../test/kernelReference.ts';
+import { type Matrix } from '../linalg/matrix.ts';
+import { type AuditInstance, CERTIFIED_HELPERS, enclosureOf, kernelMatrix, SCALAR_QUANTITIES } from './quantities.ts';
+
+/**
+ * Hostile inputs for the audit quantities (src/audit/quantities.ts): data whose Gram matrix or limiting kernels
+ * leave the double range, a zero sample, and matrices whose λ_min² underflows. Every quantity must return an
+ * enclosure of the exact value of the stored doubles — oracle: decimal.js on the exact doubles
+ * (test/kernelReference.ts) — or the infinite enclosure of a quantity that is not certified; never NaN ends and
+ * never an exception.
+ */
+
+const inst = (rows: number[][], depth = 2): AuditInstance => ({
+  x: { rows: rows.length, cols: rows[0].length, data: Float64Array.from(rows.flat()) },
+  depth,
+  widths: Array(depth - 1).fill(3),
+  init: 'standard',
+  netSeed: 'hostile',
+  data: 'file',
+  normalize: 'none',
+});
+
+const contains = (e: { lower: number; upper: number }, v: Dec): boolean => (e.lower === -Infinity || exactDec(e.lower).lte(v)) && (e.upper === Infinity || exactDec(e.upper).gte(v));
+const wellFormed = (e: { lower: number; upper: number; mid: number }): boolean => ![e.lower, e.upper, e.mid].some(Number.isNaN) && e.lower <= e.upper;
+const notCertified = (e: { lower: number; upper: number }): boolean => e.lower === -Infinity && e.upper === Infinity;
+
+const gramDec = (x: Matrix): Dec[][] => {
+  const n = x.rows, d = x.cols;
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
+    let s = new Dm(0);
+    for (let k = 0; k < d; k++) s = s.add(exactDec(x.data[i * d + k]).mul(exactDec(x.data[j * d + k])));
+    return s;
+  }));
+};
+
+/** yᵀA⁻¹y for a small symmetric positive definite A by Gaussian elimination (50 digits). */
+function quadInvDec(a: Dec[][], y: Dec[]): Dec {
+  const n = a.length;
+  const m = a.map((r, i) => [...r, y[i]]);
+  for (let k = 0; k < n; k++)
+    for (let i = k + 1; i < n; i++) {
+      const f = m[i][k].div(m[k][k]);
+      for (let j = k; j <= n; j++) m[i][j] = m[i][j].sub(f.mul(m[k][j]));
+    }
+  const z = new Array<Dec>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = m[i][n];
+    for (let j = i + 1; j < n; j++) s = s.sub(m[i][j].mul(z[j]));
+    z[i] = s.div(m[i][i]);
+  }
+  return y.reduce((s, v, i) => s.add(v.mul(z[i])), new Dm(0));
+}
+
+describe('audit quantities on hostile inputs', () => {
+  it('q.certified.quadForm keeps the ‖ΔM‖₂ term when λ_min(M)² underflows (M = c·G − c(1 − δ)·G, c = 2^-560)', () => {
+    // The combination stands for the exact matrix cδ·XXᵀ (coefficients exact doubles); its float entries carry a
+    // relative error ≈ u/δ = 2^-8, so yᵀM⁻¹y is known to about 1 %, never to 14 digits.
+    const x = { rows: 3, cols: 3, data: Float64Array.from([1, 0.3, -0.2, 0.5, 0.7, 1.1, -0.4, 0.9, 0.2]) };
+    const g = kernelMatrix({ ...inst([[0]]), x }, 'gram');
+    const y = [1, -1, 1];
+    for (const [c, delta] of [[2 ** -560, 2 ** -45], [2 ** -560, 2 ** -40], [2 ** -600, 2 ** -44]]) {
+      const m = CERTIFIED_HELPERS.combine([[c, g], [-c * (1 - delta), g]]);
+      const q = CERTIFIED_HELPERS.quadForm(m, y);
+      const scale = exactDec(c).mul(exactDec(delta));
+      const exact = quadInvDec(gramDec(x).map((r) => r.map((v) => v.mul(scale))), y.map((v) => new Dm(v)));
+      expect(contains({ lower: q.lo, upper: q.hi }, exact), `c = ${c}, δ = ${delta}: yᵀM⁻¹y = ${exact.toSignificantDigits(8)} not in ${q}`).toBe(true);
+    }
+  });
+
+  it('no quantity throws or has a NaN end when XXᵀ or the limiting kernels leave the double range; enclosures hold the exact value', () => {
+    const cases = [
+      [[1e160, 2e160], [3e160, -1e160]],
+      [[1.7e308, 1e308], [1e308, -1.7e308]],
+      [[1e300, 1e-300], [1e-300, 1e-300]],
+      [[3.363370929560938e299, 1], [3.363370929560939e299, 1]],
+    ];
+    for (const rows of cases) {
+      const I = inst(rows);
+      const names = [...SCALAR_QUANTITIES, 'sigmaMinF(0)', 'sigmaMinF(1)', 'lipschitzBound(2)', 'trace(ntk)', 'lambdaMin(nngp(1))', 'lambdaMax(gram)'];
+      for (const name of names) {
+        let e;
+        expect(() => (e = enclosureOf(I, name)), `${name} on ${JSON.stringify(rows)}`).not.toThrow();
+        expect(wellFormed(e!), `${name} on ${JSON.stringify(rows)}: ${JSON.stringify(e)}`).toBe(true);
+      }
+      const g = gramDec(I.x);
+      // 2 × 2: λ_min = det/λ_max (no cancellation between the eigenvalues; 50 digits on the exact entries)
+      const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
+      const lmax = a.add(c).div(2).add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
+      const l = a.mul(c).sub(b.pow(2)).div(lmax);
+      const lm = { lo: l, hi: l };
+      for (const [name, lo, hi] of [
+        ['lambdaMinGram', lm.lo, lm.hi],
+        ['maxInnerProduct', g[0][1].abs(), g[0][1].abs()],
+        // F_0 = X (2 × 2): σ_min(X) = √λ_min(XXᵀ)
+        ['sigmaMinF(0)', lm.lo.sqrt(), lm.hi.sqrt()],
+      ] as const) {
+        const e = enclosureOf(I, name);
+        expect(notCertified(e) || (contains(e, lo) && contains(e, hi)), `${name} on ${JSON.stringify(rows)}: [${lo.toSignificantDigits(6)}, ${hi.toSignificantDigits(6)}] not in [${e.lower}, ${e.upper}]`).toBe(true);
+      }
+    }
+  });
+
+  it('a zero sample makes the H∞ quantities not certified (x/‖x‖ is undefined), without an exception', () => {
+    const I = { ...inst([[0, 0], [1, 2], [3, -1]]), labels: { model: 'rademacher' as const, noise: 0 } };
+    for (const name of ['lambdaMinHInfinity', 'lambdaMin(hInfinity)', 'labelQuadForm(hInfinity)', 'trace(hInfinity)']) {
+      let e;
+      expect(() => (e = enclosureOf(I, name)), name).not.toThrow();
+      expect(notCertified(e!), `${name}: ${JSON.stringify(e)}`).toBe(true);
+    }
+  });
+});
