@@ -109,4 +109,21 @@ describe('audit quantities on hostile inputs', () => {
       expect(notCertified(e!), `${name}: ${JSON.stringify(e)}`).toBe(true);
     }
   });
+
+  it('sigmaMinF(0) of rows 2^600 apart in scale: an enclosure of σ_min(X), not an exception from overflowing Gram matrices of R̂⁻¹', () => {
+    // rows 2^k apart in scale: R̂ has a diagonal entry ≈ 2^-k, R̂⁻¹ entries ≈ 2^k and their Gram ≈ 2^2k overflows
+    for (const k of [600, 900, 1000]) {
+      const t = 2 ** -k;
+      for (const rows of [[[1, 0], [0, t]], [[0.75, 0.5], [0.5 * t, -0.75 * t]], [[1, 1, 0], [t, 0, t]]]) {
+        const I = inst(rows);
+        let e;
+        expect(() => (e = enclosureOf(I, 'sigmaMinF(0)')), `2^-${k}: ${JSON.stringify(rows)}`).not.toThrow();
+        const g = gramDec(I.x);
+        const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
+        const lmax = a.add(c).div(2).add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
+        const sigma = a.mul(c).sub(b.pow(2)).div(lmax).sqrt(); // N = 2 ≤ d: σ_min(X)² = λ_min(XXᵀ)
+        expect(wellFormed(e!) && contains(e!, sigma), `2^-${k}: σ_min = ${sigma.toSignificantDigits(6)} not in ${JSON.stringify(e)}`).toBe(true);
+      }
+    }
+  });
 });
