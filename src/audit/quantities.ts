@@ -3,7 +3,7 @@ import { interval, type Interval } from '../linalg/interval.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
-import { rowsToUnitRange } from '../linalg/pow2.ts';
+import { exponentOf, ldexp, rowsToUnitRange } from '../linalg/pow2.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
@@ -427,9 +427,20 @@ export function labelsOf(inst: AuditInstance): Float64Array {
   const spec = inst.labels;
   return cached(inst, 'labels', () =>
     drawLabels(inst.x, inst.netSeed, spec, () => {
-      // a kernel that is not finite has no eigenvector: NaN labels, so every quantity that reads them is not certified
-      const k = kernelMatrix(inst, worstKernelOf(spec.model)!);
-      return k.certified ? k.toMatrix() : null;
+      const name = worstKernelOf(spec.model)!;
+      const k = kernelMatrix(inst, name);
+      if (k.certified) return k.toMatrix();
+      // The kernel overflows the double range. gram, ntk and nngp (ReLU, no biases) are positively homogeneous
+      // of degree 2 in X and H∞ is taken on x/‖x‖, so X·2^-e has the same eigenvectors (2^e ≤ max|x_ij| < 2^(e+1));
+      // their kernel is computed instead. Still not finite (or an underflowed, all-zero X): NaN labels, so every
+      // quantity that reads them is not certified.
+      let m = 0;
+      for (const v of inst.x.data) m = Math.max(m, Math.abs(v));
+      if (!(m > 0 && m <= Number.MAX_VALUE)) return null;
+      const e = exponentOf(m);
+      const x = { rows: inst.x.rows, cols: inst.x.cols, data: inst.x.data.map((v) => ldexp(v, -e)) };
+      const ks = kernelMatrix({ ...inst, x, cache: new Map() }, name);
+      return ks.certified ? ks.toMatrix() : null;
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Dec, Dm, exactDec } from '../../test/kernelReference.ts';
+import { type Dec, Dm, exactDec, lambdaMinBracket, referenceLimiting } from '../../test/kernelReference.ts';
 import { type Matrix } from '../linalg/matrix.ts';
-import { type AuditInstance, CERTIFIED_HELPERS, enclosureOf, kernelMatrix, SCALAR_QUANTITIES } from './quantities.ts';
+import { type AuditInstance, CERTIFIED_HELPERS, enclosureOf, kernelMatrix, labelsOf, SCALAR_QUANTITIES } from './quantities.ts';
 
 /**
  * Hostile inputs for the audit quantities (src/audit/quantities.ts): data whose Gram matrix or limiting kernels
@@ -123,6 +123,29 @@ describe('audit quantities on hostile inputs', () => {
         const lmax = a.add(c).div(2).add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
         const sigma = a.mul(c).sub(b.pow(2)).div(lmax).sqrt(); // N = 2 ≤ d: σ_min(X)² = λ_min(XXᵀ)
         expect(wellFormed(e!) && contains(e!, sigma), `2^-${k}: σ_min = ${sigma.toSignificantDigits(6)} not in ${JSON.stringify(e)}`).toBe(true);
+      }
+    }
+  });
+
+  it('worst-case labels of a kernel beyond the double range are still its λ_min eigenvector (finite, not NaN)', () => {
+    // NaN labels would make any side that reads q.y NaN, which the audit reports as a defect of the proposal.
+    const base = [1, 0.3, -0.2, 0.5, 0.7, 1.1, -0.4, 0.9, 0.2];
+    for (const s of [1e160, 1e300, 1.5e308]) {
+      const rows = [base.slice(0, 3), base.slice(3, 6), base.slice(6)].map((r) => r.map((v) => v * s));
+      for (const [model, kernel] of [['worst-ntk', 'K'], ['worst-nngp', 'G'], ['worst-gram', 'G1']] as const) {
+        const I = { ...inst(rows), labels: { model, noise: 0 } };
+        const y = labelsOf(I);
+        expect(y.every(Number.isFinite), `${model} at scale ${s}: ${Array.from(y)}`).toBe(true);
+        const ref = referenceLimiting(I.x, { depth: kernel === 'G1' ? 1 : 2 });
+        const K = kernel === 'K' ? ref.K : ref.G;
+        const yd = Array.from(y, exactDec);
+        const rq = K.reduce((acc, r, i) => acc.add(r.reduce((t, v, j) => t.add(v.mul(yd[j])), new Dm(0)).mul(yd[i])), new Dm(0)).div(yd.reduce((t, v) => t.add(v.mul(v)), new Dm(0)));
+        const lm = lambdaMinBracket(K);
+        // the Rayleigh quotient of an eigenvector computed to ~1e-15 is λ_min to ~1e-15·λ_max
+        const lmax = K.reduce((t, r, i) => t.add(r[i]), new Dm(0));
+        expect(rq.sub(lm.lo).abs().lte(lmax.mul(1e-12)), `${model} at scale ${s}: yᵀKy/‖y‖² = ${rq.toSignificantDigits(8)}, λ_min = ${lm.lo.toSignificantDigits(8)}`).toBe(true);
+        const q = enclosureOf(I, `labelQuadForm(${model.slice(6)})`);
+        expect(wellFormed(q), `labelQuadForm at scale ${s}: ${JSON.stringify(q)}`).toBe(true);
       }
     }
   });
