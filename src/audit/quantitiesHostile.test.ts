@@ -149,4 +149,23 @@ describe('audit quantities on hostile inputs', () => {
       }
     }
   });
+
+  it('yᵀK⁻¹y is certified for kernels and labels far from 1 (entries 1e±200, labels 1e±300) and holds the exact value', () => {
+    const base = [1, 0.3, -0.2, 0.5, 0.7, 1.1, -0.4, 0.9, 0.2];
+    for (const s of [1e-150, 1e100, 1e150]) {
+      const rows = [base.slice(0, 3), base.slice(3, 6), base.slice(6)].map((r) => r.map((v) => v * s));
+      const I = inst(rows);
+      const g = kernelMatrix(I, 'gram');
+      const G = gramDec(I.x);
+      for (const y of [[1, -1, 1], [1e300, -2e300, 3e299], [1e-300, 2e-300, -3e-300]]) {
+        const q = CERTIFIED_HELPERS.quadForm(g, y);
+        const exact = quadInvDec(G, y.map(exactDec));
+        expect(contains({ lower: q.lo, upper: q.hi }, exact), `scale ${s}, y ${y}: ${exact.toSignificantDigits(8)} not in ${q}`).toBe(true);
+        // certified to 10 digits whenever the exact value is a normal double; [0, tiny] below, [MAX, ∞] above
+        if (exact.gt(exactDec(2 ** -1000)) && exact.lt(exactDec(2 ** 1000))) expect(exactDec(q.hi).sub(exactDec(q.lo)).lte(exact.mul(1e-10)), `scale ${s}, y ${y}: ${q} wider than 1e-10 relative`).toBe(true);
+        else if (exact.lt(1)) expect(q.hi, `scale ${s}, y ${y}`).toBeLessThan(2 ** -1000);
+        else expect(q.lo, `scale ${s}, y ${y}`).toBeGreaterThan(2 ** 1000);
+      }
+    }
+  });
 });
