@@ -3,7 +3,7 @@ import { interval, type Interval } from '../linalg/interval.ts';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../linalg/gramStats.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
-import { rowsToUnitRange } from '../linalg/pow2.ts';
+import { exponentOf, ldexp, rowsToUnitRange } from '../linalg/pow2.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
@@ -53,7 +53,7 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *                                            rounding (entrywise radii, gradual underflow included), units within
  *                                            rounding of their kink (both activation choices enclosed), the final
  *                                            Gram/Hadamard/sum rounding and the normalisation ∏ 2/n_l
- *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation)
+ *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation); a zero sample: not certified
  *   sigmaMinF(k)                             σ_min(F_k), F_k the N × n_k features of layer k (0 ≤ k ≤ L−1, F_0 = X);
  *                                            entry error ‖F̂_k − F_k‖_F from the same forward radii (featureMatrixErrorBound)
  *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); certified bounds on each
@@ -314,8 +314,11 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
   sumNormSq: (i) => sumOfProductsEnc(normsSq(i).reduce((a, b) => a + b, 0), i.x.cols * i.x.rows + i.x.rows),
   maxInnerProduct: (i) => {
     if (i.x.rows < 2) return enc(0, 0);
-    const v = maxAbsOffDiagonal(cached(i, 'gram', () => gram(i.x))).value;
+    const g = cached(i, 'gram', () => gram(i.x));
+    const v = maxAbsOffDiagonal(g).value;
     const e = gramEntryErrorBound(i.x);
+    // an inner product or ‖x_i‖² beyond the double range: ±∞/NaN entries, no finite enclosure
+    if (!g.data.every(Number.isFinite) || !(e <= Number.MAX_VALUE)) return uncertified(NaN);
     return { lower: Math.max(0, down(v - e)), upper: up(v + e), mid: v };
   },
   maxCosine: (i) => {
@@ -337,25 +340,35 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     const e = (gd + best * (gd + 4 * UNIT_ROUNDOFF)) * 1.01 + 4 * d * ETA;
     return { lower: Math.max(0, down(best - e)), upper: Math.min(1, up(best + e)), mid: best };
   },
-  lambdaMinGram: (i) => lam(lambdaMinCertified(cached(i, 'gram', () => gram(i.x)), { entryError: up(i.x.rows * gramEntryErrorBound(i.x)) })),
+  lambdaMinGram: (i) => {
+    const g = cached(i, 'gram', () => gram(i.x));
+    const e = up(i.x.rows * gramEntryErrorBound(i.x));
+    // XXᵀ beyond the double range (an entry ±∞ or NaN): not certified (module comment)
+    if (!g.data.every(Number.isFinite) || !(e <= Number.MAX_VALUE)) return uncertified(NaN);
+    return lam(lambdaMinCertified(g, { entryError: e }));
+  },
+  // The limiting kernels throw NumericalError when an entry exceeds the double range (src/ntk/limiting.ts):
+  // such a kernel has no finite enclosure, so its quantities are not certified, as for kernelMatrix.
   lambdaMinNTK: (i) => {
-    const k = limiting(i);
-    return lam(lambdaMinCertified(k.ntk, { entryError: k.ntkErrorBound }));
+    const k = limitingSafe(i, i.depth);
+    return k ? lam(lambdaMinCertified(k.ntk, { entryError: k.ntkErrorBound })) : uncertified(NaN);
   },
   lambdaMaxNTK: (i) => {
-    const k = limiting(i);
-    return lam(lambdaMaxCertified(k.ntk, { entryError: k.ntkErrorBound }));
+    const k = limitingSafe(i, i.depth);
+    return k ? lam(lambdaMaxCertified(k.ntk, { entryError: k.ntkErrorBound })) : uncertified(NaN);
   },
   traceNTK: (i) => {
-    const k = limiting(i);
+    const k = limitingSafe(i, i.depth);
+    if (!k) return uncertified(NaN);
     const n = k.ntk.rows;
     let t = 0;
     for (let a = 0; a < n; a++) t += k.ntk.data[a * n + a];
-    return around(t, up(n * k.ntkErrorBound + gamma(n) * Math.abs(t)));
+    const e = up(n * k.ntkErrorBound + gamma(n) * Math.abs(t));
+    return Number.isFinite(t) && e <= Number.MAX_VALUE ? around(t, e) : uncertified(t);
   },
   lambdaMinNNGP: (i) => {
-    const k = limiting(i);
-    return lam(lambdaMinCertified(k.nngp, { entryError: k.nngpErrorBound }));
+    const k = limitingSafe(i, i.depth);
+    return k ? lam(lambdaMinCertified(k.nngp, { entryError: k.nngpErrorBound })) : uncertified(NaN);
   },
   lambdaMinEmpiricalNTK: (i) => {
     if (!isPlainRelu(i)) return uncertified(NaN);
@@ -381,7 +394,7 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
 const distEnc = (r: { lower: number; upper: number; value: number }): Enclosure =>
   r.upper === Infinity && r.lower === Infinity ? { lower: Infinity, upper: Infinity, mid: Infinity } : r.upper <= Number.MAX_VALUE ? { lower: r.lower, upper: r.upper, mid: r.value } : { lower: r.lower, upper: Infinity, mid: Number.isFinite(r.value) ? r.value : r.lower };
 
-/** H∞ on the unit-normalised rows with its ‖ΔH‖₂ bound; null when the rows cannot be scaled exactly. */
+/** H∞ on the unit-normalised rows with its ‖ΔH‖₂ bound; null (not certified) when the rows cannot be scaled exactly or a sample is zero. */
 function hInfinityOf(i: AuditInstance): { matrix: Matrix; errorBound: number } | null {
   return cached(i, 'hInfinity', () => {
     // H∞ is taken on unit-normalised rows: first scaled exactly into [1, 2) (so ‖x_i‖² neither under- nor overflows).
@@ -393,7 +406,8 @@ function hInfinityOf(i: AuditInstance): { matrix: Matrix; errorBound: number } |
     for (let a = 0; a < xs.rows; a++) {
       let s = 0;
       for (let k = 0; k < d; k++) s += xs.data[a * d + k] ** 2;
-      if (!(s > 0)) throw new RangeError(`lambdaMinHInfinity: sample ${a + 1} is zero; H∞ needs unit-normalisable data`);
+      // a zero sample has no direction x/‖x‖: H∞ of the data is undefined, hence not certified
+      if (!(s > 0)) return null;
       const r = 1 / Math.sqrt(s);
       for (let k = 0; k < d; k++) xs.data[a * d + k] *= r;
     }
@@ -462,9 +476,20 @@ export function labelsOf(inst: AuditInstance): Float64Array {
   const spec = inst.labels;
   return cached(inst, 'labels', () =>
     drawLabels(inst.x, inst.netSeed, spec, () => {
-      // a kernel that is not finite has no eigenvector: NaN labels, so every quantity that reads them is not certified
-      const k = kernelMatrix(inst, worstKernelOf(spec.model)!);
-      return k.certified ? k.toMatrix() : null;
+      const name = worstKernelOf(spec.model)!;
+      const k = kernelMatrix(inst, name);
+      if (k.certified) return k.toMatrix();
+      // The kernel overflows the double range. gram, ntk and nngp (ReLU, no biases) are positively homogeneous
+      // of degree 2 in X and H∞ is taken on x/‖x‖, so X·2^-e has the same eigenvectors (2^e ≤ max|x_ij| < 2^(e+1));
+      // their kernel is computed instead. Still not finite (or an underflowed, all-zero X): NaN labels, so every
+      // quantity that reads them is not certified.
+      let m = 0;
+      for (const v of inst.x.data) m = Math.max(m, Math.abs(v));
+      if (!(m > 0 && m <= Number.MAX_VALUE)) return null;
+      const e = exponentOf(m);
+      const x = { rows: inst.x.rows, cols: inst.x.cols, data: inst.x.data.map((v) => ldexp(v, -e)) };
+      const ks = kernelMatrix({ ...inst, x, cache: new Map() }, name);
+      return ks.certified ? ks.toMatrix() : null;
     }),
   );
 }
@@ -527,7 +552,9 @@ export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
     const ep = up(up(e * p) + (p < 1 ? up(Math.sqrt(f.data.length) * ETA) : 0));
     if (!(ep <= Number.MAX_VALUE)) return uncertified(NaN);
     const r = sigmaMinCertified(scaledCopy(f, p), { entryError: ep });
-    return enc(down(r.lower / p), up(r.upper / p));
+    // σ_min/p beyond the largest double: the exact value is at least Number.MAX_VALUE (down(∞) would be NaN)
+    const lo = r.lower / p;
+    return enc(lo === Infinity ? Number.MAX_VALUE : Math.max(0, down(lo)), up(r.upper / p));
   });
 }
 

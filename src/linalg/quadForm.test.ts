@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix, QrDecomposition } from 'ml-matrix';
-import { inverseQuadraticForm } from './quadForm.ts';
+import { certifiedSolve, inverseQuadraticForm } from './quadForm.ts';
 import { createRng, gaussian } from '../random/rng.ts';
 
 /** H = Q diag(λ) Qᵀ with Q orthogonal (QR of a Gaussian matrix); yᵀH⁻¹y = Σ (qᵢᵀy)²/λᵢ exactly for exact Q. */
@@ -41,5 +41,22 @@ describe('inverseQuadraticForm', () => {
     const r = inverseQuadraticForm({ rows: 2, cols: 2, data: Float64Array.from([2, 1, 1, 2]) }, Float64Array.from([1, 0]), { lambdaMinLower: 0 });
     expect(r.value).toBeCloseTo(2 / 3, 14);
     expect(r.errorBound).toBe(Infinity);
+  });
+  it('keeps the ‖ΔH‖₂ term when λ_min² underflows (λ_min below 2^-538): closed form for H − εI', () => {
+    // Ĥ = s·[[2, 1], [1, 2]] (eigenvalues s, 3s; y = (1, −1) the eigenvector of s), ε = s/2, so H_true = Ĥ − εI is
+    // one of the matrices the bound must cover: yᵀH_true⁻¹y = ‖y‖²/(s − ε) = 4/s and H_true⁻¹y = 2y/s exactly.
+    for (const k of [540, 560, 700, 900, 1000]) {
+      const s = 2 ** -k, eps = s / 2;
+      const h = { rows: 2, cols: 2, data: Float64Array.from([2 * s, s, s, 2 * s]) };
+      const y = Float64Array.from([1, -1]);
+      const q = inverseQuadraticForm(h, y, { entryError: eps, lambdaMinLower: s - eps });
+      const exact = 4 * 2 ** k; // a power of two: exact
+      expect(q.errorBound, `2^-${k}`).toBeGreaterThanOrEqual(0);
+      expect(q.value - q.errorBound <= exact && exact <= q.value + q.errorBound, `2^-${k}: 4/s = ${exact} not in ${q.value} ± ${q.errorBound}`).toBe(true);
+      const x = certifiedSolve(h, y, { entryError: eps, lambdaMinLower: s - eps });
+      // ‖x̂ − 2y/s‖₂ with x̂ ≈ y/s: at least ‖y‖/s·(1 − 2^-40) = √2·2^k(1 − 2^-40)
+      const dist = Math.hypot(x.x[0] - 2 * 2 ** k, x.x[1] + 2 * 2 ** k);
+      expect(x.errorBound >= dist * (1 + 2 ** -40), `solve 2^-${k}: ‖x̂ − H_true⁻¹y‖ ≈ ${dist} > errorBound ${x.errorBound}`).toBe(true);
+    }
   });
 });

@@ -27,6 +27,18 @@ function choleskySolveWithResidual(h: Matrix, b: Float64Array): { ok: boolean; x
 }
 
 /**
+ * A float ≥ (a/ℓ)²·ε for a ≥ 0, ℓ > 0, ε ≥ 0, evaluated as ((a/ℓ)·ε)·(a/ℓ) with every step rounded upwards:
+ * no intermediate is the square ℓ² (which underflows to 0 for ℓ below 2^-538 ≈ 1.1e-162, where
+ * down(0) = −ETA would make the bound negative). A quotient that overflows gives +∞ (not certified).
+ */
+function squaredRatioTimes(a: number, l: number, eps: number): number {
+  const dl = down(l);
+  if (!(dl > 0)) return Infinity;
+  const t = up(a / dl);
+  return up(up(t * eps) * t);
+}
+
+/**
  * yᵀ H⁻¹ y for a symmetric positive definite H, with a rigorous error bound.
  *
  * Inputs: the computed matrix Ĥ, a bound ε ≥ ‖H_true − Ĥ‖₂ on its entries' error, and a certified
@@ -59,8 +71,9 @@ export function inverseQuadraticForm(h: Matrix, y: Float64Array, opts: { entryEr
   const yNorm = up(norm2(y) * up(1 + gammaUp(n + 2)));
   const dotErr = up(up(gammaUp(n) * nonNegativeSumUpper(absDot, n, 1)) + up(n * ETA));
   const residualTerm = up(up(yNorm * rBound) / down(lo));
-  const entryTerm = eps > 0 ? up(up(up(yNorm * yNorm) * eps) / down(down(lo) * down(lo))) : 0;
-  return { value, errorBound: up(up(dotErr + residualTerm) + entryTerm) };
+  const entryTerm = eps > 0 ? squaredRatioTimes(yNorm, lo, eps) : 0;
+  const errorBound = up(up(dotErr + residualTerm) + entryTerm);
+  return { value, errorBound: errorBound >= 0 && errorBound <= Number.MAX_VALUE ? errorBound : Infinity };
 }
 
 /**
@@ -83,7 +96,7 @@ export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: 
   if (!(lo > 0) || !x.every(Number.isFinite)) return { x, errorBound: Infinity };
   const bNorm = up(norm2(b) * up(1 + gammaUp(n + 2)));
   const residualTerm = up(rBound / down(lo));
-  const entryTerm = eps > 0 ? up(up(bNorm * eps) / down(down(lo) * down(lo))) : 0;
+  const entryTerm = eps > 0 ? up(up(up(bNorm / down(lo)) * eps) / down(lo)) : 0;
   const errorBound = up(residualTerm + entryTerm);
-  return { x, errorBound: Number.isFinite(errorBound) ? errorBound : Infinity };
+  return { x, errorBound: errorBound >= 0 && errorBound <= Number.MAX_VALUE ? errorBound : Infinity };
 }

@@ -1,6 +1,7 @@
 import { down, gammaUp, up } from './blas.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
 import { ETA, type Matrix } from './matrix.ts';
+import { exponentOf, ldexp, ldexpDown, ldexpIsExact, ldexpUp } from './pow2.ts';
 import { lambdaMaxCertified } from './norm.ts';
 import { certifiedSolve, inverseQuadraticForm } from './quadForm.ts';
 
@@ -115,7 +116,15 @@ export function traceOf(m: ReadOnlyMatrix): Bounds {
   return { lower: down(t - e), upper: up(t + e), estimate: t };
 }
 
-/** Enclosure of yᵀM⁻¹y for a positive definite M (inverseQuadraticForm; y is taken as exact). */
+/**
+ * Enclosure of yᵀM⁻¹y for a positive definite M (inverseQuadraticForm; y is taken as exact).
+ *
+ * Scaling: M̂ and y are first multiplied by powers of two, M' = 2^-a·M̂ and y' = 2^-b·y with 2^a ≤ max|M̂_ij| < 2^(a+1)
+ * and 2^b ≤ max|y_i| < 2^(b+1), so that ‖y'‖², λ_min(M')² and the residual neither over- nor underflow for
+ * kernels and labels anywhere in the double range; yᵀM⁻¹y = 2^(2b−a)·y'ᵀM'⁻¹y'. The scaling of M̂ is exact except
+ * for entries that become subnormal (≤ ETA/2 each, ≤ n·ETA/2 in ‖·‖₂, added to the error bound); y is scaled only
+ * when that is exact for every entry (otherwise b = 0).
+ */
 export function inverseQuadraticFormOf(m: ReadOnlyMatrix, y: ArrayLike<number>): Bounds {
   square(m, 'quadForm');
   if (y.length !== m.rows) throw new RangeError(`quadForm: y has length ${y.length}, ${m.name} is ${m.rows}×${m.rows}`);
@@ -123,12 +132,34 @@ export function inverseQuadraticFormOf(m: ReadOnlyMatrix, y: ArrayLike<number>):
   if (!yy.every(Number.isFinite)) throw new RangeError('quadForm: y has a non-finite entry');
   if (!m.certified) return NOT_CERTIFIED();
   if (yy.every((v) => v === 0)) return { lower: 0, upper: 0, estimate: 0 };
-  const lm = lambdaMinOf(m);
+  const n = m.rows;
+  const a0 = m.toArray();
+  let mMax = 0, yMax = 0;
+  for (const v of a0) mMax = Math.max(mMax, Math.abs(v));
+  for (const v of yy) yMax = Math.max(yMax, Math.abs(v));
+  if (mMax === 0) return NOT_CERTIFIED();
+  const a = exponentOf(mMax);
+  let b = exponentOf(yMax);
+  if (!yy.every((v) => ldexpIsExact(v, -b))) b = 0;
+  let lost = false;
+  const ms = a0.map((v) => {
+    const w = ldexp(v, -a);
+    if (ldexp(w, a) !== v) lost = true;
+    return w;
+  });
+  const ys = yy.map((v) => ldexp(v, -b));
+  const eps = up(ldexpUp(m.spectralError, -a) + (lost ? up(n * ETA) : 0));
+  if (!(eps <= Number.MAX_VALUE)) return NOT_CERTIFIED();
+  const scaled = { rows: n, cols: n, data: ms };
+  const lm = lambdaMinCertified(scaled, { entryError: eps });
   if (!(lm.lower > 0)) return NOT_CERTIFIED();
-  const r = inverseQuadraticForm(m.toMatrix(), yy, { entryError: m.spectralError, lambdaMinLower: lm.lower });
+  const r = inverseQuadraticForm(scaled, ys, { entryError: eps, lambdaMinLower: lm.lower });
   if (!(r.errorBound <= Number.MAX_VALUE) || !Number.isFinite(r.value)) return NOT_CERTIFIED(r.value);
+  const f = 2 * b - a;
   // M⁻¹ is positive definite: the exact value is ≥ 0
-  return { lower: Math.max(0, down(r.value - r.errorBound)), upper: up(r.value + r.errorBound), estimate: r.value };
+  const lower = Math.max(0, ldexpDown(Math.max(0, down(r.value - r.errorBound)), f));
+  // beyond the double range: the half-line [Number.MAX_VALUE, +∞], with the largest double as its estimate
+  return { lower, upper: ldexpUp(up(r.value + r.errorBound), f), estimate: Math.min(ldexp(r.value, f), Number.MAX_VALUE) };
 }
 
 /** x̂ ≈ M⁻¹b with ‖x̂ − M⁻¹b‖₂ ≤ errorBound (certifiedSolve; +∞ when not certified). */

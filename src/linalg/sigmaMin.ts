@@ -21,7 +21,7 @@
  * and κ up to 1e8. Cost: QR 2mp², triangular inverse p³/3, compensated product ≈ 8·m p² flops,
  * two p × p Gram matrices and 3–4 Cholesky factorisations of order p.
  */
-import { type Matrix, transpose, ETA, UNIT_ROUNDOFF } from './matrix.ts';
+import { type Matrix, allFinite, transpose, ETA, UNIT_ROUNDOFF } from './matrix.ts';
 import { up, down, gammaUp, gram, gramRoundingBound, nonNegativeSumUpper } from './blas.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
 import { lambdaMaxCertified } from './norm.ts';
@@ -176,14 +176,17 @@ export function sigmaMinCertified(f: Matrix, opts: { entryError?: number } = {})
   // σ(Ŷ)² from fl(ŶᵀŶ) = gram(Ŷᵀ)
   const gy = gram({ rows: p, cols: m, data: yt });
   const gyErr = gramRoundingBound({ rows: p, cols: m, data: yt });
+  const xm: Matrix = { rows: p, cols: p, data: x };
+  const gx = gram(xm);
+  const gxErr = gramRoundingBound(xm);
+  // A nearly rank-deficient A (e.g. rows of F at very different binary scales) can give an X = R̂⁻¹ whose Gram
+  // matrix, or that of Ŷ, overflows: no certificate from them, only the trivial enclosure of rankDeficient.
+  if (!allFinite(gy.data) || !allFinite(gx.data) || !(gyErr <= Number.MAX_VALUE) || !(gxErr <= Number.MAX_VALUE)) return rankDeficient(cm, e);
   const yMin = lambdaMinCertified(gy, { entryError: gyErr });
   const yMax = lambdaMaxCertified(gy, { entryError: gyErr });
   const sYminLo = yMin.lower > 0 ? down(down(Math.sqrt(yMin.lower)) - eY) : 0;
   const sYmaxHi = up(up(Math.sqrt(Math.max(0, yMax.upper))) + eY);
   // ‖X‖₂² = λ_max(X Xᵀ)
-  const xm: Matrix = { rows: p, cols: p, data: x };
-  const gx = gram(xm);
-  const gxErr = gramRoundingBound(xm);
   const xn = lambdaMaxCertified(gx, { entryError: gxErr });
   const xNormHi = up(Math.sqrt(xn.upper));
   const xNormLo = xn.lower > 0 ? down(Math.sqrt(xn.lower)) : 0;
