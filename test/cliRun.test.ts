@@ -17,6 +17,8 @@ const FILTER = 'du2019.hinf.*,planted.hinf.*';
  */
 const BUDGET_SECONDS = 1;
 const BUDGET = String(BUDGET_SECONDS);
+/** Four and three runs with their reports: 42 s and 32 s on 2 cores at load ≈ 12. */
+const RUNS_TIMEOUT = 180_000;
 
 /** In process (src/cli/main.ts's main, output captured), with CI=true as in the child processes. */
 async function run(args: string[]) {
@@ -61,7 +63,7 @@ describe('ntk-audit run', () => {
     const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: join(dir, 'w1'), encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).verdict).toBe('violated');
-  });
+  }, RUNS_TIMEOUT);
 
   it('exits 1 on a baseline regression and 0 against its own baseline', async () => {
     const out = join(dir, 'b0');
@@ -100,7 +102,7 @@ describe('ntk-audit run', () => {
     expect(readFileSync(base, 'utf8')).toBe(JSON.stringify(b));
     expect((await run(['baseline', '--from', join(out, 'report.json'), '--out', base, '--force'])).code).toBe(0);
     expect(JSON.parse(readFileSync(base, 'utf8'))).toMatchObject({ seed: 'det', budgetSeconds: BUDGET_SECONDS });
-  });
+  }, RUNS_TIMEOUT);
 
   it('rejects bad flags with one line and exit 2', async () => {
     for (const [i, args] of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]].entries()) {

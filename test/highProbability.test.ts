@@ -163,5 +163,5 @@ export default defineBound({
     const bad = await cli(['audit', f.file, '--budget', '20', '--out', f.dir]);
     expect(bad.status, bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/REFUTED — the failure rate exceeds δ = 0\.1/);
-  });
+  }, 180_000); // three audits, two at budget 20: 37 s on 2 cores at load ≈ 12
 });
