@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/sequencer.ts';
 
 // Tests live next to the code they check (src/**/*.test.ts) and in properties/ (the theorem catalog).
 export default defineConfig({
@@ -16,6 +17,8 @@ export default defineConfig({
     // Vitest's default leaves one core idle (cores − 1 workers): on the 2-core CI machines that is 1 worker.
     maxWorkers: Math.max(2, availableParallelism()),
     pool: 'forks',
+    // longest files first (measured seconds per file: test/support/fileCosts.json)
+    sequence: { sequencer: LongestFirstSequencer },
     setupFiles: ['test/setup/fastCheckSeed.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],
     coverage: { provider: 'v8', include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'] },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FAMILY_COST, SHARDS, familyOf, shardClaims } from './catalogShards.ts';
 import { catalog } from './index.ts';
 
 /**
@@ -36,5 +37,22 @@ describe('catalog', () => {
       expect(Math.max(...l.sizes) / Math.min(...l.sizes), t.id).toBeGreaterThanOrEqual(10);
       expect(l.tolerance ?? 0.1, t.id).toBeLessThanOrEqual(0.15);
     }
+  });
+  it('the search shards partition the catalog, a claim and its twins in one shard with the true claim first', () => {
+    const seen = new Map<string, number>();
+    for (let k = 1; k <= SHARDS; k++) {
+      const claims = shardClaims(catalog, k);
+      expect(claims.length, `shard ${k} is empty`).toBeGreaterThan(0);
+      for (const [i, t] of claims.entries()) {
+        expect(seen.has(t.id), `${t.id} is in shards ${seen.get(t.id)} and ${k}`).toBe(false);
+        seen.set(t.id, k);
+        // the twins of a cached sweep read the true claim's evaluations in the same process
+        if (t.twinOf) expect(claims.findIndex((c) => c.id === t.twinOf), `${t.id} runs before or without ${t.twinOf}`).toBeGreaterThanOrEqual(0);
+        if (t.twinOf) expect(claims.findIndex((c) => c.id === t.twinOf)).toBeLessThan(i);
+      }
+    }
+    expect([...seen.keys()].sort()).toEqual(catalog.map((t) => t.id).sort());
+    const families = new Set(catalog.map(familyOf));
+    for (const f of Object.keys(FAMILY_COST)) expect(families.has(f), `FAMILY_COST names ${f}, not a family of the catalog`).toBe(true);
   });
 });

@@ -10,6 +10,15 @@ import { catalog } from '../properties/index.ts';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'du2019.hinf.*,planted.hinf.*';
+/**
+ * Budget 1 at these claims' cost hints (src/search/budget.ts) is 150 evaluations each: every phase (random,
+ * shrinking, targeted, probes) runs, on 1 and 2 workers and on 2 shards, and the planted claims are refuted
+ * with replayable counterexamples — what determinism and the baseline comparison are judged on.
+ */
+const BUDGET_SECONDS = 1;
+const BUDGET = String(BUDGET_SECONDS);
+/** Four and three runs with their reports: 42 s and 32 s on 2 cores at load ≈ 12. */
+const RUNS_TIMEOUT = 180_000;
 
 /** In process (src/cli/main.ts's main, output captured), with CI=true as in the child processes. */
 async function run(args: string[]) {
@@ -35,12 +44,12 @@ describe('ntk-audit run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ntk-run-'));
 
   it('gives identical report.json for 1 and 2 workers, and for merged shards', async () => {
-    const a = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]);
+    const a = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]);
     expect(a.code, a.stderr).toBe(0);
-    const b = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
+    const b = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
     expect(b.code, b.stderr).toBe(0);
     expect(normalized(join(dir, 'w2', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
-    for (const k of [1, 2]) expect((await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--shard', `${k}/2`, '--out', join(dir, `s${k}`)])).code).toBe(0);
+    for (const k of [1, 2]) expect((await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--shard', `${k}/2`, '--out', join(dir, `s${k}`)])).code).toBe(0);
     const m = await run(['merge', join(dir, 's1', 'report.json'), join(dir, 's2', 'report.json'), '--out', join(dir, 'merged')]);
     expect(m.code, m.stderr).toBe(0);
     expect(normalized(join(dir, 'merged', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
@@ -54,21 +63,21 @@ describe('ntk-audit run', () => {
     const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: join(dir, 'w1'), encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).verdict).toBe('violated');
-  });
+  }, RUNS_TIMEOUT);
 
   it('exits 1 on a baseline regression and 0 against its own baseline', async () => {
     const out = join(dir, 'b0');
-    const first = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', out]);
+    const first = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
     const base = join(dir, 'baseline.json');
     const made = await run(['baseline', '--from', join(out, 'report.json'), '--out', base]);
     expect(made.code, made.stderr).toBe(0);
-    const same = await run(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]);
+    const same = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', join(dir, 'again'), '--baseline', base]);
     expect(same.code, same.stderr).toBe(0);
     const b = JSON.parse(readFileSync(base, 'utf8'));
     b.theorems['planted.hinf.gershgorin-reversed'].status = 'holds'; // pretend it held: it is violated now
     writeFileSync(base, JSON.stringify(b));
-    const r = cli(['run', '--theorem', FILTER, '--budget', '3', '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]); // a real process: the exit code a shell sees
+    const r = cli(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]); // a real process: the exit code a shell sees
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
     // every artifact carries the failure, not only the exit code
@@ -92,8 +101,8 @@ describe('ntk-audit run', () => {
     expect(again.stderr).toMatch(/exists; pass --force to overwrite it/);
     expect(readFileSync(base, 'utf8')).toBe(JSON.stringify(b));
     expect((await run(['baseline', '--from', join(out, 'report.json'), '--out', base, '--force'])).code).toBe(0);
-    expect(JSON.parse(readFileSync(base, 'utf8'))).toMatchObject({ seed: 'det', budgetSeconds: 3 });
-  });
+    expect(JSON.parse(readFileSync(base, 'utf8'))).toMatchObject({ seed: 'det', budgetSeconds: BUDGET_SECONDS });
+  }, RUNS_TIMEOUT);
 
   it('rejects bad flags with one line and exit 2', async () => {
     for (const [i, args] of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]].entries()) {

@@ -13,10 +13,15 @@ import { createRng } from '../src/random/rng.ts';
  * Faults: kill -9 and SIGINT at random moments of `ntk-audit run`. After each, the report files
  * are absent, the previous complete version or the new complete version (never truncated), and
  * every counterexample on disk is complete and replays to `violated`.
+ *
+ * Each trial is one combination of signal (SIGKILL, SIGINT) × workers (1, 2) × budget (2, 3, 4 s), so 12
+ * trials cover each of them once; the moments are stratified over 150–2,650 ms (trial t at a random point
+ * of the t-th of TRIALS equal slices, in a shuffled order), so early kills (start-up, first claim) and late
+ * ones (report writing, or after the run ended) are all drawn.
  */
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'planted.hinf.*,presentation.hinf.inverse-quadform-as-written,du2019.hinf.diagonal-half';
-const TRIALS = Number(process.env.FAULT_TRIALS ?? 20);
+const TRIALS = Number(process.env.FAULT_TRIALS ?? 12);
 
 describe('kill -9 and SIGINT during a run', () => {
   it(`leaves complete files in ${TRIALS} trials`, async () => {
@@ -25,15 +30,23 @@ describe('kill -9 and SIGINT during a run', () => {
     const first = spawnSync(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', '2', '--out', out, '--format', 'json,md,junit'], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     expect(first.status, first.stderr).toBe(0);
     const rng = createRng('faults');
+    // slice t of the delay range goes to trial slot[t] (Fisher–Yates), so delay and combination are not tied
+    const slot = Array.from({ length: TRIALS }, (_, t) => t);
+    for (let t = TRIALS - 1; t > 0; t--) {
+      const j = Math.floor(rng.next() * (t + 1));
+      [slot[t], slot[j]] = [slot[j], slot[t]];
+    }
     const outcomes: string[] = [];
     for (let t = 0; t < TRIALS; t++) {
       const signal = t % 2 === 0 ? 'SIGKILL' : 'SIGINT';
-      const delay = 150 + Math.floor(rng.next() * 2500);
-      const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', String(2 + (t % 3)), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(1 + (t % 2))], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+      const workers = 1 + (Math.floor(t / 2) % 2);
+      const budget = 2 + (Math.floor(t / 4) % 3);
+      const delay = 150 + Math.floor(((slot[t] + rng.next()) / TRIALS) * 2500);
+      const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', String(budget), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(workers)], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
       const timer = setTimeout(() => child.kill(signal), delay);
       const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
       clearTimeout(timer);
-      outcomes.push(`${signal}@${delay}ms→${code}`);
+      outcomes.push(`${signal}/w${workers}/b${budget}@${delay}ms→${code}`);
       // Reports: complete (schema-valid, parseable) — previous or new, never partial.
       const rep = readReport(join(out, 'report.json'));
       // A complete run lists every theorem; a partial report after SIGINT says so.
@@ -48,5 +61,7 @@ describe('kill -9 and SIGINT during a run', () => {
       }
     }
     expect(outcomes.length).toBe(TRIALS);
+    // every signal × workers × budget combination was tried (TRIALS ≥ 12)
+    if (TRIALS >= 12) expect(new Set(outcomes.map((o) => o.split('@')[0])).size).toBe(12);
   }, 300_000);
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { defineBound } from '../src/audit/defineBound.ts';
 import { searchOptionsFor } from '../src/audit/runAudit.ts';
 import { binomialUpperTail } from './support/binomial.ts';
+import { cliInProcess } from './support/cliInProcess.ts';
 import { highProbabilityConfigVerdict, highProbabilityTestLevel, searchTheorem } from '../src/search/search.ts';
 
 /**
@@ -144,23 +144,24 @@ export default defineBound({
   rhs: () => ${threshold(rate)},
 });
 `;
-  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+  // the command's main() in process (test/support/cliInProcess.ts): exit code and output as the executable's
+  const cli = cliInProcess;
 
-  it('a true bound survives with its failed draws reported as failed draws (exit 0); a false one is refuted by the rate test (exit 1)', () => {
+  it('a true bound survives with its failed draws reported as failed draws (exit 0); a false one is refuted by the rate test (exit 1)', async () => {
     const t = write(proposal(DELTA / 2));
-    const ok = cli(['audit', t.file, '--budget', '20', '--json', '--out', t.dir]);
+    const ok = await cli(['audit', t.file, '--budget', '20', '--json', '--out', t.dir]);
     expect(ok.status, ok.stderr).toBe(0);
     const j = JSON.parse(ok.stdout);
     expect(j.verdict).toBe('survived');
     expect(j.bounds[0].counts.violated).toBeGreaterThan(0);
     expect(j.bounds[0].counterexamples.count).toBe(0);
-    const text = cli(['audit', t.file, '--budget', '5', '--out', t.dir]);
+    const text = await cli(['audit', t.file, '--budget', '5', '--out', t.dir]);
     expect(text.stdout).toMatch(/failed draws/);
     expect(text.stdout).not.toMatch(/counterexample/);
 
     const f = write(proposal(2 * DELTA));
-    const bad = cli(['audit', f.file, '--budget', '20', '--out', f.dir]);
+    const bad = await cli(['audit', f.file, '--budget', '20', '--out', f.dir]);
     expect(bad.status, bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/REFUTED — the failure rate exceeds δ = 0\.1/);
-  });
+  }, 180_000); // three audits, two at budget 20: 37 s on 2 cores at load ≈ 12
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,18 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * The package as a user gets it: `npm pack` of the dist/ that `npm ci` built (`prepare`; packed with
  * --ignore-scripts, so that no rebuild rewrites dist/ under the test files running beside this one —
  * a dist/ older than the sources fails here instead), then `npm install`
- * of the tarball into fresh projects — the CommonJS one `npm init -y` writes and a "type": "module"
- * one — and the README's proposal audited with `npx ntk-audit audit`, .cts / .mts / .js proposals, a
- * proposal outside the project, a consumer's strict tsc, and plain node's require and import.
+ * of the tarball (and of Vitest, for the matchers) into a fresh CommonJS project as `npm init -y` writes
+ * it; a "type": "module" project beside it reads the same installed tree through a symlinked
+ * node_modules (Node and tsc resolve the package to one real path, so the package and its declarations
+ * are the same files in both projects). In both, the README's proposal is audited with the installed
+ * command (node_modules/.bin/ntk-audit; `npx ntk-audit` answers --help and --version), .cts / .mts / .js
+ * proposals, a proposal outside the project, a consumer's strict tsc, and plain node's require and import.
  *
- * Two installs and a dozen processes take 1–3 minutes, so this file runs under CI=true (the CI job,
- * .ci/run) or NTK_E2E=1, and is skipped otherwise. Installs use the npm cache that `npm ci` filled
- * (--prefer-offline) and fall back to the registry.
+ * One install and a dozen processes take 1–2 minutes, so this file runs under CI=true (the CI job,
+ * .ci/run) or NTK_E2E=1, and is skipped otherwise. The install uses the npm cache that `npm ci` filled
+ * (--prefer-offline) and falls back to the registry.
  */
 const RUN = process.env.CI === 'true' || process.env.NTK_E2E === '1';
 const REPO = resolve(import.meta.dirname, '..');
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 const LONG = 300_000;
+const VITEST_VERSION = JSON.parse(readFileSync(join(REPO, 'node_modules/vitest/package.json'), 'utf8')).version as string;
 
 /** The environment of the parent npm (npm test) minus its per-run settings, which would leak into the temporary projects. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -93,9 +97,9 @@ const yes: boolean = ntk.isAuditBound(bound);
 export = yes;
 `;
 
-/** One audit through the installed command; returns the verdict and the ids of the bounds audited. */
+/** One audit through the installed command (the project's node_modules/.bin/ntk-audit); returns the verdict and the ids of the bounds audited. */
 function audit(cwd: string, file: string): { verdict: string; ids: string[] } {
-  const r = run('npx', ['--no-install', 'ntk-audit', 'audit', file, '--budget', '2', '--json', '--out', 'audit-out'], cwd);
+  const r = run(join(cwd, 'node_modules/.bin/ntk-audit'), ['audit', file, '--budget', '2', '--json', '--out', 'audit-out'], cwd);
   expect(r.status, `audit ${file}: ${r.stderr}`).toBe(0);
   const res = JSON.parse(r.stdout) as { verdict: string; bounds: { id: string }[] };
   return { verdict: res.verdict, ids: res.bounds.map((b) => b.id) };
@@ -120,8 +124,9 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
       mkdirSync(dir);
       ok('npm', ['init', '-y'], dir);
       if (type === 'module') ok('npm', ['pkg', 'set', 'type=module'], dir);
-      ok('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], dir);
     }
+    ok('npm', ['install', tarball, `vitest@${VITEST_VERSION}`, '--prefer-offline', '--no-audit', '--no-fund'], projects.commonjs);
+    symlinkSync(join(projects.commonjs, 'node_modules'), join(projects.module, 'node_modules'), 'dir');
   }, LONG);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -149,14 +154,9 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
       expect(audit(dir, 'x.js').ids).toEqual(['x.js']);
     }, LONG);
 
-    it(`"type": "${type}": a consumer's strict tsc (NodeNext, library checks on; and tsc --init's defaults) has zero errors`, () => {
-      const dir = projects[type];
-      const other = type === 'module' ? 'consumer-c.cts' : 'consumer-m.mts';
-      writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
-      writeFileSync(join(dir, other), CONSUMER);
-      ok(process.execPath, [TSC, '--strict', '--module', 'nodenext', '--noEmit', 'consumer.ts', other], dir);
-      // tsc --init's tsconfig (verbatimModuleSyntax): import/export syntax in the ES-module file, import = require in the CommonJS one
-      const init = join(dir, 'init');
+    it(`"type": "${type}": a consumer's tsc with tsc --init's defaults (verbatimModuleSyntax) has zero errors`, () => {
+      // import/export syntax in the ES-module file, import = require in the CommonJS one
+      const init = join(projects[type], 'init');
       mkdirSync(init);
       ok(process.execPath, [TSC, '--init'], init);
       writeFileSync(join(init, type === 'module' ? 'consumer.ts' : 'consumer.mts'), CONSUMER);
@@ -177,9 +177,15 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
     }, LONG);
   }
 
+  it('a consumer\'s strict tsc (NodeNext, library checks on) has zero errors in both projects: .ts, .mts and .cts consumers, one program', () => {
+    // consumer.ts is CommonJS in one project and an ES module in the other; .mts and .cts fix their format
+    const files = [join(projects.commonjs, 'consumer.ts'), join(projects.commonjs, 'consumer-m.mts'), join(projects.module, 'consumer.ts'), join(projects.module, 'consumer-c.cts')];
+    for (const f of files) writeFileSync(f, CONSUMER);
+    ok(process.execPath, [TSC, '--strict', '--module', 'nodenext', '--noEmit', ...files], root);
+  }, LONG);
+
   it('"type": "commonjs": a Vitest file uses the matchers of ntk-audit/vitest, and a failing one shows the counterexample', () => {
     const dir = projects.commonjs;
-    ok('npm', ['install', '--save-dev', `vitest@${JSON.parse(readFileSync(join(REPO, 'node_modules/vitest/package.json'), 'utf8')).version}`, '--prefer-offline', '--no-audit', '--no-fund'], dir);
     const wrong = `{ ...${SPEC('wrong.bound')}, statement: 'λ_min(K^(L)) ≤ 0', rhs: () => 0 }`;
     writeFileSync(join(dir, 'bounds.test.ts'), `import { expect, test } from 'vitest';
 import 'ntk-audit/vitest';

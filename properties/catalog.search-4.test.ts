@@ -1,0 +1,4 @@
+import { catalogSearchShard } from './catalogSearch.ts';
+
+// Shard 4 of the catalog's search tests (properties/catalogSearch.ts).
+catalogSearchShard(4);
