@@ -17,7 +17,7 @@ import { gram } from '../src/linalg/blas.ts';
 import { choleskyInPlace } from '../src/linalg/cholesky.ts';
 import { eigvalsh } from '../src/linalg/eigh.ts';
 import { lambdaMinCertified, certifyLambdaMinAtLeast } from '../src/linalg/lambdaMin.ts';
-import { type Matrix } from '../src/linalg/matrix.ts';
+import type { Matrix } from '../src/linalg/matrix.ts';
 import { createRng } from '../src/random/rng.ts';
 import { gaussianMatrix } from '../src/random/distributions.ts';
 import { median, numpyAvailable, timeIt } from './timing.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Dec, Dm, exactDec, lambdaMinBracket, referenceLimiting } from '../../test/kernelReference.ts';
-import { type Matrix } from '../linalg/matrix.ts';
+import type { Matrix } from '../linalg/matrix.ts';
 import { type AuditInstance, CERTIFIED_HELPERS, enclosureOf, kernelMatrix, labelsOf, SCALAR_QUANTITIES } from './quantities.ts';
 
 /**

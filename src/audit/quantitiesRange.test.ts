@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Matrix } from '../linalg/matrix.ts';
+import type { Matrix } from '../linalg/matrix.ts';
 import { type AuditInstance, enclosureOf } from './quantities.ts';
 
 /**

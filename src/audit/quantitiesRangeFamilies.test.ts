@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Dec, Dm, exactDec, lambdaMaxBracket, lambdaMinBracket, referenceHInfinity, referenceLimiting, traceDec } from '../../test/kernelReference.ts';
 import { dy, dyAdd, dyDec, dyMul, dySign, type Dy, DY_ONE, DY_ZERO } from '../../test/exactDyadic.ts';
-import { type Matrix } from '../linalg/matrix.ts';
+import type { Matrix } from '../linalg/matrix.ts';
 import { nextDown, nextUp } from '../linalg/ulp.ts';
 import { initNetwork } from '../ntk/network.ts';
 import type { LabelModel } from './labels.ts';

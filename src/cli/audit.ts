@@ -29,7 +29,7 @@
  * the seed and the budget). Its warnings (a malformed or unwritable file) go to stderr, one line each.
  */
 import { resolve, join, relative } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { IllPosedError } from '../audit/proposal.ts';

@@ -1,6 +1,6 @@
 /** `ntk-audit baseline [--from reports/report.json] [--out fixtures/baseline.json] [--tolerance 0.25] [--force]`: refuses to overwrite without --force. */
 import { existsSync } from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { baselineFromReport } from '../report/baseline.ts';

@@ -7,7 +7,7 @@
  * {@link parseKernelOptions} (flags → request, all validation), {@link computeKernelReport}
  * (request → report) and {@link formatKernelText} (report → text).
  */
-import { Argument, Command, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { readDataFile, validateDataMatrix } from '../io/data.ts';
 import { tuneV8ForOneShot } from './oneShot.ts';

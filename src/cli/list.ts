@@ -1,5 +1,5 @@
 /** `ntk-audit list [--json]`: every claim of the catalog with id, source, kind and conventions. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import type { AnyTheorem } from '../theorem/types.ts';
 import { DEFAULT_CATALOG, loadCatalog } from './run.ts';

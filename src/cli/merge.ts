@@ -3,7 +3,7 @@
  * counterexample files they link to next to it (src/report/merge.ts), so that its links resolve.
  */
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ExitRequest } from '../errors.ts';
 import { copyArtifacts, mergeReports } from '../report/merge.ts';
 import { parseFormats, readReport, writeReports } from '../report/write.ts';

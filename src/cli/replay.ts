@@ -1,6 +1,6 @@
 /** `ntk-audit replay FILE [--json]`: re-evaluates a counterexample artifact and prints its verdict. */
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
 import { confirmViolation } from '../audit/confirm.ts';
 import { AUDIT_BOUND, decodeAuditInstance, isAuditBound } from '../audit/defineBound.ts';

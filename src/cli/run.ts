@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ExitRequest, UserError } from '../errors.ts';
 import { assembleReport, relativeArtifactPaths } from '../report/build.ts';
 import { readBaseline } from '../report/baseline.ts';

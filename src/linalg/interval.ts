@@ -100,41 +100,41 @@ export class Interval {
   }
 
   mul(y: IntervalLike): Interval {
-    const a = this, b = toInterval(y);
-    if (a.isEmpty || b.isEmpty) return EMPTY;
-    const lo = Math.min(mulDown(a.lo, b.lo), mulDown(a.lo, b.hi), mulDown(a.hi, b.lo), mulDown(a.hi, b.hi));
-    const hi = Math.max(mulUp(a.lo, b.lo), mulUp(a.lo, b.hi), mulUp(a.hi, b.lo), mulUp(a.hi, b.hi));
+    const b = toInterval(y);
+    if (this.isEmpty || b.isEmpty) return EMPTY;
+    const lo = Math.min(mulDown(this.lo, b.lo), mulDown(this.lo, b.hi), mulDown(this.hi, b.lo), mulDown(this.hi, b.hi));
+    const hi = Math.max(mulUp(this.lo, b.lo), mulUp(this.lo, b.hi), mulUp(this.hi, b.lo), mulUp(this.hi, b.hi));
     return new Interval(lo, hi);
   }
 
   div(y: IntervalLike): Interval {
-    const a = this, b = toInterval(y);
-    if (a.isEmpty || b.isEmpty) return EMPTY;
+    const b = toInterval(y);
+    if (this.isEmpty || b.isEmpty) return EMPTY;
     const { lo: c, hi: d } = b;
     if (c === 0 && d === 0) return EMPTY;
     if (c > 0 || d < 0) {
-      if (Number.isFinite(a.lo) && Number.isFinite(a.hi) && Number.isFinite(c) && Number.isFinite(d)) {
-        const lo = Math.min(divDown(a.lo, c), divDown(a.lo, d), divDown(a.hi, c), divDown(a.hi, d));
-        const hi = Math.max(divUp(a.lo, c), divUp(a.lo, d), divUp(a.hi, c), divUp(a.hi, d));
+      if (Number.isFinite(this.lo) && Number.isFinite(this.hi) && Number.isFinite(c) && Number.isFinite(d)) {
+        const lo = Math.min(divDown(this.lo, c), divDown(this.lo, d), divDown(this.hi, c), divDown(this.hi, d));
+        const hi = Math.max(divUp(this.lo, c), divUp(this.lo, d), divUp(this.hi, c), divUp(this.hi, d));
         return new Interval(lo, hi);
       }
       // Infinite ends: x / y = x · (1/y), with 1/±∞ = 0 exactly.
       const rlo = d === Infinity || d === -Infinity ? 0 : divDown(1, d);
       const rhi = c === Infinity || c === -Infinity ? 0 : divUp(1, c);
-      return a.mul(new Interval(rlo, rhi));
+      return this.mul(new Interval(rlo, rhi));
     }
     // 0 ∈ [c, d]: the hull of {x/y : y ≠ 0} (IEEE 1788 §10.5.5).
-    if (a.lo === 0 && a.hi === 0) return new Interval(0, 0);
+    if (this.lo === 0 && this.hi === 0) return new Interval(0, 0);
     if (c < 0 && d > 0) return ENTIRE;
     if (c === 0) {
       // y ∈ (0, d]
-      if (a.lo >= 0) return new Interval(a.lo === 0 ? 0 : divDown(a.lo, d), Infinity);
-      if (a.hi <= 0) return new Interval(-Infinity, a.hi === 0 ? 0 : divUp(a.hi, d));
+      if (this.lo >= 0) return new Interval(this.lo === 0 ? 0 : divDown(this.lo, d), Infinity);
+      if (this.hi <= 0) return new Interval(-Infinity, this.hi === 0 ? 0 : divUp(this.hi, d));
       return ENTIRE;
     }
     // y ∈ [c, 0)
-    if (a.lo >= 0) return new Interval(-Infinity, a.lo === 0 ? 0 : divUp(a.lo, c));
-    if (a.hi <= 0) return new Interval(a.hi === 0 ? 0 : divDown(a.hi, c), Infinity);
+    if (this.lo >= 0) return new Interval(-Infinity, this.lo === 0 ? 0 : divUp(this.lo, c));
+    if (this.hi <= 0) return new Interval(this.hi === 0 ? 0 : divDown(this.hi, c), Infinity);
     return ENTIRE;
   }
 

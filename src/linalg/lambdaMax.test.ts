@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Dec, exactDec, lambdaMaxBracket } from '../../test/kernelReference.ts';
 import { createRng } from '../random/rng.ts';
 import { rayleighQuotientBounds } from './lambdaMin.ts';
-import { type Matrix } from './matrix.ts';
+import type { Matrix } from './matrix.ts';
 import { lambdaMaxCertified, separatedTopUpperBound } from './norm.ts';
 
 /** The stored doubles of g as 50-digit decimals (exact: every double is a finite binary fraction). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix, SingularValueDecomposition, EigenvalueDecomposition } from 'ml-matrix';
 import { norm2UpperBound, norm2Estimate, norm2LowerBound, frobeniusNorm, lambdaMaxCertified } from './norm.ts';
 import { gram } from './blas.ts';
-import { type Matrix } from './matrix.ts';
+import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
 

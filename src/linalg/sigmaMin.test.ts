@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import { sigmaMinCertified } from './sigmaMin.ts';
-import { type Matrix } from './matrix.ts';
+import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
 

@@ -91,7 +91,7 @@ function feedValue(h: Lanes, v: unknown): void {
     feed(h, T_OBJECT);
     const o = v as Record<string, unknown>;
     for (const key in o) {
-      if (!Object.prototype.hasOwnProperty.call(o, key) || isSkipped(o[key])) continue;
+      if (!Object.hasOwn(o, key) || isSkipped(o[key])) continue;
       feedString(h, key);
       feedValue(h, o[key]);
     }
@@ -129,10 +129,10 @@ export function jsonEqual(x: unknown, y: unknown): boolean {
   // Objects: the same printed keys in the same order, with equal values.
   const a = x as Record<string, unknown>, b = y as Record<string, unknown>;
   const kb: string[] = [];
-  for (const key in b) if (Object.prototype.hasOwnProperty.call(b, key) && !isSkipped(b[key])) kb.push(key);
+  for (const key in b) if (Object.hasOwn(b, key) && !isSkipped(b[key])) kb.push(key);
   let i = 0;
   for (const key in a) {
-    if (!Object.prototype.hasOwnProperty.call(a, key) || isSkipped(a[key])) continue;
+    if (!Object.hasOwn(a, key) || isSkipped(a[key])) continue;
     if (i >= kb.length || kb[i] !== key || !jsonEqual(a[key], b[key])) return false;
     i++;
   }
