@@ -138,6 +138,21 @@ describe('activations beyond the old range: certified enclosures that contain th
     expect(encloses(r.lambdaMax.lower, r.lambdaMax.upper, { lo: b2.mul(3).sub(e), hi: b2.mul(3).add(e) })).toBe(true);
   });
 
+  it('tanh, one sample at variance q = 2^24: a useful enclosure of G^(2) = W²·E[tanh(u)²] that meets a closed-form bracket', async () => {
+    // E[tanh(u)²] = 1 − E[sech²(u)], u ∼ N(0, q), and with T = q^{1/4}:
+    // 2·tanh(T)·e^{−T²/(2q)}/√(2πq) ≤ ∫_{−T}^{T} sech²(t)·φ_q(t) dt ≤ E[sech²(u)] ≤ ∫sech²/√(2πq) = 2/√(2πq).
+    const w = 2 ** 12; // W_std² = 2^24, d = 1, x = 1: q = G^(1) = 2^24
+    const req: KernelRequest = { kind: 'nngp', depth: 2, activation: 'tanh', parameterization: 'ntk', wStd: w, data: file(fromRows([[1]])), normalize: false, json: true };
+    const r = await computeKernelReport(req);
+    expectWellFormed(r);
+    expect(r.useful).toBe(true);
+    const q = new Dm(2).pow(24), W2 = q, T = q.sqrt().sqrt();
+    const root = new Dm(2).mul(new Dm(-1).acos()).mul(q).sqrt();
+    const lo = W2.mul(new Dm(1).sub(new Dm(2).div(root)));
+    const hi = W2.mul(new Dm(1).sub(new Dm(2).mul(T.tanh()).mul(T.pow(2).div(q.mul(2)).neg().exp()).div(root)));
+    expect(encloses(r.lambdaMin.lower, r.lambdaMin.upper, { lo, hi }), `[${lo.toExponential(10)}, ${hi.toExponential(10)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+  });
+
   it('erf, nmm, data at 1e200: the exit-2 message states the range, and G^(1) is indeed beyond it', async () => {
     const x = scaled(unit, 1e200);
     const req: KernelRequest = { kind: 'limiting', depth: 2, activation: 'erf', data: file(x), normalize: false, json: true };

@@ -80,7 +80,8 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   const { sup0, sup1, sup2, sup3 } = db;
   const nq = new Float64Array(n), rq = new Float64Array(n);
   for (let l = 2; l <= L; l++) {
-    for (let i = 0; i < n; i++) { const t = i * n + i; const g = new Interval(gLo[t], gHi[t]); nq[i] = Math.max(0, g.mid); rq[i] = g.radius; }
+    const diagBox: Interval[] = [];
+    for (let i = 0; i < n; i++) { const t = i * n + i; const g = new Interval(gLo[t], gHi[t]); nq[i] = Math.max(0, g.mid); rq[i] = g.radius; diagBox.push(interval(Math.max(0, g.lo), Math.max(0, g.hi))); }
     const dLo = keep ? new Float64Array(N) : null, dHi = keep ? new Float64Array(N) : null;
     const w2 = W2[l - 1], b2 = B2[l - 1];
     // new values are written after all pairs of the layer have read the old diagonal: diagonal last
@@ -98,13 +99,19 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       // root by less than the rounding of w, where the record clips but |ĉ| ≤ w
       const clipAmt = Math.max(0, up(Math.abs(c) - w * (1 - 2 ** -50)));
       const dc = up(dcBase + clipAmt), dq = up(rq[i] + rq[j]);
-      const du = act.dual(qi, qj, c);
-      const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
-      const ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
-      // |E[σ(u)σ(v)]| ≤ sup|σ|², |E[σ'(u)σ'(v)]| ≤ sup|σ'|² (Cauchy–Schwarz): the widened enclosures are clipped
-      // to these, which keeps them finite when the input radius is large (q ≈ 1e200, radius ≈ 1e184)
-      const pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(sup0 * sup0));
-      const dd = clipTo(du.dphiDphi.add(interval(-ld, ld)), up(sup1 * sup1));
+      const box = act.dualBox?.(diagBox[i], diagBox[j], i === j ? diagBox[i] : gOld);
+      let pp: Interval, dd: Interval;
+      if (box) {
+        ({ phiPhi: pp, dphiDphi: dd } = box);
+      } else {
+        const du = act.dual(qi, qj, c);
+        const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
+        const ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
+        // |E[σ(u)σ(v)]| ≤ sup|σ|², |E[σ'(u)σ'(v)]| ≤ sup|σ'|² (Cauchy–Schwarz): the widened enclosures are clipped
+        // to these, which keeps them finite when the input radius is large (q ≈ 1e200, radius ≈ 1e184)
+        pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(sup0 * sup0));
+        dd = clipTo(du.dphiDphi.add(interval(-ld, ld)), up(sup1 * sup1));
+      }
       const gs = scaleInterval(w2.m.mul(pp), w2.e);
       const gDot = scaleInterval(w2.m.mul(dd), w2.e);
       const over = () => tooLarge(`entries of G^(${l}), Ġ^(${l}) or K^(${l})`);
