@@ -107,6 +107,12 @@ describe('activations beyond the old range: certified enclosures that contain th
     { name: 'erf, ntk, data at 1e200, W_std = 1e-200', x: scaled(unit, 1e200), req: { kind: 'limiting', depth: 3, activation: 'erf', parameterization: 'ntk', wStd: 1e-200, bStd: 0.25 } },
     // erf: W_std² = 1e320 overflows, G^(1) ≈ 1e-80 does not (at depth 2, Ġ^(2) ≈ W²·4/π would)
     { name: 'erf, ntk, W_std = 1e160 on data at 1e-200, depth 1', x: scaled(unit, 1e-200), req: { kind: 'nngp', depth: 1, activation: 'erf', parameterization: 'ntk', wStd: 1e160 } },
+    // erf at tiny q (≈ 1e-261) and W² ≈ 1e239: E[erf erf] ≈ 1e-261 was enclosed as 1 − (2/π)acos(r), ±1e-16 wide, and
+    // W² times that overflowed at layer 3 (exact entries ≤ 1.4e239); a zero row's absolute rounding terms were scaled by 2^793
+    { name: 'erf, ntk, W_std = 3.2e119, data at 1e-250 with a zero row, depth 3', x: fromRows([[1.3967014978599092e-250, 1.3967014978599092e-250], [0, 0], [1.3967014978599092e-250, -9.304889300392338e-251]]), req: { kind: 'limiting', depth: 3, activation: 'erf', parameterization: 'ntk', wStd: 3.227812347608636e+119 } },
+    // erf at W_std = 1.5e22, depth 10: exact entries ≤ 1.2e243, the Lipschitz-widened E[erf'erf'] (radius of q ≈ 1e28)
+    // overflowed at layer 7; the box enclosure of erf (activations/erf.ts) keeps it tight
+    { name: 'erf, ntk, W_std = 1.5e22, depth 10, a zero row', x: fromRows([[8, -4], [6.861267042827812, 8], [8, -4], [0, 0], [0, 8], [-4, 0]]), req: { kind: 'limiting', depth: 10, activation: 'erf', parameterization: 'ntk', wStd: 1.5024630565145483e+22, bStd: 0 } },
   ];
   for (const c of cases) {
     it(c.name, async () => {

@@ -65,9 +65,15 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   const extra = xsExact ? 0 : 4 * d * ETA;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      let s = 0, sa = 0;
-      for (let k = 0; k < d; k++) { const p = xs[i * d + k] * xs[j * d + k]; s += p; sa += Math.abs(p); }
-      const e = up(up(up(gd * up(sa * (1 + gd))) + d * ETA) + extra);
+      // nz: products of two non-zero entries (only these can underflow; a zero row's entries are exact zeros, which
+      // matters because the absolute terms are multiplied by 2^{c_1.e + k_i + k_j}, e.g. 2^793 for W_std = 1e119)
+      let s = 0, sa = 0, nz = 0;
+      for (let k = 0; k < d; k++) {
+        const a = xs[i * d + k], b = xs[j * d + k], p = a * b;
+        s += p; sa += Math.abs(p);
+        if (a !== 0 && b !== 0) nz++;
+      }
+      const e = nz === 0 ? 0 : up(up(up(gd * up(sa * (1 + gd))) + nz * ETA) + extra);
       const gs = scaleInterval(interval(s - e, s + e).mul(c1.m), c1.e + kx[i] + kx[j]);
       const g = gs?.add(B2[0]);
       if (!g || !Number.isFinite(g.lo) || !Number.isFinite(g.hi)) throw tooLarge('entries of the first-layer kernel G^(1)');
@@ -99,19 +105,17 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       // root by less than the rounding of w, where the record clips but |ĉ| ≤ w
       const clipAmt = Math.max(0, up(Math.abs(c) - w * (1 - 2 ** -50)));
       const dc = up(dcBase + clipAmt), dq = up(rq[i] + rq[j]);
+      // Two enclosures of the dual kernels over the box of input covariances, intersected: the record's box
+      // enclosure (if any: tight at large variances) and the point enclosure moved by the Lipschitz constants.
       const box = act.dualBox?.(diagBox[i], diagBox[j], i === j ? diagBox[i] : gOld);
-      let pp: Interval, dd: Interval;
-      if (box) {
-        ({ phiPhi: pp, dphiDphi: dd } = box);
-      } else {
-        const du = act.dual(qi, qj, c);
-        const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
-        const ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
-        // |E[σ(u)σ(v)]| ≤ sup|σ|², |E[σ'(u)σ'(v)]| ≤ sup|σ'|² (Cauchy–Schwarz): the widened enclosures are clipped
-        // to these, which keeps them finite when the input radius is large (q ≈ 1e200, radius ≈ 1e184)
-        pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(sup0 * sup0));
-        dd = clipTo(du.dphiDphi.add(interval(-ld, ld)), up(sup1 * sup1));
-      }
+      const du = act.dual(qi, qj, c);
+      const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
+      const ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
+      // |E[σ(u)σ(v)]| ≤ sup|σ|², |E[σ'(u)σ'(v)]| ≤ sup|σ'|² (Cauchy–Schwarz): the widened enclosures are clipped
+      // to these, which keeps them finite when the input radius is large (q ≈ 1e200, radius ≈ 1e184)
+      let pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(sup0 * sup0));
+      let dd = clipTo(du.dphiDphi.add(interval(-ld, ld)), up(sup1 * sup1));
+      if (box) { pp = meet(pp, box.phiPhi); dd = meet(dd, box.dphiDphi); }
       const gs = scaleInterval(w2.m.mul(pp), w2.e);
       const gDot = scaleInterval(w2.m.mul(dd), w2.e);
       const over = () => tooLarge(`entries of G^(${l}), Ġ^(${l}) or K^(${l})`);
@@ -155,6 +159,12 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   };
   if (keep) out.layers = layers;
   return out;
+}
+
+/** x ∩ y for two enclosures of the same number (their hull if rounding made them disjoint: both stay valid). */
+function meet(x: Interval, y: Interval): Interval {
+  const lo = Math.max(x.lo, y.lo), hi = Math.min(x.hi, y.hi);
+  return lo <= hi ? interval(lo, hi) : interval(Math.min(x.lo, y.lo), Math.max(x.hi, y.hi));
 }
 
 /** x ∩ [−b, b] (x ∩ [−b, b] is not empty when x encloses a value of modulus ≤ b). */
