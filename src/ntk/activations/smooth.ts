@@ -79,6 +79,7 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   if (!(q1 >= 0) || !(q2 >= 0) || !Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c)) {
     throw new RangeError(`tanhDual: need finite q1, q2 ≥ 0 and finite c, got (${q1}, ${q2}, ${c})`);
   }
+  if (Math.max(q1, q2) <= SMALL_Q) return tanhDualSmall(q1, q2, c);
   // the requested (clipped) covariance
   const wI = interval(q1).sqrt().mul(interval(q2).sqrt());
   const cT = clippedCovariance(q1, q2, c);
@@ -133,6 +134,23 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   return {
     phiPhi: interval(Math.max(-1, pp.lo), Math.min(1, pp.hi)),
     dphiDphi: interval(Math.max(0, dd.lo), Math.min(1, dd.hi)),
+  };
+}
+
+/**
+ * Small variances (q1, q2 ≤ 2^-36), where the quadrature's absolute error 2^-52 would exceed the values (≈ q): from
+ * |tanh t − t| ≤ |t|³/3, |tanh t| ≤ |t| and tanh u tanh v − uv = (tanh u − u)tanh v + u(tanh v − v),
+ *   |E[tanh(u)tanh(v)] − c| ≤ (E[|u|³|v|] + E[|u||v|³])/3 ≤ (√15/3)·√(q1q2)·(q1 + q2)   (Cauchy–Schwarz, E u⁶ = 15q1³),
+ * and from max(0, 1 − t²) ≤ sech² t ≤ 1:  1 − q1 − q2 ≤ E[sech²(u)sech²(v)] ≤ 1.
+ */
+const SMALL_Q = 2 ** -36;
+function tanhDualSmall(q1: number, q2: number, c: number): DualEnclosure {
+  const cI = clippedCovariance(q1, q2, c);
+  const w = interval(q1).sqrt().mul(interval(q2).sqrt());
+  const err = w.mul(interval(q1).add(q2)).mul(interval(15).sqrt().div(3)).hi;
+  return {
+    phiPhi: cI.add(interval(-err, err)),
+    dphiDphi: interval(Math.max(0, interval(1).sub(interval(q1).add(q2)).lo), 1),
   };
 }
 
