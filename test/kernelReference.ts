@@ -37,6 +37,45 @@ export interface RefArch {
   parameterization?: 'nmm' | 'ntk';
   wStd?: number;
   bStd?: number;
+  /**
+   * The activation: an (a,b)-ReLU member φ(t) = a·t (t > 0), b·t (t < 0), φ'(0) = 0 (default ReLU, a = 1, b = 0),
+   * or 'erf' (closed forms of Williams 1997). src/ntk/activation.ts and activations/erf.ts state the conventions.
+   */
+  activation?: { a: number; b: number } | 'erf';
+  /** 'nmm': the weight variance c_l of the layers l ≥ 2 (default 2, ReLU's 1/κ). */
+  hiddenWeightVariance?: Dec;
+}
+
+/**
+ * E[φ(u)φ(v)] and E[φ'(u)φ'(v)] for (u, v) ∼ N(0, [[qi, g], [g, qj]]) with angle θ (when known from the row
+ * half-angle formula; else acos of the clipped cosine). (a,b)-ReLU (Cho & Saul 2009, arc-cosine kernel of degree 1,
+ * with E[relu(u)relu(−v)] the same kernel at π − θ): √(qiqj)·[(a²+b²)g(π−θ) − 2ab·g(θ)]/(2π) and
+ * [(a²+b²)(π−θ) + 2abθ]/(2π), g(θ) = sin θ − θ cos θ; zero when qi or qj is 0. erf (Williams 1997):
+ * (2/π)asin(2g/√((1+2qi)(1+2qj))) and (4/π)/√(1 + 2qi + 2qj + 4(qiqj − g²)).
+ */
+function dualDec(act: RefArch['activation'], qi: Dec, qj: Dec, g: Dec, theta: Dec | null): { pp: Dec; dd: Dec } {
+  if (act === 'erf') {
+    const w = qi.mul(qj).sqrt();
+    const c = Dm.max(w.neg(), Dm.min(w, g));
+    let r = c.mul(2).div(qi.mul(2).add(1).mul(qj.mul(2).add(1)).sqrt());
+    r = Dm.max(-1, Dm.min(1, r));
+    const det = Dm.max(0, qi.mul(qj).sub(c.mul(c)));
+    return { pp: r.asin().mul(2).div(PI), dd: new Dm(4).div(PI).div(qi.add(qj).mul(2).add(1).add(det.mul(4)).sqrt()) };
+  }
+  if (!(qi.gt(0) && qj.gt(0))) return { pp: new Dm(0), dd: new Dm(0) };
+  const a = exactDec(act?.a ?? 1), b = exactDec(act?.b ?? 0);
+  let th = theta;
+  if (th === null) {
+    let c = g.div(qi.mul(qj).sqrt());
+    if (c.gt(1)) c = new Dm(1);
+    if (c.lt(-1)) c = new Dm(-1);
+    th = c.acos();
+  }
+  const gf = (t: Dec) => t.sin().sub(t.mul(t.cos()));
+  const p = a.mul(a).add(b.mul(b)), m2 = a.mul(b).mul(2);
+  const pp = qi.mul(qj).sqrt().mul(p.mul(gf(PI.sub(th))).sub(m2.mul(gf(th)))).div(PI.mul(2));
+  const dd = p.mul(PI.sub(th)).add(m2.mul(th)).div(PI.mul(2));
+  return { pp, dd };
 }
 
 function rowsDec(x: Matrix): Dec[][] {
@@ -65,13 +104,15 @@ function angleDec(u: Dec[], v: Dec[]): Dec {
 }
 
 /**
- * G^{(L)} and K^{(L)} for ReLU: nmm (c_1 = 1, c_l = 2, no bias) or ntk (G1 = W²XXᵀ/d + b², layer map with W², b²).
+ * G^{(L)} and K^{(L)} for the activation of `arch` (default ReLU): nmm (c_1 = 1, c_l = 2 or hiddenWeightVariance,
+ * no bias) or ntk (G1 = W²XXᵀ/d + b², layer map with W², b²). `peak` is the largest |entry| of every G^{(l)},
+ * Ġ^{(l)} = W²E[φ'φ'] and K^{(l)}, l = 1..L, and of b².
  */
-export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: Dec[][] } {
+export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: Dec[][]; peak: Dec } {
   const n = x.rows, d = x.cols;
   const X = rowsDec(x);
   const ntk = arch.parameterization === 'ntk';
-  const W2 = ntk ? exactDec(arch.wStd ?? 1).pow(2) : new Dm(2);
+  const W2 = ntk ? exactDec(arch.wStd ?? 1).pow(2) : (arch.hiddenWeightVariance ?? new Dm(2));
   const B2 = ntk ? exactDec(arch.bStd ?? 0).pow(2) : new Dm(0);
   const first = ntk ? W2.div(d) : new Dm(1);
   // layer 1, with the angles of the (scaled, bias-augmented) rows
@@ -85,22 +126,19 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
     }
   }
   let K = G.map((r) => r.slice());
+  let peak = B2;
+  for (const r of G) for (const v of r) peak = Dm.max(peak, v.abs());
   for (let l = 2; l <= arch.depth; l++) {
     const Gn: Dec[][] = [], Kn: Dec[][] = [];
     for (let i = 0; i < n; i++) { Gn.push(new Array(n)); Kn.push(new Array(n)); }
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
         const qi = G[i][i], qj = G[j][j];
-        let J = new Dm(0), Jdot = new Dm(0);
-        if (qi.gt(0) && qj.gt(0)) {
-          const th = theta[i][j];
-          // ReLU (a = 1, b = 0): E[φφ] = √(q_iq_j)(sin θ + (π − θ)cos θ)/(2π), E[φ'φ'] = (π − θ)/(2π)
-          J = qi.mul(qj).sqrt().mul(th.sin().add(PI.sub(th).mul(th.cos()))).div(PI.mul(2));
-          Jdot = PI.sub(th).div(PI.mul(2));
-        }
+        const { pp: J, dd: Jdot } = dualDec(arch.activation, qi, qj, G[i][j], i === j ? new Dm(0) : theta[i][j]);
         const g = W2.mul(J).add(B2);
         Gn[i][j] = Gn[j][i] = g;
         Kn[i][j] = Kn[j][i] = K[i][j].mul(W2.mul(Jdot)).add(g);
+        peak = Dm.max(peak, g.abs(), Kn[i][j].abs(), W2.mul(Jdot).abs());
       }
     }
     G = Gn; K = Kn;
@@ -117,7 +155,7 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
     }));
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) theta[i][j] = theta[j][i];
   }
-  return { G, K };
+  return { G, K, peak };
 }
 
 /** H∞_ij = x_iᵀx_j(π − θ_ij)/(2π) of the stored rows (the `kernel h-infinity` convention; H_ii = ‖x_i‖²/2). */

@@ -137,6 +137,14 @@ export interface ResolvedArchitecture {
   firstScalef: Pow2Factor;
   /** True when some layer has a bias (b_std ≠ 0), even if b_std² underflows to 0. */
   biased: boolean;
+  /**
+   * (a,b)-ReLU with slopes beyond 2^±256: `activation` holds the slopes times 2^−slopeExp (largest |slope| in [1, 2)),
+   * and the hidden-layer factors w2f carry 2^{2·slopeExp} (exact: E[φ(u)φ(v)] is quadratic and E[φ'(u)φ'(v)]
+   * is quadratic in (a, b)). 0 otherwise.
+   */
+  slopeExp: number;
+  /** The activation as given (before the slope normalisation). */
+  activationGiven: Activation | ActivationRecord;
 }
 
 /** v = m·2^e with m ∈ [1, 2) (m = e = 0 for v = 0). */
@@ -159,7 +167,20 @@ function factorSquare(v: number): Pow2Factor {
 export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number): ResolvedArchitecture {
   const L = arch.depth;
   if (!Number.isInteger(L) || L < 1) throw new RangeError(`limitingKernels: depth must be an integer ≥ 1, got ${L}`);
-  const act = arch.activation ?? relu();
+  const given = arch.activation ?? relu();
+  // Slopes so large that a² + b², (a − b)² or the products of the fold overflow (|α| ≳ 1e154 for leaky-relu:α):
+  // φ_{a,b} = 2^t·φ_{a',b'} with (a', b') = 2^{−t}(a, b) exact (a slope below 2^{t−1074} may round; its square
+  // is then below 2^-2000 of the other's, far under every relative error term), so G' = W²·2^{2t}·E[φ'φ'] + B²
+  // and Ġ' = W²·2^{2t}·E[φ̇'φ̇']: the fold runs with (a', b') and W² scaled by 2^{2t} in its binary factor.
+  let slopeExp = 0;
+  let act = given;
+  if (isAbRelu(given)) {
+    const top = Math.max(Math.abs(given.a), Math.abs(given.b));
+    if (top >= 2 ** 256) {
+      slopeExp = exponentOf(top);
+      act = { ...given, a: ldexp(given.a, -slopeExp), b: ldexp(given.b, -slopeExp) };
+    }
+  }
   const kappa = kappaOf(act);
   const param = arch.parameterization ?? 'nmm';
   const w2: number[] = [], b2: number[] = [];
@@ -172,10 +193,12 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
     const wv = arch.weightVariances;
     if (wv !== undefined && wv.length !== L) throw new RangeError(`limitingKernels: weightVariances must have length L = ${L}, got ${wv.length}`);
     for (let l = 1; l <= L; l++) {
+      // default c_l = 1/κ = 2^{−2t}/κ' (κ' of the normalised slopes): the fold's factor 2^{2t}·c_l is fl(1/κ')
       const c = wv ? wv[l - 1] : l === 1 ? 1 : 1 / kappa;
       if (!(c >= 0) || !Number.isFinite(c)) throw new RangeError(`limitingKernels: weight variance of layer ${l} must be finite and ≥ 0, got ${c}`);
-      w2.push(c); b2.push(0);
-      w2f.push(factor(c)); b2f.push(factor(0));
+      const f = l >= 2 && slopeExp !== 0 ? scaledFactor(c, wv ? 2 * slopeExp : 0) : factor(c);
+      w2.push(ldexp(f.m, f.e)); b2.push(0);
+      w2f.push(f); b2f.push(factor(0));
     }
     firstScale = w2[0];
     firstScalef = w2f[0];
@@ -183,7 +206,10 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
     if (arch.weightVariances !== undefined) throw new RangeError(`limitingKernels: weightVariances applies to parameterization 'nmm' only`);
     const ws = arch.wStd ?? 1, bs = arch.bStd ?? 0;
     if (!Number.isFinite(ws) || !Number.isFinite(bs)) throw new RangeError(`limitingKernels: wStd, bStd must be finite`);
-    for (let l = 1; l <= L; l++) { w2.push(ws * ws); b2.push(bs * bs); w2f.push(factorSquare(ws)); b2f.push(factorSquare(bs)); }
+    for (let l = 1; l <= L; l++) {
+      const f = l >= 2 && slopeExp !== 0 ? scaledFactor(factorSquare(ws), 2 * slopeExp) : factorSquare(ws);
+      w2.push(l >= 2 && slopeExp !== 0 ? ldexp(f.m, f.e) : ws * ws); b2.push(bs * bs); w2f.push(f); b2f.push(factorSquare(bs));
+    }
     firstScale = (ws * ws) / inputDim;
     // fl(fl(W²)/d) = 2^e·fl(m/d) exactly while both are normal; otherwise this is the representable form.
     const f = w2f[0];
@@ -192,7 +218,13 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
   } else {
     throw new RangeError(`limitingKernels: unknown parameterization ${String(param)}`);
   }
-  return { depth: L, activation: act, parameterization: param, w2, b2, firstScale, w2f, b2f, firstScalef: firstScalef!, biased };
+  return { depth: L, activation: act, parameterization: param, w2, b2, firstScale, w2f, b2f, firstScalef: firstScalef!, biased, slopeExp, activationGiven: given };
+}
+
+/** v·2^k as a binary factor (v a double or a factor; exact). */
+function scaledFactor(v: number | Pow2Factor, k: number): Pow2Factor {
+  const f = typeof v === 'number' ? factor(v) : v;
+  return f.m === 0 ? f : { m: f.m, e: f.e + k };
 }
 
 // Rounding constants of one layer map, in units of u (derivation in limitingErrorCoefficients).
@@ -570,17 +602,18 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   const conventions: Record<string, string | number | boolean> = {
     parameterization: res.parameterization,
     activation: act.name,
-    activationSlopePositive: a,
-    activationSlopeNegative: b,
+    activationSlopePositive: asAbRelu(res.activationGiven).a,
+    activationSlopeNegative: asAbRelu(res.activationGiven).b,
     activationDerivativeAtZero: 0,
     depth: L,
     firstLayer: res.parameterization === 'nmm' ? `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ` : `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ/${d} + ${constant(res.b2[0], res.b2f[0])}`,
-    hiddenWeightVariance: L >= 2 ? res.w2.slice(1).map((v, i) => constant(v, res.w2f[i + 1])).join(',') : '',
+    hiddenWeightVariance: L >= 2 ? res.w2f.slice(1).map((f) => givenConstant(f, res.slopeExp)).join(',') : '',
     biasVariance: res.b2[L - 1] ?? 0,
-    cSigma: L >= 2 ? res.w2[1] : 1,
+    cSigma: L >= 2 ? givenConstant(res.w2f[1], res.slopeExp) : 1,
     angleMethod: 'half-angle propagation (no acos of rounded cosines)',
     ntkRecursion: 'K(l) = K(l-1)∘Ġ(l) + G(l), K(1) = G(1)',
   };
+  if (res.slopeExp !== 0) conventions.activationSlopeScale = `slopes evaluated as 2^${res.slopeExp}·(${a}, ${b}); 2^${2 * res.slopeExp} moved into the hidden weight variances`;
   if (!direct) conventions.evaluation = 'exact power-of-two rescaling (data or constants beyond 2^±600; limiting.ts)';
   const out: LimitingKernels = {
     nngp: { rows: n, cols: n, data: G },
@@ -593,6 +626,12 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   };
   if (keep) out.layers = layers;
   return out;
+}
+
+/** A hidden-layer weight variance as the user gave it (the fold's factor without the slope scale 2^{2t}). */
+function givenConstant(f: Pow2Factor, slopeExp: number): string | number {
+  const g = scaledFactor(f, -2 * slopeExp);
+  return constant(ldexp(g.m, g.e), g);
 }
 
 /** A constant for the conventions: the double itself, or m·2^e when the double under- or overflowed. */

@@ -54,9 +54,24 @@ export function erf(x: number): number {
   return x < 0 ? -r : r;
 }
 
+/**
+ * (2/π)·asin(r) for r in an interval within [−2^-26, 2^-26], without the cancellation of 1 − (2/π)acos(r) (which is
+ * only absolutely accurate, ≈ 1e-16, against values ≈ r): asin is increasing and x ≤ asin x ≤ x(1 + x²) for
+ * 0 ≤ x ≤ 1/√2 (asin x − x = ∫₀ˣ (1/√(1−t²) − 1)dt ≤ x(1/√(1−x²) − 1) ≤ x·x²), odd. null outside that range.
+ */
+function asinSmall(r: Interval): Interval | null {
+  const t = 2 ** -26;
+  if (!(r.lo >= -t && r.hi <= t)) return null;
+  const lo = r.lo >= 0 ? r.lo : interval(r.lo).mul(interval(1).add(interval(r.lo).mul(r.lo))).lo;
+  const hi = r.hi <= 0 ? r.hi : interval(r.hi).mul(interval(1).add(interval(r.hi).mul(r.hi))).hi;
+  return interval(lo, hi).mul(2).div(PI_I);
+}
+
 function erfDual(q1: number, q2: number, c: number): DualEnclosure {
   const cI = clippedCovariance(q1, q2, c);
   const sqrtD = sqrtDetIPlus2Sigma(q1, q2, c);
+  const small = asinSmall(cI.div(interval(q1).mul(2).add(1).sqrt()).div(interval(q2).mul(2).add(1).sqrt()).mul(2));
+  if (small) return { phiPhi: small, dphiDphi: clip(interval(4).div(PI_I).div(sqrtD), 0, 4 / Math.PI + 1e-15) };
   // acos(r) with r = 2c/√((1+2q1)(1+2q2)) and 1 − r² = D/((1+2q1)(1+2q2)): acos(r) = atan(√D/(2|c|)) for
   // c > 0, π − that for c < 0 (no cancellation as r → ±1)
   let acosR: Interval;
@@ -73,6 +88,40 @@ function erfDual(q1: number, q2: number, c: number): DualEnclosure {
   const phiPhi = interval(1).sub(acosR.mul(2).div(PI_I));
   const dphiDphi = interval(4).div(PI_I).div(sqrtD);
   return { phiPhi: clip(phiPhi, -1, 1), dphiDphi: clip(dphiDphi, 0, 4 / Math.PI + 1e-15) };
+}
+
+/**
+ * The erf dual kernels for every positive semi-definite covariance in the box q1 ∈ Q1, q2 ∈ Q2, c ∈ C (used by
+ * limitingSmooth.ts next to the Lipschitz-widened point enclosure; at q ≈ 1e44 the radius of q is ≈ 1e28 and the
+ * Lipschitz widening of E[erf'erf'] would reach its trivial bound 4/π, while the value is ≈ 1e-22):
+ *   E[erf erf] = 1 − (2/π)acos(r), r = 2c/(√(1+2q1)√(1+2q2)) enclosed over the box (acos is decreasing);
+ *   E[erf'erf'] = (4/π)/√D with (1 + 2q1)(1 + 2q2) ≥ D = 1 + 2q1 + 2q2 + 4(q1q2 − c²) ≥ 1 + 2q1 + 2q2 + 4·max(0, q1q2 − c²).
+ */
+function erfDualBox(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure {
+  const q1 = interval(Math.max(0, Q1.lo), Math.max(0, Q1.hi)), q2 = interval(Math.max(0, Q2.lo), Math.max(0, Q2.hi));
+  const s1 = q1.mul(2).add(1).sqrt(), s2 = q2.mul(2).add(1).sqrt();
+  // (the order C/s1/s2·2 cannot overflow: |c| ≤ √(q1q2) < s1·s2/2 on the box's PSD covariances)
+  const r = C.div(s1).div(s2).mul(2);
+  const phiPhi = asinSmall(r) ?? interval(1).sub(r.acos().mul(2).div(PI_I));
+  const fourOverPi = interval(4).div(PI_I);
+  // D ≤ (1+2q1)(1+2q2) at the largest q: a lower bound of E[erf'erf']
+  const ddLo = fourOverPi.div(s1).div(s2).lo;
+  // D ≥ 1 + 2q1 + 2q2 + 4·max(0, q1q2 − c²) at the smallest q and largest c² (only where these are finite;
+  // D ≥ 2·max(q1, q2) otherwise)
+  const qm = Math.max(q1.lo, q2.lo);
+  let ddHi = qm > 0 ? fourOverPi.div(interval(2).mul(qm).sqrt()).hi : fourOverPi.hi;
+  const lin = interval(q1.lo).add(q2.lo).mul(2).add(1);
+  if (Number.isFinite(lin.hi)) {
+    let dLo = lin;
+    const c2max = Math.max(C.lo * C.lo, C.hi * C.hi);
+    const qq = q1.lo * q2.lo;
+    if (Number.isFinite(c2max) && Number.isFinite(qq)) {
+      const det = interval(q1.lo).mul(q2.lo).sub(interval(c2max).mul(1 + 2 ** -50));
+      if (Number.isFinite(det.lo) && det.lo > 0) dLo = dLo.add(interval(det.lo).mul(4));
+    }
+    if (Number.isFinite(dLo.lo)) ddHi = Math.min(ddHi, fourOverPi.div(interval(dLo.lo).sqrt()).hi);
+  }
+  return { phiPhi: clip(phiPhi, -1, 1), dphiDphi: clip(interval(Math.max(0, ddLo), ddHi), 0, 4 / Math.PI + 1e-15) };
 }
 
 function clip(x: Interval, lo: number, hi: number): Interval {
@@ -98,6 +147,7 @@ export function erfRecord(): ActivationRecord {
     deriv: (t: number) => TWO_OVER_SQRT_PI * Math.exp(-t * t),
     derivativeConvention: "σ'(t) = (2/√π)e^{−t²} (smooth, no kinks)",
     dual: erfDual,
+    dualBox: erfDualBox,
     secondMoment: (2 / Math.PI) * Math.asin(2 / 3),
     derivativeBounds: { sup0: 1, sup1: 1.1283791670955128, sup2: 0.96789, sup3: 2.2567583341910255 },
     hermite: erfHermite,

@@ -43,6 +43,12 @@ export interface ActivationRecord {
   readonly derivativeConvention: string;
   /** Enclosures of E[σ(u)σ(v)], E[σ'(u)σ'(v)] for (u, v) ∼ N(0, [[q1, c], [c, q2]]), q1, q2 ≥ 0 finite. */
   dual(q1: number, q2: number, c: number): DualEnclosure;
+  /**
+   * Optional: enclosures valid for EVERY positive semi-definite covariance with q1 ∈ Q1, q2 ∈ Q2, c ∈ C, or null
+   * where the record has none (limitingSmooth.ts then moves `dual` by the Lipschitz constants of derivativeBounds,
+   * which at large variances are far wider: the radius of q ≈ 1e200 is ≈ 1e184).
+   */
+  dualBox?(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure | null;
   /** κ = E[σ(g)²], g ∼ N(0, 1) (a double within a few ulps; 'nmm' uses c_l = 1/κ for l ≥ 2). */
   readonly secondMoment: number;
   /** Bounds on the derivatives (absent for the (a,b)-ReLU family, whose fold has its own error analysis). */

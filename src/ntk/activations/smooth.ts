@@ -25,7 +25,7 @@
  *    argument kh·kh/2 ≤ 41 rounded once), f, g within 10u·B absolute at a given argument, arguments βz1 + γz2
  *    within 3u·T(|β| + γ) (so g within sup|g'|·3uT(|β|+γ)), recursive sums within γ_N Σ|terms|.
  * When the rule would need more than 2^22 nodes (q ≳ 10³: tanh's transition is then narrower than the Gaussian
- * scale by √q), the enclosure is the trivial [−B_f B_g, B_f B_g]·sup bound — valid, but wide (docs/activations.md).
+ * scale by √q), the enclosure comes from the sign function instead (tanhDualWide), O(1/√q) wide.
  */
 import { Interval, interval } from '../../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
@@ -79,6 +79,7 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   if (!(q1 >= 0) || !(q2 >= 0) || !Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c)) {
     throw new RangeError(`tanhDual: need finite q1, q2 ≥ 0 and finite c, got (${q1}, ${q2}, ${c})`);
   }
+  if (Math.max(q1, q2) <= SMALL_Q) return tanhDualSmall(q1, q2, c);
   // the requested (clipped) covariance
   const wI = interval(q1).sqrt().mul(interval(q2).sqrt());
   const cT = clippedCovariance(q1, q2, c);
@@ -100,9 +101,7 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   const st2 = step(a2, BS * Math.exp(0.5 * a2 * a2));
   const st1 = step(a1, BS * BS * Math.exp(0.5 * a1 * a1));
   const n1 = 2 * Math.ceil(T / st1.h) + 1, n2 = 2 * Math.ceil(T / st2.h) + 1;
-  if (n1 * n2 > MAX_NODES) {
-    return { phiPhi: interval(-1, 1), dphiDphi: interval(0, 1) };
-  }
+  if (n1 * n2 > MAX_NODES) return tanhDualWide(q1, q2, c);
   const o = weights(st1.h), inn = weights(st2.h);
   let sumPP = 0, sumDD = 0;
   for (let i = 0; i < n1; i++) {
@@ -138,6 +137,61 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   };
 }
 
+/**
+ * Small variances (q1, q2 ≤ 2^-36), where the quadrature's absolute error 2^-52 would exceed the values (≈ q): from
+ * |tanh t − t| ≤ |t|³/3, |tanh t| ≤ |t| and tanh u tanh v − uv = (tanh u − u)tanh v + u(tanh v − v),
+ *   |E[tanh(u)tanh(v)] − c| ≤ (E[|u|³|v|] + E[|u||v|³])/3 ≤ (√15/3)·√(q1q2)·(q1 + q2)   (Cauchy–Schwarz, E u⁶ = 15q1³),
+ * and from max(0, 1 − t²) ≤ sech² t ≤ 1:  1 − q1 − q2 ≤ E[sech²(u)sech²(v)] ≤ 1.
+ */
+const SMALL_Q = 2 ** -36;
+function tanhDualSmall(q1: number, q2: number, c: number): DualEnclosure {
+  const cI = clippedCovariance(q1, q2, c);
+  const w = interval(q1).sqrt().mul(interval(q2).sqrt());
+  const err = w.mul(interval(q1).add(q2)).mul(interval(15).sqrt().div(3)).hi;
+  return {
+    phiPhi: cI.add(interval(-err, err)),
+    dphiDphi: interval(Math.max(0, interval(1).sub(interval(q1).add(q2)).lo), 1),
+  };
+}
+
+/**
+ * The dual kernels of tanh at large variances (where the trapezoidal rule would need more than MAX_NODES nodes),
+ * from the sign function [DER]: with ρ = c/√(q1q2) (c clipped), Sheppard's formula E[sgn(u)sgn(v)] = 1 − (2/π)·acos ρ,
+ * and E|tanh(u) − sgn(u)| ≤ sup(density of u)·∫|tanh − sgn| = 2 ln 2/√(2πq1) (|tanh| ≤ 1, |sgn| ≤ 1):
+ *   |E[tanh(u)tanh(v)] − E[sgn(u)sgn(v)]| ≤ E|tanh u − sgn u| + E|tanh v − sgn v| ≤ 2 ln 2·(1/√(2πq1) + 1/√(2πq2)),
+ *   0 ≤ E[sech²(u)sech²(v)] ≤ min(E[sech² u], E[sech² v]) ≤ 2/√(2π·max(q1, q2))   (∫sech² = 2, sech² ≤ 1).
+ * A zero variance gives u ≡ 0: E[tanh(u)tanh(v)] = 0. At q ≈ 1e6 the enclosures are ≈ 1e-3 wide, at 1e200 ≈ 1e-100.
+ */
+function tanhDualWide(q1: number, q2: number, c: number): DualEnclosure {
+  return tanhDualBox(interval(q1), interval(q2), interval(c));
+}
+
+/**
+ * tanhDualWide for every positive semi-definite covariance in a box q1 ∈ Q1, q2 ∈ Q2, c ∈ C (the bounds above are
+ * monotone in q1, q2 and ρ): ρ enclosed over the box, the error terms at the smallest variances.
+ */
+function tanhDualBox(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure {
+  const q1 = Math.max(0, Q1.lo), q2 = Math.max(0, Q2.lo);
+  const qMax = Math.max(q1, q2);
+  const ddHi = qMax > 0 ? Math.min(1, (2 / (Math.sqrt(2 * Math.PI) * Math.sqrt(qMax))) * (1 + 1e-12) + Number.MIN_VALUE) : 1;
+  const dphiDphi = interval(0, ddHi);
+  if (!(q1 > 0) || !(q2 > 0)) return { phiPhi: Q1.hi === 0 || Q2.hi === 0 ? interval(0) : interval(-1, 1), dphiDphi };
+  const w = interval(q1, Math.max(q1, Q1.hi)).sqrt().mul(interval(q2, Math.max(q2, Q2.hi)).sqrt());
+  const rho = C.div(w); // ⊇ {c/√(q1q2)} over the box; acos intersects with [−1, 1] (the clipping)
+  const sgn = interval(1).sub(rho.acos().mul(2).div(interval(Math.PI, Math.PI + 2 * Number.EPSILON * Math.PI)));
+  const ln2Up = 0.6931471805599454; // > ln 2 = 0.693147180559945309…
+  const inv = (q: number) => 1 / (Math.sqrt(2 * Math.PI) * Math.sqrt(q));
+  const err = (2 * ln2Up * (inv(q1) + inv(q2))) * (1 + 1e-12) + Number.MIN_VALUE;
+  const pp = sgn.add(interval(-err, err));
+  return { phiPhi: interval(Math.max(-1, pp.lo), Math.min(1, pp.hi)), dphiDphi };
+}
+
+/** Box enclosures for limitingSmooth.ts at variances ≥ 2^20 (below, the quadrature with Lipschitz widening is tighter). */
+const BOX_MIN_Q = 2 ** 20;
+function tanhDualBoxOrNull(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure | null {
+  return Q1.lo >= BOX_MIN_Q && Q2.lo >= BOX_MIN_Q ? tanhDualBox(Q1, Q2, C) : null;
+}
+
 /** σ(t) = 1/(1 + e^{−t}) = (1 + tanh(t/2))/2 in float64. */
 export function sigmoid(t: number): number {
   return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
@@ -166,6 +220,7 @@ export function tanhRecord(): ActivationRecord {
     deriv: (t: number) => { const e = Math.exp(-2 * Math.abs(t)); return (4 * e) / ((1 + e) * (1 + e)); },
     derivativeConvention: "σ'(t) = sech²(t) (smooth, no kinks)",
     dual: tanhDual,
+    dualBox: tanhDualBoxOrNull,
     secondMoment: tanhDual(1, 1, 1).phiPhi.mid, // E[tanh(g)²]
     derivativeBounds: TANH_BOUNDS,
     kinks: [],
@@ -181,6 +236,12 @@ export function sigmoidRecord(): ActivationRecord {
     deriv: (t: number) => { const p = sigmoid(t); return p * (1 - p); },
     derivativeConvention: "σ'(t) = σ(t)(1 − σ(t)) (smooth, no kinks)",
     dual: sigmoidDual,
+    // σ = (1 + tanh(t/2))/2: the tanh box at a quarter of the covariances (outward: the division by 4 is exact or
+    // underflows only for entries ≤ 2^-1072, far below BOX_MIN_Q)
+    dualBox: (Q1: Interval, Q2: Interval, C: Interval) => {
+      const t = tanhDualBoxOrNull(Q1.div(4), Q2.div(4), C.div(4));
+      return t && { phiPhi: t.phiPhi.add(1).div(4), dphiDphi: t.dphiDphi.div(16) };
+    },
     secondMoment: sigmoidDual(1, 1, 1).phiPhi.mid, // E[σ(g)²]
     // σ = (1 + tanh(t/2))/2: sup|σ| = 1, sup|σ^{(k)}| = 2^{-k-1} sup|tanh^{(k)}|
     derivativeBounds: { sup0: 1, sup1: 0.25, sup2: 0.76981 / 8, sup3: 2 / 16 },
