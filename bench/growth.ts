@@ -23,7 +23,7 @@ import { limitingKernels } from '../src/ntk/limiting.ts';
 import { gaussianMatrix, sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
 import { logLogFit, type LogLogFit } from '../src/search/stats.ts';
-import { median, timeIt } from './timing.ts';
+import { timeIt } from './timing.ts';
 
 export interface GrowthRow {
   op: string;

@@ -20,7 +20,7 @@ import { lambdaMinCertified, certifyLambdaMinAtLeast } from '../src/linalg/lambd
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { createRng } from '../src/random/rng.ts';
 import { gaussianMatrix } from '../src/random/distributions.ts';
-import { median, numpyAvailable, timeIt } from './timing.ts';
+import { numpyAvailable, timeIt } from './timing.ts';
 
 export interface LinalgBenchRow {
   op: string;

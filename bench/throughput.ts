@@ -99,6 +99,7 @@ function familyOf(t: AnyTheorem): string {
 
 /** Sample size of a descriptor (N), or 0 for claims without data. */
 function sampleSize(d: Descriptor): number {
+  // biome-ignore lint/suspicious/noExplicitAny: a descriptor of any theorem, read field by field
   const o = d as Record<string, any>;
   if (typeof o.n === 'number') return o.n;
   if (o.data && typeof o.data.n === 'number') return o.data.n;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { up } from '../src/linalg/blas.ts';
 import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
 import { kiiMoments } from '../src/ntk/kiiMoments.ts';
-import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, singleRow } from '../src/ntk/monteCarlo.ts';
+import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, } from '../src/ntk/monteCarlo.ts';
 import { type Initialization, type NetworkArchitecture, architectureDims, resolveBetas } from '../src/ntk/network.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData } from '../src/random/distributions.ts';

@@ -29,6 +29,7 @@ export interface NtkAuditMatchers<R = unknown> {
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: Vitest's own declaration of Assertion has this default
   interface Assertion<T = any> extends NtkAuditMatchers<void> {}
 }
 

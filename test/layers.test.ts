@@ -17,7 +17,7 @@ const BASE_FILES = new Set(['errors', 'version', 'packagePaths']);
 const ENTRY_FILES = new Set(['api', 'index', 'vitest']);
 
 /** The layer of a repository file, or null for files outside the layered code (tests, benches, scripts). */
-export function layerOf(repoPath: string): (typeof LAYERS)[number] | null {
+function layerOf(repoPath: string): (typeof LAYERS)[number] | null {
   const parts = repoPath.split('/');
   if (parts[0] === 'properties') return parts[1]?.endsWith('.test.ts') || parts[1] === 'catalogSearch.ts' ? null : 'properties';
   if (parts[0] !== 'src' || parts.length < 2) return null;
@@ -33,7 +33,7 @@ export function layerOf(repoPath: string): (typeof LAYERS)[number] | null {
 }
 
 /** The relative module specifiers a source file imports (static, re-exports and dynamic imports with a literal). */
-export function importSpecifiers(source: string): string[] {
+function importSpecifiers(source: string): string[] {
   const out: string[] = [];
   const patterns = [/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g, /\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g, /^\s*import\s+['"](\.{1,2}\/[^'"]+)['"]/gm];
   for (const p of patterns) for (const m of source.matchAll(p)) out.push(m[1]);

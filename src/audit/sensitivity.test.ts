@@ -164,6 +164,7 @@ describe('rounding sensitivity: mechanics', () => {
     let calls = 0;
     const boom = evaluateSide(() => (++calls > 1 ? (() => { throw new Error('boom'); })() : Math.sqrt(2)), inst(), 'lhs');
     expect(boom.error).toBe(Infinity);
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: the test pins the exact double Math.sqrt(2) returns
     expect(Math.sqrt(2)).toBe(1.4142135623730951);
     expect(Math.acos).toBe(acos);
   });

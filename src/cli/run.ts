@@ -76,7 +76,7 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
     formats: parseFormats(raw.format !== undefined ? String(raw.format) : 'json,html,md,junit'),
     catalogModule: raw.catalog !== undefined ? pathToFileURL(resolve(String(raw.catalog))).href : DEFAULT_CATALOG,
     live: Boolean(process.stderr.isTTY) && !process.env.CI && !raw.quiet,
-    exampleDb: exampleDbDir(raw['exampleDb'] !== undefined ? String(raw['exampleDb']) : undefined),
+    exampleDb: exampleDbDir(raw.exampleDb !== undefined ? String(raw.exampleDb) : undefined),
     fixturesDir: raw.catalog !== undefined ? null : CATALOG_FIXTURES,
   };
 }

@@ -74,7 +74,7 @@ class PyLiteralParser {
     }
   }
 
-  private sequence(open: string, close: string): PyValue[] {
+  private sequence(_open: string, close: string): PyValue[] {
     this.pos++; // open
     const items: PyValue[] = [];
     this.ws();

@@ -40,7 +40,7 @@ describe('Gram entry error bounds', () => {
     ['rows of norms 1e-3 … 1e3', 8, 33, (i) => 10 ** (i - 3)],
     ['products underflow (1e-162)', 5, 20, () => 1e-162],
     ['large scale (1e150)', 5, 24, () => 1e150],
-    ['mixed signs and scales within rows', 6, 50, (i, k) => (k % 3 === 0 ? 1e8 : 1e-8)],
+    ['mixed signs and scales within rows', 6, 50, (_i, k) => (k % 3 === 0 ? 1e8 : 1e-8)],
   ];
   for (const [name, n, d, scale] of cases) {
     it(`contain the exact error of fl(X Xᵀ): ${name}`, () => {

@@ -417,7 +417,7 @@ export function shiftInvertLanczos(
         converged = true;
         break;
       }
-      if (stopWhen && stopWhen(theta, top.theta2, res)) break;
+      if (stopWhen?.(theta, top.theta2, res)) break;
     }
     if (!(b > 0)) break;
     const qn = new Float64Array(n);

@@ -54,6 +54,7 @@ describe('index.html in headless Chromium', () => {
 
       await page.goto(url, { waitUntil: 'load' });
       expect(await page.title()).toContain(`seed ${report.run.seed}`);
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the page shows (a Playwright locator, not a DOM node)
       expect(await page.locator('h1').innerText()).toContain('ntk-audit');
 
       // Every theorem id visible in the index table and as its section heading; anchors resolve.

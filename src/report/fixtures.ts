@@ -355,7 +355,7 @@ export function sampleReport(): Report {
       statement: `A statement with markup: <b>bold</b> & "quotes" & 'apostrophes' | pipes | and \`backticks\` ${HOSTILE_DESCRIPTOR}`,
       source: { paper: `<img src=x onerror=alert(3)> et al.`, arxiv: '"><script>alert(4)</script>', statement: 'Theorem <i>1</i>' },
       kind: 'deterministic',
-      conventions: { [`</style><script>alert(5)</script>`]: `" onmouseover="alert(6)`, 'normal key': '`code` | pipe' },
+      conventions: { "</style><script>alert(5)</script>": `" onmouseover="alert(6)`, 'normal key': '`code` | pipe' },
       constants: [{ name: '<c>', value: 1, provenance: 'user', note: '</td></tr></table><script>alert(7)</script>' }],
       status: 'violated',
       expectRefuted: false,

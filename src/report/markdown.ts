@@ -37,7 +37,7 @@ export function renderMarkdown(report: Report): string {
   // first line: the outcome, as the exit code says it (readable in a log and as Markdown)
   out.push(`${o.passed ? '✔' : '✘'} ntk-audit ${o.headline}`, '');
   out.push('## ntk-audit — claim coverage', '');
-  if (o.baseline && o.baseline.regressions.length) {
+  if (o.baseline?.regressions.length) {
     out.push(`**Baseline regressions** (against ${markdownCode(o.baseline.file, false)}, seed ${markdownCode(o.baseline.seed, false)}, budget ${md(fmt(o.baseline.budgetSeconds))}, ${md(o.baseline.compared)}):`, '');
     for (const r of o.baseline.regressions) out.push(`- ✘ ${markdownCode(r.id, false)} — ${md(r.message)}`);
     out.push('');

@@ -35,6 +35,7 @@ describe('statements as MathML in headless Chromium', () => {
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       const q = page.locator('blockquote.statement');
       expect(await q.locator('math').count()).toBe(1);
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the page shows (a Playwright locator, not a DOM node)
       expect((await q.innerText()).startsWith('Then ')).toBe(true);
       const box = async (sel: string) => (await q.locator(sel).first().boundingBox())!;
       // λ_min: the subscript starts right of λ and its bottom is below λ's

@@ -42,6 +42,7 @@ export function combineRegimes(statuses: readonly ScalingStatus[]): ScalingStatu
 }
 
 /** Rejects a malformed law with a message naming the claim (a catalog or proposal bug, not bad data). */
+// biome-ignore lint/suspicious/noExplicitAny: checks the law of a theorem of any descriptor type
 export function validateScalingLaw(id: string, law: ScalingLaw<any>): void {
   const sizes = [...new Set(law.sizes)];
   if (sizes.length < 3 || sizes.some((x) => !(Number.isFinite(x) && x > 0))) throw new RangeError(`${id}: a scaling sweep needs at least 3 distinct positive sizes, got [${law.sizes.join(', ')}]`);

@@ -149,6 +149,7 @@ export interface Theorem<D extends Descriptor = Descriptor, I = unknown> {
   costHint?: number;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a theorem of any descriptor and instance types (their functions are contravariant)
 export type AnyTheorem = Theorem<any, any>;
 
 /** The relation of an asymptotic claim y = Θ(x^e), O(x^e) or Ω(x^e) (as the scaling variable x grows). */

@@ -20,7 +20,7 @@
  * `hermite(k)` is the normalised coefficient E[erf(g)He_k(g)]/√(k!) (Σ_k hermite(k)²ρ^k = E[erf(u)erf(v)] at
  * q1 = q2 = 1, c = ρ: Mehler's formula, checked in activations.test.ts).
  */
-import { Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
+import { type Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
 import { nextUp, stepsDown, stepsUp } from '../../linalg/ulp.ts';
 import { PI_I, clippedCovariance, sqrtDetIPlus2Sigma } from './exact.ts';
 import type { ActivationRecord, DualEnclosure } from './record.ts';

@@ -1,7 +1,7 @@
 /**
  * Small error-free transformations and interval constants shared by the activation records.
  */
-import { Interval, interval } from '../../linalg/interval.ts';
+import { type Interval, interval } from '../../linalg/interval.ts';
 import { nextUp } from '../../linalg/ulp.ts';
 import { exponentOf, ldexp } from '../../linalg/pow2.ts';
 

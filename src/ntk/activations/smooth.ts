@@ -27,7 +27,7 @@
  * When the rule would need more than 2^22 nodes (q ≳ 10³: tanh's transition is then narrower than the Gaussian
  * scale by √q), the enclosure comes from the sign function instead (tanhDualWide), O(1/√q) wide.
  */
-import { Interval, interval } from '../../linalg/interval.ts';
+import { type Interval, interval } from '../../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp } from '../../linalg/blas.ts';
 import { clippedCovariance } from './exact.ts';
