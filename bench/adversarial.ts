@@ -9,7 +9,7 @@
  *                counted as +∞ in the median: the ratio is then reported as a lower bound),
  * each over the same seeds (the i.i.d. search is also run at budget 20, to count how often luck suffices there), timed with performance.now() from the start of searchTheorem to the first
  * violation (the search is stopped there). Budgets are instance counts (searchOptionsFor), so each search
- * is deterministic in its seed; only the times vary. Target (issue "Adversarial data"): ratio ≥ 5 and every
+ * is deterministic in its seed; only the times vary. Target (README, Performance): ratio ≥ 5 and every
  * bound refuted by the adversarial search within budget 20 for every seed.
  *
  *   node --import tsx bench/adversarial.ts [--quick]

@@ -368,7 +368,7 @@ export function shiftInvertLanczos(
 ): { theta: number; vector: Float64Array; steps: number; converged: boolean } {
   const m = Math.min(maxSteps, n);
   // Basis vectors are allocated as the iteration goes (not (m + 1)·n up front): with early stopping most
-  // runs use 5–40 of the m ≤ 150 (at N = 4000 the up-front block alone was 4.8 MB, 4 % of an N × N matrix).
+  // runs use 5–40 of the m ≤ 150 (at N = 4000 an up-front block would be 4.8 MB, 4 % of an N × N matrix).
   const Q: Float64Array[] = [new Float64Array(n)];
   const alpha = new Float64Array(m);
   const beta = new Float64Array(m);
@@ -406,8 +406,8 @@ export function shiftInvertLanczos(
     beta[j] = b;
     steps = j + 1;
     // Checking costs O(steps²) (eigenvalues of T_j by QL without vectors, the top eigenvector by inverse
-    // iteration): negligible next to a Lanczos step (2n² + 4jn flops), so check every step. (Before: the
-    // full tridiagonalEigen, O(steps³) with allocations, every 4th step — 0.044 ms/step at N = 100.)
+    // iteration): negligible next to a Lanczos step (2n² + 4jn flops), so check every step (the full
+    // tridiagonalEigen, O(steps³) with allocations, costs 0.044 ms/step at N = 100 even every 4th step).
     {
       const top = topRitzPair(alpha, beta, steps, tri);
       theta = top.theta1;
@@ -457,7 +457,7 @@ export interface LambdaMinEnclosure {
  * Up to this size the dense symmetric eigensolver gives the estimate. Crossover measured with the
  * WebAssembly Cholesky and tridiagonalisation (whole enclosure, µs, dense path / Lanczos path):
  * n = 48: 64 / 137, n = 64: 105 / 156, n = 96: 246 / 235, n = 128: 462 / 424. (With the JS
- * tridiagonalisation it was at n ≈ 40, with the JS Cholesky too at n ≈ 64.)
+ * tridiagonalisation the crossover is at n ≈ 40, with the JS Cholesky too at n ≈ 64.)
  */
 export const DENSE_EIGENSOLVER_MAX_N = 80;
 
@@ -628,7 +628,7 @@ function lambdaMinCertifiedIn(
     // Cholesky at s = λ̃₁ − δ that is both the certificate (lower = s − R − e) and the operator of two
     // inverse-iteration steps for the vector of the Rayleigh upper bound (contraction ≈ δ/(λ₂ − s) per
     // step). Measured (whole enclosure): n = 32: 62 µs, n = 48: 158 µs, n = 64: 286 µs, against 113 / 340 / 761 µs
-    // for the eigenvector-accumulating eigh alone (the previous path); n = 8: 17 µs (fixed overheads).
+    // for the eigenvector-accumulating eigh alone; n = 8: 17 µs (fixed overheads).
     const est = eigvalshMinScaled(k, 1); // k validated and (if extreme) scaled by the exported wrapper
     if (Number.isFinite(est)) {
       let delta = deltaAt(est);

@@ -65,10 +65,10 @@ describe('(a,b)-ReLU activations', () => {
       expect(dualKernel(act, 0)).toBeCloseTo(k, 14);
       expect(dualKernelDerivative(act, 0)).toBeCloseTo(k, 14);
       for (const th of [0.1, 1, 2, 3, Math.PI]) {
-        const jBrief = a * b * Math.cos(th) + ((a - b) ** 2 * (Math.sin(th) + (Math.PI - th) * Math.cos(th))) / (2 * Math.PI);
-        const jdBrief = a * b + ((a - b) ** 2 * (Math.PI - th)) / (2 * Math.PI);
-        expect(dualKernel(act, th)).toBeCloseTo(jBrief, 14);
-        expect(dualKernelDerivative(act, th)).toBeCloseTo(jdBrief, 14);
+        const jClosedForm = a * b * Math.cos(th) + ((a - b) ** 2 * (Math.sin(th) + (Math.PI - th) * Math.cos(th))) / (2 * Math.PI);
+        const jdClosedForm = a * b + ((a - b) ** 2 * (Math.PI - th)) / (2 * Math.PI);
+        expect(dualKernel(act, th)).toBeCloseTo(jClosedForm, 14);
+        expect(dualKernelDerivative(act, th)).toBeCloseTo(jdClosedForm, 14);
       }
     }
     // ReLU: 2J, 2J̇ are the arc-cosine formulas of docs/conventions.md#relu-closed-forms.

@@ -97,8 +97,8 @@ function hInfinityOf(st: PairAngleState, n: number, d: number, minNormSq: number
  * stored rows that are unit only to rounding (normalising in floating point cannot make them exact).
  * Angles are scale-invariant, so H∞(x̂) = D⁻¹H∞(x)D⁻¹ with D = diag(‖x_i‖); with δ ≥ max_i|‖x_i‖² − 1|
  * (unitNormDeviation), ‖H∞(x̂) − H∞(x)‖₂ ≤ (δ/(1−δ))·‖H∞(x)‖₂ ≤ (δ/(1−δ))·tr H∞(x). The returned
- * errorBound covers that plus the rounding of H∞(x). Skipping this term gave a false `violated` on
- * nearly parallel "unit-norm" points, where 1/sin θ amplifies the normalisation error.
+ * errorBound covers that plus the rounding of H∞(x). Without this term nearly parallel "unit-norm" points
+ * can give a false `violated`: 1/sin θ amplifies the normalisation error.
  */
 export function hInfinityUnitNorm(x: Matrix, angles?: PairAngleState): { matrix: Matrix; errorBound: number; log2Scale: number } {
   const h = hInfinity(x, angles);

@@ -397,7 +397,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   // Memory: the whole per-pair record lives in TWO n × n arrays. G^{(l)} and K^{(l)} are updated in place in
   // the upper triangle + diagonal; the angle θ_ij sits in the strict lower triangle of G and s_ij = sin²(θ_ij/2)
   // in that of K, in the reflected packing of angles.ts (pair (i, j) at (n−1−i)·n + j−i−1, unit stride in j).
-  // The final mirrorUpper overwrites both lower triangles. Peak: 2 n² doubles (before: 4 n² — G, K, θ, s).
+  // The final mirrorUpper overwrites both lower triangles. Peak: 2 n² doubles (separate G, K, θ, s would take 4 n²).
   let G = gram(x1).data; // G^{(1)}
   const direct = directEvaluationIsSafe(res, x, x1, G, kappa);
   // Exact rescaling (see the doc comment): row exponents k_i (natural G_ij = 2^{S + k_i + k_j} Ĝ_ij) and S per layer.

@@ -41,9 +41,9 @@ export function sampleInto(rng: Rng, spec: DistributionSpec, out: Float64Array):
 
 /**
  * One sample into out[o..o+d). Family and shift are passed as plain values and rows as offsets into
- * one buffer: sampleData used to call sampleInto with a fresh subarray per row and spec objects of
- * two shapes ({family} and {family, shift}), and V8 deoptimised it on each new shape and family
- * (--trace-deopt on bench/throughput.ts: 'wrong map', 'insufficient type feedback for call').
+ * one buffer: with a fresh subarray per row and spec objects of two shapes ({family} and {family,
+ * shift}), V8 deoptimises the sampler on each new shape and family (--trace-deopt on
+ * bench/throughput.ts: 'wrong map', 'insufficient type feedback for call').
  */
 function sampleRow(rng: Rng, family: DistributionFamily, shift: number, out: Float64Array, o: number, d: number): void {
   const end = o + d;

@@ -128,11 +128,11 @@ export function childRng(seed: Seed, ...path: (string | number)[]): Rng {
 // steps) on the stream's first normal; wedges and the tail draw from Alea (`next()`). Everything is
 // a deterministic function of the seed and of the sequence of calls on the stream.
 // Measured (Node 20, 2-core reference machine, 2·10^7 draws in 1000-element fills): 47 ns per
-// normal with the Marsaglia polar method this replaces (5.1 Alea steps, a log and a sqrt per
-// normal, the pair's second normal discarded); 11.7 ns for the ziggurat on Alea (latency-bound on
-// Alea's carry chain, two steps per normal); 3.3 ns on xoshiro128**. Sampling was 27 % of the
-// search time on the 26 small claims of bench/throughput.ts. The normals differ from the polar
-// method's (the uniform stream `next()` is unchanged until a stream's first normal).
+// normal with the Marsaglia polar method (5.1 Alea steps, a log and a sqrt per normal, the pair's
+// second normal discarded); 11.7 ns for the ziggurat on Alea (latency-bound on Alea's carry chain,
+// two steps per normal); 3.3 ns on xoshiro128**. With the polar method, sampling took 27 % of the
+// search time on the 26 small claims of bench/throughput.ts. The uniform stream `next()` is the same
+// whichever normal sampler follows it.
 // Fills of ≥ 48 normals run the fast path in WebAssembly (linalg/wasmKernels.ts wasmGaussianFill,
 // bit-identical: same words, same operations, the wedge/tail test called back here in the same order):
 // 4.0–4.3 against 5.7–6.0 ns per normal for the JS loop in the same process (38,000-normal fills).

@@ -495,9 +495,8 @@ function runRandomAndShrink(s: SearchState): void {
   for (const d of fc.sample(theorem.descriptors, { seed, numRuns: opts.numRuns })) s.eval(d as Descriptor, 'random');
   if (s.counts.violated === 0) return;
   // Shrinking from the same seed: fc.check first re-runs the generated values, which the exploration
-  // above evaluated (memo hits: nothing new is recorded), so every new evaluation is a shrink candidate.
-  // (The phase used to be switched to 'shrink' only after fc.check returned, so shrinks were recorded as
-  // 'random'.)
+  // above evaluated (memo hits: nothing new is recorded), so every new evaluation is a shrink candidate
+  // and is recorded as 'shrink' from the start of fc.check.
   const property = fc.property(theorem.descriptors, (d: Descriptor) => {
     const ev = s.eval(d, 'shrink');
     return !(ev && ev.outcome.verdict === 'violated');
