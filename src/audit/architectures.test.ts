@@ -230,10 +230,15 @@ describe('decimal kernels of other architectures against the float64 engine', ()
     for (const name of ['ntk', 'nngp'] as const) {
       const k = kernelMatrix(inst, name);
       const m = k.toMatrix();
-      let worst = 0;
-      for (let i = 0; i < m.data.length; i++) worst = Math.max(worst, Math.abs(dk[name].m.data[i].toNumber() - m.data[i]));
+      let worst = 0, scale = 0;
+      for (let i = 0; i < m.data.length; i++) {
+        worst = Math.max(worst, Math.abs(dk[name].m.data[i].toNumber() - m.data[i]));
+        scale = Math.max(scale, Math.abs(m.data[i]));
+      }
       expect(worst).toBeLessThanOrEqual(k.spectralError);
-      expect(worst).toBeLessThan(1e-13); // a wrong layer map would differ by O(1)
+      // A wrong layer map would differ by O(1) relative; the engine's entries are midpoints of enclosures whose
+      // radii reach ≈ 1e-14 relative (erf's box enclosures), so agreement is required to 1e-13 relative.
+      expect(worst).toBeLessThan(1e-13 * scale);
       expect(dk[name].error.toNumber()).toBeLessThan(1e-35);
     }
   });
