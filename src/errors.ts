@@ -12,6 +12,12 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A limiting kernel beyond the range its fold supports (src/ntk/limitingSmooth.ts): a UserError for the kernel
+ * command (exit 2, one line naming the range); the audit quantities read it as a kernel that is not certified.
+ */
+export class KernelRangeError extends UserError {}
+
 /** A numerical precondition failed (e.g. a matrix that must be symmetric is not). */
 export class NumericalError extends Error {
   constructor(message: string) {

@@ -51,7 +51,8 @@ export function confirmCatalogRun(theorem: AnyTheorem, run: TheoremRun, artifact
     const kept = new Set([refs.smallest, refs.worst].filter((r) => r !== undefined).map((r) => JSON.stringify(r.ref.descriptor)));
     out.examples = { ...out.examples, save: out.examples.save.filter((e) => e.role !== 'counterexample' || kept.has(JSON.stringify(e.descriptor))) };
   }
-  if (out.counts.violated === 0 && run.status === 'violated') out.status = out.counts.holds > 0 ? 'holds' : 'inconclusive';
+  // an unconfirmed violation is not evidence that the claim holds
+  if (out.counts.violated === 0 && run.status === 'violated') out.status = 'inconclusive';
   out.asExpected = out.expectRefuted ? out.status === 'violated' : out.status === 'holds';
   return out;
 }

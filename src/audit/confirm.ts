@@ -252,7 +252,8 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
     ...run,
     counts,
     records,
-    status: counts.violated > 0 ? run.status : run.status === 'violated' ? (counts.holds > 0 ? 'holds' : 'inconclusive') : run.status,
+    // an unconfirmed violation is not evidence that the claim holds
+    status: counts.violated > 0 ? run.status : run.status === 'violated' ? 'inconclusive' : run.status,
     counterexamples: { count, ...(smallest ? { smallest: smallest.ref } : {}), ...(worst ? { worst: worst.ref } : {}) },
   };
   return {
@@ -349,7 +350,8 @@ export function confirmHighProbability(
     counts,
     records,
     highProbability: { ...hp, configs },
-    status: rejected ? run.status : run.status === 'violated' ? (configs.some((c) => c.status === 'consistent') ? 'holds' : 'inconclusive') : run.status,
+    // a rejection resting on unconfirmed failed draws is not evidence that the claim holds
+    status: rejected ? run.status : run.status === 'violated' ? 'inconclusive' : run.status,
     counterexamples: rejected && evidence ? { count: 1, smallest: evidence.ref, worst: evidence.ref } : { count: 0 },
   };
   return { run: out, ...(rejected && evidence ? { evidence } : {}), summary };

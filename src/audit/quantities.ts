@@ -13,7 +13,7 @@ import { type LimitingArchitecture, limitingKernels, type LimitingKernels } from
 import { initNetwork, type Network } from '../ntk/network.ts';
 import { minPairDistance } from '../linalg/distances.ts';
 import { type Bounds, inverseQuadraticFormOf, lambdaMaxOf, lambdaMinOf, linearCombination, ReadOnlyMatrix, solveOf, traceOf } from '../linalg/readOnlyMatrix.ts';
-import { UserError } from '../errors.ts';
+import { KernelRangeError, UserError } from '../errors.ts';
 import { activationByName, type ActivationRecord } from '../ntk/activations/registry.ts';
 import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
 
@@ -465,7 +465,8 @@ function limitingSafe(inst: AuditInstance, l: number): LimitingKernels | null {
   try {
     return l === inst.depth ? limiting(inst) : cached(inst, `limiting(${l})`, () => limitingKernels(inst.x, limitingArchitecture(inst, l)));
   } catch (e) {
-    if (e instanceof Error && e.name === 'NumericalError') return null;
+    // NumericalError: the (a,b)-ReLU fold overflows; KernelRangeError: the smooth fold leaves its range (limitingSmooth.ts)
+    if ((e instanceof Error && e.name === 'NumericalError') || e instanceof KernelRangeError) return null;
     throw e;
   }
 }
@@ -479,10 +480,12 @@ export function labelsOf(inst: AuditInstance): Float64Array {
       const name = worstKernelOf(spec.model)!;
       const k = kernelMatrix(inst, name);
       if (k.certified) return k.toMatrix();
-      // The kernel overflows the double range. gram, ntk and nngp (ReLU, no biases) are positively homogeneous
+      // The kernel overflows the double range. gram, ntk and nngp ((a,b)-ReLU, no biases) are positively homogeneous
       // of degree 2 in X and H∞ is taken on x/‖x‖, so X·2^-e has the same eigenvectors (2^e ≤ max|x_ij| < 2^(e+1));
       // their kernel is computed instead. Still not finite (or an underflowed, all-zero X): NaN labels, so every
       // quantity that reads them is not certified.
+      // Other kernels (smooth activations, biases) are not homogeneous: no rescaled substitute, NaN labels.
+      if (!(name === 'gram' || name === 'hInfinity' || (activationOf(inst).kind === 'ab-relu' && !(inst.bias! > 0)))) return null;
       let m = 0;
       for (const v of inst.x.data) m = Math.max(m, Math.abs(v));
       if (!(m > 0 && m <= Number.MAX_VALUE)) return null;

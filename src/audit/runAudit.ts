@@ -511,6 +511,13 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
     verdict = 'survived';
     message = `${theorem.id}: survived — ${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions`;
   }
+  // Float-certified violations (or failed draws of a rejected rate test) that the oracle could not confirm are
+  // neither a refutation nor evidence that the bound holds: the bound cannot be said to have survived.
+  const pending = verdict === 'refuted' ? 0 : (hpConfirmed?.summary.failed ?? 0) + (confirmed ? confirmed.summary.failed + confirmed.summary.unconfirmed : 0);
+  if (pending > 0 && (verdict === 'survived' || verdict === 'partial')) {
+    verdict = 'inconclusive';
+    message = `${theorem.id}: INCONCLUSIVE — ${pending} float-certified violation(s) could not be confirmed in ${DIGITS}-digit arithmetic, so the bound is neither refuted nor shown to hold (${counts.holds} holds, ${counts.inconclusive} inconclusive, ${counts.outside} outside the assumptions)`;
+  }
   if (verdict !== 'refuted' && hpConfirmed && hpConfirmed.summary.failed > 0) {
     const f = hpConfirmed.summary;
     message += `; the rate test rejected on float failed draws, but ${f.failed} of them were not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive; first: ${f.failures[0].reason})`;

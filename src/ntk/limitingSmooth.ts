@@ -21,7 +21,7 @@ import { ETA } from '../linalg/matrix.ts';
 import { gammaUp, up } from '../linalg/blas.ts';
 import { Interval, interval } from '../linalg/interval.ts';
 import { exponentOf, ldexp, ldexpDown, ldexpUp, rowsToUnitRange } from '../linalg/pow2.ts';
-import { UserError } from '../errors.ts';
+import { KernelRangeError } from '../errors.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import type { LayerKernels, LimitingKernels, ResolvedArchitecture } from './limiting.ts';
 
@@ -36,7 +36,7 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   // underflows before the kernels themselves leave the float64 range.
   // 'nmm' uses the doubles c_l as given; 'ntk' has W² = W_std², B² = b_std² and c_1 = W_std²/d.
   const range = 'supported with this activation: b_std² and every entry of G^(l), Ġ^(l) = W_std²·E[σ\'(u)σ\'(v)] and K^(l) (l = 1..L, G^(1) = W_std²XXᵀ/d + b_std²) below 2^1024 ≈ 1.8e308 (the power-of-two rescaling of whole kernels covers the (a,b)-ReLU family only)';
-  const tooLarge = (what: string) => new UserError(`limiting kernel with activation ${act.name}: ${what} exceed 2^1024 ≈ 1.8e308; ${range}`);
+  const tooLarge = (what: string) => new KernelRangeError(`limiting kernel with activation ${act.name}: ${what} exceed 2^1024 ≈ 1.8e308; ${range}`);
   const ws = arch.wStd ?? 1, bs = arch.bStd ?? 0;
   const W2: ScaledInterval[] = [], B2: Interval[] = [];
   for (let l = 0; l < L; l++) {
