@@ -1,3 +1,4 @@
+import { quadInvDec as quadInvDecOrNull } from '../../test/support/decimalQuadForm.ts';
 import { describe, expect, it } from 'vitest';
 import { type Dec, Dm, exactDec, lambdaMinBracket, referenceLimiting } from '../../test/kernelReference.ts';
 import type { Matrix } from '../linalg/matrix.ts';
@@ -34,23 +35,8 @@ const gramDec = (x: Matrix): Dec[][] => {
   }));
 };
 
-/** yᵀA⁻¹y for a small symmetric positive definite A by Gaussian elimination (50 digits). */
-function quadInvDec(a: Dec[][], y: Dec[]): Dec {
-  const n = a.length;
-  const m = a.map((r, i) => [...r, y[i]]);
-  for (let k = 0; k < n; k++)
-    for (let i = k + 1; i < n; i++) {
-      const f = m[i][k].div(m[k][k]);
-      for (let j = k; j <= n; j++) m[i][j] = m[i][j].sub(f.mul(m[k][j]));
-    }
-  const z = new Array<Dec>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = m[i][n];
-    for (let j = i + 1; j < n; j++) s = s.sub(m[i][j].mul(z[j]));
-    z[i] = s.div(m[i][i]);
-  }
-  return y.reduce((s, v, i) => s.add(v.mul(z[i])), new Dm(0));
-}
+/** yᵀA⁻¹y in 50 digits (A nonsingular here). */
+const quadInvDec = (a: Dec[][], y: Dec[]): Dec => quadInvDecOrNull(a, y)!;
 
 describe('audit quantities on hostile inputs', () => {
   it('q.certified.quadForm keeps the ‖ΔM‖₂ term when λ_min(M)² underflows (M = c·G − c(1 − δ)·G, c = 2^-560)', () => {

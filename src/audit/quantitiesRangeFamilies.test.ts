@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { quadInvDec } from '../../test/support/decimalQuadForm.ts';
 import { describe, expect, it } from 'vitest';
 import { type Dec, Dm, exactDec, lambdaMaxBracket, lambdaMinBracket, referenceHInfinity, referenceLimiting, traceDec } from '../../test/kernelReference.ts';
 import { dy, dyAdd, dyDec, dyMul, dySign, type Dy, DY_ONE, DY_ZERO } from '../../test/exactDyadic.ts';
@@ -66,28 +67,6 @@ const gramOf = (r: Dec[][]): Dec[][] => r.map((u) => r.map((v) => u.reduce((s, t
 const transposeDec = (a: Dec[][]): Dec[][] => a[0].map((_, j) => a.map((r) => r[j]));
 const sqrt0 = (v: Dec) => (v.lte(0) ? new Dm(0) : v.sqrt());
 
-/** yᵀA⁻¹y by Gaussian elimination with partial pivoting at 50 digits (null: exactly singular). */
-function quadInvDec(a: Dec[][], y: Dec[]): Dec | null {
-  const n = a.length;
-  const m = a.map((r, i) => [...r, y[i]]);
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (m[i][k].abs().gt(m[p][k].abs())) p = i;
-    [m[k], m[p]] = [m[p], m[k]];
-    if (m[k][k].isZero()) return null;
-    for (let i = k + 1; i < n; i++) {
-      const f = m[i][k].div(m[k][k]);
-      for (let j = k; j <= n; j++) m[i][j] = m[i][j].sub(f.mul(m[k][j]));
-    }
-  }
-  const z = new Array<Dec>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = m[i][n];
-    for (let j = i + 1; j < n; j++) s = s.sub(m[i][j].mul(z[j]));
-    z[i] = s.div(m[i][i]);
-  }
-  return y.reduce((s, v, i) => s.add(v.mul(z[i])), new Dm(0));
-}
 
 /** Exact forward features f_k and back-propagated signals b_k (k = 1..L, b_L = 1) of the stored network and data. */
 function exactPasses(weights: Matrix[], x: Matrix): { feats: Dy[][][]; back: Dy[][][] } {

@@ -1,3 +1,4 @@
+import { quadInvDec as quadInvDecOrNull } from '../../test/support/decimalQuadForm.ts';
 import { describe, expect, it } from 'vitest';
 import { type Dec, Dm, exactDec, lambdaMinBracket, referenceHInfinity, referenceLimiting, traceDec } from '../../test/kernelReference.ts';
 import { fromRows, type Matrix } from '../linalg/matrix.ts';
@@ -42,27 +43,8 @@ const lambdaMaxBracket = (a: Dec[][]) => {
   return { lo: b.hi.neg(), hi: b.lo.neg() };
 };
 
-/** yᵀA⁻¹y by Gaussian elimination at 50 digits. */
-function quadInvDec(a: Dec[][], y: Dec[]): Dec {
-  const n = a.length;
-  const m = a.map((r, i) => [...r, y[i]]);
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (m[i][k].abs().gt(m[p][k].abs())) p = i;
-    [m[k], m[p]] = [m[p], m[k]];
-    for (let i = k + 1; i < n; i++) {
-      const f = m[i][k].div(m[k][k]);
-      for (let j = k; j <= n; j++) m[i][j] = m[i][j].sub(f.mul(m[k][j]));
-    }
-  }
-  const z = new Array<Dec>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = m[i][n];
-    for (let j = i + 1; j < n; j++) s = s.sub(m[i][j].mul(z[j]));
-    z[i] = s.div(m[i][i]);
-  }
-  return y.reduce((s, v, i) => s.add(v.mul(z[i])), new Dm(0));
-}
+/** yᵀA⁻¹y in 50 digits (A nonsingular here). */
+const quadInvDec = (a: Dec[][], y: Dec[]): Dec => quadInvDecOrNull(a, y)!;
 
 const rowsDec = (x: Matrix): Dec[][] => Array.from({ length: x.rows }, (_, i) => Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), exactDec));
 const gramDec = (x: Matrix): Dec[][] => {
