@@ -39,6 +39,18 @@ function squaredRatioTimes(a: number, l: number, eps: number): number {
 }
 
 /**
+ * The steps inverseQuadraticForm and certifiedSolve share: shape checks, the Cholesky solution x̂ of Ĥx = v with
+ * its residual bound, and ‖v‖₂ rounded upwards (γ_{n+2}: n squares, their sum and the square root).
+ */
+function solveWithBounds(h: Matrix, v: Float64Array, opts: { entryError?: number; lambdaMinLower: number }, name: string, vName: string) {
+  assertSquare(h, `${name}: H`);
+  const n = h.rows;
+  if (v.length !== n) throw new RangeError(`${name}: ${vName} has length ${v.length}, H is ${n}×${n}`);
+  const { ok, x, residualBound } = choleskySolveWithResidual(h, v);
+  return { n, eps: opts.entryError ?? 0, lo: opts.lambdaMinLower, ok, x, residualBound, vNorm: up(norm2(v) * up(1 + gammaUp(n + 2))) };
+}
+
+/**
  * yᵀ H⁻¹ y for a symmetric positive definite H, with a rigorous error bound.
  *
  * Inputs: the computed matrix Ĥ, a bound ε ≥ ‖H_true − Ĥ‖₂ on its entries' error, and a certified
@@ -57,18 +69,12 @@ function squaredRatioTimes(a: number, l: number, eps: number): number {
  * nothing can be certified and errorBound is Infinity. Cost: one Cholesky (n³/3) and O(n²).
  */
 export function inverseQuadraticForm(h: Matrix, y: Float64Array, opts: { entryError?: number; lambdaMinLower: number }): { value: number; errorBound: number } {
-  assertSquare(h, 'inverseQuadraticForm: H');
-  const n = h.rows;
-  if (y.length !== n) throw new RangeError(`inverseQuadraticForm: y has length ${y.length}, H is ${n}×${n}`);
-  const eps = opts.entryError ?? 0;
-  const lo = opts.lambdaMinLower;
-  const { ok, x, residualBound: rBound } = choleskySolveWithResidual(h, y);
+  const { n, eps, lo, ok, x, residualBound: rBound, vNorm: yNorm } = solveWithBounds(h, y, opts, 'inverseQuadraticForm', 'y');
   if (!ok) return { value: NaN, errorBound: Infinity };
   const value = dot(y, x);
   if (!(lo > 0) || !Number.isFinite(value)) return { value, errorBound: Infinity };
   let absDot = 0;
   for (let i = 0; i < n; i++) absDot += Math.abs(y[i] * x[i]);
-  const yNorm = up(norm2(y) * up(1 + gammaUp(n + 2)));
   const dotErr = up(up(gammaUp(n) * nonNegativeSumUpper(absDot, n, 1)) + up(n * ETA));
   const residualTerm = up(up(yNorm * rBound) / down(lo));
   const entryTerm = eps > 0 ? squaredRatioTimes(yNorm, lo, eps) : 0;
@@ -86,15 +92,9 @@ export function inverseQuadraticForm(h: Matrix, y: Float64Array, opts: { entryEr
  * included). lambdaMinLower ≤ 0 or a failed factorisation: errorBound = Infinity.
  */
 export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: number; lambdaMinLower: number }): { x: Float64Array; errorBound: number } {
-  assertSquare(h, 'certifiedSolve: H');
-  const n = h.rows;
-  if (b.length !== n) throw new RangeError(`certifiedSolve: b has length ${b.length}, H is ${n}×${n}`);
-  const eps = opts.entryError ?? 0;
-  const lo = opts.lambdaMinLower;
-  const { ok, x, residualBound: rBound } = choleskySolveWithResidual(h, b);
+  const { eps, lo, ok, x, residualBound: rBound, vNorm: bNorm } = solveWithBounds(h, b, opts, 'certifiedSolve', 'b');
   if (!ok) return { x: x.fill(NaN), errorBound: Infinity };
   if (!(lo > 0) || !x.every(Number.isFinite)) return { x, errorBound: Infinity };
-  const bNorm = up(norm2(b) * up(1 + gammaUp(n + 2)));
   const residualTerm = up(rBound / down(lo));
   const entryTerm = eps > 0 ? up(up(up(bNorm / down(lo)) * eps) / down(lo)) : 0;
   const errorBound = up(residualTerm + entryTerm);
