@@ -18,10 +18,11 @@ import { wasmGram } from './wasmKernels.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rounding-safe scalar bounds. JavaScript has no directed rounding; instead, after one correctly
-// rounded operation with result t (true value τ, |τ − t| ≤ u|t| + ETA/2), we widen by 4u|t| + ETA:
-//   up(t)   = fl(fl(t + fl(|t|·2^-50)) + ETA) ≥ t + 2.9u|t| ≥ τ   (t normal), and
+// rounded operation with result t (true value τ, |τ − t| ≤ u|t| + ETA/2), we widen by 8u|t| + ETA:
+//   up(t)   = fl(fl(t + fl(|t|·2^-50)) + ETA) ≥ t + 6u|t| ≥ τ     (t normal), and
 //   up(t)   = t + |t|2^-50 + ETA exactly ≥ τ                      (t subnormal: sums are exact there).
-// The proof uses only that rounding to nearest is monotone and that p = |t|·2^-50 ≥ 4 half-ulps of t.
+// The proof uses only that rounding to nearest is monotone and that p = |t|·2^-50 ≥ 4 ulps of t, so that
+// fl(t + p) ≥ t + p − ulp(t + p)/2 ≥ t + 8u|t| − 2u|t| (ulp(t + p) ≤ 2·ulp(t) ≤ 4u|t|).
 // `down` is the mirror image. These are used on scalars only (a handful per routine).
 // ---------------------------------------------------------------------------------------------
 

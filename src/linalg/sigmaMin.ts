@@ -4,7 +4,7 @@
  *
  * Method (a-posteriori, independent of how the QR factor was computed, so no unspecified constants):
  *  Let A be the tall orientation of F (A = Fᵀ if N ≤ n, else A = F), m × p, m ≥ p; σ_min(F) = σ_p(A).
- *  1. Householder QR of A (Higham Alg. 19.? / Golub–Van Loan 5.2.1) gives R̂ (p × p upper).
+ *  1. Householder QR of A (Higham, Accuracy and Stability, §19.1; Golub–Van Loan Alg. 5.2.1) gives R̂ (p × p upper).
  *  2. X ≈ R̂⁻¹ by back substitution. Whatever X is (any invertible float matrix), with Y = A X exactly:
  *        σ_min(Y)/‖X‖₂ ≤ σ_min(A) ≤ σ_max(Y)/‖X‖₂          (σ_min(BC) ≥ σ_min(B)σ_min(C),
  *                                                            σ_min(BC) ≤ ‖B‖₂σ_min(C), C = X⁻¹).

@@ -6,7 +6,7 @@ import { exponentOf, ldexp, ldexpDown, ldexpUp } from './pow2.ts';
 
 /**
  * The spectral summary of a symmetric PSD kernel known as 2^log2Scale·k with ‖k − 2^{−log2Scale}K‖₂ ≤
- * errorBound: a certified enclosure of λ_min(K), estimates of λ_max(K) and tr K, in natural units.
+ * errorBound: certified enclosures of λ_min(K) and λ_max(K), and tr K (of the float kernel), in natural units.
  *
  * Every step works on 2^{−F}·K with entries of order 1 (the range of every eigenvalue routine), F =
  * log2Scale plus a power-of-two normalisation of k: ldexp is exact except for entries that underflow

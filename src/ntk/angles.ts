@@ -198,7 +198,7 @@ export function pairwiseAngleErrorBound(d: number, minNormSq = 1): number {
   const floor = Math.min(1, minNormSq);
   const fast = floor > 0 ? (1.16 * (d + 4) * ETA) / floor : Infinity;
   const slow = 2 * (Math.sqrt((d + 8) * ETA) + Math.sqrt(d) * ETA);
-  return 2.31 * gamma(d + 2) + 10 * UNIT_ROUNDOFF + up(2 * (fast + slow));
+  return up(up(up(2.31 * gamma(d + 2)) + 10 * UNIT_ROUNDOFF) + up(2 * up(fast + slow)));
 }
 
 /** N × N symmetric matrix (row-major) of the angles between the rows of x (zero diagonal; π/2 with zero rows). */
