@@ -117,16 +117,7 @@ const holdShape = z.strictObject({
 });
 
 /** A regime after validation: the held descriptor fields and its label. */
-interface Regime {
-  label: string;
-  n: number;
-  d: number;
-  depth: number;
-  widths: number[];
-  init: 'standard' | 'he' | 'lecun';
-  data: string;
-  normalize: Normalization;
-}
+type Regime = Pick<AuditDescriptor, 'n' | 'd' | 'depth' | 'widths' | 'init' | 'data' | 'normalize'> & { label: string };
 
 export interface ResolvedClaim {
   quantity: Side;

@@ -869,19 +869,8 @@ function cornerList(keys: string[]): Map<string, Corner>[] {
 
 // ------------------------------------------------------------------------------------------------
 
-interface EncodedInstance {
-  x: { rows: number; cols: number; data: string[] };
-  depth: number;
-  widths: number[];
-  init: AuditInstance['init'];
-  netSeed: string;
-  data: string;
-  normalize: string;
-  labels?: LabelSpec;
-  activation?: string;
-  bias?: number;
-  parameterization?: 'nmm' | 'ntk';
-}
+/** An AuditInstance as JSON: the data as exact decimal strings (encodeNumber), no engine cache. */
+type EncodedInstance = Omit<AuditInstance, 'x' | 'cache'> & { x: { rows: number; cols: number; data: string[] } };
 
 export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
   return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize, ...(i.labels ? { labels: i.labels } : {}), ...architectureFields(i) };

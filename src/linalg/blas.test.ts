@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { Decimal } from 'decimal.js';
+import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram, gramRoundingBound, matmul, matmulTransB, matvec, matvecTrans, hadamardInPlace, dot, axpy, up, down, gammaUp } from './blas.ts';
 import { type Matrix, transpose, gamma, UNIT_ROUNDOFF } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
@@ -77,14 +78,6 @@ describe('products', () => {
   });
 });
 
-/** The exact value of a double as a Decimal (new Decimal(x) uses the shortest round-trip string, which is not exact). */
-function exactDecimal(x: number): Decimal {
-  if (x === 0) return new Decimal(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52); // 2^e must stay representable
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) { e -= 1; m = x / 2 ** e; }
-  return new Decimal(m).times(new Decimal(2).pow(e));
-}
 
 describe('rounding-safe scalars', () => {
   it('up/down bracket the exact result of one operation (decimal.js)', () => {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
+import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
 import { gramEntryErrorBound, gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from './gramStats.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
 
-/** The exact value of a double as a Decimal. */
-function exactDecimal(x: number): Decimal {
-  if (x === 0) return new Decimal(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) { e -= 1; m = x / 2 ** e; }
-  return new Decimal(m).times(new Decimal(2).pow(e));
-}
 
 /** max_ij |fl(G)_ij − (X Xᵀ)_ij| with the exact products and sums (decimal.js, 800 digits). */
 function maxGramError(x: Matrix, g: Matrix): Decimal {

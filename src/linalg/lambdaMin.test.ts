@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { Matrix as MlMatrix, EigenvalueDecomposition, QrDecomposition } from 'ml-matrix';
 import { Decimal } from 'decimal.js';
+import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
 import { certifyLambdaMinAtLeast, lambdaMinCertified } from './lambdaMin.ts';
 import { type Matrix, UNIT_ROUNDOFF } from './matrix.ts';
@@ -29,14 +30,6 @@ function refLambdaMin(k: Matrix): number {
   return Math.min(...new EigenvalueDecomposition(toMl(k), { assumeSymmetric: true }).realEigenvalues);
 }
 
-/** Exact value of a double. */
-function exactDecimal(x: number): Decimal {
-  if (x === 0) return new Decimal(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52); // 2^e must stay representable
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) { e -= 1; m = x / 2 ** e; }
-  return new Decimal(m).times(new Decimal(2).pow(e));
-}
 
 /**
  * Independent oracle in 300-digit arithmetic: is K − bI (exact) positive definite? Returns 'pd',

@@ -59,16 +59,10 @@ export interface SearchOptions {
 
 export type Phase = 'example' | 'random' | 'shrink' | 'targeted' | 'probe' | 'monte-carlo' | 'sweep';
 
-export interface InstanceRecord {
+/** One evaluated instance: the fields of its Outcome (theorem/types.ts) and where the search found it. */
+export interface InstanceRecord extends Pick<Outcome, 'verdict' | 'margin' | 'errorBound' | 'relativeMargin' | 'lhs' | 'rhs' | 'brokenAssumption'> {
   phase: Phase;
   descriptor: Descriptor;
-  verdict: Verdict;
-  margin: number;
-  errorBound: number;
-  relativeMargin: number;
-  lhs: number;
-  rhs: number;
-  brokenAssumption?: string;
   /** For probes outside the assumptions: what the conclusion gave there. */
   probeVerdict?: Verdict;
   probeRelativeMargin?: number;

@@ -1,0 +1,17 @@
+import { Decimal } from 'decimal.js';
+
+/**
+ * The exact value of a double as a Decimal of decimal.js's global constructor (new Decimal(x) reads the
+ * shortest round-trip string, which is not exact): x = m·2^e with m an integer, e ≥ −1074. The caller sets a
+ * precision large enough for the products it forms.
+ */
+export function exactDecimal(x: number): Decimal {
+  if (x === 0) return new Decimal(0);
+  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52); // 2^e must stay representable
+  let m = x / 2 ** e;
+  while (!Number.isInteger(m)) {
+    e -= 1;
+    m = x / 2 ** e;
+  }
+  return new Decimal(m).times(new Decimal(2).pow(e));
+}
