@@ -132,7 +132,7 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
 
   it('packs only what runs: compiled JavaScript, declarations, the wasm, the catalog counterexamples, bin', () => {
     const paths = files.map((f) => f.path);
-    for (const p of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ntk-audit.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/audit/workerMain.js', 'dist/src/run/workerMain.js', 'dist/src/linalg/wasm/kernels.wasm', 'dist/properties/index.js']) expect(paths).toContain(p);
+    for (const p of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ntk-audit.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/audit/workerMain.js', 'dist/src/run/workerMain.js', 'dist/src/linalg/wasm/linalg.wasm', 'dist/src/random/wasm/sampling.wasm', 'dist/src/ntk/wasm/network.wasm', 'dist/properties/index.js']) expect(paths).toContain(p);
     expect(paths.filter((p) => /^(test|bench|fixtures|src|properties|examples|docs|scripts|reports|\.ci)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths.filter((p) => p.startsWith('dist/fixtures/')).every((p) => /^dist\/fixtures\/counterexamples\/[^/]+\.json$/.test(p))).toBe(true);
