@@ -78,14 +78,12 @@ export interface WasmBinding<E> {
   readonly i32: Int32Array;
 }
 
-/** A WebAssembly module compiled with `--importMemory` (its only import: env.memory), loaded on first use. */
-export interface WasmModule<E extends object> {
-  /**
-   * Its kernels on the current workspace of this thread (the persistent one, or inside withTransientWasm
-   * the transient one), instantiated there on first use; null without WebAssembly SIMD.
-   */
-  (): WasmBinding<E> | null;
-}
+/**
+ * A WebAssembly module compiled with `--importMemory` (its only import: env.memory), loaded on first use:
+ * calling it gives its kernels on the current workspace of this thread (the persistent one, or inside
+ * withTransientWasm the transient one), instantiated there on first use; null without WebAssembly SIMD.
+ */
+export type WasmModule<E extends object> = () => WasmBinding<E> | null;
 
 /** The workspace kernels run on: this thread's persistent one, or inside withTransientWasm a transient one. */
 let state: State | null | undefined;
