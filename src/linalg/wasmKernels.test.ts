@@ -16,7 +16,7 @@ import { lambdaMinCertified } from './lambdaMin.ts';
 import { createRng } from '../random/rng.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-/** The WebAssembly modules, in the order build:wasm compiles them (package.json). */
+/** The WebAssembly modules, in the order `npm run build:wasm` compiles them (scripts/wasm-modules.mjs). */
 const WASM_BINARIES = ['src/linalg/wasm/linalg.wasm', 'src/random/wasm/sampling.wasm', 'src/ntk/wasm/network.wasm'];
 
 function spd(n: number, seed: string, shift = 1e-3): Float64Array {
