@@ -132,7 +132,7 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
 
   it('packs only what runs: compiled JavaScript, declarations, the wasm, the catalog counterexamples, bin', () => {
     const paths = files.map((f) => f.path);
-    for (const p of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ntk-audit.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/audit/workerMain.js', 'dist/src/run/workerMain.js', 'dist/src/linalg/wasm/kernels.wasm', 'dist/properties/index.js']) expect(paths).toContain(p);
+    for (const p of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ntk-audit.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/audit/workerMain.js', 'dist/src/run/workerMain.js', 'dist/src/linalg/wasm/linalg.wasm', 'dist/src/random/wasm/sampling.wasm', 'dist/src/ntk/wasm/network.wasm', 'dist/properties/index.js']) expect(paths).toContain(p);
     expect(paths.filter((p) => /^(test|bench|fixtures|src|properties|examples|docs|scripts|reports|\.ci)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths.filter((p) => p.startsWith('dist/fixtures/')).every((p) => /^dist\/fixtures\/counterexamples\/[^/]+\.json$/.test(p))).toBe(true);
@@ -171,9 +171,20 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
       expect(ok(process.execPath, ['-e', "const m = require('ntk-audit'); console.log(m.interval(2).lo)"], dir).trim()).toBe('2');
       writeFileSync(join(dir, 'use.mjs'), `import { defineBound, isAuditBound } from 'ntk-audit';\nconsole.log(typeof defineBound, typeof isAuditBound);\n`);
       expect(ok(process.execPath, ['use.mjs'], dir).trim()).toBe('function function');
-      // the WebAssembly kernels load from the installed dist/ (without them the JS kernels run, slower)
-      const wasm = pathToFileURL(join(dir, 'node_modules/ntk-audit/dist/src/linalg/wasmKernels.js')).href;
-      expect(ok(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(wasm)}); console.log(m.wasmKernelsAvailable())`], dir).trim()).toBe('true');
+      // the WebAssembly kernels load from the installed dist/ (without them the JS kernels run, slower): the
+      // workspace with the linalg module, and the sampling and network modules on it (each returns false
+      // when its module is missing)
+      const dist = (p: string) => JSON.stringify(pathToFileURL(join(dir, 'node_modules/ntk-audit/dist/src', p)).href);
+      const probe = [
+        `const k = await import(${dist('linalg/wasmKernels.js')});`,
+        `const s = await import(${dist('random/wasmSampling.js')});`,
+        `const n = await import(${dist('ntk/wasmNetwork.js')});`,
+        'const tables = { x: new Float64Array(129).fill(1), ratio: new Float64Array(128).fill(2) };',
+        'const fill = s.wasmGaussianFill(tables, { g0: 1, g1: 2, g2: 3, g3: 4 }, new Float64Array(64), 0, 64, 1, () => 0);',
+        'const pre = n.wasmPreActivations(new Float64Array(64 * 8).fill(1), 64, new Float64Array(16 * 8).fill(1), 16, 8, new Float64Array(64 * 16));',
+        'console.log(k.wasmKernelsAvailable(), fill, pre);',
+      ].join('\n');
+      expect(ok(process.execPath, ['--input-type=module', '-e', probe], dir).trim()).toBe('true true true');
     }, LONG);
   }
 

@@ -4,7 +4,8 @@
  *
  * - `--no-liftoff`: V8 compiles each WebAssembly function lazily, at its first call, with its baseline
  *   compiler Liftoff, and tiers up to TurboFan for LATER calls only (there is no on-stack replacement into
- *   WebAssembly code), so the first call of each kernel (src/linalg/wasmKernels.ts) ran baseline code.
+ *   WebAssembly code), so the first call of each kernel (src/linalg/wasmKernels.ts and the modules on its
+ *   workspace) ran baseline code.
  *   Measured (fresh process, N = 1000 Cholesky, CPU time, loaded 2-vCPU machine): first call 98–115 ms on
  *   Liftoff against 30–37 ms on TurboFan (its compile time included); later calls 26–37 ms either way.
  * - `--no-concurrent-osr`: a hot JavaScript loop that runs once (a pass over an N × N matrix) is replaced

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,11 +11,13 @@ import {
 } from './cholesky.ts';
 import { gammaUp, gram, gramJs } from './blas.ts';
 import { householderTridiagonalize } from './eigh.ts';
-import { leaseWasm, wasmKernelsAvailable, wasmMaskedAccumulate, wasmTridiagonalize, wasmWorkspaceBytes, WASM_MAX_BYTES } from './wasmKernels.ts';
+import { leaseWasm, wasmKernelsAvailable, wasmTridiagonalize, wasmWorkspaceBytes, WASM_MAX_BYTES, WASM_SCRATCH_BYTES } from './wasmKernels.ts';
 import { lambdaMinCertified } from './lambdaMin.ts';
 import { createRng } from '../random/rng.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The WebAssembly modules, in the order `npm run build:wasm` compiles them (scripts/wasm-modules.mjs). */
+const WASM_BINARIES = ['src/linalg/wasm/linalg.wasm', 'src/random/wasm/sampling.wasm', 'src/ntk/wasm/network.wasm'];
 
 function spd(n: number, seed: string, shift = 1e-3): Float64Array {
   const rng = createRng(seed);
@@ -47,20 +50,56 @@ describe('WebAssembly SIMD kernels', () => {
     expect(wasmKernelsAvailable()).toBe(true);
   });
 
-  it('the committed kernels.wasm is exactly what kernels.as.ts compiles to', () => {
-    const asc = join(root, 'node_modules/.bin/asc');
-    if (!existsSync(asc)) throw new Error('assemblyscript (devDependency) is not installed');
+  it('build:wasm compiles exactly the three modules (linalg, sampling, network), each to its committed binary', async () => {
+    if (!existsSync(join(root, 'node_modules/assemblyscript/package.json'))) throw new Error('assemblyscript (devDependency) is not installed');
+    const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['build:wasm'] as string;
+    expect(script).toBe('node scripts/build-wasm.mjs');
     const dir = mkdtempSync(join(tmpdir(), 'ntk-wasm-'));
     try {
-      const out = join(dir, 'kernels.wasm');
-      const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['build:wasm'] as string;
-      const args = script.split(/\s+/).slice(1).map((a) => (a === 'src/linalg/wasm/kernels.wasm' ? out : a));
-      execFileSync(asc, args, { cwd: root, stdio: 'pipe' });
-      expect(Buffer.compare(readFileSync(out), readFileSync(join(root, 'src/linalg/wasm/kernels.wasm')))).toBe(0);
+      const { stdout } = await promisify(execFile)(process.execPath, ['scripts/build-wasm.mjs', '--out-dir', dir], { cwd: root });
+      const written = JSON.parse(stdout) as Record<string, string>;
+      expect(Object.keys(written)).toEqual(WASM_BINARIES);
+      for (const file of WASM_BINARIES) {
+        expect(written[file]).toBe(join(dir, basename(file)));
+        expect(Buffer.compare(readFileSync(written[file]), readFileSync(join(root, file))), file).toBe(0);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
+
+  it('each module imports only env.memory and has no memory, data or start section of its own, so instantiating it on the shared workspace writes nothing there', () => {
+    // section ids (WebAssembly core spec §5.5.2): 5 memory, 8 start, 11 data, 12 data count
+    const sectionIds = (b: Buffer): number[] => {
+      expect(b.subarray(0, 8).equals(Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))).toBe(true);
+      const ids: number[] = [];
+      let p = 8;
+      while (p < b.length) {
+        ids.push(b[p++]);
+        let size = 0, shift = 0, byte: number;
+        do { byte = b[p++]; size += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+        p += size;
+      }
+      expect(p).toBe(b.length);
+      return ids;
+    };
+    for (const file of WASM_BINARIES) {
+      const bytes = readFileSync(join(root, file));
+      const ids = sectionIds(bytes);
+      expect(ids.filter((id) => [5, 8, 11, 12].includes(id)), file).toEqual([]);
+      const module = new WebAssembly.Module(bytes);
+      expect(WebAssembly.Module.imports(module), file).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+      expect(WebAssembly.Module.exports(module).filter((e) => e.kind === 'memory'), file).toEqual([]);
+      // behaviourally: a memory full of a pattern is unchanged by instantiation
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
+      const view = new Uint8Array(memory.buffer);
+      for (let i = 0; i < view.length; i++) view[i] = (i * 131 + 7) & 0xff;
+      new WebAssembly.Instance(module, { env: { memory } });
+      let changed = 0;
+      for (let i = 0; i < view.length; i++) if (view[i] !== ((i * 131 + 7) & 0xff)) changed++;
+      expect(changed, file).toBe(0);
+    }
+  });
 
   it('Cholesky: every order n = 1..70 and 157, copied or resident, satisfies Higham\'s backward error bound and agrees with the JS kernel', () => {
     for (const n of [...Array.from({ length: 70 }, (_, i) => i + 1), 157]) {
@@ -212,25 +251,6 @@ describe('WebAssembly SIMD kernels', () => {
     }
   }, 120_000);
 
-  it('masked accumulation is bit-identical to the plain loops (lanes run over output entries, never within a sum)', () => {
-    for (const [d, nIn, nOut] of [[3, 5, 8], [7, 13, 9], [20, 64, 33], [1, 100, 128]]) {
-      const rng = createRng(`mask-${d}-${nIn}-${nOut}`);
-      const rnd = (len: number, zeros = 0.2) => Float64Array.from({ length: len }, () => (rng.next() < zeros ? 0 : rng.next() - 0.5));
-      const J = rnd(d * nIn), P = rnd(d * nIn).map(Math.abs), g = rnd(nIn, 0.3), W = rnd(nIn * nOut, 0);
-      const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
-      expect(wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)).toBe(true);
-      const O2 = new Float64Array(d * nOut), Q2 = new Float64Array(d * nOut);
-      for (let c = 0; c < d; c++) for (let a = 0; a < nIn; a++) {
-        if (!(g[a] > 0)) continue;
-        const v = J[c * nIn + a], pv = P[c * nIn + a];
-        if (v !== 0) for (let j = 0; j < nOut; j++) O2[c * nOut + j] += v * W[a * nOut + j];
-        if (pv !== 0) for (let j = 0; j < nOut; j++) Q2[c * nOut + j] += pv * Math.abs(W[a * nOut + j]);
-      }
-      expect(Array.from(O)).toEqual(Array.from(O2));
-      expect(Array.from(Q)).toEqual(Array.from(Q2));
-    }
-  });
-
   it('leases are LIFO, stack above each other and never exceed the fixed-size workspace', () => {
     const size = wasmWorkspaceBytes();
     expect(size).toBe(WASM_MAX_BYTES);
@@ -243,8 +263,8 @@ describe('WebAssembly SIMD kernels', () => {
     expect(a.f64.length).toBe(100);
     b.release();
     a.release();
-    // the first lease starts above the reserved area (ziggurat state and tables) and the last ends at the top
-    expect(a.f64.byteOffset).toBeGreaterThan(0);
+    // the first lease starts just above the scratch area (the sampler's state, tables and buffer) and the last ends at the top
+    expect(a.f64.byteOffset).toBe(WASM_SCRATCH_BYTES);
     const room = (WASM_MAX_BYTES - a.f64.byteOffset) / 8;
     expect(leaseWasm(room + 1)).toBeNull();
     const full = leaseWasm(room)!;

@@ -1,7 +1,7 @@
 /**
- * WebAssembly SIMD versions of the dense kernels (source: wasm/kernels.as.ts, AssemblyScript; binary:
- * wasm/kernels.wasm, rebuilt by `npm run build:wasm` and checked by a test): Cholesky, triangular
- * solves, Gram X Xᵀ, Householder tridiagonalisation, masked Jacobian products.
+ * The WebAssembly workspace of the engine and the SIMD versions of the dense kernels (source:
+ * wasm/linalg.as.ts, AssemblyScript; binary: wasm/linalg.wasm, rebuilt by `npm run build:wasm` and
+ * checked by a test): Cholesky, triangular solves, Gram X Xᵀ, Householder tridiagonalisation.
  *
  * Why: the plain-JS register-blocked Cholesky (cholesky.ts) reaches 2.9–4.6 GFLOP/s; the same algorithm
  * with f64x2 lanes runs at 9 (N = 100), 13 (200) and 21–23 (400–1000) GFLOP/s on the reference machine
@@ -20,6 +20,14 @@
  * kernel chosen — and possibly the last bits of a result — depended on history). Larger
  * problems use the JS kernels or a transient workspace (withTransientWasm). Without WebAssembly SIMD
  * everything runs in JS.
+ *
+ * Modules: the kernels are split by domain, each beside the JS code it accelerates — this module's
+ * wasm/linalg.wasm, the samplers of src/random (random/wasm/sampling.wasm, random/wasmSampling.ts) and the
+ * network kernels of src/ntk (ntk/wasm/network.wasm, ntk/wasmNetwork.ts). All are compiled with
+ * `--importMemory` and instantiated on the workspace memory owned here (`wasmModule`), so they share
+ * its leases: an array leased by one is resident for all. None has a data or start section, so
+ * instantiating one writes nothing into the workspace (a test checks). Each is compiled the first time
+ * one of its kernels is called, so a process compiles only the modules it uses.
  */
 import { readFileSync } from 'node:fs';
 
@@ -29,6 +37,13 @@ const PAGE = 65536;
 /** Head room of a transient workspace above its matrix, for the vectors of the solves (≥ 131072 doubles). */
 const SLACK_BYTES = 1024 * 1024;
 
+/**
+ * Bytes [0, WASM_SCRATCH_BYTES) of every workspace (persistent or transient) are never leased: scratch
+ * for kernels that run without a lease, whatever leases are live — the Gaussian sampler of
+ * random/wasmSampling.ts keeps its generator state, tables and output buffer there. Leases start above.
+ */
+export const WASM_SCRATCH_BYTES = 36864;
+
 interface Exports {
   cholesky(a: number, n: number): number;
   solveLower(l: number, n: number, b: number): void;
@@ -37,54 +52,106 @@ interface Exports {
   mirrorLowerToUpper(a: number, n: number): void;
   gram(x: number, n: number, d: number, g: number): void;
   tridiagonalize(w: number, n: number, d: number, e: number): void;
-  maskedAccumulate(J: number, P: number, g: number, W: number, Wabs: number, d: number, nIn: number, nOut: number, O: number, Q: number): void;
-  gaussianFill(st: number, tx: number, tr: number, out: number, start: number, end: number, scale: number): number;
-  sumSquares(p: number, len: number): number;
-  scaleInPlace(p: number, len: number, s: number): void;
-  gdForward(wT: number, w0T: number, x: number, zT: number, sign0: number, xn: number, a: number, u: number, act: number, out: number, m: number, n: number, d: number, first: number, certified: number, E: number, gd: number, wc: number, wc1: number): void;
-  preActivations(w: number, xT: number, m: number, n: number, d: number, z: number): void;
-  gdBackward(wT: number, x: number, zT: number, a: number, e: number, c: number, out: number, m: number, n: number, d: number, invSqrtM: number, eta: number): void;
 }
 
+/** A workspace memory and the modules instantiated on it. */
 interface State {
-  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
+  /** The kernels of wasm/linalg.wasm on this memory. */
   k: Exports;
   /** First free byte (leases are a stack). */
   top: number;
   leases: number;
   /** A view of the whole memory (it never grows). */
   f64: Float64Array;
-  /** An int32 view of the whole memory. */
-  i32: Int32Array;
-  /** The ziggurat tables currently in the reserved area (see wasmGaussianFill). */
-  zigTables: ZigguratTables | null;
+  /** Instances of the other modules on this memory, by module. */
+  bindings: Map<object, WasmBinding<object> | null>;
+}
+
+/** One module's kernels instantiated on a workspace, with views of that workspace's memory. */
+export interface WasmBinding<E> {
+  /** The module's exports. */
+  readonly k: E;
+  readonly memory: WebAssembly.Memory;
+  /** float64 and int32 views of the whole memory (it never grows). */
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
 }
 
 /**
- * Bytes [0, RESERVED_BYTES) of every workspace are not leased: the ziggurat's generator state (bytes
- * 0–31), tables (X at 64, 129 doubles; ratio at 1152, 128 doubles) and output buffer (GAUSSIAN_CHUNK
- * doubles at 4096). Leases start above.
+ * A WebAssembly module compiled with `--importMemory` (its only import: env.memory), loaded on first use:
+ * calling it gives its kernels on the current workspace of this thread (the persistent one, or inside
+ * withTransientWasm the transient one), instantiated there on first use; null without WebAssembly SIMD.
  */
-const ZIG_STATE = 0, ZIG_X = 64, ZIG_RATIO = 1152, ZIG_OUT = 4096;
-/** Normals per kernel call (copied out after each call). */
-const GAUSSIAN_CHUNK = 4096;
-const RESERVED_BYTES = ZIG_OUT + 8 * GAUSSIAN_CHUNK;
+export type WasmModule<E extends object> = () => WasmBinding<E> | null;
 
+/** The workspace kernels run on: this thread's persistent one, or inside withTransientWasm a transient one. */
 let state: State | null | undefined;
+/** This thread's persistent workspace (null until created, or without WebAssembly). */
+let persistentState: State | null = null;
+let linalgModule: WebAssembly.Module | null | undefined;
+
+/** Compiles the binary at `url` (null if it cannot be read or compiled: no WebAssembly SIMD here). */
+function compile(url: URL): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(readFileSync(url));
+  } catch {
+    return null;
+  }
+}
+
+/** A workspace of `pages` pages with the linalg kernels on it, or null. */
+function createState(pages: number): State | null {
+  if (linalgModule === undefined) linalgModule = compile(new URL('./wasm/linalg.wasm', import.meta.url));
+  if (linalgModule === null) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(linalgModule, { env: { memory } });
+    return { memory, k: instance.exports as unknown as Exports, top: WASM_SCRATCH_BYTES, leases: 0, f64: new Float64Array(memory.buffer), bindings: new Map() };
+  } catch {
+    return null; // out of memory (transient workspaces)
+  }
+}
 
 function init(): State | null {
-  if (state !== undefined) return state;
-  try {
-    const bytes = readFileSync(new URL('./wasm/kernels.wasm', import.meta.url));
-    const module = new WebAssembly.Module(bytes);
-    const memory = new WebAssembly.Memory({ initial: WASM_MAX_BYTES / PAGE, maximum: WASM_MAX_BYTES / PAGE });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    state = { module, memory, k: instance.exports as unknown as Exports, top: RESERVED_BYTES, leases: 0, f64: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer), zigTables: null };
-  } catch {
-    state = null; // no WebAssembly SIMD here: the JS kernels are used
-  }
+  if (state === undefined) state = persistentState = createState(WASM_MAX_BYTES / PAGE);
   return state;
+}
+
+/**
+ * The loader of the module whose binary is at `url` (a module of a higher layer passes its own file:
+ * `wasmModule(new URL('./wasm/x.wasm', import.meta.url))`). The binary is read and compiled at the first
+ * call, and instantiated once per workspace; the returned function is cheap enough for every kernel call.
+ */
+export function wasmModule<E extends object>(url: URL): WasmModule<E> {
+  let compiled: WebAssembly.Module | null | undefined;
+  let cachedFor: State | null = null;
+  let last: WasmBinding<E> | null = null;
+  const loader = (): WasmBinding<E> | null => {
+    const s = init();
+    if (s === null) return null;
+    if (s === cachedFor) return last; // a transient workspace is looked up instead (a reference here would keep it alive)
+    let b = s.bindings.get(loader) as WasmBinding<E> | null | undefined;
+    if (b === undefined) {
+      if (compiled === undefined) compiled = compile(url);
+      b = null;
+      if (compiled !== null) {
+        try {
+          const instance = new WebAssembly.Instance(compiled, { env: { memory: s.memory } });
+          b = { k: instance.exports as unknown as E, memory: s.memory, f64: s.f64, i32: new Int32Array(s.memory.buffer) };
+        } catch {
+          b = null;
+        }
+      }
+      s.bindings.set(loader, b);
+    }
+    if (s === persistentState) {
+      cachedFor = s;
+      last = b;
+    }
+    return b;
+  };
+  return loader;
 }
 
 /** Current size in bytes of this thread's persistent workspace (0 without WebAssembly). */
@@ -257,16 +324,10 @@ export function wasmTridiagonalize(a: Float64Array, n: number, p: number, d: Flo
 export function withTransientWasm<T>(doubles: number, fn: (view: Float64Array) => T): T | undefined {
   const base = init();
   if (base === null || !(doubles >= 0)) return undefined;
-  const pages = Math.ceil((doubles * 8 + RESERVED_BYTES + SLACK_BYTES) / PAGE);
+  const pages = Math.ceil((doubles * 8 + WASM_SCRATCH_BYTES + SLACK_BYTES) / PAGE);
   if (pages > 65536) return undefined;
-  let transient: State;
-  try {
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(base.module, { env: { memory } });
-    transient = { module: base.module, memory, k: instance.exports as unknown as Exports, top: RESERVED_BYTES, leases: 0, f64: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer), zigTables: null };
-  } catch {
-    return undefined;
-  }
+  const transient = createState(pages);
+  if (transient === null) return undefined;
   const saved = state;
   state = transient;
   try {
@@ -278,40 +339,6 @@ export function withTransientWasm<T>(doubles: number, fn: (view: Float64Array) =
     }
   } finally {
     state = saved;
-  }
-}
-
-/**
- * O = Σ_{a: g[a] > 0} J[:, a] ⊗ W[a, :] and Q = Σ_{a: g[a] > 0} P[:, a] ⊗ |W[a, :]| (J, P: d × nIn;
- * W: nIn × nOut; O, Q: d × nOut, zero on entry and overwritten) by the WebAssembly kernel — bit-identical
- * to the JS loops of lipschitzEstimate.ts (same products, same order per entry); false when not used
- * (no WebAssembly, too large, or nOut < 8 where the copies do not pay).
- */
-export function wasmMaskedAccumulate(J: Float64Array, P: Float64Array, g: ArrayLike<number>, W: Float64Array, d: number, nIn: number, nOut: number, O: Float64Array, Q: Float64Array): boolean {
-  if (nOut < 8) return false;
-  const s = init();
-  if (s === null) return false;
-  const sizes = [d * nIn, d * nIn, nIn, nIn * nOut, nIn * nOut, d * nOut, d * nOut];
-  const lease = leaseWasm(sizes.reduce((x, y) => x + y, 0));
-  if (lease === null) return false;
-  try {
-    const m = lease.f64;
-    const at: number[] = [];
-    let off = 0;
-    for (const z of sizes) { at.push(off); off += z; }
-    m.set(J.subarray(0, d * nIn), at[0]);
-    m.set(P.subarray(0, d * nIn), at[1]);
-    for (let a = 0; a < nIn; a++) m[at[2] + a] = g[a];
-    m.set(W.subarray(0, nIn * nOut), at[3]);
-    for (let i = 0; i < nIn * nOut; i++) m[at[4] + i] = Math.abs(W[i]);
-    m.fill(0, at[5], at[5] + 2 * d * nOut);
-    const addr = (i: number) => m.byteOffset + at[i] * 8;
-    s.k.maskedAccumulate(addr(0), addr(1), addr(2), addr(3), addr(4), d, nIn, nOut, addr(5), addr(6));
-    O.set(m.subarray(at[5], at[5] + d * nOut));
-    Q.set(m.subarray(at[6], at[6] + d * nOut));
-    return true;
-  } finally {
-    lease.release();
   }
 }
 
@@ -335,195 +362,4 @@ export function withWorkArray<T>(doubles: number, lent: Float64Array | undefined
     if (r) return r.value;
   }
   return fn(lent ?? new Float64Array(doubles), false);
-}
-
-/** The ziggurat's layer abscissae X[0..128] and ratios X[i+1]/X[i] (defined in random/rng.ts). */
-export interface ZigguratTables {
-  x: Float64Array;
-  ratio: Float64Array;
-}
-
-/** The xoshiro128** words of a stream (int32), read and written back. */
-export interface XoshiroState {
-  g0: number;
-  g1: number;
-  g2: number;
-  g3: number;
-}
-
-/** Below this many normals per call the JS loop is as fast (the call and copy overheads). */
-const GAUSSIAN_MIN = 48;
-
-/**
- * out[start..end) ← scale·N(0, 1) by the ziggurat's fast path in WebAssembly (kernels.as.ts
- * `gaussianFill`), bit-identical to random/rng.ts `fillGaussianRange`: `slow(u, i)` is called for the
- * 1.2 % of candidates outside their rectangle and returns the normal or null (rejected: the kernel then
- * draws a new candidate for the same entry) — exactly the JS loop's control flow. False when not used
- * (no WebAssembly, or fewer than GAUSSIAN_MIN entries). Works in the reserved area, so live leases do not
- * matter (`slow` must not sample normals itself).
- * Measured (reference machine, 38,000 normals): 3.4 ns per normal against 5–7 ns for the JS loop
- * (V8 keeps bounds checks and int32 → double conversions in the xoshiro/table loop).
- */
-export function wasmGaussianFill(tables: ZigguratTables, g: XoshiroState, out: Float64Array, start: number, end: number, scale: number, slow: (u: number, i: number) => number | null): boolean {
-  if (end - start < GAUSSIAN_MIN) return false;
-  const s = init();
-  if (s === null) return false;
-  const o = ZIG_OUT >> 3;
-  loadZiggurat(s, tables, g);
-  for (let c0 = start; c0 < end; c0 += GAUSSIAN_CHUNK) {
-    const len = Math.min(GAUSSIAN_CHUNK, end - c0);
-    fillChunk(s, len, scale, slow);
-    out.set(s.f64.subarray(o, o + len), c0);
-  }
-  storeZiggurat(s, g);
-  return true;
-}
-
-/**
- * out[start..end) ← radius·z/‖z‖ for z the next end − start standard normals of the stream (redrawn
- * while ‖z‖ = 0), all in the workspace: the fill as wasmGaussianFill, ‖z‖² by kernels.as.ts
- * `sumSquares` (four interleaved partial sums, the order of rng.ts `sumSquaresInterleaved`), the scaling
- * by `scaleInPlace` (one rounded product per entry) — bit-identical to rng.ts `fillSphereRange` in JS.
- * False when not used (no WebAssembly, fewer than GAUSSIAN_MIN or more than GAUSSIAN_CHUNK entries).
- * Measured (97 × 394 unit-sphere sample): 4.8 against 6.1–7 ns per entry with the JS passes.
- */
-export function wasmSphereFill(tables: ZigguratTables, g: XoshiroState, out: Float64Array, start: number, end: number, radius: number, slow: (u: number, i: number) => number | null): boolean {
-  const len = end - start;
-  if (len < GAUSSIAN_MIN || len > GAUSSIAN_CHUNK) return false;
-  const s = init();
-  if (s === null) return false;
-  loadZiggurat(s, tables, g);
-  let nrm2 = 0;
-  do {
-    fillChunk(s, len, 1, slow);
-    nrm2 = s.k.sumSquares(ZIG_OUT, len);
-  } while (nrm2 === 0);
-  s.k.scaleInPlace(ZIG_OUT, len, radius / Math.sqrt(nrm2));
-  const o = ZIG_OUT >> 3;
-  out.set(s.f64.subarray(o, o + len), start);
-  storeZiggurat(s, g);
-  return true;
-}
-
-function loadZiggurat(s: State, tables: ZigguratTables, g: XoshiroState): void {
-  if (s.zigTables !== tables) {
-    s.f64.set(tables.x, ZIG_X >> 3);
-    s.f64.set(tables.ratio, ZIG_RATIO >> 3);
-    s.zigTables = tables;
-  }
-  const w = ZIG_STATE >> 2;
-  s.i32[w] = g.g0; s.i32[w + 1] = g.g1; s.i32[w + 2] = g.g2; s.i32[w + 3] = g.g3;
-}
-
-function storeZiggurat(s: State, g: XoshiroState): void {
-  const w = ZIG_STATE >> 2;
-  g.g0 = s.i32[w]; g.g1 = s.i32[w + 1]; g.g2 = s.i32[w + 2]; g.g3 = s.i32[w + 3];
-}
-
-/** Fills the output buffer's first len entries (state loaded), running the slow path through `slow`. */
-function fillChunk(s: State, len: number, scale: number, slow: (u: number, i: number) => number | null): void {
-  const m = s.f64, o = ZIG_OUT >> 3;
-  let k = 0;
-  while ((k = s.k.gaussianFill(ZIG_STATE, ZIG_X, ZIG_RATIO, ZIG_OUT, k, len, scale)) >= 0) {
-    const z = slow(m[(ZIG_STATE + 16) >> 3], s.i32[(ZIG_STATE >> 2) + 6]);
-    if (z !== null) m[o + k++] = scale * z;
-  }
-}
-
-/**
- * Workspace of one `trainGd` run (ntk/twoLayer.ts) for the WebAssembly kernels gdForward / gdBackward
- * (kernels.as.ts; bit-identical to the JS loops: the same operations in the same order, one neuron
- * per SIMD lane, four per iteration). u, act and e are views of the lease that the caller reads and writes between
- * steps; the weights are held transposed (readW copies them out row-major). Call release() when done.
- */
-export interface GdWorkspace {
-  u: Float64Array;
-  act: Float64Array;
-  e: Float64Array;
-  /** Forward pass (u and act are zeroed first); returns [Σ wn_r, max movement², sign changes, all certified ? 1 : 0]. */
-  forward(first: boolean, certified: boolean, E: number, gd: number, wc: number, wc1: number): Float64Array;
-  /** Gradient step w ← w − η g; returns [Σ g², Σ w²]. */
-  backward(invSqrtM: number, eta: number): Float64Array;
-  /** The current weights, m × d row-major, into out. */
-  readW(out: Float64Array): void;
-  release(): void;
-}
-
-/**
- * A GdWorkspace holding w (transposed copy), w0, X, ‖x_i‖ and a, or null (no WebAssembly, or no room).
- * Measured: du2019.train.gd-rate searches (m = 250–2000, N = 3–6, d = 4–8, 100 steps) 9.4 s in the
- * JS loops; 3.2 s with two samples per register, 2.5 s with two neurons, 1.8 s with their per-sample work
- * without branches; trainGd at m = 1000 / 2000 (N = 5, d = 6, 100 steps) 3.2 / 6.2 → 2.3 / 4.6 ms with
- * four neurons per iteration (this layout; the NumPy notebook: 3.0 / 5.2 ms).
- */
-export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array, w0: Float64Array, x: Float64Array, xn: Float64Array, a: Float64Array): GdWorkspace | null {
-  const s = init();
-  if (s === null) return null;
-  const mp = (m + 3) & ~3; // columns: m rounded up to a multiple of 4 (four neurons per kernel iteration)
-  const sizes = { wT: d * mp, w0T: d * mp, x: n * d, zT: n * mp, xn: n, a: mp, u: n, act: n, e: n, c: 4 * n, out: 4, sign0: n * mp };
-  const total = Object.values(sizes).reduce((p, q) => p + q, 0);
-  const lease = leaseWasm(total);
-  if (lease === null) return null;
-  const at = {} as Record<keyof typeof sizes, number>;
-  let off = 0;
-  for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) { at[k] = off; off += sizes[k]; }
-  const f = lease.f64, base = f.byteOffset;
-  f.fill(0); // padding columns start finite
-  const view = (k: keyof typeof sizes) => f.subarray(at[k], at[k] + sizes[k]);
-  const A = {} as Record<keyof typeof sizes, number>;
-  for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) A[k] = base + at[k] * 8;
-  const wT = view('wT'), w0T = view('w0T');
-  for (let r = 0; r < m; r++) for (let q = 0; q < d; q++) { wT[q * mp + r] = w[r * d + q]; w0T[q * mp + r] = w0[r * d + q]; }
-  view('x').set(x.subarray(0, n * d));
-  view('xn').set(xn.subarray(0, n));
-  view('a').set(a.subarray(0, m));
-  const u = view('u'), act = view('act'), out = view('out');
-  return {
-    u,
-    act,
-    e: view('e'),
-    forward(first, certified, E, gd, wc, wc1) {
-      u.fill(0);
-      act.fill(0);
-      s.k.gdForward(A.wT, A.w0T, A.x, A.zT, A.sign0, A.xn, A.a, A.u, A.act, A.out, m, n, d, first ? 1 : 0, certified ? 1 : 0, E, gd, wc, wc1);
-      return out;
-    },
-    backward(invSqrtM, eta) {
-      s.k.gdBackward(A.wT, A.x, A.zT, A.a, A.e, A.c, A.out, m, n, d, invSqrtM, eta);
-      return out;
-    },
-    readW(o) {
-      for (let r = 0; r < m; r++) for (let q = 0; q < d; q++) o[r * d + q] = wT[q * mp + r];
-    },
-    release: () => lease.release(),
-  };
-}
-
-/** Below this many multiply-adds the copies in and out cost more than the kernel saves. */
-const PREACT_MIN_WORK = 4096;
-
-/**
- * z = W Xᵀ (m × n; W m × d, X n × d, both row-major) by the WebAssembly kernel `preActivations`,
- * bit-identical to ntk/twoLayer.ts's JS loop (each z_ri summed in order q); false when not used.
- * Measured (the test-set predictions of arora2019.thm5.1: m = 200, 1000 samples): d = 10 2.4 → 0.64 ms,
- * d = 20 4.4 → 1.2 ms.
- */
-export function wasmPreActivations(w: Float64Array, m: number, x: Float64Array, n: number, d: number, out: Float64Array): boolean {
-  if (m * n * d < PREACT_MIN_WORK) return false;
-  const s = init();
-  if (s === null) return false;
-  const lease = leaseWasm(m * d + d * n + m * n);
-  if (lease === null) return false;
-  try {
-    const f = lease.f64;
-    f.set(w.subarray(0, m * d), 0);
-    const o = m * d;
-    for (let i = 0; i < n; i++) for (let q = 0; q < d; q++) f[o + q * n + i] = x[i * d + q];
-    const zo = o + d * n;
-    s.k.preActivations(f.byteOffset, f.byteOffset + o * 8, m, n, d, f.byteOffset + zo * 8);
-    out.set(f.subarray(zo, zo + m * n));
-    return true;
-  } finally {
-    lease.release();
-  }
 }

@@ -2,7 +2,7 @@ import { down, gammaUp, up } from '../linalg/blas.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
-import { wasmMaskedAccumulate } from '../linalg/wasmKernels.ts';
+import { wasmMaskedAccumulate } from './wasmNetwork.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 import type { Network } from './network.ts';
 import { preActivationsAt } from './network.ts';

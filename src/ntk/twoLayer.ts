@@ -33,7 +33,7 @@ import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
 import { gram } from '../linalg/blas.ts';
 import { eigh } from '../linalg/eigh.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
-import { type GdWorkspace, wasmGdWorkspace, wasmPreActivations } from '../linalg/wasmKernels.ts';
+import { type GdWorkspace, wasmGdWorkspace, wasmPreActivations } from './wasmNetwork.ts';
 
 export interface TwoLayerNet {
   m: number;
@@ -244,7 +244,7 @@ type GdSteps = Omit<GdWorkspace, 'release'>;
 
 /**
  * The JS loops of one forward pass and one gradient step (the reference for the WebAssembly kernels,
- * kernels.as.ts gdForward/gdBackward, which perform the same operations in the same order).
+ * wasm/network.as.ts gdForward/gdBackward, which perform the same operations in the same order).
  */
 function jsSteps(net: TwoLayerNet, x: Matrix, xn: Float64Array): GdSteps {
   const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a, w0 = net.w;

@@ -9,7 +9,7 @@
  * in plain fields. Normals come from a ziggurat on a per-stream xoshiro128** generator seeded from
  * the stream (see "Standard normal" below).
  */
-import { wasmGaussianFill, wasmSphereFill, type ZigguratTables } from '../linalg/wasmKernels.ts';
+import { wasmGaussianFill, wasmSphereFill, type ZigguratTables } from './wasmSampling.ts';
 
 export interface Rng {
   readonly seed: string;
@@ -133,7 +133,7 @@ export function childRng(seed: Seed, ...path: (string | number)[]): Rng {
 // two steps per normal); 3.3 ns on xoshiro128**. With the polar method, sampling took 27 % of the
 // search time on the 26 small claims of bench/throughput.ts. The uniform stream `next()` is the same
 // whichever normal sampler follows it.
-// Fills of ≥ 48 normals run the fast path in WebAssembly (linalg/wasmKernels.ts wasmGaussianFill,
+// Fills of ≥ 48 normals run the fast path in WebAssembly (wasmSampling.ts wasmGaussianFill,
 // bit-identical: same words, same operations, the wedge/tail test called back here in the same order):
 // 4.0–4.3 against 5.7–6.0 ns per normal for the JS loop in the same process (38,000-normal fills).
 
