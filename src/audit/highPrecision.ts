@@ -25,7 +25,9 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *    (limitingAbReluDec), and erf by the closed forms of Williams 1997 (limitingErfDec). tanh and sigmoid have no
  *    closed form: their kernels raise NoOracle and the confirmation is `skipped` (confirm.ts), never `confirmed`.
  *  - H∞ of Du et al. (ICLR 2019, arXiv 1810.02054) on the unit-normalised rows (src/ntk/hInfinity.ts):
- *      H_ij = cos θ_ij (π − θ_ij)/(2π), H_ii = 1/2.
+ *      H_ij = cos θ_ij (π − θ_ij)/(2π), H_ii = 1/2;
+ *    for the (a,b)-ReLU family (a − b)²·H + ab·cos θ_ij, for erf cos θ_ij·(4/π)/√(9 − 4cos²θ_ij) (Williams 1997 at
+ *    q1 = q2 = 1; src/ntk/hInfinityActivation.ts); other activations raise NoOracle.
  *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
  *    B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘1[F_{k−1}W_k > 0] (σ'(0) = 0), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ),
  *    times ∏_{l=1}^{L−1} 2/n_l. A pre-activation within its decimal rounding bound of 0 (but not exactly 0)
@@ -530,20 +532,29 @@ export function limitingErfDec(x: DecMatrix, depth: number, k: { c1: Dec; w2: De
   return { ntk: { m: ntk, error: al.times(traceAbs(ntk)) }, nngp: { m: nngp, error: al.times(traceAbs(nngp)) } };
 }
 
-/** H∞ on the unit-normalised rows (zero rows are not normalisable: NotConfirmable, as the engine throws). */
-export function hInfinityDec(x: DecMatrix): DecSym {
+/**
+ * H∞ on the unit-normalised rows (zero rows are not normalisable: NotConfirmable, as the engine throws) for ReLU
+ * (default), the (a,b)-ReLU family and erf (module comment).
+ */
+export function hInfinityDec(x: DecMatrix, act: { kind: string; name: string; a?: number; b?: number } = { kind: 'ab-relu', name: 'relu', a: 1, b: 0 }): DecSym {
   const n = x.rows;
+  if (act.kind !== 'ab-relu' && act.kind !== 'erf') throw new NoOracle(`no ${DIGITS}-digit closed form for H∞ with activation ${act.name} (only the (a,b)-ReLU family and erf)`);
   const pa = pairAngles(x);
   const H: Dec[] = new Array<Dec>(n * n);
   const half = new D('0.5');
+  const relu = act.kind === 'ab-relu' && act.a === 1 && act.b === 0;
+  const s = act.kind === 'ab-relu' ? dec(act.a!).minus(dec(act.b!)).pow(2) : ZERO, p = act.kind === 'ab-relu' ? dec(act.a!).times(dec(act.b!)) : ZERO;
+  const fourOverPi = new D(4).div(PI);
   for (let i = 0; i < n; i++) {
     if (pa.r[i].isZero()) throw new NotConfirmable(`H∞: sample ${i + 1} is zero`);
-    H[i * n + i] = half;
+    H[i * n + i] = relu ? half : act.kind === 'erf' ? fourOverPi.div(new D(5).sqrt()) : s.times(half).plus(p);
   }
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const th = pa.theta[i * n + j]!;
-      H[i * n + j] = H[j * n + i] = pa.cos[i * n + j].times(PI.minus(th)).div(TWO_PI);
+      const c = pa.cos[i * n + j];
+      const hr = c.times(PI.minus(th)).div(TWO_PI);
+      H[i * n + j] = H[j * n + i] = relu ? hr : act.kind === 'erf' ? c.times(fourOverPi).div(new D(9).minus(c.times(c).times(4)).sqrt()) : s.times(hr).plus(p.times(c));
     }
   const m = { rows: n, cols: n, data: H };
   return { m, error: allowance(2 * x.cols + 80).times(traceAbs(m)) };
@@ -956,7 +967,10 @@ export class Oracle {
 
   private make(key: string): OracleQuantity {
     const n = this.inst.x.rows, d = this.inst.x.cols;
-    if (!isPlainRelu(this.inst) && /^(mu\(|sigmaMinF\([1-9]|lambdaMinHInfinity$|lambdaMinEmpiricalNTK$|\w+\((hInfinity|empiricalNTK|jacobianGram)\)$)/.test(key)) {
+    if ((this.inst.bias ?? 0) > 0 && /^(lambdaMinHInfinity$|\w+\(hInfinity\)$)/.test(key)) {
+      throw new NoOracle(`${key} is defined for the network without biases only (this instance: b_std = ${this.inst.bias})`);
+    }
+    if (!isPlainRelu(this.inst) && /^(mu\(|sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
       throw new NoOracle(`${key} is defined for the ReLU network without biases only (this instance: ${this.inst.activation ?? 'relu'}, b_std = ${this.inst.bias ?? 0})`);
     }
     const rel = (v: Dec, ops: number) => {
@@ -1016,7 +1030,7 @@ export class Oracle {
         return fixed(t.minus(e), t.plus(e));
       }
       case 'lambdaMinHInfinity':
-        return spectral(this.bracket(key, this.get('hinf', () => hInfinityDec(this.x)), 'min'));
+        return spectral(this.bracket(key, this.get('hinf', () => hInfinityDec(this.x, activationOf(this.inst) as { kind: string; name: string; a?: number; b?: number })), 'min'));
       case 'lambdaMinEmpiricalNTK':
         return spectral(this.bracket(key, this.get('entk', () => empiricalNtkDec(this.inst, this.x, this.net)), 'min'));
       case 'minDistance':
@@ -1062,7 +1076,7 @@ export class Oracle {
       case 'nngp':
         return this.limiting.nngp;
       case 'hInfinity':
-        return this.get('hinf', () => hInfinityDec(this.x));
+        return this.get('hinf', () => hInfinityDec(this.x, activationOf(this.inst) as { kind: string; name: string; a?: number; b?: number }));
       default:
         return this.get('entk', () => empiricalNtkDec(this.inst, this.x, this.net));
     }

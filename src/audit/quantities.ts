@@ -8,6 +8,7 @@ import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
 import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
+import { hInfinityFor } from '../ntk/hInfinityActivation.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
 import { type LimitingArchitecture, limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
 import { initNetwork, type Network } from '../ntk/network.ts';
@@ -27,7 +28,8 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *     K^{(L)} = limiting NTK, G^{(L)} = limiting NNGP (src/ntk/limiting.ts, parameterisation 'nmm').
  *   Empirical NTK: (∏_{l=1}^{L−1} 2/n_l)·J Jᵀ of the finite network drawn from the instance's seed
  *   (same normalisation as K^{(L)}, so it → K^{(L)} as widths → ∞ for init 'standard').
- *   H∞ (Du et al. 2019) is ALWAYS taken on the unit-normalised rows x_i/‖x_i‖ (its convention).
+ *   H∞ (Du et al. 2019, arXiv 1810.02054, eq. (3)) is ALWAYS taken on the unit-normalised rows x_i/‖x_i‖ (its
+ *   convention): H∞_ij = x_iᵀx_j·E_w[σ'(wᵀx_i)σ'(wᵀx_j)] with σ' of the instance's activation record.
  *   μ_r = r-th normalised Hermite coefficient of ReLU (μ_0 = 1/√(2π), μ_1 = 1/2, μ_2 = 1/(2√π)).
  *
  * Every non-integer quantity comes with a rigorous enclosure [lower, upper] of its exact value for
@@ -53,7 +55,8 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *                                            rounding (entrywise radii, gradual underflow included), units within
  *                                            rounding of their kink (both activation choices enclosed), the final
  *                                            Gram/Hadamard/sum rounding and the normalisation ∏ 2/n_l
- *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation); a zero sample: not certified
+ *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation) for every activation
+ *                                            record without bias (src/ntk/hInfinityActivation.ts); a zero sample: not certified
  *   sigmaMinF(k)                             σ_min(F_k), F_k the N × n_k features of layer k (0 ≤ k ≤ L−1, F_0 = X);
  *                                            entry error ‖F̂_k − F_k‖_F from the same forward radii (featureMatrixErrorBound)
  *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); certified bounds on each
@@ -83,11 +86,12 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  * instance may name an activation record (src/ntk/activations/registry.ts), a bias standard deviation b_std and the
  * parameterisation ('nmm' above, or 'ntk' of neural-tangents with W_std = 1, src/ntk/limiting.ts). The limiting
  * kernels (lambdaMinNTK, lambdaMaxNTK, traceNTK, lambdaMinNNGP, 'ntk', 'nngp', 'ntk(l)', 'nngp(l)' and yᵀK⁻¹y of
- * those) are computed for that architecture. The quantities defined for the ReLU network without biases only —
- * H∞ (Du et al.'s ReLU kernel), μ_r (ReLU's Hermite coefficients) and those of the finite network whose
- * rounding analysis covers ReLU without biases only (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram',
- * sigmaMinF(k) for k ≥ 1) — are NOT CERTIFIED on any other architecture: their enclosure is [−∞, +∞] and
- * such an instance is inconclusive, never evaluated with a ReLU value. Exact fields: q.activation, q.bias,
+ * those) are computed for that architecture, and so is H∞ (lambdaMinHInfinity, 'hInfinity': the instance's
+ * activation, no bias, independent of the parameterisation; NOT CERTIFIED with b_std > 0, Du et al.'s network has no
+ * bias). The quantities defined for the ReLU network without biases only — μ_r (ReLU's Hermite coefficients) and
+ * those of the finite network whose rounding analysis covers ReLU without biases only (lambdaMinEmpiricalNTK,
+ * 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) — are NOT CERTIFIED on any other architecture: their
+ * enclosure is [−∞, +∞] and such an instance is inconclusive, never evaluated with a ReLU value. Exact fields: q.activation, q.bias,
  * q.parameterization.
  *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
@@ -376,7 +380,7 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return lm.certified ? lam(lm) : uncertified(lm.estimate);
   },
   lambdaMinHInfinity: (i) => {
-    const h = isPlainRelu(i) ? hInfinityOf(i) : null;
+    const h = hInfinityOf(i);
     if (!h) return uncertified(NaN);
     return lam(lambdaMinCertified(h.matrix, { entryError: h.errorBound }));
   },
@@ -394,12 +398,28 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
 const distEnc = (r: { lower: number; upper: number; value: number }): Enclosure =>
   r.upper === Infinity && r.lower === Infinity ? { lower: Infinity, upper: Infinity, mid: Infinity } : r.upper <= Number.MAX_VALUE ? { lower: r.lower, upper: r.upper, mid: r.value } : { lower: r.lower, upper: Infinity, mid: Number.isFinite(r.value) ? r.value : r.lower };
 
-/** H∞ on the unit-normalised rows with its ‖ΔH‖₂ bound; null (not certified) when the rows cannot be scaled exactly or a sample is zero. */
+/**
+ * H∞ on the unit-normalised rows with its ‖ΔH‖₂ bound, for the instance's activation record (hInfinityActivation.ts;
+ * ReLU: hInfinity.ts); null (not certified) with a bias (Du et al.'s network has none), when the rows cannot be scaled
+ * exactly or a sample is zero.
+ */
 function hInfinityOf(i: AuditInstance): { matrix: Matrix; errorBound: number } | null {
   return cached(i, 'hInfinity', () => {
+    if (i.bias! > 0) return null;
     // H∞ is taken on unit-normalised rows: first scaled exactly into [1, 2) (so ‖x_i‖² neither under- nor overflows).
     const scaled = directionRows(i);
     if (!scaled) return null;
+    const act = activationOf(i);
+    if (act.name !== 'relu') {
+      for (let a = 0; a < scaled.rows; a++) if (!scaled.data.subarray(a * scaled.cols, (a + 1) * scaled.cols).some((v) => v !== 0)) return null;
+      try {
+        return hInfinityFor(scaled, act, { unitNorm: true });
+      } catch (e) {
+        // KernelRangeError cannot occur on unit-normalised rows; kept as "not certified" rather than an exception
+        if (e instanceof UserError) return null;
+        throw e;
+      }
+    }
     const xs = zeros(i.x.rows, i.x.cols);
     xs.data.set(scaled.data);
     const d = i.x.cols;
@@ -442,7 +462,7 @@ export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix 
         return key === 'ntk' ? new ReadOnlyMatrix(k.ntk, k.ntkErrorBound, key) : new ReadOnlyMatrix(k.nngp, k.nngpErrorBound, key);
       }
       case 'hInfinity': {
-        const h = isPlainRelu(inst) ? hInfinityOf(inst) : null;
+        const h = hInfinityOf(inst);
         return h ? new ReadOnlyMatrix(h.matrix, h.errorBound, key) : notCertified(null);
       }
       case 'empiricalNTK':

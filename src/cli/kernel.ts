@@ -48,7 +48,7 @@ export interface KernelRequest {
   parameterization?: (typeof PARAMETERIZATIONS)[number];
   wStd?: number;
   bStd?: number;
-  /** limiting, nngp: an activation name of src/ntk/activations/registry.ts (default relu). */
+  /** limiting, nngp, h-infinity: an activation name of src/ntk/activations/registry.ts (default relu). */
   activation?: string;
   normalize: boolean;
   json: boolean;
@@ -154,7 +154,7 @@ const APPLICABLE: Record<KernelKind, ReadonlyArray<keyof RawKernelOptions>> = {
   limiting: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
   nngp: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
   'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize'],
-  'h-infinity': [],
+  'h-infinity': ['activation'],
 };
 const FLAG_NAMES: Partial<Record<keyof RawKernelOptions, string>> = {
   depth: '--depth',
@@ -201,7 +201,7 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
         ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}),
       };
     case 'h-infinity':
-      return { ...base, depth: 2 };
+      return { ...base, depth: 2, ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}) };
     case 'ntk-empirical': {
       if (o.widths === undefined) {
         if (o.depth === 1) return { ...base, depth: 1, widths: [], init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0') };
@@ -226,7 +226,7 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
 async function preloadEngine(kind: KernelKind): Promise<void> {
   const mods: Promise<unknown>[] = [import('../linalg/spectralSummary.ts')];
   if (kind === 'limiting' || kind === 'nngp') mods.push(import('../ntk/limiting.ts'));
-  if (kind === 'h-infinity') mods.push(import('../ntk/hInfinity.ts'));
+  if (kind === 'h-infinity') mods.push(import('../ntk/hInfinityActivation.ts'));
   if (kind === 'ntk-empirical') mods.push(import('../ntk/network.ts'), import('../ntk/empiricalNtk.ts'));
   await Promise.all(mods);
 }
@@ -277,19 +277,30 @@ async function buildKernel(
       return { k: isNtk ? r.ntk : r.nngp, errorBound: isNtk ? r.ntkErrorBound : r.nngpErrorBound, log2Scale: r.log2Scale, conventions };
     }
     case 'h-infinity': {
-      const { hInfinity } = await import('../ntk/hInfinity.ts');
-      const r = hInfinity(x, undefined, { rescale: true });
+      const { hInfinityFor } = await import('../ntk/hInfinityActivation.ts');
+      const act = activationByName(req.activation ?? 'relu');
+      const r = hInfinityFor(x, act, { rescale: true });
+      const relu = act.name === 'relu';
       return {
         k: r.matrix,
         errorBound: r.errorBound,
         log2Scale: r.log2Scale,
-        conventions: {
-          kernel: 'two-layer ReLU H^∞ (Du et al. 2019): H_ij = x_iᵀx_j (π − θ_ij) / (2π)',
-          activation: 'relu',
-          activationDerivativeAtZero: 0,
-          trainedLayer: 'first layer only (output layer fixed)',
-          normalisation: 'E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}], w ~ N(0, I)',
-        },
+        conventions: relu
+          ? {
+              kernel: 'two-layer ReLU H^∞ (Du et al. 2019): H_ij = x_iᵀx_j (π − θ_ij) / (2π)',
+              activation: 'relu',
+              activationDerivativeAtZero: 0,
+              trainedLayer: 'first layer only (output layer fixed)',
+              normalisation: 'E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}], w ~ N(0, I)',
+            }
+          : {
+              kernel: `two-layer H^∞ (Du et al. 2019, arXiv 1810.02054, eq. (3)): H_ij = x_iᵀx_j·E_w[σ'(wᵀx_i)σ'(wᵀx_j)], σ = ${act.name}`,
+              activation: act.name,
+              activationDerivative: act.derivativeConvention,
+              trainedLayer: 'first layer only (output layer fixed)',
+              normalisation: 'E_w[x_iᵀx_j σ\'(wᵀx_i)σ\'(wᵀx_j)], w ~ N(0, I)',
+              dualKernel: "the activation record's E[σ'(u)σ'(v)] at (‖x_i‖², ‖x_j‖², x_iᵀx_j) in interval arithmetic (src/ntk/hInfinityActivation.ts)",
+            },
       };
     }
     case 'ntk-empirical': {
@@ -449,7 +460,7 @@ export function registerKernelCommand(program: Command): void {
     .addOption(new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS))
     .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
     .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
-    .option('--activation <name>', `limiting, nngp: activation (${ACTIVATION_NAMES.join(', ')}; default relu)`)
+    .option('--activation <name>', `limiting, nngp, h-infinity: activation (${ACTIVATION_NAMES.join(', ')}; default relu)`)
     .option('--seed <s>', 'ntk-empirical: seed of the weight draw (default 0)')
     .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (comparable to the limiting NTK)')
     .option('--json', 'print one JSON object on stdout instead of text')

@@ -6,6 +6,7 @@ import { dualKernel, dualKernelDerivative, relu } from './activation.ts';
 import { empiricalNtk } from './empiricalNtk.ts';
 import { type NetworkArchitecture, forward, initNetwork } from './network.ts';
 import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
+import type { ActivationRecord } from './activations/record.ts';
 
 /**
  * Monte Carlo estimates with rigorous rounding bounds and distribution-free confidence radii, for the
@@ -166,4 +167,114 @@ export function singleRow(x: ArrayLike<number>): Matrix {
   const m = zeros(1, x.length);
   for (let c = 0; c < x.length; c++) m.data[c] = x[c];
   return m;
+}
+
+export interface MonteCarloKernels {
+  /** Mean of σ(wᵀx_i)σ(wᵀx_j) over the M draws of w ∼ N(0, I_d) (N × N). */
+  phiPhi: Matrix;
+  /** Mean of σ'(wᵀx_i)σ'(wᵀx_j). */
+  dphiDphi: Matrix;
+  /** Per entry: bound on |computed mean − exact mean of the same draws| (rounding; +∞ where not available). */
+  phiPhiError: Float64Array;
+  dphiDphiError: Float64Array;
+  /**
+   * Per entry: confidence radius at level 1 − δ for that entry alone (no union bound over entries): Hoeffding for
+   * bounded products, Chebyshev with the Isserlis bound for the (a,b)-ReLU family's σσ; +∞ when the record gives no
+   * bound on |σ| (then no distribution-free radius is available).
+   */
+  phiPhiRadius: Float64Array;
+  dphiDphiRadius: Float64Array;
+  m: number;
+  delta: number;
+}
+
+/** Relative accuracy assumed of the record's fn and deriv (record.ts: "a few ulps"): 16 ulps, plus ETA. */
+const RECORD_ULPS = 16;
+
+/**
+ * Monte Carlo estimates of the dual kernels E_w[σ(wᵀx_i)σ(wᵀx_j)] and E_w[σ'(wᵀx_i)σ'(wᵀx_j)], w ∼ N(0, I_d), for
+ * any activation record (the limiting kernels' layer map, activations/record.ts; H∞ of Du et al. is x_iᵀx_j times
+ * the second), with the confidence radii and rounding bounds of the arc-cosine sampler above:
+ *  - pre-activations: |fl(wᵀx_i) − wᵀx_i| ≤ e_i = γ_d Σ_k|w_k x_ik| + nz·ETA (Higham eq. (3.5), one ETA per product of
+ *    non-zero factors for gradual underflow; e_i = 0 when there is none; the
+ *    float draws of rng.ts are taken as the exact samples);
+ *  - σ(û) is within sup|σ'|·e + 16u|σ(û)| + ETA of σ(u) (Lipschitz, and the record's fn taken as accurate to 16 ulps);
+ *    σ'(û) within sup|σ''|·e + 16u|σ'(û)| + ETA for smooth records; for the (a,b)-ReLU family σ' is piecewise
+ *    constant and exact when sign(û) is certified (|û| > e), otherwise the product may be any value in
+ *    [−s², s²], s = max(|a|, |b|), counted with its full width 2s²;
+ *  - a product ab of values known within e_a, e_b is known within |a|e_b + |b|e_a + e_ae_b + u|ab|, and the mean of M
+ *    of them adds γ_{M+2}·(Σ|terms|/M) (Higham eq. (3.5));
+ *  - confidence: Hoeffding (a mean of M i.i.d. values in an interval of width W is within W·√(log(2/δ)/(2M)) of its
+ *    expectation w.p. ≥ 1 − δ) with W = 2 sup|σ|² and 2 sup|σ'|²; for the (a,b)-ReLU family's σσ (unbounded)
+ *    Chebyshev with Var ≤ E[σ(u)²σ(v)²] ≤ s⁴E[u²v²] = s⁴(q_iq_j + 2c_ij²) (Isserlis), the Gram entries rounded up.
+ */
+export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, seed: Seed, delta: number): MonteCarloKernels {
+  if (!(Number.isInteger(M) && M >= 1)) throw new RangeError(`monteCarloKernels: M must be an integer ≥ 1, got ${M}`);
+  if (!(delta > 0 && delta < 1)) throw new RangeError(`monteCarloKernels: δ must lie in (0, 1), got ${delta}`);
+  const n = x.rows, d = x.cols, X = x.data;
+  const ab = act.kind === 'ab-relu' ? (act as unknown as { a: number; b: number }) : null;
+  const sMax = ab ? Math.max(Math.abs(ab.a), Math.abs(ab.b)) : NaN;
+  const db = act.derivativeBounds;
+  const sup0 = ab ? Infinity : db ? db.sup0 : Infinity;
+  const sup1 = ab ? sMax : db ? db.sup1 : Infinity;
+  const sup2 = ab ? NaN : db ? db.sup2 : Infinity;
+  const rng = childRng(seed, 'dual-mc', act.name);
+  const gd = gammaUp(d), rel = RECORD_ULPS * U;
+  const w = new Float64Array(d), f = new Float64Array(n), fe = new Float64Array(n), g = new Float64Array(n), ge = new Float64Array(n), gUnsure = new Uint8Array(n);
+  const N2 = n * n;
+  const sf = new Float64Array(N2), sg = new Float64Array(N2), af = new Float64Array(N2), ag = new Float64Array(N2), ef = new Float64Array(N2), eg = new Float64Array(N2);
+  const kinkWidth = ab ? up(2 * sMax * sMax) : 0;
+  for (let t = 0; t < M; t++) {
+    for (let k = 0; k < d; k++) w[k] = gaussian(rng);
+    for (let i = 0; i < n; i++) {
+      let s = 0, sa = 0, nz = 0;
+      for (let k = 0; k < d; k++) { const p = w[k] * X[i * d + k]; s += p; sa += Math.abs(p); if (w[k] !== 0 && X[i * d + k] !== 0) nz++; }
+      // nz = 0: every product has a zero factor, the pre-activation is exactly 0
+      const e = nz === 0 ? 0 : up(up(gd * sa) + nz * ETA);
+      const v = act.fn(s), dv = act.deriv(s);
+      f[i] = v; g[i] = dv;
+      fe[i] = up(up(sup1 * e) + up(rel * Math.abs(v)) + ETA);
+      if (ab) {
+        // σ' = a (t > 0), b (t < 0): exact when the sign of the exact pre-activation is certified
+        gUnsure[i] = nz > 0 && Math.abs(s) <= e ? 1 : 0;
+        ge[i] = 0;
+      } else {
+        gUnsure[i] = 0;
+        ge[i] = up(up(sup2 * e) + up(rel * Math.abs(dv)) + ETA);
+      }
+    }
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
+      const q = i * n + j;
+      const pf = f[i] * f[j], pg = g[i] * g[j];
+      sf[q] += pf; sg[q] += pg; af[q] += Math.abs(pf); ag[q] += Math.abs(pg);
+      ef[q] += Math.abs(f[i]) * fe[j] + Math.abs(f[j]) * fe[i] + fe[i] * fe[j] + U * Math.abs(pf);
+      eg[q] += gUnsure[i] || gUnsure[j] ? kinkWidth : Math.abs(g[i]) * ge[j] + Math.abs(g[j]) * ge[i] + ge[i] * ge[j] + U * Math.abs(pg);
+    }
+  }
+  const gm = gammaUp(M + 2), hoeff = Math.sqrt(Math.log(2 / delta) / (2 * M));
+  const phiPhi = zeros(n, n), dphiDphi = zeros(n, n);
+  const phiPhiError = new Float64Array(N2), dphiDphiError = new Float64Array(N2), phiPhiRadius = new Float64Array(N2), dphiDphiRadius = new Float64Array(N2);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
+    const q = i * n + j;
+    const errF = up(up(up(ef[q] * (1 + gm)) / M) + up(gm * af[q] / M) + ETA);
+    const errG = up(up(up(eg[q] * (1 + gm)) / M) + up(gm * ag[q] / M) + ETA);
+    let radF: number;
+    if (Number.isFinite(sup0)) radF = up(up(2 * sup0 * sup0) * hoeff * (1 + 4 * U));
+    else if (ab) {
+      let qi = 0, qj = 0, c = 0, si = 0, sj = 0, sc = 0;
+      for (let k = 0; k < d; k++) {
+        const a = X[i * d + k], b = X[j * d + k];
+        qi += a * a; qj += b * b; c += a * b; si += a * a; sj += b * b; sc += Math.abs(a * b);
+      }
+      const qiU = up(qi + gd * si + d * ETA), qjU = up(qj + gd * sj + d * ETA), cU = up(Math.abs(c) + gd * sc + d * ETA);
+      const s4 = up(up(sMax * sMax) * up(sMax * sMax));
+      radF = up(Math.sqrt(up(up(s4 * up(up(qiU * qjU) + up(2 * cU * cU))) / up(M * delta))) * (1 + 4 * U));
+    } else radF = Infinity;
+    const radG = Number.isFinite(sup1) ? up(up(2 * sup1 * sup1) * hoeff * (1 + 4 * U)) : Infinity;
+    const vals: [Float64Array, number][] = [[phiPhiError, errF], [dphiDphiError, errG], [phiPhiRadius, radF], [dphiDphiRadius, radG]];
+    for (const [arr, v] of vals) { arr[q] = v; arr[j * n + i] = v; }
+    phiPhi.data[q] = phiPhi.data[j * n + i] = sf[q] / M;
+    dphiDphi.data[q] = dphiDphi.data[j * n + i] = sg[q] / M;
+  }
+  return { phiPhi, dphiDphi, phiPhiError, dphiDphiError, phiPhiRadius, dphiDphiRadius, m: M, delta };
 }

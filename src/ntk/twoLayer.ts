@@ -27,6 +27,8 @@
  * Residual norms: |‖ê‖ − ‖e‖| ≤ ‖Δe‖ + √(Σ‖x_i‖²)E_k + γ_{n+2}‖ê‖. If an indicator cannot be certified,
  * every later bound is +∞ (the run is still returned; callers then report inconclusive).
  * Bounds are evaluated in floating point and widened (×(1 + 1e−10)).
+ * Other activation records (TrainOptions.activation): predictActivation, finiteGramActivation and trainGdActivation
+ * use the record's fn and deriv in JS, without a rounding analysis (reported NOT certified).
  */
 import type { Matrix } from '../linalg/matrix.ts';
 import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
@@ -34,6 +36,7 @@ import { gram } from '../linalg/blas.ts';
 import { eigh } from '../linalg/eigh.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 import { type GdWorkspace, wasmGdWorkspace, wasmPreActivations } from './wasmNetwork.ts';
+import type { ActivationRecord } from './activations/record.ts';
 
 export interface TwoLayerNet {
   m: number;
@@ -198,6 +201,11 @@ export interface TrainOptions {
   steps: number;
   /** 'js' forces the plain-JS loops (the reference the WebAssembly kernels are tested against: bit-identical). */
   kernels?: 'auto' | 'js';
+  /**
+   * σ as an activation record (activations/record.ts; absent or ReLU: the certified run above). Any other record
+   * trains with its fn and deriv in JS (trainGdActivation) and is NOT certified (error bounds +∞).
+   */
+  activation?: ActivationRecord;
 }
 
 export interface TrainResult {
@@ -213,6 +221,8 @@ export interface TrainResult {
   patternChange: Float64Array;
   /** First step whose indicators could not be certified (−1: all certified). */
   uncertifiedAt: number;
+  /** Why the run is not certified when no rounding analysis covers it (an activation other than ReLU). */
+  notCertifiedReason?: string;
   u0: Float64Array;
   u: Float64Array;
   w: Float64Array;
@@ -226,6 +236,7 @@ export function trainGd(net: TwoLayerNet, x: Matrix, y: Float64Array, o: TrainOp
   if (!(Number.isInteger(steps) && steps >= 0)) throw new RangeError(`trainGd: steps must be an integer ≥ 0, got ${steps}`);
   const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a;
   if (y.length !== n) throw new RangeError(`trainGd: y has length ${y.length}, data have N = ${n}`);
+  if (o.activation && o.activation.name !== 'relu') return trainGdActivation(net, x, y, eta, steps, o.activation);
   const w0 = net.w;
   const xn = rowNorms(x);
   // The forward pass and the gradient step run in WebAssembly when available (wasmGdWorkspace: the same
@@ -476,4 +487,100 @@ export function closedFormTrajectory(h: Matrix, y: Float64Array, eta: number, st
     for (let i = 0; i < n; i++) cur[i] *= f[i];
   }
   return out;
+}
+
+/**
+ * Predictions u_i = (1/√m) Σ_r a_r σ(w_rᵀx_i) for an activation record (its fn; ReLU: `predict`).
+ */
+export function predictActivation(net: TwoLayerNet, x: Matrix, act: ActivationRecord, w: Float64Array = net.w): Float64Array {
+  checkData(net, x, 'predictActivation');
+  const n = x.rows, m = net.m;
+  const z = preActivations(w, m, x, undefined, 'js');
+  const u = new Float64Array(n);
+  for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) u[i] += net.a[r] * act.fn(z[r * n + i]);
+  const s = 1 / Math.sqrt(m);
+  for (let i = 0; i < n; i++) u[i] *= s;
+  return u;
+}
+
+/**
+ * The finite Gram of Du et al. (arXiv 1810.02054, eq. (3) at finite m) for an activation record:
+ * H_ij = (x_iᵀx_j/m) Σ_r σ'(w_rᵀx_i)σ'(w_rᵀx_j), the Gram JJᵀ of u's Jacobian in W. An estimate: no rounding
+ * analysis covers the record's deriv (finiteGram gives the certified ReLU one).
+ */
+export function finiteGramActivation(w: Float64Array, m: number, x: Matrix, act: ActivationRecord): Matrix {
+  const n = x.rows, d = x.cols, X = x.data;
+  const z = preActivations(w, m, x, undefined, 'js');
+  const s = new Float64Array(n * m);
+  for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) s[i * m + r] = act.deriv(z[r * n + i]);
+  const c = gram({ rows: n, cols: m, data: s }).data;
+  const h = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let g = 0;
+    for (let k = 0; k < d; k++) g += X[i * d + k] * X[j * d + k];
+    h[i * n + j] = (g * c[i * n + j]) / m;
+  }
+  return { rows: n, cols: n, data: h };
+}
+
+/**
+ * Full-batch GD on W for an activation record other than ReLU, in JS: ∂Φ/∂w_r = (a_r/√m) Σ_i e_i σ'(w_rᵀx_i) x_i.
+ * The WebAssembly kernels and the forward error analysis of the module comment are ReLU's (its indicators); this run
+ * is NOT certified: every error bound is +∞, uncertifiedAt = 0 and notCertifiedReason says so. patternChange counts
+ * sign changes of the pre-activations.
+ */
+function trainGdActivation(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, steps: number, act: ActivationRecord): TrainResult {
+  const n = x.rows, d = x.cols, m = net.m, X = x.data, a = net.a, w0 = net.w;
+  const w = Float64Array.from(w0);
+  const z = new Float64Array(m * n), sign0 = new Uint8Array(m * n);
+  const u = new Float64Array(n), e = new Float64Array(n), g = new Float64Array(d);
+  const invSqrtM = 1 / Math.sqrt(m);
+  const res: TrainResult = {
+    steps,
+    residualNorm: new Float64Array(steps + 1),
+    residualNormError: new Float64Array(steps + 1).fill(Infinity),
+    maxMovement: new Float64Array(steps + 1),
+    maxMovementError: new Float64Array(steps + 1).fill(Infinity),
+    patternChange: new Float64Array(steps + 1),
+    uncertifiedAt: 0,
+    notCertifiedReason: `two-layer training with activation ${act.name} is NOT certified: the rounding analysis of trainGd covers ReLU only`,
+    u0: new Float64Array(n),
+    u: new Float64Array(n),
+    w: new Float64Array(m * d),
+  };
+  for (let k = 0; k <= steps; k++) {
+    preActivations(w, m, x, z, 'js');
+    u.fill(0);
+    let changes = 0, maxMov = 0;
+    for (let r = 0; r < m; r++) {
+      let mv = 0;
+      for (let q = 0; q < d; q++) mv += (w[r * d + q] - w0[r * d + q]) ** 2;
+      maxMov = Math.max(maxMov, mv);
+      for (let i = 0; i < n; i++) {
+        const t = z[r * n + i], pos = t >= 0 ? 1 : 0;
+        if (k === 0) sign0[r * n + i] = pos;
+        else if (sign0[r * n + i] !== pos) changes++;
+        u[i] += a[r] * act.fn(t);
+      }
+    }
+    let r2 = 0;
+    for (let i = 0; i < n; i++) { u[i] *= invSqrtM; e[i] = u[i] - y[i]; r2 += e[i] * e[i]; }
+    if (k === 0) res.u0.set(u);
+    res.residualNorm[k] = Math.sqrt(r2);
+    res.maxMovement[k] = Math.sqrt(maxMov);
+    res.patternChange[k] = changes / (m * n);
+    if (k === steps) break;
+    for (let r = 0; r < m; r++) {
+      g.fill(0);
+      const ar = a[r] * invSqrtM;
+      for (let i = 0; i < n; i++) {
+        const ci = ar * e[i] * act.deriv(z[r * n + i]);
+        for (let q = 0; q < d; q++) g[q] += ci * X[i * d + q];
+      }
+      for (let q = 0; q < d; q++) w[r * d + q] -= eta * g[q];
+    }
+  }
+  res.u.set(u);
+  res.w.set(w);
+  return res;
 }
