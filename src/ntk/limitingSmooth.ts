@@ -84,6 +84,11 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   const layers: LayerKernels[] = [];
   if (keep) layers.push({ nngp: midMatrix(gLo, gHi, n), nngpDot: null });
   const { sup0, sup1, sup2, sup3 } = db;
+  // sup|σ| over the Gaussian of variance ≤ q, in the sense used below (E|σ(v)|, and √E[σ(v)²] for the clipping):
+  // sup0 for a bounded σ, a√q + b for an unbounded one with |σ(t)| ≤ a|t| + b (record.ts)
+  const growth = db.growth;
+  if (!(sup0 < Infinity) && !growth) throw new RangeError(`limitingSmooth: activation ${act.name} is unbounded and states no growth bound`);
+  const supOn = (q: number): number => (sup0 < Infinity ? sup0 : up(up(growth!.a * up(Math.sqrt(q) * (1 + 2 ** -52))) + growth!.b));
   const nq = new Float64Array(n), rq = new Float64Array(n);
   for (let l = 2; l <= L; l++) {
     const diagBox: Interval[] = [];
@@ -109,11 +114,13 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       // enclosure (if any: tight at large variances) and the point enclosure moved by the Lipschitz constants.
       const box = act.dualBox?.(diagBox[i], diagBox[j], i === j ? diagBox[i] : gOld);
       const du = act.dual(qi, qj, c);
-      const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
+      // ∂E[σσ]/∂q_i = ½E[σ''(u_i)σ(u_j)]: ≤ ½ sup|σ''|·E|σ(u_j)| with the variance of u_j at most the box's upper end
+      const s0i = supOn(diagBox[i].hi), s0j = supOn(diagBox[j].hi);
+      const lp = up(up(0.5 * sup2 * up(Math.max(s0i, s0j) * dq)) + up(sup1 * sup1 * dc));
       const ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
       // |E[σ(u)σ(v)]| ≤ sup|σ|², |E[σ'(u)σ'(v)]| ≤ sup|σ'|² (Cauchy–Schwarz): the widened enclosures are clipped
       // to these, which keeps them finite when the input radius is large (q ≈ 1e200, radius ≈ 1e184)
-      let pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(sup0 * sup0));
+      let pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(s0i * s0j));
       let dd = clipTo(du.dphiDphi.add(interval(-ld, ld)), up(sup1 * sup1));
       if (box) { pp = meet(pp, box.phiPhi); dd = meet(dd, box.dphiDphi); }
       const gs = scaleInterval(w2.m.mul(pp), w2.e);
@@ -152,7 +159,7 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       firstLayer: res.parameterization === 'nmm' ? `G1 = ${res.w2[0]}·XXᵀ` : `G1 = ${ws}²·XXᵀ/${d} + ${bs}²`,
       hiddenWeightVariance: L >= 2 ? (res.parameterization === 'ntk' ? `${ws}²` : res.w2.slice(1).join(',')) : '',
       biasVariance: res.parameterization === 'ntk' ? bs * bs : 0,
-      dualKernels: act.kind === 'erf' ? 'closed form in interval arithmetic (activations/erf.ts)' : 'certified 2-D trapezoidal rule (activations/smooth.ts)',
+      dualKernels: act.dualMethod ?? (act.kind === 'erf' ? 'closed form in interval arithmetic (activations/erf.ts)' : 'certified 2-D trapezoidal rule (activations/smooth.ts)'),
       errorPropagation: 'interval fold with Lipschitz widening of the dual kernels (limitingSmooth.ts)',
       ntkRecursion: 'K(l) = K(l-1)∘Ġ(l) + G(l), K(1) = G(1)',
     },

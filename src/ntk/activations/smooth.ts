@@ -203,7 +203,7 @@ export function sigmoid(t: number): number {
  * (u/2, v/2) ∼ N(0, [[q1/4, c/4], [c/4, q2/4]]) (divisions by 4 exact barring underflow; an underflowed
  * q/4 or c/4 is moved back by the Lipschitz constants: ≤ 2^-1075 each).
  */
-function sigmoidDual(q1: number, q2: number, c: number): DualEnclosure {
+export function sigmoidDual(q1: number, q2: number, c: number): DualEnclosure {
   const t = tanhDual(q1 / 4, q2 / 4, c / 4);
   const slack = 3 * 2 ** -1074;
   return {
