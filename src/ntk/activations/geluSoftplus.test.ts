@@ -160,6 +160,46 @@ describe('GELU (closed-form dual kernels)', () => {
   });
 });
 
+describe('GELU limiting fold', () => {
+  /** The closed forms of gelu.ts written with asin in 50 digits (the record evaluates them with atan branches). */
+  function geluRef(q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
+    const A1 = q1.add(1), A2 = q2.add(1), Dt = A1.mul(A2).sub(c.mul(c)), sD = Dt.sqrt(), twoPi = PI.mul(2);
+    const P = D.asin(c.div(A1.mul(A2).sqrt())).div(twoPi).add(0.25);
+    const pp = c.mul(P).add(q1.mul(q2).mul(Dt).add(c.mul(c)).div(twoPi.mul(A1).mul(A2).mul(sD)));
+    const dd = P.add(c.div(twoPi.mul(sD)).mul(new D(1).div(A1).add(new D(1).div(A2)))).add(c.div(twoPi.mul(sD).mul(Dt)));
+    return { pp, dd };
+  }
+
+  it('encloses a 50-digit fold of the closed forms at data of size 1 and 1e4 (ntk parameterisation, bias); bound ≤ 1e-9 relative at 1e4', () => {
+    for (const scale of [1, 1e4]) {
+      const x = { rows: 3, cols: 2, data: Float64Array.from([1, 0, 0.6, 0.8, -1, 0.1].map((v) => v * scale)) };
+      const ws = 1.5, bs = 0.1, L = 3;
+      const out = limitingKernels(x, { depth: L, activation: geluRecord(), parameterization: 'ntk', wStd: ws, bStd: bs });
+      const W2 = exact(ws).pow(2), B2 = exact(bs).pow(2);
+      const X = Array.from(x.data, exact);
+      let G: Dec[][] = [];
+      for (let i = 0; i < 3; i++) { G.push([]); for (let j = 0; j < 3; j++) G[i].push(X[2 * i].mul(X[2 * j]).add(X[2 * i + 1].mul(X[2 * j + 1])).mul(W2).div(2).add(B2)); }
+      let K = G.map((r) => r.slice());
+      for (let l = 2; l <= L; l++) {
+        const Gn = G.map((r) => r.slice()), Kn = K.map((r) => r.slice());
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+          const ref = geluRef(G[i][i], G[j][j], G[i][j]);
+          Gn[i][j] = W2.mul(ref.pp).add(B2);
+          Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
+        }
+        G = Gn; K = Kn;
+      }
+      const eps = out.entrywiseBound.absolute;
+      const kMax = Math.max(...out.ntk.data.map(Math.abs));
+      expect(eps / kMax, `scale ${scale}`).toBeLessThan(scale === 1 ? 1e-13 : 1e-9);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+        expect(exact(out.ntk.data[i * 3 + j]).sub(K[i][j]).abs().lte(exact(eps)), `K[${i}][${j}] at scale ${scale}`).toBe(true);
+        expect(exact(out.nngp.data[i * 3 + j]).sub(G[i][j]).abs().lte(exact(eps)), `G[${i}][${j}] at scale ${scale}`).toBe(true);
+      }
+    }
+  });
+});
+
 describe('softplus (certified trapezoidal rule; σ\' = sigmoid)', () => {
   it('encloses a 50-digit lattice quadrature on the grid; widths ≤ 1e-12 relative to the scale for q ≤ 400', () => {
     const r = softplusRecord();

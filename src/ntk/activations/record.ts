@@ -35,6 +35,13 @@ export interface DerivativeBounds {
    * ≤ ½ sup|σ''|·E|σ(v)|, and |E[σ(u)σ(v)]| ≤ (a√q1 + b)(a√q2 + b) (Cauchy–Schwarz, Minkowski).
    */
   growth?: { a: number; b: number };
+  /**
+   * Optional: upper bounds on d2 = ∫|σ''|, d2t = ∫|t||σ''(t)|dt and d3 = ∫|σ'''| over R. With them the Lipschitz
+   * constants shrink with the variance (the density of u ∼ N(0, q) is ≤ 1/√(2πq); E[|σ(v)| | u] ≤ a(√(q2/q1)|u| + √q2) + b):
+   *   |E[σ''(u)σ(v)]| ≤ (a√(q2/q1)·d2t + (a√q2 + b)·d2)/√(2πq1),  |E[σ'''(u)σ'(v)]| ≤ sup|σ'|·d3/√(2πq1),
+   *   |E[σ''(u)σ''(v)]| ≤ sup|σ''|·d2/√(2π·max(q1, q2)).
+   */
+  l1?: { d2: number; d2t: number; d3: number };
 }
 
 export interface ActivationRecord {

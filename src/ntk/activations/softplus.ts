@@ -66,8 +66,11 @@ const MAX_NODES = 2 ** 22;
 const ZETA3 = 1.2020569031595943; // > ζ(3) = 1.20205690315959428…
 const PI2_6 = 1.6449340668482266; // > π²/6 = 1.64493406684822643…
 
-/** σ'' = σ_sig(1 − σ_sig) ≤ 1/4, σ''' = σ_sig(1 − σ_sig)(1 − 2σ_sig), |σ'''| ≤ 1/(6√3) = 0.0962250…; σ ≤ |t| + ln 2. */
-export const SOFTPLUS_BOUNDS: DerivativeBounds = { sup0: Infinity, sup1: 1, sup2: 0.25, sup3: 0.096226, growth: { a: 1, b: LN2 } };
+/**
+ * σ'' = σ_sig(1 − σ_sig) ≤ 1/4, σ''' = σ_sig(1 − σ_sig)(1 − 2σ_sig), |σ'''| ≤ 1/(6√3) = 0.0962250…; σ ≤ |t| + ln 2.
+ * ∫|σ''| = ∫σ_sig' = 1, ∫|t|σ''(t)dt = 2∫_0^∞(1 − σ_sig) = 2 ln 2 = 1.3862943…, ∫|σ'''| = 2σ''(0) = 1/2.
+ */
+export const SOFTPLUS_BOUNDS: DerivativeBounds = { sup0: Infinity, sup1: 1, sup2: 0.25, sup3: 0.096226, growth: { a: 1, b: LN2 }, l1: { d2: 1.0000001, d2t: 1.3862944, d3: 0.5000001 } };
 
 /** softplus(t) = max(t, 0) + log1p(e^{−|t|}) in float64 (within 16u relative; no overflow). */
 export function softplus(t: number): number {
