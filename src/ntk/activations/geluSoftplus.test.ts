@@ -160,6 +160,50 @@ describe('GELU (closed-form dual kernels)', () => {
   });
 });
 
+describe('derivative bounds and integrals used by the interval fold', () => {
+  it("GELU and softplus: sup|σ^(k)| and ∫|σ''|, ∫|t||σ''|, ∫|σ'''| are upper bounds (50-digit critical values, dense grid)", () => {
+    const phi = (t: number) => Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
+    const sig = (t: number) => 1 / (1 + Math.exp(-t));
+    // σ', σ'', σ''' in float64, maxima and integrals (trapezoidal rule, step 1e-4 on [−12, 12]; the tails beyond are < 1e-25)
+    const derivs: Record<string, (t: number) => [number, number, number]> = {
+      gelu: (t) => [0.5 * (1 + erfApprox(t / Math.SQRT2)) + t * phi(t), phi(t) * (2 - t * t), phi(t) * (t * t * t - 4 * t)],
+      softplus: (t) => { const p = sig(t), d = p * (1 - p); return [p, d, d * (1 - 2 * p)]; },
+    };
+    for (const [name, rec] of [['gelu', geluRecord()], ['softplus', softplusRecord()]] as const) {
+      const db = rec.derivativeBounds!;
+      let m1 = 0, m2 = 0, m3 = 0, i2 = 0, i2t = 0, i3 = 0;
+      const h = 1e-4;
+      for (let k = -120000; k <= 120000; k++) {
+        const t = k * h, [d1, d2, d3] = derivs[name](t);
+        m1 = Math.max(m1, Math.abs(d1)); m2 = Math.max(m2, Math.abs(d2)); m3 = Math.max(m3, Math.abs(d3));
+        i2 += h * Math.abs(d2); i2t += h * Math.abs(t * d2); i3 += h * Math.abs(d3);
+      }
+      expect([m1, m2, m3].every((m, k) => m <= [db.sup1, db.sup2, db.sup3][k]), `${name} sups ${[m1, m2, m3]}`).toBe(true);
+      expect(i2 <= db.l1!.d2 && i2t <= db.l1!.d2t && i3 <= db.l1!.d3, `${name} integrals ${[i2, i2t, i3]}`).toBe(true);
+      expect(db.sup0).toBe(Infinity);
+    }
+    // 50 digits at the critical points: GELU σ'(√2) = Φ(√2) + √2φ(√2), σ''(0) = 2φ(0), |σ'''| at t² = (7 − √33)/2
+    const r2 = new D(2).sqrt(), g = GELU(r2);
+    expect(g.df.lte(exact(GELU_DB().sup1))).toBe(true);
+    expect(phiD(new D(0)).mul(2).lte(exact(GELU_DB().sup2))).toBe(true);
+    const tc = new D(7).sub(new D(33).sqrt()).div(2).sqrt();
+    expect(phiD(tc).mul(tc.mul(4).sub(tc.pow(3))).lte(exact(GELU_DB().sup3))).toBe(true);
+    // softplus: |σ'''| = 1/(6√3) at the inflection of σ''
+    expect(new D(1).div(new D(3).sqrt().mul(6)).lte(exact(softplusRecord().derivativeBounds!.sup3))).toBe(true);
+  });
+});
+
+const GELU_DB = () => geluRecord().derivativeBounds!;
+/** erf for the float grid above (Abramowitz & Stegun 7.1.26 is too coarse; this is the record-independent series). */
+function erfApprox(x: number): number {
+  const ax = Math.abs(x);
+  if (ax > 6) return Math.sign(x);
+  let term = ax, sum = ax;
+  for (let n = 1; n < 300; n++) { term *= (2 * ax * ax) / (2 * n + 1); sum += term; if (term < sum * 1e-17) break; }
+  const r = (2 / Math.sqrt(Math.PI)) * Math.exp(-ax * ax) * sum;
+  return x < 0 ? -r : r;
+}
+
 describe('GELU limiting fold', () => {
   /** The closed forms of gelu.ts written with asin in 50 digits (the record evaluates them with atan branches). */
   function geluRef(q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
