@@ -269,6 +269,23 @@ describe('softplus (certified trapezoidal rule; σ\' = sigmoid)', () => {
     expectContains(du.dphiDphi, new D(0.25), 'E[sig]² = 1/4');
   });
 
+  it('one variance 0 or tiny, the other huge (c clipped): finite, and narrow where E[e(u)r(v)] has its lower bound', () => {
+    // u ≡ 0: E[sp(0)sp(v)] = ln 2·(E[relu(v)] + E[e(v)]), E[relu(v)] = √(q/(2π)), 0 < E[e(v)] ≤ (π²/6)/√(2πq)
+    const q = 2 ** 40;
+    const du = softplusRecord().dual(0, q, 0);
+    const ln2 = new D(2).ln(), rel = exact(q).div(PI.mul(2)).sqrt();
+    const eMax = PI.pow(2).div(6).div(exact(q).mul(PI.mul(2)).sqrt());
+    expect(exact(du.phiPhi.lo).lte(ln2.mul(rel.add(eMax))) && exact(du.phiPhi.hi).gte(ln2.mul(rel))).toBe(true);
+    expect(du.phiPhi.hi - du.phiPhi.lo).toBeLessThan(1e-9 * du.phiPhi.hi); // [E[rr], …] alone was [0, 2.9e5]
+    // c beyond √(q1q2) with q1 tiny, q2 huge: the sign-function bound of tanh (sigmoid, softplus') used to throw
+    for (const [q1, q2, c] of [[1e-200, 1e20, 2e-90], [1e-200, 1e20, -2e-90]]) {
+      for (const r of [softplusRecord(), activationByName('tanh'), activationByName('sigmoid')]) {
+        const d = r.dual(q1, q2, c);
+        expect([d.phiPhi.lo, d.phiPhi.hi, d.dphiDphi.lo, d.dphiDphi.hi].every(Number.isFinite), `${r.name} (${q1}, ${q2}, ${c})`).toBe(true);
+      }
+    }
+  });
+
   it('κ = E[softplus(g)²] against a 50-digit 1-D quadrature', () => {
     const ref = latticeRef('softplus', SOFTPLUS, 1, 1, 1, 0).pp;
     expectContains(softplusRecord().dual(1, 1, 1).phiPhi, ref, 'κ');

@@ -44,7 +44,9 @@
  * kernel (abRelu.ts). ∫e = π²/6 and ∫|t|e(t)dt = 2η(3) = (3/2)ζ(3), so E[e(u)] ≤ (π²/6)/√(2πq1),
  * E[e(u)|u|] ≤ (3/2)ζ(3)/√(2πq1); E[r(v) | u] ≤ E[|v| | u] ≤ √(q2/q1)|u| + √q2, hence
  * E[e(u)r(v)] ≤ min(√q2((3/2)ζ(3)/q1 + (π²/6)/√q1)/√(2π), ln 2·√q2/√(2π)), and E[e(u)e(v)] ≤ ln 2·(π²/6)/√(2π·max q).
- * The enclosure [E[rr], E[rr] + those bounds] is ≈ 1.3 wide against values ≈ q/2 (relative ≈ 2.6/q).
+ * The enclosure [E[rr], E[rr] + those bounds] is ≈ 1.3 wide against values ≈ q/2 (relative ≈ 2.6/q). When one variance
+ * is small (e(u) ≈ ln 2), e(t) ≥ ln 2 − |t|/2 (|e'| ≤ 1/2) and Cauchy–Schwarz (E[|u|r(v)] ≤ √q1·√(q2/2)) give the lower bound
+ * E[e(u)r(v)] ≥ ln 2·√q2/√(2π) − ½√q1·√(q2/2), which keeps the enclosure narrow (≈ √(q1q2)) there.
  */
 import { type Interval, interval } from '../../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
@@ -164,7 +166,14 @@ function softplusPhiPhiWide(q1: number, q2: number, c: number): Interval {
   const qm = Math.max(q1, q2);
   const ee = qm > 0 ? Math.min(LN2 * LN2, (LN2 * PI2_6) / (r2pi * Math.sqrt(qm))) : LN2 * LN2;
   const extra = up(up(er(q1, q2) + er(q2, q1) + ee) * (1 + 1e-12));
-  return interval(Math.max(0, rr.lo), rr.hi + extra);
+  // lower bounds of E[e(u)r(v)] (module comment), rounded down
+  const LN2_LO = 0.6931471805599452; // < ln 2
+  const erLo = (qa: number, qb: number): number => {
+    const v = ((LN2_LO * Math.sqrt(qb)) / Math.sqrt(2 * Math.PI)) * (1 - 1e-12) - 0.5 * Math.sqrt(qa) * Math.sqrt(qb / 2) * (1 + 1e-12);
+    return v > 0 && Number.isFinite(v) ? v : 0;
+  };
+  const lo = rr.lo + (erLo(q1, q2) + erLo(q2, q1)) * (1 - 1e-12);
+  return interval(Math.max(0, lo), rr.hi + extra);
 }
 
 /** Enclosures of E[softplus(u)softplus(v)] and E[sigmoid(u)sigmoid(v)] = E[softplus'(u)softplus'(v)]. */
