@@ -9,7 +9,7 @@
  * - the Theorem / Verdict types of the catalog and searchTheorem (random + shrinking + targeted search);
  * - engine entry points: limitingKernels (limiting NTK / NNGP), lambdaMinCertified (certified λ_min);
  * - activation records (docs/activations.md): activationByName and the records passed as
- *   limitingKernels(x, { activation }) — ReLU family, erf, tanh, sigmoid;
+ *   limitingKernels(x, { activation }) — ReLU family, erf, tanh, sigmoid, gelu, softplus;
  * - data: readDataFile (CSV / JSON / .npy) and the data-set helpers (MNIST, Iris, seeded subsets).
  */
 export { auditBound, auditFile, runCatalog, DEFAULT_AUDIT_BUDGET, DEFAULT_AUDIT_SEED, DEFAULT_INSTANCE_TIMEOUT, type AuditBoundOptions, type AuditResult, type AuditVerdict, type BoundAudit, type CellSummary, type CounterexampleSummary, type Report, type ReportFormat, type RunCatalogOptions, type TheoremReport, type CounterexampleReport } from './api.ts';
@@ -26,7 +26,7 @@ export type { AnyTheorem, ConstantSpec, Conventions, Descriptor, Evaluation, Out
 export { decide } from './theorem/verdict.ts';
 export { searchTheorem, type SearchOptions, type TheoremRun } from './search/search.ts';
 export { limitingKernels, type LimitingArchitecture, type LimitingKernels } from './ntk/limiting.ts';
-export { ACTIVATION_NAMES, activationByName, abReluRecord, absRecord, erfRecord, identityRecord, leakyReluRecord, reluRecord, sigmoidRecord, tanhRecord, type ActivationRecord, type DerivativeBounds, type DualEnclosure } from './ntk/activations/registry.ts';
+export { ACTIVATION_NAMES, activationByName, abReluRecord, absRecord, erfRecord, geluRecord, identityRecord, leakyReluRecord, reluRecord, sigmoidRecord, softplusRecord, tanhRecord, type ActivationRecord, type DerivativeBounds, type DualEnclosure } from './ntk/activations/registry.ts';
 export { lambdaMinCertified, type LambdaMinEnclosure } from './linalg/lambdaMin.ts';
 export { readDataFile } from './io/data.ts';
 export { drawSubset, loadFilePopulation, loadNamedPopulation, normalizeRows, type Normalization, type NamedDataset } from './io/datasets.ts';

@@ -243,8 +243,8 @@ describe('decimal kernels of other architectures against the float64 engine', ()
     }
   });
 
-  it('tanh and sigmoid have no decimal closed form: NoOracle (the counterexample is not confirmed)', () => {
-    for (const activation of ['tanh', 'sigmoid']) {
+  it('tanh, sigmoid, gelu and softplus have no decimal oracle: NoOracle (the counterexample is not confirmed)', () => {
+    for (const activation of ['tanh', 'sigmoid', 'gelu', 'softplus']) {
       const inst = materializeDescriptor({ n: 3, d: 2, depth: 2, widths: [8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '1', activation, bias: 0, parameterization: 'nmm' } as AuditDescriptor);
       expect(() => limitingDecOf(inst, decMatrix(inst.x), 2)).toThrow(NoOracle);
       expect(confirmViolation({ lhs: (q) => q.traceNTK, relation: '<=', rhs: () => 0 }, inst)).toMatchObject({ status: 'not-confirmed', reason: `no 50-digit closed form for the ${activation} kernels (only the (a,b)-ReLU family and erf)` });

@@ -21,7 +21,7 @@ import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclo
  * value of μ_r instead of being replaced.
  *
  * SKIPPED, not confirmed: an instance beyond the oracle's cost limits (TooLarge) or whose architecture has no closed
- * form in the oracle (NoOracle: tanh, sigmoid) gets status 'skipped' with the reason; the audit then states that the
+ * form in the oracle (NoOracle: tanh, sigmoid, gelu, softplus) gets status 'skipped' with the reason; the audit then states that the
  * counterexample was not re-checked, and why (runAudit.ts), and never counts it as confirmed.
  */
 

@@ -72,7 +72,7 @@ export class NotConfirmable extends Error {
   }
 }
 
-/** The instance's architecture has no closed form here (tanh, sigmoid): the counterexample is not confirmed (confirm.ts), with this reason. */
+/** The instance's architecture has no closed form here (tanh, sigmoid, gelu, softplus): the counterexample is not confirmed (confirm.ts), with this reason. */
 export class NoOracle extends NotConfirmable {
   constructor(message: string) {
     super(message);

@@ -12,8 +12,8 @@ const X = [[1e160, 2e160, 0.5e160], [3e160, -1e160, 1e160], [-2e160, 5e159, 2e16
 const inst = (extra: Partial<AuditInstance>): AuditInstance => ({ x: { rows: 3, cols: 3, data: Float64Array.from(X.flat()) }, depth: 2, widths: [16], init: 'standard', netSeed: 's', data: 'gaussian', normalize: 'none', ...extra });
 
 describe('audit quantities of overflowing limiting kernels', () => {
-  it('erf, tanh, sigmoid (the smooth fold): λ_min, λ_max, trace of K and G are [−∞, ∞], not an exception', () => {
-    for (const activation of ['erf', 'tanh', 'sigmoid']) {
+  it('erf, tanh, sigmoid, gelu, softplus (the smooth fold): λ_min, λ_max, trace of K and G are [−∞, ∞], not an exception', () => {
+    for (const activation of ['erf', 'tanh', 'sigmoid', 'gelu', 'softplus']) {
       for (const p of [{}, { parameterization: 'ntk' as const, bias: 0.5 }]) {
         const i = inst({ activation, ...p });
         for (const k of ['lambdaMinNTK', 'lambdaMaxNTK', 'traceNTK', 'lambdaMinNNGP', 'lambdaMin(ntk(1))']) {

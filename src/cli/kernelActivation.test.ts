@@ -1,6 +1,7 @@
 /**
  * `ntk-audit kernel limiting|nngp --activation NAME`: option parsing (one-line UserErrors listing the names)
- * and the erf kernel of one sample against its 50-digit closed form (Williams 1997; activations/erf.ts).
+ * and the erf kernel of one sample against its 50-digit closed form (Williams 1997; activations/erf.ts), the gelu and
+ * softplus kernels against a 50-digit quadrature.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import DecimalImport from 'decimal.js';
 import type { Decimal as DecimalClass } from 'decimal.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
-import { erfRecord } from '../ntk/activations/registry.ts';
+import { activationByName, erfRecord } from '../ntk/activations/registry.ts';
 import { cliInProcess } from '../../test/support/cliInProcess.ts';
 import { parseKernelOptions } from './kernel.ts';
 
@@ -53,6 +54,37 @@ describe('kernel --activation', () => {
     expect(K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)), `${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
     expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-12);
     expect(rep.conventions.activation).toBe('erf');
+  });
+
+  it('gelu and softplus, one sample, depth 2: the certified λ (= K) contains a 50-digit 1-D quadrature', async () => {
+    const f = join(dir, 'one.csv');
+    writeFileSync(f, '0.6,0.8\n');
+    const PI = D.acos(-1), SQRT_2PI = PI.mul(2).sqrt();
+    const phi = (t: DecimalClass) => t.mul(t).div(-2).exp().div(SQRT_2PI);
+    // Φ(t) = 1/2 + φ(t)Σ t^{2n+1}/(2n+1)!! (Abramowitz & Stegun 26.2.11); |t| ≤ 10 here
+    const Phi = (t: DecimalClass) => { let term = t, sum = t; for (let n = 1; n < 400 && !term.abs().lt('1e-60'); n++) { term = term.mul(t).mul(t).div(2 * n + 1); sum = sum.add(term); } return phi(t).mul(sum).add(0.5); };
+    const fns: Record<string, (t: DecimalClass) => [DecimalClass, DecimalClass]> = {
+      gelu: (t) => [t.mul(Phi(t)), Phi(t).add(t.mul(phi(t)))],
+      softplus: (t) => [t.exp().add(1).ln(), new D(1).div(t.neg().exp().add(1))],
+    };
+    for (const name of ['gelu', 'softplus']) {
+      const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', name, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      const rep = JSON.parse(r.stdout);
+      const x1 = exactDec(0.6), x2 = exactDec(0.8);
+      const q = x1.mul(x1).add(x2.mul(x2));
+      const c2 = exactDec(1 / activationByName(name).secondMoment);
+      // E[σ(u)²], E[σ'(u)²], u ∼ N(0, q): trapezoidal rule with step 1/8 on |z| ≤ 10 (error < 1e-25)
+      let m2 = new D(0), d2 = new D(0);
+      for (let k = -80; k <= 80; k++) {
+        const z = new D(k).div(8), [s0, s1] = fns[name](q.sqrt().mul(z)), w = phi(z).div(8);
+        m2 = m2.add(w.mul(s0).mul(s0)); d2 = d2.add(w.mul(s1).mul(s1));
+      }
+      const K = q.mul(c2.mul(d2)).add(c2.mul(m2));
+      expect(K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)), `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
+      expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-11);
+      expect(rep.conventions.activation).toBe(name);
+    }
   });
 });
 

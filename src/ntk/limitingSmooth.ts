@@ -84,6 +84,23 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   const layers: LayerKernels[] = [];
   if (keep) layers.push({ nngp: midMatrix(gLo, gHi, n), nngpDot: null });
   const { sup0, sup1, sup2, sup3 } = db;
+  // sup|σ| over the Gaussian of variance ≤ q, in the sense used below (E|σ(v)|, and √E[σ(v)²] for the clipping):
+  // sup0 for a bounded σ, a√q + b for an unbounded one with |σ(t)| ≤ a|t| + b (record.ts)
+  const growth = db.growth;
+  if (!(sup0 < Infinity) && !growth) throw new RangeError(`limitingSmooth: activation ${act.name} is unbounded and states no growth bound`);
+  const supOn = (q: number): number => (sup0 < Infinity ? sup0 : up(up(growth!.a * up(Math.sqrt(q) * (1 + 2 ** -52))) + growth!.b));
+  const l1 = db.l1;
+  // ≥ 1/√(2πq) (Infinity at q = 0)
+  const invSqrt2pi = (q: number): number => (q > 0 ? up(1 / (Math.sqrt(2 * Math.PI) * Math.sqrt(q) * (1 - 2 ** -50))) : Infinity);
+  // ≥ |∂E[σσ]/∂q_i| = ½|E[σ''(u_i)σ(u_j)]| for q_i ∈ Qi, q_j ∈ Qj: min of ½ sup|σ''|·s0j and the l1 bound of record.ts
+  const lipQ = (Qi: Interval, Qj: Interval, s0j: number): number => {
+    const viaSup = up(0.5 * sup2 * s0j);
+    if (!l1 || !(Qi.lo > 0)) return viaSup;
+    const a = growth ? growth.a : 0, b = growth ? growth.b : sup0;
+    const ratio = up(Math.sqrt(up(Qj.hi / Qi.lo)) * (1 + 2 ** -52));
+    const viaL1 = up(0.5 * up(up(up(a * ratio) * l1.d2t) + up(up(up(a * up(Math.sqrt(Qj.hi) * (1 + 2 ** -52))) + b) * l1.d2)) * invSqrt2pi(Qi.lo));
+    return Math.min(viaSup, viaL1);
+  };
   const nq = new Float64Array(n), rq = new Float64Array(n);
   for (let l = 2; l <= L; l++) {
     const diagBox: Interval[] = [];
@@ -109,11 +126,25 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       // enclosure (if any: tight at large variances) and the point enclosure moved by the Lipschitz constants.
       const box = act.dualBox?.(diagBox[i], diagBox[j], i === j ? diagBox[i] : gOld);
       const du = act.dual(qi, qj, c);
-      const lp = up(up(0.5 * sup2 * sup0 * dq) + up(sup1 * sup1 * dc));
-      const ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
+      // ∂E[σσ]/∂q_i = ½E[σ''(u_i)σ(u_j)]: ≤ ½ sup|σ''|·E|σ(u_j)| with the variance of u_j at most the box's upper end
+      const s0i = supOn(diagBox[i].hi), s0j = supOn(diagBox[j].hi);
+      let lp: number, ld: number;
+      if (l1) {
+        // the variance-aware constants of record.ts (l1), each capped by the sup-based one; variances along the segment
+        // lie in the boxes: q_i ≥ diagBox[i].lo, q_j ≤ diagBox[j].hi
+        const Li = lipQ(diagBox[i], diagBox[j], s0j), Lj = lipQ(diagBox[j], diagBox[i], s0i);
+        lp = up(up(up(Li * rq[i]) + up(Lj * rq[j])) + up(sup1 * sup1 * dc));
+        const Di = 0.5 * sup1 * Math.min(sup3, up(l1.d3 * invSqrt2pi(diagBox[i].lo)));
+        const Dj = 0.5 * sup1 * Math.min(sup3, up(l1.d3 * invSqrt2pi(diagBox[j].lo)));
+        const Dc = sup2 * Math.min(sup2, up(l1.d2 * invSqrt2pi(Math.max(diagBox[i].lo, diagBox[j].lo))));
+        ld = up(up(up(up(Di * rq[i]) + up(Dj * rq[j])) + up(Dc * dc)) * (1 + 2 ** -50));
+      } else {
+        lp = up(up(0.5 * sup2 * up(Math.max(s0i, s0j) * dq)) + up(sup1 * sup1 * dc));
+        ld = up(up(0.5 * sup3 * sup1 * dq) + up(sup2 * sup2 * dc));
+      }
       // |E[σ(u)σ(v)]| ≤ sup|σ|², |E[σ'(u)σ'(v)]| ≤ sup|σ'|² (Cauchy–Schwarz): the widened enclosures are clipped
       // to these, which keeps them finite when the input radius is large (q ≈ 1e200, radius ≈ 1e184)
-      let pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(sup0 * sup0));
+      let pp = clipTo(du.phiPhi.add(interval(-lp, lp)), up(s0i * s0j));
       let dd = clipTo(du.dphiDphi.add(interval(-ld, ld)), up(sup1 * sup1));
       if (box) { pp = meet(pp, box.phiPhi); dd = meet(dd, box.dphiDphi); }
       const gs = scaleInterval(w2.m.mul(pp), w2.e);
@@ -152,7 +183,7 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
       firstLayer: res.parameterization === 'nmm' ? `G1 = ${res.w2[0]}·XXᵀ` : `G1 = ${ws}²·XXᵀ/${d} + ${bs}²`,
       hiddenWeightVariance: L >= 2 ? (res.parameterization === 'ntk' ? `${ws}²` : res.w2.slice(1).join(',')) : '',
       biasVariance: res.parameterization === 'ntk' ? bs * bs : 0,
-      dualKernels: act.kind === 'erf' ? 'closed form in interval arithmetic (activations/erf.ts)' : 'certified 2-D trapezoidal rule (activations/smooth.ts)',
+      dualKernels: act.dualMethod ?? (act.kind === 'erf' ? 'closed form in interval arithmetic (activations/erf.ts)' : 'certified 2-D trapezoidal rule (activations/smooth.ts)'),
       errorPropagation: 'interval fold with Lipschitz widening of the dual kernels (limitingSmooth.ts)',
       ntkRecursion: 'K(l) = K(l-1)∘Ġ(l) + G(l), K(1) = G(1)',
     },

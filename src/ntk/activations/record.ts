@@ -29,6 +29,19 @@ export interface DerivativeBounds {
   sup1: number;
   sup2: number;
   sup3: number;
+  /**
+   * Required when sup0 is Infinity (σ unbounded, e.g. GELU, softplus): |σ(t)| ≤ a|t| + b for every real t. Then
+   * E|σ(v)| ≤ a√q + b for v ∼ N(0, q) (E|v| ≤ √q), which replaces sup|σ| in |∂E[σσ]/∂q1| = ½|E[σ''(u)σ(v)]|
+   * ≤ ½ sup|σ''|·E|σ(v)|, and |E[σ(u)σ(v)]| ≤ (a√q1 + b)(a√q2 + b) (Cauchy–Schwarz, Minkowski).
+   */
+  growth?: { a: number; b: number };
+  /**
+   * Optional: upper bounds on d2 = ∫|σ''|, d2t = ∫|t||σ''(t)|dt and d3 = ∫|σ'''| over R. With them the Lipschitz
+   * constants shrink with the variance (the density of u ∼ N(0, q) is ≤ 1/√(2πq); E[|σ(v)| | u] ≤ a(√(q2/q1)|u| + √q2) + b):
+   *   |E[σ''(u)σ(v)]| ≤ (a√(q2/q1)·d2t + (a√q2 + b)·d2)/√(2πq1),  |E[σ'''(u)σ'(v)]| ≤ sup|σ'|·d3/√(2πq1),
+   *   |E[σ''(u)σ''(v)]| ≤ sup|σ''|·d2/√(2π·max(q1, q2)).
+   */
+  l1?: { d2: number; d2t: number; d3: number };
 }
 
 export interface ActivationRecord {
@@ -51,6 +64,8 @@ export interface ActivationRecord {
   dualBox?(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure | null;
   /** κ = E[σ(g)²], g ∼ N(0, 1) (a double within a few ulps; 'nmm' uses c_l = 1/κ for l ≥ 2). */
   readonly secondMoment: number;
+  /** How `dual` is evaluated, in words (the `dualKernels` convention of limiting kernels; default by `kind`). */
+  readonly dualMethod?: string;
   /** Bounds on the derivatives (absent for the (a,b)-ReLU family, whose fold has its own error analysis). */
   readonly derivativeBounds?: DerivativeBounds;
   /** Normalised Hermite coefficient E[σ(g)He_k(g)]/√(k!), g ∼ N(0,1), where known in closed form. */

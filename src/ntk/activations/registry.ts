@@ -2,21 +2,27 @@
  * Activation records by name (the `--activation NAME` of the CLI and `activation` of audits):
  *   relu, leaky-relu:α (α finite), abs, identity  — the (a,b)-ReLU family (abRelu.ts);
  *   erf                                            — closed-form dual kernels (erf.ts);
- *   tanh, sigmoid                                  — certified quadrature (smooth.ts).
+ *   tanh, sigmoid                                  — certified quadrature (smooth.ts);
+ *   gelu                                           — closed-form dual kernels (gelu.ts);
+ *   softplus                                       — certified quadrature and the sigmoid kernel (softplus.ts).
  */
 import { UserError } from '../../errors.ts';
 import { absRecord, identityRecord, leakyReluRecord, reluRecord } from './abRelu.ts';
 import { erfRecord } from './erf.ts';
+import { geluRecord } from './gelu.ts';
 import type { ActivationRecord } from './record.ts';
 import { sigmoidRecord, tanhRecord } from './smooth.ts';
+import { softplusRecord } from './softplus.ts';
 
 export type { ActivationRecord, DualEnclosure, DerivativeBounds } from './record.ts';
 export { abReluRecord, reluRecord, leakyReluRecord, absRecord, identityRecord } from './abRelu.ts';
 export { erfRecord } from './erf.ts';
 export { tanhRecord, sigmoidRecord } from './smooth.ts';
+export { geluRecord } from './gelu.ts';
+export { softplusRecord } from './softplus.ts';
 
 /** The names `activationByName` accepts (leaky-relu takes its slope after a colon). */
-export const ACTIVATION_NAMES = ['relu', 'leaky-relu:α', 'abs', 'identity', 'erf', 'tanh', 'sigmoid'] as const;
+export const ACTIVATION_NAMES = ['relu', 'leaky-relu:α', 'abs', 'identity', 'erf', 'tanh', 'sigmoid', 'gelu', 'softplus'] as const;
 
 const FIXED: Record<string, () => ActivationRecord> = {
   relu: reluRecord,
@@ -25,6 +31,8 @@ const FIXED: Record<string, () => ActivationRecord> = {
   erf: erfRecord,
   tanh: tanhRecord,
   sigmoid: sigmoidRecord,
+  gelu: geluRecord,
+  softplus: softplusRecord,
 };
 
 /** The record named `name`; an unknown name is a UserError listing the names. */

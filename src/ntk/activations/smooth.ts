@@ -177,7 +177,10 @@ function tanhDualBox(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure {
   const dphiDphi = interval(0, ddHi);
   if (!(q1 > 0) || !(q2 > 0)) return { phiPhi: Q1.hi === 0 || Q2.hi === 0 ? interval(0) : interval(-1, 1), dphiDphi };
   const w = interval(q1, Math.max(q1, Q1.hi)).sqrt().mul(interval(q2, Math.max(q2, Q2.hi)).sqrt());
-  const rho = C.div(w); // ⊇ {c/√(q1q2)} over the box; acos intersects with [−1, 1] (the clipping)
+  // ⊇ {c/√(q1q2)} over the box, clamped into [−1, 1]: a c beyond ±√(q1q2) is clipped to it (ρ = ±1), also when the
+  // whole interval lies outside (Interval.acos of such an interval is empty)
+  const r0 = C.div(w);
+  const rho = interval(Math.min(1, Math.max(-1, r0.lo)), Math.max(-1, Math.min(1, r0.hi)));
   const sgn = interval(1).sub(rho.acos().mul(2).div(interval(Math.PI, Math.PI + 2 * Number.EPSILON * Math.PI)));
   const ln2Up = 0.6931471805599454; // > ln 2 = 0.693147180559945309…
   const inv = (q: number) => 1 / (Math.sqrt(2 * Math.PI) * Math.sqrt(q));
@@ -203,7 +206,7 @@ export function sigmoid(t: number): number {
  * (u/2, v/2) ∼ N(0, [[q1/4, c/4], [c/4, q2/4]]) (divisions by 4 exact barring underflow; an underflowed
  * q/4 or c/4 is moved back by the Lipschitz constants: ≤ 2^-1075 each).
  */
-function sigmoidDual(q1: number, q2: number, c: number): DualEnclosure {
+export function sigmoidDual(q1: number, q2: number, c: number): DualEnclosure {
   const t = tanhDual(q1 / 4, q2 / 4, c / 4);
   const slack = 3 * 2 ** -1074;
   return {
