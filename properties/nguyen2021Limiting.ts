@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { gershgorinUniform, hadamardPower } from '../src/linalg/hadamard.ts';
-import { type Interval, interval } from '../src/linalg/interval.ts';
+import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { reluHermiteCoefficient, reluHermiteCoefficients, reluHermiteTailBound } from '../src/ntk/hermite.ts';
@@ -12,6 +12,7 @@ import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
+import { defineClaim, param } from '../src/theorem/defineClaim.ts';
 import { fromEnclosure, fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { perturbedIdentity, tightenedBound } from './twins.ts';
@@ -438,29 +439,29 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   },
 };
 
-function chainE(halved: boolean): Theorem<LimDesc, LimInstance> {
-  return {
-    ...limBase,
+/** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
+function chainE(halved: boolean) {
+  return defineClaim({
     id: halved ? 'planted.nguyen2021.thm3.2.chain-e-halved' : 'nguyen2021.thm3.2.chain-e',
     title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
-    kind: 'deterministic',
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
     statementTex: halved ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)` : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
+    conventions: LIMITING_CONVENTIONS,
     constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
     expectRefuted: halved,
     ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
+    space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
     assumptions: nonZeroRows,
-    conclude(i, d): Evaluation {
-      const lim = limitingKernels(i.x, { depth: d.depth });
+    sides({ x }, d) {
+      const lim = limitingKernels(x, { depth: d.depth });
       const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
-      let s = 0;
-      for (const v of rowNormsSquared(i.x)) s += v;
-      const rhs = ((halved ? 0.5 : 1) * d.depth * s) / i.x.rows;
-      const lhs = fromEnclosure(lk);
-      return { lhs: lhs.value, lhsError: lhs.error, rhs, rhsError: relativeError(rhs, interval.gamma(i.x.cols + i.x.rows + 4)), relation: '<=', quantities: { lambdaMinK: lk.estimate, traceOverN: rhs, L: d.depth } };
+      // L/N·Σ_i ‖x_i‖² = L/N·‖X‖_F² of the stored rows, in interval arithmetic
+      const bound = interval(d.depth).mul(sumOfSquares(x.data)).div(x.rows).mul(halved ? 0.5 : 1);
+      return { lhs: lk, rhs: bound, relation: '<=', quantities: { lambdaMinK: lk.estimate, traceOverN: bound.mid, L: d.depth } };
     },
-  };
+    costHint: 3400,
+  });
 }
 export const chainEUpper = chainE(false);
 export const plantedChainEHalved = chainE(true);

@@ -289,6 +289,19 @@ interval.PI = new Interval(PI_LO, PI_HI);
 /** Whether a value is an Interval (also across module instances: the brand is a registered symbol). */
 interval.is = isInterval;
 
+/**
+ * Σ v_k² over v[offset .. offset + length) of stored doubles, as an outward-rounded interval (each square and
+ * each partial sum rounded outward): an enclosure of the exact sum of squares, e.g. ‖x‖² or ‖X‖_F².
+ */
+export function sumOfSquares(v: ArrayLike<number>, offset = 0, length = v.length - offset): Interval {
+  let s = new Interval(0, 0);
+  for (let k = offset; k < offset + length; k++) {
+    const a = v[k];
+    if (a !== 0) s = s.add(new Interval(a, a).mul(new Interval(a, a)));
+  }
+  return s;
+}
+
 /** The unit roundoff u = 2^-53 of IEEE 754 binary64, round to nearest. */
 const UNIT = 2 ** -53;
 
