@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal } from '../src/linalg/gramStats.ts';
-import { interval, type Interval } from '../src/linalg/interval.ts';
+import { interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
@@ -34,16 +34,6 @@ const NET_CONVENTIONS = {
   "σ'(0)": 0,
   init: '(W_l)_ij ~ N(0, β_l²), standard β_l = 1',
 };
-
-/** ‖v‖² of the stored doubles v[off .. off + n) as an outward-rounded interval (a point sum of squares is rounded outward once per step). */
-function sumSquares(v: ArrayLike<number>, off: number, n: number): Interval {
-  let s = interval(0);
-  for (let j = 0; j < n; j++) {
-    const a = v[off + j];
-    if (a !== 0) s = s.add(interval(a).mul(a));
-  }
-  return s;
-}
 
 // ------------------------------------------------------------------------------------------------
 // 1. Theorem 3.2, step (d): max_{i≠j} |⟨x_i, x_j⟩| ≤ d·N^{−1/(r−0.5)} with probability ≥ 1 − N²e^{−Ω(d N^{−2/(r−0.5)})}
@@ -199,7 +189,7 @@ function backpropRowNormSq(i: NetInstance, k: number): { value: number; error: n
   const fwd = forward(i.net, i.x);
   const env = roundingEnvelope(i.net, i.x, fwd);
   const b = backpropSignals(i.net, fwd)[k]; // B_{k+1}: N × n_{k+1}
-  const nrm = sumSquares(b.data, 0, b.cols).sqrt();
+  const nrm = sumOfSquares(b.data, 0, b.cols).sqrt();
   const e = interval(env.zeta[k + 1]).mul(env.backNorm[k + 1][0]).hi; // ‖b̂ − b‖ ≤ ζ_{k+1}·backNorm
   const sq = nrm.add(interval(-e, e)).max(0).pow(2);
   const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
@@ -358,7 +348,7 @@ interface L52Instance {
 function lemma52Setup(x: Matrix, delta: number): { width: number; lambda: { lower: number; upper: number; estimate: number } } {
   const lim = limitingKernels(x, { depth: 2 });
   const g2 = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
-  const fro2 = sumSquares(x.data, 0, x.data.length);
+  const fro2 = sumOfSquares(x.data, 0, x.data.length);
   // λ = (β²/2)λ_min(G(2)) with β = 1; Q = 2‖X‖_F²/λ_min(G(2)), bounded above in interval arithmetic.
   const q = interval(2).mul(fro2).div(interval(Math.max(g2.lower, Number.MIN_VALUE), Infinity));
   const qUp = q.hi;

@@ -185,7 +185,7 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
   const f = centerFactor(betas);
   const center = f * m.mean;
   const lhs = Math.abs(s.mean - center);
-  const lhsError = s.uncertified > 0 ? Infinity : interval(s.error).add(interval(center).mul(eRel.add(interval.roundoff(4)))).add(interval.roundoff(2).mul(lhs)).hi;
+  const lhsError = s.uncertified > 0 ? Infinity : interval(s.error).add(interval(Math.abs(center)).mul(eRel.add(interval.roundoff(4)))).add(interval.roundoff(2).mul(lhs)).hi;
   // V from M₂ and E² each to relative 2·eRel (‖x‖⁴ enters both): |ΔV| ≤ 2eRel(M₂ + E²).
   const rhs = Math.sqrt(m.varianceBound / (d.R * d.delta));
   const vErr = eRel.add(interval.roundoff(1)).mul(2).mul(interval(m.secondMomentBound).add(interval(m.mean).pow(2)));
