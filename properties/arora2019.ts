@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import { closedFormTrajectory, linearRecursionResiduals } from '../src/ntk/twoLayer.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { around, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import {
   TRAIN_CONVENTIONS,
@@ -106,7 +106,7 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
       let cfDiff = 0, residualMax = 0;
       for (let k = 0; k <= K; k++) {
         gaps[k] = Math.abs(run.residualNorm[k] - lin.norms[k]);
-        errs[k] = (run.residualNormError[k] + lin.errors[k] + 2 * UNIT_ROUNDOFF * (run.residualNorm[k] + lin.norms[k])) * (1 + 1e-10);
+        errs[k] = sideAt(gaps[k], around(run.residualNorm[k], run.residualNormError[k]).sub(around(lin.norms[k], lin.errors[k])).abs()).error;
         cfDiff = Math.max(cfDiff, Math.abs(cf[k] - lin.norms[k]));
         residualMax = Math.max(residualMax, run.residualNorm[k] + run.residualNormError[k]);
       }
@@ -119,17 +119,18 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
       let u02 = 0;
       for (let k = 0; k < run.u0.length; k++) u02 += run.u0[k] * run.u0[k];
       const u0Norm = Math.sqrt(u02);
-      const u0Err = run.residualNormError[0] + 4 * UNIT_ROUNDOFF * u0Norm;
+      const u0Err = interval(run.residualNormError[0]).add(interval.roundoff(4).mul(u0Norm)).hi;
       const rhs = u0Norm + epsOf(d.m, i.x.rows, lam.estimate) * yNorm;
       // Vacuous: |a − b| ≤ max(a, b) for a, b ≥ 0, the main term is ≤ ‖y‖ (‖I − ηH∞‖₂ ≤ 1), so the gap is
       // at most max(‖y‖, max_k ‖y − u(k)‖) whatever the trajectories: ε at least that cannot be exceeded.
-      const vacuous = rhs >= Math.max(yNorm * (1 + 4 * UNIT_ROUNDOFF), residualMax * (1 + 4 * UNIT_ROUNDOFF));
+      const widen = interval.roundoff(4).add(1);
+      const vacuous = rhs >= Math.max(widen.mul(yNorm).hi, widen.mul(residualMax).hi);
       return {
         lhs: mx.value,
         lhsError: mx.error,
         // ε decreases in λ_0: over the enclosure [lower, upper] of λ_0 it varies by at most ε(lower) − ε(upper).
         rhs,
-        rhsError: lam.lower > 0 ? u0Err + (epsOf(d.m, i.x.rows, lam.lower) - epsOf(d.m, i.x.rows, lam.upper)) * yNorm * (1 + 1e-12) + 16 * UNIT_ROUNDOFF * rhs : Infinity,
+        rhsError: lam.lower > 0 ? interval(u0Err).add(interval(epsOf(d.m, i.x.rows, lam.lower)).sub(epsOf(d.m, i.x.rows, lam.upper)).mul(yNorm).mul(interval(1e-12).add(1))).add(interval.roundoff(16).mul(rhs)).hi : Infinity,
         relation: '<=',
         vacuous,
         quantities: { m: d.m, N: i.x.rows, lambda0: lam.estimate, eta, K, gap: mx.value, relativeGap: mx.value / yNorm, epsOverY: rhs / yNorm, normalizedGap: (mx.value * lam.estimate * Math.sqrt(d.m)) / (i.x.rows * yNorm), closedFormVsRecursion: cfDiff },
@@ -180,9 +181,9 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
       const n = i.x.rows;
       const c = (constant * Math.sqrt(n)) / Math.sqrt(d.m);
       const rhs = (c * run.residualNorm[0]) / lam.estimate;
-      const rhsHi = (c * (run.residualNorm[0] + run.residualNormError[0])) / lam.lower;
-      const rhsLo = (c * (run.residualNorm[0] - run.residualNormError[0])) / lam.upper;
-      const rhsError = lam.lower > 0 ? Math.max(rhsHi - rhs, rhs - rhsLo) * (1 + 1e-10) + 8 * UNIT_ROUNDOFF * rhs : Infinity;
+      // the exact rhs: C√n/√m·‖y − u(0)‖/λ_0 with ‖y − u(0)‖ and λ_0 in their enclosures
+      const exactC = interval(constant).mul(interval(n).sqrt()).div(interval(d.m).sqrt());
+      const rhsError = lam.lower > 0 ? sideAt(rhs, exactC.mul(around(run.residualNorm[0], run.residualNormError[0])).div(interval(lam.lower, lam.upper))).error : Infinity;
       return { lhs: mx.value, lhsError: mx.error, rhs, rhsError, relation: '<=', quantities: { m: d.m, N: n, K, movement: mx.value, ratio: mx.value / rhs } };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (C√n‖y − u(0)‖/(√m λ_0))' },

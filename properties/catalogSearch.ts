@@ -34,6 +34,8 @@ const SEARCH_TIMEOUT = 360_000 * Math.max(1, budget / 40);
 export function catalogSearchShard(shard: number): void {
   const selected = new Set(selectTheorems(catalog, process.env.CATALOG_FILTER ?? null));
   const theorems = shardClaims(catalog, shard).filter((t) => selected.has(t));
+  // a CATALOG_FILTER that selects no claim of this shard leaves the file with nothing to run, not an error
+  if (theorems.length === 0) it.skip(`no claim of shard ${shard} matches CATALOG_FILTER`, () => {});
   for (const theorem of theorems) {
     describe(theorem.id, () => {
       if (!theorem.expectRefuted && theorem.kind !== 'high-probability') {

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from '../src/linalg/gramStats.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData, type DistributionFamily } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
+import { sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -65,8 +66,10 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
       const lhs = maxAbsOffDiagonal(g).value;
       const rhs = opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d);
       // Cauchy–Schwarz: |⟨x_i, x_j⟩| ≤ max_k ‖x_k‖² whatever the draw; a rhs above it cannot be exceeded.
-      const vacuous = rhs >= maxDiagonal(g) * (1 + 4 * d.d * UNIT_ROUNDOFF);
-      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: 8 * UNIT_ROUNDOFF * rhs, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+      // (the computed ‖x_k‖² within 4d roundings of the exact one)
+      const vacuous = rhs >= interval(maxDiagonal(g)).mul(interval.roundoff(4 * d.d).add(1)).hi;
+      const exactRhs = interval(opts.c).mul(interval(d.n).div(d.delta).log().div(d.d).sqrt());
+      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
     },
     delta: (d) => d.delta,
     configKey: (d) => `N=${d.n},d=${d.d},δ=${d.delta}`,
@@ -138,8 +141,13 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
       for (let k = 0; k < norms.length; k++) maxNorm2 = Math.max(maxNorm2, norms[k]);
       const rhs = c * i.sigma * Math.sqrt(maxNorm2) * Math.sqrt(Math.log(d.n / d.delta));
       // Cauchy–Schwarz: |⟨X_i, X_j⟩| ≤ max_k ‖X_k‖²; a rhs above it cannot be exceeded.
-      const vacuous = rhs >= maxNorm2 * (1 + 4 * d.d * UNIT_ROUNDOFF);
-      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: (d.d + 16) * UNIT_ROUNDOFF * rhs, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+      const vacuous = rhs >= interval(maxNorm2).mul(interval.roundoff(4 * d.d).add(1)).hi;
+      // the exact max ‖X_k‖²: the computed one has relative error ≤ γ_d (rowNormsSquared, Higham §3.1)
+      const gd = interval.gamma(d.d);
+      const exactNorm2 = interval(maxNorm2).div(gd.neg().hull(gd).add(1));
+      const sigma = d.family === 'gaussian-scaled' ? interval(1).div(interval(d.d).sqrt()) : interval(1);
+      const exactRhs = interval(c).mul(sigma).mul(exactNorm2.sqrt()).mul(interval(d.n).div(d.delta).log().sqrt());
+      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
     },
     delta: (d) => d.delta,
     configKey: (d) => `${d.family},N=${d.n},d=${d.d},δ=${d.delta}`,

@@ -3,13 +3,14 @@ import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBound, rowNormsSquared, unitNormDeviation } from '../src/linalg/gramStats.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { pairwiseAngles } from '../src/ntk/angles.ts';
 import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { finiteGram, initTwoLayer, trainGd, type TrainResult } from '../src/ntk/twoLayer.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
+import { around, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -51,7 +52,7 @@ export function noParallelPair(x: Matrix): string | null {
 /** Unit norm to rounding. */
 export function unitNorm(x: Matrix): string | null {
   const norms = rowNormsSquared(x);
-  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > 16 * x.cols * UNIT_ROUNDOFF) return 'unit-norm data';
+  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > interval.roundoff(16 * x.cols).hi) return 'unit-norm data';
   return null;
 }
 
@@ -140,8 +141,9 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
         worst = Math.max(worst, dev - t * g);
         if (g > 0) worstRatio = Math.max(worstRatio, dev / (t * g));
       }
-      const err = (H0.errorBound + Hi.errorBound + t * gErr + 8 * UNIT_ROUNDOFF * (1 + t) * (Math.abs(worst) + 1)) * (1 + 1e-10);
-      return { lhs: worst, lhsError: err, rhs: 0, rhsError: 8 * UNIT_ROUNDOFF * t, relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
+      // the H errors, t times the Gram error, and 8 roundings of t, of its product and of the difference
+      const err = interval(H0.errorBound).add(Hi.errorBound).add(interval(t).mul(gErr)).add(interval.roundoff(8).mul(interval(t).add(1)).mul(interval(Math.abs(worst)).add(1))).hi;
+      return { lhs: worst, lhsError: err, rhs: 0, rhsError: relativeError(t, interval.roundoff(8)), relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
     },
     delta: (d) => d.delta,
     configKey: gramConfigKey,
@@ -180,9 +182,10 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
       const dn = unitNormDeviation(i.x);
       return {
         lhs,
-        lhsError: (H0.errorBound + Hi.errorBound + 4 * n * n * UNIT_ROUNDOFF * lhs) * (1 + 1e-10),
+        lhsError: interval(H0.errorBound).add(Hi.errorBound).add(interval.roundoff(4 * n * n).mul(lhs)).hi,
         rhs,
-        rhsError: (dn + 8 * UNIT_ROUNDOFF) * rhs,
+        // the rounding of the formula (interval arithmetic) and the Hoeffding range 1 + δ_norm
+        rhsError: interval(dn).mul(rhs).add(sideAt(rhs, interval(planted ? 1 : n).mul(interval(2 * n * n).div(d.delta).log().div(2 * i.m).sqrt())).error).hi,
         relation: '<=',
         quantities: { N: n, m: i.m, ratio: lhs / rhs },
       };
@@ -339,7 +342,7 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
         const rk = run.residualNorm[k], ek = run.residualNormError[k];
         vals[k] = 2 * Math.log(rk / r0) - k * mid;
         const rel = ek / rk + e0 / r0;
-        errs[k] = !(rel < 0.5) ? Infinity : (2 * 2 * rel + k * Math.max(Math.abs(lo - mid), Math.abs(hi - mid)) + 16 * UNIT_ROUNDOFF * (Math.abs(vals[k]) + k * Math.abs(mid) + 4)) * (1 + 1e-10);
+        errs[k] = !(rel < 0.5) ? Infinity : interval(4).mul(rel).add(interval(k).mul(Math.max(Math.abs(lo - mid), Math.abs(hi - mid)))).add(interval.roundoff(16).mul(interval(Math.abs(vals[k])).add(interval(k).mul(Math.abs(mid))).add(4))).hi;
       }
       const mx = maxWithError(vals.subarray(0, K + 1), errs.subarray(0, K + 1), 1);
       if (!Number.isFinite(mx.value)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: 0, relation: '<=', quantities: { m: d.m } };
@@ -407,11 +410,12 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       const R = run.maxMovement[K], Rerr = run.maxMovementError[K];
       const scale = (cp * 2) / (Math.sqrt(2 * Math.PI) * d.kappa);
       const rhs = scale * R;
-      // monotone in R: the error of R carries over linearly, plus a few roundings
-      const rhsError = scale * Rerr * (1 + 1e-10) + 8 * UNIT_ROUNDOFF * rhs;
+      // monotone in R: the exact rhs lies in (exact scale)·[R ± Rerr]
+      const exactScale = interval(cp).mul(2).div(interval.PI.mul(2).sqrt().mul(d.kappa));
+      const rhsError = sideAt(rhs, exactScale.mul(around(R, Rerr))).error;
       return {
         lhs: run.patternChange[K],
-        lhsError: uncertified ? Infinity : 4 * UNIT_ROUNDOFF * run.patternChange[K],
+        lhsError: uncertified ? Infinity : relativeError(run.patternChange[K], interval.roundoff(4)),
         rhs,
         rhsError,
         relation: '<=',

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { unitNormDeviation } from '../src/linalg/gramStats.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound } from '../src/ntk/powerSeries.ts';
 import type { Rng } from '../src/random/rng.ts';
+import { relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
 import { strongerTwin, tightenedBound } from './twins.ts';
@@ -91,7 +92,7 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
         lhs: series,
         lhsError: planted ? murraySeriesErrorBound(s, 0.8) * 2 : murraySeriesErrorBound(s, 0.8),
         rhs: closed,
-        rhsError: K.ntkErrorBound + normTerm + 4 * UNIT_ROUNDOFF * Math.abs(closed),
+        rhsError: interval(K.ntkErrorBound).add(normTerm).add(interval.roundoff(4).mul(Math.abs(closed))).hi,
         relation: '==',
         quantities: { L, rho: i.rho, difference: Math.abs(series - closed) },
       };
@@ -137,11 +138,11 @@ export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
     const kap = s.kappa[d.depth - 1];
     let sum = 0;
     for (let p = 0; p < d.terms; p++) sum += kap[p];
-    const rel = murrayCoefficientRelativeError(s) + (d.terms + 2) * UNIT_ROUNDOFF;
+    const rel = interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(d.terms + 2));
     const deficit = d.depth - sum;
     // Two-sided: the deficit lies in [0, C L²/√P]; margin = min of both sides.
     const { lhs, upper } = twoSidedDeficit(deficit, d.depth, d.terms, C_TAIL);
-    return { lhs, lhsError: rel * sum * 1.01 + 4 * UNIT_ROUNDOFF * d.depth, rhs: 0, rhsError: 4 * UNIT_ROUNDOFF * upper, relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
+    return { lhs, lhsError: rel.mul(sum).mul(1.01).add(interval.roundoff(4).mul(d.depth)).hi, rhs: 0, rhsError: relativeError(upper, interval.roundoff(4)), relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
   },
   empiricalConstant: { quantity: 'scaledDeficit', aggregate: 'max', description: 'max over (L, P) of (L − S_P)·√P/L² (fitted C_tail)' },
   scaling: { x: 'P', y: 'deficit', description: 'L − Σ_{p<P} κ_{p,L} vs P (expected slope −½)', expectedSlope: { low: -0.7, high: -0.3 } },
@@ -173,8 +174,8 @@ export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = 
   conclude(d): Evaluation {
     const s = murrayReluCoefficients(d.depth, P);
     const v = s.kappa[d.depth - 1][d.p];
-    const err = murrayCoefficientRelativeError(s) * v + murraySeriesErrorBound(s, 0.5) / 0.5 ** d.p;
-    return { lhs: Math.abs(v - FIRST[d.depth][d.p]), lhsError: err + 2 * UNIT_ROUNDOFF, rhs: 5e-6, rhsError: 0, relation: '<=', quantities: { L: d.depth, p: d.p, coefficient: v } };
+    const err = interval(murrayCoefficientRelativeError(s)).mul(Math.abs(v)).add(interval(murraySeriesErrorBound(s, 0.5)).div(interval(0.5).pow(d.p)));
+    return { lhs: Math.abs(v - FIRST[d.depth][d.p]), lhsError: err.add(interval.roundoff(2)).hi, rhs: 5e-6, rhsError: 0, relation: '<=', quantities: { L: d.depth, p: d.p, coefficient: v } };
   },
   costHint: 5000,
 };
@@ -198,9 +199,9 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
     const v = s.kappa[1][d.p];
     const scaled = v * d.p ** 1.5;
     const dev = Math.abs(scaled - LIMIT);
-    const lhsError = (murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF) * scaled + 4 * UNIT_ROUNDOFF;
+    const lhsError = interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(8)).mul(scaled).add(interval.roundoff(4)).hi;
     // κ_{p,2} = 2(1+p)μ_p² is computed in closed form (no truncation): relative error ≤ murrayCoefficientRelativeError.
-    return { lhs: dev, lhsError, rhs: 3 / d.p, rhsError: 4 * UNIT_ROUNDOFF / d.p, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p, scaledCoefficient: scaled } };
+    return { lhs: dev, lhsError, rhs: 3 / d.p, rhsError: sideAt(3 / d.p, interval(3).div(d.p)).error, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p, scaledCoefficient: scaled } };
   },
   empiricalConstant: { quantity: 'scaledDeviation', aggregate: 'max', description: 'max over even p of p·|κ_{p,2}p^{3/2} − √2/π^{3/2}| (fitted C_dec)' },
   scaling: { x: 'p', y: 'deviation', description: '|κ_{p,2}p^{3/2} − √2/π^{3/2}| vs p (expected slope −1)', expectedSlope: { low: -1.3, high: -0.7 } },
@@ -226,7 +227,7 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
     const mu = reluHermiteCoefficient(d.p);
     const closed = 2 * (1 + d.p) * mu * mu;
     // μ_p relative (2.5p + 4)u (hermite.ts), squared and scaled by exact small integers: 2(2.5p + 4)u + 3u.
-    return { lhs: v, lhsError: (murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF) * v, rhs: closed, rhsError: (2 * (2.5 * d.p + 4) + 4) * UNIT_ROUNDOFF * closed, relation: '==', quantities: { p: d.p } };
+    return { lhs: v, lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(8))), rhs: closed, rhsError: relativeError(closed, interval.roundoff(5 * d.p + 12)), relation: '==', quantities: { p: d.p } };
   },
   costHint: 5000,
 };
@@ -250,8 +251,8 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
     const s = murrayReluCoefficients(2, P);
     const v = s.kappa[1][d.p];
     const planted = (s.alpha[1][d.p] / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
-    const rel = murrayCoefficientRelativeError(s) + 8 * UNIT_ROUNDOFF;
-    return { lhs: v, lhsError: rel * v, rhs: planted, rhsError: rel * planted, relation: '==', quantities: { p: d.p } };
+    const rel = interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(8));
+    return { lhs: v, lhsError: relativeError(v, rel), rhs: planted, rhsError: relativeError(planted, rel), relation: '==', quantities: { p: d.p } };
   },
   costHint: 5000,
 };
@@ -266,7 +267,7 @@ export const twinMurrayCoefficientSum = strongerTwin(murrayCoefficientSum, {
   constant: { name: 'C_tail', value: 0.09 },
   transform(ev, _i, d) {
     const { lhs } = twoSidedDeficit(ev.quantities!.deficit, d.depth, d.terms, 0.09);
-    return { ...ev, lhs, rhsError: 4 * UNIT_ROUNDOFF * (0.09 * d.depth * d.depth) / Math.sqrt(d.terms) };
+    return { ...ev, lhs, rhsError: interval.roundoff(4).mul(interval(0.09).mul(d.depth * d.depth).div(interval(d.terms).sqrt())).hi };
   },
 });
 export const twinMurrayFirstCoefficients = tightenedBound(murrayFirstCoefficients, {
@@ -286,7 +287,7 @@ export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
   transform(ev, _i, d) {
     const scaled = ev.quantities!.scaledCoefficient;
     const dev = Math.abs(scaled - 1.05 * LIMIT);
-    return { ...ev, lhs: dev, lhsError: ev.lhsError + 4 * UNIT_ROUNDOFF * LIMIT, quantities: { ...ev.quantities, deviation: dev, scaledDeviation: dev * d.p } };
+    return { ...ev, lhs: dev, lhsError: interval(ev.lhsError).add(interval.roundoff(4).mul(LIMIT)).hi, quantities: { ...ev.quantities, deviation: dev, scaledDeviation: dev * d.p } };
   },
 });
 

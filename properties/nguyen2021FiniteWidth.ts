@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { gammaUp, gram, gramRoundingBound, up } from '../src/linalg/blas.ts';
+import { gram, gramRoundingBound } from '../src/linalg/blas.ts';
 import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { hadamardPower } from '../src/linalg/hadamard.ts';
+import { type Interval, interval } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF, zeros } from '../src/linalg/matrix.ts';
+import { zeros } from '../src/linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, explicitJacobian } from '../src/ntk/empiricalNtk.ts';
 import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
@@ -13,7 +14,7 @@ import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } fro
 import type { Rng } from '../src/random/rng.ts';
 import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { fromEnclosure, fromInterval } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -29,7 +30,6 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * (src/ntk/roundingEnvelope.ts) on top of the final Gram roundings (empiricalNtk errorBound).
  */
 
-const U = UNIT_ROUNDOFF;
 
 const FW_CONVENTIONS = {
   network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}) (l < L), f_L = W_Lᵀf_{L−1}; W_l ∈ R^{n_{l−1}×n_l}; no biases',
@@ -81,7 +81,7 @@ export function certifiedNtk(i: FwInstance, pre?: { fwd: ReturnType<typeof forwa
   const env = pre?.env ?? roundingEnvelope(i.net, i.x, fwd);
   const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, layerTerms: true });
   const pert = layerwiseKernelPerturbation(env);
-  return { fwd, env, emp, pert, error: up(emp.errorBound + pert.spectral) };
+  return { fwd, env, emp, pert, error: interval(emp.errorBound).add(pert.spectral).hi };
 }
 
 /**
@@ -148,11 +148,11 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
       const N = i.x.rows;
       // |fl(ĴĴᵀ) − ĴĴᵀ|_ij ≤ γ_P‖Ĵ_i‖‖Ĵ_j‖, and Ĵ entries are products f̂·b̂ with one more rounding (γ_{P+2}).
       const jn = rowNormsSquared(jac);
-      const gP = gammaUp(jac.cols + 4);
+      const gP = interval.gamma(jac.cols + 4), gP1 = gP.add(1), eEmp = interval(emp.errorBound);
       let best = -Infinity, bi = 0, bj = 0, bTol = 0;
       for (let a = 0; a < N; a++)
         for (let b = 0; b < N; b++) {
-          const tol = up(gP * Math.sqrt(up(jn[a] * jn[b] * (1 + gP))) + emp.errorBound + 2 * pert.entrywise.data[a * N + b]);
+          const tol = gP.mul(interval(jn[a]).mul(jn[b]).mul(gP1).sqrt()).add(eEmp).add(interval(2).mul(pert.entrywise.data[a * N + b])).hi;
           const excess = Math.abs(jj.data[a * N + b] - emp.ntk.data[a * N + b]) - tol;
           if (excess > best) { best = excess; bi = a; bj = b; bTol = tol; }
         }
@@ -239,29 +239,29 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
     const c = certifiedNtk(i);
     const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
     const bs = backpropSignals(i.net, c.fwd);
-    let lo = 0, hi = 0;
+    let sum = interval(0);
     for (let k = 0; k < i.net.depth; k++) {
       const f = c.fwd.features[k];
       const fe = featureMatrixError(c.env, k);
-      let fro2 = 0;
-      for (const v of c.env.featureNorm[k]) fro2 += v * v;
-      const fro = Math.sqrt(up(fro2 * (1 + 1e-12)));
-      const gErr = up(gramRoundingBound(f) + up(fe * up(2 * fro + fe)));
+      let fro2 = interval(0);
+      for (const v of c.env.featureNorm[k]) fro2 = fro2.add(interval(v).mul(v));
+      // |fl(F̂F̂ᵀ) − FFᵀ| ≤ gram rounding + ‖F̂ − F‖(2‖F‖_F + ‖F̂ − F‖) entrywise
+      const gErr = interval(gramRoundingBound(f)).add(interval(fe).mul(fro2.sqrt().mul(2).add(fe))).hi;
       const lf = lambdaMinCertified(gram(f), { entryError: gErr });
       const b = bs[k];
       const nb = rowNormsSquared(b);
       let mi = 0, mn = Infinity;
       for (let t = 0; t < nb.length; t++) if (nb[t] < mn) { mn = nb[t]; mi = t; }
       const z = c.env.zeta[k + 1], C = c.env.backNorm[k + 1][mi];
-      const bErr = up(up(((1 + z) ** 2 - 1) * (1 + 1e-12) * C * C) + gammaUp(b.cols + 2) * mn);
-      const bLo = Math.max(0, mn - bErr), bHi = mn + bErr;
-      lo += Math.min(lf.lower * bLo, lf.lower * bHi);
-      hi += Math.max(lf.upper * bLo, lf.upper * bHi);
+      // ‖b̂ − b‖ ≤ ζ‖b‖ (the backward envelope) and the rounding of the computed squared norm (γ_{n+2})
+      const bErr = interval(z).mul(interval(z).add(2)).mul(interval(C).pow(2)).add(interval.gamma(b.cols + 2).mul(mn));
+      const bNorm = interval(mn).add(bErr.neg().hull(bErr)).max(0);
+      sum = sum.add(interval(lf.lower, lf.upper).mul(bNorm));
     }
-    const rhs = fromEnclosure({ lower: lo, upper: hi });
+    const rhs = fromInterval(sum);
     const lhs = fromEnclosure(lk);
     // λ_min(K̄) ≥ 0 for the PSD K̄: a bound ≤ 0 cannot fail (every λ_min(F_kF_kᵀ) is 0 when all n_k < N)
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * i.net.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value }, ...(hi <= 0 ? { vacuous: true } : {}) };
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value }, ...(sum.hi <= 0 ? { vacuous: true } : {}) };
   },
   costHint: 350,
 };
@@ -426,13 +426,15 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
     for (const v of rowNormsSquared(f)) m = minNorm ? Math.min(m, v) : Math.max(m, v);
     const mu = reluHermiteCoefficient(d.r);
     const c = (beta2 * mu * mu) / m ** (d.r - 1);
-    const cRel = (2 * (2.5 * d.r + 4) + (d.r - 1) * (f.cols + 4) + 12) * U * 1.01;
-    const lo = Math.min(lh.lower * c * (1 - cRel), lh.lower * c * (1 + cRel)), hi = Math.max(lh.upper * c * (1 - cRel), lh.upper * c * (1 + cRel));
-    const rhs = fromEnclosure({ lower: lo, upper: hi });
+    // relative error of the computed c: μ_r² (2(2.5r + 4) roundings), m^{r−1} ((r − 1)(n + 4): the row norm and
+    // the power) and 12 more roundings of this line, with 1 % to spare
+    const cRel = interval.roundoff(5 * d.r + 8 + (d.r - 1) * (f.cols + 4) + 12).mul(1.01);
+    const bound = interval(lh.lower, lh.upper).mul(interval(c).mul(cRel.neg().hull(cRel).add(1)));
+    const rhs = fromInterval(bound);
     const half = beta2 / 2;
-    const lhs = fromEnclosure({ lower: Math.min(le.lower * half * (1 - 4 * U), le.lower * half * (1 + 4 * U)), upper: le.upper * half * (1 + 4 * U) });
+    const lhs = fromInterval(interval(le.lower, le.upper).mul(interval(i.net.betas[k]).pow(2)).div(2));
     // the expectation is PSD: a bound ≤ 0 cannot fail
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 4 * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r }, ...(hi <= 0 ? { vacuous: true } : {}) };
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r }, ...(bound.hi <= 0 ? { vacuous: true } : {}) };
   },
   costHint: 4900,
   ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
@@ -474,7 +476,7 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
     // |fl(F̃F̃ᵀ) − F̃_exact F̃_exactᵀ| ≤ γ_n‖f̃_i‖‖f̃_j‖ + (2u + u²)‖f̃_i‖‖f̃_j‖ (entry roundings of F̃)
     let mt = 0;
     for (const v of rowNormsSquared(ft)) mt = Math.max(mt, v);
-    const et = up(up(gammaUp(n + 3) * mt * (1 + gammaUp(n + 2))) + n * 1e-300);
+    const et = interval.gamma(n + 3).mul(mt).mul(interval.gamma(n + 2).add(1)).add(interval(n).mul(1e-300)).hi;
     // Λ_ii = ⟨f_i, μ⟩ − ‖μ‖²: errors γ_n‖f_i‖‖μ‖ + γ_n‖μ‖² + u|Λ_ii|.
     let mf = 0;
     for (const v of rowNormsSquared(f)) mf = Math.max(mf, v);
@@ -486,21 +488,21 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
       lam[a] = s - mu2;
       lamMax = Math.max(lamMax, Math.abs(lam[a]));
     }
-    const eLam = up(gammaUp(n + 2) * (Math.sqrt(mf * mu2) * (1 + 1e-12) + mu2) + 2 * U * lamMax);
+    const eLam = interval.gamma(n + 2).mul(interval(mf).mul(mu2).sqrt().add(mu2)).add(interval.roundoff(2).mul(lamMax)).hi;
     // entry (i,j) of Λ11ᵀΛ/‖μ‖²: λ_iλ_j/‖μ‖²; error ≤ (2 eLam(lamMax + eLam) + 4u lamMax²)/‖μ‖²·(1 + γ_n)
-    const eRank = dropCorrection ? 0 : up(((2 * eLam * (lamMax + eLam) + 4 * U * lamMax * lamMax) / mu2) * (1 + gammaUp(n + 4)));
+    const eRank = dropCorrection ? 0 : interval(eLam).mul(interval(lamMax).add(eLam)).mul(2).add(interval.roundoff(4).mul(interval(lamMax).pow(2))).div(mu2).mul(interval.gamma(n + 4).add(1)).hi;
     const m2 = zeros(N, N);
     for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) m2.data[a * N + b] = dropCorrection ? gt.data[a * N + b] : gt.data[a * N + b] - (lam[a] * lam[b]) / mu2;
     // symmetrise exactly (the same formula is symmetric up to the order of λ_aλ_b, which commutes)
     let m2Max = 0;
     for (const v of m2.data) m2Max = Math.max(m2Max, Math.abs(v));
-    const e2 = up(et + eRank + 2 * U * m2Max);
+    const e2 = interval(et).add(eRank).add(interval.roundoff(2).mul(m2Max)).hi;
     const h1 = hadamardPower(g1, d.r, e1);
     const h2 = hadamardPower(m2, d.r, e2);
     const diff = zeros(N, N);
     let dMax = 0;
     for (let t = 0; t < N * N; t++) { diff.data[t] = h1.matrix.data[t] - h2.matrix.data[t]; dMax = Math.max(dMax, Math.abs(diff.data[t])); }
-    const eDiff = up(h1.errorBound + h2.errorBound + N * U * dMax);
+    const eDiff = interval(h1.errorBound).add(h2.errorBound).add(interval.roundoff(N).mul(dMax)).hi;
     const ld = lambdaMinCertified(diff, { entryError: eDiff });
     const lhs = fromEnclosure(ld);
     let scale = 0;

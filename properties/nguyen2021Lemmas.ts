@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal } from '../src/linalg/gramStats.ts';
-import { interval, type Interval } from '../src/linalg/interval.ts';
+import { interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
 import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
 import { backpropSignals } from '../src/ntk/empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../src/ntk/empiricalNtkCertified.ts';
@@ -13,7 +12,7 @@ import { forward, type Initialization, initNetwork, type Network } from '../src/
 import { featureMatrixError, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -28,7 +27,6 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * (src/linalg/interval.ts).
  */
 
-const U = UNIT_ROUNDOFF;
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const NET_CONVENTIONS = {
@@ -36,16 +34,6 @@ const NET_CONVENTIONS = {
   "σ'(0)": 0,
   init: '(W_l)_ij ~ N(0, β_l²), standard β_l = 1',
 };
-
-/** ‖v‖² of the stored doubles v[off .. off + n) as an outward-rounded interval (a point sum of squares is rounded outward once per step). */
-function sumSquares(v: ArrayLike<number>, off: number, n: number): Interval {
-  let s = interval(0);
-  for (let j = 0; j < n; j++) {
-    const a = v[off + j];
-    if (a !== 0) s = s.add(interval(a).mul(a));
-  }
-  return s;
-}
 
 // ------------------------------------------------------------------------------------------------
 // 1. Theorem 3.2, step (d): max_{i≠j} |⟨x_i, x_j⟩| ≤ d·N^{−1/(r−0.5)} with probability ≥ 1 − N²e^{−Ω(d N^{−2/(r−0.5)})}
@@ -123,7 +111,8 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
       const e = gramEntryErrorBoundFromGram(g, i.x.cols);
       const dim = i.x.cols;
       const t = dim * d.n ** (-1 / (d.r - 0.5)) * (variant === 'halved' ? 0.5 : 1);
-      const rhsError = 8 * U * t;
+      const exactT = interval(dim).mul(interval(d.n).pow(interval(-1).div(interval(d.r).sub(0.5)))).mul(variant === 'halved' ? 0.5 : 1);
+      const rhsError = sideAt(t, exactT).error;
       // Cauchy–Schwarz: |⟨x_i,x_j⟩| ≤ max_i ‖x_i‖², so a threshold above it (with the rounding of the
       // diagonal) cannot be crossed whatever the data: the instance is vacuous.
       let maxSq = 0;
@@ -200,10 +189,9 @@ function backpropRowNormSq(i: NetInstance, k: number): { value: number; error: n
   const fwd = forward(i.net, i.x);
   const env = roundingEnvelope(i.net, i.x, fwd);
   const b = backpropSignals(i.net, fwd)[k]; // B_{k+1}: N × n_{k+1}
-  const nrm = sumSquares(b.data, 0, b.cols).sqrt();
-  const e = env.zeta[k + 1] * env.backNorm[k + 1][0] * (1 + 4 * U); // ‖b̂ − b‖ ≤ ζ_{k+1}·backNorm
-  const lo = Math.max(0, nrm.lo - e), hi = nrm.hi + e;
-  const sq = interval(lo, hi).mul(interval(lo, hi));
+  const nrm = sumOfSquares(b.data, 0, b.cols).sqrt();
+  const e = interval(env.zeta[k + 1]).mul(env.backNorm[k + 1][0]).hi; // ‖b̂ − b‖ ≤ ζ_{k+1}·backNorm
+  const sq = nrm.add(interval(-e, e)).max(0).pow(2);
   const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
   return { ...y, estimate: nrm.mid * nrm.mid };
 }
@@ -360,7 +348,7 @@ interface L52Instance {
 function lemma52Setup(x: Matrix, delta: number): { width: number; lambda: { lower: number; upper: number; estimate: number } } {
   const lim = limitingKernels(x, { depth: 2 });
   const g2 = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
-  const fro2 = sumSquares(x.data, 0, x.data.length);
+  const fro2 = sumOfSquares(x.data, 0, x.data.length);
   // λ = (β²/2)λ_min(G(2)) with β = 1; Q = 2‖X‖_F²/λ_min(G(2)), bounded above in interval arithmetic.
   const q = interval(2).mul(fro2).div(interval(Math.max(g2.lower, Number.MIN_VALUE), Infinity));
   const qUp = q.hi;

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { gammaUp, gram, nonNegativeSumUpper, up } from '../src/linalg/blas.ts';
+import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { gershgorinUniform, hadamardPower } from '../src/linalg/hadamard.ts';
+import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF, trace } from '../src/linalg/matrix.ts';
 import { reluHermiteCoefficient, reluHermiteCoefficients, reluHermiteTailBound } from '../src/ntk/hermite.ts';
 import { hermiteHalfMonomialExact } from '../src/ntk/hermiteExact.ts';
 import { limitingKernels, type LimitingKernels } from '../src/ntk/limiting.ts';
@@ -12,7 +12,8 @@ import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { defineClaim, param } from '../src/theorem/defineClaim.ts';
+import { fromEnclosure, fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { perturbedIdentity, tightenedBound } from './twins.ts';
 
@@ -42,17 +43,13 @@ export const LIMITING_CONVENTIONS = {
   data: 'rows of the stored float64 matrix X, taken as exact (no rescaling)',
 };
 
-const U = UNIT_ROUNDOFF;
 
 // ------------------------------------------------------------------------------------------------
 // Bookkeeping helpers (intervals only; every number comes from the engine)
 
-/** {value, error} of c·λ for λ in an enclosure and c > 0 known to relative error cRel. */
-function scaledEnclosure(e: { lower: number; upper: number }, c: number, cRel: number): { value: number; error: number } {
-  const lo = Math.min(e.lower * c * (1 - cRel), e.lower * c * (1 + cRel));
-  const hi = Math.max(e.upper * c * (1 - cRel), e.upper * c * (1 + cRel));
-  const s = fromEnclosure({ lower: lo, upper: hi });
-  return { value: s.value, error: up(s.error + 4 * U * (Math.abs(lo) + Math.abs(hi))) };
+/** {value, error} of c·λ for λ in an enclosure and c > 0 known to relative error cRel (an interval ≥ 0). */
+function scaledEnclosure(e: { lower: number; upper: number }, c: number, cRel: Interval): { value: number; error: number } {
+  return fromInterval(interval(e.lower, e.upper).mul(interval(c).mul(cRel.neg().hull(cRel).add(1))));
 }
 
 function lambdaMinOf(m: Matrix, entryError: number): LambdaMinEnclosure {
@@ -63,8 +60,10 @@ function lambdaMinOf(m: Matrix, entryError: number): LambdaMinEnclosure {
  * coefficient of the last layer dominates every earlier layer's (the coefficients increase with l,
  * limiting.ts limitingErrorCoefficients), and ‖ΔG‖₂ ≤ ‖ΔG‖_F ≤ coef·tr G. */
 function layerNngpError(lim: LimitingKernels, g: Matrix): number {
-  const c = lim.entrywiseBound.nngp;
-  return up(c * nonNegativeSumUpper(trace(g), g.rows) * (1 + 2 * c));
+  const c = interval(lim.entrywiseBound.nngp);
+  let tr = interval(0);
+  for (let k = 0; k < g.rows; k++) tr = tr.add(g.data[k * g.cols + k]);
+  return c.mul(tr).mul(c.mul(2).add(1)).hi;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -98,7 +97,7 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
     const quad = r <= 20 ? hermiteCoefficientsQuadrature((t) => (t > 0 ? t : 0), r, { breakpoints: [0] })[r] : NaN;
     return {
       lhs: closed,
-      lhsError: Math.abs(closed) * (2.5 * r + 4) * U * (1 + 1e-9),
+      lhsError: relativeError(closed, interval.roundoff(5 * r + 8).div(2)),
       rhs: exact.value,
       rhsError: exact.error,
       relation: '==',
@@ -120,7 +119,7 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   conclude({ r }): Evaluation {
     const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
     const exact = hermiteHalfMonomialExact(0, r);
-    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: Math.abs(viaRelu) * (2.5 * r + 10) * U * (1 + 1e-9), relation: '==', quantities: { r } };
+    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: relativeError(viaRelu, interval.roundoff(5 * r + 20).div(2)), relation: '==', quantities: { r } };
   },
 };
 
@@ -147,7 +146,7 @@ function partialSquares(R: number): { value: number; error: number; muR: number 
   const mu = muTable(R);
   let s = 0;
   for (let r = 0; r <= R; r++) s += mu[r] ** 2;
-  return { value: s, error: up(s * ((5 * R + 9) * U + gammaUp(R + 1)) * (1 + 1e-9)), muR: mu[R] };
+  return { value: s, error: relativeError(s, interval.roundoff(5 * R + 9).add(interval.gamma(R + 1))), muR: mu[R] };
 }
 
 export const hermiteSumRule: Theorem<SumDesc, { R: number }> = {
@@ -181,7 +180,7 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
   conclude({ R }): Evaluation {
     const p = partialSquares(R);
     const tail = reluHermiteTailBound(R, p.muR);
-    return { lhs: 0.5 - p.value, lhsError: up(p.error + U * 0.5), rhs: tail, rhsError: tail * (5 * R + 14) * U, relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
+    return { lhs: 0.5 - p.value, lhsError: interval(p.error).add(interval.roundoff(1).mul(0.5)).hi, rhs: tail, rhsError: relativeError(tail, interval.roundoff(5 * R + 14)), relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
   },
 };
 
@@ -214,11 +213,12 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
     }
     const tail = reluHermiteTailBound(R, mu[R]);
     // Each term: μ_r² (5r + 9)u and ρ^r (r roundings); the sum γ_{R+1}.
-    const lhsError = up(tail * (1 + (5 * R + 14) * U) + abs * ((6 * R + 12) * U + gammaUp(R + 1)) * (1 + 1e-9));
+    const lhsError = interval(tail).mul(interval.roundoff(5 * R + 14).add(1)).add(interval(abs).mul(interval.roundoff(6 * R + 12).add(interval.gamma(R + 1)))).hi;
     const oneMinus = (1 - rho) * (1 + rho); // 1 − ρ² without cancellation: relative error ≤ 3u (Sterbenz near |ρ| = 1)
     const rhs = (Math.sqrt(Math.max(0, oneMinus)) + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
-    // √ relative ≤ 2.5u on ≤ 1; acos within 2 ulp of π-scale values (8u·π), products/sums/division ≤ 6u·(1 + π).
-    const rhsError = (2.5 + 8 * Math.PI + 6 * (1 + Math.PI)) * U / (2 * Math.PI) * 2;
+    // the closed form in interval arithmetic (src/linalg/interval.ts) encloses its exact value
+    const exactRhs = interval(1).sub(rho).mul(interval(1).add(rho)).sqrt().add(interval.PI.sub(interval(rho).acos()).mul(rho)).div(interval.PI.mul(2));
+    const rhsError = sideAt(rhs, exactRhs).error;
     return { lhs: s, lhsError, rhs, rhsError, relation: '==', quantities: { R, rho } };
   },
 };
@@ -294,9 +294,9 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
       const kii = lim.ntk.data[wi * n + wi], rhs = mult * norms[wi];
       return {
         lhs: kii,
-        lhsError: up(lim.entrywiseBound.ntk * Math.abs(kii) * (1 + 1e-9)),
+        lhsError: relativeError(kii, interval(lim.entrywiseBound.ntk)),
         rhs,
-        rhsError: up(Math.abs(rhs) * (gammaUp(i.x.cols + 2))),
+        rhsError: relativeError(rhs, interval.gamma(i.x.cols + 2)),
         relation: '==',
         quantities: { L: d.depth, N: n, d: i.x.cols },
       };
@@ -319,15 +319,15 @@ export const chainA: Theorem<LimDesc, LimInstance> = {
   conclude(i, d): Evaluation {
     const lim = limitingKernels(i.x, { depth: d.depth }, { keepLayers: true });
     const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
-    let lo = 0, hi = 0;
+    let sum = interval(0);
     for (const layer of lim.layers!) {
       const e = lambdaMinOf(layer.nngp, layerNngpError(lim, layer.nngp));
-      lo += e.lower; hi += e.upper;
+      sum = sum.add(interval(e.lower, e.upper));
     }
-    const rhs = fromEnclosure({ lower: lo, upper: hi });
+    const rhs = fromInterval(sum);
     const lhs = fromEnclosure(lk);
     // λ_min(K(L)) ≥ 0 (K(L) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: up(rhs.error + 2 * d.depth * U * (Math.abs(lo) + Math.abs(hi))), relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
+    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
   },
 };
 
@@ -378,7 +378,8 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
     for (const v of rowNormsSquared(i.x)) m = Math.max(m, v);
     const mu = reluHermiteCoefficient(d.r);
     const c = (2 * mu * mu) / m ** (d.r - 1);
-    const cRel = (2 * (2.5 * d.r + 4) + (d.r - 1) * (i.x.cols + 4) + 8) * U * 1.01;
+    // relative error of the computed c: μ_r² (2(2.5r + 4) roundings), m^{r−1} ((r − 1)(d + 4)) and 8 more, with 1 % to spare
+    const cRel = interval.roundoff(5 * d.r + 8 + (d.r - 1) * (i.x.cols + 4) + 8).mul(1.01);
     const rhs = scaledEnclosure(lh, c, cRel);
     const lhs = fromEnclosure(lg);
     // λ_min(G(2)) ≥ 0 (G(2) is PSD): a rhs ≤ 0 could not have failed.
@@ -438,29 +439,29 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   },
 };
 
-function chainE(halved: boolean): Theorem<LimDesc, LimInstance> {
-  return {
-    ...limBase,
+/** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
+function chainE(halved: boolean) {
+  return defineClaim({
     id: halved ? 'planted.nguyen2021.thm3.2.chain-e-halved' : 'nguyen2021.thm3.2.chain-e',
     title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
-    kind: 'deterministic',
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
     statementTex: halved ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)` : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
+    conventions: LIMITING_CONVENTIONS,
     constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
     expectRefuted: halved,
     ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
+    space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
     assumptions: nonZeroRows,
-    conclude(i, d): Evaluation {
-      const lim = limitingKernels(i.x, { depth: d.depth });
+    sides({ x }, d) {
+      const lim = limitingKernels(x, { depth: d.depth });
       const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
-      let s = 0;
-      for (const v of rowNormsSquared(i.x)) s += v;
-      const rhs = ((halved ? 0.5 : 1) * d.depth * s) / i.x.rows;
-      const lhs = fromEnclosure(lk);
-      return { lhs: lhs.value, lhsError: lhs.error, rhs, rhsError: up(rhs * gammaUp(i.x.cols + i.x.rows + 4)), relation: '<=', quantities: { lambdaMinK: lk.estimate, traceOverN: rhs, L: d.depth } };
+      // L/N·Σ_i ‖x_i‖² = L/N·‖X‖_F² of the stored rows, in interval arithmetic
+      const bound = interval(d.depth).mul(sumOfSquares(x.data)).div(x.rows).mul(halved ? 0.5 : 1);
+      return { lhs: lk, rhs: bound, relation: '<=', quantities: { lambdaMinK: lk.estimate, traceOverN: bound.mid, L: d.depth } };
     },
-  };
+    costHint: 3400,
+  });
 }
 export const chainEUpper = chainE(false);
 export const plantedChainEHalved = chainE(true);

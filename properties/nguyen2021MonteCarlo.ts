@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { up } from '../src/linalg/blas.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { kiiMoments } from '../src/ntk/kiiMoments.ts';
 import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, } from '../src/ntk/monteCarlo.ts';
 import { type Initialization, type NetworkArchitecture, architectureDims, resolveBetas } from '../src/ntk/network.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
+import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 import { strongerTwin, tightenedBound } from './twins.ts';
@@ -21,7 +21,6 @@ import { strongerTwin, tightenedBound } from './twins.ts';
  *    E K̄_ii² (src/ntk/kiiMoments.ts, docs/theorems.md#second-moment-bound-for-the-diagonal).
  */
 
-const U = UNIT_ROUNDOFF;
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 // ------------------------------------------------------------------------------------------------
@@ -89,7 +88,9 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
       const target = planted ? (cf.degenerate ? 0 : 1 - cf.dd) : cf.dd; // (π + θ)/(2π) = 1 − (π − θ)/(2π)
       const lhs = Math.abs(s.ddMean - target);
       const rhs = hoeffdingRadius(d.M, d.delta);
-      return { lhs, lhsError: up(s.ddError + cf.ddError + 2 * U * lhs), rhs, rhsError: 8 * U * rhs, relation: '<=', quantities: { theta: cf.theta, closedForm: target, mean: s.ddMean, ratio: lhs / rhs, M: d.M } };
+      const exactLhs = around(s.ddMean, s.ddError).sub(around(target, cf.ddError)).abs();
+      const exactRhs = interval(2).div(d.delta).log().div(interval(2).mul(d.M)).sqrt(); // √(log(2/δ)/(2M))
+      return { lhs, lhsError: sideAt(lhs, exactLhs).error, rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', quantities: { theta: cf.theta, closedForm: target, mean: s.ddMean, ratio: lhs / rhs, M: d.M } };
     },
     delta: (d) => d.delta,
     configKey: arcConfigKey,
@@ -118,7 +119,9 @@ export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
     const s = sampleArcCosine(L, d.M, d.seed);
     const lhs = Math.abs(s.ffMean - cf.ff);
     const rhs = chebyshevRadius(cf.secondMomentBound, d.M, d.delta);
-    return { lhs, lhsError: up(s.ffError + cf.ffError + 2 * U * lhs), rhs, rhsError: 8 * U * rhs, relation: '<=', quantities: { theta: cf.theta, closedForm: cf.ff, mean: s.ffMean, ratio: rhs > 0 ? lhs / rhs : 0, M: d.M } };
+    const exactLhs = around(s.ffMean, s.ffError).sub(around(cf.ff, cf.ffError)).abs();
+    const exactRhs = interval(cf.secondMomentBound).div(interval(d.M).mul(d.delta)).sqrt(); // √(V/(Mδ))
+    return { lhs, lhsError: sideAt(lhs, exactLhs).error, rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', quantities: { theta: cf.theta, closedForm: cf.ff, mean: s.ffMean, ratio: rhs > 0 ? lhs / rhs : 0, M: d.M } };
   },
   delta: (d) => d.delta,
   configKey: arcConfigKey,
@@ -178,15 +181,15 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
   for (const v of i.x.data) n2 += v * v;
   // ‖x‖² carries (d + 1)u; kiiMoments' relative bound covers the rest of the formula.
   const m = kiiMoments(dims, betas, n2);
-  const eRel = m.relativeError + (d.d + 2) * U;
+  const eRel = interval(m.relativeError).add(interval.roundoff(d.d + 2));
   const f = centerFactor(betas);
   const center = f * m.mean;
   const lhs = Math.abs(s.mean - center);
-  const lhsError = s.uncertified > 0 ? Infinity : up(s.error + center * (eRel + 4 * U) + 2 * U * lhs);
+  const lhsError = s.uncertified > 0 ? Infinity : interval(s.error).add(interval(Math.abs(center)).mul(eRel.add(interval.roundoff(4)))).add(interval.roundoff(2).mul(lhs)).hi;
   // V from M₂ and E² each to relative 2·eRel (‖x‖⁴ enters both): |ΔV| ≤ 2eRel(M₂ + E²).
   const rhs = Math.sqrt(m.varianceBound / (d.R * d.delta));
-  const vErr = 2 * (eRel + U) * (m.secondMomentBound + m.mean * m.mean);
-  const rhsError = m.varianceBound > 0 ? up(rhs * (vErr / m.varianceBound + 8 * U)) : Infinity;
+  const vErr = eRel.add(interval.roundoff(1)).mul(2).mul(interval(m.secondMomentBound).add(interval(m.mean).pow(2)));
+  const rhsError = m.varianceBound > 0 ? interval(rhs).mul(vErr.div(m.varianceBound).add(interval.roundoff(8))).hi : Infinity;
   return { lhs, lhsError, rhs, rhsError, relation: '<=', quantities: { ratioToExpectation: s.mean / m.mean, expected: m.mean, mean: s.mean, radiusOverExpectation: rhs / m.mean, R: d.R } };
 }
 
@@ -230,7 +233,7 @@ function kiiMisstated(factor: number, tag: string, words: string): Theorem<KiiDe
     transform(ev) {
       const q = ev.quantities!;
       const lhs = Math.abs(q.mean - factor * q.expected);
-      return { ...ev, lhs, lhsError: ev.lhsError + 4 * U * factor * q.expected };
+      return { ...ev, lhs, lhsError: interval(ev.lhsError).add(interval.roundoff(4).mul(factor).mul(q.expected)).hi };
     },
   });
 }

@@ -1,16 +1,15 @@
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
 import { type Network, forward, initNetwork } from '../src/ntk/network.ts';
 import { featureMatrixError, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { around, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import fc from 'fast-check';
 import { certifiedNtk } from './nguyen2021FiniteWidth.ts';
-import { gammaUp, up } from '../src/linalg/blas.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -22,7 +21,6 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * every other width fixed by the regime; the draws are independent across sizes.
  */
 
-const U = UNIT_ROUNDOFF;
 type InitName = 'standard' | 'he';
 
 export type WideScalingDesc = {
@@ -241,7 +239,9 @@ export function sigmaMinSqFeature(i: WideScalingInstance, k: number): { lower: n
   const { fwd, env } = passesOf(i);
   const s = sigmaMinCertified(fwd.features[k], { entryError: featureMatrixError(env, k) });
   const lo = Math.max(0, s.lower);
-  return { lower: lo * lo * (1 - 4 * U), upper: s.upper * s.upper * (1 + 4 * U), estimate: s.estimate * s.estimate };
+  if (!(s.upper >= lo)) return { lower: 0, upper: Infinity, estimate: s.estimate * s.estimate };
+  const sq = interval(lo, s.upper).pow(2);
+  return { lower: sq.lo, upper: sq.hi, estimate: s.estimate * s.estimate };
 }
 
 /**
@@ -348,12 +348,12 @@ export function normalisedDeviation(x: Matrix, net: Network, c: number, pre?: { 
   // Entry t of s·K̄ − K(L): s carries L − 1 roundings of c/n_l, K̄ the spectral (hence entrywise) bound
   // cn.error, K(L) its own bound; the product and the difference add 2u·big. Over N² entries the
   // Frobenius norms move by ≤ N·(entry bound); the sums of squares and the roots by ≤ γ_{N²+4} relatively.
-  const eEntry = up(s * cn.error * (1 + 2 * L * U) + lim.ntkErrorBound + 2 * (L + 1) * U * big);
-  const g = gammaUp(N * N + 4);
-  const eNum = up(N * eEntry + g * num), eDen = up(N * lim.ntkErrorBound + g * den);
+  const eEntry = interval(s).mul(cn.error).mul(interval.roundoff(2 * L).add(1)).add(lim.ntkErrorBound).add(interval.roundoff(2 * (L + 1)).mul(big)).hi;
+  const g = interval.gamma(N * N + 4);
+  const eNum = interval(N).mul(eEntry).add(g.mul(num)).hi, eDen = interval(N).mul(lim.ntkErrorBound).add(g.mul(den)).hi;
   const value = num / den;
-  const error = den > eDen ? up(((eNum + value * eDen) / (den - eDen)) * (1 + 4 * U) + 2 * U * value) : Infinity;
-  return { value, error };
+  // the exact ratio lies in [num ± eNum]/[den ± eDen] (unbounded when den ≤ eDen: the error is then infinite)
+  return sideAt(value, around(num, eNum).max(0).div(around(den, eDen)));
 }
 
 const NORM_BASE = 'nguyen2021.eq4.normalisation-rate';

@@ -1,5 +1,5 @@
 import type { Arbitrary } from 'fast-check';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { around, sideAt } from '../src/theorem/sides.ts';
 import { texText } from '../src/theorem/statementTex.ts';
 import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
 
@@ -11,7 +11,6 @@ import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
  * claim was tested where it could have failed.
  */
 
-const U = UNIT_ROUNDOFF;
 
 export interface TwinSpec<D extends Descriptor, I> {
   /** Suffix of the id: the twin is `planted.<claim id>.<tag>`. */
@@ -72,7 +71,7 @@ function twinTex<D extends Descriptor, I>(theorem: Theorem<D, I>, spec: TwinSpec
 /** rhs·k with its error: the scaled error plus the rounding of the product. */
 function scaled(ev: Evaluation, k: number): Evaluation {
   const rhs = ev.rhs * k;
-  return { ...ev, rhs, rhsError: ev.rhsError * Math.abs(k) * (1 + 2 * U) + 2 * U * Math.abs(rhs) };
+  return { ...ev, rhs, rhsError: sideAt(rhs, around(ev.rhs, ev.rhsError).mul(k)).error };
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared, unitNormDeviation } from '../src/linalg/gramStats.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { inverseQuadraticForm } from '../src/linalg/quadForm.ts';
 import { type PairAngleState, pairAngleState } from '../src/ntk/angles.ts';
 import { hInfinity, hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
@@ -18,7 +18,7 @@ import {
   mutatePointSet,
   pointSet,
 } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure, monotoneError } from '../src/theorem/sides.ts';
+import { around, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -80,7 +80,7 @@ function cells(d: HDescriptor): Record<string, string> {
 function unitNormData(i: HInstance): string | null {
   if (i.x.rows < 2) return 'N ≥ 2';
   const norms = rowNormsSquared(i.x);
-  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > 16 * i.x.cols * UNIT_ROUNDOFF) return 'unit-norm data';
+  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > interval.roundoff(16 * i.x.cols).hi) return 'unit-norm data';
   return null;
 }
 
@@ -131,7 +131,7 @@ const normalisedHInfinity = (x: Matrix) => hInfinityUnitNorm(x, anglesOf(x));
 function maxInnerProduct(x: Matrix): { rho: number; err: number } {
   const rho = maxAbsOffDiagonal(anglesOf(x).gram).value; // anglesOf(x).gram = gram(x)
   const delta = unitNormDeviation(x);
-  return { rho, err: (gramEntryErrorBound(x) * (1 + 2 * delta) + (rho * delta) / (1 - delta)) * (1 + 4 * UNIT_ROUNDOFF) };
+  return { rho, err: interval(gramEntryErrorBound(x)).mul(interval(delta).mul(2).add(1)).add(interval(rho).mul(delta).div(interval(1).sub(delta))).hi };
 }
 
 /** f(ρ) = ρ(π − arccos ρ)/(2π): the largest |H∞_ij| allowed by ρ; increasing on [0, 1]. */
@@ -140,7 +140,11 @@ const offDiagonalEnvelope = (rho: number) => (rho * (Math.PI - Math.acos(Math.mi
 function envelopeSide(x: Matrix, factor: number): { value: number; error: number } {
   const { rho, err } = maxInnerProduct(x);
   const value = factor * offDiagonalEnvelope(rho);
-  return { value, error: factor * monotoneError(offDiagonalEnvelope, rho, err, 8 * UNIT_ROUNDOFF, [0, 1]) + 4 * UNIT_ROUNDOFF * Math.abs(value) };
+  // the exact ρ ∈ [ρ ± err] ∩ [0, 1]; f is increasing there and both of its factors are ≥ 0, so f of the interval
+  // in interval arithmetic encloses f's range exactly up to outward rounding
+  const r = around(rho, err).max(0).min(1);
+  const exact = interval(factor).mul(r.mul(interval.PI.sub(r.acos())).div(interval.PI.mul(2)));
+  return sideAt(value, exact);
 }
 
 function hinfLambdaMin(x: Matrix) {
@@ -197,7 +201,7 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
       let best = Infinity;
       for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) best = Math.min(best, (H[a * n + a] + H[b * n + b]) / 2 - H[a * n + b]);
       const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: factor * best, rhsError: factor * (2 * h.errorBound + 4 * UNIT_ROUNDOFF), relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: best } };
+      return { lhs: s.value, lhsError: s.error, rhs: factor * best, rhsError: interval(factor).mul(interval(h.errorBound).mul(2).add(interval.roundoff(4))).hi, relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: best } };
     },
   };
 }
@@ -227,7 +231,7 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
       let worst = 0;
       for (let a = 0; a < n; a++) worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - value));
       // On the normalised rows H∞(x̂)_ii = H∞(x)_ii/‖x_i‖² = ½ exactly; H∞(x)_ii differs by ≤ δ/2.
-      return { lhs: worst, lhsError: h.errorBound + unitNormDeviation(i.x) / 2 + UNIT_ROUNDOFF, rhs: 0, rhsError: 0, relation: '==' };
+      return { lhs: worst, lhsError: interval(h.errorBound).add(interval(unitNormDeviation(i.x)).div(2)).add(interval.roundoff(1)).hi, rhs: 0, rhsError: 0, relation: '==' };
     },
   };
 }
@@ -254,7 +258,7 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
       const h = normalisedHInfinity(i.x);
       if (quarter) {
         const { rho, err } = maxInnerProduct(i.x);
-        return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: rho / 4, rhsError: err / 4 + UNIT_ROUNDOFF * rho, relation: '<=' };
+        return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: rho / 4, rhsError: interval(err).div(4).add(interval.roundoff(1).mul(rho)).hi, relation: '<=' };
       }
       const env = envelopeSide(i.x, 1);
       return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
@@ -285,11 +289,9 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
     conclude(i): Evaluation {
       const { lam } = hinfLambdaMin(i.x);
       // |λ − ½| over the enclosure [lower, upper]: the lower end is 0 when ½ lies inside it.
-      const far = Math.max(Math.abs(lam.lower - 0.5), Math.abs(lam.upper - 0.5));
-      const near = lam.lower <= 0.5 && 0.5 <= lam.upper ? 0 : Math.min(Math.abs(lam.lower - 0.5), Math.abs(lam.upper - 0.5));
-      const side = fromEnclosure({ lower: near, upper: far });
+      const side = fromInterval(interval(lam.lower, lam.upper).sub(0.5).abs());
       const env = envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1));
-      return { lhs: side.value, lhsError: side.error + 2 * UNIT_ROUNDOFF, rhs: env.value, rhsError: env.error, relation: reversed ? '>=' : '<=', quantities: { lambdaMin: lam.estimate } };
+      return { lhs: side.value, lhsError: side.error, rhs: env.value, rhsError: env.error, relation: reversed ? '>=' : '<=', quantities: { lambdaMin: lam.estimate } };
     },
   };
 }
@@ -338,15 +340,15 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
       const yNorm = Math.sqrt(y2);
       const lamS = fromEnclosure(lam);
       let rhs: number, rhsError: number;
-      const g = (i.y.length + 4) * UNIT_ROUNDOFF;
+      const g2 = interval.roundoff(2 * (i.y.length + 4)); // twice the rounding of ‖y‖²
       if (form === 'presentation') {
         rhs = lamS.value * yNorm;
-        rhsError = lamS.error * yNorm + 2 * g * Math.abs(rhs);
+        rhsError = interval(lamS.error).mul(yNorm).add(g2.mul(Math.abs(rhs))).hi;
       } else {
         const c = form === 'doubled' ? 2 : 1;
         rhs = y2 / (c * lamS.value);
         // 1/λ over the enclosure [lower, upper] (needs lower > 0): |y²/(cλ) − rhs| ≤ y²/(c·lower) − rhs.
-        rhsError = lam.lower > 0 ? Math.max(y2 / (c * lam.lower) - rhs, rhs - y2 / (c * lam.upper)) * (1 + 4 * UNIT_ROUNDOFF) + 2 * g * rhs : Infinity;
+        rhsError = lam.lower > 0 ? interval(sideAt(rhs, interval(y2).div(interval(lam.lower, lam.upper).mul(c))).error).add(g2.mul(rhs)).hi : Infinity;
       }
       return { lhs: q.value, lhsError: q.errorBound, rhs, rhsError, relation: '<=', quantities: { lambdaMin: lam.estimate, yNorm2: y2 } };
     },
@@ -389,15 +391,15 @@ export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
       }
     }
     const yNorm = Math.sqrt(y2);
-    const g = (n * n + 4) * UNIT_ROUNDOFF;
+    const g = interval.roundoff(n * n + 4);
     const lamS = fromEnclosure(lam);
     const rhs = lamS.value * yNorm;
     // |yᵀ(H_true − H)y| ≤ ‖H_true − H‖₂‖y‖² (errorBound is spectral) plus the rounding of the sums.
     return {
       lhs: q,
-      lhsError: (h.errorBound * y2 + g * (qa + y2 * (Math.abs(q) + 1))) * (1 + 1e-10),
+      lhsError: interval(h.errorBound).mul(y2).add(g.mul(interval(qa).add(interval(y2).mul(interval(Math.abs(q)).add(1))))).hi,
       rhs,
-      rhsError: (lamS.error * yNorm + g * Math.abs(rhs)) * (1 + 1e-10),
+      rhsError: interval(lamS.error).mul(yNorm).add(g.mul(Math.abs(rhs))).hi,
       relation: '<=',
       quantities: { lambdaMin: lam.estimate, yNorm2: y2 },
     };
@@ -423,7 +425,7 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
     const { lam } = hinfLambdaMin(i.x);
     if (!(lam.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '==', quantities: { lambdaMin: lam.estimate } };
     // ‖(H∞)⁻¹‖₂ = 1/λ_min ∈ [1/upper, 1/lower] (H∞ symmetric positive definite).
-    const inv = fromEnclosure({ lower: (1 / lam.upper) * (1 - 2 * UNIT_ROUNDOFF), upper: (1 / lam.lower) * (1 + 2 * UNIT_ROUNDOFF) });
+    const inv = fromInterval(interval(1).div(interval(lam.lower, lam.upper)));
     const lamS = fromEnclosure(lam);
     return { lhs: inv.value, lhsError: inv.error, rhs: lamS.value, rhsError: lamS.error, relation: '==', quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value } };
   },

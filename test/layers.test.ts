@@ -77,3 +77,39 @@ describe('layers', () => {
     expect(upward).toEqual([]);
   });
 });
+
+/**
+ * The catalog computes no rounding bound of its own (docs/architecture.md: "the catalog does no numerics of its
+ * own"; docs/adding-a-claim.md): every bound is carried by the outward-rounded intervals of src/linalg/interval.ts
+ * or by an engine helper that states and tests its error bound. So properties/ neither calls the scalar
+ * directed-rounding primitives nor imports them, or the unit roundoff, from src/linalg.
+ */
+const ROUNDING_PRIMITIVES = ['up', 'down', 'gammaUp', 'gamma', 'nonNegativeSumUpper', 'nextUp', 'nextDown', 'stepsUp', 'stepsDown', 'UNIT_ROUNDOFF', 'ETA'];
+
+/** [file, name] of every rounding primitive a source file imports from src/linalg or calls. */
+function roundingUses(file: string, source: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+    if (!/\/src\/linalg\//.test(m[2])) continue;
+    for (const part of m[1].split(',')) {
+      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+      if (ROUNDING_PRIMITIVES.includes(name)) out.push(`${file}: imports ${name} from ${m[2]}`);
+    }
+  }
+  for (const m of source.matchAll(/(?<![.\w])(up|down|gammaUp|nonNegativeSumUpper|nextUp|nextDown|stepsUp|stepsDown)\s*\(/g)) out.push(`${file}: calls ${m[1]}(`);
+  return out;
+}
+
+describe('the catalog does no rounding analysis of its own', () => {
+  it('the checker sees imports and calls of the rounding primitives', () => {
+    const src = `import { gammaUp, gram, up as roundUp } from '../src/linalg/blas.ts';\nimport { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';\nconst e = up(x + y) + gammaUp(3);\nconst i = interval(2).sqrt().hi; q.up(1);`;
+    expect(roundingUses('f.ts', src)).toEqual(['f.ts: imports gammaUp from ../src/linalg/blas.ts', 'f.ts: imports up from ../src/linalg/blas.ts', 'f.ts: imports UNIT_ROUNDOFF from ../src/linalg/matrix.ts', 'f.ts: calls up(', 'f.ts: calls gammaUp(']);
+  });
+
+  it('properties/ neither imports nor calls up, gammaUp, nextUp, … or the unit roundoff', () => {
+    const files = sourceFiles('properties');
+    expect(files.length).toBeGreaterThan(10);
+    const uses = files.flatMap((f) => roundingUses(f, readFileSync(join(ROOT, f), 'utf8')));
+    expect(uses).toEqual([]);
+  });
+});

@@ -188,3 +188,26 @@ describe('nextUp / nextDown', () => {
     expect(nextUp(-Number.MIN_VALUE)).toBe(-0);
   });
 });
+
+describe('interval.roundoff and interval.gamma (rounding-error constants of Higham, eq. (2.4) and Lemma 3.1)', () => {
+  const u = new Exact(2).pow(-53);
+  const ks = [0, 1, 2, 3, 7, 100, 1001, 2 ** 20 + 1, 2 ** 40 - 3, 2 ** 52 - 1];
+  it('roundoff(k) is the point k·u exactly; gamma(k) encloses k·u/(1 − k·u) within a few ulps', () => {
+    for (const k of ks) {
+      const r = interval.roundoff(k);
+      expect(r.lo, `roundoff(${k})`).toBe(r.hi);
+      expect(exact(r.lo).eq(u.times(k)), `roundoff(${k})`).toBe(true);
+      const ku = u.times(k);
+      const g = ku.div(new Exact(1).minus(ku));
+      const gi = interval.gamma(k);
+      expectContains(gi, g, `gamma(${k})`);
+      if (k > 0) expect((gi.hi - gi.lo) / gi.hi, `gamma(${k}) width`).toBeLessThan(1e-15);
+    }
+    expect(interval.gamma(0)).toMatchObject({ lo: 0, hi: 0 });
+  });
+  it('gamma(k) with k·u ≥ 1 gives no bound; a non-integer or negative k is rejected', () => {
+    expect(interval.gamma(2 ** 53)).toMatchObject({ lo: 0, hi: Infinity });
+    expect(() => interval.roundoff(2.5)).toThrow(RangeError);
+    expect(() => interval.gamma(-1)).toThrow(RangeError);
+  });
+});

@@ -289,6 +289,42 @@ interval.PI = new Interval(PI_LO, PI_HI);
 /** Whether a value is an Interval (also across module instances: the brand is a registered symbol). */
 interval.is = isInterval;
 
+/**
+ * Σ v_k² over v[offset .. offset + length) of stored doubles, as an outward-rounded interval (each square and
+ * each partial sum rounded outward): an enclosure of the exact sum of squares, e.g. ‖x‖² or ‖X‖_F².
+ */
+export function sumOfSquares(v: ArrayLike<number>, offset = 0, length = v.length - offset): Interval {
+  let s = new Interval(0, 0);
+  for (let k = offset; k < offset + length; k++) {
+    const a = v[k];
+    if (a !== 0) s = s.add(new Interval(a, a).mul(new Interval(a, a)));
+  }
+  return s;
+}
+
+/** The unit roundoff u = 2^-53 of IEEE 754 binary64, round to nearest. */
+const UNIT = 2 ** -53;
+
+/**
+ * k·u (u = 2^-53, k ≥ 0): the relative error of k roundings to first order, a point interval (exact for
+ * k < 2^53: a power-of-two scaling of an integer). The standard model fl(a ∘ b) = (a ∘ b)(1 + δ),
+ * |δ| ≤ u (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., eq. (2.4)).
+ */
+interval.roundoff = (k: number): Interval => {
+  if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`interval.roundoff: k must be an integer ≥ 0, got ${k}`);
+  return new Interval(k * UNIT, k * UNIT);
+};
+
+/**
+ * An enclosure of γ_k = k·u/(1 − k·u) (Higham, Lemma 3.1: |Π(1 + δ_i)^±1 − 1| ≤ γ_k for k roundings); when
+ * k·u ≥ 1 the lemma does not apply and the result is [0, ∞] (no bound).
+ */
+interval.gamma = (k: number): Interval => {
+  const ku = interval.roundoff(k);
+  if (ku.lo >= 1) return new Interval(0, Infinity);
+  return ku.div(new Interval(1, 1).sub(ku));
+};
+
 // ---------------------------------------------------------------------------------------------
 // Directed scalar operations
 

@@ -1,3 +1,4 @@
+import { type Interval, interval } from '../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
 
 /**
@@ -22,4 +23,35 @@ export function monotoneError(f: (t: number) => number, x: number, dx: number, f
   const fx = f(x);
   const spread = Math.max(Math.abs(f(hi) - fx), Math.abs(fx - f(lo)));
   return (spread + fRounding) * (1 + 8 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
+}
+
+/** A side known to lie in the interval x: fromEnclosure of its ends. */
+export function fromInterval(x: Interval): { value: number; error: number } {
+  return fromEnclosure({ lower: x.lo, upper: x.hi });
+}
+
+/**
+ * The reals within `error` of `value`: [value − error, value + error], rounded outward (src/linalg/interval.ts).
+ * A non-finite value or an error that is not a number ≥ 0 gives [−∞, ∞].
+ */
+export function around(value: number, error: number): Interval {
+  if (!Number.isFinite(value) || !(error >= 0)) return interval(-Infinity, Infinity);
+  return interval(value).add(interval(-error, error));
+}
+
+/**
+ * A side whose computed value is `value` and whose exact value lies in `enclosure`: the error is the
+ * distance from value to the farther end, rounded up (Infinity for an unbounded or empty enclosure).
+ */
+export function sideAt(value: number, enclosure: Interval): { value: number; error: number } {
+  const { lo, hi } = enclosure;
+  if (enclosure.isEmpty || !Number.isFinite(value) || lo === -Infinity || hi === Infinity) return { value, error: Infinity };
+  const above = interval(hi).sub(value).hi, below = interval(value).sub(lo).hi;
+  return { value, error: Math.max(above, below, 0) };
+}
+
+/** An upper bound on |value|·rel for every rel in `rel` (a relative error enclosed by an interval ≥ 0), rounded up. */
+export function relativeError(value: number, rel: Interval): number {
+  if (!Number.isFinite(value) || rel.isEmpty) return Infinity;
+  return interval(Math.abs(value)).mul(rel).hi;
 }

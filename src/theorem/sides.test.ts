@@ -1,0 +1,51 @@
+import { Decimal } from 'decimal.js';
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { interval } from '../linalg/interval.ts';
+import { around, fromInterval, relativeError, sideAt } from './sides.ts';
+
+/** Exact values of doubles (decimal.js at 1,200 digits holds any sum or product of two doubles exactly). */
+const X = Decimal.clone({ precision: 1200, minE: -9e15, maxE: 9e15 });
+const ex = exact;
+function exact(x: number): Decimal {
+  if (x === 0 || !Number.isFinite(x)) return new X(x);
+  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
+  let m = x / 2 ** e;
+  while (!Number.isInteger(m)) m = x / 2 ** --e;
+  return new X(BigInt(m).toString()).times(new X(2).pow(e));
+}
+const finite = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), fc.double({ min: -4, max: 4, noNaN: true }), fc.constantFrom(0, 1, -1, Number.MIN_VALUE, 1e-310, 2 ** -1022));
+const nonNeg = fc.oneof(fc.double({ min: 0, max: 1e300, noNaN: true }), fc.double({ min: 0, max: 1e-300, noNaN: true }), fc.constantFrom(0, Number.MIN_VALUE));
+
+describe('sides: enclosures for the Evaluation of a claim (src/theorem/sides.ts)', () => {
+  test.prop([finite, nonNeg], { numRuns: 300 })('around(v, e) contains the exact v ± e', (v, e) => {
+    const a = around(v, e);
+    expect(exact(a.lo).lte(ex(v).minus(ex(e)))).toBe(true);
+    expect(exact(a.hi).gte(ex(v).plus(ex(e)))).toBe(true);
+  });
+
+  test.prop([finite, finite, finite], { numRuns: 300 })('sideAt(v, [a, b]): v ± error covers [a, b] exactly', (v, a, b) => {
+    const lo = Math.min(a, b), hi = Math.max(a, b);
+    const { value, error } = sideAt(v, interval(lo, hi));
+    expect(value).toBe(v);
+    if (error === Infinity) return;
+    expect(ex(v).minus(ex(error)).lte(exact(lo))).toBe(true);
+    expect(ex(v).plus(ex(error)).gte(exact(hi))).toBe(true);
+  });
+
+  test.prop([finite, nonNeg, nonNeg], { numRuns: 300 })('relativeError(v, [r, s]) ≥ |v|·s exactly', (v, r, s) => {
+    const e = relativeError(v, interval(Math.min(r, s), Math.max(r, s)));
+    expect(exact(e).gte(ex(Math.abs(v)).times(exact(Math.max(r, s))))).toBe(true);
+  });
+
+  it('unbounded or empty enclosures and non-finite values give an infinite error', () => {
+    expect(sideAt(1, interval(0, Infinity)).error).toBe(Infinity);
+    expect(sideAt(1, interval(-1).sqrt()).error).toBe(Infinity);
+    expect(sideAt(NaN, interval(0, 1)).error).toBe(Infinity);
+    expect(around(1, NaN)).toMatchObject({ lo: -Infinity, hi: Infinity });
+    expect(relativeError(Infinity, interval(1))).toBe(Infinity);
+    // a point: no error at all, and fromInterval of a point is that point
+    expect(sideAt(0.1, interval(0.1)).error).toBe(0);
+    expect(fromInterval(interval(3)).value).toBe(3);
+  });
+});
