@@ -135,7 +135,9 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
   };
   const s1 = shard(1), s2 = shard(2);
   const parsed = [parseReport(JSON.stringify(s1)), parseReport(JSON.stringify(s2))];
-  test.prop([mutation, fc.boolean()], { numRuns: RUNS })('shard reports given to merge', (m, which) => {
+  // the example: a schemaVersion that is an object without a usable toString (it once made a TypeError of the message)
+  const badVersion: [Mutation, boolean] = [{ at: 0, kind: 'replace', value: [{ toString: null }], cut: 0, junk: '' }, false];
+  test.prop([mutation, fc.boolean()], { numRuns: RUNS, examples: [badVersion] })('shard reports given to merge', (m, which) => {
     expectCleanFailure(() => {
       const a = parseReport(mutateJson(which ? s1 : s2, m), 'fuzz report');
       return mergeReports([{ path: 'a', report: a }, { path: 'b', report: structuredClone(parsed[which ? 1 : 0]) }]);

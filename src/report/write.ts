@@ -61,6 +61,6 @@ export function parseReport(text: string, name = 'report'): Report {
   } catch {
     version = REPORT_SCHEMA_VERSION; // invalid JSON: parseValidatedJson reports it
   }
-  if (version !== undefined && version !== REPORT_SCHEMA_VERSION) throw new UserError(`${name} has schemaVersion ${String(version)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
+  if (version !== undefined && version !== REPORT_SCHEMA_VERSION) throw new UserError(`${name} has schemaVersion ${JSON.stringify(version).slice(0, 60)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
   return parseValidatedJson(text, reportSchema, name);
 }
