@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { readArtifact } from '../src/search/artifact.ts';
 import { replayFile } from '../src/search/replay.ts';
 import { catalog } from '../properties/index.ts';
 import { createRng } from '../src/random/rng.ts';
+import { cliInProcess } from './support/cliInProcess.ts';
 
 /**
  * Faults: kill -9 and SIGINT at random moments of `ntk-audit run`. After each, the report files
@@ -26,8 +27,8 @@ const TRIALS = Number(process.env.FAULT_TRIALS ?? 12);
 describe('kill -9 and SIGINT during a run', () => {
   it(`leaves complete files in ${TRIALS} trials`, async () => {
     const out = mkdtempSync(join(tmpdir(), 'ntk-faults-'));
-    // A first complete run: the "previous version".
-    const first = spawnSync(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', '2', '--out', out, '--format', 'json,md,junit'], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    // A first complete run, in process (the same main() the children run; only the trials need signals): the "previous version".
+    const first = await cliInProcess(['run', '--theorem', FILTER, '--budget', '2', '--out', out, '--format', 'json,md,junit'], { CI: 'true' });
     expect(first.status, first.stderr).toBe(0);
     const rng = createRng('faults');
     // slice t of the delay range goes to trial slot[t] (Fisher–Yates), so delay and combination are not tied
