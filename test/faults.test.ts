@@ -9,6 +9,7 @@ import { replayFile } from '../src/search/replay.ts';
 import { catalog } from '../properties/index.ts';
 import { createRng } from '../src/random/rng.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
+import { cliArgs } from './support/cliProcess.ts';
 
 /**
  * Faults: kill -9 and SIGINT at random moments of `ntk-audit run`. After each, the report files
@@ -18,9 +19,9 @@ import { cliInProcess } from './support/cliInProcess.ts';
  * Each trial is one combination of signal (SIGKILL, SIGINT) × workers (1, 2) × budget (2, 3, 4 s), so 12
  * trials cover each of them once; the moments are stratified over 150–2,650 ms (trial t at a random point
  * of the t-th of TRIALS equal slices, in a shuffled order), so early kills (start-up, first claim) and late
- * ones (report writing, or after the run ended) are all drawn.
+ * ones (report writing, or after the run ended) are all drawn. The children run the installed command's entry
+ * point on the compiled dist/ when it is current (test/support/cliProcess.ts).
  */
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'planted.hinf.*,presentation.hinf.inverse-quadform-as-written,du2019.hinf.diagonal-half';
 const TRIALS = Number(process.env.FAULT_TRIALS ?? 12);
 
@@ -43,7 +44,7 @@ describe('kill -9 and SIGINT during a run', () => {
       const workers = 1 + (Math.floor(t / 2) % 2);
       const budget = 2 + (Math.floor(t / 4) % 3);
       const delay = 150 + Math.floor(((slot[t] + rng.next()) / TRIALS) * 2500);
-      const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', String(budget), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(workers)], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [...cliArgs(), 'run', '--theorem', FILTER, '--budget', String(budget), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(workers)], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
       const timer = setTimeout(() => child.kill(signal), delay);
       const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
       clearTimeout(timer);
