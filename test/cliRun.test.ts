@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../src/report/write.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
+import { cliArgs } from './support/cliProcess.ts';
 import { selectTheorems } from '../src/search/budget.ts';
 import { catalog } from '../properties/index.ts';
 
@@ -50,7 +51,7 @@ describe('ntk-audit run', () => {
   let w1: Promise<{ code: number; stderr: string }> | undefined;
   const runW1 = () => (w1 ??= run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]));
 
-  it('gives identical report.json for 1 and 2 workers, and for merged shards', async () => {
+  it('gives identical report.json for 1 and 2 workers, and for merged shards, whose counterexample files merge copies', async () => {
     const a = await runW1();
     expect(a.code, a.stderr).toBe(0);
     const b = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
@@ -60,14 +61,29 @@ describe('ntk-audit run', () => {
     const m = await run(['merge', join(dir, 's1', 'report.json'), join(dir, 's2', 'report.json'), '--out', join(dir, 'merged')]);
     expect(m.code, m.stderr).toBe(0);
     expect(normalized(join(dir, 'merged', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
-    const rep = readReport(join(dir, 'merged', 'report.json'));
+    const merged = join(dir, 'merged');
+    const rep = readReport(join(merged, 'report.json'));
     expect(rep.run.shardsMerged).toBe(2);
-    // Every counterexample listed replays to `violated` (exit 1) from the report directory.
+    // merge copies the counterexample files the shards' reports link to, and the files written beside them (their
+    // .npy data), next to the merged report, byte for byte: its links (relative) resolve, in report.json and index.html
     const items = rep.theorems.flatMap((t) => t.counterexamples.items);
-    expect(items.length).toBeGreaterThan(0);
+    const links = items.map((c) => c.artifact!);
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    const html = readFileSync(join(merged, 'index.html'), 'utf8');
+    for (const link of links) {
+      expect(isAbsolute(link)).toBe(false);
+      expect(existsSync(resolve(merged, link))).toBe(true);
+      expect(html).toContain(link);
+      const shard = [join(dir, 's1'), join(dir, 's2')].find((d) => existsSync(join(d, link)))!;
+      const stem = link.split('/').pop()!.replace(/\.json$/, '');
+      const beside = readdirSync(join(shard, 'counterexamples')).filter((f) => f.startsWith(`${stem}.`));
+      for (const f of beside) expect(readFileSync(join(merged, 'counterexamples', f))).toEqual(readFileSync(join(shard, 'counterexamples', f)));
+    }
+    // The replay command the merged report shows replays to `violated` (exit 1) from the report's folder,
+    // through the installed bin script, from another working directory.
     const first = items[0];
-    // Through the installed bin script, from another working directory.
-    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: join(dir, 'w1'), encoding: 'utf8' });
+    expect(first.replay).toBe(`npx ntk-audit replay ${first.artifact}`);
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: merged, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).verdict).toBe('violated');
   }, RUNS_TIMEOUT);
@@ -115,7 +131,7 @@ describe('ntk-audit run', () => {
 
   it('rejects bad flags with one line and exit 2', async () => {
     for (const [i, args] of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]].entries()) {
-      const r = i === 0 ? cli(args) : await run(args); // the first through a real process
+      const r = i === 0 ? cli(args) : await run(args); // the first through a real process started from the sources' entry point (npm run ntk-audit)
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -124,7 +140,7 @@ describe('ntk-audit run', () => {
 
   it('Ctrl-C ends with a partial report marked interrupted', async () => {
     const out = join(dir, 'int');
-    const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', '60', '--workers', '1', '--out', out], { env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [...cliArgs(), 'run', '--theorem', FILTER, '--budget', '60', '--workers', '1', '--out', out], { env: { ...process.env, CI: 'true' } });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     // Interrupt once the first theorem has finished (its progress line has been printed), mid-way through the next.
