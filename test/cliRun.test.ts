@@ -9,7 +9,6 @@ import { cliArgs } from './support/cliProcess.ts';
 import { selectTheorems } from '../src/search/budget.ts';
 import { catalog } from '../properties/index.ts';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'du2019.hinf.*,planted.hinf.*';
 /**
  * Budget 1 at these claims' cost hints (src/search/budget.ts) is 150 evaluations each: every phase (random,
@@ -27,8 +26,9 @@ async function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A real process: the installed command's entry point when dist/ is current, else the sources (test/support/cliProcess.ts). */
 function cli(args: string[], timeout = 120_000) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout, env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, [...cliArgs(), ...args], { encoding: 'utf8', timeout, env: { ...process.env, CI: 'true' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -101,7 +101,7 @@ describe('ntk-audit run', () => {
     b.theorems['planted.hinf.gershgorin-reversed'].status = 'holds'; // pretend it held: it is violated now
     writeFileSync(base, JSON.stringify(b));
     // in process: the exit code a shell sees is that of main() (src/cli/main.ts), which the real processes of
-    // the other tests check (exit 1 through bin/ntk-audit.mjs, 2 and 130 through src/cli/main.ts)
+    // the other tests check (exit 1 from replay, 2 from a bad flag, 130 after Ctrl-C)
     const r = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
@@ -131,7 +131,7 @@ describe('ntk-audit run', () => {
 
   it('rejects bad flags with one line and exit 2', async () => {
     for (const [i, args] of [['run', '--shard', '3/2'], ['run', '--budget', '-1'], ['run', '--format', 'pdf'], ['run', '--theorem', 'no.such.*'], ['merge', join(dir, 'nope.json')], ['replay', join(dir, 'nope.json')]].entries()) {
-      const r = i === 0 ? cli(args) : await run(args); // the first through a real process started from the sources' entry point (npm run ntk-audit)
+      const r = i === 0 ? cli(args) : await run(args); // the first through a real process
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
