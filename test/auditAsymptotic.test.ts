@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { cliInProcess } from './support/cliInProcess.ts';
 
 /**
- * `ntk-audit audit` on asymptotic bounds (defineBound({ asymptotic })), end to end: the first test spawns
- * the CLI as users run it, the others run the same main() in process (test/support/cliInProcess.ts).
+ * `ntk-audit audit` on asymptotic bounds (defineBound({ asymptotic })), end to end through the CLI's main()
+ * in process (test/support/cliInProcess.ts); the executable itself is run by test/audit.test.ts.
  */
-const ROOT = new URL('..', import.meta.url).pathname;
 async function cli(args: string[]) {
   const r = await cliInProcess(args);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function spawnCli(args: string[], timeout = 90_000) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +17,7 @@ describe('ntk-audit audit: asymptotic bounds', () => {
   it('a wrong exponent (Θ(d^1.2) for λ_min(K(L)), Theorem 3.2 of arXiv 2012.11654 says d^1) is refuted with replayable evidence', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-asym-'));
     // A large budget: the sweep (5 sizes × at most 6 draws) ends long before it, also on a loaded machine.
-    const r = spawnCli(['audit', 'test/fixtures/audit/asymptotic-wrong.ts', '--budget', '30', '--json', '--out', dir]);
+    const r = await cli(['audit', 'test/fixtures/audit/asymptotic-wrong.ts', '--budget', '30', '--json', '--out', dir]);
     expect(r.code).toBe(1);
     const b = JSON.parse(r.stdout).bounds[0];
     expect(b.verdict).toBe('refuted');

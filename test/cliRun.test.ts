@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReport } from '../src/report/write.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
+import { cliArgs } from './support/cliProcess.ts';
 import { selectTheorems } from '../src/search/budget.ts';
 import { catalog } from '../properties/index.ts';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'du2019.hinf.*,planted.hinf.*';
 /**
  * Budget 1 at these claims' cost hints (src/search/budget.ts) is 150 evaluations each: every phase (random,
@@ -26,8 +26,9 @@ async function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A real process: the installed command's entry point when dist/ is current, else the sources (test/support/cliProcess.ts). */
 function cli(args: string[], timeout = 120_000) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout, env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, [...cliArgs(), ...args], { encoding: 'utf8', timeout, env: { ...process.env, CI: 'true' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -42,9 +43,16 @@ function normalized(path: string): string {
 
 describe('ntk-audit run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ntk-run-'));
+  /**
+   * The run on 1 worker (seed det) into dir/w1, made once: the reference of the determinism test and the
+   * source of the baseline test's baseline (any run of the same selection, seed and budget gives the same
+   * report, which is what the first test checks).
+   */
+  let w1: Promise<{ code: number; stderr: string }> | undefined;
+  const runW1 = () => (w1 ??= run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]));
 
-  it('gives identical report.json for 1 and 2 workers, and for merged shards', async () => {
-    const a = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '1', '--out', join(dir, 'w1')]);
+  it('gives identical report.json for 1 and 2 workers, and for merged shards, whose counterexample files merge copies', async () => {
+    const a = await runW1();
     expect(a.code, a.stderr).toBe(0);
     const b = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--workers', '2', '--out', join(dir, 'w2')]);
     expect(b.code, b.stderr).toBe(0);
@@ -53,21 +61,36 @@ describe('ntk-audit run', () => {
     const m = await run(['merge', join(dir, 's1', 'report.json'), join(dir, 's2', 'report.json'), '--out', join(dir, 'merged')]);
     expect(m.code, m.stderr).toBe(0);
     expect(normalized(join(dir, 'merged', 'report.json'))).toBe(normalized(join(dir, 'w1', 'report.json')));
-    const rep = readReport(join(dir, 'merged', 'report.json'));
+    const merged = join(dir, 'merged');
+    const rep = readReport(join(merged, 'report.json'));
     expect(rep.run.shardsMerged).toBe(2);
-    // Every counterexample listed replays to `violated` (exit 1) from the report directory.
+    // merge copies the counterexample files the shards' reports link to, and the files written beside them (their
+    // .npy data), next to the merged report, byte for byte: its links (relative) resolve, in report.json and index.html
     const items = rep.theorems.flatMap((t) => t.counterexamples.items);
-    expect(items.length).toBeGreaterThan(0);
+    const links = items.map((c) => c.artifact!);
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    const html = readFileSync(join(merged, 'index.html'), 'utf8');
+    for (const link of links) {
+      expect(isAbsolute(link)).toBe(false);
+      expect(existsSync(resolve(merged, link))).toBe(true);
+      expect(html).toContain(link);
+      const shard = [join(dir, 's1'), join(dir, 's2')].find((d) => existsSync(join(d, link)))!;
+      const stem = link.split('/').pop()!.replace(/\.json$/, '');
+      const beside = readdirSync(join(shard, 'counterexamples')).filter((f) => f.startsWith(`${stem}.`));
+      for (const f of beside) expect(readFileSync(join(merged, 'counterexamples', f))).toEqual(readFileSync(join(shard, 'counterexamples', f)));
+    }
+    // The replay command the merged report shows replays to `violated` (exit 1) from the report's folder,
+    // through the installed bin script, from another working directory.
     const first = items[0];
-    // Through the installed bin script, from another working directory.
-    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: join(dir, 'w1'), encoding: 'utf8' });
+    expect(first.replay).toBe(`npx ntk-audit replay ${first.artifact}`);
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/ntk-audit.mjs'), 'replay', first.artifact!, '--json'], { cwd: merged, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).verdict).toBe('violated');
   }, RUNS_TIMEOUT);
 
   it('exits 1 on a baseline regression and 0 against its own baseline', async () => {
-    const out = join(dir, 'b0');
-    const first = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', out]);
+    const out = join(dir, 'w1');
+    const first = await runW1();
     expect(first.code, first.stderr).toBe(0);
     const base = join(dir, 'baseline.json');
     const made = await run(['baseline', '--from', join(out, 'report.json'), '--out', base]);
@@ -77,7 +100,9 @@ describe('ntk-audit run', () => {
     const b = JSON.parse(readFileSync(base, 'utf8'));
     b.theorems['planted.hinf.gershgorin-reversed'].status = 'holds'; // pretend it held: it is violated now
     writeFileSync(base, JSON.stringify(b));
-    const r = cli(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]); // a real process: the exit code a shell sees
+    // in process: the exit code a shell sees is that of main() (src/cli/main.ts), which the real processes of
+    // the other tests check (exit 1 from replay, 2 from a bad flag, 130 after Ctrl-C)
+    const r = await run(['run', '--theorem', FILTER, '--budget', BUDGET, '--seed', 'det', '--out', join(dir, 'again2'), '--baseline', base]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/REGRESSION: planted\.hinf\.gershgorin-reversed: held in the baseline, now violated/);
     // every artifact carries the failure, not only the exit code
@@ -115,7 +140,7 @@ describe('ntk-audit run', () => {
 
   it('Ctrl-C ends with a partial report marked interrupted', async () => {
     const out = join(dir, 'int');
-    const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', '60', '--workers', '1', '--out', out], { env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [...cliArgs(), 'run', '--theorem', FILTER, '--budget', '60', '--workers', '1', '--out', out], { env: { ...process.env, CI: 'true' } });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     // Interrupt once the first theorem has finished (its progress line has been printed), mid-way through the next.

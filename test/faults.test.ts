@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { readArtifact } from '../src/search/artifact.ts';
 import { replayFile } from '../src/search/replay.ts';
 import { catalog } from '../properties/index.ts';
 import { createRng } from '../src/random/rng.ts';
+import { cliInProcess } from './support/cliInProcess.ts';
+import { cliArgs } from './support/cliProcess.ts';
 
 /**
  * Faults: kill -9 and SIGINT at random moments of `ntk-audit run`. After each, the report files
@@ -17,17 +19,17 @@ import { createRng } from '../src/random/rng.ts';
  * Each trial is one combination of signal (SIGKILL, SIGINT) × workers (1, 2) × budget (2, 3, 4 s), so 12
  * trials cover each of them once; the moments are stratified over 150–2,650 ms (trial t at a random point
  * of the t-th of TRIALS equal slices, in a shuffled order), so early kills (start-up, first claim) and late
- * ones (report writing, or after the run ended) are all drawn.
+ * ones (report writing, or after the run ended) are all drawn. The children run the installed command's entry
+ * point on the compiled dist/ when it is current (test/support/cliProcess.ts).
  */
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const FILTER = 'planted.hinf.*,presentation.hinf.inverse-quadform-as-written,du2019.hinf.diagonal-half';
 const TRIALS = Number(process.env.FAULT_TRIALS ?? 12);
 
 describe('kill -9 and SIGINT during a run', () => {
   it(`leaves complete files in ${TRIALS} trials`, async () => {
     const out = mkdtempSync(join(tmpdir(), 'ntk-faults-'));
-    // A first complete run: the "previous version".
-    const first = spawnSync(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', '2', '--out', out, '--format', 'json,md,junit'], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    // A first complete run, in process (the same main() the children run; only the trials need signals): the "previous version".
+    const first = await cliInProcess(['run', '--theorem', FILTER, '--budget', '2', '--out', out, '--format', 'json,md,junit'], { CI: 'true' });
     expect(first.status, first.stderr).toBe(0);
     const rng = createRng('faults');
     // slice t of the delay range goes to trial slot[t] (Fisher–Yates), so delay and combination are not tied
@@ -42,7 +44,7 @@ describe('kill -9 and SIGINT during a run', () => {
       const workers = 1 + (Math.floor(t / 2) % 2);
       const budget = 2 + (Math.floor(t / 4) % 3);
       const delay = 150 + Math.floor(((slot[t] + rng.next()) / TRIALS) * 2500);
-      const child = spawn(process.execPath, [...CLI, 'run', '--theorem', FILTER, '--budget', String(budget), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(workers)], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [...cliArgs(), 'run', '--theorem', FILTER, '--budget', String(budget), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(workers)], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
       const timer = setTimeout(() => child.kill(signal), delay);
       const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
       clearTimeout(timer);

@@ -56,25 +56,38 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   junk: fc.string({ maxLength: 8 }),
 });
 
-function mutateJson(doc: unknown, m: Mutation): string {
+/**
+ * A document prepared for mutation: its JSON text and the path of every node in the order of a depth-first
+ * walk (at most 5,000 nodes are descended into), computed once instead of once per run.
+ */
+type Prepared = { text: string; paths: (string | number)[][] };
+function prepare(doc: unknown): Prepared {
   const text = JSON.stringify(doc);
+  const paths: (string | number)[][] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (v && typeof v === 'object') for (const k of Object.keys(v)) {
+      const key = Array.isArray(v) ? Number(k) : k;
+      paths.push([...path, key]);
+      if (paths.length < 5000) walk((v as Record<string, unknown>)[k], [...path, key]);
+    }
+  };
+  walk(JSON.parse(text), []);
+  return { text, paths };
+}
+
+function mutateJson(doc: Prepared, m: Mutation): string {
+  const { text, paths } = doc;
   if (m.kind === 'truncate') return text.slice(0, m.cut % Math.max(1, text.length));
   if (m.kind === 'garbage') {
     const i = m.cut % Math.max(1, text.length);
     return text.slice(0, i) + m.junk + text.slice(i);
   }
+  if (paths.length === 0) return JSON.stringify(m.value);
   const clone = JSON.parse(text);
-  const nodes: [Record<string, unknown> | unknown[], string | number][] = [];
-  const walk = (v: unknown) => {
-    if (v && typeof v === 'object') for (const k of Object.keys(v)) {
-      const key = Array.isArray(v) ? Number(k) : k;
-      nodes.push([v as Record<string, unknown>, key]);
-      if (nodes.length < 5000) walk((v as Record<string, unknown>)[k]);
-    }
-  };
-  walk(clone);
-  if (nodes.length === 0) return JSON.stringify(m.value);
-  const [parent, key] = nodes[m.at % nodes.length];
+  const path = paths[m.at % paths.length];
+  let parent = clone as Record<string, unknown> | unknown[];
+  for (const k of path.slice(0, -1)) parent = (parent as Record<string, unknown>)[k as string] as Record<string, unknown> | unknown[];
+  const key = path[path.length - 1];
   if (m.kind === 'delete') {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else delete (parent as Record<string, unknown>)[key as string];
@@ -92,7 +105,8 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
     expectCleanFailure(() => parseCsv(text, 'fuzz.csv'), validMatrix);
   });
 
-  test.prop([fc.oneof(fc.json({ maxDepth: 3 }), mutation.map((m) => mutateJson({ data: [[1, 2], [3, 4]] }, m)), mutation.map((m) => mutateJson([[0.5, -1], [2, 3], [1e-300, 7]], m)))], { numRuns: RUNS })('JSON data', (text) => {
+  const jsonData = [prepare({ data: [[1, 2], [3, 4]] }), prepare([[0.5, -1], [2, 3], [1e-300, 7]])];
+  test.prop([fc.oneof(fc.json({ maxDepth: 3 }), mutation.map((m) => mutateJson(jsonData[0], m)), mutation.map((m) => mutateJson(jsonData[1], m)))], { numRuns: RUNS })('JSON data', (text) => {
     expectCleanFailure(() => parseJsonData(text, 'fuzz.json'), validMatrix);
   });
 
@@ -112,7 +126,7 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
 
   // A real certified counterexample of the false presentation inequality, then mutated.
   const run = searchTheorem(presentationInverseQuadForm, { seed: 'fuzz', numRuns: 30 });
-  const artifact = run.counterexamples.smallest!.artifact;
+  const artifact = prepare(run.counterexamples.smallest!.artifact);
   test.prop([mutation], { numRuns: RUNS })('counterexample artifacts (parse + replay)', (m) => {
     expectCleanFailure(() => {
       const a = parseArtifact(mutateJson(artifact, m), 'fuzz artifact');
@@ -121,8 +135,9 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
   });
 
   const baseline = { format: 'ntk-audit/baseline', version: 1, seed: 's', budgetSeconds: 10, tolerance: 0.25, theorems: { a: { status: 'holds', empiricalConstant: 1.5 }, b: { status: 'violated', empiricalConstant: null } } };
+  const baselineDoc = prepare(baseline);
   test.prop([mutation], { numRuns: RUNS })('baselines', (m) => {
-    expectCleanFailure(() => parseBaseline(mutateJson(baseline, m), 'fuzz baseline'));
+    expectCleanFailure(() => parseBaseline(mutateJson(baselineDoc, m), 'fuzz baseline'));
   });
 
   // Each theorem keeps 4 of its instance records: the structure is the same (every field, every status), the
@@ -135,11 +150,12 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
   };
   const s1 = shard(1), s2 = shard(2);
   const parsed = [parseReport(JSON.stringify(s1)), parseReport(JSON.stringify(s2))];
+  const shards = [prepare(s1), prepare(s2)];
   // the example: a schemaVersion that is an object without a usable toString (it once made a TypeError of the message)
   const badVersion: [Mutation, boolean] = [{ at: 0, kind: 'replace', value: [{ toString: null }], cut: 0, junk: '' }, false];
   test.prop([mutation, fc.boolean()], { numRuns: RUNS, examples: [badVersion] })('shard reports given to merge', (m, which) => {
     expectCleanFailure(() => {
-      const a = parseReport(mutateJson(which ? s1 : s2, m), 'fuzz report');
+      const a = parseReport(mutateJson(shards[which ? 0 : 1], m), 'fuzz report');
       return mergeReports([{ path: 'a', report: a }, { path: 'b', report: structuredClone(parsed[which ? 1 : 0]) }]);
     });
   });
