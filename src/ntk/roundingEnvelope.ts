@@ -53,7 +53,7 @@ export interface RoundingEnvelope {
   rangeSafe: boolean;
 }
 
-const LO_PRODUCT = 2 ** -1000, LO_ENTRY = 2 ** -500, HI_ENTRY = 2 ** 500, MAX = Number.MAX_VALUE;
+const LO_PRODUCT = 2 ** -1000, LO_ENTRY = 2 ** -500, HI_ENTRY = 2 ** 500;
 
 /** Every non-zero entry in [LO_ENTRY, HI_ENTRY] (false for ±∞ and NaN). */
 function entriesInRange(v: ArrayLike<number>): boolean {
@@ -69,13 +69,13 @@ function entriesInRange(v: ArrayLike<number>): boolean {
  * is never stored, the products below take Math.abs of each weight as they read it.
  */
 function absStats(v: Float64Array): { min: number; finite: boolean } {
-  let m = Infinity, finite = true;
+  let m = Infinity, z = 0; // z = Σ 0·|v_i| stays 0 unless some |v_i| is ∞ or NaN
   for (let i = 0; i < v.length; i++) {
     const a = Math.abs(v[i]);
-    if (a !== 0 && a < m) m = a;
-    if (!(a <= MAX)) finite = false;
+    if (a < m && a !== 0) m = a;
+    z += a * 0;
   }
-  return { min: m, finite };
+  return { min: m, finite: z === 0 };
 }
 
 /** Smallest non-zero entry of a non-negative vector, or +∞. */
