@@ -70,15 +70,43 @@ function mutateFw<T extends { data: DataDescriptor; widths: number[]; netSeed: s
   return { ...d, data: { ...d.data, n: clamp(d.data.n + (rng.next() < 0.5 ? -1 : 1), lim.n) } };
 }
 
+export interface InstancePasses {
+  fwd: ReturnType<typeof forward>;
+  env: ReturnType<typeof roundingEnvelope>;
+}
+const FORWARDS = new WeakMap<object, ReturnType<typeof forward>>();
+const PASSES = new WeakMap<object, InstancePasses>();
+/**
+ * The forward pass of an instance, computed once per instance object: a claim's assumptions and its
+ * conclusion evaluate the same materialised instance (src/theorem/verdict.ts), and neither writes to it.
+ */
+export function instanceForward(i: { readonly net: Network; readonly x: Matrix }): ReturnType<typeof forward> {
+  let f = FORWARDS.get(i);
+  if (!f) {
+    f = forward(i.net, i.x);
+    FORWARDS.set(i, f);
+  }
+  return f;
+}
+/** instanceForward and its rounding envelope (src/ntk/roundingEnvelope.ts), once per instance object. */
+export function instancePasses(i: { readonly net: Network; readonly x: Matrix }): InstancePasses {
+  let p = PASSES.get(i);
+  if (!p) {
+    const fwd = instanceForward(i);
+    p = { fwd, env: roundingEnvelope(i.net, i.x, fwd) };
+    PASSES.set(i, p);
+  }
+  return p;
+}
+
 /** The float forward pass agrees in activation pattern with the exact one (no pre-activation within rounding of 0). */
 function patternAssumption(i: FwInstance): string | null {
-  return roundingEnvelope(i.net, i.x).patternCertified ? null : 'no pre-activation within rounding of 0 (σ’(0) = 0 boundary)';
+  return instancePasses(i).env.patternCertified ? null : 'no pre-activation within rounding of 0 (σ’(0) = 0 boundary)';
 }
 
 /** K̄ with a spectral error bound covering the forward/backward roundings and the final Gram roundings. */
-export function certifiedNtk(i: FwInstance, pre?: { fwd: ReturnType<typeof forward>; env: ReturnType<typeof roundingEnvelope> }) {
-  const fwd = pre?.fwd ?? forward(i.net, i.x);
-  const env = pre?.env ?? roundingEnvelope(i.net, i.x, fwd);
+export function certifiedNtk(i: FwInstance, pre?: InstancePasses) {
+  const { fwd, env } = pre ?? instancePasses(i);
   const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, layerTerms: true });
   const pert = layerwiseKernelPerturbation(env);
   return { fwd, env, emp, pert, error: interval(emp.errorBound).add(pert.spectral).hi };
@@ -139,8 +167,7 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     cellSpace: { L: ['2', '3', '4'], init: ['standard', 'he', 'lecun'] },
     assumptions: patternAssumption,
     conclude(i): Evaluation {
-      const fwd = forward(i.net, i.x);
-      const env = roundingEnvelope(i.net, i.x, fwd);
+      const { fwd, env } = instancePasses(i);
       const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, bLScale: erratum ? 'erratum-inv-sqrt-n' : 'ones' });
       const pert = layerwiseKernelPerturbation(env);
       const jac = explicitJacobian(i.net, i.x);
@@ -388,7 +415,7 @@ const LEM = { n: [2, 16] as [number, number], w: [4, 64] as [number, number] };
 
 function featureOf(i: FwInstance, d: LemDesc): Matrix {
   const k = Math.min(d.k, i.net.depth - 1);
-  return forward(i.net, i.x).features[k];
+  return instanceForward(i).features[k];
 }
 
 function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {

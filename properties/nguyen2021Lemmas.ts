@@ -8,12 +8,13 @@ import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
 import { backpropSignals } from '../src/ntk/empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../src/ntk/empiricalNtkCertified.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { forward, type Initialization, initNetwork, type Network } from '../src/ntk/network.ts';
-import { featureMatrixError, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
+import { type Initialization, initNetwork, type Network } from '../src/ntk/network.ts';
+import { featureMatrixError } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
+import { instancePasses } from './nguyen2021FiniteWidth.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
 /**
@@ -186,8 +187,7 @@ function lemma43Design(p: { regime: string; size: number; seed: string }): NetSw
 
 /** Certified ‖b_{k+1}(x_1)‖² (the backprop row of layer k + 1) from the engine's backward rounding envelope. */
 function backpropRowNormSq(i: NetInstance, k: number): { value: number; error: number; estimate: number } {
-  const fwd = forward(i.net, i.x);
-  const env = roundingEnvelope(i.net, i.x, fwd);
+  const { fwd, env } = instancePasses(i);
   const b = backpropSignals(i.net, fwd)[k]; // B_{k+1}: N × n_{k+1}
   const nrm = sumOfSquares(b.data, 0, b.cols).sqrt();
   const e = interval(env.zeta[k + 1]).mul(env.backNorm[k + 1][0]).hi; // ‖b̂ − b‖ ≤ ζ_{k+1}·backNorm
@@ -251,7 +251,7 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     materialize: materializeNet,
     assumptions(i, d) {
       if (!(d.k >= 1 && d.k <= i.net.depth - 2)) return 'k ∈ [L − 2]';
-      const env = roundingEnvelope(i.net, i.x);
+      const { env } = instancePasses(i);
       return env.patternCertified && env.rangeSafe ? null : 'no pre-activation within rounding of 0 (σ’(0) = 0 boundary)';
     },
     conclude(i, d): Evaluation {
@@ -305,12 +305,11 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
     descriptors: fc.record({ regime: fc.constantFrom(...T51_REGIMES), size: fc.constantFrom(...T51_SIZES), seed: seedArb }).map((p) => thm51Design(p)),
     materialize: materializeNet,
     assumptions(i) {
-      const env = roundingEnvelope(i.net, i.x);
+      const { env } = instancePasses(i);
       return env.rangeSafe ? null : 'no under/overflow in the forward pass';
     },
     conclude(i, d): Evaluation {
-      const fwd = forward(i.net, i.x);
-      const env = roundingEnvelope(i.net, i.x, fwd);
+      const { fwd, env } = instancePasses(i);
       const s = sigmaMinCertified(fwd.features[d.k], { entryError: featureMatrixError(env, d.k) });
       const lo = Math.max(0, s.lower);
       const sq = interval(lo, s.upper).mul(interval(lo, s.upper));
@@ -386,12 +385,11 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     },
     assumptions(i) {
       if (!(i.lambda.lower > 0)) return 'λ > 0 certified';
-      const env = roundingEnvelope(i.net, i.x);
+      const { env } = instancePasses(i);
       return env.rangeSafe ? null : 'no under/overflow in the forward pass';
     },
     conclude(i): Evaluation {
-      const fwd = forward(i.net, i.x);
-      const env = roundingEnvelope(i.net, i.x, fwd);
+      const { fwd, env } = instancePasses(i);
       const s = sigmaMinCertified(fwd.features[1], { entryError: featureMatrixError(env, 1) });
       const lo = Math.max(0, s.lower);
       const sq = interval(lo, s.upper).mul(interval(lo, s.upper));

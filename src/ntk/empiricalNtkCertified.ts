@@ -65,7 +65,9 @@ const fin = (v: number): number => (v === v ? v : Infinity);
 
 /** |W| (entrywise), computed once per layer. */
 function absOf(w: Matrix): Float64Array {
-  return w.data.map(Math.abs);
+  const d = w.data, out = new Float64Array(d.length);
+  for (let t = 0; t < d.length; t++) out[t] = Math.abs(d[t]);
+  return out;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedEmpiricalNtkDiagonal } from './empiricalNtk.ts';
 import { arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, singleRow } from './monteCarlo.ts';
 import { architectureDims, resolveBetas } from './network.ts';
+import { childRng, gaussian } from '../random/rng.ts';
 
 /** Independent reference: 2-D Gauss–Hermite-free quadrature on a polar grid of E[f(u)g(v)]. */
 function polarQuadrature(l11: number, l21: number, l22: number, f: (u: number, v: number) => number): number {
@@ -44,6 +45,24 @@ describe('monteCarlo: arc-cosine closed forms', () => {
       expect(Math.abs(s.ddMean - cf.dd)).toBeLessThanOrEqual(hoeffdingRadius(20000, 1e-3) + s.ddError);
       expect(Math.abs(s.ffMean - cf.ff)).toBeLessThanOrEqual(chebyshevRadius(cf.secondMomentBound, 20000, 1e-3) + s.ffError);
       if (cf.degenerate) { expect(s.ddMean).toBe(0); expect(s.ffMean).toBe(0); }
+    }
+  });
+  it('draws g1, g2 in turn from one stream, across its fill blocks (means recomputed draw by draw)', () => {
+    // 4096 draws per fill block: sizes at, around and across the block boundaries
+    const L = { l11: 1, l21: 0.9, l22: 0.3 };
+    for (const M of [4095, 4096, 4097, 8193, 9000]) {
+      const rng = childRng(`blocks/${M}`, 'arccos-mc');
+      let both = 0, sum = 0;
+      for (let t = 0; t < M; t++) {
+        const g1 = gaussian(rng), g2 = gaussian(rng);
+        const u = L.l11 * g1, v = L.l21 * g1 + L.l22 * g2;
+        if (u > 0 && v > 0) {
+          both++;
+          sum += u * v;
+        }
+      }
+      const s = sampleArcCosine(L, M, `blocks/${M}`);
+      expect([s.ddMean, s.ffMean], `M = ${M}`).toEqual([both / M, sum / M]);
     }
   });
   it('radii', () => {

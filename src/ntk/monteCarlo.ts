@@ -1,7 +1,7 @@
 import { ETA, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { gammaUp, up } from '../linalg/blas.ts';
-import { type Seed, childRng, gaussian } from '../random/rng.ts';
+import { type Seed, childRng, fillGaussianRange } from '../random/rng.ts';
 import { dualKernel, dualKernelDerivative, relu } from './activation.ts';
 import { empiricalNtk } from './empiricalNtk.ts';
 import { type NetworkArchitecture, forward, initNetwork } from './network.ts';
@@ -79,6 +79,9 @@ export interface ArcCosineSample {
   m: number;
 }
 
+/** Draws per call of fillGaussianRange in sampleArcCosine. */
+const DRAW_BLOCK = 4096;
+
 /**
  * M draws of (u, v) from `seed`. Rounding: û = fl(l11 g1) has the sign of l11 g1 (exact unless it
  * underflows to 0, counted as uncertain); v̂ = fl(fl(l21g1) + fl(l22g2)) is within
@@ -88,14 +91,18 @@ export interface ArcCosineSample {
 export function sampleArcCosine(L: Cholesky2, M: number, seed: Seed): ArcCosineSample {
   if (!(Number.isInteger(M) && M >= 1)) throw new RangeError(`sampleArcCosine: M must be an integer ≥ 1, got ${M}`);
   const rng = childRng(seed, 'arccos-mc');
-  const g2c = gammaUp(2);
+  const g2c = gammaUp(2), eta = ETA;
   let both = 0, uncertain = 0, sum = 0, errSum = 0;
+  // the draws g1, g2, g1, g2, … of one stream, filled a block at a time (fillGaussianRange: the same stream)
+  const block = new Float64Array(2 * Math.min(M, DRAW_BLOCK));
   for (let t = 0; t < M; t++) {
-    const g1 = gaussian(rng), g2 = gaussian(rng);
+    const o = 2 * (t % DRAW_BLOCK);
+    if (o === 0) fillGaussianRange(rng, block, 0, 2 * Math.min(DRAW_BLOCK, M - t), 1);
+    const g1 = block[o], g2 = block[o + 1];
     const u = L.l11 * g1;
     const a = L.l21 * g1, b = L.l22 * g2;
     const v = a + b;
-    const ev = g2c * (Math.abs(a) + Math.abs(b)) * (1 + 4 * U) + ETA;
+    const ev = g2c * (Math.abs(a) + Math.abs(b)) * (1 + 4 * U) + eta;
     const uZeroUncertain = u === 0 && L.l11 !== 0 && g1 !== 0;
     // v is exactly 0 when both products have a zero factor; otherwise its sign needs |v̂| > e_v.
     const vExactZero = (L.l21 === 0 || g1 === 0) && (L.l22 === 0 || g2 === 0);
@@ -104,13 +111,13 @@ export function sampleArcCosine(L: Cholesky2, M: number, seed: Seed): ArcCosineS
     if (uZeroUncertain || (u > 0 && vUncertain)) uncertain++;
     if (u > 0 && v > 0) {
       sum += u * v;
-      const eu = U * u + ETA;
+      const eu = U * u + eta;
       errSum += eu * (v + ev) + u * ev;
     } else if (u > 0 && vUncertain) {
       // exact v may be positive with |v| ≤ 2e_v: σ(u)σ(v) ≤ u·2e_v
-      errSum += (u + U * u + ETA) * 2 * ev;
+      errSum += (u + U * u + eta) * 2 * ev;
     } else if (uZeroUncertain && v > 0) {
-      errSum += 2 * ETA * (v + ev);
+      errSum += 2 * eta * (v + ev);
     }
   }
   const ddMean = both / M;

@@ -1,12 +1,59 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { dy, exactFeatures, exactNtk, toDec } from '../../test/support/exactNtk.ts';
-import { fromRows } from '../linalg/matrix.ts';
+import { add, type Dy, dy, exactFeatures, exactNtk, mul, toDec, ZERO } from '../../test/support/exactNtk.ts';
+import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { sampleData } from '../random/distributions.ts';
 import { childRng } from '../random/rng.ts';
 import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
-import { forward, initNetwork, networkFromWeights, preActivationsAt } from './network.ts';
+import { type ForwardResult, type Network, forward, initNetwork, networkFromWeights, preActivationsAt } from './network.ts';
 import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
+
+/** a ≥ b for dyadics, exactly. */
+const geq = (a: Dy, b: Dy): boolean => add(a, { m: -b.m, e: b.e }).m >= 0n;
+
+/**
+ * The module comment's absolute networks, exactly (BigInt dyadics), masked by the float pattern:
+ * a_0 = |x|, a_l = m_l ∘ |W_l|ᵀa_{l−1}; c_L = 1, c_k = m_k ∘ |W_{k+1}|c_{k+1}. Returns Σ_j a_k(x_i)_j² and
+ * Σ_j c_k(x_i)_j² per layer and sample.
+ */
+function exactAbsNetworkSquares(net: Network, x: Matrix, fwd: ForwardResult): { a: Dy[][]; c: Dy[][] } {
+  const L = net.depth, N = x.rows;
+  const sq = (v: Dy[]) => v.reduce((s, t) => add(s, mul(t, t)), ZERO);
+  const absDy = (v: number) => dy(Math.abs(v));
+  const aOut: Dy[][] = [], cOut: Dy[][] = Array.from({ length: L + 1 }, () => []);
+  for (let i = 0; i < N; i++) {
+    let a: Dy[] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), absDy);
+    const as: Dy[][] = [a];
+    for (let l = 1; l < L; l++) {
+      const w = net.weights[l - 1];
+      const G = fwd.preActivations[l - 1].data;
+      const next: Dy[] = [];
+      for (let j = 0; j < w.cols; j++) {
+        let s = ZERO;
+        for (let p = 0; p < w.rows; p++) s = add(s, mul(a[p], absDy(w.data[p * w.cols + j])));
+        next.push(G[i * w.cols + j] > 0 ? s : ZERO);
+      }
+      a = next;
+      as.push(a);
+    }
+    as.forEach((v, k) => ((aOut[k] ??= [])[i] = sq(v)));
+    let c: Dy[] = [dy(1)];
+    cOut[L][i] = sq(c);
+    for (let k = L - 1; k >= 1; k--) {
+      const w = net.weights[k];
+      const G = fwd.preActivations[k - 1].data;
+      const next: Dy[] = [];
+      for (let p = 0; p < w.rows; p++) {
+        let s = ZERO;
+        for (let j = 0; j < w.cols; j++) s = add(s, mul(absDy(w.data[p * w.cols + j]), c[j]));
+        next.push(G[i * w.rows + p] > 0 ? s : ZERO);
+      }
+      c = next;
+      cOut[k][i] = sq(c);
+    }
+  }
+  return { a: aOut, c: cOut };
+}
 
 describe('roundingEnvelope', () => {
   it('bounds the difference between two float evaluations (matmul forward vs per-sample)', () => {
@@ -94,5 +141,41 @@ describe('roundingEnvelope', () => {
     const bound = env.patternCertified ? emp.errorBound + layerwiseKernelPerturbation(env).spectral : Infinity;
     expect(new Decimal(emp.ntk.data[0]).minus(exact).abs().lte(bound)).toBe(true);
     expect(env.patternCertified).toBe(false);
+  });
+  it('featureNorm and backNorm dominate the exact absolute networks (wide layers; exact dyadic oracle)', () => {
+    // widths 67 and 41: the float passes over |W| group four products and keep four partial sums, with
+    // remainders; the norms must still bound the exact a_k, c_k of the module comment for every sample
+    for (const [seed, init, widths] of [['wide-a', 'he', [67, 41]], ['wide-b', 'standard', [38, 130]], ['wide-c', 'lecun', [5, 97, 22]]] as const) {
+      const x = sampleData(childRng(seed, 'x'), { family: 'gaussian' }, 3, 7);
+      const net = initNetwork({ inputDim: 7, widths: [...widths], init }, seed);
+      const fwd = forward(net, x);
+      const env = roundingEnvelope(net, x, fwd);
+      expect(env.rangeSafe).toBe(true);
+      const exact = exactAbsNetworkSquares(net, x, fwd);
+      for (let i = 0; i < x.rows; i++) {
+        for (let k = 0; k < net.depth; k++) {
+          const A = dy(env.featureNorm[k][i]);
+          expect(geq(mul(A, A), exact.a[k][i]), `${seed}: featureNorm[${k}][${i}]`).toBe(true);
+        }
+        for (let k = 1; k <= net.depth; k++) {
+          const C = dy(env.backNorm[k][i]);
+          expect(geq(mul(C, C), exact.c[k][i]), `${seed}: backNorm[${k}][${i}]`).toBe(true);
+        }
+      }
+    }
+  });
+  it('a weight or datum that is ±∞ or NaN certifies nothing', () => {
+    // the infinite weight sits on a row of W_2 whose unit is inactive on the sample, so every float pass
+    // stays finite; the exact network of such weights is not a real one
+    const w1 = fromRows([[1, -1]]), w2 = fromRows([[2], [Infinity]]), w3 = fromRows([[0.5]]);
+    const net = networkFromWeights({ inputDim: 1, widths: [2, 1], init: 'standard' }, [w1, w2, w3]);
+    const x = fromRows([[0.75]]);
+    const fwd = forward(net, x);
+    expect(Number.isFinite(fwd.output[0])).toBe(true);
+    for (const env of [roundingEnvelope(net, x, fwd), roundingEnvelope(initNetwork({ inputDim: 1, widths: [3], init: 'he' }, 'nan'), fromRows([[Number.NaN]]))]) {
+      expect(env.rangeSafe).toBe(false);
+      expect(env.patternCertified).toBe(false);
+      expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);
+    }
   });
 });

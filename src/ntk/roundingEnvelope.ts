@@ -16,14 +16,17 @@
  *   equals the exact one (`patternCertified`). Then, with c_L = 1, c_k = Σ_k|W_{k+1}|c_{k+1},
  *   ζ_L = 0, 1 + ζ_k = (1 + ζ_{k+1})(1 + γ_{n_{k+1}}):   |b̂_k − b_k| ≤ ζ_k c_k, |b̂_k| ≤ (1 + ζ_k)c_k.
  *   The norms A_{k,i} ≥ ‖a_k(x_i)‖ and C_{k,i} ≥ ‖c_k(x_i)‖ are computed in floats and widened by
- *   (1 + γ_{n+2}) per layer (non-negative sums: the float value is ≥ (1 − γ) times the exact one).
+ *   (1 + γ_{n+2}) per layer (non-negative sums of n products, each term rounded at most n times in ANY
+ *   summation order: the float value is ≥ (1 − γ_n) times the exact one, and 1/(1 − γ_n) ≤ 1 + γ_{n+2}).
+ *   So the float passes over |W_l| may use any summation order.
  * Range guard (gradual underflow and overflow). The γ_n bounds above hold without underflow; with it,
  *   each product adds up to ETA/2 absolutely (Higham §2.2). If every product of non-zero factors
  *   |W|·a and |W|·c is ≥ 2^-1000 and every non-zero entry of a_l and c_k lies in [2^-500, 2^500], then
  *   (i) no product of the absolute networks underflows and no square in the norms under- or overflows,
  *   and (ii) the absolute ETA/2 of a product in a float pass that does underflow is below the 2u·a
- *   slack of the γ_{n+2} used for γ_n (n ≤ 2^22). Otherwise `rangeSafe` is false, the pattern is not
- *   certified and every bound below is infinite (empiricalNtkCertified.ts covers all double inputs).
+ *   slack of the γ_{n+2} used for γ_n (n ≤ 2^22). Otherwise — or when a weight or datum is ±∞ or NaN,
+ *   not a real number — `rangeSafe` is false, the pattern is not certified and every bound below is
+ *   infinite (empiricalNtkCertified.ts covers all double inputs).
  * Consequence for the layer-wise NTK (used by layerwiseKernelPerturbation): for P = ⟨f_k(x_i), f_k(x_j)⟩,
  * Q = ⟨b_{k+1}(x_i), b_{k+1}(x_j)⟩ and any float f̂, b̂ within the bounds,
  *   |P̂Q̂ − PQ| ≤ ε_k A_{k,i}A_{k,j}C_{k+1,i}C_{k+1,j},   ε_k = (1 + η_k)²(1 + ζ_{k+1})² − 1.
@@ -52,16 +55,6 @@ export interface RoundingEnvelope {
 
 const LO_PRODUCT = 2 ** -1000, LO_ENTRY = 2 ** -500, HI_ENTRY = 2 ** 500;
 
-/** Smallest non-zero |v|, or +∞ (NaN counts as 0: it fails the range checks through maxAbs). */
-function minNonZeroAbs(v: ArrayLike<number>): number {
-  let m = Infinity;
-  for (let i = 0; i < v.length; i++) {
-    const a = Math.abs(v[i]);
-    if (a !== 0 && a < m) m = a;
-  }
-  return m;
-}
-
 /** Every non-zero entry in [LO_ENTRY, HI_ENTRY] (false for ±∞ and NaN). */
 function entriesInRange(v: ArrayLike<number>): boolean {
   for (let i = 0; i < v.length; i++) {
@@ -71,74 +64,153 @@ function entriesInRange(v: ArrayLike<number>): boolean {
   return true;
 }
 
+/**
+ * Smallest non-zero |v_i| (+∞ if none; NaN counts as 0) and whether every entry is finite. Read-only: |W|
+ * is never stored, the products below take Math.abs of each weight as they read it.
+ */
+function absStats(v: Float64Array): { min: number; finite: boolean } {
+  let m = Infinity, z = 0; // z = Σ 0·|v_i| stays 0 unless some |v_i| is ∞ or NaN
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a < m && a !== 0) m = a;
+    z += a * 0;
+  }
+  return { min: m, finite: z === 0 };
+}
+
+/** Smallest non-zero entry of a non-negative vector, or +∞. */
+function minNonZero(v: Float64Array): number {
+  let m = Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const a = v[i];
+    if (a !== 0 && a < m) m = a;
+  }
+  return m;
+}
+
+/**
+ * a·|W| (a: N × nIn, a ≥ 0; W: nIn × nOut row-major), in the order of network.ts matmulIkj: the non-zero
+ * entries of row i of a are gathered and row i of the result is updated four rows of |W| at a time. Each
+ * entry is a sum of non-negative products, which is all the widening of the module comment assumes (any
+ * summation order).
+ */
+function absForward(a: Float64Array, N: number, nIn: number, W: Float64Array, nOut: number): Float64Array {
+  const C = new Float64Array(N * nOut);
+  const nz = new Int32Array(nIn);
+  for (let i = 0; i < N; i++) {
+    const ci = i * nOut, ai = i * nIn;
+    let cnt = 0;
+    for (let k = 0; k < nIn; k++) if (a[ai + k] !== 0) nz[cnt++] = k;
+    let t = 0;
+    for (; t + 3 < cnt; t += 4) {
+      const k0 = nz[t], k1 = nz[t + 1], k2 = nz[t + 2], k3 = nz[t + 3];
+      const a0 = a[ai + k0], a1 = a[ai + k1], a2 = a[ai + k2], a3 = a[ai + k3];
+      const b0 = k0 * nOut, b1 = k1 * nOut, b2 = k2 * nOut, b3 = k3 * nOut;
+      for (let j = 0; j < nOut; j++) C[ci + j] += a0 * Math.abs(W[b0 + j]) + a1 * Math.abs(W[b1 + j]) + a2 * Math.abs(W[b2 + j]) + a3 * Math.abs(W[b3 + j]);
+    }
+    for (; t < cnt; t++) {
+      const k = nz[t];
+      const v = a[ai + k], b = k * nOut;
+      for (let j = 0; j < nOut; j++) C[ci + j] += v * Math.abs(W[b + j]);
+    }
+  }
+  return C;
+}
+
+/**
+ * c_k = (c_{k+1}·|W|ᵀ) masked by the float pattern: entry (i, p) = Σ_j |W_pj| c_{i,j} where G_ip > 0, else 0
+ * (c: N × nOut, c ≥ 0; W: nIn × nOut; G: N × nIn). Each entry is a sum of non-negative products in four
+ * partial sums (any order is covered by the module comment).
+ */
+function absBackward(c: Float64Array, N: number, nOut: number, W: Float64Array, nIn: number, G: Float64Array): Float64Array {
+  const next = new Float64Array(N * nIn);
+  for (let i = 0; i < N; i++) {
+    const ci = i * nOut;
+    for (let p = 0; p < nIn; p++) {
+      if (!(G[i * nIn + p] > 0)) continue;
+      const o = p * nOut;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let j = 0;
+      for (; j + 3 < nOut; j += 4) {
+        s0 += Math.abs(W[o + j]) * c[ci + j];
+        s1 += Math.abs(W[o + j + 1]) * c[ci + j + 1];
+        s2 += Math.abs(W[o + j + 2]) * c[ci + j + 2];
+        s3 += Math.abs(W[o + j + 3]) * c[ci + j + 3];
+      }
+      for (; j < nOut; j++) s0 += Math.abs(W[o + j]) * c[ci + j];
+      next[i * nIn + p] = s0 + s1 + (s2 + s3);
+    }
+  }
+  return next;
+}
+
 export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): RoundingEnvelope {
   const L = net.depth, N = x.rows;
+  // min |W_l| ≠ 0 for the range guard (a weight or datum that is ±∞ or NaN is not a real number: nothing is
+  // certified then)
+  const wMin: number[] = [];
+  let finiteInputs = true;
+  for (const w of net.weights) {
+    const st = absStats(w.data);
+    wMin.push(st.min);
+    if (!st.finite) finiteInputs = false;
+  }
   // absolute network, per sample (row-major N × n_l)
-  let a: Float64Array = x.data.map(Math.abs);
+  let a: Float64Array = new Float64Array(x.data.length);
+  for (let t = 0; t < a.length; t++) a[t] = Math.abs(x.data[t]);
+  if (!absStats(x.data).finite) finiteInputs = false;
   const featureNorm: Float64Array[] = [];
   const eta: number[] = [0];
   const widen: number[] = [1];
-  const absActs: Float64Array[] = [a];
   const norms = (v: Float64Array, n: number, w: number) => {
     const out = new Float64Array(N);
+    const g = 1 + gammaUp(n + 2);
     for (let i = 0; i < N; i++) {
       let s = 0;
-      for (let j = 0; j < n; j++) s += v[i * n + j] * v[i * n + j];
-      out[i] = up(up(Math.sqrt(up(s * (1 + gammaUp(n + 2))))) * w);
+      for (let j = i * n, e = j + n; j < e; j++) s += v[j] * v[j];
+      out[i] = up(up(Math.sqrt(up(s * g))) * w);
     }
     return out;
   };
   featureNorm.push(norms(a, net.dims[0], 1));
   let patternMargin = Infinity;
-  let rangeSafe = entriesInRange(a);
-  const wMin = net.weights.map((w) => minNonZeroAbs(w.data));
+  let rangeSafe = finiteInputs && entriesInRange(a);
   for (let l = 1; l < L; l++) {
     const w = net.weights[l - 1], nIn = w.rows, nOut = w.cols;
-    if (!(minNonZeroAbs(a) * wMin[l - 1] >= LO_PRODUCT)) rangeSafe = false;
-    const next = new Float64Array(N * nOut);
-    for (let i = 0; i < N; i++)
-      for (let p = 0; p < nIn; p++) {
-        const v = a[i * nIn + p];
-        if (v === 0) continue;
-        for (let j = 0; j < nOut; j++) next[i * nOut + j] += v * Math.abs(w.data[p * nOut + j]);
-      }
+    if (!(minNonZero(a) * wMin[l - 1] >= LO_PRODUCT)) rangeSafe = false;
+    const next = absForward(a, N, nIn, w.data, nOut);
     const g = gammaUp(nIn + 2);
     eta.push(up(up((1 + eta[l - 1]) * (1 + g)) - 1));
     widen.push(up(widen[l - 1] * (1 + g))); // exact a_l ≤ widen_l · float a_l
+    const el = eta[l], wl = widen[l];
     const G = fwd.preActivations[l - 1].data;
     for (let t = 0; t < G.length; t++) {
-      const bound = next[t] === 0 ? 0 : up(eta[l] * next[t] * widen[l]);
+      const nt = next[t];
       // bound = 0 happens only when the unit's inputs are all certified inactive: then g is exactly 0
       // in every evaluation (σ'(0) = 0 treats it as inactive in all of them).
-      const r = bound > 0 ? Math.abs(G[t]) / bound : Infinity;
-      if (r < patternMargin) patternMargin = r;
+      if (nt !== 0) {
+        const r = Math.abs(G[t]) / up(el * nt * wl);
+        if (r < patternMargin) patternMargin = r;
+      }
       // certified-inactive units contribute exactly 0 to f_l in every evaluation: mask them out
       if (!(G[t] > 0)) next[t] = 0;
     }
     a = next;
     if (!entriesInRange(a)) rangeSafe = false;
-    absActs.push(a);
-    featureNorm.push(norms(a, nOut, widen[l]));
+    featureNorm.push(norms(a, nOut, wl));
   }
   // backward envelope c_k, k = L..1 (masked by the float pattern; valid when patternCertified)
   const backNorm: Float64Array[] = new Array<Float64Array>(L + 1);
   const zeta: number[] = new Array<number>(L + 1).fill(0);
   const wid: number[] = new Array<number>(L + 1).fill(1);
-  let c = new Float64Array(N).fill(1);
+  let c: Float64Array = new Float64Array(N).fill(1);
   backNorm[L] = norms(c, 1, 1);
   backNorm[0] = new Float64Array(N);
   for (let k = L - 1; k >= 1; k--) {
     const w = net.weights[k], nIn = w.rows, nOut = w.cols; // W_{k+1}: n_k × n_{k+1}
     const G = fwd.preActivations[k - 1].data;
-    if (!(minNonZeroAbs(c) * wMin[k] >= LO_PRODUCT)) rangeSafe = false;
-    const next = new Float64Array(N * nIn);
-    for (let i = 0; i < N; i++)
-      for (let p = 0; p < nIn; p++) {
-        if (!(G[i * nIn + p] > 0)) continue;
-        let s = 0;
-        for (let j = 0; j < nOut; j++) s += Math.abs(w.data[p * nOut + j]) * c[i * nOut + j];
-        next[i * nIn + p] = s;
-      }
+    if (!(minNonZero(c) * wMin[k] >= LO_PRODUCT)) rangeSafe = false;
+    const next = absBackward(c, N, nOut, w.data, nIn, G);
     const g = gammaUp(nOut + 2);
     zeta[k] = up(up((1 + zeta[k + 1]) * (1 + g)) - 1);
     wid[k] = up(wid[k + 1] * (1 + g));
