@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { gram, gramRoundingBound } from '../src/linalg/blas.ts';
 import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { hadamardPower } from '../src/linalg/hadamard.ts';
-import { type Interval, interval } from '../src/linalg/interval.ts';
+import { interval } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { zeros } from '../src/linalg/matrix.ts';

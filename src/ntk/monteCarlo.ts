@@ -1,7 +1,7 @@
 import { ETA, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { gammaUp, up } from '../linalg/blas.ts';
-import { type Seed, childRng, fillGaussianRange } from '../random/rng.ts';
+import { type Seed, childRng, fillGaussianRange, gaussian } from '../random/rng.ts';
 import { dualKernel, dualKernelDerivative, relu } from './activation.ts';
 import { empiricalNtk } from './empiricalNtk.ts';
 import { type NetworkArchitecture, forward, initNetwork } from './network.ts';
