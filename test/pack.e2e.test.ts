@@ -124,7 +124,9 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
     expect(paths.filter((p) => /^(test|bench|fixtures|src|properties|examples|docs|scripts|reports|\.ci)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths.filter((p) => p.startsWith('dist/fixtures/')).every((p) => /^dist\/fixtures\/counterexamples\/[^/]+\.json$/.test(p))).toBe(true);
-    expect(packedSize).toBeLessThan(600_000);
+    // a guard against stray data, source maps or tests in the tarball (each adds far more than a module does):
+    // 613 kB compressed with the gelu/softplus records, H∞ for every activation and three wasm modules
+    expect(packedSize).toBeLessThan(700_000);
   });
 
   for (const type of ['commonjs', 'module'] as const) {
