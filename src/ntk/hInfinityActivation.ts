@@ -38,7 +38,7 @@ import { ldexp, ldexpDown, ldexpUp, rowsToUnitRange } from '../linalg/pow2.ts';
 import { KernelRangeError, UserError } from '../errors.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { hInfinity, hInfinityUnitNorm } from './hInfinity.ts';
-import { frobeniusUpper } from './limitingSmooth.ts';
+import { frobeniusUpper, scaledRowDot } from './limitingSmooth.ts';
 
 export interface HInfinityResult {
   /** 2^log2Scale·matrix ≈ H∞. */
@@ -136,13 +136,7 @@ function gramEnclosure(x: Matrix, unit: boolean, name: string): { q: Interval[];
   const extra = exact ? 0 : 4 * d * ETA;
   const S: Interval[] = new Array<Interval>(n * n);
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    let s = 0, sa = 0, nz = 0;
-    for (let k = 0; k < d; k++) {
-      const a = xs[i * d + k], b = xs[j * d + k], p = a * b;
-      s += p; sa += Math.abs(p);
-      if (a !== 0 && b !== 0) nz++;
-    }
-    const e = nz === 0 ? 0 : up(up(up(gd * up(sa * (1 + gd))) + nz * ETA) + extra);
+    const { s, e } = scaledRowDot(xs, d, i, j, gd, extra);
     S[i * n + j] = interval(s).add(interval(-e, e));
   }
   const q: Interval[] = [], c: Interval[] = new Array<Interval>(n * n);

@@ -65,15 +65,9 @@ export function limitingKernelsSmooth(x: Matrix, res: ResolvedArchitecture, act:
   const extra = xsExact ? 0 : 4 * d * ETA;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      // nz: products of two non-zero entries (only these can underflow; a zero row's entries are exact zeros, which
-      // matters because the absolute terms are multiplied by 2^{c_1.e + k_i + k_j}, e.g. 2^793 for W_std = 1e119)
-      let s = 0, sa = 0, nz = 0;
-      for (let k = 0; k < d; k++) {
-        const a = xs[i * d + k], b = xs[j * d + k], p = a * b;
-        s += p; sa += Math.abs(p);
-        if (a !== 0 && b !== 0) nz++;
-      }
-      const e = nz === 0 ? 0 : up(up(up(gd * up(sa * (1 + gd))) + nz * ETA) + extra);
+      // a zero row's products are exact zeros (scaledRowDot), which matters because the absolute terms are
+      // multiplied by 2^{c_1.e + k_i + k_j}, e.g. 2^793 for W_std = 1e119
+      const { s, e } = scaledRowDot(xs, d, i, j, gd, extra);
       const gs = scaleInterval(interval(s - e, s + e).mul(c1.m), c1.e + kx[i] + kx[j]);
       const g = gs?.add(B2[0]);
       if (!g || !Number.isFinite(g.lo) || !Number.isFinite(g.hi)) throw tooLarge('entries of the first-layer kernel G^(1)');
@@ -230,6 +224,22 @@ function factor(v: number): { m: number; e: number } {
  * (radii ≈ 1e-170, whose squares would round to 0); a radius whose scaled value underflows is counted as ETA.
  * Σ of ≤ n² non-negative terms: relative error ≤ γ_{n²+2} (rounded up).
  */
+/**
+ * x̂_i·x̂_j of two rows of the power-of-two-scaled data (rowsToUnitRange) in floats, and e with |s − x̂_i·x̂_j| ≤ e:
+ * γ_d Σ|x̂_ik x̂_jk| + nz·ETA (Higham eq. 3.5 with gradual underflow; nz counts the products of two non-zero
+ * entries, the only ones that can underflow, so a zero row is exact), plus `extra` (4d·ETA when the scaling
+ * itself rounded).
+ */
+export function scaledRowDot(xs: Float64Array, d: number, i: number, j: number, gd: number, extra: number): { s: number; e: number } {
+  let s = 0, sa = 0, nz = 0;
+  for (let k = 0; k < d; k++) {
+    const a = xs[i * d + k], b = xs[j * d + k], p = a * b;
+    s += p; sa += Math.abs(p);
+    if (a !== 0 && b !== 0) nz++;
+  }
+  return { s, e: nz === 0 ? 0 : up(up(up(gd * up(sa * (1 + gd))) + nz * ETA) + extra) };
+}
+
 export function frobeniusUpper(r: Float64Array, n: number): number {
   let m = 0;
   for (let t = 0; t < r.length; t++) m = Math.max(m, r[t]);

@@ -75,18 +75,28 @@ function weights(h: number): { z: Float64Array; w: Float64Array } {
  * Enclosures of E[tanh(u)tanh(v)] and E[sech²(u)sech²(v)] for (u, v) ∼ N(0, [[q1, c], [c, q2]]) (c clipped to
  * the positive semi-definite range), with the error bound of the module comment.
  */
-export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
-  if (!(q1 >= 0) || !(q2 >= 0) || !Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c)) {
-    throw new RangeError(`tanhDual: need finite q1, q2 ≥ 0 and finite c, got (${q1}, ${q2}, ${c})`);
-  }
-  if (Math.max(q1, q2) <= SMALL_Q) return tanhDualSmall(q1, q2, c);
-  // the requested (clipped) covariance
+/**
+ * The requested (clipped) covariance cT and the float factors of its realisation u = s z1, v = β z1 + γ z2
+ * (s = √q1, β = c/s with c clipped to ±√(q1q2), γ = √(q2 − β²)); callers bound the distance between the
+ * covariance the factors realise and cT.
+ */
+export function covarianceFactors(q1: number, q2: number, c: number): { cT: Interval; s: number; beta: number; gam: number } {
   const wI = interval(q1).sqrt().mul(interval(q2).sqrt());
   const cT = clippedCovariance(q1, q2, c);
   const cc = Math.max(-wI.lo, Math.min(wI.lo, c));
   const s = Math.sqrt(q1);
   const beta = q1 > 0 ? cc / s : 0;
   const gam = Math.sqrt(Math.max(0, q2 - beta * beta));
+  return { cT, s, beta, gam };
+}
+
+export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
+  if (!(q1 >= 0) || !(q2 >= 0) || !Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c)) {
+    throw new RangeError(`tanhDual: need finite q1, q2 ≥ 0 and finite c, got (${q1}, ${q2}, ${c})`);
+  }
+  if (Math.max(q1, q2) <= SMALL_Q) return tanhDualSmall(q1, q2, c);
+  // the requested (clipped) covariance and its float factors
+  const { cT, s, beta, gam } = covarianceFactors(q1, q2, c);
   // the realised covariance and its distance to the requested one
   const sI = interval(s), bI = interval(beta), gI = interval(gam);
   const q1r = sI.mul(sI), cr = sI.mul(bI), q2r = bI.mul(bI).add(gI.mul(gI));

@@ -52,9 +52,8 @@ import { type Interval, interval } from '../../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp, up } from '../../linalg/blas.ts';
 import { reluRecord } from './abRelu.ts';
-import { clippedCovariance } from './exact.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
-import { sigmoid, sigmoidDual } from './smooth.ts';
+import { covarianceFactors, sigmoid, sigmoidDual } from './smooth.ts';
 
 const U = UNIT_ROUNDOFF;
 const T = 9;
@@ -100,12 +99,7 @@ function weights(h: number): { z: Float64Array; w: Float64Array } {
 
 /** Enclosure of E[softplus(u)softplus(v)] (module comment). */
 export function softplusPhiPhi(q1: number, q2: number, c: number): Interval {
-  const wI = interval(q1).sqrt().mul(interval(q2).sqrt());
-  const cT = clippedCovariance(q1, q2, c);
-  const cc = Math.max(-wI.lo, Math.min(wI.lo, c));
-  const s = Math.sqrt(q1);
-  const beta = q1 > 0 ? cc / s : 0;
-  const gam = Math.sqrt(Math.max(0, q2 - beta * beta));
+  const { cT, s, beta, gam } = covarianceFactors(q1, q2, c);
   const ab = Math.abs(beta);
   const a2 = gam > 0 ? Math.min(STRIP_Y / gam, 3) * (1 - 1e-12) : 3;
   const a1 = Math.max(s, ab) > 0 ? Math.min(STRIP_Y / Math.max(s, ab), 3) * (1 - 1e-12) : 3;
