@@ -1,3 +1,7 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 /**
  * Where this copy of ntk-audit runs from. The same modules run as TypeScript sources (src/, under tsx
  * or Vitest) and compiled (dist/src/, built by `npm run build` from tsconfig.build.json, which mirrors
@@ -18,9 +22,54 @@ export const PACKAGE_ROOT: URL = new URL(COMPILED ? '../../' : '../', import.met
 export const DEFAULT_CATALOG: string = new URL(`../properties/index${MODULE_EXT}`, import.meta.url).href;
 
 /**
+ * A source file newer than dist/'s build stamp (dist/.build-stamp, written by scripts/copy-assets.mjs and
+ * compared the same way by bin/ntk-audit.mjs), as a path relative to the package root; a sentence when
+ * dist/ is not built; null when dist/ is current. Only meaningful in a checkout (src/ beside dist/).
+ */
+export function staleSource(): string | null {
+  const root = fileURLToPath(PACKAGE_ROOT);
+  const stamp = join(root, 'dist/.build-stamp');
+  if (!existsSync(stamp)) return 'the sources (dist/ is not built)';
+  const built = statSync(stamp).mtimeMs;
+  for (const dir of ['src', 'properties', 'fixtures/counterexamples']) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const f of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })) {
+      if (/\.(ts|wasm|json)$/.test(f) && !f.endsWith('.test.ts') && statSync(join(root, dir, f)).mtimeMs > built) return join(dir, f);
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether worker threads started from the sources run the compiled dist/ instead: when dist/ is current
+ * (every source older than its build stamp), a worker then starts without the TypeScript loader, which
+ * costs ≈ 1 CPU-second per worker (an audit starts one per bound). NTK_AUDIT_WORKERS=source keeps them on
+ * the sources. Decided once per process.
+ */
+function compiledWorkers(): boolean {
+  if (COMPILED) return true;
+  compiledWorkersCurrent ??= process.env.NTK_AUDIT_WORKERS !== 'source' && staleSource() === null;
+  return compiledWorkersCurrent;
+}
+let compiledWorkersCurrent: boolean | undefined;
+
+/** The compiled counterpart (dist/…/x.js) of one of the package's own source modules (…/x.ts). */
+function compiledModule(source: URL): URL {
+  const rel = fileURLToPath(source).slice(fileURLToPath(PACKAGE_ROOT).length);
+  return new URL(`dist/${rel.replace(/\.ts$/, '.js')}`, PACKAGE_ROOT);
+}
+
+/**
  * The module a worker thread starts from, next to `base` (the caller's import.meta.url): compiled, the
- * worker's own module runs directly; from the sources, `bootstrap` (a plain .mjs file) registers tsx first.
+ * worker's own module runs directly; from the sources, the compiled worker when dist/ is current
+ * (compiledWorkers), else `bootstrap` (a plain .mjs file) that registers tsx first.
  */
 export function workerEntry(base: string, bootstrap: string, main: string): URL {
-  return new URL(COMPILED ? `./${main}.js` : `./${bootstrap}`, base);
+  if (COMPILED) return new URL(`./${main}.js`, base);
+  return compiledWorkers() ? compiledModule(new URL(`./${main}.ts`, base)) : new URL(`./${bootstrap}`, base);
+}
+
+/** The default catalog as the workers of workerEntry see it (their own DEFAULT_CATALOG). */
+export function workerDefaultCatalog(): string {
+  return COMPILED || !compiledWorkers() ? DEFAULT_CATALOG : compiledModule(new URL(DEFAULT_CATALOG)).href;
 }

@@ -1,23 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { staleSource } from '../../src/packagePaths.ts';
+
+export { staleSource };
 
 const REPO = resolve(import.meta.dirname, '../..');
-
-/**
- * A source file newer than dist/'s build stamp (written by scripts/copy-assets.mjs, compared as
- * bin/ntk-audit.mjs compares it), or a sentence saying dist/ is not built; null when dist/ is current.
- */
-export function staleSource(): string | null {
-  const stamp = join(REPO, 'dist/.build-stamp');
-  if (!existsSync(stamp)) return 'the sources (dist/ is not built)';
-  const built = statSync(stamp).mtimeMs;
-  for (const dir of ['src', 'properties', 'fixtures/counterexamples']) {
-    for (const f of readdirSync(join(REPO, dir), { recursive: true, encoding: 'utf8' })) {
-      if (/\.(ts|wasm|json)$/.test(f) && !f.endsWith('.test.ts') && statSync(join(REPO, dir, f)).mtimeMs > built) return join(dir, f);
-    }
-  }
-  return null;
-}
 
 /**
  * Node's arguments that start the command line in a child process, for the tests that need a real process
