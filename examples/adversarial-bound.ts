@@ -14,7 +14,7 @@
  *
  *   ntk-audit audit examples/adversarial-bound.ts --budget 20
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export default defineBound({
   id: 'example.hinf-without-separation',

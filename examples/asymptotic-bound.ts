@@ -15,7 +15,7 @@
  *
  *   ntk-audit audit examples/asymptotic-bound.ts --budget 5
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export default defineBound({
   id: 'example.lambda-min-theta-d',

@@ -9,7 +9,7 @@
  *
  *   ntk-audit audit examples/correct-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export default defineBound({
   id: 'example.trace-upper-bound',

@@ -14,7 +14,7 @@
  *
  *   ntk-audit audit examples/label-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 const statement = (labels: string) => `√(2yᵀ(H∞)⁻¹y/N) ≤ 2√2/√N   (${labels}, unit-sphere data, H∞ of Du et al.)`;
 

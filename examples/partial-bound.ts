@@ -12,7 +12,7 @@
  *
  *   ntk-audit audit examples/partial-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export default defineBound({
   id: 'example.partial-linear-in-d',

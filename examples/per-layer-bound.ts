@@ -13,7 +13,7 @@
  *
  *   ntk-audit audit examples/per-layer-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 const sum = (L: number, f: (l: number) => number): number => {
   let s = 0;

@@ -18,7 +18,7 @@
  *
  *   ntk-audit audit examples/rigorous-acos-bound.ts --budget 10
  */
-import { defineBound, interval, type Interval } from '../src/index.ts';
+import { defineBound, interval, type Interval } from 'ntk-audit';
 
 type Data = { rows: number; cols: number; data: Float64Array };
 

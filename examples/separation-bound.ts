@@ -12,7 +12,7 @@
  *
  *   ntk-audit audit examples/separation-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export const separation = defineBound({
   id: 'example.separation-hinf',

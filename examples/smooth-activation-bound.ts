@@ -18,7 +18,7 @@
  *
  *   ntk-audit audit examples/smooth-activation-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export const smooth = defineBound({
   id: 'example.smooth-ntk-nngp',

@@ -10,7 +10,7 @@
  *
  *   ntk-audit audit examples/wrong-bound.ts --budget 10
  */
-import { defineBound } from '../src/index.ts';
+import { defineBound } from 'ntk-audit';
 
 export default defineBound({
   id: 'example.wrong-min-norm',
