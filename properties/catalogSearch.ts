@@ -23,7 +23,11 @@ import { catalog } from './index.ts';
  *
  * The claims are dealt to the shards by family (properties/catalogShards.ts).
  */
-const budget = Number(process.env.CATALOG_BUDGET ?? 40);
+/**
+ * 30 budget-seconds: every assertion of budget 40 holds (167 tests, seed 'ci') at 105.6 instead of 121 CPU-seconds
+ * (load ≈ 4); the CI regression run (.ci/run, budget 60 against fixtures/baseline.json) carries the full search.
+ */
+const budget = Number(process.env.CATALOG_BUDGET ?? 30);
 const SEED = 'ci';
 /**
  * The longest search, Theorem 4.1's designed sweep (896 certified λ_min(K̄) at widths up to 2500), took 104 s on
