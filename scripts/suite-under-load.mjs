@@ -2,8 +2,8 @@
 // "Time of the suite" states: the wall time, the 1-minute load average over the run (sampled every 5 s), the
 // CPU time of the suite, the slowest tests with their share of their timeout, and any test above a third of it.
 //   node scripts/suite-under-load.mjs [--load K] [--json FILE]      (K = 1 by default; --load 0: nothing extra)
-// FILE receives the per-test and per-file timings (test/support/timingReporter.ts); scripts/test-file-costs.mjs
-// does not read it (it reads Vitest's JSON report), but its `files` give the same seconds per file.
+// FILE receives the per-test and per-file timings (test/support/timingReporter.ts), which
+// scripts/test-file-costs.mjs turns into the sequencer's seconds per file.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
