@@ -37,6 +37,7 @@ import { type Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
 import { nextUp, stepsDown, stepsUp } from '../../linalg/ulp.ts';
 import { erf } from './erf.ts';
 import { PI_I, clippedCovariance, determinantEnclosure, sqrtDetIPlus2Sigma } from './exact.ts';
+import { geluHermite, geluHermiteEnclosure } from './hermiteCoefficients.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -127,6 +128,9 @@ export function geluRecord(): ActivationRecord {
     dualMethod: 'closed form in interval arithmetic (activations/gelu.ts)',
     secondMoment: geluDual(1, 1, 1).phiPhi.mid, // κ = 1/4 + 1/12 + 1/(2π√3)
     derivativeBounds: GELU_BOUNDS,
+    hermite: geluHermite,
+    hermiteEnclosure: geluHermiteEnclosure,
+    hermiteMethod: 'closed form (−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)) for r = 2m ≥ 2, μ_0 = 1/(2√π), μ_1 = 1/2, 0 for odd r ≥ 3; relative rounding ≤ (2.5r + 8)u',
     kinks: [],
     certifiedFiniteNetwork: false,
   };
