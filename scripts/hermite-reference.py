@@ -1,4 +1,4 @@
-"""50-digit Hermite coefficients mu_r(sigma) = E[sigma(g) h_r(g)], h_r = He_r/sqrt(r!), g ~ N(0, 1), r = 0..64, and
+"""50-digit Hermite coefficients mu_r(sigma) = E[sigma(g) h_r(g)], h_r = He_r/sqrt(r!), g ~ N(0, 1), r = 0..80, and
 kappa = E[sigma(g)^2], for the activation records of src/ntk/activations/ (docs/activations.md#hermite-coefficients).
 
 Independent of the TypeScript code (a certified trapezoidal rule and closed forms): 60-point Gauss-Legendre on each
@@ -12,7 +12,7 @@ import sys
 import mpmath as mp
 
 mp.mp.dps = 70
-R = 64
+R = 80
 X, W = mp.gauss_quadrature(60, 'legendre')
 
 acts = {

@@ -22,7 +22,7 @@
  * tails of the integral and of the sum is at most ∫_T^∞ f ≤ (k/√(2π))e^{−T²/4}(2t0/T + 2t1) (the sum's tail by
  * monotonicity), so the truncation error is ≤ 4 times that (below 2e-18 for every record here).
  * Rounding: the nodes x = k/16 are exact, and so is E_r = 16^r·He_r(k/16), an integer (BigInt) by the recurrence
- * E_{r+1} = k·E_r − 256·r·E_{r−1}; h_r(x) = E_r·2^{−4r}/√(r!) and σ(x), φ(x) (Math.exp, Math.log, Math.tanh assumed
+ * E_{r+1} = k·E_r − 256·r·E_{r−1}; h_r(x) = E_r·16^{−r}/√(r!) and σ(x), φ(x) (Math.exp, Math.log, Math.tanh assumed
  * within LIBM_ULPS ulps, as in interval.ts) and the sums are evaluated in interval arithmetic, so every h_r(x) is
  * relatively accurate to a few ulps (an interval recurrence in floating point would widen like |h_r(ix)|, by up to
  * e^{√r|x|}). The symmetric nodes ±x are summed together, (σ(x) ± σ(−x))h_r(x). With h = 2^-4 the discretisation bound is below 1e-30 for r ≤ 64.
@@ -59,6 +59,7 @@ function checkR(r: number): void {
  */
 export function abReluHermiteEnclosure(a: number, b: number, r: number): Interval {
   checkR(r);
+  if (r === 1) return interval(a).add(b).div(2); // μ_1(ReLU) = 1/2 exactly
   const relu = relativeEnclosure(reluHermiteCoefficient(r), (2.5 * r + 4) * UNIT_ROUNDOFF);
   const v = interval(a).sub(b).mul(relu);
   return r === 1 ? v.add(b) : v;
@@ -143,39 +144,52 @@ function bigIntEnclosure(n: bigint): Interval {
   return interval(stepsDown(v, 1), stepsUp(v, 1));
 }
 
+/**
+ * Enclosures of the trapezoidal sums h·Σ_{|kh| ≤ 13} σ(kh)h_r(kh)φ(kh), r = 0..R, with step h = 2^−s (s = 0..4), without
+ * the discretisation and truncation bounds (hermiteByQuadrature adds them; tests use coarser steps to check the
+ * discretisation bound against the exact sums).
+ */
+export function trapezoidalHermiteSums(spec: QuadratureSpec, s: number, R: number): Interval[] {
+  if (!(Number.isInteger(s) && s >= 0 && s <= 4)) throw new RangeError(`trapezoidalHermiteSums: s must be an integer in [0, 4], got ${s}`);
+  const step = 2 ** -s;
+  // scale[r] ∋ 2^{−sr}/√(r!): h_r(k·2^{−s}) = E_r·scale[r] with the integers E_r = 2^{sr}·He_r(k·2^{−s})
+  const scale: Interval[] = [];
+  let fact = 1n;
+  for (let r = 0; r <= R; r++) {
+    if (r > 0) fact *= BigInt(r);
+    scale.push(interval(2 ** (-s * r)).div(bigIntEnclosure(fact).sqrt()));
+  }
+  const acc: Interval[] = [];
+  for (let j = 0; j <= R; j++) acc.push(interval(0));
+  const K = T_CUT / step;
+  const fourS = 1n << BigInt(2 * s);
+  for (let k = 0; k <= K; k++) {
+    const x = k * step; // exact, and so is x² (k ≤ 208)
+    const w = interval(-0.5 * x * x).exp().mul(step).div(SQRT_2PI_I);
+    const fPlus = spec.value(x).mul(w);
+    const fMinus = k === 0 ? interval(0) : spec.value(-x).mul(w);
+    // σ(x)h_r(x) + σ(−x)h_r(−x) = (σ(x) + (−1)^r σ(−x))·h_r(x)
+    const fEven = fPlus.add(fMinus), fOdd = fPlus.sub(fMinus);
+    // He_{r+1}(x) = x·He_r(x) − r·He_{r−1}(x), so E_{r+1} = k·E_r − 4^s·r·E_{r−1}: exact integers
+    const kb = BigInt(k);
+    let ePrev = 1n, e = kb;
+    acc[0] = acc[0].add(fEven.mul(scale[0]));
+    if (R >= 1) acc[1] = acc[1].add(fOdd.mul(bigIntEnclosure(kb).mul(scale[1])));
+    for (let r = 1; r < R; r++) {
+      const next = kb * e - fourS * BigInt(r) * ePrev;
+      ePrev = e; e = next;
+      if (e !== 0n) acc[r + 1] = acc[r + 1].add(((r + 1) % 2 === 0 ? fEven : fOdd).mul(bigIntEnclosure(e).mul(scale[r + 1])));
+    }
+  }
+  return acc;
+}
+
 /** Enclosures of μ_0..μ_64(σ) by the certified trapezoidal rule (module comment); memoised per spec.key. */
 export function hermiteByQuadrature(spec: QuadratureSpec): Interval[] {
   const hit = MEMO.get(spec.key);
   if (hit) return hit;
   const R = R_QUADRATURE;
-  // scale[r] ∋ 2^{−4r}/√(r!): h_r(k/16) = E_r·scale[r] with the integers E_r = 16^r·He_r(k/16)
-  const scale: Interval[] = [];
-  let fact = 1n;
-  for (let r = 0; r <= R; r++) {
-    if (r > 0) fact *= BigInt(r);
-    scale.push(interval(2 ** (-4 * r)).div(bigIntEnclosure(fact).sqrt()));
-  }
-  const acc: Interval[] = [];
-  for (let j = 0; j <= R; j++) acc.push(interval(0));
-  const K = T_CUT / STEP;
-  for (let k = 0; k <= K; k++) {
-    const x = k * STEP; // exact, and so is x² (k ≤ 208)
-    const w = interval(-0.5 * x * x).exp().mul(STEP).div(SQRT_2PI_I);
-    const fPlus = spec.value(x).mul(w);
-    const fMinus = k === 0 ? interval(0) : spec.value(-x).mul(w);
-    // σ(x)h_r(x) + σ(−x)h_r(−x) = (σ(x) + (−1)^r σ(−x))·h_r(x)
-    const fEven = fPlus.add(fMinus), fOdd = fPlus.sub(fMinus);
-    // He_{r+1}(x) = x·He_r(x) − r·He_{r−1}(x), so E_{r+1} = k·E_r − 256·r·E_{r−1}: exact integers
-    const kb = BigInt(k);
-    let ePrev = 1n, e = kb;
-    acc[0] = acc[0].add(fEven.mul(scale[0]));
-    acc[1] = acc[1].add(fOdd.mul(bigIntEnclosure(kb).mul(scale[1])));
-    for (let r = 1; r < R; r++) {
-      const next = kb * e - 256n * BigInt(r) * ePrev;
-      ePrev = e; e = next;
-      if (e !== 0n) acc[r + 1] = acc[r + 1].add(((r + 1) % 2 === 0 ? fEven : fOdd).mul(bigIntEnclosure(e).mul(scale[r + 1])));
-    }
-  }
+  const acc = trapezoidalHermiteSums(spec, 4, R);
   const trunc = truncationBound(spec);
   const out: Interval[] = [];
   for (let r = 0; r <= R; r++) {
