@@ -155,6 +155,7 @@ export function erfRecord(): ActivationRecord {
     hermite: erfHermite,
     hermiteEnclosure: (k: number) => {
       if (k > 2 ** 24) throw new RangeError(`erf hermiteEnclosure: r ≤ 2^24, got ${k}`);
+      if (k % 2 === 0) return interval(0);
       return decayingEnclosure(erfHermite(k), (3 * k + 10) * UNIT_ROUNDOFF);
     },
     hermiteMethod: 'closed form (2/√(3π))·(2m)!·(−1/3)^m/(m!·√((2m+1)!)) for r = 2m + 1, 0 for even r; relative rounding ≤ (3r + 10)u',

@@ -66,7 +66,7 @@ export function abReluHermiteEnclosure(a: number, b: number, r: number): Interva
 }
 
 /**
- * μ_r of a coefficient sequence that decreases in absolute value (erf, GELU beyond their first terms): below 2^-900
+ * μ_r ≠ 0 of a coefficient sequence that decreases in absolute value (erf, GELU beyond their first terms): below 2^-900
  * the float value may have lost relative accuracy to underflow, and the exact value is then below 2^-899 in
  * absolute value (the sequence decreases, and where it was last a normal double its relative error was tiny).
  */
@@ -99,6 +99,7 @@ export function geluHermite(r: number): number {
 
 export function geluHermiteEnclosure(r: number): Interval {
   if (r > 2 ** 24) throw new RangeError(`geluHermiteEnclosure: r ≤ 2^24, got ${r}`);
+  if (r >= 3 && r % 2 === 1) return interval(0);
   return decayingEnclosure(geluHermite(r), (2.5 * r + 8) * UNIT_ROUNDOFF);
 }
 
