@@ -28,6 +28,8 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *      H_ij = cos θ_ij (π − θ_ij)/(2π), H_ii = 1/2;
  *    for the (a,b)-ReLU family (a − b)²·H + ab·cos θ_ij, for erf cos θ_ij·(4/π)/√(9 − 4cos²θ_ij) (Williams 1997 at
  *    q1 = q2 = 1; src/ntk/hInfinityActivation.ts); other activations raise NoOracle.
+ *  - μ_r(σ) (muDecOf): closed forms for the (a,b)-ReLU family, erf and GELU (src/ntk/activations/hermiteCoefficients.ts);
+ *    tanh, sigmoid and softplus (a certified quadrature in the engine) raise NoOracle.
  *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
  *    B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘1[F_{k−1}W_k > 0] (σ'(0) = 0), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ),
  *    times ∏_{l=1}^{L−1} 2/n_l. A pre-activation within its decimal rounding bound of 0 (but not exactly 0)
