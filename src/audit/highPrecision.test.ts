@@ -165,6 +165,22 @@ describe('high-precision oracle: closed forms', () => {
     }
   });
 
+  it("μ_r of the (a,b)-ReLU family is the coefficient of the double slope, with no cancellation at r = 1", () => {
+    // mpmath (60 digits) with the exact binary values of the slopes: b = fl(0.1) = 0.1000000000000000055511…,
+    // μ_0 = (1 − b)/√(2π); b = fl(−0.9999999999999999) = −(1 − 2^-53), μ_1 = (1 + b)/2 = 2^-54 exactly; b = −3,
+    // μ_4 = 4·μ_4(ReLU) = −4/(√(2π)√(4!))
+    const cases: [string, number, string][] = [
+      ['leaky-relu:0.1', 0, '0.3590480523612894079313769279502641942313775042508392733'],
+      ['leaky-relu:-0.9999999999999999', 1, '0.000000000000000055511151231257827021181583404541015625'],
+      ['leaky-relu:-3', 4, '-0.3257350079352799477242564152255646697172570721294851348'],
+    ];
+    for (const [name, r, v] of cases) {
+      const want = new H(v);
+      const got = new H(muDecOf(activationByName(name) as { kind: string; name: string; a?: number; b?: number }, r).toString());
+      expect(got.minus(want).div(want).abs().toNumber(), `${name} μ_${r}`).toBeLessThan(1e-45);
+    }
+  });
+
   it('μ_r, Gram λ_min, and outward rounding to doubles', () => {
     const s = new H(PI).sqrt();
     expect(muDec(0).minus(new H(1).div(PI.times(2).sqrt())).abs().toNumber()).toBeLessThan(1e-48);

@@ -1238,8 +1238,12 @@ function transposeDec(a: DecMatrix): DecMatrix {
  */
 export function muDecOf(act: { kind: string; name: string; a?: number; b?: number }, r: number): Dec {
   if (act.kind === 'ab-relu') {
-    const v = muDec(r).times(new D(act.a!).minus(act.b!));
-    return r === 1 ? v.plus(act.b!) : v;
+    // the slopes are the record's doubles, taken exactly (exactDecimal; `new D(x)` would read x's shortest decimal,
+    // e.g. 0.1 for fl(0.1), off by 5.6e-18 relative); μ_1 = b + (a − b)/2 = (a + b)/2 is one rounding of an exact sum,
+    // where b + 0.5·(a − b) would cancel when b ≈ −a (docs/activations.md#hermite-coefficients)
+    const a = exactDecimal(act.a!), b = exactDecimal(act.b!);
+    if (r === 1) return a.plus(b).div(2);
+    return muDec(r).times(a.minus(b));
   }
   if (act.name === 'erf') {
     if (r % 2 === 0) return ZERO;
