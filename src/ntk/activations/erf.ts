@@ -154,7 +154,7 @@ export function erfRecord(): ActivationRecord {
     derivativeBounds: { sup0: 1, sup1: 1.1283791670955128, sup2: 0.96789, sup3: 2.2567583341910255 },
     hermite: erfHermite,
     hermiteEnclosure: (k: number) => {
-      if (k > 2 ** 24) throw new RangeError(`erf hermiteEnclosure: r ≤ 2^24, got ${k}`);
+      if (!(Number.isInteger(k) && k >= 0 && k <= 2 ** 24)) throw new RangeError(`erf hermiteEnclosure: r must be an integer in [0, 2^24], got ${k}`);
       if (k % 2 === 0) return interval(0);
       return decayingEnclosure(erfHermite(k), (3 * k + 10) * UNIT_ROUNDOFF);
     },

@@ -97,6 +97,13 @@ describe('hermiteEnclosure of every record', () => {
       expect(Number.isFinite(e.lo) && Number.isFinite(e.hi) && e.hi - e.lo <= 1e-12).toBe(true);
     }
   });
+
+  it('every record rejects r that is not an integer ≥ 0 (r = −2 is no even coefficient of erf)', () => {
+    for (const name of NAMES) {
+      const rec = activationByName(name);
+      for (const r of [-2, -1, 0.5, Number.NaN]) expect(() => rec.hermiteEnclosure(r), `${name}, r = ${r}`).toThrow(RangeError);
+    }
+  });
 });
 
 /** Σ_{r ≤ R} μ_r²ρ^r in interval arithmetic. */
