@@ -54,7 +54,7 @@ export function abReluRecord(a: number, b: number, name: string): AbReluRecord {
     // φ = b·t + (a − b)·relu(t): μ_k(φ) = b·[k = 1] + (a − b)·μ_k(relu) (eq. (8) of arXiv 2012.11654, hermite.ts)
     hermite: (k: number) => (k === 1 ? b : 0) + (a - b) * reluHermiteCoefficient(k),
     kinks: a === b ? [] : [0],
-    certifiedFiniteNetwork: a === 1 && b === 0,
+    certifiedFiniteNetwork: a === 1 && Number.isFinite(b),
   };
 }
 
