@@ -340,6 +340,8 @@ export interface CertifiedEmpiricalNtk {
 export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEmpiricalNtkOptions = {}): CertifiedEmpiricalNtk {
   const L = net.depth, N = x.rows;
   const fwd = forward(net, x);
+  const rec = net.arch.activation;
+  if (rec && !rec.certifiedFiniteNetwork) return notCovered(net, x, fwd, rec.name, opts);
   const fe = forwardEnclosure(net, x, fwd);
   const bs = backpropSignals(net, fwd);
   const emp = empiricalNtk(net, x, { forwardResult: fwd, backSignals: bs });
@@ -412,6 +414,35 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
   };
   if (!certified) out.notCertifiedReason = reason;
   return out;
+}
+
+/**
+ * An activation outside the rounding analysis (smooth records: their float σ, σ' have no proven error bound here):
+ * the float kernel (normalised by ∏ 1/(κ n_l) when asked), NOT certified, every radius +∞.
+ */
+function notCovered(net: Network, x: Matrix, fwd: ForwardResult, name: string, opts: CertifiedEmpiricalNtkOptions): CertifiedEmpiricalNtk {
+  const ntk = empiricalNtk(net, x, { forwardResult: fwd }).ntk;
+  const scale = opts.normalize ? ntkNormalization(net) : 1;
+  if (opts.normalize) for (let t = 0; t < ntk.data.length; t++) ntk.data[t] *= scale;
+  const radius = [zeros(x.rows, net.dims[0])];
+  const status: Uint8Array[] = [];
+  for (let l = 1; l < net.depth; l++) {
+    const r = zeros(x.rows, net.dims[l]);
+    r.data.fill(Infinity);
+    radius.push(r);
+    status.push(new Uint8Array(r.data.length).fill(UNIT_AMBIGUOUS));
+  }
+  const ambiguousUnits = status.reduce((a, st) => a + st.length, 0);
+  return {
+    ntk,
+    scale,
+    errorBound: Infinity,
+    certified: false,
+    notCertifiedReason: `activation ${name}: the finite network's rounding analysis covers the (a,b)-ReLU family only (relu, leaky-relu:α, abs, identity; docs/error-model.md)`,
+    ambiguousUnits,
+    parts: { propagation: Infinity, finalRounding: Infinity },
+    forward: { fwd, radius, status, ambiguousUnits },
+  };
 }
 
 export interface EmpiricalLambdaMin {

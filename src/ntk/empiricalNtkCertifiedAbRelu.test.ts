@@ -69,11 +69,17 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
     }
   });
 
-  it('smooth records are refused by the certified path (NOT certified), accepted uncertified by empiricalNtk', () => {
+  it('smooth records: the float kernel, reported NOT certified (bound and λ_min enclosure infinite)', () => {
     const net = initNetwork({ inputDim: 2, widths: [4], init: 'standard', activation: activationByName('tanh') }, 's');
-    const x = fromRows([[0.5, 0.2]]);
-    expect(() => empiricalNtkCertified(net, x)).toThrow(/NOT certified/);
-    expect(Number.isFinite(empiricalNtk(net, x).ntk.data[0])).toBe(true);
+    const x = fromRows([[0.5, 0.2], [-0.1, 0.9]]);
+    expect(() => forwardEnclosure(net, x)).toThrow(/NOT certified/);
+    const r = empiricalNtkCertified(net, x, { normalize: true });
+    expect([r.certified, r.errorBound]).toEqual([false, Infinity]);
+    expect(r.notCertifiedReason).toMatch(/activation tanh: .*\(a,b\)-ReLU family only/);
+    const k = empiricalNtk(net, x).ntk.data, s = 1 / (activationByName('tanh').secondMoment * 4);
+    expect(bitsEqual(r.ntk.data, k.map((v) => v * s))).toBe(true);
+    const lm = empiricalNtkLambdaMin(r);
+    expect([lm.lower, lm.upper, lm.certified]).toEqual([-Infinity, Infinity, false]);
   });
 
   it('leaky-relu:0.1: forward radii contain the exact features; negative units are certified as such', () => {
