@@ -14,7 +14,10 @@ import { activationByName, reluRecord } from './activations/registry.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, forwardEnclosure, UNIT_AMBIGUOUS, UNIT_NEGATIVE } from './empiricalNtkCertified.ts';
+import { pointEnvelope } from './lipschitzEstimate.ts';
+import { ntkDiagonalSample } from './monteCarlo.ts';
 import { forward, initNetwork, type Network, networkFromWeights } from './network.ts';
+import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
 
 const bitsEqual = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
   if (a.length !== b.length) return false;
@@ -174,5 +177,19 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
       expect(r.certified).toBe(true);
       expect(r.errorBound).toBeLessThan(1e-12 * diag);
     }
+  });
+});
+
+describe('ReLU-only envelopes refuse other records instead of certifying them', () => {
+  it('roundingEnvelope / ntkDiagonalSample: NOT certified (infinite); pointEnvelope: a UserError', () => {
+    const arch = { inputDim: 2, widths: [8], init: 'standard' as const, activation: activationByName('abs') };
+    const net = initNetwork(arch, 'env');
+    const x = fromRows([[0.6, -0.8]]);
+    const env = roundingEnvelope(net, x);
+    expect([env.patternCertified, env.rangeSafe]).toEqual([false, false]);
+    expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);
+    const mc = ntkDiagonalSample(arch, x, 3, 'env');
+    expect([mc.uncertified, mc.error]).toEqual([3, Infinity]);
+    expect(() => pointEnvelope(net, 2, [0.6, -0.8])).toThrow(/ReLU networks only/);
   });
 });
