@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { add, dy, encloses, enclosesSigmaMin, exactFeatures, exactNtk, mul } from '../../test/support/exactNtk.ts';
 import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { activationByName } from '../ntk/activations/registry.ts';
+import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../ntk/empiricalNtkCertified.ts';
 import { initNetwork } from '../ntk/network.ts';
 import { type AuditInstance, enclosureOf } from './quantities.ts';
 
@@ -68,11 +69,24 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     }
   });
 
+  it.each(['tanh', 'sigmoid'])('%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)', (name) => {
+    const x = fromRows([[0.9, -0.3, 0.5], [-0.2, 0.7, 0.4], [0.1, 0.2, -0.8]]);
+    const inst = instance(x, [5, 4], name);
+    const net = initNetwork({ inputDim: 3, widths: [5, 4], init: 'he', activation: activationByName(name) }, inst.netSeed);
+    const lm = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
+    const eng = empiricalNtkLambdaMin(empiricalNtkCertified(net, x, { normalize: true }));
+    expect([lm.lower, lm.upper]).toEqual([eng.lower, eng.upper]);
+    expect(lm.lower > 0 && lm.upper - lm.lower < 1e-10 * lm.upper).toBe(true);
+    const sm = enclosureOf(inst, 'sigmaMinF(2)');
+    expect(sm.lower > 0 && sm.upper - sm.lower < 1e-10 * sm.upper).toBe(true);
+  });
+
   it.each([
     ['abs', { bias: 0.5, parameterization: 'ntk' as const }],
     ['leaky-relu:0.1', { parameterization: 'ntk' as const }],
-    ['tanh', {}],
+    ['tanh', { bias: 0.3, parameterization: 'ntk' as const }],
     ['erf', {}],
+    ['gelu', {}],
   ])('%s %j: the finite-network quantities are NOT certified', (name, extra) => {
     const inst = instance(fromRows([[0.9, -0.3], [-0.2, 0.7]]), [4], name, extra);
     for (const key of ['lambdaMinEmpiricalNTK', 'lambdaMin(jacobianGram)', 'sigmaMinF(1)']) {

@@ -47,6 +47,12 @@
  * s = max(|d̂|e + rounding, |b̂| + |d'|·|W_{k+1}|(|b̂_{k+1}| + s_{k+1})), d̂ = σ'(ĝ) and d' the other slope
  * (|b̂ − d'v| ≤ |b̂| + |d'||v|). The kernel, final-rounding and normalisation steps are unchanged, with the
  * normalisation ∏ 1/(κ n_l), κ = (a² + b²)/2.
+ *
+ * Smooth records with `enclose` (tanh, sigmoid) [DER]: no kinks, every unit UNIT_ACTIVE. Forward: ρ as above and
+ * r = |f̂ − σ(ĝ)| + sup|σ'|·ρ, the first term measured against the record's rigorous enclosure of σ(ĝ) (so the
+ * accuracy of fn, e.g. Math.tanh, is not assumed). Backward: b = σ'(g)·v, b̂ = fl(d̂·ŝ), d̂ = deriv(ĝ):
+ * |b̂ − b| ≤ (2u|b̂| + ETA) + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)·|ŝ| + sup|σ'|·e with |ŝ| ≤ |W|(|b̂_{k+1}| + s_{k+1}) + e.
+ * The normalisation uses the double ĉ = fl(1/κ̂) as its constant (κ̂ = secondMoment, a few ulps from E[σ(g)²]).
  */
 import { gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
@@ -70,6 +76,8 @@ export interface ForwardEnclosure {
   status: Uint8Array[];
   /** Number of (sample, hidden unit) pairs whose pre-activation is within its rounding bound of 0. */
   ambiguousUnits: number;
+  /** Smooth records only: preRadius[l] (N × n_l, l = 1..L−1; entry 0 unused) ≥ |Ĝ_l − G_l| (ρ of the module comment). */
+  preRadius?: Matrix[];
 }
 
 const MAX = Number.MAX_VALUE;
@@ -98,13 +106,118 @@ function sumUpper(s: number, g1: number, nEta: number): number {
  * product, and its deriv is a, b, 0 on the same three sets: activation.ts). Throws for any other record.
  */
 export function certifiedSlopes(net: Pick<Network, 'arch'>): { a: number; b: number } {
+  if (smoothRecord(net)) return { a: NaN, b: NaN };
   const rec = net.arch.activation;
   if (!rec) return { a: 1, b: 0 };
   const ab = rec as typeof rec & { a?: number; b?: number };
   if (rec.kind === 'ab-relu' && rec.certifiedFiniteNetwork && typeof ab.a === 'number' && typeof ab.b === 'number' && Number.isFinite(ab.a) && Number.isFinite(ab.b)) {
     return { a: ab.a, b: ab.b };
   }
-  throw new UserError(`the certified empirical NTK covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity) only; with activation ${rec.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
+  throw new UserError(`the certified empirical NTK covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity), tanh and sigmoid only; with activation ${rec.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
+}
+
+interface SmoothRecord {
+  deriv: (t: number) => number;
+  enclose: (t: number) => { f: { lo: number; hi: number }; df: { lo: number; hi: number } };
+  /** sup|σ'|, sup|σ''| */
+  l1: number;
+  l2: number;
+}
+
+/** The smooth record of the network when the certified analysis covers it (enclose, finite sup1 and sup2), else null. */
+function smoothRecord(net: Pick<Network, 'arch'>): SmoothRecord | null {
+  const rec = net.arch.activation;
+  if (!rec || rec.kind === 'ab-relu' || !rec.certifiedFiniteNetwork || !rec.enclose || !rec.derivativeBounds) return null;
+  const { sup1, sup2 } = rec.derivativeBounds;
+  if (!(Number.isFinite(sup1) && Number.isFinite(sup2))) return null;
+  return { deriv: rec.deriv, enclose: rec.enclose, l1: sup1, l2: sup2 };
+}
+
+/** ≥ |y − x| for every x in [lo, hi] (y a double): the distance to the farther end, rounded up; +∞ for NaN. */
+const distToEnclosure = (y: number, e: { lo: number; hi: number }): number => fin(up(Math.max(Math.abs(y - e.lo), Math.abs(e.hi - y))));
+
+/**
+ * Forward radii of a smooth record (module comment, smooth records): ρ as for ReLU, r = |f̂ − σ(ĝ)| + sup|σ'|·ρ, with
+ * |f̂ − σ(ĝ)| measured against the record's enclosure of σ(ĝ). Every unit is UNIT_ACTIVE (no kinks).
+ */
+function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm: SmoothRecord): ForwardEnclosure {
+  const L = net.depth, N = x.rows;
+  const radius: Matrix[] = [zeros(N, net.dims[0])];
+  const preRadius: Matrix[] = [zeros(0, 0)];
+  const status: Uint8Array[] = [];
+  for (let l = 1; l < L; l++) {
+    const w = net.weights[l - 1], n = w.rows, m = w.cols;
+    const g1 = up(1 + gammaUp(n + 1)), nEta2 = up(2 * n * ETA), gn = gammaUp(n);
+    const A = absOf(w);
+    const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
+    const S = new Float64Array(m);
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
+    const r = zeros(N, m), R = r.data, pr = zeros(N, m), P = pr.data;
+    for (let i = 0; i < N; i++) {
+      S.fill(0);
+      let exactZeroInput = true;
+      for (let p = 0; p < n; p++) {
+        const f = F[i * n + p], rp = Rp[i * n + p];
+        if (f === 0 && rp === 0) continue;
+        exactZeroInput = false;
+        const v = up(up(gn * Math.abs(f)) + rp);
+        const o = p * m;
+        for (let j = 0; j < m; j++) S[j] += v * A[o + j];
+      }
+      for (let j = 0; j < m; j++) {
+        const t = i * m + j;
+        const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
+        P[t] = rho;
+        const ev = distToEnclosure(Fl[t], sm.enclose(G[t]).f);
+        R[t] = rho === 0 ? ev : fin(up(ev + up(sm.l1 * rho)));
+      }
+    }
+    radius.push(r);
+    preRadius.push(pr);
+    status.push(new Uint8Array(N * m).fill(UNIT_ACTIVE));
+  }
+  return { fwd, radius, status, ambiguousUnits: 0, preRadius };
+}
+
+/**
+ * Backward radii of a smooth record: b = σ'(g)·v, b̂ = fl(d̂·ŝ) with d̂ = deriv(ĝ), |ŝ − v| ≤ e, |ŝ| ≤ |v| + e,
+ * |v| ≤ |W|(|b̂_{k+1}| + s_{k+1}):  |b̂ − b| ≤ rounding of the product + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)|ŝ| + sup|σ'|·e.
+ */
+function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], sm: SmoothRecord): Matrix[] {
+  const L = net.depth, N = fe.fwd.features[0].rows;
+  const out: Matrix[] = new Array<Matrix>(L);
+  out[L - 1] = zeros(N, 1);
+  for (let k = L - 1; k >= 1; k--) {
+    const w = net.weights[k], nk = w.rows, m = w.cols;
+    const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
+    const A = absOf(w);
+    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data, Bn = bs[k].data, Sn = out[k].data;
+    const Rho = fe.preRadius![k].data;
+    const s = zeros(N, nk), S = s.data;
+    const v = new Float64Array(m), z = new Float64Array(m);
+    for (let i = 0; i < N; i++) {
+      for (let q = 0; q < m; q++) {
+        const b = Math.abs(Bn[i * m + q]), sq = Sn[i * m + q];
+        v[q] = b === 0 && sq === 0 ? 0 : up(up(gm * b) + sq);
+        z[q] = b === 0 && sq === 0 ? 0 : up(b + sq);
+      }
+      for (let a = 0; a < nk; a++) {
+        const t = i * nk + a, o = a * m;
+        let e = 0, u = 0;
+        for (let q = 0; q < m; q++) {
+          e += A[o + q] * v[q];
+          u += A[o + q] * z[q];
+        }
+        e = sumUpper(e, g1, mEta2);
+        const sHat = fin(up(sumUpper(u, g1, mEta) + e)); // ≥ |ŝ|
+        const dHat = sm.deriv(G[t]);
+        const dErr = fin(up(distToEnclosure(dHat, sm.enclose(G[t]).df) + up(sm.l2 * Rho[t])));
+        S[t] = fin(up(up(productRounding(dHat, B[t]) + up(dErr * sHat)) + up(sm.l1 * e)));
+      }
+    }
+    out[k - 1] = s;
+  }
+  return out;
 }
 
 /**
@@ -119,6 +232,8 @@ const productRounding = (m: number, y: number): number => (m === 0 || m === 1 ||
  * ρ = Σ_p |W_pj| v_p (+ rounding) with v_p ≥ γ_n|f̂_p| + r_p.
  */
 export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): ForwardEnclosure {
+  const smooth = smoothRecord(net);
+  if (smooth) return forwardEnclosureSmooth(net, x, fwd, smooth);
   const { a: sa, b: sb } = certifiedSlopes(net);
   const relu = sa === 1 && sb === 0;
   const lip = Math.max(Math.abs(sa), Math.abs(sb));
@@ -201,6 +316,8 @@ export function featureMatrixErrorBound(fe: ForwardEnclosure, k: number): number
  * e = Σ_q |W_aq| v_q (+ rounding) with v_q ≥ γ_m|b̂_q| + s_q (module comment).
  */
 function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix[] {
+  const smooth = smoothRecord(net);
+  if (smooth) return backwardRadiiSmooth(net, fe, bs, smooth);
   const { a: sa, b: sb } = certifiedSlopes(net);
   const relu = sa === 1 && sb === 0;
   const L = net.depth, N = fe.fwd.features[0].rows;
@@ -391,7 +508,9 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
     } else {
       // ŝ = fl(∏ ĉ/n_l) with ĉ = fl(1/κ̂): 2(L − 1) roundings for ReLU (ĉ = 2 exactly), and for another
       // (a,b)-ReLU up to 4 more in ĉ (a², b², their sum, the reciprocal; halving is exact) which enter each of the
-      // L − 1 factors: |ŝ − s| ≤ γ_{6L}s (Higham Lemma 3.1), and s ≤ ŝ/(1 − γ) ≤ ŝ(1 + 2γ).
+      // L − 1 factors: |ŝ − s| ≤ γ_{6L}s (Higham Lemma 3.1), and s ≤ ŝ/(1 − γ) ≤ ŝ(1 + 2γ). For a smooth record
+      // (certifiedSlopes NaN) κ is known only to a few ulps: s is defined as ∏ ĉ/n_l with the double ĉ = fl(1/κ̂)
+      // (the c_l of limiting.ts's 'nmm' defaults), 2(L − 1) roundings, within γ_{6L}.
       const { a: sa, b: sb } = certifiedSlopes(net);
       const g = gammaUp(sa === 1 && (sb === 0 || sb === 1 || sb === -1) ? 2 * L : 6 * L);
       const sUp = up(scale * up(1 + 4 * g));
@@ -438,7 +557,7 @@ function notCovered(net: Network, x: Matrix, fwd: ForwardResult, name: string, o
     scale,
     errorBound: Infinity,
     certified: false,
-    notCertifiedReason: `activation ${name}: the finite network's rounding analysis covers the (a,b)-ReLU family only (relu, leaky-relu:α, abs, identity; docs/error-model.md)`,
+    notCertifiedReason: `activation ${name}: the finite network's rounding analysis covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity), tanh and sigmoid only (docs/error-model.md)`,
     ambiguousUnits,
     parts: { propagation: Infinity, finalRounding: Infinity },
     forward: { fwd, radius, status, ambiguousUnits },
