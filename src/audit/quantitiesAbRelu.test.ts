@@ -69,7 +69,7 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     }
   });
 
-  it.each(['tanh', 'sigmoid'])('%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)', (name) => {
+  it.each(['tanh', 'sigmoid', 'softplus'])('%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)', (name) => {
     const x = fromRows([[0.9, -0.3, 0.5], [-0.2, 0.7, 0.4], [0.1, 0.2, -0.8]]);
     const inst = instance(x, [5, 4], name);
     const net = initNetwork({ inputDim: 3, widths: [5, 4], init: 'he', activation: activationByName(name) }, inst.netSeed);

@@ -78,7 +78,7 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
     expect(() => forwardEnclosure(net, x)).toThrow(/NOT certified/);
     const r = empiricalNtkCertified(net, x, { normalize: true });
     expect([r.certified, r.errorBound]).toEqual([false, Infinity]);
-    expect(r.notCertifiedReason).toMatch(/activation erf: .*\(a,b\)-ReLU family .*tanh and sigmoid only/);
+    expect(r.notCertifiedReason).toMatch(/activation erf: .*\(a,b\)-ReLU family .*tanh, sigmoid and softplus only/);
     const k = empiricalNtk(net, x).ntk.data, s = 1 / (activationByName('erf').secondMoment * 4);
     expect(bitsEqual(r.ntk.data, k.map((v) => v * s))).toBe(true);
     const lm = empiricalNtkLambdaMin(r);

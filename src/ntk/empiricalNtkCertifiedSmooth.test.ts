@@ -1,5 +1,5 @@
 /**
- * The certified empirical NTK of tanh and sigmoid networks (empiricalNtkCertified.ts, smooth records) against an
+ * The certified empirical NTK of tanh, sigmoid and softplus networks (empiricalNtkCertified.ts, smooth records) against an
  * independent 90-digit recomputation (decimal.js: per-sample forward pass, σ and σ' from Decimal.tanh / Decimal.exp,
  * back-propagation, J Jᵀ): every entry |K̂ − s·K| is within the bound (‖E‖_max ≤ ‖E‖₂), the forward radii contain the
  * features, and the pointwise enclosures of σ, σ' contain the 90-digit values on a sweep over the double range. The
@@ -30,6 +30,14 @@ function sigmaDec(name: string, t: Dec): { f: Dec; df: Dec } {
     // sech² = 4e^{−2|t|}/(1 + e^{−2|t|})², not 1 − tanh² (which cancels for large |t|)
     const e = t.abs().times(-2).exp();
     return { f: t.tanh(), df: e.times(4).div(new D(1).plus(e).pow(2)) };
+  }
+  if (name === 'softplus') {
+    // max(t, 0) + ln(1 + e^{−|t|}); σ' = sigmoid (|t| > 2000: e^{−|t|} below the oracle's concern)
+    const y = t.abs().gt(2000) ? new D(0) : t.abs().neg().exp();
+    const sig = t.gt(2000) ? new D(1) : t.lt(-2000) ? new D(0) : new D(1).div(new D(1).plus(t.neg().exp()));
+    // ln(1 + y) cancels in 90 digits once y < 1e-30: there y − y²/2 (relative error < y²/3 < 1e-60)
+    const l = y.lt('1e-30') ? y.minus(y.times(y).div(2)) : new D(1).plus(y).ln();
+    return { f: D.max(t, 0).plus(l), df: sig };
   }
   if (t.gt(2000)) return { f: new D(1), df: new D(0) };
   if (t.lt(-2000)) return { f: new D(0), df: new D(0) };
@@ -103,28 +111,31 @@ function enclosed(net: Network, x: Matrix, name: string, normalize: boolean): { 
   return { ok: true, certified: true };
 }
 
-describe('certified empirical NTK of tanh and sigmoid networks', () => {
+describe('certified empirical NTK of tanh, sigmoid and softplus networks', () => {
   it('pointwise enclosures of σ and σ′ contain the 90-digit values (tiny, subnormal, huge, ±∞, near 0)', () => {
     const ts: number[] = [0, -0, 5e-324, -5e-324, 2 ** -1022, 1e-300, 1e-17, 2 ** -27, 1e-8, 0.1, 0.5, 1 - 2 ** -53, 1, 2, 10, 19.06, 20, 37, 300, 709, 710, 1e10, 1e300, Number.MAX_VALUE, Infinity];
-    for (let e = -60; e <= 10; e += 0.37) ts.push(2 ** e, -(2 ** e) * 1.1);
-    for (const name of ['tanh', 'sigmoid']) {
+    for (let e = -60; e <= 10; e += 0.9) ts.push(2 ** e, -(2 ** e) * 1.1);
+    for (const name of ['tanh', 'sigmoid', 'softplus']) {
       const act = activationByName(name) as ActivationRecord;
       for (const t0 of ts)
         for (const t of [t0, -t0]) {
           const enc = act.enclose!(t);
           const v = Number.isFinite(t) ? sigmaDec(name, ex(t)) : sigmaDec(name, new D(t > 0 ? 3000 : -3000));
-          expect(ex(enc.f.lo).lte(v.f) && ex(enc.f.hi).gte(v.f), `${name}(${t}) ∉ [${enc.f.lo}, ${enc.f.hi}]`).toBe(true);
+          expect(ex(enc.f.lo).lte(v.f) && (enc.f.hi === Infinity || ex(enc.f.hi).gte(v.f)), `${name}(${t}) ∉ [${enc.f.lo}, ${enc.f.hi}]`).toBe(true);
           expect(ex(enc.df.lo).lte(v.df) && ex(enc.df.hi).gte(v.df), `${name}'(${t}) ∉ [${enc.df.lo}, ${enc.df.hi}]`).toBe(true);
           // informative: relative ≤ 1e-12 (the worst of tanh is 5.4e-13 at t ≈ 1.4e-3, where both the Taylor bracket
-          // and the cancellation in 1 − 2/(e^{2t} + 1) are loose; sigmoid 1.3e-15)
-          if (Number.isFinite(t)) expect(enc.f.hi - enc.f.lo).toBeLessThanOrEqual(1e-12 * Math.abs(v.f.toNumber()) + 1e-300);
+          // and the cancellation in 1 − 2/(e^{2t} + 1) are loose; sigmoid 1.3e-15), softplus ≤ 1e-10 (2.2e-11 at
+          // t ≈ −11.6: log(1 + y) near 1 is absolute, the Taylor bracket y³/3)
+          const rel = name === 'softplus' ? 1e-10 : 1e-12;
+          // (softplus(MAX_VALUE) > MAX_VALUE: its enclosure reaches +∞ rightly)
+          if (Number.isFinite(t) && t < Number.MAX_VALUE) expect(enc.f.hi - enc.f.lo).toBeLessThanOrEqual(rel * Math.abs(v.f.toNumber()) + 1e-300);
         }
     }
   });
 
   it('ordinary networks (widths 6, 5): kernel entries and features within the bound; the bound is ≤ 1e-12·max K̂_ii', () => {
     const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.2, 0.9, 0.8]]);
-    for (const name of ['tanh', 'sigmoid']) {
+    for (const name of ['tanh', 'sigmoid', 'softplus']) {
       const net = initNetwork({ inputDim: 3, widths: [6, 5], init: 'standard', activation: activationByName(name) }, `smooth-${name}`);
       for (const normalize of [false, true]) expect(enclosed(net, x, name, normalize)).toEqual({ ok: true, certified: true });
       const r = empiricalNtkCertified(net, x, { normalize: true });
@@ -133,14 +144,14 @@ describe('certified empirical NTK of tanh and sigmoid networks', () => {
     }
   });
 
-  it('fuzz: tanh and sigmoid at data/weight scales 2^e (e ∈ [−1074, 1023]): entries enclosed or not certified', () => {
+  it('fuzz: tanh, sigmoid and softplus at data/weight scales 2^e (e ∈ [−1074, 1023]): entries enclosed or not certified', () => {
     const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, 3));
     const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -40, max: 40 }), fc.constant(0));
     let certified = 0;
     fc.assert(
       fc.property(
         fc.record({
-          act: fc.constantFrom('tanh', 'sigmoid'),
+          act: fc.constantFrom('tanh', 'sigmoid', 'softplus'),
           N: fc.integer({ min: 1, max: 3 }),
           d: fc.integer({ min: 1, max: 3 }),
           widths: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }),
