@@ -277,13 +277,18 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
       const lf = lambdaMinCertified(gram(f), { entryError: gErr });
       const b = bs[k];
       const nb = rowNormsSquared(b);
-      let mi = 0, mn = Infinity;
-      for (let t = 0; t < nb.length; t++) if (nb[t] < mn) { mn = nb[t]; mi = t; }
-      const z = c.env.zeta[k + 1], C = c.env.backNorm[k + 1][mi];
-      // ‖b̂ − b‖ ≤ ζ‖b‖ (the backward envelope) and the rounding of the computed squared norm (γ_{n+2})
-      const bErr = interval(z).mul(interval(z).add(2)).mul(interval(C).pow(2)).add(interval.gamma(b.cols + 2).mul(mn));
-      const bNorm = interval(mn).add(bErr.neg().hull(bErr)).max(0);
-      sum = sum.add(interval(lf.lower, lf.upper).mul(bNorm));
+      // ‖b̂_t − b_t‖ ≤ ζ·C_t (the backward envelope) and the rounding of the computed squared norm (γ_{n+2}) enclose each
+      // ‖b_t‖²; min_t of the enclosures encloses min_t ‖b_t‖² (the exact minimum may sit at another sample than the float
+      // one when C_t differs between samples)
+      const z = interval(c.env.zeta[k + 1]), zz = z.mul(z.add(2)), gb = interval.gamma(b.cols + 2);
+      let bLo = Infinity, bHi = Infinity;
+      for (let t = 0; t < nb.length; t++) {
+        const bErr = zz.mul(interval(c.env.backNorm[k + 1][t]).pow(2)).add(gb.mul(nb[t]));
+        const bt = interval(nb[t]).add(bErr.neg().hull(bErr)).max(0);
+        bLo = Math.min(bLo, bt.lo);
+        bHi = Math.min(bHi, bt.hi);
+      }
+      sum = sum.add(interval(lf.lower, lf.upper).mul(interval(bLo, bHi)));
     }
     const rhs = fromInterval(sum);
     const lhs = fromEnclosure(lk);

@@ -306,7 +306,9 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
     materialize: materializeNet,
     assumptions(i) {
       const { env } = instancePasses(i);
-      return env.rangeSafe ? null : 'no under/overflow in the forward pass';
+      if (!env.rangeSafe) return 'no under/overflow in the forward pass';
+      // featureMatrixError bounds F̂_k − F_k only for a certified activation pattern (src/ntk/roundingEnvelope.ts)
+      return env.patternCertified ? null : 'no pre-activation within rounding of 0 (σ’(0) = 0 boundary)';
     },
     conclude(i, d): Evaluation {
       const { fwd, env } = instancePasses(i);
@@ -386,7 +388,9 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     assumptions(i) {
       if (!(i.lambda.lower > 0)) return 'λ > 0 certified';
       const { env } = instancePasses(i);
-      return env.rangeSafe ? null : 'no under/overflow in the forward pass';
+      if (!env.rangeSafe) return 'no under/overflow in the forward pass';
+      // featureMatrixError bounds F̂_k − F_k only for a certified activation pattern (src/ntk/roundingEnvelope.ts)
+      return env.patternCertified ? null : 'no pre-activation within rounding of 0 (σ’(0) = 0 boundary)';
     },
     conclude(i): Evaluation {
       const { fwd, env } = instancePasses(i);

@@ -1,16 +1,17 @@
 // Runs the test suite (CI=true npx vitest run) next to K CPU-bound processes and reports what the README's
 // "Time of the suite" states: the wall time, the 1-minute load average over the run (sampled every 5 s), the
 // CPU time of the suite, the slowest tests with their share of their timeout, and any test above a third of it.
-//   node scripts/suite-under-load.mjs [--load K] [--json FILE]      (K = 1 by default; --load 0: nothing extra)
-// FILE receives the per-test and per-file timings (test/support/timingReporter.ts); scripts/test-file-costs.mjs
-// does not read it (it reads Vitest's JSON report), but its `files` give the same seconds per file.
+//   node scripts/suite-under-load.mjs [--load K] [--json FILE] [FILE FILTERS…]   (K = 1 by default; --load 0: nothing extra;
+//   file filters, as Vitest takes them, run part of the suite)
+// FILE receives the per-test and per-file timings (test/support/timingReporter.ts), which
+// scripts/test-file-costs.mjs turns into the sequencer's seconds per file.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { load: { type: 'string', default: '1' }, json: { type: 'string' } } });
+const { values, positionals } = parseArgs({ options: { load: { type: 'string', default: '1' }, json: { type: 'string' } }, allowPositionals: true });
 const k = Number(values.load);
 if (!Number.isInteger(k) || k < 0 || k > 16) {
   console.error('suite-under-load: --load must be an integer 0..16');
@@ -22,9 +23,10 @@ const timingFile = values.json ? resolve(values.json) : join(mkdtempSync(join(tm
 const burners = Array.from({ length: k }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 const loads = [];
 const sample = () => loads.push(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]));
+sample();
 const sampler = setInterval(sample, 5000);
 const started = Date.now();
-const child = spawn('npx', ['vitest', 'run', '--reporter=default', '--reporter=./test/support/timingReporter.ts'], {
+const child = spawn('npx', ['vitest', 'run', '--reporter=default', '--reporter=./test/support/timingReporter.ts', ...positionals], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, CI: 'true', NTK_TIMING_OUT: timingFile },
@@ -45,7 +47,7 @@ const fmt = (s) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 const slow = tests.filter((t) => t.state === 'passed' || t.state === 'failed').sort((a, b) => b.durationMs - a.durationMs);
 const over = slow.filter((t) => t.timeoutMs > 0 && t.durationMs > t.timeoutMs / 3);
 const lines = [
-  `npm test (CI=true) next to ${k} CPU-bound process(es): ${fmt(wall)}, exit ${code}`,
+  `${positionals.length ? `vitest run ${positionals.join(' ')}` : 'npm test'} (CI=true) next to ${k} CPU-bound process(es): ${fmt(wall)}, exit ${code}`,
   `1-minute load average over the run: median ${q(0.5)}, range ${q(0)}–${q(1)} (${loads.length} samples); the suite used ${Math.round(childCpu)} CPU-seconds`,
   'slowest tests (duration / timeout):',
   ...slow.slice(0, 10).map((t) => `  ${(t.durationMs / 1000).toFixed(1)} s / ${(t.timeoutMs / 1000).toFixed(0)} s  ${t.file} > ${t.name.slice(0, 110)}`),

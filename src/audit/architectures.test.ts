@@ -93,7 +93,7 @@ describe('instances: activation, bias, parameterization, widths shapes', () => {
     expect(r2.counterexample![0]).toMatchObject({ activation: 'tanh', bias: 0.5, parameterization: 'ntk', depth: 2, n: 2 });
   });
 
-  it('coverage cells and the instance: activation, b_std, parameterisation, wide layer; ReLU-only quantities are not certified elsewhere', () => {
+  it('coverage cells and the instance: activation, b_std, parameterisation, wide layer; ReLU-only quantities are not certified elsewhere, μ_r is', () => {
     const b = bound({ n: [3, 3], d: [2, 2], depth: [3, 3], widths: { shape: 'one-wide', range: [4, 4], wide: [50, 50] }, activation: ['relu', 'erf'], bias: [0, 0.5] });
     expect(b.cellSpace).toMatchObject({ activation: ['relu', 'erf'], bias: ['b_std = 0', 'b_std = 0.5'], 'wide layer': ['n_1', 'n_2'] });
     const desc = { n: 3, d: 2, depth: 3, widths: [4, 4], init: 'standard', data: 'gaussian', normalize: 'none', seed: '5', wideAt: 2, wide: 50, activation: 'erf', bias: 0.5, parameterization: 'ntk' } as AuditDescriptor;
@@ -101,9 +101,14 @@ describe('instances: activation, bias, parameterization, widths shapes', () => {
     expect(b.cells!(desc)).toMatchObject({ activation: 'erf', bias: 'b_std = 0.5', 'wide layer': 'n_2' });
     const q = quantitiesView(materializeDescriptor(desc));
     expect([q.activation, q.bias, q.parameterization, q.widths]).toEqual(['erf', 0.5, 'ntk', [4, 50]]);
-    for (const v of [q.lambdaMinHInfinity, q.lambdaMinEmpiricalNTK, q.sigmaMinF(1), q.mu(1)]) expect(v).toBe(0); // midpoint of [−∞, ∞]
+    for (const v of [q.lambdaMinHInfinity, q.lambdaMinEmpiricalNTK, q.sigmaMinF(1)]) expect(v).toBe(0); // midpoint of [−∞, ∞]
     const lo = quantitiesView(materializeDescriptor(desc), () => 'lower');
-    for (const v of [lo.lambdaMinHInfinity, lo.lambdaMinEmpiricalNTK, lo.sigmaMinF(1), lo.mu(1), lo.lambdaMin('hInfinity')]) expect(v).toBe(-Infinity);
+    for (const v of [lo.lambdaMinHInfinity, lo.lambdaMinEmpiricalNTK, lo.sigmaMinF(1), lo.lambdaMin('hInfinity')]) expect(v).toBe(-Infinity);
+    // μ_r is a property of σ alone: certified with a bias too (erf: μ_1 = 2/√(3π) = 0.6514700158705598954…)
+    const hi = quantitiesView(materializeDescriptor(desc), () => 'upper');
+    expect(lo.mu(1)).toBeLessThanOrEqual(0.6514700158705599);
+    expect(hi.mu(1)).toBeGreaterThanOrEqual(0.6514700158705598);
+    expect(hi.mu(1) - lo.mu(1)).toBeLessThan(4e-15);
     expect(Number.isFinite(lo.lambdaMinNTK)).toBe(true);
   });
 });

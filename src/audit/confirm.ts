@@ -5,7 +5,7 @@ import type { Descriptor, Verdict } from '../theorem/types.ts';
 import { decide, evaluateInstance, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { AUDIT_BOUND, type AuditTheorem, type CornerResult, type InequalitySpec, decodeAuditInstance, evaluateSide } from './defineBound.ts';
 import { DIGITS, MAX_CONFIRM_N, METHOD, NoOracle, NotConfirmable, Oracle, TooLarge } from './highPrecision.ts';
-import { type AuditInstance, type Enclosure, enclosureOf, muEnclosure, withEnclosures } from './quantities.ts';
+import { type AuditInstance, type Enclosure, enclosureOf, muEnclosureOf, withEnclosures } from './quantities.ts';
 
 /**
  * Confirmation of a counterexample in high precision before it is reported (runAudit.ts).
@@ -112,7 +112,7 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
         const e = oracle.quantity(k).enclosure();
         quantities[k] = encStr(e);
         if (k.startsWith('mu(')) {
-          const eng = muEnclosure(Number(k.slice(3, -1)));
+          const eng = muEnclosureOf(inst, Number(k.slice(3, -1)));
           if (!(eng.lower <= e.lower && e.upper <= eng.upper)) return done('error', { reason: `the constant enclosure of ${k} does not contain its ${DIGITS}-digit value` });
         } else encs[k] = e;
       }

@@ -4,8 +4,10 @@ import { searchTheorem } from '../search/search.ts';
 import { evaluateInstance } from '../theorem/verdict.ts';
 import { confirmRun, confirmViolation } from './confirm.ts';
 import { type AuditDescriptor, type AuditTheorem, defineBound, materializeDescriptor } from './defineBound.ts';
-import { EigenBracket, downDouble, inertiaBelow, muDec, Oracle, upDouble } from './highPrecision.ts';
-import { type AuditInstance, enclosureOf } from './quantities.ts';
+import { readFileSync } from 'node:fs';
+import { activationByName } from '../ntk/activations/registry.ts';
+import { EigenBracket, downDouble, inertiaBelow, muDec, muDecOf, NoOracle, Oracle, upDouble } from './highPrecision.ts';
+import { type AuditInstance, enclosureOf, muEnclosure } from './quantities.ts';
 
 /**
  * The high-precision oracle (highPrecision.ts) and the confirmation of counterexamples (confirm.ts)
@@ -141,6 +143,26 @@ describe('high-precision oracle: closed forms', () => {
     expect(new H(emin.lo.toString()).lte(eig[0]) && eig[0].lte(new H(emin.hi.toString()))).toBe(true);
     expect(new H(emax.lo.toString()).lte(eig[n - 1]) && eig[n - 1].lte(new H(emax.hi.toString()))).toBe(true);
     expect(emin.hi.minus(emin.lo).toNumber()).toBeLessThan(1e-15);
+  });
+
+  it("μ_r of other activations: the oracle's closed forms and the engine's enclosures against the mpmath fixture", () => {
+    // test/fixtures/hermite/reference.json: 50 digits by Gauss–Legendre quadrature (scripts/hermite-reference.py)
+    const ref = JSON.parse(readFileSync(new URL('../../test/fixtures/hermite/reference.json', import.meta.url), 'utf8')) as { values: Record<string, { mu: string[] }> };
+    for (const name of ['leaky-relu:0.25', 'abs', 'erf', 'gelu', 'tanh', 'sigmoid', 'softplus']) {
+      const act = activationByName(name);
+      for (const r of [0, 1, 2, 3, 4, 7, 10, 31, 64]) {
+        const base = ref.values[name.startsWith('leaky') || name === 'abs' ? 'relu' : name].mu[r];
+        const b = name === 'abs' ? -1 : 0.25;
+        const want = name.startsWith('leaky') || name === 'abs' ? new H(base).times(1 - b).plus(r === 1 ? b : 0) : new H(base);
+        const e = muEnclosure(r, act);
+        expect(exact(e.lower).lte(want) && want.lte(exact(e.upper)), `${name} μ_${r}`).toBe(true);
+        if (act.kind === 'smooth' && name !== 'gelu') {
+          expect(() => muDecOf(act as { kind: string; name: string }, r)).toThrow(NoOracle);
+        } else {
+          expect(new H(muDecOf(act as { kind: string; name: string }, r).toString()).minus(want).abs().toNumber(), `${name} μ_${r}`).toBeLessThan(1e-45);
+        }
+      }
+    }
   });
 
   it('μ_r, Gram λ_min, and outward rounding to doubles', () => {

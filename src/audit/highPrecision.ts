@@ -28,6 +28,8 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *      H_ij = cos θ_ij (π − θ_ij)/(2π), H_ii = 1/2;
  *    for the (a,b)-ReLU family (a − b)²·H + ab·cos θ_ij, for erf cos θ_ij·(4/π)/√(9 − 4cos²θ_ij) (Williams 1997 at
  *    q1 = q2 = 1; src/ntk/hInfinityActivation.ts); other activations raise NoOracle.
+ *  - μ_r(σ) (muDecOf): closed forms for the (a,b)-ReLU family, erf and GELU (src/ntk/activations/hermiteCoefficients.ts);
+ *    tanh, sigmoid and softplus (a certified quadrature in the engine) raise NoOracle.
  *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
  *    B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘1[F_{k−1}W_k > 0] (σ'(0) = 0), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ),
  *    times ∏_{l=1}^{L−1} 2/n_l. A pre-activation within its decimal rounding bound of 0 (but not exactly 0)
@@ -970,9 +972,9 @@ export class Oracle {
     if ((this.inst.bias ?? 0) > 0 && /^(lambdaMinHInfinity$|\w+\(hInfinity\)$)/.test(key)) {
       throw new NoOracle(`${key} is defined for the network without biases only (this instance: b_std = ${this.inst.bias})`);
     }
-    if (!isPlainRelu(this.inst) && /^(mu\(|sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
-      // The 50-digit finite network (empiricalNtkDec, features) is ReLU's: the float engine certifies the (a,b)-ReLU
-      // family too (quantities.ts finiteNetworkCertified), but a violation of such a quantity has no oracle here.
+    if (!isPlainRelu(this.inst) && /^(sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
+      // The 50-digit finite network (empiricalNtkDec, features) is ReLU's: the float engine certifies other records
+      // too (quantities.ts finiteNetworkCertified), but a violation of such a quantity has no oracle here.
       throw new NoOracle(`${key} has a 50-digit oracle for the ReLU network without biases only (this instance: ${this.inst.activation ?? 'relu'}, b_std = ${this.inst.bias ?? 0})`);
     }
     const rel = (v: Dec, ops: number) => {
@@ -982,7 +984,7 @@ export class Oracle {
     const m = /^(sigmaMinF|lipschitzBound|mu)\((\d+)\)$/.exec(key);
     if (m) {
       const k = Number(m[2]);
-      if (m[1] === 'mu') return rel(muDec(k), 4 * k + 10);
+      if (m[1] === 'mu') return rel(muDecOf(activationOf(this.inst) as { kind: string; name: string; a?: number; b?: number }, k), 4 * k + 10);
       if (m[1] === 'sigmaMinF') return this.sigmaMinF(k);
       return this.lipschitz(k);
     }
@@ -1228,6 +1230,35 @@ function transposeDec(a: DecMatrix): DecMatrix {
   const out: Dec[] = new Array<Dec>(a.rows * a.cols);
   for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j * a.rows + i] = a.data[i * a.cols + j];
   return { rows: a.cols, cols: a.rows, data: out };
+}
+
+/**
+ * μ_r(σ) for the activations with a closed form (src/ntk/activations/hermiteCoefficients.ts): the (a,b)-ReLU family
+ * b·[r = 1] + (a − b)·μ_r(ReLU), erf ((2/√(3π))(2m)!(−1/3)^m/(m!√((2m+1)!)) at r = 2m + 1, 0 at even r) and GELU
+ * ((−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)) at r = 2m ≥ 2, μ_0 = 1/(2√π), μ_1 = 1/2, 0 at odd r ≥ 3); other
+ * activations (tanh, sigmoid, softplus: a quadrature) raise NoOracle.
+ */
+export function muDecOf(act: { kind: string; name: string; a?: number; b?: number }, r: number): Dec {
+  if (act.kind === 'ab-relu') {
+    const v = muDec(r).times(new D(act.a!).minus(act.b!));
+    return r === 1 ? v.plus(act.b!) : v;
+  }
+  if (act.name === 'erf') {
+    if (r % 2 === 0) return ZERO;
+    const m = (r - 1) / 2;
+    let p = ONE.div(new D(r).sqrt()); // (2m)!/(m!√((2m+1)!))·3^{−m} = (1/√(2m+1))·Π_j √((2j−1)(2j))/(3j)
+    for (let j = 1; j <= m; j++) p = p.times(new D((2 * j - 1) * 2 * j).sqrt()).div(3 * j);
+    return p.times(2).div(PI.times(3).sqrt()).times(m % 2 === 0 ? 1 : -1);
+  }
+  if (act.name === 'gelu') {
+    if (r === 0) return ONE.div(PI.sqrt().times(2));
+    if (r === 1) return new D('0.5');
+    if (r % 2 === 1) return ZERO;
+    let mu = new D(3).div(TWO_PI.sqrt().times(4));
+    for (let m = 1; 2 * m < r; m++) mu = mu.times(-(2 * m + 3) * (2 * m - 1)).div(new D((2 * m + 1) * (2 * m + 2)).sqrt().times(2 * (2 * m + 1)));
+    return mu;
+  }
+  throw new NoOracle(`mu(${r}): no ${DIGITS}-digit closed form for the Hermite coefficients of ${act.name} (only the (a,b)-ReLU family, erf and gelu)`);
 }
 
 /** μ_r(ReLU): μ_0 = 1/√(2π), μ_1 = 1/2, odd r ≥ 3: 0, μ_2 = 1/(2√π), μ_{r+2} = −(r−1)μ_r/√((r+1)(r+2)) (src/ntk/hermite.ts). */

@@ -31,7 +31,8 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *   record ∏ 1/(κ n_l), κ = E[σ(g)²], matching the 'nmm' limit with c_l = 1/κ.
  *   H∞ (Du et al. 2019, arXiv 1810.02054, eq. (3)) is ALWAYS taken on the unit-normalised rows x_i/‖x_i‖ (its
  *   convention): H∞_ij = x_iᵀx_j·E_w[σ'(wᵀx_i)σ'(wᵀx_j)] with σ' of the instance's activation record.
- *   μ_r = r-th normalised Hermite coefficient of ReLU (μ_0 = 1/√(2π), μ_1 = 1/2, μ_2 = 1/(2√π)).
+ *   μ_r = r-th normalised Hermite coefficient E[σ(g)h_r(g)] of the instance's activation σ (ReLU: μ_0 = 1/√(2π),
+ *   μ_1 = 1/2, μ_2 = 1/(2√π); docs/activations.md#hermite-coefficients).
  *
  * Every non-integer quantity comes with a rigorous enclosure [lower, upper] of its exact value for
  * the stored instance. A `Quantities` view returns, per quantity, its lower end, upper end or
@@ -63,7 +64,8 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *   lipschitzBound(k)                        ∏_{l≤k} ‖W_l‖₂ (the naive upper bound on ‖g_k‖_Lip); certified bounds on each
  *                                            norm, the product rounded outward (down/up, so underflow is covered too)
 
- *   mu(r)                                    μ_r(ReLU)                    relative (2.5r + 4)u
+ *   mu(r)                                    μ_r(σ), σ the instance's activation  ReLU: relative (2.5r + 4)u; others: the record's
+ *                                            hermiteEnclosure (closed forms; tanh, sigmoid, softplus: certified quadrature, r ≤ 64)
  *   minDistance                              min_{i≠k} ‖x_i − x_k‖        src/linalg/distances.ts (relative 2u + γ_d, + ETA); +∞ when N = 1
  *   separation                               δ = min_{i≠k} min(‖x_i − x_k‖, ‖x_i + x_k‖) (antipodal pairs count as
  *                                            collinear: Karhadkar, Murray, Montúfar, arXiv 2405.14630); +∞ when N = 1
@@ -89,12 +91,13 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  * kernels (lambdaMinNTK, lambdaMaxNTK, traceNTK, lambdaMinNNGP, 'ntk', 'nngp', 'ntk(l)', 'nngp(l)' and yᵀK⁻¹y of
  * those) are computed for that architecture, and so is H∞ (lambdaMinHInfinity, 'hInfinity': the instance's
  * activation, no bias, independent of the parameterisation; NOT CERTIFIED with b_std > 0, Du et al.'s network has no
- * bias). μ_r (ReLU's Hermite coefficients) is defined for the ReLU network without biases only; the quantities of the
- * finite network (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) are certified for the
- * records whose rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, tanh, sigmoid,
- * softplus) without biases in 'nmm' (finiteNetworkCertified); for the smooth ones the normalised kernel of a standard-initialised
- * network is not close to K^{(L)} (σ is not positively homogeneous). On any other architecture they are NOT CERTIFIED: their enclosure is [−∞, +∞] and
- * such an instance is inconclusive, never evaluated with a ReLU value. Exact fields: q.activation, q.bias,
+ * bias). μ_r is the Hermite coefficient of the instance's activation (any bias or parameterisation). The quantities of
+ * the finite network (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) are certified for
+ * the records whose rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, tanh, sigmoid,
+ * softplus) without biases in 'nmm' (finiteNetworkCertified); for the smooth ones the normalised kernel of a
+ * standard-initialised network is not close to K^{(L)} (σ is not positively homogeneous). On any other architecture
+ * they are NOT CERTIFIED: their enclosure is [−∞, +∞] and such an instance is inconclusive, never evaluated with a
+ * ReLU value. Exact fields: q.activation, q.bias,
  * q.parameterization.
  *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
@@ -258,8 +261,8 @@ export function limitingArchitecture(inst: AuditInstance, l: number): LimitingAr
 }
 
 /**
- * Whether the instance is the ReLU network without biases in the 'nmm' convention, the only one μ_r is defined for
- * (module comment, ARCHITECTURE).
+ * Whether the instance is the ReLU network without biases in the 'nmm' convention (the 50-digit finite-network
+ * oracle of highPrecision.ts is defined for it only; module comment, ARCHITECTURE).
  */
 export function isPlainRelu(inst: AuditInstance): boolean {
   return (inst.activation === undefined || activationByName(inst.activation).name === 'relu') && !(inst.bias! > 0) && inst.parameterization !== 'ntk';
@@ -612,9 +615,23 @@ export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
   });
 }
 
-export function muEnclosure(r: number): Enclosure {
+/**
+ * μ_r(σ), the r-th normalised Hermite coefficient of the activation σ (absent: ReLU, whose enclosure is the closed
+ * form of src/ntk/hermite.ts with its relative rounding bound); every other record's `hermiteEnclosure`
+ * (src/ntk/activations/hermiteCoefficients.ts: closed forms, or a certified quadrature for r ≤ 64 and Parseval's bound
+ * beyond).
+ */
+export function muEnclosure(r: number, act?: ActivationRecord): Enclosure {
   checkIndex(r, 0, 10_000, 'mu(r): r');
-  return relEnc(reluHermiteCoefficient(r), (2.5 * r + 4) * UNIT_ROUNDOFF);
+  if (act === undefined || act.name === 'relu') return relEnc(reluHermiteCoefficient(r), (2.5 * r + 4) * UNIT_ROUNDOFF);
+  const e = act.hermiteEnclosure(r);
+  return { lower: e.lo, upper: e.hi, mid: e.mid };
+}
+
+/** μ_r of the instance's activation record (independent of the bias and of the parameterisation). */
+export function muEnclosureOf(inst: AuditInstance, r: number): Enclosure {
+  checkIndex(r, 0, 10_000, 'mu(r): r');
+  return cached(inst, `q:mu(${r})`, () => muEnclosure(r, activationOf(inst)));
 }
 
 /** Which end of each tracked quantity a view returns (default: the midpoint). */
@@ -666,7 +683,7 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
   const q: Record<string, unknown> = {
     sigmaMinF: (k: number) => pick(`sigmaMinF(${k})`, engine(() => sigmaMinFEnclosure(inst, k))),
     lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, engine(() => lipschitzEnclosure(inst, k))),
-    mu: (r: number) => pick(`mu(${r})`, engine(() => (isPlainRelu(inst) ? muEnclosure(r) : (checkIndex(r, 0, 10_000, 'mu(r): r'), uncertified(NaN))))),
+    mu: (r: number) => pick(`mu(${r})`, engine(() => muEnclosureOf(inst, r))),
     interval: intervalOf,
     matrix: (name: KernelName) => {
       opts.opaqueReads?.add(`matrix(${String(name)})`);
@@ -698,7 +715,7 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
   const m = /^(sigmaMinF|lipschitzBound|mu)\((\d+)\)$/.exec(key);
   if (m) {
     const k = Number(m[2]);
-    return m[1] === 'sigmaMinF' ? sigmaMinFEnclosure(inst, k) : m[1] === 'lipschitzBound' ? lipschitzEnclosure(inst, k) : isPlainRelu(inst) ? muEnclosure(k) : uncertified(NaN);
+    return m[1] === 'sigmaMinF' ? sigmaMinFEnclosure(inst, k) : m[1] === 'lipschitzBound' ? lipschitzEnclosure(inst, k) : muEnclosureOf(inst, k);
   }
   const kf = KERNEL_KEY_RE.exec(key);
   if (kf) return kernelFunctionEnclosure(inst, kf[1] as KernelFunction, kf[2]);

@@ -219,12 +219,6 @@ function factor(v: number): { m: number; e: number } {
 }
 
 /**
- * ≥ ‖R‖_F for the symmetric R whose upper triangle (with diagonal) holds the radii r (row-major n × n): computed
- * on r·2^{−s} with max r·2^{−s} ∈ [1, 2) so that the squares neither overflow (radii ≈ 1e200) nor underflow
- * (radii ≈ 1e-170, whose squares would round to 0); a radius whose scaled value underflows is counted as ETA.
- * Σ of ≤ n² non-negative terms: relative error ≤ γ_{n²+2} (rounded up).
- */
-/**
  * x̂_i·x̂_j of two rows of the power-of-two-scaled data (rowsToUnitRange) in floats, and e with |s − x̂_i·x̂_j| ≤ e:
  * γ_d Σ|x̂_ik x̂_jk| + nz·ETA (Higham eq. 3.5 with gradual underflow; nz counts the products of two non-zero
  * entries, the only ones that can underflow, so a zero row is exact), plus `extra` (4d·ETA when the scaling
@@ -240,6 +234,12 @@ export function scaledRowDot(xs: Float64Array, d: number, i: number, j: number, 
   return { s, e: nz === 0 ? 0 : up(up(up(gd * up(sa * (1 + gd))) + nz * ETA) + extra) };
 }
 
+/**
+ * ≥ ‖R‖_F for the symmetric R whose upper triangle (with diagonal) holds the radii r (row-major n × n): computed
+ * on r·2^{−s} with max r·2^{−s} ∈ [1, 2) so that the squares neither overflow (radii ≈ 1e200) nor underflow
+ * (radii ≈ 1e-170, whose squares would round to 0); a radius whose scaled value underflows is counted as ETA.
+ * Σ of ≤ n² non-negative terms: relative error ≤ γ_{n²+2} (rounded up).
+ */
 export function frobeniusUpper(r: Float64Array, n: number): number {
   let m = 0;
   for (let t = 0; t < r.length; t++) m = Math.max(m, r[t]);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { limitingKernels } from './limiting.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
-import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, reluNngpMap } from './powerSeries.ts';
+import { interval } from '../linalg/interval.ts';
+import { activationByName } from './activations/registry.ts';
+import { evaluatePowerSeries, layerTwoSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, reluNngpMap } from './powerSeries.ts';
 
 describe('murrayReluCoefficients', () => {
   it('two-layer coefficients are 2(1+p)μ_p² (independent closed form)', () => {
@@ -38,5 +40,41 @@ describe('murrayReluCoefficients', () => {
   });
   it('error bound is infinite at |ρ| = 1', () => {
     expect(murraySeriesErrorBound(murrayReluCoefficients(2, 50), 1)).toBe(Infinity);
+  });
+});
+
+describe('layerTwoSeries (any activation record)', () => {
+  it("ReLU with c_σ = 2: Murray et al.'s α_{p,2}, υ_{p,2}", () => {
+    const { alpha, upsilon } = layerTwoSeries(activationByName('relu'), 200, 2);
+    const m = murrayReluCoefficients(2, 200);
+    for (let p = 0; p < 200; p++) {
+      expect(Math.abs(alpha[p].mid - m.alpha[1][p])).toBeLessThanOrEqual(alpha[p].radius + m.alpha[1][p] * 1e-13);
+      expect(Math.abs(upsilon[p].mid - m.upsilon[1][p])).toBeLessThanOrEqual(upsilon[p].radius + m.upsilon[1][p] * 1e-13);
+    }
+  });
+
+  it("Σ_p α_pρ^p and Σ_p υ_pρ^p meet the record's dual kernels E[σσ], E[σ'σ'] at unit variances (Parseval remainders)", () => {
+    // E[σ'σ'] is not tested by the Hermite fixture: this compares the record's derivative kernel with μ_{p+1}(σ)
+    for (const name of ['leaky-relu:0.1', 'erf', 'gelu', 'tanh', 'sigmoid', 'softplus']) {
+      const rec = activationByName(name);
+      const P = 60;
+      const { alpha, upsilon } = layerTwoSeries(rec, P);
+      const one = rec.dual(1, 1, 1);
+      for (const rho of [-0.5, 0.3, 0.7]) {
+        const d = rec.dual(1, 1, rho);
+        for (const [coef, total, value] of [[alpha, one.phiPhi.hi, d.phiPhi], [upsilon, one.dphiDphi.hi, d.dphiDphi]] as const) {
+          let sum = interval(0), sumLo = 0, pw = interval(1);
+          for (let p = 0; p < P; p++) {
+            sum = sum.add(coef[p].mul(pw));
+            sumLo += coef[p].lo * (1 - 1e-15);
+            pw = pw.mul(rho);
+          }
+          const tail = Math.abs(rho) ** P * Math.max(0, total - sumLo) * (1 + 1e-12) + 1e-300;
+          const lo = sum.lo - tail, hi = sum.hi + tail;
+          if (!(value.lo <= hi && lo <= value.hi)) throw new Error(`${name}, ρ = ${rho}: [${value.lo}, ${value.hi}] vs [${lo}, ${hi}]`);
+          if (Math.abs(rho) <= 0.5 && name !== 'leaky-relu:0.1') expect(hi - lo, `${name} ρ = ${rho}`).toBeLessThan(1e-9);
+        }
+      }
+    }
   });
 });

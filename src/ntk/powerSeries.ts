@@ -26,7 +26,9 @@
  *      T ≤ 4L³(1 + ġ'(r_max)) r_max^P,  r_max = max(s, G_1(s), …, G_{L−1}(s));
  *    Horner evaluation adds γ_{2P}·L. The total is doubled to cover second-order terms.
  */
+import type { Interval } from '../linalg/interval.ts';
 import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
+import type { ActivationRecord } from './activations/record.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
 
 export interface MurraySeries {
@@ -165,4 +167,26 @@ export function murraySeriesErrorBound(series: MurraySeries, s: number): number 
   if (rMax >= 1) return Infinity;
   const trunc = 4 * L ** 3 * (1 + 1 / (Math.PI * Math.sqrt(1 - rMax * rMax))) * rMax ** P;
   return 2 * (BK + trunc + gamma(2 * P) * L) * (1 + 1e-10);
+}
+
+/**
+ * The first layer map of the recursion above for any activation record, as enclosures: for unit-variance pairs of
+ * correlation ρ, c_σ·E[σ(u)σ(v)] = Σ_p α_p ρ^p and c_σ·E[σ'(u)σ'(v)] = Σ_p υ_p ρ^p (Mehler's formula) with
+ *   α_p = c_σ·μ_p(σ)²,  υ_p = c_σ·μ_p(σ')² = c_σ·(p + 1)·μ_{p+1}(σ)²
+ * (μ_p(σ') = √(p+1)·μ_{p+1}(σ): h'_{p+1} = √(p+1)h_p and Gaussian integration by parts), p < terms, from the record's
+ * hermiteEnclosure (docs/activations.md#hermite-coefficients). For ReLU with c_σ = 2 these are α_{·,2}, υ_{·,2} of
+ * murrayReluCoefficients. The remainders are bounded by Parseval: Σ_{p ≥ P} α_p|ρ|^p ≤ |ρ|^P·(c_σκ − Σ_{p<P} α_p) and
+ * Σ_{p ≥ P} υ_p|ρ|^p ≤ |ρ|^P·(c_σE[σ'(g)²] − Σ_{p<P} υ_p), with κ, E[σ'(g)²] from the record's dual(1, 1, 1).
+ */
+export function layerTwoSeries(record: ActivationRecord, terms: number, cSigma = 1): { alpha: Interval[]; upsilon: Interval[] } {
+  if (!(Number.isInteger(terms) && terms >= 1)) throw new RangeError(`layerTwoSeries: terms must be an integer ≥ 1, got ${terms}`);
+  const alpha: Interval[] = [], upsilon: Interval[] = [];
+  let m = record.hermiteEnclosure(0).abs();
+  for (let p = 0; p < terms; p++) {
+    const next = record.hermiteEnclosure(p + 1).abs();
+    alpha.push(m.mul(m).mul(cSigma));
+    upsilon.push(next.mul(next).mul(p + 1).mul(cSigma));
+    m = next;
+  }
+  return { alpha, upsilon };
 }

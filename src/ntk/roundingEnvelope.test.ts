@@ -142,6 +142,24 @@ describe('roundingEnvelope', () => {
     expect(new Decimal(emp.ntk.data[0]).minus(exact).abs().lte(bound)).toBe(true);
     expect(env.patternCertified).toBe(false);
   });
+  it('normal-range data whose pre-activation rounds to 0 (range safe, pattern not certified): featureMatrixError never below the exact error', () => {
+    // x = (1 + 2^-52, 1), W_1 = (1 + 2^-52, −(1 + 2^-51))ᵀ: fl((1 + 2^-52)²) = 1 + 2^-51, so ĝ = 0 (inactive) while
+    // the exact g = 2^-104 > 0 (active): ‖F̂_1 − F_1‖ = 2^-104, but the masked absolute network a_1 is 0.
+    const e = 2 ** -52;
+    const net = networkFromWeights({ inputDim: 2, widths: [1], init: 'standard' }, [fromRows([[1 + e], [-(1 + 2 * e)]]), fromRows([[1]])]);
+    const x = fromRows([[1 + e, 1]]);
+    const fwd = forward(net, x);
+    expect(fwd.preActivations[0].data[0]).toBe(0);
+    const env = roundingEnvelope(net, x, fwd);
+    expect(env.rangeSafe).toBe(true);
+    expect(env.patternCertified).toBe(false);
+    Decimal.set({ precision: 60 });
+    const F = exactFeatures(net, x, 1);
+    const err = toDec(F[0][0]).minus(toDec(dy(fwd.features[1].data[0]))).abs();
+    expect(err.eq(new Decimal(2).pow(-104))).toBe(true);
+    const bound = featureMatrixError(env, 1);
+    expect(bound === Infinity || new Decimal(bound).gte(err), `${bound} < ${err.toPrecision(6)}`).toBe(true);
+  });
   it('featureNorm and backNorm dominate the exact absolute networks (wide layers; exact dyadic oracle)', () => {
     // widths 67 and 41: the float passes over |W| group four products and keep four partial sums, with
     // remainders; the norms must still bound the exact a_k, c_k of the module comment for every sample

@@ -39,7 +39,7 @@ import { type ForwardResult, type Network, forward, nonReluActivation } from './
 export interface RoundingEnvelope {
   /** featureNorm[k][i] ≥ ‖a_k(x_i)‖ ≥ ‖f_k(x_i)‖, k = 0..L−1. */
   featureNorm: Float64Array[];
-  /** eta[k]: ‖f̂_k(x_i) − f_k(x_i)‖ ≤ eta[k]·featureNorm[k][i]. */
+  /** eta[k]: ‖f̂_k(x_i) − f_k(x_i)‖ ≤ eta[k]·featureNorm[k][i] (k ≥ 1: valid only when patternCertified). */
   eta: number[];
   /** backNorm[k][i] ≥ ‖c_k(x_i)‖ ≥ ‖b_k(x_i)‖, k = 1..L (index k; entry 0 unused). Valid only when patternCertified. */
   backNorm: Float64Array[];
@@ -259,9 +259,13 @@ export function layerwiseKernelPerturbation(env: RoundingEnvelope): { entrywise:
   return { entrywise: T, spectral };
 }
 
-/** Bound on ‖F̂_k − F_k‖₂ ≤ ‖·‖_F ≤ η_k (Σ_i A_{k,i}²)^{1/2} (spectral error of the float feature matrix). */
+/**
+ * Bound on ‖F̂_k − F_k‖₂ ≤ ‖·‖_F ≤ η_k (Σ_i A_{k,i}²)^{1/2} (spectral error of the float feature matrix). Infinite for
+ * k ≥ 1 unless the pattern is certified: A_k is the norm of the absolute network masked by the float pattern
+ * ([DER] of the module comment), and a unit with ĝ ≤ 0 < g contributes |f̂ − f| = g to the error but 0 to A_k.
+ */
 export function featureMatrixError(env: RoundingEnvelope, k: number): number {
-  if (k > 0 && !env.rangeSafe) return Infinity;
+  if (k > 0 && !env.patternCertified) return Infinity;
   let s = 0;
   for (const v of env.featureNorm[k]) s += v * v;
   return up(env.eta[k] * up(Math.sqrt(up(s * (1 + gammaUp(env.featureNorm[k].length + 2))))));

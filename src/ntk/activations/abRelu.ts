@@ -12,6 +12,7 @@ import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { type Activation, abRelu as abReluActivation, apply, derivative, dualKernel, secondMoment } from '../activation.ts';
 import { reluHermiteCoefficient } from '../hermite.ts';
 import { PI_I, clippedCovariance } from './exact.ts';
+import { abReluHermiteEnclosure } from './hermiteCoefficients.ts';
 import type { ActivationRecord, DualEnclosure } from './record.ts';
 
 export type AbReluRecord = Activation & ActivationRecord & { readonly kind: 'ab-relu' };
@@ -53,6 +54,8 @@ export function abReluRecord(a: number, b: number, name: string): AbReluRecord {
     secondMoment: kap,
     // φ = b·t + (a − b)·relu(t): μ_k(φ) = b·[k = 1] + (a − b)·μ_k(relu) (eq. (8) of arXiv 2012.11654, hermite.ts)
     hermite: (k: number) => (k === 1 ? b : 0) + (a - b) * reluHermiteCoefficient(k),
+    hermiteEnclosure: (r: number) => abReluHermiteEnclosure(a, b, r),
+    hermiteMethod: 'closed form b·[r = 1] + (a − b)·μ_r(ReLU) (eq. (8) of arXiv 2012.11654), relative rounding ≤ (2.5r + 4)u',
     kinks: a === b ? [] : [0],
     certifiedFiniteNetwork: a === 1 && Number.isFinite(b),
   };

@@ -11,6 +11,7 @@ import type { Interval } from '../../linalg/interval.ts';
 import { limitingKernels } from '../limiting.ts';
 import { erf } from './erf.ts';
 import { ACTIVATION_NAMES, activationByName, erfRecord, sigmoidRecord, tanhRecord } from './registry.ts';
+import { referenceCache } from '../../../test/support/referenceCache.ts';
 
 type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
@@ -44,7 +45,7 @@ function erfRef(q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
  * u = s z1, v = β z1 + γ z2: nodes kh, |kh| ≤ 9.5 (omitted mass < 1e-20), h from Trefethen–Weideman for 1e-20.
  * tanh(x) = 1 − 2/(1 + e^{2x}), sech²(x) = 4p(1 − p) with p = 1/(1 + e^{2x}); σ(x) = 1/(1 + e^{−x}), σ' = σ(1 − σ).
  */
-function trapRef(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
+function trapRefLive(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
   const s = q1.sqrt();
   const beta = q1.isZero() ? new D(0) : c.div(s);
   const g2 = q2.sub(beta.mul(beta));
@@ -87,6 +88,16 @@ function trapRef(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: Dec;
     }
   }
   return { pp, dd };
+}
+
+/** trapRefLive through the committed cache of its values (test/support/referenceCache.ts): 7.9 s of 50-digit work per run. */
+const trapCache = referenceCache('tanh-sigmoid-trapezoid', [new URL(import.meta.url)]);
+function trapRef(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
+  const [pp, dd] = trapCache.get(`${kind}:${q1.toString()}:${q2.toString()}:${c.toString()}`, () => {
+    const r = trapRefLive(kind, q1, q2, c);
+    return [r.pp.toString(), r.dd.toString()];
+  });
+  return { pp: new D(pp), dd: new D(dd) };
 }
 
 describe('activation registry', () => {

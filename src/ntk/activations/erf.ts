@@ -21,8 +21,10 @@
  * q1 = q2 = 1, c = ρ: Mehler's formula, checked in activations.test.ts).
  */
 import { type Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
+import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { nextUp, stepsDown, stepsUp } from '../../linalg/ulp.ts';
 import { PI_I, clippedCovariance, sqrtDetIPlus2Sigma } from './exact.ts';
+import { decayingEnclosure } from './hermiteCoefficients.ts';
 import type { ActivationRecord, DualEnclosure } from './record.ts';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -151,6 +153,12 @@ export function erfRecord(): ActivationRecord {
     secondMoment: (2 / Math.PI) * Math.asin(2 / 3),
     derivativeBounds: { sup0: 1, sup1: 1.1283791670955128, sup2: 0.96789, sup3: 2.2567583341910255 },
     hermite: erfHermite,
+    hermiteEnclosure: (k: number) => {
+      if (k > 2 ** 24) throw new RangeError(`erf hermiteEnclosure: r ≤ 2^24, got ${k}`);
+      if (k % 2 === 0) return interval(0);
+      return decayingEnclosure(erfHermite(k), (3 * k + 10) * UNIT_ROUNDOFF);
+    },
+    hermiteMethod: 'closed form (2/√(3π))·(2m)!·(−1/3)^m/(m!·√((2m+1)!)) for r = 2m + 1, 0 for even r; relative rounding ≤ (3r + 10)u',
     kinks: [],
     certifiedFiniteNetwork: false,
   };

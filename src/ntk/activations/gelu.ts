@@ -29,7 +29,7 @@
  * σ' = Φ + tφ has extrema where σ'' = φ(t)(2 − t²) = 0: σ'(√2) = Φ(√2) + √2φ(√2) = 1.12890…, σ'(−√2) = −0.12890…;
  * |σ''| ≤ 2φ(0) = 0.79789… (at t = 0; |2 − t²|φ(t) ≤ 2φ(0) for t² ≤ 4 and ≤ t²φ(t) ≤ 2φ(√2) < 0.3 beyond);
  * σ''' = φ(t)(t³ − 4t), |σ'''| ≤ 0.77877 (maximum at t² = (7 − √33)/2 ≈ 0.628: 0.778769…; at t² = (7 + √33)/2 ≈ 6.37
- * it is 0.2437…). Integrals (record.ts `l1`): ∫|σ''| = 4Φ(√2) − 3 + 4√2φ(√2) = 1.515616… (σ'' changes sign at ±√2;
+ * it is 0.09874…). Integrals (record.ts `l1`): ∫|σ''| = 4Φ(√2) − 3 + 4√2φ(√2) = 1.515616… (σ'' changes sign at ±√2;
  * ∫_0^x t²φ = Φ(x) − ½ − xφ(x)), ∫|t||σ''| = 8φ(√2) = 1.174101… (∫_0^x t³φ = 2φ(0) − (x² + 2)φ(x)), and ∫|σ'''| = the total
  * variation of σ'' = 2σ''(0) + 4|σ''(2)| = 4φ(0) + 8φ(2) = 2.027697….
  */
@@ -37,6 +37,7 @@ import { type Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
 import { nextUp, stepsDown, stepsUp } from '../../linalg/ulp.ts';
 import { erf } from './erf.ts';
 import { PI_I, clippedCovariance, determinantEnclosure, sqrtDetIPlus2Sigma } from './exact.ts';
+import { geluHermite, geluHermiteEnclosure } from './hermiteCoefficients.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -127,6 +128,9 @@ export function geluRecord(): ActivationRecord {
     dualMethod: 'closed form in interval arithmetic (activations/gelu.ts)',
     secondMoment: geluDual(1, 1, 1).phiPhi.mid, // κ = 1/4 + 1/12 + 1/(2π√3)
     derivativeBounds: GELU_BOUNDS,
+    hermite: geluHermite,
+    hermiteEnclosure: geluHermiteEnclosure,
+    hermiteMethod: 'closed form (−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)) for r = 2m ≥ 2, μ_0 = 1/(2√π), μ_1 = 1/2, 0 for odd r ≥ 3; relative rounding ≤ (2.5r + 8)u',
     kinks: [],
     certifiedFiniteNetwork: false,
   };

@@ -16,6 +16,7 @@ import { limitingKernels } from '../limiting.ts';
 import { geluRecord } from './gelu.ts';
 import { activationByName } from './registry.ts';
 import { softplusRecord } from './softplus.ts';
+import { referenceCache } from '../../../test/support/referenceCache.ts';
 
 type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
@@ -85,7 +86,7 @@ function lattice(name: string, fns: Fns, b: number, N: number): { w: Dec[]; F: D
   return out;
 }
 
-function latticeRef(name: string, fns: Fns, b: number, ms: number, mb: number, mg: number): { pp: Dec; dd: Dec } {
+function latticeRefLive(name: string, fns: Fns, b: number, ms: number, mb: number, mg: number): { pp: Dec; dd: Dec } {
   const scale = b >= 16 ? b : 2 * b; // max(ms, |mb|, mg) over the grid points with base b (2, or 1 for b ≥ 16): one step per base
   const a = Math.min(1.5 / scale, 3);
   const M = 10 * Math.exp(a * a / 2) * (1 + scale) ** 2;
@@ -110,6 +111,16 @@ function latticeRef(name: string, fns: Fns, b: number, ms: number, mb: number, m
   }
   const back = (x: bigint, e: number) => new D(x.toString()).div(new D(2).pow(e));
   return { pp: back(pp, 2 * eW + 2 * eF), dd: back(dd, 2 * eW + 2 * eD) };
+}
+
+/** latticeRefLive through the committed cache of its values (test/support/referenceCache.ts): ≈ 8 s of 50-digit work per run. */
+const latticeCache = referenceCache('gelu-softplus-lattice', [new URL(import.meta.url)]);
+function latticeRef(name: string, fns: Fns, b: number, ms: number, mb: number, mg: number): { pp: Dec; dd: Dec } {
+  const [pp, dd] = latticeCache.get(`${name}:${b}:${ms}:${mb}:${mg}`, () => {
+    const r = latticeRefLive(name, fns, b, ms, mb, mg);
+    return [r.pp.toString(), r.dd.toString()];
+  });
+  return { pp: new D(pp), dd: new D(dd) };
 }
 
 /** The grid (b, ms, mb, mg): c = ±√(q1q2) (mg = 0), c = 0 (mb = 0), tiny (b = 2^-20, 2^-500) and large (b = 20) q. */

@@ -68,8 +68,16 @@ export interface ActivationRecord {
   readonly dualMethod?: string;
   /** Bounds on the derivatives (absent for the (a,b)-ReLU family, whose fold has its own error analysis). */
   readonly derivativeBounds?: DerivativeBounds;
-  /** Normalised Hermite coefficient E[σ(g)He_k(g)]/√(k!), g ∼ N(0,1), where known in closed form. */
+  /** Normalised Hermite coefficient E[σ(g)He_k(g)]/√(k!), g ∼ N(0,1), as a double, where known in closed form. */
   hermite?(k: number): number;
+  /**
+   * An enclosure of μ_r(σ) = E[σ(g)h_r(g)], h_r = He_r/√(r!), g ∼ N(0, 1), for every integer r ≥ 0 (closed forms with
+   * their rounding bounds, or a certified quadrature for r ≤ 64 and Parseval's bound beyond; hermiteCoefficients.ts,
+   * docs/activations.md#hermite-coefficients).
+   */
+  hermiteEnclosure(r: number): Interval;
+  /** How `hermiteEnclosure` is obtained, in words. */
+  readonly hermiteMethod: string;
   /** Points where σ is not differentiable (the rounding envelope of finite networks tests them). */
   readonly kinks?: readonly number[];
   /**

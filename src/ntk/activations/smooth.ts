@@ -31,6 +31,7 @@ import { type Interval, interval } from '../../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp } from '../../linalg/blas.ts';
 import { clippedCovariance } from './exact.ts';
+import { SIGMOID_HERMITE_SPEC, TANH_HERMITE_SPEC, quadratureHermiteEnclosure } from './hermiteCoefficients.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
 
 const U = UNIT_ROUNDOFF;
@@ -264,6 +265,11 @@ export function sigmoidEnclose(t: number): { f: Interval; df: Interval } {
   return { f: p, df: meet(p.mul(q), 0, 0.25) };
 }
 
+/** The `hermiteMethod` of the records whose Hermite coefficients come from hermiteCoefficients.ts' quadrature. */
+export const HERMITE_QUADRATURE_METHOD = 'certified trapezoidal rule (step 1/16, |x| ≤ 13, Trefethen–Weideman strip bound, exact BigInt Hermite values) for r ≤ 64; Parseval bound √(κ − Σ_{k≤64} μ_k²) beyond';
+const TANH_HERMITE = quadratureHermiteEnclosure(TANH_HERMITE_SPEC, () => tanhDual(1, 1, 1).phiPhi.hi);
+const SIGMOID_HERMITE = quadratureHermiteEnclosure(SIGMOID_HERMITE_SPEC, () => sigmoidDual(1, 1, 1).phiPhi.hi);
+
 export function tanhRecord(): ActivationRecord {
   return {
     name: 'tanh',
@@ -275,6 +281,8 @@ export function tanhRecord(): ActivationRecord {
     dualBox: tanhDualBoxOrNull,
     secondMoment: tanhDual(1, 1, 1).phiPhi.mid, // E[tanh(g)²]
     derivativeBounds: TANH_BOUNDS,
+    hermiteEnclosure: TANH_HERMITE,
+    hermiteMethod: HERMITE_QUADRATURE_METHOD,
     kinks: [],
     enclose: tanhEnclose,
     certifiedFiniteNetwork: true,
@@ -298,6 +306,8 @@ export function sigmoidRecord(): ActivationRecord {
     secondMoment: sigmoidDual(1, 1, 1).phiPhi.mid, // E[σ(g)²]
     // σ = (1 + tanh(t/2))/2: sup|σ| = 1, sup|σ^{(k)}| = 2^{-k-1} sup|tanh^{(k)}|
     derivativeBounds: { sup0: 1, sup1: 0.25, sup2: 0.76981 / 8, sup3: 2 / 16 },
+    hermiteEnclosure: SIGMOID_HERMITE,
+    hermiteMethod: HERMITE_QUADRATURE_METHOD,
     kinks: [],
     enclose: sigmoidEnclose,
     certifiedFiniteNetwork: true,

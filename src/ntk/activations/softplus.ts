@@ -53,7 +53,8 @@ import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp, up } from '../../linalg/blas.ts';
 import { reluRecord } from './abRelu.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
-import { covarianceFactors, sigmoid, sigmoidDual, sigmoidEnclose } from './smooth.ts';
+import { HERMITE_QUADRATURE_METHOD, covarianceFactors, sigmoid, sigmoidDual, sigmoidEnclose } from './smooth.ts';
+import { SOFTPLUS_HERMITE_SPEC, quadratureHermiteEnclosure } from './hermiteCoefficients.ts';
 
 const U = UNIT_ROUNDOFF;
 const T = 9;
@@ -197,6 +198,8 @@ export function softplusEnclose(t: number): { f: Interval; df: Interval } {
   return { f, df: sigmoidEnclose(t).f };
 }
 
+const SOFTPLUS_HERMITE = quadratureHermiteEnclosure(SOFTPLUS_HERMITE_SPEC, () => softplusPhiPhi(1, 1, 1).hi);
+
 export function softplusRecord(): ActivationRecord {
   return {
     name: 'softplus',
@@ -208,6 +211,8 @@ export function softplusRecord(): ActivationRecord {
     dualMethod: 'certified 2-D trapezoidal rule (activations/softplus.ts) and the sigmoid kernel (activations/smooth.ts)',
     secondMoment: softplusPhiPhi(1, 1, 1).mid, // κ = E[softplus(g)²]
     derivativeBounds: SOFTPLUS_BOUNDS,
+    hermiteEnclosure: SOFTPLUS_HERMITE,
+    hermiteMethod: HERMITE_QUADRATURE_METHOD,
     kinks: [],
     enclose: softplusEnclose,
     certifiedFiniteNetwork: true,
