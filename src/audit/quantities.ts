@@ -93,8 +93,8 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  * activation, no bias, independent of the parameterisation; NOT CERTIFIED with b_std > 0, Du et al.'s network has no
  * bias). μ_r is the Hermite coefficient of the instance's activation (any bias or parameterisation). The quantities of
  * the finite network (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) are certified for
- * the records whose rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, tanh, sigmoid,
- * softplus, erf) without biases in 'nmm' (finiteNetworkCertified); for the smooth ones the normalised kernel of a
+ * the records whose rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, erf, tanh,
+ * sigmoid, gelu, softplus: every record of the registry) without biases in 'nmm' (finiteNetworkCertified); for the smooth ones the normalised kernel of a
  * standard-initialised network is not close to K^{(L)} (σ is not positively homogeneous). On any other architecture
  * they are NOT CERTIFIED: their enclosure is [−∞, +∞] and such an instance is inconclusive, never evaluated with a
  * ReLU value. Exact fields: q.activation, q.bias,

@@ -69,7 +69,7 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     }
   });
 
-  it.each(['tanh', 'sigmoid', 'softplus', 'erf'])('%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)', (name) => {
+  it.each(['tanh', 'sigmoid', 'softplus', 'erf', 'gelu'])('%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)', (name) => {
     const x = fromRows([[0.9, -0.3, 0.5], [-0.2, 0.7, 0.4], [0.1, 0.2, -0.8]]);
     const inst = instance(x, [5, 4], name);
     const net = initNetwork({ inputDim: 3, widths: [5, 4], init: 'he', activation: activationByName(name) }, inst.netSeed);
@@ -86,7 +86,7 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     ['leaky-relu:0.1', { parameterization: 'ntk' as const }],
     ['tanh', { bias: 0.3, parameterization: 'ntk' as const }],
     ['erf', { bias: 0.2, parameterization: 'ntk' as const }],
-    ['gelu', {}],
+    ['gelu', { bias: 0.1, parameterization: 'ntk' as const }],
   ])('%s %j: the finite-network quantities are NOT certified', (name, extra) => {
     const inst = instance(fromRows([[0.9, -0.3], [-0.2, 0.7]]), [4], name, extra);
     for (const key of ['lambdaMinEmpiricalNTK', 'lambdaMin(jacobianGram)', 'sigmaMinF(1)']) {

@@ -50,7 +50,7 @@ export interface KernelRequest {
   bStd?: number;
   /**
    * limiting, nngp, h-infinity, ntk-empirical: an activation name of src/ntk/activations/registry.ts (default relu;
-   * ntk-empirical is certified for the (a,b)-ReLU family, tanh, sigmoid, softplus and erf, reported NOT certified for the others).
+   * ntk-empirical is certified for the (a,b)-ReLU family and every smooth record of the registry; a record without certifiedFiniteNetwork is reported NOT certified).
    */
   activation?: string;
   normalize: boolean;
@@ -470,7 +470,7 @@ export function registerKernelCommand(program: Command): void {
     .addOption(new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS))
     .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
     .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
-    .option('--activation <name>', `limiting, nngp, h-infinity, ntk-empirical: activation (${ACTIVATION_NAMES.join(', ')}; default relu; ntk-empirical certified for relu, leaky-relu, abs, identity, erf, tanh, sigmoid, softplus; not gelu)`)
+    .option('--activation <name>', `limiting, nngp, h-infinity, ntk-empirical: activation (${ACTIVATION_NAMES.join(', ')}; default relu; ntk-empirical: certified for each)`)
     .option('--seed <s>', 'ntk-empirical: seed of the weight draw (default 0)')
     .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (Π 1/(κ n_l), κ = E[σ(g)²], for another activation; comparable to the limiting NTK)')
     .option('--json', 'print one JSON object on stdout instead of text')

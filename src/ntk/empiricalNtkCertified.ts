@@ -48,7 +48,7 @@
  * (|b̂ − d'v| ≤ |b̂| + |d'||v|). The kernel, final-rounding and normalisation steps are unchanged, with the
  * normalisation ∏ 1/(κ n_l), κ = (a² + b²)/2.
  *
- * Smooth records with `enclose` (tanh, sigmoid, softplus, erf) [DER]: no kinks, every unit UNIT_ACTIVE. Forward: ρ as above and
+ * Smooth records with `enclose` (erf, tanh, sigmoid, gelu, softplus) [DER]: no kinks, every unit UNIT_ACTIVE. Forward: ρ as above and
  * r = |f̂ − σ(ĝ)| + sup|σ'|·ρ, the first term measured against the record's rigorous enclosure of σ(ĝ) (so the
  * accuracy of fn, e.g. Math.tanh, is not assumed). Backward: b = σ'(g)·v, b̂ = fl(d̂·ŝ), d̂ = deriv(ĝ):
  * |b̂ − b| ≤ (2u|b̂| + ETA) + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)·|ŝ| + sup|σ'|·e with |ŝ| ≤ |W|(|b̂_{k+1}| + s_{k+1}) + e.
@@ -113,7 +113,7 @@ export function certifiedSlopes(net: Pick<Network, 'arch'>): { a: number; b: num
   if (rec.kind === 'ab-relu' && rec.certifiedFiniteNetwork && typeof ab.a === 'number' && typeof ab.b === 'number' && Number.isFinite(ab.a) && Number.isFinite(ab.b)) {
     return { a: ab.a, b: ab.b };
   }
-  throw new UserError(`the certified empirical NTK covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity), tanh, sigmoid, softplus and erf only; with activation ${rec.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
+  throw new UserError(`the certified empirical NTK covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity) and smooth records with enclose (erf, tanh, sigmoid, gelu, softplus) only; with activation ${rec.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
 }
 
 interface SmoothRecord {
@@ -536,7 +536,7 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
 }
 
 /**
- * An activation outside the rounding analysis (smooth records: their float σ, σ' have no proven error bound here):
+ * An activation outside the rounding analysis (a record without `certifiedFiniteNetwork`, e.g. a user's own):
  * the float kernel (normalised by ∏ 1/(κ n_l) when asked), NOT certified, every radius +∞.
  */
 function notCovered(net: Network, x: Matrix, fwd: ForwardResult, name: string, opts: CertifiedEmpiricalNtkOptions): CertifiedEmpiricalNtk {
@@ -557,7 +557,7 @@ function notCovered(net: Network, x: Matrix, fwd: ForwardResult, name: string, o
     scale,
     errorBound: Infinity,
     certified: false,
-    notCertifiedReason: `activation ${name}: the finite network's rounding analysis covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity), tanh, sigmoid, softplus and erf only (docs/error-model.md)`,
+    notCertifiedReason: `activation ${name}: the finite network's rounding analysis covers only records with certifiedFiniteNetwork: the (a,b)-ReLU family and smooth records with enclose (docs/error-model.md)`,
     ambiguousUnits,
     parts: { propagation: Infinity, finalRounding: Infinity },
     forward: { fwd, radius, status, ambiguousUnits },

@@ -72,13 +72,13 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
     }
   });
 
-  it('records outside the analysis (gelu): the float kernel, reported NOT certified (bound and λ_min enclosure infinite)', () => {
-    const net = initNetwork({ inputDim: 2, widths: [4], init: 'standard', activation: activationByName('gelu') }, 's');
+  it('a record outside the analysis (certifiedFiniteNetwork false): the float kernel, reported NOT certified (bound and λ_min enclosure infinite)', () => {
+    const net = initNetwork({ inputDim: 2, widths: [4], init: 'standard', activation: { ...activationByName('gelu'), name: 'gelu-uncertified', certifiedFiniteNetwork: false } }, 's');
     const x = fromRows([[0.5, 0.2], [-0.1, 0.9]]);
     expect(() => forwardEnclosure(net, x)).toThrow(/NOT certified/);
     const r = empiricalNtkCertified(net, x, { normalize: true });
     expect([r.certified, r.errorBound]).toEqual([false, Infinity]);
-    expect(r.notCertifiedReason).toMatch(/activation gelu: .*\(a,b\)-ReLU family .*tanh, sigmoid, softplus and erf only/);
+    expect(r.notCertifiedReason).toMatch(/activation gelu-uncertified: .*only records with certifiedFiniteNetwork/);
     const k = empiricalNtk(net, x).ntk.data, s = 1 / (activationByName('gelu').secondMoment * 4);
     expect(bitsEqual(r.ntk.data, k.map((v) => v * s))).toBe(true);
     const lm = empiricalNtkLambdaMin(r);
