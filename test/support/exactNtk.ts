@@ -43,8 +43,10 @@ function slopesOf(net: Network): { a: Dy; b: Dy } {
   if (act.kind !== 'ab-relu' || act.a === undefined || act.b === undefined) throw new Error(`exactNtk: (a,b)-ReLU records only, got ${act.name}`);
   return { a: dy(act.a), b: dy(act.b) };
 }
+/** m·g, returning g itself for m = 1 (the same dyadic, without the 52 extra mantissa bits of dy(1)). */
+const scale = (m: Dy, g: Dy): Dy => (m.m === 1n << 52n && m.e === -52 ? g : mul(m, g));
 /** σ(g) and σ'(g) exactly, decided on the exact sign of g. */
-const sigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? mul(s.a, g) : g.m < 0n ? mul(s.b, g) : ZERO);
+const sigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? scale(s.a, g) : g.m < 0n ? scale(s.b, g) : ZERO);
 const dsigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? s.a : g.m < 0n ? s.b : ZERO);
 
 /** Exact K̄ = J Jᵀ of the stored doubles (dyadic, N × N), for ReLU or the network's (a,b)-ReLU record. */
@@ -79,7 +81,7 @@ export function exactNtk(net: Network, x: Matrix): Dy[][] {
         }
         let s = ZERO;
         for (let j = 0; j < w.cols; j++) s = add(s, mul(dy(w.data[a * w.cols + j]), bs[k + 1][j]));
-        bs[k].push(mul(ds, s));
+        bs[k].push(scale(ds, s));
       }
     }
     const jrow: Dy[] = [];
