@@ -78,6 +78,8 @@ export interface ForwardEnclosure {
   ambiguousUnits: number;
   /** Smooth records only: preRadius[l] (N × n_l, l = 1..L−1; entry 0 unused) ≥ |Ĝ_l − G_l| (ρ of the module comment). */
   preRadius?: Matrix[];
+  /** Smooth records only: derivError[l] (N × n_l, l = 1..L−1) ≥ |deriv(ĝ) − σ'(ĝ)| (the float σ' against its enclosure). */
+  derivError?: Matrix[];
 }
 
 const MAX = Number.MAX_VALUE;
@@ -144,6 +146,7 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
   const L = net.depth, N = x.rows;
   const radius: Matrix[] = [zeros(N, net.dims[0])];
   const preRadius: Matrix[] = [zeros(0, 0)];
+  const derivError: Matrix[] = [zeros(0, 0)];
   const status: Uint8Array[] = [];
   for (let l = 1; l < L; l++) {
     const w = net.weights[l - 1], n = w.rows, m = w.cols;
@@ -152,7 +155,7 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
     const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
     const S = new Float64Array(m);
     const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
-    const r = zeros(N, m), R = r.data, pr = zeros(N, m), P = pr.data;
+    const r = zeros(N, m), R = r.data, pr = zeros(N, m), P = pr.data, de = zeros(N, m), DE = de.data;
     for (let i = 0; i < N; i++) {
       S.fill(0);
       let exactZeroInput = true;
@@ -168,15 +171,18 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
         const t = i * m + j;
         const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
         P[t] = rho;
-        const ev = distToEnclosure(Fl[t], sm.enclose(G[t]).f);
+        const enc = sm.enclose(G[t]);
+        const ev = distToEnclosure(Fl[t], enc.f);
+        DE[t] = distToEnclosure(sm.deriv(G[t]), enc.df);
         R[t] = rho === 0 ? ev : fin(up(ev + up(sm.l1 * rho)));
       }
     }
     radius.push(r);
     preRadius.push(pr);
+    derivError.push(de);
     status.push(new Uint8Array(N * m).fill(UNIT_ACTIVE));
   }
-  return { fwd, radius, status, ambiguousUnits: 0, preRadius };
+  return { fwd, radius, status, ambiguousUnits: 0, preRadius, derivError };
 }
 
 /**
@@ -192,7 +198,7 @@ function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], s
     const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
     const A = absOf(w);
     const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data, Bn = bs[k].data, Sn = out[k].data;
-    const Rho = fe.preRadius![k].data;
+    const Rho = fe.preRadius![k].data, DE = fe.derivError![k].data;
     const s = zeros(N, nk), S = s.data;
     const v = new Float64Array(m), z = new Float64Array(m);
     for (let i = 0; i < N; i++) {
@@ -211,7 +217,7 @@ function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], s
         e = sumUpper(e, g1, mEta2);
         const sHat = fin(up(sumUpper(u, g1, mEta) + e)); // ≥ |ŝ|
         const dHat = sm.deriv(G[t]);
-        const dErr = fin(up(distToEnclosure(dHat, sm.enclose(G[t]).df) + up(sm.l2 * Rho[t])));
+        const dErr = fin(up(DE[t] + up(sm.l2 * Rho[t])));
         S[t] = fin(up(up(productRounding(dHat, B[t]) + up(dErr * sHat)) + up(sm.l1 * e)));
       }
     }
