@@ -291,7 +291,12 @@ function empiricalCertified(inst: AuditInstance): CertifiedEmpiricalNtk {
 
 /** Forward pass of the finite network with entrywise rounding radii (shared with the empirical NTK). */
 function forwardEnc(inst: AuditInstance): ForwardEnclosure {
-  return cached(inst, 'forwardEnclosure', () => forwardEnclosure(network(inst), inst.x));
+  return cached(inst, 'forwardEnclosure', () => {
+    const net = network(inst);
+    // a record outside the rounding analysis: layer 0 (F_0 = X, radius 0) is all sigmaMinF(0) reads, and layers ≥ 1
+    // are not certified (sigmaMinFEnclosure), so the ReLU network of the same weights stands in
+    return forwardEnclosure(activationOf(inst).certifiedFiniteNetwork ? net : { ...net, arch: { ...net.arch, activation: undefined } }, inst.x);
+  });
 }
 
 /** The enclosure of a quantity that is not certified: no verdict can rest on it (module comment). */

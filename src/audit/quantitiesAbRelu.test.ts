@@ -95,3 +95,15 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     }
   });
 });
+
+describe('sigmaMinF(0) reads only the data', () => {
+  it('is the same certified enclosure whatever the activation', () => {
+    const x = fromRows([[0.9, -0.3], [-0.2, 0.7]]);
+    const base = enclosureOf(instance(x, [4], 'relu'), 'sigmaMinF(0)');
+    for (const name of ['abs', 'tanh', 'gelu']) {
+      const e = enclosureOf(instance(x, [4], name), 'sigmaMinF(0)');
+      expect([e.lower, e.upper]).toEqual([base.lower, base.upper]);
+    }
+    expect(Number.isFinite(base.lower) && base.lower > 0).toBe(true);
+  });
+});
