@@ -973,7 +973,9 @@ export class Oracle {
       throw new NoOracle(`${key} is defined for the network without biases only (this instance: b_std = ${this.inst.bias})`);
     }
     if (!isPlainRelu(this.inst) && /^(sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
-      throw new NoOracle(`${key} is defined for the ReLU network without biases only (this instance: ${this.inst.activation ?? 'relu'}, b_std = ${this.inst.bias ?? 0})`);
+      // The 50-digit finite network (empiricalNtkDec, features) is ReLU's: the float engine certifies other records
+      // too (quantities.ts finiteNetworkCertified), but a violation of such a quantity has no oracle here.
+      throw new NoOracle(`${key} has a 50-digit oracle for the ReLU network without biases only (this instance: ${this.inst.activation ?? 'relu'}, b_std = ${this.inst.bias ?? 0})`);
     }
     const rel = (v: Dec, ops: number) => {
       const e = allowance(ops).times(v.abs());

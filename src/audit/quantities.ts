@@ -27,7 +27,8 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *   Limiting kernels use c_σ = 2 (G^{(l)} = 2·E[σ(u)σ(v)], eq. (9)), G^{(1)} = XXᵀ:
  *     K^{(L)} = limiting NTK, G^{(L)} = limiting NNGP (src/ntk/limiting.ts, parameterisation 'nmm').
  *   Empirical NTK: (∏_{l=1}^{L−1} 2/n_l)·J Jᵀ of the finite network drawn from the instance's seed
- *   (same normalisation as K^{(L)}, so it → K^{(L)} as widths → ∞ for init 'standard').
+ *   (same normalisation as K^{(L)}, so it → K^{(L)} as widths → ∞ for init 'standard'); for another activation
+ *   record ∏ 1/(κ n_l), κ = E[σ(g)²], matching the 'nmm' limit with c_l = 1/κ.
  *   H∞ (Du et al. 2019, arXiv 1810.02054, eq. (3)) is ALWAYS taken on the unit-normalised rows x_i/‖x_i‖ (its
  *   convention): H∞_ij = x_iᵀx_j·E_w[σ'(wᵀx_i)σ'(wᵀx_j)] with σ' of the instance's activation record.
  *   μ_r = r-th normalised Hermite coefficient E[σ(g)h_r(g)] of the instance's activation σ (ReLU: μ_0 = 1/√(2π),
@@ -55,7 +56,7 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *                                            src/ntk/empiricalNtkCertified.ts bounds the forward and backward
  *                                            rounding (entrywise radii, gradual underflow included), units within
  *                                            rounding of their kink (both activation choices enclosed), the final
- *                                            Gram/Hadamard/sum rounding and the normalisation ∏ 2/n_l
+ *                                            Gram/Hadamard/sum rounding and the normalisation ∏ 2/n_l (∏ 1/(κ n_l))
  *   lambdaMinHInfinity                       λ_min(H∞(x/‖x‖))            certified (incl. the normalisation) for every activation
  *                                            record without bias (src/ntk/hInfinityActivation.ts); a zero sample: not certified
  *   sigmaMinF(k)                             σ_min(F_k), F_k the N × n_k features of layer k (0 ≤ k ≤ L−1, F_0 = X);
@@ -90,10 +91,13 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  * kernels (lambdaMinNTK, lambdaMaxNTK, traceNTK, lambdaMinNNGP, 'ntk', 'nngp', 'ntk(l)', 'nngp(l)' and yᵀK⁻¹y of
  * those) are computed for that architecture, and so is H∞ (lambdaMinHInfinity, 'hInfinity': the instance's
  * activation, no bias, independent of the parameterisation; NOT CERTIFIED with b_std > 0, Du et al.'s network has no
- * bias). μ_r is the Hermite coefficient of the instance's activation (any bias or parameterisation). The quantities
- * of the finite network, whose rounding analysis covers ReLU without biases only (lambdaMinEmpiricalNTK,
- * 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) — are NOT CERTIFIED on any other architecture: their
- * enclosure is [−∞, +∞] and such an instance is inconclusive, never evaluated with a ReLU value. Exact fields: q.activation, q.bias,
+ * bias). μ_r is the Hermite coefficient of the instance's activation (any bias or parameterisation). The quantities of
+ * the finite network (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) are certified for
+ * the records whose rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, erf, tanh,
+ * sigmoid, gelu, softplus: every record of the registry) without biases in 'nmm' (finiteNetworkCertified); for the smooth ones the normalised kernel of a
+ * standard-initialised network is not close to K^{(L)} (σ is not positively homogeneous). On any other architecture
+ * they are NOT CERTIFIED: their enclosure is [−∞, +∞] and such an instance is inconclusive, never evaluated with a
+ * ReLU value. Exact fields: q.activation, q.bias,
  * q.parameterization.
  *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
@@ -257,15 +261,27 @@ export function limitingArchitecture(inst: AuditInstance, l: number): LimitingAr
 }
 
 /**
- * Whether the instance is the ReLU network without biases in the 'nmm' convention, the only one the certified finite
- * network is defined for (module comment, ARCHITECTURE).
+ * Whether the instance is the ReLU network without biases in the 'nmm' convention (the 50-digit finite-network
+ * oracle of highPrecision.ts is defined for it only; module comment, ARCHITECTURE).
  */
 export function isPlainRelu(inst: AuditInstance): boolean {
   return (inst.activation === undefined || activationByName(inst.activation).name === 'relu') && !(inst.bias! > 0) && inst.parameterization !== 'ntk';
 }
 
+/**
+ * Whether the finite network of the instance is covered by the rounding analysis of src/ntk/empiricalNtkCertified.ts:
+ * an activation record with `certifiedFiniteNetwork` (ReLU and the (a,b)-ReLU family), no bias, 'nmm'.
+ */
+export function finiteNetworkCertified(inst: AuditInstance): boolean {
+  return activationOf(inst).certifiedFiniteNetwork && !(inst.bias! > 0) && inst.parameterization !== 'ntk';
+}
+
+/** The finite network of the instance (its activation record; the weights depend on the seed and widths only). */
 function network(inst: AuditInstance): Network {
-  return cached(inst, 'network', () => initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init }, inst.netSeed));
+  return cached(inst, 'network', () => {
+    const act = activationOf(inst);
+    return initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init, ...(act.name === 'relu' ? {} : { activation: act }) }, inst.netSeed);
+  });
 }
 
 /** The normalised empirical NTK with its rigorous error bound (src/ntk/empiricalNtkCertified.ts). */
@@ -275,7 +291,12 @@ function empiricalCertified(inst: AuditInstance): CertifiedEmpiricalNtk {
 
 /** Forward pass of the finite network with entrywise rounding radii (shared with the empirical NTK). */
 function forwardEnc(inst: AuditInstance): ForwardEnclosure {
-  return cached(inst, 'forwardEnclosure', () => forwardEnclosure(network(inst), inst.x));
+  return cached(inst, 'forwardEnclosure', () => {
+    const net = network(inst);
+    // a record outside the rounding analysis: layer 0 (F_0 = X, radius 0) is all sigmaMinF(0) reads, and layers ≥ 1
+    // are not certified (sigmaMinFEnclosure), so the ReLU network of the same weights stands in
+    return forwardEnclosure(activationOf(inst).certifiedFiniteNetwork ? net : { ...net, arch: { ...net.arch, activation: undefined } }, inst.x);
+  });
 }
 
 /** The enclosure of a quantity that is not certified: no verdict can rest on it (module comment). */
@@ -377,7 +398,7 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return k ? lam(lambdaMinCertified(k.nngp, { entryError: k.nngpErrorBound })) : uncertified(NaN);
   },
   lambdaMinEmpiricalNTK: (i) => {
-    if (!isPlainRelu(i)) return uncertified(NaN);
+    if (!finiteNetworkCertified(i)) return uncertified(NaN);
     const lm = empiricalNtkLambdaMin(empiricalCertified(i));
     return lm.certified ? lam(lm) : uncertified(lm.estimate);
   },
@@ -469,7 +490,7 @@ export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix 
       }
       case 'empiricalNTK':
       case 'jacobianGram': {
-        if (!isPlainRelu(inst)) return notCertified(null);
+        if (!finiteNetworkCertified(inst)) return notCertified(null);
         const r = key === 'empiricalNTK' ? empiricalCertified(inst) : cached(inst, 'jacobianGram', () => empiricalNtkCertified(network(inst), inst.x, { normalize: false }));
         return new ReadOnlyMatrix(r.ntk, r.certified ? r.errorBound : Infinity, key);
       }
@@ -565,7 +586,7 @@ function checkIndex(v: number, lo: number, hi: number, what: string): void {
 export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
   checkIndex(k, 0, inst.depth - 1, 'sigmaMinF(k): k');
   return cached(inst, `q:sigmaMinF(${k})`, () => {
-    if (k > 0 && !isPlainRelu(inst)) return uncertified(NaN);
+    if (k > 0 && !finiteNetworkCertified(inst)) return uncertified(NaN);
     const fe = forwardEnc(inst);
     const f = fe.fwd.features[k];
     const e = featureMatrixErrorBound(fe, k);

@@ -48,7 +48,10 @@ export interface KernelRequest {
   parameterization?: (typeof PARAMETERIZATIONS)[number];
   wStd?: number;
   bStd?: number;
-  /** limiting, nngp, h-infinity: an activation name of src/ntk/activations/registry.ts (default relu). */
+  /**
+   * limiting, nngp, h-infinity, ntk-empirical: an activation name of src/ntk/activations/registry.ts (default relu;
+   * ntk-empirical is certified for the (a,b)-ReLU family and every smooth record of the registry; a record without certifiedFiniteNetwork is reported NOT certified).
+   */
   activation?: string;
   normalize: boolean;
   json: boolean;
@@ -153,7 +156,7 @@ function validateRaw(raw: RawKernelOptions) {
 const APPLICABLE: Record<KernelKind, ReadonlyArray<keyof RawKernelOptions>> = {
   limiting: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
   nngp: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
-  'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize'],
+  'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize', 'activation'],
   'h-infinity': ['activation'],
 };
 const FLAG_NAMES: Partial<Record<keyof RawKernelOptions, string>> = {
@@ -203,15 +206,16 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
     case 'h-infinity':
       return { ...base, depth: 2, ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}) };
     case 'ntk-empirical': {
+      const act = o.activation !== undefined ? { activation: activationByName(o.activation).name } : {};
       if (o.widths === undefined) {
-        if (o.depth === 1) return { ...base, depth: 1, widths: [], init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0') };
+        if (o.depth === 1) return { ...base, depth: 1, widths: [], init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0'), ...act };
         throw new UserError(`--widths is required for the 'ntk-empirical' kernel (hidden widths n_1,…,n_{L−1}, e.g. --widths 256,256 for depth 3)`);
       }
       const depth = o.widths.length + 1;
       if (o.depth !== undefined && o.depth !== depth) {
         throw new UserError(`--depth ${o.depth} needs ${o.depth - 1} hidden width(s), but --widths lists ${o.widths.length} (depth = number of widths + 1)`);
       }
-      return { ...base, depth, widths: o.widths, init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0') };
+      return { ...base, depth, widths: o.widths, init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0'), ...act };
     }
   }
 }
@@ -318,7 +322,8 @@ async function buildKernel(
           throw new UserError(`--widths: layer ${l} (width ${dims[l]}) needs a dense array of ${need.toExponential(2)} doubles; supported: N·n_l and n_{l−1}·n_l up to 2^27 (1 GiB each)`);
         }
       }
-      const net = initNetwork({ inputDim: x.cols, widths, init }, seed);
+      const act = activationByName(req.activation ?? 'relu');
+      const net = initNetwork({ inputDim: x.cols, widths, init, ...(act.name === 'relu' ? {} : { activation: act }) }, seed);
       // The kernel, its error bound and the λ_min enclosure are the engine's (empiricalNtkCertified.ts), the
       // same functions as the audit quantity lambdaMinEmpiricalNTK (src/audit/quantities.ts) with --normalize.
       const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
@@ -336,14 +341,19 @@ async function buildKernel(
         conventions: {
           kernel: 'empirical (finite-width) NTK K̄ = J Jᵀ',
           parameterization: 'nmm',
-          activation: 'relu',
-          activationDerivativeAtZero: 0,
+          activation: act.name,
+          ...(act.kind === 'ab-relu' ? { activationDerivativeAtZero: 0 } : {}),
+          activationDerivative: act.derivativeConvention,
           biases: 'none',
           init,
           betas: net.betas.map((b) => Number(b.toPrecision(6))).join(','),
           widths: [x.cols, ...widths, 1].join(','),
           seed,
-          normalisation: req.normalize ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)` : 'none (raw J Jᵀ, unnormalised)',
+          normalisation: req.normalize
+            ? act.name === 'relu'
+              ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)`
+              : `Π_{l=1}^{L-1} 1/(κ n_l) · JJᵀ, κ = E[σ(g)²] = ${act.secondMoment}: ${scale} · JJᵀ (comparable to the limiting NTK, c_l = 1/κ)`
+            : 'none (raw J Jᵀ, unnormalised)',
           errorBoundCovers: 'forward/backward rounding, units within rounding of their kink (both choices), Gram/sum rounding, normalisation',
           unitsWithinRoundingOfKink: r.ambiguousUnits,
         },
@@ -460,9 +470,9 @@ export function registerKernelCommand(program: Command): void {
     .addOption(new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS))
     .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
     .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
-    .option('--activation <name>', `limiting, nngp, h-infinity: activation (${ACTIVATION_NAMES.join(', ')}; default relu)`)
+    .option('--activation <name>', `limiting, nngp, h-infinity, ntk-empirical: activation (${ACTIVATION_NAMES.join(', ')}; default relu; ntk-empirical: certified for each)`)
     .option('--seed <s>', 'ntk-empirical: seed of the weight draw (default 0)')
-    .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (comparable to the limiting NTK)')
+    .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (Π 1/(κ n_l), κ = E[σ(g)²], for another activation; comparable to the limiting NTK)')
     .option('--json', 'print one JSON object on stdout instead of text')
     .action(async (kind: string, raw: RawKernelOptions) => {
       const req = parseKernelOptions(kind, raw);

@@ -24,7 +24,9 @@ describe('kernel --activation', () => {
     expect(parseKernelOptions('nngp', { data: 'x.csv', activation: 'leaky-relu:0.2' }).activation).toBe('leaky-relu:0.2');
     expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(/unknown activation 'swish'; known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/);
     expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(UserError);
-    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh' })).toThrow(/--activation does not apply/);
+    expect(parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'abs' }).activation).toBe('abs');
+    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'swish' })).toThrow(/unknown activation 'swish'/);
+    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh', parameterization: 'ntk' })).toThrow(/--parameterization does not apply/);
   });
 
   it('exit 2 with one line for an unknown activation', async () => {

@@ -9,6 +9,7 @@ import { UserError } from '../errors.ts';
 import { fromRows } from '../linalg/matrix.ts';
 import { type AuditInstance, enclosureOf } from '../audit/quantities.ts';
 import { empiricalNtkCertified } from '../ntk/empiricalNtkCertified.ts';
+import { activationByName } from '../ntk/activations/registry.ts';
 import { forward, initNetwork } from '../ntk/network.ts';
 import { computeKernelReport, formatKernelText, parseKernelOptions } from './kernel.ts';
 
@@ -115,5 +116,36 @@ describe('kernel ntk-empirical --normalize and the audit quantity lambdaMinEmpir
     const [num, den] = [2n ** BigInt(widths.length), widths.reduce((p, w) => p * BigInt(w), 1n)];
     const net = initNetwork({ inputDim: rows[0].length, widths, init: 'standard' }, 'seed-7');
     expect(encloses(exactNtk(net, fromRows(rows)), r.lambdaMin.lower, r.lambdaMin.upper, num, den)).toBe(true);
+  });
+});
+
+describe('kernel ntk-empirical --activation', () => {
+  const rows = [[1, 0.5, -0.25], [0.3, -1.2, 0.8], [-0.7, 0.1, 0.4]];
+  it.each(['abs', 'leaky-relu:0.1', 'identity'])('%s: certified, the audit quantity\'s enclosure, which contains the exact λ_min', async (name) => {
+    const file = writeCsv(`act-${name.replace(/\W+/g, '-')}.csv`, rows);
+    const r = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '5,4', seed: 's', normalize: true, activation: name, json: true }));
+    expect(r.certified).toBe(true);
+    expect(r.conventions.activation).toBe(name);
+    const inst: AuditInstance = { x: fromRows(rows), depth: 3, widths: [5, 4], init: 'standard', netSeed: 's', data: 'file', normalize: 'none', activation: name };
+    const q = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
+    expect([r.lambdaMin.lower, r.lambdaMin.upper]).toEqual([q.lower, q.upper]);
+    // the exact normalisation ∏ 1/(κ n_l): κ = 1 for abs and identity; leaky 0.1 is checked in quantitiesAbRelu.test.ts
+    const act = activationByName(name);
+    const net = initNetwork({ inputDim: 3, widths: [5, 4], init: 'standard', activation: act }, 's');
+    if (act.secondMoment === 1) expect(encloses(exactNtk(net, fromRows(rows)), r.lambdaMin.lower, r.lambdaMin.upper, 1n, 20n)).toBe(true);
+    // a different kernel from ReLU's on the same weights
+    const relu = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '5,4', seed: 's', normalize: true, json: true }));
+    expect(relu.lambdaMin.upper < r.lambdaMin.lower || relu.lambdaMin.lower > r.lambdaMin.upper).toBe(true);
+  });
+
+  it.each(['tanh', 'gelu', 'erf'])('%s: certified, with a narrow enclosure', async (name) => {
+    const file = writeCsv(`act-s-${name}.csv`, rows);
+    const t = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '5', activation: name, normalize: true, json: true }));
+    expect(t.certified && t.lambdaMin.lower > 0 && t.lambdaMin.upper - t.lambdaMin.lower < 1e-10 * t.lambdaMin.upper).toBe(true);
+    expect(formatKernelText(t)).toMatch(/certified in \[/);
+  });
+
+  it('an unknown activation is a usage error', () => {
+    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '4', activation: 'swish' })).toThrow(/unknown activation 'swish'/);
   });
 });

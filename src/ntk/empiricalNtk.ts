@@ -189,10 +189,16 @@ export function empiricalNtkNtkParameterization(net: Network, x: Matrix): Matrix
   return out;
 }
 
-/** The normalisation of eq. (4): ∏_{l=1}^{L−1} 2/n_l (n_L = 1 is not in the product). */
-export function ntkNormalization(net: Pick<Network, 'dims'>): number {
+/**
+ * The normalisation of eq. (4) of arXiv 2012.11654: ∏_{l=1}^{L−1} c/n_l with c = 1/κ, κ = E[σ(g)²] the record's
+ * second moment (n_L = 1 is not in the product). For ReLU c = 2 (∏ 2/n_l); for another activation the normalised
+ * K̄ of the standard initialisation converges to the limiting NTK with the 'nmm' defaults c_1 = 1, c_l = 1/κ.
+ */
+export function ntkNormalization(net: Pick<Network, 'dims'> & { arch?: Network['arch'] }): number {
+  const act = net.arch ? nonReluActivation(net.arch) : null;
+  const c = act ? 1 / act.secondMoment : 2;
   let s = 1;
-  for (let l = 1; l < net.dims.length - 1; l++) s *= 2 / net.dims[l];
+  for (let l = 1; l < net.dims.length - 1; l++) s *= c / net.dims[l];
   return s;
 }
 

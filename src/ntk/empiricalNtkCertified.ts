@@ -1,5 +1,6 @@
 /**
- * The empirical NTK K̄ = J Jᵀ of a finite ReLU network (network.ts conventions, σ'(0) = 0) with a
+ * The empirical NTK K̄ = J Jᵀ of a finite ReLU or (a,b)-ReLU network (network.ts conventions, σ'(0) = 0; the
+ * (a,b) case at the end of this comment) with a
  * rigorous bound on ‖K̂ − K̄‖₂, where K̂ is the float matrix returned and K̄ the EXACT kernel of the
  * stored doubles (data and weights). Valid for every finite double input: it covers
  *   (1) the rounding of the forward pass F̂_l (entrywise radii r_l ≥ |F̂_l − F_l|),
@@ -36,18 +37,36 @@
  *   u|ŝK̂_ij| + ETA/2 per entry; so ‖fl(ŝK̂) − sK̄‖₂ ≤ s·E + (γ_{2L}s + uŝ)‖K̂‖_F + N·ETA.
  * Every bound is evaluated with upward rounding (blas.ts `up`, `gammaUp`); norms are scaled by their
  * largest entry so that they neither underflow nor overflow before the final product.
+ *
+ * (a,b)-ReLU records [DER] (leaky ReLU (1, α), abs (1, −1), identity (1, 1); activation.ts: σ(t) = a·t (t > 0),
+ * b·t (t < 0), σ(0) = σ'(0) = 0). σ is λ-Lipschitz, λ = max(|a|, |b|), and its float value fl(m·ĝ), m ∈ {a, b, 0},
+ * is one product: |fl(mĝ) − mĝ| ≤ 2u|fl(mĝ)| + ETA (0 for m ∈ {0, ±1}). A unit is certified positive (ĝ − ρ > 0,
+ * σ' = a), certified negative (ĝ + ρ < 0, σ' = b; for ReLU, b = 0, ĝ + ρ ≤ 0 is "inactive" as above), exactly 0
+ * (ĝ = ρ = 0: g = 0, σ = σ' = 0) or ambiguous. Forward: r = |a|ρ, |b|ρ resp. λρ, plus the product's rounding.
+ * Backward, e as above: certified side with slope m, s = |m|e + rounding of fl(m·ŝ); ambiguous, σ'(g) ∈ {a, b, 0}:
+ * s = max(|d̂|e + rounding, |b̂| + |d'|·|W_{k+1}|(|b̂_{k+1}| + s_{k+1})), d̂ = σ'(ĝ) and d' the other slope
+ * (|b̂ − d'v| ≤ |b̂| + |d'||v|). The kernel, final-rounding and normalisation steps are unchanged, with the
+ * normalisation ∏ 1/(κ n_l), κ = (a² + b²)/2.
+ *
+ * Smooth records with `enclose` (erf, tanh, sigmoid, gelu, softplus) [DER]: no kinks, every unit UNIT_ACTIVE. Forward: ρ as above and
+ * r = |f̂ − σ(ĝ)| + sup|σ'|·ρ, the first term measured against the record's rigorous enclosure of σ(ĝ) (so the
+ * accuracy of fn, e.g. Math.tanh, is not assumed). Backward: b = σ'(g)·v, b̂ = fl(d̂·ŝ), d̂ = deriv(ĝ):
+ * |b̂ − b| ≤ (2u|b̂| + ETA) + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)·|ŝ| + sup|σ'|·e with |ŝ| ≤ |W|(|b̂_{k+1}| + s_{k+1}) + e.
+ * The normalisation uses the double ĉ = fl(1/κ̂) as its constant (κ̂ = secondMoment, a few ulps from E[σ(g)²]).
  */
 import { gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
-import { type ForwardResult, type Network, forward, nonReluActivation } from './network.ts';
+import { type ForwardResult, type Network, forward } from './network.ts';
 import { UserError } from '../errors.ts';
 
 /** Status codes of a hidden unit (per sample). */
 export const UNIT_INACTIVE = 0;
 export const UNIT_ACTIVE = 1;
 export const UNIT_AMBIGUOUS = 2;
+/** (a,b)-ReLU with b ≠ 0: the pre-activation is certified negative (σ' = b). */
+export const UNIT_NEGATIVE = 3;
 
 export interface ForwardEnclosure {
   fwd: ForwardResult;
@@ -57,6 +76,10 @@ export interface ForwardEnclosure {
   status: Uint8Array[];
   /** Number of (sample, hidden unit) pairs whose pre-activation is within its rounding bound of 0. */
   ambiguousUnits: number;
+  /** Smooth records only: preRadius[l] (N × n_l, l = 1..L−1; entry 0 unused) ≥ |Ĝ_l − G_l| (ρ of the module comment). */
+  preRadius?: Matrix[];
+  /** Smooth records only: derivError[l] (N × n_l, l = 1..L−1) ≥ |deriv(ĝ) − σ'(ĝ)| (the float σ' against its enclosure). */
+  derivError?: Matrix[];
 }
 
 const MAX = Number.MAX_VALUE;
@@ -80,13 +103,146 @@ function sumUpper(s: number, g1: number, nEta: number): number {
 }
 
 /**
+ * The slopes (a, b) of the network's activation: (1, 0) for ReLU; an (a,b)-ReLU record whose
+ * `certifiedFiniteNetwork` is set otherwise (its fn is t ↦ a·t (t > 0), b·t (t < 0), 0 (t = 0), one float
+ * product, and its deriv is a, b, 0 on the same three sets: activation.ts). Throws for any other record.
+ */
+export function certifiedSlopes(net: Pick<Network, 'arch'>): { a: number; b: number } {
+  if (smoothRecord(net)) return { a: NaN, b: NaN };
+  const rec = net.arch.activation;
+  if (!rec) return { a: 1, b: 0 };
+  const ab = rec as typeof rec & { a?: number; b?: number };
+  if (rec.kind === 'ab-relu' && rec.certifiedFiniteNetwork && typeof ab.a === 'number' && typeof ab.b === 'number' && Number.isFinite(ab.a) && Number.isFinite(ab.b)) {
+    return { a: ab.a, b: ab.b };
+  }
+  throw new UserError(`the certified empirical NTK covers the (a,b)-ReLU family (relu, leaky-relu:α, abs, identity) and smooth records with enclose (erf, tanh, sigmoid, gelu, softplus) only; with activation ${rec.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
+}
+
+interface SmoothRecord {
+  deriv: (t: number) => number;
+  enclose: (t: number) => { f: { lo: number; hi: number }; df: { lo: number; hi: number } };
+  /** sup|σ'|, sup|σ''| */
+  l1: number;
+  l2: number;
+}
+
+/** The smooth record of the network when the certified analysis covers it (enclose, finite sup1 and sup2), else null. */
+function smoothRecord(net: Pick<Network, 'arch'>): SmoothRecord | null {
+  const rec = net.arch.activation;
+  if (!rec || rec.kind === 'ab-relu' || !rec.certifiedFiniteNetwork || !rec.enclose || !rec.derivativeBounds) return null;
+  const { sup1, sup2 } = rec.derivativeBounds;
+  if (!(Number.isFinite(sup1) && Number.isFinite(sup2))) return null;
+  return { deriv: rec.deriv, enclose: rec.enclose, l1: sup1, l2: sup2 };
+}
+
+/** ≥ |y − x| for every x in [lo, hi] (y a double): the distance to the farther end, rounded up; +∞ for NaN. */
+const distToEnclosure = (y: number, e: { lo: number; hi: number }): number => fin(up(Math.max(Math.abs(y - e.lo), Math.abs(e.hi - y))));
+
+/**
+ * Forward radii of a smooth record (module comment, smooth records): ρ as for ReLU, r = |f̂ − σ(ĝ)| + sup|σ'|·ρ, with
+ * |f̂ − σ(ĝ)| measured against the record's enclosure of σ(ĝ). Every unit is UNIT_ACTIVE (no kinks).
+ */
+function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm: SmoothRecord): ForwardEnclosure {
+  const L = net.depth, N = x.rows;
+  const radius: Matrix[] = [zeros(N, net.dims[0])];
+  const preRadius: Matrix[] = [zeros(0, 0)];
+  const derivError: Matrix[] = [zeros(0, 0)];
+  const status: Uint8Array[] = [];
+  for (let l = 1; l < L; l++) {
+    const w = net.weights[l - 1], n = w.rows, m = w.cols;
+    const g1 = up(1 + gammaUp(n + 1)), nEta2 = up(2 * n * ETA), gn = gammaUp(n);
+    const A = absOf(w);
+    const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
+    const S = new Float64Array(m);
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
+    const r = zeros(N, m), R = r.data, pr = zeros(N, m), P = pr.data, de = zeros(N, m), DE = de.data;
+    for (let i = 0; i < N; i++) {
+      S.fill(0);
+      let exactZeroInput = true;
+      for (let p = 0; p < n; p++) {
+        const f = F[i * n + p], rp = Rp[i * n + p];
+        if (f === 0 && rp === 0) continue;
+        exactZeroInput = false;
+        const v = up(up(gn * Math.abs(f)) + rp);
+        const o = p * m;
+        for (let j = 0; j < m; j++) S[j] += v * A[o + j];
+      }
+      for (let j = 0; j < m; j++) {
+        const t = i * m + j;
+        const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
+        P[t] = rho;
+        const enc = sm.enclose(G[t]);
+        const ev = distToEnclosure(Fl[t], enc.f);
+        DE[t] = distToEnclosure(sm.deriv(G[t]), enc.df);
+        R[t] = rho === 0 ? ev : fin(up(ev + up(sm.l1 * rho)));
+      }
+    }
+    radius.push(r);
+    preRadius.push(pr);
+    derivError.push(de);
+    status.push(new Uint8Array(N * m).fill(UNIT_ACTIVE));
+  }
+  return { fwd, radius, status, ambiguousUnits: 0, preRadius, derivError };
+}
+
+/**
+ * Backward radii of a smooth record: b = σ'(g)·v, b̂ = fl(d̂·ŝ) with d̂ = deriv(ĝ), |ŝ − v| ≤ e, |ŝ| ≤ |v| + e,
+ * |v| ≤ |W|(|b̂_{k+1}| + s_{k+1}):  |b̂ − b| ≤ rounding of the product + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)|ŝ| + sup|σ'|·e.
+ */
+function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], sm: SmoothRecord): Matrix[] {
+  const L = net.depth, N = fe.fwd.features[0].rows;
+  const out: Matrix[] = new Array<Matrix>(L);
+  out[L - 1] = zeros(N, 1);
+  for (let k = L - 1; k >= 1; k--) {
+    const w = net.weights[k], nk = w.rows, m = w.cols;
+    const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
+    const A = absOf(w);
+    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data, Bn = bs[k].data, Sn = out[k].data;
+    const Rho = fe.preRadius![k].data, DE = fe.derivError![k].data;
+    const s = zeros(N, nk), S = s.data;
+    const v = new Float64Array(m), z = new Float64Array(m);
+    for (let i = 0; i < N; i++) {
+      for (let q = 0; q < m; q++) {
+        const b = Math.abs(Bn[i * m + q]), sq = Sn[i * m + q];
+        v[q] = b === 0 && sq === 0 ? 0 : up(up(gm * b) + sq);
+        z[q] = b === 0 && sq === 0 ? 0 : up(b + sq);
+      }
+      for (let a = 0; a < nk; a++) {
+        const t = i * nk + a, o = a * m;
+        let e = 0, u = 0;
+        for (let q = 0; q < m; q++) {
+          e += A[o + q] * v[q];
+          u += A[o + q] * z[q];
+        }
+        e = sumUpper(e, g1, mEta2);
+        const sHat = fin(up(sumUpper(u, g1, mEta) + e)); // ≥ |ŝ|
+        const dHat = sm.deriv(G[t]);
+        const dErr = fin(up(DE[t] + up(sm.l2 * Rho[t])));
+        S[t] = fin(up(up(productRounding(dHat, B[t]) + up(dErr * sHat)) + up(sm.l1 * e)));
+      }
+    }
+    out[k - 1] = s;
+  }
+  return out;
+}
+
+/**
+ * Bound on |fl(m·x) − m·x| for the float product y = fl(m·x): 0 when m ∈ {0, ±1} (exact), else
+ * 2u|y| + ETA (round to nearest: |fl(z) − z| ≤ u|z| ≤ u|fl(z)|/(1 − u) in the normal range, ≤ ETA/2 below it).
+ */
+const productRounding = (m: number, y: number): number => (m === 0 || m === 1 || m === -1 ? 0 : fin(up(up(2 * UNIT_ROUNDOFF * Math.abs(y)) + ETA)));
+
+/**
  * Forward pass with entrywise rounding radii and the certified activation pattern (see the module
  * comment). `fwd` must be forward(net, x) (the default). One pass per layer over |W_l|:
  * ρ = Σ_p |W_pj| v_p (+ rounding) with v_p ≥ γ_n|f̂_p| + r_p.
  */
 export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): ForwardEnclosure {
-  const act = nonReluActivation(net.arch);
-  if (act) throw new UserError(`the certified empirical NTK covers ReLU networks only; with activation ${act.name} the empirical NTK is NOT certified (empiricalNtk.ts computes it without a bound)`);
+  const smooth = smoothRecord(net);
+  if (smooth) return forwardEnclosureSmooth(net, x, fwd, smooth);
+  const { a: sa, b: sb } = certifiedSlopes(net);
+  const relu = sa === 1 && sb === 0;
+  const lip = Math.max(Math.abs(sa), Math.abs(sb));
   const L = net.depth, N = x.rows;
   const radius: Matrix[] = [zeros(N, net.dims[0])];
   const status: Uint8Array[] = [];
@@ -97,7 +253,7 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
     const A = absOf(w);
     const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
     const S = new Float64Array(m);
-    const G = fwd.preActivations[l - 1].data;
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
     const r = zeros(N, m), R = r.data;
     const st = new Uint8Array(N * m);
     for (let i = 0; i < N; i++) {
@@ -115,15 +271,35 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
         const t = i * m + j;
         const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
         const g = G[t];
+        if (relu) {
+          if (g - rho > 0) {
+            st[t] = UNIT_ACTIVE;
+            R[t] = rho;
+          } else if (g + rho <= 0) {
+            st[t] = UNIT_INACTIVE;
+          } else {
+            st[t] = UNIT_AMBIGUOUS;
+            ambiguousUnits++;
+            R[t] = rho;
+          }
+          continue;
+        }
+        // (a,b)-ReLU: f = σ(g), |σ(ĝ) − σ(g)| ≤ slope·ρ on a certified side, ≤ max(|a|, |b|)·ρ across the kink,
+        // plus the rounding of the float product f̂ = fl(slope·ĝ)
+        const mul = g > 0 ? sa : g < 0 ? sb : 0;
+        const rnd = productRounding(mul, Fl[t]);
         if (g - rho > 0) {
           st[t] = UNIT_ACTIVE;
-          R[t] = rho;
-        } else if (g + rho <= 0) {
-          st[t] = UNIT_INACTIVE;
+          R[t] = fin(up(up(Math.abs(sa) * rho) + rnd));
+        } else if (g + rho < 0) {
+          st[t] = UNIT_NEGATIVE;
+          R[t] = fin(up(up(Math.abs(sb) * rho) + rnd));
+        } else if (g === 0 && rho === 0) {
+          st[t] = UNIT_INACTIVE; // g = 0 exactly: σ(0) = 0, σ'(0) = 0
         } else {
           st[t] = UNIT_AMBIGUOUS;
           ambiguousUnits++;
-          R[t] = rho;
+          R[t] = fin(up(up(lip * rho) + rnd));
         }
       }
     }
@@ -146,6 +322,10 @@ export function featureMatrixErrorBound(fe: ForwardEnclosure, k: number): number
  * e = Σ_q |W_aq| v_q (+ rounding) with v_q ≥ γ_m|b̂_q| + s_q (module comment).
  */
 function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix[] {
+  const smooth = smoothRecord(net);
+  if (smooth) return backwardRadiiSmooth(net, fe, bs, smooth);
+  const { a: sa, b: sb } = certifiedSlopes(net);
+  const relu = sa === 1 && sb === 0;
   const L = net.depth, N = fe.fwd.features[0].rows;
   const out: Matrix[] = new Array<Matrix>(L);
   out[L - 1] = zeros(N, 1);
@@ -167,17 +347,47 @@ function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix
         const t = i * nk + a;
         if (st[t] === UNIT_INACTIVE) continue;
         const o = a * m;
-        if (st[t] === UNIT_AMBIGUOUS && !(G[t] > 0)) {
-          // taken as inactive (b̂ = 0); the exact b is 0 or v, |v| ≤ |W|(|b̂| + s)
-          let u = 0;
-          for (let q = 0; q < m; q++) u += A[o + q] * z[q];
-          S[t] = sumUpper(u, g1, mEta);
+        if (relu) {
+          if (st[t] === UNIT_AMBIGUOUS && !(G[t] > 0)) {
+            // taken as inactive (b̂ = 0); the exact b is 0 or v, |v| ≤ |W|(|b̂| + s)
+            let u = 0;
+            for (let q = 0; q < m; q++) u += A[o + q] * z[q];
+            S[t] = sumUpper(u, g1, mEta);
+            continue;
+          }
+          let e = 0;
+          for (let q = 0; q < m; q++) e += A[o + q] * v[q];
+          e = sumUpper(e, g1, mEta2);
+          S[t] = st[t] === UNIT_ACTIVE ? e : Math.max(e, Math.abs(B[t]));
           continue;
         }
-        let e = 0;
-        for (let q = 0; q < m; q++) e += A[o + q] * v[q];
-        e = sumUpper(e, g1, mEta2);
-        S[t] = st[t] === UNIT_ACTIVE ? e : Math.max(e, Math.abs(B[t]));
+        // (a,b)-ReLU: exact b = σ'(g)·v with v = W b_{k+1}; the float b̂ = fl(σ'(ĝ)·fl(W b̂_{k+1})).
+        const g = G[t], dHat = g > 0 ? sa : g < 0 ? sb : 0;
+        const bHat = Math.abs(B[t]);
+        if (st[t] !== UNIT_AMBIGUOUS) {
+          // certified side: σ'(g) = σ'(ĝ) = slope, |b̂ − slope·v| ≤ |slope|·e + rounding of the product
+          const slope = st[t] === UNIT_ACTIVE ? sa : sb;
+          if (slope === 0) continue; // b̂ = 0 = b exactly
+          let e = 0;
+          for (let q = 0; q < m; q++) e += A[o + q] * v[q];
+          e = sumUpper(e, g1, mEta2);
+          S[t] = fin(up(up(Math.abs(slope) * e) + productRounding(slope, B[t])));
+          continue;
+        }
+        // ambiguous: σ'(g) ∈ {a, b, 0}; for d ≠ σ'(ĝ), |b̂ − d·v| ≤ |b̂| + |d|·|v|, |v| ≤ |W|(|b̂_{k+1}| + s_{k+1});
+        // for d = σ'(ĝ) ≠ 0, |b̂ − d·v| ≤ |d|·e + rounding
+        let u = 0;
+        for (let q = 0; q < m; q++) u += A[o + q] * z[q];
+        const vMax = sumUpper(u, g1, mEta);
+        const other = Math.max(dHat === sa ? 0 : Math.abs(sa), dHat === sb ? 0 : Math.abs(sb));
+        let bound = other === 0 ? bHat : fin(up(bHat + up(other * vMax)));
+        if (dHat !== 0) {
+          let e = 0;
+          for (let q = 0; q < m; q++) e += A[o + q] * v[q];
+          e = sumUpper(e, g1, mEta2);
+          bound = Math.max(bound, fin(up(up(Math.abs(dHat) * e) + productRounding(dHat, B[t]))));
+        }
+        S[t] = bound;
       }
     }
     out[k - 1] = s;
@@ -221,7 +431,10 @@ function entrywiseLayerBound(N: number, n: number, al: Float64Array, rh: Float64
 }
 
 export interface CertifiedEmpiricalNtkOptions {
-  /** Multiply by ∏_{l=1}^{L−1} 2/n_l (ntkNormalization; eq. (4) of arXiv 2012.11654). */
+  /**
+   * Multiply by ∏_{l=1}^{L−1} 1/(κ n_l), κ = E[σ(g)²] = (a² + b²)/2 (ntkNormalization; for ReLU ∏ 2/n_l,
+   * eq. (4) of arXiv 2012.11654).
+   */
   normalize?: boolean;
 }
 
@@ -250,6 +463,8 @@ export interface CertifiedEmpiricalNtk {
 export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEmpiricalNtkOptions = {}): CertifiedEmpiricalNtk {
   const L = net.depth, N = x.rows;
   const fwd = forward(net, x);
+  const rec = net.arch.activation;
+  if (rec && !rec.certifiedFiniteNetwork) return notCovered(net, x, fwd, rec.name, opts);
   const fe = forwardEnclosure(net, x, fwd);
   const bs = backpropSignals(net, fwd);
   const emp = empiricalNtk(net, x, { forwardResult: fwd, backSignals: bs });
@@ -297,8 +512,13 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
       errorBound = Infinity;
       reason = `the normalisation ∏ 2/n_l = ${scale} is below the normal double range`;
     } else {
-      // ŝ = fl(∏ 2/n_l): 2(L − 1) roundings, |ŝ − s| ≤ γ_{2L}s and s ≤ ŝ/(1 − γ_{2L}) ≤ ŝ(1 + 2γ_{2L}).
-      const g = gammaUp(2 * L);
+      // ŝ = fl(∏ ĉ/n_l) with ĉ = fl(1/κ̂): 2(L − 1) roundings for ReLU (ĉ = 2 exactly), and for another
+      // (a,b)-ReLU up to 4 more in ĉ (a², b², their sum, the reciprocal; halving is exact) which enter each of the
+      // L − 1 factors: |ŝ − s| ≤ γ_{6L}s (Higham Lemma 3.1), and s ≤ ŝ/(1 − γ) ≤ ŝ(1 + 2γ). For a smooth record
+      // (certifiedSlopes NaN) κ is known only to a few ulps: s is defined as ∏ ĉ/n_l with the double ĉ = fl(1/κ̂)
+      // (the c_l of limiting.ts's 'nmm' defaults), 2(L − 1) roundings, within γ_{6L}.
+      const { a: sa, b: sb } = certifiedSlopes(net);
+      const g = gammaUp(sa === 1 && (sb === 0 || sb === 1 || sb === -1) ? 2 * L : 6 * L);
       const sUp = up(scale * up(1 + 4 * g));
       errorBound = fin(up(up(sUp * errorBound) + up(up(up(up(g * sUp) + up(UNIT_ROUNDOFF * scale)) * froK) + up(N * ETA))));
     }
@@ -319,6 +539,35 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
   };
   if (!certified) out.notCertifiedReason = reason;
   return out;
+}
+
+/**
+ * An activation outside the rounding analysis (a record without `certifiedFiniteNetwork`, e.g. a user's own):
+ * the float kernel (normalised by ∏ 1/(κ n_l) when asked), NOT certified, every radius +∞.
+ */
+function notCovered(net: Network, x: Matrix, fwd: ForwardResult, name: string, opts: CertifiedEmpiricalNtkOptions): CertifiedEmpiricalNtk {
+  const ntk = empiricalNtk(net, x, { forwardResult: fwd }).ntk;
+  const scale = opts.normalize ? ntkNormalization(net) : 1;
+  if (opts.normalize) for (let t = 0; t < ntk.data.length; t++) ntk.data[t] *= scale;
+  const radius = [zeros(x.rows, net.dims[0])];
+  const status: Uint8Array[] = [];
+  for (let l = 1; l < net.depth; l++) {
+    const r = zeros(x.rows, net.dims[l]);
+    r.data.fill(Infinity);
+    radius.push(r);
+    status.push(new Uint8Array(r.data.length).fill(UNIT_AMBIGUOUS));
+  }
+  const ambiguousUnits = status.reduce((a, st) => a + st.length, 0);
+  return {
+    ntk,
+    scale,
+    errorBound: Infinity,
+    certified: false,
+    notCertifiedReason: `activation ${name}: the finite network's rounding analysis covers only records with certifiedFiniteNetwork: the (a,b)-ReLU family and smooth records with enclose (docs/error-model.md)`,
+    ambiguousUnits,
+    parts: { propagation: Infinity, finalRounding: Infinity },
+    forward: { fwd, radius, status, ambiguousUnits },
+  };
 }
 
 export interface EmpiricalLambdaMin {

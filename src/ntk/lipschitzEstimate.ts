@@ -5,7 +5,8 @@ import { norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { wasmMaskedAccumulate } from './wasmNetwork.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 import type { Network } from './network.ts';
-import { preActivationsAt } from './network.ts';
+import { nonReluActivation, preActivationsAt } from './network.ts';
+import { UserError } from '../errors.ts';
 
 /**
  * Certified quantities for Lemma 6.1 / Theorem 6.2 of Nguyen–Mondelli–Montúfar 2021 (arXiv 2012.11654v5;
@@ -57,6 +58,8 @@ export interface PointEnvelope {
 /** Forward envelope (1) of the module comment for one input z, layers 1..k. */
 export function pointEnvelope(net: Network, k: number, z: ArrayLike<number>): PointEnvelope {
   checkK(net, k, 'pointEnvelope');
+  const act = nonReluActivation(net.arch);
+  if (act) throw new UserError(`the certified Lipschitz estimates cover ReLU networks only (linear regions, Lemma 6.1); activation ${act.name} is not covered`);
   const g = preActivationsAt(net, z, k);
   let a = new Float64Array(z.length);
   for (let i = 0; i < z.length; i++) a[i] = Math.abs(z[i]); // not Float64Array.from(z, Math.abs): see certifiedJacobian

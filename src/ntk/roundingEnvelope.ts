@@ -34,7 +34,7 @@
 import { gammaUp, up } from '../linalg/blas.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
-import { type ForwardResult, type Network, forward } from './network.ts';
+import { type ForwardResult, type Network, forward, nonReluActivation } from './network.ts';
 
 export interface RoundingEnvelope {
   /** featureNorm[k][i] ≥ ‖a_k(x_i)‖ ≥ ‖f_k(x_i)‖, k = 0..L−1. */
@@ -144,8 +144,18 @@ function absBackward(c: Float64Array, N: number, nOut: number, W: Float64Array, 
   return next;
 }
 
+/**
+ * The envelope of the module comment. ReLU only (σ 1-Lipschitz, evaluated exactly, the mask 1[ĝ > 0]): for any
+ * other activation record nothing is certified (rangeSafe and patternCertified false, every bound infinite);
+ * empiricalNtkCertified.ts covers the (a,b)-ReLU family.
+ */
 export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): RoundingEnvelope {
   const L = net.depth, N = x.rows;
+  if (nonReluActivation(net.arch)) {
+    const inf = (n: number) => new Float64Array(n).fill(Infinity);
+    const backNorm = Array.from({ length: L + 1 }, () => inf(N));
+    return { featureNorm: Array.from({ length: L }, () => inf(N)), eta: new Array<number>(L).fill(Infinity), backNorm, zeta: new Array<number>(L + 1).fill(Infinity), patternCertified: false, patternMargin: 0, rangeSafe: false };
+  }
   // min |W_l| ≠ 0 for the range guard (a weight or datum that is ±∞ or NaN is not a real number: nothing is
   // certified then)
   const wMin: number[] = [];

@@ -33,9 +33,26 @@ export function add(a: Dy, b: Dy): Dy {
 }
 export const mul = (a: Dy, b: Dy): Dy => (a.m === 0n || b.m === 0n ? ZERO : { m: a.m * b.m, e: a.e + b.e });
 
-/** Exact K̄ = J Jᵀ of the stored doubles (dyadic, N × N). */
+/**
+ * The slopes (a, b) of the network's (a,b)-ReLU activation, σ(t) = a·t (t > 0), b·t (t < 0), σ(0) = σ'(0) = 0
+ * (activation.ts): (1, 0) for ReLU. Read from the record's own a and b, not from its fn.
+ */
+function slopesOf(net: Network): { a: Dy; b: Dy } {
+  const act = net.arch.activation as (Network['arch']['activation'] & { a?: number; b?: number }) | undefined;
+  if (!act) return { a: dy(1), b: ZERO };
+  if (act.kind !== 'ab-relu' || act.a === undefined || act.b === undefined) throw new Error(`exactNtk: (a,b)-ReLU records only, got ${act.name}`);
+  return { a: dy(act.a), b: dy(act.b) };
+}
+/** m·g, returning g itself for m = 1 (the same dyadic, without the 52 extra mantissa bits of dy(1)). */
+const scale = (m: Dy, g: Dy): Dy => (m.m === 1n << 52n && m.e === -52 ? g : mul(m, g));
+/** σ(g) and σ'(g) exactly, decided on the exact sign of g. */
+const sigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? scale(s.a, g) : g.m < 0n ? scale(s.b, g) : ZERO);
+const dsigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? s.a : g.m < 0n ? s.b : ZERO);
+
+/** Exact K̄ = J Jᵀ of the stored doubles (dyadic, N × N), for ReLU or the network's (a,b)-ReLU record. */
 export function exactNtk(net: Network, x: Matrix): Dy[][] {
   const L = net.depth, N = x.rows, d = x.cols;
+  const sl = slopesOf(net);
   const rows: Dy[][] = [];
   for (let i = 0; i < N; i++) {
     const fs: Dy[][] = [Array.from(x.data.subarray(i * d, (i + 1) * d), dy)];
@@ -49,7 +66,7 @@ export function exactNtk(net: Network, x: Matrix): Dy[][] {
         g.push(s);
       }
       gs.push(g);
-      fs.push(g.map((v) => (v.m > 0n ? v : ZERO)));
+      fs.push(g.map((v) => sigmaExact(v, sl)));
     }
     const bs: Dy[][] = new Array<Dy[]>(L + 1);
     bs[L] = [dy(1)];
@@ -57,13 +74,14 @@ export function exactNtk(net: Network, x: Matrix): Dy[][] {
       const w = net.weights[k];
       bs[k] = [];
       for (let a = 0; a < w.rows; a++) {
-        if (!(gs[k - 1][a].m > 0n)) {
+        const ds = dsigmaExact(gs[k - 1][a], sl);
+        if (ds.m === 0n) {
           bs[k].push(ZERO);
           continue;
         }
         let s = ZERO;
         for (let j = 0; j < w.cols; j++) s = add(s, mul(dy(w.data[a * w.cols + j]), bs[k + 1][j]));
-        bs[k].push(s);
+        bs[k].push(scale(ds, s));
       }
     }
     const jrow: Dy[] = [];
@@ -132,6 +150,7 @@ export const toDec = (v: Dy): Decimal => new Decimal(v.m.toString()).times(new D
 
 /** Exact features f_k(x_i) of the stored doubles (N × n_k, dyadic), 0 ≤ k ≤ L − 1. */
 export function exactFeatures(net: Network, x: Matrix, k: number): Dy[][] {
+  const sl = slopesOf(net);
   const out: Dy[][] = [];
   for (let i = 0; i < x.rows; i++) {
     let f: Dy[] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), dy);
@@ -141,7 +160,7 @@ export function exactFeatures(net: Network, x: Matrix, k: number): Dy[][] {
       for (let j = 0; j < w.cols; j++) {
         let s = ZERO;
         for (let p = 0; p < w.rows; p++) s = add(s, mul(f[p], dy(w.data[p * w.cols + j])));
-        g.push(s.m > 0n ? s : ZERO);
+        g.push(sigmaExact(s, sl));
       }
       f = g;
     }

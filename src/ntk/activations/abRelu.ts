@@ -57,7 +57,7 @@ export function abReluRecord(a: number, b: number, name: string): AbReluRecord {
     hermiteEnclosure: (r: number) => abReluHermiteEnclosure(a, b, r),
     hermiteMethod: 'closed form b·[r = 1] + (a − b)·μ_r(ReLU) (eq. (8) of arXiv 2012.11654), relative rounding ≤ (2.5r + 4)u',
     kinks: a === b ? [] : [0],
-    certifiedFiniteNetwork: a === 1 && b === 0,
+    certifiedFiniteNetwork: a === 1 && Number.isFinite(b),
   };
 }
 

@@ -35,7 +35,7 @@
  */
 import { type Interval, LIBM_ULPS, interval } from '../../linalg/interval.ts';
 import { nextUp, stepsDown, stepsUp } from '../../linalg/ulp.ts';
-import { erf } from './erf.ts';
+import { erf, erfEnclose } from './erf.ts';
 import { PI_I, clippedCovariance, determinantEnclosure, sqrtDetIPlus2Sigma } from './exact.ts';
 import { geluHermite, geluHermiteEnclosure } from './hermiteCoefficients.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
@@ -117,6 +117,20 @@ export function geluDual(q1: number, q2: number, c: number): DualEnclosure {
   return { phiPhi, dphiDphi: interval(Math.max(-b, dphiDphi.lo), Math.min(b, dphiDphi.hi)) };
 }
 
+/**
+ * GELU(t) = tΦ(t) and GELU'(t) = Φ(t) + tφ(t) at a double t, rigorously: Φ(t) = (1 + erf(t/√2))/2 with erf's
+ * enclosure (erf.ts erfEnclose, monotone, taken at both ends of the interval t/√2), φ(t) = e^{−t²/2}/√(2π) in interval
+ * arithmetic. Absolute accuracy ≈ u·max(1, |t|) (1 + erf cancels for t ≪ 0). Non-finite t: the whole line.
+ */
+export function geluEnclose(t: number): { f: Interval; df: Interval } {
+  if (!Number.isFinite(t)) return { f: interval(-Infinity, Infinity), df: interval(-GELU_BOUNDS.sup1, GELU_BOUNDS.sup1) };
+  const u = interval(t).div(interval(2).sqrt());
+  const phiCdf = interval(erfEnclose(u.lo).f.lo, erfEnclose(u.hi).f.hi).add(1).div(2);
+  const Phi = interval(Math.max(0, phiCdf.lo), Math.min(1, phiCdf.hi));
+  const phi = interval(t).mul(t).div(-2).exp().div(interval(2).mul(PI_I).sqrt());
+  return { f: Phi.mul(t), df: Phi.add(phi.mul(t)) };
+}
+
 export function geluRecord(): ActivationRecord {
   return {
     name: 'gelu',
@@ -132,6 +146,7 @@ export function geluRecord(): ActivationRecord {
     hermiteEnclosure: geluHermiteEnclosure,
     hermiteMethod: 'closed form (−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)) for r = 2m ≥ 2, μ_0 = 1/(2√π), μ_1 = 1/2, 0 for odd r ≥ 3; relative rounding ≤ (2.5r + 8)u',
     kinks: [],
-    certifiedFiniteNetwork: false,
+    enclose: geluEnclose,
+    certifiedFiniteNetwork: true,
   };
 }

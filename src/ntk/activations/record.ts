@@ -81,8 +81,15 @@ export interface ActivationRecord {
   /** Points where σ is not differentiable (the rounding envelope of finite networks tests them). */
   readonly kinks?: readonly number[];
   /**
+   * Optional: enclosures of σ(t) and σ'(t) at the double t (finite or ±∞), with every rounding inside (under the
+   * elementary-function assumption of src/linalg/interval.ts, LIBM_ULPS). The certified finite network of a smooth
+   * record measures the error of fn/deriv against them, so it does not rely on the accuracy of fn (e.g. Math.tanh).
+   */
+  enclose?(t: number): { f: Interval; df: Interval };
+  /**
    * True when the finite network's forward/backward rounding analysis (empiricalNtkCertified.ts) covers this
-   * activation; otherwise an empirical NTK computed with it is reported as NOT certified.
+   * activation (the (a,b)-ReLU family; smooth records with `enclose` and finite derivativeBounds sup1, sup2);
+   * otherwise an empirical NTK computed with it is reported as NOT certified.
    */
   readonly certifiedFiniteNetwork: boolean;
 }

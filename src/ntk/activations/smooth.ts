@@ -226,6 +226,45 @@ export function sigmoidDual(q1: number, q2: number, c: number): DualEnclosure {
   };
 }
 
+/**
+ * Enclosure of [lo, hi] ∩ [a, b] (a ≤ b doubles that also contain the exact value): the tighter of two valid
+ * enclosures.
+ */
+const meet = (x: Interval, a: number, b: number): Interval => interval(Math.max(x.lo, a), Math.min(x.hi, b));
+
+/**
+ * tanh(t) and sech²(t) at a double t, rigorously: for t ≥ 0, tanh t = 1 − 2/(e^{2t} + 1) in interval arithmetic
+ * (2t exact; beyond 500 the enclosure of tanh 500, whose upper end is 1), met with [0, 1] and, for 0 ≤ t < 1,
+ * t − t³/3 ≤ tanh t ≤ min(t, t − t³/3 + 2t⁵/15), so tiny t keep relative accuracy; tanh is odd. [DER] With h(0) = 0
+ * each time: (t − tanh t)' = tanh² ≥ 0; (tanh t − t + t³/3)' = t² − tanh² ≥ 0 by the first; (t − t³/3 + 2t⁵/15 −
+ * tanh t)' = tanh² − t² + 2t⁴/3 ≥ (t − t³/3)² − t² + 2t⁴/3 = t⁶/9 ≥ 0 by the second (t − t³/3 ≥ 0 for t ≤ √3).
+ * sech² = 1 − tanh² ∈ [0, 1].
+ */
+export function tanhEnclose(t: number): { f: Interval; df: Interval } {
+  if (t !== t) return { f: interval(-1, 1), df: interval(0, 1) };
+  const a = Math.abs(t);
+  // tanh is increasing and < 1: for a > 500 the enclosure at 500 (whose upper end is 1) also holds
+  const e = interval(Math.min(2 * a, 1000)).exp();
+  let th = interval(1).sub(interval(2).div(e.add(1)));
+  if (a < 1) {
+    const cube = interval(a).mul(a).mul(a).div(3);
+    const lower = interval(a).sub(cube);
+    const upper = lower.add(cube.mul(a).mul(a).mul(0.4)); // + 2a⁵/15 = (a³/3)·a²·(2/5); 0.4 ≥ 2/5 rounds up
+    th = meet(th, lower.lo, Math.min(a, upper.hi));
+  }
+  th = meet(th, 0, 1);
+  const df = meet(interval(1).sub(th.mul(th)), 0, 1);
+  return { f: t < 0 ? th.neg() : th, df };
+}
+
+/** sigmoid(t) = 1/(1 + e^{−t}) and σ' = σ(1 − σ) at a double t, in interval arithmetic, met with [0, 1] resp. [0, 1/4]. */
+export function sigmoidEnclose(t: number): { f: Interval; df: Interval } {
+  if (!Number.isFinite(t)) return { f: interval(0, 1), df: interval(0, 0.25) };
+  const p = meet(interval(1).div(interval(-t).exp().add(1)), 0, 1);
+  const q = meet(interval(1).div(interval(t).exp().add(1)), 0, 1); // 1 − σ(t) = σ(−t), without cancellation
+  return { f: p, df: meet(p.mul(q), 0, 0.25) };
+}
+
 /** The `hermiteMethod` of the records whose Hermite coefficients come from hermiteCoefficients.ts' quadrature. */
 export const HERMITE_QUADRATURE_METHOD = 'certified trapezoidal rule (step 1/16, |x| ≤ 13, Trefethen–Weideman strip bound, exact BigInt Hermite values) for r ≤ 64; Parseval bound √(κ − Σ_{k≤64} μ_k²) beyond';
 const TANH_HERMITE = quadratureHermiteEnclosure(TANH_HERMITE_SPEC, () => tanhDual(1, 1, 1).phiPhi.hi);
@@ -245,7 +284,8 @@ export function tanhRecord(): ActivationRecord {
     hermiteEnclosure: TANH_HERMITE,
     hermiteMethod: HERMITE_QUADRATURE_METHOD,
     kinks: [],
-    certifiedFiniteNetwork: false,
+    enclose: tanhEnclose,
+    certifiedFiniteNetwork: true,
   };
 }
 
@@ -269,6 +309,7 @@ export function sigmoidRecord(): ActivationRecord {
     hermiteEnclosure: SIGMOID_HERMITE,
     hermiteMethod: HERMITE_QUADRATURE_METHOD,
     kinks: [],
-    certifiedFiniteNetwork: false,
+    enclose: sigmoidEnclose,
+    certifiedFiniteNetwork: true,
   };
 }

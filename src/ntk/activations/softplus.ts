@@ -53,7 +53,7 @@ import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp, up } from '../../linalg/blas.ts';
 import { reluRecord } from './abRelu.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
-import { HERMITE_QUADRATURE_METHOD, covarianceFactors, sigmoid, sigmoidDual } from './smooth.ts';
+import { HERMITE_QUADRATURE_METHOD, covarianceFactors, sigmoid, sigmoidDual, sigmoidEnclose } from './smooth.ts';
 import { SOFTPLUS_HERMITE_SPEC, quadratureHermiteEnclosure } from './hermiteCoefficients.ts';
 
 const U = UNIT_ROUNDOFF;
@@ -179,6 +179,25 @@ export function softplusDual(q1: number, q2: number, c: number): DualEnclosure {
   return { phiPhi: softplusPhiPhi(q1, q2, c), dphiDphi: sigmoidDual(q1, q2, c).phiPhi };
 }
 
+/**
+ * softplus(t) = max(t, 0) + log(1 + y), y = e^{−|t|}, and softplus' = sigmoid at a double t, rigorously: interval exp
+ * and log (interval.ts), met with y − y²/2 ≤ log(1 + y) ≤ min(y, y − y²/2 + y³/3) for y ≥ 0 (so a tiny y keeps
+ * relative accuracy). [DER] With h(0) = 0: (y − log(1 + y))' = y/(1 + y) ≥ 0; (log(1 + y) − y + y²/2)' = y²/(1 + y)
+ * ≥ 0; (y − y²/2 + y³/3 − log(1 + y))' = y³/(1 + y) ≥ 0; and log(1 + y) increases with y, so the bounds at the ends
+ * of the y-interval enclose it.
+ */
+export function softplusEnclose(t: number): { f: Interval; df: Interval } {
+  if (!Number.isFinite(t)) return { f: interval(0, Infinity), df: interval(0, 1) };
+  const y = interval(-Math.abs(t)).exp();
+  const l = interval(1).add(y).log();
+  const yl = interval(y.lo);
+  const lo = Math.max(l.lo, yl.sub(yl.mul(y.lo).div(2)).lo, 0);
+  const yh = interval(y.hi), sq = yh.mul(y.hi);
+  const hi = Math.min(l.hi, y.hi, yh.sub(sq.div(2)).add(sq.mul(y.hi).div(3)).hi);
+  const f = interval(Math.max(t, 0)).add(interval(lo, hi));
+  return { f, df: sigmoidEnclose(t).f };
+}
+
 const SOFTPLUS_HERMITE = quadratureHermiteEnclosure(SOFTPLUS_HERMITE_SPEC, () => softplusPhiPhi(1, 1, 1).hi);
 
 export function softplusRecord(): ActivationRecord {
@@ -195,6 +214,7 @@ export function softplusRecord(): ActivationRecord {
     hermiteEnclosure: SOFTPLUS_HERMITE,
     hermiteMethod: HERMITE_QUADRATURE_METHOD,
     kinks: [],
-    certifiedFiniteNetwork: false,
+    enclose: softplusEnclose,
+    certifiedFiniteNetwork: true,
   };
 }

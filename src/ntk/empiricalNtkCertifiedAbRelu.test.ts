@@ -1,0 +1,195 @@
+/**
+ * The certified empirical NTK of (a,b)-ReLU networks (leaky ReLU, abs, identity; empiricalNtkCertified.ts) against
+ * the exact K̄ of the stored doubles (test/support/exactNtk.ts: dyadic arithmetic in BigInt, the activation pattern
+ * decided on the exact sign of every pre-activation, σ'(0) = 0): every entry of |K̂ − s·K̄| is within the bound
+ * (‖E‖_max ≤ ‖E‖₂), and λ_min(s·K̄) lies in the enclosure, decided exactly by signs of minors. ReLU passed as a record
+ * gives the same doubles bit for bit.
+ */
+import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { add, type Dy, dy, encloses, exactFeatures, exactNtk, mul, toDec } from '../../test/support/exactNtk.ts';
+import { fromRows, type Matrix } from '../linalg/matrix.ts';
+import { activationByName, reluRecord } from './activations/registry.ts';
+import type { ActivationRecord } from './activations/record.ts';
+import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
+import { empiricalNtkCertified, empiricalNtkLambdaMin, forwardEnclosure, UNIT_AMBIGUOUS, UNIT_NEGATIVE } from './empiricalNtkCertified.ts';
+import { pointEnvelope } from './lipschitzEstimate.ts';
+import { ntkDiagonalSample } from './monteCarlo.ts';
+import { forward, initNetwork, type Network, networkFromWeights } from './network.ts';
+import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
+
+const bitsEqual = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+};
+
+/**
+ * The exact normalisation ∏_{l<L} 1/(κ n_l), κ = (a² + b²)/2, as num/den (BigInt): 1/κ = 2/(M·2^E) with
+ * a² + b² = M·2^E exactly (dyadic).
+ */
+function exactScale(act: ActivationRecord & { a?: number; b?: number }, widths: number[]): { num: bigint; den: bigint } {
+  const q = add(mul(dy(act.a!), dy(act.a!)), mul(dy(act.b!), dy(act.b!)));
+  let cn = 2n, cd = q.m;
+  if (q.e <= 0) cn <<= BigInt(-q.e);
+  else cd <<= BigInt(q.e);
+  let num = 1n, den = 1n;
+  for (const n of widths) {
+    num *= cn;
+    den *= cd * BigInt(n);
+  }
+  return { num, den };
+}
+
+/** max_ij |K̂_ij − (num/den)·K̄_ij| in decimal (exact up to 60 significant digits). */
+function maxEntryError(khat: Matrix, K: Dy[][], num: bigint, den: bigint): Decimal {
+  Decimal.set({ precision: 60 });
+  const s = new Decimal(num.toString()).div(den.toString());
+  let worst = new Decimal(0);
+  for (let i = 0; i < khat.rows; i++)
+    for (let j = 0; j < khat.rows; j++) {
+      const e = new Decimal(khat.data[i * khat.rows + j]).minus(toDec(K[i][j]).times(s)).abs();
+      if (e.gt(worst)) worst = e;
+    }
+  return worst;
+}
+
+describe('certified empirical NTK of (a,b)-ReLU networks', () => {
+  it('ReLU as a record: forward, back-propagation, K̂ and its bound are the same doubles as the default', () => {
+    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.2, 0.9, 0.8]]);
+    const base = { inputDim: 3, widths: [17, 9], init: 'he' as const };
+    const n0 = initNetwork(base, 'bit-id'), n1 = initNetwork({ ...base, activation: reluRecord() }, 'bit-id');
+    const f0 = forward(n0, x), f1 = forward(n1, x);
+    expect(bitsEqual(f0.output, f1.output)).toBe(true);
+    f0.features.forEach((f, k) => expect(bitsEqual(f.data, f1.features[k].data)).toBe(true));
+    backpropSignals(n0, f0).forEach((b, k) => expect(bitsEqual(b.data, backpropSignals(n1, f1)[k].data)).toBe(true));
+    expect(bitsEqual(empiricalNtk(n0, x).ntk.data, empiricalNtk(n1, x).ntk.data)).toBe(true);
+    for (const normalize of [false, true]) {
+      const c0 = empiricalNtkCertified(n0, x, { normalize }), c1 = empiricalNtkCertified(n1, x, { normalize });
+      expect(bitsEqual(c0.ntk.data, c1.ntk.data)).toBe(true);
+      expect(Object.is(c0.errorBound, c1.errorBound) && c0.certified).toBe(true);
+    }
+  });
+
+  it('a record outside the analysis (certifiedFiniteNetwork false): the float kernel, reported NOT certified (bound and λ_min enclosure infinite)', () => {
+    const net = initNetwork({ inputDim: 2, widths: [4], init: 'standard', activation: { ...activationByName('gelu'), name: 'gelu-uncertified', certifiedFiniteNetwork: false } }, 's');
+    const x = fromRows([[0.5, 0.2], [-0.1, 0.9]]);
+    expect(() => forwardEnclosure(net, x)).toThrow(/NOT certified/);
+    const r = empiricalNtkCertified(net, x, { normalize: true });
+    expect([r.certified, r.errorBound]).toEqual([false, Infinity]);
+    expect(r.notCertifiedReason).toMatch(/activation gelu-uncertified: .*only records with certifiedFiniteNetwork/);
+    const k = empiricalNtk(net, x).ntk.data, s = 1 / (activationByName('gelu').secondMoment * 4);
+    expect(bitsEqual(r.ntk.data, k.map((v) => v * s))).toBe(true);
+    const lm = empiricalNtkLambdaMin(r);
+    expect([lm.lower, lm.upper, lm.certified]).toEqual([-Infinity, Infinity, false]);
+  });
+
+  it('leaky-relu:0.1: forward radii contain the exact features; negative units are certified as such', () => {
+    const act = activationByName('leaky-relu:0.1');
+    const net = initNetwork({ inputDim: 3, widths: [6, 5], init: 'standard', activation: act }, 'leaky-fwd');
+    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7]]);
+    const fe = forwardEnclosure(net, x);
+    expect(fe.status[0].some((s) => s === UNIT_NEGATIVE)).toBe(true);
+    for (let k = 1; k <= 2; k++) {
+      const F = exactFeatures(net, x, k), Fh = fe.fwd.features[k].data, R = fe.radius[k].data;
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < F[i].length; j++) {
+          const t = i * F[i].length + j;
+          expect(new Decimal(Fh[t]).minus(toDec(F[i][j])).abs().lte(R[t])).toBe(true);
+          expect(R[t]).toBeLessThan(1e-14 * (1 + Math.abs(Fh[t])));
+        }
+    }
+  });
+
+  it('a pre-activation within rounding of the kink: ambiguous, and the exact kernel is enclosed (leaky, abs)', () => {
+    // x = (w1, −w0') with w0' one ulp from w0: the exact g = (w0 − w0')·w1 ≠ 0 while the float ĝ = 0
+    for (const name of ['leaky-relu:0.1', 'abs', 'identity']) {
+      const act = activationByName(name);
+      const arch = { inputDim: 2, widths: [3], init: 'standard' as const, activation: act };
+      let hit = 0;
+      for (let tt = 1; tt < 200 && hit < 2; tt++) for (const j of [1, -1, 2, -2]) {
+        const w0 = 0.7 + tt / 1024, w1 = -(1.3 + tt / 997);
+        const x = fromRows([[w1, -(w0 + j * 2 ** -53)], [0.8, 0.6]]);
+        const net = networkFromWeights(arch, [fromRows([[w0, -0.4, 0.9], [w1, 0.5, 0.2]]), fromRows([[1.5], [-0.7], [1.1]])]);
+        const r = empiricalNtkCertified(net, x);
+        if (forward(net, x).preActivations[0].data[0] !== 0) continue;
+        hit++;
+        expect(r.forward.status[0][0]).toBe(UNIT_AMBIGUOUS);
+        expect(r.certified).toBe(true);
+        const K = exactNtk(net, x);
+        expect(maxEntryError(r.ntk, K, 1n, 1n).lte(r.errorBound), `${name}: entry error > ${r.errorBound}`).toBe(true);
+        const lm = empiricalNtkLambdaMin(r);
+        expect(encloses(K, lm.lower, lm.upper), name).toBe(true);
+      }
+      expect(hit).toBe(2);
+    }
+  });
+
+  it('fuzz: leaky ReLU, abs, identity at scales 2^e (e ∈ [−1074, 1023]): exact K̄ and λ_min enclosed or not certified', () => {
+    const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
+    const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
+    const caseArb = fc.record({
+      act: fc.constantFrom('leaky-relu:0.1', 'leaky-relu:-0.3', 'leaky-relu:0.01', 'abs', 'identity', 'leaky-relu:3'),
+      N: fc.integer({ min: 1, max: 3 }),
+      d: fc.integer({ min: 1, max: 3 }),
+      widths: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 2 }),
+      normalize: fc.boolean(),
+      ex: expo,
+      ew: fc.array(expo, { minLength: 3, maxLength: 3 }),
+      vals: fc.array(entry, { minLength: 120, maxLength: 120 }),
+    });
+    let certifiedCount = 0, ambiguousCount = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const act = activationByName(c.act) as ActivationRecord & { a: number; b: number };
+        const dims = [c.d, ...c.widths, 1];
+        let t = 0;
+        const scaled = (rows: number, cols: number, e: number): Matrix => {
+          const m = { rows, cols, data: new Float64Array(rows * cols) };
+          for (let q = 0; q < m.data.length; q++) m.data[q] = c.vals[t++ % c.vals.length] * 2 ** e;
+          return m;
+        };
+        const x = scaled(c.N, c.d, c.ex);
+        const net: Network = networkFromWeights({ inputDim: c.d, widths: c.widths, init: 'standard', activation: act }, dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])));
+        const r = empiricalNtkCertified(net, x, { normalize: c.normalize });
+        if (!r.certified) return true;
+        certifiedCount++;
+        if (r.ambiguousUnits > 0) ambiguousCount++;
+        const K = exactNtk(net, x);
+        const { num, den } = c.normalize ? exactScale(act, c.widths) : { num: 1n, den: 1n };
+        if (!maxEntryError(r.ntk, K, num, den).lte(r.errorBound)) return false;
+        const lm = empiricalNtkLambdaMin(r);
+        return encloses(K, lm.lower, lm.upper, num, den);
+      }),
+      { numRuns: 250, seed: 20261204 },
+    );
+    expect(certifiedCount).toBeGreaterThan(100);
+    expect(ambiguousCount).toBeGreaterThan(3);
+  });
+
+  it('the bound is informative at moderate width: ‖E‖₂ ≤ 1e-12·max K̂_ii (abs, leaky-relu:0.1; width 64, L = 3)', () => {
+    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.2, 0.9, 0.8]]);
+    for (const name of ['abs', 'leaky-relu:0.1']) {
+      const net = initNetwork({ inputDim: 3, widths: [64, 64], init: 'standard', activation: activationByName(name) }, 'informative');
+      const r = empiricalNtkCertified(net, x, { normalize: true });
+      const diag = Math.max(r.ntk.data[0], r.ntk.data[4], r.ntk.data[8]);
+      expect(r.certified).toBe(true);
+      expect(r.errorBound).toBeLessThan(1e-12 * diag);
+    }
+  });
+});
+
+describe('ReLU-only envelopes refuse other records instead of certifying them', () => {
+  it('roundingEnvelope / ntkDiagonalSample: NOT certified (infinite); pointEnvelope: a UserError', () => {
+    const arch = { inputDim: 2, widths: [8], init: 'standard' as const, activation: activationByName('abs') };
+    const net = initNetwork(arch, 'env');
+    const x = fromRows([[0.6, -0.8]]);
+    const env = roundingEnvelope(net, x);
+    expect([env.patternCertified, env.rangeSafe]).toEqual([false, false]);
+    expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);
+    const mc = ntkDiagonalSample(arch, x, 3, 'env');
+    expect([mc.uncertified, mc.error]).toEqual([3, Infinity]);
+    expect(() => pointEnvelope(net, 2, [0.6, -0.8])).toThrow(/ReLU networks only/);
+  });
+});
