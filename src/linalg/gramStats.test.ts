@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from './gramStats.ts';
+import { gramEntryErrorBound, gramEntryErrorBoundFromGram, maxAbsOffDiagonal, maxRowNormSquared, rowNormsSquared } from './gramStats.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
@@ -55,6 +55,24 @@ describe('Gram entry error bounds', () => {
     const g = gram(x);
     const r = rowNormsSquared(x);
     for (let i = 0; i < 20; i++) expect(Math.abs(g.data[i * 20 + i] - r[i])).toBeLessThanOrEqual(300 * 2 ** -53 * r[i]);
+  });
+});
+
+describe('maxRowNormSquared', () => {
+  it('encloses the exact max_i ‖x_i‖² (decimal.js, 800 digits) within a few ulps', () => {
+    Decimal.set({ precision: 800 });
+    for (const [n, d] of [[1, 1], [5, 40], [12, 300]]) {
+      const x = gaussianMatrix(createRng(`max-row-${n}-${d}`), n, d);
+      let best = new Decimal(0);
+      for (let i = 0; i < n; i++) {
+        let s = new Decimal(0);
+        for (let k = 0; k < d; k++) s = s.plus(exactDecimal(x.data[i * d + k]).pow(2));
+        if (s.gt(best)) best = s;
+      }
+      const m = maxRowNormSquared(x);
+      expect(exactDecimal(m.lo).lte(best) && best.lte(exactDecimal(m.hi)), `[${m.lo}, ${m.hi}] ∌ ${best.toSignificantDigits(20)}`).toBe(true);
+      expect(m.hi - m.lo).toBeLessThanOrEqual(4 * d * 2 ** -52 * m.hi);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { gammaUp, nonNegativeSumUpper, up } from './blas.ts';
+import { type Interval, interval, sumOfSquares } from './interval.ts';
 import { type Matrix, assertSquare, ETA } from './matrix.ts';
 
 /** max_{i≠j} |a_ij| of a square matrix, with the position of the maximum (−1 when N < 2). */
@@ -24,6 +25,13 @@ export function rowNormsSquared(x: Matrix): Float64Array {
     out[i] = s;
   }
   return out;
+}
+
+/** max_i ‖x_i‖² over the rows of x, enclosed: each ‖x_i‖² by sumOfSquares (outward-rounded), the maximum exact. */
+export function maxRowNormSquared(x: Matrix): Interval {
+  let m = interval(0);
+  for (let i = 0; i < x.rows; i++) m = m.max(sumOfSquares(x.data, i * x.cols, x.cols));
+  return m;
 }
 
 /**
