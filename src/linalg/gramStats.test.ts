@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBoundFromGram, maxAbsOffDiagonal, maxRowNormSquared, rowNormsSquared } from './gramStats.ts';
+import { gramEntryErrorBound, gramEntryErrorBoundFromGram, hasUnitNormRows, maxAbsOffDiagonal, maxRowNormSquared, minPairRayleigh, rowNormsSquared } from './gramStats.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
@@ -73,6 +73,43 @@ describe('maxRowNormSquared', () => {
       expect(exactDecimal(m.lo).lte(best) && best.lte(exactDecimal(m.hi)), `[${m.lo}, ${m.hi}] ∌ ${best.toSignificantDigits(20)}`).toBe(true);
       expect(m.hi - m.lo).toBeLessThanOrEqual(4 * d * 2 ** -52 * m.hi);
     }
+  });
+});
+
+describe('minPairRayleigh', () => {
+  it('is the brute-force minimum, and its enclosure holds the 800-digit minimum of every matrix within ε', () => {
+    Decimal.set({ precision: 800 });
+    const rng = createRng('pair-rayleigh');
+    for (const n of [2, 5, 24]) {
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = (rng.next() - 0.5) * 3;
+      const eps = 1e-9;
+      const r = minPairRayleigh({ rows: n, cols: n, data: a }, eps);
+      let best = new Decimal(Infinity), value = Infinity;
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) {
+          value = Math.min(value, (a[i * n + i] + a[j * n + j]) / 2 - a[i * n + j]);
+          const e = exactDecimal(a[i * n + i]).plus(exactDecimal(a[j * n + j])).div(2).minus(exactDecimal(a[i * n + j]));
+          if (e.lt(best)) best = e;
+        }
+      expect(r.value).toBe(value);
+      // the extreme perturbations: every entry moved by ±ε moves the minimum by exactly ±2ε
+      for (const ref of [best, best.plus(2 * eps), best.minus(2 * eps)]) expect(exactDecimal(r.enclosure.lo).lte(ref) && ref.lte(exactDecimal(r.enclosure.hi)), `n = ${n}`).toBe(true);
+      expect(r.enclosure.hi - r.enclosure.lo).toBeLessThan(4 * eps + 1e-14);
+    }
+  });
+});
+
+describe('hasUnitNormRows', () => {
+  it('accepts rows divided by their computed norm and rejects rows off by 1e-10', () => {
+    const x = gaussianMatrix(createRng('unit-rows'), 10, 200);
+    for (let i = 0; i < 10; i++) {
+      const s = Math.sqrt(rowNormsSquared({ rows: 1, cols: 200, data: x.data.subarray(i * 200, i * 200 + 200) })[0]);
+      for (let k = 0; k < 200; k++) x.data[i * 200 + k] /= s;
+    }
+    expect(hasUnitNormRows(x)).toBe(true);
+    x.data[0] *= 1 + 1e-10 / (x.data[0] * x.data[0]);
+    expect(hasUnitNormRows(x)).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
-import { gammaUp, nonNegativeSumUpper, up } from './blas.ts';
+import { down, gammaUp, nonNegativeSumUpper, up } from './blas.ts';
 import { type Interval, interval, sumOfSquares } from './interval.ts';
-import { type Matrix, assertSquare, ETA } from './matrix.ts';
+import { type Matrix, assertSquare, ETA, UNIT_ROUNDOFF } from './matrix.ts';
 
 /** max_{i≠j} |a_ij| of a square matrix, with the position of the maximum (−1 when N < 2). */
 export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: number } {
@@ -13,6 +13,41 @@ export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: num
       if (bi < 0 || v > value) { value = v; bi = i; bj = j; }
     }
   return { value, i: bi, j: bj };
+}
+
+/**
+ * min_{i<j} [(a_ii + a_jj)/2 − a_ij] of a symmetric matrix (the Rayleigh quotient at (e_i − e_j)/√2), with an
+ * enclosure of the same minimum for every matrix whose entries are within `entryError` of a's (2·entryError) —
+ * each computed term fl(fl(fl(a_ii + a_jj)/2) − a_ij) lies within γ_3((|a_ii| + |a_jj|)/2 + |a_ij|) of its exact
+ * value (three roundings, Higham Lemma 3.1; the halving is exact short of underflow, ETA). N < 2: the value is
+ * +∞ and the enclosure [−∞, +∞].
+ */
+export function minPairRayleigh(a: Matrix, entryError = 0): { value: number; i: number; j: number; enclosure: Interval } {
+  assertSquare(a);
+  const n = a.rows, A = a.data;
+  let value = Infinity, bi = -1, bj = -1, scale = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const v = (A[i * n + i] + A[j * n + j]) / 2 - A[i * n + j];
+      if (v < value) { value = v; bi = i; bj = j; }
+      scale = Math.max(scale, (Math.abs(A[i * n + i]) + Math.abs(A[j * n + j])) / 2 + Math.abs(A[i * n + j]));
+    }
+  if (bi < 0 || !Number.isFinite(value)) return { value, i: bi, j: bj, enclosure: interval(-Infinity, Infinity) };
+  const err = up(up(up(gammaUp(3) * up(scale * (1 + 4 * UNIT_ROUNDOFF))) + 2 * ETA) + up(2 * entryError));
+  return { value, i: bi, j: bj, enclosure: interval(down(value - err), up(value + err)) };
+}
+
+/**
+ * Whether every row has unit norm to rounding: |fl(‖x_i‖²) − 1| ≤ 16d·u. Rows divided by their computed norm
+ * (src/random/distributions.ts, 'unit-sphere') pass (‖x̂_i‖² = 1 + O(d·u), Higham §3.1); data that was not
+ * normalised does not. Claims stated for unit-norm data use it as an assumption and carry the remaining
+ * deviation by unitNormDeviation.
+ */
+export function hasUnitNormRows(x: Matrix): boolean {
+  const norms = rowNormsSquared(x);
+  const tol = 16 * x.cols * UNIT_ROUNDOFF;
+  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > tol) return false;
+  return true;
 }
 
 /** Squared row norms ‖x_i‖² (recursive summation; error ≤ γ_d ‖x_i‖², Higham §3.1). */
