@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { nextDown, nextUp } from './ulp.ts';
-import { distance, interval, type Interval } from './interval.ts';
+import { distance, interval, sumOf, type Interval } from './interval.ts';
 
 /**
  * Enclosure arithmetic against decimal.js: every operation's result must contain the exact value at
@@ -167,10 +167,18 @@ describe('interval arithmetic contains the exact result (decimal.js)', () => {
   });
 });
 
-describe('interval.roundedOnce and distance', () => {
+describe('interval.roundedOnce, sumOf and distance', () => {
   test.prop([finite, finite.filter((b) => b !== 0)], { numRuns: RUNS })('roundedOnce of a·b, a/b, a + b, √|a| holds the exact result', (a, b) => {
     const cases: [number, Decimal][] = [[a * b, exact(a).times(exact(b))], [a + b, exact(a).plus(exact(b))], [a / b, D50.div(exact(a), exact(b))], [Math.sqrt(Math.abs(a)), D50.sqrt(exact(Math.abs(a)))]];
     for (const [v, ref] of cases) if (Number.isFinite(v)) expectContains(interval.roundedOnce(v), ref, `fl = ${v}`);
+  });
+
+  test.prop([fc.array(finite, { maxLength: 30 })], { numRuns: RUNS })('sumOf encloses the exact sum of stored doubles', (v) => {
+    const sum = v.reduce((acc, x) => acc.plus(exact(x)), new Exact(0));
+    const r = sumOf(v);
+    if (Number.isFinite(r.lo) && Number.isFinite(r.hi)) expectContains(r, sum, 'sumOf');
+    else expect(r.lo === -Infinity || r.hi === Infinity).toBe(true);
+    expect(sumOf([5, 1, 2, 3], 1, 2)).toEqual(interval(3));
   });
 
   it('distance encloses the exact Euclidean distance of two stored vectors', () => {

@@ -328,6 +328,13 @@ export function distance(a: ArrayLike<number>, b: ArrayLike<number>): Interval {
   return s.sqrt();
 }
 
+/** Σ v_k over v[offset .. offset + length) of stored doubles, enclosed (each partial sum rounded outward). */
+export function sumOf(v: ArrayLike<number>, offset = 0, length = v.length - offset): Interval {
+  let s = new Interval(0, 0);
+  for (let k = offset; k < offset + length; k++) if (v[k] !== 0) s = s.add(v[k]);
+  return s;
+}
+
 /** The unit roundoff u = 2^-53 of IEEE 754 binary64, round to nearest. */
 const UNIT = 2 ** -53;
 

@@ -26,7 +26,9 @@
  *      T ≤ 4L³(1 + ġ'(r_max)) r_max^P,  r_max = max(s, G_1(s), …, G_{L−1}(s));
  *    Horner evaluation adds γ_{2P}·L. The total is doubled to cover second-order terms.
  */
-import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
+import { gammaUp, up } from '../linalg/blas.ts';
+import { type Interval, interval } from '../linalg/interval.ts';
+import { ETA, UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
 
 export interface MurraySeries {
@@ -165,4 +167,40 @@ export function murraySeriesErrorBound(series: MurraySeries, s: number): number 
   if (rMax >= 1) return Infinity;
   const trunc = 4 * L ** 3 * (1 + 1 / (Math.PI * Math.sqrt(1 - rMax * rMax))) * rMax ** P;
   return 2 * (BK + trunc + gamma(2 * P) * L) * (1 + 1e-10);
+}
+
+/**
+ * Upper bounds on Σ_p c_p s^p and Σ_p p·c_p s^{p−1} for coefficients c_p ≥ 0 and s ≥ 0 (e.g. the truncated
+ * series K̂(s) and K̂'(s) with κ_{p,L} ≥ 0). Horner's rule on non-negative data: every computed partial value is at
+ * least the exact one times (1 − u)^k after k roundings (Higham §5.1), so the exact sums are ≤ the computed ones
+ * times 1 + γ_{2P+1} (2P roundings, one more for the products p·c_p), plus P·ETA for products that underflow.
+ */
+export function nonNegativeSeriesUpper(c: ArrayLike<number>, s: number): { value: number; derivative: number } {
+  if (!(s >= 0)) throw new RangeError(`nonNegativeSeriesUpper: s must be ≥ 0, got ${s}`);
+  const P = c.length;
+  let v = 0, dv = 0;
+  for (let p = P - 1; p >= 0; p--) {
+    v = v * s + c[p];
+    if (p >= 1) dv = dv * s + p * c[p];
+  }
+  const g = up(1 + gammaUp(2 * P + 1));
+  return { value: up(up(v * g) + P * ETA), derivative: up(up(dv * g) + P * ETA) };
+}
+
+/**
+ * κ_{p,2} = 2(1 + p)μ_p(ReLU)² in closed form (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0), enclosed: μ_p by the recurrence
+ * of reluHermiteCoefficient (μ_0 = 1/√(2π), μ_1 = ½, μ_2 = 1/(2√π), μ_{r+2} = −(r − 1)/√((r + 1)(r + 2))·μ_r, 0 for
+ * odd r ≥ 3; eq. (8) of arXiv 2012.11654) in interval arithmetic.
+ */
+export function twoLayerCoefficientEnclosure(p: number): Interval {
+  if (!Number.isInteger(p) || p < 0) throw new RangeError(`twoLayerCoefficientEnclosure: p must be an integer ≥ 0, got ${p}`);
+  let mu: Interval;
+  if (p === 0) mu = interval(1).div(interval.PI.mul(2).sqrt());
+  else if (p === 1) mu = interval(0.5);
+  else if (p % 2 === 1) mu = interval(0);
+  else {
+    mu = interval(1).div(interval.PI.sqrt().mul(2));
+    for (let k = 2; k < p; k += 2) mu = mu.mul(-(k - 1)).div(interval((k + 1) * (k + 2)).sqrt());
+  }
+  return mu.mul(mu).mul(2 * (1 + p));
 }
