@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, maxRowNormSquared, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { gershgorinUniform, hadamardPower } from '../src/linalg/hadamard.ts';
 import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
@@ -8,6 +8,7 @@ import type { Matrix } from '../src/linalg/matrix.ts';
 import { reluHermiteCoefficient, reluHermiteCoefficients, reluHermiteTailBound } from '../src/ntk/hermite.ts';
 import { hermiteHalfMonomialExact } from '../src/ntk/hermiteExact.ts';
 import { limitingKernels, type LimitingKernels } from '../src/ntk/limiting.ts';
+import { reluHermiteEnclosures, reluHermiteSquareEnclosures } from '../src/ntk/reluCoefficients.ts';
 import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
@@ -46,11 +47,6 @@ export const LIMITING_CONVENTIONS = {
 
 // ------------------------------------------------------------------------------------------------
 // Bookkeeping helpers (intervals only; every number comes from the engine)
-
-/** {value, error} of c·λ for λ in an enclosure and c > 0 known to relative error cRel (an interval ≥ 0). */
-function scaledEnclosure(e: { lower: number; upper: number }, c: number, cRel: Interval): { value: number; error: number } {
-  return fromInterval(interval(e.lower, e.upper).mul(interval(c).mul(cRel.neg().hull(cRel).add(1))));
-}
 
 function lambdaMinOf(m: Matrix, entryError: number): LambdaMinEnclosure {
   return lambdaMinCertified(m, { entryError });
@@ -97,7 +93,7 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
     const quad = r <= 20 ? hermiteCoefficientsQuadrature((t) => (t > 0 ? t : 0), r, { breakpoints: [0] })[r] : NaN;
     return {
       lhs: closed,
-      lhsError: relativeError(closed, interval.roundoff(5 * r + 8).div(2)),
+      lhsError: sideAt(closed, reluHermiteEnclosures(r)[r]).error,
       rhs: exact.value,
       rhsError: exact.error,
       relation: '==',
@@ -119,7 +115,7 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   conclude({ r }): Evaluation {
     const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
     const exact = hermiteHalfMonomialExact(0, r);
-    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: relativeError(viaRelu, interval.roundoff(5 * r + 20).div(2)), relation: '==', quantities: { r } };
+    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: sideAt(viaRelu, interval(r + 1).sqrt().mul(reluHermiteEnclosures(r + 1)[r + 1])).error, relation: '==', quantities: { r } };
   },
 };
 
@@ -134,8 +130,21 @@ function muTable(R: number): Float64Array {
   return reluHermiteCoefficients(R, muScratch);
 }
 
+/** Σ_{r ≤ R} μ_r², enclosed (memoised per R: the catalog's R ≤ 300). */
+const partialSquareEnclosures = new Map<number, Interval>();
+function partialSquaresEnclosure(R: number): Interval {
+  let e = partialSquareEnclosures.get(R);
+  if (!e) {
+    const sq = reluHermiteSquareEnclosures(R);
+    e = interval(0);
+    for (let r = 0; r <= R; r++) e = e.add(sq[r]);
+    partialSquareEnclosures.set(R, e);
+  }
+  return e;
+}
+
 /**
- * Σ_{r ≤ R} μ_r² with a rigorous error (each μ_r² relative (5r + 9)u, the sum γ_{R+1}); also μ_R.
+ * Σ_{r ≤ R} μ_r² with a rigorous error (from partialSquaresEnclosure); also μ_R.
  * The μ_r come from one pass of the recurrence (reluHermiteCoefficients: the same float64 values as
  * reluHermiteCoefficient(r), summed in the same order, so value and error are bit-identical). Measured
  * in steady state (searchTheorem, 60 random + 30 targeted instances): calling reluHermiteCoefficient
@@ -146,7 +155,7 @@ function partialSquares(R: number): { value: number; error: number; muR: number 
   const mu = muTable(R);
   let s = 0;
   for (let r = 0; r <= R; r++) s += mu[r] ** 2;
-  return { value: s, error: relativeError(s, interval.roundoff(5 * R + 9).add(interval.gamma(R + 1))), muR: mu[R] };
+  return { value: s, error: sideAt(s, partialSquaresEnclosure(R)).error, muR: mu[R] };
 }
 
 export const hermiteSumRule: Theorem<SumDesc, { R: number }> = {
@@ -180,7 +189,8 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
   conclude({ R }): Evaluation {
     const p = partialSquares(R);
     const tail = reluHermiteTailBound(R, p.muR);
-    return { lhs: 0.5 - p.value, lhsError: interval(p.error).add(interval.roundoff(1).mul(0.5)).hi, rhs: tail, rhsError: relativeError(tail, interval.roundoff(5 * R + 14)), relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
+    const sq = reluHermiteSquareEnclosures(R)[R];
+    return { lhs: 0.5 - p.value, lhsError: sideAt(0.5 - p.value, interval(0.5).sub(partialSquaresEnclosure(R))).error, rhs: tail, rhsError: sideAt(tail, sq.mul(R).div(3)).error, relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
   },
 };
 
@@ -203,17 +213,17 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
   conclude({ R, rho }): Evaluation {
     // μ_r by one pass of the recurrence (bit-identical to reluHermiteCoefficient(r); O(R), not O(R²)):
     // measured in steady-state searchTheorem, 12.4 → 2.2 µs/instance (search bookkeeping included).
-    const mu = muTable(R);
-    let s = 0, abs = 0, pw = 1;
+    const mu = muTable(R), sq = reluHermiteSquareEnclosures(R);
+    let s = 0, pw = 1, exact = interval(0), pwI = interval(1);
     for (let r = 0; r <= R; r++) {
-      const t = mu[r] ** 2 * pw;
-      s += t;
-      abs += Math.abs(t);
+      s += mu[r] ** 2 * pw;
       pw *= rho;
+      exact = exact.add(sq[r].mul(pwI));
+      pwI = pwI.mul(rho);
     }
-    const tail = reluHermiteTailBound(R, mu[R]);
-    // Each term: μ_r² (5r + 9)u and ρ^r (r roundings); the sum γ_{R+1}.
-    const lhsError = interval(tail).mul(interval.roundoff(5 * R + 14).add(1)).add(interval(abs).mul(interval.roundoff(6 * R + 12).add(interval.gamma(R + 1)))).hi;
+    // the series beyond R: |Σ_{r>R} μ_r² ρ^r| ≤ Σ_{r>R} μ_r² ≤ μ_R² R/3 (|ρ| ≤ 1, reluHermiteTailBound)
+    const tail = sq[R].mul(R).div(3).hi;
+    const lhsError = sideAt(s, exact.add(interval(-tail, tail))).error;
     const oneMinus = (1 - rho) * (1 + rho); // 1 − ρ² without cancellation: relative error ≤ 3u (Sterbenz near |ρ| = 1)
     const rhs = (Math.sqrt(Math.max(0, oneMinus)) + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
     // the closed form in interval arithmetic (src/linalg/interval.ts) encloses its exact value
@@ -296,7 +306,7 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
         lhs: kii,
         lhsError: relativeError(kii, interval(lim.entrywiseBound.ntk)),
         rhs,
-        rhsError: relativeError(rhs, interval.gamma(i.x.cols + 2)),
+        rhsError: sideAt(rhs, sumOfSquares(i.x.data, wi * i.x.cols, i.x.cols).mul(mult)).error,
         relation: '==',
         quantities: { L: d.depth, N: n, d: i.x.cols },
       };
@@ -374,13 +384,9 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
     const lg = lambdaMinOf(lim.nngp, lim.nngpErrorBound);
     const h = hadamardGram(i.x, d.r);
     const lh = lambdaMinOf(h.matrix, h.errorBound);
-    let m = 0;
-    for (const v of rowNormsSquared(i.x)) m = Math.max(m, v);
-    const mu = reluHermiteCoefficient(d.r);
-    const c = (2 * mu * mu) / m ** (d.r - 1);
-    // relative error of the computed c: μ_r² (2(2.5r + 4) roundings), m^{r−1} ((r − 1)(d + 4)) and 8 more, with 1 % to spare
-    const cRel = interval.roundoff(5 * d.r + 8 + (d.r - 1) * (i.x.cols + 4) + 8).mul(1.01);
-    const rhs = scaledEnclosure(lh, c, cRel);
+    // c = 2μ_r²/max_i ‖x_i‖^{2(r−1)}, enclosed
+    const c = reluHermiteSquareEnclosures(d.r)[d.r].mul(2).div(maxRowNormSquared(i.x).pow(d.r - 1));
+    const rhs = fromInterval(interval(lh).mul(c));
     const lhs = fromEnclosure(lg);
     // λ_min(G(2)) ≥ 0 (G(2) is PSD): a rhs ≤ 0 could not have failed.
     return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };

@@ -27,9 +27,10 @@
  *    Horner evaluation adds γ_{2P}·L. The total is doubled to cover second-order terms.
  */
 import { gammaUp, up } from '../linalg/blas.ts';
-import { type Interval, interval } from '../linalg/interval.ts';
+import type { Interval } from '../linalg/interval.ts';
 import { ETA, UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
+import { reluHermiteSquareEnclosures } from './reluCoefficients.ts';
 
 export interface MurraySeries {
   depth: number;
@@ -188,19 +189,10 @@ export function nonNegativeSeriesUpper(c: ArrayLike<number>, s: number): { value
 }
 
 /**
- * κ_{p,2} = 2(1 + p)μ_p(ReLU)² in closed form (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0), enclosed: μ_p by the recurrence
- * of reluHermiteCoefficient (μ_0 = 1/√(2π), μ_1 = ½, μ_2 = 1/(2√π), μ_{r+2} = −(r − 1)/√((r + 1)(r + 2))·μ_r, 0 for
- * odd r ≥ 3; eq. (8) of arXiv 2012.11654) in interval arithmetic.
+ * κ_{p,2} = 2(1 + p)μ_p(ReLU)² in closed form (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0), enclosed: μ_p² from
+ * reluHermiteSquareEnclosures (reluCoefficients.ts).
  */
 export function twoLayerCoefficientEnclosure(p: number): Interval {
   if (!Number.isInteger(p) || p < 0) throw new RangeError(`twoLayerCoefficientEnclosure: p must be an integer ≥ 0, got ${p}`);
-  let mu: Interval;
-  if (p === 0) mu = interval(1).div(interval.PI.mul(2).sqrt());
-  else if (p === 1) mu = interval(0.5);
-  else if (p % 2 === 1) mu = interval(0);
-  else {
-    mu = interval(1).div(interval.PI.sqrt().mul(2));
-    for (let k = 2; k < p; k += 2) mu = mu.mul(-(k - 1)).div(interval((k + 1) * (k + 2)).sqrt());
-  }
-  return mu.mul(mu).mul(2 * (1 + p));
+  return reluHermiteSquareEnclosures(p)[p].mul(2 * (1 + p));
 }
