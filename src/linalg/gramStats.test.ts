@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBoundFromGram, hasUnitNormRows, maxAbsOffDiagonal, maxRowNormSquared, minPairRayleigh, rowNormsSquared } from './gramStats.ts';
+import { gramEntryErrorBound, gramEntryErrorBoundFromGram, gramEntryErrorBounds, hasUnitNormRows, maxAbsOffDiagonal, maxRowNormSquared, minPairRayleigh, minRowNormSquared, rowNormsSquared } from './gramStats.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
@@ -73,6 +73,41 @@ describe('maxRowNormSquared', () => {
       expect(exactDecimal(m.lo).lte(best) && best.lte(exactDecimal(m.hi)), `[${m.lo}, ${m.hi}] ∌ ${best.toSignificantDigits(20)}`).toBe(true);
       expect(m.hi - m.lo).toBeLessThanOrEqual(4 * d * 2 ** -52 * m.hi);
     }
+  });
+});
+
+describe('minRowNormSquared and gramEntryErrorBounds', () => {
+  it('minRowNormSquared encloses the exact min_i ‖x_i‖² (800 digits)', () => {
+    Decimal.set({ precision: 800 });
+    const x = gaussianMatrix(createRng('min-row'), 9, 70);
+    let best: Decimal | undefined;
+    for (let i = 0; i < 9; i++) {
+      let s = new Decimal(0);
+      for (let k = 0; k < 70; k++) s = s.plus(exactDecimal(x.data[i * 70 + k]).pow(2));
+      if (!best || s.lt(best)) best = s;
+    }
+    const m = minRowNormSquared(x);
+    expect(exactDecimal(m.lo).lte(best!) && best!.lte(exactDecimal(m.hi))).toBe(true);
+  });
+
+  it('bound |fl(X̂X̂ᵀ) − XXᵀ| entrywise for X = F − 1μᵀ computed entrywise (one rounding), exact XXᵀ at 800 digits', () => {
+    Decimal.set({ precision: 800 });
+    const rng = createRng('gram-rounded-entries');
+    const [n, d] = [6, 40];
+    const f = gaussianMatrix(rng, n, d), mu = Float64Array.from({ length: d }, () => rng.next() * 3);
+    const xh = { rows: n, cols: d, data: Float64Array.from(f.data, (v, t) => v - mu[t % d]) };
+    const ex = Array.from(f.data, (v, t) => exactDecimal(v).minus(exactDecimal(mu[t % d])));
+    const g = gram(xh), e = gramEntryErrorBounds(xh, 1);
+    let worst = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = new Decimal(0);
+        for (let k = 0; k < d; k++) s = s.plus(ex[i * d + k].times(ex[j * d + k]));
+        const err = exactDecimal(g.data[i * n + j]).minus(s).abs();
+        expect(err.lte(exactDecimal(e.data[i * n + j])), `(${i}, ${j})`).toBe(true);
+        worst = Math.max(worst, err.toNumber() / e.data[i * n + j]);
+      }
+    expect(worst).toBeGreaterThan(1e-4); // not vacuous
   });
 });
 

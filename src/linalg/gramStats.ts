@@ -69,6 +69,32 @@ export function maxRowNormSquared(x: Matrix): Interval {
   return m;
 }
 
+/** min_i ‖x_i‖² over the rows of x (at least one), enclosed as maxRowNormSquared. */
+export function minRowNormSquared(x: Matrix): Interval {
+  if (x.rows < 1) throw new RangeError('minRowNormSquared: no rows');
+  let m = sumOfSquares(x.data, 0, x.cols);
+  for (let i = 1; i < x.rows; i++) m = m.min(sumOfSquares(x.data, i * x.cols, x.cols));
+  return m;
+}
+
+/**
+ * Entrywise bounds E_ij ≥ |fl(X̂X̂ᵀ)_ij − (XXᵀ)_ij| for a stored X̂ whose entries are the exact x_ik after at most
+ * `entryRoundings` = k relative roundings each (x̂ = x(1 + θ_k), |θ_k| ≤ γ_k; e.g. k = 1 for X = F − 1μᵀ computed
+ * entrywise, or for products of two stored factors): the Gram sum adds γ_d Σ_k|x̂_ik x̂_jk| (Higham eq. 3.5) and the
+ * entries' roundings γ_{2k}(1 + γ_k)²-fold of it, together ≤ γ_{d+2k+2}‖x̂_i‖‖x̂_j‖ (Cauchy–Schwarz), with the exact
+ * ‖x̂_i‖² above the computed one by nonNegativeSumUpper; d·ETA more for products that underflow. Rounded upwards.
+ */
+export function gramEntryErrorBounds(xhat: Matrix, entryRoundings = 0): Matrix {
+  const { rows: n, cols: d } = xhat;
+  const norms = rowNormsSquared(xhat);
+  const upper = Float64Array.from(norms, (v) => nonNegativeSumUpper(v, d, 1));
+  const g = gammaUp(d + 2 * entryRoundings + 2), uf = d * ETA;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) out[i * n + j] = up(up(g * up(Math.sqrt(up(upper[i] * upper[j])))) + uf);
+  return { rows: n, cols: n, data: out };
+}
+
 /**
  * A bound on every entry error of fl(X Xᵀ): |fl(G)_ij − G_ij| ≤ γ_d ‖x_i‖‖x_j‖ + d·ETA ≤ γ_d max_i ‖x_i‖² + d·ETA
  * (Higham eq. 3.5, any summation order). Rounded upwards.
