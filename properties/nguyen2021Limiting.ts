@@ -13,8 +13,8 @@ import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
-import { defineClaim, param } from '../src/theorem/defineClaim.ts';
-import { fromEnclosure, fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
+import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
+import { around, fromEnclosure, fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { perturbedIdentity, tightenedBound } from './twins.ts';
 
@@ -271,6 +271,21 @@ const limBase = {
   costHint: 3400,
 };
 
+/**
+ * limBase for defineClaim: the same instance space (data, depth, r, in this order: the same descriptors as
+ * limDescriptors), local moves and cells.
+ */
+const LIM_SPACE = { data: { random: LIM_DATA }, params: { depth: param.int(2, 6), r: param.oneOf(2, 4, 6, 8) } };
+type LimClaimDesc = ClaimDescriptor<typeof LIM_SPACE.params>;
+const limScaffold = {
+  conventions: LIMITING_CONVENTIONS,
+  space: LIM_SPACE,
+  mutate: (d: LimClaimDesc, rng: Rng) => mutateLim(d as LimDesc, rng) as LimClaimDesc,
+  cells: (d: LimClaimDesc) => limCells(d as LimDesc),
+  cellSpace: limBase.cellSpace,
+  costHint: limBase.costHint,
+};
+
 /** No zero row (the recursion's Ġ_ii = 1 needs x_i ≠ 0; σ'(0) = 0 otherwise). */
 function nonZeroRows(i: LimInstance): string | null {
   const n2 = rowNormsSquared(i.x);
@@ -278,10 +293,10 @@ function nonZeroRows(i: LimInstance): string | null {
   return i.x.rows >= 2 ? null : 'N ≥ 2';
 }
 
-function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
+function diagIdentity(factorOffset: 0 | 1) {
   const planted = factorOffset === 1;
-  return {
-    ...limBase,
+  return defineClaim({
+    ...limScaffold,
     id: planted ? 'planted.nguyen2021.limiting.diagonal-dropped-layer' : 'nguyen2021.limiting.diagonal',
     title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
@@ -292,7 +307,7 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
     expectRefuted: planted,
     ...(planted ? { twinOf: 'nguyen2021.limiting.diagonal' } : {}),
     assumptions: nonZeroRows,
-    conclude(i, d): Evaluation {
+    sides(i, d) {
       const lim = limitingKernels(i.x, { depth: d.depth });
       const n = i.x.rows, norms = rowNormsSquared(i.x);
       const mult = d.depth - factorOffset;
@@ -303,30 +318,27 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
       }
       const kii = lim.ntk.data[wi * n + wi], rhs = mult * norms[wi];
       return {
-        lhs: kii,
-        lhsError: relativeError(kii, interval(lim.entrywiseBound.ntk)),
-        rhs,
-        rhsError: sideAt(rhs, sumOfSquares(i.x.data, wi * i.x.cols, i.x.cols).mul(mult)).error,
+        lhs: { value: kii, enclosure: around(kii, relativeError(kii, interval(lim.entrywiseBound.ntk))) },
+        rhs: { value: rhs, enclosure: sumOfSquares(i.x.data, wi * i.x.cols, i.x.cols).mul(mult) },
         relation: '==',
         quantities: { L: d.depth, N: n, d: i.x.cols },
       };
     },
-  };
+  });
 }
 export const limitingDiagonal = diagIdentity(0);
 export const plantedLimitingDiagonal = diagIdentity(1);
 
-export const chainA: Theorem<LimDesc, LimInstance> = {
-  ...limBase,
+export const chainA = defineClaim({
+  ...limScaffold,
   id: 'nguyen2021.thm3.2.chain-a',
   title: 'λ_min(K(L)) ≥ Σ_{l=1}^{L} λ_min(G(l))',
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \ge \sum_l \lambda_{\mathrm{min}}(G^{(l)})$ for any data with non-zero rows.`,
-  constants: [],
   assumptions: nonZeroRows,
-  conclude(i, d): Evaluation {
+  sides(i, d) {
     const lim = limitingKernels(i.x, { depth: d.depth }, { keepLayers: true });
     const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
     let sum = interval(0);
@@ -335,11 +347,10 @@ export const chainA: Theorem<LimDesc, LimInstance> = {
       sum = sum.add(interval(e.lower, e.upper));
     }
     const rhs = fromInterval(sum);
-    const lhs = fromEnclosure(lk);
     // λ_min(K(L)) ≥ 0 (K(L) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
+    return { lhs: lk, rhs: sum, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
   },
-};
+});
 
 /** (XXᵀ)^{∘r} with its spectral error bound. */
 function hadamardGram(x: Matrix, r: number) {
