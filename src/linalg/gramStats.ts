@@ -1,4 +1,4 @@
-import { down, gammaUp, nonNegativeSumUpper, up } from './blas.ts';
+import { gammaUp, nonNegativeSumUpper, up } from './blas.ts';
 import { type Interval, interval, sumOfSquares } from './interval.ts';
 import { type Matrix, assertSquare, ETA, UNIT_ROUNDOFF } from './matrix.ts';
 
@@ -34,7 +34,7 @@ export function minPairRayleigh(a: Matrix, entryError = 0): { value: number; i: 
     }
   if (bi < 0 || !Number.isFinite(value)) return { value, i: bi, j: bj, enclosure: interval(-Infinity, Infinity) };
   const err = up(up(up(gammaUp(3) * up(scale * (1 + 4 * UNIT_ROUNDOFF))) + 2 * ETA) + up(2 * entryError));
-  return { value, i: bi, j: bj, enclosure: interval(down(value - err), up(value + err)) };
+  return { value, i: bi, j: bj, enclosure: interval(value).add(interval(-err, err)) };
 }
 
 /**
