@@ -108,6 +108,9 @@ describe('minRowNormSquared and gramEntryErrorBounds', () => {
         worst = Math.max(worst, err.toNumber() / e.data[i * n + j]);
       }
     expect(worst).toBeGreaterThan(1e-4); // not vacuous
+    const z = gramEntryErrorBounds({ rows: 2, cols: 2, data: Float64Array.of(0, 0, 1, 2) }, 1).data;
+    expect([z[0], z[1], z[2]]).toEqual([0, 0, 0]);
+    expect(z[3]).toBeGreaterThan(0);
   });
 });
 

@@ -89,9 +89,11 @@ export function gramEntryErrorBounds(xhat: Matrix, entryRoundings = 0): Matrix {
   const norms = rowNormsSquared(xhat);
   const upper = Float64Array.from(norms, (v) => nonNegativeSumUpper(v, d, 1));
   const g = gammaUp(d + 2 * entryRoundings + 2), uf = d * ETA;
+  // a row of zeros stays zero whatever the roundings: its entries of fl(X̂X̂ᵀ) and XXᵀ are exactly 0
+  const zero = Array.from({ length: n }, (_, i) => xhat.data.subarray(i * d, (i + 1) * d).every((v) => v === 0));
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) out[i * n + j] = up(up(g * up(Math.sqrt(up(upper[i] * upper[j])))) + uf);
+    for (let j = 0; j < n; j++) out[i * n + j] = zero[i] || zero[j] ? 0 : up(up(g * up(Math.sqrt(up(upper[i] * upper[j])))) + uf);
   return { rows: n, cols: n, data: out };
 }
 
