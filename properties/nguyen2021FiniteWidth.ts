@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram, gramRoundingBound } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBounds, maxRowNormSquared, minRowNormSquared, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, gramEntryErrorBounds, maxRowNormSquared, minRowNormSquared, rowNormSquaredEnclosures, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { hadamardPower } from '../src/linalg/hadamard.ts';
 import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
@@ -277,10 +277,11 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
       const b = bs[k];
       // min_i ‖b_i‖²: ‖b̂_i − b_i‖ ≤ ζ‖b_i‖ ≤ ζC_i (the backward envelope), so |‖b̂_i‖² − ‖b_i‖²| ≤ ζ(ζ + 2)C_i²
       const z = interval(c.env.zeta[k + 1]), zz = z.mul(z.add(2));
+      const nb = rowNormSquaredEnclosures(b);
       let bNorm: Interval | undefined;
       for (let t = 0; t < b.rows; t++) {
         const e = zz.mul(interval(c.env.backNorm[k + 1][t]).pow(2)).hi;
-        const v = sumOfSquares(b.data, t * b.cols, b.cols).add(interval(-e, e));
+        const v = nb[t].add(interval(-e, e));
         bNorm = bNorm ? bNorm.min(v) : v;
       }
       bNorm = (bNorm ?? interval(0)).max(0);

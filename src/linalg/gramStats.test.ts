@@ -59,7 +59,7 @@ describe('Gram entry error bounds', () => {
 });
 
 describe('maxRowNormSquared', () => {
-  it('encloses the exact max_i ‖x_i‖² (decimal.js, 800 digits) within a few ulps', () => {
+  it('encloses the exact max_i ‖x_i‖² (decimal.js, 800 digits), about 2γ_d wide', () => {
     Decimal.set({ precision: 800 });
     for (const [n, d] of [[1, 1], [5, 40], [12, 300]]) {
       const x = gaussianMatrix(createRng(`max-row-${n}-${d}`), n, d);
@@ -71,7 +71,7 @@ describe('maxRowNormSquared', () => {
       }
       const m = maxRowNormSquared(x);
       expect(exactDecimal(m.lo).lte(best) && best.lte(exactDecimal(m.hi)), `[${m.lo}, ${m.hi}] ∌ ${best.toSignificantDigits(20)}`).toBe(true);
-      expect(m.hi - m.lo).toBeLessThanOrEqual(4 * d * 2 ** -52 * m.hi);
+      expect(m.hi - m.lo).toBeLessThanOrEqual(4 * (d + 2) * 2 ** -52 * m.hi); // ≈ 2γ_d wide
     }
   });
 });
