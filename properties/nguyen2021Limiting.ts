@@ -377,12 +377,12 @@ function chainBSpace(d: LimDesc): boolean {
   return binomial(dd + d.r - 1, d.r) >= 2 * n && (family !== 'rademacher' || 2 ** (dd - 1) >= 8 * n * n);
 }
 
-export const chainB: Theorem<LimDesc, LimInstance> = {
-  ...limBase,
-  descriptors: limDescriptors.filter(chainBSpace),
-  mutate: (d: LimDesc, rng: Rng) => {
-    const m = mutateLim(d, rng);
-    return chainBSpace(m) ? m : d;
+export const chainB = defineClaim({
+  ...limScaffold,
+  descriptors: limDescriptors.filter(chainBSpace) as fc.Arbitrary<LimClaimDesc>,
+  mutate: (d: LimClaimDesc, rng: Rng) => {
+    const m = mutateLim(d as LimDesc, rng);
+    return chainBSpace(m) ? (m as LimClaimDesc) : d;
   },
   id: 'nguyen2021.thm3.2.chain-b',
   title: 'λ_min(G(2)) ≥ 2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
@@ -392,19 +392,18 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
   statementTex: String.raw`For even $r \ge 2$: $\lambda_{\mathrm{min}}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) / \max_i \lVert x_i \rVert^{2(r-1)}$.`,
   constants: [{ name: '2', value: 2, provenance: 'derived', note: 'c_σ = 2 of G(2) = 2E[σσ]; the paper’s chain writes 1 (weaker, also true)' }],
   assumptions: nonZeroRows,
-  conclude(i, d): Evaluation {
+  sides(i, d) {
     const lim = limitingKernels(i.x, { depth: 2 });
     const lg = lambdaMinOf(lim.nngp, lim.nngpErrorBound);
     const h = hadamardGram(i.x, d.r);
     const lh = lambdaMinOf(h.matrix, h.errorBound);
     // c = 2μ_r²/max_i ‖x_i‖^{2(r−1)}, enclosed
     const c = reluHermiteSquareEnclosures(d.r)[d.r].mul(2).div(maxRowNormSquared(i.x).pow(d.r - 1));
-    const rhs = fromInterval(interval(lh).mul(c));
-    const lhs = fromEnclosure(lg);
+    const bound = interval(lh).mul(c), rhs = fromInterval(bound);
     // λ_min(G(2)) ≥ 0 (G(2) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };
+    return { lhs: lg, rhs: bound, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };
   },
-};
+});
 
 /**
  * Step (c) is tested on near-orthogonal data, where the Gershgorin bound is positive: with random rows,

@@ -106,6 +106,8 @@ export type ClaimSpec<P extends Record<string, Param<unknown>>, I> = Omit<
   Theorem<ClaimDescriptor<P>, I>,
   'kind' | 'constants' | 'descriptors' | 'materialize' | 'assumptions' | 'conclude'
 > & {
+  /** Default: fc.record({ data, ...params }) of the space; give it to draw a part of the space (e.g. a filter). */
+  descriptors?: fc.Arbitrary<ClaimDescriptor<P>>;
   /** Default 'deterministic'. */
   kind?: Theorem['kind'];
   /** Default none. */
