@@ -14,7 +14,7 @@ import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
 import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
-import { around, fromEnclosure, fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
+import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { perturbedIdentity, tightenedBound } from './twins.ts';
 
@@ -320,7 +320,7 @@ function diagIdentity(factorOffset: 0 | 1) {
       }
       const kii = lim.ntk.data[wi * n + wi], rhs = mult * norms[wi];
       return {
-        lhs: { value: kii, enclosure: around(kii, relativeError(kii, interval(lim.entrywiseBound.ntk))) },
+        lhs: { value: kii, error: relativeError(kii, interval(lim.entrywiseBound.ntk)) },
         rhs: { value: rhs, enclosure: sumOfSquares(i.x.data, wi * i.x.cols, i.x.cols).mul(mult) },
         relation: '==',
         quantities: { L: d.depth, N: n, d: i.x.cols },
@@ -433,11 +433,11 @@ function mutateChainC(d: LimDesc, rng: Rng): LimDesc {
   return { ...d, data: { ...d.data, seed: String(uniformInt(rng, 2 ** 31 - 1)) } };
 }
 
-export const chainC: Theorem<LimDesc, LimInstance> = {
-  ...limBase,
-  descriptors: chainCDescriptors,
-  mutate: mutateChainC,
-  cells: (d: LimDesc) => ({ N: d.data.n <= 8 ? '2–8' : d.data.n <= 16 ? '9–16' : '17–32', r: String(d.r), family: d.data.family }),
+export const chainC = defineClaim({
+  ...limScaffold,
+  descriptors: chainCDescriptors as fc.Arbitrary<LimClaimDesc>,
+  mutate: (d: LimClaimDesc, rng: Rng) => mutateChainC(d as LimDesc, rng) as LimClaimDesc,
+  cells: (c: LimClaimDesc) => { const d = c as LimDesc; return { N: d.data.n <= 8 ? '2–8' : d.data.n <= 16 ? '9–16' : '17–32', r: String(d.r), family: d.data.family }; },
   cellSpace: { N: ['2–8', '9–16', '17–32'], r: ['2', '4', '6', '8'], family: [...LIM_FAMILIES] },
   id: 'nguyen2021.thm3.2.chain-c',
   title: 'Gershgorin: λ_min((XXᵀ)^{∘r}) ≥ min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r',
@@ -447,15 +447,14 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   statementTex: String.raw`$\lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) \ge \min_i \lVert x_i \rVert^{2r} - (N - 1) \max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r$.`,
   constants: [],
   assumptions: nonZeroRows,
-  conclude(i, d): Evaluation {
+  sides(i, d) {
     const h = hadamardGram(i.x, d.r);
     const lh = lambdaMinOf(h.matrix, h.errorBound);
     const g = gershgorinUniform(h.matrix, h.entryErrorBound);
-    const lhs = fromEnclosure(lh);
     // λ_min ≥ 0 for the PSD (XXᵀ)^{∘r}: a Gershgorin bound ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: g.value, rhsError: g.error, relation: '>=', vacuous: g.value <= 0, quantities: { lambdaMinHadamard: lh.estimate, gershgorin: g.value, r: d.r } };
+    return { lhs: lh, rhs: g, relation: '>=', vacuous: g.value <= 0, quantities: { lambdaMinHadamard: lh.estimate, gershgorin: g.value, r: d.r } };
   },
-};
+});
 
 /** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
 function chainE(halved: boolean) {

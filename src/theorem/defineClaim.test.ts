@@ -108,6 +108,9 @@ describe('defineClaim (src/theorem/defineClaim.ts)', () => {
     expect(sideOf(interval(1, 3)).error).toBeGreaterThanOrEqual(1);
     expect(sideOf({ lower: 1, upper: 3 }).error).toBeGreaterThanOrEqual(1);
     expect(sideOf({ value: 0, enclosure: interval(-1, 2) })).toEqual({ value: 0, error: 2 });
+    expect(sideOf({ value: 2, error: 1e-9 })).toEqual({ value: 2, error: 1e-9 });
+    expect(sideOf({ value: 2, error: Number.NaN }).error).toBe(Infinity);
+    expect(sideOf({ value: Number.NaN, error: 0 }).error).toBe(Infinity);
     expect(sideOf(interval(0, Infinity)).error).toBe(Infinity);
     expect(sideOf(interval(-1).sqrt()).error).toBe(Infinity);
     expect(sideOf({ lower: NaN, upper: 1 }).error).toBe(Infinity);
