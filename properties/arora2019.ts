@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
-import { interval } from '../src/linalg/interval.ts';
+import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import { closedFormTrajectory, linearRecursionResiduals } from '../src/ntk/twoLayer.ts';
@@ -108,29 +108,26 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
         gaps[k] = Math.abs(run.residualNorm[k] - lin.norms[k]);
         errs[k] = sideAt(gaps[k], around(run.residualNorm[k], run.residualNormError[k]).sub(around(lin.norms[k], lin.errors[k])).abs()).error;
         cfDiff = Math.max(cfDiff, Math.abs(cf[k] - lin.norms[k]));
-        residualMax = Math.max(residualMax, run.residualNorm[k] + run.residualNormError[k]);
+        residualMax = Math.max(residualMax, interval(run.residualNorm[k]).add(run.residualNormError[k]).hi);
       }
       const mx = maxWithError(gaps, errs);
-      let y2 = 0;
-      for (let k = 0; k < i.y.length; k++) y2 += i.y[k] * i.y[k];
-      const yNorm = Math.sqrt(y2);
+      const yNormI = sumOfSquares(i.y).sqrt();
+      const yNorm = yNormI.mid;
       // ‖u(0)‖ of this initialisation (the main term starts from ũ(0) = 0; ‖I − ηH∞‖ ≤ 1 carries the
       // difference along undamped at most), with its rounding bound from trainGd.
-      let u02 = 0;
-      for (let k = 0; k < run.u0.length; k++) u02 += run.u0[k] * run.u0[k];
-      const u0Norm = Math.sqrt(u02);
-      const u0Err = interval(run.residualNormError[0]).add(interval.roundoff(4).mul(u0Norm)).hi;
+      const u0NormI = sumOfSquares(run.u0).sqrt().add(interval(-run.residualNormError[0], run.residualNormError[0]));
+      const u0Norm = u0NormI.mid;
+      const epsOfI = (lambda0: Interval) => interval(C_EPS).mul(i.x.rows).div(lambda0.mul(interval(d.m).sqrt()));
       const rhs = u0Norm + epsOf(d.m, i.x.rows, lam.estimate) * yNorm;
       // Vacuous: |a − b| ≤ max(a, b) for a, b ≥ 0, the main term is ≤ ‖y‖ (‖I − ηH∞‖₂ ≤ 1), so the gap is
       // at most max(‖y‖, max_k ‖y − u(k)‖) whatever the trajectories: ε at least that cannot be exceeded.
-      const widen = interval.roundoff(4).add(1);
-      const vacuous = rhs >= Math.max(widen.mul(yNorm).hi, widen.mul(residualMax).hi);
+      const vacuous = rhs >= Math.max(yNormI.hi, residualMax);
       return {
         lhs: mx.value,
         lhsError: mx.error,
         // ε decreases in λ_0: over the enclosure [lower, upper] of λ_0 it varies by at most ε(lower) − ε(upper).
         rhs,
-        rhsError: lam.lower > 0 ? interval(u0Err).add(interval(epsOf(d.m, i.x.rows, lam.lower)).sub(epsOf(d.m, i.x.rows, lam.upper)).mul(yNorm).mul(interval(1e-12).add(1))).add(interval.roundoff(16).mul(rhs)).hi : Infinity,
+        rhsError: lam.lower > 0 ? sideAt(rhs, u0NormI.add(epsOfI(interval(lam)).mul(yNormI))).error : Infinity,
         relation: '<=',
         vacuous,
         quantities: { m: d.m, N: i.x.rows, lambda0: lam.estimate, eta, K, gap: mx.value, relativeGap: mx.value / yNorm, epsOverY: rhs / yNorm, normalizedGap: (mx.value * lam.estimate * Math.sqrt(d.m)) / (i.x.rows * yNorm), closedFormVsRecursion: cfDiff },

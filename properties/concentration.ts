@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal, maxRowNormSquared, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { interval } from '../src/linalg/interval.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData, type DistributionFamily } from '../src/random/distributions.ts';
@@ -66,8 +66,7 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
       const lhs = maxAbsOffDiagonal(g).value;
       const rhs = opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d);
       // Cauchy–Schwarz: |⟨x_i, x_j⟩| ≤ max_k ‖x_k‖² whatever the draw; a rhs above it cannot be exceeded.
-      // (the computed ‖x_k‖² within 4d roundings of the exact one)
-      const vacuous = rhs >= interval(maxDiagonal(g)).mul(interval.roundoff(4 * d.d).add(1)).hi;
+      const vacuous = rhs >= maxRowNormSquared(i.x).hi;
       const exactRhs = interval(opts.c).mul(interval(d.n).div(d.delta).log().div(d.d).sqrt());
       return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
     },
@@ -82,13 +81,6 @@ export const sphereMaxInnerProduct = maxInnerProductClaim({ id: 'concentration.s
 export const gaussianMaxInnerProduct = maxInnerProductClaim({ id: 'concentration.gaussian.max-inner-product', family: 'gaussian-scaled', c: 2 * Math.SQRT2, cProvenance: 'derived', validUpTo: Math.SQRT2 });
 export const plantedSphereMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.sphere-constant-halved', family: 'unit-sphere', c: 1, planted: true, twinOf: 'concentration.sphere.max-inner-product', cProvenance: 'user' });
 export const plantedGaussianMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.gaussian-constant-halved', family: 'gaussian-scaled', c: Math.SQRT2, planted: true, twinOf: 'concentration.gaussian.max-inner-product', cProvenance: 'user', validUpTo: Math.SQRT2 });
-
-/** max_k G_kk = max_k ‖x_k‖² (as computed). */
-function maxDiagonal(g: Matrix): number {
-  let m = 0;
-  for (let k = 0; k < g.rows; k++) m = Math.max(m, g.data[k * g.rows + k]);
-  return m;
-}
 
 // ------------------------------------------------------------------------------------------------
 // Independent sub-Gaussian coordinates: the bound with the max‖X_k‖ factor (no norm concentration used)
@@ -140,11 +132,9 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
       let maxNorm2 = 0;
       for (let k = 0; k < norms.length; k++) maxNorm2 = Math.max(maxNorm2, norms[k]);
       const rhs = c * i.sigma * Math.sqrt(maxNorm2) * Math.sqrt(Math.log(d.n / d.delta));
-      // Cauchy–Schwarz: |⟨X_i, X_j⟩| ≤ max_k ‖X_k‖²; a rhs above it cannot be exceeded.
-      const vacuous = rhs >= interval(maxNorm2).mul(interval.roundoff(4 * d.d).add(1)).hi;
-      // the exact max ‖X_k‖²: the computed one has relative error ≤ γ_d (rowNormsSquared, Higham §3.1)
-      const gd = interval.gamma(d.d);
-      const exactNorm2 = interval(maxNorm2).div(gd.neg().hull(gd).add(1));
+      // the exact max_k ‖X_k‖²; Cauchy–Schwarz: |⟨X_i, X_j⟩| ≤ max_k ‖X_k‖², a rhs above it cannot be exceeded.
+      const exactNorm2 = maxRowNormSquared(i.x);
+      const vacuous = rhs >= exactNorm2.hi;
       const sigma = d.family === 'gaussian-scaled' ? interval(1).div(interval(d.d).sqrt()) : interval(1);
       const exactRhs = interval(c).mul(sigma).mul(exactNorm2.sqrt()).mul(interval(d.n).div(d.delta).log().sqrt());
       return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, rowNormsSquared, unitNormDeviation } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, hasUnitNormRows, unitNormDeviation } from '../src/linalg/gramStats.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { interval } from '../src/linalg/interval.ts';
+import { distance, type Interval, interval } from '../src/linalg/interval.ts';
 import { pairwiseAngles } from '../src/ntk/angles.ts';
 import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { finiteGram, initTwoLayer, trainGd, type TrainResult } from '../src/ntk/twoLayer.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
-import { around, relativeError, sideAt } from '../src/theorem/sides.ts';
+import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -51,9 +51,7 @@ export function noParallelPair(x: Matrix): string | null {
 
 /** Unit norm to rounding. */
 export function unitNorm(x: Matrix): string | null {
-  const norms = rowNormsSquared(x);
-  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > interval.roundoff(16 * x.cols).hi) return 'unit-norm data';
-  return null;
+  return hasUnitNormRows(x) ? null : 'unit-norm data';
 }
 
 /** H∞ of the stored rows and a certified enclosure of λ_0 = λ_min(H∞). */
@@ -134,16 +132,20 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
       const G = gram(i.x);
       const gErr = gramEntryErrorBound(i.x);
       const t = tFactor * Math.sqrt(Math.log((n * (n + 1)) / d.delta) / (2 * i.m));
-      let worst = -Infinity, worstRatio = 0;
+      const tI = interval(tFactor).mul(interval(n * (n + 1)).div(d.delta).log().div(2 * i.m).sqrt());
+      const hErr = interval(H0.errorBound).add(Hi.errorBound).hi;
+      let worst = -Infinity, worstRatio = 0, exact: Interval | undefined;
       for (let a = 0; a < n; a++) for (let b = a; b < n; b++) {
         const g = Math.abs(G.data[a * n + b]);
         const dev = Math.abs(H0.matrix.data[a * n + b] - Hi.matrix.data[a * n + b]);
         worst = Math.max(worst, dev - t * g);
         if (g > 0) worstRatio = Math.max(worstRatio, dev / (t * g));
+        // |H(0)_ab − H∞_ab| − t|x_aᵀx_b| over the enclosures of the exact H entries, t and Gram entry
+        const devI = interval(H0.matrix.data[a * n + b]).sub(Hi.matrix.data[a * n + b]).add(interval(-hErr, hErr)).abs();
+        const v = devI.sub(tI.mul(interval(G.data[a * n + b]).add(interval(-gErr, gErr)).abs()));
+        exact = exact ? exact.max(v) : v;
       }
-      // the H errors, t times the Gram error, and 8 roundings of t, of its product and of the difference
-      const err = interval(H0.errorBound).add(Hi.errorBound).add(interval(t).mul(gErr)).add(interval.roundoff(8).mul(interval(t).add(1)).mul(interval(Math.abs(worst)).add(1))).hi;
-      return { lhs: worst, lhsError: err, rhs: 0, rhsError: relativeError(t, interval.roundoff(8)), relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
+      return { lhs: worst, lhsError: exact ? sideAt(worst, exact).error : Infinity, rhs: 0, rhsError: 0, relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
     },
     delta: (d) => d.delta,
     configKey: gramConfigKey,
@@ -174,15 +176,14 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
       const n = i.x.rows;
       const H0 = finiteGram(i.w, i.m, i.x);
       const Hi = hInfinity(i.x);
-      let f2 = 0;
-      for (let k = 0; k < n * n; k++) f2 += (H0.matrix.data[k] - Hi.matrix.data[k]) ** 2;
-      const lhs = Math.sqrt(f2);
+      const dist = distance(H0.matrix.data, Hi.matrix.data);
+      const lhs = dist.mid;
       const rhs = (planted ? 1 : n) * Math.sqrt(Math.log((2 * n * n) / d.delta) / (2 * i.m));
       // Stored rows are unit only to rounding: the Hoeffding range is ≤ max‖x_i‖² ≤ 1 + δ_norm.
       const dn = unitNormDeviation(i.x);
       return {
         lhs,
-        lhsError: interval(H0.errorBound).add(Hi.errorBound).add(interval.roundoff(4 * n * n).mul(lhs)).hi,
+        lhsError: sideAt(lhs, dist.add(interval(H0.errorBound).add(Hi.errorBound).mul(interval(-1, 1)))).error,
         rhs,
         // the rounding of the formula (interval arithmetic) and the Hoeffding range 1 + δ_norm
         rhsError: interval(dn).mul(rhs).add(sideAt(rhs, interval(planted ? 1 : n).mul(interval(2 * n * n).div(d.delta).log().div(2 * i.m).sqrt())).error).hi,
@@ -335,14 +336,15 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
       // Steps checked: k ≤ K = min(steps, ⌈4/(ηλ_0)⌉) — past that the residual nears rounding level.
       const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
       const r0 = run.residualNorm[0], e0 = run.residualNormError[0];
-      const lo = Math.log1p((-eta * factor * lam.upper) / 2), hi = Math.log1p((-eta * factor * lam.lower) / 2);
       const mid = Math.log1p((-eta * factor * lam.estimate) / 2);
+      const r0I = around(r0, e0), rateI = interval(1).sub(interval(eta).mul(factor).mul(interval(lam)).div(2)).log();
       const vals = new Float64Array(K + 1), errs = new Float64Array(K + 1);
       for (let k = 1; k <= K; k++) {
         const rk = run.residualNorm[k], ek = run.residualNormError[k];
         vals[k] = 2 * Math.log(rk / r0) - k * mid;
         const rel = ek / rk + e0 / r0;
-        errs[k] = !(rel < 0.5) ? Infinity : interval(4).mul(rel).add(interval(k).mul(Math.max(Math.abs(lo - mid), Math.abs(hi - mid)))).add(interval.roundoff(16).mul(interval(Math.abs(vals[k])).add(interval(k).mul(Math.abs(mid))).add(4))).hi;
+        // 2 log(‖r(k)‖/‖r(0)‖) − k log(1 − η·factor·λ_0/2) over the enclosures of both norms and of λ_0
+        errs[k] = !(rel < 0.5) ? Infinity : sideAt(vals[k], around(rk, ek).div(r0I).log().mul(2).sub(rateI.mul(k))).error;
       }
       const mx = maxWithError(vals.subarray(0, K + 1), errs.subarray(0, K + 1), 1);
       if (!Number.isFinite(mx.value)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: 0, relation: '<=', quantities: { m: d.m } };
@@ -415,7 +417,8 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       const rhsError = sideAt(rhs, exactScale.mul(around(R, Rerr))).error;
       return {
         lhs: run.patternChange[K],
-        lhsError: uncertified ? Infinity : relativeError(run.patternChange[K], interval.roundoff(4)),
+        // the fraction changes/(m·n): one rounded quotient
+        lhsError: uncertified ? Infinity : sideAt(run.patternChange[K], interval.roundedOnce(run.patternChange[K])).error,
         rhs,
         rhsError,
         relation: '<=',

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { unitNormDeviation } from '../src/linalg/gramStats.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { interval } from '../src/linalg/interval.ts';
+import { interval, sumOf } from '../src/linalg/interval.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound } from '../src/ntk/powerSeries.ts';
+import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, nonNegativeSeriesUpper, twoLayerCoefficientEnclosure } from '../src/ntk/powerSeries.ts';
 import type { Rng } from '../src/random/rng.ts';
-import { relativeError, sideAt } from '../src/theorem/sides.ts';
+import { around, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
 import { strongerTwin, tightenedBound } from './twins.ts';
 
 /**
@@ -82,17 +81,15 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
       const K = limitingKernels(i.x, { depth: L });
       const closed = K.ntk.data[1];
       const delta = unitNormDeviation(i.x);
-      const sp = Math.min(0.81, sAbs * (1 + delta) + 1e-15);
-      let deriv = 0, val = 0;
-      const kap = s.kappa[L - 1];
-      for (let p = 1; p < kap.length; p++) deriv += p * kap[p] * sp ** (p - 1);
-      for (let p = 0; p < kap.length; p++) val += kap[p] * sp ** p;
-      const normTerm = delta * (val + sAbs * deriv) * 1.01;
+      const sp = Math.min(0.81, interval(sAbs).mul(interval(delta).add(1)).hi);
+      // K̂(s') and K̂'(s') from above (the coefficients within their relative rounding bound)
+      const kap = nonNegativeSeriesUpper(s.kappa[L - 1], sp), kRel = interval(murrayCoefficientRelativeError(s)).add(1);
+      const normTerm = interval(delta).mul(kRel.mul(interval(kap.value).add(interval(sAbs).mul(kap.derivative))));
       return {
         lhs: series,
         lhsError: planted ? murraySeriesErrorBound(s, 0.8) * 2 : murraySeriesErrorBound(s, 0.8),
         rhs: closed,
-        rhsError: interval(K.ntkErrorBound).add(normTerm).add(interval.roundoff(4).mul(Math.abs(closed))).hi,
+        rhsError: interval(K.ntkErrorBound).add(normTerm).hi,
         relation: '==',
         quantities: { L, rho: i.rho, difference: Math.abs(series - closed) },
       };
@@ -115,10 +112,22 @@ interface SumDescriptor {
  */
 const C_TAIL = 0.5;
 
-/** min(deficit, C·L²/√P − deficit): ≥ 0 iff 0 ≤ L − S_P ≤ C·L²/√P. */
-function twoSidedDeficit(deficit: number, depth: number, terms: number, c: number): { lhs: number; upper: number } {
-  const upper = (c * depth * depth) / Math.sqrt(terms);
-  return { lhs: Math.min(deficit, upper - deficit), upper };
+/**
+ * min(deficit, C·L²/√P − deficit): ≥ 0 iff 0 ≤ L − S_P ≤ C·L²/√P; its error from the enclosure of S_P (the stored
+ * coefficients' sum within their relative rounding bound) and of C·L²/√P.
+ */
+function twoSidedDeficit(d: SumDescriptor, c: number): { lhs: number; lhsError: number; deficit: number } {
+  const s = murrayReluCoefficients(d.depth, P);
+  const kap = s.kappa[d.depth - 1];
+  let sum = 0;
+  for (let p = 0; p < d.terms; p++) sum += kap[p];
+  const deficit = d.depth - sum;
+  const upper = (c * d.depth * d.depth) / Math.sqrt(d.terms);
+  const lhs = Math.min(deficit, upper - deficit);
+  const eps = murrayCoefficientRelativeError(s);
+  const deficitI = interval(d.depth).sub(sumOf(kap, 0, d.terms).mul(interval(1 - eps, 1 + eps)));
+  const upperI = interval(c).mul(d.depth * d.depth).div(interval(d.terms).sqrt());
+  return { lhs, lhsError: sideAt(lhs, deficitI.min(upperI.sub(deficitI))).error, deficit };
 }
 
 export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
@@ -134,15 +143,9 @@ export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   materialize: (d) => d,
   assumptions: () => null,
   conclude(d): Evaluation {
-    const s = murrayReluCoefficients(d.depth, P);
-    const kap = s.kappa[d.depth - 1];
-    let sum = 0;
-    for (let p = 0; p < d.terms; p++) sum += kap[p];
-    const rel = interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(d.terms + 2));
-    const deficit = d.depth - sum;
     // Two-sided: the deficit lies in [0, C L²/√P]; margin = min of both sides.
-    const { lhs, upper } = twoSidedDeficit(deficit, d.depth, d.terms, C_TAIL);
-    return { lhs, lhsError: rel.mul(sum).mul(1.01).add(interval.roundoff(4).mul(d.depth)).hi, rhs: 0, rhsError: relativeError(upper, interval.roundoff(4)), relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
+    const { lhs, lhsError, deficit } = twoSidedDeficit(d, C_TAIL);
+    return { lhs, lhsError, rhs: 0, rhsError: 0, relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
   },
   empiricalConstant: { quantity: 'scaledDeficit', aggregate: 'max', description: 'max over (L, P) of (L − S_P)·√P/L² (fitted C_tail)' },
   scaling: { x: 'P', y: 'deficit', description: 'L − Σ_{p<P} κ_{p,L} vs P (expected slope −½)', expectedSlope: { low: -0.7, high: -0.3 } },
@@ -174,14 +177,29 @@ export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = 
   conclude(d): Evaluation {
     const s = murrayReluCoefficients(d.depth, P);
     const v = s.kappa[d.depth - 1][d.p];
-    const err = interval(murrayCoefficientRelativeError(s)).mul(Math.abs(v)).add(interval(murraySeriesErrorBound(s, 0.5)).div(interval(0.5).pow(d.p)));
-    return { lhs: Math.abs(v - FIRST[d.depth][d.p]), lhsError: err.add(interval.roundoff(2)).hi, rhs: 5e-6, rhsError: 0, relation: '<=', quantities: { L: d.depth, p: d.p, coefficient: v } };
+    const err = interval(murrayCoefficientRelativeError(s)).mul(Math.abs(v)).add(interval(murraySeriesErrorBound(s, 0.5)).div(interval(0.5).pow(d.p))).hi;
+    const lhs = Math.abs(v - FIRST[d.depth][d.p]);
+    return { lhs, lhsError: sideAt(lhs, around(v, err).sub(FIRST[d.depth][d.p]).abs()).error, rhs: 5e-6, rhsError: 0, relation: '<=', quantities: { L: d.depth, p: d.p, coefficient: v } };
   },
   costHint: 5000,
 };
 
 /** κ_{p,2}·p^{3/2} → √2/π^{3/2} for even p: |κ_{p,2}p^{3/2} − √2/π^{3/2}| ≤ C/p, scaling fit of the deviation vs p. */
 const LIMIT = Math.SQRT2 / Math.PI ** 1.5;
+const LIMIT_ENCLOSURE = interval(2).sqrt().div(interval.PI.mul(interval.PI.sqrt()));
+
+/**
+ * |κ_{p,2}p^{3/2} − factor·√2/π^{3/2}| and its error: κ_{p,2} = 2(1+p)μ_p² is computed in closed form (no truncation),
+ * within murrayCoefficientRelativeError of the stored value.
+ */
+function decayDeviation(p: number, factor: number): { scaled: number; dev: number; error: number } {
+  const s = murrayReluCoefficients(2, P);
+  const v = s.kappa[1][p];
+  const scaled = v * p ** 1.5;
+  const dev = Math.abs(scaled - factor * LIMIT);
+  const scaledI = around(v, relativeError(v, interval(murrayCoefficientRelativeError(s)))).mul(interval(p).sqrt().mul(p));
+  return { scaled, dev, error: sideAt(dev, scaledI.sub(LIMIT_ENCLOSURE.mul(factor)).abs()).error };
+}
 export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.relu-decay',
   title: 'κ_{p,2}·p^{3/2} → √2/π^{3/2} ≈ 0.254 for even p (deviation ≤ C_dec/p)',
@@ -195,12 +213,7 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   materialize: (d) => d,
   assumptions: (d) => (d.p % 2 === 0 && d.p >= 2 ? null : 'even p ≥ 2'),
   conclude(d): Evaluation {
-    const s = murrayReluCoefficients(2, P);
-    const v = s.kappa[1][d.p];
-    const scaled = v * d.p ** 1.5;
-    const dev = Math.abs(scaled - LIMIT);
-    const lhsError = interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(8)).mul(scaled).add(interval.roundoff(4)).hi;
-    // κ_{p,2} = 2(1+p)μ_p² is computed in closed form (no truncation): relative error ≤ murrayCoefficientRelativeError.
+    const { scaled, dev, error: lhsError } = decayDeviation(d.p, 1);
     return { lhs: dev, lhsError, rhs: 3 / d.p, rhsError: sideAt(3 / d.p, interval(3).div(d.p)).error, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p, scaledCoefficient: scaled } };
   },
   empiricalConstant: { quantity: 'scaledDeviation', aggregate: 'max', description: 'max over even p of p·|κ_{p,2}p^{3/2} − √2/π^{3/2}| (fitted C_dec)' },
@@ -224,10 +237,8 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
   conclude(d): Evaluation {
     const s = murrayReluCoefficients(2, P);
     const v = s.kappa[1][d.p];
-    const mu = reluHermiteCoefficient(d.p);
-    const closed = 2 * (1 + d.p) * mu * mu;
-    // μ_p relative (2.5p + 4)u (hermite.ts), squared and scaled by exact small integers: 2(2.5p + 4)u + 3u.
-    return { lhs: v, lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(8))), rhs: closed, rhsError: relativeError(closed, interval.roundoff(5 * d.p + 12)), relation: '==', quantities: { p: d.p } };
+    const closed = twoLayerCoefficientEnclosure(d.p);
+    return { lhs: v, lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s))), rhs: closed.mid, rhsError: sideAt(closed.mid, closed).error, relation: '==', quantities: { p: d.p } };
   },
   costHint: 5000,
 };
@@ -250,9 +261,9 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   conclude(d): Evaluation {
     const s = murrayReluCoefficients(2, P);
     const v = s.kappa[1][d.p];
-    const planted = (s.alpha[1][d.p] / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
-    const rel = interval(murrayCoefficientRelativeError(s)).add(interval.roundoff(8));
-    return { lhs: v, lhsError: relativeError(v, rel), rhs: planted, rhsError: relativeError(planted, rel), relation: '==', quantities: { p: d.p } };
+    const a = s.alpha[1][d.p], rel = interval(murrayCoefficientRelativeError(s));
+    const planted = (a / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
+    return { lhs: v, lhsError: relativeError(v, rel), rhs: planted, rhsError: sideAt(planted, around(a, relativeError(a, rel)).div(2).mul(1 + d.p)).error, relation: '==', quantities: { p: d.p } };
   },
   costHint: 5000,
 };
@@ -266,8 +277,8 @@ export const twinMurrayCoefficientSum = strongerTwin(murrayCoefficientSum, {
   noteTex: String.raw`$C_{\mathrm{tail}} = \frac{1}{2}$ replaced by $0.09$, below the largest observed $(L - S_P)\sqrt{P}/L^2 = 0.0974$ ($L = 4$, $P = 600$)`,
   constant: { name: 'C_tail', value: 0.09 },
   transform(ev, _i, d) {
-    const { lhs } = twoSidedDeficit(ev.quantities!.deficit, d.depth, d.terms, 0.09);
-    return { ...ev, lhs, rhsError: interval.roundoff(4).mul(interval(0.09).mul(d.depth * d.depth).div(interval(d.terms).sqrt())).hi };
+    const { lhs, lhsError } = twoSidedDeficit(d, 0.09);
+    return { ...ev, lhs, lhsError };
   },
 });
 export const twinMurrayFirstCoefficients = tightenedBound(murrayFirstCoefficients, {
@@ -285,9 +296,8 @@ export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
   noteTex: String.raw`the limit $\sqrt{2}/\pi^{3/2}$ multiplied by $1.05$`,
   constant: { name: '√2/π^{3/2}', value: 1.05 * LIMIT },
   transform(ev, _i, d) {
-    const scaled = ev.quantities!.scaledCoefficient;
-    const dev = Math.abs(scaled - 1.05 * LIMIT);
-    return { ...ev, lhs: dev, lhsError: interval(ev.lhsError).add(interval.roundoff(4).mul(LIMIT)).hi, quantities: { ...ev.quantities, deviation: dev, scaledDeviation: dev * d.p } };
+    const { dev, error } = decayDeviation(d.p, 1.05);
+    return { ...ev, lhs: dev, lhsError: error, quantities: { ...ev.quantities, deviation: dev, scaledDeviation: dev * d.p } };
   },
 });
 

@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import { gram, gramRoundingBound } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, gramEntryErrorBounds, maxRowNormSquared, minRowNormSquared, rowNormSquaredEnclosures, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { hadamardPower } from '../src/linalg/hadamard.ts';
-import { interval } from '../src/linalg/interval.ts';
+import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { zeros } from '../src/linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, explicitJacobian } from '../src/ntk/empiricalNtk.ts';
-import { reluHermiteCoefficient } from '../src/ntk/hermite.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
+import { reluHermiteSquareEnclosures } from '../src/ntk/reluCoefficients.ts';
 import { type Initialization, type Network, forward, initNetwork } from '../src/ntk/network.ts';
 import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure, fromInterval } from '../src/theorem/sides.ts';
+import { around, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -173,13 +173,12 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
       const jac = explicitJacobian(i.net, i.x);
       const jj = gram(jac);
       const N = i.x.rows;
-      // |fl(ĴĴᵀ) − ĴĴᵀ|_ij ≤ γ_P‖Ĵ_i‖‖Ĵ_j‖, and Ĵ entries are products f̂·b̂ with one more rounding (γ_{P+2}).
-      const jn = rowNormsSquared(jac);
-      const gP = interval.gamma(jac.cols + 4), gP1 = gP.add(1), eEmp = interval(emp.errorBound);
+      // fl(ĴĴᵀ) against ĴĴᵀ of the exact products f̂·b̂ (one rounding per entry of Ĵ)
+      const gE = gramEntryErrorBounds(jac, 1), eEmp = interval(emp.errorBound);
       let best = -Infinity, bi = 0, bj = 0, bTol = 0;
       for (let a = 0; a < N; a++)
         for (let b = 0; b < N; b++) {
-          const tol = gP.mul(interval(jn[a]).mul(jn[b]).mul(gP1).sqrt()).add(eEmp).add(interval(2).mul(pert.entrywise.data[a * N + b])).hi;
+          const tol = eEmp.add(gE.data[a * N + b]).add(interval(2).mul(pert.entrywise.data[a * N + b])).hi;
           const excess = Math.abs(jj.data[a * N + b] - emp.ntk.data[a * N + b]) - tol;
           if (excess > best) { best = excess; bi = a; bj = b; bTol = tol; }
         }
@@ -276,19 +275,17 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
       const gErr = interval(gramRoundingBound(f)).add(interval(fe).mul(fro2.sqrt().mul(2).add(fe))).hi;
       const lf = lambdaMinCertified(gram(f), { entryError: gErr });
       const b = bs[k];
-      const nb = rowNormsSquared(b);
-      // ‖b̂_t − b_t‖ ≤ ζ·C_t (the backward envelope) and the rounding of the computed squared norm (γ_{n+2}) enclose each
-      // ‖b_t‖²; min_t of the enclosures encloses min_t ‖b_t‖² (the exact minimum may sit at another sample than the float
-      // one when C_t differs between samples)
-      const z = interval(c.env.zeta[k + 1]), zz = z.mul(z.add(2)), gb = interval.gamma(b.cols + 2);
-      let bLo = Infinity, bHi = Infinity;
-      for (let t = 0; t < nb.length; t++) {
-        const bErr = zz.mul(interval(c.env.backNorm[k + 1][t]).pow(2)).add(gb.mul(nb[t]));
-        const bt = interval(nb[t]).add(bErr.neg().hull(bErr)).max(0);
-        bLo = Math.min(bLo, bt.lo);
-        bHi = Math.min(bHi, bt.hi);
+      // min_i ‖b_i‖²: ‖b̂_i − b_i‖ ≤ ζ‖b_i‖ ≤ ζC_i (the backward envelope), so |‖b̂_i‖² − ‖b_i‖²| ≤ ζ(ζ + 2)C_i²
+      const z = interval(c.env.zeta[k + 1]), zz = z.mul(z.add(2));
+      const nb = rowNormSquaredEnclosures(b);
+      let bNorm: Interval | undefined;
+      for (let t = 0; t < b.rows; t++) {
+        const e = zz.mul(interval(c.env.backNorm[k + 1][t]).pow(2)).hi;
+        const v = nb[t].add(interval(-e, e));
+        bNorm = bNorm ? bNorm.min(v) : v;
       }
-      sum = sum.add(interval(lf.lower, lf.upper).mul(interval(bLo, bHi)));
+      bNorm = (bNorm ?? interval(0)).max(0);
+      sum = sum.add(interval(lf.lower, lf.upper).mul(bNorm));
     }
     const rhs = fromInterval(sum);
     const lhs = fromEnclosure(lk);
@@ -453,15 +450,10 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
     const le = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
     const h = hadamardPower(gram(f), d.r, gramEntryErrorBound(f));
     const lh = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
-    // max_i ‖(F_k)_i‖² (the twin: min_i, a larger right-hand side)
-    let m = minNorm ? Infinity : 0;
-    for (const v of rowNormsSquared(f)) m = minNorm ? Math.min(m, v) : Math.max(m, v);
-    const mu = reluHermiteCoefficient(d.r);
-    const c = (beta2 * mu * mu) / m ** (d.r - 1);
-    // relative error of the computed c: μ_r² (2(2.5r + 4) roundings), m^{r−1} ((r − 1)(n + 4): the row norm and
-    // the power) and 12 more roundings of this line, with 1 % to spare
-    const cRel = interval.roundoff(5 * d.r + 8 + (d.r - 1) * (f.cols + 4) + 12).mul(1.01);
-    const bound = interval(lh.lower, lh.upper).mul(interval(c).mul(cRel.neg().hull(cRel).add(1)));
+    // β²μ_r²/max_i ‖(F_k)_i‖^{2(r−1)} (the twin: min_i, a larger right-hand side), enclosed
+    const m = minNorm ? minRowNormSquared(f) : maxRowNormSquared(f);
+    const c = interval(i.net.betas[k]).pow(2).mul(reluHermiteSquareEnclosures(d.r)[d.r]).div(m.pow(d.r - 1));
+    const bound = interval(lh.lower, lh.upper).mul(c);
     const rhs = fromInterval(bound);
     const half = beta2 / 2;
     const lhs = fromInterval(interval(le.lower, le.upper).mul(interval(i.net.betas[k]).pow(2)).div(2));
@@ -497,44 +489,38 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
     if (d.muMode === 'mean') {
       for (let a = 0; a < N; a++) for (let j = 0; j < n; j++) mu[j] += f.data[a * n + j] / N;
     } else fillGaussian(childRng(d.muSeed, 'mu'), mu, 1);
-    let mu2 = 0;
-    for (const v of mu) mu2 += v * v;
-    if (!(mu2 > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '>=' };
-    // μ is a float vector, taken as exact. F̃ = F − 1μᵀ: each entry rounded once (≤ u|F̃_ij|).
+    const mu2I = sumOfSquares(mu), mu2 = mu2I.mid;
+    if (!(mu2I.lo > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '>=' };
+    // μ is a float vector, taken as exact. F̃ = F − 1μᵀ: each entry rounded once.
     const ft = zeros(N, n);
     for (let t = 0; t < N * n; t++) ft.data[t] = f.data[t] - mu[t % n];
     const g1 = gram(f), e1 = gramEntryErrorBound(f);
-    const gt = gram(ft);
-    // |fl(F̃F̃ᵀ) − F̃_exact F̃_exactᵀ| ≤ γ_n‖f̃_i‖‖f̃_j‖ + (2u + u²)‖f̃_i‖‖f̃_j‖ (entry roundings of F̃)
-    let mt = 0;
-    for (const v of rowNormsSquared(ft)) mt = Math.max(mt, v);
-    const et = interval.gamma(n + 3).mul(mt).mul(interval.gamma(n + 2).add(1)).add(interval(n).mul(1e-300)).hi;
-    // Λ_ii = ⟨f_i, μ⟩ − ‖μ‖²: errors γ_n‖f_i‖‖μ‖ + γ_n‖μ‖² + u|Λ_ii|.
-    let mf = 0;
-    for (const v of rowNormsSquared(f)) mf = Math.max(mf, v);
-    const lam = new Float64Array(N);
-    let lamMax = 0;
+    const gt = gram(ft), et = gramEntryErrorBounds(ft, 1);
+    // Λ_ii = ⟨f_i, μ⟩ − ‖μ‖², enclosed
+    const lam: Interval[] = [];
     for (let a = 0; a < N; a++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += f.data[a * n + j] * mu[j];
-      lam[a] = s - mu2;
-      lamMax = Math.max(lamMax, Math.abs(lam[a]));
+      let s = interval(0);
+      for (let j = 0; j < n; j++) if (mu[j] !== 0) s = s.add(interval(f.data[a * n + j]).mul(mu[j]));
+      lam.push(s.sub(mu2I));
     }
-    const eLam = interval.gamma(n + 2).mul(interval(mf).mul(mu2).sqrt().add(mu2)).add(interval.roundoff(2).mul(lamMax)).hi;
-    // entry (i,j) of Λ11ᵀΛ/‖μ‖²: λ_iλ_j/‖μ‖²; error ≤ (2 eLam(lamMax + eLam) + 4u lamMax²)/‖μ‖²·(1 + γ_n)
-    const eRank = dropCorrection ? 0 : interval(eLam).mul(interval(lamMax).add(eLam)).mul(2).add(interval.roundoff(4).mul(interval(lamMax).pow(2))).div(mu2).mul(interval.gamma(n + 4).add(1)).hi;
+    // M = F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖², entry by entry over the enclosures; its entry error is the largest distance to them
     const m2 = zeros(N, N);
-    for (let a = 0; a < N; a++) for (let b = 0; b < N; b++) m2.data[a * N + b] = dropCorrection ? gt.data[a * N + b] : gt.data[a * N + b] - (lam[a] * lam[b]) / mu2;
-    // symmetrise exactly (the same formula is symmetric up to the order of λ_aλ_b, which commutes)
-    let m2Max = 0;
-    for (const v of m2.data) m2Max = Math.max(m2Max, Math.abs(v));
-    const e2 = interval(et).add(eRank).add(interval.roundoff(2).mul(m2Max)).hi;
+    let e2 = 0;
+    for (let a = 0; a < N; a++)
+      for (let b = 0; b < N; b++) {
+        const t = a * N + b, gI = around(gt.data[t], et.data[t]);
+        const mI = dropCorrection ? gI : gI.sub(lam[a].mul(lam[b]).div(mu2I));
+        m2.data[t] = dropCorrection ? gt.data[t] : gt.data[t] - (lam[a].mid * lam[b].mid) / mu2;
+        e2 = Math.max(e2, sideAt(m2.data[t], mI).error);
+      }
     const h1 = hadamardPower(g1, d.r, e1);
     const h2 = hadamardPower(m2, d.r, e2);
     const diff = zeros(N, N);
-    let dMax = 0;
-    for (let t = 0; t < N * N; t++) { diff.data[t] = h1.matrix.data[t] - h2.matrix.data[t]; dMax = Math.max(dMax, Math.abs(diff.data[t])); }
-    const eDiff = interval(h1.errorBound).add(h2.errorBound).add(interval.roundoff(N).mul(dMax)).hi;
+    let eDiff = 0;
+    for (let t = 0; t < N * N; t++) {
+      diff.data[t] = h1.matrix.data[t] - h2.matrix.data[t];
+      eDiff = Math.max(eDiff, sideAt(diff.data[t], around(h1.matrix.data[t], h1.errorBound).sub(around(h2.matrix.data[t], h2.errorBound))).error);
+    }
     const ld = lambdaMinCertified(diff, { entryError: eDiff });
     const lhs = fromEnclosure(ld);
     let scale = 0;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, maxRowNormSquared, rowNormsSquared } from '../src/linalg/gramStats.ts';
 import { gershgorinUniform, hadamardPower } from '../src/linalg/hadamard.ts';
 import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified, type LambdaMinEnclosure } from '../src/linalg/lambdaMin.ts';
@@ -8,12 +8,13 @@ import type { Matrix } from '../src/linalg/matrix.ts';
 import { reluHermiteCoefficient, reluHermiteCoefficients, reluHermiteTailBound } from '../src/ntk/hermite.ts';
 import { hermiteHalfMonomialExact } from '../src/ntk/hermiteExact.ts';
 import { limitingKernels, type LimitingKernels } from '../src/ntk/limiting.ts';
+import { reluHermiteEnclosures, reluHermiteSquareEnclosures } from '../src/ntk/reluCoefficients.ts';
 import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
-import { defineClaim, param } from '../src/theorem/defineClaim.ts';
-import { fromEnclosure, fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
+import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
+import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { perturbedIdentity, tightenedBound } from './twins.ts';
 
@@ -46,11 +47,6 @@ export const LIMITING_CONVENTIONS = {
 
 // ------------------------------------------------------------------------------------------------
 // Bookkeeping helpers (intervals only; every number comes from the engine)
-
-/** {value, error} of c·λ for λ in an enclosure and c > 0 known to relative error cRel (an interval ≥ 0). */
-function scaledEnclosure(e: { lower: number; upper: number }, c: number, cRel: Interval): { value: number; error: number } {
-  return fromInterval(interval(e.lower, e.upper).mul(interval(c).mul(cRel.neg().hull(cRel).add(1))));
-}
 
 function lambdaMinOf(m: Matrix, entryError: number): LambdaMinEnclosure {
   return lambdaMinCertified(m, { entryError });
@@ -97,7 +93,7 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
     const quad = r <= 20 ? hermiteCoefficientsQuadrature((t) => (t > 0 ? t : 0), r, { breakpoints: [0] })[r] : NaN;
     return {
       lhs: closed,
-      lhsError: relativeError(closed, interval.roundoff(5 * r + 8).div(2)),
+      lhsError: sideAt(closed, reluHermiteEnclosures(r)[r]).error,
       rhs: exact.value,
       rhsError: exact.error,
       relation: '==',
@@ -119,7 +115,7 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   conclude({ r }): Evaluation {
     const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
     const exact = hermiteHalfMonomialExact(0, r);
-    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: relativeError(viaRelu, interval.roundoff(5 * r + 20).div(2)), relation: '==', quantities: { r } };
+    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: sideAt(viaRelu, interval(r + 1).sqrt().mul(reluHermiteEnclosures(r + 1)[r + 1])).error, relation: '==', quantities: { r } };
   },
 };
 
@@ -134,8 +130,21 @@ function muTable(R: number): Float64Array {
   return reluHermiteCoefficients(R, muScratch);
 }
 
+/** Σ_{r ≤ R} μ_r², enclosed (memoised per R: the catalog's R ≤ 300). */
+const partialSquareEnclosures = new Map<number, Interval>();
+function partialSquaresEnclosure(R: number): Interval {
+  let e = partialSquareEnclosures.get(R);
+  if (!e) {
+    const sq = reluHermiteSquareEnclosures(R);
+    e = interval(0);
+    for (let r = 0; r <= R; r++) e = e.add(sq[r]);
+    partialSquareEnclosures.set(R, e);
+  }
+  return e;
+}
+
 /**
- * Σ_{r ≤ R} μ_r² with a rigorous error (each μ_r² relative (5r + 9)u, the sum γ_{R+1}); also μ_R.
+ * Σ_{r ≤ R} μ_r² with a rigorous error (from partialSquaresEnclosure); also μ_R.
  * The μ_r come from one pass of the recurrence (reluHermiteCoefficients: the same float64 values as
  * reluHermiteCoefficient(r), summed in the same order, so value and error are bit-identical). Measured
  * in steady state (searchTheorem, 60 random + 30 targeted instances): calling reluHermiteCoefficient
@@ -146,7 +155,7 @@ function partialSquares(R: number): { value: number; error: number; muR: number 
   const mu = muTable(R);
   let s = 0;
   for (let r = 0; r <= R; r++) s += mu[r] ** 2;
-  return { value: s, error: relativeError(s, interval.roundoff(5 * R + 9).add(interval.gamma(R + 1))), muR: mu[R] };
+  return { value: s, error: sideAt(s, partialSquaresEnclosure(R)).error, muR: mu[R] };
 }
 
 export const hermiteSumRule: Theorem<SumDesc, { R: number }> = {
@@ -180,7 +189,8 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
   conclude({ R }): Evaluation {
     const p = partialSquares(R);
     const tail = reluHermiteTailBound(R, p.muR);
-    return { lhs: 0.5 - p.value, lhsError: interval(p.error).add(interval.roundoff(1).mul(0.5)).hi, rhs: tail, rhsError: relativeError(tail, interval.roundoff(5 * R + 14)), relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
+    const sq = reluHermiteSquareEnclosures(R)[R];
+    return { lhs: 0.5 - p.value, lhsError: sideAt(0.5 - p.value, interval(0.5).sub(partialSquaresEnclosure(R))).error, rhs: tail, rhsError: sideAt(tail, sq.mul(R).div(3)).error, relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
   },
 };
 
@@ -201,19 +211,21 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
   mutate: (d: SeriesDesc, rng: Rng) => (rng.next() < 0.5 ? { ...d, rho: Math.max(-1, Math.min(1, d.rho + (rng.next() - 0.5) * 0.2)) } : { ...d, R: Math.max(20, Math.min(200, d.R + (rng.next() < 0.5 ? -2 : 2))) }),
   materialize: (d: SeriesDesc) => ({ R: d.R, rho: d.rho }),
   conclude({ R, rho }): Evaluation {
-    // μ_r by one pass of the recurrence (bit-identical to reluHermiteCoefficient(r); O(R), not O(R²)):
-    // measured in steady-state searchTheorem, 12.4 → 2.2 µs/instance (search bookkeeping included).
-    const mu = muTable(R);
-    let s = 0, abs = 0, pw = 1;
+    // μ_r by one pass of the recurrence (bit-identical to reluHermiteCoefficient(r); O(R), not O(R²))
+    const mu = muTable(R), sq = reluHermiteSquareEnclosures(R);
+    let s = 0, pw = 1;
     for (let r = 0; r <= R; r++) {
-      const t = mu[r] ** 2 * pw;
-      s += t;
-      abs += Math.abs(t);
+      s += mu[r] ** 2 * pw;
       pw *= rho;
     }
-    const tail = reluHermiteTailBound(R, mu[R]);
-    // Each term: μ_r² (5r + 9)u and ρ^r (r roundings); the sum γ_{R+1}.
-    const lhsError = interval(tail).mul(interval.roundoff(5 * R + 14).add(1)).add(interval(abs).mul(interval.roundoff(6 * R + 12).add(interval.gamma(R + 1)))).hi;
+    // the same sum over the enclosures: μ_0² + μ_1²ρ + ρ²·Σ_{k=1}^{R/2} μ_{2k}²(ρ²)^{k−1} (μ_r = 0 for odd r ≥ 3; R even), by Horner in ρ²
+    const t = interval(rho).pow(2);
+    let even = sq[R];
+    for (let r = R - 2; r >= 2; r -= 2) even = even.mul(t).add(sq[r]);
+    const exact = sq[0].add(sq[1].mul(rho)).add(even.mul(t));
+    // the series beyond R: |Σ_{r>R} μ_r² ρ^r| ≤ Σ_{r>R} μ_r² ≤ μ_R² R/3 (|ρ| ≤ 1, reluHermiteTailBound)
+    const tail = sq[R].mul(R).div(3).hi;
+    const lhsError = sideAt(s, exact.add(interval(-tail, tail))).error;
     const oneMinus = (1 - rho) * (1 + rho); // 1 − ρ² without cancellation: relative error ≤ 3u (Sterbenz near |ρ| = 1)
     const rhs = (Math.sqrt(Math.max(0, oneMinus)) + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
     // the closed form in interval arithmetic (src/linalg/interval.ts) encloses its exact value
@@ -261,6 +273,21 @@ const limBase = {
   costHint: 3400,
 };
 
+/**
+ * limBase for defineClaim: the same instance space (data, depth, r, in this order: the same descriptors as
+ * limDescriptors), local moves and cells.
+ */
+const LIM_SPACE = { data: { random: LIM_DATA }, params: { depth: param.int(2, 6), r: param.oneOf(2, 4, 6, 8) } };
+type LimClaimDesc = ClaimDescriptor<typeof LIM_SPACE.params>;
+const limScaffold = {
+  conventions: LIMITING_CONVENTIONS,
+  space: LIM_SPACE,
+  mutate: (d: LimClaimDesc, rng: Rng) => mutateLim(d as LimDesc, rng) as LimClaimDesc,
+  cells: (d: LimClaimDesc) => limCells(d as LimDesc),
+  cellSpace: limBase.cellSpace,
+  costHint: limBase.costHint,
+};
+
 /** No zero row (the recursion's Ġ_ii = 1 needs x_i ≠ 0; σ'(0) = 0 otherwise). */
 function nonZeroRows(i: LimInstance): string | null {
   const n2 = rowNormsSquared(i.x);
@@ -268,10 +295,10 @@ function nonZeroRows(i: LimInstance): string | null {
   return i.x.rows >= 2 ? null : 'N ≥ 2';
 }
 
-function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
+function diagIdentity(factorOffset: 0 | 1) {
   const planted = factorOffset === 1;
-  return {
-    ...limBase,
+  return defineClaim({
+    ...limScaffold,
     id: planted ? 'planted.nguyen2021.limiting.diagonal-dropped-layer' : 'nguyen2021.limiting.diagonal',
     title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
@@ -282,7 +309,7 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
     expectRefuted: planted,
     ...(planted ? { twinOf: 'nguyen2021.limiting.diagonal' } : {}),
     assumptions: nonZeroRows,
-    conclude(i, d): Evaluation {
+    sides(i, d) {
       const lim = limitingKernels(i.x, { depth: d.depth });
       const n = i.x.rows, norms = rowNormsSquared(i.x);
       const mult = d.depth - factorOffset;
@@ -293,30 +320,27 @@ function diagIdentity(factorOffset: 0 | 1): Theorem<LimDesc, LimInstance> {
       }
       const kii = lim.ntk.data[wi * n + wi], rhs = mult * norms[wi];
       return {
-        lhs: kii,
-        lhsError: relativeError(kii, interval(lim.entrywiseBound.ntk)),
-        rhs,
-        rhsError: relativeError(rhs, interval.gamma(i.x.cols + 2)),
+        lhs: { value: kii, error: relativeError(kii, interval(lim.entrywiseBound.ntk)) },
+        rhs: { value: rhs, enclosure: sumOfSquares(i.x.data, wi * i.x.cols, i.x.cols).mul(mult) },
         relation: '==',
         quantities: { L: d.depth, N: n, d: i.x.cols },
       };
     },
-  };
+  });
 }
 export const limitingDiagonal = diagIdentity(0);
 export const plantedLimitingDiagonal = diagIdentity(1);
 
-export const chainA: Theorem<LimDesc, LimInstance> = {
-  ...limBase,
+export const chainA = defineClaim({
+  ...limScaffold,
   id: 'nguyen2021.thm3.2.chain-a',
   title: 'λ_min(K(L)) ≥ Σ_{l=1}^{L} λ_min(G(l))',
   source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain' },
   kind: 'deterministic',
   statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \ge \sum_l \lambda_{\mathrm{min}}(G^{(l)})$ for any data with non-zero rows.`,
-  constants: [],
   assumptions: nonZeroRows,
-  conclude(i, d): Evaluation {
+  sides(i, d) {
     const lim = limitingKernels(i.x, { depth: d.depth }, { keepLayers: true });
     const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
     let sum = interval(0);
@@ -325,11 +349,10 @@ export const chainA: Theorem<LimDesc, LimInstance> = {
       sum = sum.add(interval(e.lower, e.upper));
     }
     const rhs = fromInterval(sum);
-    const lhs = fromEnclosure(lk);
     // λ_min(K(L)) ≥ 0 (K(L) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
+    return { lhs: lk, rhs: sum, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
   },
-};
+});
 
 /** (XXᵀ)^{∘r} with its spectral error bound. */
 function hadamardGram(x: Matrix, r: number) {
@@ -354,12 +377,12 @@ function chainBSpace(d: LimDesc): boolean {
   return binomial(dd + d.r - 1, d.r) >= 2 * n && (family !== 'rademacher' || 2 ** (dd - 1) >= 8 * n * n);
 }
 
-export const chainB: Theorem<LimDesc, LimInstance> = {
-  ...limBase,
-  descriptors: limDescriptors.filter(chainBSpace),
-  mutate: (d: LimDesc, rng: Rng) => {
-    const m = mutateLim(d, rng);
-    return chainBSpace(m) ? m : d;
+export const chainB = defineClaim({
+  ...limScaffold,
+  descriptors: limDescriptors.filter(chainBSpace) as fc.Arbitrary<LimClaimDesc>,
+  mutate: (d: LimClaimDesc, rng: Rng) => {
+    const m = mutateLim(d as LimDesc, rng);
+    return chainBSpace(m) ? (m as LimClaimDesc) : d;
   },
   id: 'nguyen2021.thm3.2.chain-b',
   title: 'λ_min(G(2)) ≥ 2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
@@ -369,23 +392,18 @@ export const chainB: Theorem<LimDesc, LimInstance> = {
   statementTex: String.raw`For even $r \ge 2$: $\lambda_{\mathrm{min}}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) / \max_i \lVert x_i \rVert^{2(r-1)}$.`,
   constants: [{ name: '2', value: 2, provenance: 'derived', note: 'c_σ = 2 of G(2) = 2E[σσ]; the paper’s chain writes 1 (weaker, also true)' }],
   assumptions: nonZeroRows,
-  conclude(i, d): Evaluation {
+  sides(i, d) {
     const lim = limitingKernels(i.x, { depth: 2 });
     const lg = lambdaMinOf(lim.nngp, lim.nngpErrorBound);
     const h = hadamardGram(i.x, d.r);
     const lh = lambdaMinOf(h.matrix, h.errorBound);
-    let m = 0;
-    for (const v of rowNormsSquared(i.x)) m = Math.max(m, v);
-    const mu = reluHermiteCoefficient(d.r);
-    const c = (2 * mu * mu) / m ** (d.r - 1);
-    // relative error of the computed c: μ_r² (2(2.5r + 4) roundings), m^{r−1} ((r − 1)(d + 4)) and 8 more, with 1 % to spare
-    const cRel = interval.roundoff(5 * d.r + 8 + (d.r - 1) * (i.x.cols + 4) + 8).mul(1.01);
-    const rhs = scaledEnclosure(lh, c, cRel);
-    const lhs = fromEnclosure(lg);
+    // c = 2μ_r²/max_i ‖x_i‖^{2(r−1)}, enclosed
+    const c = reluHermiteSquareEnclosures(d.r)[d.r].mul(2).div(maxRowNormSquared(i.x).pow(d.r - 1));
+    const bound = interval(lh).mul(c), rhs = fromInterval(bound);
     // λ_min(G(2)) ≥ 0 (G(2) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };
+    return { lhs: lg, rhs: bound, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };
   },
-};
+});
 
 /**
  * Step (c) is tested on near-orthogonal data, where the Gershgorin bound is positive: with random rows,
@@ -415,11 +433,11 @@ function mutateChainC(d: LimDesc, rng: Rng): LimDesc {
   return { ...d, data: { ...d.data, seed: String(uniformInt(rng, 2 ** 31 - 1)) } };
 }
 
-export const chainC: Theorem<LimDesc, LimInstance> = {
-  ...limBase,
-  descriptors: chainCDescriptors,
-  mutate: mutateChainC,
-  cells: (d: LimDesc) => ({ N: d.data.n <= 8 ? '2–8' : d.data.n <= 16 ? '9–16' : '17–32', r: String(d.r), family: d.data.family }),
+export const chainC = defineClaim({
+  ...limScaffold,
+  descriptors: chainCDescriptors as fc.Arbitrary<LimClaimDesc>,
+  mutate: (d: LimClaimDesc, rng: Rng) => mutateChainC(d as LimDesc, rng) as LimClaimDesc,
+  cells: (c: LimClaimDesc) => { const d = c as LimDesc; return { N: d.data.n <= 8 ? '2–8' : d.data.n <= 16 ? '9–16' : '17–32', r: String(d.r), family: d.data.family }; },
   cellSpace: { N: ['2–8', '9–16', '17–32'], r: ['2', '4', '6', '8'], family: [...LIM_FAMILIES] },
   id: 'nguyen2021.thm3.2.chain-c',
   title: 'Gershgorin: λ_min((XXᵀ)^{∘r}) ≥ min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r',
@@ -429,15 +447,14 @@ export const chainC: Theorem<LimDesc, LimInstance> = {
   statementTex: String.raw`$\lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) \ge \min_i \lVert x_i \rVert^{2r} - (N - 1) \max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r$.`,
   constants: [],
   assumptions: nonZeroRows,
-  conclude(i, d): Evaluation {
+  sides(i, d) {
     const h = hadamardGram(i.x, d.r);
     const lh = lambdaMinOf(h.matrix, h.errorBound);
     const g = gershgorinUniform(h.matrix, h.entryErrorBound);
-    const lhs = fromEnclosure(lh);
     // λ_min ≥ 0 for the PSD (XXᵀ)^{∘r}: a Gershgorin bound ≤ 0 could not have failed.
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: g.value, rhsError: g.error, relation: '>=', vacuous: g.value <= 0, quantities: { lambdaMinHadamard: lh.estimate, gershgorin: g.value, r: d.r } };
+    return { lhs: lh, rhs: g, relation: '>=', vacuous: g.value <= 0, quantities: { lambdaMinHadamard: lh.estimate, gershgorin: g.value, r: d.r } };
   },
-};
+});
 
 /** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
 function chainE(halved: boolean) {

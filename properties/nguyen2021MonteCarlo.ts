@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { interval } from '../src/linalg/interval.ts';
-import { kiiMoments } from '../src/ntk/kiiMoments.ts';
+import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
+import { kiiMomentEnclosures, kiiMoments } from '../src/ntk/kiiMoments.ts';
 import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, } from '../src/ntk/monteCarlo.ts';
 import { type Initialization, type NetworkArchitecture, architectureDims, resolveBetas } from '../src/ntk/network.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
@@ -159,38 +159,35 @@ const kiiDescriptors = (inits: readonly InitName[]): fc.Arbitrary<KiiDesc> =>
  */
 const kiiTwinDescriptors = kiiDescriptors(['standard', 'he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 100, delta: 0.5 }));
 
-/** The planted formula's factor: L·Π_m β_m² in place of Σ_l Π_{m≠l} β_m² (forgetting to drop β_l). */
-function plantedFactor(betas: number[]): number {
+/** The planted formula's factor: L·Π_m β_m² in place of Σ_l Π_{m≠l} β_m² (forgetting to drop β_l), enclosed. */
+function plantedFactor(betas: number[]): Interval {
   const L = betas.length;
-  let all = 1;
-  for (const b of betas) all *= b * b;
-  let sum = 0;
+  let all = interval(1);
+  for (const b of betas) all = all.mul(interval(b).pow(2));
+  let sum = interval(0);
   for (let l = 0; l < L; l++) {
-    let p = 1;
-    for (let m = 0; m < L; m++) if (m !== l) p *= betas[m] ** 2;
-    sum += p;
+    let p = interval(1);
+    for (let m = 0; m < L; m++) if (m !== l) p = p.mul(interval(betas[m]).pow(2));
+    sum = sum.add(p);
   }
-  return (L * all) / sum;
+  return all.mul(L).div(sum);
 }
 
 /** |mean − c·E K̄_ii| against the Chebyshev radius √(V/(Rδ)), V = M₂ − (E K̄_ii)² ≥ Var K̄_ii. */
-function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[]) => number): Evaluation {
+function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[]) => Interval): Evaluation {
   const s = ntkDiagonalSample(i.arch, i.x, d.R, d.seed);
   const dims = architectureDims(i.arch), betas = resolveBetas(i.arch);
-  let n2 = 0;
-  for (const v of i.x.data) n2 += v * v;
-  // ‖x‖² carries (d + 1)u; kiiMoments' relative bound covers the rest of the formula.
-  const m = kiiMoments(dims, betas, n2);
-  const eRel = interval(m.relativeError).add(interval.roundoff(d.d + 2));
-  const f = centerFactor(betas);
+  const n2 = sumOfSquares(i.x.data);
+  const m = kiiMoments(dims, betas, n2.mid), e = kiiMomentEnclosures(dims, betas, n2);
+  const fI = centerFactor(betas), f = fI.mid;
   const center = f * m.mean;
   const lhs = Math.abs(s.mean - center);
-  const lhsError = s.uncertified > 0 ? Infinity : interval(s.error).add(interval(Math.abs(center)).mul(eRel.add(interval.roundoff(4)))).add(interval.roundoff(2).mul(lhs)).hi;
-  // V from M₂ and E² each to relative 2·eRel (‖x‖⁴ enters both): |ΔV| ≤ 2eRel(M₂ + E²).
+  const meanError = s.uncertified > 0 ? Infinity : s.error;
+  const lhsError = sideAt(lhs, around(s.mean, meanError).sub(fI.mul(e.mean)).abs()).error;
   const rhs = Math.sqrt(m.varianceBound / (d.R * d.delta));
-  const vErr = eRel.add(interval.roundoff(1)).mul(2).mul(interval(m.secondMomentBound).add(interval(m.mean).pow(2)));
-  const rhsError = m.varianceBound > 0 ? interval(rhs).mul(vErr.div(m.varianceBound).add(interval.roundoff(8))).hi : Infinity;
-  return { lhs, lhsError, rhs, rhsError, relation: '<=', quantities: { ratioToExpectation: s.mean / m.mean, expected: m.mean, mean: s.mean, radiusOverExpectation: rhs / m.mean, R: d.R } };
+  const rhsError = m.varianceBound > 0 ? sideAt(rhs, e.variance.div(interval(d.R).mul(d.delta)).sqrt()).error : Infinity;
+  // meanError, expectedError: the errors of the sample mean and of E K̄_ii, for the twins' shifted centres
+  return { lhs, lhsError, rhs, rhsError, relation: '<=', quantities: { ratioToExpectation: s.mean / m.mean, expected: m.mean, mean: s.mean, radiusOverExpectation: rhs / m.mean, R: d.R, meanError, expectedError: sideAt(m.mean, e.mean).error } };
 }
 
 function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
@@ -210,7 +207,7 @@ function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
     descriptors: planted ? kiiDescriptors(['he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 20, delta: 0.5 })) : kiiDescriptors(['standard', 'he', 'lecun']),
     materialize: (d) => ({ x: sampleData(childRng(d.xSeed, 'x'), { family: 'gaussian' }, 1, d.d), arch: { inputDim: d.d, widths: d.widths, init: d.init as Initialization } }),
     assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
-    conclude: (i, d) => kiiEvaluation(i, d, planted ? plantedFactor : () => 1),
+    conclude: (i, d) => kiiEvaluation(i, d, planted ? plantedFactor : () => interval(1)),
     delta: (d) => d.delta,
     configKey: (d) => JSON.stringify({ ...d, seed: undefined }),
     cells: (d) => ({ L: String(d.widths.length + 1), init: d.init, R: String(d.R) }),
@@ -233,7 +230,7 @@ function kiiMisstated(factor: number, tag: string, words: string): Theorem<KiiDe
     transform(ev) {
       const q = ev.quantities!;
       const lhs = Math.abs(q.mean - factor * q.expected);
-      return { ...ev, lhs, lhsError: interval(ev.lhsError).add(interval.roundoff(4).mul(factor).mul(q.expected)).hi };
+      return { ...ev, lhs, lhsError: sideAt(lhs, around(q.mean, q.meanError).sub(around(q.expected, q.expectedError).mul(factor)).abs()).error };
     },
   });
 }

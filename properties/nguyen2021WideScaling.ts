@@ -333,27 +333,27 @@ function materializeNorm(d: NormScalingDesc): NormScalingInstance {
  */
 export function normalisedDeviation(x: Matrix, net: Network, c: number, pre?: { cn: ReturnType<typeof certifiedNtk>; lim: ReturnType<typeof limitingKernels> }): { value: number; error: number } {
   const cn = pre?.cn ?? certifiedNtk({ x, net });
-  let s = 1;
-  for (let l = 1; l < net.depth; l++) s *= c / net.dims[l];
+  let s = 1, sI = interval(1);
+  for (let l = 1; l < net.depth; l++) {
+    s *= c / net.dims[l];
+    sI = sI.mul(interval(c).div(net.dims[l]));
+  }
   const lim = pre?.lim ?? limitingKernels(x, { depth: net.depth });
-  const N = x.rows, L = net.depth;
-  let num2 = 0, den2 = 0, big = 0;
+  const N = x.rows;
+  let num2 = 0, den2 = 0, num2I = interval(0), den2I = interval(0);
   for (let t = 0; t < N * N; t++) {
     const a = s * cn.emp.ntk.data[t], k = lim.ntk.data[t];
     num2 += (a - k) * (a - k);
     den2 += k * k;
-    big = Math.max(big, Math.abs(a), Math.abs(k));
+    // entry t of s·K̄ − K(L) and of K(L) over the enclosures of s, of K̄ (its spectral, hence entrywise, bound
+    // cn.error) and of K(L)
+    const kI = around(k, lim.ntkErrorBound), dI = around(cn.emp.ntk.data[t], cn.error).mul(sI).sub(kI).abs(), kA = kI.abs();
+    num2I = num2I.add(dI.mul(dI));
+    den2I = den2I.add(kA.mul(kA));
   }
-  const num = Math.sqrt(num2), den = Math.sqrt(den2);
-  // Entry t of s·K̄ − K(L): s carries L − 1 roundings of c/n_l, K̄ the spectral (hence entrywise) bound
-  // cn.error, K(L) its own bound; the product and the difference add 2u·big. Over N² entries the
-  // Frobenius norms move by ≤ N·(entry bound); the sums of squares and the roots by ≤ γ_{N²+4} relatively.
-  const eEntry = interval(s).mul(cn.error).mul(interval.roundoff(2 * L).add(1)).add(lim.ntkErrorBound).add(interval.roundoff(2 * (L + 1)).mul(big)).hi;
-  const g = interval.gamma(N * N + 4);
-  const eNum = interval(N).mul(eEntry).add(g.mul(num)).hi, eDen = interval(N).mul(lim.ntkErrorBound).add(g.mul(den)).hi;
-  const value = num / den;
-  // the exact ratio lies in [num ± eNum]/[den ± eDen] (unbounded when den ≤ eDen: the error is then infinite)
-  return sideAt(value, around(num, eNum).max(0).div(around(den, eDen)));
+  const value = Math.sqrt(num2) / Math.sqrt(den2);
+  // unbounded when the enclosure of ‖K(L)‖_F reaches 0: the error is then infinite
+  return sideAt(value, num2I.sqrt().div(den2I.sqrt()));
 }
 
 const NORM_BASE = 'nguyen2021.eq4.normalisation-rate';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared, unitNormDeviation } from '../src/linalg/gramStats.ts';
+import { gramEntryErrorBound, hasUnitNormRows, maxAbsOffDiagonal, minPairRayleigh, unitNormDeviation } from '../src/linalg/gramStats.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
-import { interval } from '../src/linalg/interval.ts';
-import { inverseQuadraticForm } from '../src/linalg/quadForm.ts';
+import { interval, sumOfSquares } from '../src/linalg/interval.ts';
+import { inverseQuadraticForm, quadraticForm } from '../src/linalg/quadForm.ts';
 import { type PairAngleState, pairAngleState } from '../src/ntk/angles.ts';
 import { hInfinity, hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import type { Rng } from '../src/random/rng.ts';
@@ -79,9 +79,7 @@ function cells(d: HDescriptor): Record<string, string> {
 /** Unit norm (to rounding) and at least two points. */
 function unitNormData(i: HInstance): string | null {
   if (i.x.rows < 2) return 'N ≥ 2';
-  const norms = rowNormsSquared(i.x);
-  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > interval.roundoff(16 * i.x.cols).hi) return 'unit-norm data';
-  return null;
+  return hasUnitNormRows(i.x) ? null : 'unit-norm data';
 }
 
 /**
@@ -197,11 +195,9 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
-      const n = i.x.rows, H = h.matrix.data;
-      let best = Infinity;
-      for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) best = Math.min(best, (H[a * n + a] + H[b * n + b]) / 2 - H[a * n + b]);
+      const pair = minPairRayleigh(h.matrix, h.errorBound);
       const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: factor * best, rhsError: interval(factor).mul(interval(h.errorBound).mul(2).add(interval.roundoff(4))).hi, relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: best } };
+      return { lhs: s.value, lhsError: s.error, rhs: factor * pair.value, rhsError: sideAt(factor * pair.value, pair.enclosure.mul(factor)).error, relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: pair.value } };
     },
   };
 }
@@ -228,10 +224,14 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
     conclude(i): Evaluation {
       const h = hInfinity(i.x, anglesOf(i.x));
       const n = i.x.rows;
-      let worst = 0;
-      for (let a = 0; a < n; a++) worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - value));
       // On the normalised rows H∞(x̂)_ii = H∞(x)_ii/‖x_i‖² = ½ exactly; H∞(x)_ii differs by ≤ δ/2.
-      return { lhs: worst, lhsError: interval(h.errorBound).add(interval(unitNormDeviation(i.x)).div(2)).add(interval.roundoff(1)).hi, rhs: 0, rhsError: 0, relation: '==' };
+      const e = interval(h.errorBound).add(interval(unitNormDeviation(i.x)).div(2)).hi;
+      let worst = 0, exact = interval(0);
+      for (let a = 0; a < n; a++) {
+        worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - value));
+        exact = exact.max(interval(h.matrix.data[a * n + a]).add(interval(-e, e)).sub(value).abs());
+      }
+      return { lhs: worst, lhsError: sideAt(worst, exact).error, rhs: 0, rhsError: 0, relation: '==' };
     },
   };
 }
@@ -258,7 +258,7 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
       const h = normalisedHInfinity(i.x);
       if (quarter) {
         const { rho, err } = maxInnerProduct(i.x);
-        return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: rho / 4, rhsError: interval(err).div(4).add(interval.roundoff(1).mul(rho)).hi, relation: '<=' };
+        return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: rho / 4, rhsError: sideAt(rho / 4, interval(rho).add(interval(-err, err)).div(4)).error, relation: '<=' };
       }
       const env = envelopeSide(i.x, 1);
       return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
@@ -335,20 +335,17 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
       const q = inverseQuadraticForm(h.matrix, i.y, { entryError: h.errorBound, lambdaMinLower: lam.lower });
       // Not certifiable (H∞ numerically singular): an infinite error bound makes the instance inconclusive.
       if (!Number.isFinite(q.value)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '<=', quantities: { lambdaMin: lam.estimate } };
-      let y2 = 0;
-      for (let k = 0; k < i.y.length; k++) y2 += i.y[k] * i.y[k];
-      const yNorm = Math.sqrt(y2);
+      const y2I = sumOfSquares(i.y), y2 = y2I.mid;
       const lamS = fromEnclosure(lam);
       let rhs: number, rhsError: number;
-      const g2 = interval.roundoff(2 * (i.y.length + 4)); // twice the rounding of ‖y‖²
       if (form === 'presentation') {
-        rhs = lamS.value * yNorm;
-        rhsError = interval(lamS.error).mul(yNorm).add(g2.mul(Math.abs(rhs))).hi;
+        rhs = lamS.value * Math.sqrt(y2);
+        rhsError = sideAt(rhs, interval(lam).mul(y2I.sqrt())).error;
       } else {
         const c = form === 'doubled' ? 2 : 1;
         rhs = y2 / (c * lamS.value);
-        // 1/λ over the enclosure [lower, upper] (needs lower > 0): |y²/(cλ) − rhs| ≤ y²/(c·lower) − rhs.
-        rhsError = lam.lower > 0 ? interval(sideAt(rhs, interval(y2).div(interval(lam.lower, lam.upper).mul(c))).error).add(g2.mul(rhs)).hi : Infinity;
+        // ‖y‖²/(cλ) over the enclosure [lower, upper] of λ (needs lower > 0).
+        rhsError = lam.lower > 0 ? sideAt(rhs, y2I.div(interval(lam).mul(c))).error : Infinity;
       }
       return { lhs: q.value, lhsError: q.errorBound, rhs, rhsError, relation: '<=', quantities: { lambdaMin: lam.estimate, yNorm2: y2 } };
     },
@@ -381,25 +378,16 @@ export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
   assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
   conclude(i): Evaluation {
     const { h, lam } = hinfLambdaMin(i.x);
-    const n = i.x.rows, H = h.matrix.data, y = i.y;
-    let q = 0, qa = 0, y2 = 0;
-    for (let a = 0; a < n; a++) {
-      y2 += y[a] * y[a];
-      for (let b = 0; b < n; b++) {
-        q += y[a] * H[a * n + b] * y[b];
-        qa += Math.abs(y[a] * H[a * n + b] * y[b]);
-      }
-    }
-    const yNorm = Math.sqrt(y2);
-    const g = interval.roundoff(n * n + 4);
+    // errorBound is spectral: |yᵀ(H_true − H)y| ≤ ‖H_true − H‖₂‖y‖²
+    const q = quadraticForm(h.matrix, i.y, { entryError: h.errorBound });
+    const y2I = sumOfSquares(i.y), y2 = y2I.mid;
     const lamS = fromEnclosure(lam);
-    const rhs = lamS.value * yNorm;
-    // |yᵀ(H_true − H)y| ≤ ‖H_true − H‖₂‖y‖² (errorBound is spectral) plus the rounding of the sums.
+    const rhs = lamS.value * Math.sqrt(y2);
     return {
-      lhs: q,
-      lhsError: interval(h.errorBound).mul(y2).add(g.mul(interval(qa).add(interval(y2).mul(interval(Math.abs(q)).add(1))))).hi,
+      lhs: q.value,
+      lhsError: sideAt(q.value, q.enclosure).error,
       rhs,
-      rhsError: interval(lamS.error).mul(yNorm).add(g.mul(Math.abs(rhs))).hi,
+      rhsError: sideAt(rhs, interval(lam).mul(y2I.sqrt())).error,
       relation: '<=',
       quantities: { lambdaMin: lam.estimate, yNorm2: y2 },
     };

@@ -112,4 +112,15 @@ describe('the catalog does no rounding analysis of its own', () => {
     const uses = files.flatMap((f) => roundingUses(f, readFileSync(join(ROOT, f), 'utf8')));
     expect(uses).toEqual([]);
   });
+
+  it('properties/ counts no roundings: no interval.roundoff(k) or interval.gamma(k)', () => {
+    expect(roundingCounts('f.ts', 'const a = interval.roundoff(4).mul(x);\nconst g = interval.gamma (n + 2); const h = gammaLike(1);')).toEqual(['f.ts: roundoff(', 'f.ts: gamma(']);
+    const counts = sourceFiles('properties').flatMap((f) => roundingCounts(f, readFileSync(join(ROOT, f), 'utf8')));
+    expect(counts).toEqual([]);
+  });
 });
+
+/** [file, call] of every rounding count (k·u or γ_k by hand) in a source file: `.roundoff(` and `.gamma(`. */
+function roundingCounts(file: string, source: string): string[] {
+  return [...source.matchAll(/\.(roundoff|gamma)\s*\(/g)].map((m) => `${file}: ${m[1]}(`);
+}

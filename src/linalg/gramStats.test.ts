@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBoundFromGram, maxAbsOffDiagonal, rowNormsSquared } from './gramStats.ts';
+import { gramEntryErrorBound, gramEntryErrorBoundFromGram, gramEntryErrorBounds, hasUnitNormRows, maxAbsOffDiagonal, maxRowNormSquared, minPairRayleigh, minRowNormSquared, rowNormsSquared } from './gramStats.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
@@ -55,6 +55,99 @@ describe('Gram entry error bounds', () => {
     const g = gram(x);
     const r = rowNormsSquared(x);
     for (let i = 0; i < 20; i++) expect(Math.abs(g.data[i * 20 + i] - r[i])).toBeLessThanOrEqual(300 * 2 ** -53 * r[i]);
+  });
+});
+
+describe('maxRowNormSquared', () => {
+  it('encloses the exact max_i ‖x_i‖² (decimal.js, 800 digits), about 2γ_d wide', () => {
+    Decimal.set({ precision: 800 });
+    for (const [n, d] of [[1, 1], [5, 40], [12, 300]]) {
+      const x = gaussianMatrix(createRng(`max-row-${n}-${d}`), n, d);
+      let best = new Decimal(0);
+      for (let i = 0; i < n; i++) {
+        let s = new Decimal(0);
+        for (let k = 0; k < d; k++) s = s.plus(exactDecimal(x.data[i * d + k]).pow(2));
+        if (s.gt(best)) best = s;
+      }
+      const m = maxRowNormSquared(x);
+      expect(exactDecimal(m.lo).lte(best) && best.lte(exactDecimal(m.hi)), `[${m.lo}, ${m.hi}] ∌ ${best.toSignificantDigits(20)}`).toBe(true);
+      expect(m.hi - m.lo).toBeLessThanOrEqual(4 * (d + 2) * 2 ** -52 * m.hi); // ≈ 2γ_d wide
+    }
+  });
+});
+
+describe('minRowNormSquared and gramEntryErrorBounds', () => {
+  it('minRowNormSquared encloses the exact min_i ‖x_i‖² (800 digits)', () => {
+    Decimal.set({ precision: 800 });
+    const x = gaussianMatrix(createRng('min-row'), 9, 70);
+    let best: Decimal | undefined;
+    for (let i = 0; i < 9; i++) {
+      let s = new Decimal(0);
+      for (let k = 0; k < 70; k++) s = s.plus(exactDecimal(x.data[i * 70 + k]).pow(2));
+      if (!best || s.lt(best)) best = s;
+    }
+    const m = minRowNormSquared(x);
+    expect(exactDecimal(m.lo).lte(best!) && best!.lte(exactDecimal(m.hi))).toBe(true);
+  });
+
+  it('bound |fl(X̂X̂ᵀ) − XXᵀ| entrywise for X = F − 1μᵀ computed entrywise (one rounding), exact XXᵀ at 800 digits', () => {
+    Decimal.set({ precision: 800 });
+    const rng = createRng('gram-rounded-entries');
+    const [n, d] = [6, 40];
+    const f = gaussianMatrix(rng, n, d), mu = Float64Array.from({ length: d }, () => rng.next() * 3);
+    const xh = { rows: n, cols: d, data: Float64Array.from(f.data, (v, t) => v - mu[t % d]) };
+    const ex = Array.from(f.data, (v, t) => exactDecimal(v).minus(exactDecimal(mu[t % d])));
+    const g = gram(xh), e = gramEntryErrorBounds(xh, 1);
+    let worst = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = new Decimal(0);
+        for (let k = 0; k < d; k++) s = s.plus(ex[i * d + k].times(ex[j * d + k]));
+        const err = exactDecimal(g.data[i * n + j]).minus(s).abs();
+        expect(err.lte(exactDecimal(e.data[i * n + j])), `(${i}, ${j})`).toBe(true);
+        worst = Math.max(worst, err.toNumber() / e.data[i * n + j]);
+      }
+    expect(worst).toBeGreaterThan(1e-4); // not vacuous
+    const z = gramEntryErrorBounds({ rows: 2, cols: 2, data: Float64Array.of(0, 0, 1, 2) }, 1).data;
+    expect([z[0], z[1], z[2]]).toEqual([0, 0, 0]);
+    expect(z[3]).toBeGreaterThan(0);
+  });
+});
+
+describe('minPairRayleigh', () => {
+  it('is the brute-force minimum, and its enclosure holds the 800-digit minimum of every matrix within ε', () => {
+    Decimal.set({ precision: 800 });
+    const rng = createRng('pair-rayleigh');
+    for (const n of [2, 5, 24]) {
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = (rng.next() - 0.5) * 3;
+      const eps = 1e-9;
+      const r = minPairRayleigh({ rows: n, cols: n, data: a }, eps);
+      let best = new Decimal(Infinity), value = Infinity;
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) {
+          value = Math.min(value, (a[i * n + i] + a[j * n + j]) / 2 - a[i * n + j]);
+          const e = exactDecimal(a[i * n + i]).plus(exactDecimal(a[j * n + j])).div(2).minus(exactDecimal(a[i * n + j]));
+          if (e.lt(best)) best = e;
+        }
+      expect(r.value).toBe(value);
+      // the extreme perturbations: every entry moved by ±ε moves the minimum by exactly ±2ε
+      for (const ref of [best, best.plus(2 * eps), best.minus(2 * eps)]) expect(exactDecimal(r.enclosure.lo).lte(ref) && ref.lte(exactDecimal(r.enclosure.hi)), `n = ${n}`).toBe(true);
+      expect(r.enclosure.hi - r.enclosure.lo).toBeLessThan(4 * eps + 1e-14);
+    }
+  });
+});
+
+describe('hasUnitNormRows', () => {
+  it('accepts rows divided by their computed norm and rejects rows off by 1e-10', () => {
+    const x = gaussianMatrix(createRng('unit-rows'), 10, 200);
+    for (let i = 0; i < 10; i++) {
+      const s = Math.sqrt(rowNormsSquared({ rows: 1, cols: 200, data: x.data.subarray(i * 200, i * 200 + 200) })[0]);
+      for (let k = 0; k < 200; k++) x.data[i * 200 + k] /= s;
+    }
+    expect(hasUnitNormRows(x)).toBe(true);
+    x.data[0] *= 1 + 1e-10 / (x.data[0] * x.data[0]);
+    expect(hasUnitNormRows(x)).toBe(false);
   });
 });
 

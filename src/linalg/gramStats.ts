@@ -1,5 +1,6 @@
 import { gammaUp, nonNegativeSumUpper, up } from './blas.ts';
-import { type Matrix, assertSquare, ETA } from './matrix.ts';
+import { type Interval, interval } from './interval.ts';
+import { type Matrix, assertSquare, ETA, UNIT_ROUNDOFF } from './matrix.ts';
 
 /** max_{i≠j} |a_ij| of a square matrix, with the position of the maximum (−1 when N < 2). */
 export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: number } {
@@ -14,6 +15,41 @@ export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: num
   return { value, i: bi, j: bj };
 }
 
+/**
+ * min_{i<j} [(a_ii + a_jj)/2 − a_ij] of a symmetric matrix (the Rayleigh quotient at (e_i − e_j)/√2), with an
+ * enclosure of the same minimum for every matrix whose entries are within `entryError` of a's (2·entryError) —
+ * each computed term fl(fl(fl(a_ii + a_jj)/2) − a_ij) lies within γ_3((|a_ii| + |a_jj|)/2 + |a_ij|) of its exact
+ * value (three roundings, Higham Lemma 3.1; the halving is exact short of underflow, ETA). N < 2: the value is
+ * +∞ and the enclosure [−∞, +∞].
+ */
+export function minPairRayleigh(a: Matrix, entryError = 0): { value: number; i: number; j: number; enclosure: Interval } {
+  assertSquare(a);
+  const n = a.rows, A = a.data;
+  let value = Infinity, bi = -1, bj = -1, scale = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const v = (A[i * n + i] + A[j * n + j]) / 2 - A[i * n + j];
+      if (v < value) { value = v; bi = i; bj = j; }
+      scale = Math.max(scale, (Math.abs(A[i * n + i]) + Math.abs(A[j * n + j])) / 2 + Math.abs(A[i * n + j]));
+    }
+  if (bi < 0 || !Number.isFinite(value)) return { value, i: bi, j: bj, enclosure: interval(-Infinity, Infinity) };
+  const err = up(up(up(gammaUp(3) * up(scale * (1 + 4 * UNIT_ROUNDOFF))) + 2 * ETA) + up(2 * entryError));
+  return { value, i: bi, j: bj, enclosure: interval(value).add(interval(-err, err)) };
+}
+
+/**
+ * Whether every row has unit norm to rounding: |fl(‖x_i‖²) − 1| ≤ 16d·u. Rows divided by their computed norm
+ * (src/random/distributions.ts, 'unit-sphere') pass (‖x̂_i‖² = 1 + O(d·u), Higham §3.1); data that was not
+ * normalised does not. Claims stated for unit-norm data use it as an assumption and carry the remaining
+ * deviation by unitNormDeviation.
+ */
+export function hasUnitNormRows(x: Matrix): boolean {
+  const norms = rowNormsSquared(x);
+  const tol = 16 * x.cols * UNIT_ROUNDOFF;
+  for (let k = 0; k < norms.length; k++) if (Math.abs(norms[k] - 1) > tol) return false;
+  return true;
+}
+
 /** Squared row norms ‖x_i‖² (recursive summation; error ≤ γ_d ‖x_i‖², Higham §3.1). */
 export function rowNormsSquared(x: Matrix): Float64Array {
   const { rows: n, cols: d, data } = x;
@@ -24,6 +60,59 @@ export function rowNormsSquared(x: Matrix): Float64Array {
     out[i] = s;
   }
   return out;
+}
+
+/**
+ * Enclosures of the exact ‖x_i‖² of the stored rows, from the computed rowNormsSquared s_i: s_i = ‖x_i‖²(1 + θ),
+ * |θ| ≤ γ_d (d products and d − 1 additions of non-negative terms, Higham §3.1), so ‖x_i‖² ∈ s_i/(1 ± γ_d), plus
+ * d·ETA/2 for squares that underflow (Thm 2.2). O(N·d) in doubles: cheaper than sumOfSquares, a few ulps wider.
+ */
+export function rowNormSquaredEnclosures(x: Matrix): Interval[] {
+  const norms = rowNormsSquared(x);
+  const g = gammaUp(x.cols), uf = x.cols * ETA;
+  const rel = interval(1).add(interval(-g, g)), under = interval(-uf, uf);
+  // the quotient's ends are one ulp outside the rounded quotient, at least half an ulp (≥ 2^-54·|end|) beyond the
+  // exact one: that spare covers d·ETA/2 once |end| ≥ uf·2^54, and adding it would cost another ulp
+  return Array.from(norms, (s) => {
+    const e = interval(s).div(rel);
+    return e.lo >= uf * 2 ** 54 ? e : e.add(under).max(0);
+  });
+}
+
+/** max_i ‖x_i‖² over the rows of x, enclosed (rowNormSquaredEnclosures; the maximum is exact). */
+export function maxRowNormSquared(x: Matrix): Interval {
+  let m = interval(0);
+  for (const e of rowNormSquaredEnclosures(x)) m = m.max(e);
+  return m;
+}
+
+/** min_i ‖x_i‖² over the rows of x (at least one), enclosed as maxRowNormSquared. */
+export function minRowNormSquared(x: Matrix): Interval {
+  if (x.rows < 1) throw new RangeError('minRowNormSquared: no rows');
+  const e = rowNormSquaredEnclosures(x);
+  let m = e[0];
+  for (let i = 1; i < e.length; i++) m = m.min(e[i]);
+  return m;
+}
+
+/**
+ * Entrywise bounds E_ij ≥ |fl(X̂X̂ᵀ)_ij − (XXᵀ)_ij| for a stored X̂ whose entries are the exact x_ik after at most
+ * `entryRoundings` = k relative roundings each (x̂ = x(1 + θ_k), |θ_k| ≤ γ_k; e.g. k = 1 for X = F − 1μᵀ computed
+ * entrywise, or for products of two stored factors): the Gram sum adds γ_d Σ_k|x̂_ik x̂_jk| (Higham eq. 3.5) and the
+ * entries' roundings γ_{2k}(1 + γ_k)²-fold of it, together ≤ γ_{d+2k+2}‖x̂_i‖‖x̂_j‖ (Cauchy–Schwarz), with the exact
+ * ‖x̂_i‖² above the computed one by nonNegativeSumUpper; d·ETA more for products that underflow. Rounded upwards.
+ */
+export function gramEntryErrorBounds(xhat: Matrix, entryRoundings = 0): Matrix {
+  const { rows: n, cols: d } = xhat;
+  const norms = rowNormsSquared(xhat);
+  const upper = Float64Array.from(norms, (v) => nonNegativeSumUpper(v, d, 1));
+  const g = gammaUp(d + 2 * entryRoundings + 2), uf = d * ETA;
+  // a row of zeros stays zero whatever the roundings: its entries of fl(X̂X̂ᵀ) and XXᵀ are exactly 0
+  const zero = Array.from({ length: n }, (_, i) => xhat.data.subarray(i * d, (i + 1) * d).every((v) => v === 0));
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) out[i * n + j] = zero[i] || zero[j] ? 0 : up(up(g * up(Math.sqrt(up(upper[i] * upper[j])))) + uf);
+  return { rows: n, cols: n, data: out };
 }
 
 /**

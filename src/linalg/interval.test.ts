@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { nextDown, nextUp } from './ulp.ts';
-import { interval, type Interval } from './interval.ts';
+import { distance, interval, sumOf, type Interval } from './interval.ts';
 
 /**
  * Enclosure arithmetic against decimal.js: every operation's result must contain the exact value at
@@ -164,6 +164,31 @@ describe('interval arithmetic contains the exact result (decimal.js)', () => {
     expect(() => (interval(1) as unknown as number) + 1).toThrow(/used as a number/);
     expect(`${interval(1, 2)}`).toBe('[1, 2]');
     expect(interval({ lower: 1, upper: 2 })).toMatchObject({ lo: 1, hi: 2 });
+  });
+});
+
+describe('interval.roundedOnce, sumOf and distance', () => {
+  test.prop([finite, finite.filter((b) => b !== 0)], { numRuns: RUNS })('roundedOnce of a·b, a/b, a + b, √|a| holds the exact result', (a, b) => {
+    const cases: [number, Decimal][] = [[a * b, exact(a).times(exact(b))], [a + b, exact(a).plus(exact(b))], [a / b, D50.div(exact(a), exact(b))], [Math.sqrt(Math.abs(a)), D50.sqrt(exact(Math.abs(a)))]];
+    for (const [v, ref] of cases) if (Number.isFinite(v)) expectContains(interval.roundedOnce(v), ref, `fl = ${v}`);
+  });
+
+  test.prop([fc.array(finite, { maxLength: 30 })], { numRuns: RUNS })('sumOf encloses the exact sum of stored doubles', (v) => {
+    const sum = v.reduce((acc, x) => acc.plus(exact(x)), new Exact(0));
+    const r = sumOf(v);
+    if (Number.isFinite(r.lo) && Number.isFinite(r.hi)) expectContains(r, sum, 'sumOf');
+    else expect(r.lo === -Infinity || r.hi === Infinity).toBe(true);
+    expect(sumOf([5, 1, 2, 3], 1, 2)).toEqual(interval(3));
+  });
+
+  it('distance encloses the exact Euclidean distance of two stored vectors', () => {
+    const a = [1, 1e-300, 3.5, -(2 ** 60), 0.1, Number.MIN_VALUE], b = [1 + 2 ** -52, -1e-300, 3.5, 2 ** 60, 0.3, 0];
+    let s = new Exact(0);
+    for (let k = 0; k < a.length; k++) s = s.plus(exact(a[k]).minus(exact(b[k])).pow(2));
+    const ref = D50.sqrt(s);
+    expectContains(distance(a, b), ref, 'distance');
+    expect(distance(a, b).radius).toBeLessThan(1e-14 * ref.toNumber());
+    expect(distance([2, 3], [2, 3])).toEqual(interval(0));
   });
 });
 

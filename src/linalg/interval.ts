@@ -302,6 +302,39 @@ export function sumOfSquares(v: ArrayLike<number>, offset = 0, length = v.length
   return s;
 }
 
+/**
+ * The exact result of ONE correctly rounded operation (+, −, ×, ÷, √ of doubles, IEEE 754 round to nearest) that
+ * returned the finite double v: [nextDown(v), nextUp(v)] (also at 0: a product or quotient may underflow to 0).
+ * For an engine result such as a count divided by an integer product.
+ */
+interval.roundedOnce = (v: number): Interval => {
+  const x = checkReal(v, 'rounded value');
+  if (!Number.isFinite(x)) throw new RangeError(`interval.roundedOnce: ${x} is not a real number`);
+  return new Interval(nextDown(x), nextUp(x));
+};
+
+/**
+ * ‖a − b‖ (the Euclidean norm of the difference of two stored vectors, e.g. the Frobenius distance of two
+ * matrices' data), enclosed: each difference, square and partial sum rounded outward, then the square root.
+ */
+export function distance(a: ArrayLike<number>, b: ArrayLike<number>): Interval {
+  if (a.length !== b.length) throw new RangeError(`distance: lengths ${a.length} and ${b.length}`);
+  let s = new Interval(0, 0);
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] === b[k]) continue;
+    const d = new Interval(a[k], a[k]).sub(b[k]).abs();
+    s = s.add(d.mul(d));
+  }
+  return s.sqrt();
+}
+
+/** Σ v_k over v[offset .. offset + length) of stored doubles, enclosed (each partial sum rounded outward). */
+export function sumOf(v: ArrayLike<number>, offset = 0, length = v.length - offset): Interval {
+  let s = new Interval(0, 0);
+  for (let k = offset; k < offset + length; k++) if (v[k] !== 0) s = s.add(v[k]);
+  return s;
+}
+
 /** The unit roundoff u = 2^-53 of IEEE 754 binary64, round to nearest. */
 const UNIT = 2 ** -53;
 

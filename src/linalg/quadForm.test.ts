@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix, QrDecomposition } from 'ml-matrix';
-import { certifiedSolve, inverseQuadraticForm } from './quadForm.ts';
+import { Decimal } from 'decimal.js';
+import { exactDecimal } from '../../test/support/exactDecimal.ts';
+import { certifiedSolve, inverseQuadraticForm, quadraticForm } from './quadForm.ts';
 import { createRng, gaussian } from '../random/rng.ts';
 
 /** H = Q diag(λ) Qᵀ with Q orthogonal (QR of a Gaussian matrix); yᵀH⁻¹y = Σ (qᵢᵀy)²/λᵢ exactly for exact Q. */
@@ -57,6 +59,29 @@ describe('inverseQuadraticForm', () => {
       // ‖x̂ − 2y/s‖₂ with x̂ ≈ y/s: at least ‖y‖/s·(1 − 2^-40) = √2·2^k(1 − 2^-40)
       const dist = Math.hypot(x.x[0] - 2 * 2 ** k, x.x[1] + 2 * 2 ** k);
       expect(x.errorBound >= dist * (1 + 2 ** -40), `solve 2^-${k}: ‖x̂ − H_true⁻¹y‖ ≈ ${dist} > errorBound ${x.errorBound}`).toBe(true);
+    }
+  });
+});
+
+describe('quadraticForm', () => {
+  it('encloses yᵀHy of the stored H (800-digit sum) and of H ± ε·e₁e₁ᵀ', () => {
+    Decimal.set({ precision: 800 });
+    const rng = createRng('quadratic-form');
+    for (const n of [1, 4, 30]) {
+      const h = new Float64Array(n * n), y = new Float64Array(n);
+      for (let a = 0; a < n; a++) {
+        y[a] = gaussian(rng) * 1e3;
+        for (let b = 0; b <= a; b++) h[a * n + b] = h[b * n + a] = gaussian(rng);
+      }
+      const eps = 1e-6;
+      let exact = new Decimal(0);
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) exact = exact.plus(exactDecimal(y[a]).times(exactDecimal(h[a * n + b])).times(exactDecimal(y[b])));
+      const shifted = exact.plus(exactDecimal(y[0]).pow(2).times(exactDecimal(eps))); // yᵀ(H + ε e₁e₁ᵀ)y
+      const q = quadraticForm({ rows: n, cols: n, data: h }, y, { entryError: eps });
+      for (const ref of [exact, shifted, exact.minus(shifted.minus(exact))]) expect(exactDecimal(q.enclosure.lo).lte(ref) && ref.lte(exactDecimal(q.enclosure.hi)), `n = ${n}`).toBe(true);
+      const plain = quadraticForm({ rows: n, cols: n, data: h }, y);
+      expect(exactDecimal(plain.enclosure.lo).lte(exact) && exact.lte(exactDecimal(plain.enclosure.hi))).toBe(true);
+      expect(Math.abs(plain.value - exact.toNumber())).toBeLessThanOrEqual(plain.enclosure.hi - plain.value);
     }
   });
 });

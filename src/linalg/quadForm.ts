@@ -1,5 +1,6 @@
 import { absMatvec, dot, down, gammaUp, matvec, nonNegativeSumUpper, norm2, up } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
+import { type Interval, interval, sumOfSquares } from './interval.ts';
 import { type Matrix, assertSquare, ETA } from './matrix.ts';
 
 /**
@@ -99,4 +100,26 @@ export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: 
   const entryTerm = eps > 0 ? up(up(up(bNorm / down(lo)) * eps) / down(lo)) : 0;
   const errorBound = up(residualTerm + entryTerm);
   return { x, errorBound: errorBound >= 0 && errorBound <= Number.MAX_VALUE ? errorBound : Infinity };
+}
+
+/**
+ * yᵀH_true y for every H_true with ‖H_true − Ĥ‖₂ ≤ ε (`entryError`), as the computed yᵀĤy = Σ_a Σ_b y_a Ĥ_ab y_b
+ * (n² terms of two products, recursive summation) and an enclosure of the exact values: the sum differs from
+ * yᵀĤy by ≤ γ_{n²+2} Σ|y_a Ĥ_ab y_b| + n²·ETA (Higham §3.1 and Thm 2.2), and |yᵀ(H_true − Ĥ)y| ≤ ε‖y‖².
+ */
+export function quadraticForm(h: Matrix, y: Float64Array, opts: { entryError?: number } = {}): { value: number; enclosure: Interval } {
+  assertSquare(h, 'quadraticForm: H');
+  const n = h.rows, H = h.data, eps = opts.entryError ?? 0;
+  if (y.length !== n) throw new RangeError(`quadraticForm: y has length ${y.length}, H is ${n}×${n}`);
+  let value = 0, abs = 0;
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      const t = y[a] * H[a * n + b] * y[b];
+      value += t;
+      abs += Math.abs(t);
+    }
+  if (!Number.isFinite(value) || !Number.isFinite(abs)) return { value, enclosure: interval(-Infinity, Infinity) };
+  const rounding = up(up(gammaUp(n * n + 2) * nonNegativeSumUpper(abs, n * n, 2)) + up(n * n * ETA));
+  const err = interval(rounding).add(sumOfSquares(y).mul(eps)).hi;
+  return { value, enclosure: interval(value).add(interval(-err, err)) };
 }

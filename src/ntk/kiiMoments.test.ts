@@ -1,7 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { expectedEmpiricalNtkDiagonal } from './empiricalNtk.ts';
-import { kiiMoments, reluChiSecondMoment } from './kiiMoments.ts';
+import { interval } from '../linalg/interval.ts';
+import { kiiMomentEnclosures, kiiMoments, reluChiSecondMoment } from './kiiMoments.ts';
 import { ntkDiagonalSample, singleRow } from './monteCarlo.ts';
 import { architectureDims, resolveBetas } from './network.ts';
 
@@ -67,5 +68,22 @@ describe('kiiMoments', () => {
   it('rejects a non-scalar output and mismatched β', () => {
     expect(() => kiiMoments([3, 4, 2], [1, 1], 1)).toThrow(/n_L must be 1/);
     expect(() => kiiMoments([3, 4, 1], [1], 1)).toThrow(/betas/);
+  });
+});
+
+describe('kiiMomentEnclosures', () => {
+  it('holds E K̄_ii = ‖x‖²·Π_{m<L} n_m/2·Σ_l Π_{m≠l}β_m² exactly (β = 1, 2⁻¹) and the moments of kiiMoments over the interval of ‖x‖²', () => {
+    const dims = [3, 4, 6, 1];
+    for (const [b, x2, exactMean] of [[1, 2.5, 2.5 * 2 * 3 * 3], [0.5, 3, 3 * 2 * 3 * 3 * 2 ** -4]] as const) {
+      const betas = [b, b, b];
+      const e = kiiMomentEnclosures(dims, betas, interval(x2));
+      expect(e.mean.contains(exactMean)).toBe(true);
+      const wide = kiiMomentEnclosures(dims, betas, interval(x2, 2 * x2));
+      for (const t of [x2, 1.5 * x2, 2 * x2]) {
+        const m = kiiMoments(dims, betas, t);
+        expect(wide.mean.contains(m.mean) && wide.secondMoment.contains(m.secondMomentBound) && wide.variance.contains(m.varianceBound), `‖x‖² = ${t}`).toBe(true);
+      }
+      expect(e.mean.radius).toBeLessThan(1e-13 * exactMean);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { type Interval, interval } from '../linalg/interval.ts';
+
 /**
  * Moments of the diagonal of the empirical NTK at initialisation, K̄_ii = Σ_{k=1}^{L} ‖f_{k−1}(x)‖²·‖∂f_L/∂g_k‖²
  * ('nmm' network, network.ts: g_k = W_k f_{k−1}, f_k = σ(g_k), (W_k)_ab ~ N(0, β_k²), σ'(0) = 0, scalar output),
@@ -69,4 +71,17 @@ export function kiiMoments(dims: readonly number[], betas: readonly number[], xN
   // quotients (exact small integers aside): relative error ≤ (8L + 16)u, doubled for the square.
   const relativeError = (16 * L + 40) * 2 ** -53;
   return { mean, secondMomentBound, varianceBound: Math.max(0, secondMomentBound - mean * mean), relativeError };
+}
+
+/**
+ * Enclosures of E K̄_ii, M₂ and V = max(0, M₂ − (E K̄_ii)²) for every input whose squared norm lies in `xNorm2`:
+ * E K̄_ii and M₂ are homogeneous in ‖x‖² of degrees 1 and 2 (kiiMoments: mean ∝ ‖x‖², √M₂ ∝ √A_0 = ‖x‖²), so the
+ * moments at ‖x‖² = 1, within their relative rounding bound, are scaled by the interval (src/linalg/interval.ts).
+ */
+export function kiiMomentEnclosures(dims: readonly number[], betas: readonly number[], xNorm2: Interval): { mean: Interval; secondMoment: Interval; variance: Interval } {
+  const m = kiiMoments(dims, betas, 1);
+  const rel = interval(-m.relativeError, m.relativeError).add(1);
+  const mean = interval(m.mean).mul(rel), second = interval(m.secondMomentBound).mul(rel);
+  const x2 = xNorm2.abs().pow(2);
+  return { mean: mean.mul(xNorm2), secondMoment: second.mul(x2), variance: second.sub(mean.pow(2)).max(0).mul(x2) };
 }

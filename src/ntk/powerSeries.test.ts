@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { limitingKernels } from './limiting.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
+import { Decimal } from 'decimal.js';
+import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { interval } from '../linalg/interval.ts';
+import { createRng } from '../random/rng.ts';
 import { activationByName } from './activations/registry.ts';
-import { evaluatePowerSeries, layerTwoSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, reluNngpMap } from './powerSeries.ts';
+import { evaluatePowerSeries, layerTwoSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, nonNegativeSeriesUpper, reluNngpMap, twoLayerCoefficientEnclosure } from './powerSeries.ts';
 
 describe('murrayReluCoefficients', () => {
   it('two-layer coefficients are 2(1+p)μ_p² (independent closed form)', () => {
@@ -75,6 +78,44 @@ describe('layerTwoSeries (any activation record)', () => {
           if (Math.abs(rho) <= 0.5 && name !== 'leaky-relu:0.1') expect(hi - lo, `${name} ρ = ${rho}`).toBeLessThan(1e-9);
         }
       }
+    }
+  });
+});
+
+describe('twoLayerCoefficientEnclosure', () => {
+  it('holds 2(1 + p)μ_p² with μ_p = (−1)^{(p−2)/2}(p − 3)!!/(√(2π)√(p!)) (eq. (8) of arXiv 2012.11654) at 60 digits', () => {
+    Decimal.set({ precision: 800 }); // exactDecimal's products
+    const D = Decimal.clone({ precision: 60 });
+    const sqrt2pi = D.acos(-1).times(2).sqrt();
+    let fact = new D(1), dfact = new D(1); // p!, (p − 3)!! for even p
+    for (let p = 0; p <= 300; p++) {
+      if (p > 0) fact = fact.times(p);
+      if (p >= 4 && p % 2 === 0) dfact = dfact.times(p - 3);
+      const mu = p === 0 ? new D(1).div(sqrt2pi) : p === 1 ? new D(0.5) : p % 2 === 1 ? new D(0) : dfact.div(sqrt2pi.times(fact.sqrt()));
+      const ref = mu.pow(2).times(2 * (1 + p));
+      const e = twoLayerCoefficientEnclosure(p);
+      expect(exactDecimal(e.lo).lte(ref) && ref.lte(exactDecimal(e.hi)), `p = ${p}`).toBe(true);
+      expect(e.hi - e.lo).toBeLessThanOrEqual((6 * p + 20) * 2 ** -52 * e.hi);
+    }
+  });
+});
+
+describe('nonNegativeSeriesUpper', () => {
+  it('bounds Σ c_p s^p and Σ p c_p s^{p−1} from above (800-digit sums), within 1e-12 relative', () => {
+    Decimal.set({ precision: 800 });
+    const rng = createRng('series-upper');
+    for (const [P, s] of [[1, 0.5], [50, 0.81], [600, 0.3], [600, 0]] as const) {
+      const c = Float64Array.from({ length: P }, () => rng.next() * 2 ** -Math.floor(rng.next() * 20));
+      let v = new Decimal(0), dv = new Decimal(0);
+      const S = exactDecimal(s);
+      for (let p = 0; p < P; p++) {
+        v = v.plus(exactDecimal(c[p]).times(S.pow(p)));
+        if (p >= 1) dv = dv.plus(exactDecimal(c[p]).times(p).times(S.pow(p - 1)));
+      }
+      const u = nonNegativeSeriesUpper(c, s);
+      expect(exactDecimal(u.value).gte(v) && exactDecimal(u.derivative).gte(dv), `P = ${P}`).toBe(true);
+      expect(u.value).toBeLessThanOrEqual(v.toNumber() * (1 + 1e-12) + 1e-300);
+      expect(u.derivative).toBeLessThanOrEqual(dv.toNumber() * (1 + 1e-12) + 1e-300);
     }
   });
 });

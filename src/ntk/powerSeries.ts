@@ -26,10 +26,12 @@
  *      T ≤ 4L³(1 + ġ'(r_max)) r_max^P,  r_max = max(s, G_1(s), …, G_{L−1}(s));
  *    Horner evaluation adds γ_{2P}·L. The total is doubled to cover second-order terms.
  */
+import { gammaUp, up } from '../linalg/blas.ts';
 import type { Interval } from '../linalg/interval.ts';
-import { UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
+import { ETA, UNIT_ROUNDOFF, gamma } from '../linalg/matrix.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
+import { reluHermiteSquareEnclosures } from './reluCoefficients.ts';
 
 export interface MurraySeries {
   depth: number;
@@ -189,4 +191,31 @@ export function layerTwoSeries(record: ActivationRecord, terms: number, cSigma =
     m = next;
   }
   return { alpha, upsilon };
+}
+
+/**
+ * Upper bounds on Σ_p c_p s^p and Σ_p p·c_p s^{p−1} for coefficients c_p ≥ 0 and s ≥ 0 (e.g. the truncated
+ * series K̂(s) and K̂'(s) with κ_{p,L} ≥ 0). Horner's rule on non-negative data: every computed partial value is at
+ * least the exact one times (1 − u)^k after k roundings (Higham §5.1), so the exact sums are ≤ the computed ones
+ * times 1 + γ_{2P+1} (2P roundings, one more for the products p·c_p), plus P·ETA for products that underflow.
+ */
+export function nonNegativeSeriesUpper(c: ArrayLike<number>, s: number): { value: number; derivative: number } {
+  if (!(s >= 0)) throw new RangeError(`nonNegativeSeriesUpper: s must be ≥ 0, got ${s}`);
+  const P = c.length;
+  let v = 0, dv = 0;
+  for (let p = P - 1; p >= 0; p--) {
+    v = v * s + c[p];
+    if (p >= 1) dv = dv * s + p * c[p];
+  }
+  const g = up(1 + gammaUp(2 * P + 1));
+  return { value: up(up(v * g) + P * ETA), derivative: up(up(dv * g) + P * ETA) };
+}
+
+/**
+ * κ_{p,2} = 2(1 + p)μ_p(ReLU)² in closed form (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0), enclosed: μ_p² from
+ * reluHermiteSquareEnclosures (reluCoefficients.ts).
+ */
+export function twoLayerCoefficientEnclosure(p: number): Interval {
+  if (!Number.isInteger(p) || p < 0) throw new RangeError(`twoLayerCoefficientEnclosure: p must be an integer ≥ 0, got ${p}`);
+  return reluHermiteSquareEnclosures(p)[p].mul(2 * (1 + p));
 }

@@ -56,6 +56,22 @@ describe('defineClaim (src/theorem/defineClaim.ts)', () => {
     }
   });
 
+  it('a given descriptors arbitrary replaces the default (a filtered space)', () => {
+    const odd = defineClaim({
+      id: 'toy.odd-k',
+      title: 'toy',
+      source: { paper: 'toy', statement: 'toy' },
+      statement: '0 ≤ 1',
+      conventions: { toy: true },
+      space: { data: { random: { n: [2, 12], d: [1, 5], families: ['gaussian', 'rademacher'] } }, params: { c: param.oneOf<number>(1), k: param.int(0, 20) } },
+      descriptors: toy(1).descriptors.filter((d) => d.k % 2 === 1),
+      sides: () => ({ lhs: 0, rhs: 1, relation: '<=' }),
+    });
+    const ds = fc.sample(odd.descriptors, { seed: 3, numRuns: 30 });
+    expect(ds.every((d) => d.k % 2 === 1)).toBe(true);
+    expect(evaluate(odd, ds[0]).outcome.verdict).toBe('holds');
+  });
+
   it('the error bounds of both sides cover the exact values (decimal.js), and the verdicts follow', () => {
     const t = toy(1), planted = toy(0.5);
     let gaussian = 0, holds = 0, violated = 0;
@@ -92,6 +108,9 @@ describe('defineClaim (src/theorem/defineClaim.ts)', () => {
     expect(sideOf(interval(1, 3)).error).toBeGreaterThanOrEqual(1);
     expect(sideOf({ lower: 1, upper: 3 }).error).toBeGreaterThanOrEqual(1);
     expect(sideOf({ value: 0, enclosure: interval(-1, 2) })).toEqual({ value: 0, error: 2 });
+    expect(sideOf({ value: 2, error: 1e-9 })).toEqual({ value: 2, error: 1e-9 });
+    expect(sideOf({ value: 2, error: Number.NaN }).error).toBe(Infinity);
+    expect(sideOf({ value: Number.NaN, error: 0 }).error).toBe(Infinity);
     expect(sideOf(interval(0, Infinity)).error).toBe(Infinity);
     expect(sideOf(interval(-1).sqrt()).error).toBe(Infinity);
     expect(sideOf({ lower: NaN, upper: 1 }).error).toBe(Infinity);

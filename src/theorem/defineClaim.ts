@@ -86,9 +86,10 @@ export type ClaimDescriptor<P extends Record<string, Param<unknown>>> = { [key: 
 /**
  * A side of the conclusion, as an enclosure of its EXACT value: an interval (src/linalg/interval.ts), an
  * engine enclosure { lower, upper } (e.g. a certified λ_min), a double that is exact, or a computed value
- * with an enclosure of the exact one ({ value, enclosure }: the value is reported, the enclosure sets the error).
+ * with an enclosure of the exact one ({ value, enclosure }: the value is reported, the enclosure sets the error), or
+ * an engine result with its certified error bound ({ value, error }).
  */
-export type Side = Interval | { lower: number; upper: number } | number | { value: number; enclosure: Interval };
+export type Side = Interval | { lower: number; upper: number } | number | { value: number; enclosure: Interval } | { value: number; error: number };
 
 export interface Sides {
   lhs: Side;
@@ -106,6 +107,8 @@ export type ClaimSpec<P extends Record<string, Param<unknown>>, I> = Omit<
   Theorem<ClaimDescriptor<P>, I>,
   'kind' | 'constants' | 'descriptors' | 'materialize' | 'assumptions' | 'conclude'
 > & {
+  /** Default: fc.record({ data, ...params }) of the space; give it to draw a part of the space (e.g. a filter). */
+  descriptors?: fc.Arbitrary<ClaimDescriptor<P>>;
   /** Default 'deterministic'. */
   kind?: Theorem['kind'];
   /** Default none. */
@@ -125,6 +128,7 @@ export function sideOf(s: Side): { value: number; error: number } {
   if (typeof s === 'number') return Number.isFinite(s) ? { value: s, error: 0 } : { value: s, error: Infinity };
   if (interval.is(s)) return s.isEmpty || s.lo === -Infinity || s.hi === Infinity ? { value: s.isEmpty ? NaN : s.mid, error: Infinity } : fromInterval(s);
   if ('enclosure' in s) return sideAt(s.value, s.enclosure);
+  if ('error' in s) return Number.isFinite(s.value) && s.error >= 0 ? { value: s.value, error: s.error } : { value: s.value, error: Infinity };
   if (!(s.lower <= s.upper) || !Number.isFinite(s.lower) || !Number.isFinite(s.upper)) return { value: Number.isFinite(s.lower) ? s.lower : 0, error: Infinity };
   return fromEnclosure(s);
 }

@@ -6,8 +6,8 @@
 import DecimalImport from 'decimal.js';
 import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { exact, expectContains } from '../../../test/support/decimalContains.ts';
 import { UserError } from '../../errors.ts';
-import type { Interval } from '../../linalg/interval.ts';
 import { limitingKernels } from '../limiting.ts';
 import { erf } from './erf.ts';
 import { ACTIVATION_NAMES, activationByName, erfRecord, sigmoidRecord, tanhRecord } from './registry.ts';
@@ -16,19 +16,6 @@ import { referenceCache } from '../../../test/support/referenceCache.ts';
 type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
 const PI = D.acos(-1);
-
-/** The exact value of a double as a decimal. */
-function exact(x: number): Dec {
-  if (Number.isInteger(x)) return new D(BigInt(x).toString());
-  let m = x, e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e++; }
-  return new D(BigInt(m).toString()).div(new D(2).pow(e));
-}
-
-function expectContains(iv: Interval, ref: Dec, what: string): void {
-  const ok = ref.gte(exact(iv.lo)) && ref.lte(exact(iv.hi));
-  expect(ok, `${what}: ${ref.toSignificantDigits(20).toString()} ∉ [${iv.lo}, ${iv.hi}]`).toBe(true);
-}
 
 const WIDE = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 1300 });
 

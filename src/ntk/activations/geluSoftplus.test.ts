@@ -11,7 +11,7 @@
 import DecimalImport from 'decimal.js';
 import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import type { Interval } from '../../linalg/interval.ts';
+import { exact, expectContains } from '../../../test/support/decimalContains.ts';
 import { limitingKernels } from '../limiting.ts';
 import { geluRecord } from './gelu.ts';
 import { activationByName } from './registry.ts';
@@ -22,18 +22,6 @@ type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
 const PI = D.acos(-1);
 const SQRT_2PI = PI.mul(2).sqrt();
-
-function exact(x: number): Dec {
-  if (Number.isInteger(x)) return new D(BigInt(x).toString());
-  let m = x, e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e++; }
-  return new D(BigInt(m).toString()).div(new D(2).pow(e));
-}
-
-function expectContains(iv: Interval, ref: Dec, what: string): void {
-  const ok = ref.gte(exact(iv.lo)) && ref.lte(exact(iv.hi));
-  expect(ok, `${what}: ${ref.toSignificantDigits(20).toString()} ∉ [${iv.lo}, ${iv.hi}]`).toBe(true);
-}
 
 const phiD = (x: Dec): Dec => x.mul(x).div(-2).exp().div(SQRT_2PI);
 function PhiD(x: Dec): Dec {

@@ -1,0 +1,21 @@
+import DecimalImport from 'decimal.js';
+import type { Decimal as DecimalClass } from 'decimal.js';
+import { expect } from 'vitest';
+import type { Interval } from '../../src/linalg/interval.ts';
+
+/** decimal.js at 50 significant digits, the precision of the activation records' reference values. */
+const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
+
+/** The exact value of a double as a 50-digit decimal (x = m·2^-e with m an integer). */
+export function exact(x: number): DecimalClass {
+  if (Number.isInteger(x)) return new D(BigInt(x).toString());
+  let m = x, e = 0;
+  while (!Number.isInteger(m)) { m *= 2; e++; }
+  return new D(BigInt(m).toString()).div(new D(2).pow(e));
+}
+
+/** Asserts that the decimal reference value lies in the interval (ends compared exactly). */
+export function expectContains(iv: Interval, ref: DecimalClass, what: string): void {
+  const ok = ref.gte(exact(iv.lo)) && ref.lte(exact(iv.hi));
+  expect(ok, `${what}: ${ref.toSignificantDigits(20).toString()} ∉ [${iv.lo}, ${iv.hi}]`).toBe(true);
+}
