@@ -75,13 +75,23 @@ export function runAdversarialBench(o: { seeds?: number; log?: (s: string) => vo
     timeToFirst(adv[b], ADVERSARIAL_BUDGET, 'warm-up');
     timeToFirst(iid[b], IID_BUDGET, 'warm-up');
   }
-  const allAdv: number[] = [], allIid: number[] = [];
-  let refuted = 0, runs = 0, censored = false, iidAtBudget = 0;
+  const allAdv: number[] = [],
+    allIid: number[] = [];
+  let refuted = 0,
+    runs = 0,
+    censored = false,
+    iidAtBudget = 0;
   log(`  budgets: adversarial ${ADVERSARIAL_BUDGET}, i.i.d. ${IID_BUDGET} (instance counts of searchOptionsFor); ${seeds.length} seeds per bound`);
-  log(`  ${'bound'.padEnd(36)} ${'adversarial: ms (evals)'.padStart(24)} ${'i.i.d.: ms (evals)'.padStart(22)}  ratio  refuted ≤ budget ${ADVERSARIAL_BUDGET}: adversarial, i.i.d.`);
+  log(
+    `  ${'bound'.padEnd(36)} ${'adversarial: ms (evals)'.padStart(24)} ${'i.i.d.: ms (evals)'.padStart(22)}  ratio  refuted ≤ budget ${ADVERSARIAL_BUDGET}: adversarial, i.i.d.`,
+  );
   for (let b = 0; b < adv.length; b++) {
-    const a: number[] = [], ae: number[] = [], r: number[] = [], re: number[] = [];
-    let ok = 0, iidOk = 0;
+    const a: number[] = [],
+      ae: number[] = [],
+      r: number[] = [],
+      re: number[] = [];
+    let ok = 0,
+      iidOk = 0;
     for (const seed of seeds) {
       const x = timeToFirst(adv[b], ADVERSARIAL_BUDGET, seed);
       runs++;
@@ -100,11 +110,16 @@ export function runAdversarialBench(o: { seeds?: number; log?: (s: string) => vo
     iidAtBudget += iidOk;
     allAdv.push(...a);
     allIid.push(...r);
-    const ma = median(a), mi = median(r);
-    log(`  ${adv[b].id.padEnd(36)} ${`${ma.toFixed(1)} (${median(ae)})`.padStart(24)} ${`${mi.toFixed(1)} (${median(re)})`.padStart(22)} ${(mi / ma).toFixed(1).padStart(6)}  ${ok}/${seeds.length}, ${iidOk}/${seeds.length}`);
+    const ma = median(a),
+      mi = median(r);
+    log(
+      `  ${adv[b].id.padEnd(36)} ${`${ma.toFixed(1)} (${median(ae)})`.padStart(24)} ${`${mi.toFixed(1)} (${median(re)})`.padStart(22)} ${(mi / ma).toFixed(1).padStart(6)}  ${ok}/${seeds.length}, ${iidOk}/${seeds.length}`,
+    );
   }
   const ratio = median(allIid) / median(allAdv);
-  log(`  median over ${allAdv.length} runs: adversarial ${median(allAdv).toFixed(1)} ms, i.i.d. ${median(allIid).toFixed(1)} ms (i.i.d. budget ${IID_BUDGET}${censored ? ', some runs censored' : ''}): ratio ${ratio.toFixed(1)}`);
+  log(
+    `  median over ${allAdv.length} runs: adversarial ${median(allAdv).toFixed(1)} ms, i.i.d. ${median(allIid).toFixed(1)} ms (i.i.d. budget ${IID_BUDGET}${censored ? ', some runs censored' : ''}): ratio ${ratio.toFixed(1)}`,
+  );
   return { ratio, ratioIsLowerBound: censored, refuted, runs, iidRefutedAtBudget: iidAtBudget };
 }
 

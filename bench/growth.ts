@@ -33,7 +33,6 @@ export interface GrowthRow {
   fit: LogLogFit;
 }
 
-
 /** Median of `reps` timed calls after one untimed call (first call at a new size: allocation, GC). */
 
 function kernelMatrix(n: number): Matrix {
@@ -60,31 +59,60 @@ export function runGrowthBench(opts: { quick?: boolean; depth?: number; log?: (s
   for (const n of [ns[0], 2 * ns[0]]) {
     const k = kernelMatrix(n);
     const x = sampleData(createRng(`warm-${n}`), { family: 'sqrt-d-sphere' }, n, 100);
-    for (let r = 0; r < 5; r++) { const e = lambdaMinCertified(k); certifyLambdaMinAtLeast(k, 0.5 * e.lower); limitingKernels(x, { depth }); }
+    for (let r = 0; r < 5; r++) {
+      const e = lambdaMinCertified(k);
+      certifyLambdaMinAtLeast(k, 0.5 * e.lower);
+      limitingKernels(x, { depth });
+    }
   }
   for (const n of ns) {
     const k = kernelMatrix(n);
     const reps = repsFor(n, nMax);
     let enc = lambdaMinCertified(k);
-    lam.push({ x: n, seconds: timeIt(reps, () => { enc = lambdaMinCertified(k); }) });
+    lam.push({
+      x: n,
+      seconds: timeIt(reps, () => {
+        enc = lambdaMinCertified(k);
+      }),
+    });
     const b = enc.lower > 0 ? 0.5 * enc.lower : enc.lower;
-    cert.push({ x: n, seconds: timeIt(reps, () => { certifyLambdaMinAtLeast(k, b); }) });
-    log(`  N=${String(n).padStart(5)}  lambdaMinCertified ${lam[lam.length - 1].seconds.toFixed(5)} s (${enc.method}, ${enc.factorizations} factorizations)  certifyLambdaMinAtLeast ${cert[cert.length - 1].seconds.toFixed(5)} s`);
+    cert.push({
+      x: n,
+      seconds: timeIt(reps, () => {
+        certifyLambdaMinAtLeast(k, b);
+      }),
+    });
+    log(
+      `  N=${String(n).padStart(5)}  lambdaMinCertified ${lam[lam.length - 1].seconds.toFixed(5)} s (${enc.method}, ${enc.factorizations} factorizations)  certifyLambdaMinAtLeast ${cert[cert.length - 1].seconds.toFixed(5)} s`,
+    );
   }
   const ntkN: { x: number; seconds: number }[] = [];
   for (const n of ns) {
     const x = sampleData(createRng(`bench-growth-ntk-${n}`), { family: 'sqrt-d-sphere' }, n, 100);
-    ntkN.push({ x: n, seconds: timeIt(repsFor(n, nMax), () => { limitingKernels(x, { depth }); }) });
+    ntkN.push({
+      x: n,
+      seconds: timeIt(repsFor(n, nMax), () => {
+        limitingKernels(x, { depth });
+      }),
+    });
     log(`  N=${String(n).padStart(5)} d=100  limiting NTK (L=${depth}) ${ntkN[ntkN.length - 1].seconds.toFixed(5)} s`);
   }
   const ntkD: { x: number; seconds: number }[] = [];
   for (const d of ds) {
     const x = sampleData(createRng(`bench-growth-ntkd-${d}`), { family: 'sqrt-d-sphere' }, 500, d);
-    ntkD.push({ x: d, seconds: timeIt(5, () => { limitingKernels(x, { depth }); }) });
+    ntkD.push({
+      x: d,
+      seconds: timeIt(5, () => {
+        limitingKernels(x, { depth });
+      }),
+    });
     log(`  N=  500 d=${String(d).padStart(5)}  limiting NTK (L=${depth}) ${ntkD[ntkD.length - 1].seconds.toFixed(5)} s`);
   }
   const add = (op: string, variable: 'N' | 'd', expected: number, points: { x: number; seconds: number }[]) => {
-    const fit = logLogFit(points.map((p) => p.x), points.map((p) => p.seconds));
+    const fit = logLogFit(
+      points.map((p) => p.x),
+      points.map((p) => p.seconds),
+    );
     rows.push({ op, variable, expected, points, fit });
   };
   add('lambdaMinCertified', 'N', 3, lam);
@@ -92,10 +120,14 @@ export function runGrowthBench(opts: { quick?: boolean; depth?: number; log?: (s
   add(`limiting NTK build (N=500, L=${depth})`, 'd', 1, ntkD);
   add('certifyLambdaMinAtLeast', 'N', 3, cert);
   log('');
-  log(`# fitted growth exponents: time ∝ x^slope, slope [95% CI] (logLogFit, ${ns.length} sizes ${ns[0]}…${nMax} for N, ${ds.length} for d ${ds[0]}…${ds[ds.length - 1]})`);
+  log(
+    `# fitted growth exponents: time ∝ x^slope, slope [95% CI] (logLogFit, ${ns.length} sizes ${ns[0]}…${nMax} for N, ${ds.length} for d ${ds[0]}…${ds[ds.length - 1]})`,
+  );
   for (const r of rows) {
     const inCi = r.fit.slopeLow <= r.expected && r.expected <= r.fit.slopeHigh;
-    log(`${r.op.padEnd(40)} vs ${r.variable}: slope ${r.fit.slope.toFixed(2)} [${r.fit.slopeLow.toFixed(2)}, ${r.fit.slopeHigh.toFixed(2)}]  r² ${r.fit.r2.toFixed(3)}  expected ${r.expected}${inCi ? '  (expected inside CI)' : '  (expected outside CI)'}`);
+    log(
+      `${r.op.padEnd(40)} vs ${r.variable}: slope ${r.fit.slope.toFixed(2)} [${r.fit.slopeLow.toFixed(2)}, ${r.fit.slopeHigh.toFixed(2)}]  r² ${r.fit.r2.toFixed(3)}  expected ${r.expected}${inCi ? '  (expected inside CI)' : '  (expected outside CI)'}`,
+    );
   }
   return rows;
 }

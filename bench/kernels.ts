@@ -50,11 +50,10 @@ for name, f in (("ntk", lambda: ntk(X, depth)), ("hinf", lambda: hinf(X))):
 print(json.dumps(out))
 `;
 
-
-
 export function runKernelBench(opts: { sizes?: number[]; d?: number; depth?: number; reps?: number; log?: (s: string) => void } = {}): KernelBenchRow[] {
   const sizes = opts.sizes ?? [100, 500, 1000, 2000];
-  const d = opts.d ?? 100, depth = opts.depth ?? 5;
+  const d = opts.d ?? 100,
+    depth = opts.depth ?? 5;
   const log = opts.log ?? (() => {});
   const numpy = numpyAvailable();
   const dir = mkdtempSync(join(tmpdir(), 'ntk-bench-'));
@@ -71,12 +70,20 @@ export function runKernelBench(opts: { sizes?: number[]; d?: number; depth?: num
       if (numpy) {
         const f = join(dir, `x${n}.bin`);
         writeFileSync(f, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
-        py = JSON.parse(execFileSync('python3', ['-c', PY, f, String(n), String(d), String(depth), String(reps)], { encoding: 'utf8' })) as { ntk: number; hinf: number };
+        py = JSON.parse(execFileSync('python3', ['-c', PY, f, String(n), String(d), String(depth), String(reps)], { encoding: 'utf8' })) as {
+          ntk: number;
+          hinf: number;
+        };
       }
-      for (const [op, js, np] of [[`limiting NTK (L=${depth})`, jsNtk, py?.ntk ?? null], ['H∞', jsH, py?.hinf ?? null]] as const) {
+      for (const [op, js, np] of [
+        [`limiting NTK (L=${depth})`, jsNtk, py?.ntk ?? null],
+        ['H∞', jsH, py?.hinf ?? null],
+      ] as const) {
         const row = { op, n, d, depth, jsSeconds: js, numpySeconds: np, ratio: np ? js / np : null };
         rows.push(row);
-        log(`${op.padEnd(20)} N=${String(n).padStart(5)} d=${d}  js ${js.toFixed(4)} s  numpy ${np === null ? '   n/a' : np.toFixed(4) + ' s'}  ratio ${row.ratio === null ? 'n/a' : row.ratio.toFixed(2)}`);
+        log(
+          `${op.padEnd(20)} N=${String(n).padStart(5)} d=${d}  js ${js.toFixed(4)} s  numpy ${np === null ? '   n/a' : np.toFixed(4) + ' s'}  ratio ${row.ratio === null ? 'n/a' : row.ratio.toFixed(2)}`,
+        );
       }
     }
   } finally {

@@ -41,8 +41,6 @@ export interface LinalgBenchOptions {
   log?: (line: string) => void;
 }
 
-
-
 const PY = `
 import sys, time, json
 import numpy as np
@@ -60,7 +58,6 @@ out = {"eigvalsh": med(lambda: np.linalg.eigvalsh(K)), "cholesky": med(lambda: n
        "lambdaMin": float(np.linalg.eigvalsh(K)[0])}
 print(json.dumps(out))
 `;
-
 
 function kernelMatrix(n: number): { f: Matrix; k: Matrix } {
   const d = Math.min(2 * n, 1000);
@@ -98,26 +95,48 @@ export function runLinalgBench(opts: LinalgBenchOptions = {}): LinalgBenchRow[] 
       // n = 80 warm-up still ran at 1.5 ms instead of 0.23 ms (N = 100; re-optimisation for the new size).
       let enclosure = lambdaMinCertified(k);
       for (let c = 0, t0 = performance.now(); c < 3 || performance.now() - t0 < 100; c++) enclosure = lambdaMinCertified(k);
-      const tLam = timeIt(reps, () => { enclosure = lambdaMinCertified(k); });
+      const tLam = timeIt(reps, () => {
+        enclosure = lambdaMinCertified(k);
+      });
       const b = enclosure.lower > 0 ? 0.5 * enclosure.lower : enclosure.lower;
-      const tCert = timeIt(reps, () => { certifyLambdaMinAtLeast(k, b); });
+      const tCert = timeIt(reps, () => {
+        certifyLambdaMinAtLeast(k, b);
+      });
       const work = new Float64Array(n * n);
-      const tChol = timeIt(reps, () => { work.set(k.data); if (!choleskyInPlace(work, n).ok) throw new Error('bench: Cholesky failed'); });
-      const tGram = timeIt(Math.max(1, Math.min(reps, n >= 2000 ? 1 : reps)), () => { gram(f); });
+      const tChol = timeIt(reps, () => {
+        work.set(k.data);
+        if (!choleskyInPlace(work, n).ok) throw new Error('bench: Cholesky failed');
+      });
+      const tGram = timeIt(Math.max(1, Math.min(reps, n >= 2000 ? 1 : reps)), () => {
+        gram(f);
+      });
       const add = (op: string, js: number, npKey: string | null) => {
         const ns = np && npKey ? np[npKey] : null;
         const row = { op, n, jsSeconds: js, numpySeconds: ns, ratio: ns ? js / ns : null };
         rows.push(row);
-        log(`${op.padEnd(34)} N=${String(n).padStart(5)}  js ${js.toFixed(5)} s  numpy ${ns === null ? '   n/a ' : ns.toFixed(5) + ' s'}  ratio ${row.ratio === null ? 'n/a' : row.ratio.toFixed(2)}`);
+        log(
+          `${op.padEnd(34)} N=${String(n).padStart(5)}  js ${js.toFixed(5)} s  numpy ${ns === null ? '   n/a ' : ns.toFixed(5) + ' s'}  ratio ${row.ratio === null ? 'n/a' : row.ratio.toFixed(2)}`,
+        );
       };
       add('lambdaMinCertified vs eigvalsh', tLam, 'eigvalsh');
       add('certifyLambdaMinAtLeast vs eigvalsh', tCert, 'eigvalsh');
       add('choleskyInPlace vs cholesky', tChol, 'cholesky');
       add(`gram (d=${f.cols}) vs F@F.T`, tGram, 'gram');
-      if (n <= denseMax) add('eigvalsh (JS) vs eigvalsh', timeIt(Math.min(reps, 3), () => { eigvalsh(k); }), 'eigvalsh');
+      if (n <= denseMax)
+        add(
+          'eigvalsh (JS) vs eigvalsh',
+          timeIt(Math.min(reps, 3), () => {
+            eigvalsh(k);
+          }),
+          'eigvalsh',
+        );
       const w = (enclosure.upper - enclosure.lower) / Math.abs(enclosure.estimate);
-      log(`  enclosure [${enclosure.lower}, ${enclosure.upper}] rel.width ${w.toExponential(2)} ${enclosure.method} (${enclosure.factorizations} factorizations)` +
-        (np ? `; numpy λ_min ${np.lambdaMin} ${np.lambdaMin >= enclosure.lower - 1e-12 && np.lambdaMin <= enclosure.upper + 1e-12 ? 'inside' : 'OUTSIDE'}` : ''));
+      log(
+        `  enclosure [${enclosure.lower}, ${enclosure.upper}] rel.width ${w.toExponential(2)} ${enclosure.method} (${enclosure.factorizations} factorizations)` +
+          (np
+            ? `; numpy λ_min ${np.lambdaMin} ${np.lambdaMin >= enclosure.lower - 1e-12 && np.lambdaMin <= enclosure.upper + 1e-12 ? 'inside' : 'OUTSIDE'}`
+            : ''),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

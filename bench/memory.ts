@@ -69,7 +69,8 @@ export function measureInProcess(n: number, d: number, depth: number, keepNngp =
   const matBytes = 8 * n * n;
   const x = gaussianMatrix(createRng(`bench-memory-${n}-${d}`), n, d);
   for (let i = 0; i < x.data.length; i++) x.data[i] /= Math.sqrt(d);
-  gc(); gc();
+  gc();
+  gc();
   const base = process.memoryUsage();
   const maxRssBeforeKB = process.resourceUsage().maxRSS;
   const stages: MemoryStage[] = [];
@@ -103,7 +104,10 @@ export function measureInProcess(n: number, d: number, depth: number, keepNngp =
   const peakRss = maxRssAfterKB > maxRssBeforeKB ? (maxRssAfterKB * 1024 - base.rss) / matBytes : NaN;
   const peakAB = Math.max(...stages.map((s) => s.arrayBuffersAboveBaseline));
   return {
-    n, d, depth, keepNngp,
+    n,
+    d,
+    depth,
+    keepNngp,
     matrixMB: matBytes / MB,
     baselineRssMB: base.rss / MB,
     stages,
@@ -116,18 +120,29 @@ export function measureInProcess(n: number, d: number, depth: number, keepNngp =
 
 /** Runs the measurement in a fresh child process (true peak via maxRSS) and returns its result. */
 export function runMemoryBench(opts: MemoryBenchOptions = {}): MemoryBenchResult {
-  const n = opts.n ?? 4000, d = opts.d ?? 100, depth = opts.depth ?? 5, keepNngp = opts.keepNngp ?? true;
+  const n = opts.n ?? 4000,
+    d = opts.d ?? 100,
+    depth = opts.depth ?? 5,
+    keepNngp = opts.keepNngp ?? true;
   const log = opts.log ?? (() => {});
   const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(n), String(d), String(depth), keepNngp ? 'keep' : 'ntk-only'], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MB,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', self, '--child', String(n), String(d), String(depth), keepNngp ? 'keep' : 'ntk-only'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * MB,
+    },
+  );
   const line = out.trim().split('\n').pop()!;
   const r = JSON.parse(line) as MemoryBenchResult;
-  log(`memory: limiting NTK (N = ${n}, d = ${d}, depth ${depth}) + lambdaMinCertified, ${keepNngp ? 'whole result kept' : 'only ntk kept'}; one N×N matrix = ${r.matrixMB.toFixed(1)} MB, baseline rss ${r.baselineRssMB.toFixed(1)} MB`);
+  log(
+    `memory: limiting NTK (N = ${n}, d = ${d}, depth ${depth}) + lambdaMinCertified, ${keepNngp ? 'whole result kept' : 'only ntk kept'}; one N×N matrix = ${r.matrixMB.toFixed(1)} MB, baseline rss ${r.baselineRssMB.toFixed(1)} MB`,
+  );
   for (const s of r.stages)
-    log(`  after ${s.stage.padEnd(20)} rss ${s.rssMB.toFixed(1)} MB (${s.rssAboveBaseline.toFixed(2)} N² above baseline), arrayBuffers ${s.arrayBuffersMB.toFixed(1)} MB (${s.arrayBuffersAboveBaseline.toFixed(2)}), ${s.seconds.toFixed(2)} s`);
+    log(
+      `  after ${s.stage.padEnd(20)} rss ${s.rssMB.toFixed(1)} MB (${s.rssAboveBaseline.toFixed(2)} N² above baseline), arrayBuffers ${s.arrayBuffersMB.toFixed(1)} MB (${s.arrayBuffersAboveBaseline.toFixed(2)}), ${s.seconds.toFixed(2)} s`,
+    );
   log(`  PEAK rss above baseline (maxRSS): ${r.peakRssAboveBaseline.toFixed(2)} × N×N matrix  ${r.met ? 'met' : 'MISS'} (target ≤ 3)`);
   log(`  λ_min(ntk) ∈ [${r.lambdaMin.lower}, ${r.lambdaMin.upper}] ${r.lambdaMin.method}`);
   return r;

@@ -46,7 +46,9 @@ if (!quick) {
 
 const target = (label: string, ratio: number | null | undefined, limit: number, atLeast = false) => {
   const ok = ratio === null || ratio === undefined ? null : atLeast ? ratio >= limit : ratio <= limit;
-  log(`${ok === null ? '  n/a' : ok ? '  met' : ' MISS'}  ${label}: ${ratio === null || ratio === undefined ? 'n/a (no numpy)' : ratio.toFixed(2)} (target ${atLeast ? '≥' : '≤'} ${limit})`);
+  log(
+    `${ok === null ? '  n/a' : ok ? '  met' : ' MISS'}  ${label}: ${ratio === null || ratio === undefined ? 'n/a (no numpy)' : ratio.toFixed(2)} (target ${atLeast ? '≥' : '≤'} ${limit})`,
+  );
 };
 log('\n# targets');
 target('start-up, ntk-audit --help, seconds', start.helpSeconds, 0.3);
@@ -61,7 +63,14 @@ const overall = thr.find((r) => r.family === 'OVERALL' && r.ratio !== null);
 target('throughput ntk-audit / NumPy notebook (claims both implement, warm pass)', overall?.ratio ?? null, 1, true);
 const cold = thr.find((r) => r.family === 'OVERALL-COLD');
 if (cold) log(`        (cold pass, JIT compilation included: ${cold.ratio === null ? 'n/a' : cold.ratio.toFixed(2)})`);
-target(`adversarial search: median time to first certified counterexample, i.i.d. / adversarial${adv.ratioIsLowerBound ? ' (lower bound: some i.i.d. runs censored)' : ''}`, adv.ratio, 5, true);
-log(`${adv.refuted === adv.runs ? '  met' : ' MISS'}  adversarial search refutes every structured false bound within budget 20: ${adv.refuted}/${adv.runs} runs (i.i.d. alone: ${adv.iidRefutedAtBudget}/${adv.runs})`);
+target(
+  `adversarial search: median time to first certified counterexample, i.i.d. / adversarial${adv.ratioIsLowerBound ? ' (lower bound: some i.i.d. runs censored)' : ''}`,
+  adv.ratio,
+  5,
+  true,
+);
+log(
+  `${adv.refuted === adv.runs ? '  met' : ' MISS'}  adversarial search refutes every structured false bound within budget 20: ${adv.refuted}/${adv.runs} runs (i.i.d. alone: ${adv.iidRefutedAtBudget}/${adv.runs})`,
+);
 if (mem) target('peak memory above baseline, N×N matrices (K kept, NNGP buffer lent as work)', mem.peakRssAboveBaseline, 3);
 if (memKeep) log(`  (with the NNGP also kept alive: ${memKeep.peakRssAboveBaseline.toFixed(2)} N×N matrices)`);

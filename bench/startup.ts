@@ -56,7 +56,10 @@ function wall(cmd: string, args: string[]): number {
 }
 
 export function runStartupBench(opts: { reps?: number; n?: number; d?: number; depth?: number; log?: (s: string) => void } = {}): StartupBenchResult {
-  const reps = opts.reps ?? 7, n = opts.n ?? 1000, d = opts.d ?? 100, depth = opts.depth ?? 2;
+  const reps = opts.reps ?? 7,
+    n = opts.n ?? 1000,
+    d = opts.d ?? 100,
+    depth = opts.depth ?? 2;
   const log = opts.log ?? (() => {});
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const numpy = numpyAvailable();
@@ -64,7 +67,10 @@ export function runStartupBench(opts: { reps?: number; n?: number; d?: number; d
   try {
     const file = join(dir, `x${n}.npy`);
     writeFileSync(file, matrixToNpyBuffer(sampleData(createRng(`startup-${n}`), { family: 'gaussian' }, n, d)));
-    const node: number[] = [], help: number[] = [], kernel: number[] = [], py: number[] = [];
+    const node: number[] = [],
+      help: number[] = [],
+      kernel: number[] = [],
+      py: number[] = [];
     // one untimed round: file-system caches and Python's imports warm on both sides
     wall(process.execPath, [BIN, 'kernel', 'limiting', '--data', file, '--depth', String(depth)]);
     if (numpy) wall('python3', ['-c', PY, file, String(depth)]);
@@ -74,10 +80,18 @@ export function runStartupBench(opts: { reps?: number; n?: number; d?: number; d
       kernel.push(wall(process.execPath, [BIN, 'kernel', 'limiting', '--data', file, '--depth', String(depth)]));
       if (numpy) py.push(wall('python3', ['-c', PY, file, String(depth)]));
     }
-    const res: StartupBenchResult = { nodeSeconds: median(node), helpSeconds: median(help), kernelSeconds: median(kernel), numpySeconds: numpy ? median(py) : null, ratio: null };
+    const res: StartupBenchResult = {
+      nodeSeconds: median(node),
+      helpSeconds: median(help),
+      kernelSeconds: median(kernel),
+      numpySeconds: numpy ? median(py) : null,
+      ratio: null,
+    };
     res.ratio = res.numpySeconds ? res.kernelSeconds / res.numpySeconds : null;
     log(`start-up   ntk-audit --help ${res.helpSeconds.toFixed(3)} s  (node -e 0: ${res.nodeSeconds.toFixed(3)} s)  median of ${reps}`);
-    log(`one-shot   ntk-audit kernel limiting, N=${n} d=${d} L=${depth}: ${res.kernelSeconds.toFixed(3)} s  numpy load+kernel+eigvalsh ${res.numpySeconds === null ? 'n/a' : `${res.numpySeconds.toFixed(3)} s`}  ratio ${res.ratio === null ? 'n/a' : res.ratio.toFixed(2)}`);
+    log(
+      `one-shot   ntk-audit kernel limiting, N=${n} d=${d} L=${depth}: ${res.kernelSeconds.toFixed(3)} s  numpy load+kernel+eigvalsh ${res.numpySeconds === null ? 'n/a' : `${res.numpySeconds.toFixed(3)} s`}  ratio ${res.ratio === null ? 'n/a' : res.ratio.toFixed(2)}`,
+    );
     return res;
   } finally {
     rmSync(dir, { recursive: true, force: true });

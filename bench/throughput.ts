@@ -113,7 +113,6 @@ function countsFor(t: AnyTheorem, runs: number): Omit<SearchOptions, 'seed'> {
   return { numRuns: k(60), targetedSteps: t.mutate ? k(30) : 0, probeRuns: t.probes ? k(10) : 0, claimsInRun: 1, maxRecords: 100000 };
 }
 
-
 export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[] {
   const seed = opts.seed ?? 'bench-throughput';
   const runs = opts.runs ?? 3;
@@ -125,17 +124,27 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     const ps = t.probes ? (fc.sample(t.probes, { seed: 7, numRuns: 50 }) as Descriptor[]) : [];
     return [...ds, ...ps].every((d) => sampleSize(d) <= maxN);
   });
-  log(`# throughput: ${selected.length} of ${catalog.length} catalog claims have N ≤ ${maxN}; seed '${seed}', counts ×${runs} (random 60, targeted 30, probes 10; high-probability 3 configs × 30 draws)`);
+  log(
+    `# throughput: ${selected.length} of ${catalog.length} catalog claims have N ≤ ${maxN}; seed '${seed}', counts ×${runs} (random 60, targeted 30, probes 10; high-probability 3 configs × 30 draws)`,
+  );
   log(`# ntk-audit: searchTheorem per claim, one core (Node ${process.version}), wall time; a cold pass (JIT compilation included) then the warm pass`);
 
-  interface PerClaim { t: AnyTheorem; family: string; instances: number; seconds: number; maxN: number; specs: { phase: string; descriptor: Descriptor }[] }
+  interface PerClaim {
+    t: AnyTheorem;
+    family: string;
+    instances: number;
+    seconds: number;
+    maxN: number;
+    specs: { phase: string; descriptor: Descriptor }[];
+  }
   const runPass = (passSeed: string, claims: readonly AnyTheorem[] = selected, repeats = 1): PerClaim[] => {
     const out: PerClaim[] = [];
     for (const t of claims) {
       const counts = countsFor(t, runs);
       let seconds = Infinity;
       let run!: ReturnType<typeof searchTheorem>;
-      for (let r = 0; r < repeats; r++) { // the same search each time (fixed seed); the fastest is kept
+      for (let r = 0; r < repeats; r++) {
+        // the same search each time (fixed seed); the fastest is kept
         const t0 = performance.now();
         run = searchTheorem(t, { ...counts, seed: passSeed });
         seconds = Math.min(seconds, (performance.now() - t0) / 1000);
@@ -161,8 +170,18 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
       const file = join(dir, 'instances.json');
       writeFileSync(file, JSON.stringify(items.map((p) => ({ id: p.t.id, specs: p.specs }))));
       const harness = join(dirname(fileURLToPath(import.meta.url)), 'harness.py');
-      const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', VECLIB_MAXIMUM_THREADS: '1', NUMEXPR_NUM_THREADS: '1' };
-      const out = JSON.parse(execFileSync('python3', [harness, file, String(repeats)], { encoding: 'utf8', env, maxBuffer: 64 << 20 })) as { info: string; claims: PyClaims };
+      const env = {
+        ...process.env,
+        OMP_NUM_THREADS: '1',
+        OPENBLAS_NUM_THREADS: '1',
+        MKL_NUM_THREADS: '1',
+        VECLIB_MAXIMUM_THREADS: '1',
+        NUMEXPR_NUM_THREADS: '1',
+      };
+      const out = JSON.parse(execFileSync('python3', [harness, file, String(repeats)], { encoding: 'utf8', env, maxBuffer: 64 << 20 })) as {
+        info: string;
+        claims: PyClaims;
+      };
       pyInfo = out.info;
       return out.claims;
     } finally {
@@ -177,7 +196,9 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
   const rows: ThroughputRow[] = [];
   const fmt = (x: number | null, w = 9, p = 1) => (x === null ? 'n/a'.padStart(w) : x.toFixed(p).padStart(w));
   log('');
-  log(`${'family'.padEnd(18)} ${'claim'.padEnd(52)} ${'inst'.padStart(5)} ${'maxN'.padStart(4)} ${'js s'.padStart(8)} ${'js inst/s'.padStart(9)} ${'np s'.padStart(8)} ${'np inst/s'.padStart(9)} ${'ratio'.padStart(6)}`);
+  log(
+    `${'family'.padEnd(18)} ${'claim'.padEnd(52)} ${'inst'.padStart(5)} ${'maxN'.padStart(4)} ${'js s'.padStart(8)} ${'js inst/s'.padStart(9)} ${'np s'.padStart(8)} ${'np inst/s'.padStart(9)} ${'ratio'.padStart(6)}`,
+  );
   const mkRow = (family: string, claim: string, items: PerClaim[], npRun = py): ThroughputRow => {
     const instances = items.reduce((s, p) => s + p.instances, 0);
     const jsSeconds = items.reduce((s, p) => s + p.seconds, 0);
@@ -186,10 +207,22 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     const npSec = npRun && rep.length === items.length ? rep.reduce((s, p) => s + npRun[p.t.id].seconds, 0) : null;
     const jsPerSecond = instances / jsSeconds;
     const numpyPerSecond = npInst !== null && npSec ? npInst / npSec : null;
-    return { family, claim, instances, jsSeconds, jsPerSecond, numpyInstances: npInst, numpySeconds: npSec, numpyPerSecond, ratio: numpyPerSecond ? jsPerSecond / numpyPerSecond : null };
+    return {
+      family,
+      claim,
+      instances,
+      jsSeconds,
+      jsPerSecond,
+      numpyInstances: npInst,
+      numpySeconds: npSec,
+      numpyPerSecond,
+      ratio: numpyPerSecond ? jsPerSecond / numpyPerSecond : null,
+    };
   };
   const print = (r: ThroughputRow, mx: number | string) =>
-    log(`${r.family.padEnd(18)} ${r.claim.padEnd(52)} ${String(r.instances).padStart(5)} ${String(mx).padStart(4)} ${r.jsSeconds.toFixed(3).padStart(8)} ${fmt(r.jsPerSecond)} ${fmt(r.numpySeconds, 8, 3)} ${fmt(r.numpyPerSecond)} ${fmt(r.ratio, 6, 2)}`);
+    log(
+      `${r.family.padEnd(18)} ${r.claim.padEnd(52)} ${String(r.instances).padStart(5)} ${String(mx).padStart(4)} ${r.jsSeconds.toFixed(3).padStart(8)} ${fmt(r.jsPerSecond)} ${fmt(r.numpySeconds, 8, 3)} ${fmt(r.numpyPerSecond)} ${fmt(r.ratio, 6, 2)}`,
+    );
   for (const family of [...FAMILIES.map((f) => f[0]), 'other']) {
     const items = per.filter((p) => p.family === family);
     if (items.length === 0) continue;
@@ -204,7 +237,10 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     log('');
   }
   log('# per family, the single warm pass above (instances/s, one core; ratio = ntk-audit / NumPy, ≥ 1 means ntk-audit at least as fast)');
-  for (const r of rows.filter((r) => r.claim === 'ALL')) log(`${r.family.padEnd(18)} ntk-audit ${fmt(r.jsPerSecond)} inst/s (${r.instances} in ${r.jsSeconds.toFixed(2)} s)   numpy ${fmt(r.numpyPerSecond)} inst/s   ratio ${fmt(r.ratio, 6, 2)}`);
+  for (const r of rows.filter((r) => r.claim === 'ALL'))
+    log(
+      `${r.family.padEnd(18)} ntk-audit ${fmt(r.jsPerSecond)} inst/s (${r.instances} in ${r.jsSeconds.toFixed(2)} s)   numpy ${fmt(r.numpyPerSecond)} inst/s   ratio ${fmt(r.ratio, 6, 2)}`,
+    );
   const all = mkRow('OVERALL', 'all selected claims', per);
   rows.push(all);
   const replicated = py ? per.filter((p) => py![p.t.id]?.replicated) : [];
@@ -218,7 +254,11 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     // median of the passes' ratios is the figure; every pass and the per-family totals are printed.
     const ratioPasses: { row: ThroughputRow; items: PerClaim[]; py: PyClaims }[] = [];
     for (let k = 1; k <= RATIO_PASSES; k++) {
-      const items = runPass(`${seed}-ratio${k}`, replicated.map((p) => p.t), REPEATS);
+      const items = runPass(
+        `${seed}-ratio${k}`,
+        replicated.map((p) => p.t),
+        REPEATS,
+      );
       const pyK = numpyOn(items, REPEATS);
       if (pyK) ratioPasses.push({ row: mkRow('OVERALL', `ratio pass ${k}`, items, pyK), items, py: pyK });
     }
@@ -230,11 +270,24 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     log('');
     log(`# ratio passes: ${ratioPasses.length} instance mixes × fastest of ${REPEATS} identical runs per claim on each side`);
     for (const family of FAMILIES.map((f) => f[0])) {
-      let js = 0, np = 0, n = 0;
-      for (const p of ratioPasses) for (const it of p.items) if (it.family === family) { js += it.seconds; np += p.py[it.t.id].seconds; n += it.instances; }
-      if (n > 0) log(`${family.padEnd(18)} ntk-audit ${fmt(n / js)} inst/s   numpy ${fmt(n / np)} inst/s   ratio ${fmt(np / js, 6, 2)}   (${n} instances over the passes)`);
+      let js = 0,
+        np = 0,
+        n = 0;
+      for (const p of ratioPasses)
+        for (const it of p.items)
+          if (it.family === family) {
+            js += it.seconds;
+            np += p.py[it.t.id].seconds;
+            n += it.instances;
+          }
+      if (n > 0)
+        log(
+          `${family.padEnd(18)} ntk-audit ${fmt(n / js)} inst/s   numpy ${fmt(n / np)} inst/s   ratio ${fmt(np / js, 6, 2)}   (${n} instances over the passes)`,
+        );
     }
-    log(`OVERALL on the ${replicated.length} claims the harness replicates (ratio passes: ${ratioPasses.map((p) => p.row.ratio!.toFixed(2)).join(', ')}; median shown): ntk-audit ${both.jsPerSecond.toFixed(1)} inst/s (${both.instances} in ${both.jsSeconds.toFixed(2)} s)   numpy ${both.numpyPerSecond!.toFixed(1)} inst/s (${both.numpyInstances} in ${both.numpySeconds!.toFixed(2)} s)   ratio ${both.ratio!.toFixed(2)} (target ≥ 1)`);
+    log(
+      `OVERALL on the ${replicated.length} claims the harness replicates (ratio passes: ${ratioPasses.map((p) => p.row.ratio!.toFixed(2)).join(', ')}; median shown): ntk-audit ${both.jsPerSecond.toFixed(1)} inst/s (${both.instances} in ${both.jsSeconds.toFixed(2)} s)   numpy ${both.numpyPerSecond!.toFixed(1)} inst/s (${both.numpyInstances} in ${both.numpySeconds!.toFixed(2)} s)   ratio ${both.ratio!.toFixed(2)} (target ≥ 1)`,
+    );
     const firstWarm = mkRow('OVERALL-WARM1', `single warm pass, claims with a NumPy counterpart (${replicated.length})`, replicated);
     rows.push(firstWarm);
     log(`  single warm pass (seed '${seed}', one run per claim on each side): ratio ${firstWarm.ratio!.toFixed(2)}`);
@@ -242,7 +295,9 @@ export function runThroughputBench(opts: ThroughputOptions = {}): ThroughputRow[
     if (pyCold && coldRep.length === replicated.length) {
       const c = mkRow('OVERALL-COLD', `cold pass, claims with a NumPy counterpart (${coldRep.length})`, coldRep, pyCold);
       rows.push(c);
-      log(`  cold pass (first search of each claim in this process, JIT compilation inside the timing): ntk-audit ${c.jsPerSecond.toFixed(1)} inst/s (${c.instances} in ${c.jsSeconds.toFixed(2)} s)   numpy ${c.numpyPerSecond!.toFixed(1)} inst/s   ratio ${c.ratio!.toFixed(2)}`);
+      log(
+        `  cold pass (first search of each claim in this process, JIT compilation inside the timing): ntk-audit ${c.jsPerSecond.toFixed(1)} inst/s (${c.instances} in ${c.jsSeconds.toFixed(2)} s)   numpy ${c.numpyPerSecond!.toFixed(1)} inst/s   ratio ${c.ratio!.toFixed(2)}`,
+      );
     }
     const notRep = per.filter((p) => !py![p.t.id]?.replicated).map((p) => p.t.id);
     if (notRep.length) log(`# no NumPy counterpart (ntk-audit only, not in the ratio): ${notRep.join(', ')}`);

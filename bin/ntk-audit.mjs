@@ -22,6 +22,9 @@ if (existsSync(new URL('src/cli/main.ts', root))) {
     return null;
   };
   const stale = newer(new URL('src/', root)) ?? newer(new URL('properties/', root)) ?? newer(new URL('fixtures/counterexamples/', root));
-  if (stale) process.stderr.write(`ntk-audit: warning: dist/ is older than ${stale.pathname.slice(root.pathname.length)}; run \`npm run build\` (this run uses the older build)\n`);
+  if (stale)
+    process.stderr.write(
+      `ntk-audit: warning: dist/ is older than ${stale.pathname.slice(root.pathname.length)}; run \`npm run build\` (this run uses the older build)\n`,
+    );
 }
 await import(entry.href);

@@ -43,8 +43,13 @@ function interlacingBound(x: Data): Interval {
   let best = diag.reduce((a, b) => a.min(b));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const a = diag[i], c = diag[j], b = hInf(x, i, j, norms);
-      const lam = a.add(c).div(2).sub(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
+      const a = diag[i],
+        c = diag[j],
+        b = hInf(x, i, j, norms);
+      const lam = a
+        .add(c)
+        .div(2)
+        .sub(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
       best = best.min(lam);
     }
   }

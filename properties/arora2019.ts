@@ -32,7 +32,10 @@ import {
  * initial scale κ (src/ntk/twoLayer.ts).
  */
 
-const SOURCE = { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584' };
+const SOURCE = {
+  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
+  arxiv: '1901.08584',
+};
 const CONVENTIONS = { ...TRAIN_CONVENTIONS, init: 'w_r(0) ~ N(0, κ² I_d), κ small (Theorem 4.1: κ = O(εδ/√n))' };
 const KAPPAS = [0.05] as const;
 const cells = (d: TrainDescriptor) => ({ N: String(d.data.n), m: String(d.m), κ: String(d.kappa) });
@@ -76,7 +79,9 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
   const etaTex = rateFactor === 1 ? String.raw`\eta` : rateFactor === 0.5 ? String.raw`\tfrac{\eta}{2}` : String.raw`${rateFactor}\eta`;
   return {
     id: planted ? `planted.arora2019.trajectory-rate-${plantedWord}` : 'arora2019.thm4.1.trajectory',
-    title: planted ? `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε` : 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)',
+    title: planted
+      ? `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`
+      : 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)',
     source: { ...SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data (n = 3–4), λ_0 > 0, κ = 0.05, m ≥ C_m n²/λ_0² (m = 4000–16000), η = c_η λ_0/n² (c_η = 2–8): max_{k ≤ K} |‖y − u(k)‖ − √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)²| ≤ ε = ‖u(0)‖ + ${C_EPS}‖y‖n/(λ_0√m); the gap shrinks as m grows.`,
@@ -84,10 +89,22 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
     conventions: CONVENTIONS,
     constants: [
       WIDTH_CONSTANT,
-      { name: 'C_ε', value: C_EPS, provenance: 'fitted', note: 'instantiates the additive ε of Theorem 4.1 as ε = ‖u(0)‖ + C_ε‖y‖·n/(λ_0√m): the realised initial output plus the scale of ‖H(0) − H∞‖/λ_0 (Lemma 3.1); the theorem needs m = Ω(n⁷/(λ_0⁴κ²δ⁴ε²)), astronomically beyond CI widths. Fitted on 120 draws of this instance space: max gap/ε = 0.46 (the constant has a factor-2 margin), ε/‖y‖ median 0.25' },
-      { name: 'κ', value: 0.05, provenance: 'user', note: 'instantiates κ = O(εδ/√n); κ = 0.01 makes the weights move by ≫ κ at these widths (activation patterns change, gap/ε up to 1.9)' },
+      {
+        name: 'C_ε',
+        value: C_EPS,
+        provenance: 'fitted',
+        note: 'instantiates the additive ε of Theorem 4.1 as ε = ‖u(0)‖ + C_ε‖y‖·n/(λ_0√m): the realised initial output plus the scale of ‖H(0) − H∞‖/λ_0 (Lemma 3.1); the theorem needs m = Ω(n⁷/(λ_0⁴κ²δ⁴ε²)), astronomically beyond CI widths. Fitted on 120 draws of this instance space: max gap/ε = 0.46 (the constant has a factor-2 margin), ε/‖y‖ median 0.25',
+      },
+      {
+        name: 'κ',
+        value: 0.05,
+        provenance: 'user',
+        note: 'instantiates κ = O(εδ/√n); κ = 0.01 makes the weights move by ≫ κ at these widths (activation patterns change, gap/ε up to 1.9)',
+      },
       { name: 'c_η', value: TRAJ_STEP[1], provenance: 'user', note: 'instantiates η = O(λ_0/n²) as η = c_η λ_0/n², c_η drawn in [2, 8]' },
-      ...(planted ? [{ name: 'rate factor', value: rateFactor, provenance: 'user' as const, note: `planted error: η replaced by ${etaText} inside the main term` }] : []),
+      ...(planted
+        ? [{ name: 'rate factor', value: rateFactor, provenance: 'user' as const, note: `planted error: η replaced by ${etaText} inside the main term` }]
+        : []),
     ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'arora2019.thm4.1.trajectory' } : {}),
@@ -102,8 +119,10 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
       const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
       const lin = linearRecursionResiduals(h, i.y, rateFactor * eta, K, hErr);
       const cf = closedFormTrajectory(h, i.y, rateFactor * eta, K);
-      const gaps = new Float64Array(K + 1), errs = new Float64Array(K + 1);
-      let cfDiff = 0, residualMax = 0;
+      const gaps = new Float64Array(K + 1),
+        errs = new Float64Array(K + 1);
+      let cfDiff = 0,
+        residualMax = 0;
       for (let k = 0; k <= K; k++) {
         gaps[k] = Math.abs(run.residualNorm[k] - lin.norms[k]);
         errs[k] = sideAt(gaps[k], around(run.residualNorm[k], run.residualNormError[k]).sub(around(lin.norms[k], lin.errors[k])).abs()).error;
@@ -117,7 +136,10 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
       // difference along undamped at most), with its rounding bound from trainGd.
       const u0NormI = sumOfSquares(run.u0).sqrt().add(interval(-run.residualNormError[0], run.residualNormError[0]));
       const u0Norm = u0NormI.mid;
-      const epsOfI = (lambda0: Interval) => interval(C_EPS).mul(i.x.rows).div(lambda0.mul(interval(d.m).sqrt()));
+      const epsOfI = (lambda0: Interval) =>
+        interval(C_EPS)
+          .mul(i.x.rows)
+          .div(lambda0.mul(interval(d.m).sqrt()));
       const rhs = u0Norm + epsOf(d.m, i.x.rows, lam.estimate) * yNorm;
       // Vacuous: |a − b| ≤ max(a, b) for a, b ≥ 0, the main term is ≤ ‖y‖ (‖I − ηH∞‖₂ ≤ 1), so the gap is
       // at most max(‖y‖, max_k ‖y − u(k)‖) whatever the trajectories: ε at least that cannot be exceeded.
@@ -130,11 +152,31 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
         rhsError: lam.lower > 0 ? sideAt(rhs, u0NormI.add(epsOfI(interval(lam)).mul(yNormI))).error : Infinity,
         relation: '<=',
         vacuous,
-        quantities: { m: d.m, N: i.x.rows, lambda0: lam.estimate, eta, K, gap: mx.value, relativeGap: mx.value / yNorm, epsOverY: rhs / yNorm, normalizedGap: (mx.value * lam.estimate * Math.sqrt(d.m)) / (i.x.rows * yNorm), closedFormVsRecursion: cfDiff },
+        quantities: {
+          m: d.m,
+          N: i.x.rows,
+          lambda0: lam.estimate,
+          eta,
+          K,
+          gap: mx.value,
+          relativeGap: mx.value / yNorm,
+          epsOverY: rhs / yNorm,
+          normalizedGap: (mx.value * lam.estimate * Math.sqrt(d.m)) / (i.x.rows * yNorm),
+          closedFormVsRecursion: cfDiff,
+        },
       };
     },
-    empiricalConstant: { quantity: 'normalizedGap', aggregate: 'max', description: 'max over instances of max_k |‖y − u(k)‖ − main term|·λ_0√m/(n‖y‖) (the fitted C_ε)' },
-    scaling: { x: 'm', y: 'relativeGap', description: 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)', expectedSlope: { low: -1, high: -0.05 } },
+    empiricalConstant: {
+      quantity: 'normalizedGap',
+      aggregate: 'max',
+      description: 'max over instances of max_k |‖y − u(k)‖ − main term|·λ_0√m/(n‖y‖) (the fitted C_ε)',
+    },
+    scaling: {
+      x: 'm',
+      y: 'relativeGap',
+      description: 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)',
+      expectedSlope: { low: -1, high: -0.05 },
+    },
     costHint: 8,
   };
 }
@@ -159,7 +201,15 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
     statement: `With m ≥ C_m n²/λ_0² and η = c_η λ_0/n² (c_η ≤ 16), every first-layer weight stays within ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) of its initialisation for all k ≤ K = min(100, ⌈4/(ηλ_0)⌉).`,
     statementTex: String.raw`With $m \ge C_m n^2/\lambda_0^2$ and $\eta = c_\eta \lambda_0/n^2$ ($c_\eta \le 16$), every first-layer weight stays within $${planted ? String.raw`\frac{1}{2}` : '4'}\sqrt{n}\lVert y - u(0) \rVert/(\sqrt{m}\, \lambda_0)$ of its initialisation for all $k \le K = \min(100, \lceil 4/(\eta\lambda_0) \rceil)$.`,
     conventions: TRAIN_CONVENTIONS,
-    constants: [WIDTH_CONSTANT, { name: 'C', value: constant, provenance: planted ? 'user' : 'paper', note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof' }],
+    constants: [
+      WIDTH_CONSTANT,
+      {
+        name: 'C',
+        value: constant,
+        provenance: planted ? 'user' : 'paper',
+        note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof',
+      },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'arora2019.weight-movement' } : {}),
     descriptors: trainDescriptors({ kappa: [1, 0.05] }),
@@ -180,7 +230,8 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
       const rhs = (c * run.residualNorm[0]) / lam.estimate;
       // the exact rhs: C√n/√m·‖y − u(0)‖/λ_0 with ‖y − u(0)‖ and λ_0 in their enclosures
       const exactC = interval(constant).mul(interval(n).sqrt()).div(interval(d.m).sqrt());
-      const rhsError = lam.lower > 0 ? sideAt(rhs, exactC.mul(around(run.residualNorm[0], run.residualNormError[0])).div(interval(lam.lower, lam.upper))).error : Infinity;
+      const rhsError =
+        lam.lower > 0 ? sideAt(rhs, exactC.mul(around(run.residualNorm[0], run.residualNormError[0])).div(interval(lam.lower, lam.upper))).error : Infinity;
       return { lhs: mx.value, lhsError: mx.error, rhs, rhsError, relation: '<=', quantities: { m: d.m, N: n, K, movement: mx.value, ratio: mx.value / rhs } };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (C√n‖y − u(0)‖/(√m λ_0))' },
@@ -210,14 +261,27 @@ interface NonDegDescriptor {
  * rounded DOWN to 3 significant digits. The quantile's own sampling error is ≈ ±0.0015 in probability.
  */
 export const NONDEGENERATE_LAMBDA0: Readonly<Record<string, number>> = {
-  'n=4,d=3,δ=0.1': 0.0333, 'n=4,d=3,δ=0.2': 0.0491,
-  'n=6,d=4,δ=0.1': 0.0464, 'n=6,d=4,δ=0.2': 0.0602,
-  'n=8,d=5,δ=0.1': 0.0586, 'n=8,d=5,δ=0.2': 0.0711,
-  'n=10,d=3,δ=0.1': 0.0105, 'n=10,d=3,δ=0.2': 0.0148,
-  'n=12,d=8,δ=0.1': 0.0957, 'n=12,d=8,δ=0.2': 0.106,
-  'n=16,d=10,δ=0.1': 0.108, 'n=16,d=10,δ=0.2': 0.116,
+  'n=4,d=3,δ=0.1': 0.0333,
+  'n=4,d=3,δ=0.2': 0.0491,
+  'n=6,d=4,δ=0.1': 0.0464,
+  'n=6,d=4,δ=0.2': 0.0602,
+  'n=8,d=5,δ=0.1': 0.0586,
+  'n=8,d=5,δ=0.2': 0.0711,
+  'n=10,d=3,δ=0.1': 0.0105,
+  'n=10,d=3,δ=0.2': 0.0148,
+  'n=12,d=8,δ=0.1': 0.0957,
+  'n=12,d=8,δ=0.2': 0.106,
+  'n=16,d=10,δ=0.1': 0.108,
+  'n=16,d=10,δ=0.2': 0.116,
 };
-const NONDEG_SHAPES = [[4, 3], [6, 4], [8, 5], [10, 3], [12, 8], [16, 10]] as const;
+const NONDEG_SHAPES = [
+  [4, 3],
+  [6, 4],
+  [8, 5],
+  [10, 3],
+  [12, 8],
+  [16, 10],
+] as const;
 const nondegKey = (d: { n: number; d: number; delta: number }) => `n=${d.n},d=${d.d},δ=${d.delta}`;
 
 /** `deltaFactor` 1: the claim (failure probability δ, true rate ≈ δ/2); ¼: the planted twin (δ/4). */
@@ -225,19 +289,34 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
   const planted = deltaFactor !== 1;
   return {
     id: planted ? 'planted.arora2019.nondegenerate-sphere-delta-quartered' : 'arora2019.nondegenerate-sphere',
-    title: planted ? 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)' : 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
+    title: planted
+      ? 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)'
+      : 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
     source: { ...SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
     kind: 'high-probability',
     statement: `For n i.i.d. points uniform on S^{d−1}, λ_min(H∞) ≥ λ_0(n, d, δ) with probability ≥ 1 − ${planted ? 'δ/4' : 'δ'}, where λ_0(n, d, δ) is a table fixed in advance (the (δ/2)-quantile of an independent 20,000-sample run)${planted ? ' — PLANTED: the true failure rate is ≈ δ/2 > δ/4' : ''}.`,
     statementTex: String.raw`For $n$ i.i.d. points uniform on $S^{d-1}$, $\lambda_{\mathrm{min}}(H^{\infty}) \ge \lambda_0(n, d, \delta)$ with probability $\ge 1 - ${planted ? String.raw`\delta/4` : String.raw`\delta`}$, where $\lambda_0(n, d, \delta)$ is a table fixed in advance (the $(\delta/2)$-quantile of an independent 20,000-sample run)${planted ? String.raw` — PLANTED: the true failure rate is $\approx \delta/2 > \delta/4$` : ''}.`,
-    conventions: { ...TRAIN_CONVENTIONS, lambda0: 'NONDEGENERATE_LAMBDA0 (properties/arora2019.ts): (δ/2)-quantiles from 20,000 samples of childRng("arora2019-lambda0-table", "n/d", t), rounded down' },
+    conventions: {
+      ...TRAIN_CONVENTIONS,
+      lambda0:
+        'NONDEGENERATE_LAMBDA0 (properties/arora2019.ts): (δ/2)-quantiles from 20,000 samples of childRng("arora2019-lambda0-table", "n/d", t), rounded down',
+    },
     constants: [
-      { name: 'λ_0 quantile', value: 0.5, provenance: 'fitted', note: 'λ_0(n, d, δ) = the (δ/2)-quantile of λ_min(H∞) from an independent run with its own stream; rounded down to 3 significant digits. The claim fails if the failure rate of fresh draws exceeds δ (a λ_0 too large by ≈ 10 % already doubles the rate at n = 16, d = 10)' },
-      ...(planted ? [{ name: 'δ factor', value: deltaFactor, provenance: 'user' as const, note: 'planted error: the failure probability divided by 4 with the same λ_0' }] : []),
+      {
+        name: 'λ_0 quantile',
+        value: 0.5,
+        provenance: 'fitted',
+        note: 'λ_0(n, d, δ) = the (δ/2)-quantile of λ_min(H∞) from an independent run with its own stream; rounded down to 3 significant digits. The claim fails if the failure rate of fresh draws exceeds δ (a λ_0 too large by ≈ 10 % already doubles the rate at n = 16, d = 10)',
+      },
+      ...(planted
+        ? [{ name: 'δ factor', value: deltaFactor, provenance: 'user' as const, note: 'planted error: the failure probability divided by 4 with the same λ_0' }]
+        : []),
     ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'arora2019.nondegenerate-sphere' } : {}),
-    descriptors: fc.record({ shape: fc.constantFrom(...NONDEG_SHAPES), delta: fc.constantFrom(0.2, 0.1), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) }).map(({ shape, delta, seed }) => ({ n: shape[0], d: shape[1], delta, seed })),
+    descriptors: fc
+      .record({ shape: fc.constantFrom(...NONDEG_SHAPES), delta: fc.constantFrom(0.2, 0.1), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
+      .map(({ shape, delta, seed }) => ({ n: shape[0], d: shape[1], delta, seed })),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d), lambda0: NONDEGENERATE_LAMBDA0[nondegKey(d)] ?? NaN }),
     assumptions: (i) => (Number.isFinite(i.lambda0) ? unitNorm(i.x) : '(n, d, δ) in the λ_0 table'),
     conclude(i): Evaluation {
@@ -256,4 +335,12 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
 export const aroraNonDegenerate = nonDegenerate(1);
 export const plantedAroraNonDegenerateQuartered = nonDegenerate(0.25);
 
-export const arora2019Theorems = [aroraTrajectory, aroraWeightMovement, aroraNonDegenerate, plantedAroraTrajectoryDoubled, plantedAroraTrajectoryHalved, plantedAroraNonDegenerateQuartered, plantedAroraWeightMovementHalf];
+export const arora2019Theorems = [
+  aroraTrajectory,
+  aroraWeightMovement,
+  aroraNonDegenerate,
+  plantedAroraTrajectoryDoubled,
+  plantedAroraTrajectoryHalved,
+  plantedAroraNonDegenerateQuartered,
+  plantedAroraWeightMovementHalf,
+];

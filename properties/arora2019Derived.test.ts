@@ -28,16 +28,19 @@ describe('H∞ expansion and the RKHS bounds of the Theorem 5.1 term', () => {
   });
 
   it('yᵀ(H∞)⁻¹y ≤ ‖g‖²: 4 for g = x₁ (nearly attained) and π for g = x₁x₂, on unit-sphere data in d = 5', () => {
-    let maxX1 = 0, maxX1X2 = 0;
+    let maxX1 = 0,
+      maxX1X2 = 0;
     for (const n of [20, 80, 320]) {
       for (let r = 0; r < 3; r++) {
         const x = sampleData(childRng(`derived-rkhs/${n}/${r}`, 'data'), { family: 'unit-sphere' }, n, 5);
-        const y1 = new Float64Array(n), y2 = new Float64Array(n);
+        const y1 = new Float64Array(n),
+          y2 = new Float64Array(n);
         for (let i = 0; i < n; i++) {
           y1[i] = x.data[i * 5];
           y2[i] = x.data[i * 5] * x.data[i * 5 + 1];
         }
-        const q1 = leadingTerm(x, y1).quadraticForm, q2 = leadingTerm(x, y2).quadraticForm;
+        const q1 = leadingTerm(x, y1).quadraticForm,
+          q2 = leadingTerm(x, y2).quadraticForm;
         expect(q1.value - q1.errorBound).toBeLessThanOrEqual(4);
         expect(q2.value - q2.errorBound).toBeLessThanOrEqual(Math.PI);
         maxX1 = Math.max(maxX1, q1.value);

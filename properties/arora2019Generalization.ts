@@ -23,7 +23,10 @@ import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
  * term is ≳ 1 at every n a CI run can train, so it holds for the 0-1 loss whatever the network does.
  */
 
-const SOURCE = { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584' };
+const SOURCE = {
+  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
+  arxiv: '1901.08584',
+};
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const GEN_CONVENTIONS = {
@@ -34,10 +37,20 @@ const GEN_CONVENTIONS = {
   loss: '0-1 test error on 1000 fresh samples of the same noisy distribution (Corollary of Thm 5.1 for y ∈ {±1})',
   leadingTerm: '√(2yᵀ(H∞)⁻¹y/n), certified',
 };
-const KAPPA = 0.05, DELTA = 0.1, K_MAX = 200, N_TEST = 1000, M = 200;
+const KAPPA = 0.05,
+  DELTA = 0.1,
+  K_MAX = 200,
+  N_TEST = 1000,
+  M = 200;
 
 /** Trains on (x, y) and returns the test error on fresh samples (same teacher, same p). */
-function trainAndTest(task: ReturnType<typeof teacherTask>, y: Float64Array, p: number, seed: string, lambda0: number): { testErr: number; steps: number; trainResidual: number } {
+function trainAndTest(
+  task: ReturnType<typeof teacherTask>,
+  y: Float64Array,
+  p: number,
+  seed: string,
+  lambda0: number,
+): { testErr: number; steps: number; trainResidual: number } {
   const h = hInfinity(task.x);
   const lmax = lambdaMaxCertified(h.matrix, { entryError: h.errorBound }).upper;
   const eta = 1 / lmax;
@@ -68,16 +81,23 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
   title: 'Theorem 5.1 leading term √(2yᵀ(H∞)⁻¹y/n), averaged over R data draws, is non-decreasing in the flip rate p ∈ {0, 0.1, …, 0.4}',
   source: { ...SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
   kind: 'asymptotic',
-  statement: 'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the p-grid on draw 0.',
+  statement:
+    'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the p-grid on draw 0.',
   statementTex: String.raw`On the synthetic task, the average over $R$ data draws of $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}$ at flip rate $p_{j+1}$ is $\ge$ that at $p_j$ (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the $p$-grid on draw 0.`,
   conventions: GEN_CONVENTIONS,
   constants: [
-    { name: 'R', value: 0, provenance: 'user', note: 'number of data draws averaged, from the descriptor (4 or 8): "non-decreasing in p" is a statement about the expectation over the sample; finite R makes it statistical' },
+    {
+      name: 'R',
+      value: 0,
+      provenance: 'user',
+      note: 'number of data draws averaged, from the descriptor (4 or 8): "non-decreasing in p" is a statement about the expectation over the sample; finite R makes it statistical',
+    },
     { name: 'p grid', value: 0.1, provenance: 'user', note: 'p ∈ {0, 0.1, 0.2, 0.3, 0.4}; p = 0.5 (pure noise) excluded, where the expectation is flat' },
   ],
   descriptors: fc.record({ n: fc.integer({ min: 10, max: 16 }), d: fc.integer({ min: 4, max: 8 }), R: fc.constantFrom(4, 8), seed: seedArb }),
   materialize: (d) => ({ n: d.n, d: d.d, R: d.R, seed: d.seed }),
-  mutate: (d, rng) => (rng.next() < 0.6 ? { ...d, seed: String(uniformInt(rng, 2 ** 31 - 1)) } : { ...d, n: Math.max(10, Math.min(16, d.n + (rng.next() < 0.5 ? -2 : 2))) }),
+  mutate: (d, rng) =>
+    rng.next() < 0.6 ? { ...d, seed: String(uniformInt(rng, 2 ** 31 - 1)) } : { ...d, n: Math.max(10, Math.min(16, d.n + (rng.next() < 0.5 ? -2 : 2))) },
   cells: (d) => ({ n: d.n <= 12 ? '10–12' : '13–16', R: String(d.R) }),
   cellSpace: { n: ['10–12', '13–16'], R: ['4', '8'] },
   assumptions: () => null,
@@ -86,7 +106,8 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
     const avg = new Float64Array(J);
     // the exact averages: each draw's leading term within its certified error, summed in interval arithmetic
     const mean: Interval[] = Array.from({ length: J }, () => interval(0));
-    const lt0 = new Float64Array(J), te0 = new Float64Array(J);
+    const lt0 = new Float64Array(J),
+      te0 = new Float64Array(J);
     for (let r = 0; r < i.R; r++) {
       const seed = `${i.seed}/draw${r}`;
       const task = teacherTask({ n: i.n, d: i.d, p: 0, seed });
@@ -102,23 +123,40 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
         }
       }
     }
-    let worst = 0, wm = Infinity;
+    let worst = 0,
+      wm = Infinity;
     for (let j = 0; j + 1 < J; j++) {
       const m = avg[j + 1] - avg[j];
-      if (m < wm) { wm = m; worst = j; }
+      if (m < wm) {
+        wm = m;
+        worst = j;
+      }
     }
     const rho = spearman(lt0, te0);
-    const lhs = sideAt(avg[worst + 1], mean[worst + 1]), rhs = sideAt(avg[worst], mean[worst]);
+    const lhs = sideAt(avg[worst + 1], mean[worst + 1]),
+      rhs = sideAt(avg[worst], mean[worst]);
     return {
       lhs: lhs.value,
       lhsError: lhs.error,
       rhs: rhs.value,
       rhsError: rhs.error,
       relation: '>=',
-      quantities: { n: i.n, spearman: Number.isNaN(rho) ? 0 : rho, minIncrement: wm, leadingTermP0: avg[0], leadingTermP04: avg[J - 1], testErrP0: te0[0], testErrP04: te0[J - 1] },
+      quantities: {
+        n: i.n,
+        spearman: Number.isNaN(rho) ? 0 : rho,
+        minIncrement: wm,
+        leadingTermP0: avg[0],
+        leadingTermP04: avg[J - 1],
+        testErrP0: te0[0],
+        testErrP04: te0[J - 1],
+      },
     };
   },
-  empiricalConstant: { quantity: 'spearman', aggregate: 'min', description: 'min over instances of the Spearman correlation between the Theorem 5.1 leading term and the test error over p ∈ {0, …, 0.4} (draw 0)' },
+  empiricalConstant: {
+    quantity: 'spearman',
+    aggregate: 'min',
+    description: 'min over instances of the Spearman correlation between the Theorem 5.1 leading term and the test error over p ∈ {0, …, 0.4} (draw 0)',
+  },
   costHint: 8,
 };
 
@@ -147,7 +185,9 @@ function decayDesign(p: { regime: string; size: number; seed: string }): DecayDe
 }
 
 function decayLabels(x: Matrix, labels: DecayLabels, seed: string): Float64Array {
-  const n = x.rows, d = x.cols, y = new Float64Array(n);
+  const n = x.rows,
+    d = x.cols,
+    y = new Float64Array(n);
   const rng = childRng(seed, 'labels');
   for (let i = 0; i < n; i++) y[i] = labels === 'x1' ? x.data[i * d] : labels === 'x1x2' ? x.data[i * d] * x.data[i * d + 1] : rng.next() < 0.5 ? -1 : 1;
   return y;
@@ -163,8 +203,25 @@ function decayLabels(x: Matrix, labels: DecayLabels, seed: string): Float64Array
 function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<DecayDesc, { x: Matrix; y: Float64Array }> {
   const exponent = variant === 'exponent' ? -0.7 : -0.5;
   const regimes = variant === 'noise' ? ['random ±1 labels, d = 5'] : ['g(x) = x₁, d = 5', 'g(x) = x₁x₂, d = 5'];
-  const law: ScalingLaw<DecayDesc> = { variable: 'n', quantity: '√(2yᵀ(H∞)⁻¹y/n)', quantityTex: String.raw`\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}`, variableTex: 'n', relation: 'O', exponent, tolerance: 0.1, sizes: DECAY_SIZES, regimes, design: decayDesign, minDraws: 4, maxDraws: 8 };
-  const ids = { true: 'arora2019.thm5.1.generalization-term-decay', exponent: 'planted.arora2019.generalization-term-decay-n^-0.7', noise: 'planted.arora2019.generalization-term-decay-noise-labels' };
+  const law: ScalingLaw<DecayDesc> = {
+    variable: 'n',
+    quantity: '√(2yᵀ(H∞)⁻¹y/n)',
+    quantityTex: String.raw`\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}`,
+    variableTex: 'n',
+    relation: 'O',
+    exponent,
+    tolerance: 0.1,
+    sizes: DECAY_SIZES,
+    regimes,
+    design: decayDesign,
+    minDraws: 4,
+    maxDraws: 8,
+  };
+  const ids = {
+    true: 'arora2019.thm5.1.generalization-term-decay',
+    exponent: 'planted.arora2019.generalization-term-decay-n^-0.7',
+    noise: 'planted.arora2019.generalization-term-decay-noise-labels',
+  };
   const titles = {
     true: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',
     exponent: 'PLANTED (exponent −0.2): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−0.7}) for labels of a fixed smooth g',
@@ -175,15 +232,29 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
     title: titles[variant],
     source: { ...SOURCE, statement: 'Theorem 5.1 (leading term of the bound) and its remark that the bound → 0 for labels of a smooth function' },
     kind: 'asymptotic',
-    statement: variant === 'noise'
-      ? 'PLANTED: for n points uniform on S⁴ with independent uniform ±1 labels, √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) as n → ∞ (false: pure-noise labels are not the values of a fixed smooth g; the term grows).'
-      : `For n points uniform on S⁴ and labels y_i = g(x_i) of a fixed g in the RKHS of H∞ (g = x₁ or x₁x₂), the leading term √(2yᵀ(H∞)⁻¹y/n) of the Theorem 5.1 bound is O(n^{${exponent}}) as n → ∞${variant === 'exponent' ? ' (PLANTED: the true exponent is −1/2)' : ' (indeed ≤ √(2‖g‖²_H/n) for every n)'}. Judged by the log-log slope in n.`,
-    statementTex: variant === 'noise'
-      ? String.raw`PLANTED: for $n$ points uniform on $S^4$ with independent uniform $\pm 1$ labels, $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n} = O(n^{-1/2})$ as $n \to \infty$ (false: pure-noise labels are not the values of a fixed smooth $g$; the term grows).`
-      : String.raw`For $n$ points uniform on $S^4$ and labels $y_i = g(x_i)$ of a fixed $g$ in the RKHS of $H^{\infty}$ ($g = x_1$ or $x_1x_2$), the leading term $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}$ of the Theorem 5.1 bound is $O(n^{${exponent}})$ as $n \to \infty$${variant === 'exponent' ? String.raw` (PLANTED: the true exponent is $-1/2$)` : String.raw` (indeed $\le \sqrt{2\lVert g \rVert_{\mathcal{H}}^2/n}$ for every $n$)`}. Judged by the log-log slope in $n$.`,
-    conventions: { ...GEN_CONVENTIONS, task: 'x uniform on S^{d−1}, d = 5; y_i = g(x_i) with g(x) = x₁ or x₁x₂ (or independent ±1 labels)', training: 'none: the claim is about the data-dependent term of the bound' },
+    statement:
+      variant === 'noise'
+        ? 'PLANTED: for n points uniform on S⁴ with independent uniform ±1 labels, √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) as n → ∞ (false: pure-noise labels are not the values of a fixed smooth g; the term grows).'
+        : `For n points uniform on S⁴ and labels y_i = g(x_i) of a fixed g in the RKHS of H∞ (g = x₁ or x₁x₂), the leading term √(2yᵀ(H∞)⁻¹y/n) of the Theorem 5.1 bound is O(n^{${exponent}}) as n → ∞${variant === 'exponent' ? ' (PLANTED: the true exponent is −1/2)' : ' (indeed ≤ √(2‖g‖²_H/n) for every n)'}. Judged by the log-log slope in n.`,
+    statementTex:
+      variant === 'noise'
+        ? String.raw`PLANTED: for $n$ points uniform on $S^4$ with independent uniform $\pm 1$ labels, $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n} = O(n^{-1/2})$ as $n \to \infty$ (false: pure-noise labels are not the values of a fixed smooth $g$; the term grows).`
+        : String.raw`For $n$ points uniform on $S^4$ and labels $y_i = g(x_i)$ of a fixed $g$ in the RKHS of $H^{\infty}$ ($g = x_1$ or $x_1x_2$), the leading term $\sqrt{2y^{\top}(H^{\infty})^{-1}y/n}$ of the Theorem 5.1 bound is $O(n^{${exponent}})$ as $n \to \infty$${variant === 'exponent' ? String.raw` (PLANTED: the true exponent is $-1/2$)` : String.raw` (indeed $\le \sqrt{2\lVert g \rVert_{\mathcal{H}}^2/n}$ for every $n$)`}. Judged by the log-log slope in $n$.`,
+    conventions: {
+      ...GEN_CONVENTIONS,
+      task: 'x uniform on S^{d−1}, d = 5; y_i = g(x_i) with g(x) = x₁ or x₁x₂ (or independent ±1 labels)',
+      training: 'none: the claim is about the data-dependent term of the bound',
+    },
     constants: [
-      { name: 'exponent', value: exponent, provenance: variant === 'exponent' ? 'user' : 'derived', note: variant === 'exponent' ? 'planted error: the exponent −1/2 shifted by −0.2' : 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)' },
+      {
+        name: 'exponent',
+        value: exponent,
+        provenance: variant === 'exponent' ? 'user' : 'derived',
+        note:
+          variant === 'exponent'
+            ? 'planted error: the exponent −1/2 shifted by −0.2'
+            : 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)',
+      },
     ],
     ...(variant === 'true' ? {} : { expectRefuted: true, twinOf: 'arora2019.thm5.1.generalization-term-decay' }),
     descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(40, 80, 160), seed: seedArb }).map((p) => decayDesign(p)),
@@ -195,7 +266,14 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
     conclude(i, d): Evaluation {
       const lt = leadingTerm(i.x, i.y);
       const bound = Math.sqrt((2 * RKHS_NORM2[d.labels]) / d.n);
-      return { lhs: lt.value, lhsError: lt.error, rhs: 0, rhsError: 0, relation: '>', quantities: { n: d.n, quadraticForm: lt.quadraticForm.value, lambda0: lt.lambda0.estimate, overRkhsBound: lt.value / bound } };
+      return {
+        lhs: lt.value,
+        lhsError: lt.error,
+        rhs: 0,
+        rhsError: 0,
+        relation: '>',
+        quantities: { n: d.n, quadraticForm: lt.quadraticForm.value, lambda0: lt.lambda0.estimate, overRkhsBound: lt.value / bound },
+      };
     },
     scalingLaw: law,
     costHint: 8,

@@ -47,7 +47,11 @@ describe('catalog', () => {
         expect(seen.has(t.id), `${t.id} is in shards ${seen.get(t.id)} and ${k}`).toBe(false);
         seen.set(t.id, k);
         // the twins of a cached sweep read the true claim's evaluations in the same process
-        if (t.twinOf) expect(claims.findIndex((c) => c.id === t.twinOf), `${t.id} runs before or without ${t.twinOf}`).toBeGreaterThanOrEqual(0);
+        if (t.twinOf)
+          expect(
+            claims.findIndex((c) => c.id === t.twinOf),
+            `${t.id} runs before or without ${t.twinOf}`,
+          ).toBeGreaterThanOrEqual(0);
         if (t.twinOf) expect(claims.findIndex((c) => c.id === t.twinOf)).toBeLessThan(i);
       }
     }

@@ -48,26 +48,30 @@ export function catalogSearchShard(shard: number): void {
         });
       }
 
-      it(theorem.expectRefuted ? 'is refuted by the search with a replayable certified counterexample' : 'holds under the search', () => {
-        const dir = mkdtempSync(join(tmpdir(), 'ntk-audit-cx-'));
-        const run = searchTheorem(theorem, { seed: SEED, ...searchCounts(theorem, budget, catalog.length), artifactsDir: dir });
-        expect(run.errors, JSON.stringify(run.errors.slice(0, 2))).toEqual([]);
-        if (theorem.scalingLaw) {
-          // judged by the fitted exponent: a refutation leaves the sweep as evidence that replays to `violated`
-          expect(run.status, JSON.stringify(run.scaling?.regimes)).toBe(theorem.expectRefuted ? 'violated' : 'holds');
-          if (theorem.expectRefuted) expect(replayScalingEvidenceFile(run.scaling!.evidencePath!, catalog).status).toBe('violated');
-        } else if (theorem.expectRefuted) {
-          expect(run.status).toBe('violated');
-          const files = readdirSync(dir).filter((f) => f.endsWith('.json')); // the .npy data files sit beside them
-          expect(files.length).toBeGreaterThan(0);
-          for (const f of files) expect(replayFile(join(dir, f), catalog).outcome.verdict).toBe('violated');
-        } else {
-          expect(run.counterexamples.count, JSON.stringify(run.counterexamples.smallest?.descriptor)).toBe(0);
-          expect(run.status).toBe('holds');
-          // tested where it could fail: at most 10 % of the conclusive instances are vacuous
-          expect(run.vacuity?.rate ?? 0, `vacuity ${JSON.stringify(run.vacuity)}`).toBeLessThanOrEqual(0.1);
-        }
-      }, SEARCH_TIMEOUT);
+      it(
+        theorem.expectRefuted ? 'is refuted by the search with a replayable certified counterexample' : 'holds under the search',
+        () => {
+          const dir = mkdtempSync(join(tmpdir(), 'ntk-audit-cx-'));
+          const run = searchTheorem(theorem, { seed: SEED, ...searchCounts(theorem, budget, catalog.length), artifactsDir: dir });
+          expect(run.errors, JSON.stringify(run.errors.slice(0, 2))).toEqual([]);
+          if (theorem.scalingLaw) {
+            // judged by the fitted exponent: a refutation leaves the sweep as evidence that replays to `violated`
+            expect(run.status, JSON.stringify(run.scaling?.regimes)).toBe(theorem.expectRefuted ? 'violated' : 'holds');
+            if (theorem.expectRefuted) expect(replayScalingEvidenceFile(run.scaling!.evidencePath!, catalog).status).toBe('violated');
+          } else if (theorem.expectRefuted) {
+            expect(run.status).toBe('violated');
+            const files = readdirSync(dir).filter((f) => f.endsWith('.json')); // the .npy data files sit beside them
+            expect(files.length).toBeGreaterThan(0);
+            for (const f of files) expect(replayFile(join(dir, f), catalog).outcome.verdict).toBe('violated');
+          } else {
+            expect(run.counterexamples.count, JSON.stringify(run.counterexamples.smallest?.descriptor)).toBe(0);
+            expect(run.status).toBe('holds');
+            // tested where it could fail: at most 10 % of the conclusive instances are vacuous
+            expect(run.vacuity?.rate ?? 0, `vacuity ${JSON.stringify(run.vacuity)}`).toBeLessThanOrEqual(0.1);
+          }
+        },
+        SEARCH_TIMEOUT,
+      );
     });
   }
 }

@@ -75,4 +75,3 @@ export function shardClaims<T extends { id: string; twinOf?: string }>(claims: r
   }
   return [...families].filter(([f]) => owner.get(f) === shard).flatMap(([, members]) => members);
 }
-

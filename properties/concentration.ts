@@ -30,7 +30,15 @@ interface MaxInnerInstance {
   delta: number;
 }
 
-function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c: number; planted?: boolean; twinOf?: string; cProvenance: 'derived' | 'user'; validUpTo?: number }): Theorem<MaxInnerDescriptor, MaxInnerInstance> {
+function maxInnerProductClaim(opts: {
+  id: string;
+  family: DistributionFamily;
+  c: number;
+  planted?: boolean;
+  twinOf?: string;
+  cProvenance: 'derived' | 'user';
+  validUpTo?: number;
+}): Theorem<MaxInnerDescriptor, MaxInnerInstance> {
   const scale = opts.family === 'unit-sphere' ? 'uniform on the unit sphere S^{d−1}' : 'N(0, I_d/d)';
   const cText = opts.c === 2 ? '2' : opts.c === 2 * Math.SQRT2 ? '2√2' : opts.c === Math.SQRT2 ? '√2' : String(opts.c);
   const scaleTex = opts.family === 'unit-sphere' ? String.raw`uniform on the unit sphere $S^{d-1}$` : String.raw`$\mathcal{N}(0, I_d/d)$`;
@@ -38,12 +46,26 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
   return {
     id: opts.id,
     title: `${opts.planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨x_i,x_j⟩| ≤ ${cText}√(log(N/δ)/d) w.p. ≥ 1 − δ, data ${scale}`,
-    source: { paper: 'Spherical-cap concentration (K. Ball 1997, Lemma 2.2) + union bound', statement: 'derived, explicit constants (docs/theorems.md#concentration-of-the-largest-inner-product)' },
+    source: {
+      paper: 'Spherical-cap concentration (K. Ball 1997, Lemma 2.2) + union bound',
+      statement: 'derived, explicit constants (docs/theorems.md#concentration-of-the-largest-inner-product)',
+    },
     kind: 'high-probability',
     statement: `For N i.i.d. points ${scale}, with probability ≥ 1 − δ, max_{i<j} |⟨x_i, x_j⟩| ≤ ${cText} √(log(N/δ)/d).`,
     statementTex: String.raw`For $N$ i.i.d. points ${scaleTex}, with probability $\ge 1 - \delta$, $\max_{i<j} \lvert \langle x_i, x_j \rangle \rvert \le ${cTex} \sqrt{\log(N/\delta)/d}$.`,
     conventions: { data: scale, 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },
-    constants: [{ name: 'C', value: opts.c, provenance: opts.cProvenance, note: opts.planted ? `planted error: the derived constant ${opts.family === 'unit-sphere' ? '2' : '2√2'} halved` : opts.family === 'unit-sphere' ? 'union bound over N(N−1)/2 pairs of 2e^{−dt²/2}' : 'Chernoff with −½log(1−λ²) ≤ λ² for λ² ≤ ½' }],
+    constants: [
+      {
+        name: 'C',
+        value: opts.c,
+        provenance: opts.cProvenance,
+        note: opts.planted
+          ? `planted error: the derived constant ${opts.family === 'unit-sphere' ? '2' : '2√2'} halved`
+          : opts.family === 'unit-sphere'
+            ? 'union bound over N(N−1)/2 pairs of 2e^{−dt²/2}'
+            : 'Chernoff with −½log(1−λ²) ≤ λ² for λ² ≤ ½',
+      },
+    ],
     expectRefuted: opts.planted === true,
     ...(opts.twinOf ? { twinOf: opts.twinOf } : {}),
     descriptors: fc.record({
@@ -57,7 +79,8 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
     assumptions(i, d) {
       if (d.n < 2) return 'N ≥ 2';
       if (!(d.delta > 0 && d.delta < 1)) return 'δ ∈ (0, 1)';
-      if (opts.validUpTo !== undefined && opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d) > opts.validUpTo) return `bound ≤ ${opts.validUpTo} (Chernoff step)`;
+      if (opts.validUpTo !== undefined && opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d) > opts.validUpTo)
+        return `bound ≤ ${opts.validUpTo} (Chernoff step)`;
       void i;
       return null;
     },
@@ -68,7 +91,15 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
       // Cauchy–Schwarz: |⟨x_i, x_j⟩| ≤ max_k ‖x_k‖² whatever the draw; a rhs above it cannot be exceeded.
       const vacuous = rhs >= maxRowNormSquared(i.x).hi;
       const exactRhs = interval(opts.c).mul(interval(d.n).div(d.delta).log().div(d.d).sqrt());
-      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+      return {
+        lhs,
+        lhsError: gramEntryErrorBoundFromGram(g, i.x.cols),
+        rhs,
+        rhsError: sideAt(rhs, exactRhs).error,
+        relation: '<=',
+        vacuous,
+        quantities: { ratio: lhs / rhs, N: d.n, d: d.d },
+      };
     },
     delta: (d) => d.delta,
     configKey: (d) => `N=${d.n},d=${d.d},δ=${d.delta}`,
@@ -77,10 +108,36 @@ function maxInnerProductClaim(opts: { id: string; family: DistributionFamily; c:
   };
 }
 
-export const sphereMaxInnerProduct = maxInnerProductClaim({ id: 'concentration.sphere.max-inner-product', family: 'unit-sphere', c: 2, cProvenance: 'derived' });
-export const gaussianMaxInnerProduct = maxInnerProductClaim({ id: 'concentration.gaussian.max-inner-product', family: 'gaussian-scaled', c: 2 * Math.SQRT2, cProvenance: 'derived', validUpTo: Math.SQRT2 });
-export const plantedSphereMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.sphere-constant-halved', family: 'unit-sphere', c: 1, planted: true, twinOf: 'concentration.sphere.max-inner-product', cProvenance: 'user' });
-export const plantedGaussianMaxInnerProduct = maxInnerProductClaim({ id: 'planted.concentration.gaussian-constant-halved', family: 'gaussian-scaled', c: Math.SQRT2, planted: true, twinOf: 'concentration.gaussian.max-inner-product', cProvenance: 'user', validUpTo: Math.SQRT2 });
+export const sphereMaxInnerProduct = maxInnerProductClaim({
+  id: 'concentration.sphere.max-inner-product',
+  family: 'unit-sphere',
+  c: 2,
+  cProvenance: 'derived',
+});
+export const gaussianMaxInnerProduct = maxInnerProductClaim({
+  id: 'concentration.gaussian.max-inner-product',
+  family: 'gaussian-scaled',
+  c: 2 * Math.SQRT2,
+  cProvenance: 'derived',
+  validUpTo: Math.SQRT2,
+});
+export const plantedSphereMaxInnerProduct = maxInnerProductClaim({
+  id: 'planted.concentration.sphere-constant-halved',
+  family: 'unit-sphere',
+  c: 1,
+  planted: true,
+  twinOf: 'concentration.sphere.max-inner-product',
+  cProvenance: 'user',
+});
+export const plantedGaussianMaxInnerProduct = maxInnerProductClaim({
+  id: 'planted.concentration.gaussian-constant-halved',
+  family: 'gaussian-scaled',
+  c: Math.SQRT2,
+  planted: true,
+  twinOf: 'concentration.gaussian.max-inner-product',
+  cProvenance: 'user',
+  validUpTo: Math.SQRT2,
+});
 
 // ------------------------------------------------------------------------------------------------
 // Independent sub-Gaussian coordinates: the bound with the max‖X_k‖ factor (no norm concentration used)
@@ -107,12 +164,27 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
   return {
     id: planted ? 'planted.concentration.subgaussian-norm-factor-halved' : 'concentration.subgaussian.max-inner-product-norm-factor',
     title: `${planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨X_i,X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k‖X_k‖·√(log(N/δ)) w.p. ≥ 1 − δ, independent σ-sub-Gaussian coordinates`,
-    source: { paper: 'Sub-Gaussian tail of a linear form (Hoeffding / Chernoff) + union bound over pairs', statement: 'derived, explicit constants (docs/theorems.md#sub-gaussian-max-inner-product-with-the-norm-factor)' },
+    source: {
+      paper: 'Sub-Gaussian tail of a linear form (Hoeffding / Chernoff) + union bound over pairs',
+      statement: 'derived, explicit constants (docs/theorems.md#sub-gaussian-max-inner-product-with-the-norm-factor)',
+    },
     kind: 'high-probability',
     statement: `For N independent rows with independent mean-zero σ-sub-Gaussian coordinates (N(0, 1), N(0, 1/d) or ±1), with probability ≥ 1 − δ, max_{i<j} |⟨X_i, X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k ‖X_k‖·√(log(N/δ)).`,
     statementTex: String.raw`For $N$ independent rows with independent mean-zero $\sigma$-sub-Gaussian coordinates ($\mathcal{N}(0, 1)$, $\mathcal{N}(0, 1/d)$ or $\pm 1$), with probability $\ge 1 - \delta$, $\max_{i<j} \lvert \langle X_i, X_j \rangle \rvert \le ${planted ? '' : '2'}\sigma \cdot \max_k \lVert X_k \rVert \cdot \sqrt{\log(N/\delta)}$.`,
-    conventions: { data: 'N(0, I_d) (σ = 1), N(0, I_d/d) (σ = 1/√d) or uniform on {±1}^d (σ = 1)', 'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound' },
-    constants: [{ name: 'C', value: c, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: the derived constant 2 halved' : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)' }],
+    conventions: {
+      data: 'N(0, I_d) (σ = 1), N(0, I_d/d) (σ = 1/√d) or uniform on {±1}^d (σ = 1)',
+      'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound',
+    },
+    constants: [
+      {
+        name: 'C',
+        value: c,
+        provenance: planted ? 'user' : 'derived',
+        note: planted
+          ? 'planted error: the derived constant 2 halved'
+          : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)',
+      },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'concentration.subgaussian.max-inner-product-norm-factor' } : {}),
     descriptors: fc.record({
@@ -137,7 +209,15 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
       const vacuous = rhs >= exactNorm2.hi;
       const sigma = d.family === 'gaussian-scaled' ? interval(1).div(interval(d.d).sqrt()) : interval(1);
       const exactRhs = interval(c).mul(sigma).mul(exactNorm2.sqrt()).mul(interval(d.n).div(d.delta).log().sqrt());
-      return { lhs, lhsError: gramEntryErrorBoundFromGram(g, i.x.cols), rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', vacuous, quantities: { ratio: lhs / rhs, N: d.n, d: d.d } };
+      return {
+        lhs,
+        lhsError: gramEntryErrorBoundFromGram(g, i.x.cols),
+        rhs,
+        rhsError: sideAt(rhs, exactRhs).error,
+        relation: '<=',
+        vacuous,
+        quantities: { ratio: lhs / rhs, N: d.n, d: d.d },
+      };
     },
     delta: (d) => d.delta,
     configKey: (d) => `${d.family},N=${d.n},d=${d.d},δ=${d.delta}`,
@@ -148,4 +228,11 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
 export const subGaussianNormFactor = subGaussianMaxInnerProduct(2);
 export const plantedSubGaussianNormFactor = subGaussianMaxInnerProduct(1);
 
-export const concentrationTheorems = [sphereMaxInnerProduct, gaussianMaxInnerProduct, subGaussianNormFactor, plantedSphereMaxInnerProduct, plantedGaussianMaxInnerProduct, plantedSubGaussianNormFactor];
+export const concentrationTheorems = [
+  sphereMaxInnerProduct,
+  gaussianMaxInnerProduct,
+  subGaussianNormFactor,
+  plantedSphereMaxInnerProduct,
+  plantedGaussianMaxInnerProduct,
+  plantedSubGaussianNormFactor,
+];

@@ -42,10 +42,11 @@ export const TRAIN_CONVENTIONS = {
 export function noParallelPair(x: Matrix): string | null {
   const th = pairwiseAngles(x);
   const n = x.rows;
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
-    const t = th[a * n + b];
-    if (t === 0 || t === Math.PI) return 'no two inputs parallel';
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
+      const t = th[a * n + b];
+      if (t === 0 || t === Math.PI) return 'no two inputs parallel';
+    }
   return null;
 }
 
@@ -62,9 +63,14 @@ export function hinfAndLambda0(x: Matrix): { h: Matrix; hErr: number; lam: Lambd
 
 /** max over k of a quantity with its error: |max a − max b| ≤ max |a − b|. */
 export function maxWithError(vals: ArrayLike<number>, errs: ArrayLike<number>, from = 0): { value: number; error: number; at: number } {
-  let value = -Infinity, error = 0, at = -1;
+  let value = -Infinity,
+    error = 0,
+    at = -1;
   for (let k = from; k < vals.length; k++) {
-    if (vals[k] > value) { value = vals[k]; at = k; }
+    if (vals[k] > value) {
+      value = vals[k];
+      at = k;
+    }
     error = Math.max(error, errs[k]);
   }
   return { value, error, at };
@@ -88,7 +94,12 @@ interface GramInstance {
   m: number;
 }
 
-const gramDescriptors = (o: { n: [number, number]; d: [number, number]; m: readonly number[]; families: readonly ('unit-sphere' | 'gaussian')[] }): fc.Arbitrary<GramDescriptor> =>
+const gramDescriptors = (o: {
+  n: [number, number];
+  d: [number, number];
+  m: readonly number[];
+  families: readonly ('unit-sphere' | 'gaussian')[];
+}): fc.Arbitrary<GramDescriptor> =>
   fc.record({
     data: dataDescriptor({ n: o.n, d: o.d, families: o.families }),
     m: fc.constantFrom(...o.m),
@@ -102,7 +113,12 @@ function materializeGram(d: GramDescriptor): GramInstance {
 }
 
 const gramConfigKey = (d: GramDescriptor) => `data=${JSON.stringify(d.data)},m=${d.m},δ=${d.delta}`;
-const gramCells = (d: GramDescriptor) => ({ N: d.data.n <= 6 ? '2–6' : d.data.n <= 16 ? '7–16' : '17–40', m: String(d.m), family: d.data.family, δ: String(d.delta) });
+const gramCells = (d: GramDescriptor) => ({
+  N: d.data.n <= 6 ? '2–6' : d.data.n <= 16 ? '7–16' : '17–40',
+  m: String(d.m),
+  family: d.data.family,
+  δ: String(d.delta),
+});
 
 /**
  * `tFactor` 1: the claim; ½: planted (the Hoeffding deviation t halved, i.e. the constant 2 in 2m becomes
@@ -113,13 +129,25 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
   const planted = tFactor !== 1;
   return {
     id: planted ? 'planted.du2019.hinf-monte-carlo-t-halved' : 'du2019.train.hinf-monte-carlo',
-    title: planted ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ' : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
+    title: planted
+      ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ'
+      : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
     source: { ...DU_SOURCE, statement: 'Section 3, definition of H∞ as E_w[x_iᵀx_j 1{…}] (Hoeffding + union bound, derived)' },
     kind: 'high-probability',
-    statement: 'H(0)_ij = (x_iᵀx_j/m)Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} is a mean of m i.i.d. terms in an interval of length |x_iᵀx_j| with mean H∞_ij (closed form); hence w.p. ≥ 1 − δ, max_{i≤j} (|H(0)_ij − H∞_ij| − t|x_iᵀx_j|) ≤ 0 with t = √(log(n(n+1)/δ)/(2m)).',
+    statement:
+      'H(0)_ij = (x_iᵀx_j/m)Σ_r 1{w_rᵀx_i ≥ 0, w_rᵀx_j ≥ 0} is a mean of m i.i.d. terms in an interval of length |x_iᵀx_j| with mean H∞_ij (closed form); hence w.p. ≥ 1 − δ, max_{i≤j} (|H(0)_ij − H∞_ij| − t|x_iᵀx_j|) ≤ 0 with t = √(log(n(n+1)/δ)/(2m)).',
     statementTex: String.raw`$H(0)_{ij} = (x_i^{\top}x_j/m)\sum_r \mathbf{1}\{w_r^{\top}x_i \ge 0, w_r^{\top}x_j \ge 0\}$ is a mean of $m$ i.i.d. terms in an interval of length $\lvert x_i^{\top}x_j \rvert$ with mean $H^{\infty}_{ij}$ (closed form); hence w.p. $\ge 1 - \delta$, $\max_{i \le j} (\lvert H(0)_{ij} - H^{\infty}_{ij} \rvert - t\lvert x_i^{\top}x_j \rvert) \le 0$ with $t = \sqrt{\log(n(n+1)/\delta)/(2m)}$.`,
     conventions: { ...TRAIN_CONVENTIONS, data: 'unit sphere or N(0, I_d) (the closed form holds for any norms)' },
-    constants: [{ name: 'Hoeffding constant', value: planted ? 8 : 2, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: t halved (2m → 8m under the root)' : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries' }],
+    constants: [
+      {
+        name: 'Hoeffding constant',
+        value: planted ? 8 : 2,
+        provenance: planted ? 'user' : 'derived',
+        note: planted
+          ? 'planted error: t halved (2m → 8m under the root)'
+          : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries',
+      },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'du2019.train.hinf-monte-carlo' } : {}),
     descriptors: gramDescriptors({ n: [2, 12], d: [2, 6], m: [64, 256, 1024], families: ['unit-sphere', 'gaussian'] }),
@@ -132,20 +160,45 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
       const G = gram(i.x);
       const gErr = gramEntryErrorBound(i.x);
       const t = tFactor * Math.sqrt(Math.log((n * (n + 1)) / d.delta) / (2 * i.m));
-      const tI = interval(tFactor).mul(interval(n * (n + 1)).div(d.delta).log().div(2 * i.m).sqrt());
+      const tI = interval(tFactor).mul(
+        interval(n * (n + 1))
+          .div(d.delta)
+          .log()
+          .div(2 * i.m)
+          .sqrt(),
+      );
       const hErr = interval(H0.errorBound).add(Hi.errorBound).hi;
-      let worst = -Infinity, worstRatio = 0, exact: Interval | undefined;
-      for (let a = 0; a < n; a++) for (let b = a; b < n; b++) {
-        const g = Math.abs(G.data[a * n + b]);
-        const dev = Math.abs(H0.matrix.data[a * n + b] - Hi.matrix.data[a * n + b]);
-        worst = Math.max(worst, dev - t * g);
-        if (g > 0) worstRatio = Math.max(worstRatio, dev / (t * g));
-        // |H(0)_ab − H∞_ab| − t|x_aᵀx_b| over the enclosures of the exact H entries, t and Gram entry
-        const devI = interval(H0.matrix.data[a * n + b]).sub(Hi.matrix.data[a * n + b]).add(interval(-hErr, hErr)).abs();
-        const v = devI.sub(tI.mul(interval(G.data[a * n + b]).add(interval(-gErr, gErr)).abs()));
-        exact = exact ? exact.max(v) : v;
-      }
-      return { lhs: worst, lhsError: exact ? sideAt(worst, exact).error : Infinity, rhs: 0, rhsError: 0, relation: '<=', quantities: { N: n, m: i.m, t, deviationOverT: worstRatio } };
+      let worst = -Infinity,
+        worstRatio = 0,
+        exact: Interval | undefined;
+      for (let a = 0; a < n; a++)
+        for (let b = a; b < n; b++) {
+          const g = Math.abs(G.data[a * n + b]);
+          const dev = Math.abs(H0.matrix.data[a * n + b] - Hi.matrix.data[a * n + b]);
+          worst = Math.max(worst, dev - t * g);
+          if (g > 0) worstRatio = Math.max(worstRatio, dev / (t * g));
+          // |H(0)_ab − H∞_ab| − t|x_aᵀx_b| over the enclosures of the exact H entries, t and Gram entry
+          const devI = interval(H0.matrix.data[a * n + b])
+            .sub(Hi.matrix.data[a * n + b])
+            .add(interval(-hErr, hErr))
+            .abs();
+          const v = devI.sub(
+            tI.mul(
+              interval(G.data[a * n + b])
+                .add(interval(-gErr, gErr))
+                .abs(),
+            ),
+          );
+          exact = exact ? exact.max(v) : v;
+        }
+      return {
+        lhs: worst,
+        lhsError: exact ? sideAt(worst, exact).error : Infinity,
+        rhs: 0,
+        rhsError: 0,
+        relation: '<=',
+        quantities: { N: n, m: i.m, t, deviationOverT: worstRatio },
+      };
     },
     delta: (d) => d.delta,
     configKey: gramConfigKey,
@@ -156,20 +209,32 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
 export const duHinfMonteCarlo = hinfMonteCarlo(1);
 export const plantedDuHinfMonteCarloHalved = hinfMonteCarlo(0.5);
 
-
 function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInstance> {
   return {
     id: planted ? 'planted.du2019.hoeffding-frobenius-no-n' : 'du2019.train.hoeffding-frobenius',
     title: planted ? 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' : '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ',
-    source: { ...DU_SOURCE, statement: 'Lemma 3.1, explicit-constant form from the proof of the analogous lemma in arXiv 1901.08584 (docs/theorems.md#hoeffding-bound-on-the-gram-matrix-at-initialisation)' },
+    source: {
+      ...DU_SOURCE,
+      statement:
+        'Lemma 3.1, explicit-constant form from the proof of the analogous lemma in arXiv 1901.08584 (docs/theorems.md#hoeffding-bound-on-the-gram-matrix-at-initialisation)',
+    },
     kind: 'high-probability',
     statement: `For unit-norm data and w_r(0) ~ N(0, I), with probability ≥ 1 − δ, ‖H(0) − H∞‖_F ≤ ${planted ? '' : 'n'}√(log(2n²/δ)/(2m)).`,
     statementTex: String.raw`For unit-norm data and $w_r(0) \sim \mathcal{N}(0, I)$, with probability $\ge 1 - \delta$, $\lVert H(0) - H^{\infty} \rVert_F \le ${planted ? '' : 'n'}\sqrt{\log(2n^2/\delta)/(2m)}$.`,
     conventions: TRAIN_CONVENTIONS,
-    constants: [{ name: 'C', value: 1, provenance: planted ? 'user' : 'paper', note: planted ? 'planted error: the factor n (from summing n² entries) dropped' : 'Hoeffding per entry (range ≤ 1) + union bound over n² entries' }],
+    constants: [
+      {
+        name: 'C',
+        value: 1,
+        provenance: planted ? 'user' : 'paper',
+        note: planted ? 'planted error: the factor n (from summing n² entries) dropped' : 'Hoeffding per entry (range ≤ 1) + union bound over n² entries',
+      },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'du2019.train.hoeffding-frobenius' } : {}),
-    descriptors: planted ? gramDescriptors({ n: [16, 40], d: [2, 4], m: [256, 1024], families: ['unit-sphere'] }) : gramDescriptors({ n: [2, 24], d: [2, 8], m: [64, 256, 1024], families: ['unit-sphere'] }),
+    descriptors: planted
+      ? gramDescriptors({ n: [16, 40], d: [2, 4], m: [256, 1024], families: ['unit-sphere'] })
+      : gramDescriptors({ n: [2, 24], d: [2, 8], m: [64, 256, 1024], families: ['unit-sphere'] }),
     materialize: materializeGram,
     assumptions: (i, d) => unitNorm(i.x) ?? (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
     conclude(i, d): Evaluation {
@@ -186,7 +251,20 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
         lhsError: sideAt(lhs, dist.add(interval(H0.errorBound).add(Hi.errorBound).mul(interval(-1, 1)))).error,
         rhs,
         // the rounding of the formula (interval arithmetic) and the Hoeffding range 1 + δ_norm
-        rhsError: interval(dn).mul(rhs).add(sideAt(rhs, interval(planted ? 1 : n).mul(interval(2 * n * n).div(d.delta).log().div(2 * i.m).sqrt())).error).hi,
+        rhsError: interval(dn)
+          .mul(rhs)
+          .add(
+            sideAt(
+              rhs,
+              interval(planted ? 1 : n).mul(
+                interval(2 * n * n)
+                  .div(d.delta)
+                  .log()
+                  .div(2 * i.m)
+                  .sqrt(),
+              ),
+            ).error,
+          ).hi,
         relation: '<=',
         quantities: { N: n, m: i.m, ratio: lhs / rhs },
       };
@@ -224,7 +302,15 @@ export const WIDTHS = [250, 500, 1000, 2000] as const;
 export const TRAIN_DATA = { n: [3, 6] as [number, number], d: [4, 8] as [number, number], families: ['unit-sphere'] as const };
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
-export function trainDescriptors(o: { data?: typeof TRAIN_DATA | { n: [number, number]; d: [number, number]; families: readonly ['unit-sphere'] }; widths?: readonly number[]; stepFactor?: [number, number]; steps?: number; kappa?: readonly number[] } = {}): fc.Arbitrary<TrainDescriptor> {
+export function trainDescriptors(
+  o: {
+    data?: typeof TRAIN_DATA | { n: [number, number]; d: [number, number]; families: readonly ['unit-sphere'] };
+    widths?: readonly number[];
+    stepFactor?: [number, number];
+    steps?: number;
+    kappa?: readonly number[];
+  } = {},
+): fc.Arbitrary<TrainDescriptor> {
   const sf = o.stepFactor ?? [1, 16];
   return fc.record({
     data: dataDescriptor(o.data ?? TRAIN_DATA),
@@ -242,7 +328,13 @@ export function materializeTrain(d: TrainDescriptor): TrainInstance {
   return { x, y: labelsFromSeed(x.rows, d.labelSeed) };
 }
 
-export function mutateTrain(o: { widths?: readonly number[]; stepFactor?: [number, number]; data?: { n: [number, number]; d: [number, number]; families: readonly ['unit-sphere'] } } = {}) {
+export function mutateTrain(
+  o: {
+    widths?: readonly number[];
+    stepFactor?: [number, number];
+    data?: { n: [number, number]; d: [number, number]; families: readonly ['unit-sphere'] };
+  } = {},
+) {
   const widths = o.widths ?? WIDTHS;
   const sf = o.stepFactor ?? [1, 16];
   return (d: TrainDescriptor, rng: Rng): TrainDescriptor => {
@@ -279,7 +371,12 @@ export function runTraining(i: TrainInstance, d: TrainDescriptor): TrainedRun {
 }
 
 /** Width condition m ≥ C_m n²/λ_0² (instantiated Ω of Lemma 3.1 / Thm 4.1), judged on the certified λ_0 upper end. */
-export const WIDTH_CONSTANT = { name: 'C_m', value: 0.5, provenance: 'user' as const, note: 'instantiates m = Ω(n⁶/(λ_0⁴δ³)) as m ≥ C_m·n²/λ_0² (the n²/λ_0² of Lemma 3.1, the order at which ‖H(0) − H∞‖ ≤ λ_0/4); chosen so that CI widths 250–2000 are inside for n ≤ 6' };
+export const WIDTH_CONSTANT = {
+  name: 'C_m',
+  value: 0.5,
+  provenance: 'user' as const,
+  note: 'instantiates m = Ω(n⁶/(λ_0⁴δ³)) as m ≥ C_m·n²/λ_0² (the n²/λ_0² of Lemma 3.1, the order at which ‖H(0) − H∞‖ ≤ λ_0/4); chosen so that CI widths 250–2000 are inside for n ≤ 6',
+};
 
 export function widthCondition(x: Matrix, m: number, lam: LambdaMinEnclosure): string | null {
   if (!(lam.lower > 0)) return 'λ_0 > 0 (certified)';
@@ -287,8 +384,8 @@ export function widthCondition(x: Matrix, m: number, lam: LambdaMinEnclosure): s
   return m >= (WIDTH_CONSTANT.value * n * n) / (lam.upper * lam.upper) ? null : `width m ≥ ${WIDTH_CONSTANT.value}·n²/λ_0²`;
 }
 
-const trainCells = (d: TrainDescriptor) => ({ N: String(d.data.n), m: String(d.m), 'c_η': d.stepFactor <= 4 ? '1–4' : d.stepFactor <= 8 ? '5–8' : '9–16+' });
-const trainCellSpace = { N: ['3', '4', '5', '6'], m: WIDTHS.map(String), 'c_η': ['1–4', '5–8', '9–16+'] };
+const trainCells = (d: TrainDescriptor) => ({ N: String(d.data.n), m: String(d.m), c_η: d.stepFactor <= 4 ? '1–4' : d.stepFactor <= 8 ? '5–8' : '9–16+' });
+const trainCellSpace = { N: ['3', '4', '5', '6'], m: WIDTHS.map(String), c_η: ['1–4', '5–8', '9–16+'] };
 
 /**
  * Theorem 4.1 rate with λ_0 replaced by `factor`·λ_0: max_{1≤k≤K} [log‖r(k)‖² − log‖r(0)‖² − k log(1 − η·factor·λ_0/2)] ≤ 0.
@@ -301,7 +398,9 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
   const stepFactor: [number, number] = planted ? [4, 10] : [1, 16];
   return {
     id: planted ? `planted.du2019.gd-rate-${factor}lambda0` : 'du2019.train.gd-rate',
-    title: planted ? `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²` : 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)',
+    title: planted
+      ? `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²`
+      : 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)',
     source: { ...DU_SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data, λ_0 = λ_min(H∞) > 0, m ≥ C_m n²/λ_0², η = c_η λ_0/n² (c_η ≤ 16): for all k ≤ K = min(K_max, ⌈4/(ηλ_0)⌉), log‖y − u(k)‖² ≤ log‖y − u(0)‖² + k·log(1 − ${planted ? `${factor}` : ''}ηλ_0/2).`,
@@ -311,7 +410,16 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
       WIDTH_CONSTANT,
       { name: 'c_η', value: 16, provenance: 'user', note: 'instantiates η = O(λ_0/n²) as η = c_η λ_0/n² with c_η ≤ 16 (drawn in [1, 16])' },
       { name: 'K_max', value: planted ? 150 : 100, provenance: 'user', note: 'GD steps run; checked up to min(K_max, ⌈4/(ηλ_0)⌉)' },
-      ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: `planted error: λ_0 multiplied by ${factor}; false because the v_min component of the residual decays like (1 − ηλ_0)^{2k} > (1 − ${factor / 2}ηλ_0)^k. Factors 2 and 3 are NOT refuted (the linear-regime rate (1 − ηλ_0)^{2k} ≤ (1 − ηλ_0)^k); 4 is, where finite width makes λ_min(H(k)) < λ_0` }] : []),
+      ...(planted
+        ? [
+            {
+              name: 'factor',
+              value: factor,
+              provenance: 'user' as const,
+              note: `planted error: λ_0 multiplied by ${factor}; false because the v_min component of the residual decays like (1 − ηλ_0)^{2k} > (1 − ${factor / 2}ηλ_0)^k. Factors 2 and 3 are NOT refuted (the linear-regime rate (1 − ηλ_0)^{2k} ≤ (1 − ηλ_0)^k); 4 is, where finite width makes λ_min(H(k)) < λ_0`,
+            },
+          ]
+        : []),
     ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'du2019.train.gd-rate' } : {}),
@@ -335,12 +443,18 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
       const { lam, eta, run } = runTraining(i, d);
       // Steps checked: k ≤ K = min(steps, ⌈4/(ηλ_0)⌉) — past that the residual nears rounding level.
       const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
-      const r0 = run.residualNorm[0], e0 = run.residualNormError[0];
+      const r0 = run.residualNorm[0],
+        e0 = run.residualNormError[0];
       const mid = Math.log1p((-eta * factor * lam.estimate) / 2);
-      const r0I = around(r0, e0), rateI = interval(1).sub(interval(eta).mul(factor).mul(interval(lam)).div(2)).log();
-      const vals = new Float64Array(K + 1), errs = new Float64Array(K + 1);
+      const r0I = around(r0, e0),
+        rateI = interval(1)
+          .sub(interval(eta).mul(factor).mul(interval(lam)).div(2))
+          .log();
+      const vals = new Float64Array(K + 1),
+        errs = new Float64Array(K + 1);
       for (let k = 1; k <= K; k++) {
-        const rk = run.residualNorm[k], ek = run.residualNormError[k];
+        const rk = run.residualNorm[k],
+          ek = run.residualNormError[k];
         vals[k] = 2 * Math.log(rk / r0) - k * mid;
         const rel = ek / rk + e0 / r0;
         // 2 log(‖r(k)‖/‖r(0)‖) − k log(1 − η·factor·λ_0/2) over the enclosures of both norms and of λ_0
@@ -357,12 +471,32 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
         relation: '<=',
         // requiredDecay: the factor (1 − ηλ_0/2)^K the claim demands by step K (no trivial bound on the residual exists:
         // it may grow, so no instance is vacuous; a factor near 1 would only test near-monotonicity).
-        quantities: { m: d.m, N: i.x.rows, lambda0: lam.estimate, eta, K, worstStep: mx.at, excess: mx.value, requiredDecay: Math.exp(K * mid), normalisedMovement: normMovement, patternChange: run.patternChange[K] },
+        quantities: {
+          m: d.m,
+          N: i.x.rows,
+          lambda0: lam.estimate,
+          eta,
+          K,
+          worstStep: mx.at,
+          excess: mx.value,
+          requiredDecay: Math.exp(K * mid),
+          normalisedMovement: normMovement,
+          patternChange: run.patternChange[K],
+        },
       };
     },
     // Asymptotic reporting: the max excess over instances, and weight movement (normalised by √n‖r(0)‖/λ_0) vs m.
-    empiricalConstant: { quantity: 'excess', aggregate: 'max', description: 'max over instances and k ≤ K of log‖r(k)‖² − log‖r(0)‖² − k log(1 − ηλ_0/2) (≤ 0 means the rate held)' },
-    scaling: { x: 'm', y: 'normalisedMovement', description: 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)', expectedSlope: { low: -0.9, high: -0.2 } },
+    empiricalConstant: {
+      quantity: 'excess',
+      aggregate: 'max',
+      description: 'max over instances and k ≤ K of log‖r(k)‖² − log‖r(0)‖² − k log(1 − ηλ_0/2) (≤ 0 means the rate held)',
+    },
+    scaling: {
+      x: 'm',
+      y: 'normalisedMovement',
+      description: 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)',
+      expectedSlope: { low: -0.9, high: -0.2 },
+    },
     costHint: 270,
   };
 }
@@ -390,7 +524,17 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
     statement: `Under the width and step conditions of duGdRate, after K = min(100, ⌈4/(ηλ_0)⌉) steps the fraction of (i, r) with 1{w_r(K)ᵀx_i ≥ 0} ≠ 1{w_r(0)ᵀx_i ≥ 0} is ≤ ${planted ? '⅛·' : ''}2R/(√(2π)κ), R the largest weight movement; it decays like m^{−1/2}.`,
     statementTex: String.raw`Under the width and step conditions of duGdRate, after $K = \min(100, \lceil 4/(\eta\lambda_0) \rceil)$ steps the fraction of $(i, r)$ with $\mathbf{1}\{w_r(K)^{\top}x_i \ge 0\} \ne \mathbf{1}\{w_r(0)^{\top}x_i \ge 0\}$ is $\le ${planted ? String.raw`\frac{1}{8} \cdot ` : ''}2R/(\sqrt{2\pi}\,\kappa)$, $R$ the largest weight movement; it decays like $m^{-1/2}$.`,
     conventions: TRAIN_CONVENTIONS,
-    constants: [WIDTH_CONSTANT, { name: 'C_p', value: cp, provenance: 'user', note: planted ? 'planted error: C_p = ⅛ (the claim has C_p = 1; observed ratios reach 0.20)' : 'instantiates the O(·) of "P(|w_r(0)ᵀx_i| ≤ R) ≤ 2R/(√(2π)κ)" applied to the realised movement R' }],
+    constants: [
+      WIDTH_CONSTANT,
+      {
+        name: 'C_p',
+        value: cp,
+        provenance: 'user',
+        note: planted
+          ? 'planted error: C_p = ⅛ (the claim has C_p = 1; observed ratios reach 0.20)'
+          : 'instantiates the O(·) of "P(|w_r(0)ᵀx_i| ≤ R) ≤ 2R/(√(2π)κ)" applied to the realised movement R',
+      },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'du2019.train.pattern-changes' } : {}),
     descriptors: trainDescriptors(),
@@ -409,7 +553,8 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
       const n = i.x.rows;
       const uncertified = run.uncertifiedAt >= 0 && run.uncertifiedAt <= K;
-      const R = run.maxMovement[K], Rerr = run.maxMovementError[K];
+      const R = run.maxMovement[K],
+        Rerr = run.maxMovementError[K];
       const scale = (cp * 2) / (Math.sqrt(2 * Math.PI) * d.kappa);
       const rhs = scale * R;
       // monotone in R: the exact rhs lies in (exact scale)·[R ± Rerr]
@@ -426,11 +571,26 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of (pattern-change fraction)/(2R/(√(2π)κ))' },
-    scaling: { x: 'm', y: 'patternChange', description: 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)', expectedSlope: { low: -1, high: -0.2 } },
+    scaling: {
+      x: 'm',
+      y: 'patternChange',
+      description: 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)',
+      expectedSlope: { low: -1, high: -0.2 },
+    },
     costHint: 280,
   };
 }
 export const duPatternChanges = patternChanges(1);
 export const plantedDuPatternChanges = patternChanges(0.125);
 
-export const du2019TrainingTheorems = [duHinfMonteCarlo, duHoeffdingFrobenius, duGdRate, duPatternChanges, plantedDuHoeffdingNoN, plantedDuGdRate8, plantedDuGdRate4, plantedDuHinfMonteCarloHalved, plantedDuPatternChanges];
+export const du2019TrainingTheorems = [
+  duHinfMonteCarlo,
+  duHoeffdingFrobenius,
+  duGdRate,
+  duPatternChanges,
+  plantedDuHoeffdingNoN,
+  plantedDuGdRate8,
+  plantedDuGdRate4,
+  plantedDuHinfMonteCarloHalved,
+  plantedDuPatternChanges,
+];

@@ -8,4 +8,12 @@ import { nguyen2021Theorems } from './nguyen2021.ts';
 import { twoLayerHInfinityTheorems } from './twoLayerHInfinity.ts';
 
 /** The theorem catalog: every claim ntk-audit knows, one module per source. */
-export const catalog: readonly AnyTheorem[] = [...twoLayerHInfinityTheorems, ...concentrationTheorems, ...nguyen2021Theorems, ...du2019TrainingTheorems, ...murray2022Theorems, ...arora2019Theorems, ...arora2019GeneralizationTheorems];
+export const catalog: readonly AnyTheorem[] = [
+  ...twoLayerHInfinityTheorems,
+  ...concentrationTheorems,
+  ...nguyen2021Theorems,
+  ...du2019TrainingTheorems,
+  ...murray2022Theorems,
+  ...arora2019Theorems,
+  ...arora2019GeneralizationTheorems,
+];

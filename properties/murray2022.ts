@@ -3,7 +3,14 @@ import { unitNormDeviation } from '../src/linalg/gramStats.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { interval, sumOf } from '../src/linalg/interval.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { evaluatePowerSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, nonNegativeSeriesUpper, twoLayerCoefficientEnclosure } from '../src/ntk/powerSeries.ts';
+import {
+  evaluatePowerSeries,
+  murrayCoefficientRelativeError,
+  murrayReluCoefficients,
+  murraySeriesErrorBound,
+  nonNegativeSeriesUpper,
+  twoLayerCoefficientEnclosure,
+} from '../src/ntk/powerSeries.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { around, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
@@ -59,8 +66,12 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
     title: planted ? 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p' : 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
     source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
     kind: 'deterministic',
-    statement: planted ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).' : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
-    statementTex: planted ? String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).` : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
+    statement: planted
+      ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).'
+      : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
+    statementTex: planted
+      ? String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).`
+      : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
     expectRefuted: planted,
@@ -83,7 +94,8 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
       const delta = unitNormDeviation(i.x);
       const sp = Math.min(0.81, interval(sAbs).mul(interval(delta).add(1)).hi);
       // K̂(s') and K̂'(s') from above (the coefficients within their relative rounding bound)
-      const kap = nonNegativeSeriesUpper(s.kappa[L - 1], sp), kRel = interval(murrayCoefficientRelativeError(s)).add(1);
+      const kap = nonNegativeSeriesUpper(s.kappa[L - 1], sp),
+        kRel = interval(murrayCoefficientRelativeError(s)).add(1);
       const normTerm = interval(delta).mul(kRel.mul(interval(kap.value).add(interval(sAbs).mul(kap.derivative))));
       return {
         lhs: series,
@@ -126,26 +138,45 @@ function twoSidedDeficit(d: SumDescriptor, c: number): { lhs: number; lhsError: 
   const lhs = Math.min(deficit, upper - deficit);
   const eps = murrayCoefficientRelativeError(s);
   const deficitI = interval(d.depth).sub(sumOf(kap, 0, d.terms).mul(interval(1 - eps, 1 + eps)));
-  const upperI = interval(c).mul(d.depth * d.depth).div(interval(d.terms).sqrt());
+  const upperI = interval(c)
+    .mul(d.depth * d.depth)
+    .div(interval(d.terms).sqrt());
   return { lhs, lhsError: sideAt(lhs, deficitI.min(upperI.sub(deficitI))).error, deficit };
 }
 
 export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   id: 'murray2022.coefficient-sum',
   title: 'Σ_p κ_{p,L} = L: 0 ≤ L − Σ_{p<P} κ_{p,L} ≤ C_tail·L²/√P',
-  source: { ...SOURCE, statement: 'Theorem (power series) at ρ = 1: Σ_p κ_{p,L} = K^{(L)}_ii = L (derived, docs/theorems.md#power-series-and-two-layer-coefficients)' },
+  source: {
+    ...SOURCE,
+    statement: 'Theorem (power series) at ρ = 1: Σ_p κ_{p,L} = K^{(L)}_ii = L (derived, docs/theorems.md#power-series-and-two-layer-coefficients)',
+  },
   kind: 'asymptotic',
   statement: 'The partial sums S_P = Σ_{p<P} κ_{p,L} satisfy S_P ≤ L and L − S_P ≤ C_tail L² P^{−1/2}; L − S_P decays like P^{−1/2}.',
   statementTex: String.raw`The partial sums $S_P = \sum_{p<P} \kappa_{p,L}$ satisfy $S_P \le L$ and $L - S_P \le C_{\mathrm{tail}} L^2 P^{-1/2}$; $L - S_P$ decays like $P^{-1/2}$.`,
   conventions: CONVENTIONS,
-  constants: [{ name: 'C_tail', value: C_TAIL, provenance: 'user', note: 'instantiates the Θ(P^{−1/2}) tail; the largest (L − S_P)√P/L² over L = 2–4, P = 50–600 is 0.0974 (L = 4, P = 600), so C_tail = ½ is loose by 5×: its twin with 0.09 is refuted' }],
+  constants: [
+    {
+      name: 'C_tail',
+      value: C_TAIL,
+      provenance: 'user',
+      note: 'instantiates the Θ(P^{−1/2}) tail; the largest (L − S_P)√P/L² over L = 2–4, P = 50–600 is 0.0974 (L = 4, P = 600), so C_tail = ½ is loose by 5×: its twin with 0.09 is refuted',
+    },
+  ],
   descriptors: fc.record({ depth: fc.constantFrom(2, 3, 4), terms: fc.constantFrom(50, 100, 200, 400, 600) }),
   materialize: (d) => d,
   assumptions: () => null,
   conclude(d): Evaluation {
     // Two-sided: the deficit lies in [0, C L²/√P]; margin = min of both sides.
     const { lhs, lhsError, deficit } = twoSidedDeficit(d, C_TAIL);
-    return { lhs, lhsError, rhs: 0, rhsError: 0, relation: '>=', quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: deficit * Math.sqrt(d.terms) / (d.depth * d.depth) } };
+    return {
+      lhs,
+      lhsError,
+      rhs: 0,
+      rhsError: 0,
+      relation: '>=',
+      quantities: { L: d.depth, P: d.terms, deficit, scaledDeficit: (deficit * Math.sqrt(d.terms)) / (d.depth * d.depth) },
+    };
   },
   empiricalConstant: { quantity: 'scaledDeficit', aggregate: 'max', description: 'max over (L, P) of (L − S_P)·√P/L² (fitted C_tail)' },
   scaling: { x: 'P', y: 'deficit', description: 'L − Σ_{p<P} κ_{p,L} vs P (expected slope −½)', expectedSlope: { low: -0.7, high: -0.3 } },
@@ -165,7 +196,10 @@ const FIRST: Record<number, number[]> = {
 export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.first-coefficients',
   title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed (5 decimals)',
-  source: { ...SOURCE, statement: 'recursion of the power-series theorem; reference values computed numerically (docs/theorems.md#power-series-and-two-layer-coefficients)' },
+  source: {
+    ...SOURCE,
+    statement: 'recursion of the power-series theorem; reference values computed numerically (docs/theorems.md#power-series-and-two-layer-coefficients)',
+  },
   kind: 'deterministic',
   statement: 'L=2: 0.31831, 1, 0.47746, 0, 0.06631, 0; L=3: 0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868 (each to ±5·10⁻⁶).',
   statementTex: String.raw`$L=2$: $0.31831, 1, 0.47746, 0, 0.06631, 0$; $L=3$: $0.68571, 0.95811, 0.61556, 0.18399, 0.11465, 0.04868$ (each to $\pm 5 \cdot 10^{-6}$).`,
@@ -177,9 +211,18 @@ export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = 
   conclude(d): Evaluation {
     const s = murrayReluCoefficients(d.depth, P);
     const v = s.kappa[d.depth - 1][d.p];
-    const err = interval(murrayCoefficientRelativeError(s)).mul(Math.abs(v)).add(interval(murraySeriesErrorBound(s, 0.5)).div(interval(0.5).pow(d.p))).hi;
+    const err = interval(murrayCoefficientRelativeError(s))
+      .mul(Math.abs(v))
+      .add(interval(murraySeriesErrorBound(s, 0.5)).div(interval(0.5).pow(d.p))).hi;
     const lhs = Math.abs(v - FIRST[d.depth][d.p]);
-    return { lhs, lhsError: sideAt(lhs, around(v, err).sub(FIRST[d.depth][d.p]).abs()).error, rhs: 5e-6, rhsError: 0, relation: '<=', quantities: { L: d.depth, p: d.p, coefficient: v } };
+    return {
+      lhs,
+      lhsError: sideAt(lhs, around(v, err).sub(FIRST[d.depth][d.p]).abs()).error,
+      rhs: 5e-6,
+      rhsError: 0,
+      relation: '<=',
+      quantities: { L: d.depth, p: d.p, coefficient: v },
+    };
   },
   costHint: 5000,
 };
@@ -203,18 +246,36 @@ function decayDeviation(p: number, factor: number): { scaled: number; dev: numbe
 export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.relu-decay',
   title: 'κ_{p,2}·p^{3/2} → √2/π^{3/2} ≈ 0.254 for even p (deviation ≤ C_dec/p)',
-  source: { ...SOURCE, statement: 'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (docs/theorems.md#hermite-coefficients-of-relu)' },
+  source: {
+    ...SOURCE,
+    statement:
+      'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (docs/theorems.md#hermite-coefficients-of-relu)',
+  },
   kind: 'asymptotic',
   statement: 'For even p ≥ 2, |κ_{p,2} p^{3/2} − √2/π^{3/2}| ≤ C_dec/p (C_dec = 3); the deviation decays like p^{−1}.',
   statementTex: String.raw`For even $p \ge 2$, $\lvert \kappa_{p,2}\, p^{3/2} - \sqrt{2}/\pi^{3/2} \rvert \le C_{\mathrm{dec}}/p$ ($C_{\mathrm{dec}} = 3$); the deviation decays like $p^{-1}$.`,
   conventions: CONVENTIONS,
-  constants: [{ name: 'C_dec', value: 3, provenance: 'fitted', note: 'instantiates the rate of convergence: observed max_p p·deviation ≈ 2.19 (at p = 2), rounded up to 3; reported as the empirical constant' }],
+  constants: [
+    {
+      name: 'C_dec',
+      value: 3,
+      provenance: 'fitted',
+      note: 'instantiates the rate of convergence: observed max_p p·deviation ≈ 2.19 (at p = 2), rounded up to 3; reported as the empirical constant',
+    },
+  ],
   descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 1, max: 299 }).map((k) => 2 * k) }),
   materialize: (d) => d,
   assumptions: (d) => (d.p % 2 === 0 && d.p >= 2 ? null : 'even p ≥ 2'),
   conclude(d): Evaluation {
     const { scaled, dev, error: lhsError } = decayDeviation(d.p, 1);
-    return { lhs: dev, lhsError, rhs: 3 / d.p, rhsError: sideAt(3 / d.p, interval(3).div(d.p)).error, relation: '<=', quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p, scaledCoefficient: scaled } };
+    return {
+      lhs: dev,
+      lhsError,
+      rhs: 3 / d.p,
+      rhsError: sideAt(3 / d.p, interval(3).div(d.p)).error,
+      relation: '<=',
+      quantities: { p: d.p, deviation: dev, scaledDeviation: dev * d.p, scaledCoefficient: scaled },
+    };
   },
   empiricalConstant: { quantity: 'scaledDeviation', aggregate: 'max', description: 'max over even p of p·|κ_{p,2}p^{3/2} − √2/π^{3/2}| (fitted C_dec)' },
   scaling: { x: 'p', y: 'deviation', description: '|κ_{p,2}p^{3/2} − √2/π^{3/2}| vs p (expected slope −1)', expectedSlope: { low: -1.3, high: -0.7 } },
@@ -225,7 +286,11 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
 export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.two-layer-coefficient',
   title: 'κ_{p,2} = σ_w²(1 + p)μ_p(σ)² = 2(1 + p)μ_p² (recursion vs closed-form μ_p)',
-  source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + σ_w²γ_b²(1 + p)μ_{p+1}² + δ_{p0}σ_b² (docs/theorems.md#power-series-and-two-layer-coefficients)' },
+  source: {
+    ...SOURCE,
+    statement:
+      'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + σ_w²γ_b²(1 + p)μ_{p+1}² + δ_{p0}σ_b² (docs/theorems.md#power-series-and-two-layer-coefficients)',
+  },
   kind: 'deterministic',
   statement: 'For p = 0 … 40, κ_{p,2} from the layer recursion equals 2(1 + p)μ_p² with μ_p the ReLU Hermite coefficient in closed form.',
   statementTex: String.raw`For $p = 0, \ldots, 40$, $\kappa_{p,2}$ from the layer recursion equals $2(1 + p)\mu_p^2$ with $\mu_p$ the ReLU Hermite coefficient in closed form.`,
@@ -238,7 +303,14 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
     const s = murrayReluCoefficients(2, P);
     const v = s.kappa[1][d.p];
     const closed = twoLayerCoefficientEnclosure(d.p);
-    return { lhs: v, lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s))), rhs: closed.mid, rhsError: sideAt(closed.mid, closed).error, relation: '==', quantities: { p: d.p } };
+    return {
+      lhs: v,
+      lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s))),
+      rhs: closed.mid,
+      rhsError: sideAt(closed.mid, closed).error,
+      relation: '==',
+      quantities: { p: d.p },
+    };
   },
   costHint: 5000,
 };
@@ -247,7 +319,10 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
 export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'planted.murray2022.two-layer-coefficient-no-sigma-w',
   title: 'PLANTED (factor σ_w² = 2 dropped): κ_{p,2} = (1 + p) μ_p(σ)²',
-  source: { ...SOURCE, statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (docs/theorems.md#power-series-and-two-layer-coefficients), factor dropped' },
+  source: {
+    ...SOURCE,
+    statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (docs/theorems.md#power-series-and-two-layer-coefficients), factor dropped',
+  },
   kind: 'deterministic',
   statement: 'κ_{p,2} (recursion) = (1 + p)μ_p² — false, the recursion gives 2(1 + p)μ_p².',
   statementTex: String.raw`$\kappa_{p,2}$ (recursion) $= (1 + p)\mu_p^2$ — false, the recursion gives $2(1 + p)\mu_p^2$.`,
@@ -261,9 +336,22 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   conclude(d): Evaluation {
     const s = murrayReluCoefficients(2, P);
     const v = s.kappa[1][d.p];
-    const a = s.alpha[1][d.p], rel = interval(murrayCoefficientRelativeError(s));
+    const a = s.alpha[1][d.p],
+      rel = interval(murrayCoefficientRelativeError(s));
     const planted = (a / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
-    return { lhs: v, lhsError: relativeError(v, rel), rhs: planted, rhsError: sideAt(planted, around(a, relativeError(a, rel)).div(2).mul(1 + d.p)).error, relation: '==', quantities: { p: d.p } };
+    return {
+      lhs: v,
+      lhsError: relativeError(v, rel),
+      rhs: planted,
+      rhsError: sideAt(
+        planted,
+        around(a, relativeError(a, rel))
+          .div(2)
+          .mul(1 + d.p),
+      ).error,
+      relation: '==',
+      quantities: { p: d.p },
+    };
   },
   costHint: 5000,
 };

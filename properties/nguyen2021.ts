@@ -15,4 +15,12 @@ import { nguyen2021WideScalingTheorems } from './nguyen2021WideScaling.ts';
  * Supporting statements (step (d) of Thm 3.2, Lemmas 4.3, 5.2, Thm 5.1 upper, the Sec. 3 remark): nguyen2021Lemmas.ts;
  * asymptotic claims judged by their exponents: nguyen2021Scaling.ts (limiting, in d), nguyen2021WideScaling.ts (finite width).
  */
-export const nguyen2021Theorems: AnyTheorem[] = [...nguyen2021LimitingTheorems, ...nguyen2021FiniteWidthTheorems, ...nguyen2021LipschitzTheorems, ...nguyen2021MonteCarloTheorems, ...nguyen2021ScalingTheorems, ...nguyen2021WideScalingTheorems, ...nguyen2021LemmaTheorems];
+export const nguyen2021Theorems: AnyTheorem[] = [
+  ...nguyen2021LimitingTheorems,
+  ...nguyen2021FiniteWidthTheorems,
+  ...nguyen2021LipschitzTheorems,
+  ...nguyen2021MonteCarloTheorems,
+  ...nguyen2021ScalingTheorems,
+  ...nguyen2021WideScalingTheorems,
+  ...nguyen2021LemmaTheorems,
+];

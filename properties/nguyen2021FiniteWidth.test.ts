@@ -12,11 +12,20 @@ describe('Theorem 4.1 Schur lower bound: the enclosure of min_i ‖b_{k+1}(x_i)�
     // W_2 row 1 = (7·2^-55, 0, 0): b_1(B)_1 = 7·2^-55 exactly, ‖b_1(B)‖² = 49·2^-110, between the two. The float argmin is
     // B, the exact minimum is A's 9·2^-108.
     const net = networkFromWeights({ inputDim: 2, widths: [2, 3], init: 'standard' }, [
-      fromRows([[2 ** -40, -(2 ** -40)], [-(2 ** -40), 2 ** -40]]),
-      fromRows([[1, 3 * 2 ** -54, 1], [7 * 2 ** -55, 0, 0]]),
+      fromRows([
+        [2 ** -40, -(2 ** -40)],
+        [-(2 ** -40), 2 ** -40],
+      ]),
+      fromRows([
+        [1, 3 * 2 ** -54, 1],
+        [7 * 2 ** -55, 0, 0],
+      ]),
       fromRows([[1], [1], [-1]]),
     ]);
-    const x = fromRows([[1, 0], [0, 1]]);
+    const x = fromRows([
+      [1, 0],
+      [0, 1],
+    ]);
     const i = { net, x };
     expect(thm41SchurLower.assumptions(i, undefined as never)).toBeNull();
     const ev = thm41SchurLower.conclude(i, undefined as never);
@@ -24,7 +33,10 @@ describe('Theorem 4.1 Schur lower bound: the enclosure of min_i ‖b_{k+1}(x_i)�
     // min‖b_2‖² = ‖(1, 0, 0)‖² = 1 (sample B), λ_min(F_2F_2ᵀ) ≤ (F_2F_2ᵀ)_BB = 2^-80·49·2^-110 (Rayleigh quotient)
     const two = new Decimal(2);
     Decimal.set({ precision: 60 });
-    const exactUpper = new Decimal(9).times(two.pow(-108)).plus(two.pow(-80)).plus(new Decimal(49).times(two.pow(-190)));
+    const exactUpper = new Decimal(9)
+      .times(two.pow(-108))
+      .plus(two.pow(-80))
+      .plus(new Decimal(49).times(two.pow(-190)));
     const lower = new Decimal(ev.rhs).minus(new Decimal(ev.rhsError));
     expect(lower.lte(exactUpper), `rhs enclosure starts at ${lower.toPrecision(20)} above the exact rhs ≤ ${exactUpper.toPrecision(20)}`).toBe(true);
   });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { gram, gramRoundingBound } from '../src/linalg/blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBounds, maxRowNormSquared, minRowNormSquared, rowNormSquaredEnclosures, rowNormsSquared } from '../src/linalg/gramStats.ts';
+import {
+  gramEntryErrorBound,
+  gramEntryErrorBounds,
+  maxRowNormSquared,
+  minRowNormSquared,
+  rowNormSquaredEnclosures,
+  rowNormsSquared,
+} from '../src/linalg/gramStats.ts';
 import { hadamardPower } from '../src/linalg/hadamard.ts';
 import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
@@ -29,7 +36,6 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * Every finite-network quantity carries the rounding of the forward/backward passes
  * (src/ntk/roundingEnvelope.ts) on top of the final Gram roundings (empiricalNtk errorBound).
  */
-
 
 const FW_CONVENTIONS = {
   network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}) (l < L), f_L = W_Lᵀf_{L−1}; W_l ∈ R^{n_{l−1}×n_l}; no biases',
@@ -116,7 +122,10 @@ export function certifiedNtk(i: FwInstance, pre?: InstancePasses) {
  * A planted twin of a true inequality with its right-hand side multiplied by `factor` (a power of 2, so the
  * scaled side and its error bound stay exact): a stronger constant the search must refute.
  */
-export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(base: Theorem<D, I>, o: { id: string; title: string; statement: string; statementTex?: string; factor: number; note: string }): Theorem<D, I> {
+export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(
+  base: Theorem<D, I>,
+  o: { id: string; title: string; statement: string; statementTex?: string; factor: number; note: string },
+): Theorem<D, I> {
   if (!(Math.log2(Math.abs(o.factor)) % 1 === 0)) throw new RangeError(`rhsScaledTwin: factor ${o.factor} is not a power of 2`);
   // never the claim's own TeX under the twin's statement
   const { statementTex: _claimTex, ...claim } = base;
@@ -142,7 +151,13 @@ export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(base: The
 
 const TINY = { n: [2, 6] as [number, number], w: [2, 9] as [number, number] };
 const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record({
-  data: fc.record({ n: fc.integer({ min: 2, max: 6 }), d: fc.integer({ min: 2, max: 6 }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), shift: fc.constant(0), seed: seedArb }),
+  data: fc.record({
+    n: fc.integer({ min: 2, max: 6 }),
+    d: fc.integer({ min: 2, max: 6 }),
+    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
+    shift: fc.constant(0),
+    seed: seedArb,
+  }),
   widths: fc.array(fc.integer({ min: 2, max: 9 }), { minLength: 1, maxLength: 3 }),
   init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
   netSeed: seedArb,
@@ -151,13 +166,26 @@ const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record({
 function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
     id: erratum ? 'planted.nguyen2021.sec4.1.jjt-erratum-bl' : 'nguyen2021.sec4.1.jjt-decomposition',
-    title: erratum ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N' : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
-    source: { ...NMM_SOURCE, statement: 'Section 4.1 (proof of Theorem 4.1), decomposition of JJᵀ (v5)' + (erratum ? ' — as printed, with B_L = (1/√N)1_N' : ' — corrected B_L = 1_N (erratum 1 of docs/theorems.md#errata-in-arxiv-201211654v5)') },
+    title: erratum
+      ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N'
+      : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
+    source: {
+      ...NMM_SOURCE,
+      statement:
+        'Section 4.1 (proof of Theorem 4.1), decomposition of JJᵀ (v5)' +
+        (erratum ? ' — as printed, with B_L = (1/√N)1_N' : ' — corrected B_L = 1_N (erratum 1 of docs/theorems.md#errata-in-arxiv-201211654v5)'),
+    },
     kind: 'deterministic',
-    statement: 'Entrywise, the Gram matrix JJᵀ of the explicit per-sample Jacobian equals the layer-wise sum Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ)' + (erratum ? ' computed with B_L = (1/√N)1_N.' : '.'),
-    statementTex: String.raw`Entrywise, the Gram matrix $JJ^{\top}$ of the explicit per-sample Jacobian equals the layer-wise sum $\sum_k (F_kF_k^{\top}) \circ (B_{k+1}B_{k+1}^{\top})$` + (erratum ? String.raw` computed with $B_L = (1/\sqrt{N})\mathbf{1}_N$.` : '.'),
+    statement:
+      'Entrywise, the Gram matrix JJᵀ of the explicit per-sample Jacobian equals the layer-wise sum Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ)' +
+      (erratum ? ' computed with B_L = (1/√N)1_N.' : '.'),
+    statementTex:
+      String.raw`Entrywise, the Gram matrix $JJ^{\top}$ of the explicit per-sample Jacobian equals the layer-wise sum $\sum_k (F_kF_k^{\top}) \circ (B_{k+1}B_{k+1}^{\top})$` +
+      (erratum ? String.raw` computed with $B_L = (1/\sqrt{N})\mathbf{1}_N$.` : '.'),
     conventions: { ...FW_CONVENTIONS, B_L: erratum ? '(1/√N)·1_N (erratum)' : '1_N' },
-    constants: erratum ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }] : [],
+    constants: erratum
+      ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }]
+      : [],
     expectRefuted: erratum,
     ...(erratum ? { twinOf: 'nguyen2021.sec4.1.jjt-decomposition' } : {}),
     descriptors: tinyDescriptors,
@@ -174,16 +202,33 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
       const jj = gram(jac);
       const N = i.x.rows;
       // fl(ĴĴᵀ) against ĴĴᵀ of the exact products f̂·b̂ (one rounding per entry of Ĵ)
-      const gE = gramEntryErrorBounds(jac, 1), eEmp = interval(emp.errorBound);
-      let best = -Infinity, bi = 0, bj = 0, bTol = 0;
+      const gE = gramEntryErrorBounds(jac, 1),
+        eEmp = interval(emp.errorBound);
+      let best = -Infinity,
+        bi = 0,
+        bj = 0,
+        bTol = 0;
       for (let a = 0; a < N; a++)
         for (let b = 0; b < N; b++) {
           const tol = eEmp.add(gE.data[a * N + b]).add(interval(2).mul(pert.entrywise.data[a * N + b])).hi;
           const excess = Math.abs(jj.data[a * N + b] - emp.ntk.data[a * N + b]) - tol;
-          if (excess > best) { best = excess; bi = a; bj = b; bTol = tol; }
+          if (excess > best) {
+            best = excess;
+            bi = a;
+            bj = b;
+            bTol = tol;
+          }
         }
-      const lhs = jj.data[bi * N + bj], rhs = emp.ntk.data[bi * N + bj];
-      return { lhs, lhsError: bTol / 2, rhs, rhsError: bTol / 2, relation: '==', quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: bTol } };
+      const lhs = jj.data[bi * N + bj],
+        rhs = emp.ntk.data[bi * N + bj];
+      return {
+        lhs,
+        lhsError: bTol / 2,
+        rhs,
+        rhsError: bTol / 2,
+        relation: '==',
+        quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: bTol },
+      };
     },
     costHint: 5600,
   };
@@ -198,7 +243,17 @@ export type WideDesc = { [key: string]: unknown; data: DataDescriptor; widths: n
 
 /** N ∈ [8, 24], d ∈ [N, 4N], L = 3, the wide layer (position 1 or 2) of width ∈ [2N ln N, 4N ln N], the other ∈ [32, 64]. */
 const wideDescriptors: fc.Arbitrary<WideDesc> = fc
-  .record({ n: fc.integer({ min: 8, max: 24 }), dMult: fc.integer({ min: 1, max: 4 }), pos: fc.integer({ min: 1, max: 2 }), wMult: fc.double({ min: 2, max: 4, noNaN: true }), other: fc.integer({ min: 32, max: 64 }), init: fc.constantFrom<InitName>('he', 'lecun', 'standard'), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), seed: seedArb, netSeed: seedArb })
+  .record({
+    n: fc.integer({ min: 8, max: 24 }),
+    dMult: fc.integer({ min: 1, max: 4 }),
+    pos: fc.integer({ min: 1, max: 2 }),
+    wMult: fc.double({ min: 2, max: 4, noNaN: true }),
+    other: fc.integer({ min: 32, max: 64 }),
+    init: fc.constantFrom<InitName>('he', 'lecun', 'standard'),
+    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
+    seed: seedArb,
+    netSeed: seedArb,
+  })
   .map((o) => {
     const nw = Math.ceil(o.wMult * o.n * Math.log(o.n));
     const widths = o.pos === 1 ? [nw, o.other] : [Math.max(o.other, o.n), nw];
@@ -206,9 +261,21 @@ const wideDescriptors: fc.Arbitrary<WideDesc> = fc
   });
 export const wideProbes: fc.Arbitrary<WideDesc> = fc.oneof(
   // no wide layer: every width below N
-  fc.record({ n: fc.integer({ min: 16, max: 24 }), seed: seedArb, netSeed: seedArb, init: fc.constantFrom<InitName>('he', 'standard') }).map((o) => ({ data: { n: o.n, d: o.n, family: 'gaussian' as const, shift: 0, seed: o.seed }, widths: [Math.floor(o.n / 2), Math.floor(o.n / 2)], wide: 1, init: o.init, netSeed: o.netSeed })),
+  fc.record({ n: fc.integer({ min: 16, max: 24 }), seed: seedArb, netSeed: seedArb, init: fc.constantFrom<InitName>('he', 'standard') }).map((o) => ({
+    data: { n: o.n, d: o.n, family: 'gaussian' as const, shift: 0, seed: o.seed },
+    widths: [Math.floor(o.n / 2), Math.floor(o.n / 2)],
+    wide: 1,
+    init: o.init,
+    netSeed: o.netSeed,
+  })),
   // fixed small d, growing N
-  fc.record({ n: fc.integer({ min: 16, max: 32 }), d: fc.integer({ min: 2, max: 4 }), seed: seedArb, netSeed: seedArb }).map((o) => ({ data: { n: o.n, d: o.d, family: 'gaussian' as const, shift: 0, seed: o.seed }, widths: [Math.ceil(3 * o.n * Math.log(o.n)), 32], wide: 1, init: 'he' as InitName, netSeed: o.netSeed })),
+  fc.record({ n: fc.integer({ min: 16, max: 32 }), d: fc.integer({ min: 2, max: 4 }), seed: seedArb, netSeed: seedArb }).map((o) => ({
+    data: { n: o.n, d: o.d, family: 'gaussian' as const, shift: 0, seed: o.seed },
+    widths: [Math.ceil(3 * o.n * Math.log(o.n)), 32],
+    wide: 1,
+    init: 'he' as InitName,
+    netSeed: o.netSeed,
+  })),
 );
 
 function mutateWide(d: WideDesc, rng: Rng): WideDesc {
@@ -245,7 +312,14 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
     const c = certifiedNtk(i);
     const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
     const lhs = fromEnclosure(lk);
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: c.emp.ntk.data[0], rhsError: c.error, relation: '<=', quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] } };
+    return {
+      lhs: lhs.value,
+      lhsError: lhs.error,
+      rhs: c.emp.ntk.data[0],
+      rhsError: c.error,
+      relation: '<=',
+      quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] },
+    };
   },
   costHint: 300,
 };
@@ -276,7 +350,8 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
       const lf = lambdaMinCertified(gram(f), { entryError: gErr });
       const b = bs[k];
       // min_i ‖b_i‖²: ‖b̂_i − b_i‖ ≤ ζ‖b_i‖ ≤ ζC_i (the backward envelope), so |‖b̂_i‖² − ‖b_i‖²| ≤ ζ(ζ + 2)C_i²
-      const z = interval(c.env.zeta[k + 1]), zz = z.mul(z.add(2));
+      const z = interval(c.env.zeta[k + 1]),
+        zz = z.mul(z.add(2));
       const nb = rowNormSquaredEnclosures(b);
       let bNorm: Interval | undefined;
       for (let t = 0; t < b.rows; t++) {
@@ -290,7 +365,15 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
     const rhs = fromInterval(sum);
     const lhs = fromEnclosure(lk);
     // λ_min(K̄) ≥ 0 for the PSD K̄: a bound ≤ 0 cannot fail (every λ_min(F_kF_kᵀ) is 0 when all n_k < N)
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', quantities: { lambdaMin: lk.estimate, schur: rhs.value }, ...(sum.hi <= 0 ? { vacuous: true } : {}) };
+    return {
+      lhs: lhs.value,
+      lhsError: lhs.error,
+      rhs: rhs.value,
+      rhsError: rhs.error,
+      relation: '>=',
+      quantities: { lambdaMin: lk.estimate, schur: rhs.value },
+      ...(sum.hi <= 0 ? { vacuous: true } : {}),
+    };
   },
   costHint: 350,
 };
@@ -324,7 +407,8 @@ export const plantedSchurLowerDouble = rhsScaledTwin(thm41SchurLower, {
  * incoming columns, each non-zero). When the bound is below N, λ_min(JJᵀ) = 0 exactly.
  */
 export function jacobianRankBound(net: Network): number {
-  let p = 0, hidden = 0;
+  let p = 0,
+    hidden = 0;
   for (let l = 1; l <= net.depth; l++) p += net.dims[l - 1] * net.dims[l];
   for (let l = 1; l < net.depth; l++) hidden += net.dims[l];
   return p - hidden;
@@ -339,7 +423,16 @@ type RankDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]
  * point (f_l(x_i) = 0, a zero row of J) below 1e-5.
  */
 const cor42Descriptors: fc.Arbitrary<RankDesc> = fc
-  .record({ n: fc.integer({ min: 32, max: 48 }), dFrac: fc.double({ min: 0.25, max: 0.97, noNaN: true }), pos: fc.integer({ min: 1, max: 2 }), wMult: fc.double({ min: 2, max: 3, noNaN: true }), otherFrac: fc.double({ min: 0, max: 1, noNaN: true }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), seed: seedArb, netSeed: seedArb })
+  .record({
+    n: fc.integer({ min: 32, max: 48 }),
+    dFrac: fc.double({ min: 0.25, max: 0.97, noNaN: true }),
+    pos: fc.integer({ min: 1, max: 2 }),
+    wMult: fc.double({ min: 2, max: 3, noNaN: true }),
+    otherFrac: fc.double({ min: 0, max: 1, noNaN: true }),
+    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
+    seed: seedArb,
+    netSeed: seedArb,
+  })
   .map((o) => {
     const nw = Math.ceil(o.wMult * o.n * Math.log(o.n));
     const other = 24 + Math.floor(o.otherFrac * (o.n - 1 - 24));
@@ -349,8 +442,19 @@ const cor42Descriptors: fc.Arbitrary<RankDesc> = fc
 
 /** The twin's instances: no wide layer — L ∈ {2, 3}, every hidden width and d below N. */
 const noWideDescriptors: fc.Arbitrary<RankDesc> = fc
-  .record({ n: fc.integer({ min: 6, max: 32 }), dFrac: fc.double({ min: 0, max: 1, noNaN: true }), w: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 2 }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), seed: seedArb, netSeed: seedArb })
-  .map((o) => ({ data: { n: o.n, d: 2 + Math.floor(o.dFrac * (o.n - 3)), family: o.family, shift: 0, seed: o.seed }, widths: o.w.map((u) => 1 + Math.floor(u * (o.n - 2))), netSeed: o.netSeed }));
+  .record({
+    n: fc.integer({ min: 6, max: 32 }),
+    dFrac: fc.double({ min: 0, max: 1, noNaN: true }),
+    w: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 2 }),
+    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
+    seed: seedArb,
+    netSeed: seedArb,
+  })
+  .map((o) => ({
+    data: { n: o.n, d: 2 + Math.floor(o.dFrac * (o.n - 3)), family: o.family, shift: 0, seed: o.seed },
+    widths: o.w.map((u) => 1 + Math.floor(u * (o.n - 2))),
+    netSeed: o.netSeed,
+  }));
 
 function materializeRank(d: RankDesc): FwInstance {
   return materializeFw({ data: d.data, widths: d.widths, init: 'he', netSeed: d.netSeed });
@@ -359,8 +463,13 @@ function materializeRank(d: RankDesc): FwInstance {
 function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
   return {
     id: twin ? 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' : 'nguyen2021.cor4.2.full-rank',
-    title: twin ? 'PLANTED (wide layer dropped): rank J = N with every width below N' : 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N',
-    source: { ...NMM_SOURCE, statement: 'Corollary 4.2 (v5), the rank step of its proof (docs/theorems.md#corollary-42)' + (twin ? ' — planted error: the wide layer dropped' : '') },
+    title: twin
+      ? 'PLANTED (wide layer dropped): rank J = N with every width below N'
+      : 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N',
+    source: {
+      ...NMM_SOURCE,
+      statement: 'Corollary 4.2 (v5), the rank step of its proof (docs/theorems.md#corollary-42)' + (twin ? ' — planted error: the wide layer dropped' : ''),
+    },
     kind: 'deterministic',
     statement: twin
       ? 'PLANTED: for generic data with d < N and a network whose hidden widths are all below N, the drawn J has full row rank. False: rank J ≤ P − Σ_l n_l (hidden-unit rescalings), below N for small networks.'
@@ -368,19 +477,25 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
     statementTex: twin
       ? String.raw`PLANTED: for generic data with $d < N$ and a network whose hidden widths are all below $N$, the drawn $J$ has full row rank. False: $\operatorname{rank} J \le P - \sum_l n_l$ (hidden-unit rescalings), below $N$ for small networks.`
       : String.raw`For generic data with $d < N$ (so the data alone cannot make $\bar{K}$ definite) and a depth-3 network whose only width $\ge N$ is one layer of width $\ge 2N \ln N$, the drawn $J$ has full row rank: certified $\lambda_{\mathrm{min}}(\bar{K}) > 0$.`,
-    conventions: { ...FW_CONVENTIONS, init: 'He (β_l² = 2/n_{l−1}); the rank of J does not depend on the β_l', rankBound: 'rank J ≤ P − Σ_{l<L} n_l; when below N, λ_min(K̄) = 0 exactly (no numerics)' },
+    conventions: {
+      ...FW_CONVENTIONS,
+      init: 'He (β_l² = 2/n_{l−1}); the rank of J does not depend on the β_l',
+      rankBound: 'rank J ≤ P − Σ_{l<L} n_l; when below N, λ_min(K̄) = 0 exactly (no numerics)',
+    },
     constants: twin ? [] : [{ name: 'wide width', value: 2, provenance: 'user', note: 'Ω(N log N log(N/δ)) instantiated as 2N ln N (up to 3N ln N)' }],
     ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.cor4.2.full-rank' } : {}),
     descriptors: twin ? noWideDescriptors : cor42Descriptors,
     materialize: materializeRank,
-    mutate: (d, rng) => (rng.next() < 0.5 ? { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) } : { ...d, data: { ...d.data, seed: String(uniformInt(rng, 2 ** 31 - 1)) } }),
+    mutate: (d, rng) =>
+      rng.next() < 0.5 ? { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) } : { ...d, data: { ...d.data, seed: String(uniformInt(rng, 2 ** 31 - 1)) } },
     cells: (d) => ({ widePosition: twin ? 'none' : String(d.widths[0] > d.widths[1] ? 1 : 2), dOverN: d.data.d / d.data.n < 0.5 ? '< 1/2' : '1/2 … 1' }),
     cellSpace: { widePosition: twin ? ['none'] : ['1', '2'], dOverN: ['< 1/2', '1/2 … 1'] },
     assumptions(i, d) {
       const N = i.x.rows;
       if (!(d.data.d < N)) return 'd < N';
       const wide = d.widths.filter((w) => w >= N);
-      if (twin ? wide.length > 0 : !(wide.length === 1 && wide[0] >= 2 * N * Math.log(N))) return twin ? 'every hidden width below N' : 'exactly one width ≥ N, and it is ≥ 2N ln N';
+      if (twin ? wide.length > 0 : !(wide.length === 1 && wide[0] >= 2 * N * Math.log(N)))
+        return twin ? 'every hidden width below N' : 'exactly one width ≥ N, and it is ≥ 2N ln N';
       return patternAssumption(i);
     },
     conclude(i): Evaluation {
@@ -402,9 +517,25 @@ export const plantedCor42NoWide = rankClaim(true);
 // ------------------------------------------------------------------------------------------------
 // 4. Lemmas 5.3 and 5.4 — deterministic given the (float) feature matrix F_k, treated as exact.
 
-type LemDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; init: InitName; netSeed: string; k: number; r: number; muSeed: string; muMode: 'mean' | 'random' };
+type LemDesc = {
+  [key: string]: unknown;
+  data: DataDescriptor;
+  widths: number[];
+  init: InitName;
+  netSeed: string;
+  k: number;
+  r: number;
+  muSeed: string;
+  muMode: 'mean' | 'random';
+};
 const lemDescriptors: fc.Arbitrary<LemDesc> = fc.record({
-  data: fc.record({ n: fc.integer({ min: 2, max: 16 }), d: fc.integer({ min: 2, max: 24 }), family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), shift: fc.constant(0), seed: seedArb }),
+  data: fc.record({
+    n: fc.integer({ min: 2, max: 16 }),
+    d: fc.integer({ min: 2, max: 24 }),
+    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
+    shift: fc.constant(0),
+    seed: seedArb,
+  }),
   widths: fc.array(fc.integer({ min: 4, max: 64 }), { minLength: 1, maxLength: 2 }),
   init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
   netSeed: seedArb,
@@ -428,40 +559,58 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
 
 function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   return {
-  id: minNorm ? 'planted.nguyen2021.lemma5.3-min-row-norm' : 'nguyen2021.lemma5.3',
-  title: minNorm ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}' : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
-  source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' + (minNorm ? ' — planted error: max_i replaced by min_i in the normalisation' : '') },
-  kind: 'deterministic',
-  statement: 'For any matrix F (here the float feature matrix F_k, taken as exact), w ~ N(0, β²I) and integer r > 0 (even r tested): the inequality holds; the expectation is the closed-form arc-cosine kernel (β²/2)·G(2)(F).',
-  statementTex: String.raw`For any matrix $F$ (here the float feature matrix $F_k$, taken as exact), $w \sim \mathcal{N}(0, \beta^2 I)$ and integer $r > 0$ (even $r$ tested): the inequality holds; the expectation is the closed-form arc-cosine kernel $(\beta^2/2) \cdot G^{(2)}(F)$.`,
-  conventions: { ...FW_CONVENTIONS, expectation: 'E_w[σ(Fw)σ(Fw)ᵀ] = (β²/2)·G(2) with G(1) = FFᵀ (limitingKernels depth 2, nmm)', β: 'β_{k+1} of the drawn network' },
-  constants: [],
-  descriptors: lemDescriptors,
-  materialize: materializeFw,
-  mutate: (d, rng) => mutateFw(d, rng, LEM),
-  cells: (d) => ({ r: String(d.r), k: String(d.k) }),
-  cellSpace: { r: ['2', '4', '6'], k: ['1', '2'] },
-  assumptions: nonZeroFeatureRows,
-  conclude(i, d): Evaluation {
-    const f = featureOf(i, d);
-    const k = Math.min(d.k, i.net.depth - 1);
-    const beta2 = i.net.betas[k] ** 2;
-    const lim = limitingKernels(f, { depth: 2 });
-    const le = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
-    const h = hadamardPower(gram(f), d.r, gramEntryErrorBound(f));
-    const lh = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
-    // β²μ_r²/max_i ‖(F_k)_i‖^{2(r−1)} (the twin: min_i, a larger right-hand side), enclosed
-    const m = minNorm ? minRowNormSquared(f) : maxRowNormSquared(f);
-    const c = interval(i.net.betas[k]).pow(2).mul(reluHermiteSquareEnclosures(d.r)[d.r]).div(m.pow(d.r - 1));
-    const bound = interval(lh.lower, lh.upper).mul(c);
-    const rhs = fromInterval(bound);
-    const half = beta2 / 2;
-    const lhs = fromInterval(interval(le.lower, le.upper).mul(interval(i.net.betas[k]).pow(2)).div(2));
-    // the expectation is PSD: a bound ≤ 0 cannot fail
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r }, ...(bound.hi <= 0 ? { vacuous: true } : {}) };
-  },
-  costHint: 4900,
-  ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
+    id: minNorm ? 'planted.nguyen2021.lemma5.3-min-row-norm' : 'nguyen2021.lemma5.3',
+    title: minNorm
+      ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}'
+      : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
+    source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' + (minNorm ? ' — planted error: max_i replaced by min_i in the normalisation' : '') },
+    kind: 'deterministic',
+    statement:
+      'For any matrix F (here the float feature matrix F_k, taken as exact), w ~ N(0, β²I) and integer r > 0 (even r tested): the inequality holds; the expectation is the closed-form arc-cosine kernel (β²/2)·G(2)(F).',
+    statementTex: String.raw`For any matrix $F$ (here the float feature matrix $F_k$, taken as exact), $w \sim \mathcal{N}(0, \beta^2 I)$ and integer $r > 0$ (even $r$ tested): the inequality holds; the expectation is the closed-form arc-cosine kernel $(\beta^2/2) \cdot G^{(2)}(F)$.`,
+    conventions: {
+      ...FW_CONVENTIONS,
+      expectation: 'E_w[σ(Fw)σ(Fw)ᵀ] = (β²/2)·G(2) with G(1) = FFᵀ (limitingKernels depth 2, nmm)',
+      β: 'β_{k+1} of the drawn network',
+    },
+    constants: [],
+    descriptors: lemDescriptors,
+    materialize: materializeFw,
+    mutate: (d, rng) => mutateFw(d, rng, LEM),
+    cells: (d) => ({ r: String(d.r), k: String(d.k) }),
+    cellSpace: { r: ['2', '4', '6'], k: ['1', '2'] },
+    assumptions: nonZeroFeatureRows,
+    conclude(i, d): Evaluation {
+      const f = featureOf(i, d);
+      const k = Math.min(d.k, i.net.depth - 1);
+      const beta2 = i.net.betas[k] ** 2;
+      const lim = limitingKernels(f, { depth: 2 });
+      const le = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
+      const h = hadamardPower(gram(f), d.r, gramEntryErrorBound(f));
+      const lh = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
+      // β²μ_r²/max_i ‖(F_k)_i‖^{2(r−1)} (the twin: min_i, a larger right-hand side), enclosed
+      const m = minNorm ? minRowNormSquared(f) : maxRowNormSquared(f);
+      const c = interval(i.net.betas[k])
+        .pow(2)
+        .mul(reluHermiteSquareEnclosures(d.r)[d.r])
+        .div(m.pow(d.r - 1));
+      const bound = interval(lh.lower, lh.upper).mul(c);
+      const rhs = fromInterval(bound);
+      const half = beta2 / 2;
+      const lhs = fromInterval(interval(le.lower, le.upper).mul(interval(i.net.betas[k]).pow(2)).div(2));
+      // the expectation is PSD: a bound ≤ 0 cannot fail
+      return {
+        lhs: lhs.value,
+        lhsError: lhs.error,
+        rhs: rhs.value,
+        rhsError: rhs.error,
+        relation: '>=',
+        quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r },
+        ...(bound.hi <= 0 ? { vacuous: true } : {}),
+      };
+    },
+    costHint: 4900,
+    ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
   };
 }
 export const lemma53 = lemma53Claim(false);
@@ -470,65 +619,85 @@ export const plantedLemma53MinNorm = lemma53Claim(true);
 
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
-  id: dropCorrection ? 'planted.nguyen2021.lemma5.4-without-rank-one-correction' : 'nguyen2021.lemma5.4',
-  title: dropCorrection ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0' : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
-  source: { ...NMM_SOURCE, statement: (dropCorrection ? 'PLANTED: without the rank-one correction. ' : '') + 'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (derived, docs/theorems.md#theorem-51-and-lemmas-53-54)' + (dropCorrection ? ' — planted error: the rank-one correction −Λ11ᵀΛ/‖μ‖² dropped' : '') },
-  kind: 'deterministic',
-  statement: 'With F̃ = F − 1μᵀ and Λ = diag(Fμ − ‖μ‖²1): λ_min((FFᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r}) ≥ 0, for μ the row mean of F or a random vector.',
-  statementTex: String.raw`With $\tilde{F} = F - \mathbf{1}\mu^{\top}$ and $\Lambda = \operatorname{diag}(F\mu - \lVert \mu \rVert^2 \mathbf{1})$: $\lambda_{\mathrm{min}}\bigl((FF^{\top})^{\circ r} - (\tilde{F}\tilde{F}^{\top} - \Lambda \mathbf{1}\mathbf{1}^{\top}\Lambda/\lVert \mu \rVert^2)^{\circ r}\bigr) \ge 0$, for $\mu$ the row mean of $F$ or a random vector.`,
-  conventions: { ...FW_CONVENTIONS, μ: 'row mean of F_k (empirical E_x f_k) or a Gaussian vector from muSeed; F = float F_k taken as exact' },
-  constants: [],
-  descriptors: lemDescriptors,
-  materialize: materializeFw,
-  mutate: (d, rng) => ({ ...mutateFw(d, rng, LEM), muSeed: rng.next() < 0.3 ? String(uniformInt(rng, 2 ** 31 - 1)) : d.muSeed }),
-  assumptions: (i, d) => nonZeroFeatureRows(i, d),
-  conclude(i, d): Evaluation {
-    const f = featureOf(i, d);
-    const N = f.rows, n = f.cols;
-    const mu = new Float64Array(n);
-    if (d.muMode === 'mean') {
-      for (let a = 0; a < N; a++) for (let j = 0; j < n; j++) mu[j] += f.data[a * n + j] / N;
-    } else fillGaussian(childRng(d.muSeed, 'mu'), mu, 1);
-    const mu2I = sumOfSquares(mu), mu2 = mu2I.mid;
-    if (!(mu2I.lo > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '>=' };
-    // μ is a float vector, taken as exact. F̃ = F − 1μᵀ: each entry rounded once.
-    const ft = zeros(N, n);
-    for (let t = 0; t < N * n; t++) ft.data[t] = f.data[t] - mu[t % n];
-    const g1 = gram(f), e1 = gramEntryErrorBound(f);
-    const gt = gram(ft), et = gramEntryErrorBounds(ft, 1);
-    // Λ_ii = ⟨f_i, μ⟩ − ‖μ‖², enclosed
-    const lam: Interval[] = [];
-    for (let a = 0; a < N; a++) {
-      let s = interval(0);
-      for (let j = 0; j < n; j++) if (mu[j] !== 0) s = s.add(interval(f.data[a * n + j]).mul(mu[j]));
-      lam.push(s.sub(mu2I));
-    }
-    // M = F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖², entry by entry over the enclosures; its entry error is the largest distance to them
-    const m2 = zeros(N, N);
-    let e2 = 0;
-    for (let a = 0; a < N; a++)
-      for (let b = 0; b < N; b++) {
-        const t = a * N + b, gI = around(gt.data[t], et.data[t]);
-        const mI = dropCorrection ? gI : gI.sub(lam[a].mul(lam[b]).div(mu2I));
-        m2.data[t] = dropCorrection ? gt.data[t] : gt.data[t] - (lam[a].mid * lam[b].mid) / mu2;
-        e2 = Math.max(e2, sideAt(m2.data[t], mI).error);
+    id: dropCorrection ? 'planted.nguyen2021.lemma5.4-without-rank-one-correction' : 'nguyen2021.lemma5.4',
+    title: dropCorrection
+      ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0'
+      : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
+    source: {
+      ...NMM_SOURCE,
+      statement:
+        (dropCorrection ? 'PLANTED: without the rank-one correction. ' : '') +
+        'Lemma 5.4 (v5; corrected version) — valid for any μ ≠ 0 (derived, docs/theorems.md#theorem-51-and-lemmas-53-54)' +
+        (dropCorrection ? ' — planted error: the rank-one correction −Λ11ᵀΛ/‖μ‖² dropped' : ''),
+    },
+    kind: 'deterministic',
+    statement: 'With F̃ = F − 1μᵀ and Λ = diag(Fμ − ‖μ‖²1): λ_min((FFᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r}) ≥ 0, for μ the row mean of F or a random vector.',
+    statementTex: String.raw`With $\tilde{F} = F - \mathbf{1}\mu^{\top}$ and $\Lambda = \operatorname{diag}(F\mu - \lVert \mu \rVert^2 \mathbf{1})$: $\lambda_{\mathrm{min}}\bigl((FF^{\top})^{\circ r} - (\tilde{F}\tilde{F}^{\top} - \Lambda \mathbf{1}\mathbf{1}^{\top}\Lambda/\lVert \mu \rVert^2)^{\circ r}\bigr) \ge 0$, for $\mu$ the row mean of $F$ or a random vector.`,
+    conventions: { ...FW_CONVENTIONS, μ: 'row mean of F_k (empirical E_x f_k) or a Gaussian vector from muSeed; F = float F_k taken as exact' },
+    constants: [],
+    descriptors: lemDescriptors,
+    materialize: materializeFw,
+    mutate: (d, rng) => ({ ...mutateFw(d, rng, LEM), muSeed: rng.next() < 0.3 ? String(uniformInt(rng, 2 ** 31 - 1)) : d.muSeed }),
+    assumptions: (i, d) => nonZeroFeatureRows(i, d),
+    conclude(i, d): Evaluation {
+      const f = featureOf(i, d);
+      const N = f.rows,
+        n = f.cols;
+      const mu = new Float64Array(n);
+      if (d.muMode === 'mean') {
+        for (let a = 0; a < N; a++) for (let j = 0; j < n; j++) mu[j] += f.data[a * n + j] / N;
+      } else fillGaussian(childRng(d.muSeed, 'mu'), mu, 1);
+      const mu2I = sumOfSquares(mu),
+        mu2 = mu2I.mid;
+      if (!(mu2I.lo > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '>=' };
+      // μ is a float vector, taken as exact. F̃ = F − 1μᵀ: each entry rounded once.
+      const ft = zeros(N, n);
+      for (let t = 0; t < N * n; t++) ft.data[t] = f.data[t] - mu[t % n];
+      const g1 = gram(f),
+        e1 = gramEntryErrorBound(f);
+      const gt = gram(ft),
+        et = gramEntryErrorBounds(ft, 1);
+      // Λ_ii = ⟨f_i, μ⟩ − ‖μ‖², enclosed
+      const lam: Interval[] = [];
+      for (let a = 0; a < N; a++) {
+        let s = interval(0);
+        for (let j = 0; j < n; j++) if (mu[j] !== 0) s = s.add(interval(f.data[a * n + j]).mul(mu[j]));
+        lam.push(s.sub(mu2I));
       }
-    const h1 = hadamardPower(g1, d.r, e1);
-    const h2 = hadamardPower(m2, d.r, e2);
-    const diff = zeros(N, N);
-    let eDiff = 0;
-    for (let t = 0; t < N * N; t++) {
-      diff.data[t] = h1.matrix.data[t] - h2.matrix.data[t];
-      eDiff = Math.max(eDiff, sideAt(diff.data[t], around(h1.matrix.data[t], h1.errorBound).sub(around(h2.matrix.data[t], h2.errorBound))).error);
-    }
-    const ld = lambdaMinCertified(diff, { entryError: eDiff });
-    const lhs = fromEnclosure(ld);
-    let scale = 0;
-    for (let a = 0; a < N; a++) scale = Math.max(scale, h1.matrix.data[a * N + a]);
-    return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>=', quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } };
-  },
-  costHint: 5000,
-  ...(dropCorrection ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.4' } : {}),
+      // M = F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖², entry by entry over the enclosures; its entry error is the largest distance to them
+      const m2 = zeros(N, N);
+      let e2 = 0;
+      for (let a = 0; a < N; a++)
+        for (let b = 0; b < N; b++) {
+          const t = a * N + b,
+            gI = around(gt.data[t], et.data[t]);
+          const mI = dropCorrection ? gI : gI.sub(lam[a].mul(lam[b]).div(mu2I));
+          m2.data[t] = dropCorrection ? gt.data[t] : gt.data[t] - (lam[a].mid * lam[b].mid) / mu2;
+          e2 = Math.max(e2, sideAt(m2.data[t], mI).error);
+        }
+      const h1 = hadamardPower(g1, d.r, e1);
+      const h2 = hadamardPower(m2, d.r, e2);
+      const diff = zeros(N, N);
+      let eDiff = 0;
+      for (let t = 0; t < N * N; t++) {
+        diff.data[t] = h1.matrix.data[t] - h2.matrix.data[t];
+        eDiff = Math.max(eDiff, sideAt(diff.data[t], around(h1.matrix.data[t], h1.errorBound).sub(around(h2.matrix.data[t], h2.errorBound))).error);
+      }
+      const ld = lambdaMinCertified(diff, { entryError: eDiff });
+      const lhs = fromEnclosure(ld);
+      let scale = 0;
+      for (let a = 0; a < N; a++) scale = Math.max(scale, h1.matrix.data[a * N + a]);
+      return {
+        lhs: lhs.value,
+        lhsError: lhs.error,
+        rhs: 0,
+        rhsError: 0,
+        relation: '>=',
+        quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r },
+      };
+    },
+    costHint: 5000,
+    ...(dropCorrection ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.4' } : {}),
   };
 }
 export const lemma54 = lemma54Claim(false);

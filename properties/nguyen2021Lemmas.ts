@@ -76,14 +76,20 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
   return {
     id: variant === 'true' ? trueId : variant === 'halved' ? 'planted.nguyen2021.thm3.2.step-d-halved' : 'planted.nguyen2021.thm3.2.step-d-powered',
     title,
-    source: { ...NMM_SOURCE, statement: 'Theorem 3.2 (v5), proof step (d) (Appendix B), with Ω(·) of its probability instantiated' + (variant === 'powered' ? ' — the appendix display with the power r (erratum 3 of docs/theorems.md#errata-in-arxiv-201211654v5)' : '') },
+    source: {
+      ...NMM_SOURCE,
+      statement:
+        'Theorem 3.2 (v5), proof step (d) (Appendix B), with Ω(·) of its probability instantiated' +
+        (variant === 'powered' ? ' — the appendix display with the power r (erratum 3 of docs/theorems.md#errata-in-arxiv-201211654v5)' : ''),
+    },
     kind: 'high-probability',
     statement:
       (variant === 'true'
         ? 'For N i.i.d. points N(0, I_d) or uniform on the √d-sphere and an even r > 2: max_{i≠j}|⟨x_i,x_j⟩| ≤ d·N^{−1/(r−0.5)}'
         : variant === 'halved'
           ? 'PLANTED: max_{i≠j}|⟨x_i,x_j⟩| ≤ (d/2)·N^{−1/(r−0.5)}'
-          : 'ERRATUM: max_{i≠j}|⟨x_i,x_j⟩|^r ≤ d·N^{−1/(r−0.5)}') + ' with probability ≥ 1 − δ, δ = N(N−1)exp(−c·d·N^{−2/(r−0.5)}), c = 1/4 (Gaussian) or 1/2 (√d-sphere).',
+          : 'ERRATUM: max_{i≠j}|⟨x_i,x_j⟩|^r ≤ d·N^{−1/(r−0.5)}') +
+      ' with probability ≥ 1 − δ, δ = N(N−1)exp(−c·d·N^{−2/(r−0.5)}), c = 1/4 (Gaussian) or 1/2 (√d-sphere).',
     statementTex:
       (variant === 'true'
         ? String.raw`For $N$ i.i.d. points $\mathcal{N}(0, I_d)$ or uniform on the $\sqrt{d}$-sphere and an even $r > 2$: $\max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert \le d \cdot N^{-1/(r-0.5)}$`
@@ -91,10 +97,21 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
           ? String.raw`PLANTED: $\max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert \le (d/2) \cdot N^{-1/(r-0.5)}$`
           : String.raw`ERRATUM: $\max_{i \ne j} \lvert \langle x_i, x_j \rangle \rvert^r \le d \cdot N^{-1/(r-0.5)}$`) +
       String.raw` with probability $\ge 1 - \delta$, $\delta = N(N-1)\exp(-c \cdot d \cdot N^{-2/(r-0.5)})$, $c = 1/4$ (Gaussian) or $1/2$ ($\sqrt{d}$-sphere).`,
-    conventions: { data: 'N(0, I_d) or uniform on the sphere of radius √d (E‖x‖² = d), zero mean', 'inner product': 'Euclidean, from XXᵀ with its rounding bound', d: 'smallest d with δ ≤ δ_target ∈ {0.05, 0.1, 0.2}' },
+    conventions: {
+      data: 'N(0, I_d) or uniform on the sphere of radius √d (E‖x‖² = d), zero mean',
+      'inner product': 'Euclidean, from XXᵀ with its rounding bound',
+      d: 'smallest d with δ ≤ δ_target ∈ {0.05, 0.1, 0.2}',
+    },
     constants: [
-      { name: 'c', value: 0.25, provenance: 'derived', note: 'Gaussian: Chernoff bound P(|⟨x,y⟩| ≥ sd) ≤ 2e^{−ds²/4}, s ≤ √2; √d-sphere: c = 1/2 from the spherical cap (docs/theorems.md#concentration-of-the-largest-inner-product)' },
-      ...(variant === 'halved' ? [{ name: 'threshold factor', value: 0.5, provenance: 'user' as const, note: 'planted error: the threshold d·N^{−1/(r−0.5)} halved' }] : []),
+      {
+        name: 'c',
+        value: 0.25,
+        provenance: 'derived',
+        note: 'Gaussian: Chernoff bound P(|⟨x,y⟩| ≥ sd) ≤ 2e^{−ds²/4}, s ≤ √2; √d-sphere: c = 1/2 from the spherical cap (docs/theorems.md#concentration-of-the-largest-inner-product)',
+      },
+      ...(variant === 'halved'
+        ? [{ name: 'threshold factor', value: 0.5, provenance: 'user' as const, note: 'planted error: the threshold d·N^{−1/(r−0.5)} halved' }]
+        : []),
     ],
     ...(variant !== 'true' ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({
@@ -112,7 +129,9 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
       const e = gramEntryErrorBoundFromGram(g, i.x.cols);
       const dim = i.x.cols;
       const t = dim * d.n ** (-1 / (d.r - 0.5)) * (variant === 'halved' ? 0.5 : 1);
-      const exactT = interval(dim).mul(interval(d.n).pow(interval(-1).div(interval(d.r).sub(0.5)))).mul(variant === 'halved' ? 0.5 : 1);
+      const exactT = interval(dim)
+        .mul(interval(d.n).pow(interval(-1).div(interval(d.r).sub(0.5))))
+        .mul(variant === 'halved' ? 0.5 : 1);
       const rhsError = sideAt(t, exactT).error;
       // Cauchy–Schwarz: |⟨x_i,x_j⟩| ≤ max_i ‖x_i‖², so a threshold above it (with the rounding of the
       // diagonal) cannot be crossed whatever the data: the instance is vacuous.
@@ -123,7 +142,15 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
         // |⟨x_i,x_j⟩|^r with the enclosure of the maximum, in interval arithmetic.
         const p = interval(Math.max(0, m - e), m + e).pow(d.r);
         const lhs = fromEnclosure({ lower: p.lo, upper: p.hi });
-        return { lhs: lhs.value, lhsError: lhs.error, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t }, vacuous: t - rhsError >= interval(cs).pow(d.r).hi };
+        return {
+          lhs: lhs.value,
+          lhsError: lhs.error,
+          rhs: t,
+          rhsError,
+          relation: '<=',
+          quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t },
+          vacuous: t - rhsError >= interval(cs).pow(d.r).hi,
+        };
       }
       return { lhs: m, lhsError: e, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: m / t }, vacuous: t - rhsError >= cs };
     },
@@ -197,7 +224,8 @@ function backpropRowNormSq(i: NetInstance, k: number): { value: number; error: n
 }
 
 function lemma43Scale(net: Network, k: number): { scale: number; dropped: number } {
-  const L = net.depth, beta2 = (l: number) => net.betas[l - 1] ** 2;
+  const L = net.depth,
+    beta2 = (l: number) => net.betas[l - 1] ** 2;
   let prod = 1;
   for (let l = k + 2; l <= L - 1; l++) prod *= net.dims[l] * beta2(l);
   const dropped = beta2(L) * net.dims[k + 1];
@@ -225,7 +253,11 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     minDraws: 10,
     maxDraws: 12,
   };
-  const id = !twin ? trueId : v.dropProduct ? 'planted.nguyen2021.lemma4.3.product-dropped' : `${trueId.replace('nguyen2021.', 'planted.nguyen2021.')}^${v.exponent}`;
+  const id = !twin
+    ? trueId
+    : v.dropProduct
+      ? 'planted.nguyen2021.lemma4.3.product-dropped'
+      : `${trueId.replace('nguyen2021.', 'planted.nguyen2021.')}^${v.exponent}`;
   return {
     id,
     title: !twin
@@ -241,10 +273,33 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     statementTex: twin
       ? String.raw`PLANTED: the backprop row of layer $k + 1$ scales like ${v.dropProduct ? String.raw`$\beta_L^2 n_{k+1}$ (the product over the layers above dropped)` : String.raw`$(\beta_L^2 n_{k+1} \prod n_l\beta_l^2)^{${v.exponent}}$`} as the widths grow.`
       : String.raw`For $k \in [L - 2]$ and $x \sim P_X$: $\bigl\lVert \Sigma_{k+1}(x)\bigl(\prod_{l=k+2}^{L-1} W_l\Sigma_l(x)\bigr)W_L \bigr\rVert^2 = \Theta\bigl(\beta_L^2 n_{k+1} \prod_{l=k+2}^{L-1} n_l\beta_l^2\bigr)$ w.p. $\ge 1 - \sum_l e^{-\Omega(n_l)} - e^{-\Omega(d)}$; judged by the log-log slope against that scale as every hidden width grows.`,
-    conventions: { ...NET_CONVENTIONS, data: 'one x ~ N(0, I_16) per draw', widths: 'every hidden width = the size of the sweep', 'b_{k+1}': 'row of B_{k+1} (Sec. 4.1): Σ_{k+1}(x)(Π_{l=k+2}^{L−1} W_lΣ_l(x))W_L' },
+    conventions: {
+      ...NET_CONVENTIONS,
+      data: 'one x ~ N(0, I_16) per draw',
+      widths: 'every hidden width = the size of the sweep',
+      'b_{k+1}': 'row of B_{k+1} (Sec. 4.1): Σ_{k+1}(x)(Π_{l=k+2}^{L−1} W_lΣ_l(x))W_L',
+    },
     constants: [
-      { name: 'exponent', value: v.exponent, provenance: twin ? 'user' : 'paper', note: twin ? (v.dropProduct ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale' : 'planted error: exponent shifted') : 'Θ(scale): exponent 1' },
-      ...(v.product ? [{ name: 'tolerance', value: 0.15, provenance: 'user' as const, note: 'the product regime fluctuates like 2√(1/n_2 + 1/n_3) per draw at affordable widths' }] : []),
+      {
+        name: 'exponent',
+        value: v.exponent,
+        provenance: twin ? 'user' : 'paper',
+        note: twin
+          ? v.dropProduct
+            ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale'
+            : 'planted error: exponent shifted'
+          : 'Θ(scale): exponent 1',
+      },
+      ...(v.product
+        ? [
+            {
+              name: 'tolerance',
+              value: 0.15,
+              provenance: 'user' as const,
+              note: 'the product regime fluctuates like 2√(1/n_2 + 1/n_3) per draw at affordable widths',
+            },
+          ]
+        : []),
     ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...L43_SIZES), seed: seedArb }).map((p) => lemma43Design(p)),
@@ -257,7 +312,14 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     conclude(i, d): Evaluation {
       const y = backpropRowNormSq(i, d.k);
       const s = lemma43Scale(i.net, d.k);
-      return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { scale: s.scale, droppedScale: s.dropped, normSq: y.estimate, ratio: y.estimate / s.scale, L: i.net.depth, k: d.k } };
+      return {
+        lhs: y.value,
+        lhsError: y.error,
+        rhs: 0,
+        rhsError: 0,
+        relation: '>',
+        quantities: { scale: s.scale, droppedScale: s.dropped, normSq: y.estimate, ratio: y.estimate / s.scale, L: i.net.depth, k: d.k },
+      };
     },
     scalingLaw: law,
     costHint: 25,
@@ -281,7 +343,8 @@ const T51_SIZES = [200, 500, 1250, 3200] as const;
 const T51_REGIMES = ['L=2, k=1, sweep d'] as const;
 
 function thm51Design(p: { regime: string; size: number; seed: string }): NetSweepDesc {
-  if (p.regime === T51_REGIMES[0]) return { data: { n: 3, d: p.size, family: 'gaussian', shift: 0, seed: `${p.seed}/x` }, widths: [256], k: 1, netSeed: `${p.seed}/net` };
+  if (p.regime === T51_REGIMES[0])
+    return { data: { n: 3, d: p.size, family: 'gaussian', shift: 0, seed: `${p.seed}/x` }, widths: [256], k: 1, netSeed: `${p.seed}/net` };
   throw new RangeError(`unknown regime ${p.regime}`);
 }
 
@@ -290,7 +353,9 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
   const twin = exponent !== 1;
   return {
     id: twin ? `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` : trueId,
-    title: twin ? `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})` : 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
+    title: twin
+      ? `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`
+      : 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
     source: { ...NMM_SOURCE, statement: 'Theorem 5.1 (v5), upper bound' },
     kind: 'asymptotic',
     statement: twin
@@ -300,7 +365,14 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       ? String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`
       : String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
     conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
-    constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1' }],
+    constants: [
+      {
+        name: 'exponent',
+        value: exponent,
+        provenance: twin ? 'user' : 'paper',
+        note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1',
+      },
+    ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({ regime: fc.constantFrom(...T51_REGIMES), size: fc.constantFrom(...T51_SIZES), seed: seedArb }).map((p) => thm51Design(p)),
     materialize: materializeNet,
@@ -318,9 +390,29 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
       let scale = i.net.dims[0];
       for (let l = 1; l <= d.k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
-      return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale } };
+      return {
+        lhs: y.value,
+        lhsError: y.error,
+        rhs: 0,
+        rhsError: 0,
+        relation: '>',
+        quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale },
+      };
     },
-    scalingLaw: { variable: 'scale', quantity: 'σ_min(F_k)²', quantityTex: String.raw`\sigma_{\mathrm{min}}(F_k)^2`, variableTex: String.raw`(d \textstyle\prod_{l=1}^{k} n_l\beta_l^2)`, relation: 'O', exponent, tolerance: 0.1, sizes: T51_SIZES, regimes: T51_REGIMES, design: thm51Design, minDraws: 10, maxDraws: 40 },
+    scalingLaw: {
+      variable: 'scale',
+      quantity: 'σ_min(F_k)²',
+      quantityTex: String.raw`\sigma_{\mathrm{min}}(F_k)^2`,
+      variableTex: String.raw`(d \textstyle\prod_{l=1}^{k} n_l\beta_l^2)`,
+      relation: 'O',
+      exponent,
+      tolerance: 0.1,
+      sizes: T51_SIZES,
+      regimes: T51_REGIMES,
+      design: thm51Design,
+      minDraws: 10,
+      maxDraws: 40,
+    },
     costHint: 12,
   };
 }
@@ -351,7 +443,9 @@ function lemma52Setup(x: Matrix, delta: number): { width: number; lambda: { lowe
   const g2 = lambdaMinCertified(lim.nngp, { entryError: lim.nngpErrorBound });
   const fro2 = sumOfSquares(x.data, 0, x.data.length);
   // λ = (β²/2)λ_min(G(2)) with β = 1; Q = 2‖X‖_F²/λ_min(G(2)), bounded above in interval arithmetic.
-  const q = interval(2).mul(fro2).div(interval(Math.max(g2.lower, Number.MIN_VALUE), Infinity));
+  const q = interval(2)
+    .mul(fro2)
+    .div(interval(Math.max(g2.lower, Number.MIN_VALUE), Infinity));
   const qUp = q.hi;
   const N = x.rows;
   const width = Math.max(N, Math.ceil(qUp * Math.max(1, Math.log(4 * qUp)) * Math.log(N / delta) * (1 + 1e-9)));
@@ -364,19 +458,41 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
   const twin = factor !== 0.25;
   return {
     id: twin ? 'planted.nguyen2021.lemma5.2-quarter-dropped' : trueId,
-    title: twin ? 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ' : 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)',
+    title: twin
+      ? 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ'
+      : 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)',
     source: { ...NMM_SOURCE, statement: 'Lemma 5.2 (v5), k = 1 (F_0 = X exact), absolute constant c = 1' },
     kind: 'high-probability',
-    statement: (twin ? 'PLANTED: ' : '') + `With λ = λ_min(E_w[σ(Xw)σ(Xw)ᵀ]), w ~ N(0, β_1²I), Q = β_1²‖X‖_F²/λ and n_1 ≥ max(N, Q·max(1, log 4Q)·log(N/δ)): σ_min(F_1)² ≥ ${twin ? 'n_1λ' : 'n_1λ/4'} with probability ≥ 1 − δ over W_1.`,
-    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\lambda = \lambda_{\mathrm{min}}(\mathbb{E}_w[\sigma(Xw)\sigma(Xw)^{\top}])$, $w \sim \mathcal{N}(0, \beta_1^2 I)$, $Q = \beta_1^2\lVert X \rVert_F^2/\lambda$ and $n_1 \ge \max(N, Q \cdot \max(1, \log 4Q) \cdot \log(N/\delta))$: $\sigma_{\mathrm{min}}(F_1)^2 \ge ${twin ? 'n_1\\lambda' : 'n_1\\lambda/4'}$ with probability $\ge 1 - \delta$ over $W_1$.`,
-    conventions: { ...NET_CONVENTIONS, data: 'N points N(0, I_d) (the configuration: fixed across draws)', expectation: 'E_w[σ(Xw)σ(Xw)ᵀ] = (β²/2)·G(2), G(1) = XXᵀ (limitingKernels depth 2)', 'n_1': '⌈Q·max(1, log 4Q)·log(N/δ)⌉ (c = 1)' },
+    statement:
+      (twin ? 'PLANTED: ' : '') +
+      `With λ = λ_min(E_w[σ(Xw)σ(Xw)ᵀ]), w ~ N(0, β_1²I), Q = β_1²‖X‖_F²/λ and n_1 ≥ max(N, Q·max(1, log 4Q)·log(N/δ)): σ_min(F_1)² ≥ ${twin ? 'n_1λ' : 'n_1λ/4'} with probability ≥ 1 − δ over W_1.`,
+    statementTex:
+      (twin ? 'PLANTED: ' : '') +
+      String.raw`With $\lambda = \lambda_{\mathrm{min}}(\mathbb{E}_w[\sigma(Xw)\sigma(Xw)^{\top}])$, $w \sim \mathcal{N}(0, \beta_1^2 I)$, $Q = \beta_1^2\lVert X \rVert_F^2/\lambda$ and $n_1 \ge \max(N, Q \cdot \max(1, \log 4Q) \cdot \log(N/\delta))$: $\sigma_{\mathrm{min}}(F_1)^2 \ge ${twin ? 'n_1\\lambda' : 'n_1\\lambda/4'}$ with probability $\ge 1 - \delta$ over $W_1$.`,
+    conventions: {
+      ...NET_CONVENTIONS,
+      data: 'N points N(0, I_d) (the configuration: fixed across draws)',
+      expectation: 'E_w[σ(Xw)σ(Xw)ᵀ] = (β²/2)·G(2), G(1) = XXᵀ (limitingKernels depth 2)',
+      n_1: '⌈Q·max(1, log 4Q)·log(N/δ)⌉ (c = 1)',
+    },
     constants: [
       { name: 'c', value: 1, provenance: 'user', note: 'the absolute constant of the width condition, unspecified in the paper' },
-      { name: 'factor', value: factor, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' : 'n_kλ/4' },
+      {
+        name: 'factor',
+        value: factor,
+        provenance: twin ? 'user' : 'paper',
+        note: twin ? 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' : 'n_kλ/4',
+      },
     ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({
-      data: fc.record({ n: fc.integer({ min: 4, max: 8 }), d: fc.integer({ min: 16, max: 32 }), family: fc.constant('gaussian' as const), shift: fc.constant(0), seed: seedArb }),
+      data: fc.record({
+        n: fc.integer({ min: 4, max: 8 }),
+        d: fc.integer({ min: 16, max: 32 }),
+        family: fc.constant('gaussian' as const),
+        shift: fc.constant(0),
+        seed: seedArb,
+      }),
       delta: fc.constantFrom(0.05, 0.1, 0.2),
       seed: seedArb,
     }),
@@ -401,7 +517,14 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
       const n1 = i.net.dims[1];
       const r = interval(i.lambda.lower, i.lambda.upper).mul(n1).mul(factor);
       const rhs = fromEnclosure({ lower: r.lo, upper: r.hi });
-      return { lhs: lhs.value, lhsError: lhs.error, rhs: rhs.value, rhsError: rhs.error, relation: '>=', quantities: { ratio: (s.estimate * s.estimate) / (n1 * i.lambda.estimate), n1, N: i.x.rows } };
+      return {
+        lhs: lhs.value,
+        lhsError: lhs.error,
+        rhs: rhs.value,
+        rhsError: rhs.error,
+        relation: '>=',
+        quantities: { ratio: (s.estimate * s.estimate) / (n1 * i.lambda.estimate), n1, N: i.x.rows },
+      };
     },
     delta: (d) => d.delta,
     configKey: (d) => JSON.stringify({ data: d.data, delta: d.delta }),
@@ -433,17 +556,46 @@ interface RemarkInstance {
 function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
   const trueId = 'nguyen2021.sec3.finite-width-ratio';
   const twin = c !== 4;
-  const pairs: [number, number][] = twin ? [[2, 3]] : [[2, 2], [3, 2], [4, 2], [2, 3], [3, 3]];
+  const pairs: [number, number][] = twin
+    ? [[2, 3]]
+    : [
+        [2, 2],
+        [3, 2],
+        [4, 2],
+        [2, 3],
+        [3, 3],
+      ];
   return {
     id: twin ? 'planted.nguyen2021.sec3.finite-width-ratio-n4' : trueId,
-    title: twin ? 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴' : 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)',
-    source: { ...NMM_SOURCE, statement: 'Section 3 (v5), remark after Theorem 3.2 (with Theorem 3.1 of Arora et al., NeurIPS 2019); Ω(N⁴) and "w.h.p." instantiated' },
+    title: twin
+      ? 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴'
+      : 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)',
+    source: {
+      ...NMM_SOURCE,
+      statement: 'Section 3 (v5), remark after Theorem 3.2 (with Theorem 3.1 of Arora et al., NeurIPS 2019); Ω(N⁴) and "w.h.p." instantiated',
+    },
     kind: 'high-probability',
-    statement: (twin ? 'PLANTED: ' : '') + `With N(0, 1) weights and every hidden width n = ${c === 1 ? '' : `${c}·`}N⁴: |λ_min(Π_{l=1}^{L−1}(2/n_l)K̄)/λ_min(K(L)) − 1| ≤ ½ with probability ≥ 0.9 over data N(0, I_{2N}) and weights.`,
-    statementTex: (twin ? 'PLANTED: ' : '') + String.raw`With $\mathcal{N}(0, 1)$ weights and every hidden width $n = ${c === 1 ? '' : `${c} \\cdot `}N^4$: $\bigl\lvert \lambda_{\mathrm{min}}\bigl(\prod_{l=1}^{L-1}(2/n_l)\bar{K}\bigr)/\lambda_{\mathrm{min}}(K^{(L)}) - 1 \bigr\rvert \le \frac{1}{2}$ with probability $\ge 0.9$ over data $\mathcal{N}(0, I_{2N})$ and weights.`,
-    conventions: { ...NET_CONVENTIONS, normalisation: 'Π_{l=1}^{L−1} 2/n_l (eq. (4)); n_L = 1 not in the product (erratum 2)', data: 'N points N(0, I_d), d = 2N', widths: `every hidden width ${c}·N⁴` },
+    statement:
+      (twin ? 'PLANTED: ' : '') +
+      `With N(0, 1) weights and every hidden width n = ${c === 1 ? '' : `${c}·`}N⁴: |λ_min(Π_{l=1}^{L−1}(2/n_l)K̄)/λ_min(K(L)) − 1| ≤ ½ with probability ≥ 0.9 over data N(0, I_{2N}) and weights.`,
+    statementTex:
+      (twin ? 'PLANTED: ' : '') +
+      String.raw`With $\mathcal{N}(0, 1)$ weights and every hidden width $n = ${c === 1 ? '' : `${c} \\cdot `}N^4$: $\bigl\lvert \lambda_{\mathrm{min}}\bigl(\prod_{l=1}^{L-1}(2/n_l)\bar{K}\bigr)/\lambda_{\mathrm{min}}(K^{(L)}) - 1 \bigr\rvert \le \frac{1}{2}$ with probability $\ge 0.9$ over data $\mathcal{N}(0, I_{2N})$ and weights.`,
+    conventions: {
+      ...NET_CONVENTIONS,
+      normalisation: 'Π_{l=1}^{L−1} 2/n_l (eq. (4)); n_L = 1 not in the product (erratum 2)',
+      data: 'N points N(0, I_d), d = 2N',
+      widths: `every hidden width ${c}·N⁴`,
+    },
     constants: [
-      { name: 'C', value: c, provenance: 'user', note: twin ? 'planted: the band claimed already at width N⁴' : 'Ω(N⁴) instantiated as 4N⁴ (the smallest power-of-two multiple with no draw outside the band in 40 per (N, L))' },
+      {
+        name: 'C',
+        value: c,
+        provenance: 'user',
+        note: twin
+          ? 'planted: the band claimed already at width N⁴'
+          : 'Ω(N⁴) instantiated as 4N⁴ (the smallest power-of-two multiple with no draw outside the band in 40 per (N, L))',
+      },
       { name: 'δ', value: 0.1, provenance: 'user', note: '"with high probability" instantiated as failure probability 0.1' },
     ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
@@ -462,7 +614,14 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
       const ratio = interval(e.lower, e.upper).div(interval(lk.lower, lk.upper));
       const dev = ratio.sub(1).abs();
       const lhs = fromEnclosure({ lower: dev.lo, upper: dev.hi });
-      return { lhs: lhs.value, lhsError: lhs.error, rhs: 0.5, rhsError: 0, relation: '<=', quantities: { ratio: e.estimate / lk.estimate, N: i.x.rows, L: i.net.depth, width: i.net.dims[1] } };
+      return {
+        lhs: lhs.value,
+        lhsError: lhs.error,
+        rhs: 0.5,
+        rhsError: 0,
+        relation: '<=',
+        quantities: { ratio: e.estimate / lk.estimate, N: i.x.rows, L: i.net.depth, width: i.net.dims[1] },
+      };
     },
     delta: () => 0.1,
     configKey: (d) => `N=${d.n},L=${d.depth}`,

@@ -26,7 +26,10 @@ import { perturbedIdentity, tightenedBound } from './twins.ts';
  * Finite-width claims live in nguyen2021FiniteWidth.ts.
  */
 
-export const NMM_SOURCE = { paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the NTK for Deep ReLU Networks (ICML 2021)', arxiv: '2012.11654' };
+export const NMM_SOURCE = {
+  paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the NTK for Deep ReLU Networks (ICML 2021)',
+  arxiv: '2012.11654',
+};
 
 const HERMITE_CONVENTIONS = {
   hermite: 'h_r = He_r/√(r!) (normalised probabilists’ Hermite, orthonormal in L²(N(0,1)))',
@@ -37,13 +40,12 @@ const HERMITE_CONVENTIONS = {
 
 export const LIMITING_CONVENTIONS = {
   parameterisation: 'nmm, eqs. (9)–(10): G(1) = XXᵀ, G(l) = 2E[σ(u)σ(v)], Ġ(l) = 2E[σ’(u)σ’(v)], K(l) = K(l−1)∘Ġ(l) + G(l); no biases',
-  'c_σ': 2,
+  c_σ: 2,
   "σ'(0)": 0,
   normalisation: 'K(L) = lim Π_{l=1}^{L−1}(2/n_l)·K̄ with N(0,1) weights (β_l = 1)',
   depth: 'L = number of weight matrices',
   data: 'rows of the stored float64 matrix X, taken as exact (no rescaling)',
 };
-
 
 // ------------------------------------------------------------------------------------------------
 // Bookkeeping helpers (intervals only; every number comes from the engine)
@@ -79,8 +81,9 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.closed-form',
   title: 'μ_r(ReLU) closed form (eq. (8)) equals the exact moment expansion',
-  source: { ...NMM_SOURCE, statement: 'eq. (8) (v5), normalised probabilists\' Hermite polynomials (docs/conventions.md#hermite-coefficients)' },
-  statement: 'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
+  source: { ...NMM_SOURCE, statement: "eq. (8) (v5), normalised probabilists' Hermite polynomials (docs/conventions.md#hermite-coefficients)" },
+  statement:
+    'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
   statementTex: String.raw`$\mu_0 = 1/\sqrt{2\pi}$, $\mu_1 = \frac{1}{2}$, $\mu_r = 0$ (odd $r \ge 3$), $\mu_r = (-1)^{(r-2)/2}(r-3)!!/(\sqrt{2\pi}\sqrt{r!})$ (even $r \ge 2$) equals $\sum_k (-1)^k \frac{r!}{k!\,(r-2k)!\,2^k} \int_0^{\infty} t^{r-2k+1}\varphi(t)\,dt/\sqrt{r!}$ (exact integer arithmetic).`,
   constants: [],
   descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
@@ -115,7 +118,19 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   conclude({ r }): Evaluation {
     const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
     const exact = hermiteHalfMonomialExact(0, r);
-    return { lhs: exact.value, lhsError: exact.error, rhs: viaRelu, rhsError: sideAt(viaRelu, interval(r + 1).sqrt().mul(reluHermiteEnclosures(r + 1)[r + 1])).error, relation: '==', quantities: { r } };
+    return {
+      lhs: exact.value,
+      lhsError: exact.error,
+      rhs: viaRelu,
+      rhsError: sideAt(
+        viaRelu,
+        interval(r + 1)
+          .sqrt()
+          .mul(reluHermiteEnclosures(r + 1)[r + 1]),
+      ).error,
+      relation: '==',
+      quantities: { r },
+    };
   },
 };
 
@@ -179,7 +194,10 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
   ...hermiteBase,
   id: 'nguyen2021.hermite.tail-bound',
   title: '½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3 (even R)',
-  source: { ...NMM_SOURCE, statement: 'tail of the sum rule (asymptotics μ_r² ~ r^{−5/2}; derived, docs/theorems.md#hermite-coefficients-of-relu, hermite.ts reluHermiteTailBound)' },
+  source: {
+    ...NMM_SOURCE,
+    statement: 'tail of the sum rule (asymptotics μ_r² ~ r^{−5/2}; derived, docs/theorems.md#hermite-coefficients-of-relu, hermite.ts reluHermiteTailBound)',
+  },
   statement: 'Σ_{r > R} μ_r² = ½ − Σ_{r ≤ R} μ_r² ≤ μ_R² R/3.',
   statementTex: String.raw`$\sum_{r > R} \mu_r^2 = \frac{1}{2} - \sum_{r \le R} \mu_r^2 \le \mu_R^2 R/3$.`,
   constants: [{ name: '1/3', value: 1 / 3, provenance: 'derived', note: '½∫_R^∞ t^{−5/2}dt·R^{5/2} with μ_r² r^{5/2} decreasing' }],
@@ -190,7 +208,14 @@ export const hermiteTail: Theorem<SumDesc, { R: number }> = {
     const p = partialSquares(R);
     const tail = reluHermiteTailBound(R, p.muR);
     const sq = reluHermiteSquareEnclosures(R)[R];
-    return { lhs: 0.5 - p.value, lhsError: sideAt(0.5 - p.value, interval(0.5).sub(partialSquaresEnclosure(R))).error, rhs: tail, rhsError: sideAt(tail, sq.mul(R).div(3)).error, relation: '<=', quantities: { R, tightness: (0.5 - p.value) / tail } };
+    return {
+      lhs: 0.5 - p.value,
+      lhsError: sideAt(0.5 - p.value, interval(0.5).sub(partialSquaresEnclosure(R))).error,
+      rhs: tail,
+      rhsError: sideAt(tail, sq.mul(R).div(3)).error,
+      relation: '<=',
+      quantities: { R, tightness: (0.5 - p.value) / tail },
+    };
   },
 };
 
@@ -208,12 +233,17 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
     R: fc.integer({ min: 10, max: 100 }).map((k) => 2 * k),
     rho: fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(-1, 1, 0, 1 - 1e-12, -1 + 1e-12)),
   }),
-  mutate: (d: SeriesDesc, rng: Rng) => (rng.next() < 0.5 ? { ...d, rho: Math.max(-1, Math.min(1, d.rho + (rng.next() - 0.5) * 0.2)) } : { ...d, R: Math.max(20, Math.min(200, d.R + (rng.next() < 0.5 ? -2 : 2))) }),
+  mutate: (d: SeriesDesc, rng: Rng) =>
+    rng.next() < 0.5
+      ? { ...d, rho: Math.max(-1, Math.min(1, d.rho + (rng.next() - 0.5) * 0.2)) }
+      : { ...d, R: Math.max(20, Math.min(200, d.R + (rng.next() < 0.5 ? -2 : 2))) },
   materialize: (d: SeriesDesc) => ({ R: d.R, rho: d.rho }),
   conclude({ R, rho }): Evaluation {
     // μ_r by one pass of the recurrence (bit-identical to reluHermiteCoefficient(r); O(R), not O(R²))
-    const mu = muTable(R), sq = reluHermiteSquareEnclosures(R);
-    let s = 0, pw = 1;
+    const mu = muTable(R),
+      sq = reluHermiteSquareEnclosures(R);
+    let s = 0,
+      pw = 1;
     for (let r = 0; r <= R; r++) {
       s += mu[r] ** 2 * pw;
       pw *= rho;
@@ -229,7 +259,12 @@ export const hermiteSeries: Theorem<SeriesDesc, { R: number; rho: number }> = {
     const oneMinus = (1 - rho) * (1 + rho); // 1 − ρ² without cancellation: relative error ≤ 3u (Sterbenz near |ρ| = 1)
     const rhs = (Math.sqrt(Math.max(0, oneMinus)) + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
     // the closed form in interval arithmetic (src/linalg/interval.ts) encloses its exact value
-    const exactRhs = interval(1).sub(rho).mul(interval(1).add(rho)).sqrt().add(interval.PI.sub(interval(rho).acos()).mul(rho)).div(interval.PI.mul(2));
+    const exactRhs = interval(1)
+      .sub(rho)
+      .mul(interval(1).add(rho))
+      .sqrt()
+      .add(interval.PI.sub(interval(rho).acos()).mul(rho))
+      .div(interval.PI.mul(2));
     const rhsError = sideAt(rhs, exactRhs).error;
     return { lhs: s, lhsError, rhs, rhsError, relation: '==', quantities: { R, rho } };
   },
@@ -259,7 +294,8 @@ function mutateLim(d: LimDesc, rng: Rng): LimDesc {
 }
 
 function limCells(d: LimDesc): Record<string, string> {
-  const n = d.data.n, dd = d.data.d;
+  const n = d.data.n,
+    dd = d.data.d;
   return { N: n <= 8 ? '2–8' : n <= 16 ? '9–16' : '17–32', regime: dd >= n ? 'd ≥ N' : 'd < N', family: d.data.family, L: String(d.depth) };
 }
 
@@ -269,7 +305,12 @@ const limBase = {
   materialize: (d: LimDesc): LimInstance => ({ x: materializeData(d.data) }),
   mutate: mutateLim,
   cells: limCells,
-  cellSpace: { N: ['2–8', '9–16', '17–32'], regime: ['d ≥ N', 'd < N'], family: ['gaussian', 'sqrt-d-sphere', 'rademacher', 'unit-sphere'], L: ['2', '3', '4', '5', '6'] },
+  cellSpace: {
+    N: ['2–8', '9–16', '17–32'],
+    regime: ['d ≥ N', 'd < N'],
+    family: ['gaussian', 'sqrt-d-sphere', 'rademacher', 'unit-sphere'],
+    L: ['2', '3', '4', '5', '6'],
+  },
   costHint: 3400,
 };
 
@@ -304,21 +345,36 @@ function diagIdentity(factorOffset: 0 | 1) {
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
     statement: planted ? 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)' : 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
-    statementTex: planted ? String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)` : String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
-    constants: [{ name: 'L', value: planted ? -1 : 0, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer' }],
+    statementTex: planted
+      ? String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)`
+      : String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
+    constants: [
+      {
+        name: 'L',
+        value: planted ? -1 : 0,
+        provenance: planted ? 'user' : 'derived',
+        note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer',
+      },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'nguyen2021.limiting.diagonal' } : {}),
     assumptions: nonZeroRows,
     sides(i, d) {
       const lim = limitingKernels(i.x, { depth: d.depth });
-      const n = i.x.rows, norms = rowNormsSquared(i.x);
+      const n = i.x.rows,
+        norms = rowNormsSquared(i.x);
       const mult = d.depth - factorOffset;
-      let worst = -1, wi = 0;
+      let worst = -1,
+        wi = 0;
       for (let k = 0; k < n; k++) {
         const dev = Math.abs(lim.ntk.data[k * n + k] - mult * norms[k]);
-        if (dev > worst) { worst = dev; wi = k; }
+        if (dev > worst) {
+          worst = dev;
+          wi = k;
+        }
       }
-      const kii = lim.ntk.data[wi * n + wi], rhs = mult * norms[wi];
+      const kii = lim.ntk.data[wi * n + wi],
+        rhs = mult * norms[wi];
       return {
         lhs: { value: kii, error: relativeError(kii, interval(lim.entrywiseBound.ntk)) },
         rhs: { value: rhs, enclosure: sumOfSquares(i.x.data, wi * i.x.cols, i.x.cols).mul(mult) },
@@ -335,7 +391,10 @@ export const chainA = defineClaim({
   ...limScaffold,
   id: 'nguyen2021.thm3.2.chain-a',
   title: 'λ_min(K(L)) ≥ Σ_{l=1}^{L} λ_min(G(l))',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain' },
+  source: {
+    ...NMM_SOURCE,
+    statement: 'proof of Theorem 3.2 (v5), App. B (Schur product + Ġ(l)_ii = 1), step (a) of docs/theorems.md#theorem-32-and-its-proof-chain',
+  },
   kind: 'deterministic',
   statement: 'λ_min(K(L)) ≥ Σ_l λ_min(G(l)) for any data with non-zero rows.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \ge \sum_l \lambda_{\mathrm{min}}(G^{(l)})$ for any data with non-zero rows.`,
@@ -350,7 +409,13 @@ export const chainA = defineClaim({
     }
     const rhs = fromInterval(sum);
     // λ_min(K(L)) ≥ 0 (K(L) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lk, rhs: sum, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols } };
+    return {
+      lhs: lk,
+      rhs: sum,
+      relation: '>=',
+      vacuous: rhs.value <= 0,
+      quantities: { lambdaMinK: lk.estimate, sumLambdaMinG: rhs.value, L: d.depth, N: i.x.rows, d: i.x.cols },
+    };
   },
 });
 
@@ -386,7 +451,11 @@ export const chainB = defineClaim({
   },
   id: 'nguyen2021.thm3.2.chain-b',
   title: 'λ_min(G(2)) ≥ 2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
-  source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), step (b) of docs/theorems.md#theorem-32-and-its-proof-chain' },
+  source: {
+    ...NMM_SOURCE,
+    statement:
+      'proof of Theorem 3.2 (v5), App. B (Hermite expansion, homogeneity); the factor 2 of c_σ kept (the paper drops it), step (b) of docs/theorems.md#theorem-32-and-its-proof-chain',
+  },
   kind: 'deterministic',
   statement: 'For even r ≥ 2: λ_min(G(2)) ≥ 2μ_r(σ)² λ_min((XXᵀ)^{∘r}) / max_i‖x_i‖^{2(r−1)}.',
   statementTex: String.raw`For even $r \ge 2$: $\lambda_{\mathrm{min}}(G^{(2)}) \ge 2\mu_r(\sigma)^2 \lambda_{\mathrm{min}}((XX^{\top})^{\circ r}) / \max_i \lVert x_i \rVert^{2(r-1)}$.`,
@@ -398,10 +467,19 @@ export const chainB = defineClaim({
     const h = hadamardGram(i.x, d.r);
     const lh = lambdaMinOf(h.matrix, h.errorBound);
     // c = 2μ_r²/max_i ‖x_i‖^{2(r−1)}, enclosed
-    const c = reluHermiteSquareEnclosures(d.r)[d.r].mul(2).div(maxRowNormSquared(i.x).pow(d.r - 1));
-    const bound = interval(lh).mul(c), rhs = fromInterval(bound);
+    const c = reluHermiteSquareEnclosures(d.r)
+      [d.r].mul(2)
+      .div(maxRowNormSquared(i.x).pow(d.r - 1));
+    const bound = interval(lh).mul(c),
+      rhs = fromInterval(bound);
     // λ_min(G(2)) ≥ 0 (G(2) is PSD): a rhs ≤ 0 could not have failed.
-    return { lhs: lg, rhs: bound, relation: '>=', vacuous: rhs.value <= 0, quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols } };
+    return {
+      lhs: lg,
+      rhs: bound,
+      relation: '>=',
+      vacuous: rhs.value <= 0,
+      quantities: { lambdaMinG2: lg.estimate, certificate: rhs.value, r: d.r, N: i.x.rows, d: i.x.cols },
+    };
   },
 });
 
@@ -416,7 +494,13 @@ const GERSHGORIN_D = 5;
 const chainCDim = (n: number, r: number, s: number) => Math.ceil(s * GERSHGORIN_D * Math.log(n + 1) * (n - 1) ** (2 / r));
 const LIM_FAMILIES = ['gaussian', 'sqrt-d-sphere', 'rademacher', 'unit-sphere'] as const;
 const chainCDescriptors: fc.Arbitrary<LimDesc> = fc
-  .record({ n: fc.integer({ min: 2, max: 32 }), r: fc.constantFrom(2, 4, 6, 8), family: fc.constantFrom(...LIM_FAMILIES), s: fc.integer({ min: 10, max: 30 }), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
+  .record({
+    n: fc.integer({ min: 2, max: 32 }),
+    r: fc.constantFrom(2, 4, 6, 8),
+    family: fc.constantFrom(...LIM_FAMILIES),
+    s: fc.integer({ min: 10, max: 30 }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+  })
   .map((o) => ({ data: { n: o.n, d: chainCDim(o.n, o.r, o.s / 10), family: o.family, shift: 0, seed: o.seed }, depth: 2, r: o.r }));
 function mutateChainC(d: LimDesc, rng: Rng): LimDesc {
   const u = rng.next();
@@ -437,7 +521,10 @@ export const chainC = defineClaim({
   ...limScaffold,
   descriptors: chainCDescriptors as fc.Arbitrary<LimClaimDesc>,
   mutate: (d: LimClaimDesc, rng: Rng) => mutateChainC(d as LimDesc, rng) as LimClaimDesc,
-  cells: (c: LimClaimDesc) => { const d = c as LimDesc; return { N: d.data.n <= 8 ? '2–8' : d.data.n <= 16 ? '9–16' : '17–32', r: String(d.r), family: d.data.family }; },
+  cells: (c: LimClaimDesc) => {
+    const d = c as LimDesc;
+    return { N: d.data.n <= 8 ? '2–8' : d.data.n <= 16 ? '9–16' : '17–32', r: String(d.r), family: d.data.family };
+  },
   cellSpace: { N: ['2–8', '9–16', '17–32'], r: ['2', '4', '6', '8'], family: [...LIM_FAMILIES] },
   id: 'nguyen2021.thm3.2.chain-c',
   title: 'Gershgorin: λ_min((XXᵀ)^{∘r}) ≥ min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r',
@@ -463,9 +550,18 @@ function chainE(halved: boolean) {
     title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
-    statementTex: halved ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)` : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
+    statementTex: halved
+      ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)`
+      : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
     conventions: LIMITING_CONVENTIONS,
-    constants: [{ name: 'L/N', value: halved ? 0.5 : 1, provenance: halved ? 'user' : 'derived', note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²' }],
+    constants: [
+      {
+        name: 'L/N',
+        value: halved ? 0.5 : 1,
+        provenance: halved ? 'user' : 'derived',
+        note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²',
+      },
+    ],
     expectRefuted: halved,
     ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
     space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
@@ -474,7 +570,10 @@ function chainE(halved: boolean) {
       const lim = limitingKernels(x, { depth: d.depth });
       const lk = lambdaMinOf(lim.ntk, lim.ntkErrorBound);
       // L/N·Σ_i ‖x_i‖² = L/N·‖X‖_F² of the stored rows, in interval arithmetic
-      const bound = interval(d.depth).mul(sumOfSquares(x.data)).div(x.rows).mul(halved ? 0.5 : 1);
+      const bound = interval(d.depth)
+        .mul(sumOfSquares(x.data))
+        .div(x.rows)
+        .mul(halved ? 0.5 : 1);
       return { lhs: lk, rhs: bound, relation: '<=', quantities: { lambdaMinK: lk.estimate, traceOverN: bound.mid, L: d.depth } };
     },
     costHint: 3400,

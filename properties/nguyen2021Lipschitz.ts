@@ -13,12 +13,23 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * its tolerance the most, with the tolerance split evenly between the two sides.
  */
 function worstComponent(lhs: ArrayLike<number>, rhs: ArrayLike<number>, tol: ArrayLike<number>, quantities: Record<string, number>): Evaluation {
-  let bj = 0, best = -Infinity;
+  let bj = 0,
+    best = -Infinity;
   for (let j = 0; j < lhs.length; j++) {
     const ex = Math.abs(lhs[j] - rhs[j]) - tol[j];
-    if (ex > best) { best = ex; bj = j; }
+    if (ex > best) {
+      best = ex;
+      bj = j;
+    }
   }
-  return { lhs: lhs[bj], lhsError: tol[bj] / 2, rhs: rhs[bj], rhsError: tol[bj] / 2, relation: '==', quantities: { ...quantities, maxAbsDiff: Math.abs(lhs[bj] - rhs[bj]), tolerance: tol[bj] } };
+  return {
+    lhs: lhs[bj],
+    lhsError: tol[bj] / 2,
+    rhs: rhs[bj],
+    rhsError: tol[bj] / 2,
+    relation: '==',
+    quantities: { ...quantities, maxAbsDiff: Math.abs(lhs[bj] - rhs[bj]), tolerance: tol[bj] },
+  };
 }
 
 /**
@@ -40,7 +51,8 @@ const LIP_CONVENTIONS = {
 };
 
 type NetDesc = { [key: string]: unknown; d: number; widths: number[]; init: InitName; netSeed: string };
-const materializeNet = (d: NetDesc): Network => initNetwork({ inputDim: d.d, widths: d.widths, init: d.init as Initialization }, childRng(d.netSeed, 'net').seed);
+const materializeNet = (d: NetDesc): Network =>
+  initNetwork({ inputDim: d.d, widths: d.widths, init: d.init as Initialization }, childRng(d.netSeed, 'net').seed);
 
 function mutateNet<T extends NetDesc>(d: T, rng: Rng): T {
   const u = rng.next();
@@ -77,7 +89,8 @@ export const lemma61Identity: Theorem<IdDesc, IdInstance> = {
   title: 'Lemma 6.1: J(g_k)(z)(z′ − z) = g_k(z′) − g_k(z) when no activation flips between z and z′',
   source: { ...NMM_SOURCE, statement: 'Lemma 6.1 (v5): on a region without zero pre-activations g_k is linear with Jacobian J(g_k)(z)' },
   kind: 'deterministic',
-  statement: 'If the activation patterns of layers < k are non-zero and equal at z and z′ (hence constant on the segment), then J(g_k)(z)(z′ − z) = g_k(z′) − g_k(z), checked entrywise (worst entry reported).',
+  statement:
+    'If the activation patterns of layers < k are non-zero and equal at z and z′ (hence constant on the segment), then J(g_k)(z)(z′ − z) = g_k(z′) − g_k(z), checked entrywise (worst entry reported).',
   statementTex: String.raw`If the activation patterns of layers $< k$ are non-zero and equal at $z$ and $z'$ (hence constant on the segment), then $J(g_k)(z)(z' - z) = g_k(z') - g_k(z)$, checked entrywise (worst entry reported).`,
   conventions: { ...LIP_CONVENTIONS, segment: 'z ~ N(0, I_d) from zSeed, z′ = z + 10^{logStep}·ξ, ξ ~ N(0, I_d)' },
   constants: [],
@@ -89,10 +102,16 @@ export const lemma61Identity: Theorem<IdDesc, IdInstance> = {
     const s = 10 ** d.logStep;
     return { net, z, z2: z.map((v, c) => v + s * xi[c]), k: Math.min(d.k, net.depth) };
   },
-  mutate: (d, rng) => (rng.next() < 0.3 ? { ...d, zSeed: String(uniformInt(rng, 2 ** 31 - 1)) } : rng.next() < 0.5 ? { ...d, logStep: Math.max(-9, Math.min(-1, d.logStep + (rng.next() < 0.5 ? -1 : 1))) } : mutateNet(d, rng)),
+  mutate: (d, rng) =>
+    rng.next() < 0.3
+      ? { ...d, zSeed: String(uniformInt(rng, 2 ** 31 - 1)) }
+      : rng.next() < 0.5
+        ? { ...d, logStep: Math.max(-9, Math.min(-1, d.logStep + (rng.next() < 0.5 ? -1 : 1))) }
+        : mutateNet(d, rng),
   cells: (d) => ({ k: String(d.k), logStep: d.logStep <= -6 ? '≤ −6' : d.logStep <= -3 ? '−5…−3' : '−2…−1' }),
   cellSpace: { k: ['1', '2', '3', '4'], logStep: ['≤ −6', '−5…−3', '−2…−1'] },
-  assumptions: (i) => (linearRegionIdentity(i.net, i.k, i.z, i.z2).noFlip ? null : 'no activation flips between z and z′ (certified equal patterns on layers < k)'),
+  assumptions: (i) =>
+    linearRegionIdentity(i.net, i.k, i.z, i.z2).noFlip ? null : 'no activation flips between z and z′ (certified equal patterns on layers < k)',
   conclude(i): Evaluation {
     const r = linearRegionIdentity(i.net, i.k, i.z, i.z2);
     return worstComponent(r.lhs, r.rhs, r.tolerance, { k: i.k });
@@ -115,7 +134,9 @@ export const plantedLemma61AnySegment: Theorem<IdDesc, IdInstance> = {
   expectRefuted: true,
   twinOf: lemma61Identity.id,
   assumptions(i) {
-    return certifiedJacobian(i.net, i.k, i.z).envelope.patternCertified && pointEnvelope(i.net, i.k, i.z2).patternCertified ? null : 'both endpoints with certified activation patterns';
+    return certifiedJacobian(i.net, i.k, i.z).envelope.patternCertified && pointEnvelope(i.net, i.k, i.z2).patternCertified
+      ? null
+      : 'both endpoints with certified activation patterns';
   },
   conclude(i): Evaluation {
     const r = linearRegionIdentity(i.net, i.k, i.z, i.z2);
@@ -158,7 +179,14 @@ export const lipschitzLowerVsProduct: Theorem<LipDesc, Network> = {
     const p = productOfNormsCertified(net, d.k);
     const rhs = fromEnclosure(p);
     // lhs is itself a certified lower bound of ‖g_k‖_Lip (exact float): no error.
-    return { lhs: est.lower, lhsError: 0, rhs: rhs.value, rhsError: rhs.error, relation: '<=', quantities: { lipLower: est.lower, productOfNorms: p.upper, tightness: p.upper > 0 ? est.lower / p.upper : 0, certifiedInputs: est.certifiedCount } };
+    return {
+      lhs: est.lower,
+      lhsError: 0,
+      rhs: rhs.value,
+      rhsError: rhs.error,
+      relation: '<=',
+      quantities: { lipLower: est.lower, productOfNorms: p.upper, tightness: p.upper > 0 ? est.lower / p.upper : 0, certifiedInputs: est.certifiedCount },
+    };
   },
   costHint: 440,
 };
@@ -197,9 +225,24 @@ const T62_BASE = 'nguyen2021.thm6.2.lipschitz-upper';
  *   planted, the square root of the Theorem 6.2 scale:                       ½ + ½/ln n_c ≈ 0.57.
  */
 const T62_VARIANTS = {
-  theorem: { exponent: 1 + 1 / Math.log(T62_CENTRE), id: T62_BASE, what: '(Π_{l=0}^{2} n_l / min_l n_l)·log n_1', whatTex: String.raw`(\prod_{l=0}^{2} n_l / \min_l n_l) \cdot \log n_1` },
-  'min-width': { exponent: 1 / Math.log(T62_CENTRE), id: 'planted.nguyen2021.thm6.2-min-width-instead-of-product', what: 'min_l n_l·log n_1 (Π n_l/min n_l replaced by min n_l)', whatTex: String.raw`\min_l n_l \cdot \log n_1 \text{ (} \prod n_l/\min n_l \text{ replaced by } \min n_l \text{)}` },
-  sqrt: { exponent: 0.5 + 0.5 / Math.log(T62_CENTRE), id: 'planted.nguyen2021.thm6.2-square-root-of-scale', what: '((Π_{l=0}^{2} n_l / min_l n_l)·log n_1)^{1/2}', whatTex: String.raw`((\prod_{l=0}^{2} n_l / \min_l n_l) \cdot \log n_1)^{1/2}` },
+  theorem: {
+    exponent: 1 + 1 / Math.log(T62_CENTRE),
+    id: T62_BASE,
+    what: '(Π_{l=0}^{2} n_l / min_l n_l)·log n_1',
+    whatTex: String.raw`(\prod_{l=0}^{2} n_l / \min_l n_l) \cdot \log n_1`,
+  },
+  'min-width': {
+    exponent: 1 / Math.log(T62_CENTRE),
+    id: 'planted.nguyen2021.thm6.2-min-width-instead-of-product',
+    what: 'min_l n_l·log n_1 (Π n_l/min n_l replaced by min n_l)',
+    whatTex: String.raw`\min_l n_l \cdot \log n_1 \text{ (} \prod n_l/\min n_l \text{ replaced by } \min n_l \text{)}`,
+  },
+  sqrt: {
+    exponent: 0.5 + 0.5 / Math.log(T62_CENTRE),
+    id: 'planted.nguyen2021.thm6.2-square-root-of-scale',
+    what: '((Π_{l=0}^{2} n_l / min_l n_l)·log n_1)^{1/2}',
+    whatTex: String.raw`((\prod_{l=0}^{2} n_l / \min_l n_l) \cdot \log n_1)^{1/2}`,
+  },
 } as const;
 
 const T62_CACHE = new Map<string, Evaluation>();
@@ -207,7 +250,12 @@ const T62_CACHE = new Map<string, Evaluation>();
 function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
   const v = T62_VARIANTS[variant];
   const twin = variant !== 'theorem';
-  const design = (p: { size: number; seed: string }): T62Desc => ({ n1: p.size, d: 16, n2: 16, netSeed: `${twin ? p.seed.replace(`/${v.id}/`, `/${T62_BASE}/`) : p.seed}/net` });
+  const design = (p: { size: number; seed: string }): T62Desc => ({
+    n1: p.size,
+    d: 16,
+    n2: 16,
+    netSeed: `${twin ? p.seed.replace(`/${v.id}/`, `/${T62_BASE}/`) : p.seed}/net`,
+  });
   const law: ScalingLaw<T62Desc> = {
     variable: 'n1',
     quantity: '(certified lower estimate of ‖g_2‖_Lip)²',
@@ -224,7 +272,9 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
   };
   return {
     id: v.id,
-    title: twin ? `PLANTED: ‖g_2‖_Lip² = O(${v.what}) in n_1` : 'Theorem 6.2: ‖g_2‖_Lip² = O((Π_{l=0}^{2}n_l/min n_l)·log n_1·Π_{l≤2}β_l²), judged in n_1 on a certified lower estimate',
+    title: twin
+      ? `PLANTED: ‖g_2‖_Lip² = O(${v.what}) in n_1`
+      : 'Theorem 6.2: ‖g_2‖_Lip² = O((Π_{l=0}^{2}n_l/min n_l)·log n_1·Π_{l≤2}β_l²), judged in n_1 on a certified lower estimate',
     source: { ...NMM_SOURCE, statement: 'Theorem 6.2 (v5)' + (twin ? ' — planted error' : '') },
     kind: 'asymptotic',
     statement: twin
@@ -233,8 +283,22 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
     statementTex: twin
       ? String.raw`PLANTED: $\lVert g_2 \rVert_{\mathrm{Lip}}^2 = O\bigl(${v.whatTex}\bigr)$ as $n_1$ grows at $d = n_2 = 16$ (local exponent $${v.exponent.toFixed(3)}$ at $n_1 = ${T62_CENTRE}$); Theorem 6.2 gives $(\prod n_l/\min n_l) \cdot \log n_1$, and $\lVert g_2 \rVert_{\mathrm{Lip}}^2 \ge (\lVert W_2^{\top}\Sigma_1(z)W_1^{\top} \rVert_2)^2$ grows like $n_1$ at a random $z$.`
       : String.raw`With $\mathcal{N}(0,1)$ weights, $d = n_2 = 16$ and $n_1 \in [256, 4096]$: $\lVert g_2 \rVert_{\mathrm{Lip}}^2 = O(16\, n_1 \log n_1)$, local exponent $1 + 1/\ln n_1 = ${v.exponent.toFixed(3)}$ at the sweep's centre. Only a certified LOWER estimate $\ell \le \lVert g_2 \rVert_{\mathrm{Lip}}$ is computable, so the claim tested is the consequence $\ell^2 = O(n_1 \log n_1)$: a slope of $\ell^2$ above the band refutes Theorem 6.2 soundly ($\lVert g_2 \rVert_{\mathrm{Lip}}^2 \ge \ell^2$ grows at least as fast), while "holds" says only that the lower estimate does not grow faster — not that $\lVert g_2 \rVert_{\mathrm{Lip}}^2$ obeys the bound.`,
-    conventions: { ...LIP_CONVENTIONS, init: 'standard N(0,1) (β_l = 1)', search: `${T62_SEARCH.randomStarts} random directions + ${T62_SEARCH.climbSteps} hill-climbing steps (seed 'lip62')`, verdict: 'O claim on a lower estimate: refutation sound, "holds" = the consequence ℓ² = O(·) not refuted' },
-    constants: [{ name: 'exponent', value: v.exponent, provenance: twin ? 'user' : 'derived', note: twin ? `planted error: the scale ${v.what}` : `local exponent of n_1 log n_1 at n_1 = ${T62_CENTRE} (1 + 1/ln n_1); d = n_2 fixed, so Π n_l/min n_l = 16 n_1 — docs/theorems.md#lemma-61-and-theorem-62` }],
+    conventions: {
+      ...LIP_CONVENTIONS,
+      init: 'standard N(0,1) (β_l = 1)',
+      search: `${T62_SEARCH.randomStarts} random directions + ${T62_SEARCH.climbSteps} hill-climbing steps (seed 'lip62')`,
+      verdict: 'O claim on a lower estimate: refutation sound, "holds" = the consequence ℓ² = O(·) not refuted',
+    },
+    constants: [
+      {
+        name: 'exponent',
+        value: v.exponent,
+        provenance: twin ? 'user' : 'derived',
+        note: twin
+          ? `planted error: the scale ${v.what}`
+          : `local exponent of n_1 log n_1 at n_1 = ${T62_CENTRE} (1 + 1/ln n_1); d = n_2 fixed, so Π n_l/min n_l = 16 n_1 — docs/theorems.md#lemma-61-and-theorem-62`,
+      },
+    ],
     ...(twin ? { expectRefuted: true, twinOf: T62_BASE } : {}),
     descriptors: fc.record({ size: fc.constantFrom(...T62_SIZES), seed: seedArb }).map((p) => design(p)),
     materialize: (d) => initNetwork({ inputDim: d.d, widths: [d.n1, d.n2], init: 'standard' }, childRng(d.netSeed, 'net').seed),
@@ -248,7 +312,14 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
         const p = productOfNormsCertified(net, 2);
         const scale = 16 * d.n1 * Math.log(d.n1);
         // est.lower is a certified lower bound of ‖g_2‖_Lip: its square is one of ‖g_2‖_Lip², up to one rounding.
-        ev = { lhs: lipSq, lhsError: sideAt(lipSq, interval(est.lower).pow(2)).error, rhs: 0, rhsError: 0, relation: '>', quantities: { n1: d.n1, lipSq, ratio: lipSq / scale, naiveSq: p.upper * p.upper, naiveOverThm62: (p.upper * p.upper) / scale } };
+        ev = {
+          lhs: lipSq,
+          lhsError: sideAt(lipSq, interval(est.lower).pow(2)).error,
+          rhs: 0,
+          rhsError: 0,
+          relation: '>',
+          quantities: { n1: d.n1, lipSq, ratio: lipSq / scale, naiveSq: p.upper * p.upper, naiveOverThm62: (p.upper * p.upper) / scale },
+        };
         if (T62_CACHE.size > 2048) T62_CACHE.clear();
         T62_CACHE.set(key, ev);
       }
@@ -262,4 +333,12 @@ export const thm62Upper = thm62('theorem');
 export const plantedThm62MinWidth = thm62('min-width');
 export const plantedThm62Sqrt = thm62('sqrt');
 
-export const nguyen2021LipschitzTheorems = [lemma61Identity, lipschitzLowerVsProduct, thm62Upper, plantedThm62MinWidth, plantedThm62Sqrt, plantedLemma61AnySegment, plantedLipschitzHalfProduct];
+export const nguyen2021LipschitzTheorems = [
+  lemma61Identity,
+  lipschitzLowerVsProduct,
+  thm62Upper,
+  plantedThm62MinWidth,
+  plantedThm62Sqrt,
+  plantedLemma61AnySegment,
+  plantedLipschitzHalfProduct,
+];

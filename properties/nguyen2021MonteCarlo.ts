@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type Interval, interval, sumOfSquares } from '../src/linalg/interval.ts';
 import { kiiMomentEnclosures, kiiMoments } from '../src/ntk/kiiMoments.ts';
-import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine, } from '../src/ntk/monteCarlo.ts';
+import { type Cholesky2, arcCosineClosedForms, chebyshevRadius, hoeffdingRadius, ntkDiagonalSample, sampleArcCosine } from '../src/ntk/monteCarlo.ts';
 import { type Initialization, type NetworkArchitecture, architectureDims, resolveBetas } from '../src/ntk/network.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData } from '../src/random/distributions.ts';
@@ -43,15 +43,23 @@ const arcDescriptors = (modes: readonly Mode[], rho: [number, number]): fc.Arbit
 
 /** The float Cholesky factor (taken as exact) of the descriptor's covariance. */
 function choleskyOf(d: ArcDesc): Cholesky2 {
-  const s1 = Math.sqrt(2 ** d.q1Exp), s2 = Math.sqrt(2 ** d.q2Exp);
+  const s1 = Math.sqrt(2 ** d.q1Exp),
+    s2 = Math.sqrt(2 ** d.q2Exp);
   switch (d.mode) {
-    case 'generic': return { l11: s1, l21: s2 * d.rho, l22: s2 * Math.sqrt(Math.max(0, 1 - d.rho * d.rho)) };
-    case 'near+1': return { l11: s1, l21: s2, l22: s2 * 10 ** -d.tail };
-    case 'near-1': return { l11: s1, l21: -s2, l22: s2 * 10 ** -d.tail };
-    case 'exact+1': return { l11: s1, l21: s2, l22: 0 };
-    case 'exact-1': return { l11: s1, l21: -s2, l22: 0 };
-    case 'zero-u': return { l11: 0, l21: s2 * d.rho, l22: s2 };
-    case 'zero-v': return { l11: s1, l21: 0, l22: 0 };
+    case 'generic':
+      return { l11: s1, l21: s2 * d.rho, l22: s2 * Math.sqrt(Math.max(0, 1 - d.rho * d.rho)) };
+    case 'near+1':
+      return { l11: s1, l21: s2, l22: s2 * 10 ** -d.tail };
+    case 'near-1':
+      return { l11: s1, l21: -s2, l22: s2 * 10 ** -d.tail };
+    case 'exact+1':
+      return { l11: s1, l21: s2, l22: 0 };
+    case 'exact-1':
+      return { l11: s1, l21: -s2, l22: 0 };
+    case 'zero-u':
+      return { l11: 0, l21: s2 * d.rho, l22: s2 };
+    case 'zero-v':
+      return { l11: s1, l21: 0, l22: 0 };
   }
 }
 
@@ -70,8 +78,13 @@ const arcCellSpace = { mode: ['generic', 'near+1', 'near-1', 'exact+1', 'exact-1
 function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
   return {
     id: planted ? 'planted.nguyen2021.arccos-derivative-pi-plus-theta' : 'nguyen2021.arccos.derivative-monte-carlo',
-    title: planted ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)" : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
-    source: { ...NMM_SOURCE, statement: 'Section 3, closed form Ġ = 2E[σ’σ’] = (π − θ)/π (docs/conventions.md#relu-closed-forms)' + (planted ? ' — planted sign error' : '') },
+    title: planted
+      ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)"
+      : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
+    source: {
+      ...NMM_SOURCE,
+      statement: 'Section 3, closed form Ġ = 2E[σ’σ’] = (π − θ)/π (docs/conventions.md#relu-closed-forms)' + (planted ? ' — planted sign error' : ''),
+    },
     kind: 'high-probability',
     statement: `For (u, v) ~ N(0, A), the mean of 1{u > 0}1{v > 0} over M i.i.d. draws is within √(log(2/δ)/(2M)) (Hoeffding) of ${planted ? '(π + θ)/(2π)' : '(π − θ)/(2π) (0 for a zero-norm row)'} with probability ≥ 1 − δ.`,
     statementTex: String.raw`For $(u, v) \sim \mathcal{N}(0, A)$, the mean of $\mathbf{1}\{u > 0\}\mathbf{1}\{v > 0\}$ over $M$ i.i.d. draws is within $\sqrt{\log(2/\delta)/(2M)}$ (Hoeffding) of ${planted ? String.raw`$(\pi + \theta)/(2\pi)$` : String.raw`$(\pi - \theta)/(2\pi)$ ($0$ for a zero-norm row)`} with probability $\ge 1 - \delta$.`,
@@ -90,7 +103,14 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
       const rhs = hoeffdingRadius(d.M, d.delta);
       const exactLhs = around(s.ddMean, s.ddError).sub(around(target, cf.ddError)).abs();
       const exactRhs = interval(2).div(d.delta).log().div(interval(2).mul(d.M)).sqrt(); // √(log(2/δ)/(2M))
-      return { lhs, lhsError: sideAt(lhs, exactLhs).error, rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', quantities: { theta: cf.theta, closedForm: target, mean: s.ddMean, ratio: lhs / rhs, M: d.M } };
+      return {
+        lhs,
+        lhsError: sideAt(lhs, exactLhs).error,
+        rhs,
+        rhsError: sideAt(rhs, exactRhs).error,
+        relation: '<=',
+        quantities: { theta: cf.theta, closedForm: target, mean: s.ddMean, ratio: lhs / rhs, M: d.M },
+      };
     },
     delta: (d) => d.delta,
     configKey: arcConfigKey,
@@ -107,7 +127,8 @@ export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
   title: 'Arc-cosine: the mean of σ(u)σ(v) over M draws is within √((q1q2 + 2c²)/(Mδ)) of √(q1q2)(sin θ + (π − θ)cos θ)/(2π) w.p. ≥ 1 − δ',
   source: { ...NMM_SOURCE, statement: 'Section 3, closed form G = 2E[σσ] = (√(ab)/π)(sin θ + (π − θ)cos θ) (docs/conventions.md#relu-closed-forms)' },
   kind: 'high-probability',
-  statement: 'For (u, v) ~ N(0, A), the mean of σ(u)σ(v) over M i.i.d. draws is within the Chebyshev radius √(V/(Mδ)) of the closed form w.p. ≥ 1 − δ, with the rigorous variance bound V = q1q2 + 2c² = E[u²v²] ≥ E[(σ(u)σ(v))²].',
+  statement:
+    'For (u, v) ~ N(0, A), the mean of σ(u)σ(v) over M i.i.d. draws is within the Chebyshev radius √(V/(Mδ)) of the closed form w.p. ≥ 1 − δ, with the rigorous variance bound V = q1q2 + 2c² = E[u²v²] ≥ E[(σ(u)σ(v))²].',
   statementTex: String.raw`For $(u, v) \sim \mathcal{N}(0, A)$, the mean of $\sigma(u)\sigma(v)$ over $M$ i.i.d. draws is within the Chebyshev radius $\sqrt{V/(M\delta)}$ of the closed form w.p. $\ge 1 - \delta$, with the rigorous variance bound $V = q_1q_2 + 2c^2 = \mathbb{E}[u^2v^2] \ge \mathbb{E}[(\sigma(u)\sigma(v))^2]$.`,
   conventions: arcConventions,
   constants: [{ name: 'variance bound', value: 1, provenance: 'derived', note: 'Var σ(u)σ(v) ≤ E[σ(u)²σ(v)²] ≤ E[u²v²] = q1q2 + 2c² (Isserlis) ≤ 3q1q2' }],
@@ -121,7 +142,14 @@ export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
     const rhs = chebyshevRadius(cf.secondMomentBound, d.M, d.delta);
     const exactLhs = around(s.ffMean, s.ffError).sub(around(cf.ff, cf.ffError)).abs();
     const exactRhs = interval(cf.secondMomentBound).div(interval(d.M).mul(d.delta)).sqrt(); // √(V/(Mδ))
-    return { lhs, lhsError: sideAt(lhs, exactLhs).error, rhs, rhsError: sideAt(rhs, exactRhs).error, relation: '<=', quantities: { theta: cf.theta, closedForm: cf.ff, mean: s.ffMean, ratio: rhs > 0 ? lhs / rhs : 0, M: d.M } };
+    return {
+      lhs,
+      lhsError: sideAt(lhs, exactLhs).error,
+      rhs,
+      rhsError: sideAt(rhs, exactRhs).error,
+      relation: '<=',
+      quantities: { theta: cf.theta, closedForm: cf.ff, mean: s.ffMean, ratio: rhs > 0 ? lhs / rhs : 0, M: d.M },
+    };
   },
   delta: (d) => d.delta,
   configKey: arcConfigKey,
@@ -129,7 +157,6 @@ export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
   cellSpace: arcCellSpace,
   costHint: 6700,
 };
-
 
 // ------------------------------------------------------------------------------------------------
 // E K̄_ii over independent networks (two-sided Chebyshev with a rigorous second-moment bound)
@@ -157,7 +184,13 @@ const kiiDescriptors = (inits: readonly InitName[]): fc.Arbitrary<KiiDesc> =>
  * variation of K̄_ii is 0.6–0.85 there, against 1.3–5.5 for widths 3–8), R = 100 networks and δ = ½, so the
  * Chebyshev radius is ≈ 0.09–0.12·E K̄_ii.
  */
-const kiiTwinDescriptors = kiiDescriptors(['standard', 'he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 100, delta: 0.5 }));
+const kiiTwinDescriptors = kiiDescriptors(['standard', 'he', 'lecun']).map((d) => ({
+  ...d,
+  d: Math.max(d.d, 4),
+  widths: d.widths.map((w) => Math.max(w, 16)),
+  R: 100,
+  delta: 0.5,
+}));
 
 /** The planted formula's factor: L·Π_m β_m² in place of Σ_l Π_{m≠l} β_m² (forgetting to drop β_l), enclosed. */
 function plantedFactor(betas: number[]): Interval {
@@ -176,10 +209,13 @@ function plantedFactor(betas: number[]): Interval {
 /** |mean − c·E K̄_ii| against the Chebyshev radius √(V/(Rδ)), V = M₂ − (E K̄_ii)² ≥ Var K̄_ii. */
 function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[]) => Interval): Evaluation {
   const s = ntkDiagonalSample(i.arch, i.x, d.R, d.seed);
-  const dims = architectureDims(i.arch), betas = resolveBetas(i.arch);
+  const dims = architectureDims(i.arch),
+    betas = resolveBetas(i.arch);
   const n2 = sumOfSquares(i.x.data);
-  const m = kiiMoments(dims, betas, n2.mid), e = kiiMomentEnclosures(dims, betas, n2);
-  const fI = centerFactor(betas), f = fI.mid;
+  const m = kiiMoments(dims, betas, n2.mid),
+    e = kiiMomentEnclosures(dims, betas, n2);
+  const fI = centerFactor(betas),
+    f = fI.mid;
   const center = f * m.mean;
   const lhs = Math.abs(s.mean - center);
   const meanError = s.uncertified > 0 ? Infinity : s.error;
@@ -187,7 +223,22 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
   const rhs = Math.sqrt(m.varianceBound / (d.R * d.delta));
   const rhsError = m.varianceBound > 0 ? sideAt(rhs, e.variance.div(interval(d.R).mul(d.delta)).sqrt()).error : Infinity;
   // meanError, expectedError: the errors of the sample mean and of E K̄_ii, for the twins' shifted centres
-  return { lhs, lhsError, rhs, rhsError, relation: '<=', quantities: { ratioToExpectation: s.mean / m.mean, expected: m.mean, mean: s.mean, radiusOverExpectation: rhs / m.mean, R: d.R, meanError, expectedError: sideAt(m.mean, e.mean).error } };
+  return {
+    lhs,
+    lhsError,
+    rhs,
+    rhsError,
+    relation: '<=',
+    quantities: {
+      ratioToExpectation: s.mean / m.mean,
+      expected: m.mean,
+      mean: s.mean,
+      radiusOverExpectation: rhs / m.mean,
+      R: d.R,
+      meanError,
+      expectedError: sideAt(m.mean, e.mean).error,
+    },
+  };
 }
 
 function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
@@ -196,16 +247,33 @@ function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
     title: planted
       ? 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ'
       : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
-    source: { ...NMM_SOURCE, statement: 'exact finite-width expectation E K̄_ii (derived from the proofs of Lemmas C.1, C.5, C.6; docs/theorems.md#exact-finite-width-expectation-of-the-diagonal, docs/theorems.md#second-moment-bound-for-the-diagonal)' + (planted ? ' — planted: β_l not dropped' : '') },
+    source: {
+      ...NMM_SOURCE,
+      statement:
+        'exact finite-width expectation E K̄_ii (derived from the proofs of Lemmas C.1, C.5, C.6; docs/theorems.md#exact-finite-width-expectation-of-the-diagonal, docs/theorems.md#second-moment-bound-for-the-diagonal)' +
+        (planted ? ' — planted: β_l not dropped' : ''),
+    },
     kind: 'high-probability',
     statement: `For any widths and β, the mean of K̄_ii over R independent networks lies within √(V/(Rδ)) of ${planted ? '(L·Π_mβ_m²/Σ_lΠ_{m≠l}β_m²)·' : ''}E K̄_ii with probability ≥ 1 − δ, where V = M₂ − (E K̄_ii)² and M₂ ≥ E K̄_ii² is the second-moment bound of src/ntk/kiiMoments.ts (two-sided: an over- or underestimate of E K̄_ii fails).`,
     statementTex: String.raw`For any widths and $\beta$, the mean of $\bar{K}_{ii}$ over $R$ independent networks lies within $\sqrt{V/(R\delta)}$ of $${planted ? String.raw`(L \cdot \prod_m\beta_m^2/\sum_l\prod_{m \ne l}\beta_m^2) \cdot ` : ''}\mathbb{E}\, \bar{K}_{ii}$ with probability $\ge 1 - \delta$, where $V = M_2 - (\mathbb{E}\, \bar{K}_{ii})^2$ and $M_2 \ge \mathbb{E}\, \bar{K}_{ii}^2$ is the second-moment bound of src/ntk/kiiMoments.ts (two-sided: an over- or underestimate of $\mathbb{E}\, \bar{K}_{ii}$ fails).`,
-    conventions: { network: 'nmm (network.ts), no biases, (W_l)_ij ~ N(0, β_l²)', "σ'(0)": 0, expectation: 'kiiMoments (src/ntk/kiiMoments.ts)', input: 'one x ~ N(0, I_d) from xSeed, fixed across draws; networks from childRng(seed, "ntk-net", r)' },
-    constants: [{ name: 'Chebyshev', value: 1, provenance: 'derived', note: 'P(|Ȳ − E Y| ≥ √(V/(Rδ))) ≤ δ for the mean Ȳ of R i.i.d. copies of Y with Var Y ≤ V' }],
+    conventions: {
+      network: 'nmm (network.ts), no biases, (W_l)_ij ~ N(0, β_l²)',
+      "σ'(0)": 0,
+      expectation: 'kiiMoments (src/ntk/kiiMoments.ts)',
+      input: 'one x ~ N(0, I_d) from xSeed, fixed across draws; networks from childRng(seed, "ntk-net", r)',
+    },
+    constants: [
+      { name: 'Chebyshev', value: 1, provenance: 'derived', note: 'P(|Ȳ − E Y| ≥ √(V/(Rδ))) ≤ δ for the mean Ȳ of R i.i.d. copies of Y with Var Y ≤ V' },
+    ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'nguyen2021.expected-kii.chebyshev' } : {}),
-    descriptors: planted ? kiiDescriptors(['he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 20, delta: 0.5 })) : kiiDescriptors(['standard', 'he', 'lecun']),
-    materialize: (d) => ({ x: sampleData(childRng(d.xSeed, 'x'), { family: 'gaussian' }, 1, d.d), arch: { inputDim: d.d, widths: d.widths, init: d.init as Initialization } }),
+    descriptors: planted
+      ? kiiDescriptors(['he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 20, delta: 0.5 }))
+      : kiiDescriptors(['standard', 'he', 'lecun']),
+    materialize: (d) => ({
+      x: sampleData(childRng(d.xSeed, 'x'), { family: 'gaussian' }, 1, d.d),
+      arch: { inputDim: d.d, widths: d.widths, init: d.init as Initialization },
+    }),
     assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
     conclude: (i, d) => kiiEvaluation(i, d, planted ? plantedFactor : () => interval(1)),
     delta: (d) => d.delta,
@@ -247,4 +315,13 @@ export const twinArcKernelRadius = tightenedBound(arcKernelMc, {
   descriptors: arcDescriptors(['generic'], [-0.5, 1]),
 });
 
-export const nguyen2021MonteCarloTheorems = [arcDerivativeMc, arcKernelMc, kiiChebyshevClaim, plantedArcDerivativePiPlusTheta, plantedKiiBetaNotDropped, twinKiiOver, twinKiiUnder, twinArcKernelRadius];
+export const nguyen2021MonteCarloTheorems = [
+  arcDerivativeMc,
+  arcKernelMc,
+  kiiChebyshevClaim,
+  plantedArcDerivativePiPlusTheta,
+  plantedKiiBetaNotDropped,
+  twinKiiOver,
+  twinKiiUnder,
+  twinArcKernelRadius,
+];

@@ -53,7 +53,9 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
   const shift = exponent - 1;
   return {
     id: twin ? `planted.nguyen2021.thm3.2.scaling-d^${exponent}` : 'nguyen2021.thm3.2.scaling',
-    title: twin ? `PLANTED (exponent ${shift > 0 ? '+' : ''}${shift.toFixed(1)}): λ_min(K(L)) = Θ(d^${exponent}) at fixed N` : 'Theorem 3.2: λ_min(K(L)) = Θ(d) at fixed N',
+    title: twin
+      ? `PLANTED (exponent ${shift > 0 ? '+' : ''}${shift.toFixed(1)}): λ_min(K(L)) = Θ(d^${exponent}) at fixed N`
+      : 'Theorem 3.2: λ_min(K(L)) = Θ(d) at fixed N',
     source: { ...NMM_SOURCE, statement: 'Theorem 3.2 (v5): μ_r(σ)²Ω(d) ≤ λ_min(K(L)) ≤ L·O(d) w.h.p.' },
     kind: 'asymptotic',
     statement: twin
@@ -63,14 +65,23 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
       ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(K^{(L)})$ grows like $d^{${exponent}}$ as $d \to \infty$ at fixed $N$ and $L$ (the theorem says $d^1$).`
       : String.raw`For zero-mean i.i.d. data with $\mathbb{E}\lVert x \rVert^2 = d$ (Assumptions 2.1–2.2), $N$ fixed, $L$ fixed: $\lambda_{\mathrm{min}}(K^{(L)}) = \Theta(d)$ as $d \to \infty$ — the lower bound $\mu_r(\sigma)^2\Omega(d)$ and the upper bound $L \cdot O(d)$ together. Judged by the log-log slope in $d$.`,
     conventions: { ...LIMITING_CONVENTIONS, data: 'N(0, I_d) or uniform on the √d-sphere (E‖x‖² = d), zero mean, i.i.d.', N: THM32_N },
-    constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'paper', note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2' }],
+    constants: [
+      {
+        name: 'exponent',
+        value: exponent,
+        provenance: twin ? 'user' : 'paper',
+        note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2',
+      },
+    ],
     ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.thm3.2.scaling' } : {}),
     // Random exploration is replaced by the designed sweep; the arbitrary serves the catalog's per-instance test.
-    descriptors: fc.record({
-      regime: fc.constantFrom(...THM32_REGIMES),
-      size: fc.constantFrom(...THM32_SIZES),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
-    }).map((p) => thm32Design(p)),
+    descriptors: fc
+      .record({
+        regime: fc.constantFrom(...THM32_REGIMES),
+        size: fc.constantFrom(...THM32_SIZES),
+        seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+      })
+      .map((p) => thm32Design(p)),
     materialize: (d) => ({ x: materializeData(d.data) }),
     assumptions(i, d) {
       if (d.data.shift !== 0) return 'zero-mean data';
@@ -80,7 +91,14 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
       const lim = limitingKernels(i.x, { depth: d.depth });
       const lk = lambdaMinCertified(lim.ntk, { entryError: lim.ntkErrorBound });
       const y = fromEnclosure(lk);
-      return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { d: i.x.cols, N: i.x.rows, L: d.depth, lambdaMin: lk.estimate } };
+      return {
+        lhs: y.value,
+        lhsError: y.error,
+        rhs: 0,
+        rhsError: 0,
+        relation: '>',
+        quantities: { d: i.x.cols, N: i.x.rows, L: d.depth, lambdaMin: lk.estimate },
+      };
     },
     scalingLaw: law,
     costHint: 400,

@@ -59,15 +59,27 @@ export interface WideRegime {
 export function wideDesign(r: WideRegime, size: number, seed: string): WideScalingDesc {
   const widths = r.widths.slice();
   widths[r.v - 1] = size;
-  return { data: { n: r.N, d: r.d, family: 'gaussian', shift: 0, seed: `${seed}/data` }, widths, v: r.v, ...(r.k !== undefined ? { k: r.k } : {}), init: r.init, netSeed: `${seed}/net`, n: size };
+  return {
+    data: { n: r.N, d: r.d, family: 'gaussian', shift: 0, seed: `${seed}/data` },
+    widths,
+    v: r.v,
+    ...(r.k !== undefined ? { k: r.k } : {}),
+    init: r.init,
+    netSeed: `${seed}/net`,
+    n: size,
+  };
 }
 
 export function materializeWide(d: WideScalingDesc): WideScalingInstance {
   let x: Matrix | undefined, net: Network | undefined;
   return {
     d,
-    get x() { return (x ??= materializeData(d.data)); },
-    get net() { return (net ??= initNetwork({ inputDim: d.data.d, widths: d.widths, init: d.init }, childRng(d.netSeed, 'net').seed)); },
+    get x() {
+      return (x ??= materializeData(d.data));
+    },
+    get net() {
+      return (net ??= initNetwork({ inputDim: d.data.d, widths: d.widths, init: d.init }, childRng(d.netSeed, 'net').seed));
+    },
   };
 }
 
@@ -141,7 +153,20 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     // a twin runs the true claim's sweep: its seed names the true claim
     return wideDesign(r, p.size, twin ? p.seed.replace(`/${id}/`, `/${s.baseId}/`) : p.seed);
   };
-  const law: ScalingLaw<WideScalingDesc> = { variable: 'n', quantity: s.quantity, quantityTex: s.quantityTex, variableTex: s.variableTex, relation: 'Theta', exponent, tolerance: 0.1, sizes: s.sizes, regimes: regimeNames, design, minDraws: s.minDraws, maxDraws: s.maxDraws };
+  const law: ScalingLaw<WideScalingDesc> = {
+    variable: 'n',
+    quantity: s.quantity,
+    quantityTex: s.quantityTex,
+    variableTex: s.variableTex,
+    relation: 'Theta',
+    exponent,
+    tolerance: 0.1,
+    sizes: s.sizes,
+    regimes: regimeNames,
+    design,
+    minDraws: s.minDraws,
+    maxDraws: s.maxDraws,
+  };
   const shift = exponent - s.exponent;
   return {
     id,
@@ -151,10 +176,19 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     statement: s.statement(exponent, twin),
     statementTex: s.statementTex(exponent, twin),
     conventions: s.conventions,
-    constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'derived', note: twin ? `planted error: the exponent of n shifted by ${shift.toFixed(1)}` : s.exponentNote }],
+    constants: [
+      {
+        name: 'exponent',
+        value: exponent,
+        provenance: twin ? 'user' : 'derived',
+        note: twin ? `planted error: the exponent of n shifted by ${shift.toFixed(1)}` : s.exponentNote,
+      },
+    ],
     ...(twin ? { expectRefuted: true, twinOf: s.baseId } : {}),
     // The designed sweep replaces random exploration; the arbitrary serves the catalog's per-instance test.
-    descriptors: fc.record({ regime: fc.constantFrom(...regimeNames), size: fc.constantFrom(...s.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) }).map((p) => wideDesign(s.regimes[p.regime], p.size, p.seed)),
+    descriptors: fc
+      .record({ regime: fc.constantFrom(...regimeNames), size: fc.constantFrom(...s.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
+      .map((p) => wideDesign(s.regimes[p.regime], p.size, p.seed)),
     materialize: materializeWide,
     assumptions: (i, d) => cacheEntry(`${s.baseId}|${JSON.stringify(d)}`, i, d).broken,
     conclude(i, d): Evaluation {
@@ -226,7 +260,8 @@ export const THM41_SPEC: WideClaimSpec = {
     data: 'N(0, I_d) points (Assumptions 2.1–2.2); N and d per regime',
     r: 'not used: μ_r² is a constant factor, which an exponent verdict does not test',
   },
-  exponentNote: 'Theorem 4.1: both bounds are proportional to n_w (β_l = 1: d Π_l n_l; He: 2^{L−1}n_{k−1} with n_{k−1} = n_w for the W_{w+1} term, and n_w dominates Σ_l n_l) — docs/theorems.md#theorem-41-scaling-in-the-wide-layer',
+  exponentNote:
+    'Theorem 4.1: both bounds are proportional to n_w (β_l = 1: d Π_l n_l; He: 2^{L−1}n_{k−1} with n_{k−1} = n_w for the W_{w+1} term, and n_w dominates Σ_l n_l) — docs/theorems.md#theorem-41-scaling-in-the-wide-layer',
   q: (i) => lambdaMinKbar(i),
 };
 
@@ -289,7 +324,8 @@ export const THM51_SPEC: WideClaimSpec = {
     data: 'N(0, I_d) points; N and d per regime',
     r: 'not used: μ_r² is a constant factor, which an exponent verdict does not test',
   },
-  exponentNote: 'Theorem 5.1: both bounds are proportional to d Π_{l≤k} n_lβ_l², linear in n_k (He: 2^k n_k) — docs/theorems.md#theorem-51-scaling-in-the-wide-layer',
+  exponentNote:
+    'Theorem 5.1: both bounds are proportional to d Π_{l≤k} n_lβ_l², linear in n_k (He: 2^k n_k) — docs/theorems.md#theorem-51-scaling-in-the-wide-layer',
   q: (i, d) => sigmaMinSqFeature(i, d.k ?? d.v),
 };
 
@@ -320,8 +356,12 @@ function normDesign(regime: string, size: number, seed: string): NormScalingDesc
 function materializeNorm(d: NormScalingDesc): NormScalingInstance {
   let x: Matrix | undefined, net: Network | undefined;
   return {
-    get x() { return (x ??= materializeData(d.data)); },
-    get net() { return (net ??= initNetwork({ inputDim: d.data.d, widths: new Array<number>(d.depth - 1).fill(d.n), init: 'standard' }, childRng(d.netSeed, 'net').seed)); },
+    get x() {
+      return (x ??= materializeData(d.data));
+    },
+    get net() {
+      return (net ??= initNetwork({ inputDim: d.data.d, widths: new Array<number>(d.depth - 1).fill(d.n), init: 'standard' }, childRng(d.netSeed, 'net').seed));
+    },
   };
 }
 
@@ -331,23 +371,35 @@ function materializeNorm(d: NormScalingDesc): NormScalingInstance {
  * N² entries' fluctuations: its log spreads ≈ 3× less per draw than the max-entry ratio's (measured), at
  * the same exponent (both are n^{−1/2} times a quantity with a limit law).
  */
-export function normalisedDeviation(x: Matrix, net: Network, c: number, pre?: { cn: ReturnType<typeof certifiedNtk>; lim: ReturnType<typeof limitingKernels> }): { value: number; error: number } {
+export function normalisedDeviation(
+  x: Matrix,
+  net: Network,
+  c: number,
+  pre?: { cn: ReturnType<typeof certifiedNtk>; lim: ReturnType<typeof limitingKernels> },
+): { value: number; error: number } {
   const cn = pre?.cn ?? certifiedNtk({ x, net });
-  let s = 1, sI = interval(1);
+  let s = 1,
+    sI = interval(1);
   for (let l = 1; l < net.depth; l++) {
     s *= c / net.dims[l];
     sI = sI.mul(interval(c).div(net.dims[l]));
   }
   const lim = pre?.lim ?? limitingKernels(x, { depth: net.depth });
   const N = x.rows;
-  let num2 = 0, den2 = 0, num2I = interval(0), den2I = interval(0);
+  let num2 = 0,
+    den2 = 0,
+    num2I = interval(0),
+    den2I = interval(0);
   for (let t = 0; t < N * N; t++) {
-    const a = s * cn.emp.ntk.data[t], k = lim.ntk.data[t];
+    const a = s * cn.emp.ntk.data[t],
+      k = lim.ntk.data[t];
     num2 += (a - k) * (a - k);
     den2 += k * k;
     // entry t of s·K̄ − K(L) and of K(L) over the enclosures of s, of K̄ (its spectral, hence entrywise, bound
     // cn.error) and of K(L)
-    const kI = around(k, lim.ntkErrorBound), dI = around(cn.emp.ntk.data[t], cn.error).mul(sI).sub(kI).abs(), kA = kI.abs();
+    const kI = around(k, lim.ntkErrorBound),
+      dI = around(cn.emp.ntk.data[t], cn.error).mul(sI).sub(kI).abs(),
+      kA = kI.abs();
     num2I = num2I.add(dI.mul(dI));
     den2I = den2I.add(kA.mul(kA));
   }
@@ -363,7 +415,11 @@ const NORM_CACHE = new Map<string, { broken: string | null; ev?: Record<1 | 2, E
  * The rate claim and its twins: `exponent` the claimed rate (−1/2 for the true claim, −0.3/−0.7 for the
  * shifted twins), `factor` the c of the normalisation Π c/n_l (2 in eq. (4); 1 for the twin that drops 2^{L−1}).
  */
-export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { baseId?: string; regimes?: string[] } = {}): Theorem<NormScalingDesc, NormScalingInstance> {
+export function normalisationRateClaim(
+  exponent: number,
+  factor: 2 | 1,
+  opts: { baseId?: string; regimes?: string[] } = {},
+): Theorem<NormScalingDesc, NormScalingInstance> {
   const base = opts.baseId ?? NORM_BASE;
   const twin = exponent !== -0.5 || factor !== 2;
   const id = !twin ? base : factor === 1 ? `planted.${base}-without-2^(L-1)` : `planted.${base}-n^${exponent}`;
@@ -393,26 +449,34 @@ export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { 
     }
     return e;
   };
-  const title = factor === 1
-    ? 'PLANTED (normalisation without 2^{L−1}): Π(1/n_l)K̄ → K(L) at rate n^{−1/2}'
-    : twin
-      ? `PLANTED (exponent ${exponent > -0.5 ? '+' : ''}${(exponent + 0.5).toFixed(1)}): |Π(2/n_l)K̄ − K(L)| = Θ(n^${exponent}) relative`
-      : 'eq. (4): max_ij |Π(2/n_l)K̄_ij − K(L)_ij| / max_ij |K(L)_ij| = Θ(n^{−1/2}) in the common width n';
+  const title =
+    factor === 1
+      ? 'PLANTED (normalisation without 2^{L−1}): Π(1/n_l)K̄ → K(L) at rate n^{−1/2}'
+      : twin
+        ? `PLANTED (exponent ${exponent > -0.5 ? '+' : ''}${(exponent + 0.5).toFixed(1)}): |Π(2/n_l)K̄ − K(L)| = Θ(n^${exponent}) relative`
+        : 'eq. (4): max_ij |Π(2/n_l)K̄_ij − K(L)_ij| / max_ij |K(L)_ij| = Θ(n^{−1/2}) in the common width n';
   return {
     id,
     title,
-    source: { ...NMM_SOURCE, statement: 'eq. (4) (v5): (Π_{l=1}^{L−1} 2/n_l)K̄ → K(L) in probability; the rate n^{−1/2} is derived (docs/theorems.md#eq-4-normalisation-rate)' + (twin ? ' — planted error' : '') },
+    source: {
+      ...NMM_SOURCE,
+      statement:
+        'eq. (4) (v5): (Π_{l=1}^{L−1} 2/n_l)K̄ → K(L) in probability; the rate n^{−1/2} is derived (docs/theorems.md#eq-4-normalisation-rate)' +
+        (twin ? ' — planted error' : ''),
+    },
     kind: 'asymptotic',
-    statement: factor === 1
-      ? 'PLANTED: the normalisation Π_{l=1}^{L−1} 1/n_l (the factor 2^{L−1} of eq. (4) dropped) also brings K̄ to K(L), at rate n^{−1/2}. It converges to 2^{−(L−1)}K(L) instead: the relative deviation tends to 1 − 2^{−(L−1)} (exponent 0).'
-      : twin
-        ? `PLANTED: the relative deviation of the normalised empirical NTK decays like n^${exponent} (the derivation gives n^{−1/2}).`
-        : 'With N(0,1) weights and every hidden width n, the relative max-entry deviation of (Π_{l=1}^{L−1} 2/n_l)K̄ from K(L) is Θ(n^{−1/2}): each entry of the normalised kernel is an average over the n units of the last hidden layer (L = 2: of n i.i.d. terms with mean K(2)_ij), so its fluctuation is of order n^{−1/2}, and the bias of order n^{−1} is smaller. Judged by the log-log slope in n.',
-    statementTex: factor === 1
-      ? String.raw`PLANTED: the normalisation $\prod_{l=1}^{L-1} 1/n_l$ (the factor $2^{L-1}$ of eq. (4) dropped) also brings $\bar{K}$ to $K^{(L)}$, at rate $n^{-1/2}$. It converges to $2^{-(L-1)}K^{(L)}$ instead: the relative deviation tends to $1 - 2^{-(L-1)}$ (exponent $0$).`
-      : twin
-        ? String.raw`PLANTED: the relative deviation of the normalised empirical NTK decays like $n^{${exponent}}$ (the derivation gives $n^{-1/2}$).`
-        : String.raw`With $\mathcal{N}(0,1)$ weights and every hidden width $n$, the relative max-entry deviation of $(\prod_{l=1}^{L-1} 2/n_l)\bar{K}$ from $K^{(L)}$ is $\Theta(n^{-1/2})$: each entry of the normalised kernel is an average over the $n$ units of the last hidden layer ($L = 2$: of $n$ i.i.d. terms with mean $K^{(2)}_{ij}$), so its fluctuation is of order $n^{-1/2}$, and the bias of order $n^{-1}$ is smaller. Judged by the log-log slope in $n$.`,
+    statement:
+      factor === 1
+        ? 'PLANTED: the normalisation Π_{l=1}^{L−1} 1/n_l (the factor 2^{L−1} of eq. (4) dropped) also brings K̄ to K(L), at rate n^{−1/2}. It converges to 2^{−(L−1)}K(L) instead: the relative deviation tends to 1 − 2^{−(L−1)} (exponent 0).'
+        : twin
+          ? `PLANTED: the relative deviation of the normalised empirical NTK decays like n^${exponent} (the derivation gives n^{−1/2}).`
+          : 'With N(0,1) weights and every hidden width n, the relative max-entry deviation of (Π_{l=1}^{L−1} 2/n_l)K̄ from K(L) is Θ(n^{−1/2}): each entry of the normalised kernel is an average over the n units of the last hidden layer (L = 2: of n i.i.d. terms with mean K(2)_ij), so its fluctuation is of order n^{−1/2}, and the bias of order n^{−1} is smaller. Judged by the log-log slope in n.',
+    statementTex:
+      factor === 1
+        ? String.raw`PLANTED: the normalisation $\prod_{l=1}^{L-1} 1/n_l$ (the factor $2^{L-1}$ of eq. (4) dropped) also brings $\bar{K}$ to $K^{(L)}$, at rate $n^{-1/2}$. It converges to $2^{-(L-1)}K^{(L)}$ instead: the relative deviation tends to $1 - 2^{-(L-1)}$ (exponent $0$).`
+        : twin
+          ? String.raw`PLANTED: the relative deviation of the normalised empirical NTK decays like $n^{${exponent}}$ (the derivation gives $n^{-1/2}$).`
+          : String.raw`With $\mathcal{N}(0,1)$ weights and every hidden width $n$, the relative max-entry deviation of $(\prod_{l=1}^{L-1} 2/n_l)\bar{K}$ from $K^{(L)}$ is $\Theta(n^{-1/2})$: each entry of the normalised kernel is an average over the $n$ units of the last hidden layer ($L = 2$: of $n$ i.i.d. terms with mean $K^{(2)}_{ij}$), so its fluctuation is of order $n^{-1/2}$, and the bias of order $n^{-1}$ is smaller. Judged by the log-log slope in $n$.`,
     conventions: {
       network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}), f_L = W_Lᵀf_{L−1}; no biases; σ’(0) = 0',
       init: 'standard N(0,1) (β_l = 1)',
@@ -420,9 +484,22 @@ export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { 
       data: 'N = 12 points, N(0, I_10)',
       limitingKernel: 'K(L) of eq. (9), arc-cosine closed forms (src/ntk/limiting.ts)',
     },
-    constants: [{ name: 'exponent', value: exponent, provenance: twin ? 'user' : 'derived', note: twin ? (factor === 1 ? 'the rate of eq. (4); the planted error is the normalisation' : 'planted error: the rate exponent shifted') : 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate' }],
+    constants: [
+      {
+        name: 'exponent',
+        value: exponent,
+        provenance: twin ? 'user' : 'derived',
+        note: twin
+          ? factor === 1
+            ? 'the rate of eq. (4); the planted error is the normalisation'
+            : 'planted error: the rate exponent shifted'
+          : 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate',
+      },
+    ],
     ...(twin ? { expectRefuted: true, twinOf: base } : {}),
-    descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...NORM_SIZES), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) }).map((p) => normDesign(p.regime, p.size, p.seed)),
+    descriptors: fc
+      .record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...NORM_SIZES), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
+      .map((p) => normDesign(p.regime, p.size, p.seed)),
     materialize: materializeNorm,
     assumptions: (i, d) => entry(i, d).broken,
     conclude(i, d): Evaluation {
@@ -432,7 +509,14 @@ export function normalisationRateClaim(exponent: number, factor: 2 | 1, opts: { 
         const pre = { cn: certifiedNtk({ x: i.x, net: i.net }), lim: limitingKernels(i.x, { depth: i.net.depth }) };
         const ev = (c: 1 | 2): Evaluation => {
           const r = normalisedDeviation(i.x, i.net, c, pre);
-          return { lhs: r.value, lhsError: r.error, rhs: 0, rhsError: 0, relation: '>', quantities: { n: d.n, L: d.depth, relErr: r.value, scaled: r.value * Math.sqrt(d.n) } };
+          return {
+            lhs: r.value,
+            lhsError: r.error,
+            rhs: 0,
+            rhsError: 0,
+            relation: '>',
+            quantities: { n: d.n, L: d.depth, relErr: r.value, scaled: r.value * Math.sqrt(d.n) },
+          };
         };
         e.ev = { 2: ev(2), 1: ev(1) };
       }

@@ -12,7 +12,8 @@ import { catalog } from './index.ts';
  */
 
 const FRACTIONS: Record<string, string> = { '½': '12', '¼': '14', '¾': '34', '⅛': '18', '⅓': '13' };
-const SUPER = '⁰¹²³⁴⁵⁶⁷⁸⁹', SUB = '₀₁₂₃₄₅₆₇₈₉';
+const SUPER = '⁰¹²³⁴⁵⁶⁷⁸⁹',
+  SUB = '₀₁₂₃₄₅₆₇₈₉';
 
 /** Digits of a Unicode statement, sorted. */
 function unicodeDigits(s: string): string {
@@ -47,8 +48,13 @@ describe('statementTex of the catalog', () => {
     expect(missing).toEqual([]);
     for (const t of catalog) {
       const segments = splitTex(t.statementTex!);
-      expect(segments.some((s) => s.kind === 'math'), `${t.id} has no math`).toBe(true);
-      for (const s of segments) if (s.kind === 'math') expect(() => katex.renderToString(s.tex, { output: 'mathml', throwOnError: true, strict: 'error', trust: false }), `${t.id}: ${s.tex}`).not.toThrow();
+      expect(
+        segments.some((s) => s.kind === 'math'),
+        `${t.id} has no math`,
+      ).toBe(true);
+      for (const s of segments)
+        if (s.kind === 'math')
+          expect(() => katex.renderToString(s.tex, { output: 'mathml', throwOnError: true, strict: 'error', trust: false }), `${t.id}: ${s.tex}`).not.toThrow();
       const html = renderStatementTex(t.statementTex!);
       expect(html).toContain('<math');
       expect(html.replace(/<annotation\b[^>]*>[^<]*<\/annotation>/g, ''), t.id).not.toContain('$');
@@ -62,7 +68,7 @@ describe('statementTex of the catalog', () => {
     }
   });
 
-  it('every scaling law states its quantity and variable in TeX, with the quantity\'s digits', () => {
+  it("every scaling law states its quantity and variable in TeX, with the quantity's digits", () => {
     const laws = catalog.filter((t) => t.scalingLaw);
     expect(laws.length).toBeGreaterThan(20);
     for (const t of laws) {
@@ -74,7 +80,7 @@ describe('statementTex of the catalog', () => {
     }
   });
 
-  it('a planted twin never shows its true claim\'s TeX under a different statement', () => {
+  it("a planted twin never shows its true claim's TeX under a different statement", () => {
     const byId = new Map(catalog.map((t) => [t.id, t]));
     for (const t of catalog) {
       if (t.twinOf === undefined) continue;

@@ -45,17 +45,32 @@ describe('strongerTwin', () => {
     expect(evaluate(twin, { k: 3 }).outcome.vacuous).toBeUndefined();
   });
 
-  it('derives its statementTex from the claim\'s and the note, never the claim\'s own under another statement', () => {
+  it("derives its statementTex from the claim's and the note, never the claim's own under another statement", () => {
     const claim = { ...toy('<=', 2), statementTex: '$k \\le 2k$' };
     const twin = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½ ($ as text)', constant: { name: 'c', value: 0.5 } });
     expect(twin.statementTex).toBe('$k \\le 2k$ — planted: c = 2 → ½ (\\$ as text)');
-    const withNoteTex = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½', noteTex: '$c = 2 \\to \\frac{1}{2}$', constant: { name: 'c', value: 0.5 } });
+    const withNoteTex = tightenedBound(claim, {
+      factor: 0.25,
+      tag: 'q',
+      title: 't',
+      note: 'c = 2 → ½',
+      noteTex: '$c = 2 \\to \\frac{1}{2}$',
+      constant: { name: 'c', value: 0.5 },
+    });
     expect(withNoteTex.statementTex).toBe('$k \\le 2k$ — planted: $c = 2 \\to \\frac{1}{2}$');
     expect(withNoteTex.constants.at(-1)!.note).toBe('planted: c = 2 → ½');
     const own = strongerTwin(claim, { tag: 'o', title: 't', note: 'n', constant: { name: 'c', value: 1 }, statement: 'k ≤ k', transform: (ev) => ev });
     expect(own.statement).toBe('k ≤ k');
     expect(own.statementTex).toBeUndefined();
-    const both = strongerTwin(claim, { tag: 'b', title: 't', note: 'n', constant: { name: 'c', value: 1 }, statement: 'k ≤ k', statementTex: '$k \\le k$', transform: (ev) => ev });
+    const both = strongerTwin(claim, {
+      tag: 'b',
+      title: 't',
+      note: 'n',
+      constant: { name: 'c', value: 1 },
+      statement: 'k ≤ k',
+      statementTex: '$k \\le k$',
+      transform: (ev) => ev,
+    });
     expect(both.statementTex).toBe('$k \\le k$');
     expect(tightenedBound(toy('<=', 2), { factor: 0.5, tag: 'n', title: 't', note: 'n', constant: { name: 'c', value: 1 } }).statementTex).toBeUndefined();
   });
@@ -83,9 +98,15 @@ describe('strongerTwin', () => {
   });
 
   it('rejects a factor that would weaken the claim, and == for tightenedBound', () => {
-    expect(() => evaluate(tightenedBound(toy('<=', 2), { factor: 1.1, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 1 } }), { k: 1 })).toThrow(/factor < 1/);
-    expect(() => evaluate(tightenedBound(toy('>=', 0.5), { factor: 0.9, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 1 } }), { k: 1 })).toThrow(/factor > 1/);
-    expect(() => evaluate(tightenedBound(toy('==', 1), { factor: 0.9, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 1 } }), { k: 1 })).toThrow(/inequality/);
+    expect(() => evaluate(tightenedBound(toy('<=', 2), { factor: 1.1, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 1 } }), { k: 1 })).toThrow(
+      /factor < 1/,
+    );
+    expect(() =>
+      evaluate(tightenedBound(toy('>=', 0.5), { factor: 0.9, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 1 } }), { k: 1 }),
+    ).toThrow(/factor > 1/);
+    expect(() => evaluate(tightenedBound(toy('==', 1), { factor: 0.9, tag: 't', title: 't', note: 't', constant: { name: 'c', value: 1 } }), { k: 1 })).toThrow(
+      /inequality/,
+    );
   });
 
   it('== claim: a relative ε above the error bound is refuted, one below rounding is not', () => {
@@ -105,12 +126,22 @@ describe('strongerTwin', () => {
     const base = searchTheorem(claim, opts);
     expect(base.status).toBe('holds');
     expect(base.sharpness).toBe(0.5);
-    expect(searchTheorem(tightenedBound(claim, { factor: 0.49, tag: 'a', title: 't', note: 't', constant: { name: 'c', value: 0.98 } }), opts).status).toBe('violated');
-    expect(searchTheorem(tightenedBound(claim, { factor: 0.51, tag: 'b', title: 't', note: 't', constant: { name: 'c', value: 1.02 } }), opts).status).toBe('holds');
+    expect(searchTheorem(tightenedBound(claim, { factor: 0.49, tag: 'a', title: 't', note: 't', constant: { name: 'c', value: 0.98 } }), opts).status).toBe(
+      'violated',
+    );
+    expect(searchTheorem(tightenedBound(claim, { factor: 0.51, tag: 'b', title: 't', note: 't', constant: { name: 'c', value: 1.02 } }), opts).status).toBe(
+      'holds',
+    );
   });
 
   it('a general transform sees the instance and descriptor', () => {
-    const twin = strongerTwin(toy('<=', 2), { tag: 'shift', title: 't', note: 'rhs − 1.5k', constant: { name: 'shift', value: 1.5 }, transform: (ev, k, d) => ({ ...ev, rhs: ev.rhs - 1.5 * k + (d.k - k) }) });
+    const twin = strongerTwin(toy('<=', 2), {
+      tag: 'shift',
+      title: 't',
+      note: 'rhs − 1.5k',
+      constant: { name: 'shift', value: 1.5 },
+      transform: (ev, k, d) => ({ ...ev, rhs: ev.rhs - 1.5 * k + (d.k - k) }),
+    });
     expect(evaluate(twin, { k: 4 }).outcome.margin).toBe(-2); // 2·4 − 6 − 4
   });
 });

@@ -11,7 +11,6 @@ import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
  * claim was tested where it could have failed.
  */
 
-
 export interface TwinSpec<D extends Descriptor, I> {
   /** Suffix of the id: the twin is `planted.<claim id>.<tag>`. */
   tag: string;
@@ -79,7 +78,10 @@ function scaled(ev: Evaluation, k: number): Evaluation {
  * rhs + (factor − 1)|rhs| (factor > 1). For a positive rhs that is rhs·factor; for a negative rhs it is
  * still stronger (rhs moves towards the lhs), never weaker.
  */
-export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { factor: number; tag: string; title: string; note: string; noteTex?: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+export function tightenedBound<D extends Descriptor, I>(
+  theorem: Theorem<D, I>,
+  o: { factor: number; tag: string; title: string; note: string; noteTex?: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> },
+): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
     transform(ev) {
@@ -97,7 +99,10 @@ export function tightenedBound<D extends Descriptor, I>(theorem: Theorem<D, I>, 
 }
 
 /** An identity lhs == rhs with the rhs changed by a relative ε: rhs·(1 + ε). */
-export function perturbedIdentity<D extends Descriptor, I>(theorem: Theorem<D, I>, o: { epsilon: number; tag: string; title: string; note: string; noteTex?: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> }): Theorem<D, I> {
+export function perturbedIdentity<D extends Descriptor, I>(
+  theorem: Theorem<D, I>,
+  o: { epsilon: number; tag: string; title: string; note: string; noteTex?: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> },
+): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
     constant: o.constant ?? { name: 'ε', value: o.epsilon },

@@ -38,14 +38,22 @@ const SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably 
 // ------------------------------------------------------------------------------------------------
 // Instances: explicit adversarial point sets (N ≤ 8) or random unit-sphere data (N up to 48), with labels.
 
-type HDescriptor = { [key: string]: unknown; source: 'points'; points: PointSetDescriptor; labelSeed: string } | { [key: string]: unknown; source: 'random'; data: DataDescriptor; labelSeed: string };
+type HDescriptor =
+  | { [key: string]: unknown; source: 'points'; points: PointSetDescriptor; labelSeed: string }
+  | { [key: string]: unknown; source: 'random'; data: DataDescriptor; labelSeed: string };
 
 export interface HInstance {
   x: Matrix;
   y: Float64Array;
 }
 
-const POINTS = { n: [2, 8] as [number, number], d: [2, 5] as [number, number], geometries: ['generic', 'near-parallel', 'antipodal', 'clustered'] as const, exponent: [1, 10] as [number, number], unitNorm: true };
+const POINTS = {
+  n: [2, 8] as [number, number],
+  d: [2, 5] as [number, number],
+  geometries: ['generic', 'near-parallel', 'antipodal', 'clustered'] as const,
+  exponent: [1, 10] as [number, number],
+  unitNorm: true,
+};
 const RANDOM = { n: [2, 48] as [number, number], d: [2, 40] as [number, number], families: ['unit-sphere'] as const };
 const labelSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
@@ -102,10 +110,11 @@ function anglesOf(x: Matrix): PairAngleState {
 function noParallelPair(i: HInstance): string | null {
   const th = anglesOf(i.x).theta;
   const n = i.x.rows;
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
-    const t = th[a * n + b];
-    if (t === 0 || t === Math.PI) return 'no two inputs parallel';
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
+      const t = th[a * n + b];
+      if (t === 0 || t === Math.PI) return 'no two inputs parallel';
+    }
   return null;
 }
 
@@ -129,7 +138,12 @@ const normalisedHInfinity = (x: Matrix) => hInfinityUnitNorm(x, anglesOf(x));
 function maxInnerProduct(x: Matrix): { rho: number; err: number } {
   const rho = maxAbsOffDiagonal(anglesOf(x).gram).value; // anglesOf(x).gram = gram(x)
   const delta = unitNormDeviation(x);
-  return { rho, err: interval(gramEntryErrorBound(x)).mul(interval(delta).mul(2).add(1)).add(interval(rho).mul(delta).div(interval(1).sub(delta))).hi };
+  return {
+    rho,
+    err: interval(gramEntryErrorBound(x))
+      .mul(interval(delta).mul(2).add(1))
+      .add(interval(rho).mul(delta).div(interval(1).sub(delta))).hi,
+  };
 }
 
 /** f(ρ) = ρ(π − arccos ρ)/(2π): the largest |H∞_ij| allowed by ρ; increasing on [0, 1]. */
@@ -164,8 +178,12 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
     title: planted ? `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}` : 'No two inputs parallel ⇒ λ_min(H∞) > 0',
     source: { ...SOURCE, statement: 'Theorem 3.1' },
     kind: 'deterministic',
-    statement: planted ? `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).` : 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
-    statementTex: planted ? String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).` : String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
+    statement: planted
+      ? `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).`
+      : 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
+    statementTex: planted
+      ? String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`
+      : String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
     ...(planted ? { expectRefuted: true, twinOf: 'du2019.thm3.1.lambda0-positive' } : { probes: parallelProbes }),
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
@@ -185,19 +203,35 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
   return {
     ...base,
     id: planted ? 'planted.du2019.hinf.merge-upper-halved' : 'du2019.hinf.merge-upper',
-    title: planted ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair' : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
+    title: planted
+      ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair'
+      : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
     source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
     kind: 'deterministic',
-    statement: planted ? 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.' : 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
-    statementTex: planted ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.` : String.raw`$\lambda_{\mathrm{min}}(H^{\infty}) \le (H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij} = \frac{1}{2} - x_i^{\top}x_j(\pi - \theta_{ij})/(2\pi)$ for every pair, which $\to 0$ as $\theta_{ij} \to 0$.`,
-    constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' }, ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : [])],
+    statement: planted
+      ? 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.'
+      : 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
+    statementTex: planted
+      ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.`
+      : String.raw`$\lambda_{\mathrm{min}}(H^{\infty}) \le (H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij} = \frac{1}{2} - x_i^{\top}x_j(\pi - \theta_{ij})/(2\pi)$ for every pair, which $\to 0$ as $\theta_{ij} \to 0$.`,
+    constants: [
+      { name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' },
+      ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : []),
+    ],
     ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.merge-upper' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
       const pair = minPairRayleigh(h.matrix, h.errorBound);
       const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: factor * pair.value, rhsError: sideAt(factor * pair.value, pair.enclosure.mul(factor)).error, relation: '<=', quantities: { lambdaMin: lam.estimate, pairBound: pair.value } };
+      return {
+        lhs: s.value,
+        lhsError: s.error,
+        rhs: factor * pair.value,
+        rhsError: sideAt(factor * pair.value, pair.enclosure.mul(factor)).error,
+        relation: '<=',
+        quantities: { lambdaMin: lam.estimate, pairBound: pair.value },
+      };
     },
   };
 }
@@ -217,7 +251,9 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
     source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
     statement: planted ? 'PLANTED: max_i |H∞_ii − (½ + 2⁻³⁰)| = 0.' : 'max_i |H∞_ii − ½| = 0.',
-    statementTex: planted ? String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.` : String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
+    statementTex: planted
+      ? String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`
+      : String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
     constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
     ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.diagonal-half' } : {}),
     assumptions: unitNormData,
@@ -226,10 +262,16 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
       const n = i.x.rows;
       // On the normalised rows H∞(x̂)_ii = H∞(x)_ii/‖x_i‖² = ½ exactly; H∞(x)_ii differs by ≤ δ/2.
       const e = interval(h.errorBound).add(interval(unitNormDeviation(i.x)).div(2)).hi;
-      let worst = 0, exact = interval(0);
+      let worst = 0,
+        exact = interval(0);
       for (let a = 0; a < n; a++) {
         worst = Math.max(worst, Math.abs(h.matrix.data[a * n + a] - value));
-        exact = exact.max(interval(h.matrix.data[a * n + a]).add(interval(-e, e)).sub(value).abs());
+        exact = exact.max(
+          interval(h.matrix.data[a * n + a])
+            .add(interval(-e, e))
+            .sub(value)
+            .abs(),
+        );
       }
       return { lhs: worst, lhsError: sideAt(worst, exact).error, rhs: 0, rhsError: 0, relation: '==' };
     },
@@ -246,19 +288,31 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
   return {
     ...base,
     id: quarter ? 'planted.du2019.hinf.offdiagonal-quarter' : 'du2019.hinf.offdiagonal-envelope',
-    title: quarter ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|' : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
+    title: quarter
+      ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|'
+      : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
     source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
     kind: 'deterministic',
     statement: quarter ? 'PLANTED: max_{i≠j} |H∞_ij| ≤ ρ/4.' : 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
-    statementTex: quarter ? String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.` : String.raw`$\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho(\pi - \arccos\rho)/(2\pi)$.`,
-    constants: quarter ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }] : [],
+    statementTex: quarter
+      ? String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.`
+      : String.raw`$\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho(\pi - \arccos\rho)/(2\pi)$.`,
+    constants: quarter
+      ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }]
+      : [],
     ...(quarter ? { expectRefuted: true, twinOf: 'du2019.hinf.offdiagonal-envelope' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = normalisedHInfinity(i.x);
       if (quarter) {
         const { rho, err } = maxInnerProduct(i.x);
-        return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: rho / 4, rhsError: sideAt(rho / 4, interval(rho).add(interval(-err, err)).div(4)).error, relation: '<=' };
+        return {
+          lhs: maxAbsOffDiagonal(h.matrix).value,
+          lhsError: h.errorBound,
+          rhs: rho / 4,
+          rhsError: sideAt(rho / 4, interval(rho).add(interval(-err, err)).div(4)).error,
+          relation: '<=',
+        };
       }
       const env = envelopeSide(i.x, 1);
       return { lhs: maxAbsOffDiagonal(h.matrix).value, lhsError: h.errorBound, rhs: env.value, rhsError: env.error, relation: '<=' };
@@ -273,16 +327,24 @@ export const plantedOffDiagonalQuarter = offDiagonal(true);
  * n − 1, false for n = 2 with a positive inner product (there |λ_min − ½| = |H∞_12| = f(ρ) exactly).
  */
 function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescriptor, HInstance> {
-  const reversed = variant === 'reversed', halved = variant === 'halved';
+  const reversed = variant === 'reversed',
+    halved = variant === 'halved';
   return {
     ...base,
     id: reversed ? 'planted.hinf.gershgorin-reversed' : halved ? 'planted.du2019.hinf.gershgorin-halved' : 'du2019.hinf.gershgorin',
-    title: reversed ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)' : halved ? 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)' : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
+    title: reversed
+      ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)'
+      : halved
+        ? 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)'
+        : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
     source: { ...SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
     kind: 'deterministic',
     statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} ${halved ? '((n − 1)/2)' : '(n − 1)'} ρ(π − arccos ρ)/(2π).`,
     statementTex: String.raw`$\lvert \lambda_{\mathrm{min}}(H^{\infty}) - \frac{1}{2} \rvert ${reversed ? '\\ge' : '\\le'} ${halved ? '((n - 1)/2)' : '(n - 1)'}\, \rho(\pi - \arccos\rho)/(2\pi)$.`,
-    constants: [{ name: '½', value: 0.5, provenance: 'derived', note: 'Gershgorin centre H∞_ii' }, ...(halved ? [{ name: 'radius factor', value: 0.5, provenance: 'user' as const, note: 'planted error: the Gershgorin radius halved' }] : [])],
+    constants: [
+      { name: '½', value: 0.5, provenance: 'derived', note: 'Gershgorin centre H∞_ii' },
+      ...(halved ? [{ name: 'radius factor', value: 0.5, provenance: 'user' as const, note: 'planted error: the Gershgorin radius halved' }] : []),
+    ],
     expectRefuted: variant !== 'claim',
     ...(halved ? { twinOf: 'du2019.hinf.gershgorin' } : {}),
     assumptions: unitNormData,
@@ -291,7 +353,14 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
       // |λ − ½| over the enclosure [lower, upper]: the lower end is 0 when ½ lies inside it.
       const side = fromInterval(interval(lam.lower, lam.upper).sub(0.5).abs());
       const env = envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1));
-      return { lhs: side.value, lhsError: side.error, rhs: env.value, rhsError: env.error, relation: reversed ? '>=' : '<=', quantities: { lambdaMin: lam.estimate } };
+      return {
+        lhs: side.value,
+        lhsError: side.error,
+        rhs: env.value,
+        rhsError: env.error,
+        relation: reversed ? '>=' : '<=',
+        quantities: { lambdaMin: lam.estimate },
+      };
     },
   };
 }
@@ -307,7 +376,11 @@ export const plantedGershgorinHalved = gershgorin('halved');
  *  - 'doubled': yᵀ(H∞)⁻¹y ≤ ‖y‖₂²/(2λ_min(H∞)) — planted (a constant halved), false for y near v_min.
  */
 function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theorem<HDescriptor, HInstance> {
-  const ids = { presentation: 'presentation.hinf.inverse-quadform-as-written', corrected: 'du2019.hinf.inverse-quadform', doubled: 'planted.hinf.inverse-quadform-doubled' };
+  const ids = {
+    presentation: 'presentation.hinf.inverse-quadform-as-written',
+    corrected: 'du2019.hinf.inverse-quadform',
+    doubled: 'planted.hinf.inverse-quadform-doubled',
+  };
   const statements = {
     presentation: 'yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (as the presentation writes it)',
     corrected: 'yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / λ_min(H∞)',
@@ -322,7 +395,11 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
     ...base,
     id: ids[form],
     title: statements[form],
-    source: { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584', statement: form === 'presentation' ? 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y)' : 'Theorem 5.1 (quantity yᵀ(H∞)⁻¹y), derived' },
+    source: {
+      paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
+      arxiv: '1901.08584',
+      statement: form === 'presentation' ? 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y)' : 'Theorem 5.1 (quantity yᵀ(H∞)⁻¹y), derived',
+    },
     kind: 'deterministic',
     statement: statements[form],
     statementTex: statementsTex[form],
@@ -335,7 +412,8 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
       const q = inverseQuadraticForm(h.matrix, i.y, { entryError: h.errorBound, lambdaMinLower: lam.lower });
       // Not certifiable (H∞ numerically singular): an infinite error bound makes the instance inconclusive.
       if (!Number.isFinite(q.value)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '<=', quantities: { lambdaMin: lam.estimate } };
-      const y2I = sumOfSquares(i.y), y2 = y2I.mid;
+      const y2I = sumOfSquares(i.y),
+        y2 = y2I.mid;
       const lamS = fromEnclosure(lam);
       let rhs: number, rhsError: number;
       if (form === 'presentation') {
@@ -358,7 +436,11 @@ export const plantedInverseQuadFormDoubled = inverseQuadForm('doubled');
 // ------------------------------------------------------------------------------------------------
 // The presentation's chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂, taken literally, and its false step.
 
-const PRESENTATION_SOURCE = { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks', arxiv: '1901.08584', statement: 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y), as written' };
+const PRESENTATION_SOURCE = {
+  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
+  arxiv: '1901.08584',
+  statement: 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y), as written',
+};
 
 /**
  * The chain as the presentation writes it, without the inverse in the quadratic form:
@@ -368,7 +450,7 @@ const PRESENTATION_SOURCE = { paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained A
 export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
   ...base,
   id: 'presentation.hinf.quadform-no-inverse-as-written',
-  title: 'yᵀH∞y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (the presentation\'s chain, no inverse in the quadratic form, as written)',
+  title: "yᵀH∞y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (the presentation's chain, no inverse in the quadratic form, as written)",
   source: PRESENTATION_SOURCE,
   kind: 'deterministic',
   statement: 'yᵀH∞y ≤ λ_min(H∞)‖y‖₂ — the chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂ as written (known false: yᵀH∞y ≥ λ_min(H∞)‖y‖₂²).',
@@ -380,7 +462,8 @@ export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
     const { h, lam } = hinfLambdaMin(i.x);
     // errorBound is spectral: |yᵀ(H_true − H)y| ≤ ‖H_true − H‖₂‖y‖²
     const q = quadraticForm(h.matrix, i.y, { entryError: h.errorBound });
-    const y2I = sumOfSquares(i.y), y2 = y2I.mid;
+    const y2I = sumOfSquares(i.y),
+      y2 = y2I.mid;
     const lamS = fromEnclosure(lam);
     const rhs = lamS.value * Math.sqrt(y2);
     return {
@@ -401,7 +484,7 @@ export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
 export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = {
   ...base,
   id: 'presentation.hinf.inverse-norm-identity',
-  title: '‖(H∞)⁻¹‖₂ = λ_min(H∞) (the step of the presentation\'s chain, as written)',
+  title: "‖(H∞)⁻¹‖₂ = λ_min(H∞) (the step of the presentation's chain, as written)",
   source: PRESENTATION_SOURCE,
   kind: 'deterministic',
   statement: '‖(H∞)⁻¹‖₂ = λ_min(H∞) (known false: ‖(H∞)⁻¹‖₂ = 1/λ_min(H∞), and λ_min(H∞) ≤ ½).',
@@ -415,7 +498,14 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
     // ‖(H∞)⁻¹‖₂ = 1/λ_min ∈ [1/upper, 1/lower] (H∞ symmetric positive definite).
     const inv = fromInterval(interval(1).div(interval(lam.lower, lam.upper)));
     const lamS = fromEnclosure(lam);
-    return { lhs: inv.value, lhsError: inv.error, rhs: lamS.value, rhsError: lamS.error, relation: '==', quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value } };
+    return {
+      lhs: inv.value,
+      lhsError: inv.error,
+      rhs: lamS.value,
+      rhsError: lamS.error,
+      relation: '==',
+      quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value },
+    };
   },
 };
 

@@ -58,9 +58,11 @@ export async function runCatalog(options: RunCatalogOptions = {}): Promise<Repor
   const { CATALOG_FIXTURES, DEFAULT_BUDGET, DEFAULT_CATALOG, DEFAULT_SEED, executeRun } = await import('./cli/run.ts');
   const formats = [...(options.formats ?? ['json'])];
   const bad = formats.find((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (bad !== undefined || formats.length === 0) throw new UserError(`formats: choose from ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.formats)}`);
+  if (bad !== undefined || formats.length === 0)
+    throw new UserError(`formats: choose from ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.formats)}`);
   const s = options.shard;
-  if (s !== undefined && !(Number.isInteger(s.index) && Number.isInteger(s.count) && s.count >= 1 && s.index >= 1 && s.index <= s.count)) throw new UserError(`shard: need integers 1 ≤ index ≤ count, got ${JSON.stringify(s)}`);
+  if (s !== undefined && !(Number.isInteger(s.index) && Number.isInteger(s.count) && s.count >= 1 && s.index >= 1 && s.index <= s.count))
+    throw new UserError(`shard: need integers 1 ≤ index ≤ count, got ${JSON.stringify(s)}`);
   const catalog = options.catalog;
   const req: RunRequest = {
     filter: options.theorem ?? null,
@@ -71,7 +73,14 @@ export async function runCatalog(options: RunCatalogOptions = {}): Promise<Repor
     outDir: options.outDir !== undefined ? resolve(options.outDir) : mkdtempSync(join(tmpdir(), 'ntk-audit-')),
     baseline: options.baseline ?? null,
     formats,
-    catalogModule: catalog === undefined ? DEFAULT_CATALOG : catalog instanceof URL ? catalog.href : catalog.startsWith('file:') ? catalog : pathToFileURL(resolve(catalog)).href,
+    catalogModule:
+      catalog === undefined
+        ? DEFAULT_CATALOG
+        : catalog instanceof URL
+          ? catalog.href
+          : catalog.startsWith('file:')
+            ? catalog
+            : pathToFileURL(resolve(catalog)).href,
     live: false,
     progress: false,
     exampleDb: options.exampleDb !== undefined ? resolve(options.exampleDb) : null,

@@ -100,7 +100,10 @@ export const ntkAuditMatchers = {
     const run = `budget ${r.budgetSeconds} s, seed ${r.seed}`;
     return {
       pass,
-      message: () => (pass ? `expected ${idsOf(received)} not to survive the audit (${run}), but it survived:\n${describeAudit(r)}` : `expected ${idsOf(received)} to survive the audit (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`),
+      message: () =>
+        pass
+          ? `expected ${idsOf(received)} not to survive the audit (${run}), but it survived:\n${describeAudit(r)}`
+          : `expected ${idsOf(received)} to survive the audit (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`,
     };
   },
   async toBeRefuted(received: unknown, options?: AuditMatcherOptions) {
@@ -109,7 +112,10 @@ export const ntkAuditMatchers = {
     const run = `budget ${r.budgetSeconds} s, seed ${r.seed}`;
     return {
       pass,
-      message: () => (pass ? `expected ${idsOf(received)} not to be refuted (${run}), but it was:\n${describeAudit(r)}` : `expected ${idsOf(received)} to be refuted (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`),
+      message: () =>
+        pass
+          ? `expected ${idsOf(received)} not to be refuted (${run}), but it was:\n${describeAudit(r)}`
+          : `expected ${idsOf(received)} to be refuted (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`,
     };
   },
 };

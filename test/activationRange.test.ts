@@ -38,7 +38,10 @@ function file(m: Matrix): string {
 /** m·2^e for m ∈ [−1, 1], e ∈ [−1074, 1023], with one rounding (scale up in steps, down in one). */
 function ldexpExact(m: number, e: number): number {
   let v = m;
-  if (e > 0) { for (let k = e; k > 0; k -= Math.min(k, 1000)) v *= 2 ** Math.min(k, 1000); return v; }
+  if (e > 0) {
+    for (let k = e; k > 0; k -= Math.min(k, 1000)) v *= 2 ** Math.min(k, 1000);
+    return v;
+  }
   return v * 2 ** e;
 }
 
@@ -76,13 +79,28 @@ function reference(x: Matrix, req: KernelRequest, act: NonNullable<RefArch['acti
 
 function expectEncloses(r: KernelReport, M: Dec[][], what: string): void {
   const br = lambdaMinBracket(M);
-  expect(encloses(r.lambdaMin.lower, r.lambdaMin.upper, br), `${what}: λ_min ∈ [${br.lo.toExponential(8)}, ${br.hi.toExponential(8)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+  expect(
+    encloses(r.lambdaMin.lower, r.lambdaMin.upper, br),
+    `${what}: λ_min ∈ [${br.lo.toExponential(8)}, ${br.hi.toExponential(8)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`,
+  ).toBe(true);
   const bx = lambdaMaxBracket(M);
-  expect(encloses(r.lambdaMax.lower, r.lambdaMax.upper, bx), `${what}: λ_max ∈ [${bx.lo.toExponential(8)}, ${bx.hi.toExponential(8)}] vs [${r.lambdaMax.lower}, ${r.lambdaMax.upper}]`).toBe(true);
+  expect(
+    encloses(r.lambdaMax.lower, r.lambdaMax.upper, bx),
+    `${what}: λ_max ∈ [${bx.lo.toExponential(8)}, ${bx.hi.toExponential(8)}] vs [${r.lambdaMax.lower}, ${r.lambdaMax.upper}]`,
+  ).toBe(true);
 }
 
 function expectWellFormed(r: KernelReport): void {
-  for (const v of [r.lambdaMin.lower, r.lambdaMin.estimate, r.lambdaMin.upper, r.lambdaMax.lower, r.lambdaMax.estimate, r.lambdaMax.upper, r.trace, r.entryErrorBound]) {
+  for (const v of [
+    r.lambdaMin.lower,
+    r.lambdaMin.estimate,
+    r.lambdaMin.upper,
+    r.lambdaMax.lower,
+    r.lambdaMax.estimate,
+    r.lambdaMax.upper,
+    r.trace,
+    r.entryErrorBound,
+  ]) {
     expect(Number.isFinite(v), `${JSON.stringify(r.lambdaMin)} λmax ${JSON.stringify(r.lambdaMax)} tr ${r.trace}`).toBe(true);
   }
   expect(r.lambdaMin.lower).toBeLessThanOrEqual(r.lambdaMin.estimate);
@@ -91,28 +109,72 @@ function expectWellFormed(r: KernelReport): void {
   expect(r.useful).toBe(r.lambdaMin.upper - r.lambdaMin.lower <= Math.abs(r.lambdaMin.estimate));
 }
 
-const SMOOTH_RANGE = /exceed 2\^1024 ≈ 1\.8e308; supported with this activation: b_std² and every entry of G\^\(l\), Ġ\^\(l\) = W_std²·E\[σ'\(u\)σ'\(v\)\] and K\^\(l\)/;
+const SMOOTH_RANGE =
+  /exceed 2\^1024 ≈ 1\.8e308; supported with this activation: b_std² and every entry of G\^\(l\), Ġ\^\(l\) = W_std²·E\[σ'\(u\)σ'\(v\)\] and K\^\(l\)/;
 
-const unit = fromRows([[1, 0.5], [0.3, -1], [-2, 0.1]]);
+const unit = fromRows([
+  [1, 0.5],
+  [0.3, -1],
+  [-2, 0.1],
+]);
 const scaled = (m: Matrix, s: number): Matrix => ({ ...m, data: m.data.map((v) => v * s) });
 
 describe('activations beyond the old range: certified enclosures that contain the 50-digit value', () => {
   const cases: Array<{ name: string; x: Matrix; req: Omit<KernelRequest, 'data' | 'normalize' | 'json'> }> = [
     // α² overflows: a² + b² and (a − b)² of the fold were ∞ (NaN kernel, internal error)
-    { name: 'leaky-relu:1e300, ntk, W_std = 2^-997, b_std = 0.5, depth 3', x: unit, req: { kind: 'limiting', depth: 3, activation: 'leaky-relu:1e300', parameterization: 'ntk', wStd: 2 ** -997, bStd: 0.5 } },
-    { name: 'leaky-relu:-1e300, ntk, W_std = 1e-300, depth 2', x: unit, req: { kind: 'nngp', depth: 2, activation: 'leaky-relu:-1e300', parameterization: 'ntk', wStd: 1e-300 } },
-    { name: 'leaky-relu:1.7e308, ntk, W_std = 1e-308, depth 3', x: unit, req: { kind: 'limiting', depth: 3, activation: 'leaky-relu:1.7e308', parameterization: 'ntk', wStd: 1e-308 } },
+    {
+      name: 'leaky-relu:1e300, ntk, W_std = 2^-997, b_std = 0.5, depth 3',
+      x: unit,
+      req: { kind: 'limiting', depth: 3, activation: 'leaky-relu:1e300', parameterization: 'ntk', wStd: 2 ** -997, bStd: 0.5 },
+    },
+    {
+      name: 'leaky-relu:-1e300, ntk, W_std = 1e-300, depth 2',
+      x: unit,
+      req: { kind: 'nngp', depth: 2, activation: 'leaky-relu:-1e300', parameterization: 'ntk', wStd: 1e-300 },
+    },
+    {
+      name: 'leaky-relu:1.7e308, ntk, W_std = 1e-308, depth 3',
+      x: unit,
+      req: { kind: 'limiting', depth: 3, activation: 'leaky-relu:1.7e308', parameterization: 'ntk', wStd: 1e-308 },
+    },
     { name: 'leaky-relu:1e300, nmm, depth 3', x: unit, req: { kind: 'limiting', depth: 3, activation: 'leaky-relu:1e300', parameterization: 'nmm' } },
     // erf: x_iᵀx_j ≈ 1e400 overflows although G^(1) = W²XXᵀ/d ≈ 1 does not
-    { name: 'erf, ntk, data at 1e200, W_std = 1e-200', x: scaled(unit, 1e200), req: { kind: 'limiting', depth: 3, activation: 'erf', parameterization: 'ntk', wStd: 1e-200, bStd: 0.25 } },
+    {
+      name: 'erf, ntk, data at 1e200, W_std = 1e-200',
+      x: scaled(unit, 1e200),
+      req: { kind: 'limiting', depth: 3, activation: 'erf', parameterization: 'ntk', wStd: 1e-200, bStd: 0.25 },
+    },
     // erf: W_std² = 1e320 overflows, G^(1) ≈ 1e-80 does not (at depth 2, Ġ^(2) ≈ W²·4/π would)
-    { name: 'erf, ntk, W_std = 1e160 on data at 1e-200, depth 1', x: scaled(unit, 1e-200), req: { kind: 'nngp', depth: 1, activation: 'erf', parameterization: 'ntk', wStd: 1e160 } },
+    {
+      name: 'erf, ntk, W_std = 1e160 on data at 1e-200, depth 1',
+      x: scaled(unit, 1e-200),
+      req: { kind: 'nngp', depth: 1, activation: 'erf', parameterization: 'ntk', wStd: 1e160 },
+    },
     // erf at tiny q (≈ 1e-261) and W² ≈ 1e239: E[erf erf] ≈ 1e-261 was enclosed as 1 − (2/π)acos(r), ±1e-16 wide, and
     // W² times that overflowed at layer 3 (exact entries ≤ 1.4e239); a zero row's absolute rounding terms were scaled by 2^793
-    { name: 'erf, ntk, W_std = 3.2e119, data at 1e-250 with a zero row, depth 3', x: fromRows([[1.3967014978599092e-250, 1.3967014978599092e-250], [0, 0], [1.3967014978599092e-250, -9.304889300392338e-251]]), req: { kind: 'limiting', depth: 3, activation: 'erf', parameterization: 'ntk', wStd: 3.227812347608636e+119 } },
+    {
+      name: 'erf, ntk, W_std = 3.2e119, data at 1e-250 with a zero row, depth 3',
+      x: fromRows([
+        [1.3967014978599092e-250, 1.3967014978599092e-250],
+        [0, 0],
+        [1.3967014978599092e-250, -9.304889300392338e-251],
+      ]),
+      req: { kind: 'limiting', depth: 3, activation: 'erf', parameterization: 'ntk', wStd: 3.227812347608636e119 },
+    },
     // erf at W_std = 1.5e22, depth 10: exact entries ≤ 1.2e243, the Lipschitz-widened E[erf'erf'] (radius of q ≈ 1e28)
     // overflowed at layer 7; the box enclosure of erf (activations/erf.ts) keeps it tight
-    { name: 'erf, ntk, W_std = 1.5e22, depth 10, a zero row', x: fromRows([[8, -4], [6.861267042827812, 8], [8, -4], [0, 0], [0, 8], [-4, 0]]), req: { kind: 'limiting', depth: 10, activation: 'erf', parameterization: 'ntk', wStd: 1.5024630565145483e+22, bStd: 0 } },
+    {
+      name: 'erf, ntk, W_std = 1.5e22, depth 10, a zero row',
+      x: fromRows([
+        [8, -4],
+        [6.861267042827812, 8],
+        [8, -4],
+        [0, 0],
+        [0, 8],
+        [-4, 0],
+      ]),
+      req: { kind: 'limiting', depth: 10, activation: 'erf', parameterization: 'ntk', wStd: 1.5024630565145483e22, bStd: 0 },
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -128,17 +190,33 @@ describe('activations beyond the old range: certified enclosures that contain th
     // K^(2) = b²𝟙𝟙ᵀ + E with |E_ij| ≤ 9 + 9·|K^(1)_ij|·E[sech²(u)sech²(v)] and E[sech²(u)sech²(v)] ≤ E[sech²(u)]
     // ≤ ∫sech²/√(2πq) = 2/√(2πq) (the N(0, q) density is ≤ 1/√(2πq)), q = G^(1)_ii ≥ b²: λ(K) is within ‖E‖_F of
     // λ(b²𝟙𝟙ᵀ) ∈ {0, 3b²} (Weyl).
-    const req: KernelRequest = { kind: 'limiting', depth: 2, activation: 'tanh', parameterization: 'ntk', wStd: 3, bStd: 1e100, data: file(unit), normalize: false, json: true };
+    const req: KernelRequest = {
+      kind: 'limiting',
+      depth: 2,
+      activation: 'tanh',
+      parameterization: 'ntk',
+      wStd: 3,
+      bStd: 1e100,
+      data: file(unit),
+      normalize: false,
+      json: true,
+    };
     const r = await computeKernelReport(req);
     expectWellFormed(r);
     expect(r.useful).toBe(false);
     const b2 = exactDec(1e100).pow(2);
     const k1 = referenceLimiting(unit, { depth: 1, parameterization: 'ntk', wStd: 3, bStd: 1e100 }).K;
     let e2 = new Dm(0);
-    for (const row of k1) for (const v of row) {
-      const e = new Dm(9).add(new Dm(9).mul(v.abs()).mul(2).div(new Dm(2).mul(new Dm(-1).acos()).mul(b2).sqrt()));
-      e2 = e2.add(e.pow(2));
-    }
+    for (const row of k1)
+      for (const v of row) {
+        const e = new Dm(9).add(
+          new Dm(9)
+            .mul(v.abs())
+            .mul(2)
+            .div(new Dm(2).mul(new Dm(-1).acos()).mul(b2).sqrt()),
+        );
+        e2 = e2.add(e.pow(2));
+      }
     const e = e2.sqrt();
     expect(encloses(r.lambdaMin.lower, r.lambdaMin.upper, { lo: e.neg(), hi: e })).toBe(true);
     expect(encloses(r.lambdaMax.lower, r.lambdaMax.upper, { lo: b2.mul(3).sub(e), hi: b2.mul(3).add(e) })).toBe(true);
@@ -148,15 +226,36 @@ describe('activations beyond the old range: certified enclosures that contain th
     // E[tanh(u)²] = 1 − E[sech²(u)], u ∼ N(0, q), and with T = q^{1/4}:
     // 2·tanh(T)·e^{−T²/(2q)}/√(2πq) ≤ ∫_{−T}^{T} sech²(t)·φ_q(t) dt ≤ E[sech²(u)] ≤ ∫sech²/√(2πq) = 2/√(2πq).
     const w = 2 ** 12; // W_std² = 2^24, d = 1, x = 1: q = G^(1) = 2^24
-    const req: KernelRequest = { kind: 'nngp', depth: 2, activation: 'tanh', parameterization: 'ntk', wStd: w, data: file(fromRows([[1]])), normalize: false, json: true };
+    const req: KernelRequest = {
+      kind: 'nngp',
+      depth: 2,
+      activation: 'tanh',
+      parameterization: 'ntk',
+      wStd: w,
+      data: file(fromRows([[1]])),
+      normalize: false,
+      json: true,
+    };
     const r = await computeKernelReport(req);
     expectWellFormed(r);
     expect(r.useful).toBe(true);
-    const q = new Dm(2).pow(24), W2 = q, T = q.sqrt().sqrt();
+    const q = new Dm(2).pow(24),
+      W2 = q,
+      T = q.sqrt().sqrt();
     const root = new Dm(2).mul(new Dm(-1).acos()).mul(q).sqrt();
     const lo = W2.mul(new Dm(1).sub(new Dm(2).div(root)));
-    const hi = W2.mul(new Dm(1).sub(new Dm(2).mul(T.tanh()).mul(T.pow(2).div(q.mul(2)).neg().exp()).div(root)));
-    expect(encloses(r.lambdaMin.lower, r.lambdaMin.upper, { lo, hi }), `[${lo.toExponential(10)}, ${hi.toExponential(10)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+    const hi = W2.mul(
+      new Dm(1).sub(
+        new Dm(2)
+          .mul(T.tanh())
+          .mul(T.pow(2).div(q.mul(2)).neg().exp())
+          .div(root),
+      ),
+    );
+    expect(
+      encloses(r.lambdaMin.lower, r.lambdaMin.upper, { lo, hi }),
+      `[${lo.toExponential(10)}, ${hi.toExponential(10)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`,
+    ).toBe(true);
   });
 
   it('tanh at variances ≈ 1e-122 with W_std² ≈ 8.5e199: inside the stated range (by a majorant), so a report', async () => {
@@ -164,14 +263,29 @@ describe('activations beyond the old range: certified enclosures that contain th
     // made the next layer's variances trivial and its entries overflow. Majorant of the exact entries:
     // |E[tanh u tanh v]| ≤ min(1, √(q_iq_j)) ≤ min(1, max q), 0 ≤ E[sech²·sech²] ≤ 1, so with m_l ≥ max|G^(l)|, k_l ≥ max|K^(l)|:
     // m_{l+1} = W²·min(1, m_l), Ġ ≤ W², k_{l+1} = k_l·W² + m_{l+1} — all below 2^1024 here.
-    const x = fromRows([[-1.778206999588062e-161, -3.167594447452665e-161], [1.909335227187253e-152, 0], [1.0853314206470105e-165, -5.426657103235053e-166]]);
-    const wStd = 9.199084398961102e+99;
+    const x = fromRows([
+      [-1.778206999588062e-161, -3.167594447452665e-161],
+      [1.909335227187253e-152, 0],
+      [1.0853314206470105e-165, -5.426657103235053e-166],
+    ]);
+    const wStd = 9.199084398961102e99;
     const req: KernelRequest = { kind: 'nngp', depth: 3, activation: 'tanh', parameterization: 'ntk', wStd, data: file(x), normalize: false, json: true };
     const W2 = exactDec(wStd).pow(2);
     let m = new Dm(0);
-    for (let i = 0; i < 3; i++) m = Dm.max(m, exactDec(x.data[2 * i]).pow(2).add(exactDec(x.data[2 * i + 1]).pow(2)).mul(W2).div(2));
+    for (let i = 0; i < 3; i++)
+      m = Dm.max(
+        m,
+        exactDec(x.data[2 * i])
+          .pow(2)
+          .add(exactDec(x.data[2 * i + 1]).pow(2))
+          .mul(W2)
+          .div(2),
+      );
     let k = m;
-    for (let l = 2; l <= 3; l++) { m = W2.mul(Dm.min(1, m)); k = k.mul(W2).add(m); }
+    for (let l = 2; l <= 3; l++) {
+      m = W2.mul(Dm.min(1, m));
+      k = k.mul(W2).add(m);
+    }
     expect(Dm.max(k, W2).lt(MAX_DEC)).toBe(true);
     expectWellFormed(await computeKernelReport(req));
   });
@@ -179,7 +293,10 @@ describe('activations beyond the old range: certified enclosures that contain th
   it('erf, nmm, data at 1e200: the exit-2 message states the range, and G^(1) is indeed beyond it', async () => {
     const x = scaled(unit, 1e200);
     const req: KernelRequest = { kind: 'limiting', depth: 2, activation: 'erf', data: file(x), normalize: false, json: true };
-    const err = await computeKernelReport(req).then(() => null, (e: unknown) => e);
+    const err = await computeKernelReport(req).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/entries of the first-layer kernel G\^\(1\) exceed 2\^1024/);
     expect((err as Error).message).toMatch(SMOOTH_RANGE);
@@ -205,7 +322,22 @@ const exponent = fc.oneof(
   fc.integer({ min: -8, max: 8 }),
 );
 const mantissa = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -0.5));
-const ACTIVATIONS = ['relu', 'leaky-relu:0', 'leaky-relu:1e-300', 'leaky-relu:0.5', 'leaky-relu:1', 'leaky-relu:-1', 'leaky-relu:1e10', 'leaky-relu:-1e300', 'leaky-relu:1e308', 'abs', 'identity', 'erf', 'tanh', 'sigmoid'];
+const ACTIVATIONS = [
+  'relu',
+  'leaky-relu:0',
+  'leaky-relu:1e-300',
+  'leaky-relu:0.5',
+  'leaky-relu:1',
+  'leaky-relu:-1',
+  'leaky-relu:1e10',
+  'leaky-relu:-1e300',
+  'leaky-relu:1e308',
+  'abs',
+  'identity',
+  'erf',
+  'tanh',
+  'sigmoid',
+];
 
 const caseArb = fc.record({
   n: fc.integer({ min: 1, max: 3 }),
@@ -235,13 +367,22 @@ describe('every activation over the whole float64 range vs a 50-digit reference'
     }
     const x: Matrix = { rows: c.n, cols: c.d, data };
     const req: KernelRequest = {
-      kind: c.kind, depth: c.depth, activation: c.activation, data: file(x), normalize: false, json: true,
+      kind: c.kind,
+      depth: c.depth,
+      activation: c.activation,
+      data: file(x),
+      normalize: false,
+      json: true,
       parameterization: c.ntk ? 'ntk' : 'nmm',
       ...(c.ntk ? { wStd: ldexpExact(c.wMant / 2, c.wExp + 1) || 5e-324, ...(c.bias ? { bStd: ldexpExact(0.75, c.bExp) } : {}) } : {}),
     };
     const act = refActivation(c.activation);
     let r: KernelReport | undefined, err: unknown;
-    try { r = await computeKernelReport(req); } catch (e) { err = e; }
+    try {
+      r = await computeKernelReport(req);
+    } catch (e) {
+      err = e;
+    }
     if (err !== undefined) {
       if (!(err instanceof UserError) || /\n/.test(err.message)) throw err;
       const smooth = act === 'erf' || act === null;
@@ -259,7 +400,8 @@ describe('every activation over the whole float64 range vs a 50-digit reference'
           for (let k = 0; k < c.d; k++) r = r.add(exactDec(data[i * c.d + k]).pow(2));
           m = Dm.max(m, r.mul(ntk ? W2.div(c.d) : 1).add(B2));
         }
-        let k = m, peak = m;
+        let k = m,
+          peak = m;
         for (let l = 2; l <= c.depth; l++) {
           m = W2.mul(c.activation === 'tanh' ? Dm.min(1, m) : 1).add(B2);
           k = k.mul(W2).mul(s1).add(m);

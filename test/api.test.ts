@@ -46,7 +46,8 @@ describe('auditBound', () => {
   });
 
   it('a false bound object is refuted with a certified counterexample, and equals the CLI output (worker thread) for its file', async () => {
-    const dir = out(), apiDir = out();
+    const dir = out(),
+      apiDir = out();
     const api = await auditBound(wrong, { budget: 1, seed: 'api', outDir: apiDir });
     expect(api.verdict).toBe('refuted');
     const s = api.bounds[0].counterexamples.smallest!;
@@ -61,20 +62,34 @@ describe('auditBound', () => {
   });
 
   it('two bounds in two worker threads give what one after the other in this thread gives', async () => {
-    const dir = out(), apiDir = out();
-    const parallel = await auditBound([correct, wrong], { budget: 1, seed: 'two', module: join(ROOT, 'test/fixtures/audit/two-bounds.ts'), workers: 2, outDir: dir });
-    expect(parallel.bounds.map((b) => [b.id, b.verdict])).toEqual([['example.trace-upper-bound', 'survived'], ['example.wrong-min-norm', 'refuted']]);
+    const dir = out(),
+      apiDir = out();
+    const parallel = await auditBound([correct, wrong], {
+      budget: 1,
+      seed: 'two',
+      module: join(ROOT, 'test/fixtures/audit/two-bounds.ts'),
+      workers: 2,
+      outDir: dir,
+    });
+    expect(parallel.bounds.map((b) => [b.id, b.verdict])).toEqual([
+      ['example.trace-upper-bound', 'survived'],
+      ['example.wrong-min-norm', 'refuted'],
+    ]);
     expect(parallel.verdict).toBe('refuted');
     const serial = await auditBound([correct, wrong], { budget: 1, seed: 'two', outDir: apiDir });
     expect(normalize(parallel, dir)).toEqual(normalize(serial, apiDir));
   });
 
   it('in this thread as in a worker: a NaN side is ill-posed, sides that throw on some instances give partial', async () => {
-    for (const [f, verdict] of [['nan.ts', 'ill-posed'], ['throwing-some.ts', 'partial']] as const) {
+    for (const [f, verdict] of [
+      ['nan.ts', 'ill-posed'],
+      ['throwing-some.ts', 'partial'],
+    ] as const) {
       const module = join(ROOT, 'test/fixtures/audit', f);
       const mod = (await import(module)) as { default?: AnyTheorem; bound?: AnyTheorem };
       const b = (mod.default ?? mod.bound)!;
-      const dir = out(), apiDir = out();
+      const dir = out(),
+        apiDir = out();
       const here = await auditBound(b, { budget: 1, seed: 'obs', outDir: apiDir });
       expect(here.verdict).toBe(verdict);
       const worker = await auditBound(b, { budget: 1, seed: 'obs', outDir: dir, module });
@@ -93,13 +108,31 @@ describe('auditBound', () => {
 
 describe('runCatalog', () => {
   it('returns the report.json of `ntk-audit run` for the same selection, seed and budget', async () => {
-    const dir = out(), apiDir = out();
+    const dir = out(),
+      apiDir = out();
     const theorem = 'presentation.hinf.inverse-norm-identity';
     const api = await runCatalog({ theorem, budget: 1, seed: 'api', outDir: apiDir });
     expect(api.theorems.map((t) => [t.id, t.status])).toEqual([[theorem, 'violated']]);
     expect(api.outcome?.exitCode).toBe(0); // a known-false claim refuted: as expected
     expect(JSON.parse(readFileSync(join(apiDir, 'report.json'), 'utf8'))).toEqual(api);
-    const cli = await cliInProcess(['run', '--theorem', theorem, '--budget', '1', '--seed', 'api', '--out', dir, '--format', 'json', '--example-db', 'none', '--workers', '1', '--json']);
+    const cli = await cliInProcess([
+      'run',
+      '--theorem',
+      theorem,
+      '--budget',
+      '1',
+      '--seed',
+      'api',
+      '--out',
+      dir,
+      '--format',
+      'json',
+      '--example-db',
+      'none',
+      '--workers',
+      '1',
+      '--json',
+    ]);
     expect(cli.status).toBe(0);
     expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
     expect(normalize(api, apiDir)).toEqual(normalize(JSON.parse(cli.stdout), dir));

@@ -104,7 +104,9 @@ describe('ntk-audit audit', () => {
     expect(b.errorCount).toBeGreaterThan(0);
     expect(b.errors[0].instance).toMatch(/^N=5 /);
     expect(b.counts.holds).toBeGreaterThan(0);
-    expect(b.message).toMatch(/PARTIAL — no counterexample where the bound could be evaluated .* but its sides failed on \d+ instance\(s\), which were not tested/);
+    expect(b.message).toMatch(
+      /PARTIAL — no counterexample where the bound could be evaluated .* but its sides failed on \d+ instance\(s\), which were not tested/,
+    );
   });
 
   it('a false bound that throws on some instances is still refuted by its certified counterexamples', async () => {
@@ -133,7 +135,10 @@ describe('ntk-audit audit', () => {
   });
 
   it('NaN and wrong types are ill-posed (exit 2, one line)', async () => {
-    for (const [f, re] of [['nan.ts', /rhs returned NaN on instance N=\d+/], ['wrong-type.ts', /rhs returned string "big"/]] as const) {
+    for (const [f, re] of [
+      ['nan.ts', /rhs returned NaN on instance N=\d+/],
+      ['wrong-type.ts', /rhs returned string "big"/],
+    ] as const) {
       const r = await cli(['audit', `test/fixtures/audit/${f}`, '--budget', '3', '--out', out()]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

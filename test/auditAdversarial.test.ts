@@ -25,7 +25,19 @@ describe('ntk-audit audit with instances.geometry', () => {
     expect(rep.status).toBe(1);
     expect(JSON.parse(rep.stdout)).toMatchObject({ theoremId: 'example.hinf-without-separation', verdict: 'violated' });
     // a tiny budget with the saved examples: the recorded descriptors are re-materialised and violate again
-    const again = await cliInProcess(['audit', 'examples/adversarial-bound.ts', '--budget', '1', '--seed', 'other', '--json', '--out', out(), '--example-db', db]);
+    const again = await cliInProcess([
+      'audit',
+      'examples/adversarial-bound.ts',
+      '--budget',
+      '1',
+      '--seed',
+      'other',
+      '--json',
+      '--out',
+      out(),
+      '--example-db',
+      db,
+    ]);
     const b2 = JSON.parse(again.stdout).bounds[0];
     expect(b2.examples.replayed).toBeGreaterThan(0);
     expect(b2.examples.violated).toBeGreaterThan(0);

@@ -64,12 +64,19 @@ describe('ntk-audit audit with an example database', () => {
     // bound, but lies beyond its space (N ≤ 40), where it claims nothing; they are dropped from the file
     const db2 = tmp('ntk-auditdb-fenced-');
     const outside = [{ ...b0.counterexamples.smallest.descriptor, n: 41 }, {}];
-    writeFileSync(join(db2, files[0]), JSON.stringify({ ...saved, entries: outside.map((descriptor) => ({ descriptor, role: 'counterexample', relativeMargin: -0.5 })) }));
+    writeFileSync(
+      join(db2, files[0]),
+      JSON.stringify({ ...saved, entries: outside.map((descriptor) => ({ descriptor, role: 'counterexample', relativeMargin: -0.5 })) }),
+    );
     const fenced = await audit([...tiny, '--example-db', db2]);
     expect(fenced.code, fenced.stderr).toBe(0);
     expect(fenced.j.bounds[0].counts).toEqual(miss.j.bounds[0].counts);
     expect(fenced.j.bounds[0].examples.replayed).toBe(0);
-    expect(fenced.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ntk-audit: example database: 2 saved example\(s\) of fixture\.needle--[0-9a-f]{12} outside its instance space ignored \(and dropped\), first: \{"n":41,/)]);
+    expect(fenced.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^ntk-audit: example database: 2 saved example\(s\) of fixture\.needle--[0-9a-f]{12} outside its instance space ignored \(and dropped\), first: \{"n":41,/,
+      ),
+    ]);
     const after = JSON.parse(readFileSync(join(db2, files[0]), 'utf8')).entries;
     expect(after.length).toBeGreaterThan(0);
     for (const e of after) expect(e).toMatchObject({ role: 'near-miss' });
@@ -82,7 +89,11 @@ describe('ntk-audit audit with an example database', () => {
     expect(bad.j.bounds[0].counts).toEqual(miss.j.bounds[0].counts);
     const lines = bad.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^ntk-audit: example database: .*${files[0].replace(/\./g, '\\.')} ignored \\(.*\\); it is not overwritten: the next save renames it to ${files[0].replace(/\./g, '\\.')}\\.corrupt`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^ntk-audit: example database: .*${files[0].replace(/\./g, '\\.')} ignored \\(.*\\); it is not overwritten: the next save renames it to ${files[0].replace(/\./g, '\\.')}\\.corrupt`,
+      ),
+    );
     expect(bad.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(readFileSync(join(db, `${files[0]}.corrupt`), 'utf8')).toBe(damaged);
     expect(JSON.parse(readFileSync(join(db, files[0]), 'utf8')).entries.length).toBeGreaterThan(0);
@@ -101,7 +112,8 @@ describe('ntk-audit audit with an example database', () => {
       if (saved === undefined) delete process.env.CI;
       else process.env.CI = saved;
     }
-    const bound = (n: [number, number], d?: [number, number]) => defineBound({ id: 'k.b', statement: 's', instances: { n, ...(d ? { d } : {}) }, lhs: () => 0, relation: '<=', rhs: () => 1 });
+    const bound = (n: [number, number], d?: [number, number]) =>
+      defineBound({ id: 'k.b', statement: 's', instances: { n, ...(d ? { d } : {}) }, lhs: () => 0, relation: '<=', rhs: () => 1 });
     const k = (t: ReturnType<typeof bound>, text = 'module A') => exampleKey(t, text);
     // the same space (the default d written out or not) gives the same key, whatever the module's text
     expect(k(bound([2, 8]))).toBe(k(bound([2, 8], [2, 16]), 'module B'));
@@ -114,7 +126,22 @@ describe('ntk-audit audit with an example database', () => {
     const drawn = fc.sample(t.descriptors, { seed: 1, numRuns: 300 });
     for (const d of drawn) expect(space.contains(d)).toBe(true);
     const d0 = drawn[0];
-    for (const bad of [{ ...d0, n: 9 }, { ...d0, n: 1 }, { ...d0, d: 6 }, { ...d0, depth: 3 }, { ...d0, widths: [65] }, { ...d0, widths: [] }, { ...d0, init: 'he' }, { ...d0, data: 'mnist' }, { ...d0, normalize: 'unit' }, { ...d0, seed: '2147483648' }, { ...d0, seed: 7 }, { ...d0, extra: 1 }, null, []])
+    for (const bad of [
+      { ...d0, n: 9 },
+      { ...d0, n: 1 },
+      { ...d0, d: 6 },
+      { ...d0, depth: 3 },
+      { ...d0, widths: [65] },
+      { ...d0, widths: [] },
+      { ...d0, init: 'he' },
+      { ...d0, data: 'mnist' },
+      { ...d0, normalize: 'unit' },
+      { ...d0, seed: '2147483648' },
+      { ...d0, seed: 7 },
+      { ...d0, extra: 1 },
+      null,
+      [],
+    ])
       expect(space.contains(bad)).toBe(false);
     expect(existsSync(NEEDLE)).toBe(true);
   });

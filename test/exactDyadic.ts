@@ -18,7 +18,8 @@ export function dy(x: number): Dy {
   if (x === 0) return { m: 0n, e: 0 };
   F[0] = x;
   const bits = U[0];
-  const ex = Number((bits >> 52n) & 0x7ffn), man = bits & ((1n << 52n) - 1n);
+  const ex = Number((bits >> 52n) & 0x7ffn),
+    man = bits & ((1n << 52n) - 1n);
   const m = ex === 0 ? man : man | (1n << 52n);
   return { m: x < 0 ? -m : m, e: ex === 0 ? -1074 : ex - 1075 };
 }

@@ -12,7 +12,24 @@ describe('ntk-audit run with an example cache that cannot be written', () => {
     const fileInPlace = join(root, 'db2');
     writeFileSync(fileInPlace, '');
     for (const db of [dirInPlace, fileInPlace]) {
-      const r = await cliInProcess(['run', '--theorem', 'nguyen2021.thm3.2.chain-a', '--budget', '3', '--seed', 's', '--workers', '1', '--quiet', '--format', 'json', '--out', join(root, 'out'), '--example-db', db]);
+      const r = await cliInProcess([
+        'run',
+        '--theorem',
+        'nguyen2021.thm3.2.chain-a',
+        '--budget',
+        '3',
+        '--seed',
+        's',
+        '--workers',
+        '1',
+        '--quiet',
+        '--format',
+        'json',
+        '--out',
+        join(root, 'out'),
+        '--example-db',
+        db,
+      ]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/closest calls NOT saved for 1 claim\(s\), first: nguyen2021\.thm3\.2\.chain-a \(/);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);

@@ -44,7 +44,26 @@ describe('kill -9 and SIGINT during a run', () => {
       const workers = 1 + (Math.floor(t / 2) % 2);
       const budget = 2 + (Math.floor(t / 4) % 3);
       const delay = 150 + Math.floor(((slot[t] + rng.next()) / TRIALS) * 2500);
-      const child = spawn(process.execPath, [...cliArgs(), 'run', '--theorem', FILTER, '--budget', String(budget), '--seed', `f${t}`, '--out', out, '--format', 'json,md,junit', '--workers', String(workers)], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [
+          ...cliArgs(),
+          'run',
+          '--theorem',
+          FILTER,
+          '--budget',
+          String(budget),
+          '--seed',
+          `f${t}`,
+          '--out',
+          out,
+          '--format',
+          'json,md,junit',
+          '--workers',
+          String(workers),
+        ],
+        { env: { ...process.env, CI: 'true' }, stdio: 'ignore' },
+      );
       const timer = setTimeout(() => child.kill(signal), delay);
       const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
       clearTimeout(timer);
@@ -57,10 +76,11 @@ describe('kill -9 and SIGINT during a run', () => {
       expect(readFileSync(join(out, 'summary.md'), 'utf8').length).toBeGreaterThan(0);
       // Counterexamples: every file complete and replays.
       const dir = join(out, 'counterexamples');
-      if (existsSync(dir)) for (const f of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
-        readArtifact(join(dir, f));
-        expect(replayFile(join(dir, f), catalog).outcome.verdict).toBe('violated');
-      }
+      if (existsSync(dir))
+        for (const f of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
+          readArtifact(join(dir, f));
+          expect(replayFile(join(dir, f), catalog).outcome.verdict).toBe('violated');
+        }
     }
     expect(outcomes.length).toBe(TRIALS);
     // every signal × workers × budget combination was tried (TRIALS ≥ 12)

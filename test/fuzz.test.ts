@@ -66,11 +66,12 @@ function prepare(doc: unknown): Prepared {
   const text = JSON.stringify(doc);
   const paths: (string | number)[][] = [];
   const walk = (v: unknown, path: (string | number)[]) => {
-    if (v && typeof v === 'object') for (const k of Object.keys(v)) {
-      const key = Array.isArray(v) ? Number(k) : k;
-      paths.push([...path, key]);
-      if (paths.length < 5000) walk((v as Record<string, unknown>)[k], [...path, key]);
-    }
+    if (v && typeof v === 'object')
+      for (const k of Object.keys(v)) {
+        const key = Array.isArray(v) ? Number(k) : k;
+        paths.push([...path, key]);
+        if (paths.length < 5000) walk((v as Record<string, unknown>)[k], [...path, key]);
+      }
   };
   walk(JSON.parse(text), []);
   return { text, paths };
@@ -98,21 +99,54 @@ function mutateJson(doc: Prepared, m: Mutation): string {
 }
 
 describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
-  const csvCell = fc.oneof(fc.double().map(String), fc.constantFrom('', 'NaN', 'inf', '-Infinity', '1e999', 'x', '"1"', ' 2 ', '#', '1,5'), fc.string({ maxLength: 4 }));
-  const csvText = fc.array(fc.array(csvCell, { minLength: 0, maxLength: 5 }).map((r) => r.join(',')), { maxLength: 6 }).chain((rows) =>
-    fc.constantFrom('\n', '\r\n', ';').map((sep) => rows.join(sep)),
+  const csvCell = fc.oneof(
+    fc.double().map(String),
+    fc.constantFrom('', 'NaN', 'inf', '-Infinity', '1e999', 'x', '"1"', ' 2 ', '#', '1,5'),
+    fc.string({ maxLength: 4 }),
   );
+  const csvText = fc
+    .array(
+      fc.array(csvCell, { minLength: 0, maxLength: 5 }).map((r) => r.join(',')),
+      { maxLength: 6 },
+    )
+    .chain((rows) => fc.constantFrom('\n', '\r\n', ';').map((sep) => rows.join(sep)));
   test.prop([fc.oneof(csvText, fc.string({ maxLength: 40 }))], { numRuns: RUNS })('CSV data', (text) => {
     expectCleanFailure(() => parseCsv(text, 'fuzz.csv'), validMatrix);
   });
 
-  const jsonData = [prepare({ data: [[1, 2], [3, 4]] }), prepare([[0.5, -1], [2, 3], [1e-300, 7]])];
-  test.prop([fc.oneof(fc.json({ maxDepth: 3 }), mutation.map((m) => mutateJson(jsonData[0], m)), mutation.map((m) => mutateJson(jsonData[1], m)))], { numRuns: RUNS })('JSON data', (text) => {
+  const jsonData = [
+    prepare({
+      data: [
+        [1, 2],
+        [3, 4],
+      ],
+    }),
+    prepare([
+      [0.5, -1],
+      [2, 3],
+      [1e-300, 7],
+    ]),
+  ];
+  test.prop(
+    [
+      fc.oneof(
+        fc.json({ maxDepth: 3 }),
+        mutation.map((m) => mutateJson(jsonData[0], m)),
+        mutation.map((m) => mutateJson(jsonData[1], m)),
+      ),
+    ],
+    { numRuns: RUNS },
+  )('JSON data', (text) => {
     expectCleanFailure(() => parseJsonData(text, 'fuzz.json'), validMatrix);
   });
 
   const npy = new Uint8Array(matrixToNpyBuffer({ rows: 3, cols: 2, data: Float64Array.from([1, 2, 3, 4, 5, 6]) }));
-  const npyMutation = fc.record({ cut: fc.nat(), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), kind: fc.constantFrom('truncate', 'flip', 'extend', 'header') });
+  const npyMutation = fc.record({
+    cut: fc.nat(),
+    at: fc.nat(),
+    byte: fc.integer({ min: 0, max: 255 }),
+    kind: fc.constantFrom('truncate', 'flip', 'extend', 'header'),
+  });
   test.prop([npyMutation], { numRuns: RUNS })('.npy data', (m) => {
     let buf: Uint8Array;
     if (m.kind === 'truncate') buf = npy.slice(0, m.cut % npy.length);
@@ -135,7 +169,14 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
     });
   });
 
-  const baseline = { format: 'ntk-audit/baseline', version: 1, seed: 's', budgetSeconds: 10, tolerance: 0.25, theorems: { a: { status: 'holds', empiricalConstant: 1.5 }, b: { status: 'violated', empiricalConstant: null } } };
+  const baseline = {
+    format: 'ntk-audit/baseline',
+    version: 1,
+    seed: 's',
+    budgetSeconds: 10,
+    tolerance: 0.25,
+    theorems: { a: { status: 'holds', empiricalConstant: 1.5 }, b: { status: 'violated', empiricalConstant: null } },
+  };
   const baselineDoc = prepare(baseline);
   test.prop([mutation], { numRuns: RUNS })('baselines', (m) => {
     expectCleanFailure(() => parseBaseline(mutateJson(baselineDoc, m), 'fuzz baseline'));
@@ -146,10 +187,13 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
   const shard = (k: number) => {
     const r = structuredClone(sampleReport());
     r.run.shard = { index: k, count: 2 };
-    r.theorems = r.theorems.filter((_, i) => i % 2 === k - 1).map((t, i) => ({ ...t, order: 2 * i + k - 1, ...(Array.isArray(t.instances) ? { instances: t.instances.slice(0, 4) } : {}) }));
+    r.theorems = r.theorems
+      .filter((_, i) => i % 2 === k - 1)
+      .map((t, i) => ({ ...t, order: 2 * i + k - 1, ...(Array.isArray(t.instances) ? { instances: t.instances.slice(0, 4) } : {}) }));
     return JSON.parse(reportJson(r));
   };
-  const s1 = shard(1), s2 = shard(2);
+  const s1 = shard(1),
+    s2 = shard(2);
   const parsed = [parseReport(JSON.stringify(s1)), parseReport(JSON.stringify(s2))];
   const shards = [prepare(s1), prepare(s2)];
   // the example: a schemaVersion that is an object without a usable toString (it once made a TypeError of the message)
@@ -157,15 +201,30 @@ describe('fuzzed inputs fail cleanly', { timeout: TIMEOUT }, () => {
   test.prop([mutation, fc.boolean()], { numRuns: RUNS, examples: [badVersion] })('shard reports given to merge', (m, which) => {
     expectCleanFailure(() => {
       const a = parseReport(mutateJson(shards[which ? 0 : 1], m), 'fuzz report');
-      return mergeReports([{ path: 'a', report: a }, { path: 'b', report: structuredClone(parsed[which ? 1 : 0]) }]);
+      return mergeReports([
+        { path: 'a', report: a },
+        { path: 'b', report: structuredClone(parsed[which ? 1 : 0]) },
+      ]);
     });
   });
 
   const flag = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0', '-1', '1/0', '3/2', 'NaN', '1e9', '2/2', 'json,pdf', '', ' ', '1.5', 'Infinity'));
-  test.prop([fc.record({ budget: flag, workers: flag, shard: flag, format: flag, seed: flag, theorem: flag }, { requiredKeys: [] })], { numRuns: RUNS })('run flags', (raw) => {
-    expectCleanFailure(() => parseRunOptions(raw));
-  });
-  test.prop([fc.constantFrom('limiting', 'nngp', 'ntk-empirical', 'h-infinity', 'bogus'), fc.record({ data: fc.constant('x.csv'), depth: flag, widths: flag, init: flag, parameterization: flag, wStd: flag, bStd: flag, seed: flag }, { requiredKeys: ['data'] })], { numRuns: RUNS })('kernel flags', (kind, raw) => {
+  test.prop([fc.record({ budget: flag, workers: flag, shard: flag, format: flag, seed: flag, theorem: flag }, { requiredKeys: [] })], { numRuns: RUNS })(
+    'run flags',
+    (raw) => {
+      expectCleanFailure(() => parseRunOptions(raw));
+    },
+  );
+  test.prop(
+    [
+      fc.constantFrom('limiting', 'nngp', 'ntk-empirical', 'h-infinity', 'bogus'),
+      fc.record(
+        { data: fc.constant('x.csv'), depth: flag, widths: flag, init: flag, parameterization: flag, wStd: flag, bStd: flag, seed: flag },
+        { requiredKeys: ['data'] },
+      ),
+    ],
+    { numRuns: RUNS },
+  )('kernel flags', (kind, raw) => {
     expectCleanFailure(() => parseKernelOptions(kind, raw as never));
   });
 });

@@ -26,18 +26,56 @@ function clean(f: () => unknown): unknown {
   }
 }
 
-const junk = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constant(() => 1), fc.constant(() => NaN), fc.constant(() => 'x'), fc.constant(() => { throw new Error('boom'); }));
-const range = fc.oneof({ arbitrary: fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 2, max: 16 })), weight: 5 }, { arbitrary: fc.tuple(fc.integer({ min: -3, max: 40 }), fc.integer({ min: -3, max: 40 })), weight: 1 }, { arbitrary: junk, weight: 1 });
+const junk = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constant(undefined),
+  fc.constant(() => 1),
+  fc.constant(() => NaN),
+  fc.constant(() => 'x'),
+  fc.constant(() => {
+    throw new Error('boom');
+  }),
+);
+const range = fc.oneof(
+  { arbitrary: fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 2, max: 16 })), weight: 5 },
+  { arbitrary: fc.tuple(fc.integer({ min: -3, max: 40 }), fc.integer({ min: -3, max: 40 })), weight: 1 },
+  { arbitrary: junk, weight: 1 },
+);
 /** Mostly valid fields, one broken at a time more often than not (so accepted specs are evaluated too). */
-const mostly = <T,>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: a, weight: 6 }, { arbitrary: junk, weight: 1 });
+const mostly = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: a, weight: 6 }, { arbitrary: junk, weight: 1 });
 const spec = fc.record(
   {
     id: mostly(fc.oneof({ arbitrary: fc.constantFrom('ok.id', 'a/b:c'), weight: 9 }, { arbitrary: fc.constantFrom('', 'bad id'), weight: 1 })),
     statement: mostly(fc.oneof({ arbitrary: fc.constant('s'), weight: 9 }, { arbitrary: fc.constant(''), weight: 1 })),
     relation: mostly(fc.oneof({ arbitrary: fc.constantFrom('<=', '>=', '<', '>', '=='), weight: 9 }, { arbitrary: fc.constant('=<'), weight: 1 })),
-    lhs: mostly(fc.constantFrom((q: { N: number }) => q.N, (q: { lambdaMinNTK: number }) => q.lambdaMinNTK, (q: { maxInnerProduct: number }) => q.maxInnerProduct)),
-    rhs: mostly(fc.constantFrom(() => 1, (q: { d: number }) => q.d * 100)),
-    instances: mostly(fc.record({ n: range, d: range, depth: fc.oneof(range, fc.constant(undefined)), data: fc.oneof({ arbitrary: fc.constantFrom(['gaussian'], ['unit-sphere', 'rademacher'], undefined), weight: 6 }, { arbitrary: fc.constant(['nope']), weight: 1 }, { arbitrary: junk, weight: 1 }) }, { requiredKeys: ['n'] })),
+    lhs: mostly(
+      fc.constantFrom(
+        (q: { N: number }) => q.N,
+        (q: { lambdaMinNTK: number }) => q.lambdaMinNTK,
+        (q: { maxInnerProduct: number }) => q.maxInnerProduct,
+      ),
+    ),
+    rhs: mostly(
+      fc.constantFrom(
+        () => 1,
+        (q: { d: number }) => q.d * 100,
+      ),
+    ),
+    instances: mostly(
+      fc.record(
+        {
+          n: range,
+          d: range,
+          depth: fc.oneof(range, fc.constant(undefined)),
+          data: fc.oneof(
+            { arbitrary: fc.constantFrom(['gaussian'], ['unit-sphere', 'rademacher'], undefined), weight: 6 },
+            { arbitrary: fc.constant(['nope']), weight: 1 },
+            { arbitrary: junk, weight: 1 },
+          ),
+        },
+        { requiredKeys: ['n'] },
+      ),
+    ),
     kind: fc.oneof(fc.constantFrom('deterministic', 'high-probability', 'asymptotic', 'bogus'), fc.constant(undefined)),
     delta: fc.oneof(fc.double(), fc.constant(undefined)),
   },

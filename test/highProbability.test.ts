@@ -42,12 +42,16 @@ function audit(bound: ReturnType<typeof defineBound>, budget: number, seed: stri
 const SEEDS = ['s1', 's2', 's3', 's4'];
 /** The audits of the TRUE δ/2 bound at budget 120, one per seed: made once, read by the calibration test and the survival test. */
 let atBudget120: ReturnType<typeof audit>[] | undefined;
-const trueRuns = (budget: number) => (budget === 120 ? (atBudget120 ??= SEEDS.map((seed) => audit(sphereBound('cal.true', DELTA / 2), 120, seed))) : SEEDS.map((seed) => audit(sphereBound('cal.true', DELTA / 2), budget, seed)));
+const trueRuns = (budget: number) =>
+  budget === 120
+    ? (atBudget120 ??= SEEDS.map((seed) => audit(sphereBound('cal.true', DELTA / 2), 120, seed)))
+    : SEEDS.map((seed) => audit(sphereBound('cal.true', DELTA / 2), budget, seed));
 
 describe('calibrated high-probability bounds', () => {
   it('the calibration is right: the empirical failure rate of the δ/2 bound is near δ/2', () => {
     // ≥ 2,000 draws per seed at p = 0.05, 4 seeds: each observed rate, and the pooled one, lies within ±5 standard errors of p.
-    let draws = 0, failures = 0;
+    let draws = 0,
+      failures = 0;
     for (const run of trueRuns(120)) {
       const c = run.highProbability!.configs[0];
       expect(c.draws).toBeGreaterThanOrEqual(2000);
@@ -83,7 +87,11 @@ describe('calibrated high-probability bounds', () => {
 describe('the rate test of one configuration', () => {
   it('rejects exactly when the exact binomial tail P(X ≥ failures | δ) is ≤ α, counting inconclusive draws as successes', () => {
     const alpha = 0.01;
-    for (const [n, delta] of [[40, 0.1], [200, 0.05], [500, 0.2]] as const) {
+    for (const [n, delta] of [
+      [40, 0.1],
+      [200, 0.05],
+      [500, 0.2],
+    ] as const) {
       for (let k = 0; k <= n; k += Math.max(1, Math.floor(n / 60))) {
         const tail = binomialUpperTail(k, n, delta);
         if (Math.abs(tail / alpha - 1) < 1e-6) continue; // the boundary itself: either answer is rounding

@@ -56,15 +56,38 @@ function n1(row: number[], L = 2): Case['exactN1'] {
 }
 /** N = 1, 'ntk' parameterisation, ReLU (κ = 1/2): q' = W²q/2 + b², K' = K·W²/2 + q', q_1 = K_1 = W²‖x‖²/d + b². */
 function n1Ntk(row: number[], L: number, w: number, b: number): Dec {
-  const W2 = exactDec(w).pow(2), B2 = exactDec(b).pow(2);
-  let q = W2.mul(sq(row)).div(row.length).add(B2), k = q;
-  for (let l = 2; l <= L; l++) { q = W2.mul(q).div(2).add(B2); k = k.mul(W2).div(2).add(q); }
+  const W2 = exactDec(w).pow(2),
+    B2 = exactDec(b).pow(2);
+  let q = W2.mul(sq(row)).div(row.length).add(B2),
+    k = q;
+  for (let l = 2; l <= L; l++) {
+    q = W2.mul(q).div(2).add(B2);
+    k = k.mul(W2).div(2).add(q);
+  }
   return k;
 }
 
 const cases: Case[] = [
-  { name: 'duplicate points', x: fromRows([[1, 2, 3], [0.5, -1, 2], [1, 2, 3]]), useless: true, warning: /duplicate/ },
-  { name: 'a zero vector', x: fromRows([[1, 2], [0, 0], [3, -1]]), useless: true, warning: /all-zero/ },
+  {
+    name: 'duplicate points',
+    x: fromRows([
+      [1, 2, 3],
+      [0.5, -1, 2],
+      [1, 2, 3],
+    ]),
+    useless: true,
+    warning: /duplicate/,
+  },
+  {
+    name: 'a zero vector',
+    x: fromRows([
+      [1, 2],
+      [0, 0],
+      [3, -1],
+    ]),
+    useless: true,
+    warning: /all-zero/,
+  },
   { name: 'scale 1e150', x: scaled(base, 1e150) },
   { name: 'scale 1e-150', x: scaled(base, 1e-150) },
   { name: 'scale 1e152', x: scaled(base, 1e152) },
@@ -83,11 +106,23 @@ const cases: Case[] = [
   { name: 'N = 1 at 1e200 (kernel beyond float64)', x: fromRows([[1e200, 0]]) },
   { name: 'depth 50', x: base, extra: { depth: 50 } },
   { name: 'ntk W_std = 1e-160 (W² subnormal)', x: base, extra: { parameterization: 'ntk', wStd: 1e-160 } },
-  { name: 'ntk W_std = 1e-160, N = 1', x: fromRows([[0.3, -0.4]]), extra: { parameterization: 'ntk', wStd: 1e-160 },
-    exactN1: { limiting: n1Ntk([0.3, -0.4], 2, 1e-160, 0) } },
-  { name: 'ntk W_std = 1e-160, b_std = 1e-170, N = 1', x: fromRows([[0.3, -0.4]]), extra: { parameterization: 'ntk', wStd: 1e-160, bStd: 1e-170, depth: 3 },
-    exactN1: { limiting: n1Ntk([0.3, -0.4], 3, 1e-160, 1e-170) } },
-  { name: 'ntk W_std = 1e-160, depth 1, data at 1e150 (W² subnormal, kernel normal)', x: scaled(base3, 1e150), extra: { parameterization: 'ntk', wStd: 1e-160, depth: 1 } },
+  {
+    name: 'ntk W_std = 1e-160, N = 1',
+    x: fromRows([[0.3, -0.4]]),
+    extra: { parameterization: 'ntk', wStd: 1e-160 },
+    exactN1: { limiting: n1Ntk([0.3, -0.4], 2, 1e-160, 0) },
+  },
+  {
+    name: 'ntk W_std = 1e-160, b_std = 1e-170, N = 1',
+    x: fromRows([[0.3, -0.4]]),
+    extra: { parameterization: 'ntk', wStd: 1e-160, bStd: 1e-170, depth: 3 },
+    exactN1: { limiting: n1Ntk([0.3, -0.4], 3, 1e-160, 1e-170) },
+  },
+  {
+    name: 'ntk W_std = 1e-160, depth 1, data at 1e150 (W² subnormal, kernel normal)',
+    x: scaled(base3, 1e150),
+    extra: { parameterization: 'ntk', wStd: 1e-160, depth: 1 },
+  },
   { name: 'ntk W_std = 1e200 (kernel beyond float64)', x: base, extra: { parameterization: 'ntk', wStd: 1e200 } },
   { name: 'ntk W_std = 1e100 on data at 1e-200', x: scaled(base, 1e-200), extra: { parameterization: 'ntk', wStd: 1e100, bStd: 0.5 } },
   { name: 'ntk b_std = 1e-170, data at 1e-150', x: scaled(base, 1e-150), extra: { parameterization: 'ntk', bStd: 1e-170, depth: 3 } },
@@ -114,11 +149,17 @@ describe('hostile inputs: certified enclosures contain the exact λ_min, or exit
       it(`${kind}: ${c.name}`, async () => {
         const depth = c.extra?.depth ?? 2;
         const req: KernelRequest = {
-          kind, data: file(c.x), normalize: false, json: true, ...c.extra,
+          kind,
+          data: file(c.x),
+          normalize: false,
+          json: true,
+          ...c.extra,
           depth: kind === 'ntk-empirical' ? Math.min(depth, 4) : kind === 'h-infinity' ? 2 : depth,
           ...(kind === 'ntk-empirical' ? { widths: Array(Math.min(depth, 4) - 1).fill(16), init: 'he' as const, seed: 1 } : {}),
         };
-        if (kind === 'h-infinity') { delete req.parameterization; }
+        if (kind === 'h-infinity') {
+          delete req.parameterization;
+        }
         let r: KernelReport | undefined;
         let err: unknown;
         try {
@@ -129,7 +170,11 @@ describe('hostile inputs: certified enclosures contain the exact λ_min, or exit
         // The documented range limit (see the file comment), decided on the EXACT trace.
         // (nmm limiting NTK: K_ii = L‖x_i‖² exactly)
         const K = kind === 'ntk-empirical' ? null : exactKernel(kind, c.x, req);
-        const T = K ? traceDec(K) : sq(Array.from(c.x.data)).mul(req.depth).mul(2 ** 20);
+        const T = K
+          ? traceDec(K)
+          : sq(Array.from(c.x.data))
+              .mul(req.depth)
+              .mul(2 ** 20);
         if (kind !== 'ntk-empirical' && T.gt(MAX_DEC)) expect(err, 'exact trace beyond 2^1024: the range error is required').toBeInstanceOf(UserError);
         if (err !== undefined) {
           if (!(err instanceof UserError) || !T.gt(MAX_DEC.div(4))) throw err; // nothing else is acceptable
@@ -153,10 +198,16 @@ describe('hostile inputs: certified enclosures contain the exact λ_min, or exit
         const v = c.exactN1?.[kind];
         if (v) {
           expect(K![0][0].sub(v).abs().lte(v.mul(1e-45)), 'reference recursion vs closed form').toBe(true);
-          expect(exactDec(r.lambdaMin.lower).lte(v) && exactDec(r.lambdaMin.upper).gte(v), `${v.toExponential(20)} ∉ [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+          expect(
+            exactDec(r.lambdaMin.lower).lte(v) && exactDec(r.lambdaMin.upper).gte(v),
+            `${v.toExponential(20)} ∉ [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`,
+          ).toBe(true);
         }
         const br = lambdaMinBracket(K!);
-        expect(encloses(r.lambdaMin.lower, r.lambdaMin.upper, br), `λ_min ∈ [${br.lo.toExponential(8)}, ${br.hi.toExponential(8)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+        expect(
+          encloses(r.lambdaMin.lower, r.lambdaMin.upper, br),
+          `λ_min ∈ [${br.lo.toExponential(8)}, ${br.hi.toExponential(8)}] vs [${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`,
+        ).toBe(true);
       });
     }
   }

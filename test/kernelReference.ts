@@ -26,9 +26,16 @@ export function exactDec(x: number): Dec {
   if (x === 0) return new Dm(0);
   // x = m·2^-e with m an integer of at most 53 bits (so that new Dm(m) is exact): doubling or halving a
   // double is exact in these ranges
-  let m = x, e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e++; }
-  while (Math.abs(m) >= 2 ** 53) { m /= 2; e--; }
+  let m = x,
+    e = 0;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e++;
+  }
+  while (Math.abs(m) >= 2 ** 53) {
+    m /= 2;
+    e--;
+  }
   return e === 0 ? new Dm(m) : e > 0 ? new Dm(m).div(TWO.pow(e)) : new Dm(m).mul(TWO.pow(-e));
 }
 
@@ -63,7 +70,8 @@ function dualDec(act: RefArch['activation'], qi: Dec, qj: Dec, g: Dec, theta: De
     return { pp: r.asin().mul(2).div(PI), dd: new Dm(4).div(PI).div(qi.add(qj).mul(2).add(1).add(det.mul(4)).sqrt()) };
   }
   if (!(qi.gt(0) && qj.gt(0))) return { pp: new Dm(0), dd: new Dm(0) };
-  const a = exactDec(act?.a ?? 1), b = exactDec(act?.b ?? 0);
+  const a = exactDec(act?.a ?? 1),
+    b = exactDec(act?.b ?? 0);
   let th = theta;
   if (th === null) {
     let c = g.div(qi.mul(qj).sqrt());
@@ -72,8 +80,13 @@ function dualDec(act: RefArch['activation'], qi: Dec, qj: Dec, g: Dec, theta: De
     th = c.acos();
   }
   const gf = (t: Dec) => t.sin().sub(t.mul(t.cos()));
-  const p = a.mul(a).add(b.mul(b)), m2 = a.mul(b).mul(2);
-  const pp = qi.mul(qj).sqrt().mul(p.mul(gf(PI.sub(th))).sub(m2.mul(gf(th)))).div(PI.mul(2));
+  const p = a.mul(a).add(b.mul(b)),
+    m2 = a.mul(b).mul(2);
+  const pp = qi
+    .mul(qj)
+    .sqrt()
+    .mul(p.mul(gf(PI.sub(th))).sub(m2.mul(gf(th))))
+    .div(PI.mul(2));
   const dd = p.mul(PI.sub(th)).add(m2.mul(th)).div(PI.mul(2));
   return { pp, dd };
 }
@@ -92,11 +105,14 @@ function dotDec(u: Dec[], v: Dec[]): Dec {
 
 /** Angle between u and v (π/2 if either is zero), by the half-angle formula. */
 function angleDec(u: Dec[], v: Dec[]): Dec {
-  const nu = dotDec(u, u).sqrt(), nv = dotDec(v, v).sqrt();
+  const nu = dotDec(u, u).sqrt(),
+    nv = dotDec(v, v).sqrt();
   if (nu.isZero() || nv.isZero()) return PI.div(2);
-  let dm = new Dm(0), dp = new Dm(0);
+  let dm = new Dm(0),
+    dp = new Dm(0);
   for (let k = 0; k < u.length; k++) {
-    const a = u[k].div(nu), b = v[k].div(nv);
+    const a = u[k].div(nu),
+      b = v[k].div(nv);
     dm = dm.add(a.sub(b).pow(2));
     dp = dp.add(a.add(b).pow(2));
   }
@@ -109,7 +125,8 @@ function angleDec(u: Dec[], v: Dec[]): Dec {
  * Ġ^{(l)} = W²E[φ'φ'] and K^{(l)}, l = 1..L, and of b².
  */
 export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: Dec[][]; peak: Dec } {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const X = rowsDec(x);
   const ntk = arch.parameterization === 'ntk';
   const W2 = ntk ? exactDec(arch.wStd ?? 1).pow(2) : (arch.hiddenWeightVariance ?? new Dm(2));
@@ -117,9 +134,11 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
   const first = ntk ? W2.div(d) : new Dm(1);
   // layer 1, with the angles of the (scaled, bias-augmented) rows
   const aug = X.map((r) => (ntk ? [...r.map((v) => v.mul(first.sqrt())), B2.sqrt()] : r));
-  let G: Dec[][] = [], theta: Dec[][] = [];
+  let G: Dec[][] = [],
+    theta: Dec[][] = [];
   for (let i = 0; i < n; i++) {
-    G.push([]); theta.push([]);
+    G.push([]);
+    theta.push([]);
     for (let j = 0; j < n; j++) {
       G[i].push(dotDec(aug[i], aug[j]));
       theta[i].push(i === j ? new Dm(0) : angleDec(aug[i], aug[j]));
@@ -129,11 +148,16 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
   let peak = B2;
   for (const r of G) for (const v of r) peak = Dm.max(peak, v.abs());
   for (let l = 2; l <= arch.depth; l++) {
-    const Gn: Dec[][] = [], Kn: Dec[][] = [];
-    for (let i = 0; i < n; i++) { Gn.push(new Array(n)); Kn.push(new Array(n)); }
+    const Gn: Dec[][] = [],
+      Kn: Dec[][] = [];
+    for (let i = 0; i < n; i++) {
+      Gn.push(new Array(n));
+      Kn.push(new Array(n));
+    }
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
-        const qi = G[i][i], qj = G[j][j];
+        const qi = G[i][i],
+          qj = G[j][j];
         const { pp: J, dd: Jdot } = dualDec(arch.activation, qi, qj, G[i][j], i === j ? new Dm(0) : theta[i][j]);
         const g = W2.mul(J).add(B2);
         Gn[i][j] = Gn[j][i] = g;
@@ -141,18 +165,21 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
         peak = Dm.max(peak, g.abs(), Kn[i][j].abs(), W2.mul(Jdot).abs());
       }
     }
-    G = Gn; K = Kn;
+    G = Gn;
+    K = Kn;
     if (l === arch.depth) break;
-    theta = G.map((row, i) => row.map((g, j) => {
-      if (i === j) return new Dm(0);
-      if (j < i) return new Dm(0); // filled from (j, i) below
-      const s = G[i][i].mul(G[j][j]).sqrt();
-      if (s.isZero()) return PI.div(2);
-      let c = g.div(s);
-      if (c.gt(1)) c = new Dm(1);
-      if (c.lt(-1)) c = new Dm(-1);
-      return c.acos();
-    }));
+    theta = G.map((row, i) =>
+      row.map((g, j) => {
+        if (i === j) return new Dm(0);
+        if (j < i) return new Dm(0); // filled from (j, i) below
+        const s = G[i][i].mul(G[j][j]).sqrt();
+        if (s.isZero()) return PI.div(2);
+        let c = g.div(s);
+        if (c.gt(1)) c = new Dm(1);
+        if (c.lt(-1)) c = new Dm(-1);
+        return c.acos();
+      }),
+    );
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) theta[i][j] = theta[j][i];
   }
   return { G, K, peak };
@@ -161,7 +188,15 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
 /** H∞_ij = x_iᵀx_j(π − θ_ij)/(2π) of the stored rows (the `kernel h-infinity` convention; H_ii = ‖x_i‖²/2). */
 export function referenceHInfinity(x: Matrix): Dec[][] {
   const X = rowsDec(x);
-  return X.map((u, i) => X.map((v, j) => (i === j ? dotDec(u, u).div(2) : dotDec(u, v).mul(PI.sub(angleDec(u, v))).div(PI.mul(2)))));
+  return X.map((u, i) =>
+    X.map((v, j) =>
+      i === j
+        ? dotDec(u, u).div(2)
+        : dotDec(u, v)
+            .mul(PI.sub(angleDec(u, v)))
+            .div(PI.mul(2)),
+    ),
+  );
 }
 
 /** Number of eigenvalues of the symmetric A below σ (inertia of LDLᵀ(A − σI); a zero pivot is nudged). */
@@ -188,18 +223,23 @@ export function lambdaMinBracket(a: Dec[][], bits = 120): { lo: Dec; hi: Dec } {
   f = f.sqrt();
   if (f.isZero()) return { lo: new Dm(0), hi: new Dm(0) };
   const tiny = f.mul(new Dm(10).pow(-PREC - 5));
-  let lo = f.neg().mul(1.0001), hi = f.mul(1.0001);
+  let lo = f.neg().mul(1.0001),
+    hi = f.mul(1.0001);
   const slack = f.mul(new Dm(10).pow(-(PREC - 12)));
   for (let it = 0; it < bits; it++) {
     const mid = lo.add(hi).div(2);
-    if (countBelow(a, mid, tiny) >= 1) hi = mid; else lo = mid;
+    if (countBelow(a, mid, tiny) >= 1) hi = mid;
+    else lo = mid;
   }
   return { lo: lo.sub(slack), hi: hi.add(slack) };
 }
 
 /** [lo, hi] ∋ λ_max(A) = −λ_min(−A) (lambdaMinBracket of −A). */
 export function lambdaMaxBracket(a: Dec[][], bits = 120): { lo: Dec; hi: Dec } {
-  const b = lambdaMinBracket(a.map((r) => r.map((v) => v.neg())), bits);
+  const b = lambdaMinBracket(
+    a.map((r) => r.map((v) => v.neg())),
+    bits,
+  );
   return { lo: b.hi.neg(), hi: b.lo.neg() };
 }
 

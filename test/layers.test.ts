@@ -68,7 +68,9 @@ describe('layers', () => {
       const from = layerOf(file);
       if (from === null) continue;
       for (const spec of importSpecifiers(readFileSync(join(ROOT, file), 'utf8'))) {
-        const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).split(sep).join('/');
+        const target = relative(ROOT, resolve(ROOT, dirname(file), spec))
+          .split(sep)
+          .join('/');
         const to = layerOf(target);
         if (to === null) continue;
         if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) upward.push(`${file} (${from}) imports ${target} (${to})`);
@@ -92,18 +94,28 @@ function roundingUses(file: string, source: string): string[] {
   for (const m of source.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
     if (!/\/src\/linalg\//.test(m[2])) continue;
     for (const part of m[1].split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0];
       if (ROUNDING_PRIMITIVES.includes(name)) out.push(`${file}: imports ${name} from ${m[2]}`);
     }
   }
-  for (const m of source.matchAll(/(?<![.\w])(up|down|gammaUp|nonNegativeSumUpper|nextUp|nextDown|stepsUp|stepsDown)\s*\(/g)) out.push(`${file}: calls ${m[1]}(`);
+  for (const m of source.matchAll(/(?<![.\w])(up|down|gammaUp|nonNegativeSumUpper|nextUp|nextDown|stepsUp|stepsDown)\s*\(/g))
+    out.push(`${file}: calls ${m[1]}(`);
   return out;
 }
 
 describe('the catalog does no rounding analysis of its own', () => {
   it('the checker sees imports and calls of the rounding primitives', () => {
     const src = `import { gammaUp, gram, up as roundUp } from '../src/linalg/blas.ts';\nimport { UNIT_ROUNDOFF } from '../src/linalg/matrix.ts';\nconst e = up(x + y) + gammaUp(3);\nconst i = interval(2).sqrt().hi; q.up(1);`;
-    expect(roundingUses('f.ts', src)).toEqual(['f.ts: imports gammaUp from ../src/linalg/blas.ts', 'f.ts: imports up from ../src/linalg/blas.ts', 'f.ts: imports UNIT_ROUNDOFF from ../src/linalg/matrix.ts', 'f.ts: calls up(', 'f.ts: calls gammaUp(']);
+    expect(roundingUses('f.ts', src)).toEqual([
+      'f.ts: imports gammaUp from ../src/linalg/blas.ts',
+      'f.ts: imports up from ../src/linalg/blas.ts',
+      'f.ts: imports UNIT_ROUNDOFF from ../src/linalg/matrix.ts',
+      'f.ts: calls up(',
+      'f.ts: calls gammaUp(',
+    ]);
   });
 
   it('properties/ neither imports nor calls up, gammaUp, nextUp, … or the unit roundoff', () => {
@@ -114,7 +126,10 @@ describe('the catalog does no rounding analysis of its own', () => {
   });
 
   it('properties/ counts no roundings: no interval.roundoff(k) or interval.gamma(k)', () => {
-    expect(roundingCounts('f.ts', 'const a = interval.roundoff(4).mul(x);\nconst g = interval.gamma (n + 2); const h = gammaLike(1);')).toEqual(['f.ts: roundoff(', 'f.ts: gamma(']);
+    expect(roundingCounts('f.ts', 'const a = interval.roundoff(4).mul(x);\nconst g = interval.gamma (n + 2); const h = gammaLike(1);')).toEqual([
+      'f.ts: roundoff(',
+      'f.ts: gamma(',
+    ]);
     const counts = sourceFiles('properties').flatMap((f) => roundingCounts(f, readFileSync(join(ROOT, f), 'utf8')));
     expect(counts).toEqual([]);
   });

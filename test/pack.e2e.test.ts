@@ -120,7 +120,23 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
 
   it('packs only what runs: compiled JavaScript, declarations, the wasm, the catalog counterexamples, bin', () => {
     const paths = files.map((f) => f.path);
-    for (const p of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/ntk-audit.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/audit/workerMain.js', 'dist/src/run/workerMain.js', 'dist/src/linalg/wasm/linalg.wasm', 'dist/src/random/wasm/sampling.wasm', 'dist/src/ntk/wasm/network.wasm', 'dist/properties/index.js']) expect(paths).toContain(p);
+    for (const p of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'bin/ntk-audit.mjs',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'dist/src/audit/workerMain.js',
+      'dist/src/run/workerMain.js',
+      'dist/src/linalg/wasm/linalg.wasm',
+      'dist/src/random/wasm/sampling.wasm',
+      'dist/src/ntk/wasm/network.wasm',
+      'dist/properties/index.js',
+    ])
+      expect(paths).toContain(p);
     expect(paths.filter((p) => /^(test|bench|fixtures|src|properties|examples|docs|scripts|reports|\.ci)\//.test(p))).toEqual([]);
     expect(paths.filter((p) => /\.test\.|\.map$|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths.filter((p) => p.startsWith('dist/fixtures/')).every((p) => /^dist\/fixtures\/counterexamples\/[^/]+\.json$/.test(p))).toBe(true);
@@ -131,69 +147,102 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
 
   for (const type of ['commonjs', 'module'] as const) {
     // .cts and .mts fix their format whatever the project's type, so they are audited in the CommonJS project only
-    it(`"type": "${type}": the README's my-bound.ts${type === 'commonjs' ? ', a .cts, a .mts' : ''} and x.js beside x.ts are audited`, () => {
-      const dir = projects[type];
-      expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type).toBe(type);
-      writeFileSync(join(dir, 'my-bound.ts'), readmeProposal());
-      expect(audit(dir, 'my-bound.ts')).toEqual({ verdict: 'survived', ids: ['my.bound'] });
-      if (type === 'commonjs') {
-        writeFileSync(join(dir, 'b.cts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.cts')});\n`);
-        writeFileSync(join(dir, 'b.mts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.mts')});\n`);
-        expect(audit(dir, 'b.cts').ids).toEqual(['b.cts']);
-        expect(audit(dir, 'b.mts').ids).toEqual(['b.mts']);
-      }
-      writeFileSync(join(dir, 'x.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.ts')});\n`);
-      writeFileSync(join(dir, 'x.js'), type === 'module' ? `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.js')});\n` : `const { defineBound } = require('ntk-audit');\nmodule.exports = defineBound(${SPEC('x.js')});\n`);
-      expect(audit(dir, 'x.js').ids).toEqual(['x.js']);
-    }, LONG);
+    it(
+      `"type": "${type}": the README's my-bound.ts${type === 'commonjs' ? ', a .cts, a .mts' : ''} and x.js beside x.ts are audited`,
+      () => {
+        const dir = projects[type];
+        expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type).toBe(type);
+        writeFileSync(join(dir, 'my-bound.ts'), readmeProposal());
+        expect(audit(dir, 'my-bound.ts')).toEqual({ verdict: 'survived', ids: ['my.bound'] });
+        if (type === 'commonjs') {
+          writeFileSync(join(dir, 'b.cts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.cts')});\n`);
+          writeFileSync(join(dir, 'b.mts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.mts')});\n`);
+          expect(audit(dir, 'b.cts').ids).toEqual(['b.cts']);
+          expect(audit(dir, 'b.mts').ids).toEqual(['b.mts']);
+        }
+        writeFileSync(join(dir, 'x.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.ts')});\n`);
+        writeFileSync(
+          join(dir, 'x.js'),
+          type === 'module'
+            ? `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.js')});\n`
+            : `const { defineBound } = require('ntk-audit');\nmodule.exports = defineBound(${SPEC('x.js')});\n`,
+        );
+        expect(audit(dir, 'x.js').ids).toEqual(['x.js']);
+      },
+      LONG,
+    );
 
-    it(`"type": "${type}": a consumer's tsc with tsc --init's defaults (verbatimModuleSyntax) has zero errors`, () => {
-      // import/export syntax in the ES-module file, import = require in the CommonJS one
-      const init = join(projects[type], 'init');
-      mkdirSync(init);
-      ok(process.execPath, [TSC, '--init'], init);
-      writeFileSync(join(init, type === 'module' ? 'consumer.ts' : 'consumer.mts'), CONSUMER);
-      writeFileSync(join(init, 'consumer-require.cts'), CONSUMER_REQUIRE);
-      ok(process.execPath, [TSC, '-p', '.', '--noEmit'], init);
-    }, LONG);
+    it(
+      `"type": "${type}": a consumer's tsc with tsc --init's defaults (verbatimModuleSyntax) has zero errors`,
+      () => {
+        // import/export syntax in the ES-module file, import = require in the CommonJS one
+        const init = join(projects[type], 'init');
+        mkdirSync(init);
+        ok(process.execPath, [TSC, '--init'], init);
+        writeFileSync(join(init, type === 'module' ? 'consumer.ts' : 'consumer.mts'), CONSUMER);
+        writeFileSync(join(init, 'consumer-require.cts'), CONSUMER_REQUIRE);
+        ok(process.execPath, [TSC, '-p', '.', '--noEmit'], init);
+      },
+      LONG,
+    );
 
-    it(`"type": "${type}": plain node requires and imports the package`, () => {
-      const dir = projects[type];
-      writeFileSync(join(dir, 'use.cjs'), `const m = require('ntk-audit');\nconsole.log(typeof m.defineBound, typeof m.lambdaMinCertified, require('ntk-audit/package.json').name);\n`);
-      expect(ok(process.execPath, ['use.cjs'], dir).trim()).toBe('function function ntk-audit');
-      expect(ok(process.execPath, ['-e', "const m = require('ntk-audit'); console.log(m.interval(2).lo)"], dir).trim()).toBe('2');
-      // the same ES module also checks that the WebAssembly kernels load from the installed dist/ (without them
-      // the JS kernels run, slower): the workspace with the linalg module, and the sampling and network modules
-      // on it (each returns false when its module is missing)
-      const dist = (p: string) => JSON.stringify(pathToFileURL(join(dir, 'node_modules/ntk-audit/dist/src', p)).href);
-      const probe = [
-        `import { defineBound, isAuditBound } from 'ntk-audit';`,
-        `const k = await import(${dist('linalg/wasmKernels.js')});`,
-        `const s = await import(${dist('random/wasmSampling.js')});`,
-        `const n = await import(${dist('ntk/wasmNetwork.js')});`,
-        'const tables = { x: new Float64Array(129).fill(1), ratio: new Float64Array(128).fill(2) };',
-        'const fill = s.wasmGaussianFill(tables, { g0: 1, g1: 2, g2: 3, g3: 4 }, new Float64Array(64), 0, 64, 1, () => 0);',
-        'const pre = n.wasmPreActivations(new Float64Array(64 * 8).fill(1), 64, new Float64Array(16 * 8).fill(1), 16, 8, new Float64Array(64 * 16));',
-        'console.log(typeof defineBound, typeof isAuditBound, k.wasmKernelsAvailable(), fill, pre);',
-      ].join('\n');
-      writeFileSync(join(dir, 'use.mjs'), `${probe}\n`);
-      expect(ok(process.execPath, ['use.mjs'], dir).trim()).toBe('function function true true true');
-    }, LONG);
+    it(
+      `"type": "${type}": plain node requires and imports the package`,
+      () => {
+        const dir = projects[type];
+        writeFileSync(
+          join(dir, 'use.cjs'),
+          `const m = require('ntk-audit');\nconsole.log(typeof m.defineBound, typeof m.lambdaMinCertified, require('ntk-audit/package.json').name);\n`,
+        );
+        expect(ok(process.execPath, ['use.cjs'], dir).trim()).toBe('function function ntk-audit');
+        expect(ok(process.execPath, ['-e', "const m = require('ntk-audit'); console.log(m.interval(2).lo)"], dir).trim()).toBe('2');
+        // the same ES module also checks that the WebAssembly kernels load from the installed dist/ (without them
+        // the JS kernels run, slower): the workspace with the linalg module, and the sampling and network modules
+        // on it (each returns false when its module is missing)
+        const dist = (p: string) => JSON.stringify(pathToFileURL(join(dir, 'node_modules/ntk-audit/dist/src', p)).href);
+        const probe = [
+          `import { defineBound, isAuditBound } from 'ntk-audit';`,
+          `const k = await import(${dist('linalg/wasmKernels.js')});`,
+          `const s = await import(${dist('random/wasmSampling.js')});`,
+          `const n = await import(${dist('ntk/wasmNetwork.js')});`,
+          'const tables = { x: new Float64Array(129).fill(1), ratio: new Float64Array(128).fill(2) };',
+          'const fill = s.wasmGaussianFill(tables, { g0: 1, g1: 2, g2: 3, g3: 4 }, new Float64Array(64), 0, 64, 1, () => 0);',
+          'const pre = n.wasmPreActivations(new Float64Array(64 * 8).fill(1), 64, new Float64Array(16 * 8).fill(1), 16, 8, new Float64Array(64 * 16));',
+          'console.log(typeof defineBound, typeof isAuditBound, k.wasmKernelsAvailable(), fill, pre);',
+        ].join('\n');
+        writeFileSync(join(dir, 'use.mjs'), `${probe}\n`);
+        expect(ok(process.execPath, ['use.mjs'], dir).trim()).toBe('function function true true true');
+      },
+      LONG,
+    );
   }
 
-  it('a consumer\'s strict tsc (NodeNext, library checks on) has zero errors in both projects: .ts, .mts and .cts consumers, one program', () => {
-    // consumer.ts is CommonJS in one project and an ES module in the other; .mts and .cts fix their format
-    const files = [join(projects.commonjs, 'consumer.ts'), join(projects.commonjs, 'consumer-m.mts'), join(projects.module, 'consumer.ts'), join(projects.module, 'consumer-c.cts')];
-    for (const f of files) writeFileSync(f, CONSUMER);
-    // every declaration file of the installed packages is checked (skipLibCheck off), the compiler's own lib.*.d.ts
-    // are not (--skipDefaultLibCheck: a third of the check's 9 CPU-seconds, on files no package ships)
-    ok(process.execPath, [TSC, '--strict', '--module', 'nodenext', '--noEmit', '--skipDefaultLibCheck', ...files], root);
-  }, LONG);
+  it(
+    "a consumer's strict tsc (NodeNext, library checks on) has zero errors in both projects: .ts, .mts and .cts consumers, one program",
+    () => {
+      // consumer.ts is CommonJS in one project and an ES module in the other; .mts and .cts fix their format
+      const files = [
+        join(projects.commonjs, 'consumer.ts'),
+        join(projects.commonjs, 'consumer-m.mts'),
+        join(projects.module, 'consumer.ts'),
+        join(projects.module, 'consumer-c.cts'),
+      ];
+      for (const f of files) writeFileSync(f, CONSUMER);
+      // every declaration file of the installed packages is checked (skipLibCheck off), the compiler's own lib.*.d.ts
+      // are not (--skipDefaultLibCheck: a third of the check's 9 CPU-seconds, on files no package ships)
+      ok(process.execPath, [TSC, '--strict', '--module', 'nodenext', '--noEmit', '--skipDefaultLibCheck', ...files], root);
+    },
+    LONG,
+  );
 
-  it('"type": "commonjs": a Vitest file uses the matchers of ntk-audit/vitest, and a failing one shows the counterexample', () => {
-    const dir = projects.commonjs;
-    const wrong = `{ ...${SPEC('wrong.bound')}, statement: 'λ_min(K^(L)) ≤ 0', rhs: () => 0 }`;
-    writeFileSync(join(dir, 'bounds.test.ts'), `import { expect, test } from 'vitest';
+  it(
+    '"type": "commonjs": a Vitest file uses the matchers of ntk-audit/vitest, and a failing one shows the counterexample',
+    () => {
+      const dir = projects.commonjs;
+      const wrong = `{ ...${SPEC('wrong.bound')}, statement: 'λ_min(K^(L)) ≤ 0', rhs: () => 0 }`;
+      writeFileSync(
+        join(dir, 'bounds.test.ts'),
+        `import { expect, test } from 'vitest';
 import 'ntk-audit/vitest';
 import { defineBound } from 'ntk-audit';
 const good = defineBound(${SPEC('good.bound')});
@@ -208,28 +257,41 @@ test('a false bound is refuted', async () => {
 test('the expectation that a false bound survives fails', async () => {
   await expect(wrong).toSurviveAudit({ budget: 1, seed: 'e2e' });
 });
-`);
-    const r = run('npx', ['--no-install', 'vitest', 'run', 'bounds.test.ts'], dir);
-    const out = r.stdout + r.stderr;
-    // exactly the third test fails, and its message carries the counterexample and how to replay it
-    expect(r.status, out).toBe(1);
-    expect(out).toMatch(/2 passed/);
-    expect(out).toMatch(/1 failed/);
-    expect(out).toMatch(/the expectation that a false bound survives fails/);
-    for (const word of [/\bN\b/, /\bd\b/, /lhs/, /rhs/, /margin/, /error bound/, /ntk-audit replay/]) expect(out).toMatch(word);
-  }, LONG);
+`,
+      );
+      const r = run('npx', ['--no-install', 'vitest', 'run', 'bounds.test.ts'], dir);
+      const out = r.stdout + r.stderr;
+      // exactly the third test fails, and its message carries the counterexample and how to replay it
+      expect(r.status, out).toBe(1);
+      expect(out).toMatch(/2 passed/);
+      expect(out).toMatch(/1 failed/);
+      expect(out).toMatch(/the expectation that a false bound survives fails/);
+      for (const word of [/\bN\b/, /\bd\b/, /lhs/, /rhs/, /margin/, /error bound/, /ntk-audit replay/]) expect(out).toMatch(word);
+    },
+    LONG,
+  );
 
-  it('a proposal in a folder with no package.json and no node_modules finds the running ntk-audit', () => {
-    const far = join(root, 'elsewhere');
-    mkdirSync(far);
-    writeFileSync(join(far, 'far.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('far.ts')});\n`);
-    expect(audit(projects.commonjs, join(far, 'far.ts'))).toEqual({ verdict: 'survived', ids: ['far.ts'] });
-  }, LONG);
+  it(
+    'a proposal in a folder with no package.json and no node_modules finds the running ntk-audit',
+    () => {
+      const far = join(root, 'elsewhere');
+      mkdirSync(far);
+      writeFileSync(join(far, 'far.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('far.ts')});\n`);
+      expect(audit(projects.commonjs, join(far, 'far.ts'))).toEqual({ verdict: 'survived', ids: ['far.ts'] });
+    },
+    LONG,
+  );
 
-  it('the installed command answers --help and --version (from package.json)', () => {
-    const help = run('npx', ['--no-install', 'ntk-audit', '--help'], projects.module);
-    expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/audit \[options\] <file>/);
-    expect(run('npx', ['--no-install', 'ntk-audit', '--version'], projects.module).stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
-  }, LONG);
+  it(
+    'the installed command answers --help and --version (from package.json)',
+    () => {
+      const help = run('npx', ['--no-install', 'ntk-audit', '--help'], projects.module);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/audit \[options\] <file>/);
+      expect(run('npx', ['--no-install', 'ntk-audit', '--version'], projects.module).stdout.trim()).toBe(
+        JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version,
+      );
+    },
+    LONG,
+  );
 });

@@ -24,8 +24,10 @@ const SPEC = (id: string) => `{
   relation: '<=',
   rhs: (q) => (q.L / q.N) * q.sumNormSq,
 }`;
-const esm = (id: string, ts: boolean) => `import { defineBound${ts ? ', type Quantities' : ''} } from 'ntk-audit';\nconst spec = ${SPEC(id)};\nexport default defineBound(spec);\n`;
-const cjs = (id: string, named: boolean) => `const { defineBound } = require('ntk-audit');\n${named ? 'exports.bound' : 'module.exports'} = defineBound(${SPEC(id)});\n`;
+const esm = (id: string, ts: boolean) =>
+  `import { defineBound${ts ? ', type Quantities' : ''} } from 'ntk-audit';\nconst spec = ${SPEC(id)};\nexport default defineBound(spec);\n`;
+const cjs = (id: string, named: boolean) =>
+  `const { defineBound } = require('ntk-audit');\n${named ? 'exports.bound' : 'module.exports'} = defineBound(${SPEC(id)});\n`;
 
 function folder(name: string, type: 'commonjs' | 'module' | null): string {
   const dir = join(root, name);
@@ -53,11 +55,18 @@ describe('proposal formats', () => {
     expect(moduleFormat(join(dirs.none, 'p.ts')).reason).toMatch(/package\.json/);
   });
 
-  for (const [kind, dirName] of [['commonjs', 'cjs'], ['module', 'esm'], ['none', 'bare']] as const) {
+  for (const [kind, dirName] of [
+    ['commonjs', 'cjs'],
+    ['module', 'esm'],
+    ['none', 'bare'],
+  ] as const) {
     it(`loads .ts .mts .cts .js .mjs .cjs in a folder with ${kind === 'none' ? 'no package.json' : `"type": "${kind}"`}`, async () => {
       for (const ext of ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs']) {
         const { bounds } = await loadProposal(join(dirs[kind], `p.${ext}`));
-        expect(bounds.map((b) => b.id), `p.${ext}`).toEqual([`${dirName}.${ext}`]);
+        expect(
+          bounds.map((b) => b.id),
+          `p.${ext}`,
+        ).toEqual([`${dirName}.${ext}`]);
         expect(isAuditBound(bounds[0]), `p.${ext}`).toBe(true);
       }
     });
@@ -66,16 +75,22 @@ describe('proposal formats', () => {
   it('a CommonJS TypeScript file that needs an ES module fails in one line that says why', async () => {
     const file = join(dirs.commonjs, 'tla.ts');
     writeFileSync(file, `import { defineBound } from 'ntk-audit';\nawait Promise.resolve();\nexport default defineBound(${SPEC('tla')});\n`);
-    const err = await loadProposal(file).then(() => null, (e: unknown) => e);
+    const err = await loadProposal(file).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(IllPosedError);
     expect((err as Error).message).not.toMatch(/[\r\n]/);
     expect((err as Error).message).toMatch(/loaded as CommonJS: no "type": "module" in .*package\.json; name it \.mts/);
   });
 
-  it("a defineBound error in a CommonJS TypeScript file is reported as it is, without the module-format hint", async () => {
+  it('a defineBound error in a CommonJS TypeScript file is reported as it is, without the module-format hint', async () => {
     const file = join(dirs.commonjs, 'badtex.ts');
     writeFileSync(file, `import { defineBound } from 'ntk-audit';\nexport default defineBound({ ...${SPEC('badtex')}, statementTex: 'x $$ y' });\n`);
-    const err = await loadProposal(file).then(() => null, (e: unknown) => e);
+    const err = await loadProposal(file).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(IllPosedError);
     expect((err as Error).message).toMatch(/statementTex/);
     expect((err as Error).message).not.toMatch(/loaded as CommonJS/);

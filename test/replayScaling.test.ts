@@ -8,7 +8,7 @@ import { searchTheorem } from '../src/search/search.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
 
 describe('ntk-audit replay on scaling evidence', () => {
-  it('states the law the re-fit was judged by (the catalog\'s), and the recorded one when they differ', async () => {
+  it("states the law the re-fit was judged by (the catalog's), and the recorded one when they differ", async () => {
     const twin = catalog.find((t) => t.id === 'planted.nguyen2021.thm3.2.scaling-d^1.2')!;
     const dir = mkdtempSync(join(tmpdir(), 'ntk-replay-scaling-'));
     const run = searchTheorem(twin, { seed: 'ci', ...searchCounts(twin, 40, catalog.length), artifactsDir: dir });
@@ -36,7 +36,18 @@ describe('ntk-audit replay on scaling evidence', () => {
     const cases = [
       '{"format":"ntk-audit/scaling-evidence"',
       '{"format":"ntk-audit/scaling-evidence","version":1}',
-      JSON.stringify({ format: 'ntk-audit/scaling-evidence', version: 1, theoremId: 'nguyen2021.thm3.2.scaling', theoremTitle: 'x', packageVersion: '0', runSeed: 's', law: { variable: 'd', quantity: 'q', relation: 'Theta', exponent: 1, tolerance: 0.1 }, alpha: 0.001, status: 'violated', regimes: [{ regime: 'L=2, gaussian', slope: 1, slopeLow: 0.9, slopeHigh: 1.1, status: 'violated', draws: [{ descriptor: { foo: 1 }, x: 1, y: 1 }] }] }),
+      JSON.stringify({
+        format: 'ntk-audit/scaling-evidence',
+        version: 1,
+        theoremId: 'nguyen2021.thm3.2.scaling',
+        theoremTitle: 'x',
+        packageVersion: '0',
+        runSeed: 's',
+        law: { variable: 'd', quantity: 'q', relation: 'Theta', exponent: 1, tolerance: 0.1 },
+        alpha: 0.001,
+        status: 'violated',
+        regimes: [{ regime: 'L=2, gaussian', slope: 1, slopeLow: 0.9, slopeHigh: 1.1, status: 'violated', draws: [{ descriptor: { foo: 1 }, x: 1, y: 1 }] }],
+      }),
     ];
     for (const [i, text] of cases.entries()) {
       const f = join(dir, `bad${i}.json`);

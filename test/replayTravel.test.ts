@@ -97,6 +97,8 @@ describe('replays that travel', () => {
     appendFileSync(join(moved, 'proposal', 'points.csv'), '0.5,0.25\n');
     const data = await cliIn(tmp('cwd'), ['replay', artifact]);
     expect(data.status).toBe(2);
-    expect(data.stderr.trim()).toMatch(new RegExp(`^ntk-audit: replay: the data file ${join(moved, 'proposal', 'points.csv').replace(/[.]/g, '\\.')} changed since`));
+    expect(data.stderr.trim()).toMatch(
+      new RegExp(`^ntk-audit: replay: the data file ${join(moved, 'proposal', 'points.csv').replace(/[.]/g, '\\.')} changed since`),
+    );
   });
 });

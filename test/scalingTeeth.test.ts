@@ -64,10 +64,12 @@ describe('planted exponent and normalisation errors are refuted at the CI budget
 
   it('without 2^{L−1} the deviation is ½ up to half the true one: |y₁ − ½| ≤ y₂/2 (triangle inequality, L = 2)', () => {
     // (1/n)K̄ − K = ½(D − K) with D = (2/n)K̄ − K, so | ‖(1/n)K̄ − K‖_F − ½‖K‖_F | ≤ ½‖D‖_F exactly
-    const truth = claims[6].theorem, twin = claims[7].theorem;
+    const truth = claims[6].theorem,
+      twin = claims[7].theorem;
     for (const size of [32, 500]) {
       const d = truth.scalingLaw!.design({ regime: 'L=2', size, draw: 0, seed: `ci/${eq4.baseId}/L=2/${size}/0` });
-      const y2 = evaluate(truth, d).outcome, y1 = evaluate(twin, d).outcome;
+      const y2 = evaluate(truth, d).outcome,
+        y1 = evaluate(twin, d).outcome;
       expect(Math.abs(y1.lhs - 0.5)).toBeLessThanOrEqual(y2.lhs / 2 + y1.errorBound + y2.errorBound);
       expect(y2.lhs).toBeLessThan(0.5);
     }

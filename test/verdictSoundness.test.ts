@@ -36,7 +36,8 @@ describe('high-probability claims: draws whose sides throw', () => {
   it('a TRUE claim (failure rate δ/2) whose rhs throws on the draws where it holds comfortably is not refuted', () => {
     // rhs throws where |⟨x_1, x_2⟩| < s, P(|⟨x_1, x_2⟩| ≥ s) = 2δ/3: among the draws it CAN evaluate the
     // claim fails on (δ/2)/(2δ/3) = 3/4 of them, which a rate test over those draws alone rejects at once.
-    const t = threshold(DELTA / 2), s = threshold((2 * DELTA) / 3);
+    const t = threshold(DELTA / 2),
+      s = threshold((2 * DELTA) / 3);
     const bound = defineBound({
       id: 'sound.hp-throws',
       statement: `|⟨x_1, x_2⟩| ≤ ${t} w.p. ≥ 1 − ${DELTA} (rhs not implemented below ${s})`,
@@ -60,7 +61,9 @@ describe('high-probability claims: draws whose sides throw', () => {
       expect(c.inconclusive, `${seed}: most draws threw`).toBeGreaterThan(c.draws / 2);
       // Independent check of what the old rate (failures among evaluated draws only) would have said.
       const evaluated = c.draws - c.inconclusive;
-      expect(binomialUpperTail(c.failures, evaluated, DELTA), `${seed}: conditioned on the evaluable draws the rate test rejects`).toBeLessThan(run.highProbability!.alpha);
+      expect(binomialUpperTail(c.failures, evaluated, DELTA), `${seed}: conditioned on the evaluable draws the rate test rejects`).toBeLessThan(
+        run.highProbability!.alpha,
+      );
       expect(c.status, seed).not.toBe('rejected');
       expect(run.status, seed).not.toBe('violated');
       expect(run.counterexamples.count, seed).toBe(0);
@@ -70,7 +73,15 @@ describe('high-probability claims: draws whose sides throw', () => {
 
 describe('the high-precision confirmation recomputes every quantity a violation read, or does not confirm it', () => {
   // One sample x = (3, 4): K^(L)(x, x) = L‖x‖² (nmm convention, docs/conventions.md), so λ_min(K^(2)) = 50 exactly.
-  const one = (depth = 2, widths: number[] = [16]): AuditInstance => ({ x: { rows: 1, cols: 2, data: Float64Array.from([3, 4]) }, depth, widths, init: 'standard', netSeed: 'sound', data: 'gaussian', normalize: 'none' });
+  const one = (depth = 2, widths: number[] = [16]): AuditInstance => ({
+    x: { rows: 1, cols: 2, data: Float64Array.from([3, 4]) },
+    depth,
+    widths,
+    init: 'standard',
+    netSeed: 'sound',
+    data: 'gaussian',
+    normalize: 'none',
+  });
 
   it('a side that reads λ_min through q.interval: the oracle recomputes it (the artifact records its 50-digit enclosure)', () => {
     const c = confirmViolation({ lhs: (q) => q.interval('lambdaMinNTK'), relation: '>=', rhs: (q) => interval(2).mul(q.interval('lambdaMinNTK')) }, one());
@@ -84,14 +95,18 @@ describe('the high-precision confirmation recomputes every quantity a violation 
   });
 
   it('a side that reads q.matrix (or q.certified on it), which the oracle does not recompute, is not confirmed', () => {
-    const spec = { lhs: (q: Quantities) => q.matrix('ntk').get(0, 0), relation: '>=' as const, rhs: (q: Quantities) => q.certified.lambdaMin(q.matrix('ntk')).mul(interval(2)) };
+    const spec = {
+      lhs: (q: Quantities) => q.matrix('ntk').get(0, 0),
+      relation: '>=' as const,
+      rhs: (q: Quantities) => q.certified.lambdaMin(q.matrix('ntk')).mul(interval(2)),
+    };
     const c = confirmViolation(spec, one());
     expect(c.status).toBe('not-confirmed');
     if (c.status === 'skipped') throw new Error('skipped');
     expect(c.reason).toMatch(/matrix\(ntk\).*does not recompute/);
   });
 
-  it('N ≤ 64 beyond the oracle\'s cost limits (‖W_2‖₂ of a 200 × 200 layer) is not confirmed, not skipped', () => {
+  it("N ≤ 64 beyond the oracle's cost limits (‖W_2‖₂ of a 200 × 200 layer) is not confirmed, not skipped", () => {
     const c = confirmViolation({ lhs: (q) => q.lipschitzBound(2), relation: '<=', rhs: () => 0 }, one(3, [200, 200]));
     expect(c.status).toBe('not-confirmed');
     if (c.status === 'skipped') throw new Error('skipped');
@@ -116,7 +131,14 @@ describe('the high-precision confirmation recomputes every quantity a violation 
 
 describe('a refuted identity (==) on a new quantity is shown as |lhs − rhs| / error bound everywhere, never as a signed margin', () => {
   // tr K^(L) = L·Σ‖x_i‖² (K^(L)(x, x) = L‖x‖², nmm convention): the identity with Σ‖x_i‖² alone is false for L ≥ 2.
-  const bound = defineBound({ id: 'sound.trace-identity', statement: 'tr K^(L) == Σ‖x_i‖² (false for L ≥ 2)', instances: { n: [1, 4], d: [1, 3], depth: [2, 3] }, lhs: (q) => q.trace('ntk'), relation: '==', rhs: (q) => q.sumNormSq });
+  const bound = defineBound({
+    id: 'sound.trace-identity',
+    statement: 'tr K^(L) == Σ‖x_i‖² (false for L ≥ 2)',
+    instances: { n: [1, 4], d: [1, 3], depth: [2, 3] },
+    lhs: (q) => q.trace('ntk'),
+    relation: '==',
+    rhs: (q) => q.sumNormSq,
+  });
   const ratioOf = (lhs: number, rhs: number, err: number) => Math.abs(lhs - rhs) / err;
 
   it('report.json, HTML and Markdown of a run', async () => {
@@ -135,7 +157,9 @@ describe('a refuted identity (==) on a new quantity is shown as |lhs − rhs| / 
     const cx = html.slice(html.indexOf('<div class="cx">'));
     expect(cx).toMatch(/\|lhs − rhs\| \/ error bound <strong class="neg">/);
     expect(cx.slice(0, cx.indexOf('</div>'))).not.toMatch(/margin/);
-    const md = renderMarkdown(parsed).split('\n').filter((l) => l.includes('found by'));
+    const md = renderMarkdown(parsed)
+      .split('\n')
+      .filter((l) => l.includes('found by'));
     expect(md.length).toBe(items.length);
     for (const l of md) {
       expect(l).toMatch(/\|lhs − rhs\| \/ error bound/);
@@ -205,7 +229,13 @@ describe('a rejected rate test refutes only on failed draws re-verified in 50-di
   });
 
   it('the same claim read through q.matrix, whose failed draws the oracle cannot re-verify, is not refuted', async () => {
-    const r = await auditBound(defineBound(falseSpec((q) => Math.abs(q.matrix('gram').get(0, 1)))), { budget: 20, seed: 's1', workers: 1, exampleDb: null, outDir: out() });
+    const r = await auditBound(defineBound(falseSpec((q) => Math.abs(q.matrix('gram').get(0, 1)))), {
+      budget: 20,
+      seed: 's1',
+      workers: 1,
+      exampleDb: null,
+      outDir: out(),
+    });
     expect(r.verdict).not.toBe('refuted');
     expect(r.bounds[0].counterexamples.count).toBe(0);
     expect(r.bounds[0].message).toMatch(/not confirmed in 50-digit arithmetic/);

@@ -67,9 +67,12 @@ describe('a refuted identity (==) through the command line', () => {
   it('audit JSON (API), CLI text and replay (text and --json)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ntk-sound-id-'));
     const file = join(out, 'identity.ts');
-    writeFileSync(file, `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+    writeFileSync(
+      file,
+      `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
 export default defineBound({ id: 'sound.trace-identity', statement: 'tr K^(L) == sum |x_i|^2 (false for L >= 2)', instances: { n: [1, 4], d: [1, 3], depth: [2, 3] }, lhs: (q) => q.trace('ntk'), relation: '==', rhs: (q) => q.sumNormSq });
-`);
+`,
+    );
     const a = await cliInProcess(['audit', file, '--budget', '1', '--seed', 's1', '--json', '--out', out, '--example-db', 'none']);
     const r = JSON.parse(a.stdout) as AuditResult;
     expect(r.verdict).toBe('refuted');
@@ -91,5 +94,4 @@ export default defineBound({ id: 'sound.trace-identity', statement: 'tr K^(L) ==
     expect(j.confirmation.margin).toBeUndefined();
     expect(j.residualRatio).toBeCloseTo(ratioOf(j.lhs, j.rhs, j.errorBound), 6);
   });
-
 });

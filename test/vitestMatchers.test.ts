@@ -36,7 +36,7 @@ describe('ntk-audit/vitest matchers', () => {
     await expect(wrong).not.toSurviveAudit(opts);
   });
 
-  it("a failing toSurviveAudit shows the smallest counterexample: N, d, depth, data, lhs, rhs, margin, error bound and a replay command that replays it", async () => {
+  it('a failing toSurviveAudit shows the smallest counterexample: N, d, depth, data, lhs, rhs, margin, error bound and a replay command that replays it', async () => {
     const dir = out();
     const msg = await failure(expect(wrong).toSurviveAudit({ ...opts, outDir: dir }));
     // the same audit, independently: every number the message shows is the audit's (shortest round-trip text)
@@ -60,7 +60,9 @@ describe('ntk-audit/vitest matchers', () => {
 
   it('a failing toBeRefuted names the verdict and the audit message; a failing .not.toBeRefuted shows the counterexample', async () => {
     const msg = await failure(expect(correct).toBeRefuted(opts));
-    expect(msg).toMatch(/^expected example\.trace-upper-bound to be refuted \(budget 1 s, seed matchers\), but the verdict is survived:\nexample\.trace-upper-bound: survived — \d+ holds/);
+    expect(msg).toMatch(
+      /^expected example\.trace-upper-bound to be refuted \(budget 1 s, seed matchers\), but the verdict is survived:\nexample\.trace-upper-bound: survived — \d+ holds/,
+    );
     const not = await failure(expect(wrong).not.toBeRefuted(opts));
     expect(not).toMatch(/^expected example\.wrong-min-norm not to be refuted/);
     expect(not).toMatch(/margin = -[0-9.e-]+, error bound = [0-9.e-]+/);

@@ -21,22 +21,36 @@ const runAuditModule = new URL('../src/audit/runAudit.ts', import.meta.url).href
 const runCatalogModule = new URL('../src/run/runCatalog.ts', import.meta.url).href;
 
 describe('worker threads started from the sources', () => {
-  it.runIf(staleSource() === null && process.env.NTK_AUDIT_WORKERS !== 'source')('run the compiled dist/ when it is current, with the compiled default catalog', () => {
-    const audit = workerEntry(runAuditModule, 'worker.mjs', 'workerMain');
-    expect(fileURLToPath(audit)).toMatch(/dist\/src\/audit\/workerMain\.js$/);
-    expect(existsSync(audit)).toBe(true);
-    expect(fileURLToPath(workerEntry(runCatalogModule, 'worker.mjs', 'workerMain'))).toMatch(/dist\/src\/run\/workerMain\.js$/);
-    expect(fileURLToPath(workerDefaultCatalog())).toMatch(/dist\/properties\/index\.js$/);
-    expect(existsSync(new URL(workerDefaultCatalog()))).toBe(true);
-  });
+  it.runIf(staleSource() === null && process.env.NTK_AUDIT_WORKERS !== 'source')(
+    'run the compiled dist/ when it is current, with the compiled default catalog',
+    () => {
+      const audit = workerEntry(runAuditModule, 'worker.mjs', 'workerMain');
+      expect(fileURLToPath(audit)).toMatch(/dist\/src\/audit\/workerMain\.js$/);
+      expect(existsSync(audit)).toBe(true);
+      expect(fileURLToPath(workerEntry(runCatalogModule, 'worker.mjs', 'workerMain'))).toMatch(/dist\/src\/run\/workerMain\.js$/);
+      expect(fileURLToPath(workerDefaultCatalog())).toMatch(/dist\/properties\/index\.js$/);
+      expect(existsSync(new URL(workerDefaultCatalog()))).toBe(true);
+    },
+  );
 
   // the fallback when dist/ is stale or absent (NTK_AUDIT_WORKERS=source forces it): the .mjs bootstraps
   // register tsx and load the TypeScript worker modules
   it('the TypeScript bootstraps load: the catalog worker answers a task, the audit worker reports a missing proposal', async () => {
-    const run = await firstMessage(new URL('../src/run/worker.mjs', import.meta.url), { catalogModule: DEFAULT_CATALOG }, { index: 7, theoremId: 'no.such.claim' });
+    const run = await firstMessage(
+      new URL('../src/run/worker.mjs', import.meta.url),
+      { catalogModule: DEFAULT_CATALOG },
+      { index: 7, theoremId: 'no.such.claim' },
+    );
     expect(run).toMatchObject({ type: 'failed', index: 7 });
     expect(String(run.message)).toMatch(/theorem no\.such\.claim not found/);
-    const audit = await firstMessage(new URL('../src/audit/worker.mjs', import.meta.url), { file: '/nonexistent/proposal.ts', boundId: 'x', options: {}, deadline: 0, timedOut: {}, done: {} });
+    const audit = await firstMessage(new URL('../src/audit/worker.mjs', import.meta.url), {
+      file: '/nonexistent/proposal.ts',
+      boundId: 'x',
+      options: {},
+      deadline: 0,
+      timedOut: {},
+      done: {},
+    });
     expect(audit.type).toBe('fatal');
     expect(String(audit.message)).toMatch(/nonexistent\/proposal\.ts/);
   }, 60_000);

@@ -41,7 +41,9 @@ export function resolveGeometry(g: unknown): readonly Geometry[] | undefined {
   const known = GEOMETRY_FAMILIES as readonly string[];
   if (!Array.isArray(g) || g.length === 0 || !g.every((x) => typeof x === 'string' && known.includes(x))) {
     const bad = Array.isArray(g) ? g.find((x) => !known.includes(x)) : g;
-    throw new UserError(`defineBound: instances.geometry must be 'adversarial' or a non-empty list of ${GEOMETRY_FAMILIES.join(', ')}; got ${JSON.stringify(bad ?? g)}`);
+    throw new UserError(
+      `defineBound: instances.geometry must be 'adversarial' or a non-empty list of ${GEOMETRY_FAMILIES.join(', ')}; got ${JSON.stringify(bad ?? g)}`,
+    );
   }
   return [...new Set(g as Geometry[])];
 }
@@ -49,7 +51,16 @@ export function resolveGeometry(g: unknown): readonly Geometry[] | undefined {
 export function isMoves(v: unknown): v is PointMove[] {
   return (
     Array.isArray(v) &&
-    v.every((m) => m !== null && typeof m === 'object' && Object.keys(m).length === 2 && Number.isInteger((m as PointMove).row) && (m as PointMove).row >= 0 && Array.isArray((m as PointMove).x) && (m as PointMove).x.every((s) => typeof s === 'string' && s !== 'NaN' && Number.isFinite(Number(s))))
+    v.every(
+      (m) =>
+        m !== null &&
+        typeof m === 'object' &&
+        Object.keys(m).length === 2 &&
+        Number.isInteger((m as PointMove).row) &&
+        (m as PointMove).row >= 0 &&
+        Array.isArray((m as PointMove).x) &&
+        (m as PointMove).x.every((s) => typeof s === 'string' && s !== 'NaN' && Number.isFinite(Number(s))),
+    )
   );
 }
 
@@ -65,7 +76,15 @@ class MovesArbitrary extends fc.Arbitrary<PointMove[]> {
     return isMoves(value);
   }
   shrink(value: PointMove[]): fc.Stream<fc.Value<PointMove[]>> {
-    return fc.Stream.of(...value.map((_, i) => new fc.Value(value.filter((__, j) => j !== i), undefined)));
+    return fc.Stream.of(
+      ...value.map(
+        (_, i) =>
+          new fc.Value(
+            value.filter((__, j) => j !== i),
+            undefined,
+          ),
+      ),
+    );
   }
 }
 
@@ -86,7 +105,13 @@ export function geometryArbitraries(geometries: readonly Geometry[]) {
 }
 
 export function containsGeometryFields(d: Record<string, unknown>, geometries: readonly Geometry[]): boolean {
-  return (geometries as readonly unknown[]).includes(d.geometry) && Number.isInteger(d.k) && (d.k as number) >= GEOMETRY_K[0] && (d.k as number) <= GEOMETRY_K[1] && isMoves(d.moves);
+  return (
+    (geometries as readonly unknown[]).includes(d.geometry) &&
+    Number.isInteger(d.k) &&
+    (d.k as number) >= GEOMETRY_K[0] &&
+    (d.k as number) <= GEOMETRY_K[1] &&
+    isMoves(d.moves)
+  );
 }
 
 /** Local move of the hill-climbing phase on the geometry fields: another family, or k one step up or down. */

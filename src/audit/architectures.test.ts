@@ -8,7 +8,15 @@ import { UserError } from '../errors.ts';
 import { createRng } from '../random/rng.ts';
 import { auditBound } from './auditBound.ts';
 import { confirmViolation } from './confirm.ts';
-import { AUDIT_BOUND as AUDIT_BOUND_SPEC, AUDIT_SPACE, type AuditDescriptor, type InequalitySpec, defineBound, type InstanceSpace, materializeDescriptor } from './defineBound.ts';
+import {
+  AUDIT_BOUND as AUDIT_BOUND_SPEC,
+  AUDIT_SPACE,
+  type AuditDescriptor,
+  type InequalitySpec,
+  defineBound,
+  type InstanceSpace,
+  materializeDescriptor,
+} from './defineBound.ts';
 import { decMatrix, limitingDecOf, NoOracle } from './highPrecision.ts';
 import { kernelMatrix, quantitiesView } from './quantities.ts';
 
@@ -19,11 +27,15 @@ import { kernelMatrix, quantitiesView } from './quantities.ts';
  */
 
 const out = () => mkdtempSync(join(tmpdir(), 'ntk-audit-arch-'));
-const bound = (instances: unknown) => defineBound({ id: 'arch.schema', statement: 's', instances: instances as InstanceSpace, lhs: (q) => q.N, relation: '>=', rhs: () => 0 });
+const bound = (instances: unknown) =>
+  defineBound({ id: 'arch.schema', statement: 's', instances: instances as InstanceSpace, lhs: (q) => q.N, relation: '>=', rhs: () => 0 });
 
 describe('instances: activation, bias, parameterization, widths shapes', () => {
   it.each([
-    [{ n: [2, 4], activation: ['relu', 'swish'] }, /instances\.activation: unknown activation 'swish'; known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/],
+    [
+      { n: [2, 4], activation: ['relu', 'swish'] },
+      /instances\.activation: unknown activation 'swish'; known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/,
+    ],
     [{ n: [2, 4], activation: [] }, /instances\.activation must be a non-empty list/],
     [{ n: [2, 4], bias: [0, -0.5] }, /instances\.bias must be a non-empty list of bias standard deviations b_std ≥ 0/],
     [{ n: [2, 4], bias: [0.5], parameterization: ['nmm'] }, /b_std > 0 needs parameterization 'ntk'/],
@@ -31,7 +43,10 @@ describe('instances: activation, bias, parameterization, widths shapes', () => {
     [{ n: [2, 4], widths: { shape: 'hexagonal' } }, /instances\.widths\.shape: .*'constant' \| 'pyramidal' \| 'one-wide'/],
     [{ n: [2, 4], widths: { shape: 'pyramidal', range: [8, 4] } }, /instances\.widths\.range must be \[lo, hi\]/],
     [{ n: [2, 4], depth: [2, 3], widths: { shape: 'one-wide', range: [4, 8] } }, /shape 'one-wide' needs wide/],
-    [{ n: [2, 4], depth: [2, 3], widths: { shape: 'one-wide', range: [4, 8], wide: [64, 64], at: 2 } }, /instances\.widths\.at must be 'any' or a layer k with 1 ≤ k ≤ 1/],
+    [
+      { n: [2, 4], depth: [2, 3], widths: { shape: 'one-wide', range: [4, 8], wide: [64, 64], at: 2 } },
+      /instances\.widths\.at must be 'any' or a layer k with 1 ≤ k ≤ 1/,
+    ],
     [{ n: [2, 4], widths: { shape: 'constant', range: [4, 8], wide: [9, 9] } }, /wide and at apply to shape 'one-wide' only/],
     [{ n: [2, 4], widths: { shape: 'constant', size: 3 } }, /instances\.widths: Unrecognized key/],
   ])('%j is a one-line UserError listing the choices', (instances, message) => {
@@ -81,22 +96,57 @@ describe('instances: activation, bias, parameterization, widths shapes', () => {
   });
 
   it('shrinks towards relu, no bias, the first parameterisation and the smallest depth and widths', () => {
-    const b = bound({ n: [2, 6], d: [2, 4], depth: [2, 4], widths: { shape: 'one-wide', range: [4, 16], wide: [64, 128] }, activation: ['tanh', 'erf', 'relu'], bias: [1, 0.5, 0], parameterization: ['ntk', 'nmm'] });
+    const b = bound({
+      n: [2, 6],
+      d: [2, 4],
+      depth: [2, 4],
+      widths: { shape: 'one-wide', range: [4, 16], wide: [64, 128] },
+      activation: ['tanh', 'erf', 'relu'],
+      bias: [1, 0.5, 0],
+      parameterization: ['ntk', 'nmm'],
+    });
     // a property that fails everywhere: fast-check reports the smallest descriptor it can shrink to
-    const r = fc.check(fc.property(b.descriptors, () => false), { seed: 11, numRuns: 20 });
+    const r = fc.check(
+      fc.property(b.descriptors, () => false),
+      { seed: 11, numRuns: 20 },
+    );
     expect(r.failed).toBe(true);
     const d = r.counterexample![0] as AuditDescriptor;
     expect(d).toMatchObject({ n: 2, d: 2, depth: 2, widths: [4, 4, 4].slice(0, 3), activation: 'relu', bias: 0, parameterization: 'nmm', wideAt: 1, wide: 64 });
     // a property that fails only for tanh with a bias shrinks to tanh, the smallest b_std > 0, and the smallest depth
-    const r2 = fc.check(fc.property(b.descriptors, (x) => !(x.activation === 'tanh' && (x.bias as number) > 0)), { seed: 11, numRuns: 200 });
+    const r2 = fc.check(
+      fc.property(b.descriptors, (x) => !(x.activation === 'tanh' && (x.bias as number) > 0)),
+      { seed: 11, numRuns: 200 },
+    );
     expect(r2.failed).toBe(true);
     expect(r2.counterexample![0]).toMatchObject({ activation: 'tanh', bias: 0.5, parameterization: 'ntk', depth: 2, n: 2 });
   });
 
   it('coverage cells and the instance: activation, b_std, parameterisation, wide layer; ReLU-only quantities are not certified elsewhere, μ_r is', () => {
-    const b = bound({ n: [3, 3], d: [2, 2], depth: [3, 3], widths: { shape: 'one-wide', range: [4, 4], wide: [50, 50] }, activation: ['relu', 'erf'], bias: [0, 0.5] });
+    const b = bound({
+      n: [3, 3],
+      d: [2, 2],
+      depth: [3, 3],
+      widths: { shape: 'one-wide', range: [4, 4], wide: [50, 50] },
+      activation: ['relu', 'erf'],
+      bias: [0, 0.5],
+    });
     expect(b.cellSpace).toMatchObject({ activation: ['relu', 'erf'], bias: ['b_std = 0', 'b_std = 0.5'], 'wide layer': ['n_1', 'n_2'] });
-    const desc = { n: 3, d: 2, depth: 3, widths: [4, 4], init: 'standard', data: 'gaussian', normalize: 'none', seed: '5', wideAt: 2, wide: 50, activation: 'erf', bias: 0.5, parameterization: 'ntk' } as AuditDescriptor;
+    const desc = {
+      n: 3,
+      d: 2,
+      depth: 3,
+      widths: [4, 4],
+      init: 'standard',
+      data: 'gaussian',
+      normalize: 'none',
+      seed: '5',
+      wideAt: 2,
+      wide: 50,
+      activation: 'erf',
+      bias: 0.5,
+      parameterization: 'ntk',
+    } as AuditDescriptor;
     expect(b[AUDIT_SPACE]!.contains(desc)).toBe(true);
     expect(b.cells!(desc)).toMatchObject({ activation: 'erf', bias: 'b_std = 0.5', 'wide layer': 'n_2' });
     const q = quantitiesView(materializeDescriptor(desc));
@@ -121,7 +171,8 @@ const PI = D.acos(-1);
 
 /** tr G^{(1)} = Σ_i (‖x_i‖²/d + b²) and, for depth 2, K^{(2)}_ii = G^{(1)}_ii·E[σ'²] + E[σ²] at variance q = G^{(1)}_ii. */
 function diagonalDec(x: { rows: number; cols: number; data: Float64Array }, b: number, act: 'relu' | 'erf'): { q: Decimal[]; k2: Decimal[] } {
-  const q: Decimal[] = [], k2: Decimal[] = [];
+  const q: Decimal[] = [],
+    k2: Decimal[] = [];
   for (let i = 0; i < x.rows; i++) {
     let s = new D(0);
     for (let k = 0; k < x.cols; k++) s = s.plus(new D(x.data[i * x.cols + k]).pow(2));
@@ -179,11 +230,28 @@ describe('planted false bounds refuted with a shrunk counterexample of that arch
     // Every violation lies in the tanh cell, where no 50-digit oracle exists: none is confirmed, none reported.
     expect(r.verdict).not.toBe('refuted');
     expect(r.counterexamples.smallest).toBeUndefined();
-    expect(r.cells.filter((c) => c.key === 'activation').map((c) => [c.value, c.status])).toEqual(expect.arrayContaining([['relu', 'survived'], ['abs', 'survived']]));
+    expect(r.cells.filter((c) => c.key === 'activation').map((c) => [c.value, c.status])).toEqual(
+      expect.arrayContaining([
+        ['relu', 'survived'],
+        ['abs', 'survived'],
+      ]),
+    );
     expect(r.cells.find((c) => c.key === 'activation' && c.value === 'tanh')?.status).not.toBe('refuted');
 
     // the same statement for erf: a counterexample confirmed with the erf kernels recomputed in decimal
-    const desc = { n: 3, d: 3, depth: 2, widths: [64], init: 'standard', data: 'unit-sphere', normalize: 'none', seed: '4', activation: 'erf', bias: 0, parameterization: 'nmm' } as AuditDescriptor;
+    const desc = {
+      n: 3,
+      d: 3,
+      depth: 2,
+      widths: [64],
+      init: 'standard',
+      data: 'unit-sphere',
+      normalize: 'none',
+      seed: '4',
+      activation: 'erf',
+      bias: 0,
+      parameterization: 'nmm',
+    } as AuditDescriptor;
     const inst = materializeDescriptor(desc);
     const c = confirmViolation(spec, inst);
     expect(c.status).toBe('confirmed');
@@ -201,7 +269,19 @@ describe('planted false bounds refuted with a shrunk counterexample of that arch
 
   it('decimal confirmation of a biased ReLU and an erf instance matches the closed-form diagonal of depth 2', () => {
     for (const act of ['relu', 'erf'] as const) {
-      const desc = { n: 4, d: 3, depth: 2, widths: [64], init: 'standard', data: 'gaussian', normalize: 'none', seed: '9', activation: act, bias: 0.7, parameterization: 'ntk' } as AuditDescriptor;
+      const desc = {
+        n: 4,
+        d: 3,
+        depth: 2,
+        widths: [64],
+        init: 'standard',
+        data: 'gaussian',
+        normalize: 'none',
+        seed: '9',
+        activation: act,
+        bias: 0.7,
+        parameterization: 'ntk',
+      } as AuditDescriptor;
       const inst = materializeDescriptor(desc);
       const { k2 } = diagonalDec(inst.x, 0.7, act);
       const tr = k2.reduce((a, v) => a.plus(v), new D(0)).toNumber();
@@ -230,12 +310,25 @@ describe('decimal kernels of other architectures against the float64 engine', ()
     ['erf', 0, 'nmm'],
     ['erf', 0.5, 'ntk'],
   ] as const)('%s, b_std = %s, %s: every entry of K^(3), G^(3) within the engine error bound of the 50-digit value', (activation, bias, parameterization) => {
-    const inst = materializeDescriptor({ n: 5, d: 3, depth: 3, widths: [8, 8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '7', activation, bias, parameterization } as AuditDescriptor);
+    const inst = materializeDescriptor({
+      n: 5,
+      d: 3,
+      depth: 3,
+      widths: [8, 8],
+      init: 'standard',
+      data: 'gaussian',
+      normalize: 'none',
+      seed: '7',
+      activation,
+      bias,
+      parameterization,
+    } as AuditDescriptor);
     const dk = limitingDecOf(inst, decMatrix(inst.x), 3);
     for (const name of ['ntk', 'nngp'] as const) {
       const k = kernelMatrix(inst, name);
       const m = k.toMatrix();
-      let worst = 0, scale = 0;
+      let worst = 0,
+        scale = 0;
       for (let i = 0; i < m.data.length; i++) {
         worst = Math.max(worst, Math.abs(dk[name].m.data[i].toNumber() - m.data[i]));
         scale = Math.max(scale, Math.abs(m.data[i]));
@@ -250,9 +343,24 @@ describe('decimal kernels of other architectures against the float64 engine', ()
 
   it('tanh, sigmoid, gelu and softplus have no decimal oracle: NoOracle (the counterexample is not confirmed)', () => {
     for (const activation of ['tanh', 'sigmoid', 'gelu', 'softplus']) {
-      const inst = materializeDescriptor({ n: 3, d: 2, depth: 2, widths: [8], init: 'standard', data: 'gaussian', normalize: 'none', seed: '1', activation, bias: 0, parameterization: 'nmm' } as AuditDescriptor);
+      const inst = materializeDescriptor({
+        n: 3,
+        d: 2,
+        depth: 2,
+        widths: [8],
+        init: 'standard',
+        data: 'gaussian',
+        normalize: 'none',
+        seed: '1',
+        activation,
+        bias: 0,
+        parameterization: 'nmm',
+      } as AuditDescriptor);
       expect(() => limitingDecOf(inst, decMatrix(inst.x), 2)).toThrow(NoOracle);
-      expect(confirmViolation({ lhs: (q) => q.traceNTK, relation: '<=', rhs: () => 0 }, inst)).toMatchObject({ status: 'not-confirmed', reason: `no 50-digit closed form for the ${activation} kernels (only the (a,b)-ReLU family and erf)` });
+      expect(confirmViolation({ lhs: (q) => q.traceNTK, relation: '<=', rhs: () => 0 }, inst)).toMatchObject({
+        status: 'not-confirmed',
+        reason: `no 50-digit closed form for the ${activation} kernels (only the (a,b)-ReLU family and erf)`,
+      });
     }
   });
 });

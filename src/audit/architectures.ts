@@ -77,7 +77,8 @@ export function resolveWidthShape(w: unknown, depth: [number, number]): WidthSha
   const o = p.data;
   const r = range('widths.range', o.range ?? [64, 64]);
   if (o.shape !== 'one-wide') {
-    if (o.wide !== undefined || o.at !== undefined) throw new UserError(`defineBound: instances.widths: wide and at apply to shape 'one-wide' only (expected ${WIDTHS_FORM})`);
+    if (o.wide !== undefined || o.at !== undefined)
+      throw new UserError(`defineBound: instances.widths: wide and at apply to shape 'one-wide' only (expected ${WIDTHS_FORM})`);
     return { shape: o.shape, range: r };
   }
   if (o.wide === undefined) throw new UserError(`defineBound: instances.widths: shape 'one-wide' needs wide: [lo, hi] (expected ${WIDTHS_FORM})`);
@@ -85,7 +86,9 @@ export function resolveWidthShape(w: unknown, depth: [number, number]): WidthSha
   if (depth[1] < 2) throw new UserError(`defineBound: instances.widths: shape 'one-wide' needs a hidden layer (depth ≥ 2), got depth ${JSON.stringify(depth)}`);
   const at = o.at ?? 'any';
   if (at !== 'any' && !(Number.isInteger(at) && at >= 1 && at <= depth[0] - 1)) {
-    throw new UserError(`defineBound: instances.widths.at must be 'any' or a layer k with 1 ≤ k ≤ ${depth[0] - 1} (the smallest depth − 1), got ${JSON.stringify(at)}`);
+    throw new UserError(
+      `defineBound: instances.widths.at must be 'any' or a layer k with 1 ≤ k ≤ ${depth[0] - 1} (the smallest depth − 1), got ${JSON.stringify(at)}`,
+    );
   }
   return { shape: 'one-wide', range: r, wide, at };
 }
@@ -95,7 +98,9 @@ export function resolveArchitectureSpace(activation: unknown, bias: unknown, par
   if (activation === undefined && bias === undefined && parameterization === undefined) return undefined;
   const acts = activation ?? ['relu'];
   if (!Array.isArray(acts) || acts.length === 0 || !acts.every((a) => typeof a === 'string')) {
-    throw new UserError(`defineBound: instances.activation must be a non-empty list of names (known: ${ACTIVATION_NAMES.join(', ')}), got ${JSON.stringify(activation)}`);
+    throw new UserError(
+      `defineBound: instances.activation must be a non-empty list of names (known: ${ACTIVATION_NAMES.join(', ')}), got ${JSON.stringify(activation)}`,
+    );
   }
   const names: string[] = [];
   for (const a of acts as string[]) {
@@ -110,7 +115,9 @@ export function resolveArchitectureSpace(activation: unknown, bias: unknown, par
   if (names.includes('relu')) names.splice(names.indexOf('relu'), 1), names.unshift('relu');
   const bs = bias ?? [0];
   if (!Array.isArray(bs) || bs.length === 0 || !bs.every((b) => typeof b === 'number' && Number.isFinite(b) && b >= 0)) {
-    throw new UserError(`defineBound: instances.bias must be a non-empty list of bias standard deviations b_std ≥ 0 (finite numbers), got ${JSON.stringify(bias)}`);
+    throw new UserError(
+      `defineBound: instances.bias must be a non-empty list of bias standard deviations b_std ≥ 0 (finite numbers), got ${JSON.stringify(bias)}`,
+    );
   }
   const biases = [...new Set(bs as number[])].sort((x, y) => x - y);
   const biased = biases.some((b) => b > 0);
@@ -120,7 +127,9 @@ export function resolveArchitectureSpace(activation: unknown, bias: unknown, par
   }
   const params = PARAMETERIZATIONS.filter((p) => (ps as unknown[]).includes(p));
   if (biased && !params.includes('ntk')) {
-    throw new UserError(`defineBound: instances.bias: b_std > 0 needs parameterization 'ntk' (the 'nmm' parameterisation of arXiv 2012.11654 has no biases); add parameterization: ['ntk']`);
+    throw new UserError(
+      `defineBound: instances.bias: b_std > 0 needs parameterization 'ntk' (the 'nmm' parameterisation of arXiv 2012.11654 has no biases); add parameterization: ['ntk']`,
+    );
   }
   const combos: SpaceArchitecture['combos'][number][] = [];
   for (const b of biases) for (const p of params) if (!(p === 'nmm' && b > 0)) combos.push({ parameterization: p, bias: b });
@@ -132,14 +141,19 @@ export function archArbitrary(a: SpaceArchitecture | undefined): fc.Arbitrary<Ar
   if (!a) return undefined;
   // indices, not constantFrom: an integer shrinks through the values in between (b_std 1 → 0.5 when 0 passes)
   const index = (n: number) => fc.integer({ min: 0, max: n - 1 });
-  return fc.record({ a: index(a.activation.length), c: index(a.combos.length) }).map(({ a: i, c: j }) => ({ activation: a.activation[i], bias: a.combos[j].bias, parameterization: a.combos[j].parameterization }));
+  return fc
+    .record({ a: index(a.activation.length), c: index(a.combos.length) })
+    .map(({ a: i, c: j }) => ({ activation: a.activation[i], bias: a.combos[j].bias, parameterization: a.combos[j].parameterization }));
 }
 
 /** The descriptor fields wideAt, wide of a one-wide shape (undefined otherwise). */
 export function wideLayerArbitrary(w: WidthShape | undefined, depth: [number, number]): fc.Arbitrary<{ wideAt: number; wide: number }> | undefined {
   if (w?.shape !== 'one-wide') return undefined;
   const at = w.at ?? 'any';
-  return fc.record({ wideAt: at === 'any' ? fc.integer({ min: 1, max: depth[1] - 1 }) : fc.constant(at), wide: fc.integer({ min: w.wide[0], max: w.wide[1] }) });
+  return fc.record({
+    wideAt: at === 'any' ? fc.integer({ min: 1, max: depth[1] - 1 }) : fc.constant(at),
+    wide: fc.integer({ min: w.wide[0], max: w.wide[1] }),
+  });
 }
 
 /** The widths array of a descriptor put in its shape (constant: all equal to the first; pyramidal: non-increasing). */
@@ -179,7 +193,12 @@ export function archFieldsIn(d: Record<string, unknown>, a: SpaceArchitecture | 
 }
 
 /** Whether a descriptor's wide-layer fields are ones the space can draw, and how many keys they add. */
-export function widthFieldsIn(d: Record<string, unknown>, _r: [number, number], depth: [number, number], w: WidthShape | undefined): { ok: boolean; keys: number } {
+export function widthFieldsIn(
+  d: Record<string, unknown>,
+  _r: [number, number],
+  depth: [number, number],
+  w: WidthShape | undefined,
+): { ok: boolean; keys: number } {
   if (w?.shape !== 'one-wide') return { ok: d.wideAt === undefined && d.wide === undefined, keys: 0 };
   const at = w.at ?? 'any';
   const posOk = at === 'any' ? Number.isInteger(d.wideAt) && (d.wideAt as number) >= 1 && (d.wideAt as number) <= depth[1] - 1 : d.wideAt === at;
@@ -205,7 +224,8 @@ export function archCellOf(desc: Record<string, unknown>, space: Record<string, 
   if (has('activation') && typeof desc.activation === 'string') c.activation = desc.activation;
   if (has('bias') && typeof desc.bias === 'number') c.bias = biasCell(desc.bias);
   if (has('parameterization') && typeof desc.parameterization === 'string') c.parameterization = desc.parameterization;
-  if ((space ? 'wide layer' in space : desc.wideAt !== undefined) && typeof desc.wideAt === 'number' && typeof desc.depth === 'number') c['wide layer'] = `n_${Math.max(1, Math.min(desc.wideAt, desc.depth - 1))}`;
+  if ((space ? 'wide layer' in space : desc.wideAt !== undefined) && typeof desc.wideAt === 'number' && typeof desc.depth === 'number')
+    c['wide layer'] = `n_${Math.max(1, Math.min(desc.wideAt, desc.depth - 1))}`;
   return c;
 }
 
@@ -219,23 +239,39 @@ export function archConventions(a: SpaceArchitecture | undefined, w: WidthShape 
   const out: Record<string, string> = {};
   if (a) {
     out.network = `f_l = σ(W_lᵀ f_{l−1} + b_l) with σ ∈ {${a.activation.join(', ')}} (src/ntk/activations/registry.ts), b_std ∈ {${a.bias.join(', ')}}`;
-    out.parameterization = a.parameterization.map((p) => (p === 'nmm' ? "'nmm' (arXiv 2012.11654 eqs. (9)–(10): c_1 = 1, c_l = 1/κ, no biases)" : "'ntk' (neural-tangents: W_std = 1, b_std, input kernel XXᵀ/d)")).join(' | ');
+    out.parameterization = a.parameterization
+      .map((p) =>
+        p === 'nmm' ? "'nmm' (arXiv 2012.11654 eqs. (9)–(10): c_1 = 1, c_l = 1/κ, no biases)" : "'ntk' (neural-tangents: W_std = 1, b_std, input kernel XXᵀ/d)",
+      )
+      .join(' | ');
     out.c_σ = "1/κ = 1/E[σ(g)²] for l ≥ 2 under 'nmm' (2 for ReLU); 1 under 'ntk'";
     out["σ'(0)"] = 'the convention of each activation record (docs/activations.md)';
-    out['not certified here'] = 'H∞, μ_r and the finite-network quantities (empirical NTK, σ_min(F_k), k ≥ 1) on any architecture other than ReLU without biases: [−∞, ∞], the instance is inconclusive';
+    out['not certified here'] =
+      'H∞, μ_r and the finite-network quantities (empirical NTK, σ_min(F_k), k ≥ 1) on any architecture other than ReLU without biases: [−∞, ∞], the instance is inconclusive';
   }
-  if (w) out.widths = w.shape === 'one-wide' ? `one wide layer (width in [${w.wide.join(', ')}], at ${(w.at ?? 'any') === 'any' ? 'any position' : `layer ${w.at}`}), the others in [${w.range.join(', ')}]` : `${w.shape}, each in [${w.range.join(', ')}]`;
+  if (w)
+    out.widths =
+      w.shape === 'one-wide'
+        ? `one wide layer (width in [${w.wide.join(', ')}], at ${(w.at ?? 'any') === 'any' ? 'any position' : `layer ${w.at}`}), the others in [${w.range.join(', ')}]`
+        : `${w.shape}, each in [${w.range.join(', ')}]`;
   return out;
 }
 
 /** A local move of the architecture fields: another activation, another (parameterisation, b_std), the wide layer moved or resized. */
-export function mutateArch<D extends { widths: number[]; [k: string]: unknown }>(desc: D, rng: Rng, a: SpaceArchitecture | undefined, w: WidthShape | undefined, depth: [number, number]): D {
+export function mutateArch<D extends { widths: number[]; [k: string]: unknown }>(
+  desc: D,
+  rng: Rng,
+  a: SpaceArchitecture | undefined,
+  w: WidthShape | undefined,
+  depth: [number, number],
+): D {
   const moves: (() => D)[] = [];
   if (a && a.activation.length > 1) moves.push(() => ({ ...desc, activation: a.activation[uniformInt(rng, a.activation.length)] }));
-  if (a && a.combos.length > 1) moves.push(() => {
-    const c = a.combos[uniformInt(rng, a.combos.length)];
-    return { ...desc, bias: c.bias, parameterization: c.parameterization };
-  });
+  if (a && a.combos.length > 1)
+    moves.push(() => {
+      const c = a.combos[uniformInt(rng, a.combos.length)];
+      return { ...desc, bias: c.bias, parameterization: c.parameterization };
+    });
   if (w?.shape === 'one-wide') {
     if ((w.at ?? 'any') === 'any' && depth[1] > 2) moves.push(() => ({ ...desc, wideAt: 1 + uniformInt(rng, depth[1] - 1) }));
     moves.push(() => ({ ...desc, wide: Math.min(w.wide[1], Math.max(w.wide[0], Math.round((desc.wide as number) * (rng.next() < 0.5 ? 0.5 : 2)))) }));

@@ -37,7 +37,10 @@ describe('asymptotic bounds: verdicts on quantities of known exponent', () => {
   });
 
   it('Theorem 3.2 of arXiv 2012.11654: λ_min(K(L)) = Θ(d) at N = 8 survives in two regimes; d^1.2 and d^0.8 are refuted', () => {
-    const hold = [{ N: 8, depth: 2 }, { N: 8, depth: 3, data: 'sqrt-d-sphere' as const }];
+    const hold = [
+      { N: 8, depth: 2 },
+      { N: 8, depth: 3, data: 'sqrt-d-sphere' as const },
+    ];
     const lam = (e: number) => run(claim(`t.lam.${e}`, { quantity: (q) => q.lambdaMinNTK, exponent: e, hold }));
     const ok = lam(1);
     expect(ok.scaling!.status).toBe('holds');
@@ -63,7 +66,14 @@ describe('asymptotic bounds: verdicts on quantities of known exponent', () => {
 
 describe('asymptotic bounds: the sweep design', () => {
   it('sets the swept variables to each size, holds the others (defaults N 8, d 16, L 2, widths 64), x = their product', () => {
-    const c = resolveAsymptotic('x', { quantity: () => 1, relation: 'Ω', exponent: 1, sweep: ['n1', 'n2'], sizes: [10, 30, 100], hold: { depth: 4, widths: [5, 6, 7] } });
+    const c = resolveAsymptotic('x', {
+      quantity: () => 1,
+      relation: 'Ω',
+      exponent: 1,
+      sweep: ['n1', 'n2'],
+      sizes: [10, 30, 100],
+      hold: { depth: 4, widths: [5, 6, 7] },
+    });
     expect(c.relation).toBe('Omega');
     expect(c.variable).toBe('n1·n2');
     const d = designDescriptor(c, c.regimes[0], 30, 's');

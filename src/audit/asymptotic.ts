@@ -7,7 +7,15 @@ import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import type { Evaluation, ScalingLaw, ScalingRelation } from '../theorem/types.ts';
 import type { AuditInstance } from './quantities.ts';
 import type { AsymptoticBoundSpec, AuditDescriptor, AuditTheorem, DataSource, Side } from './defineBound.ts';
-import { AUDIT_BOUND, decodeAuditInstance, encodeAuditInstance, evaluateSide, materializeDescriptor, needsSensitivity, withSensitivity } from './defineBound.ts';
+import {
+  AUDIT_BOUND,
+  decodeAuditInstance,
+  encodeAuditInstance,
+  evaluateSide,
+  materializeDescriptor,
+  needsSensitivity,
+  withSensitivity,
+} from './defineBound.ts';
 
 /**
  * ASYMPTOTIC BOUNDS: `defineBound({ …, asymptotic: { … } })` states y = Θ(x^e), O(x^e) or Ω(x^e) as the
@@ -91,7 +99,7 @@ export interface AsymptoticClaim {
 /** Defaults of the held variables. */
 export const HOLD_DEFAULTS = { N: 8, d: 16, depth: 2, widths: 64, init: 'standard', data: 'gaussian', normalize: 'none' } as const;
 
-const RELATIONS: Record<string, ScalingRelation> = { Theta: 'Theta', O: 'O', Omega: 'Omega', 'Θ': 'Theta', 'Ω': 'Omega' };
+const RELATIONS: Record<string, ScalingRelation> = { Theta: 'Theta', O: 'O', Omega: 'Omega', Θ: 'Theta', Ω: 'Omega' };
 export const RELATION_SYMBOL: Record<ScalingRelation, string> = { Theta: 'Θ', O: 'O', Omega: 'Ω' };
 
 const claimShape = z.strictObject({
@@ -141,40 +149,55 @@ export function resolveAsymptotic(id: string, a: unknown): ResolvedClaim {
   const fail = (msg: string): never => {
     throw new UserError(`defineBound(${id}): asymptotic.${msg}`);
   };
-  if (!a || typeof a !== 'object' || Array.isArray(a)) throw new UserError(`defineBound(${id}): asymptotic must be an object { quantity, relation, exponent, sweep, sizes, hold?, tolerance?, draws? }`);
+  if (!a || typeof a !== 'object' || Array.isArray(a))
+    throw new UserError(`defineBound(${id}): asymptotic must be an object { quantity, relation, exponent, sweep, sizes, hold?, tolerance?, draws? }`);
   const shape = claimShape.safeParse(a);
   if (!shape.success) {
     const issue = shape.error.issues[0];
     const keys = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '';
-    fail(keys ? `${keys}: unknown field (known: quantity, name, relation, exponent, tolerance, sweep, sizes, hold, draws)` : `${issue.path.join('.')}: ${issue.message}`);
+    fail(
+      keys
+        ? `${keys}: unknown field (known: quantity, name, relation, exponent, tolerance, sweep, sizes, hold, draws)`
+        : `${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   const c = a as Record<string, unknown>;
-  if (typeof c.quantity !== 'function') fail(`quantity must be a function (q) => number, the y of y = Θ(x^e), got ${c.quantity === undefined ? 'nothing' : typeof c.quantity}`);
+  if (typeof c.quantity !== 'function')
+    fail(`quantity must be a function (q) => number, the y of y = Θ(x^e), got ${c.quantity === undefined ? 'nothing' : typeof c.quantity}`);
   const relation = typeof c.relation === 'string' ? RELATIONS[c.relation] : undefined;
   if (!relation) fail(`relation must be 'Theta', 'O' or 'Omega' (or 'Θ', 'Ω'), got ${JSON.stringify(c.relation)}`);
-  if (typeof c.exponent !== 'number' || !Number.isFinite(c.exponent)) fail(`exponent must be a finite number, got ${JSON.stringify(c.exponent) ?? String(c.exponent)}`);
+  if (typeof c.exponent !== 'number' || !Number.isFinite(c.exponent))
+    fail(`exponent must be a finite number, got ${JSON.stringify(c.exponent) ?? String(c.exponent)}`);
   const tolerance = c.tolerance === undefined ? DEFAULT_SCALING_TOLERANCE : c.tolerance;
-  if (typeof tolerance !== 'number' || !(tolerance > 0 && tolerance < 10)) fail(`tolerance must be a number in (0, 10) (the half-width of the exponent band), got ${JSON.stringify(c.tolerance)}`);
+  if (typeof tolerance !== 'number' || !(tolerance > 0 && tolerance < 10))
+    fail(`tolerance must be a number in (0, 10) (the half-width of the exponent band), got ${JSON.stringify(c.tolerance)}`);
 
   const sweepRaw = typeof c.sweep === 'string' ? [c.sweep] : c.sweep;
-  if (!Array.isArray(sweepRaw) || sweepRaw.length === 0) fail(`sweep must name the swept variable: 'N', 'd', 'width' or 'n1', 'n2', … (or a list of them), got ${JSON.stringify(c.sweep)}`);
+  if (!Array.isArray(sweepRaw) || sweepRaw.length === 0)
+    fail(`sweep must name the swept variable: 'N', 'd', 'width' or 'n1', 'n2', … (or a list of them), got ${JSON.stringify(c.sweep)}`);
   const sweep = sweepRaw as unknown[];
-  for (const v of sweep) if (typeof v !== 'string' || !/^(N|d|width|n[1-9][0-9]*)$/.test(v)) fail(`sweep: unknown variable ${JSON.stringify(v)} (known: 'N', 'd', 'width' = every hidden width, 'n1' … 'n{L−1}' = one hidden width)`);
+  for (const v of sweep)
+    if (typeof v !== 'string' || !/^(N|d|width|n[1-9][0-9]*)$/.test(v))
+      fail(`sweep: unknown variable ${JSON.stringify(v)} (known: 'N', 'd', 'width' = every hidden width, 'n1' … 'n{L−1}' = one hidden width)`);
   const sw = sweep as SweepVariable[];
   if (new Set(sw).size !== sw.length) fail(`sweep lists a variable twice: ${JSON.stringify(sw)}`);
-  if (sw.includes('width') && sw.some((v) => /^n\d/.test(v))) fail(`sweep: 'width' already sets every hidden width; do not list ${sw.filter((v) => /^n\d/.test(v)).join(', ')} with it`);
+  if (sw.includes('width') && sw.some((v) => /^n\d/.test(v)))
+    fail(`sweep: 'width' already sets every hidden width; do not list ${sw.filter((v) => /^n\d/.test(v)).join(', ')} with it`);
 
   const sizes = c.sizes;
   if (!Array.isArray(sizes) || !sizes.every((s) => isInt(s, 1))) fail(`sizes must be a list of positive integers, got ${JSON.stringify(sizes)}`);
   const sz = [...new Set(sizes as number[])].sort((x, y) => x - y);
   if (sz.length < 3) fail(`sizes needs at least 3 distinct values to fit an exponent, got ${JSON.stringify(sizes)}`);
-  if (sz[sz.length - 1] / sz[0] < 10) fail(`sizes must span at least one decade (max/min ≥ 10) for the exponent to be identifiable, got ${sz[0]}…${sz[sz.length - 1]}`);
+  if (sz[sz.length - 1] / sz[0] < 10)
+    fail(`sizes must span at least one decade (max/min ≥ 10) for the exponent to be identifiable, got ${sz[0]}…${sz[sz.length - 1]}`);
   if (sw.includes('N') && sz[0] < 2) fail(`sizes: N starts at 2 (a kernel on one sample has no spectrum to scale), got ${sz[0]}`);
 
-  let minDraws = 4, maxDraws = 24;
+  let minDraws = 4,
+    maxDraws = 24;
   if (c.draws !== undefined) {
     const dr = c.draws as { min?: unknown; max?: unknown };
-    if (!dr || typeof dr !== 'object' || Object.keys(dr).some((k) => k !== 'min' && k !== 'max')) fail(`draws must be { min?, max? }, got ${JSON.stringify(c.draws)}`);
+    if (!dr || typeof dr !== 'object' || Object.keys(dr).some((k) => k !== 'min' && k !== 'max'))
+      fail(`draws must be { min?, max? }, got ${JSON.stringify(c.draws)}`);
     if (dr.min !== undefined) {
       if (!isInt(dr.min, 2)) fail(`draws.min must be an integer ≥ 2, got ${JSON.stringify(dr.min)}`);
       minDraws = dr.min as number;
@@ -193,19 +216,38 @@ export function resolveAsymptotic(id: string, a: unknown): ResolvedClaim {
     if (labels.has(r.label)) fail(`hold: two regimes are the same (${r.label})`);
     labels.add(r.label);
   }
-  return { quantity: c.quantity as Side, name: typeof c.name === 'string' ? c.name : 'y', relation: relation!, exponent: c.exponent as number, tolerance: tolerance as number, sweep: sw, variable: sw.join('·'), sizes: sz, regimes, minDraws, maxDraws };
+  return {
+    quantity: c.quantity as Side,
+    name: typeof c.name === 'string' ? c.name : 'y',
+    relation: relation!,
+    exponent: c.exponent as number,
+    tolerance: tolerance as number,
+    sweep: sw,
+    variable: sw.join('·'),
+    sizes: sz,
+    regimes,
+    minDraws,
+    maxDraws,
+  };
 }
 
 function resolveHold(h: unknown, where: string, sweep: SweepVariable[], fail: (m: string) => never): Regime {
-  if (!h || typeof h !== 'object' || Array.isArray(h)) fail(`${where} must be an object { N?, d?, depth?, widths?, init?, data?, normalize? }, got ${JSON.stringify(h)}`);
+  if (!h || typeof h !== 'object' || Array.isArray(h))
+    fail(`${where} must be an object { N?, d?, depth?, widths?, init?, data?, normalize? }, got ${JSON.stringify(h)}`);
   const shape = holdShape.safeParse(h);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    fail(`${where}: ${issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')} (known: N, d, depth, widths, init, data, normalize)` : issue.message}`);
+    fail(
+      `${where}: ${issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')} (known: N, d, depth, widths, init, data, normalize)` : issue.message}`,
+    );
   }
   const o = h as HeldValues;
   const swept = (v: string) => sweep.includes(v as SweepVariable) || (v === 'widths' && sweep.some((s) => s === 'width' || /^n\d/.test(s)));
-  for (const [k, name] of [['N', 'N'], ['d', 'd']] as const) if (o[k] !== undefined && swept(name)) fail(`${where}.${k}: ${k} is swept, it cannot also be held`);
+  for (const [k, name] of [
+    ['N', 'N'],
+    ['d', 'd'],
+  ] as const)
+    if (o[k] !== undefined && swept(name)) fail(`${where}.${k}: ${k} is swept, it cannot also be held`);
   if (o.widths !== undefined && sweep.includes('width')) fail(`${where}.widths: every hidden width is swept ('width'), it cannot also be held`);
   const n = o.N ?? HOLD_DEFAULTS.N;
   if (!isInt(n, 1)) fail(`${where}.N must be a positive integer, got ${JSON.stringify(o.N)}`);
@@ -242,13 +284,15 @@ function resolveHold(h: unknown, where: string, sweep: SweepVariable[], fail: (m
   const init = o.init ?? HOLD_DEFAULTS.init;
   if (!['standard', 'he', 'lecun'].includes(init)) fail(`${where}.init must be 'standard', 'he' or 'lecun', got ${JSON.stringify(o.init)}`);
   const normalize = o.normalize ?? HOLD_DEFAULTS.normalize;
-  if (!NORMALIZATIONS.includes(normalize)) fail(`${where}.normalize: unknown normalisation ${JSON.stringify(o.normalize)} (known: ${NORMALIZATIONS.join(', ')})`);
+  if (!NORMALIZATIONS.includes(normalize))
+    fail(`${where}.normalize: unknown normalisation ${JSON.stringify(o.normalize)} (known: ${NORMALIZATIONS.join(', ')})`);
   const parts: string[] = [];
   if (!swept('N')) parts.push(`N=${n}`);
   if (!swept('d') && !named) parts.push(`d=${d}`);
   parts.push(`L=${depth}`);
   // Hidden widths matter only to the finite network: listed when held explicitly or partly swept.
-  if (hidden > 0 && !sweep.includes('width') && (o.widths !== undefined || sweep.some((v) => /^n\d/.test(v)))) parts.push(`widths=[${widths.map((x, k) => (sweep.includes(`n${k + 1}` as SweepVariable) ? `n${k + 1}` : String(x))).join(',')}]`);
+  if (hidden > 0 && !sweep.includes('width') && (o.widths !== undefined || sweep.some((v) => /^n\d/.test(v))))
+    parts.push(`widths=[${widths.map((x, k) => (sweep.includes(`n${k + 1}` as SweepVariable) ? `n${k + 1}` : String(x))).join(',')}]`);
   if (init !== 'standard') parts.push(`init=${init}`);
   parts.push(data + (normalize !== 'none' ? `/${normalize}` : ''));
   return { label: parts.join(', '), n, d, depth, widths, init, data, normalize };
@@ -298,7 +342,8 @@ export function lawText(c: Pick<ResolvedClaim, 'name' | 'relation' | 'exponent' 
  * corner-evaluation error bound of every side; see defineBound.ts).
  */
 export function asymptoticBound(spec: AsymptoticBoundSpec, assumptions: (inst: AuditInstance) => string | null): AuditTheorem {
-  if (spec.kind !== undefined && spec.kind !== 'asymptotic') throw new UserError(`defineBound(${spec.id}): an asymptotic bound has kind 'asymptotic', got ${JSON.stringify(spec.kind)}`);
+  if (spec.kind !== undefined && spec.kind !== 'asymptotic')
+    throw new UserError(`defineBound(${spec.id}): an asymptotic bound has kind 'asymptotic', got ${JSON.stringify(spec.kind)}`);
   const claim = resolveAsymptotic(spec.id, spec.asymptotic);
   const byLabel = new Map(claim.regimes.map((r) => [r.label, r]));
   const design = (p: { regime: string; size: number; seed: string }): AuditDescriptor => {
@@ -324,7 +369,14 @@ export function asymptoticBound(spec: AsymptoticBoundSpec, assumptions: (inst: A
     const zero = { ...y, value: 0, error: 0, arithmetic: 'interval' as const };
     if (needsSensitivity('>', y, zero)) y = withSensitivity(side, inst, 'quantity', y);
     const x = sweptValue(claim, desc);
-    return { lhs: y.value, lhsError: y.error, rhs: 0, rhsError: 0, relation: '>', quantities: { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities } };
+    return {
+      lhs: y.value,
+      lhsError: y.error,
+      rhs: 0,
+      rhsError: 0,
+      relation: '>',
+      quantities: { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities },
+    };
   };
   const descriptors = fc
     .record({ regime: fc.constantFrom(...law.regimes), size: fc.constantFrom(...claim.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })

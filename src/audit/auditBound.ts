@@ -52,7 +52,8 @@ export interface AuditBoundOptions {
 /** An option that must be a positive (integer) number, `dflt` when absent; a one-line UserError otherwise. */
 export function positive(name: string, x: unknown, dflt: number, integer = false): number {
   if (x === undefined) return dflt;
-  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) throw new UserError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(x)}`);
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x)))
+    throw new UserError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(x)}`);
   return x;
 }
 
@@ -69,7 +70,8 @@ function isBound(x: unknown): x is AnyTheorem {
 export async function auditBound(bound: AnyTheorem | readonly AnyTheorem[], options: AuditBoundOptions = {}): Promise<AuditResult> {
   const bounds = Array.isArray(bound) ? (bound as readonly AnyTheorem[]) : [bound as AnyTheorem];
   bounds.forEach((b, i) => {
-    if (!isBound(b)) throw new UserError(`auditBound: ${Array.isArray(bound) ? `bound [${i}]` : 'the argument'} is not a bound (make it with defineBound from ntk-audit)`);
+    if (!isBound(b))
+      throw new UserError(`auditBound: ${Array.isArray(bound) ? `bound [${i}]` : 'the argument'} is not a bound (make it with defineBound from ntk-audit)`);
   });
   const budgetSeconds = positive('budget', options.budget, DEFAULT_AUDIT_BUDGET);
   const instanceTimeoutSeconds = positive('instanceTimeout', options.instanceTimeout, DEFAULT_INSTANCE_TIMEOUT);
@@ -86,7 +88,16 @@ export async function auditBound(bound: AnyTheorem | readonly AnyTheorem[], opti
     module = path;
   }
   const outDir = options.outDir !== undefined ? resolve(options.outDir) : mkdtempSync(join(tmpdir(), 'ntk-audit-'));
-  return auditBounds(bounds, { module, workers, seed: options.seed ?? DEFAULT_AUDIT_SEED, budgetSeconds, instanceTimeoutSeconds, outDir, exampleDb: options.exampleDb ? resolve(options.exampleDb) : null, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  return auditBounds(bounds, {
+    module,
+    workers,
+    seed: options.seed ?? DEFAULT_AUDIT_SEED,
+    budgetSeconds,
+    instanceTimeoutSeconds,
+    outDir,
+    exampleDb: options.exampleDb ? resolve(options.exampleDb) : null,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
 }
 
 /** Audits the bounds a proposal module exports (`ntk-audit audit FILE`), each in a worker thread. */

@@ -79,7 +79,9 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     digits: DIGITS,
     quantities,
     verdict,
-    ...(extra.lhs !== undefined ? { lhs: encodeNumber(extra.lhs), rhs: encodeNumber(extra.rhs!), margin: encodeNumber(extra.margin!), errorBound: encodeNumber(extra.errorBound!) } : {}),
+    ...(extra.lhs !== undefined
+      ? { lhs: encodeNumber(extra.lhs), rhs: encodeNumber(extra.rhs!), margin: encodeNumber(extra.margin!), errorBound: encodeNumber(extra.errorBound!) }
+      : {}),
     ...(extra.reason ? { reason: extra.reason } : {}),
     inertiaCounts: safeCounts(),
     ms: Math.round(performance.now() - t0),
@@ -98,7 +100,8 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     // applied to it) leaves part of the violation unverified: it is not confirmed.
     const readsOf = (c: CornerResult) => [...c.touched, ...(c.intervalReads ?? [])];
     const opaque = (cs: CornerResult[]) => cs.flatMap((c) => c.opaqueReads ?? []);
-    const l0 = evaluateSide(spec.lhs, inst, 'lhs'), r0 = evaluateSide(spec.rhs, inst, 'rhs');
+    const l0 = evaluateSide(spec.lhs, inst, 'lhs'),
+      r0 = evaluateSide(spec.rhs, inst, 'rhs');
     for (const k of [...readsOf(l0), ...readsOf(r0)]) keys.add(k);
     const notRecomputed = (cs: CornerResult[]) => {
       const o = [...new Set(opaque(cs))];
@@ -113,7 +116,8 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
         quantities[k] = encStr(e);
         if (k.startsWith('mu(')) {
           const eng = muEnclosureOf(inst, Number(k.slice(3, -1)));
-          if (!(eng.lower <= e.lower && e.upper <= eng.upper)) return done('error', { reason: `the constant enclosure of ${k} does not contain its ${DIGITS}-digit value` });
+          if (!(eng.lower <= e.lower && e.upper <= eng.upper))
+            return done('error', { reason: `the constant enclosure of ${k} does not contain its ${DIGITS}-digit value` });
         } else encs[k] = e;
       }
       const iq = withEnclosures(inst, encs);
@@ -130,7 +134,8 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
       const nums = { lhs: o.lhs, rhs: o.rhs, margin: o.margin, errorBound: o.errorBound };
       if (o.verdict === 'violated') return done('violated', nums);
       if (o.verdict === 'holds') return done('holds', { ...nums, reason: `the bound holds on this instance with the ${DIGITS}-digit quantities` });
-      if (performance.now() - t0 > (opts.timeLimitMs ?? 60_000)) return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities when the time limit was reached` });
+      if (performance.now() - t0 > (opts.timeLimitMs ?? 60_000))
+        return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities when the time limit was reached` });
       let refined = false;
       for (const k of keys) if (!k.startsWith('mu(')) refined = oracle.quantity(k).refine() || refined;
       if (!refined) return done(o.verdict, { ...nums, reason: `${o.verdict} with the ${DIGITS}-digit quantities at double resolution` });
@@ -142,7 +147,8 @@ export function confirmViolation(spec: Pick<InequalitySpec, 'lhs' | 'rhs' | 'rel
     if (e instanceof TooLarge) return done('error', { reason: `beyond the ${DIGITS}-digit oracle's cost limits: ${e.message.split('\n')[0]}` });
     // No decimal oracle for a quantity of this instance (e.g. the tanh and sigmoid kernels): not confirmed either.
     if (e instanceof NoOracle) return done('error', { reason: e.message.split('\n')[0] });
-    if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError) return done('error', { reason: e.message.split('\n')[0] });
+    if (e instanceof NotConfirmable || e instanceof RangeError || e instanceof TheoremEvaluationError)
+      return done('error', { reason: e.message.split('\n')[0] });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return done('error', { reason: msg });
   }
@@ -162,11 +168,21 @@ export interface RunConfirmation {
   smallest?: ConfirmedRef;
   worst?: ConfirmedRef;
   /** Counterexamples checked, confirmed, failed (not reported), skipped (N > 64), left unchecked. */
-  summary: { checked: number; confirmed: number; failed: number; skipped: number; unconfirmed: number; ms: number; failures: { instance: Descriptor; reason: string }[]; skips?: { instance: Descriptor; reason: string }[] };
+  summary: {
+    checked: number;
+    confirmed: number;
+    failed: number;
+    skipped: number;
+    unconfirmed: number;
+    ms: number;
+    failures: { instance: Descriptor; reason: string }[];
+    skips?: { instance: Descriptor; reason: string }[];
+  };
 }
 
 const descKey = (d: Descriptor) => JSON.stringify(d);
-const foundByOf = (p: InstanceRecord['phase']): Artifact['foundBy'] => (p === 'shrink' ? 'shrunk' : p === 'targeted' ? 'targeted' : p === 'monte-carlo' ? 'monte-carlo' : p === 'example' ? 'example' : 'random');
+const foundByOf = (p: InstanceRecord['phase']): Artifact['foundBy'] =>
+  p === 'shrink' ? 'shrunk' : p === 'targeted' ? 'targeted' : p === 'monte-carlo' ? 'monte-carlo' : p === 'example' ? 'example' : 'random';
 
 /**
  * Confirms the counterexamples a run would report (smallest and worst). One that fails confirmation is
@@ -184,7 +200,9 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
   const results = new Map<string, ConfirmedRef | null>(); // null: could not be rebuilt
   const failures: { instance: Descriptor; reason: string }[] = [];
   const skips: { instance: Descriptor; reason: string }[] = [];
-  let checked = 0, confirmed = 0, skipped = 0;
+  let checked = 0,
+    confirmed = 0,
+    skipped = 0;
   const runSeed = run.counterexamples.smallest?.artifact.runSeed ?? run.counterexamples.worst?.artifact.runSeed ?? '';
 
   const check = (ref: CounterexampleRef): ConfirmedRef => {
@@ -198,8 +216,7 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
     else if (c.status === 'skipped') {
       skipped++;
       skips.push({ instance: ref.descriptor, reason: c.reason });
-    }
-    else failures.push({ instance: ref.descriptor, reason: c.reason ?? c.verdict });
+    } else failures.push({ instance: ref.descriptor, reason: c.reason ?? c.verdict });
     const out = { ref, confirmation: c };
     results.set(key, out);
     return out;
@@ -210,7 +227,14 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
       const { outcome } = evaluateInstance(theorem, r.descriptor as never, inst);
       if (outcome.verdict !== 'violated') return null;
       const artifact = buildArtifact(theorem, r.descriptor, inst, outcome, { runSeed, foundBy: foundByOf(r.phase) });
-      return { descriptor: r.descriptor, relativeMargin: outcome.relativeMargin, margin: outcome.margin, errorBound: outcome.errorBound, foundBy: artifact.foundBy, artifact };
+      return {
+        descriptor: r.descriptor,
+        relativeMargin: outcome.relativeMargin,
+        margin: outcome.margin,
+        errorBound: outcome.errorBound,
+        foundBy: artifact.foundBy,
+        artifact,
+      };
     } catch {
       return null;
     }
@@ -239,12 +263,15 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
   };
   const s0 = pick(run.counterexamples.smallest, (a, b) => nOf(a.descriptor) - nOf(b.descriptor) || a.relativeMargin - b.relativeMargin);
   const w0 = pick(run.counterexamples.worst, (a, b) => a.relativeMargin - b.relativeMargin);
-  const smallest = s0 ?? w0, worst = w0 ?? s0;
+  const smallest = s0 ?? w0,
+    worst = w0 ?? s0;
 
   // Counts and records: failed confirmations become inconclusive; with nothing confirmed, every violation does.
   const failedKeys = new Set(failures.map((f) => descKey(f.instance)));
   const none = !smallest && !worst;
-  const records = run.records.map((r) => (r.verdict === 'violated' && (none || failedKeys.has(descKey(r.descriptor))) ? { ...r, verdict: 'inconclusive' as const } : r));
+  const records = run.records.map((r) =>
+    r.verdict === 'violated' && (none || failedKeys.has(descKey(r.descriptor))) ? { ...r, verdict: 'inconclusive' as const } : r,
+  );
   const moved = none ? run.counts.violated : failedKeys.size;
   const counts = { ...run.counts, violated: run.counts.violated - moved, inconclusive: run.counts.inconclusive + moved };
   const count = none ? 0 : run.counterexamples.count - failedKeys.size;
@@ -260,7 +287,16 @@ export function confirmRun(theorem: AuditTheorem, run: TheoremRun, opts: Confirm
     run: newRun,
     ...(smallest ? { smallest } : {}),
     ...(worst ? { worst } : {}),
-    summary: { checked, confirmed, failed: failures.length, skipped, unconfirmed: none ? moved - failedKeys.size : 0, ms: Date.now() - t0, failures, ...(skips.length ? { skips } : {}) },
+    summary: {
+      checked,
+      confirmed,
+      failed: failures.length,
+      skipped,
+      unconfirmed: none ? moved - failedKeys.size : 0,
+      ms: Date.now() - t0,
+      failures,
+      ...(skips.length ? { skips } : {}),
+    },
   };
 }
 
@@ -285,7 +321,13 @@ export interface HighProbabilityConfirmation {
 export function confirmHighProbability(
   theorem: AuditTheorem,
   run: TheoremRun,
-  verdictOf: (failures: number, inconclusive: number, draws: number, delta: number, alpha: number) => { status: 'rejected' | 'consistent' | 'inconclusive'; lowerBound: number; upperBound: number },
+  verdictOf: (
+    failures: number,
+    inconclusive: number,
+    draws: number,
+    delta: number,
+    alpha: number,
+  ) => { status: 'rejected' | 'consistent' | 'inconclusive'; lowerBound: number; upperBound: number },
   opts: ConfirmOptions & { timeBudgetMs?: number } = {},
 ): HighProbabilityConfirmation {
   const t0 = Date.now();
@@ -299,7 +341,9 @@ export function confirmHighProbability(
   const firstConfirmed = new Map<string, ConfirmedRef>();
   const configs = hp.configs.map((c) => {
     if (c.status !== 'rejected') return c;
-    const fails = run.records.filter((r) => r.verdict === 'violated' && r.phase === 'monte-carlo' && theorem.configKey!(r.descriptor as never) === c.configKey).sort((a, b) => a.relativeMargin - b.relativeMargin);
+    const fails = run.records
+      .filter((r) => r.verdict === 'violated' && r.phase === 'monte-carlo' && theorem.configKey!(r.descriptor as never) === c.configKey)
+      .sort((a, b) => a.relativeMargin - b.relativeMargin);
     let ok = 0;
     for (const r of fails) {
       if (verdictOf(ok, c.inconclusive + (c.failures - ok), c.draws, c.delta, hp.alpha).status === 'rejected') break;
@@ -311,10 +355,26 @@ export function confirmHighProbability(
         const { outcome } = evaluateInstance(theorem, r.descriptor as never, inst);
         if (outcome.verdict !== 'violated') throw new TheoremEvaluationError(`the draw re-evaluates to ${outcome.verdict}`);
         const artifact = buildArtifact(theorem, r.descriptor, inst, outcome, { runSeed, foundBy: 'monte-carlo' });
-        ref = { descriptor: r.descriptor, relativeMargin: outcome.relativeMargin, margin: outcome.margin, errorBound: outcome.errorBound, foundBy: 'monte-carlo', artifact };
+        ref = {
+          descriptor: r.descriptor,
+          relativeMargin: outcome.relativeMargin,
+          margin: outcome.margin,
+          errorBound: outcome.errorBound,
+          foundBy: 'monte-carlo',
+          artifact,
+        };
         conf = confirmViolation(spec, inst, opts);
       } catch (e) {
-        conf = { status: 'not-confirmed', method: METHOD, digits: DIGITS, quantities: {}, verdict: 'error', reason: (e instanceof Error ? e.message : String(e)).split('\n')[0], inertiaCounts: 0, ms: 0 };
+        conf = {
+          status: 'not-confirmed',
+          method: METHOD,
+          digits: DIGITS,
+          quantities: {},
+          verdict: 'error',
+          reason: (e instanceof Error ? e.message : String(e)).split('\n')[0],
+          inertiaCounts: 0,
+          ms: 0,
+        };
       }
       summary.checked++;
       if (conf.status === 'not-confirmed') {

@@ -6,7 +6,17 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { statementTexProblem } from '../report/tex.ts';
-import { drawSubset, loadFilePopulation, loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, normalizeRows, type Normalization } from '../io/datasets.ts';
+import {
+  drawSubset,
+  loadFilePopulation,
+  loadNamedPopulation,
+  namedDatasetDim,
+  NAMED_DATASETS,
+  type NamedDataset,
+  NORMALIZATIONS,
+  normalizeRows,
+  type Normalization,
+} from '../io/datasets.ts';
 import { up } from '../linalg/blas.ts';
 import { type Matrix, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
 import { nextDown, nextUp, stepsDown, stepsUp } from '../linalg/ulp.ts';
@@ -18,10 +28,38 @@ import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { interval, type Interval } from '../linalg/interval.ts';
 import { architectureFields, type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
 import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
-import { containsGeometryFields, geometryArbitraries, type GeometryFields, type GeometryOption, mutateGeometry, resolveGeometry, seedArbitrary, shapeRows, withMovedRows } from './adversarialSpace.ts';
+import {
+  containsGeometryFields,
+  geometryArbitraries,
+  type GeometryFields,
+  type GeometryOption,
+  mutateGeometry,
+  resolveGeometry,
+  seedArbitrary,
+  shapeRows,
+  withMovedRows,
+} from './adversarialSpace.ts';
 import type { Geometry } from '../random/geometry/index.ts';
 import { checkLabelSpec, LABEL_MODELS, type LabelModel, type LabelSpec } from './labels.ts';
-import { type ArchFields, archArbitrary, archCellOf, archCellSpace, archConventions, archFieldsIn, archOfDescriptor, mutateArch, resolveArchitectureSpace, resolveWidthShape, shapeWidthsArbitrary, type SpaceArchitecture, wideLayerArbitrary, type WidthShape, widthFieldsIn, widthsOfDescriptor, withWidthShape } from './architectures.ts';
+import {
+  type ArchFields,
+  archArbitrary,
+  archCellOf,
+  archCellSpace,
+  archConventions,
+  archFieldsIn,
+  archOfDescriptor,
+  mutateArch,
+  resolveArchitectureSpace,
+  resolveWidthShape,
+  shapeWidthsArbitrary,
+  type SpaceArchitecture,
+  wideLayerArbitrary,
+  type WidthShape,
+  widthFieldsIn,
+  widthsOfDescriptor,
+  withWidthShape,
+} from './architectures.ts';
 
 /**
  * `defineBound`: the public way to state a new bound about the NTK and have it audited
@@ -227,10 +265,11 @@ export class ProposalDefectError extends TheoremEvaluationError {
 
 const DEFAULT_CONVENTIONS = {
   network: 'Nguyen–Mondelli–Montúfar 2021: f_l = σ(W_lᵀ f_{l−1}), no biases, ReLU',
-  'c_σ': 2,
+  c_σ: 2,
   "σ'(0)": 0,
   'H∞': 'on unit-normalised rows x_i/‖x_i‖',
-  errors: 'corner evaluation over the enclosures of the quantities read (rigorous for sides monotone in each), plus a Monte Carlo rounding-sensitivity estimate near the verdict boundary; sides returning an interval: its radius (rigorous)',
+  errors:
+    'corner evaluation over the enclosures of the quantities read (rigorous for sides monotone in each), plus a Monte Carlo rounding-sensitivity estimate near the verdict boundary; sides returning an interval: its radius (rigorous)',
 };
 
 function isArbitrary(x: unknown): x is fc.Arbitrary<AuditDescriptor> {
@@ -325,7 +364,13 @@ const instanceSpaceShape = z.object({
   depth: z.unknown().optional(),
   widths: z.unknown().optional(),
   init: z.array(z.string()).optional(),
-  data: z.union([z.array(z.string()), z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }), z.object({ dataset: z.string(), normalize: z.string().optional() })]).optional(),
+  data: z
+    .union([
+      z.array(z.string()),
+      z.object({ file: z.union([z.string().min(1), z.instanceof(URL)]), normalize: z.string().optional() }),
+      z.object({ dataset: z.string(), normalize: z.string().optional() }),
+    ])
+    .optional(),
   normalize: z.union([z.string(), z.array(z.string())]).optional(),
   geometry: z.unknown().optional(), // checked by resolveGeometry, whose message lists the families
   labels: z.unknown().optional(),
@@ -337,7 +382,8 @@ const instanceSpaceShape = z.object({
 /** instances.labels, checked (module comment of src/audit/labels.ts). */
 function resolveLabels(l: unknown): { models: readonly LabelModel[]; noise: readonly number[] } | undefined {
   if (l === undefined) return undefined;
-  if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new UserError(`defineBound: instances.labels must be { model, noise? } (models: ${LABEL_MODELS.join(', ')})`);
+  if (l === null || typeof l !== 'object' || Array.isArray(l))
+    throw new UserError(`defineBound: instances.labels must be { model, noise? } (models: ${LABEL_MODELS.join(', ')})`);
   const o = l as Record<string, unknown>;
   const extra = Object.keys(o).filter((k) => k !== 'model' && k !== 'noise');
   if (extra.length > 0) throw new UserError(`defineBound: instances.labels has unknown key ${JSON.stringify(extra[0])} (expected model, noise)`);
@@ -389,14 +435,17 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   const shape = instanceSpaceShape.safeParse(s);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    throw new UserError(`defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize?, labels?, geometry?, activation?, bias?, parameterization? } or a fast-check arbitrary)`);
+    throw new UserError(
+      `defineBound: instances${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message} (expected { n: [lo, hi], d?, depth?, widths?, init?, data?, normalize?, labels?, geometry?, activation?, bias?, parameterization? } or a fast-check arbitrary)`,
+    );
   }
   let n = checkRange('n', s.n, 1);
   let d = checkRange('d', s.d ?? [2, 16], 1);
   // Subsets of a finite population have at most its number of (usable) rows: the range says so, so
   // that coverage never lists sizes that were not run.
   const capN = (rows: number, what: string) => {
-    if (rows < n[0]) throw new UserError(`defineBound: instances.n starts at ${n[0]} but ${what} has only ${rows} usable rows (after dropping duplicate and zero rows)`);
+    if (rows < n[0])
+      throw new UserError(`defineBound: instances.n starts at ${n[0]} but ${what} has only ${rows} usable rows (after dropping duplicate and zero rows)`);
     if (rows < n[1]) n = [n[0], rows];
   };
   const depth = checkRange('depth', s.depth ?? [2, 2], 1);
@@ -404,7 +453,8 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
   const widths = widthShape ? widthShape.range : checkRange('widths', s.widths ?? [64, 64], 1);
   const arch = resolveArchitectureSpace(s.activation, s.bias, s.parameterization);
   const init = s.init ?? ['standard'];
-  if (init.length === 0 || !init.every((i) => ['standard', 'he', 'lecun'].includes(i))) throw new UserError(`defineBound: instances.init must list 'standard', 'he' or 'lecun'`);
+  if (init.length === 0 || !init.every((i) => ['standard', 'he', 'lecun'].includes(i)))
+    throw new UserError(`defineBound: instances.init must list 'standard', 'he' or 'lecun'`);
   let normalize: readonly Normalization[] = s.normalize === undefined ? ['none'] : typeof s.normalize === 'string' ? [s.normalize] : s.normalize;
   let sources: readonly string[];
   let file: string | undefined;
@@ -426,17 +476,32 @@ function resolveSpace(s: InstanceSpace, moduleFile: string | undefined): Resolve
     sources = ['file'];
     if (data.normalize) normalize = [data.normalize];
   } else if ('dataset' in data) {
-    if (!(NAMED_DATASETS as readonly string[]).includes(data.dataset)) throw new UserError(`defineBound: unknown dataset ${JSON.stringify(data.dataset)} (known: ${NAMED_DATASETS.join(', ')})`);
+    if (!(NAMED_DATASETS as readonly string[]).includes(data.dataset))
+      throw new UserError(`defineBound: unknown dataset ${JSON.stringify(data.dataset)} (known: ${NAMED_DATASETS.join(', ')})`);
     sources = [data.dataset];
     d = [namedDatasetDim(data.dataset), namedDatasetDim(data.dataset)];
     capN(loadNamedPopulation(data.dataset).x.rows, `data set '${data.dataset}'`);
     if (data.normalize) normalize = [data.normalize];
   } else throw new UserError('defineBound: instances.data must be a list of sources, { file } or { dataset }');
   const badNorm = normalize.find((x) => !NORMALIZATIONS.includes(x));
-  if (normalize.length === 0 || badNorm !== undefined) throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
+  if (normalize.length === 0 || badNorm !== undefined)
+    throw new UserError(`defineBound: unknown normalisation ${JSON.stringify(badNorm)} (known: ${NORMALIZATIONS.join(', ')})`);
   const geometry = resolveGeometry(s.geometry);
   const labels = resolveLabels(s.labels);
-  return { n, d, depth, widths, init, sources, normalize, ...(file ? { file } : {}), ...(geometry ? { geometry } : {}), ...(labels ? { labels } : {}), ...(arch ? { arch } : {}), ...(widthShape ? { widthShape } : {}) };
+  return {
+    n,
+    d,
+    depth,
+    widths,
+    init,
+    sources,
+    normalize,
+    ...(file ? { file } : {}),
+    ...(geometry ? { geometry } : {}),
+    ...(labels ? { labels } : {}),
+    ...(arch ? { arch } : {}),
+    ...(widthShape ? { widthShape } : {}),
+  };
 }
 
 /** The fields every descriptor has but its seed, in the order fast-check draws them (the order fixes the draws). */
@@ -583,7 +648,10 @@ function checkSide(v: unknown, which: string): SideValue {
     if (typeof e !== 'number' || !(e >= 0)) throw new ProposalDefectError(`${which} returned an error that is not a number ≥ 0 (${String(e)})`, 'type');
     return { value: (v as { value: number }).value, error: e };
   }
-  throw new ProposalDefectError(`${which} returned ${v === null ? 'null' : typeof v}${typeof v === 'string' ? ` ${JSON.stringify(v).slice(0, 40)}` : ''}, expected a number, { value, error } or an interval`, 'type');
+  throw new ProposalDefectError(
+    `${which} returned ${v === null ? 'null' : typeof v}${typeof v === 'string' ? ` ${JSON.stringify(v).slice(0, 40)}` : ''}, expected a number, { value, error } or an interval`,
+    'type',
+  );
 }
 
 export interface CornerResult {
@@ -627,8 +695,12 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string, opt
   let touched = [...reads].sort();
   for (let attempt = 0; ; attempt++) {
     const corners = cornerList(touched);
-    let spread = 0, maxAbs = Math.abs(mid.value), userErr = mid.error;
-    let isInterval = mid.lo !== undefined, lo = mid.lo ?? NaN, hi = mid.hi ?? NaN;
+    let spread = 0,
+      maxAbs = Math.abs(mid.value),
+      userErr = mid.error;
+    let isInterval = mid.lo !== undefined,
+      lo = mid.lo ?? NaN,
+      hi = mid.hi ?? NaN;
     let grown = false;
     for (const c of corners) {
       const r2 = new Set<string>();
@@ -657,9 +729,22 @@ export function evaluateSide(side: Side, inst: AuditInstance, which: string, opt
     if (isInterval) {
       // The hull of the intervals over the corners contains the exact value (for an interval side that
       // reads quantities only through q.interval, every corner gives the same interval).
-      error = Number.isNaN(lo) || Number.isNaN(hi) ? Infinity : Math.max(hi === mid.value ? 0 : nextUp(hi - mid.value), lo === mid.value ? 0 : nextUp(mid.value - lo));
+      error =
+        Number.isNaN(lo) || Number.isNaN(hi)
+          ? Infinity
+          : Math.max(hi === mid.value ? 0 : nextUp(hi - mid.value), lo === mid.value ? 0 : nextUp(mid.value - lo));
     } else error = (2 * spread + ROUNDING * maxAbs + userErr) * (1 + 4 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
-    const result: CornerResult = { value: mid.value, error, spread, touched, intervalReads: [...intervalReads].sort(), opaqueReads: [...opaqueReads].sort(), quantities, corners: corners.length, arithmetic: isInterval ? 'interval' : 'float' };
+    const result: CornerResult = {
+      value: mid.value,
+      error,
+      spread,
+      touched,
+      intervalReads: [...intervalReads].sort(),
+      opaqueReads: [...opaqueReads].sort(),
+      quantities,
+      corners: corners.length,
+      arithmetic: isInterval ? 'interval' : 'float',
+    };
     return opts.sensitivity === false ? result : withSensitivity(side, inst, which, result);
   }
 }
@@ -732,7 +817,7 @@ export function roundingSensitivity(side: Side, inst: AuditInstance, which: stri
   // One view for all samples; its perturbed X (made on first read) and quantity values are per sample.
   let copy: Matrix | undefined;
   const memo = new Map<string, number>();
-  let engine = <S,>(g: () => S): S => g();
+  let engine = <S>(g: () => S): S => g();
   const view = quantitiesView(inst, () => 'mid', new Set(), {
     x: () => (copy ??= perturbedCopy(inst.x, rng)),
     adjust: (key, v) => {
@@ -775,7 +860,31 @@ export function roundingSensitivity(side: Side, inst: AuditInstance, which: stri
 }
 
 /** The Math functions whose results are randomly rounded during a perturbed evaluation. */
-const RANDOMIZED_MATH = ['sqrt', 'cbrt', 'hypot', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh'] as const;
+const RANDOMIZED_MATH = [
+  'sqrt',
+  'cbrt',
+  'hypot',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'log2',
+  'log10',
+  'pow',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'atan2',
+  'sinh',
+  'cosh',
+  'tanh',
+  'asinh',
+  'acosh',
+  'atanh',
+] as const;
 type MathFn = (...a: number[]) => number;
 
 /**
@@ -802,7 +911,7 @@ function randomRoundingOf(rng: Rng): <T>(f: (engine: <S>(g: () => S) => S) => T)
   const install = (fns: MathFn[]) => {
     for (let i = 0; i < fns.length; i++) math[RANDOMIZED_MATH[i]] = fns[i];
   };
-  const engine = <S,>(g: () => S): S => {
+  const engine = <S>(g: () => S): S => {
     install(real);
     try {
       return g();
@@ -873,7 +982,17 @@ function cornerList(keys: string[]): Map<string, Corner>[] {
 type EncodedInstance = Omit<AuditInstance, 'x' | 'cache'> & { x: { rows: number; cols: number; data: string[] } };
 
 export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
-  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, depth: i.depth, widths: i.widths, init: i.init, netSeed: i.netSeed, data: i.data, normalize: i.normalize, ...(i.labels ? { labels: i.labels } : {}), ...architectureFields(i) };
+  return {
+    x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) },
+    depth: i.depth,
+    widths: i.widths,
+    init: i.init,
+    netSeed: i.netSeed,
+    data: i.data,
+    normalize: i.normalize,
+    ...(i.labels ? { labels: i.labels } : {}),
+    ...architectureFields(i),
+  };
 }
 
 export function decodeAuditInstance(e: unknown): AuditInstance {
@@ -881,7 +1000,17 @@ export function decodeAuditInstance(e: unknown): AuditInstance {
   if (!o || typeof o !== 'object' || !o.x || !Array.isArray(o.x.data) || o.x.data.length !== o.x.rows * o.x.cols) throw new Error('not an audit instance');
   const labels = o.labels === undefined ? undefined : checkLabelSpec(o.labels.model, o.labels.noise, 'recorded instance');
   const arch = archOfDescriptor({ activation: o.activation, bias: o.bias, parameterization: o.parameterization });
-  return { x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) }, depth: o.depth, widths: o.widths, init: o.init, netSeed: o.netSeed, data: o.data, normalize: o.normalize, ...(labels ? { labels } : {}), ...arch };
+  return {
+    x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) },
+    depth: o.depth,
+    widths: o.widths,
+    init: o.init,
+    netSeed: o.netSeed,
+    data: o.data,
+    normalize: o.normalize,
+    ...(labels ? { labels } : {}),
+    ...arch,
+  };
 }
 
 /** Marks theorems made by defineBound (the audit command checks it). */
@@ -964,25 +1093,35 @@ function assumptionsOf(spec: BoundSpec): (inst: AuditInstance) => string | null 
  */
 export function defineBound(spec: BoundSpec): AuditTheorem {
   if (!spec || typeof spec !== 'object') throw new UserError('defineBound: expected an object');
-  if (typeof spec.id !== 'string' || !/^[A-Za-z0-9._:/-]+$/.test(spec.id)) throw new UserError(`defineBound: id must be a non-empty string of letters, digits and . _ : / -, got ${JSON.stringify(spec.id)}`);
+  if (typeof spec.id !== 'string' || !/^[A-Za-z0-9._:/-]+$/.test(spec.id))
+    throw new UserError(`defineBound: id must be a non-empty string of letters, digits and . _ : / -, got ${JSON.stringify(spec.id)}`);
   if (typeof spec.statement !== 'string' || spec.statement.trim() === '') throw new UserError(`defineBound(${spec.id}): statement is required`);
   if (spec.statementTex !== undefined) {
-    if (typeof spec.statementTex !== 'string' || spec.statementTex.trim() === '') throw new UserError(`defineBound(${spec.id}): statementTex must be a non-empty string (text with inline $…$ TeX math)`);
+    if (typeof spec.statementTex !== 'string' || spec.statementTex.trim() === '')
+      throw new UserError(`defineBound(${spec.id}): statementTex must be a non-empty string (text with inline $…$ TeX math)`);
     const problem = statementTexProblem(spec.statementTex);
     if (problem !== null) throw new UserError(`defineBound(${spec.id}): statementTex does not render: ${problem}`);
   }
   const moduleFile = callerFile();
   if (spec.asymptotic !== undefined) {
-    const extra = (['instances', 'lhs', 'relation', 'rhs', 'delta', 'cells'] as const).filter((k) => (spec as unknown as Record<string, unknown>)[k] !== undefined);
-    if (extra.length > 0) throw new UserError(`defineBound(${spec.id}): an asymptotic bound states its quantity, sweep and held values under \`asymptotic\`; remove ${extra.join(', ')}`);
+    const extra = (['instances', 'lhs', 'relation', 'rhs', 'delta', 'cells'] as const).filter(
+      (k) => (spec as unknown as Record<string, unknown>)[k] !== undefined,
+    );
+    if (extra.length > 0)
+      throw new UserError(
+        `defineBound(${spec.id}): an asymptotic bound states its quantity, sweep and held values under \`asymptotic\`; remove ${extra.join(', ')}`,
+      );
     const t = asymptoticBound(spec, assumptionsOf(spec));
     ORIGINS.set(t, moduleFile ? { module: moduleFile } : {});
     return t;
   }
-  if (!['<=', '>=', '<', '>', '=='].includes(spec.relation)) throw new UserError(`defineBound(${spec.id}): relation must be one of <=, >=, <, >, ==; got ${JSON.stringify(spec.relation)}`);
-  if (typeof spec.lhs !== 'function' || typeof spec.rhs !== 'function') throw new UserError(`defineBound(${(spec as BoundSpec).id}): lhs and rhs must be functions (q) => number`);
+  if (!['<=', '>=', '<', '>', '=='].includes(spec.relation))
+    throw new UserError(`defineBound(${spec.id}): relation must be one of <=, >=, <, >, ==; got ${JSON.stringify(spec.relation)}`);
+  if (typeof spec.lhs !== 'function' || typeof spec.rhs !== 'function')
+    throw new UserError(`defineBound(${(spec as BoundSpec).id}): lhs and rhs must be functions (q) => number`);
   const kind = spec.kind ?? 'deterministic';
-  if (kind === 'high-probability' && !(typeof spec.delta === 'number' && spec.delta > 0 && spec.delta < 1)) throw new UserError(`defineBound(${spec.id}): a high-probability bound needs delta in (0, 1)`);
+  if (kind === 'high-probability' && !(typeof spec.delta === 'number' && spec.delta > 0 && spec.delta < 1))
+    throw new UserError(`defineBound(${spec.id}): a high-probability bound needs delta in (0, 1)`);
 
   let descriptors: fc.Arbitrary<AuditDescriptor>;
   let space: ResolvedSpace | null = null;
@@ -993,7 +1132,10 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     // geometries (near-duplicate, antipodal, clusters, …) are a different law chosen to break bounds: a rate test
     // over them would refute a claim about i.i.d. data that is true.
     const structured = kind === 'high-probability' ? (space.geometry ?? []).filter((g) => g !== 'iid') : [];
-    if (structured.length > 0) throw new UserError(`defineBound(${spec.id}): a high-probability bound is about i.i.d. draws; instances.geometry ${structured.length > 2 ? JSON.stringify((spec.instances as InstanceSpace).geometry) : structured.join(', ')} is not (use ['iid'] or none, or a deterministic bound)`);
+    if (structured.length > 0)
+      throw new UserError(
+        `defineBound(${spec.id}): a high-probability bound is about i.i.d. draws; instances.geometry ${structured.length > 2 ? JSON.stringify((spec.instances as InstanceSpace).geometry) : structured.join(', ')} is not (use ['iid'] or none, or a deterministic bound)`,
+      );
     descriptors = withLabelArbitrary(withArchArbitrary(arbitraryOf(space), space), space);
   }
   const file = space?.file;
@@ -1032,7 +1174,15 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     kind,
     statement: spec.statement,
     ...(spec.statementTex !== undefined ? { statementTex: spec.statementTex } : {}),
-    conventions: { ...DEFAULT_CONVENTIONS, ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}), ...(space?.geometry ? { geometry: `${space.geometry.join(' | ')} (src/random/geometry/index.ts), points moved by the targeted search recorded in the descriptor` } : {}), ...(space ? archConventions(space.arch, space.widthShape) : {}), ...(spec.conventions ?? {}) },
+    conventions: {
+      ...DEFAULT_CONVENTIONS,
+      ...(space ? { data: space.file ? `file ${space.file}` : space.sources.join(' | '), normalize: space.normalize.join(' | ') } : {}),
+      ...(space?.geometry
+        ? { geometry: `${space.geometry.join(' | ')} (src/random/geometry/index.ts), points moved by the targeted search recorded in the descriptor` }
+        : {}),
+      ...(space ? archConventions(space.arch, space.widthShape) : {}),
+      ...(spec.conventions ?? {}),
+    },
     constants: spec.constants ?? [],
     descriptors,
     materialize: (desc) => materializeDescriptor(desc, file),
@@ -1041,7 +1191,7 @@ export function defineBound(spec: BoundSpec): AuditTheorem {
     ...(space ? { mutate: mutateOf(space) } : {}),
     ...(space?.geometry ? { points: pointsOf(file) } : {}),
     cells: (desc) => {
-      const nd = desc.data === 'file' || (NAMED_DATASETS as readonly string[]).includes(desc.data) ? space?.d[0] ?? desc.d : desc.d;
+      const nd = desc.data === 'file' || (NAMED_DATASETS as readonly string[]).includes(desc.data) ? (space?.d[0] ?? desc.d) : desc.d;
       const c: Record<string, string> = { N: space ? bin(desc.n, space.n[0], space.n[1]) : String(desc.n), 'd/N': ratioCell(nd, desc.n) };
       if (!space || space.d[0] !== space.d[1]) c.d = space ? bin(desc.d, space.d[0], space.d[1]) : String(desc.d);
       if (!space || space.depth[0] !== space.depth[1]) c.L = String(desc.depth);

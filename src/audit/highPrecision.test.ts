@@ -33,7 +33,15 @@ function exact(x: number): Hd {
 const PI = new H(-1).acos();
 
 function instance(rows: number[][], depth = 2, widths: number[] = [16]): AuditInstance {
-  return { x: { rows: rows.length, cols: rows[0].length, data: Float64Array.from(rows.flat()) }, depth, widths, init: 'standard', netSeed: 'hp-test', data: 'gaussian', normalize: 'none' };
+  return {
+    x: { rows: rows.length, cols: rows[0].length, data: Float64Array.from(rows.flat()) },
+    depth,
+    widths,
+    init: 'standard',
+    netSeed: 'hp-test',
+    data: 'gaussian',
+    normalize: 'none',
+  };
 }
 
 /** lo ≤ v ≤ hi with lo, hi doubles and v a 100-digit value. */
@@ -66,22 +74,43 @@ describe('high-precision oracle: closed forms', () => {
   });
 
   it('N = 2: λ_min(K^(2)) = tr/2 − √((K11 − K22)²/4 + K12²) with K12 = ab[cos t (π − t)/π + (sin t + (π − t) cos t)/π]', () => {
-    const rows = [[1.3, 0.2], [0.6, -0.9]];
+    const rows = [
+      [1.3, 0.2],
+      [0.6, -0.9],
+    ];
     const [a2, b2] = rows.map((r) => r.reduce((s, v) => s.plus(exact(v).times(exact(v))), new H(0)));
-    const dot = exact(rows[0][0]).times(exact(rows[1][0])).plus(exact(rows[0][1]).times(exact(rows[1][1])));
+    const dot = exact(rows[0][0])
+      .times(exact(rows[1][0]))
+      .plus(exact(rows[0][1]).times(exact(rows[1][1])));
     const ab = a2.times(b2).sqrt();
     const c = dot.div(ab);
     const t = c.acos();
-    const k12 = ab.times(c.times(PI.minus(t)).div(PI).plus(t.sin().plus(PI.minus(t).times(c)).div(PI)));
-    const k11 = a2.times(2), k22 = b2.times(2);
-    const lam = k11.plus(k22).div(2).minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
+    const k12 = ab.times(
+      c
+        .times(PI.minus(t))
+        .div(PI)
+        .plus(t.sin().plus(PI.minus(t).times(c)).div(PI)),
+    );
+    const k11 = a2.times(2),
+      k22 = b2.times(2);
+    const lam = k11
+      .plus(k22)
+      .div(2)
+      .minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
     const g12 = ab.times(t.sin().plus(PI.minus(t).times(c))).div(PI);
-    const lamG = a2.plus(b2).div(2).minus(a2.minus(b2).div(2).pow(2).plus(g12.pow(2)).sqrt());
+    const lamG = a2
+      .plus(b2)
+      .div(2)
+      .minus(a2.minus(b2).div(2).pow(2).plus(g12.pow(2)).sqrt());
     // H∞ on unit rows: [[1/2, h], [h, 1/2]], h = cos t (π − t)/(2π): λ_min = 1/2 − |h|.
     const lamH = new H('0.5').minus(c.times(PI.minus(t)).div(PI.times(2)).abs());
     const inst = instance(rows);
     const o = new Oracle(inst, (k) => enclosureOf(inst, k));
-    for (const [key, v] of [['lambdaMinNTK', lam], ['lambdaMinNNGP', lamG], ['lambdaMinHInfinity', lamH]] as const) {
+    for (const [key, v] of [
+      ['lambdaMinNTK', lam],
+      ['lambdaMinNNGP', lamG],
+      ['lambdaMinHInfinity', lamH],
+    ] as const) {
       const q = o.quantity(key);
       while (q.refine());
       const e = q.enclosure();
@@ -95,7 +124,10 @@ describe('high-precision oracle: closed forms', () => {
 
   it('nearly parallel inputs (angle ≈ 1e-9): λ_min(K^(3)) > 0 and matches the closed form of the 2 × 2 case', () => {
     const t0 = 1e-9;
-    const rows = [[1, 0], [Math.cos(t0), Math.sin(t0)]];
+    const rows = [
+      [1, 0],
+      [Math.cos(t0), Math.sin(t0)],
+    ];
     const inst = instance(rows, 3, [8, 8]);
     // Exact reference: propagate the angle at 100 digits (cos θ' = (sin θ + (π − θ) cos θ)/π).
     const [a2, b2] = rows.map((r) => r.reduce((s, v) => s.plus(exact(v).times(exact(v))), new H(0)));
@@ -107,8 +139,12 @@ describe('high-precision oracle: closed forms', () => {
       k12 = k12.times(PI.minus(th).div(PI)).plus(ab.times(cosNext));
       th = cosNext.acos();
     }
-    const k11 = a2.times(3), k22 = b2.times(3);
-    const lam = k11.plus(k22).div(2).minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
+    const k11 = a2.times(3),
+      k22 = b2.times(3);
+    const lam = k11
+      .plus(k22)
+      .div(2)
+      .minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
     const q = new Oracle(inst, (k) => enclosureOf(inst, k)).quantity('lambdaMinNTK');
     while (q.refine());
     const e = q.enclosure();
@@ -121,11 +157,20 @@ describe('high-precision oracle: closed forms', () => {
     const n = 12;
     const D = Decimal.clone({ precision: 50 });
     const data = Array.from({ length: n * n }, (_, t) => {
-      const i = Math.floor(t / n), j = t % n;
+      const i = Math.floor(t / n),
+        j = t % n;
       return new D(i === j ? 2 : Math.abs(i - j) === 1 ? -1 : 0);
     });
     const a = { rows: n, cols: n, data };
-    const eig = Array.from({ length: n }, (_, k) => new H(2).minus(new H(2).times(PI.times(k + 1).div(n + 1).cos())));
+    const eig = Array.from({ length: n }, (_, k) =>
+      new H(2).minus(
+        new H(2).times(
+          PI.times(k + 1)
+            .div(n + 1)
+            .cos(),
+        ),
+      ),
+    );
     for (const s of [-1, 0.05, 0.3, 1, 1.999, 2.5, 3.9, 5]) {
       const below = eig.filter((v) => v.lt(s)).length;
       const r = inertiaBelow(a, new D(s));
@@ -134,12 +179,14 @@ describe('high-precision oracle: closed forms', () => {
       if (below === 0 || below === n) expect(r.backward.toNumber()).toBeLessThan(1e-45);
     }
     const sym = { m: a, error: new D(0) };
-    const bmin = new EigenBracket(sym, 'min'), bmax = new EigenBracket(sym, 'max');
+    const bmin = new EigenBracket(sym, 'min'),
+      bmax = new EigenBracket(sym, 'max');
     for (let k = 0; k < 60; k++) {
       bmin.bisect();
       bmax.bisect();
     }
-    const emin = bmin.enclosure(), emax = bmax.enclosure();
+    const emin = bmin.enclosure(),
+      emax = bmax.enclosure();
     expect(new H(emin.lo.toString()).lte(eig[0]) && eig[0].lte(new H(emin.hi.toString()))).toBe(true);
     expect(new H(emax.lo.toString()).lte(eig[n - 1]) && eig[n - 1].lte(new H(emax.hi.toString()))).toBe(true);
     expect(emin.hi.minus(emin.lo).toNumber()).toBeLessThan(1e-15);
@@ -147,7 +194,9 @@ describe('high-precision oracle: closed forms', () => {
 
   it("μ_r of other activations: the oracle's closed forms and the engine's enclosures against the mpmath fixture", () => {
     // test/fixtures/hermite/reference.json: 50 digits by Gauss–Legendre quadrature (scripts/hermite-reference.py)
-    const ref = JSON.parse(readFileSync(new URL('../../test/fixtures/hermite/reference.json', import.meta.url), 'utf8')) as { values: Record<string, { mu: string[] }> };
+    const ref = JSON.parse(readFileSync(new URL('../../test/fixtures/hermite/reference.json', import.meta.url), 'utf8')) as {
+      values: Record<string, { mu: string[] }>;
+    };
     for (const name of ['leaky-relu:0.25', 'abs', 'erf', 'gelu', 'tanh', 'sigmoid', 'softplus']) {
       const act = activationByName(name);
       for (const r of [0, 1, 2, 3, 4, 7, 10, 31, 64]) {
@@ -165,7 +214,7 @@ describe('high-precision oracle: closed forms', () => {
     }
   });
 
-  it("μ_r of the (a,b)-ReLU family is the coefficient of the double slope, with no cancellation at r = 1", () => {
+  it('μ_r of the (a,b)-ReLU family is the coefficient of the double slope, with no cancellation at r = 1', () => {
     // mpmath (60 digits) with the exact binary values of the slopes: b = fl(0.1) = 0.1000000000000000055511…,
     // μ_0 = (1 − b)/√(2π); b = fl(−0.9999999999999999) = −(1 − 2^-53), μ_1 = (1 + b)/2 = 2^-54 exactly; b = −3,
     // μ_4 = 4·μ_4(ReLU) = −4/(√(2π)√(4!))
@@ -183,12 +232,30 @@ describe('high-precision oracle: closed forms', () => {
 
   it('μ_r, Gram λ_min, and outward rounding to doubles', () => {
     const s = new H(PI).sqrt();
-    expect(muDec(0).minus(new H(1).div(PI.times(2).sqrt())).abs().toNumber()).toBeLessThan(1e-48);
-    expect(muDec(2).minus(new H(1).div(s.times(2))).abs().toNumber()).toBeLessThan(1e-48);
-    expect(muDec(4).minus(new H(-1).div(s.times(2).times(new H(12).sqrt()))).abs().toNumber()).toBeLessThan(1e-48);
+    expect(
+      muDec(0)
+        .minus(new H(1).div(PI.times(2).sqrt()))
+        .abs()
+        .toNumber(),
+    ).toBeLessThan(1e-48);
+    expect(
+      muDec(2)
+        .minus(new H(1).div(s.times(2)))
+        .abs()
+        .toNumber(),
+    ).toBeLessThan(1e-48);
+    expect(
+      muDec(4)
+        .minus(new H(-1).div(s.times(2).times(new H(12).sqrt())))
+        .abs()
+        .toNumber(),
+    ).toBeLessThan(1e-48);
     expect(muDec(3).isZero()).toBe(true);
     // XXᵀ = [[5, 4], [4, 5]]: eigenvalues 1 and 9.
-    const inst = instance([[1, 2], [2, 1]]);
+    const inst = instance([
+      [1, 2],
+      [2, 1],
+    ]);
     const q = new Oracle(inst).quantity('lambdaMinGram');
     while (q.refine());
     expect(contains(q.enclosure(), new H(1))).toBe(true);
@@ -205,9 +272,34 @@ describe('high-precision oracle: closed forms', () => {
 
 describe('high-precision oracle vs the float64 engine', () => {
   it('every quantity: the 50-digit enclosure meets the engine enclosure (both contain the exact value) on random small instances', () => {
-    const keys = ['minNormSq', 'maxNormSq', 'minNorm', 'maxNorm', 'sumNormSq', 'maxInnerProduct', 'maxCosine', 'lambdaMinGram', 'lambdaMinNTK', 'lambdaMaxNTK', 'traceNTK', 'lambdaMinNNGP', 'lambdaMinEmpiricalNTK', 'lambdaMinHInfinity', 'sigmaMinF(0)', 'sigmaMinF(1)', 'lipschitzBound(1)', 'lipschitzBound(2)', 'mu(2)'];
+    const keys = [
+      'minNormSq',
+      'maxNormSq',
+      'minNorm',
+      'maxNorm',
+      'sumNormSq',
+      'maxInnerProduct',
+      'maxCosine',
+      'lambdaMinGram',
+      'lambdaMinNTK',
+      'lambdaMaxNTK',
+      'traceNTK',
+      'lambdaMinNNGP',
+      'lambdaMinEmpiricalNTK',
+      'lambdaMinHInfinity',
+      'sigmaMinF(0)',
+      'sigmaMinF(1)',
+      'lipschitzBound(1)',
+      'lipschitzBound(2)',
+      'mu(2)',
+    ];
     let tightest = Infinity;
-    for (const [n, d, depth, data, seed] of [[4, 3, 2, 'gaussian', '1'], [7, 5, 3, 'unit-sphere', '2'], [9, 6, 2, 'rademacher', '3'], [5, 8, 3, 'gaussian-scaled', '4']] as const) {
+    for (const [n, d, depth, data, seed] of [
+      [4, 3, 2, 'gaussian', '1'],
+      [7, 5, 3, 'unit-sphere', '2'],
+      [9, 6, 2, 'rademacher', '3'],
+      [5, 8, 3, 'gaussian-scaled', '4'],
+    ] as const) {
       const desc: AuditDescriptor = { n, d, depth, widths: [12, 10], init: depth === 3 ? 'he' : 'standard', data, normalize: 'none', seed };
       const inst = materializeDescriptor(desc);
       const o = new Oracle(inst, (k) => enclosureOf(inst, k));
@@ -215,7 +307,8 @@ describe('high-precision oracle vs the float64 engine', () => {
         const q = o.quantity(k);
         const e = q.enclosure();
         const g = enclosureOf(inst, k);
-        if (!(e.lower <= g.upper && g.lower <= e.upper)) throw new Error(`${k} at ${JSON.stringify(desc)}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`);
+        if (!(e.lower <= g.upper && g.lower <= e.upper))
+          throw new Error(`${k} at ${JSON.stringify(desc)}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`);
         // After bisection the oracle is at least as tight as the engine (to a few ulps).
         for (let t = 0; t < 40 && q.refine(); t++); // bisection to its end (≤ 22 steps here)
         const f = q.enclosure();
@@ -322,7 +415,9 @@ describe('confirmation of counterexamples', () => {
     const t0 = performance.now();
     const c = confirmViolation(spec(wrong), inst);
     const ms = performance.now() - t0;
-    console.log(`confirmation at N = 64, d = 10, L = 2 (λ_min(K) and Σ‖x_i‖²): ${ms.toFixed(0)} ms, ${c.status !== 'skipped' ? c.inertiaCounts : 0} inertia counts`);
+    console.log(
+      `confirmation at N = 64, d = 10, L = 2 (λ_min(K) and Σ‖x_i‖²): ${ms.toFixed(0)} ms, ${c.status !== 'skipped' ? c.inertiaCounts : 0} inertia counts`,
+    );
     expect(c.status).toBe('confirmed');
   });
 });

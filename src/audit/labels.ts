@@ -33,8 +33,10 @@ export interface LabelSpec {
 }
 
 export function checkLabelSpec(model: unknown, noise: unknown, where: string): LabelSpec {
-  if (!(LABEL_MODELS as readonly unknown[]).includes(model)) throw new UserError(`${where}: unknown label model ${JSON.stringify(model)} (known: ${LABEL_MODELS.join(', ')})`);
-  if (typeof noise !== 'number' || !(noise >= 0 && noise <= 1)) throw new UserError(`${where}: label noise must be a number in [0, 1], got ${JSON.stringify(noise)}`);
+  if (!(LABEL_MODELS as readonly unknown[]).includes(model))
+    throw new UserError(`${where}: unknown label model ${JSON.stringify(model)} (known: ${LABEL_MODELS.join(', ')})`);
+  if (typeof noise !== 'number' || !(noise >= 0 && noise <= 1))
+    throw new UserError(`${where}: label noise must be a number in [0, 1], got ${JSON.stringify(noise)}`);
   return { model: model as LabelModel, noise };
 }
 
@@ -49,7 +51,8 @@ export function worstKernelOf(model: LabelModel): 'ntk' | 'nngp' | 'hInfinity' |
  * Returns a fresh array.
  */
 export function drawLabels(x: Matrix, seed: string, spec: LabelSpec, kernel: () => Matrix | null): Float64Array {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   let y = new Float64Array(n);
   switch (spec.model) {
     case 'rademacher': {

@@ -19,7 +19,14 @@ export class IllPosedError extends UserError {
 
 function isTheoremLike(x: unknown): x is AnyTheorem {
   const t = x as AnyTheorem;
-  return typeof x === 'object' && x !== null && typeof t.id === 'string' && typeof t.conclude === 'function' && typeof t.materialize === 'function' && typeof t.descriptors === 'object';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof t.id === 'string' &&
+    typeof t.conclude === 'function' &&
+    typeof t.materialize === 'function' &&
+    typeof t.descriptors === 'object'
+  );
 }
 
 export async function loadProposal(file: string): Promise<{ path: string; bounds: AnyTheorem[] }> {
@@ -42,12 +49,17 @@ export async function loadProposal(file: string): Promise<{ path: string; bounds
   }
   // `default` unless it is a CommonJS module's exports object holding `bound` (`exports.bound = …`).
   // A catalog module of `ntk-audit run --catalog` (export `catalog`) is a proposal too, so that its artifacts replay.
-  const exp = mod.default !== undefined && (mod.bound === undefined || Array.isArray(mod.default) || isTheoremLike(mod.default)) ? mod.default : mod.bound ?? (Array.isArray(mod.catalog) ? mod.catalog : undefined);
-  if (exp === undefined) throw new IllPosedError(`ill-posed: ${file} exports neither \`default\` nor \`bound\` (export the result of defineBound, or an array of them)`);
+  const exp =
+    mod.default !== undefined && (mod.bound === undefined || Array.isArray(mod.default) || isTheoremLike(mod.default))
+      ? mod.default
+      : (mod.bound ?? (Array.isArray(mod.catalog) ? mod.catalog : undefined));
+  if (exp === undefined)
+    throw new IllPosedError(`ill-posed: ${file} exports neither \`default\` nor \`bound\` (export the result of defineBound, or an array of them)`);
   const list = Array.isArray(exp) ? exp : [exp];
   if (list.length === 0) throw new IllPosedError(`ill-posed: ${file} exports an empty array of bounds`);
   list.forEach((t, i) => {
-    if (!isTheoremLike(t)) throw new IllPosedError(`ill-posed: ${file}: export ${Array.isArray(exp) ? `[${i}] ` : ''}is not a bound (use defineBound from ntk-audit)`);
+    if (!isTheoremLike(t))
+      throw new IllPosedError(`ill-posed: ${file}: export ${Array.isArray(exp) ? `[${i}] ` : ''}is not a bound (use defineBound from ntk-audit)`);
   });
   const ids = new Set<string>();
   for (const t of list as AnyTheorem[]) {

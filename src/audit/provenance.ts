@@ -50,7 +50,9 @@ export function proposalField(text: string): ProposalRecord | null {
       boundId: p.boundId,
       ...(typeof p.sha256 === 'string' ? { sha256: p.sha256 } : {}),
       ...(typeof p.absolute === 'string' ? { absolute: p.absolute } : {}),
-      ...(d && typeof d.file === 'string' && typeof d.sha256 === 'string' ? { data: { file: d.file, sha256: d.sha256, ...(typeof d.absolute === 'string' ? { absolute: d.absolute } : {}) } } : {}),
+      ...(d && typeof d.file === 'string' && typeof d.sha256 === 'string'
+        ? { data: { file: d.file, sha256: d.sha256, ...(typeof d.absolute === 'string' ? { absolute: d.absolute } : {}) } }
+        : {}),
     };
   } catch {
     return null; // the artifact reader reports unreadable / malformed files
@@ -61,7 +63,9 @@ function checked(artifactPath: string, what: string, recorded: string, sha256: s
   const near = isAbsolute(recorded) ? recorded : resolve(dirname(resolve(artifactPath)), recorded);
   const path = !existsSync(near) && absolute !== undefined && existsSync(absolute) ? absolute : near;
   if (!existsSync(path)) {
-    throw new UserError(`replay: the ${what} ${path} recorded by ${artifactPath} (as ${recorded}${isAbsolute(recorded) ? '' : ', relative to the artifact'}) is not found; keep it at the same place relative to the artifact`);
+    throw new UserError(
+      `replay: the ${what} ${path} recorded by ${artifactPath} (as ${recorded}${isAbsolute(recorded) ? '' : ', relative to the artifact'}) is not found; keep it at the same place relative to the artifact`,
+    );
   }
   if (sha256 !== undefined) {
     let now: string;
@@ -70,7 +74,10 @@ function checked(artifactPath: string, what: string, recorded: string, sha256: s
     } catch (e) {
       throw new UserError(`replay: the ${what} ${path} recorded by ${artifactPath} cannot be read: ${(e as Error).message}`);
     }
-    if (now !== sha256) throw new UserError(`replay: the ${what} ${path} changed since ${artifactPath} was written (sha256 ${now.slice(0, 16)}…, recorded ${sha256.slice(0, 16)}…): the artifact replays the bound as it was audited; audit the changed file again`);
+    if (now !== sha256)
+      throw new UserError(
+        `replay: the ${what} ${path} changed since ${artifactPath} was written (sha256 ${now.slice(0, 16)}…, recorded ${sha256.slice(0, 16)}…): the artifact replays the bound as it was audited; audit the changed file again`,
+      );
   }
   return path;
 }

@@ -42,7 +42,9 @@ describe('audit quantities of the finite network: exact value enclosed, or infin
     const r = empiricalNtk(net, inst.x);
     const s = ntkNormalization(net);
     for (let t = 0; t < r.ntk.data.length; t++) r.ntk.data[t] *= s;
-    const old = lambdaMinCertified(r.ntk, { entryError: up(r.errorBound * s * (1 + 4 * UNIT_ROUNDOFF)) + 4 * UNIT_ROUNDOFF * Math.abs(r.ntk.data[0] + r.ntk.data[3]) });
+    const old = lambdaMinCertified(r.ntk, {
+      entryError: up(r.errorBound * s * (1 + 4 * UNIT_ROUNDOFF)) + 4 * UNIT_ROUNDOFF * Math.abs(r.ntk.data[0] + r.ntk.data[3]),
+    });
     expect(encloses(K, old.lower, old.upper, num, den)).toBe(false);
   });
 
@@ -78,7 +80,8 @@ describe('audit quantities of the finite network: exact value enclosed, or infin
       expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
     }
     // Lipschitz product ∏‖W_l‖₂: each factor's certified bounds bracket the exact product
-    let lo = 1, hi = 1;
+    let lo = 1,
+      hi = 1;
     for (let l = 1; l <= net.depth; l++) {
       const lip = enclosureOf(inst, `lipschitzBound(${l})`);
       lo *= norm2LowerBound(net.weights[l - 1]);

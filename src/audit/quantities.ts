@@ -6,14 +6,30 @@ import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, 
 import { exponentOf, ldexp, rowsToUnitRange } from '../linalg/pow2.ts';
 import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
-import { type CertifiedEmpiricalNtk, empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, type ForwardEnclosure, forwardEnclosure } from '../ntk/empiricalNtkCertified.ts';
+import {
+  type CertifiedEmpiricalNtk,
+  empiricalNtkCertified,
+  empiricalNtkLambdaMin,
+  featureMatrixErrorBound,
+  type ForwardEnclosure,
+  forwardEnclosure,
+} from '../ntk/empiricalNtkCertified.ts';
 import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { hInfinityFor } from '../ntk/hInfinityActivation.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
 import { type LimitingArchitecture, limitingKernels, type LimitingKernels } from '../ntk/limiting.ts';
 import { initNetwork, type Network } from '../ntk/network.ts';
 import { minPairDistance } from '../linalg/distances.ts';
-import { type Bounds, inverseQuadraticFormOf, lambdaMaxOf, lambdaMinOf, linearCombination, ReadOnlyMatrix, solveOf, traceOf } from '../linalg/readOnlyMatrix.ts';
+import {
+  type Bounds,
+  inverseQuadraticFormOf,
+  lambdaMaxOf,
+  lambdaMinOf,
+  linearCombination,
+  ReadOnlyMatrix,
+  solveOf,
+  traceOf,
+} from '../linalg/readOnlyMatrix.ts';
 import { KernelRangeError, UserError } from '../errors.ts';
 import { activationByName, type ActivationRecord } from '../ntk/activations/registry.ts';
 import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
@@ -202,7 +218,15 @@ export interface Quantities {
 }
 
 /** Names accepted by `q.interval`. */
-export type QuantityName = ScalarQuantity | 'N' | 'd' | 'L' | `sigmaMinF(${number})` | `lipschitzBound(${number})` | `mu(${number})` | `${KernelFunction}(${KernelName})`;
+export type QuantityName =
+  | ScalarQuantity
+  | 'N'
+  | 'd'
+  | 'L'
+  | `sigmaMinF(${number})`
+  | `lipschitzBound(${number})`
+  | `mu(${number})`
+  | `${KernelFunction}(${KernelName})`;
 
 /** The kernels a bound may read (module comment, KERNELS). */
 export type KernelName = 'gram' | 'ntk' | 'nngp' | 'hInfinity' | 'empiricalNTK' | 'jacobianGram' | `ntk(${number})` | `nngp(${number})`;
@@ -223,9 +247,23 @@ export interface CertifiedHelpers {
 
 /** Names of the tracked scalar quantities (getters). */
 export const SCALAR_QUANTITIES = [
-  'minNormSq', 'maxNormSq', 'minNorm', 'maxNorm', 'sumNormSq', 'maxInnerProduct', 'maxCosine', 'lambdaMinGram',
-  'lambdaMinNTK', 'lambdaMaxNTK', 'traceNTK', 'lambdaMinNNGP', 'lambdaMinEmpiricalNTK', 'lambdaMinHInfinity',
-  'minDistance', 'separation', 'norm2X',
+  'minNormSq',
+  'maxNormSq',
+  'minNorm',
+  'maxNorm',
+  'sumNormSq',
+  'maxInnerProduct',
+  'maxCosine',
+  'lambdaMinGram',
+  'lambdaMinNTK',
+  'lambdaMaxNTK',
+  'traceNTK',
+  'lambdaMinNNGP',
+  'lambdaMinEmpiricalNTK',
+  'lambdaMinHInfinity',
+  'minDistance',
+  'separation',
+  'norm2X',
 ] as const;
 export type ScalarQuantity = (typeof SCALAR_QUANTITIES)[number];
 
@@ -306,7 +344,8 @@ function normsSq(inst: AuditInstance): Float64Array {
   return cached(inst, 'normsSq', () => rowNormsSquared(inst.x));
 }
 
-const sqrtEnc = (e: Enclosure): Enclosure => enc(down(Math.sqrt(Math.max(0, e.lower)) * (1 - 2 * UNIT_ROUNDOFF)), up(Math.sqrt(Math.max(0, e.upper)) * (1 + 2 * UNIT_ROUNDOFF)));
+const sqrtEnc = (e: Enclosure): Enclosure =>
+  enc(down(Math.sqrt(Math.max(0, e.lower)) * (1 - 2 * UNIT_ROUNDOFF)), up(Math.sqrt(Math.max(0, e.upper)) * (1 + 2 * UNIT_ROUNDOFF)));
 
 const lam = (r: { lower: number; upper: number }): Enclosure => enc(r.lower, r.upper);
 
@@ -315,7 +354,8 @@ const lam = (r: { lower: number; upper: number }): Enclosure => enc(r.lower, r.u
  * "Accuracy and Stability", eq. 3.5 for the relative part; each product may underflow, losing at most
  * ETA/2, and sums in the subnormal range are exact). An overflowed value is not certified.
  */
-const sumOfProductsEnc = (v: number, k: number): Enclosure => (Number.isFinite(v) ? around(v, up(Math.abs(v) * gamma(k) * (1 + 1e-9) + k * ETA)) : uncertified(v));
+const sumOfProductsEnc = (v: number, k: number): Enclosure =>
+  Number.isFinite(v) ? around(v, up(Math.abs(v) * gamma(k) * (1 + 1e-9) + k * ETA)) : uncertified(v);
 
 /**
  * X with each row multiplied by a power of two that brings its largest |entry| into [1, 2): exact
@@ -338,7 +378,11 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
   maxNormSq: (i) => sumOfProductsEnc(Math.max(...normsSq(i)), i.x.cols),
   minNorm: (i) => sqrtEnc(scalar(i, 'minNormSq')),
   maxNorm: (i) => sqrtEnc(scalar(i, 'maxNormSq')),
-  sumNormSq: (i) => sumOfProductsEnc(normsSq(i).reduce((a, b) => a + b, 0), i.x.cols * i.x.rows + i.x.rows),
+  sumNormSq: (i) =>
+    sumOfProductsEnc(
+      normsSq(i).reduce((a, b) => a + b, 0),
+      i.x.cols * i.x.rows + i.x.rows,
+    ),
   maxInnerProduct: (i) => {
     if (i.x.rows < 2) return enc(0, 0);
     const g = cached(i, 'gram', () => gram(i.x));
@@ -349,7 +393,8 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     return { lower: Math.max(0, down(v - e)), upper: up(v + e), mid: v };
   },
   maxCosine: (i) => {
-    const n = i.x.rows, d = i.x.cols;
+    const n = i.x.rows,
+      d = i.x.cols;
     if (n < 2) return enc(0, 0);
     // Cosines depend on directions only: computed on rows scaled into [1, 2) (no under- or overflow).
     const xs = directionRows(i);
@@ -357,11 +402,12 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
     const g = gram(xs).data;
     const ns = rowNormsSquared(xs);
     let best = 0;
-    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
-      const den = Math.sqrt(ns[a] * ns[b]);
-      const c = den > 0 ? Math.abs(g[a * n + b]) / den : 0;
-      if (c > best) best = c;
-    }
+    for (let a = 0; a < n; a++)
+      for (let b = a + 1; b < n; b++) {
+        const den = Math.sqrt(ns[a] * ns[b]);
+        const c = den > 0 ? Math.abs(g[a * n + b]) / den : 0;
+        if (c > best) best = c;
+      }
     const gd = gamma(d);
     // Rows have max |entry| ≥ 1, so the d·ETA underflow terms of the products are below 4·d·ETA relative.
     const e = (gd + best * (gd + 4 * UNIT_ROUNDOFF)) * 1.01 + 4 * d * ETA;
@@ -419,7 +465,11 @@ const SCALARS: Record<ScalarQuantity, (inst: AuditInstance) => Enclosure> = {
 
 /** A minimum distance (distances.ts): +∞ without pairs; an upper end of +∞ is an enclosure, not a certified value. */
 const distEnc = (r: { lower: number; upper: number; value: number }): Enclosure =>
-  r.upper === Infinity && r.lower === Infinity ? { lower: Infinity, upper: Infinity, mid: Infinity } : r.upper <= Number.MAX_VALUE ? { lower: r.lower, upper: r.upper, mid: r.value } : { lower: r.lower, upper: Infinity, mid: Number.isFinite(r.value) ? r.value : r.lower };
+  r.upper === Infinity && r.lower === Infinity
+    ? { lower: Infinity, upper: Infinity, mid: Infinity }
+    : r.upper <= Number.MAX_VALUE
+      ? { lower: r.lower, upper: r.upper, mid: r.value }
+      : { lower: r.lower, upper: Infinity, mid: Number.isFinite(r.value) ? r.value : r.lower };
 
 /**
  * H∞ on the unit-normalised rows with its ‖ΔH‖₂ bound, for the instance's activation record (hInfinityActivation.ts;
@@ -466,12 +516,16 @@ const KERNEL_RE = /^(gram|ntk|nngp|hInfinity|empiricalNTK|jacobianGram|ntk\((\d+
 /** The kernel behind a KernelName, as a ReadOnlyMatrix (cached per instance; spectralError = +∞ when not certified). */
 export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix {
   const m = typeof name === 'string' ? KERNEL_RE.exec(name) : null;
-  if (!m) throw new RangeError(`unknown kernel ${JSON.stringify(name)} (known: gram, ntk, nngp, ntk(l), nngp(l) for 1 ≤ l ≤ L, hInfinity, empiricalNTK, jacobianGram)`);
+  if (!m)
+    throw new RangeError(
+      `unknown kernel ${JSON.stringify(name)} (known: gram, ntk, nngp, ntk(l), nngp(l) for 1 ≤ l ≤ L, hInfinity, empiricalNTK, jacobianGram)`,
+    );
   const layer = m[2] ?? m[3];
   if (layer !== undefined) checkIndex(Number(layer), 1, inst.depth, `${name}: l`);
   const key = layer !== undefined && Number(layer) === inst.depth ? name.replace(/\(\d+\)$/, '') : name;
   return cached(inst, `matrix:${key}`, () => {
-    const notCertified = (mat: Matrix | null) => new ReadOnlyMatrix(mat ?? { rows: inst.x.rows, cols: inst.x.rows, data: new Float64Array(inst.x.rows ** 2).fill(NaN) }, Infinity, key);
+    const notCertified = (mat: Matrix | null) =>
+      new ReadOnlyMatrix(mat ?? { rows: inst.x.rows, cols: inst.x.rows, data: new Float64Array(inst.x.rows ** 2).fill(NaN) }, Infinity, key);
     switch (key) {
       case 'gram': {
         const g = cached(inst, 'gram', () => gram(inst.x));
@@ -491,7 +545,10 @@ export function kernelMatrix(inst: AuditInstance, name: string): ReadOnlyMatrix 
       case 'empiricalNTK':
       case 'jacobianGram': {
         if (!finiteNetworkCertified(inst)) return notCertified(null);
-        const r = key === 'empiricalNTK' ? empiricalCertified(inst) : cached(inst, 'jacobianGram', () => empiricalNtkCertified(network(inst), inst.x, { normalize: false }));
+        const r =
+          key === 'empiricalNTK'
+            ? empiricalCertified(inst)
+            : cached(inst, 'jacobianGram', () => empiricalNtkCertified(network(inst), inst.x, { normalize: false }));
         return new ReadOnlyMatrix(r.ntk, r.certified ? r.errorBound : Infinity, key);
       }
       default: {
@@ -516,7 +573,7 @@ function limitingSafe(inst: AuditInstance, l: number): LimitingKernels | null {
 
 /** The labels of the instance (drawn once, cached); a UserError when the instance space declares none. */
 export function labelsOf(inst: AuditInstance): Float64Array {
-  if (!inst.labels) throw new UserError('q.y / labelQuadForm: this bound\'s instances have no labels (declare instances.labels, docs/conventions.md#labels)');
+  if (!inst.labels) throw new UserError("q.y / labelQuadForm: this bound's instances have no labels (declare instances.labels, docs/conventions.md#labels)");
   const spec = inst.labels;
   return cached(inst, 'labels', () =>
     drawLabels(inst.x, inst.netSeed, spec, () => {
@@ -540,7 +597,10 @@ export function labelsOf(inst: AuditInstance): Float64Array {
   );
 }
 
-const boundsEnc = (b: Bounds): Enclosure => (b.lower === -Infinity && b.upper === Infinity ? uncertified(b.estimate) : { lower: b.lower, upper: b.upper, mid: Math.min(Math.max(b.estimate, b.lower), b.upper) });
+const boundsEnc = (b: Bounds): Enclosure =>
+  b.lower === -Infinity && b.upper === Infinity
+    ? uncertified(b.estimate)
+    : { lower: b.lower, upper: b.upper, mid: Math.min(Math.max(b.estimate, b.lower), b.upper) };
 
 /** Enclosure of a kernel function ('lambdaMin', 'lambdaMax', 'trace', 'labelQuadForm') of a kernel. */
 export function kernelFunctionEnclosure(inst: AuditInstance, fn: KernelFunction, name: string): Enclosure {
@@ -608,7 +668,8 @@ export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
   checkIndex(k, 1, inst.depth, 'lipschitzBound(k): k');
   return cached(inst, `q:lipschitzBound(${k})`, () => {
     const net = network(inst);
-    let lo = 1, hi = 1;
+    let lo = 1,
+      hi = 1;
     for (let l = 1; l <= k; l++) {
       // down/up cover each product's rounding, underflow included; an overflowing lower bound is
       // replaced by the largest double (the exact product is then at least that large)
@@ -664,7 +725,7 @@ export interface ViewOptions {
  * read (e.g. 'lambdaMinNTK', 'sigmaMinF(1)', 'mu(2)'); `choose` picks the corner of each.
  */
 export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () => 'mid', reads: Set<string> = new Set(), opts: ViewOptions = {}): Quantities {
-  const engine = opts.engine ?? (<T,>(f: () => T): T => f());
+  const engine = opts.engine ?? (<T>(f: () => T): T => f());
   const pick = (key: string, e: Enclosure): number => {
     reads.add(key);
     const c = choose(key);
@@ -673,8 +734,13 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
   };
   const intervalOf = (name: unknown): Interval => {
     if (name === 'N' || name === 'd' || name === 'L') return interval(name === 'N' ? inst.x.rows : name === 'd' ? inst.x.cols : inst.depth);
-    if (typeof name !== 'string' || !(/^(sigmaMinF|lipschitzBound|mu)\(\d+\)$/.test(name) || (SCALAR_QUANTITIES as readonly string[]).includes(name) || KERNEL_KEY_RE.test(name))) {
-      throw new RangeError(`q.interval: unknown quantity ${JSON.stringify(name)} (known: N, d, L, ${SCALAR_QUANTITIES.join(', ')}, sigmaMinF(k), lipschitzBound(k), mu(r), ${KERNEL_FUNCTIONS.map((f) => f + '(kernel)').join(', ')})`);
+    if (
+      typeof name !== 'string' ||
+      !(/^(sigmaMinF|lipschitzBound|mu)\(\d+\)$/.test(name) || (SCALAR_QUANTITIES as readonly string[]).includes(name) || KERNEL_KEY_RE.test(name))
+    ) {
+      throw new RangeError(
+        `q.interval: unknown quantity ${JSON.stringify(name)} (known: N, d, L, ${SCALAR_QUANTITIES.join(', ')}, sigmaMinF(k), lipschitzBound(k), mu(r), ${KERNEL_FUNCTIONS.map((f) => f + '(kernel)').join(', ')})`,
+      );
     }
     opts.intervalReads?.add(name);
     return interval(engine(() => enclosureOf(inst, name)));
@@ -686,9 +752,21 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     return Array.from({ length: L }, (_, l) => Math.sqrt((inst.init === 'he' ? 2 : 1) / dims[l]));
   };
   const q: Record<string, unknown> = {
-    sigmaMinF: (k: number) => pick(`sigmaMinF(${k})`, engine(() => sigmaMinFEnclosure(inst, k))),
-    lipschitzBound: (k: number) => pick(`lipschitzBound(${k})`, engine(() => lipschitzEnclosure(inst, k))),
-    mu: (r: number) => pick(`mu(${r})`, engine(() => muEnclosureOf(inst, r))),
+    sigmaMinF: (k: number) =>
+      pick(
+        `sigmaMinF(${k})`,
+        engine(() => sigmaMinFEnclosure(inst, k)),
+      ),
+    lipschitzBound: (k: number) =>
+      pick(
+        `lipschitzBound(${k})`,
+        engine(() => lipschitzEnclosure(inst, k)),
+      ),
+    mu: (r: number) =>
+      pick(
+        `mu(${r})`,
+        engine(() => muEnclosureOf(inst, r)),
+      ),
     interval: intervalOf,
     matrix: (name: KernelName) => {
       opts.opaqueReads?.add(`matrix(${String(name)})`);
@@ -696,7 +774,12 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     },
     certified: CERTIFIED_HELPERS,
   };
-  for (const fn of KERNEL_FUNCTIONS) q[fn] = (name: KernelName) => pick(`${fn}(${name})`, engine(() => kernelFunctionEnclosure(inst, fn, name)));
+  for (const fn of KERNEL_FUNCTIONS)
+    q[fn] = (name: KernelName) =>
+      pick(
+        `${fn}(${name})`,
+        engine(() => kernelFunctionEnclosure(inst, fn, name)),
+      );
   Object.defineProperties(q, {
     N: { get: () => inst.x.rows, enumerable: true },
     d: { get: () => inst.x.cols, enumerable: true },
@@ -711,7 +794,15 @@ export function quantitiesView(inst: AuditInstance, choose: CornerChoice = () =>
     y: { get: () => Float64Array.from(engine(() => labelsOf(inst))), enumerable: true },
     labelModel: { get: () => (inst.labels ? inst.labels.model + (inst.labels.noise > 0 ? ` + noise ${inst.labels.noise}` : '') : 'none'), enumerable: true },
   });
-  for (const name of SCALAR_QUANTITIES) Object.defineProperty(q, name, { get: () => pick(name, engine(() => scalar(inst, name))), enumerable: true });
+  for (const name of SCALAR_QUANTITIES)
+    Object.defineProperty(q, name, {
+      get: () =>
+        pick(
+          name,
+          engine(() => scalar(inst, name)),
+        ),
+      enumerable: true,
+    });
   return Object.freeze(q) as unknown as Quantities;
 }
 
@@ -736,10 +827,27 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
 export function withEnclosures(inst: AuditInstance, enclosures: Record<string, Enclosure>): AuditInstance {
   const cache = new Map<string, unknown>();
   for (const [k, e] of Object.entries(enclosures)) cache.set(`q:${k}`, e);
-  return { x: inst.x, depth: inst.depth, widths: inst.widths, init: inst.init, netSeed: inst.netSeed, data: inst.data, normalize: inst.normalize, ...(inst.labels ? { labels: inst.labels } : {}), ...architectureFields(inst), cache };
+  return {
+    x: inst.x,
+    depth: inst.depth,
+    widths: inst.widths,
+    init: inst.init,
+    netSeed: inst.netSeed,
+    data: inst.data,
+    normalize: inst.normalize,
+    ...(inst.labels ? { labels: inst.labels } : {}),
+    ...architectureFields(inst),
+    cache,
+  };
 }
 
 /** The architecture fields of an instance that differ from the default (ReLU, no bias, 'nmm'). */
-export function architectureFields(inst: Pick<AuditInstance, 'activation' | 'bias' | 'parameterization'>): Pick<AuditInstance, 'activation' | 'bias' | 'parameterization'> {
-  return { ...(inst.activation !== undefined ? { activation: inst.activation } : {}), ...(inst.bias !== undefined ? { bias: inst.bias } : {}), ...(inst.parameterization !== undefined ? { parameterization: inst.parameterization } : {}) };
+export function architectureFields(
+  inst: Pick<AuditInstance, 'activation' | 'bias' | 'parameterization'>,
+): Pick<AuditInstance, 'activation' | 'bias' | 'parameterization'> {
+  return {
+    ...(inst.activation !== undefined ? { activation: inst.activation } : {}),
+    ...(inst.bias !== undefined ? { bias: inst.bias } : {}),
+    ...(inst.parameterization !== undefined ? { parameterization: inst.parameterization } : {}),
+  };
 }

@@ -27,8 +27,10 @@ const instance = (x: Matrix, widths: number[], activation: string, extra: Partia
 /** ∏ 1/(κ n_l), κ = (a² + b²)/2, as the exact rational num/den. */
 function normRational(a: number, b: number, widths: number[]): [bigint, bigint] {
   const q = add(mul(dy(a), dy(a)), mul(dy(b), dy(b)));
-  const cn = q.e <= 0 ? 2n << BigInt(-q.e) : 2n, cd = q.e <= 0 ? q.m : q.m << BigInt(q.e);
-  let num = 1n, den = 1n;
+  const cn = q.e <= 0 ? 2n << BigInt(-q.e) : 2n,
+    cd = q.e <= 0 ? q.m : q.m << BigInt(q.e);
+  let num = 1n,
+    den = 1n;
   for (const n of widths) {
     num *= cn;
     den *= cd * BigInt(n);
@@ -44,7 +46,13 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     ['identity', 300],
     ['leaky-relu:-0.5', -1074],
   ])('%s, data at 2^%s: λ_min of the empirical NTK and of JJᵀ, σ_min(F_k) enclose the exact values', (name, e) => {
-    const x = fromRows([[0.9, -0.3, 0.5], [-0.2, 0.7, 0.4], [0.1, 0.2, -0.8]].map((r) => r.map((v) => v * 2 ** e)));
+    const x = fromRows(
+      [
+        [0.9, -0.3, 0.5],
+        [-0.2, 0.7, 0.4],
+        [0.1, 0.2, -0.8],
+      ].map((r) => r.map((v) => v * 2 ** e)),
+    );
     const widths = [5, 4];
     const inst = instance(x, widths, name);
     const act = activationByName(name) as ReturnType<typeof activationByName> & { a: number; b: number };
@@ -69,17 +77,24 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     }
   });
 
-  it.each(['tanh', 'sigmoid', 'softplus', 'erf', 'gelu'])('%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)', (name) => {
-    const x = fromRows([[0.9, -0.3, 0.5], [-0.2, 0.7, 0.4], [0.1, 0.2, -0.8]]);
-    const inst = instance(x, [5, 4], name);
-    const net = initNetwork({ inputDim: 3, widths: [5, 4], init: 'he', activation: activationByName(name) }, inst.netSeed);
-    const lm = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
-    const eng = empiricalNtkLambdaMin(empiricalNtkCertified(net, x, { normalize: true }));
-    expect([lm.lower, lm.upper]).toEqual([eng.lower, eng.upper]);
-    expect(lm.lower > 0 && lm.upper - lm.lower < 1e-10 * lm.upper).toBe(true);
-    const sm = enclosureOf(inst, 'sigmaMinF(2)');
-    expect(sm.lower > 0 && sm.upper - sm.lower < 1e-10 * sm.upper).toBe(true);
-  });
+  it.each(['tanh', 'sigmoid', 'softplus', 'erf', 'gelu'])(
+    '%s: certified, the enclosures of the engine (90-digit checks in empiricalNtkCertifiedSmooth.test.ts)',
+    (name) => {
+      const x = fromRows([
+        [0.9, -0.3, 0.5],
+        [-0.2, 0.7, 0.4],
+        [0.1, 0.2, -0.8],
+      ]);
+      const inst = instance(x, [5, 4], name);
+      const net = initNetwork({ inputDim: 3, widths: [5, 4], init: 'he', activation: activationByName(name) }, inst.netSeed);
+      const lm = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
+      const eng = empiricalNtkLambdaMin(empiricalNtkCertified(net, x, { normalize: true }));
+      expect([lm.lower, lm.upper]).toEqual([eng.lower, eng.upper]);
+      expect(lm.lower > 0 && lm.upper - lm.lower < 1e-10 * lm.upper).toBe(true);
+      const sm = enclosureOf(inst, 'sigmaMinF(2)');
+      expect(sm.lower > 0 && sm.upper - sm.lower < 1e-10 * sm.upper).toBe(true);
+    },
+  );
 
   it.each([
     ['abs', { bias: 0.5, parameterization: 'ntk' as const }],
@@ -88,7 +103,15 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     ['erf', { bias: 0.2, parameterization: 'ntk' as const }],
     ['gelu', { bias: 0.1, parameterization: 'ntk' as const }],
   ])('%s %j: the finite-network quantities are NOT certified', (name, extra) => {
-    const inst = instance(fromRows([[0.9, -0.3], [-0.2, 0.7]]), [4], name, extra);
+    const inst = instance(
+      fromRows([
+        [0.9, -0.3],
+        [-0.2, 0.7],
+      ]),
+      [4],
+      name,
+      extra,
+    );
     for (const key of ['lambdaMinEmpiricalNTK', 'lambdaMin(jacobianGram)', 'sigmaMinF(1)']) {
       const en = enclosureOf(inst, key);
       expect([en.lower, en.upper], key).toEqual([-Infinity, Infinity]);
@@ -98,7 +121,10 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
 
 describe('sigmaMinF(0) reads only the data', () => {
   it('is the same certified enclosure whatever the activation', () => {
-    const x = fromRows([[0.9, -0.3], [-0.2, 0.7]]);
+    const x = fromRows([
+      [0.9, -0.3],
+      [-0.2, 0.7],
+    ]);
     const base = enclosureOf(instance(x, [4], 'relu'), 'sigmaMinF(0)');
     for (const name of ['abs', 'tanh', 'gelu']) {
       const e = enclosureOf(instance(x, [4], name), 'sigmaMinF(0)');

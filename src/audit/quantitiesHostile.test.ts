@@ -22,17 +22,21 @@ const inst = (rows: number[][], depth = 2): AuditInstance => ({
   normalize: 'none',
 });
 
-const contains = (e: { lower: number; upper: number }, v: Dec): boolean => (e.lower === -Infinity || exactDec(e.lower).lte(v)) && (e.upper === Infinity || exactDec(e.upper).gte(v));
+const contains = (e: { lower: number; upper: number }, v: Dec): boolean =>
+  (e.lower === -Infinity || exactDec(e.lower).lte(v)) && (e.upper === Infinity || exactDec(e.upper).gte(v));
 const wellFormed = (e: { lower: number; upper: number; mid: number }): boolean => ![e.lower, e.upper, e.mid].some(Number.isNaN) && e.lower <= e.upper;
 const notCertified = (e: { lower: number; upper: number }): boolean => e.lower === -Infinity && e.upper === Infinity;
 
 const gramDec = (x: Matrix): Dec[][] => {
-  const n = x.rows, d = x.cols;
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
-    let s = new Dm(0);
-    for (let k = 0; k < d; k++) s = s.add(exactDec(x.data[i * d + k]).mul(exactDec(x.data[j * d + k])));
-    return s;
-  }));
+  const n = x.rows,
+    d = x.cols;
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      let s = new Dm(0);
+      for (let k = 0; k < d; k++) s = s.add(exactDec(x.data[i * d + k]).mul(exactDec(x.data[j * d + k])));
+      return s;
+    }),
+  );
 };
 
 /** yᵀA⁻¹y in 50 digits (A nonsingular here). */
@@ -45,21 +49,43 @@ describe('audit quantities on hostile inputs', () => {
     const x = { rows: 3, cols: 3, data: Float64Array.from([1, 0.3, -0.2, 0.5, 0.7, 1.1, -0.4, 0.9, 0.2]) };
     const g = kernelMatrix({ ...inst([[0]]), x }, 'gram');
     const y = [1, -1, 1];
-    for (const [c, delta] of [[2 ** -560, 2 ** -45], [2 ** -560, 2 ** -40], [2 ** -600, 2 ** -44]]) {
-      const m = CERTIFIED_HELPERS.combine([[c, g], [-c * (1 - delta), g]]);
+    for (const [c, delta] of [
+      [2 ** -560, 2 ** -45],
+      [2 ** -560, 2 ** -40],
+      [2 ** -600, 2 ** -44],
+    ]) {
+      const m = CERTIFIED_HELPERS.combine([
+        [c, g],
+        [-c * (1 - delta), g],
+      ]);
       const q = CERTIFIED_HELPERS.quadForm(m, y);
       const scale = exactDec(c).mul(exactDec(delta));
-      const exact = quadInvDec(gramDec(x).map((r) => r.map((v) => v.mul(scale))), y.map((v) => new Dm(v)));
+      const exact = quadInvDec(
+        gramDec(x).map((r) => r.map((v) => v.mul(scale))),
+        y.map((v) => new Dm(v)),
+      );
       expect(contains({ lower: q.lo, upper: q.hi }, exact), `c = ${c}, δ = ${delta}: yᵀM⁻¹y = ${exact.toSignificantDigits(8)} not in ${q}`).toBe(true);
     }
   });
 
   it('no quantity throws or has a NaN end when XXᵀ or the limiting kernels leave the double range; enclosures hold the exact value', () => {
     const cases = [
-      [[1e160, 2e160], [3e160, -1e160]],
-      [[1.7e308, 1e308], [1e308, -1.7e308]],
-      [[1e300, 1e-300], [1e-300, 1e-300]],
-      [[3.363370929560938e299, 1], [3.363370929560939e299, 1]],
+      [
+        [1e160, 2e160],
+        [3e160, -1e160],
+      ],
+      [
+        [1.7e308, 1e308],
+        [1e308, -1.7e308],
+      ],
+      [
+        [1e300, 1e-300],
+        [1e-300, 1e-300],
+      ],
+      [
+        [3.363370929560938e299, 1],
+        [3.363370929560939e299, 1],
+      ],
     ];
     for (const rows of cases) {
       const I = inst(rows);
@@ -72,7 +98,10 @@ describe('audit quantities on hostile inputs', () => {
       const g = gramDec(I.x);
       // 2 × 2: λ_min = det/λ_max (no cancellation between the eigenvalues; 50 digits on the exact entries)
       const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
-      const lmax = a.add(c).div(2).add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
+      const lmax = a
+        .add(c)
+        .div(2)
+        .add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
       const l = a.mul(c).sub(b.pow(2)).div(lmax);
       const lm = { lo: l, hi: l };
       for (const [name, lo, hi] of [
@@ -82,13 +111,23 @@ describe('audit quantities on hostile inputs', () => {
         ['sigmaMinF(0)', lm.lo.sqrt(), lm.hi.sqrt()],
       ] as const) {
         const e = enclosureOf(I, name);
-        expect(notCertified(e) || (contains(e, lo) && contains(e, hi)), `${name} on ${JSON.stringify(rows)}: [${lo.toSignificantDigits(6)}, ${hi.toSignificantDigits(6)}] not in [${e.lower}, ${e.upper}]`).toBe(true);
+        expect(
+          notCertified(e) || (contains(e, lo) && contains(e, hi)),
+          `${name} on ${JSON.stringify(rows)}: [${lo.toSignificantDigits(6)}, ${hi.toSignificantDigits(6)}] not in [${e.lower}, ${e.upper}]`,
+        ).toBe(true);
       }
     }
   });
 
   it('a zero sample makes the H∞ quantities not certified (x/‖x‖ is undefined), without an exception', () => {
-    const I = { ...inst([[0, 0], [1, 2], [3, -1]]), labels: { model: 'rademacher' as const, noise: 0 } };
+    const I = {
+      ...inst([
+        [0, 0],
+        [1, 2],
+        [3, -1],
+      ]),
+      labels: { model: 'rademacher' as const, noise: 0 },
+    };
     for (const name of ['lambdaMinHInfinity', 'lambdaMin(hInfinity)', 'labelQuadForm(hInfinity)', 'trace(hInfinity)']) {
       let e;
       expect(() => (e = enclosureOf(I, name)), name).not.toThrow();
@@ -100,13 +139,29 @@ describe('audit quantities on hostile inputs', () => {
     // rows 2^k apart in scale: R̂ has a diagonal entry ≈ 2^-k, R̂⁻¹ entries ≈ 2^k and their Gram ≈ 2^2k overflows
     for (const k of [600, 900, 1000]) {
       const t = 2 ** -k;
-      for (const rows of [[[1, 0], [0, t]], [[0.75, 0.5], [0.5 * t, -0.75 * t]], [[1, 1, 0], [t, 0, t]]]) {
+      for (const rows of [
+        [
+          [1, 0],
+          [0, t],
+        ],
+        [
+          [0.75, 0.5],
+          [0.5 * t, -0.75 * t],
+        ],
+        [
+          [1, 1, 0],
+          [t, 0, t],
+        ],
+      ]) {
         const I = inst(rows);
         let e;
         expect(() => (e = enclosureOf(I, 'sigmaMinF(0)')), `2^-${k}: ${JSON.stringify(rows)}`).not.toThrow();
         const g = gramDec(I.x);
         const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
-        const lmax = a.add(c).div(2).add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
+        const lmax = a
+          .add(c)
+          .div(2)
+          .add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
         const sigma = a.mul(c).sub(b.pow(2)).div(lmax).sqrt(); // N = 2 ≤ d: σ_min(X)² = λ_min(XXᵀ)
         expect(wellFormed(e!) && contains(e!, sigma), `2^-${k}: σ_min = ${sigma.toSignificantDigits(6)} not in ${JSON.stringify(e)}`).toBe(true);
       }
@@ -118,18 +173,27 @@ describe('audit quantities on hostile inputs', () => {
     const base = [1, 0.3, -0.2, 0.5, 0.7, 1.1, -0.4, 0.9, 0.2];
     for (const s of [1e160, 1e300, 1.5e308]) {
       const rows = [base.slice(0, 3), base.slice(3, 6), base.slice(6)].map((r) => r.map((v) => v * s));
-      for (const [model, kernel] of [['worst-ntk', 'K'], ['worst-nngp', 'G'], ['worst-gram', 'G1']] as const) {
+      for (const [model, kernel] of [
+        ['worst-ntk', 'K'],
+        ['worst-nngp', 'G'],
+        ['worst-gram', 'G1'],
+      ] as const) {
         const I = { ...inst(rows), labels: { model, noise: 0 } };
         const y = labelsOf(I);
         expect(y.every(Number.isFinite), `${model} at scale ${s}: ${Array.from(y)}`).toBe(true);
         const ref = referenceLimiting(I.x, { depth: kernel === 'G1' ? 1 : 2 });
         const K = kernel === 'K' ? ref.K : ref.G;
         const yd = Array.from(y, exactDec);
-        const rq = K.reduce((acc, r, i) => acc.add(r.reduce((t, v, j) => t.add(v.mul(yd[j])), new Dm(0)).mul(yd[i])), new Dm(0)).div(yd.reduce((t, v) => t.add(v.mul(v)), new Dm(0)));
+        const rq = K.reduce((acc, r, i) => acc.add(r.reduce((t, v, j) => t.add(v.mul(yd[j])), new Dm(0)).mul(yd[i])), new Dm(0)).div(
+          yd.reduce((t, v) => t.add(v.mul(v)), new Dm(0)),
+        );
         const lm = lambdaMinBracket(K);
         // the Rayleigh quotient of an eigenvector computed to ~1e-15 is λ_min to ~1e-15·λ_max
         const lmax = K.reduce((t, r, i) => t.add(r[i]), new Dm(0));
-        expect(rq.sub(lm.lo).abs().lte(lmax.mul(1e-12)), `${model} at scale ${s}: yᵀKy/‖y‖² = ${rq.toSignificantDigits(8)}, λ_min = ${lm.lo.toSignificantDigits(8)}`).toBe(true);
+        expect(
+          rq.sub(lm.lo).abs().lte(lmax.mul(1e-12)),
+          `${model} at scale ${s}: yᵀKy/‖y‖² = ${rq.toSignificantDigits(8)}, λ_min = ${lm.lo.toSignificantDigits(8)}`,
+        ).toBe(true);
         const q = enclosureOf(I, `labelQuadForm(${model.slice(6)})`);
         expect(wellFormed(q), `labelQuadForm at scale ${s}: ${JSON.stringify(q)}`).toBe(true);
       }
@@ -143,12 +207,17 @@ describe('audit quantities on hostile inputs', () => {
       const I = inst(rows);
       const g = kernelMatrix(I, 'gram');
       const G = gramDec(I.x);
-      for (const y of [[1, -1, 1], [1e300, -2e300, 3e299], [1e-300, 2e-300, -3e-300]]) {
+      for (const y of [
+        [1, -1, 1],
+        [1e300, -2e300, 3e299],
+        [1e-300, 2e-300, -3e-300],
+      ]) {
         const q = CERTIFIED_HELPERS.quadForm(g, y);
         const exact = quadInvDec(G, y.map(exactDec));
         expect(contains({ lower: q.lo, upper: q.hi }, exact), `scale ${s}, y ${y}: ${exact.toSignificantDigits(8)} not in ${q}`).toBe(true);
         // certified to 10 digits whenever the exact value is a normal double; [0, tiny] below, [MAX, ∞] above
-        if (exact.gt(exactDec(2 ** -1000)) && exact.lt(exactDec(2 ** 1000))) expect(exactDec(q.hi).sub(exactDec(q.lo)).lte(exact.mul(1e-10)), `scale ${s}, y ${y}: ${q} wider than 1e-10 relative`).toBe(true);
+        if (exact.gt(exactDec(2 ** -1000)) && exact.lt(exactDec(2 ** 1000)))
+          expect(exactDec(q.hi).sub(exactDec(q.lo)).lte(exact.mul(1e-10)), `scale ${s}, y ${y}: ${q} wider than 1e-10 relative`).toBe(true);
         else if (exact.lt(1)) expect(q.hi, `scale ${s}, y ${y}`).toBeLessThan(2 ** -1000);
         else expect(q.lo, `scale ${s}, y ${y}`).toBeGreaterThan(2 ** 1000);
       }

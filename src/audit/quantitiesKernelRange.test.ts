@@ -8,8 +8,21 @@ import { type AuditInstance, enclosureOf, labelsOf } from './quantities.ts';
  * X below has rows of norm ≈ 2.3e160..3.3e160, so G^(1)_ii = ‖x_i‖² ≈ 1e320 (and ‖x_i‖²/3 under 'ntk') exceeds
  * 2^1024 ≈ 1.8e308: no kernel entry of any layer is a double.
  */
-const X = [[1e160, 2e160, 0.5e160], [3e160, -1e160, 1e160], [-2e160, 5e159, 2e160]];
-const inst = (extra: Partial<AuditInstance>): AuditInstance => ({ x: { rows: 3, cols: 3, data: Float64Array.from(X.flat()) }, depth: 2, widths: [16], init: 'standard', netSeed: 's', data: 'gaussian', normalize: 'none', ...extra });
+const X = [
+  [1e160, 2e160, 0.5e160],
+  [3e160, -1e160, 1e160],
+  [-2e160, 5e159, 2e160],
+];
+const inst = (extra: Partial<AuditInstance>): AuditInstance => ({
+  x: { rows: 3, cols: 3, data: Float64Array.from(X.flat()) },
+  depth: 2,
+  widths: [16],
+  init: 'standard',
+  netSeed: 's',
+  data: 'gaussian',
+  normalize: 'none',
+  ...extra,
+});
 
 describe('audit quantities of overflowing limiting kernels', () => {
   it('erf, tanh, sigmoid, gelu, softplus (the smooth fold): λ_min, λ_max, trace of K and G are [−∞, ∞], not an exception', () => {
@@ -32,7 +45,7 @@ describe('audit quantities of overflowing limiting kernels', () => {
     const y = labelsOf(inst({ activation: 'relu', parameterization: 'ntk', bias: 0.5, labels: { model: 'worst-ntk', noise: 0 } }));
     if (y.every(Number.isFinite)) {
       const c = Math.abs(y.reduce((s, v, k) => s + v * exact[k], 0)) / Math.hypot(...y);
-      expect(c, 'finite labels are the eigenvector of the instance\'s kernel').toBeGreaterThan(1 - 1e-9);
+      expect(c, "finite labels are the eigenvector of the instance's kernel").toBeGreaterThan(1 - 1e-9);
     } else expect(y.every(Number.isNaN)).toBe(true);
   });
 });

@@ -14,16 +14,18 @@ Decimal.set({ precision: 60 });
 const D = (v: number) => new Decimal(v);
 
 function exact(x: Matrix) {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const row = (a: number) => Array.from({ length: d }, (_, k) => D(x.data[a * d + k]));
   const dot = (a: number, b: number) => row(a).reduce((s, v, k) => s.plus(v.times(row(b)[k])), new Decimal(0));
   const ns = Array.from({ length: n }, (_, a) => dot(a, a));
   let maxCos = new Decimal(0);
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
-    if (ns[a].isZero() || ns[b].isZero()) continue;
-    const c = dot(a, b).abs().div(ns[a].times(ns[b]).sqrt());
-    if (c.gt(maxCos)) maxCos = c;
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
+      if (ns[a].isZero() || ns[b].isZero()) continue;
+      const c = dot(a, b).abs().div(ns[a].times(ns[b]).sqrt());
+      if (c.gt(maxCos)) maxCos = c;
+    }
   return { minNormSq: Decimal.min(...ns), maxNormSq: Decimal.max(...ns), sumNormSq: ns.reduce((s, v) => s.plus(v), new Decimal(0)), maxCosine: maxCos };
 }
 

@@ -31,10 +31,22 @@ function check(I: AuditInstance, name: string, lo: Dec | null, hi: Dec | null = 
   const ok = ![e!.lower, e!.upper, e!.mid].some(Number.isNaN) && e!.lower <= e!.upper;
   expect(ok, `${name}: malformed ${JSON.stringify(e)} on ${JSON.stringify(Array.from(I.x.data))}`).toBe(true);
   if (NOT_CERTIFIED(e!) || lo === null) return;
-  expect(meets(e!, lo, hi!), `${name}: exact [${lo.toSignificantDigits(12)}, ${hi!.toSignificantDigits(12)}] not in [${e!.lower}, ${e!.upper}] for ${JSON.stringify(Array.from(I.x.data))}, depth ${I.depth}, widths ${I.widths}`).toBe(true);
+  expect(
+    meets(e!, lo, hi!),
+    `${name}: exact [${lo.toSignificantDigits(12)}, ${hi!.toSignificantDigits(12)}] not in [${e!.lower}, ${e!.upper}] for ${JSON.stringify(Array.from(I.x.data))}, depth ${I.depth}, widths ${I.widths}`,
+  ).toBe(true);
 }
 
-const inst = (x: Matrix, depth = 2, widths = Array(depth - 1).fill(2), extra: Partial<AuditInstance> = {}): AuditInstance => ({ x, depth, widths, init: 'standard', netSeed: 'fam', data: 'file', normalize: 'none', ...extra });
+const inst = (x: Matrix, depth = 2, widths = Array(depth - 1).fill(2), extra: Partial<AuditInstance> = {}): AuditInstance => ({
+  x,
+  depth,
+  widths,
+  init: 'standard',
+  netSeed: 'fam',
+  data: 'file',
+  normalize: 'none',
+  ...extra,
+});
 
 /** N × d data with per-row (or per-entry) binary exponents, and rows 1.. optionally copies, negations or one-ulp neighbours of row 0. */
 const hostileData = (maxN: number, maxD: number) =>
@@ -67,12 +79,12 @@ const gramOf = (r: Dec[][]): Dec[][] => r.map((u) => r.map((v) => u.reduce((s, t
 const transposeDec = (a: Dec[][]): Dec[][] => a[0].map((_, j) => a.map((r) => r[j]));
 const sqrt0 = (v: Dec) => (v.lte(0) ? new Dm(0) : v.sqrt());
 
-
 /** Exact forward features f_k and back-propagated signals b_k (k = 1..L, b_L = 1) of the stored network and data. */
 function exactPasses(weights: Matrix[], x: Matrix): { feats: Dy[][][]; back: Dy[][][] } {
   const L = weights.length;
   const W = weights.map((w) => Array.from(w.data, dy));
-  const feats: Dy[][][] = [], back: Dy[][][] = [];
+  const feats: Dy[][][] = [],
+    back: Dy[][][] = [];
   for (let i = 0; i < x.rows; i++) {
     const f: Dy[][] = [Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), dy)];
     const g: Dy[][] = [];
@@ -86,7 +98,9 @@ function exactPasses(weights: Matrix[], x: Matrix): { feats: Dy[][][]; back: Dy[
     b[L] = [DY_ONE];
     for (let k = L - 1; k >= 1; k--) {
       const w = weights[k];
-      b[k] = Array.from({ length: w.rows }, (_, a) => (dySign(g[k - 1][a]) > 0 ? b[k + 1].reduce((s, v, q) => dyAdd(s, dyMul(W[k][a * w.cols + q], v)), DY_ZERO) : DY_ZERO));
+      b[k] = Array.from({ length: w.rows }, (_, a) =>
+        dySign(g[k - 1][a]) > 0 ? b[k + 1].reduce((s, v, q) => dyAdd(s, dyMul(W[k][a * w.cols + q], v)), DY_ZERO) : DY_ZERO,
+      );
     }
     feats.push(f);
     back.push(b);
@@ -115,8 +129,11 @@ describe('audit quantity families over the whole double range', () => {
     fc.assert(
       fc.property(hostileData(3, 3), (x) => {
         const I = inst(x);
-        const X = rowsDec(x), G = gramOf(X);
-        let dist: Dec | null = null, sep: Dec | null = null, ip = new Dm(0);
+        const X = rowsDec(x),
+          G = gramOf(X);
+        let dist: Dec | null = null,
+          sep: Dec | null = null,
+          ip = new Dm(0);
         for (let a = 0; a < x.rows; a++)
           for (let b = a + 1; b < x.rows; b++) {
             const dm = X[a].reduce((s, v, k) => s.add(v.sub(X[b][k]).pow(2)), new Dm(0)).sqrt();
@@ -132,7 +149,8 @@ describe('audit quantity families over the whole double range', () => {
           expect(enclosureOf(I, 'minDistance').lower).toBe(Infinity);
         }
         check(I, 'maxInnerProduct', ip);
-        const lm = lambdaMinBracket(G), lx = lambdaMaxBracket(G);
+        const lm = lambdaMinBracket(G),
+          lx = lambdaMaxBracket(G);
         check(I, 'lambdaMinGram', lm.lo, lm.hi);
         check(I, 'norm2X', sqrt0(lx.lo), sqrt0(lx.hi));
         check(I, 'trace(gram)', traceDec(G));
@@ -159,7 +177,12 @@ describe('audit quantity families over the whole double range', () => {
         }
         const norms = G.map((r, i) => r[i].sqrt());
         const H = norms.every((v) => !v.isZero()) ? referenceHInfinity(x).map((r, i) => r.map((v, j) => v.div(norms[i].mul(norms[j])))) : null;
-        for (const [k, A] of [['gram', G], ['ntk', lim?.K], ['nngp', lim?.G], ['hInfinity', H]] as const) {
+        for (const [k, A] of [
+          ['gram', G],
+          ['ntk', lim?.K],
+          ['nngp', lim?.G],
+          ['hInfinity', H],
+        ] as const) {
           const name = `labelQuadForm(${k})`;
           const e = enclosureOf(I, name);
           if (NOT_CERTIFIED(e)) continue;
@@ -182,25 +205,37 @@ describe('audit quantity families over the whole double range', () => {
     const G = gramOf(rowsDec(x));
     const g = kernelMatrix(inst(x), 'gram');
     fc.assert(
-      fc.property(fc.integer({ min: -1074, max: 1000 }), fc.integer({ min: 1, max: 52 }), fc.array(fc.integer({ min: -1074, max: 1000 }), { minLength: 3, maxLength: 3 }), (k, j, ye) => {
-        const c = 2 ** k, delta = 2 ** -j;
-        const m = CERTIFIED_HELPERS.combine([[c, g], [-c * (1 - delta), g]]);
-        // the exact matrix the combination stands for: (c − fl(c(1 − δ)))·XXᵀ
-        const s = exactDec(c).sub(exactDec(c * (1 - delta)));
-        const A = G.map((r) => r.map((v) => v.mul(s)));
-        const y = ye.map((e, i) => (i % 2 ? -1 : 1) * 2 ** e);
-        const q = quadInvDec(A, y.map(exactDec));
-        // an exactly singular combination (c·(1 − δ) rounded back to c in the subnormal range) has no yᵀM⁻¹y
-        if (q === null) expect(CERTIFIED_HELPERS.quadForm(m, y).hi, `quadForm(c = 2^${k}, δ = 2^-${j}) of a singular matrix`).toBe(Infinity);
-        for (const [name, r, lo, hi] of [
-          ...(q === null ? [] : ([['quadForm', CERTIFIED_HELPERS.quadForm(m, y), q, null]] as const)),
-          ['lambdaMin', CERTIFIED_HELPERS.lambdaMin(m), lambdaMinBracket(A).lo, lambdaMinBracket(A).hi],
-          ['trace', CERTIFIED_HELPERS.trace(m), traceDec(A), null],
-        ] as const) {
-          expect(!r.isEmpty, `${name}: empty`).toBe(true);
-          expect(meets({ lower: r.lo, upper: r.hi, mid: r.mid }, lo!, hi ?? lo!), `${name}(c = 2^${k}, δ = 2^-${j}, y exps ${ye}): exact ${lo!.toSignificantDigits(10)} not in ${r}`).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: -1074, max: 1000 }),
+        fc.integer({ min: 1, max: 52 }),
+        fc.array(fc.integer({ min: -1074, max: 1000 }), { minLength: 3, maxLength: 3 }),
+        (k, j, ye) => {
+          const c = 2 ** k,
+            delta = 2 ** -j;
+          const m = CERTIFIED_HELPERS.combine([
+            [c, g],
+            [-c * (1 - delta), g],
+          ]);
+          // the exact matrix the combination stands for: (c − fl(c(1 − δ)))·XXᵀ
+          const s = exactDec(c).sub(exactDec(c * (1 - delta)));
+          const A = G.map((r) => r.map((v) => v.mul(s)));
+          const y = ye.map((e, i) => (i % 2 ? -1 : 1) * 2 ** e);
+          const q = quadInvDec(A, y.map(exactDec));
+          // an exactly singular combination (c·(1 − δ) rounded back to c in the subnormal range) has no yᵀM⁻¹y
+          if (q === null) expect(CERTIFIED_HELPERS.quadForm(m, y).hi, `quadForm(c = 2^${k}, δ = 2^-${j}) of a singular matrix`).toBe(Infinity);
+          for (const [name, r, lo, hi] of [
+            ...(q === null ? [] : ([['quadForm', CERTIFIED_HELPERS.quadForm(m, y), q, null]] as const)),
+            ['lambdaMin', CERTIFIED_HELPERS.lambdaMin(m), lambdaMinBracket(A).lo, lambdaMinBracket(A).hi],
+            ['trace', CERTIFIED_HELPERS.trace(m), traceDec(A), null],
+          ] as const) {
+            expect(!r.isEmpty, `${name}: empty`).toBe(true);
+            expect(
+              meets({ lower: r.lo, upper: r.hi, mid: r.mid }, lo!, hi ?? lo!),
+              `${name}(c = 2^${k}, δ = 2^-${j}, y exps ${ye}): exact ${lo!.toSignificantDigits(10)} not in ${r}`,
+            ).toBe(true);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -221,21 +256,32 @@ describe('audit quantity families over the whole double range', () => {
           const x = { rows: x0.rows, cols: x0.cols, data: Float64Array.from(x0.data) };
           if (plane !== 'none' && depth > 1 && x.cols >= 2) {
             // x_0 ⟂ column 0 of W_1: w0·w1·2^e − w1·w0·2^e = 0 exactly (and in floating point), or one ulp off it
-            const w = net.weights[0], w0 = w.data[0], w1 = w.data[w.cols];
+            const w = net.weights[0],
+              w0 = w.data[0],
+              w1 = w.data[w.cols];
             x.data[0] = w1 * 2 ** e;
             x.data[1] = -w0 * 2 ** e;
             if (plane === 'ulp-up') x.data[0] = nextUp(x.data[0]);
             if (plane === 'ulp-down') x.data[1] = nextDown(x.data[1]);
           }
           const I = inst(x, depth, widths, { init, netSeed });
-          for (const [kernel, normalize] of [['empiricalNTK', true], ['jacobianGram', false]] as const) {
+          for (const [kernel, normalize] of [
+            ['empiricalNTK', true],
+            ['jacobianGram', false],
+          ] as const) {
             const K = exactJJt(net.weights, x, normalize);
             const m = kernelMatrix(I, kernel);
             if (m.certified) {
               const bound = exactDec(m.spectralError);
-              for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.rows; j++) expect(exactDec(m.get(i, j)).sub(K[i][j]).abs().lte(bound), `${kernel}[${i}][${j}] = ${m.get(i, j)} vs exact ${K[i][j].toSignificantDigits(12)} beyond ${m.spectralError}`).toBe(true);
+              for (let i = 0; i < x.rows; i++)
+                for (let j = 0; j < x.rows; j++)
+                  expect(
+                    exactDec(m.get(i, j)).sub(K[i][j]).abs().lte(bound),
+                    `${kernel}[${i}][${j}] = ${m.get(i, j)} vs exact ${K[i][j].toSignificantDigits(12)} beyond ${m.spectralError}`,
+                  ).toBe(true);
             }
-            const lm = lambdaMinBracket(K), lx = lambdaMaxBracket(K);
+            const lm = lambdaMinBracket(K),
+              lx = lambdaMaxBracket(K);
             check(I, `lambdaMin(${kernel})`, lm.lo, lm.hi);
             check(I, `lambdaMax(${kernel})`, lx.lo, lx.hi);
             check(I, `trace(${kernel})`, traceDec(K));
@@ -249,28 +295,35 @@ describe('audit quantity families over the whole double range', () => {
 
   it('σ_min(F_k) of the exact features and the Lipschitz products ∏ ‖W_l‖₂ (depth 1..4, widths 1..3)', () => {
     fc.assert(
-      fc.property(hostileData(3, 3), fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }), fc.constantFrom('standard', 'he', 'lecun'), (x, depth, ws, init) => {
-        const widths = ws.slice(0, depth - 1);
-        const netSeed = `sig-${depth}-${widths}`;
-        const net = initNetwork({ inputDim: x.cols, widths, init }, netSeed);
-        const I = inst(x, depth, widths, { init, netSeed });
-        const { feats } = exactPasses(net.weights, x);
-        for (let k = 0; k < depth; k++) {
-          const F = feats.map((f) => f[k].map(dyDec));
-          const small = F.length <= F[0].length ? gramOf(F) : gramOf(transposeDec(F));
-          const br = lambdaMinBracket(small);
-          check(I, `sigmaMinF(${k})`, sqrt0(br.lo), sqrt0(br.hi));
-        }
-        let lo = new Dm(1), hi = new Dm(1);
-        for (let l = 1; l <= depth; l++) {
-          const w = net.weights[l - 1];
-          const W = Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols), exactDec));
-          const br = lambdaMaxBracket(W.length <= W[0].length ? gramOf(W) : gramOf(transposeDec(W)));
-          lo = lo.mul(sqrt0(br.lo));
-          hi = hi.mul(sqrt0(br.hi));
-          check(I, `lipschitzBound(${l})`, lo, hi);
-        }
-      }),
+      fc.property(
+        hostileData(3, 3),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
+        fc.constantFrom('standard', 'he', 'lecun'),
+        (x, depth, ws, init) => {
+          const widths = ws.slice(0, depth - 1);
+          const netSeed = `sig-${depth}-${widths}`;
+          const net = initNetwork({ inputDim: x.cols, widths, init }, netSeed);
+          const I = inst(x, depth, widths, { init, netSeed });
+          const { feats } = exactPasses(net.weights, x);
+          for (let k = 0; k < depth; k++) {
+            const F = feats.map((f) => f[k].map(dyDec));
+            const small = F.length <= F[0].length ? gramOf(F) : gramOf(transposeDec(F));
+            const br = lambdaMinBracket(small);
+            check(I, `sigmaMinF(${k})`, sqrt0(br.lo), sqrt0(br.hi));
+          }
+          let lo = new Dm(1),
+            hi = new Dm(1);
+          for (let l = 1; l <= depth; l++) {
+            const w = net.weights[l - 1];
+            const W = Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols), exactDec));
+            const br = lambdaMaxBracket(W.length <= W[0].length ? gramOf(W) : gramOf(transposeDec(W)));
+            lo = lo.mul(sqrt0(br.lo));
+            hi = hi.mul(sqrt0(br.hi));
+            check(I, `lipschitzBound(${l})`, lo, hi);
+          }
+        },
+      ),
       { numRuns: 70 },
     );
   });

@@ -34,9 +34,11 @@ const gaussianRows = (n: number, d: number, seed: string, scale = 1): Matrix => 
 const scaled = (x: Matrix, s: number): Matrix => ({ rows: x.rows, cols: x.cols, data: x.data.map((v) => v * s) });
 
 /** [lower, upper] ∋ v (v a decimal; ±∞ ends always contain). */
-const contains = (e: { lower: number; upper: number }, v: Dec): boolean => (e.lower === -Infinity || exactDec(e.lower).lte(v)) && (e.upper === Infinity || exactDec(e.upper).gte(v));
+const contains = (e: { lower: number; upper: number }, v: Dec): boolean =>
+  (e.lower === -Infinity || exactDec(e.lower).lte(v)) && (e.upper === Infinity || exactDec(e.upper).gte(v));
 /** The enclosure meets the decimal bracket [lo, hi] of an eigenvalue. */
-const meets = (e: { lower: number; upper: number }, br: { lo: Dec; hi: Dec }): boolean => (e.lower === -Infinity || exactDec(e.lower).lte(br.hi)) && (e.upper === Infinity || exactDec(e.upper).gte(br.lo));
+const meets = (e: { lower: number; upper: number }, br: { lo: Dec; hi: Dec }): boolean =>
+  (e.lower === -Infinity || exactDec(e.lower).lte(br.hi)) && (e.upper === Infinity || exactDec(e.upper).gte(br.lo));
 const neg = (a: Dec[][]): Dec[][] => a.map((r) => r.map((v) => v.neg()));
 const lambdaMaxBracket = (a: Dec[][]) => {
   const b = lambdaMinBracket(neg(a));
@@ -75,7 +77,12 @@ const base = fromRows([
   [-0.6, -0.5, 0.1],
 ]);
 const nearDup = (() => {
-  const x = fromRows([[0.6, -0.8, 0.1], [0.6, -0.8, 0.1], [-0.1, 0.3, 0.9], [0.5, 0.5, -0.5]]);
+  const x = fromRows([
+    [0.6, -0.8, 0.1],
+    [0.6, -0.8, 0.1],
+    [-0.1, 0.3, 0.9],
+    [0.5, 0.5, -0.5],
+  ]);
   x.data[3] = nextUp(x.data[3]);
   return x;
 })();
@@ -95,7 +102,10 @@ describe('new quantities enclose their 50-digit values', () => {
     const y = Float64Array.from({ length: x.rows }, (_, i) => (i % 2 ? 1 : -1) * (1 + i / 8));
     const I = inst(x, L, { model: 'rademacher', noise: 0 }, y);
     const yd = Array.from(y, exactDec);
-    const checks: [string, Dec[][]][] = [['gram', gramDec(x)], ['hInfinity', hInfUnitDec(x)]];
+    const checks: [string, Dec[][]][] = [
+      ['gram', gramDec(x)],
+      ['hInfinity', hInfUnitDec(x)],
+    ];
     for (let l = 1; l <= L; l++) {
       const r = referenceLimiting(x, { depth: l });
       checks.push([`ntk(${l})`, r.K], [`nngp(${l})`, r.G]);
@@ -130,12 +140,24 @@ describe('new quantities enclose their 50-digit values', () => {
     expect(contains(sep, minDistDec(x, true))).toBe(true);
     expect(Number.isFinite(md.upper) && Number.isFinite(sep.upper)).toBe(true);
     const g = gramDec(x);
-    expect(meets(enclosureOf(I, 'norm2X'), (() => { const b = lambdaMaxBracket(g); return { lo: b.lo.sqrt(), hi: b.hi.sqrt() }; })())).toBe(true);
+    expect(
+      meets(
+        enclosureOf(I, 'norm2X'),
+        (() => {
+          const b = lambdaMaxBracket(g);
+          return { lo: b.lo.sqrt(), hi: b.hi.sqrt() };
+        })(),
+      ),
+    ).toBe(true);
     expect(meets(enclosureOf(I, 'lambdaMinGram'), lambdaMinBracket(g))).toBe(true);
   });
 
   it('distances whose difference overflows the double range: a one-sided enclosure [≥ 1.7e308, ∞)', () => {
-    const x = fromRows([[1.5e308, 1], [-1.5e308, 1], [1e308, 2]]);
+    const x = fromRows([
+      [1.5e308, 1],
+      [-1.5e308, 1],
+      [1e308, 2],
+    ]);
     const I = inst(x, 2);
     const sep = enclosureOf(I, 'separation');
     const md = enclosureOf(I, 'minDistance');
@@ -147,7 +169,11 @@ describe('new quantities enclose their 50-digit values', () => {
   });
 
   it('separation counts antipodal pairs as collinear: x and −x have distance 2‖x‖ but separation 0', () => {
-    const x = fromRows([[0.6, 0.8], [-0.6, -0.8], [1, 0]]);
+    const x = fromRows([
+      [0.6, 0.8],
+      [-0.6, -0.8],
+      [1, 0],
+    ]);
     const I = inst(x, 2);
     expect(enclosureOf(I, 'separation')).toMatchObject({ lower: 0, upper: 0 });
     expect(enclosureOf(I, 'minDistance').lower).toBeGreaterThan(0.6);
@@ -158,33 +184,49 @@ describe('new quantities enclose their 50-digit values', () => {
     for (const k of ['ntk', 'nngp', 'hInfinity', 'empiricalNTK']) expect(enclosureOf(I, `labelQuadForm(${k})`)).toMatchObject({ lower: 0, upper: 0 });
   });
 
-  it.each(['ntk', 'nngp', 'hInfinity', 'gram'] as const)('worst-case labels for %s: yᵀK⁻¹y/‖y‖² agrees with 1/λ_min (enclosures and the 50-digit value)', (k) => {
-    const x = gaussianRows(6, 8, `worst-${k}`);
-    const I = inst(x, 3, { model: `worst-${k}`, noise: 0 });
-    const q = quantitiesView(I);
-    const y = q.y;
-    const ny = y.reduce((s, v) => s + v * v, 0);
-    expect(Math.abs(ny - 1)).toBeLessThan(1e-12);
-    const ratio = q.interval(`labelQuadForm(${k})`).div(ny);
-    const inv = q.interval(`lambdaMin(${k})`);
-    const invLo = 1 / inv.hi, invHi = 1 / inv.lo;
-    // the two enclosures overlap and agree to 1e-9 relative
-    expect(ratio.lo <= invHi * (1 + 1e-12) && ratio.hi >= invLo * (1 - 1e-12)).toBe(true);
-    expect(Math.abs(ratio.mid * inv.mid - 1)).toBeLessThan(1e-9);
-    // against the 50-digit value: yᵀK⁻¹y ≤ ‖y‖²/λ_min (Rayleigh), equality to second order in the eigenvector error
-    const ref = k === 'gram' ? gramDec(x) : k === 'hInfinity' ? hInfUnitDec(x) : k === 'ntk' ? referenceLimiting(x, { depth: 3 }).K : referenceLimiting(x, { depth: 3 }).G;
-    if (k !== 'gram') {
-      const v = quadInvDec(ref, Array.from(y, exactDec));
-      expect(contains(enclosureOf(I, `labelQuadForm(${k})`), v)).toBe(true);
-      const br = lambdaMinBracket(ref);
-      const yd = Array.from(y, exactDec).reduce((s, t) => s.add(t.mul(t)), new Dm(0));
-      expect(v.lte(yd.div(br.lo))).toBe(true);
-      expect(v.mul(br.hi).div(yd).gt(1 - 1e-9)).toBe(true);
-    } else {
-      // d > N would be needed for an invertible Gram: with N = 6 < d = 8 it is invertible
-      expect(Number.isFinite(ratio.lo)).toBe(true);
-    }
-  });
+  it.each(['ntk', 'nngp', 'hInfinity', 'gram'] as const)(
+    'worst-case labels for %s: yᵀK⁻¹y/‖y‖² agrees with 1/λ_min (enclosures and the 50-digit value)',
+    (k) => {
+      const x = gaussianRows(6, 8, `worst-${k}`);
+      const I = inst(x, 3, { model: `worst-${k}`, noise: 0 });
+      const q = quantitiesView(I);
+      const y = q.y;
+      const ny = y.reduce((s, v) => s + v * v, 0);
+      expect(Math.abs(ny - 1)).toBeLessThan(1e-12);
+      const ratio = q.interval(`labelQuadForm(${k})`).div(ny);
+      const inv = q.interval(`lambdaMin(${k})`);
+      const invLo = 1 / inv.hi,
+        invHi = 1 / inv.lo;
+      // the two enclosures overlap and agree to 1e-9 relative
+      expect(ratio.lo <= invHi * (1 + 1e-12) && ratio.hi >= invLo * (1 - 1e-12)).toBe(true);
+      expect(Math.abs(ratio.mid * inv.mid - 1)).toBeLessThan(1e-9);
+      // against the 50-digit value: yᵀK⁻¹y ≤ ‖y‖²/λ_min (Rayleigh), equality to second order in the eigenvector error
+      const ref =
+        k === 'gram'
+          ? gramDec(x)
+          : k === 'hInfinity'
+            ? hInfUnitDec(x)
+            : k === 'ntk'
+              ? referenceLimiting(x, { depth: 3 }).K
+              : referenceLimiting(x, { depth: 3 }).G;
+      if (k !== 'gram') {
+        const v = quadInvDec(ref, Array.from(y, exactDec));
+        expect(contains(enclosureOf(I, `labelQuadForm(${k})`), v)).toBe(true);
+        const br = lambdaMinBracket(ref);
+        const yd = Array.from(y, exactDec).reduce((s, t) => s.add(t.mul(t)), new Dm(0));
+        expect(v.lte(yd.div(br.lo))).toBe(true);
+        expect(
+          v
+            .mul(br.hi)
+            .div(yd)
+            .gt(1 - 1e-9),
+        ).toBe(true);
+      } else {
+        // d > N would be needed for an invertible Gram: with N = 6 < d = 8 it is invertible
+        expect(Number.isFinite(ratio.lo)).toBe(true);
+      }
+    },
+  );
 });
 
 describe('Σ_l λ_min(G^(l)) ≤ λ_min(K^(L)) (K^(L) = Σ_l G^(l)∘Ġ^(l+1)∘…∘Ġ^(L), Schur: λ_min(A∘Ġ) ≥ λ_min(A)·min Ġ_ii = λ_min(A))', () => {
@@ -210,7 +252,9 @@ describe('read-only kernel matrices and certified helpers', () => {
     const before = K.get(0, 1);
     const arr = K.toArray();
     arr[1] = 1e9;
-    expect(() => { (K as unknown as { rows: number }).rows = 1; }).toThrow();
+    expect(() => {
+      (K as unknown as { rows: number }).rows = 1;
+    }).toThrow();
     expect((K as unknown as Record<string, unknown>).set).toBeUndefined();
     expect(q.matrix('ntk').get(0, 1)).toBe(before);
     expect(enclosureOf(I, 'lambdaMin(ntk)').lower).toBe(enclosureOf(inst(base, 2), 'lambdaMin(ntk)').lower);
@@ -223,11 +267,19 @@ describe('read-only kernel matrices and certified helpers', () => {
     const I = inst(x, 3);
     const q = quantitiesView(I);
     // K^(3) − G^(1) − G^(2) − G^(3): positive semi-definite by the theorem above
-    const M = q.certified.combine([[1, q.matrix('ntk')], [-1, q.matrix('nngp(1)')], [-1, q.matrix('nngp(2)')], [-1, q.matrix('nngp(3)')]]);
+    const M = q.certified.combine([
+      [1, q.matrix('ntk')],
+      [-1, q.matrix('nngp(1)')],
+      [-1, q.matrix('nngp(2)')],
+      [-1, q.matrix('nngp(3)')],
+    ]);
     expect(M).toBeInstanceOf(ReadOnlyMatrix);
-    const r3 = referenceLimiting(x, { depth: 3 }), r2 = referenceLimiting(x, { depth: 2 }), r1 = referenceLimiting(x, { depth: 1 });
+    const r3 = referenceLimiting(x, { depth: 3 }),
+      r2 = referenceLimiting(x, { depth: 2 }),
+      r1 = referenceLimiting(x, { depth: 1 });
     const Md = r3.K.map((row, i) => row.map((v, j) => v.sub(r1.G[i][j]).sub(r2.G[i][j]).sub(r3.G[i][j])));
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(contains({ lower: M.get(i, j) - M.errorBound(i, j), upper: M.get(i, j) + M.errorBound(i, j) }, Md[i][j])).toBe(true);
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++) expect(contains({ lower: M.get(i, j) - M.errorBound(i, j), upper: M.get(i, j) + M.errorBound(i, j) }, Md[i][j])).toBe(true);
     const lm = q.certified.lambdaMin(M);
     expect(meets({ lower: lm.lo, upper: lm.hi }, lambdaMinBracket(Md))).toBe(true);
     const b = [1, -2, 0.5, 3, -1];
@@ -240,8 +292,14 @@ describe('read-only kernel matrices and certified helpers', () => {
     for (let c = 0; c < n; c++) {
       const e = b.map((_, i) => exactDec(i === c ? 1 : 0));
       // z_c = e_cᵀK⁻¹b: by polarisation ((e+b)ᵀK⁻¹(e+b) − (e−b)ᵀK⁻¹(e−b))/4
-      const plus = quadInvDec(r3.K, e.map((v, i) => v.add(exactDec(b[i]))));
-      const minus = quadInvDec(r3.K, e.map((v, i) => v.sub(exactDec(b[i]))));
+      const plus = quadInvDec(
+        r3.K,
+        e.map((v, i) => v.add(exactDec(b[i]))),
+      );
+      const minus = quadInvDec(
+        r3.K,
+        e.map((v, i) => v.sub(exactDec(b[i]))),
+      );
       const zc = plus.sub(minus).div(4);
       expect(exactDec(s.x[c]).sub(zc).abs().lte(exactDec(s.errorBound))).toBe(true);
     }
@@ -254,7 +312,8 @@ describe('high-precision confirmation of the new quantities (src/audit/highPreci
     const { Oracle } = await import('./highPrecision.ts');
     const I = inst(gaussianRows(5, 3, 'oracle'), 3, { model: 'teacher', noise: 0.2 });
     const keys = ['minDistance', 'separation', 'norm2X'];
-    for (const k of ['gram', 'ntk', 'nngp', 'ntk(1)', 'ntk(2)', 'nngp(2)', 'hInfinity', 'empiricalNTK']) keys.push(`lambdaMin(${k})`, `lambdaMax(${k})`, `trace(${k})`);
+    for (const k of ['gram', 'ntk', 'nngp', 'ntk(1)', 'ntk(2)', 'nngp(2)', 'hInfinity', 'empiricalNTK'])
+      keys.push(`lambdaMin(${k})`, `lambdaMax(${k})`, `trace(${k})`);
     for (const k of ['ntk', 'nngp', 'ntk(2)', 'hInfinity', 'empiricalNTK']) keys.push(`labelQuadForm(${k})`);
     const o = new Oracle(I, (k) => enclosureOf(I, k));
     for (const k of keys) {

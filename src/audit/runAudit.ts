@@ -9,7 +9,14 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { writeNpy } from '../io/npy.ts';
 import { artifactFileName, type Artifact } from '../search/artifact.ts';
 import { examplesFor, saveExamples, type ExampleEntry } from '../search/exampleDb.ts';
-import { highProbabilityConfigVerdict, residualRatio, type CounterexampleRef, type InstanceRecord, type SearchOptions, type TheoremRun } from '../search/search.ts';
+import {
+  highProbabilityConfigVerdict,
+  residualRatio,
+  type CounterexampleRef,
+  type InstanceRecord,
+  type SearchOptions,
+  type TheoremRun,
+} from '../search/search.ts';
 import type { AnyTheorem, Descriptor, Verdict } from '../theorem/types.ts';
 import { scalingDraws, type ScalingResult } from '../search/scaling.ts';
 import { RELATION_SYMBOL } from './asymptotic.ts';
@@ -160,7 +167,11 @@ export interface AuditResult {
  */
 export function exampleKey(theorem: AnyTheorem, moduleText: string): string {
   const space = isAuditBound(theorem) ? theorem[AUDIT_SPACE] : undefined;
-  const h = createHash('sha256').update(theorem.id).update('\0').update(space !== undefined ? `space ${space.identity}` : `module ${moduleText}`).digest('hex');
+  const h = createHash('sha256')
+    .update(theorem.id)
+    .update('\0')
+    .update(space !== undefined ? `space ${space.identity}` : `module ${moduleText}`)
+    .digest('hex');
   return `${theorem.id}--${h.slice(0, 12)}`;
 }
 
@@ -171,7 +182,10 @@ export function describeInstance(desc: Descriptor): string {
   const d = desc as Record<string, unknown>;
   if (typeof d.n === 'number' && typeof d.depth === 'number') {
     const widths = Array.isArray(d.widths) ? (d.widths as number[]).slice(0, (d.depth as number) - 1) : [];
-    const geometry = typeof d.geometry === 'string' ? ` geometry=${d.geometry}(k=${String(d.k)})${Array.isArray(d.moves) && d.moves.length ? ` moved rows=[${(d.moves as { row: number }[]).map((m) => m.row).join(',')}]` : ''}` : '';
+    const geometry =
+      typeof d.geometry === 'string'
+        ? ` geometry=${d.geometry}(k=${String(d.k)})${Array.isArray(d.moves) && d.moves.length ? ` moved rows=[${(d.moves as { row: number }[]).map((m) => m.row).join(',')}]` : ''}`
+        : '';
     return `N=${d.n} d=${d.d} L=${d.depth}${widths.length ? ` widths=[${widths.join(',')}]` : ''} init=${d.init} data=${d.data}${d.normalize && d.normalize !== 'none' ? `/${d.normalize}` : ''} seed=${d.seed}${geometry}`;
   }
   return JSON.stringify(desc).slice(0, 160);
@@ -183,7 +197,12 @@ type WorkerOutcome =
   | { kind: 'defect'; key: string; descriptor: Descriptor; message: string }
   | { kind: 'fatal'; message: string };
 
-function runWorker(wd: AuditWorkerData, timeoutMs: number, onResult: (key: string, d: Descriptor, r: CachedResult) => void, onProgress: (n: number) => void): Promise<WorkerOutcome> {
+function runWorker(
+  wd: AuditWorkerData,
+  timeoutMs: number,
+  onResult: (key: string, d: Descriptor, r: CachedResult) => void,
+  onProgress: (n: number) => void,
+): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
     const w = new Worker(workerEntry(import.meta.url, 'worker.mjs', 'workerMain'), { workerData: wd, stdout: false, stderr: false });
     let timer: NodeJS.Timeout | undefined;
@@ -205,7 +224,8 @@ function runWorker(wd: AuditWorkerData, timeoutMs: number, onResult: (key: strin
         if (timer) clearTimeout(timer);
         timer = undefined;
         onResult(m.key, m.descriptor, m.result);
-        if ('error' in m.result && (m.result.defect === 'nan' || m.result.defect === 'type')) finish({ kind: 'defect', key: m.key, descriptor: m.descriptor, message: m.result.error });
+        if ('error' in m.result && (m.result.defect === 'nan' || m.result.defect === 'type'))
+          finish({ kind: 'defect', key: m.key, descriptor: m.descriptor, message: m.result.error });
       } else if (m.type === 'progress') onProgress(m.evaluated);
       else if (m.type === 'done') finish({ kind: 'done', run: m.run });
       else if (m.type === 'fatal') finish({ kind: 'fatal', message: m.message });
@@ -240,11 +260,24 @@ function tightnessOf(records: InstanceRecord[], relation: string): BoundAudit['t
   if (relation === '==') {
     // An identity has no signed margin: its residual |lhs − rhs| in units of the error bound (≤ 1: consistent).
     const res = rs.map((r) => residualRatio(r)).sort((a, b) => a - b);
-    return { instances: rs.length, minRelativeMargin: NaN, medianRelativeMargin: NaN, maxRatio: res[res.length - 1], medianRatio: quantile(res, 0.5), ratio: '|lhs − rhs|/error bound' };
+    return {
+      instances: rs.length,
+      minRelativeMargin: NaN,
+      medianRelativeMargin: NaN,
+      maxRatio: res[res.length - 1],
+      medianRatio: quantile(res, 0.5),
+      ratio: '|lhs − rhs|/error bound',
+    };
   }
-  const margins = rs.map((r) => r.relativeMargin).filter(Number.isFinite).sort((a, b) => a - b);
+  const margins = rs
+    .map((r) => r.relativeMargin)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const upper = relation === '<=' || relation === '<';
-  const ratios = rs.filter((r) => r.lhs > 0 && r.rhs > 0).map((r) => (upper ? r.lhs / r.rhs : r.rhs / r.lhs)).sort((a, b) => a - b);
+  const ratios = rs
+    .filter((r) => r.lhs > 0 && r.rhs > 0)
+    .map((r) => (upper ? r.lhs / r.rhs : r.rhs / r.lhs))
+    .sort((a, b) => a - b);
   return {
     instances: rs.length,
     minRelativeMargin: margins[0] ?? NaN,
@@ -267,7 +300,16 @@ function cellsOf(theorem: AnyTheorem, records: InstanceRecord[]): CellSummary[] 
   for (const r of records) for (const [key, value] of Object.entries(r.cells ?? {})) get(key, value).counts[r.verdict]++;
   for (const c of map.values()) {
     const n = c.counts;
-    c.status = n.violated > 0 && !rateTested ? 'refuted' : n.holds > 0 ? 'survived' : n.inconclusive > 0 || n.violated > 0 ? 'inconclusive' : n.outside > 0 ? 'outside' : 'not exercised';
+    c.status =
+      n.violated > 0 && !rateTested
+        ? 'refuted'
+        : n.holds > 0
+          ? 'survived'
+          : n.inconclusive > 0 || n.violated > 0
+            ? 'inconclusive'
+            : n.outside > 0
+              ? 'outside'
+              : 'not exercised';
   }
   return [...map.values()];
 }
@@ -284,7 +326,11 @@ interface BoundSource {
 function writeCounterexample(ref: CounterexampleRef, dir: string, src: BoundSource, confirmation?: Confirmation): CounterexampleSummary {
   const name = artifactFileName(ref.artifact);
   const path = join(dir, name);
-  const a: Artifact & { proposal?: ReturnType<typeof proposalRecord> } = { ...ref.artifact, ...(src.proposal ? { proposal: proposalRecord(path, src.proposal, ref.artifact.theoremId, src.dataFile) } : {}), ...(confirmation ? { confirmation } : {}) };
+  const a: Artifact & { proposal?: ReturnType<typeof proposalRecord> } = {
+    ...ref.artifact,
+    ...(src.proposal ? { proposal: proposalRecord(path, src.proposal, ref.artifact.theoremId, src.dataFile) } : {}),
+    ...(confirmation ? { confirmation } : {}),
+  };
   writeFileAtomic(path, JSON.stringify(a, null, 2) + '\n');
   const inst = decodeAuditInstance(ref.artifact.instance);
   const npy = path.replace(/\.json$/, '.npy');
@@ -304,7 +350,17 @@ function writeCounterexample(ref: CounterexampleRef, dir: string, src: BoundSour
     npy,
     replay: `ntk-audit replay ${path}`,
     ...(confirmation
-      ? { confirmation: confirmation.status === 'skipped' ? { status: 'skipped' as const, reason: confirmation.reason } : { status: confirmation.status, verdict: confirmation.verdict, ms: confirmation.ms, ...(confirmation.reason ? { reason: confirmation.reason } : {}) } }
+      ? {
+          confirmation:
+            confirmation.status === 'skipped'
+              ? { status: 'skipped' as const, reason: confirmation.reason }
+              : {
+                  status: confirmation.status,
+                  verdict: confirmation.verdict,
+                  ms: confirmation.ms,
+                  ...(confirmation.reason ? { reason: confirmation.reason } : {}),
+                },
+        }
       : {}),
   };
 }
@@ -348,7 +404,14 @@ function runInProcess(theorem: AnyTheorem, wd: AuditWorkerData, onResult: (key: 
   }
 }
 
-async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditOptions, 'file'>, deadline: number, boundsInAudit: number, db?: BoundExamples): Promise<BoundAudit> {
+async function auditOne(
+  theorem: AnyTheorem,
+  src: BoundSource,
+  opts: Omit<AuditOptions, 'file'>,
+  deadline: number,
+  boundsInAudit: number,
+  db?: BoundExamples,
+): Promise<BoundAudit> {
   const t0 = Date.now();
   const say = opts.onEvent ?? (() => {});
   const done: Record<string, CachedResult> = {};
@@ -386,7 +449,11 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   };
   const dir = join(opts.outDir, 'counterexamples');
   // A refuted asymptotic bound's evidence (the whole sweep) is written by the search itself.
-  const options: SearchOptions = { ...searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit), ...(theorem.scalingLaw ? { artifactsDir: dir } : {}), ...(db ? { examples: db.descriptors } : {}) };
+  const options: SearchOptions = {
+    ...searchOptionsFor(theorem, opts.budgetSeconds, opts.seed, boundsInAudit),
+    ...(theorem.scalingLaw ? { artifactsDir: dir } : {}),
+    ...(db ? { examples: db.descriptors } : {}),
+  };
   let run: TheoremRun | undefined;
   // After MAX_TIMEOUTS hung instances the rest of the search is not run (each would cost the instance
   // timeout): the bound is stopped and answers inconclusive, naming the instances that hung.
@@ -404,8 +471,13 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
       if (timeouts.length >= MAX_TIMEOUTS && !stoppedByTimeouts) {
         stoppedByTimeouts = true;
         stopAt = 0; // the respawned worker answers from `done` and cuts off every instance not yet evaluated
-        say(`${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: ${MAX_TIMEOUTS} instances hung, the rest of this bound's search is not run`);
-      } else say(`${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: worker restarted, the audit goes on`);
+        say(
+          `${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: ${MAX_TIMEOUTS} instances hung, the rest of this bound's search is not run`,
+        );
+      } else
+        say(
+          `${theorem.id}: instance ${describeInstance(out.descriptor)} timed out after ${opts.instanceTimeoutSeconds} s: worker restarted, the audit goes on`,
+        );
       if (respawns > 50) {
         run = undefined;
         break;
@@ -413,10 +485,38 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
       continue;
     }
     if (out.kind === 'defect') {
-      return { ...base, verdict: 'ill-posed', message: `ill-posed: ${theorem.id}: ${out.message} on instance ${describeInstance(out.descriptor)}`, evaluated: 0, counts: emptyCounts(), errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
+      return {
+        ...base,
+        verdict: 'ill-posed',
+        message: `ill-posed: ${theorem.id}: ${out.message} on instance ${describeInstance(out.descriptor)}`,
+        evaluated: 0,
+        counts: emptyCounts(),
+        errors,
+        errorCount,
+        timeouts,
+        budgetSpent,
+        counterexamples: { count: 0 },
+        cells: [],
+        respawns,
+        durationMs: Date.now() - t0,
+      };
     }
     if (out.kind === 'fatal') {
-      return { ...base, verdict: 'ill-posed', message: `ill-posed: ${theorem.id}: ${out.message}`, evaluated: 0, counts: emptyCounts(), errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
+      return {
+        ...base,
+        verdict: 'ill-posed',
+        message: `ill-posed: ${theorem.id}: ${out.message}`,
+        evaluated: 0,
+        counts: emptyCounts(),
+        errors,
+        errorCount,
+        timeouts,
+        budgetSpent,
+        counterexamples: { count: 0 },
+        cells: [],
+        respawns,
+        durationMs: Date.now() - t0,
+      };
     }
     run = out.run;
     break;
@@ -430,7 +530,8 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
     confirmed = confirmRun(theorem, run);
     run = confirmed.run;
     const f = confirmed.summary;
-    if (f.failed > 0) say(`${theorem.id}: ${f.failed} float counterexample(s) not confirmed in ${DIGITS}-digit arithmetic (not reported; first: ${f.failures[0].reason})`);
+    if (f.failed > 0)
+      say(`${theorem.id}: ${f.failed} float counterexample(s) not confirmed in ${DIGITS}-digit arithmetic (not reported; first: ${f.failures[0].reason})`);
   }
   // A rejected rate test refutes only on failed draws re-verified like counterexamples (confirm.ts).
   let hpConfirmed: HighProbabilityConfirmation | undefined;
@@ -438,7 +539,8 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
     hpConfirmed = confirmHighProbability(theorem, run, highProbabilityConfigVerdict);
     run = hpConfirmed.run;
     const f = hpConfirmed.summary;
-    if (f.failed > 0) say(`${theorem.id}: ${f.failed} failed draw(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive; first: ${f.failures[0].reason})`);
+    if (f.failed > 0)
+      say(`${theorem.id}: ${f.failed} failed draw(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive; first: ${f.failures[0].reason})`);
   }
   const counts = run ? run.counts : emptyCounts();
   const records = run ? run.records : [];
@@ -449,10 +551,30 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   // off by the budget, which must not hide a counterexample found on the others.
   if (theorem.scalingLaw) {
     const r = scalingVerdict(theorem, run, src, { counts, errorCount, errors, timeouts, cutOff, deadline });
-    return { ...base, ...r, evaluated: run?.evaluated ?? 0, counts, errors, errorCount, timeouts, budgetSpent, counterexamples: { count: 0 }, cells: [], respawns, durationMs: Date.now() - t0 };
+    return {
+      ...base,
+      ...r,
+      evaluated: run?.evaluated ?? 0,
+      counts,
+      errors,
+      errorCount,
+      timeouts,
+      budgetSpent,
+      counterexamples: { count: 0 },
+      cells: [],
+      respawns,
+      durationMs: Date.now() - t0,
+    };
   }
-  const refuted = run !== undefined && (theorem.kind === 'high-probability' ? (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected') : counts.violated > 0 && run.counterexamples.count > 0);
-  const examples = db && run?.examples ? { key: db.key, replayed: run.examples.replayed, violated: run.examples.violated, saved: saveBoundExamples(db, run, refuted) } : undefined;
+  const refuted =
+    run !== undefined &&
+    (theorem.kind === 'high-probability'
+      ? (run.highProbability?.configs ?? []).some((c) => c.status === 'rejected')
+      : counts.violated > 0 && run.counterexamples.count > 0);
+  const examples =
+    db && run?.examples
+      ? { key: db.key, replayed: run.examples.replayed, violated: run.examples.violated, saved: saveBoundExamples(db, run, refuted) }
+      : undefined;
   if (run && refuted) {
     const { smallest, worst } = run.counterexamples;
     if (smallest) cex.smallest = writeCounterexample(smallest, dir, src, confirmed?.smallest?.confirmation ?? hpConfirmed?.evidence?.confirmation);
@@ -471,10 +593,11 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
   } else if (refuted) {
     verdict = 'refuted';
     message = `${theorem.id}: REFUTED — ${counts.violated} certified counterexample(s) in ${conclusive + counts.outside} instances`;
-    if (confirmed) message += ` (${confirmed.summary.confirmed} confirmed with their quantities recomputed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: ${confirmed.summary.skips?.[0]?.reason ?? `N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits`}` : ''})`;
+    if (confirmed)
+      message += ` (${confirmed.summary.confirmed} confirmed with their quantities recomputed in ${DIGITS}-digit arithmetic${confirmed.summary.skipped ? `, ${confirmed.summary.skipped} not re-checked: ${confirmed.summary.skips?.[0]?.reason ?? `N > ${MAX_CONFIRM_N} or beyond the oracle's cost limits`}` : ''})`;
   } else if (conclusive === 0 && failures > 0) {
     verdict = 'ill-posed';
-    const first = timeouts[0] && errors.length === 0 ? timeouts[0] : errors[0] ?? timeouts[0];
+    const first = timeouts[0] && errors.length === 0 ? timeouts[0] : (errors[0] ?? timeouts[0]);
     message = `ill-posed: ${theorem.id}: failed on every instance (${failures}); first: ${first.message} on instance ${first.instance}`;
   } else if (conclusive === 0 && counts.outside > 0) {
     verdict = 'ill-posed';
@@ -526,10 +649,11 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
     const f = confirmed.summary;
     message += `; ${f.failed + f.unconfirmed} float violation(s) not confirmed in ${DIGITS}-digit arithmetic (counted inconclusive${f.failures[0] ? `; first: ${f.failures[0].reason}` : ''})`;
   }
-  const tight = tightnessOf(records, isAuditBound(theorem) ? theorem[AUDIT_BOUND].relation ?? '<=' : '<=');
+  const tight = tightnessOf(records, isAuditBound(theorem) ? (theorem[AUDIT_BOUND].relation ?? '<=') : '<=');
   if (failures > 0 && verdict !== 'ill-posed') message += `; ${errorCount} instance(s) threw, ${timeouts.length} timed out (listed)`;
   const untestedCells = [...untested.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-  if (verdict === 'partial' && untestedCells.length) message += `; untested cells: ${untestedCells.slice(0, 8).join(', ')}${untestedCells.length > 8 ? ', …' : ''}`;
+  if (verdict === 'partial' && untestedCells.length)
+    message += `; untested cells: ${untestedCells.slice(0, 8).join(', ')}${untestedCells.length > 8 ? ', …' : ''}`;
   return {
     ...base,
     verdict,
@@ -559,13 +683,25 @@ async function auditOne(theorem: AnyTheorem, src: BoundSource, opts: Omit<AuditO
 function saveBoundExamples(db: BoundExamples, run: TheoremRun, refuted: boolean): number {
   const { smallest, worst } = run.counterexamples;
   const entries: ExampleEntry[] = [];
-  if (refuted) for (const ref of [smallest, worst]) if (ref) entries.push({ descriptor: ref.descriptor as Record<string, unknown>, role: 'counterexample', relativeMargin: Number.isFinite(ref.relativeMargin) ? ref.relativeMargin : null });
-  for (const e of run.examples?.save ?? []) if (e.role === 'near-miss') entries.push({ descriptor: e.descriptor as Record<string, unknown>, role: 'near-miss', relativeMargin: e.relativeMargin });
+  if (refuted)
+    for (const ref of [smallest, worst])
+      if (ref)
+        entries.push({
+          descriptor: ref.descriptor as Record<string, unknown>,
+          role: 'counterexample',
+          relativeMargin: Number.isFinite(ref.relativeMargin) ? ref.relativeMargin : null,
+        });
+  for (const e of run.examples?.save ?? [])
+    if (e.role === 'near-miss') entries.push({ descriptor: e.descriptor as Record<string, unknown>, role: 'near-miss', relativeMargin: e.relativeMargin });
   try {
     // (a malformed file was reported when read, and is renamed, not overwritten)
     saveExamples(db.dir, db.key, entries, [...db.outside, ...(run.examples?.skipped ?? []).map((k) => k.descriptor)] as Record<string, unknown>[]);
   } catch (e) {
-    db.warnings.push(`example database: examples of ${db.key} NOT saved (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`);
+    db.warnings.push(
+      `example database: examples of ${db.key} NOT saved (${String((e as Error).message ?? e)
+        .split('\n')[0]
+        .slice(0, 200)})`,
+    );
   }
   return entries.length;
 }
@@ -583,7 +719,14 @@ function scalingVerdict(
   theorem: AnyTheorem,
   run: TheoremRun | undefined,
   src: BoundSource,
-  c: { counts: Record<Verdict, number>; errorCount: number; errors: { instance: string; message: string }[]; timeouts: { instance: string; message: string }[]; cutOff: number; deadline: number },
+  c: {
+    counts: Record<Verdict, number>;
+    errorCount: number;
+    errors: { instance: string; message: string }[];
+    timeouts: { instance: string; message: string }[];
+    cutOff: number;
+    deadline: number;
+  },
 ): Pick<BoundAudit, 'verdict' | 'message' | 'scaling'> {
   const id = theorem.id;
   const sc = run?.scaling;
@@ -592,28 +735,52 @@ function scalingVerdict(
   if (!sc || conclusive === 0) {
     if (failures > 0) {
       const first = c.errors[0] ?? c.timeouts[0];
-      return { verdict: 'ill-posed', message: `ill-posed: ${id}: failed on every draw of the sweep (${failures}); first: ${first.message} on instance ${first.instance}` };
+      return {
+        verdict: 'ill-posed',
+        message: `ill-posed: ${id}: failed on every draw of the sweep (${failures}); first: ${first.message} on instance ${first.instance}`,
+      };
     }
-    if (c.counts.outside > 0) return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep meets the assumptions (${c.counts.outside} tried)` };
-    if (c.cutOff > 0 || Date.now() > c.deadline) return { verdict: 'inconclusive', message: `${id}: INCONCLUSIVE — stopped before any draw of the sweep was evaluated (the safety stop at ${SAFETY_FACTOR}× the budget of wall time, or ${MAX_TIMEOUTS} hung draws)` };
+    if (c.counts.outside > 0)
+      return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep meets the assumptions (${c.counts.outside} tried)` };
+    if (c.cutOff > 0 || Date.now() > c.deadline)
+      return {
+        verdict: 'inconclusive',
+        message: `${id}: INCONCLUSIVE — stopped before any draw of the sweep was evaluated (the safety stop at ${SAFETY_FACTOR}× the budget of wall time, or ${MAX_TIMEOUTS} hung draws)`,
+      };
     return { verdict: 'ill-posed', message: `ill-posed: ${id}: no draw of the sweep was evaluated` };
   }
   const law = `${sc.quantity} = ${RELATION_SYMBOL[sc.relation]}(${sc.variable.includes('·') ? `(${sc.variable})` : sc.variable}^${sc.exponent})`;
   const b = (v: number) => String(Number(v.toPrecision(12)));
-  const band = sc.relation === 'Theta' ? `[${b(sc.exponent - sc.tolerance)}, ${b(sc.exponent + sc.tolerance)}]` : sc.relation === 'O' ? `≤ ${b(sc.exponent + sc.tolerance)}` : `≥ ${b(sc.exponent - sc.tolerance)}`;
-  const slopes = (rs: typeof sc.regimes) => rs.map((r) => `${fmt3(r.slope)} [${fmt3(r.slopeLow)}, ${fmt3(r.slopeHigh)}]${sc.regimes.length > 1 ? ` (${r.regime})` : ''}`).join('; ');
+  const band =
+    sc.relation === 'Theta'
+      ? `[${b(sc.exponent - sc.tolerance)}, ${b(sc.exponent + sc.tolerance)}]`
+      : sc.relation === 'O'
+        ? `≤ ${b(sc.exponent + sc.tolerance)}`
+        : `≥ ${b(sc.exponent - sc.tolerance)}`;
+  const slopes = (rs: typeof sc.regimes) =>
+    rs.map((r) => `${fmt3(r.slope)} [${fmt3(r.slopeLow)}, ${fmt3(r.slopeHigh)}]${sc.regimes.length > 1 ? ` (${r.regime})` : ''}`).join('; ');
   let scaling: BoundAudit['scaling'] = sc;
   if (sc.status === 'violated') {
     const bad = sc.regimes.filter((r) => r.status === 'violated');
     if (sc.evidencePath) {
       // The proposal that defines the bound, so that `ntk-audit replay` can load it (the catalog does not have it).
       const e = JSON.parse(readFileSync(sc.evidencePath, 'utf8')) as Record<string, unknown>;
-      if (src.proposal) writeFileAtomic(sc.evidencePath, JSON.stringify({ ...e, proposal: proposalRecord(sc.evidencePath, src.proposal, id, src.dataFile) }, null, 2) + '\n');
+      if (src.proposal)
+        writeFileAtomic(sc.evidencePath, JSON.stringify({ ...e, proposal: proposalRecord(sc.evidencePath, src.proposal, id, src.dataFile) }, null, 2) + '\n');
       scaling = { ...sc, evidence: sc.evidencePath, replay: `ntk-audit replay ${sc.evidencePath}` };
     }
-    return { verdict: 'refuted', message: `${id}: REFUTED — ${law}: fitted exponent ${slopes(bad)} lies outside the accepted ${band} (tolerance ±${sc.tolerance}; Student-t interval at level ${fmtLevel(sc.alpha)} per regime; ${bad.length} of ${sc.regimes.length} regime(s))`, scaling };
+    return {
+      verdict: 'refuted',
+      message: `${id}: REFUTED — ${law}: fitted exponent ${slopes(bad)} lies outside the accepted ${band} (tolerance ±${sc.tolerance}; Student-t interval at level ${fmtLevel(sc.alpha)} per regime; ${bad.length} of ${sc.regimes.length} regime(s))`,
+      scaling,
+    };
   }
-  if (sc.status === 'holds') return { verdict: 'survived', message: `${id}: survived — ${law}: fitted exponent ${slopes(sc.regimes)} inside the accepted ${band} in every regime (tolerance ±${sc.tolerance}; level ${fmtLevel(sc.alpha)} per regime)`, scaling };
+  if (sc.status === 'holds')
+    return {
+      verdict: 'survived',
+      message: `${id}: survived — ${law}: fitted exponent ${slopes(sc.regimes)} inside the accepted ${band} in every regime (tolerance ±${sc.tolerance}; level ${fmtLevel(sc.alpha)} per regime)`,
+      scaling,
+    };
   const unusable = sc.regimes.reduce((s, r) => s + r.unusable, 0);
   const why =
     c.cutOff > 0
@@ -631,7 +798,11 @@ export function dataWarnings(bounds: readonly AnyTheorem[]): string[] {
     if (!isAuditBound(b)) continue;
     const inst = b[AUDIT_BOUND].instances as { data?: unknown };
     const data = inst && typeof inst === 'object' && !(inst instanceof fc.Arbitrary) ? inst.data : undefined;
-    const names: string[] = Array.isArray(data) ? data.filter((x: string) => (NAMED_DATASETS as readonly string[]).includes(x)) : data && typeof data === 'object' && 'dataset' in data ? [String((data as { dataset: string }).dataset)] : [];
+    const names: string[] = Array.isArray(data)
+      ? data.filter((x: string) => (NAMED_DATASETS as readonly string[]).includes(x))
+      : data && typeof data === 'object' && 'dataset' in data
+        ? [String((data as { dataset: string }).dataset)]
+        : [];
     for (const n of names) for (const w of loadNamedPopulation(n as NamedDataset).warnings) out.add(w);
     if (data && typeof data === 'object' && 'file' in data) {
       // the file defineBound resolved (relative paths: against the proposal's directory)
@@ -670,7 +841,9 @@ export async function auditBounds(bounds: readonly AnyTheorem[], opts: AuditBoun
   if (bounds.length === 0) throw new UserError('audit: no bound given');
   if (!opts.module && opts.workers > 1) {
     const origin = boundOrigin(bounds[0]).module;
-    throw new UserError(`audit: workers = ${opts.workers} needs the module that exports the bounds (option \`module\`${origin ? `, e.g. ${JSON.stringify(origin)}` : ''}), for the worker threads to load them; without it the bounds are audited in this thread (workers = 1)`);
+    throw new UserError(
+      `audit: workers = ${opts.workers} needs the module that exports the bounds (option \`module\`${origin ? `, e.g. ${JSON.stringify(origin)}` : ''}), for the worker threads to load them; without it the bounds are audited in this thread (workers = 1)`,
+    );
   }
   const ids = new Set<string>();
   for (const b of bounds) {
@@ -694,7 +867,10 @@ export async function auditBounds(bounds: readonly AnyTheorem[], opts: AuditBoun
     // Only descriptors the bound's space can draw are replayed: one outside it could refute the bound where it claims nothing.
     const space = isAuditBound(b) ? b[AUDIT_SPACE] : undefined;
     const outside = space ? found.descriptors.filter((d) => !space.contains(d)) : [];
-    if (outside.length) warnings.push(`example database: ${outside.length} saved example(s) of ${key} outside its instance space ignored (and dropped), first: ${JSON.stringify(outside[0]).slice(0, 160)}`);
+    if (outside.length)
+      warnings.push(
+        `example database: ${outside.length} saved example(s) of ${key} outside its instance space ignored (and dropped), first: ${JSON.stringify(outside[0]).slice(0, 160)}`,
+      );
     return { dir: dbDir, key, descriptors: found.descriptors.filter((d) => !outside.includes(d)), outside, warnings };
   };
   const results: BoundAudit[] = new Array<BoundAudit>(bounds.length);
@@ -703,15 +879,45 @@ export async function auditBounds(bounds: readonly AnyTheorem[], opts: AuditBoun
   const lane = async () => {
     for (let i = next++; i < bounds.length; i = next++) {
       const origin = boundOrigin(bounds[i]);
-      const src: BoundSource = { module: opts.module, proposal: opts.module ?? origin.module ?? null, ...(origin.dataFile ? { dataFile: origin.dataFile } : {}) };
+      const src: BoundSource = {
+        module: opts.module,
+        proposal: opts.module ?? origin.module ?? null,
+        ...(origin.dataFile ? { dataFile: origin.dataFile } : {}),
+      };
       const deadline = Date.now() + (opts.safetyStopMs ?? Math.max(SAFETY_FACTOR * share, SAFETY_FLOOR_MS));
-      results[i] = await auditOne(bounds[i], src, { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length }, deadline, bounds.length, examplesOf(bounds[i], src.proposal));
+      results[i] = await auditOne(
+        bounds[i],
+        src,
+        { ...opts, budgetSeconds: opts.budgetSeconds / bounds.length },
+        deadline,
+        bounds.length,
+        examplesOf(bounds[i], src.proposal),
+      );
     }
   };
   await Promise.all(Array.from({ length: opts.module ? Math.max(1, Math.min(opts.workers, bounds.length)) : 1 }, lane));
-  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed') ? 'ill-posed' : results.some((r) => r.verdict === 'refuted') ? 'refuted' : results.some((r) => r.verdict === 'partial') ? 'partial' : results.some((r) => r.verdict === 'inconclusive') ? 'inconclusive' : 'survived';
+  const verdict: AuditVerdict = results.some((r) => r.verdict === 'ill-posed')
+    ? 'ill-posed'
+    : results.some((r) => r.verdict === 'refuted')
+      ? 'refuted'
+      : results.some((r) => r.verdict === 'partial')
+        ? 'partial'
+        : results.some((r) => r.verdict === 'inconclusive')
+          ? 'inconclusive'
+          : 'survived';
   const illPosed = results.find((b) => b.verdict === 'ill-posed');
-  return { verdict, ...(illPosed ? { message: illPosed.message } : {}), file: opts.module, seed: opts.seed, budgetSeconds: opts.budgetSeconds, instanceTimeoutSeconds: opts.instanceTimeoutSeconds, bounds: results, outDir: opts.outDir, durationMs: Date.now() - t0, exampleDb: dbDir ? { dir: dbDir, warnings } : null };
+  return {
+    verdict,
+    ...(illPosed ? { message: illPosed.message } : {}),
+    file: opts.module,
+    seed: opts.seed,
+    budgetSeconds: opts.budgetSeconds,
+    instanceTimeoutSeconds: opts.instanceTimeoutSeconds,
+    bounds: results,
+    outDir: opts.outDir,
+    durationMs: Date.now() - t0,
+    exampleDb: dbDir ? { dir: dbDir, warnings } : null,
+  };
 }
 
 /** `ntk-audit audit FILE`: loads the proposal module and audits its bounds, each in a worker thread. */

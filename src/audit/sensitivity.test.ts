@@ -61,11 +61,30 @@ function diagK2Interval(X: Matrix): Interval {
 
 // The reverse (false) inequality is tested on continuous data only: for Rademacher data an antipodal
 // pair x_j = −x_i has K^(2)_ij = 0 (θ = π) and can make it hold with equality.
-const space = (n: [number, number], relation: '<=' | '>='): InstanceSpace => ({ n, d: [2, 24], depth: [2, 2], data: relation === '<=' ? ['unit-sphere', 'gaussian', 'rademacher', 'sqrt-d-sphere'] : ['unit-sphere', 'gaussian', 'sqrt-d-sphere'] });
+const space = (n: [number, number], relation: '<=' | '>='): InstanceSpace => ({
+  n,
+  d: [2, 24],
+  depth: [2, 2],
+  data: relation === '<=' ? ['unit-sphere', 'gaussian', 'rademacher', 'sqrt-d-sphere'] : ['unit-sphere', 'gaussian', 'sqrt-d-sphere'],
+});
 const floatBound = (n: [number, number], relation: '<=' | '>=' = '<=', factor = 1) =>
-  defineBound({ id: `acos.float.${relation === '<=' ? 'le' : 'ge'}`, statement: 'λ_min(K^(2)) ≤ min_i K^(2)_ii', instances: space(n, relation), lhs: (q) => q.lambdaMinNTK, relation, rhs: (q) => factor * diagK2Float(q.X) });
+  defineBound({
+    id: `acos.float.${relation === '<=' ? 'le' : 'ge'}`,
+    statement: 'λ_min(K^(2)) ≤ min_i K^(2)_ii',
+    instances: space(n, relation),
+    lhs: (q) => q.lambdaMinNTK,
+    relation,
+    rhs: (q) => factor * diagK2Float(q.X),
+  });
 const intervalBound = (n: [number, number], relation: '<=' | '>=' = '<=') =>
-  defineBound({ id: `acos.interval.${relation === '<=' ? 'le' : 'ge'}`, statement: 'λ_min(K^(2)) ≤ min_i K^(2)_ii', instances: space(n, relation), lhs: (q) => q.interval('lambdaMinNTK'), relation, rhs: (q) => diagK2Interval(q.X) });
+  defineBound({
+    id: `acos.interval.${relation === '<=' ? 'le' : 'ge'}`,
+    statement: 'λ_min(K^(2)) ≤ min_i K^(2)_ii',
+    instances: space(n, relation),
+    lhs: (q) => q.interval('lambdaMinNTK'),
+    relation,
+    rhs: (q) => diagK2Interval(q.X),
+  });
 
 function verdicts(t: ReturnType<typeof defineBound>, seed: number, runs: number): Record<string, number> {
   const c: Record<string, number> = {};
@@ -83,7 +102,8 @@ function exactNormSq(X: Matrix, i: number): Decimal {
   for (let k = 0; k < X.cols; k++) {
     const v = X.data[i * X.cols + k];
     // v as an exact decimal: v = m·2^e with integer m.
-    let e = Math.floor(Math.log2(Math.abs(v) || 1)) - 52, m = v / 2 ** e;
+    let e = Math.floor(Math.log2(Math.abs(v) || 1)) - 52,
+      m = v / 2 ** e;
     while (!Number.isInteger(m)) m = v / 2 ** --e;
     const ex = new D(BigInt(m).toString()).times(new D(2).pow(e));
     s = s.plus(ex.times(ex));
@@ -135,7 +155,18 @@ describe('rounding sensitivity: Math.acos on the diagonal', () => {
 });
 
 describe('rounding sensitivity: mechanics', () => {
-  const inst = (): AuditInstance => ({ x: fromRows([[0.6, 0.8, 1e-3], [0.3, -0.1, 2]]), depth: 2, widths: [16], init: 'standard', netSeed: '1', data: 'points', normalize: 'none' });
+  const inst = (): AuditInstance => ({
+    x: fromRows([
+      [0.6, 0.8, 1e-3],
+      [0.3, -0.1, 2],
+    ]),
+    depth: 2,
+    widths: [16],
+    init: 'standard',
+    netSeed: '1',
+    data: 'points',
+    normalize: 'none',
+  });
 
   it('never mutates the instance, restores Math, is deterministic, and leaves exact zeros and integers alone', () => {
     const i = inst();
@@ -144,7 +175,7 @@ describe('rounding sensitivity: mechanics', () => {
     const seen: number[] = [];
     const side = (q: Quantities) => {
       seen.push(q.X.data[0], q.N);
-      return Math.acos(Math.min(1, dot(q.X, 0, 0) / (Math.sqrt(dot(q.X, 0, 0)) ** 2))) + q.lambdaMinNTK;
+      return Math.acos(Math.min(1, dot(q.X, 0, 0) / Math.sqrt(dot(q.X, 0, 0)) ** 2)) + q.lambdaMinNTK;
     };
     const a = evaluateSide(side, i, 'lhs');
     expect(Array.from(new Uint32Array(i.x.data.buffer))).toEqual(bits);
@@ -162,7 +193,16 @@ describe('rounding sensitivity: mechanics', () => {
     expect(a.sensitivity).toBeGreaterThan(0);
     // A side that fails only a few ulps away is unstable (infinite error), and Math is restored.
     let calls = 0;
-    const boom = evaluateSide(() => (++calls > 1 ? (() => { throw new Error('boom'); })() : Math.sqrt(2)), inst(), 'lhs');
+    const boom = evaluateSide(
+      () =>
+        ++calls > 1
+          ? (() => {
+              throw new Error('boom');
+            })()
+          : Math.sqrt(2),
+      inst(),
+      'lhs',
+    );
     expect(boom.error).toBe(Infinity);
     // biome-ignore lint/suspicious/noApproximativeNumericConstant: the test pins the exact double Math.sqrt(2) returns
     expect(Math.sqrt(2)).toBe(1.4142135623730951);
@@ -171,12 +211,26 @@ describe('rounding sensitivity: mechanics', () => {
 
   it('is measured only when it could matter: not for a holds far beyond the error bound', () => {
     let calls = 0;
-    const t = defineBound({ id: 'far', statement: 's', instances: { n: [3, 3], d: [2, 2] }, lhs: (q) => (calls++, q.lambdaMinNTK), relation: '<=', rhs: (q) => 1e3 * q.sumNormSq });
+    const t = defineBound({
+      id: 'far',
+      statement: 's',
+      instances: { n: [3, 3], d: [2, 2] },
+      lhs: (q) => (calls++, q.lambdaMinNTK),
+      relation: '<=',
+      rhs: (q) => 1e3 * q.sumNormSq,
+    });
     const d = fc.sample(t.descriptors, { seed: 1, numRuns: 1 })[0];
     expect(evaluate(t, d).outcome.verdict).toBe('holds');
     expect(calls).toBe(3); // midpoint + 2 corners of λ_min
     calls = 0;
-    const f = defineBound({ id: 'near', statement: 's', instances: { n: [3, 3], d: [2, 2] }, lhs: (q) => (calls++, q.lambdaMinNTK), relation: '>=', rhs: (q) => 1e3 * q.sumNormSq });
+    const f = defineBound({
+      id: 'near',
+      statement: 's',
+      instances: { n: [3, 3], d: [2, 2] },
+      lhs: (q) => (calls++, q.lambdaMinNTK),
+      relation: '>=',
+      rhs: (q) => 1e3 * q.sumNormSq,
+    });
     expect(evaluate(f, d).outcome.verdict).toBe('violated');
     expect(calls).toBe(3 + SENSITIVITY_SAMPLES);
   });

@@ -23,16 +23,19 @@ try {
   const base = bounds.find((b) => b.id === data.boundId);
   if (!base) throw new Error(`bound ${data.boundId} not found in ${data.file}`);
   let last = 0;
-  const run = searchTheorem(observeBound(base, data, (m) => port.postMessage(m)), {
-    ...data.options,
-    onProgress: (p) => {
-      const now = Date.now();
-      if (now - last > 250) {
-        last = now;
-        port.postMessage({ type: 'progress', ...p });
-      }
+  const run = searchTheorem(
+    observeBound(base, data, (m) => port.postMessage(m)),
+    {
+      ...data.options,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last > 250) {
+          last = now;
+          port.postMessage({ type: 'progress', ...p });
+        }
+      },
     },
-  });
+  );
   port.postMessage({ type: 'done', run });
 } catch (e) {
   port.postMessage({ type: 'fatal', message: firstLine(e) });

@@ -22,6 +22,8 @@ export function registerBaselineCommand(program: Command): void {
       const out = raw.out ?? 'fixtures/baseline.json';
       if (existsSync(out) && !raw.force) throw new UserError(`baseline: ${out} exists; pass --force to overwrite it`);
       writeFileAtomic(out, JSON.stringify(baselineFromReport(report, tol), null, 2) + '\n');
-      process.stderr.write(`ntk-audit: baseline of ${report.theorems.length} claims (seed ${report.run.seed}, budget ${report.run.budgetSeconds}) written to ${out}\n`);
+      process.stderr.write(
+        `ntk-audit: baseline of ${report.theorems.length} claims (seed ${report.run.seed}, budget ${report.run.budgetSeconds}) written to ${out}\n`,
+      );
     });
 }

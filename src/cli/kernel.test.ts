@@ -203,18 +203,29 @@ describe('the one-shot command loads no schema, plotting or TeX library', () => 
   it('kernel limiting (.csv and .json data, --json) runs with zod, vega, vega-lite and katex forbidden', () => {
     const json = join(dir, 'x.json');
     writeFileSync(json, JSON.stringify({ data: POINTS }));
-    for (const [file, extra] of [[csv, []], [json, ['--json']]] as const) {
-      const r = spawnSync(process.execPath, ['--import', './test/support/forbidHeavyImports.mjs', '--import', 'tsx', 'src/cli/main.ts', 'kernel', 'limiting', '--data', file, ...extra], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, NTK_AUDIT_DEBUG: '' },
-      });
+    for (const [file, extra] of [
+      [csv, []],
+      [json, ['--json']],
+    ] as const) {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', './test/support/forbidHeavyImports.mjs', '--import', 'tsx', 'src/cli/main.ts', 'kernel', 'limiting', '--data', file, ...extra],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, NTK_AUDIT_DEBUG: '' },
+        },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(/forbidden import/);
     }
     // the hook has teeth: a command that does load zod fails under it
-    const bad = spawnSync(process.execPath, ['--import', './test/support/forbidHeavyImports.mjs', '--input-type=module', '-e', "await import('zod')"], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync(process.execPath, ['--import', './test/support/forbidHeavyImports.mjs', '--input-type=module', '-e', "await import('zod')"], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/forbidden import: .*zod/);
   });
@@ -224,7 +235,12 @@ describe('option parsing (in process)', () => {
   const base = { data: 'x.csv' };
   it('defaults and inference', () => {
     expect(parseKernelOptions('limiting', base)).toMatchObject({ kind: 'limiting', depth: 2, parameterization: 'nmm', json: false });
-    expect(parseKernelOptions('ntk-empirical', { ...base, widths: '8, 9', seed: 'abc' })).toMatchObject({ depth: 3, widths: [8, 9], seed: 'abc', init: 'standard' });
+    expect(parseKernelOptions('ntk-empirical', { ...base, widths: '8, 9', seed: 'abc' })).toMatchObject({
+      depth: 3,
+      widths: [8, 9],
+      seed: 'abc',
+      init: 'standard',
+    });
     expect(parseKernelOptions('ntk-empirical', { ...base, widths: '8', depth: '2', seed: '12' })).toMatchObject({ depth: 2, seed: 12 });
     expect(parseKernelOptions('ntk-empirical', { ...base, depth: '1' })).toMatchObject({ depth: 1, widths: [] });
     expect(parseKernelOptions('nngp', { ...base, parameterization: 'ntk', wStd: '1.5', bStd: '0' })).toMatchObject({ wStd: 1.5, bStd: 0 });
@@ -293,5 +309,4 @@ describe('program structure', () => {
     expect(p.name()).toBe('ntk-audit');
     expect(p.commands.map((c) => c.name())).toContain('kernel');
   });
-
 });

@@ -22,7 +22,6 @@ export const PARAMETERIZATIONS = ['nmm', 'ntk'] as const;
 /** The largest dense array (in doubles) the empirical-NTK kernel may allocate: 1 GiB. */
 const MAX_DENSE_DOUBLES = 2 ** 27;
 
-
 /** Raw option values as commander hands them over (all strings, booleans for switches). */
 export interface RawKernelOptions {
   data: string;
@@ -193,7 +192,9 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
     case 'limiting':
     case 'nngp':
       if ((o.wStd !== undefined || o.bStd !== undefined) && o.parameterization !== 'ntk') {
-        throw new UserError(`${o.wStd !== undefined ? '--w-std' : '--b-std'} applies only with --parameterization ntk (the 'nmm' parameterisation fixes c_1 = 1, c_l = 2, no biases)`);
+        throw new UserError(
+          `${o.wStd !== undefined ? '--w-std' : '--b-std'} applies only with --parameterization ntk (the 'nmm' parameterisation fixes c_1 = 1, c_l = 2, no biases)`,
+        );
       }
       return {
         ...base,
@@ -223,7 +224,6 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
 // ------------------------------------------------------------------------------------------------
 // Computation
 // ------------------------------------------------------------------------------------------------
-
 
 /** −floor(log2 max|k_ij|) when that maximum lies outside [2^-200, 2^200], else 0 (as lambdaMin.ts prescales). */
 /** Loads (and, under tsx, compiles) the engine modules a kernel needs, so that timings exclude it. */
@@ -302,7 +302,7 @@ async function buildKernel(
               activation: act.name,
               activationDerivative: act.derivativeConvention,
               trainedLayer: 'first layer only (output layer fixed)',
-              normalisation: 'E_w[x_iᵀx_j σ\'(wᵀx_i)σ\'(wᵀx_j)], w ~ N(0, I)',
+              normalisation: "E_w[x_iᵀx_j σ'(wᵀx_i)σ'(wᵀx_j)], w ~ N(0, I)",
               dualKernel: "the activation record's E[σ'(u)σ'(v)] at (‖x_i‖², ‖x_j‖², x_iᵀx_j) in interval arithmetic (src/ntk/hInfinityActivation.ts)",
             },
       };
@@ -319,7 +319,9 @@ async function buildKernel(
       for (let l = 1; l < dims.length; l++) {
         const need = Math.max(dims[l - 1] * dims[l], x.rows * dims[l]);
         if (need > MAX_DENSE_DOUBLES) {
-          throw new UserError(`--widths: layer ${l} (width ${dims[l]}) needs a dense array of ${need.toExponential(2)} doubles; supported: N·n_l and n_{l−1}·n_l up to 2^27 (1 GiB each)`);
+          throw new UserError(
+            `--widths: layer ${l} (width ${dims[l]}) needs a dense array of ${need.toExponential(2)} doubles; supported: N·n_l and n_{l−1}·n_l up to 2^27 (1 GiB each)`,
+          );
         }
       }
       const act = activationByName(req.activation ?? 'relu');
@@ -328,7 +330,9 @@ async function buildKernel(
       // same functions as the audit quantity lambdaMinEmpiricalNTK (src/audit/quantities.ts) with --normalize.
       const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
       if (!r.ntk.data.every(Number.isFinite)) {
-        throw new UserError(`${req.data}: the ntk-empirical kernel's entries overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 (2^1024) — scale the data down`);
+        throw new UserError(
+          `${req.data}: the ntk-empirical kernel's entries overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 (2^1024) — scale the data down`,
+        );
       }
       const k = r.ntk;
       const scale = r.scale;
@@ -377,10 +381,16 @@ export async function computeKernelReport(req: KernelRequest): Promise<KernelRep
   const { conventions, certified, notCertifiedReason } = built;
   const t2 = performance.now();
   const { spectralSummary } = await import('../linalg/spectralSummary.ts');
-  const sum = spectralSummary(built.k, built.errorBound, built.log2Scale ?? 0, { certified: certified !== false, ...(built.lambdaMin ? { lambdaMin: built.lambdaMin } : {}) });
+  const sum = spectralSummary(built.k, built.errorBound, built.log2Scale ?? 0, {
+    certified: certified !== false,
+    ...(built.lambdaMin ? { lambdaMin: built.lambdaMin } : {}),
+  });
   const t5 = performance.now();
   if ('kind' in sum) {
-    if (sum.kind === 'entries') throw new UserError(`${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`);
+    if (sum.kind === 'entries')
+      throw new UserError(
+        `${req.data}: the ${req.kind} kernel's entries or its error bound overflow float64; supported: kernels whose entries stay below ≈ 1.8e308 — scale the data down`,
+      );
     throw new UserError(
       `${req.data}: the ${req.kind} kernel's eigenvalues reach ≈ 2^${sum.log2LambdaMax}, beyond the float64 range; supported: kernels with λ_max and trace below ≈ 1.8e308 (2^1024) — scale the data down${req.kind === 'limiting' || req.kind === 'nngp' ? ' (or --w-std, --b-std)' : ''}`,
     );
@@ -431,7 +441,9 @@ export function formatKernelText(r: KernelReport): string {
   const pad = (label: string) => `  ${label.padEnd(13)}`;
   lines.push(`ntk-audit kernel ${r.kernel}`);
   lines.push(`${pad('data')}${r.data}: N = ${r.n} samples, d = ${r.d} features`);
-  lines.push(`${pad('depth')}L = ${r.depth}${r.widths ? `, hidden widths ${r.widths.length ? r.widths.join(', ') : '(none)'}` : ''}${r.seed !== undefined ? `, seed ${JSON.stringify(r.seed)}` : ''}`);
+  lines.push(
+    `${pad('depth')}L = ${r.depth}${r.widths ? `, hidden widths ${r.widths.length ? r.widths.join(', ') : '(none)'}` : ''}${r.seed !== undefined ? `, seed ${JSON.stringify(r.seed)}` : ''}`,
+  );
   lines.push('  conventions');
   const width = Math.max(...Object.keys(r.conventions).map((key) => key.length));
   for (const [key, value] of Object.entries(r.conventions)) lines.push(`    ${key.padEnd(width)}  ${String(value)}`);
@@ -440,12 +452,16 @@ export function formatKernelText(r: KernelReport): string {
   if (r.certified === false) lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  NOT certified: ${r.notCertifiedReason ?? 'no rigorous error bound'}`);
   else {
     lines.push(`${pad('λ_min')}${fmt(lm.estimate)}  certified in [${String(lm.lower)}, ${String(lm.upper)}] (width ${(lm.upper - lm.lower).toPrecision(2)})`);
-    if (!r.useful) lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the first significant digit of λ_min is certified`);
+    if (!r.useful)
+      lines.push(`${pad('')}enclosure too wide to be useful: its width exceeds |estimate|, so not even the first significant digit of λ_min is certified`);
   }
   lines.push(`${pad('')}(${r.lambdaMinMethod}, ${r.lambdaMinFactorizations} factorization(s), kernel error bound ${fmt(r.entryErrorBound)})`);
   const lx = r.lambdaMax;
   if (r.certified === false) lines.push(`${pad('λ_max')}${fmt(lx.estimate)}  NOT certified (${r.lambdaMaxMethod})`);
-  else lines.push(`${pad('λ_max')}${fmt(lx.estimate)}  certified in [${String(lx.lower)}, ${String(lx.upper)}] (width ${(lx.upper - lx.lower).toPrecision(2)}; ${r.lambdaMaxMethod})`);
+  else
+    lines.push(
+      `${pad('λ_max')}${fmt(lx.estimate)}  certified in [${String(lx.lower)}, ${String(lx.upper)}] (width ${(lx.upper - lx.lower).toPrecision(2)}; ${r.lambdaMaxMethod})`,
+    );
   lines.push(`${pad('trace')}${fmt(r.trace)}`);
   const t = r.timings;
   lines.push(`${pad('time')}load ${ms(t.loadMs)}, kernel ${ms(t.kernelMs)}, λ_min ${ms(t.lambdaMinMs)}, total ${ms(t.totalMs)}`);
@@ -467,10 +483,15 @@ export function registerKernelCommand(program: Command): void {
     .option('--depth <L>', 'number of layers L ≥ 1 (limiting, nngp: default 2; ntk-empirical: number of widths + 1)')
     .option('--widths <list>', 'ntk-empirical: hidden widths n_1,…,n_{L−1}, comma-separated')
     .addOption(new Option('--init <scheme>', 'ntk-empirical: weight initialisation (β_l = 1, √(2/n_{l−1}), √(1/n_{l−1}))').choices(INIT_SCHEMES))
-    .addOption(new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS))
+    .addOption(
+      new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS),
+    )
     .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
     .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
-    .option('--activation <name>', `limiting, nngp, h-infinity, ntk-empirical: activation (${ACTIVATION_NAMES.join(', ')}; default relu; ntk-empirical: certified for each)`)
+    .option(
+      '--activation <name>',
+      `limiting, nngp, h-infinity, ntk-empirical: activation (${ACTIVATION_NAMES.join(', ')}; default relu; ntk-empirical: certified for each)`,
+    )
     .option('--seed <s>', 'ntk-empirical: seed of the weight draw (default 0)')
     .option('--normalize', 'ntk-empirical: multiply J Jᵀ by Π 2/n_l (Π 1/(κ n_l), κ = E[σ(g)²], for another activation; comparable to the limiting NTK)')
     .option('--json', 'print one JSON object on stdout instead of text')

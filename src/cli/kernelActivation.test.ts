@@ -22,11 +22,15 @@ describe('kernel --activation', () => {
   it('parses names, rejects unknown ones and other kernels with one-line UserErrors', () => {
     expect(parseKernelOptions('limiting', { data: 'x.csv', activation: 'tanh' }).activation).toBe('tanh');
     expect(parseKernelOptions('nngp', { data: 'x.csv', activation: 'leaky-relu:0.2' }).activation).toBe('leaky-relu:0.2');
-    expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(/unknown activation 'swish'; known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/);
+    expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(
+      /unknown activation 'swish'; known: relu, leaky-relu:α, abs, identity, erf, tanh, sigmoid/,
+    );
     expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(UserError);
     expect(parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'abs' }).activation).toBe('abs');
     expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'swish' })).toThrow(/unknown activation 'swish'/);
-    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh', parameterization: 'ntk' })).toThrow(/--parameterization does not apply/);
+    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh', parameterization: 'ntk' })).toThrow(
+      /--parameterization does not apply/,
+    );
   });
 
   it('exit 2 with one line for an unknown activation', async () => {
@@ -45,7 +49,8 @@ describe('kernel --activation', () => {
     expect(r.status, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout);
     // q = ‖x‖² = 0.6² + 0.8² exactly in decimal of the doubles; c_2 = 1/κ as the double the fold uses
-    const x1 = exactDec(0.6), x2 = exactDec(0.8);
+    const x1 = exactDec(0.6),
+      x2 = exactDec(0.8);
     const q = x1.mul(x1).add(x2.mul(x2));
     const c2 = exactDec(1 / erfRecord().secondMoment);
     const PI = D.acos(-1);
@@ -61,10 +66,22 @@ describe('kernel --activation', () => {
   it('gelu and softplus, one sample, depth 2: the certified λ (= K) contains a 50-digit 1-D quadrature', async () => {
     const f = join(dir, 'one.csv');
     writeFileSync(f, '0.6,0.8\n');
-    const PI = D.acos(-1), SQRT_2PI = PI.mul(2).sqrt();
+    const PI = D.acos(-1),
+      SQRT_2PI = PI.mul(2).sqrt();
     const phi = (t: DecimalClass) => t.mul(t).div(-2).exp().div(SQRT_2PI);
     // Φ(t) = 1/2 + φ(t)Σ t^{2n+1}/(2n+1)!! (Abramowitz & Stegun 26.2.11); |t| ≤ 10 here
-    const Phi = (t: DecimalClass) => { let term = t, sum = t; for (let n = 1; n < 400 && !term.abs().lt('1e-60'); n++) { term = term.mul(t).mul(t).div(2 * n + 1); sum = sum.add(term); } return phi(t).mul(sum).add(0.5); };
+    const Phi = (t: DecimalClass) => {
+      let term = t,
+        sum = t;
+      for (let n = 1; n < 400 && !term.abs().lt('1e-60'); n++) {
+        term = term
+          .mul(t)
+          .mul(t)
+          .div(2 * n + 1);
+        sum = sum.add(term);
+      }
+      return phi(t).mul(sum).add(0.5);
+    };
     const fns: Record<string, (t: DecimalClass) => [DecimalClass, DecimalClass]> = {
       gelu: (t) => [t.mul(Phi(t)), Phi(t).add(t.mul(phi(t)))],
       softplus: (t) => [t.exp().add(1).ln(), new D(1).div(t.neg().exp().add(1))],
@@ -73,17 +90,25 @@ describe('kernel --activation', () => {
       const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', name, '--json']);
       expect(r.status, r.stderr).toBe(0);
       const rep = JSON.parse(r.stdout);
-      const x1 = exactDec(0.6), x2 = exactDec(0.8);
+      const x1 = exactDec(0.6),
+        x2 = exactDec(0.8);
       const q = x1.mul(x1).add(x2.mul(x2));
       const c2 = exactDec(1 / activationByName(name).secondMoment);
       // E[σ(u)²], E[σ'(u)²], u ∼ N(0, q): trapezoidal rule with step 1/8 on |z| ≤ 10 (error < 1e-25)
-      let m2 = new D(0), d2 = new D(0);
+      let m2 = new D(0),
+        d2 = new D(0);
       for (let k = -80; k <= 80; k++) {
-        const z = new D(k).div(8), [s0, s1] = fns[name](q.sqrt().mul(z)), w = phi(z).div(8);
-        m2 = m2.add(w.mul(s0).mul(s0)); d2 = d2.add(w.mul(s1).mul(s1));
+        const z = new D(k).div(8),
+          [s0, s1] = fns[name](q.sqrt().mul(z)),
+          w = phi(z).div(8);
+        m2 = m2.add(w.mul(s0).mul(s0));
+        d2 = d2.add(w.mul(s1).mul(s1));
       }
       const K = q.mul(c2.mul(d2)).add(c2.mul(m2));
-      expect(K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)), `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
+      expect(
+        K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)),
+        `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`,
+      ).toBe(true);
       expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-11);
       expect(rep.conventions.activation).toBe(name);
     }
@@ -92,7 +117,11 @@ describe('kernel --activation', () => {
 
 function exactDec(x: number): DecimalClass {
   if (Number.isInteger(x)) return new D(BigInt(x).toString());
-  let m = x, e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e++; }
+  let m = x,
+    e = 0;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e++;
+  }
   return new D(BigInt(m).toString()).div(new D(2).pow(e));
 }

@@ -39,7 +39,9 @@ describe('kernel ntk-empirical: the enclosure contains the exact λ_min of the s
     for (const normalize of [false, true]) {
       const req = parseKernelOptions('ntk-empirical', { data: file, widths: '3', seed: '0', normalize, json: true });
       const r = await computeKernelReport(req);
-      expect(encloses(K, r.lambdaMin.lower, r.lambdaMin.upper, normalize ? 2n : 1n, normalize ? 3n : 1n), `[${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(true);
+      expect(encloses(K, r.lambdaMin.lower, r.lambdaMin.upper, normalize ? 2n : 1n, normalize ? 3n : 1n), `[${r.lambdaMin.lower}, ${r.lambdaMin.upper}]`).toBe(
+        true,
+      );
       expect(r.certified).toBe(true);
       expect(r.conventions.unitsWithinRoundingOfKink).toBeGreaterThanOrEqual(1);
       expect(formatKernelText(r)).toMatch(/certified in \[/);
@@ -76,8 +78,13 @@ describe('kernel ntk-empirical: the enclosure contains the exact λ_min of the s
   });
 
   it('widths whose arrays cannot be allocated are a one-line usage error naming the supported size, not an internal error', async () => {
-    const file = writeCsv('small.csv', [[1, 2], [3, 4]]);
-    await expect(computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '3000000000', json: true }))).rejects.toThrow(/supported: N·n_l and n_\{l−1\}·n_l up to 2\^27/);
+    const file = writeCsv('small.csv', [
+      [1, 2],
+      [3, 4],
+    ]);
+    await expect(computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '3000000000', json: true }))).rejects.toThrow(
+      /supported: N·n_l and n_\{l−1\}·n_l up to 2\^27/,
+    );
   });
 
   it('a report that is not certified says so instead of printing an enclosure', async () => {
@@ -97,14 +104,48 @@ describe('kernel ntk-empirical --normalize and the audit quantity lambdaMinEmpir
   // Both read empiricalNtkCertified(net, x, { normalize: true }) and empiricalNtkLambdaMin
   // (src/ntk/empiricalNtkCertified.ts): on the same data and weights the two enclosures are the same doubles.
   const cases: Array<[string, number[][], number[]]> = [
-    ['ordinary data', [[1, 0.5, -0.25], [0.3, -1.2, 0.8], [-0.7, 0.1, 0.4], [0.2, 0.9, 1.1]], [5, 4]],
-    ['data at 1e-160 (subnormal kernel entries)', [[0.9e-160, -0.3e-160], [-0.2e-160, 0.7e-160]], [4, 3]],
-    ['data at 1e150 (entries near 1e300)', [[1.5e150, -0.5e150], [0.25e150, 1e150], [-1e150, 0.75e150]], [3]],
-    ['a duplicated sample (λ_min = 0)', [[1, 2], [1, 2], [0.5, -1]], [6]],
+    [
+      'ordinary data',
+      [
+        [1, 0.5, -0.25],
+        [0.3, -1.2, 0.8],
+        [-0.7, 0.1, 0.4],
+        [0.2, 0.9, 1.1],
+      ],
+      [5, 4],
+    ],
+    [
+      'data at 1e-160 (subnormal kernel entries)',
+      [
+        [0.9e-160, -0.3e-160],
+        [-0.2e-160, 0.7e-160],
+      ],
+      [4, 3],
+    ],
+    [
+      'data at 1e150 (entries near 1e300)',
+      [
+        [1.5e150, -0.5e150],
+        [0.25e150, 1e150],
+        [-1e150, 0.75e150],
+      ],
+      [3],
+    ],
+    [
+      'a duplicated sample (λ_min = 0)',
+      [
+        [1, 2],
+        [1, 2],
+        [0.5, -1],
+      ],
+      [6],
+    ],
   ];
   it.each(cases)('%s', async (label, rows, widths) => {
     const file = writeCsv(`same-${label.replace(/\W+/g, '-')}.csv`, rows);
-    const r = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: widths.join(','), seed: 'seed-7', normalize: true, json: true }));
+    const r = await computeKernelReport(
+      parseKernelOptions('ntk-empirical', { data: file, widths: widths.join(','), seed: 'seed-7', normalize: true, json: true }),
+    );
     const inst: AuditInstance = { x: fromRows(rows), depth: widths.length + 1, widths, init: 'standard', netSeed: 'seed-7', data: 'file', normalize: 'none' };
     const q = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
     expect(r.certified).toBe(true);
@@ -120,13 +161,28 @@ describe('kernel ntk-empirical --normalize and the audit quantity lambdaMinEmpir
 });
 
 describe('kernel ntk-empirical --activation', () => {
-  const rows = [[1, 0.5, -0.25], [0.3, -1.2, 0.8], [-0.7, 0.1, 0.4]];
-  it.each(['abs', 'leaky-relu:0.1', 'identity'])('%s: certified, the audit quantity\'s enclosure, which contains the exact λ_min', async (name) => {
+  const rows = [
+    [1, 0.5, -0.25],
+    [0.3, -1.2, 0.8],
+    [-0.7, 0.1, 0.4],
+  ];
+  it.each(['abs', 'leaky-relu:0.1', 'identity'])("%s: certified, the audit quantity's enclosure, which contains the exact λ_min", async (name) => {
     const file = writeCsv(`act-${name.replace(/\W+/g, '-')}.csv`, rows);
-    const r = await computeKernelReport(parseKernelOptions('ntk-empirical', { data: file, widths: '5,4', seed: 's', normalize: true, activation: name, json: true }));
+    const r = await computeKernelReport(
+      parseKernelOptions('ntk-empirical', { data: file, widths: '5,4', seed: 's', normalize: true, activation: name, json: true }),
+    );
     expect(r.certified).toBe(true);
     expect(r.conventions.activation).toBe(name);
-    const inst: AuditInstance = { x: fromRows(rows), depth: 3, widths: [5, 4], init: 'standard', netSeed: 's', data: 'file', normalize: 'none', activation: name };
+    const inst: AuditInstance = {
+      x: fromRows(rows),
+      depth: 3,
+      widths: [5, 4],
+      init: 'standard',
+      netSeed: 's',
+      data: 'file',
+      normalize: 'none',
+      activation: name,
+    };
     const q = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
     expect([r.lambdaMin.lower, r.lambdaMin.upper]).toEqual([q.lower, q.upper]);
     // the exact normalisation ∏ 1/(κ n_l): κ = 1 for abs and identity; leaky 0.1 is checked in quantitiesAbRelu.test.ts

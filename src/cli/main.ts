@@ -22,13 +22,49 @@ export type SubcommandModule = (program: Command) => void;
  * src/cli/main.test.ts checks them against the registered subcommands.
  */
 export const SUBCOMMANDS: readonly { name: string; term: string; description: string; load: () => Promise<SubcommandModule> }[] = [
-  { name: 'run', term: 'run [options]', description: 'run the theorem catalog (random + targeted counterexample search) and write claim-coverage reports', load: async () => (await import('./run.ts')).registerRunCommand },
-  { name: 'list', term: 'list [options]', description: 'list the claims of the catalog (id, source, kind, conventions)', load: async () => (await import('./list.ts')).registerListCommand },
-  { name: 'replay', term: 'replay [options] <file>', description: 're-evaluate a counterexample artifact (no generator needed) and print its verdict; exit 1 when it is still violated', load: async () => (await import('./replay.ts')).registerReplayCommand },
-  { name: 'kernel', term: 'kernel [options] <kind>', description: 'build a kernel matrix on a data set and print certified enclosures of λ_min and λ_max, and the trace', load: async () => (await import('./kernel.ts')).registerKernelCommand },
-  { name: 'baseline', term: 'baseline [options]', description: 'write a CI baseline (verdicts and empirical constants) from a report.json', load: async () => (await import('./baseline.ts')).registerBaselineCommand },
-  { name: 'merge', term: 'merge [options] <reports...>', description: 'merge shard reports (ntk-audit run --shard k/n) into the report of the whole run', load: async () => (await import('./merge.ts')).registerMergeCommand },
-  { name: 'audit', term: 'audit [options] <file>', description: 'audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4) / partial (5)', load: async () => (await import('./audit.ts')).registerAuditCommand },
+  {
+    name: 'run',
+    term: 'run [options]',
+    description: 'run the theorem catalog (random + targeted counterexample search) and write claim-coverage reports',
+    load: async () => (await import('./run.ts')).registerRunCommand,
+  },
+  {
+    name: 'list',
+    term: 'list [options]',
+    description: 'list the claims of the catalog (id, source, kind, conventions)',
+    load: async () => (await import('./list.ts')).registerListCommand,
+  },
+  {
+    name: 'replay',
+    term: 'replay [options] <file>',
+    description: 're-evaluate a counterexample artifact (no generator needed) and print its verdict; exit 1 when it is still violated',
+    load: async () => (await import('./replay.ts')).registerReplayCommand,
+  },
+  {
+    name: 'kernel',
+    term: 'kernel [options] <kind>',
+    description: 'build a kernel matrix on a data set and print certified enclosures of λ_min and λ_max, and the trace',
+    load: async () => (await import('./kernel.ts')).registerKernelCommand,
+  },
+  {
+    name: 'baseline',
+    term: 'baseline [options]',
+    description: 'write a CI baseline (verdicts and empirical constants) from a report.json',
+    load: async () => (await import('./baseline.ts')).registerBaselineCommand,
+  },
+  {
+    name: 'merge',
+    term: 'merge [options] <reports...>',
+    description: 'merge shard reports (ntk-audit run --shard k/n) into the report of the whole run',
+    load: async () => (await import('./merge.ts')).registerMergeCommand,
+  },
+  {
+    name: 'audit',
+    term: 'audit [options] <file>',
+    description:
+      'audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4) / partial (5)',
+    load: async () => (await import('./audit.ts')).registerAuditCommand,
+  },
 ];
 
 /** The subcommand that `argv` (process.argv layout) runs or asks help for, or null (program help, version, an unknown name). */

@@ -20,7 +20,8 @@ export function registerMergeCommand(program: Command): void {
       const outDir = resolve(raw.out ?? 'reports');
       const formats = parseFormats(raw.format ?? 'json,html,md,junit');
       const { report: merged, missing } = copyArtifacts(shards, mergeReports(shards), outDir);
-      for (const m of missing) process.stderr.write(`ntk-audit: merge: counterexample file ${m} not found next to its shard report: its link is kept as it is\n`);
+      for (const m of missing)
+        process.stderr.write(`ntk-audit: merge: counterexample file ${m} not found next to its shard report: its link is kept as it is\n`);
       await writeReports(merged, outDir, formats);
       process.stderr.write(`ntk-audit: merged ${paths.length} shard report(s), ${merged.theorems.length} theorems, into ${outDir}\n`);
       if (merged.summary.unexpected.length > 0) throw new ExitRequest(1);

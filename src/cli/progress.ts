@@ -23,13 +23,21 @@ export function createProgress(total: number, opts: { live: boolean; stream?: No
         finished++;
         const r = e.report;
         const mark = r.asExpected ? '' : '  <-- unexpected';
-        stream.write(`[${String(finished).padStart(String(total).length)}/${total}] ${r.status.padEnd(12)} ${r.id}  ${r.evaluated} instances, ${r.identity ? `max |lhs − rhs|/err ${fmtMargin(r.identity.maxResidualRatio ?? NaN)}` : `worst margin ${fmtMargin(r.worstRelativeMargin ?? NaN)}`}, ${(r.timings.ms / 1000).toFixed(1)} s${mark}\n`);
+        stream.write(
+          `[${String(finished).padStart(String(total).length)}/${total}] ${r.status.padEnd(12)} ${r.id}  ${r.evaluated} instances, ${r.identity ? `max |lhs − rhs|/err ${fmtMargin(r.identity.maxResidualRatio ?? NaN)}` : `worst margin ${fmtMargin(r.worstRelativeMargin ?? NaN)}`}, ${(r.timings.ms / 1000).toFixed(1)} s${mark}\n`,
+        );
       },
       stop() {},
     };
   }
   const multi = new cliProgress.MultiBar(
-    { format: ' {bar} {percentage}% | {id} | {value}/{total} instances | worst {margin} | ~{eta}s left', hideCursor: true, clearOnComplete: false, stream, etaBuffer: 20 },
+    {
+      format: ' {bar} {percentage}% | {id} | {value}/{total} instances | worst {margin} | ~{eta}s left',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream,
+      etaBuffer: 20,
+    },
     cliProgress.Presets.shades_classic,
   );
   const overall = multi.create(total, 0, { id: 'theorems', margin: '', eta: 0 }, { format: ' {bar} {value}/{total} theorems done' });

@@ -26,7 +26,9 @@ function proposalOf(file: string): ProposalRecord | null {
 function confirmationLines(c: Artifact['confirmation'], identity: boolean): string {
   if (!c) return '';
   if (c.status === 'skipped') return `  confirmation: skipped (${c.reason})\n`;
-  const qs = Object.entries(c.quantities).map(([k, e]) => `    ${k} ∈ [${e.lower}, ${e.upper}]\n`).join('');
+  const qs = Object.entries(c.quantities)
+    .map(([k, e]) => `    ${k} ∈ [${e.lower}, ${e.upper}]\n`)
+    .join('');
   const fit = identity
     ? `|lhs − rhs| / error bound = ${residualRatio({ margin: Number(c.margin), errorBound: Number(c.errorBound) })}`
     : `margin = ${c.margin} (error bound ${c.errorBound})`;
@@ -53,14 +55,29 @@ function replayScaling(file: string, catalog: Awaited<ReturnType<typeof loadCata
   const { evidence, theorem, status, regimes } = replayScalingEvidenceFile(file, catalog);
   // The re-fit is judged by the catalog's CURRENT law (src/search/scalingEvidence.ts): that is the law shown.
   const cur = theorem.scalingLaw!;
-  const law = { variable: cur.variable, quantity: cur.quantity, relation: cur.relation, exponent: cur.exponent, tolerance: cur.tolerance ?? DEFAULT_SCALING_TOLERANCE };
+  const law = {
+    variable: cur.variable,
+    quantity: cur.quantity,
+    relation: cur.relation,
+    exponent: cur.exponent,
+    tolerance: cur.tolerance ?? DEFAULT_SCALING_TOLERANCE,
+  };
   const changed = (['variable', 'quantity', 'relation', 'exponent', 'tolerance'] as const).some((k) => law[k] !== evidence.law[k]);
-  const text = (l: typeof law) => `${l.quantity} = ${{ Theta: 'Θ', O: 'O', Omega: 'Ω' }[l.relation]}(${l.variable}^${l.exponent}), exponent tolerance ±${l.tolerance}`;
-  if (json) process.stdout.write(JSON.stringify({ theoremId: evidence.theoremId, verdict: status, law, recordedLaw: evidence.law, alpha: evidence.alpha, regimes }) + '\n');
+  const text = (l: typeof law) =>
+    `${l.quantity} = ${{ Theta: 'Θ', O: 'O', Omega: 'Ω' }[l.relation]}(${l.variable}^${l.exponent}), exponent tolerance ±${l.tolerance}`;
+  if (json)
+    process.stdout.write(
+      JSON.stringify({ theoremId: evidence.theoremId, verdict: status, law, recordedLaw: evidence.law, alpha: evidence.alpha, regimes }) + '\n',
+    );
   else {
-    const lines = regimes.map((r) => `  ${r.regime}: slope ${r.slope.toFixed(3)} [${r.slopeLow.toFixed(3)}, ${r.slopeHigh.toFixed(3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`);
+    const lines = regimes.map(
+      (r) =>
+        `  ${r.regime}: slope ${r.slope.toFixed(3)} [${r.slopeLow.toFixed(3)}, ${r.slopeHigh.toFixed(3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`,
+    );
     const note = changed ? `\n  (the evidence was recorded against ${text(evidence.law)}; the catalog's claim now states the law above)` : '';
-    process.stdout.write(`${evidence.theoremId}: ${status}\n  ${evidence.theoremTitle}\n  claimed ${text(law)}, level ${evidence.alpha.toPrecision(3)} per regime${note}\n${lines.join('\n')}\n`);
+    process.stdout.write(
+      `${evidence.theoremId}: ${status}\n  ${evidence.theoremTitle}\n  claimed ${text(law)}, level ${evidence.alpha.toPrecision(3)} per regime${note}\n${lines.join('\n')}\n`,
+    );
   }
   if (status === 'violated') throw new ExitRequest(1);
 }
@@ -82,20 +99,40 @@ export function registerReplayCommand(program: Command): void {
       const { artifact, outcome, theorem } = replayFile(file, catalog);
       if (raw.confirm) {
         const spec = isAuditBound(theorem) ? theorem[AUDIT_BOUND] : undefined;
-        if (!spec || spec.asymptotic !== undefined) throw new UserError(`--confirm: ${artifact.theoremId} is not an inequality of an audited proposal (defineBound)`);
+        if (!spec || spec.asymptotic !== undefined)
+          throw new UserError(`--confirm: ${artifact.theoremId} is not an inequality of an audited proposal (defineBound)`);
         artifact.confirmation = confirmViolation(spec, decodeAuditInstance(artifact.instance));
       }
       // An identity (==) has no signed margin: |lhs − rhs| in units of its error bound (> 1: inconsistent).
       const identity = outcome.relation === '==';
       const recordedRatio = residualRatio({ margin: Number(artifact.margin), errorBound: Number(artifact.errorBound) });
       const sides = identity
-        ? { residual: Math.abs(outcome.lhs - outcome.rhs), errorBound: outcome.errorBound, residualRatio: residualRatio(outcome), recordedResidualRatio: recordedRatio }
+        ? {
+            residual: Math.abs(outcome.lhs - outcome.rhs),
+            errorBound: outcome.errorBound,
+            residualRatio: residualRatio(outcome),
+            recordedResidualRatio: recordedRatio,
+          }
         : { margin: outcome.margin, errorBound: outcome.errorBound, recordedMargin: artifact.margin };
-      const out = { theoremId: artifact.theoremId, verdict: outcome.verdict, relation: outcome.relation, lhs: outcome.lhs, rhs: outcome.rhs, ...sides, ...(artifact.confirmation ? { confirmation: identity ? confirmationWithoutMargin(artifact.confirmation) : artifact.confirmation } : {}), conventions: artifact.conventions, packageVersion: artifact.packageVersion };
+      const out = {
+        theoremId: artifact.theoremId,
+        verdict: outcome.verdict,
+        relation: outcome.relation,
+        lhs: outcome.lhs,
+        rhs: outcome.rhs,
+        ...sides,
+        ...(artifact.confirmation ? { confirmation: identity ? confirmationWithoutMargin(artifact.confirmation) : artifact.confirmation } : {}),
+        conventions: artifact.conventions,
+        packageVersion: artifact.packageVersion,
+      };
       if (raw.json) process.stdout.write(JSON.stringify(out) + '\n');
       else
         process.stdout.write(
-          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  ${identity ? `|lhs − rhs| = ${Math.abs(outcome.lhs - outcome.rhs)} = ${residualRatio(outcome)} × its error bound ${outcome.errorBound} (recorded ${recordedRatio} ×)` : `margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})`}\n  conventions: ${Object.entries(artifact.conventions).map(([k, v]) => `${k} = ${v}`).join('; ')}\n${confirmationLines(artifact.confirmation, identity)}`,
+          `${artifact.theoremId}: ${outcome.verdict}${artifact.foundBy === 'monte-carlo' ? ' (one failed draw of a high-probability claim: the evidence kept for its rejected rate test, not a counterexample by itself)' : ''}\n  ${artifact.theoremTitle}\n  lhs = ${outcome.lhs}  ${outcome.relation}  rhs = ${outcome.rhs}\n  ${identity ? `|lhs − rhs| = ${Math.abs(outcome.lhs - outcome.rhs)} = ${residualRatio(outcome)} × its error bound ${outcome.errorBound} (recorded ${recordedRatio} ×)` : `margin = ${outcome.margin} (error bound ${outcome.errorBound}; recorded ${artifact.margin})`}\n  conventions: ${Object.entries(
+            artifact.conventions,
+          )
+            .map(([k, v]) => `${k} = ${v}`)
+            .join('; ')}\n${confirmationLines(artifact.confirmation, identity)}`,
         );
       if (outcome.verdict === 'violated') throw new ExitRequest(1);
     });

@@ -53,14 +53,16 @@ export interface RunRequest {
 export function parseShard(s: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(s.trim());
   if (!m) throw new UserError(`--shard must look like K/N (e.g. 1/4), got ${JSON.stringify(s)}`);
-  const index = Number(m[1]), count = Number(m[2]);
+  const index = Number(m[1]),
+    count = Number(m[2]);
   if (count < 1 || index < 1 || index > count) throw new UserError(`--shard ${s}: need 1 ≤ K ≤ N`);
   return { index, count };
 }
 
 function positiveNumber(flag: string, s: string, integer = false): number {
   const x = Number(s);
-  if (s.trim() === '' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) throw new UserError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(s)}`);
+  if (s.trim() === '' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x)))
+    throw new UserError(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(s)}`);
   return x;
 }
 
@@ -107,7 +109,8 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
     if (e.descriptors.length > 0 || req.exampleDb) examples.set(t.id, e.descriptors);
   }
   const tasks = planTasks(catalog, { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard, examples });
-  if (tasks.length === 0) throw new UserError(`no theorem matches ${req.filter ?? '(all)'}${req.shard ? ` in shard ${req.shard.index}/${req.shard.count}` : ''}`);
+  if (tasks.length === 0)
+    throw new UserError(`no theorem matches ${req.filter ?? '(all)'}${req.shard ? ` in shard ${req.shard.index}/${req.shard.count}` : ''}`);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const progress = req.progress === false ? { onEvent: () => {}, stop: () => {} } : createProgress(tasks.length, { live: req.live });
@@ -115,7 +118,17 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   try {
     result = await runCatalog(
       catalog,
-      { seed: req.seed, budgetSeconds: req.budgetSeconds, filter: req.filter, shard: req.shard, workers: req.workers, artifactsDir: join(req.outDir, 'counterexamples'), catalogModule: req.catalogModule, examples, onProgress: (e) => progress.onEvent(e) },
+      {
+        seed: req.seed,
+        budgetSeconds: req.budgetSeconds,
+        filter: req.filter,
+        shard: req.shard,
+        workers: req.workers,
+        artifactsDir: join(req.outDir, 'counterexamples'),
+        catalogModule: req.catalogModule,
+        examples,
+        onProgress: (e) => progress.onEvent(e),
+      },
       signal,
     );
   } finally {
@@ -123,7 +136,17 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   }
   const report = assembleReport(
     result.reports.map((t) => relativeArtifactPaths(t, req.outDir)),
-    { seed: req.seed, budgetSeconds: req.budgetSeconds, theoremFilter: req.filter, shard: req.shard, shardsMerged: 1, interrupted: result.interrupted, startedAt, finishedAt: new Date().toISOString(), workers: req.workers },
+    {
+      seed: req.seed,
+      budgetSeconds: req.budgetSeconds,
+      theoremFilter: req.filter,
+      shard: req.shard,
+      shardsMerged: 1,
+      interrupted: result.interrupted,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      workers: req.workers,
+    },
     Math.round(performance.now() - t0),
     { notRun: result.pending, baseline: baseline && req.baseline ? { file: req.baseline, baseline } : null },
   );
@@ -131,7 +154,11 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
   await writeReports(report, req.outDir, req.formats, { catalog });
   const outcome = report.outcome!;
   const lines: string[] = exampleWarnings.map((w) => `ntk-audit: ${w}`);
-  for (const t of report.theorems) for (const k of t.examples?.skipped ?? []) lines.push(`ntk-audit: example database: an example of ${t.id} cannot be evaluated and was skipped${req.exampleDb ? ' (dropped from the cache)' : ''}: ${k.message.slice(0, 200)}`);
+  for (const t of report.theorems)
+    for (const k of t.examples?.skipped ?? [])
+      lines.push(
+        `ntk-audit: example database: an example of ${t.id} cannot be evaluated and was skipped${req.exampleDb ? ' (dropped from the cache)' : ''}: ${k.message.slice(0, 200)}`,
+      );
   if (req.exampleDb) {
     let replayed = 0;
     // The cache is a convenience: a cache that cannot be written (a directory where a file should be, a
@@ -141,18 +168,35 @@ export async function executeRun(req: RunRequest, signal?: AbortSignal): Promise
       if (!t.examples) continue;
       replayed += t.examples.replayed;
       try {
-        saveExamples(req.exampleDb, t.id, t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })), t.examples.skipped.map((k) => k.descriptor));
+        saveExamples(
+          req.exampleDb,
+          t.id,
+          t.examples.save.map((e) => ({ descriptor: e.descriptor, role: e.role, relativeMargin: e.relativeMargin })),
+          t.examples.skipped.map((k) => k.descriptor),
+        );
       } catch (e) {
-        unsaved.push(`${t.id} (${String((e as Error).message ?? e).split('\n')[0].slice(0, 200)})`);
+        unsaved.push(
+          `${t.id} (${String((e as Error).message ?? e)
+            .split('\n')[0]
+            .slice(0, 200)})`,
+        );
       }
     }
-    lines.push(`ntk-audit: example database ${req.exampleDb}: ${replayed} example(s) replayed, ${unsaved.length ? `closest calls NOT saved for ${unsaved.length} claim(s), first: ${unsaved[0]}` : 'closest calls saved'} (--example-db none to run without it)`);
+    lines.push(
+      `ntk-audit: example database ${req.exampleDb}: ${replayed} example(s) replayed, ${unsaved.length ? `closest calls NOT saved for ${unsaved.length} claim(s), first: ${unsaved[0]}` : 'closest calls saved'} (--example-db none to run without it)`,
+    );
   }
   const s = report.summary;
-  lines.push(`ntk-audit: ${s.theorems} theorem(s), ${s.instances} instances: ${Object.entries(s.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')}; ${s.counterexamples} counterexample(s)`);
+  lines.push(
+    `ntk-audit: ${s.theorems} theorem(s), ${s.instances} instances: ${Object.entries(s.byStatus)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}; ${s.counterexamples} counterexample(s)`,
+  );
   for (const id of s.unexpected) {
     const t = report.theorems.find((x) => x.id === id)!;
-    lines.push(`ntk-audit: UNEXPECTED ${t.status}: ${id}${t.expectRefuted ? ' (known-false claim not refuted)' : ''}${t.errors[0] ? ` — ${t.errors[0].message}` : ''}`);
+    lines.push(
+      `ntk-audit: UNEXPECTED ${t.status}: ${id}${t.expectRefuted ? ' (known-false claim not refuted)' : ''}${t.errors[0] ? ` — ${t.errors[0].message}` : ''}`,
+    );
   }
   if (outcome.baseline) {
     for (const n of outcome.baseline.notes) lines.push(`ntk-audit: baseline: ${n}`);
@@ -180,7 +224,10 @@ export function registerRunCommand(program: Command): void {
     .option('--catalog <module>', 'catalog module exporting `catalog` (default: the built-in catalog)')
     .option('--quiet', 'plain progress lines even on a terminal')
     .option('--json', 'also print the report (report.json, what runCatalog of the API returns) on stdout')
-    .option('--example-db <dir>', `example database: replay the closest calls of earlier runs first, save this run's (default ${DEFAULT_EXAMPLE_DB}; none to disable; off under CI=true)`)
+    .option(
+      '--example-db <dir>',
+      `example database: replay the closest calls of earlier runs first, save this run's (default ${DEFAULT_EXAMPLE_DB}; none to disable; off under CI=true)`,
+    )
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const req = parseRunOptions(raw);
       const controller = new AbortController();

@@ -210,7 +210,11 @@ describe('file and .npy errors', () => {
     ['not npy', () => Buffer.from('hello world, not numpy'), /not a \.npy file/],
     ['truncated magic', () => Buffer.from([0x93, 0x4e, 0x55]), /truncated \.npy file/],
     ['truncated header', () => npyBytes(ok, four).subarray(0, 40), /truncated \.npy file \(header announces/],
-    ['truncated data', () => npyBytes(ok, four).subarray(0, parseNpyHeader(npyBytes(ok, four)).dataOffset + 20), /truncated \.npy file: shape \(2, 2\) needs 32 data bytes, found 20/],
+    [
+      'truncated data',
+      () => npyBytes(ok, four).subarray(0, parseNpyHeader(npyBytes(ok, four)).dataOffset + 20),
+      /truncated \.npy file: shape \(2, 2\) needs 32 data bytes, found 20/,
+    ],
     ['trailing bytes', () => npyBytes(ok, floats([1, 2, 3, 4, 5], 8)), /8 unexpected bytes after the data/],
     ['bad version', () => Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 4, 0]), Buffer.alloc(60)]), /unsupported \.npy format version 4\.0/],
     ['integer dtype', () => npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }", four), /unsupported dtype '<i8' \(signed integer\)/],
@@ -228,7 +232,11 @@ describe('file and .npy errors', () => {
     ['garbage in header', () => npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), } junk", four), /malformed \.npy header/],
     ['unterminated', () => npyBytes("{'descr': '<f8, 'fortran_order': False", four), /malformed \.npy header/],
     ['NaN entry', () => npyBytes(ok, floats([1, 2, Number.NaN, 4], 8)), /row 2, column 1: value NaN is not finite/],
-    ['Inf entry (float32)', () => npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", floats([1, Infinity, 3, 4], 4)), /row 1, column 2: value Infinity is not finite/],
+    [
+      'Inf entry (float32)',
+      () => npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", floats([1, Infinity, 3, 4], 4)),
+      /row 1, column 2: value Infinity is not finite/,
+    ],
   ])('%s → UserError', (label, bytes, pattern) => {
     const p = file(`e${label === 'empty file' ? 0 : label.replace(/\W+/g, '_')}.npy`, bytes());
     expectUserError(() => readDataFile(p), pattern, /\.npy: /);
@@ -267,7 +275,16 @@ describe('validateDataMatrix', () => {
     expectUserError(() => validateDataMatrix({ rows: 0, cols: 3, data: new Float64Array(0) }), /no rows/);
     expectUserError(() => validateDataMatrix({ rows: 2, cols: 0, data: new Float64Array(0) }), /zero columns/);
     expectUserError(() => validateDataMatrix({ rows: 2, cols: 2, data: new Float64Array(3) }), /does not match shape/);
-    expectUserError(() => validateDataMatrix(fromRows([[1, 2], [3, Number.NaN]])), /row 2, column 2: value NaN is not finite/);
+    expectUserError(
+      () =>
+        validateDataMatrix(
+          fromRows([
+            [1, 2],
+            [3, Number.NaN],
+          ]),
+        ),
+      /row 2, column 2: value NaN is not finite/,
+    );
   });
 
   it('finds duplicates among many rows (hash collisions resolved exactly)', () => {
@@ -315,13 +332,22 @@ describe('normalizeRows at any scale', () => {
     const { Decimal } = await import('decimal.js');
     const { normalizeRows } = await import('./datasets.ts');
     Decimal.set({ precision: 60 });
-    const rows = [[1e200, 1], [1e-170, 0], [5e-324, 5e-324], [1e300, -1e300], [3, 4]];
+    const rows = [
+      [1e200, 1],
+      [1e-170, 0],
+      [5e-324, 5e-324],
+      [1e300, -1e300],
+      [3, 4],
+    ];
     for (const how of ['unit', 'sqrt-d'] as const) {
       const x = { rows: rows.length, cols: 2, data: Float64Array.from(rows.flat()) };
       normalizeRows(x, how);
       const target = how === 'unit' ? new Decimal(1) : new Decimal(2).sqrt();
       for (let i = 0; i < rows.length; i++) {
-        const norm = new Decimal(x.data[2 * i]).pow(2).plus(new Decimal(x.data[2 * i + 1]).pow(2)).sqrt();
+        const norm = new Decimal(x.data[2 * i])
+          .pow(2)
+          .plus(new Decimal(x.data[2 * i + 1]).pow(2))
+          .sqrt();
         expect(norm.minus(target).abs().div(target).toNumber(), `${how} row ${i}: ${x.data[2 * i]}, ${x.data[2 * i + 1]}`).toBeLessThan(8 * 2 ** -53);
       }
     }

@@ -155,9 +155,7 @@ export function validateDataMatrix(m: Matrix, opts: DataValidationOptions = {}):
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, 5).map((p) => `${p.second + 1} = ${p.first + 1}`);
     const more = duplicates.length > 5 ? ` and ${duplicates.length - 5} more` : '';
-    warnings.push(
-      `${name}: ${duplicates.length} duplicate sample(s) (rows ${shown.join(', ')}${more}); the kernel matrix is singular (λ_min = 0)`,
-    );
+    warnings.push(`${name}: ${duplicates.length} duplicate sample(s) (rows ${shown.join(', ')}${more}); the kernel matrix is singular (λ_min = 0)`);
   }
   if (zeroRows.length > 0) {
     warnings.push(`${name}: ${zeroRows.length} all-zero sample(s) (row ${listRows(zeroRows)}); the kernel matrix is singular (λ_min = 0)`);

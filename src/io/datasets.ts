@@ -47,10 +47,21 @@ export function dedupe(m: Matrix, name: string): Population {
   const drop = new Set<number>([...rep.duplicates.map((p) => p.second), ...rep.zeroRows]);
   const warnings: string[] = [];
   if (rep.duplicates.length > 0) {
-    const shown = rep.duplicates.slice(0, 5).map((p) => `row ${p.second + 1} = row ${p.first + 1}`).join(', ');
-    warnings.push(`${name}: dropped ${rep.duplicates.length} duplicate row(s) (${shown}${rep.duplicates.length > 5 ? ', …' : ''}): duplicates make every kernel singular`);
+    const shown = rep.duplicates
+      .slice(0, 5)
+      .map((p) => `row ${p.second + 1} = row ${p.first + 1}`)
+      .join(', ');
+    warnings.push(
+      `${name}: dropped ${rep.duplicates.length} duplicate row(s) (${shown}${rep.duplicates.length > 5 ? ', …' : ''}): duplicates make every kernel singular`,
+    );
   }
-  if (rep.zeroRows.length > 0) warnings.push(`${name}: dropped ${rep.zeroRows.length} all-zero row(s) (row ${rep.zeroRows.slice(0, 5).map((i) => i + 1).join(', ')}${rep.zeroRows.length > 5 ? ', …' : ''})`);
+  if (rep.zeroRows.length > 0)
+    warnings.push(
+      `${name}: dropped ${rep.zeroRows.length} all-zero row(s) (row ${rep.zeroRows
+        .slice(0, 5)
+        .map((i) => i + 1)
+        .join(', ')}${rep.zeroRows.length > 5 ? ', …' : ''})`,
+    );
   if (drop.size === 0) return { name, x: m, warnings };
   const keep = [...Array(m.rows).keys()].filter((i) => !drop.has(i));
   if (keep.length === 0) throw new UserError(`${name}: no rows left after dropping duplicates and zero rows`);
@@ -132,7 +143,8 @@ export function namedDatasetDim(name: NamedDataset): number {
 
 /** A seeded subset of n distinct rows (partial Fisher–Yates), rows in draw order. n is capped at the population size. */
 export function sampleRows(pop: Population, n: number, seed: string): Matrix {
-  const N = pop.x.rows, d = pop.x.cols;
+  const N = pop.x.rows,
+    d = pop.x.cols;
   const m = Math.min(n, N);
   const rng = childRng(seed, 'subset', pop.name);
   const idx = Int32Array.from({ length: N }, (_, i) => i);

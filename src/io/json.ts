@@ -19,7 +19,10 @@ function kindOf(v: unknown): string {
 function describeSyntaxError(text: string, e: unknown): string {
   let msg = e instanceof Error ? e.message : String(e);
   const pos = /at position (\d+)/.exec(msg);
-  msg = msg.replace(/,?\s*"(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON/, '').replace(/\s+/g, ' ').trim();
+  msg = msg
+    .replace(/,?\s*"(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (pos) {
     const p = Number(pos[1]);
     const before = text.slice(0, p);
@@ -59,7 +62,9 @@ export function parseJsonData(text: string, name = 'JSON data'): Matrix {
   const rowsA = rowsV as unknown[];
   if (rowsA.length === 0) fail(`${prefix}no rows (empty array)`);
   if (rowsA.every((r) => typeof r === 'number')) {
-    fail(`${prefix}expected an array of rows (arrays of numbers), got a flat array of ${rowsA.length} numbers — write [[x1], [x2], ...] for d = 1 or [[x1, x2, ...]] for a single sample`);
+    fail(
+      `${prefix}expected an array of rows (arrays of numbers), got a flat array of ${rowsA.length} numbers — write [[x1], [x2], ...] for d = 1 or [[x1, x2, ...]] for a single sample`,
+    );
   }
   const first = rowsA[0];
   if (!Array.isArray(first)) fail(`${prefix}row 1: expected an array of numbers, got ${kindOf(first)}`);

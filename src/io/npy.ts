@@ -49,8 +49,8 @@ class PyLiteralParser {
     if (c === '(') return { tuple: this.sequence('(', ')') };
     if (c === '[') return this.sequence('[', ']');
     if (c === "'" || c === '"') return this.string();
-    if (this.s.startsWith('True', this.pos)) return (this.pos += 4), true;
-    if (this.s.startsWith('False', this.pos)) return (this.pos += 5), false;
+    if (this.s.startsWith('True', this.pos)) return ((this.pos += 4), true);
+    if (this.s.startsWith('False', this.pos)) return ((this.pos += 5), false);
     const m = /^[+-]?\d+L?/.exec(this.s.slice(this.pos, this.pos + 40));
     if (m) {
       this.pos += m[0].length;
@@ -210,13 +210,18 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): Matrix {
   const h = parseNpyHeader(buf, name);
   const m = /^([<>])f([48])$/.exec(h.descr);
   if (!m) {
-    throw bad(name, `unsupported dtype '${h.descr}' (${describeDtype(h.descr)}); expected float64 or float32 ('<f8', '<f4', '>f8', '>f4') — convert with x.astype(np.float64)`);
+    throw bad(
+      name,
+      `unsupported dtype '${h.descr}' (${describeDtype(h.descr)}); expected float64 or float32 ('<f8', '<f4', '>f8', '>f4') — convert with x.astype(np.float64)`,
+    );
   }
   const littleEndian = m[1] !== '>';
   const itemSize = Number(m[2]);
   if (h.shape.length !== 2) {
     const shapeStr = `(${h.shape.join(', ')}${h.shape.length === 1 ? ',' : ''})`;
-    fail(`expected a 2-D array (samples × features), got ${h.shape.length}-D shape ${shapeStr}${h.shape.length === 1 ? ' — reshape with x.reshape(-1, 1) or x.reshape(1, -1)' : ''}`);
+    fail(
+      `expected a 2-D array (samples × features), got ${h.shape.length}-D shape ${shapeStr}${h.shape.length === 1 ? ' — reshape with x.reshape(-1, 1) or x.reshape(1, -1)' : ''}`,
+    );
   }
   const [rows, cols] = h.shape;
   const count = rows * cols;
@@ -232,7 +237,8 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): Matrix {
     const start = buf.byteOffset + h.dataOffset;
     const data = new Float64Array(new Uint8Array(buf.buffer, start, needed).slice().buffer);
     for (let k = 0; k < count; k++) {
-      if (!Number.isFinite(data[k])) fail(`row ${Math.floor(k / cols) + 1}, column ${(k % cols) + 1}: value ${data[k]} is not finite (NaN and ±Inf are not allowed)`);
+      if (!Number.isFinite(data[k]))
+        fail(`row ${Math.floor(k / cols) + 1}, column ${(k % cols) + 1}: value ${data[k]} is not finite (NaN and ±Inf are not allowed)`);
     }
     return { rows, cols, data };
   }

@@ -43,7 +43,8 @@ function randomFinite(count: number): number[] {
 }
 
 describe("parseNpy, '<f8' in C order", () => {
-  const rows = 7, cols = 5;
+  const rows = 7,
+    cols = 5;
   const values = [...SPECIAL, ...randomFinite(rows * cols - SPECIAL.length)];
   const file = npyFile(`{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`, payloadOf(values));
 

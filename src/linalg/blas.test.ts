@@ -11,7 +11,13 @@ const toMl = (m: Matrix) => new MlMatrix(Array.from({ length: m.rows }, (_, i) =
 
 describe('gram', () => {
   it('matches ml-matrix X·Xᵀ for odd shapes and is exactly symmetric', () => {
-    for (const [n, d] of [[1, 1], [3, 2], [5, 7], [9, 300], [37, 513]] as const) {
+    for (const [n, d] of [
+      [1, 1],
+      [3, 2],
+      [5, 7],
+      [9, 300],
+      [37, 513],
+    ] as const) {
       const x = gaussianMatrix(createRng(`gram-${n}-${d}`), n, d);
       const g = gram(x);
       const ref = toMl(x).mmul(toMl(x).transpose());
@@ -78,7 +84,6 @@ describe('products', () => {
   });
 });
 
-
 describe('rounding-safe scalars', () => {
   it('up/down bracket the exact result of one operation (decimal.js)', () => {
     Decimal.set({ precision: 400 });
@@ -94,10 +99,15 @@ describe('rounding-safe scalars', () => {
       ] as const) {
         expect(exactDecimal(up(r)).gte(exact)).toBe(true);
         expect(exactDecimal(down(r)).lte(exact)).toBe(true);
-        expect(exactDecimal(r).minus(exact).abs().lte(exact.abs().times(2 ** -52))).toBe(true); // sanity of the oracle
+        expect(
+          exactDecimal(r)
+            .minus(exact)
+            .abs()
+            .lte(exact.abs().times(2 ** -52)),
+        ).toBe(true); // sanity of the oracle
       }
     }
     expect(up(0)).toBeGreaterThan(0);
-    expect(gammaUp(10)).toBeGreaterThanOrEqual(10 * UNIT_ROUNDOFF / (1 - 10 * UNIT_ROUNDOFF));
+    expect(gammaUp(10)).toBeGreaterThanOrEqual((10 * UNIT_ROUNDOFF) / (1 - 10 * UNIT_ROUNDOFF));
   });
 });

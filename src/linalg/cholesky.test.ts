@@ -16,7 +16,8 @@ describe('choleskyInPlace', () => {
       const k = spd(n, `chol-${n}`);
       const a = Float64Array.from(k.data);
       expect(choleskyInPlace(a, n)).toEqual({ ok: true });
-      const ref = new CholeskyDecomposition(new MlMatrix(Array.from({ length: n }, (_, i) => Array.from(k.data.subarray(i * n, i * n + n))))).lowerTriangularMatrix;
+      const ref = new CholeskyDecomposition(new MlMatrix(Array.from({ length: n }, (_, i) => Array.from(k.data.subarray(i * n, i * n + n)))))
+        .lowerTriangularMatrix;
       let scale = 0;
       for (let i = 0; i < n; i++) scale = Math.max(scale, Math.sqrt(k.data[i * n + i]));
       for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) expect(Math.abs(a[i * n + j] - ref.get(i, j))).toBeLessThan(1e-10 * scale);

@@ -71,9 +71,15 @@ export function rowDistance(x: Matrix, i: number, j: number, sign: 1 | -1 = 1): 
  * N < 2: +∞ (no pair). Cost N(N−1)/2 (×2) pairs of O(d).
  */
 export function minPairDistance(x: Matrix, antipodal: boolean): DistanceEnclosure & { i: number; j: number } {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const v = new Float64Array(d);
-  let lower = Infinity, upper = Infinity, value = Infinity, bi = -1, bj = -1, certified = true;
+  let lower = Infinity,
+    upper = Infinity,
+    value = Infinity,
+    bi = -1,
+    bj = -1,
+    certified = true;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       for (const s of antipodal ? ([1, -1] as const) : ([1] as const)) {
@@ -81,7 +87,11 @@ export function minPairDistance(x: Matrix, antipodal: boolean): DistanceEnclosur
         if (!r.certified) certified = false;
         if (r.lower < lower) lower = r.lower;
         if (r.upper < upper) upper = r.upper;
-        if (r.value < value) { value = r.value; bi = i; bj = j; }
+        if (r.value < value) {
+          value = r.value;
+          bi = i;
+          bj = j;
+        }
       }
     }
   }

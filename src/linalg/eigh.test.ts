@@ -70,7 +70,9 @@ describe('tridiagonal helpers', () => {
     const dense = new Float64Array(n * n);
     for (let i = 0; i < n; i++) dense[i * n + i] = d[i];
     for (let i = 0; i < n - 1; i++) dense[i * n + i + 1] = dense[(i + 1) * n + i] = off[i];
-    const ref = Array.from(new EigenvalueDecomposition(toMl({ rows: n, cols: n, data: dense }), { assumeSymmetric: true }).realEigenvalues).sort((p, q) => p - q);
+    const ref = Array.from(new EigenvalueDecomposition(toMl({ rows: n, cols: n, data: dense }), { assumeSymmetric: true }).realEigenvalues).sort(
+      (p, q) => p - q,
+    );
     const { values, vectorRows } = tridiagonalEigen(d, off, n);
     for (let k = 0; k < n; k++) expect(values[k]).toBeCloseTo(ref[k], 12);
     // T y = λ y for the last pair
@@ -83,7 +85,7 @@ describe('tridiagonal helpers', () => {
     expect(sturmCount(d, off, n, (ref[4] + ref[5]) / 2)).toBe(5);
   });
 
-  it('eigvalshMin (tridiagonalisation + bisection) agrees with ml-matrix\'s smallest eigenvalue to a few u·‖A‖, also for singular, indefinite and extreme-scale matrices', () => {
+  it("eigvalshMin (tridiagonalisation + bisection) agrees with ml-matrix's smallest eigenvalue to a few u·‖A‖, also for singular, indefinite and extreme-scale matrices", () => {
     const cases: [string, Matrix][] = [];
     for (const n of [1, 2, 5, 17, 40, 64]) cases.push([`gaussian ${n}`, symmetricGaussian(n, `min-${n}`)]);
     // rank-deficient PSD (λ_min = 0 exactly): X Xᵀ with X of shape 12 × 3
@@ -95,7 +97,11 @@ describe('tridiagonal helpers', () => {
     for (const [what, a] of cases) {
       const ref = Math.min(...new EigenvalueDecomposition(toMl(a), { assumeSymmetric: true }).realEigenvalues);
       let norm = 0;
-      for (let i = 0; i < a.rows; i++) { let r = 0; for (let j = 0; j < a.rows; j++) r += Math.abs(a.data[i * a.rows + j]); norm = Math.max(norm, r); }
+      for (let i = 0; i < a.rows; i++) {
+        let r = 0;
+        for (let j = 0; j < a.rows; j++) r += Math.abs(a.data[i * a.rows + j]);
+        norm = Math.max(norm, r);
+      }
       const got = eigvalshMin(a);
       expect(Math.abs(got - ref), what).toBeLessThanOrEqual(16 * a.rows * UNIT_ROUNDOFF * norm);
       expect(Math.abs(got - eigvalsh(a)[0]), what).toBeLessThanOrEqual(16 * a.rows * UNIT_ROUNDOFF * norm);

@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
-import { gramEntryErrorBound, gramEntryErrorBoundFromGram, gramEntryErrorBounds, hasUnitNormRows, maxAbsOffDiagonal, maxRowNormSquared, minPairRayleigh, minRowNormSquared, rowNormsSquared } from './gramStats.ts';
+import {
+  gramEntryErrorBound,
+  gramEntryErrorBoundFromGram,
+  gramEntryErrorBounds,
+  hasUnitNormRows,
+  maxAbsOffDiagonal,
+  maxRowNormSquared,
+  minPairRayleigh,
+  minRowNormSquared,
+  rowNormsSquared,
+} from './gramStats.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
-
 
 /** max_ij |fl(G)_ij − (X Xᵀ)_ij| with the exact products and sums (decimal.js, 800 digits). */
 function maxGramError(x: Matrix, g: Matrix): Decimal {
@@ -18,7 +27,9 @@ function maxGramError(x: Matrix, g: Matrix): Decimal {
     for (let j = 0; j <= i; j++) {
       let s = new Decimal(0);
       for (let k = 0; k < d; k++) s = s.plus(ex[i * d + k].times(ex[j * d + k]));
-      const e = exactDecimal(g.data[i * n + j]).minus(s).abs();
+      const e = exactDecimal(g.data[i * n + j])
+        .minus(s)
+        .abs();
       if (e.gt(worst)) worst = e;
     }
   return worst;
@@ -61,7 +72,11 @@ describe('Gram entry error bounds', () => {
 describe('maxRowNormSquared', () => {
   it('encloses the exact max_i ‖x_i‖² (decimal.js, 800 digits), about 2γ_d wide', () => {
     Decimal.set({ precision: 800 });
-    for (const [n, d] of [[1, 1], [5, 40], [12, 300]]) {
+    for (const [n, d] of [
+      [1, 1],
+      [5, 40],
+      [12, 300],
+    ]) {
       const x = gaussianMatrix(createRng(`max-row-${n}-${d}`), n, d);
       let best = new Decimal(0);
       for (let i = 0; i < n; i++) {
@@ -94,16 +109,20 @@ describe('minRowNormSquared and gramEntryErrorBounds', () => {
     Decimal.set({ precision: 800 });
     const rng = createRng('gram-rounded-entries');
     const [n, d] = [6, 40];
-    const f = gaussianMatrix(rng, n, d), mu = Float64Array.from({ length: d }, () => rng.next() * 3);
+    const f = gaussianMatrix(rng, n, d),
+      mu = Float64Array.from({ length: d }, () => rng.next() * 3);
     const xh = { rows: n, cols: d, data: Float64Array.from(f.data, (v, t) => v - mu[t % d]) };
     const ex = Array.from(f.data, (v, t) => exactDecimal(v).minus(exactDecimal(mu[t % d])));
-    const g = gram(xh), e = gramEntryErrorBounds(xh, 1);
+    const g = gram(xh),
+      e = gramEntryErrorBounds(xh, 1);
     let worst = 0;
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         let s = new Decimal(0);
         for (let k = 0; k < d; k++) s = s.plus(ex[i * d + k].times(ex[j * d + k]));
-        const err = exactDecimal(g.data[i * n + j]).minus(s).abs();
+        const err = exactDecimal(g.data[i * n + j])
+          .minus(s)
+          .abs();
         expect(err.lte(exactDecimal(e.data[i * n + j])), `(${i}, ${j})`).toBe(true);
         worst = Math.max(worst, err.toNumber() / e.data[i * n + j]);
       }
@@ -123,16 +142,21 @@ describe('minPairRayleigh', () => {
       for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = (rng.next() - 0.5) * 3;
       const eps = 1e-9;
       const r = minPairRayleigh({ rows: n, cols: n, data: a }, eps);
-      let best = new Decimal(Infinity), value = Infinity;
+      let best = new Decimal(Infinity),
+        value = Infinity;
       for (let i = 0; i < n; i++)
         for (let j = i + 1; j < n; j++) {
           value = Math.min(value, (a[i * n + i] + a[j * n + j]) / 2 - a[i * n + j]);
-          const e = exactDecimal(a[i * n + i]).plus(exactDecimal(a[j * n + j])).div(2).minus(exactDecimal(a[i * n + j]));
+          const e = exactDecimal(a[i * n + i])
+            .plus(exactDecimal(a[j * n + j]))
+            .div(2)
+            .minus(exactDecimal(a[i * n + j]));
           if (e.lt(best)) best = e;
         }
       expect(r.value).toBe(value);
       // the extreme perturbations: every entry moved by ±ε moves the minimum by exactly ±2ε
-      for (const ref of [best, best.plus(2 * eps), best.minus(2 * eps)]) expect(exactDecimal(r.enclosure.lo).lte(ref) && ref.lte(exactDecimal(r.enclosure.hi)), `n = ${n}`).toBe(true);
+      for (const ref of [best, best.plus(2 * eps), best.minus(2 * eps)])
+        expect(exactDecimal(r.enclosure.lo).lte(ref) && ref.lte(exactDecimal(r.enclosure.hi)), `n = ${n}`).toBe(true);
       expect(r.enclosure.hi - r.enclosure.lo).toBeLessThan(4 * eps + 1e-14);
     }
   });
@@ -162,8 +186,16 @@ describe('maxAbsOffDiagonal', () => {
           a[i * n + j] = v;
           a[j * n + i] = v;
         }
-      let best = -1, bi = -1, bj = -1;
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (Math.abs(a[i * n + j]) > best) { best = Math.abs(a[i * n + j]); bi = i; bj = j; }
+      let best = -1,
+        bi = -1,
+        bj = -1;
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++)
+          if (Math.abs(a[i * n + j]) > best) {
+            best = Math.abs(a[i * n + j]);
+            bi = i;
+            bj = j;
+          }
       expect(maxAbsOffDiagonal({ rows: n, cols: n, data: a })).toEqual({ value: best, i: bi, j: bj });
     }
     expect(maxAbsOffDiagonal({ rows: 1, cols: 1, data: Float64Array.of(5) })).toEqual({ value: 0, i: -1, j: -1 });

@@ -6,11 +6,17 @@ import { type Matrix, assertSquare, ETA, UNIT_ROUNDOFF } from './matrix.ts';
 export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: number } {
   assertSquare(a);
   const n = a.rows;
-  let value = 0, bi = -1, bj = -1;
+  let value = 0,
+    bi = -1,
+    bj = -1;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const v = Math.abs(a.data[i * n + j]);
-      if (bi < 0 || v > value) { value = v; bi = i; bj = j; }
+      if (bi < 0 || v > value) {
+        value = v;
+        bi = i;
+        bj = j;
+      }
     }
   return { value, i: bi, j: bj };
 }
@@ -24,12 +30,20 @@ export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: num
  */
 export function minPairRayleigh(a: Matrix, entryError = 0): { value: number; i: number; j: number; enclosure: Interval } {
   assertSquare(a);
-  const n = a.rows, A = a.data;
-  let value = Infinity, bi = -1, bj = -1, scale = 0;
+  const n = a.rows,
+    A = a.data;
+  let value = Infinity,
+    bi = -1,
+    bj = -1,
+    scale = 0;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const v = (A[i * n + i] + A[j * n + j]) / 2 - A[i * n + j];
-      if (v < value) { value = v; bi = i; bj = j; }
+      if (v < value) {
+        value = v;
+        bi = i;
+        bj = j;
+      }
       scale = Math.max(scale, (Math.abs(A[i * n + i]) + Math.abs(A[j * n + j])) / 2 + Math.abs(A[i * n + j]));
     }
   if (bi < 0 || !Number.isFinite(value)) return { value, i: bi, j: bj, enclosure: interval(-Infinity, Infinity) };
@@ -69,8 +83,10 @@ export function rowNormsSquared(x: Matrix): Float64Array {
  */
 export function rowNormSquaredEnclosures(x: Matrix): Interval[] {
   const norms = rowNormsSquared(x);
-  const g = gammaUp(x.cols), uf = x.cols * ETA;
-  const rel = interval(1).add(interval(-g, g)), under = interval(-uf, uf);
+  const g = gammaUp(x.cols),
+    uf = x.cols * ETA;
+  const rel = interval(1).add(interval(-g, g)),
+    under = interval(-uf, uf);
   // the quotient's ends are one ulp outside the rounded quotient, at least half an ulp (≥ 2^-54·|end|) beyond the
   // exact one: that spare covers d·ETA/2 once |end| ≥ uf·2^54, and adding it would cost another ulp
   return Array.from(norms, (s) => {
@@ -106,12 +122,12 @@ export function gramEntryErrorBounds(xhat: Matrix, entryRoundings = 0): Matrix {
   const { rows: n, cols: d } = xhat;
   const norms = rowNormsSquared(xhat);
   const upper = Float64Array.from(norms, (v) => nonNegativeSumUpper(v, d, 1));
-  const g = gammaUp(d + 2 * entryRoundings + 2), uf = d * ETA;
+  const g = gammaUp(d + 2 * entryRoundings + 2),
+    uf = d * ETA;
   // a row of zeros stays zero whatever the roundings: its entries of fl(X̂X̂ᵀ) and XXᵀ are exactly 0
   const zero = Array.from({ length: n }, (_, i) => xhat.data.subarray(i * d, (i + 1) * d).every((v) => v === 0));
   const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) out[i * n + j] = zero[i] || zero[j] ? 0 : up(up(g * up(Math.sqrt(up(upper[i] * upper[j])))) + uf);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = zero[i] || zero[j] ? 0 : up(up(g * up(Math.sqrt(up(upper[i] * upper[j])))) + uf);
   return { rows: n, cols: n, data: out };
 }
 

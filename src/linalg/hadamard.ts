@@ -57,7 +57,8 @@ export function hadamardPower(a: Matrix, r: number, entryError = 0): { matrix: M
  */
 export function gershgorinUniform(a: Matrix, entryError = 0): { value: number; error: number; minDiag: number; maxOff: number } {
   const n = a.rows;
-  let minDiag = Infinity, maxOff = 0;
+  let minDiag = Infinity,
+    maxOff = 0;
   for (let i = 0; i < n; i++) {
     minDiag = Math.min(minDiag, a.data[i * n + i]);
     for (let j = 0; j < n; j++) if (j !== i) maxOff = Math.max(maxOff, Math.abs(a.data[i * n + j]));

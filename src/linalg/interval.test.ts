@@ -46,7 +46,33 @@ function expectContains(r: Interval, v: Decimal, what: string): void {
   if (!contains(r, v)) throw new Error(`${what}: ${r.toString()} does not contain ${v.toSignificantDigits(25).toString()}`);
 }
 
-const EDGES = [0, -0, 1, -1, nextDown(1), nextUp(1), nextUp(-1), nextDown(-1), 0.5, 2, Number.MIN_VALUE, -Number.MIN_VALUE, 2 ** -1022, nextDown(2 ** -1022), Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, -1e300, 1e-300, 709.78, 709.79, -745.1, -744, Math.PI, 3];
+const EDGES = [
+  0,
+  -0,
+  1,
+  -1,
+  nextDown(1),
+  nextUp(1),
+  nextUp(-1),
+  nextDown(-1),
+  0.5,
+  2,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE,
+  2 ** -1022,
+  nextDown(2 ** -1022),
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  1e300,
+  -1e300,
+  1e-300,
+  709.78,
+  709.79,
+  -745.1,
+  -744,
+  Math.PI,
+  3,
+];
 /** Finite doubles over the whole range (subnormals, huge values, signed zeros) and the edges above. */
 const finite = fc.oneof(
   { arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }), weight: 4 },
@@ -66,24 +92,31 @@ const RUNS = Number(process.env.INTERVAL_RUNS ?? 400);
 
 describe('interval arithmetic contains the exact result (decimal.js)', () => {
   test.prop([iv, iv], { numRuns: RUNS })('add, sub, mul (exact)', (a, b) => {
-    const s = a.add(b), d = a.sub(b), p = a.mul(b);
-    for (const x of points(a)) for (const y of points(b)) {
-      expectContains(s, exact(x).plus(exact(y)), `${x} + ${y}`);
-      expectContains(d, exact(x).minus(exact(y)), `${x} − ${y}`);
-      expectContains(p, exact(x).times(exact(y)), `${x} × ${y}`);
-    }
+    const s = a.add(b),
+      d = a.sub(b),
+      p = a.mul(b);
+    for (const x of points(a))
+      for (const y of points(b)) {
+        expectContains(s, exact(x).plus(exact(y)), `${x} + ${y}`);
+        expectContains(d, exact(x).minus(exact(y)), `${x} − ${y}`);
+        expectContains(p, exact(x).times(exact(y)), `${x} × ${y}`);
+      }
   });
 
   test.prop([iv, iv], { numRuns: RUNS })('div (50 digits), also by intervals containing 0', (a, b) => {
     const q = a.div(b);
-    for (const x of points(a)) for (const y of points(b)) {
-      if (y === 0) continue;
-      expectContains(q, D50.div(exact(x), exact(y)), `${x} / ${y}`);
-    }
+    for (const x of points(a))
+      for (const y of points(b)) {
+        if (y === 0) continue;
+        expectContains(q, D50.div(exact(x), exact(y)), `${x} / ${y}`);
+      }
   });
 
   test.prop([iv], { numRuns: RUNS })('sqrt, log, exp, acos on their domains', (a) => {
-    const r = a.sqrt(), l = a.log(), e = a.exp(), c = a.acos();
+    const r = a.sqrt(),
+      l = a.log(),
+      e = a.exp(),
+      c = a.acos();
     for (const x of points(a)) {
       const ex = exact(x);
       if (x >= 0) expectContains(r, D50.sqrt(ex), `√${x}`);
@@ -103,16 +136,19 @@ describe('interval arithmetic contains the exact result (decimal.js)', () => {
     }
   });
 
-  test.prop([iv, fc.oneof(fc.double({ min: -8, max: 8, noNaN: true }), fc.constantFrom(0.5, -0.5, 1 / 3, 2.5))], { numRuns: RUNS })('real powers (x ≥ 0)', (a, y) => {
-    const r = a.pow(y);
-    for (const x of points(a)) {
-      if (x < 0 || (x === 0 && y <= 0) || Number.isInteger(y)) continue;
-      const v = x === 0 ? new D50(0) : D50.exp(D50.ln(exact(x)).times(exact(y)));
-      // Only where the exact power is a finite double's magnitude or beyond (decimal.js exp is slow for huge exponents).
-      if (D50.ln(exact(x)).times(exact(y)).abs().gt(2000)) continue;
-      expectContains(r, v, `${x}^${y}`);
-    }
-  });
+  test.prop([iv, fc.oneof(fc.double({ min: -8, max: 8, noNaN: true }), fc.constantFrom(0.5, -0.5, 1 / 3, 2.5))], { numRuns: RUNS })(
+    'real powers (x ≥ 0)',
+    (a, y) => {
+      const r = a.pow(y);
+      for (const x of points(a)) {
+        if (x < 0 || (x === 0 && y <= 0) || Number.isInteger(y)) continue;
+        const v = x === 0 ? new D50(0) : D50.exp(D50.ln(exact(x)).times(exact(y)));
+        // Only where the exact power is a finite double's magnitude or beyond (decimal.js exp is slow for huge exponents).
+        if (D50.ln(exact(x)).times(exact(y)).abs().gt(2000)) continue;
+        expectContains(r, v, `${x}^${y}`);
+      }
+    },
+  );
 
   it('π, and the exact values at domain edges', () => {
     expectContains(interval.PI, D50.acos(-1), 'π');
@@ -146,7 +182,8 @@ describe('interval arithmetic contains the exact result (decimal.js)', () => {
 
   it('is tight: point operations are at most a few ulps wide', () => {
     const ulps = (i: Interval, v: number) => (i.hi - i.lo) / (nextUp(Math.abs(v)) - Math.abs(v));
-    const x = interval(0.7), y = interval(1.3);
+    const x = interval(0.7),
+      y = interval(1.3);
     expect(ulps(x.add(y), 2)).toBeLessThanOrEqual(1);
     expect(ulps(x.mul(y), 0.91)).toBeLessThanOrEqual(2);
     expect(ulps(x.div(y), 0.53)).toBeLessThanOrEqual(2);
@@ -169,7 +206,12 @@ describe('interval arithmetic contains the exact result (decimal.js)', () => {
 
 describe('interval.roundedOnce, sumOf and distance', () => {
   test.prop([finite, finite.filter((b) => b !== 0)], { numRuns: RUNS })('roundedOnce of a·b, a/b, a + b, √|a| holds the exact result', (a, b) => {
-    const cases: [number, Decimal][] = [[a * b, exact(a).times(exact(b))], [a + b, exact(a).plus(exact(b))], [a / b, D50.div(exact(a), exact(b))], [Math.sqrt(Math.abs(a)), D50.sqrt(exact(Math.abs(a)))]];
+    const cases: [number, Decimal][] = [
+      [a * b, exact(a).times(exact(b))],
+      [a + b, exact(a).plus(exact(b))],
+      [a / b, D50.div(exact(a), exact(b))],
+      [Math.sqrt(Math.abs(a)), D50.sqrt(exact(Math.abs(a)))],
+    ];
     for (const [v, ref] of cases) if (Number.isFinite(v)) expectContains(interval.roundedOnce(v), ref, `fl = ${v}`);
   });
 
@@ -182,7 +224,8 @@ describe('interval.roundedOnce, sumOf and distance', () => {
   });
 
   it('distance encloses the exact Euclidean distance of two stored vectors', () => {
-    const a = [1, 1e-300, 3.5, -(2 ** 60), 0.1, Number.MIN_VALUE], b = [1 + 2 ** -52, -1e-300, 3.5, 2 ** 60, 0.3, 0];
+    const a = [1, 1e-300, 3.5, -(2 ** 60), 0.1, Number.MIN_VALUE],
+      b = [1 + 2 ** -52, -1e-300, 3.5, 2 ** 60, 0.3, 0];
     let s = new Exact(0);
     for (let k = 0; k < a.length; k++) s = s.plus(exact(a[k]).minus(exact(b[k])).pow(2));
     const ref = D50.sqrt(s);
@@ -194,7 +237,8 @@ describe('interval.roundedOnce, sumOf and distance', () => {
 
 describe('nextUp / nextDown', () => {
   test.prop([fc.double({ noNaN: true, noDefaultInfinity: true })], { numRuns: 1000 })('are the neighbouring doubles (no double strictly between)', (x) => {
-    const u = nextUp(x), d = nextDown(x);
+    const u = nextUp(x),
+      d = nextDown(x);
     expect(u).toBeGreaterThan(x);
     expect(d).toBeLessThan(x);
     // The exact midpoint of x and a neighbour is not a double: it parses (correctly rounded) to one of the two.

@@ -140,7 +140,8 @@ export class Interval {
 
   sqrt(): Interval {
     if (this.isEmpty || this.hi < 0) return EMPTY;
-    const lo = Math.max(this.lo, 0), hi = this.hi;
+    const lo = Math.max(this.lo, 0),
+      hi = this.hi;
     const l = lo === 0 ? 0 : Math.max(0, nextDown(Math.sqrt(lo)));
     const h = hi === 0 ? 0 : hi === Infinity ? Infinity : nextUp(Math.sqrt(hi));
     return new Interval(l, h);
@@ -166,7 +167,8 @@ export class Interval {
   /** Arc cosine on [−1, 1] (decreasing), values in [0, π]. */
   acos(): Interval {
     if (this.isEmpty || this.lo > 1 || this.hi < -1) return EMPTY;
-    const lo = Math.max(this.lo, -1), hi = Math.min(this.hi, 1);
+    const lo = Math.max(this.lo, -1),
+      hi = Math.min(this.hi, 1);
     const l = hi === 1 ? 0 : hi === -1 ? PI_LO : Math.max(0, stepsDown(Math.acos(hi), LIBM_ULPS));
     const h = lo === 1 ? 0 : lo === -1 ? PI_HI : Math.min(PI_HI, stepsUp(Math.acos(lo), LIBM_ULPS));
     return new Interval(l, h);
@@ -380,7 +382,7 @@ function sumUp(a: number, b: number): number {
 function twoSumError(a: number, b: number, s: number): number {
   const bv = s - a;
   const av = s - bv;
-  return (a - av) + (b - bv);
+  return a - av + (b - bv);
 }
 
 function mulDown(a: number, b: number): number {
@@ -416,7 +418,9 @@ function powAbs(a: number, n: number, mul: (x: number, y: number) => number): nu
   if (a === 0 || a === 1 || a === Infinity) return a;
   // All factors are ≥ 0 and the rounding is monotone, so rounding every product in one direction
   // bounds a^n in that direction. Ends stay ≥ 0 (mulDown of positives may step to −2^-1074: clip).
-  let r = 1, base = a, k = n;
+  let r = 1,
+    base = a,
+    k = n;
   while (k > 0) {
     if (k & 1) r = Math.max(0, mul(r, base));
     k = Math.floor(k / 2);

@@ -70,7 +70,8 @@ describe('lambdaMaxCertified: enclosure of λ_max against a 50-digit bisection (
     const g = kernelLike('rq', 7, 3, 1);
     const v = Float64Array.from([1, -0.5, 0.25, 0.9, -1, 0.3, 0.7]);
     const r = rayleighQuotientBounds(g, v);
-    const G = dec(g), V = Array.from(v, exactDec);
+    const G = dec(g),
+      V = Array.from(v, exactDec);
     const gv = G.map((row) => row.reduce((s, a, j) => s.add(a.mul(V[j])), exactDec(0)));
     const num = gv.reduce((s, w, i) => s.add(w.mul(V[i])), exactDec(0));
     const den = V.reduce((s, a) => s.add(a.mul(a)), exactDec(0));

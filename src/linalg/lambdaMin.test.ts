@@ -30,7 +30,6 @@ function refLambdaMin(k: Matrix): number {
   return Math.min(...new EigenvalueDecomposition(toMl(k), { assumeSymmetric: true }).realEigenvalues);
 }
 
-
 /**
  * Independent oracle in 300-digit arithmetic: is K − bI (exact) positive definite? Returns 'pd',
  * 'not-psd' (a negative leading pivot after positive ones ⇒ a negative leading minor), or 'unclear'.
@@ -40,7 +39,8 @@ function definiteness(k: Matrix, b: number): 'pd' | 'not-psd' | 'unclear' {
   const n = k.rows;
   const a: Decimal[][] = [];
   const bd = exactDecimal(b);
-  for (let i = 0; i < n; i++) a.push(Array.from({ length: n }, (_, j) => (i === j ? exactDecimal(k.data[i * n + j]).minus(bd) : exactDecimal(k.data[i * n + j]))));
+  for (let i = 0; i < n; i++)
+    a.push(Array.from({ length: n }, (_, j) => (i === j ? exactDecimal(k.data[i * n + j]).minus(bd) : exactDecimal(k.data[i * n + j]))));
   const tiny = new Decimal(10).pow(-250);
   for (let p = 0; p < n; p++) {
     const piv = a[p][p];

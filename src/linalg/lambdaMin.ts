@@ -70,8 +70,7 @@ export function assertSymmetricFinite(k: Matrix, what: string): { max: number; m
   const a = k.data;
   if (!allFinite(a)) throw new RangeError(`${what}: matrix has a non-finite entry`);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < i; j++)
-      if (a[i * n + j] !== a[j * n + i]) throw new RangeError(`${what}: matrix is not exactly symmetric at (${i}, ${j})`);
+    for (let j = 0; j < i; j++) if (a[i * n + j] !== a[j * n + i]) throw new RangeError(`${what}: matrix is not exactly symmetric at (${i}, ${j})`);
   throw new Error(`${what}: symmetricRange reported a violation that neither check finds`);
 }
 
@@ -139,11 +138,7 @@ export function shiftedCholeskyLowerBound(k: Matrix, s: number, work: Float64Arr
  * Throws RangeError for non-square, non-finite or not exactly symmetric K, non-finite b, bad entryError.
  * `lowerBound` is the proven ℓ (−Infinity if the factorisation failed).
  */
-function certifyLambdaMinAtLeastUnscaled(
-  k: Matrix,
-  b: number,
-  opts: { entryError?: number } = {},
-): { certified: boolean; shift: number; lowerBound: number } {
+function certifyLambdaMinAtLeastUnscaled(k: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
   assertSymmetricFinite(k, 'certifyLambdaMinAtLeast');
   if (!Number.isFinite(b)) throw new RangeError(`certifyLambdaMinAtLeast: b must be finite, got ${b}`);
   const e = checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast');
@@ -251,9 +246,11 @@ function startVector(n: number): Float64Array {
   const v = new Float64Array(n);
   let x = 0x9e3779b9 >>> 0;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     v[i] = x / 4294967296 - 0.5 + 1 / Math.sqrt(n);
   }
   return v;
@@ -277,10 +274,14 @@ function topRitzPair(
   e[0] = 0;
   for (let i = 1; i < m; i++) e[i] = beta[i - 1];
   tridiagonalQL(d, e, m, null);
-  let t1 = -Infinity, t2 = -Infinity;
+  let t1 = -Infinity,
+    t2 = -Infinity;
   for (let i = 0; i < m; i++) {
     const v = d[i];
-    if (v > t1) { t2 = t1; t1 = v; } else if (v > t2) t2 = v;
+    if (v > t1) {
+      t2 = t1;
+      t1 = v;
+    } else if (v > t2) t2 = v;
   }
   let scale = Math.abs(t1);
   for (let i = 0; i < m; i++) scale = Math.max(scale, Math.abs(alpha[i]) + (i > 0 ? Math.abs(beta[i - 1]) : 0));
@@ -332,9 +333,13 @@ function dotSequential(x: Float64Array, y: Float64Array, n: number): number {
 
 /** Σ_t x[t]·y[t] with two accumulators (even and odd t), added at the end. */
 function dotPairwise2(x: Float64Array, y: Float64Array, n: number): number {
-  let c0 = 0, c1 = 0;
+  let c0 = 0,
+    c1 = 0;
   let t = 0;
-  for (; t + 1 < n; t += 2) { c0 += x[t] * y[t]; c1 += x[t + 1] * y[t + 1]; }
+  for (; t + 1 < n; t += 2) {
+    c0 += x[t] * y[t];
+    c1 += x[t + 1] * y[t + 1];
+  }
   if (t < n) c0 += x[t] * y[t];
   return c0 + c1;
 }
@@ -492,10 +497,7 @@ export const DENSE_EIGENSOLVER_MAX_N = 80;
  * The estimate is accurate to about u‖K‖₂ in absolute terms (backward stable), e.g. 1e-4 relative
  * at λ_min = 1e-12·λ_max.
  */
-function lambdaMinCertifiedUnscaled(
-  k: Matrix,
-  opts: { entryError?: number; relTol?: number; work?: Float64Array } = {},
-): LambdaMinEnclosure {
+function lambdaMinCertifiedUnscaled(k: Matrix, opts: { entryError?: number; relTol?: number; work?: Float64Array } = {}): LambdaMinEnclosure {
   // Every factorisation and solve below runs on ONE n × n array: in the WebAssembly workspace when it
   // has room (the SIMD kernels then work in place); above its limit (n > ≈ 2200) in a transient
   // WebAssembly memory — the same peak memory as allocating the array — unless the caller lent `work`
@@ -570,31 +572,34 @@ function lambdaMinCertifiedIn(
       const cholFlopRate = inWasm ? (n < 150 ? 9e9 : n < 300 ? 13e9 : 20e9) : n <= 1200 ? 5e9 : 2.5e9;
       const stepRate = inWasm ? 8e9 : 1.6e9;
       const stepOverhead = inWasm ? 8e-6 : 5e-6;
-      const factorInSteps = (j: number) => (n * n * n / 3 / cholFlopRate) / ((2 * n * n + 4 * j * n) / stepRate + stepOverhead);
-      const mkStop = (shift: number, allowReshift: boolean) => (t1: number, t2: number, res: number): boolean => {
-        if (!(t1 > 0) || !(t2 < t1)) return false;
-        const gap = t1 - t2;
-        const errLambda = (res * res) / gap / (t1 * t1);
-        errHist.push(errLambda);
-        lastErr = errLambda;
-        const est = shift + 1 / t1;
-        const delta = deltaAt(est);
-        if (res < 0.1 * gap && errLambda <= delta / 16) return true;
-        if (!allowReshift || errHist.length < 6) return false;
-        const gapLambda = t2 > 0 ? 1 / t2 - 1 / t1 : Infinity;
-        if (!(errLambda <= 0.1 * gapLambda)) return false;
-        const r = Math.cbrt(errLambda / errHist[errHist.length - 4]);
-        // No measurable progress over the last 3 steps (r ≥ 1: the estimate is not monotone, e.g. while a
-        // new Ritz value emerges) is no evidence of slow convergence: decide at a later step. (Treating it as
-        // "remaining = ∞" re-shifted the N = 4000 NTK at step 21; it converges by step 42 without.)
-        if (!(r < 1)) return false;
-        const remaining = Math.log(delta / 16 / errLambda) / Math.log(r);
-        if (remaining > factorInSteps(errHist.length) + 7) { // + the ≈ 4–10 steps of stage 2
-          reshift = true;
-          return true;
-        }
-        return false;
-      };
+      const factorInSteps = (j: number) => (n * n * n) / 3 / cholFlopRate / ((2 * n * n + 4 * j * n) / stepRate + stepOverhead);
+      const mkStop =
+        (shift: number, allowReshift: boolean) =>
+        (t1: number, t2: number, res: number): boolean => {
+          if (!(t1 > 0) || !(t2 < t1)) return false;
+          const gap = t1 - t2;
+          const errLambda = (res * res) / gap / (t1 * t1);
+          errHist.push(errLambda);
+          lastErr = errLambda;
+          const est = shift + 1 / t1;
+          const delta = deltaAt(est);
+          if (res < 0.1 * gap && errLambda <= delta / 16) return true;
+          if (!allowReshift || errHist.length < 6) return false;
+          const gapLambda = t2 > 0 ? 1 / t2 - 1 / t1 : Infinity;
+          if (!(errLambda <= 0.1 * gapLambda)) return false;
+          const r = Math.cbrt(errLambda / errHist[errHist.length - 4]);
+          // No measurable progress over the last 3 steps (r ≥ 1: the estimate is not monotone, e.g. while a
+          // new Ritz value emerges) is no evidence of slow convergence: decide at a later step. (Treating it as
+          // "remaining = ∞" re-shifted the N = 4000 NTK at step 21; it converges by step 42 without.)
+          if (!(r < 1)) return false;
+          const remaining = Math.log(delta / 16 / errLambda) / Math.log(r);
+          if (remaining > factorInSteps(errHist.length) + 7) {
+            // + the ≈ 4–10 steps of stage 2
+            reshift = true;
+            return true;
+          }
+          return false;
+        };
       const lz = shiftInvertLanczos(work, n, Math.min(n, 150), 1e-10, mkStop(s0, true));
       vector = lz.vector;
       if (lz.theta > 0) ritzEstimate = s0 + 1 / lz.theta;
@@ -609,7 +614,10 @@ function lambdaMinCertifiedIn(
           const s1 = ritzEstimate - margin;
           factorizations++;
           const l1 = shiftedCholeskyLowerBound(k, s1, work);
-          if (l1 === null) { margin *= 8; continue; }
+          if (l1 === null) {
+            margin *= 8;
+            continue;
+          }
           fallbackLower = Math.max(fallbackLower, down(l1 - e));
           normaliseInf(vector);
           const lz2 = shiftInvertLanczos(work, n, Math.min(n, 150), 1e-10, mkStop(s1, false), vector);
@@ -636,7 +644,10 @@ function lambdaMinCertifiedIn(
         const s1 = est - delta;
         factorizations++;
         const l = shiftedCholeskyLowerBound(k, s1, work);
-        if (l === null) { delta *= 8; continue; }
+        if (l === null) {
+          delta *= 8;
+          continue;
+        }
         const v = startVector(n);
         for (let it = 0; it < 2; it++) {
           solveLowerInPlace(work, n, v);
@@ -649,7 +660,13 @@ function lambdaMinCertifiedIn(
         const lowerSmall = down(l - e);
         // The eigvalsh value is the better estimate (backward stable); the Rayleigh quotient may sit nearer λ₂ when λ₁ ≈ λ₂.
         const estimateSmall = Math.min(Math.max(Math.min(est, rqSmall.value), lowerSmall), upperSmall);
-        return { lower: lowerSmall, estimate: estimateSmall, upper: upperSmall, method: `dense-eigvalsh+cholesky${attempt > 0 ? `(backoff ${attempt})` : ''}+inverse-iteration`, factorizations };
+        return {
+          lower: lowerSmall,
+          estimate: estimateSmall,
+          upper: upperSmall,
+          method: `dense-eigvalsh+cholesky${attempt > 0 ? `(backoff ${attempt})` : ''}+inverse-iteration`,
+          factorizations,
+        };
       }
     }
   }
@@ -751,7 +768,8 @@ function scaledByPow2(k: Matrix, s: number): Matrix {
 export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
   const range = assertSymmetricFinite(k0, 'certifyLambdaMinAtLeast');
   const f = flushTiny(k0, checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast'), range);
-  const k = f.k, e = f.e;
+  const k = f.k,
+    e = f.e;
   const s = prescaleExponent(f.max);
   if (s === 0) return certifyLambdaMinAtLeastUnscaled(k, b, { ...opts, entryError: e });
   const eScaled = up(ldexpUp(e, s) + k.rows * ETA);
@@ -766,10 +784,14 @@ export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryErro
  * Enclosure lower ≤ λ_min(K_true) ≤ upper plus an estimate (see lambdaMinCertifiedUnscaled for the
  * algorithm and its error bound); K is first scaled by a power of two when its entries are extreme.
  */
-export function lambdaMinCertified(k0: Matrix, opts: { entryError?: number; relTol?: number; /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */ work?: Float64Array } = {}): LambdaMinEnclosure {
+export function lambdaMinCertified(
+  k0: Matrix,
+  opts: { entryError?: number; relTol?: number /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */; work?: Float64Array } = {},
+): LambdaMinEnclosure {
   const range = assertSymmetricFinite(k0, 'lambdaMinCertified');
   const f = flushTiny(k0, checkEntryError(opts.entryError, 'lambdaMinCertified'), range);
-  const k = f.k, e = f.e;
+  const k = f.k,
+    e = f.e;
   const s = prescaleExponent(f.max);
   // (a flushed copy: K's own storage lent as `work` is then the caller's matrix, not scratch — do not use it)
   if (f.k !== k0 && opts.work === k0.data) opts = { entryError: opts.entryError, relTol: opts.relTol };
@@ -781,7 +803,8 @@ export function lambdaMinCertified(k0: Matrix, opts: { entryError?: number; relT
     return { lower: -bound, estimate: 0, upper: bound, method: 'entry error beyond the float64 range of K', factorizations: 0 };
   }
   const r = lambdaMinCertifiedUnscaled(scaledByPow2(k, s), { ...opts, entryError: eScaled });
-  const lower = ldexpDown(r.lower, -s), upper = ldexpUp(r.upper, -s);
+  const lower = ldexpDown(r.lower, -s),
+    upper = ldexpUp(r.upper, -s);
   const estimate = Math.min(Math.max(ldexp(r.estimate, -s), lower), upper);
   return { ...r, lower, estimate, upper, method: `${r.method}, scaled by 2^${s}` };
 }

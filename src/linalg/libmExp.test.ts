@@ -48,7 +48,11 @@ describe('Math.exp and Math.log accuracy (assumption of src/linalg/interval.ts)'
       const y = Math.log(x);
       if (y === 0) continue; // x = 1 exactly: interval.ts returns 0
       const ref = exact(x).ln();
-      const err = exact(y).minus(ref).abs().div(ulp(Math.abs(ref.toNumber()))).toNumber();
+      const err = exact(y)
+        .minus(ref)
+        .abs()
+        .div(ulp(Math.abs(ref.toNumber())))
+        .toNumber();
       if (err > worst) worst = err;
       expect(err, `log(${x}) = ${y}, ${err} ulps`).toBeLessThanOrEqual(2);
     }

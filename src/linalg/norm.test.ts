@@ -10,7 +10,13 @@ const toMl = (m: Matrix) => new MlMatrix(Array.from({ length: m.rows }, (_, i) =
 
 describe('norms', () => {
   it('norm2UpperBound ≥ ‖W‖₂ (ml-matrix SVD) and is tight; lower bound ≤ ‖W‖₂', () => {
-    for (const [r, c, scale] of [[1, 1, 1], [3, 8, 1], [40, 7, 1e-100], [50, 50, 1e100], [120, 30, 1]] as const) {
+    for (const [r, c, scale] of [
+      [1, 1, 1],
+      [3, 8, 1],
+      [40, 7, 1e-100],
+      [50, 50, 1e100],
+      [120, 30, 1],
+    ] as const) {
       const w = gaussianMatrix(createRng(`n-${r}-${c}`), r, c, scale);
       const ref = new SingularValueDecomposition(toMl(w), { autoTranspose: true }).norm2;
       const ub = norm2UpperBound(w);

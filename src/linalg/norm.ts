@@ -38,8 +38,13 @@ export function powerIteration(g: Matrix, maxIter = 500, tol = 1e-15): { value: 
     nv = norm2(w);
     if (!(nv > 0)) return { value: 0, vector: v };
     for (let i = 0; i < n; i++) w[i] /= nv;
-    const tmp = v; v = w; w = tmp;
-    if (Math.abs(next - lam) <= tol * Math.abs(next)) { lam = next; break; }
+    const tmp = v;
+    v = w;
+    w = tmp;
+    if (Math.abs(next - lam) <= tol * Math.abs(next)) {
+      lam = next;
+      break;
+    }
     lam = next;
   }
   return { value: lam, vector: v };
@@ -70,7 +75,8 @@ export function separatedTopUpperBound(
   // Everything is evaluated on 2^-p·G, p the exponent of ρ_hi, so that the squares below neither under- nor
   // overflow; the scalings are rounded outward (ldexpDown / ldexpUp), the result mapped back likewise.
   const p = exponentOf(rq.upper);
-  const rhoLo = ldexpDown(rq.lower, -p), rhoHi = ldexpUp(rq.upper, -p);
+  const rhoLo = ldexpDown(rq.lower, -p),
+    rhoHi = ldexpUp(rq.upper, -p);
   const kvHi = ldexpUp(rq.kvNormUpper, -p);
   const rhoLoSq = down(rhoLo * rhoLo);
   const froG = normUp(g.data, 0, g.data.length, gMaxAbs);
@@ -192,5 +198,3 @@ export function norm2LowerBound(w: Matrix): number {
   const r = lambdaMaxCertified(g, { entryError: err });
   return r.lower > 0 ? down(Math.sqrt(r.lower)) : 0;
 }
-
-

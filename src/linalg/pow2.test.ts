@@ -6,11 +6,21 @@ import { exponentOf, ldexp, ldexpDown, ldexpUp, pow2 } from './pow2.ts';
 // binary64 grid (spacing 2^max(e−52, −1074) for a result of exponent e), ties to even, as M'·2^E'.
 function exact(x: number): { m: bigint; e: number } {
   if (x === 0) return { m: 0n, e: 0 };
-  let m = Math.abs(x), e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e--; } // exact: doubling a float never rounds (no overflow here)
-  while (m >= 2 ** 53) { m /= 2; e++; }
+  let m = Math.abs(x),
+    e = 0;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e--;
+  } // exact: doubling a float never rounds (no overflow here)
+  while (m >= 2 ** 53) {
+    m /= 2;
+    e++;
+  }
   let big = BigInt(m);
-  while (big !== 0n && big % 2n === 0n) { big /= 2n; e++; }
+  while (big !== 0n && big % 2n === 0n) {
+    big /= 2n;
+    e++;
+  }
   return { m: x < 0 ? -big : big, e };
 }
 
@@ -31,12 +41,17 @@ function reference(x: number, k: number): { m: bigint; e: number } | 'inf' {
   const quantum = Math.max(topExp - 52, -1074);
   if (ee < quantum) {
     const sh = BigInt(quantum - ee);
-    const q = mag >> sh, r = mag - (q << sh), half = 1n << (sh - 1n);
+    const q = mag >> sh,
+      r = mag - (q << sh),
+      half = 1n << (sh - 1n);
     mag = r > half || (r === half && q % 2n === 1n) ? q + 1n : q;
     ee = quantum;
   }
   if (mag === 0n) return { m: 0n, e: 0 };
-  while (mag % 2n === 0n) { mag /= 2n; ee++; }
+  while (mag % 2n === 0n) {
+    mag /= 2n;
+    ee++;
+  }
   if (mag.toString(2).length - 1 + ee > 1023) return 'inf';
   return { m: sign * mag, e: ee };
 }
@@ -49,15 +64,20 @@ describe('pow2: exact power-of-two scaling over the whole exponent range', () =>
     const ref = reference(x, k);
     if (ref === 'inf') expect(Math.abs(r)).toBe(Infinity);
     else expect(eq(exact(r), ref), `${x} · 2^${k} → ${r}`).toBe(true);
-    const lo = ldexpDown(x, k), hi = ldexpUp(x, k);
+    const lo = ldexpDown(x, k),
+      hi = ldexpUp(x, k);
     // lower ≤ x·2^k ≤ upper, compared exactly: lo·2^-k ≤ x ≤ hi·2^-k in BigInt
     const cmp = (a: number, b: { m: bigint; e: number }): number => {
       const A = exact(a);
       const e = Math.min(A.e, b.e);
-      const l = A.m << BigInt(A.e - e), rr = b.m << BigInt(b.e - e);
+      const l = A.m << BigInt(A.e - e),
+        rr = b.m << BigInt(b.e - e);
       return l < rr ? -1 : l > rr ? 1 : 0;
     };
-    const target = (() => { const X = exact(x); return { m: X.m, e: X.e + k }; })();
+    const target = (() => {
+      const X = exact(x);
+      return { m: X.m, e: X.e + k };
+    })();
     if (Number.isFinite(lo)) expect(cmp(lo, target)).toBeLessThanOrEqual(0);
     if (Number.isFinite(hi)) expect(cmp(hi, target)).toBeGreaterThanOrEqual(0);
   });

@@ -87,7 +87,12 @@ export function ldexpUp(x: number, k: number): number {
  * direction and every ratio within a row are kept) unless an entry underflows, which happens only in a
  * row whose entries span more than 2^1022; `exact` is false then. `out` may be `data` itself (in place).
  */
-export function rowsToUnitRange(data: ArrayLike<number>, n: number, d: number, out: Float64Array = new Float64Array(n * d)): { data: Float64Array; exponents: Int32Array; exact: boolean } {
+export function rowsToUnitRange(
+  data: ArrayLike<number>,
+  n: number,
+  d: number,
+  out: Float64Array = new Float64Array(n * d),
+): { data: Float64Array; exponents: Int32Array; exact: boolean } {
   const exponents = new Int32Array(n);
   let exact = true;
   for (let i = 0; i < n; i++) {

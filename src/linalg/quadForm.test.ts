@@ -19,7 +19,11 @@ function knownSpectrum(n: number, lambdas: number[], seed: string) {
 
 describe('inverseQuadraticForm', () => {
   it('matches Σ (qᵢᵀy)²/λᵢ within its error bound, and the bound is not vacuous', () => {
-    for (const [n, cond] of [[5, 10], [30, 1e4], [80, 1e8]] as const) {
+    for (const [n, cond] of [
+      [5, 10],
+      [30, 1e4],
+      [80, 1e8],
+    ] as const) {
       const lambdas = Array.from({ length: n }, (_, i) => cond ** (-i / (n - 1)));
       const { h, q } = knownSpectrum(n, lambdas, `qf${n}`);
       const rng = createRng(`y${n}`);
@@ -48,7 +52,8 @@ describe('inverseQuadraticForm', () => {
     // Ĥ = s·[[2, 1], [1, 2]] (eigenvalues s, 3s; y = (1, −1) the eigenvector of s), ε = s/2, so H_true = Ĥ − εI is
     // one of the matrices the bound must cover: yᵀH_true⁻¹y = ‖y‖²/(s − ε) = 4/s and H_true⁻¹y = 2y/s exactly.
     for (const k of [540, 560, 700, 900, 1000]) {
-      const s = 2 ** -k, eps = s / 2;
+      const s = 2 ** -k,
+        eps = s / 2;
       const h = { rows: 2, cols: 2, data: Float64Array.from([2 * s, s, s, 2 * s]) };
       const y = Float64Array.from([1, -1]);
       const q = inverseQuadraticForm(h, y, { entryError: eps, lambdaMinLower: s - eps });
@@ -68,17 +73,25 @@ describe('quadraticForm', () => {
     Decimal.set({ precision: 800 });
     const rng = createRng('quadratic-form');
     for (const n of [1, 4, 30]) {
-      const h = new Float64Array(n * n), y = new Float64Array(n);
+      const h = new Float64Array(n * n),
+        y = new Float64Array(n);
       for (let a = 0; a < n; a++) {
         y[a] = gaussian(rng) * 1e3;
         for (let b = 0; b <= a; b++) h[a * n + b] = h[b * n + a] = gaussian(rng);
       }
       const eps = 1e-6;
       let exact = new Decimal(0);
-      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) exact = exact.plus(exactDecimal(y[a]).times(exactDecimal(h[a * n + b])).times(exactDecimal(y[b])));
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++)
+          exact = exact.plus(
+            exactDecimal(y[a])
+              .times(exactDecimal(h[a * n + b]))
+              .times(exactDecimal(y[b])),
+          );
       const shifted = exact.plus(exactDecimal(y[0]).pow(2).times(exactDecimal(eps))); // yᵀ(H + ε e₁e₁ᵀ)y
       const q = quadraticForm({ rows: n, cols: n, data: h }, y, { entryError: eps });
-      for (const ref of [exact, shifted, exact.minus(shifted.minus(exact))]) expect(exactDecimal(q.enclosure.lo).lte(ref) && ref.lte(exactDecimal(q.enclosure.hi)), `n = ${n}`).toBe(true);
+      for (const ref of [exact, shifted, exact.minus(shifted.minus(exact))])
+        expect(exactDecimal(q.enclosure.lo).lte(ref) && ref.lte(exactDecimal(q.enclosure.hi)), `n = ${n}`).toBe(true);
       const plain = quadraticForm({ rows: n, cols: n, data: h }, y);
       expect(exactDecimal(plain.enclosure.lo).lte(exact) && exact.lte(exactDecimal(plain.enclosure.hi))).toBe(true);
       expect(Math.abs(plain.value - exact.toNumber())).toBeLessThanOrEqual(plain.enclosure.hi - plain.value);

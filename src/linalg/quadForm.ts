@@ -109,9 +109,12 @@ export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: 
  */
 export function quadraticForm(h: Matrix, y: Float64Array, opts: { entryError?: number } = {}): { value: number; enclosure: Interval } {
   assertSquare(h, 'quadraticForm: H');
-  const n = h.rows, H = h.data, eps = opts.entryError ?? 0;
+  const n = h.rows,
+    H = h.data,
+    eps = opts.entryError ?? 0;
   if (y.length !== n) throw new RangeError(`quadraticForm: y has length ${y.length}, H is ${n}×${n}`);
-  let value = 0, abs = 0;
+  let value = 0,
+    abs = 0;
   for (let a = 0; a < n; a++)
     for (let b = 0; b < n; b++) {
       const t = y[a] * H[a * n + b] * y[b];

@@ -24,7 +24,8 @@ export class ReadOnlyMatrix {
   readonly name: string;
 
   constructor(m: Matrix, spectralError: number, name: string, entryError = spectralError) {
-    if (m.rows * m.cols !== m.data.length) throw new RangeError(`ReadOnlyMatrix(${name}): ${m.rows}×${m.cols} needs ${m.rows * m.cols} entries, got ${m.data.length}`);
+    if (m.rows * m.cols !== m.data.length)
+      throw new RangeError(`ReadOnlyMatrix(${name}): ${m.rows}×${m.cols} needs ${m.rows * m.cols} entries, got ${m.data.length}`);
     this.#data = Float64Array.from(m.data);
     this.rows = m.rows;
     this.cols = m.cols;
@@ -36,7 +37,8 @@ export class ReadOnlyMatrix {
   }
 
   get(i: number, j: number): number {
-    if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < this.rows && j < this.cols)) throw new RangeError(`${this.name}.get(${i}, ${j}): index out of range (${this.rows}×${this.cols})`);
+    if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < this.rows && j < this.cols))
+      throw new RangeError(`${this.name}.get(${i}, ${j}): index out of range (${this.rows}×${this.cols})`);
     return this.#data[i * this.cols + j];
   }
 
@@ -105,7 +107,8 @@ export function traceOf(m: ReadOnlyMatrix): Bounds {
   square(m, 'trace');
   if (!m.certified) return NOT_CERTIFIED();
   const n = m.rows;
-  let t = 0, a = 0;
+  let t = 0,
+    a = 0;
   for (let i = 0; i < n; i++) {
     const v = m.get(i, i);
     t += v;
@@ -134,7 +137,8 @@ export function inverseQuadraticFormOf(m: ReadOnlyMatrix, y: ArrayLike<number>):
   if (yy.every((v) => v === 0)) return { lower: 0, upper: 0, estimate: 0 };
   const n = m.rows;
   const a0 = m.toArray();
-  let mMax = 0, yMax = 0;
+  let mMax = 0,
+    yMax = 0;
   for (const v of a0) mMax = Math.max(mMax, Math.abs(v));
   for (const v of yy) yMax = Math.max(yMax, Math.abs(v));
   if (mMax === 0) return NOT_CERTIFIED();
@@ -182,7 +186,8 @@ export function solveOf(m: ReadOnlyMatrix, b: ArrayLike<number>): { x: Float64Ar
  */
 export function linearCombination(terms: readonly (readonly [number, ReadOnlyMatrix])[], name = 'combination'): ReadOnlyMatrix {
   if (terms.length === 0) throw new RangeError('combine: no terms');
-  const n = terms[0][1].rows, c0 = terms[0][1].cols;
+  const n = terms[0][1].rows,
+    c0 = terms[0][1].cols;
   for (const [c, m] of terms) {
     if (!(m instanceof ReadOnlyMatrix)) throw new RangeError('combine: every term must be [coefficient, matrix] with a matrix from q.matrix or combine');
     if (m.rows !== n || m.cols !== c0) throw new RangeError(`combine: ${m.name} is ${m.rows}×${m.cols}, expected ${n}×${c0}`);
@@ -193,7 +198,8 @@ export function linearCombination(terms: readonly (readonly [number, ReadOnlyMat
   const out = new Float64Array(n * c0);
   let maxAbs = 0;
   for (let p = 0; p < out.length; p++) {
-    let s = 0, a = 0;
+    let s = 0,
+      a = 0;
     for (let k = 0; k < t; k++) {
       s += terms[k][0] * arrays[k][p];
       a += Math.abs(terms[k][0] * arrays[k][p]);
@@ -203,7 +209,8 @@ export function linearCombination(terms: readonly (readonly [number, ReadOnlyMat
   }
   const g = gammaUp(2 * t);
   const entryRound = up(up(g * up(maxAbs * up(1 + g))) + 2 * t * ETA);
-  let inherited = 0, inheritedEntry = 0;
+  let inherited = 0,
+    inheritedEntry = 0;
   for (const [c, m] of terms) {
     inherited = up(inherited + up(Math.abs(c) * m.spectralError));
     inheritedEntry = up(inheritedEntry + up(Math.abs(c) * m.entryError));

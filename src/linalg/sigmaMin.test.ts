@@ -29,7 +29,12 @@ const refSigmaMin = (f: Matrix) => {
 
 describe('sigmaMinCertified', () => {
   it('contains σ_min of matrices with known singular values, κ up to 1e8, relative width ≤ 1e-6', () => {
-    for (const [nr, nc] of [[15, 40], [40, 15], [100, 100], [30, 100]] as const) {
+    for (const [nr, nc] of [
+      [15, 40],
+      [40, 15],
+      [100, 100],
+      [30, 100],
+    ] as const) {
       const p = Math.min(nr, nc);
       for (const kappa of [1, 1e3, 1e6, 1e8]) {
         const s = Array.from({ length: p }, (_, i) => kappa ** (-i / Math.max(1, p - 1)));
@@ -51,7 +56,7 @@ describe('sigmaMinCertified', () => {
   });
 
   it('beats √λ_min(F Fᵀ) on an ill-conditioned matrix (does not square κ)', () => {
-    const s = Array.from({ length: 20 }, (_, i) => 10 ** (-9 * i / 19));
+    const s = Array.from({ length: 20 }, (_, i) => 10 ** ((-9 * i) / 19));
     const f = knownSingularValues(20, 30, s, 'squared');
     const r = sigmaMinCertified(f);
     expect(Math.abs(r.estimate - 1e-9) / 1e-9).toBeLessThan(1e-5);
@@ -59,7 +64,13 @@ describe('sigmaMinCertified', () => {
   });
 
   it('Gaussian matrices agree with ml-matrix SVD; entryError widens the enclosure', () => {
-    for (const [nr, nc] of [[1, 1], [1, 5], [5, 1], [13, 29], [64, 20]] as const) {
+    for (const [nr, nc] of [
+      [1, 1],
+      [1, 5],
+      [5, 1],
+      [13, 29],
+      [64, 20],
+    ] as const) {
       const f = gaussianMatrix(createRng(`g-${nr}-${nc}`), nr, nc);
       const r = sigmaMinCertified(f);
       const ref = refSigmaMin(f);

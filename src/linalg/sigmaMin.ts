@@ -42,7 +42,10 @@ export function householderR(c: Float64Array, p: number, m: number): Float64Arra
       continue;
     }
     let s = 0;
-    for (let t = k; t < m; t++) { const v = c[ck + t] / scale; s += v * v; }
+    for (let t = k; t < m; t++) {
+      const v = c[ck + t] / scale;
+      s += v * v;
+    }
     let alpha = scale * Math.sqrt(s);
     if (c[ck + k] > 0) alpha = -alpha; // reflect onto −sign(x₁)‖x‖e₁ (no cancellation)
     // v = x − alpha e1, stored in place of column k; H = I − 2 v vᵀ / vᵀv
@@ -111,12 +114,13 @@ function compensatedAX(c: Float64Array, x: Float64Array, p: number, m: number): 
       for (let t = 0; t < m; t++) {
         const a = c[ck + t];
         const prod = a * b;
-        const ah = hi[ck + t], al = lo[ck + t];
-        const pe = al * bl - (((prod - ah * bh) - al * bh) - ah * bl); // TwoProduct error (exact w/o underflow)
+        const ah = hi[ck + t],
+          al = lo[ck + t];
+        const pe = al * bl - (prod - ah * bh - al * bh - ah * bl); // TwoProduct error (exact w/o underflow)
         const sOld = s[t];
         const sum = sOld + prod;
         const z = sum - sOld;
-        const se = (sOld - (sum - z)) + (prod - z); // TwoSum error (exact)
+        const se = sOld - (sum - z) + (prod - z); // TwoSum error (exact)
         s[t] = sum;
         err[t] += pe + se;
       }
@@ -170,8 +174,7 @@ export function sigmaMinCertified(f: Matrix, opts: { entryError?: number } = {})
   const xFro = up(Math.sqrt(nonNegativeSumUpper(sumSquares(x), p * p, 1)));
   const aFro = up(Math.sqrt(nonNegativeSumUpper(aFro2, p * m, 1)));
   const eY = up(
-    up(up(UNIT_ROUNDOFF * yFro) * up(1 + 2 * UNIT_ROUNDOFF)) +
-      up(up(up(gp * gp) * up(xFro * aFro)) + up(up(Math.sqrt(p * m)) * (5 * p + 5) * ETA)),
+    up(up(UNIT_ROUNDOFF * yFro) * up(1 + 2 * UNIT_ROUNDOFF)) + up(up(up(gp * gp) * up(xFro * aFro)) + up(up(Math.sqrt(p * m)) * (5 * p + 5) * ETA)),
   );
   // σ(Ŷ)² from fl(ŶᵀŶ) = gram(Ŷᵀ)
   const gy = gram({ rows: p, cols: m, data: yt });

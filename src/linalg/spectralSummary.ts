@@ -58,7 +58,9 @@ export function spectralSummary(
   const sr = k0.rows === k0.cols && k0.data.length === k0.rows * k0.cols ? symmetricRange(k0) : { ok: false, max: 0, minNonZero: Infinity };
   let { finite, max: m, minNonZero } = sr.ok ? { finite: true, max: sr.max, minNonZero: sr.minNonZero } : absRange(k0.data);
   if (!finite || !(errorBound0 >= 0 && (errorBound0 < Infinity || uncertified))) return { kind: 'entries' };
-  let k = k0, errorBound = errorBound0, F = log2Scale;
+  let k = k0,
+    errorBound = errorBound0,
+    F = log2Scale;
   const s = normalisingExponent(m);
   if (s !== 0) {
     k = { rows: k.rows, cols: k.cols, data: k.data.map((v) => ldexp(v, s)) };
@@ -83,7 +85,9 @@ export function spectralSummary(
     lmMethod = opts.lambdaMin.method;
     lmFactorizations = opts.lambdaMin.factorizations ?? 0;
   } else {
-    const lmS = uncertified ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' } : lambdaMinCertified(k, { entryError: eIn });
+    const lmS = uncertified
+      ? { ...lambdaMinCertified(k), lower: -Infinity, upper: Infinity, method: 'estimate only (not certified)' }
+      : lambdaMinCertified(k, { entryError: eIn });
     lower = weyl ? down(ldexpDown(lmS.lower, F) - eNat) : ldexpDown(lmS.lower, F);
     upper = weyl ? up(ldexpUp(lmS.upper, F) + eNat) : ldexpUp(lmS.upper, F);
     estimate = Math.min(Math.max(ldexp(lmS.estimate, F), lower), upper);
@@ -126,7 +130,10 @@ function absRange(a: Float64Array): { finite: boolean; max: number; minNonZero: 
   let minNonZero = Infinity;
   for (let t = 0; t < a.length; t++) {
     const v = Math.abs(a[t]);
-    if (!(v <= Number.MAX_VALUE)) { finite = false; continue; }
+    if (!(v <= Number.MAX_VALUE)) {
+      finite = false;
+      continue;
+    }
     if (v > max) max = v;
     if (v < minNonZero && v !== 0) minNonZero = v;
   }

@@ -16,7 +16,14 @@ function symmetric(n: number, seed: number): Matrix {
   for (let i = 0; i < n; i++)
     for (let j = 0; j <= i; j++) {
       const u = next();
-      const v = u < 0.1 ? 0 : u < 0.15 ? -0 : u < 0.2 ? (next() < 0.5 ? -1 : 1) * 5e-324 * (1 + Math.floor(next() * 1000)) : (next() - 0.5) * 2 ** Math.floor(next() * 400 - 200);
+      const v =
+        u < 0.1
+          ? 0
+          : u < 0.15
+            ? -0
+            : u < 0.2
+              ? (next() < 0.5 ? -1 : 1) * 5e-324 * (1 + Math.floor(next() * 1000))
+              : (next() - 0.5) * 2 ** Math.floor(next() * 400 - 200);
       data[i * n + j] = v;
       data[j * n + i] = v;
     }

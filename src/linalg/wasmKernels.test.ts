@@ -5,10 +5,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  choleskyInPlace, choleskyInPlaceJs, solveLowerInPlace, solveLowerInPlaceJs, solveLowerTransposeInPlace,
-  solveUpperInPlace,
-} from './cholesky.ts';
+import { choleskyInPlace, choleskyInPlaceJs, solveLowerInPlace, solveLowerInPlaceJs, solveLowerTransposeInPlace, solveUpperInPlace } from './cholesky.ts';
 import { gammaUp, gram, gramJs } from './blas.ts';
 import { householderTridiagonalize } from './eigh.ts';
 import { leaseWasm, wasmKernelsAvailable, wasmTridiagonalize, wasmWorkspaceBytes, WASM_MAX_BYTES, WASM_SCRATCH_BYTES } from './wasmKernels.ts';
@@ -25,11 +22,12 @@ function spd(n: number, seed: string, shift = 1e-3): Float64Array {
   const f = new Float64Array(n * d);
   for (let i = 0; i < f.length; i++) f[i] = rng.next() - 0.5;
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += f[i * d + t] * f[j * d + t];
-    a[i * n + j] = a[j * n + i] = s / d;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += f[i * d + t] * f[j * d + t];
+      a[i * n + j] = a[j * n + i] = s / d;
+    }
   for (let i = 0; i < n; i++) a[i * n + i] += shift;
   return a;
 }
@@ -37,11 +35,16 @@ function spd(n: number, seed: string, shift = 1e-3): Float64Array {
 /** Higham Thm 10.3, entrywise: |A − L̂L̂ᵀ| ≤ γ_{n+1}|L̂||L̂ᵀ| (checked with a 2× margin for the rounding of the check itself). */
 function choleskyBackwardErrorOk(a: Float64Array, l: Float64Array, n: number): boolean {
   const g = gammaUp(n + 1);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-    let s = 0, abs = 0;
-    for (let k = 0; k <= j; k++) { s += l[i * n + k] * l[j * n + k]; abs += Math.abs(l[i * n + k] * l[j * n + k]); }
-    if (Math.abs(a[i * n + j] - s) > 2 * g * abs + 1e-300) return false;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0,
+        abs = 0;
+      for (let k = 0; k <= j; k++) {
+        s += l[i * n + k] * l[j * n + k];
+        abs += Math.abs(l[i * n + k] * l[j * n + k]);
+      }
+      if (Math.abs(a[i * n + j] - s) > 2 * g * abs + 1e-300) return false;
+    }
   return true;
 }
 
@@ -76,8 +79,14 @@ describe('WebAssembly SIMD kernels', () => {
       let p = 8;
       while (p < b.length) {
         ids.push(b[p++]);
-        let size = 0, shift = 0, byte: number;
-        do { byte = b[p++]; size += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+        let size = 0,
+          shift = 0,
+          byte: number;
+        do {
+          byte = b[p++];
+          size += (byte & 0x7f) * 2 ** shift;
+          shift += 7;
+        } while (byte & 0x80);
         p += size;
       }
       expect(p).toBe(b.length);
@@ -86,10 +95,16 @@ describe('WebAssembly SIMD kernels', () => {
     for (const file of WASM_BINARIES) {
       const bytes = readFileSync(join(root, file));
       const ids = sectionIds(bytes);
-      expect(ids.filter((id) => [5, 8, 11, 12].includes(id)), file).toEqual([]);
+      expect(
+        ids.filter((id) => [5, 8, 11, 12].includes(id)),
+        file,
+      ).toEqual([]);
       const module = new WebAssembly.Module(bytes);
       expect(WebAssembly.Module.imports(module), file).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-      expect(WebAssembly.Module.exports(module).filter((e) => e.kind === 'memory'), file).toEqual([]);
+      expect(
+        WebAssembly.Module.exports(module).filter((e) => e.kind === 'memory'),
+        file,
+      ).toEqual([]);
       // behaviourally: a memory full of a pattern is unchanged by instantiation
       const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
       const view = new Uint8Array(memory.buffer);
@@ -101,7 +116,7 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
-  it('Cholesky: every order n = 1..70 and 157, copied or resident, satisfies Higham\'s backward error bound and agrees with the JS kernel', () => {
+  it("Cholesky: every order n = 1..70 and 157, copied or resident, satisfies Higham's backward error bound and agrees with the JS kernel", () => {
     for (const n of [...Array.from({ length: 70 }, (_, i) => i + 1), 157]) {
       const a = spd(n, `wasm-chol-${n}`);
       const js = Float64Array.from(a);
@@ -115,11 +130,13 @@ describe('WebAssembly SIMD kernels', () => {
         // resident and copied runs are bit-identical (the copy path runs the same kernel)
         if (n >= 24) expect(Array.from(lease.f64)).toEqual(Array.from(copied));
         expect(choleskyBackwardErrorOk(a, lease.f64, n)).toBe(true);
-        let maxDiff = 0, maxL = 0;
-        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-          maxDiff = Math.max(maxDiff, Math.abs(lease.f64[i * n + j] - js[i * n + j]));
-          maxL = Math.max(maxL, Math.abs(js[i * n + j]));
-        }
+        let maxDiff = 0,
+          maxL = 0;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j <= i; j++) {
+            maxDiff = Math.max(maxDiff, Math.abs(lease.f64[i * n + j] - js[i * n + j]));
+            maxL = Math.max(maxL, Math.abs(js[i * n + j]));
+          }
         // two backward-stable factorisations of a well-conditioned matrix (κ ≤ ~1e4 here) agree closely
         expect(maxDiff).toBeLessThanOrEqual(1e-10 * maxL);
         // the strict upper triangle is untouched
@@ -169,8 +186,12 @@ describe('WebAssembly SIMD kernels', () => {
         const g = gammaUp(n);
         const check = (x: Float64Array, entry: (i: number, k: number) => number) => {
           for (let i = 0; i < n; i++) {
-            let s = 0, abs = 0;
-            for (let k = 0; k < n; k++) { s += entry(i, k) * x[k]; abs += Math.abs(entry(i, k) * x[k]); }
+            let s = 0,
+              abs = 0;
+            for (let k = 0; k < n; k++) {
+              s += entry(i, k) * x[k];
+              abs += Math.abs(entry(i, k) * x[k]);
+            }
             expect(Math.abs(b[i] - s)).toBeLessThanOrEqual(2 * g * abs + 1e-300);
           }
         };
@@ -190,22 +211,24 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('gram: exactly symmetric, within 2γ_d|X||X|ᵀ of the JS kernel entrywise (both are within γ_d|X||X|ᵀ of X Xᵀ)', () => {
-    for (const n of [4, 5, 7, 8, 9, 31, 48, 101]) for (const d of [16, 17, 255, 256, 257, 600]) {
-      const rng = createRng(`gram-${n}-${d}`);
-      const x = { rows: n, cols: d, data: Float64Array.from({ length: n * d }, () => rng.next() - 0.5) };
-      const a = gram(x).data;
-      const b = gramJs(x).data;
-      const g = gammaUp(d);
-      // one expect per (n, d): the asymmetric entries and those beyond the bound, listed (none expected)
-      const bad: string[] = [];
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        if (a[i * n + j] !== a[j * n + i]) bad.push(`asymmetric (${i},${j})`);
-        let abs = 0;
-        for (let k = 0; k < d; k++) abs += Math.abs(x.data[i * d + k] * x.data[j * d + k]);
-        if (!(Math.abs(a[i * n + j] - b[i * n + j]) <= 2 * g * abs * (1 + 1e-12))) bad.push(`(${i},${j}): ${a[i * n + j]} vs ${b[i * n + j]}`);
+    for (const n of [4, 5, 7, 8, 9, 31, 48, 101])
+      for (const d of [16, 17, 255, 256, 257, 600]) {
+        const rng = createRng(`gram-${n}-${d}`);
+        const x = { rows: n, cols: d, data: Float64Array.from({ length: n * d }, () => rng.next() - 0.5) };
+        const a = gram(x).data;
+        const b = gramJs(x).data;
+        const g = gammaUp(d);
+        // one expect per (n, d): the asymmetric entries and those beyond the bound, listed (none expected)
+        const bad: string[] = [];
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) {
+            if (a[i * n + j] !== a[j * n + i]) bad.push(`asymmetric (${i},${j})`);
+            let abs = 0;
+            for (let k = 0; k < d; k++) abs += Math.abs(x.data[i * d + k] * x.data[j * d + k]);
+            if (!(Math.abs(a[i * n + j] - b[i * n + j]) <= 2 * g * abs * (1 + 1e-12))) bad.push(`(${i},${j}): ${a[i * n + j]} vs ${b[i * n + j]}`);
+          }
+        expect(bad, `n = ${n}, d = ${d}`).toEqual([]);
       }
-      expect(bad, `n = ${n}, d = ${d}`).toEqual([]);
-    }
   });
 
   it('tridiagonalisation: same tridiagonal as the JS reduction up to rounding, and the trace and Frobenius norm are preserved', () => {
@@ -215,13 +238,22 @@ describe('WebAssembly SIMD kernels', () => {
       let tr = 0;
       for (let i = 0; i < n; i++) tr += a[i * n + i];
       for (let i = 0; i < n; i++) a[i * n + i] -= tr / n;
-      const d = new Float64Array(n), e = new Float64Array(n);
+      const d = new Float64Array(n),
+        e = new Float64Array(n);
       expect(wasmTridiagonalize(a, n, 1, d, e)).toBe(true);
-      const dj = new Float64Array(n), ej = new Float64Array(n);
+      const dj = new Float64Array(n),
+        ej = new Float64Array(n);
       householderTridiagonalize(Float64Array.from(a), n, dj, ej, false);
-      let fro = 0, froT = 0, trT = 0, scale = 0;
+      let fro = 0,
+        froT = 0,
+        trT = 0,
+        scale = 0;
       for (let i = 0; i < n * n; i++) fro += a[i] * a[i];
-      for (let i = 0; i < n; i++) { froT += d[i] * d[i] + 2 * e[i] * e[i]; trT += d[i]; scale = Math.max(scale, Math.abs(dj[i]) + Math.abs(ej[i])); }
+      for (let i = 0; i < n; i++) {
+        froT += d[i] * d[i] + 2 * e[i] * e[i];
+        trT += d[i];
+        scale = Math.max(scale, Math.abs(dj[i]) + Math.abs(ej[i]));
+      }
       expect(e[0]).toBe(0);
       expect(Math.abs(trT)).toBeLessThanOrEqual(1e-12 * Math.sqrt(fro)); // trace was made 0
       expect(Math.abs(froT - fro)).toBeLessThanOrEqual(1e-12 * fro);
@@ -239,11 +271,12 @@ describe('WebAssembly SIMD kernels', () => {
       const d = 6;
       const f = Float64Array.from({ length: n * d }, () => rng.next() - 0.5);
       const k = { rows: n, cols: n, data: new Float64Array(n * n) };
-      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
-        let s = 0;
-        for (let t = 0; t < d; t++) s += f[i * d + t] * f[j * d + t];
-        k.data[i * n + j] = k.data[j * n + i] = s;
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let t = 0; t < d; t++) s += f[i * d + t] * f[j * d + t];
+          k.data[i * n + j] = k.data[j * n + i] = s;
+        }
       for (let i = 0; i < n; i++) k.data[i * n + i] += 0.5;
       return k;
     };

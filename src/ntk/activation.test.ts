@@ -24,20 +24,29 @@ function monteCarlo(act: Activation, q1: number, q2: number, c: number, n: numbe
   const rng = createRng(seed);
   const rho = q1 > 0 && q2 > 0 ? c / Math.sqrt(q1 * q2) : 0;
   const s = Math.sqrt(Math.max(0, 1 - rho * rho));
-  let m1 = 0, m2 = 0, d1 = 0, d2 = 0;
+  let m1 = 0,
+    m2 = 0,
+    d1 = 0,
+    d2 = 0;
   for (let k = 0; k < n; k++) {
-    const z1 = gaussian(rng), z2 = gaussian(rng);
-    const u = Math.sqrt(q1) * z1, v = Math.sqrt(q2) * (rho * z1 + s * z2);
+    const z1 = gaussian(rng),
+      z2 = gaussian(rng);
+    const u = Math.sqrt(q1) * z1,
+      v = Math.sqrt(q2) * (rho * z1 + s * z2);
     const f = apply(act, u) * apply(act, v);
     const g = derivative(act, u) * derivative(act, v);
-    m1 += f; m2 += f * f; d1 += g; d2 += g * g;
+    m1 += f;
+    m2 += f * f;
+    d1 += g;
+    d2 += g * g;
   }
-  const mf = m1 / n, mg = d1 / n;
+  const mf = m1 / n,
+    mg = d1 / n;
   return { phiPhi: mf, sePhi: Math.sqrt(Math.max(0, m2 / n - mf * mf) / n), dphi: mg, seDphi: Math.sqrt(Math.max(0, d2 / n - mg * mg) / n) };
 }
 
 describe('(a,b)-ReLU activations', () => {
-  it('pointwise values and the φ\'(0) = 0 convention', () => {
+  it("pointwise values and the φ'(0) = 0 convention", () => {
     expect(apply(relu(), -2) === 0).toBe(true); // ±0
     expect(apply(relu(), 3)).toBe(3);
     expect(apply(leakyRelu(0.1), -2)).toBeCloseTo(-0.2, 15);
@@ -82,7 +91,10 @@ describe('(a,b)-ReLU activations', () => {
     const cases: [number, number, number][] = [];
     for (let k = 0; k < 4; k++) {
       // random PSD: A = B Bᵀ, B 2×2 Gaussian
-      const b11 = gaussian(rng), b12 = gaussian(rng), b21 = gaussian(rng), b22 = gaussian(rng);
+      const b11 = gaussian(rng),
+        b12 = gaussian(rng),
+        b21 = gaussian(rng),
+        b22 = gaussian(rng);
       cases.push([b11 * b11 + b12 * b12, b21 * b21 + b22 * b22, b11 * b21 + b12 * b22]);
     }
     cases.push([2, 0.5, 1], [2, 0.5, -1], [1, 1, 1 - 1e-9], [1, 1, -1 + 1e-9], [0, 3, 0], [2, 0, 0], [0, 0, 0]);

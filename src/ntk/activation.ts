@@ -80,8 +80,16 @@ const G_TAYLOR: readonly number[] = (() => {
   }
   return c;
 })();
-const G0 = G_TAYLOR[0], G1 = G_TAYLOR[1], G2 = G_TAYLOR[2], G3 = G_TAYLOR[3], G4 = G_TAYLOR[4];
-const G5 = G_TAYLOR[5], G6 = G_TAYLOR[6], G7 = G_TAYLOR[7], G8 = G_TAYLOR[8], G9 = G_TAYLOR[9];
+const G0 = G_TAYLOR[0],
+  G1 = G_TAYLOR[1],
+  G2 = G_TAYLOR[2],
+  G3 = G_TAYLOR[3],
+  G4 = G_TAYLOR[4];
+const G5 = G_TAYLOR[5],
+  G6 = G_TAYLOR[6],
+  G7 = G_TAYLOR[7],
+  G8 = G_TAYLOR[8],
+  G9 = G_TAYLOR[9];
 
 /**
  * g(θ) = sin θ − θ cos θ for θ ∈ [0, π], without cancellation: for θ < 1 the Taylor series
@@ -104,7 +112,8 @@ export function sinMinusThetaCosSmall(theta: number): number {
 /** J(θ) with E[φ(u)φ(v)] = √(q1 q2)·J(θ) (see the module comment). Absolute error ≤ 30u·κ. */
 export function dualKernel(act: Activation, theta: number): number {
   const { a, b } = act;
-  const sn = Math.sin(theta), cs = Math.cos(theta);
+  const sn = Math.sin(theta),
+    cs = Math.cos(theta);
   const eps = Math.PI - theta;
   const gT = sinMinusThetaCos(theta, sn, cs);
   const gE = sinMinusThetaCos(eps, sn, -cs);

@@ -19,7 +19,8 @@ import { limitingKernels } from './limiting.ts';
 
 /** Naive J Jᵀ (or J_a J_bᵀ restricted to a column range). */
 function gramOfRows(j: Matrix, c0 = 0, c1 = j.cols): Float64Array {
-  const N = j.rows, P = j.cols;
+  const N = j.rows,
+    P = j.cols;
   const out = new Float64Array(N * N);
   for (let a = 0; a < N; a++) {
     for (let b = 0; b < N; b++) {
@@ -50,7 +51,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * in R^10, far from parallel (docs/conventions.md#cancellation-free-angles warns against it for nearly parallel inputs).
  */
 function referenceLimitingNtk(x: Matrix, depth: number): Float64Array {
-  const N = x.rows, d = x.cols;
+  const N = x.rows,
+    d = x.cols;
   let G = new Float64Array(N * N);
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
@@ -61,7 +63,8 @@ function referenceLimitingNtk(x: Matrix, depth: number): Float64Array {
   }
   let K = Float64Array.from(G);
   for (let l = 2; l <= depth; l++) {
-    const Gn = new Float64Array(N * N), Kn = new Float64Array(N * N);
+    const Gn = new Float64Array(N * N),
+      Kn = new Float64Array(N * N);
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < N; j++) {
         const r = Math.sqrt(G[i * N + i] * G[j * N + j]);
@@ -80,8 +83,10 @@ function referenceLimitingNtk(x: Matrix, depth: number): Float64Array {
 
 /** Least-squares slope of y against x. */
 function slope(xs: number[], ys: number[]): number {
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let sxy = 0, sxx = 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length,
+    my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < xs.length; i++) {
     sxy += (xs[i] - mx) * (ys[i] - my);
     sxx += (xs[i] - mx) ** 2;
@@ -119,7 +124,11 @@ describe('layer-wise empirical NTK vs the explicit Jacobian', () => {
     }
     // The W_L term is F_{L−1}F_{L−1}ᵀ, i.e. B_L B_Lᵀ = 1 1ᵀ.
     const bs = backpropSignals(net, forward(net, x));
-    expect(bs.map((b) => [b.rows, b.cols])).toEqual([[4, 7], [4, 6], [4, 1]]);
+    expect(bs.map((b) => [b.rows, b.cols])).toEqual([
+      [4, 7],
+      [4, 6],
+      [4, 1],
+    ]);
     expect(Array.from(bs[2].data)).toEqual([1, 1, 1, 1]);
   });
 
@@ -133,11 +142,11 @@ describe('layer-wise empirical NTK vs the explicit Jacobian', () => {
   });
 
   it('explicit Jacobian = central finite differences (inputs away from every kink)', () => {
-    for (const [a, archI] of ([
+    for (const [a, archI] of [
       [0, arch],
       [1, { inputDim: 3, widths: [4, 5, 3], init: 'he' }],
       [2, { inputDim: 4, widths: [], init: 'standard' }],
-    ] as [number, NetworkArchitecture][])) {
+    ] as [number, NetworkArchitecture][]) {
       // Deterministically pick the first seed whose pre-activations are all ≥ 1e−3 in magnitude;
       // then no kink is crossed within ±h, and f_L is affine in each single weight there, so
       // central differences are exact up to rounding.
@@ -186,7 +195,8 @@ describe('expectations and normalisation', () => {
     const x = sampleData(createRng('mc-k-x'), { family: 'gaussian' }, 2, 7);
     const expected = expectedEmpiricalNtkDiagonal({ dims: architectureDims(arch), betas: resolveBetas(arch) }, x);
     const M = 8000;
-    const sum = [0, 0], sq = [0, 0];
+    const sum = [0, 0],
+      sq = [0, 0];
     for (let s = 0; s < M; s++) {
       const { ntk } = empiricalNtk(initNetwork(arch, `mc-k-${s}`), x);
       for (let i = 0; i < 2; i++) {
@@ -215,7 +225,8 @@ describe('expectations and normalisation', () => {
     expect(maxAbsDiff(limit, referenceLimitingNtk(x, 3))).toBeLessThan(1e-12 * scale);
     const widths = [250, 1000, 4000];
     const seeds = [0, 1, 2, 3, 4];
-    const logN: number[] = [], logErr: number[] = [];
+    const logN: number[] = [],
+      logErr: number[] = [];
     const meanErr: number[] = [];
     for (const n of widths) {
       let acc = 0;

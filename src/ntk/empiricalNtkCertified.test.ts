@@ -32,14 +32,21 @@ function engineEnclosure(net: Network, x: Matrix, normalize = false): { lower: n
 function hyperplaneCase(): { net: Network; x: Matrix; gExact: Dy } {
   const arch = { inputDim: 2, widths: [3], init: 'standard' as const };
   for (let t = 1; t < 200; t++) {
-    const w0 = 0.7 + t / 1024, w1 = -(1.3 + t / 997);
+    const w0 = 0.7 + t / 1024,
+      w1 = -(1.3 + t / 997);
     for (const j of [1, -1, 2, -2]) {
       const w0p = w0 + j * 2 ** -53; // j ulps of w0 ∈ [0.5, 1)
       const x = fromRows([
         [w1, -w0p],
         [0.8, 0.6],
       ]);
-      const net = networkFromWeights(arch, [fromRows([[w0, -0.4, 0.9], [w1, 0.5, 0.2]]), fromRows([[1.5], [-0.7], [1.1]])]);
+      const net = networkFromWeights(arch, [
+        fromRows([
+          [w0, -0.4, 0.9],
+          [w1, 0.5, 0.2],
+        ]),
+        fromRows([[1.5], [-0.7], [1.1]]),
+      ]);
       const g = forward(net, x).preActivations[0].data[0];
       const gExact = add(mul(dy(w1), dy(w0)), mul(dy(-w0p), dy(w1)));
       if (g === 0 && gExact.m > 0n) return { net, x, gExact };
@@ -57,8 +64,13 @@ describe('empiricalNtkCertified', () => {
     const K = exactNtk(net, x);
     // λ_min of the exact 2×2 K̄ in decimal.js (60 digits), for the message
     Decimal.set({ precision: 60 });
-    const a = toDec(K[0][0]), b = toDec(K[0][1]), c = toDec(K[1][1]);
-    const lamExact = a.plus(c).div(2).minus(a.minus(c).div(2).pow(2).plus(b.pow(2)).sqrt());
+    const a = toDec(K[0][0]),
+      b = toDec(K[0][1]),
+      c = toDec(K[1][1]);
+    const lamExact = a
+      .plus(c)
+      .div(2)
+      .minus(a.minus(c).div(2).pow(2).plus(b.pow(2)).sqrt());
     const old = oldEnclosure(net, x);
     // the old enclosure misses the exact value (the defect this module fixes)
     expect(encloses(K, old.lower, old.upper)).toBe(false);
@@ -93,7 +105,13 @@ describe('empiricalNtkCertified', () => {
   });
 
   it('overflow is reported as not certified (no exception), with an infinite enclosure', () => {
-    const net = networkFromWeights({ inputDim: 2, widths: [2], init: 'standard' }, [fromRows([[1, -1], [0.5, 2]]), fromRows([[3], [1]])]);
+    const net = networkFromWeights({ inputDim: 2, widths: [2], init: 'standard' }, [
+      fromRows([
+        [1, -1],
+        [0.5, 2],
+      ]),
+      fromRows([[3], [1]]),
+    ]);
     const r = empiricalNtkCertified(net, fromRows([[1e200, 2e200]]));
     expect(r.certified).toBe(false);
     expect(r.errorBound).toBe(Infinity);
@@ -103,22 +121,19 @@ describe('empiricalNtkCertified', () => {
   });
 
   it('fuzz: small networks, data/weight scales 2^e (e ∈ [−1074, 1023]): exact λ_min enclosed or not certified', () => {
-    const entry = fc.oneof(
-      fc.double({ min: -1, max: 1, noNaN: true }),
-      fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52),
-    );
+    const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
     const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
-    const caseArb = fc
-      .record({
-        N: fc.integer({ min: 1, max: 4 }),
-        d: fc.integer({ min: 1, max: 4 }),
-        widths: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }),
-        normalize: fc.boolean(),
-        ex: expo,
-        ew: fc.array(expo, { minLength: 4, maxLength: 4 }),
-        seedVals: fc.array(entry, { minLength: 200, maxLength: 200 }),
-      });
-    let certifiedCount = 0, ambiguousCount = 0;
+    const caseArb = fc.record({
+      N: fc.integer({ min: 1, max: 4 }),
+      d: fc.integer({ min: 1, max: 4 }),
+      widths: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }),
+      normalize: fc.boolean(),
+      ex: expo,
+      ew: fc.array(expo, { minLength: 4, maxLength: 4 }),
+      seedVals: fc.array(entry, { minLength: 200, maxLength: 200 }),
+    });
+    let certifiedCount = 0,
+      ambiguousCount = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
         const dims = [c.d, ...c.widths, 1];

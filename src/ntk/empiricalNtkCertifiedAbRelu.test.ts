@@ -31,10 +31,12 @@ const bitsEqual = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
  */
 function exactScale(act: ActivationRecord & { a?: number; b?: number }, widths: number[]): { num: bigint; den: bigint } {
   const q = add(mul(dy(act.a!), dy(act.a!)), mul(dy(act.b!), dy(act.b!)));
-  let cn = 2n, cd = q.m;
+  let cn = 2n,
+    cd = q.m;
   if (q.e <= 0) cn <<= BigInt(-q.e);
   else cd <<= BigInt(q.e);
-  let num = 1n, den = 1n;
+  let num = 1n,
+    den = 1n;
   for (const n of widths) {
     num *= cn;
     den *= cd * BigInt(n);
@@ -57,30 +59,49 @@ function maxEntryError(khat: Matrix, K: Dy[][], num: bigint, den: bigint): Decim
 
 describe('certified empirical NTK of (a,b)-ReLU networks', () => {
   it('ReLU as a record: forward, back-propagation, K̂ and its bound are the same doubles as the default', () => {
-    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.2, 0.9, 0.8]]);
+    const x = fromRows([
+      [0.3, -1.2, 0.5],
+      [1.1, 0.4, -0.7],
+      [-0.2, 0.9, 0.8],
+    ]);
     const base = { inputDim: 3, widths: [17, 9], init: 'he' as const };
-    const n0 = initNetwork(base, 'bit-id'), n1 = initNetwork({ ...base, activation: reluRecord() }, 'bit-id');
-    const f0 = forward(n0, x), f1 = forward(n1, x);
+    const n0 = initNetwork(base, 'bit-id'),
+      n1 = initNetwork({ ...base, activation: reluRecord() }, 'bit-id');
+    const f0 = forward(n0, x),
+      f1 = forward(n1, x);
     expect(bitsEqual(f0.output, f1.output)).toBe(true);
     f0.features.forEach((f, k) => expect(bitsEqual(f.data, f1.features[k].data)).toBe(true));
     backpropSignals(n0, f0).forEach((b, k) => expect(bitsEqual(b.data, backpropSignals(n1, f1)[k].data)).toBe(true));
     expect(bitsEqual(empiricalNtk(n0, x).ntk.data, empiricalNtk(n1, x).ntk.data)).toBe(true);
     for (const normalize of [false, true]) {
-      const c0 = empiricalNtkCertified(n0, x, { normalize }), c1 = empiricalNtkCertified(n1, x, { normalize });
+      const c0 = empiricalNtkCertified(n0, x, { normalize }),
+        c1 = empiricalNtkCertified(n1, x, { normalize });
       expect(bitsEqual(c0.ntk.data, c1.ntk.data)).toBe(true);
       expect(Object.is(c0.errorBound, c1.errorBound) && c0.certified).toBe(true);
     }
   });
 
   it('a record outside the analysis (certifiedFiniteNetwork false): the float kernel, reported NOT certified (bound and λ_min enclosure infinite)', () => {
-    const net = initNetwork({ inputDim: 2, widths: [4], init: 'standard', activation: { ...activationByName('gelu'), name: 'gelu-uncertified', certifiedFiniteNetwork: false } }, 's');
-    const x = fromRows([[0.5, 0.2], [-0.1, 0.9]]);
+    const net = initNetwork(
+      { inputDim: 2, widths: [4], init: 'standard', activation: { ...activationByName('gelu'), name: 'gelu-uncertified', certifiedFiniteNetwork: false } },
+      's',
+    );
+    const x = fromRows([
+      [0.5, 0.2],
+      [-0.1, 0.9],
+    ]);
     expect(() => forwardEnclosure(net, x)).toThrow(/NOT certified/);
     const r = empiricalNtkCertified(net, x, { normalize: true });
     expect([r.certified, r.errorBound]).toEqual([false, Infinity]);
     expect(r.notCertifiedReason).toMatch(/activation gelu-uncertified: .*only records with certifiedFiniteNetwork/);
-    const k = empiricalNtk(net, x).ntk.data, s = 1 / (activationByName('gelu').secondMoment * 4);
-    expect(bitsEqual(r.ntk.data, k.map((v) => v * s))).toBe(true);
+    const k = empiricalNtk(net, x).ntk.data,
+      s = 1 / (activationByName('gelu').secondMoment * 4);
+    expect(
+      bitsEqual(
+        r.ntk.data,
+        k.map((v) => v * s),
+      ),
+    ).toBe(true);
     const lm = empiricalNtkLambdaMin(r);
     expect([lm.lower, lm.upper, lm.certified]).toEqual([-Infinity, Infinity, false]);
   });
@@ -88,11 +109,16 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
   it('leaky-relu:0.1: forward radii contain the exact features; negative units are certified as such', () => {
     const act = activationByName('leaky-relu:0.1');
     const net = initNetwork({ inputDim: 3, widths: [6, 5], init: 'standard', activation: act }, 'leaky-fwd');
-    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7]]);
+    const x = fromRows([
+      [0.3, -1.2, 0.5],
+      [1.1, 0.4, -0.7],
+    ]);
     const fe = forwardEnclosure(net, x);
     expect(fe.status[0].some((s) => s === UNIT_NEGATIVE)).toBe(true);
     for (let k = 1; k <= 2; k++) {
-      const F = exactFeatures(net, x, k), Fh = fe.fwd.features[k].data, R = fe.radius[k].data;
+      const F = exactFeatures(net, x, k),
+        Fh = fe.fwd.features[k].data,
+        R = fe.radius[k].data;
       for (let i = 0; i < 2; i++)
         for (let j = 0; j < F[i].length; j++) {
           const t = i * F[i].length + j;
@@ -108,20 +134,31 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
       const act = activationByName(name);
       const arch = { inputDim: 2, widths: [3], init: 'standard' as const, activation: act };
       let hit = 0;
-      for (let tt = 1; tt < 200 && hit < 2; tt++) for (const j of [1, -1, 2, -2]) {
-        const w0 = 0.7 + tt / 1024, w1 = -(1.3 + tt / 997);
-        const x = fromRows([[w1, -(w0 + j * 2 ** -53)], [0.8, 0.6]]);
-        const net = networkFromWeights(arch, [fromRows([[w0, -0.4, 0.9], [w1, 0.5, 0.2]]), fromRows([[1.5], [-0.7], [1.1]])]);
-        const r = empiricalNtkCertified(net, x);
-        if (forward(net, x).preActivations[0].data[0] !== 0) continue;
-        hit++;
-        expect(r.forward.status[0][0]).toBe(UNIT_AMBIGUOUS);
-        expect(r.certified).toBe(true);
-        const K = exactNtk(net, x);
-        expect(maxEntryError(r.ntk, K, 1n, 1n).lte(r.errorBound), `${name}: entry error > ${r.errorBound}`).toBe(true);
-        const lm = empiricalNtkLambdaMin(r);
-        expect(encloses(K, lm.lower, lm.upper), name).toBe(true);
-      }
+      for (let tt = 1; tt < 200 && hit < 2; tt++)
+        for (const j of [1, -1, 2, -2]) {
+          const w0 = 0.7 + tt / 1024,
+            w1 = -(1.3 + tt / 997);
+          const x = fromRows([
+            [w1, -(w0 + j * 2 ** -53)],
+            [0.8, 0.6],
+          ]);
+          const net = networkFromWeights(arch, [
+            fromRows([
+              [w0, -0.4, 0.9],
+              [w1, 0.5, 0.2],
+            ]),
+            fromRows([[1.5], [-0.7], [1.1]]),
+          ]);
+          const r = empiricalNtkCertified(net, x);
+          if (forward(net, x).preActivations[0].data[0] !== 0) continue;
+          hit++;
+          expect(r.forward.status[0][0]).toBe(UNIT_AMBIGUOUS);
+          expect(r.certified).toBe(true);
+          const K = exactNtk(net, x);
+          expect(maxEntryError(r.ntk, K, 1n, 1n).lte(r.errorBound), `${name}: entry error > ${r.errorBound}`).toBe(true);
+          const lm = empiricalNtkLambdaMin(r);
+          expect(encloses(K, lm.lower, lm.upper), name).toBe(true);
+        }
       expect(hit).toBe(2);
     }
   });
@@ -139,7 +176,8 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
       ew: fc.array(expo, { minLength: 3, maxLength: 3 }),
       vals: fc.array(entry, { minLength: 120, maxLength: 120 }),
     });
-    let certifiedCount = 0, ambiguousCount = 0;
+    let certifiedCount = 0,
+      ambiguousCount = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
         const act = activationByName(c.act) as ActivationRecord & { a: number; b: number };
@@ -151,7 +189,10 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
           return m;
         };
         const x = scaled(c.N, c.d, c.ex);
-        const net: Network = networkFromWeights({ inputDim: c.d, widths: c.widths, init: 'standard', activation: act }, dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])));
+        const net: Network = networkFromWeights(
+          { inputDim: c.d, widths: c.widths, init: 'standard', activation: act },
+          dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])),
+        );
         const r = empiricalNtkCertified(net, x, { normalize: c.normalize });
         if (!r.certified) return true;
         certifiedCount++;
@@ -169,7 +210,11 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
   });
 
   it('the bound is informative at moderate width: ‖E‖₂ ≤ 1e-12·max K̂_ii (abs, leaky-relu:0.1; width 64, L = 3)', () => {
-    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.2, 0.9, 0.8]]);
+    const x = fromRows([
+      [0.3, -1.2, 0.5],
+      [1.1, 0.4, -0.7],
+      [-0.2, 0.9, 0.8],
+    ]);
     for (const name of ['abs', 'leaky-relu:0.1']) {
       const net = initNetwork({ inputDim: 3, widths: [64, 64], init: 'standard', activation: activationByName(name) }, 'informative');
       const r = empiricalNtkCertified(net, x, { normalize: true });

@@ -28,7 +28,8 @@ const SQRT_PI = D.acos(-1).sqrt();
 function erfDec(t: Dec): Dec {
   if (t.abs().gt(9)) return new D(t.s);
   const t2 = t.times(t);
-  let term = t, sum = t;
+  let term = t,
+    sum = t;
   for (let n = 1; n < 1000; n++) {
     term = term.times(t2).neg().div(n);
     const add = term.div(2 * n + 1);
@@ -68,7 +69,9 @@ function sigmaDec(name: string, t: Dec): { f: Dec; df: Dec } {
 
 /** Features and J Jᵀ of the stored doubles in 90 digits (per sample, independent of the engine's layer-wise formula). */
 function decimalNetwork(net: Network, x: Matrix, name: string): { K: Dec[][]; features: Dec[][][] } {
-  const L = net.depth, N = x.rows, d = x.cols;
+  const L = net.depth,
+    N = x.rows,
+    d = x.cols;
   const rows: Dec[][] = [];
   const features: Dec[][][] = Array.from({ length: L }, () => []);
   for (let i = 0; i < N; i++) {
@@ -76,7 +79,8 @@ function decimalNetwork(net: Network, x: Matrix, name: string): { K: Dec[][]; fe
     const ds: Dec[][] = [];
     for (let l = 1; l < L; l++) {
       const w = net.weights[l - 1];
-      const f: Dec[] = [], df: Dec[] = [];
+      const f: Dec[] = [],
+        df: Dec[] = [];
       for (let j = 0; j < w.cols; j++) {
         let g = new D(0);
         for (let p = 0; p < w.rows; p++) g = g.plus(fs[l - 1][p].times(ex(w.data[p * w.cols + j])));
@@ -121,20 +125,64 @@ function enclosed(net: Network, x: Matrix, name: string, normalize: boolean): { 
   const N = x.rows;
   for (let i = 0; i < N; i++)
     for (let j = 0; j < N; j++) {
-      const err = ex(r.ntk.data[i * N + j]).minus(K[i][j].times(s)).abs();
+      const err = ex(r.ntk.data[i * N + j])
+        .minus(K[i][j].times(s))
+        .abs();
       if (err.gt(ex(r.errorBound).plus(slack))) return { ok: false, certified: true };
     }
   for (let l = 1; l < net.depth; l++) {
-    const F = r.forward.fwd.features[l].data, R = r.forward.radius[l].data, n = net.dims[l];
+    const F = r.forward.fwd.features[l].data,
+      R = r.forward.radius[l].data,
+      n = net.dims[l];
     for (let i = 0; i < N; i++)
-      for (let j = 0; j < n; j++) if (ex(F[i * n + j]).minus(features[l][i][j]).abs().gt(ex(R[i * n + j]).plus('1e-80'))) return { ok: false, certified: true };
+      for (let j = 0; j < n; j++)
+        if (
+          ex(F[i * n + j])
+            .minus(features[l][i][j])
+            .abs()
+            .gt(ex(R[i * n + j]).plus('1e-80'))
+        )
+          return { ok: false, certified: true };
   }
   return { ok: true, certified: true };
 }
 
 describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu networks', () => {
   it('pointwise enclosures of σ and σ′ contain the 90-digit values (tiny, subnormal, huge, ±∞, near 0)', () => {
-    const ts: number[] = [2.5, 3, 4.5, 5.99, 6, 6.01, 7, 0, -0, 5e-324, -5e-324, 2 ** -1022, 1e-300, 1e-17, 2 ** -27, 1e-8, 0.1, 0.5, 1 - 2 ** -53, 1, 2, 10, 19.06, 20, 37, 300, 709, 710, 1e10, 1e300, Number.MAX_VALUE, Infinity];
+    const ts: number[] = [
+      2.5,
+      3,
+      4.5,
+      5.99,
+      6,
+      6.01,
+      7,
+      0,
+      -0,
+      5e-324,
+      -5e-324,
+      2 ** -1022,
+      1e-300,
+      1e-17,
+      2 ** -27,
+      1e-8,
+      0.1,
+      0.5,
+      1 - 2 ** -53,
+      1,
+      2,
+      10,
+      19.06,
+      20,
+      37,
+      300,
+      709,
+      710,
+      1e10,
+      1e300,
+      Number.MAX_VALUE,
+      Infinity,
+    ];
     for (let e = -60; e <= 10; e += 1.3) ts.push(2 ** e, -(2 ** e) * 1.1);
     for (const name of ['tanh', 'sigmoid', 'softplus', 'erf', 'gelu']) {
       const act = activationByName(name) as ActivationRecord;
@@ -142,7 +190,10 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
         for (const t of [t0, -t0]) {
           const enc = act.enclose!(t);
           const v = Number.isFinite(t) ? sigmaDec(name, ex(t)) : sigmaDec(name, new D(t > 0 ? 3000 : -3000));
-          expect((enc.f.lo === -Infinity || ex(enc.f.lo).lte(v.f)) && (enc.f.hi === Infinity || ex(enc.f.hi).gte(v.f)), `${name}(${t}) ∉ [${enc.f.lo}, ${enc.f.hi}]`).toBe(true);
+          expect(
+            (enc.f.lo === -Infinity || ex(enc.f.lo).lte(v.f)) && (enc.f.hi === Infinity || ex(enc.f.hi).gte(v.f)),
+            `${name}(${t}) ∉ [${enc.f.lo}, ${enc.f.hi}]`,
+          ).toBe(true);
           expect(ex(enc.df.lo).lte(v.df) && ex(enc.df.hi).gte(v.df), `${name}'(${t}) ∉ [${enc.df.lo}, ${enc.df.hi}]`).toBe(true);
           // informative: relative ≤ 1e-12 (the worst of tanh is 5.4e-13 at t ≈ 1.4e-3, where both the Taylor bracket
           // and the cancellation in 1 − 2/(e^{2t} + 1) are loose; sigmoid 1.3e-15), softplus ≤ 1e-10 (2.2e-11 at
@@ -158,7 +209,11 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
   });
 
   it('ordinary networks (widths 6, 5): kernel entries and features within the bound; the bound is ≤ 1e-12·max K̂_ii', () => {
-    const x = fromRows([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.2, 0.9, 0.8]]);
+    const x = fromRows([
+      [0.3, -1.2, 0.5],
+      [1.1, 0.4, -0.7],
+      [-0.2, 0.9, 0.8],
+    ]);
     for (const name of ['tanh', 'sigmoid', 'softplus', 'erf', 'gelu']) {
       const net = initNetwork({ inputDim: 3, widths: [6, 5], init: 'standard', activation: activationByName(name) }, `smooth-${name}`);
       for (const normalize of [false, true]) expect(enclosed(net, x, name, normalize)).toEqual({ ok: true, certified: true });
@@ -193,7 +248,10 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
             return m;
           };
           const x = scaled(c.N, c.d, c.ex);
-          const net = networkFromWeights({ inputDim: c.d, widths: c.widths, init: 'standard', activation: activationByName(c.act) }, dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])));
+          const net = networkFromWeights(
+            { inputDim: c.d, widths: c.widths, init: 'standard', activation: activationByName(c.act) },
+            dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])),
+          );
           const r = enclosed(net, x, c.act, c.normalize);
           if (r.certified) certified++;
           return r.ok;

@@ -15,7 +15,8 @@ describe('generalization', () => {
   it('coupled flips: the flip set grows with p; p = 0 gives the teacher labels', () => {
     const t = teacherTask({ n: 50, d: 6, p: 0, seed: 'g' });
     expect(Array.from(t.y)).toEqual(Array.from(t.clean));
-    const a = teacherLabels(t.x, t.teacher, 0.2, 'g'), b = teacherLabels(t.x, t.teacher, 0.4, 'g');
+    const a = teacherLabels(t.x, t.teacher, 0.2, 'g'),
+      b = teacherLabels(t.x, t.teacher, 0.4, 'g');
     for (let i = 0; i < 50; i++) if (a.y[i] !== a.clean[i]) expect(b.y[i]).toBe(a.y[i]);
   });
 

@@ -27,9 +27,11 @@ export interface TeacherTask {
 /** Teacher w* ~ N(0, I_d) from childRng(seed, 'teacher'); labels with p-flips (coupled U_i from 'flip'). */
 export function teacherLabels(x: Matrix, teacher: Float64Array, p: number, flipSeed: Seed): { y: Float64Array; clean: Float64Array } {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`teacherLabels: p must be in [0, 1], got ${p}`);
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const rng = childRng(flipSeed, 'flip');
-  const y = new Float64Array(n), clean = new Float64Array(n);
+  const y = new Float64Array(n),
+    clean = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let c = 0; c < d; c++) s += teacher[c] * x.data[i * d + c];
@@ -103,11 +105,19 @@ function ranks(a: ArrayLike<number>): Float64Array {
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new RangeError('spearman: lengths differ');
   const n = a.length;
-  const ra = ranks(a), rb = ranks(b);
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += ra[i]; mb += rb[i]; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
+  const ra = ranks(a),
+    rb = ranks(b);
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += ra[i];
+    mb += rb[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < n; i++) {
     sab += (ra[i] - ma) * (rb[i] - mb);
     saa += (ra[i] - ma) ** 2;

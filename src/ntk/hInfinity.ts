@@ -35,7 +35,8 @@ import { type PairAngleState, pairAngleState, pairwiseAngleErrorBound } from './
  */
 export function hInfinity(x: Matrix, angles?: PairAngleState, opts: { rescale?: boolean } = {}): { matrix: Matrix; errorBound: number; log2Scale: number } {
   if (!allFinite(x.data)) throw new NumericalError('hInfinity: data contain NaN or ±Infinity');
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   // `angles`: pairAngleState(x) already computed by the caller (it is a pure function of x).
   let st = angles ?? pairAngleState(x);
   if (directRange(x, st.gram.data)) {
@@ -63,7 +64,8 @@ export function hInfinity(x: Matrix, angles?: PairAngleState, opts: { rescale?: 
 
 /** True when every non-zero row has a squared norm in [2^-600, 2^600] and every row with a 0 there is exactly zero. */
 function directRange(x: Matrix, g: Float64Array): boolean {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   for (let i = 0; i < n; i++) {
     const v = g[i * n + i];
     if (v === 0) {
@@ -75,14 +77,16 @@ function directRange(x: Matrix, g: Float64Array): boolean {
 
 /** H∞ from the angle state, its error coefficient c and the spectral bound c·Σ‖x_i‖² (see hInfinity). */
 function hInfinityOf(st: PairAngleState, n: number, d: number, minNormSq: number): { matrix: Matrix; errorBound: number; coefficient: number } {
-  const G = st.gram.data, th = st.theta;
+  const G = st.gram.data,
+    th = st.theta;
   const h = new Float64Array(n * n);
   const inv2pi = 1 / (2 * Math.PI);
   for (let i = 0; i < n; i++) {
     h[i * n + i] = 0.5 * G[i * n + i];
     for (let j = i + 1; j < n; j++) {
       const v = G[i * n + j] * (Math.PI - th[i * n + j]) * inv2pi;
-      h[i * n + j] = v; h[j * n + i] = v;
+      h[i * n + j] = v;
+      h[j * n + i] = v;
     }
   }
   let tr = 0;

@@ -61,39 +61,51 @@ export function hInfinityFor(x: Matrix, act: ActivationRecord, opts: { unitNorm?
   if (isRelu(act)) return unit ? hInfinityUnitNorm(normalisedRows(x)) : hInfinity(x, undefined, { rescale: opts.rescale === true });
   const g = gramEnclosure(x, unit, act.name);
   const n = x.rows;
-  const lo = new Float64Array(n * n), hi = new Float64Array(n * n);
+  const lo = new Float64Array(n * n),
+    hi = new Float64Array(n * n);
   let extra = 0;
   if (act.kind === 'ab-relu') {
     const { a, b } = act as unknown as { a: number; b: number };
-    const s = interval(a).sub(b).pow(2), p = interval(a).mul(b);
+    const s = interval(a).sub(b).pow(2),
+      p = interval(a).mul(b);
     const hr = unit ? hInfinityUnitNorm(normalisedRows(x)) : reluInRange(x, act.name);
     extra = up(s.hi * hr.errorBound);
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-      const t = i * n + j;
-      const h = s.mul(hr.matrix.data[t]).add(p.mul(g.c[t]));
-      lo[t] = h.lo; hi[t] = h.hi;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) {
+        const t = i * n + j;
+        const h = s.mul(hr.matrix.data[t]).add(p.mul(g.c[t]));
+        lo[t] = h.lo;
+        hi[t] = h.hi;
+      }
   } else {
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-      const t = i * n + j;
-      const h = g.c[t].mul(dphiDphiOverBox(act, g.q[i], g.q[j], g.c[t]));
-      lo[t] = h.lo; hi[t] = h.hi;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) {
+        const t = i * n + j;
+        const h = g.c[t].mul(dphiDphiOverBox(act, g.q[i], g.q[j], g.c[t]));
+        lo[t] = h.lo;
+        hi[t] = h.hi;
+      }
   }
   for (let t = 0; t < n * n; t++) if (!(Number.isFinite(lo[t]) && Number.isFinite(hi[t]))) throw rangeError(act.name, 'entries of H∞');
-  const data = new Float64Array(n * n), r = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    const t = i * n + j;
-    const iv = new Interval(lo[t], hi[t]);
-    data[t] = iv.mid; data[j * n + i] = iv.mid; r[t] = iv.radius;
-  }
+  const data = new Float64Array(n * n),
+    r = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const t = i * n + j;
+      const iv = new Interval(lo[t], hi[t]);
+      data[t] = iv.mid;
+      data[j * n + i] = iv.mid;
+      r[t] = iv.radius;
+    }
   const errorBound = up(frobeniusUpper(r, n) + extra);
   if (!Number.isFinite(errorBound)) throw rangeError(act.name, 'the error bound of H∞');
   return { matrix: { rows: n, cols: n, data }, errorBound, log2Scale: 0 };
 }
 
 function rangeError(name: string, what: string): KernelRangeError {
-  return new KernelRangeError(`H∞ with activation ${name}: ${what} exceed 2^1024 ≈ 1.8e308; supported with this activation: finite data whose ‖x_i‖², x_iᵀx_j and H∞ entries stay below 2^1024 (only ReLU's H∞ is rescaled by powers of two beyond that)`);
+  return new KernelRangeError(
+    `H∞ with activation ${name}: ${what} exceed 2^1024 ≈ 1.8e308; supported with this activation: finite data whose ‖x_i‖², x_iᵀx_j and H∞ entries stay below 2^1024 (only ReLU's H∞ is rescaled by powers of two beyond that)`,
+  );
 }
 
 /** hInfinity.ts on x (no rescaling): its NumericalError beyond the float64 range becomes the range error. */
@@ -112,9 +124,13 @@ function reluInRange(x: Matrix, name: string): HInfinityResult {
  * is not exact — entries spanning more than 2^1022 — is refused).
  */
 function normalisedRows(x: Matrix): Matrix {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const { data: xs, exact } = rowsToUnitRange(x.data, n, d);
-  if (!exact) throw new UserError('H∞ on unit-normalised rows: a row whose entries span more than 2^1022 loses its direction when scaled; supported: rows whose non-zero entries lie within a factor 2^1022 of each other');
+  if (!exact)
+    throw new UserError(
+      'H∞ on unit-normalised rows: a row whose entries span more than 2^1022 loses its direction when scaled; supported: rows whose non-zero entries lie within a factor 2^1022 of each other',
+    );
   for (let a = 0; a < n; a++) {
     let s = 0;
     for (let k = 0; k < d; k++) s += xs[a * d + k] ** 2;
@@ -130,22 +146,26 @@ function normalisedRows(x: Matrix): Matrix {
  * cos∠(x_i, x_j) (module comment).
  */
 function gramEnclosure(x: Matrix, unit: boolean, name: string): { q: Interval[]; c: Interval[] } {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const { data: xs, exponents: kx, exact } = rowsToUnitRange(x.data, n, d);
   const gd = gammaUp(d);
   const extra = exact ? 0 : 4 * d * ETA;
   const S: Interval[] = new Array<Interval>(n * n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    const { s, e } = scaledRowDot(xs, d, i, j, gd, extra);
-    S[i * n + j] = interval(s).add(interval(-e, e));
-  }
-  const q: Interval[] = [], c: Interval[] = new Array<Interval>(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const { s, e } = scaledRowDot(xs, d, i, j, gd, extra);
+      S[i * n + j] = interval(s).add(interval(-e, e));
+    }
+  const q: Interval[] = [],
+    c: Interval[] = new Array<Interval>(n * n);
   if (unit) {
     const one = interval(1);
     const root: Interval[] = [];
     for (let i = 0; i < n; i++) {
       // a non-zero scaled row has ‖x̂_i‖² ≥ 1 (its largest entry is in [1, 2)), so its enclosure is positive
-      if (!(S[i * n + i].lo > 0)) throw new UserError(`H∞ on unit-normalised rows: sample ${i + 1} is zero (x/‖x‖ is undefined); supported: data without zero rows`);
+      if (!(S[i * n + i].lo > 0))
+        throw new UserError(`H∞ on unit-normalised rows: sample ${i + 1} is zero (x/‖x‖ is undefined); supported: data without zero rows`);
       root.push(S[i * n + i].sqrt());
       q.push(one);
     }
@@ -158,11 +178,14 @@ function gramEnclosure(x: Matrix, unit: boolean, name: string): { q: Interval[];
     }
     return { q, c };
   }
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    const t = i * n + j, s = S[t], k = kx[i] + kx[j];
-    if (ldexp(s.hi, k) === Infinity || ldexp(s.lo, k) === -Infinity) throw rangeError(name, 'entries of XXᵀ');
-    c[t] = interval(ldexpDown(s.lo, k), ldexpUp(s.hi, k));
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const t = i * n + j,
+        s = S[t],
+        k = kx[i] + kx[j];
+      if (ldexp(s.hi, k) === Infinity || ldexp(s.lo, k) === -Infinity) throw rangeError(name, 'entries of XXᵀ');
+      c[t] = interval(ldexpDown(s.lo, k), ldexpUp(s.hi, k));
+    }
   for (let i = 0; i < n; i++) {
     const v = c[i * n + i];
     q.push(interval(Math.max(0, v.lo), Math.max(0, v.hi)));
@@ -181,7 +204,9 @@ export function dphiDphiOverBox(act: ActivationRecord, Q1: Interval, Q2: Interva
   const db = act.derivativeBounds;
   if (!db) throw new RangeError(`dphiDphiOverBox: activation ${act.name} has no derivative bounds`);
   const { sup1, sup2, sup3 } = db;
-  const q1 = Math.max(0, Q1.mid), q2 = Math.max(0, Q2.mid), c = C.mid;
+  const q1 = Math.max(0, Q1.mid),
+    q2 = Math.max(0, Q2.mid),
+    c = C.mid;
   const dq = up(Q1.radius + Q2.radius);
   const w = Math.sqrt(q1) * Math.sqrt(q2);
   // ≥ max(0, |ĉ| − √(q̂1q̂2)) (w is within 2u of √q̂1√q̂2; 1 − 2^-50 = 1 − 8u)
@@ -194,7 +219,8 @@ export function dphiDphiOverBox(act: ActivationRecord, Q1: Interval, Q2: Interva
   const box = act.dualBox?.(Q1, Q2, C);
   if (box) {
     const b = box.dphiDphi;
-    const lo = Math.max(dd.lo, b.lo), hi = Math.min(dd.hi, b.hi);
+    const lo = Math.max(dd.lo, b.lo),
+      hi = Math.min(dd.hi, b.hi);
     // two enclosures of the same number: their intersection (their hull if rounding made them disjoint)
     dd = lo <= hi ? interval(lo, hi) : interval(Math.min(dd.lo, b.lo), Math.max(dd.hi, b.hi));
   }

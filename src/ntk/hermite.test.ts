@@ -12,17 +12,26 @@ import {
 import { gaussHermite, hermiteCoefficientsQuadrature } from './quadrature.ts';
 
 /** (r−3)!! with (−1)!! = 1. */
-function doubleFactorial(k: number): number { let p = 1; for (let j = k; j > 1; j -= 2) p *= j; return p; }
-function factorial(k: number): number { let p = 1; for (let j = 2; j <= k; j++) p *= j; return p; }
+function doubleFactorial(k: number): number {
+  let p = 1;
+  for (let j = k; j > 1; j -= 2) p *= j;
+  return p;
+}
+function factorial(k: number): number {
+  let p = 1;
+  for (let j = 2; j <= k; j++) p *= j;
+  return p;
+}
 
 describe('normalised Hermite polynomials', () => {
   it('are orthonormal under N(0,1) (Gauss–Hermite with 60 nodes is exact for degree ≤ 119)', () => {
     const { nodes, weights } = gaussHermite(60);
-    for (let r = 0; r <= 25; r += 3) for (let s = 0; s <= 25; s += 4) {
-      let ip = 0;
-      for (let k = 0; k < 60; k++) ip += weights[k] * hermiteNormalized(r, nodes[k]) * hermiteNormalized(s, nodes[k]);
-      expect(Math.abs(ip - (r === s ? 1 : 0))).toBeLessThan(1e-12);
-    }
+    for (let r = 0; r <= 25; r += 3)
+      for (let s = 0; s <= 25; s += 4) {
+        let ip = 0;
+        for (let k = 0; k < 60; k++) ip += weights[k] * hermiteNormalized(r, nodes[k]) * hermiteNormalized(s, nodes[k]);
+        expect(Math.abs(ip - (r === s ? 1 : 0))).toBeLessThan(1e-12);
+      }
   });
   it('match explicit He_r: He_3 = t³ − 3t, He_4 = t⁴ − 6t² + 3', () => {
     const t = 1.3;
@@ -59,8 +68,12 @@ describe('ReLU Hermite coefficients (docs/theorems.md#hermite-coefficients-of-re
 
   it("sum rules: Σ μ_r² = 1/2 within the tail bound, μ_1² = 1/4; Σ μ_r(σ')² = 1/2", () => {
     const R = 2000;
-    let s = 0, sd = 0;
-    for (let r = 0; r <= R; r++) { s += reluHermiteCoefficient(r) ** 2; sd += reluDerivativeHermiteCoefficient(r) ** 2; }
+    let s = 0,
+      sd = 0;
+    for (let r = 0; r <= R; r++) {
+      s += reluHermiteCoefficient(r) ** 2;
+      sd += reluDerivativeHermiteCoefficient(r) ** 2;
+    }
     const tail = reluHermiteTailBound(R);
     expect(0.5 - s).toBeGreaterThanOrEqual(-1e-15);
     expect(0.5 - s).toBeLessThanOrEqual(tail);
@@ -70,14 +83,22 @@ describe('ReLU Hermite coefficients (docs/theorems.md#hermite-coefficients-of-re
     expect(Math.abs(sd - 0.5)).toBeLessThan(0.02);
     // the monotonicity the tail bound relies on: μ_r² r^{5/2} decreases with even r (towards 1/(√2π^{3/2}))
     let prev = Infinity;
-    for (let r = 2; r <= 4000; r += 2) { const v = reluHermiteCoefficient(r) ** 2 * r ** 2.5; expect(v).toBeLessThan(prev); prev = v; }
+    for (let r = 2; r <= 4000; r += 2) {
+      const v = reluHermiteCoefficient(r) ** 2 * r ** 2.5;
+      expect(v).toBeLessThan(prev);
+      prev = v;
+    }
     expect(prev).toBeGreaterThan(1 / (Math.SQRT2 * Math.PI ** 1.5));
   });
 
   it("series Σ μ_r² ρ^r and Σ μ_r(σ')² ρ^r equal the arc-cosine closed forms", () => {
     for (const rho of [-0.9, -0.5, 0, 0.3, 0.8, 0.95]) {
-      let s = 0, sd = 0;
-      for (let r = 0; r <= 3000; r++) { s += reluHermiteCoefficient(r) ** 2 * rho ** r; sd += reluDerivativeHermiteCoefficient(r) ** 2 * rho ** r; }
+      let s = 0,
+        sd = 0;
+      for (let r = 0; r <= 3000; r++) {
+        s += reluHermiteCoefficient(r) ** 2 * rho ** r;
+        sd += reluDerivativeHermiteCoefficient(r) ** 2 * rho ** r;
+      }
       const th = Math.acos(rho);
       expect(s).toBeCloseTo((Math.sqrt(1 - rho * rho) + (Math.PI - th) * rho) / (2 * Math.PI), 12);
       expect(sd).toBeCloseTo((Math.PI - th) / (2 * Math.PI), 10);

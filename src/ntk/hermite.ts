@@ -14,10 +14,12 @@ import type { Activation } from './activation.ts';
 export function hermiteNormalized(r: number, t: number): number {
   if (!Number.isInteger(r) || r < 0) throw new RangeError(`hermiteNormalized: r must be an integer ≥ 0, got ${r}`);
   if (r === 0) return 1;
-  let hPrev = 1, h = t;
+  let hPrev = 1,
+    h = t;
   for (let k = 1; k < r; k++) {
     const next = (t * h - Math.sqrt(k) * hPrev) / Math.sqrt(k + 1);
-    hPrev = h; h = next;
+    hPrev = h;
+    h = next;
   }
   return h;
 }

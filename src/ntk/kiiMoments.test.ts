@@ -14,7 +14,9 @@ Decimal.set({ precision: 60 });
  * so E K̄² = n E T² + n(n − 1)(E T)² exactly — computed here in 60-digit decimals.
  */
 function exactSecondMomentL2(n: number, b1: number, b2: number, x2: number): Decimal {
-  const B1 = new Decimal(b1).pow(2), B2 = new Decimal(b2).pow(2), X = new Decimal(x2);
+  const B1 = new Decimal(b1).pow(2),
+    B2 = new Decimal(b2).pow(2),
+    X = new Decimal(x2);
   const ET = X.mul(B1.add(B2)).div(2);
   const ET2 = X.pow(2).mul(B2.pow(2).mul(1.5).add(B1.mul(B2)).add(B1.pow(2).mul(1.5)));
   return ET2.mul(n).add(ET.pow(2).mul(n * (n - 1)));
@@ -28,9 +30,16 @@ describe('kiiMoments', () => {
 
   it('L = 2: the mean is exact and the bound lies above the exact second moment, within the Minkowski slack', () => {
     for (const n of [1, 3, 16, 48]) {
-      for (const [b1, b2, x2] of [[1, 1, 1], [0.5, 2, 3.25], [Math.sqrt(2 / 5), Math.sqrt(2 / n), 7]]) {
+      for (const [b1, b2, x2] of [
+        [1, 1, 1],
+        [0.5, 2, 3.25],
+        [Math.sqrt(2 / 5), Math.sqrt(2 / n), 7],
+      ]) {
         const m = kiiMoments([5, n, 1], [b1, b2], x2);
-        const exactMean = new Decimal(x2).mul(n).div(2).mul(new Decimal(b1).pow(2).add(new Decimal(b2).pow(2)));
+        const exactMean = new Decimal(x2)
+          .mul(n)
+          .div(2)
+          .mul(new Decimal(b1).pow(2).add(new Decimal(b2).pow(2)));
         expect(Math.abs(m.mean - exactMean.toNumber())).toBeLessThanOrEqual(m.relativeError * m.mean);
         const exact = exactSecondMomentL2(n, b1, b2, x2).toNumber();
         expect(m.secondMomentBound).toBeGreaterThanOrEqual(exact);
@@ -49,7 +58,10 @@ describe('kiiMoments', () => {
   });
 
   it('L = 3, 4: the bound lies above the Monte Carlo second moment of 8000 networks (and within 4× of it)', () => {
-    for (const [d, widths] of [[3, [8, 8]], [4, [5, 12, 6]]] as const) {
+    for (const [d, widths] of [
+      [3, [8, 8]],
+      [4, [5, 12, 6]],
+    ] as const) {
       const arch = { inputDim: d, widths: [...widths], init: 'he' as const };
       const x = singleRow(Array.from({ length: d }, (_, i) => 1 - 0.3 * i));
       let x2 = 0;
@@ -74,14 +86,19 @@ describe('kiiMoments', () => {
 describe('kiiMomentEnclosures', () => {
   it('holds E K̄_ii = ‖x‖²·Π_{m<L} n_m/2·Σ_l Π_{m≠l}β_m² exactly (β = 1, 2⁻¹) and the moments of kiiMoments over the interval of ‖x‖²', () => {
     const dims = [3, 4, 6, 1];
-    for (const [b, x2, exactMean] of [[1, 2.5, 2.5 * 2 * 3 * 3], [0.5, 3, 3 * 2 * 3 * 3 * 2 ** -4]] as const) {
+    for (const [b, x2, exactMean] of [
+      [1, 2.5, 2.5 * 2 * 3 * 3],
+      [0.5, 3, 3 * 2 * 3 * 3 * 2 ** -4],
+    ] as const) {
       const betas = [b, b, b];
       const e = kiiMomentEnclosures(dims, betas, interval(x2));
       expect(e.mean.contains(exactMean)).toBe(true);
       const wide = kiiMomentEnclosures(dims, betas, interval(x2, 2 * x2));
       for (const t of [x2, 1.5 * x2, 2 * x2]) {
         const m = kiiMoments(dims, betas, t);
-        expect(wide.mean.contains(m.mean) && wide.secondMoment.contains(m.secondMomentBound) && wide.variance.contains(m.varianceBound), `‖x‖² = ${t}`).toBe(true);
+        expect(wide.mean.contains(m.mean) && wide.secondMoment.contains(m.secondMomentBound) && wide.variance.contains(m.varianceBound), `‖x‖² = ${t}`).toBe(
+          true,
+        );
       }
       expect(e.mean.radius).toBeLessThan(1e-13 * exactMean);
     }

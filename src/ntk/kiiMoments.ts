@@ -60,7 +60,8 @@ export function kiiMoments(dims: readonly number[], betas: readonly number[], xN
   for (let k = L - 1; k >= 1; k--) {
     let P = 3 * b2[L - 1] * b2[L - 1];
     for (let l = k + 1; l <= L - 1; l++) P *= b2[l - 1] * b2[l - 1] * reluChiSecondMoment(dims[l]);
-    const n = dims[k], allOff = 2 ** -n;
+    const n = dims[k],
+      allOff = 2 ** -n;
     const active = Math.max(0, (n * (n + 1)) / 4 - 1 + allOff);
     sqrtB[k] = Math.sqrt(1 - allOff) * Math.sqrt(P) + b2[k] * Math.sqrt(active) * sqrtB[k + 1];
   }
@@ -78,10 +79,15 @@ export function kiiMoments(dims: readonly number[], betas: readonly number[], xN
  * E K̄_ii and M₂ are homogeneous in ‖x‖² of degrees 1 and 2 (kiiMoments: mean ∝ ‖x‖², √M₂ ∝ √A_0 = ‖x‖²), so the
  * moments at ‖x‖² = 1, within their relative rounding bound, are scaled by the interval (src/linalg/interval.ts).
  */
-export function kiiMomentEnclosures(dims: readonly number[], betas: readonly number[], xNorm2: Interval): { mean: Interval; secondMoment: Interval; variance: Interval } {
+export function kiiMomentEnclosures(
+  dims: readonly number[],
+  betas: readonly number[],
+  xNorm2: Interval,
+): { mean: Interval; secondMoment: Interval; variance: Interval } {
   const m = kiiMoments(dims, betas, 1);
   const rel = interval(-m.relativeError, m.relativeError).add(1);
-  const mean = interval(m.mean).mul(rel), second = interval(m.secondMomentBound).mul(rel);
+  const mean = interval(m.mean).mul(rel),
+    second = interval(m.secondMomentBound).mul(rel);
   const x2 = xNorm2.abs().pow(2);
   return { mean: mean.mul(xNorm2), secondMoment: second.mul(x2), variance: second.sub(mean.pow(2)).max(0).mul(x2) };
 }

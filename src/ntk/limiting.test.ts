@@ -25,25 +25,40 @@ const PI = new D(-1).acos();
 
 function exact(x: number): Dec {
   if (x === 0) return new D(0);
-  let m = x, e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e++; }
+  let m = x,
+    e = 0;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e++;
+  }
   return new D(m).div(new D(2).pow(e));
 }
 
 function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; K: Dec[][] } {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const act = (arch.activation ?? relu()) as Activation; // this reference covers the (a,b)-ReLU family
-  const a = exact(act.a), b = exact(act.b);
+  const a = exact(act.a),
+    b = exact(act.b);
   const kappa = a.mul(a).add(b.mul(b)).div(2);
   const param = arch.parameterization ?? 'nmm';
   const L = arch.depth;
-  const w2: Dec[] = [], b2: Dec[] = [];
+  const w2: Dec[] = [],
+    b2: Dec[] = [];
   for (let l = 1; l <= L; l++) {
-    if (param === 'nmm') { w2.push(arch.weightVariances ? exact(arch.weightVariances[l - 1]) : l === 1 ? new D(1) : new D(1).div(kappa)); b2.push(new D(0)); }
-    else { const ws = exact(arch.wStd ?? 1), bs = exact(arch.bStd ?? 0); w2.push(ws.mul(ws)); b2.push(bs.mul(bs)); }
+    if (param === 'nmm') {
+      w2.push(arch.weightVariances ? exact(arch.weightVariances[l - 1]) : l === 1 ? new D(1) : new D(1).div(kappa));
+      b2.push(new D(0));
+    } else {
+      const ws = exact(arch.wStd ?? 1),
+        bs = exact(arch.bStd ?? 0);
+      w2.push(ws.mul(ws));
+      b2.push(bs.mul(bs));
+    }
   }
   const xs = Array.from(x.data, exact);
-  let G: Dec[][] = [], K: Dec[][] = [];
+  let G: Dec[][] = [],
+    K: Dec[][] = [];
   for (let i = 0; i < n; i++) {
     G.push([]);
     for (let j = 0; j < n; j++) {
@@ -55,14 +70,19 @@ function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; 
     }
   }
   K = G.map((r) => r.slice());
-  const ab = a.mul(b), amb2 = a.sub(b).pow(2);
+  const ab = a.mul(b),
+    amb2 = a.sub(b).pow(2);
   for (let l = 2; l <= L; l++) {
-    const Gn: Dec[][] = [], Kn: Dec[][] = [];
+    const Gn: Dec[][] = [],
+      Kn: Dec[][] = [];
     for (let i = 0; i < n; i++) {
-      Gn.push([]); Kn.push([]);
+      Gn.push([]);
+      Kn.push([]);
       for (let j = 0; j < n; j++) {
-        const qi = G[i][i], qj = G[j][j];
-        let phiphi = new D(0), dd = new D(0);
+        const qi = G[i][i],
+          qj = G[j][j];
+        let phiphi = new D(0),
+          dd = new D(0);
         if (qi.gt(0) && qj.gt(0)) {
           const s = qi.mul(qj).sqrt();
           let c = G[i][j].div(s);
@@ -77,7 +97,8 @@ function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; 
         Kn[i].push(K[i][j].mul(w2[l - 1].mul(dd)).add(Gn[i][j]));
       }
     }
-    G = Gn; K = Kn;
+    G = Gn;
+    K = Kn;
   }
   return { G, K };
 }
@@ -86,18 +107,24 @@ function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; 
 function relErr(hat: Matrix, ref: Dec[][]): number {
   const n = hat.rows;
   let worst = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const scale = ref[i][i].mul(ref[j][j]).sqrt();
-    const diff = new D(hat.data[i * n + j]).sub(ref[i][j]).abs();
-    if (scale.isZero()) { expect(hat.data[i * n + j]).toBe(0); continue; }
-    const e = diff.div(scale).toNumber();
-    if (process.env.NTK_DEBUG && e > 1e-12) console.log('entry', i, j, hat.data[i * n + j], ref[i][j].toString());
-    worst = Math.max(worst, e);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const scale = ref[i][i].mul(ref[j][j]).sqrt();
+      const diff = new D(hat.data[i * n + j]).sub(ref[i][j]).abs();
+      if (scale.isZero()) {
+        expect(hat.data[i * n + j]).toBe(0);
+        continue;
+      }
+      const e = diff.div(scale).toNumber();
+      if (process.env.NTK_DEBUG && e > 1e-12) console.log('entry', i, j, hat.data[i * n + j], ref[i][j].toString());
+      worst = Math.max(worst, e);
+    }
   return worst;
 }
 
-function unitVector(angle: number): number[] { return [Math.cos(angle), Math.sin(angle)]; }
+function unitVector(angle: number): number[] {
+  return [Math.cos(angle), Math.sin(angle)];
+}
 
 /** Inputs: random, near-parallel, antipodal, mixed norms, zero rows. */
 function testInputs(): { name: string; x: Matrix }[] {
@@ -111,7 +138,16 @@ function testInputs(): { name: string; x: Matrix }[] {
   rows.push(base.map((v) => -v + 1e-9 * gaussian(rng))); // near-antipodal
   rows.push(base.map((v) => -v)); // antipodal
   out.push({ name: 'near-parallel/antipodal', x: fromRows(rows) });
-  out.push({ name: 'mixed norms + zero row', x: fromRows([[1e-3, 2e-3, 0], [300, -100, 5], [0, 0, 0], [1, 1, 1.0000001], [1, 1, 1]]) });
+  out.push({
+    name: 'mixed norms + zero row',
+    x: fromRows([
+      [1e-3, 2e-3, 0],
+      [300, -100, 5],
+      [0, 0, 0],
+      [1, 1, 1.0000001],
+      [1, 1, 1],
+    ]),
+  });
   return out;
 }
 
@@ -133,7 +169,8 @@ describe('limitingKernels vs a 50-digit decimal.js evaluation of the recursion',
       for (const { name: xn, x } of testInputs()) {
         const got = limitingKernels(x, arch);
         const ref = referenceKernels(x, arch);
-        const eK = relErr(got.ntk, ref.K), eG = relErr(got.nngp, ref.G);
+        const eK = relErr(got.ntk, ref.K),
+          eG = relErr(got.nngp, ref.G);
         // Antipodal pairs with ab < 0 propagate π − θ with absolute accuracy only: covered by the bound too.
         if (process.env.NTK_DEBUG) console.log(an, xn, eK / 2 ** -53, eG / 2 ** -53, got.entrywiseBound.ntk / 2 ** -53);
         expect(eK).toBeLessThanOrEqual(got.entrywiseBound.ntk);
@@ -153,14 +190,14 @@ describe('limitingKernels vs a 50-digit decimal.js evaluation of the recursion',
       const lam = got.ntk.data[0] - got.ntk.data[1];
       expect(lamRef.gt(0)).toBe(true);
       const rel = new D(lam).sub(lamRef).abs().div(lamRef).toNumber();
-      if (process.env.NTK_DEBUG) console.log("angle-1e-10 L", L, "rel err", rel);
+      if (process.env.NTK_DEBUG) console.log('angle-1e-10 L', L, 'rel err', rel);
       expect(rel).toBeLessThan(1e-4);
       // The naive acos(clip(cos)) route would give exactly 0 here.
       expect(lam).toBeGreaterThan(0);
     }
   });
 
-  it('the ntk parameterisation reproduces neural-tangents\' Dense/Relu algebra (ratio to nmm for ReLU, no bias)', () => {
+  it("the ntk parameterisation reproduces neural-tangents' Dense/Relu algebra (ratio to nmm for ReLU, no bias)", () => {
     // Without bias and with W_std² = 2, 'ntk' = nmm with c_1 = 2/d: every layer kernel is (2/d)·(nmm).
     const x = sampleData(createRng('ntk-vs-nmm'), { family: 'gaussian' }, 5, 7);
     const a = limitingKernels(x, { depth: 4, parameterization: 'ntk', wStd: Math.SQRT2 });
@@ -172,7 +209,12 @@ describe('limitingKernels vs a 50-digit decimal.js evaluation of the recursion',
 
 describe('limitingKernels: identities', () => {
   it('K_ii = L‖x_i‖², G_ii = ‖x_i‖² (nmm, ReLU) and zero rows give zero rows/columns', () => {
-    const x = fromRows([[3, 4, 0], [0, 0, 0], [1, -2, 2], [1e-150, 0, 1e-150]]);
+    const x = fromRows([
+      [3, 4, 0],
+      [0, 0, 0],
+      [1, -2, 2],
+      [1e-150, 0, 1e-150],
+    ]);
     for (const L of [1, 2, 3, 6]) {
       const r = limitingKernels(x, { depth: L });
       const n = 4;
@@ -181,7 +223,10 @@ describe('limitingKernels: identities', () => {
         expect(r.ntk.data[i * n + i]).toBeCloseTo(L * norms2[i], 12);
         expect(r.nngp.data[i * n + i]).toBeCloseTo(norms2[i], 12);
       }
-      for (let j = 0; j < n; j++) { expect(r.ntk.data[n + j]).toBe(0); expect(r.ntk.data[j * n + 1]).toBe(0); }
+      for (let j = 0; j < n; j++) {
+        expect(r.ntk.data[n + j]).toBe(0);
+        expect(r.ntk.data[j * n + 1]).toBe(0);
+      }
     }
   });
 
@@ -207,7 +252,8 @@ describe('limitingKernels: identities', () => {
 
   it('keepLayers: K^{(L)} = G^{(L)} + Σ_l G^{(l)}∘Ġ^{(l+1)}∘…∘Ġ^{(L)} (Lemma 3.1, unrolled) and Ġ_ii = 1', () => {
     const x = sampleData(createRng('unrolled'), { family: 'gaussian' }, 6, 4);
-    const L = 4, n = 6;
+    const L = 4,
+      n = 6;
     const r = limitingKernels(x, { depth: L }, { keepLayers: true });
     expect(r.layers).toHaveLength(L);
     expect(r.layers![0].nngpDot).toBeNull();
@@ -225,7 +271,8 @@ describe('limitingKernels: identities', () => {
 
   it('error bounds: spectral bound = entrywise coefficient × tr(K) and grows with depth', () => {
     const x = sampleData(createRng('eb'), { family: 'gaussian' }, 8, 10);
-    const b2 = limitingKernels(x, { depth: 2 }), b5 = limitingKernels(x, { depth: 5 });
+    const b2 = limitingKernels(x, { depth: 2 }),
+      b5 = limitingKernels(x, { depth: 5 });
     expect(b5.entrywiseBound.ntk).toBeGreaterThan(b2.entrywiseBound.ntk);
     let tr = 0;
     for (let i = 0; i < 8; i++) tr += b5.ntk.data[i * 9];
@@ -234,7 +281,7 @@ describe('limitingKernels: identities', () => {
   });
 });
 
-describe('the angle map θ ↦ θ\' is 1-Lipschitz (assumption of the error bound)', () => {
+describe("the angle map θ ↦ θ' is 1-Lipschitz (assumption of the error bound)", () => {
   it('holds on a grid of activations, biases and norm ratios', () => {
     const acts: Activation[] = [relu(), leakyRelu(0.3), leakyRelu(0.95), absRelu(), leakyRelu(-0.4)];
     for (const act of acts) {
@@ -243,12 +290,16 @@ describe('the angle map θ ↦ θ\' is 1-Lipschitz (assumption of the error boun
           // Two points in the plane at angle θ with norms 1 and normRatio; one layer → θ' via the cosine of G^{(2)}.
           // Two points at angle θ with norms 1 and normRatio; slope of θ' (layer 2) against θ₁ (layer-1 pre-activation angle).
           const angles = (th: number): [number, number] => {
-            const x = fromRows([[1, 0], [normRatio * Math.cos(th), normRatio * Math.sin(th)]]);
+            const x = fromRows([
+              [1, 0],
+              [normRatio * Math.cos(th), normRatio * Math.sin(th)],
+            ]);
             const r = limitingKernels(x, { depth: 2, parameterization: 'ntk', wStd: Math.sqrt(2), bStd, activation: act }, { keepLayers: true });
             const ang = (g: Float64Array) => Math.acos(Math.max(-1, Math.min(1, g[1] / Math.sqrt(g[0] * g[3]))));
             return [ang(r.layers![0].nngp.data), ang(r.nngp.data)];
           };
-          let prev = angles(0.01), worst = 0;
+          let prev = angles(0.01),
+            worst = 0;
           for (let k = 2; k <= 300; k++) {
             const cur = angles((k / 300) * (Math.PI - 0.02) + 0.01);
             const d1 = Math.abs(cur[0] - prev[0]);
@@ -269,15 +320,23 @@ describe('limitingKernels with biases on rows near the ends of the exponent rang
   function entrywiseOk(x: Matrix, arch: LimitingArchitecture): { worst: number; rescaled: boolean } {
     const got = limitingKernels(x, arch, { rescale: true });
     const ref = referenceKernels(x, arch);
-    const p = new D(2).pow(got.log2Scale), abs = exact(got.entrywiseBound.absolute);
+    const p = new D(2).pow(got.log2Scale),
+      abs = exact(got.entrywiseBound.absolute);
     const n = x.rows;
     let worst = 0;
-    for (const [hat, R, c] of [[got.ntk, ref.K, got.entrywiseBound.ntk], [got.nngp, ref.G, got.entrywiseBound.nngp]] as const) {
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        const err = exact(hat.data[i * n + j]).mul(p).sub(R[i][j]).abs();
-        const bound = exact(c).mul(R[i][i].mul(R[j][j]).sqrt()).add(abs.mul(p));
-        worst = Math.max(worst, err.div(bound).toNumber());
-      }
+    for (const [hat, R, c] of [
+      [got.ntk, ref.K, got.entrywiseBound.ntk],
+      [got.nngp, ref.G, got.entrywiseBound.nngp],
+    ] as const) {
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const err = exact(hat.data[i * n + j])
+            .mul(p)
+            .sub(R[i][j])
+            .abs();
+          const bound = exact(c).mul(R[i][i].mul(R[j][j]).sqrt()).add(abs.mul(p));
+          worst = Math.max(worst, err.div(bound).toNumber());
+        }
     }
     return { worst, rescaled: got.conventions.evaluation !== undefined };
   }
@@ -298,7 +357,7 @@ describe('limitingKernels with biases on rows near the ends of the exponent rang
     }
   });
 
-  it('rows 2^295·(0, 0.01) and 2^295·(0.5, 0.01), W_std = 1, b_std = 2^295, depth 3 (direct path; q\'_i q\'_j overflows): every entry within its bound', () => {
+  it("rows 2^295·(0, 0.01) and 2^295·(0.5, 0.01), W_std = 1, b_std = 2^295, depth 3 (direct path; q'_i q'_j overflows): every entry within its bound", () => {
     const t = 2 ** 295;
     for (const x of [fromRows([[0], [0.01 * t]]), fromRows([[0.5 * t], [0.01 * t]])]) {
       const r = entrywiseOk(x, { depth: 3, parameterization: 'ntk', wStd: 1, bStd: t });

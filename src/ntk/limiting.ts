@@ -148,7 +148,10 @@ export interface ResolvedArchitecture {
 }
 
 /** v = m·2^e with m ∈ [1, 2) (m = e = 0 for v = 0). */
-export interface Pow2Factor { m: number; e: number }
+export interface Pow2Factor {
+  m: number;
+  e: number;
+}
 
 function factor(v: number): Pow2Factor {
   if (v === 0) return { m: 0, e: 0 };
@@ -183,8 +186,10 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
   }
   const kappa = kappaOf(act);
   const param = arch.parameterization ?? 'nmm';
-  const w2: number[] = [], b2: number[] = [];
-  const w2f: Pow2Factor[] = [], b2f: Pow2Factor[] = [];
+  const w2: number[] = [],
+    b2: number[] = [];
+  const w2f: Pow2Factor[] = [],
+    b2f: Pow2Factor[] = [];
   let firstScale: number;
   let firstScalef: Pow2Factor;
   let biased = false;
@@ -197,28 +202,53 @@ export function resolveArchitecture(arch: LimitingArchitecture, inputDim: number
       const c = wv ? wv[l - 1] : l === 1 ? 1 : 1 / kappa;
       if (!(c >= 0) || !Number.isFinite(c)) throw new RangeError(`limitingKernels: weight variance of layer ${l} must be finite and ≥ 0, got ${c}`);
       const f = l >= 2 && slopeExp !== 0 ? scaledFactor(c, wv ? 2 * slopeExp : 0) : factor(c);
-      w2.push(ldexp(f.m, f.e)); b2.push(0);
-      w2f.push(f); b2f.push(factor(0));
+      w2.push(ldexp(f.m, f.e));
+      b2.push(0);
+      w2f.push(f);
+      b2f.push(factor(0));
     }
     firstScale = w2[0];
     firstScalef = w2f[0];
   } else if (param === 'ntk') {
     if (arch.weightVariances !== undefined) throw new RangeError(`limitingKernels: weightVariances applies to parameterization 'nmm' only`);
-    const ws = arch.wStd ?? 1, bs = arch.bStd ?? 0;
+    const ws = arch.wStd ?? 1,
+      bs = arch.bStd ?? 0;
     if (!Number.isFinite(ws) || !Number.isFinite(bs)) throw new RangeError(`limitingKernels: wStd, bStd must be finite`);
     for (let l = 1; l <= L; l++) {
       const f = l >= 2 && slopeExp !== 0 ? scaledFactor(factorSquare(ws), 2 * slopeExp) : factorSquare(ws);
-      w2.push(l >= 2 && slopeExp !== 0 ? ldexp(f.m, f.e) : ws * ws); b2.push(bs * bs); w2f.push(f); b2f.push(factorSquare(bs));
+      w2.push(l >= 2 && slopeExp !== 0 ? ldexp(f.m, f.e) : ws * ws);
+      b2.push(bs * bs);
+      w2f.push(f);
+      b2f.push(factorSquare(bs));
     }
     firstScale = (ws * ws) / inputDim;
     // fl(fl(W²)/d) = 2^e·fl(m/d) exactly while both are normal; otherwise this is the representable form.
     const f = w2f[0];
-    firstScalef = f.m === 0 ? f : (() => { const g = factor(f.m / inputDim); return { m: g.m, e: g.e + f.e }; })();
+    firstScalef =
+      f.m === 0
+        ? f
+        : (() => {
+            const g = factor(f.m / inputDim);
+            return { m: g.m, e: g.e + f.e };
+          })();
     biased = bs !== 0;
   } else {
     throw new RangeError(`limitingKernels: unknown parameterization ${String(param)}`);
   }
-  return { depth: L, activation: act, parameterization: param, w2, b2, firstScale, w2f, b2f, firstScalef: firstScalef!, biased, slopeExp, activationGiven: given };
+  return {
+    depth: L,
+    activation: act,
+    parameterization: param,
+    w2,
+    b2,
+    firstScale,
+    w2f,
+    b2f,
+    firstScalef: firstScalef!,
+    biased,
+    slopeExp,
+    activationGiven: given,
+  };
 }
 
 /** v·2^k as a binary factor (v a double or a factor; exact). */
@@ -317,7 +347,8 @@ function directEvaluationIsSafe(res: ResolvedArchitecture, x: Matrix, x1: Matrix
     if (!constOk(res.w2[l], res.w2f[l]) || !constOk(res.b2[l], res.b2f[l]) || !inRange(res.w2[l] * kappa)) return false;
   }
   const n = x1.rows;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = g[i * n + i];
     if (v === 0) {
@@ -327,13 +358,16 @@ function directEvaluationIsSafe(res: ResolvedArchitecture, x: Matrix, x1: Matrix
       continue;
     }
     if (!inRange(v)) return false;
-    lo = Math.min(lo, Math.log2(v)); hi = Math.max(hi, Math.log2(v));
+    lo = Math.min(lo, Math.log2(v));
+    hi = Math.max(hi, Math.log2(v));
   }
   if (lo === Infinity) return true; // all rows zero (no bias): every entry is an exact 0
   let hiK = hi;
   for (let l = 2; l <= res.depth; l++) {
-    const A = res.w2[l - 1] * kappa, B2 = res.b2[l - 1];
-    const la = A > 0 ? Math.log2(A) : -Infinity, lb = B2 > 0 ? Math.log2(B2) : -Infinity;
+    const A = res.w2[l - 1] * kappa,
+      B2 = res.b2[l - 1];
+    const la = A > 0 ? Math.log2(A) : -Infinity,
+      lb = B2 > 0 ? Math.log2(B2) : -Infinity;
     hi = Math.max(hi + la, lb) + 1;
     lo = Math.max(lo + la, lb);
     hiK = Math.max(hiK + la, hi) + 1;
@@ -372,7 +406,8 @@ function directEvaluationIsSafe(res: ResolvedArchitecture, x: Matrix, x1: Matrix
  * be below the float64 resolution of the largest.
  */
 export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { keepLayers?: boolean; rescale?: boolean } = {}): LimitingKernels {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   if (!allFinite(x.data)) throw new NumericalError('limitingKernels: data contain NaN or ±Infinity');
   const res = resolveArchitecture(arch, d);
   if (!isAbRelu(res.activation)) return limitingKernelsSmooth(x, res, res.activation, arch, opts.keepLayers === true);
@@ -386,7 +421,8 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   let x1 = x;
   if (res.firstScale !== 1 || res.b2[0] > 0) {
     const dd = d + (res.b2[0] > 0 ? 1 : 0);
-    const sc = Math.sqrt(res.firstScale), bb = Math.sqrt(res.b2[0]);
+    const sc = Math.sqrt(res.firstScale),
+      bb = Math.sqrt(res.b2[0]);
     const data = new Float64Array(n * dd);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < d; k++) data[i * dd + k] = sc * x.data[i * d + k];
@@ -406,22 +442,33 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   let biasShift = 0; // with biases all k_i = h: natural B² is 2^{2h}·(B²·2^{−2h}) in the row units
   if (!direct) {
     const sc = prescaledFirstLayer(x, res);
-    x1 = sc.x1; rowExp = sc.rowExp; S = sc.S; biasShift = sc.biasShift;
+    x1 = sc.x1;
+    rowExp = sc.rowExp;
+    S = sc.S;
+    biasShift = sc.biasShift;
     G = gram(x1).data;
   }
   const K = Float64Array.from(G); // K^{(1)} = G^{(1)}
   packedPairAngles(x1, G, G, K);
-  const theta = G, s2 = K;
+  const theta = G,
+    s2 = K;
   let q = new Float64Array(n);
   for (let i = 0; i < n; i++) q[i] = G[i * n + i];
   // Smallest non-zero q over the layers (units of the fold): the absolute-error terms of the bound.
   let qFloor = 2 ** -(DIRECT_LOG2_RANGE + 1); // direct path: q ≥ 2^-600 predicted from computed values
   if (!direct) {
-    let qMin = Infinity, qMax = 0;
+    let qMin = Infinity,
+      qMax = 0;
     // with biases every row has q > 0 (a computed 0 is an underflow); without, q = 0 only for zero rows
-    for (let i = 0; i < n; i++) if (q[i] > 0 || res.biased) { qMin = Math.min(qMin, q[i]); qMax = Math.max(qMax, q[i]); }
+    for (let i = 0; i < n; i++)
+      if (q[i] > 0 || res.biased) {
+        qMin = Math.min(qMin, q[i]);
+        qMax = Math.max(qMax, q[i]);
+      }
     if (res.biased && !(qMin >= qMax * 2 ** -1000)) {
-      throw new UserError(`limiting kernel with b_std > 0: the rows' W_std²‖x_i‖²/d + b_std² span more than 2^1000 (≈ 1e301), beyond float64 resolution; supported: a span ≤ 2^1000 (rescale the data or raise b_std)`);
+      throw new UserError(
+        `limiting kernel with b_std > 0: the rows' W_std²‖x_i‖²/d + b_std² span more than 2^1000 (≈ 1e301), beyond float64 resolution; supported: a span ≤ 2^1000 (rescale the data or raise b_std)`,
+      );
     }
     qFloor = qMin === Infinity ? 1 : qMin / 2;
   }
@@ -435,9 +482,11 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   }
 
   // ---- layers 2..L ----------------------------------------------------------------------------
-  const p = a * a + b * b, m2 = 2 * a * b;
+  const p = a * a + b * b,
+    m2 = 2 * a * b;
   const abNonNeg = a * b >= 0;
-  const absA = Math.abs(a), absB = Math.abs(b);
+  const absA = Math.abs(a),
+    absB = Math.abs(b);
   const dm2 = (absA - absB) * (absA - absB);
   const amb2 = (a - b) * (a - b);
   const PI = Math.PI;
@@ -445,10 +494,12 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   const qn = new Float64Array(n);
   const rn = new Float64Array(n); // √q'_i
   for (let l = 2; l <= L; l++) {
-    let W2 = res.w2[l - 1], B2 = res.b2[l - 1];
+    let W2 = res.w2[l - 1],
+      B2 = res.b2[l - 1];
     if (!direct) {
       // constants of the rescaled layer map (doc comment): W²·2^{S−S'}, B²·2^{−S'}, with max q̂' ≈ 1
-      const wf = res.w2f[l - 1], bf = res.b2f[l - 1];
+      const wf = res.w2f[l - 1],
+        bf = res.b2f[l - 1];
       let qMax = 0;
       for (let i = 0; i < n; i++) qMax = Math.max(qMax, q[i]);
       const P = wf.m * kappa * qMax;
@@ -469,7 +520,9 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     }
     const gd = keep ? new Float64Array(n * n) : null;
     for (let i = 0; i < n; i++) {
-      const ri = r[i], qi = q[i], qni = qn[i];
+      const ri = r[i],
+        qi = q[i],
+        qni = qn[i];
       const rowI = i * n;
       // diagonal: θ_ii = 0
       const gdii = qi > 0 ? A : 0;
@@ -487,10 +540,14 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
         // them from ε = π − θ, which is absolutely accurate.
         let s: number, c: number, sn: number;
         if (th <= HALF_PI) {
-          s = s2[pk]; c = 1 - s; sn = 2 * Math.sqrt(s * c);
+          s = s2[pk];
+          c = 1 - s;
+          sn = 2 * Math.sqrt(s * c);
         } else {
           const h = Math.sin(0.5 * eps);
-          c = h * h; s = 1 - c; sn = Math.sin(eps);
+          c = h * h;
+          s = 1 - c;
+          sn = Math.sin(eps);
         }
         const cs = c - s;
         let gT: number, gE: number;
@@ -532,7 +589,7 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
           // limitingErrorCoefficients (for q beyond ≈ 2^±500, q'_i q'_j and A·B²·dr under- or overflow).
           const D = rn[i] * rn[j];
           const dr = ri - rj;
-          M = ((A * (B2 / (D + A * rr + B2))) * dr) * dr;
+          M = A * (B2 / (D + A * rr + B2)) * dr * dr;
         }
         const nm = M + W2 * rr * kmJ;
         const np = M + 2 * B2 + W2 * rr * kpJ;
@@ -568,22 +625,30 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     const k = rowExp!;
     if (opts.rescale) {
       let top = -Infinity;
-      for (let i = 0; i < n; i++) { const v = K[i * n + i]; if (v > 0) top = Math.max(top, S + 2 * k[i] + exponentOf(v)); }
+      for (let i = 0; i < n; i++) {
+        const v = K[i * n + i];
+        if (v > 0) top = Math.max(top, S + 2 * k[i] + exponentOf(v));
+      }
       log2Scale = top === -Infinity ? 0 : top;
     }
     const shift = S - log2Scale;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const t = i * n + j, sh = shift + k[i] + k[j];
-      K[t] = ldexp(K[t], sh); G[t] = ldexp(G[t], sh);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const t = i * n + j,
+          sh = shift + k[i] + k[j];
+        K[t] = ldexp(K[t], sh);
+        G[t] = ldexp(G[t], sh);
+      }
     if (keep) {
       layers.forEach((ly, li) => {
-        const g = ly.nngp.data, dot = ly.nngpDot?.data;
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-          const t = i * n + j;
-          g[t] = ldexp(g[t], layerScales[li] + k[i] + k[j]);
-          if (dot) dot[t] = ldexp(dot[t], dotScales[li]);
-        }
+        const g = ly.nngp.data,
+          dot = ly.nngpDot?.data;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) {
+            const t = i * n + j;
+            g[t] = ldexp(g[t], layerScales[li] + k[i] + k[j]);
+            if (dot) dot[t] = ldexp(dot[t], dotScales[li]);
+          }
       });
     }
   }
@@ -592,8 +657,12 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
   }
 
   const coef = limitingErrorCoefficients(res, d, qFloor);
-  let trK = 0, trG = 0;
-  for (let i = 0; i < n; i++) { trK += K[i * n + i]; trG += G[i * n + i]; }
+  let trK = 0,
+    trG = 0;
+  for (let i = 0; i < n; i++) {
+    trK += K[i * n + i];
+    trG += G[i * n + i];
+  }
   // rescaled path: + N·ETA for the final rounding of each entry (≤ ETA/2 each, Frobenius ≤ N·ETA/2)
   const mapped = (v: number) => (direct ? v : up(v + up(n * ETA)));
   const ntkErrorBound = mapped(up(coef.ntk * nonNegativeSumUpper(trK, n) * (1 + 2 * coef.ntk)));
@@ -606,14 +675,24 @@ export function limitingKernels(x: Matrix, arch: LimitingArchitecture, opts: { k
     activationSlopeNegative: asAbRelu(res.activationGiven).b,
     activationDerivativeAtZero: 0,
     depth: L,
-    firstLayer: res.parameterization === 'nmm' ? `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ` : `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ/${d} + ${constant(res.b2[0], res.b2f[0])}`,
-    hiddenWeightVariance: L >= 2 ? res.w2f.slice(1).map((f) => givenConstant(f, res.slopeExp)).join(',') : '',
+    firstLayer:
+      res.parameterization === 'nmm'
+        ? `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ`
+        : `G1 = ${constant(res.w2[0], res.w2f[0])}·XXᵀ/${d} + ${constant(res.b2[0], res.b2f[0])}`,
+    hiddenWeightVariance:
+      L >= 2
+        ? res.w2f
+            .slice(1)
+            .map((f) => givenConstant(f, res.slopeExp))
+            .join(',')
+        : '',
     biasVariance: res.b2[L - 1] ?? 0,
     cSigma: L >= 2 ? givenConstant(res.w2f[1], res.slopeExp) : 1,
     angleMethod: 'half-angle propagation (no acos of rounded cosines)',
     ntkRecursion: 'K(l) = K(l-1)∘Ġ(l) + G(l), K(1) = G(1)',
   };
-  if (res.slopeExp !== 0) conventions.activationSlopeScale = `slopes evaluated as 2^${res.slopeExp}·(${a}, ${b}); 2^${2 * res.slopeExp} moved into the hidden weight variances`;
+  if (res.slopeExp !== 0)
+    conventions.activationSlopeScale = `slopes evaluated as 2^${res.slopeExp}·(${a}, ${b}); 2^${2 * res.slopeExp} moved into the hidden weight variances`;
   if (!direct) conventions.evaluation = 'exact power-of-two rescaling (data or constants beyond 2^±600; limiting.ts)';
   const out: LimitingKernels = {
     nngp: { rows: n, cols: n, data: G },
@@ -648,7 +727,8 @@ function constant(v: number, f: Pow2Factor): string | number {
  * √(c_1) = 2^{S/2}√(m·2^{e mod 2}) scales the rows exactly.
  */
 function prescaledFirstLayer(x: Matrix, res: ResolvedArchitecture): { x1: Matrix; rowExp: Int32Array; S: number; biasShift: number } {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   const f = res.firstScalef;
   const odd = f.e % 2 !== 0 ? 1 : 0;
   const S = f.e - odd;

@@ -68,11 +68,15 @@ export function featureJacobian(net: Network, k: number, z: ArrayLike<number>): 
   for (let l = 2; l <= k; l++) {
     const w = net.weights[l - 1]; // n_{l−1} × n_l
     const g = gs[l - 2]; // g_{l−1}(z), length n_{l−1}
-    const nIn = w.rows, nOut = w.cols, W = w.data;
+    const nIn = w.rows,
+      nOut = w.cols,
+      W = w.data;
     const next = zeros(d, nOut);
-    const J = jt.data, O = next.data;
+    const J = jt.data,
+      O = next.data;
     for (let c = 0; c < d; c++) {
-      const jc = c * nIn, oc = c * nOut;
+      const jc = c * nIn,
+        oc = c * nOut;
       for (let a = 0; a < nIn; a++) {
         if (!(g[a] > 0)) continue;
         const v = J[jc + a];
@@ -91,7 +95,9 @@ export function featureJacobian(net: Network, k: number, z: ArrayLike<number>): 
  * TODO: replace with norm2UpperBound from src/linalg/norm.ts once it exists.
  */
 function norm2PowerEstimate(w: Matrix, iterations = 100): number {
-  const m = w.rows, n = w.cols, W = w.data;
+  const m = w.rows,
+    n = w.cols,
+    W = w.data;
   let v = new Float64Array(n);
   for (let j = 0; j < n; j++) v[j] = 1 + ((j * 2654435761) % 1000) / 1000; // deterministic start
   let est = 0;

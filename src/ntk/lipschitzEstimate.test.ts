@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { norm2Estimate } from '../linalg/norm.ts';
 import { featureJacobian } from './lipschitz.ts';
-import { certifiedJacobian, estimateLipschitzLower, linearRegionIdentity, lipschitzLowerAt, pointEnvelope, productOfNormsCertified } from './lipschitzEstimate.ts';
+import {
+  certifiedJacobian,
+  estimateLipschitzLower,
+  linearRegionIdentity,
+  lipschitzLowerAt,
+  pointEnvelope,
+  productOfNormsCertified,
+} from './lipschitzEstimate.ts';
 import { initNetwork, preActivationsAt } from './network.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 
@@ -9,8 +16,12 @@ import { childRng, fillGaussian } from '../random/rng.ts';
 type Dy = { m: bigint; e: number };
 function dy(x: number): Dy {
   if (x === 0) return { m: 0n, e: 0 };
-  let e = 0, v = x;
-  while (!Number.isInteger(v)) { v *= 2; e--; }
+  let e = 0,
+    v = x;
+  while (!Number.isInteger(v)) {
+    v *= 2;
+    e--;
+  }
   return { m: BigInt(v), e };
 }
 const mul = (a: Dy, b: Dy): Dy => ({ m: a.m * b.m, e: a.e + b.e });
@@ -28,7 +39,10 @@ function toNum(a: Dy): number {
   let m = a.m < 0n ? -a.m : a.m;
   let e = a.e;
   const bits = m.toString(2).length;
-  if (bits > 60) { m >>= BigInt(bits - 60); e += bits - 60; }
+  if (bits > 60) {
+    m >>= BigInt(bits - 60);
+    e += bits - 60;
+  }
   return s * Number(m) * 2 ** e;
 }
 
@@ -51,11 +65,13 @@ function exactForward(net: ReturnType<typeof initNetwork>, k: number, z: Float64
   let jt: Dy[][] = Array.from({ length: d }, (_, c) => Array.from({ length: net.dims[1] }, (_, j) => dy(net.weights[0].data[c * net.dims[1] + j])));
   for (let l = 2; l <= k; l++) {
     const w = net.weights[l - 1];
-    jt = jt.map((row) => Array.from({ length: w.cols }, (_, j) => {
-      let s: Dy = { m: 0n, e: 0 };
-      for (let a = 0; a < w.rows; a++) if (gs[l - 2][a].m > 0n) s = add(s, mul(row[a], dy(w.data[a * w.cols + j])));
-      return s;
-    }));
+    jt = jt.map((row) =>
+      Array.from({ length: w.cols }, (_, j) => {
+        let s: Dy = { m: 0n, e: 0 };
+        for (let a = 0; a < w.rows; a++) if (gs[l - 2][a].m > 0n) s = add(s, mul(row[a], dy(w.data[a * w.cols + j])));
+        return s;
+      }),
+    );
   }
   return { gs, jt };
 }
@@ -78,11 +94,12 @@ describe('lipschitzEstimate', () => {
             expect(diff).toBeLessThanOrEqual(cj.relError * cj.absProduct.data[c * nk + j] + 1e-300);
           }
         const env = pointEnvelope(net, k, z);
-        for (let l = 0; l < k; l++) for (let j = 0; j < env.g[l].length; j++) {
-          const diff = Math.abs(toNum(add(dy(env.g[l][j]), neg(ex.gs[l][j]))));
-          expect(diff).toBeLessThanOrEqual(env.bound[l][j]);
-          if (l < k - 1) expect(Math.sign(toNum(ex.gs[l][j]))).toBe(Math.sign(env.g[l][j]));
-        }
+        for (let l = 0; l < k; l++)
+          for (let j = 0; j < env.g[l].length; j++) {
+            const diff = Math.abs(toNum(add(dy(env.g[l][j]), neg(ex.gs[l][j]))));
+            expect(diff).toBeLessThanOrEqual(env.bound[l][j]);
+            if (l < k - 1) expect(Math.sign(toNum(ex.gs[l][j]))).toBe(Math.sign(env.g[l][j]));
+          }
       }
     }
   });
@@ -127,8 +144,9 @@ describe('lipschitzEstimate', () => {
     const far = z.map((v, c) => -v + 3 * xi[c]);
     expect(linearRegionIdentity(net, 3, z, far).noFlip).toBe(false);
     // sanity: the difference of exact pre-activations (finite difference) matches J·δ to relative 1e-6
-    const g1 = preActivationsAt(net, z, 3)[2], g2 = preActivationsAt(net, z2, 3)[2];
-    for (let j = 0; j < g1.length; j++) expect(Math.abs((g2[j] - g1[j]) - r.lhs[j])).toBeLessThan(1e-12);
+    const g1 = preActivationsAt(net, z, 3)[2],
+      g2 = preActivationsAt(net, z2, 3)[2];
+    for (let j = 0; j < g1.length; j++) expect(Math.abs(g2[j] - g1[j] - r.lhs[j])).toBeLessThan(1e-12);
   });
 
   it('roundingBound: finite across a kink, covers the exact sides there, and the identity fails beyond it', () => {
@@ -139,14 +157,16 @@ describe('lipschitzEstimate', () => {
     expect(r.noFlip).toBe(false);
     expect(r.tolerance.every((t) => t === Infinity)).toBe(true);
     // exact (dyadic) J(z)(far − z) and g_3(far) − g_3(z)
-    const a = exactForward(net, 3, z), b = exactForward(net, 3, far);
+    const a = exactForward(net, 3, z),
+      b = exactForward(net, 3, far);
     let failsBeyondBound = false;
     for (let j = 0; j < r.lhs.length; j++) {
       expect(Number.isFinite(r.roundingBound[j])).toBe(true);
       let jd: Dy = { m: 0n, e: 0 };
       for (let c = 0; c < 5; c++) jd = add(jd, mul(a.jt[c][j], add(dy(far[c]), neg(dy(z[c])))));
       const diff = add(b.gs[2][j], neg(a.gs[2][j]));
-      const errL = Math.abs(toNum(add(dy(r.lhs[j]), neg(jd)))), errR = Math.abs(toNum(add(dy(r.rhs[j]), neg(diff))));
+      const errL = Math.abs(toNum(add(dy(r.lhs[j]), neg(jd)))),
+        errR = Math.abs(toNum(add(dy(r.rhs[j]), neg(diff))));
       expect(errL + errR).toBeLessThanOrEqual(r.roundingBound[j]);
       if (Math.abs(toNum(add(jd, neg(diff)))) > 2 * r.roundingBound[j]) failsBeyondBound = true;
     }

@@ -51,9 +51,11 @@ export interface ArcCosineClosedForms {
  */
 export function arcCosineClosedForms(L: Cholesky2): ArcCosineClosedForms {
   const { l11, l21, l22 } = L;
-  if (!(l11 >= 0 && l22 >= 0 && Number.isFinite(l11) && Number.isFinite(l21) && Number.isFinite(l22))) throw new RangeError('arcCosineClosedForms: need finite l11 ≥ 0, l22 ≥ 0');
+  if (!(l11 >= 0 && l22 >= 0 && Number.isFinite(l11) && Number.isFinite(l21) && Number.isFinite(l22)))
+    throw new RangeError('arcCosineClosedForms: need finite l11 ≥ 0, l22 ≥ 0');
   const r2 = Math.sqrt(l21 * l21 + l22 * l22);
-  const q1q2 = l11 * l11 * (l21 * l21 + l22 * l22), c = l11 * l21;
+  const q1q2 = l11 * l11 * (l21 * l21 + l22 * l22),
+    c = l11 * l21;
   const second = up(up(q1q2 * (1 + 8 * U)) + up(2 * c * c * (1 + 8 * U)));
   if (l11 === 0 || r2 === 0) return { dd: 0, ddError: 0, ff: 0, ffError: 0, theta: NaN, secondMomentBound: second, degenerate: true };
   const theta = Math.atan2(l22, l21);
@@ -91,16 +93,22 @@ const DRAW_BLOCK = 4096;
 export function sampleArcCosine(L: Cholesky2, M: number, seed: Seed): ArcCosineSample {
   if (!(Number.isInteger(M) && M >= 1)) throw new RangeError(`sampleArcCosine: M must be an integer ≥ 1, got ${M}`);
   const rng = childRng(seed, 'arccos-mc');
-  const g2c = gammaUp(2), eta = ETA;
-  let both = 0, uncertain = 0, sum = 0, errSum = 0;
+  const g2c = gammaUp(2),
+    eta = ETA;
+  let both = 0,
+    uncertain = 0,
+    sum = 0,
+    errSum = 0;
   // the draws g1, g2, g1, g2, … of one stream, filled a block at a time (fillGaussianRange: the same stream)
   const block = new Float64Array(2 * Math.min(M, DRAW_BLOCK));
   for (let t = 0; t < M; t++) {
     const o = 2 * (t % DRAW_BLOCK);
     if (o === 0) fillGaussianRange(rng, block, 0, 2 * Math.min(DRAW_BLOCK, M - t), 1);
-    const g1 = block[o], g2 = block[o + 1];
+    const g1 = block[o],
+      g2 = block[o + 1];
     const u = L.l11 * g1;
-    const a = L.l21 * g1, b = L.l22 * g2;
+    const a = L.l21 * g1,
+      b = L.l22 * g2;
     const v = a + b;
     const ev = g2c * (Math.abs(a) + Math.abs(b)) * (1 + 4 * U) + eta;
     const uZeroUncertain = u === 0 && L.l11 !== 0 && g1 !== 0;
@@ -122,7 +130,7 @@ export function sampleArcCosine(L: Cholesky2, M: number, seed: Seed): ArcCosineS
   }
   const ddMean = both / M;
   const ffMean = sum / M;
-  const ffError = up(up(errSum * (1 + gammaUp(M + 2)) / M) + up(gammaUp(M + 2) * ffMean) + 2 * ETA);
+  const ffError = up(up((errSum * (1 + gammaUp(M + 2))) / M) + up(gammaUp(M + 2) * ffMean) + 2 * ETA);
   return { ddMean, ddError: up(uncertain / M), ffMean, ffError, m: M };
 }
 
@@ -153,7 +161,9 @@ export interface NtkDiagonalSample {
 export function ntkDiagonalSample(arch: NetworkArchitecture, x: Matrix, R: number, seed: Seed): NtkDiagonalSample {
   if (x.rows !== 1) throw new RangeError('ntkDiagonalSample: x must be a single row (1 × d)');
   const values = new Float64Array(R);
-  let sum = 0, err = 0, uncertified = 0;
+  let sum = 0,
+    err = 0,
+    uncertified = 0;
   for (let r = 0; r < R; r++) {
     const net = initNetwork(arch, childRng(seed, 'ntk-net', r).seed);
     const fwd = forward(net, x);
@@ -218,7 +228,9 @@ const RECORD_ULPS = 16;
 export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, seed: Seed, delta: number): MonteCarloKernels {
   if (!(Number.isInteger(M) && M >= 1)) throw new RangeError(`monteCarloKernels: M must be an integer ≥ 1, got ${M}`);
   if (!(delta > 0 && delta < 1)) throw new RangeError(`monteCarloKernels: δ must lie in (0, 1), got ${delta}`);
-  const n = x.rows, d = x.cols, X = x.data;
+  const n = x.rows,
+    d = x.cols,
+    X = x.data;
   const ab = act.kind === 'ab-relu' ? (act as unknown as { a: number; b: number }) : null;
   const sMax = ab ? Math.max(Math.abs(ab.a), Math.abs(ab.b)) : NaN;
   const db = act.derivativeBounds;
@@ -226,20 +238,40 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
   const sup1 = ab ? sMax : db ? db.sup1 : Infinity;
   const sup2 = ab ? NaN : db ? db.sup2 : Infinity;
   const rng = childRng(seed, 'dual-mc', act.name);
-  const gd = gammaUp(d), rel = RECORD_ULPS * U;
-  const w = new Float64Array(d), f = new Float64Array(n), fe = new Float64Array(n), g = new Float64Array(n), ge = new Float64Array(n), gUnsure = new Uint8Array(n);
+  const gd = gammaUp(d),
+    rel = RECORD_ULPS * U;
+  const w = new Float64Array(d),
+    f = new Float64Array(n),
+    fe = new Float64Array(n),
+    g = new Float64Array(n),
+    ge = new Float64Array(n),
+    gUnsure = new Uint8Array(n);
   const N2 = n * n;
-  const sf = new Float64Array(N2), sg = new Float64Array(N2), af = new Float64Array(N2), ag = new Float64Array(N2), ef = new Float64Array(N2), eg = new Float64Array(N2);
+  const sf = new Float64Array(N2),
+    sg = new Float64Array(N2),
+    af = new Float64Array(N2),
+    ag = new Float64Array(N2),
+    ef = new Float64Array(N2),
+    eg = new Float64Array(N2);
   const kinkWidth = ab ? up(2 * sMax * sMax) : 0;
   for (let t = 0; t < M; t++) {
     for (let k = 0; k < d; k++) w[k] = gaussian(rng);
     for (let i = 0; i < n; i++) {
-      let s = 0, sa = 0, nz = 0;
-      for (let k = 0; k < d; k++) { const p = w[k] * X[i * d + k]; s += p; sa += Math.abs(p); if (w[k] !== 0 && X[i * d + k] !== 0) nz++; }
+      let s = 0,
+        sa = 0,
+        nz = 0;
+      for (let k = 0; k < d; k++) {
+        const p = w[k] * X[i * d + k];
+        s += p;
+        sa += Math.abs(p);
+        if (w[k] !== 0 && X[i * d + k] !== 0) nz++;
+      }
       // nz = 0: every product has a zero factor, the pre-activation is exactly 0
       const e = nz === 0 ? 0 : up(up(gd * sa) + nz * ETA);
-      const v = act.fn(s), dv = act.deriv(s);
-      f[i] = v; g[i] = dv;
+      const v = act.fn(s),
+        dv = act.deriv(s);
+      f[i] = v;
+      g[i] = dv;
       fe[i] = up(up(sup1 * e) + up(rel * Math.abs(v)) + ETA);
       if (ab) {
         // σ' = a (t > 0), b (t < 0): exact when the sign of the exact pre-activation is certified
@@ -250,38 +282,70 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
         ge[i] = up(up(sup2 * e) + up(rel * Math.abs(dv)) + ETA);
       }
     }
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-      const q = i * n + j;
-      const pf = f[i] * f[j], pg = g[i] * g[j];
-      sf[q] += pf; sg[q] += pg; af[q] += Math.abs(pf); ag[q] += Math.abs(pg);
-      ef[q] += Math.abs(f[i]) * fe[j] + Math.abs(f[j]) * fe[i] + fe[i] * fe[j] + U * Math.abs(pf);
-      eg[q] += gUnsure[i] || gUnsure[j] ? kinkWidth : Math.abs(g[i]) * ge[j] + Math.abs(g[j]) * ge[i] + ge[i] * ge[j] + U * Math.abs(pg);
-    }
-  }
-  const gm = gammaUp(M + 2), hoeff = Math.sqrt(Math.log(2 / delta) / (2 * M));
-  const phiPhi = zeros(n, n), dphiDphi = zeros(n, n);
-  const phiPhiError = new Float64Array(N2), dphiDphiError = new Float64Array(N2), phiPhiRadius = new Float64Array(N2), dphiDphiRadius = new Float64Array(N2);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    const q = i * n + j;
-    const errF = up(up(up(ef[q] * (1 + gm)) / M) + up(gm * af[q] / M) + ETA);
-    const errG = up(up(up(eg[q] * (1 + gm)) / M) + up(gm * ag[q] / M) + ETA);
-    let radF: number;
-    if (Number.isFinite(sup0)) radF = up(up(2 * sup0 * sup0) * hoeff * (1 + 4 * U));
-    else if (ab) {
-      let qi = 0, qj = 0, c = 0, si = 0, sj = 0, sc = 0;
-      for (let k = 0; k < d; k++) {
-        const a = X[i * d + k], b = X[j * d + k];
-        qi += a * a; qj += b * b; c += a * b; si += a * a; sj += b * b; sc += Math.abs(a * b);
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) {
+        const q = i * n + j;
+        const pf = f[i] * f[j],
+          pg = g[i] * g[j];
+        sf[q] += pf;
+        sg[q] += pg;
+        af[q] += Math.abs(pf);
+        ag[q] += Math.abs(pg);
+        ef[q] += Math.abs(f[i]) * fe[j] + Math.abs(f[j]) * fe[i] + fe[i] * fe[j] + U * Math.abs(pf);
+        eg[q] += gUnsure[i] || gUnsure[j] ? kinkWidth : Math.abs(g[i]) * ge[j] + Math.abs(g[j]) * ge[i] + ge[i] * ge[j] + U * Math.abs(pg);
       }
-      const qiU = up(qi + gd * si + d * ETA), qjU = up(qj + gd * sj + d * ETA), cU = up(Math.abs(c) + gd * sc + d * ETA);
-      const s4 = up(up(sMax * sMax) * up(sMax * sMax));
-      radF = up(Math.sqrt(up(up(s4 * up(up(qiU * qjU) + up(2 * cU * cU))) / up(M * delta))) * (1 + 4 * U));
-    } else radF = Infinity;
-    const radG = Number.isFinite(sup1) ? up(up(2 * sup1 * sup1) * hoeff * (1 + 4 * U)) : Infinity;
-    const vals: [Float64Array, number][] = [[phiPhiError, errF], [dphiDphiError, errG], [phiPhiRadius, radF], [dphiDphiRadius, radG]];
-    for (const [arr, v] of vals) { arr[q] = v; arr[j * n + i] = v; }
-    phiPhi.data[q] = phiPhi.data[j * n + i] = sf[q] / M;
-    dphiDphi.data[q] = dphiDphi.data[j * n + i] = sg[q] / M;
   }
+  const gm = gammaUp(M + 2),
+    hoeff = Math.sqrt(Math.log(2 / delta) / (2 * M));
+  const phiPhi = zeros(n, n),
+    dphiDphi = zeros(n, n);
+  const phiPhiError = new Float64Array(N2),
+    dphiDphiError = new Float64Array(N2),
+    phiPhiRadius = new Float64Array(N2),
+    dphiDphiRadius = new Float64Array(N2);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const q = i * n + j;
+      const errF = up(up(up(ef[q] * (1 + gm)) / M) + up((gm * af[q]) / M) + ETA);
+      const errG = up(up(up(eg[q] * (1 + gm)) / M) + up((gm * ag[q]) / M) + ETA);
+      let radF: number;
+      if (Number.isFinite(sup0)) radF = up(up(2 * sup0 * sup0) * hoeff * (1 + 4 * U));
+      else if (ab) {
+        let qi = 0,
+          qj = 0,
+          c = 0,
+          si = 0,
+          sj = 0,
+          sc = 0;
+        for (let k = 0; k < d; k++) {
+          const a = X[i * d + k],
+            b = X[j * d + k];
+          qi += a * a;
+          qj += b * b;
+          c += a * b;
+          si += a * a;
+          sj += b * b;
+          sc += Math.abs(a * b);
+        }
+        const qiU = up(qi + gd * si + d * ETA),
+          qjU = up(qj + gd * sj + d * ETA),
+          cU = up(Math.abs(c) + gd * sc + d * ETA);
+        const s4 = up(up(sMax * sMax) * up(sMax * sMax));
+        radF = up(Math.sqrt(up(up(s4 * up(up(qiU * qjU) + up(2 * cU * cU))) / up(M * delta))) * (1 + 4 * U));
+      } else radF = Infinity;
+      const radG = Number.isFinite(sup1) ? up(up(2 * sup1 * sup1) * hoeff * (1 + 4 * U)) : Infinity;
+      const vals: [Float64Array, number][] = [
+        [phiPhiError, errF],
+        [dphiDphiError, errG],
+        [phiPhiRadius, radF],
+        [dphiDphiRadius, radG],
+      ];
+      for (const [arr, v] of vals) {
+        arr[q] = v;
+        arr[j * n + i] = v;
+      }
+      phiPhi.data[q] = phiPhi.data[j * n + i] = sf[q] / M;
+      dphiDphi.data[q] = dphiDphi.data[j * n + i] = sg[q] / M;
+    }
   return { phiPhi, dphiDphi, phiPhiError, dphiDphiError, phiPhiRadius, dphiDphiRadius, m: M, delta };
 }

@@ -14,13 +14,7 @@ import {
   preActivationsAt,
   resolveBetas,
 } from './network.ts';
-import {
-  activationPattern,
-  featureJacobian,
-  hasZeroPreactivation,
-  preactivationMargin,
-  productOfNormsBound,
-} from './lipschitz.ts';
+import { activationPattern, featureJacobian, hasZeroPreactivation, preactivationMargin, productOfNormsBound } from './lipschitz.ts';
 
 /** Independent reference: per-sample forward pass written with plain nested loops over W_lᵀ. */
 function referenceForward(ws: Matrix[], x: ArrayLike<number>): { gs: number[][]; out: number } {
@@ -62,7 +56,11 @@ describe('architecture and initialisation', () => {
     const net = initNetwork({ ...base, init: 'he' }, 'x');
     expect(net.depth).toBe(3);
     expect(net.dims).toEqual([4, 8, 2, 1]);
-    expect(net.weights.map((w) => [w.rows, w.cols])).toEqual([[4, 8], [8, 2], [2, 1]]);
+    expect(net.weights.map((w) => [w.rows, w.cols])).toEqual([
+      [4, 8],
+      [8, 2],
+      [2, 1],
+    ]);
   });
 
   it('draws layer l from childRng(seed, "W", l), row-major, scaled by β_l', () => {
@@ -101,7 +99,8 @@ describe('forward pass', () => {
         const ref = referenceForward(net.weights, xi);
         expect(fwd.output[i]).toBeCloseTo(ref.out, 12);
         for (let l = 1; l < net.depth; l++) {
-          const g = fwd.preActivations[l - 1], f = fwd.features[l];
+          const g = fwd.preActivations[l - 1],
+            f = fwd.features[l];
           expect([g.rows, g.cols, f.rows, f.cols]).toEqual([6, net.dims[l], 6, net.dims[l]]);
           for (let j = 0; j < net.dims[l]; j++) {
             expect(g.data[i * g.cols + j]).toBeCloseTo(ref.gs[l - 1][j], 12);
@@ -130,7 +129,8 @@ describe('forward pass', () => {
     let xn = 0;
     for (const v of x) xn += v * v;
     const M = 6000;
-    const sums = [0, 0, 0, 0], sq = [0, 0, 0, 0];
+    const sums = [0, 0, 0, 0],
+      sq = [0, 0, 0, 0];
     for (let s = 0; s < M; s++) {
       const net = initNetwork(arch, `mc-f-${s}`);
       for (let k = 1; k <= 3; k++) {
@@ -169,7 +169,8 @@ describe('feature Jacobian (Lemma 6.1)', () => {
         let z2 = z.map((zi, c) => zi + t * v[c]);
         const same = (): boolean => {
           if (k === 1) return true;
-          const p1 = activationPattern(net, k - 1, z), p2 = activationPattern(net, k - 1, z2);
+          const p1 = activationPattern(net, k - 1, z),
+            p2 = activationPattern(net, k - 1, z2);
           return p1.every((s, j) => s === p2[j] && s !== 0);
         };
         while (!same()) {
@@ -178,7 +179,8 @@ describe('feature Jacobian (Lemma 6.1)', () => {
         }
         const J = featureJacobian(net, k, z);
         expect([J.rows, J.cols]).toEqual([net.dims[k], 6]);
-        const g1 = preActivationsAt(net, z, k)[k - 1], g2 = preActivationsAt(net, z2, k)[k - 1];
+        const g1 = preActivationsAt(net, z, k)[k - 1],
+          g2 = preActivationsAt(net, z2, k)[k - 1];
         let scale = 0;
         for (const g of [...g1, ...g2]) scale = Math.max(scale, Math.abs(g));
         for (let a = 0; a < J.rows; a++) {

@@ -6,7 +6,16 @@ import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { interval } from '../linalg/interval.ts';
 import { createRng } from '../random/rng.ts';
 import { activationByName } from './activations/registry.ts';
-import { evaluatePowerSeries, layerTwoSeries, murrayCoefficientRelativeError, murrayReluCoefficients, murraySeriesErrorBound, nonNegativeSeriesUpper, reluNngpMap, twoLayerCoefficientEnclosure } from './powerSeries.ts';
+import {
+  evaluatePowerSeries,
+  layerTwoSeries,
+  murrayCoefficientRelativeError,
+  murrayReluCoefficients,
+  murraySeriesErrorBound,
+  nonNegativeSeriesUpper,
+  reluNngpMap,
+  twoLayerCoefficientEnclosure,
+} from './powerSeries.ts';
 
 describe('murrayReluCoefficients', () => {
   it('two-layer coefficients are 2(1+p)μ_p² (independent closed form)', () => {
@@ -65,15 +74,21 @@ describe('layerTwoSeries (any activation record)', () => {
       const one = rec.dual(1, 1, 1);
       for (const rho of [-0.5, 0.3, 0.7]) {
         const d = rec.dual(1, 1, rho);
-        for (const [coef, total, value] of [[alpha, one.phiPhi.hi, d.phiPhi], [upsilon, one.dphiDphi.hi, d.dphiDphi]] as const) {
-          let sum = interval(0), sumLo = 0, pw = interval(1);
+        for (const [coef, total, value] of [
+          [alpha, one.phiPhi.hi, d.phiPhi],
+          [upsilon, one.dphiDphi.hi, d.dphiDphi],
+        ] as const) {
+          let sum = interval(0),
+            sumLo = 0,
+            pw = interval(1);
           for (let p = 0; p < P; p++) {
             sum = sum.add(coef[p].mul(pw));
             sumLo += coef[p].lo * (1 - 1e-15);
             pw = pw.mul(rho);
           }
           const tail = Math.abs(rho) ** P * Math.max(0, total - sumLo) * (1 + 1e-12) + 1e-300;
-          const lo = sum.lo - tail, hi = sum.hi + tail;
+          const lo = sum.lo - tail,
+            hi = sum.hi + tail;
           if (!(value.lo <= hi && lo <= value.hi)) throw new Error(`${name}, ρ = ${rho}: [${value.lo}, ${value.hi}] vs [${lo}, ${hi}]`);
           if (Math.abs(rho) <= 0.5 && name !== 'leaky-relu:0.1') expect(hi - lo, `${name} ρ = ${rho}`).toBeLessThan(1e-9);
         }
@@ -87,7 +102,8 @@ describe('twoLayerCoefficientEnclosure', () => {
     Decimal.set({ precision: 800 }); // exactDecimal's products
     const D = Decimal.clone({ precision: 60 });
     const sqrt2pi = D.acos(-1).times(2).sqrt();
-    let fact = new D(1), dfact = new D(1); // p!, (p − 3)!! for even p
+    let fact = new D(1),
+      dfact = new D(1); // p!, (p − 3)!! for even p
     for (let p = 0; p <= 300; p++) {
       if (p > 0) fact = fact.times(p);
       if (p >= 4 && p % 2 === 0) dfact = dfact.times(p - 3);
@@ -104,13 +120,24 @@ describe('nonNegativeSeriesUpper', () => {
   it('bounds Σ c_p s^p and Σ p c_p s^{p−1} from above (800-digit sums), within 1e-12 relative', () => {
     Decimal.set({ precision: 800 });
     const rng = createRng('series-upper');
-    for (const [P, s] of [[1, 0.5], [50, 0.81], [600, 0.3], [600, 0]] as const) {
+    for (const [P, s] of [
+      [1, 0.5],
+      [50, 0.81],
+      [600, 0.3],
+      [600, 0],
+    ] as const) {
       const c = Float64Array.from({ length: P }, () => rng.next() * 2 ** -Math.floor(rng.next() * 20));
-      let v = new Decimal(0), dv = new Decimal(0);
+      let v = new Decimal(0),
+        dv = new Decimal(0);
       const S = exactDecimal(s);
       for (let p = 0; p < P; p++) {
         v = v.plus(exactDecimal(c[p]).times(S.pow(p)));
-        if (p >= 1) dv = dv.plus(exactDecimal(c[p]).times(p).times(S.pow(p - 1)));
+        if (p >= 1)
+          dv = dv.plus(
+            exactDecimal(c[p])
+              .times(p)
+              .times(S.pow(p - 1)),
+          );
       }
       const u = nonNegativeSeriesUpper(c, s);
       expect(exactDecimal(u.value).gte(v) && exactDecimal(u.derivative).gte(dv), `P = ${P}`).toBe(true);

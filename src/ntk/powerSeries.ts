@@ -55,14 +55,17 @@ export function murrayReluCoefficients(depth: number, terms = 600): MurraySeries
   const hit = cache.get(key);
   if (hit) return hit;
   const P = terms;
-  const a2 = new Float64Array(P), v2 = new Float64Array(P);
+  const a2 = new Float64Array(P),
+    v2 = new Float64Array(P);
   for (let p = 0; p < P; p++) {
     a2[p] = 2 * reluHermiteCoefficient(p) ** 2;
     v2[p] = 2 * (p + 1) * reluHermiteCoefficient(p + 1) ** 2;
   }
   const k1 = new Float64Array(P);
   k1[1] = 1;
-  const kappa: Float64Array[] = [k1], alpha: Float64Array[] = [Float64Array.from(k1)], upsilon: Float64Array[] = [new Float64Array(P)];
+  const kappa: Float64Array[] = [k1],
+    alpha: Float64Array[] = [Float64Array.from(k1)],
+    upsilon: Float64Array[] = [new Float64Array(P)];
   for (let l = 2; l <= depth; l++) {
     let al: Float64Array, ul: Float64Array;
     if (l === 2) {
@@ -76,7 +79,8 @@ export function murrayReluCoefficients(depth: number, terms = 600): MurraySeries
       T[0] = 1;
       let next: Float64Array = new Float64Array(P);
       for (let k = 0; k < P; k++) {
-        const ak = a2[k], vk = v2[k];
+        const ak = a2[k],
+          vk = v2[k];
         for (let p = 0; p < P; p++) {
           const t = T[p];
           al[p] += ak * t;
@@ -91,7 +95,9 @@ export function murrayReluCoefficients(depth: number, terms = 600): MurraySeries
           const lim = P - i;
           for (let j = 0; j < lim; j++) next[i + j] += ti * G[j];
         }
-        const tmp = T; T = next; next = tmp;
+        const tmp = T;
+        T = next;
+        next = tmp;
       }
     }
     const kPrev = kappa[l - 2];
@@ -101,9 +107,12 @@ export function murrayReluCoefficients(depth: number, terms = 600): MurraySeries
       for (let q = 0; q <= p; q++) s += kPrev[q] * ul[p - q];
       kl[p] += s;
     }
-    kappa.push(kl); alpha.push(al); upsilon.push(ul);
+    kappa.push(kl);
+    alpha.push(al);
+    upsilon.push(ul);
   }
-  for (let l = 1; l <= depth; l++) cache.set(`${l}/${P}`, { depth: l, terms: P, kappa: kappa.slice(0, l), alpha: alpha.slice(0, l), upsilon: upsilon.slice(0, l) });
+  for (let l = 1; l <= depth; l++)
+    cache.set(`${l}/${P}`, { depth: l, terms: P, kappa: kappa.slice(0, l), alpha: alpha.slice(0, l), upsilon: upsilon.slice(0, l) });
   return cache.get(key)!;
 }
 
@@ -128,9 +137,12 @@ export function reluNngpDotMap(t: number): number {
 
 /** Coefficientwise relative rounding bound ε with |κ̃_{p,L} − κ^{trunc}_{p,L}| ≤ ε κ̃_{p,L} (see module comment). */
 export function murrayCoefficientRelativeError(series: MurraySeries): number {
-  const P = series.terms, L = series.depth;
-  const g = gamma(P + 1), eA = (5 * P + 12) * UNIT_ROUNDOFF;
-  let eG = 0, eK = 0;
+  const P = series.terms,
+    L = series.depth;
+  const g = gamma(P + 1),
+    eA = (5 * P + 12) * UNIT_ROUNDOFF;
+  let eG = 0,
+    eK = 0;
   for (let l = 2; l <= L; l++) {
     const eGl = l === 2 ? eA : P * (eG + g) + eA + g;
     eK = Math.max(eGl, eK + eGl + g) + gamma(P + 2);
@@ -146,18 +158,24 @@ export function murrayCoefficientRelativeError(series: MurraySeries): number {
  */
 export function murraySeriesErrorBound(series: MurraySeries, s: number): number {
   if (!(s >= 0 && s < 1)) return Infinity;
-  const P = series.terms, L = series.depth;
-  const g = gamma(P + 1), eA = (5 * P + 12) * UNIT_ROUNDOFF;
+  const P = series.terms,
+    L = series.depth;
+  const g = gamma(P + 1),
+    eA = (5 * P + 12) * UNIT_ROUNDOFF;
   const widen = (t: number) => Math.min(1, t * (1 + 1e-9) + 1e-15);
-  let r = widen(s), rMax = r;
-  let BG = 0, BK = 0;
+  let r = widen(s),
+    rMax = r;
+  let BG = 0,
+    BK = 0;
   for (let l = 2; l <= L; l++) {
     let BGl: number, BDl: number;
     if (l === 2) {
-      BGl = eA; BDl = eA;
+      BGl = eA;
+      BDl = eA;
     } else {
       if (r >= 1) return Infinity;
-      const gd = reluNngpDotMap(r) * (1 + 1e-12), gdd = 1 / (Math.PI * Math.sqrt(1 - r * r)) * (1 + 1e-12);
+      const gd = reluNngpDotMap(r) * (1 + 1e-12),
+        gdd = (1 / (Math.PI * Math.sqrt(1 - r * r))) * (1 + 1e-12);
       BGl = (BG + g * r) * gd + eA + g;
       BDl = (BG + g * r) * gdd + eA + g;
     }
@@ -182,12 +200,18 @@ export function murraySeriesErrorBound(series: MurraySeries, s: number): number 
  */
 export function layerTwoSeries(record: ActivationRecord, terms: number, cSigma = 1): { alpha: Interval[]; upsilon: Interval[] } {
   if (!(Number.isInteger(terms) && terms >= 1)) throw new RangeError(`layerTwoSeries: terms must be an integer ≥ 1, got ${terms}`);
-  const alpha: Interval[] = [], upsilon: Interval[] = [];
+  const alpha: Interval[] = [],
+    upsilon: Interval[] = [];
   let m = record.hermiteEnclosure(0).abs();
   for (let p = 0; p < terms; p++) {
     const next = record.hermiteEnclosure(p + 1).abs();
     alpha.push(m.mul(m).mul(cSigma));
-    upsilon.push(next.mul(next).mul(p + 1).mul(cSigma));
+    upsilon.push(
+      next
+        .mul(next)
+        .mul(p + 1)
+        .mul(cSigma),
+    );
     m = next;
   }
   return { alpha, upsilon };
@@ -202,7 +226,8 @@ export function layerTwoSeries(record: ActivationRecord, terms: number, cSigma =
 export function nonNegativeSeriesUpper(c: ArrayLike<number>, s: number): { value: number; derivative: number } {
   if (!(s >= 0)) throw new RangeError(`nonNegativeSeriesUpper: s must be ≥ 0, got ${s}`);
   const P = c.length;
-  let v = 0, dv = 0;
+  let v = 0,
+    dv = 0;
   for (let p = P - 1; p >= 0; p--) {
     v = v * s + c[p];
     if (p >= 1) dv = dv * s + p * c[p];

@@ -21,8 +21,12 @@ describe('quadrature rules', () => {
     for (const n of [1, 2, 5, 10, 20, 40]) {
       const { nodes, weights } = gaussHermite(n);
       for (let k = 0; k <= Math.min(2 * n - 1, 30); k++) {
-        let s = 0, sAbs = 0;
-        for (let j = 0; j < n; j++) { s += weights[j] * nodes[j] ** k; sAbs += Math.abs(weights[j] * nodes[j] ** k); }
+        let s = 0,
+          sAbs = 0;
+        for (let j = 0; j < n; j++) {
+          s += weights[j] * nodes[j] ** k;
+          sAbs += Math.abs(weights[j] * nodes[j] ** k);
+        }
         const m = gaussianMoment(k);
         // rounding of the sum is relative to Σ|w t^k| (odd moments cancel)
         expect(Math.abs(s - m)).toBeLessThanOrEqual(1e-13 * Math.max(1, sAbs));
@@ -61,12 +65,16 @@ describe('hermiteCoefficientsQuadrature (interleaved recurrence)', () => {
   function reference(f: (t: number) => number, rMax: number, breakpoints: number[]): Float64Array {
     const gl = gaussLegendre(24);
     const cuts = [-40, ...breakpoints, 40];
-    const mu = new Float64Array(rMax + 1), h = new Float64Array(rMax + 1);
+    const mu = new Float64Array(rMax + 1),
+      h = new Float64Array(rMax + 1);
     for (let s = 0; s + 1 < cuts.length; s++) {
-      const lo = cuts[s], hi = cuts[s + 1];
-      const panels = Math.max(1, Math.ceil(hi - lo)), pw = (hi - lo) / panels;
+      const lo = cuts[s],
+        hi = cuts[s + 1];
+      const panels = Math.max(1, Math.ceil(hi - lo)),
+        pw = (hi - lo) / panels;
       for (let p = 0; p < panels; p++) {
-        const mid = lo + p * pw + pw / 2, half = pw / 2;
+        const mid = lo + p * pw + pw / 2,
+          half = pw / 2;
         for (let k = 0; k < 24; k++) {
           const t = mid + half * gl.nodes[k];
           const dens = Math.exp(-0.5 * t * t) * (1 / Math.sqrt(2 * Math.PI));
@@ -83,11 +91,16 @@ describe('hermiteCoefficientsQuadrature (interleaved recurrence)', () => {
     return mu;
   }
   it('is bit-identical to the node-by-node loop', () => {
-    const fs: [(t: number) => number, number[]][] = [[(t) => (t > 0 ? t : 0), [0]], [(t) => Math.abs(t) + 0.5 * t, [0]], [(t) => Math.tanh(t), []]];
-    for (const [f, bp] of fs) for (const rMax of [0, 1, 2, 7, 20, 33]) {
-      const got = hermiteCoefficientsQuadrature(f, rMax, { breakpoints: bp });
-      const want = reference(f, rMax, bp);
-      for (let r = 0; r <= rMax; r++) expect(Object.is(got[r], want[r])).toBe(true);
-    }
+    const fs: [(t: number) => number, number[]][] = [
+      [(t) => (t > 0 ? t : 0), [0]],
+      [(t) => Math.abs(t) + 0.5 * t, [0]],
+      [(t) => Math.tanh(t), []],
+    ];
+    for (const [f, bp] of fs)
+      for (const rMax of [0, 1, 2, 7, 20, 33]) {
+        const got = hermiteCoefficientsQuadrature(f, rMax, { breakpoints: bp });
+        const want = reference(f, rMax, bp);
+        for (let r = 0; r <= rMax; r++) expect(Object.is(got[r], want[r])).toBe(true);
+      }
   });
 });

@@ -36,7 +36,9 @@ export function symmetricTridiagonalEigenvalues(diag: ArrayLike<number>, off: Ar
         let g = (d[l + 1] - d[l]) / (2 * e[l]);
         let r = Math.hypot(g, 1);
         g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
-        let s = 1, c = 1, p = 0;
+        let s = 1,
+          c = 1,
+          p = 0;
         let i: number;
         let underflow = false;
         for (i = m - 1; i >= l; i--) {
@@ -44,8 +46,14 @@ export function symmetricTridiagonalEigenvalues(diag: ArrayLike<number>, off: Ar
           const b = c * e[i];
           r = Math.hypot(f, g);
           e[i + 1] = r;
-          if (r === 0) { d[i + 1] -= p; e[m] = 0; underflow = true; break; }
-          s = f / r; c = g / r;
+          if (r === 0) {
+            d[i + 1] -= p;
+            e[m] = 0;
+            underflow = true;
+            break;
+          }
+          s = f / r;
+          c = g / r;
           g = d[i + 1] - p;
           r = (d[i] - g) * s + 2 * c * b;
           p = s * r;
@@ -53,7 +61,9 @@ export function symmetricTridiagonalEigenvalues(diag: ArrayLike<number>, off: Ar
           g = c * r - b;
         }
         if (underflow) continue;
-        d[l] -= p; e[l] = g; e[m] = 0;
+        d[l] -= p;
+        e[l] = g;
+        e[m] = 0;
       }
     } while (m !== l);
   }
@@ -85,7 +95,8 @@ export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64
   // exact symmetry: t_k = −t_{n−1−k}
   for (let k = 0; k < Math.floor(n / 2); k++) {
     const t = (nodes[n - 1 - k] - nodes[k]) / 2;
-    nodes[k] = -t; nodes[n - 1 - k] = t;
+    nodes[k] = -t;
+    nodes[n - 1 - k] = t;
   }
   if (n % 2 === 1) nodes[(n - 1) / 2] = 0;
   for (let k = 0; k < n; k++) {
@@ -100,27 +111,40 @@ export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64
 /** n-point Gauss–Legendre rule on [−1, 1] (Newton on the Legendre recurrence; nodes ascending). */
 export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`gaussLegendre: n must be an integer ≥ 1, got ${n}`);
-  const nodes = new Float64Array(n), weights = new Float64Array(n);
+  const nodes = new Float64Array(n),
+    weights = new Float64Array(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1, p1 = x;
-      for (let k = 2; k <= n; k++) { const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k; p0 = p1; p1 = p2; }
+      let p0 = 1,
+        p1 = x;
+      for (let k = 2; k <= n; k++) {
+        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
       dp = (n * (x * p1 - p0)) / (x * x - 1);
       const dx = p1 / dp;
       x -= dx;
       if (Math.abs(dx) <= 1e-16) {
         // one more evaluation of the derivative at the converged node
-        let q0 = 1, q1 = x;
-        for (let k = 2; k <= n; k++) { const q2 = ((2 * k - 1) * x * q1 - (k - 1) * q0) / k; q0 = q1; q1 = q2; }
+        let q0 = 1,
+          q1 = x;
+        for (let k = 2; k <= n; k++) {
+          const q2 = ((2 * k - 1) * x * q1 - (k - 1) * q0) / k;
+          q0 = q1;
+          q1 = q2;
+        }
         dp = (n * (x * q1 - q0)) / (x * x - 1);
         break;
       }
     }
-    nodes[i] = -x; nodes[n - 1 - i] = x;
+    nodes[i] = -x;
+    nodes[n - 1 - i] = x;
     const w = 2 / ((1 - x * x) * dp * dp);
-    weights[i] = w; weights[n - 1 - i] = w;
+    weights[i] = w;
+    weights[n - 1 - i] = w;
   }
   if (n % 2 === 1) nodes[(n - 1) / 2] = 0;
   return { nodes, weights };
@@ -162,17 +186,20 @@ export function hermiteCoefficientsQuadrature(
   const mu = new Float64Array(rMax + 1);
   // The contributing nodes of one panel, and h_r at each of them: H[r·M + m] = h_r(ts[m]).
   const M = gl.nodes.length;
-  const ts = new Float64Array(M), ws = new Float64Array(M);
+  const ts = new Float64Array(M),
+    ws = new Float64Array(M);
   const H = new Float64Array((rMax + 1) * M);
   const sq = sqrtIntTable(rMax);
   for (let s = 0; s + 1 < cuts.length; s++) {
-    const lo = cuts[s], hi = cuts[s + 1];
+    const lo = cuts[s],
+      hi = cuts[s + 1];
     if (!(hi > lo)) continue;
     const panels = Math.max(1, Math.ceil((hi - lo) / width));
     const pw = (hi - lo) / panels;
     for (let p = 0; p < panels; p++) {
       const a = lo + p * pw;
-      const mid = a + pw / 2, half = pw / 2;
+      const mid = a + pw / 2,
+        half = pw / 2;
       let m = 0;
       for (let k = 0; k < M; k++) {
         const t = mid + half * gl.nodes[k];
@@ -184,7 +211,9 @@ export function hermiteCoefficientsQuadrature(
         if (dens === 0) continue;
         const wf = half * gl.weights[k] * dens * ft;
         if (wf === 0) continue;
-        ts[m] = t; ws[m] = wf; m++;
+        ts[m] = t;
+        ws[m] = wf;
+        m++;
       }
       if (m === 0) continue;
       // The recurrence of hermiteNormalizedAll (the same operations, so the same float64 h_r), run for the
@@ -193,7 +222,9 @@ export function hermiteCoefficientsQuadrature(
       for (let j = 0; j < m; j++) H[j] = 1;
       if (rMax >= 1) for (let j = 0; j < m; j++) H[M + j] = ts[j];
       for (let k = 1; k < rMax; k++) {
-        const o = k * M, sk = sq[k], sk1 = sq[k + 1];
+        const o = k * M,
+          sk = sq[k],
+          sk1 = sq[k + 1];
         for (let j = 0; j < m; j++) H[o + M + j] = (ts[j] * H[o + j] - sk * H[o - M + j]) / sk1;
       }
       for (let j = 0; j < m; j++) {

@@ -9,12 +9,15 @@ describe('reluHermiteEnclosures', () => {
     Decimal.set({ precision: 800 }); // exactDecimal's products
     const D = Decimal.clone({ precision: 60 });
     const sqrt2pi = D.acos(-1).times(2).sqrt();
-    const mus = reluHermiteEnclosures(400), sq = reluHermiteSquareEnclosures(400);
-    let fact = new D(1), dfact = new D(1);
+    const mus = reluHermiteEnclosures(400),
+      sq = reluHermiteSquareEnclosures(400);
+    let fact = new D(1),
+      dfact = new D(1);
     for (let r = 0; r <= 400; r++) {
       if (r > 0) fact = fact.times(r);
       if (r >= 4 && r % 2 === 0) dfact = dfact.times(r - 3);
-      const ref = r === 0 ? new D(1).div(sqrt2pi) : r === 1 ? new D(0.5) : r % 2 === 1 ? new D(0) : dfact.div(sqrt2pi.times(fact.sqrt())).times(r % 4 === 0 ? -1 : 1);
+      const ref =
+        r === 0 ? new D(1).div(sqrt2pi) : r === 1 ? new D(0.5) : r % 2 === 1 ? new D(0) : dfact.div(sqrt2pi.times(fact.sqrt())).times(r % 4 === 0 ? -1 : 1);
       const inside = (lo: number, hi: number, v: Decimal) => exactDecimal(lo).lte(v) && v.lte(exactDecimal(hi));
       expect(inside(mus[r].lo, mus[r].hi, ref), `μ_${r}`).toBe(true);
       expect(inside(sq[r].lo, sq[r].hi, ref.pow(2)), `μ_${r}²`).toBe(true);

@@ -17,10 +17,12 @@ const geq = (a: Dy, b: Dy): boolean => add(a, { m: -b.m, e: b.e }).m >= 0n;
  * Σ_j c_k(x_i)_j² per layer and sample.
  */
 function exactAbsNetworkSquares(net: Network, x: Matrix, fwd: ForwardResult): { a: Dy[][]; c: Dy[][] } {
-  const L = net.depth, N = x.rows;
+  const L = net.depth,
+    N = x.rows;
   const sq = (v: Dy[]) => v.reduce((s, t) => add(s, mul(t, t)), ZERO);
   const absDy = (v: number) => dy(Math.abs(v));
-  const aOut: Dy[][] = [], cOut: Dy[][] = Array.from({ length: L + 1 }, () => []);
+  const aOut: Dy[][] = [],
+    cOut: Dy[][] = Array.from({ length: L + 1 }, () => []);
   for (let i = 0; i < N; i++) {
     let a: Dy[] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), absDy);
     const as: Dy[][] = [a];
@@ -66,9 +68,11 @@ describe('roundingEnvelope', () => {
       for (let i = 0; i < x.rows; i++) {
         const gs = preActivationsAt(net, x.data.subarray(i * 9, (i + 1) * 9), k);
         const n = net.dims[k];
-        let diff = 0, nrm = 0;
+        let diff = 0,
+          nrm = 0;
         for (let j = 0; j < n; j++) {
-          const a = Math.max(0, gs[k - 1][j]), b = fwd.features[k].data[i * n + j];
+          const a = Math.max(0, gs[k - 1][j]),
+            b = fwd.features[k].data[i * n + j];
           diff += (a - b) ** 2;
           nrm += b * b;
         }
@@ -114,7 +118,16 @@ describe('roundingEnvelope', () => {
         // exact ‖F̂_k − F_k‖_F of the stored doubles (BigInt dyadics, then decimal.js)
         const F = exactFeatures(net, x, k);
         let s = new Decimal(0);
-        F.forEach((row, i) => row.forEach((v, j) => (s = s.plus(toDec(v).minus(toDec(dy(fwd.features[k].data[i * row.length + j]))).pow(2)))));
+        F.forEach((row, i) =>
+          row.forEach(
+            (v, j) =>
+              (s = s.plus(
+                toDec(v)
+                  .minus(toDec(dy(fwd.features[k].data[i * row.length + j])))
+                  .pow(2),
+              )),
+          ),
+        );
         const bound = featureMatrixError(env, k);
         expect(bound === Infinity || new Decimal(bound).gte(s.sqrt()), `k=${k}, e=${e}: ${bound} < ${s.sqrt().toPrecision(6)}`).toBe(true);
       }
@@ -155,7 +168,9 @@ describe('roundingEnvelope', () => {
     expect(env.patternCertified).toBe(false);
     Decimal.set({ precision: 60 });
     const F = exactFeatures(net, x, 1);
-    const err = toDec(F[0][0]).minus(toDec(dy(fwd.features[1].data[0]))).abs();
+    const err = toDec(F[0][0])
+      .minus(toDec(dy(fwd.features[1].data[0])))
+      .abs();
     expect(err.eq(new Decimal(2).pow(-104))).toBe(true);
     const bound = featureMatrixError(env, 1);
     expect(bound === Infinity || new Decimal(bound).gte(err), `${bound} < ${err.toPrecision(6)}`).toBe(true);
@@ -163,7 +178,11 @@ describe('roundingEnvelope', () => {
   it('featureNorm and backNorm dominate the exact absolute networks (wide layers; exact dyadic oracle)', () => {
     // widths 67 and 41: the float passes over |W| group four products and keep four partial sums, with
     // remainders; the norms must still bound the exact a_k, c_k of the module comment for every sample
-    for (const [seed, init, widths] of [['wide-a', 'he', [67, 41]], ['wide-b', 'standard', [38, 130]], ['wide-c', 'lecun', [5, 97, 22]]] as const) {
+    for (const [seed, init, widths] of [
+      ['wide-a', 'he', [67, 41]],
+      ['wide-b', 'standard', [38, 130]],
+      ['wide-c', 'lecun', [5, 97, 22]],
+    ] as const) {
       const x = sampleData(childRng(seed, 'x'), { family: 'gaussian' }, 3, 7);
       const net = initNetwork({ inputDim: 7, widths: [...widths], init }, seed);
       const fwd = forward(net, x);
@@ -185,12 +204,17 @@ describe('roundingEnvelope', () => {
   it('a weight or datum that is ±∞ or NaN certifies nothing', () => {
     // the infinite weight sits on a row of W_2 whose unit is inactive on the sample, so every float pass
     // stays finite; the exact network of such weights is not a real one
-    const w1 = fromRows([[1, -1]]), w2 = fromRows([[2], [Infinity]]), w3 = fromRows([[0.5]]);
+    const w1 = fromRows([[1, -1]]),
+      w2 = fromRows([[2], [Infinity]]),
+      w3 = fromRows([[0.5]]);
     const net = networkFromWeights({ inputDim: 1, widths: [2, 1], init: 'standard' }, [w1, w2, w3]);
     const x = fromRows([[0.75]]);
     const fwd = forward(net, x);
     expect(Number.isFinite(fwd.output[0])).toBe(true);
-    for (const env of [roundingEnvelope(net, x, fwd), roundingEnvelope(initNetwork({ inputDim: 1, widths: [3], init: 'he' }, 'nan'), fromRows([[Number.NaN]]))]) {
+    for (const env of [
+      roundingEnvelope(net, x, fwd),
+      roundingEnvelope(initNetwork({ inputDim: 1, widths: [3], init: 'he' }, 'nan'), fromRows([[Number.NaN]])),
+    ]) {
       expect(env.rangeSafe).toBe(false);
       expect(env.patternCertified).toBe(false);
       expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { hInfinity } from './hInfinity.ts';
-import { closedFormTrajectory, finiteGram, initTwoLayer, linearRecursionResiduals, lossGradient, preActivations, predict, squaredLoss, trainGd } from './twoLayer.ts';
+import {
+  closedFormTrajectory,
+  finiteGram,
+  initTwoLayer,
+  linearRecursionResiduals,
+  lossGradient,
+  preActivations,
+  predict,
+  squaredLoss,
+  trainGd,
+} from './twoLayer.ts';
 import { sampleData } from '../random/distributions.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 
@@ -13,18 +23,26 @@ describe('two-layer network', () => {
     const g = lossGradient(net, x, y);
     const h = 1e-6;
     for (const idx of [0, 7, 33, 99]) {
-      const wp = Float64Array.from(net.w), wm = Float64Array.from(net.w);
-      wp[idx] += h; wm[idx] -= h;
+      const wp = Float64Array.from(net.w),
+        wm = Float64Array.from(net.w);
+      wp[idx] += h;
+      wm[idx] -= h;
       const fd = (squaredLoss(predict(net, x, wp), y) - squaredLoss(predict(net, x, wm), y)) / (2 * h);
       expect(Math.abs(fd - g[idx])).toBeLessThan(1e-6 * (1 + Math.abs(g[idx])));
     }
   });
   it('E H(0) = H∞ (Monte Carlo over 200 initialisations, 5σ interval per entry)', () => {
-    const n = x.rows, reps = 200, m = 50;
-    const mean = new Float64Array(n * n), sq = new Float64Array(n * n);
+    const n = x.rows,
+      reps = 200,
+      m = 50;
+    const mean = new Float64Array(n * n),
+      sq = new Float64Array(n * n);
     for (let t = 0; t < reps; t++) {
       const H = finiteGram(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x).matrix.data;
-      for (let k = 0; k < n * n; k++) { mean[k] += H[k] / reps; sq[k] += (H[k] * H[k]) / reps; }
+      for (let k = 0; k < n * n; k++) {
+        mean[k] += H[k] / reps;
+        sq[k] += (H[k] * H[k]) / reps;
+      }
     }
     const Hi = hInfinity(x).matrix.data;
     for (let k = 0; k < n * n; k++) {
@@ -43,8 +61,17 @@ describe('two-layer network', () => {
     expect(r.patternChange[0]).toBe(0);
   });
   it('the WebAssembly forward/gradient kernels give bit-identical runs to the JS loops (incl. uncertified runs, odd N and d)', () => {
-    const same = (p: Float64Array, q: Float64Array) => expect(Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength))).toBe(true);
-    for (const [n, d, m, eta, steps, kappa] of [[6, 5, 500, 0.05, 40, 1], [3, 4, 250, 0.3, 60, 1], [7, 9, 64, 2, 30, 1], [1, 1, 3, 0.1, 5, 1], [4, 3, 5, 0.2, 20, 1], [2, 7, 6, 0.2, 20, 1], [5, 8, 1000, 20, 80, 1]] as const) {
+    const same = (p: Float64Array, q: Float64Array) =>
+      expect(Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength))).toBe(true);
+    for (const [n, d, m, eta, steps, kappa] of [
+      [6, 5, 500, 0.05, 40, 1],
+      [3, 4, 250, 0.3, 60, 1],
+      [7, 9, 64, 2, 30, 1],
+      [1, 1, 3, 0.1, 5, 1],
+      [4, 3, 5, 0.2, 20, 1],
+      [2, 7, 6, 0.2, 20, 1],
+      [5, 8, 1000, 20, 80, 1],
+    ] as const) {
       const xs = sampleData(childRng('ws', n, d), { family: 'unit-sphere' }, n, d);
       const ys = fillGaussian(childRng('ws-y', n), new Float64Array(n));
       const net = initTwoLayer({ m, d, seed: `ws${m}`, kappa });
@@ -56,10 +83,15 @@ describe('two-layer network', () => {
     }
   });
   it('pre-activations by the WebAssembly kernel are bit-identical to the JS loop (odd and even N)', () => {
-    for (const [n, d, m] of [[1000, 10, 200], [37, 5, 300], [8, 64, 64]] as const) {
+    for (const [n, d, m] of [
+      [1000, 10, 200],
+      [37, 5, 300],
+      [8, 64, 64],
+    ] as const) {
       const xs = sampleData(childRng('pre', n, d), { family: 'gaussian' }, n, d);
       const net = initTwoLayer({ m, d, seed: `pre${m}` });
-      const a = preActivations(net.w, m, xs), b = preActivations(net.w, m, xs, undefined, 'js');
+      const a = preActivations(net.w, m, xs),
+        b = preActivations(net.w, m, xs, undefined, 'js');
       expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
       let s = 0;
       for (let q = 0; q < d; q++) s += net.w[(m - 1) * d + q] * xs.data[(n - 1) * d + q];

@@ -21,8 +21,10 @@ describe('two-layer network with an activation record', () => {
     const r = trainGd(net, x, y, { eta, steps: 1, activation: act });
     const h = 1e-6;
     for (const idx of [0, 7, 33, 99]) {
-      const wp = Float64Array.from(net.w), wm = Float64Array.from(net.w);
-      wp[idx] += h; wm[idx] -= h;
+      const wp = Float64Array.from(net.w),
+        wm = Float64Array.from(net.w);
+      wp[idx] += h;
+      wm[idx] -= h;
       const fd = (squaredLoss(predictActivation(net, x, act, wp), y) - squaredLoss(predictActivation(net, x, act, wm), y)) / (2 * h);
       const g = (net.w[idx] - r.w[idx]) / eta;
       expect(Math.abs(fd - g)).toBeLessThan(1e-6 * (1 + Math.abs(g)));
@@ -40,11 +42,17 @@ describe('two-layer network with an activation record', () => {
 
   it('E H(0) = H∞ of the record (Monte Carlo over 200 initialisations, 5σ per entry, tanh)', () => {
     const act = activationByName('tanh');
-    const n = x.rows, reps = 200, m = 50;
-    const mean = new Float64Array(n * n), sq = new Float64Array(n * n);
+    const n = x.rows,
+      reps = 200,
+      m = 50;
+    const mean = new Float64Array(n * n),
+      sq = new Float64Array(n * n);
     for (let t = 0; t < reps; t++) {
       const H = finiteGramActivation(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x, act).data;
-      for (let k = 0; k < n * n; k++) { mean[k] += H[k] / reps; sq[k] += (H[k] * H[k]) / reps; }
+      for (let k = 0; k < n * n; k++) {
+        mean[k] += H[k] / reps;
+        sq[k] += (H[k] * H[k]) / reps;
+      }
     }
     const Hi = hInfinityFor(x, act);
     for (let k = 0; k < n * n; k++) {
@@ -66,7 +74,8 @@ describe('two-layer network with an activation record', () => {
       }
       return worst;
     };
-    const small = gap(50), wide = gap(3000);
+    const small = gap(50),
+      wide = gap(3000);
     // measured: gap(50) ≈ 8.8e-3, gap(3000) ≈ 3.7e-4 with ‖y‖ ≈ 2.84
     expect(wide).toBeLessThan(small / 5);
     expect(wide).toBeLessThan(1e-3 * Math.hypot(...y));

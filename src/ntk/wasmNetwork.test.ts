@@ -5,24 +5,28 @@ import { wasmGdWorkspace, wasmMaskedAccumulate, wasmPreActivations } from './was
 
 /** The masked accumulation written out plainly (the loops of lipschitzEstimate.ts). */
 function maskedPlain(J: Float64Array, P: Float64Array, g: Float64Array, W: Float64Array, d: number, nIn: number, nOut: number): [Float64Array, Float64Array] {
-  const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
-  for (let c = 0; c < d; c++) for (let a = 0; a < nIn; a++) {
-    if (!(g[a] > 0)) continue;
-    const v = J[c * nIn + a], pv = P[c * nIn + a];
-    if (v !== 0) for (let j = 0; j < nOut; j++) O[c * nOut + j] += v * W[a * nOut + j];
-    if (pv !== 0) for (let j = 0; j < nOut; j++) Q[c * nOut + j] += pv * Math.abs(W[a * nOut + j]);
-  }
+  const O = new Float64Array(d * nOut),
+    Q = new Float64Array(d * nOut);
+  for (let c = 0; c < d; c++)
+    for (let a = 0; a < nIn; a++) {
+      if (!(g[a] > 0)) continue;
+      const v = J[c * nIn + a],
+        pv = P[c * nIn + a];
+      if (v !== 0) for (let j = 0; j < nOut; j++) O[c * nOut + j] += v * W[a * nOut + j];
+      if (pv !== 0) for (let j = 0; j < nOut; j++) Q[c * nOut + j] += pv * Math.abs(W[a * nOut + j]);
+    }
   return [O, Q];
 }
 
 /** z = W Xᵀ, each entry summed in order q (W m × d, X n × d). */
 function preActPlain(w: Float64Array, m: number, x: Float64Array, n: number, d: number): Float64Array {
   const z = new Float64Array(m * n);
-  for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let q = 0; q < d; q++) s += w[r * d + q] * x[i * d + q];
-    z[r * n + i] = s;
-  }
+  for (let r = 0; r < m; r++)
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let q = 0; q < d; q++) s += w[r * d + q] * x[i * d + q];
+      z[r * n + i] = s;
+    }
   return z;
 }
 
@@ -30,11 +34,20 @@ const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLeng
 
 describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () => {
   it('masked accumulation is bit-identical to the plain loops (lanes run over output entries, never within a sum)', () => {
-    for (const [d, nIn, nOut] of [[3, 5, 8], [7, 13, 9], [20, 64, 33], [1, 100, 128]]) {
+    for (const [d, nIn, nOut] of [
+      [3, 5, 8],
+      [7, 13, 9],
+      [20, 64, 33],
+      [1, 100, 128],
+    ]) {
       const rng = createRng(`mask-${d}-${nIn}-${nOut}`);
       const rnd = (len: number, zeros = 0.2) => Float64Array.from({ length: len }, () => (rng.next() < zeros ? 0 : rng.next() - 0.5));
-      const J = rnd(d * nIn), P = rnd(d * nIn).map(Math.abs), g = rnd(nIn, 0.3), W = rnd(nIn * nOut, 0);
-      const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
+      const J = rnd(d * nIn),
+        P = rnd(d * nIn).map(Math.abs),
+        g = rnd(nIn, 0.3),
+        W = rnd(nIn * nOut, 0);
+      const O = new Float64Array(d * nOut),
+        Q = new Float64Array(d * nOut);
       expect(wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)).toBe(true);
       const [O2, Q2] = maskedPlain(J, P, g, W, d, nIn, nOut);
       expect(Array.from(O)).toEqual(Array.from(O2));
@@ -44,17 +57,25 @@ describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () =
 
   it('in a transient workspace the network kernels run on that memory (a second instance), bit-identical to the plain loops, and again on the persistent one afterwards', () => {
     const rng = createRng('net-transient');
-    const m = 40, n = 33, d = 7;
-    const w = fillGaussian(rng, new Float64Array(m * d)), x = fillGaussian(rng, new Float64Array(n * d));
+    const m = 40,
+      n = 33,
+      d = 7;
+    const w = fillGaussian(rng, new Float64Array(m * d)),
+      x = fillGaussian(rng, new Float64Array(n * d));
     const want = preActPlain(w, m, x, n, d);
     const before = new Float64Array(m * n);
     expect(wasmPreActivations(w, m, x, n, d, before)).toBe(true); // the persistent workspace's instance exists first
     expect(bits(before).equals(bits(want))).toBe(true);
-    const J = fillGaussian(rng, new Float64Array(5 * 12)), P = J.map(Math.abs), g = fillGaussian(rng, new Float64Array(12)), W = fillGaussian(rng, new Float64Array(12 * 16));
+    const J = fillGaussian(rng, new Float64Array(5 * 12)),
+      P = J.map(Math.abs),
+      g = fillGaussian(rng, new Float64Array(12)),
+      W = fillGaussian(rng, new Float64Array(12 * 16));
     const [O2, Q2] = maskedPlain(J, P, g, W, 5, 12, 16);
     const inside = withTransientWasm(1000, (view) => {
       view.fill(7); // the transient lease holds a pattern that the kernels must leave alone
-      const z = new Float64Array(m * n), O = new Float64Array(5 * 16), Q = new Float64Array(5 * 16);
+      const z = new Float64Array(m * n),
+        O = new Float64Array(5 * 16),
+        Q = new Float64Array(5 * 16);
       const used = wasmPreActivations(w, m, x, n, d, z) && wasmMaskedAccumulate(J, P, g, W, 5, 12, 16, O, Q);
       return { used, z, O, Q, intact: view.every((v) => v === 7) };
     })!;
@@ -73,8 +94,11 @@ describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () =
     try {
       below.f64.fill(-3.5);
       const rng = createRng('net-share');
-      const m = 9, n = 4, d = 3;
-      const w = fillGaussian(rng, new Float64Array(m * d)), x = fillGaussian(rng, new Float64Array(n * d));
+      const m = 9,
+        n = 4,
+        d = 3;
+      const w = fillGaussian(rng, new Float64Array(m * d)),
+        x = fillGaussian(rng, new Float64Array(n * d));
       const xn = Float64Array.from({ length: n }, (_, i) => Math.hypot(x[i * d], x[i * d + 1], x[i * d + 2]));
       const a = Float64Array.from({ length: m }, (_, r) => (r % 2 ? 1 : -1));
       const ws = wasmGdWorkspace(m, n, d, w, w, x, xn, a)!;

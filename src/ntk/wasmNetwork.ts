@@ -10,8 +10,41 @@ import { leaseWasm, wasmModule } from '../linalg/wasmKernels.ts';
 
 interface Exports {
   maskedAccumulate(J: number, P: number, g: number, W: number, Wabs: number, d: number, nIn: number, nOut: number, O: number, Q: number): void;
-  gdForward(wT: number, w0T: number, x: number, zT: number, sign0: number, xn: number, a: number, u: number, act: number, out: number, m: number, n: number, d: number, first: number, certified: number, E: number, gd: number, wc: number, wc1: number): void;
-  gdBackward(wT: number, x: number, zT: number, a: number, e: number, c: number, out: number, m: number, n: number, d: number, invSqrtM: number, eta: number): void;
+  gdForward(
+    wT: number,
+    w0T: number,
+    x: number,
+    zT: number,
+    sign0: number,
+    xn: number,
+    a: number,
+    u: number,
+    act: number,
+    out: number,
+    m: number,
+    n: number,
+    d: number,
+    first: number,
+    certified: number,
+    E: number,
+    gd: number,
+    wc: number,
+    wc1: number,
+  ): void;
+  gdBackward(
+    wT: number,
+    x: number,
+    zT: number,
+    a: number,
+    e: number,
+    c: number,
+    out: number,
+    m: number,
+    n: number,
+    d: number,
+    invSqrtM: number,
+    eta: number,
+  ): void;
   preActivations(w: number, xT: number, m: number, n: number, d: number, z: number): void;
 }
 
@@ -23,7 +56,17 @@ const network = wasmModule<Exports>(new URL('./wasm/network.wasm', import.meta.u
  * to the JS loops of lipschitzEstimate.ts (same products, same order per entry); false when not used
  * (no WebAssembly, too large, or nOut < 8 where the copies do not pay).
  */
-export function wasmMaskedAccumulate(J: Float64Array, P: Float64Array, g: ArrayLike<number>, W: Float64Array, d: number, nIn: number, nOut: number, O: Float64Array, Q: Float64Array): boolean {
+export function wasmMaskedAccumulate(
+  J: Float64Array,
+  P: Float64Array,
+  g: ArrayLike<number>,
+  W: Float64Array,
+  d: number,
+  nIn: number,
+  nOut: number,
+  O: Float64Array,
+  Q: Float64Array,
+): boolean {
   if (nOut < 8) return false;
   const s = network();
   if (s === null) return false;
@@ -34,7 +77,10 @@ export function wasmMaskedAccumulate(J: Float64Array, P: Float64Array, g: ArrayL
     const m = lease.f64;
     const at: number[] = [];
     let off = 0;
-    for (const z of sizes) { at.push(off); off += z; }
+    for (const z of sizes) {
+      at.push(off);
+      off += z;
+    }
     m.set(J.subarray(0, d * nIn), at[0]);
     m.set(P.subarray(0, d * nIn), at[1]);
     for (let a = 0; a < nIn; a++) m[at[2] + a] = g[a];
@@ -77,7 +123,16 @@ export interface GdWorkspace {
  * without branches; trainGd at m = 1000 / 2000 (N = 5, d = 6, 100 steps) 3.2 / 6.2 → 2.3 / 4.6 ms with
  * four neurons per iteration (this layout; the NumPy notebook: 3.0 / 5.2 ms).
  */
-export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array, w0: Float64Array, x: Float64Array, xn: Float64Array, a: Float64Array): GdWorkspace | null {
+export function wasmGdWorkspace(
+  m: number,
+  n: number,
+  d: number,
+  w: Float64Array,
+  w0: Float64Array,
+  x: Float64Array,
+  xn: Float64Array,
+  a: Float64Array,
+): GdWorkspace | null {
   const s = network();
   if (s === null) return null;
   const mp = (m + 3) & ~3; // columns: m rounded up to a multiple of 4 (four neurons per kernel iteration)
@@ -87,18 +142,29 @@ export function wasmGdWorkspace(m: number, n: number, d: number, w: Float64Array
   if (lease === null) return null;
   const at = {} as Record<keyof typeof sizes, number>;
   let off = 0;
-  for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) { at[k] = off; off += sizes[k]; }
-  const f = lease.f64, base = f.byteOffset;
+  for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) {
+    at[k] = off;
+    off += sizes[k];
+  }
+  const f = lease.f64,
+    base = f.byteOffset;
   f.fill(0); // padding columns start finite
   const view = (k: keyof typeof sizes) => f.subarray(at[k], at[k] + sizes[k]);
   const A = {} as Record<keyof typeof sizes, number>;
   for (const k of Object.keys(sizes) as (keyof typeof sizes)[]) A[k] = base + at[k] * 8;
-  const wT = view('wT'), w0T = view('w0T');
-  for (let r = 0; r < m; r++) for (let q = 0; q < d; q++) { wT[q * mp + r] = w[r * d + q]; w0T[q * mp + r] = w0[r * d + q]; }
+  const wT = view('wT'),
+    w0T = view('w0T');
+  for (let r = 0; r < m; r++)
+    for (let q = 0; q < d; q++) {
+      wT[q * mp + r] = w[r * d + q];
+      w0T[q * mp + r] = w0[r * d + q];
+    }
   view('x').set(x.subarray(0, n * d));
   view('xn').set(xn.subarray(0, n));
   view('a').set(a.subarray(0, m));
-  const u = view('u'), act = view('act'), out = view('out');
+  const u = view('u'),
+    act = view('act'),
+    out = view('out');
   return {
     u,
     act,

@@ -15,13 +15,7 @@ export type DistributionFamily =
   | 'sqrt-d-sphere' // uniform on the sphere of radius √d
   | 'rademacher'; // uniform on {−1, +1}^d
 
-export const DISTRIBUTION_FAMILIES: readonly DistributionFamily[] = [
-  'gaussian',
-  'gaussian-scaled',
-  'unit-sphere',
-  'sqrt-d-sphere',
-  'rademacher',
-];
+export const DISTRIBUTION_FAMILIES: readonly DistributionFamily[] = ['gaussian', 'gaussian-scaled', 'unit-sphere', 'sqrt-d-sphere', 'rademacher'];
 
 export interface DistributionSpec {
   family: DistributionFamily;
@@ -79,7 +73,8 @@ export function sampleData(rng: Rng, spec: DistributionSpec, n: number, d: numbe
     throw new RangeError(`sampleData: need integers N ≥ 0 and d ≥ 1, got N=${n}, d=${d}`);
   }
   const x = zeros(n, d);
-  const family = spec.family, shift = spec.shift ?? 0;
+  const family = spec.family,
+    shift = spec.shift ?? 0;
   for (let i = 0; i < n; i++) sampleRow(rng, family, shift, x.data, i * d, d);
   return x;
 }

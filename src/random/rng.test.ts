@@ -5,8 +5,12 @@ import { sampleData } from './distributions.ts';
 
 describe('seeded streams', () => {
   it('are reproducible and depend on the seed path', () => {
-    const a = createRng('s'), b = createRng('s'), c = childRng('s', 'task', 1);
-    const xa = [a.next(), a.next()], xb = [b.next(), b.next()], xc = [c.next(), c.next()];
+    const a = createRng('s'),
+      b = createRng('s'),
+      c = childRng('s', 'task', 1);
+    const xa = [a.next(), a.next()],
+      xb = [b.next(), b.next()],
+      xc = [c.next(), c.next()];
     expect(xa).toEqual(xb);
     expect(xa).not.toEqual(xc);
   });
@@ -14,9 +18,17 @@ describe('seeded streams', () => {
   it('gaussian sampler has mean 0 and variance 1 within 5 standard errors', () => {
     const rng = createRng(42);
     const n = 200_000;
-    let s = 0, s2 = 0, s4 = 0;
-    for (let i = 0; i < n; i++) { const g = gaussian(rng); s += g; s2 += g * g; s4 += g ** 4; }
-    const mean = s / n, var_ = s2 / n;
+    let s = 0,
+      s2 = 0,
+      s4 = 0;
+    for (let i = 0; i < n; i++) {
+      const g = gaussian(rng);
+      s += g;
+      s2 += g * g;
+      s4 += g ** 4;
+    }
+    const mean = s / n,
+      var_ = s2 / n;
     expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n));
     // Var of g² is 2, so the standard error of the sample variance is √(2/n).
     expect(Math.abs(var_ - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
@@ -26,7 +38,8 @@ describe('seeded streams', () => {
 
   it('the uniform stream is bit-identical to seedrandom 3.0.5 alea(seed).double()', () => {
     for (const seed of ['s', 'ci/du2019.thm3.1/data', '']) {
-      const a = createRng(seed), b = seedrandom.alea(seed);
+      const a = createRng(seed),
+        b = seedrandom.alea(seed);
       for (let i = 0; i < 10_000; i++) expect(a.next()).toBe(b.double());
     }
   });
@@ -37,7 +50,17 @@ describe('seeded streams', () => {
     // Φ by erfc's continued-fraction-free rational approximation (|error| < 1.2e-7, Numerical Recipes erfcc).
     const erfc = (z: number) => {
       const t = 1 / (1 + 0.5 * Math.abs(z));
-      const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+      const r =
+        t *
+        Math.exp(
+          -z * z -
+            1.26551223 +
+            t *
+              (1.00002368 +
+                t *
+                  (0.37409196 +
+                    t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        );
       return z >= 0 ? r : 2 - r;
     };
     const phi = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
@@ -59,14 +82,17 @@ describe('seeded streams', () => {
     for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(phi(y[i]) - i / n), Math.abs(phi(y[i]) - (i + 1) / n));
     expect(d * Math.sqrt(n)).toBeLessThan(1.95);
     // gaussian() and fillGaussian() draw the same stream.
-    const g = createRng('same'), f = fillGaussian(createRng('same'), new Float64Array(1000));
+    const g = createRng('same'),
+      f = fillGaussian(createRng('same'), new Float64Array(1000));
     for (let i = 0; i < 1000; i++) expect(gaussian(g)).toBe(f[i]);
   });
 
   it('long fills (WebAssembly fast path) are bit-identical to short fills (JS loop), across chunk boundaries', () => {
     for (const n of [47, 48, 1000, 4096, 4097, 20000]) {
-      const a = new Float64Array(n), b = new Float64Array(n);
-      const r1 = createRng(`wasm-${n}`), r2 = createRng(`wasm-${n}`);
+      const a = new Float64Array(n),
+        b = new Float64Array(n);
+      const r1 = createRng(`wasm-${n}`),
+        r2 = createRng(`wasm-${n}`);
       fillGaussianRange(r1, a, 0, n, 0.3);
       for (let k = 0; k < n; k += 17) fillGaussianRange(r2, b, k, Math.min(n, k + 17), 0.3);
       expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
@@ -77,15 +103,25 @@ describe('seeded streams', () => {
   it('sphere rows (WebAssembly fill, sum and scaling) are bit-identical to normals → interleaved ‖z‖² → z·(r/‖z‖) in JS', () => {
     for (const d of [8, 47, 48, 49, 51, 394, 4096, 4097]) {
       const a = new Float64Array(3 * d);
-      const r1 = createRng(`sphere-${d}`), r2 = createRng(`sphere-${d}`);
+      const r1 = createRng(`sphere-${d}`),
+        r2 = createRng(`sphere-${d}`);
       for (let i = 0; i < 3; i++) fillSphereRange(r1, a, i * d, (i + 1) * d, 2.5);
       for (let i = 0; i < 3; i++) {
         const z = new Float64Array(d);
         for (let k = 0; k < d; k += 7) fillGaussianRange(r2, z, k, Math.min(d, k + 7), 1); // JS loop (short fills)
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
-        for (; k + 3 < d; k += 4) { s0 += z[k] * z[k]; s1 += z[k + 1] * z[k + 1]; s2 += z[k + 2] * z[k + 2]; s3 += z[k + 3] * z[k + 3]; }
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0,
+          k = 0;
+        for (; k + 3 < d; k += 4) {
+          s0 += z[k] * z[k];
+          s1 += z[k + 1] * z[k + 1];
+          s2 += z[k + 2] * z[k + 2];
+          s3 += z[k + 3] * z[k + 3];
+        }
         for (; k < d; k++) s0 += z[k] * z[k];
-        const nrm2 = (s0 + s2) + (s1 + s3);
+        const nrm2 = s0 + s2 + (s1 + s3);
         expect(sumSquaresInterleaved(z, 0, d)).toBe(nrm2);
         const sc = 2.5 / Math.sqrt(nrm2);
         for (let j = 0; j < d; j++) expect(a[i * d + j]).toBe(z[j] * sc);

@@ -31,9 +31,17 @@ describe('sampling kernels (random/wasm/sampling.wasm in the workspace scratch a
     expect(bits(inside.a).equals(bits(want))).toBe(true);
     // the sphere row: the same normals scaled by 3/‖z‖ with ‖z‖² in the interleaved order of rng.ts
     const z = jsNormals('samp-sphere', 100, 1);
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let k = 0; k < 100; k += 4) { s0 += z[k] * z[k]; s1 += z[k + 1] * z[k + 1]; s2 += z[k + 2] * z[k + 2]; s3 += z[k + 3] * z[k + 3]; }
-    const sc = 3 / Math.sqrt((s0 + s2) + (s1 + s3));
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
+    for (let k = 0; k < 100; k += 4) {
+      s0 += z[k] * z[k];
+      s1 += z[k + 1] * z[k + 1];
+      s2 += z[k + 2] * z[k + 2];
+      s3 += z[k + 3] * z[k + 3];
+    }
+    const sc = 3 / Math.sqrt(s0 + s2 + (s1 + s3));
     for (let k = 0; k < 100; k++) expect(inside.s[k]).toBe(z[k] * sc);
     const after = new Float64Array(n);
     fillGaussianRange(createRng('samp-transient'), after, 0, n, 0.7);

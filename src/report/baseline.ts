@@ -17,7 +17,10 @@ export const baselineSchema = z.object({
   budgetSeconds: z.number(),
   /** Relative tolerance on empirical constants: |new − old| ≤ tolerance·|old|. */
   tolerance: z.number().positive(),
-  theorems: z.record(z.string(), z.object({ status: z.enum(['holds', 'violated', 'inconclusive', 'error', 'skipped']), empiricalConstant: z.number().nullable() })),
+  theorems: z.record(
+    z.string(),
+    z.object({ status: z.enum(['holds', 'violated', 'inconclusive', 'error', 'skipped']), empiricalConstant: z.number().nullable() }),
+  ),
 });
 export type Baseline = z.infer<typeof baselineSchema>;
 
@@ -39,12 +42,17 @@ export interface Regression {
  * another seed or budget a constant moves legitimately (other instances, more of them) by an amount no
  * recorded figure bounds, so it is not compared and the result says so (`compared: 'verdicts only'`).
  */
-export function compareWithBaseline(report: Report, baseline: Baseline): { regressions: Regression[]; notes: string[]; compared: 'verdicts and constants' | 'verdicts only' } {
+export function compareWithBaseline(
+  report: Report,
+  baseline: Baseline,
+): { regressions: Regression[]; notes: string[]; compared: 'verdicts and constants' | 'verdicts only' } {
   const regressions: Regression[] = [];
   const notes: string[] = [];
   const sameRun = report.run.seed === baseline.seed && report.run.budgetSeconds === baseline.budgetSeconds;
   if (!sameRun) {
-    notes.push(`baseline made with seed ${baseline.seed}, budget ${baseline.budgetSeconds}; this run used seed ${report.run.seed}, budget ${report.run.budgetSeconds}: verdicts compared, empirical constants not compared`);
+    notes.push(
+      `baseline made with seed ${baseline.seed}, budget ${baseline.budgetSeconds}; this run used seed ${report.run.seed}, budget ${report.run.budgetSeconds}: verdicts compared, empirical constants not compared`,
+    );
   }
   for (const t of report.theorems) {
     const b = baseline.theorems[t.id];
@@ -52,14 +60,20 @@ export function compareWithBaseline(report: Report, baseline: Baseline): { regre
       notes.push(`${t.id}: not in the baseline (new claim)`);
       continue;
     }
-    if (b.status === 'holds' && t.status !== 'holds') regressions.push({ id: t.id, kind: 'verdict', message: `${t.id}: held in the baseline, now ${t.status}` });
-    if (b.status === 'violated' && t.expectRefuted && t.status !== 'violated') regressions.push({ id: t.id, kind: 'verdict', message: `${t.id}: a known-false claim that the baseline refuted is now ${t.status}` });
+    if (b.status === 'holds' && t.status !== 'holds')
+      regressions.push({ id: t.id, kind: 'verdict', message: `${t.id}: held in the baseline, now ${t.status}` });
+    if (b.status === 'violated' && t.expectRefuted && t.status !== 'violated')
+      regressions.push({ id: t.id, kind: 'verdict', message: `${t.id}: a known-false claim that the baseline refuted is now ${t.status}` });
     if (!sameRun) continue;
     const now = t.empiricalConstant?.value ?? null;
     if (b.empiricalConstant !== null && now !== null) {
       const scale = Math.abs(b.empiricalConstant);
       if (Math.abs(now - b.empiricalConstant) > baseline.tolerance * scale) {
-        regressions.push({ id: t.id, kind: 'constant', message: `${t.id}: empirical constant ${now.toPrecision(6)} moved more than ${baseline.tolerance * 100}% from the baseline ${b.empiricalConstant.toPrecision(6)}` });
+        regressions.push({
+          id: t.id,
+          kind: 'constant',
+          message: `${t.id}: empirical constant ${now.toPrecision(6)} moved more than ${baseline.tolerance * 100}% from the baseline ${b.empiricalConstant.toPrecision(6)}`,
+        });
       }
     } else if (b.empiricalConstant !== null && now === null && t.status !== 'skipped') {
       regressions.push({ id: t.id, kind: 'constant', message: `${t.id}: the baseline has an empirical constant, this run has none` });

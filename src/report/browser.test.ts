@@ -34,7 +34,16 @@ describe('index.html in headless Chromium', () => {
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -94,7 +103,11 @@ describe('index.html in headless Chromium', () => {
       await page.locator('label[for="fk-high-probability"]').click();
       await page.locator('label[for="fs-all"]').click();
       const hp = (await page.locator('table.index tr.t-row:visible td.id').allInnerTexts()).map((x) => x.trim());
-      expect(hp).toEqual(failuresFirst(report).filter((t) => t.kind === 'high-probability').map((t) => t.id));
+      expect(hp).toEqual(
+        failuresFirst(report)
+          .filter((t) => t.kind === 'high-probability')
+          .map((t) => t.id),
+      );
 
       await page.waitForTimeout(100); // let any (unexpected) deferred handler fire
       expect(dialogs).toEqual([]);

@@ -55,18 +55,20 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
     .filter((t) => Number.isFinite(t))
     .sort((a, b) => a - b);
   const cells: Record<string, Record<string, number>> = {};
-  for (const r of run.records) for (const [k, v] of Object.entries(r.cells ?? {})) {
-    cells[k] ??= {};
-    cells[k][v] = (cells[k][v] ?? 0) + 1;
-  }
+  for (const r of run.records)
+    for (const [k, v] of Object.entries(r.cells ?? {})) {
+      cells[k] ??= {};
+      cells[k][v] = (cells[k][v] ?? 0) + 1;
+    }
   let declared: number | null = null;
   const missing: string[] = [];
   if (theorem.cellSpace) {
     declared = 0;
-    for (const [k, values] of Object.entries(theorem.cellSpace)) for (const v of values) {
-      declared++;
-      if (!cells[k]?.[v]) missing.push(`${k}=${v}`);
-    }
+    for (const [k, values] of Object.entries(theorem.cellSpace))
+      for (const v of values) {
+        declared++;
+        if (!cells[k]?.[v]) missing.push(`${k}=${v}`);
+      }
   }
   const exercised = Object.values(cells).reduce((s, c) => s + Object.keys(c).length, 0);
   const cx = (role: 'smallest' | 'worst', ref: CounterexampleRef | undefined): CounterexampleReport[] =>
@@ -74,8 +76,33 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
       ? [
           // An identity has no signed margin: its residual in units of its error bound instead.
           ref.artifact.relation === '=='
-            ? { role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: null, margin: null, errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, lhs: finiteOrNull(Number(ref.artifact.lhs)), rhs: finiteOrNull(Number(ref.artifact.rhs)), relation: ref.artifact.relation, residualRatio: finiteOrNull(residualRatio(ref)), artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null }
-            : { role, descriptor: ref.descriptor as Record<string, unknown>, relativeMargin: finiteOrNull(ref.relativeMargin), margin: finiteOrNull(ref.margin), errorBound: finiteOrNull(ref.errorBound), foundBy: ref.foundBy, lhs: finiteOrNull(Number(ref.artifact.lhs)), rhs: finiteOrNull(Number(ref.artifact.rhs)), relation: ref.artifact.relation, artifact: ref.artifactPath ?? null, replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null },
+            ? {
+                role,
+                descriptor: ref.descriptor as Record<string, unknown>,
+                relativeMargin: null,
+                margin: null,
+                errorBound: finiteOrNull(ref.errorBound),
+                foundBy: ref.foundBy,
+                lhs: finiteOrNull(Number(ref.artifact.lhs)),
+                rhs: finiteOrNull(Number(ref.artifact.rhs)),
+                relation: ref.artifact.relation,
+                residualRatio: finiteOrNull(residualRatio(ref)),
+                artifact: ref.artifactPath ?? null,
+                replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null,
+              }
+            : {
+                role,
+                descriptor: ref.descriptor as Record<string, unknown>,
+                relativeMargin: finiteOrNull(ref.relativeMargin),
+                margin: finiteOrNull(ref.margin),
+                errorBound: finiteOrNull(ref.errorBound),
+                foundBy: ref.foundBy,
+                lhs: finiteOrNull(Number(ref.artifact.lhs)),
+                rhs: finiteOrNull(Number(ref.artifact.rhs)),
+                relation: ref.artifact.relation,
+                artifact: ref.artifactPath ?? null,
+                replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null,
+              },
         ]
       : [];
   const { smallest, worst } = run.counterexamples;
@@ -98,19 +125,40 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
     // about the claim (judged by the exponent), so they are not reported.
     worstRelativeMargin: run.relation === '==' || run.scaling ? null : finiteOrNull(run.worstRelativeMargin),
     relation: run.relation ?? null,
-    identity: run.identity ? { instances: run.identity.instances, maxResidualRatio: finiteOrNull(run.identity.maxResidualRatio), medianResidualRatio: finiteOrNull(run.identity.medianResidualRatio) } : null,
-    tightness: tight.length ? { min: tight[0], p10: quantile(tight, 0.1), median: quantile(tight, 0.5), p90: quantile(tight, 0.9), max: tight[tight.length - 1] } : null,
+    identity: run.identity
+      ? {
+          instances: run.identity.instances,
+          maxResidualRatio: finiteOrNull(run.identity.maxResidualRatio),
+          medianResidualRatio: finiteOrNull(run.identity.medianResidualRatio),
+        }
+      : null,
+    tightness: tight.length
+      ? { min: tight[0], p10: quantile(tight, 0.1), median: quantile(tight, 0.5), p90: quantile(tight, 0.9), max: tight[tight.length - 1] }
+      : null,
     coverage: { cells, exercised, declared, missing },
     empiricalConstant: run.empiricalConstant ? { ...run.empiricalConstant, value: finiteOrNull(run.empiricalConstant.value) } : null,
     twinOf: theorem.twinOf ?? null,
-    examples: run.examples ? { replayed: run.examples.replayed, violated: run.examples.violated, save: run.examples.save.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, role: e.role, relativeMargin: finiteOrNull(e.relativeMargin ?? undefined) })), skipped: run.examples.skipped.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, message: e.message })) } : null,
+    examples: run.examples
+      ? {
+          replayed: run.examples.replayed,
+          violated: run.examples.violated,
+          save: run.examples.save.map((e) => ({
+            descriptor: e.descriptor as Record<string, unknown>,
+            role: e.role,
+            relativeMargin: finiteOrNull(e.relativeMargin ?? undefined),
+          })),
+          skipped: run.examples.skipped.map((e) => ({ descriptor: e.descriptor as Record<string, unknown>, message: e.message })),
+        }
+      : null,
     vacuity: run.scaling ? null : (run.vacuity ?? null),
     sharpness: finiteOrNull(run.sharpness),
     scaling: run.scaling
       ? {
           variable: run.scaling.variable,
           quantity: run.scaling.quantity,
-          ...(theorem.scalingLaw?.quantityTex !== undefined && theorem.scalingLaw.variableTex !== undefined ? { quantityTex: theorem.scalingLaw.quantityTex, variableTex: theorem.scalingLaw.variableTex } : {}),
+          ...(theorem.scalingLaw?.quantityTex !== undefined && theorem.scalingLaw.variableTex !== undefined
+            ? { quantityTex: theorem.scalingLaw.quantityTex, variableTex: theorem.scalingLaw.variableTex }
+            : {}),
           relation: run.scaling.relation,
           exponent: run.scaling.exponent,
           tolerance: run.scaling.tolerance,
@@ -121,11 +169,33 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
           fittedConstant: finiteOrNull(run.scaling.fittedConstant),
           evidence: run.scaling.evidencePath ?? null,
           replay: run.scaling.evidencePath ? replayCommand(run.scaling.evidencePath) : null,
-          regimes: run.scaling.regimes.map((r) => ({ regime: r.regime, draws: r.draws, points: r.points, unusable: r.unusable, slope: finiteOrNull(r.slope), slopeLow: finiteOrNull(r.slopeLow), slopeHigh: finiteOrNull(r.slopeHigh), intercept: finiteOrNull(r.intercept), r2: finiteOrNull(r.r2), status: r.status })),
+          regimes: run.scaling.regimes.map((r) => ({
+            regime: r.regime,
+            draws: r.draws,
+            points: r.points,
+            unusable: r.unusable,
+            slope: finiteOrNull(r.slope),
+            slopeLow: finiteOrNull(r.slopeLow),
+            slopeHigh: finiteOrNull(r.slopeHigh),
+            intercept: finiteOrNull(r.intercept),
+            r2: finiteOrNull(r.r2),
+            status: r.status,
+          })),
         }
       : null,
     scalingFit: run.scalingFit
-      ? { x: run.scalingFit.x, y: run.scalingFit.y, description: run.scalingFit.description, slope: finiteOrNull(run.scalingFit.slope), slopeLow: finiteOrNull(run.scalingFit.slopeLow), slopeHigh: finiteOrNull(run.scalingFit.slopeHigh), r2: finiteOrNull(run.scalingFit.r2), n: run.scalingFit.n, expectedSlope: run.scalingFit.expectedSlope ?? null, consistent: run.scalingFit.consistent ?? null }
+      ? {
+          x: run.scalingFit.x,
+          y: run.scalingFit.y,
+          description: run.scalingFit.description,
+          slope: finiteOrNull(run.scalingFit.slope),
+          slopeLow: finiteOrNull(run.scalingFit.slopeLow),
+          slopeHigh: finiteOrNull(run.scalingFit.slopeHigh),
+          r2: finiteOrNull(run.scalingFit.r2),
+          n: run.scalingFit.n,
+          expectedSlope: run.scalingFit.expectedSlope ?? null,
+          consistent: run.scalingFit.consistent ?? null,
+        }
       : null,
     highProbability: run.highProbability ?? null,
     counterexamples: { count: run.counterexamples.count, items: [...cx('smallest', smallest), ...(worst && worst !== smallest ? cx('worst', worst) : [])] },
@@ -161,7 +231,12 @@ export function summarize(theorems: TheoremReport[]): Report['summary'] {
 }
 
 /** The report of a run, with its outcome (src/report/outcome.ts) computed from `notRun` and an optional baseline. */
-export function assembleReport(theorems: TheoremReport[], run: Omit<Report['run'], 'node'>, totalMs: number, outcome: { notRun?: readonly string[]; baseline?: { file: string; baseline: Baseline } | null } = {}): Report {
+export function assembleReport(
+  theorems: TheoremReport[],
+  run: Omit<Report['run'], 'node'>,
+  totalMs: number,
+  outcome: { notRun?: readonly string[]; baseline?: { file: string; baseline: Baseline } | null } = {},
+): Report {
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'ntk-audit', version: PACKAGE_VERSION },

@@ -22,7 +22,18 @@ type D = { [k: string]: unknown; k: number };
 type I = { x: Matrix; y?: Float64Array };
 
 /** Awkward doubles: −0, the smallest subnormal, a subnormal, the smallest normal, the largest finite, 0.1 + 0.2, … */
-const HARD = [-0, 5e-324, -1.2345e-310, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1 + 0.2, -123456789.12345679, 1 / 3, 2 ** 53 + 2, -4.9406564584124654e-324];
+const HARD = [
+  -0,
+  5e-324,
+  -1.2345e-310,
+  2.2250738585072014e-308,
+  1.7976931348623157e308,
+  0.1 + 0.2,
+  -123456789.12345679,
+  1 / 3,
+  2 ** 53 + 2,
+  -4.9406564584124654e-324,
+];
 const valueAt = (i: number, j: number, cols: number) => HARD[(i * cols + j) % HARD.length] * (j % 3 === 2 ? -1 : 1);
 
 /** A claim violated on every instance (lhs 1 ≤ rhs 0), whose instance is an N × d data set (with labels when `labels`). */
@@ -58,7 +69,11 @@ async function writeRun(outDir: string, opts: { dropArtifact?: string } = {}) {
     if (t.id !== opts.dropArtifact) return r;
     return { ...r, counterexamples: { ...r.counterexamples, items: r.counterexamples.items.map((c) => ({ ...c, artifact: null, replay: null })) } };
   });
-  const report = assembleReport(reports, { seed: 's', budgetSeconds: 1, theoremFilter: null, shard: null, shardsMerged: 1, interrupted: false, startedAt: 'a', finishedAt: 'b', workers: 1 }, 0);
+  const report = assembleReport(
+    reports,
+    { seed: 's', budgetSeconds: 1, theoremFilter: null, shard: null, shardsMerged: 1, interrupted: false, startedAt: 'a', finishedAt: 'b', workers: 1 },
+    0,
+  );
   await writeReports(report, outDir, ['json', 'html'], { catalog });
   return { html: readFileSync(join(outDir, 'index.html'), 'utf8'), report: readReport(join(outDir, 'report.json')) };
 }
@@ -71,7 +86,8 @@ function items(html: string, id: string): XmlElement[] {
   return [...section.matchAll(/<div class="cx-item">[\s\S]*?<\/div>/g)].map((m) => parseXml(m[0]));
 }
 const byName = (e: XmlElement, name: string) => xmlElements(e).filter((x) => x.name === name);
-const cellRows = (table: XmlElement) => byName(byName(table, 'tbody')[0], 'tr').map((tr) => tr.children.filter((c): c is XmlElement => typeof c !== 'string').map(xmlText));
+const cellRows = (table: XmlElement) =>
+  byName(byName(table, 'tbody')[0], 'tr').map((tr) => tr.children.filter((c): c is XmlElement => typeof c !== 'string').map(xmlText));
 
 describe('counterexample data in index.html', () => {
   it('N ≤ 16: a table in <details> whose cells are the artifact numbers (JSON strings and .npy doubles), 8 of d columns, labels y', async () => {
@@ -82,7 +98,9 @@ describe('counterexample data in index.html', () => {
       expect(blocks.length).toBe(rep.counterexamples.items.length);
       for (const [k, block] of blocks.entries()) {
         const c = rep.counterexamples.items[k];
-        const artifact = JSON.parse(readFileSync(join(dir, c.artifact!), 'utf8')) as { instance: { x: { $matrix: { rows: number; cols: number; data: string[] } }; y?: { $f64: string[] } } };
+        const artifact = JSON.parse(readFileSync(join(dir, c.artifact!), 'utf8')) as {
+          instance: { x: { $matrix: { rows: number; cols: number; data: string[] } }; y?: { $f64: string[] } };
+        };
         const m = artifact.instance.x.$matrix;
         const npyFile = c.artifact!.replace(/\.json$/, '.x.npy');
         const npy = parseNpy(readFileSync(join(dir, npyFile)));
@@ -146,7 +164,18 @@ describe('counterexample data in index.html', () => {
     writeFileSync(join(cxDir, evil), JSON.stringify(a));
     const { report } = await writeRun(out);
     const t = report.theorems.find((x) => x.id === 'toy.wide')!;
-    const hostile = { ...report, theorems: [{ ...t, counterexamples: { ...t.counterexamples, items: [{ ...t.counterexamples.items[0], artifact: `counterexamples/${evil}`, replay: `npx ntk-audit replay 'counterexamples/${evil}'` }] } }] };
+    const hostile = {
+      ...report,
+      theorems: [
+        {
+          ...t,
+          counterexamples: {
+            ...t.counterexamples,
+            items: [{ ...t.counterexamples.items[0], artifact: `counterexamples/${evil}`, replay: `npx ntk-audit replay 'counterexamples/${evil}'` }],
+          },
+        },
+      ],
+    };
     await writeReports(hostile, out, ['html'], { catalog });
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).not.toMatch(/<script|<img/i);

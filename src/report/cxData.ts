@@ -41,7 +41,14 @@ export type CounterexampleDataSource = (theoremId: string, c: CounterexampleRepo
 
 function isMatrix(v: unknown): v is Matrix {
   const m = v as Matrix | null;
-  return typeof m === 'object' && m !== null && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) && m.rows * m.cols === m.data.length;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.data instanceof Float64Array &&
+    Number.isInteger(m.rows) &&
+    Number.isInteger(m.cols) &&
+    m.rows * m.cols === m.data.length
+  );
 }
 
 /** X and y of a decoded instance: the matrix field `x` (else `X`, else the first matrix field) and a vector `y` of matching length. */

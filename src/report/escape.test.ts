@@ -43,7 +43,12 @@ describe('markdown escaping', () => {
     expect(escapeMarkdown('1.954e-7')).toBe('1.954e-7');
   });
   it('leaves mathematical titles readable: nothing escaped outside tables, only pipes inside', () => {
-    const titles = ['max_{i<j}|⟨x_i,x_j⟩| ≤ 2√(log(N/δ)/d) w.p. ≥ 1 − δ', 'λ_min(K(L)) ≥ c·μ_2(σ)²·d', 'PLANTED (constant halved): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))', 'E[σ(u)σ(v)] = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)'];
+    const titles = [
+      'max_{i<j}|⟨x_i,x_j⟩| ≤ 2√(log(N/δ)/d) w.p. ≥ 1 − δ',
+      'λ_min(K(L)) ≥ c·μ_2(σ)²·d',
+      'PLANTED (constant halved): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))',
+      'E[σ(u)σ(v)] = (√(1−ρ²) + (π − arccos ρ)ρ)/(2π)',
+    ];
     for (const t of titles) {
       const expected = t.replace(/\[/g, '\\[');
       expect(escapeMarkdown(t, { inTable: false })).toBe(expected);

@@ -31,7 +31,9 @@ export function toText(value: unknown): string {
  * attribute value; it can never close a <style>, <script> or <textarea>, nor leave an attribute.
  */
 export function escapeHtml(value: unknown): string {
-  return toText(value).replace(XML_INVALID, '\uFFFD').replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
+  return toText(value)
+    .replace(XML_INVALID, '\uFFFD')
+    .replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
 }
 
 /** Same rules as HTML (XML 1.0 text and attribute values). */
@@ -72,14 +74,18 @@ export function anchorId(id: string, prefix = 't-'): string {
  */
 export function escapeMarkdown(value: unknown, opts: { inTable?: boolean } = {}): string {
   const inTable = opts.inTable ?? true;
-  const s = toText(value).replace(XML_INVALID, '\uFFFD').replace(/\r\n|\r|\n/g, ' ');
+  const s = toText(value)
+    .replace(XML_INVALID, '\uFFFD')
+    .replace(/\r\n|\r|\n/g, ' ');
   const ws = (c: string | undefined) => c === undefined || /\s/u.test(c);
   const punct = (c: string | undefined) => c !== undefined && /[\p{P}\p{S}]/u.test(c);
   const word = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
   const asciiPunct = (c: string | undefined) => c !== undefined && /[!-/:-@[-`{-~]/.test(c);
   let out = '';
   for (let i = 0; i < s.length; i++) {
-    const c = s[i], prev = s[i - 1], next = s[i + 1];
+    const c = s[i],
+      prev = s[i - 1],
+      next = s[i + 1];
     let esc = false;
     if (c === '\\') esc = asciiPunct(next);
     else if (c === '`' || c === '*' || c === '~' || c === '[' || c === '$') esc = true;
@@ -87,8 +93,7 @@ export function escapeMarkdown(value: unknown, opts: { inTable?: boolean } = {})
       const left = !ws(next) && (!punct(next) || ws(prev) || punct(prev));
       const right = !ws(prev) && (!punct(prev) || ws(next) || punct(next));
       esc = left && (!right || punct(prev));
-    }
-    else if (c === '<') esc = /^<(?:[/!?]|[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|[A-Za-z][A-Za-z0-9+.-]{1,31}:)/.test(s.slice(i));
+    } else if (c === '<') esc = /^<(?:[/!?]|[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|[A-Za-z][A-Za-z0-9+.-]{1,31}:)/.test(s.slice(i));
     else if (c === '&') esc = /^&#?[A-Za-z0-9]+;/.test(s.slice(i));
     else if (c === '|') esc = inTable;
     else if (c === ':') esc = s.startsWith('//', i + 1);
@@ -106,7 +111,9 @@ export function escapeMarkdown(value: unknown, opts: { inTable?: boolean } = {})
  * which GFM honours inside code spans in tables) and never closed early by backticks in the text.
  */
 export function markdownCode(value: unknown, inTable = true): string {
-  let s = toText(value).replace(XML_INVALID, '\uFFFD').replace(/\r\n|\r|\n/g, ' ');
+  let s = toText(value)
+    .replace(XML_INVALID, '\uFFFD')
+    .replace(/\r\n|\r|\n/g, ' ');
   if (inTable) s = s.replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);

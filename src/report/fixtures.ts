@@ -38,18 +38,20 @@ function counts(instances: Instance[], probe: boolean): TheoremReport['counts'] 
 
 function cellsOf(instances: Instance[], declared?: Record<string, string[]>): TheoremReport['coverage'] {
   const cells: Record<string, Record<string, number>> = {};
-  for (const i of instances) for (const [k, v] of Object.entries(i.cells ?? {})) {
-    cells[k] ??= {};
-    cells[k][v] = (cells[k][v] ?? 0) + 1;
-  }
+  for (const i of instances)
+    for (const [k, v] of Object.entries(i.cells ?? {})) {
+      cells[k] ??= {};
+      cells[k][v] = (cells[k][v] ?? 0) + 1;
+    }
   const exercised = Object.values(cells).reduce((s, c) => s + Object.keys(c).length, 0);
   if (!declared) return { cells, exercised, declared: null, missing: [] };
   const missing: string[] = [];
   let n = 0;
-  for (const [k, vs] of Object.entries(declared)) for (const v of vs) {
-    n++;
-    if (!cells[k]?.[v]) missing.push(`${k}=${v}`);
-  }
+  for (const [k, vs] of Object.entries(declared))
+    for (const v of vs) {
+      n++;
+      if (!cells[k]?.[v]) missing.push(`${k}=${v}`);
+    }
   return { cells, exercised, declared: n, missing };
 }
 
@@ -71,7 +73,11 @@ function worst(instances: Instance[]): number | null {
 const NB = ['2–8', '9–24', '25–48'];
 
 /** Instances of a lower bound lhs ≥ rhs (λ_min ≥ bound): relative margin = lhs/rhs − 1. */
-function lowerBoundInstances(seed: number, n: number, opts: { violateAt?: number; violateBelow?: number; inconclusiveEvery?: number; probes?: number; geometry?: boolean; sizeExponent?: number }): Instance[] {
+function lowerBoundInstances(
+  seed: number,
+  n: number,
+  opts: { violateAt?: number; violateBelow?: number; inconclusiveEvery?: number; probes?: number; geometry?: boolean; sizeExponent?: number },
+): Instance[] {
   const r = prng(seed);
   const out: Instance[] = [];
   for (let k = 0; k < n; k++) {
@@ -100,17 +106,42 @@ function lowerBoundInstances(seed: number, n: number, opts: { violateAt?: number
       lhs,
       rhs,
       quantities: { lambdaMin: lam, N, d },
-      cells: opts.geometry && N <= 8 ? { N: NB[0], geometry: geometries[Math.floor(r() * geometries.length)], source: 'points' } : { N: N <= 8 ? NB[0] : N <= 24 ? NB[1] : NB[2], source: 'unit-sphere' },
+      cells:
+        opts.geometry && N <= 8
+          ? { N: NB[0], geometry: geometries[Math.floor(r() * geometries.length)], source: 'points' }
+          : { N: N <= 8 ? NB[0] : N <= 24 ? NB[1] : NB[2], source: 'unit-sphere' },
     });
   }
   for (let k = 0; k < (opts.probes ?? 0); k++) {
-    out.push({ phase: 'probe', verdict: 'outside', relativeMargin: null, margin: null, errorBound: 1e-14, lhs: 0, rhs: 0.05, brokenAssumption: 'no two inputs parallel', probeVerdict: k % 2 ? 'violated' : 'holds', quantities: { N: 3, d: 2 }, cells: { N: NB[0], geometry: 'duplicate', source: 'points' } });
+    out.push({
+      phase: 'probe',
+      verdict: 'outside',
+      relativeMargin: null,
+      margin: null,
+      errorBound: 1e-14,
+      lhs: 0,
+      rhs: 0.05,
+      brokenAssumption: 'no two inputs parallel',
+      probeVerdict: k % 2 ? 'violated' : 'holds',
+      quantities: { N: 3, d: 2 },
+      cells: { N: NB[0], geometry: 'duplicate', source: 'points' },
+    });
   }
   return out;
 }
 
 type Optional = 'twinOf' | 'vacuity' | 'sharpness' | 'scaling' | 'examples';
-function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected' | 'relation' | 'identity' | Optional> & Partial<Pick<TheoremReport, Optional>> & { declaredCells?: Record<string, string[]>; relation?: TheoremReport['relation']; identity?: TheoremReport['identity'] }): TheoremReport {
+function theorem(
+  base: Omit<
+    TheoremReport,
+    'evaluated' | 'counts' | 'probeCounts' | 'worstRelativeMargin' | 'tightness' | 'coverage' | 'asExpected' | 'relation' | 'identity' | Optional
+  > &
+    Partial<Pick<TheoremReport, Optional>> & {
+      declaredCells?: Record<string, string[]>;
+      relation?: TheoremReport['relation'];
+      identity?: TheoremReport['identity'];
+    },
+): TheoremReport {
   const { declaredCells, relation, identity, twinOf = null, vacuity = null, sharpness = null, scaling = null, examples = null, ...t } = base;
   const c = counts(t.instances, false);
   const asExpected = t.status === 'skipped' ? true : t.expectRefuted ? t.status === 'violated' : t.status === 'holds';
@@ -134,14 +165,17 @@ function theorem(base: Omit<TheoremReport, 'evaluated' | 'counts' | 'probeCounts
 }
 
 const DU_SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
-const NMM_SOURCE = { paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel for Deep ReLU Networks', arxiv: '2012.11654' };
+const NMM_SOURCE = {
+  paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel for Deep ReLU Networks',
+  arxiv: '2012.11654',
+};
 const H_CONVENTIONS = {
   kernel: 'H∞ of Du et al. 2019: E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}], w ~ N(0, I)',
   data: 'unit norm (‖x_i‖ = 1)',
   angles: 'cancellation-free half-angle form θ = 2·atan2(‖u−v‖, ‖u+v‖)',
   "σ'(0)": 0,
 };
-const NTK_CONVENTIONS = { parameterisation: 'NMM 2021 (W_l ~ N(0, β_l²), no biases)', 'β_l': 1, 'c_σ': 2, "σ'(0)": 0, activation: 'ReLU', output: 'scalar' };
+const NTK_CONVENTIONS = { parameterisation: 'NMM 2021 (W_l ~ N(0, β_l²), no biases)', β_l: 1, c_σ: 2, "σ'(0)": 0, activation: 'ReLU', output: 'scalar' };
 
 /** An identity claim's instances: residuals of 0–6 units in the last place against an error bound of 8. */
 const IDENTITY = (() => {
@@ -149,7 +183,17 @@ const IDENTITY = (() => {
     const rhs = 3 * (1 + k / 8);
     const residual = k % 4 === 0 ? 0 : (k % 7) * 2 ** -52 * rhs;
     const errorBound = 8 * 2 ** -52 * rhs;
-    return { phase: 'random', verdict: 'holds' as const, relativeMargin: -residual / errorBound, margin: -residual, errorBound, lhs: rhs + residual, rhs, quantities: { N: 4 + (k % 5), d: 3 }, cells: { N: NB[0], source: 'unit-sphere' } };
+    return {
+      phase: 'random',
+      verdict: 'holds' as const,
+      relativeMargin: -residual / errorBound,
+      margin: -residual,
+      errorBound,
+      lhs: rhs + residual,
+      rhs,
+      quantities: { N: 4 + (k % 5), d: 3 },
+      cells: { N: NB[0], source: 'unit-sphere' },
+    };
   });
   const ratios = instances.map((i) => Math.abs(i.margin!) / i.errorBound!).sort((a, b) => a - b);
   return { instances, summary: { instances: ratios.length, maxResidualRatio: ratios[ratios.length - 1], medianResidualRatio: (ratios[11] + ratios[12]) / 2 } };
@@ -202,8 +246,32 @@ export function sampleReport(): Report {
       counterexamples: {
         count: 7,
         items: [
-          { role: 'smallest', descriptor: { source: 'points', points: { geometry: 'near-parallel', n: 3, d: 2, exponent: 9 }, labelSeed: '1204' }, relativeMargin: -0.412, margin: -0.0206, errorBound: 3.1e-15, foundBy: 'shrunk', lhs: 0.0706, rhs: 0.05, relation: '<=', artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json', replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json') },
-          { role: 'worst', descriptor: { source: 'random', data: { family: 'unit-sphere', n: 41, d: 3, seed: '88017' }, labelSeed: '77' }, relativeMargin: -0.934, margin: -0.311, errorBound: 2.2e-13, foundBy: 'targeted', lhs: 0.644, rhs: 0.333, relation: '<=', artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json', replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json') },
+          {
+            role: 'smallest',
+            descriptor: { source: 'points', points: { geometry: 'near-parallel', n: 3, d: 2, exponent: 9 }, labelSeed: '1204' },
+            relativeMargin: -0.412,
+            margin: -0.0206,
+            errorBound: 3.1e-15,
+            foundBy: 'shrunk',
+            lhs: 0.0706,
+            rhs: 0.05,
+            relation: '<=',
+            artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json',
+            replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-5b1c0e.json'),
+          },
+          {
+            role: 'worst',
+            descriptor: { source: 'random', data: { family: 'unit-sphere', n: 41, d: 3, seed: '88017' }, labelSeed: '77' },
+            relativeMargin: -0.934,
+            margin: -0.311,
+            errorBound: 2.2e-13,
+            foundBy: 'targeted',
+            lhs: 0.644,
+            rhs: 0.333,
+            relation: '<=',
+            artifact: 'fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json',
+            replay: replay('fixtures/counterexamples/du2019.lemma3.1.known-false-a90f12.json'),
+          },
         ],
       },
       errors: [],
@@ -228,7 +296,18 @@ export function sampleReport(): Report {
       status: 'holds',
       expectRefuted: false,
       empiricalConstant: { quantity: 'lambdaMin', aggregate: 'min', value: 0.734, description: 'min over instances of λ_min / (μ_1(σ)² d)' },
-      scalingFit: { x: 'd', y: 'lambdaMin', description: 'λ_min against d at fixed depth L = 3', slope: 1.013, slopeLow: 0.962, slopeHigh: 1.064, r2: 0.981, n: 70, expectedSlope: { low: 0.9, high: 1.1 }, consistent: true },
+      scalingFit: {
+        x: 'd',
+        y: 'lambdaMin',
+        description: 'λ_min against d at fixed depth L = 3',
+        slope: 1.013,
+        slopeLow: 0.962,
+        slopeHigh: 1.064,
+        r2: 0.981,
+        n: 70,
+        expectedSlope: { low: 0.9, high: 1.1 },
+        consistent: true,
+      },
       scaling: {
         variable: 'd',
         quantity: 'λ_min(K(L))',
@@ -243,8 +322,30 @@ export function sampleReport(): Report {
         evidence: null,
         replay: null,
         regimes: [
-          { regime: 'L=2, gaussian', draws: 40, points: 40, unusable: 0, slope: 1.033, slopeLow: 1.019, slopeHigh: 1.047, intercept: -0.81, r2: 0.998, status: 'holds' },
-          { regime: 'L=3, sqrt-d-sphere', draws: 40, points: 39, unusable: 1, slope: 1.019, slopeLow: 1.014, slopeHigh: 1.024, intercept: -0.52, r2: 0.999, status: 'inconclusive' },
+          {
+            regime: 'L=2, gaussian',
+            draws: 40,
+            points: 40,
+            unusable: 0,
+            slope: 1.033,
+            slopeLow: 1.019,
+            slopeHigh: 1.047,
+            intercept: -0.81,
+            r2: 0.998,
+            status: 'holds',
+          },
+          {
+            regime: 'L=3, sqrt-d-sphere',
+            draws: 40,
+            points: 39,
+            unusable: 1,
+            slope: 1.019,
+            slopeLow: 1.014,
+            slopeHigh: 1.024,
+            intercept: -0.52,
+            r2: 0.999,
+            status: 'inconclusive',
+          },
         ],
       },
       vacuity: { instances: 69, vacuous: 3, rate: 3 / 69 },
@@ -272,9 +373,42 @@ export function sampleReport(): Report {
       highProbability: {
         alpha: 0.05,
         configs: [
-          { configKey: 'N=16,d=8,L=3,n=256', delta: 0.05, draws: 200, failures: 3, outside: 0, inconclusive: 1, failureRateLower: 0.0031, failureRateUpper: 0.0432, rejected: false, status: 'consistent' },
-          { configKey: 'N=32,d=16,L=4,n=512', delta: 0.05, draws: 200, failures: 6, outside: 0, inconclusive: 0, failureRateLower: 0.0111, failureRateUpper: 0.0641, rejected: false, status: 'consistent' },
-          { configKey: 'N=48,d=4,L=2,n=1024', delta: 0.01, draws: 150, failures: 0, outside: 2, inconclusive: 0, failureRateLower: 0, failureRateUpper: 0.0243, rejected: false, status: 'consistent' },
+          {
+            configKey: 'N=16,d=8,L=3,n=256',
+            delta: 0.05,
+            draws: 200,
+            failures: 3,
+            outside: 0,
+            inconclusive: 1,
+            failureRateLower: 0.0031,
+            failureRateUpper: 0.0432,
+            rejected: false,
+            status: 'consistent',
+          },
+          {
+            configKey: 'N=32,d=16,L=4,n=512',
+            delta: 0.05,
+            draws: 200,
+            failures: 6,
+            outside: 0,
+            inconclusive: 0,
+            failureRateLower: 0.0111,
+            failureRateUpper: 0.0641,
+            rejected: false,
+            status: 'consistent',
+          },
+          {
+            configKey: 'N=48,d=4,L=2,n=1024',
+            delta: 0.01,
+            draws: 150,
+            failures: 0,
+            outside: 2,
+            inconclusive: 0,
+            failureRateLower: 0,
+            failureRateUpper: 0.0243,
+            rejected: false,
+            status: 'consistent',
+          },
         ],
       },
       counterexamples: { count: 0, items: [] },
@@ -298,7 +432,21 @@ export function sampleReport(): Report {
       highProbability: null,
       counterexamples: {
         count: 1,
-        items: [{ role: 'smallest', descriptor: { source: 'points', points: { geometry: 'clustered', n: 4, d: 3, exponent: 6 }, labelSeed: '9' }, relativeMargin: -0.0731, margin: -1.2e-7, errorBound: 4.0e-16, foundBy: 'random', lhs: 1.52e-6, rhs: 1.64e-6, relation: '>=', artifact: 'fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json', replay: replay('fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json') }],
+        items: [
+          {
+            role: 'smallest',
+            descriptor: { source: 'points', points: { geometry: 'clustered', n: 4, d: 3, exponent: 6 }, labelSeed: '9' },
+            relativeMargin: -0.0731,
+            margin: -1.2e-7,
+            errorBound: 4.0e-16,
+            foundBy: 'random',
+            lhs: 1.52e-6,
+            rhs: 1.64e-6,
+            relation: '>=',
+            artifact: 'fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json',
+            replay: replay('fixtures/counterexamples/oymak2020.lemma5.unexpected-0c77aa.json'),
+          },
+        ],
       },
       errors: [],
       fastCheck: { seed: 4242, path: '3:0', numShrinks: 4 },
@@ -321,8 +469,14 @@ export function sampleReport(): Report {
       highProbability: null,
       counterexamples: { count: 0, items: [] },
       errors: [
-        { descriptor: { depth: 6, d: 3, activation: 'tanh' }, message: 'RangeError: hermiteCoefficients: quadrature did not converge (|tail| = 3.2e-3 > tol 1e-12) for r = 37 & order > 32' },
-        { descriptor: { depth: 7, d: 2, activation: 'tanh' }, message: 'RangeError: hermiteCoefficients: quadrature did not converge (|tail| = 5.0e-3 > tol 1e-12) for r = 39 & order > 32' },
+        {
+          descriptor: { depth: 6, d: 3, activation: 'tanh' },
+          message: 'RangeError: hermiteCoefficients: quadrature did not converge (|tail| = 3.2e-3 > tol 1e-12) for r = 37 & order > 32',
+        },
+        {
+          descriptor: { depth: 7, d: 2, activation: 'tanh' },
+          message: 'RangeError: hermiteCoefficients: quadrature did not converge (|tail| = 5.0e-3 > tol 1e-12) for r = 39 & order > 32',
+        },
       ],
       fastCheck: null,
       instances: lowerBoundInstances(61, 12, {}),
@@ -355,7 +509,7 @@ export function sampleReport(): Report {
       statement: `A statement with markup: <b>bold</b> & "quotes" & 'apostrophes' | pipes | and \`backticks\` ${HOSTILE_DESCRIPTOR}`,
       source: { paper: `<img src=x onerror=alert(3)> et al.`, arxiv: '"><script>alert(4)</script>', statement: 'Theorem <i>1</i>' },
       kind: 'deterministic',
-      conventions: { "</style><script>alert(5)</script>": `" onmouseover="alert(6)`, 'normal key': '`code` | pipe' },
+      conventions: { '</style><script>alert(5)</script>': `" onmouseover="alert(6)`, 'normal key': '`code` | pipe' },
       constants: [{ name: '<c>', value: 1, provenance: 'user', note: '</td></tr></table><script>alert(7)</script>' }],
       status: 'violated',
       expectRefuted: false,
@@ -364,18 +518,39 @@ export function sampleReport(): Report {
       highProbability: null,
       counterexamples: {
         count: 1,
-        items: [{ role: 'smallest', descriptor: { note: HOSTILE_DESCRIPTOR, n: 2 }, relativeMargin: -1, margin: -1, errorBound: 0, foundBy: 'random', lhs: 2, rhs: 1, relation: '<=', artifact: `fixtures/counterexamples/${HOSTILE_DESCRIPTOR}.json`, replay: `npx ntk-audit replay '${HOSTILE_DESCRIPTOR}.json' && echo \`\`\` ]]> --> <!--` }],
+        items: [
+          {
+            role: 'smallest',
+            descriptor: { note: HOSTILE_DESCRIPTOR, n: 2 },
+            relativeMargin: -1,
+            margin: -1,
+            errorBound: 0,
+            foundBy: 'random',
+            lhs: 2,
+            rhs: 1,
+            relation: '<=',
+            artifact: `fixtures/counterexamples/${HOSTILE_DESCRIPTOR}.json`,
+            replay: `npx ntk-audit replay '${HOSTILE_DESCRIPTOR}.json' && echo \`\`\` ]]> --> <!--`,
+          },
+        ],
       },
       errors: [{ descriptor: { payload: HOSTILE_DESCRIPTOR }, message: `Error: ${HOSTILE_DESCRIPTOR} ]]> & <![CDATA[ x` }],
       fastCheck: null,
-      instances: lowerBoundInstances(71, 10, { violateBelow: 0.3, violateAt: 2 }).map((i, k) => ({ ...i, cells: { [HOSTILE_DESCRIPTOR]: k % 2 ? `"><svg onload=alert(8)>` : 'plain' } })),
+      instances: lowerBoundInstances(71, 10, { violateBelow: 0.3, violateAt: 2 }).map((i, k) => ({
+        ...i,
+        cells: { [HOSTILE_DESCRIPTOR]: k % 2 ? `"><svg onload=alert(8)>` : 'plain' },
+      })),
       timings: { ms: 12 },
     }),
     theorem({
       id: 'arora2019.thm3.skipped',
       title: 'Convolutional NTK bound (no convolutional engine)',
       statement: 'CNTK Gram is positive definite for distinct images.',
-      source: { paper: 'Arora, Du, Hu, Li, Salakhutdinov, Wang — On Exact Computation with an Infinitely Wide Neural Net', arxiv: '1904.11955', statement: 'Theorem 3 (v2)' },
+      source: {
+        paper: 'Arora, Du, Hu, Li, Salakhutdinov, Wang — On Exact Computation with an Infinitely Wide Neural Net',
+        arxiv: '1904.11955',
+        statement: 'Theorem 3 (v2)',
+      },
       kind: 'deterministic',
       conventions: { architecture: 'CNN (not supported)' },
       constants: [],
@@ -424,7 +599,16 @@ export function sampleReport(): Report {
     ...computeOutcome(report, { notRun: ['nmm2021.thm5.1.not-run', 'arora2019.thm4.1.not-run'] }),
     exitCode: 130,
   };
-  report.outcome.baseline = { file: 'fixtures/baseline.json', seed: 'ci-20240611', budgetSeconds: 120, compared: 'verdicts and constants', regressions: [{ id: 'nmm2021.thm4.1.lower', kind: 'constant', message: 'nmm2021.thm4.1.lower: empirical constant 0.734 moved more than 25% from the baseline 1.02' }], notes: [] };
+  report.outcome.baseline = {
+    file: 'fixtures/baseline.json',
+    seed: 'ci-20240611',
+    budgetSeconds: 120,
+    compared: 'verdicts and constants',
+    regressions: [
+      { id: 'nmm2021.thm4.1.lower', kind: 'constant', message: 'nmm2021.thm4.1.lower: empirical constant 0.734 moved more than 25% from the baseline 1.02' },
+    ],
+    notes: [],
+  };
   report.outcome.headline = 'FAILED — 3 unexpected verdicts · 1 baseline regression · interrupted: 2 claims not run (exit 130)';
   return report;
 }

@@ -77,8 +77,10 @@ function badge(status: string): string {
 /** Status badge plus the expectation flag (unexpected outcome, or expected refutation). */
 function statusCell(t: TheoremReport): string {
   let flag = '';
-  if (t.status !== 'skipped' && !t.asExpected) flag = ` <span class="flag unexpected" title="${h(t.expectRefuted ? 'expected to be refuted' : 'expected to hold')}">unexpected</span>`;
-  else if (t.expectRefuted && t.status === 'violated') flag = ' <span class="flag expected" title="a known-false proposal, refuted as expected">known false</span>';
+  if (t.status !== 'skipped' && !t.asExpected)
+    flag = ` <span class="flag unexpected" title="${h(t.expectRefuted ? 'expected to be refuted' : 'expected to hold')}">unexpected</span>`;
+  else if (t.expectRefuted && t.status === 'violated')
+    flag = ' <span class="flag expected" title="a known-false proposal, refuted as expected">known false</span>';
   return `${badge(t.status)}${flag}`;
 }
 
@@ -105,7 +107,10 @@ function empiricalConstantText(t: TheoremReport): string {
 
 /** Escaped text with break opportunities after dots and slashes (for long ids in narrow columns). */
 function breakable(s: string): string {
-  return s.split(/(?<=[./])/).map((p) => h(p)).join('<wbr>');
+  return s
+    .split(/(?<=[./])/)
+    .map((p) => h(p))
+    .join('<wbr>');
 }
 
 function marginClass(x: number | null): string {
@@ -178,7 +183,10 @@ function summaryLine(r: Report): string {
 export function failuresFirst(r: Report): TheoremReport[] {
   const regressed = new Set((r.outcome?.baseline?.regressions ?? []).map((x) => x.id));
   const rank = (t: TheoremReport) => (t.status !== 'skipped' && !t.asExpected ? 0 : regressed.has(t.id) ? 1 : 2);
-  return r.theorems.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i).map((x) => x.t);
+  return r.theorems
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i)
+    .map((x) => x.t);
 }
 
 const STATUS_FILTERS = ['holds', 'violated', 'inconclusive', 'error'] as const;
@@ -186,7 +194,8 @@ const KIND_FILTERS = ['deterministic', 'high-probability', 'asymptotic'] as cons
 
 /** CSS-only filters of the index (radio buttons; the page runs no script): by outcome and by kind. */
 function indexFilters(): string {
-  const radio = (group: string, id: string, label: string, checked = false) => `<input type="radio" name="${group}" id="${id}"${checked ? ' checked' : ''}><label for="${id}">${h(label)}</label>`;
+  const radio = (group: string, id: string, label: string, checked = false) =>
+    `<input type="radio" name="${group}" id="${id}"${checked ? ' checked' : ''}><label for="${id}">${h(label)}</label>`;
   return `<div class="filters" role="group" aria-label="filter the index"><span class="muted">show:</span> ${radio('fs', 'fs-all', 'all', true)}${radio('fs', 'fs-attention', 'needs attention')}${STATUS_FILTERS.map((st) => radio('fs', `fs-${st}`, st)).join('')}${radio('fs', 'fs-known-false', 'known false')} <span class="muted">kind:</span> ${radio('fk', 'fk-all', 'all', true)}${KIND_FILTERS.map((k) => radio('fk', `fk-${k}`, k)).join('')}</div>`;
 }
 
@@ -203,7 +212,16 @@ function indexTable(r: Report): string {
   const rows = failuresFirst(r)
     .map((t) => {
       const unexpected = t.status !== 'skipped' && !t.asExpected;
-      const cls = ['t-row', `st-${t.status}`, `k-${t.kind}`, unexpected ? 'row-unexpected' : '', unexpected || regressed.has(t.id) ? 'attention' : '', t.expectRefuted ? 'known-false' : ''].filter(Boolean).join(' ');
+      const cls = [
+        't-row',
+        `st-${t.status}`,
+        `k-${t.kind}`,
+        unexpected ? 'row-unexpected' : '',
+        unexpected || regressed.has(t.id) ? 'attention' : '',
+        t.expectRefuted ? 'known-false' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
       return `<tr class="${h(cls)}">
 <td class="id"><a href="#${h(anchorId(t.id))}"><code>${breakable(t.id)}</code></a></td>
 <td class="title">${h(t.title)}</td>
@@ -263,7 +281,10 @@ export function scalingLawHtml(sc: NonNullable<TheoremReport['scaling']>): strin
 
 /** One line per regime: "L=2, gaussian: slope 1.02 [1.00, 1.04] over 40 draws — holds". */
 export function scalingRegimeLines(sc: NonNullable<TheoremReport['scaling']>): string[] {
-  return sc.regimes.map((r) => `${r.regime}: slope ${fmt(r.slope, 3)} [${fmt(r.slopeLow, 3)}, ${fmt(r.slopeHigh, 3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`);
+  return sc.regimes.map(
+    (r) =>
+      `${r.regime}: slope ${fmt(r.slope, 3)} [${fmt(r.slopeLow, 3)}, ${fmt(r.slopeHigh, 3)}] over ${r.points} draws${r.unusable ? ` (${r.unusable} unusable)` : ''} — ${r.status}`,
+  );
 }
 
 /** "vacuous on 3 of 120 conclusive instances (2.5 %)", or null when no instance was conclusive. */
@@ -290,24 +311,44 @@ function verdictTable(t: TheoremReport): string {
 
 function detailsTable(t: TheoremReport): string {
   const rows: [string, string][] = [['evaluated', h(t.evaluated)]];
-  if (t.identity) rows.push(['identity residual', `|lhs − rhs| / error bound: max <strong class="${t.identity.maxResidualRatio !== null && t.identity.maxResidualRatio <= 1 ? 'ok' : 'bad'}">${h(fmt(t.identity.maxResidualRatio, 3))}</strong> · median ${h(fmt(t.identity.medianResidualRatio, 3))} over ${h(t.identity.instances)} instances (≤ 1: consistent)`]);
-  else if (t.worstRelativeMargin !== null || !t.scaling) rows.push(['worst relative margin', `<span class="${marginClass(t.worstRelativeMargin).trim()}">${h(fmt(t.worstRelativeMargin))}</span>`]);
+  if (t.identity)
+    rows.push([
+      'identity residual',
+      `|lhs − rhs| / error bound: max <strong class="${t.identity.maxResidualRatio !== null && t.identity.maxResidualRatio <= 1 ? 'ok' : 'bad'}">${h(fmt(t.identity.maxResidualRatio, 3))}</strong> · median ${h(fmt(t.identity.medianResidualRatio, 3))} over ${h(t.identity.instances)} instances (≤ 1: consistent)`,
+    ]);
+  else if (t.worstRelativeMargin !== null || !t.scaling)
+    rows.push(['worst relative margin', `<span class="${marginClass(t.worstRelativeMargin).trim()}">${h(fmt(t.worstRelativeMargin))}</span>`]);
   if (t.tightness) {
     const q = t.tightness;
     rows.push(['tightness lhs/rhs', `min ${h(fmt(q.min))} · p10 ${h(fmt(q.p10))} · median ${h(fmt(q.median))} · p90 ${h(fmt(q.p90))} · max ${h(fmt(q.max))}`]);
   }
   if (t.empiricalConstant) {
     const e = t.empiricalConstant;
-    rows.push(['empirical constant', `<strong>${h(fmt(e.value))}</strong> <span class="muted">(${h(e.aggregate)} of <code>${h(e.quantity)}</code>)</span><br>${h(e.description)}`]);
+    rows.push([
+      'empirical constant',
+      `<strong>${h(fmt(e.value))}</strong> <span class="muted">(${h(e.aggregate)} of <code>${h(e.quantity)}</code>)</span><br>${h(e.description)}`,
+    ]);
   }
-  if (t.twinOf) rows.push(['twin of', `<a href="#${h(anchorId(t.twinOf))}"><code>${h(t.twinOf)}</code></a> <span class="muted">(a stronger version of that claim: it must be refuted for the claim's own verdict to have teeth)</span>`]);
-  const vac = vacuityText(t), sharp = sharpnessText(t);
-  if (vac) rows.push(['vacuity', `<span class="${t.vacuity && t.vacuity.rate > 0.1 ? 'bad' : ''}">${h(vac)}</span> <span class="muted">(instances where the inequality could not have failed)</span>`]);
+  if (t.twinOf)
+    rows.push([
+      'twin of',
+      `<a href="#${h(anchorId(t.twinOf))}"><code>${h(t.twinOf)}</code></a> <span class="muted">(a stronger version of that claim: it must be refuted for the claim's own verdict to have teeth)</span>`,
+    ]);
+  const vac = vacuityText(t),
+    sharp = sharpnessText(t);
+  if (vac)
+    rows.push([
+      'vacuity',
+      `<span class="${t.vacuity && t.vacuity.rate > 0.1 ? 'bad' : ''}">${h(vac)}</span> <span class="muted">(instances where the inequality could not have failed)</span>`,
+    ]);
   if (sharp) rows.push(['sharpness', h(sharp)]);
   if (t.scaling) {
     const sc = t.scaling;
     const regimeRows = sc.regimes
-      .map((r) => `<tr><td>${h(r.regime)}</td><td class="num">${h(fmt(r.slope, 3))}</td><td class="num">[${h(fmt(r.slopeLow, 3))}, ${h(fmt(r.slopeHigh, 3))}]</td><td class="num">${h(r.points)}${r.unusable ? ` (+${h(r.unusable)} unusable)` : ''}</td><td class="num">${h(fmt(r.r2, 3))}</td><td><span class="badge s-${h(r.status)}">${h(r.status)}</span></td></tr>`)
+      .map(
+        (r) =>
+          `<tr><td>${h(r.regime)}</td><td class="num">${h(fmt(r.slope, 3))}</td><td class="num">[${h(fmt(r.slopeLow, 3))}, ${h(fmt(r.slopeHigh, 3))}]</td><td class="num">${h(r.points)}${r.unusable ? ` (+${h(r.unusable)} unusable)` : ''}</td><td class="num">${h(fmt(r.r2, 3))}</td><td><span class="badge s-${h(r.status)}">${h(r.status)}</span></td></tr>`,
+      )
       .join('');
     rows.push([
       'scaling verdict',
@@ -319,24 +360,43 @@ function detailsTable(t: TheoremReport): string {
   }
   if (t.scalingFit) {
     const f = t.scalingFit;
-    const expected = f.expectedSlope ? ` · expected [${h(fmt(f.expectedSlope.low))}, ${h(fmt(f.expectedSlope.high))}] ${f.consistent === null ? '' : f.consistent ? '<span class="ok">consistent</span>' : '<span class="bad">inconsistent</span>'}` : '';
-    rows.push(['scaling fit', `<code>${h(f.y)}</code> ∝ <code>${h(f.x)}</code><sup>${h(fmt(f.slope, 3))}</sup> · 95% CI [${h(fmt(f.slopeLow, 3))}, ${h(fmt(f.slopeHigh, 3))}] · R² ${h(fmt(f.r2, 3))} · n = ${h(f.n)}${expected}<br>${h(f.description)}`]);
+    const expected = f.expectedSlope
+      ? ` · expected [${h(fmt(f.expectedSlope.low))}, ${h(fmt(f.expectedSlope.high))}] ${f.consistent === null ? '' : f.consistent ? '<span class="ok">consistent</span>' : '<span class="bad">inconsistent</span>'}`
+      : '';
+    rows.push([
+      'scaling fit',
+      `<code>${h(f.y)}</code> ∝ <code>${h(f.x)}</code><sup>${h(fmt(f.slope, 3))}</sup> · 95% CI [${h(fmt(f.slopeLow, 3))}, ${h(fmt(f.slopeHigh, 3))}] · R² ${h(fmt(f.r2, 3))} · n = ${h(f.n)}${expected}<br>${h(f.description)}`,
+    ]);
   }
-  if (t.fastCheck) rows.push(['fast-check', `seed <code>${h(t.fastCheck.seed)}</code>${t.fastCheck.path ? ` · path <code>${h(t.fastCheck.path)}</code>` : ''}${t.fastCheck.numShrinks !== null ? ` · ${h(t.fastCheck.numShrinks)} shrinks` : ''}`]);
+  if (t.fastCheck)
+    rows.push([
+      'fast-check',
+      `seed <code>${h(t.fastCheck.seed)}</code>${t.fastCheck.path ? ` · path <code>${h(t.fastCheck.path)}</code>` : ''}${t.fastCheck.numShrinks !== null ? ` · ${h(t.fastCheck.numShrinks)} shrinks` : ''}`,
+    ]);
   rows.push(['time', h(fmtMs(t.timings.ms))]);
-  return kvTable('Details', rows.map(([k, v]) => [h(k), v]));
+  return kvTable(
+    'Details',
+    rows.map(([k, v]) => [h(k), v]),
+  );
 }
 
 function conventionsTable(t: TheoremReport): string {
   const entries = Object.entries(t.conventions);
   if (!entries.length) return '<p class="muted">No conventions recorded.</p>';
-  return kvTable('Conventions', entries.map(([k, v]) => [h(k), h(v)]), 'kv conventions');
+  return kvTable(
+    'Conventions',
+    entries.map(([k, v]) => [h(k), h(v)]),
+    'kv conventions',
+  );
 }
 
 function constantsTable(t: TheoremReport): string {
   if (!t.constants.length) return '';
   return `<table class="constants"><caption>Constants</caption><thead><tr><th scope="col">name</th><th scope="col" class="num">value</th><th scope="col">provenance</th><th scope="col">note</th></tr></thead><tbody>${t.constants
-    .map((c) => `<tr><td><code>${h(c.name)}</code></td><td class="num">${h(fmt(c.value, 6))}</td><td><span class="prov p-${h(c.provenance)}">${h(c.provenance)}</span></td><td>${h(c.note)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td><code>${h(c.name)}</code></td><td class="num">${h(fmt(c.value, 6))}</td><td><span class="prov p-${h(c.provenance)}">${h(c.provenance)}</span></td><td>${h(c.note)}</td></tr>`,
+    )
     .join('')}</tbody></table>`;
 }
 
@@ -359,7 +419,9 @@ function missingCells(t: TheoremReport): string {
 function errorsList(t: TheoremReport): string {
   if (!t.errors.length) return '';
   return `<div class="errors"><h3>Errors (${h(t.errors.length)})</h3><ol>${t.errors
-    .map((e) => `<li><pre class="message">${h(e.message)}</pre><details><summary>descriptor</summary><pre><code>${json(e.descriptor)}</code></pre></details></li>`)
+    .map(
+      (e) => `<li><pre class="message">${h(e.message)}</pre><details><summary>descriptor</summary><pre><code>${json(e.descriptor)}</code></pre></details></li>`,
+    )
     .join('')}</ol></div>`;
 }
 
@@ -369,7 +431,8 @@ export function descriptorRows(d: Record<string, unknown>, prefix = ''): [string
   for (const [k, v] of Object.entries(d)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) rows.push(...descriptorRows(v as Record<string, unknown>, key));
-    else if (Array.isArray(v)) rows.push([key, v.length <= 8 ? `[${v.map((x) => (typeof x === 'number' ? fmt(x, 6) : JSON.stringify(x))).join(', ')}]` : `${v.length} values`]);
+    else if (Array.isArray(v))
+      rows.push([key, v.length <= 8 ? `[${v.map((x) => (typeof x === 'number' ? fmt(x, 6) : JSON.stringify(x))).join(', ')}]` : `${v.length} values`]);
     else rows.push([key, typeof v === 'number' ? fmt(v, 6) : String(v)]);
   }
   return rows;
@@ -404,7 +467,8 @@ function cxDataBlock(data: CounterexampleData | null, note: string | null): stri
   if (!data) return note ? `<p class="muted">${h(note)}</p>` : '';
   const { x, y } = data;
   const origin = data.from === 'artifact' ? 'from the artifact' : 'materialised from the descriptor (no artifact beside this report)';
-  if (x.rows > MAX_DATA_ROWS) return `<p class="muted">Data: X is ${h(x.rows)} × ${h(x.cols)} (more than ${h(MAX_DATA_ROWS)} samples: no table${data.npy ? '; see the .npy above' : ''}).</p>`;
+  if (x.rows > MAX_DATA_ROWS)
+    return `<p class="muted">Data: X is ${h(x.rows)} × ${h(x.cols)} (more than ${h(MAX_DATA_ROWS)} samples: no table${data.npy ? '; see the .npy above' : ''}).</p>`;
   const cols = Math.min(x.cols, MAX_DATA_COLS);
   const shown = cols < x.cols ? `${cols} of ${x.cols} columns shown${data.npy ? ' (all in the .npy above)' : ''}` : `all ${x.cols} columns`;
   const head = `<tr><th scope="col">i</th>${Array.from({ length: cols }, (_, j) => `<th scope="col" class="num">X[i,${j}]</th>`).join('')}${y ? '<th scope="col" class="num">y[i]</th>' : ''}</tr>`;
@@ -426,8 +490,13 @@ function counterexamples(t: TheoremReport, dataOf?: CounterexampleDataSource): s
   if (!cx.count && !cx.items.length) return '';
   return `<div class="cx"><h3>Counterexamples (${h(cx.count)} found${cx.items.length ? `, ${h(cx.items.length)} kept` : ''})</h3>${cx.items
     .map((c) => {
-      const sides = c.lhs !== null && c.rhs !== null ? `<tr><th scope="row">lhs ${h(c.relation ?? '')} rhs</th><td><code>${h(fmt(c.lhs, 10))}</code> ${h(c.relation ?? 'vs')} <code>${h(fmt(c.rhs, 10))}</code> <span class="bad">(fails)</span></td></tr>` : '';
-      const desc = descriptorRows(c.descriptor).map(([k, v]) => `<tr><th scope="row"><code>${h(k)}</code></th><td>${h(v)}</td></tr>`).join('');
+      const sides =
+        c.lhs !== null && c.rhs !== null
+          ? `<tr><th scope="row">lhs ${h(c.relation ?? '')} rhs</th><td><code>${h(fmt(c.lhs, 10))}</code> ${h(c.relation ?? 'vs')} <code>${h(fmt(c.rhs, 10))}</code> <span class="bad">(fails)</span></td></tr>`
+          : '';
+      const desc = descriptorRows(c.descriptor)
+        .map(([k, v]) => `<tr><th scope="row"><code>${h(k)}</code></th><td>${h(v)}</td></tr>`)
+        .join('');
       const { data, note } = dataOf ? dataOf(t.id, c) : { data: null, note: null };
       return `<div class="cx-item">
 <p><span class="badge s-violated">${h(c.role)}</span> found by <strong>${h(c.foundBy)}</strong> · ${c.relation === '==' ? `|lhs − rhs| / error bound <strong class="neg">${h(fmt(identityRatio(c)))}</strong> (&gt; 1: inconsistent)` : `relative margin <strong class="neg">${h(fmt(c.relativeMargin))}</strong> · margin ${h(fmt(c.margin))}`} · error bound ${h(fmt(c.errorBound))}</p>
@@ -586,7 +655,9 @@ ${outcomeBanner(report)}
 ${header(report)}
 ${summaryLine(report)}
 ${indexTable(report)}
-${failuresFirst(report).map((t) => theoremSection(t, plots[report.theorems.indexOf(t)], report.outcome?.baseline?.regressions ?? [], opts.counterexampleData)).join('\n')}
+${failuresFirst(report)
+  .map((t) => theoremSection(t, plots[report.theorems.indexOf(t)], report.outcome?.baseline?.regressions ?? [], opts.counterexampleData))
+  .join('\n')}
 <footer>Generated by ${h(report.tool.name)} ${h(report.tool.version)} · report schema v${h(report.schemaVersion)} · this page runs no scripts and loads nothing from the network.</footer>
 </body>
 </html>

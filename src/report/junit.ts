@@ -26,24 +26,49 @@ function summaryText(t: TheoremReport): string {
     `${t.id}: ${t.status}${t.asExpected ? '' : ' (unexpected)'} — ${t.kind}`,
     `source: ${t.source.paper}${t.source.arxiv ? `, arXiv:${t.source.arxiv}` : ''}, ${t.source.statement}`,
     `instances: ${t.evaluated} (${countLabels(t).holds} ${t.counts.holds}, ${countLabels(t).violated} ${t.counts.violated}, inconclusive ${t.counts.inconclusive}, outside ${t.counts.outside})`,
-    ...(t.identity ? [`identity residual |lhs − rhs| / error bound: max ${fmt(t.identity.maxResidualRatio, 3)} (≤ 1: consistent)`] : t.worstRelativeMargin !== null || !t.scaling ? [`worst relative margin: ${fmt(t.worstRelativeMargin)}`] : []),
+    ...(t.identity
+      ? [`identity residual |lhs − rhs| / error bound: max ${fmt(t.identity.maxResidualRatio, 3)} (≤ 1: consistent)`]
+      : t.worstRelativeMargin !== null || !t.scaling
+        ? [`worst relative margin: ${fmt(t.worstRelativeMargin)}`]
+        : []),
   ];
-  if (t.empiricalConstant) lines.push(`empirical constant: ${fmt(t.empiricalConstant.value)} (${t.empiricalConstant.aggregate} of ${t.empiricalConstant.quantity}${t.empiricalConstant.aggregate === 'fitted' ? `: ${t.empiricalConstant.description}` : ''})`);
+  if (t.empiricalConstant)
+    lines.push(
+      `empirical constant: ${fmt(t.empiricalConstant.value)} (${t.empiricalConstant.aggregate} of ${t.empiricalConstant.quantity}${t.empiricalConstant.aggregate === 'fitted' ? `: ${t.empiricalConstant.description}` : ''})`,
+    );
   if (t.twinOf) lines.push(`twin of: ${t.twinOf}`);
-  const vac = vacuityText(t), sharp = sharpnessText(t);
+  const vac = vacuityText(t),
+    sharp = sharpnessText(t);
   if (vac) lines.push(vac);
   if (sharp) lines.push(sharp);
   if (t.scaling) lines.push(`claimed ${scalingLawText(t.scaling)}: ${t.scaling.status}`, ...scalingRegimeLines(t.scaling));
-  if (t.scalingFit) lines.push(`scaling: ${t.scalingFit.y} ~ ${t.scalingFit.x}^${fmt(t.scalingFit.slope, 3)} [${fmt(t.scalingFit.slopeLow, 3)}, ${fmt(t.scalingFit.slopeHigh, 3)}]`);
-  lines.push(`conventions: ${Object.entries(t.conventions).map(([k, v]) => `${k}=${String(v)}`).join('; ')}`);
+  if (t.scalingFit)
+    lines.push(
+      `scaling: ${t.scalingFit.y} ~ ${t.scalingFit.x}^${fmt(t.scalingFit.slope, 3)} [${fmt(t.scalingFit.slopeLow, 3)}, ${fmt(t.scalingFit.slopeHigh, 3)}]`,
+    );
+  lines.push(
+    `conventions: ${Object.entries(t.conventions)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join('; ')}`,
+  );
   return lines.join('\n');
 }
 
 function failureBody(t: TheoremReport): string {
   const lines = [`${t.statement}`];
-  if (t.highProbability) for (const c of t.highProbability.configs) lines.push(`${c.configKey}: ${c.failures}/${c.draws} failed draws, rate in [${fmt(c.failureRateLower, 3)}, ${fmt(c.failureRateUpper, 3)}], δ = ${fmt(c.delta)} — rate test ${c.status}`);
-  if (t.scaling) lines.push(`claimed ${scalingLawText(t.scaling)}: ${t.scaling.status}`, ...scalingRegimeLines(t.scaling), ...(t.scaling.replay ? [`evidence: ${t.scaling.replay}`] : []));
-  for (const c of t.counterexamples.items) lines.push(`${c.role} counterexample (found by ${c.foundBy}, relative margin ${fmt(c.relativeMargin)}): ${c.replay ?? 'no artifact'}`);
+  if (t.highProbability)
+    for (const c of t.highProbability.configs)
+      lines.push(
+        `${c.configKey}: ${c.failures}/${c.draws} failed draws, rate in [${fmt(c.failureRateLower, 3)}, ${fmt(c.failureRateUpper, 3)}], δ = ${fmt(c.delta)} — rate test ${c.status}`,
+      );
+  if (t.scaling)
+    lines.push(
+      `claimed ${scalingLawText(t.scaling)}: ${t.scaling.status}`,
+      ...scalingRegimeLines(t.scaling),
+      ...(t.scaling.replay ? [`evidence: ${t.scaling.replay}`] : []),
+    );
+  for (const c of t.counterexamples.items)
+    lines.push(`${c.role} counterexample (found by ${c.foundBy}, relative margin ${fmt(c.relativeMargin)}): ${c.replay ?? 'no artifact'}`);
   return lines.join('\n');
 }
 
@@ -52,7 +77,11 @@ function testcase(t: TheoremReport, classname: string): string {
   let inner = '';
   if (outcome === 'failure') {
     const type = t.expectRefuted ? 'not-refuted' : t.status;
-    const message = t.expectRefuted ? `expected to be refuted, got ${t.status}` : t.status === 'violated' ? `violated: ${t.counterexamples.count} counterexample(s), ${t.identity ? `max |lhs − rhs| / error bound ${fmt(t.identity.maxResidualRatio, 3)}` : `worst relative margin ${fmt(t.worstRelativeMargin)}`}` : `${t.status}: expected to hold`;
+    const message = t.expectRefuted
+      ? `expected to be refuted, got ${t.status}`
+      : t.status === 'violated'
+        ? `violated: ${t.counterexamples.count} counterexample(s), ${t.identity ? `max |lhs − rhs| / error bound ${fmt(t.identity.maxResidualRatio, 3)}` : `worst relative margin ${fmt(t.worstRelativeMargin)}`}`
+        : `${t.status}: expected to hold`;
     inner += `\n      <failure message="${a(message)}" type="${a(type)}">${x(failureBody(t))}</failure>`;
   } else if (outcome === 'error') {
     const first = t.errors[0]?.message ?? 'error';
@@ -128,7 +157,8 @@ ${ts.map((t) => testcase(t, t.source.arxiv ? `arXiv:${t.source.arxiv}` : paper))
       <failure message="${a(r.message)}" type="baseline-${a(r.kind)}">${x(`${r.message}\nbaseline: ${outcome.baseline!.file} (seed ${outcome.baseline!.seed}, budget ${outcome.baseline!.budgetSeconds}, ${outcome.baseline!.compared})`)}</failure>
     </testcase>`);
   }
-  if (outcome.baseline && regressions.length === 0) extra.push(`    <testcase name="${a(`no regression against ${outcome.baseline.file}`)}" classname="ntk-audit.baseline" time="0.000"/>`);
+  if (outcome.baseline && regressions.length === 0)
+    extra.push(`    <testcase name="${a(`no regression against ${outcome.baseline.file}`)}" classname="ntk-audit.baseline" time="0.000"/>`);
   for (const id of outcome.notRun) {
     extra.push(`    <testcase name="${a(`${id}: not run`)}" classname="ntk-audit.not-run" time="0.000">
       <error message="${a(`${id} was not run: the run was interrupted`)}" type="not-run"/>
@@ -145,7 +175,13 @@ ${extra.join('\n')}
   </testsuite>`);
   }
   const all = countsOf(report.theorems);
-  const total: Counts = { tests: all.tests + extraCounts.tests, failures: all.failures + extraCounts.failures, errors: all.errors + extraCounts.errors, skipped: all.skipped, ms: all.ms };
+  const total: Counts = {
+    tests: all.tests + extraCounts.tests,
+    failures: all.failures + extraCounts.failures,
+    errors: all.errors + extraCounts.errors,
+    skipped: all.skipped,
+    ms: all.ms,
+  };
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="ntk-audit" ${countAttrs(total)}>
 ${suites.join('\n')}

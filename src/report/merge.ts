@@ -19,9 +19,12 @@ export function mergeReports(reports: readonly { path: string; report: Report }[
   const ids = new Set<string>();
   for (const { path, report } of reports) {
     const r = report.run;
-    if (report.tool.version !== first.tool.version) throw new UserError(`merge: ${path} was written by ntk-audit ${report.tool.version}, the first by ${first.tool.version}`);
+    if (report.tool.version !== first.tool.version)
+      throw new UserError(`merge: ${path} was written by ntk-audit ${report.tool.version}, the first by ${first.tool.version}`);
     if (r.seed !== first.run.seed || r.budgetSeconds !== first.run.budgetSeconds || r.theoremFilter !== first.run.theoremFilter) {
-      throw new UserError(`merge: ${path} has seed ${r.seed}, budget ${r.budgetSeconds}, filter ${r.theoremFilter ?? '(none)'}; the first report has seed ${first.run.seed}, budget ${first.run.budgetSeconds}, filter ${first.run.theoremFilter ?? '(none)'}`);
+      throw new UserError(
+        `merge: ${path} has seed ${r.seed}, budget ${r.budgetSeconds}, filter ${r.theoremFilter ?? '(none)'}; the first report has seed ${first.run.seed}, budget ${first.run.budgetSeconds}, filter ${first.run.theoremFilter ?? '(none)'}`,
+      );
     }
     if (!r.shard) throw new UserError(`merge: ${path} is not a shard report (run with --shard k/n)`);
     if (r.shard.count !== count) throw new UserError(`merge: ${path} is shard ${r.shard.index}/${r.shard.count}, expected shards of ${count}`);
@@ -45,7 +48,10 @@ export function mergeReports(reports: readonly { path: string; report: Report }[
       shardsMerged: count,
       interrupted: runs.some((r) => r.interrupted),
       startedAt: runs.map((r) => r.startedAt).sort()[0],
-      finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
+      finishedAt: runs
+        .map((r) => r.finishedAt)
+        .sort()
+        .at(-1)!,
       workers: Math.max(...runs.map((r) => r.workers)),
     },
     summary: summarize(theorems),
@@ -83,7 +89,8 @@ export function copyArtifacts(shards: readonly { path: string; report: Report }[
     const stem = basename(from).replace(/\.json$/, '');
     for (const f of readdirSync(dirname(from))) {
       if (f !== basename(from) && !f.startsWith(`${stem}.`)) continue;
-      const src = join(dirname(from), f), dst = join(dirname(to), f);
+      const src = join(dirname(from), f),
+        dst = join(dirname(to), f);
       if (resolve(src) !== resolve(dst)) copyFileSync(src, dst);
     }
     return rel;

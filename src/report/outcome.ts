@@ -22,7 +22,14 @@ export function computeOutcome(report: Report, opts: { notRun?: readonly string[
   if (opts.baseline) {
     const b = opts.baseline.baseline;
     const cmp = compareWithBaseline(report, b);
-    baseline = { file: opts.baseline.file, seed: b.seed, budgetSeconds: b.budgetSeconds, compared: cmp.compared, regressions: cmp.regressions, notes: cmp.notes };
+    baseline = {
+      file: opts.baseline.file,
+      seed: b.seed,
+      budgetSeconds: b.budgetSeconds,
+      compared: cmp.compared,
+      regressions: cmp.regressions,
+      notes: cmp.notes,
+    };
   }
   const regressions = baseline?.regressions.length ?? 0;
   const exitCode = interrupted ? EXIT_INTERRUPTED : unexpected.length > 0 || regressions > 0 ? EXIT_FAILED : EXIT_PASSED;

@@ -5,7 +5,9 @@ import { checkSvg, heatCells, heatmapSvg, histogramBins, histogramSvg, scatterSv
 
 /** Items of the data marks of a given type (vega writes a <g class="mark-TYPE role-mark …"> per mark). */
 function markItems(svg: string, type: string): XmlElement[] {
-  const groups = xmlElements(parseXml(svg)).filter((e) => e.name === 'g' && /(^| )role-mark( |$)/.test(e.attributes.class ?? '') && (e.attributes.class ?? '').split(' ').includes(`mark-${type}`));
+  const groups = xmlElements(parseXml(svg)).filter(
+    (e) => e.name === 'g' && /(^| )role-mark( |$)/.test(e.attributes.class ?? '') && (e.attributes.class ?? '').split(' ').includes(`mark-${type}`),
+  );
   return groups.flatMap((g) => g.children.filter((c): c is XmlElement => typeof c !== 'string'));
 }
 
@@ -53,7 +55,10 @@ describe('SVG plots', () => {
 
   it('heat-map labels are whole even when a key has many values (wide labels are slanted, not cut to "antip…")', async () => {
     const values = ['generic', 'near-parallel', 'antipodal', 'clustered', 'duplicate', 'low-rank', 'orthogonal', 'sphere-cap', 'two-blobs', 'collinear'];
-    const svg = await heatmapSvg(values.map((value, i) => ({ key: 'geometry', value, count: i })), { title: 'cells', idPrefix: 'hm2' });
+    const svg = await heatmapSvg(
+      values.map((value, i) => ({ key: 'geometry', value, count: i })),
+      { title: 'cells', idPrefix: 'hm2' },
+    );
     for (const v of values) expect(svg).toContain(`>${v}<`);
     expect(svg).not.toContain('…');
   });
@@ -74,7 +79,9 @@ describe('SVG plots', () => {
     // No live markup: the only '<' in the output start SVG elements; handlers appear only as escaped text.
     expect(svg).not.toMatch(/<script|<img|<svg onload/i);
     for (const e of xmlElements(parseXml(svg))) expect(Object.keys(e.attributes).filter((a) => /^on/i.test(a))).toEqual([]);
-    const texts = xmlElements(parseXml(svg)).filter((e) => e.name === 'text').map((e) => xmlText(e));
+    const texts = xmlElements(parseXml(svg))
+      .filter((e) => e.name === 'text')
+      .map((e) => xmlText(e));
     expect(texts.some((t) => t.includes('</svg><script>'))).toBe(true);
   });
 

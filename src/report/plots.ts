@@ -69,7 +69,11 @@ export function histogramBins(values: readonly number[], bins?: number, anchor?:
     n = Math.max(1, Math.ceil((hi - start) / w - 1e-9));
   }
   const edge = (i: number) => (anchor !== undefined && Math.abs(start + i * w - anchor) < w * 1e-9 ? anchor : start + i * w);
-  const out: HistogramBin[] = Array.from({ length: n }, (_, i) => ({ x0: i === 0 ? Math.min(lo, start) : edge(i), x1: i === n - 1 ? Math.max(hi, edge(n)) : edge(i + 1), count: 0 }));
+  const out: HistogramBin[] = Array.from({ length: n }, (_, i) => ({
+    x0: i === 0 ? Math.min(lo, start) : edge(i),
+    x1: i === n - 1 ? Math.max(hi, edge(n)) : edge(i + 1),
+    count: 0,
+  }));
   for (const x of v) {
     let i = Math.min(n - 1, Math.max(0, Math.floor((x - start) / w)));
     // Keep values exactly at the anchor (or rounding-close to an edge) on the right side of it.
@@ -83,7 +87,26 @@ export function histogramBins(values: readonly number[], bins?: number, anchor?:
 // ------------------------------------------------------------------------------------------------
 // SVG rendering and checking
 
-const ALLOWED_ELEMENTS = new Set(['svg', 'g', 'path', 'rect', 'line', 'circle', 'ellipse', 'polyline', 'polygon', 'text', 'tspan', 'title', 'desc', 'defs', 'clipPath', 'linearGradient', 'radialGradient', 'stop']);
+const ALLOWED_ELEMENTS = new Set([
+  'svg',
+  'g',
+  'path',
+  'rect',
+  'line',
+  'circle',
+  'ellipse',
+  'polyline',
+  'polygon',
+  'text',
+  'tspan',
+  'title',
+  'desc',
+  'defs',
+  'clipPath',
+  'linearGradient',
+  'radialGradient',
+  'stop',
+]);
 
 /**
  * Structural check of an SVG string: well-formed XML, only plain drawing elements, no event-handler
@@ -138,12 +161,20 @@ export async function vegaLiteToSvg(spec: TopLevelSpec, idPrefix = 'plot'): Prom
 // Chart builders (pure data → spec) and the per-theorem plots
 
 /** A histogram of pre-binned counts with an optional vertical reference line (e.g. margin 0). */
-export async function histogramSvg(bins: HistogramBin[], opts: { title: string; xTitle: string; reference?: number; idPrefix?: string; width?: number }): Promise<string> {
+export async function histogramSvg(
+  bins: HistogramBin[],
+  opts: { title: string; xTitle: string; reference?: number; idPrefix?: string; width?: number },
+): Promise<string> {
   const spec: TopLevelSpec = {
     title: short(opts.title, 70),
     width: opts.width ?? 320,
     height: 150,
-    data: { values: bins.map((b) => ({ ...b, side: opts.reference === undefined ? 'all' : b.x1 <= opts.reference ? 'below' : b.x0 >= opts.reference ? 'above' : 'straddles' })) },
+    data: {
+      values: bins.map((b) => ({
+        ...b,
+        side: opts.reference === undefined ? 'all' : b.x1 <= opts.reference ? 'below' : b.x0 >= opts.reference ? 'above' : 'straddles',
+      })),
+    },
     layer: [
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
@@ -151,10 +182,23 @@ export async function histogramSvg(bins: HistogramBin[], opts: { title: string; 
           x: { field: 'x0', type: 'quantitative', bin: 'binned', title: short(opts.xTitle), axis: { tickCount: 6, format: '~g' } },
           x2: { field: 'x1' },
           y: { field: 'count', type: 'quantitative', title: 'instances', axis: { tickMinStep: 1, format: 'd' } },
-          color: { field: 'side', type: 'nominal', legend: null, scale: { domain: ['below', 'straddles', 'above', 'all'], range: ['#d9534f', '#f0ad4e', '#5b9bd5', '#5b9bd5'] } },
+          color: {
+            field: 'side',
+            type: 'nominal',
+            legend: null,
+            scale: { domain: ['below', 'straddles', 'above', 'all'], range: ['#d9534f', '#f0ad4e', '#5b9bd5', '#5b9bd5'] },
+          },
         },
       },
-      ...(opts.reference !== undefined ? [{ data: { values: [{ r: opts.reference }] }, mark: { type: 'rule' as const, color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'r', type: 'quantitative' as const } } }] : []),
+      ...(opts.reference !== undefined
+        ? [
+            {
+              data: { values: [{ r: opts.reference }] },
+              mark: { type: 'rule' as const, color: '#333', strokeDash: [4, 3] },
+              encoding: { x: { field: 'r', type: 'quantitative' as const } },
+            },
+          ]
+        : []),
     ],
   } as TopLevelSpec;
   return vegaLiteToSvg(spec, opts.idPrefix);
@@ -167,15 +211,20 @@ export interface ScatterPoint {
 }
 
 /** Scatter on log–log axes with an optional fitted power law y = exp(intercept)·x^slope. */
-export async function scatterSvg(points: ScatterPoint[], opts: { title: string; xTitle: string; yTitle: string; fit?: { slope: number; intercept: number }; idPrefix?: string }): Promise<string> {
+export async function scatterSvg(
+  points: ScatterPoint[],
+  opts: { title: string; xTitle: string; yTitle: string; fit?: { slope: number; intercept: number }; idPrefix?: string },
+): Promise<string> {
   const xs = points.map((p) => p.x);
-  const lo = Math.min(...xs), hi = Math.max(...xs);
-  const line = opts.fit && Number.isFinite(opts.fit.slope) && Number.isFinite(opts.fit.intercept) && hi > lo
-    ? Array.from({ length: 2 }, (_, i) => {
-        const x = i === 0 ? lo : hi;
-        return { x, y: Math.exp(opts.fit!.intercept) * x ** opts.fit!.slope };
-      })
-    : [];
+  const lo = Math.min(...xs),
+    hi = Math.max(...xs);
+  const line =
+    opts.fit && Number.isFinite(opts.fit.slope) && Number.isFinite(opts.fit.intercept) && hi > lo
+      ? Array.from({ length: 2 }, (_, i) => {
+          const x = i === 0 ? lo : hi;
+          return { x, y: Math.exp(opts.fit!.intercept) * x ** opts.fit!.slope };
+        })
+      : [];
   const spec = {
     title: short(opts.title, 70),
     width: 320,
@@ -185,12 +234,37 @@ export async function scatterSvg(points: ScatterPoint[], opts: { title: string; 
         data: { values: points },
         mark: { type: 'point', filled: true, size: 28, opacity: 0.75 },
         encoding: {
-          x: { field: 'x', type: 'quantitative', scale: { type: 'log', nice: false, padding: 8 }, title: short(opts.xTitle), axis: { format: '~g', tickCount: 5 } },
-          y: { field: 'y', type: 'quantitative', scale: { type: 'log', nice: false, padding: 8 }, title: short(opts.yTitle), axis: { format: '~g', tickCount: 5 } },
-          color: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: ['holds', 'violated', 'inconclusive'], range: ['#5b9bd5', '#d9534f', '#f0ad4e'] } },
+          x: {
+            field: 'x',
+            type: 'quantitative',
+            scale: { type: 'log', nice: false, padding: 8 },
+            title: short(opts.xTitle),
+            axis: { format: '~g', tickCount: 5 },
+          },
+          y: {
+            field: 'y',
+            type: 'quantitative',
+            scale: { type: 'log', nice: false, padding: 8 },
+            title: short(opts.yTitle),
+            axis: { format: '~g', tickCount: 5 },
+          },
+          color: {
+            field: 'verdict',
+            type: 'nominal',
+            title: 'verdict',
+            scale: { domain: ['holds', 'violated', 'inconclusive'], range: ['#5b9bd5', '#d9534f', '#f0ad4e'] },
+          },
         },
       },
-      ...(line.length ? [{ data: { values: line }, mark: { type: 'line', color: '#222', strokeWidth: 1.5, strokeDash: [5, 3] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } }] : []),
+      ...(line.length
+        ? [
+            {
+              data: { values: line },
+              mark: { type: 'line', color: '#222', strokeWidth: 1.5, strokeDash: [5, 3] },
+              encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+            },
+          ]
+        : []),
     ],
   } as TopLevelSpec;
   return vegaLiteToSvg(spec, opts.idPrefix);
@@ -219,7 +293,9 @@ export async function heatmapSvg(cells: HeatCell[], opts: { title: string; idPre
   const spec = {
     title: short(opts.title, 70),
     data: { values: data },
-    facet: { row: { field: 'key', type: 'nominal', sort: keys, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold', labelLimit: 120 } } },
+    facet: {
+      row: { field: 'key', type: 'nominal', sort: keys, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold', labelLimit: 120 } },
+    },
     resolve: { scale: { x: 'independent' }, axis: { x: 'independent' } },
     spacing: 6,
     spec: {
@@ -227,8 +303,31 @@ export async function heatmapSvg(cells: HeatCell[], opts: { title: string; idPre
       height: 26,
       encoding: { x: { field: 'value', type: 'ordinal', sort: { field: 'order', op: 'min' }, title: null, axis: labelAxis } },
       layer: [
-        { mark: { type: 'rect', stroke: 'white', strokeWidth: 1 }, encoding: { color: { condition: { test: 'datum.missing', value: '#fbe3e1' }, field: 'count', type: 'quantitative', title: 'instances', scale: { scheme: 'blues', domainMin: 0, type: 'sqrt' } } } },
-        { mark: { type: 'text', fontSize: 10, fontWeight: 'bold' }, encoding: { text: { field: 'label' }, color: { condition: [{ test: 'datum.missing', value: '#c9302c' }, { test: `datum.count > ${maxCount * 0.45}`, value: 'white' }], value: '#111' } } },
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: {
+            color: {
+              condition: { test: 'datum.missing', value: '#fbe3e1' },
+              field: 'count',
+              type: 'quantitative',
+              title: 'instances',
+              scale: { scheme: 'blues', domainMin: 0, type: 'sqrt' },
+            },
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 10, fontWeight: 'bold' },
+          encoding: {
+            text: { field: 'label' },
+            color: {
+              condition: [
+                { test: 'datum.missing', value: '#c9302c' },
+                { test: `datum.count > ${maxCount * 0.45}`, value: 'white' },
+              ],
+              value: '#111',
+            },
+          },
+        },
       ],
     },
   } as unknown as TopLevelSpec;
@@ -249,22 +348,44 @@ export async function marginPlot(t: TheoremReport, idPrefix: string): Promise<Pl
   const inside = t.instances.filter((i) => i.verdict !== 'outside');
   if (t.relation === '==') {
     // An identity has no signed margin: its residual |lhs − rhs| in units of the error bound (≤ 1: consistent).
-    const ratios = inside.map((i) => (i.margin === 0 ? 0 : finite(i.margin) && finite(i.errorBound) && i.errorBound > 0 ? Math.abs(i.margin) / i.errorBound : NaN)).filter(finite);
+    const ratios = inside
+      .map((i) => (i.margin === 0 ? 0 : finite(i.margin) && finite(i.errorBound) && i.errorBound > 0 ? Math.abs(i.margin) / i.errorBound : NaN))
+      .filter(finite);
     if (ratios.length === 0) return null;
-    const svg = await histogramSvg(histogramBins(ratios, Math.min(24, Math.ceil(Math.log2(ratios.length)) + 2), 1), { title: 'Identity residual |lhs − rhs| / error bound (≤ 1: consistent)', xTitle: '|lhs − rhs| / error bound', reference: 1, idPrefix: `${idPrefix}-margin` });
+    const svg = await histogramSvg(histogramBins(ratios, Math.min(24, Math.ceil(Math.log2(ratios.length)) + 2), 1), {
+      title: 'Identity residual |lhs − rhs| / error bound (≤ 1: consistent)',
+      xTitle: '|lhs − rhs| / error bound',
+      reference: 1,
+      idPrefix: `${idPrefix}-margin`,
+    });
     const dropped = inside.length - ratios.length;
     return { kind: 'margin', title: 'Residual distribution', svg, ...(dropped ? { note: `${dropped} instance(s) without a finite residual not shown` } : {}) };
   }
   const vals = inside.map((i) => i.relativeMargin).filter(finite);
   if (vals.length === 0) return null;
   const dropped = inside.length - vals.length;
-  const svg = await histogramSvg(histogramBins(vals, Math.min(24, Math.ceil(Math.log2(vals.length)) + 2), 0), { title: 'Relative margin (< 0: violated)', xTitle: 'relative margin', reference: 0, idPrefix: `${idPrefix}-margin` });
-  return { kind: 'margin', title: 'Margin distribution', svg, ...joinNotes(dropped ? `${dropped} non-finite margin(s) not shown` : undefined, shownNote(t.instances.filter((i) => i.verdict !== 'outside').length, t.evaluated - t.counts.outside)) };
+  const svg = await histogramSvg(histogramBins(vals, Math.min(24, Math.ceil(Math.log2(vals.length)) + 2), 0), {
+    title: 'Relative margin (< 0: violated)',
+    xTitle: 'relative margin',
+    reference: 0,
+    idPrefix: `${idPrefix}-margin`,
+  });
+  return {
+    kind: 'margin',
+    title: 'Margin distribution',
+    svg,
+    ...joinNotes(
+      dropped ? `${dropped} non-finite margin(s) not shown` : undefined,
+      shownNote(t.instances.filter((i) => i.verdict !== 'outside').length, t.evaluated - t.counts.outside),
+    ),
+  };
 }
 
 /** "400 of 30,000 instances shown" when the report keeps fewer instances than the claim evaluated. */
 function shownNote(kept: number, evaluated: number): string | undefined {
-  return kept < evaluated ? `${kept.toLocaleString('en-US')} of ${evaluated.toLocaleString('en-US')} instances shown (the report keeps the first ${kept.toLocaleString('en-US')})` : undefined;
+  return kept < evaluated
+    ? `${kept.toLocaleString('en-US')} of ${evaluated.toLocaleString('en-US')} instances shown (the report keeps the first ${kept.toLocaleString('en-US')})`
+    : undefined;
 }
 
 function joinNotes(...notes: (string | undefined)[]): { note?: string } {
@@ -288,13 +409,27 @@ export async function tightnessPlot(t: TheoremReport, idPrefix: string): Promise
   const nonPositive = vals.length - pos.length;
   const bins = Math.min(24, Math.ceil(Math.log2(shown.length)) + 2);
   const svg = logScale
-    ? await histogramSvg(histogramBins(shown, bins, 0), { title: 'Tightness: log₁₀(lhs / rhs) (0 = bound attained)', xTitle: 'log₁₀(lhs / rhs)', reference: 0, idPrefix: `${idPrefix}-tightness` })
-    : await histogramSvg(histogramBins(shown, bins, 1), { title: 'Tightness: lhs / rhs (1 = bound attained)', xTitle: 'lhs / rhs', reference: 1, idPrefix: `${idPrefix}-tightness` });
+    ? await histogramSvg(histogramBins(shown, bins, 0), {
+        title: 'Tightness: log₁₀(lhs / rhs) (0 = bound attained)',
+        xTitle: 'log₁₀(lhs / rhs)',
+        reference: 0,
+        idPrefix: `${idPrefix}-tightness`,
+      })
+    : await histogramSvg(histogramBins(shown, bins, 1), {
+        title: 'Tightness: lhs / rhs (1 = bound attained)',
+        xTitle: 'lhs / rhs',
+        reference: 1,
+        idPrefix: `${idPrefix}-tightness`,
+      });
   return {
     kind: 'tightness',
     title: logScale ? 'Tightness distribution (log scale: the ratios span more than three decades)' : 'Tightness distribution',
     svg,
-    ...joinNotes(dropped ? `${dropped} instance(s) without a finite lhs/rhs not shown` : undefined, logScale && nonPositive ? `${nonPositive} instance(s) with lhs/rhs ≤ 0 not shown on the log scale` : undefined, shownNote(inside.length, t.evaluated - t.counts.outside)),
+    ...joinNotes(
+      dropped ? `${dropped} instance(s) without a finite lhs/rhs not shown` : undefined,
+      logScale && nonPositive ? `${nonPositive} instance(s) with lhs/rhs ≤ 0 not shown on the log scale` : undefined,
+      shownNote(inside.length, t.evaluated - t.counts.outside),
+    ),
   };
 }
 
@@ -318,7 +453,8 @@ export async function scalingPlot(t: TheoremReport, idPrefix: string): Promise<P
   if (!xName || !yName) return null;
   const points: ScatterPoint[] = [];
   for (const i of inside) {
-    const x = i.quantities?.[xName!], y = i.quantities?.[yName!];
+    const x = i.quantities?.[xName!],
+      y = i.quantities?.[yName!];
     if (finite(x) && finite(y) && x > 0 && y > 0) points.push({ x, y, verdict: i.verdict });
   }
   if (points.length === 0) return null;
@@ -353,7 +489,8 @@ export function heatCells(t: TheoremReport): HeatCell[] {
   }
   for (const miss of t.coverage.missing) {
     const eq = miss.indexOf('=');
-    const k = eq < 0 ? miss : miss.slice(0, eq), v = eq < 0 ? '' : miss.slice(eq + 1);
+    const k = eq < 0 ? miss : miss.slice(0, eq),
+      v = eq < 0 ? '' : miss.slice(eq + 1);
     if (!byKey.has(k)) byKey.set(k, new Map());
     if (!byKey.get(k)!.has(v)) byKey.get(k)!.set(v, 0);
   }

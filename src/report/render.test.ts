@@ -21,7 +21,9 @@ beforeAll(async () => {
 describe('sampleReport', () => {
   it('is schema-valid and covers every status and kind', () => {
     expect(() => reportSchema.parse(report)).not.toThrow();
-    expect(new Set(report.theorems.map((t) => t.status))).toEqual(new Set(['holds', 'violated', 'inconclusive', 'error', 'skipped'].filter((s) => report.theorems.some((t) => t.status === s))));
+    expect(new Set(report.theorems.map((t) => t.status))).toEqual(
+      new Set(['holds', 'violated', 'inconclusive', 'error', 'skipped'].filter((s) => report.theorems.some((t) => t.status === s))),
+    );
     for (const s of ['holds', 'violated', 'error', 'skipped']) expect(report.theorems.some((t) => t.status === s)).toBe(true);
     for (const k of ['deterministic', 'high-probability', 'asymptotic']) expect(report.theorems.some((t) => t.kind === k)).toBe(true);
     expect(report.theorems.some((t) => t.title === HOSTILE_TITLE)).toBe(true);
@@ -41,7 +43,8 @@ describe('renderHtml', () => {
     // the report (navigation on click, not a load); a file link has no ':' anywhere (no scheme) and does not start with '//' (no host).
     for (const m of html.matchAll(/\shref="([^"]*)"/g)) expect(m[1]).toMatch(/^(#|https:\/\/arxiv\.org\/abs\/|(?!\/\/)[^:]*$)/);
     for (const p of ['//evil.example/x.json', '///a/b', 'javascript:alert(1)', 'a/../b c.json']) expect(fileHref(p)).toMatch(/^(?!\/\/)[^:]*$/);
-    for (const t of report.theorems) for (const c of t.counterexamples.items) if (c.artifact) expect(html).toContain(`href="${c.artifact.split('/').map(encodeURIComponent).join('/')}"`);
+    for (const t of report.theorems)
+      for (const c of t.counterexamples.items) if (c.artifact) expect(html).toContain(`href="${c.artifact.split('/').map(encodeURIComponent).join('/')}"`);
     expect(html).not.toMatch(/url\((?!#)/);
   });
 
@@ -95,7 +98,14 @@ describe('degenerate reports', () => {
     expect(await renderHtml(empty)).toContain('<strong>0</strong> theorems');
     expect(renderMarkdown(empty)).toContain('**0 theorems**');
     expect(parseXml(renderJunit(empty)).attributes.tests).toBe('0');
-    const bare = { ...report.theorems[0], instances: [], tightness: null, worstRelativeMargin: null, empiricalConstant: null, coverage: { cells: {}, exercised: 0, declared: null, missing: [] } };
+    const bare = {
+      ...report.theorems[0],
+      instances: [],
+      tightness: null,
+      worstRelativeMargin: null,
+      empiricalConstant: null,
+      coverage: { cells: {}, exercised: 0, declared: null, missing: [] },
+    };
     const one: Report = { ...report, theorems: [bare] };
     expect(await renderHtml(one)).toContain(escapeHtml(bare.id));
     expect(renderMarkdown(one)).toContain(bare.id);
@@ -157,7 +167,8 @@ describe('renderJunit', () => {
   it('counts failures, errors and skipped correctly at both levels', () => {
     const outcomes = report.theorems.map(junitOutcome);
     const n = (o: string) => outcomes.filter((x) => x === o).length;
-    const regressions = report.outcome!.baseline!.regressions.length, notRun = report.outcome!.notRun.length;
+    const regressions = report.outcome!.baseline!.regressions.length,
+      notRun = report.outcome!.notRun.length;
     expect(attr(root, 'tests')).toBe(report.theorems.length + outcomeCases);
     expect(attr(root, 'failures')).toBe(n('failure') + regressions);
     expect(attr(root, 'errors')).toBe(n('error') + notRun);
@@ -205,7 +216,6 @@ describe('teeth and scaling verdicts in every format', () => {
   });
 });
 
-
 describe('the outcome in every artifact (sample: unexpected verdicts, a baseline regression, claims not run)', () => {
   it('report.json, summary.md (first line), HTML (banner first, per claim) and junit.xml all show it', () => {
     const o = report.outcome!;
@@ -238,15 +248,28 @@ describe('summary.md through an independent Markdown renderer (markdown-it, GFM 
     expect(out).not.toMatch(/<(script|img|b|i)\b/);
     expect(out).not.toMatch(/<a href/);
     // the rendered text (tags removed, entities decoded) holds every title exactly, and the hostile one too
-    const decode = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const decode = (s: string) =>
+      s
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
     const text = decode(out);
     for (const t of report.theorems) expect(text).toContain(t.title);
     expect(text).toContain(HOSTILE_TITLE);
   });
   it('reads cleanly as plain text: mathematical titles carry no backslash outside the table', () => {
-    const lines = renderMarkdown(report).split('\n').filter((l) => l.startsWith('- '));
+    const lines = renderMarkdown(report)
+      .split('\n')
+      .filter((l) => l.startsWith('- '));
     const plain = report.theorems.filter((t) => /^[^`*~[$<&\\]*$/.test(t.title) && !/(^|[\s\p{P}])_/u.test(t.title));
     expect(plain.length).toBeGreaterThan(3);
-    for (const t of plain) expect(lines.some((l) => l.includes(t.title)), t.title).toBe(true);
+    for (const t of plain)
+      expect(
+        lines.some((l) => l.includes(t.title)),
+        t.title,
+      ).toBe(true);
   });
 });

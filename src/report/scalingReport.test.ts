@@ -22,18 +22,33 @@ const toy: Theorem<D, D> = {
   materialize: (d) => d,
   assumptions: () => null,
   conclude: (d): Evaluation => ({ lhs: 3 * d.x * (1 + 1e-3 * (d.seed.length % 3)), lhsError: 0, rhs: 0, rhsError: 0, relation: '>' }),
-  scalingLaw: { variable: 'x', quantity: 'y', relation: 'Theta', exponent: 1, tolerance: 0.1, sizes: [10, 100, 1000], regimes: ['A'], design: (p) => ({ x: p.size, seed: p.seed }) },
+  scalingLaw: {
+    variable: 'x',
+    quantity: 'y',
+    relation: 'Theta',
+    exponent: 1,
+    tolerance: 0.1,
+    sizes: [10, 100, 1000],
+    regimes: ['A'],
+    design: (p) => ({ x: p.size, seed: p.seed }),
+  },
 };
 
 describe('a scaling claim in the reports', () => {
-  it('shows its fitted constant as fitted, not the paper\'s, and no per-draw margin or vacuity (its draws only certify y > 0)', async () => {
+  it("shows its fitted constant as fitted, not the paper's, and no per-draw margin or vacuity (its draws only certify y > 0)", async () => {
     const run = searchTheorem(toy, { seed: 's', numRuns: 0, scalingDraws: 4 });
     expect(run.status).toBe('holds');
     const t = theoremReport(toy, run, 1);
     expect(t.worstRelativeMargin).toBeNull();
     expect(t.vacuity).toBeNull();
-    const report = assembleReport([t], { seed: 's', budgetSeconds: 1, theoremFilter: null, shard: null, shardsMerged: 1, interrupted: false, startedAt: '', finishedAt: '', workers: 1 }, 1);
-    const md = renderMarkdown(report).replace(/\\(.)/g, '$1'), junit = renderJunit(report), html = await renderHtml(report);
+    const report = assembleReport(
+      [t],
+      { seed: 's', budgetSeconds: 1, theoremFilter: null, shard: null, shardsMerged: 1, interrupted: false, startedAt: '', finishedAt: '', workers: 1 },
+      1,
+    );
+    const md = renderMarkdown(report).replace(/\\(.)/g, '$1'),
+      junit = renderJunit(report),
+      html = await renderHtml(report);
     for (const doc of [md, junit, html]) {
       expect(doc).not.toMatch(/worst relative margin/);
       expect(doc).not.toMatch(/vacuous on/);

@@ -116,18 +116,56 @@ export const theoremReportSchema = z.object({
       fittedConstant: num,
       evidence: z.string().nullable(),
       replay: z.string().nullable(),
-      regimes: z.array(z.object({ regime: z.string(), draws: z.number().int(), points: z.number().int(), unusable: z.number().int(), slope: num, slopeLow: num, slopeHigh: num, intercept: num, r2: num, status: z.enum(['holds', 'violated', 'inconclusive']) })),
+      regimes: z.array(
+        z.object({
+          regime: z.string(),
+          draws: z.number().int(),
+          points: z.number().int(),
+          unusable: z.number().int(),
+          slope: num,
+          slopeLow: num,
+          slopeHigh: num,
+          intercept: num,
+          r2: num,
+          status: z.enum(['holds', 'violated', 'inconclusive']),
+        }),
+      ),
     })
     .nullable()
     .default(null),
   scalingFit: z
-    .object({ x: z.string(), y: z.string(), description: z.string(), slope: num, intercept: num.optional(), slopeLow: num, slopeHigh: num, r2: num, n: z.number().int(), expectedSlope: z.object({ low: z.number(), high: z.number() }).nullable(), consistent: z.boolean().nullable() })
+    .object({
+      x: z.string(),
+      y: z.string(),
+      description: z.string(),
+      slope: num,
+      intercept: num.optional(),
+      slopeLow: num,
+      slopeHigh: num,
+      r2: num,
+      n: z.number().int(),
+      expectedSlope: z.object({ low: z.number(), high: z.number() }).nullable(),
+      consistent: z.boolean().nullable(),
+    })
     .nullable(),
   highProbability: z
     .object({
       /** The level of each configuration's test (Bonferroni over every test of the run). */
       alpha: z.number(),
-      configs: z.array(z.object({ configKey: z.string(), delta: z.number(), draws: z.number().int(), failures: z.number().int(), outside: z.number().int(), inconclusive: z.number().int(), failureRateLower: z.number(), failureRateUpper: z.number(), rejected: z.boolean(), status: z.enum(['rejected', 'consistent', 'inconclusive']) })),
+      configs: z.array(
+        z.object({
+          configKey: z.string(),
+          delta: z.number(),
+          draws: z.number().int(),
+          failures: z.number().int(),
+          outside: z.number().int(),
+          inconclusive: z.number().int(),
+          failureRateLower: z.number(),
+          failureRateUpper: z.number(),
+          rejected: z.boolean(),
+          status: z.enum(['rejected', 'consistent', 'inconclusive']),
+        }),
+      ),
     })
     .nullable(),
   counterexamples: z.object({ count: z.number().int(), items: z.array(counterexampleSchema) }),

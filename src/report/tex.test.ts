@@ -51,7 +51,11 @@ describe('renderStatementTex', () => {
     expect(() => renderMath('é = 1')).toThrow(/strict mode/);
     expect(() => renderMath(String.raw`\frac{1}`)).toThrow(/KaTeX parse error/);
     expect(() => renderMath(String.raw`\notacommand x`)).toThrow(/Undefined control sequence/);
-    for (const hostile of [String.raw`\href{javascript:alert(1)}{x}`, String.raw`\url{javascript:alert(1)}`, String.raw`\includegraphics{http://example.com/x.png}`]) {
+    for (const hostile of [
+      String.raw`\href{javascript:alert(1)}{x}`,
+      String.raw`\url{javascript:alert(1)}`,
+      String.raw`\includegraphics{http://example.com/x.png}`,
+    ]) {
       expect(() => renderMath(hostile), hostile).toThrow(/untrusted command/);
     }
     for (const hostile of [String.raw`\htmlClass{x}{y}`, String.raw`\htmlStyle{color:red}{y}`, String.raw`\htmlId{top}{y}`, String.raw`\htmlData{x=1}{y}`]) {
@@ -61,11 +65,15 @@ describe('renderStatementTex', () => {
     expect(statementTexProblem(String.raw`ok $x$`)).toBeNull();
     // KaTeX writes a subscript \min as an <msub> with three children, which Chromium lays out as a plain row
     expect(() => renderMath(String.raw`\lambda_{\min}(H)`)).toThrow(/invalid MathML: <msub> with 3 children/);
-    expect(renderMath(String.raw`\lambda_{\mathrm{min}}(H)`)).toContain('<msub><mi>λ</mi><mrow><mi mathvariant="normal">m</mi><mi mathvariant="normal">i</mi><mi mathvariant="normal">n</mi></mrow></msub>');
+    expect(renderMath(String.raw`\lambda_{\mathrm{min}}(H)`)).toContain(
+      '<msub><mi>λ</mi><mrow><mi mathvariant="normal">m</mi><mi mathvariant="normal">i</mi><mi mathvariant="normal">n</mi></mrow></msub>',
+    );
   });
 
   it('cannot emit markup from hostile TeX: closing tags and script are characters', () => {
-    const html = renderStatementTex(String.raw`</blockquote><script>alert(1)</script> $</math><script>alert(2)</script>$ $\text{<img src=x onerror=alert(3)>}$`);
+    const html = renderStatementTex(
+      String.raw`</blockquote><script>alert(1)</script> $</math><script>alert(2)</script>$ $\text{<img src=x onerror=alert(3)>}$`,
+    );
     expect(html).not.toMatch(/<script|<img|<\/blockquote|<\/math><script/i);
     for (const tag of tagsWithoutValues(html)) expect(tag).not.toMatch(/\s(on[a-z]+|src|href|style)\s*=/i);
     expect(html).toContain('&lt;/blockquote&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -86,7 +94,9 @@ describe('statements in index.html', () => {
   it('renders a statementTex as <math>, the others as their Unicode statement, and no raw $', async () => {
     const report = withTex();
     expect(() => reportSchema.parse(report)).not.toThrow();
-    expect(reportSchema.parse(report).theorems.filter((t) => t.statementTex === TEX)).toHaveLength(report.theorems.filter((t) => t.statementTex === TEX).length);
+    expect(reportSchema.parse(report).theorems.filter((t) => t.statementTex === TEX)).toHaveLength(
+      report.theorems.filter((t) => t.statementTex === TEX).length,
+    );
     const html = await renderHtml(report);
     const blocks = statementBlocks(html);
     expect(blocks).toHaveLength(report.theorems.length);
@@ -118,7 +128,12 @@ describe('statements in index.html', () => {
     const t = r.theorems[i];
     const plain = await renderHtml(r);
     expect(plain).toContain(`claimed <strong>${'λ_min(K(L)) = Θ(d^1), exponent tolerance ±0.1'}</strong>`);
-    const withTex: Report = { ...r, theorems: r.theorems.map((x, k) => (k === i ? { ...t, scaling: { ...t.scaling!, quantityTex: String.raw`\lambda_{\mathrm{min}}(K^{(L)})`, variableTex: 'd' } } : x)) };
+    const withTex: Report = {
+      ...r,
+      theorems: r.theorems.map((x, k) =>
+        k === i ? { ...t, scaling: { ...t.scaling!, quantityTex: String.raw`\lambda_{\mathrm{min}}(K^{(L)})`, variableTex: 'd' } } : x,
+      ),
+    };
     expect(() => reportSchema.parse(withTex)).not.toThrow();
     const html = await renderHtml(withTex);
     const law = /claimed <strong>([\s\S]*?)<\/strong>/.exec(html.slice(html.indexOf(`id="t-${t.id}"`)))![1];
@@ -127,7 +142,12 @@ describe('statements in index.html', () => {
     expect(law).toContain('<msup><mi>d</mi><mn>1</mn></msup>');
     expect(law.endsWith(', exponent tolerance ±0.1')).toBe(true);
     // a TeX form that does not render falls back to the text
-    const bad: Report = { ...r, theorems: r.theorems.map((x, k) => (k === i ? { ...t, scaling: { ...t.scaling!, quantityTex: String.raw`\href{javascript:x}{y}`, variableTex: 'd' } } : x)) };
+    const bad: Report = {
+      ...r,
+      theorems: r.theorems.map((x, k) =>
+        k === i ? { ...t, scaling: { ...t.scaling!, quantityTex: String.raw`\href{javascript:x}{y}`, variableTex: 'd' } } : x,
+      ),
+    };
     expect(await renderHtml(bad)).toContain(`claimed <strong>${'λ_min(K(L)) = Θ(d^1), exponent tolerance ±0.1'}</strong>`);
   });
 

@@ -21,9 +21,85 @@ import { escapeHtml, parseXml, xmlElements } from './escape.ts';
 export { splitTex, texText, type TexSegment } from '../theorem/statementTex.ts';
 
 /** MathML elements KaTeX emits for LaTeX math (and its wrapper span). */
-const ELEMENTS = new Set(['span', 'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msub', 'msup', 'msubsup', 'munder', 'mover', 'munderover', 'mfrac', 'msqrt', 'mroot', 'mstyle', 'mpadded', 'mphantom', 'menclose', 'mtable', 'mtr', 'mtd', 'mlabeledtr', 'mmultiscripts', 'mprescripts', 'none']);
+const ELEMENTS = new Set([
+  'span',
+  'math',
+  'semantics',
+  'annotation',
+  'mrow',
+  'mi',
+  'mn',
+  'mo',
+  'ms',
+  'mtext',
+  'mspace',
+  'msub',
+  'msup',
+  'msubsup',
+  'munder',
+  'mover',
+  'munderover',
+  'mfrac',
+  'msqrt',
+  'mroot',
+  'mstyle',
+  'mpadded',
+  'mphantom',
+  'menclose',
+  'mtable',
+  'mtr',
+  'mtd',
+  'mlabeledtr',
+  'mmultiscripts',
+  'mprescripts',
+  'none',
+]);
 /** Presentation attributes only: no href, no src, no event handler, no style. */
-const ATTRIBUTES = new Set(['class', 'xmlns', 'encoding', 'mathvariant', 'stretchy', 'fence', 'separator', 'lspace', 'rspace', 'minsize', 'maxsize', 'symmetric', 'largeop', 'movablelimits', 'accent', 'accentunder', 'width', 'height', 'depth', 'voffset', 'linethickness', 'scriptlevel', 'displaystyle', 'mathcolor', 'mathbackground', 'notation', 'columnalign', 'rowalign', 'columnspacing', 'rowspacing', 'columnlines', 'rowlines', 'frame', 'framespacing', 'equalrows', 'equalcolumns', 'align', 'display', 'form', 'mathsize', 'side', 'minlabelspacing', 'dir']);
+const ATTRIBUTES = new Set([
+  'class',
+  'xmlns',
+  'encoding',
+  'mathvariant',
+  'stretchy',
+  'fence',
+  'separator',
+  'lspace',
+  'rspace',
+  'minsize',
+  'maxsize',
+  'symmetric',
+  'largeop',
+  'movablelimits',
+  'accent',
+  'accentunder',
+  'width',
+  'height',
+  'depth',
+  'voffset',
+  'linethickness',
+  'scriptlevel',
+  'displaystyle',
+  'mathcolor',
+  'mathbackground',
+  'notation',
+  'columnalign',
+  'rowalign',
+  'columnspacing',
+  'rowspacing',
+  'columnlines',
+  'rowlines',
+  'frame',
+  'framespacing',
+  'equalrows',
+  'equalcolumns',
+  'align',
+  'display',
+  'form',
+  'mathsize',
+  'side',
+  'minlabelspacing',
+  'dir',
+]);
 
 const TAG = /<\/?([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<>]*")*\s*\/?)>/g;
 
@@ -48,7 +124,8 @@ export function renderMath(tex: string): string {
   for (const m of html.matchAll(TAG)) {
     if (!ELEMENTS.has(m[1])) throw new Error(`element <${m[1]}> not allowed in rendered math "${tex}"`);
     const attrs = m[2].replace(/="[^"]*"/g, '').trim();
-    for (const a of attrs ? attrs.split(/\s+/) : []) if (a !== '/' && !ATTRIBUTES.has(a)) throw new Error(`attribute ${a} not allowed in rendered math "${tex}"`);
+    for (const a of attrs ? attrs.split(/\s+/) : [])
+      if (a !== '/' && !ATTRIBUTES.has(a)) throw new Error(`attribute ${a} not allowed in rendered math "${tex}"`);
   }
   if (/[<>]/.test(html.replace(TAG, ''))) throw new Error(`stray markup in rendered math "${tex}"`);
   // Script and fraction elements with the wrong number of children are invalid MathML, which browsers lay out
@@ -56,7 +133,8 @@ export function renderMath(tex: string): string {
   for (const e of xmlElements(parseXml(html))) {
     const n = ARITY[e.name];
     const children = e.children.filter((c) => typeof c !== 'string').length;
-    if (n !== undefined && children !== n) throw new Error(`invalid MathML: <${e.name}> with ${children} children instead of ${n} in "${tex}" (a subscript \\min or \\max: write \\mathrm{min})`);
+    if (n !== undefined && children !== n)
+      throw new Error(`invalid MathML: <${e.name}> with ${children} children instead of ${n} in "${tex}" (a subscript \\min or \\max: write \\mathrm{min})`);
   }
   return html;
 }

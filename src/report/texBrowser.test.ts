@@ -26,7 +26,10 @@ describe('statements as MathML in headless Chromium', () => {
     const report: Report = { ...r, theorems: [{ ...r.theorems[0], statementTex: tex }] };
     const file = join(dir, 'index.html');
     writeFileSync(file, await renderHtml(report));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
     try {
       const page = await browser.newPage();
       const messages: string[] = [];
@@ -39,11 +42,13 @@ describe('statements as MathML in headless Chromium', () => {
       expect((await q.innerText()).startsWith('Then ')).toBe(true);
       const box = async (sel: string) => (await q.locator(sel).first().boundingBox())!;
       // λ_min: the subscript starts right of λ and its bottom is below λ's
-      const base = await box('msub > mi'), sub = await box('msub > :nth-child(2)');
+      const base = await box('msub > mi'),
+        sub = await box('msub > :nth-child(2)');
       expect(sub.x).toBeGreaterThanOrEqual(base.x + base.width - 0.5);
       expect(sub.y + sub.height).toBeGreaterThan(base.y + base.height);
       // ½: numerator above denominator
-      const num = await box('mfrac > :nth-child(1)'), den = await box('mfrac > :nth-child(2)');
+      const num = await box('mfrac > :nth-child(1)'),
+        den = await box('mfrac > :nth-child(2)');
       expect(num.y + num.height).toBeLessThanOrEqual(den.y + 0.5);
       expect(messages).toEqual([]);
     } finally {

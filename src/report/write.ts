@@ -15,7 +15,10 @@ export const REPORT_FILES: Record<ReportFormat, string> = { json: 'report.json',
 
 export function parseFormats(s: string): ReportFormat[] {
   const out: ReportFormat[] = [];
-  for (const f of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const f of s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UserError(`--format: unknown format '${f}' (choose from ${REPORT_FORMATS.join(', ')})`);
     if (!out.includes(f as ReportFormat)) out.push(f as ReportFormat);
   }
@@ -38,10 +41,22 @@ export function reportJson(report: Report): string {
  * The HTML shows each counterexample's data, read from its artifact beside the report (src/report/cxData.ts);
  * `catalog`: the run's claims (their instance decoders; items without an artifact are materialised by them).
  */
-export async function writeReports(report: Report, outDir: string, formats: readonly ReportFormat[], opts: { catalog?: readonly AnyTheorem[] } = {}): Promise<string[]> {
+export async function writeReports(
+  report: Report,
+  outDir: string,
+  formats: readonly ReportFormat[],
+  opts: { catalog?: readonly AnyTheorem[] } = {},
+): Promise<string[]> {
   const rendered: [string, string][] = [];
   for (const f of formats) {
-    const text = f === 'json' ? reportJson(report) : f === 'html' ? await renderHtml(report, { counterexampleData: counterexampleDataFrom(outDir, opts.catalog) }) : f === 'md' ? renderMarkdown(report) : renderJunit(report);
+    const text =
+      f === 'json'
+        ? reportJson(report)
+        : f === 'html'
+          ? await renderHtml(report, { counterexampleData: counterexampleDataFrom(outDir, opts.catalog) })
+          : f === 'md'
+            ? renderMarkdown(report)
+            : renderJunit(report);
     rendered.push([join(outDir, REPORT_FILES[f]), text]);
   }
   for (const [path, text] of rendered) writeFileAtomic(path, text);
@@ -61,6 +76,7 @@ export function parseReport(text: string, name = 'report'): Report {
   } catch {
     version = REPORT_SCHEMA_VERSION; // invalid JSON: parseValidatedJson reports it
   }
-  if (version !== undefined && version !== REPORT_SCHEMA_VERSION) throw new UserError(`${name} has schemaVersion ${JSON.stringify(version).slice(0, 60)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
+  if (version !== undefined && version !== REPORT_SCHEMA_VERSION)
+    throw new UserError(`${name} has schemaVersion ${JSON.stringify(version).slice(0, 60)}, this ntk-audit reads ${REPORT_SCHEMA_VERSION}`);
   return parseValidatedJson(text, reportSchema, name);
 }

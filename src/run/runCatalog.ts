@@ -37,14 +37,22 @@ export interface TaskRequest {
   options: SearchOptions;
 }
 
-export function planTasks(catalog: readonly AnyTheorem[], opts: Pick<CatalogRunOptions, 'seed' | 'budgetSeconds' | 'filter' | 'shard' | 'artifactsDir' | 'examples'>): TaskRequest[] {
+export function planTasks(
+  catalog: readonly AnyTheorem[],
+  opts: Pick<CatalogRunOptions, 'seed' | 'budgetSeconds' | 'filter' | 'shard' | 'artifactsDir' | 'examples'>,
+): TaskRequest[] {
   const selected = selectTheorems(catalog, opts.filter);
   const tasks = selected.map((t, index) => {
     const examples = opts.examples?.get(t.id);
     return {
       index,
       theoremId: t.id,
-      options: { seed: opts.seed, ...searchCounts(t, opts.budgetSeconds, catalog.length), ...(opts.artifactsDir ? { artifactsDir: opts.artifactsDir } : {}), ...(examples ? { examples } : {}) },
+      options: {
+        seed: opts.seed,
+        ...searchCounts(t, opts.budgetSeconds, catalog.length),
+        ...(opts.artifactsDir ? { artifactsDir: opts.artifactsDir } : {}),
+        ...(examples ? { examples } : {}),
+      },
     };
   });
   return shardOf(tasks, opts.shard ?? null);
@@ -66,7 +74,12 @@ export interface PostSearch {
 }
 
 /** Runs one theorem in this thread and returns its report section. */
-export function runOneTheorem(theorem: AnyTheorem, task: TaskRequest, onProgress?: (p: { evaluated: number; worstRelativeMargin: number; phase: string }) => void, post?: PostSearch): TheoremReport {
+export function runOneTheorem(
+  theorem: AnyTheorem,
+  task: TaskRequest,
+  onProgress?: (p: { evaluated: number; worstRelativeMargin: number; phase: string }) => void,
+  post?: PostSearch,
+): TheoremReport {
   const t0 = performance.now();
   const confirm = post?.needsConfirmation(theorem) === true;
   // A violation to be confirmed is written as an artifact only after its confirmation.
@@ -111,7 +124,9 @@ export async function runCatalog(catalog: readonly AnyTheorem[], opts: CatalogRu
       signal.addEventListener('abort', onAbort, { once: true });
     }
     for (let k = 0; k < nWorkers; k++) {
-      const w = new Worker(workerEntry(import.meta.url, 'worker.mjs', 'workerMain'), { workerData: { catalogModule: opts.catalogModule === DEFAULT_CATALOG ? workerDefaultCatalog() : opts.catalogModule } });
+      const w = new Worker(workerEntry(import.meta.url, 'worker.mjs', 'workerMain'), {
+        workerData: { catalogModule: opts.catalogModule === DEFAULT_CATALOG ? workerDefaultCatalog() : opts.catalogModule },
+      });
       workers.push(w);
       const next = () => {
         const task = queue.shift();
@@ -122,17 +137,27 @@ export async function runCatalog(catalog: readonly AnyTheorem[], opts: CatalogRu
         opts.onProgress?.({ type: 'start', index: task.index, theoremId: task.theoremId, planned: plannedEvaluations(task.options) });
         w.postMessage(task);
       };
-      w.on('message', (m: { type: string; index: number; report?: TheoremReport; message?: string; evaluated?: number; worstRelativeMargin?: number; phase?: string }) => {
-        if (m.type === 'ready') next();
-        else if (m.type === 'progress') {
-          const t = tasks.find((x) => x.index === m.index)!;
-          opts.onProgress?.({ type: 'progress', index: m.index, theoremId: t.theoremId, evaluated: m.evaluated!, worstRelativeMargin: m.worstRelativeMargin!, phase: m.phase! });
-        } else if (m.type === 'done') {
-          done.set(m.index, m.report!);
-          opts.onProgress?.({ type: 'done', index: m.index, theoremId: m.report!.id, report: m.report! });
-          next();
-        } else if (m.type === 'failed') reject(new Error(m.message));
-      });
+      w.on(
+        'message',
+        (m: { type: string; index: number; report?: TheoremReport; message?: string; evaluated?: number; worstRelativeMargin?: number; phase?: string }) => {
+          if (m.type === 'ready') next();
+          else if (m.type === 'progress') {
+            const t = tasks.find((x) => x.index === m.index)!;
+            opts.onProgress?.({
+              type: 'progress',
+              index: m.index,
+              theoremId: t.theoremId,
+              evaluated: m.evaluated!,
+              worstRelativeMargin: m.worstRelativeMargin!,
+              phase: m.phase!,
+            });
+          } else if (m.type === 'done') {
+            done.set(m.index, m.report!);
+            opts.onProgress?.({ type: 'done', index: m.index, theoremId: m.report!.id, report: m.report! });
+            next();
+          } else if (m.type === 'failed') reject(new Error(m.message));
+        },
+      );
       w.on('error', (e) => {
         if (!interrupted) reject(e);
       });

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { structuredFalseBounds } from '../../bench/adversarialBounds.ts';
 import { confirmViolation } from '../audit/confirm.ts';
-import { AUDIT_BOUND, AUDIT_SPACE, type AuditDescriptor, decodeAuditInstance, defineBound, type InequalitySpec, materializeDescriptor } from '../audit/defineBound.ts';
+import {
+  AUDIT_BOUND,
+  AUDIT_SPACE,
+  type AuditDescriptor,
+  decodeAuditInstance,
+  defineBound,
+  type InequalitySpec,
+  materializeDescriptor,
+} from '../audit/defineBound.ts';
 import { searchOptionsFor } from '../audit/runAudit.ts';
 import { UserError } from '../errors.ts';
 import { targetedCounts } from './budget.ts';
@@ -59,7 +67,8 @@ describe('adversarial search over structured data', () => {
     const [t] = structuredFalseBounds();
     expect(t.points).toBeUndefined();
     expect(targetedCounts(t, 500)).toEqual({ targetedSteps: 150 });
-    for (const d of fc.sample(t.descriptors, { seed: 1, numRuns: 20 })) expect(Object.keys(d)).toEqual(['n', 'd', 'depth', 'widths', 'init', 'data', 'normalize', 'seed']);
+    for (const d of fc.sample(t.descriptors, { seed: 1, numRuns: 20 }))
+      expect(Object.keys(d)).toEqual(['n', 'd', 'depth', 'widths', 'init', 'data', 'normalize', 'seed']);
     const [a] = structuredFalseBounds('adversarial');
     expect(targetedCounts(a, 500)).toEqual({ targetedSteps: 75, pointSteps: 75 });
   });
@@ -84,7 +93,14 @@ describe('adversarial search over structured data', () => {
     expect(base.moves).toEqual([]);
     const x = ['0.1', '-0', '5e-324', '1.7976931348623157e+308'].slice(0, base.d);
     while (x.length < base.d) x.push('0.25');
-    const moved = { ...base, moves: [{ row: 1, x }, { row: 99, x }, { row: 0, x: ['1'] }] };
+    const moved = {
+      ...base,
+      moves: [
+        { row: 1, x },
+        { row: 99, x },
+        { row: 0, x: ['1'] },
+      ],
+    };
     const inst = materializeDescriptor(moved);
     expect(sameBits(inst.x.data.subarray(base.d, 2 * base.d), Float64Array.from(x, Number))).toBe(true);
     expect(Object.is(inst.x.data[base.d + 1], -0)).toBe(true);

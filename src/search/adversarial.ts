@@ -19,13 +19,21 @@ import { crossEntropyMinimize } from './crossEntropy.ts';
  * margin is below −(its error bound). Every evaluation counts toward the phase's `steps`; the phase stops
  * at the first certified violation of a start. Deterministic in (starts, steps, rng).
  */
-export function runPointSearch(theorem: AnyTheorem, starts: readonly Descriptor[], steps: number, rng: Rng, evaluate: (d: Descriptor) => { value: number; violated: boolean }): void {
+export function runPointSearch(
+  theorem: AnyTheorem,
+  starts: readonly Descriptor[],
+  steps: number,
+  rng: Rng,
+  evaluate: (d: Descriptor) => { value: number; violated: boolean },
+): void {
   const pts = theorem.points;
   if (!pts || steps <= 0 || starts.length === 0) return;
   const perStart = Math.max(1, Math.floor(steps / starts.length));
   for (const start of starts) {
     const x = pts.rows(start);
-    const n = x.rows, d = x.cols, a = x.data;
+    const n = x.rows,
+      d = x.cols,
+      a = x.data;
     if (n === 0 || d === 0) continue;
     const rowOf = (i: number) => a.subarray(i * d, (i + 1) * d);
     const norm = (v: ArrayLike<number>) => {
@@ -33,10 +41,13 @@ export function runPointSearch(theorem: AnyTheorem, starts: readonly Descriptor[
       for (let k = 0; k < v.length; k++) s += v[k] * v[k];
       return Math.sqrt(s);
     };
-    let mi = n - 1, mj = n >= 2 ? 0 : -1, bestCos = -1;
+    let mi = n - 1,
+      mj = n >= 2 ? 0 : -1,
+      bestCos = -1;
     for (let i = 1; i < n; i++) {
       for (let j = 0; j < i; j++) {
-        const xi = rowOf(i), xj = rowOf(j);
+        const xi = rowOf(i),
+          xj = rowOf(j);
         let dot = 0;
         for (let k = 0; k < d; k++) dot += xi[k] * xj[k];
         const c = Math.abs(dot) / (norm(xi) * norm(xj));
@@ -48,7 +59,12 @@ export function runPointSearch(theorem: AnyTheorem, starts: readonly Descriptor[
       }
     }
     const xj = mj >= 0 ? Float64Array.from(rowOf(mj)) : null;
-    const basis = orthonormalBasis(Array.from({ length: n }, (_, k) => k).filter((k) => k !== mi).map(rowOf), d);
+    const basis = orthonormalBasis(
+      Array.from({ length: n }, (_, k) => k)
+        .filter((k) => k !== mi)
+        .map(rowOf),
+      d,
+    );
     const project = (m: Float64Array) => {
       const p = new Float64Array(d);
       for (const b of basis) {
@@ -73,7 +89,11 @@ export function runPointSearch(theorem: AnyTheorem, starts: readonly Descriptor[
       }
       const c = Float64Array.from(m);
       c[gen % d] /= 8;
-      out.push(c, Float64Array.from(m, (v) => v / 8), Float64Array.from(m, (v) => v * 8));
+      out.push(
+        c,
+        Float64Array.from(m, (v) => v / 8),
+        Float64Array.from(m, (v) => v * 8),
+      );
       return out;
     };
     const xi = Float64Array.from(rowOf(mi));

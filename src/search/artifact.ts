@@ -129,7 +129,15 @@ export function writeArtifactWithData(dir: string, a: Artifact, instance: unknow
   if (instance !== null && typeof instance === 'object') {
     for (const [field, v] of Object.entries(instance as Record<string, unknown>)) {
       const m = v as Partial<Matrix> | null;
-      if (m && typeof m === 'object' && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) && m.rows! * m.cols! === m.data.length && m.data.length > 0) {
+      if (
+        m &&
+        typeof m === 'object' &&
+        m.data instanceof Float64Array &&
+        Number.isInteger(m.rows) &&
+        Number.isInteger(m.cols) &&
+        m.rows! * m.cols! === m.data.length &&
+        m.data.length > 0
+      ) {
         const p = npyPathOf(path, field);
         if (!existsSync(p)) writeFileAtomic(p, matrixToNpyBuffer(m as Matrix));
         npy.push(p);

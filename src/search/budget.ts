@@ -38,7 +38,8 @@ export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, claimsI
   }
   if (theorem.scalingLaw) {
     // numRuns: the sweep's size (regimes × sizes × draws), for progress and planning
-    const law = theorem.scalingLaw, draws = scalingDraws(law, evals);
+    const law = theorem.scalingLaw,
+      draws = scalingDraws(law, evals);
     return { numRuns: draws * law.sizes.length * law.regimes.length, scalingDraws: draws, probeRuns: 0, claimsInRun };
   }
   return {
@@ -51,7 +52,16 @@ export function searchCounts(theorem: AnyTheorem, budgetSeconds: number, claimsI
 
 /** Minimal glob (`*` any run of characters, `?` one character, comma-separated alternatives). */
 export function globToRegExp(glob: string): RegExp {
-  const alts = glob.split(',').map((g) => g.trim()).filter(Boolean).map((g) => g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'));
+  const alts = glob
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean)
+    .map((g) =>
+      g
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.'),
+    );
   return new RegExp(`^(?:${alts.join('|')})$`);
 }
 

@@ -8,7 +8,12 @@ describe('cross-entropy method', () => {
 
   it('minimises a shifted sphere from a distant start within its evaluation budget (minimum 0 at the shift)', () => {
     let calls = 0;
-    const r = crossEntropyMinimize((x) => (calls++, sphere(x)), { mean: new Float64Array(5), sigma: new Float64Array(5).fill(1), evaluations: 600, rng: childRng('cem', 1) });
+    const r = crossEntropyMinimize((x) => (calls++, sphere(x)), {
+      mean: new Float64Array(5),
+      sigma: new Float64Array(5).fill(1),
+      evaluations: 600,
+      rng: childRng('cem', 1),
+    });
     expect(calls).toBe(600);
     expect(r.evaluations).toBe(600);
     expect(r.value).toBe(sphere(r.best));
@@ -32,7 +37,14 @@ describe('cross-entropy method', () => {
         seen.push(Array.from(x));
         return sphere(x);
       },
-      { mean: new Float64Array(5), sigma: new Float64Array(5).fill(1), evaluations: 100, rng: childRng('cem', 3), proposals: () => [Float64Array.from(target)], stop: (v) => v === 0 },
+      {
+        mean: new Float64Array(5),
+        sigma: new Float64Array(5).fill(1),
+        evaluations: 100,
+        rng: childRng('cem', 3),
+        proposals: () => [Float64Array.from(target)],
+        stop: (v) => v === 0,
+      },
     );
     expect(seen).toHaveLength(1);
     expect(r.value).toBe(0);

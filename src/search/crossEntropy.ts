@@ -41,7 +41,9 @@ export function crossEntropyMinimize(f: (x: Float64Array) => number, o: CrossEnt
   const minSigma = o.minSigma ?? 1e-15;
   const mean = Float64Array.from(o.mean);
   const sigma = Float64Array.from(o.sigma);
-  let best: Float64Array = Float64Array.from(mean), bestValue = Infinity, used = 0;
+  let best: Float64Array = Float64Array.from(mean),
+    bestValue = Infinity,
+    used = 0;
   const rank = (v: number) => (Number.isNaN(v) ? Infinity : v);
   const weights = Array.from({ length: eliteCount }, (_, i) => Math.log(eliteCount + 0.5) - Math.log(i + 1));
   const wsum = weights.reduce((a, b) => a + b, 0);
@@ -70,7 +72,10 @@ export function crossEntropyMinimize(f: (x: Float64Array) => number, o: CrossEnt
     }
     if (stopped) break;
     // stable sort: ties keep evaluation order (the best-so-far first)
-    const elites = scored.filter((e) => e.v < Infinity).sort((a, b) => a.v - b.v).slice(0, eliteCount);
+    const elites = scored
+      .filter((e) => e.v < Infinity)
+      .sort((a, b) => a.v - b.v)
+      .slice(0, eliteCount);
     if (elites.length === 0) {
       for (let k = 0; k < m; k++) sigma[k] *= 0.5; // nothing usable: search closer to the mean
       continue;

@@ -59,8 +59,17 @@ describe('descriptor memo keys', () => {
   it('distinct JSON values get distinct hashes (no collision among 20,000 point-set-like descriptors)', () => {
     const seen = new Map<number, string>();
     for (let i = 0; i < 20000; i++) {
-      const d = { points: [[i % 7, i / 13], [0.5, -i]], geometry: i % 3 ? 'generic' : 'duplicate', exponent: i % 5, seed: String(i >> 2) };
-      const h = descriptorHash(d), j = JSON.stringify(d);
+      const d = {
+        points: [
+          [i % 7, i / 13],
+          [0.5, -i],
+        ],
+        geometry: i % 3 ? 'generic' : 'duplicate',
+        exponent: i % 5,
+        seed: String(i >> 2),
+      };
+      const h = descriptorHash(d),
+        j = JSON.stringify(d);
       if (seen.has(h)) expect(seen.get(h)).toBe(j);
       seen.set(h, j);
     }
@@ -77,7 +86,8 @@ describe('descriptor memo keys', () => {
     // Two different descriptors on one chain (as after a collision): each finds its own entry.
     const chained = new DescriptorMemo<string>();
     const map = (chained as unknown as { map: Map<number, unknown> }).map;
-    const a = { n: 1 }, b = { n: 2 };
+    const a = { n: 1 },
+      b = { n: 2 };
     chained.set(a, 'a');
     map.set(descriptorHash(b), map.get(descriptorHash(a)));
     chained.set(b, 'b');

@@ -31,7 +31,11 @@ export class DescriptorMemo<V> {
   /** Stores (or replaces) the value of d's JSON value (h: d's hash, if known). */
   set(d: Descriptor, value: V, h = descriptorHash(d)): void {
     const head = this.map.get(h);
-    for (let e = head; e; e = e.next) if (jsonEqual(e.descriptor, d)) { e.value = value; return; }
+    for (let e = head; e; e = e.next)
+      if (jsonEqual(e.descriptor, d)) {
+        e.value = value;
+        return;
+      }
     this.map.set(h, { descriptor: d, value, next: head });
   }
 }
@@ -42,7 +46,10 @@ const BITS = new Float64Array(1);
 const WORDS = new Int32Array(BITS.buffer);
 
 /** Hash state: two independent 32-bit lanes (a small object per call; no state survives a call). */
-interface Lanes { a: number; b: number }
+interface Lanes {
+  a: number;
+  b: number;
+}
 
 function feed(h: Lanes, x: number): void {
   let k = Math.imul(x, 0xcc9e2d51);
@@ -57,7 +64,14 @@ function feed(h: Lanes, x: number): void {
   h.b = (Math.imul(b, 9) + 0x52dce729) | 0;
 }
 
-const T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_NUMBER = 4, T_STRING = 5, T_ARRAY = 6, T_OBJECT = 7, T_END = 8;
+const T_NULL = 1,
+  T_FALSE = 2,
+  T_TRUE = 3,
+  T_NUMBER = 4,
+  T_STRING = 5,
+  T_ARRAY = 6,
+  T_OBJECT = 7,
+  T_END = 8;
 
 /** JSON.stringify drops these as property values (and prints them as null inside arrays). */
 function isSkipped(v: unknown): boolean {
@@ -72,7 +86,10 @@ function feedString(h: Lanes, s: string): void {
 
 function feedValue(h: Lanes, v: unknown): void {
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) { feed(h, T_NULL); return; }
+    if (!Number.isFinite(v)) {
+      feed(h, T_NULL);
+      return;
+    }
     BITS[0] = v === 0 ? 0 : v; // −0 prints as 0
     feed(h, T_NUMBER);
     feed(h, WORDS[0]);
@@ -118,16 +135,19 @@ export function jsonEqual(x: unknown, y: unknown): boolean {
   if (nx || ny) return nx && ny;
   if (typeof x !== typeof y) return false;
   if (typeof x !== 'object') return x === y;
-  const ax = Array.isArray(x), ay = Array.isArray(y);
+  const ax = Array.isArray(x),
+    ay = Array.isArray(y);
   if (ax !== ay) return false;
   if (ax) {
-    const a = x as unknown[], b = y as unknown[];
+    const a = x as unknown[],
+      b = y as unknown[];
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
     return true;
   }
   // Objects: the same printed keys in the same order, with equal values.
-  const a = x as Record<string, unknown>, b = y as Record<string, unknown>;
+  const a = x as Record<string, unknown>,
+    b = y as Record<string, unknown>;
   const kb: string[] = [];
   for (const key in b) if (Object.hasOwn(b, key) && !isSkipped(b[key])) kb.push(key);
   let i = 0;

@@ -34,7 +34,10 @@ describe('example database', () => {
     expect(withEx.counterexamples.first?.foundBy).toBe('example');
     expect(withEx.examples!.save[0]).toMatchObject({ descriptor: { k: 123456789 }, role: 'counterexample' });
     // and the near-misses offered are the smallest margins among the instances that held
-    const nm = without.records.filter((r) => r.verdict === 'holds').map((r) => r.relativeMargin).sort((a, b) => a - b);
+    const nm = without.records
+      .filter((r) => r.verdict === 'holds')
+      .map((r) => r.relativeMargin)
+      .sort((a, b) => a - b);
     const noEx = searchTheorem(needle, { seed: 's', numRuns: 200, examples: [] });
     expect(noEx.examples!.save.map((e) => e.relativeMargin)).toEqual(nm.slice(0, 4));
   });
@@ -49,10 +52,19 @@ describe('example database', () => {
     expect(run.examples!.skipped.map((e) => e.descriptor)).toEqual([{ kk: 3 }]);
     expect(run.examples!.skipped[0].message).toMatch(/materialize threw/);
     // the generator's own errors are still the claim's errors
-    const broken: Theorem<D, number> = { ...needle, id: 'toy.broken', materialize: () => { throw new Error('boom'); } };
+    const broken: Theorem<D, number> = {
+      ...needle,
+      id: 'toy.broken',
+      materialize: () => {
+        throw new Error('boom');
+      },
+    };
     expect(searchTheorem(broken, { seed: 's', numRuns: 5, examples: [] }).status).toBe('error');
     const dir = mkdtempSync(join(tmpdir(), 'ntk-exdb-'));
-    saveExamples(dir, 'toy.strict', [{ descriptor: { kk: 3 }, role: 'near-miss', relativeMargin: 0.1 }, { descriptor: { k: 5 }, role: 'near-miss', relativeMargin: 0.2 }]);
+    saveExamples(dir, 'toy.strict', [
+      { descriptor: { kk: 3 }, role: 'near-miss', relativeMargin: 0.1 },
+      { descriptor: { k: 5 }, role: 'near-miss', relativeMargin: 0.2 },
+    ]);
     saveExamples(dir, 'toy.strict', [], [{ kk: 3 }]);
     expect(readCachedExamples(dir, 'toy.strict').entries.map((e) => e.descriptor)).toEqual([{ k: 5 }]);
   });
@@ -60,9 +72,17 @@ describe('example database', () => {
   it('saves, merges, ranks counterexamples first, caps, and survives a damaged file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntk-ex-'));
     saveExamples(dir, 'c', [{ descriptor: { k: 1 }, role: 'near-miss', relativeMargin: 0.5 }]);
-    saveExamples(dir, 'c', [{ descriptor: { k: 2 }, role: 'near-miss', relativeMargin: 0.1 }, { descriptor: { k: 3 }, role: 'counterexample', relativeMargin: -0.2 }, { descriptor: { k: 1 }, role: 'near-miss', relativeMargin: 0.5 }]);
+    saveExamples(dir, 'c', [
+      { descriptor: { k: 2 }, role: 'near-miss', relativeMargin: 0.1 },
+      { descriptor: { k: 3 }, role: 'counterexample', relativeMargin: -0.2 },
+      { descriptor: { k: 1 }, role: 'near-miss', relativeMargin: 0.5 },
+    ]);
     expect(readCachedExamples(dir, 'c').entries.map((e) => e.descriptor.k)).toEqual([3, 2, 1]);
-    saveExamples(dir, 'c', Array.from({ length: 30 }, (_, i) => ({ descriptor: { k: 100 + i }, role: 'near-miss' as const, relativeMargin: i / 100 })));
+    saveExamples(
+      dir,
+      'c',
+      Array.from({ length: 30 }, (_, i) => ({ descriptor: { k: 100 + i }, role: 'near-miss' as const, relativeMargin: i / 100 })),
+    );
     const kept = readCachedExamples(dir, 'c').entries;
     expect(kept).toHaveLength(MAX_EXAMPLES);
     expect(kept[0].descriptor.k).toBe(3);
@@ -72,7 +92,9 @@ describe('example database', () => {
     writeFileSync(join(dir, 'c.json'), '{"format": "ntk-audit/examples", "version": 1, "theoremId": "c", "entries": [{"descr');
     const damaged = examplesFor('c', fixtures, dir);
     expect(damaged.descriptors).toEqual([{ k: 2 }, { k: 999 }]);
-    expect(damaged.warnings[0]).toMatch(/^example database: .*c\.json ignored \([^\n]*\); it is not overwritten: the next save renames it to c\.json\.corrupt \(or the next free \.corrupt-N\)$/);
+    expect(damaged.warnings[0]).toMatch(
+      /^example database: .*c\.json ignored \([^\n]*\); it is not overwritten: the next save renames it to c\.json\.corrupt \(or the next free \.corrupt-N\)$/,
+    );
     // the next save keeps the damaged file (renamed, byte for byte) and writes a new one
     const bad = readFileSync(join(dir, 'c.json'), 'utf8');
     expect(saveExamples(dir, 'c', [{ descriptor: { k: 7 }, role: 'near-miss', relativeMargin: 0.3 }])).toEqual({ movedAside: join(dir, 'c.json.corrupt') });

@@ -36,7 +36,11 @@ export function exampleDbDir(flag: string | undefined): string | null {
 /** Entries kept per claim in the cache: counterexamples first, then near-misses by relative margin. */
 export const MAX_EXAMPLES = 12;
 
-const entrySchema = z.object({ descriptor: z.record(z.string(), z.unknown()), role: z.enum(['counterexample', 'near-miss']), relativeMargin: z.number().nullable() });
+const entrySchema = z.object({
+  descriptor: z.record(z.string(), z.unknown()),
+  role: z.enum(['counterexample', 'near-miss']),
+  relativeMargin: z.number().nullable(),
+});
 export type ExampleEntry = z.infer<typeof entrySchema>;
 const fileSchema = z.object({ format: z.literal(EXAMPLES_FORMAT), version: z.literal(1), theoremId: z.string(), entries: z.array(entrySchema) });
 
@@ -49,7 +53,9 @@ export function fixtureExamples(dir: string): { byTheorem: Map<string, Descripto
   const byTheorem = new Map<string, Descriptor[]>();
   const warnings: string[] = [];
   if (!existsSync(dir)) return { byTheorem, warnings };
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     try {
       const a = parseArtifact(readFileSync(join(dir, f), 'utf8'), f);
       const list = byTheorem.get(a.theoremId) ?? [];
@@ -72,7 +78,11 @@ export function readCachedExamples(dir: string, theoremId: string): { entries: E
     return { entries: parsed.entries };
   } catch (e) {
     const reason = (e as Error).message.split('\n')[0].replace(/\s+/g, ' ').slice(0, 200);
-    return { entries: [], warning: `example database: ${path} ignored (${reason}); it is not overwritten: the next save renames it to ${basename(path)}.corrupt (or the next free .corrupt-N)`, malformed: true };
+    return {
+      entries: [],
+      warning: `example database: ${path} ignored (${reason}); it is not overwritten: the next save renames it to ${basename(path)}.corrupt (or the next free .corrupt-N)`,
+      malformed: true,
+    };
   }
 }
 
@@ -88,13 +98,20 @@ function moveAside(path: string): string {
 }
 
 /** Descriptors to replay for one claim: fixtures first, then the cache, without duplicates. */
-export function examplesFor(theoremId: string, fixtures: Map<string, Descriptor[]>, cacheDir: string | null): { descriptors: Descriptor[]; warnings: string[] } {
+export function examplesFor(
+  theoremId: string,
+  fixtures: Map<string, Descriptor[]>,
+  cacheDir: string | null,
+): { descriptors: Descriptor[]; warnings: string[] } {
   const seen = new Set<string>();
   const out: Descriptor[] = [];
   const warnings: string[] = [];
   const add = (d: Descriptor) => {
     const k = JSON.stringify(d);
-    if (!seen.has(k)) { seen.add(k); out.push(d); }
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(d);
+    }
   };
   for (const d of fixtures.get(theoremId) ?? []) add(d);
   if (cacheDir) {
@@ -111,7 +128,12 @@ export function examplesFor(theoremId: string, fixtures: Map<string, Descriptor[
  * `drop`: descriptors the claim could not evaluate when replayed, removed from the cache.
  * A malformed file in the way is renamed first (never overwritten): its new path is returned as `movedAside`.
  */
-export function saveExamples(dir: string, theoremId: string, fresh: readonly ExampleEntry[], drop: readonly Record<string, unknown>[] = []): { movedAside?: string } {
+export function saveExamples(
+  dir: string,
+  theoremId: string,
+  fresh: readonly ExampleEntry[],
+  drop: readonly Record<string, unknown>[] = [],
+): { movedAside?: string } {
   if (fresh.length === 0 && drop.length === 0) return {};
   const cached = readCachedExamples(dir, theoremId);
   const old = cached.entries;

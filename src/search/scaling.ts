@@ -26,7 +26,8 @@ export const DEFAULT_SCALING_TOLERANCE = 0.1;
  */
 export function scalingBandVerdict(relation: ScalingRelation, exponent: number, tolerance: number, low: number, high: number): ScalingStatus {
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) return 'inconclusive';
-  const bandLow = exponent - tolerance, bandHigh = exponent + tolerance;
+  const bandLow = exponent - tolerance,
+    bandHigh = exponent + tolerance;
   if (relation === 'Theta') {
     if (high < bandLow || low > bandHigh) return 'violated';
     return low >= bandLow && high <= bandHigh ? 'holds' : 'inconclusive';
@@ -45,7 +46,8 @@ export function combineRegimes(statuses: readonly ScalingStatus[]): ScalingStatu
 // biome-ignore lint/suspicious/noExplicitAny: checks the law of a theorem of any descriptor type
 export function validateScalingLaw(id: string, law: ScalingLaw<any>): void {
   const sizes = [...new Set(law.sizes)];
-  if (sizes.length < 3 || sizes.some((x) => !(Number.isFinite(x) && x > 0))) throw new RangeError(`${id}: a scaling sweep needs at least 3 distinct positive sizes, got [${law.sizes.join(', ')}]`);
+  if (sizes.length < 3 || sizes.some((x) => !(Number.isFinite(x) && x > 0)))
+    throw new RangeError(`${id}: a scaling sweep needs at least 3 distinct positive sizes, got [${law.sizes.join(', ')}]`);
   if (Math.max(...sizes) / Math.min(...sizes) < 10) throw new RangeError(`${id}: a scaling sweep must span at least one decade, got [${law.sizes.join(', ')}]`);
   if (law.regimes.length === 0) throw new RangeError(`${id}: a scaling law needs at least one regime`);
   if (!Number.isFinite(law.exponent)) throw new RangeError(`${id}: the claimed exponent must be finite`);
@@ -55,7 +57,8 @@ export function validateScalingLaw(id: string, law: ScalingLaw<any>): void {
 
 /** Draws per size and regime for `evals` evaluations (the budget's share of this claim). */
 export function scalingDraws(law: Pick<ScalingLaw<never>, 'sizes' | 'regimes' | 'minDraws' | 'maxDraws'>, evals: number): number {
-  const lo = law.minDraws ?? 4, hi = Math.max(lo, law.maxDraws ?? 24);
+  const lo = law.minDraws ?? 4,
+    hi = Math.max(lo, law.maxDraws ?? 24);
   const per = Math.floor(evals / (law.sizes.length * law.regimes.length));
   return Math.min(hi, Math.max(lo, per));
 }
@@ -102,12 +105,22 @@ export interface ScalingResult {
 }
 
 /** Fits one regime; `unusable` draws make it inconclusive (dropping them could bias the slope). */
-export function fitRegime(regime: string, pts: readonly ScalingPoint[], unusable: number, law: Pick<ScalingLaw<never>, 'relation' | 'exponent' | 'tolerance'>, alpha: number): ScalingRegimeResult {
+export function fitRegime(
+  regime: string,
+  pts: readonly ScalingPoint[],
+  unusable: number,
+  law: Pick<ScalingLaw<never>, 'relation' | 'exponent' | 'tolerance'>,
+  alpha: number,
+): ScalingRegimeResult {
   const tol = law.tolerance ?? DEFAULT_SCALING_TOLERANCE;
   const distinct = new Set(pts.map((p) => p.x)).size;
   const base = { regime, draws: pts.length + unusable, points: pts.length, unusable };
   if (pts.length < 3 || distinct < 2) return { ...base, slope: NaN, slopeLow: NaN, slopeHigh: NaN, intercept: NaN, r2: NaN, status: 'inconclusive' };
-  const fit = logLogFit(pts.map((p) => p.x), pts.map((p) => p.y), alpha);
+  const fit = logLogFit(
+    pts.map((p) => p.x),
+    pts.map((p) => p.y),
+    alpha,
+  );
   const byBand = scalingBandVerdict(law.relation, law.exponent, tol, fit.slopeLow, fit.slopeHigh);
   // Unusable draws never let a regime hold; a refutation stands only when it did not rest on dropping them either.
   const status: ScalingStatus = unusable > 0 ? 'inconclusive' : byBand;
@@ -136,7 +149,11 @@ export const SCALING_MAX_RELATIVE_ERROR = 1e-3;
  * (the conclusion must hold: y > 0 beyond its error bound), x not positive, or y's relative error above
  * SCALING_MAX_RELATIVE_ERROR. The one rule for the search and for replays of its evidence.
  */
-export function scalingPointOf(o: Pick<Outcome, 'verdict' | 'lhs' | 'errorBound' | 'quantities'>, descriptor: Record<string, unknown>, variable: string): ScalingPoint | null {
+export function scalingPointOf(
+  o: Pick<Outcome, 'verdict' | 'lhs' | 'errorBound' | 'quantities'>,
+  descriptor: Record<string, unknown>,
+  variable: string,
+): ScalingPoint | null {
   const x = scalingX(descriptor, o.quantities, variable);
   if (o.verdict !== 'holds' || !(x > 0) || !(o.lhs > 0) || !(o.errorBound <= SCALING_MAX_RELATIVE_ERROR * o.lhs)) return null;
   return { x, y: o.lhs };

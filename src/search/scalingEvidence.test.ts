@@ -72,7 +72,12 @@ describe('scaling evidence', () => {
 
   it('replay takes x where the run took it: the quantity before the descriptor field of the same name', () => {
     // x in the descriptor is the size; the conclusion reports x = size², the scaling variable the law means
-    const squared: Theorem<D, D> = { ...toy, id: 'toy.squared', conclude: (d) => ({ ...toy.conclude(d, d), quantities: { x: d.x * d.x } }), scalingLaw: { ...toy.scalingLaw!, exponent: 0.75, regimes: ['A'] } };
+    const squared: Theorem<D, D> = {
+      ...toy,
+      id: 'toy.squared',
+      conclude: (d) => ({ ...toy.conclude(d, d), quantities: { x: d.x * d.x } }),
+      scalingLaw: { ...toy.scalingLaw!, exponent: 0.75, regimes: ['A'] },
+    };
     const dir = mkdtempSync(join(tmpdir(), 'ntk-scaling-ev-'));
     const twin: Theorem<D, D> = { ...squared, id: 'toy.squared.twin', scalingLaw: { ...squared.scalingLaw!, exponent: 1.5 } };
     const run = searchTheorem(twin, { seed: 's', numRuns: 0, scalingDraws: 4, artifactsDir: dir });

@@ -27,7 +27,13 @@ export const scalingEvidenceSchema = z.object({
   theoremTitle: z.string(),
   packageVersion: z.string(),
   runSeed: z.string(),
-  law: z.object({ variable: z.string(), quantity: z.string(), relation: z.enum(['Theta', 'O', 'Omega']), exponent: z.number(), tolerance: z.number().positive() }),
+  law: z.object({
+    variable: z.string(),
+    quantity: z.string(),
+    relation: z.enum(['Theta', 'O', 'Omega']),
+    exponent: z.number(),
+    tolerance: z.number().positive(),
+  }),
   alpha: z.number().positive().max(1),
   status: z.literal('violated'),
   regimes: z
@@ -48,7 +54,12 @@ export const scalingEvidenceSchema = z.object({
 
 export type ScalingEvidence = z.infer<typeof scalingEvidenceSchema>;
 
-export function buildScalingEvidence(theorem: AnyTheorem, result: ScalingResult, draws: { regime: string; draws: { descriptor: Descriptor; x: number; y: number }[] }[], runSeed: string): ScalingEvidence {
+export function buildScalingEvidence(
+  theorem: AnyTheorem,
+  result: ScalingResult,
+  draws: { regime: string; draws: { descriptor: Descriptor; x: number; y: number }[] }[],
+  runSeed: string,
+): ScalingEvidence {
   return {
     format: SCALING_EVIDENCE_FORMAT,
     version: 1,
@@ -59,7 +70,15 @@ export function buildScalingEvidence(theorem: AnyTheorem, result: ScalingResult,
     law: { variable: result.variable, quantity: result.quantity, relation: result.relation, exponent: result.exponent, tolerance: result.tolerance },
     alpha: result.alpha,
     status: 'violated',
-    regimes: result.regimes.map((r, i) => ({ regime: r.regime, slope: r.slope, slopeLow: r.slopeLow, slopeHigh: r.slopeHigh, status: r.status, unusable: r.unusable, draws: JSON.parse(JSON.stringify(draws[i].draws)) as ScalingEvidence['regimes'][number]['draws'] })),
+    regimes: result.regimes.map((r, i) => ({
+      regime: r.regime,
+      slope: r.slope,
+      slopeLow: r.slopeLow,
+      slopeHigh: r.slopeHigh,
+      status: r.status,
+      unusable: r.unusable,
+      draws: JSON.parse(JSON.stringify(draws[i].draws)) as ScalingEvidence['regimes'][number]['draws'],
+    })),
   };
 }
 
@@ -82,7 +101,10 @@ export function isScalingEvidenceText(text: string): boolean {
  * Re-evaluates every stored draw with the catalog's theorem (looked up by id) and re-fits each regime at the
  * stored level and the law of the CURRENT theorem (a claim whose exponent was corrected replays as such).
  */
-export function replayScalingEvidence(e: ScalingEvidence, catalog: readonly AnyTheorem[]): { theorem: AnyTheorem; status: ScalingStatus; regimes: ScalingRegimeResult[] } {
+export function replayScalingEvidence(
+  e: ScalingEvidence,
+  catalog: readonly AnyTheorem[],
+): { theorem: AnyTheorem; status: ScalingStatus; regimes: ScalingRegimeResult[] } {
   const theorem = catalog.find((t) => t.id === e.theoremId);
   if (!theorem) throw new UserError(`scaling evidence names theorem ${e.theoremId}, which is not in the catalog`);
   const law = theorem.scalingLaw;
@@ -95,7 +117,8 @@ export function replayScalingEvidence(e: ScalingEvidence, catalog: readonly AnyT
       try {
         o = evaluate(theorem, d.descriptor as Descriptor).outcome;
       } catch (err) {
-        if (err instanceof TheoremEvaluationError) throw new UserError(`scaling evidence for ${e.theoremId} cannot be evaluated: ${err.message.split('\n')[0]}`);
+        if (err instanceof TheoremEvaluationError)
+          throw new UserError(`scaling evidence for ${e.theoremId} cannot be evaluated: ${err.message.split('\n')[0]}`);
         throw err;
       }
       const pt = scalingPointOf(o, d.descriptor, law.variable); // the run's own rule
@@ -108,7 +131,10 @@ export function replayScalingEvidence(e: ScalingEvidence, catalog: readonly AnyT
   return { theorem, status: combineRegimes(regimes.map((r) => r.status)), regimes };
 }
 
-export function replayScalingEvidenceFile(path: string, catalog: readonly AnyTheorem[]): { evidence: ScalingEvidence; theorem: AnyTheorem; status: ScalingStatus; regimes: ScalingRegimeResult[] } {
+export function replayScalingEvidenceFile(
+  path: string,
+  catalog: readonly AnyTheorem[],
+): { evidence: ScalingEvidence; theorem: AnyTheorem; status: ScalingStatus; regimes: ScalingRegimeResult[] } {
   const evidence = parseScalingEvidence(readTextFile(path, 'scaling evidence'), `scaling evidence ${path}`);
   return { evidence, ...replayScalingEvidence(evidence, catalog) };
 }

@@ -45,7 +45,8 @@ describe('searchTheorem', () => {
     const r = searchTheorem(th, { seed: 's', numRuns: 200, targetedSteps: 50, artifactsDir: dir });
     expect(r.status).toBe('violated');
     expect(r.asExpected).toBe(true);
-    const smallest = r.counterexamples.smallest!, worst = r.counterexamples.worst!;
+    const smallest = r.counterexamples.smallest!,
+      worst = r.counterexamples.worst!;
     // The claim fails exactly for x > ½; fast-check shrinks doubles toward 0, so the smallest failing x is just above ½.
     expect(smallest.descriptor.x as number).toBeGreaterThan(0.5);
     expect(smallest.descriptor.x as number).toBeLessThan(0.6);
@@ -90,7 +91,11 @@ describe('searchTheorem', () => {
   });
 
   it('reports a theorem that throws or returns NaN as an error and goes on', () => {
-    const throwing = toy('toy.throws', 1, { conclude: () => { throw new Error('boom'); } });
+    const throwing = toy('toy.throws', 1, {
+      conclude: () => {
+        throw new Error('boom');
+      },
+    });
     const nan = toy('toy.nan', 1, { conclude: () => ({ lhs: NaN, lhsError: 0, rhs: 1, rhsError: 0, relation: '<=' }) });
     const results = [throwing, nan, toy('toy.after', 1)].map((t) => searchTheorem(t, { seed: 'e', numRuns: 20 }));
     expect(results[0].status).toBe('error');

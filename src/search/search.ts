@@ -6,7 +6,17 @@ import { buildArtifact, writeArtifactWithData, type Artifact } from './artifact.
 import { fastCheckSeed } from './seeds.ts';
 import { DescriptorMemo, descriptorHash } from './descriptorMemo.ts';
 import { bonferroni, failureRateExceeds, logLogFit, quantile, type LogLogFit } from './stats.ts';
-import { combineRegimes, DEFAULT_SCALING_TOLERANCE, fitRegime, fittedConstant, scalingDraws, scalingPointOf, validateScalingLaw, type ScalingPoint, type ScalingResult } from './scaling.ts';
+import {
+  combineRegimes,
+  DEFAULT_SCALING_TOLERANCE,
+  fitRegime,
+  fittedConstant,
+  scalingDraws,
+  scalingPointOf,
+  validateScalingLaw,
+  type ScalingPoint,
+  type ScalingResult,
+} from './scaling.ts';
 import { buildScalingEvidence, writeScalingEvidence } from './scalingEvidence.ts';
 import { runPointSearch } from './adversarial.ts';
 
@@ -209,7 +219,9 @@ class SearchState {
    */
   examplesToSave(run: TheoremRun): NonNullable<TheoremRun['examples']>['save'] {
     const out: NonNullable<TheoremRun['examples']>['save'] = [];
-    for (const ref of [run.counterexamples.smallest, run.counterexamples.worst]) if (ref) out.push({ descriptor: ref.descriptor, role: 'counterexample', relativeMargin: Number.isFinite(ref.relativeMargin) ? ref.relativeMargin : null });
+    for (const ref of [run.counterexamples.smallest, run.counterexamples.worst])
+      if (ref)
+        out.push({ descriptor: ref.descriptor, role: 'counterexample', relativeMargin: Number.isFinite(ref.relativeMargin) ? ref.relativeMargin : null });
     const close = this.records
       .filter((r) => r.verdict === 'holds' && r.phase !== 'probe' && Number.isFinite(r.relativeMargin))
       .sort((a, b) => a.relativeMargin - b.relativeMargin)
@@ -218,7 +230,10 @@ class SearchState {
     return out;
   }
 
-  constructor(readonly theorem: AnyTheorem, readonly opts: SearchOptions) {}
+  constructor(
+    readonly theorem: AnyTheorem,
+    readonly opts: SearchOptions,
+  ) {}
 
   /** Evaluates (memoised by descriptor) and records; returns null when the theorem's own code failed. */
   eval(descriptor: Descriptor, phase: Phase): EvaluatedInstance | null {
@@ -242,7 +257,8 @@ class SearchState {
     // ~10 MB per search for the concentration claims); GC was 11 % of the search time on the 26
     // small claims of bench/throughput.ts before.
     // (A skipped example is not memoised: should the generator reach the same descriptor, its error is the claim's.)
-    if (ev || phase !== 'example') this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev, key);
+    if (ev || phase !== 'example')
+      this.memo.set(descriptor, ev && ev.outcome.verdict !== 'violated' ? { descriptor: ev.descriptor, instance: undefined, outcome: ev.outcome } : ev, key);
     return ev;
   }
 
@@ -268,7 +284,8 @@ class SearchState {
     // A single failed draw of a high-probability claim is allowed (rate δ): it becomes a
     // counterexample only when the binomial test rejects (see runHighProbability) — whatever phase
     // drew it (a boundary probe that lands inside the assumptions is one more draw).
-    if (o.verdict === 'violated' && this.theorem.kind !== 'high-probability') this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : phase === 'example' ? 'example' : 'random');
+    if (o.verdict === 'violated' && this.theorem.kind !== 'high-probability')
+      this.noteViolation(ev, phase === 'shrink' ? 'shrunk' : phase === 'targeted' ? 'targeted' : phase === 'example' ? 'example' : 'random');
     this.opts.onProgress?.({ phase, evaluated: this.evaluated, worstRelativeMargin: this.worstRelativeMargin });
   }
 
@@ -310,7 +327,14 @@ class SearchState {
     if (!v.ref) {
       const { ev, foundBy } = v;
       const artifact = buildArtifact(this.theorem, ev.descriptor as Record<string, unknown>, ev.instance, ev.outcome, { runSeed: this.opts.seed, foundBy });
-      v.ref = { descriptor: ev.descriptor, relativeMargin: ev.outcome.relativeMargin, margin: ev.outcome.margin, errorBound: ev.outcome.errorBound, foundBy, artifact };
+      v.ref = {
+        descriptor: ev.descriptor,
+        relativeMargin: ev.outcome.relativeMargin,
+        margin: ev.outcome.margin,
+        errorBound: ev.outcome.errorBound,
+        foundBy,
+        artifact,
+      };
     }
     return v.ref;
   }
@@ -331,7 +355,9 @@ class SearchState {
     let worstV: Violation | undefined;
     for (const v of this.violations) if (!worstV || v.ev.outcome.relativeMargin < worstV.ev.outcome.relativeMargin) worstV = v;
     const worst = worstV ? this.refOf(worstV) : undefined;
-    for (const ref of [this.smallest, worst]) if (ref && this.opts.artifactsDir && !ref.artifactPath) ref.artifactPath = writeArtifactWithData(this.opts.artifactsDir, ref.artifact, this.instanceOf(ref)).path;
+    for (const ref of [this.smallest, worst])
+      if (ref && this.opts.artifactsDir && !ref.artifactPath)
+        ref.artifactPath = writeArtifactWithData(this.opts.artifactsDir, ref.artifact, this.instanceOf(ref)).path;
     // A high-probability claim is refuted only by its rate test, and holds only where a rate test with
     // teeth was consistent with δ (inconclusive and outside draws are not successes).
     const hpConfigs = this.highProbability?.configs ?? [];
@@ -358,7 +384,8 @@ class SearchState {
       ...(this.fastCheck ? { fastCheck: this.fastCheck } : {}),
       ...(this.highProbability ? { highProbability: this.highProbability } : {}),
     };
-    if (this.examplesReplayed !== undefined) run.examples = { replayed: this.examplesReplayed, violated: this.examplesViolated, save: this.examplesToSave(run), skipped: this.examplesSkipped };
+    if (this.examplesReplayed !== undefined)
+      run.examples = { replayed: this.examplesReplayed, violated: this.examplesViolated, save: this.examplesToSave(run), skipped: this.examplesSkipped };
     if (this.conclusive > 0) run.vacuity = { instances: this.conclusive, vacuous: this.vacuous, rate: this.vacuous / this.conclusive };
     if (Number.isFinite(this.sharpness) && t.scalingLaw === undefined) run.sharpness = this.sharpness;
     if (this.scaling) {
@@ -368,7 +395,12 @@ class SearchState {
         run.status = this.scaling.status;
         run.asExpected = expectRefuted ? run.status === 'violated' : run.status === 'holds';
       }
-      run.empiricalConstant = { quantity: 'C', aggregate: 'fitted', value: this.scaling.fittedConstant, description: `FITTED (not the paper's constant): geometric mean of ${this.scaling.quantity} / ${this.scaling.variable}^${this.scaling.exponent} over the sweep` };
+      run.empiricalConstant = {
+        quantity: 'C',
+        aggregate: 'fitted',
+        value: this.scaling.fittedConstant,
+        description: `FITTED (not the paper's constant): geometric mean of ${this.scaling.quantity} / ${this.scaling.variable}^${this.scaling.exponent} over the sweep`,
+      };
     }
     if (this.relation === '==' && this.residualRatios.length > 0) {
       const r = Float64Array.from(this.residualRatios).sort();
@@ -376,7 +408,9 @@ class SearchState {
     }
     if (t.empiricalConstant && !this.scaling) {
       const { quantity, aggregate, description } = t.empiricalConstant;
-      const vals = this.records.filter((r) => r.verdict !== 'outside' && r.quantities && Number.isFinite(r.quantities[quantity])).map((r) => r.quantities![quantity]);
+      const vals = this.records
+        .filter((r) => r.verdict !== 'outside' && r.quantities && Number.isFinite(r.quantities[quantity]))
+        .map((r) => r.quantities![quantity]);
       if (vals.length > 0) run.empiricalConstant = { quantity, aggregate, description, value: aggregate === 'min' ? Math.min(...vals) : Math.max(...vals) };
     }
     if (t.scaling) {
@@ -386,9 +420,18 @@ class SearchState {
         .filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y));
       const distinctX = new Set(pts.map((p) => p[0])).size;
       if (pts.length >= 3 && distinctX >= 2) {
-        const fit = logLogFit(pts.map((p) => p[0]), pts.map((p) => p[1]));
+        const fit = logLogFit(
+          pts.map((p) => p[0]),
+          pts.map((p) => p[1]),
+        );
         const e = t.scaling.expectedSlope;
-        run.scalingFit = { ...fit, x: t.scaling.x, y: t.scaling.y, description: t.scaling.description, ...(e ? { expectedSlope: e, consistent: fit.slopeHigh >= e.low && fit.slopeLow <= e.high } : {}) };
+        run.scalingFit = {
+          ...fit,
+          x: t.scaling.x,
+          y: t.scaling.y,
+          description: t.scaling.description,
+          ...(e ? { expectedSlope: e, consistent: fit.slopeHigh >= e.low && fit.slopeLow <= e.high } : {}),
+        };
       }
     }
     return run;
@@ -427,9 +470,15 @@ function runScaling(s: SearchState): void {
       for (let draw = 0; draw < draws; draw++) {
         const d = law.design({ regime, size, draw, seed: `${opts.seed}/${theorem.id}/${regime}/${size}/${draw}` }) as Descriptor;
         const ev = s.eval(d, 'sweep');
-        if (!ev) { unusable++; continue; }
+        if (!ev) {
+          unusable++;
+          continue;
+        }
         const pt = scalingPointOf(ev.outcome, d, law.variable);
-        if (!pt) { unusable++; continue; }
+        if (!pt) {
+          unusable++;
+          continue;
+        }
         pts.push(pt);
         used.push({ descriptor: d, ...pt });
       }
@@ -508,7 +557,16 @@ function runRandomAndShrink(s: SearchState): void {
     if (ev && ev.outcome.verdict === 'violated') {
       const v = s.violationOf(d);
       s.smallest = v ? s.refOf(v) : undefined;
-      if (s.smallest) s.smallest = { ...s.smallest, foundBy: details.numShrinks > 0 ? 'shrunk' : 'random', artifact: { ...s.smallest.artifact, foundBy: details.numShrinks > 0 ? 'shrunk' : 'random', fastCheck: { seed, path: details.counterexamplePath ?? '' } } };
+      if (s.smallest)
+        s.smallest = {
+          ...s.smallest,
+          foundBy: details.numShrinks > 0 ? 'shrunk' : 'random',
+          artifact: {
+            ...s.smallest.artifact,
+            foundBy: details.numShrinks > 0 ? 'shrunk' : 'random',
+            fastCheck: { seed, path: details.counterexamplePath ?? '' },
+          },
+        };
     }
     s.fastCheck = { seed, path: details.counterexamplePath ?? undefined, numShrinks: details.numShrinks };
   }
@@ -665,7 +723,13 @@ export function highProbabilityTestLevel(opts: Pick<SearchOptions, 'alpha' | 'cl
  *                  draws for the test to have teeth);
  *   inconclusive — neither (no valid draw, too few draws, or the inconclusive draws decide it).
  */
-export function highProbabilityConfigVerdict(failures: number, inconclusive: number, draws: number, delta: number, alpha: number): { status: 'rejected' | 'consistent' | 'inconclusive'; lowerBound: number; upperBound: number } {
+export function highProbabilityConfigVerdict(
+  failures: number,
+  inconclusive: number,
+  draws: number,
+  delta: number,
+  alpha: number,
+): { status: 'rejected' | 'consistent' | 'inconclusive'; lowerBound: number; upperBound: number } {
   if (draws <= 0) return { status: 'inconclusive', lowerBound: 0, upperBound: 1 };
   const optimistic = failureRateExceeds(failures, draws, delta, alpha);
   if (optimistic.reject) return { status: 'rejected', lowerBound: optimistic.lowerBound, upperBound: optimistic.upperBound };
@@ -693,7 +757,10 @@ function runHighProbability(s: SearchState): void {
   const totalDraws = (opts.hpConfigs ?? 4) * (opts.hpDraws ?? 50);
   const draws = Math.max(1, Math.floor(totalDraws / Math.max(1, distinct.size)));
   for (const [key, cfg] of distinct) {
-    let failures = 0, valid = 0, outside = 0, inconclusive = 0;
+    let failures = 0,
+      valid = 0,
+      outside = 0,
+      inconclusive = 0;
     let worstFailure: EvaluatedInstance | undefined;
     for (let t = 0; t < draws; t++) {
       const d = { ...cfg, seed: `${String(cfg.seed ?? '')}/draw${t}` };
@@ -707,7 +774,10 @@ function runHighProbability(s: SearchState): void {
         inconclusive++;
         continue;
       }
-      if (ev.outcome.verdict === 'outside') { outside++; continue; }
+      if (ev.outcome.verdict === 'outside') {
+        outside++;
+        continue;
+      }
       valid++;
       if (ev.outcome.verdict === 'violated') {
         failures++;
@@ -720,7 +790,18 @@ function runHighProbability(s: SearchState): void {
     const rejected = test.status === 'rejected';
     // Only a rejected rate test makes a counterexample: the worst failed draw, as evidence.
     if (rejected && worstFailure) s.noteViolation(worstFailure, 'monte-carlo');
-    results.push({ configKey: key, delta, draws: valid, failures, outside, inconclusive, failureRateLower: test.lowerBound, failureRateUpper: test.upperBound, rejected, status: test.status });
+    results.push({
+      configKey: key,
+      delta,
+      draws: valid,
+      failures,
+      outside,
+      inconclusive,
+      failureRateLower: test.lowerBound,
+      failureRateUpper: test.upperBound,
+      rejected,
+      status: test.status,
+    });
   }
   s.highProbability = { alpha, configs: results };
 }

@@ -5,7 +5,12 @@ import { binomialUpperTail as binomTail } from '../../test/support/binomial.ts';
 
 describe('Clopper–Pearson', () => {
   it('one-sided lower bound is the p at which P(X ≥ k) = α (checked by direct summation)', () => {
-    for (const [k, n] of [[1, 10], [5, 40], [17, 100], [99, 100]]) {
+    for (const [k, n] of [
+      [1, 10],
+      [5, 40],
+      [17, 100],
+      [99, 100],
+    ]) {
       const { lowerBound } = failureRateExceeds(k, n, 0.5, 0.05);
       expect(binomTail(k, n, lowerBound)).toBeCloseTo(0.05, 8);
     }
@@ -13,7 +18,10 @@ describe('Clopper–Pearson', () => {
 
   it('covers the true p at least 1 − α of the time (simulation)', () => {
     const rng = createRng('cp');
-    const p = 0.13, n = 50, alpha = 0.1, trials = 2000;
+    const p = 0.13,
+      n = 50,
+      alpha = 0.1,
+      trials = 2000;
     let miss = 0;
     for (let t = 0; t < trials; t++) {
       let k = 0;
@@ -33,7 +41,8 @@ describe('Clopper–Pearson', () => {
 describe('log-log fit', () => {
   it('recovers a known exponent and its interval covers it', () => {
     const rng = createRng('fit');
-    const xs = [10, 20, 40, 80, 160, 320, 640], ys = xs.map((x) => 3 * x ** -0.5 * Math.exp(0.01 * gaussian(rng)));
+    const xs = [10, 20, 40, 80, 160, 320, 640],
+      ys = xs.map((x) => 3 * x ** -0.5 * Math.exp(0.01 * gaussian(rng)));
     const f = logLogFit(xs, ys);
     expect(f.slopeLow).toBeLessThan(-0.5);
     expect(f.slopeHigh).toBeGreaterThan(-0.5);

@@ -7,7 +7,8 @@ import tQuantile from '@stdlib/stats-base-dists-t-quantile';
  * (lower = 0 when k = 0, upper = 1 when k = n). Coverage ≥ 1 − α for every p.
  */
 export function clopperPearson(k: number, n: number, alpha: number): { lower: number; upper: number } {
-  if (!(Number.isInteger(k) && Number.isInteger(n) && k >= 0 && n >= 1 && k <= n)) throw new RangeError(`clopperPearson: need 0 ≤ k ≤ n integers, got k=${k}, n=${n}`);
+  if (!(Number.isInteger(k) && Number.isInteger(n) && k >= 0 && n >= 1 && k <= n))
+    throw new RangeError(`clopperPearson: need 0 ≤ k ≤ n integers, got k=${k}, n=${n}`);
   const lower = k === 0 ? 0 : betaQuantile(alpha / 2, k, n - k + 1);
   const upper = k === n ? 1 : betaQuantile(1 - alpha / 2, k + 1, n - k);
   return { lower, upper };
@@ -44,19 +45,30 @@ export function logLogFit(xs: ArrayLike<number>, ys: ArrayLike<number>, alpha = 
   const n = xs.length;
   if (n !== ys.length) throw new RangeError('logLogFit: x and y differ in length');
   if (n < 3) throw new RangeError(`logLogFit: need at least 3 points, got ${n}`);
-  const lx = new Float64Array(n), ly = new Float64Array(n);
+  const lx = new Float64Array(n),
+    ly = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (!(xs[i] > 0 && ys[i] > 0)) throw new RangeError(`logLogFit: values must be positive (point ${i}: x=${xs[i]}, y=${ys[i]})`);
     lx[i] = Math.log(xs[i]);
     ly[i] = Math.log(ys[i]);
   }
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += lx[i]; my += ly[i]; }
-  mx /= n; my /= n;
-  let sxx = 0, sxy = 0, syy = 0;
+  let mx = 0,
+    my = 0;
   for (let i = 0; i < n; i++) {
-    const dx = lx[i] - mx, dy = ly[i] - my;
-    sxx += dx * dx; sxy += dx * dy; syy += dy * dy;
+    mx += lx[i];
+    my += ly[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = lx[i] - mx,
+      dy = ly[i] - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
   }
   if (sxx === 0) throw new RangeError('logLogFit: all x values are equal');
   const slope = sxy / sxx;
@@ -72,6 +84,7 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const h = (n - 1) * p;
-  const lo = Math.floor(h), hi = Math.ceil(h);
+  const lo = Math.floor(h),
+    hi = Math.ceil(h);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }

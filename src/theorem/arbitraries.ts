@@ -95,17 +95,15 @@ const coordinate = fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: 
 
 export function pointSet(o: PointSetOptions): fc.Arbitrary<PointSetDescriptor> {
   const [elo, ehi] = o.exponent ?? [1, 12];
-  return fc
-    .record({ n: fc.integer({ min: o.n[0], max: o.n[1] }), d: fc.integer({ min: o.d[0], max: o.d[1] }) })
-    .chain(({ n, d }) =>
-      fc.record({
-        points: fc.array(fc.array(coordinate, { minLength: d, maxLength: d }), { minLength: n, maxLength: n }),
-        geometry: fc.constantFrom(...(o.geometries ?? GEOMETRIES)),
-        exponent: fc.integer({ min: elo, max: ehi }),
-        j: fc.integer({ min: 1, max: Math.max(1, n - 1) }),
-        unitNorm: fc.constant(o.unitNorm ?? true),
-      }),
-    );
+  return fc.record({ n: fc.integer({ min: o.n[0], max: o.n[1] }), d: fc.integer({ min: o.d[0], max: o.d[1] }) }).chain(({ n, d }) =>
+    fc.record({
+      points: fc.array(fc.array(coordinate, { minLength: d, maxLength: d }), { minLength: n, maxLength: n }),
+      geometry: fc.constantFrom(...(o.geometries ?? GEOMETRIES)),
+      exponent: fc.integer({ min: elo, max: ehi }),
+      j: fc.integer({ min: 1, max: Math.max(1, n - 1) }),
+      unitNorm: fc.constant(o.unitNorm ?? true),
+    }),
+  );
 }
 
 /**

@@ -31,7 +31,13 @@ export function decodeNumber(s: unknown, where: string): number {
 }
 
 function isMatrix(v: unknown): v is Matrix {
-  return typeof v === 'object' && v !== null && (v as Matrix).data instanceof Float64Array && Number.isInteger((v as Matrix).rows) && Number.isInteger((v as Matrix).cols);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as Matrix).data instanceof Float64Array &&
+    Number.isInteger((v as Matrix).rows) &&
+    Number.isInteger((v as Matrix).cols)
+  );
 }
 
 export function encodeValue(v: unknown): Encoded {
@@ -64,8 +70,10 @@ export function decodeValue(e: unknown, where = 'instance'): unknown {
       const m = o.$matrix as Record<string, unknown> | null;
       if (!m || typeof m !== 'object') throw new CodecError(`${where}: $matrix must be an object`);
       const { rows, cols, data } = m as { rows: unknown; cols: unknown; data: unknown };
-      if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 0 || (cols as number) < 0) throw new CodecError(`${where}: $matrix needs non-negative integer rows and cols`);
-      if (!Array.isArray(data) || data.length !== (rows as number) * (cols as number)) throw new CodecError(`${where}: $matrix data must hold rows × cols = ${(rows as number) * (cols as number)} entries`);
+      if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 0 || (cols as number) < 0)
+        throw new CodecError(`${where}: $matrix needs non-negative integer rows and cols`);
+      if (!Array.isArray(data) || data.length !== (rows as number) * (cols as number))
+        throw new CodecError(`${where}: $matrix data must hold rows × cols = ${(rows as number) * (cols as number)} entries`);
       return { rows: rows as number, cols: cols as number, data: Float64Array.from(data, (s, i) => decodeNumber(s, `${where}.data[${i}]`)) } satisfies Matrix;
     }
     const out: Record<string, unknown> = {};

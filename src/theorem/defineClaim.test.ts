@@ -28,7 +28,13 @@ const toy = (c: number) =>
     sides({ x }) {
       let m = 0;
       for (const v of x.data) m = Math.max(m, Math.abs(v));
-      return { lhs: sumOfSquares(x.data), rhs: interval(c).mul(x.rows * x.cols).mul(interval(m).pow(2)), relation: '<=' };
+      return {
+        lhs: sumOfSquares(x.data),
+        rhs: interval(c)
+          .mul(x.rows * x.cols)
+          .mul(interval(m).pow(2)),
+        relation: '<=',
+      };
     },
   });
 
@@ -73,12 +79,16 @@ describe('defineClaim (src/theorem/defineClaim.ts)', () => {
   });
 
   it('the error bounds of both sides cover the exact values (decimal.js), and the verdicts follow', () => {
-    const t = toy(1), planted = toy(0.5);
-    let gaussian = 0, holds = 0, violated = 0;
+    const t = toy(1),
+      planted = toy(0.5);
+    let gaussian = 0,
+      holds = 0,
+      violated = 0;
     for (const d of fc.sample(t.descriptors, { seed: 11, numRuns: 30 })) {
       const ev = t.conclude(t.materialize(d), d);
       const x = t.materialize(d).x;
-      let lhs = new X(0), m = new X(0);
+      let lhs = new X(0),
+        m = new X(0);
       for (const v of x.data) {
         lhs = lhs.plus(exact(v).pow(2));
         if (exact(Math.abs(v)).gt(m)) m = exact(Math.abs(v));

@@ -55,7 +55,7 @@ export const param = {
     if (values.length === 0) throw new RangeError('param.oneOf: no values');
     return {
       arbitrary: fc.constantFrom(...values),
-      move: (v, rng) => (values.length === 1 ? v : values.filter((w) => w !== v)[uniformInt(rng, values.length - 1)] ?? v),
+      move: (v, rng) => (values.length === 1 ? v : (values.filter((w) => w !== v)[uniformInt(rng, values.length - 1)] ?? v)),
       cell: (v) => String(v),
       cells: values.map(String),
     };
@@ -66,8 +66,13 @@ export const param = {
 function rangeBins(min: number, max: number): [number, number][] {
   const n = max - min + 1;
   if (n <= 8) return Array.from({ length: n }, (_, k) => [min + k, min + k]);
-  const a = min + Math.floor(n / 3) - 1, b = min + Math.floor((2 * n) / 3) - 1;
-  return [[min, a], [a + 1, b], [b + 1, max]];
+  const a = min + Math.floor(n / 3) - 1,
+    b = min + Math.floor((2 * n) / 3) - 1;
+  return [
+    [min, a],
+    [a + 1, b],
+    [b + 1, max],
+  ];
 }
 const binLabel = ([lo, hi]: [number, number]) => (lo === hi ? String(lo) : `${lo}–${hi}`);
 const binOf = (v: number, bins: [number, number][]) => binLabel(bins.find(([lo, hi]) => v >= lo && v <= hi) ?? bins[bins.length - 1]);
@@ -129,7 +134,8 @@ export function sideOf(s: Side): { value: number; error: number } {
   if (interval.is(s)) return s.isEmpty || s.lo === -Infinity || s.hi === Infinity ? { value: s.isEmpty ? NaN : s.mid, error: Infinity } : fromInterval(s);
   if ('enclosure' in s) return sideAt(s.value, s.enclosure);
   if ('error' in s) return Number.isFinite(s.value) && s.error >= 0 ? { value: s.value, error: s.error } : { value: s.value, error: Infinity };
-  if (!(s.lower <= s.upper) || !Number.isFinite(s.lower) || !Number.isFinite(s.upper)) return { value: Number.isFinite(s.lower) ? s.lower : 0, error: Infinity };
+  if (!(s.lower <= s.upper) || !Number.isFinite(s.lower) || !Number.isFinite(s.upper))
+    return { value: Number.isFinite(s.lower) ? s.lower : 0, error: Infinity };
   return fromEnclosure(s);
 }
 
@@ -142,7 +148,9 @@ export function sideOf(s: Side): { value: number; error: number } {
  * DEFAULT_COST_HINT. Every other Theorem field (probes, delta, configKey, twinOf, …) is passed through, and any
  * default can be overridden by giving the field.
  */
-export function defineClaim<P extends Record<string, Param<unknown>> = Record<string, never>, I = { x: Matrix }>(spec: ClaimSpec<P, I>): Theorem<ClaimDescriptor<P>, I> {
+export function defineClaim<P extends Record<string, Param<unknown>> = Record<string, never>, I = { x: Matrix }>(
+  spec: ClaimSpec<P, I>,
+): Theorem<ClaimDescriptor<P>, I> {
   const { space, instance, sides, assumptions, ...rest } = spec;
   const params = (space.params ?? {}) as P;
   const names = Object.keys(params);
@@ -152,7 +160,8 @@ export function defineClaim<P extends Record<string, Param<unknown>> = Record<st
   for (const k of names) record[k] = params[k].arbitrary;
   const nRange = 'random' in space.data ? space.data.random.n : space.data.points.n;
   const nParam = param.int(nRange[0], nRange[1]);
-  const families: readonly string[] = 'random' in space.data ? (space.data.random.families ?? DISTRIBUTION_FAMILIES) : (space.data.points.geometries ?? GEOMETRIES);
+  const families: readonly string[] =
+    'random' in space.data ? (space.data.random.families ?? DISTRIBUTION_FAMILIES) : (space.data.points.geometries ?? GEOMETRIES);
 
   const materialize = (d: ClaimDescriptor<P>): I => {
     const x = isRandom ? materializeData(d.data as DataDescriptor) : materializePointSet(d.data as PointSetDescriptor);
@@ -163,7 +172,10 @@ export function defineClaim<P extends Record<string, Param<unknown>> = Record<st
       const k = names[uniformInt(rng, names.length)];
       return { ...d, [k]: params[k].move(d[k], rng) };
     }
-    const data = 'random' in space.data ? mutateDataDescriptor(d.data as DataDescriptor, rng, space.data.random) : mutatePointSet(d.data as PointSetDescriptor, rng, space.data.points);
+    const data =
+      'random' in space.data
+        ? mutateDataDescriptor(d.data as DataDescriptor, rng, space.data.random)
+        : mutatePointSet(d.data as PointSetDescriptor, rng, space.data.points);
     return { ...d, data };
   };
   const cells = (d: ClaimDescriptor<P>): Record<string, string> => {
@@ -190,7 +202,8 @@ export function defineClaim<P extends Record<string, Param<unknown>> = Record<st
     assumptions: assumptions ?? (() => null),
     conclude(i, d): Evaluation {
       const s = sides(i, d);
-      const lhs = sideOf(s.lhs), rhs = sideOf(s.rhs);
+      const lhs = sideOf(s.lhs),
+        rhs = sideOf(s.rhs);
       return {
         lhs: lhs.value,
         lhsError: lhs.error,

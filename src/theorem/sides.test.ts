@@ -14,7 +14,11 @@ function exact(x: number): Decimal {
   while (!Number.isInteger(m)) m = x / 2 ** --e;
   return new X(BigInt(m).toString()).times(new X(2).pow(e));
 }
-const finite = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), fc.double({ min: -4, max: 4, noNaN: true }), fc.constantFrom(0, 1, -1, Number.MIN_VALUE, 1e-310, 2 ** -1022));
+const finite = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+  fc.double({ min: -4, max: 4, noNaN: true }),
+  fc.constantFrom(0, 1, -1, Number.MIN_VALUE, 1e-310, 2 ** -1022),
+);
 const nonNeg = fc.oneof(fc.double({ min: 0, max: 1e300, noNaN: true }), fc.double({ min: 0, max: 1e-300, noNaN: true }), fc.constantFrom(0, Number.MIN_VALUE));
 
 describe('sides: enclosures for the Evaluation of a claim (src/theorem/sides.ts)', () => {
@@ -25,7 +29,8 @@ describe('sides: enclosures for the Evaluation of a claim (src/theorem/sides.ts)
   });
 
   test.prop([finite, finite, finite], { numRuns: 300 })('sideAt(v, [a, b]): v ± error covers [a, b] exactly', (v, a, b) => {
-    const lo = Math.min(a, b), hi = Math.max(a, b);
+    const lo = Math.min(a, b),
+      hi = Math.max(a, b);
     const { value, error } = sideAt(v, interval(lo, hi));
     expect(value).toBe(v);
     if (error === Infinity) return;

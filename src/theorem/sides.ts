@@ -19,7 +19,8 @@ export function fromEnclosure(e: { lower: number; upper: number }): { value: num
  * (e.g. arccos near ±1), unlike a derivative-based bound. `domain` clamps the perturbed arguments.
  */
 export function monotoneError(f: (t: number) => number, x: number, dx: number, fRounding: number, domain: [number, number] = [-Infinity, Infinity]): number {
-  const lo = Math.max(domain[0], x - dx), hi = Math.min(domain[1], x + dx);
+  const lo = Math.max(domain[0], x - dx),
+    hi = Math.min(domain[1], x + dx);
   const fx = f(x);
   const spread = Math.max(Math.abs(f(hi) - fx), Math.abs(fx - f(lo)));
   return (spread + fRounding) * (1 + 8 * UNIT_ROUNDOFF) + Number.MIN_VALUE;
@@ -46,7 +47,8 @@ export function around(value: number, error: number): Interval {
 export function sideAt(value: number, enclosure: Interval): { value: number; error: number } {
   const { lo, hi } = enclosure;
   if (enclosure.isEmpty || !Number.isFinite(value) || lo === -Infinity || hi === Infinity) return { value, error: Infinity };
-  const above = interval(hi).sub(value).hi, below = interval(value).sub(lo).hi;
+  const above = interval(hi).sub(value).hi,
+    below = interval(value).sub(lo).hi;
   return { value, error: Math.max(above, below, 0) };
 }
 

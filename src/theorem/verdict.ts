@@ -29,7 +29,16 @@ export function decide(ev: Evaluation): Outcome {
     const margin = marginOf(relation, lhs, rhs);
     const exact = Number.isFinite(ev.lhsError) && Number.isFinite(ev.rhsError) && !Number.isNaN(margin);
     const verdict = exact && margin === Infinity ? 'holds' : exact && margin === -Infinity ? 'violated' : 'inconclusive';
-    return { lhs, rhs, relation, quantities: ev.quantities, verdict, margin: Number.isNaN(margin) ? 0 : margin, errorBound: Infinity, relativeMargin: Math.sign(margin) || 0 };
+    return {
+      lhs,
+      rhs,
+      relation,
+      quantities: ev.quantities,
+      verdict,
+      margin: Number.isNaN(margin) ? 0 : margin,
+      errorBound: Infinity,
+      relativeMargin: Math.sign(margin) || 0,
+    };
   }
   const margin = marginOf(relation, lhs, rhs);
   const errorBound = (ev.lhsError + ev.rhsError + UNIT_ROUNDOFF * (Math.abs(lhs) + Math.abs(rhs))) * (1 + 4 * UNIT_ROUNDOFF);

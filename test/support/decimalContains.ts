@@ -9,8 +9,12 @@ const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }
 /** The exact value of a double as a 50-digit decimal (x = m·2^-e with m an integer). */
 export function exact(x: number): DecimalClass {
   if (Number.isInteger(x)) return new D(BigInt(x).toString());
-  let m = x, e = 0;
-  while (!Number.isInteger(m)) { m *= 2; e++; }
+  let m = x,
+    e = 0;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e++;
+  }
   return new D(BigInt(m).toString()).div(new D(2).pow(e));
 }
 

@@ -51,7 +51,9 @@ const dsigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? s.a : g.m < 
 
 /** Exact K̄ = J Jᵀ of the stored doubles (dyadic, N × N), for ReLU or the network's (a,b)-ReLU record. */
 export function exactNtk(net: Network, x: Matrix): Dy[][] {
-  const L = net.depth, N = x.rows, d = x.cols;
+  const L = net.depth,
+    N = x.rows,
+    d = x.cols;
   const sl = slopesOf(net);
   const rows: Dy[][] = [];
   for (let i = 0; i < N; i++) {
@@ -124,7 +126,8 @@ function shifted(K: Dy[][], t: number | Dy, num: bigint, den: bigint): bigint[][
 
 /** s·K̄ − t·I is positive semidefinite (all principal minors ≥ 0), s = num/den. */
 function psdAfterShift(K: Dy[][], t: number | Dy, num = 1n, den = 1n): boolean {
-  const M = shifted(K, t, num, den), n = M.length;
+  const M = shifted(K, t, num, den),
+    n = M.length;
   for (let mask = 1; mask < 1 << n; mask++) {
     const idx = [...Array(n).keys()].filter((i) => mask & (1 << i));
     if (det(idx.map((i) => idx.map((j) => M[i][j]))) < 0n) return false;
@@ -192,10 +195,13 @@ export function ulpsAway(x: number, k: number): number {
  * engine's float pre-activation of that unit at z.
  */
 export function hyperplaneInput(net: Network, unit: number, floatG: (z: [number, number]) => number): [number, number] {
-  const m = net.weights[0].cols, W = net.weights[0].data;
-  const w0 = W[unit], w1 = W[m + unit];
+  const m = net.weights[0].cols,
+    W = net.weights[0].data;
+  const w0 = W[unit],
+    w1 = W[m + unit];
   for (let c = 1; c < 3; c += 0.0371) {
-    const x0 = w1 * c, base = -w0 * c;
+    const x0 = w1 * c,
+      base = -w0 * c;
     for (const k of [1, -1, 2, -2, 3, -3]) {
       const z: [number, number] = [x0, ulpsAway(base, k)];
       const exact = add(mul(dy(z[0]), dy(w0)), mul(dy(z[1]), dy(w1)));

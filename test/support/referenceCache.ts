@@ -31,7 +31,8 @@ export function referenceCache(name: string, sources: readonly (string | URL)[])
   if (existsSync(file)) {
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { oracle: string; entries: Record<string, string[]> };
     if (doc.oracle === hash) entries = doc.entries;
-    else if (!write) console.warn(`test/fixtures/references/${name}.json was written by another version of its oracle: computing live (refresh with NTK_WRITE_REFERENCES=1)`);
+    else if (!write)
+      console.warn(`test/fixtures/references/${name}.json was written by another version of its oracle: computing live (refresh with NTK_WRITE_REFERENCES=1)`);
   }
   const fresh: Record<string, string[]> = write ? {} : entries;
   return {

@@ -18,7 +18,13 @@ export default class TimingReporter implements Reporter {
 
   onTestCaseResult(test: TestCase): void {
     const d = test.diagnostic();
-    this.tests.push({ file: this.rel(test.module.moduleId), name: test.fullName, durationMs: d?.duration ?? 0, timeoutMs: test.options.timeout ?? 0, state: test.result().state });
+    this.tests.push({
+      file: this.rel(test.module.moduleId),
+      name: test.fullName,
+      durationMs: d?.duration ?? 0,
+      timeoutMs: test.options.timeout ?? 0,
+      state: test.result().state,
+    });
   }
 
   onTestModuleEnd(module: TestModule): void {

@@ -40,14 +40,19 @@ function trapRefLive(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: 
   const poleScale = kind === 'tanh' ? Math.PI / 4 : Math.PI / 2;
   const stepOf = (scale: number) => {
     const a = scale > 0 ? Math.min(poleScale / scale, 3) : 3;
-    return (2 * Math.PI * a) / Math.log((8 * Math.exp(a * a / 2)) / 1e-20);
+    return (2 * Math.PI * a) / Math.log((8 * Math.exp((a * a) / 2)) / 1e-20);
   };
   const nodes = (h: number) => {
     const K = Math.ceil(9.5 / h);
     const hD = new D(h);
-    const z: Dec[] = [], w: Dec[] = [];
+    const z: Dec[] = [],
+      w: Dec[] = [];
     const norm = hD.div(PI.mul(2).sqrt());
-    for (let k = -K; k <= K; k++) { const zk = hD.mul(k); z.push(zk); w.push(norm.mul(zk.mul(zk).div(-2).exp())); }
+    for (let k = -K; k <= K; k++) {
+      const zk = hD.mul(k);
+      z.push(zk);
+      w.push(norm.mul(zk.mul(zk).div(-2).exp()));
+    }
     return { z, w };
   };
   const sign = kind === 'tanh' ? 2 : -1; // exponent factor: e^{2x} for tanh, e^{−x} for σ
@@ -56,14 +61,17 @@ function trapRefLive(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: 
   const C = inn.z.map((z) => gam.mul(z).mul(sign).exp());
   let W = new D(0);
   for (const w of inn.w) W = W.add(w);
-  let pp = new D(0), dd = new D(0);
+  let pp = new D(0),
+    dd = new D(0);
   for (let i = 0; i < o.z.length; i++) {
     const B = beta.mul(o.z[i]).mul(sign).exp();
-    let s1 = new D(0), s2 = new D(0);
+    let s1 = new D(0),
+      s2 = new D(0);
     for (let k = 0; k < C.length; k++) {
       const p = new D(1).div(B.mul(C[k]).add(1));
       const wp = inn.w[k].mul(p);
-      s1 = s1.add(wp); s2 = s2.add(wp.mul(p));
+      s1 = s1.add(wp);
+      s2 = s2.add(wp.mul(p));
     }
     const pf = new D(1).div(s.mul(o.z[i]).mul(sign).exp().add(1));
     if (kind === 'tanh') {
@@ -101,15 +109,32 @@ describe('activation registry', () => {
 
 describe('(a,b)-ReLU records', () => {
   it('enclose the arc-cosine closed forms (Cho & Saul 2009) at 50 digits', () => {
-    for (const [name, a, b] of [['relu', 1, 0], ['leaky-relu:0.1', 1, 0.1], ['abs', 1, -1]] as const) {
+    for (const [name, a, b] of [
+      ['relu', 1, 0],
+      ['leaky-relu:0.1', 1, 0.1],
+      ['abs', 1, -1],
+    ] as const) {
       const r = activationByName(name);
-      for (const [q1, q2, c] of [[1, 2, 0.3], [1, 1, 1], [0.5, 3, -1.2247448713915889], [1e-200, 1e-200, -3e-201]]) {
-        const Q1 = exact(q1), Q2 = exact(q2), C = exact(c);
+      for (const [q1, q2, c] of [
+        [1, 2, 0.3],
+        [1, 1, 1],
+        [0.5, 3, -1.2247448713915889],
+        [1e-200, 1e-200, -3e-201],
+      ]) {
+        const Q1 = exact(q1),
+          Q2 = exact(q2),
+          C = exact(c);
         const cosT = D.min(1, D.max(-1, C.div(Q1.mul(Q2).sqrt())));
         const th = D.acos(cosT);
-        const A = new D(a), B = new D(b), p = A.mul(A).add(B.mul(B)), m2 = A.mul(B).mul(2);
+        const A = new D(a),
+          B = new D(b),
+          p = A.mul(A).add(B.mul(B)),
+          m2 = A.mul(B).mul(2);
         const g = (t: Dec) => D.sin(t).sub(t.mul(D.cos(t)));
-        const J = p.mul(g(PI.sub(th))).sub(m2.mul(g(th))).div(PI.mul(2));
+        const J = p
+          .mul(g(PI.sub(th)))
+          .sub(m2.mul(g(th)))
+          .div(PI.mul(2));
         const Jd = p.mul(PI.sub(th)).add(m2.mul(th)).div(PI.mul(2));
         const du = r.dual(q1, q2, c);
         expectContains(du.phiPhi, Q1.mul(Q2).sqrt().mul(J), `${name} E[σσ](${q1},${q2},${c})`);
@@ -126,9 +151,16 @@ describe('(a,b)-ReLU Hermite coefficients', () => {
       let sum = 0;
       for (let k = 0; k < 3000; k++) sum += r.hermite!(k) ** 2 * rho ** k;
       const th = D.acos(new D(rho));
-      const A = new D(1), B = exact(0.3), p = A.mul(A).add(B.mul(B)), m2 = A.mul(B).mul(2);
+      const A = new D(1),
+        B = exact(0.3),
+        p = A.mul(A).add(B.mul(B)),
+        m2 = A.mul(B).mul(2);
       const g = (t: DecimalClass) => D.sin(t).sub(t.mul(D.cos(t)));
-      const J = p.mul(g(PI.sub(th))).sub(m2.mul(g(th))).div(PI.mul(2)).toNumber();
+      const J = p
+        .mul(g(PI.sub(th)))
+        .sub(m2.mul(g(th)))
+        .div(PI.mul(2))
+        .toNumber();
       expect(Math.abs(sum - J), `ρ = ${rho}`).toBeLessThan(1e-12);
     }
   });
@@ -139,22 +171,43 @@ describe('erf', () => {
     const E = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 60 });
     for (const x of [1e-300, 1e-8, 0.1, 0.5, 1, 2.5, 3, 3.5, 4.2, 5.9, -0.7]) {
       const X = new E(exact(x));
-      let term = X, sum = X;
+      let term = X,
+        sum = X;
       for (let n = 1; n < 400; n++) {
-        term = term.mul(X).mul(X).neg().mul(2 * n - 1).div(n * (2 * n + 1));
+        term = term
+          .mul(X)
+          .mul(X)
+          .neg()
+          .mul(2 * n - 1)
+          .div(n * (2 * n + 1));
         sum = sum.add(term);
         if (term.abs().lt(new E(10).pow(-70))) break;
       }
       const ref = sum.mul(2).div(E.acos(-1).sqrt());
-      expect(new E(erf(x)).sub(ref).abs().lte(ref.abs().mul(4 * 2 ** -52)), `erf(${x})`).toBe(true);
+      expect(
+        new E(erf(x))
+          .sub(ref)
+          .abs()
+          .lte(ref.abs().mul(4 * 2 ** -52)),
+        `erf(${x})`,
+      ).toBe(true);
     }
   });
 
   it('dual kernels enclose the 50-digit closed forms, incl. c = ±√(q1q2), tiny and huge q, and clipping', () => {
     const r = erfRecord();
     const grid: [number, number, number][] = [
-      [1, 1, 0.5], [1, 1, 1], [1, 1, -1], [0.3, 2, -0.7], [2, 0.5, 1], [1e-300, 1e-300, 1e-300],
-      [1e-300, 2, 0], [1e300, 1e300, 1e300], [1e300, 1e300, -3e299], [1e-3, 1e5, 9.99], [0, 1, 0],
+      [1, 1, 0.5],
+      [1, 1, 1],
+      [1, 1, -1],
+      [0.3, 2, -0.7],
+      [2, 0.5, 1],
+      [1e-300, 1e-300, 1e-300],
+      [1e-300, 2, 0],
+      [1e300, 1e300, 1e300],
+      [1e300, 1e300, -3e299],
+      [1e-3, 1e5, 9.99],
+      [0, 1, 0],
     ];
     for (const [q1, q2, c] of grid) {
       const du = r.dual(q1, q2, c);
@@ -169,7 +222,7 @@ describe('erf', () => {
     const cl = r.dual(1, 4, 3);
     const refCl = erfRef(new D(1), new D(4), new D(2));
     expectContains(cl.phiPhi, refCl.pp, 'clipped E[erf erf]');
-    expectContains(cl.dphiDphi, refCl.dd, 'clipped E[erf\' erf\']');
+    expectContains(cl.dphiDphi, refCl.dd, "clipped E[erf' erf']");
   });
 
   it('Hermite coefficients: Mehler series Σ c_k²ρ^k equals the 50-digit dual kernel at q = 1', () => {
@@ -185,35 +238,74 @@ describe('erf', () => {
 
   it('the limiting fold encloses a 50-digit fold of the closed forms (ntk parameterisation, bias)', () => {
     const x = { rows: 3, cols: 2, data: Float64Array.from([1, 0, 0.6, 0.8, -1, 0.1]) };
-    const ws = 1.5, bs = 0.1, L = 3;
+    const ws = 1.5,
+      bs = 0.1,
+      L = 3;
     const out = limitingKernels(x, { depth: L, activation: erfRecord(), parameterization: 'ntk', wStd: ws, bStd: bs });
-    const W2 = exact(ws).pow(2), B2 = exact(bs).pow(2);
+    const W2 = exact(ws).pow(2),
+      B2 = exact(bs).pow(2);
     const X = Array.from(x.data, exact);
-    let G: Dec[][] = [], K: Dec[][] = [];
-    for (let i = 0; i < 3; i++) { G.push([]); for (let j = 0; j < 3; j++) G[i].push(X[2 * i].mul(X[2 * j]).add(X[2 * i + 1].mul(X[2 * j + 1])).mul(W2).div(2).add(B2)); }
+    let G: Dec[][] = [],
+      K: Dec[][] = [];
+    for (let i = 0; i < 3; i++) {
+      G.push([]);
+      for (let j = 0; j < 3; j++)
+        G[i].push(
+          X[2 * i]
+            .mul(X[2 * j])
+            .add(X[2 * i + 1].mul(X[2 * j + 1]))
+            .mul(W2)
+            .div(2)
+            .add(B2),
+        );
+    }
     K = G.map((r) => r.slice());
     for (let l = 2; l <= L; l++) {
-      const Gn = G.map((r) => r.slice()), Kn = K.map((r) => r.slice());
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-        const ref = erfRef(G[i][i], G[j][j], G[i][j]);
-        Gn[i][j] = W2.mul(ref.pp).add(B2);
-        Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
-      }
-      G = Gn; K = Kn;
+      const Gn = G.map((r) => r.slice()),
+        Kn = K.map((r) => r.slice());
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          const ref = erfRef(G[i][i], G[j][j], G[i][j]);
+          Gn[i][j] = W2.mul(ref.pp).add(B2);
+          Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
+        }
+      G = Gn;
+      K = Kn;
     }
     const eps = out.entrywiseBound.absolute;
     expect(eps).toBeLessThan(1e-12);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-      expect(exact(out.ntk.data[i * 3 + j]).sub(K[i][j]).abs().lte(eps), `K[${i}][${j}]`).toBe(true);
-      expect(exact(out.nngp.data[i * 3 + j]).sub(G[i][j]).abs().lte(eps), `G[${i}][${j}]`).toBe(true);
-    }
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        expect(
+          exact(out.ntk.data[i * 3 + j])
+            .sub(K[i][j])
+            .abs()
+            .lte(eps),
+          `K[${i}][${j}]`,
+        ).toBe(true);
+        expect(
+          exact(out.nngp.data[i * 3 + j])
+            .sub(G[i][j])
+            .abs()
+            .lte(eps),
+          `G[${i}][${j}]`,
+        ).toBe(true);
+      }
   });
 });
 
 describe('tanh and sigmoid (certified trapezoidal rule)', () => {
   it('tanh dual kernels enclose a 50-digit quadrature; widths ≤ 1e-12 for q ≤ 4', () => {
     const r = tanhRecord();
-    const grid: [number, number, number][] = [[1, 1, 0.5], [1, 1, 1], [1, 1, -1], [0.3, 2, -0.7], [1e-8, 1e-8, 5e-9], [4, 1, 1.9], [1e-300, 1, 0]];
+    const grid: [number, number, number][] = [
+      [1, 1, 0.5],
+      [1, 1, 1],
+      [1, 1, -1],
+      [0.3, 2, -0.7],
+      [1e-8, 1e-8, 5e-9],
+      [4, 1, 1.9],
+      [1e-300, 1, 0],
+    ];
     for (const [q1, q2, c] of grid) {
       const du = r.dual(q1, q2, c);
       const ref = trapRef('tanh', exact(q1), exact(q2), exact(c));
@@ -235,7 +327,10 @@ describe('tanh and sigmoid (certified trapezoidal rule)', () => {
 
   it('sigmoid dual kernels (via tanh) enclose a 50-digit quadrature of σ itself', () => {
     const r = sigmoidRecord();
-    for (const [q1, q2, c] of [[1, 2, 0.8], [0.5, 0.5, -0.5]] as [number, number, number][]) {
+    for (const [q1, q2, c] of [
+      [1, 2, 0.8],
+      [0.5, 0.5, -0.5],
+    ] as [number, number, number][]) {
       const du = r.dual(q1, q2, c);
       const ref = trapRef('sigmoid', exact(q1), exact(q2), exact(c));
       expectContains(du.phiPhi, ref.pp, `E[σσ](${q1},${q2},${c})`);
@@ -249,18 +344,23 @@ describe('interval fold: the Frobenius reduction of the entry radii', () => {
   it('bounds ‖K − K_exact‖_F when the squared radii underflow (erf, depth 1, data of order 3e-74)', () => {
     // Depth 1: the exact kernel is the Gram matrix XXᵀ of the stored doubles, formed here in 60 digits.
     let s = 12345;
-    const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648 - 0.5; };
-    const n = 60, d = 3;
+    const rnd = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648 - 0.5;
+    };
+    const n = 60,
+      d = 3;
     const data = new Float64Array(n * d).map(() => rnd() * 6e-74);
     const out = limitingKernels({ rows: n, cols: d, data }, { depth: 1, activation: erfRecord() });
     const D60 = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 60 });
     let f = new D60(0);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let e = new D60(0);
-      for (let k = 0; k < d; k++) e = e.add(new D60(exact(data[i * d + k]).toString()).mul(new D60(exact(data[j * d + k]).toString())));
-      const diff = new D60(exact(out.ntk.data[i * n + j]).toString()).sub(e);
-      f = f.add(diff.mul(diff));
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let e = new D60(0);
+        for (let k = 0; k < d; k++) e = e.add(new D60(exact(data[i * d + k]).toString()).mul(new D60(exact(data[j * d + k]).toString())));
+        const diff = new D60(exact(out.ntk.data[i * n + j]).toString()).sub(e);
+        f = f.add(diff.mul(diff));
+      }
     // Without the underflow term of the squares the bound was 2.2e-162 against an actual 2.7e-162.
     expect(f.sqrt().lte(new D60(exact(out.ntkErrorBound).toString())), `‖ΔK‖_F = ${f.sqrt().toSignificantDigits(6)} > ${out.ntkErrorBound}`).toBe(true);
   });

@@ -41,7 +41,8 @@ export function erf(x: number): number {
   let r: number;
   if (ax <= 3) {
     const x2 = ax * ax;
-    let term = ax, sum = ax;
+    let term = ax,
+      sum = ax;
     for (let n = 1; n < 200; n++) {
       term *= (2 * x2) / (2 * n + 1);
       sum += term;
@@ -78,7 +79,8 @@ function erfDual(q1: number, q2: number, c: number): DualEnclosure {
   // c > 0, π − that for c < 0 (no cancellation as r → ±1)
   let acosR: Interval;
   if (cI.lo <= 0 && cI.hi >= 0) {
-    const s1 = interval(q1).mul(2).add(1), s2 = interval(q2).mul(2).add(1);
+    const s1 = interval(q1).mul(2).add(1),
+      s2 = interval(q2).mul(2).add(1);
     acosR = cI.mul(2).div(s1.sqrt().mul(s2.sqrt())).acos();
   } else {
     const t = sqrtD.div(cI.abs().mul(2));
@@ -100,8 +102,10 @@ function erfDual(q1: number, q2: number, c: number): DualEnclosure {
  *   E[erf'erf'] = (4/π)/√D with (1 + 2q1)(1 + 2q2) ≥ D = 1 + 2q1 + 2q2 + 4(q1q2 − c²) ≥ 1 + 2q1 + 2q2 + 4·max(0, q1q2 − c²).
  */
 function erfDualBox(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure {
-  const q1 = interval(Math.max(0, Q1.lo), Math.max(0, Q1.hi)), q2 = interval(Math.max(0, Q2.lo), Math.max(0, Q2.hi));
-  const s1 = q1.mul(2).add(1).sqrt(), s2 = q2.mul(2).add(1).sqrt();
+  const q1 = interval(Math.max(0, Q1.lo), Math.max(0, Q1.hi)),
+    q2 = interval(Math.max(0, Q2.lo), Math.max(0, Q2.hi));
+  const s1 = q1.mul(2).add(1).sqrt(),
+    s2 = q2.mul(2).add(1).sqrt();
   // (the order C/s1/s2·2 cannot overflow: |c| ≤ √(q1q2) < s1·s2/2 on the box's PSD covariances)
   const r = C.div(s1).div(s2).mul(2);
   const phiPhi = asinSmall(r) ?? interval(1).sub(r.acos().mul(2).div(PI_I));
@@ -118,7 +122,9 @@ function erfDualBox(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure {
     const c2max = Math.max(C.lo * C.lo, C.hi * C.hi);
     const qq = q1.lo * q2.lo;
     if (Number.isFinite(c2max) && Number.isFinite(qq)) {
-      const det = interval(q1.lo).mul(q2.lo).sub(interval(c2max).mul(1 + 2 ** -50));
+      const det = interval(q1.lo)
+        .mul(q2.lo)
+        .sub(interval(c2max).mul(1 + 2 ** -50));
       if (Number.isFinite(det.lo) && det.lo > 0) dLo = dLo.add(interval(det.lo).mul(4));
     }
     if (Number.isFinite(dLo.lo)) ddHi = Math.min(ddHi, fourOverPi.div(interval(dLo.lo).sqrt()).hi);
@@ -162,7 +168,9 @@ export function erfEnclose(t: number): { f: Interval; df: Interval } {
     f = interval(0);
   } else {
     const a2 = interval(a).mul(a).mul(2);
-    let term = interval(a), sum = interval(a), done = false;
+    let term = interval(a),
+      sum = interval(a),
+      done = false;
     for (let n = 0; n < 400 && !done; n++) {
       term = term.mul(a2).div(2 * n + 3);
       sum = sum.add(term);

@@ -22,9 +22,11 @@ function twoProduct(x: number, y: number): [number, number] | null {
   const ap = Math.abs(p);
   if (p === 0 || !(ap >= 2 ** -900 && ap <= 2 ** 900) || Math.abs(x) > 2 ** 995 || Math.abs(y) > 2 ** 995) return null;
   let t = SPLITTER * x;
-  const xh = t - (t - x), xl = x - xh;
+  const xh = t - (t - x),
+    xl = x - xh;
   t = SPLITTER * y;
-  const yh = t - (t - y), yl = y - yh;
+  const yh = t - (t - y),
+    yl = y - yh;
   const e = xh * yh - p + xh * yl + xl * yh + xl * yl;
   return [p, e];
 }
@@ -62,8 +64,13 @@ export function clippedCovariance(q1: number, q2: number, c: number): Interval {
 /** x·2^k enclosed (exact unless it under- or overflows; then the outward-rounded interval product). */
 export function scaleInterval(x: Interval, k: number): Interval {
   if (k === 0) return x;
-  const lo = ldexp(x.lo, k), hi = ldexp(x.hi, k);
-  if ((x.lo === 0 || (lo !== 0 && Number.isFinite(lo) && ldexp(lo, -k) === x.lo)) && (x.hi === 0 || (hi !== 0 && Number.isFinite(hi) && ldexp(hi, -k) === x.hi))) return interval(lo, hi);
+  const lo = ldexp(x.lo, k),
+    hi = ldexp(x.hi, k);
+  if (
+    (x.lo === 0 || (lo !== 0 && Number.isFinite(lo) && ldexp(lo, -k) === x.lo)) &&
+    (x.hi === 0 || (hi !== 0 && Number.isFinite(hi) && ldexp(hi, -k) === x.hi))
+  )
+    return interval(lo, hi);
   const half = Math.trunc(k / 2);
   return x.mul(2 ** half).mul(2 ** (k - half));
 }
@@ -76,19 +83,28 @@ export function scaleInterval(x: Interval, k: number): Interval {
 export function sqrtDetIPlus2Sigma(q1: number, q2: number, c: number): Interval {
   const m = Math.max(q1, q2, Math.abs(c));
   const e = m > 1 ? exponentOf(m) : 0;
-  const q1s = ldexp(q1, -e), q2s = ldexp(q2, -e), cs = ldexp(c, -e);
+  const q1s = ldexp(q1, -e),
+    q2s = ldexp(q2, -e),
+    cs = ldexp(c, -e);
   let det: Interval;
   if (ldexp(q1s, e) === q1 && ldexp(q2s, e) === q2 && ldexp(cs, e) === c) {
     det = determinantEnclosure(q1s, q2s, cs);
   } else {
     // a scaled entry lost bits to underflow: plain interval arithmetic on the enclosures of the scaled entries
-    const w = scaleInterval(interval(q1), -e).sqrt().mul(scaleInterval(interval(q2), -e).sqrt());
+    const w = scaleInterval(interval(q1), -e)
+      .sqrt()
+      .mul(scaleInterval(interval(q2), -e).sqrt());
     const ac = scaleInterval(interval(Math.abs(c)), -e);
     const d0 = w.sub(ac).mul(w.add(ac));
     det = interval(Math.max(0, d0.lo), Math.max(0, d0.hi));
   }
   const one = scaleInterval(interval(1), -2 * e);
-  const lin = scaleInterval(scaleInterval(interval(q1), -e).add(scaleInterval(interval(q2), -e)).mul(2), -e);
+  const lin = scaleInterval(
+    scaleInterval(interval(q1), -e)
+      .add(scaleInterval(interval(q2), -e))
+      .mul(2),
+    -e,
+  );
   const Ds = one.add(lin).add(det.mul(4));
   return scaleInterval(Ds.sqrt(), e);
 }

@@ -69,7 +69,14 @@ export function geluDeriv(t: number): number {
   return normalCdf(t) + (Math.abs(t) > 40 ? 0 : t * INV_SQRT_2PI * Math.exp(-0.5 * t * t));
 }
 
-export const GELU_BOUNDS: DerivativeBounds = { sup0: Infinity, sup1: 1.12891, sup2: 0.79789, sup3: 0.77877, growth: { a: 1, b: 0 }, l1: { d2: 1.51562, d2t: 1.17411, d3: 2.0277 } };
+export const GELU_BOUNDS: DerivativeBounds = {
+  sup0: Infinity,
+  sup1: 1.12891,
+  sup2: 0.79789,
+  sup3: 0.77877,
+  growth: { a: 1, b: 0 },
+  l1: { d2: 1.51562, d2t: 1.17411, d3: 2.0277 },
+};
 
 /** An enclosure of atan(t) for an interval t ≥ 0 (Infinity allowed). */
 function atanI(t: Interval): Interval {
@@ -81,11 +88,18 @@ function atanI(t: Interval): Interval {
 
 /** √det(I + Σ) enclosed for every finite q1, q2 ≥ 0 and c (c clipped: det Σ is taken as max(0, q1q2 − c²)). */
 function sqrtDetIPlusSigma(q1: number, q2: number, c: number): Interval {
-  if (Math.max(q1, q2, Math.abs(c)) < 2 ** 500) return interval(1).add(q1).add(q2).add(determinantEnclosure(q1, q2, c)).sqrt();
+  if (Math.max(q1, q2, Math.abs(c)) < 2 ** 500)
+    return interval(1)
+      .add(q1)
+      .add(q2)
+      .add(determinantEnclosure(q1, q2, c))
+      .sqrt();
   // Σ/2 exactly unless an entry below 2^-1021 lost its last bit (|Δ| ≤ 2^-1075). D = 1 + q1 + q2 + max(0, q1q2 − c²)
   // is continuous in the entries with |∂D/∂q1| ≤ 1 + q2, |∂D/∂c| ≤ 2|c|, so such a loss moves D by at most
   // 2^-1074·D (only subnormal entries move): well inside one relative 2^-52 on √D.
-  const h1 = q1 / 2, h2 = q2 / 2, hc = c / 2;
+  const h1 = q1 / 2,
+    h2 = q2 / 2,
+    hc = c / 2;
   const r = sqrtDetIPlus2Sigma(h1, h2, hc);
   if (h1 * 2 === q1 && h2 * 2 === q2 && hc * 2 === c) return r;
   return r.mul(interval(1 - 2 ** -52, 1 + 2 ** -52));
@@ -98,7 +112,8 @@ export function geluDual(q1: number, q2: number, c: number): DualEnclosure {
   }
   const cI = clippedCovariance(q1, q2, c);
   const sqrtD = sqrtDetIPlusSigma(q1, q2, c);
-  const A1 = interval(1).add(q1), A2 = interval(1).add(q2);
+  const A1 = interval(1).add(q1),
+    A2 = interval(1).add(q2);
   const twoPi = PI_I.mul(2);
   let P: Interval;
   if (cI.lo > 0 || cI.hi < 0) {
@@ -144,7 +159,8 @@ export function geluRecord(): ActivationRecord {
     derivativeBounds: GELU_BOUNDS,
     hermite: geluHermite,
     hermiteEnclosure: geluHermiteEnclosure,
-    hermiteMethod: 'closed form (−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)) for r = 2m ≥ 2, μ_0 = 1/(2√π), μ_1 = 1/2, 0 for odd r ≥ 3; relative rounding ≤ (2.5r + 8)u',
+    hermiteMethod:
+      'closed form (−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)) for r = 2m ≥ 2, μ_0 = 1/(2√π), μ_1 = 1/2, 0 for odd r ≥ 3; relative rounding ≤ (2.5r + 8)u',
     kinks: [],
     enclose: geluEnclose,
     certifiedFiniteNetwork: true,

@@ -27,7 +27,8 @@ const phiD = (x: Dec): Dec => x.mul(x).div(-2).exp().div(SQRT_2PI);
 function PhiD(x: Dec): Dec {
   if (x.gt(14)) return new D(1);
   if (x.lt(-14)) return new D(0); // Φ(−14) < 1e-44
-  let term = x, sum = x;
+  let term = x,
+    sum = x;
   const x2 = x.mul(x);
   for (let n = 1; n < 2000; n++) {
     term = term.mul(x2).div(2 * n + 1);
@@ -37,7 +38,10 @@ function PhiD(x: Dec): Dec {
   return phiD(x).mul(sum).add(0.5);
 }
 type Fns = (t: Dec) => { f: Dec; df: Dec };
-const GELU: Fns = (t) => { const P = PhiD(t); return { f: t.mul(P), df: t.abs().gt(40) ? P : P.add(t.mul(phiD(t))) }; }; // |t|φ(t) < 1e-340 beyond 40
+const GELU: Fns = (t) => {
+  const P = PhiD(t);
+  return { f: t.mul(P), df: t.abs().gt(40) ? P : P.add(t.mul(phiD(t))) };
+}; // |t|φ(t) < 1e-340 beyond 40
 const SOFTPLUS: Fns = (t) => {
   const a = t.abs();
   const e = a.gt(130) ? new D(0) : a.neg().exp(); // e^{−130} < 1e-56
@@ -61,14 +65,26 @@ function lattice(name: string, fns: Fns, b: number, N: number): { w: Dec[]; F: D
   const h = new D(1).div(N);
   // weights hφ(kh) by the exact recursion φ(kh) = φ((k − 1)h)·e^{−h²/2}·e^{−(k − 1)h²}
   const w: Dec[] = new Array(2 * K + 1);
-  const e1 = h.mul(h).div(-2).exp(), e2 = e1.mul(e1);
-  let wk = h.div(SQRT_2PI), r = e1;
+  const e1 = h.mul(h).div(-2).exp(),
+    e2 = e1.mul(e1);
+  let wk = h.div(SQRT_2PI),
+    r = e1;
   w[K] = wk;
-  for (let k = 1; k <= K; k++) { wk = wk.mul(r); r = r.mul(e2); w[K + k] = wk; w[K - k] = wk; }
+  for (let k = 1; k <= K; k++) {
+    wk = wk.mul(r);
+    r = r.mul(e2);
+    w[K + k] = wk;
+    w[K - k] = wk;
+  }
   const J = (b >= 16 ? 2 : 4) * K; // |ms| + |mb| + |mg| ≤ 2 (b ≥ 16) or 4
   const B = exact(b).div(N);
-  const F: Dec[] = [], DF: Dec[] = [];
-  for (let j = -J; j <= J; j++) { const v = fns(B.mul(j)); F.push(v.f); DF.push(v.df); }
+  const F: Dec[] = [],
+    DF: Dec[] = [];
+  for (let j = -J; j <= J; j++) {
+    const v = fns(B.mul(j));
+    F.push(v.f);
+    DF.push(v.df);
+  }
   const out = { w, F, DF, J };
   memo.set(key, out);
   return out;
@@ -77,23 +93,43 @@ function lattice(name: string, fns: Fns, b: number, N: number): { w: Dec[]; F: D
 function latticeRefLive(name: string, fns: Fns, b: number, ms: number, mb: number, mg: number): { pp: Dec; dd: Dec } {
   const scale = b >= 16 ? b : 2 * b; // max(ms, |mb|, mg) over the grid points with base b (2, or 1 for b ≥ 16): one step per base
   const a = Math.min(1.5 / scale, 3);
-  const M = 10 * Math.exp(a * a / 2) * (1 + scale) ** 2;
-  const N = Math.ceil(Math.log(2 * M / 1e-22) / (2 * Math.PI * a));
+  const M = 10 * Math.exp((a * a) / 2) * (1 + scale) ** 2;
+  const N = Math.ceil(Math.log((2 * M) / 1e-22) / (2 * Math.PI * a));
   const K = Math.ceil(9.5 * N);
   const { w, F: F0, DF: DF0, J: J0 } = lattice(name, fns, b, N);
   const J = (ms + Math.abs(mb) + mg) * K;
-  const F = F0.slice(J0 - J, J0 + J + 1), DF = DF0.slice(J0 - J, J0 + J + 1);
+  const F = F0.slice(J0 - J, J0 + J + 1),
+    DF = DF0.slice(J0 - J, J0 + J + 1);
   // The double sum in exact integer arithmetic on values rounded to 2^-220 of their largest entry (relative
   // error < 1e-60 per value, far below the rule's 1e-22): W = round(w·2^220), F = round(f·2^eF).
   const big = (x: Dec, e: number): bigint => BigInt(x.mul(new D(2).pow(e)).toFixed(0));
-  const expOf = (xs: Dec[]) => { let m = new D(0); for (const x of xs) if (x.abs().gt(m)) m = x.abs(); return m.isZero() ? 0 : 220 - Math.ceil(Math.log2(m.toNumber())); };
-  const eW = 220, eF = expOf(F), eD = expOf(DF);
-  const W = w.map((x) => big(x, eW)), FB = F.map((x) => big(x, eF)), DB = DF.map((x) => big(x, eD));
-  let pp = 0n, dd = 0n;
+  const expOf = (xs: Dec[]) => {
+    let m = new D(0);
+    for (const x of xs) if (x.abs().gt(m)) m = x.abs();
+    return m.isZero() ? 0 : 220 - Math.ceil(Math.log2(m.toNumber()));
+  };
+  const eW = 220,
+    eF = expOf(F),
+    eD = expOf(DF);
+  const W = w.map((x) => big(x, eW)),
+    FB = F.map((x) => big(x, eF)),
+    DB = DF.map((x) => big(x, eD));
+  let pp = 0n,
+    dd = 0n;
   for (let i = -K; i <= K; i++) {
-    let m = 0n, md = 0n;
-    if (mg === 0) { const j = mb * i + J; m = FB[j] << BigInt(eW); md = DB[j] << BigInt(eW); } // γ = 0: v = β z1
-    else for (let k = -K; k <= K; k++) { const j = mb * i + mg * k + J; m += W[k + K] * FB[j]; md += W[k + K] * DB[j]; }
+    let m = 0n,
+      md = 0n;
+    if (mg === 0) {
+      const j = mb * i + J;
+      m = FB[j] << BigInt(eW);
+      md = DB[j] << BigInt(eW);
+    } // γ = 0: v = β z1
+    else
+      for (let k = -K; k <= K; k++) {
+        const j = mb * i + mg * k + J;
+        m += W[k + K] * FB[j];
+        md += W[k + K] * DB[j];
+      }
     pp += W[i + K] * FB[ms * i + J] * m;
     dd += W[i + K] * DB[ms * i + J] * md;
   }
@@ -113,8 +149,17 @@ function latticeRef(name: string, fns: Fns, b: number, ms: number, mb: number, m
 
 /** The grid (b, ms, mb, mg): c = ±√(q1q2) (mg = 0), c = 0 (mb = 0), tiny (b = 2^-20, 2^-500) and large (b = 20) q. */
 const GRID: [number, number, number, number][] = [
-  [1, 1, 1, 1], [1, 1, -1, 1], [1, 1, 0, 1], [1, 2, 1, 1], [1, 1, 2, 0], [1, 1, -2, 0], [1, 0, 0, 1],
-  [2 ** -20, 1, 1, 1], [2 ** -500, 1, -1, 1], [20, 1, 1, 0], [20, 1, -1, 0],
+  [1, 1, 1, 1],
+  [1, 1, -1, 1],
+  [1, 1, 0, 1],
+  [1, 2, 1, 1],
+  [1, 1, 2, 0],
+  [1, 1, -2, 0],
+  [1, 0, 0, 1],
+  [2 ** -20, 1, 1, 1],
+  [2 ** -500, 1, -1, 1],
+  [20, 1, 1, 0],
+  [20, 1, -1, 0],
 ];
 
 function covOf(b: number, ms: number, mb: number, mg: number): [number, number, number] {
@@ -136,9 +181,10 @@ describe('GELU (closed-form dual kernels)', () => {
       expect(du.dphiDphi.hi - du.dphiDphi.lo, `width' ${tag}`).toBeLessThanOrEqual(4 * 2 ** -52);
     }
     // c beyond √(q1q2) is clipped to the nearest positive semi-definite covariance
-    const cl = r.dual(1, 4, 3), ref = latticeRef('gelu', GELU, 1, 1, 2, 0);
+    const cl = r.dual(1, 4, 3),
+      ref = latticeRef('gelu', GELU, 1, 1, 2, 0);
     expectContains(cl.phiPhi, ref.pp, 'clipped E[GELU GELU]');
-    expectContains(cl.dphiDphi, ref.dd, 'clipped E[GELU\' GELU\']');
+    expectContains(cl.dphiDphi, ref.dd, "clipped E[GELU' GELU']");
   });
 
   it('huge variances: finite, narrow, and within O(√q) of the ReLU values E[relu(u)²] = q/2, E[1{u > 0}] = 1/2', () => {
@@ -161,32 +207,57 @@ describe('GELU (closed-form dual kernels)', () => {
 
 describe('derivative bounds and integrals used by the interval fold', () => {
   it("GELU and softplus: sup|σ^(k)| and ∫|σ''|, ∫|t||σ''|, ∫|σ'''| are upper bounds (50-digit critical values, dense grid)", () => {
-    const phi = (t: number) => Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
+    const phi = (t: number) => Math.exp((-t * t) / 2) / Math.sqrt(2 * Math.PI);
     const sig = (t: number) => 1 / (1 + Math.exp(-t));
     // σ', σ'', σ''' in float64, maxima and integrals (trapezoidal rule, step 1e-4 on [−12, 12]; the tails beyond are < 1e-25)
     const derivs: Record<string, (t: number) => [number, number, number]> = {
       gelu: (t) => [0.5 * (1 + erfApprox(t / Math.SQRT2)) + t * phi(t), phi(t) * (2 - t * t), phi(t) * (t * t * t - 4 * t)],
-      softplus: (t) => { const p = sig(t), d = p * (1 - p); return [p, d, d * (1 - 2 * p)]; },
+      softplus: (t) => {
+        const p = sig(t),
+          d = p * (1 - p);
+        return [p, d, d * (1 - 2 * p)];
+      },
     };
-    for (const [name, rec] of [['gelu', geluRecord()], ['softplus', softplusRecord()]] as const) {
+    for (const [name, rec] of [
+      ['gelu', geluRecord()],
+      ['softplus', softplusRecord()],
+    ] as const) {
       const db = rec.derivativeBounds!;
-      let m1 = 0, m2 = 0, m3 = 0, i2 = 0, i2t = 0, i3 = 0;
+      let m1 = 0,
+        m2 = 0,
+        m3 = 0,
+        i2 = 0,
+        i2t = 0,
+        i3 = 0;
       const h = 1e-4;
       for (let k = -120000; k <= 120000; k++) {
-        const t = k * h, [d1, d2, d3] = derivs[name](t);
-        m1 = Math.max(m1, Math.abs(d1)); m2 = Math.max(m2, Math.abs(d2)); m3 = Math.max(m3, Math.abs(d3));
-        i2 += h * Math.abs(d2); i2t += h * Math.abs(t * d2); i3 += h * Math.abs(d3);
+        const t = k * h,
+          [d1, d2, d3] = derivs[name](t);
+        m1 = Math.max(m1, Math.abs(d1));
+        m2 = Math.max(m2, Math.abs(d2));
+        m3 = Math.max(m3, Math.abs(d3));
+        i2 += h * Math.abs(d2);
+        i2t += h * Math.abs(t * d2);
+        i3 += h * Math.abs(d3);
       }
-      expect([m1, m2, m3].every((m, k) => m <= [db.sup1, db.sup2, db.sup3][k]), `${name} sups ${[m1, m2, m3]}`).toBe(true);
+      expect(
+        [m1, m2, m3].every((m, k) => m <= [db.sup1, db.sup2, db.sup3][k]),
+        `${name} sups ${[m1, m2, m3]}`,
+      ).toBe(true);
       expect(i2 <= db.l1!.d2 && i2t <= db.l1!.d2t && i3 <= db.l1!.d3, `${name} integrals ${[i2, i2t, i3]}`).toBe(true);
       expect(db.sup0).toBe(Infinity);
     }
     // 50 digits at the critical points: GELU σ'(√2) = Φ(√2) + √2φ(√2), σ''(0) = 2φ(0), |σ'''| at t² = (7 − √33)/2
-    const r2 = new D(2).sqrt(), g = GELU(r2);
+    const r2 = new D(2).sqrt(),
+      g = GELU(r2);
     expect(g.df.lte(exact(GELU_DB().sup1))).toBe(true);
     expect(phiD(new D(0)).mul(2).lte(exact(GELU_DB().sup2))).toBe(true);
     const tc = new D(7).sub(new D(33).sqrt()).div(2).sqrt();
-    expect(phiD(tc).mul(tc.mul(4).sub(tc.pow(3))).lte(exact(GELU_DB().sup3))).toBe(true);
+    expect(
+      phiD(tc)
+        .mul(tc.mul(4).sub(tc.pow(3)))
+        .lte(exact(GELU_DB().sup3)),
+    ).toBe(true);
     // softplus: |σ'''| = 1/(6√3) at the inflection of σ''
     expect(new D(1).div(new D(3).sqrt().mul(6)).lte(exact(softplusRecord().derivativeBounds!.sup3))).toBe(true);
   });
@@ -197,8 +268,13 @@ const GELU_DB = () => geluRecord().derivativeBounds!;
 function erfApprox(x: number): number {
   const ax = Math.abs(x);
   if (ax > 6) return Math.sign(x);
-  let term = ax, sum = ax;
-  for (let n = 1; n < 300; n++) { term *= (2 * ax * ax) / (2 * n + 1); sum += term; if (term < sum * 1e-17) break; }
+  let term = ax,
+    sum = ax;
+  for (let n = 1; n < 300; n++) {
+    term *= (2 * ax * ax) / (2 * n + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
   const r = (2 / Math.sqrt(Math.PI)) * Math.exp(-ax * ax) * sum;
   return x < 0 ? -r : r;
 }
@@ -206,8 +282,14 @@ function erfApprox(x: number): number {
 describe('GELU limiting fold', () => {
   /** The closed forms of gelu.ts written with asin in 50 digits (the record evaluates them with atan branches). */
   function geluRef(q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
-    const A1 = q1.add(1), A2 = q2.add(1), Dt = A1.mul(A2).sub(c.mul(c)), sD = Dt.sqrt(), twoPi = PI.mul(2);
-    const P = D.asin(c.div(A1.mul(A2).sqrt())).div(twoPi).add(0.25);
+    const A1 = q1.add(1),
+      A2 = q2.add(1),
+      Dt = A1.mul(A2).sub(c.mul(c)),
+      sD = Dt.sqrt(),
+      twoPi = PI.mul(2);
+    const P = D.asin(c.div(A1.mul(A2).sqrt()))
+      .div(twoPi)
+      .add(0.25);
     const pp = c.mul(P).add(q1.mul(q2).mul(Dt).add(c.mul(c)).div(twoPi.mul(A1).mul(A2).mul(sD)));
     const dd = P.add(c.div(twoPi.mul(sD)).mul(new D(1).div(A1).add(new D(1).div(A2)))).add(c.div(twoPi.mul(sD).mul(Dt)));
     return { pp, dd };
@@ -216,34 +298,64 @@ describe('GELU limiting fold', () => {
   it('encloses a 50-digit fold of the closed forms at data of size 1 and 1e4 (ntk parameterisation, bias); bound ≤ 1e-9 relative at 1e4', () => {
     for (const scale of [1, 1e4]) {
       const x = { rows: 3, cols: 2, data: Float64Array.from([1, 0, 0.6, 0.8, -1, 0.1].map((v) => v * scale)) };
-      const ws = 1.5, bs = 0.1, L = 3;
+      const ws = 1.5,
+        bs = 0.1,
+        L = 3;
       const out = limitingKernels(x, { depth: L, activation: geluRecord(), parameterization: 'ntk', wStd: ws, bStd: bs });
-      const W2 = exact(ws).pow(2), B2 = exact(bs).pow(2);
+      const W2 = exact(ws).pow(2),
+        B2 = exact(bs).pow(2);
       const X = Array.from(x.data, exact);
       let G: Dec[][] = [];
-      for (let i = 0; i < 3; i++) { G.push([]); for (let j = 0; j < 3; j++) G[i].push(X[2 * i].mul(X[2 * j]).add(X[2 * i + 1].mul(X[2 * j + 1])).mul(W2).div(2).add(B2)); }
+      for (let i = 0; i < 3; i++) {
+        G.push([]);
+        for (let j = 0; j < 3; j++)
+          G[i].push(
+            X[2 * i]
+              .mul(X[2 * j])
+              .add(X[2 * i + 1].mul(X[2 * j + 1]))
+              .mul(W2)
+              .div(2)
+              .add(B2),
+          );
+      }
       let K = G.map((r) => r.slice());
       for (let l = 2; l <= L; l++) {
-        const Gn = G.map((r) => r.slice()), Kn = K.map((r) => r.slice());
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-          const ref = geluRef(G[i][i], G[j][j], G[i][j]);
-          Gn[i][j] = W2.mul(ref.pp).add(B2);
-          Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
-        }
-        G = Gn; K = Kn;
+        const Gn = G.map((r) => r.slice()),
+          Kn = K.map((r) => r.slice());
+        for (let i = 0; i < 3; i++)
+          for (let j = 0; j < 3; j++) {
+            const ref = geluRef(G[i][i], G[j][j], G[i][j]);
+            Gn[i][j] = W2.mul(ref.pp).add(B2);
+            Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
+          }
+        G = Gn;
+        K = Kn;
       }
       const eps = out.entrywiseBound.absolute;
       const kMax = Math.max(...out.ntk.data.map(Math.abs));
       expect(eps / kMax, `scale ${scale}`).toBeLessThan(scale === 1 ? 1e-13 : 1e-9);
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-        expect(exact(out.ntk.data[i * 3 + j]).sub(K[i][j]).abs().lte(exact(eps)), `K[${i}][${j}] at scale ${scale}`).toBe(true);
-        expect(exact(out.nngp.data[i * 3 + j]).sub(G[i][j]).abs().lte(exact(eps)), `G[${i}][${j}] at scale ${scale}`).toBe(true);
-      }
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          expect(
+            exact(out.ntk.data[i * 3 + j])
+              .sub(K[i][j])
+              .abs()
+              .lte(exact(eps)),
+            `K[${i}][${j}] at scale ${scale}`,
+          ).toBe(true);
+          expect(
+            exact(out.nngp.data[i * 3 + j])
+              .sub(G[i][j])
+              .abs()
+              .lte(exact(eps)),
+            `G[${i}][${j}] at scale ${scale}`,
+          ).toBe(true);
+        }
     }
   });
 });
 
-describe('softplus (certified trapezoidal rule; σ\' = sigmoid)', () => {
+describe("softplus (certified trapezoidal rule; σ' = sigmoid)", () => {
   it('encloses a 50-digit lattice quadrature on the grid; widths ≤ 1e-12 relative to the scale for q ≤ 400', () => {
     const r = softplusRecord();
     for (const [b, ms, mb, mg] of GRID) {
@@ -272,12 +384,18 @@ describe('softplus (certified trapezoidal rule; σ\' = sigmoid)', () => {
     // u ≡ 0: E[sp(0)sp(v)] = ln 2·(E[relu(v)] + E[e(v)]), E[relu(v)] = √(q/(2π)), 0 < E[e(v)] ≤ (π²/6)/√(2πq)
     const q = 2 ** 40;
     const du = softplusRecord().dual(0, q, 0);
-    const ln2 = new D(2).ln(), rel = exact(q).div(PI.mul(2)).sqrt();
-    const eMax = PI.pow(2).div(6).div(exact(q).mul(PI.mul(2)).sqrt());
+    const ln2 = new D(2).ln(),
+      rel = exact(q).div(PI.mul(2)).sqrt();
+    const eMax = PI.pow(2)
+      .div(6)
+      .div(exact(q).mul(PI.mul(2)).sqrt());
     expect(exact(du.phiPhi.lo).lte(ln2.mul(rel.add(eMax))) && exact(du.phiPhi.hi).gte(ln2.mul(rel))).toBe(true);
     expect(du.phiPhi.hi - du.phiPhi.lo).toBeLessThan(1e-9 * du.phiPhi.hi); // [E[rr], …] alone was [0, 2.9e5]
     // c beyond √(q1q2) with q1 tiny, q2 huge: the sign-function bound of tanh (sigmoid, softplus') used to throw
-    for (const [q1, q2, c] of [[1e-200, 1e20, 2e-90], [1e-200, 1e20, -2e-90]]) {
+    for (const [q1, q2, c] of [
+      [1e-200, 1e20, 2e-90],
+      [1e-200, 1e20, -2e-90],
+    ]) {
       for (const r of [softplusRecord(), activationByName('tanh'), activationByName('sigmoid')]) {
         const d = r.dual(q1, q2, c);
         expect([d.phiPhi.lo, d.phiPhi.hi, d.dphiDphi.lo, d.dphiDphi.hi].every(Number.isFinite), `${r.name} (${q1}, ${q2}, ${c})`).toBe(true);

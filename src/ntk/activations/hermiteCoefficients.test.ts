@@ -12,10 +12,23 @@ import { describe, expect, it } from 'vitest';
 import { type Dec, Dm, exactDec } from '../../../test/kernelReference.ts';
 import { type Interval, interval } from '../../linalg/interval.ts';
 import { reluHermiteTailBound } from '../hermite.ts';
-import { R_QUADRATURE, SIGMOID_HERMITE_SPEC, SOFTPLUS_HERMITE_SPEC, TANH_HERMITE_SPEC, discretisationBound, geluHermite, hermiteTailBound, trapezoidalHermiteSums, truncationBound } from './hermiteCoefficients.ts';
+import {
+  R_QUADRATURE,
+  SIGMOID_HERMITE_SPEC,
+  SOFTPLUS_HERMITE_SPEC,
+  TANH_HERMITE_SPEC,
+  discretisationBound,
+  geluHermite,
+  hermiteTailBound,
+  trapezoidalHermiteSums,
+  truncationBound,
+} from './hermiteCoefficients.ts';
 import { type ActivationRecord, activationByName } from './registry.ts';
 
-interface Reference { R: number; values: Record<string, { mu: string[]; kappa: string }> }
+interface Reference {
+  R: number;
+  values: Record<string, { mu: string[]; kappa: string }>;
+}
 const REF = JSON.parse(readFileSync(new URL('../../../test/fixtures/hermite/reference.json', import.meta.url), 'utf8')) as Reference;
 
 /** The (a,b)-ReLU family from the ReLU reference: μ_r = b·[r = 1] + (a − b)·μ_r(ReLU). */
@@ -39,7 +52,8 @@ describe('hermiteEnclosure of every record', () => {
       const rec = activationByName(name);
       let worst = 0;
       for (let r = 0; r <= REF.R; r++) {
-        const e = rec.hermiteEnclosure(r), ref = referenceMu(name, r);
+        const e = rec.hermiteEnclosure(r),
+          ref = referenceMu(name, r);
         if (!contains(e, ref)) throw new Error(`${name}: μ_${r} = ${ref.toString()} ∉ [${e.lo}, ${e.hi}]`);
         if (r <= R_QUADRATURE) worst = Math.max(worst, e.hi - e.lo);
       }
@@ -84,10 +98,16 @@ describe('hermiteEnclosure of every record', () => {
   it('closed forms agree with the direct formulas at large r (GELU: (2m − 3)!! by BigInt; erf, ReLU: finite and decaying)', () => {
     // GELU: μ_{2m} = (−1)^{m−1}(2m + 1)(2m − 3)!!/(2^{m+1}√π√((2m)!)), evaluated at 50 digits without the recurrence
     for (const m of [1, 2, 7, 40, 150]) {
-      let dfac = 1n, fac = 1n;
+      let dfac = 1n,
+        fac = 1n;
       for (let j = 2 * m - 3; j > 1; j -= 2) dfac *= BigInt(j);
       for (let j = 2; j <= 2 * m; j++) fac *= BigInt(j);
-      const direct = new Dm(dfac.toString()).mul(2 * m + 1).div(new Dm(2).pow(m + 1)).div(new Dm(-1).acos().sqrt()).div(new Dm(fac.toString()).sqrt()).mul(m % 2 === 1 ? 1 : -1);
+      const direct = new Dm(dfac.toString())
+        .mul(2 * m + 1)
+        .div(new Dm(2).pow(m + 1))
+        .div(new Dm(-1).acos().sqrt())
+        .div(new Dm(fac.toString()).sqrt())
+        .mul(m % 2 === 1 ? 1 : -1);
       const e = activationByName('gelu').hermiteEnclosure(2 * m);
       expect(contains(e, direct), `m = ${m}`).toBe(true);
       expect(geluHermite(2 * m + 1)).toBe(0);
@@ -108,7 +128,8 @@ describe('hermiteEnclosure of every record', () => {
 
 /** Σ_{r ≤ R} μ_r²ρ^r in interval arithmetic. */
 function mehlerSum(rec: ActivationRecord, R: number, rho: number): { sum: Interval; sumSqLo: number } {
-  let sum = interval(0), sumSqLo = 0;
+  let sum = interval(0),
+    sumSqLo = 0;
   let p = interval(1);
   for (let r = 0; r <= R; r++) {
     const m = rec.hermiteEnclosure(r).abs();
@@ -150,7 +171,8 @@ describe('consistency with the dual kernels (no fixture)', () => {
         // |Σ_{r > 64} μ_r²ρ^r| ≤ |ρ|^65·min(κ − Σ_{r ≤ 64} μ_r², tail bound)
         const tail = Math.abs(rho) ** 65 * Math.min(kappaHi - sumSqLo, tailBound(rec, 64)) * (1 + 1e-12) + 1e-300;
         const d = rec.dual(1, 1, rho).phiPhi;
-        const lo = sum.lo - tail, hi = sum.hi + tail;
+        const lo = sum.lo - tail,
+          hi = sum.hi + tail;
         if (!(d.lo <= hi && lo <= d.hi)) throw new Error(`${name}, ρ = ${rho}: dual [${d.lo}, ${d.hi}] vs Σμ²ρ^r [${lo}, ${hi}]`);
         // the comparison has teeth: both sides narrow where the tail is
         if (Math.abs(rho) <= 0.9) expect(hi - lo, `${name} ${rho}`).toBeLessThan(Math.abs(rho) <= 0.5 ? 1e-9 : 1e-6);

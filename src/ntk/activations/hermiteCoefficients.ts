@@ -166,19 +166,25 @@ export function trapezoidalHermiteSums(spec: QuadratureSpec, s: number, R: numbe
   const fourS = 1n << BigInt(2 * s);
   for (let k = 0; k <= K; k++) {
     const x = k * step; // exact, and so is x² (k ≤ 208)
-    const w = interval(-0.5 * x * x).exp().mul(step).div(SQRT_2PI_I);
+    const w = interval(-0.5 * x * x)
+      .exp()
+      .mul(step)
+      .div(SQRT_2PI_I);
     const fPlus = spec.value(x).mul(w);
     const fMinus = k === 0 ? interval(0) : spec.value(-x).mul(w);
     // σ(x)h_r(x) + σ(−x)h_r(−x) = (σ(x) + (−1)^r σ(−x))·h_r(x)
-    const fEven = fPlus.add(fMinus), fOdd = fPlus.sub(fMinus);
+    const fEven = fPlus.add(fMinus),
+      fOdd = fPlus.sub(fMinus);
     // He_{r+1}(x) = x·He_r(x) − r·He_{r−1}(x), so E_{r+1} = k·E_r − 4^s·r·E_{r−1}: exact integers
     const kb = BigInt(k);
-    let ePrev = 1n, e = kb;
+    let ePrev = 1n,
+      e = kb;
     acc[0] = acc[0].add(fEven.mul(scale[0]));
     if (R >= 1) acc[1] = acc[1].add(fOdd.mul(bigIntEnclosure(kb).mul(scale[1])));
     for (let r = 1; r < R; r++) {
       const next = kb * e - fourS * BigInt(r) * ePrev;
-      ePrev = e; e = next;
+      ePrev = e;
+      e = next;
       if (e !== 0n) acc[r + 1] = acc[r + 1].add(((r + 1) % 2 === 0 ? fEven : fOdd).mul(bigIntEnclosure(e).mul(scale[r + 1])));
     }
   }
@@ -195,7 +201,10 @@ export function hermiteByQuadrature(spec: QuadratureSpec): Interval[] {
   const out: Interval[] = [];
   for (let r = 0; r <= R; r++) {
     const ex = spec.exact(r);
-    if (ex !== undefined) { out.push(interval(ex)); continue; }
+    if (ex !== undefined) {
+      out.push(interval(ex));
+      continue;
+    }
     const e = nextUp(discretisationBound(spec, r) + trunc);
     out.push(acc[r].add(interval(-e, e)));
   }

@@ -43,7 +43,8 @@ export function activationByName(name: string): ActivationRecord {
   const m = /^leaky-relu:(.+)$/.exec(s);
   if (m) {
     const alpha = Number(m[1]);
-    if (m[1].trim() === '' || !Number.isFinite(alpha)) throw new UserError(`activation '${name}': the leaky-relu slope must be a finite number, e.g. leaky-relu:0.1`);
+    if (m[1].trim() === '' || !Number.isFinite(alpha))
+      throw new UserError(`activation '${name}': the leaky-relu slope must be a finite number, e.g. leaky-relu:0.1`);
     return leakyReluRecord(alpha);
   }
   throw new UserError(`unknown activation '${name}'; known: ${ACTIVATION_NAMES.join(', ')}`);

@@ -37,7 +37,7 @@ import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record
 const U = UNIT_ROUNDOFF;
 const T = 9;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const PHI_TAIL = Math.exp(-T * T / 2) * INV_SQRT_2PI / T; // ≥ hΣ_{k>K}φ(kh) for Kh ≥ T (rounded: ×1.01 below)
+const PHI_TAIL = (Math.exp((-T * T) / 2) * INV_SQRT_2PI) / T; // ≥ hΣ_{k>K}φ(kh) for Kh ≥ T (rounded: ×1.01 below)
 const DISC_TARGET = 2 ** -52;
 /** Half-width Y of the strip |Im w| ≤ Y around the real axis used for tanh and sech², and B = sec²Y ≥ tan Y. */
 const STRIP_Y = (3 * Math.PI) / 8;
@@ -54,7 +54,7 @@ const SECH2_BOUNDS = { sup0: 1, sup1: 0.76981, sup2: 2 };
  * (h = j·2^-e, j ≤ 128), so that every node kh (|k| < 2^45) is exact; and the bound at that h.
  */
 function step(a: number, M: number): { h: number; disc: number } {
-  const hMax = ((2 * Math.PI * a) / Math.log(2 * M / DISC_TARGET + 1)) * 0.999;
+  const hMax = ((2 * Math.PI * a) / Math.log((2 * M) / DISC_TARGET + 1)) * 0.999;
   const e = Math.ceil(Math.log2(64 / hMax));
   const h = Math.floor(hMax * 2 ** e) / 2 ** e;
   const disc = (2 * M) / Math.expm1((2 * Math.PI * a) / h);
@@ -63,7 +63,8 @@ function step(a: number, M: number): { h: number; disc: number } {
 
 function weights(h: number): { z: Float64Array; w: Float64Array } {
   const K = Math.ceil(T / h);
-  const z = new Float64Array(2 * K + 1), w = new Float64Array(2 * K + 1);
+  const z = new Float64Array(2 * K + 1),
+    w = new Float64Array(2 * K + 1);
   for (let k = -K; k <= K; k++) {
     const zk = k * h; // exact: h has ≤ 8 significant bits, |k| < 2^30
     z[k + K] = zk;
@@ -99,10 +100,16 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   // the requested (clipped) covariance and its float factors
   const { cT, s, beta, gam } = covarianceFactors(q1, q2, c);
   // the realised covariance and its distance to the requested one
-  const sI = interval(s), bI = interval(beta), gI = interval(gam);
-  const q1r = sI.mul(sI), cr = sI.mul(bI), q2r = bI.mul(bI).add(gI.mul(gI));
+  const sI = interval(s),
+    bI = interval(beta),
+    gI = interval(gam);
+  const q1r = sI.mul(sI),
+    cr = sI.mul(bI),
+    q2r = bI.mul(bI).add(gI.mul(gI));
   const dist = (x: Interval, y: Interval) => Math.max(0, x.hi - y.lo, y.hi - x.lo);
-  const dq1 = dist(q1r, interval(q1)), dq2 = dist(q2r, interval(q2)), dc = dist(cr, cT);
+  const dq1 = dist(q1r, interval(q1)),
+    dq2 = dist(q2r, interval(q2)),
+    dc = dist(cr, cT);
   const lipPP = 0.5 * TANH_BOUNDS.sup2 * TANH_BOUNDS.sup0 * (dq1 + dq2) + TANH_BOUNDS.sup1 ** 2 * dc;
   const lipDD = 0.5 * SECH2_BOUNDS.sup2 * SECH2_BOUNDS.sup0 * (dq1 + dq2) + SECH2_BOUNDS.sup1 ** 2 * dc;
 
@@ -111,14 +118,18 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   const a1 = Math.max(s, Math.abs(beta)) > 0 ? Math.min(STRIP_Y / Math.max(s, Math.abs(beta)), 3) * (1 - 1e-12) : 3;
   const st2 = step(a2, BS * Math.exp(0.5 * a2 * a2));
   const st1 = step(a1, BS * BS * Math.exp(0.5 * a1 * a1));
-  const n1 = 2 * Math.ceil(T / st1.h) + 1, n2 = 2 * Math.ceil(T / st2.h) + 1;
+  const n1 = 2 * Math.ceil(T / st1.h) + 1,
+    n2 = 2 * Math.ceil(T / st2.h) + 1;
   if (n1 * n2 > MAX_NODES) return tanhDualWide(q1, q2, c);
-  const o = weights(st1.h), inn = weights(st2.h);
-  let sumPP = 0, sumDD = 0;
+  const o = weights(st1.h),
+    inn = weights(st2.h);
+  let sumPP = 0,
+    sumDD = 0;
   for (let i = 0; i < n1; i++) {
     const z1 = o.z[i];
     const base = beta * z1;
-    let accT = 0, accS = 0;
+    let accT = 0,
+      accS = 0;
     for (let k = 0; k < n2; k++) {
       const t = Math.tanh(base + gam * inn.z[k]);
       const wk = inn.w[k];
@@ -134,8 +145,7 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   const err = (sup1: number) => {
     const eIn = st2.disc + 2 * PHI_TAIL * 1.01 + (1 + st2.h) * (gammaUp(n2) + 60 * U + sup1 * 3 * U * T * (Math.abs(beta) + gam));
     const mBound = 1 + eIn;
-    const eOut = st1.disc + eIn * (1 + st1.h) + 2 * mBound * PHI_TAIL * 1.01
-      + mBound * (1 + st1.h) * (gammaUp(n1) + 60 * U + sup1 * 3 * U * T * s);
+    const eOut = st1.disc + eIn * (1 + st1.h) + 2 * mBound * PHI_TAIL * 1.01 + mBound * (1 + st1.h) * (gammaUp(n1) + 60 * U + sup1 * 3 * U * T * s);
     return eOut * 1.01;
   };
   const ePP = err(TANH_BOUNDS.sup1) + lipPP * 1.01;
@@ -182,20 +192,28 @@ function tanhDualWide(q1: number, q2: number, c: number): DualEnclosure {
  * monotone in q1, q2 and ρ): ρ enclosed over the box, the error terms at the smallest variances.
  */
 function tanhDualBox(Q1: Interval, Q2: Interval, C: Interval): DualEnclosure {
-  const q1 = Math.max(0, Q1.lo), q2 = Math.max(0, Q2.lo);
+  const q1 = Math.max(0, Q1.lo),
+    q2 = Math.max(0, Q2.lo);
   const qMax = Math.max(q1, q2);
   const ddHi = qMax > 0 ? Math.min(1, (2 / (Math.sqrt(2 * Math.PI) * Math.sqrt(qMax))) * (1 + 1e-12) + Number.MIN_VALUE) : 1;
   const dphiDphi = interval(0, ddHi);
   if (!(q1 > 0) || !(q2 > 0)) return { phiPhi: Q1.hi === 0 || Q2.hi === 0 ? interval(0) : interval(-1, 1), dphiDphi };
-  const w = interval(q1, Math.max(q1, Q1.hi)).sqrt().mul(interval(q2, Math.max(q2, Q2.hi)).sqrt());
+  const w = interval(q1, Math.max(q1, Q1.hi))
+    .sqrt()
+    .mul(interval(q2, Math.max(q2, Q2.hi)).sqrt());
   // ⊇ {c/√(q1q2)} over the box, clamped into [−1, 1]: a c beyond ±√(q1q2) is clipped to it (ρ = ±1), also when the
   // whole interval lies outside (Interval.acos of such an interval is empty)
   const r0 = C.div(w);
   const rho = interval(Math.min(1, Math.max(-1, r0.lo)), Math.max(-1, Math.min(1, r0.hi)));
-  const sgn = interval(1).sub(rho.acos().mul(2).div(interval(Math.PI, Math.PI + 2 * Number.EPSILON * Math.PI)));
+  const sgn = interval(1).sub(
+    rho
+      .acos()
+      .mul(2)
+      .div(interval(Math.PI, Math.PI + 2 * Number.EPSILON * Math.PI)),
+  );
   const ln2Up = 0.6931471805599454; // > ln 2 = 0.693147180559945309…
   const inv = (q: number) => 1 / (Math.sqrt(2 * Math.PI) * Math.sqrt(q));
-  const err = (2 * ln2Up * (inv(q1) + inv(q2))) * (1 + 1e-12) + Number.MIN_VALUE;
+  const err = 2 * ln2Up * (inv(q1) + inv(q2)) * (1 + 1e-12) + Number.MIN_VALUE;
   const pp = sgn.add(interval(-err, err));
   return { phiPhi: interval(Math.max(-1, pp.lo), Math.min(1, pp.hi)), dphiDphi };
 }
@@ -266,7 +284,8 @@ export function sigmoidEnclose(t: number): { f: Interval; df: Interval } {
 }
 
 /** The `hermiteMethod` of the records whose Hermite coefficients come from hermiteCoefficients.ts' quadrature. */
-export const HERMITE_QUADRATURE_METHOD = 'certified trapezoidal rule (step 1/16, |x| ≤ 13, Trefethen–Weideman strip bound, exact BigInt Hermite values) for r ≤ 64; Parseval bound √(κ − Σ_{k≤64} μ_k²) beyond';
+export const HERMITE_QUADRATURE_METHOD =
+  'certified trapezoidal rule (step 1/16, |x| ≤ 13, Trefethen–Weideman strip bound, exact BigInt Hermite values) for r ≤ 64; Parseval bound √(κ − Σ_{k≤64} μ_k²) beyond';
 const TANH_HERMITE = quadratureHermiteEnclosure(TANH_HERMITE_SPEC, () => tanhDual(1, 1, 1).phiPhi.hi);
 const SIGMOID_HERMITE = quadratureHermiteEnclosure(SIGMOID_HERMITE_SPEC, () => sigmoidDual(1, 1, 1).phiPhi.hi);
 
@@ -275,7 +294,10 @@ export function tanhRecord(): ActivationRecord {
     name: 'tanh',
     kind: 'smooth',
     fn: Math.tanh,
-    deriv: (t: number) => { const e = Math.exp(-2 * Math.abs(t)); return (4 * e) / ((1 + e) * (1 + e)); },
+    deriv: (t: number) => {
+      const e = Math.exp(-2 * Math.abs(t));
+      return (4 * e) / ((1 + e) * (1 + e));
+    },
     derivativeConvention: "σ'(t) = sech²(t) (smooth, no kinks)",
     dual: tanhDual,
     dualBox: tanhDualBoxOrNull,
@@ -294,7 +316,10 @@ export function sigmoidRecord(): ActivationRecord {
     name: 'sigmoid',
     kind: 'smooth',
     fn: sigmoid,
-    deriv: (t: number) => { const p = sigmoid(t); return p * (1 - p); },
+    deriv: (t: number) => {
+      const p = sigmoid(t);
+      return p * (1 - p);
+    },
     derivativeConvention: "σ'(t) = σ(t)(1 − σ(t)) (smooth, no kinks)",
     dual: sigmoidDual,
     // σ = (1 + tanh(t/2))/2: the tanh box at a quarter of the covariances (outward: the division by 4 is exact or

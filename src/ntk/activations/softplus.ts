@@ -59,7 +59,7 @@ import { SOFTPLUS_HERMITE_SPEC, quadratureHermiteEnclosure } from './hermiteCoef
 const U = UNIT_ROUNDOFF;
 const T = 9;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const PHI_T = Math.exp(-T * T / 2) * INV_SQRT_2PI * 1.001; // ≥ φ(9)
+const PHI_T = Math.exp((-T * T) / 2) * INV_SQRT_2PI * 1.001; // ≥ φ(9)
 const LN2 = 0.6931471805599454; // > ln 2
 const C0 = 1.05;
 const STRIP_Y = 1.5;
@@ -72,7 +72,14 @@ const PI2_6 = 1.6449340668482266; // > π²/6 = 1.64493406684822643…
  * σ'' = σ_sig(1 − σ_sig) ≤ 1/4, σ''' = σ_sig(1 − σ_sig)(1 − 2σ_sig), |σ'''| ≤ 1/(6√3) = 0.0962250…; σ ≤ |t| + ln 2.
  * ∫|σ''| = ∫σ_sig' = 1, ∫|t|σ''(t)dt = 2∫_0^∞(1 − σ_sig) = 2 ln 2 = 1.3862943…, ∫|σ'''| = 2σ''(0) = 1/2.
  */
-export const SOFTPLUS_BOUNDS: DerivativeBounds = { sup0: Infinity, sup1: 1, sup2: 0.25, sup3: 0.096226, growth: { a: 1, b: LN2 }, l1: { d2: 1.0000001, d2t: 1.3862944, d3: 0.5000001 } };
+export const SOFTPLUS_BOUNDS: DerivativeBounds = {
+  sup0: Infinity,
+  sup1: 1,
+  sup2: 0.25,
+  sup3: 0.096226,
+  growth: { a: 1, b: LN2 },
+  l1: { d2: 1.0000001, d2t: 1.3862944, d3: 0.5000001 },
+};
 
 /** softplus(t) = max(t, 0) + log1p(e^{−|t|}) in float64 (within 16u relative; no overflow). */
 export function softplus(t: number): number {
@@ -89,7 +96,8 @@ function step(a: number, M: number): { h: number; disc: number } {
 
 function weights(h: number): { z: Float64Array; w: Float64Array } {
   const K = Math.ceil(T / h);
-  const z = new Float64Array(2 * K + 1), w = new Float64Array(2 * K + 1);
+  const z = new Float64Array(2 * K + 1),
+    w = new Float64Array(2 * K + 1);
   for (let k = -K; k <= K; k++) {
     const zk = k * h; // exact: h has ≤ 8 significant bits
     z[k + K] = zk;
@@ -105,12 +113,16 @@ export function softplusPhiPhi(q1: number, q2: number, c: number): Interval {
   const a2 = gam > 0 ? Math.min(STRIP_Y / gam, 3) * (1 - 1e-12) : 3;
   const a1 = Math.max(s, ab) > 0 ? Math.min(STRIP_Y / Math.max(s, ab), 3) * (1 - 1e-12) : 3;
   const M2 = Math.exp(0.5 * a2 * a2) * (ab * T + 0.8 * gam + gam * a2 + C0) * 1.01;
-  const A1 = s * a1 + C0, B1 = 0.8 * gam + ab * a1 + C0;
+  const A1 = s * a1 + C0,
+    B1 = 0.8 * gam + ab * a1 + C0;
   const M1 = Math.exp(0.5 * a1 * a1) * (s * ab + 0.8 * (s * B1 + ab * A1) + A1 * B1) * 1.01;
-  const st2 = step(a2, M2), st1 = step(a1, M1);
-  const n1 = 2 * Math.ceil(T / st1.h) + 1, n2 = 2 * Math.ceil(T / st2.h) + 1;
+  const st2 = step(a2, M2),
+    st1 = step(a1, M1);
+  const n1 = 2 * Math.ceil(T / st1.h) + 1,
+    n2 = 2 * Math.ceil(T / st2.h) + 1;
   if (n1 * n2 > MAX_NODES) return softplusPhiPhiWide(q1, q2, c);
-  const o = weights(st1.h), inn = weights(st2.h);
+  const o = weights(st1.h),
+    inn = weights(st2.h);
   let sum = 0;
   for (let i = 0; i < n1; i++) {
     const base = beta * o.z[i];
@@ -123,21 +135,29 @@ export function softplusPhiPhi(q1: number, q2: number, c: number): Interval {
     sum += o.w[i] * (Math.max(tf, 0) + Math.log1p(Math.exp(-Math.abs(tf)))) * acc;
   }
   // the realised covariance and its distance to the requested one (Lipschitz constants of the module comment)
-  const sI = interval(s), bI = interval(beta), gI = interval(gam);
-  const q1r = sI.mul(sI), cr = sI.mul(bI), q2r = bI.mul(bI).add(gI.mul(gI));
+  const sI = interval(s),
+    bI = interval(beta),
+    gI = interval(gam);
+  const q1r = sI.mul(sI),
+    cr = sI.mul(bI),
+    q2r = bI.mul(bI).add(gI.mul(gI));
   const dist = (x: Interval, y: Interval) => Math.max(0, x.hi - y.lo, y.hi - x.lo);
-  const dq1 = dist(q1r, interval(q1)), dq2 = dist(q2r, interval(q2)), dc = dist(cr, cT);
+  const dq1 = dist(q1r, interval(q1)),
+    dq2 = dist(q2r, interval(q2)),
+    dc = dist(cr, cT);
   const qMax = Math.max(q1, q2, q1r.hi, q2r.hi);
   const lip = 0.125 * (Math.sqrt(qMax) + LN2) * (dq1 + dq2) * 1.01 + dc;
   // quadrature and truncation (module comment)
-  const h1 = st1.h, h2 = st2.h;
+  const h1 = st1.h,
+    h2 = st2.h;
   const tail2 = 2 * PHI_T * ((ab * T + LN2) / T + gam);
   const B0 = 0.8 * gam + LN2;
   const tail1 = 2 * PHI_T * (s * ab * (T + 1 / T) + s * B0 + ab * LN2 + (B0 * LN2) / T);
   const Fhat = s * (0.8 + 0.5 * h1) + LN2 * (1 + 0.4 * h1);
   const quad = st1.disc + tail1 + Fhat * (st2.disc + tail2);
   // rounding
-  const g1 = gammaUp(n1 + 68), g2 = gammaUp(n2 + 67);
+  const g1 = gammaUp(n1 + 68),
+    g2 = gammaUp(n2 + 67);
   const eps = g1 + g2 + g1 * g2;
   const dm = 3 * U * T * (ab + gam) * (1 + 0.4 * h2);
   const Mhat = (ab * T + LN2) * (1 + 0.4 * h2) + gam * (0.8 + 0.5 * h2);
@@ -192,7 +212,8 @@ export function softplusEnclose(t: number): { f: Interval; df: Interval } {
   const l = interval(1).add(y).log();
   const yl = interval(y.lo);
   const lo = Math.max(l.lo, yl.sub(yl.mul(y.lo).div(2)).lo, 0);
-  const yh = interval(y.hi), sq = yh.mul(y.hi);
+  const yh = interval(y.hi),
+    sq = yh.mul(y.hi);
   const hi = Math.min(l.hi, y.hi, yh.sub(sq.div(2)).add(sq.mul(y.hi).div(3)).hi);
   const f = interval(Math.max(t, 0)).add(interval(lo, hi));
   return { f, df: sigmoidEnclose(t).f };

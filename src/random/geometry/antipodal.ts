@@ -6,7 +6,8 @@ import type { Matrix } from '../../linalg/matrix.ts';
  * collinear in the sense of Karhadkar–Murray–Montúfar's δ-separation. Returns x, modified in place.
  */
 export function antipodalPair(x: Matrix, i: number, j: number): Matrix {
-  const d = x.cols, a = x.data;
+  const d = x.cols,
+    a = x.data;
   for (let k = 0; k < d; k++) a[j * d + k] = -a[i * d + k];
   return x;
 }

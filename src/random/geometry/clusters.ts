@@ -7,7 +7,9 @@ import { fillGaussian, type Rng } from '../rng.ts';
  * each point lies at relative distance `radius` from its centre. Returns x, modified in place.
  */
 export function tightClusters(rng: Rng, x: Matrix, c: number, radius: number): Matrix {
-  const n = x.rows, d = x.cols, a = x.data;
+  const n = x.rows,
+    d = x.cols,
+    a = x.data;
   const g = new Float64Array(d);
   for (let i = c; i < n; i++) {
     const ctr = (i % c) * d;

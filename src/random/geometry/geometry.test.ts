@@ -27,8 +27,10 @@ const gauss = (seed: string, n: number, d: number) => sampleData(childRng(seed, 
 /** Rank of an integer matrix (fraction-free Gaussian elimination, exact). */
 function exactRank(m: bigint[][]): number {
   const a = m.map((r) => r.slice());
-  const rows = a.length, cols = rows ? a[0].length : 0;
-  let rank = 0, prev = 1n;
+  const rows = a.length,
+    cols = rows ? a[0].length : 0;
+  let rank = 0,
+    prev = 1n;
   for (let c = 0; c < cols && rank < rows; c++) {
     const p = a.findIndex((r, i) => i >= rank && r[c] !== 0n);
     if (p < 0) continue;
@@ -45,13 +47,18 @@ function exactRank(m: bigint[][]): number {
 
 describe('near-duplicate pair', () => {
   it('puts x_1 at the angle θ = 10^−k from x_0 with the same norm (60-digit check)', () => {
-    for (const d of [2, 5, 16]) for (let k = 1; k <= 12; k++) {
-      const x = nearDuplicatePair(childRng('nd', d, k), gauss(`nd${d}`, 3, d), 0, 1, 10 ** -k);
-      const a = row(x, 0), b = row(x, 1);
-      const err = angle(a, b).minus(10 ** -k).abs().toNumber();
-      expect(err, `d=${d} k=${k}`).toBeLessThanOrEqual(16 * d * u + 16 * u * 10 ** -k);
-      expect(dot(b, b).sqrt().div(dot(a, a).sqrt()).minus(1).abs().toNumber()).toBeLessThanOrEqual(8 * d * u);
-    }
+    for (const d of [2, 5, 16])
+      for (let k = 1; k <= 12; k++) {
+        const x = nearDuplicatePair(childRng('nd', d, k), gauss(`nd${d}`, 3, d), 0, 1, 10 ** -k);
+        const a = row(x, 0),
+          b = row(x, 1);
+        const err = angle(a, b)
+          .minus(10 ** -k)
+          .abs()
+          .toNumber();
+        expect(err, `d=${d} k=${k}`).toBeLessThanOrEqual(16 * d * u + 16 * u * 10 ** -k);
+        expect(dot(b, b).sqrt().div(dot(a, a).sqrt()).minus(1).abs().toNumber()).toBeLessThanOrEqual(8 * d * u);
+      }
   });
 });
 
@@ -67,9 +74,17 @@ describe('tight clusters', () => {
     for (const k of [1, 6, 12]) {
       const x = tightClusters(childRng('cl', k), gauss('cl', 9, 5), 2, 10 ** -k);
       for (let i = 2; i < 9; i++) {
-        const c = row(x, i % 2), p = row(x, i);
+        const c = row(x, i % 2),
+          p = row(x, i);
         const rel = dist(p, c, -1).div(dot(c, c).sqrt());
-        expect(rel.div(10 ** -k).minus(1).abs().toNumber(), `k=${k} i=${i}`).toBeLessThanOrEqual(1e-12 + (8 * u) / 10 ** -k);
+        expect(
+          rel
+            .div(10 ** -k)
+            .minus(1)
+            .abs()
+            .toNumber(),
+          `k=${k} i=${i}`,
+        ).toBeLessThanOrEqual(1e-12 + (8 * u) / 10 ** -k);
       }
     }
   });
@@ -77,13 +92,20 @@ describe('tight clusters', () => {
 
 describe('low-rank subspace', () => {
   it('has rank exactly r (exact rational elimination of the stored doubles)', () => {
-    for (const [n, d, r] of [[8, 6, 1], [8, 6, 3], [12, 16, 5], [4, 9, 4]] as const) {
+    for (const [n, d, r] of [
+      [8, 6, 1],
+      [8, 6, 3],
+      [12, 16, 5],
+      [4, 9, 4],
+    ] as const) {
       const x = lowRankSubspace(childRng('ss', n, d, r), zeros(n, d), r, Math.sqrt(d));
-      const ints = Array.from({ length: n }, (_, i) => Array.from(x.data.subarray(i * d, (i + 1) * d), (v) => {
-        const s = v * 2 ** 80; // exact (a power of two), an integer: entries are multiples of 2^−20 times a power of two ≥ 2^−60
-        expect(Number.isInteger(s)).toBe(true);
-        return BigInt(s);
-      }));
+      const ints = Array.from({ length: n }, (_, i) =>
+        Array.from(x.data.subarray(i * d, (i + 1) * d), (v) => {
+          const s = v * 2 ** 80; // exact (a power of two), an integer: entries are multiples of 2^−20 times a power of two ≥ 2^−60
+          expect(Number.isInteger(s)).toBe(true);
+          return BigInt(s);
+        }),
+      );
       expect(exactRank(ints), `n=${n} d=${d} r=${r}`).toBe(r);
     }
   });
@@ -91,7 +113,12 @@ describe('low-rank subspace', () => {
 
 describe('δ-separated set', () => {
   it('separates every pair and every antipodal pair by δ, with the first pair tight (60 digits)', () => {
-    for (const [n, d, k] of [[6, 3, 2], [10, 5, 8], [5, 2, 1], [12, 8, 12]] as const) {
+    for (const [n, d, k] of [
+      [6, 3, 2],
+      [10, 5, 8],
+      [5, 2, 1],
+      [12, 8, 12],
+    ] as const) {
       const x = zeros(n, d);
       const delta = separatedSet(childRng('sep', n, d, k), x, 2 ** -k, 3);
       expect(delta).toBeGreaterThan(0);
@@ -105,10 +132,14 @@ describe('δ-separated set', () => {
 
 describe('Gaussian mixture', () => {
   it('draws each point from its recorded component: standardised offsets have mean 0 and variance 1', () => {
-    const n = 3000, d = 4, scale = 0.25;
+    const n = 3000,
+      d = 4,
+      scale = 0.25;
     const x = gauss('mx', n, d);
     const comp = gaussianMixture(childRng('mx'), x, 3, scale);
-    let s = 0, s2 = 0, m = 0;
+    let s = 0,
+      s2 = 0,
+      m = 0;
     for (let i = 3; i < n; i++) {
       const c = comp[i];
       expect(c >= 0 && c < 3).toBe(true);

@@ -7,7 +7,9 @@ import { type Rng, uniformInt } from '../rng.ts';
  * bit for bit, norms spread over 2^(2·span)). Returns the exponents.
  */
 export function heavyTailedNorms(rng: Rng, x: Matrix, span: number): Int32Array {
-  const n = x.rows, d = x.cols, a = x.data;
+  const n = x.rows,
+    d = x.cols,
+    a = x.data;
   const e = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     e[i] = uniformInt(rng, 2 * span + 1) - span;

@@ -44,7 +44,8 @@ function meanRowNorm(x: Matrix): number {
 
 /** Applies geometry `g` with parameter k to X in place and returns it. */
 export function applyGeometry(rng: Rng, x: Matrix, g: Geometry, k: number): Matrix {
-  const n = x.rows, d = x.cols;
+  const n = x.rows,
+    d = x.cols;
   switch (g) {
     case 'iid':
       return x;

@@ -7,7 +7,9 @@ import { fillGaussian, type Rng, uniformInt } from '../rng.ts';
  * its mean's norm). Returns the component of every row (rows < c are their own).
  */
 export function gaussianMixture(rng: Rng, x: Matrix, c: number, scale: number): Int32Array {
-  const n = x.rows, d = x.cols, a = x.data;
+  const n = x.rows,
+    d = x.cols,
+    a = x.data;
   const comp = new Int32Array(n);
   const z = new Float64Array(d);
   for (let i = 0; i < Math.min(c, n); i++) comp[i] = i;

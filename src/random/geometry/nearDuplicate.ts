@@ -9,7 +9,8 @@ import { fillGaussian, type Rng } from '../rng.ts';
  * parallel inputs). Needs d ≥ 2 (for d = 1 there is no rotation: x_j = x_i). Returns x, modified in place.
  */
 export function nearDuplicatePair(rng: Rng, x: Matrix, i: number, j: number, theta: number): Matrix {
-  const d = x.cols, a = x.data;
+  const d = x.cols,
+    a = x.data;
   let nx = 0;
   for (let k = 0; k < d; k++) nx += a[i * d + k] ** 2;
   nx = Math.sqrt(nx);
@@ -32,7 +33,8 @@ export function nearDuplicatePair(rng: Rng, x: Matrix, i: number, j: number, the
     for (let k = 0; k < d; k++) a[j * d + k] = a[i * d + k];
     return x;
   }
-  const c = Math.cos(theta), s = Math.sin(theta) * (nx / nu);
+  const c = Math.cos(theta),
+    s = Math.sin(theta) * (nx / nu);
   for (let k = 0; k < d; k++) a[j * d + k] = c * a[i * d + k] + s * u[k];
   return x;
 }

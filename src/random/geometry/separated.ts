@@ -14,7 +14,9 @@ const ATTEMPTS = 200;
  * stays separated at the returned δ). Writes rows 0..N−1 of x; returns the separation δ it guarantees.
  */
 export function separatedSet(rng: Rng, x: Matrix, delta: number, p: number): number {
-  const n = x.rows, d = x.cols, a = x.data;
+  const n = x.rows,
+    d = x.cols,
+    a = x.data;
   const y = new Float64Array(d);
   const unit = (row: number) => {
     let s = 0;
@@ -28,7 +30,8 @@ export function separatedSet(rng: Rng, x: Matrix, delta: number, p: number): num
   };
   const sepOK = (row: number, upto: number, dl: number) => {
     for (let j = 0; j < upto; j++) {
-      let m = 0, p2 = 0;
+      let m = 0,
+        p2 = 0;
       for (let k = 0; k < d; k++) {
         m += (a[row * d + k] - a[j * d + k]) ** 2;
         p2 += (a[row * d + k] + a[j * d + k]) ** 2;

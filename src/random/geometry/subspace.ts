@@ -10,7 +10,9 @@ import { gaussian, type Rng, uniformInt } from '../rng.ts';
  * `meanNorm`. Writes rows 0..N−1 of x.
  */
 export function lowRankSubspace(rng: Rng, x: Matrix, r: number, meanNorm: number): Matrix {
-  const n = x.rows, d = x.cols, a = x.data;
+  const n = x.rows,
+    d = x.cols,
+    a = x.data;
   const b = new Float64Array(d * r);
   for (let k = 0; k < b.length; k++) b[k] = uniformInt(rng, 2 ** 11 + 1) - 2 ** 10;
   const z = new Float64Array(r);
