@@ -153,6 +153,11 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
           if (forward(net, x).preActivations[0].data[0] !== 0) continue;
           hit++;
           expect(r.forward.status[0][0]).toBe(UNIT_AMBIGUOUS);
+          // f̂ = σ(0) = 0 while the exact f = σ(g), g ≠ 0: only the max(|a|, |b|)·ρ term of the radius of an
+          // ambiguous unit covers |f̂ − f| (the product rounding is 0 at ĝ = 0), and the kernel bound is too loose to show it
+          const f = toDec(exactFeatures(net, x, 1)[0][0]);
+          expect(f.isZero(), name).toBe(false);
+          expect(new Decimal(r.forward.fwd.features[1].data[0]).minus(f).abs().lte(r.forward.radius[1].data[0]), name).toBe(true);
           expect(r.certified).toBe(true);
           const K = exactNtk(net, x);
           expect(maxEntryError(r.ntk, K, 1n, 1n).lte(r.errorBound), `${name}: entry error > ${r.errorBound}`).toBe(true);
