@@ -223,6 +223,18 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
     }
   });
 
+  it('backward cancellation: the exact kernel needs the sup|σ′|·e term of the backward radius (tanh)', () => {
+    // x = 2^30, W_1 = 0.75·2^−60 (f_1 ≈ 0.75·2^−30), W_2 = 2^30·(1, 1 + 2^−26), W_3 = (1, −1)ᵀ: the signal into layer 1,
+    // v = 2^30(σ′(g_a) − (1 + 2^−26)σ′(g_b)) with g_a ≈ g_b ≈ 0.75, cancels to |v| ≈ 2^4 while its float error (2^30
+    // times the error of b̂_2, order u) is ≈ 2^30u: only sup|σ′|·e covers it, the terms proportional to |ŝ| do not.
+    // The layer-1 term x²b_1² of K dominates the kernel and both norms of its rank-one bound (one sample: no
+    // Cauchy–Schwarz slack across samples). Without the term the bound is ≈ 0.65× the exact error. tanh only: σ(0) = 0
+    // keeps f_1 small, and the derivative enclosures of erf and gelu are wide enough to hide the error.
+    const arch = { inputDim: 1, widths: [1, 2], init: 'standard' as const, activation: activationByName('tanh') };
+    const net = networkFromWeights(arch, [fromRows([[0.75 * 2 ** -60]]), fromRows([[2 ** 30, 2 ** 30 * (1 + 2 ** -26)]]), fromRows([[1], [-1]])]);
+    expect(enclosed(net, fromRows([[2 ** 30]]), 'tanh', false)).toEqual({ ok: true, certified: true });
+  });
+
   it('fuzz: tanh, sigmoid, softplus, erf and gelu at data/weight scales 2^e (e ∈ [−1074, 1023]): entries enclosed or not certified', () => {
     const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, 3));
     const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -40, max: 40 }), fc.constant(0));
