@@ -16,7 +16,8 @@ import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, forwardEnclosure, UNIT_AMBIGUOUS, UNIT_NEGATIVE } from './empiricalNtkCertified.ts';
 import { pointEnvelope } from './lipschitzEstimate.ts';
 import { ntkDiagonalSample } from './monteCarlo.ts';
-import { forward, initNetwork, type Network, networkFromWeights } from './network.ts';
+import { forward, initNetwork, networkFromWeights } from './network.ts';
+import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
 
 const bitsEqual = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
@@ -181,18 +182,7 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const act = activationByName(c.act) as ActivationRecord & { a: number; b: number };
-        const dims = [c.d, ...c.widths, 1];
-        let t = 0;
-        const scaled = (rows: number, cols: number, e: number): Matrix => {
-          const m = { rows, cols, data: new Float64Array(rows * cols) };
-          for (let q = 0; q < m.data.length; q++) m.data[q] = c.vals[t++ % c.vals.length] * 2 ** e;
-          return m;
-        };
-        const x = scaled(c.N, c.d, c.ex);
-        const net: Network = networkFromWeights(
-          { inputDim: c.d, widths: c.widths, init: 'standard', activation: act },
-          dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])),
-        );
+        const { x, net } = scaledNetworkCase(c, c.vals, act);
         const r = empiricalNtkCertified(net, x, { normalize: c.normalize });
         if (!r.certified) return true;
         certifiedCount++;
