@@ -1,6 +1,13 @@
+import fc from 'fast-check';
 import type { Matrix } from '../../src/linalg/matrix.ts';
 import type { ActivationRecord } from '../../src/ntk/activations/record.ts';
 import { type Network, networkFromWeights } from '../../src/ntk/network.ts';
+
+/** Entries of a fuzz case: doubles in [−1, 1] and a few exact values (0, ±1, 1 ± 2^-52, …). */
+export const fuzzEntry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
+
+/** Binary exponents of a fuzz case: the whole double range, moderate scales, and 0. */
+export const fuzzExponent = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
 
 /** A fuzz case of the certified-NTK tests: N×d data, hidden widths, exponents of the data and of each layer. */
 export interface ScaledCase {
