@@ -484,28 +484,12 @@ async function auditOne(
       }
       continue;
     }
-    if (out.kind === 'defect') {
+    if (out.kind === 'defect' || out.kind === 'fatal') {
+      const where = out.kind === 'defect' ? ` on instance ${describeInstance(out.descriptor)}` : '';
       return {
         ...base,
         verdict: 'ill-posed',
-        message: `ill-posed: ${theorem.id}: ${out.message} on instance ${describeInstance(out.descriptor)}`,
-        evaluated: 0,
-        counts: emptyCounts(),
-        errors,
-        errorCount,
-        timeouts,
-        budgetSpent,
-        counterexamples: { count: 0 },
-        cells: [],
-        respawns,
-        durationMs: Date.now() - t0,
-      };
-    }
-    if (out.kind === 'fatal') {
-      return {
-        ...base,
-        verdict: 'ill-posed',
-        message: `ill-posed: ${theorem.id}: ${out.message}`,
+        message: `ill-posed: ${theorem.id}: ${out.message}${where}`,
         evaluated: 0,
         counts: emptyCounts(),
         errors,

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import { activationByName, erfRecord } from '../ntk/activations/registry.ts';
 import { cliInProcess } from '../../test/support/cliInProcess.ts';
+import { exact } from '../../test/support/decimalContains.ts';
 import { parseKernelOptions } from './kernel.ts';
 
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
@@ -49,16 +50,16 @@ describe('kernel --activation', () => {
     expect(r.status, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout);
     // q = ‖x‖² = 0.6² + 0.8² exactly in decimal of the doubles; c_2 = 1/κ as the double the fold uses
-    const x1 = exactDec(0.6),
-      x2 = exactDec(0.8);
+    const x1 = exact(0.6),
+      x2 = exact(0.8);
     const q = x1.mul(x1).add(x2.mul(x2));
-    const c2 = exactDec(1 / erfRecord().secondMoment);
+    const c2 = exact(1 / erfRecord().secondMoment);
     const PI = D.acos(-1);
     const s = q.mul(2).add(1);
     const G2 = c2.mul(D.asin(q.mul(2).div(s)).mul(2).div(PI));
     const Gd2 = c2.mul(new D(4).div(PI).div(q.mul(4).add(1).sqrt()));
     const K = q.mul(Gd2).add(G2);
-    expect(K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)), `${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
+    expect(K.gte(exact(rep.lambdaMin.lower)) && K.lte(exact(rep.lambdaMin.upper)), `${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
     expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-12);
     expect(rep.conventions.activation).toBe('erf');
   });
@@ -90,10 +91,10 @@ describe('kernel --activation', () => {
       const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', name, '--json']);
       expect(r.status, r.stderr).toBe(0);
       const rep = JSON.parse(r.stdout);
-      const x1 = exactDec(0.6),
-        x2 = exactDec(0.8);
+      const x1 = exact(0.6),
+        x2 = exact(0.8);
       const q = x1.mul(x1).add(x2.mul(x2));
-      const c2 = exactDec(1 / activationByName(name).secondMoment);
+      const c2 = exact(1 / activationByName(name).secondMoment);
       // E[σ(u)²], E[σ'(u)²], u ∼ N(0, q): trapezoidal rule with step 1/8 on |z| ≤ 10 (error < 1e-25)
       let m2 = new D(0),
         d2 = new D(0);
@@ -105,23 +106,11 @@ describe('kernel --activation', () => {
         d2 = d2.add(w.mul(s1).mul(s1));
       }
       const K = q.mul(c2.mul(d2)).add(c2.mul(m2));
-      expect(
-        K.gte(exactDec(rep.lambdaMin.lower)) && K.lte(exactDec(rep.lambdaMin.upper)),
-        `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`,
-      ).toBe(true);
+      expect(K.gte(exact(rep.lambdaMin.lower)) && K.lte(exact(rep.lambdaMin.upper)), `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(
+        true,
+      );
       expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-11);
       expect(rep.conventions.activation).toBe(name);
     }
   });
 });
-
-function exactDec(x: number): DecimalClass {
-  if (Number.isInteger(x)) return new D(BigInt(x).toString());
-  let m = x,
-    e = 0;
-  while (!Number.isInteger(m)) {
-    m *= 2;
-    e++;
-  }
-  return new D(BigInt(m).toString()).div(new D(2).pow(e));
-}

@@ -7,6 +7,7 @@ import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, forwardEnclosure, UNIT_AMBIGUOUS } from './empiricalNtkCertified.ts';
 import { type Network, forward, networkFromWeights } from './network.ts';
+import { fuzzEntry, fuzzExponent, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 
 /** The old enclosure: final Gram/Hadamard/sum rounding only (empiricalNtk.errorBound). */
 function oldEnclosure(net: Network, x: Matrix): { lower: number; upper: number } {
@@ -121,8 +122,8 @@ describe('empiricalNtkCertified', () => {
   });
 
   it('fuzz: small networks, data/weight scales 2^e (e ∈ [−1074, 1023]): exact λ_min enclosed or not certified', () => {
-    const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
-    const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
+    const entry = fuzzEntry,
+      expo = fuzzExponent;
     const caseArb = fc.record({
       N: fc.integer({ min: 1, max: 4 }),
       d: fc.integer({ min: 1, max: 4 }),
@@ -136,17 +137,7 @@ describe('empiricalNtkCertified', () => {
       ambiguousCount = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
-        const dims = [c.d, ...c.widths, 1];
-        let t = 0;
-        const next = () => c.seedVals[t++ % c.seedVals.length];
-        const scaled = (rows: number, cols: number, e: number): Matrix => {
-          const m = { rows, cols, data: new Float64Array(rows * cols) };
-          for (let q = 0; q < m.data.length; q++) m.data[q] = next() * 2 ** e;
-          return m;
-        };
-        const x = scaled(c.N, c.d, c.ex);
-        const ws = dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l]));
-        const net = networkFromWeights({ inputDim: c.d, widths: c.widths, init: 'standard' }, ws);
+        const { x, net } = scaledNetworkCase(c, c.seedVals);
         const enc = engineEnclosure(net, x, c.normalize);
         if (!enc.certified) return true;
         certifiedCount++;

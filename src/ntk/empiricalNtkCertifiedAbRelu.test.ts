@@ -16,7 +16,8 @@ import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, forwardEnclosure, UNIT_AMBIGUOUS, UNIT_NEGATIVE } from './empiricalNtkCertified.ts';
 import { pointEnvelope } from './lipschitzEstimate.ts';
 import { ntkDiagonalSample } from './monteCarlo.ts';
-import { forward, initNetwork, type Network, networkFromWeights } from './network.ts';
+import { forward, initNetwork, networkFromWeights } from './network.ts';
+import { fuzzEntry, fuzzExponent, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
 
 const bitsEqual = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
@@ -169,8 +170,8 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
   });
 
   it('fuzz: leaky ReLU, abs, identity at scales 2^e (e ∈ [−1074, 1023]): exact K̄ and λ_min enclosed or not certified', () => {
-    const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
-    const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
+    const entry = fuzzEntry,
+      expo = fuzzExponent;
     const caseArb = fc.record({
       act: fc.constantFrom('leaky-relu:0.1', 'leaky-relu:-0.3', 'leaky-relu:0.01', 'abs', 'identity', 'leaky-relu:3'),
       N: fc.integer({ min: 1, max: 3 }),
@@ -186,18 +187,7 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const act = activationByName(c.act) as ActivationRecord & { a: number; b: number };
-        const dims = [c.d, ...c.widths, 1];
-        let t = 0;
-        const scaled = (rows: number, cols: number, e: number): Matrix => {
-          const m = { rows, cols, data: new Float64Array(rows * cols) };
-          for (let q = 0; q < m.data.length; q++) m.data[q] = c.vals[t++ % c.vals.length] * 2 ** e;
-          return m;
-        };
-        const x = scaled(c.N, c.d, c.ex);
-        const net: Network = networkFromWeights(
-          { inputDim: c.d, widths: c.widths, init: 'standard', activation: act },
-          dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])),
-        );
+        const { x, net } = scaledNetworkCase(c, c.vals, act);
         const r = empiricalNtkCertified(net, x, { normalize: c.normalize });
         if (!r.certified) return true;
         certifiedCount++;

@@ -13,7 +13,8 @@ import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { activationByName } from './activations/registry.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from './empiricalNtkCertified.ts';
-import { initNetwork, type Network, networkFromWeights } from './network.ts';
+import { initNetwork, type Network } from './network.ts';
+import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 
 const D = Decimal.clone({ precision: 90, minE: -9e15, maxE: 9e15 });
 type Dec = InstanceType<typeof D>;
@@ -252,18 +253,7 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
           vals: fc.array(entry, { minLength: 60, maxLength: 60 }),
         }),
         (c) => {
-          const dims = [c.d, ...c.widths, 1];
-          let t = 0;
-          const scaled = (rows: number, cols: number, e: number): Matrix => {
-            const m = { rows, cols, data: new Float64Array(rows * cols) };
-            for (let q = 0; q < m.data.length; q++) m.data[q] = c.vals[t++ % c.vals.length] * 2 ** e;
-            return m;
-          };
-          const x = scaled(c.N, c.d, c.ex);
-          const net = networkFromWeights(
-            { inputDim: c.d, widths: c.widths, init: 'standard', activation: activationByName(c.act) },
-            dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l])),
-          );
+          const { x, net } = scaledNetworkCase(c, c.vals, activationByName(c.act));
           const r = enclosed(net, x, c.act, c.normalize);
           if (r.certified) certified++;
           return r.ok;

@@ -20,24 +20,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { referenceCache } from '../../test/support/referenceCache.ts';
+import { exact } from '../../test/support/decimalContains.ts';
 
 type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
 const PI = D.acos(-1);
 const WIDE = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 1500 });
-
-/** The exact value of a double as a decimal (subnormals included: 2^-1074 has 751 significant digits). */
-function exact(x: number): Dec {
-  if (!Number.isFinite(x)) throw new RangeError(`exact: ${x} is not a finite double`);
-  if (Number.isInteger(x)) return new D(BigInt(x).toString());
-  let m = x,
-    e = 0;
-  while (!Number.isInteger(m)) {
-    m *= 2;
-    e++;
-  }
-  return new D(BigInt(m).toString()).div(new D(2).pow(e));
-}
 
 /** Gram entries of the stored doubles, exactly (each product of two doubles is exact in 1500 digits, then rounded once). */
 function gramDec(x: Matrix, unit: boolean): Dec[] {

@@ -6,6 +6,7 @@ import { fromRows } from '../linalg/matrix.ts';
 import { createRng, gaussian } from '../random/rng.ts';
 import { sampleData } from '../random/distributions.ts';
 import { type Activation, absRelu, leakyRelu, relu } from './activation.ts';
+import { exact } from '../../test/support/decimalContains.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
 import { type LimitingArchitecture, limitingKernels } from './limiting.ts';
 
@@ -22,17 +23,6 @@ const DecimalCtor = ((DecimalImport as unknown as { default?: unknown }).default
 const D = DecimalCtor.clone({ precision: 50 });
 type Dec = DecimalClass;
 const PI = new D(-1).acos();
-
-function exact(x: number): Dec {
-  if (x === 0) return new D(0);
-  let m = x,
-    e = 0;
-  while (!Number.isInteger(m)) {
-    m *= 2;
-    e++;
-  }
-  return new D(m).div(new D(2).pow(e));
-}
 
 function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; K: Dec[][] } {
   const n = x.rows,

@@ -6,8 +6,9 @@ import type { Interval } from '../../src/linalg/interval.ts';
 /** decimal.js at 50 significant digits, the precision of the activation records' reference values. */
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
 
-/** The exact value of a double as a 50-digit decimal (x = m·2^-e with m an integer). */
+/** The exact value of a double as a 50-digit decimal (x = m·2^-e with m an integer; subnormals included). */
 export function exact(x: number): DecimalClass {
+  if (!Number.isFinite(x)) throw new RangeError(`exact: ${x} is not a finite double`);
   if (Number.isInteger(x)) return new D(BigInt(x).toString());
   let m = x,
     e = 0;

@@ -92,14 +92,17 @@ export function covarianceFactors(q1: number, q2: number, c: number): { cT: Inte
   return { cT, s, beta, gam };
 }
 
-export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
-  if (!(q1 >= 0) || !(q2 >= 0) || !Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c)) {
-    throw new RangeError(`tanhDual: need finite q1, q2 ≥ 0 and finite c, got (${q1}, ${q2}, ${c})`);
-  }
-  if (Math.max(q1, q2) <= SMALL_Q) return tanhDualSmall(q1, q2, c);
-  // the requested (clipped) covariance and its float factors
-  const { cT, s, beta, gam } = covarianceFactors(q1, q2, c);
-  // the realised covariance and its distance to the requested one
+/**
+ * The covariance realised by the float factors (s, β, γ) of covarianceFactors, as intervals (q1r = s², c_r = sβ,
+ * q2r = β² + γ²), and its distance to the requested (q1, q2, c_T): dq1, dq2, dc bound |q1r − q1|, |q2r − q2|,
+ * |c_r − c_T| over the enclosures.
+ */
+export function covarianceDistance(
+  q1: number,
+  q2: number,
+  f: { cT: Interval; s: number; beta: number; gam: number },
+): { q1r: Interval; q2r: Interval; dq1: number; dq2: number; dc: number } {
+  const { cT, s, beta, gam } = f;
   const sI = interval(s),
     bI = interval(beta),
     gI = interval(gam);
@@ -110,6 +113,18 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   const dq1 = dist(q1r, interval(q1)),
     dq2 = dist(q2r, interval(q2)),
     dc = dist(cr, cT);
+  return { q1r, q2r, dq1, dq2, dc };
+}
+
+export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
+  if (!(q1 >= 0) || !(q2 >= 0) || !Number.isFinite(q1) || !Number.isFinite(q2) || !Number.isFinite(c)) {
+    throw new RangeError(`tanhDual: need finite q1, q2 ≥ 0 and finite c, got (${q1}, ${q2}, ${c})`);
+  }
+  if (Math.max(q1, q2) <= SMALL_Q) return tanhDualSmall(q1, q2, c);
+  // the requested (clipped) covariance and its float factors
+  const { cT, s, beta, gam } = covarianceFactors(q1, q2, c);
+  // the realised covariance and its distance to the requested one
+  const { dq1, dq2, dc } = covarianceDistance(q1, q2, { cT, s, beta, gam });
   const lipPP = 0.5 * TANH_BOUNDS.sup2 * TANH_BOUNDS.sup0 * (dq1 + dq2) + TANH_BOUNDS.sup1 ** 2 * dc;
   const lipDD = 0.5 * SECH2_BOUNDS.sup2 * SECH2_BOUNDS.sup0 * (dq1 + dq2) + SECH2_BOUNDS.sup1 ** 2 * dc;
 

@@ -53,7 +53,7 @@ import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp, up } from '../../linalg/blas.ts';
 import { reluRecord } from './abRelu.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
-import { HERMITE_QUADRATURE_METHOD, covarianceFactors, sigmoid, sigmoidDual, sigmoidEnclose } from './smooth.ts';
+import { HERMITE_QUADRATURE_METHOD, covarianceDistance, covarianceFactors, sigmoid, sigmoidDual, sigmoidEnclose } from './smooth.ts';
 import { SOFTPLUS_HERMITE_SPEC, quadratureHermiteEnclosure } from './hermiteCoefficients.ts';
 
 const U = UNIT_ROUNDOFF;
@@ -135,16 +135,7 @@ export function softplusPhiPhi(q1: number, q2: number, c: number): Interval {
     sum += o.w[i] * (Math.max(tf, 0) + Math.log1p(Math.exp(-Math.abs(tf)))) * acc;
   }
   // the realised covariance and its distance to the requested one (Lipschitz constants of the module comment)
-  const sI = interval(s),
-    bI = interval(beta),
-    gI = interval(gam);
-  const q1r = sI.mul(sI),
-    cr = sI.mul(bI),
-    q2r = bI.mul(bI).add(gI.mul(gI));
-  const dist = (x: Interval, y: Interval) => Math.max(0, x.hi - y.lo, y.hi - x.lo);
-  const dq1 = dist(q1r, interval(q1)),
-    dq2 = dist(q2r, interval(q2)),
-    dc = dist(cr, cT);
+  const { q1r, q2r, dq1, dq2, dc } = covarianceDistance(q1, q2, { cT, s, beta, gam });
   const qMax = Math.max(q1, q2, q1r.hi, q2r.hi);
   const lip = 0.125 * (Math.sqrt(qMax) + LN2) * (dq1 + dq2) * 1.01 + dc;
   // quadrature and truncation (module comment)

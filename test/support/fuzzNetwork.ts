@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import type { Matrix } from '../../src/linalg/matrix.ts';
+import type { ActivationRecord } from '../../src/ntk/activations/record.ts';
+import { type Network, networkFromWeights } from '../../src/ntk/network.ts';
+
+/** Entries of a fuzz case: doubles in [−1, 1] and a few exact values (0, ±1, 1 ± 2^-52, …). */
+export const fuzzEntry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
+
+/** Binary exponents of a fuzz case: the whole double range, moderate scales, and 0. */
+export const fuzzExponent = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -60, max: 60 }), fc.constant(0));
+
+/** A fuzz case of the certified-NTK tests: N×d data, hidden widths, exponents of the data and of each layer. */
+export interface ScaledCase {
+  N: number;
+  d: number;
+  widths: number[];
+  ex: number;
+  ew: number[];
+}
+
+/**
+ * Data and standard-init network of a fuzz case: entries drawn in order from vals (cycled), the data scaled by
+ * 2^ex and layer l by 2^ew[l]; the data is filled first, then the layers in order.
+ */
+export function scaledNetworkCase(c: ScaledCase, vals: readonly number[], activation?: ActivationRecord): { x: Matrix; net: Network } {
+  const dims = [c.d, ...c.widths, 1];
+  let t = 0;
+  const scaled = (rows: number, cols: number, e: number): Matrix => {
+    const m = { rows, cols, data: new Float64Array(rows * cols) };
+    for (let q = 0; q < m.data.length; q++) m.data[q] = vals[t++ % vals.length] * 2 ** e;
+    return m;
+  };
+  const x = scaled(c.N, c.d, c.ex);
+  const ws = dims.slice(1).map((n, l) => scaled(dims[l], n, c.ew[l]));
+  const arch = { inputDim: c.d, widths: c.widths, init: 'standard' as const };
+  const net = networkFromWeights(activation === undefined ? arch : { ...arch, activation }, ws);
+  return { x, net };
+}
