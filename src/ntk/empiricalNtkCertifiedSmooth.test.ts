@@ -13,7 +13,7 @@ import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { activationByName } from './activations/registry.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from './empiricalNtkCertified.ts';
-import { initNetwork, type Network } from './network.ts';
+import { initNetwork, type Network, networkFromWeights } from './network.ts';
 import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 
 const D = Decimal.clone({ precision: 90, minE: -9e15, maxE: 9e15 });
