@@ -69,7 +69,10 @@ export function workerEntry(base: string, bootstrap: string, main: string): URL 
   return compiledWorkers() ? compiledModule(new URL(`./${main}.ts`, base)) : new URL(`./${bootstrap}`, base);
 }
 
-/** The default catalog as the workers of workerEntry see it (their own DEFAULT_CATALOG). */
-export function workerDefaultCatalog(): string {
-  return COMPILED || !compiledWorkers() ? DEFAULT_CATALOG : compiledModule(new URL(DEFAULT_CATALOG)).href;
+/**
+ * The catalog module as the workers of workerEntry load it: the package's default catalog becomes the workers' own
+ * (its compiled copy when they run compiled); a user's catalog module is passed on as it is.
+ */
+export function workerCatalogModule(catalogModule: string): string {
+  return catalogModule !== DEFAULT_CATALOG || COMPILED || !compiledWorkers() ? catalogModule : compiledModule(new URL(DEFAULT_CATALOG)).href;
 }

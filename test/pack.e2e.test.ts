@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staleSource } from './support/cliProcess.ts';
+import { staleSource } from '../src/packagePaths.ts';
 
 /**
  * The package as a user gets it: `npm pack` of the dist/ that `npm ci` built (`prepare`; packed with

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG, staleSource, workerDefaultCatalog, workerEntry } from '../src/packagePaths.ts';
+import { DEFAULT_CATALOG, staleSource, workerCatalogModule, workerEntry } from '../src/packagePaths.ts';
 
 /** The first message a worker posts (or its error), then the worker is stopped. */
 function firstMessage(entry: URL, workerData: unknown, post?: unknown): Promise<Record<string, unknown>> {
@@ -28,8 +28,9 @@ describe('worker threads started from the sources', () => {
       expect(fileURLToPath(audit)).toMatch(/dist\/src\/audit\/workerMain\.js$/);
       expect(existsSync(audit)).toBe(true);
       expect(fileURLToPath(workerEntry(runCatalogModule, 'worker.mjs', 'workerMain'))).toMatch(/dist\/src\/run\/workerMain\.js$/);
-      expect(fileURLToPath(workerDefaultCatalog())).toMatch(/dist\/properties\/index\.js$/);
-      expect(existsSync(new URL(workerDefaultCatalog()))).toBe(true);
+      expect(fileURLToPath(workerCatalogModule(DEFAULT_CATALOG))).toMatch(/dist\/properties\/index\.js$/);
+      expect(workerCatalogModule('file:///elsewhere/catalog.ts')).toBe('file:///elsewhere/catalog.ts');
+      expect(existsSync(new URL(workerCatalogModule(DEFAULT_CATALOG)))).toBe(true);
     },
   );
 

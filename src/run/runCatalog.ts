@@ -4,7 +4,7 @@ import type { TheoremReport } from '../report/schema.ts';
 import type { AnyTheorem, Descriptor } from '../theorem/types.ts';
 import { searchCounts, selectTheorems, shardOf } from '../search/budget.ts';
 import { searchTheorem, type SearchOptions, type TheoremRun } from '../search/search.ts';
-import { DEFAULT_CATALOG, workerDefaultCatalog, workerEntry } from '../packagePaths.ts';
+import { workerCatalogModule, workerEntry } from '../packagePaths.ts';
 
 /**
  * Runs a catalog over worker threads. Each theorem is one task whose randomness depends only on
@@ -125,7 +125,7 @@ export async function runCatalog(catalog: readonly AnyTheorem[], opts: CatalogRu
     }
     for (let k = 0; k < nWorkers; k++) {
       const w = new Worker(workerEntry(import.meta.url, 'worker.mjs', 'workerMain'), {
-        workerData: { catalogModule: opts.catalogModule === DEFAULT_CATALOG ? workerDefaultCatalog() : opts.catalogModule },
+        workerData: { catalogModule: workerCatalogModule(opts.catalogModule) },
       });
       workers.push(w);
       const next = () => {

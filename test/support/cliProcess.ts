@@ -1,8 +1,6 @@
 import { join, resolve } from 'node:path';
 import { staleSource } from '../../src/packagePaths.ts';
 
-export { staleSource };
-
 const REPO = resolve(import.meta.dirname, '../..');
 
 /**

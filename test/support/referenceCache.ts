@@ -34,15 +34,15 @@ export function referenceCache(name: string, sources: readonly (string | URL)[])
     else if (!write)
       console.warn(`test/fixtures/references/${name}.json was written by another version of its oracle: computing live (refresh with NTK_WRITE_REFERENCES=1)`);
   }
-  const fresh: Record<string, string[]> = write ? {} : entries;
+  const written: Record<string, string[]> = {};
   return {
     get(key, compute) {
       if (!write && Object.hasOwn(entries, key)) return entries[key];
       const value = compute();
       if (write) {
-        fresh[key] = value;
+        written[key] = value;
         mkdirSync(dirname(file), { recursive: true });
-        const sorted = Object.fromEntries(Object.entries(fresh).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const sorted = Object.fromEntries(Object.entries(written).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
         writeFileSync(file, `${JSON.stringify({ oracle: hash, entries: sorted }, null, 1)}\n`);
       }
       return value;
