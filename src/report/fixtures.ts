@@ -130,7 +130,20 @@ function lowerBoundInstances(
   return out;
 }
 
-type Optional = 'twinOf' | 'vacuity' | 'sharpness' | 'scaling' | 'examples';
+/** Fields a claim of the sample leaves out when it has none: a true claim, no fit, no rate test, no counterexample or error, no fast-check failure. */
+type Optional =
+  | 'twinOf'
+  | 'vacuity'
+  | 'sharpness'
+  | 'scaling'
+  | 'examples'
+  | 'expectRefuted'
+  | 'empiricalConstant'
+  | 'scalingFit'
+  | 'highProbability'
+  | 'counterexamples'
+  | 'errors'
+  | 'fastCheck';
 function theorem(
   base: Omit<
     TheoremReport,
@@ -142,7 +155,25 @@ function theorem(
       identity?: TheoremReport['identity'];
     },
 ): TheoremReport {
-  const { declaredCells, relation, identity, twinOf = null, vacuity = null, sharpness = null, scaling = null, examples = null, ...t } = base;
+  const {
+    declaredCells,
+    relation,
+    identity,
+    twinOf = null,
+    vacuity = null,
+    sharpness = null,
+    scaling = null,
+    examples = null,
+    expectRefuted = false,
+    empiricalConstant = null,
+    scalingFit = null,
+    highProbability = null,
+    counterexamples = { count: 0, items: [] },
+    errors = [],
+    fastCheck = null,
+    ...rest
+  } = base;
+  const t = { ...rest, expectRefuted, empiricalConstant, scalingFit, highProbability, counterexamples, errors, fastCheck };
   const c = counts(t.instances, false);
   const asExpected = t.status === 'skipped' ? true : t.expectRefuted ? t.status === 'violated' : t.status === 'holds';
   return {
@@ -216,12 +247,7 @@ export function sampleReport(): Report {
       conventions: H_CONVENTIONS,
       constants: [],
       status: 'holds',
-      expectRefuted: false,
       empiricalConstant: { quantity: 'lambdaMin', aggregate: 'min', value: 3.1e-9, description: 'smallest certified λ_min(H∞) over the instances' },
-      scalingFit: null,
-      highProbability: null,
-      counterexamples: { count: 0, items: [] },
-      errors: [],
       fastCheck: { seed: 1837461, path: null, numShrinks: null },
       instances: lowerBoundInstances(11, 80, { probes: 6, geometry: true }),
       timings: { ms: 2140 },
@@ -240,9 +266,6 @@ export function sampleReport(): Report {
       ],
       status: 'violated',
       expectRefuted: true,
-      empiricalConstant: null,
-      scalingFit: null,
-      highProbability: null,
       counterexamples: {
         count: 7,
         items: [
@@ -274,7 +297,6 @@ export function sampleReport(): Report {
           },
         ],
       },
-      errors: [],
       fastCheck: { seed: 99120, path: '14:3:3:1', numShrinks: 12 },
       twinOf: 'du2019.thm3.1',
       instances: lowerBoundInstances(23, 60, { violateBelow: 0.12 }),
@@ -294,7 +316,6 @@ export function sampleReport(): Report {
         { name: 'ĉ', value: 0.734, provenance: 'fitted', note: 'min over instances of λ_min / (μ_r(σ)² d)' },
       ],
       status: 'holds',
-      expectRefuted: false,
       empiricalConstant: { quantity: 'lambdaMin', aggregate: 'min', value: 0.734, description: 'min over instances of λ_min / (μ_1(σ)² d)' },
       scalingFit: {
         x: 'd',
@@ -350,9 +371,6 @@ export function sampleReport(): Report {
       },
       vacuity: { instances: 69, vacuous: 3, rate: 3 / 69 },
       sharpness: 0.734,
-      highProbability: null,
-      counterexamples: { count: 0, items: [] },
-      errors: [],
       fastCheck: { seed: 5512, path: null, numShrinks: null },
       instances: lowerBoundInstances(37, 70, { inconclusiveEvery: 35, sizeExponent: 1 }),
       timings: { ms: 5320 },
@@ -367,9 +385,6 @@ export function sampleReport(): Report {
       conventions: { ...NTK_CONVENTIONS, probability: 'over the initialisation, data fixed' },
       constants: [{ name: 'C', value: 8, provenance: 'user', note: 'width constant, not given in the paper' }],
       status: 'holds',
-      expectRefuted: false,
-      empiricalConstant: null,
-      scalingFit: null,
       highProbability: {
         alpha: 0.05,
         configs: [
@@ -411,9 +426,6 @@ export function sampleReport(): Report {
           },
         ],
       },
-      counterexamples: { count: 0, items: [] },
-      errors: [],
-      fastCheck: null,
       instances: lowerBoundInstances(41, 90, { violateBelow: 0.04 }).map((i) => ({ ...i, phase: 'monte-carlo' })),
       timings: { ms: 8811 },
     }),
@@ -426,10 +438,6 @@ export function sampleReport(): Report {
       conventions: { parameterisation: 'standard (W ~ N(0, 1/d))', data: 'unit norm', separation: 'min_{i≠j} min(‖x_i − x_j‖, ‖x_i + x_j‖)' },
       constants: [{ name: '1/100', value: 0.01, provenance: 'paper', note: 'as stated' }],
       status: 'violated',
-      expectRefuted: false,
-      empiricalConstant: null,
-      scalingFit: null,
-      highProbability: null,
       counterexamples: {
         count: 1,
         items: [
@@ -448,7 +456,6 @@ export function sampleReport(): Report {
           },
         ],
       },
-      errors: [],
       fastCheck: { seed: 4242, path: '3:0', numShrinks: 4 },
       instances: lowerBoundInstances(53, 40, { violateBelow: 0.03, violateAt: 7 }),
       timings: { ms: 970 },
@@ -463,11 +470,6 @@ export function sampleReport(): Report {
       conventions: { ...NTK_CONVENTIONS, activation: 'tanh', 'Hermite terms': 40 },
       constants: [],
       status: 'error',
-      expectRefuted: false,
-      empiricalConstant: null,
-      scalingFit: null,
-      highProbability: null,
-      counterexamples: { count: 0, items: [] },
       errors: [
         {
           descriptor: { depth: 6, d: 3, activation: 'tanh' },
@@ -478,7 +480,6 @@ export function sampleReport(): Report {
           message: 'RangeError: hermiteCoefficients: quadrature did not converge (|tail| = 5.0e-3 > tol 1e-12) for r = 39 & order > 32',
         },
       ],
-      fastCheck: null,
       instances: lowerBoundInstances(61, 12, {}),
       timings: { ms: 410 },
     }),
@@ -491,15 +492,8 @@ export function sampleReport(): Report {
       conventions: NTK_CONVENTIONS,
       constants: [],
       status: 'holds',
-      expectRefuted: false,
       relation: '==',
       identity: IDENTITY.summary,
-      empiricalConstant: null,
-      scalingFit: null,
-      highProbability: null,
-      counterexamples: { count: 0, items: [] },
-      errors: [],
-      fastCheck: null,
       instances: IDENTITY.instances,
       timings: { ms: 35 },
     }),
@@ -512,10 +506,6 @@ export function sampleReport(): Report {
       conventions: { '</style><script>alert(5)</script>': `" onmouseover="alert(6)`, 'normal key': '`code` | pipe' },
       constants: [{ name: '<c>', value: 1, provenance: 'user', note: '</td></tr></table><script>alert(7)</script>' }],
       status: 'violated',
-      expectRefuted: false,
-      empiricalConstant: null,
-      scalingFit: null,
-      highProbability: null,
       counterexamples: {
         count: 1,
         items: [
@@ -535,7 +525,6 @@ export function sampleReport(): Report {
         ],
       },
       errors: [{ descriptor: { payload: HOSTILE_DESCRIPTOR }, message: `Error: ${HOSTILE_DESCRIPTOR} ]]> & <![CDATA[ x` }],
-      fastCheck: null,
       instances: lowerBoundInstances(71, 10, { violateBelow: 0.3, violateAt: 2 }).map((i, k) => ({
         ...i,
         cells: { [HOSTILE_DESCRIPTOR]: k % 2 ? `"><svg onload=alert(8)>` : 'plain' },
@@ -555,13 +544,6 @@ export function sampleReport(): Report {
       conventions: { architecture: 'CNN (not supported)' },
       constants: [],
       status: 'skipped',
-      expectRefuted: false,
-      empiricalConstant: null,
-      scalingFit: null,
-      highProbability: null,
-      counterexamples: { count: 0, items: [] },
-      errors: [],
-      fastCheck: null,
       instances: [],
       timings: { ms: 0 },
     }),

@@ -210,6 +210,11 @@ export interface ScatterPoint {
   verdict: string;
 }
 
+/** A quantitative channel of the scatter plot on a logarithmic scale. */
+function logAxis(field: 'x' | 'y', title: string) {
+  return { field, type: 'quantitative', scale: { type: 'log', nice: false, padding: 8 }, title: short(title), axis: { format: '~g', tickCount: 5 } };
+}
+
 /** Scatter on log–log axes with an optional fitted power law y = exp(intercept)·x^slope. */
 export async function scatterSvg(
   points: ScatterPoint[],
@@ -234,20 +239,8 @@ export async function scatterSvg(
         data: { values: points },
         mark: { type: 'point', filled: true, size: 28, opacity: 0.75 },
         encoding: {
-          x: {
-            field: 'x',
-            type: 'quantitative',
-            scale: { type: 'log', nice: false, padding: 8 },
-            title: short(opts.xTitle),
-            axis: { format: '~g', tickCount: 5 },
-          },
-          y: {
-            field: 'y',
-            type: 'quantitative',
-            scale: { type: 'log', nice: false, padding: 8 },
-            title: short(opts.yTitle),
-            axis: { format: '~g', tickCount: 5 },
-          },
+          x: logAxis('x', opts.xTitle),
+          y: logAxis('y', opts.yTitle),
           color: {
             field: 'verdict',
             type: 'nominal',
