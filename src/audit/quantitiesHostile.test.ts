@@ -39,6 +39,20 @@ const gramDec = (x: Matrix): Dec[][] => {
   );
 };
 
+/**
+ * λ_min(XXᵀ) of a 2-row X in 50 digits on the exact entries, as det/λ_max: no cancellation between the
+ * eigenvalues, whatever the ratio of the rows' scales.
+ */
+const lambdaMinGram2 = (x: Matrix): Dec => {
+  const g = gramDec(x);
+  const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
+  const lmax = a
+    .add(c)
+    .div(2)
+    .add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
+  return a.mul(c).sub(b.pow(2)).div(lmax);
+};
+
 /** yᵀA⁻¹y in 50 digits (A nonsingular here). */
 const quadInvDec = (a: Dec[][], y: Dec[]): Dec => quadInvDecOrNull(a, y)!;
 
@@ -96,13 +110,7 @@ describe('audit quantities on hostile inputs', () => {
         expect(wellFormed(e!), `${name} on ${JSON.stringify(rows)}: ${JSON.stringify(e)}`).toBe(true);
       }
       const g = gramDec(I.x);
-      // 2 × 2: λ_min = det/λ_max (no cancellation between the eigenvalues; 50 digits on the exact entries)
-      const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
-      const lmax = a
-        .add(c)
-        .div(2)
-        .add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
-      const l = a.mul(c).sub(b.pow(2)).div(lmax);
+      const l = lambdaMinGram2(I.x);
       const lm = { lo: l, hi: l };
       for (const [name, lo, hi] of [
         ['lambdaMinGram', lm.lo, lm.hi],
@@ -156,13 +164,7 @@ describe('audit quantities on hostile inputs', () => {
         const I = inst(rows);
         let e;
         expect(() => (e = enclosureOf(I, 'sigmaMinF(0)')), `2^-${k}: ${JSON.stringify(rows)}`).not.toThrow();
-        const g = gramDec(I.x);
-        const [a, b, c] = [g[0][0], g[0][1], g[1][1]];
-        const lmax = a
-          .add(c)
-          .div(2)
-          .add(a.sub(c).div(2).pow(2).add(b.pow(2)).sqrt());
-        const sigma = a.mul(c).sub(b.pow(2)).div(lmax).sqrt(); // N = 2 ≤ d: σ_min(X)² = λ_min(XXᵀ)
+        const sigma = lambdaMinGram2(I.x).sqrt(); // N = 2 ≤ d: σ_min(X)² = λ_min(XXᵀ)
         expect(wellFormed(e!) && contains(e!, sigma), `2^-${k}: σ_min = ${sigma.toSignificantDigits(6)} not in ${JSON.stringify(e)}`).toBe(true);
       }
     }

@@ -74,6 +74,20 @@ const hostileData = (maxN: number, maxD: number) =>
       return { rows: n, cols: d, data } as Matrix;
     });
 
+/** A network of depth 1..4 with hidden widths 1..3 (the first depth − 1 of three draws) and an initialisation. */
+const SMALL_NETWORK = [
+  fc.integer({ min: 1, max: 4 }),
+  fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
+  fc.constantFrom('standard', 'he', 'lecun'),
+] as const;
+
+/** The network drawn by SMALL_NETWORK for data x, with a seed named after `tag`, depth and widths. */
+function smallNetwork(tag: string, x: Matrix, depth: number, ws: number[], init: 'standard' | 'he' | 'lecun') {
+  const widths = ws.slice(0, depth - 1);
+  const netSeed = `${tag}-${depth}-${widths}`;
+  return { widths, netSeed, net: initNetwork({ inputDim: x.cols, widths, init }, netSeed) };
+}
+
 const rowsDec = (x: Matrix): Dec[][] => Array.from({ length: x.rows }, (_, i) => Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), exactDec));
 const gramOf = (r: Dec[][]): Dec[][] => r.map((u) => r.map((v) => u.reduce((s, t, k) => s.add(t.mul(v[k])), new Dm(0))));
 const transposeDec = (a: Dec[][]): Dec[][] => a[0].map((_, j) => a.map((r) => r[j]));
@@ -244,15 +258,11 @@ describe('audit quantity families over the whole double range', () => {
     fc.assert(
       fc.property(
         hostileData(3, 3),
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
-        fc.constantFrom('standard', 'he', 'lecun'),
+        ...SMALL_NETWORK,
         fc.constantFrom('none', 'on', 'ulp-up', 'ulp-down'),
         fc.integer({ min: -600, max: 600 }),
         (x0, depth, ws, init, plane, e) => {
-          const widths = ws.slice(0, depth - 1);
-          const netSeed = `emp-${depth}-${widths}`;
-          const net = initNetwork({ inputDim: x0.cols, widths, init }, netSeed);
+          const { widths, netSeed, net } = smallNetwork('emp', x0, depth, ws, init);
           const x = { rows: x0.rows, cols: x0.cols, data: Float64Array.from(x0.data) };
           if (plane !== 'none' && depth > 1 && x.cols >= 2) {
             // x_0 ⟂ column 0 of W_1: w0·w1·2^e − w1·w0·2^e = 0 exactly (and in floating point), or one ulp off it
@@ -295,35 +305,27 @@ describe('audit quantity families over the whole double range', () => {
 
   it('σ_min(F_k) of the exact features and the Lipschitz products ∏ ‖W_l‖₂ (depth 1..4, widths 1..3)', () => {
     fc.assert(
-      fc.property(
-        hostileData(3, 3),
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 3, maxLength: 3 }),
-        fc.constantFrom('standard', 'he', 'lecun'),
-        (x, depth, ws, init) => {
-          const widths = ws.slice(0, depth - 1);
-          const netSeed = `sig-${depth}-${widths}`;
-          const net = initNetwork({ inputDim: x.cols, widths, init }, netSeed);
-          const I = inst(x, depth, widths, { init, netSeed });
-          const { feats } = exactPasses(net.weights, x);
-          for (let k = 0; k < depth; k++) {
-            const F = feats.map((f) => f[k].map(dyDec));
-            const small = F.length <= F[0].length ? gramOf(F) : gramOf(transposeDec(F));
-            const br = lambdaMinBracket(small);
-            check(I, `sigmaMinF(${k})`, sqrt0(br.lo), sqrt0(br.hi));
-          }
-          let lo = new Dm(1),
-            hi = new Dm(1);
-          for (let l = 1; l <= depth; l++) {
-            const w = net.weights[l - 1];
-            const W = Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols), exactDec));
-            const br = lambdaMaxBracket(W.length <= W[0].length ? gramOf(W) : gramOf(transposeDec(W)));
-            lo = lo.mul(sqrt0(br.lo));
-            hi = hi.mul(sqrt0(br.hi));
-            check(I, `lipschitzBound(${l})`, lo, hi);
-          }
-        },
-      ),
+      fc.property(hostileData(3, 3), ...SMALL_NETWORK, (x, depth, ws, init) => {
+        const { widths, netSeed, net } = smallNetwork('sig', x, depth, ws, init);
+        const I = inst(x, depth, widths, { init, netSeed });
+        const { feats } = exactPasses(net.weights, x);
+        for (let k = 0; k < depth; k++) {
+          const F = feats.map((f) => f[k].map(dyDec));
+          const small = F.length <= F[0].length ? gramOf(F) : gramOf(transposeDec(F));
+          const br = lambdaMinBracket(small);
+          check(I, `sigmaMinF(${k})`, sqrt0(br.lo), sqrt0(br.hi));
+        }
+        let lo = new Dm(1),
+          hi = new Dm(1);
+        for (let l = 1; l <= depth; l++) {
+          const w = net.weights[l - 1];
+          const W = Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols), exactDec));
+          const br = lambdaMaxBracket(W.length <= W[0].length ? gramOf(W) : gramOf(transposeDec(W)));
+          lo = lo.mul(sqrt0(br.lo));
+          hi = hi.mul(sqrt0(br.hi));
+          check(I, `lipschitzBound(${l})`, lo, hi);
+        }
+      }),
       { numRuns: 70 },
     );
   });

@@ -447,6 +447,26 @@ async function auditOne(
     ...(theorem.statementTex !== undefined ? { statementTex: theorem.statementTex } : {}),
     conventions: theorem.conventions,
   };
+  /**
+   * The bound's audit: what every outcome reports (failures, respawns, duration) around the outcome's own fields,
+   * its verdict (`head`), what was evaluated (`found`) and what was found (`tail`), in the key order of `--json`.
+   */
+  const audited = (
+    head: Pick<BoundAudit, 'verdict' | 'message' | 'scaling'>,
+    found: Pick<BoundAudit, 'evaluated' | 'counts'>,
+    tail: Pick<BoundAudit, 'counterexamples' | 'highProbability' | 'tightness' | 'cells'>,
+  ): BoundAudit => ({
+    ...base,
+    ...head,
+    ...found,
+    errors,
+    errorCount,
+    timeouts,
+    budgetSpent,
+    ...tail,
+    respawns,
+    durationMs: Date.now() - t0,
+  });
   const dir = join(opts.outDir, 'counterexamples');
   // A refuted asymptotic bound's evidence (the whole sweep) is written by the search itself.
   const options: SearchOptions = {
@@ -486,21 +506,11 @@ async function auditOne(
     }
     if (out.kind === 'defect' || out.kind === 'fatal') {
       const where = out.kind === 'defect' ? ` on instance ${describeInstance(out.descriptor)}` : '';
-      return {
-        ...base,
-        verdict: 'ill-posed',
-        message: `ill-posed: ${theorem.id}: ${out.message}${where}`,
-        evaluated: 0,
-        counts: emptyCounts(),
-        errors,
-        errorCount,
-        timeouts,
-        budgetSpent,
-        counterexamples: { count: 0 },
-        cells: [],
-        respawns,
-        durationMs: Date.now() - t0,
-      };
+      return audited(
+        { verdict: 'ill-posed', message: `ill-posed: ${theorem.id}: ${out.message}${where}` },
+        { evaluated: 0, counts: emptyCounts() },
+        { counterexamples: { count: 0 }, cells: [] },
+      );
     }
     run = out.run;
     break;
@@ -535,20 +545,7 @@ async function auditOne(
   // off by the budget, which must not hide a counterexample found on the others.
   if (theorem.scalingLaw) {
     const r = scalingVerdict(theorem, run, src, { counts, errorCount, errors, timeouts, cutOff, deadline });
-    return {
-      ...base,
-      ...r,
-      evaluated: run?.evaluated ?? 0,
-      counts,
-      errors,
-      errorCount,
-      timeouts,
-      budgetSpent,
-      counterexamples: { count: 0 },
-      cells: [],
-      respawns,
-      durationMs: Date.now() - t0,
-    };
+    return audited(r, { evaluated: run?.evaluated ?? 0, counts }, { counterexamples: { count: 0 }, cells: [] });
   }
   const refuted =
     run !== undefined &&
@@ -639,21 +636,11 @@ async function auditOne(
   if (verdict === 'partial' && untestedCells.length)
     message += `; untested cells: ${untestedCells.slice(0, 8).join(', ')}${untestedCells.length > 8 ? ', …' : ''}`;
   return {
-    ...base,
-    verdict,
-    message,
-    evaluated: run?.evaluated ?? 0,
-    counts,
-    errors,
-    errorCount,
-    timeouts,
-    budgetSpent,
-    counterexamples: cex,
-    ...(hp ? { highProbability: hp } : {}),
-    ...(tight ? { tightness: tight } : {}),
-    cells: cellsOf(theorem, records),
-    respawns,
-    durationMs: Date.now() - t0,
+    ...audited(
+      { verdict, message },
+      { evaluated: run?.evaluated ?? 0, counts },
+      { counterexamples: cex, ...(hp ? { highProbability: hp } : {}), ...(tight ? { tightness: tight } : {}), cells: cellsOf(theorem, records) },
+    ),
     ...(examples ? { examples } : {}),
   };
 }

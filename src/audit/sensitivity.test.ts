@@ -211,26 +211,22 @@ describe('rounding sensitivity: mechanics', () => {
 
   it('is measured only when it could matter: not for a holds far beyond the error bound', () => {
     let calls = 0;
-    const t = defineBound({
-      id: 'far',
-      statement: 's',
-      instances: { n: [3, 3], d: [2, 2] },
-      lhs: (q) => (calls++, q.lambdaMinNTK),
-      relation: '<=',
-      rhs: (q) => 1e3 * q.sumNormSq,
-    });
+    /** λ_min(K) against 1000·Σ‖x_i‖², far beyond the error bound either way; counts the evaluations of the lhs. */
+    const counted = (id: string, relation: '<=' | '>=') =>
+      defineBound({
+        id,
+        statement: 's',
+        instances: { n: [3, 3], d: [2, 2] },
+        lhs: (q) => (calls++, q.lambdaMinNTK),
+        relation,
+        rhs: (q) => 1e3 * q.sumNormSq,
+      });
+    const t = counted('far', '<=');
     const d = fc.sample(t.descriptors, { seed: 1, numRuns: 1 })[0];
     expect(evaluate(t, d).outcome.verdict).toBe('holds');
     expect(calls).toBe(3); // midpoint + 2 corners of λ_min
     calls = 0;
-    const f = defineBound({
-      id: 'near',
-      statement: 's',
-      instances: { n: [3, 3], d: [2, 2] },
-      lhs: (q) => (calls++, q.lambdaMinNTK),
-      relation: '>=',
-      rhs: (q) => 1e3 * q.sumNormSq,
-    });
+    const f = counted('near', '>=');
     expect(evaluate(f, d).outcome.verdict).toBe('violated');
     expect(calls).toBe(3 + SENSITIVITY_SAMPLES);
   });
