@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { searchTheorem } from '../search/search.ts';
-import type { Evaluation, Theorem } from '../theorem/types.ts';
+import { toyThetaClaim } from '../../test/support/toyClaim.ts';
+import type { Evaluation } from '../theorem/types.ts';
 import { assembleReport, theoremReport } from './build.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -10,29 +11,13 @@ import { renderMarkdown } from './markdown.ts';
 type D = { [k: string]: unknown; x: number; seed: string };
 
 /** y = 3·x exactly, claimed Θ(x): holds with fitted constant 3 (a number of this sweep, not of any paper). */
-const toy: Theorem<D, D> = {
-  id: 'toy.linear',
-  title: 'y = Θ(x)',
-  source: { paper: 'toy', statement: 'toy' },
-  kind: 'asymptotic',
-  statement: 'y = Θ(x)',
+const toy = toyThetaClaim<D>('toy.linear', {
   conventions: { x: 'size' },
-  constants: [],
   descriptors: fc.constant({ x: 10, seed: 's' }),
-  materialize: (d) => d,
-  assumptions: () => null,
   conclude: (d): Evaluation => ({ lhs: 3 * d.x * (1 + 1e-3 * (d.seed.length % 3)), lhsError: 0, rhs: 0, rhsError: 0, relation: '>' }),
-  scalingLaw: {
-    variable: 'x',
-    quantity: 'y',
-    relation: 'Theta',
-    exponent: 1,
-    tolerance: 0.1,
-    sizes: [10, 100, 1000],
-    regimes: ['A'],
-    design: (p) => ({ x: p.size, seed: p.seed }),
-  },
-};
+  regimes: ['A'],
+  design: (p) => ({ x: p.size, seed: p.seed }),
+});
 
 describe('a scaling claim in the reports', () => {
   it("shows its fitted constant as fitted, not the paper's, and no per-draw margin or vacuity (its draws only certify y > 0)", async () => {

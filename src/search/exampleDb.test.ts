@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toyClaim } from '../../test/support/toyClaim.ts';
 import type { Evaluation, Theorem } from '../theorem/types.ts';
 import { examplesFor, MAX_EXAMPLES, readCachedExamples, saveExamples } from './exampleDb.ts';
 import { searchTheorem } from './search.ts';
@@ -10,19 +11,14 @@ import { searchTheorem } from './search.ts';
 type D = { [k: string]: unknown; k: number };
 
 /** A claim false at exactly one integer of [0, 10^9]: random search misses it, a saved example does not. */
-const needle: Theorem<D, number> = {
+const needle = toyClaim<D, number>({
   id: 'toy.needle',
-  title: 'k ≠ 123456789',
-  source: { paper: 'toy', statement: 'toy' },
   kind: 'deterministic',
   statement: 'k ≠ 123456789',
-  conventions: {},
-  constants: [],
   descriptors: fc.record({ k: fc.integer({ min: 0, max: 1e9 }) }),
   materialize: (d) => d.k,
-  assumptions: () => null,
   conclude: (k): Evaluation => ({ lhs: Math.abs(k - 123456789), lhsError: 0, rhs: 0, rhsError: 0, relation: '>' }),
-};
+});
 
 describe('example database', () => {
   it('a saved counterexample is replayed first and refutes the claim the random search cannot', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toyThetaClaim } from '../../test/support/toyClaim.ts';
 import type { Evaluation, Theorem } from '../theorem/types.ts';
 import { parseScalingEvidence, replayScalingEvidenceFile } from './scalingEvidence.ts';
 import { searchTheorem } from './search.ts';
@@ -20,29 +21,13 @@ function noise(s: string): number {
  * y = x^1.5·e^{0.01u}, claimed Θ(x^1): refuted in every regime that has all its draws. In regime B one
  * draw breaks the assumptions (unusable), so the run leaves B inconclusive whatever its slope.
  */
-const toy: Theorem<D, D> = {
-  id: 'toy.scaling',
-  title: 'y = Θ(x)',
-  source: { paper: 'toy', statement: 'toy' },
-  kind: 'asymptotic',
-  statement: 'y = Θ(x)',
-  conventions: {},
-  constants: [],
+const toy = toyThetaClaim<D>('toy.scaling', {
   descriptors: fc.constant({ x: 10, seed: 's', bad: false }),
-  materialize: (d) => d,
   assumptions: (d) => (d.bad ? 'bad draw' : null),
   conclude: (d): Evaluation => ({ lhs: d.x ** 1.5 * Math.exp(0.01 * noise(d.seed)), lhsError: 0, rhs: 0, rhsError: 0, relation: '>', quantities: { x: d.x } }),
-  scalingLaw: {
-    variable: 'x',
-    quantity: 'y',
-    relation: 'Theta',
-    exponent: 1,
-    tolerance: 0.1,
-    sizes: [10, 100, 1000],
-    regimes: ['A', 'B'],
-    design: (p) => ({ x: p.size, seed: p.seed, bad: p.regime === 'B' && p.size === 10 && p.draw === 0 }),
-  },
-};
+  regimes: ['A', 'B'],
+  design: (p) => ({ x: p.size, seed: p.seed, bad: p.regime === 'B' && p.size === 10 && p.draw === 0 }),
+});
 
 describe('scaling evidence', () => {
   it('replays to the per-regime verdicts of the run: a regime with unusable draws stays inconclusive', () => {
