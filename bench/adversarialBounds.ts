@@ -1,5 +1,5 @@
 import type { GeometryOption } from '../src/audit/adversarialSpace.ts';
-import { type AuditTheorem, defineBound, type InstanceSpace } from '../src/audit/defineBound.ts';
+import { type AuditTheorem, defineBound, type InequalitySpec, type InstanceSpace } from '../src/audit/defineBound.ts';
 
 /**
  * False bounds that fail only on structured data (bench/adversarial.ts, src/search/adversarial.test.ts): each is
@@ -9,43 +9,44 @@ import { type AuditTheorem, defineBound, type InstanceSpace } from '../src/audit
  * 4,000 i.i.d. draws per space (the 5th–8th smallest ratio). `geometry` undefined: the i.i.d. space.
  */
 export function structuredFalseBounds(geometry?: GeometryOption): AuditTheorem[] {
-  const space = (s: InstanceSpace): InstanceSpace => (geometry ? { ...s, geometry } : s);
-  return [
-    defineBound({
-      id: 'adversarial.hinf-no-angle-premise',
-      statement: 'λ_min(H∞) ≥ 0.035 (a separation bound with its premise "min pairwise angle ≥ θ₀" dropped)',
-      instances: space({ n: [2, 6], d: [4, 12], depth: [2, 2], data: ['gaussian'] }),
-      lhs: (q) => q.lambdaMinHInfinity,
-      relation: '>=',
-      rhs: () => 0.035,
-      expectRefuted: true,
-    }),
-    defineBound({
-      id: 'adversarial.gram-full-rank',
-      statement: 'λ_min(XXᵀ) ≥ 0.02·min_i ‖x_i‖² for N ≤ 6 < 8 ≤ d (false on a low-rank subspace)',
-      instances: space({ n: [2, 6], d: [8, 16], depth: [2, 2], data: ['gaussian'] }),
-      lhs: (q) => q.lambdaMinGram,
-      relation: '>=',
-      rhs: (q) => 0.02 * q.minNormSq,
-      expectRefuted: true,
-    }),
-    defineBound({
-      id: 'adversarial.ntk-near-duplicates',
-      statement: 'λ_min(K^(2)) ≥ 0.12·min_i ‖x_i‖² (false near duplicates)',
-      instances: space({ n: [2, 8], d: [4, 16], depth: [2, 2], data: ['gaussian'] }),
-      lhs: (q) => q.lambdaMinNTK,
-      relation: '>=',
-      rhs: (q) => 0.12 * q.minNormSq,
-      expectRefuted: true,
-    }),
-    defineBound({
-      id: 'adversarial.ntk-mean-norm',
-      statement: 'λ_min(K^(2)) ≥ 0.02·(1/N)·Σ_i ‖x_i‖² (false for heavy-tailed norms)',
-      instances: space({ n: [2, 6], d: [4, 12], depth: [2, 2], data: ['gaussian'] }),
-      lhs: (q) => q.lambdaMinNTK,
-      relation: '>=',
-      rhs: (q) => (0.02 * q.sumNormSq) / q.N,
-      expectRefuted: true,
-    }),
-  ];
+  return FALSE_LOWER_BOUNDS.map(({ n, d, ...b }) => {
+    const space: InstanceSpace = { n, d, depth: [2, 2], data: ['gaussian'] };
+    return defineBound({ ...b, instances: geometry ? { ...space, geometry } : space, relation: '>=', expectRefuted: true });
+  });
 }
+
+/** Each a false lower bound lhs ≥ rhs over depth-2 networks on Gaussian data with N ∈ n, d ∈ d. */
+const FALSE_LOWER_BOUNDS: (Pick<InequalitySpec, 'id' | 'statement' | 'lhs' | 'rhs'> & { n: [number, number]; d: [number, number] })[] = [
+  {
+    id: 'adversarial.hinf-no-angle-premise',
+    statement: 'λ_min(H∞) ≥ 0.035 (a separation bound with its premise "min pairwise angle ≥ θ₀" dropped)',
+    n: [2, 6],
+    d: [4, 12],
+    lhs: (q) => q.lambdaMinHInfinity,
+    rhs: () => 0.035,
+  },
+  {
+    id: 'adversarial.gram-full-rank',
+    statement: 'λ_min(XXᵀ) ≥ 0.02·min_i ‖x_i‖² for N ≤ 6 < 8 ≤ d (false on a low-rank subspace)',
+    n: [2, 6],
+    d: [8, 16],
+    lhs: (q) => q.lambdaMinGram,
+    rhs: (q) => 0.02 * q.minNormSq,
+  },
+  {
+    id: 'adversarial.ntk-near-duplicates',
+    statement: 'λ_min(K^(2)) ≥ 0.12·min_i ‖x_i‖² (false near duplicates)',
+    n: [2, 8],
+    d: [4, 16],
+    lhs: (q) => q.lambdaMinNTK,
+    rhs: (q) => 0.12 * q.minNormSq,
+  },
+  {
+    id: 'adversarial.ntk-mean-norm',
+    statement: 'λ_min(K^(2)) ≥ 0.02·(1/N)·Σ_i ‖x_i‖² (false for heavy-tailed norms)',
+    n: [2, 6],
+    d: [4, 12],
+    lhs: (q) => q.lambdaMinNTK,
+    rhs: (q) => (0.02 * q.sumNormSq) / q.N,
+  },
+];

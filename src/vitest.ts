@@ -93,31 +93,28 @@ async function audit(received: unknown, options: AuditMatcherOptions | undefined
   return auditBound(received as AnyTheorem | AnyTheorem[], options ?? {});
 }
 
+/**
+ * A matcher that audits the received bound(s) and passes on the verdict `expected`; `to` completes
+ * "expected … (not) to", `happened` says that it did.
+ */
+function verdictMatcher(expected: AuditResult['verdict'], to: string, happened: string) {
+  return async (received: unknown, options?: AuditMatcherOptions) => {
+    const r = await audit(received, options);
+    const pass = r.verdict === expected;
+    const run = `budget ${r.budgetSeconds} s, seed ${r.seed}`;
+    return {
+      pass,
+      message: () =>
+        pass
+          ? `expected ${idsOf(received)} not to ${to} (${run}), but ${happened}:\n${describeAudit(r)}`
+          : `expected ${idsOf(received)} to ${to} (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`,
+    };
+  };
+}
+
 export const ntkAuditMatchers = {
-  async toSurviveAudit(received: unknown, options?: AuditMatcherOptions) {
-    const r = await audit(received, options);
-    const pass = r.verdict === 'survived';
-    const run = `budget ${r.budgetSeconds} s, seed ${r.seed}`;
-    return {
-      pass,
-      message: () =>
-        pass
-          ? `expected ${idsOf(received)} not to survive the audit (${run}), but it survived:\n${describeAudit(r)}`
-          : `expected ${idsOf(received)} to survive the audit (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`,
-    };
-  },
-  async toBeRefuted(received: unknown, options?: AuditMatcherOptions) {
-    const r = await audit(received, options);
-    const pass = r.verdict === 'refuted';
-    const run = `budget ${r.budgetSeconds} s, seed ${r.seed}`;
-    return {
-      pass,
-      message: () =>
-        pass
-          ? `expected ${idsOf(received)} not to be refuted (${run}), but it was:\n${describeAudit(r)}`
-          : `expected ${idsOf(received)} to be refuted (${run}), but the verdict is ${r.verdict}:\n${describeAudit(r)}`,
-    };
-  },
+  toSurviveAudit: verdictMatcher('survived', 'survive the audit', 'it survived'),
+  toBeRefuted: verdictMatcher('refuted', 'be refuted', 'it was'),
 };
 
 expect.extend(ntkAuditMatchers);

@@ -11,6 +11,15 @@ import { childRng, fillGaussian, type Rng, uniformInt } from '../random/rng.ts';
  * never matrices.
  */
 
+/** The ranges of the number of samples N and of the dimension d of a data space. */
+export interface SizeRanges {
+  n: [number, number];
+  d: [number, number];
+}
+
+/** N and d drawn uniformly from their ranges (shrinking towards the smallest). */
+const sizes = (o: SizeRanges) => ({ n: fc.integer({ min: o.n[0], max: o.n[1] }), d: fc.integer({ min: o.d[0], max: o.d[1] }) });
+
 // ---------------------------------------------------------------------------------------------
 // Random data sets described by (N, d, distribution family, shift, seed)
 
@@ -24,9 +33,7 @@ export interface DataDescriptor {
   seed: string;
 }
 
-export interface DataDescriptorOptions {
-  n: [number, number];
-  d: [number, number];
+export interface DataDescriptorOptions extends SizeRanges {
   families?: readonly DistributionFamily[];
   /** Range of the mean shift; default no shift. */
   shift?: [number, number];
@@ -34,8 +41,7 @@ export interface DataDescriptorOptions {
 
 export function dataDescriptor(o: DataDescriptorOptions): fc.Arbitrary<DataDescriptor> {
   return fc.record({
-    n: fc.integer({ min: o.n[0], max: o.n[1] }),
-    d: fc.integer({ min: o.d[0], max: o.d[1] }),
+    ...sizes(o),
     family: fc.constantFrom(...(o.families ?? DISTRIBUTION_FAMILIES)),
     shift: o.shift ? fc.double({ min: o.shift[0], max: o.shift[1], noNaN: true }) : fc.constant(0),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
@@ -82,9 +88,7 @@ export interface PointSetDescriptor {
   unitNorm: boolean;
 }
 
-export interface PointSetOptions {
-  n: [number, number];
-  d: [number, number];
+export interface PointSetOptions extends SizeRanges {
   geometries?: readonly Geometry[];
   /** Range of the exponent k in the scale 10^(−k) of near-parallel / clustered perturbations. */
   exponent?: [number, number];
@@ -95,7 +99,7 @@ const coordinate = fc.double({ min: -1, max: 1, noNaN: true, noDefaultInfinity: 
 
 export function pointSet(o: PointSetOptions): fc.Arbitrary<PointSetDescriptor> {
   const [elo, ehi] = o.exponent ?? [1, 12];
-  return fc.record({ n: fc.integer({ min: o.n[0], max: o.n[1] }), d: fc.integer({ min: o.d[0], max: o.d[1] }) }).chain(({ n, d }) =>
+  return fc.record(sizes(o)).chain(({ n, d }) =>
     fc.record({
       points: fc.array(fc.array(coordinate, { minLength: d, maxLength: d }), { minLength: n, maxLength: n }),
       geometry: fc.constantFrom(...(o.geometries ?? GEOMETRIES)),
