@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeKernelReport, formatKernelText, type KernelReport, type KernelRequest } from '../src/cli/kernel.ts';
 import { UserError } from '../src/errors.ts';
-import { writeNpy } from '../src/io/npy.ts';
 import { fromRows, type Matrix } from '../src/linalg/matrix.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { createRng } from '../src/random/rng.ts';
 import { type Dec, Dm, encloses, exactDec, lambdaMinBracket, MAX_DEC, referenceHInfinity, referenceLimiting, traceDec } from './kernelReference.ts';
+import { npyFiles } from './support/npyFiles.ts';
 
 /**
  * Hostile numerics for `ntk-audit kernel`: duplicate points, zero vectors, gradual underflow (Gram products
@@ -25,13 +22,7 @@ import { type Dec, Dm, encloses, exactDec, lambdaMinBracket, MAX_DEC, referenceH
  * range error is accepted only when the exact limiting NTK's trace exceeds 2^1002 (the finite-width NTK of
  * widths 16 with He initialisation is ≈ Π n_l/2 = 8 times larger, with random fluctuations).
  */
-const dir = mkdtempSync(join(tmpdir(), 'ntk-hostile-'));
-let fileNo = 0;
-function file(m: Matrix): string {
-  const p = join(dir, `x${fileNo++}.npy`);
-  writeNpy(p, m);
-  return p;
-}
+const file = npyFiles('ntk-hostile-');
 const scaled = (m: Matrix, s: number): Matrix => ({ ...m, data: m.data.map((v) => v * s) });
 const base = sampleData(createRng('hostile'), { family: 'gaussian' }, 4, 3);
 const base3: Matrix = { rows: 3, cols: 3, data: base.data.slice(0, 9) }; // full rank: λ_min(XXᵀ) > 0

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staleSource } from '../src/packagePaths.ts';
+import { esmProposal, traceBoundSpec } from './support/proposalSource.ts';
 
 /**
  * The package as a user gets it: `npm pack` of the dist/ that `npm ci` built (`prepare`; packed with
@@ -53,14 +54,7 @@ function readmeProposal(): string {
   return m[1];
 }
 
-const SPEC = (id: string) => `{
-  id: '${id}',
-  statement: 'λ_min(K^(L)) ≤ (L/N)·Σ‖x_i‖²',
-  instances: { n: [2, 8], d: [2, 6], depth: [1, 3], data: ['gaussian'] },
-  lhs: (q) => q.lambdaMinNTK,
-  relation: '<=',
-  rhs: (q) => (q.L / q.N) * q.sumNormSq,
-}`;
+const SPEC = (id: string) => traceBoundSpec(id, { n: [2, 8], d: [2, 6], depth: [1, 3] });
 
 /** A consumer of the API in TypeScript (type-checked, not run). */
 const CONSUMER = `import { defineBound, interval, isAuditBound, lambdaMinCertified, limitingKernels, type Quantities, type Theorem } from 'ntk-audit';
@@ -155,17 +149,15 @@ describe.skipIf(!RUN)('npm pack → npm install → npx ntk-audit', () => {
         writeFileSync(join(dir, 'my-bound.ts'), readmeProposal());
         expect(audit(dir, 'my-bound.ts')).toEqual({ verdict: 'survived', ids: ['my.bound'] });
         if (type === 'commonjs') {
-          writeFileSync(join(dir, 'b.cts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.cts')});\n`);
-          writeFileSync(join(dir, 'b.mts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('b.mts')});\n`);
+          writeFileSync(join(dir, 'b.cts'), esmProposal(SPEC('b.cts')));
+          writeFileSync(join(dir, 'b.mts'), esmProposal(SPEC('b.mts')));
           expect(audit(dir, 'b.cts').ids).toEqual(['b.cts']);
           expect(audit(dir, 'b.mts').ids).toEqual(['b.mts']);
         }
-        writeFileSync(join(dir, 'x.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.ts')});\n`);
+        writeFileSync(join(dir, 'x.ts'), esmProposal(SPEC('x.ts')));
         writeFileSync(
           join(dir, 'x.js'),
-          type === 'module'
-            ? `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('x.js')});\n`
-            : `const { defineBound } = require('ntk-audit');\nmodule.exports = defineBound(${SPEC('x.js')});\n`,
+          type === 'module' ? esmProposal(SPEC('x.js')) : `const { defineBound } = require('ntk-audit');\nmodule.exports = defineBound(${SPEC('x.js')});\n`,
         );
         expect(audit(dir, 'x.js').ids).toEqual(['x.js']);
       },
@@ -276,7 +268,7 @@ test('the expectation that a false bound survives fails', async () => {
     () => {
       const far = join(root, 'elsewhere');
       mkdirSync(far);
-      writeFileSync(join(far, 'far.ts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC('far.ts')});\n`);
+      writeFileSync(join(far, 'far.ts'), esmProposal(SPEC('far.ts')));
       expect(audit(projects.commonjs, join(far, 'far.ts'))).toEqual({ verdict: 'survived', ids: ['far.ts'] });
     },
     LONG,

@@ -6,6 +6,7 @@ import { isAuditBound } from '../src/audit/defineBound.ts';
 import { IllPosedError, loadProposal } from '../src/audit/proposal.ts';
 import { moduleFormat } from '../src/io/userModule.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
+import { esmProposal, traceBoundSpec } from './support/proposalSource.ts';
 
 /**
  * Proposals load as Node loads the file (src/audit/userModule.ts): every extension TypeScript and
@@ -16,14 +17,7 @@ import { cliInProcess } from './support/cliInProcess.ts';
 const root = mkdtempSync(join(tmpdir(), 'ntk-formats-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const SPEC = (id: string) => `{
-  id: '${id}',
-  statement: 'λ_min(K^(L)) ≤ (L/N)·Σ‖x_i‖²',
-  instances: { n: [2, 6], d: [2, 4], depth: [1, 2], data: ['gaussian'] },
-  lhs: (q) => q.lambdaMinNTK,
-  relation: '<=',
-  rhs: (q) => (q.L / q.N) * q.sumNormSq,
-}`;
+const SPEC = (id: string) => traceBoundSpec(id, { n: [2, 6], d: [2, 4], depth: [1, 2] });
 const esm = (id: string, ts: boolean) =>
   `import { defineBound${ts ? ', type Quantities' : ''} } from 'ntk-audit';\nconst spec = ${SPEC(id)};\nexport default defineBound(spec);\n`;
 const cjs = (id: string, named: boolean) =>
@@ -36,7 +30,7 @@ function folder(name: string, type: 'commonjs' | 'module' | null): string {
   // Every extension; x.js and x.cjs each lie beside a TypeScript file of the same stem and another id.
   writeFileSync(join(dir, 'p.ts'), esm(`${name}.ts`, true));
   writeFileSync(join(dir, 'p.mts'), esm(`${name}.mts`, true));
-  writeFileSync(join(dir, 'p.cts'), `import { defineBound } from 'ntk-audit';\nexport default defineBound(${SPEC(`${name}.cts`)});\n`);
+  writeFileSync(join(dir, 'p.cts'), esmProposal(SPEC(`${name}.cts`)));
   writeFileSync(join(dir, 'p.mjs'), esm(`${name}.mjs`, false));
   writeFileSync(join(dir, 'p.cjs'), cjs(`${name}.cjs`, false));
   writeFileSync(join(dir, 'p.js'), type === 'module' ? esm(`${name}.js`, false) : cjs(`${name}.js`, true));
@@ -86,7 +80,7 @@ describe('proposal formats', () => {
 
   it('a defineBound error in a CommonJS TypeScript file is reported as it is, without the module-format hint', async () => {
     const file = join(dirs.commonjs, 'badtex.ts');
-    writeFileSync(file, `import { defineBound } from 'ntk-audit';\nexport default defineBound({ ...${SPEC('badtex')}, statementTex: 'x $$ y' });\n`);
+    writeFileSync(file, esmProposal(`{ ...${SPEC('badtex')}, statementTex: 'x $$ y' }`));
     const err = await loadProposal(file).then(
       () => null,
       (e: unknown) => e,

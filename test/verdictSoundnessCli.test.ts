@@ -13,14 +13,20 @@ import { cliInProcess } from './support/cliInProcess.ts';
  */
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/** A new temporary directory (named after `prefix`) holding the module `name`: `body` after an import of defineBound from this checkout. */
+function proposal(prefix: string, name: string, body: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, name);
+  writeFileSync(file, `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};\n${body}`);
+  return { dir, file };
+}
+
 describe('ntk-audit run --catalog: bounds made by defineBound are confirmed like in `audit`', () => {
   it('a violation that reads only q.matrix is not reported; confirmable ones (and a rejected rate test) are, their artifacts recording the 50-digit confirmation and replaying', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ntk-sound-cat-'));
-    const file = join(dir, 'catalog.ts');
-    writeFileSync(
-      file,
-      `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
-export const catalog = [
+    const { dir, file } = proposal(
+      'ntk-sound-cat-',
+      'catalog.ts',
+      `export const catalog = [
   defineBound({ id: 'cat.matrix-only', statement: 'K_11 >= 2 K_11 (false; read through q.matrix)', instances: { n: [2, 4], d: [2, 4] },
     lhs: (q) => q.matrix('ntk').get(0, 0), relation: '>=', rhs: (q) => 2 * q.matrix('ntk').get(0, 0) }),
   defineBound({ id: 'cat.false', statement: 'lambda_min(K) <= 0 (false)', instances: { n: [2, 4], d: [2, 4] },
@@ -65,12 +71,10 @@ describe('a refuted identity (==) through the command line', () => {
   const ratioOf = (lhs: number, rhs: number, err: number) => Math.abs(lhs - rhs) / err;
 
   it('audit JSON (API), CLI text and replay (text and --json)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ntk-sound-id-'));
-    const file = join(out, 'identity.ts');
-    writeFileSync(
-      file,
-      `import { defineBound } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
-export default defineBound({ id: 'sound.trace-identity', statement: 'tr K^(L) == sum |x_i|^2 (false for L >= 2)', instances: { n: [1, 4], d: [1, 3], depth: [2, 3] }, lhs: (q) => q.trace('ntk'), relation: '==', rhs: (q) => q.sumNormSq });
+    const { dir: out, file } = proposal(
+      'ntk-sound-id-',
+      'identity.ts',
+      `export default defineBound({ id: 'sound.trace-identity', statement: 'tr K^(L) == sum |x_i|^2 (false for L >= 2)', instances: { n: [1, 4], d: [1, 3], depth: [2, 3] }, lhs: (q) => q.trace('ntk'), relation: '==', rhs: (q) => q.sumNormSq });
 `,
     );
     const a = await cliInProcess(['audit', file, '--budget', '1', '--seed', 's1', '--json', '--out', out, '--example-db', 'none']);
