@@ -14,29 +14,23 @@
  *
  *   ntk-audit audit examples/label-bound.ts --budget 10
  */
-import { defineBound } from 'ntk-audit';
+import { defineBound, type LabelModel } from 'ntk-audit';
 
-const statement = (labels: string) => `√(2yᵀ(H∞)⁻¹y/N) ≤ 2√2/√N   (${labels}, unit-sphere data, H∞ of Du et al.)`;
+/** The one statement of both bounds, with the labels drawn by `model` (`labels` names them in the statement). */
+const complexityBound = (id: string, labels: string, model: LabelModel, expectRefuted: boolean) =>
+  defineBound({
+    id,
+    statement: `√(2yᵀ(H∞)⁻¹y/N) ≤ 2√2/√N   (${labels}, unit-sphere data, H∞ of Du et al.)`,
+    instances: { n: [2, 24], d: [2, 12], depth: [2, 2], data: ['unit-sphere'], labels: { model } },
+    lhs: (q) => Math.sqrt((2 * q.labelQuadForm('hInfinity')) / q.N),
+    relation: '<=',
+    rhs: (q) => (2 * Math.SQRT2) / Math.sqrt(q.N),
+    expectRefuted,
+    costHint: 30,
+  });
 
-export const linearTeacher = defineBound({
-  id: 'example.arora-linear-teacher',
-  statement: statement('labels y = αᵀx, ‖α‖ = 1'),
-  instances: { n: [2, 24], d: [2, 12], depth: [2, 2], data: ['unit-sphere'], labels: { model: 'linear-teacher' } },
-  lhs: (q) => Math.sqrt((2 * q.labelQuadForm('hInfinity')) / q.N),
-  relation: '<=',
-  rhs: (q) => (2 * Math.SQRT2) / Math.sqrt(q.N),
-  costHint: 30,
-});
+export const linearTeacher = complexityBound('example.arora-linear-teacher', 'labels y = αᵀx, ‖α‖ = 1', 'linear-teacher', false);
 
-export const randomLabels = defineBound({
-  id: 'example.arora-random-labels',
-  statement: statement('random ±1 labels'),
-  instances: { n: [2, 24], d: [2, 12], depth: [2, 2], data: ['unit-sphere'], labels: { model: 'rademacher' } },
-  lhs: (q) => Math.sqrt((2 * q.labelQuadForm('hInfinity')) / q.N),
-  relation: '<=',
-  rhs: (q) => (2 * Math.SQRT2) / Math.sqrt(q.N),
-  expectRefuted: true,
-  costHint: 30,
-});
+export const randomLabels = complexityBound('example.arora-random-labels', 'random ±1 labels', 'rademacher', true);
 
 export default [linearTeacher, randomLabels];

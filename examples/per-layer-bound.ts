@@ -21,25 +21,26 @@ const sum = (L: number, f: (l: number) => number): number => {
   return s;
 };
 
-export const perLayer = defineBound({
-  id: 'example.per-layer-nngp',
-  statement: 'λ_min(K^(L)) ≥ Σ_{l=1}^{L} λ_min(G^(l))   (limiting NTK and NNGP, ReLU, c_σ = 2, no biases)',
-  instances: { n: [2, 16], d: [2, 12], depth: [2, 4], data: ['gaussian', 'unit-sphere'] },
-  lhs: (q) => q.lambdaMin('ntk'),
-  relation: '>=',
-  rhs: (q) => sum(q.L, (l) => q.lambdaMin(`nngp(${l})`)),
-  costHint: 30,
-});
+/** λ_min(K^(L)) ≥ Σ_{l=1}^{L} λ_min of the layer-l kernel named `kernel` ('nngp': G^(l), 'ntk': K^(l)). */
+const perLayerBound = (id: string, statement: string, kernel: 'nngp' | 'ntk', expectRefuted: boolean) =>
+  defineBound({
+    id,
+    statement,
+    instances: { n: [2, 16], d: [2, 12], depth: [2, 4], data: ['gaussian', 'unit-sphere'] },
+    lhs: (q) => q.lambdaMin('ntk'),
+    relation: '>=',
+    rhs: (q) => sum(q.L, (l) => q.lambdaMin(`${kernel}(${l})`)),
+    expectRefuted,
+    costHint: 30,
+  });
 
-export const planted = defineBound({
-  id: 'example.per-layer-ntk-planted',
-  statement: 'λ_min(K^(L)) ≥ Σ_{l=1}^{L} λ_min(K^(l))   (planted, false)',
-  instances: { n: [2, 16], d: [2, 12], depth: [2, 4], data: ['gaussian', 'unit-sphere'] },
-  lhs: (q) => q.lambdaMin('ntk'),
-  relation: '>=',
-  rhs: (q) => sum(q.L, (l) => q.lambdaMin(`ntk(${l})`)),
-  expectRefuted: true,
-  costHint: 30,
-});
+export const perLayer = perLayerBound(
+  'example.per-layer-nngp',
+  'λ_min(K^(L)) ≥ Σ_{l=1}^{L} λ_min(G^(l))   (limiting NTK and NNGP, ReLU, c_σ = 2, no biases)',
+  'nngp',
+  false,
+);
+
+export const planted = perLayerBound('example.per-layer-ntk-planted', 'λ_min(K^(L)) ≥ Σ_{l=1}^{L} λ_min(K^(l))   (planted, false)', 'ntk', true);
 
 export default [perLayer, planted];

@@ -12,27 +12,28 @@
  *
  *   ntk-audit audit examples/separation-bound.ts --budget 10
  */
-import { defineBound } from 'ntk-audit';
+import { defineBound, type Quantities } from 'ntk-audit';
 
-export const separation = defineBound({
-  id: 'example.separation-hinf',
-  statement: 'λ_min(H∞) ≥ δ/(100N²) for unit-norm data, δ = min_{i≠k} min(‖x_i − x_k‖, ‖x_i + x_k‖)',
-  instances: { n: [2, 32], d: [2, 12], depth: [2, 2], data: ['unit-sphere'] },
-  lhs: (q) => q.lambdaMinHInfinity,
-  relation: '>=',
-  rhs: (q) => q.separation / (100 * q.N * q.N),
-  costHint: 30,
-});
+/** λ_min(H∞) ≥ rhs(q) on unit-norm data: both bounds, which differ only in their right-hand side. */
+const hInfinityLowerBound = (id: string, statement: string, rhs: (q: Quantities) => number, expectRefuted: boolean) =>
+  defineBound({
+    id,
+    statement,
+    instances: { n: [2, 32], d: [2, 12], depth: [2, 2], data: ['unit-sphere'] },
+    lhs: (q) => q.lambdaMinHInfinity,
+    relation: '>=',
+    rhs,
+    expectRefuted,
+    costHint: 30,
+  });
 
-export const planted = defineBound({
-  id: 'example.separation-planted',
-  statement: 'λ_min(H∞) ≥ δ/4 for unit-norm data (planted, false)',
-  instances: { n: [2, 32], d: [2, 12], depth: [2, 2], data: ['unit-sphere'] },
-  lhs: (q) => q.lambdaMinHInfinity,
-  relation: '>=',
-  rhs: (q) => q.separation / 4,
-  expectRefuted: true,
-  costHint: 30,
-});
+export const separation = hInfinityLowerBound(
+  'example.separation-hinf',
+  'λ_min(H∞) ≥ δ/(100N²) for unit-norm data, δ = min_{i≠k} min(‖x_i − x_k‖, ‖x_i + x_k‖)',
+  (q) => q.separation / (100 * q.N * q.N),
+  false,
+);
+
+export const planted = hInfinityLowerBound('example.separation-planted', 'λ_min(H∞) ≥ δ/4 for unit-norm data (planted, false)', (q) => q.separation / 4, true);
 
 export default [separation, planted];

@@ -336,6 +336,11 @@ function compareCellValues(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
+/** Histogram of the values of a per-theorem plot, about log₂ n + 2 bins (at most 24), one bin edge at the reference line. */
+function referenceHistogram(values: number[], opts: { title: string; xTitle: string; reference: number; idPrefix: string }): Promise<string> {
+  return histogramSvg(histogramBins(values, Math.min(24, Math.ceil(Math.log2(values.length)) + 2), opts.reference), opts);
+}
+
 /** Histogram of the relative margins (instances inside the assumptions). */
 export async function marginPlot(t: TheoremReport, idPrefix: string): Promise<Plot | null> {
   const inside = t.instances.filter((i) => i.verdict !== 'outside');
@@ -345,7 +350,7 @@ export async function marginPlot(t: TheoremReport, idPrefix: string): Promise<Pl
       .map((i) => (i.margin === 0 ? 0 : finite(i.margin) && finite(i.errorBound) && i.errorBound > 0 ? Math.abs(i.margin) / i.errorBound : NaN))
       .filter(finite);
     if (ratios.length === 0) return null;
-    const svg = await histogramSvg(histogramBins(ratios, Math.min(24, Math.ceil(Math.log2(ratios.length)) + 2), 1), {
+    const svg = await referenceHistogram(ratios, {
       title: 'Identity residual |lhs − rhs| / error bound (≤ 1: consistent)',
       xTitle: '|lhs − rhs| / error bound',
       reference: 1,
@@ -357,7 +362,7 @@ export async function marginPlot(t: TheoremReport, idPrefix: string): Promise<Pl
   const vals = inside.map((i) => i.relativeMargin).filter(finite);
   if (vals.length === 0) return null;
   const dropped = inside.length - vals.length;
-  const svg = await histogramSvg(histogramBins(vals, Math.min(24, Math.ceil(Math.log2(vals.length)) + 2), 0), {
+  const svg = await referenceHistogram(vals, {
     title: 'Relative margin (< 0: violated)',
     xTitle: 'relative margin',
     reference: 0,
@@ -400,20 +405,12 @@ export async function tightnessPlot(t: TheoremReport, idPrefix: string): Promise
   const logScale = pos.length >= 2 && Math.max(...pos) / Math.min(...pos) > 1e3;
   const shown = logScale ? pos.map((v) => Math.log10(v)) : vals;
   const nonPositive = vals.length - pos.length;
-  const bins = Math.min(24, Math.ceil(Math.log2(shown.length)) + 2);
-  const svg = logScale
-    ? await histogramSvg(histogramBins(shown, bins, 0), {
-        title: 'Tightness: log₁₀(lhs / rhs) (0 = bound attained)',
-        xTitle: 'log₁₀(lhs / rhs)',
-        reference: 0,
-        idPrefix: `${idPrefix}-tightness`,
-      })
-    : await histogramSvg(histogramBins(shown, bins, 1), {
-        title: 'Tightness: lhs / rhs (1 = bound attained)',
-        xTitle: 'lhs / rhs',
-        reference: 1,
-        idPrefix: `${idPrefix}-tightness`,
-      });
+  const svg = await referenceHistogram(shown, {
+    ...(logScale
+      ? { title: 'Tightness: log₁₀(lhs / rhs) (0 = bound attained)', xTitle: 'log₁₀(lhs / rhs)', reference: 0 }
+      : { title: 'Tightness: lhs / rhs (1 = bound attained)', xTitle: 'lhs / rhs', reference: 1 }),
+    idPrefix: `${idPrefix}-tightness`,
+  });
   return {
     kind: 'tightness',
     title: logScale ? 'Tightness distribution (log scale: the ratios span more than three decades)' : 'Tightness distribution',
