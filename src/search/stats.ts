@@ -1,5 +1,6 @@
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { centredMoments } from '../linalg/moments.ts';
 
 /**
  * Exact (Clopper–Pearson 1934) two-sided confidence interval for a binomial proportion:
@@ -52,24 +53,7 @@ export function logLogFit(xs: ArrayLike<number>, ys: ArrayLike<number>, alpha = 
     lx[i] = Math.log(xs[i]);
     ly[i] = Math.log(ys[i]);
   }
-  let mx = 0,
-    my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += lx[i];
-    my += ly[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0,
-    sxy = 0,
-    syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = lx[i] - mx,
-      dy = ly[i] - my;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
-  }
+  const { meanA: mx, meanB: my, saa: sxx, sab: sxy, sbb: syy } = centredMoments(lx, ly);
   if (sxx === 0) throw new RangeError('logLogFit: all x values are equal');
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
