@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toyClaim } from '../../test/support/toyClaim.ts';
 import { parseNpy } from '../io/npy.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { searchTheorem } from '../search/search.ts';
@@ -38,22 +39,18 @@ const valueAt = (i: number, j: number, cols: number) => HARD[(i * cols + j) % HA
 
 /** A claim violated on every instance (lhs 1 ≤ rhs 0), whose instance is an N × d data set (with labels when `labels`). */
 function toy(id: string, n: number, d: number, labels: boolean): Theorem<D, I> {
-  return {
+  return toyClaim({
     id,
     title: id,
-    source: { paper: 'toy', statement: 'toy' },
     kind: 'deterministic',
     statement: '1 ≤ 0',
-    conventions: {},
-    constants: [],
     descriptors: fc.record({ k: fc.constant(1) }),
     materialize: () => ({
       x: { rows: n, cols: d, data: Float64Array.from({ length: n * d }, (_, t) => valueAt(Math.floor(t / d), t % d, d)) },
       ...(labels ? { y: Float64Array.from({ length: n }, (_, i) => HARD[(i + 3) % HARD.length]) } : {}),
     }),
-    assumptions: () => null,
     conclude: (): Evaluation => ({ lhs: 1, lhsError: 0, rhs: 0, rhsError: 0, relation: '<=' }),
-  };
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ntk-cxdata-'));

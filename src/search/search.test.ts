@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toyClaim } from '../../test/support/toyClaim.ts';
 import { childRng } from '../random/rng.ts';
 import type { Evaluation, Theorem } from '../theorem/types.ts';
 import { readArtifact } from './artifact.ts';
@@ -14,21 +15,18 @@ const u = 2 ** -53;
 
 /** Toy claims over x ∈ [0, 1] with exact-enough arithmetic: x² ≤ c·x. True for c = 1, false for c = ½ (x > ½). */
 function toy(id: string, c: number, extra: Partial<Theorem<D, number>> = {}): Theorem<D, number> {
-  return {
+  return toyClaim({
     id,
     title: `x² ≤ ${c}x on [0,1]`,
-    source: { paper: 'toy', statement: 'toy' },
     kind: 'deterministic',
     statement: `x² ≤ ${c}x`,
-    conventions: {},
-    constants: [],
     descriptors: fc.record({ x: fc.double({ min: 0, max: 1, noNaN: true }) }),
     materialize: (d) => d.x,
     assumptions: (x) => (x >= 0 && x <= 1 ? null : 'x ∈ [0,1]'),
     conclude: (x): Evaluation => ({ lhs: x * x, lhsError: u * x * x, rhs: c * x, rhsError: u * c * x, relation: '<=' }),
     mutate: (d, rng) => ({ x: Math.min(1, Math.max(0, d.x + 0.05 * (rng.next() - 0.5))) }),
     ...extra,
-  };
+  });
 }
 
 describe('searchTheorem', () => {
@@ -107,21 +105,18 @@ describe('searchTheorem', () => {
 
   it('high-probability claims: rejects a failure rate well above δ, accepts one below', () => {
     // Event "u ≥ p" for u uniform in [0,1): failure probability p.
-    const hp = (id: string, p: number): Theorem<{ [k: string]: unknown; seed: string; cfg: number }, number> => ({
-      id,
-      title: id,
-      source: { paper: 'toy', statement: 'toy' },
-      kind: 'high-probability',
-      statement: 'toy',
-      conventions: {},
-      constants: [],
-      descriptors: fc.record({ seed: fc.integer({ min: 0, max: 1000 }).map(String), cfg: fc.constant(1) }),
-      materialize: (d) => childRng(d.seed, 'u').next(),
-      assumptions: () => null,
-      conclude: (x) => ({ lhs: x < p ? 1 : 0, lhsError: 0, rhs: 0.5, rhsError: 0, relation: '<=' }),
-      delta: () => 0.1,
-      configKey: (d) => String(d.cfg),
-    });
+    const hp = (id: string, p: number) =>
+      toyClaim<{ [k: string]: unknown; seed: string; cfg: number }, number>({
+        id,
+        title: id,
+        kind: 'high-probability',
+        statement: 'toy',
+        descriptors: fc.record({ seed: fc.integer({ min: 0, max: 1000 }).map(String), cfg: fc.constant(1) }),
+        materialize: (d) => childRng(d.seed, 'u').next(),
+        conclude: (x) => ({ lhs: x < p ? 1 : 0, lhsError: 0, rhs: 0.5, rhsError: 0, relation: '<=' }),
+        delta: () => 0.1,
+        configKey: (d) => String(d.cfg),
+      });
     const bad = searchTheorem(hp('toy.hp.bad', 0.4), { seed: 'h', numRuns: 0, hpConfigs: 1, hpDraws: 200 });
     expect(bad.status).toBe('violated');
     expect(bad.highProbability!.configs[0].failureRateLower).toBeGreaterThan(0.1);
