@@ -14,8 +14,8 @@ import type { Decimal } from 'decimal.js';
  *  - evaluation at WP = P + 20 digits, then one rounding to P digits (≤ R/2 of |σ(t)| ≤ S0 + L1|t|, resp. |σ'| ≤ L1);
  *  - decimal.js's exp is correctly rounded and ln within 1 ulp (decimal.js 10.6 source comments); tanh (sinh/cosh with
  *    7 guard digits) is assumed within 10 ulps; every formula below is a short chain of such operations without
- *    cancellation beyond a factor 10³ (erfc's argument conditioning 2z² ≤ 4·10⁶ at |t| ≤ 2000 for gelu, 1 − erf for
- *    erfc(z ≤ 3) ≥ 2·10^-5), so the WP-level error is ≤ 10^{-(P+5)}·(S0 + L1|t|), far inside R/2;
+ *    cancellation beyond a factor 10⁷ (erfc's argument conditioning 2z² ≤ 4·10⁶ at |t| ≤ 2000 for gelu; 1 − erf for
+ *    erfc(z ≤ 6) is formed with extra digits, erfPair), so the WP-level error is ≤ 10^{-(P+5)}·(S0 + L1|t|), inside R/2;
  *  - truncations: erf's series and erfc's continued fraction stop 10^{-WP} relative from their value (bounds at the
  *    functions);
  *  - saturation: for |t| > T_SAT = 2000 the limits are returned (tanh ±1; sigmoid 1, 0; softplus max(t, 0); erf ±1;
@@ -63,20 +63,21 @@ interface Work {
   tiny: Decimal;
 }
 const WORK = new Map<number, Work>();
-function work(C: Ctor): Work {
-  const P = C.precision;
+/** The context of C.precision + extra digits (default 20: WP), cached per precision. */
+function work(C: Ctor, extra = 20): Work {
+  const P = C.precision + extra;
   let w = WORK.get(P);
   if (!w) {
-    const W = C.clone({ precision: P + 20, rounding: 6, minE: -9e15, maxE: 9e15 });
+    const W = C.clone({ precision: P, rounding: 6, minE: -9e15, maxE: 9e15 });
     const pi = new W(-1).acos();
-    w = { W, sqrtPi: pi.sqrt(), sqrt2: new W(2).sqrt(), sqrt2Pi: pi.times(2).sqrt(), tiny: new W(10).pow(-(P + 20)) };
+    w = { W, sqrtPi: pi.sqrt(), sqrt2: new W(2).sqrt(), sqrt2Pi: pi.times(2).sqrt(), tiny: new W(10).pow(-P) };
     WORK.set(P, w);
   }
   return w;
 }
 
 /**
- * erf(a), 0 < a ≤ 3, by the series of positive terms (Abramowitz & Stegun 7.1.6)
+ * erf(a), 0 < a ≤ 6, by the series of positive terms (Abramowitz & Stegun 7.1.6)
  *   erf(a) = (2/√π)e^{−a²} Σ_{n≥0} τ_n,  τ_0 = a,  τ_{n+1} = τ_n·2a²/(2n + 3).
  * Once the ratio 2a²/(2n + 3) is ≤ 1/2 (it decreases with n), the tail after τ_n is ≤ τ_n; the sum stops there when
  * τ_n ≤ 10^{-WP}·Σ (truncation ≤ 10^{-WP} relative). All terms are positive: no cancellation.
@@ -95,7 +96,7 @@ function erfSeries(w: Work, a: Decimal): Decimal {
 }
 
 /**
- * erfc(z), z > 3, by the continued fraction (Abramowitz & Stegun 7.1.14)
+ * erfc(z), z > 6, by the continued fraction (Abramowitz & Stegun 7.1.14)
  *   √π e^{z²} erfc(z) = 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + 2/(z + ⋯))))).
  * Its elements are positive, so consecutive convergents C_{k−1}, C_k (Wallis' recurrences, sums of positive terms)
  * lie on either side of the value (even convergents increase, odd ones decrease: Khinchin, Continued Fractions, §1,
@@ -123,11 +124,30 @@ function erfcFraction(w: Work, z: Decimal): Decimal {
   throw new RangeError(`erfc(${z.toString()}): the continued fraction did not converge`);
 }
 
-/** erf(a) and erfc(a) for a > 0 (a ≤ T_SAT): the series below 3 (erfc = 1 − erf loses ≤ 5 digits there), else the fraction. */
+/** ln(1 + y) for 0 < y ≤ 1/16: Σ (−1)^{k+1}y^k/k, stopped when a term is ≤ 10^{-WP}·y (alternating, decreasing terms). */
+function log1pSeries(w: Work, y: Decimal): Decimal {
+  let pw = y,
+    sum = y;
+  const stop = y.times(w.tiny);
+  for (let k = 2; k < 1000; k++) {
+    pw = pw.times(y).neg();
+    const term = pw.div(k);
+    sum = sum.plus(term);
+    if (term.abs().lte(stop)) break;
+  }
+  return sum;
+}
+
+/**
+ * erf(a) and erfc(a) for a > 0 (a ≤ T_SAT). a ≤ 6: the series, at WP + ⌈a²/2.3⌉ + 2 digits so that erfc = 1 − erf, which
+ * cancels ≈ a²/ln 10 digits (erfc(a) ≥ e^{−a²}/(2a√π) there), keeps WP; a > 6: the continued fraction.
+ */
 function erfPair(w: Work, a: Decimal): { erf: Decimal; erfc: Decimal } {
-  if (a.lte(3)) {
-    const e = erfSeries(w, a);
-    return { erf: e, erfc: new w.W(1).minus(e) };
+  if (a.lte(6)) {
+    const wx = work(w.W, Math.ceil(a.toNumber() ** 2 / 2.3) + 2);
+    const X = wx.W;
+    const e = erfSeries(wx, new X(a));
+    return { erf: new w.W(e), erfc: new w.W(new X(1).minus(e)) };
   }
   const c = erfcFraction(w, a);
   return { erf: new w.W(1).minus(c), erfc: c };
@@ -194,7 +214,8 @@ export function decimalActivation(rec: { kind: string; name: string; a?: number;
   const one = (pos: boolean) => new C(pos ? 1 : -1);
   switch (rec.name) {
     case 'tanh':
-      // a < 1: decimal.js tanh; else (1 − e)/(1 + e), e = e^{−2a} ≤ e^{−2} (no cancellation); σ' = 4e/(1 + e)² always
+      // a < 1: decimal.js tanh and σ' = (1 − tanh)(1 + tanh) (tanh a < 0.77: no cancellation); else (1 − e)/(1 + e) and
+      // σ' = 4e/(1 + e)², e = e^{−2a} ≤ e^{−2} (no cancellation)
       return smooth(
         C,
         'tanh',
@@ -204,9 +225,14 @@ export function decimalActivation(rec: { kind: string; name: string; a?: number;
         () => ({ f: 0, df: 1 }),
         (pos) => ({ f: one(pos), df: new C(0) }),
         (w, _t, neg, a) => {
+          const one = new w.W(1);
+          if (a.lt(1)) {
+            const th = a.tanh();
+            return { f: neg ? th.neg() : th, df: one.minus(th).times(one.plus(th)) };
+          }
           const e = a.times(-2).exp();
           const ope = e.plus(1);
-          const th = a.lt(1) ? a.tanh() : new w.W(1).minus(e).div(ope);
+          const th = one.minus(e).div(ope);
           return { f: neg ? th.neg() : th, df: e.times(4).div(ope.times(ope)) };
         },
       );
@@ -227,7 +253,8 @@ export function decimalActivation(rec: { kind: string; name: string; a?: number;
         },
       );
     case 'softplus':
-      // max(t, 0) + ln(1 + e^{−|t|}); σ' = sigmoid. (1 + y rounds to 1 for y < 10^{-WP}: absolute ≤ 10^{-WP} ≤ R·S0.)
+      // max(t, 0) + ln(1 + y), y = e^{−|t|}; σ' = sigmoid. ln(1 + y) for y ≤ 1/16 by its alternating series (truncation
+      // ≤ the first omitted term), so softplus(t ≪ 0) ≈ y is relatively accurate too
       return smooth(
         C,
         'softplus',
@@ -239,7 +266,7 @@ export function decimalActivation(rec: { kind: string; name: string; a?: number;
         (w, t, neg, a) => {
           const e = a.neg().exp();
           const ope = e.plus(1);
-          const l = ope.ln();
+          const l = e.lte(0.0625) ? log1pSeries(w, e) : ope.ln();
           return { f: neg ? l : t.plus(l), df: neg ? e.div(ope) : new w.W(1).div(ope) };
         },
       );
