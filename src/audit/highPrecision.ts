@@ -31,10 +31,31 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *    q1 = q2 = 1; src/ntk/hInfinityActivation.ts); other activations raise NoOracle.
  *  - μ_r(σ) (muDecOf): closed forms for the (a,b)-ReLU family, erf and GELU (src/ntk/activations/hermiteCoefficients.ts);
  *    tanh, sigmoid and softplus (a certified quadrature in the engine) raise NoOracle.
- *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
- *    B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘1[F_{k−1}W_k > 0] (σ'(0) = 0), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ),
- *    times ∏_{l=1}^{L−1} 2/n_l. A pre-activation within its decimal rounding bound of 0 (but not exactly 0)
- *    makes the quantity unconfirmable (ReLU kink).
+ *  - Finite network (empiricalNtkDec, featuresDec: σ_min(F_k), λ of the empirical NTK, the kernels 'empiricalNTK' and
+ *    'jacobianGram') for EVERY activation record of the registry, 'nmm', no biases — the networks the float engine
+ *    certifies (src/ntk/empiricalNtkCertified.ts, quantities.ts finiteNetworkCertified): F_0 = X, G_l = F_{l−1}W_l,
+ *    F_l = σ(G_l), B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) (src/ntk/empiricalNtk.ts),
+ *    σ and σ' from decimalActivations.ts (|f̃ − σ(t)| ≤ u_D(S0 + L1|t|), |d̃f − σ'(t)| ≤ u_D·L1; S0 ≥ |σ(0)|,
+ *    L1 ≥ sup|σ'|, L2 ≥ sup|σ''|). The normalised kernel is multiplied by ∏_{l=1}^{L−1} c/n_l with the engine's
+ *    constant: c = 2/(a² + b²) exactly for the (a,b)-ReLU family (2 for ReLU), the double ĉ = fl(1/κ̂) of the
+ *    record's secondMoment κ̂ for a smooth record. (a,b)-ReLU: a pre-activation within its decimal rounding bound of 0
+ *    (but not exactly 0) makes the quantity unconfirmable (the kink); exactly 0 (no non-zero term) has σ(0) = σ'(0) = 0.
+ *    Error model [DER], with float64 magnitudes (every float sum of non-negative terms times 1 + 1e-9, products below
+ *    1e-280 with a non-zero term: NotConfirmable): forward, M_0 = |X|, ε_0 = u_D, P_l = M_{l−1}|W_l| ≥ |G_l|,
+ *      |Ĝ_l − G_l| ≤ pe_l·P_l,  pe_l = ε_{l−1} + (n_{l−1} + 3)u_D  (the dot product, and the data/weights rounded to
+ *      DIGITS + 10 digits),  M_l = (S0 + L1·P_l)(1 + 1e-8),  |F̂_l − F_l| ≤ ε_l·M_l,  ε_l = pe_l + 2u_D
+ *    (|σ̃(Ĝ) − σ(G)| ≤ u_D(S0 + L1|Ĝ|) + L1|Ĝ − G|; for the (a,b)-ReLU family the slope |m| of the certified side
+ *    replaces L1 and S0 = 0, so a dead ReLU unit has M = 0); backward, BM_L = 1, δ_L = 0, V_k = BM_{k+1}|W_{k+1}|ᵀ,
+ *      BM_k = L1·V_k(1 + 1e-8),  |B̂_k − B_k| ≤ δ_k·BM_k,  δ_k = δ_{k+1} + (n_{k+1} + 6)u_D + 2(L2/L1)·pe_k·max P_k
+ *    (|σ̃'(Ĝ) − σ'(G)| ≤ u_D·L1 + L2|Ĝ − G|; L2 = 0 on a certified side of the kink); kernel, per layer k,
+ *    |P̃Q̃ − PQ| ≤ 1.01(2.01ε_k + 2.01δ_{k+1} + (n_k + n_{k+1} + 4)u_D)·a_ia_j with a_i = ‖M_{k,i}‖‖BM_{k+1,i}‖ (the Gram
+ *    roundings and |F̂_iF̂_j − F_iF_j| ≤ 2.01ε M_iM_j), plus (2L + 6)u_D·a_ia_j for the sum over k and the normalisation
+ *    (≤ 2L + 2 roundings), so ‖K̃ − K̄‖₂ ≤ ‖|ΔK|‖_F ≤ Σ_k c_k‖a_k‖² (rank one per layer); the allowance used is 10 times
+ *    that, and 10·ε_k‖M_k‖_F for ‖F̂_k − F_k‖_F. At 50 digits it is ≈ 1e-45 relative for O(1) scales (smooth records
+ *    with pre-activations of size P add 2(L2/L1)·pe·P).
+ *    Extension to biases and the 'ntk' parameterisation (NoOracle for now): the layer map G_l = s_l·F_{l−1}W_l + b_l
+ *    adds |s_l|·P_l + |b_l| to the magnitudes and two roundings to pe_l, the kernel gains the bias block (a column of
+ *    b_std in F_k) and the normalisation becomes 1.
  *
  * Spectra: λ_min / λ_max by bisection on the inertia of LDLᵀ = A − sI (no pivoting). By Sylvester's
  * law the number of negative pivots is the number of eigenvalues of A − sI + E below 0, where E is the
@@ -75,7 +96,11 @@ export class NotConfirmable extends Error {
   }
 }
 
-/** The instance's architecture has no closed form here (tanh, sigmoid, gelu, softplus): the counterexample is not confirmed (confirm.ts), with this reason. */
+/**
+ * No oracle for this quantity on the instance's architecture (the limiting kernels of tanh, sigmoid, gelu and softplus,
+ * H∞ beyond the (a,b)-ReLU family and erf, μ_r of tanh, sigmoid and softplus; the finite network with biases or in
+ * 'ntk'): the counterexample is not confirmed (confirm.ts), with this reason.
+ */
 export class NoOracle extends NotConfirmable {
   constructor(message: string) {
     super(message);
