@@ -40,18 +40,26 @@ type Ctor = typeof Decimal;
 /** Beyond |t| = T_SAT the saturated values are returned (module comment). */
 export const T_SAT = 2000;
 
-/** The exact decimal value of a double (x = m·2^e). */
-function exactOf(C: Ctor, x: number): Decimal {
-  if (!Number.isFinite(x)) throw new RangeError(`slope ${x} is not finite`);
+const view = new DataView(new ArrayBuffer(8));
+
+/** The exact value of a finite double x = m·2^e as a decimal of C (decimal.js keeps every digit a constructor is given). */
+export function exactDecimalIn(C: Ctor, x: number): Decimal {
+  if (!Number.isFinite(x)) throw new RangeError(`${x} is not a finite double`);
   if (x === 0) return new C(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) {
-    e -= 1;
-    m = x / 2 ** e;
+  if (Number.isInteger(x) && Math.abs(x) <= 2 ** 53) return new C(x);
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  const ex = Number((bits >> 52n) & 0x7ffn);
+  let m = bits & ((1n << 52n) - 1n);
+  let e: number;
+  if (ex === 0) e = -1074;
+  else {
+    m |= 1n << 52n;
+    e = ex - 1075;
   }
-  const p = C.clone({ precision: 1000 });
-  return new C(new p(m).times(new p(2).pow(e)).toString());
+  const v = e >= 0 ? new C((m << BigInt(e)).toString()) : new C(`${(m * 5n ** BigInt(-e)).toString()}e-${-e}`);
+  return neg ? v.neg() : v;
 }
 
 /** Working-precision context for a caller's constructor: WP = P + 20, with √π, √2, √(2π). */
@@ -154,8 +162,8 @@ function erfPair(w: Work, a: Decimal): { erf: Decimal; erfc: Decimal } {
 }
 
 function abRelu(C: Ctor, name: string, a: number, b: number): DecimalActivation {
-  const A = exactOf(C, a),
-    B = exactOf(C, b);
+  const A = exactDecimalIn(C, a),
+    B = exactDecimalIn(C, b);
   return {
     name,
     kink: true,

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { initNetwork } from '../ntk/network.ts';
-import { type DecimalActivation, decimalActivation } from './decimalActivations.ts';
+import { type DecimalActivation, decimalActivation, exactDecimalIn } from './decimalActivations.ts';
 import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf, limitingArchitecture } from './quantities.ts';
 
 /**
@@ -124,21 +124,7 @@ const view = new DataView(new ArrayBuffer(8));
 /** The exact value of a double as a decimal (no rounding). */
 export function exactDecimal(x: number): Dec {
   if (!Number.isFinite(x)) throw new NotConfirmable(`non-finite input ${x}`);
-  if (x === 0) return new D(0);
-  if (Number.isInteger(x) && Math.abs(x) <= 2 ** 53) return new D(x);
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const neg = bits >> 63n === 1n;
-  const ex = Number((bits >> 52n) & 0x7ffn);
-  let m = bits & ((1n << 52n) - 1n);
-  let e: number;
-  if (ex === 0) e = -1074;
-  else {
-    m |= 1n << 52n;
-    e = ex - 1075;
-  }
-  const v = e >= 0 ? new D((m << BigInt(e)).toString()) : new D(`${(m * 5n ** BigInt(-e)).toString()}e-${-e}`);
-  return neg ? v.neg() : v;
+  return exactDecimalIn(D, x);
 }
 
 /** A double input rounded to DIGITS + 10 digits (relative change ≤ u_D/1e10: inside the allowances). */

@@ -45,22 +45,12 @@ const { materializeDescriptor } = await import('./defineBound.ts');
 const { Oracle } = await import('./highPrecision.ts');
 const { enclosureOf } = await import('./quantities.ts');
 
+const SPACE = { n: 3, d: 2, depth: 3, widths: [4, 3], init: 'standard', data: 'gaussian', normalize: 'none', seed: 'indep', bias: 0, parameterization: 'nmm' };
+
 describe('the 50-digit finite network is independent of the float engine', () => {
   it('every record: the oracle quantities of the finite network with the engine disabled', () => {
     for (const activation of ['relu', 'leaky-relu:0.1', 'abs', 'identity', 'erf', 'tanh', 'sigmoid', 'gelu', 'softplus']) {
-      const inst = materializeDescriptor({
-        n: 3,
-        d: 2,
-        depth: 3,
-        widths: [4, 3],
-        init: 'standard',
-        data: 'gaussian',
-        normalize: 'none',
-        seed: 'indep',
-        activation,
-        bias: 0,
-        parameterization: 'nmm',
-      } as never);
+      const inst = materializeDescriptor({ ...SPACE, activation } as never);
       // the mocks bite: the engine's own enclosure cannot be computed
       expect(() => enclosureOf(inst, 'lambdaMinEmpiricalNTK')).toThrow(/the float engine was called/);
       const o = new Oracle(inst);

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
 import { activationByName } from '../ntk/activations/registry.ts';
 import { confirmViolation } from './confirm.ts';
 import { type AuditDescriptor, materializeDescriptor } from './defineBound.ts';
@@ -23,16 +24,7 @@ const H = Decimal.clone({ precision: 130, minE: -9e15, maxE: 9e15 });
 type Hd = InstanceType<typeof H>;
 
 /** The exact value of a double (m·2^e), written independently of the modules under test. */
-function exact(x: number): Hd {
-  if (x === 0) return new H(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) {
-    e -= 1;
-    m = x / 2 ** e;
-  }
-  return new H(m).times(new H(2).pow(e));
-}
+const exact = (x: number): Hd => exactDecimalOf(H, x);
 
 const SQRT_PI = new H(-1).acos().sqrt();
 /** erf by the alternating Maclaurin series at 130 digits (|t| ≤ 9: terms ≤ e^81 < 1e36, so ≥ 90 correct digits). */
