@@ -676,10 +676,13 @@ function activationDec(inst: AuditInstance): DecimalActivation {
  * |Ĝ| ≤ pe_l·P_l is within its rounding bound of the kink (NotConfirmable) unless P_l = 0 (then G = Ĝ = 0 exactly and
  * σ(0) = σ'(0) = 0, abRelu.ts); elsewhere the sign is certified and L1 is replaced by the slope |m| of that side.
  */
-function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof networkWeights>, act: DecimalActivation, k: number): Features {
+function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof networkWeights>, act: DecimalActivation, k: number, from?: Features): Features {
   const N = x.rows;
-  const fw: Features = { f: [x], g: [], df: [], mag: [Float64Array.from(xRaw, Math.abs)], pre: [], eps: [UD_NUM], pe: [] };
-  for (let l = 1; l <= k; l++) {
+  // `from`: the same pass to a smaller depth, continued (copied, so that a throw below leaves it intact)
+  const fw: Features = from
+    ? { f: [...from.f], g: [...from.g], df: [...from.df], mag: [...from.mag], pre: [...from.pre], eps: [...from.eps], pe: [...from.pe] }
+    : { f: [x], g: [], df: [], mag: [Float64Array.from(xRaw, Math.abs)], pre: [], eps: [UD_NUM], pe: [] };
+  for (let l = fw.f.length; l <= k; l++) {
     const w = net.weights[l - 1];
     const pre = matMulDec(fw.f[l - 1], w);
     const P = magMul(fw.mag[l - 1], N, w.rows, net.raw[l - 1].data, w.cols, `layer ${l}`);
@@ -707,6 +710,20 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
     fw.pe.push(pe);
     fw.eps.push(pe + 2 * UD_NUM);
   }
+  return fw;
+}
+
+/**
+ * The forward pass of (x, net) to depth k, reused (and continued to a deeper k) across the quantities of one Oracle:
+ * σ is the costly part. A layer deeper than a quantity reads is never computed for it (its kink test could throw).
+ */
+const FORWARD = new WeakMap<object, { x: DecMatrix; act: string; fw: Features }>();
+function forwardCached(inst: AuditInstance, x: DecMatrix, net: ReturnType<typeof networkWeights>, act: DecimalActivation, k: number): Features {
+  const c = FORWARD.get(net);
+  const same = c !== undefined && c.x === x && c.act === act.name;
+  if (same && c.fw.f.length > k) return c.fw;
+  const fw = forwardDec(x, inst.x.data, net, act, k, same ? c.fw : undefined);
+  FORWARD.set(net, { x, act: act.name, fw });
   return fw;
 }
 
@@ -778,7 +795,7 @@ function normalizationDec(inst: AuditInstance, dims: number[]): Dec {
 export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = networkWeights(inst), normalize = true): DecSym {
   const L = inst.depth, N = x.rows;
   const act = activationDec(inst);
-  const fw = forwardDec(x, inst.x.data, net, act, L - 1);
+  const fw = forwardCached(inst, x, net, act, L - 1);
   const bw = backwardDec(fw, net, act, L);
   const K: Dec[] = new Array<Dec>(N * N).fill(ZERO);
   let err = ZERO;
@@ -808,7 +825,7 @@ export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = network
 
 /** F_k (decimal) and a bound on ‖F̂_k − F_k‖_F ≤ 10·ε_k‖M_k‖_F. */
 export function featuresDec(inst: AuditInstance, x: DecMatrix, k: number, net = networkWeights(inst)): { f: DecMatrix; error: Dec } {
-  const fw = forwardDec(x, inst.x.data, net, activationDec(inst), k);
+  const fw = forwardCached(inst, x, net, activationDec(inst), k);
   const m = fw.mag[k];
   return { f: fw.f[k], error: new D(10 * fw.eps[k]).times(normSqUp(m, 0, m.length).sqrt()) };
 }

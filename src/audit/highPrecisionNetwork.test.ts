@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
@@ -149,11 +150,13 @@ describe('the 50-digit finite network against the float engine, every record', (
 
   it('σ_min(F_k), λ(empirical NTK) and tr/λ of the Jacobian Gram: the bisected decimal enclosure lies inside the engine enclosure', () => {
     const widths: Record<string, number> = {};
+    const tight: Record<string, number> = {};
     for (const name of RECORDS)
       for (const [n, d, w, seed] of [
-        [4, 3, [5, 4], 'a'],
+        [4, 4, [5, 4], 'a'], // d ≥ N: the identity network's F_k have full row rank
         [6, 2, [7, 3], 'b'],
       ] as const) {
+        if (seed === 'b' && !(SMOOTH as readonly string[]).includes(name)) continue; // the (a,b)-ReLU family: one instance
         const inst = instanceOf(name, n, d, [...w], `${name}-${seed}`);
         const o = new Oracle(inst); // no engine start: Gershgorin brackets, proven by inertia counts
         for (const k of keys) {
@@ -169,10 +172,14 @@ describe('the 50-digit finite network against the float engine, every record', (
           if (g.lower > 0) {
             expect(inside(e, g.lower, g.upper), msg).toBe(true);
             widths[name] = Math.max(widths[name] ?? 0, (e.upper - e.lower) / e.upper);
+            tight[name] = (tight[name] ?? 0) + 1;
           }
         }
       }
-    for (const name of RECORDS) expect(widths[name], name).toBeLessThan(1e-14);
+    for (const name of RECORDS) {
+      expect(widths[name], name).toBeLessThan(1e-14);
+      expect(tight[name], `${name}: quantities proven positive and bisected`).toBeGreaterThanOrEqual(4);
+    }
   });
 
   it('kernel entries: |K̃_ij − K̂_ij| ≤ the engine bound + the oracle allowance, which is < 1e-40 relative', () => {
@@ -234,6 +241,50 @@ describe('the 50-digit finite network against the float engine, every record', (
       } as AuditDescriptor);
       for (const k of ['lambdaMinEmpiricalNTK', 'sigmaMinF(1)', 'trace(empiricalNTK)', 'lambdaMin(jacobianGram)'])
         expect(() => new Oracle(inst).quantity(k), k).toThrow(NoOracle);
+    }
+  });
+});
+
+describe('independence of the float engine', () => {
+  it('the oracle modules import nothing of the engine but the weight draw and the instance conventions', () => {
+    // highPrecision.ts and decimalActivations.ts: decimal.js, initNetwork (the weights of the seed), and from quantities.ts
+    // the record of the instance (activationOf: kind, name, slopes, secondMoment are read), the limiting architecture
+    // constants and the labels — no forward pass, back-propagation, certified kernel or float σ.
+    const imports = (file: string) =>
+      [...readFileSync(new URL(file, import.meta.url), 'utf8').matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/gm)].map(
+        (m) =>
+          `${m[2]}: ${m[1]
+            .split(',')
+            .map((n) => n.trim().replace(/^type\s+/, ''))
+            .filter(Boolean)
+            .sort()
+            .join(', ')}`,
+      );
+    expect(imports('./highPrecision.ts')).toEqual([
+      'decimal.js: Decimal',
+      '../ntk/network.ts: initNetwork',
+      './decimalActivations.ts: DecimalActivation, decimalActivation, exactDecimalIn',
+      './quantities.ts: AuditInstance, Enclosure, activationOf, isPlainRelu, labelsOf, limitingArchitecture',
+    ]);
+    expect(imports('./decimalActivations.ts')).toEqual(['decimal.js: Decimal']);
+  });
+
+  it("the engine's cached results of another network in the instance do not change the oracle's values", () => {
+    // quantities.ts caches the engine's network, forward enclosure and certified kernels in inst.cache; filled from another
+    // seed, any engine read would give that network's values.
+    for (const name of ['leaky-relu:0.1', 'tanh', 'gelu']) {
+      const keys = ['sigmaMinF(1)', 'lambdaMinEmpiricalNTK', 'trace(jacobianGram)'];
+      const inst = instanceOf(name, 4, 3, [5], `clean-${name}`);
+      const other = instanceOf(name, 4, 3, [5], `other-${name}`);
+      for (const k of keys) enclosureOf(other, k);
+      const clean = new Oracle(inst);
+      const planted = new Oracle({ ...inst, cache: new Map(other.cache) });
+      for (const k of keys) {
+        expect(planted.quantity(k).enclosure(), `${name} ${k}`).toEqual(clean.quantity(k).enclosure());
+        expect(enclosureOf({ ...inst, cache: new Map(other.cache) }, k), `${name} ${k}: the planted cache is read by the engine`).toEqual(
+          enclosureOf(other, k),
+        );
+      }
     }
   });
 });
