@@ -699,8 +699,11 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
       f[t] = e.f;
       df[t] = e.df;
       // (a,b)-ReLU: the slope of the certified side (exact: a, b or 0) in place of L1, so a dead ReLU unit has M = 0
-      M[t] = (act.s0 + (act.kink ? Math.abs(e.df.toNumber()) : act.l1) * P[t]) * (1 + 1e-8);
-      if (!(M[t] <= MAX)) throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
+      const lip = act.kink ? Math.abs(e.df.toNumber()) : act.l1;
+      M[t] = (act.s0 + lip * P[t]) * (1 + 1e-8);
+      // a non-zero bound must not have underflowed (e.g. leaky-relu with a tiny slope)
+      if (!(M[t] <= MAX) || (lip !== 0 && P[t] !== 0 && M[t] < MAG_MIN))
+        throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
     }
     fw.g.push(pre);
     fw.f.push({ rows: N, cols: w.cols, data: f });
@@ -754,7 +757,10 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
       for (let a = 0; a < nk; a++) {
         const t = i * nk + a;
         const d = dk[t];
-        om[t] = (act.kink ? Math.abs(d.toNumber()) : act.l1) * V[t] * (1 + 1e-8);
+        const lip = act.kink ? Math.abs(d.toNumber()) : act.l1;
+        om[t] = lip * V[t] * (1 + 1e-8);
+        if (!(om[t] <= MAX) || (lip !== 0 && V[t] !== 0 && om[t] < MAG_MIN))
+          throw new NotConfirmable(`back-propagated signal ${k}: magnitudes outside the float64 range of the rounding model`);
         if (d.isZero()) continue;
         let s = ZERO;
         for (let j = 0; j < nk1; j++) {
@@ -1071,7 +1077,8 @@ export class Oracle {
       const N = this.inst.x.rows, dims = [this.inst.x.cols, ...this.inst.widths, 1];
       let ops = 0;
       for (let l = 1; l < dims.length; l++) ops += 2 * N * dims[l - 1] * dims[l] + (N * N * (dims[l - 1] + dims[l])) / 2;
-      // σ and σ' of a smooth record: a few exp (≈ 600 multiply-adds each at 70 digits) or a series / continued fraction
+      // σ and σ' of a smooth record at 70 digits: one or two exp/ln/tanh, or erf's series / continued fraction; measured
+      // 2–7 ms each on 2 cores at load 9–12, counted as 2000 multiply-adds
       if (activationOf(this.inst).kind !== 'ab-relu') for (let l = 1; l < dims.length - 1; l++) ops += 2000 * N * dims[l];
       if (ops > MAX_DECIMAL_OPS) throw new TooLarge(`the network quantities need ≈ ${ops.toExponential(1)} decimal operations (limit ${MAX_DECIMAL_OPS.toExponential(0)})`);
       return networkWeights(this.inst);
