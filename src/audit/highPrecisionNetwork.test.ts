@@ -42,16 +42,27 @@ function erfRef(t: Hd): Hd {
   return sum.times(2).div(SQRT_PI);
 }
 
-/** σ, σ' at 130 digits by formulas other than decimalActivations.ts' (|t| ≤ 9; tanh-based sigmoid, ln(1 + e^t) softplus). */
+/** tanh t = (e^{2t} − 1)/(e^{2t} + 1) from exp alone, with log10(1/|t|) more digits for the cancellation at small |t|. */
+function tanhRef(t: Hd): Hd {
+  if (t.isZero()) return new H(0);
+  const X = H.clone({ precision: 130 + Math.max(0, Math.ceil(-Math.log10(Math.abs(t.toNumber())))) });
+  const e = new X(t).times(2).exp();
+  return new H(e.minus(1).div(e.plus(1)));
+}
+
+/**
+ * σ, σ' at 130 digits by formulas other than decimalActivations.ts' (|t| ≤ 9): tanh from exp, sigmoid from tanh,
+ * softplus as ln(1 + e^t), erf by its alternating series.
+ */
 function reference(name: string, t: Hd): { f: Hd; df: Hd } {
   const one = new H(1);
   switch (name) {
     case 'tanh': {
-      const th = t.tanh();
+      const th = tanhRef(t);
       return { f: th, df: one.minus(th.times(th)) };
     }
     case 'sigmoid': {
-      const th = t.div(2).tanh();
+      const th = tanhRef(t.div(2));
       const s = one.plus(th).div(2);
       return { f: s, df: s.times(one.minus(s)) };
     }
