@@ -20,9 +20,10 @@ import { type AuditInstance, type Enclosure, enclosureOf, muEnclosureOf, withEnc
  * μ_r is read by quantities.ts from its own constant enclosure; it is checked to contain the decimal
  * value of μ_r instead of being replaced.
  *
- * SKIPPED, not confirmed: an instance beyond the oracle's cost limits (TooLarge) or whose architecture has no closed
- * form in the oracle (NoOracle: tanh, sigmoid, gelu, softplus) gets status 'skipped' with the reason; the audit then states that the
- * counterexample was not re-checked, and why (runAudit.ts), and never counts it as confirmed.
+ * NOT CONFIRMED: an instance (N ≤ maxN) beyond the oracle's cost limits (TooLarge) or with a quantity the oracle has
+ * no form for (NoOracle: the limiting kernels of tanh, sigmoid, gelu, softplus; the finite network with biases or in
+ * 'ntk') gets status 'not-confirmed' with the reason, is not reported, and never counts as confirmed; 'skipped' is only
+ * for N > maxN (runAudit.ts states that such a counterexample was not re-checked, and why).
  */
 
 export type Confirmation =

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
 import { searchTheorem } from '../search/search.ts';
 import { evaluateInstance } from '../theorem/verdict.ts';
 import { confirmRun, confirmViolation } from './confirm.ts';
@@ -18,17 +19,8 @@ import { type AuditInstance, enclosureOf, muEnclosure } from './quantities.ts';
 const H = Decimal.clone({ precision: 100 });
 type Hd = InstanceType<typeof H>;
 
-/** The exact value of a double (m·2^e), written independently of highPrecision.ts. */
-function exact(x: number): Hd {
-  if (x === 0) return new H(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) {
-    e -= 1;
-    m = x / 2 ** e;
-  }
-  return new H(m).times(new H(2).pow(e));
-}
+/** The exact value of a double (m·2^e), written independently of the modules under test. */
+const exact = (x: number): Hd => exactDecimalOf(H, x);
 
 const PI = new H(-1).acos();
 

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { initNetwork } from '../ntk/network.ts';
+import { type DecimalActivation, decimalActivation, exactDecimalIn } from './decimalActivations.ts';
 import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf, limitingArchitecture } from './quantities.ts';
 
 /**
@@ -30,10 +31,31 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *    q1 = q2 = 1; src/ntk/hInfinityActivation.ts); other activations raise NoOracle.
  *  - μ_r(σ) (muDecOf): closed forms for the (a,b)-ReLU family, erf and GELU (src/ntk/activations/hermiteCoefficients.ts);
  *    tanh, sigmoid and softplus (a certified quadrature in the engine) raise NoOracle.
- *  - Normalised empirical NTK (src/ntk/empiricalNtk.ts, quantities.ts): F_0 = X, F_l = relu(F_{l−1}W_l),
- *    B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘1[F_{k−1}W_k > 0] (σ'(0) = 0), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ),
- *    times ∏_{l=1}^{L−1} 2/n_l. A pre-activation within its decimal rounding bound of 0 (but not exactly 0)
- *    makes the quantity unconfirmable (ReLU kink).
+ *  - Finite network (empiricalNtkDec, featuresDec: σ_min(F_k), λ of the empirical NTK, the kernels 'empiricalNTK' and
+ *    'jacobianGram') for EVERY activation record of the registry, 'nmm', no biases — the networks the float engine
+ *    certifies (src/ntk/empiricalNtkCertified.ts, quantities.ts finiteNetworkCertified): F_0 = X, G_l = F_{l−1}W_l,
+ *    F_l = σ(G_l), B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) (src/ntk/empiricalNtk.ts),
+ *    σ and σ' from decimalActivations.ts (|f̃ − σ(t)| ≤ u_D(S0 + L1|t|), |d̃f − σ'(t)| ≤ u_D·L1; S0 ≥ |σ(0)|,
+ *    L1 ≥ sup|σ'|, L2 ≥ sup|σ''|). The normalised kernel is multiplied by ∏_{l=1}^{L−1} c/n_l with the engine's
+ *    constant: c = 2/(a² + b²) exactly for the (a,b)-ReLU family (2 for ReLU), the double ĉ = fl(1/κ̂) of the
+ *    record's secondMoment κ̂ for a smooth record. (a,b)-ReLU: a pre-activation within its decimal rounding bound of 0
+ *    (but not exactly 0) makes the quantity unconfirmable (the kink); exactly 0 (no non-zero term) has σ(0) = σ'(0) = 0.
+ *    Error model [DER], with float64 magnitudes (every float sum of non-negative terms times 1 + 1e-9, products below
+ *    1e-280 with a non-zero term: NotConfirmable): forward, M_0 = |X|, ε_0 = u_D, P_l = M_{l−1}|W_l| ≥ |G_l|,
+ *      |Ĝ_l − G_l| ≤ pe_l·P_l,  pe_l = ε_{l−1} + (n_{l−1} + 3)u_D  (the dot product, and the data/weights rounded to
+ *      DIGITS + 10 digits),  M_l = (S0 + L1·P_l)(1 + 1e-8),  |F̂_l − F_l| ≤ ε_l·M_l,  ε_l = pe_l + 2u_D
+ *    (|σ̃(Ĝ) − σ(G)| ≤ u_D(S0 + L1|Ĝ|) + L1|Ĝ − G|; for the (a,b)-ReLU family the slope |m| of the certified side
+ *    replaces L1 and S0 = 0, so a dead ReLU unit has M = 0); backward, BM_L = 1, δ_L = 0, V_k = BM_{k+1}|W_{k+1}|ᵀ,
+ *      BM_k = L1·V_k(1 + 1e-8),  |B̂_k − B_k| ≤ δ_k·BM_k,  δ_k = δ_{k+1} + (n_{k+1} + 6)u_D + 2(L2/L1)·pe_k·max P_k
+ *    (|σ̃'(Ĝ) − σ'(G)| ≤ u_D·L1 + L2|Ĝ − G|; L2 = 0 on a certified side of the kink); kernel, per layer k,
+ *    |P̃Q̃ − PQ| ≤ 1.01(2.01ε_k + 2.01δ_{k+1} + (n_k + n_{k+1} + 4)u_D)·a_ia_j with a_i = ‖M_{k,i}‖‖BM_{k+1,i}‖ (the Gram
+ *    roundings and |F̂_iF̂_j − F_iF_j| ≤ 2.01ε M_iM_j), plus (2L + 6)u_D·a_ia_j for the sum over k and the normalisation
+ *    (≤ 2L + 2 roundings), so ‖K̃ − K̄‖₂ ≤ ‖|ΔK|‖_F ≤ Σ_k c_k‖a_k‖² (rank one per layer); the allowance used is 10 times
+ *    that, and 10·ε_k‖M_k‖_F for ‖F̂_k − F_k‖_F. At 50 digits it is ≈ 1e-45 relative for O(1) scales (smooth records
+ *    with pre-activations of size P add 2(L2/L1)·pe·P).
+ *    Extension to biases and the 'ntk' parameterisation (NoOracle for now): the layer map G_l = s_l·F_{l−1}W_l + b_l
+ *    adds |s_l|·P_l + |b_l| to the magnitudes and two roundings to pe_l, the kernel gains the bias block (a column of
+ *    b_std in F_k) and the normalisation becomes 1.
  *
  * Spectra: λ_min / λ_max by bisection on the inertia of LDLᵀ = A − sI (no pivoting). By Sylvester's
  * law the number of negative pivots is the number of eigenvalues of A − sI + E below 0, where E is the
@@ -74,7 +96,11 @@ export class NotConfirmable extends Error {
   }
 }
 
-/** The instance's architecture has no closed form here (tanh, sigmoid, gelu, softplus): the counterexample is not confirmed (confirm.ts), with this reason. */
+/**
+ * No oracle for this quantity on the instance's architecture (the limiting kernels of tanh, sigmoid, gelu and softplus,
+ * H∞ beyond the (a,b)-ReLU family and erf, μ_r of tanh, sigmoid and softplus; the finite network with biases or in
+ * 'ntk'): the counterexample is not confirmed (confirm.ts), with this reason.
+ */
 export class NoOracle extends NotConfirmable {
   constructor(message: string) {
     super(message);
@@ -98,21 +124,7 @@ const view = new DataView(new ArrayBuffer(8));
 /** The exact value of a double as a decimal (no rounding). */
 export function exactDecimal(x: number): Dec {
   if (!Number.isFinite(x)) throw new NotConfirmable(`non-finite input ${x}`);
-  if (x === 0) return new D(0);
-  if (Number.isInteger(x) && Math.abs(x) <= 2 ** 53) return new D(x);
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const neg = bits >> 63n === 1n;
-  const ex = Number((bits >> 52n) & 0x7ffn);
-  let m = bits & ((1n << 52n) - 1n);
-  let e: number;
-  if (ex === 0) e = -1074;
-  else {
-    m |= 1n << 52n;
-    e = ex - 1075;
-  }
-  const v = e >= 0 ? new D((m << BigInt(e)).toString()) : new D(`${(m * 5n ** BigInt(-e)).toString()}e-${-e}`);
-  return neg ? v.neg() : v;
+  return exactDecimalIn(D, x);
 }
 
 /** A double input rounded to DIGITS + 10 digits (relative change ≤ u_D/1e10: inside the allowances). */
@@ -568,19 +580,6 @@ export function networkWeights(inst: AuditInstance): { dims: number[]; weights: 
   return { dims: net.dims, weights: net.weights.map(decMatrix), raw: net.weights };
 }
 
-interface Features {
-  /** F_0..F_k (decimal) */
-  f: DecMatrix[];
-  /** Pre-activations G_1..G_k */
-  g: DecMatrix[];
-  /** Entrywise magnitudes |F_0|, |F_{l−1}||W_l| (float64, rounded up) bounding the scale of each entry. */
-  mag: Float64Array[];
-  /** Operation counts c_l of the error model |F̂_l − F_l| ≤ 10·c_l·u_D·mag_l. */
-  ops: number[];
-}
-
-const UD_NUM = UD.toNumber();
-
 function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
   const m = a.rows, p = a.cols, n = b.cols;
   const out: Dec[] = new Array<Dec>(m * n).fill(ZERO);
@@ -596,116 +595,245 @@ function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
   return { rows: m, cols: n, data: out };
 }
 
-function magMul(a: Float64Array, m: number, p: number, w: Float64Array, n: number): Float64Array {
+/**
+ * The instance's finite network ('nmm', no biases) in decimal (module comment, "Finite network"). Forward: F_0 = X,
+ * G_l = F_{l−1}W_l, F_l = σ(G_l); with float64 magnitudes M_l ≥ |F_l| (exact and computed) and a relative level ε_l:
+ * |F̂_l − F_l| ≤ ε_l·M_l entrywise. P_l ≥ |G_l| are the pre-activation magnitudes and ρ̄ = pe_l·P_l ≥ |Ĝ_l − G_l|.
+ */
+interface Features {
+  /** F_0..F_k (decimal) */
+  f: DecMatrix[];
+  /** Pre-activations G_1..G_k and σ'(G_1)..σ'(G_k) (decimal) */
+  g: DecMatrix[];
+  df: DecMatrix[];
+  /** M_0..M_k */
+  mag: Float64Array[];
+  /** P_1..P_k (index l − 1) */
+  pre: Float64Array[];
+  /** ε_0..ε_k, and pe_1..pe_k (index l − 1) */
+  eps: number[];
+  pe: number[];
+}
+
+const UD_NUM = UD.toNumber();
+const MAX = Number.MAX_VALUE;
+/** Magnitudes below this (with a non-zero term) are outside the float64 range of the rounding model. */
+const MAG_MIN = 1e-280;
+
+/**
+ * Σ_p A_ip|W_pj| in float64, times 1 + 1e-9 (an upper bound of the exact sum: its float error is ≤ p·2^-53 relative, and
+ * products that underflow lose ≤ p·2^-1074 ≤ 1e-9·MAG_MIN). An entry with a term of two non-zero factors must lie in
+ * [MAG_MIN, MAX] (else NotConfirmable); an entry without one is exactly 0, and so is the exact sum it bounds.
+ */
+function magMul(a: Float64Array, m: number, p: number, w: Float64Array, n: number, what: string): Float64Array {
   const out = new Float64Array(m * n);
+  const support = new Uint8Array(m * n);
   for (let i = 0; i < m; i++)
     for (let k = 0; k < p; k++) {
       const aik = a[i * p + k];
       if (aik === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += aik * Math.abs(w[k * n + j]);
+      for (let j = 0; j < n; j++) {
+        const wkj = w[k * n + j];
+        if (wkj === 0) continue;
+        out[i * n + j] += aik * Math.abs(wkj);
+        support[i * n + j] = 1;
+      }
     }
-  for (let t = 0; t < out.length; t++) out[t] *= 1 + 1e-10;
+  for (let t = 0; t < out.length; t++) {
+    out[t] *= 1 + 1e-9;
+    if (support[t] === 1 && !(out[t] >= MAG_MIN && out[t] <= MAX)) throw new NotConfirmable(`${what}: magnitudes outside the float64 range of the rounding model`);
+  }
   return out;
 }
 
-/** Forward pass F_l = relu(F_{l−1}W_l), l = 1..k, in decimal, checking every ReLU decision against its rounding bound. */
-function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof networkWeights>, k: number): Features {
-  const f: DecMatrix[] = [x];
-  const g: DecMatrix[] = [];
-  const mag: Float64Array[] = [Float64Array.from(xRaw, Math.abs)];
-  const ops = [1];
-  const N = x.rows;
-  for (let l = 1; l <= k; l++) {
-    const w = net.weights[l - 1];
-    const pre = matMulDec(f[l - 1], w);
-    const m = magMul(mag[l - 1], N, w.rows, net.raw[l - 1].data, w.cols);
-    const c = ops[l - 1] + w.rows + 2;
-    const act: Dec[] = new Array<Dec>(pre.data.length);
-    for (let t = 0; t < pre.data.length; t++) {
-      const v = pre.data[t];
-      // The float64 magnitude must be a true upper bound of the scale: not overflowed, not in the underflow range.
-      if (!Number.isFinite(m[t]) || (m[t] < 1e-280 && !v.isZero())) throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
-      const bound = 10 * c * UD_NUM * m[t];
-      if (bound > 0 && v.abs().lte(bound)) throw new NotConfirmable(`a pre-activation of layer ${l} lies within its decimal rounding bound of the ReLU kink`);
-      act[t] = v.isPositive() && !v.isZero() ? v : ZERO;
-    }
-    g.push(pre);
-    f.push({ rows: N, cols: w.cols, data: act });
-    mag.push(m);
-    ops.push(c);
-  }
-  return { f, g, mag, ops };
+/**
+ * ≥ Σ_t m_t² over m[off, off + len) (non-negative doubles) as a decimal, without underflow or overflow: the float sum of
+ * (m_t/max)², times 1 + 1e-9 (its rounding ≤ len·2^-52 relative), times max².
+ */
+function normSqUp(m: Float64Array, off: number, len: number): Dec {
+  let mx = 0;
+  for (let t = off; t < off + len; t++) mx = Math.max(mx, m[t]);
+  if (mx === 0) return ZERO;
+  let s = 0;
+  for (let t = off; t < off + len; t++) s += (m[t] / mx) ** 2;
+  return new D(mx).pow(2).times(s * (1 + 1e-9));
 }
 
-/** The normalised empirical NTK (∏_{l=1}^{L−1} 2/n_l)·K̄ of the instance's network, with its rounding allowance. */
-export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = networkWeights(inst)): DecSym {
-  const L = inst.depth, N = x.rows;
-  const fw = forwardDec(x, inst.x.data, net, L - 1);
-  // Backward: B_L = 1 (N × 1); B_k = (B_{k+1} W_{k+1}ᵀ) ∘ 1[G_k > 0], k = L−1..1; magnitudes alongside.
-  const B: DecMatrix[] = new Array<DecMatrix>(L + 1);
-  const BM: Float64Array[] = new Array<Float64Array>(L + 1);
-  const bops: number[] = new Array<number>(L + 1).fill(0);
-  B[L] = { rows: N, cols: 1, data: new Array<Dec>(N).fill(ONE) };
-  BM[L] = new Float64Array(N).fill(1);
+/** The decimal σ of the instance's activation record (decimalActivations.ts); NoOracle for a record it does not know. */
+function activationDec(inst: AuditInstance): DecimalActivation {
+  const rec = activationOf(inst) as { kind: string; name: string; a?: number; b?: number };
+  try {
+    return decimalActivation(rec, D);
+  } catch (e) {
+    if (e instanceof RangeError) throw new NoOracle(`no ${DIGITS}-digit evaluation of the activation ${rec.name}`);
+    throw e;
+  }
+}
+
+/**
+ * Forward pass F_l = σ(F_{l−1}W_l), l = 1..k, in decimal. Induction (module comment): with pe_l = ε_{l−1} + (n_{l−1} + 3)u,
+ * |Ĝ − G| ≤ pe_l·P_l; M_l = (S0 + L1·P_l)(1 + 1e-8); ε_l = pe_l + 2u. (a,b)-ReLU: a pre-activation with
+ * |Ĝ| ≤ pe_l·P_l is within its rounding bound of the kink (NotConfirmable) unless P_l = 0 (then G = Ĝ = 0 exactly and
+ * σ(0) = σ'(0) = 0, abRelu.ts); elsewhere the sign is certified and L1 is replaced by the slope |m| of that side.
+ */
+function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof networkWeights>, act: DecimalActivation, k: number, from?: Features): Features {
+  const N = x.rows;
+  // `from`: the same pass to a smaller depth, continued (copied, so that a throw below leaves it intact)
+  const fw: Features = from
+    ? { f: [...from.f], g: [...from.g], df: [...from.df], mag: [...from.mag], pre: [...from.pre], eps: [...from.eps], pe: [...from.pe] }
+    : { f: [x], g: [], df: [], mag: [Float64Array.from(xRaw, Math.abs)], pre: [], eps: [UD_NUM], pe: [] };
+  for (let l = fw.f.length; l <= k; l++) {
+    const w = net.weights[l - 1];
+    const pre = matMulDec(fw.f[l - 1], w);
+    const P = magMul(fw.mag[l - 1], N, w.rows, net.raw[l - 1].data, w.cols, `layer ${l}`);
+    const pe = fw.eps[l - 1] + (w.rows + 3) * UD_NUM;
+    const PE = new D(pe);
+    const f: Dec[] = new Array<Dec>(pre.data.length),
+      df: Dec[] = new Array<Dec>(pre.data.length);
+    const M = new Float64Array(pre.data.length);
+    for (let t = 0; t < pre.data.length; t++) {
+      const v = pre.data[t];
+      if (act.kink && (P[t] > 0 ? v.abs().lte(PE.times(P[t])) : !v.isZero()))
+        throw new NotConfirmable(`a pre-activation of layer ${l} lies within its decimal rounding bound of the ${act.name} kink`);
+      const e = act.eval(v);
+      f[t] = e.f;
+      df[t] = e.df;
+      // (a,b)-ReLU: the slope of the certified side (exact: a, b or 0) in place of L1, so a dead ReLU unit has M = 0
+      const lip = act.kink ? Math.abs(e.df.toNumber()) : act.l1;
+      M[t] = (act.s0 + lip * P[t]) * (1 + 1e-8);
+      // a non-zero bound must not have underflowed (e.g. leaky-relu with a tiny slope)
+      if (!(M[t] <= MAX) || (lip !== 0 && P[t] !== 0 && M[t] < MAG_MIN))
+        throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
+    }
+    fw.g.push(pre);
+    fw.f.push({ rows: N, cols: w.cols, data: f });
+    fw.df.push({ rows: N, cols: w.cols, data: df });
+    fw.mag.push(M);
+    fw.pre.push(P);
+    fw.pe.push(pe);
+    fw.eps.push(pe + 2 * UD_NUM);
+  }
+  return fw;
+}
+
+/**
+ * The forward pass of (x, net) to depth k, reused (and continued to a deeper k) across the quantities of one Oracle:
+ * σ is the costly part. A layer deeper than a quantity reads is never computed for it (its kink test could throw).
+ */
+const FORWARD = new WeakMap<object, { x: DecMatrix; act: string; fw: Features }>();
+function forwardCached(inst: AuditInstance, x: DecMatrix, net: ReturnType<typeof networkWeights>, act: DecimalActivation, k: number): Features {
+  const c = FORWARD.get(net);
+  const same = c !== undefined && c.x === x && c.act === act.name;
+  if (same && c.fw.f.length > k) return c.fw;
+  const fw = forwardDec(x, inst.x.data, net, act, k, same ? c.fw : undefined);
+  FORWARD.set(net, { x, act: act.name, fw });
+  return fw;
+}
+
+/**
+ * Backward pass B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), k = L−1..1, with magnitudes BM_k = L1·V_k(1 + 1e-8), V_k ≥ |B_{k+1}W_{k+1}ᵀ|
+ * (magMul; (a,b)-ReLU: |m| for L1, the exact slope of the certified side), and levels δ_L = 0, δ_k = δ_{k+1} + (n_{k+1} + 4)u + 2u + 2(L2/L1)·pe_k·max P_k: |B̂_k − B_k| ≤ δ_k·BM_k.
+ */
+function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: DecimalActivation, L: number): { b: DecMatrix[]; mag: Float64Array[]; delta: number[] } {
+  const N = fw.f[0].rows;
+  const b: DecMatrix[] = new Array<DecMatrix>(L + 1);
+  const mag: Float64Array[] = new Array<Float64Array>(L + 1);
+  const delta: number[] = new Array<number>(L + 1).fill(0);
+  b[L] = { rows: N, cols: 1, data: new Array<Dec>(N).fill(ONE) };
+  mag[L] = new Float64Array(N).fill(1);
   for (let k = L - 1; k >= 1; k--) {
     const w = net.weights[k], wr = net.raw[k].data; // W_{k+1}: n_k × n_{k+1}
     const nk = w.rows, nk1 = w.cols;
+    // V = BM_{k+1}|W_{k+1}|ᵀ: magMul of BM_{k+1} (N × n_{k+1}) with |W_{k+1}ᵀ|
+    const wt = new Float64Array(nk1 * nk);
+    for (let a = 0; a < nk; a++) for (let j = 0; j < nk1; j++) wt[j * nk + a] = wr[a * nk1 + j];
+    const V = magMul(mag[k + 1], N, nk1, wt, nk, `back-propagated signal ${k}`);
     const out: Dec[] = new Array<Dec>(N * nk).fill(ZERO);
     const om = new Float64Array(N * nk);
-    const gk = fw.g[k - 1].data;
+    const dk = fw.df[k - 1].data, bn = b[k + 1].data;
+    let maxP = 0;
+    for (let t = 0; t < N * nk; t++) maxP = Math.max(maxP, fw.pre[k - 1][t]);
     for (let i = 0; i < N; i++)
       for (let a = 0; a < nk; a++) {
-        const gv = gk[i * nk + a];
-        if (!(gv.isPositive() && !gv.isZero())) continue;
-        let s = ZERO, sm = 0;
+        const t = i * nk + a;
+        const d = dk[t];
+        const lip = act.kink ? Math.abs(d.toNumber()) : act.l1;
+        om[t] = lip * V[t] * (1 + 1e-8);
+        if (!(om[t] <= MAX) || (lip !== 0 && V[t] !== 0 && om[t] < MAG_MIN))
+          throw new NotConfirmable(`back-propagated signal ${k}: magnitudes outside the float64 range of the rounding model`);
+        if (d.isZero()) continue;
+        let s = ZERO;
         for (let j = 0; j < nk1; j++) {
-          s = s.plus(B[k + 1].data[i * nk1 + j].times(w.data[a * nk1 + j]));
-          sm += BM[k + 1][i * nk1 + j] * Math.abs(wr[a * nk1 + j]);
+          const bv = bn[i * nk1 + j];
+          if (!bv.isZero()) s = s.plus(bv.times(w.data[a * nk1 + j]));
         }
-        out[i * nk + a] = s;
-        om[i * nk + a] = sm * (1 + 1e-10);
+        out[t] = s.times(d);
       }
-    B[k] = { rows: N, cols: nk, data: out };
-    BM[k] = om;
-    bops[k] = bops[k + 1] + nk1 + 2;
+    b[k] = { rows: N, cols: nk, data: out };
+    mag[k] = om;
+    delta[k] = delta[k + 1] + (nk1 + 6) * UD_NUM + (act.l2 > 0 ? 2 * (act.l2 / act.l1) * fw.pe[k - 1] * maxP : 0);
+    if (!(delta[k] <= MAX)) throw new NotConfirmable('back-propagated signals: magnitudes outside the float64 range of the rounding model');
   }
+  return { b, mag, delta };
+}
+
+/**
+ * The normalisation of quantities.ts (src/ntk/empiricalNtk.ts ntkNormalization, src/ntk/empiricalNtkCertified.ts):
+ * ∏_{l=1}^{L−1} c/n_l with c = 1/κ, κ = (a² + b²)/2 exactly for the (a,b)-ReLU family (c = 2 for ReLU), and for a smooth
+ * record the double ĉ = fl(1/κ̂) of the record's secondMoment κ̂, taken as the constant (the value the engine certifies).
+ */
+function normalizationDec(inst: AuditInstance, dims: number[]): Dec {
+  const rec = activationOf(inst) as { kind: string; a?: number; b?: number; secondMoment: number };
+  const c =
+    rec.kind === 'ab-relu'
+      ? new D(2).div(exactDecimal(rec.a!).pow(2).plus(exactDecimal(rec.b!).pow(2)))
+      : exactDecimal(1 / rec.secondMoment);
+  let s = ONE;
+  for (let l = 1; l < dims.length - 1; l++) s = s.times(c).div(dims[l]);
+  return s;
+}
+
+/**
+ * The empirical NTK K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) of the instance's network, normalised by normalizationDec (or not:
+ * 'jacobianGram'), with its rounding allowance (module comment): ‖K̃ − K‖₂ ≤ 10·s·Σ_k c_k·Σ_i ‖M_{k,i}‖²‖BM_{k+1,i}‖²,
+ * c_k = 1.01(2.01ε_k + 2.01δ_{k+1} + (n_k + n_{k+1} + 2L + 10)u).
+ */
+export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = networkWeights(inst), normalize = true): DecSym {
+  const L = inst.depth, N = x.rows;
+  const act = activationDec(inst);
+  const fw = forwardCached(inst, x, net, act, L - 1);
+  const bw = backwardDec(fw, net, act, L);
   const K: Dec[] = new Array<Dec>(N * N).fill(ZERO);
-  let errScale = 0; // Σ_k Σ_i ‖mag F_k,i‖²‖mag B_{k+1},i‖²
-  let maxOps = 0;
+  let err = ZERO;
   for (let k = 0; k < L; k++) {
-    const F = fw.f[k], Bk = B[k + 1];
+    const F = fw.f[k], Bk = bw.b[k + 1];
     const P = gramDec(F), Q = gramDec(Bk);
+    let nonzero = false;
     for (let i = 0; i < N; i++)
       for (let j = i; j < N; j++) {
-        const v = K[i * N + j].plus(P.data[i * N + j].times(Q.data[i * N + j]));
+        const pq = P.data[i * N + j].times(Q.data[i * N + j]);
+        if (!pq.isZero()) nonzero = true;
+        const v = K[i * N + j].plus(pq);
         K[i * N + j] = v;
         K[j * N + i] = v;
       }
-    const mf = fw.mag[k], mb = BM[k + 1];
-    for (let i = 0; i < N; i++) {
-      let a = 0, b = 0;
-      for (let t = 0; t < F.cols; t++) a += mf[i * F.cols + t] ** 2;
-      for (let t = 0; t < Bk.cols; t++) b += mb[i * Bk.cols + t] ** 2;
-      errScale += a * b;
-    }
-    maxOps = Math.max(maxOps, fw.ops[k] + bops[k + 1] + F.cols + Bk.cols + L + 4);
+    const mf = fw.mag[k], mb = bw.mag[k + 1];
+    let sk = ZERO;
+    for (let i = 0; i < N; i++) sk = sk.plus(normSqUp(mf, i * F.cols, F.cols).times(normSqUp(mb, i * Bk.cols, Bk.cols)));
+    if (sk.isZero() && nonzero) throw new NotConfirmable('empirical NTK: a non-zero layer term with zero magnitudes');
+    const ck = 1.01 * (2.01 * fw.eps[k] + 2.01 * bw.delta[k + 1] + (F.cols + Bk.cols + 2 * L + 10) * UD_NUM);
+    if (!(ck <= MAX)) throw new NotConfirmable('empirical NTK: magnitudes outside the float64 range of the rounding model');
+    err = err.plus(new D(ck).times(sk));
   }
-  if (!Number.isFinite(errScale) || (errScale < 1e-280 && K.some((v) => !v.isZero()))) throw new NotConfirmable('empirical NTK: magnitudes outside the float64 range of the rounding model');
-  let scale = ONE;
-  for (let l = 1; l < L; l++) scale = scale.times(2).div(net.dims[l]);
-  const m = { rows: N, cols: N, data: K.map((v) => v.times(scale)) };
-  const error = allowance(maxOps).times(new D(errScale * (1 + 1e-9))).times(scale);
-  return { m, error };
+  const scale = normalize ? normalizationDec(inst, net.dims) : ONE;
+  return { m: { rows: N, cols: N, data: K.map((v) => v.times(scale)) }, error: err.times(scale).times(10) };
 }
 
-/** F_k (decimal) and a bound on ‖F̂_k − F_k‖_F. */
+/** F_k (decimal) and a bound on ‖F̂_k − F_k‖_F ≤ 10·ε_k‖M_k‖_F. */
 export function featuresDec(inst: AuditInstance, x: DecMatrix, k: number, net = networkWeights(inst)): { f: DecMatrix; error: Dec } {
-  const fw = forwardDec(x, inst.x.data, net, k);
+  const fw = forwardCached(inst, x, net, activationDec(inst), k);
   const m = fw.mag[k];
-  let s = 0;
-  for (let t = 0; t < m.length; t++) s += m[t] * m[t];
-  if (!Number.isFinite(s) || (s < 1e-280 && fw.f[k].data.some((v) => !v.isZero()))) throw new NotConfirmable(`F_${k}: magnitudes outside the float64 range of the rounding model`);
-  return { f: fw.f[k], error: new D(10 * fw.ops[k] * (1 + 1e-9)).times(UD).times(new D(Math.sqrt(s) * (1 + 1e-9))) };
+  return { f: fw.f[k], error: new D(10 * fw.eps[k]).times(normSqUp(m, 0, m.length).sqrt()) };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -949,6 +1077,9 @@ export class Oracle {
       const N = this.inst.x.rows, dims = [this.inst.x.cols, ...this.inst.widths, 1];
       let ops = 0;
       for (let l = 1; l < dims.length; l++) ops += 2 * N * dims[l - 1] * dims[l] + (N * N * (dims[l - 1] + dims[l])) / 2;
+      // σ and σ' of a smooth record at 70 digits: one or two exp/ln/tanh, or erf's series / continued fraction; measured
+      // 2–7 ms each on 2 cores at load 9–12, counted as 2000 multiply-adds
+      if (activationOf(this.inst).kind !== 'ab-relu') for (let l = 1; l < dims.length - 1; l++) ops += 2000 * N * dims[l];
       if (ops > MAX_DECIMAL_OPS) throw new TooLarge(`the network quantities need ≈ ${ops.toExponential(1)} decimal operations (limit ${MAX_DECIMAL_OPS.toExponential(0)})`);
       return networkWeights(this.inst);
     });
@@ -972,10 +1103,12 @@ export class Oracle {
     if ((this.inst.bias ?? 0) > 0 && /^(lambdaMinHInfinity$|\w+\(hInfinity\)$)/.test(key)) {
       throw new NoOracle(`${key} is defined for the network without biases only (this instance: b_std = ${this.inst.bias})`);
     }
-    if (!isPlainRelu(this.inst) && /^(sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
-      // The 50-digit finite network (empiricalNtkDec, features) is ReLU's: the float engine certifies other records
-      // too (quantities.ts finiteNetworkCertified), but a violation of such a quantity has no oracle here.
-      throw new NoOracle(`${key} has a 50-digit oracle for the ReLU network without biases only (this instance: ${this.inst.activation ?? 'relu'}, b_std = ${this.inst.bias ?? 0})`);
+    if (((this.inst.bias ?? 0) > 0 || this.inst.parameterization === 'ntk') && /^(sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
+      // The 50-digit finite network (empiricalNtkDec, featuresDec) is that of every activation record in 'nmm' without
+      // biases, the networks the float engine certifies (quantities.ts finiteNetworkCertified).
+      throw new NoOracle(
+        `${key} has a ${DIGITS}-digit oracle for the network without biases in the 'nmm' parameterisation only (this instance: b_std = ${this.inst.bias ?? 0}, ${this.inst.parameterization ?? 'nmm'})`,
+      );
     }
     const rel = (v: Dec, ops: number) => {
       const e = allowance(ops).times(v.abs());
@@ -1063,7 +1196,7 @@ export class Oracle {
 
   /** The decimal kernel behind a KernelName of quantities.ts. */
   private kernel(name: string): DecSym {
-    const m = /^(gram|ntk|nngp|hInfinity|empiricalNTK|ntk\((\d+)\)|nngp\((\d+)\))$/.exec(name);
+    const m = /^(gram|ntk|nngp|hInfinity|empiricalNTK|jacobianGram|ntk\((\d+)\)|nngp\((\d+)\))$/.exec(name);
     if (!m) throw new NotConfirmable(`no high-precision oracle for kernel ${name}`);
     const layer = m[2] ?? m[3];
     if (layer !== undefined) {
@@ -1081,6 +1214,8 @@ export class Oracle {
         return this.limiting.nngp;
       case 'hInfinity':
         return this.get('hinf', () => hInfinityDec(this.x, activationOf(this.inst) as { kind: string; name: string; a?: number; b?: number }));
+      case 'jacobianGram':
+        return this.get('jacobianGram', () => empiricalNtkDec(this.inst, this.x, this.net, false));
       default:
         return this.get('entk', () => empiricalNtkDec(this.inst, this.x, this.net));
     }

@@ -1,6 +1,6 @@
 /**
  * The certified empirical NTK of tanh, sigmoid, softplus, erf and gelu networks (empiricalNtkCertified.ts, smooth records) against an
- * independent 90-digit recomputation (decimal.js: per-sample forward pass, σ and σ' from Decimal.tanh / Decimal.exp,
+ * independent 90-digit recomputation (decimal.js: per-sample forward pass, σ and σ' of src/audit/decimalActivations.ts,
  * back-propagation, J Jᵀ): every entry |K̂ − s·K| is within the bound (‖E‖_max ≤ ‖E‖₂), the forward radii contain the
  * features, and the pointwise enclosures of σ, σ' contain the 90-digit values on a sweep over the double range. The
  * 90-digit oracle's own error (relative ≤ 1e-80) is far below the slack 1e-60·max|K| allowed for it.
@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dy } from '../../test/support/exactNtk.ts';
 import { fromRows, type Matrix } from '../linalg/matrix.ts';
+import { decimalActivation } from '../audit/decimalActivations.ts';
 import { activationByName } from './activations/registry.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from './empiricalNtkCertified.ts';
@@ -24,48 +25,13 @@ const ex = (v: number): Dec => {
   return new D(m.toString()).times(new D(2).pow(e));
 };
 
-const SQRT_PI = D.acos(-1).sqrt();
-/** erf in 90 digits: the alternating Maclaurin series for |t| ≤ 9 (terms ≤ e^81 < 1e36, so ≥ 50 correct digits), ±1 beyond (erfc(9) < 1e-36). */
-function erfDec(t: Dec): Dec {
-  if (t.abs().gt(9)) return new D(t.s);
-  const t2 = t.times(t);
-  let term = t,
-    sum = t;
-  for (let n = 1; n < 1000; n++) {
-    term = term.times(t2).neg().div(n);
-    const add = term.div(2 * n + 1);
-    sum = sum.plus(add);
-    if (add.abs().lt('1e-95')) break;
-  }
-  return sum.times(2).div(SQRT_PI);
-}
-
-/** σ and σ' in 90 digits (|t| > 2000: the saturated values, off by < e^{-2000}). */
+/**
+ * σ and σ' in 90 digits: the decimal activations of the 50-digit oracle (src/audit/decimalActivations.ts, written from
+ * the definitions without the records' float code) at this precision: within 1e-89·(|σ(0)| + sup|σ'|·|t|), saturated
+ * beyond |t| = 2000 (off by < e^{-2000}).
+ */
 function sigmaDec(name: string, t: Dec): { f: Dec; df: Dec } {
-  if (name === 'gelu') {
-    const Phi = new D(1).plus(erfDec(t.div(new D(2).sqrt()))).div(2);
-    const phi = t.abs().gt(2000) ? new D(0) : t.times(t).div(-2).exp().div(D.acos(-1).times(2).sqrt());
-    return { f: t.times(Phi), df: Phi.plus(t.times(phi)) };
-  }
-  if (name === 'erf') return { f: erfDec(t), df: t.abs().gt(2000) ? new D(0) : t.times(t).neg().exp().times(2).div(SQRT_PI) };
-  if (name === 'tanh') {
-    if (t.abs().gt(2000)) return { f: new D(t.s), df: new D(0) };
-    // sech² = 4e^{−2|t|}/(1 + e^{−2|t|})², not 1 − tanh² (which cancels for large |t|)
-    const e = t.abs().times(-2).exp();
-    return { f: t.tanh(), df: e.times(4).div(new D(1).plus(e).pow(2)) };
-  }
-  if (name === 'softplus') {
-    // max(t, 0) + ln(1 + e^{−|t|}); σ' = sigmoid (|t| > 2000: e^{−|t|} below the oracle's concern)
-    const y = t.abs().gt(2000) ? new D(0) : t.abs().neg().exp();
-    const sig = t.gt(2000) ? new D(1) : t.lt(-2000) ? new D(0) : new D(1).div(new D(1).plus(t.neg().exp()));
-    // ln(1 + y) cancels in 90 digits once y < 1e-30: there y − y²/2 (relative error < y²/3 < 1e-60)
-    const l = y.lt('1e-30') ? y.minus(y.times(y).div(2)) : new D(1).plus(y).ln();
-    return { f: D.max(t, 0).plus(l), df: sig };
-  }
-  if (t.gt(2000)) return { f: new D(1), df: new D(0) };
-  if (t.lt(-2000)) return { f: new D(0), df: new D(0) };
-  const e = t.abs().neg().exp(); // σ' = e^{−|t|}/(1 + e^{−|t|})², without cancellation
-  return { f: new D(1).div(new D(1).plus(t.neg().exp())), df: e.div(new D(1).plus(e).pow(2)) };
+  return decimalActivation(activationByName(name) as { kind: string; name: string }, D).eval(t) as { f: Dec; df: Dec };
 }
 
 /** Features and J Jᵀ of the stored doubles in 90 digits (per sample, independent of the engine's layer-wise formula). */

@@ -6,12 +6,17 @@ import { Decimal } from 'decimal.js';
  * precision large enough for the products it forms.
  */
 export function exactDecimal(x: number): Decimal {
-  if (x === 0) return new Decimal(0);
+  return exactDecimalOf(Decimal, x);
+}
+
+/** exactDecimal in the constructor C (e.g. a clone of higher precision). */
+export function exactDecimalOf(C: typeof Decimal, x: number): Decimal {
+  if (x === 0) return new C(0);
   let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52); // 2^e must stay representable
   let m = x / 2 ** e;
   while (!Number.isInteger(m)) {
     e -= 1;
     m = x / 2 ** e;
   }
-  return new Decimal(m).times(new Decimal(2).pow(e));
+  return new C(m).times(new C(2).pow(e));
 }
