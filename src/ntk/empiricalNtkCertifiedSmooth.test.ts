@@ -3,150 +3,17 @@
  * independent 90-digit recomputation (decimal.js: per-sample forward pass, σ and σ' from Decimal.tanh / Decimal.exp,
  * back-propagation, J Jᵀ): every entry |K̂ − s·K| is within the bound (‖E‖_max ≤ ‖E‖₂), the forward radii contain the
  * features, and the pointwise enclosures of σ, σ' contain the 90-digit values on a sweep over the double range. The
- * 90-digit oracle's own error (relative ≤ 1e-80) is far below the slack 1e-60·max|K| allowed for it.
+ * 90-digit oracle (test/support/decimalNetwork.ts) has its own error (relative ≤ 1e-80) far below the slack allowed for it.
  */
-import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dy } from '../../test/support/exactNtk.ts';
-import { fromRows, type Matrix } from '../linalg/matrix.ts';
+import { D, enclosed, ex, sigmaDec } from '../../test/support/decimalNetwork.ts';
+import { fromRows } from '../linalg/matrix.ts';
 import { activationByName } from './activations/registry.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from './empiricalNtkCertified.ts';
-import { initNetwork, type Network, networkFromWeights } from './network.ts';
+import { initNetwork, networkFromWeights } from './network.ts';
 import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
-
-const D = Decimal.clone({ precision: 90, minE: -9e15, maxE: 9e15 });
-type Dec = InstanceType<typeof D>;
-/** The exact value of a double (m·2^e; Decimal(number) would take its shortest decimal string instead). */
-const ex = (v: number): Dec => {
-  const { m, e } = dy(v);
-  return new D(m.toString()).times(new D(2).pow(e));
-};
-
-const SQRT_PI = D.acos(-1).sqrt();
-/** erf in 90 digits: the alternating Maclaurin series for |t| ≤ 9 (terms ≤ e^81 < 1e36, so ≥ 50 correct digits), ±1 beyond (erfc(9) < 1e-36). */
-function erfDec(t: Dec): Dec {
-  if (t.abs().gt(9)) return new D(t.s);
-  const t2 = t.times(t);
-  let term = t,
-    sum = t;
-  for (let n = 1; n < 1000; n++) {
-    term = term.times(t2).neg().div(n);
-    const add = term.div(2 * n + 1);
-    sum = sum.plus(add);
-    if (add.abs().lt('1e-95')) break;
-  }
-  return sum.times(2).div(SQRT_PI);
-}
-
-/** σ and σ' in 90 digits (|t| > 2000: the saturated values, off by < e^{-2000}). */
-function sigmaDec(name: string, t: Dec): { f: Dec; df: Dec } {
-  if (name === 'gelu') {
-    const Phi = new D(1).plus(erfDec(t.div(new D(2).sqrt()))).div(2);
-    const phi = t.abs().gt(2000) ? new D(0) : t.times(t).div(-2).exp().div(D.acos(-1).times(2).sqrt());
-    return { f: t.times(Phi), df: Phi.plus(t.times(phi)) };
-  }
-  if (name === 'erf') return { f: erfDec(t), df: t.abs().gt(2000) ? new D(0) : t.times(t).neg().exp().times(2).div(SQRT_PI) };
-  if (name === 'tanh') {
-    if (t.abs().gt(2000)) return { f: new D(t.s), df: new D(0) };
-    // sech² = 4e^{−2|t|}/(1 + e^{−2|t|})², not 1 − tanh² (which cancels for large |t|)
-    const e = t.abs().times(-2).exp();
-    return { f: t.tanh(), df: e.times(4).div(new D(1).plus(e).pow(2)) };
-  }
-  if (name === 'softplus') {
-    // max(t, 0) + ln(1 + e^{−|t|}); σ' = sigmoid (|t| > 2000: e^{−|t|} below the oracle's concern)
-    const y = t.abs().gt(2000) ? new D(0) : t.abs().neg().exp();
-    const sig = t.gt(2000) ? new D(1) : t.lt(-2000) ? new D(0) : new D(1).div(new D(1).plus(t.neg().exp()));
-    // ln(1 + y) cancels in 90 digits once y < 1e-30: there y − y²/2 (relative error < y²/3 < 1e-60)
-    const l = y.lt('1e-30') ? y.minus(y.times(y).div(2)) : new D(1).plus(y).ln();
-    return { f: D.max(t, 0).plus(l), df: sig };
-  }
-  if (t.gt(2000)) return { f: new D(1), df: new D(0) };
-  if (t.lt(-2000)) return { f: new D(0), df: new D(0) };
-  const e = t.abs().neg().exp(); // σ' = e^{−|t|}/(1 + e^{−|t|})², without cancellation
-  return { f: new D(1).div(new D(1).plus(t.neg().exp())), df: e.div(new D(1).plus(e).pow(2)) };
-}
-
-/** Features and J Jᵀ of the stored doubles in 90 digits (per sample, independent of the engine's layer-wise formula). */
-function decimalNetwork(net: Network, x: Matrix, name: string): { K: Dec[][]; features: Dec[][][] } {
-  const L = net.depth,
-    N = x.rows,
-    d = x.cols;
-  const rows: Dec[][] = [];
-  const features: Dec[][][] = Array.from({ length: L }, () => []);
-  for (let i = 0; i < N; i++) {
-    const fs: Dec[][] = [Array.from(x.data.subarray(i * d, (i + 1) * d), ex)];
-    const ds: Dec[][] = [];
-    for (let l = 1; l < L; l++) {
-      const w = net.weights[l - 1];
-      const f: Dec[] = [],
-        df: Dec[] = [];
-      for (let j = 0; j < w.cols; j++) {
-        let g = new D(0);
-        for (let p = 0; p < w.rows; p++) g = g.plus(fs[l - 1][p].times(ex(w.data[p * w.cols + j])));
-        const e = sigmaDec(name, g);
-        f.push(e.f);
-        df.push(e.df);
-      }
-      fs.push(f);
-      ds.push(df);
-    }
-    for (let l = 0; l < L; l++) features[l].push(fs[l]);
-    const bs: Dec[][] = new Array<Dec[]>(L + 1);
-    bs[L] = [new D(1)];
-    for (let k = L - 1; k >= 1; k--) {
-      const w = net.weights[k];
-      bs[k] = [];
-      for (let a = 0; a < w.rows; a++) {
-        let s = new D(0);
-        for (let j = 0; j < w.cols; j++) s = s.plus(bs[k + 1][j].times(ex(w.data[a * w.cols + j])));
-        bs[k].push(s.times(ds[k - 1][a]));
-      }
-    }
-    const jrow: Dec[] = [];
-    for (let l = 1; l <= L; l++) for (const f of fs[l - 1]) for (const b of bs[l]) jrow.push(f.times(b));
-    rows.push(jrow);
-  }
-  const K = rows.map((a) => rows.map((b) => a.reduce((s, v, t) => s.plus(v.times(b[t])), new D(0))));
-  return { K, features };
-}
-
-/** Checks the certified result against the 90-digit kernel; returns false on a violation. */
-function enclosed(net: Network, x: Matrix, name: string, normalize: boolean): { ok: boolean; certified: boolean } {
-  const r = empiricalNtkCertified(net, x, { normalize });
-  if (!r.certified) return { ok: true, certified: false };
-  const { K, features } = decimalNetwork(net, x, name);
-  // the exact normalisation ∏ ĉ/n_l with the double ĉ = fl(1/κ̂) (docs/error-model.md#the-empirical-ntk)
-  let s = new D(1);
-  if (normalize) for (let l = 1; l < net.depth; l++) s = s.times(ex(1 / activationByName(name).secondMoment)).div(net.dims[l]);
-  let maxK = new D(0);
-  for (const row of K) for (const v of row) if (v.abs().gt(maxK)) maxK = v.abs();
-  const slack = maxK.times(s).times('1e-60');
-  const N = x.rows;
-  for (let i = 0; i < N; i++)
-    for (let j = 0; j < N; j++) {
-      const err = ex(r.ntk.data[i * N + j])
-        .minus(K[i][j].times(s))
-        .abs();
-      if (err.gt(ex(r.errorBound).plus(slack))) return { ok: false, certified: true };
-    }
-  for (let l = 1; l < net.depth; l++) {
-    const F = r.forward.fwd.features[l].data,
-      R = r.forward.radius[l].data,
-      n = net.dims[l];
-    for (let i = 0; i < N; i++)
-      for (let j = 0; j < n; j++)
-        if (
-          ex(F[i * n + j])
-            .minus(features[l][i][j])
-            .abs()
-            .gt(ex(R[i * n + j]).plus('1e-80'))
-        )
-          return { ok: false, certified: true };
-  }
-  return { ok: true, certified: true };
-}
 
 describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu networks', () => {
   it('pointwise enclosures of σ and σ′ contain the 90-digit values (tiny, subnormal, huge, ±∞, near 0)', () => {
@@ -217,7 +84,7 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
     ]);
     for (const name of ['tanh', 'sigmoid', 'softplus', 'erf', 'gelu']) {
       const net = initNetwork({ inputDim: 3, widths: [6, 5], init: 'standard', activation: activationByName(name) }, `smooth-${name}`);
-      for (const normalize of [false, true]) expect(enclosed(net, x, name, normalize)).toEqual({ ok: true, certified: true });
+      for (const normalize of [false, true]) expect(enclosed(net, x, normalize)).toEqual({ ok: true, certified: true });
       const r = empiricalNtkCertified(net, x, { normalize: true });
       expect(r.errorBound).toBeLessThan(1e-12 * Math.max(r.ntk.data[0], r.ntk.data[4], r.ntk.data[8]));
       expect(empiricalNtkLambdaMin(r).certified).toBe(true);
@@ -233,7 +100,7 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
     // keeps f_1 small, and the derivative enclosures of erf and gelu are wide enough to hide the error.
     const arch = { inputDim: 1, widths: [1, 2], init: 'standard' as const, activation: activationByName('tanh') };
     const net = networkFromWeights(arch, [fromRows([[0.75 * 2 ** -60]]), fromRows([[2 ** 30, 2 ** 30 * (1 + 2 ** -26)]]), fromRows([[1], [-1]])]);
-    expect(enclosed(net, fromRows([[2 ** 30]]), 'tanh', false)).toEqual({ ok: true, certified: true });
+    expect(enclosed(net, fromRows([[2 ** 30]]), false)).toEqual({ ok: true, certified: true });
   });
 
   it('fuzz: tanh, sigmoid, softplus, erf and gelu at data/weight scales 2^e (e ∈ [−1074, 1023]): entries enclosed or not certified', () => {
@@ -254,7 +121,7 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
         }),
         (c) => {
           const { x, net } = scaledNetworkCase(c, c.vals, activationByName(c.act));
-          const r = enclosed(net, x, c.act, c.normalize);
+          const r = enclosed(net, x, c.normalize);
           if (r.certified) certified++;
           return r.ok;
         },
