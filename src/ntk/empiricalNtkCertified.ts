@@ -54,7 +54,7 @@
  * |b̂ − b| ≤ (2u|b̂| + ETA) + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)·|ŝ| + sup|σ'|·e with |ŝ| ≤ |W|(|b̂_{k+1}| + s_{k+1}) + e.
  * The normalisation uses the double ĉ = fl(1/κ̂) as its constant (κ̂ = secondMoment, a few ulps from E[σ(g)²]).
  */
-import { gammaUp, normUp, up } from '../linalg/blas.ts';
+import { down, gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, kernelFeatures, ntkNormalization, scaledSignal } from './empiricalNtk.ts';
@@ -241,6 +241,18 @@ function ntkBound(net: Network): NtkBound | null {
   // |ŝ − s| ≤ γ_3|ŝ| and |s| ≤ |ŝ|(1 + γ_6) while ŝ is normal (or ŝ = s = 0 for W_std = 0)
   const sUp = scales.map((sh) => (wStd === 0 ? 0 : Math.abs(sh) >= 2 ** -1022 ? up(Math.abs(sh) * up(1 + gammaUp(6))) : Infinity));
   return { sUp, bStd };
+}
+
+/**
+ * [lower, upper] ∋ |s_l| for the real 'ntk' layer scale s_l = W_std/√n_{l−1} (1 ≤ l ≤ L): |ŝ_l|(1 − γ_3) and the s⁺ of
+ * ntkBound ([0, +∞] when ŝ_l is subnormal); null in 'nmm' (no scale).
+ */
+export function layerScaleEnclosure(net: Network, l: number): { lower: number; upper: number } | null {
+  const nb = ntkBound(net);
+  if (!nb) return null;
+  const upper = nb.sUp[l - 1];
+  const sh = Math.abs(net.ntk!.scales[l - 1]);
+  return { lower: upper === Infinity ? 0 : Math.max(0, down(sh * down(1 - gammaUp(3)))), upper };
 }
 
 /**

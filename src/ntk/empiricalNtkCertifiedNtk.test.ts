@@ -16,10 +16,23 @@ import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 import { gram } from '../linalg/blas.ts';
 import { fromRows } from '../linalg/matrix.ts';
 import { activationByName } from './activations/registry.ts';
-import { empiricalNtk, empiricalNtkNtkParameterization, explicitJacobian, jacobianByFiniteDifferences } from './empiricalNtk.ts';
+import { UserError } from '../errors.ts';
+import { empiricalNtk, empiricalNtkNtkParameterization, expectedEmpiricalNtkDiagonal, explicitJacobian, jacobianByFiniteDifferences } from './empiricalNtk.ts';
 import { empiricalNtkCertified } from './empiricalNtkCertified.ts';
 import { limitingKernels } from './limiting.ts';
-import { forward, initNetwork, type NetworkArchitecture, networkFromWeights } from './network.ts';
+import { featureJacobian } from './lipschitz.ts';
+import { pointEnvelope, productOfNormsCertified } from './lipschitzEstimate.ts';
+import {
+  expectedFeatureSquaredNorm,
+  featureAt,
+  featureMatrix,
+  forward,
+  initNetwork,
+  type NetworkArchitecture,
+  networkFromWeights,
+  preActivationsAt,
+} from './network.ts';
+import { roundingEnvelope } from './roundingEnvelope.ts';
 
 const x = fromRows([
   [0.3, -1.2, 0.5],
@@ -81,6 +94,44 @@ describe("the 'ntk' network: construction", () => {
     const fa = forward(nmm, x).output,
       fb = forward(ntk, x).output;
     for (let i = 0; i < 3; i++) expect(Math.abs(fa[i] - fb[i])).toBeLessThanOrEqual(1e-13);
+  });
+});
+
+describe("consumers of Network on an 'ntk' network: handled or refused, never a dropped bias", () => {
+  const net = initNetwork(archOf('relu', 1.3, 0.8, [5, 4]), 'consumers');
+  it('preActivationsAt / featureAt / featureMatrix agree with forward (the bias enters)', () => {
+    const fwd = forward(net, x);
+    for (let i = 0; i < 3; i++) {
+      const z = x.data.subarray(3 * i, 3 * i + 3);
+      const g = preActivationsAt(net, z);
+      for (let j = 0; j < 5; j++) expect(g[0][j]).toBeCloseTo(fwd.preActivations[0].data[5 * i + j], 14);
+      expect(g[2][0]).toBeCloseTo(fwd.output[i], 13);
+      const f2 = featureAt(net, z, 2);
+      for (let j = 0; j < 4; j++) expect(f2[j]).toBe(featureMatrix(net, x, 2).data[4 * i + j]);
+    }
+  });
+  it('featureJacobian is the derivative of g_k (central differences)', () => {
+    const z = [0.4, -0.7, 0.2],
+      h = 1e-6;
+    const J = featureJacobian(net, 3, z);
+    for (let c = 0; c < 3; c++) {
+      const zp = z.slice(),
+        zm = z.slice();
+      zp[c] += h;
+      zm[c] -= h;
+      const d = (preActivationsAt(net, zp)[2][0] - preActivationsAt(net, zm)[2][0]) / (2 * h);
+      expect(Math.abs(J.data[c] - d)).toBeLessThan(1e-6);
+    }
+  });
+  it('the nmm-only routines refuse with a one-line UserError', () => {
+    for (const f of [
+      () => roundingEnvelope(net, x),
+      () => pointEnvelope(net, 2, [0.1, 0.2, 0.3]),
+      () => productOfNormsCertified(net, 2),
+      () => expectedFeatureSquaredNorm(net, 1, 1),
+      () => expectedEmpiricalNtkDiagonal(net, x),
+    ])
+      expect(f).toThrow(UserError);
   });
 });
 
