@@ -53,6 +53,19 @@
  * accuracy of fn, e.g. Math.tanh, is not assumed). Backward: b = σ'(g)·v, b̂ = fl(d̂·ŝ), d̂ = deriv(ĝ):
  * |b̂ − b| ≤ (2u|b̂| + ETA) + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)·|ŝ| + sup|σ'|·e with |ŝ| ≤ |W|(|b̂_{k+1}| + s_{k+1}) + e.
  * The normalisation uses the double ĉ = fl(1/κ̂) as its constant (κ̂ = secondMoment, a few ulps from E[σ(g)²]).
+ *
+ * NTK parameterisation with biases (network.ts 'ntk') [DER]. Exact network: g_l = s_l·t + b_std·β_l, t = F_{l−1}ω_l,
+ * real s_l = W_std/√n_{l−1}; float: ĝ = fl(fl(ŝ_l t̂) + ĉ), ĉ = fl(b_std β_j), ŝ_l = fl(W_std/fl(√n_{l−1})).
+ *   Scale: while ŝ is normal |ŝ − s| ≤ γ_3|ŝ| and |s| ≤ s⁺ := |ŝ|(1 + γ_6) (W_std = 0: exact; ŝ subnormal: NOT certified).
+ *   Pre-activation (ntkPreRadius), ρ_t the radius of t̂ above (W read as ω):
+ *     |ĝ − g| ≤ s⁺ρ_t + γ_6(|ĝ| + |ĉ|) + 2·ETA   (addition u|ĝ|, product u|fl(ŝt̂)| + ETA/2, scale γ_3|ŝt̂|, bias product
+ *     u|ĉ| + ETA/2, with |fl(ŝt̂)| ≤ (1 + u)|ĝ| + |ĉ|); 0 when ρ_t = 0 (t̂ = t = 0) and b_std = 0. The activation steps
+ *     then read this as ρ.
+ *   Scaled vectors (scaledRadii): ŷ = fl(ŝm̂) against s·m, |m̂ − m| ≤ r: |ŷ − sm| ≤ s⁺r + γ_5|ŷ| + 2·ETA (0 if m̂ = r = 0).
+ *     Backward: B_k = σ'(G_k)∘((s_{k+1}B_{k+1})ω_{k+1}ᵀ); the step above runs on ŷ = fl(ŝ_{k+1}B̂_{k+1}) with these radii.
+ *     Kernel: K = Σ_l (F̃_{l−1}F̃_{l−1}ᵀ)∘(B_lB_lᵀ), F̃ = [s_lF_{l−1}, b_std·1] (kernelFeatures): the kernel and final-rounding
+ *     steps above with the radii of fl(ŝ_lF̂_{l−1}) and 0 for the exact column b_std, n_k the width of F̃. No normalisation.
+ * 'nmm' networks never enter these steps: their doubles and bounds are those of the analysis above.
  */
 import { down, gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
@@ -537,6 +550,11 @@ export interface CertifiedEmpiricalNtk {
 /**
  * K̄ = J Jᵀ (optionally normalised) with the rigorous bound of the module comment. Never throws on
  * finite or non-finite values: overflow shows as certified = false with a reason.
+ *
+ * Error bound: ‖ntk − K‖₂ ≤ errorBound, K the exact kernel of the stored doubles (data, weights, in 'ntk' also the
+ * biases, W_std and b_std, with the real scales W_std/√n_{l−1}): the propagation term Σ_k 2‖D_k‖‖U_k‖ (or the
+ * entrywise bound) plus Σ_k γ_{n_k+n_{k+1}+L+2}‖α∘β‖² + 4(n_k + n_{k+1} + 1)ETA(N + ‖α‖² + ‖β‖²), and the normalisation
+ * term in 'nmm' (module comment).
  */
 export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEmpiricalNtkOptions = {}): CertifiedEmpiricalNtk {
   const L = net.depth, N = x.rows;
