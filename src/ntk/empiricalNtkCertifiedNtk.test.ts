@@ -12,7 +12,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enclosed } from '../../test/support/decimalNetwork.ts';
-import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
+import { scaledCaseFields, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
+import { kernelInterval } from '../../test/support/monteCarloInterval.ts';
 import { gram } from '../linalg/blas.ts';
 import { fromRows } from '../linalg/matrix.ts';
 import { activationByName } from './activations/registry.ts';
@@ -40,8 +41,8 @@ const x = fromRows([
   [-0.2, 0.9, 0.8],
 ]);
 const ACTS = ['relu', 'leaky-relu:0.1', 'abs', 'identity', 'tanh', 'sigmoid', 'softplus', 'erf', 'gelu'];
-const archOf = (name: string, wStd: number, bStd: number, widths = [6, 5]): NetworkArchitecture => ({
-  inputDim: 3,
+const archOf = (name: string, wStd: number, bStd: number, widths = [6, 5], inputDim = 3): NetworkArchitecture => ({
+  inputDim,
   widths,
   init: 'standard',
   parameterization: 'ntk',
@@ -154,32 +155,14 @@ describe("certified empirical NTK in the 'ntk' parameterisation with biases (90-
   it('the rounding of the bias addition needs its own radius term (identity, cancellation-free large bias)', () => {
     // d = n_0 = 1, W_std = 1: ŝ_1 = 1 exactly and t̂ = x·ω = 2^-30(1 + 2^-40) exactly, so the only error of
     // ĝ = fl(t̂ + β) is the addition, ≈ 2^-70, far above s⁺ρ_t ≈ 2^-83: only the γ_6(|ĝ| + |ĉ|) term covers it.
-    const arch: NetworkArchitecture = {
-      inputDim: 1,
-      widths: [1],
-      init: 'standard',
-      parameterization: 'ntk',
-      wStd: 1,
-      bStd: 1,
-      activation: activationByName('identity'),
-    };
-    const net = networkFromWeights(arch, [fromRows([[2 ** -30 * (1 + 2 ** -40)]]), fromRows([[1]])], [[1], [0]]);
+    const net = networkFromWeights(archOf('identity', 1, 1, [1], 1), [fromRows([[2 ** -30 * (1 + 2 ** -40)]]), fromRows([[1]])], [[1], [0]]);
     expect(enclosed(net, fromRows([[1]]), false)).toEqual({ ok: true, certified: true });
   });
 
   it('the propagated radius is multiplied by the bound s⁺ ≥ |s_l| on the real layer scale (identity, cancelling sum)', () => {
     // x = (1, 2^-60, −1), ω_1 = (1, 1, 1)ᵀ: t̂ = fl(fl(1 + 2^-60) − 1) = 0 while t = 2^-60, so ĝ = 0 and g = s_1·2^-60 with
     // s_1 = 2^20/√3 ≈ 6e5: |ĝ − g| ≈ 5e-13 exceeds ρ_t ≈ γ_3·2 ≈ 7e-16; only s⁺ρ_t covers it (b_std = 0: no other term).
-    const arch: NetworkArchitecture = {
-      inputDim: 3,
-      widths: [1],
-      init: 'standard',
-      parameterization: 'ntk',
-      wStd: 2 ** 20,
-      bStd: 0,
-      activation: activationByName('identity'),
-    };
-    const net = networkFromWeights(arch, [fromRows([[1], [1], [1]]), fromRows([[1]])], [[0], [0]]);
+    const net = networkFromWeights(archOf('identity', 2 ** 20, 0, [1]), [fromRows([[1], [1], [1]]), fromRows([[1]])], [[0], [0]]);
     expect(enclosed(net, fromRows([[1, 2 ** -60, -1]]), false)).toEqual({ ok: true, certified: true });
   });
 
@@ -192,12 +175,7 @@ describe("certified empirical NTK in the 'ntk' parameterisation with biases (90-
       fc.property(
         fc.record({
           act: fc.constantFrom(...ACTS),
-          N: fc.integer({ min: 1, max: 3 }),
-          d: fc.integer({ min: 1, max: 3 }),
-          widths: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }),
-          normalize: fc.boolean(),
-          ex: expo,
-          ew: fc.array(expo, { minLength: 3, maxLength: 3 }),
+          ...scaledCaseFields({ maxN: 3, maxWidth: 4, maxHidden: 2, expo }),
           eb: expo,
           wStd: std,
           bStd: std,
@@ -233,10 +211,7 @@ describe("'ntk' with biases: certified empirical NTK at width 512 vs limiting.ts
   for (const name of ['relu', 'tanh']) {
     it(`${name}: every entry of the limit lies in the 99.9% interval; the limit without biases is excluded`, () => {
       const act = name === 'relu' ? {} : { activation: activationByName(name) };
-      const n = 9;
-      const s1 = new Array<number>(n).fill(0),
-        s2 = new Array<number>(n).fill(0);
-      for (let r = 0; r < R; r++) {
+      const { mean, half } = kernelInterval(R, T_Q, (r) => {
         const net = initNetwork(
           { inputDim: 4, widths: [W, W], init: 'standard', parameterization: 'ntk', wStd: 1.2, bStd: 0.5, ...act },
           `mc-ntk-${name}-${r}`,
@@ -244,13 +219,9 @@ describe("'ntk' with biases: certified empirical NTK at width 512 vs limiting.ts
         const c = empiricalNtkCertified(net, xs);
         expect(c.certified).toBe(true);
         expect(c.errorBound).toBeLessThan(1e-10);
-        for (let t = 0; t < n; t++) {
-          s1[t] += c.ntk.data[t];
-          s2[t] += c.ntk.data[t] ** 2;
-        }
-      }
-      const mean = s1.map((v) => v / R);
-      const half = s2.map((v, t) => T_Q * Math.sqrt(Math.max(0, (v - R * mean[t] ** 2) / (R - 1)) / R));
+        return c.ntk.data;
+      });
+      const n = 9;
       const limit = limitingKernels(xs, { depth: L, parameterization: 'ntk', wStd: 1.2, bStd: 0.5, ...act }).ntk.data;
       const scale = Math.max(limit[0], limit[4], limit[8]);
       for (let t = 0; t < n; t++) {

@@ -13,7 +13,7 @@ import { activationByName } from './activations/registry.ts';
 import type { ActivationRecord } from './activations/record.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from './empiricalNtkCertified.ts';
 import { initNetwork, networkFromWeights } from './network.ts';
-import { scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
+import { scaledCaseFields, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 
 describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu networks', () => {
   it('pointwise enclosures of σ and σ′ contain the 90-digit values (tiny, subnormal, huge, ±∞, near 0)', () => {
@@ -111,12 +111,7 @@ describe('certified empirical NTK of tanh, sigmoid, softplus, erf and gelu netwo
       fc.property(
         fc.record({
           act: fc.constantFrom('tanh', 'sigmoid', 'softplus', 'erf', 'gelu'),
-          N: fc.integer({ min: 1, max: 3 }),
-          d: fc.integer({ min: 1, max: 3 }),
-          widths: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }),
-          normalize: fc.boolean(),
-          ex: expo,
-          ew: fc.array(expo, { minLength: 3, maxLength: 3 }),
+          ...scaledCaseFields({ maxN: 3, maxWidth: 4, maxHidden: 2, expo }),
           vals: fc.array(entry, { minLength: 60, maxLength: 60 }),
         }),
         (c) => {
