@@ -166,6 +166,14 @@ describe("certified empirical NTK in the 'ntk' parameterisation with biases (90-
     expect(enclosed(net, fromRows([[1, 2 ** -60, -1]]), false)).toEqual({ ok: true, certified: true });
   });
 
+  it('W_std = 0 is exact (the kernel is the bias term alone); a subnormal layer scale is NOT certified', () => {
+    const zero = initNetwork(archOf('tanh', 0, 0.7), 'w0');
+    expect(enclosed(zero, x, false)).toEqual({ ok: true, certified: true });
+    const r = empiricalNtkCertified(initNetwork(archOf('relu', 2 ** -1070, 0.5), 'sub'), x);
+    expect(r.certified).toBe(false);
+    expect(r.notCertifiedReason).toMatch(/below the normal double range/);
+  });
+
   it('fuzz: every certified record at data/weight/bias scales 2^e, W_std and b_std tiny to huge: entries enclosed or not certified', () => {
     const entry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, 3, 1 + 2 ** -52));
     const expo = fc.oneof(fc.integer({ min: -1074, max: 1023 }), fc.integer({ min: -40, max: 40 }), fc.constant(0));
