@@ -96,6 +96,32 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     },
   );
 
+  it.each(['relu', 'abs', 'leaky-relu:0.1', 'identity'])(
+    "%s, 'ntk' with b_std = 0.5 (d = 4, widths 4, 16: dyadic scales 1/2, 1/2, 1/4): the exact kernel's λ_min and σ_min(F_k) are enclosed",
+    (name) => {
+      const x = fromRows([
+        [0.9, -0.3, 0.5, 0.2],
+        [-0.2, 0.7, 0.4, -0.6],
+        [0.1, 0.2, -0.8, 0.3],
+      ]);
+      const widths = [4, 16];
+      const inst = instance(x, widths, name, { bias: 0.5, parameterization: 'ntk' });
+      const act = name === 'relu' ? {} : { activation: activationByName(name) };
+      const net = initNetwork({ inputDim: 4, widths, init: 'he', parameterization: 'ntk', wStd: 1, bStd: 0.5, ...act }, inst.netSeed);
+      expect(net.ntk!.scales).toEqual([0.5, 0.5, 0.25]);
+      const K = exactNtk(net, x);
+      for (const key of ['lambdaMinEmpiricalNTK', 'lambdaMin(jacobianGram)']) {
+        const lm = enclosureOf(inst, key);
+        expect(Number.isFinite(lm.lower) && lm.upper - lm.lower < 1e-10 * Math.abs(lm.upper), key).toBe(true);
+        expect(encloses(K, lm.lower, lm.upper), key).toBe(true);
+      }
+      for (let k = 0; k < net.depth; k++) {
+        const sm = enclosureOf(inst, `sigmaMinF(${k})`);
+        expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
+      }
+    },
+  );
+
   it.each([
     ['abs', { bias: 0.5, parameterization: 'ntk' as const }],
     ['leaky-relu:0.1', { parameterization: 'ntk' as const }],
