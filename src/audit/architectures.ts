@@ -247,7 +247,7 @@ export function archConventions(a: SpaceArchitecture | undefined, w: WidthShape 
     out.c_σ = "1/κ = 1/E[σ(g)²] for l ≥ 2 under 'nmm' (2 for ReLU); 1 under 'ntk'";
     out["σ'(0)"] = 'the convention of each activation record (docs/activations.md)';
     out['not certified here'] =
-      'H∞, μ_r and the finite-network quantities (empirical NTK, σ_min(F_k), k ≥ 1) on any architecture other than ReLU without biases: [−∞, ∞], the instance is inconclusive';
+      "H∞ with b_std > 0 (Du et al.'s network has none): [−∞, ∞], the instance is inconclusive; the finite network (empirical NTK, σ_min(F_k)) is certified in both parameterisations, 'ntk' with its biases (src/ntk/empiricalNtkCertified.ts)";
   }
   if (w)
     out.widths =

@@ -13,6 +13,7 @@ import {
   featureMatrixErrorBound,
   type ForwardEnclosure,
   forwardEnclosure,
+  layerScaleEnclosure,
 } from '../ntk/empiricalNtkCertified.ts';
 import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { hInfinityFor } from '../ntk/hInfinityActivation.ts';
@@ -39,12 +40,16 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  *
  * Conventions (seed paper: Nguyen, Mondelli, Montúfar 2021, arXiv 2012.11654):
  *   data X is N × d, one sample per row; depth L = number of weight matrices; hidden widths
- *   n_1..n_{L−1}; ReLU with σ'(0) = 0; NO biases; f_l = σ(W_lᵀ f_{l−1}), W_l entries N(0, β_l²).
+ *   n_1..n_{L−1}; ReLU with σ'(0) = 0; NO biases; f_l = σ(W_lᵀ f_{l−1}), W_l entries N(0, β_l²) (other
+ *   architectures: ARCHITECTURE below).
  *   Limiting kernels use c_σ = 2 (G^{(l)} = 2·E[σ(u)σ(v)], eq. (9)), G^{(1)} = XXᵀ:
  *     K^{(L)} = limiting NTK, G^{(L)} = limiting NNGP (src/ntk/limiting.ts, parameterisation 'nmm').
  *   Empirical NTK: (∏_{l=1}^{L−1} 2/n_l)·J Jᵀ of the finite network drawn from the instance's seed
  *   (same normalisation as K^{(L)}, so it → K^{(L)} as widths → ∞ for init 'standard'); for another activation
- *   record ∏ 1/(κ n_l), κ = E[σ(g)²], matching the 'nmm' limit with c_l = 1/κ.
+ *   record ∏ 1/(κ n_l), κ = E[σ(g)²], matching the 'nmm' limit with c_l = 1/κ. In the parameterisation 'ntk' (below)
+ *   it is the NTK-parameterisation kernel K = Σ_l (s_l²F_{l−1}F_{l−1}ᵀ + b_std²·11ᵀ)∘(B_lB_lᵀ), s_l = 1/√n_{l−1}, the
+ *   gradient with respect to the weights ω and the biases β (src/ntk/network.ts, src/ntk/empiricalNtk.ts), with no
+ *   further normalisation ('jacobianGram' is the same matrix); it → limiting.ts's 'ntk' kernel as widths → ∞.
  *   H∞ (Du et al. 2019, arXiv 1810.02054, eq. (3)) is ALWAYS taken on the unit-normalised rows x_i/‖x_i‖ (its
  *   convention): H∞_ij = x_iᵀx_j·E_w[σ'(wᵀx_i)σ'(wᵀx_j)] with σ' of the instance's activation record.
  *   μ_r = r-th normalised Hermite coefficient E[σ(g)h_r(g)] of the instance's activation σ (ReLU: μ_0 = 1/√(2π),
@@ -107,14 +112,16 @@ import { drawLabels, type LabelSpec, worstKernelOf } from './labels.ts';
  * kernels (lambdaMinNTK, lambdaMaxNTK, traceNTK, lambdaMinNNGP, 'ntk', 'nngp', 'ntk(l)', 'nngp(l)' and yᵀK⁻¹y of
  * those) are computed for that architecture, and so is H∞ (lambdaMinHInfinity, 'hInfinity': the instance's
  * activation, no bias, independent of the parameterisation; NOT CERTIFIED with b_std > 0, Du et al.'s network has no
- * bias). μ_r is the Hermite coefficient of the instance's activation (any bias or parameterisation). The quantities of
- * the finite network (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) are certified for
- * the records whose rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, erf, tanh,
- * sigmoid, gelu, softplus: every record of the registry) without biases in 'nmm' (finiteNetworkCertified); for the smooth ones the normalised kernel of a
- * standard-initialised network is not close to K^{(L)} (σ is not positively homogeneous). On any other architecture
- * they are NOT CERTIFIED: their enclosure is [−∞, +∞] and such an instance is inconclusive, never evaluated with a
- * ReLU value. Exact fields: q.activation, q.bias,
- * q.parameterization.
+ * bias). μ_r is the Hermite coefficient of the instance's activation (any bias or parameterisation). The finite network
+ * is the instance's architecture: in 'ntk' g_l = s_l·F_{l−1}ω_l + b_std·β_l with s_l = 1/√n_{l−1} (W_std = 1), ω_l
+ * the weights of the instance's init (bit for bit the 'nmm' W_l), β_l ~ N(0, I) (src/ntk/network.ts). Its quantities
+ * (lambdaMinEmpiricalNTK, 'empiricalNTK', 'jacobianGram', sigmaMinF(k) for k ≥ 1) are certified for the records whose
+ * rounding analysis exists (`certifiedFiniteNetwork`: ReLU, leaky ReLU, abs, identity, erf, tanh, sigmoid, gelu,
+ * softplus: every record of the registry), in both parameterisations, with or without biases (finiteNetworkCertified);
+ * for the smooth ones in 'nmm' the normalised kernel of a standard-initialised network is not close to K^{(L)} (σ is
+ * not positively homogeneous). lipschitzBound(k) is ∏_{l≤k} ‖W_l‖₂ of the instance's network ('ntk': W_l = s_lω_l, the
+ * real s_l enclosed). On any other record they are NOT CERTIFIED: their enclosure is [−∞, +∞] and such an instance is
+ * inconclusive, never evaluated with a ReLU value. Exact fields: q.activation, q.bias, q.parameterization.
  *
  * NOT CERTIFIED → INFINITE. When a quantity of the finite network has no rigorous enclosure (an
  * intermediate overflows the double range, so the kernel, the features or a bound is ±∞), its
@@ -288,13 +295,18 @@ export function activationOf(inst: AuditInstance): ActivationRecord {
   return activationByName(inst.activation ?? 'relu');
 }
 
+/** The parameterisation fields shared by the limiting and the finite architecture: 'ntk' with W_std = 1, b_std = bias. */
+function parameterizationOf(inst: AuditInstance): { parameterization?: 'ntk'; wStd?: number; bStd?: number } {
+  return inst.parameterization === 'ntk' ? { parameterization: 'ntk', wStd: 1, bStd: inst.bias ?? 0 } : {};
+}
+
 /** The limiting architecture of depth l of an instance (its activation, bias and parameterisation). */
 export function limitingArchitecture(inst: AuditInstance, l: number): LimitingArchitecture {
   const plain = inst.activation === undefined || activationByName(inst.activation).name === 'relu';
   return {
     depth: l,
     ...(plain ? {} : { activation: activationOf(inst) }),
-    ...(inst.parameterization === 'ntk' ? { parameterization: 'ntk' as const, wStd: 1, bStd: inst.bias ?? 0 } : {}),
+    ...parameterizationOf(inst),
   };
 }
 
@@ -308,17 +320,24 @@ export function isPlainRelu(inst: AuditInstance): boolean {
 
 /**
  * Whether the finite network of the instance is covered by the rounding analysis of src/ntk/empiricalNtkCertified.ts:
- * an activation record with `certifiedFiniteNetwork` (ReLU and the (a,b)-ReLU family), no bias, 'nmm'.
+ * an activation record with `certifiedFiniteNetwork` (the (a,b)-ReLU family and the smooth records with enclose), in
+ * either parameterisation, with or without biases.
  */
 export function finiteNetworkCertified(inst: AuditInstance): boolean {
-  return activationOf(inst).certifiedFiniteNetwork && !(inst.bias! > 0) && inst.parameterization !== 'ntk';
+  return activationOf(inst).certifiedFiniteNetwork;
 }
 
-/** The finite network of the instance (its activation record; the weights depend on the seed and widths only). */
+/**
+ * The finite network of the instance: its activation record and parameterisation ('ntk': W_std = 1, b_std = bias,
+ * biases from childRng(seed, 'b', l); network.ts). The weights W_l ('ntk': ω_l) depend on the seed, widths and init only.
+ */
 function network(inst: AuditInstance): Network {
   return cached(inst, 'network', () => {
     const act = activationOf(inst);
-    return initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init, ...(act.name === 'relu' ? {} : { activation: act }) }, inst.netSeed);
+    return initNetwork(
+      { inputDim: inst.x.cols, widths: inst.widths, init: inst.init, ...(act.name === 'relu' ? {} : { activation: act }), ...parameterizationOf(inst) },
+      inst.netSeed,
+    );
   });
 }
 
@@ -672,10 +691,14 @@ export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
       hi = 1;
     for (let l = 1; l <= k; l++) {
       // down/up cover each product's rounding, underflow included; an overflowing lower bound is
-      // replaced by the largest double (the exact product is then at least that large)
-      const t = lo * norm2LowerBound(net.weights[l - 1]);
+      // replaced by the largest double (the exact product is then at least that large). 'ntk': W_l = s_lω_l with the
+      // real s_l = W_std/√n_{l−1} enclosed by layerScaleEnclosure.
+      const s = layerScaleEnclosure(net, l);
+      const nLo = norm2LowerBound(net.weights[l - 1]),
+        nHi = norm2UpperBound(net.weights[l - 1]);
+      const t = lo * (s ? Math.max(0, down(nLo * s.lower)) : nLo);
       lo = t === Infinity ? Number.MAX_VALUE : Math.max(0, down(t));
-      hi = up(hi * norm2UpperBound(net.weights[l - 1]));
+      hi = up(hi * (s ? up(nHi * s.upper) : nHi));
     }
     return enc(lo, hi);
   });

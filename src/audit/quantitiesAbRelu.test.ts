@@ -1,8 +1,8 @@
 /**
  * The audit quantities of the finite network (lambdaMinEmpiricalNTK, λ_min(jacobianGram), sigmaMinF(k)) for the
  * (a,b)-ReLU records: certified, and the exact value of the stored doubles (test/support/exactNtk.ts, dyadic
- * arithmetic, exact signs) lies in the enclosure; biases, the 'ntk' parameterisation and smooth records stay NOT
- * certified ([−∞, ∞]).
+ * arithmetic, exact signs) lies in the enclosure; smooth records, biases and the 'ntk' parameterisation give the engine's
+ * certified enclosures (their 90-digit checks: empiricalNtkCertifiedSmooth.test.ts, empiricalNtkCertifiedNtk.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { add, dy, encloses, enclosesSigmaMin, exactFeatures, exactNtk, mul } from '../../test/support/exactNtk.ts';
@@ -96,26 +96,72 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
     },
   );
 
+  it.each(['relu', 'abs', 'leaky-relu:0.1', 'identity'])(
+    "%s, 'ntk' with b_std = 0.5 (d = 4, widths 4, 16: dyadic scales 1/2, 1/2, 1/4): the exact kernel's λ_min and σ_min(F_k) are enclosed",
+    (name) => {
+      const x = fromRows([
+        [0.9, -0.3, 0.5, 0.2],
+        [-0.2, 0.7, 0.4, -0.6],
+        [0.1, 0.2, -0.8, 0.3],
+      ]);
+      const widths = [4, 16];
+      const inst = instance(x, widths, name, { bias: 0.5, parameterization: 'ntk' });
+      const act = name === 'relu' ? {} : { activation: activationByName(name) };
+      const net = initNetwork({ inputDim: 4, widths, init: 'he', parameterization: 'ntk', wStd: 1, bStd: 0.5, ...act }, inst.netSeed);
+      expect(net.ntk!.scales).toEqual([0.5, 0.5, 0.25]);
+      const K = exactNtk(net, x);
+      for (const key of ['lambdaMinEmpiricalNTK', 'lambdaMin(jacobianGram)']) {
+        const lm = enclosureOf(inst, key);
+        expect(Number.isFinite(lm.lower) && lm.upper - lm.lower < 1e-10 * Math.abs(lm.upper), key).toBe(true);
+        expect(encloses(K, lm.lower, lm.upper), key).toBe(true);
+      }
+      for (let k = 0; k < net.depth; k++) {
+        const sm = enclosureOf(inst, `sigmaMinF(${k})`);
+        expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
+      }
+    },
+  );
+
   it.each([
     ['abs', { bias: 0.5, parameterization: 'ntk' as const }],
     ['leaky-relu:0.1', { parameterization: 'ntk' as const }],
+    ['relu', { bias: 1, parameterization: 'ntk' as const }],
     ['tanh', { bias: 0.3, parameterization: 'ntk' as const }],
     ['erf', { bias: 0.2, parameterization: 'ntk' as const }],
     ['gelu', { bias: 0.1, parameterization: 'ntk' as const }],
-  ])('%s %j: the finite-network quantities are NOT certified', (name, extra) => {
-    const inst = instance(
-      fromRows([
-        [0.9, -0.3],
-        [-0.2, 0.7],
-      ]),
-      [4],
-      name,
-      extra,
-    );
-    for (const key of ['lambdaMinEmpiricalNTK', 'lambdaMin(jacobianGram)', 'sigmaMinF(1)']) {
-      const en = enclosureOf(inst, key);
-      expect([en.lower, en.upper], key).toEqual([-Infinity, Infinity]);
-    }
+  ])("%s %j: certified, the engine's enclosures of the instance's 'ntk' network (90-digit checks in empiricalNtkCertifiedNtk.test.ts)", (name, extra) => {
+    const x = fromRows([
+      [0.9, -0.3],
+      [-0.2, 0.7],
+    ]);
+    const inst = instance(x, [4], name, extra);
+    const arch = {
+      inputDim: 2,
+      widths: [4],
+      init: 'he' as const,
+      parameterization: 'ntk' as const,
+      wStd: 1,
+      bStd: (extra as { bias?: number }).bias ?? 0,
+      ...(name === 'relu' ? {} : { activation: activationByName(name) }),
+    };
+    const net = initNetwork(arch, inst.netSeed);
+    const eng = empiricalNtkCertified(net, x, { normalize: true });
+    expect(eng.scale).toBe(1);
+    const lm = enclosureOf(inst, 'lambdaMinEmpiricalNTK');
+    const e = empiricalNtkLambdaMin(eng);
+    expect([lm.lower, lm.upper]).toEqual([e.lower, e.upper]);
+    expect(lm.lower > 0 && lm.upper - lm.lower < 1e-10 * lm.upper).toBe(true);
+    // 'jacobianGram' is the same (unnormalised) matrix in 'ntk'
+    const jg = enclosureOf(inst, 'lambdaMin(jacobianGram)');
+    expect(jg.lower <= lm.upper && lm.lower <= jg.upper).toBe(true);
+    const sm = enclosureOf(inst, 'sigmaMinF(1)');
+    expect(sm.lower > 0 && sm.upper - sm.lower < 1e-10 * sm.upper).toBe(true);
+    // lipschitzBound(1) = ‖W_1‖₂ = ‖ω_1‖₂/√2 (s_1 = 1/√d, d = 2)
+    const lb = enclosureOf(inst, 'lipschitzBound(1)');
+    const noScale = enclosureOf({ ...inst, parameterization: undefined, bias: undefined, cache: new Map() } as AuditInstance, 'lipschitzBound(1)');
+    expect(lb.lower).toBeLessThanOrEqual(noScale.upper / Math.SQRT2);
+    expect(lb.upper).toBeGreaterThanOrEqual(noScale.lower / Math.SQRT2);
+    expect(lb.upper - lb.lower).toBeLessThan(1e-10 * lb.upper);
   });
 });
 

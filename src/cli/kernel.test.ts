@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
-import { writeNpy } from '../io/data.ts';
+import { readDataFile, writeNpy } from '../io/data.ts';
 import { fromRows } from '../linalg/matrix.ts';
+import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../ntk/empiricalNtkCertified.ts';
+import { initNetwork } from '../ntk/network.ts';
 import { reportError } from './errors.ts';
 import { parseKernelOptions } from './kernel.ts';
 import { buildProgram } from './main.ts';
@@ -71,6 +73,7 @@ interface KernelJson {
   widths?: number[];
   seed?: string | number;
   conventions: Record<string, unknown>;
+  certified?: boolean;
   lambdaMin: { lower: number; estimate: number; upper: number };
   lambdaMax: { lower: number; estimate: number; upper: number };
   trace: number;
@@ -158,6 +161,34 @@ describe('kernel command (child process)', () => {
     const again = parseJson((await cliInProcess(args)).stdout);
     expect(again.trace).toBe(j.trace);
     expect(again.lambdaMin).toEqual(j.lambdaMin);
+  });
+
+  it("empirical NTK in the 'ntk' parameterisation with biases: certified, the engine's kernel, biases reported", async () => {
+    const r = await cliInProcess([
+      'kernel',
+      'ntk-empirical',
+      '--data',
+      csv,
+      '--widths',
+      '40,30',
+      '--parameterization',
+      'ntk',
+      '--b-std',
+      '0.5',
+      '--w-std',
+      '1.2',
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const j = parseJson(r.stdout);
+    expect(j.certified).toBe(true);
+    expect(String(j.conventions.parameterization)).toMatch(/^ntk/);
+    expect(String(j.conventions.biases)).toMatch(/b_std = 0.5/);
+    expectSaneSpectrum(j);
+    const x = readDataFile(csv);
+    const net = initNetwork({ inputDim: x.cols, widths: [40, 30], init: 'standard', parameterization: 'ntk', wStd: 1.2, bStd: 0.5 }, 0);
+    const lm = empiricalNtkLambdaMin(empiricalNtkCertified(net, x));
+    expect([j.lambdaMin.lower, j.lambdaMin.upper]).toEqual([lm.lower, lm.upper]);
   });
 
   it('duplicate and zero rows: warnings on stderr, exit 0, enclosure contains 0', async () => {
@@ -260,7 +291,8 @@ describe('option parsing (in process)', () => {
     [{ widths: '4' }, 'limiting', /--widths does not apply to the 'limiting' kernel \(only to ntk-empirical\)/],
     [{ seed: '1' }, 'h-infinity', /--seed does not apply to the 'h-infinity' kernel/],
     [{ depth: '3' }, 'h-infinity', /--depth does not apply/],
-    [{ parameterization: 'ntk' }, 'ntk-empirical', /--parameterization does not apply/],
+    [{ widths: '4', bStd: '0.5' }, 'ntk-empirical', /--b-std applies only with --parameterization ntk/],
+    [{ widths: '4', parameterization: 'ntk', normalize: true }, 'ntk-empirical', /--normalize does not apply with --parameterization ntk/],
   ])('%o on %s → UserError', (extra, kind, pattern) => {
     expect(() => parseKernelOptions(kind, { ...base, ...extra })).toThrow(pattern);
     try {

@@ -155,7 +155,7 @@ function validateRaw(raw: RawKernelOptions) {
 const APPLICABLE: Record<KernelKind, ReadonlyArray<keyof RawKernelOptions>> = {
   limiting: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
   nngp: ['depth', 'parameterization', 'wStd', 'bStd', 'activation'],
-  'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize', 'activation'],
+  'ntk-empirical': ['depth', 'widths', 'init', 'seed', 'normalize', 'activation', 'parameterization', 'wStd', 'bStd'],
   'h-infinity': ['activation'],
 };
 const FLAG_NAMES: Partial<Record<keyof RawKernelOptions, string>> = {
@@ -188,26 +188,35 @@ export function parseKernelOptions(kind: string, raw: RawKernelOptions): KernelR
     }
   }
   const base = { kind: k, data: o.data, normalize: o.normalize ?? false, json: o.json ?? false };
+  // --parameterization, --w-std, --b-std: the same options for the limiting kernels and the finite network
+  const param = () => {
+    if ((o.wStd !== undefined || o.bStd !== undefined) && o.parameterization !== 'ntk') {
+      throw new UserError(
+        `${o.wStd !== undefined ? '--w-std' : '--b-std'} applies only with --parameterization ntk (the 'nmm' parameterisation fixes c_1 = 1, c_l = 2, no biases)`,
+      );
+    }
+    return {
+      parameterization: o.parameterization ?? 'nmm',
+      ...(o.wStd !== undefined ? { wStd: o.wStd } : {}),
+      ...(o.bStd !== undefined ? { bStd: o.bStd } : {}),
+    };
+  };
   switch (k) {
     case 'limiting':
     case 'nngp':
-      if ((o.wStd !== undefined || o.bStd !== undefined) && o.parameterization !== 'ntk') {
-        throw new UserError(
-          `${o.wStd !== undefined ? '--w-std' : '--b-std'} applies only with --parameterization ntk (the 'nmm' parameterisation fixes c_1 = 1, c_l = 2, no biases)`,
-        );
-      }
       return {
         ...base,
         depth: o.depth ?? 2,
-        parameterization: o.parameterization ?? 'nmm',
-        ...(o.wStd !== undefined ? { wStd: o.wStd } : {}),
-        ...(o.bStd !== undefined ? { bStd: o.bStd } : {}),
+        ...param(),
         ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}),
       };
     case 'h-infinity':
       return { ...base, depth: 2, ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}) };
     case 'ntk-empirical': {
-      const act = o.activation !== undefined ? { activation: activationByName(o.activation).name } : {};
+      const act = { ...(o.activation !== undefined ? { activation: activationByName(o.activation).name } : {}), ...param() };
+      if (act.parameterization === 'ntk' && o.normalize) {
+        throw new UserError(`--normalize does not apply with --parameterization ntk (its kernel is already normalised by the scales W_std/√n_{l−1})`);
+      }
       if (o.widths === undefined) {
         if (o.depth === 1) return { ...base, depth: 1, widths: [], init: o.init ?? 'standard', seed: parseSeed(o.seed ?? '0'), ...act };
         throw new UserError(`--widths is required for the 'ntk-empirical' kernel (hidden widths n_1,…,n_{L−1}, e.g. --widths 256,256 for depth 3)`);
@@ -325,7 +334,9 @@ async function buildKernel(
         }
       }
       const act = activationByName(req.activation ?? 'relu');
-      const net = initNetwork({ inputDim: x.cols, widths, init, ...(act.name === 'relu' ? {} : { activation: act }) }, seed);
+      const ntk = req.parameterization === 'ntk';
+      const paramArch = ntk ? { parameterization: 'ntk' as const, wStd: req.wStd ?? 1, bStd: req.bStd ?? 0 } : {};
+      const net = initNetwork({ inputDim: x.cols, widths, init, ...(act.name === 'relu' ? {} : { activation: act }), ...paramArch }, seed);
       // The kernel, its error bound and the λ_min enclosure are the engine's (empiricalNtkCertified.ts), the
       // same functions as the audit quantity lambdaMinEmpiricalNTK (src/audit/quantities.ts) with --normalize.
       const r = empiricalNtkCertified(net, x, { normalize: req.normalize });
@@ -343,22 +354,28 @@ async function buildKernel(
         k,
         errorBound,
         conventions: {
-          kernel: 'empirical (finite-width) NTK K̄ = J Jᵀ',
-          parameterization: 'nmm',
+          kernel: ntk
+            ? 'empirical (finite-width) NTK K = J Jᵀ, J = ∂f/∂(ω, β) = Σ_l (s_l²F_{l−1}F_{l−1}ᵀ + b_std²·11ᵀ)∘(B_lB_lᵀ)'
+            : 'empirical (finite-width) NTK K̄ = J Jᵀ',
+          parameterization: ntk ? `ntk (neural-tangents: g_l = s_l·F_{l−1}ω_l + b_std·β_l, s_l = W_std/√n_{l−1}, W_std = ${paramArch.wStd})` : 'nmm',
           activation: act.name,
           ...(act.kind === 'ab-relu' ? { activationDerivativeAtZero: 0 } : {}),
           activationDerivative: act.derivativeConvention,
-          biases: 'none',
+          biases: ntk ? `b_std·β_l, β_l ~ N(0, I), b_std = ${paramArch.bStd}` : 'none',
           init,
           betas: net.betas.map((b) => Number(b.toPrecision(6))).join(','),
           widths: [x.cols, ...widths, 1].join(','),
           seed,
-          normalisation: req.normalize
-            ? act.name === 'relu'
-              ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)`
-              : `Π_{l=1}^{L-1} 1/(κ n_l) · JJᵀ, κ = E[σ(g)²] = ${act.secondMoment}: ${scale} · JJᵀ (comparable to the limiting NTK, c_l = 1/κ)`
-            : 'none (raw J Jᵀ, unnormalised)',
-          errorBoundCovers: 'forward/backward rounding, units within rounding of their kink (both choices), Gram/sum rounding, normalisation',
+          normalisation: ntk
+            ? 'none (the scales W_std/√n_{l−1} are part of the network; comparable to the limiting ntk kernel)'
+            : req.normalize
+              ? act.name === 'relu'
+                ? `Π_{l=1}^{L-1} (2/n_l) · JJᵀ = ${scale} · JJᵀ (comparable to the limiting NTK)`
+                : `Π_{l=1}^{L-1} 1/(κ n_l) · JJᵀ, κ = E[σ(g)²] = ${act.secondMoment}: ${scale} · JJᵀ (comparable to the limiting NTK, c_l = 1/κ)`
+              : 'none (raw J Jᵀ, unnormalised)',
+          errorBoundCovers: ntk
+            ? 'forward/backward rounding, units within rounding of their kink (both choices), the layer scales against the real W_std/√n_{l−1}, the bias additions, Gram/sum rounding'
+            : 'forward/backward rounding, units within rounding of their kink (both choices), Gram/sum rounding, normalisation',
           unitsWithinRoundingOfKink: r.ambiguousUnits,
         },
         certified: r.certified,
@@ -484,10 +501,13 @@ export function registerKernelCommand(program: Command): void {
     .option('--widths <list>', 'ntk-empirical: hidden widths n_1,…,n_{L−1}, comma-separated')
     .addOption(new Option('--init <scheme>', 'ntk-empirical: weight initialisation (β_l = 1, √(2/n_{l−1}), √(1/n_{l−1}))').choices(INIT_SCHEMES))
     .addOption(
-      new Option('--parameterization <p>', 'limiting, nngp: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents)').choices(PARAMETERIZATIONS),
+      new Option(
+        '--parameterization <p>',
+        'limiting, nngp, ntk-empirical: nmm (Nguyen–Mondelli–Montúfar, c_σ = 2) or ntk (neural-tangents, with biases)',
+      ).choices(PARAMETERIZATIONS),
     )
-    .option('--w-std <x>', 'limiting, nngp with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
-    .option('--b-std <x>', 'limiting, nngp with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
+    .option('--w-std <x>', 'limiting, nngp, ntk-empirical with --parameterization ntk: weight standard deviation W_std (> 0, default 1)')
+    .option('--b-std <x>', 'limiting, nngp, ntk-empirical with --parameterization ntk: bias standard deviation b_std (≥ 0, default 0)')
     .option(
       '--activation <name>',
       `limiting, nngp, h-infinity, ntk-empirical: activation (${ACTIVATION_NAMES.join(', ')}; default relu; ntk-empirical: certified for each)`,

@@ -29,9 +29,11 @@ describe('kernel --activation', () => {
     expect(() => parseKernelOptions('limiting', { data: 'x.csv', activation: 'swish' })).toThrow(UserError);
     expect(parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'abs' }).activation).toBe('abs');
     expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'swish' })).toThrow(/unknown activation 'swish'/);
-    expect(() => parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh', parameterization: 'ntk' })).toThrow(
-      /--parameterization does not apply/,
-    );
+    expect(parseKernelOptions('ntk-empirical', { data: 'x.csv', widths: '8', activation: 'tanh', parameterization: 'ntk', bStd: '0.5' })).toMatchObject({
+      activation: 'tanh',
+      parameterization: 'ntk',
+      bStd: 0.5,
+    });
   });
 
   it('exit 2 with one line for an unknown activation', async () => {

@@ -1,7 +1,7 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA, zeros } from '../linalg/matrix.ts';
 import { gammaUp, gram, hadamardInPlace, up } from '../linalg/blas.ts';
-import { type ForwardResult, type Network, forward, networkFromWeights, nonReluActivation, preActivationsAt } from './network.ts';
+import { type ForwardResult, type Network, forward, networkFromWeights, nonReluActivation, preActivationsAt, requireNmm } from './network.ts';
 import type { ActivationRecord } from './activations/record.ts';
 
 /**
@@ -14,6 +14,13 @@ import type { ActivationRecord } from './activations/record.ts';
  * (B_k)_{i:} = ∂f_L(x_i)/∂g_k: B_L = 1_N (all ones — the paper's v5 writes (1/√N)1_N, an erratum),
  * B_k = (B_{k+1} W_{k+1}ᵀ) ∘ Σ_k with Σ_k = 1[G_k > 0] (σ'(0) = 0). The k-th summand is the
  * contribution of W_{k+1}: ∂f_L(x_i)/∂W_{k+1} = f_k(x_i) (B_{k+1})_{i:}ᵀ.
+ *
+ * NTK parameterisation (network.ts 'ntk'; Jacot et al., arXiv 1806.07572): the gradient is taken with respect to
+ * (ω, β), ∂f_L/∂ω_l = s_l f_{l−1} b_lᵀ and ∂f_L/∂β_l = b_std b_l, so
+ *   K = Σ_{l=1}^{L} (s_l² F_{l−1}F_{l−1}ᵀ + b_std²·11ᵀ) ∘ (B_lB_lᵀ) = Σ_l (F̃_{l−1}F̃_{l−1}ᵀ) ∘ (B_lB_lᵀ),
+ * with the augmented features F̃_{l−1} = [s_l F_{l−1}, b_std·1] (kernelFeatures; no column when b_std = 0), and
+ * B_k = (s_{k+1}B_{k+1} ω_{k+1}ᵀ) ∘ σ'(G_k) (the signal is scaled before each step: scaledSignal). No further
+ * normalisation: this K converges to limiting.ts's 'ntk' kernel as the widths grow.
  */
 
 /** Which form of B_L to use. 'ones' is correct; the other exists only to show the erratum fails. */
@@ -114,8 +121,35 @@ export function backpropSignals(net: Network, fwd: ForwardResult): Matrix[] {
   ones.data.fill(1);
   bs[L - 1] = ones;
   const act = nonReluActivation(net.arch);
-  for (let k = L - 1; k >= 1; k--) bs[k - 1] = backpropStep(bs[k], net.weights[k], fwd.preActivations[k - 1], act);
+  for (let k = L - 1; k >= 1; k--) bs[k - 1] = backpropStep(scaledSignal(net, bs[k], k + 1), net.weights[k], fwd.preActivations[k - 1], act);
   return bs;
+}
+
+/**
+ * 'ntk': fl(ŝ_l·m) entrywise (a new matrix) — the signal B_l entering the back-propagation step through ω_l, or
+ * the features F_{l−1} of kernelFeatures; 'nmm': m itself.
+ */
+export function scaledSignal(net: Network, m: Matrix, l: number): Matrix {
+  if (!net.ntk) return m;
+  const s = net.ntk.scales[l - 1];
+  return { rows: m.rows, cols: m.cols, data: m.data.map((v) => s * v) };
+}
+
+/**
+ * The features whose Gram enters the l-th summand of K (1 ≤ l ≤ L): F_{l−1} in 'nmm'; in 'ntk' the augmented
+ * F̃_{l−1} = [fl(ŝ_l·F_{l−1}), b_std·1] (N × (n_{l−1} + 1); the bias column only when b_std ≠ 0).
+ */
+export function kernelFeatures(net: Network, f: Matrix, l: number): Matrix {
+  if (!net.ntk) return f;
+  const sf = scaledSignal(net, f, l);
+  const bStd = net.ntk.bStd;
+  if (bStd === 0) return sf;
+  const n = f.cols, out = zeros(f.rows, n + 1);
+  for (let i = 0; i < f.rows; i++) {
+    out.data.set(sf.data.subarray(i * n, (i + 1) * n), i * (n + 1));
+    out.data[i * (n + 1) + n] = bStd;
+  }
+  return out;
 }
 
 /** K̄ = Σ_{k=0}^{L−1}(F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with its rounding bound (see EmpiricalNtkResult). */
@@ -132,9 +166,10 @@ export function empiricalNtk(net: Network, x: Matrix, opts: EmpiricalNtkOptions 
   let errorBound = 0;
   const lastScale = bLScale === 'ones' ? 1 : 1 / N; // (1/√N)² for the erratum form of B_L
   for (let k = 0; k < L; k++) {
-    const term = gram(fwd.features[k]);
+    const fk = kernelFeatures(net, fwd.features[k], k + 1);
+    const term = gram(fk);
     const P = term.data;
-    const nk = net.dims[k];
+    const nk = fk.cols;
     let pDiagMax = 0;
     for (let i = 0; i < N; i++) pDiagMax = Math.max(pDiagMax, P[i * N + i]);
     let nb: number; // length of the B-Gram dot products (0: B_L B_Lᵀ is exact)
@@ -177,8 +212,12 @@ export function empiricalNtk(net: Network, x: Matrix, opts: EmpiricalNtkOptions 
  * to ω): Σ_{l=1}^{L} β_l²·(F_{l−1}F_{l−1}ᵀ)∘(B_lB_lᵀ). With β_1² = c_1 and β_l² = c_l/n_{l−1} (l ≥ 2) it converges
  * to the limiting K^{(L)} of limiting.ts ('nmm', weightVariances c_l) for any activation as the widths grow
  * (Jacot et al., arXiv 1806.07572, Thm 1); for ReLU with β_l = 1 it equals the unnormalised K̄. No error bound.
+ * With β_l = W_std/√n_{l−1} this is (up to rounding) the kernel of the 'ntk' network of network.ts with b_std = 0 and
+ * the same ω; a network that is already 'ntk' returns its own kernel, empiricalNtk(net, x).ntk
+ * (empiricalNtkCertified bounds it).
  */
 export function empiricalNtkNtkParameterization(net: Network, x: Matrix): Matrix {
+  if (net.ntk) return empiricalNtk(net, x).ntk;
   const { terms } = empiricalNtk(net, x, { layerTerms: true });
   const N = x.rows;
   const out = zeros(N, N);
@@ -193,8 +232,10 @@ export function empiricalNtkNtkParameterization(net: Network, x: Matrix): Matrix
  * The normalisation of eq. (4) of arXiv 2012.11654: ∏_{l=1}^{L−1} c/n_l with c = 1/κ, κ = E[σ(g)²] the record's
  * second moment (n_L = 1 is not in the product). For ReLU c = 2 (∏ 2/n_l); for another activation the normalised
  * K̄ of the standard initialisation converges to the limiting NTK with the 'nmm' defaults c_1 = 1, c_l = 1/κ.
+ * In the 'ntk' parameterisation it is 1: the scales s_l are part of the network.
  */
 export function ntkNormalization(net: Pick<Network, 'dims'> & { arch?: Network['arch'] }): number {
+  if (net.arch && (net.arch.parameterization ?? 'nmm') === 'ntk') return 1;
   const act = net.arch ? nonReluActivation(net.arch) : null;
   const c = act ? 1 / act.secondMoment : 2;
   let s = 1;
@@ -221,7 +262,8 @@ export function normalizedEmpiricalNtk(net: Network, x: Matrix): Matrix {
  *   E K̄_ii = ‖x_i‖² (∏_{m=1}^{L−1} n_m/2) Σ_{l=1}^{L} ∏_{m≠l} β_m².
  * Accepts a Network or any {dims, betas} (e.g. {dims: architectureDims(a), betas: resolveBetas(a)}).
  */
-export function expectedEmpiricalNtkDiagonal(net: Pick<Network, 'dims' | 'betas'>, x: Matrix): Float64Array {
+export function expectedEmpiricalNtkDiagonal(net: Pick<Network, 'dims' | 'betas'> & { arch?: Network['arch'] }, x: Matrix): Float64Array {
+  if (net.arch) requireNmm({ arch: net.arch }, 'expectedEmpiricalNtkDiagonal');
   const L = net.dims.length - 1;
   if (net.betas.length !== L) throw new RangeError(`betas must have L = ${L} entries`);
   if (x.cols !== net.dims[0]) throw new RangeError(`x has ${x.cols} columns, expected d = ${net.dims[0]}`);
@@ -250,10 +292,12 @@ export function expectedEmpiricalNtkDiagonal(net: Pick<Network, 'dims' | 'betas'
 /**
  * Column layout of J: the block of W_l starts at offsets[l − 1] and holds vec(W_l) in row-major
  * order, i.e. ∂f_L/∂(W_l)_{a,j} is column offsets[l−1] + a·n_l + j. offsets[L] = P = Σ n_{l−1}n_l.
+ * In 'ntk' the block of layer l is vec(ω_l) followed by β_l (n_l more columns): P = Σ (n_{l−1} + 1)n_l.
  */
-export function jacobianLayout(net: Pick<Network, 'dims'>): number[] {
+export function jacobianLayout(net: Pick<Network, 'dims'> & { ntk?: Network['ntk'] }): number[] {
   const offsets = [0];
-  for (let l = 1; l < net.dims.length; l++) offsets.push(offsets[l - 1] + net.dims[l - 1] * net.dims[l]);
+  const extra = net.ntk ? 1 : 0;
+  for (let l = 1; l < net.dims.length; l++) offsets.push(offsets[l - 1] + (net.dims[l - 1] + extra) * net.dims[l]);
   return offsets;
 }
 
@@ -261,6 +305,7 @@ export function jacobianLayout(net: Pick<Network, 'dims'>): number[] {
  * J ∈ R^{N × P}, row i = ∂f_L(x_i)/∂θ (layout of jacobianLayout), by an explicit per-sample
  * forward and backward pass on vectors (does not use forward/backpropSignals): b_L = 1,
  * b_k = Σ_k(x) W_{k+1} b_{k+1}, ∂f_L/∂W_l = f_{l−1} b_lᵀ. σ'(0) = 0 (ReLU); other activations use record.deriv.
+ * 'ntk': b_k = Σ_k(x)(ŝ_{k+1}ω_{k+1}b_{k+1}), ∂f_L/∂ω_l = ŝ_l f_{l−1}b_lᵀ, ∂f_L/∂β_l = b_std b_l.
  */
 export function explicitJacobian(net: Network, x: Matrix): Matrix {
   const L = net.depth;
@@ -278,12 +323,14 @@ export function explicitJacobian(net: Network, x: Matrix): Matrix {
     bs[L] = Float64Array.of(1);
     for (let k = L - 1; k >= 1; k--) {
       const w = net.weights[k]; // W_{k+1}: n_k × n_{k+1}
+      const sc = net.ntk ? net.ntk.scales[k] : 1;
       const b = new Float64Array(w.rows);
       for (let a = 0; a < w.rows; a++) {
         const dg = act ? act.deriv(gs[k - 1][a]) : gs[k - 1][a] > 0 ? 1 : 0;
         if (dg === 0) continue;
         let s = 0;
         for (let j = 0; j < w.cols; j++) s += w.data[a * w.cols + j] * bs[k + 1][j];
+        if (net.ntk) s *= sc;
         b[a] = act ? dg * s : s;
       }
       bs[k] = b;
@@ -291,39 +338,44 @@ export function explicitJacobian(net: Network, x: Matrix): Matrix {
     const row = jac.data.subarray(i * P, (i + 1) * P);
     for (let l = 1; l <= L; l++) {
       const f = fs[l - 1], b = bs[l], off = offsets[l - 1], nl = net.dims[l];
-      for (let a = 0; a < f.length; a++) for (let j = 0; j < nl; j++) row[off + a * nl + j] = f[a] * b[j];
+      const sc = net.ntk ? net.ntk.scales[l - 1] : 1;
+      for (let a = 0; a < f.length; a++) for (let j = 0; j < nl; j++) row[off + a * nl + j] = net.ntk ? sc * f[a] * b[j] : f[a] * b[j];
+      if (net.ntk) for (let j = 0; j < nl; j++) row[off + f.length * nl + j] = net.ntk.bStd * b[j];
     }
   }
   return jac;
 }
 
 /**
- * Central finite differences of f_L(x_i) with respect to every weight (layout of jacobianLayout):
- * (f(w + h) − f(w − h)) / ((w + h) − (w − h)), the denominator being the step actually taken in
+ * Central finite differences of f_L(x_i) with respect to every weight (layout of jacobianLayout; in 'ntk' also every
+ * bias entry β_l[j]): (f(w + h) − f(w − h)) / ((w + h) − (w − h)), the denominator being the step actually taken in
  * floating point. Cost P forward passes: small networks only. Accurate to O(h²) only where no
  * pre-activation crosses 0 within ±h.
  */
 export function jacobianByFiniteDifferences(net: Network, x: Matrix, h: number): Matrix {
   if (!(h > 0 && Number.isFinite(h))) throw new RangeError(`h must be positive, got ${h}`);
   const weights = net.weights.map((w) => ({ rows: w.rows, cols: w.cols, data: Float64Array.from(w.data) }));
-  const probe = networkFromWeights(net.arch, weights);
+  const probe = networkFromWeights(net.arch, weights, net.biases);
   const offsets = jacobianLayout(net);
   const P = offsets[net.depth];
   const N = x.rows;
   const jac = zeros(N, P);
   for (let l = 0; l < net.depth; l++) {
-    const W = weights[l].data;
-    for (let t = 0; t < W.length; t++) {
-      const w0 = W[t];
-      const wp = w0 + h, wm = w0 - h;
-      W[t] = wp;
-      const fp = forward(probe, x).output;
-      W[t] = wm;
-      const fm = forward(probe, x).output;
-      W[t] = w0;
-      const step = wp - wm;
-      for (let i = 0; i < N; i++) jac.data[i * P + offsets[l] + t] = (fp[i] - fm[i]) / step;
-    }
+    // the parameters of layer l + 1 in the order of jacobianLayout: vec(W), then ('ntk') β
+    const blocks = probe.biases ? [weights[l].data, probe.biases[l]] : [weights[l].data];
+    let col = offsets[l];
+    for (const W of blocks)
+      for (let t = 0; t < W.length; t++, col++) {
+        const w0 = W[t];
+        const wp = w0 + h, wm = w0 - h;
+        W[t] = wp;
+        const fp = forward(probe, x).output;
+        W[t] = wm;
+        const fm = forward(probe, x).output;
+        W[t] = w0;
+        const step = wp - wm;
+        for (let i = 0; i < N; i++) jac.data[i * P + col] = (fp[i] - fm[i]) / step;
+      }
   }
   return jac;
 }

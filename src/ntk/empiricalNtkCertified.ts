@@ -53,12 +53,25 @@
  * accuracy of fn, e.g. Math.tanh, is not assumed). Backward: b = σ'(g)·v, b̂ = fl(d̂·ŝ), d̂ = deriv(ĝ):
  * |b̂ − b| ≤ (2u|b̂| + ETA) + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)·|ŝ| + sup|σ'|·e with |ŝ| ≤ |W|(|b̂_{k+1}| + s_{k+1}) + e.
  * The normalisation uses the double ĉ = fl(1/κ̂) as its constant (κ̂ = secondMoment, a few ulps from E[σ(g)²]).
+ *
+ * NTK parameterisation with biases (network.ts 'ntk') [DER]. Exact network: g_l = s_l·t + b_std·β_l, t = F_{l−1}ω_l,
+ * real s_l = W_std/√n_{l−1}; float: ĝ = fl(fl(ŝ_l t̂) + ĉ), ĉ = fl(b_std β_j), ŝ_l = fl(W_std/fl(√n_{l−1})).
+ *   Scale: while ŝ is normal |ŝ − s| ≤ γ_3|ŝ| and |s| ≤ s⁺ := |ŝ|(1 + γ_6) (W_std = 0: exact; ŝ subnormal: NOT certified).
+ *   Pre-activation (ntkPreRadius), ρ_t the radius of t̂ above (W read as ω):
+ *     |ĝ − g| ≤ s⁺ρ_t + γ_6(|ĝ| + |ĉ|) + 2·ETA   (addition u|ĝ|, product u|fl(ŝt̂)| + ETA/2, scale γ_3|ŝt̂|, bias product
+ *     u|ĉ| + ETA/2, with |fl(ŝt̂)| ≤ (1 + u)|ĝ| + |ĉ|); 0 when ρ_t = 0 (t̂ = t = 0) and b_std = 0. The activation steps
+ *     then read this as ρ.
+ *   Scaled vectors (scaledRadii): ŷ = fl(ŝm̂) against s·m, |m̂ − m| ≤ r: |ŷ − sm| ≤ s⁺r + γ_5|ŷ| + 2·ETA (0 if m̂ = r = 0).
+ *     Backward: B_k = σ'(G_k)∘((s_{k+1}B_{k+1})ω_{k+1}ᵀ); the step above runs on ŷ = fl(ŝ_{k+1}B̂_{k+1}) with these radii.
+ *     Kernel: K = Σ_l (F̃_{l−1}F̃_{l−1}ᵀ)∘(B_lB_lᵀ), F̃ = [s_lF_{l−1}, b_std·1] (kernelFeatures): the kernel and final-rounding
+ *     steps above with the radii of fl(ŝ_lF̂_{l−1}) and 0 for the exact column b_std, n_k the width of F̃. No normalisation.
+ * 'nmm' networks never enter these steps: their doubles and bounds are those of the analysis above.
  */
-import { gammaUp, normUp, up } from '../linalg/blas.ts';
+import { down, gammaUp, normUp, up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, type Matrix, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
-import { backpropSignals, empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
-import { type ForwardResult, type Network, forward } from './network.ts';
+import { backpropSignals, empiricalNtk, kernelFeatures, ntkNormalization, scaledSignal } from './empiricalNtk.ts';
+import { type ForwardResult, type Network, forward, layerBiasTerms } from './network.ts';
 import { UserError } from '../errors.ts';
 
 /** Status codes of a hidden unit (per sample). */
@@ -144,6 +157,7 @@ const distToEnclosure = (y: number, e: { lo: number; hi: number }): number => fi
  */
 function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm: SmoothRecord): ForwardEnclosure {
   const L = net.depth, N = x.rows;
+  const nb = ntkBound(net);
   const radius: Matrix[] = [zeros(N, net.dims[0])];
   const preRadius: Matrix[] = [zeros(0, 0)];
   const derivError: Matrix[] = [zeros(0, 0)];
@@ -154,7 +168,7 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
     const A = absOf(w);
     const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
     const S = new Float64Array(m);
-    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data, C = layerBiasTerms(net, l);
     const r = zeros(N, m), R = r.data, pr = zeros(N, m), P = pr.data, de = zeros(N, m), DE = de.data;
     for (let i = 0; i < N; i++) {
       S.fill(0);
@@ -169,7 +183,7 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
       }
       for (let j = 0; j < m; j++) {
         const t = i * m + j;
-        const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
+        const rho = ntkPreRadius(nb, l, exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2), G[t], C, j);
         P[t] = rho;
         const enc = sm.enclose(G[t]);
         const ev = distToEnclosure(Fl[t], enc.f);
@@ -197,7 +211,8 @@ function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], s
     const w = net.weights[k], nk = w.rows, m = w.cols;
     const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
     const A = absOf(w);
-    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data, Bn = bs[k].data, Sn = out[k].data;
+    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data;
+    const { b: Bn, s: Sn } = incomingSignal(net, bs[k], out[k], k + 1);
     const Rho = fe.preRadius![k].data, DE = fe.derivError![k].data;
     const s = zeros(N, nk), S = s.data;
     const v = new Float64Array(m), z = new Float64Array(m);
@@ -226,6 +241,80 @@ function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], s
   return out;
 }
 
+/** The 'ntk' constants of the analysis (module comment, NTK parameterisation); null in 'nmm'. */
+interface NtkBound {
+  /** sUp[l − 1] ≥ |s_l| for the real s_l = W_std/√n_{l−1}; +∞ when ŝ_l is subnormal or underflowed (not certified). */
+  sUp: number[];
+  bStd: number;
+}
+
+function ntkBound(net: Network): NtkBound | null {
+  if (!net.ntk) return null;
+  const { wStd, bStd, scales } = net.ntk;
+  // |ŝ − s| ≤ γ_3|ŝ| and |s| ≤ |ŝ|(1 + γ_6) while ŝ is normal (or ŝ = s = 0 for W_std = 0)
+  const sUp = scales.map((sh) => (wStd === 0 ? 0 : Math.abs(sh) >= 2 ** -1022 ? up(Math.abs(sh) * up(1 + gammaUp(6))) : Infinity));
+  return { sUp, bStd };
+}
+
+/**
+ * [lower, upper] ∋ |s_l| for the real 'ntk' layer scale s_l = W_std/√n_{l−1} (1 ≤ l ≤ L): |ŝ_l|(1 − γ_3) and the s⁺ of
+ * ntkBound ([0, +∞] when ŝ_l is subnormal); null in 'nmm' (no scale).
+ */
+export function layerScaleEnclosure(net: Network, l: number): { lower: number; upper: number } | null {
+  const nb = ntkBound(net);
+  if (!nb) return null;
+  const upper = nb.sUp[l - 1];
+  const sh = Math.abs(net.ntk!.scales[l - 1]);
+  return { lower: upper === Infinity ? 0 : Math.max(0, down(sh * down(1 - gammaUp(3)))), upper };
+}
+
+/**
+ * ≥ |ĝ − g| for an 'ntk' pre-activation ĝ = fl(fl(ŝ_l t̂) + ĉ_j), g = s_l t + b_std β_j, given ρ_t ≥ |t̂ − t| (t̂ the
+ * float product F̂ω): s⁺ρ_t + γ_6(|ĝ| + |ĉ_j|) + 2·ETA; exactly 0 when ρ_t = 0 (t̂ = t = 0) and b_std = 0. In 'nmm' ρ_t.
+ */
+function ntkPreRadius(nb: NtkBound | null, l: number, rhoT: number, g: number, c: Float64Array | null, j: number): number {
+  if (!nb || (rhoT === 0 && nb.bStd === 0)) return rhoT;
+  return fin(up(up(nb.sUp[l - 1] * rhoT) + up(up(gammaUp(6) * up(Math.abs(g) + Math.abs(c![j]))) + 2 * ETA)));
+}
+
+/**
+ * Radii of fl(ŝ_l·m̂) against s_l·m given r ≥ |m̂ − m| entrywise: s⁺r + γ_5|fl(ŝm̂)| + 2·ETA (0 where m̂ = r = 0).
+ * `y` holds the float products.
+ */
+function scaledRadii(sUp: number, y: Float64Array, mHat: Float64Array, r: Float64Array): Float64Array {
+  const g5 = gammaUp(5), out = new Float64Array(y.length);
+  for (let t = 0; t < y.length; t++) out[t] = mHat[t] === 0 && r[t] === 0 ? 0 : fin(up(up(sUp * r[t]) + up(up(g5 * Math.abs(y[t])) + 2 * ETA)));
+  return out;
+}
+
+/**
+ * The signal entering the backward step through ω_l and its radii: (B̂_l, s_l) in 'nmm'; in 'ntk' (fl(ŝ_l B̂_l), the
+ * radii of scaledRadii) — the same doubles as backpropSignals's scaledSignal.
+ */
+function incomingSignal(net: Network, b: Matrix, s: Matrix, l: number): { b: Float64Array; s: Float64Array } {
+  const nb = ntkBound(net);
+  if (!nb) return { b: b.data, s: s.data };
+  const y = scaledSignal(net, b, l).data;
+  return { b: y, s: scaledRadii(nb.sUp[l - 1], y, b.data, s.data) };
+}
+
+/**
+ * The features of the l-th kernel summand (kernelFeatures) with their radii: (F̂_{l−1}, r_{l−1}) in 'nmm'; in 'ntk'
+ * [fl(ŝ_l F̂_{l−1}), b_std·1] with the radii of scaledRadii and 0 for the exact bias column.
+ */
+function kernelFeaturesEnclosure(net: Network, fe: ForwardEnclosure, l: number): { f: Matrix; r: Float64Array } {
+  const f0 = fe.fwd.features[l - 1], r0 = fe.radius[l - 1].data;
+  const nb = ntkBound(net);
+  if (!nb) return { f: f0, r: r0 };
+  const f = kernelFeatures(net, f0, l);
+  const n = f0.cols, m = f.cols, N = f0.rows;
+  const sr = scaledRadii(nb.sUp[l - 1], scaledSignal(net, f0, l).data, f0.data, r0);
+  if (m === n) return { f, r: sr };
+  const r = new Float64Array(N * m);
+  for (let i = 0; i < N; i++) r.set(sr.subarray(i * n, (i + 1) * n), i * m);
+  return { f, r };
+}
+
 /**
  * Bound on |fl(m·x) − m·x| for the float product y = fl(m·x): 0 when m ∈ {0, ±1} (exact), else
  * 2u|y| + ETA (round to nearest: |fl(z) − z| ≤ u|z| ≤ u|fl(z)|/(1 − u) in the normal range, ≤ ETA/2 below it).
@@ -244,6 +333,7 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
   const relu = sa === 1 && sb === 0;
   const lip = Math.max(Math.abs(sa), Math.abs(sb));
   const L = net.depth, N = x.rows;
+  const nb = ntkBound(net);
   const radius: Matrix[] = [zeros(N, net.dims[0])];
   const status: Uint8Array[] = [];
   let ambiguousUnits = 0;
@@ -253,7 +343,7 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
     const A = absOf(w);
     const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
     const S = new Float64Array(m);
-    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data, C = layerBiasTerms(net, l);
     const r = zeros(N, m), R = r.data;
     const st = new Uint8Array(N * m);
     for (let i = 0; i < N; i++) {
@@ -269,7 +359,7 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
       }
       for (let j = 0; j < m; j++) {
         const t = i * m + j;
-        const rho = exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2);
+        const rho = ntkPreRadius(nb, l, exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2), G[t], C, j);
         const g = G[t];
         if (relu) {
           if (g - rho > 0) {
@@ -334,7 +424,8 @@ function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix
     const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
     const A = absOf(w);
     const st = fe.status[k - 1];
-    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data, Bn = bs[k].data, Sn = out[k].data;
+    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data;
+    const { b: Bn, s: Sn } = incomingSignal(net, bs[k], out[k], k + 1);
     const s = zeros(N, nk), S = s.data;
     const v = new Float64Array(m), z = new Float64Array(m);
     for (let i = 0; i < N; i++) {
@@ -459,6 +550,11 @@ export interface CertifiedEmpiricalNtk {
 /**
  * K̄ = J Jᵀ (optionally normalised) with the rigorous bound of the module comment. Never throws on
  * finite or non-finite values: overflow shows as certified = false with a reason.
+ *
+ * Error bound: ‖ntk − K‖₂ ≤ errorBound, K the exact kernel of the stored doubles (data, weights, in 'ntk' also the
+ * biases, W_std and b_std, with the real scales W_std/√n_{l−1}): the propagation term Σ_k 2‖D_k‖‖U_k‖ (or the
+ * entrywise bound) plus Σ_k γ_{n_k+n_{k+1}+L+2}‖α∘β‖² + 4(n_k + n_{k+1} + 1)ETA(N + ‖α‖² + ‖β‖²), and the normalisation
+ * term in 'nmm' (module comment).
  */
 export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEmpiricalNtkOptions = {}): CertifiedEmpiricalNtk {
   const L = net.depth, N = x.rows;
@@ -471,8 +567,9 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
   const sRad = backwardRadii(net, fe, bs);
   let propagation = 0, finalRounding = 0;
   for (let k = 0; k < L; k++) {
-    const nk = net.dims[k], nb = net.dims[k + 1];
-    const F = fwd.features[k].data, R = fe.radius[k].data, B = bs[k].data, S = sRad[k].data;
+    const kf = kernelFeaturesEnclosure(net, fe, k + 1);
+    const nk = kf.f.cols, nb = net.dims[k + 1];
+    const F = kf.f.data, R = kf.r, B = bs[k].data, S = sRad[k].data;
     const al = new Float64Array(N), be = new Float64Array(N), D = new Float64Array(N), U = new Float64Array(N), ab = new Float64Array(N);
     const rh = new Float64Array(N);
     for (let i = 0; i < N; i++) {
@@ -501,9 +598,11 @@ export function empiricalNtkCertified(net: Network, x: Matrix, opts: CertifiedEm
   }
   let errorBound = fin(up(propagation + finalRounding));
   let reason: string | undefined;
+  if (ntkBound(net)?.sUp.includes(Infinity)) reason = `a layer scale ŝ_l = W_std/√n_{l−1} is below the normal double range (W_std = ${net.ntk!.wStd})`;
   const ntk = emp.ntk;
   let scale = 1;
-  if (opts.normalize) {
+  // 'ntk': no normalisation (ntkNormalization is 1; the scales s_l are part of the network)
+  if (opts.normalize && !net.ntk) {
     scale = ntkNormalization(net);
     const d = ntk.data;
     const froK = normUp(d); // ‖K̂‖_F before scaling

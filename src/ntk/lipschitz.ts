@@ -58,6 +58,7 @@ export function preactivationMargin(net: Network, k: number, z: ArrayLike<number
  * J(g_k)(z) = W_kᵀ Σ_{k−1}(z) W_{k−1}ᵀ ⋯ Σ_1(z) W_1ᵀ ∈ R^{n_k × d}, 1 ≤ k ≤ L (Lemma 6.1; σ'(0) = 0,
  * so at a zero pre-activation this is one particular generalized Jacobian).
  * Computed as its transpose, Jᵀ_l = Jᵀ_{l−1} Σ_{l−1} W_l (d × n_l), with i-k-j loops over rows of W.
+ * 'ntk' (network.ts): W_l = ŝ_lω_l (the biases do not enter the Jacobian); the product is multiplied by ∏_{l≤k} ŝ_l.
  */
 export function featureJacobian(net: Network, k: number, z: ArrayLike<number>): Matrix {
   checkK(net, k, 'featureJacobian');
@@ -86,6 +87,11 @@ export function featureJacobian(net: Network, k: number, z: ArrayLike<number>): 
       }
     }
     jt = next;
+  }
+  if (net.ntk) {
+    let s = 1;
+    for (let l = 1; l <= k; l++) s *= net.ntk.scales[l - 1];
+    for (let t = 0; t < jt.data.length; t++) jt.data[t] *= s;
   }
   return transpose(jt);
 }
@@ -132,13 +138,13 @@ function norm2PowerEstimate(w: Matrix, iterations = 100): number {
 }
 
 /**
- * ∏_{l=1}^{k} ‖W_l‖₂ — the naive bound ‖g_k‖_Lip ≤ ∏‖W_l‖_op (ReLU is 1-Lipschitz), 1 ≤ k ≤ L.
+ * ∏_{l=1}^{k} ‖W_l‖₂ — the naive bound ‖g_k‖_Lip ≤ ∏‖W_l‖_op (ReLU is 1-Lipschitz), 1 ≤ k ≤ L; in 'ntk' W_l = ŝ_lω_l.
  * `certified` says whether each factor is a rigorous upper bound (false while the private
  * power-iteration estimate is used).
  */
 export function productOfNormsBound(net: Network, k: number): { value: number; certified: boolean } {
   checkK(net, k, 'productOfNormsBound');
   let p = 1;
-  for (let l = 1; l <= k; l++) p *= norm2PowerEstimate(net.weights[l - 1]);
+  for (let l = 1; l <= k; l++) p *= norm2PowerEstimate(net.weights[l - 1]) * (net.ntk ? Math.abs(net.ntk.scales[l - 1]) : 1);
   return { value: p, certified: false };
 }

@@ -5,7 +5,7 @@ import { norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
 import { wasmMaskedAccumulate } from './wasmNetwork.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 import type { Network } from './network.ts';
-import { nonReluActivation, preActivationsAt } from './network.ts';
+import { nonReluActivation, preActivationsAt, requireNmm } from './network.ts';
 import { UserError } from '../errors.ts';
 
 /**
@@ -58,6 +58,7 @@ export interface PointEnvelope {
 /** Forward envelope (1) of the module comment for one input z, layers 1..k. */
 export function pointEnvelope(net: Network, k: number, z: ArrayLike<number>): PointEnvelope {
   checkK(net, k, 'pointEnvelope');
+  requireNmm(net, 'the certified Lipschitz estimates (lipschitzEstimate.ts)');
   const act = nonReluActivation(net.arch);
   if (act) throw new UserError(`the certified Lipschitz estimates cover ReLU networks only (linear regions, Lemma 6.1); activation ${act.name} is not covered`);
   const g = preActivationsAt(net, z, k);
@@ -222,6 +223,7 @@ export function estimateLipschitzLower(net: Network, k: number, o: { seed: Seed;
  * rounded outwards): the naive bound ‖g_k‖_Lip ≤ Π‖W_l‖₂ (ReLU is 1-Lipschitz).
  */
 export function productOfNormsCertified(net: Network, k: number): { lower: number; upper: number } {
+  requireNmm(net, 'productOfNormsCertified');
   checkK(net, k, 'productOfNormsCertified');
   let lo = 1, hi = 1;
   for (let l = 1; l <= k; l++) {

@@ -34,7 +34,7 @@
 import { gammaUp, up } from '../linalg/blas.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
-import { type ForwardResult, type Network, forward, nonReluActivation } from './network.ts';
+import { type ForwardResult, type Network, forward, nonReluActivation, requireNmm } from './network.ts';
 
 export interface RoundingEnvelope {
   /** featureNorm[k][i] ≥ ‖a_k(x_i)‖ ≥ ‖f_k(x_i)‖, k = 0..L−1. */
@@ -150,6 +150,7 @@ function absBackward(c: Float64Array, N: number, nOut: number, W: Float64Array, 
  * empiricalNtkCertified.ts covers the (a,b)-ReLU family.
  */
 export function roundingEnvelope(net: Network, x: Matrix, fwd: ForwardResult = forward(net, x)): RoundingEnvelope {
+  requireNmm(net, 'roundingEnvelope (empiricalNtkCertified.ts covers the NTK parameterisation)');
   const L = net.depth, N = x.rows;
   if (nonReluActivation(net.arch)) {
     const inf = (n: number) => new Float64Array(n).fill(Infinity);

@@ -2,7 +2,8 @@
  * Exact oracle for the empirical NTK (test support, not a test file): every double is a dyadic
  * rational m·2^e; sums and products of dyadics are exact in BigInt. exactNtk gives the exact K̄ of the
  * stored doubles as J Jᵀ, J from exact per-sample forward/backward passes (σ'(0) = 0 decided on the
- * exact sign) — independent of the engine's layer-wise Gram formula. `encloses` decides
+ * exact sign) — independent of the engine's layer-wise Gram formula; 'ntk' networks (network.ts) whose scales
+ * W_std/√n_{l−1} are dyadic (every n_{l−1} a power of 4) with their biases, the Jacobian taken w.r.t. (ω, β). `encloses` decides
  * lower ≤ λ_min(s·K̄) ≤ upper exactly by signs of principal minors.
  */
 import { Decimal } from 'decimal.js';
@@ -49,12 +50,34 @@ const scale = (m: Dy, g: Dy): Dy => (m.m === 1n << 52n && m.e === -52 ? g : mul(
 const sigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? scale(s.a, g) : g.m < 0n ? scale(s.b, g) : ZERO);
 const dsigmaExact = (g: Dy, s: { a: Dy; b: Dy }): Dy => (g.m > 0n ? s.a : g.m < 0n ? s.b : ZERO);
 
-/** Exact K̄ = J Jᵀ of the stored doubles (dyadic, N × N), for ReLU or the network's (a,b)-ReLU record. */
+/**
+ * 'ntk' (network.ts): the layer scales s_l = W_std/√n_{l−1} as dyadics, which they are exactly when every n_{l−1} is a
+ * power of 4 (then ŝ_l = s_l: √n and the division by it are exact; throws otherwise), and b_std; null in 'nmm'.
+ */
+function ntkDyadic(net: Network): { s: Dy[]; b: Dy } | null {
+  if (!net.ntk) return null;
+  const s = net.dims.slice(0, -1).map((n, l) => {
+    const r = Math.sqrt(n);
+    if (!(Number.isInteger(Math.log2(r)) && r * r === n)) throw new Error(`exactNtk: 'ntk' needs n_${l} a power of 4 (exact s_l), got ${n}`);
+    return dy(net.ntk!.scales[l]);
+  });
+  return { s, b: dy(net.ntk.bStd) };
+}
+
+/** g_l = s_l·t + b_std·β_l[j] in 'ntk' (t = the exact product F_{l−1}ω_l), t itself in 'nmm'. */
+const affine = (nd: ReturnType<typeof ntkDyadic>, net: Network, l: number, j: number, t: Dy): Dy =>
+  nd ? add(mul(nd.s[l - 1], t), mul(nd.b, dy(net.biases![l - 1][j]))) : t;
+
+/**
+ * Exact K̄ = J Jᵀ of the stored doubles (dyadic, N × N), for ReLU or the network's (a,b)-ReLU record; in 'ntk' the
+ * Jacobian with respect to (ω, β) (scales exact: ntkDyadic).
+ */
 export function exactNtk(net: Network, x: Matrix): Dy[][] {
   const L = net.depth,
     N = x.rows,
     d = x.cols;
   const sl = slopesOf(net);
+  const nd = ntkDyadic(net);
   const rows: Dy[][] = [];
   for (let i = 0; i < N; i++) {
     const fs: Dy[][] = [Array.from(x.data.subarray(i * d, (i + 1) * d), dy)];
@@ -65,7 +88,7 @@ export function exactNtk(net: Network, x: Matrix): Dy[][] {
       for (let j = 0; j < w.cols; j++) {
         let s = ZERO;
         for (let p = 0; p < w.rows; p++) s = add(s, mul(fs[l - 1][p], dy(w.data[p * w.cols + j])));
-        g.push(s);
+        g.push(affine(nd, net, l, j, s));
       }
       gs.push(g);
       fs.push(g.map((v) => sigmaExact(v, sl)));
@@ -83,11 +106,14 @@ export function exactNtk(net: Network, x: Matrix): Dy[][] {
         }
         let s = ZERO;
         for (let j = 0; j < w.cols; j++) s = add(s, mul(dy(w.data[a * w.cols + j]), bs[k + 1][j]));
-        bs[k].push(scale(ds, s));
+        bs[k].push(scale(ds, nd ? mul(nd.s[k], s) : s));
       }
     }
     const jrow: Dy[] = [];
-    for (let l = 1; l <= L; l++) for (const f of fs[l - 1]) for (const b of bs[l]) jrow.push(mul(f, b));
+    for (let l = 1; l <= L; l++) {
+      for (const f of fs[l - 1]) for (const b of bs[l]) jrow.push(nd ? mul(nd.s[l - 1], mul(f, b)) : mul(f, b));
+      if (nd) for (const b of bs[l]) jrow.push(mul(nd.b, b));
+    }
     rows.push(jrow);
   }
   const K: Dy[][] = [];
@@ -154,6 +180,7 @@ export const toDec = (v: Dy): Decimal => new Decimal(v.m.toString()).times(new D
 /** Exact features f_k(x_i) of the stored doubles (N × n_k, dyadic), 0 ≤ k ≤ L − 1. */
 export function exactFeatures(net: Network, x: Matrix, k: number): Dy[][] {
   const sl = slopesOf(net);
+  const nd = ntkDyadic(net);
   const out: Dy[][] = [];
   for (let i = 0; i < x.rows; i++) {
     let f: Dy[] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), dy);
@@ -163,7 +190,7 @@ export function exactFeatures(net: Network, x: Matrix, k: number): Dy[][] {
       for (let j = 0; j < w.cols; j++) {
         let s = ZERO;
         for (let p = 0; p < w.rows; p++) s = add(s, mul(f[p], dy(w.data[p * w.cols + j])));
-        g.push(sigmaExact(s, sl));
+        g.push(sigmaExact(affine(nd, net, l, j, s), sl));
       }
       f = g;
     }

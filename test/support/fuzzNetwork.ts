@@ -36,3 +36,18 @@ export function scaledNetworkCase(c: ScaledCase, vals: readonly number[], activa
   const net = networkFromWeights(activation === undefined ? arch : { ...arch, activation }, ws);
   return { x, net };
 }
+
+/**
+ * The fields of a ScaledCase and a normalize flag as fast-check arbitraries: N, d ∈ [1, maxN], 1..maxHidden hidden
+ * widths in [1, maxWidth], the data exponent and maxHidden + 1 layer exponents from expo.
+ */
+export function scaledCaseFields(o: { maxN: number; maxWidth: number; maxHidden: number; expo: fc.Arbitrary<number> }) {
+  return {
+    N: fc.integer({ min: 1, max: o.maxN }),
+    d: fc.integer({ min: 1, max: o.maxN }),
+    widths: fc.array(fc.integer({ min: 1, max: o.maxWidth }), { minLength: 1, maxLength: o.maxHidden }),
+    normalize: fc.boolean(),
+    ex: o.expo,
+    ew: fc.array(o.expo, { minLength: o.maxHidden + 1, maxLength: o.maxHidden + 1 }),
+  };
+}

@@ -15,6 +15,7 @@ import { initNetwork } from '../network.ts';
 import { empiricalNtkNtkParameterization } from '../empiricalNtk.ts';
 import { empiricalNtkCertified } from '../empiricalNtkCertified.ts';
 import { activationByName } from './registry.ts';
+import { kernelInterval } from '../../../test/support/monteCarloInterval.ts';
 
 const x = { rows: 3, cols: 4, data: Float64Array.from([0.9, 0.1, -0.3, 0.2, 0.5, 0.5, 0.5, -0.4, -0.2, 0.8, 0.1, 0.6]) };
 const WIDTH = 1024,
@@ -32,19 +33,13 @@ function monteCarlo(name: string): { mean: number[]; half: number[]; limit: numb
   const lim = limitingKernels(x, { depth: L, activation: act });
   const c = [1, 1 / act.secondMoment, 1 / act.secondMoment]; // the 'nmm' defaults c_1 = 1, c_l = 1/κ
   const betas = [Math.sqrt(c[0]), Math.sqrt(c[1] / WIDTH), Math.sqrt(c[2] / WIDTH)];
-  const n = x.rows * x.rows;
-  const s1 = new Array<number>(n).fill(0),
-    s2 = new Array<number>(n).fill(0);
-  for (let r = 0; r < R; r++) {
-    const net = initNetwork({ inputDim: x.cols, widths: [WIDTH, WIDTH], init: { beta: betas }, activation: act }, `mc-${name}-${r}`);
-    const k = empiricalNtkNtkParameterization(net, x).data;
-    for (let t = 0; t < n; t++) {
-      s1[t] += k[t];
-      s2[t] += k[t] * k[t];
-    }
-  }
-  const mean = s1.map((v) => v / R);
-  const half = s2.map((v, t) => T_Q * Math.sqrt(Math.max(0, (v - R * mean[t] ** 2) / (R - 1)) / R));
+  const { mean, half } = kernelInterval(
+    R,
+    T_Q,
+    (r) =>
+      empiricalNtkNtkParameterization(initNetwork({ inputDim: x.cols, widths: [WIDTH, WIDTH], init: { beta: betas }, activation: act }, `mc-${name}-${r}`), x)
+        .data,
+  );
   const out = { mean, half, limit: Array.from(lim.ntk.data) };
   memo.set(name, out);
   return out;
@@ -84,21 +79,13 @@ describe('(a,b)-ReLU: certified normalised empirical NTK at width 512 vs the lim
     W = 512;
   const stats = (name: string) => {
     const act = activationByName(name);
-    const n = x.rows * x.rows;
-    const s1 = new Array<number>(n).fill(0),
-      s2 = new Array<number>(n).fill(0);
-    for (let r = 0; r < R; r++) {
+    const { mean, half } = kernelInterval(R, T_Q, (r) => {
       const net = initNetwork({ inputDim: x.cols, widths: [W, W], init: 'standard', activation: act }, `ab-${name}-${r}`);
       const c = empiricalNtkCertified(net, x, { normalize: true });
       expect(c.certified).toBe(true);
       expect(c.errorBound).toBeLessThan(1e-10);
-      for (let t = 0; t < n; t++) {
-        s1[t] += c.ntk.data[t];
-        s2[t] += c.ntk.data[t] ** 2;
-      }
-    }
-    const mean = s1.map((v) => v / R);
-    const half = s2.map((v, t) => T_Q * Math.sqrt(Math.max(0, (v - R * mean[t] ** 2) / (R - 1)) / R));
+      return c.ntk.data;
+    });
     return { mean, half, limit: Array.from(limitingKernels(x, { depth: L, activation: act }).ntk.data) };
   };
   // Positively homogeneous σ only: for them the standard initialisation normalised by ∏ 1/(κ n_l) is the NTK
