@@ -9,6 +9,7 @@ import { writeNpy } from '../src/io/npy.ts';
 import { fromRows, type Matrix } from '../src/linalg/matrix.ts';
 import { frobeniusUpper } from '../src/ntk/limitingSmooth.ts';
 import { type Dec, Dm, encloses, exactDec, lambdaMaxBracket, lambdaMinBracket, MAX_DEC, referenceLimiting, type RefArch, traceDec } from './kernelReference.ts';
+import { ldexpExact } from './support/ldexpExact.ts';
 
 /**
  * Every activation of the `kernel limiting|nngp` command over the whole float64 range: random binary exponents
@@ -33,16 +34,6 @@ function file(m: Matrix): string {
   const p = join(dir, `x${fileNo++}.npy`);
   writeNpy(p, m);
   return p;
-}
-
-/** m·2^e for m ∈ [−1, 1], e ∈ [−1074, 1023], with one rounding (scale up in steps, down in one). */
-function ldexpExact(m: number, e: number): number {
-  let v = m;
-  if (e > 0) {
-    for (let k = e; k > 0; k -= Math.min(k, 1000)) v *= 2 ** Math.min(k, 1000);
-    return v;
-  }
-  return v * 2 ** e;
 }
 
 /** The slopes (a, b) of an (a,b)-ReLU name, or 'erf', or null (tanh, sigmoid: no closed form). */

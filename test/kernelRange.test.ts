@@ -21,6 +21,7 @@ import {
   referenceLimiting,
   traceDec,
 } from './kernelReference.ts';
+import { ldexpExact } from './support/ldexpExact.ts';
 
 /**
  * Fuzz over the whole float64 range: random binary exponents (−1074 … 1023, with extra weight where Gram
@@ -47,17 +48,6 @@ const exponent = fc.oneof(
   fc.constant(0),
 );
 const mantissa = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -0.5));
-
-function ldexpExact(m: number, e: number): number {
-  // m ∈ [−1, 1], e ∈ [−1074, 1023]: m·2^e is finite; two steps keep it one rounding (scale up first)
-  let v = m;
-  if (e > 0) {
-    for (let k = e; k > 0; k -= Math.min(k, 1000)) v *= 2 ** Math.min(k, 1000);
-    return v;
-  }
-  // e < 0: go down in one step when possible (2^e representable for e ≥ −1074), else exact by construction
-  return v * 2 ** e;
-}
 
 const caseArb = fc.record({
   n: fc.integer({ min: 1, max: 4 }),
