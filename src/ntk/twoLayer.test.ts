@@ -13,6 +13,7 @@ import {
 } from './twoLayer.ts';
 import { sampleData } from '../random/distributions.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
+import { expectCentralDifferences } from '../../test/support/finiteDifference.ts';
 
 const x = sampleData(childRng('t', 'x'), { family: 'unit-sphere' }, 6, 5);
 const y = fillGaussian(childRng('t', 'y'), new Float64Array(6));
@@ -21,15 +22,12 @@ describe('two-layer network', () => {
   it('gradient matches central finite differences', () => {
     const net = initTwoLayer({ m: 20, d: 5, seed: 's' });
     const g = lossGradient(net, x, y);
-    const h = 1e-6;
-    for (const idx of [0, 7, 33, 99]) {
-      const wp = Float64Array.from(net.w),
-        wm = Float64Array.from(net.w);
-      wp[idx] += h;
-      wm[idx] -= h;
-      const fd = (squaredLoss(predict(net, x, wp), y) - squaredLoss(predict(net, x, wm), y)) / (2 * h);
-      expect(Math.abs(fd - g[idx])).toBeLessThan(1e-6 * (1 + Math.abs(g[idx])));
-    }
+    expectCentralDifferences(
+      (w) => squaredLoss(predict(net, x, w), y),
+      net.w,
+      (idx) => g[idx],
+      [0, 7, 33, 99],
+    );
   });
   it('E H(0) = H∞ (Monte Carlo over 200 initialisations, 5σ interval per entry)', () => {
     const n = x.rows,
