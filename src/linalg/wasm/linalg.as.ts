@@ -14,6 +14,8 @@
 // register-blocked JS Cholesky reaches 2.9–4.6 GFLOP/s; this kernel 9 (N = 100), 13 (200), 21–23
 // (400–1000) GFLOP/s, on par with OpenBLAS's dpotrf on one core.
 
+import { axpy } from './vector.as';
+
 @inline function lo(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 
 /** Σ_{k<len} p[k]·q[k] (two lanes, two accumulators per lane). */
@@ -181,15 +183,7 @@ export function solveLowerTranspose(l: usize, n: i32, b: usize): void {
     const io = <usize>i << 3;
     const xi = load<f64>(b + io) / load<f64>(r + io);
     store<f64>(b + io, xi);
-    if (xi != 0) {
-      const x = f64x2.splat(xi);
-      let k = 0;
-      for (; k + 1 < i; k += 2) {
-        const o = <usize>k << 3;
-        v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(x, v128.load(r + o))));
-      }
-      if (k < i) { const o = <usize>k << 3; store<f64>(b + o, load<f64>(b + o) - xi * load<f64>(r + o)); }
-    }
+    if (xi != 0) axpy(b, r, -xi, i); // b[0..i) −= x_i·L[i][0..i)
   }
 }
 
