@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { computeKernelReport, type KernelRequest } from '../src/cli/kernel.ts';
 import { UserError } from '../src/errors.ts';
-import { writeNpy } from '../src/io/npy.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
@@ -22,6 +18,7 @@ import {
   traceDec,
 } from './kernelReference.ts';
 import { ldexpExact } from './support/ldexpExact.ts';
+import { npyWriter } from './support/npyFiles.ts';
 
 /**
  * Fuzz over the whole float64 range: random binary exponents (−1074 … 1023, with extra weight where Gram
@@ -38,8 +35,7 @@ import { ldexpExact } from './support/ldexpExact.ts';
  *    outside the documented range: the eigenvalues beyond float64 (exact trace > 2^1022), or, with b_std > 0,
  *    rows whose W_std²‖x‖²/d + b_std² span more than 2^1000 (exact span > 2^990). Anything else fails.
  */
-const dir = mkdtempSync(join(tmpdir(), 'ntk-range-'));
-let fileNo = 0;
+const file = npyWriter('ntk-range-');
 
 const exponent = fc.oneof(
   fc.integer({ min: -1074, max: 1023 }),
@@ -224,8 +220,7 @@ describe('kernels over the whole float64 range vs a 50-digit reference', () => {
     if (engineErr !== undefined && !(engineErr instanceof UserError && acceptable(engineErr, 'span'))) throw engineErr;
 
     // ---- kernel command ----
-    const path = join(dir, `x${fileNo++}.npy`);
-    writeNpy(path, x);
+    const path = file(x);
     let r;
     try {
       r = await computeKernelReport({ ...req, data: path });
