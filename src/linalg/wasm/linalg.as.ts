@@ -128,28 +128,51 @@ export function cholesky(a: usize, n: i32): i32 {
   return -1;
 }
 
+/**
+ * Four rows of a triangular solve: t_a = Σ_{k0≤k<k1} p_a[k]·b[k] for the rows p_0..p_3 at r0..r3 (the 4 rows share
+ * each load of b[k]; two lanes per sum, one scalar step for an odd length backward), then the 4 × 4 diagonal block by
+ * substitution, io = 8i: forward (lower = true, rows i..i+3 of L at r0..r3) or backward (rows i−3..i of U).
+ * `lower` is a constant at both calls, so each inlined copy keeps only its own substitution.
+ */
+@inline function solveBlock4(r0: usize, r1: usize, r2: usize, r3: usize, b: usize, k0: i32, k1: i32, io: usize, lower: bool): void {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  let k = k0;
+  for (; k + 1 < k1; k += 2) {
+    const o = <usize>k << 3;
+    const bk = v128.load(b + o);
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), bk));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), bk));
+    s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), bk));
+    s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), bk));
+  }
+  let t0 = lo(s0), t1 = lo(s1), t2 = lo(s2), t3 = lo(s3);
+  if (!lower && k < k1) { // (forward: k1 = i is a multiple of 4, the length is even)
+    const o = <usize>k << 3;
+    const bk = load<f64>(b + o);
+    t0 += load<f64>(r0 + o) * bk; t1 += load<f64>(r1 + o) * bk; t2 += load<f64>(r2 + o) * bk; t3 += load<f64>(r3 + o) * bk;
+  }
+  if (lower) {
+    const x0 = (load<f64>(b + io) - t0) / load<f64>(r0 + io);
+    const x1 = (load<f64>(b + io, 8) - (t1 + load<f64>(r1 + io) * x0)) / load<f64>(r1 + io, 8);
+    const x2 = (load<f64>(b + io, 16) - (t2 + load<f64>(r2 + io) * x0 + load<f64>(r2 + io, 8) * x1)) / load<f64>(r2 + io, 16);
+    const x3 = (load<f64>(b + io, 24) - (t3 + load<f64>(r3 + io) * x0 + load<f64>(r3 + io, 8) * x1 + load<f64>(r3 + io, 16) * x2)) / load<f64>(r3 + io, 24);
+    store<f64>(b + io, x0); store<f64>(b + io, x1, 8); store<f64>(b + io, x2, 16); store<f64>(b + io, x3, 24);
+  } else {
+    const x3 = (load<f64>(b + io) - t3) / load<f64>(r3 + io);
+    const x2 = (load<f64>(b + io - 8) - (t2 + load<f64>(r2 + io) * x3)) / load<f64>(r2 + io - 8);
+    const x1 = (load<f64>(b + io - 16) - (t1 + load<f64>(r1 + io) * x3 + load<f64>(r1 + io - 8) * x2)) / load<f64>(r1 + io - 16);
+    const x0 = (load<f64>(b + io - 24) - (t0 + load<f64>(r0 + io) * x3 + load<f64>(r0 + io - 8) * x2 + load<f64>(r0 + io - 16) * x1)) / load<f64>(r0 + io - 24);
+    store<f64>(b + io, x3); store<f64>(b + io - 8, x2); store<f64>(b + io - 16, x1); store<f64>(b + io - 24, x0);
+  }
+}
+
 /** b ← L⁻¹ b, L lower triangular in the lower triangle of the n × n matrix at l; 4 rows share each load of b. */
 export function solveLower(l: usize, n: i32, b: usize): void {
   const rowBytes = <usize>n << 3;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = l + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-    let k = 0;
-    for (; k + 1 < i; k += 2) { // i is a multiple of 4
-      const o = <usize>k << 3;
-      const bk = v128.load(b + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), bk));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), bk));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), bk));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), bk));
-    }
-    const io = <usize>i << 3;
-    const x0 = (load<f64>(b + io) - lo(s0)) / load<f64>(r0 + io);
-    const x1 = (load<f64>(b + io, 8) - (lo(s1) + load<f64>(r1 + io) * x0)) / load<f64>(r1 + io, 8);
-    const x2 = (load<f64>(b + io, 16) - (lo(s2) + load<f64>(r2 + io) * x0 + load<f64>(r2 + io, 8) * x1)) / load<f64>(r2 + io, 16);
-    const x3 = (load<f64>(b + io, 24) - (lo(s3) + load<f64>(r3 + io) * x0 + load<f64>(r3 + io, 8) * x1 + load<f64>(r3 + io, 16) * x2)) / load<f64>(r3 + io, 24);
-    store<f64>(b + io, x0); store<f64>(b + io, x1, 8); store<f64>(b + io, x2, 16); store<f64>(b + io, x3, 24);
+    solveBlock4(r0, r1, r2, r3, b, 0, i, <usize>i << 3, true);
   }
   for (; i < n; i++) {
     const r = l + <usize>i * rowBytes;
@@ -164,28 +187,7 @@ export function solveUpper(u: usize, n: i32, b: usize): void {
   let i = n - 1;
   for (; i >= 3; i -= 4) {
     const r3 = u + <usize>i * rowBytes, r2 = r3 - rowBytes, r1 = r2 - rowBytes, r0 = r1 - rowBytes; // rows i, i−1, i−2, i−3
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-    let k = i + 1;
-    for (; k + 1 < n; k += 2) {
-      const o = <usize>k << 3;
-      const bk = v128.load(b + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), bk));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), bk));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), bk));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), bk));
-    }
-    let t0 = lo(s0), t1 = lo(s1), t2 = lo(s2), t3 = lo(s3);
-    if (k < n) {
-      const o = <usize>k << 3;
-      const bk = load<f64>(b + o);
-      t0 += load<f64>(r0 + o) * bk; t1 += load<f64>(r1 + o) * bk; t2 += load<f64>(r2 + o) * bk; t3 += load<f64>(r3 + o) * bk;
-    }
-    const io = <usize>i << 3;
-    const x3 = (load<f64>(b + io) - t3) / load<f64>(r3 + io);
-    const x2 = (load<f64>(b + io - 8) - (t2 + load<f64>(r2 + io) * x3)) / load<f64>(r2 + io - 8);
-    const x1 = (load<f64>(b + io - 16) - (t1 + load<f64>(r1 + io) * x3 + load<f64>(r1 + io - 8) * x2)) / load<f64>(r1 + io - 16);
-    const x0 = (load<f64>(b + io - 24) - (t0 + load<f64>(r0 + io) * x3 + load<f64>(r0 + io - 8) * x2 + load<f64>(r0 + io - 16) * x1)) / load<f64>(r0 + io - 24);
-    store<f64>(b + io, x3); store<f64>(b + io - 8, x2); store<f64>(b + io - 16, x1); store<f64>(b + io - 24, x0);
+    solveBlock4(r0, r1, r2, r3, b, i + 1, n, <usize>i << 3, false);
   }
   for (; i >= 0; i--) {
     const r = u + <usize>i * rowBytes;
