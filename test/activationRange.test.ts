@@ -1,14 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { computeKernelReport, type KernelReport, type KernelRequest } from '../src/cli/kernel.ts';
 import { UserError } from '../src/errors.ts';
-import { writeNpy } from '../src/io/npy.ts';
 import { fromRows, type Matrix } from '../src/linalg/matrix.ts';
 import { frobeniusUpper } from '../src/ntk/limitingSmooth.ts';
 import { type Dec, Dm, encloses, exactDec, lambdaMaxBracket, lambdaMinBracket, MAX_DEC, referenceLimiting, type RefArch, traceDec } from './kernelReference.ts';
+import { ldexpExact } from './support/ldexpExact.ts';
+import { npyFiles } from './support/npyFiles.ts';
 
 /**
  * Every activation of the `kernel limiting|nngp` command over the whole float64 range: random binary exponents
@@ -27,23 +25,7 @@ import { type Dec, Dm, encloses, exactDec, lambdaMaxBracket, lambdaMinBracket, M
  * 2^1024 (accepted from 2^1010: the enclosure of an entry may cross the limit before the entry does; for tanh and
  * sigmoid, without a reference, only the message is checked).
  */
-const dir = mkdtempSync(join(tmpdir(), 'ntk-act-range-'));
-let fileNo = 0;
-function file(m: Matrix): string {
-  const p = join(dir, `x${fileNo++}.npy`);
-  writeNpy(p, m);
-  return p;
-}
-
-/** m·2^e for m ∈ [−1, 1], e ∈ [−1074, 1023], with one rounding (scale up in steps, down in one). */
-function ldexpExact(m: number, e: number): number {
-  let v = m;
-  if (e > 0) {
-    for (let k = e; k > 0; k -= Math.min(k, 1000)) v *= 2 ** Math.min(k, 1000);
-    return v;
-  }
-  return v * 2 ** e;
-}
+const file = npyFiles('ntk-act-range-');
 
 /** The slopes (a, b) of an (a,b)-ReLU name, or 'erf', or null (tanh, sigmoid: no closed form). */
 function refActivation(name: string): RefArch['activation'] | null {

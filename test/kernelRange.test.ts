@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { computeKernelReport, type KernelRequest } from '../src/cli/kernel.ts';
 import { UserError } from '../src/errors.ts';
-import { writeNpy } from '../src/io/npy.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
@@ -21,6 +17,8 @@ import {
   referenceLimiting,
   traceDec,
 } from './kernelReference.ts';
+import { ldexpExact } from './support/ldexpExact.ts';
+import { npyFiles } from './support/npyFiles.ts';
 
 /**
  * Fuzz over the whole float64 range: random binary exponents (−1074 … 1023, with extra weight where Gram
@@ -37,8 +35,7 @@ import {
  *    outside the documented range: the eigenvalues beyond float64 (exact trace > 2^1022), or, with b_std > 0,
  *    rows whose W_std²‖x‖²/d + b_std² span more than 2^1000 (exact span > 2^990). Anything else fails.
  */
-const dir = mkdtempSync(join(tmpdir(), 'ntk-range-'));
-let fileNo = 0;
+const file = npyFiles('ntk-range-');
 
 const exponent = fc.oneof(
   fc.integer({ min: -1074, max: 1023 }),
@@ -47,17 +44,6 @@ const exponent = fc.oneof(
   fc.constant(0),
 );
 const mantissa = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -0.5));
-
-function ldexpExact(m: number, e: number): number {
-  // m ∈ [−1, 1], e ∈ [−1074, 1023]: m·2^e is finite; two steps keep it one rounding (scale up first)
-  let v = m;
-  if (e > 0) {
-    for (let k = e; k > 0; k -= Math.min(k, 1000)) v *= 2 ** Math.min(k, 1000);
-    return v;
-  }
-  // e < 0: go down in one step when possible (2^e representable for e ≥ −1074), else exact by construction
-  return v * 2 ** e;
-}
 
 const caseArb = fc.record({
   n: fc.integer({ min: 1, max: 4 }),
@@ -234,8 +220,7 @@ describe('kernels over the whole float64 range vs a 50-digit reference', () => {
     if (engineErr !== undefined && !(engineErr instanceof UserError && acceptable(engineErr, 'span'))) throw engineErr;
 
     // ---- kernel command ----
-    const path = join(dir, `x${fileNo++}.npy`);
-    writeNpy(path, x);
+    const path = file(x);
     let r;
     try {
       r = await computeKernelReport({ ...req, data: path });

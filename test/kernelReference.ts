@@ -13,6 +13,7 @@
 import DecimalImport from 'decimal.js';
 import type { Decimal as DecimalClass } from 'decimal.js';
 import type { Matrix } from '../src/linalg/matrix.ts';
+import { foldDecimal } from './support/decimalFold.ts';
 
 const DecimalCtor = ((DecimalImport as unknown as { default?: unknown }).default ?? DecimalImport) as typeof DecimalClass;
 export const PREC = 50;
@@ -134,55 +135,46 @@ export function referenceLimiting(x: Matrix, arch: RefArch): { G: Dec[][]; K: De
   const first = ntk ? W2.div(d) : new Dm(1);
   // layer 1, with the angles of the (scaled, bias-augmented) rows
   const aug = X.map((r) => (ntk ? [...r.map((v) => v.mul(first.sqrt())), B2.sqrt()] : r));
-  let G: Dec[][] = [],
-    theta: Dec[][] = [];
+  const G1: Dec[][] = [],
+    theta1: Dec[][] = [];
   for (let i = 0; i < n; i++) {
-    G.push([]);
-    theta.push([]);
+    G1.push([]);
+    theta1.push([]);
     for (let j = 0; j < n; j++) {
-      G[i].push(dotDec(aug[i], aug[j]));
-      theta[i].push(i === j ? new Dm(0) : angleDec(aug[i], aug[j]));
+      G1[i].push(dotDec(aug[i], aug[j]));
+      theta1[i].push(i === j ? new Dm(0) : angleDec(aug[i], aug[j]));
     }
   }
-  let K = G.map((r) => r.slice());
   let peak = B2;
-  for (const r of G) for (const v of r) peak = Dm.max(peak, v.abs());
-  for (let l = 2; l <= arch.depth; l++) {
-    const Gn: Dec[][] = [],
-      Kn: Dec[][] = [];
-    for (let i = 0; i < n; i++) {
-      Gn.push(new Array(n));
-      Kn.push(new Array(n));
-    }
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        const qi = G[i][i],
-          qj = G[j][j];
-        const { pp: J, dd: Jdot } = dualDec(arch.activation, qi, qj, G[i][j], i === j ? new Dm(0) : theta[i][j]);
-        const g = W2.mul(J).add(B2);
-        Gn[i][j] = Gn[j][i] = g;
-        Kn[i][j] = Kn[j][i] = K[i][j].mul(W2.mul(Jdot)).add(g);
-        peak = Dm.max(peak, g.abs(), Kn[i][j].abs(), W2.mul(Jdot).abs());
-      }
-    }
-    G = Gn;
-    K = Kn;
-    if (l === arch.depth) break;
-    theta = G.map((row, i) =>
-      row.map((g, j) => {
-        if (i === j) return new Dm(0);
-        if (j < i) return new Dm(0); // filled from (j, i) below
-        const s = G[i][i].mul(G[j][j]).sqrt();
-        if (s.isZero()) return PI.div(2);
-        let c = g.div(s);
-        if (c.gt(1)) c = new Dm(1);
-        if (c.lt(-1)) c = new Dm(-1);
-        return c.acos();
-      }),
-    );
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) theta[i][j] = theta[j][i];
-  }
+  const peakOf = (M: Dec[][]) => {
+    for (const r of M) for (const v of r) peak = Dm.max(peak, v.abs());
+  };
+  peakOf(G1);
+  const { G, K } = foldDecimal(
+    G1,
+    arch.depth,
+    (l, i, j, G) => {
+      // the angle of layer l − 1: the rows' half-angle formula for layer 1, else acos of the clipped cosine
+      const theta = i === j ? new Dm(0) : l === 2 ? theta1[i][j] : acosAngle(G[i][i], G[j][j], G[i][j]);
+      const { pp: J, dd: Jdot } = dualDec(arch.activation, G[i][i], G[j][j], G[i][j], theta);
+      const g = W2.mul(J).add(B2),
+        gDot = W2.mul(Jdot);
+      peak = Dm.max(peak, g.abs(), gDot.abs());
+      return { g, gDot };
+    },
+    (_l, _G, K) => peakOf(K),
+  );
   return { G, K, peak };
+}
+
+/** The angle of a covariance [[qi, g], [g, qj]]: acos of g/√(qi·qj) clipped to [−1, 1], π/2 if qi·qj = 0. */
+function acosAngle(qi: Dec, qj: Dec, g: Dec): Dec {
+  const s = qi.mul(qj).sqrt();
+  if (s.isZero()) return PI.div(2);
+  let c = g.div(s);
+  if (c.gt(1)) c = new Dm(1);
+  if (c.lt(-1)) c = new Dm(-1);
+  return c.acos();
 }
 
 /** H∞_ij = x_iᵀx_j(π − θ_ij)/(2π) of the stored rows (the `kernel h-infinity` convention; H_ii = ‖x_i‖²/2). */

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { toMl } from '../../test/support/mlMatrix.ts';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram, gramRoundingBound, matmul, matmulTransB, matvec, matvecTrans, hadamardInPlace, dot, axpy, up, down, gammaUp } from './blas.ts';
-import { type Matrix, transpose, gamma, UNIT_ROUNDOFF } from './matrix.ts';
+import { transpose, gamma, UNIT_ROUNDOFF } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
-
-const toMl = (m: Matrix) => new MlMatrix(Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))));
 
 describe('gram', () => {
   it('matches ml-matrix X·Xᵀ for odd shapes and is exactly symmetric', () => {

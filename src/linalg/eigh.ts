@@ -197,18 +197,29 @@ function checkSymmetricFinite(a: Matrix, what: string): void {
       if (a.data[i * n + j] !== a.data[j * n + i]) throw new RangeError(`${what}: matrix is not exactly symmetric at (${i}, ${j})`);
 }
 
-/** All eigenvalues of the symmetric matrix a, ascending. Throws RangeError on non-finite or non-symmetric input. */
-export function eigvalsh(a: Matrix): Float64Array {
-  checkSymmetricFinite(a, 'eigvalsh');
+/**
+ * The dense symmetric eigensolver shared by eigvalsh and eigh: checks a (square, finite, exactly symmetric; else
+ * RangeError naming `what`), scales it by a power of two p (entries near 1e±300 would overflow in the reduction;
+ * eigenvectors are scale-invariant, the eigenvalues are divided by p again), reduces it to tridiagonal
+ * form and runs the QL iteration. Returns the eigenvalues d (unordered) and, with `vectors`, w holding the
+ * eigenvector of d[k] in its row k.
+ */
+function symmetricQL(a: Matrix, what: string, vectors: boolean): { d: Float64Array; w: Float64Array } {
+  checkSymmetricFinite(a, what);
   const n = a.rows;
-  const p = binaryScaleFactor(a); // extreme entries (|a_ij| near 1e±300) would overflow in the reduction
+  const p = binaryScaleFactor(a);
   const w = p === 1 ? Float64Array.from(a.data) : scaledCopy(a, p).data;
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  householderTridiagonalize(w, n, d, e, false);
-  tridiagonalQL(d, e, n, null);
+  householderTridiagonalize(w, n, d, e, vectors);
+  tridiagonalQL(d, e, n, vectors ? w : null);
   if (p !== 1) for (let i = 0; i < n; i++) d[i] /= p;
-  return d.sort();
+  return { d, w };
+}
+
+/** All eigenvalues of the symmetric matrix a, ascending. Throws RangeError on non-finite or non-symmetric input. */
+export function eigvalsh(a: Matrix): Float64Array {
+  return symmetricQL(a, 'eigvalsh', false).d.sort();
 }
 
 /**
@@ -247,15 +258,8 @@ export function eigvalshMinScaled(a: Matrix, p: number): number {
  * `vectors` the unit eigenvector for values[k]. Throws RangeError on non-finite or non-symmetric input.
  */
 export function eigh(a: Matrix): { values: Float64Array; vectors: Matrix } {
-  checkSymmetricFinite(a, 'eigh');
   const n = a.rows;
-  const p = binaryScaleFactor(a); // extreme entries would overflow; eigenvectors are scale-invariant
-  const w = p === 1 ? Float64Array.from(a.data) : scaledCopy(a, p).data;
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  householderTridiagonalize(w, n, d, e, true);
-  tridiagonalQL(d, e, n, w);
-  if (p !== 1) for (let i = 0; i < n; i++) d[i] /= p;
+  const { d, w } = symmetricQL(a, 'eigh', true);
   const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => d[p] - d[q]);
   const values = new Float64Array(n);
   const v = new Float64Array(n * n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mlEigenvalues, randomOrthogonal } from '../../test/support/mlMatrix.ts';
 import { test, fc } from '@fast-check/vitest';
-import { Matrix as MlMatrix, EigenvalueDecomposition, QrDecomposition } from 'ml-matrix';
 import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../../test/support/exactDecimal.ts';
 import { gram } from './blas.ts';
@@ -9,12 +9,10 @@ import { type Matrix, UNIT_ROUNDOFF } from './matrix.ts';
 import { createRng, gaussian } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
 
-const toMl = (m: Matrix) => new MlMatrix(Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))));
-
 /** Q diag(λ) Qᵀ with Q from the QR factorisation of a Gaussian matrix (ml-matrix), made exactly symmetric. */
 function knownSpectrum(lam: number[], seed: string): Matrix {
   const n = lam.length;
-  const q = new QrDecomposition(toMl(gaussianMatrix(createRng(seed), n, n))).orthogonalMatrix;
+  const q = randomOrthogonal(n, seed);
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j <= i; j++) {
@@ -27,7 +25,7 @@ function knownSpectrum(lam: number[], seed: string): Matrix {
 }
 
 function refLambdaMin(k: Matrix): number {
-  return Math.min(...new EigenvalueDecomposition(toMl(k), { assumeSymmetric: true }).realEigenvalues);
+  return mlEigenvalues(k)[0];
 }
 
 /**

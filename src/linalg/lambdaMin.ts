@@ -544,6 +544,20 @@ function lambdaMinCertifiedIn(
     return Math.max(rEst / 10, relTol * Math.abs(est), 2 * n * UNIT_ROUNDOFF * maxAbsDiag, 64 * UNIT_ROUNDOFF * Math.abs(est), Number.MIN_VALUE);
   };
 
+  // The first of `attempts` shifts est − δ, est − 8δ, est − 64δ, … at which the shifted Cholesky succeeds (a
+  // failed factorisation: the shift is not below λ_min): its shift, its bound ℓ ≤ λ_min (the factor is left in
+  // `work`) and the attempt's index; null if every attempt failed or the shift reached −∞.
+  const backOffCholesky = (est: number, delta: number, attempts: number): { s: number; l: number; attempt: number } | null => {
+    for (let attempt = 0; attempt < attempts; attempt++, delta *= 8) {
+      const s = est - delta;
+      if (s <= -Infinity) return null;
+      factorizations++;
+      const l = shiftedCholeskyLowerBound(k, s, work);
+      if (l !== null) return { s, l, attempt };
+    }
+    return null;
+  };
+
   let lanczosDone = false;
   let ritzEstimate = Infinity;
   if (n > DENSE_EIGENSOLVER_MAX_N) {
@@ -609,22 +623,14 @@ function lambdaMinCertifiedIn(
         // The error estimate is rough this early (Lanczos may not have "seen" λ₁ yet: at N = 200 the estimate
         // was 3e-4 while the Ritz value sat on λ₂, 5e-3 above λ₁), so keep s₁ safely below λ_min: at least
         // 5 % of the way from the estimate back to s₀. A failed attempt costs a (partial) factorisation.
-        let margin = Math.max(8 * lastErr, 0.05 * (ritzEstimate - s0));
-        for (let attempt = 0; attempt < 2; attempt++) {
-          const s1 = ritzEstimate - margin;
-          factorizations++;
-          const l1 = shiftedCholeskyLowerBound(k, s1, work);
-          if (l1 === null) {
-            margin *= 8;
-            continue;
-          }
-          fallbackLower = Math.max(fallbackLower, down(l1 - e));
+        const hit = backOffCholesky(ritzEstimate, Math.max(8 * lastErr, 0.05 * (ritzEstimate - s0)), 2);
+        if (hit) {
+          fallbackLower = Math.max(fallbackLower, down(hit.l - e));
           normaliseInf(vector);
-          const lz2 = shiftInvertLanczos(work, n, Math.min(n, 150), 1e-10, mkStop(s1, false), vector);
+          const lz2 = shiftInvertLanczos(work, n, Math.min(n, 150), 1e-10, mkStop(hit.s, false), vector);
           vector = lz2.vector;
-          if (lz2.theta > 0) ritzEstimate = s1 + 1 / lz2.theta;
+          if (lz2.theta > 0) ritzEstimate = hit.s + 1 / lz2.theta;
           method += `+reshift-lanczos(${lz2.steps}${lz2.converged ? '' : ',unconverged'})`;
-          break;
         }
       }
       break;
@@ -638,33 +644,25 @@ function lambdaMinCertifiedIn(
     // step). Measured (whole enclosure): n = 32: 62 µs, n = 48: 158 µs, n = 64: 286 µs, against 113 / 340 / 761 µs
     // for the eigenvector-accumulating eigh alone; n = 8: 17 µs (fixed overheads).
     const est = eigvalshMinScaled(k, 1); // k validated and (if extreme) scaled by the exported wrapper
-    if (Number.isFinite(est)) {
-      let delta = deltaAt(est);
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const s1 = est - delta;
-        factorizations++;
-        const l = shiftedCholeskyLowerBound(k, s1, work);
-        if (l === null) {
-          delta *= 8;
-          continue;
-        }
-        const v = startVector(n);
-        for (let it = 0; it < 2; it++) {
-          solveLowerInPlace(work, n, v);
-          solveLowerTransposeInPlace(work, n, v);
-          normaliseInf(v);
-        }
-        if (!allFinite(v)) break;
+    const hit = Number.isFinite(est) ? backOffCholesky(est, deltaAt(est), 4) : null;
+    if (hit) {
+      const v = startVector(n);
+      for (let it = 0; it < 2; it++) {
+        solveLowerInPlace(work, n, v);
+        solveLowerTransposeInPlace(work, n, v);
+        normaliseInf(v);
+      }
+      if (allFinite(v)) {
         const rqSmall = rayleighQuotientUpper(k, v);
         const upperSmall = up(rqSmall.upper + e);
-        const lowerSmall = down(l - e);
+        const lowerSmall = down(hit.l - e);
         // The eigvalsh value is the better estimate (backward stable); the Rayleigh quotient may sit nearer λ₂ when λ₁ ≈ λ₂.
         const estimateSmall = Math.min(Math.max(Math.min(est, rqSmall.value), lowerSmall), upperSmall);
         return {
           lower: lowerSmall,
           estimate: estimateSmall,
           upper: upperSmall,
-          method: `dense-eigvalsh+cholesky${attempt > 0 ? `(backoff ${attempt})` : ''}+inverse-iteration`,
+          method: `dense-eigvalsh+cholesky${hit.attempt > 0 ? `(backoff ${hit.attempt})` : ''}+inverse-iteration`,
           factorizations,
         };
       }
@@ -684,35 +682,27 @@ function lambdaMinCertifiedIn(
   const shiftBase = Math.min(estimate0, ritzEstimate);
 
   // Lower bound by a shifted Cholesky just below the estimate.
-  let delta = deltaAt(shiftBase);
   let lower = -Infinity;
   let lowerMethod = 'cholesky';
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const s = shiftBase - delta;
-    if (s <= -Infinity) break;
-    factorizations++;
-    const l = shiftedCholeskyLowerBound(k, s, work);
-    if (l !== null) {
-      lower = down(l - e);
-      if (attempt > 0) lowerMethod = `cholesky(backoff ${attempt})`;
-      if (lanczosDone) {
-        // One step of inverse iteration with the factor just computed (2n² flops): the shift is within δ of
-        // λ_min, so the error of the vector shrinks by ≈ δ/(λ₂ − λ_min) and its Rayleigh quotient (another
-        // rigorous upper bound) is accurate even when Lanczos stopped early. Keep the better upper bound.
-        const y = Float64Array.from(vector!);
-        solveLowerInPlace(work, n, y);
-        solveLowerTransposeInPlace(work, n, y);
-        if (allFinite(y)) {
-          normaliseInf(y);
-          const rq2 = rayleighQuotientUpper(k, y);
-          const up2 = up(rq2.upper + e);
-          if (up2 < upper) upper = up2;
-          if (rq2.value < estimate0) estimate0 = rq2.value;
-        }
+  const hit = backOffCholesky(shiftBase, deltaAt(shiftBase), 6);
+  if (hit) {
+    lower = down(hit.l - e);
+    if (hit.attempt > 0) lowerMethod = `cholesky(backoff ${hit.attempt})`;
+    if (lanczosDone) {
+      // One step of inverse iteration with the factor just computed (2n² flops): the shift is within δ of
+      // λ_min, so the error of the vector shrinks by ≈ δ/(λ₂ − λ_min) and its Rayleigh quotient (another
+      // rigorous upper bound) is accurate even when Lanczos stopped early. Keep the better upper bound.
+      const y = Float64Array.from(vector!);
+      solveLowerInPlace(work, n, y);
+      solveLowerTransposeInPlace(work, n, y);
+      if (allFinite(y)) {
+        normaliseInf(y);
+        const rq2 = rayleighQuotientUpper(k, y);
+        const up2 = up(rq2.upper + e);
+        if (up2 < upper) upper = up2;
+        if (rq2.value < estimate0) estimate0 = rq2.value;
       }
-      break;
     }
-    delta *= 8;
   }
   if (fallbackLower > lower) {
     lower = fallbackLower;

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import { randomOrthogonal, toMl } from '../../test/support/mlMatrix.ts';
+import { SingularValueDecomposition } from 'ml-matrix';
 import { sigmaMinCertified } from './sigmaMin.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng } from '../random/rng.ts';
 import { gaussianMatrix } from '../random/distributions.ts';
 
-const toMl = (m: Matrix) => new MlMatrix(Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))));
-const orth = (n: number, seed: string) => new QrDecomposition(toMl(gaussianMatrix(createRng(seed), n, n))).orthogonalMatrix;
-
 /** U diag(s) Vᵀ with U, V from QR of Gaussian matrices (ml-matrix). */
 function knownSingularValues(nRows: number, nCols: number, s: number[], seed: string): Matrix {
-  const u = orth(nRows, `${seed}-u`);
-  const v = orth(nCols, `${seed}-v`);
+  const u = randomOrthogonal(nRows, `${seed}-u`);
+  const v = randomOrthogonal(nCols, `${seed}-v`);
   const f = new Float64Array(nRows * nCols);
   for (let i = 0; i < nRows; i++)
     for (let j = 0; j < nCols; j++) {

@@ -7,6 +7,7 @@ import { createRng, gaussian } from '../random/rng.ts';
 import { sampleData } from '../random/distributions.ts';
 import { type Activation, absRelu, leakyRelu, relu } from './activation.ts';
 import { exact } from '../../test/support/decimalContains.ts';
+import { foldDecimal } from '../../test/support/decimalFold.ts';
 import { reluHermiteCoefficient } from './hermite.ts';
 import { type LimitingArchitecture, limitingKernels } from './limiting.ts';
 
@@ -47,8 +48,7 @@ function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; 
     }
   }
   const xs = Array.from(x.data, exact);
-  let G: Dec[][] = [],
-    K: Dec[][] = [];
+  const G: Dec[][] = [];
   for (let i = 0; i < n; i++) {
     G.push([]);
     for (let j = 0; j < n; j++) {
@@ -59,38 +59,25 @@ function referenceKernels(x: Matrix, arch: LimitingArchitecture): { G: Dec[][]; 
       G[i].push(s);
     }
   }
-  K = G.map((r) => r.slice());
   const ab = a.mul(b),
     amb2 = a.sub(b).pow(2);
-  for (let l = 2; l <= L; l++) {
-    const Gn: Dec[][] = [],
-      Kn: Dec[][] = [];
-    for (let i = 0; i < n; i++) {
-      Gn.push([]);
-      Kn.push([]);
-      for (let j = 0; j < n; j++) {
-        const qi = G[i][i],
-          qj = G[j][j];
-        let phiphi = new D(0),
-          dd = new D(0);
-        if (qi.gt(0) && qj.gt(0)) {
-          const s = qi.mul(qj).sqrt();
-          let c = G[i][j].div(s);
-          if (c.gt(1)) c = new D(1);
-          if (c.lt(-1)) c = new D(-1);
-          const th = new D(c).acos();
-          const J = ab.mul(c).add(amb2.mul(th.sin().add(PI.sub(th).mul(c))).div(PI.mul(2)));
-          phiphi = s.mul(J);
-          dd = ab.add(amb2.mul(PI.sub(th)).div(PI.mul(2)));
-        }
-        Gn[i].push(w2[l - 1].mul(phiphi).add(b2[l - 1]));
-        Kn[i].push(K[i][j].mul(w2[l - 1].mul(dd)).add(Gn[i][j]));
-      }
+  return foldDecimal(G, L, (l, i, j, G) => {
+    const qi = G[i][i],
+      qj = G[j][j];
+    let phiphi = new D(0),
+      dd = new D(0);
+    if (qi.gt(0) && qj.gt(0)) {
+      const s = qi.mul(qj).sqrt();
+      let c = G[i][j].div(s);
+      if (c.gt(1)) c = new D(1);
+      if (c.lt(-1)) c = new D(-1);
+      const th = new D(c).acos();
+      const J = ab.mul(c).add(amb2.mul(th.sin().add(PI.sub(th).mul(c))).div(PI.mul(2)));
+      phiphi = s.mul(J);
+      dd = ab.add(amb2.mul(PI.sub(th)).div(PI.mul(2)));
     }
-    G = Gn;
-    K = Kn;
-  }
-  return { G, K };
+    return { g: w2[l - 1].mul(phiphi).add(b2[l - 1]), gDot: w2[l - 1].mul(dd) };
+  });
 }
 
 /** max_ij |K̂_ij − K_ij| / √(K_ii K_jj) (entries with a zero diagonal must be exactly 0). */

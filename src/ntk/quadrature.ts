@@ -108,6 +108,18 @@ export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64
   return { nodes, weights };
 }
 
+/** P_n(x) by the three-term recurrence (k·P_k = (2k − 1)x·P_{k−1} − (k − 1)P_{k−2}) and P_n'(x) = n(x·P_n − P_{n−1})/(x² − 1), |x| < 1. */
+function legendre(n: number, x: number): { p: number; dp: number } {
+  let p0 = 1,
+    p1 = x;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return { p: p1, dp: (n * (x * p1 - p0)) / (x * x - 1) };
+}
+
 /** n-point Gauss–Legendre rule on [−1, 1] (Newton on the Legendre recurrence; nodes ascending). */
 export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`gaussLegendre: n must be an integer ≥ 1, got ${n}`);
@@ -117,26 +129,12 @@ export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float6
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1,
-        p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (n * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
+      const v = legendre(n, x);
+      dp = v.dp;
+      const dx = v.p / dp;
       x -= dx;
       if (Math.abs(dx) <= 1e-16) {
-        // one more evaluation of the derivative at the converged node
-        let q0 = 1,
-          q1 = x;
-        for (let k = 2; k <= n; k++) {
-          const q2 = ((2 * k - 1) * x * q1 - (k - 1) * q0) / k;
-          q0 = q1;
-          q1 = q2;
-        }
-        dp = (n * (x * q1 - q0)) / (x * x - 1);
+        dp = legendre(n, x).dp; // one more evaluation of the derivative at the converged node
         break;
       }
     }

@@ -13,6 +13,8 @@ import {
 } from './twoLayer.ts';
 import { sampleData } from '../random/distributions.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
+import { expectCentralDifferences } from '../../test/support/finiteDifference.ts';
+import { expectMonteCarloMean } from '../../test/support/monteCarloMean.ts';
 
 const x = sampleData(childRng('t', 'x'), { family: 'unit-sphere' }, 6, 5);
 const y = fillGaussian(childRng('t', 'y'), new Float64Array(6));
@@ -21,34 +23,17 @@ describe('two-layer network', () => {
   it('gradient matches central finite differences', () => {
     const net = initTwoLayer({ m: 20, d: 5, seed: 's' });
     const g = lossGradient(net, x, y);
-    const h = 1e-6;
-    for (const idx of [0, 7, 33, 99]) {
-      const wp = Float64Array.from(net.w),
-        wm = Float64Array.from(net.w);
-      wp[idx] += h;
-      wm[idx] -= h;
-      const fd = (squaredLoss(predict(net, x, wp), y) - squaredLoss(predict(net, x, wm), y)) / (2 * h);
-      expect(Math.abs(fd - g[idx])).toBeLessThan(1e-6 * (1 + Math.abs(g[idx])));
-    }
+    expectCentralDifferences(
+      (w) => squaredLoss(predict(net, x, w), y),
+      net.w,
+      (idx) => g[idx],
+      [0, 7, 33, 99],
+    );
   });
   it('E H(0) = H∞ (Monte Carlo over 200 initialisations, 5σ interval per entry)', () => {
-    const n = x.rows,
-      reps = 200,
-      m = 50;
-    const mean = new Float64Array(n * n),
-      sq = new Float64Array(n * n);
-    for (let t = 0; t < reps; t++) {
-      const H = finiteGram(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x).matrix.data;
-      for (let k = 0; k < n * n; k++) {
-        mean[k] += H[k] / reps;
-        sq[k] += (H[k] * H[k]) / reps;
-      }
-    }
-    const Hi = hInfinity(x).matrix.data;
-    for (let k = 0; k < n * n; k++) {
-      const sd = Math.sqrt(Math.max(sq[k] - mean[k] ** 2, 1e-12) / reps);
-      expect(Math.abs(mean[k] - Hi[k])).toBeLessThan(5 * sd + 1e-12);
-    }
+    const m = 50;
+    const draw = (t: number) => finiteGram(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x).matrix.data;
+    expectMonteCarloMean(200, draw, hInfinity(x).matrix.data, 1e-12);
   });
   it('GD decreases the loss and its certified error bound stays small', () => {
     const net = initTwoLayer({ m: 500, d: 5, seed: 'gd' });

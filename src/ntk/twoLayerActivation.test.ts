@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleData } from '../random/distributions.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
+import { expectCentralDifferences } from '../../test/support/finiteDifference.ts';
+import { expectMonteCarloMean } from '../../test/support/monteCarloMean.ts';
 import { activationByName } from './activations/registry.ts';
 import { hInfinityFor } from './hInfinityActivation.ts';
 import { finiteGramActivation, initTwoLayer, linearRecursionResiduals, predictActivation, squaredLoss, trainGd } from './twoLayer.ts';
@@ -19,16 +21,13 @@ describe('two-layer network with an activation record', () => {
     const net = initTwoLayer({ m: 20, d: 5, seed: `fd-${name}` });
     const eta = 0.1;
     const r = trainGd(net, x, y, { eta, steps: 1, activation: act });
-    const h = 1e-6;
-    for (const idx of [0, 7, 33, 99]) {
-      const wp = Float64Array.from(net.w),
-        wm = Float64Array.from(net.w);
-      wp[idx] += h;
-      wm[idx] -= h;
-      const fd = (squaredLoss(predictActivation(net, x, act, wp), y) - squaredLoss(predictActivation(net, x, act, wm), y)) / (2 * h);
-      const g = (net.w[idx] - r.w[idx]) / eta;
-      expect(Math.abs(fd - g)).toBeLessThan(1e-6 * (1 + Math.abs(g)));
-    }
+    // the step's gradient, read back from W − η∇Φ
+    expectCentralDifferences(
+      (w) => squaredLoss(predictActivation(net, x, act, w), y),
+      net.w,
+      (idx) => (net.w[idx] - r.w[idx]) / eta,
+      [0, 7, 33, 99],
+    );
     expect(r.u0).toEqual(predictActivation(net, x, act));
   });
 
@@ -42,23 +41,10 @@ describe('two-layer network with an activation record', () => {
 
   it('E H(0) = H∞ of the record (Monte Carlo over 200 initialisations, 5σ per entry, tanh)', () => {
     const act = activationByName('tanh');
-    const n = x.rows,
-      reps = 200,
-      m = 50;
-    const mean = new Float64Array(n * n),
-      sq = new Float64Array(n * n);
-    for (let t = 0; t < reps; t++) {
-      const H = finiteGramActivation(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x, act).data;
-      for (let k = 0; k < n * n; k++) {
-        mean[k] += H[k] / reps;
-        sq[k] += (H[k] * H[k]) / reps;
-      }
-    }
+    const m = 50;
+    const draw = (t: number) => finiteGramActivation(initTwoLayer({ m, d: 5, seed: `mc${t}` }).w, m, x, act).data;
     const Hi = hInfinityFor(x, act);
-    for (let k = 0; k < n * n; k++) {
-      const sd = Math.sqrt(Math.max(sq[k] - mean[k] ** 2, 1e-12) / reps);
-      expect(Math.abs(mean[k] - Hi.matrix.data[k])).toBeLessThan(5 * sd + Hi.errorBound);
-    }
+    expectMonteCarloMean(200, draw, Hi.matrix.data, Hi.errorBound);
   });
 
   it('tanh: the residuals follow the linearised recursion r(k+1) = (I − ηH(0))r(k) more closely as m grows', () => {

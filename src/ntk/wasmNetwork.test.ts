@@ -30,6 +30,14 @@ function preActPlain(w: Float64Array, m: number, x: Float64Array, n: number, d: 
   return z;
 }
 
+/** Weights w (m × d) and inputs x (n × d), standard Gaussian from the stream `seed`, and that stream for further draws. */
+function gaussianLayer(seed: string, m: number, n: number, d: number) {
+  const rng = createRng(seed);
+  const w = fillGaussian(rng, new Float64Array(m * d)),
+    x = fillGaussian(rng, new Float64Array(n * d));
+  return { rng, w, x };
+}
+
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () => {
@@ -56,12 +64,8 @@ describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () =
   });
 
   it('in a transient workspace the network kernels run on that memory (a second instance), bit-identical to the plain loops, and again on the persistent one afterwards', () => {
-    const rng = createRng('net-transient');
-    const m = 40,
-      n = 33,
-      d = 7;
-    const w = fillGaussian(rng, new Float64Array(m * d)),
-      x = fillGaussian(rng, new Float64Array(n * d));
+    const [m, n, d] = [40, 33, 7];
+    const { rng, w, x } = gaussianLayer('net-transient', m, n, d);
     const want = preActPlain(w, m, x, n, d);
     const before = new Float64Array(m * n);
     expect(wasmPreActivations(w, m, x, n, d, before)).toBe(true); // the persistent workspace's instance exists first
@@ -93,12 +97,8 @@ describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () =
     const below = leaseWasm(64)!;
     try {
       below.f64.fill(-3.5);
-      const rng = createRng('net-share');
-      const m = 9,
-        n = 4,
-        d = 3;
-      const w = fillGaussian(rng, new Float64Array(m * d)),
-        x = fillGaussian(rng, new Float64Array(n * d));
+      const [m, n, d] = [9, 4, 3];
+      const { w, x } = gaussianLayer('net-share', m, n, d);
       const xn = Float64Array.from({ length: n }, (_, i) => Math.hypot(x[i * d], x[i * d + 1], x[i * d + 2]));
       const a = Float64Array.from({ length: m }, (_, r) => (r % 2 ? 1 : -1));
       const ws = wasmGdWorkspace(m, n, d, w, w, x, xn, a)!;

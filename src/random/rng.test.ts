@@ -109,19 +109,12 @@ describe('seeded streams', () => {
       for (let i = 0; i < 3; i++) {
         const z = new Float64Array(d);
         for (let k = 0; k < d; k += 7) fillGaussianRange(r2, z, k, Math.min(d, k + 7), 1); // JS loop (short fills)
-        let s0 = 0,
-          s1 = 0,
-          s2 = 0,
-          s3 = 0,
-          k = 0;
-        for (; k + 3 < d; k += 4) {
-          s0 += z[k] * z[k];
-          s1 += z[k + 1] * z[k + 1];
-          s2 += z[k + 2] * z[k + 2];
-          s3 += z[k + 3] * z[k + 3];
-        }
-        for (; k < d; k++) s0 += z[k] * z[k];
-        const nrm2 = s0 + s2 + (s1 + s3);
+        // the stated order: partial sums s_r over k ≡ r (mod 4) up to the last multiple of 4, the tail into s_0,
+        // then (s_0 + s_2) + (s_1 + s_3)
+        const s = [0, 0, 0, 0],
+          body = d - (d % 4);
+        for (let k = 0; k < d; k++) s[k < body ? k % 4 : 0] += z[k] * z[k];
+        const nrm2 = s[0] + s[2] + (s[1] + s[3]);
         expect(sumSquaresInterleaved(z, 0, d)).toBe(nrm2);
         const sc = 2.5 / Math.sqrt(nrm2);
         for (let j = 0; j < d; j++) expect(a[i * d + j]).toBe(z[j] * sc);

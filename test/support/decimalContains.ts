@@ -24,3 +24,13 @@ export function expectContains(iv: Interval, ref: DecimalClass, what: string): v
   const ok = ref.gte(exact(iv.lo)) && ref.lte(exact(iv.hi));
   expect(ok, `${what}: ${ref.toSignificantDigits(20).toString()} ∉ [${iv.lo}, ${iv.hi}]`).toBe(true);
 }
+
+/** Asserts both dual kernels of an activation record contain their references: E[φφ] ∋ pp and E[φ'φ'] ∋ dd. */
+export function expectDualContains(
+  du: { phiPhi: Interval; dphiDphi: Interval },
+  ref: { pp: DecimalClass; dd: DecimalClass },
+  [phiPhi, dphiDphi]: readonly [string, string],
+): void {
+  expectContains(du.phiPhi, ref.pp, phiPhi);
+  expectContains(du.dphiDphi, ref.dd, dphiDphi);
+}

@@ -14,6 +14,8 @@
 // register-blocked JS Cholesky reaches 2.9–4.6 GFLOP/s; this kernel 9 (N = 100), 13 (200), 21–23
 // (400–1000) GFLOP/s, on par with OpenBLAS's dpotrf on one core.
 
+import { axpy } from './vector.as';
+
 @inline function lo(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 
 /** Σ_{k<len} p[k]·q[k] (two lanes, two accumulators per lane). */
@@ -29,6 +31,58 @@
   let r = lo(f64x2.add(s, t));
   for (; k < len; k++) r += load<f64>(p + (<usize>k << 3)) * load<f64>(q + (<usize>k << 3));
   return r;
+}
+
+/**
+ * The 4 × 2 block shared by cholesky and gram: t_ab = Σ_{k0≤k<k1} p_a[k]·q_b[k] for the rows p_0..p_3 at r0..r3 and
+ * q_0, q_1 at q0, q1 (two lanes per sum over k, one scalar step for an odd length; 8 two-lane accumulators, 6 vector
+ * loads per 2 k), then, at the pairs d_a[0], d_a[1] (d0..d3):
+ *  - gram (cholesky = false): d_a[b] += t_ab;
+ *  - cholesky: columns j, j + 1 of L in rows p_a, with jo = 8j and d_a = p_a + jo:
+ *    L[a][j] = (A[a][j] − t_a0)/L[j][j], L[a][j+1] = (A[a][j+1] − t_a1 − L[a][j]·L[j+1][j])/L[j+1][j+1].
+ * `cholesky` is a constant at both calls, so each inlined copy keeps only its own epilogue (no branch).
+ */
+@inline function block4x2(r0: usize, r1: usize, r2: usize, r3: usize, q0: usize, q1: usize, k0: i32, k1: i32, d0: usize, d1: usize, d2: usize, d3: usize, jo: usize, cholesky: bool): void {
+  let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
+  let s20 = f64x2.splat(0), s21 = f64x2.splat(0), s30 = f64x2.splat(0), s31 = f64x2.splat(0);
+  let k = k0;
+  for (; k + 1 < k1; k += 2) {
+    const o = <usize>k << 3;
+    const b0 = v128.load(q0 + o), b1 = v128.load(q1 + o);
+    const a0 = v128.load(r0 + o), a1 = v128.load(r1 + o), a2 = v128.load(r2 + o), a3 = v128.load(r3 + o);
+    s00 = f64x2.add(s00, f64x2.mul(a0, b0)); s01 = f64x2.add(s01, f64x2.mul(a0, b1));
+    s10 = f64x2.add(s10, f64x2.mul(a1, b0)); s11 = f64x2.add(s11, f64x2.mul(a1, b1));
+    s20 = f64x2.add(s20, f64x2.mul(a2, b0)); s21 = f64x2.add(s21, f64x2.mul(a2, b1));
+    s30 = f64x2.add(s30, f64x2.mul(a3, b0)); s31 = f64x2.add(s31, f64x2.mul(a3, b1));
+  }
+  let t00 = lo(s00), t01 = lo(s01), t10 = lo(s10), t11 = lo(s11);
+  let t20 = lo(s20), t21 = lo(s21), t30 = lo(s30), t31 = lo(s31);
+  if (k < k1) {
+    const o = <usize>k << 3;
+    const b0 = load<f64>(q0 + o), b1 = load<f64>(q1 + o);
+    const a0 = load<f64>(r0 + o), a1 = load<f64>(r1 + o), a2 = load<f64>(r2 + o), a3 = load<f64>(r3 + o);
+    t00 += a0 * b0; t01 += a0 * b1; t10 += a1 * b0; t11 += a1 * b1;
+    t20 += a2 * b0; t21 += a2 * b1; t30 += a3 * b0; t31 += a3 * b1;
+  }
+  if (cholesky) {
+    const ljj = load<f64>(q0 + jo);
+    const l0 = (load<f64>(d0) - t00) / ljj;
+    const l1 = (load<f64>(d1) - t10) / ljj;
+    const l2 = (load<f64>(d2) - t20) / ljj;
+    const l3 = (load<f64>(d3) - t30) / ljj;
+    store<f64>(d0, l0); store<f64>(d1, l1); store<f64>(d2, l2); store<f64>(d3, l3);
+    const m = load<f64>(q1 + jo);
+    const lj1 = load<f64>(q1 + jo, 8);
+    store<f64>(d0, (load<f64>(d0, 8) - t01 - l0 * m) / lj1, 8);
+    store<f64>(d1, (load<f64>(d1, 8) - t11 - l1 * m) / lj1, 8);
+    store<f64>(d2, (load<f64>(d2, 8) - t21 - l2 * m) / lj1, 8);
+    store<f64>(d3, (load<f64>(d3, 8) - t31 - l3 * m) / lj1, 8);
+  } else {
+    store<f64>(d0, load<f64>(d0) + t00); store<f64>(d0, load<f64>(d0, 8) + t01, 8);
+    store<f64>(d1, load<f64>(d1) + t10); store<f64>(d1, load<f64>(d1, 8) + t11, 8);
+    store<f64>(d2, load<f64>(d2) + t20); store<f64>(d2, load<f64>(d2, 8) + t21, 8);
+    store<f64>(d3, load<f64>(d3) + t30); store<f64>(d3, load<f64>(d3, 8) + t31, 8);
+  }
 }
 
 /** Computes L[r][c] for c in [c0, r] (columns < c0 done). Returns r on a non-positive/NaN/∞ pivot, else −1. */
@@ -59,40 +113,8 @@ export function cholesky(a: usize, n: i32): i32 {
     const r0 = a + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
     for (let j = 0; j < i; j += 2) { // i is a multiple of 4, so j + 1 < i
       const q0 = a + <usize>j * rowBytes, q1 = q0 + rowBytes;
-      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
-      let s20 = f64x2.splat(0), s21 = f64x2.splat(0), s30 = f64x2.splat(0), s31 = f64x2.splat(0);
-      let k = 0;
-      for (; k + 1 < j; k += 2) {
-        const o = <usize>k << 3;
-        const b0 = v128.load(q0 + o), b1 = v128.load(q1 + o);
-        const a0 = v128.load(r0 + o), a1 = v128.load(r1 + o), a2 = v128.load(r2 + o), a3 = v128.load(r3 + o);
-        s00 = f64x2.add(s00, f64x2.mul(a0, b0)); s01 = f64x2.add(s01, f64x2.mul(a0, b1));
-        s10 = f64x2.add(s10, f64x2.mul(a1, b0)); s11 = f64x2.add(s11, f64x2.mul(a1, b1));
-        s20 = f64x2.add(s20, f64x2.mul(a2, b0)); s21 = f64x2.add(s21, f64x2.mul(a2, b1));
-        s30 = f64x2.add(s30, f64x2.mul(a3, b0)); s31 = f64x2.add(s31, f64x2.mul(a3, b1));
-      }
-      let t00 = lo(s00), t01 = lo(s01), t10 = lo(s10), t11 = lo(s11);
-      let t20 = lo(s20), t21 = lo(s21), t30 = lo(s30), t31 = lo(s31);
-      if (k < j) {
-        const o = <usize>k << 3;
-        const b0 = load<f64>(q0 + o), b1 = load<f64>(q1 + o);
-        const a0 = load<f64>(r0 + o), a1 = load<f64>(r1 + o), a2 = load<f64>(r2 + o), a3 = load<f64>(r3 + o);
-        t00 += a0 * b0; t01 += a0 * b1; t10 += a1 * b0; t11 += a1 * b1;
-        t20 += a2 * b0; t21 += a2 * b1; t30 += a3 * b0; t31 += a3 * b1;
-      }
       const jo = <usize>j << 3;
-      const ljj = load<f64>(q0 + jo);
-      const l0 = (load<f64>(r0 + jo) - t00) / ljj;
-      const l1 = (load<f64>(r1 + jo) - t10) / ljj;
-      const l2 = (load<f64>(r2 + jo) - t20) / ljj;
-      const l3 = (load<f64>(r3 + jo) - t30) / ljj;
-      store<f64>(r0 + jo, l0); store<f64>(r1 + jo, l1); store<f64>(r2 + jo, l2); store<f64>(r3 + jo, l3);
-      const m = load<f64>(q1 + jo);
-      const lj1 = load<f64>(q1 + jo, 8);
-      store<f64>(r0 + jo, (load<f64>(r0 + jo, 8) - t01 - l0 * m) / lj1, 8);
-      store<f64>(r1 + jo, (load<f64>(r1 + jo, 8) - t11 - l1 * m) / lj1, 8);
-      store<f64>(r2 + jo, (load<f64>(r2 + jo, 8) - t21 - l2 * m) / lj1, 8);
-      store<f64>(r3 + jo, (load<f64>(r3 + jo, 8) - t31 - l3 * m) / lj1, 8);
+      block4x2(r0, r1, r2, r3, q0, q1, 0, j, r0 + jo, r1 + jo, r2 + jo, r3 + jo, jo, true);
     }
     for (let r = i; r < i + 4; r++) {
       const f = finishRow(a, n, r, i);
@@ -106,28 +128,51 @@ export function cholesky(a: usize, n: i32): i32 {
   return -1;
 }
 
+/**
+ * Four rows of a triangular solve: t_a = Σ_{k0≤k<k1} p_a[k]·b[k] for the rows p_0..p_3 at r0..r3 (the 4 rows share
+ * each load of b[k]; two lanes per sum, one scalar step for an odd length backward), then the 4 × 4 diagonal block by
+ * substitution, io = 8i: forward (lower = true, rows i..i+3 of L at r0..r3) or backward (rows i−3..i of U).
+ * `lower` is a constant at both calls, so each inlined copy keeps only its own substitution.
+ */
+@inline function solveBlock4(r0: usize, r1: usize, r2: usize, r3: usize, b: usize, k0: i32, k1: i32, io: usize, lower: bool): void {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  let k = k0;
+  for (; k + 1 < k1; k += 2) {
+    const o = <usize>k << 3;
+    const bk = v128.load(b + o);
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), bk));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), bk));
+    s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), bk));
+    s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), bk));
+  }
+  let t0 = lo(s0), t1 = lo(s1), t2 = lo(s2), t3 = lo(s3);
+  if (!lower && k < k1) { // (forward: k1 = i is a multiple of 4, the length is even)
+    const o = <usize>k << 3;
+    const bk = load<f64>(b + o);
+    t0 += load<f64>(r0 + o) * bk; t1 += load<f64>(r1 + o) * bk; t2 += load<f64>(r2 + o) * bk; t3 += load<f64>(r3 + o) * bk;
+  }
+  if (lower) {
+    const x0 = (load<f64>(b + io) - t0) / load<f64>(r0 + io);
+    const x1 = (load<f64>(b + io, 8) - (t1 + load<f64>(r1 + io) * x0)) / load<f64>(r1 + io, 8);
+    const x2 = (load<f64>(b + io, 16) - (t2 + load<f64>(r2 + io) * x0 + load<f64>(r2 + io, 8) * x1)) / load<f64>(r2 + io, 16);
+    const x3 = (load<f64>(b + io, 24) - (t3 + load<f64>(r3 + io) * x0 + load<f64>(r3 + io, 8) * x1 + load<f64>(r3 + io, 16) * x2)) / load<f64>(r3 + io, 24);
+    store<f64>(b + io, x0); store<f64>(b + io, x1, 8); store<f64>(b + io, x2, 16); store<f64>(b + io, x3, 24);
+  } else {
+    const x3 = (load<f64>(b + io) - t3) / load<f64>(r3 + io);
+    const x2 = (load<f64>(b + io - 8) - (t2 + load<f64>(r2 + io) * x3)) / load<f64>(r2 + io - 8);
+    const x1 = (load<f64>(b + io - 16) - (t1 + load<f64>(r1 + io) * x3 + load<f64>(r1 + io - 8) * x2)) / load<f64>(r1 + io - 16);
+    const x0 = (load<f64>(b + io - 24) - (t0 + load<f64>(r0 + io) * x3 + load<f64>(r0 + io - 8) * x2 + load<f64>(r0 + io - 16) * x1)) / load<f64>(r0 + io - 24);
+    store<f64>(b + io, x3); store<f64>(b + io - 8, x2); store<f64>(b + io - 16, x1); store<f64>(b + io - 24, x0);
+  }
+}
+
 /** b ← L⁻¹ b, L lower triangular in the lower triangle of the n × n matrix at l; 4 rows share each load of b. */
 export function solveLower(l: usize, n: i32, b: usize): void {
   const rowBytes = <usize>n << 3;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const r0 = l + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-    let k = 0;
-    for (; k + 1 < i; k += 2) { // i is a multiple of 4
-      const o = <usize>k << 3;
-      const bk = v128.load(b + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), bk));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), bk));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), bk));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), bk));
-    }
-    const io = <usize>i << 3;
-    const x0 = (load<f64>(b + io) - lo(s0)) / load<f64>(r0 + io);
-    const x1 = (load<f64>(b + io, 8) - (lo(s1) + load<f64>(r1 + io) * x0)) / load<f64>(r1 + io, 8);
-    const x2 = (load<f64>(b + io, 16) - (lo(s2) + load<f64>(r2 + io) * x0 + load<f64>(r2 + io, 8) * x1)) / load<f64>(r2 + io, 16);
-    const x3 = (load<f64>(b + io, 24) - (lo(s3) + load<f64>(r3 + io) * x0 + load<f64>(r3 + io, 8) * x1 + load<f64>(r3 + io, 16) * x2)) / load<f64>(r3 + io, 24);
-    store<f64>(b + io, x0); store<f64>(b + io, x1, 8); store<f64>(b + io, x2, 16); store<f64>(b + io, x3, 24);
+    solveBlock4(r0, r1, r2, r3, b, 0, i, <usize>i << 3, true);
   }
   for (; i < n; i++) {
     const r = l + <usize>i * rowBytes;
@@ -142,28 +187,7 @@ export function solveUpper(u: usize, n: i32, b: usize): void {
   let i = n - 1;
   for (; i >= 3; i -= 4) {
     const r3 = u + <usize>i * rowBytes, r2 = r3 - rowBytes, r1 = r2 - rowBytes, r0 = r1 - rowBytes; // rows i, i−1, i−2, i−3
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-    let k = i + 1;
-    for (; k + 1 < n; k += 2) {
-      const o = <usize>k << 3;
-      const bk = v128.load(b + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), bk));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), bk));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), bk));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), bk));
-    }
-    let t0 = lo(s0), t1 = lo(s1), t2 = lo(s2), t3 = lo(s3);
-    if (k < n) {
-      const o = <usize>k << 3;
-      const bk = load<f64>(b + o);
-      t0 += load<f64>(r0 + o) * bk; t1 += load<f64>(r1 + o) * bk; t2 += load<f64>(r2 + o) * bk; t3 += load<f64>(r3 + o) * bk;
-    }
-    const io = <usize>i << 3;
-    const x3 = (load<f64>(b + io) - t3) / load<f64>(r3 + io);
-    const x2 = (load<f64>(b + io - 8) - (t2 + load<f64>(r2 + io) * x3)) / load<f64>(r2 + io - 8);
-    const x1 = (load<f64>(b + io - 16) - (t1 + load<f64>(r1 + io) * x3 + load<f64>(r1 + io - 8) * x2)) / load<f64>(r1 + io - 16);
-    const x0 = (load<f64>(b + io - 24) - (t0 + load<f64>(r0 + io) * x3 + load<f64>(r0 + io - 8) * x2 + load<f64>(r0 + io - 16) * x1)) / load<f64>(r0 + io - 24);
-    store<f64>(b + io, x3); store<f64>(b + io - 8, x2); store<f64>(b + io - 16, x1); store<f64>(b + io - 24, x0);
+    solveBlock4(r0, r1, r2, r3, b, i + 1, n, <usize>i << 3, false);
   }
   for (; i >= 0; i--) {
     const r = u + <usize>i * rowBytes;
@@ -181,15 +205,7 @@ export function solveLowerTranspose(l: usize, n: i32, b: usize): void {
     const io = <usize>i << 3;
     const xi = load<f64>(b + io) / load<f64>(r + io);
     store<f64>(b + io, xi);
-    if (xi != 0) {
-      const x = f64x2.splat(xi);
-      let k = 0;
-      for (; k + 1 < i; k += 2) {
-        const o = <usize>k << 3;
-        v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(x, v128.load(r + o))));
-      }
-      if (k < i) { const o = <usize>k << 3; store<f64>(b + o, load<f64>(b + o) - xi * load<f64>(r + o)); }
-    }
+    if (xi != 0) axpy(b, r, -xi, i); // b[0..i) −= x_i·L[i][0..i)
   }
 }
 
@@ -220,32 +236,8 @@ export function gram(x: usize, n: i32, d: i32, g: usize): void {
       const g0 = g + <usize>i * rowG, g1 = g0 + rowG, g2 = g1 + rowG, g3 = g2 + rowG;
       for (let j = 0; j + 1 <= i + 3; j += 2) { // j ends at i + 4: the diagonal 4 × 4 block is included
         const q0 = x + <usize>j * rowX, q1 = q0 + rowX;
-        let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
-        let s20 = f64x2.splat(0), s21 = f64x2.splat(0), s30 = f64x2.splat(0), s31 = f64x2.splat(0);
-        let k = k0;
-        for (; k + 1 < k1; k += 2) {
-          const o = <usize>k << 3;
-          const b0 = v128.load(q0 + o), b1 = v128.load(q1 + o);
-          const a0 = v128.load(r0 + o), a1 = v128.load(r1 + o), a2 = v128.load(r2 + o), a3 = v128.load(r3 + o);
-          s00 = f64x2.add(s00, f64x2.mul(a0, b0)); s01 = f64x2.add(s01, f64x2.mul(a0, b1));
-          s10 = f64x2.add(s10, f64x2.mul(a1, b0)); s11 = f64x2.add(s11, f64x2.mul(a1, b1));
-          s20 = f64x2.add(s20, f64x2.mul(a2, b0)); s21 = f64x2.add(s21, f64x2.mul(a2, b1));
-          s30 = f64x2.add(s30, f64x2.mul(a3, b0)); s31 = f64x2.add(s31, f64x2.mul(a3, b1));
-        }
-        let t00 = lo(s00), t01 = lo(s01), t10 = lo(s10), t11 = lo(s11);
-        let t20 = lo(s20), t21 = lo(s21), t30 = lo(s30), t31 = lo(s31);
-        if (k < k1) {
-          const o = <usize>k << 3;
-          const b0 = load<f64>(q0 + o), b1 = load<f64>(q1 + o);
-          const a0 = load<f64>(r0 + o), a1 = load<f64>(r1 + o), a2 = load<f64>(r2 + o), a3 = load<f64>(r3 + o);
-          t00 += a0 * b0; t01 += a0 * b1; t10 += a1 * b0; t11 += a1 * b1;
-          t20 += a2 * b0; t21 += a2 * b1; t30 += a3 * b0; t31 += a3 * b1;
-        }
         const jo = <usize>j << 3;
-        store<f64>(g0 + jo, load<f64>(g0 + jo) + t00); store<f64>(g0 + jo, load<f64>(g0 + jo, 8) + t01, 8);
-        store<f64>(g1 + jo, load<f64>(g1 + jo) + t10); store<f64>(g1 + jo, load<f64>(g1 + jo, 8) + t11, 8);
-        store<f64>(g2 + jo, load<f64>(g2 + jo) + t20); store<f64>(g2 + jo, load<f64>(g2 + jo, 8) + t21, 8);
-        store<f64>(g3 + jo, load<f64>(g3 + jo) + t30); store<f64>(g3 + jo, load<f64>(g3 + jo, 8) + t31, 8);
+        block4x2(r0, r1, r2, r3, q0, q1, k0, k1, g0 + jo, g1 + jo, g2 + jo, g3 + jo, jo, false);
       }
     }
     for (; i < n; i++) {

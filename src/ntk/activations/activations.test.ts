@@ -6,12 +6,13 @@
 import DecimalImport from 'decimal.js';
 import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { exact, expectContains } from '../../../test/support/decimalContains.ts';
+import { exact, expectContains, expectDualContains } from '../../../test/support/decimalContains.ts';
 import { UserError } from '../../errors.ts';
 import { limitingKernels } from '../limiting.ts';
 import { erf } from './erf.ts';
 import { ACTIVATION_NAMES, activationByName, erfRecord, sigmoidRecord, tanhRecord } from './registry.ts';
 import { referenceCache } from '../../../test/support/referenceCache.ts';
+import { expectKernelsWithin, ntkFoldDecimal } from '../../../test/support/decimalFold.ts';
 
 type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
@@ -95,6 +96,17 @@ function trapRef(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: Dec;
   return { pp: new D(pp), dd: new D(dd) };
 }
 
+/**
+ * Covariances (q1, q2, c) every smooth record's dual kernels are checked at: partial correlation, perfect
+ * correlation and anti-correlation (c = ±√(q1q2), the ends of the clipping), unequal variances with c < 0.
+ */
+const BASIC_COVARIANCES: [number, number, number][] = [
+  [1, 1, 0.5],
+  [1, 1, 1],
+  [1, 1, -1],
+  [0.3, 2, -0.7],
+];
+
 describe('activation registry', () => {
   it('resolves names and rejects unknown ones with a one-line UserError listing the names', () => {
     expect(activationByName('relu').name).toBe('relu');
@@ -106,6 +118,22 @@ describe('activation registry', () => {
     expect(() => activationByName('leaky-relu:abc')).toThrow(UserError);
   });
 });
+
+/**
+ * The (a,b)-ReLU dual kernels at unit variances and angle θ (Cho & Saul 2009, the arc-cosine kernels of degree 1
+ * and 0, with E[relu(u)relu(−v)] the same kernel at π − θ): J = [(a²+b²)g(π − θ) − 2ab·g(θ)]/(2π),
+ * g(t) = sin t − t cos t, and J̇ = [(a²+b²)(π − θ) + 2abθ]/(2π); E[σσ] = √(q1q2)·J, E[σ'σ'] = J̇.
+ */
+function arcCosine(A: Dec, B: Dec, th: Dec): { J: Dec; Jd: Dec } {
+  const p = A.mul(A).add(B.mul(B)),
+    m2 = A.mul(B).mul(2);
+  const g = (t: Dec) => D.sin(t).sub(t.mul(D.cos(t)));
+  const J = p
+    .mul(g(PI.sub(th)))
+    .sub(m2.mul(g(th)))
+    .div(PI.mul(2));
+  return { J, Jd: p.mul(PI.sub(th)).add(m2.mul(th)).div(PI.mul(2)) };
+}
 
 describe('(a,b)-ReLU records', () => {
   it('enclose the arc-cosine closed forms (Cho & Saul 2009) at 50 digits', () => {
@@ -125,20 +153,11 @@ describe('(a,b)-ReLU records', () => {
           Q2 = exact(q2),
           C = exact(c);
         const cosT = D.min(1, D.max(-1, C.div(Q1.mul(Q2).sqrt())));
-        const th = D.acos(cosT);
-        const A = new D(a),
-          B = new D(b),
-          p = A.mul(A).add(B.mul(B)),
-          m2 = A.mul(B).mul(2);
-        const g = (t: Dec) => D.sin(t).sub(t.mul(D.cos(t)));
-        const J = p
-          .mul(g(PI.sub(th)))
-          .sub(m2.mul(g(th)))
-          .div(PI.mul(2));
-        const Jd = p.mul(PI.sub(th)).add(m2.mul(th)).div(PI.mul(2));
-        const du = r.dual(q1, q2, c);
-        expectContains(du.phiPhi, Q1.mul(Q2).sqrt().mul(J), `${name} E[σσ](${q1},${q2},${c})`);
-        expectContains(du.dphiDphi, Jd, `${name} E[σ'σ'](${q1},${q2},${c})`);
+        const { J, Jd } = arcCosine(new D(a), new D(b), D.acos(cosT));
+        expectDualContains(r.dual(q1, q2, c), { pp: Q1.mul(Q2).sqrt().mul(J), dd: Jd }, [
+          `${name} E[σσ](${q1},${q2},${c})`,
+          `${name} E[σ'σ'](${q1},${q2},${c})`,
+        ]);
       }
     }
   });
@@ -150,17 +169,7 @@ describe('(a,b)-ReLU Hermite coefficients', () => {
     for (const rho of [0.5, -0.5]) {
       let sum = 0;
       for (let k = 0; k < 3000; k++) sum += r.hermite!(k) ** 2 * rho ** k;
-      const th = D.acos(new D(rho));
-      const A = new D(1),
-        B = exact(0.3),
-        p = A.mul(A).add(B.mul(B)),
-        m2 = A.mul(B).mul(2);
-      const g = (t: DecimalClass) => D.sin(t).sub(t.mul(D.cos(t)));
-      const J = p
-        .mul(g(PI.sub(th)))
-        .sub(m2.mul(g(th)))
-        .div(PI.mul(2))
-        .toNumber();
+      const J = arcCosine(new D(1), exact(0.3), D.acos(new D(rho))).J.toNumber();
       expect(Math.abs(sum - J), `ρ = ${rho}`).toBeLessThan(1e-12);
     }
   });
@@ -197,10 +206,7 @@ describe('erf', () => {
   it('dual kernels enclose the 50-digit closed forms, incl. c = ±√(q1q2), tiny and huge q, and clipping', () => {
     const r = erfRecord();
     const grid: [number, number, number][] = [
-      [1, 1, 0.5],
-      [1, 1, 1],
-      [1, 1, -1],
-      [0.3, 2, -0.7],
+      ...BASIC_COVARIANCES,
       [2, 0.5, 1],
       [1e-300, 1e-300, 1e-300],
       [1e-300, 2, 0],
@@ -212,17 +218,13 @@ describe('erf', () => {
     for (const [q1, q2, c] of grid) {
       const du = r.dual(q1, q2, c);
       const ref = erfRef(exact(q1), exact(q2), exact(c));
-      expectContains(du.phiPhi, ref.pp, `E[erf erf](${q1},${q2},${c})`);
-      expectContains(du.dphiDphi, ref.dd, `E[erf' erf'](${q1},${q2},${c})`);
+      expectDualContains(du, ref, [`E[erf erf](${q1},${q2},${c})`, `E[erf' erf'](${q1},${q2},${c})`]);
       // not only valid but tight: a few ulps of the value (or of 1 near ±1)
       expect(du.phiPhi.hi - du.phiPhi.lo, `width at (${q1},${q2},${c})`).toBeLessThan(1e-14);
       expect(du.dphiDphi.hi - du.dphiDphi.lo).toBeLessThan(1e-14 * Math.max(1e-300, ref.dd.toNumber()) + 1e-300);
     }
     // c beyond √(q1q2) is clipped to the nearest positive semi-definite covariance
-    const cl = r.dual(1, 4, 3);
-    const refCl = erfRef(new D(1), new D(4), new D(2));
-    expectContains(cl.phiPhi, refCl.pp, 'clipped E[erf erf]');
-    expectContains(cl.dphiDphi, refCl.dd, "clipped E[erf' erf']");
+    expectDualContains(r.dual(1, 4, 3), erfRef(new D(1), new D(4), new D(2)), ['clipped E[erf erf]', "clipped E[erf' erf']"]);
   });
 
   it('Hermite coefficients: Mehler series Σ c_k²ρ^k equals the 50-digit dual kernel at q = 1', () => {
@@ -238,79 +240,21 @@ describe('erf', () => {
 
   it('the limiting fold encloses a 50-digit fold of the closed forms (ntk parameterisation, bias)', () => {
     const x = { rows: 3, cols: 2, data: Float64Array.from([1, 0, 0.6, 0.8, -1, 0.1]) };
-    const ws = 1.5,
-      bs = 0.1,
-      L = 3;
-    const out = limitingKernels(x, { depth: L, activation: erfRecord(), parameterization: 'ntk', wStd: ws, bStd: bs });
-    const W2 = exact(ws).pow(2),
-      B2 = exact(bs).pow(2);
-    const X = Array.from(x.data, exact);
-    let G: Dec[][] = [],
-      K: Dec[][] = [];
-    for (let i = 0; i < 3; i++) {
-      G.push([]);
-      for (let j = 0; j < 3; j++)
-        G[i].push(
-          X[2 * i]
-            .mul(X[2 * j])
-            .add(X[2 * i + 1].mul(X[2 * j + 1]))
-            .mul(W2)
-            .div(2)
-            .add(B2),
-        );
-    }
-    K = G.map((r) => r.slice());
-    for (let l = 2; l <= L; l++) {
-      const Gn = G.map((r) => r.slice()),
-        Kn = K.map((r) => r.slice());
-      for (let i = 0; i < 3; i++)
-        for (let j = 0; j < 3; j++) {
-          const ref = erfRef(G[i][i], G[j][j], G[i][j]);
-          Gn[i][j] = W2.mul(ref.pp).add(B2);
-          Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
-        }
-      G = Gn;
-      K = Kn;
-    }
+    const arch = { depth: 3, wStd: 1.5, bStd: 0.1 };
+    const out = limitingKernels(x, { ...arch, activation: erfRecord(), parameterization: 'ntk' });
     const eps = out.entrywiseBound.absolute;
     expect(eps).toBeLessThan(1e-12);
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) {
-        expect(
-          exact(out.ntk.data[i * 3 + j])
-            .sub(K[i][j])
-            .abs()
-            .lte(eps),
-          `K[${i}][${j}]`,
-        ).toBe(true);
-        expect(
-          exact(out.nngp.data[i * 3 + j])
-            .sub(G[i][j])
-            .abs()
-            .lte(eps),
-          `G[${i}][${j}]`,
-        ).toBe(true);
-      }
+    expectKernelsWithin(out, ntkFoldDecimal(x, arch, erfRef), eps, '');
   });
 });
 
 describe('tanh and sigmoid (certified trapezoidal rule)', () => {
   it('tanh dual kernels enclose a 50-digit quadrature; widths ≤ 1e-12 for q ≤ 4', () => {
     const r = tanhRecord();
-    const grid: [number, number, number][] = [
-      [1, 1, 0.5],
-      [1, 1, 1],
-      [1, 1, -1],
-      [0.3, 2, -0.7],
-      [1e-8, 1e-8, 5e-9],
-      [4, 1, 1.9],
-      [1e-300, 1, 0],
-    ];
+    const grid: [number, number, number][] = [...BASIC_COVARIANCES, [1e-8, 1e-8, 5e-9], [4, 1, 1.9], [1e-300, 1, 0]];
     for (const [q1, q2, c] of grid) {
       const du = r.dual(q1, q2, c);
-      const ref = trapRef('tanh', exact(q1), exact(q2), exact(c));
-      expectContains(du.phiPhi, ref.pp, `E[tanh tanh](${q1},${q2},${c})`);
-      expectContains(du.dphiDphi, ref.dd, `E[sech² sech²](${q1},${q2},${c})`);
+      expectDualContains(du, trapRef('tanh', exact(q1), exact(q2), exact(c)), [`E[tanh tanh](${q1},${q2},${c})`, `E[sech² sech²](${q1},${q2},${c})`]);
       expect(du.phiPhi.hi - du.phiPhi.lo).toBeLessThan(1e-12);
       expect(du.dphiDphi.hi - du.dphiDphi.lo).toBeLessThan(1e-12);
     }
@@ -332,9 +276,7 @@ describe('tanh and sigmoid (certified trapezoidal rule)', () => {
       [0.5, 0.5, -0.5],
     ] as [number, number, number][]) {
       const du = r.dual(q1, q2, c);
-      const ref = trapRef('sigmoid', exact(q1), exact(q2), exact(c));
-      expectContains(du.phiPhi, ref.pp, `E[σσ](${q1},${q2},${c})`);
-      expectContains(du.dphiDphi, ref.dd, `E[σ'σ'](${q1},${q2},${c})`);
+      expectDualContains(du, trapRef('sigmoid', exact(q1), exact(q2), exact(c)), [`E[σσ](${q1},${q2},${c})`, `E[σ'σ'](${q1},${q2},${c})`]);
       expect(du.phiPhi.hi - du.phiPhi.lo).toBeLessThan(1e-12);
     }
   });

@@ -11,12 +11,13 @@
 import DecimalImport from 'decimal.js';
 import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { exact, expectContains } from '../../../test/support/decimalContains.ts';
+import { exact, expectContains, expectDualContains } from '../../../test/support/decimalContains.ts';
 import { limitingKernels } from '../limiting.ts';
 import { geluRecord } from './gelu.ts';
-import { activationByName } from './registry.ts';
+import { type ActivationRecord, activationByName } from './registry.ts';
 import { softplusRecord } from './softplus.ts';
 import { referenceCache } from '../../../test/support/referenceCache.ts';
+import { expectKernelsWithin, ntkFoldDecimal } from '../../../test/support/decimalFold.ts';
 
 type Dec = DecimalClass;
 const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
@@ -162,29 +163,27 @@ const GRID: [number, number, number, number][] = [
   [20, 1, -1, 0],
 ];
 
-function covOf(b: number, ms: number, mb: number, mg: number): [number, number, number] {
-  return [(ms * b) ** 2, ms * mb * b * b, (mb * mb + mg * mg) * b * b];
+/** At each GRID point: the covariance (q1, q2, c), the record's dual kernels and the 50-digit lattice reference. */
+function* gridDuals(r: ActivationRecord, name: string, fns: Fns) {
+  for (const [b, ms, mb, mg] of GRID) {
+    const q1 = (ms * b) ** 2,
+      c = ms * mb * b * b,
+      q2 = (mb * mb + mg * mg) * b * b;
+    yield { q1, q2, du: r.dual(q1, q2, c), ref: latticeRef(name, fns, b, ms, mb, mg), tag: `(${q1}, ${q2}, ${c})` };
+  }
 }
 
 describe('GELU (closed-form dual kernels)', () => {
   it('enclose a 50-digit lattice quadrature on the grid; widths ≤ 4 ulps of the scale', () => {
     const r = geluRecord();
-    for (const [b, ms, mb, mg] of GRID) {
-      const [q1, c, q2] = covOf(b, ms, mb, mg);
-      const du = r.dual(q1, q2, c);
-      const ref = latticeRef('gelu', GELU, b, ms, mb, mg);
-      const tag = `(${q1}, ${q2}, ${c})`;
-      expectContains(du.phiPhi, ref.pp, `E[GELU GELU]${tag}`);
-      expectContains(du.dphiDphi, ref.dd, `E[GELU' GELU']${tag}`);
+    for (const { q1, q2, du, ref, tag } of gridDuals(r, 'gelu', GELU)) {
+      expectDualContains(du, ref, [`E[GELU GELU]${tag}`, `E[GELU' GELU']${tag}`]);
       const scale = Math.max(q1, q2, Number.MIN_VALUE);
       expect(du.phiPhi.hi - du.phiPhi.lo, `width ${tag}`).toBeLessThanOrEqual(4 * 2 ** -52 * scale);
       expect(du.dphiDphi.hi - du.dphiDphi.lo, `width' ${tag}`).toBeLessThanOrEqual(4 * 2 ** -52);
     }
     // c beyond √(q1q2) is clipped to the nearest positive semi-definite covariance
-    const cl = r.dual(1, 4, 3),
-      ref = latticeRef('gelu', GELU, 1, 1, 2, 0);
-    expectContains(cl.phiPhi, ref.pp, 'clipped E[GELU GELU]');
-    expectContains(cl.dphiDphi, ref.dd, "clipped E[GELU' GELU']");
+    expectDualContains(r.dual(1, 4, 3), latticeRef('gelu', GELU, 1, 1, 2, 0), ['clipped E[GELU GELU]', "clipped E[GELU' GELU']"]);
   });
 
   it('huge variances: finite, narrow, and within O(√q) of the ReLU values E[relu(u)²] = q/2, E[1{u > 0}] = 1/2', () => {
@@ -298,73 +297,20 @@ describe('GELU limiting fold', () => {
   it('encloses a 50-digit fold of the closed forms at data of size 1 and 1e4 (ntk parameterisation, bias); bound ≤ 1e-9 relative at 1e4', () => {
     for (const scale of [1, 1e4]) {
       const x = { rows: 3, cols: 2, data: Float64Array.from([1, 0, 0.6, 0.8, -1, 0.1].map((v) => v * scale)) };
-      const ws = 1.5,
-        bs = 0.1,
-        L = 3;
-      const out = limitingKernels(x, { depth: L, activation: geluRecord(), parameterization: 'ntk', wStd: ws, bStd: bs });
-      const W2 = exact(ws).pow(2),
-        B2 = exact(bs).pow(2);
-      const X = Array.from(x.data, exact);
-      let G: Dec[][] = [];
-      for (let i = 0; i < 3; i++) {
-        G.push([]);
-        for (let j = 0; j < 3; j++)
-          G[i].push(
-            X[2 * i]
-              .mul(X[2 * j])
-              .add(X[2 * i + 1].mul(X[2 * j + 1]))
-              .mul(W2)
-              .div(2)
-              .add(B2),
-          );
-      }
-      let K = G.map((r) => r.slice());
-      for (let l = 2; l <= L; l++) {
-        const Gn = G.map((r) => r.slice()),
-          Kn = K.map((r) => r.slice());
-        for (let i = 0; i < 3; i++)
-          for (let j = 0; j < 3; j++) {
-            const ref = geluRef(G[i][i], G[j][j], G[i][j]);
-            Gn[i][j] = W2.mul(ref.pp).add(B2);
-            Kn[i][j] = K[i][j].mul(W2.mul(ref.dd)).add(Gn[i][j]);
-          }
-        G = Gn;
-        K = Kn;
-      }
+      const arch = { depth: 3, wStd: 1.5, bStd: 0.1 };
+      const out = limitingKernels(x, { ...arch, activation: geluRecord(), parameterization: 'ntk' });
       const eps = out.entrywiseBound.absolute;
       const kMax = Math.max(...out.ntk.data.map(Math.abs));
       expect(eps / kMax, `scale ${scale}`).toBeLessThan(scale === 1 ? 1e-13 : 1e-9);
-      for (let i = 0; i < 3; i++)
-        for (let j = 0; j < 3; j++) {
-          expect(
-            exact(out.ntk.data[i * 3 + j])
-              .sub(K[i][j])
-              .abs()
-              .lte(exact(eps)),
-            `K[${i}][${j}] at scale ${scale}`,
-          ).toBe(true);
-          expect(
-            exact(out.nngp.data[i * 3 + j])
-              .sub(G[i][j])
-              .abs()
-              .lte(exact(eps)),
-            `G[${i}][${j}] at scale ${scale}`,
-          ).toBe(true);
-        }
+      expectKernelsWithin(out, ntkFoldDecimal(x, arch, geluRef), eps, ` at scale ${scale}`);
     }
   });
 });
 
 describe("softplus (certified trapezoidal rule; σ' = sigmoid)", () => {
   it('encloses a 50-digit lattice quadrature on the grid; widths ≤ 1e-12 relative to the scale for q ≤ 400', () => {
-    const r = softplusRecord();
-    for (const [b, ms, mb, mg] of GRID) {
-      const [q1, c, q2] = covOf(b, ms, mb, mg);
-      const du = r.dual(q1, q2, c);
-      const ref = latticeRef('softplus', SOFTPLUS, b, ms, mb, mg);
-      const tag = `(${q1}, ${q2}, ${c})`;
-      expectContains(du.phiPhi, ref.pp, `E[sp sp]${tag}`);
-      expectContains(du.dphiDphi, ref.dd, `E[sig sig]${tag}`);
+    for (const { q1, q2, du, ref, tag } of gridDuals(softplusRecord(), 'softplus', SOFTPLUS)) {
+      expectDualContains(du, ref, [`E[sp sp]${tag}`, `E[sig sig]${tag}`]);
       expect(du.phiPhi.hi - du.phiPhi.lo, `width ${tag}`).toBeLessThan(1e-12 * Math.max(1, q1, q2));
       expect(du.dphiDphi.hi - du.dphiDphi.lo, `width' ${tag}`).toBeLessThan(1e-12);
     }

@@ -7,6 +7,8 @@
 // product and sum is an IEEE-754 double operation rounded to nearest, in the order of the JS loops they
 // replace (../lipschitzEstimate.ts, ../twoLayer.ts), so the results are bit-identical to them.
 
+import { axpy } from '../../linalg/wasm/vector.as';
+
 /**
  * Masked accumulation of a product of Jacobian factors (lipschitzEstimate.ts certifiedJacobian):
  * for every row c < d and every a < nIn with g[a] > 0,
@@ -26,24 +28,8 @@ export function maskedAccumulate(J: usize, P: usize, g: usize, W: usize, Wabs: u
       if (!(load<f64>(g + ao) > 0)) continue;
       const v = load<f64>(jc + ao), pv = load<f64>(pc + ao);
       const wa = W + <usize>a * outBytes, ba = Wabs + <usize>a * outBytes;
-      if (v != 0) {
-        const vv = f64x2.splat(v);
-        let j = 0;
-        for (; j + 1 < nOut; j += 2) {
-          const o = <usize>j << 3;
-          v128.store(oc + o, f64x2.add(v128.load(oc + o), f64x2.mul(vv, v128.load(wa + o))));
-        }
-        if (j < nOut) { const o = <usize>j << 3; store<f64>(oc + o, load<f64>(oc + o) + v * load<f64>(wa + o)); }
-      }
-      if (pv != 0) {
-        const pp = f64x2.splat(pv);
-        let j = 0;
-        for (; j + 1 < nOut; j += 2) {
-          const o = <usize>j << 3;
-          v128.store(qc + o, f64x2.add(v128.load(qc + o), f64x2.mul(pp, v128.load(ba + o))));
-        }
-        if (j < nOut) { const o = <usize>j << 3; store<f64>(qc + o, load<f64>(qc + o) + pv * load<f64>(ba + o)); }
-      }
+      if (v != 0) axpy(oc, wa, v, nOut);
+      if (pv != 0) axpy(qc, ba, pv, nOut);
     }
   }
 }
