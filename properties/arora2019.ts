@@ -6,7 +6,7 @@ import { hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import { closedFormTrajectory, linearRecursionResiduals } from '../src/ntk/twoLayer.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
-import { around, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, exact, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import {
   TRAIN_CONVENTIONS,
@@ -323,8 +323,7 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
       // Evaluated for the exact normalised rows (stored rows are unit only to rounding): hInfinityUnitNorm.
       const h = hInfinityUnitNorm(i.x);
       const lam = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
-      const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: i.lambda0, rhsError: 0, relation: '>=', quantities: { lambdaMin: lam.estimate, lambda0: i.lambda0 } };
+      return evaluation(fromEnclosure(lam), '>=', exact(i.lambda0), { quantities: { lambdaMin: lam.estimate, lambda0: i.lambda0 } });
     },
     delta: (d) => d.delta * deltaFactor,
     configKey: nondegKey,

@@ -21,7 +21,7 @@ import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } fro
 import type { Rng } from '../src/random/rng.ts';
 import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { around, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -311,15 +311,12 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
   conclude(i): Evaluation {
     const c = certifiedNtk(i);
     const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
-    const lhs = fromEnclosure(lk);
-    return {
-      lhs: lhs.value,
-      lhsError: lhs.error,
-      rhs: c.emp.ntk.data[0],
-      rhsError: c.error,
-      relation: '<=',
-      quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] },
-    };
+    return evaluation(
+      fromEnclosure(lk),
+      '<=',
+      { value: c.emp.ntk.data[0], error: c.error },
+      { quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] } },
+    );
   },
   costHint: 300,
 };
@@ -363,17 +360,8 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
       sum = sum.add(interval(lf.lower, lf.upper).mul(bNorm));
     }
     const rhs = fromInterval(sum);
-    const lhs = fromEnclosure(lk);
     // λ_min(K̄) ≥ 0 for the PSD K̄: a bound ≤ 0 cannot fail (every λ_min(F_kF_kᵀ) is 0 when all n_k < N)
-    return {
-      lhs: lhs.value,
-      lhsError: lhs.error,
-      rhs: rhs.value,
-      rhsError: rhs.error,
-      relation: '>=',
-      quantities: { lambdaMin: lk.estimate, schur: rhs.value },
-      ...(sum.hi <= 0 ? { vacuous: true } : {}),
-    };
+    return evaluation(fromEnclosure(lk), '>=', rhs, { quantities: { lambdaMin: lk.estimate, schur: rhs.value }, ...(sum.hi <= 0 ? { vacuous: true } : {}) });
   },
   costHint: 350,
 };
@@ -502,11 +490,10 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
       const N = i.x.rows;
       const bound = jacobianRankBound(i.net);
       // rank J ≤ bound < N: J Jᵀ is singular, exactly
-      if (bound < N) return { lhs: 0, lhsError: 0, rhs: 0, rhsError: 0, relation: '>', quantities: { rankBound: bound, N } };
+      if (bound < N) return evaluation(exact(0), '>', exact(0), { quantities: { rankBound: bound, N } });
       const c = certifiedNtk(i);
       const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
-      const lhs = fromEnclosure(lk);
-      return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lk.estimate, rankBound: bound, N } };
+      return evaluation(fromEnclosure(lk), '>', exact(0), { quantities: { lambdaMin: lk.estimate, rankBound: bound, N } });
     },
     costHint: twin ? 2000 : 80,
   };
@@ -599,15 +586,10 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
       const half = beta2 / 2;
       const lhs = fromInterval(interval(le.lower, le.upper).mul(interval(i.net.betas[k]).pow(2)).div(2));
       // the expectation is PSD: a bound ≤ 0 cannot fail
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: rhs.value,
-        rhsError: rhs.error,
-        relation: '>=',
+      return evaluation(lhs, '>=', rhs, {
         quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r },
         ...(bound.hi <= 0 ? { vacuous: true } : {}),
-      };
+      });
     },
     costHint: 4900,
     ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
@@ -684,17 +666,9 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
         eDiff = Math.max(eDiff, sideAt(diff.data[t], around(h1.matrix.data[t], h1.errorBound).sub(around(h2.matrix.data[t], h2.errorBound))).error);
       }
       const ld = lambdaMinCertified(diff, { entryError: eDiff });
-      const lhs = fromEnclosure(ld);
       let scale = 0;
       for (let a = 0; a < N; a++) scale = Math.max(scale, h1.matrix.data[a * N + a]);
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>=',
-        quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r },
-      };
+      return evaluation(fromEnclosure(ld), '>=', exact(0), { quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } });
     },
     costHint: 5000,
     ...(dropCorrection ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.4' } : {}),

@@ -12,7 +12,7 @@ import { type Initialization, initNetwork, type Network } from '../src/ntk/netwo
 import { featureMatrixError } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
+import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
@@ -141,16 +141,16 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
       if (variant === 'powered') {
         // |⟨x_i,x_j⟩|^r with the enclosure of the maximum, in interval arithmetic.
         const p = interval(Math.max(0, m - e), m + e).pow(d.r);
-        const lhs = fromEnclosure({ lower: p.lo, upper: p.hi });
-        return {
-          lhs: lhs.value,
-          lhsError: lhs.error,
-          rhs: t,
-          rhsError,
-          relation: '<=',
-          quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t },
-          vacuous: t - rhsError >= interval(cs).pow(d.r).hi,
-        };
+        const lhs = fromInterval(p);
+        return evaluation(
+          lhs,
+          '<=',
+          { value: t, error: rhsError },
+          {
+            quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t },
+            vacuous: t - rhsError >= interval(cs).pow(d.r).hi,
+          },
+        );
       }
       return { lhs: m, lhsError: e, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: m / t }, vacuous: t - rhsError >= cs };
     },
@@ -219,7 +219,7 @@ function backpropRowNormSq(i: NetInstance, k: number): { value: number; error: n
   const nrm = sumOfSquares(b.data, 0, b.cols).sqrt();
   const e = interval(env.zeta[k + 1]).mul(env.backNorm[k + 1][0]).hi; // ‖b̂ − b‖ ≤ ζ_{k+1}·backNorm
   const sq = nrm.add(interval(-e, e)).max(0).pow(2);
-  const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
+  const y = fromInterval(sq);
   return { ...y, estimate: nrm.mid * nrm.mid };
 }
 
@@ -312,14 +312,7 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     conclude(i, d): Evaluation {
       const y = backpropRowNormSq(i, d.k);
       const s = lemma43Scale(i.net, d.k);
-      return {
-        lhs: y.value,
-        lhsError: y.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { scale: s.scale, droppedScale: s.dropped, normSq: y.estimate, ratio: y.estimate / s.scale, L: i.net.depth, k: d.k },
-      };
+      return positiveDraw(y, { scale: s.scale, droppedScale: s.dropped, normSq: y.estimate, ratio: y.estimate / s.scale, L: i.net.depth, k: d.k });
     },
     scalingLaw: law,
     costHint: 25,
@@ -387,17 +380,9 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       const s = sigmaMinCertified(fwd.features[d.k], { entryError: featureMatrixError(env, d.k) });
       const lo = Math.max(0, s.lower);
       const sq = interval(lo, s.upper).mul(interval(lo, s.upper));
-      const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
       let scale = i.net.dims[0];
       for (let l = 1; l <= d.k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
-      return {
-        lhs: y.value,
-        lhsError: y.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale },
-      };
+      return positiveDraw(fromInterval(sq), { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale });
     },
     scalingLaw: {
       variable: 'scale',
@@ -513,18 +498,11 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
       const s = sigmaMinCertified(fwd.features[1], { entryError: featureMatrixError(env, 1) });
       const lo = Math.max(0, s.lower);
       const sq = interval(lo, s.upper).mul(interval(lo, s.upper));
-      const lhs = fromEnclosure({ lower: sq.lo, upper: sq.hi });
       const n1 = i.net.dims[1];
       const r = interval(i.lambda.lower, i.lambda.upper).mul(n1).mul(factor);
-      const rhs = fromEnclosure({ lower: r.lo, upper: r.hi });
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: rhs.value,
-        rhsError: rhs.error,
-        relation: '>=',
+      return evaluation(fromInterval(sq), '>=', fromInterval(r), {
         quantities: { ratio: (s.estimate * s.estimate) / (n1 * i.lambda.estimate), n1, N: i.x.rows },
-      };
+      });
     },
     delta: (d) => d.delta,
     configKey: (d) => JSON.stringify({ data: d.data, delta: d.delta }),
@@ -610,18 +588,11 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
       const e = empiricalNtkLambdaMin(empiricalNtkCertified(i.net, i.x, { normalize: true }));
       const lim = limitingKernels(i.x, { depth: i.net.depth });
       const lk = lambdaMinCertified(lim.ntk, { entryError: lim.ntkErrorBound });
-      if (!(e.certified && lk.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0.5, rhsError: 0, relation: '<=' };
-      const ratio = interval(e.lower, e.upper).div(interval(lk.lower, lk.upper));
-      const dev = ratio.sub(1).abs();
-      const lhs = fromEnclosure({ lower: dev.lo, upper: dev.hi });
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: 0.5,
-        rhsError: 0,
-        relation: '<=',
+      if (!(e.certified && lk.lower > 0)) return evaluation({ value: 0, error: Infinity }, '<=', exact(0.5));
+      const dev = interval(e.lower, e.upper).div(interval(lk.lower, lk.upper)).sub(1).abs();
+      return evaluation(fromInterval(dev), '<=', exact(0.5), {
         quantities: { ratio: e.estimate / lk.estimate, N: i.x.rows, L: i.net.depth, width: i.net.dims[1] },
-      };
+      });
     },
     delta: () => 0.1,
     configKey: (d) => `N=${d.n},L=${d.depth}`,

@@ -3,7 +3,7 @@ import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -90,15 +90,7 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
     conclude(i, d): Evaluation {
       const lim = limitingKernels(i.x, { depth: d.depth });
       const lk = lambdaMinCertified(lim.ntk, { entryError: lim.ntkErrorBound });
-      const y = fromEnclosure(lk);
-      return {
-        lhs: y.value,
-        lhsError: y.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { d: i.x.cols, N: i.x.rows, L: d.depth, lambdaMin: lk.estimate },
-      };
+      return positiveDraw(fromEnclosure(lk), { d: i.x.cols, N: i.x.rows, L: d.depth, lambdaMin: lk.estimate });
     },
     scalingLaw: law,
     costHint: 400,

@@ -6,7 +6,7 @@ import { type Network, forward, initNetwork } from '../src/ntk/network.ts';
 import { featureMatrixError, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
 import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { around, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
+import { around, fromEnclosure, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import fc from 'fast-check';
 import { certifiedNtk } from './nguyen2021FiniteWidth.ts';
@@ -509,14 +509,7 @@ export function normalisationRateClaim(
         const pre = { cn: certifiedNtk({ x: i.x, net: i.net }), lim: limitingKernels(i.x, { depth: i.net.depth }) };
         const ev = (c: 1 | 2): Evaluation => {
           const r = normalisedDeviation(i.x, i.net, c, pre);
-          return {
-            lhs: r.value,
-            lhsError: r.error,
-            rhs: 0,
-            rhsError: 0,
-            relation: '>',
-            quantities: { n: d.n, L: d.depth, relErr: r.value, scaled: r.value * Math.sqrt(d.n) },
-          };
+          return positiveDraw(r, { n: d.n, L: d.depth, relErr: r.value, scaled: r.value * Math.sqrt(d.n) });
         };
         e.ev = { 2: ev(2), 1: ev(1) };
       }

@@ -18,7 +18,7 @@ import {
   mutatePointSet,
   pointSet,
 } from '../src/theorem/arbitraries.ts';
-import { around, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
@@ -189,8 +189,7 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
     conclude(i): Evaluation {
       const { lam } = hinfLambdaMin(i.x);
-      const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: floor, rhsError: 0, relation: planted ? '>=' : '>', quantities: { lambdaMin: lam.estimate, N: i.x.rows } };
+      return evaluation(fromEnclosure(lam), planted ? '>=' : '>', exact(floor), { quantities: { lambdaMin: lam.estimate, N: i.x.rows } });
     },
   };
 }
@@ -223,15 +222,9 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
       const pair = minPairRayleigh(h.matrix, h.errorBound);
-      const s = fromEnclosure(lam);
-      return {
-        lhs: s.value,
-        lhsError: s.error,
-        rhs: factor * pair.value,
-        rhsError: sideAt(factor * pair.value, pair.enclosure.mul(factor)).error,
-        relation: '<=',
+      return evaluation(fromEnclosure(lam), '<=', sideAt(factor * pair.value, pair.enclosure.mul(factor)), {
         quantities: { lambdaMin: lam.estimate, pairBound: pair.value },
-      };
+      });
     },
   };
 }
@@ -352,15 +345,7 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
       const { lam } = hinfLambdaMin(i.x);
       // |λ − ½| over the enclosure [lower, upper]: the lower end is 0 when ½ lies inside it.
       const side = fromInterval(interval(lam.lower, lam.upper).sub(0.5).abs());
-      const env = envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1));
-      return {
-        lhs: side.value,
-        lhsError: side.error,
-        rhs: env.value,
-        rhsError: env.error,
-        relation: reversed ? '>=' : '<=',
-        quantities: { lambdaMin: lam.estimate },
-      };
+      return evaluation(side, reversed ? '>=' : '<=', envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1)), { quantities: { lambdaMin: lam.estimate } });
     },
   };
 }
@@ -497,15 +482,7 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
     if (!(lam.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '==', quantities: { lambdaMin: lam.estimate } };
     // ‖(H∞)⁻¹‖₂ = 1/λ_min ∈ [1/upper, 1/lower] (H∞ symmetric positive definite).
     const inv = fromInterval(interval(1).div(interval(lam.lower, lam.upper)));
-    const lamS = fromEnclosure(lam);
-    return {
-      lhs: inv.value,
-      lhsError: inv.error,
-      rhs: lamS.value,
-      rhsError: lamS.error,
-      relation: '==',
-      quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value },
-    };
+    return evaluation(inv, '==', fromEnclosure(lam), { quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value } });
   },
 };
 

@@ -5,6 +5,7 @@ import { loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset
 import { DISTRIBUTION_FAMILIES } from '../random/distributions.ts';
 import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import type { Evaluation, ScalingLaw, ScalingRelation } from '../theorem/types.ts';
+import { positiveDraw } from '../theorem/sides.ts';
 import type { AuditInstance } from './quantities.ts';
 import type { AsymptoticBoundSpec, AuditDescriptor, AuditTheorem, DataSource, Side } from './defineBound.ts';
 import {
@@ -369,14 +370,7 @@ export function asymptoticBound(spec: AsymptoticBoundSpec, assumptions: (inst: A
     const zero = { ...y, value: 0, error: 0, arithmetic: 'interval' as const };
     if (needsSensitivity('>', y, zero)) y = withSensitivity(side, inst, 'quantity', y);
     const x = sweptValue(claim, desc);
-    return {
-      lhs: y.value,
-      lhsError: y.error,
-      rhs: 0,
-      rhsError: 0,
-      relation: '>',
-      quantities: { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities },
-    };
+    return positiveDraw(y, { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities });
   };
   const descriptors = fc
     .record({ regime: fc.constantFrom(...law.regimes), size: fc.constantFrom(...claim.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
