@@ -9,6 +9,7 @@ import { sampleData } from '../src/random/distributions.ts';
 import { childRng, uniformInt } from '../src/random/rng.ts';
 import { around, evaluation, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
+import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
@@ -27,7 +28,6 @@ const SOURCE = {
   paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
   arxiv: '1901.08584',
 };
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const GEN_CONVENTIONS = {
   network: 'f(W,a,x) = (1/√m) Σ_r a_r σ(w_rᵀx), a_r uniform ±1 fixed, only W trained (twoLayer.ts)',
@@ -250,7 +250,7 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
       },
     ],
     ...(variant === 'true' ? {} : { expectRefuted: true, twinOf: 'arora2019.thm5.1.generalization-term-decay' }),
-    descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(40, 80, 160), seed: seedArb }).map((p) => decayDesign(p)),
+    descriptors: sweepDescriptors(regimes, [40, 80, 160], decayDesign),
     materialize: (d) => {
       const x = sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d);
       return { x, y: decayLabels(x, d.labels, d.seed) };

@@ -7,6 +7,7 @@ import { sampleData, type DistributionFamily } from '../src/random/distributions
 import { childRng } from '../src/random/rng.ts';
 import { sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { seedArb } from '../src/theorem/arbitraries.ts';
 
 /**
  * Concentration of the largest inner product of random unit-scale vectors
@@ -73,7 +74,7 @@ function maxInnerProductClaim(opts: {
       // d ≥ 40: below, 2√(log(N/δ)/d) ≥ 1 ≥ |⟨x_i, x_j⟩| is possible (N = 120, δ = 0.05 needs d > 31)
       d: fc.integer({ min: 40, max: 400 }),
       delta: fc.constantFrom(0.2, 0.1, 0.05),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+      seed: seedArb,
     }),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: opts.family }, d.n, d.d), delta: d.delta }),
     assumptions(i, d) {
@@ -193,7 +194,7 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
       d: fc.integer({ min: 40, max: 400 }),
       delta: fc.constantFrom(0.2, 0.1, 0.05),
       family: fc.constantFrom<SubGaussianFamily>('gaussian', 'gaussian-scaled', 'rademacher'),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+      seed: seedArb,
     }),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: d.family }, d.n, d.d), delta: d.delta, sigma: SUB_GAUSSIAN_SIGMA(d.family, d.d) }),
     assumptions: (_i, d) => (d.n < 2 ? 'N ≥ 2' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),

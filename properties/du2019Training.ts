@@ -9,7 +9,7 @@ import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { finiteGram, initTwoLayer, trainGd, type TrainResult } from '../src/ntk/twoLayer.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
-import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
+import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 
@@ -104,7 +104,7 @@ const gramDescriptors = (o: {
     data: dataDescriptor({ n: o.n, d: o.d, families: o.families }),
     m: fc.constantFrom(...o.m),
     delta: fc.constantFrom(0.2, 0.1, 0.05),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+    seed: seedArb,
   });
 
 function materializeGram(d: GramDescriptor): GramInstance {
@@ -300,7 +300,6 @@ export interface TrainInstance {
 
 export const WIDTHS = [250, 500, 1000, 2000] as const;
 export const TRAIN_DATA = { n: [3, 6] as [number, number], d: [4, 8] as [number, number], families: ['unit-sphere'] as const };
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 export function trainDescriptors(
   o: {

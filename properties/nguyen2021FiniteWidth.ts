@@ -16,11 +16,11 @@ import { zeros } from '../src/linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, explicitJacobian } from '../src/ntk/empiricalNtk.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { reluHermiteSquareEnclosures } from '../src/ntk/reluCoefficients.ts';
-import { type Initialization, type Network, forward, initNetwork } from '../src/ntk/network.ts';
+import { type Network, forward } from '../src/ntk/network.ts';
 import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
+import { type DataDescriptor, dataDescriptor, type InitName, materializeData, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
@@ -47,7 +47,7 @@ const FW_CONVENTIONS = {
 };
 
 type FamilyName = 'gaussian' | 'sqrt-d-sphere';
-type InitName = 'standard' | 'he' | 'lecun';
+const FAMILIES: readonly FamilyName[] = ['gaussian', 'sqrt-d-sphere'];
 
 export type FwDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; init: InitName; netSeed: string };
 export interface FwInstance {
@@ -57,12 +57,23 @@ export interface FwInstance {
 
 function materializeFw(d: FwDesc): FwInstance {
   const x = materializeData(d.data);
-  return { x, net: initNetwork({ inputDim: d.data.d, widths: d.widths, init: d.init as Initialization }, childRng(d.netSeed, 'net').seed) };
+  return { x, net: materializeNetwork(d.data.d, d) };
 }
 
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
+/** An instance space of data and network sizes: the descriptors of fwFields and the bounds of mutateFw's moves. */
+interface FwLimits {
+  n: [number, number];
+  d: [number, number];
+  w: [number, number];
+  hidden: [number, number];
+}
 
-function mutateFw<T extends { data: DataDescriptor; widths: number[]; netSeed: string }>(d: T, rng: Rng, lim: { n: [number, number]; w: [number, number] }): T {
+/** The data (a family of FAMILIES) and network fields of a descriptor within `lim`. */
+function fwFields(lim: FwLimits) {
+  return { data: dataDescriptor({ n: lim.n, d: lim.d, families: FAMILIES }), ...networkFields({ width: lim.w, hidden: lim.hidden }) };
+}
+
+function mutateFw<T extends { data: DataDescriptor; widths: number[]; netSeed: string }>(d: T, rng: Rng, lim: FwLimits): T {
   const u = rng.next();
   const clamp = (v: number, [lo, hi]: [number, number]) => Math.max(lo, Math.min(hi, v));
   if (u < 0.3) return { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) };
@@ -149,19 +160,8 @@ export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(
 // ------------------------------------------------------------------------------------------------
 // 1. JJᵀ decomposition (Sec. 4.1) and its erratum
 
-const TINY = { n: [2, 6] as [number, number], w: [2, 9] as [number, number] };
-const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record({
-  data: fc.record({
-    n: fc.integer({ min: 2, max: 6 }),
-    d: fc.integer({ min: 2, max: 6 }),
-    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
-    shift: fc.constant(0),
-    seed: seedArb,
-  }),
-  widths: fc.array(fc.integer({ min: 2, max: 9 }), { minLength: 1, maxLength: 3 }),
-  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
-  netSeed: seedArb,
-});
+const TINY: FwLimits = { n: [2, 6], d: [2, 6], w: [2, 9], hidden: [1, 3] };
+const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record(fwFields(TINY));
 
 function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
@@ -515,23 +515,14 @@ type LemDesc = {
   muSeed: string;
   muMode: 'mean' | 'random';
 };
+const LEM: FwLimits = { n: [2, 16], d: [2, 24], w: [4, 64], hidden: [1, 2] };
 const lemDescriptors: fc.Arbitrary<LemDesc> = fc.record({
-  data: fc.record({
-    n: fc.integer({ min: 2, max: 16 }),
-    d: fc.integer({ min: 2, max: 24 }),
-    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
-    shift: fc.constant(0),
-    seed: seedArb,
-  }),
-  widths: fc.array(fc.integer({ min: 4, max: 64 }), { minLength: 1, maxLength: 2 }),
-  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
-  netSeed: seedArb,
+  ...fwFields(LEM),
   k: fc.integer({ min: 1, max: 2 }),
   r: fc.constantFrom(2, 4, 6),
   muSeed: seedArb,
   muMode: fc.constantFrom<'mean' | 'random'>('mean', 'random'),
 });
-const LEM = { n: [2, 16] as [number, number], w: [4, 64] as [number, number] };
 
 function featureOf(i: FwInstance, d: LemDesc): Matrix {
   const k = Math.min(d.k, i.net.depth - 1);

@@ -8,10 +8,10 @@ import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
 import { backpropSignals } from '../src/ntk/empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../src/ntk/empiricalNtkCertified.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { type Initialization, initNetwork, type Network } from '../src/ntk/network.ts';
+import { initNetwork, type Network } from '../src/ntk/network.ts';
 import { featureMatrixError } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
+import { type DataDescriptor, materializeData, seedArb, sweepDescriptors, materializeNetwork } from '../src/theorem/arbitraries.ts';
 import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
@@ -27,8 +27,6 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * network (src/ntk/roundingEnvelope.ts), and norms in outward-rounded interval arithmetic
  * (src/linalg/interval.ts).
  */
-
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const NET_CONVENTIONS = {
   network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}) (l < L), f_L = W_Lᵀf_{L−1}; W_l ∈ R^{n_{l−1}×n_l}; no biases',
@@ -173,7 +171,7 @@ interface NetInstance {
 
 function materializeNet(d: NetSweepDesc): NetInstance {
   const x = materializeData(d.data);
-  return { x, net: initNetwork({ inputDim: d.data.d, widths: d.widths, init: 'standard' as Initialization }, childRng(d.netSeed, 'net').seed) };
+  return { x, net: materializeNetwork(d.data.d, { widths: d.widths, init: 'standard', netSeed: d.netSeed }) };
 }
 
 function parseRegime(regime: string): { L: number; k: number } {
@@ -302,7 +300,7 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
         : []),
     ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
-    descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...L43_SIZES), seed: seedArb }).map((p) => lemma43Design(p)),
+    descriptors: sweepDescriptors(regimes, L43_SIZES, lemma43Design),
     materialize: materializeNet,
     assumptions(i, d) {
       if (!(d.k >= 1 && d.k <= i.net.depth - 2)) return 'k ∈ [L − 2]';
@@ -367,7 +365,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       },
     ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
-    descriptors: fc.record({ regime: fc.constantFrom(...T51_REGIMES), size: fc.constantFrom(...T51_SIZES), seed: seedArb }).map((p) => thm51Design(p)),
+    descriptors: sweepDescriptors(T51_REGIMES, T51_SIZES, thm51Design),
     materialize: materializeNet,
     assumptions(i) {
       const { env } = instancePasses(i);

@@ -8,6 +8,7 @@ import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { seedArb } from '../src/theorem/arbitraries.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 import { strongerTwin, tightenedBound } from './twins.ts';
 
@@ -20,8 +21,6 @@ import { strongerTwin, tightenedBound } from './twins.ts';
  *    against the mean over R independent networks, two-sided, by Chebyshev with a rigorous bound on
  *    E K̄_ii² (src/ntk/kiiMoments.ts, docs/theorems.md#second-moment-bound-for-the-diagonal).
  */
-
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 // ------------------------------------------------------------------------------------------------
 // Arc-cosine closed forms vs Monte Carlo

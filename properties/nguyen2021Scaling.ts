@@ -1,8 +1,7 @@
-import fc from 'fast-check';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
+import { type DataDescriptor, materializeData, sweepDescriptors } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
@@ -75,13 +74,7 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
     ],
     ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.thm3.2.scaling' } : {}),
     // Random exploration is replaced by the designed sweep; the arbitrary serves the catalog's per-instance test.
-    descriptors: fc
-      .record({
-        regime: fc.constantFrom(...THM32_REGIMES),
-        size: fc.constantFrom(...THM32_SIZES),
-        seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
-      })
-      .map((p) => thm32Design(p)),
+    descriptors: sweepDescriptors(THM32_REGIMES, THM32_SIZES, thm32Design),
     materialize: (d) => ({ x: materializeData(d.data) }),
     assumptions(i, d) {
       if (d.data.shift !== 0) return 'zero-mean data';

@@ -17,6 +17,7 @@ import {
   mutateDataDescriptor,
   mutatePointSet,
   pointSet,
+  seedArb,
 } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
@@ -55,17 +56,16 @@ const POINTS = {
   unitNorm: true,
 };
 const RANDOM = { n: [2, 48] as [number, number], d: [2, 40] as [number, number], families: ['unit-sphere'] as const };
-const labelSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const hDescriptors: fc.Arbitrary<HDescriptor> = fc.oneof(
-  fc.record({ source: fc.constant('points' as const), points: pointSet(POINTS), labelSeed }),
-  fc.record({ source: fc.constant('random' as const), data: dataDescriptor(RANDOM), labelSeed }),
+  fc.record({ source: fc.constant('points' as const), points: pointSet(POINTS), labelSeed: seedArb }),
+  fc.record({ source: fc.constant('random' as const), data: dataDescriptor(RANDOM), labelSeed: seedArb }),
 );
 /** Just outside: exactly duplicated points (parallel inputs). */
 const parallelProbes: fc.Arbitrary<HDescriptor> = fc.record({
   source: fc.constant('points' as const),
   points: pointSet({ ...POINTS, geometries: ['duplicate'] }),
-  labelSeed,
+  labelSeed: seedArb,
 });
 
 function materialize(d: HDescriptor): HInstance {

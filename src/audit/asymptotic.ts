@@ -1,10 +1,10 @@
-import fc from 'fast-check';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, type Normalization } from '../io/datasets.ts';
 import { DISTRIBUTION_FAMILIES } from '../random/distributions.ts';
 import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import type { Evaluation, ScalingLaw, ScalingRelation } from '../theorem/types.ts';
+import { sweepDescriptors } from '../theorem/arbitraries.ts';
 import { positiveDraw } from '../theorem/sides.ts';
 import type { AuditInstance } from './quantities.ts';
 import type { AsymptoticBoundSpec, AuditDescriptor, AuditTheorem, DataSource, Side } from './defineBound.ts';
@@ -372,9 +372,7 @@ export function asymptoticBound(spec: AsymptoticBoundSpec, assumptions: (inst: A
     const x = sweptValue(claim, desc);
     return positiveDraw(y, { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities });
   };
-  const descriptors = fc
-    .record({ regime: fc.constantFrom(...law.regimes), size: fc.constantFrom(...claim.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
-    .map((p) => design(p));
+  const descriptors = sweepDescriptors(law.regimes, claim.sizes, design);
   return {
     id: spec.id,
     title: spec.title ?? spec.statement,
