@@ -12,7 +12,7 @@ import {
   twoLayerCoefficientEnclosure,
 } from '../src/ntk/powerSeries.ts';
 import type { Rng } from '../src/random/rng.ts';
-import { around, relativeError, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { strongerTwin, tightenedBound } from './twins.ts';
 
@@ -282,6 +282,26 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   costHint: 5000,
 };
 
+/**
+ * κ_{p,2} of the layer recursion (depth 2) with its error bound, α_{p,2} and the recursion's relative error enclosure:
+ * the side both two-layer coefficient claims compare.
+ */
+function twoLayerRecursion(p: number) {
+  const s = murrayReluCoefficients(2, P);
+  const rel = interval(murrayCoefficientRelativeError(s));
+  const v = s.kappa[1][p];
+  return { kappa: { value: v, error: relativeError(v, rel) }, alpha: s.alpha[1][p], rel };
+}
+
+/** The instance space (p = 0 … 40 at depth 2) and conventions of the two-layer coefficient claims. */
+const twoLayerCoefficientBase = {
+  conventions: CONVENTIONS,
+  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
+  materialize: (d: CoefDescriptor) => d,
+  assumptions: () => null,
+  costHint: 5000,
+};
+
 /** The two-layer coefficient κ_{p,2} = 2(1 + p)μ_p² (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0): the recursion against the closed-form μ_p of eq. (8) of arXiv 2012.11654. */
 export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.two-layer-coefficient',
@@ -294,25 +314,12 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
   kind: 'deterministic',
   statement: 'For p = 0 … 40, κ_{p,2} from the layer recursion equals 2(1 + p)μ_p² with μ_p the ReLU Hermite coefficient in closed form.',
   statementTex: String.raw`For $p = 0, \ldots, 40$, $\kappa_{p,2}$ from the layer recursion equals $2(1 + p)\mu_p^2$ with $\mu_p$ the ReLU Hermite coefficient in closed form.`,
-  conventions: CONVENTIONS,
+  ...twoLayerCoefficientBase,
   constants: [{ name: 'σ_w²', value: 2, provenance: 'derived', note: 'He scaling: G(l) = 2E[σσ] (c_σ = 2)' }],
-  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
-  materialize: (d) => d,
-  assumptions: () => null,
   conclude(d): Evaluation {
-    const s = murrayReluCoefficients(2, P);
-    const v = s.kappa[1][d.p];
     const closed = twoLayerCoefficientEnclosure(d.p);
-    return {
-      lhs: v,
-      lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s))),
-      rhs: closed.mid,
-      rhsError: sideAt(closed.mid, closed).error,
-      relation: '==',
-      quantities: { p: d.p },
-    };
+    return evaluation(twoLayerRecursion(d.p).kappa, '==', sideAt(closed.mid, closed), { quantities: { p: d.p } });
   },
-  costHint: 5000,
 };
 
 /** Planted: the two-layer coefficient with σ_w² dropped, κ_{p,2} = (1 + p)μ_p², against the recursion. */
@@ -326,34 +333,18 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   kind: 'deterministic',
   statement: 'κ_{p,2} (recursion) = (1 + p)μ_p² — false, the recursion gives 2(1 + p)μ_p².',
   statementTex: String.raw`$\kappa_{p,2}$ (recursion) $= (1 + p)\mu_p^2$ — false, the recursion gives $2(1 + p)\mu_p^2$.`,
-  conventions: CONVENTIONS,
+  ...twoLayerCoefficientBase,
   constants: [{ name: 'σ_w²', value: 1, provenance: 'user', note: 'planted error: σ_w² = 2 replaced by 1' }],
   expectRefuted: true,
   twinOf: 'murray2022.two-layer-coefficient',
-  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
-  materialize: (d) => d,
-  assumptions: () => null,
   conclude(d): Evaluation {
-    const s = murrayReluCoefficients(2, P);
-    const v = s.kappa[1][d.p];
-    const a = s.alpha[1][d.p],
-      rel = interval(murrayCoefficientRelativeError(s));
-    const planted = (a / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
-    return {
-      lhs: v,
-      lhsError: relativeError(v, rel),
-      rhs: planted,
-      rhsError: sideAt(
-        planted,
-        around(a, relativeError(a, rel))
-          .div(2)
-          .mul(1 + d.p),
-      ).error,
-      relation: '==',
-      quantities: { p: d.p },
-    };
+    const { kappa, alpha, rel } = twoLayerRecursion(d.p);
+    const planted = (alpha / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
+    const exactPlanted = around(alpha, relativeError(alpha, rel))
+      .div(2)
+      .mul(1 + d.p);
+    return evaluation(kappa, '==', sideAt(planted, exactPlanted), { quantities: { p: d.p } });
   },
-  costHint: 5000,
 };
 
 // Planted twins (docs/theorems.md#twins-of-the-power-series-claims)
