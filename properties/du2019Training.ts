@@ -352,6 +352,14 @@ export function mutateTrain(
   };
 }
 
+/**
+ * A training claim's instance space: the descriptors within `o`, their materialisation, and local moves that stay
+ * within the same widths, step factors and data ranges.
+ */
+export function trainSpace(o: Parameters<typeof trainDescriptors>[0] = {}) {
+  return { descriptors: trainDescriptors(o), materialize: materializeTrain, mutate: mutateTrain(o) };
+}
+
 export interface TrainedRun {
   lam: LambdaMinEnclosure;
   h: Matrix;
@@ -422,10 +430,8 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
     ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'du2019.train.gd-rate' } : {}),
-    descriptors: trainDescriptors({ data, stepFactor, steps: planted ? 150 : 100 }),
+    ...trainSpace({ data, stepFactor, steps: planted ? 150 : 100 }),
     probes: planted ? undefined : trainDescriptors({ widths: [16, 32, 64], stepFactor: [1, 16] }),
-    materialize: materializeTrain,
-    mutate: mutateTrain({ stepFactor, data }),
     cells: trainCells,
     cellSpace: trainCellSpace,
     assumptions(i, d) {
@@ -536,10 +542,8 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
     ],
     expectRefuted: planted,
     ...(planted ? { twinOf: 'du2019.train.pattern-changes' } : {}),
-    descriptors: trainDescriptors(),
+    ...trainSpace(),
     ...(planted ? {} : { probes: trainDescriptors({ widths: [16, 32, 64] }) }),
-    materialize: materializeTrain,
-    mutate: mutateTrain(),
     cells: trainCells,
     cellSpace: trainCellSpace,
     assumptions(i, d) {

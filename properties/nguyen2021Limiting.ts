@@ -624,15 +624,12 @@ export const twinHermiteSeries = perturbedIdentity(hermiteSeries, {
 });
 export const twinChainA = tightenedBound(chainA, {
   factor: 1.05,
-  tag: 'times-1.05',
   title: 'λ_min(K(L)) ≥ 1.05·Σ_l λ_min(G(l))',
   note: 'the rhs multiplied by 1.05; the largest Σ_l λ_min(G(l))/λ_min(K(L)) found by the search is 0.99',
   noteTex: String.raw`the rhs multiplied by $1.05$; the largest $\sum_l \lambda_{\mathrm{min}}(G^{(l)})/\lambda_{\mathrm{min}}(K^{(L)})$ found by the search is $0.99$`,
-  constant: { name: 'factor', value: 1.05 },
 });
 export const twinChainB = tightenedBound(chainB, {
   factor: 1.6,
-  tag: 'times-1.6',
   title: 'λ_min(G(2)) ≥ 3.2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
   note: 'the constant 2 (= c_σ) replaced by 3.2; the largest rhs/λ_min(G(2)) found by the search is 0.67 (the other Hermite terms of G(2) carry the rest)',
   noteTex: String.raw`the constant $2$ ($= c_\sigma$) replaced by $3.2$; the largest $\mathrm{rhs}/\lambda_{\mathrm{min}}(G^{(2)})$ found by the search is $0.67$ (the other Hermite terms of $G^{(2)}$ carry the rest)`,
@@ -640,11 +637,9 @@ export const twinChainB = tightenedBound(chainB, {
 });
 export const twinChainC = tightenedBound(chainC, {
   factor: 1.01,
-  tag: 'times-1.01',
   title: 'λ_min((XXᵀ)^{∘r}) ≥ 1.01·(min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r)',
   note: 'the Gershgorin bound strengthened by 1 % (it is exact for N = 2 rows of equal norm)',
   noteTex: String.raw`the Gershgorin bound strengthened by 1 % (it is exact for $N = 2$ rows of equal norm)`,
-  constant: { name: 'factor', value: 1.01 },
 });
 
 export const nguyen2021LimitingTheorems = [

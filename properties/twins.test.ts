@@ -45,6 +45,13 @@ describe('strongerTwin', () => {
     expect(evaluate(twin, { k: 3 }).outcome.vacuous).toBeUndefined();
   });
 
+  it('tags a tightened bound times-<factor> and records the factor as the changed constant unless told otherwise', () => {
+    const claim = toy('>=', 0.5);
+    const twin = tightenedBound(claim, { factor: 1.05, title: 't', note: 'n' });
+    expect(twin.id).toBe('planted.toy.>=.times-1.05');
+    expect(twin.constants.at(-1)).toEqual({ name: 'factor', value: 1.05, provenance: 'user', note: 'planted: n' });
+  });
+
   it("derives its statementTex from the claim's and the note, never the claim's own under another statement", () => {
     const claim = { ...toy('<=', 2), statementTex: '$k \\le 2k$' };
     const twin = tightenedBound(claim, { factor: 0.25, tag: 'q', title: 't', note: 'c = 2 → ½ ($ as text)', constant: { name: 'c', value: 0.5 } });
