@@ -8,6 +8,7 @@ import { childRng } from '../src/random/rng.ts';
 import { sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Concentration of the largest inner product of random unit-scale vectors
@@ -180,7 +181,7 @@ interface SubGaussianDescriptor extends MaxInnerDescriptor {
 function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, MaxInnerInstance & { sigma: number }> {
   const planted = c !== 2;
   return {
-    id: planted ? 'planted.concentration.subgaussian-norm-factor-halved' : 'concentration.subgaussian.max-inner-product-norm-factor',
+    ...claimOrTwin(planted, { claim: 'concentration.subgaussian.max-inner-product-norm-factor', twin: 'planted.concentration.subgaussian-norm-factor-halved' }),
     title: `${planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨X_i,X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k‖X_k‖·√(log(N/δ)) w.p. ≥ 1 − δ, independent σ-sub-Gaussian coordinates`,
     source: {
       paper: 'Sub-Gaussian tail of a linear form (Hoeffding / Chernoff) + union bound over pairs',
@@ -203,8 +204,6 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
           : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'concentration.subgaussian.max-inner-product-norm-factor' } : {}),
     descriptors: maxInnerDescriptors({ family: fc.constantFrom<SubGaussianFamily>('gaussian', 'gaussian-scaled', 'rademacher') }),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: d.family }, d.n, d.d), delta: d.delta, sigma: SUB_GAUSSIAN_SIGMA(d.family, d.d) }),
     assumptions: (_i, d) => (d.n < 2 ? 'N ≥ 2' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),

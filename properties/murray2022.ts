@@ -14,7 +14,7 @@ import {
 import type { Rng } from '../src/random/rng.ts';
 import { around, evaluation, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { strongerTwin, tightenedBound } from './twins.ts';
+import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
  * Power-series view of the limiting NTK: Murray, Jin, Bowman, Montúfar, "Characterizing the spectrum
@@ -62,7 +62,7 @@ function mutateRho(d: RhoDescriptor, rng: Rng): RhoDescriptor {
  */
 function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstance> {
   return {
-    id: planted ? 'planted.murray2022.series-dropped-nngp-term' : 'murray2022.series-vs-closed-form',
+    ...claimOrTwin(planted, { claim: 'murray2022.series-vs-closed-form', twin: 'planted.murray2022.series-dropped-nngp-term' }),
     title: planted ? 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p' : 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
     source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
     kind: 'deterministic',
@@ -74,8 +74,6 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
       : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'murray2022.series-vs-closed-form' } : {}),
     descriptors: rhoDescriptors(0.8),
     probes: planted ? undefined : fc.record({ depth: fc.constantFrom(2, 3, 4), rho: fc.double({ min: 0.9, max: 1, noNaN: true }) }),
     materialize: materializeRho,

@@ -24,6 +24,7 @@ import { type DataDescriptor, dataDescriptor, type InitName, materializeData, ma
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — FINITE-WIDTH exact claims: the JJᵀ
@@ -165,7 +166,7 @@ const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record(fwFields(TINY));
 
 function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
-    id: erratum ? 'planted.nguyen2021.sec4.1.jjt-erratum-bl' : 'nguyen2021.sec4.1.jjt-decomposition',
+    ...claimOrTwin(erratum, { claim: 'nguyen2021.sec4.1.jjt-decomposition', twin: 'planted.nguyen2021.sec4.1.jjt-erratum-bl' }),
     title: erratum
       ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N'
       : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
@@ -186,8 +187,6 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     constants: erratum
       ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }]
       : [],
-    expectRefuted: erratum,
-    ...(erratum ? { twinOf: 'nguyen2021.sec4.1.jjt-decomposition' } : {}),
     descriptors: tinyDescriptors,
     materialize: materializeFw,
     mutate: (d, rng) => mutateFw(d, rng, TINY),
@@ -450,7 +449,7 @@ function materializeRank(d: RankDesc): FwInstance {
 
 function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
   return {
-    id: twin ? 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' : 'nguyen2021.cor4.2.full-rank',
+    ...claimOrTwin(twin, { claim: 'nguyen2021.cor4.2.full-rank', twin: 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' }),
     title: twin
       ? 'PLANTED (wide layer dropped): rank J = N with every width below N'
       : 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N',
@@ -471,7 +470,6 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
       rankBound: 'rank J ≤ P − Σ_{l<L} n_l; when below N, λ_min(K̄) = 0 exactly (no numerics)',
     },
     constants: twin ? [] : [{ name: 'wide width', value: 2, provenance: 'user', note: 'Ω(N log N log(N/δ)) instantiated as 2N ln N (up to 3N ln N)' }],
-    ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.cor4.2.full-rank' } : {}),
     descriptors: twin ? noWideDescriptors : cor42Descriptors,
     materialize: materializeRank,
     mutate: (d, rng) =>
@@ -537,7 +535,7 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
 
 function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    id: minNorm ? 'planted.nguyen2021.lemma5.3-min-row-norm' : 'nguyen2021.lemma5.3',
+    ...claimOrTwin(minNorm, { claim: 'nguyen2021.lemma5.3', twin: 'planted.nguyen2021.lemma5.3-min-row-norm' }),
     title: minNorm
       ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}'
       : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
@@ -583,7 +581,6 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
       });
     },
     costHint: 4900,
-    ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
   };
 }
 export const lemma53 = lemma53Claim(false);
@@ -592,7 +589,7 @@ export const plantedLemma53MinNorm = lemma53Claim(true);
 
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    id: dropCorrection ? 'planted.nguyen2021.lemma5.4-without-rank-one-correction' : 'nguyen2021.lemma5.4',
+    ...claimOrTwin(dropCorrection, { claim: 'nguyen2021.lemma5.4', twin: 'planted.nguyen2021.lemma5.4-without-rank-one-correction' }),
     title: dropCorrection
       ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0'
       : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
@@ -662,7 +659,6 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
       return evaluation(fromEnclosure(ld), '>=', exact(0), { quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } });
     },
     costHint: 5000,
-    ...(dropCorrection ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.4' } : {}),
   };
 }
 export const lemma54 = lemma54Claim(false);

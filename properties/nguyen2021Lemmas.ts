@@ -16,6 +16,7 @@ import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/th
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the supporting statements of Sections 3–5 —
@@ -343,7 +344,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
   const trueId = 'nguyen2021.thm5.1.upper-scaling';
   const twin = exponent !== 1;
   return {
-    id: twin ? `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` : trueId,
+    ...claimOrTwin(twin, { claim: trueId, twin: `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` }),
     title: twin
       ? `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`
       : 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
@@ -364,7 +365,6 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
         note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1',
       },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: sweepDescriptors(T51_REGIMES, T51_SIZES, thm51Design),
     materialize: materializeNet,
     assumptions(i) {
@@ -440,7 +440,7 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
   const trueId = 'nguyen2021.lemma5.2';
   const twin = factor !== 0.25;
   return {
-    id: twin ? 'planted.nguyen2021.lemma5.2-quarter-dropped' : trueId,
+    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.lemma5.2-quarter-dropped' }),
     title: twin
       ? 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ'
       : 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)',
@@ -467,7 +467,6 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
         note: twin ? 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' : 'n_kλ/4',
       },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({
       data: fc.record({
         n: fc.integer({ min: 4, max: 8 }),
@@ -542,7 +541,7 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
         [3, 3],
       ];
   return {
-    id: twin ? 'planted.nguyen2021.sec3.finite-width-ratio-n4' : trueId,
+    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.sec3.finite-width-ratio-n4' }),
     title: twin
       ? 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴'
       : 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)',
@@ -574,7 +573,6 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
       },
       { name: 'δ', value: 0.1, provenance: 'user', note: '"with high probability" instantiated as failure probability 0.1' },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({ pair: fc.constantFrom(...pairs), seed: seedArb }).map(({ pair, seed }) => ({ n: pair[0], depth: pair[1], c, seed })),
     materialize(d) {
       const x = materializeData({ n: d.n, d: 2 * d.n, family: 'gaussian', shift: 0, seed: `${d.seed}/x` });

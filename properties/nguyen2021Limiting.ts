@@ -16,7 +16,7 @@ import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materi
 import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
 import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { perturbedIdentity, tightenedBound } from './twins.ts';
+import { perturbedIdentity, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
@@ -340,7 +340,7 @@ function diagIdentity(factorOffset: 0 | 1) {
   const planted = factorOffset === 1;
   return defineClaim({
     ...limScaffold,
-    id: planted ? 'planted.nguyen2021.limiting.diagonal-dropped-layer' : 'nguyen2021.limiting.diagonal',
+    ...claimOrTwin(planted, { claim: 'nguyen2021.limiting.diagonal', twin: 'planted.nguyen2021.limiting.diagonal-dropped-layer' }),
     title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
@@ -356,8 +356,6 @@ function diagIdentity(factorOffset: 0 | 1) {
         note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'nguyen2021.limiting.diagonal' } : {}),
     assumptions: nonZeroRows,
     sides(i, d) {
       const lim = limitingKernels(i.x, { depth: d.depth });
@@ -546,7 +544,7 @@ export const chainC = defineClaim({
 /** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
 function chainE(halved: boolean) {
   return defineClaim({
-    id: halved ? 'planted.nguyen2021.thm3.2.chain-e-halved' : 'nguyen2021.thm3.2.chain-e',
+    ...claimOrTwin(halved, { claim: 'nguyen2021.thm3.2.chain-e', twin: 'planted.nguyen2021.thm3.2.chain-e-halved' }),
     title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
@@ -562,8 +560,6 @@ function chainE(halved: boolean) {
         note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²',
       },
     ],
-    expectRefuted: halved,
-    ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
     space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
     assumptions: nonZeroRows,
     sides({ x }, d) {

@@ -10,7 +10,7 @@ import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
-import { strongerTwin, tightenedBound } from './twins.ts';
+import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — expectation identities checked by Monte
@@ -76,7 +76,7 @@ const arcCellSpace = { mode: ['generic', 'near+1', 'near-1', 'exact+1', 'exact-1
 
 function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
   return {
-    id: planted ? 'planted.nguyen2021.arccos-derivative-pi-plus-theta' : 'nguyen2021.arccos.derivative-monte-carlo',
+    ...claimOrTwin(planted, { claim: 'nguyen2021.arccos.derivative-monte-carlo', twin: 'planted.nguyen2021.arccos-derivative-pi-plus-theta' }),
     title: planted
       ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)"
       : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
@@ -89,8 +89,6 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
     statementTex: String.raw`For $(u, v) \sim \mathcal{N}(0, A)$, the mean of $\mathbf{1}\{u > 0\}\mathbf{1}\{v > 0\}$ over $M$ i.i.d. draws is within $\sqrt{\log(2/\delta)/(2M)}$ (Hoeffding) of ${planted ? String.raw`$(\pi + \theta)/(2\pi)$` : String.raw`$(\pi - \theta)/(2\pi)$ ($0$ for a zero-norm row)`} with probability $\ge 1 - \delta$.`,
     conventions: arcConventions,
     constants: [{ name: 'Hoeffding', value: 2, provenance: 'derived', note: 'P(|mean − E| ≥ t) ≤ 2e^{−2Mt²} for [0, 1]-valued draws' }],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'nguyen2021.arccos.derivative-monte-carlo' } : {}),
     descriptors: planted ? arcDescriptors(['generic'], [-0.95, 0.5]) : arcDescriptors(ARC_MODES, [-1, 1]),
     materialize: choleskyOf,
     assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
@@ -242,7 +240,7 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
 
 function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
   return {
-    id: planted ? 'planted.nguyen2021.expected-kii-beta-not-dropped' : 'nguyen2021.expected-kii.chebyshev',
+    ...claimOrTwin(planted, { claim: 'nguyen2021.expected-kii.chebyshev', twin: 'planted.nguyen2021.expected-kii-beta-not-dropped' }),
     title: planted
       ? 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ'
       : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
@@ -264,8 +262,6 @@ function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
     constants: [
       { name: 'Chebyshev', value: 1, provenance: 'derived', note: 'P(|Ȳ − E Y| ≥ √(V/(Rδ))) ≤ δ for the mean Ȳ of R i.i.d. copies of Y with Var Y ≤ V' },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'nguyen2021.expected-kii.chebyshev' } : {}),
     descriptors: planted
       ? kiiDescriptors(['he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 20, delta: 0.5 }))
       : kiiDescriptors(['standard', 'he', 'lecun']),

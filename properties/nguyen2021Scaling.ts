@@ -5,6 +5,7 @@ import { type DataDescriptor, materializeData, sweepDescriptors } from '../src/t
 import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the asymptotic statements judged by their
@@ -51,7 +52,7 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
   };
   const shift = exponent - 1;
   return {
-    id: twin ? `planted.nguyen2021.thm3.2.scaling-d^${exponent}` : 'nguyen2021.thm3.2.scaling',
+    ...claimOrTwin(twin, { claim: 'nguyen2021.thm3.2.scaling', twin: `planted.nguyen2021.thm3.2.scaling-d^${exponent}` }),
     title: twin
       ? `PLANTED (exponent ${shift > 0 ? '+' : ''}${shift.toFixed(1)}): λ_min(K(L)) = Θ(d^${exponent}) at fixed N`
       : 'Theorem 3.2: λ_min(K(L)) = Θ(d) at fixed N',
@@ -72,7 +73,6 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
         note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2',
       },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.thm3.2.scaling' } : {}),
     // Random exploration is replaced by the designed sweep; the arbitrary serves the catalog's per-instance test.
     descriptors: sweepDescriptors(THM32_REGIMES, THM32_SIZES, thm32Design),
     materialize: (d) => ({ x: materializeData(d.data) }),

@@ -115,3 +115,11 @@ export function perturbedIdentity<D extends Descriptor, I>(
     },
   });
 }
+
+/**
+ * The id and twin marks of a theorem built by a function that makes either a true claim or (`planted`) its
+ * planted twin: the twin is expected to be refuted and names the claim (twinOf), so the claim's id is stated once.
+ */
+export function claimOrTwin(planted: boolean, ids: { claim: string; twin: string }): { id: string; expectRefuted?: true; twinOf?: string } {
+  return planted ? { id: ids.twin, expectRefuted: true, twinOf: ids.claim } : { id: ids.claim };
+}

@@ -21,6 +21,7 @@ import {
 } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
@@ -174,7 +175,7 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
   const planted = floor !== 0;
   return {
     ...base,
-    id: planted ? 'planted.du2019.thm3.1-uniform-floor' : 'du2019.thm3.1.lambda0-positive',
+    ...claimOrTwin(planted, { claim: 'du2019.thm3.1.lambda0-positive', twin: 'planted.du2019.thm3.1-uniform-floor' }),
     title: planted ? `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}` : 'No two inputs parallel ⇒ λ_min(H∞) > 0',
     source: { ...SOURCE, statement: 'Theorem 3.1' },
     kind: 'deterministic',
@@ -185,7 +186,7 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
       ? String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`
       : String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
-    ...(planted ? { expectRefuted: true, twinOf: 'du2019.thm3.1.lambda0-positive' } : { probes: parallelProbes }),
+    ...(planted ? {} : { probes: parallelProbes }),
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
     conclude(i): Evaluation {
       const { lam } = hinfLambdaMin(i.x);
@@ -201,7 +202,7 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
   const planted = factor !== 1;
   return {
     ...base,
-    id: planted ? 'planted.du2019.hinf.merge-upper-halved' : 'du2019.hinf.merge-upper',
+    ...claimOrTwin(planted, { claim: 'du2019.hinf.merge-upper', twin: 'planted.du2019.hinf.merge-upper-halved' }),
     title: planted
       ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair'
       : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
@@ -217,7 +218,6 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
       { name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' },
       ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : []),
     ],
-    ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.merge-upper' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
@@ -239,7 +239,7 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
   const planted = value !== 0.5;
   return {
     ...base,
-    id: planted ? 'planted.du2019.hinf.diagonal-perturbed' : 'du2019.hinf.diagonal-half',
+    ...claimOrTwin(planted, { claim: 'du2019.hinf.diagonal-half', twin: 'planted.du2019.hinf.diagonal-perturbed' }),
     title: planted ? 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data' : 'H∞_ii = ½ on unit-norm data',
     source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
@@ -248,7 +248,6 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
       ? String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`
       : String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
     constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
-    ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.diagonal-half' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = hInfinity(i.x, anglesOf(i.x));
@@ -280,7 +279,7 @@ export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
 function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
   return {
     ...base,
-    id: quarter ? 'planted.du2019.hinf.offdiagonal-quarter' : 'du2019.hinf.offdiagonal-envelope',
+    ...claimOrTwin(quarter, { claim: 'du2019.hinf.offdiagonal-envelope', twin: 'planted.du2019.hinf.offdiagonal-quarter' }),
     title: quarter
       ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|'
       : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
@@ -293,7 +292,6 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
     constants: quarter
       ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }]
       : [],
-    ...(quarter ? { expectRefuted: true, twinOf: 'du2019.hinf.offdiagonal-envelope' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = normalisedHInfinity(i.x);
