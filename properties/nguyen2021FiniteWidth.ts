@@ -130,6 +130,12 @@ export function certifiedNtk(i: FwInstance, pre?: InstancePasses) {
   return { fwd, env, emp, pert, error: interval(emp.errorBound).add(pert.spectral).hi };
 }
 
+/** certifiedNtk and its certified λ_min (lower end, upper end, estimate). */
+export function certifiedNtkLambdaMin(i: FwInstance, pre?: InstancePasses) {
+  const c = certifiedNtk(i, pre);
+  return { c, lk: lambdaMinCertified(c.emp.ntk, { entryError: c.error }) };
+}
+
 /**
  * A planted twin of a true inequality with its right-hand side multiplied by `factor` (a power of 2, so the
  * scaled side and its error bound stay exact): a stronger constant the search must refute.
@@ -294,6 +300,9 @@ export const wideBase = {
   mutate: mutateWide,
   cells: (d: WideDesc) => ({ widePosition: String(d.wide), init: d.init, dOverN: String(d.data.d / d.data.n) }),
   cellSpace: { widePosition: ['1', '2'], init: ['standard', 'he', 'lecun'], dOverN: ['1', '2', '3', '4'] },
+  constants: [],
+  probes: wideProbes,
+  assumptions: patternAssumption,
 };
 
 export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
@@ -304,12 +313,8 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
   kind: 'deterministic',
   statement: 'λ_min(JJᵀ) ≤ (JJᵀ)_11 for every network and data set.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(JJ^{\top}) \le (JJ^{\top})_{11}$ for every network and data set.`,
-  constants: [],
-  probes: wideProbes,
-  assumptions: patternAssumption,
   conclude(i): Evaluation {
-    const c = certifiedNtk(i);
-    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const { c, lk } = certifiedNtkLambdaMin(i);
     return evaluation(
       fromEnclosure(lk),
       '<=',
@@ -328,12 +333,8 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
   kind: 'deterministic',
   statement: 'λ_min(K̄) ≥ Σ_{k=0}^{L−1} λ_min(F_kF_kᵀ) min_i ‖(B_{k+1})_{i:}‖² for every network and data set.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(\bar{K}) \ge \sum_{k=0}^{L-1} \lambda_{\mathrm{min}}(F_kF_k^{\top}) \min_i \lVert (B_{k+1})_{i:} \rVert^2$ for every network and data set.`,
-  constants: [],
-  probes: wideProbes,
-  assumptions: patternAssumption,
   conclude(i): Evaluation {
-    const c = certifiedNtk(i);
-    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const { c, lk } = certifiedNtkLambdaMin(i);
     const bs = backpropSignals(i.net, c.fwd);
     let sum = interval(0);
     for (let k = 0; k < i.net.depth; k++) {
@@ -489,8 +490,7 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
       const bound = jacobianRankBound(i.net);
       // rank J ≤ bound < N: J Jᵀ is singular, exactly
       if (bound < N) return evaluation(exact(0), '>', exact(0), { quantities: { rankBound: bound, N } });
-      const c = certifiedNtk(i);
-      const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+      const { lk } = certifiedNtkLambdaMin(i);
       return evaluation(fromEnclosure(lk), '>', exact(0), { quantities: { lambdaMin: lk.estimate, rankBound: bound, N } });
     },
     costHint: twin ? 2000 : 80,

@@ -1,4 +1,3 @@
-import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { interval } from '../src/linalg/interval.ts';
 import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
@@ -7,7 +6,7 @@ import { featureMatrixError, roundingEnvelope } from '../src/ntk/roundingEnvelop
 import { type DataDescriptor, materializeData, sweepDescriptors, materializeNetwork } from '../src/theorem/arbitraries.ts';
 import { around, fromEnclosure, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
-import { certifiedNtk } from './nguyen2021FiniteWidth.ts';
+import { certifiedNtk, certifiedNtkLambdaMin } from './nguyen2021FiniteWidth.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -204,8 +203,7 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
 // Theorem 4.1: λ_min(K̄) = Θ(n_w) in the width n_w of the wide layer.
 
 export function lambdaMinKbar(i: WideScalingInstance): { lower: number; upper: number; estimate: number } {
-  const c = certifiedNtk(i, passesOf(i));
-  return lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+  return certifiedNtkLambdaMin(i, passesOf(i)).lk;
 }
 
 /**
