@@ -6,8 +6,10 @@ import { hInfinityUnitNorm } from '../src/ntk/hInfinity.ts';
 import { closedFormTrajectory, linearRecursionResiduals } from '../src/ntk/twoLayer.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
-import { around, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, exact, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { seedArb } from '../src/theorem/arbitraries.ts';
+import { claimOrTwin } from './twins.ts';
 import {
   TRAIN_CONVENTIONS,
   type TrainDescriptor,
@@ -15,12 +17,11 @@ import {
   WIDTH_CONSTANT,
   WIDTHS,
   hinfAndLambda0,
-  materializeTrain,
   maxWithError,
-  mutateTrain,
   noParallelPair,
   runTraining,
   trainDescriptors,
+  trainSpace,
   unitNorm,
   widthCondition,
 } from './du2019Training.ts';
@@ -78,7 +79,7 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
   const etaText = rateFactor === 1 ? 'η' : rateFactor === 0.5 ? 'η/2' : `${rateFactor}η`;
   const etaTex = rateFactor === 1 ? String.raw`\eta` : rateFactor === 0.5 ? String.raw`\tfrac{\eta}{2}` : String.raw`${rateFactor}\eta`;
   return {
-    id: planted ? `planted.arora2019.trajectory-rate-${plantedWord}` : 'arora2019.thm4.1.trajectory',
+    ...claimOrTwin(planted, { claim: 'arora2019.thm4.1.trajectory', twin: `planted.arora2019.trajectory-rate-${plantedWord}` }),
     title: planted
       ? `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`
       : 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)',
@@ -106,11 +107,7 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
         ? [{ name: 'rate factor', value: rateFactor, provenance: 'user' as const, note: `planted error: η replaced by ${etaText} inside the main term` }]
         : []),
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'arora2019.thm4.1.trajectory' } : {}),
-    descriptors: trainDescriptors({ data: TRAJ_DATA, widths: TRAJ_WIDTHS, kappa: KAPPAS, stepFactor: TRAJ_STEP, steps: TRAJ_STEPS }),
-    materialize: materializeTrain,
-    mutate: mutateTrain({ widths: TRAJ_WIDTHS, stepFactor: TRAJ_STEP, data: TRAJ_DATA }),
+    ...trainSpace({ data: TRAJ_DATA, widths: TRAJ_WIDTHS, kappa: KAPPAS, stepFactor: TRAJ_STEP, steps: TRAJ_STEPS }),
     cells,
     cellSpace: { N: ['3', '4'], m: TRAJ_WIDTHS.map(String), κ: KAPPAS.map(String) },
     assumptions: inside,
@@ -194,7 +191,7 @@ export const plantedAroraTrajectoryHalved = trajectory(0.5);
 function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstance> {
   const planted = constant !== 4;
   return {
-    id: planted ? 'planted.arora2019.weight-movement-constant-half' : 'arora2019.weight-movement',
+    ...claimOrTwin(planted, { claim: 'arora2019.weight-movement', twin: 'planted.arora2019.weight-movement-constant-half' }),
     title: `${planted ? 'PLANTED (constant 4 → ½): ' : ''}max_r ‖w_r(k) − w_r(0)‖ ≤ ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) for k ≤ K`,
     source: { ...SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
     kind: 'asymptotic',
@@ -210,12 +207,8 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
         note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'arora2019.weight-movement' } : {}),
-    descriptors: trainDescriptors({ kappa: [1, 0.05] }),
+    ...trainSpace({ kappa: [1, 0.05] }),
     ...(planted ? {} : { probes: trainDescriptors({ widths: [8, 16, 32] }) }),
-    materialize: materializeTrain,
-    mutate: mutateTrain(),
     cells,
     cellSpace: { ...cellSpace, κ: ['1', '0.05'] },
     assumptions: inside,
@@ -288,7 +281,7 @@ const nondegKey = (d: { n: number; d: number; delta: number }) => `n=${d.n},d=${
 function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matrix; lambda0: number }> {
   const planted = deltaFactor !== 1;
   return {
-    id: planted ? 'planted.arora2019.nondegenerate-sphere-delta-quartered' : 'arora2019.nondegenerate-sphere',
+    ...claimOrTwin(planted, { claim: 'arora2019.nondegenerate-sphere', twin: 'planted.arora2019.nondegenerate-sphere-delta-quartered' }),
     title: planted
       ? 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)'
       : 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
@@ -312,10 +305,8 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
         ? [{ name: 'δ factor', value: deltaFactor, provenance: 'user' as const, note: 'planted error: the failure probability divided by 4 with the same λ_0' }]
         : []),
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'arora2019.nondegenerate-sphere' } : {}),
     descriptors: fc
-      .record({ shape: fc.constantFrom(...NONDEG_SHAPES), delta: fc.constantFrom(0.2, 0.1), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
+      .record({ shape: fc.constantFrom(...NONDEG_SHAPES), delta: fc.constantFrom(0.2, 0.1), seed: seedArb })
       .map(({ shape, delta, seed }) => ({ n: shape[0], d: shape[1], delta, seed })),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d), lambda0: NONDEGENERATE_LAMBDA0[nondegKey(d)] ?? NaN }),
     assumptions: (i) => (Number.isFinite(i.lambda0) ? unitNorm(i.x) : '(n, d, δ) in the λ_0 table'),
@@ -323,8 +314,7 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
       // Evaluated for the exact normalised rows (stored rows are unit only to rounding): hInfinityUnitNorm.
       const h = hInfinityUnitNorm(i.x);
       const lam = lambdaMinCertified(h.matrix, { entryError: h.errorBound });
-      const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: i.lambda0, rhsError: 0, relation: '>=', quantities: { lambdaMin: lam.estimate, lambda0: i.lambda0 } };
+      return evaluation(fromEnclosure(lam), '>=', exact(i.lambda0), { quantities: { lambdaMin: lam.estimate, lambda0: i.lambda0 } });
     },
     delta: (d) => d.delta * deltaFactor,
     configKey: nondegKey,

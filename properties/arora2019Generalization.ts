@@ -7,8 +7,9 @@ import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { initTwoLayer, trainGd } from '../src/ntk/twoLayer.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng, uniformInt } from '../src/random/rng.ts';
-import { around, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
+import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
@@ -27,7 +28,6 @@ const SOURCE = {
   paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
   arxiv: '1901.08584',
 };
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const GEN_CONVENTIONS = {
   network: 'f(W,a,x) = (1/√m) Σ_r a_r σ(w_rᵀx), a_r uniform ±1 fixed, only W trained (twoLayer.ts)',
@@ -133,14 +133,7 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
       }
     }
     const rho = spearman(lt0, te0);
-    const lhs = sideAt(avg[worst + 1], mean[worst + 1]),
-      rhs = sideAt(avg[worst], mean[worst]);
-    return {
-      lhs: lhs.value,
-      lhsError: lhs.error,
-      rhs: rhs.value,
-      rhsError: rhs.error,
-      relation: '>=',
+    return evaluation(sideAt(avg[worst + 1], mean[worst + 1]), '>=', sideAt(avg[worst], mean[worst]), {
       quantities: {
         n: i.n,
         spearman: Number.isNaN(rho) ? 0 : rho,
@@ -150,7 +143,7 @@ export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
         testErrP0: te0[0],
         testErrP04: te0[J - 1],
       },
-    };
+    });
   },
   empiricalConstant: {
     quantity: 'spearman',
@@ -257,7 +250,7 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
       },
     ],
     ...(variant === 'true' ? {} : { expectRefuted: true, twinOf: 'arora2019.thm5.1.generalization-term-decay' }),
-    descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(40, 80, 160), seed: seedArb }).map((p) => decayDesign(p)),
+    descriptors: sweepDescriptors(regimes, [40, 80, 160], decayDesign),
     materialize: (d) => {
       const x = sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d);
       return { x, y: decayLabels(x, d.labels, d.seed) };
@@ -266,14 +259,7 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
     conclude(i, d): Evaluation {
       const lt = leadingTerm(i.x, i.y);
       const bound = Math.sqrt((2 * RKHS_NORM2[d.labels]) / d.n);
-      return {
-        lhs: lt.value,
-        lhsError: lt.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { n: d.n, quadraticForm: lt.quadraticForm.value, lambda0: lt.lambda0.estimate, overRkhsBound: lt.value / bound },
-      };
+      return positiveDraw(lt, { n: d.n, quadraticForm: lt.quadraticForm.value, lambda0: lt.lambda0.estimate, overRkhsBound: lt.value / bound });
     },
     scalingLaw: law,
     costHint: 8,

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { gram } from '../src/linalg/blas.ts';
 import { gramEntryErrorBoundFromGram, maxAbsOffDiagonal, maxRowNormSquared, rowNormsSquared } from '../src/linalg/gramStats.ts';
-import { interval } from '../src/linalg/interval.ts';
+import { type Interval, interval } from '../src/linalg/interval.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData, type DistributionFamily } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
 import { sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { seedArb } from '../src/theorem/arbitraries.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Concentration of the largest inner product of random unit-scale vectors
@@ -28,6 +30,42 @@ interface MaxInnerDescriptor {
 interface MaxInnerInstance {
   x: Matrix;
   delta: number;
+}
+
+/** N ∈ [2, 120], d ∈ [40, 400], δ ∈ {0.2, 0.1, 0.05} and the data seed, with `extra` fields before the seed. */
+function maxInnerDescriptors<T extends object>(extra: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<MaxInnerDescriptor & T> {
+  const record = fc.record({
+    n: fc.integer({ min: 2, max: 120 }),
+    // d ≥ 40: below, 2√(log(N/δ)/d) ≥ 1 ≥ |⟨x_i, x_j⟩| is possible (N = 120, δ = 0.05 needs d > 31); with the norm
+    // factor, 2σ√(log(N/δ)) < max_k‖X_k‖ (non-vacuous) needs d > 4 log(N/δ) ≈ 31 at N = 120, δ = 0.05
+    d: fc.integer({ min: 40, max: 400 }),
+    delta: fc.constantFrom(0.2, 0.1, 0.05),
+    ...extra,
+    seed: seedArb,
+  });
+  return record as unknown as fc.Arbitrary<MaxInnerDescriptor & T>;
+}
+
+/** The coverage cell of N. */
+const nCell = (n: number) => (n <= 20 ? '2–20' : n <= 60 ? '21–60' : '61–120');
+
+/**
+ * max_{i<j} |⟨x_i, x_j⟩| ≤ rhs, the left side from XXᵀ with its rounding bound, the right side `rhs` with its exact
+ * value in `exactRhs`. Cauchy–Schwarz: |⟨x_i, x_j⟩| ≤ max_k ‖x_k‖² whatever the draw (`maxNorm2` encloses it), so a
+ * rhs above it cannot be exceeded: the instance is vacuous.
+ */
+function maxInnerProductEvaluation(x: Matrix, d: MaxInnerDescriptor, rhs: number, exactRhs: Interval, maxNorm2: Interval = maxRowNormSquared(x)): Evaluation {
+  const g = gram(x);
+  const lhs = maxAbsOffDiagonal(g).value;
+  return {
+    lhs,
+    lhsError: gramEntryErrorBoundFromGram(g, x.cols),
+    rhs,
+    rhsError: sideAt(rhs, exactRhs).error,
+    relation: '<=',
+    vacuous: rhs >= maxNorm2.hi,
+    quantities: { ratio: lhs / rhs, N: d.n, d: d.d },
+  };
 }
 
 function maxInnerProductClaim(opts: {
@@ -68,13 +106,7 @@ function maxInnerProductClaim(opts: {
     ],
     expectRefuted: opts.planted === true,
     ...(opts.twinOf ? { twinOf: opts.twinOf } : {}),
-    descriptors: fc.record({
-      n: fc.integer({ min: 2, max: 120 }),
-      // d ≥ 40: below, 2√(log(N/δ)/d) ≥ 1 ≥ |⟨x_i, x_j⟩| is possible (N = 120, δ = 0.05 needs d > 31)
-      d: fc.integer({ min: 40, max: 400 }),
-      delta: fc.constantFrom(0.2, 0.1, 0.05),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
-    }),
+    descriptors: maxInnerDescriptors({}),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: opts.family }, d.n, d.d), delta: d.delta }),
     assumptions(i, d) {
       if (d.n < 2) return 'N ≥ 2';
@@ -85,25 +117,12 @@ function maxInnerProductClaim(opts: {
       return null;
     },
     conclude(i, d): Evaluation {
-      const g = gram(i.x);
-      const lhs = maxAbsOffDiagonal(g).value;
       const rhs = opts.c * Math.sqrt(Math.log(d.n / d.delta) / d.d);
-      // Cauchy–Schwarz: |⟨x_i, x_j⟩| ≤ max_k ‖x_k‖² whatever the draw; a rhs above it cannot be exceeded.
-      const vacuous = rhs >= maxRowNormSquared(i.x).hi;
-      const exactRhs = interval(opts.c).mul(interval(d.n).div(d.delta).log().div(d.d).sqrt());
-      return {
-        lhs,
-        lhsError: gramEntryErrorBoundFromGram(g, i.x.cols),
-        rhs,
-        rhsError: sideAt(rhs, exactRhs).error,
-        relation: '<=',
-        vacuous,
-        quantities: { ratio: lhs / rhs, N: d.n, d: d.d },
-      };
+      return maxInnerProductEvaluation(i.x, d, rhs, interval(opts.c).mul(interval(d.n).div(d.delta).log().div(d.d).sqrt()));
     },
     delta: (d) => d.delta,
     configKey: (d) => `N=${d.n},d=${d.d},δ=${d.delta}`,
-    cells: (d) => ({ N: d.n <= 20 ? '2–20' : d.n <= 60 ? '21–60' : '61–120', d: d.d <= 50 ? '40–50' : d.d <= 150 ? '51–150' : '151–400', δ: String(d.delta) }),
+    cells: (d) => ({ N: nCell(d.n), d: d.d <= 50 ? '40–50' : d.d <= 150 ? '51–150' : '151–400', δ: String(d.delta) }),
     costHint: 2400,
   };
 }
@@ -162,7 +181,7 @@ interface SubGaussianDescriptor extends MaxInnerDescriptor {
 function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, MaxInnerInstance & { sigma: number }> {
   const planted = c !== 2;
   return {
-    id: planted ? 'planted.concentration.subgaussian-norm-factor-halved' : 'concentration.subgaussian.max-inner-product-norm-factor',
+    ...claimOrTwin(planted, { claim: 'concentration.subgaussian.max-inner-product-norm-factor', twin: 'planted.concentration.subgaussian-norm-factor-halved' }),
     title: `${planted ? 'PLANTED (constant halved): ' : ''}max_{i<j}|⟨X_i,X_j⟩| ≤ ${planted ? '' : '2'}σ·max_k‖X_k‖·√(log(N/δ)) w.p. ≥ 1 − δ, independent σ-sub-Gaussian coordinates`,
     source: {
       paper: 'Sub-Gaussian tail of a linear form (Hoeffding / Chernoff) + union bound over pairs',
@@ -185,43 +204,23 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
           : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'concentration.subgaussian.max-inner-product-norm-factor' } : {}),
-    descriptors: fc.record({
-      n: fc.integer({ min: 2, max: 120 }),
-      // d ≥ 40: 2σ√(log(N/δ)) < max_k‖X_k‖ (non-vacuous) needs d > 4 log(N/δ) ≈ 31 at N = 120, δ = 0.05
-      d: fc.integer({ min: 40, max: 400 }),
-      delta: fc.constantFrom(0.2, 0.1, 0.05),
-      family: fc.constantFrom<SubGaussianFamily>('gaussian', 'gaussian-scaled', 'rademacher'),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
-    }),
+    descriptors: maxInnerDescriptors({ family: fc.constantFrom<SubGaussianFamily>('gaussian', 'gaussian-scaled', 'rademacher') }),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: d.family }, d.n, d.d), delta: d.delta, sigma: SUB_GAUSSIAN_SIGMA(d.family, d.d) }),
     assumptions: (_i, d) => (d.n < 2 ? 'N ≥ 2' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
     conclude(i, d): Evaluation {
-      const g = gram(i.x);
-      const lhs = maxAbsOffDiagonal(g).value;
       const norms = rowNormsSquared(i.x);
       let maxNorm2 = 0;
       for (let k = 0; k < norms.length; k++) maxNorm2 = Math.max(maxNorm2, norms[k]);
       const rhs = c * i.sigma * Math.sqrt(maxNorm2) * Math.sqrt(Math.log(d.n / d.delta));
-      // the exact max_k ‖X_k‖²; Cauchy–Schwarz: |⟨X_i, X_j⟩| ≤ max_k ‖X_k‖², a rhs above it cannot be exceeded.
+      // the exact max_k ‖X_k‖²
       const exactNorm2 = maxRowNormSquared(i.x);
-      const vacuous = rhs >= exactNorm2.hi;
       const sigma = d.family === 'gaussian-scaled' ? interval(1).div(interval(d.d).sqrt()) : interval(1);
       const exactRhs = interval(c).mul(sigma).mul(exactNorm2.sqrt()).mul(interval(d.n).div(d.delta).log().sqrt());
-      return {
-        lhs,
-        lhsError: gramEntryErrorBoundFromGram(g, i.x.cols),
-        rhs,
-        rhsError: sideAt(rhs, exactRhs).error,
-        relation: '<=',
-        vacuous,
-        quantities: { ratio: lhs / rhs, N: d.n, d: d.d },
-      };
+      return maxInnerProductEvaluation(i.x, d, rhs, exactRhs, exactNorm2);
     },
     delta: (d) => d.delta,
     configKey: (d) => `${d.family},N=${d.n},d=${d.d},δ=${d.delta}`,
-    cells: (d) => ({ family: d.family, N: d.n <= 20 ? '2–20' : d.n <= 60 ? '21–60' : '61–120', δ: String(d.delta) }),
+    cells: (d) => ({ family: d.family, N: nCell(d.n), δ: String(d.delta) }),
     costHint: 2400,
   };
 }

@@ -9,9 +9,10 @@ import { hInfinity } from '../src/ntk/hInfinity.ts';
 import { finiteGram, initTwoLayer, trainGd, type TrainResult } from '../src/ntk/twoLayer.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
-import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
+import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Training claims of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054;
@@ -104,7 +105,7 @@ const gramDescriptors = (o: {
     data: dataDescriptor({ n: o.n, d: o.d, families: o.families }),
     m: fc.constantFrom(...o.m),
     delta: fc.constantFrom(0.2, 0.1, 0.05),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+    seed: seedArb,
   });
 
 function materializeGram(d: GramDescriptor): GramInstance {
@@ -128,7 +129,7 @@ const gramCells = (d: GramDescriptor) => ({
 function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> {
   const planted = tFactor !== 1;
   return {
-    id: planted ? 'planted.du2019.hinf-monte-carlo-t-halved' : 'du2019.train.hinf-monte-carlo',
+    ...claimOrTwin(planted, { claim: 'du2019.train.hinf-monte-carlo', twin: 'planted.du2019.hinf-monte-carlo-t-halved' }),
     title: planted
       ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ'
       : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
@@ -148,8 +149,6 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
           : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'du2019.train.hinf-monte-carlo' } : {}),
     descriptors: gramDescriptors({ n: [2, 12], d: [2, 6], m: [64, 256, 1024], families: ['unit-sphere', 'gaussian'] }),
     materialize: materializeGram,
     assumptions: (i, d) => (i.x.rows < 1 ? 'N ≥ 1' : d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
@@ -211,7 +210,7 @@ export const plantedDuHinfMonteCarloHalved = hinfMonteCarlo(0.5);
 
 function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInstance> {
   return {
-    id: planted ? 'planted.du2019.hoeffding-frobenius-no-n' : 'du2019.train.hoeffding-frobenius',
+    ...claimOrTwin(planted, { claim: 'du2019.train.hoeffding-frobenius', twin: 'planted.du2019.hoeffding-frobenius-no-n' }),
     title: planted ? 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' : '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ',
     source: {
       ...DU_SOURCE,
@@ -230,8 +229,6 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
         note: planted ? 'planted error: the factor n (from summing n² entries) dropped' : 'Hoeffding per entry (range ≤ 1) + union bound over n² entries',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'du2019.train.hoeffding-frobenius' } : {}),
     descriptors: planted
       ? gramDescriptors({ n: [16, 40], d: [2, 4], m: [256, 1024], families: ['unit-sphere'] })
       : gramDescriptors({ n: [2, 24], d: [2, 8], m: [64, 256, 1024], families: ['unit-sphere'] }),
@@ -300,7 +297,6 @@ export interface TrainInstance {
 
 export const WIDTHS = [250, 500, 1000, 2000] as const;
 export const TRAIN_DATA = { n: [3, 6] as [number, number], d: [4, 8] as [number, number], families: ['unit-sphere'] as const };
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 export function trainDescriptors(
   o: {
@@ -353,6 +349,14 @@ export function mutateTrain(
   };
 }
 
+/**
+ * A training claim's instance space: the descriptors within `o`, their materialisation, and local moves that stay
+ * within the same widths, step factors and data ranges.
+ */
+export function trainSpace(o: Parameters<typeof trainDescriptors>[0] = {}) {
+  return { descriptors: trainDescriptors(o), materialize: materializeTrain, mutate: mutateTrain(o) };
+}
+
 export interface TrainedRun {
   lam: LambdaMinEnclosure;
   h: Matrix;
@@ -397,7 +401,7 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
   const data = planted ? { n: [3, 5] as [number, number], d: [4, 6] as [number, number], families: ['unit-sphere'] as const } : TRAIN_DATA;
   const stepFactor: [number, number] = planted ? [4, 10] : [1, 16];
   return {
-    id: planted ? `planted.du2019.gd-rate-${factor}lambda0` : 'du2019.train.gd-rate',
+    ...claimOrTwin(planted, { claim: 'du2019.train.gd-rate', twin: `planted.du2019.gd-rate-${factor}lambda0` }),
     title: planted
       ? `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²`
       : 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)',
@@ -421,12 +425,8 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
           ]
         : []),
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'du2019.train.gd-rate' } : {}),
-    descriptors: trainDescriptors({ data, stepFactor, steps: planted ? 150 : 100 }),
+    ...trainSpace({ data, stepFactor, steps: planted ? 150 : 100 }),
     probes: planted ? undefined : trainDescriptors({ widths: [16, 32, 64], stepFactor: [1, 16] }),
-    materialize: materializeTrain,
-    mutate: mutateTrain({ stepFactor, data }),
     cells: trainCells,
     cellSpace: trainCellSpace,
     assumptions(i, d) {
@@ -517,7 +517,7 @@ export const plantedDuGdRate4 = gdRate(4);
 function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
   const planted = cp !== 1;
   return {
-    id: planted ? 'planted.du2019.pattern-changes-constant-eighth' : 'du2019.train.pattern-changes',
+    ...claimOrTwin(planted, { claim: 'du2019.train.pattern-changes', twin: 'planted.du2019.pattern-changes-constant-eighth' }),
     title: `${planted ? 'PLANTED (C_p = ⅛): ' : ''}Fraction of activation-pattern changes ≤ ${planted ? '⅛·' : ''}2R/(√(2π)κ), R = max_r ‖w_r(K) − w_r(0)‖; decreasing in m`,
     source: { ...DU_SOURCE, statement: 'Section 4 (proof of Theorem 4.1: few patterns change, Lemma 3.2 with R) and the experiment of Section 6' },
     kind: 'asymptotic',
@@ -535,12 +535,8 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
           : 'instantiates the O(·) of "P(|w_r(0)ᵀx_i| ≤ R) ≤ 2R/(√(2π)κ)" applied to the realised movement R',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'du2019.train.pattern-changes' } : {}),
-    descriptors: trainDescriptors(),
+    ...trainSpace(),
     ...(planted ? {} : { probes: trainDescriptors({ widths: [16, 32, 64] }) }),
-    materialize: materializeTrain,
-    mutate: mutateTrain(),
     cells: trainCells,
     cellSpace: trainCellSpace,
     assumptions(i, d) {

@@ -12,9 +12,9 @@ import {
   twoLayerCoefficientEnclosure,
 } from '../src/ntk/powerSeries.ts';
 import type { Rng } from '../src/random/rng.ts';
-import { around, relativeError, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { strongerTwin, tightenedBound } from './twins.ts';
+import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
  * Power-series view of the limiting NTK: Murray, Jin, Bowman, Montúfar, "Characterizing the spectrum
@@ -62,7 +62,7 @@ function mutateRho(d: RhoDescriptor, rng: Rng): RhoDescriptor {
  */
 function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstance> {
   return {
-    id: planted ? 'planted.murray2022.series-dropped-nngp-term' : 'murray2022.series-vs-closed-form',
+    ...claimOrTwin(planted, { claim: 'murray2022.series-vs-closed-form', twin: 'planted.murray2022.series-dropped-nngp-term' }),
     title: planted ? 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p' : 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
     source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
     kind: 'deterministic',
@@ -74,8 +74,6 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
       : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'murray2022.series-vs-closed-form' } : {}),
     descriptors: rhoDescriptors(0.8),
     probes: planted ? undefined : fc.record({ depth: fc.constantFrom(2, 3, 4), rho: fc.double({ min: 0.9, max: 1, noNaN: true }) }),
     materialize: materializeRho,
@@ -282,6 +280,26 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   costHint: 5000,
 };
 
+/**
+ * κ_{p,2} of the layer recursion (depth 2) with its error bound, α_{p,2} and the recursion's relative error enclosure:
+ * the side both two-layer coefficient claims compare.
+ */
+function twoLayerRecursion(p: number) {
+  const s = murrayReluCoefficients(2, P);
+  const rel = interval(murrayCoefficientRelativeError(s));
+  const v = s.kappa[1][p];
+  return { kappa: { value: v, error: relativeError(v, rel) }, alpha: s.alpha[1][p], rel };
+}
+
+/** The instance space (p = 0 … 40 at depth 2) and conventions of the two-layer coefficient claims. */
+const twoLayerCoefficientBase = {
+  conventions: CONVENTIONS,
+  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
+  materialize: (d: CoefDescriptor) => d,
+  assumptions: () => null,
+  costHint: 5000,
+};
+
 /** The two-layer coefficient κ_{p,2} = 2(1 + p)μ_p² (σ_w² = 2, γ_w = 1, γ_b = σ_b = 0): the recursion against the closed-form μ_p of eq. (8) of arXiv 2012.11654. */
 export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.two-layer-coefficient',
@@ -294,25 +312,12 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
   kind: 'deterministic',
   statement: 'For p = 0 … 40, κ_{p,2} from the layer recursion equals 2(1 + p)μ_p² with μ_p the ReLU Hermite coefficient in closed form.',
   statementTex: String.raw`For $p = 0, \ldots, 40$, $\kappa_{p,2}$ from the layer recursion equals $2(1 + p)\mu_p^2$ with $\mu_p$ the ReLU Hermite coefficient in closed form.`,
-  conventions: CONVENTIONS,
+  ...twoLayerCoefficientBase,
   constants: [{ name: 'σ_w²', value: 2, provenance: 'derived', note: 'He scaling: G(l) = 2E[σσ] (c_σ = 2)' }],
-  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
-  materialize: (d) => d,
-  assumptions: () => null,
   conclude(d): Evaluation {
-    const s = murrayReluCoefficients(2, P);
-    const v = s.kappa[1][d.p];
     const closed = twoLayerCoefficientEnclosure(d.p);
-    return {
-      lhs: v,
-      lhsError: relativeError(v, interval(murrayCoefficientRelativeError(s))),
-      rhs: closed.mid,
-      rhsError: sideAt(closed.mid, closed).error,
-      relation: '==',
-      quantities: { p: d.p },
-    };
+    return evaluation(twoLayerRecursion(d.p).kappa, '==', sideAt(closed.mid, closed), { quantities: { p: d.p } });
   },
-  costHint: 5000,
 };
 
 /** Planted: the two-layer coefficient with σ_w² dropped, κ_{p,2} = (1 + p)μ_p², against the recursion. */
@@ -326,34 +331,18 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   kind: 'deterministic',
   statement: 'κ_{p,2} (recursion) = (1 + p)μ_p² — false, the recursion gives 2(1 + p)μ_p².',
   statementTex: String.raw`$\kappa_{p,2}$ (recursion) $= (1 + p)\mu_p^2$ — false, the recursion gives $2(1 + p)\mu_p^2$.`,
-  conventions: CONVENTIONS,
+  ...twoLayerCoefficientBase,
   constants: [{ name: 'σ_w²', value: 1, provenance: 'user', note: 'planted error: σ_w² = 2 replaced by 1' }],
   expectRefuted: true,
   twinOf: 'murray2022.two-layer-coefficient',
-  descriptors: fc.record({ depth: fc.constant(2), p: fc.integer({ min: 0, max: 40 }) }),
-  materialize: (d) => d,
-  assumptions: () => null,
   conclude(d): Evaluation {
-    const s = murrayReluCoefficients(2, P);
-    const v = s.kappa[1][d.p];
-    const a = s.alpha[1][d.p],
-      rel = interval(murrayCoefficientRelativeError(s));
-    const planted = (a / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
-    return {
-      lhs: v,
-      lhsError: relativeError(v, rel),
-      rhs: planted,
-      rhsError: sideAt(
-        planted,
-        around(a, relativeError(a, rel))
-          .div(2)
-          .mul(1 + d.p),
-      ).error,
-      relation: '==',
-      quantities: { p: d.p },
-    };
+    const { kappa, alpha, rel } = twoLayerRecursion(d.p);
+    const planted = (alpha / 2) * (1 + d.p); // (1 + p)·μ_p², α_{p,2} = 2μ_p²
+    const exactPlanted = around(alpha, relativeError(alpha, rel))
+      .div(2)
+      .mul(1 + d.p);
+    return evaluation(kappa, '==', sideAt(planted, exactPlanted), { quantities: { p: d.p } });
   },
-  costHint: 5000,
 };
 
 // Planted twins (docs/theorems.md#twins-of-the-power-series-claims)

@@ -16,14 +16,15 @@ import { zeros } from '../src/linalg/matrix.ts';
 import { backpropSignals, empiricalNtk, explicitJacobian } from '../src/ntk/empiricalNtk.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { reluHermiteSquareEnclosures } from '../src/ntk/reluCoefficients.ts';
-import { type Initialization, type Network, forward, initNetwork } from '../src/ntk/network.ts';
+import { type Network, forward } from '../src/ntk/network.ts';
 import { featureMatrixError, layerwiseKernelPerturbation, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { around, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
+import { type DataDescriptor, dataDescriptor, type InitName, materializeData, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
+import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — FINITE-WIDTH exact claims: the JJᵀ
@@ -47,7 +48,7 @@ const FW_CONVENTIONS = {
 };
 
 type FamilyName = 'gaussian' | 'sqrt-d-sphere';
-type InitName = 'standard' | 'he' | 'lecun';
+const FAMILIES: readonly FamilyName[] = ['gaussian', 'sqrt-d-sphere'];
 
 export type FwDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; init: InitName; netSeed: string };
 export interface FwInstance {
@@ -57,12 +58,23 @@ export interface FwInstance {
 
 function materializeFw(d: FwDesc): FwInstance {
   const x = materializeData(d.data);
-  return { x, net: initNetwork({ inputDim: d.data.d, widths: d.widths, init: d.init as Initialization }, childRng(d.netSeed, 'net').seed) };
+  return { x, net: materializeNetwork(d.data.d, d) };
 }
 
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
+/** An instance space of data and network sizes: the descriptors of fwFields and the bounds of mutateFw's moves. */
+interface FwLimits {
+  n: [number, number];
+  d: [number, number];
+  w: [number, number];
+  hidden: [number, number];
+}
 
-function mutateFw<T extends { data: DataDescriptor; widths: number[]; netSeed: string }>(d: T, rng: Rng, lim: { n: [number, number]; w: [number, number] }): T {
+/** The data (a family of FAMILIES) and network fields of a descriptor within `lim`. */
+function fwFields(lim: FwLimits) {
+  return { data: dataDescriptor({ n: lim.n, d: lim.d, families: FAMILIES }), ...networkFields({ width: lim.w, hidden: lim.hidden }) };
+}
+
+function mutateFw<T extends { data: DataDescriptor; widths: number[]; netSeed: string }>(d: T, rng: Rng, lim: FwLimits): T {
   const u = rng.next();
   const clamp = (v: number, [lo, hi]: [number, number]) => Math.max(lo, Math.min(hi, v));
   if (u < 0.3) return { ...d, netSeed: String(uniformInt(rng, 2 ** 31 - 1)) };
@@ -118,6 +130,12 @@ export function certifiedNtk(i: FwInstance, pre?: InstancePasses) {
   return { fwd, env, emp, pert, error: interval(emp.errorBound).add(pert.spectral).hi };
 }
 
+/** certifiedNtk and its certified λ_min (lower end, upper end, estimate). */
+export function certifiedNtkLambdaMin(i: FwInstance, pre?: InstancePasses) {
+  const c = certifiedNtk(i, pre);
+  return { c, lk: lambdaMinCertified(c.emp.ntk, { entryError: c.error }) };
+}
+
 /**
  * A planted twin of a true inequality with its right-hand side multiplied by `factor` (a power of 2, so the
  * scaled side and its error bound stay exact): a stronger constant the search must refute.
@@ -149,23 +167,12 @@ export function rhsScaledTwin<D extends { [key: string]: unknown }, I>(
 // ------------------------------------------------------------------------------------------------
 // 1. JJᵀ decomposition (Sec. 4.1) and its erratum
 
-const TINY = { n: [2, 6] as [number, number], w: [2, 9] as [number, number] };
-const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record({
-  data: fc.record({
-    n: fc.integer({ min: 2, max: 6 }),
-    d: fc.integer({ min: 2, max: 6 }),
-    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
-    shift: fc.constant(0),
-    seed: seedArb,
-  }),
-  widths: fc.array(fc.integer({ min: 2, max: 9 }), { minLength: 1, maxLength: 3 }),
-  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
-  netSeed: seedArb,
-});
+const TINY: FwLimits = { n: [2, 6], d: [2, 6], w: [2, 9], hidden: [1, 3] };
+const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record(fwFields(TINY));
 
 function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
-    id: erratum ? 'planted.nguyen2021.sec4.1.jjt-erratum-bl' : 'nguyen2021.sec4.1.jjt-decomposition',
+    ...claimOrTwin(erratum, { claim: 'nguyen2021.sec4.1.jjt-decomposition', twin: 'planted.nguyen2021.sec4.1.jjt-erratum-bl' }),
     title: erratum
       ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N'
       : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
@@ -186,8 +193,6 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     constants: erratum
       ? [{ name: 'B_L scale', value: 1 / Math.sqrt(2), provenance: 'paper', note: 'v5 writes B_L = (1/√N)1_N; known erratum, must be refuted' }]
       : [],
-    expectRefuted: erratum,
-    ...(erratum ? { twinOf: 'nguyen2021.sec4.1.jjt-decomposition' } : {}),
     descriptors: tinyDescriptors,
     materialize: materializeFw,
     mutate: (d, rng) => mutateFw(d, rng, TINY),
@@ -295,6 +300,9 @@ export const wideBase = {
   mutate: mutateWide,
   cells: (d: WideDesc) => ({ widePosition: String(d.wide), init: d.init, dOverN: String(d.data.d / d.data.n) }),
   cellSpace: { widePosition: ['1', '2'], init: ['standard', 'he', 'lecun'], dOverN: ['1', '2', '3', '4'] },
+  constants: [],
+  probes: wideProbes,
+  assumptions: patternAssumption,
 };
 
 export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
@@ -305,21 +313,14 @@ export const thm41UpperCertificate: Theorem<WideDesc, FwInstance> = {
   kind: 'deterministic',
   statement: 'λ_min(JJᵀ) ≤ (JJᵀ)_11 for every network and data set.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(JJ^{\top}) \le (JJ^{\top})_{11}$ for every network and data set.`,
-  constants: [],
-  probes: wideProbes,
-  assumptions: patternAssumption,
   conclude(i): Evaluation {
-    const c = certifiedNtk(i);
-    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
-    const lhs = fromEnclosure(lk);
-    return {
-      lhs: lhs.value,
-      lhsError: lhs.error,
-      rhs: c.emp.ntk.data[0],
-      rhsError: c.error,
-      relation: '<=',
-      quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] },
-    };
+    const { c, lk } = certifiedNtkLambdaMin(i);
+    return evaluation(
+      fromEnclosure(lk),
+      '<=',
+      { value: c.emp.ntk.data[0], error: c.error },
+      { quantities: { lambdaMin: lk.estimate, k11: c.emp.ntk.data[0] } },
+    );
   },
   costHint: 300,
 };
@@ -332,12 +333,8 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
   kind: 'deterministic',
   statement: 'λ_min(K̄) ≥ Σ_{k=0}^{L−1} λ_min(F_kF_kᵀ) min_i ‖(B_{k+1})_{i:}‖² for every network and data set.',
   statementTex: String.raw`$\lambda_{\mathrm{min}}(\bar{K}) \ge \sum_{k=0}^{L-1} \lambda_{\mathrm{min}}(F_kF_k^{\top}) \min_i \lVert (B_{k+1})_{i:} \rVert^2$ for every network and data set.`,
-  constants: [],
-  probes: wideProbes,
-  assumptions: patternAssumption,
   conclude(i): Evaluation {
-    const c = certifiedNtk(i);
-    const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+    const { c, lk } = certifiedNtkLambdaMin(i);
     const bs = backpropSignals(i.net, c.fwd);
     let sum = interval(0);
     for (let k = 0; k < i.net.depth; k++) {
@@ -363,17 +360,8 @@ export const thm41SchurLower: Theorem<WideDesc, FwInstance> = {
       sum = sum.add(interval(lf.lower, lf.upper).mul(bNorm));
     }
     const rhs = fromInterval(sum);
-    const lhs = fromEnclosure(lk);
     // λ_min(K̄) ≥ 0 for the PSD K̄: a bound ≤ 0 cannot fail (every λ_min(F_kF_kᵀ) is 0 when all n_k < N)
-    return {
-      lhs: lhs.value,
-      lhsError: lhs.error,
-      rhs: rhs.value,
-      rhsError: rhs.error,
-      relation: '>=',
-      quantities: { lambdaMin: lk.estimate, schur: rhs.value },
-      ...(sum.hi <= 0 ? { vacuous: true } : {}),
-    };
+    return evaluation(fromEnclosure(lk), '>=', rhs, { quantities: { lambdaMin: lk.estimate, schur: rhs.value }, ...(sum.hi <= 0 ? { vacuous: true } : {}) });
   },
   costHint: 350,
 };
@@ -462,7 +450,7 @@ function materializeRank(d: RankDesc): FwInstance {
 
 function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
   return {
-    id: twin ? 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' : 'nguyen2021.cor4.2.full-rank',
+    ...claimOrTwin(twin, { claim: 'nguyen2021.cor4.2.full-rank', twin: 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' }),
     title: twin
       ? 'PLANTED (wide layer dropped): rank J = N with every width below N'
       : 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N',
@@ -483,7 +471,6 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
       rankBound: 'rank J ≤ P − Σ_{l<L} n_l; when below N, λ_min(K̄) = 0 exactly (no numerics)',
     },
     constants: twin ? [] : [{ name: 'wide width', value: 2, provenance: 'user', note: 'Ω(N log N log(N/δ)) instantiated as 2N ln N (up to 3N ln N)' }],
-    ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.cor4.2.full-rank' } : {}),
     descriptors: twin ? noWideDescriptors : cor42Descriptors,
     materialize: materializeRank,
     mutate: (d, rng) =>
@@ -502,11 +489,9 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
       const N = i.x.rows;
       const bound = jacobianRankBound(i.net);
       // rank J ≤ bound < N: J Jᵀ is singular, exactly
-      if (bound < N) return { lhs: 0, lhsError: 0, rhs: 0, rhsError: 0, relation: '>', quantities: { rankBound: bound, N } };
-      const c = certifiedNtk(i);
-      const lk = lambdaMinCertified(c.emp.ntk, { entryError: c.error });
-      const lhs = fromEnclosure(lk);
-      return { lhs: lhs.value, lhsError: lhs.error, rhs: 0, rhsError: 0, relation: '>', quantities: { lambdaMin: lk.estimate, rankBound: bound, N } };
+      if (bound < N) return evaluation(exact(0), '>', exact(0), { quantities: { rankBound: bound, N } });
+      const { lk } = certifiedNtkLambdaMin(i);
+      return evaluation(fromEnclosure(lk), '>', exact(0), { quantities: { lambdaMin: lk.estimate, rankBound: bound, N } });
     },
     costHint: twin ? 2000 : 80,
   };
@@ -528,23 +513,14 @@ type LemDesc = {
   muSeed: string;
   muMode: 'mean' | 'random';
 };
+const LEM: FwLimits = { n: [2, 16], d: [2, 24], w: [4, 64], hidden: [1, 2] };
 const lemDescriptors: fc.Arbitrary<LemDesc> = fc.record({
-  data: fc.record({
-    n: fc.integer({ min: 2, max: 16 }),
-    d: fc.integer({ min: 2, max: 24 }),
-    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
-    shift: fc.constant(0),
-    seed: seedArb,
-  }),
-  widths: fc.array(fc.integer({ min: 4, max: 64 }), { minLength: 1, maxLength: 2 }),
-  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
-  netSeed: seedArb,
+  ...fwFields(LEM),
   k: fc.integer({ min: 1, max: 2 }),
   r: fc.constantFrom(2, 4, 6),
   muSeed: seedArb,
   muMode: fc.constantFrom<'mean' | 'random'>('mean', 'random'),
 });
-const LEM = { n: [2, 16] as [number, number], w: [4, 64] as [number, number] };
 
 function featureOf(i: FwInstance, d: LemDesc): Matrix {
   const k = Math.min(d.k, i.net.depth - 1);
@@ -559,7 +535,7 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
 
 function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    id: minNorm ? 'planted.nguyen2021.lemma5.3-min-row-norm' : 'nguyen2021.lemma5.3',
+    ...claimOrTwin(minNorm, { claim: 'nguyen2021.lemma5.3', twin: 'planted.nguyen2021.lemma5.3-min-row-norm' }),
     title: minNorm
       ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}'
       : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
@@ -599,18 +575,12 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
       const half = beta2 / 2;
       const lhs = fromInterval(interval(le.lower, le.upper).mul(interval(i.net.betas[k]).pow(2)).div(2));
       // the expectation is PSD: a bound ≤ 0 cannot fail
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: rhs.value,
-        rhsError: rhs.error,
-        relation: '>=',
+      return evaluation(lhs, '>=', rhs, {
         quantities: { lambdaMinExpectation: le.estimate * half, bound: rhs.value, r: d.r },
         ...(bound.hi <= 0 ? { vacuous: true } : {}),
-      };
+      });
     },
     costHint: 4900,
-    ...(minNorm ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.3' } : {}),
   };
 }
 export const lemma53 = lemma53Claim(false);
@@ -619,7 +589,7 @@ export const plantedLemma53MinNorm = lemma53Claim(true);
 
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    id: dropCorrection ? 'planted.nguyen2021.lemma5.4-without-rank-one-correction' : 'nguyen2021.lemma5.4',
+    ...claimOrTwin(dropCorrection, { claim: 'nguyen2021.lemma5.4', twin: 'planted.nguyen2021.lemma5.4-without-rank-one-correction' }),
     title: dropCorrection
       ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0'
       : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
@@ -684,20 +654,11 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
         eDiff = Math.max(eDiff, sideAt(diff.data[t], around(h1.matrix.data[t], h1.errorBound).sub(around(h2.matrix.data[t], h2.errorBound))).error);
       }
       const ld = lambdaMinCertified(diff, { entryError: eDiff });
-      const lhs = fromEnclosure(ld);
       let scale = 0;
       for (let a = 0; a < N; a++) scale = Math.max(scale, h1.matrix.data[a * N + a]);
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>=',
-        quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r },
-      };
+      return evaluation(fromEnclosure(ld), '>=', exact(0), { quantities: { lambdaMinDiff: ld.estimate, relLambdaMinDiff: ld.estimate / scale, r: d.r } });
     },
     costHint: 5000,
-    ...(dropCorrection ? { expectRefuted: true, twinOf: 'nguyen2021.lemma5.4' } : {}),
   };
 }
 export const lemma54 = lemma54Claim(false);

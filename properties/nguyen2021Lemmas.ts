@@ -8,14 +8,15 @@ import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
 import { backpropSignals } from '../src/ntk/empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../src/ntk/empiricalNtkCertified.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { type Initialization, initNetwork, type Network } from '../src/ntk/network.ts';
+import { initNetwork, type Network } from '../src/ntk/network.ts';
 import { featureMatrixError } from '../src/ntk/roundingEnvelope.ts';
 import { childRng } from '../src/random/rng.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
+import { type DataDescriptor, materializeData, seedArb, sweepDescriptors, materializeNetwork } from '../src/theorem/arbitraries.ts';
+import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the supporting statements of Sections 3–5 —
@@ -27,8 +28,6 @@ import { NMM_SOURCE } from './nguyen2021Limiting.ts';
  * network (src/ntk/roundingEnvelope.ts), and norms in outward-rounded interval arithmetic
  * (src/linalg/interval.ts).
  */
-
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const NET_CONVENTIONS = {
   network: 'f_0 = x, f_l = σ(W_lᵀf_{l−1}) (l < L), f_L = W_Lᵀf_{L−1}; W_l ∈ R^{n_{l−1}×n_l}; no biases',
@@ -141,16 +140,16 @@ function thm32StepD(variant: StepDVariant): Theorem<StepDDesc, { x: Matrix }> {
       if (variant === 'powered') {
         // |⟨x_i,x_j⟩|^r with the enclosure of the maximum, in interval arithmetic.
         const p = interval(Math.max(0, m - e), m + e).pow(d.r);
-        const lhs = fromEnclosure({ lower: p.lo, upper: p.hi });
-        return {
-          lhs: lhs.value,
-          lhsError: lhs.error,
-          rhs: t,
-          rhsError,
-          relation: '<=',
-          quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t },
-          vacuous: t - rhsError >= interval(cs).pow(d.r).hi,
-        };
+        const lhs = fromInterval(p);
+        return evaluation(
+          lhs,
+          '<=',
+          { value: t, error: rhsError },
+          {
+            quantities: { N: d.n, d: dim, r: d.r, ratio: lhs.value / t },
+            vacuous: t - rhsError >= interval(cs).pow(d.r).hi,
+          },
+        );
       }
       return { lhs: m, lhsError: e, rhs: t, rhsError, relation: '<=', quantities: { N: d.n, d: dim, r: d.r, ratio: m / t }, vacuous: t - rhsError >= cs };
     },
@@ -173,7 +172,7 @@ interface NetInstance {
 
 function materializeNet(d: NetSweepDesc): NetInstance {
   const x = materializeData(d.data);
-  return { x, net: initNetwork({ inputDim: d.data.d, widths: d.widths, init: 'standard' as Initialization }, childRng(d.netSeed, 'net').seed) };
+  return { x, net: materializeNetwork(d.data.d, { widths: d.widths, init: 'standard', netSeed: d.netSeed }) };
 }
 
 function parseRegime(regime: string): { L: number; k: number } {
@@ -219,7 +218,7 @@ function backpropRowNormSq(i: NetInstance, k: number): { value: number; error: n
   const nrm = sumOfSquares(b.data, 0, b.cols).sqrt();
   const e = interval(env.zeta[k + 1]).mul(env.backNorm[k + 1][0]).hi; // ‖b̂ − b‖ ≤ ζ_{k+1}·backNorm
   const sq = nrm.add(interval(-e, e)).max(0).pow(2);
-  const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
+  const y = fromInterval(sq);
   return { ...y, estimate: nrm.mid * nrm.mid };
 }
 
@@ -302,7 +301,7 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
         : []),
     ],
     ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
-    descriptors: fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...L43_SIZES), seed: seedArb }).map((p) => lemma43Design(p)),
+    descriptors: sweepDescriptors(regimes, L43_SIZES, lemma43Design),
     materialize: materializeNet,
     assumptions(i, d) {
       if (!(d.k >= 1 && d.k <= i.net.depth - 2)) return 'k ∈ [L − 2]';
@@ -312,14 +311,7 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
     conclude(i, d): Evaluation {
       const y = backpropRowNormSq(i, d.k);
       const s = lemma43Scale(i.net, d.k);
-      return {
-        lhs: y.value,
-        lhsError: y.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { scale: s.scale, droppedScale: s.dropped, normSq: y.estimate, ratio: y.estimate / s.scale, L: i.net.depth, k: d.k },
-      };
+      return positiveDraw(y, { scale: s.scale, droppedScale: s.dropped, normSq: y.estimate, ratio: y.estimate / s.scale, L: i.net.depth, k: d.k });
     },
     scalingLaw: law,
     costHint: 25,
@@ -352,7 +344,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
   const trueId = 'nguyen2021.thm5.1.upper-scaling';
   const twin = exponent !== 1;
   return {
-    id: twin ? `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` : trueId,
+    ...claimOrTwin(twin, { claim: trueId, twin: `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` }),
     title: twin
       ? `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`
       : 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
@@ -373,8 +365,7 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
         note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1',
       },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
-    descriptors: fc.record({ regime: fc.constantFrom(...T51_REGIMES), size: fc.constantFrom(...T51_SIZES), seed: seedArb }).map((p) => thm51Design(p)),
+    descriptors: sweepDescriptors(T51_REGIMES, T51_SIZES, thm51Design),
     materialize: materializeNet,
     assumptions(i) {
       const { env } = instancePasses(i);
@@ -387,17 +378,9 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
       const s = sigmaMinCertified(fwd.features[d.k], { entryError: featureMatrixError(env, d.k) });
       const lo = Math.max(0, s.lower);
       const sq = interval(lo, s.upper).mul(interval(lo, s.upper));
-      const y = fromEnclosure({ lower: sq.lo, upper: sq.hi });
       let scale = i.net.dims[0];
       for (let l = 1; l <= d.k; l++) scale *= i.net.dims[l] * i.net.betas[l - 1] ** 2;
-      return {
-        lhs: y.value,
-        lhsError: y.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale },
-      };
+      return positiveDraw(fromInterval(sq), { scale, sigmaMinSq: s.estimate * s.estimate, ratio: (s.estimate * s.estimate) / scale });
     },
     scalingLaw: {
       variable: 'scale',
@@ -457,7 +440,7 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
   const trueId = 'nguyen2021.lemma5.2';
   const twin = factor !== 0.25;
   return {
-    id: twin ? 'planted.nguyen2021.lemma5.2-quarter-dropped' : trueId,
+    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.lemma5.2-quarter-dropped' }),
     title: twin
       ? 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ'
       : 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)',
@@ -484,7 +467,6 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
         note: twin ? 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' : 'n_kλ/4',
       },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({
       data: fc.record({
         n: fc.integer({ min: 4, max: 8 }),
@@ -513,18 +495,11 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
       const s = sigmaMinCertified(fwd.features[1], { entryError: featureMatrixError(env, 1) });
       const lo = Math.max(0, s.lower);
       const sq = interval(lo, s.upper).mul(interval(lo, s.upper));
-      const lhs = fromEnclosure({ lower: sq.lo, upper: sq.hi });
       const n1 = i.net.dims[1];
       const r = interval(i.lambda.lower, i.lambda.upper).mul(n1).mul(factor);
-      const rhs = fromEnclosure({ lower: r.lo, upper: r.hi });
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: rhs.value,
-        rhsError: rhs.error,
-        relation: '>=',
+      return evaluation(fromInterval(sq), '>=', fromInterval(r), {
         quantities: { ratio: (s.estimate * s.estimate) / (n1 * i.lambda.estimate), n1, N: i.x.rows },
-      };
+      });
     },
     delta: (d) => d.delta,
     configKey: (d) => JSON.stringify({ data: d.data, delta: d.delta }),
@@ -566,7 +541,7 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
         [3, 3],
       ];
   return {
-    id: twin ? 'planted.nguyen2021.sec3.finite-width-ratio-n4' : trueId,
+    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.sec3.finite-width-ratio-n4' }),
     title: twin
       ? 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴'
       : 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)',
@@ -598,7 +573,6 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
       },
       { name: 'δ', value: 0.1, provenance: 'user', note: '"with high probability" instantiated as failure probability 0.1' },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: trueId } : {}),
     descriptors: fc.record({ pair: fc.constantFrom(...pairs), seed: seedArb }).map(({ pair, seed }) => ({ n: pair[0], depth: pair[1], c, seed })),
     materialize(d) {
       const x = materializeData({ n: d.n, d: 2 * d.n, family: 'gaussian', shift: 0, seed: `${d.seed}/x` });
@@ -610,18 +584,11 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
       const e = empiricalNtkLambdaMin(empiricalNtkCertified(i.net, i.x, { normalize: true }));
       const lim = limitingKernels(i.x, { depth: i.net.depth });
       const lk = lambdaMinCertified(lim.ntk, { entryError: lim.ntkErrorBound });
-      if (!(e.certified && lk.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0.5, rhsError: 0, relation: '<=' };
-      const ratio = interval(e.lower, e.upper).div(interval(lk.lower, lk.upper));
-      const dev = ratio.sub(1).abs();
-      const lhs = fromEnclosure({ lower: dev.lo, upper: dev.hi });
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: 0.5,
-        rhsError: 0,
-        relation: '<=',
+      if (!(e.certified && lk.lower > 0)) return evaluation({ value: 0, error: Infinity }, '<=', exact(0.5));
+      const dev = interval(e.lower, e.upper).div(interval(lk.lower, lk.upper)).sub(1).abs();
+      return evaluation(fromInterval(dev), '<=', exact(0.5), {
         quantities: { ratio: e.estimate / lk.estimate, N: i.x.rows, L: i.net.depth, width: i.net.dims[1] },
-      };
+      });
     },
     delta: () => 0.1,
     configKey: (d) => `N=${d.n},L=${d.depth}`,

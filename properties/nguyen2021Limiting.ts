@@ -12,11 +12,11 @@ import { reluHermiteEnclosures, reluHermiteSquareEnclosures } from '../src/ntk/r
 import { hermiteCoefficientsQuadrature } from '../src/ntk/quadrature.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { uniformInt } from '../src/random/rng.ts';
-import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor } from '../src/theorem/arbitraries.ts';
+import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materializeData, mutateDataDescriptor, seedArb } from '../src/theorem/arbitraries.ts';
 import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
 import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { perturbedIdentity, tightenedBound } from './twins.ts';
+import { perturbedIdentity, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
@@ -340,7 +340,7 @@ function diagIdentity(factorOffset: 0 | 1) {
   const planted = factorOffset === 1;
   return defineClaim({
     ...limScaffold,
-    id: planted ? 'planted.nguyen2021.limiting.diagonal-dropped-layer' : 'nguyen2021.limiting.diagonal',
+    ...claimOrTwin(planted, { claim: 'nguyen2021.limiting.diagonal', twin: 'planted.nguyen2021.limiting.diagonal-dropped-layer' }),
     title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
@@ -356,8 +356,6 @@ function diagIdentity(factorOffset: 0 | 1) {
         note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer',
       },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'nguyen2021.limiting.diagonal' } : {}),
     assumptions: nonZeroRows,
     sides(i, d) {
       const lim = limitingKernels(i.x, { depth: d.depth });
@@ -499,7 +497,7 @@ const chainCDescriptors: fc.Arbitrary<LimDesc> = fc
     r: fc.constantFrom(2, 4, 6, 8),
     family: fc.constantFrom(...LIM_FAMILIES),
     s: fc.integer({ min: 10, max: 30 }),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+    seed: seedArb,
   })
   .map((o) => ({ data: { n: o.n, d: chainCDim(o.n, o.r, o.s / 10), family: o.family, shift: 0, seed: o.seed }, depth: 2, r: o.r }));
 function mutateChainC(d: LimDesc, rng: Rng): LimDesc {
@@ -546,7 +544,7 @@ export const chainC = defineClaim({
 /** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
 function chainE(halved: boolean) {
   return defineClaim({
-    id: halved ? 'planted.nguyen2021.thm3.2.chain-e-halved' : 'nguyen2021.thm3.2.chain-e',
+    ...claimOrTwin(halved, { claim: 'nguyen2021.thm3.2.chain-e', twin: 'planted.nguyen2021.thm3.2.chain-e-halved' }),
     title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
@@ -562,8 +560,6 @@ function chainE(halved: boolean) {
         note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²',
       },
     ],
-    expectRefuted: halved,
-    ...(halved ? { twinOf: 'nguyen2021.thm3.2.chain-e' } : {}),
     space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
     assumptions: nonZeroRows,
     sides({ x }, d) {
@@ -624,15 +620,12 @@ export const twinHermiteSeries = perturbedIdentity(hermiteSeries, {
 });
 export const twinChainA = tightenedBound(chainA, {
   factor: 1.05,
-  tag: 'times-1.05',
   title: 'λ_min(K(L)) ≥ 1.05·Σ_l λ_min(G(l))',
   note: 'the rhs multiplied by 1.05; the largest Σ_l λ_min(G(l))/λ_min(K(L)) found by the search is 0.99',
   noteTex: String.raw`the rhs multiplied by $1.05$; the largest $\sum_l \lambda_{\mathrm{min}}(G^{(l)})/\lambda_{\mathrm{min}}(K^{(L)})$ found by the search is $0.99$`,
-  constant: { name: 'factor', value: 1.05 },
 });
 export const twinChainB = tightenedBound(chainB, {
   factor: 1.6,
-  tag: 'times-1.6',
   title: 'λ_min(G(2)) ≥ 3.2μ_r² λ_min((XXᵀ)^{∘r}) / max_i ‖x_i‖^{2(r−1)}',
   note: 'the constant 2 (= c_σ) replaced by 3.2; the largest rhs/λ_min(G(2)) found by the search is 0.67 (the other Hermite terms of G(2) carry the rest)',
   noteTex: String.raw`the constant $2$ ($= c_\sigma$) replaced by $3.2$; the largest $\mathrm{rhs}/\lambda_{\mathrm{min}}(G^{(2)})$ found by the search is $0.67$ (the other Hermite terms of $G^{(2)}$ carry the rest)`,
@@ -640,11 +633,9 @@ export const twinChainB = tightenedBound(chainB, {
 });
 export const twinChainC = tightenedBound(chainC, {
   factor: 1.01,
-  tag: 'times-1.01',
   title: 'λ_min((XXᵀ)^{∘r}) ≥ 1.01·(min_i‖x_i‖^{2r} − (N−1) max_{i≠j}|⟨x_i,x_j⟩|^r)',
   note: 'the Gershgorin bound strengthened by 1 % (it is exact for N = 2 rows of equal norm)',
   noteTex: String.raw`the Gershgorin bound strengthened by 1 % (it is exact for $N = 2$ rows of equal norm)`,
-  constant: { name: 'factor', value: 1.01 },
 });
 
 export const nguyen2021LimitingTheorems = [

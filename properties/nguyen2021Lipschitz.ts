@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { interval } from '../src/linalg/interval.ts';
 import { certifiedJacobian, estimateLipschitzLower, linearRegionIdentity, pointEnvelope, productOfNormsCertified } from '../src/ntk/lipschitzEstimate.ts';
-import { type Initialization, type Network, initNetwork } from '../src/ntk/network.ts';
+import type { Network } from '../src/ntk/network.ts';
 import type { Rng } from '../src/random/rng.ts';
 import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
+import { type InitName, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
@@ -40,9 +41,6 @@ function worstComponent(lhs: ArrayLike<number>, rhs: ArrayLike<number>, tol: Arr
  * norm2LowerBound); the upper side is the certified Π‖W_l‖₂.
  */
 
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
-type InitName = 'standard' | 'he' | 'lecun';
-
 const LIP_CONVENTIONS = {
   network: 'f_0 = x, g_l = W_lᵀf_{l−1}, f_l = σ(g_l); W_l ∈ R^{n_{l−1}×n_l}, (W_l)_ij ~ N(0, β_l²); no biases',
   "σ'(0)": 0,
@@ -51,8 +49,7 @@ const LIP_CONVENTIONS = {
 };
 
 type NetDesc = { [key: string]: unknown; d: number; widths: number[]; init: InitName; netSeed: string };
-const materializeNet = (d: NetDesc): Network =>
-  initNetwork({ inputDim: d.d, widths: d.widths, init: d.init as Initialization }, childRng(d.netSeed, 'net').seed);
+const materializeNet = (d: NetDesc): Network => materializeNetwork(d.d, d);
 
 function mutateNet<T extends NetDesc>(d: T, rng: Rng): T {
   const u = rng.next();
@@ -69,9 +66,7 @@ function mutateNet<T extends NetDesc>(d: T, rng: Rng): T {
 type IdDesc = NetDesc & { k: number; zSeed: string; logStep: number };
 const idDescriptors: fc.Arbitrary<IdDesc> = fc.record({
   d: fc.integer({ min: 2, max: 8 }),
-  widths: fc.array(fc.integer({ min: 2, max: 16 }), { minLength: 1, maxLength: 3 }),
-  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
-  netSeed: seedArb,
+  ...networkFields({ width: [2, 16], hidden: [1, 3] }),
   k: fc.integer({ min: 1, max: 4 }),
   zSeed: seedArb,
   logStep: fc.integer({ min: -9, max: -1 }),
@@ -150,9 +145,7 @@ export const plantedLemma61AnySegment: Theorem<IdDesc, IdInstance> = {
 type LipDesc = NetDesc & { k: number; searchSeed: string };
 const lipDescriptors: fc.Arbitrary<LipDesc> = fc.record({
   d: fc.integer({ min: 2, max: 16 }),
-  widths: fc.array(fc.integer({ min: 2, max: 24 }), { minLength: 2, maxLength: 3 }),
-  init: fc.constantFrom<InitName>('standard', 'he', 'lecun'),
-  netSeed: seedArb,
+  ...networkFields({ width: [2, 24], hidden: [2, 3] }),
   // k ≥ 2: for k = 1, ‖g_1‖_Lip = ‖W_1‖₂ exactly and the two certified sides coincide (inconclusive by design).
   k: fc.integer({ min: 2, max: 3 }),
   searchSeed: seedArb,
@@ -301,7 +294,7 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
     ],
     ...(twin ? { expectRefuted: true, twinOf: T62_BASE } : {}),
     descriptors: fc.record({ size: fc.constantFrom(...T62_SIZES), seed: seedArb }).map((p) => design(p)),
-    materialize: (d) => initNetwork({ inputDim: d.d, widths: [d.n1, d.n2], init: 'standard' }, childRng(d.netSeed, 'net').seed),
+    materialize: (d) => materializeNetwork(d.d, { widths: [d.n1, d.n2], init: 'standard', netSeed: d.netSeed }),
     assumptions: () => null,
     conclude(net, d): Evaluation {
       const key = JSON.stringify(d);

@@ -6,10 +6,11 @@ import { type Initialization, type NetworkArchitecture, architectureDims, resolv
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { sampleData } from '../src/random/distributions.ts';
 import { childRng } from '../src/random/rng.ts';
-import { around, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { seedArb } from '../src/theorem/arbitraries.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
-import { strongerTwin, tightenedBound } from './twins.ts';
+import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5) — expectation identities checked by Monte
@@ -20,8 +21,6 @@ import { strongerTwin, tightenedBound } from './twins.ts';
  *    against the mean over R independent networks, two-sided, by Chebyshev with a rigorous bound on
  *    E K̄_ii² (src/ntk/kiiMoments.ts, docs/theorems.md#second-moment-bound-for-the-diagonal).
  */
-
-const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 // ------------------------------------------------------------------------------------------------
 // Arc-cosine closed forms vs Monte Carlo
@@ -71,13 +70,38 @@ const arcConventions = {
   samples: 'g1, g2 the float N(0,1) draws of rng.ts (polar method), taken as exact; sign of v certified per draw',
   modes: 'generic ρ, ρ = ±(1 − O(10^{−2·tail})), ρ = ±1 exactly, zero-norm rows',
 };
-const arcConfigKey = (d: ArcDesc) => JSON.stringify({ ...d, seed: undefined });
-const arcCells = (d: ArcDesc) => ({ mode: d.mode, M: String(d.M), δ: String(d.delta) });
-const arcCellSpace = { mode: ['generic', 'near+1', 'near-1', 'exact+1', 'exact-1', 'zero-u', 'zero-v'], M: ['200', '1000', '4000'], δ: ['0.2', '0.1', '0.05'] };
+/** What the arc-cosine Monte Carlo claims share: conventions, materialisation, δ, draws of one configuration, coverage. */
+const arcBase = {
+  kind: 'high-probability' as const,
+  conventions: arcConventions,
+  materialize: choleskyOf,
+  assumptions: (_i: Cholesky2, d: ArcDesc) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
+  delta: (d: ArcDesc) => d.delta,
+  configKey: (d: ArcDesc) => JSON.stringify({ ...d, seed: undefined }),
+  cells: (d: ArcDesc) => ({ mode: d.mode, M: String(d.M), δ: String(d.delta) }),
+  cellSpace: { mode: ['generic', 'near+1', 'near-1', 'exact+1', 'exact-1', 'zero-u', 'zero-v'], M: ['200', '1000', '4000'], δ: ['0.2', '0.1', '0.05'] },
+};
+
+/**
+ * |mean − target| ≤ radius for a Monte Carlo mean over M draws: the computed mean and closed-form target with their
+ * error bounds, the radius with an enclosure of its exact value.
+ */
+function meanWithinRadius(
+  mean: { value: number; error: number },
+  target: { value: number; error: number },
+  radius: { value: number; exact: Interval },
+  q: { theta: number; M: number },
+): Evaluation {
+  const lhs = Math.abs(mean.value - target.value);
+  const exactLhs = around(mean.value, mean.error).sub(around(target.value, target.error)).abs();
+  return evaluation(sideAt(lhs, exactLhs), '<=', sideAt(radius.value, radius.exact), {
+    quantities: { theta: q.theta, closedForm: target.value, mean: mean.value, ratio: radius.value > 0 ? lhs / radius.value : 0, M: q.M },
+  });
+}
 
 function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
   return {
-    id: planted ? 'planted.nguyen2021.arccos-derivative-pi-plus-theta' : 'nguyen2021.arccos.derivative-monte-carlo',
+    ...claimOrTwin(planted, { claim: 'nguyen2021.arccos.derivative-monte-carlo', twin: 'planted.nguyen2021.arccos-derivative-pi-plus-theta' }),
     title: planted
       ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)"
       : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
@@ -85,37 +109,23 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
       ...NMM_SOURCE,
       statement: 'Section 3, closed form Ġ = 2E[σ’σ’] = (π − θ)/π (docs/conventions.md#relu-closed-forms)' + (planted ? ' — planted sign error' : ''),
     },
-    kind: 'high-probability',
     statement: `For (u, v) ~ N(0, A), the mean of 1{u > 0}1{v > 0} over M i.i.d. draws is within √(log(2/δ)/(2M)) (Hoeffding) of ${planted ? '(π + θ)/(2π)' : '(π − θ)/(2π) (0 for a zero-norm row)'} with probability ≥ 1 − δ.`,
     statementTex: String.raw`For $(u, v) \sim \mathcal{N}(0, A)$, the mean of $\mathbf{1}\{u > 0\}\mathbf{1}\{v > 0\}$ over $M$ i.i.d. draws is within $\sqrt{\log(2/\delta)/(2M)}$ (Hoeffding) of ${planted ? String.raw`$(\pi + \theta)/(2\pi)$` : String.raw`$(\pi - \theta)/(2\pi)$ ($0$ for a zero-norm row)`} with probability $\ge 1 - \delta$.`,
-    conventions: arcConventions,
+    ...arcBase,
     constants: [{ name: 'Hoeffding', value: 2, provenance: 'derived', note: 'P(|mean − E| ≥ t) ≤ 2e^{−2Mt²} for [0, 1]-valued draws' }],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'nguyen2021.arccos.derivative-monte-carlo' } : {}),
     descriptors: planted ? arcDescriptors(['generic'], [-0.95, 0.5]) : arcDescriptors(ARC_MODES, [-1, 1]),
-    materialize: choleskyOf,
-    assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
     conclude(L, d): Evaluation {
       const cf = arcCosineClosedForms(L);
       const s = sampleArcCosine(L, d.M, d.seed);
       const target = planted ? (cf.degenerate ? 0 : 1 - cf.dd) : cf.dd; // (π + θ)/(2π) = 1 − (π − θ)/(2π)
-      const lhs = Math.abs(s.ddMean - target);
-      const rhs = hoeffdingRadius(d.M, d.delta);
-      const exactLhs = around(s.ddMean, s.ddError).sub(around(target, cf.ddError)).abs();
       const exactRhs = interval(2).div(d.delta).log().div(interval(2).mul(d.M)).sqrt(); // √(log(2/δ)/(2M))
-      return {
-        lhs,
-        lhsError: sideAt(lhs, exactLhs).error,
-        rhs,
-        rhsError: sideAt(rhs, exactRhs).error,
-        relation: '<=',
-        quantities: { theta: cf.theta, closedForm: target, mean: s.ddMean, ratio: lhs / rhs, M: d.M },
-      };
+      return meanWithinRadius(
+        { value: s.ddMean, error: s.ddError },
+        { value: target, error: cf.ddError },
+        { value: hoeffdingRadius(d.M, d.delta), exact: exactRhs },
+        { theta: cf.theta, M: d.M },
+      );
     },
-    delta: (d) => d.delta,
-    configKey: arcConfigKey,
-    cells: arcCells,
-    cellSpace: arcCellSpace,
     costHint: 2700,
   };
 }
@@ -126,35 +136,23 @@ export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
   id: 'nguyen2021.arccos.kernel-monte-carlo',
   title: 'Arc-cosine: the mean of σ(u)σ(v) over M draws is within √((q1q2 + 2c²)/(Mδ)) of √(q1q2)(sin θ + (π − θ)cos θ)/(2π) w.p. ≥ 1 − δ',
   source: { ...NMM_SOURCE, statement: 'Section 3, closed form G = 2E[σσ] = (√(ab)/π)(sin θ + (π − θ)cos θ) (docs/conventions.md#relu-closed-forms)' },
-  kind: 'high-probability',
   statement:
     'For (u, v) ~ N(0, A), the mean of σ(u)σ(v) over M i.i.d. draws is within the Chebyshev radius √(V/(Mδ)) of the closed form w.p. ≥ 1 − δ, with the rigorous variance bound V = q1q2 + 2c² = E[u²v²] ≥ E[(σ(u)σ(v))²].',
   statementTex: String.raw`For $(u, v) \sim \mathcal{N}(0, A)$, the mean of $\sigma(u)\sigma(v)$ over $M$ i.i.d. draws is within the Chebyshev radius $\sqrt{V/(M\delta)}$ of the closed form w.p. $\ge 1 - \delta$, with the rigorous variance bound $V = q_1q_2 + 2c^2 = \mathbb{E}[u^2v^2] \ge \mathbb{E}[(\sigma(u)\sigma(v))^2]$.`,
-  conventions: arcConventions,
+  ...arcBase,
   constants: [{ name: 'variance bound', value: 1, provenance: 'derived', note: 'Var σ(u)σ(v) ≤ E[σ(u)²σ(v)²] ≤ E[u²v²] = q1q2 + 2c² (Isserlis) ≤ 3q1q2' }],
   descriptors: arcDescriptors(ARC_MODES, [-1, 1]),
-  materialize: choleskyOf,
-  assumptions: (_i, d) => (d.delta > 0 && d.delta < 1 ? null : 'δ ∈ (0, 1)'),
   conclude(L, d): Evaluation {
     const cf = arcCosineClosedForms(L);
     const s = sampleArcCosine(L, d.M, d.seed);
-    const lhs = Math.abs(s.ffMean - cf.ff);
-    const rhs = chebyshevRadius(cf.secondMomentBound, d.M, d.delta);
-    const exactLhs = around(s.ffMean, s.ffError).sub(around(cf.ff, cf.ffError)).abs();
     const exactRhs = interval(cf.secondMomentBound).div(interval(d.M).mul(d.delta)).sqrt(); // √(V/(Mδ))
-    return {
-      lhs,
-      lhsError: sideAt(lhs, exactLhs).error,
-      rhs,
-      rhsError: sideAt(rhs, exactRhs).error,
-      relation: '<=',
-      quantities: { theta: cf.theta, closedForm: cf.ff, mean: s.ffMean, ratio: rhs > 0 ? lhs / rhs : 0, M: d.M },
-    };
+    return meanWithinRadius(
+      { value: s.ffMean, error: s.ffError },
+      { value: cf.ff, error: cf.ffError },
+      { value: chebyshevRadius(cf.secondMomentBound, d.M, d.delta), exact: exactRhs },
+      { theta: cf.theta, M: d.M },
+    );
   },
-  delta: (d) => d.delta,
-  configKey: arcConfigKey,
-  cells: arcCells,
-  cellSpace: arcCellSpace,
   costHint: 6700,
 };
 
@@ -243,7 +241,7 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
 
 function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
   return {
-    id: planted ? 'planted.nguyen2021.expected-kii-beta-not-dropped' : 'nguyen2021.expected-kii.chebyshev',
+    ...claimOrTwin(planted, { claim: 'nguyen2021.expected-kii.chebyshev', twin: 'planted.nguyen2021.expected-kii-beta-not-dropped' }),
     title: planted
       ? 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ'
       : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
@@ -265,8 +263,6 @@ function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
     constants: [
       { name: 'Chebyshev', value: 1, provenance: 'derived', note: 'P(|Ȳ − E Y| ≥ √(V/(Rδ))) ≤ δ for the mean Ȳ of R i.i.d. copies of Y with Var Y ≤ V' },
     ],
-    expectRefuted: planted,
-    ...(planted ? { twinOf: 'nguyen2021.expected-kii.chebyshev' } : {}),
     descriptors: planted
       ? kiiDescriptors(['he', 'lecun']).map((d) => ({ ...d, d: Math.max(d.d, 4), widths: d.widths.map((w) => Math.max(w, 16)), R: 20, delta: 0.5 }))
       : kiiDescriptors(['standard', 'he', 'lecun']),

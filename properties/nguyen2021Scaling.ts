@@ -1,11 +1,11 @@
-import fc from 'fast-check';
 import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { fromEnclosure } from '../src/theorem/sides.ts';
+import { type DataDescriptor, materializeData, sweepDescriptors } from '../src/theorem/arbitraries.ts';
+import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the asymptotic statements judged by their
@@ -52,7 +52,7 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
   };
   const shift = exponent - 1;
   return {
-    id: twin ? `planted.nguyen2021.thm3.2.scaling-d^${exponent}` : 'nguyen2021.thm3.2.scaling',
+    ...claimOrTwin(twin, { claim: 'nguyen2021.thm3.2.scaling', twin: `planted.nguyen2021.thm3.2.scaling-d^${exponent}` }),
     title: twin
       ? `PLANTED (exponent ${shift > 0 ? '+' : ''}${shift.toFixed(1)}): λ_min(K(L)) = Θ(d^${exponent}) at fixed N`
       : 'Theorem 3.2: λ_min(K(L)) = Θ(d) at fixed N',
@@ -73,15 +73,8 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
         note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2',
       },
     ],
-    ...(twin ? { expectRefuted: true, twinOf: 'nguyen2021.thm3.2.scaling' } : {}),
     // Random exploration is replaced by the designed sweep; the arbitrary serves the catalog's per-instance test.
-    descriptors: fc
-      .record({
-        regime: fc.constantFrom(...THM32_REGIMES),
-        size: fc.constantFrom(...THM32_SIZES),
-        seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
-      })
-      .map((p) => thm32Design(p)),
+    descriptors: sweepDescriptors(THM32_REGIMES, THM32_SIZES, thm32Design),
     materialize: (d) => ({ x: materializeData(d.data) }),
     assumptions(i, d) {
       if (d.data.shift !== 0) return 'zero-mean data';
@@ -90,15 +83,7 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
     conclude(i, d): Evaluation {
       const lim = limitingKernels(i.x, { depth: d.depth });
       const lk = lambdaMinCertified(lim.ntk, { entryError: lim.ntkErrorBound });
-      const y = fromEnclosure(lk);
-      return {
-        lhs: y.value,
-        lhsError: y.error,
-        rhs: 0,
-        rhsError: 0,
-        relation: '>',
-        quantities: { d: i.x.cols, N: i.x.rows, L: d.depth, lambdaMin: lk.estimate },
-      };
+      return positiveDraw(fromEnclosure(lk), { d: i.x.cols, N: i.x.rows, L: d.depth, lambdaMin: lk.estimate });
     },
     scalingLaw: law,
     costHint: 400,

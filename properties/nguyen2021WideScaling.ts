@@ -1,15 +1,12 @@
-import { lambdaMinCertified } from '../src/linalg/lambdaMin.ts';
 import type { Matrix } from '../src/linalg/matrix.ts';
 import { interval } from '../src/linalg/interval.ts';
 import { sigmaMinCertified } from '../src/linalg/sigmaMin.ts';
-import { type Network, forward, initNetwork } from '../src/ntk/network.ts';
+import { type Network, forward } from '../src/ntk/network.ts';
 import { featureMatrixError, roundingEnvelope } from '../src/ntk/roundingEnvelope.ts';
-import { childRng } from '../src/random/rng.ts';
-import { type DataDescriptor, materializeData } from '../src/theorem/arbitraries.ts';
-import { around, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
+import { type DataDescriptor, materializeData, sweepDescriptors, materializeNetwork } from '../src/theorem/arbitraries.ts';
+import { around, fromEnclosure, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
-import fc from 'fast-check';
-import { certifiedNtk } from './nguyen2021FiniteWidth.ts';
+import { certifiedNtk, certifiedNtkLambdaMin } from './nguyen2021FiniteWidth.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
 
@@ -78,7 +75,7 @@ export function materializeWide(d: WideScalingDesc): WideScalingInstance {
       return (x ??= materializeData(d.data));
     },
     get net() {
-      return (net ??= initNetwork({ inputDim: d.data.d, widths: d.widths, init: d.init }, childRng(d.netSeed, 'net').seed));
+      return (net ??= materializeNetwork(d.data.d, d));
     },
   };
 }
@@ -186,9 +183,7 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     ],
     ...(twin ? { expectRefuted: true, twinOf: s.baseId } : {}),
     // The designed sweep replaces random exploration; the arbitrary serves the catalog's per-instance test.
-    descriptors: fc
-      .record({ regime: fc.constantFrom(...regimeNames), size: fc.constantFrom(...s.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
-      .map((p) => wideDesign(s.regimes[p.regime], p.size, p.seed)),
+    descriptors: sweepDescriptors(regimeNames, s.sizes, (p) => wideDesign(s.regimes[p.regime], p.size, p.seed)),
     materialize: materializeWide,
     assumptions: (i, d) => cacheEntry(`${s.baseId}|${JSON.stringify(d)}`, i, d).broken,
     conclude(i, d): Evaluation {
@@ -208,8 +203,7 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
 // Theorem 4.1: λ_min(K̄) = Θ(n_w) in the width n_w of the wide layer.
 
 export function lambdaMinKbar(i: WideScalingInstance): { lower: number; upper: number; estimate: number } {
-  const c = certifiedNtk(i, passesOf(i));
-  return lambdaMinCertified(c.emp.ntk, { entryError: c.error });
+  return certifiedNtkLambdaMin(i, passesOf(i)).lk;
 }
 
 /**
@@ -360,7 +354,7 @@ function materializeNorm(d: NormScalingDesc): NormScalingInstance {
       return (x ??= materializeData(d.data));
     },
     get net() {
-      return (net ??= initNetwork({ inputDim: d.data.d, widths: new Array<number>(d.depth - 1).fill(d.n), init: 'standard' }, childRng(d.netSeed, 'net').seed));
+      return (net ??= materializeNetwork(d.data.d, { widths: new Array<number>(d.depth - 1).fill(d.n), init: 'standard', netSeed: d.netSeed }));
     },
   };
 }
@@ -497,9 +491,7 @@ export function normalisationRateClaim(
       },
     ],
     ...(twin ? { expectRefuted: true, twinOf: base } : {}),
-    descriptors: fc
-      .record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...NORM_SIZES), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
-      .map((p) => normDesign(p.regime, p.size, p.seed)),
+    descriptors: sweepDescriptors(regimes, NORM_SIZES, (p) => normDesign(p.regime, p.size, p.seed)),
     materialize: materializeNorm,
     assumptions: (i, d) => entry(i, d).broken,
     conclude(i, d): Evaluation {
@@ -509,14 +501,7 @@ export function normalisationRateClaim(
         const pre = { cn: certifiedNtk({ x: i.x, net: i.net }), lim: limitingKernels(i.x, { depth: i.net.depth }) };
         const ev = (c: 1 | 2): Evaluation => {
           const r = normalisedDeviation(i.x, i.net, c, pre);
-          return {
-            lhs: r.value,
-            lhsError: r.error,
-            rhs: 0,
-            rhsError: 0,
-            relation: '>',
-            quantities: { n: d.n, L: d.depth, relErr: r.value, scaled: r.value * Math.sqrt(d.n) },
-          };
+          return positiveDraw(r, { n: d.n, L: d.depth, relErr: r.value, scaled: r.value * Math.sqrt(d.n) });
         };
         e.ev = { 2: ev(2), 1: ev(1) };
       }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { searchTheorem } from '../src/search/search.ts';
 import type { Evaluation, Relation, Theorem } from '../src/theorem/types.ts';
 import { evaluate } from '../src/theorem/verdict.ts';
-import { perturbedIdentity, strongerTwin, tightenedBound } from './twins.ts';
+import { claimOrTwin, perturbedIdentity, strongerTwin, tightenedBound } from './twins.ts';
 
 type D = { [k: string]: unknown; k: number };
 
@@ -43,6 +43,13 @@ describe('strongerTwin', () => {
     // the claim's vacuity flag is not inherited
     expect(evaluate(claim, { k: 3 }).outcome.vacuous).toBe(true);
     expect(evaluate(twin, { k: 3 }).outcome.vacuous).toBeUndefined();
+  });
+
+  it('tags a tightened bound times-<factor> and records the factor as the changed constant unless told otherwise', () => {
+    const claim = toy('>=', 0.5);
+    const twin = tightenedBound(claim, { factor: 1.05, title: 't', note: 'n' });
+    expect(twin.id).toBe('planted.toy.>=.times-1.05');
+    expect(twin.constants.at(-1)).toEqual({ name: 'factor', value: 1.05, provenance: 'user', note: 'planted: n' });
   });
 
   it("derives its statementTex from the claim's and the note, never the claim's own under another statement", () => {
@@ -143,5 +150,12 @@ describe('strongerTwin', () => {
       transform: (ev, k, d) => ({ ...ev, rhs: ev.rhs - 1.5 * k + (d.k - k) }),
     });
     expect(evaluate(twin, { k: 4 }).outcome.margin).toBe(-2); // 2·4 − 6 − 4
+  });
+});
+
+describe('claimOrTwin', () => {
+  it('gives the claim its id alone and the twin its id, the refutation mark and the claim it names', () => {
+    expect(claimOrTwin(false, { claim: 'a', twin: 'planted.a' })).toStrictEqual({ id: 'a' });
+    expect(claimOrTwin(true, { claim: 'a', twin: 'planted.a' })).toStrictEqual({ id: 'planted.a', expectRefuted: true, twinOf: 'a' });
   });
 });

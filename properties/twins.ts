@@ -76,14 +76,17 @@ function scaled(ev: Evaluation, k: number): Evaluation {
 /**
  * A stronger bound: for `lhs ≤ rhs` the rhs becomes rhs − (1 − factor)|rhs| (factor < 1), for `lhs ≥ rhs`
  * rhs + (factor − 1)|rhs| (factor > 1). For a positive rhs that is rhs·factor; for a negative rhs it is
- * still stronger (rhs moves towards the lhs), never weaker.
+ * still stronger (rhs moves towards the lhs), never weaker. The tag defaults to `times-<factor>` and the
+ * changed constant to the factor itself.
  */
 export function tightenedBound<D extends Descriptor, I>(
   theorem: Theorem<D, I>,
-  o: { factor: number; tag: string; title: string; note: string; noteTex?: string; constant: { name: string; value: number }; descriptors?: Arbitrary<D> },
+  o: { factor: number; tag?: string; title: string; note: string; noteTex?: string; constant?: { name: string; value: number }; descriptors?: Arbitrary<D> },
 ): Theorem<D, I> {
   return strongerTwin(theorem, {
     ...o,
+    tag: o.tag ?? `times-${o.factor}`,
+    constant: o.constant ?? { name: 'factor', value: o.factor },
     transform(ev) {
       if (ev.relation === '<=' || ev.relation === '<') {
         if (!(o.factor < 1)) throw new Error(`${theorem.id}: a ≤ claim is strengthened by a factor < 1`);
@@ -111,4 +114,12 @@ export function perturbedIdentity<D extends Descriptor, I>(
       return scaled(ev, 1 + o.epsilon);
     },
   });
+}
+
+/**
+ * The id and twin marks of a theorem built by a function that makes either a true claim or (`planted`) its
+ * planted twin: the twin is expected to be refuted and names the claim (twinOf), so the claim's id is stated once.
+ */
+export function claimOrTwin(planted: boolean, ids: { claim: string; twin: string }): { id: string; expectRefuted?: true; twinOf?: string } {
+  return planted ? { id: ids.twin, expectRefuted: true, twinOf: ids.claim } : { id: ids.claim };
 }

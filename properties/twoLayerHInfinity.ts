@@ -17,9 +17,11 @@ import {
   mutateDataDescriptor,
   mutatePointSet,
   pointSet,
+  seedArb,
 } from '../src/theorem/arbitraries.ts';
-import { around, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
+import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { claimOrTwin } from './twins.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
@@ -55,17 +57,16 @@ const POINTS = {
   unitNorm: true,
 };
 const RANDOM = { n: [2, 48] as [number, number], d: [2, 40] as [number, number], families: ['unit-sphere'] as const };
-const labelSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
 
 const hDescriptors: fc.Arbitrary<HDescriptor> = fc.oneof(
-  fc.record({ source: fc.constant('points' as const), points: pointSet(POINTS), labelSeed }),
-  fc.record({ source: fc.constant('random' as const), data: dataDescriptor(RANDOM), labelSeed }),
+  fc.record({ source: fc.constant('points' as const), points: pointSet(POINTS), labelSeed: seedArb }),
+  fc.record({ source: fc.constant('random' as const), data: dataDescriptor(RANDOM), labelSeed: seedArb }),
 );
 /** Just outside: exactly duplicated points (parallel inputs). */
 const parallelProbes: fc.Arbitrary<HDescriptor> = fc.record({
   source: fc.constant('points' as const),
   points: pointSet({ ...POINTS, geometries: ['duplicate'] }),
-  labelSeed,
+  labelSeed: seedArb,
 });
 
 function materialize(d: HDescriptor): HInstance {
@@ -174,7 +175,7 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
   const planted = floor !== 0;
   return {
     ...base,
-    id: planted ? 'planted.du2019.thm3.1-uniform-floor' : 'du2019.thm3.1.lambda0-positive',
+    ...claimOrTwin(planted, { claim: 'du2019.thm3.1.lambda0-positive', twin: 'planted.du2019.thm3.1-uniform-floor' }),
     title: planted ? `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}` : 'No two inputs parallel ⇒ λ_min(H∞) > 0',
     source: { ...SOURCE, statement: 'Theorem 3.1' },
     kind: 'deterministic',
@@ -185,12 +186,11 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
       ? String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`
       : String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
-    ...(planted ? { expectRefuted: true, twinOf: 'du2019.thm3.1.lambda0-positive' } : { probes: parallelProbes }),
+    ...(planted ? {} : { probes: parallelProbes }),
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
     conclude(i): Evaluation {
       const { lam } = hinfLambdaMin(i.x);
-      const s = fromEnclosure(lam);
-      return { lhs: s.value, lhsError: s.error, rhs: floor, rhsError: 0, relation: planted ? '>=' : '>', quantities: { lambdaMin: lam.estimate, N: i.x.rows } };
+      return evaluation(fromEnclosure(lam), planted ? '>=' : '>', exact(floor), { quantities: { lambdaMin: lam.estimate, N: i.x.rows } });
     },
   };
 }
@@ -202,7 +202,7 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
   const planted = factor !== 1;
   return {
     ...base,
-    id: planted ? 'planted.du2019.hinf.merge-upper-halved' : 'du2019.hinf.merge-upper',
+    ...claimOrTwin(planted, { claim: 'du2019.hinf.merge-upper', twin: 'planted.du2019.hinf.merge-upper-halved' }),
     title: planted
       ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair'
       : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
@@ -218,20 +218,13 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
       { name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' },
       ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : []),
     ],
-    ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.merge-upper' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
       const pair = minPairRayleigh(h.matrix, h.errorBound);
-      const s = fromEnclosure(lam);
-      return {
-        lhs: s.value,
-        lhsError: s.error,
-        rhs: factor * pair.value,
-        rhsError: sideAt(factor * pair.value, pair.enclosure.mul(factor)).error,
-        relation: '<=',
+      return evaluation(fromEnclosure(lam), '<=', sideAt(factor * pair.value, pair.enclosure.mul(factor)), {
         quantities: { lambdaMin: lam.estimate, pairBound: pair.value },
-      };
+      });
     },
   };
 }
@@ -246,7 +239,7 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
   const planted = value !== 0.5;
   return {
     ...base,
-    id: planted ? 'planted.du2019.hinf.diagonal-perturbed' : 'du2019.hinf.diagonal-half',
+    ...claimOrTwin(planted, { claim: 'du2019.hinf.diagonal-half', twin: 'planted.du2019.hinf.diagonal-perturbed' }),
     title: planted ? 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data' : 'H∞_ii = ½ on unit-norm data',
     source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
@@ -255,7 +248,6 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
       ? String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`
       : String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
     constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
-    ...(planted ? { expectRefuted: true, twinOf: 'du2019.hinf.diagonal-half' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = hInfinity(i.x, anglesOf(i.x));
@@ -287,7 +279,7 @@ export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
 function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
   return {
     ...base,
-    id: quarter ? 'planted.du2019.hinf.offdiagonal-quarter' : 'du2019.hinf.offdiagonal-envelope',
+    ...claimOrTwin(quarter, { claim: 'du2019.hinf.offdiagonal-envelope', twin: 'planted.du2019.hinf.offdiagonal-quarter' }),
     title: quarter
       ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|'
       : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
@@ -300,7 +292,6 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
     constants: quarter
       ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }]
       : [],
-    ...(quarter ? { expectRefuted: true, twinOf: 'du2019.hinf.offdiagonal-envelope' } : {}),
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = normalisedHInfinity(i.x);
@@ -352,15 +343,7 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
       const { lam } = hinfLambdaMin(i.x);
       // |λ − ½| over the enclosure [lower, upper]: the lower end is 0 when ½ lies inside it.
       const side = fromInterval(interval(lam.lower, lam.upper).sub(0.5).abs());
-      const env = envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1));
-      return {
-        lhs: side.value,
-        lhsError: side.error,
-        rhs: env.value,
-        rhsError: env.error,
-        relation: reversed ? '>=' : '<=',
-        quantities: { lambdaMin: lam.estimate },
-      };
+      return evaluation(side, reversed ? '>=' : '<=', envelopeSide(i.x, (halved ? 0.5 : 1) * (i.x.rows - 1)), { quantities: { lambdaMin: lam.estimate } });
     },
   };
 }
@@ -497,15 +480,7 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
     if (!(lam.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '==', quantities: { lambdaMin: lam.estimate } };
     // ‖(H∞)⁻¹‖₂ = 1/λ_min ∈ [1/upper, 1/lower] (H∞ symmetric positive definite).
     const inv = fromInterval(interval(1).div(interval(lam.lower, lam.upper)));
-    const lamS = fromEnclosure(lam);
-    return {
-      lhs: inv.value,
-      lhsError: inv.error,
-      rhs: lamS.value,
-      rhsError: lamS.error,
-      relation: '==',
-      quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value },
-    };
+    return evaluation(inv, '==', fromEnclosure(lam), { quantities: { lambdaMin: lam.estimate, inverseNorm: inv.value } });
   },
 };
 

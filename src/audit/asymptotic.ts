@@ -1,10 +1,11 @@
-import fc from 'fast-check';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { loadNamedPopulation, namedDatasetDim, NAMED_DATASETS, type NamedDataset, NORMALIZATIONS, type Normalization } from '../io/datasets.ts';
 import { DISTRIBUTION_FAMILIES } from '../random/distributions.ts';
 import { DEFAULT_SCALING_TOLERANCE } from '../search/scaling.ts';
 import type { Evaluation, ScalingLaw, ScalingRelation } from '../theorem/types.ts';
+import { sweepDescriptors } from '../theorem/arbitraries.ts';
+import { positiveDraw } from '../theorem/sides.ts';
 import type { AuditInstance } from './quantities.ts';
 import type { AsymptoticBoundSpec, AuditDescriptor, AuditTheorem, DataSource, Side } from './defineBound.ts';
 import {
@@ -369,18 +370,9 @@ export function asymptoticBound(spec: AsymptoticBoundSpec, assumptions: (inst: A
     const zero = { ...y, value: 0, error: 0, arithmetic: 'interval' as const };
     if (needsSensitivity('>', y, zero)) y = withSensitivity(side, inst, 'quantity', y);
     const x = sweptValue(claim, desc);
-    return {
-      lhs: y.value,
-      lhsError: y.error,
-      rhs: 0,
-      rhsError: 0,
-      relation: '>',
-      quantities: { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities },
-    };
+    return positiveDraw(y, { N: inst.x.rows, d: inst.x.cols, L: inst.depth, [claim.variable]: x, ...y.quantities });
   };
-  const descriptors = fc
-    .record({ regime: fc.constantFrom(...law.regimes), size: fc.constantFrom(...claim.sizes), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) })
-    .map((p) => design(p));
+  const descriptors = sweepDescriptors(law.regimes, claim.sizes, design);
   return {
     id: spec.id,
     title: spec.title ?? spec.statement,

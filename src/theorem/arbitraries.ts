@@ -3,6 +3,7 @@ import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
 import { DISTRIBUTION_FAMILIES, type DistributionFamily, sampleData } from '../random/distributions.ts';
 import { childRng, fillGaussian, type Rng, uniformInt } from '../random/rng.ts';
+import { type Network, initNetwork } from '../ntk/network.ts';
 
 /**
  * Small, shrinkable instance descriptors (docs/architecture.md#theorems). Generation is kept apart
@@ -19,6 +20,21 @@ export interface SizeRanges {
 
 /** N and d drawn uniformly from their ranges (shrinking towards the smallest). */
 const sizes = (o: SizeRanges) => ({ n: fc.integer({ min: o.n[0], max: o.n[1] }), d: fc.integer({ min: o.d[0], max: o.d[1] }) });
+
+/** A seed: an integer in [0, 2³¹ − 1] as a string, the key of a seeded stream (src/random/rng.ts childRng). */
+export const seedArb: fc.Arbitrary<string> = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String);
+
+/**
+ * The descriptors of a scaling claim outside its designed sweep (docs/architecture.md#scaling-verdicts): a regime,
+ * a size of the sweep and a seed, turned into a descriptor by the claim's design.
+ */
+export function sweepDescriptors<R, D>(
+  regimes: readonly R[],
+  sizes: readonly number[],
+  design: (p: { regime: R; size: number; seed: string }) => D,
+): fc.Arbitrary<D> {
+  return fc.record({ regime: fc.constantFrom(...regimes), size: fc.constantFrom(...sizes), seed: seedArb }).map((p) => design(p));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Random data sets described by (N, d, distribution family, shift, seed)
@@ -44,7 +60,7 @@ export function dataDescriptor(o: DataDescriptorOptions): fc.Arbitrary<DataDescr
     ...sizes(o),
     family: fc.constantFrom(...(o.families ?? DISTRIBUTION_FAMILIES)),
     shift: o.shift ? fc.double({ min: o.shift[0], max: o.shift[1], noNaN: true }) : fc.constant(0),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String),
+    seed: seedArb,
   });
 }
 
@@ -68,6 +84,36 @@ export function mutateDataDescriptor(desc: DataDescriptor, rng: Rng, o: DataDesc
     default:
       return { ...desc, seed: String(uniformInt(rng, 2 ** 31 - 1)) };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finite networks described by (hidden widths, initialisation, seed) (docs/conventions.md#network)
+
+/** The named initialisations of src/ntk/network.ts: β_l = 1, He β_l² = 2/n_{l−1}, LeCun β_l² = 1/n_{l−1}. */
+export type InitName = 'standard' | 'he' | 'lecun';
+export const INIT_NAMES: readonly InitName[] = ['standard', 'he', 'lecun'];
+
+export interface NetworkDescriptor {
+  widths: number[];
+  init: InitName;
+  netSeed: string;
+}
+
+/**
+ * The fields of a network descriptor, to spread into a claim's fc.record: hidden widths in `width` (each) with
+ * `hidden` layers (so depth L = hidden + 1), an initialisation of `inits` (default all three) and a seed.
+ */
+export function networkFields(o: { width: [number, number]; hidden: [number, number]; inits?: readonly InitName[] }) {
+  return {
+    widths: fc.array(fc.integer({ min: o.width[0], max: o.width[1] }), { minLength: o.hidden[0], maxLength: o.hidden[1] }),
+    init: fc.constantFrom(...(o.inits ?? INIT_NAMES)),
+    netSeed: seedArb,
+  };
+}
+
+/** The network of a descriptor on inputs of dimension `inputDim`: its weights drawn from the stream childRng(netSeed, 'net'). */
+export function materializeNetwork(inputDim: number, d: NetworkDescriptor): Network {
+  return initNetwork({ inputDim, widths: d.widths, init: d.init }, childRng(d.netSeed, 'net').seed);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import {
   type PointSetOptions,
   pointSet,
 } from './arbitraries.ts';
-import { fromEnclosure, fromInterval, sideAt } from './sides.ts';
+import { evaluation, fromEnclosure, fromInterval, type SideValue, sideAt } from './sides.ts';
 import type { Evaluation, Relation, Theorem } from './types.ts';
 
 /**
@@ -129,7 +129,7 @@ export type ClaimSpec<P extends Record<string, Param<unknown>>, I> = Omit<
 };
 
 /** A side's value and a rigorous bound on |value − exact|. */
-export function sideOf(s: Side): { value: number; error: number } {
+export function sideOf(s: Side): SideValue {
   if (typeof s === 'number') return Number.isFinite(s) ? { value: s, error: 0 } : { value: s, error: Infinity };
   if (interval.is(s)) return s.isEmpty || s.lo === -Infinity || s.hi === Infinity ? { value: s.isEmpty ? NaN : s.mid, error: Infinity } : fromInterval(s);
   if ('enclosure' in s) return sideAt(s.value, s.enclosure);
@@ -202,17 +202,7 @@ export function defineClaim<P extends Record<string, Param<unknown>> = Record<st
     assumptions: assumptions ?? (() => null),
     conclude(i, d): Evaluation {
       const s = sides(i, d);
-      const lhs = sideOf(s.lhs),
-        rhs = sideOf(s.rhs);
-      return {
-        lhs: lhs.value,
-        lhsError: lhs.error,
-        rhs: rhs.value,
-        rhsError: rhs.error,
-        relation: s.relation,
-        ...(s.quantities ? { quantities: s.quantities } : {}),
-        ...(s.vacuous !== undefined ? { vacuous: s.vacuous } : {}),
-      };
+      return evaluation(sideOf(s.lhs), s.relation, sideOf(s.rhs), s);
     },
   };
 }

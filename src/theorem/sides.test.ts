@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { interval } from '../linalg/interval.ts';
-import { around, fromInterval, relativeError, sideAt } from './sides.ts';
+import { around, evaluation, fromInterval, positiveDraw, relativeError, sideAt } from './sides.ts';
 
 /** Exact values of doubles (decimal.js at 1,200 digits holds any sum or product of two doubles exactly). */
 const X = Decimal.clone({ precision: 1200, minE: -9e15, maxE: 9e15 });
@@ -52,5 +52,23 @@ describe('sides: enclosures for the Evaluation of a claim (src/theorem/sides.ts)
     // a point: no error at all, and fromInterval of a point is that point
     expect(sideAt(0.1, interval(0.1)).error).toBe(0);
     expect(fromInterval(interval(3)).value).toBe(3);
+  });
+});
+
+describe('evaluation', () => {
+  it('carries both sides with their errors, and only the extras that are given', () => {
+    const ev = evaluation({ value: 1, error: 0.25 }, '>=', { value: -2, error: 0.5 }, { quantities: { n: 3 } });
+    expect(ev).toStrictEqual({ lhs: 1, lhsError: 0.25, rhs: -2, rhsError: 0.5, relation: '>=', quantities: { n: 3 } });
+    expect(evaluation({ value: 1, error: 0 }, '<=', { value: 2, error: 0 }, { vacuous: false })).toStrictEqual({
+      lhs: 1,
+      lhsError: 0,
+      rhs: 2,
+      rhsError: 0,
+      relation: '<=',
+      vacuous: false,
+    });
+  });
+  it('positiveDraw states y > 0 against an exact zero', () => {
+    expect(positiveDraw({ value: 3, error: 1 }, { d: 4 })).toStrictEqual({ lhs: 3, lhsError: 1, rhs: 0, rhsError: 0, relation: '>', quantities: { d: 4 } });
   });
 });

@@ -1,5 +1,6 @@
 import { type Interval, interval } from '../linalg/interval.ts';
 import { UNIT_ROUNDOFF } from '../linalg/matrix.ts';
+import type { Evaluation, Relation } from './types.ts';
 
 /**
  * Helpers that turn engine results into the sides of an Evaluation. No numerics beyond exact
@@ -56,4 +57,44 @@ export function sideAt(value: number, enclosure: Interval): { value: number; err
 export function relativeError(value: number, rel: Interval): number {
   if (!Number.isFinite(value) || rel.isEmpty) return Infinity;
   return interval(Math.abs(value)).mul(rel).hi;
+}
+
+/** A side's value and a rigorous bound on |value − exact value| (what fromEnclosure, fromInterval and sideAt return). */
+export interface SideValue {
+  value: number;
+  error: number;
+}
+
+/** A side that is an exact double: error 0. */
+export function exact(value: number): SideValue {
+  return { value, error: 0 };
+}
+
+/**
+ * The Evaluation of `lhs relation rhs` from its two sides, each a value with its error bound, and the optional
+ * reported quantities and vacuity mark (types.ts, Evaluation).
+ */
+export function evaluation(
+  lhs: SideValue,
+  relation: Relation,
+  rhs: SideValue,
+  extra: { quantities?: Record<string, number>; vacuous?: boolean } = {},
+): Evaluation {
+  return {
+    lhs: lhs.value,
+    lhsError: lhs.error,
+    rhs: rhs.value,
+    rhsError: rhs.error,
+    relation,
+    ...(extra.quantities ? { quantities: extra.quantities } : {}),
+    ...(extra.vacuous !== undefined ? { vacuous: extra.vacuous } : {}),
+  };
+}
+
+/**
+ * One draw of a scaling claim (docs/architecture.md#scaling-verdicts): its quantity y must be certified
+ * positive (y > 0 beyond its error bound) for the log-log fit to use it.
+ */
+export function positiveDraw(y: SideValue, quantities: Record<string, number>): Evaluation {
+  return evaluation(y, '>', exact(0), { quantities });
 }
