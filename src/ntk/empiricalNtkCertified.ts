@@ -152,6 +152,34 @@ function smoothRecord(net: Pick<Network, 'arch'>): SmoothRecord | null {
 const distToEnclosure = (y: number, e: { lo: number; hi: number }): number => fin(up(Math.max(Math.abs(y - e.lo), Math.abs(e.hi - y))));
 
 /**
+ * The radii ρ ≥ |ĝ − g| of layer l's pre-activations (N × n_l, row-major), from the radii r_{l−1} of its inputs:
+ * ρ = Σ_p |W_pj| v_p (+ rounding of the sum) with v_p ≥ γ_n|f̂_p| + r_p (module comment), then the 'ntk' scale and
+ * bias terms (ntkPreRadius). A sample whose inputs are exactly 0 with radius 0 has ρ = 0 before those terms (g = 0
+ * exactly in 'nmm').
+ */
+function preActivationRadii(net: Network, nb: NtkBound | null, l: number, fwd: ForwardResult, rPrev: Float64Array): Float64Array {
+  const w = net.weights[l - 1], n = w.rows, m = w.cols, N = fwd.features[0].rows;
+  const g1 = up(1 + gammaUp(n + 1)), nEta2 = up(2 * n * ETA), gn = gammaUp(n);
+  const A = absOf(w);
+  const F = fwd.features[l - 1].data, G = fwd.preActivations[l - 1].data, C = layerBiasTerms(net, l);
+  const S = new Float64Array(m), rho = new Float64Array(N * m);
+  for (let i = 0; i < N; i++) {
+    S.fill(0);
+    let exactZeroInput = true;
+    for (let p = 0; p < n; p++) {
+      const f = F[i * n + p], rp = rPrev[i * n + p];
+      if (f === 0 && rp === 0) continue;
+      exactZeroInput = false;
+      const v = up(up(gn * Math.abs(f)) + rp);
+      const o = p * m;
+      for (let j = 0; j < m; j++) S[j] += v * A[o + j];
+    }
+    for (let j = 0; j < m; j++) rho[i * m + j] = ntkPreRadius(nb, l, exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2), G[i * m + j], C, j);
+  }
+  return rho;
+}
+
+/**
  * Forward radii of a smooth record (module comment, smooth records): ρ as for ReLU, r = |f̂ − σ(ĝ)| + sup|σ'|·ρ, with
  * |f̂ − σ(ĝ)| measured against the record's enclosure of σ(ĝ). Every unit is UNIT_ACTIVE (no kinks).
  */
@@ -163,36 +191,19 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
   const derivError: Matrix[] = [zeros(0, 0)];
   const status: Uint8Array[] = [];
   for (let l = 1; l < L; l++) {
-    const w = net.weights[l - 1], n = w.rows, m = w.cols;
-    const g1 = up(1 + gammaUp(n + 1)), nEta2 = up(2 * n * ETA), gn = gammaUp(n);
-    const A = absOf(w);
-    const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
-    const S = new Float64Array(m);
-    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data, C = layerBiasTerms(net, l);
-    const r = zeros(N, m), R = r.data, pr = zeros(N, m), P = pr.data, de = zeros(N, m), DE = de.data;
-    for (let i = 0; i < N; i++) {
-      S.fill(0);
-      let exactZeroInput = true;
-      for (let p = 0; p < n; p++) {
-        const f = F[i * n + p], rp = Rp[i * n + p];
-        if (f === 0 && rp === 0) continue;
-        exactZeroInput = false;
-        const v = up(up(gn * Math.abs(f)) + rp);
-        const o = p * m;
-        for (let j = 0; j < m; j++) S[j] += v * A[o + j];
-      }
-      for (let j = 0; j < m; j++) {
-        const t = i * m + j;
-        const rho = ntkPreRadius(nb, l, exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2), G[t], C, j);
-        P[t] = rho;
-        const enc = sm.enclose(G[t]);
-        const ev = distToEnclosure(Fl[t], enc.f);
-        DE[t] = distToEnclosure(sm.deriv(G[t]), enc.df);
-        R[t] = rho === 0 ? ev : fin(up(ev + up(sm.l1 * rho)));
-      }
+    const m = net.weights[l - 1].cols;
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
+    const P = preActivationRadii(net, nb, l, fwd, radius[l - 1].data);
+    const r = zeros(N, m), R = r.data, de = zeros(N, m), DE = de.data;
+    for (let t = 0; t < N * m; t++) {
+      const rho = P[t];
+      const enc = sm.enclose(G[t]);
+      const ev = distToEnclosure(Fl[t], enc.f);
+      DE[t] = distToEnclosure(sm.deriv(G[t]), enc.df);
+      R[t] = rho === 0 ? ev : fin(up(ev + up(sm.l1 * rho)));
     }
     radius.push(r);
-    preRadius.push(pr);
+    preRadius.push({ rows: N, cols: m, data: P });
     derivError.push(de);
     status.push(new Uint8Array(N * m).fill(UNIT_ACTIVE));
   }
@@ -338,59 +349,43 @@ export function forwardEnclosure(net: Network, x: Matrix, fwd: ForwardResult = f
   const status: Uint8Array[] = [];
   let ambiguousUnits = 0;
   for (let l = 1; l < L; l++) {
-    const w = net.weights[l - 1], n = w.rows, m = w.cols;
-    const g1 = up(1 + gammaUp(n + 1)), nEta2 = up(2 * n * ETA), gn = gammaUp(n);
-    const A = absOf(w);
-    const F = fwd.features[l - 1].data, Rp = radius[l - 1].data;
-    const S = new Float64Array(m);
-    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data, C = layerBiasTerms(net, l);
+    const m = net.weights[l - 1].cols;
+    const G = fwd.preActivations[l - 1].data, Fl = fwd.features[l].data;
+    const P = preActivationRadii(net, nb, l, fwd, radius[l - 1].data);
     const r = zeros(N, m), R = r.data;
     const st = new Uint8Array(N * m);
-    for (let i = 0; i < N; i++) {
-      S.fill(0);
-      let exactZeroInput = true; // f̂ = 0 with radius 0: the exact f_{l−1}(x_i) is 0, so g = 0 exactly (inactive)
-      for (let p = 0; p < n; p++) {
-        const f = F[i * n + p], rp = Rp[i * n + p];
-        if (f === 0 && rp === 0) continue;
-        exactZeroInput = false;
-        const v = up(up(gn * Math.abs(f)) + rp);
-        const o = p * m;
-        for (let j = 0; j < m; j++) S[j] += v * A[o + j];
-      }
-      for (let j = 0; j < m; j++) {
-        const t = i * m + j;
-        const rho = ntkPreRadius(nb, l, exactZeroInput ? 0 : sumUpper(S[j], g1, nEta2), G[t], C, j);
-        const g = G[t];
-        if (relu) {
-          if (g - rho > 0) {
-            st[t] = UNIT_ACTIVE;
-            R[t] = rho;
-          } else if (g + rho <= 0) {
-            st[t] = UNIT_INACTIVE;
-          } else {
-            st[t] = UNIT_AMBIGUOUS;
-            ambiguousUnits++;
-            R[t] = rho;
-          }
-          continue;
-        }
-        // (a,b)-ReLU: f = σ(g), |σ(ĝ) − σ(g)| ≤ slope·ρ on a certified side, ≤ max(|a|, |b|)·ρ across the kink,
-        // plus the rounding of the float product f̂ = fl(slope·ĝ)
-        const mul = g > 0 ? sa : g < 0 ? sb : 0;
-        const rnd = productRounding(mul, Fl[t]);
+    for (let t = 0; t < N * m; t++) {
+      const rho = P[t];
+      const g = G[t];
+      if (relu) {
         if (g - rho > 0) {
           st[t] = UNIT_ACTIVE;
-          R[t] = fin(up(up(Math.abs(sa) * rho) + rnd));
-        } else if (g + rho < 0) {
-          st[t] = UNIT_NEGATIVE;
-          R[t] = fin(up(up(Math.abs(sb) * rho) + rnd));
-        } else if (g === 0 && rho === 0) {
-          st[t] = UNIT_INACTIVE; // g = 0 exactly: σ(0) = 0, σ'(0) = 0
+          R[t] = rho;
+        } else if (g + rho <= 0) {
+          st[t] = UNIT_INACTIVE;
         } else {
           st[t] = UNIT_AMBIGUOUS;
           ambiguousUnits++;
-          R[t] = fin(up(up(lip * rho) + rnd));
+          R[t] = rho;
         }
+        continue;
+      }
+      // (a,b)-ReLU: f = σ(g), |σ(ĝ) − σ(g)| ≤ slope·ρ on a certified side, ≤ max(|a|, |b|)·ρ across the kink,
+      // plus the rounding of the float product f̂ = fl(slope·ĝ)
+      const mul = g > 0 ? sa : g < 0 ? sb : 0;
+      const rnd = productRounding(mul, Fl[t]);
+      if (g - rho > 0) {
+        st[t] = UNIT_ACTIVE;
+        R[t] = fin(up(up(Math.abs(sa) * rho) + rnd));
+      } else if (g + rho < 0) {
+        st[t] = UNIT_NEGATIVE;
+        R[t] = fin(up(up(Math.abs(sb) * rho) + rnd));
+      } else if (g === 0 && rho === 0) {
+        st[t] = UNIT_INACTIVE; // g = 0 exactly: σ(0) = 0, σ'(0) = 0
+      } else {
+        st[t] = UNIT_AMBIGUOUS;
+        ambiguousUnits++;
+        R[t] = fin(up(up(lip * rho) + rnd));
       }
     }
     radius.push(r);
