@@ -574,10 +574,56 @@ export function hInfinityDec(x: DecMatrix, act: { kind: string; name: string; a?
   return { m, error: allowance(2 * x.cols + 80).times(traceAbs(m)) };
 }
 
-/** The weights of the instance's network, exactly as the engine draws them (initNetwork), as decimals. */
-export function networkWeights(inst: AuditInstance): { dims: number[]; weights: DecMatrix[]; raw: { rows: number; cols: number; data: Float64Array }[] } {
-  const net = initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init }, inst.netSeed);
-  return { dims: net.dims, weights: net.weights.map(decMatrix), raw: net.weights };
+/**
+ * The constants of an 'ntk' layer map in decimal: the real s_l = W_std/√n_{l−1} (|s̃_l − s_l| ≤ 3u_D|s_l|: the square root
+ * and the quotient of a W_std rounded to DIGITS + 10 digits), sUp ≥ |s_l| as a double, the biases b_std·β_l (one rounding
+ * each, |b̃ − b| ≤ 2u_D|b|) and bUp ≥ |b_std·β_l| entrywise as doubles; b_std itself (for the bias block of the kernel).
+ */
+interface NtkLayersDec {
+  s: Dec[];
+  sUp: number[];
+  bias: Dec[][];
+  bUp: Float64Array[];
+  bStd: Dec;
+}
+
+/** A double ≥ |v| (v a decimal): the nearest double times 1 + 1e-9; its non-zero values must lie in [MAG_MIN, MAX]. */
+function magUp(v: Dec, what: string): number {
+  if (v.isZero()) return 0;
+  const m = v.abs().toNumber() * (1 + 1e-9);
+  if (!(m >= MAG_MIN && m <= MAX)) throw new NotConfirmable(`${what}: magnitudes outside the float64 range of the rounding model`);
+  return m;
+}
+
+/**
+ * The instance's network exactly as the engine draws it (initNetwork with the architecture of quantities.ts: in 'ntk'
+ * W_std, b_std of limitingArchitecture, so W_std = 1 and b_std = bias), the weights (ω_l in 'ntk') as decimals, and in
+ * 'ntk' the layer constants (NtkLayersDec).
+ */
+export function networkWeights(inst: AuditInstance): {
+  dims: number[];
+  weights: DecMatrix[];
+  raw: { rows: number; cols: number; data: Float64Array }[];
+  ntk?: NtkLayersDec;
+} {
+  const arch = limitingArchitecture(inst, inst.depth);
+  const p = arch.parameterization === 'ntk' ? { parameterization: 'ntk' as const, wStd: arch.wStd ?? 1, bStd: arch.bStd ?? 0 } : {};
+  const net = initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init, ...p }, inst.netSeed);
+  const out = { dims: net.dims, weights: net.weights.map(decMatrix), raw: net.weights };
+  if (!net.ntk) return out;
+  const wStd = dec(net.ntk.wStd), bStd = dec(net.ntk.bStd);
+  const s = net.dims.slice(0, -1).map((n) => wStd.div(new D(n).sqrt()));
+  const bias = net.biases!.map((b) => Array.from(b, (v) => bStd.times(dec(v))));
+  return {
+    ...out,
+    ntk: {
+      s,
+      sUp: s.map((v, l) => magUp(v, `s_${l + 1}`)),
+      bias,
+      bUp: bias.map((b, l) => Float64Array.from(b, (v) => magUp(v, `the biases of layer ${l + 1}`))),
+      bStd,
+    },
+  };
 }
 
 function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
@@ -1303,10 +1349,16 @@ export class Oracle {
     return spectral(b, (lo, hi) => [D.max(ZERO, lo).sqrt().minus(error), D.max(ZERO, hi).sqrt().plus(error)]);
   }
 
-  /** ∏_{l≤k} ‖W_l‖₂, ‖W‖₂ = √λ_max of the smaller of WWᵀ, WᵀW (W exact: the stored doubles). */
+  /**
+   * ∏_{l≤k} ‖W_l‖₂, ‖W‖₂ = √λ_max of the smaller of WWᵀ, WᵀW (W exact: the stored doubles); in 'ntk' W_l = s_lω_l, so
+   * ∏ |s_l|‖ω_l‖₂ with the real s_l = W_std/√n_{l−1} (quantities.ts lipschitzEnclosure; s̃_l within 3u_D relative).
+   */
   private lipschitz(k: number): OracleQuantity {
     if (!(Number.isInteger(k) && k >= 1 && k <= this.inst.depth)) throw new NotConfirmable(`lipschitzBound(${k}) out of range`);
-    const parts = this.net.weights.slice(0, k).map((w, l) => {
+    const net = this.net;
+    let scale = ONE;
+    if (net.ntk) for (let l = 0; l < k; l++) scale = scale.times(net.ntk.s[l].abs());
+    const parts = net.weights.slice(0, k).map((w, l) => {
       if (Math.min(w.rows, w.cols) > MAX_ORDER) throw new TooLarge(`lipschitzBound(${k}): W_${l + 1} is ${w.rows} × ${w.cols}, Gram of order > ${MAX_ORDER}`);
       const t = w.rows <= w.cols ? w : transposeDec(w);
       // λ_max(W Wᵀ) = λ_max(WᵀW) = ‖W‖₂²; its start: a float64 power iteration (only a first guess, proven by the counts).
@@ -1321,8 +1373,9 @@ export class Oracle {
         lo = lo.times(D.max(ZERO, e.lo).sqrt());
         hi = hi.times(D.max(ZERO, e.hi).sqrt());
       }
-      const slack = allowance(4 * k);
-      return toEnclosure(lo.times(ONE.minus(slack)), hi.times(ONE.plus(slack)));
+      // the square roots and products (4k roundings), and in 'ntk' s̃_l (3u_D each) and the k products of the scales
+      const slack = allowance(8 * k);
+      return toEnclosure(lo.times(scale).times(ONE.minus(slack)), hi.times(scale).times(ONE.plus(slack)));
     };
     return {
       enclosure: enc,

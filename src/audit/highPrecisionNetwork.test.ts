@@ -78,7 +78,16 @@ function reference(name: string, t: Hd): { f: Hd; df: Hd } {
   }
 }
 
-function instanceOf(activation: string, n: number, d: number, widths: number[], seed: string, data = 'gaussian'): AuditInstance {
+function instanceOf(
+  activation: string,
+  n: number,
+  d: number,
+  widths: number[],
+  seed: string,
+  data = 'gaussian',
+  bias = 0,
+  parameterization = 'nmm',
+): AuditInstance {
   return materializeDescriptor({
     n,
     d,
@@ -89,8 +98,8 @@ function instanceOf(activation: string, n: number, d: number, widths: number[], 
     normalize: 'none',
     seed,
     activation,
-    bias: 0,
-    parameterization: 'nmm',
+    bias,
+    parameterization,
   } as AuditDescriptor);
 }
 
@@ -320,5 +329,34 @@ describe('confirmation of planted false bounds on the finite network of smooth r
     if (c.status === 'skipped') throw new Error('skipped');
     expect(c.status, c.reason).toBe('confirmed');
     expect(Number(c.quantities['sigmaMinF(1)'].upper)).toBeLessThan(R);
+  });
+});
+
+describe("the 50-digit finite network in the 'ntk' parameterisation with biases", () => {
+  /** An 'ntk' instance (W_std = 1, b_std = bias) of the record. */
+  const ntkInstance = (activation: string, n: number, d: number, widths: number[], seed: string, bias = 0.5) =>
+    instanceOf(activation, n, d, widths, seed, 'gaussian', bias, 'ntk');
+
+  it('lipschitzBound(k) = ∏ s_l‖ω_l‖₂ with the real s_l = 1/√n_{l−1}: inside the engine enclosure, and √(∏ n_{l−1}) below ∏‖ω_l‖₂', () => {
+    const inst = ntkInstance('relu', 3, 4, [9, 5], 'lip');
+    const plain = instanceOf('relu', 3, 4, [9, 5], 'lip'); // the same ω_l as the 'nmm' W_l of the seed (network.ts)
+    const o = new Oracle(inst, (k) => enclosureOf(inst, k));
+    const op = new Oracle(plain, (k) => enclosureOf(plain, k));
+    for (const [k, n] of [
+      [1, 4],
+      [2, 4 * 9],
+      [3, 4 * 9 * 5],
+    ] as const) {
+      const key = `lipschitzBound(${k})`;
+      const q = o.quantity(key);
+      for (let t = 0; t < 80 && q.refine(); t++);
+      const e = q.enclosure(),
+        g = enclosureOf(inst, key);
+      expect(inside(e, g.lower, g.upper), `${key}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`).toBe(true);
+      const p = op.quantity(key);
+      for (let t = 0; t < 80 && p.refine(); t++);
+      const ratio = p.enclosure().mid / e.mid;
+      expect(Math.abs(ratio - Math.sqrt(n))).toBeLessThan(1e-12 * Math.sqrt(n));
+    }
   });
 });
