@@ -666,6 +666,15 @@ const MAX = Number.MAX_VALUE;
 /** Magnitudes below this (with a non-zero term) are outside the float64 range of the rounding model. */
 const MAG_MIN = 1e-280;
 
+/** m ← m·c·(1 + 1e-9) entrywise (c ≥ 0 a double; an upper bound when m, c are), non-zero entries within [MAG_MIN, MAX]. */
+function scaleMag(m: Float64Array, c: number, what: string): void {
+  for (let t = 0; t < m.length; t++) {
+    if (m[t] === 0) continue;
+    m[t] *= c * (1 + 1e-9);
+    if (c !== 0 && !(m[t] >= MAG_MIN && m[t] <= MAX)) throw new NotConfirmable(`${what}: magnitudes outside the float64 range of the rounding model`);
+  }
+}
+
 /**
  * Σ_p A_ip|W_pj| in float64, times 1 + 1e-9 (an upper bound of the exact sum: its float error is ≤ p·2^-53 relative, and
  * products that underflow lose ≤ p·2^-1074 ≤ 1e-9·MAG_MIN). An entry with a term of two non-zero factors must lie in
@@ -732,7 +741,9 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
     const w = net.weights[l - 1];
     const pre = matMulDec(fw.f[l - 1], w);
     const P = magMul(fw.mag[l - 1], N, w.rows, net.raw[l - 1].data, w.cols, `layer ${l}`);
-    const pe = fw.eps[l - 1] + (w.rows + 3) * UD_NUM;
+    // 'ntk': Ĝ = s̃_l·(F̂W) + b̃_l, P = |s_l|·M|W| + |b_l| (module comment): three more roundings of size u_D·P
+    if (net.ntk) ntkPreActivations(pre, P, net.ntk, l);
+    const pe = fw.eps[l - 1] + (w.rows + (net.ntk ? 6 : 3)) * UD_NUM;
     const PE = new D(pe);
     const f: Dec[] = new Array<Dec>(pre.data.length),
       df: Dec[] = new Array<Dec>(pre.data.length);
@@ -760,6 +771,21 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
     fw.eps.push(pe + 2 * UD_NUM);
   }
   return fw;
+}
+
+/**
+ * In place, the 'ntk' pre-activations of layer l from t̃ = F̂ω_l (N × n_l) and their magnitudes from P_t ≥ |t|, |t̃|:
+ * Ĝ = s̃_l·t̃ + b̃_j, P = (sUp·P_t + bUp_j)(1 + 1e-9) (two float roundings). With |t̃ − t| ≤ pe·P_t, |s̃ − s| ≤ 3u|s|,
+ * |b̃ − b| ≤ 2u|b| and a rounding u per operation, |Ĝ − G| ≤ |s|(pe + 5u)P_t + 3u|b| + O(u²) ≤ (pe + 6u)·P.
+ */
+function ntkPreActivations(pre: DecMatrix, P: Float64Array, ntk: NtkLayersDec, l: number): void {
+  const s = ntk.s[l - 1], sUp = ntk.sUp[l - 1], b = ntk.bias[l - 1], bUp = ntk.bUp[l - 1], n = pre.cols;
+  for (let t = 0; t < pre.data.length; t++) {
+    const j = t % n;
+    pre.data[t] = pre.data[t].times(s).plus(b[j]);
+    P[t] = (sUp * P[t] + bUp[j]) * (1 + 1e-9);
+    if (!(P[t] <= MAX) || (P[t] !== 0 && P[t] < MAG_MIN)) throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
+  }
 }
 
 /**
@@ -794,6 +820,9 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
     const wt = new Float64Array(nk1 * nk);
     for (let a = 0; a < nk; a++) for (let j = 0; j < nk1; j++) wt[j * nk + a] = wr[a * nk1 + j];
     const V = magMul(mag[k + 1], N, nk1, wt, nk, `back-propagated signal ${k}`);
+    // 'ntk': v = s_{k+1}·B_{k+1}ω_{k+1}ᵀ, V ≥ |v| (times sUp and 1 + 1e-9 for the float product)
+    const sc = net.ntk?.s[k];
+    if (net.ntk) scaleMag(V, net.ntk.sUp[k], `back-propagated signal ${k}`);
     const out: Dec[] = new Array<Dec>(N * nk).fill(ZERO);
     const om = new Float64Array(N * nk);
     const dk = fw.df[k - 1].data, bn = b[k + 1].data;
@@ -813,11 +842,12 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
           const bv = bn[i * nk1 + j];
           if (!bv.isZero()) s = s.plus(bv.times(w.data[a * nk1 + j]));
         }
-        out[t] = s.times(d);
+        out[t] = (sc ? s.times(sc) : s).times(d);
       }
     b[k] = { rows: N, cols: nk, data: out };
     mag[k] = om;
-    delta[k] = delta[k + 1] + (nk1 + 6) * UD_NUM + (act.l2 > 0 ? 2 * (act.l2 / act.l1) * fw.pe[k - 1] * maxP : 0);
+    // 'ntk': s̃_{k+1} (3u) and its product (u) add 4u
+    delta[k] = delta[k + 1] + (nk1 + (net.ntk ? 10 : 6)) * UD_NUM + (act.l2 > 0 ? 2 * (act.l2 / act.l1) * fw.pe[k - 1] * maxP : 0);
     if (!(delta[k] <= MAX)) throw new NotConfirmable('back-propagated signals: magnitudes outside the float64 range of the rounding model');
   }
   return { b, mag, delta };
@@ -829,6 +859,7 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
  * record the double ĉ = fl(1/κ̂) of the record's secondMoment κ̂, taken as the constant (the value the engine certifies).
  */
 function normalizationDec(inst: AuditInstance, dims: number[]): Dec {
+  if (inst.parameterization === 'ntk') return ONE; // the scales s_l are part of the network
   const rec = activationOf(inst) as { kind: string; a?: number; b?: number; secondMoment: number };
   const c =
     rec.kind === 'ab-relu'
@@ -837,6 +868,32 @@ function normalizationDec(inst: AuditInstance, dims: number[]): Dec {
   let s = ONE;
   for (let l = 1; l < dims.length - 1; l++) s = s.times(c).div(dims[l]);
   return s;
+}
+
+/**
+ * The features whose Gram enters the l-th term of the 'ntk' kernel (src/ntk/empiricalNtk.ts kernelFeatures):
+ * F̃ = [s_l·F_{l−1}, b_std·1] (the bias column only when b_std ≠ 0), with magnitudes [sUp·M, |b_std|] and the level
+ * ε + 5u_D: |fl(s̃F̂) − sF| ≤ |s̃||F̂ − F| + |s̃ − s||F| + u|s̃F̂| ≤ (ε + 4u + O(u²))|s|M; the column b_std is exact.
+ */
+function ntkKernelFeatures(f: DecMatrix, m: Float64Array, eps: number, ntk: NtkLayersDec, l: number): { f: DecMatrix; mag: Float64Array; eps: number } {
+  const s = ntk.s[l - 1], sUp = ntk.sUp[l - 1], N = f.rows, n = f.cols;
+  const bias = !ntk.bStd.isZero(), nn = n + (bias ? 1 : 0);
+  const data: Dec[] = new Array<Dec>(N * nn);
+  const mag = new Float64Array(N * nn);
+  const sm = Float64Array.from(m);
+  scaleMag(sm, sUp, `the features of layer ${l}`);
+  const bUp = magUp(ntk.bStd, 'b_std');
+  for (let i = 0; i < N; i++) {
+    for (let a = 0; a < n; a++) {
+      data[i * nn + a] = f.data[i * n + a].times(s);
+      mag[i * nn + a] = sm[i * n + a];
+    }
+    if (bias) {
+      data[i * nn + n] = ntk.bStd;
+      mag[i * nn + n] = bUp;
+    }
+  }
+  return { f: { rows: N, cols: nn, data }, mag, eps: eps + 5 * UD_NUM };
 }
 
 /**
@@ -852,7 +909,8 @@ export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = network
   const K: Dec[] = new Array<Dec>(N * N).fill(ZERO);
   let err = ZERO;
   for (let k = 0; k < L; k++) {
-    const F = fw.f[k], Bk = bw.b[k + 1];
+    const { f: F, mag: mf, eps } = net.ntk ? ntkKernelFeatures(fw.f[k], fw.mag[k], fw.eps[k], net.ntk, k + 1) : { f: fw.f[k], mag: fw.mag[k], eps: fw.eps[k] };
+    const Bk = bw.b[k + 1];
     const P = gramDec(F), Q = gramDec(Bk);
     let nonzero = false;
     for (let i = 0; i < N; i++)
@@ -863,11 +921,11 @@ export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = network
         K[i * N + j] = v;
         K[j * N + i] = v;
       }
-    const mf = fw.mag[k], mb = bw.mag[k + 1];
+    const mb = bw.mag[k + 1];
     let sk = ZERO;
     for (let i = 0; i < N; i++) sk = sk.plus(normSqUp(mf, i * F.cols, F.cols).times(normSqUp(mb, i * Bk.cols, Bk.cols)));
     if (sk.isZero() && nonzero) throw new NotConfirmable('empirical NTK: a non-zero layer term with zero magnitudes');
-    const ck = 1.01 * (2.01 * fw.eps[k] + 2.01 * bw.delta[k + 1] + (F.cols + Bk.cols + 2 * L + 10) * UD_NUM);
+    const ck = 1.01 * (2.01 * eps + 2.01 * bw.delta[k + 1] + (F.cols + Bk.cols + 2 * L + 10) * UD_NUM);
     if (!(ck <= MAX)) throw new NotConfirmable('empirical NTK: magnitudes outside the float64 range of the rounding model');
     err = err.plus(new D(ck).times(sk));
   }
@@ -1148,13 +1206,6 @@ export class Oracle {
     const n = this.inst.x.rows, d = this.inst.x.cols;
     if ((this.inst.bias ?? 0) > 0 && /^(lambdaMinHInfinity$|\w+\(hInfinity\)$)/.test(key)) {
       throw new NoOracle(`${key} is defined for the network without biases only (this instance: b_std = ${this.inst.bias})`);
-    }
-    if (((this.inst.bias ?? 0) > 0 || this.inst.parameterization === 'ntk') && /^(sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
-      // The 50-digit finite network (empiricalNtkDec, featuresDec) is that of every activation record in 'nmm' without
-      // biases, the networks the float engine certifies (quantities.ts finiteNetworkCertified).
-      throw new NoOracle(
-        `${key} has a ${DIGITS}-digit oracle for the network without biases in the 'nmm' parameterisation only (this instance: b_std = ${this.inst.bias ?? 0}, ${this.inst.parameterization ?? 'nmm'})`,
-      );
     }
     const rel = (v: Dec, ops: number) => {
       const e = allowance(ops).times(v.abs());
