@@ -32,8 +32,8 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *  - μ_r(σ) (muDecOf): closed forms for the (a,b)-ReLU family, erf and GELU (src/ntk/activations/hermiteCoefficients.ts);
  *    tanh, sigmoid and softplus (a certified quadrature in the engine) raise NoOracle.
  *  - Finite network (empiricalNtkDec, featuresDec: σ_min(F_k), λ of the empirical NTK, the kernels 'empiricalNTK' and
- *    'jacobianGram') for EVERY activation record of the registry, 'nmm', no biases — the networks the float engine
- *    certifies (src/ntk/empiricalNtkCertified.ts, quantities.ts finiteNetworkCertified): F_0 = X, G_l = F_{l−1}W_l,
+ *    'jacobianGram') for EVERY activation record of the registry, in 'nmm' and in 'ntk' with biases — the networks the
+ *    float engine certifies (src/ntk/empiricalNtkCertified.ts, quantities.ts finiteNetworkCertified): F_0 = X, G_l = F_{l−1}W_l,
  *    F_l = σ(G_l), B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) (src/ntk/empiricalNtk.ts),
  *    σ and σ' from decimalActivations.ts (|f̃ − σ(t)| ≤ u_D(S0 + L1|t|), |d̃f − σ'(t)| ≤ u_D·L1; S0 ≥ |σ(0)|,
  *    L1 ≥ sup|σ'|, L2 ≥ sup|σ''|). The normalised kernel is multiplied by ∏_{l=1}^{L−1} c/n_l with the engine's
@@ -53,9 +53,15 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *    (≤ 2L + 2 roundings), so ‖K̃ − K̄‖₂ ≤ ‖|ΔK|‖_F ≤ Σ_k c_k‖a_k‖² (rank one per layer); the allowance used is 10 times
  *    that, and 10·ε_k‖M_k‖_F for ‖F̂_k − F_k‖_F. At 50 digits it is ≈ 1e-45 relative for O(1) scales (smooth records
  *    with pre-activations of size P add 2(L2/L1)·pe·P).
- *    Extension to biases and the 'ntk' parameterisation (NoOracle for now): the layer map G_l = s_l·F_{l−1}W_l + b_l
- *    adds |s_l|·P_l + |b_l| to the magnitudes and two roundings to pe_l, the kernel gains the bias block (a column of
- *    b_std in F_k) and the normalisation becomes 1.
+ *    NTK parameterisation with biases (network.ts 'ntk'; the instance's network has W_std = 1, b_std = bias, the
+ *    constants of limitingArchitecture): G_l = s_l·(F_{l−1}ω_l) + b_std·β_l with the REAL s_l = W_std/√n_{l−1}, computed
+ *    in decimal (|s̃_l − s_l| ≤ 3u_D|s_l|: a square root and a quotient), and b̃ = b_std·β_l (one rounding). Forward:
+ *      P_l = (|s_l|⁺·M_{l−1}|ω_l| + |b_std β_l|⁺)(1 + 1e-9),  pe_l = ε_{l−1} + (n_{l−1} + 6)u_D
+ *    (|Ĝ − G| ≤ |s|(pe + 5u)·M|ω| + 3u|b|: the level of t = F_{l−1}ω_l, s̃, the product, b̃ and the sum); backward,
+ *    B_k = (s_{k+1}·B_{k+1}ω_{k+1}ᵀ)∘σ'(G_k), V_k = |s_{k+1}|⁺·BM_{k+1}|ω_{k+1}|ᵀ(1 + 1e-9), δ_k gains 4u_D (s̃ and its
+ *    product); kernel K = Σ_l (F̃F̃ᵀ)∘(B_lB_lᵀ) with F̃ = [s_lF_{l−1}, b_std·1] (src/ntk/empiricalNtk.ts kernelFeatures;
+ *    the column only when b_std ≠ 0), magnitudes [|s_l|⁺M_{l−1}, |b_std|⁺] and level ε_{l−1} + 5u_D in place of (M, ε)
+ *    above, n_{l−1} + 1 columns; no normalisation. lipschitzBound(k) is ∏ |s_l|‖ω_l‖₂ (quantities.ts lipschitzEnclosure).
  *
  * Spectra: λ_min / λ_max by bisection on the inertia of LDLᵀ = A − sI (no pivoting). By Sylvester's
  * law the number of negative pivots is the number of eigenvalues of A − sI + E below 0, where E is the
@@ -98,8 +104,8 @@ export class NotConfirmable extends Error {
 
 /**
  * No oracle for this quantity on the instance's architecture (the limiting kernels of tanh, sigmoid, gelu and softplus,
- * H∞ beyond the (a,b)-ReLU family and erf, μ_r of tanh, sigmoid and softplus; the finite network with biases or in
- * 'ntk'): the counterexample is not confirmed (confirm.ts), with this reason.
+ * H∞ beyond the (a,b)-ReLU family and erf or with biases, μ_r of tanh, sigmoid and softplus): the counterexample is not
+ * confirmed (confirm.ts), with this reason.
  */
 export class NoOracle extends NotConfirmable {
   constructor(message: string) {
@@ -642,8 +648,8 @@ function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
 }
 
 /**
- * The instance's finite network ('nmm', no biases) in decimal (module comment, "Finite network"). Forward: F_0 = X,
- * G_l = F_{l−1}W_l, F_l = σ(G_l); with float64 magnitudes M_l ≥ |F_l| (exact and computed) and a relative level ε_l:
+ * The instance's finite network in decimal (module comment, "Finite network"). Forward: F_0 = X,
+ * G_l = F_{l−1}W_l ('ntk': s_l·F_{l−1}ω_l + b_std·β_l), F_l = σ(G_l); with float64 magnitudes M_l ≥ |F_l| (exact and computed) and a relative level ε_l:
  * |F̂_l − F_l| ≤ ε_l·M_l entrywise. P_l ≥ |G_l| are the pre-activation magnitudes and ρ̄ = pe_l·P_l ≥ |Ĝ_l − G_l|.
  */
 interface Features {
@@ -726,8 +732,8 @@ function activationDec(inst: AuditInstance): DecimalActivation {
 }
 
 /**
- * Forward pass F_l = σ(F_{l−1}W_l), l = 1..k, in decimal. Induction (module comment): with pe_l = ε_{l−1} + (n_{l−1} + 3)u,
- * |Ĝ − G| ≤ pe_l·P_l; M_l = (S0 + L1·P_l)(1 + 1e-8); ε_l = pe_l + 2u. (a,b)-ReLU: a pre-activation with
+ * Forward pass F_l = σ(F_{l−1}W_l) ('ntk': σ(s_l·F_{l−1}ω_l + b_std·β_l), ntkPreActivations), l = 1..k, in decimal.
+ * Induction (module comment): with pe_l = ε_{l−1} + (n_{l−1} + 3)u ('ntk': + 6u), |Ĝ − G| ≤ pe_l·P_l; M_l = (S0 + L1·P_l)(1 + 1e-8); ε_l = pe_l + 2u. (a,b)-ReLU: a pre-activation with
  * |Ĝ| ≤ pe_l·P_l is within its rounding bound of the kink (NotConfirmable) unless P_l = 0 (then G = Ĝ = 0 exactly and
  * σ(0) = σ'(0) = 0, abRelu.ts); elsewhere the sign is certified and L1 is replaced by the slope |m| of that side.
  */
@@ -803,7 +809,8 @@ function forwardCached(inst: AuditInstance, x: DecMatrix, net: ReturnType<typeof
 }
 
 /**
- * Backward pass B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), k = L−1..1, with magnitudes BM_k = L1·V_k(1 + 1e-8), V_k ≥ |B_{k+1}W_{k+1}ᵀ|
+ * Backward pass B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k) ('ntk': (s_{k+1}·B_{k+1}ω_{k+1}ᵀ)∘σ'(G_k), V_k and δ_k as in the
+ * module comment), k = L−1..1, with magnitudes BM_k = L1·V_k(1 + 1e-8), V_k ≥ |B_{k+1}W_{k+1}ᵀ|
  * (magMul; (a,b)-ReLU: |m| for L1, the exact slope of the certified side), and levels δ_L = 0, δ_k = δ_{k+1} + (n_{k+1} + 4)u + 2u + 2(L2/L1)·pe_k·max P_k: |B̂_k − B_k| ≤ δ_k·BM_k.
  */
 function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: DecimalActivation, L: number): { b: DecMatrix[]; mag: Float64Array[]; delta: number[] } {
@@ -897,8 +904,8 @@ function ntkKernelFeatures(f: DecMatrix, m: Float64Array, eps: number, ntk: NtkL
 }
 
 /**
- * The empirical NTK K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) of the instance's network, normalised by normalizationDec (or not:
- * 'jacobianGram'), with its rounding allowance (module comment): ‖K̃ − K‖₂ ≤ 10·s·Σ_k c_k·Σ_i ‖M_{k,i}‖²‖BM_{k+1,i}‖²,
+ * The empirical NTK K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) of the instance's network ('ntk': F_k replaced by
+ * [s_{k+1}F_k, b_std·1], ntkKernelFeatures), normalised by normalizationDec (or not: 'jacobianGram'; 1 in 'ntk'), with its rounding allowance (module comment): ‖K̃ − K‖₂ ≤ 10·s·Σ_k c_k·Σ_i ‖M_{k,i}‖²‖BM_{k+1,i}‖²,
  * c_k = 1.01(2.01ε_k + 2.01δ_{k+1} + (n_k + n_{k+1} + 2L + 10)u).
  */
 export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = networkWeights(inst), normalize = true): DecSym {
