@@ -16,7 +16,9 @@ import { type AuditInstance, enclosureOf, kernelMatrix } from './quantities.ts';
  * every activation record: σ and σ' against references computed here at 130 digits by other formulas, the oracle's
  * enclosures of σ_min(F_k), λ of the empirical NTK and its kernel entries against the float engine's certified ones
  * (quantities.ts; both enclose the same exact value of the stored doubles, so the tight decimal one must lie inside),
- * and the confirmation of planted false bounds on tanh and gelu networks.
+ * and the confirmation of planted false bounds on tanh and gelu networks. In the 'ntk' parameterisation with biases
+ * (ReLU, leaky-relu, tanh, gelu) the same comparisons, the kernel and features against the 90-digit per-sample
+ * Jacobian of test/support/decimalNetwork.ts, lipschitzBound(k) = ∏ s_l‖ω_l‖₂, and planted false bounds.
  */
 
 const RECORDS = ['relu', 'leaky-relu:0.1', 'abs', 'identity', 'erf', 'tanh', 'sigmoid', 'gelu', 'softplus'] as const;
