@@ -21,8 +21,8 @@ import { type AuditInstance, type Enclosure, enclosureOf, muEnclosureOf, withEnc
  * value of μ_r instead of being replaced.
  *
  * NOT CONFIRMED: an instance (N ≤ maxN) beyond the oracle's cost limits (TooLarge) or with a quantity the oracle has
- * no form for (NoOracle: the limiting kernels of tanh, sigmoid, gelu, softplus; the finite network with biases or in
- * 'ntk') gets status 'not-confirmed' with the reason, is not reported, and never counts as confirmed; 'skipped' is only
+ * no form for (NoOracle: the limiting kernels of tanh, sigmoid, gelu, softplus; H∞ beyond the (a,b)-ReLU family and
+ * erf or with biases; μ_r of tanh, sigmoid, softplus) gets status 'not-confirmed' with the reason, is not reported, and never counts as confirmed; 'skipped' is only
  * for N > maxN (runAudit.ts states that such a counterexample was not re-checked, and why).
  */
 

@@ -32,8 +32,8 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *  - μ_r(σ) (muDecOf): closed forms for the (a,b)-ReLU family, erf and GELU (src/ntk/activations/hermiteCoefficients.ts);
  *    tanh, sigmoid and softplus (a certified quadrature in the engine) raise NoOracle.
  *  - Finite network (empiricalNtkDec, featuresDec: σ_min(F_k), λ of the empirical NTK, the kernels 'empiricalNTK' and
- *    'jacobianGram') for EVERY activation record of the registry, 'nmm', no biases — the networks the float engine
- *    certifies (src/ntk/empiricalNtkCertified.ts, quantities.ts finiteNetworkCertified): F_0 = X, G_l = F_{l−1}W_l,
+ *    'jacobianGram') for EVERY activation record of the registry, in 'nmm' and in 'ntk' with biases — the networks the
+ *    float engine certifies (src/ntk/empiricalNtkCertified.ts, quantities.ts finiteNetworkCertified): F_0 = X, G_l = F_{l−1}W_l,
  *    F_l = σ(G_l), B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) (src/ntk/empiricalNtk.ts),
  *    σ and σ' from decimalActivations.ts (|f̃ − σ(t)| ≤ u_D(S0 + L1|t|), |d̃f − σ'(t)| ≤ u_D·L1; S0 ≥ |σ(0)|,
  *    L1 ≥ sup|σ'|, L2 ≥ sup|σ''|). The normalised kernel is multiplied by ∏_{l=1}^{L−1} c/n_l with the engine's
@@ -53,9 +53,15 @@ import { activationOf, type AuditInstance, type Enclosure, isPlainRelu, labelsOf
  *    (≤ 2L + 2 roundings), so ‖K̃ − K̄‖₂ ≤ ‖|ΔK|‖_F ≤ Σ_k c_k‖a_k‖² (rank one per layer); the allowance used is 10 times
  *    that, and 10·ε_k‖M_k‖_F for ‖F̂_k − F_k‖_F. At 50 digits it is ≈ 1e-45 relative for O(1) scales (smooth records
  *    with pre-activations of size P add 2(L2/L1)·pe·P).
- *    Extension to biases and the 'ntk' parameterisation (NoOracle for now): the layer map G_l = s_l·F_{l−1}W_l + b_l
- *    adds |s_l|·P_l + |b_l| to the magnitudes and two roundings to pe_l, the kernel gains the bias block (a column of
- *    b_std in F_k) and the normalisation becomes 1.
+ *    NTK parameterisation with biases (network.ts 'ntk'; the instance's network has W_std = 1, b_std = bias, the
+ *    constants of limitingArchitecture): G_l = s_l·(F_{l−1}ω_l) + b_std·β_l with the REAL s_l = W_std/√n_{l−1}, computed
+ *    in decimal (|s̃_l − s_l| ≤ 3u_D|s_l|: a square root and a quotient), and b̃ = b_std·β_l (one rounding). Forward:
+ *      P_l = (|s_l|⁺·M_{l−1}|ω_l| + |b_std β_l|⁺)(1 + 1e-9),  pe_l = ε_{l−1} + (n_{l−1} + 6)u_D
+ *    (|Ĝ − G| ≤ |s|(pe + 5u)·M|ω| + 3u|b|: the level of t = F_{l−1}ω_l, s̃, the product, b̃ and the sum); backward,
+ *    B_k = (s_{k+1}·B_{k+1}ω_{k+1}ᵀ)∘σ'(G_k), V_k = |s_{k+1}|⁺·BM_{k+1}|ω_{k+1}|ᵀ(1 + 1e-9), δ_k gains 4u_D (s̃ and its
+ *    product); kernel K = Σ_l (F̃F̃ᵀ)∘(B_lB_lᵀ) with F̃ = [s_lF_{l−1}, b_std·1] (src/ntk/empiricalNtk.ts kernelFeatures;
+ *    the column only when b_std ≠ 0), magnitudes [|s_l|⁺M_{l−1}, |b_std|⁺] and level ε_{l−1} + 5u_D in place of (M, ε)
+ *    above, n_{l−1} + 1 columns; no normalisation. lipschitzBound(k) is ∏ |s_l|‖ω_l‖₂ (quantities.ts lipschitzEnclosure).
  *
  * Spectra: λ_min / λ_max by bisection on the inertia of LDLᵀ = A − sI (no pivoting). By Sylvester's
  * law the number of negative pivots is the number of eigenvalues of A − sI + E below 0, where E is the
@@ -98,8 +104,8 @@ export class NotConfirmable extends Error {
 
 /**
  * No oracle for this quantity on the instance's architecture (the limiting kernels of tanh, sigmoid, gelu and softplus,
- * H∞ beyond the (a,b)-ReLU family and erf, μ_r of tanh, sigmoid and softplus; the finite network with biases or in
- * 'ntk'): the counterexample is not confirmed (confirm.ts), with this reason.
+ * H∞ beyond the (a,b)-ReLU family and erf or with biases, μ_r of tanh, sigmoid and softplus): the counterexample is not
+ * confirmed (confirm.ts), with this reason.
  */
 export class NoOracle extends NotConfirmable {
   constructor(message: string) {
@@ -574,10 +580,56 @@ export function hInfinityDec(x: DecMatrix, act: { kind: string; name: string; a?
   return { m, error: allowance(2 * x.cols + 80).times(traceAbs(m)) };
 }
 
-/** The weights of the instance's network, exactly as the engine draws them (initNetwork), as decimals. */
-export function networkWeights(inst: AuditInstance): { dims: number[]; weights: DecMatrix[]; raw: { rows: number; cols: number; data: Float64Array }[] } {
-  const net = initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init }, inst.netSeed);
-  return { dims: net.dims, weights: net.weights.map(decMatrix), raw: net.weights };
+/**
+ * The constants of an 'ntk' layer map in decimal: the real s_l = W_std/√n_{l−1} (|s̃_l − s_l| ≤ 3u_D|s_l|: the square root
+ * and the quotient of a W_std rounded to DIGITS + 10 digits), sUp ≥ |s_l| as a double, the biases b_std·β_l (one rounding
+ * each, |b̃ − b| ≤ 2u_D|b|) and bUp ≥ |b_std·β_l| entrywise as doubles; b_std itself (for the bias block of the kernel).
+ */
+interface NtkLayersDec {
+  s: Dec[];
+  sUp: number[];
+  bias: Dec[][];
+  bUp: Float64Array[];
+  bStd: Dec;
+}
+
+/** A double ≥ |v| (v a decimal): the nearest double times 1 + 1e-9; its non-zero values must lie in [MAG_MIN, MAX]. */
+function magUp(v: Dec, what: string): number {
+  if (v.isZero()) return 0;
+  const m = v.abs().toNumber() * (1 + 1e-9);
+  if (!(m >= MAG_MIN && m <= MAX)) throw new NotConfirmable(`${what}: magnitudes outside the float64 range of the rounding model`);
+  return m;
+}
+
+/**
+ * The instance's network exactly as the engine draws it (initNetwork with the architecture of quantities.ts: in 'ntk'
+ * W_std, b_std of limitingArchitecture, so W_std = 1 and b_std = bias), the weights (ω_l in 'ntk') as decimals, and in
+ * 'ntk' the layer constants (NtkLayersDec).
+ */
+export function networkWeights(inst: AuditInstance): {
+  dims: number[];
+  weights: DecMatrix[];
+  raw: { rows: number; cols: number; data: Float64Array }[];
+  ntk?: NtkLayersDec;
+} {
+  const arch = limitingArchitecture(inst, inst.depth);
+  const p = arch.parameterization === 'ntk' ? { parameterization: 'ntk' as const, wStd: arch.wStd ?? 1, bStd: arch.bStd ?? 0 } : {};
+  const net = initNetwork({ inputDim: inst.x.cols, widths: inst.widths, init: inst.init, ...p }, inst.netSeed);
+  const out = { dims: net.dims, weights: net.weights.map(decMatrix), raw: net.weights };
+  if (!net.ntk) return out;
+  const wStd = dec(net.ntk.wStd), bStd = dec(net.ntk.bStd);
+  const s = net.dims.slice(0, -1).map((n) => wStd.div(new D(n).sqrt()));
+  const bias = net.biases!.map((b) => Array.from(b, (v) => bStd.times(dec(v))));
+  return {
+    ...out,
+    ntk: {
+      s,
+      sUp: s.map((v, l) => magUp(v, `s_${l + 1}`)),
+      bias,
+      bUp: bias.map((b, l) => Float64Array.from(b, (v) => magUp(v, `the biases of layer ${l + 1}`))),
+      bStd,
+    },
+  };
 }
 
 function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
@@ -596,8 +648,8 @@ function matMulDec(a: DecMatrix, b: DecMatrix): DecMatrix {
 }
 
 /**
- * The instance's finite network ('nmm', no biases) in decimal (module comment, "Finite network"). Forward: F_0 = X,
- * G_l = F_{l−1}W_l, F_l = σ(G_l); with float64 magnitudes M_l ≥ |F_l| (exact and computed) and a relative level ε_l:
+ * The instance's finite network in decimal (module comment, "Finite network"). Forward: F_0 = X,
+ * G_l = F_{l−1}W_l ('ntk': s_l·F_{l−1}ω_l + b_std·β_l), F_l = σ(G_l); with float64 magnitudes M_l ≥ |F_l| (exact and computed) and a relative level ε_l:
  * |F̂_l − F_l| ≤ ε_l·M_l entrywise. P_l ≥ |G_l| are the pre-activation magnitudes and ρ̄ = pe_l·P_l ≥ |Ĝ_l − G_l|.
  */
 interface Features {
@@ -619,6 +671,15 @@ const UD_NUM = UD.toNumber();
 const MAX = Number.MAX_VALUE;
 /** Magnitudes below this (with a non-zero term) are outside the float64 range of the rounding model. */
 const MAG_MIN = 1e-280;
+
+/** m ← m·c·(1 + 1e-9) entrywise (c ≥ 0 a double; an upper bound when m, c are), non-zero entries within [MAG_MIN, MAX]. */
+function scaleMag(m: Float64Array, c: number, what: string): void {
+  for (let t = 0; t < m.length; t++) {
+    if (m[t] === 0) continue;
+    m[t] *= c * (1 + 1e-9);
+    if (c !== 0 && !(m[t] >= MAG_MIN && m[t] <= MAX)) throw new NotConfirmable(`${what}: magnitudes outside the float64 range of the rounding model`);
+  }
+}
 
 /**
  * Σ_p A_ip|W_pj| in float64, times 1 + 1e-9 (an upper bound of the exact sum: its float error is ≤ p·2^-53 relative, and
@@ -671,8 +732,8 @@ function activationDec(inst: AuditInstance): DecimalActivation {
 }
 
 /**
- * Forward pass F_l = σ(F_{l−1}W_l), l = 1..k, in decimal. Induction (module comment): with pe_l = ε_{l−1} + (n_{l−1} + 3)u,
- * |Ĝ − G| ≤ pe_l·P_l; M_l = (S0 + L1·P_l)(1 + 1e-8); ε_l = pe_l + 2u. (a,b)-ReLU: a pre-activation with
+ * Forward pass F_l = σ(F_{l−1}W_l) ('ntk': σ(s_l·F_{l−1}ω_l + b_std·β_l), ntkPreActivations), l = 1..k, in decimal.
+ * Induction (module comment): with pe_l = ε_{l−1} + (n_{l−1} + 3)u ('ntk': + 6u), |Ĝ − G| ≤ pe_l·P_l; M_l = (S0 + L1·P_l)(1 + 1e-8); ε_l = pe_l + 2u. (a,b)-ReLU: a pre-activation with
  * |Ĝ| ≤ pe_l·P_l is within its rounding bound of the kink (NotConfirmable) unless P_l = 0 (then G = Ĝ = 0 exactly and
  * σ(0) = σ'(0) = 0, abRelu.ts); elsewhere the sign is certified and L1 is replaced by the slope |m| of that side.
  */
@@ -686,7 +747,9 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
     const w = net.weights[l - 1];
     const pre = matMulDec(fw.f[l - 1], w);
     const P = magMul(fw.mag[l - 1], N, w.rows, net.raw[l - 1].data, w.cols, `layer ${l}`);
-    const pe = fw.eps[l - 1] + (w.rows + 3) * UD_NUM;
+    // 'ntk': Ĝ = s̃_l·(F̂W) + b̃_l, P = |s_l|·M|W| + |b_l| (module comment): three more roundings of size u_D·P
+    if (net.ntk) ntkPreActivations(pre, P, net.ntk, l);
+    const pe = fw.eps[l - 1] + (w.rows + (net.ntk ? 6 : 3)) * UD_NUM;
     const PE = new D(pe);
     const f: Dec[] = new Array<Dec>(pre.data.length),
       df: Dec[] = new Array<Dec>(pre.data.length);
@@ -717,6 +780,21 @@ function forwardDec(x: DecMatrix, xRaw: Float64Array, net: ReturnType<typeof net
 }
 
 /**
+ * In place, the 'ntk' pre-activations of layer l from t̃ = F̂ω_l (N × n_l) and their magnitudes from P_t ≥ |t|, |t̃|:
+ * Ĝ = s̃_l·t̃ + b̃_j, P = (sUp·P_t + bUp_j)(1 + 1e-9) (two float roundings). With |t̃ − t| ≤ pe·P_t, |s̃ − s| ≤ 3u|s|,
+ * |b̃ − b| ≤ 2u|b| and a rounding u per operation, |Ĝ − G| ≤ |s|(pe + 5u)P_t + 3u|b| + O(u²) ≤ (pe + 6u)·P.
+ */
+function ntkPreActivations(pre: DecMatrix, P: Float64Array, ntk: NtkLayersDec, l: number): void {
+  const s = ntk.s[l - 1], sUp = ntk.sUp[l - 1], b = ntk.bias[l - 1], bUp = ntk.bUp[l - 1], n = pre.cols;
+  for (let t = 0; t < pre.data.length; t++) {
+    const j = t % n;
+    pre.data[t] = pre.data[t].times(s).plus(b[j]);
+    P[t] = (sUp * P[t] + bUp[j]) * (1 + 1e-9);
+    if (!(P[t] <= MAX) || (P[t] !== 0 && P[t] < MAG_MIN)) throw new NotConfirmable(`layer ${l}: magnitudes outside the float64 range of the rounding model`);
+  }
+}
+
+/**
  * The forward pass of (x, net) to depth k, reused (and continued to a deeper k) across the quantities of one Oracle:
  * σ is the costly part. A layer deeper than a quantity reads is never computed for it (its kink test could throw).
  */
@@ -731,7 +809,8 @@ function forwardCached(inst: AuditInstance, x: DecMatrix, net: ReturnType<typeof
 }
 
 /**
- * Backward pass B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k), k = L−1..1, with magnitudes BM_k = L1·V_k(1 + 1e-8), V_k ≥ |B_{k+1}W_{k+1}ᵀ|
+ * Backward pass B_L = 1, B_k = (B_{k+1}W_{k+1}ᵀ)∘σ'(G_k) ('ntk': (s_{k+1}·B_{k+1}ω_{k+1}ᵀ)∘σ'(G_k), V_k and δ_k as in the
+ * module comment), k = L−1..1, with magnitudes BM_k = L1·V_k(1 + 1e-8), V_k ≥ |B_{k+1}W_{k+1}ᵀ|
  * (magMul; (a,b)-ReLU: |m| for L1, the exact slope of the certified side), and levels δ_L = 0, δ_k = δ_{k+1} + (n_{k+1} + 4)u + 2u + 2(L2/L1)·pe_k·max P_k: |B̂_k − B_k| ≤ δ_k·BM_k.
  */
 function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: DecimalActivation, L: number): { b: DecMatrix[]; mag: Float64Array[]; delta: number[] } {
@@ -748,6 +827,9 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
     const wt = new Float64Array(nk1 * nk);
     for (let a = 0; a < nk; a++) for (let j = 0; j < nk1; j++) wt[j * nk + a] = wr[a * nk1 + j];
     const V = magMul(mag[k + 1], N, nk1, wt, nk, `back-propagated signal ${k}`);
+    // 'ntk': v = s_{k+1}·B_{k+1}ω_{k+1}ᵀ, V ≥ |v| (times sUp and 1 + 1e-9 for the float product)
+    const sc = net.ntk?.s[k];
+    if (net.ntk) scaleMag(V, net.ntk.sUp[k], `back-propagated signal ${k}`);
     const out: Dec[] = new Array<Dec>(N * nk).fill(ZERO);
     const om = new Float64Array(N * nk);
     const dk = fw.df[k - 1].data, bn = b[k + 1].data;
@@ -767,11 +849,12 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
           const bv = bn[i * nk1 + j];
           if (!bv.isZero()) s = s.plus(bv.times(w.data[a * nk1 + j]));
         }
-        out[t] = s.times(d);
+        out[t] = (sc ? s.times(sc) : s).times(d);
       }
     b[k] = { rows: N, cols: nk, data: out };
     mag[k] = om;
-    delta[k] = delta[k + 1] + (nk1 + 6) * UD_NUM + (act.l2 > 0 ? 2 * (act.l2 / act.l1) * fw.pe[k - 1] * maxP : 0);
+    // 'ntk': s̃_{k+1} (3u) and its product (u) add 4u
+    delta[k] = delta[k + 1] + (nk1 + (net.ntk ? 10 : 6)) * UD_NUM + (act.l2 > 0 ? 2 * (act.l2 / act.l1) * fw.pe[k - 1] * maxP : 0);
     if (!(delta[k] <= MAX)) throw new NotConfirmable('back-propagated signals: magnitudes outside the float64 range of the rounding model');
   }
   return { b, mag, delta };
@@ -783,6 +866,7 @@ function backwardDec(fw: Features, net: ReturnType<typeof networkWeights>, act: 
  * record the double ĉ = fl(1/κ̂) of the record's secondMoment κ̂, taken as the constant (the value the engine certifies).
  */
 function normalizationDec(inst: AuditInstance, dims: number[]): Dec {
+  if (inst.parameterization === 'ntk') return ONE; // the scales s_l are part of the network
   const rec = activationOf(inst) as { kind: string; a?: number; b?: number; secondMoment: number };
   const c =
     rec.kind === 'ab-relu'
@@ -794,8 +878,34 @@ function normalizationDec(inst: AuditInstance, dims: number[]): Dec {
 }
 
 /**
- * The empirical NTK K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) of the instance's network, normalised by normalizationDec (or not:
- * 'jacobianGram'), with its rounding allowance (module comment): ‖K̃ − K‖₂ ≤ 10·s·Σ_k c_k·Σ_i ‖M_{k,i}‖²‖BM_{k+1,i}‖²,
+ * The features whose Gram enters the l-th term of the 'ntk' kernel (src/ntk/empiricalNtk.ts kernelFeatures):
+ * F̃ = [s_l·F_{l−1}, b_std·1] (the bias column only when b_std ≠ 0), with magnitudes [sUp·M, |b_std|] and the level
+ * ε + 5u_D: |fl(s̃F̂) − sF| ≤ |s̃||F̂ − F| + |s̃ − s||F| + u|s̃F̂| ≤ (ε + 4u + O(u²))|s|M; the column b_std is exact.
+ */
+function ntkKernelFeatures(f: DecMatrix, m: Float64Array, eps: number, ntk: NtkLayersDec, l: number): { f: DecMatrix; mag: Float64Array; eps: number } {
+  const s = ntk.s[l - 1], sUp = ntk.sUp[l - 1], N = f.rows, n = f.cols;
+  const bias = !ntk.bStd.isZero(), nn = n + (bias ? 1 : 0);
+  const data: Dec[] = new Array<Dec>(N * nn);
+  const mag = new Float64Array(N * nn);
+  const sm = Float64Array.from(m);
+  scaleMag(sm, sUp, `the features of layer ${l}`);
+  const bUp = magUp(ntk.bStd, 'b_std');
+  for (let i = 0; i < N; i++) {
+    for (let a = 0; a < n; a++) {
+      data[i * nn + a] = f.data[i * n + a].times(s);
+      mag[i * nn + a] = sm[i * n + a];
+    }
+    if (bias) {
+      data[i * nn + n] = ntk.bStd;
+      mag[i * nn + n] = bUp;
+    }
+  }
+  return { f: { rows: N, cols: nn, data }, mag, eps: eps + 5 * UD_NUM };
+}
+
+/**
+ * The empirical NTK K̄ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) of the instance's network ('ntk': F_k replaced by
+ * [s_{k+1}F_k, b_std·1], ntkKernelFeatures), normalised by normalizationDec (or not: 'jacobianGram'; 1 in 'ntk'), with its rounding allowance (module comment): ‖K̃ − K‖₂ ≤ 10·s·Σ_k c_k·Σ_i ‖M_{k,i}‖²‖BM_{k+1,i}‖²,
  * c_k = 1.01(2.01ε_k + 2.01δ_{k+1} + (n_k + n_{k+1} + 2L + 10)u).
  */
 export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = networkWeights(inst), normalize = true): DecSym {
@@ -806,7 +916,8 @@ export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = network
   const K: Dec[] = new Array<Dec>(N * N).fill(ZERO);
   let err = ZERO;
   for (let k = 0; k < L; k++) {
-    const F = fw.f[k], Bk = bw.b[k + 1];
+    const { f: F, mag: mf, eps } = net.ntk ? ntkKernelFeatures(fw.f[k], fw.mag[k], fw.eps[k], net.ntk, k + 1) : { f: fw.f[k], mag: fw.mag[k], eps: fw.eps[k] };
+    const Bk = bw.b[k + 1];
     const P = gramDec(F), Q = gramDec(Bk);
     let nonzero = false;
     for (let i = 0; i < N; i++)
@@ -817,11 +928,11 @@ export function empiricalNtkDec(inst: AuditInstance, x: DecMatrix, net = network
         K[i * N + j] = v;
         K[j * N + i] = v;
       }
-    const mf = fw.mag[k], mb = bw.mag[k + 1];
+    const mb = bw.mag[k + 1];
     let sk = ZERO;
     for (let i = 0; i < N; i++) sk = sk.plus(normSqUp(mf, i * F.cols, F.cols).times(normSqUp(mb, i * Bk.cols, Bk.cols)));
     if (sk.isZero() && nonzero) throw new NotConfirmable('empirical NTK: a non-zero layer term with zero magnitudes');
-    const ck = 1.01 * (2.01 * fw.eps[k] + 2.01 * bw.delta[k + 1] + (F.cols + Bk.cols + 2 * L + 10) * UD_NUM);
+    const ck = 1.01 * (2.01 * eps + 2.01 * bw.delta[k + 1] + (F.cols + Bk.cols + 2 * L + 10) * UD_NUM);
     if (!(ck <= MAX)) throw new NotConfirmable('empirical NTK: magnitudes outside the float64 range of the rounding model');
     err = err.plus(new D(ck).times(sk));
   }
@@ -1103,13 +1214,6 @@ export class Oracle {
     if ((this.inst.bias ?? 0) > 0 && /^(lambdaMinHInfinity$|\w+\(hInfinity\)$)/.test(key)) {
       throw new NoOracle(`${key} is defined for the network without biases only (this instance: b_std = ${this.inst.bias})`);
     }
-    if (((this.inst.bias ?? 0) > 0 || this.inst.parameterization === 'ntk') && /^(sigmaMinF\([1-9]|lambdaMinEmpiricalNTK$|\w+\((empiricalNTK|jacobianGram)\)$)/.test(key)) {
-      // The 50-digit finite network (empiricalNtkDec, featuresDec) is that of every activation record in 'nmm' without
-      // biases, the networks the float engine certifies (quantities.ts finiteNetworkCertified).
-      throw new NoOracle(
-        `${key} has a ${DIGITS}-digit oracle for the network without biases in the 'nmm' parameterisation only (this instance: b_std = ${this.inst.bias ?? 0}, ${this.inst.parameterization ?? 'nmm'})`,
-      );
-    }
     const rel = (v: Dec, ops: number) => {
       const e = allowance(ops).times(v.abs());
       return fixed(v.minus(e), v.plus(e));
@@ -1303,10 +1407,16 @@ export class Oracle {
     return spectral(b, (lo, hi) => [D.max(ZERO, lo).sqrt().minus(error), D.max(ZERO, hi).sqrt().plus(error)]);
   }
 
-  /** ∏_{l≤k} ‖W_l‖₂, ‖W‖₂ = √λ_max of the smaller of WWᵀ, WᵀW (W exact: the stored doubles). */
+  /**
+   * ∏_{l≤k} ‖W_l‖₂, ‖W‖₂ = √λ_max of the smaller of WWᵀ, WᵀW (W exact: the stored doubles); in 'ntk' W_l = s_lω_l, so
+   * ∏ |s_l|‖ω_l‖₂ with the real s_l = W_std/√n_{l−1} (quantities.ts lipschitzEnclosure; s̃_l within 3u_D relative).
+   */
   private lipschitz(k: number): OracleQuantity {
     if (!(Number.isInteger(k) && k >= 1 && k <= this.inst.depth)) throw new NotConfirmable(`lipschitzBound(${k}) out of range`);
-    const parts = this.net.weights.slice(0, k).map((w, l) => {
+    const net = this.net;
+    let scale = ONE;
+    if (net.ntk) for (let l = 0; l < k; l++) scale = scale.times(net.ntk.s[l].abs());
+    const parts = net.weights.slice(0, k).map((w, l) => {
       if (Math.min(w.rows, w.cols) > MAX_ORDER) throw new TooLarge(`lipschitzBound(${k}): W_${l + 1} is ${w.rows} × ${w.cols}, Gram of order > ${MAX_ORDER}`);
       const t = w.rows <= w.cols ? w : transposeDec(w);
       // λ_max(W Wᵀ) = λ_max(WᵀW) = ‖W‖₂²; its start: a float64 power iteration (only a first guess, proven by the counts).
@@ -1321,8 +1431,9 @@ export class Oracle {
         lo = lo.times(D.max(ZERO, e.lo).sqrt());
         hi = hi.times(D.max(ZERO, e.hi).sqrt());
       }
-      const slack = allowance(4 * k);
-      return toEnclosure(lo.times(ONE.minus(slack)), hi.times(ONE.plus(slack)));
+      // the square roots and products (4k roundings), and in 'ntk' s̃_l (3u_D each) and the k products of the scales
+      const slack = allowance(8 * k);
+      return toEnclosure(lo.times(scale).times(ONE.minus(slack)), hi.times(scale).times(ONE.plus(slack)));
     };
     return {
       enclosure: enc,

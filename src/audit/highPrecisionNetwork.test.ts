@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
+import { decimalNetwork } from '../../test/support/decimalNetwork.ts';
 import { activationByName } from '../ntk/activations/registry.ts';
+import { initNetwork } from '../ntk/network.ts';
 import { confirmViolation } from './confirm.ts';
 import { type AuditDescriptor, materializeDescriptor } from './defineBound.ts';
 import { decimalActivation, T_SAT } from './decimalActivations.ts';
-import { decMatrix, empiricalNtkDec, NoOracle, Oracle } from './highPrecision.ts';
+import { decMatrix, empiricalNtkDec, featuresDec, Oracle } from './highPrecision.ts';
 import { type AuditInstance, enclosureOf, kernelMatrix } from './quantities.ts';
 
 /**
@@ -14,7 +16,9 @@ import { type AuditInstance, enclosureOf, kernelMatrix } from './quantities.ts';
  * every activation record: σ and σ' against references computed here at 130 digits by other formulas, the oracle's
  * enclosures of σ_min(F_k), λ of the empirical NTK and its kernel entries against the float engine's certified ones
  * (quantities.ts; both enclose the same exact value of the stored doubles, so the tight decimal one must lie inside),
- * and the confirmation of planted false bounds on tanh and gelu networks.
+ * and the confirmation of planted false bounds on tanh and gelu networks. In the 'ntk' parameterisation with biases
+ * (ReLU, leaky-relu, tanh, gelu) the same comparisons, the kernel and features against the 90-digit per-sample
+ * Jacobian of test/support/decimalNetwork.ts, lipschitzBound(k) = ∏ s_l‖ω_l‖₂, and planted false bounds.
  */
 
 const RECORDS = ['relu', 'leaky-relu:0.1', 'abs', 'identity', 'erf', 'tanh', 'sigmoid', 'gelu', 'softplus'] as const;
@@ -78,7 +82,16 @@ function reference(name: string, t: Hd): { f: Hd; df: Hd } {
   }
 }
 
-function instanceOf(activation: string, n: number, d: number, widths: number[], seed: string, data = 'gaussian'): AuditInstance {
+function instanceOf(
+  activation: string,
+  n: number,
+  d: number,
+  widths: number[],
+  seed: string,
+  data = 'gaussian',
+  bias = 0,
+  parameterization = 'nmm',
+): AuditInstance {
   return materializeDescriptor({
     n,
     d,
@@ -89,8 +102,8 @@ function instanceOf(activation: string, n: number, d: number, widths: number[], 
     normalize: 'none',
     seed,
     activation,
-    bias: 0,
-    parameterization: 'nmm',
+    bias,
+    parameterization,
   } as AuditDescriptor);
 }
 
@@ -156,37 +169,77 @@ describe('decimal σ and σ′ (decimalActivations.ts)', () => {
   });
 });
 
-describe('the 50-digit finite network against the float engine, every record', () => {
-  const keys = ['sigmaMinF(1)', 'sigmaMinF(2)', 'lambdaMinEmpiricalNTK', 'lambdaMax(empiricalNTK)', 'trace(jacobianGram)', 'lambdaMin(jacobianGram)'];
+const NETWORK_KEYS = ['sigmaMinF(1)', 'sigmaMinF(2)', 'lambdaMinEmpiricalNTK', 'lambdaMax(empiricalNTK)', 'trace(jacobianGram)', 'lambdaMin(jacobianGram)'];
 
+/**
+ * For each instance (labelled by its record) and key: the oracle's bisected enclosure (no engine start: Gershgorin
+ * brackets, proven by inertia counts) meets the engine's certified one, and lies inside it when the value is proven
+ * positive; returns per record the largest relative width of those and their count.
+ */
+function againstEngine(cases: [string, AuditInstance][], keys = NETWORK_KEYS): { widths: Record<string, number>; tight: Record<string, number> } {
+  const widths: Record<string, number> = {};
+  const tight: Record<string, number> = {};
+  for (const [name, inst] of cases) {
+    const o = new Oracle(inst);
+    for (const k of keys) {
+      const q = o.quantity(k);
+      for (let t = 0; t < 80 && q.refine(); t++);
+      const e = q.enclosure();
+      const g = enclosureOf(inst, k);
+      expect(Number.isFinite(g.lower) && Number.isFinite(g.upper), `${name} ${k}: engine certified`).toBe(true);
+      const msg = `${name} ${k}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`;
+      expect(e.lower <= g.upper && g.lower <= e.upper, msg).toBe(true);
+      // A value proven positive is bisected to a few ulps, inside the engine's enclosure. (σ_min(F_k) = 0 — a ReLU
+      // unit dead on every sample, or rank(F_k) < N — is approached as √ of a shrinking bracket, not to ulps.)
+      if (g.lower > 0) {
+        expect(inside(e, g.lower, g.upper), msg).toBe(true);
+        widths[name] = Math.max(widths[name] ?? 0, (e.upper - e.lower) / e.upper);
+        tight[name] = (tight[name] ?? 0) + 1;
+      }
+    }
+  }
+  return { widths, tight };
+}
+
+/**
+ * The decimal kernels 'empiricalNTK' and 'jacobianGram' entrywise against the engine's: |K̃_ij − K̂_ij| ≤ the engine bound
+ * + the oracle allowance, which is < 1e-40 relative; returns the decimal kernels.
+ */
+function entriesAgainstEngine(name: string, inst: AuditInstance): ReturnType<typeof empiricalNtkDec>[] {
+  const N = inst.x.rows;
+  return (
+    [
+      ['empiricalNTK', true],
+      ['jacobianGram', false],
+    ] as const
+  ).map(([kname, normalize]) => {
+    const dk = empiricalNtkDec(inst, decMatrix(inst.x), undefined, normalize);
+    const eng = kernelMatrix(inst, kname);
+    let scale = 0;
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < N; j++) {
+        const v = new H(dk.m.data[i * N + j].toString());
+        const diff = v.minus(exact(eng.get(i, j))).abs();
+        expect(diff.lte(exact(eng.spectralError).plus(new H(dk.error.toString()))), `${name} ${kname}(${i}, ${j})`).toBe(true);
+        scale = Math.max(scale, Math.abs(eng.get(i, j)));
+      }
+    expect(dk.error.toNumber()).toBeLessThan(1e-40 * scale);
+    return dk;
+  });
+}
+
+describe('the 50-digit finite network against the float engine, every record', () => {
   it('σ_min(F_k), λ(empirical NTK) and tr/λ of the Jacobian Gram: the bisected decimal enclosure lies inside the engine enclosure', () => {
-    const widths: Record<string, number> = {};
-    const tight: Record<string, number> = {};
+    const cases: [string, AuditInstance][] = [];
     for (const name of RECORDS)
       for (const [n, d, w, seed] of [
         [4, 4, [5, 4], 'a'], // d ≥ N: the identity network's F_k have full row rank
         [6, 2, [7, 3], 'b'],
       ] as const) {
         if (seed === 'b' && !(SMOOTH as readonly string[]).includes(name)) continue; // the (a,b)-ReLU family: one instance
-        const inst = instanceOf(name, n, d, [...w], `${name}-${seed}`);
-        const o = new Oracle(inst); // no engine start: Gershgorin brackets, proven by inertia counts
-        for (const k of keys) {
-          const q = o.quantity(k);
-          for (let t = 0; t < 80 && q.refine(); t++);
-          const e = q.enclosure();
-          const g = enclosureOf(inst, k);
-          expect(Number.isFinite(g.lower) && Number.isFinite(g.upper), `${name} ${k}: engine certified`).toBe(true);
-          const msg = `${name} ${k}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`;
-          expect(e.lower <= g.upper && g.lower <= e.upper, msg).toBe(true);
-          // A value proven positive is bisected to a few ulps, inside the engine's enclosure. (σ_min(F_k) = 0 — a ReLU
-          // unit dead on every sample, or rank(F_k) < N — is approached as √ of a shrinking bracket, not to ulps.)
-          if (g.lower > 0) {
-            expect(inside(e, g.lower, g.upper), msg).toBe(true);
-            widths[name] = Math.max(widths[name] ?? 0, (e.upper - e.lower) / e.upper);
-            tight[name] = (tight[name] ?? 0) + 1;
-          }
-        }
+        cases.push([name, instanceOf(name, n, d, [...w], `${name}-${seed}`)]);
       }
+    const { widths, tight } = againstEngine(cases);
     for (const name of RECORDS) {
       expect(widths[name], name).toBeLessThan(1e-14);
       expect(tight[name], `${name}: quantities proven positive and bisected`).toBeGreaterThanOrEqual(4);
@@ -194,25 +247,7 @@ describe('the 50-digit finite network against the float engine, every record', (
   });
 
   it('kernel entries: |K̃_ij − K̂_ij| ≤ the engine bound + the oracle allowance, which is < 1e-40 relative', () => {
-    for (const name of RECORDS) {
-      const inst = instanceOf(name, 5, 3, [6, 5], `entries-${name}`);
-      for (const [kname, normalize] of [
-        ['empiricalNTK', true],
-        ['jacobianGram', false],
-      ] as const) {
-        const dk = empiricalNtkDec(inst, decMatrix(inst.x), undefined, normalize);
-        const eng = kernelMatrix(inst, kname);
-        let scale = 0;
-        for (let i = 0; i < 5; i++)
-          for (let j = 0; j < 5; j++) {
-            const v = new H(dk.m.data[i * 5 + j].toString());
-            const diff = v.minus(exact(eng.get(i, j))).abs();
-            expect(diff.lte(exact(eng.spectralError).plus(new H(dk.error.toString()))), `${name} ${kname}(${i}, ${j})`).toBe(true);
-            scale = Math.max(scale, Math.abs(eng.get(i, j)));
-          }
-        expect(dk.error.toNumber()).toBeLessThan(1e-40 * scale);
-      }
-    }
+    for (const name of RECORDS) entriesAgainstEngine(name, instanceOf(name, 5, 3, [6, 5], `entries-${name}`));
   });
 
   it('tanh, gelu and softplus with pre-activations beyond the saturation threshold (data ×2000) and at a tiny scale (×2^-600)', () => {
@@ -229,29 +264,6 @@ describe('the 50-digit finite network against the float engine, every record', (
           expect(e.lower <= g.upper && g.lower <= e.upper, `${name} ×${s} ${k}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`).toBe(true);
         }
       }
-    }
-  });
-
-  it('biases and the ntk parameterisation have no finite-network oracle yet (NoOracle)', () => {
-    for (const [bias, parameterization] of [
-      [0.5, 'nmm'],
-      [0, 'ntk'],
-    ] as const) {
-      const inst = materializeDescriptor({
-        n: 3,
-        d: 2,
-        depth: 2,
-        widths: [4],
-        init: 'standard',
-        data: 'gaussian',
-        normalize: 'none',
-        seed: 'b',
-        activation: 'tanh',
-        bias,
-        parameterization,
-      } as AuditDescriptor);
-      for (const k of ['lambdaMinEmpiricalNTK', 'sigmaMinF(1)', 'trace(empiricalNTK)', 'lambdaMin(jacobianGram)'])
-        expect(() => new Oracle(inst).quantity(k), k).toThrow(NoOracle);
     }
   });
 });
@@ -283,10 +295,15 @@ describe('independence of the float engine', () => {
   it("the engine's cached results of another network in the instance do not change the oracle's values", () => {
     // quantities.ts caches the engine's network, forward enclosure and certified kernels in inst.cache; filled from another
     // seed, any engine read would give that network's values.
-    for (const name of ['leaky-relu:0.1', 'tanh', 'gelu']) {
-      const keys = ['sigmaMinF(1)', 'lambdaMinEmpiricalNTK', 'trace(jacobianGram)'];
-      const inst = instanceOf(name, 4, 3, [5], `clean-${name}`);
-      const other = instanceOf(name, 4, 3, [5], `other-${name}`);
+    for (const [name, bias, par] of [
+      ['leaky-relu:0.1', 0, 'nmm'],
+      ['tanh', 0, 'nmm'],
+      ['gelu', 0, 'nmm'],
+      ['gelu', 0.5, 'ntk'],
+    ] as const) {
+      const keys = ['sigmaMinF(1)', 'lambdaMinEmpiricalNTK', 'trace(jacobianGram)', 'lipschitzBound(2)'];
+      const inst = instanceOf(name, 4, 3, [5], `clean-${name}`, 'gaussian', bias, par);
+      const other = instanceOf(name, 4, 3, [5], `other-${name}`, 'gaussian', bias, par);
       for (const k of keys) enclosureOf(other, k);
       const clean = new Oracle(inst);
       const planted = new Oracle({ ...inst, cache: new Map(other.cache) });
@@ -320,5 +337,90 @@ describe('confirmation of planted false bounds on the finite network of smooth r
     if (c.status === 'skipped') throw new Error('skipped');
     expect(c.status, c.reason).toBe('confirmed');
     expect(Number(c.quantities['sigmaMinF(1)'].upper)).toBeLessThan(R);
+  });
+});
+
+describe("the 50-digit finite network in the 'ntk' parameterisation with biases", () => {
+  /** An 'ntk' instance (W_std = 1, b_std = bias) of the record. */
+  const ntkInstance = (activation: string, n: number, d: number, widths: number[], seed: string, bias = 0.5) =>
+    instanceOf(activation, n, d, widths, seed, 'gaussian', bias, 'ntk');
+
+  it('lipschitzBound(k) = ∏ s_l‖ω_l‖₂ with the real s_l = 1/√n_{l−1}: inside the engine enclosure, and √(∏ n_{l−1}) below ∏‖ω_l‖₂', () => {
+    const inst = ntkInstance('relu', 3, 4, [9, 5], 'lip');
+    const plain = instanceOf('relu', 3, 4, [9, 5], 'lip'); // the same ω_l as the 'nmm' W_l of the seed (network.ts)
+    const o = new Oracle(inst, (k) => enclosureOf(inst, k));
+    const op = new Oracle(plain, (k) => enclosureOf(plain, k));
+    for (const [k, n] of [
+      [1, 4],
+      [2, 4 * 9],
+      [3, 4 * 9 * 5],
+    ] as const) {
+      const key = `lipschitzBound(${k})`;
+      const q = o.quantity(key);
+      for (let t = 0; t < 80 && q.refine(); t++);
+      const e = q.enclosure(),
+        g = enclosureOf(inst, key);
+      expect(inside(e, g.lower, g.upper), `${key}: oracle [${e.lower}, ${e.upper}] vs engine [${g.lower}, ${g.upper}]`).toBe(true);
+      const p = op.quantity(key);
+      for (let t = 0; t < 80 && p.refine(); t++);
+      const ratio = p.enclosure().mid / e.mid;
+      expect(Math.abs(ratio - Math.sqrt(n))).toBeLessThan(1e-12 * Math.sqrt(n));
+    }
+  });
+
+  /** The 'ntk' records: ReLU, an (a,b)-ReLU record, and two smooth ones. */
+  const NTK_RECORDS = ['relu', 'leaky-relu:0.1', 'tanh', 'gelu'] as const;
+
+  it('σ_min(F_k), λ(empirical NTK) and tr/λ of the Jacobian Gram with b_std = 0.5: the bisected decimal enclosure lies inside the engine enclosure', () => {
+    const cases: [string, AuditInstance][] = [];
+    for (const name of NTK_RECORDS) {
+      cases.push([name, ntkInstance(name, 4, 4, [5, 4], `ntk-${name}-a`)]);
+      if (name === 'tanh' || name === 'gelu') cases.push([name, ntkInstance(name, 6, 2, [7, 3], `ntk-${name}-b`)]);
+    }
+    const { widths, tight } = againstEngine(cases);
+    for (const name of NTK_RECORDS) {
+      expect(widths[name], name).toBeLessThan(1e-14);
+      expect(tight[name], `${name}: quantities proven positive and bisected`).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('kernel entries against the engine, and the kernel and features against the 90-digit per-sample Jacobian (test/support/decimalNetwork.ts)', () => {
+    for (const [name, bias] of [...NTK_RECORDS.map((r) => [r, 0.5] as const), ['tanh', 0] as const]) {
+      const inst = ntkInstance(name, 5, 3, [6, 5], `ntk-entries-${name}`, bias);
+      const [entk, jg] = entriesAgainstEngine(`${name} b_std = ${bias}`, inst);
+      // J Jᵀ of the same network (W_std = 1, b_std = bias; unnormalised in 'ntk'), from the per-sample gradient with
+      // respect to (ω, β) at 90 digits: both decimal kernels lie within the oracle's allowance of it.
+      const act = activationByName(name);
+      const net = initNetwork(
+        { inputDim: 3, widths: [6, 5], init: 'standard', ...(name === 'relu' ? {} : { activation: act }), parameterization: 'ntk', wStd: 1, bStd: bias },
+        inst.netSeed,
+      );
+      const ref = decimalNetwork(net, inst.x);
+      for (const dk of [entk, jg])
+        for (let i = 0; i < 5; i++)
+          for (let j = 0; j < 5; j++)
+            expect(
+              new H(dk.m.data[i * 5 + j].toString()).minus(new H(ref.K[i][j].toString())).abs().lte(new H(dk.error.toString()).plus('1e-80')),
+              `${name} K(${i}, ${j})`,
+            ).toBe(true);
+      for (const k of [1, 2]) {
+        const { f, error } = featuresDec(inst, decMatrix(inst.x), k);
+        let d2 = new H(0);
+        for (let i = 0; i < 5; i++)
+          for (let a = 0; a < f.cols; a++) d2 = d2.plus(new H(f.data[i * f.cols + a].toString()).minus(new H(ref.features[k][i][a].toString())).pow(2));
+        expect(d2.sqrt().lte(new H(error.toString()).plus('1e-80')), `${name} F_${k}`).toBe(true);
+      }
+    }
+  });
+
+  it('a planted false bound λ_min(empirical NTK) ≥ 2·tr/N on tanh and ReLU networks with biases is confirmed, not skipped', () => {
+    for (const activation of ['tanh', 'relu']) {
+      const inst = ntkInstance(activation, 6, 3, [8, 6], `ntk-planted-${activation}`);
+      const c = confirmViolation({ lhs: (q) => q.lambdaMin('empiricalNTK'), relation: '>=', rhs: (q) => (2 * q.trace('empiricalNTK')) / q.N }, inst);
+      if (c.status === 'skipped') throw new Error(`${activation}: skipped (${c.reason})`);
+      expect(c.status, `${activation}: ${c.reason}`).toBe('confirmed');
+      expect(c.verdict).toBe('violated');
+      expect(Object.keys(c.quantities).sort()).toEqual(['lambdaMin(empiricalNTK)', 'trace(empiricalNTK)']);
+    }
   });
 });

@@ -311,8 +311,9 @@ export function limitingArchitecture(inst: AuditInstance, l: number): LimitingAr
 }
 
 /**
- * Whether the instance is the ReLU network without biases in the 'nmm' convention (the 50-digit finite-network
- * oracle of highPrecision.ts is defined for it only; module comment, ARCHITECTURE).
+ * Whether the instance is the ReLU network without biases in the 'nmm' convention (the 50-digit oracle of
+ * highPrecision.ts takes its limiting kernels from the closed form of Nguyen–Mondelli–Montúfar, arXiv 2012.11654
+ * eqs. (9)–(10); module comment, ARCHITECTURE).
  */
 export function isPlainRelu(inst: AuditInstance): boolean {
   return (inst.activation === undefined || activationByName(inst.activation).name === 'relu') && !(inst.bias! > 0) && inst.parameterization !== 'ntk';
