@@ -1,13 +1,13 @@
 import { Decimal } from 'decimal.js';
-import { add, type Dy, dy, encloses, exactNtk, mul, toDec } from '../../test/support/exactNtk.ts';
+import { type Dy, encloses, exactNtk, toDec } from '../../test/support/exactNtk.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, forwardEnclosure, UNIT_AMBIGUOUS } from './empiricalNtkCertified.ts';
-import { type Network, forward, networkFromWeights } from './network.ts';
-import { fuzzEntry, fuzzExponent, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
+import { type Network, networkFromWeights } from './network.ts';
+import { fuzzEntry, fuzzExponent, hyperplaneCases, scaledCaseFields, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 
 /** The old enclosure: final Gram/Hadamard/sum rounding only (empiricalNtk.errorBound). */
 function oldEnclosure(net: Network, x: Matrix): { lower: number; upper: number } {
@@ -31,28 +31,7 @@ function engineEnclosure(net: Network, x: Matrix, normalize = false): { lower: n
  * so the exact pre-activation w0·w1 − w0'·w1 = −(w0' − w0)w1 ≠ 0 while fl(w1w0) = fl(w0'w1) gives ĝ = 0.
  */
 function hyperplaneCase(): { net: Network; x: Matrix; gExact: Dy } {
-  const arch = { inputDim: 2, widths: [3], init: 'standard' as const };
-  for (let t = 1; t < 200; t++) {
-    const w0 = 0.7 + t / 1024,
-      w1 = -(1.3 + t / 997);
-    for (const j of [1, -1, 2, -2]) {
-      const w0p = w0 + j * 2 ** -53; // j ulps of w0 ∈ [0.5, 1)
-      const x = fromRows([
-        [w1, -w0p],
-        [0.8, 0.6],
-      ]);
-      const net = networkFromWeights(arch, [
-        fromRows([
-          [w0, -0.4, 0.9],
-          [w1, 0.5, 0.2],
-        ]),
-        fromRows([[1.5], [-0.7], [1.1]]),
-      ]);
-      const g = forward(net, x).preActivations[0].data[0];
-      const gExact = add(mul(dy(w1), dy(w0)), mul(dy(-w0p), dy(w1)));
-      if (g === 0 && gExact.m > 0n) return { net, x, gExact };
-    }
-  }
+  for (const c of hyperplaneCases()) if (c.g === 0 && c.gExact.m > 0n) return c;
   throw new Error('no hyperplane case found');
 }
 
@@ -125,12 +104,7 @@ describe('empiricalNtkCertified', () => {
     const entry = fuzzEntry,
       expo = fuzzExponent;
     const caseArb = fc.record({
-      N: fc.integer({ min: 1, max: 4 }),
-      d: fc.integer({ min: 1, max: 4 }),
-      widths: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }),
-      normalize: fc.boolean(),
-      ex: expo,
-      ew: fc.array(expo, { minLength: 4, maxLength: 4 }),
+      ...scaledCaseFields({ maxN: 4, maxWidth: 8, maxHidden: 3, expo }),
       seedVals: fc.array(entry, { minLength: 200, maxLength: 200 }),
     });
     let certifiedCount = 0,

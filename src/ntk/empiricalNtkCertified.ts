@@ -211,6 +211,35 @@ function forwardEnclosureSmooth(net: Network, x: Matrix, fwd: ForwardResult, sm:
 }
 
 /**
+ * The shared set-up of one backward step k (W_{k+1}: n_k × n_{k+1}): the incoming signal b̂_{k+1} with its radii,
+ * the constants of the two sums over q, and `incoming(i, v, z)`, which fills v_q ≥ γ_m|b̂_q| + s_q and
+ * z_q ≥ |b̂_q| + s_q for sample i (0 where b̂_q = s_q = 0), so that Σ_q |W_aq| v_q bounds e and Σ_q |W_aq| z_q bounds |v|.
+ */
+function backwardStep(net: Network, fe: ForwardEnclosure, bs: Matrix[], out: Matrix[], k: number) {
+  const w = net.weights[k], nk = w.rows, m = w.cols;
+  const gm = gammaUp(m);
+  const { b: Bn, s: Sn } = incomingSignal(net, bs[k], out[k], k + 1);
+  const incoming = (i: number, v: Float64Array, z: Float64Array): void => {
+    for (let q = 0; q < m; q++) {
+      const b = Math.abs(Bn[i * m + q]), sq = Sn[i * m + q];
+      v[q] = b === 0 && sq === 0 ? 0 : up(up(gm * b) + sq);
+      z[q] = b === 0 && sq === 0 ? 0 : up(b + sq);
+    }
+  };
+  return {
+    nk,
+    m,
+    g1: up(1 + gammaUp(m + 1)),
+    mEta: up(m * ETA),
+    mEta2: up(2 * m * ETA),
+    A: absOf(w),
+    G: fe.fwd.preActivations[k - 1].data,
+    B: bs[k - 1].data,
+    incoming,
+  };
+}
+
+/**
  * Backward radii of a smooth record: b = σ'(g)·v, b̂ = fl(d̂·ŝ) with d̂ = deriv(ĝ), |ŝ − v| ≤ e, |ŝ| ≤ |v| + e,
  * |v| ≤ |W|(|b̂_{k+1}| + s_{k+1}):  |b̂ − b| ≤ rounding of the product + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)|ŝ| + sup|σ'|·e.
  */
@@ -219,20 +248,12 @@ function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], s
   const out: Matrix[] = new Array<Matrix>(L);
   out[L - 1] = zeros(N, 1);
   for (let k = L - 1; k >= 1; k--) {
-    const w = net.weights[k], nk = w.rows, m = w.cols;
-    const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
-    const A = absOf(w);
-    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data;
-    const { b: Bn, s: Sn } = incomingSignal(net, bs[k], out[k], k + 1);
+    const { nk, m, g1, mEta, mEta2, A, G, B, incoming } = backwardStep(net, fe, bs, out, k);
     const Rho = fe.preRadius![k].data, DE = fe.derivError![k].data;
     const s = zeros(N, nk), S = s.data;
     const v = new Float64Array(m), z = new Float64Array(m);
     for (let i = 0; i < N; i++) {
-      for (let q = 0; q < m; q++) {
-        const b = Math.abs(Bn[i * m + q]), sq = Sn[i * m + q];
-        v[q] = b === 0 && sq === 0 ? 0 : up(up(gm * b) + sq);
-        z[q] = b === 0 && sq === 0 ? 0 : up(b + sq);
-      }
+      incoming(i, v, z);
       for (let a = 0; a < nk; a++) {
         const t = i * nk + a, o = a * m;
         let e = 0, u = 0;
@@ -415,20 +436,12 @@ function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix
   const out: Matrix[] = new Array<Matrix>(L);
   out[L - 1] = zeros(N, 1);
   for (let k = L - 1; k >= 1; k--) {
-    const w = net.weights[k], nk = w.rows, m = w.cols; // W_{k+1}: n_k × n_{k+1}
-    const g1 = up(1 + gammaUp(m + 1)), mEta = up(m * ETA), mEta2 = up(2 * m * ETA), gm = gammaUp(m);
-    const A = absOf(w);
+    const { nk, m, g1, mEta, mEta2, A, G, B, incoming } = backwardStep(net, fe, bs, out, k);
     const st = fe.status[k - 1];
-    const G = fe.fwd.preActivations[k - 1].data, B = bs[k - 1].data;
-    const { b: Bn, s: Sn } = incomingSignal(net, bs[k], out[k], k + 1);
     const s = zeros(N, nk), S = s.data;
     const v = new Float64Array(m), z = new Float64Array(m);
     for (let i = 0; i < N; i++) {
-      for (let q = 0; q < m; q++) {
-        const b = Math.abs(Bn[i * m + q]), sq = Sn[i * m + q];
-        v[q] = b === 0 && sq === 0 ? 0 : up(up(gm * b) + sq);
-        z[q] = b === 0 && sq === 0 ? 0 : up(b + sq);
-      }
+      incoming(i, v, z);
       for (let a = 0; a < nk; a++) {
         const t = i * nk + a;
         if (st[t] === UNIT_INACTIVE) continue;

@@ -16,8 +16,8 @@ import { backpropSignals, empiricalNtk } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, forwardEnclosure, UNIT_AMBIGUOUS, UNIT_NEGATIVE } from './empiricalNtkCertified.ts';
 import { pointEnvelope } from './lipschitzEstimate.ts';
 import { ntkDiagonalSample } from './monteCarlo.ts';
-import { forward, initNetwork, networkFromWeights } from './network.ts';
-import { fuzzEntry, fuzzExponent, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
+import { forward, initNetwork } from './network.ts';
+import { fuzzEntry, fuzzExponent, hyperplaneCases, scaledCaseFields, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
 
 const bitsEqual = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
@@ -133,38 +133,24 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
     // x = (w1, −w0') with w0' one ulp from w0: the exact g = (w0 − w0')·w1 ≠ 0 while the float ĝ = 0
     for (const name of ['leaky-relu:0.1', 'abs', 'identity']) {
       const act = activationByName(name);
-      const arch = { inputDim: 2, widths: [3], init: 'standard' as const, activation: act };
       let hit = 0;
-      for (let tt = 1; tt < 200 && hit < 2; tt++)
-        for (const j of [1, -1, 2, -2]) {
-          const w0 = 0.7 + tt / 1024,
-            w1 = -(1.3 + tt / 997);
-          const x = fromRows([
-            [w1, -(w0 + j * 2 ** -53)],
-            [0.8, 0.6],
-          ]);
-          const net = networkFromWeights(arch, [
-            fromRows([
-              [w0, -0.4, 0.9],
-              [w1, 0.5, 0.2],
-            ]),
-            fromRows([[1.5], [-0.7], [1.1]]),
-          ]);
-          const r = empiricalNtkCertified(net, x);
-          if (forward(net, x).preActivations[0].data[0] !== 0) continue;
-          hit++;
-          expect(r.forward.status[0][0]).toBe(UNIT_AMBIGUOUS);
-          // f̂ = σ(0) = 0 while the exact f = σ(g), g ≠ 0: only the max(|a|, |b|)·ρ term of the radius of an
-          // ambiguous unit covers |f̂ − f| (the product rounding is 0 at ĝ = 0), and the kernel bound is too loose to show it
-          const f = toDec(exactFeatures(net, x, 1)[0][0]);
-          expect(f.isZero(), name).toBe(false);
-          expect(new Decimal(r.forward.fwd.features[1].data[0]).minus(f).abs().lte(r.forward.radius[1].data[0]), name).toBe(true);
-          expect(r.certified).toBe(true);
-          const K = exactNtk(net, x);
-          expect(maxEntryError(r.ntk, K, 1n, 1n).lte(r.errorBound), `${name}: entry error > ${r.errorBound}`).toBe(true);
-          const lm = empiricalNtkLambdaMin(r);
-          expect(encloses(K, lm.lower, lm.upper), name).toBe(true);
-        }
+      for (const { net, x, g } of hyperplaneCases(act)) {
+        if (hit === 2) break;
+        if (g !== 0) continue;
+        const r = empiricalNtkCertified(net, x);
+        hit++;
+        expect(r.forward.status[0][0]).toBe(UNIT_AMBIGUOUS);
+        // f̂ = σ(0) = 0 while the exact f = σ(g), g ≠ 0: only the max(|a|, |b|)·ρ term of the radius of an
+        // ambiguous unit covers |f̂ − f| (the product rounding is 0 at ĝ = 0), and the kernel bound is too loose to show it
+        const f = toDec(exactFeatures(net, x, 1)[0][0]);
+        expect(f.isZero(), name).toBe(false);
+        expect(new Decimal(r.forward.fwd.features[1].data[0]).minus(f).abs().lte(r.forward.radius[1].data[0]), name).toBe(true);
+        expect(r.certified).toBe(true);
+        const K = exactNtk(net, x);
+        expect(maxEntryError(r.ntk, K, 1n, 1n).lte(r.errorBound), `${name}: entry error > ${r.errorBound}`).toBe(true);
+        const lm = empiricalNtkLambdaMin(r);
+        expect(encloses(K, lm.lower, lm.upper), name).toBe(true);
+      }
       expect(hit).toBe(2);
     }
   });
@@ -174,12 +160,7 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
       expo = fuzzExponent;
     const caseArb = fc.record({
       act: fc.constantFrom('leaky-relu:0.1', 'leaky-relu:-0.3', 'leaky-relu:0.01', 'abs', 'identity', 'leaky-relu:3'),
-      N: fc.integer({ min: 1, max: 3 }),
-      d: fc.integer({ min: 1, max: 3 }),
-      widths: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 2 }),
-      normalize: fc.boolean(),
-      ex: expo,
-      ew: fc.array(expo, { minLength: 3, maxLength: 3 }),
+      ...scaledCaseFields({ maxN: 3, maxWidth: 6, maxHidden: 2, expo }),
       vals: fc.array(entry, { minLength: 120, maxLength: 120 }),
     });
     let certifiedCount = 0,

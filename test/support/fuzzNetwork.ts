@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import type { Matrix } from '../../src/linalg/matrix.ts';
+import { fromRows, type Matrix } from '../../src/linalg/matrix.ts';
 import type { ActivationRecord } from '../../src/ntk/activations/record.ts';
-import { type Network, networkFromWeights } from '../../src/ntk/network.ts';
+import { forward, type Network, networkFromWeights } from '../../src/ntk/network.ts';
+import { add, type Dy, dy, mul } from './exactNtk.ts';
 
 /** Entries of a fuzz case: doubles in [−1, 1] and a few exact values (0, ±1, 1 ± 2^-52, …). */
 export const fuzzEntry = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -1, 0.5, -0.25, 0.1, -0.3, 3, 2 ** -52, 1 + 2 ** -52));
@@ -50,4 +51,34 @@ export function scaledCaseFields(o: { maxN: number; maxWidth: number; maxHidden:
     ex: o.expo,
     ew: fc.array(o.expo, { minLength: o.maxHidden + 1, maxLength: o.maxHidden + 1 }),
   };
+}
+
+/**
+ * Samples on the far side of a hyperplane by less than rounding: x = (w1, −w0'), w0' = w0 + j ulps (j ∈ {±1, ±2}),
+ * against the first hidden unit w = (w0, w1) of a 2-3-1 network, so the exact pre-activation w0·w1 − w0'·w1 =
+ * (w0 − w0')w1 ≠ 0 while the float pass may give ĝ = 0. Yields every candidate with its float ĝ and exact g (the
+ * caller keeps those it needs, e.g. ĝ = 0).
+ */
+export function* hyperplaneCases(activation?: ActivationRecord): Generator<{ net: Network; x: Matrix; g: number; gExact: Dy }> {
+  const arch = { inputDim: 2, widths: [3], init: 'standard' as const, ...(activation ? { activation } : {}) };
+  for (let t = 1; t < 200; t++) {
+    const w0 = 0.7 + t / 1024,
+      w1 = -(1.3 + t / 997);
+    for (const j of [1, -1, 2, -2]) {
+      const w0p = w0 + j * 2 ** -53; // j ulps of w0 ∈ [0.5, 1)
+      const x = fromRows([
+        [w1, -w0p],
+        [0.8, 0.6],
+      ]);
+      const net = networkFromWeights(arch, [
+        fromRows([
+          [w0, -0.4, 0.9],
+          [w1, 0.5, 0.2],
+        ]),
+        fromRows([[1.5], [-0.7], [1.1]]),
+      ]);
+      const g = forward(net, x).preActivations[0].data[0];
+      yield { net, x, g, gExact: add(mul(dy(w1), dy(w0)), mul(dy(-w0p), dy(w1))) };
+    }
+  }
 }
