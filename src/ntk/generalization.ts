@@ -2,6 +2,7 @@ import { down, up } from '../linalg/blas.ts';
 import { type LambdaMinEnclosure, lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { inverseQuadraticForm } from '../linalg/quadForm.ts';
+import { centredMoments } from '../linalg/moments.ts';
 import { sampleData } from '../random/distributions.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 import { hInfinity } from './hInfinity.ts';
@@ -104,24 +105,6 @@ function ranks(a: ArrayLike<number>): Float64Array {
 /** Spearman's rank correlation (Pearson correlation of average ranks); NaN when either side is constant. */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new RangeError('spearman: lengths differ');
-  const n = a.length;
-  const ra = ranks(a),
-    rb = ranks(b);
-  let ma = 0,
-    mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += ra[i];
-    mb += rb[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0,
-    saa = 0,
-    sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (ra[i] - ma) * (rb[i] - mb);
-    saa += (ra[i] - ma) ** 2;
-    sbb += (rb[i] - mb) ** 2;
-  }
+  const { saa, sab, sbb } = centredMoments(ranks(a), ranks(b));
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }
