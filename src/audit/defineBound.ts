@@ -26,7 +26,7 @@ import { decodeNumber, encodeNumber } from '../theorem/codec.ts';
 import type { ConstantSpec, Evaluation, Relation, Theorem, TheoremKind } from '../theorem/types.ts';
 import { marginOf, TheoremEvaluationError } from '../theorem/verdict.ts';
 import { interval, type Interval } from '../linalg/interval.ts';
-import { architectureFields, type AuditInstance, type Corner, enclosureOf, type Quantities, quantitiesView } from './quantities.ts';
+import { architectureFields, type AuditInstance, type Corner, enclosureOf, instanceFields, type Quantities, quantitiesView } from './quantities.ts';
 import { type AsymptoticClaim, asymptoticBound } from './asymptotic.ts';
 import {
   containsGeometryFields,
@@ -982,17 +982,7 @@ function cornerList(keys: string[]): Map<string, Corner>[] {
 type EncodedInstance = Omit<AuditInstance, 'x' | 'cache'> & { x: { rows: number; cols: number; data: string[] } };
 
 export function encodeAuditInstance(i: AuditInstance): EncodedInstance {
-  return {
-    x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) },
-    depth: i.depth,
-    widths: i.widths,
-    init: i.init,
-    netSeed: i.netSeed,
-    data: i.data,
-    normalize: i.normalize,
-    ...(i.labels ? { labels: i.labels } : {}),
-    ...architectureFields(i),
-  };
+  return { x: { rows: i.x.rows, cols: i.x.cols, data: Array.from(i.x.data, encodeNumber) }, ...instanceFields(i) };
 }
 
 export function decodeAuditInstance(e: unknown): AuditInstance {

@@ -851,8 +851,12 @@ export function enclosureOf(inst: AuditInstance, key: string): Enclosure {
 export function withEnclosures(inst: AuditInstance, enclosures: Record<string, Enclosure>): AuditInstance {
   const cache = new Map<string, unknown>();
   for (const [k, e] of Object.entries(enclosures)) cache.set(`q:${k}`, e);
+  return { x: inst.x, ...instanceFields(inst), cache };
+}
+
+/** The fields of an instance besides its data matrix and cache (the architecture's only where they differ from the default). */
+export function instanceFields(inst: AuditInstance): Omit<AuditInstance, 'x' | 'cache'> {
   return {
-    x: inst.x,
     depth: inst.depth,
     widths: inst.widths,
     init: inst.init,
@@ -861,7 +865,6 @@ export function withEnclosures(inst: AuditInstance, enclosures: Record<string, E
     normalize: inst.normalize,
     ...(inst.labels ? { labels: inst.labels } : {}),
     ...architectureFields(inst),
-    cache,
   };
 }
 
