@@ -1314,14 +1314,22 @@ export class Oracle {
       const v = powerEstimate(g.m.data.map((z) => z.toNumber()), g.m.rows);
       return new EigenBracket(g, 'max', Number.isFinite(v) && v > 0 ? { lower: v * (1 - 1e-9), upper: v * (1 + 1e-9) } : undefined);
     });
+    // 'ntk' (src/ntk/network.ts): the layer map is s_lω_l with the real s_l = W_std/√n_{l−1}, so ‖g_k‖_Lip ≤ ∏ |s_l|‖ω_l‖₂
+    // (quantities.ts lipschitzEnclosure); the weights above are the ω_l. Two correctly rounded operations per layer.
+    const arch = limitingArchitecture(this.inst, k);
+    let scale = ONE;
+    if (arch.parameterization === 'ntk') {
+      const ws = dec(arch.wStd ?? 1).abs();
+      for (let l = 1; l <= k; l++) scale = scale.times(ws.div(new D(this.net.dims[l - 1]).sqrt()));
+    }
     const enc = () => {
-      let lo = ONE, hi = ONE;
+      let lo = scale, hi = scale;
       for (const b of parts) {
         const e = b.enclosure();
         lo = lo.times(D.max(ZERO, e.lo).sqrt());
         hi = hi.times(D.max(ZERO, e.hi).sqrt());
       }
-      const slack = allowance(4 * k);
+      const slack = allowance(6 * k);
       return toEnclosure(lo.times(ONE.minus(slack)), hi.times(ONE.plus(slack)));
     };
     return {
