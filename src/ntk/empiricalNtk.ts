@@ -1,7 +1,7 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { ETA, zeros } from '../linalg/matrix.ts';
 import { gammaUp, gram, hadamardInPlace, up } from '../linalg/blas.ts';
-import { type ForwardResult, type Network, forward, networkFromWeights, nonReluActivation, preActivationsAt, requireNmm } from './network.ts';
+import { type ForwardResult, type Network, forward, networkFromWeights, nonReluActivation, preActivationsAt, requireNmm, requireRelu } from './network.ts';
 import type { ActivationRecord } from './activations/record.ts';
 
 /**
@@ -263,7 +263,10 @@ export function normalizedEmpiricalNtk(net: Network, x: Matrix): Matrix {
  * Accepts a Network or any {dims, betas} (e.g. {dims: architectureDims(a), betas: resolveBetas(a)}).
  */
 export function expectedEmpiricalNtkDiagonal(net: Pick<Network, 'dims' | 'betas'> & { arch?: Network['arch'] }, x: Matrix): Float64Array {
-  if (net.arch) requireNmm({ arch: net.arch }, 'expectedEmpiricalNtkDiagonal');
+  if (net.arch) {
+    requireNmm({ arch: net.arch }, 'expectedEmpiricalNtkDiagonal');
+    requireRelu({ arch: net.arch }, 'expectedEmpiricalNtkDiagonal');
+  }
   const L = net.dims.length - 1;
   if (net.betas.length !== L) throw new RangeError(`betas must have L = ${L} entries`);
   if (x.cols !== net.dims[0]) throw new RangeError(`x has ${x.cols} columns, expected d = ${net.dims[0]}`);

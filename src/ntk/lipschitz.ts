@@ -1,6 +1,6 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { transpose, zeros } from '../linalg/matrix.ts';
-import { type Network, preActivationsAt } from './network.ts';
+import { type Network, nonReluActivation, preActivationsAt } from './network.ts';
 
 /**
  * Jacobians and simple Lipschitz bounds of the feature maps g_k (arXiv 2012.11654v5 Lemma 6.1;
@@ -56,7 +56,8 @@ export function preactivationMargin(net: Network, k: number, z: ArrayLike<number
 
 /**
  * J(g_k)(z) = W_kᵀ Σ_{k−1}(z) W_{k−1}ᵀ ⋯ Σ_1(z) W_1ᵀ ∈ R^{n_k × d}, 1 ≤ k ≤ L (Lemma 6.1; σ'(0) = 0,
- * so at a zero pre-activation this is one particular generalized Jacobian).
+ * so at a zero pre-activation this is one particular generalized Jacobian). Σ_l = diag(1[g_l > 0]) for ReLU and
+ * diag(σ'(g_l)) (record.deriv) for another activation record.
  * Computed as its transpose, Jᵀ_l = Jᵀ_{l−1} Σ_{l−1} W_l (d × n_l), with i-k-j loops over rows of W.
  * 'ntk' (network.ts): W_l = ŝ_lω_l (the biases do not enter the Jacobian); the product is multiplied by ∏_{l≤k} ŝ_l.
  */
@@ -64,6 +65,7 @@ export function featureJacobian(net: Network, k: number, z: ArrayLike<number>): 
   checkK(net, k, 'featureJacobian');
   const gs = k > 1 ? preActivationsAt(net, z, k - 1) : [];
   const d = net.dims[0];
+  const act = nonReluActivation(net.arch);
   // Jᵀ_1 = W_1 (d × n_1)
   let jt: Matrix = { rows: d, cols: net.dims[1], data: Float64Array.from(net.weights[0].data) };
   for (let l = 2; l <= k; l++) {
@@ -79,8 +81,10 @@ export function featureJacobian(net: Network, k: number, z: ArrayLike<number>): 
       const jc = c * nIn,
         oc = c * nOut;
       for (let a = 0; a < nIn; a++) {
-        if (!(g[a] > 0)) continue;
-        const v = J[jc + a];
+        // ReLU: the mask 1[g > 0] (σ'(0) = 0); another record: its σ'(g), the chain rule
+        const dg = act ? act.deriv(g[a]) : g[a] > 0 ? 1 : 0;
+        if (dg === 0) continue;
+        const v = act ? dg * J[jc + a] : J[jc + a];
         if (v === 0) continue;
         const wa = a * nOut;
         for (let j = 0; j < nOut; j++) O[oc + j] += v * W[wa + j];

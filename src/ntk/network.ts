@@ -92,6 +92,15 @@ export function requireNmm(net: Pick<Network, 'arch'>, what: string): void {
   }
 }
 
+/**
+ * A consumer of Network whose formula is derived for ReLU (e.g. E[σ(g)²] = 1/2) refuses a network with another activation
+ * record with a one-line UserError instead of returning the ReLU value.
+ */
+export function requireRelu(net: Pick<Network, 'arch'>, what: string): void {
+  const act = nonReluActivation(net.arch);
+  if (act) throw new UserError(`${what} is derived for ReLU networks only, got activation ${act.name}`);
+}
+
 /** The record of a non-ReLU activation, or null for ReLU (the default and the masked fast path). */
 export function nonReluActivation(arch: Pick<NetworkArchitecture, 'activation'>): ActivationRecord | null {
   const a = arch.activation;
@@ -357,7 +366,10 @@ export function featureAt(net: Network, z: ArrayLike<number>, k: number): Float6
  *   E‖f_k(x)‖² = ‖x‖² ∏_{l=1}^{k} (n_l β_l² / 2),   0 ≤ k ≤ L − 1.
  */
 export function expectedFeatureSquaredNorm(net: Pick<Network, 'dims' | 'betas'> & { arch?: NetworkArchitecture }, xNormSq: number, k: number): number {
-  if (net.arch) requireNmm({ arch: net.arch }, 'expectedFeatureSquaredNorm');
+  if (net.arch) {
+    requireNmm({ arch: net.arch }, 'expectedFeatureSquaredNorm');
+    requireRelu({ arch: net.arch }, 'expectedFeatureSquaredNorm');
+  }
   const L = net.dims.length - 1;
   if (!(Number.isInteger(k) && k >= 0 && k <= L - 1)) throw new RangeError(`k must be in [0, ${L - 1}], got ${k}`);
   let p = xNormSq;
