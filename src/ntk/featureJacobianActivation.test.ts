@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { activationByName } from './activations/registry.ts';
-import { featureJacobian } from './lipschitz.ts';
+import { featureJacobian, productOfNormsBound } from './lipschitz.ts';
+import { createRng, gaussian } from '../random/rng.ts';
+import { eigh } from '../linalg/eigh.ts';
+import { gram } from '../linalg/blas.ts';
+import { transpose } from '../linalg/matrix.ts';
 import { initNetwork, preActivationsAt } from './network.ts';
 
 /**
@@ -39,5 +43,30 @@ describe('featureJacobian of networks with a non-ReLU activation record', () => 
         }
       });
     }
+  }
+});
+
+describe('productOfNormsBound of networks with a non-ReLU activation record', () => {
+  // ‖J(g_k)(z)‖₂ ≤ Lip(σ)^{k−1}∏‖W_l‖₂ at every z; leaky-relu:-3 (Lip 3) and gelu (sup|σ'| ≈ 1.129) exceed ReLU's 1.
+  // For leaky-relu:-3 the bound without the Lip(σ)^{k−1} factor is below ‖J‖₂ at some of these points (`exceeds`).
+  for (const name of ['leaky-relu:-3', 'gelu']) {
+    it(`${name}: ‖J(g_k)(z)‖₂ ≤ bound at random z, and the factor Lip(σ)^(k−1) is needed`, () => {
+      const net = initNetwork({ inputDim: 3, widths: [8, 8, 8], init: 'he', activation: activationByName(name) }, `pn-${name}`);
+      const rng = createRng(`pn-${name}`);
+      let exceeds = 0;
+      for (let k = 2; k <= net.depth; k++) {
+        const bound = productOfNormsBound(net, k).value;
+        let plain = 1;
+        for (let l = 0; l < k; l++) plain *= Math.sqrt(Math.max(...eigh(gram(transpose(net.weights[l]))).values));
+        for (let t = 0; t < 40; t++) {
+          const z = Array.from({ length: 3 }, () => 3 * gaussian(rng));
+          const J = featureJacobian(net, k, z);
+          const opNorm = Math.sqrt(Math.max(...eigh(gram(J)).values));
+          expect(opNorm).toBeLessThanOrEqual(bound * (1 + 1e-9));
+          if (opNorm > plain) exceeds++;
+        }
+      }
+      if (name === 'leaky-relu:-3') expect(exceeds).toBeGreaterThan(0);
+    });
   }
 });

@@ -1,6 +1,7 @@
 import type { Matrix } from '../linalg/matrix.ts';
 import { transpose, zeros } from '../linalg/matrix.ts';
 import { type Network, nonReluActivation, preActivationsAt } from './network.ts';
+import { activationLipschitz } from './activations/record.ts';
 
 /**
  * Jacobians and simple Lipschitz bounds of the feature maps g_k (arXiv 2012.11654v5 Lemma 6.1;
@@ -142,13 +143,15 @@ function norm2PowerEstimate(w: Matrix, iterations = 100): number {
 }
 
 /**
- * ∏_{l=1}^{k} ‖W_l‖₂ — the naive bound ‖g_k‖_Lip ≤ ∏‖W_l‖_op (ReLU is 1-Lipschitz), 1 ≤ k ≤ L; in 'ntk' W_l = ŝ_lω_l.
+ * Lip(σ)^{k−1}·∏_{l=1}^{k} ‖W_l‖₂ — the naive bound ‖g_k‖_Lip ≤ ∏‖W_l‖_op·Lip(σ)^{k−1} (g_k passes k − 1 activations;
+ * ReLU is 1-Lipschitz, another record's constant is activationLipschitz), 1 ≤ k ≤ L; in 'ntk' W_l = ŝ_lω_l.
  * `certified` says whether each factor is a rigorous upper bound (false while the private
  * power-iteration estimate is used).
  */
 export function productOfNormsBound(net: Network, k: number): { value: number; certified: boolean } {
   checkK(net, k, 'productOfNormsBound');
-  let p = 1;
+  const act = nonReluActivation(net.arch);
+  let p = act ? activationLipschitz(act) ** (k - 1) : 1;
   for (let l = 1; l <= k; l++) p *= norm2PowerEstimate(net.weights[l - 1]) * (net.ntk ? Math.abs(net.ntk.scales[l - 1]) : 1);
   return { value: p, certified: false };
 }

@@ -6,7 +6,7 @@ import { dualKernel, dualKernelDerivative, relu } from './activation.ts';
 import { empiricalNtk } from './empiricalNtk.ts';
 import { type NetworkArchitecture, forward, initNetwork } from './network.ts';
 import { layerwiseKernelPerturbation, roundingEnvelope } from './roundingEnvelope.ts';
-import type { ActivationRecord } from './activations/record.ts';
+import { type ActivationRecord, activationLipschitz } from './activations/record.ts';
 
 /**
  * Monte Carlo estimates with rigorous rounding bounds and distribution-free confidence radii, for the
@@ -231,11 +231,11 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
   const n = x.rows,
     d = x.cols,
     X = x.data;
-  const ab = act.kind === 'ab-relu' ? (act as unknown as { a: number; b: number }) : null;
-  const sMax = ab ? Math.max(Math.abs(ab.a), Math.abs(ab.b)) : NaN;
+  const ab = act.kind === 'ab-relu';
   const db = act.derivativeBounds;
   const sup0 = ab ? Infinity : db ? db.sup0 : Infinity;
-  const sup1 = ab ? sMax : db ? db.sup1 : Infinity;
+  const sup1 = activationLipschitz(act);
+  const sMax = ab ? sup1 : NaN; // max(|a|, |b|)
   const sup2 = ab ? NaN : db ? db.sup2 : Infinity;
   const rng = childRng(seed, 'dual-mc', act.name);
   const gd = gammaUp(d),

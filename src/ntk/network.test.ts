@@ -216,7 +216,7 @@ describe('feature Jacobian (Lemma 6.1)', () => {
       const { value, certified } = productOfNormsBound(net, k);
       let ref = 1;
       for (let l = 0; l < k; l++) ref *= opNorm(net.weights[l]);
-      expect(certified).toBe(false); // private power iteration until src/linalg/norm.ts exists
+      expect(certified).toBe(false); // power-iteration estimates of the norms (certified bounds: lipschitzEstimate.ts)
       expect(Math.abs(value - ref)).toBeLessThan(1e-6 * ref);
       for (let t = 0; t < 10; t++) {
         const z = Float64Array.from({ length: 6 }, () => gaussian(rng));

@@ -93,3 +93,15 @@ export interface ActivationRecord {
    */
   readonly certifiedFiniteNetwork: boolean;
 }
+
+/**
+ * A Lipschitz constant of σ: max(|a|, |b|) for the (a,b)-ReLU family, `derivativeBounds.sup1` (≥ sup|σ'|) for a
+ * record that has it, +∞ otherwise.
+ */
+export function activationLipschitz(act: ActivationRecord): number {
+  if (act.kind === 'ab-relu') {
+    const ab = act as unknown as { a: number; b: number };
+    return Math.max(Math.abs(ab.a), Math.abs(ab.b));
+  }
+  return act.derivativeBounds ? act.derivativeBounds.sup1 : Infinity;
+}
