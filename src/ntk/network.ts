@@ -230,7 +230,7 @@ export function layerBiasTerms(net: Network, l: number): Float64Array | null {
  * C = A · B (A: m × p, B: p × n), i-k-j order: the inner loop streams a row of B into a row of C.
  * Zero entries of A are skipped (ReLU features are about half zeros).
  */
-function matmulIkj(a: Matrix, b: Matrix): Matrix {
+export function matmulIkj(a: Matrix, b: Matrix): Matrix {
   const m = a.rows, p = a.cols, n = b.cols;
   if (b.rows !== p) throw new RangeError(`matmul: ${m}×${p} times ${b.rows}×${n}`);
   const c = zeros(m, n);

@@ -34,7 +34,7 @@
 import { gammaUp, up } from '../linalg/blas.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { zeros } from '../linalg/matrix.ts';
-import { type ForwardResult, type Network, forward, nonReluActivation, requireNmm } from './network.ts';
+import { type ForwardResult, type Network, forward, matmulIkj, nonReluActivation, requireNmm } from './network.ts';
 
 export interface RoundingEnvelope {
   /** featureNorm[k][i] ≥ ‖a_k(x_i)‖ ≥ ‖f_k(x_i)‖, k = 0..L−1. */
@@ -89,32 +89,15 @@ function minNonZero(v: Float64Array): number {
 }
 
 /**
- * a·|W| (a: N × nIn, a ≥ 0; W: nIn × nOut row-major), in the order of network.ts matmulIkj: the non-zero
- * entries of row i of a are gathered and row i of the result is updated four rows of |W| at a time. Each
- * entry is a sum of non-negative products, which is all the widening of the module comment assumes (any
- * summation order).
+ * a·|W| (a: N × nIn, a ≥ 0; W: nIn × nOut row-major) by network.ts matmulIkj (the order of the forward pass: the
+ * non-zero entries of row i of a are gathered and row i of the result is updated four rows of |W| at a time). Each
+ * entry is a sum of non-negative products, which is all the widening of the module comment assumes (any summation
+ * order).
  */
 function absForward(a: Float64Array, N: number, nIn: number, W: Float64Array, nOut: number): Float64Array {
-  const C = new Float64Array(N * nOut);
-  const nz = new Int32Array(nIn);
-  for (let i = 0; i < N; i++) {
-    const ci = i * nOut, ai = i * nIn;
-    let cnt = 0;
-    for (let k = 0; k < nIn; k++) if (a[ai + k] !== 0) nz[cnt++] = k;
-    let t = 0;
-    for (; t + 3 < cnt; t += 4) {
-      const k0 = nz[t], k1 = nz[t + 1], k2 = nz[t + 2], k3 = nz[t + 3];
-      const a0 = a[ai + k0], a1 = a[ai + k1], a2 = a[ai + k2], a3 = a[ai + k3];
-      const b0 = k0 * nOut, b1 = k1 * nOut, b2 = k2 * nOut, b3 = k3 * nOut;
-      for (let j = 0; j < nOut; j++) C[ci + j] += a0 * Math.abs(W[b0 + j]) + a1 * Math.abs(W[b1 + j]) + a2 * Math.abs(W[b2 + j]) + a3 * Math.abs(W[b3 + j]);
-    }
-    for (; t < cnt; t++) {
-      const k = nz[t];
-      const v = a[ai + k], b = k * nOut;
-      for (let j = 0; j < nOut; j++) C[ci + j] += v * Math.abs(W[b + j]);
-    }
-  }
-  return C;
+  const absW = new Float64Array(W.length);
+  for (let t = 0; t < W.length; t++) absW[t] = Math.abs(W[t]);
+  return matmulIkj({ rows: N, cols: nIn, data: a }, { rows: nIn, cols: nOut, data: absW }).data;
 }
 
 /**
