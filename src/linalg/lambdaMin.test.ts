@@ -199,3 +199,23 @@ describe('lambdaMinCertified with a lent work buffer', () => {
     }
   });
 });
+
+describe('lambdaMinCertified: back-off shifts that overflow to −∞', () => {
+  it('encloses the exact λ_min and counts only the factorisations at finite shifts', () => {
+    // Blocks [[1, 9], [9, 1]]: eigenvalues 10 and −8, exact in float64, so λ_min = −8 exactly. With relTol = 1e306 the
+    // back-off shifts −8 − 8^a·δ, δ = relTol·8 = 8e306, are finite for a = 0, 1 (8e306, 6.4e307) and −∞ from a = 2 on:
+    // the shifted Cholesky cannot succeed at −∞ (the diagonal k_ii − s is +∞), so each of the two back-off loops
+    // (small-n estimate, final lower bound) tries exactly 2 shifts.
+    for (const n of [6, 10, 40]) {
+      const k: Matrix = { rows: n, cols: n, data: new Float64Array(n * n) };
+      for (let i = 0; i < n; i += 2) {
+        k.data[i * n + i] = k.data[(i + 1) * n + i + 1] = 1;
+        k.data[i * n + i + 1] = k.data[(i + 1) * n + i] = 9;
+      }
+      const r = lambdaMinCertified(k, { relTol: 1e306 });
+      expect(r.lower).toBeLessThanOrEqual(-8);
+      expect(r.upper).toBeGreaterThanOrEqual(-8);
+      expect(r.factorizations).toBe(4);
+    }
+  });
+});
