@@ -21,7 +21,6 @@ import { UserError } from '../errors.ts';
 import { empiricalNtk, empiricalNtkNtkParameterization, expectedEmpiricalNtkDiagonal, explicitJacobian, jacobianByFiniteDifferences } from './empiricalNtk.ts';
 import { empiricalNtkCertified } from './empiricalNtkCertified.ts';
 import { limitingKernels } from './limiting.ts';
-import { featureJacobian } from './lipschitz.ts';
 import { pointEnvelope, productOfNormsCertified } from './lipschitzEstimate.ts';
 import {
   expectedFeatureSquaredNorm,
@@ -109,19 +108,6 @@ describe("consumers of Network on an 'ntk' network: handled or refused, never a 
       expect(g[2][0]).toBeCloseTo(fwd.output[i], 13);
       const f2 = featureAt(net, z, 2);
       for (let j = 0; j < 4; j++) expect(f2[j]).toBe(featureMatrix(net, x, 2).data[4 * i + j]);
-    }
-  });
-  it('featureJacobian is the derivative of g_k (central differences)', () => {
-    const z = [0.4, -0.7, 0.2],
-      h = 1e-6;
-    const J = featureJacobian(net, 3, z);
-    for (let c = 0; c < 3; c++) {
-      const zp = z.slice(),
-        zm = z.slice();
-      zp[c] += h;
-      zm[c] -= h;
-      const d = (preActivationsAt(net, zp)[2][0] - preActivationsAt(net, zm)[2][0]) / (2 * h);
-      expect(Math.abs(J.data[c] - d)).toBeLessThan(1e-6);
     }
   });
   it('the nmm-only routines refuse with a one-line UserError', () => {

@@ -13,8 +13,8 @@ import { initNetwork, preActivationsAt } from './network.ts';
  * ReLU mask. Reference: central differences of preActivationsAt (independent of featureJacobian), at a point whose
  * pre-activations are far from any kink (checked), where the O(h²) error is ≪ the tolerance.
  */
-describe('featureJacobian of networks with a non-ReLU activation record', () => {
-  for (const name of ['leaky-relu:0.1', 'abs', 'tanh', 'softplus']) {
+describe('featureJacobian of networks with an activation record, in both parameterisations', () => {
+  for (const name of ['relu', 'leaky-relu:0.1', 'abs', 'tanh', 'softplus']) {
     for (const parameterization of ['nmm', 'ntk'] as const) {
       it(`${name}, ${parameterization}: J(g_3)(z) equals central differences`, () => {
         const net = initNetwork(
