@@ -9,29 +9,14 @@ import {
   pointEnvelope,
   productOfNormsCertified,
 } from './lipschitzEstimate.ts';
-import { initNetwork, preActivationsAt } from './network.ts';
+import { initNetwork, type Network, networkFromWeights, preActivationsAt } from './network.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
+import { add, type Dy, dy, mul } from '../../test/support/exactNtk.ts';
 
-/** Exact dyadic rationals (every float is m·2^e): an independent reference for the rounding bounds. */
-type Dy = { m: bigint; e: number };
-function dy(x: number): Dy {
-  if (x === 0) return { m: 0n, e: 0 };
-  let e = 0,
-    v = x;
-  while (!Number.isInteger(v)) {
-    v *= 2;
-    e--;
-  }
-  return { m: BigInt(v), e };
-}
-const mul = (a: Dy, b: Dy): Dy => ({ m: a.m * b.m, e: a.e + b.e });
-function add(a: Dy, b: Dy): Dy {
-  if (a.m === 0n) return b;
-  if (b.m === 0n) return a;
-  const e = Math.min(a.e, b.e);
-  return { m: (a.m << BigInt(a.e - e)) + (b.m << BigInt(b.e - e)), e };
-}
 const neg = (a: Dy): Dy => ({ m: -a.m, e: a.e });
+const absDy = (a: Dy): Dy => (a.m < 0n ? neg(a) : a);
+/** a ≤ b exactly. */
+const leq = (a: Dy, b: Dy): boolean => add(b, neg(a)).m >= 0n;
 function toNum(a: Dy): number {
   // exact enough for comparisons of tiny differences: scale down via string division
   if (a.m === 0n) return 0;
@@ -47,7 +32,7 @@ function toNum(a: Dy): number {
 }
 
 /** Exact g_1..g_k(z) and exact Jᵀ (d × n_k) for the float network. */
-function exactForward(net: ReturnType<typeof initNetwork>, k: number, z: Float64Array) {
+function exactForward(net: Network, k: number, z: Float64Array) {
   let f: Dy[] = Array.from(z, dy);
   const gs: Dy[][] = [];
   for (let l = 1; l <= k; l++) {
@@ -171,5 +156,106 @@ describe('lipschitzEstimate', () => {
       if (Math.abs(toNum(add(jd, neg(diff)))) > 2 * r.roundingBound[j]) failsBeyondBound = true;
     }
     expect(failsBeyondBound).toBe(true);
+  });
+
+  /**
+   * Every claim of pointEnvelope / certifiedJacobian / lipschitzLowerAt at (net, k, z) against exact dyadic arithmetic:
+   * |ĝ_l − g_l| ≤ bound, certified signs, |Ĵᵀ − Jᵀ| ≤ relError·P̂ + absError, ‖Ĵ − J‖_F ≤ spectralError.
+   */
+  function checkExact(net: Network, k: number, z: Float64Array): { certified: boolean } {
+    const cj = certifiedJacobian(net, k, z);
+    const env = cj.envelope;
+    if (!env.patternCertified) return { certified: false };
+    const ex = exactForward(net, k, z);
+    for (let l = 0; l < k; l++)
+      for (let j = 0; j < env.g[l].length; j++) {
+        if (l < k - 1) expect(ex.gs[l][j].m > 0n ? 1 : ex.gs[l][j].m < 0n ? -1 : 0, `sign of g_${l + 1},${j}`).toBe(Math.sign(env.g[l][j]));
+        if (env.bound[l][j] < Infinity)
+          expect(leq(absDy(add(dy(env.g[l][j]), neg(ex.gs[l][j]))), dy(env.bound[l][j])), `|ĝ − g| ≤ bound at ${l + 1},${j}`).toBe(true);
+      }
+    const d = net.dims[0],
+      nk = net.dims[k];
+    let fro: Dy = { m: 0n, e: 0 };
+    for (let c = 0; c < d; c++)
+      for (let j = 0; j < nk; j++) {
+        const diff = absDy(add(dy(cj.jacobian.data[j * d + c]), neg(ex.jt[c][j])));
+        fro = add(fro, mul(diff, diff));
+        if (cj.relError * cj.absProduct.data[c * nk + j] < Infinity)
+          expect(leq(diff, add(mul(dy(cj.relError), dy(cj.absProduct.data[c * nk + j])), dy(cj.absError))), `|Ĵ − J| entry ${c},${j}`).toBe(true);
+      }
+    if (cj.spectralError < Infinity) expect(leq(fro, mul(dy(cj.spectralError), dy(cj.spectralError))), '‖Ĵ − J‖_F ≤ spectralError').toBe(true);
+    return { certified: true };
+  }
+
+  it('gradual underflow: a float pattern that rounding flipped is not certified (exact dyadic reference)', () => {
+    // z = (2^-1074, …): the products 0.6·2^-1074 round up to 2^-1074 and −7·2^-1074 is exact, so ĝ_1 = 3·2^-1074 > 0
+    // while g_1 = (10·0.6 − 7)·2^-1074 < 0: a relative-only envelope (bound ≈ 2^-1074) certifies the wrong sign.
+    const w1 = new Float64Array([0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, -7]);
+    const tiny = networkFromWeights({ inputDim: 11, widths: [1], init: 'standard' }, [
+      { rows: 11, cols: 1, data: w1 },
+      { rows: 1, cols: 1, data: new Float64Array([1]) },
+    ]);
+    const z = new Float64Array(11).fill(2 ** -1074);
+    expect(pointEnvelope(tiny, 2, z).g[0][0]).toBe(3 * 2 ** -1074);
+    expect(exactForward(tiny, 2, z).gs[0][0].m < 0n).toBe(true);
+    expect(pointEnvelope(tiny, 2, z).patternCertified).toBe(false);
+    expect(lipschitzLowerAt(tiny, 2, z).certified).toBe(false);
+    checkExact(tiny, 2, z);
+  });
+
+  it('inputs and weights scaled by powers of two into the subnormal range: every bound covers exact arithmetic', () => {
+    let certified = 0;
+    for (const s of [-1000, -1030, -1050, -1060, -1068]) {
+      for (let t = 0; t < 3; t++) {
+        const z = fillGaussian(childRng('lip-uf', t), new Float64Array(5)).map((v) => v * 2 ** s);
+        for (const k of [1, 2, 3, 4]) if (checkExact(net, k, z).certified) certified++;
+      }
+    }
+    // weights scaled by 2^-330 per layer: g_3 lives near 2^-1000, its products underflow
+    const scaled = networkFromWeights(
+      net.arch,
+      net.weights.map((w) => ({ ...w, data: w.data.map((v) => v * 2 ** -330) })),
+    );
+    for (let t = 0; t < 3; t++) {
+      const z = fillGaussian(childRng('lip-uf-w', t), new Float64Array(5));
+      for (const k of [1, 2, 3, 4]) if (checkExact(scaled, k, z).certified) certified++;
+      const z2 = z.map((v, c) => v + 1e-7 * fillGaussian(childRng('lip-uf-d', t), new Float64Array(5))[c]);
+      const r = linearRegionIdentity(scaled, 3, z, z2);
+      const a = exactForward(scaled, 3, z),
+        b = exactForward(scaled, 3, z2);
+      for (let j = 0; j < r.lhs.length && r.roundingBound[j] < Infinity; j++) {
+        let jd: Dy = { m: 0n, e: 0 };
+        for (let c = 0; c < 5; c++) jd = add(jd, mul(a.jt[c][j], add(dy(z2[c]), neg(dy(z[c])))));
+        const err = add(absDy(add(dy(r.lhs[j]), neg(jd))), absDy(add(dy(r.rhs[j]), neg(add(b.gs[2][j], neg(a.gs[2][j]))))));
+        expect(leq(err, dy(r.roundingBound[j]))).toBe(true);
+      }
+    }
+    expect(certified).toBeGreaterThan(10); // the bounds are not vacuous there
+  });
+
+  it('overflow: ±∞ anywhere certifies nothing and gives +∞ bounds, never a wrong finite one', () => {
+    const z = fillGaussian(childRng('lip-of'), new Float64Array(5)).map((v) => v * 2 ** 1000);
+    const loud = networkFromWeights(
+      net.arch,
+      net.weights.map((w) => ({ ...w, data: w.data.map((v) => v * 2 ** 10) })),
+    );
+    for (const k of [2, 3, 4]) {
+      const cj = certifiedJacobian(loud, k, z);
+      // an overflow below layer k (the pattern's layers); g_k itself may overflow with a certified pattern
+      const overflowed = cj.envelope.g.slice(0, k - 1).some((g) => g.some((v) => !Number.isFinite(v)));
+      if (overflowed) {
+        expect(cj.envelope.patternCertified).toBe(false);
+        expect(lipschitzLowerAt(loud, k, z)).toMatchObject({ lower: 0, certified: false });
+      }
+    }
+    expect(certifiedJacobian(loud, 4, z).envelope.g[2].some((v) => !Number.isFinite(v))).toBe(true);
+    // Π‖W_l‖₂ of weights scaled by 2^600 is 2^1800·Π‖W_l‖₂ > MAX_VALUE: the upper end is +∞.
+    const big = networkFromWeights(
+      net.arch,
+      net.weights.map((w) => ({ ...w, data: w.data.map((v) => v * 2 ** 600) })),
+    );
+    const p = productOfNormsCertified(big, 3);
+    expect(p.upper).toBe(Infinity);
+    expect(p.lower).toBeLessThanOrEqual(Number.MAX_VALUE);
   });
 });
