@@ -9,7 +9,8 @@ import {
   pointEnvelope,
   productOfNormsCertified,
 } from './lipschitzEstimate.ts';
-import { initNetwork, type Network, networkFromWeights, preActivationsAt } from './network.ts';
+import { abReluRecord, activationByName } from './activations/registry.ts';
+import { initNetwork, matmulIkj, type Network, networkFromWeights, preActivationsAt } from './network.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 import { add, type Dy, dy, mul } from '../../test/support/exactNtk.ts';
 
@@ -257,5 +258,52 @@ describe('lipschitzEstimate', () => {
     const p = productOfNormsCertified(big, 3);
     expect(p.upper).toBe(Infinity);
     expect(p.lower).toBeLessThanOrEqual(Number.MAX_VALUE);
+  });
+
+  it("productOfNormsCertified: the 'ntk' scales, Lip(σ)^{k−1} for every record, a lower end only for the (a,b)-ReLU family", () => {
+    // W_std = 8 and n_{l−1} ∈ {4, 16, 64}: s_l = 8/√n_{l−1} ∈ {4, 2, 1} is a power of two, so the 'nmm' network with
+    // weights s_lω_l (exact) is an independent reference for the enclosed real scales.
+    const widths = [16, 64];
+    const ntkNet = initNetwork({ inputDim: 4, widths, init: 'standard', parameterization: 'ntk', wStd: 8, bStd: 0.5 }, 'pn');
+    const scales = [4, 2, 1];
+    const nmmArch = { inputDim: 4, widths, init: 'standard' as const };
+    const scaledWeights = ntkNet.weights.map((w, l) => ({ ...w, data: w.data.map((v) => v * scales[l]) }));
+    const nmm = networkFromWeights(nmmArch, scaledWeights);
+    for (const k of [1, 2, 3]) {
+      const p = productOfNormsCertified(ntkNet, k),
+        q = productOfNormsCertified(nmm, k);
+      expect(p.lower).toBeLessThanOrEqual(q.upper);
+      expect(q.lower).toBeLessThanOrEqual(p.upper);
+      expect(p.upper / p.lower - 1).toBeLessThan(1e-8);
+      expect(p.upper).toBeGreaterThan(q.upper); // the scale's enclosure widens it a little
+      // (a,b)-ReLU with slopes (1, −3): Lip(σ) = 3, the product exactly 3^{k−1} times the ReLU one
+      const ab = networkFromWeights({ ...nmmArch, activation: abReluRecord(1, -3, 'ab-1-m3') }, scaledWeights);
+      const r = productOfNormsCertified(ab, k);
+      expect(r.lower).toBeLessThanOrEqual(3 ** (k - 1) * q.upper);
+      expect(r.upper).toBeGreaterThanOrEqual(3 ** (k - 1) * q.lower);
+      expect(r.upper / r.lower - 1).toBeLessThan(1e-8);
+      // a smooth record: sup|σ'| is only bounded above, so no lower end; the upper end covers tanh's Lip(σ) = 1
+      const th = productOfNormsCertified(networkFromWeights({ ...nmmArch, activation: activationByName('tanh') }, scaledWeights), k);
+      expect(th.lower).toBe(k === 1 ? q.lower : 0); // k = 1: no σ in the product
+      expect(th.upper).toBeGreaterThanOrEqual(q.lower);
+    }
+    // identity activation: g_3 is the linear map W_3ᵀW_2ᵀW_1ᵀ, whose norm the product bounds above
+    const id = networkFromWeights({ ...nmmArch, activation: abReluRecord(1, 1, 'identity') }, scaledWeights);
+    const m = matmulIkj(matmulIkj(scaledWeights[0], scaledWeights[1]), scaledWeights[2]);
+    expect(norm2Estimate(m)).toBeLessThanOrEqual(productOfNormsCertified(id, 3).upper);
+  });
+
+  it('productOfNormsCertified: weights scaled by 2^±300 scale the enclosure by 2^±900 (no overflow, no throw)', () => {
+    const p = productOfNormsCertified(net, 3);
+    for (const e of [300, -300]) {
+      const sc = networkFromWeights(
+        net.arch,
+        net.weights.map((w) => ({ ...w, data: w.data.map((v) => v * 2 ** e) })),
+      );
+      const q = productOfNormsCertified(sc, 3);
+      expect(q.lower).toBeLessThanOrEqual(p.upper * 2 ** (3 * e));
+      expect(q.upper).toBeGreaterThanOrEqual(p.lower * 2 ** (3 * e));
+      expect(q.upper / q.lower - 1).toBeLessThan(1e-8);
+    }
   });
 });

@@ -325,7 +325,7 @@ export function productOfNormsCertified(net: Network, k: number): { lower: numbe
       fLo = mulDown(fLo, s.lower);
       fHi = mulUp(fHi, s.upper);
     }
-    if (l > 1 && lip !== 1) {
+    if (l > 1 && !(lip === 1 && lipLo === 1)) {
       fLo = mulDown(fLo, lipLo);
       fHi = mulUp(fHi, lip);
     }
