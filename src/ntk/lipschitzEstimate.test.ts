@@ -13,6 +13,7 @@ import { abReluRecord, activationByName } from './activations/registry.ts';
 import { initNetwork, matmulIkj, type Network, networkFromWeights, preActivationsAt } from './network.ts';
 import { childRng, fillGaussian } from '../random/rng.ts';
 import { add, type Dy, dy, mul } from '../../test/support/exactNtk.ts';
+import { D, type Dec, ex } from '../../test/support/decimalNetwork.ts';
 
 const neg = (a: Dy): Dy => ({ m: -a.m, e: a.e });
 const absDy = (a: Dy): Dy => (a.m < 0n ? neg(a) : a);
@@ -307,3 +308,162 @@ describe('lipschitzEstimate', () => {
     }
   });
 });
+
+/**
+ * g_1..g_k(z) and Jᵀ (d × n_k) of the stored doubles in 90-digit decimal: σ with slopes (a, b), 'ntk' with the real
+ * s_l = W_std/√n_{l−1} and the biases b_std·β_l (the pattern from the decimal pre-activations).
+ */
+function decimalForward(net: Network, k: number, z: Float64Array, a: number, b: number) {
+  const A = ex(a),
+    B = ex(b);
+  let f: Dec[] = Array.from(z, ex);
+  const gs: Dec[][] = [];
+  const sc = (l: number): Dec => (net.ntk ? ex(net.ntk.wStd).div(new D(net.dims[l - 1]).sqrt()) : new D(1));
+  for (let l = 1; l <= k; l++) {
+    const w = net.weights[l - 1];
+    const g: Dec[] = [];
+    for (let j = 0; j < w.cols; j++) {
+      let s = new D(0);
+      for (let p = 0; p < w.rows; p++) s = s.add(f[p].mul(ex(w.data[p * w.cols + j])));
+      if (net.ntk) s = s.mul(sc(l)).add(ex(net.ntk.bStd).mul(ex(net.biases![l - 1][j])));
+      g.push(s);
+    }
+    gs.push(g);
+    f = g.map((v) => (v.gt(0) ? v.mul(A) : v.lt(0) ? v.mul(B) : new D(0)));
+  }
+  const d = net.dims[0];
+  let jt: Dec[][] = Array.from({ length: d }, (_, c) => Array.from({ length: net.dims[1] }, (_, j) => ex(net.weights[0].data[c * net.dims[1] + j]).mul(sc(1))));
+  for (let l = 2; l <= k; l++) {
+    const w = net.weights[l - 1];
+    const slope = gs[l - 2].map((v) => (v.gt(0) ? A : v.lt(0) ? B : new D(0)));
+    jt = jt.map((row) =>
+      Array.from({ length: w.cols }, (_, j) => {
+        let s = new D(0);
+        for (let p = 0; p < w.rows; p++) s = s.add(row[p].mul(slope[p]).mul(ex(w.data[p * w.cols + j])));
+        return s.mul(sc(l));
+      }),
+    );
+  }
+  return { gs, jt };
+}
+
+describe("certified Lipschitz estimates of (a,b)-ReLU and 'ntk' networks (90-digit decimal reference)", () => {
+  const cases: [string, Network, number, number][] = [
+    ['(1, −3)-ReLU', initNetwork({ inputDim: 5, widths: [9, 7, 6], init: 'he', activation: abReluRecord(1, -3, 'ab') }, 'lip-ab'), 1, -3],
+    ['leaky-relu:0.1', initNetwork({ inputDim: 5, widths: [9, 7, 6], init: 'he', activation: activationByName('leaky-relu:0.1') }, 'lip-lk'), 1, 0.1],
+    [
+      "ReLU 'ntk', b_std = 0.7",
+      initNetwork({ inputDim: 5, widths: [9, 7, 6], init: 'standard', parameterization: 'ntk', wStd: 1.5, bStd: 0.7 }, 'lip-ntk'),
+      1,
+      0,
+    ],
+    [
+      "(0.5, −2)-ReLU 'ntk'",
+      initNetwork(
+        { inputDim: 5, widths: [9, 7, 6], init: 'standard', activation: abReluRecord(0.5, -2, 'ab2'), parameterization: 'ntk', wStd: 1.3, bStd: 0.4 },
+        'lip-ntk2',
+      ),
+      0.5,
+      -2,
+    ],
+  ];
+  for (const [name, nt, a, b] of cases)
+    it(`${name}: signs, |ĝ − g| ≤ bound, |Ĵ − J| entrywise and in Frobenius norm; Ĵ is featureJacobian`, () => {
+      let certified = 0;
+      for (let t = 0; t < 4; t++)
+        for (const scale of [1, 2 ** -1060]) {
+          const z = fillGaussian(childRng('lip-abz', t), new Float64Array(5)).map((v) => v * scale);
+          for (const k of [1, 2, 3, 4]) {
+            const cj = certifiedJacobian(nt, k, z);
+            expect(Array.from(cj.jacobian.data)).toEqual(Array.from(featureJacobian(nt, k, z).data));
+            const env = cj.envelope;
+            if (!env.patternCertified) continue;
+            certified++;
+            const ref = decimalForward(nt, k, z, a, b);
+            for (let l = 0; l < k; l++)
+              for (let j = 0; j < env.g[l].length; j++) {
+                if (l < k - 1) expect(ref.gs[l][j].gt(0) ? 1 : ref.gs[l][j].lt(0) ? -1 : 0).toBe(Math.sign(env.g[l][j]));
+                expect(ex(env.g[l][j]).sub(ref.gs[l][j]).abs().lte(ex(env.bound[l][j]))).toBe(true);
+              }
+            const d = 5,
+              nk = nt.dims[k];
+            let fro = new D(0);
+            for (let c = 0; c < d; c++)
+              for (let j = 0; j < nk; j++) {
+                const diff = ex(cj.jacobian.data[j * d + c])
+                  .sub(ref.jt[c][j])
+                  .abs();
+                fro = fro.add(diff.mul(diff));
+                expect(
+                  diff.lte(
+                    ex(cj.relError)
+                      .mul(ex(cj.absProduct.data[c * nk + j]))
+                      .add(ex(cj.absError)),
+                  ),
+                ).toBe(true);
+              }
+            expect(fro.sqrt().lte(ex(cj.spectralError))).toBe(true);
+            const r = lipschitzLowerAt(nt, k, z);
+            expect(r.certified).toBe(true);
+            expect(r.lower).toBeLessThanOrEqual(productOfNormsCertified(nt, k).upper);
+          }
+        }
+      expect(certified).toBeGreaterThan(8);
+    });
+
+  it('a slope of 3 at the bottom of the subnormal range: the propagated radius carries |m| (90-digit decimal)', () => {
+    // g_1 = 64·2^-1074 + 40 products (0.5 + 2^-20)·2^-1074, each rounded up to 2^-1074: ĝ_1 = 104·2^-1074 against
+    // g_1 ≈ 84·2^-1074, certified positive; f̂_1 = 3ĝ_1 is exact, so g_2 = f_1 is off by 3·20·2^-1074, more than the
+    // radius of layer 1 (≈ 44·2^-1074, the 40·ETA of the products) unless the slope multiplies it.
+    const w1 = new Float64Array(41).fill(0.5 + 2 ** -20);
+    w1[0] = 1;
+    const arch = { inputDim: 41, widths: [1], init: 'standard' as const, activation: abReluRecord(3, -1, 'ab-3') };
+    const tiny = networkFromWeights(arch, [
+      { rows: 41, cols: 1, data: w1 },
+      { rows: 1, cols: 1, data: new Float64Array([1]) },
+    ]);
+    const z = new Float64Array(41).fill(2 ** -1074);
+    z[0] = 64 * 2 ** -1074;
+    const env = pointEnvelope(tiny, 2, z);
+    expect(env.g[0][0]).toBe(104 * 2 ** -1074);
+    expect(env.patternCertified).toBe(true);
+    const ref = decimalForward(tiny, 2, z, 3, -1);
+    for (const l of [0, 1]) expect(ex(env.g[l][0]).sub(ref.gs[l][0]).abs().lte(ex(env.bound[l][0]))).toBe(true);
+  });
+
+  it('absProduct is |W_1||D_1|⋯|W_k| with the slopes |a|, |b| (relative 1e-12 of the decimal product)', () => {
+    const nt = initNetwork({ inputDim: 5, widths: [9, 7, 6], init: 'he', activation: abReluRecord(1, -3, 'ab') }, 'lip-ab');
+    const z = fillGaussian(childRng('lip-abz', 0), new Float64Array(5));
+    const cj = certifiedJacobian(nt, 3, z);
+    const ref = decimalForward(nt, 2, z, 1, -3).gs;
+    const absNet = networkFromWeights(
+      { inputDim: 5, widths: [9, 7, 6], init: 'he' },
+      nt.weights.map((w) => ({ ...w, data: w.data.map(Math.abs) })),
+    );
+    // the same product through the decimal Jacobian of the absolute network with slopes |D| (|a| = 1, |b| = 3)
+    const pRef = decimalJacobianWithSlopes(
+      absNet,
+      3,
+      ref.map((g) => g.map((v) => (v.gt(0) ? 1 : v.lt(0) ? 3 : 0))),
+    );
+    for (let c = 0; c < 5; c++)
+      for (let j = 0; j < 6; j++) expect(Math.abs(cj.absProduct.data[c * 6 + j] - pRef[c][j].toNumber())).toBeLessThanOrEqual(1e-12 * pRef[c][j].toNumber());
+  });
+});
+
+/** W_1D_1W_2⋯D_{k−1}W_k (d × n_k) in decimal for given diagonal slopes D_l (one number per unit). */
+function decimalJacobianWithSlopes(net: Network, k: number, dl: number[][]): Dec[][] {
+  const d = net.dims[0];
+  let jt: Dec[][] = Array.from({ length: d }, (_, c) => Array.from({ length: net.dims[1] }, (_, j) => ex(net.weights[0].data[c * net.dims[1] + j])));
+  for (let l = 2; l <= k; l++) {
+    const w = net.weights[l - 1];
+    jt = jt.map((row) =>
+      Array.from({ length: w.cols }, (_, j) => {
+        let s = new D(0);
+        for (let p = 0; p < w.rows; p++) s = s.add(row[p].mul(dl[l - 2][p]).mul(ex(w.data[p * w.cols + j])));
+        return s;
+      }),
+    );
+  }
+  return jt;
+}

@@ -8,7 +8,7 @@ import { layerScaleEnclosure } from './empiricalNtkCertified.ts';
 import { wasmMaskedAccumulate } from './wasmNetwork.ts';
 import { type Seed, childRng, fillGaussian } from '../random/rng.ts';
 import type { Network } from './network.ts';
-import { nonReluActivation, preActivationsAt, requireNmm } from './network.ts';
+import { layerBiasTerms, nonReluActivation, preActivationsAt, requireNmm } from './network.ts';
 import { UserError } from '../errors.ts';
 
 /**
@@ -101,9 +101,8 @@ export interface PointEnvelope {
 /** Forward envelope (1) of the module comment for one input z, layers 1..k. */
 export function pointEnvelope(net: Network, k: number, z: ArrayLike<number>): PointEnvelope {
   checkK(net, k, 'pointEnvelope');
-  requireNmm(net, 'the certified Lipschitz estimates (lipschitzEstimate.ts)');
-  const act = nonReluActivation(net.arch);
-  if (act) throw new UserError(`the certified Lipschitz estimates cover ReLU networks only (linear regions, Lemma 6.1); activation ${act.name} is not covered`);
+  const sl = slopes(net);
+  if (sl.a !== 1 || sl.b !== 0 || net.ntk) return pointEnvelopeRadii(net, k, z, sl);
   const g = preActivationsAt(net, z, k);
   let a = new Float64Array(z.length);
   for (let i = 0; i < z.length; i++) a[i] = Math.abs(z[i]); // not Float64Array.from(z, Math.abs): see certifiedJacobian
@@ -141,18 +140,81 @@ export function pointEnvelope(net: Network, k: number, z: ArrayLike<number>): Po
   return { g, bound, patternCertified: margin > 1, margin };
 }
 
+/**
+ * The slopes (a, b) of the network's piecewise-linear activation, σ(t) = a·t (t > 0), b·t (t < 0) ((1, 0) for ReLU);
+ * any other record has no linear regions (Lemma 6.1): a UserError.
+ */
+function slopes(net: Network): { a: number; b: number } {
+  const act = nonReluActivation(net.arch);
+  if (!act) return { a: 1, b: 0 };
+  if (act.kind !== 'ab-relu')
+    throw new UserError(`the certified Lipschitz estimates cover the (a,b)-ReLU family only (linear regions, Lemma 6.1); activation ${act.name} is not covered`);
+  const ab = act as unknown as { a: number; b: number };
+  return { a: ab.a, b: ab.b };
+}
+
+/** ≥ |fl(m·ĝ) − m·ĝ| given f̂ = fl(m·ĝ): 0 for m ∈ {0, ±1}, else 2u|f̂| + ETA (empiricalNtkCertified.ts [DER]). */
+const slopeRounding = (m: number, f: number): number => (m === 0 || m === 1 || m === -1 ? 0 : up(up(2 * U * Math.abs(f)) + ETA));
+
+/**
+ * (1') The forward envelope of the (a,b)-ReLU family and of 'ntk' networks, as per-unit radii (the recursion of
+ * empiricalNtkCertified.ts [DER] for one input): with r_{l−1} ≥ |f̂_{l−1} − f_{l−1}| (r_0 = 0, z exact),
+ *   |t̂ − ω_lᵀf_{l−1}| ≤ ρ_t = γ_n|ω_l|ᵀ|f̂_{l−1}| + n·ETA + |ω_l|ᵀr_{l−1}  (t̂ = fl(ω_lᵀf̂_{l−1}), any order),
+ * the two sums bounded above from their float values by nonNegativeSumUpper; 'ntk' adds the affine step,
+ * |ĝ − g| ≤ s⁺ρ_t + γ_6(|ĝ| + |ĉ_j|) + 2·ETA (ntkPreRadius there; s⁺ = layerScaleEnclosure's upper end). A unit with
+ * |ĝ| > bound has the sign of ĝ, so σ is the linear map of slope m ∈ {a, b} there and f̂ = fl(mĝ) is within
+ * r = |m|·bound + slopeRounding(m, f̂) of f.
+ */
+function pointEnvelopeRadii(net: Network, k: number, z: ArrayLike<number>, sl: { a: number; b: number }): PointEnvelope {
+  const g = preActivationsAt(net, z, k);
+  let fh = Float64Array.from(z as ArrayLike<number>);
+  let r = new Float64Array(fh.length);
+  const bound: Float64Array[] = [];
+  let margin = Infinity;
+  for (let l = 1; l <= k; l++) {
+    const w = net.weights[l - 1], nIn = w.rows, nOut = w.cols, W = w.data;
+    const s1 = new Float64Array(nOut), s2 = new Float64Array(nOut);
+    for (let p = 0; p < nIn; p++) {
+      const v = Math.abs(fh[p]), e = r[p], off = p * nOut;
+      if (v !== 0) for (let j = 0; j < nOut; j++) s1[j] += v * Math.abs(W[off + j]);
+      if (e !== 0) for (let j = 0; j < nOut; j++) s2[j] += e * Math.abs(W[off + j]);
+    }
+    const gn = gammaUp(nIn), nEta = up(nIn * ETA);
+    const sc = layerScaleEnclosure(net, l), c = layerBiasTerms(net, l);
+    const gl = g[l - 1];
+    const b = new Float64Array(nOut), fNext = new Float64Array(nOut), rNext = new Float64Array(nOut);
+    for (let j = 0; j < nOut; j++) {
+      let rho = up(up(up(gn * nonNegativeSumUpper(s1[j], nIn, 1)) + nEta) + (l === 1 ? 0 : nonNegativeSumUpper(s2[j], nIn, 1)));
+      if (sc) rho = up(up(up(sc.upper * rho) + up(gammaUp(6) * up(Math.abs(gl[j]) + Math.abs(c![j])))) + 2 * ETA);
+      b[j] = rho === rho ? rho : Infinity;
+      if (l < k) {
+        const gj = gl[j];
+        const ratio = !(Math.abs(gj) < Infinity && b[j] < Infinity) ? 0 : Math.abs(gj) / b[j];
+        if (!(ratio >= margin)) margin = ratio;
+        const m = gj > 0 ? sl.a : gj < 0 ? sl.b : 0;
+        fNext[j] = m * gj; // = preActivationsAt's σ(ĝ) (activation.ts apply)
+        rNext[j] = up(up(Math.abs(m) * b[j]) + slopeRounding(m, fNext[j]));
+      }
+    }
+    bound.push(b);
+    fh = fNext;
+    r = rNext;
+  }
+  return { g, bound, patternCertified: margin > 1, margin };
+}
+
 export interface CertifiedJacobian {
   /** Ĵ = J(g_k)(z) computed in float, n_k × d (same loop order as lipschitz.ts featureJacobian). */
   jacobian: Matrix;
-  /** P (d × n_k, float, not widened) with |Ĵᵀ − Jᵀ| ≤ relError·P entrywise. */
+  /** P̂ (d × n_k, float, not widened; 'ntk': without the scales) with |Ĵᵀ − Jᵀ| ≤ relError·P̂ + absError entrywise. */
   absProduct: Matrix;
-  /** ε_J·w: |Ĵᵀ − Jᵀ| ≤ relError · P̂ + absError entrywise (P̂ the float P). */
+  /** ε_J·w ((2'): with the scale terms in 'ntk'): |Ĵᵀ − Jᵀ| ≤ relError · P̂ + absError entrywise. */
   relError: number;
-  /** V_J of (2): the absolute (underflow) part of the entrywise bound. */
+  /** V_J of (2) ((2'): with the scale terms in 'ntk'): the absolute (underflow) part of the entrywise bound. */
   absError: number;
   /** Bound on ‖Ĵ − J‖₂ (Infinity when the pattern is not certified). */
   spectralError: number;
-  /** w ≥ 1 with exact P ≤ w·P̂ + absError entrywise. */
+  /** w ≥ 1 with exact P ≤ w·P̂ + V_J entrywise ('ntk': P and P̂ without the scales). */
   widen: number;
   envelope: PointEnvelope;
 }
@@ -161,6 +223,8 @@ export interface CertifiedJacobian {
 export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>): CertifiedJacobian {
   checkK(net, k, 'certifiedJacobian');
   const env = pointEnvelope(net, k, z);
+  const sl = slopes(net);
+  if (sl.a !== 1 || sl.b !== 0 || net.ntk) return certifiedJacobianSlopes(net, k, env, sl);
   const d = net.dims[0];
   let jt: Matrix = { rows: d, cols: net.dims[1], data: Float64Array.from(net.weights[0].data) };
   // |W₁| by an index loop: Float64Array.from(data, Math.abs) goes through the iterator protocol with a
@@ -206,6 +270,83 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
   const jac = zeros(jt.cols, d);
   for (let c = 0; c < d; c++) for (let j = 0; j < jt.cols; j++) jac.data[j * d + c] = jt.data[c * jt.cols + j];
   return { jacobian: jac, absProduct: pt, relError, absError: vAbs, spectralError, widen, envelope: env };
+}
+
+/** Frobenius norm of a float matrix bounded above (squares may underflow: + n·ETA; NaN → +∞). */
+function frobeniusUpper(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const r = up(Math.sqrt(nonNegativeSumUpper(s, v.length, 1)));
+  return r === r ? r : Infinity;
+}
+
+/**
+ * (2') The Jacobian of the (a,b)-ReLU family and of 'ntk' networks, in the float order of lipschitz.ts
+ * featureJacobian: Ĵ⁰ᵀ_l = fl(Σ_a fl(d_a Ĵ⁰ᵀ_{l−1,a})·W_a) with d_a = σ'(ĝ_{l−1,a}) ∈ {a, b}, then Ĵ = fl(ŝ_Π·Ĵ⁰),
+ * ŝ_Π = fl(Π ŝ_l) (1 in 'nmm'). Per layer |Ĵ⁰ᵀ_l − Ĵ⁰ᵀ_{l−1}DW_l| ≤ γ_{n+1}|Ĵ⁰ᵀ_{l−1}||D||W_l| + n(1 + max|W_l|)ETA
+ * (the rounding of d·Ĵ is u|dĴ| + ETA/2), so (2) holds for Ĵ⁰ against J⁰ = W_1D_1⋯W_k with P = |W_1||D_1|⋯|W_k| and
+ * V_l = (1 + γ)·n·max|W_l|·max(|a|, |b|)·V_{l−1} + 2n(1 + max|W_l|)ETA. With J = s_ΠJ⁰, s_Π = Π s_l ∈ [s⁻, s⁺]
+ * (layerScaleEnclosure), δ_s ≥ |ŝ_Π − s_Π| and |Ĵ⁰| ≤ (1 + ε)wP̂ + 3V:
+ *   |Ĵ − J| ≤ (u|ŝ_Π| + δ_s)|Ĵ⁰| + ETA/2 + s⁺(εwP̂ + V)
+ *           ≤ [(u|ŝ_Π| + δ_s)(1 + ε)w + s⁺εw]·P̂ + [3(u|ŝ_Π| + δ_s) + s⁺]V + ETA  (relError, absError),
+ * and ‖Ĵ − J‖_F ≤ relError‖P̂‖_F + absError·√(dn_k).
+ */
+function certifiedJacobianSlopes(net: Network, k: number, env: PointEnvelope, sl: { a: number; b: number }): CertifiedJacobian {
+  const d = net.dims[0];
+  let jt = Float64Array.from(net.weights[0].data);
+  let pt = new Float64Array(jt.length);
+  for (let i = 0; i < jt.length; i++) pt[i] = Math.abs(jt[i]);
+  const mSlope = Math.max(Math.abs(sl.a), Math.abs(sl.b));
+  let eps = 0, widen = 1, vAbs = 0;
+  for (let l = 2; l <= k; l++) {
+    const w = net.weights[l - 1], g = env.g[l - 2];
+    const nIn = w.rows, nOut = w.cols, W = w.data;
+    const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
+    for (let c = 0; c < d; c++) {
+      const jc = c * nIn, oc = c * nOut;
+      for (let a = 0; a < nIn; a++) {
+        const dg = g[a] > 0 ? sl.a : g[a] < 0 ? sl.b : 0;
+        if (dg === 0) continue;
+        const v = dg * jt[jc + a], pv = Math.abs(dg) * pt[jc + a];
+        const wa = a * nOut;
+        if (v !== 0) for (let j = 0; j < nOut; j++) O[oc + j] += v * W[wa + j];
+        if (pv !== 0) for (let j = 0; j < nOut; j++) Q[oc + j] += pv * Math.abs(W[wa + j]);
+      }
+    }
+    const gm = gammaUp(nIn + 2), maxW = maxAbs(W);
+    eps = up(up((1 + eps) * (1 + gm)) - 1);
+    widen = up(widen * (1 + gm));
+    if (eps <= 1 && widen <= 2) {
+      const prop = vAbs === 0 ? 0 : up(up(up(up(nIn * maxW) * mSlope) * vAbs) * up(1 + gm));
+      vAbs = up(prop + up(up(2 * nIn * up(1 + maxW)) * ETA));
+      if (!(vAbs < Infinity)) vAbs = Infinity;
+    } else vAbs = Infinity;
+    jt = O;
+    pt = Q;
+  }
+  let sHat = 1, sLo = 1, sHi = 1;
+  if (net.ntk) {
+    for (let l = 1; l <= k; l++) {
+      const e = layerScaleEnclosure(net, l)!;
+      sHat *= net.ntk.scales[l - 1];
+      sLo = Math.max(0, down(sLo * e.lower));
+      sHi = up(sHi * e.upper);
+    }
+    for (let t = 0; t < jt.length; t++) jt[t] *= sHat;
+  }
+  const as = Math.abs(sHat);
+  const deltaS = net.ntk ? up(Math.max(up(as - sLo), up(sHi - as))) : 0;
+  const cs = net.ntk ? up(up(U * as) + deltaS) : 0;
+  const ew = up(eps * widen);
+  let relError = net.ntk ? up(up(cs * up((1 + eps) * widen)) + up(sHi * ew)) : ew;
+  let absError = net.ntk ? up(up(up(up(3 * cs) + sHi) * vAbs) + ETA) : vAbs;
+  if (!(relError < Infinity)) relError = Infinity;
+  if (!(absError < Infinity)) absError = Infinity;
+  const nk = net.dims[k];
+  const spectralError = env.patternCertified ? upPlus(relError * frobeniusUpper(pt), absError === 0 ? 0 : up(absError * up(Math.sqrt(d * nk)))) : Infinity;
+  const jac = zeros(nk, d);
+  for (let c = 0; c < d; c++) for (let j = 0; j < nk; j++) jac.data[j * d + c] = jt[c * nk + j];
+  return { jacobian: jac, absProduct: { rows: d, cols: nk, data: pt }, relError, absError, spectralError, widen, envelope: env };
 }
 
 export interface LipschitzLowerAt {
@@ -361,6 +502,7 @@ export interface RegionIdentity {
  */
 export function linearRegionIdentity(net: Network, k: number, z: ArrayLike<number>, z2: ArrayLike<number>): RegionIdentity {
   checkK(net, k, 'linearRegionIdentity');
+  requireNmm(net, 'linearRegionIdentity');
   const d = net.dims[0], nk = net.dims[k];
   const cj = certifiedJacobian(net, k, z);
   const e2 = pointEnvelope(net, k, z2);
