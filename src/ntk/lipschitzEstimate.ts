@@ -15,7 +15,10 @@ import { UserError } from '../errors.ts';
  * Certified quantities for Lemma 6.1 / Theorem 6.2 of Nguyen–Mondelli–Montúfar 2021 (arXiv 2012.11654v5;
  * docs/theorems.md#lemma-61-and-theorem-62):
  * rounding envelopes of single-input forward passes, of the Jacobian J(g_k)(z), certified lower
- * estimates of ‖g_k‖_Lip, and a certified product-of-norms upper bound.
+ * estimates of ‖g_k‖_Lip, and a certified product-of-norms upper bound. Covered: the (a,b)-ReLU family (ReLU,
+ * leaky ReLU, abs, identity: piecewise linear, so Lemma 6.1's linear regions exist) in both parameterisations
+ * of network.ts ('ntk' with biases); linearRegionIdentity 'nmm' only; productOfNormsCertified every record.
+ * ReLU 'nmm' uses (1)–(2) below, the rest (1')–(2') (next to pointEnvelopeRadii, certifiedJacobianSlopes).
  *
  * Rounding model (Higham §2.2, §3.1; blas.ts): |fl(wᵀv) − wᵀv| ≤ γ_n|w|ᵀ|v| + n·ETA for any summation order
  * (ETA = 2^-1074: each product may underflow by ETA/2; sums are exact there), σ is 1-Lipschitz and exact. Every
@@ -378,8 +381,9 @@ export interface LipschitzLowerEstimate {
 }
 
 /**
- * max over inputs z of lipschitzLowerAt: `randomStarts` directions uniform on the sphere (g_k is
- * positively homogeneous, J(tz) = J(z), so only directions matter), then `climbSteps` steps of
+ * max over inputs z of lipschitzLowerAt: `randomStarts` Gaussian inputs (without biases g_k is positively
+ * homogeneous, J(tz) = J(z), so only directions matter; with biases this is a search heuristic, every value
+ * found is still a certified lower bound), then `climbSteps` steps of
  * hill climbing from the best one: z' = z + s‖z‖ξ/‖ξ‖ (ξ Gaussian, s cycling 0.5, 0.2, 0.1, 0.05),
  * kept when the certified lower bound increases. Deterministic given `seed`.
  */
