@@ -441,4 +441,32 @@ describe("certified Lipschitz estimates of (a,b)-ReLU and 'ntk' networks (90-dig
     for (let c = 0; c < 5; c++)
       for (let j = 0; j < 6; j++) expect(Math.abs(cj.absProduct.data[c * 6 + j] - pRef[c][j].toNumber())).toBeLessThanOrEqual(1e-12 * pRef[c][j].toNumber());
   });
+
+  it('linearRegionIdentity of a (1, −3)-ReLU network: both sides within roundingBound of the decimal values', () => {
+    const nt = initNetwork({ inputDim: 5, widths: [9, 7, 6], init: 'he', activation: abReluRecord(1, -3, 'ab') }, 'lip-ab');
+    let checked = 0;
+    for (let t = 0; t < 4; t++) {
+      const z = fillGaussian(childRng('lip-abz', t), new Float64Array(5));
+      const xi = fillGaussian(childRng('lip-abx', t), new Float64Array(5));
+      for (const h of [1e-7, 3]) {
+        const z2 = z.map((v, c) => v + h * xi[c]);
+        const r = linearRegionIdentity(nt, 3, z, z2);
+        if (!(r.roundingBound[0] < Infinity)) continue;
+        const a = decimalForward(nt, 3, z, 1, -3),
+          b = decimalForward(nt, 3, z2, 1, -3);
+        for (let j = 0; j < r.lhs.length; j++) {
+          let jd = new D(0);
+          for (let c = 0; c < 5; c++) jd = jd.add(a.jt[c][j].mul(ex(z2[c]).sub(ex(z[c]))));
+          const err = ex(r.lhs[j])
+            .sub(jd)
+            .abs()
+            .add(ex(r.rhs[j]).sub(b.gs[2][j].sub(a.gs[2][j])).abs());
+          expect(err.lte(ex(r.roundingBound[j]))).toBe(true);
+          if (r.noFlip) expect(Math.abs(r.lhs[j] - r.rhs[j])).toBeLessThanOrEqual(r.tolerance[j]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
 });
