@@ -202,7 +202,7 @@ describe('certified empirical NTK of (a,b)-ReLU networks', () => {
 });
 
 describe('ReLU-only envelopes refuse other records instead of certifying them', () => {
-  it('roundingEnvelope / ntkDiagonalSample: NOT certified (infinite); pointEnvelope: a UserError', () => {
+  it('roundingEnvelope / ntkDiagonalSample: NOT certified (infinite); pointEnvelope of a smooth record: a UserError', () => {
     const arch = { inputDim: 2, widths: [8], init: 'standard' as const, activation: activationByName('abs') };
     const net = initNetwork(arch, 'env');
     const x = fromRows([[0.6, -0.8]]);
@@ -211,6 +211,7 @@ describe('ReLU-only envelopes refuse other records instead of certifying them', 
     expect(layerwiseKernelPerturbation(env).spectral).toBe(Infinity);
     const mc = ntkDiagonalSample(arch, x, 3, 'env');
     expect([mc.uncertified, mc.error]).toEqual([3, Infinity]);
-    expect(() => pointEnvelope(net, 2, [0.6, -0.8])).toThrow(/ReLU networks only/);
+    const tanhNet = initNetwork({ ...arch, activation: activationByName('tanh') }, 'env');
+    expect(() => pointEnvelope(tanhNet, 2, [0.6, -0.8])).toThrow(/\(a,b\)-ReLU family only/);
   });
 });

@@ -21,7 +21,7 @@ import { UserError } from '../errors.ts';
 import { empiricalNtk, empiricalNtkNtkParameterization, expectedEmpiricalNtkDiagonal, explicitJacobian, jacobianByFiniteDifferences } from './empiricalNtk.ts';
 import { empiricalNtkCertified } from './empiricalNtkCertified.ts';
 import { limitingKernels } from './limiting.ts';
-import { pointEnvelope, productOfNormsCertified } from './lipschitzEstimate.ts';
+import { linearRegionIdentity } from './lipschitzEstimate.ts';
 import {
   expectedFeatureSquaredNorm,
   featureAt,
@@ -113,8 +113,7 @@ describe("consumers of Network on an 'ntk' network: handled or refused, never a 
   it('the nmm-only routines refuse with a one-line UserError', () => {
     for (const f of [
       () => roundingEnvelope(net, x),
-      () => pointEnvelope(net, 2, [0.1, 0.2, 0.3]),
-      () => productOfNormsCertified(net, 2),
+      () => linearRegionIdentity(net, 2, [0.1, 0.2, 0.3], [0.1, 0.2, 0.31]),
       () => expectedFeatureSquaredNorm(net, 1, 1),
       () => expectedEmpiricalNtkDiagonal(net, x),
     ])
