@@ -261,6 +261,32 @@ describe('lipschitzEstimate', () => {
     expect(p.lower).toBeLessThanOrEqual(Number.MAX_VALUE);
   });
 
+  it('a finite Jacobian whose Gram matrix overflows or underflows: lipschitzLowerAt is ‖J‖₂ to rounding, no RangeError', () => {
+    // W_1 = c·I (2 × 2), W_2 = (1, 1)ᵀ, z = (1, 1): the pattern is certified and J(g_1) = c·I exactly, ‖J‖₂ = c; so is
+    // J(g_2) = (c, c), ‖J‖₂ = √2·c. c = 1e300 is a finite Ĵ whose ĴĴᵀ (and Σ P̂²) overflows; c = 1e-300 one whose
+    // ĴĴᵀ (and Σ P̂²) underflows; c = 2^1023 has ‖J(g_2)‖₂ > MAX_VALUE.
+    const diag = (c: number) =>
+      networkFromWeights({ inputDim: 2, widths: [2], init: 'standard' }, [
+        { rows: 2, cols: 2, data: new Float64Array([c, 0, 0, c]) },
+        { rows: 2, cols: 1, data: new Float64Array([1, 1]) },
+      ]);
+    for (const c of [1e300, 2 ** 600, 1e-300, 2 ** -1000])
+      for (const [k, norm] of [
+        [1, c],
+        [2, Math.SQRT2 * c],
+      ]) {
+        const r = lipschitzLowerAt(diag(c), k, [1, 1]);
+        expect(r.certified).toBe(true);
+        expect(r.lower).toBeLessThanOrEqual(norm * (1 + 1e-15));
+        expect(r.lower).toBeGreaterThanOrEqual(norm * (1 - 1e-10));
+      }
+    for (const c of [1e300, 2 ** 1023])
+      expect(estimateLipschitzLower(diag(c), 2, { seed: 'gram', randomStarts: 3, climbSteps: 3 }).lower).toBeLessThanOrEqual(
+        productOfNormsCertified(diag(c), 2).upper,
+      );
+    expect(lipschitzLowerAt(diag(2 ** 1023), 1, [1, 1]).lower).toBeGreaterThanOrEqual(2 ** 1023 * (1 - 1e-10));
+  });
+
   it("productOfNormsCertified: the 'ntk' scales, Lip(σ)^{k−1} for every record, a lower end only for the (a,b)-ReLU family", () => {
     // W_std = 8 and n_{l−1} ∈ {4, 16, 64}: s_l = 8/√n_{l−1} ∈ {4, 2, 1} is a power of two, so the 'nmm' network with
     // weights s_lω_l (exact) is an independent reference for the enclosed real scales.
