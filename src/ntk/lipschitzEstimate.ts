@@ -262,12 +262,8 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
     pt = pnext;
   }
   const relError = up(eps * widen);
-  let s = 0;
   const np = pt.data.length;
-  for (let i = 0; i < np; i++) s += pt.data[i] * pt.data[i];
-  // Σ P̂² ≤ s(1 + γ_{np+2}) + np·ETA (squares may underflow); the ETA term is below up's slack when s ≥ np·2^-1020.
-  const frob = up(s * (1 + gammaUp(np + 2)));
-  const fro = up(Math.sqrt(s >= np * 2 ** -1020 ? frob : up(frob + up(np * ETA))));
+  const fro = frobeniusUpper(pt.data);
   const spectralError = env.patternCertified ? upPlus(relError * fro, vAbs === 0 ? 0 : up(vAbs * up(Math.sqrt(np)))) : Infinity;
   // transpose Ĵᵀ (d × n_k) to Ĵ (n_k × d): exact
   const jac = zeros(jt.cols, d);
@@ -275,11 +271,27 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
   return { jacobian: jac, absProduct: pt, relError, absError: vAbs, spectralError, widen, envelope: env };
 }
 
-/** Frobenius norm of a float matrix bounded above (squares may underflow: + n·ETA; NaN → +∞). */
+/**
+ * Frobenius norm of a float matrix bounded above (NaN or ±∞ → +∞). Entries are first scaled by 2^-p (p = ⌊log₂ max|v|⌋
+ * when max|v| leaves [2^-400, 2^400], else p = 0) so that the squares neither overflow nor underflow to nothing:
+ * exact when scaling up; scaling down, each entry is one rounding that may underflow (‖2^-pv − v'‖_F ≤ √n·ETA/2,
+ * added); the squares of v' may still underflow, + n·ETA inside the root (nonNegativeSumUpper).
+ */
 function frobeniusUpper(v: Float64Array): number {
+  const m = maxAbs(v);
+  if (!(m < Infinity)) return Infinity;
+  if (m === 0) return 0;
+  const p = m >= 2 ** -400 && m <= 2 ** 400 ? 0 : exponentOf(m);
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const r = up(Math.sqrt(nonNegativeSumUpper(s, v.length, 1)));
+  if (p === 0) for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  else
+    for (let i = 0; i < v.length; i++) {
+      const x = ldexp(v[i], -p);
+      s += x * x;
+    }
+  let r = up(Math.sqrt(nonNegativeSumUpper(s, v.length, 1)));
+  if (p > 0) r = up(r + up(up(Math.sqrt(v.length)) * ETA));
+  r = ldexpUp(r, p);
   return r === r ? r : Infinity;
 }
 
@@ -360,12 +372,14 @@ export interface LipschitzLowerAt {
   certified: boolean;
 }
 
-/** Lemma 6.1 at one input: ‖g_k‖_Lip ≥ ‖J(g_k)(z)‖₂ ≥ norm2LowerBound(Ĵ) − ‖Ĵ − J‖₂ (certified pattern only). */
+/** Lemma 6.1 at one input: ‖g_k‖_Lip ≥ ‖J(g_k)(z)‖₂ ≥ ‖Ĵ‖₂'s lower bound (scaledNorm2) − ‖Ĵ − J‖₂ (certified pattern only). */
 export function lipschitzLowerAt(net: Network, k: number, z: ArrayLike<number>): LipschitzLowerAt {
   const cj = certifiedJacobian(net, k, z);
   // An overflowed Ĵ (±∞ or NaN) has no norm bound: no estimate, not certified.
   if (!(maxAbs(cj.jacobian.data) < Infinity)) return { lower: 0, estimate: NaN, certified: false };
-  const nl = norm2LowerBound(cj.jacobian);
+  // scaledNorm2: a finite Ĵ whose Gram matrix ĴĴᵀ would overflow (entries ≳ 2^512) or underflow is scaled by a power of two first.
+  const sn = scaledNorm2(cj.jacobian);
+  const nl = Math.max(0, ldexpDown(sn.lower, sn.p));
   if (!(cj.envelope.patternCertified && cj.spectralError < Infinity)) return { lower: 0, estimate: nl, certified: false };
   return { lower: Math.max(0, down(nl - cj.spectralError)), estimate: nl, certified: true };
 }
