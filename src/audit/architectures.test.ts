@@ -14,6 +14,8 @@ import {
   type AuditDescriptor,
   type InequalitySpec,
   defineBound,
+  decodeAuditInstance,
+  encodeAuditInstance,
   type InstanceSpace,
   materializeDescriptor,
 } from './defineBound.ts';
@@ -162,6 +164,13 @@ describe('instances: activation, bias, parameterization, widths shapes', () => {
     expect(hi.mu(1)).toBeGreaterThanOrEqual(0.6514700158705598);
     expect(hi.mu(1) - lo.mu(1)).toBeLessThan(4e-15);
     expect(Number.isFinite(lo.lambdaMinNTK)).toBe(true);
+    // a recorded instance replays with its architecture; one with a bias outside 'ntk' (which the 'nmm' network would
+    // evaluate without its bias) or a non-finite b_std is refused
+    const rec = JSON.parse(JSON.stringify(encodeAuditInstance(materializeDescriptor(desc))));
+    expect(quantitiesView(decodeAuditInstance(rec)).lambdaMinEmpiricalNTK).toBe(q.lambdaMinEmpiricalNTK);
+    expect(() => decodeAuditInstance({ ...rec, parameterization: 'nmm' })).toThrow(/needs parameterization 'ntk'/);
+    expect(() => decodeAuditInstance({ ...rec, parameterization: undefined })).toThrow(/needs parameterization 'ntk'/);
+    expect(() => decodeAuditInstance({ ...rec, bias: -1 })).toThrow(/b_std = -1/);
   });
 });
 

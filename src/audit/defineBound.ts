@@ -990,6 +990,9 @@ export function decodeAuditInstance(e: unknown): AuditInstance {
   if (!o || typeof o !== 'object' || !o.x || !Array.isArray(o.x.data) || o.x.data.length !== o.x.rows * o.x.cols) throw new Error('not an audit instance');
   const labels = o.labels === undefined ? undefined : checkLabelSpec(o.labels.model, o.labels.noise, 'recorded instance');
   const arch = archOfDescriptor({ activation: o.activation, bias: o.bias, parameterization: o.parameterization });
+  // the 'nmm' network has no biases (docs/api.md#architectures): such a record would be evaluated without its bias
+  if (arch.bias !== undefined && !(Number.isFinite(arch.bias) && arch.bias >= 0)) throw new Error(`not an audit instance: b_std = ${arch.bias}`);
+  if (arch.bias! > 0 && arch.parameterization !== 'ntk') throw new Error(`not an audit instance: b_std = ${arch.bias} > 0 needs parameterization 'ntk'`);
   return {
     x: { rows: o.x.rows, cols: o.x.cols, data: Float64Array.from(o.x.data, (s, k) => decodeNumber(s, `x[${k}]`)) },
     depth: o.depth,
