@@ -4,7 +4,7 @@ import { gramEntryErrorBound, maxAbsOffDiagonal, rowNormsSquared } from '../lina
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { binaryScaleFactor, ETA, gamma, type Matrix, scaledCopy, UNIT_ROUNDOFF, zeros } from '../linalg/matrix.ts';
 import { exponentOf, ldexp, rowsToUnitRange } from '../linalg/pow2.ts';
-import { lambdaMaxCertified, norm2LowerBound, norm2UpperBound } from '../linalg/norm.ts';
+import { lambdaMaxCertified } from '../linalg/norm.ts';
 import { sigmaMinCertified } from '../linalg/sigmaMin.ts';
 import {
   type CertifiedEmpiricalNtk,
@@ -13,8 +13,8 @@ import {
   featureMatrixErrorBound,
   type ForwardEnclosure,
   forwardEnclosure,
-  layerScaleEnclosure,
 } from '../ntk/empiricalNtkCertified.ts';
+import { weightNormProductCertified } from '../ntk/lipschitzEstimate.ts';
 import { hInfinityUnitNorm } from '../ntk/hInfinity.ts';
 import { hInfinityFor } from '../ntk/hInfinityActivation.ts';
 import { reluHermiteCoefficient } from '../ntk/hermite.ts';
@@ -687,21 +687,9 @@ export function sigmaMinFEnclosure(inst: AuditInstance, k: number): Enclosure {
 export function lipschitzEnclosure(inst: AuditInstance, k: number): Enclosure {
   checkIndex(k, 1, inst.depth, 'lipschitzBound(k): k');
   return cached(inst, `q:lipschitzBound(${k})`, () => {
-    const net = network(inst);
-    let lo = 1,
-      hi = 1;
-    for (let l = 1; l <= k; l++) {
-      // down/up cover each product's rounding, underflow included; an overflowing lower bound is
-      // replaced by the largest double (the exact product is then at least that large). 'ntk': W_l = s_lω_l with the
-      // real s_l = W_std/√n_{l−1} enclosed by layerScaleEnclosure.
-      const s = layerScaleEnclosure(net, l);
-      const nLo = norm2LowerBound(net.weights[l - 1]),
-        nHi = norm2UpperBound(net.weights[l - 1]);
-      const t = lo * (s ? Math.max(0, down(nLo * s.lower)) : nLo);
-      lo = t === Infinity ? Number.MAX_VALUE : Math.max(0, down(t));
-      hi = up(hi * (s ? up(nHi * s.upper) : nHi));
-    }
-    return enc(lo, hi);
+    // ∏ ‖W_l‖₂ ('ntk': W_l = s_lω_l with the real s_l enclosed), norms and products rounded outward
+    const { lower, upper } = weightNormProductCertified(network(inst), k);
+    return enc(lower, upper);
   });
 }
 

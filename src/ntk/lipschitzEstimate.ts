@@ -474,7 +474,20 @@ export function productOfNormsCertified(net: Network, k: number): { lower: numbe
   checkK(net, k, 'productOfNormsCertified');
   const act = nonReluActivation(net.arch);
   const lip = act ? activationLipschitz(act) : 1;
-  const lipLo = !act || act.kind === 'ab-relu' ? lip : 0;
+  return normProduct(net, k, !act || act.kind === 'ab-relu' ? lip : 0, lip);
+}
+
+/**
+ * Certified enclosure of Π_{l=1}^{k}‖s_lω_l‖₂ alone (the weights' norms, whatever σ; s_l as in productOfNormsCertified),
+ * with the same outward rounding and binary exponent.
+ */
+export function weightNormProductCertified(net: Network, k: number): { lower: number; upper: number } {
+  checkK(net, k, 'weightNormProductCertified');
+  return normProduct(net, k, 1, 1);
+}
+
+/** [lipLo^{k−1}, lip^{k−1}]·Π‖s_lω_l‖₂, rounded outwards (productOfNormsCertified). */
+function normProduct(net: Network, k: number, lipLo: number, lip: number): { lower: number; upper: number } {
   let lo = 1, hi = 1, eLo = 0, eHi = 0;
   for (let l = 1; l <= k; l++) {
     const n = scaledNorm2(net.weights[l - 1]);
