@@ -125,14 +125,8 @@ describe('instances: activation, bias, parameterization, widths shapes', () => {
   });
 
   it('coverage cells and the instance: activation, b_std, parameterisation, wide layer; H∞ is not certified with a bias, the finite network and μ_r are', () => {
-    const b = bound({
-      n: [3, 3],
-      d: [2, 2],
-      depth: [3, 3],
-      widths: { shape: 'one-wide', range: [4, 4], wide: [50, 50] },
-      activation: ['relu', 'erf'],
-      bias: [0, 0.5],
-    });
+    const widths = { shape: 'one-wide', range: [4, 4], wide: [50, 50] } as const;
+    const b = bound({ n: [3, 3], d: [2, 2], depth: [3, 3], widths, activation: ['relu', 'erf'], bias: [0, 0.5] });
     expect(b.cellSpace).toMatchObject({ activation: ['relu', 'erf'], bias: ['b_std = 0', 'b_std = 0.5'], 'wide layer': ['n_1', 'n_2'] });
     const desc = {
       n: 3,

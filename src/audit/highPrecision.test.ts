@@ -24,6 +24,16 @@ const exact = (x: number): Hd => exactDecimalOf(H, x);
 
 const PI = new H(-1).acos();
 
+/** ‖r‖² of a row of doubles, exactly (each square and sum at 100 digits). */
+const normSq = (r: number[]): Hd => r.reduce((s, v) => s.plus(exact(v).times(exact(v))), new H(0));
+
+/** λ_min of the symmetric 2 × 2 matrix [[k11, k12], [k12, k22]]: (k11 + k22)/2 − √((k11 − k22)²/4 + k12²). */
+const lambdaMin2x2 = (k11: Hd, k22: Hd, k12: Hd): Hd =>
+  k11
+    .plus(k22)
+    .div(2)
+    .minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
+
 function instance(rows: number[][], depth = 2, widths: number[] = [16]): AuditInstance {
   return {
     x: { rows: rows.length, cols: rows[0].length, data: Float64Array.from(rows.flat()) },
@@ -44,7 +54,7 @@ function contains(e: { lower: number; upper: number }, v: Hd): boolean {
 describe('high-precision oracle: closed forms', () => {
   it('N = 1: K^(L) = L‖x‖², G^(L) = ‖x‖², H∞ = 1/2 (tight enclosures, with and without the engine as a start)', () => {
     const x = [0.1, -0.3, 0.7];
-    const n2 = x.reduce((s, v) => s.plus(exact(v).times(exact(v))), new H(0));
+    const n2 = normSq(x);
     for (const L of [1, 2, 4]) {
       for (const start of [true, false]) {
         const inst = instance([x], L, new Array(L - 1).fill(8));
@@ -70,7 +80,7 @@ describe('high-precision oracle: closed forms', () => {
       [1.3, 0.2],
       [0.6, -0.9],
     ];
-    const [a2, b2] = rows.map((r) => r.reduce((s, v) => s.plus(exact(v).times(exact(v))), new H(0)));
+    const [a2, b2] = rows.map(normSq);
     const dot = exact(rows[0][0])
       .times(exact(rows[1][0]))
       .plus(exact(rows[0][1]).times(exact(rows[1][1])));
@@ -83,17 +93,9 @@ describe('high-precision oracle: closed forms', () => {
         .div(PI)
         .plus(t.sin().plus(PI.minus(t).times(c)).div(PI)),
     );
-    const k11 = a2.times(2),
-      k22 = b2.times(2);
-    const lam = k11
-      .plus(k22)
-      .div(2)
-      .minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
+    const lam = lambdaMin2x2(a2.times(2), b2.times(2), k12);
     const g12 = ab.times(t.sin().plus(PI.minus(t).times(c))).div(PI);
-    const lamG = a2
-      .plus(b2)
-      .div(2)
-      .minus(a2.minus(b2).div(2).pow(2).plus(g12.pow(2)).sqrt());
+    const lamG = lambdaMin2x2(a2, b2, g12);
     // H∞ on unit rows: [[1/2, h], [h, 1/2]], h = cos t (π − t)/(2π): λ_min = 1/2 − |h|.
     const lamH = new H('0.5').minus(c.times(PI.minus(t)).div(PI.times(2)).abs());
     const inst = instance(rows);
@@ -122,7 +124,7 @@ describe('high-precision oracle: closed forms', () => {
     ];
     const inst = instance(rows, 3, [8, 8]);
     // Exact reference: propagate the angle at 100 digits (cos θ' = (sin θ + (π − θ) cos θ)/π).
-    const [a2, b2] = rows.map((r) => r.reduce((s, v) => s.plus(exact(v).times(exact(v))), new H(0)));
+    const [a2, b2] = rows.map(normSq);
     const ab = a2.times(b2).sqrt();
     let th = exact(rows[1][1]).div(exact(rows[1][0])).atan();
     let k12 = ab.times(th.cos());
@@ -131,12 +133,7 @@ describe('high-precision oracle: closed forms', () => {
       k12 = k12.times(PI.minus(th).div(PI)).plus(ab.times(cosNext));
       th = cosNext.acos();
     }
-    const k11 = a2.times(3),
-      k22 = b2.times(3);
-    const lam = k11
-      .plus(k22)
-      .div(2)
-      .minus(k11.minus(k22).div(2).pow(2).plus(k12.pow(2)).sqrt());
+    const lam = lambdaMin2x2(a2.times(3), b2.times(3), k12);
     const q = new Oracle(inst, (k) => enclosureOf(inst, k)).quantity('lambdaMinNTK');
     while (q.refine());
     const e = q.enclosure();

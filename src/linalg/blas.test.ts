@@ -10,13 +10,9 @@ import { gaussianMatrix } from '../random/distributions.ts';
 
 describe('gram', () => {
   it('matches ml-matrix X·Xᵀ for odd shapes and is exactly symmetric', () => {
-    for (const [n, d] of [
-      [1, 1],
-      [3, 2],
-      [5, 7],
-      [9, 300],
-      [37, 513],
-    ] as const) {
+    // biome-ignore format: a table of cases, kept on one line
+    const shapes = [[1, 1], [3, 2], [5, 7], [9, 300], [37, 513]] as const;
+    for (const [n, d] of shapes) {
       const x = gaussianMatrix(createRng(`gram-${n}-${d}`), n, d);
       const g = gram(x);
       const ref = toMl(x).mmul(toMl(x).transpose());

@@ -19,11 +19,9 @@ function knownSpectrum(n: number, lambdas: number[], seed: string) {
 
 describe('inverseQuadraticForm', () => {
   it('matches Σ (qᵢᵀy)²/λᵢ within its error bound, and the bound is not vacuous', () => {
-    for (const [n, cond] of [
-      [5, 10],
-      [30, 1e4],
-      [80, 1e8],
-    ] as const) {
+    // biome-ignore format: a table of cases, kept on one line
+    const cases = [[5, 10], [30, 1e4], [80, 1e8]] as const;
+    for (const [n, cond] of cases) {
       const lambdas = Array.from({ length: n }, (_, i) => cond ** (-i / (n - 1)));
       const { h, q } = knownSpectrum(n, lambdas, `qf${n}`);
       const rng = createRng(`y${n}`);

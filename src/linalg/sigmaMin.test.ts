@@ -27,12 +27,9 @@ const refSigmaMin = (f: Matrix) => {
 
 describe('sigmaMinCertified', () => {
   it('contains σ_min of matrices with known singular values, κ up to 1e8, relative width ≤ 1e-6', () => {
-    for (const [nr, nc] of [
-      [15, 40],
-      [40, 15],
-      [100, 100],
-      [30, 100],
-    ] as const) {
+    // biome-ignore format: a table of cases, kept on one line
+    const shapes = [[15, 40], [40, 15], [100, 100], [30, 100]] as const;
+    for (const [nr, nc] of shapes) {
       const p = Math.min(nr, nc);
       for (const kappa of [1, 1e3, 1e6, 1e8]) {
         const s = Array.from({ length: p }, (_, i) => kappa ** (-i / Math.max(1, p - 1)));
@@ -62,13 +59,9 @@ describe('sigmaMinCertified', () => {
   });
 
   it('Gaussian matrices agree with ml-matrix SVD; entryError widens the enclosure', () => {
-    for (const [nr, nc] of [
-      [1, 1],
-      [1, 5],
-      [5, 1],
-      [13, 29],
-      [64, 20],
-    ] as const) {
+    // biome-ignore format: a table of cases, kept on one line
+    const shapes = [[1, 1], [1, 5], [5, 1], [13, 29], [64, 20]] as const;
+    for (const [nr, nc] of shapes) {
       const f = gaussianMatrix(createRng(`g-${nr}-${nc}`), nr, nc);
       const r = sigmaMinCertified(f);
       const ref = refSigmaMin(f);

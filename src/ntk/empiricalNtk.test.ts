@@ -17,7 +17,7 @@ import {
 } from './empiricalNtk.ts';
 import { limitingKernels } from './limiting.ts';
 
-/** Naive J Jᵀ (or J_a J_bᵀ restricted to a column range). */
+/** Naive J Jᵀ of the rows of j (or J_a J_bᵀ restricted to a column range); also the input Gram X Xᵀ. */
 function gramOfRows(j: Matrix, c0 = 0, c1 = j.cols): Float64Array {
   const N = j.rows,
     P = j.cols;
@@ -45,22 +45,14 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Private reference for the limiting NTK (eq. (9), factor-2 arc-cosine kernels), written before
- * src/ntk/limiting.ts existed; kept as an independent cross-check of limitingKernels on the data of
- * the convergence test. Math.acos(clip(·)) is adequate here: the inputs are random Gaussian points
- * in R^10, far from parallel (docs/conventions.md#cancellation-free-angles warns against it for nearly parallel inputs).
+ * Private reference for the limiting NTK (eq. (9), factor-2 arc-cosine kernels), written independently
+ * of src/ntk/limiting.ts: a cross-check of limitingKernels on the data of the convergence test.
+ * Math.acos(clip(·)) is adequate here: the inputs are random Gaussian points in R^10, far from parallel
+ * (docs/conventions.md#cancellation-free-angles warns against it for nearly parallel inputs).
  */
 function referenceLimitingNtk(x: Matrix, depth: number): Float64Array {
-  const N = x.rows,
-    d = x.cols;
-  let G = new Float64Array(N * N);
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += x.data[i * d + c] * x.data[j * d + c];
-      G[i * N + j] = s;
-    }
-  }
+  const N = x.rows;
+  let G = gramOfRows(x);
   let K = Float64Array.from(G);
   for (let l = 2; l <= depth; l++) {
     const Gn = new Float64Array(N * N),

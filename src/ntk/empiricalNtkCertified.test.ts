@@ -7,7 +7,7 @@ import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { empiricalNtk, ntkNormalization } from './empiricalNtk.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin, featureMatrixErrorBound, forwardEnclosure, UNIT_AMBIGUOUS } from './empiricalNtkCertified.ts';
 import { type Network, networkFromWeights } from './network.ts';
-import { fuzzEntry, fuzzExponent, hyperplaneCases, scaledCaseFields, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
+import { assertCertifiedOrNot, fuzzCaseFields, hyperplaneCases, scaledNetworkCase } from '../../test/support/fuzzNetwork.ts';
 
 /** The old enclosure: final Gram/Hadamard/sum rounding only (empiricalNtk.errorBound). */
 function oldEnclosure(net: Network, x: Matrix): { lower: number; upper: number } {
@@ -101,33 +101,25 @@ describe('empiricalNtkCertified', () => {
   });
 
   it('fuzz: small networks, data/weight scales 2^e (e ∈ [−1074, 1023]): exact λ_min enclosed or not certified', () => {
-    const entry = fuzzEntry,
-      expo = fuzzExponent;
-    const caseArb = fc.record({
-      ...scaledCaseFields({ maxN: 4, maxWidth: 8, maxHidden: 3, expo }),
-      seedVals: fc.array(entry, { minLength: 200, maxLength: 200 }),
-    });
-    let certifiedCount = 0,
-      ambiguousCount = 0;
-    fc.assert(
-      fc.property(caseArb, (c) => {
-        const { x, net } = scaledNetworkCase(c, c.seedVals);
+    const caseArb = fc.record(fuzzCaseFields({ maxN: 4, maxWidth: 8, maxHidden: 3, nVals: 200 }));
+    const counts = assertCertifiedOrNot(
+      caseArb,
+      (c) => {
+        const { x, net } = scaledNetworkCase(c, c.vals);
         const enc = engineEnclosure(net, x, c.normalize);
-        if (!enc.certified) return true;
-        certifiedCount++;
-        if (enc.ambiguous > 0) ambiguousCount++;
+        if (!enc.certified) return { certified: false };
         const K = exactNtk(net, x);
         let den = 1n;
         for (const w of c.widths) den *= BigInt(w);
         const num = c.normalize ? 2n ** BigInt(c.widths.length) : 1n;
         if (!c.normalize) den = 1n;
         else expect(ntkNormalization(net)).toBeCloseTo(Number(num) / Number(den), 12);
-        return encloses(K, enc.lower, enc.upper, num, den);
-      }),
+        return { certified: true, ambiguous: enc.ambiguous > 0, enclosed: encloses(K, enc.lower, enc.upper, num, den) };
+      },
       { numRuns: 300, seed: 20261203 },
     );
     // not vacuous: most cases are certified, and some exercise the ambiguous-unit path
-    expect(certifiedCount).toBeGreaterThan(100);
-    expect(ambiguousCount).toBeGreaterThan(5);
+    expect(counts.certified).toBeGreaterThan(100);
+    expect(counts.ambiguous).toBeGreaterThan(5);
   });
 });

@@ -42,12 +42,9 @@ const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLeng
 
 describe('network kernels (ntk/wasm/network.wasm on the shared workspace)', () => {
   it('masked accumulation is bit-identical to the plain loops (lanes run over output entries, never within a sum)', () => {
-    for (const [d, nIn, nOut] of [
-      [3, 5, 8],
-      [7, 13, 9],
-      [20, 64, 33],
-      [1, 100, 128],
-    ]) {
+    // biome-ignore format: a table of cases, kept on one line
+    const shapes = [[3, 5, 8], [7, 13, 9], [20, 64, 33], [1, 100, 128]];
+    for (const [d, nIn, nOut] of shapes) {
       const rng = createRng(`mask-${d}-${nIn}-${nOut}`);
       const rnd = (len: number, zeros = 0.2) => Float64Array.from({ length: len }, () => (rng.next() < zeros ? 0 : rng.next() - 0.5));
       const J = rnd(d * nIn),

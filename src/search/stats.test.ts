@@ -5,12 +5,9 @@ import { binomialUpperTail as binomTail } from '../../test/support/binomial.ts';
 
 describe('Clopper–Pearson', () => {
   it('one-sided lower bound is the p at which P(X ≥ k) = α (checked by direct summation)', () => {
-    for (const [k, n] of [
-      [1, 10],
-      [5, 40],
-      [17, 100],
-      [99, 100],
-    ]) {
+    // biome-ignore format: a table of cases, kept on one line
+    const cases = [[1, 10], [5, 40], [17, 100], [99, 100]];
+    for (const [k, n] of cases) {
       const { lowerBound } = failureRateExceeds(k, n, 0.5, 0.05);
       expect(binomTail(k, n, lowerBound)).toBeCloseTo(0.05, 8);
     }

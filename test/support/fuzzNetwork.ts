@@ -82,3 +82,38 @@ export function* hyperplaneCases(activation?: ActivationRecord): Generator<{ net
     }
   }
 }
+
+/**
+ * The fields of a fuzz case of the certified-NTK tests as fast-check arbitraries: scaledCaseFields with
+ * fuzzExponent, and `vals`, nVals entries from fuzzEntry (cycled by scaledNetworkCase).
+ */
+export function fuzzCaseFields(o: { maxN: number; maxWidth: number; maxHidden: number; nVals: number }) {
+  const { nVals, ...sizes } = o;
+  return {
+    ...scaledCaseFields({ ...sizes, expo: fuzzExponent }),
+    vals: fc.array(fuzzEntry, { minLength: nVals, maxLength: nVals }),
+  };
+}
+
+/** What a fuzz case reports: not certified (nothing to check), or certified, with an ambiguous unit or not, and enclosing the exact value or not. */
+export type CertifiedOutcome = { certified: false } | { certified: true; ambiguous: boolean; enclosed: boolean };
+
+/**
+ * fc.assert over the cases of arb: a case reported not certified holds; a certified one holds iff it encloses the
+ * exact value. Returns how many cases were certified and how many of those had an ambiguous unit, for the caller to
+ * show the fuzz is not vacuous.
+ */
+export function assertCertifiedOrNot<T>(arb: fc.Arbitrary<T>, check: (c: T) => CertifiedOutcome, params: { numRuns: number; seed: number }) {
+  const counts = { certified: 0, ambiguous: 0 };
+  fc.assert(
+    fc.property(arb, (c) => {
+      const r = check(c);
+      if (!r.certified) return true;
+      counts.certified++;
+      if (r.ambiguous) counts.ambiguous++;
+      return r.enclosed;
+    }),
+    params,
+  );
+  return counts;
+}

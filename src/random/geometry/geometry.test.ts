@@ -92,12 +92,9 @@ describe('tight clusters', () => {
 
 describe('low-rank subspace', () => {
   it('has rank exactly r (exact rational elimination of the stored doubles)', () => {
-    for (const [n, d, r] of [
-      [8, 6, 1],
-      [8, 6, 3],
-      [12, 16, 5],
-      [4, 9, 4],
-    ] as const) {
+    // biome-ignore format: a table of cases, kept on one line
+    const cases = [[8, 6, 1], [8, 6, 3], [12, 16, 5], [4, 9, 4]] as const;
+    for (const [n, d, r] of cases) {
       const x = lowRankSubspace(childRng('ss', n, d, r), zeros(n, d), r, Math.sqrt(d));
       const ints = Array.from({ length: n }, (_, i) =>
         Array.from(x.data.subarray(i * d, (i + 1) * d), (v) => {
@@ -113,12 +110,9 @@ describe('low-rank subspace', () => {
 
 describe('δ-separated set', () => {
   it('separates every pair and every antipodal pair by δ, with the first pair tight (60 digits)', () => {
-    for (const [n, d, k] of [
-      [6, 3, 2],
-      [10, 5, 8],
-      [5, 2, 1],
-      [12, 8, 12],
-    ] as const) {
+    // biome-ignore format: a table of cases, kept on one line
+    const cases = [[6, 3, 2], [10, 5, 8], [5, 2, 1], [12, 8, 12]] as const;
+    for (const [n, d, k] of cases) {
       const x = zeros(n, d);
       const delta = separatedSet(childRng('sep', n, d, k), x, 2 ** -k, 3);
       expect(delta).toBeGreaterThan(0);
