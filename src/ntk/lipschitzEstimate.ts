@@ -223,23 +223,12 @@ export interface CertifiedJacobian {
 }
 
 /**
- * O += Σ_a d_a·J[:, a] ⊗ W[a, :] and Q += Σ_a |d_a|·P[:, a] ⊗ |W[a, :]| (J, P: d × nIn; W: nIn × nOut; O, Q: d × nOut)
- * with d_a = σ'(g_a) ∈ {sa (g_a > 0), sb (g_a < 0), 0 (g_a = 0 or NaN)}; units with d_a = 0 are skipped. For ReLU
- * (sa = 1, sb = 0) the products by d_a are exact, so these are the loops that wasmMaskedAccumulate reproduces.
+ * O += Σ_a d_a·J[:, a] ⊗ W[a, :] and Q += Σ_a |d_a|·P[:, a] ⊗ |W[a, :]| (J, P: d × nIn; W: nIn × nOut; O, Q: d × nOut;
+ * the arguments of wasmMaskedAccumulate) with d_a = σ'(g_a) ∈ {sa (g_a > 0), sb (g_a < 0), 0 (g_a = 0 or NaN)}; units
+ * with d_a = 0 are skipped. For ReLU (sa = 1, sb = 0) the products by d_a are exact, so these are the loops that
+ * wasmMaskedAccumulate reproduces.
  */
-function slopeAccumulate(
-  J: Float64Array,
-  P: Float64Array,
-  g: ArrayLike<number>,
-  W: Float64Array,
-  d: number,
-  nIn: number,
-  nOut: number,
-  O: Float64Array,
-  Q: Float64Array,
-  sa: number,
-  sb: number,
-): void {
+function slopeAccumulate(sa: number, sb: number, ...[J, P, g, W, d, nIn, nOut, O, Q]: Parameters<typeof wasmMaskedAccumulate>): void {
   for (let c = 0; c < d; c++) {
     const jc = c * nIn, oc = c * nOut;
     for (let a = 0; a < nIn; a++) {
@@ -275,7 +264,7 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
     const next = zeros(d, nOut), pnext = zeros(d, nOut);
     const J = jt.data, P = pt.data, O = next.data, Q = pnext.data;
     // Same loops in WebAssembly SIMD when available (bit-identical: lanes run over output entries).
-    if (!wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)) slopeAccumulate(J, P, g, W, d, nIn, nOut, O, Q, 1, 0);
+    if (!wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)) slopeAccumulate(1, 0, J, P, g, W, d, nIn, nOut, O, Q);
     const gm = gammaUp(nIn + 2);
     eps = up(up((1 + eps) * (1 + gm)) - 1);
     widen = up(widen * (1 + gm));
@@ -339,7 +328,7 @@ function certifiedJacobianSlopes(net: Network, k: number, env: PointEnvelope, sl
     const w = net.weights[l - 1], g = env.g[l - 2];
     const nIn = w.rows, nOut = w.cols, W = w.data;
     const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
-    slopeAccumulate(jt, pt, g, W, d, nIn, nOut, O, Q, sl.a, sl.b);
+    slopeAccumulate(sl.a, sl.b, jt, pt, g, W, d, nIn, nOut, O, Q);
     const gm = gammaUp(nIn + 2), maxW = maxAbs(W);
     eps = up(up((1 + eps) * (1 + gm)) - 1);
     widen = up(widen * (1 + gm));
