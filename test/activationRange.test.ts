@@ -7,6 +7,7 @@ import { frobeniusUpper } from '../src/ntk/limitingSmooth.ts';
 import { type Dec, Dm, encloses, exactDec, lambdaMaxBracket, lambdaMinBracket, MAX_DEC, referenceLimiting, type RefArch, traceDec } from './kernelReference.ts';
 import { ldexpExact } from './support/ldexpExact.ts';
 import { npyFiles } from './support/npyFiles.ts';
+import { ntkFields, rangeExponent, rangeMantissa } from './support/rangeArbitraries.ts';
 
 /**
  * Every activation of the `kernel limiting|nngp` command over the whole float64 range: random binary exponents
@@ -297,13 +298,8 @@ describe('activations beyond the old range: certified enclosures that contain th
   });
 });
 
-const exponent = fc.oneof(
-  fc.integer({ min: -1074, max: 1023 }),
-  fc.integer({ min: -560, max: -500 }),
-  fc.integer({ min: 480, max: 520 }),
-  fc.integer({ min: -8, max: 8 }),
-);
-const mantissa = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -0.5));
+const exponent = rangeExponent(fc.integer({ min: -8, max: 8 }));
+const mantissa = rangeMantissa;
 const ACTIVATIONS = [
   'relu',
   'leaky-relu:0',
@@ -332,11 +328,7 @@ const caseArb = fc.record({
   rowExps: fc.array(exponent, { minLength: 3, maxLength: 3 }),
   mant: fc.array(mantissa, { minLength: 9, maxLength: 9 }),
   twin: fc.constantFrom('none', 'duplicate', 'antiparallel', 'ulp'),
-  ntk: fc.boolean(),
-  wExp: exponent,
-  wMant: fc.double({ min: 1, max: 2, noNaN: true, maxExcluded: true }),
-  bias: fc.boolean(),
-  bExp: exponent,
+  ...ntkFields(exponent),
 });
 
 describe('every activation over the whole float64 range vs a 50-digit reference', () => {

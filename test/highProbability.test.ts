@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
 import { defineBound } from '../src/audit/defineBound.ts';
 import { searchOptionsFor } from '../src/audit/runAudit.ts';
 import { binomialUpperTail } from './support/binomial.ts';
 import { cliInProcess } from './support/cliInProcess.ts';
+import { SPHERE_D, SPHERE_DELTA, sphereThreshold, unitSphereClaim } from './support/unitSphereClaim.ts';
 import { highProbabilityConfigVerdict, highProbabilityTestLevel, searchTheorem } from '../src/search/search.ts';
 
 /**
@@ -17,21 +17,18 @@ import { highProbabilityConfigVerdict, highProbabilityTestLevel, searchTheorem }
  *     P(max_{i≠j} |⟨x_i, x_j⟩| > t) = p   exactly when   t² = B⁻¹(1 − p; 1/2, (d − 1)/2),
  * which gives bounds whose true failure rate is known exactly (δ/2: a TRUE claim; 2δ: a FALSE one).
  */
-const D = 8;
-const DELTA = 0.1;
-const threshold = (p: number) => Math.sqrt(betaQuantile(1 - p, 0.5, (D - 1) / 2));
+const D = SPHERE_D;
+const DELTA = SPHERE_DELTA;
+const threshold = sphereThreshold;
 
 function sphereBound(id: string, failureRate: number) {
-  return defineBound({
-    id,
-    statement: `max_{i≠j} |⟨x_i, x_j⟩| ≤ t with probability ≥ 1 − ${DELTA} (t calibrated to fail with probability ${failureRate})`,
-    kind: 'high-probability',
-    delta: DELTA,
-    instances: { n: [2, 2], d: [D, D], data: ['unit-sphere'] },
-    lhs: (q) => q.maxInnerProduct,
-    relation: '<=',
-    rhs: () => threshold(failureRate),
-  });
+  return defineBound(
+    unitSphereClaim({
+      id,
+      statement: `max_{i≠j} |⟨x_i, x_j⟩| ≤ t with probability ≥ 1 − ${DELTA} (t calibrated to fail with probability ${failureRate})`,
+      rhs: () => threshold(failureRate),
+    }),
+  );
 }
 
 /** The audit's own search (what an audit worker runs), without the wall-clock deadline. */
@@ -124,16 +121,14 @@ describe('the rate test of one configuration', () => {
   });
 
   it('a claim whose draws are all inconclusive is inconclusive, not holds', () => {
-    const blurred = defineBound({
-      id: 'cal.blurred',
-      statement: 'max |⟨x_i, x_j⟩| ≤ 1 with an error bound too wide to decide',
-      kind: 'high-probability',
-      delta: DELTA,
-      instances: { n: [2, 2], d: [D, D], data: ['unit-sphere'] },
-      lhs: (q) => ({ value: q.maxInnerProduct, error: 10 }),
-      relation: '<=',
-      rhs: () => 1,
-    });
+    const blurred = defineBound(
+      unitSphereClaim({
+        id: 'cal.blurred',
+        statement: 'max |⟨x_i, x_j⟩| ≤ 1 with an error bound too wide to decide',
+        lhs: (q) => ({ value: q.maxInnerProduct, error: 10 }),
+        rhs: () => 1,
+      }),
+    );
     const run = audit(blurred, 5, 's1');
     expect(run.counts.inconclusive).toBeGreaterThan(0);
     expect(run.counts.holds).toBe(0);

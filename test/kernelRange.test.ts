@@ -19,6 +19,7 @@ import {
 } from './kernelReference.ts';
 import { ldexpExact } from './support/ldexpExact.ts';
 import { npyFiles } from './support/npyFiles.ts';
+import { ntkFields, rangeExponent, rangeMantissa } from './support/rangeArbitraries.ts';
 
 /**
  * Fuzz over the whole float64 range: random binary exponents (−1074 … 1023, with extra weight where Gram
@@ -37,13 +38,8 @@ import { npyFiles } from './support/npyFiles.ts';
  */
 const file = npyFiles('ntk-range-');
 
-const exponent = fc.oneof(
-  fc.integer({ min: -1074, max: 1023 }),
-  fc.integer({ min: -560, max: -500 }), // Gram products around the subnormal range
-  fc.integer({ min: 480, max: 520 }), // Gram products around overflow
-  fc.constant(0),
-);
-const mantissa = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constantFrom(0, 1, -0.5));
+const exponent = rangeExponent(fc.constant(0));
+const mantissa = rangeMantissa;
 
 const caseArb = fc.record({
   n: fc.integer({ min: 1, max: 4 }),
@@ -54,11 +50,7 @@ const caseArb = fc.record({
   global: exponent,
   rowExps: fc.array(exponent, { minLength: 4, maxLength: 4 }),
   mant: fc.array(mantissa, { minLength: 12, maxLength: 12 }),
-  ntk: fc.boolean(),
-  wExp: exponent,
-  wMant: fc.double({ min: 1, max: 2, noNaN: true, maxExcluded: true }),
-  bias: fc.boolean(),
-  bExp: exponent,
+  ...ntkFields(exponent),
 });
 
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { describe, expect, it } from 'vitest';
 import { auditBound } from '../src/api.ts';
 import { confirmViolation } from '../src/audit/confirm.ts';
@@ -17,6 +16,7 @@ import { reportSchema } from '../src/report/schema.ts';
 import { searchOptionsFor } from '../src/audit/runAudit.ts';
 import { searchTheorem } from '../src/search/search.ts';
 import { binomialUpperTail } from './support/binomial.ts';
+import { SPHERE_DELTA, sphereThreshold, unitSphereClaim } from './support/unitSphereClaim.ts';
 
 /**
  * Verdicts that a proposal can reach by paths other than the plain search of a well-behaved bound: draws
@@ -28,9 +28,8 @@ import { binomialUpperTail } from './support/binomial.ts';
  * law of one coordinate X_1 and X_1² ~ Beta(1/2, (d − 1)/2), so for N = 2 points
  *     P(|⟨x_1, x_2⟩| > t) = p   exactly when   t² = B⁻¹(1 − p; 1/2, (d − 1)/2).
  */
-const D = 8;
-const DELTA = 0.1;
-const threshold = (p: number) => Math.sqrt(betaQuantile(1 - p, 0.5, (D - 1) / 2));
+const DELTA = SPHERE_DELTA;
+const threshold = sphereThreshold;
 
 describe('high-probability claims: draws whose sides throw', () => {
   it('a TRUE claim (failure rate δ/2) whose rhs throws on the draws where it holds comfortably is not refuted', () => {
@@ -38,19 +37,16 @@ describe('high-probability claims: draws whose sides throw', () => {
     // claim fails on (δ/2)/(2δ/3) = 3/4 of them, which a rate test over those draws alone rejects at once.
     const t = threshold(DELTA / 2),
       s = threshold((2 * DELTA) / 3);
-    const bound = defineBound({
-      id: 'sound.hp-throws',
-      statement: `|⟨x_1, x_2⟩| ≤ ${t} w.p. ≥ 1 − ${DELTA} (rhs not implemented below ${s})`,
-      kind: 'high-probability',
-      delta: DELTA,
-      instances: { n: [2, 2], d: [D, D], data: ['unit-sphere'] },
-      lhs: (q) => q.maxInnerProduct,
-      relation: '<=',
-      rhs: (q) => {
-        if (q.maxInnerProduct < s) throw new Error('not implemented there');
-        return t;
-      },
-    });
+    const bound = defineBound(
+      unitSphereClaim({
+        id: 'sound.hp-throws',
+        statement: `|⟨x_1, x_2⟩| ≤ ${t} w.p. ≥ 1 − ${DELTA} (rhs not implemented below ${s})`,
+        rhs: (q) => {
+          if (q.maxInnerProduct < s) throw new Error('not implemented there');
+          return t;
+        },
+      }),
+    );
     for (const seed of ['s1', 's2', 's3', 's4']) {
       const opts = searchOptionsFor(bound, 20, seed);
       const run = searchTheorem(bound, opts);
@@ -169,16 +165,13 @@ describe('a refuted identity (==) on a new quantity is shown as |lhs − rhs| / 
 });
 
 describe('high-probability claims and adversarial geometries', () => {
-  const spec = (geometry: unknown) => ({
-    id: 'sound.hp-geometry',
-    statement: `|⟨x_1, x_2⟩| ≤ t w.p. ≥ 1 − ${DELTA} (fails on δ/2 of i.i.d. draws)`,
-    kind: 'high-probability' as const,
-    delta: DELTA,
-    instances: { n: [2, 2] as [number, number], d: [D, D] as [number, number], data: ['unit-sphere' as const], geometry: geometry as never },
-    lhs: (q: Quantities) => q.maxInnerProduct,
-    relation: '<=' as const,
-    rhs: () => threshold(DELTA / 2),
-  });
+  const spec = (geometry: unknown) =>
+    unitSphereClaim({
+      id: 'sound.hp-geometry',
+      statement: `|⟨x_1, x_2⟩| ≤ t w.p. ≥ 1 − ${DELTA} (fails on δ/2 of i.i.d. draws)`,
+      geometry,
+      rhs: () => threshold(DELTA / 2),
+    });
 
   it('structured geometries (which would refute this TRUE claim: antipodal rows give |⟨x_1, x_2⟩| = 1) are a one-line UserError', () => {
     for (const g of ['adversarial', ['antipodal'], ['iid', 'clusters']]) {
@@ -205,16 +198,13 @@ describe('high-probability claims and adversarial geometries', () => {
 });
 
 describe('a rejected rate test refutes only on failed draws re-verified in 50-digit arithmetic', () => {
-  const falseSpec = (lhs: (q: Quantities) => number) => ({
-    id: 'sound.hp-false',
-    statement: `|⟨x_1, x_2⟩| ≤ t w.p. ≥ 1 − ${DELTA} (t fails on 2δ of the draws: FALSE)`,
-    kind: 'high-probability' as const,
-    delta: DELTA,
-    instances: { n: [2, 2] as [number, number], d: [D, D] as [number, number], data: ['unit-sphere' as const] },
-    lhs,
-    relation: '<=' as const,
-    rhs: () => threshold(2 * DELTA),
-  });
+  const falseSpec = (lhs: (q: Quantities) => number) =>
+    unitSphereClaim({
+      id: 'sound.hp-false',
+      statement: `|⟨x_1, x_2⟩| ≤ t w.p. ≥ 1 − ${DELTA} (t fails on 2δ of the draws: FALSE)`,
+      lhs,
+      rhs: () => threshold(2 * DELTA),
+    });
   const out = () => mkdtempSync(join(tmpdir(), 'ntk-sound-hp-'));
 
   it('the FALSE claim is refuted, its evidence recording a confirmed 50-digit |⟨x_1, x_2⟩| above t', async () => {

@@ -280,6 +280,12 @@ function traceAbs(m: DecMatrix): Dec {
   return t;
 }
 
+/** The n × n limiting NTK K and NNGP G, each with the error bound al·Σ_i |M_ii| (the allowances of the module comment). */
+function limitingPair(n: number, K: Dec[], G: Dec[], al: Dec): { ntk: DecSym; nngp: DecSym } {
+  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
+  return { ntk: { m: ntk, error: al.times(traceAbs(ntk)) }, nngp: { m: nngp, error: al.times(traceAbs(nngp)) } };
+}
+
 /** XXᵀ and its rounding allowance (entry ops d, scale ‖x_i‖‖x_j‖, ‖·‖₂ ≤ allowance·Σ‖x_i‖²). */
 export function gramWithError(x: DecMatrix): DecSym {
   const g = gramDec(x);
@@ -375,8 +381,7 @@ export function limitingDec(x: DecMatrix, depth: number): { ntk: DecSym; nngp: D
         G[i * n + j] = G[j * n + i] = g;
       }
   }
-  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
-  return { ntk: { m: ntk, error: allowance(ops).times(traceAbs(ntk)) }, nngp: { m: nngp, error: allowance(ops).times(traceAbs(nngp)) } };
+  return limitingPair(n, K, G, allowance(ops));
 }
 
 /** The exact constants of an instance's limiting architecture of depth l: c_1 (G^{(1)} = c_1XXᵀ + B_1²), W_l², B_l². */
@@ -508,8 +513,7 @@ export function limitingAbReluDec(x: DecMatrix, depth: number, a: number, b: num
       r = r1;
     }
   }
-  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
-  return { ntk: { m: ntk, error: allowance(ops).times(traceAbs(ntk)) }, nngp: { m: nngp, error: allowance(ops).times(traceAbs(nngp)) } };
+  return limitingPair(n, K, G, allowance(ops));
 }
 
 /**
@@ -547,9 +551,7 @@ export function limitingErfDec(x: DecMatrix, depth: number, k: { c1: Dec; w2: De
     K = K1;
   }
   const ops = 2 * xs.cols + 60 * depth + 60;
-  const al = allowance(ops).times(cond);
-  const ntk = { rows: n, cols: n, data: K }, nngp = { rows: n, cols: n, data: G };
-  return { ntk: { m: ntk, error: al.times(traceAbs(ntk)) }, nngp: { m: nngp, error: al.times(traceAbs(nngp)) } };
+  return limitingPair(n, K, G, allowance(ops).times(cond));
 }
 
 /**
@@ -1121,30 +1123,30 @@ const fixed = (lo: Dec, hi: Dec): OracleQuantity => {
   return { enclosure: () => e, refine: () => false, counts: () => 0 };
 };
 
-/** An eigenvalue quantity mapped through a monotone increasing f (e.g. √ for singular values). */
-/** An oracle quantity whose enclosure `enc` narrows as the eigenvalue bracket `b` is bisected. */
-function bisected(b: EigenBracket, enc: () => Enclosure): OracleQuantity {
+/** An oracle quantity whose enclosure `enc` narrows as the eigenvalue brackets `parts` are bisected (all together). */
+function bisected(parts: EigenBracket[], enc: () => Enclosure): OracleQuantity {
   return {
     enclosure: enc,
     refine: () => {
       const e = enc();
       // Stop at double resolution: 8 ulps of the larger end (the decimal error terms are far below that).
       const ulp = Math.max(Math.abs(e.lower), Math.abs(e.upper)) * 2 ** -52 * 8;
-      if (!(e.upper - e.lower > ulp) || b.counts > 400) return false;
-      b.bisect();
+      if (!(e.upper - e.lower > ulp) || parts.some((b) => b.counts > 400)) return false;
+      for (const b of parts) b.bisect();
       return true;
     },
-    counts: () => b.counts,
+    counts: () => parts.reduce((s, b) => s + b.counts, 0),
   };
 }
 
+/** An eigenvalue quantity mapped through a monotone increasing f (e.g. √ for singular values). */
 function spectral(b: EigenBracket, map: (lo: Dec, hi: Dec) => [Dec, Dec] = (l, h) => [l, h]): OracleQuantity {
   const enc = () => {
     const e = b.enclosure();
     const [l, h] = map(e.lo, e.hi);
     return toEnclosure(l, h);
   };
-  return bisected(b, enc);
+  return bisected([b], enc);
 }
 
 /** Lazily computed shared pieces of one instance. */
@@ -1372,7 +1374,7 @@ export class Oracle {
       const e = yy.times(delta).div(lam.times(lam.minus(delta)));
       return toEnclosure(D.max(ZERO, v.minus(e)), v.plus(e));
     };
-    return bisected(b, enc);
+    return bisected([b], enc);
   }
 
   /** min over pairs of ‖x_i − x_k‖ (and ‖x_i + x_k‖ for the separation), ± a rounding allowance of the square root. */
@@ -1435,17 +1437,7 @@ export class Oracle {
       const slack = allowance(8 * k);
       return toEnclosure(lo.times(scale).times(ONE.minus(slack)), hi.times(scale).times(ONE.plus(slack)));
     };
-    return {
-      enclosure: enc,
-      refine: () => {
-        const e = enc();
-        const ulp = Math.max(Math.abs(e.lower), Math.abs(e.upper)) * 2 ** -52 * 8;
-        if (!(e.upper - e.lower > ulp) || parts.some((b) => b.counts > 400)) return false;
-        for (const b of parts) b.bisect();
-        return true;
-      },
-      counts: () => parts.reduce((s, b) => s + b.counts, 0),
-    };
+    return bisected(parts, enc);
   }
 }
 

@@ -317,16 +317,21 @@ describe('independence of the float engine', () => {
   });
 });
 
+/**
+ * The planted false bound λ_min(empirical NTK) ≥ 2·tr/N (false: λ_min ≤ the mean diagonal) on inst is confirmed as
+ * violated, not skipped, from exactly those two quantities.
+ */
+function expectPlantedLambdaMinConfirmed(inst: AuditInstance, label: string): void {
+  const c = confirmViolation({ lhs: (q) => q.lambdaMin('empiricalNTK'), relation: '>=', rhs: (q) => (2 * q.trace('empiricalNTK')) / q.N }, inst);
+  if (c.status === 'skipped') throw new Error(`${label}: skipped (${c.reason})`);
+  expect(c.status, `${label}: ${c.reason}`).toBe('confirmed');
+  expect(c.verdict).toBe('violated');
+  expect(Object.keys(c.quantities).sort()).toEqual(['lambdaMin(empiricalNTK)', 'trace(empiricalNTK)']);
+}
+
 describe('confirmation of planted false bounds on the finite network of smooth records', () => {
   it('tanh and gelu: λ_min(empirical NTK) ≥ 2·tr/N (false: λ_min ≤ the mean diagonal) is confirmed, not skipped', () => {
-    for (const activation of ['tanh', 'gelu']) {
-      const inst = instanceOf(activation, 6, 3, [8, 6], `planted-${activation}`);
-      const c = confirmViolation({ lhs: (q) => q.lambdaMin('empiricalNTK'), relation: '>=', rhs: (q) => (2 * q.trace('empiricalNTK')) / q.N }, inst);
-      if (c.status === 'skipped') throw new Error(`${activation}: skipped (${c.reason})`);
-      expect(c.status, `${activation}: ${c.reason}`).toBe('confirmed');
-      expect(c.verdict).toBe('violated');
-      expect(Object.keys(c.quantities).sort()).toEqual(['lambdaMin(empiricalNTK)', 'trace(empiricalNTK)']);
-    }
+    for (const activation of ['tanh', 'gelu']) expectPlantedLambdaMinConfirmed(instanceOf(activation, 6, 3, [8, 6], `planted-${activation}`), activation);
   });
 
   it('gelu: a bound violated by 2.5 widths of the engine enclosure of σ_min(F_1) is confirmed after bisection', () => {
@@ -414,13 +419,6 @@ describe("the 50-digit finite network in the 'ntk' parameterisation with biases"
   });
 
   it('a planted false bound λ_min(empirical NTK) ≥ 2·tr/N on tanh and ReLU networks with biases is confirmed, not skipped', () => {
-    for (const activation of ['tanh', 'relu']) {
-      const inst = ntkInstance(activation, 6, 3, [8, 6], `ntk-planted-${activation}`);
-      const c = confirmViolation({ lhs: (q) => q.lambdaMin('empiricalNTK'), relation: '>=', rhs: (q) => (2 * q.trace('empiricalNTK')) / q.N }, inst);
-      if (c.status === 'skipped') throw new Error(`${activation}: skipped (${c.reason})`);
-      expect(c.status, `${activation}: ${c.reason}`).toBe('confirmed');
-      expect(c.verdict).toBe('violated');
-      expect(Object.keys(c.quantities).sort()).toEqual(['lambdaMin(empiricalNTK)', 'trace(empiricalNTK)']);
-    }
+    for (const activation of ['tanh', 'relu']) expectPlantedLambdaMinConfirmed(ntkInstance(activation, 6, 3, [8, 6], `ntk-planted-${activation}`), activation);
   });
 });

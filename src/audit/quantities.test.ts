@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encloses, enclosesSigmaMin, exactFeatures, exactNtk, hyperplaneInput } from '../../test/support/exactNtk.ts';
+import { encloses, exactNtk, expectSigmaMinFEnclosed, hyperplaneInput } from '../../test/support/exactNtk.ts';
 import { up } from '../linalg/blas.ts';
 import { lambdaMinCertified } from '../linalg/lambdaMin.ts';
 import { fromRows, type Matrix, UNIT_ROUNDOFF } from '../linalg/matrix.ts';
@@ -75,10 +75,7 @@ describe('audit quantities of the finite network: exact value enclosed, or infin
       const out = decide({ lhs: side.value, rhs: 1, relation: '>=', lhsError: side.error, rhsError: 0 });
       expect(out.verdict).toBe('inconclusive');
     }
-    for (let k = 0; k < net.depth; k++) {
-      const sm = enclosureOf(inst, `sigmaMinF(${k})`);
-      expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
-    }
+    expectSigmaMinFEnclosed(net, x, (k) => enclosureOf(inst, `sigmaMinF(${k})`));
     // Lipschitz product ∏‖W_l‖₂: each factor's certified bounds bracket the exact product
     let lo = 1,
       hi = 1;

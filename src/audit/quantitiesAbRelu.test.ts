@@ -5,7 +5,7 @@
  * certified enclosures (their 90-digit checks: empiricalNtkCertifiedSmooth.test.ts, empiricalNtkCertifiedNtk.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { add, dy, encloses, enclosesSigmaMin, exactFeatures, exactNtk, mul } from '../../test/support/exactNtk.ts';
+import { add, dy, encloses, exactNtk, expectSigmaMinFEnclosed, mul } from '../../test/support/exactNtk.ts';
 import { fromRows, type Matrix } from '../linalg/matrix.ts';
 import { activationByName } from '../ntk/activations/registry.ts';
 import { empiricalNtkCertified, empiricalNtkLambdaMin } from '../ntk/empiricalNtkCertified.ts';
@@ -70,11 +70,11 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
       expect(encloses(K, jg.lower, jg.upper)).toBe(true);
       expect(lm.upper - lm.lower).toBeLessThan(1e-10 * Math.abs(lm.upper) + 1e-300);
     }
-    for (let k = 0; k < net.depth; k++) {
+    expectSigmaMinFEnclosed(net, x, (k) => {
       const sm = enclosureOf(inst, `sigmaMinF(${k})`);
       if (e !== -1074) expect(Number.isFinite(sm.upper)).toBe(true);
-      expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
-    }
+      return sm;
+    });
   });
 
   it.each(['tanh', 'sigmoid', 'softplus', 'erf', 'gelu'])(
@@ -115,10 +115,7 @@ describe('audit quantities of (a,b)-ReLU finite networks', () => {
         expect(Number.isFinite(lm.lower) && lm.upper - lm.lower < 1e-10 * Math.abs(lm.upper), key).toBe(true);
         expect(encloses(K, lm.lower, lm.upper), key).toBe(true);
       }
-      for (let k = 0; k < net.depth; k++) {
-        const sm = enclosureOf(inst, `sigmaMinF(${k})`);
-        expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
-      }
+      expectSigmaMinFEnclosed(net, x, (k) => enclosureOf(inst, `sigmaMinF(${k})`));
     },
   );
 

@@ -6,18 +6,44 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import DecimalImport from 'decimal.js';
-import type { Decimal as DecimalClass } from 'decimal.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import { activationByName, erfRecord } from '../ntk/activations/registry.ts';
 import { cliInProcess } from '../../test/support/cliInProcess.ts';
-import { exact } from '../../test/support/decimalContains.ts';
+import { D, type Dec, exact } from '../../test/support/decimalContains.ts';
 import { parseKernelOptions } from './kernel.ts';
 
-const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
 const dir = mkdtempSync(join(tmpdir(), 'ntk-act-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface OneSampleReport {
+  lambdaMin: { lower: number; upper: number };
+  conventions: { activation: string };
+}
+
+/**
+ * `kernel limiting --depth 2 --json --activation name` on the one sample x = (0.6, 0.8) (exit 0, the report names the
+ * activation): its report, and
+ * q = ‖x‖² = 0.6² + 0.8² exactly in decimal of the doubles.
+ */
+async function oneSampleDepth2(name: string): Promise<{ rep: OneSampleReport; q: Dec }> {
+  const f = join(dir, 'one.csv');
+  writeFileSync(f, '0.6,0.8\n');
+  const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', name, '--json']);
+  expect(r.status, r.stderr).toBe(0);
+  const rep = JSON.parse(r.stdout) as OneSampleReport;
+  expect(rep.conventions.activation).toBe(name);
+  const x1 = exact(0.6),
+    x2 = exact(0.8);
+  return { rep, q: x1.mul(x1).add(x2.mul(x2)) };
+}
+
+/** The reference K lies in the report's certified λ (= K for one sample), which is narrower than width. */
+function expectCertifiedContains(rep: OneSampleReport, K: Dec, width: number): void {
+  const name = rep.conventions.activation;
+  expect(K.gte(exact(rep.lambdaMin.lower)) && K.lte(exact(rep.lambdaMin.upper)), `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
+  expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(width);
+}
 
 describe('kernel --activation', () => {
   it('parses names, rejects unknown ones and other kernels with one-line UserErrors', () => {
@@ -46,34 +72,22 @@ describe('kernel --activation', () => {
   });
 
   it('erf, one sample, depth 2: the certified λ (= K) contains the 50-digit closed form', async () => {
-    const f = join(dir, 'one.csv');
-    writeFileSync(f, '0.6,0.8\n');
-    const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', 'erf', '--json']);
-    expect(r.status, r.stderr).toBe(0);
-    const rep = JSON.parse(r.stdout);
-    // q = ‖x‖² = 0.6² + 0.8² exactly in decimal of the doubles; c_2 = 1/κ as the double the fold uses
-    const x1 = exact(0.6),
-      x2 = exact(0.8);
-    const q = x1.mul(x1).add(x2.mul(x2));
+    const { rep, q } = await oneSampleDepth2('erf');
+    // c_2 = 1/κ as the double the fold uses
     const c2 = exact(1 / erfRecord().secondMoment);
     const PI = D.acos(-1);
     const s = q.mul(2).add(1);
     const G2 = c2.mul(D.asin(q.mul(2).div(s)).mul(2).div(PI));
     const Gd2 = c2.mul(new D(4).div(PI).div(q.mul(4).add(1).sqrt()));
-    const K = q.mul(Gd2).add(G2);
-    expect(K.gte(exact(rep.lambdaMin.lower)) && K.lte(exact(rep.lambdaMin.upper)), `${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(true);
-    expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-12);
-    expect(rep.conventions.activation).toBe('erf');
+    expectCertifiedContains(rep, q.mul(Gd2).add(G2), 1e-12);
   });
 
   it('gelu and softplus, one sample, depth 2: the certified λ (= K) contains a 50-digit 1-D quadrature', async () => {
-    const f = join(dir, 'one.csv');
-    writeFileSync(f, '0.6,0.8\n');
     const PI = D.acos(-1),
       SQRT_2PI = PI.mul(2).sqrt();
-    const phi = (t: DecimalClass) => t.mul(t).div(-2).exp().div(SQRT_2PI);
+    const phi = (t: Dec) => t.mul(t).div(-2).exp().div(SQRT_2PI);
     // Φ(t) = 1/2 + φ(t)Σ t^{2n+1}/(2n+1)!! (Abramowitz & Stegun 26.2.11); |t| ≤ 10 here
-    const Phi = (t: DecimalClass) => {
+    const Phi = (t: Dec) => {
       let term = t,
         sum = t;
       for (let n = 1; n < 400 && !term.abs().lt('1e-60'); n++) {
@@ -85,17 +99,12 @@ describe('kernel --activation', () => {
       }
       return phi(t).mul(sum).add(0.5);
     };
-    const fns: Record<string, (t: DecimalClass) => [DecimalClass, DecimalClass]> = {
+    const fns: Record<string, (t: Dec) => [Dec, Dec]> = {
       gelu: (t) => [t.mul(Phi(t)), Phi(t).add(t.mul(phi(t)))],
       softplus: (t) => [t.exp().add(1).ln(), new D(1).div(t.neg().exp().add(1))],
     };
     for (const name of ['gelu', 'softplus']) {
-      const r = await cliInProcess(['kernel', 'limiting', '--data', f, '--depth', '2', '--activation', name, '--json']);
-      expect(r.status, r.stderr).toBe(0);
-      const rep = JSON.parse(r.stdout);
-      const x1 = exact(0.6),
-        x2 = exact(0.8);
-      const q = x1.mul(x1).add(x2.mul(x2));
+      const { rep, q } = await oneSampleDepth2(name);
       const c2 = exact(1 / activationByName(name).secondMoment);
       // E[σ(u)²], E[σ'(u)²], u ∼ N(0, q): trapezoidal rule with step 1/8 on |z| ≤ 10 (error < 1e-25)
       let m2 = new D(0),
@@ -107,12 +116,7 @@ describe('kernel --activation', () => {
         m2 = m2.add(w.mul(s0).mul(s0));
         d2 = d2.add(w.mul(s1).mul(s1));
       }
-      const K = q.mul(c2.mul(d2)).add(c2.mul(m2));
-      expect(K.gte(exact(rep.lambdaMin.lower)) && K.lte(exact(rep.lambdaMin.upper)), `${name}: ${K} ∉ [${rep.lambdaMin.lower}, ${rep.lambdaMin.upper}]`).toBe(
-        true,
-      );
-      expect(rep.lambdaMin.upper - rep.lambdaMin.lower).toBeLessThan(1e-11);
-      expect(rep.conventions.activation).toBe(name);
+      expectCertifiedContains(rep, q.mul(c2.mul(d2)).add(c2.mul(m2)), 1e-11);
     }
   });
 });

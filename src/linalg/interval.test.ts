@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
+import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
 import { nextDown, nextUp } from './ulp.ts';
 import { distance, interval, sumOf, type Interval } from './interval.ts';
 
@@ -14,22 +15,12 @@ import { distance, interval, sumOf, type Interval } from './interval.ts';
 const Exact = Decimal.clone({ precision: 2500, minE: -9e15, maxE: 9e15 });
 const D50 = Decimal.clone({ precision: 50, minE: -9e15, maxE: 9e15 });
 
-const pow2 = new Map<number, Decimal>();
 const exactCache = new Map<number, Decimal>();
-/** The exact value of a finite double, as a Decimal (mantissa · 2^exponent, both exact). */
+/** The exact value of a finite double, as a Decimal (mantissa · 2^exponent, both exact; test/support/exactDecimal.ts). */
 function exact(x: number): Decimal {
-  if (x === 0) return new Exact(0);
   const hit = exactCache.get(x);
   if (hit) return hit;
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) {
-    e -= 1;
-    m = x / 2 ** e;
-  }
-  let p = pow2.get(e);
-  if (!p) pow2.set(e, (p = new Exact(2).pow(e)));
-  const v = new Exact(BigInt(m).toString()).times(p);
+  const v = exactDecimalOf(Exact, x);
   if (exactCache.size > 50_000) exactCache.clear();
   exactCache.set(x, v);
   return v;

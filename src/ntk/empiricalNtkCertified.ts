@@ -239,19 +239,37 @@ function backwardStep(net: Network, fe: ForwardEnclosure, bs: Matrix[], out: Mat
   };
 }
 
+type BackwardStep = ReturnType<typeof backwardStep>;
+
+/**
+ * The backward sweep k = L − 1, …, 1 shared by both records: s_L = 0 (N × 1, the scalar output's own signal), then
+ * `fill` writes s_k (N × n_k, row-major in S) from the step's set-up; v and z are length-m scratch for `incoming`.
+ */
+function backwardSweep(
+  net: Network,
+  fe: ForwardEnclosure,
+  bs: Matrix[],
+  fill: (layer: BackwardStep & { k: number; N: number; S: Float64Array; v: Float64Array; z: Float64Array }) => void,
+): Matrix[] {
+  const L = net.depth, N = fe.fwd.features[0].rows;
+  const out: Matrix[] = new Array<Matrix>(L);
+  out[L - 1] = zeros(N, 1);
+  for (let k = L - 1; k >= 1; k--) {
+    const step = backwardStep(net, fe, bs, out, k);
+    const s = zeros(N, step.nk);
+    fill({ ...step, k, N, S: s.data, v: new Float64Array(step.m), z: new Float64Array(step.m) });
+    out[k - 1] = s;
+  }
+  return out;
+}
+
 /**
  * Backward radii of a smooth record: b = σ'(g)·v, b̂ = fl(d̂·ŝ) with d̂ = deriv(ĝ), |ŝ − v| ≤ e, |ŝ| ≤ |v| + e,
  * |v| ≤ |W|(|b̂_{k+1}| + s_{k+1}):  |b̂ − b| ≤ rounding of the product + (|d̂ − σ'(ĝ)| + sup|σ''|·ρ)|ŝ| + sup|σ'|·e.
  */
 function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], sm: SmoothRecord): Matrix[] {
-  const L = net.depth, N = fe.fwd.features[0].rows;
-  const out: Matrix[] = new Array<Matrix>(L);
-  out[L - 1] = zeros(N, 1);
-  for (let k = L - 1; k >= 1; k--) {
-    const { nk, m, g1, mEta, mEta2, A, G, B, incoming } = backwardStep(net, fe, bs, out, k);
+  return backwardSweep(net, fe, bs, ({ k, N, S, v, z, nk, m, g1, mEta, mEta2, A, G, B, incoming }) => {
     const Rho = fe.preRadius![k].data, DE = fe.derivError![k].data;
-    const s = zeros(N, nk), S = s.data;
-    const v = new Float64Array(m), z = new Float64Array(m);
     for (let i = 0; i < N; i++) {
       incoming(i, v, z);
       for (let a = 0; a < nk; a++) {
@@ -268,9 +286,7 @@ function backwardRadiiSmooth(net: Network, fe: ForwardEnclosure, bs: Matrix[], s
         S[t] = fin(up(up(productRounding(dHat, B[t]) + up(dErr * sHat)) + up(sm.l1 * e)));
       }
     }
-    out[k - 1] = s;
-  }
-  return out;
+  });
 }
 
 /** The 'ntk' constants of the analysis (module comment, NTK parameterisation); null in 'nmm'. */
@@ -432,14 +448,8 @@ function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix
   if (smooth) return backwardRadiiSmooth(net, fe, bs, smooth);
   const { a: sa, b: sb } = certifiedSlopes(net);
   const relu = sa === 1 && sb === 0;
-  const L = net.depth, N = fe.fwd.features[0].rows;
-  const out: Matrix[] = new Array<Matrix>(L);
-  out[L - 1] = zeros(N, 1);
-  for (let k = L - 1; k >= 1; k--) {
-    const { nk, m, g1, mEta, mEta2, A, G, B, incoming } = backwardStep(net, fe, bs, out, k);
+  return backwardSweep(net, fe, bs, ({ k, N, S, v, z, nk, m, g1, mEta, mEta2, A, G, B, incoming }) => {
     const st = fe.status[k - 1];
-    const s = zeros(N, nk), S = s.data;
-    const v = new Float64Array(m), z = new Float64Array(m);
     for (let i = 0; i < N; i++) {
       incoming(i, v, z);
       for (let a = 0; a < nk; a++) {
@@ -489,9 +499,7 @@ function backwardRadii(net: Network, fe: ForwardEnclosure, bs: Matrix[]): Matrix
         S[t] = bound;
       }
     }
-    out[k - 1] = s;
-  }
-  return out;
+  });
 }
 
 /** Work limit (multiply-adds) of the entrywise bound used when some unit is ambiguous. */

@@ -5,8 +5,6 @@
  * another step, range and formula than activations/smooth.ts); the (a,b)-ReLU family by
  * x_iᵀx_j[(a² + b²)(π − θ) + 2abθ]/(2π) with θ = acos of the decimal cosine.
  */
-import DecimalImport from 'decimal.js';
-import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { KernelRangeError, UserError } from '../errors.ts';
 import { fromRows, type Matrix } from '../linalg/matrix.ts';
@@ -20,12 +18,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { referenceCache } from '../../test/support/referenceCache.ts';
-import { exact } from '../../test/support/decimalContains.ts';
+import { D, type Dec, decimalClone, exact, PI } from '../../test/support/decimalContains.ts';
 
-type Dec = DecimalClass;
-const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
-const PI = D.acos(-1);
-const WIDE = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 1500 });
+const WIDE = decimalClone(1500);
 
 /** Gram entries of the stored doubles, exactly (each product of two doubles is exact in 1500 digits, then rounded once). */
 function gramDec(x: Matrix, unit: boolean): Dec[] {
@@ -81,25 +76,25 @@ function tanhDd(q1: Dec, q2: Dec, c: Dec): Dec {
   if (!tanhMemo.has(key)) tanhMemo.set(key, new D(tanhDdCache.get(key, () => [tanhDdRule(q1, q2, c).toString()])[0]));
   return tanhMemo.get(key)!;
 }
-const tanhDdCache = referenceCache('tanh-hinfinity-trapezoid', [new URL(import.meta.url)]);
+const tanhDdCache = referenceCache('tanh-hinfinity-trapezoid', [new URL(import.meta.url), new URL('../../test/support/decimalContains.ts', import.meta.url)]);
 
 function tanhDdRule(q1: Dec, q2: Dec, c: Dec): Dec {
-  const T = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 30 });
+  const T = decimalClone(30);
   const s = new T(q1.toString()).sqrt();
   const beta = s.isZero() ? new T(0) : new T(c.toString()).div(s);
   const g2 = new T(q2.toString()).sub(beta.mul(beta));
   const gam = g2.lte(0) ? new T(0) : g2.sqrt();
   const h = new T(1).div(6),
     K = 54;
-  const z: DecimalClass[] = [],
-    w: DecimalClass[] = [];
+  const z: Dec[] = [],
+    w: Dec[] = [];
   const norm = h.div(T.acos(-1).mul(2).sqrt());
   for (let k = -K; k <= K; k++) {
     const zk = h.mul(k);
     z.push(zk);
     w.push(norm.mul(zk.mul(zk).div(-2).exp()));
   }
-  const sech2 = (E: DecimalClass) => E.mul(4).div(E.add(1).pow(2));
+  const sech2 = (E: Dec) => E.mul(4).div(E.add(1).pow(2));
   const F = z.map((zm) => gam.mul(zm).mul(2).exp());
   let tot = new T(0);
   for (let k = K; k < z.length; k++) {

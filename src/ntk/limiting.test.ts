@@ -325,18 +325,11 @@ describe('limitingKernels with biases on rows near the ends of the exponent rang
     expect(r.worst).toBeLessThanOrEqual(1);
   });
 
-  it('rows 2^-295·(0, 0.01) and 2^-295·(0.003, 0.01), W_std = 1, b_std = 2^-295, depth 3 (direct path): every entry within its bound', () => {
-    const t = 2 ** -295;
-    for (const x of [fromRows([[0], [0.01 * t]]), fromRows([[0.003 * t], [0.01 * t]])]) {
-      const r = entrywiseOk(x, { depth: 3, parameterization: 'ntk', wStd: 1, bStd: t });
-      expect(r.rescaled).toBe(false);
-      expect(r.worst).toBeLessThanOrEqual(1);
-    }
-  });
-
-  it("rows 2^295·(0, 0.01) and 2^295·(0.5, 0.01), W_std = 1, b_std = 2^295, depth 3 (direct path; q'_i q'_j overflows): every entry within its bound", () => {
-    const t = 2 ** 295;
-    for (const x of [fromRows([[0], [0.01 * t]]), fromRows([[0.5 * t], [0.01 * t]])]) {
+  it.each([
+    ['rows 2^-295·(0, 0.01) and 2^-295·(0.003, 0.01), W_std = 1, b_std = 2^-295, depth 3 (direct path)', 2 ** -295, 0.003],
+    ["rows 2^295·(0, 0.01) and 2^295·(0.5, 0.01), W_std = 1, b_std = 2^295, depth 3 (direct path; q'_i q'_j overflows)", 2 ** 295, 0.5],
+  ])('%s: every entry within its bound', (_, t, a) => {
+    for (const x of [fromRows([[0], [0.01 * t]]), fromRows([[a * t], [0.01 * t]])]) {
       const r = entrywiseOk(x, { depth: 3, parameterization: 'ntk', wStd: 1, bStd: t });
       expect(r.rescaled).toBe(false);
       expect(r.worst).toBeLessThanOrEqual(1);

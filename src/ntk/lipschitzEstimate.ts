@@ -222,6 +222,26 @@ export interface CertifiedJacobian {
   envelope: PointEnvelope;
 }
 
+/**
+ * O += Σ_a d_a·J[:, a] ⊗ W[a, :] and Q += Σ_a |d_a|·P[:, a] ⊗ |W[a, :]| (J, P: d × nIn; W: nIn × nOut; O, Q: d × nOut;
+ * the arguments of wasmMaskedAccumulate) with d_a = σ'(g_a) ∈ {sa (g_a > 0), sb (g_a < 0), 0 (g_a = 0 or NaN)}; units
+ * with d_a = 0 are skipped. For ReLU (sa = 1, sb = 0) the products by d_a are exact, so these are the loops that
+ * wasmMaskedAccumulate reproduces.
+ */
+function slopeAccumulate(sa: number, sb: number, ...[J, P, g, W, d, nIn, nOut, O, Q]: Parameters<typeof wasmMaskedAccumulate>): void {
+  for (let c = 0; c < d; c++) {
+    const jc = c * nIn, oc = c * nOut;
+    for (let a = 0; a < nIn; a++) {
+      const dg = g[a] > 0 ? sa : g[a] < 0 ? sb : 0;
+      if (dg === 0) continue;
+      const v = dg * J[jc + a], pv = Math.abs(dg) * P[jc + a];
+      const wa = a * nOut;
+      if (v !== 0) for (let j = 0; j < nOut; j++) O[oc + j] += v * W[wa + j];
+      if (pv !== 0) for (let j = 0; j < nOut; j++) Q[oc + j] += pv * Math.abs(W[wa + j]);
+    }
+  }
+}
+
 /** Ĵ(g_k)(z) with the rounding bound (2); spectralError = Infinity unless the pattern of layers < k is certified. */
 export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>): CertifiedJacobian {
   checkK(net, k, 'certifiedJacobian');
@@ -244,16 +264,7 @@ export function certifiedJacobian(net: Network, k: number, z: ArrayLike<number>)
     const next = zeros(d, nOut), pnext = zeros(d, nOut);
     const J = jt.data, P = pt.data, O = next.data, Q = pnext.data;
     // Same loops in WebAssembly SIMD when available (bit-identical: lanes run over output entries).
-    if (!wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)) for (let c = 0; c < d; c++) {
-      const jc = c * nIn, oc = c * nOut;
-      for (let a = 0; a < nIn; a++) {
-        if (!(g[a] > 0)) continue;
-        const v = J[jc + a], pv = P[jc + a];
-        const wa = a * nOut;
-        if (v !== 0) for (let j = 0; j < nOut; j++) O[oc + j] += v * W[wa + j];
-        if (pv !== 0) for (let j = 0; j < nOut; j++) Q[oc + j] += pv * Math.abs(W[wa + j]);
-      }
-    }
+    if (!wasmMaskedAccumulate(J, P, g, W, d, nIn, nOut, O, Q)) slopeAccumulate(1, 0, J, P, g, W, d, nIn, nOut, O, Q);
     const gm = gammaUp(nIn + 2);
     eps = up(up((1 + eps) * (1 + gm)) - 1);
     widen = up(widen * (1 + gm));
@@ -317,17 +328,7 @@ function certifiedJacobianSlopes(net: Network, k: number, env: PointEnvelope, sl
     const w = net.weights[l - 1], g = env.g[l - 2];
     const nIn = w.rows, nOut = w.cols, W = w.data;
     const O = new Float64Array(d * nOut), Q = new Float64Array(d * nOut);
-    for (let c = 0; c < d; c++) {
-      const jc = c * nIn, oc = c * nOut;
-      for (let a = 0; a < nIn; a++) {
-        const dg = g[a] > 0 ? sl.a : g[a] < 0 ? sl.b : 0;
-        if (dg === 0) continue;
-        const v = dg * jt[jc + a], pv = Math.abs(dg) * pt[jc + a];
-        const wa = a * nOut;
-        if (v !== 0) for (let j = 0; j < nOut; j++) O[oc + j] += v * W[wa + j];
-        if (pv !== 0) for (let j = 0; j < nOut; j++) Q[oc + j] += pv * Math.abs(W[wa + j]);
-      }
-    }
+    slopeAccumulate(sl.a, sl.b, jt, pt, g, W, d, nIn, nOut, O, Q);
     const gm = gammaUp(nIn + 2), maxW = maxAbs(W);
     eps = up(up((1 + eps) * (1 + gm)) - 1);
     widen = up(widen * (1 + gm));

@@ -336,6 +336,35 @@ function jsSteps(net: TwoLayerNet, x: Matrix, xn: Float64Array): GdSteps {
   };
 }
 
+/**
+ * The outputs of GD step k, as both training loops record them: u ← u/√m (u holds Σ_r a_rσ(w_rᵀx_i) on entry),
+ * e = u − y, u(0) kept at k = 0, and the step's residual norm ‖e‖, max movement √maxMov and pattern change; returns ‖e‖.
+ */
+function recordOutputs(
+  res: TrainResult,
+  k: number,
+  n: number,
+  u: Float64Array,
+  e: Float64Array,
+  y: Float64Array,
+  invSqrtM: number,
+  maxMov: number,
+  patternChange: number,
+): number {
+  let r2 = 0;
+  for (let i = 0; i < n; i++) {
+    u[i] *= invSqrtM;
+    e[i] = u[i] - y[i];
+    r2 += e[i] * e[i];
+  }
+  if (k === 0) res.u0.set(u);
+  const rn = Math.sqrt(r2);
+  res.residualNorm[k] = rn;
+  res.maxMovement[k] = Math.sqrt(maxMov);
+  res.patternChange[k] = patternChange;
+  return rn;
+}
+
 function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, steps: number, xn: Float64Array, ws: GdSteps): TrainResult {
   const n = x.rows, d = x.cols, m = net.m, X = x.data;
   const { u, act, e } = ws;
@@ -382,17 +411,8 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
       certified = false;
       res.uncertifiedAt = k;
     }
-    let r2 = 0, absE = 0, dg = 0;
-    for (let i = 0; i < n; i++) {
-      u[i] *= invSqrtM;
-      e[i] = u[i] - y[i];
-      r2 += e[i] * e[i];
-    }
-    if (k === 0) res.u0.set(u);
-    const rn = Math.sqrt(r2);
-    res.residualNorm[k] = rn;
-    res.maxMovement[k] = Math.sqrt(maxMov);
-    res.patternChange[k] = changes / (m * n);
+    let absE = 0, dg = 0;
+    const rn = recordOutputs(res, k, n, u, e, y, invSqrtM, maxMov, changes / (m * n));
     if (certified) {
       let de2 = 0;
       for (let i = 0; i < n; i++) {
@@ -563,12 +583,7 @@ function trainGdActivation(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: nu
         u[i] += a[r] * act.fn(t);
       }
     }
-    let r2 = 0;
-    for (let i = 0; i < n; i++) { u[i] *= invSqrtM; e[i] = u[i] - y[i]; r2 += e[i] * e[i]; }
-    if (k === 0) res.u0.set(u);
-    res.residualNorm[k] = Math.sqrt(r2);
-    res.maxMovement[k] = Math.sqrt(maxMov);
-    res.patternChange[k] = changes / (m * n);
+    recordOutputs(res, k, n, u, e, y, invSqrtM, maxMov, changes / (m * n));
     if (k === steps) break;
     for (let r = 0; r < m; r++) {
       g.fill(0);

@@ -74,35 +74,21 @@ export function theoremReport(theorem: AnyTheorem, run: TheoremRun, ms: number, 
   const cx = (role: 'smallest' | 'worst', ref: CounterexampleRef | undefined): CounterexampleReport[] =>
     ref
       ? [
-          // An identity has no signed margin: its residual in units of its error bound instead.
-          ref.artifact.relation === '=='
-            ? {
-                role,
-                descriptor: ref.descriptor as Record<string, unknown>,
-                relativeMargin: null,
-                margin: null,
-                errorBound: finiteOrNull(ref.errorBound),
-                foundBy: ref.foundBy,
-                lhs: finiteOrNull(Number(ref.artifact.lhs)),
-                rhs: finiteOrNull(Number(ref.artifact.rhs)),
-                relation: ref.artifact.relation,
-                residualRatio: finiteOrNull(residualRatio(ref)),
-                artifact: ref.artifactPath ?? null,
-                replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null,
-              }
-            : {
-                role,
-                descriptor: ref.descriptor as Record<string, unknown>,
-                relativeMargin: finiteOrNull(ref.relativeMargin),
-                margin: finiteOrNull(ref.margin),
-                errorBound: finiteOrNull(ref.errorBound),
-                foundBy: ref.foundBy,
-                lhs: finiteOrNull(Number(ref.artifact.lhs)),
-                rhs: finiteOrNull(Number(ref.artifact.rhs)),
-                relation: ref.artifact.relation,
-                artifact: ref.artifactPath ?? null,
-                replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null,
-              },
+          {
+            role,
+            descriptor: ref.descriptor as Record<string, unknown>,
+            // An identity has no signed margin: its residual in units of its error bound instead.
+            relativeMargin: ref.artifact.relation === '==' ? null : finiteOrNull(ref.relativeMargin),
+            margin: ref.artifact.relation === '==' ? null : finiteOrNull(ref.margin),
+            errorBound: finiteOrNull(ref.errorBound),
+            foundBy: ref.foundBy,
+            lhs: finiteOrNull(Number(ref.artifact.lhs)),
+            rhs: finiteOrNull(Number(ref.artifact.rhs)),
+            relation: ref.artifact.relation,
+            ...(ref.artifact.relation === '==' ? { residualRatio: finiteOrNull(residualRatio(ref)) } : {}),
+            artifact: ref.artifactPath ?? null,
+            replay: ref.artifactPath ? replayCommand(ref.artifactPath) : null,
+          },
         ]
       : [];
   const { smallest, worst } = run.counterexamples;

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
 import { interval, sumOfSquares } from '../linalg/interval.ts';
 import { createRng } from '../random/rng.ts';
 import { defineClaim, param, sideOf } from './defineClaim.ts';
@@ -8,13 +9,7 @@ import { evaluate } from './verdict.ts';
 
 /** Exact values of doubles (decimal.js, 1,200 digits: any sum of squares of a few doubles is exact). */
 const X = Decimal.clone({ precision: 1200, minE: -9e15, maxE: 9e15 });
-function exact(x: number): Decimal {
-  if (x === 0) return new X(0);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) m = x / 2 ** --e;
-  return new X(BigInt(m).toString()).times(new X(2).pow(e));
-}
+const exact = (x: number): Decimal => exactDecimalOf(X, x);
 
 /** A toy claim: ‖X‖_F² ≤ c·N·d·max|x_ij|² (true for c = 1), sides in interval arithmetic. */
 const toy = (c: number) =>

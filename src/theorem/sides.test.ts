@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
 import { fc, test } from '@fast-check/vitest';
 import { interval } from '../linalg/interval.ts';
 import { around, evaluation, fromInterval, positiveDraw, relativeError, sideAt } from './sides.ts';
@@ -8,11 +9,7 @@ import { around, evaluation, fromInterval, positiveDraw, relativeError, sideAt }
 const X = Decimal.clone({ precision: 1200, minE: -9e15, maxE: 9e15 });
 const ex = exact;
 function exact(x: number): Decimal {
-  if (x === 0 || !Number.isFinite(x)) return new X(x);
-  let e = Math.max(-1074, Math.floor(Math.log2(Math.abs(x))) - 52);
-  let m = x / 2 ** e;
-  while (!Number.isInteger(m)) m = x / 2 ** --e;
-  return new X(BigInt(m).toString()).times(new X(2).pow(e));
+  return Number.isFinite(x) ? exactDecimalOf(X, x) : new X(x);
 }
 const finite = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),

@@ -3,8 +3,18 @@ import type { Decimal as DecimalClass } from 'decimal.js';
 import { expect } from 'vitest';
 import type { Interval } from '../../src/linalg/interval.ts';
 
+/** A decimal value (of any of the clones below). */
+export type Dec = DecimalClass;
+
+/** A decimal.js constructor of the given precision (a clone: the global Decimal keeps its settings). */
+export function decimalClone(precision: number): typeof DecimalClass {
+  return (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision });
+}
+
 /** decimal.js at 50 significant digits, the precision of the activation records' reference values. */
-const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
+export const D = decimalClone(50);
+/** π to 50 digits. */
+export const PI = D.acos(-1);
 
 /** The exact value of a double as a 50-digit decimal (x = m·2^-e with m an integer; subnormals included). */
 export function exact(x: number): DecimalClass {

@@ -7,6 +7,7 @@
  * lower ≤ λ_min(s·K̄) ≤ upper exactly by signs of principal minors.
  */
 import { Decimal } from 'decimal.js';
+import { expect } from 'vitest';
 import type { Matrix } from '../../src/linalg/matrix.ts';
 import type { Network } from '../../src/ntk/network.ts';
 
@@ -205,6 +206,14 @@ export function enclosesSigmaMin(F: Dy[][], lower: number, upper: number): boole
   const lowOk = lower <= 0 || psdAfterShift(G, mul(dy(lower), dy(lower)));
   const upOk = upper === Infinity || !pdAfterShift(G, mul(dy(upper), dy(upper)));
   return lowOk && upOk;
+}
+
+/** Every σ_min(F_k), k = 0..L−1 (F_0 = X), of the exact features of the stored doubles lies in its enclosure enc(k). */
+export function expectSigmaMinFEnclosed(net: Network, x: Matrix, enc: (k: number) => { lower: number; upper: number }): void {
+  for (let k = 0; k < net.depth; k++) {
+    const sm = enc(k);
+    expect(enclosesSigmaMin(exactFeatures(net, x, k), sm.lower, sm.upper), `σ_min(F_${k}) ∈ [${sm.lower}, ${sm.upper}]`).toBe(true);
+  }
 }
 
 /** The double k ulps away from x (k may be negative; x finite and non-zero, no sign change). */

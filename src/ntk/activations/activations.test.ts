@@ -3,10 +3,8 @@
  * arc-cosine kernels evaluated in decimal, and for tanh / sigmoid a decimal trapezoidal rule with a different
  * step, range and formula (exponentials factored, σ written without tanh) whose own error is < 1e-19.
  */
-import DecimalImport from 'decimal.js';
-import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { exact, expectContains, expectDualContains } from '../../../test/support/decimalContains.ts';
+import { D, type Dec, decimalClone, exact, expectContains, expectDualContains, PI } from '../../../test/support/decimalContains.ts';
 import { UserError } from '../../errors.ts';
 import { limitingKernels } from '../limiting.ts';
 import { erf } from './erf.ts';
@@ -14,11 +12,7 @@ import { ACTIVATION_NAMES, activationByName, erfRecord, sigmoidRecord, tanhRecor
 import { referenceCache } from '../../../test/support/referenceCache.ts';
 import { expectKernelsWithin, ntkFoldDecimal } from '../../../test/support/decimalFold.ts';
 
-type Dec = DecimalClass;
-const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
-const PI = D.acos(-1);
-
-const WIDE = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 1300 });
+const WIDE = decimalClone(1300);
 
 /** Closed forms (Williams 1997); q1q2 − c² is formed exactly (1300 digits hold the product of two doubles). */
 function erfRef(q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
@@ -87,7 +81,7 @@ function trapRefLive(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: 
 }
 
 /** trapRefLive through the committed cache of its values (test/support/referenceCache.ts): 7.9 s of 50-digit work per run. */
-const trapCache = referenceCache('tanh-sigmoid-trapezoid', [new URL(import.meta.url)]);
+const trapCache = referenceCache('tanh-sigmoid-trapezoid', [new URL(import.meta.url), new URL('../../../test/support/decimalContains.ts', import.meta.url)]);
 function trapRef(kind: 'tanh' | 'sigmoid', q1: Dec, q2: Dec, c: Dec): { pp: Dec; dd: Dec } {
   const [pp, dd] = trapCache.get(`${kind}:${q1.toString()}:${q2.toString()}:${c.toString()}`, () => {
     const r = trapRefLive(kind, q1, q2, c);
@@ -177,7 +171,7 @@ describe('(a,b)-ReLU Hermite coefficients', () => {
 
 describe('erf', () => {
   it('fn agrees with the 60-digit Maclaurin series to 4 ulps', () => {
-    const E = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 60 });
+    const E = decimalClone(60);
     for (const x of [1e-300, 1e-8, 0.1, 0.5, 1, 2.5, 3, 3.5, 4.2, 5.9, -0.7]) {
       const X = new E(exact(x));
       let term = X,
@@ -294,7 +288,7 @@ describe('interval fold: the Frobenius reduction of the entry radii', () => {
       d = 3;
     const data = new Float64Array(n * d).map(() => rnd() * 6e-74);
     const out = limitingKernels({ rows: n, cols: d, data }, { depth: 1, activation: erfRecord() });
-    const D60 = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 60 });
+    const D60 = decimalClone(60);
     let f = new D60(0);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {

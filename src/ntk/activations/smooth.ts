@@ -50,18 +50,27 @@ export const TANH_BOUNDS: DerivativeBounds = { sup0: 1, sup1: 1, sup2: 0.76981, 
 const SECH2_BOUNDS = { sup0: 1, sup1: 0.76981, sup2: 2 };
 
 /**
- * A step h ≤ the largest with 2M/(e^{2πa/h} − 1) ≤ DISC_TARGET, within 2% of it, with at most 8 significant bits
- * (h = j·2^-e, j ≤ 128), so that every node kh (|k| < 2^45) is exact; and the bound at that h.
+ * A step h ≤ 0.999·2πa/logTarget with at most 8 significant bits (h = j·2^-e, j ≤ 128), so that every node kh
+ * (|k| < 2^45) is exact, and the discretisation bound 2M/(e^{2πa/h} − 1) at that h (×1.01 for its rounding).
  */
-function step(a: number, M: number): { h: number; disc: number } {
-  const hMax = ((2 * Math.PI * a) / Math.log((2 * M) / DISC_TARGET + 1)) * 0.999;
+export function trapezoidStep(a: number, M: number, logTarget: number): { h: number; disc: number } {
+  const hMax = ((2 * Math.PI * a) / logTarget) * 0.999;
   const e = Math.ceil(Math.log2(64 / hMax));
   const h = Math.floor(hMax * 2 ** e) / 2 ** e;
   const disc = (2 * M) / Math.expm1((2 * Math.PI * a) / h);
   return { h, disc: disc * 1.01 };
 }
 
-function weights(h: number): { z: Float64Array; w: Float64Array } {
+/**
+ * A step h ≤ the largest with 2M/(e^{2πa/h} − 1) ≤ DISC_TARGET, within 2% of it, with at most 8 significant bits
+ * (trapezoidStep), and the bound at that h.
+ */
+function step(a: number, M: number): { h: number; disc: number } {
+  return trapezoidStep(a, M, Math.log((2 * M) / DISC_TARGET + 1));
+}
+
+/** The nodes z_k = kh, |kh| ≤ T (K = ⌈T/h⌉ each side), and the weights hφ(z_k) of the trapezoidal rule against φ. */
+export function trapezoidWeights(h: number): { z: Float64Array; w: Float64Array } {
   const K = Math.ceil(T / h);
   const z = new Float64Array(2 * K + 1),
     w = new Float64Array(2 * K + 1);
@@ -136,8 +145,8 @@ export function tanhDual(q1: number, q2: number, c: number): DualEnclosure {
   const n1 = 2 * Math.ceil(T / st1.h) + 1,
     n2 = 2 * Math.ceil(T / st2.h) + 1;
   if (n1 * n2 > MAX_NODES) return tanhDualWide(q1, q2, c);
-  const o = weights(st1.h),
-    inn = weights(st2.h);
+  const o = trapezoidWeights(st1.h),
+    inn = trapezoidWeights(st2.h);
   let sumPP = 0,
     sumDD = 0;
   for (let i = 0; i < n1; i++) {

@@ -53,7 +53,16 @@ import { UNIT_ROUNDOFF } from '../../linalg/matrix.ts';
 import { gammaUp, up } from '../../linalg/blas.ts';
 import { reluRecord } from './abRelu.ts';
 import type { ActivationRecord, DerivativeBounds, DualEnclosure } from './record.ts';
-import { HERMITE_QUADRATURE_METHOD, covarianceDistance, covarianceFactors, sigmoid, sigmoidDual, sigmoidEnclose } from './smooth.ts';
+import {
+  HERMITE_QUADRATURE_METHOD,
+  covarianceDistance,
+  covarianceFactors,
+  sigmoid,
+  sigmoidDual,
+  sigmoidEnclose,
+  trapezoidStep,
+  trapezoidWeights,
+} from './smooth.ts';
 import { SOFTPLUS_HERMITE_SPEC, quadratureHermiteEnclosure } from './hermiteCoefficients.ts';
 
 const U = UNIT_ROUNDOFF;
@@ -88,22 +97,7 @@ export function softplus(t: number): number {
 
 /** h ≤ 2πa/ln(2^58 + 1) with at most 8 significant bits, and the bound 2M/(e^{2πa/h} − 1) at that h (rounded up). */
 function step(a: number, M: number): { h: number; disc: number } {
-  const hMax = ((2 * Math.PI * a) / LOG_TARGET) * 0.999;
-  const e = Math.ceil(Math.log2(64 / hMax));
-  const h = Math.floor(hMax * 2 ** e) / 2 ** e;
-  return { h, disc: ((2 * M) / Math.expm1((2 * Math.PI * a) / h)) * 1.01 };
-}
-
-function weights(h: number): { z: Float64Array; w: Float64Array } {
-  const K = Math.ceil(T / h);
-  const z = new Float64Array(2 * K + 1),
-    w = new Float64Array(2 * K + 1);
-  for (let k = -K; k <= K; k++) {
-    const zk = k * h; // exact: h has ≤ 8 significant bits
-    z[k + K] = zk;
-    w[k + K] = h * INV_SQRT_2PI * Math.exp(-0.5 * zk * zk);
-  }
-  return { z, w };
+  return trapezoidStep(a, M, LOG_TARGET);
 }
 
 /** Enclosure of E[softplus(u)softplus(v)] (module comment). */
@@ -121,8 +115,8 @@ export function softplusPhiPhi(q1: number, q2: number, c: number): Interval {
   const n1 = 2 * Math.ceil(T / st1.h) + 1,
     n2 = 2 * Math.ceil(T / st2.h) + 1;
   if (n1 * n2 > MAX_NODES) return softplusPhiPhiWide(q1, q2, c);
-  const o = weights(st1.h),
-    inn = weights(st2.h);
+  const o = trapezoidWeights(st1.h),
+    inn = trapezoidWeights(st2.h);
   let sum = 0;
   for (let i = 0; i < n1; i++) {
     const base = beta * o.z[i];
