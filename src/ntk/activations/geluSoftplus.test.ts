@@ -8,10 +8,8 @@
  * min(1.5/scale, 3)); the omitted mass beyond 9.5 is < 1e-19 relative. GELU's record uses closed forms (no
  * quadrature at all), softplus' a float rule with T = 9 and other steps.
  */
-import DecimalImport from 'decimal.js';
-import type { Decimal as DecimalClass } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { exact, expectContains, expectDualContains } from '../../../test/support/decimalContains.ts';
+import { D, type Dec, exact, expectContains, expectDualContains, PI } from '../../../test/support/decimalContains.ts';
 import { limitingKernels } from '../limiting.ts';
 import { geluRecord } from './gelu.ts';
 import { type ActivationRecord, activationByName } from './registry.ts';
@@ -19,9 +17,6 @@ import { softplusRecord } from './softplus.ts';
 import { referenceCache } from '../../../test/support/referenceCache.ts';
 import { expectKernelsWithin, ntkFoldDecimal } from '../../../test/support/decimalFold.ts';
 
-type Dec = DecimalClass;
-const D = (DecimalImport as unknown as { clone(c: object): typeof DecimalClass }).clone({ precision: 50 });
-const PI = D.acos(-1);
 const SQRT_2PI = PI.mul(2).sqrt();
 
 const phiD = (x: Dec): Dec => x.mul(x).div(-2).exp().div(SQRT_2PI);
@@ -139,7 +134,7 @@ function latticeRefLive(name: string, fns: Fns, b: number, ms: number, mb: numbe
 }
 
 /** latticeRefLive through the committed cache of its values (test/support/referenceCache.ts): ≈ 8 s of 50-digit work per run. */
-const latticeCache = referenceCache('gelu-softplus-lattice', [new URL(import.meta.url)]);
+const latticeCache = referenceCache('gelu-softplus-lattice', [new URL(import.meta.url), new URL('../../../test/support/decimalContains.ts', import.meta.url)]);
 function latticeRef(name: string, fns: Fns, b: number, ms: number, mb: number, mg: number): { pp: Dec; dd: Dec } {
   const [pp, dd] = latticeCache.get(`${name}:${b}:${ms}:${mb}:${mg}`, () => {
     const r = latticeRefLive(name, fns, b, ms, mb, mg);
