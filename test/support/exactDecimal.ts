@@ -9,6 +9,16 @@ export function exactDecimal(x: number): Decimal {
   return exactDecimalOf(Decimal, x);
 }
 
+/** 2^e in each constructor, computed once: the power is most of the cost of an exact value at high precision. */
+const powersOfTwo = new WeakMap<typeof Decimal, Map<number, Decimal>>();
+function powerOfTwo(C: typeof Decimal, e: number): Decimal {
+  let byExponent = powersOfTwo.get(C);
+  if (!byExponent) powersOfTwo.set(C, (byExponent = new Map()));
+  let p = byExponent.get(e);
+  if (!p) byExponent.set(e, (p = new C(2).pow(e)));
+  return p;
+}
+
 /** exactDecimal in the constructor C (e.g. a clone of higher precision). */
 export function exactDecimalOf(C: typeof Decimal, x: number): Decimal {
   if (x === 0) return new C(0);
@@ -18,5 +28,5 @@ export function exactDecimalOf(C: typeof Decimal, x: number): Decimal {
     e -= 1;
     m = x / 2 ** e;
   }
-  return new C(m).times(new C(2).pow(e));
+  return new C(m).times(powerOfTwo(C, e));
 }
