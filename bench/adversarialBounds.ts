@@ -16,37 +16,14 @@ export function structuredFalseBounds(geometry?: GeometryOption): AuditTheorem[]
 }
 
 /** Each a false lower bound lhs ≥ rhs over depth-2 networks on Gaussian data with N ∈ n, d ∈ d. */
+// biome-ignore format: a table of bounds, one a row (the sizes and the two sides, then the statement)
 const FALSE_LOWER_BOUNDS: (Pick<InequalitySpec, 'id' | 'statement' | 'lhs' | 'rhs'> & { n: [number, number]; d: [number, number] })[] = [
-  {
-    id: 'adversarial.hinf-no-angle-premise',
-    statement: 'λ_min(H∞) ≥ 0.035 (a separation bound with its premise "min pairwise angle ≥ θ₀" dropped)',
-    n: [2, 6],
-    d: [4, 12],
-    lhs: (q) => q.lambdaMinHInfinity,
-    rhs: () => 0.035,
-  },
-  {
-    id: 'adversarial.gram-full-rank',
-    statement: 'λ_min(XXᵀ) ≥ 0.02·min_i ‖x_i‖² for N ≤ 6 < 8 ≤ d (false on a low-rank subspace)',
-    n: [2, 6],
-    d: [8, 16],
-    lhs: (q) => q.lambdaMinGram,
-    rhs: (q) => 0.02 * q.minNormSq,
-  },
-  {
-    id: 'adversarial.ntk-near-duplicates',
-    statement: 'λ_min(K^(2)) ≥ 0.12·min_i ‖x_i‖² (false near duplicates)',
-    n: [2, 8],
-    d: [4, 16],
-    lhs: (q) => q.lambdaMinNTK,
-    rhs: (q) => 0.12 * q.minNormSq,
-  },
-  {
-    id: 'adversarial.ntk-mean-norm',
-    statement: 'λ_min(K^(2)) ≥ 0.02·(1/N)·Σ_i ‖x_i‖² (false for heavy-tailed norms)',
-    n: [2, 6],
-    d: [4, 12],
-    lhs: (q) => q.lambdaMinNTK,
-    rhs: (q) => (0.02 * q.sumNormSq) / q.N,
-  },
+  { id: 'adversarial.hinf-no-angle-premise', n: [2, 6], d: [4, 12], lhs: (q) => q.lambdaMinHInfinity, rhs: () => 0.035,
+    statement: 'λ_min(H∞) ≥ 0.035 (a separation bound with its premise "min pairwise angle ≥ θ₀" dropped)' },
+  { id: 'adversarial.gram-full-rank', n: [2, 6], d: [8, 16], lhs: (q) => q.lambdaMinGram, rhs: (q) => 0.02 * q.minNormSq,
+    statement: 'λ_min(XXᵀ) ≥ 0.02·min_i ‖x_i‖² for N ≤ 6 < 8 ≤ d (false on a low-rank subspace)' },
+  { id: 'adversarial.ntk-near-duplicates', n: [2, 8], d: [4, 16], lhs: (q) => q.lambdaMinNTK, rhs: (q) => 0.12 * q.minNormSq,
+    statement: 'λ_min(K^(2)) ≥ 0.12·min_i ‖x_i‖² (false near duplicates)' },
+  { id: 'adversarial.ntk-mean-norm', n: [2, 6], d: [4, 12], lhs: (q) => q.lambdaMinNTK, rhs: (q) => (0.02 * q.sumNormSq) / q.N,
+    statement: 'λ_min(K^(2)) ≥ 0.02·(1/N)·Σ_i ‖x_i‖² (false for heavy-tailed norms)' },
 ];

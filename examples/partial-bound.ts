@@ -17,6 +17,8 @@ import { defineBound } from 'ntk-audit';
 export default defineBound({
   id: 'example.partial-linear-in-d',
   statement: 'λ_min(K^(2)) ≥ d/5 on the √d-sphere (claimed for all N ≤ 64, d ≤ 64)',
+  // optional: the statement as TeX, shown as mathematics in the HTML report
+  statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(2)}) \ge d/5$ on the $\sqrt{d}$-sphere (claimed for all $N \le 64$, $d \le 64$)`,
   instances: { n: [4, 64], d: [2, 64], depth: [2, 2], data: ['sqrt-d-sphere'] },
   lhs: (q) => q.lambdaMinNTK,
   relation: '>=',

@@ -1,6 +1,6 @@
 import type { AnyTheorem, Descriptor, Evaluation } from '../theorem/types.ts';
 import { TheoremEvaluationError } from '../theorem/verdict.ts';
-import { BUDGET_SPENT, type AuditWorkerData, type CachedResult } from './protocol.ts';
+import { type AuditProgress, BUDGET_SPENT, type CachedResult } from './protocol.ts';
 
 /** What an observed bound reports to the audit's main loop (src/audit/runAudit.ts), in a worker thread or in process. */
 export type AuditMessage =
@@ -17,7 +17,7 @@ function firstLine(e: unknown): string {
  * code again and instances that timed out (`data.timedOut`) fail at once, so a deterministic search restarted
  * with them replays to the same point and goes on. After `data.deadline` new instances are not evaluated.
  */
-export function observeBound(base: AnyTheorem, data: Pick<AuditWorkerData, 'done' | 'timedOut' | 'deadline'>, post: (m: AuditMessage) => void): AnyTheorem {
+export function observeBound(base: AnyTheorem, data: AuditProgress, post: (m: AuditMessage) => void): AnyTheorem {
   const done = data.done;
   const record = (key: string, descriptor: Descriptor, result: CachedResult) => {
     done[key] = result;

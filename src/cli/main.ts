@@ -1,7 +1,7 @@
 /**
  * The `ntk-audit` command line. Each subcommand lives in its own module exporting a
  * {@link SubcommandModule}; to add one (run, list, replay, audit, merge, baseline), write
- * `src/cli/<name>.ts` exporting `register(program)` and append it to {@link SUBCOMMANDS}.
+ * `src/cli/<name>.ts` exporting `register<Name>Command(program)` and append it to {@link SUBCOMMANDS}.
  *
  * Run it with `node --import tsx src/cli/main.ts <subcommand> …`, `npm run ntk-audit -- …`, or the
  * `bin/ntk-audit.mjs` executable.
@@ -15,57 +15,50 @@ import { PACKAGE_ROOT } from '../packagePaths.ts';
 /** Registers one subcommand (use `program.command(name)` so that the error settings are inherited). */
 export type SubcommandModule = (program: Command) => void;
 
-/**
- * Every subcommand, in the order of the help text: its module is imported only when that subcommand
- * runs (or its help is asked for), so start-up costs commander alone, not the engine. `term` and
- * `description` are the help lines of the program's `--help`, printed without loading the modules;
- * src/cli/main.test.ts checks them against the registered subcommands.
- */
-export const SUBCOMMANDS: readonly { name: string; term: string; description: string; load: () => Promise<SubcommandModule> }[] = [
-  {
-    name: 'run',
-    term: 'run [options]',
-    description: 'run the theorem catalog (random + targeted counterexample search) and write claim-coverage reports',
-    load: async () => (await import('./run.ts')).registerRunCommand,
-  },
-  {
-    name: 'list',
-    term: 'list [options]',
-    description: 'list the claims of the catalog (id, source, kind, conventions)',
-    load: async () => (await import('./list.ts')).registerListCommand,
-  },
+/** A subcommand: its name, the operands its help prints after `[options]` (none when absent), and its help line. */
+export interface Subcommand {
+  name: string;
+  operands?: string;
+  description: string;
+}
+
+/** Every subcommand, in the order of the help text. */
+const TABLE: readonly Subcommand[] = [
+  { name: 'run', description: 'run the theorem catalog (random + targeted counterexample search) and write claim-coverage reports' },
+  { name: 'list', description: 'list the claims of the catalog (id, source, kind, conventions)' },
   {
     name: 'replay',
-    term: 'replay [options] <file>',
+    operands: '<file>',
     description: 're-evaluate a counterexample artifact (no generator needed) and print its verdict; exit 1 when it is still violated',
-    load: async () => (await import('./replay.ts')).registerReplayCommand,
   },
-  {
-    name: 'kernel',
-    term: 'kernel [options] <kind>',
-    description: 'build a kernel matrix on a data set and print certified enclosures of λ_min and λ_max, and the trace',
-    load: async () => (await import('./kernel.ts')).registerKernelCommand,
-  },
-  {
-    name: 'baseline',
-    term: 'baseline [options]',
-    description: 'write a CI baseline (verdicts and empirical constants) from a report.json',
-    load: async () => (await import('./baseline.ts')).registerBaselineCommand,
-  },
-  {
-    name: 'merge',
-    term: 'merge [options] <reports...>',
-    description: 'merge shard reports (ntk-audit run --shard k/n) into the report of the whole run',
-    load: async () => (await import('./merge.ts')).registerMergeCommand,
-  },
+  { name: 'kernel', operands: '<kind>', description: 'build a kernel matrix on a data set and print certified enclosures of λ_min and λ_max, and the trace' },
+  { name: 'baseline', description: 'write a CI baseline (verdicts and empirical constants) from a report.json' },
+  { name: 'merge', operands: '<reports...>', description: 'merge shard reports (ntk-audit run --shard k/n) into the report of the whole run' },
   {
     name: 'audit',
-    term: 'audit [options] <file>',
+    operands: '<file>',
     description:
       'audit a proposed bound (module exporting `default` or `bound` made with defineBound): survived (exit 0) / refuted (1) / ill-posed (2) / inconclusive (4) / partial (5)',
-    load: async () => (await import('./audit.ts')).registerAuditCommand,
   },
 ];
+
+/** The register function of subcommand `name`: `register<Name>Command`, exported by `./<name>.ts`. */
+async function loadSubcommand(name: string): Promise<SubcommandModule> {
+  const module = (await import(`./${name}.ts`)) as Record<string, SubcommandModule>;
+  return module[`register${name[0].toUpperCase()}${name.slice(1)}Command`];
+}
+
+/**
+ * Every subcommand, in the order of the help text: its module is imported (`load`) only when that subcommand
+ * runs (or its help is asked for), so start-up costs commander alone, not the engine. `term` and `description`
+ * are the help lines of the program's `--help`, printed without loading the modules; src/cli/main.test.ts
+ * checks them against the registered subcommands.
+ */
+export const SUBCOMMANDS: readonly (Subcommand & { term: string; load: () => Promise<SubcommandModule> })[] = TABLE.map((c) => ({
+  ...c,
+  term: `${c.name} [options]${c.operands ? ` ${c.operands}` : ''}`,
+  load: () => loadSubcommand(c.name),
+}));
 
 /** The subcommand that `argv` (process.argv layout) runs or asks help for, or null (program help, version, an unknown name). */
 export function requestedSubcommand(argv: readonly string[]): string | null {

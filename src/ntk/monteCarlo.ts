@@ -241,18 +241,12 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
   const gd = gammaUp(d),
     rel = RECORD_ULPS * U;
   const w = new Float64Array(d),
-    f = new Float64Array(n),
-    fe = new Float64Array(n),
-    g = new Float64Array(n),
-    ge = new Float64Array(n),
     gUnsure = new Uint8Array(n);
+  // per sample i of a draw: σ(ŵᵀx_i), σ'(ŵᵀx_i) and their error bounds
+  const [f, fe, g, ge] = Array.from({ length: 4 }, () => new Float64Array(n));
+  // per pair i ≤ j (index i·n + j), summed over the draws: the products, their absolute values, their error bounds
   const N2 = n * n;
-  const sf = new Float64Array(N2),
-    sg = new Float64Array(N2),
-    af = new Float64Array(N2),
-    ag = new Float64Array(N2),
-    ef = new Float64Array(N2),
-    eg = new Float64Array(N2);
+  const [sf, sg, af, ag, ef, eg] = Array.from({ length: 6 }, () => new Float64Array(N2));
   const kinkWidth = ab ? up(2 * sMax * sMax) : 0;
   for (let t = 0; t < M; t++) {
     for (let k = 0; k < d; k++) w[k] = gaussian(rng);
@@ -299,10 +293,7 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
     hoeff = Math.sqrt(Math.log(2 / delta) / (2 * M));
   const phiPhi = zeros(n, n),
     dphiDphi = zeros(n, n);
-  const phiPhiError = new Float64Array(N2),
-    dphiDphiError = new Float64Array(N2),
-    phiPhiRadius = new Float64Array(N2),
-    dphiDphiRadius = new Float64Array(N2);
+  const [phiPhiError, dphiDphiError, phiPhiRadius, dphiDphiRadius] = Array.from({ length: 4 }, () => new Float64Array(N2));
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
       const q = i * n + j;
@@ -311,11 +302,10 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
       let radF: number;
       if (Number.isFinite(sup0)) radF = up(up(2 * sup0 * sup0) * hoeff * (1 + 4 * U));
       else if (ab) {
+        // q_i = ‖x_i‖², q_j, c_ij = x_iᵀx_j; the sums of |terms| of q_i and q_j are q_i and q_j themselves
         let qi = 0,
           qj = 0,
           c = 0,
-          si = 0,
-          sj = 0,
           sc = 0;
         for (let k = 0; k < d; k++) {
           const a = X[i * d + k],
@@ -323,12 +313,10 @@ export function monteCarloKernels(x: Matrix, act: ActivationRecord, M: number, s
           qi += a * a;
           qj += b * b;
           c += a * b;
-          si += a * a;
-          sj += b * b;
           sc += Math.abs(a * b);
         }
-        const qiU = up(qi + gd * si + d * ETA),
-          qjU = up(qj + gd * sj + d * ETA),
+        const qiU = up(qi + gd * qi + d * ETA),
+          qjU = up(qj + gd * qj + d * ETA),
           cU = up(Math.abs(c) + gd * sc + d * ETA);
         const s4 = up(up(sMax * sMax) * up(sMax * sMax));
         radF = up(Math.sqrt(up(up(s4 * up(up(qiU * qjU) + up(2 * cU * cU))) / up(M * delta))) * (1 + 4 * U));

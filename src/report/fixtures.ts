@@ -5,6 +5,8 @@
  * a skipped theorem, and a hostile theorem whose title and descriptor try to inject markup.
  * Deterministic: no clock, no Math.random.
  */
+import { DU_SOURCE } from '../../properties/du2019Training.ts';
+import { NMM_SOURCE } from '../../properties/nguyen2021Limiting.ts';
 import { computeOutcome } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type TheoremReport } from './schema.ts';
 
@@ -130,8 +132,13 @@ function lowerBoundInstances(
   return out;
 }
 
-/** Fields a claim of the sample leaves out when it has none: a true claim, no fit, no rate test, no counterexample or error, no fast-check failure. */
+/**
+ * Fields a claim of the sample leaves out when it has none or the usual one: a deterministic claim without
+ * constants, a true claim, no fit, no rate test, no counterexample or error, no fast-check failure.
+ */
 type Optional =
+  | 'kind'
+  | 'constants'
   | 'twinOf'
   | 'vacuity'
   | 'sharpness'
@@ -159,6 +166,8 @@ function theorem(
     declaredCells,
     relation,
     identity,
+    kind = 'deterministic',
+    constants = [],
     twinOf = null,
     vacuity = null,
     sharpness = null,
@@ -173,7 +182,7 @@ function theorem(
     fastCheck = null,
     ...rest
   } = base;
-  const t = { ...rest, expectRefuted, empiricalConstant, scalingFit, highProbability, counterexamples, errors, fastCheck };
+  const t = { ...rest, kind, constants, expectRefuted, empiricalConstant, scalingFit, highProbability, counterexamples, errors, fastCheck };
   const c = counts(t.instances, false);
   const asExpected = t.status === 'skipped' ? true : t.expectRefuted ? t.status === 'violated' : t.status === 'holds';
   return {
@@ -195,11 +204,6 @@ function theorem(
   };
 }
 
-const DU_SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
-const NMM_SOURCE = {
-  paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel for Deep ReLU Networks',
-  arxiv: '2012.11654',
-};
 const H_CONVENTIONS = {
   kernel: 'H∞ of Du et al. 2019: E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}], w ~ N(0, I)',
   data: 'unit norm (‖x_i‖ = 1)',
@@ -243,9 +247,7 @@ export function sampleReport(): Report {
       title: 'H∞ is positive definite when no two inputs are parallel',
       statement: 'If no two inputs are parallel, then λ_min(H∞) = λ₀ > 0.',
       source: { ...DU_SOURCE, statement: 'Theorem 3.1 (v2)' },
-      kind: 'deterministic',
       conventions: H_CONVENTIONS,
-      constants: [],
       status: 'holds',
       empiricalConstant: { quantity: 'lambdaMin', aggregate: 'min', value: 3.1e-9, description: 'smallest certified λ_min(H∞) over the instances' },
       fastCheck: { seed: 1837461, path: null, numShrinks: null },
@@ -258,7 +260,6 @@ export function sampleReport(): Report {
       title: 'Perturbation bound on ‖H(0) − H∞‖ with the constant as misprinted',
       statement: 'If m = Ω(n² log(n/δ) / λ₀²), then with probability ≥ 1 − δ, ‖H(0) − H∞‖₂ ≤ λ₀/4 — with the constant read as 1/4 instead of 4.',
       source: { ...DU_SOURCE, statement: 'Lemma 3.1 (v1, misprint)' },
-      kind: 'deterministic',
       conventions: { ...H_CONVENTIONS, width: 'm = 64' },
       constants: [
         { name: 'c', value: 0.25, provenance: 'paper', note: 'as printed in v1' },
@@ -434,7 +435,6 @@ export function sampleReport(): Report {
       title: 'Lower bound on λ_min of the Jacobian Gram matrix for a two-layer net',
       statement: 'For unit-norm data with minimum separation δ, λ_min(J Jᵀ) ≥ δ / (100 N²).',
       source: { paper: 'Oymak, Soltanolkotabi — Towards moderate overparameterization', arxiv: '1902.04674', statement: 'Lemma 5 (v2)' },
-      kind: 'deterministic',
       conventions: { parameterisation: 'standard (W ~ N(0, 1/d))', data: 'unit norm', separation: 'min_{i≠j} min(‖x_i − x_j‖, ‖x_i + x_j‖)' },
       constants: [{ name: '1/100', value: 0.01, provenance: 'paper', note: 'as stated' }],
       status: 'violated',
@@ -466,9 +466,7 @@ export function sampleReport(): Report {
       title: 'Hermite expansion of the NTK of a smooth activation',
       statement: 'K^(L)(x, y) = Σ_r μ_r(σ)² ⟨x, y⟩^r with the series converging absolutely on the sphere.',
       source: { ...NMM_SOURCE, statement: 'Proposition 5.1 (v3)' },
-      kind: 'deterministic',
       conventions: { ...NTK_CONVENTIONS, activation: 'tanh', 'Hermite terms': 40 },
-      constants: [],
       status: 'error',
       errors: [
         {
@@ -488,9 +486,7 @@ export function sampleReport(): Report {
       title: 'Diagonal of the limiting NTK',
       statement: 'K^(L)_ii = L‖x_i‖² for every sample (an identity, checked within rounding).',
       source: { ...NMM_SOURCE, statement: 'Section 3, consequence of eq. (9)' },
-      kind: 'deterministic',
       conventions: NTK_CONVENTIONS,
-      constants: [],
       status: 'holds',
       relation: '==',
       identity: IDENTITY.summary,
@@ -502,7 +498,6 @@ export function sampleReport(): Report {
       title: HOSTILE_TITLE,
       statement: `A statement with markup: <b>bold</b> & "quotes" & 'apostrophes' | pipes | and \`backticks\` ${HOSTILE_DESCRIPTOR}`,
       source: { paper: `<img src=x onerror=alert(3)> et al.`, arxiv: '"><script>alert(4)</script>', statement: 'Theorem <i>1</i>' },
-      kind: 'deterministic',
       conventions: { '</style><script>alert(5)</script>': `" onmouseover="alert(6)`, 'normal key': '`code` | pipe' },
       constants: [{ name: '<c>', value: 1, provenance: 'user', note: '</td></tr></table><script>alert(7)</script>' }],
       status: 'violated',
@@ -540,9 +535,7 @@ export function sampleReport(): Report {
         arxiv: '1904.11955',
         statement: 'Theorem 3 (v2)',
       },
-      kind: 'deterministic',
       conventions: { architecture: 'CNN (not supported)' },
-      constants: [],
       status: 'skipped',
       instances: [],
       timings: { ms: 0 },
