@@ -79,10 +79,13 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
   const etaText = rateFactor === 1 ? 'η' : rateFactor === 0.5 ? 'η/2' : `${rateFactor}η`;
   const etaTex = rateFactor === 1 ? String.raw`\eta` : rateFactor === 0.5 ? String.raw`\tfrac{\eta}{2}` : String.raw`${rateFactor}\eta`;
   return {
-    ...claimOrTwin(planted, { claim: 'arora2019.thm4.1.trajectory', twin: `planted.arora2019.trajectory-rate-${plantedWord}` }),
-    title: planted
-      ? `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`
-      : 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)',
+    ...claimOrTwin(planted, {
+      claim: { id: 'arora2019.thm4.1.trajectory', title: 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)' },
+      twin: {
+        id: `planted.arora2019.trajectory-rate-${plantedWord}`,
+        title: `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`,
+      },
+    }),
     source: { ...SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data (n = 3–4), λ_0 > 0, κ = 0.05, m ≥ C_m n²/λ_0² (m = 4000–16000), η = c_η λ_0/n² (c_η = 2–8): max_{k ≤ K} |‖y − u(k)‖ − √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)²| ≤ ε = ‖u(0)‖ + ${C_EPS}‖y‖n/(λ_0√m); the gap shrinks as m grows.`,
@@ -281,10 +284,16 @@ const nondegKey = (d: { n: number; d: number; delta: number }) => `n=${d.n},d=${
 function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matrix; lambda0: number }> {
   const planted = deltaFactor !== 1;
   return {
-    ...claimOrTwin(planted, { claim: 'arora2019.nondegenerate-sphere', twin: 'planted.arora2019.nondegenerate-sphere-delta-quartered' }),
-    title: planted
-      ? 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)'
-      : 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'arora2019.nondegenerate-sphere',
+        title: 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
+      },
+      twin: {
+        id: 'planted.arora2019.nondegenerate-sphere-delta-quartered',
+        title: 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)',
+      },
+    }),
     source: { ...SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
     kind: 'high-probability',
     statement: `For n i.i.d. points uniform on S^{d−1}, λ_min(H∞) ≥ λ_0(n, d, δ) with probability ≥ 1 − ${planted ? 'δ/4' : 'δ'}, where λ_0(n, d, δ) is a table fixed in advance (the (δ/2)-quantile of an independent 20,000-sample run)${planted ? ' — PLANTED: the true failure rate is ≈ δ/2 > δ/4' : ''}.`,

@@ -129,10 +129,16 @@ const gramCells = (d: GramDescriptor) => ({
 function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> {
   const planted = tFactor !== 1;
   return {
-    ...claimOrTwin(planted, { claim: 'du2019.train.hinf-monte-carlo', twin: 'planted.du2019.hinf-monte-carlo-t-halved' }),
-    title: planted
-      ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ'
-      : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.train.hinf-monte-carlo',
+        title: 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
+      },
+      twin: {
+        id: 'planted.du2019.hinf-monte-carlo-t-halved',
+        title: 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ',
+      },
+    }),
     source: { ...DU_SOURCE, statement: 'Section 3, definition of H∞ as E_w[x_iᵀx_j 1{…}] (Hoeffding + union bound, derived)' },
     kind: 'high-probability',
     statement:
@@ -210,8 +216,10 @@ export const plantedDuHinfMonteCarloHalved = hinfMonteCarlo(0.5);
 
 function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInstance> {
   return {
-    ...claimOrTwin(planted, { claim: 'du2019.train.hoeffding-frobenius', twin: 'planted.du2019.hoeffding-frobenius-no-n' }),
-    title: planted ? 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' : '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ',
+    ...claimOrTwin(planted, {
+      claim: { id: 'du2019.train.hoeffding-frobenius', title: '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' },
+      twin: { id: 'planted.du2019.hoeffding-frobenius-no-n', title: 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' },
+    }),
     source: {
       ...DU_SOURCE,
       statement:
@@ -401,10 +409,13 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
   const data = planted ? { n: [3, 5] as [number, number], d: [4, 6] as [number, number], families: ['unit-sphere'] as const } : TRAIN_DATA;
   const stepFactor: [number, number] = planted ? [4, 10] : [1, 16];
   return {
-    ...claimOrTwin(planted, { claim: 'du2019.train.gd-rate', twin: `planted.du2019.gd-rate-${factor}lambda0` }),
-    title: planted
-      ? `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²`
-      : 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)',
+    ...claimOrTwin(planted, {
+      claim: { id: 'du2019.train.gd-rate', title: 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)' },
+      twin: {
+        id: `planted.du2019.gd-rate-${factor}lambda0`,
+        title: `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²`,
+      },
+    }),
     source: { ...DU_SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data, λ_0 = λ_min(H∞) > 0, m ≥ C_m n²/λ_0², η = c_η λ_0/n² (c_η ≤ 16): for all k ≤ K = min(K_max, ⌈4/(ηλ_0)⌉), log‖y − u(k)‖² ≤ log‖y − u(0)‖² + k·log(1 − ${planted ? `${factor}` : ''}ηλ_0/2).`,

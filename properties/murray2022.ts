@@ -62,16 +62,22 @@ function mutateRho(d: RhoDescriptor, rng: Rng): RhoDescriptor {
  */
 function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstance> {
   return {
-    ...claimOrTwin(planted, { claim: 'murray2022.series-vs-closed-form', twin: 'planted.murray2022.series-dropped-nngp-term' }),
-    title: planted ? 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p' : 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'murray2022.series-vs-closed-form',
+        title: 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
+        statement: 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
+        statementTex: String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
+      },
+      twin: {
+        id: 'planted.murray2022.series-dropped-nngp-term',
+        title: 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p',
+        statement: 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).',
+        statementTex: String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).`,
+      },
+    }),
     source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
     kind: 'deterministic',
-    statement: planted
-      ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).'
-      : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
-    statementTex: planted
-      ? String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).`
-      : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
     descriptors: rhoDescriptors(0.8),

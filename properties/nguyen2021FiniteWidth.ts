@@ -172,10 +172,10 @@ const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record(fwFields(TINY));
 
 function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
-    ...claimOrTwin(erratum, { claim: 'nguyen2021.sec4.1.jjt-decomposition', twin: 'planted.nguyen2021.sec4.1.jjt-erratum-bl' }),
-    title: erratum
-      ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N'
-      : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
+    ...claimOrTwin(erratum, {
+      claim: { id: 'nguyen2021.sec4.1.jjt-decomposition', title: 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N' },
+      twin: { id: 'planted.nguyen2021.sec4.1.jjt-erratum-bl', title: 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N' },
+    }),
     source: {
       ...NMM_SOURCE,
       statement:
@@ -450,10 +450,10 @@ function materializeRank(d: RankDesc): FwInstance {
 
 function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
   return {
-    ...claimOrTwin(twin, { claim: 'nguyen2021.cor4.2.full-rank', twin: 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' }),
-    title: twin
-      ? 'PLANTED (wide layer dropped): rank J = N with every width below N'
-      : 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N',
+    ...claimOrTwin(twin, {
+      claim: { id: 'nguyen2021.cor4.2.full-rank', title: 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N' },
+      twin: { id: 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer', title: 'PLANTED (wide layer dropped): rank J = N with every width below N' },
+    }),
     source: {
       ...NMM_SOURCE,
       statement: 'Corollary 4.2 (v5), the rank step of its proof (docs/theorems.md#corollary-42)' + (twin ? ' — planted error: the wide layer dropped' : ''),
@@ -535,10 +535,13 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
 
 function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    ...claimOrTwin(minNorm, { claim: 'nguyen2021.lemma5.3', twin: 'planted.nguyen2021.lemma5.3-min-row-norm' }),
-    title: minNorm
-      ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}'
-      : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
+    ...claimOrTwin(minNorm, {
+      claim: { id: 'nguyen2021.lemma5.3', title: 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}' },
+      twin: {
+        id: 'planted.nguyen2021.lemma5.3-min-row-norm',
+        title: 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}',
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' + (minNorm ? ' — planted error: max_i replaced by min_i in the normalisation' : '') },
     kind: 'deterministic',
     statement:
@@ -589,10 +592,10 @@ export const plantedLemma53MinNorm = lemma53Claim(true);
 
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    ...claimOrTwin(dropCorrection, { claim: 'nguyen2021.lemma5.4', twin: 'planted.nguyen2021.lemma5.4-without-rank-one-correction' }),
-    title: dropCorrection
-      ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0'
-      : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
+    ...claimOrTwin(dropCorrection, {
+      claim: { id: 'nguyen2021.lemma5.4', title: 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0' },
+      twin: { id: 'planted.nguyen2021.lemma5.4-without-rank-one-correction', title: 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0' },
+    }),
     source: {
       ...NMM_SOURCE,
       statement:

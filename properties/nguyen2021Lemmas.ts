@@ -344,18 +344,23 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
   const trueId = 'nguyen2021.thm5.1.upper-scaling';
   const twin = exponent !== 1;
   return {
-    ...claimOrTwin(twin, { claim: trueId, twin: `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` }),
-    title: twin
-      ? `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`
-      : 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
+    ...claimOrTwin(twin, {
+      claim: {
+        id: trueId,
+        title: 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
+        statement:
+          'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
+        statementTex: String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
+      },
+      twin: {
+        id: `planted.nguyen2021.thm5.1.upper-scaling^${exponent}`,
+        title: `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`,
+        statement: `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`,
+        statementTex: String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'Theorem 5.1 (v5), upper bound' },
     kind: 'asymptotic',
-    statement: twin
-      ? `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`
-      : 'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
-    statementTex: twin
-      ? String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`
-      : String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
     conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
     constants: [
       {
@@ -440,10 +445,10 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
   const trueId = 'nguyen2021.lemma5.2';
   const twin = factor !== 0.25;
   return {
-    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.lemma5.2-quarter-dropped' }),
-    title: twin
-      ? 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ'
-      : 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)',
+    ...claimOrTwin(twin, {
+      claim: { id: trueId, title: 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)' },
+      twin: { id: 'planted.nguyen2021.lemma5.2-quarter-dropped', title: 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ' },
+    }),
     source: { ...NMM_SOURCE, statement: 'Lemma 5.2 (v5), k = 1 (F_0 = X exact), absolute constant c = 1' },
     kind: 'high-probability',
     statement:
@@ -541,10 +546,13 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
         [3, 3],
       ];
   return {
-    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.sec3.finite-width-ratio-n4' }),
-    title: twin
-      ? 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴'
-      : 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)',
+    ...claimOrTwin(twin, {
+      claim: { id: trueId, title: 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)' },
+      twin: {
+        id: 'planted.nguyen2021.sec3.finite-width-ratio-n4',
+        title: 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴',
+      },
+    }),
     source: {
       ...NMM_SOURCE,
       statement: 'Section 3 (v5), remark after Theorem 3.2 (with Theorem 3.1 of Arora et al., NeurIPS 2019); Ω(N⁴) and "w.h.p." instantiated',

@@ -340,14 +340,22 @@ function diagIdentity(factorOffset: 0 | 1) {
   const planted = factorOffset === 1;
   return defineClaim({
     ...limScaffold,
-    ...claimOrTwin(planted, { claim: 'nguyen2021.limiting.diagonal', twin: 'planted.nguyen2021.limiting.diagonal-dropped-layer' }),
-    title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'nguyen2021.limiting.diagonal',
+        title: 'K(L)_ii = L‖x_i‖²',
+        statement: 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
+        statementTex: String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
+      },
+      twin: {
+        id: 'planted.nguyen2021.limiting.diagonal-dropped-layer',
+        title: 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²',
+        statement: 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)',
+        statementTex: String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
-    statement: planted ? 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)' : 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
-    statementTex: planted
-      ? String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)`
-      : String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
     constants: [
       {
         name: 'L',
@@ -544,13 +552,21 @@ export const chainC = defineClaim({
 /** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
 function chainE(halved: boolean) {
   return defineClaim({
-    ...claimOrTwin(halved, { claim: 'nguyen2021.thm3.2.chain-e', twin: 'planted.nguyen2021.thm3.2.chain-e-halved' }),
-    title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
+    ...claimOrTwin(halved, {
+      claim: {
+        id: 'nguyen2021.thm3.2.chain-e',
+        title: 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
+        statement: 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
+        statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
+      },
+      twin: {
+        id: 'planted.nguyen2021.thm3.2.chain-e-halved',
+        title: 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²',
+        statement: 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)',
+        statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
-    statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
-    statementTex: halved
-      ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)`
-      : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
     conventions: LIMITING_CONVENTIONS,
     constants: [
       {

@@ -101,10 +101,13 @@ function meanWithinRadius(
 
 function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
   return {
-    ...claimOrTwin(planted, { claim: 'nguyen2021.arccos.derivative-monte-carlo', twin: 'planted.nguyen2021.arccos-derivative-pi-plus-theta' }),
-    title: planted
-      ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)"
-      : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'nguyen2021.arccos.derivative-monte-carlo',
+        title: "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
+      },
+      twin: { id: 'planted.nguyen2021.arccos-derivative-pi-plus-theta', title: "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)" },
+    }),
     source: {
       ...NMM_SOURCE,
       statement: 'Section 3, closed form Ġ = 2E[σ’σ’] = (π − θ)/π (docs/conventions.md#relu-closed-forms)' + (planted ? ' — planted sign error' : ''),
@@ -241,10 +244,16 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
 
 function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
   return {
-    ...claimOrTwin(planted, { claim: 'nguyen2021.expected-kii.chebyshev', twin: 'planted.nguyen2021.expected-kii-beta-not-dropped' }),
-    title: planted
-      ? 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ'
-      : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'nguyen2021.expected-kii.chebyshev',
+        title: 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
+      },
+      twin: {
+        id: 'planted.nguyen2021.expected-kii-beta-not-dropped',
+        title: 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ',
+      },
+    }),
     source: {
       ...NMM_SOURCE,
       statement:

@@ -175,16 +175,22 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
   const planted = floor !== 0;
   return {
     ...base,
-    ...claimOrTwin(planted, { claim: 'du2019.thm3.1.lambda0-positive', twin: 'planted.du2019.thm3.1-uniform-floor' }),
-    title: planted ? `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}` : 'No two inputs parallel ⇒ λ_min(H∞) > 0',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.thm3.1.lambda0-positive',
+        title: 'No two inputs parallel ⇒ λ_min(H∞) > 0',
+        statement: 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
+        statementTex: String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
+      },
+      twin: {
+        id: 'planted.du2019.thm3.1-uniform-floor',
+        title: `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}`,
+        statement: `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).`,
+        statementTex: String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`,
+      },
+    }),
     source: { ...SOURCE, statement: 'Theorem 3.1' },
     kind: 'deterministic',
-    statement: planted
-      ? `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).`
-      : 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
-    statementTex: planted
-      ? String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`
-      : String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
     ...(planted ? {} : { probes: parallelProbes }),
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
@@ -202,18 +208,22 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
   const planted = factor !== 1;
   return {
     ...base,
-    ...claimOrTwin(planted, { claim: 'du2019.hinf.merge-upper', twin: 'planted.du2019.hinf.merge-upper-halved' }),
-    title: planted
-      ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair'
-      : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.hinf.merge-upper',
+        title: 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
+        statement: 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
+        statementTex: String.raw`$\lambda_{\mathrm{min}}(H^{\infty}) \le (H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij} = \frac{1}{2} - x_i^{\top}x_j(\pi - \theta_{ij})/(2\pi)$ for every pair, which $\to 0$ as $\theta_{ij} \to 0$.`,
+      },
+      twin: {
+        id: 'planted.du2019.hinf.merge-upper-halved',
+        title: 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair',
+        statement: 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.',
+        statementTex: String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.`,
+      },
+    }),
     source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
     kind: 'deterministic',
-    statement: planted
-      ? 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.'
-      : 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
-    statementTex: planted
-      ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.`
-      : String.raw`$\lambda_{\mathrm{min}}(H^{\infty}) \le (H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij} = \frac{1}{2} - x_i^{\top}x_j(\pi - \theta_{ij})/(2\pi)$ for every pair, which $\to 0$ as $\theta_{ij} \to 0$.`,
     constants: [
       { name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' },
       ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : []),
@@ -239,14 +249,22 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
   const planted = value !== 0.5;
   return {
     ...base,
-    ...claimOrTwin(planted, { claim: 'du2019.hinf.diagonal-half', twin: 'planted.du2019.hinf.diagonal-perturbed' }),
-    title: planted ? 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data' : 'H∞_ii = ½ on unit-norm data',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.hinf.diagonal-half',
+        title: 'H∞_ii = ½ on unit-norm data',
+        statement: 'max_i |H∞_ii − ½| = 0.',
+        statementTex: String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
+      },
+      twin: {
+        id: 'planted.du2019.hinf.diagonal-perturbed',
+        title: 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data',
+        statement: 'PLANTED: max_i |H∞_ii − (½ + 2⁻³⁰)| = 0.',
+        statementTex: String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`,
+      },
+    }),
     source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
-    statement: planted ? 'PLANTED: max_i |H∞_ii − (½ + 2⁻³⁰)| = 0.' : 'max_i |H∞_ii − ½| = 0.',
-    statementTex: planted
-      ? String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`
-      : String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
     constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
     assumptions: unitNormData,
     conclude(i): Evaluation {
@@ -279,16 +297,22 @@ export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
 function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
   return {
     ...base,
-    ...claimOrTwin(quarter, { claim: 'du2019.hinf.offdiagonal-envelope', twin: 'planted.du2019.hinf.offdiagonal-quarter' }),
-    title: quarter
-      ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|'
-      : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
+    ...claimOrTwin(quarter, {
+      claim: {
+        id: 'du2019.hinf.offdiagonal-envelope',
+        title: '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
+        statement: 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
+        statementTex: String.raw`$\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho(\pi - \arccos\rho)/(2\pi)$.`,
+      },
+      twin: {
+        id: 'planted.du2019.hinf.offdiagonal-quarter',
+        title: 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|',
+        statement: 'PLANTED: max_{i≠j} |H∞_ij| ≤ ρ/4.',
+        statementTex: String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.`,
+      },
+    }),
     source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
     kind: 'deterministic',
-    statement: quarter ? 'PLANTED: max_{i≠j} |H∞_ij| ≤ ρ/4.' : 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
-    statementTex: quarter
-      ? String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.`
-      : String.raw`$\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho(\pi - \arccos\rho)/(2\pi)$.`,
     constants: quarter
       ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }]
       : [],
