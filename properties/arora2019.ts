@@ -24,6 +24,7 @@ import {
   trainSpace,
   unitNorm,
   widthCondition,
+  widthScaling,
 } from './du2019Training.ts';
 
 /**
@@ -171,18 +172,10 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
       aggregate: 'max',
       description: 'max over instances of max_k |‖y − u(k)‖ − main term|·λ_0√m/(n‖y‖) (the fitted C_ε)',
     },
-    scaling: {
-      x: 'm',
-      y: 'relativeGap',
-      description: 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)',
-      expectedSlope: { low: -1, high: -0.05 },
-    },
+    scaling: widthScaling('relativeGap', 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)', { low: -1, high: -0.05 }),
     costHint: 8,
   };
 }
-export const aroraTrajectory = trajectory(1);
-export const plantedAroraTrajectoryDoubled = trajectory(2);
-export const plantedAroraTrajectoryHalved = trajectory(0.5);
 
 /**
  * ‖w_r(k) − w_r(0)‖ ≤ C√n‖y − u(0)‖/(√m λ_0) for all r and k ≤ K; C = 4 is the explicit constant of the
@@ -231,12 +224,10 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
       return { lhs: mx.value, lhsError: mx.error, rhs, rhsError, relation: '<=', quantities: { m: d.m, N: n, K, movement: mx.value, ratio: mx.value / rhs } };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (C√n‖y − u(0)‖/(√m λ_0))' },
-    scaling: { x: 'm', y: 'movement', description: 'max weight movement vs m (bound ∝ m^{−½})', expectedSlope: { low: -1, high: -0.2 } },
+    scaling: widthScaling('movement', 'max weight movement vs m (bound ∝ m^{−½})', { low: -1, high: -0.2 }),
     costHint: 325,
   };
 }
-export const aroraWeightMovement = weightMovement(4);
-export const plantedAroraWeightMovementHalf = weightMovement(0.5);
 
 // ------------------------------------------------------------------------------------------------
 // (λ_0, δ, n)-non-degeneracy of the uniform distribution on S^{d−1}, λ_0 fixed in advance
@@ -331,15 +322,5 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
     costHint: 12000,
   };
 }
-export const aroraNonDegenerate = nonDegenerate(1);
-export const plantedAroraNonDegenerateQuartered = nonDegenerate(0.25);
 
-export const arora2019Theorems = [
-  aroraTrajectory,
-  aroraWeightMovement,
-  aroraNonDegenerate,
-  plantedAroraTrajectoryDoubled,
-  plantedAroraTrajectoryHalved,
-  plantedAroraNonDegenerateQuartered,
-  plantedAroraWeightMovementHalf,
-];
+export const arora2019Theorems = [trajectory(1), weightMovement(4), nonDegenerate(1), trajectory(2), trajectory(0.5), nonDegenerate(0.25), weightMovement(0.5)];

@@ -224,14 +224,12 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
     costHint: 2400,
   };
 }
-export const subGaussianNormFactor = subGaussianMaxInnerProduct(2);
-export const plantedSubGaussianNormFactor = subGaussianMaxInnerProduct(1);
 
 export const concentrationTheorems = [
   sphereMaxInnerProduct,
   gaussianMaxInnerProduct,
-  subGaussianNormFactor,
+  subGaussianMaxInnerProduct(2),
   plantedSphereMaxInnerProduct,
   plantedGaussianMaxInnerProduct,
-  plantedSubGaussianNormFactor,
+  subGaussianMaxInnerProduct(1),
 ];

@@ -211,8 +211,6 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
     costHint: 4600,
   };
 }
-export const duHinfMonteCarlo = hinfMonteCarlo(1);
-export const plantedDuHinfMonteCarloHalved = hinfMonteCarlo(0.5);
 
 function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInstance> {
   return {
@@ -280,8 +278,6 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
     costHint: 2000,
   };
 }
-export const duHoeffdingFrobenius = hoeffdingFrobenius(false);
-export const plantedDuHoeffdingNoN = hoeffdingFrobenius(true);
 
 // ------------------------------------------------------------------------------------------------
 // GD on real networks (asymptotic claims with instantiated constants)
@@ -304,6 +300,11 @@ export interface TrainInstance {
 }
 
 export const WIDTHS = [250, 500, 1000, 2000] as const;
+
+/** The log-log fit of a quantity against the width m (Theorem.scaling), with the band its slope is expected in. */
+export function widthScaling(y: string, description: string, expectedSlope: { low: number; high: number }): NonNullable<Theorem['scaling']> {
+  return { x: 'm', y, description, expectedSlope };
+}
 export const TRAIN_DATA = { n: [3, 6] as [number, number], d: [4, 8] as [number, number], families: ['unit-sphere'] as const };
 
 export function trainDescriptors(
@@ -404,7 +405,7 @@ const trainCellSpace = { N: ['3', '4', '5', '6'], m: WIDTHS.map(String), c_η: [
  * Error: residual norms from trainGd's forward error analysis (2·err/‖r‖ for a log of a square, plus
  * a first-order remainder), and λ_0's enclosure through k·|log(1 − ηfλ_lo/2) − log(1 − ηfλ_hi/2)|.
  */
-export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> {
+export function duGdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> {
   const planted = factor !== 1;
   const data = planted ? { n: [3, 5] as [number, number], d: [4, 6] as [number, number], families: ['unit-sphere'] as const } : TRAIN_DATA;
   const stepFactor: [number, number] = planted ? [4, 10] : [1, 16];
@@ -502,18 +503,13 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
       aggregate: 'max',
       description: 'max over instances and k ≤ K of log‖r(k)‖² − log‖r(0)‖² − k log(1 − ηλ_0/2) (≤ 0 means the rate held)',
     },
-    scaling: {
-      x: 'm',
-      y: 'normalisedMovement',
-      description: 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)',
-      expectedSlope: { low: -0.9, high: -0.2 },
-    },
+    scaling: widthScaling('normalisedMovement', 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)', {
+      low: -0.9,
+      high: -0.2,
+    }),
     costHint: 270,
   };
 }
-export const duGdRate = gdRate(1);
-export const plantedDuGdRate8 = gdRate(8);
-export const plantedDuGdRate4 = gdRate(4);
 
 /**
  * Activation-pattern changes: a pattern 1{w_rᵀx_i ≥ 0} can only have changed by step K where
@@ -578,26 +574,20 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of (pattern-change fraction)/(2R/(√(2π)κ))' },
-    scaling: {
-      x: 'm',
-      y: 'patternChange',
-      description: 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)',
-      expectedSlope: { low: -1, high: -0.2 },
-    },
+    scaling: widthScaling('patternChange', 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)', { low: -1, high: -0.2 }),
     costHint: 280,
   };
 }
-export const duPatternChanges = patternChanges(1);
-export const plantedDuPatternChanges = patternChanges(0.125);
 
+/** The claims, then their planted twins. */
 export const du2019TrainingTheorems = [
-  duHinfMonteCarlo,
-  duHoeffdingFrobenius,
-  duGdRate,
-  duPatternChanges,
-  plantedDuHoeffdingNoN,
-  plantedDuGdRate8,
-  plantedDuGdRate4,
-  plantedDuHinfMonteCarloHalved,
-  plantedDuPatternChanges,
+  hinfMonteCarlo(1),
+  hoeffdingFrobenius(false),
+  duGdRate(1),
+  patternChanges(1),
+  hoeffdingFrobenius(true),
+  duGdRate(8),
+  duGdRate(4),
+  hinfMonteCarlo(0.5),
+  patternChanges(0.125),
 ];

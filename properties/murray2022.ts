@@ -113,8 +113,6 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
     costHint: 10000,
   };
 }
-export const murraySeries = seriesVsClosedForm(false);
-export const plantedMurrayDroppedNngp = seriesVsClosedForm(true);
 
 interface SumDescriptor {
   [key: string]: unknown;
@@ -385,12 +383,12 @@ export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
 });
 
 export const murray2022Theorems = [
-  murraySeries,
+  seriesVsClosedForm(false),
   murrayCoefficientSum,
   murrayFirstCoefficients,
   murrayReluDecay,
   murrayTwoLayerCoefficient,
-  plantedMurrayDroppedNngp,
+  seriesVsClosedForm(true),
   plantedMurrayTwoLayerNoSigmaW,
   twinMurrayCoefficientSum,
   twinMurrayFirstCoefficients,

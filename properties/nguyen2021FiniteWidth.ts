@@ -238,8 +238,6 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     costHint: 5600,
   };
 }
-export const jjtDecomposition_ = jjtDecomposition(false);
-export const plantedJjtErratum = jjtDecomposition(true);
 
 // ------------------------------------------------------------------------------------------------
 // 3. Theorem 4.1 / Cor. 4.2 / Theorem 5.1: one wide layer
@@ -496,8 +494,6 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
     costHint: twin ? 2000 : 80,
   };
 }
-export const cor42Rank = rankClaim(false);
-export const plantedCor42NoWide = rankClaim(true);
 
 // ------------------------------------------------------------------------------------------------
 // 4. Lemmas 5.3 and 5.4 — deterministic given the (float) feature matrix F_k, treated as exact.
@@ -586,9 +582,7 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
     costHint: 4900,
   };
 }
-export const lemma53 = lemma53Claim(false);
 /** The normalisation max_i‖(F_k)_i‖^{2(r−1)} replaced by min_i: measured slack of Lemma 5.3 ≥ 4.4 on 57 CI instances, (max/min)^{2(r−1)} exceeds it. */
-export const plantedLemma53MinNorm = lemma53Claim(true);
 
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
@@ -664,24 +658,22 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
     costHint: 5000,
   };
 }
-export const lemma54 = lemma54Claim(false);
 /**
  * Without −Λ11ᵀΛ/‖μ‖²: F_kF_kᵀ − F̃F̃ᵀ = ‖μ‖²11ᵀ + Λ11ᵀ + 11ᵀΛ is indefinite in general (for v with
  * 1ᵀv = s, vᵀ(·)v = ‖μ‖²s² + 2s·vᵀΛ1), so the Hadamard powers need not be ordered.
  */
-export const plantedLemma54NoCorrection = lemma54Claim(true);
 
 export const nguyen2021FiniteWidthTheorems = [
-  jjtDecomposition_,
+  jjtDecomposition(false),
   thm41UpperCertificate,
   thm41SchurLower,
-  cor42Rank,
-  plantedCor42NoWide,
-  lemma53,
-  lemma54,
-  plantedJjtErratum,
+  rankClaim(false),
+  rankClaim(true),
+  lemma53Claim(false),
+  lemma54Claim(false),
+  jjtDecomposition(true),
   plantedUpperCertificateHalf,
   plantedSchurLowerDouble,
-  plantedLemma53MinNorm,
-  plantedLemma54NoCorrection,
+  lemma53Claim(true),
+  lemma54Claim(true),
 ];

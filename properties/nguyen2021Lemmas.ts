@@ -606,26 +606,19 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
   };
 }
 
-export const thm32StepDClaim = thm32StepD('true');
-export const lemma43Claim = lemma43({ exponent: 1, dropProduct: false, product: false });
-export const lemma43ProductClaim = lemma43({ exponent: 1, dropProduct: false, product: true });
-export const thm51UpperClaim = thm51Upper(1);
-export const lemma52Claim = lemma52(0.25);
-export const sec3RemarkClaim = sec3Remark(4);
-
 export const nguyen2021LemmaTheorems = [
-  thm32StepDClaim,
+  thm32StepD('true'),
   thm32StepD('halved'),
   thm32StepD('powered'),
-  lemma43Claim,
+  lemma43({ exponent: 1, dropProduct: false, product: false }),
   lemma43({ exponent: 1.2, dropProduct: false, product: false }),
   lemma43({ exponent: 0.8, dropProduct: false, product: false }),
-  lemma43ProductClaim,
+  lemma43({ exponent: 1, dropProduct: false, product: true }),
   lemma43({ exponent: 1, dropProduct: true, product: true }),
-  thm51UpperClaim,
+  thm51Upper(1),
   thm51Upper(0.8),
-  lemma52Claim,
+  lemma52(0.25),
   lemma52(1),
-  sec3RemarkClaim,
+  sec3Remark(4),
   sec3Remark(1),
 ];

@@ -390,8 +390,6 @@ function diagIdentity(factorOffset: 0 | 1) {
     },
   });
 }
-export const limitingDiagonal = diagIdentity(0);
-export const plantedLimitingDiagonal = diagIdentity(1);
 
 export const chainA = defineClaim({
   ...limScaffold,
@@ -591,8 +589,6 @@ function chainE(halved: boolean) {
     costHint: 3400,
   });
 }
-export const chainEUpper = chainE(false);
-export const plantedChainEHalved = chainE(true);
 
 // ------------------------------------------------------------------------------------------------
 // 3. Planted twins: each true claim above, stated stronger (docs/theorems.md#twins-of-the-limiting-and-hermite-claims)
@@ -660,13 +656,13 @@ export const nguyen2021LimitingTheorems = [
   hermiteSumRule,
   hermiteTail,
   hermiteSeries,
-  limitingDiagonal,
+  diagIdentity(0),
   chainA,
   chainB,
   chainC,
-  chainEUpper,
-  plantedLimitingDiagonal,
-  plantedChainEHalved,
+  chainE(false),
+  diagIdentity(1),
+  chainE(true),
   twinHermiteClosedForm,
   twinHermiteDerivative,
   twinHermiteSumRule,

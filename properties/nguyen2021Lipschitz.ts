@@ -322,16 +322,13 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
     costHint: 20,
   };
 }
-export const thm62Upper = thm62('theorem');
-export const plantedThm62MinWidth = thm62('min-width');
-export const plantedThm62Sqrt = thm62('sqrt');
 
 export const nguyen2021LipschitzTheorems = [
   lemma61Identity,
   lipschitzLowerVsProduct,
-  thm62Upper,
-  plantedThm62MinWidth,
-  plantedThm62Sqrt,
+  thm62('theorem'),
+  thm62('min-width'),
+  thm62('sqrt'),
   plantedLemma61AnySegment,
   plantedLipschitzHalfProduct,
 ];

@@ -259,8 +259,6 @@ export const THM41_SPEC: WideClaimSpec = {
   q: (i) => lambdaMinKbar(i),
 };
 
-export const thm41Scaling = wideScalingClaim(THM41_SPEC, 1);
-
 // ------------------------------------------------------------------------------------------------
 // Theorem 5.1: σ_min(F_k)² = Θ(Π_{l≤k} n_l β_l²·d) — in the width of the wide layer k (and of an earlier layer).
 
@@ -322,8 +320,6 @@ export const THM51_SPEC: WideClaimSpec = {
     'Theorem 5.1: both bounds are proportional to d Π_{l≤k} n_lβ_l², linear in n_k (He: 2^k n_k) — docs/theorems.md#theorem-51-scaling-in-the-wide-layer',
   q: (i, d) => sigmaMinSqFeature(i, d.k ?? d.v),
 };
-
-export const thm51Scaling = wideScalingClaim(THM51_SPEC, 1);
 
 // ------------------------------------------------------------------------------------------------
 // eq. (4): the normalised empirical NTK approaches K(L) at the rate n^{−1/2} in the common width n.
@@ -512,16 +508,14 @@ export function normalisationRateClaim(
   };
 }
 
-export const normalisationRate = normalisationRateClaim(-0.5, 2);
-
 export const nguyen2021WideScalingTheorems = [
-  thm41Scaling,
+  wideScalingClaim(THM41_SPEC, 1),
   wideScalingClaim(THM41_SPEC, 1.2),
   wideScalingClaim(THM41_SPEC, 0.8),
-  thm51Scaling,
+  wideScalingClaim(THM51_SPEC, 1),
   wideScalingClaim(THM51_SPEC, 1.2),
   wideScalingClaim(THM51_SPEC, 0.8),
-  normalisationRate,
+  normalisationRateClaim(-0.5, 2),
   normalisationRateClaim(-0.3, 2),
   normalisationRateClaim(-0.7, 2),
   normalisationRateClaim(-0.5, 1),

@@ -200,8 +200,6 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const duThm31 = thm31(0);
-export const plantedThm31Floor = thm31(0.01);
 
 /** `factor` 1: the claim; ½ plants a halved bound, false already for n = 2 (where λ_min = ½ − |H∞_12| exactly). */
 function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
@@ -238,8 +236,6 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const hinfMergeUpper = mergeUpper(1);
-export const plantedMergeUpperHalved = mergeUpper(0.5);
 
 /**
  * `value` ½: the identity. ½ + 2⁻³⁰ plants a perturbed identity: refuting it shows the identity is checked to
@@ -287,8 +283,6 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const hinfDiagonal = diagonal(0.5);
-export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
 
 /**
  * `quarter` false: the envelope f(ρ) = ρ(π − arccos ρ)/(2π). True: the planted ρ/4 — f(ρ) = ρ/4 + ρ·arcsin(ρ)/(2π)
@@ -334,8 +328,6 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const hinfOffDiagonal = offDiagonal(false);
-export const plantedOffDiagonalQuarter = offDiagonal(true);
 
 /**
  * `variant` 'claim': Gershgorin. 'reversed': planted relation reversal. 'halved': planted (n − 1)/2 in place of
@@ -371,9 +363,6 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
     },
   };
 }
-export const hinfGershgorin = gershgorin('claim');
-export const plantedGershgorinReversed = gershgorin('reversed');
-export const plantedGershgorinHalved = gershgorin('halved');
 
 /**
  * yᵀ(H∞)⁻¹y against a multiple of λ_min or of 1/λ_min. `form`:
@@ -437,8 +426,6 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
   };
 }
 export const presentationInverseQuadForm = inverseQuadForm('presentation');
-export const inverseQuadFormCorrected = inverseQuadForm('corrected');
-export const plantedInverseQuadFormDoubled = inverseQuadForm('doubled');
 
 // ------------------------------------------------------------------------------------------------
 // The presentation's chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂, taken literally, and its false step.
@@ -509,20 +496,20 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
 };
 
 export const twoLayerHInfinityTheorems = [
-  duThm31,
-  hinfMergeUpper,
-  hinfDiagonal,
-  hinfOffDiagonal,
-  hinfGershgorin,
-  inverseQuadFormCorrected,
+  thm31(0),
+  mergeUpper(1),
+  diagonal(0.5),
+  offDiagonal(false),
+  gershgorin('claim'),
+  inverseQuadForm('corrected'),
   presentationInverseQuadForm,
   presentationQuadFormNoInverse,
   presentationInverseNormIdentity,
-  plantedInverseQuadFormDoubled,
-  plantedGershgorinReversed,
-  plantedThm31Floor,
-  plantedMergeUpperHalved,
-  plantedDiagonalPerturbed,
-  plantedOffDiagonalQuarter,
-  plantedGershgorinHalved,
+  inverseQuadForm('doubled'),
+  gershgorin('reversed'),
+  thm31(0.01),
+  mergeUpper(0.5),
+  diagonal(0.5 + 2 ** -30),
+  offDiagonal(true),
+  gershgorin('halved'),
 ];
