@@ -529,6 +529,10 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
   return null;
 }
 
+/**
+ * `minNorm` plants the twin: the normalisation max_i‖(F_k)_i‖^{2(r−1)} replaced by min_i (measured slack of
+ * Lemma 5.3 ≥ 4.4 on 57 CI instances, (max/min)^{2(r−1)} exceeds it).
+ */
 function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   return {
     ...claimOrTwin(minNorm, {
@@ -582,8 +586,11 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
     costHint: 4900,
   };
 }
-/** The normalisation max_i‖(F_k)_i‖^{2(r−1)} replaced by min_i: measured slack of Lemma 5.3 ≥ 4.4 on 57 CI instances, (max/min)^{2(r−1)} exceeds it. */
 
+/**
+ * `dropCorrection` plants the twin without −Λ11ᵀΛ/‖μ‖²: F_kF_kᵀ − F̃F̃ᵀ = ‖μ‖²11ᵀ + Λ11ᵀ + 11ᵀΛ is indefinite in
+ * general (for v with 1ᵀv = s, vᵀ(·)v = ‖μ‖²s² + 2s·vᵀΛ1), so the Hadamard powers need not be ordered.
+ */
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
     ...claimOrTwin(dropCorrection, {
@@ -658,10 +665,6 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
     costHint: 5000,
   };
 }
-/**
- * Without −Λ11ᵀΛ/‖μ‖²: F_kF_kᵀ − F̃F̃ᵀ = ‖μ‖²11ᵀ + Λ11ᵀ + 11ᵀΛ is indefinite in general (for v with
- * 1ᵀv = s, vᵀ(·)v = ‖μ‖²s² + 2s·vᵀΛ1), so the Hadamard powers need not be ordered.
- */
 
 export const nguyen2021FiniteWidthTheorems = [
   jjtDecomposition(false),
