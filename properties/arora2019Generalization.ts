@@ -10,6 +10,7 @@ import { childRng, uniformInt } from '../src/random/rng.ts';
 import { around, evaluation, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
+import { claimVariant } from './twins.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
@@ -210,19 +211,21 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
     minDraws: 4,
     maxDraws: 8,
   };
-  const ids = {
-    true: 'arora2019.thm5.1.generalization-term-decay',
-    exponent: 'planted.arora2019.generalization-term-decay-n^-0.7',
-    noise: 'planted.arora2019.generalization-term-decay-noise-labels',
-  };
-  const titles = {
-    true: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',
-    exponent: 'PLANTED (exponent −0.2): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−0.7}) for labels of a fixed smooth g',
-    noise: 'PLANTED (labels not from a fixed g): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for random ±1 labels',
-  };
   return {
-    id: ids[variant],
-    title: titles[variant],
+    ...claimVariant(variant, 'true', {
+      true: {
+        id: 'arora2019.thm5.1.generalization-term-decay',
+        title: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',
+      },
+      exponent: {
+        id: 'planted.arora2019.generalization-term-decay-n^-0.7',
+        title: 'PLANTED (exponent −0.2): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−0.7}) for labels of a fixed smooth g',
+      },
+      noise: {
+        id: 'planted.arora2019.generalization-term-decay-noise-labels',
+        title: 'PLANTED (labels not from a fixed g): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for random ±1 labels',
+      },
+    }),
     source: { ...SOURCE, statement: 'Theorem 5.1 (leading term of the bound) and its remark that the bound → 0 for labels of a smooth function' },
     kind: 'asymptotic',
     statement:
@@ -249,7 +252,6 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
             : 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)',
       },
     ],
-    ...(variant === 'true' ? {} : { expectRefuted: true, twinOf: 'arora2019.thm5.1.generalization-term-decay' }),
     descriptors: sweepDescriptors(regimes, [40, 80, 160], decayDesign),
     materialize: (d) => {
       const x = sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d);

@@ -336,14 +336,14 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
 function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescriptor, HInstance> {
   const reversed = variant === 'reversed',
     halved = variant === 'halved';
+  const texts = {
+    claim: { id: 'du2019.hinf.gershgorin', title: 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)' },
+    reversed: { id: 'planted.hinf.gershgorin-reversed', title: 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)' },
+    halved: { id: 'planted.du2019.hinf.gershgorin-halved', title: 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)' },
+  };
   return {
     ...base,
-    id: reversed ? 'planted.hinf.gershgorin-reversed' : halved ? 'planted.du2019.hinf.gershgorin-halved' : 'du2019.hinf.gershgorin',
-    title: reversed
-      ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)'
-      : halved
-        ? 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)'
-        : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
+    ...texts[variant],
     source: { ...SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
     kind: 'deterministic',
     statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} ${halved ? '((n − 1)/2)' : '(n − 1)'} ρ(π − arccos ρ)/(2π).`,
@@ -372,33 +372,37 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
  *  - 'doubled': yᵀ(H∞)⁻¹y ≤ ‖y‖₂²/(2λ_min(H∞)) — planted (a constant halved), false for y near v_min.
  */
 function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theorem<HDescriptor, HInstance> {
-  const ids = {
-    presentation: 'presentation.hinf.inverse-quadform-as-written',
-    corrected: 'du2019.hinf.inverse-quadform',
-    doubled: 'planted.hinf.inverse-quadform-doubled',
+  const texts: Record<typeof form, { id: string; statement: string; statementTex: string }> = {
+    presentation: {
+      id: 'presentation.hinf.inverse-quadform-as-written',
+      statement: 'yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (as the presentation writes it)',
+      statementTex: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert (H^{\infty})^{-1} \rVert_2 \lVert y \rVert_2 = \lambda_{\mathrm{min}}(H^{\infty}) \lVert y \rVert_2$ (as the presentation writes it)`,
+    },
+    corrected: {
+      id: 'du2019.hinf.inverse-quadform',
+      statement: 'yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / λ_min(H∞)',
+      statementTex: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / \lambda_{\mathrm{min}}(H^{\infty})$`,
+    },
+    doubled: {
+      id: 'planted.hinf.inverse-quadform-doubled',
+      statement: 'PLANTED (constant doubled): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))',
+      statementTex: String.raw`PLANTED (constant doubled): $y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / (2 \lambda_{\mathrm{min}}(H^{\infty}))$`,
+    },
   };
-  const statements = {
-    presentation: 'yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (as the presentation writes it)',
-    corrected: 'yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / λ_min(H∞)',
-    doubled: 'PLANTED (constant doubled): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))',
-  };
-  const statementsTex = {
-    presentation: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert (H^{\infty})^{-1} \rVert_2 \lVert y \rVert_2 = \lambda_{\mathrm{min}}(H^{\infty}) \lVert y \rVert_2$ (as the presentation writes it)`,
-    corrected: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / \lambda_{\mathrm{min}}(H^{\infty})$`,
-    doubled: String.raw`PLANTED (constant doubled): $y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / (2 \lambda_{\mathrm{min}}(H^{\infty}))$`,
-  };
+  // The title is the statement.
+  const { id, statement, statementTex } = texts[form];
   return {
     ...base,
-    id: ids[form],
-    title: statements[form],
+    id,
+    title: statement,
     source: {
       paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
       arxiv: '1901.08584',
       statement: form === 'presentation' ? 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y)' : 'Theorem 5.1 (quantity yᵀ(H∞)⁻¹y), derived',
     },
     kind: 'deterministic',
-    statement: statements[form],
-    statementTex: statementsTex[form],
+    statement,
+    statementTex,
     constants: form === 'doubled' ? [{ name: '2', value: 2, provenance: 'user', note: 'planted error: a constant doubled' }] : [],
     expectRefuted: form !== 'corrected',
     ...(form === 'doubled' ? { twinOf: 'du2019.hinf.inverse-quadform' } : {}),
