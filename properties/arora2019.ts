@@ -9,7 +9,7 @@ import { childRng } from '../src/random/rng.ts';
 import { around, evaluation, exact, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 import {
   TRAIN_CONVENTIONS,
   type TrainDescriptor,
@@ -196,12 +196,11 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
     conventions: TRAIN_CONVENTIONS,
     constants: [
       WIDTH_CONSTANT,
-      {
-        name: 'C',
-        value: constant,
-        provenance: planted ? 'user' : 'paper',
-        note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof',
-      },
+      claimOrTwinConstant(
+        planted,
+        { name: 'C', value: constant, provenance: 'paper', note: 'constant of the movement bound in the proof' },
+        { note: 'planted error: the constant 4 of the proof replaced by ½' },
+      ),
     ],
     ...trainSpace({ kappa: [1, 0.05] }),
     ...(planted ? {} : { probes: trainDescriptors({ widths: [8, 16, 32] }) }),

@@ -10,7 +10,7 @@ import { childRng, uniformInt } from '../src/random/rng.ts';
 import { around, evaluation, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
-import { claimVariant } from './twins.ts';
+import { claimVariant, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
@@ -242,15 +242,16 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
       training: 'none: the claim is about the data-dependent term of the bound',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: variant === 'exponent' ? 'user' : 'derived',
-        note:
-          variant === 'exponent'
-            ? 'planted error: the exponent −1/2 shifted by −0.2'
-            : 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)',
-      },
+      claimOrTwinConstant(
+        variant === 'exponent',
+        {
+          name: 'exponent',
+          value: exponent,
+          provenance: 'derived',
+          note: 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)',
+        },
+        { note: 'planted error: the exponent −1/2 shifted by −0.2' },
+      ),
     ],
     descriptors: sweepDescriptors(regimes, [40, 80, 160], decayDesign),
     materialize: (d) => {

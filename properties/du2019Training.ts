@@ -12,7 +12,7 @@ import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Training claims of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054;
@@ -146,14 +146,16 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
     statementTex: String.raw`$H(0)_{ij} = (x_i^{\top}x_j/m)\sum_r \mathbf{1}\{w_r^{\top}x_i \ge 0, w_r^{\top}x_j \ge 0\}$ is a mean of $m$ i.i.d. terms in an interval of length $\lvert x_i^{\top}x_j \rvert$ with mean $H^{\infty}_{ij}$ (closed form); hence w.p. $\ge 1 - \delta$, $\max_{i \le j} (\lvert H(0)_{ij} - H^{\infty}_{ij} \rvert - t\lvert x_i^{\top}x_j \rvert) \le 0$ with $t = \sqrt{\log(n(n+1)/\delta)/(2m)}$.`,
     conventions: { ...TRAIN_CONVENTIONS, data: 'unit sphere or N(0, I_d) (the closed form holds for any norms)' },
     constants: [
-      {
-        name: 'Hoeffding constant',
-        value: planted ? 8 : 2,
-        provenance: planted ? 'user' : 'derived',
-        note: planted
-          ? 'planted error: t halved (2m → 8m under the root)'
-          : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries',
-      },
+      claimOrTwinConstant(
+        planted,
+        {
+          name: 'Hoeffding constant',
+          value: 2,
+          provenance: 'derived',
+          note: 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries',
+        },
+        { value: 8, note: 'planted error: t halved (2m → 8m under the root)' },
+      ),
     ],
     descriptors: gramDescriptors({ n: [2, 12], d: [2, 6], m: [64, 256, 1024], families: ['unit-sphere', 'gaussian'] }),
     materialize: materializeGram,
@@ -228,12 +230,11 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
     statementTex: String.raw`For unit-norm data and $w_r(0) \sim \mathcal{N}(0, I)$, with probability $\ge 1 - \delta$, $\lVert H(0) - H^{\infty} \rVert_F \le ${planted ? '' : 'n'}\sqrt{\log(2n^2/\delta)/(2m)}$.`,
     conventions: TRAIN_CONVENTIONS,
     constants: [
-      {
-        name: 'C',
-        value: 1,
-        provenance: planted ? 'user' : 'paper',
-        note: planted ? 'planted error: the factor n (from summing n² entries) dropped' : 'Hoeffding per entry (range ≤ 1) + union bound over n² entries',
-      },
+      claimOrTwinConstant(
+        planted,
+        { name: 'C', value: 1, provenance: 'paper', note: 'Hoeffding per entry (range ≤ 1) + union bound over n² entries' },
+        { note: 'planted error: the factor n (from summing n² entries) dropped' },
+      ),
     ],
     descriptors: planted
       ? gramDescriptors({ n: [16, 40], d: [2, 4], m: [256, 1024], families: ['unit-sphere'] })

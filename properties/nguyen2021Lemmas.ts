@@ -16,7 +16,7 @@ import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/th
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the supporting statements of Sections 3–5 —
@@ -279,16 +279,11 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
       'b_{k+1}': 'row of B_{k+1} (Sec. 4.1): Σ_{k+1}(x)(Π_{l=k+2}^{L−1} W_lΣ_l(x))W_L',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: v.exponent,
-        provenance: twin ? 'user' : 'paper',
-        note: twin
-          ? v.dropProduct
-            ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale'
-            : 'planted error: exponent shifted'
-          : 'Θ(scale): exponent 1',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: v.exponent, provenance: 'paper', note: 'Θ(scale): exponent 1' },
+        { note: v.dropProduct ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale' : 'planted error: exponent shifted' },
+      ),
       ...(v.product
         ? [
             {
@@ -363,12 +358,11 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
     kind: 'asymptotic',
     conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'paper',
-        note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: exponent, provenance: 'paper', note: 'O(d Π n_lβ_l²): exponent 1' },
+        { note: 'planted error: exponent lowered by 0.2' },
+      ),
     ],
     descriptors: sweepDescriptors(T51_REGIMES, T51_SIZES, thm51Design),
     materialize: materializeNet,
@@ -465,12 +459,11 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     },
     constants: [
       { name: 'c', value: 1, provenance: 'user', note: 'the absolute constant of the width condition, unspecified in the paper' },
-      {
-        name: 'factor',
-        value: factor,
-        provenance: twin ? 'user' : 'paper',
-        note: twin ? 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' : 'n_kλ/4',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'factor', value: factor, provenance: 'paper', note: 'n_kλ/4' },
+        { note: 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' },
+      ),
     ],
     descriptors: fc.record({
       data: fc.record({

@@ -16,7 +16,7 @@ import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materi
 import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
 import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { perturbedIdentity, tightenedBound, claimOrTwin } from './twins.ts';
+import { perturbedIdentity, tightenedBound, claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
@@ -357,12 +357,11 @@ function diagIdentity(factorOffset: 0 | 1) {
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
     constants: [
-      {
-        name: 'L',
-        value: planted ? -1 : 0,
-        provenance: planted ? 'user' : 'derived',
-        note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer',
-      },
+      claimOrTwinConstant(
+        planted,
+        { name: 'L', value: 0, provenance: 'derived', note: 'one ‖x_i‖² per layer' },
+        { value: -1, note: 'planted error: L replaced by L − 1' },
+      ),
     ],
     assumptions: nonZeroRows,
     sides(i, d) {
@@ -567,12 +566,11 @@ function chainE(halved: boolean) {
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
     conventions: LIMITING_CONVENTIONS,
     constants: [
-      {
-        name: 'L/N',
-        value: halved ? 0.5 : 1,
-        provenance: halved ? 'user' : 'derived',
-        note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²',
-      },
+      claimOrTwinConstant(
+        halved,
+        { name: 'L/N', value: 1, provenance: 'derived', note: 'tr K(L) = LΣ‖x_i‖²' },
+        { value: 0.5, note: 'planted error: the trace bound halved' },
+      ),
     ],
     space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
     assumptions: nonZeroRows,

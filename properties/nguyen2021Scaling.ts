@@ -5,7 +5,7 @@ import { type DataDescriptor, materializeData, sweepDescriptors } from '../src/t
 import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the asymptotic statements judged by their
@@ -71,12 +71,11 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
     kind: 'asymptotic',
     conventions: { ...LIMITING_CONVENTIONS, data: 'N(0, I_d) or uniform on the √d-sphere (E‖x‖² = d), zero mean, i.i.d.', N: THM32_N },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'paper',
-        note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: exponent, provenance: 'paper', note: 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2' },
+        { note: 'planted error: the exponent of d shifted' },
+      ),
     ],
     // Random exploration is replaced by the designed sweep; the arbitrary serves the catalog's per-instance test.
     descriptors: sweepDescriptors(THM32_REGIMES, THM32_SIZES, thm32Design),

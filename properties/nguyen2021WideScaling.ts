@@ -9,6 +9,7 @@ import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { certifiedNtk, certifiedNtkLambdaMin } from './nguyen2021FiniteWidth.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
 import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the finite-width statements with one wide
@@ -174,12 +175,11 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     statementTex: s.statementTex(exponent, twin),
     conventions: s.conventions,
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'derived',
-        note: twin ? `planted error: the exponent of n shifted by ${shift.toFixed(1)}` : s.exponentNote,
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: exponent, provenance: 'derived', note: s.exponentNote },
+        { note: `planted error: the exponent of n shifted by ${shift.toFixed(1)}` },
+      ),
     ],
     ...(twin ? { expectRefuted: true, twinOf: s.baseId } : {}),
     // The designed sweep replaces random exploration; the arbitrary serves the catalog's per-instance test.
@@ -475,16 +475,16 @@ export function normalisationRateClaim(
       limitingKernel: 'K(L) of eq. (9), arc-cosine closed forms (src/ntk/limiting.ts)',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'derived',
-        note: twin
-          ? factor === 1
-            ? 'the rate of eq. (4); the planted error is the normalisation'
-            : 'planted error: the rate exponent shifted'
-          : 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate',
-      },
+      claimOrTwinConstant(
+        twin,
+        {
+          name: 'exponent',
+          value: exponent,
+          provenance: 'derived',
+          note: 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate',
+        },
+        { note: factor === 1 ? 'the rate of eq. (4); the planted error is the normalisation' : 'planted error: the rate exponent shifted' },
+      ),
     ],
     ...(twin ? { expectRefuted: true, twinOf: base } : {}),
     descriptors: sweepDescriptors(regimes, NORM_SIZES, (p) => normDesign(p.regime, p.size, p.seed)),

@@ -1,7 +1,7 @@
 import type { Arbitrary } from 'fast-check';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import { texText } from '../src/theorem/statementTex.ts';
-import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
+import type { ConstantSpec, Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
  * Planted twins: a deliberately false, stronger variant of a true claim (docs/architecture.md#theorems,
@@ -151,4 +151,13 @@ export function claimOrTwin<T extends ClaimTexts>(planted: boolean, sides: { cla
 export function claimOrTwin(planted: boolean, sides: { claim: string | ClaimTexts; twin: string | ClaimTexts }): ClaimTexts & TwinMarks {
   const texts = (t: string | ClaimTexts): ClaimTexts => (typeof t === 'string' ? { id: t } : t);
   return claimVariant(planted ? 'twin' : 'claim', 'claim', { claim: texts(sides.claim), twin: texts(sides.twin) });
+}
+
+/**
+ * A constant of a theorem built as a true claim or (`planted`) its planted twin: the claim's constant as given, or
+ * the twin's — the same name, the twin's value (default the claim's), provenance 'user' (the planted error is the
+ * user's choice) and the planted error as its note.
+ */
+export function claimOrTwinConstant(planted: boolean, claim: ConstantSpec, twin: { value?: number; note: string }): ConstantSpec {
+  return planted ? { name: claim.name, value: twin.value ?? claim.value, provenance: 'user', note: twin.note } : claim;
 }

@@ -21,7 +21,7 @@ import {
 } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
@@ -261,7 +261,7 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
     }),
     source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
-    constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
+    constants: [claimOrTwinConstant(planted, { name: '½', value, provenance: 'derived', note: 'x_iᵀx_i (π − 0)/(2π)' }, { note: 'planted error: ½ + 2⁻³⁰' })],
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = hInfinity(i.x, anglesOf(i.x));
