@@ -26,6 +26,7 @@ import {
   widthCondition,
   widthScaling,
 } from './du2019Training.ts';
+import { ARORA_SOURCE } from './papers.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang, "Fine-Grained Analysis of Optimization and Generalization for
@@ -34,10 +35,6 @@ import {
  * initial scale κ (src/ntk/twoLayer.ts).
  */
 
-const SOURCE = {
-  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-  arxiv: '1901.08584',
-};
 const CONVENTIONS = { ...TRAIN_CONVENTIONS, init: 'w_r(0) ~ N(0, κ² I_d), κ small (Theorem 4.1: κ = O(εδ/√n))' };
 const KAPPAS = [0.05] as const;
 const cells = (d: TrainDescriptor) => ({ N: String(d.data.n), m: String(d.m), κ: String(d.kappa) });
@@ -87,7 +84,7 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
         title: `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`,
       },
     }),
-    source: { ...SOURCE, statement: 'Theorem 4.1' },
+    source: { ...ARORA_SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data (n = 3–4), λ_0 > 0, κ = 0.05, m ≥ C_m n²/λ_0² (m = 4000–16000), η = c_η λ_0/n² (c_η = 2–8): max_{k ≤ K} |‖y − u(k)‖ − √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)²| ≤ ε = ‖u(0)‖ + ${C_EPS}‖y‖n/(λ_0√m); the gap shrinks as m grows.`,
     statementTex: String.raw`Unit-norm data ($n = 3$–$4$), $\lambda_0 > 0$, $\kappa = 0.05$, $m \ge C_m n^2/\lambda_0^2$ ($m = 4000$–$16000$), $\eta = c_\eta \lambda_0/n^2$ ($c_\eta = 2$–$8$): $\max_{k \le K} \bigl\lvert \lVert y - u(k) \rVert - \sqrt{\textstyle\sum_i (1 - ${etaTex}\lambda_i)^{2k}(v_i^{\top}y)^2} \bigr\rvert \le \varepsilon = \lVert u(0) \rVert + ${C_EPS}\lVert y \rVert n/(\lambda_0\sqrt{m})$; the gap shrinks as $m$ grows.`,
@@ -189,7 +186,7 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
   return {
     ...claimOrTwin(planted, { claim: 'arora2019.weight-movement', twin: 'planted.arora2019.weight-movement-constant-half' }),
     title: `${planted ? 'PLANTED (constant 4 → ½): ' : ''}max_r ‖w_r(k) − w_r(0)‖ ≤ ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) for k ≤ K`,
-    source: { ...SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
+    source: { ...ARORA_SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
     kind: 'asymptotic',
     statement: `With m ≥ C_m n²/λ_0² and η = c_η λ_0/n² (c_η ≤ 16), every first-layer weight stays within ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) of its initialisation for all k ≤ K = min(100, ⌈4/(ηλ_0)⌉).`,
     statementTex: String.raw`With $m \ge C_m n^2/\lambda_0^2$ and $\eta = c_\eta \lambda_0/n^2$ ($c_\eta \le 16$), every first-layer weight stays within $${planted ? String.raw`\frac{1}{2}` : '4'}\sqrt{n}\lVert y - u(0) \rVert/(\sqrt{m}\, \lambda_0)$ of its initialisation for all $k \le K = \min(100, \lceil 4/(\eta\lambda_0) \rceil)$.`,
@@ -284,7 +281,7 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
         title: 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)',
       },
     }),
-    source: { ...SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
+    source: { ...ARORA_SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
     kind: 'high-probability',
     statement: `For n i.i.d. points uniform on S^{d−1}, λ_min(H∞) ≥ λ_0(n, d, δ) with probability ≥ 1 − ${planted ? 'δ/4' : 'δ'}, where λ_0(n, d, δ) is a table fixed in advance (the (δ/2)-quantile of an independent 20,000-sample run)${planted ? ' — PLANTED: the true failure rate is ≈ δ/2 > δ/4' : ''}.`,
     statementTex: String.raw`For $n$ i.i.d. points uniform on $S^{d-1}$, $\lambda_{\mathrm{min}}(H^{\infty}) \ge \lambda_0(n, d, \delta)$ with probability $\ge 1 - ${planted ? String.raw`\delta/4` : String.raw`\delta`}$, where $\lambda_0(n, d, \delta)$ is a table fixed in advance (the $(\delta/2)$-quantile of an independent 20,000-sample run)${planted ? String.raw` — PLANTED: the true failure rate is $\approx \delta/2 > \delta/4$` : ''}.`,

@@ -11,6 +11,7 @@ import { around, evaluation, positiveDraw, sideAt } from '../src/theorem/sides.t
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
 import { claimVariant, claimOrTwinConstant } from './twins.ts';
+import { ARORA_SOURCE } from './papers.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
@@ -24,11 +25,6 @@ import { claimVariant, claimOrTwinConstant } from './twins.ts';
  * The bound itself (test error ≤ leading term + C√(log(n/(λ_0δ))/n)) is not a claim here: its leading
  * term is ≳ 1 at every n a CI run can train, so it holds for the 0-1 loss whatever the network does.
  */
-
-const SOURCE = {
-  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-  arxiv: '1901.08584',
-};
 
 const GEN_CONVENTIONS = {
   network: 'f(W,a,x) = (1/√m) Σ_r a_r σ(w_rᵀx), a_r uniform ±1 fixed, only W trained (twoLayer.ts)',
@@ -80,7 +76,7 @@ interface MonoInstance {
 export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
   id: 'arora2019.thm5.1.leading-term-monotone-in-noise',
   title: 'Theorem 5.1 leading term √(2yᵀ(H∞)⁻¹y/n), averaged over R data draws, is non-decreasing in the flip rate p ∈ {0, 0.1, …, 0.4}',
-  source: { ...SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
+  source: { ...ARORA_SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
   kind: 'asymptotic',
   statement:
     'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the p-grid on draw 0.',
@@ -226,7 +222,7 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
         title: 'PLANTED (labels not from a fixed g): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for random ±1 labels',
       },
     }),
-    source: { ...SOURCE, statement: 'Theorem 5.1 (leading term of the bound) and its remark that the bound → 0 for labels of a smooth function' },
+    source: { ...ARORA_SOURCE, statement: 'Theorem 5.1 (leading term of the bound) and its remark that the bound → 0 for labels of a smooth function' },
     kind: 'asymptotic',
     statement:
       variant === 'noise'

@@ -13,6 +13,7 @@ import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, m
 import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
+import { DU_SOURCE } from './papers.ts';
 
 /**
  * Training claims of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054;
@@ -25,8 +26,6 @@ import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
  *  - activation-pattern changes and weight movement shrinking with m (scaling fits).
  * The H∞ claims that need no training (Thm 3.1, diagonal, Gershgorin, yᵀH⁻¹y) live in twoLayerHInfinity.ts.
  */
-
-export const DU_SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
 
 export const TRAIN_CONVENTIONS = {
   network: 'f(W,a,x) = (1/√m) Σ_r a_r σ(w_rᵀx), σ = ReLU, a_r uniform ±1 fixed, only W trained',

@@ -23,7 +23,7 @@ import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, type InitName, materializeData, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwin } from './twins.ts';
 
 /**

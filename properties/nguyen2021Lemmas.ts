@@ -15,7 +15,7 @@ import { type DataDescriptor, materializeData, seedArb, sweepDescriptors, materi
 import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**

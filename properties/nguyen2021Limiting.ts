@@ -17,6 +17,7 @@ import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineC
 import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { perturbedIdentity, tightenedBound, claimOrTwin, claimOrTwinConstant } from './twins.ts';
+import { NMM_SOURCE } from './papers.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
@@ -25,11 +26,6 @@ import { perturbedIdentity, tightenedBound, claimOrTwin, claimOrTwinConstant } f
  * docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal, docs/theorems.md#theorem-32-and-its-proof-chain).
  * Finite-width claims live in nguyen2021FiniteWidth.ts.
  */
-
-export const NMM_SOURCE = {
-  paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the NTK for Deep ReLU Networks (ICML 2021)',
-  arxiv: '2012.11654',
-};
 
 const HERMITE_CONVENTIONS = {
   hermite: 'h_r = He_r/√(r!) (normalised probabilists’ Hermite, orthonormal in L²(N(0,1)))',

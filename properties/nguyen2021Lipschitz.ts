@@ -7,7 +7,7 @@ import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type InitName, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwinConstant } from './twins.ts';
 
 /**

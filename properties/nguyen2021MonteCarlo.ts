@@ -9,7 +9,7 @@ import { childRng } from '../src/random/rng.ts';
 import { around, evaluation, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**

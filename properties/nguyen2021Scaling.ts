@@ -4,7 +4,8 @@ import { limitingKernels } from '../src/ntk/limiting.ts';
 import { type DataDescriptor, materializeData, sweepDescriptors } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
-import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { LIMITING_CONVENTIONS } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**

@@ -8,7 +8,7 @@ import { around, fromEnclosure, positiveDraw, sideAt } from '../src/theorem/side
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { certifiedNtk, certifiedNtkLambdaMin } from './nguyen2021FiniteWidth.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwinConstant } from './twins.ts';
 
 /**

@@ -22,6 +22,7 @@ import {
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
+import { ARORA_SOURCE, DU_SOURCE } from './papers.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
@@ -35,7 +36,6 @@ const CONVENTIONS = {
   angles: 'cancellation-free half-angle form θ = 2·atan2(‖u−v‖, ‖u+v‖)',
   "σ'(0)": 0,
 };
-const SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
 
 // ------------------------------------------------------------------------------------------------
 // Instances: explicit adversarial point sets (N ≤ 8) or random unit-sphere data (N up to 48), with labels.
@@ -189,7 +189,7 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
         statementTex: String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`,
       },
     }),
-    source: { ...SOURCE, statement: 'Theorem 3.1' },
+    source: { ...DU_SOURCE, statement: 'Theorem 3.1' },
     kind: 'deterministic',
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
     ...(planted ? {} : { probes: parallelProbes }),
@@ -220,7 +220,7 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
         statementTex: String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.`,
       },
     }),
-    source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
+    source: { ...DU_SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
     kind: 'deterministic',
     constants: [
       { name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' },
@@ -259,7 +259,7 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
         statementTex: String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`,
       },
     }),
-    source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
+    source: { ...DU_SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
     constants: [claimOrTwinConstant(planted, { name: '½', value, provenance: 'derived', note: 'x_iᵀx_i (π − 0)/(2π)' }, { note: 'planted error: ½ + 2⁻³⁰' })],
     assumptions: unitNormData,
@@ -305,7 +305,7 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
         statementTex: String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.`,
       },
     }),
-    source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
+    source: { ...DU_SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
     kind: 'deterministic',
     constants: quarter
       ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }]
@@ -344,7 +344,7 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
   return {
     ...base,
     ...texts[variant],
-    source: { ...SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
+    source: { ...DU_SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
     kind: 'deterministic',
     statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} ${halved ? '((n − 1)/2)' : '(n − 1)'} ρ(π − arccos ρ)/(2π).`,
     statementTex: String.raw`$\lvert \lambda_{\mathrm{min}}(H^{\infty}) - \frac{1}{2} \rvert ${reversed ? '\\ge' : '\\le'} ${halved ? '((n - 1)/2)' : '(n - 1)'}\, \rho(\pi - \arccos\rho)/(2\pi)$.`,
@@ -396,8 +396,7 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
     id,
     title: statement,
     source: {
-      paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-      arxiv: '1901.08584',
+      ...ARORA_SOURCE,
       statement: form === 'presentation' ? 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y)' : 'Theorem 5.1 (quantity yᵀ(H∞)⁻¹y), derived',
     },
     kind: 'deterministic',
@@ -435,8 +434,7 @@ export const presentationInverseQuadForm = inverseQuadForm('presentation');
 // The presentation's chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂, taken literally, and its false step.
 
 const PRESENTATION_SOURCE = {
-  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-  arxiv: '1901.08584',
+  ...ARORA_SOURCE,
   statement: 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y), as written',
 };
 
