@@ -63,15 +63,15 @@ function trainAndTest(
 // ------------------------------------------------------------------------------------------------
 // (a) the Theorem 5.1 leading term grows with the label noise; Spearman correlation with the test error
 
-type MonoDesc = { [key: string]: unknown; n: number; d: number; R: number; seed: string };
-const P_GRID = [0, 0.1, 0.2, 0.3, 0.4] as const;
-
+/** The experiment: R draws of n points on S^{d−1} from a seed. It is both the instance and (as a record) the descriptor. */
 interface MonoInstance {
   n: number;
   d: number;
   R: number;
   seed: string;
 }
+type MonoDesc = MonoInstance & { [key: string]: unknown };
+const P_GRID = [0, 0.1, 0.2, 0.3, 0.4] as const;
 
 export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
   id: 'arora2019.thm5.1.leading-term-monotone-in-noise',
