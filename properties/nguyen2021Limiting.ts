@@ -64,6 +64,9 @@ function layerNngpError(lim: LimitingKernels, g: Matrix): number {
 // 1. Hermite facts (docs/theorems.md#hermite-coefficients-of-relu)
 
 type RDesc = { [key: string]: unknown; r: number };
+/** The order r of a Hermite coefficient, 0 … 60; a local move is r ± 1. */
+const rDescriptors = fc.record({ r: fc.integer({ min: 0, max: 60 }) });
+const mutateRDesc = (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) });
 
 const hermiteBase = {
   kind: 'deterministic' as const,
@@ -82,8 +85,8 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
     'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
   statementTex: String.raw`$\mu_0 = 1/\sqrt{2\pi}$, $\mu_1 = \frac{1}{2}$, $\mu_r = 0$ (odd $r \ge 3$), $\mu_r = (-1)^{(r-2)/2}(r-3)!!/(\sqrt{2\pi}\sqrt{r!})$ (even $r \ge 2$) equals $\sum_k (-1)^k \frac{r!}{k!\,(r-2k)!\,2^k} \int_0^{\infty} t^{r-2k+1}\varphi(t)\,dt/\sqrt{r!}$ (exact integer arithmetic).`,
   constants: [],
-  descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
-  mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
+  descriptors: rDescriptors,
+  mutate: mutateRDesc,
   cells: (d: RDesc) => ({ r: d.r <= 1 ? '0–1' : d.r % 2 === 1 ? 'odd ≥ 3' : d.r <= 12 ? 'even 2–12' : 'even 14–60' }),
   cellSpace: { r: ['0–1', 'odd ≥ 3', 'even 2–12', 'even 14–60'] },
   conclude({ r }): Evaluation {
@@ -109,8 +112,8 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   statement: 'The Hermite coefficient of the step σ′ = 1{t>0} (exact moment expansion) equals √(r+1) times the closed-form μ_{r+1}(ReLU).',
   statementTex: String.raw`The Hermite coefficient of the step $\sigma' = \mathbf{1}\{t>0\}$ (exact moment expansion) equals $\sqrt{r+1}$ times the closed-form $\mu_{r+1}(\mathrm{ReLU})$.`,
   constants: [],
-  descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
-  mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
+  descriptors: rDescriptors,
+  mutate: mutateRDesc,
   conclude({ r }): Evaluation {
     const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
     const exact = hermiteHalfMonomialExact(0, r);
