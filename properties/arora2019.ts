@@ -9,7 +9,7 @@ import { childRng } from '../src/random/rng.ts';
 import { around, evaluation, exact, fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 import {
   TRAIN_CONVENTIONS,
   type TrainDescriptor,
@@ -24,7 +24,9 @@ import {
   trainSpace,
   unitNorm,
   widthCondition,
+  widthScaling,
 } from './du2019Training.ts';
+import { ARORA_SOURCE } from './papers.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang, "Fine-Grained Analysis of Optimization and Generalization for
@@ -33,10 +35,6 @@ import {
  * initial scale κ (src/ntk/twoLayer.ts).
  */
 
-const SOURCE = {
-  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-  arxiv: '1901.08584',
-};
 const CONVENTIONS = { ...TRAIN_CONVENTIONS, init: 'w_r(0) ~ N(0, κ² I_d), κ small (Theorem 4.1: κ = O(εδ/√n))' };
 const KAPPAS = [0.05] as const;
 const cells = (d: TrainDescriptor) => ({ N: String(d.data.n), m: String(d.m), κ: String(d.kappa) });
@@ -79,11 +77,14 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
   const etaText = rateFactor === 1 ? 'η' : rateFactor === 0.5 ? 'η/2' : `${rateFactor}η`;
   const etaTex = rateFactor === 1 ? String.raw`\eta` : rateFactor === 0.5 ? String.raw`\tfrac{\eta}{2}` : String.raw`${rateFactor}\eta`;
   return {
-    ...claimOrTwin(planted, { claim: 'arora2019.thm4.1.trajectory', twin: `planted.arora2019.trajectory-rate-${plantedWord}` }),
-    title: planted
-      ? `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`
-      : 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)',
-    source: { ...SOURCE, statement: 'Theorem 4.1' },
+    ...claimOrTwin(planted, {
+      claim: { id: 'arora2019.thm4.1.trajectory', title: 'Theorem 4.1: ‖y − u(k)‖ = √Σ(1 − ηλ_i)^{2k}(v_iᵀy)² ± ε (ε = ‖u(0)‖ + 2‖y‖n/(λ_0√m), κ = 0.05)' },
+      twin: {
+        id: `planted.arora2019.trajectory-rate-${plantedWord}`,
+        title: `PLANTED (η ${plantedWord} in the main term): ‖y − u(k)‖ = √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)² ± ε`,
+      },
+    }),
+    source: { ...ARORA_SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data (n = 3–4), λ_0 > 0, κ = 0.05, m ≥ C_m n²/λ_0² (m = 4000–16000), η = c_η λ_0/n² (c_η = 2–8): max_{k ≤ K} |‖y − u(k)‖ − √Σ(1 − ${etaText}λ_i)^{2k}(v_iᵀy)²| ≤ ε = ‖u(0)‖ + ${C_EPS}‖y‖n/(λ_0√m); the gap shrinks as m grows.`,
     statementTex: String.raw`Unit-norm data ($n = 3$–$4$), $\lambda_0 > 0$, $\kappa = 0.05$, $m \ge C_m n^2/\lambda_0^2$ ($m = 4000$–$16000$), $\eta = c_\eta \lambda_0/n^2$ ($c_\eta = 2$–$8$): $\max_{k \le K} \bigl\lvert \lVert y - u(k) \rVert - \sqrt{\textstyle\sum_i (1 - ${etaTex}\lambda_i)^{2k}(v_i^{\top}y)^2} \bigr\rvert \le \varepsilon = \lVert u(0) \rVert + ${C_EPS}\lVert y \rVert n/(\lambda_0\sqrt{m})$; the gap shrinks as $m$ grows.`,
@@ -168,18 +169,10 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
       aggregate: 'max',
       description: 'max over instances of max_k |‖y − u(k)‖ − main term|·λ_0√m/(n‖y‖) (the fitted C_ε)',
     },
-    scaling: {
-      x: 'm',
-      y: 'relativeGap',
-      description: 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)',
-      expectedSlope: { low: -1, high: -0.05 },
-    },
+    scaling: widthScaling('relativeGap', 'trajectory gap / ‖y‖ vs width m (should shrink: negative slope)', { low: -1, high: -0.05 }),
     costHint: 8,
   };
 }
-export const aroraTrajectory = trajectory(1);
-export const plantedAroraTrajectoryDoubled = trajectory(2);
-export const plantedAroraTrajectoryHalved = trajectory(0.5);
 
 /**
  * ‖w_r(k) − w_r(0)‖ ≤ C√n‖y − u(0)‖/(√m λ_0) for all r and k ≤ K; C = 4 is the explicit constant of the
@@ -193,19 +186,18 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
   return {
     ...claimOrTwin(planted, { claim: 'arora2019.weight-movement', twin: 'planted.arora2019.weight-movement-constant-half' }),
     title: `${planted ? 'PLANTED (constant 4 → ½): ' : ''}max_r ‖w_r(k) − w_r(0)‖ ≤ ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) for k ≤ K`,
-    source: { ...SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
+    source: { ...ARORA_SOURCE, statement: 'Theorem 4.1, supporting fact of the proof (each weight moves ≤ 4√n‖y − u(0)‖/(√m λ_0))' },
     kind: 'asymptotic',
     statement: `With m ≥ C_m n²/λ_0² and η = c_η λ_0/n² (c_η ≤ 16), every first-layer weight stays within ${planted ? '½' : '4'}√n‖y − u(0)‖/(√m λ_0) of its initialisation for all k ≤ K = min(100, ⌈4/(ηλ_0)⌉).`,
     statementTex: String.raw`With $m \ge C_m n^2/\lambda_0^2$ and $\eta = c_\eta \lambda_0/n^2$ ($c_\eta \le 16$), every first-layer weight stays within $${planted ? String.raw`\frac{1}{2}` : '4'}\sqrt{n}\lVert y - u(0) \rVert/(\sqrt{m}\, \lambda_0)$ of its initialisation for all $k \le K = \min(100, \lceil 4/(\eta\lambda_0) \rceil)$.`,
     conventions: TRAIN_CONVENTIONS,
     constants: [
       WIDTH_CONSTANT,
-      {
-        name: 'C',
-        value: constant,
-        provenance: planted ? 'user' : 'paper',
-        note: planted ? 'planted error: the constant 4 of the proof replaced by ½' : 'constant of the movement bound in the proof',
-      },
+      claimOrTwinConstant(
+        planted,
+        { name: 'C', value: constant, provenance: 'paper', note: 'constant of the movement bound in the proof' },
+        { note: 'planted error: the constant 4 of the proof replaced by ½' },
+      ),
     ],
     ...trainSpace({ kappa: [1, 0.05] }),
     ...(planted ? {} : { probes: trainDescriptors({ widths: [8, 16, 32] }) }),
@@ -228,12 +220,10 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
       return { lhs: mx.value, lhsError: mx.error, rhs, rhsError, relation: '<=', quantities: { m: d.m, N: n, K, movement: mx.value, ratio: mx.value / rhs } };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of movement / (C√n‖y − u(0)‖/(√m λ_0))' },
-    scaling: { x: 'm', y: 'movement', description: 'max weight movement vs m (bound ∝ m^{−½})', expectedSlope: { low: -1, high: -0.2 } },
+    scaling: widthScaling('movement', 'max weight movement vs m (bound ∝ m^{−½})', { low: -1, high: -0.2 }),
     costHint: 325,
   };
 }
-export const aroraWeightMovement = weightMovement(4);
-export const plantedAroraWeightMovementHalf = weightMovement(0.5);
 
 // ------------------------------------------------------------------------------------------------
 // (λ_0, δ, n)-non-degeneracy of the uniform distribution on S^{d−1}, λ_0 fixed in advance
@@ -281,11 +271,17 @@ const nondegKey = (d: { n: number; d: number; delta: number }) => `n=${d.n},d=${
 function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matrix; lambda0: number }> {
   const planted = deltaFactor !== 1;
   return {
-    ...claimOrTwin(planted, { claim: 'arora2019.nondegenerate-sphere', twin: 'planted.arora2019.nondegenerate-sphere-delta-quartered' }),
-    title: planted
-      ? 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)'
-      : 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
-    source: { ...SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'arora2019.nondegenerate-sphere',
+        title: 'The uniform distribution on S^{d−1} is (λ_0, δ, n)-non-degenerate, λ_0(n, d, δ) fixed in advance',
+      },
+      twin: {
+        id: 'planted.arora2019.nondegenerate-sphere-delta-quartered',
+        title: 'PLANTED (δ → δ/4): uniform S^{d−1} is (λ_0, δ/4, n)-non-degenerate with the tabulated λ_0(n, d, δ)',
+      },
+    }),
+    source: { ...ARORA_SOURCE, statement: 'Definition ((λ_0, δ, n)-non-degenerate), Section 5' },
     kind: 'high-probability',
     statement: `For n i.i.d. points uniform on S^{d−1}, λ_min(H∞) ≥ λ_0(n, d, δ) with probability ≥ 1 − ${planted ? 'δ/4' : 'δ'}, where λ_0(n, d, δ) is a table fixed in advance (the (δ/2)-quantile of an independent 20,000-sample run)${planted ? ' — PLANTED: the true failure rate is ≈ δ/2 > δ/4' : ''}.`,
     statementTex: String.raw`For $n$ i.i.d. points uniform on $S^{d-1}$, $\lambda_{\mathrm{min}}(H^{\infty}) \ge \lambda_0(n, d, \delta)$ with probability $\ge 1 - ${planted ? String.raw`\delta/4` : String.raw`\delta`}$, where $\lambda_0(n, d, \delta)$ is a table fixed in advance (the $(\delta/2)$-quantile of an independent 20,000-sample run)${planted ? String.raw` — PLANTED: the true failure rate is $\approx \delta/2 > \delta/4$` : ''}.`,
@@ -322,15 +318,5 @@ function nonDegenerate(deltaFactor: number): Theorem<NonDegDescriptor, { x: Matr
     costHint: 12000,
   };
 }
-export const aroraNonDegenerate = nonDegenerate(1);
-export const plantedAroraNonDegenerateQuartered = nonDegenerate(0.25);
 
-export const arora2019Theorems = [
-  aroraTrajectory,
-  aroraWeightMovement,
-  aroraNonDegenerate,
-  plantedAroraTrajectoryDoubled,
-  plantedAroraTrajectoryHalved,
-  plantedAroraNonDegenerateQuartered,
-  plantedAroraWeightMovementHalf,
-];
+export const arora2019Theorems = [trajectory(1), weightMovement(4), nonDegenerate(1), trajectory(2), trajectory(0.5), nonDegenerate(0.25), weightMovement(0.5)];

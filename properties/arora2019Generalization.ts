@@ -10,6 +10,8 @@ import { childRng, uniformInt } from '../src/random/rng.ts';
 import { around, evaluation, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
+import { claimVariant, claimOrTwinConstant } from './twins.ts';
+import { ARORA_SOURCE } from './papers.ts';
 
 /**
  * Arora, Du, Hu, Li, Wang (ICML 2019, arXiv 1901.08584) Theorem 5.1 — the data-dependent
@@ -23,11 +25,6 @@ import { seedArb, sweepDescriptors } from '../src/theorem/arbitraries.ts';
  * The bound itself (test error ≤ leading term + C√(log(n/(λ_0δ))/n)) is not a claim here: its leading
  * term is ≳ 1 at every n a CI run can train, so it holds for the 0-1 loss whatever the network does.
  */
-
-const SOURCE = {
-  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-  arxiv: '1901.08584',
-};
 
 const GEN_CONVENTIONS = {
   network: 'f(W,a,x) = (1/√m) Σ_r a_r σ(w_rᵀx), a_r uniform ±1 fixed, only W trained (twoLayer.ts)',
@@ -66,20 +63,20 @@ function trainAndTest(
 // ------------------------------------------------------------------------------------------------
 // (a) the Theorem 5.1 leading term grows with the label noise; Spearman correlation with the test error
 
-type MonoDesc = { [key: string]: unknown; n: number; d: number; R: number; seed: string };
-const P_GRID = [0, 0.1, 0.2, 0.3, 0.4] as const;
-
+/** The experiment: R draws of n points on S^{d−1} from a seed. It is both the instance and (as a record) the descriptor. */
 interface MonoInstance {
   n: number;
   d: number;
   R: number;
   seed: string;
 }
+type MonoDesc = MonoInstance & { [key: string]: unknown };
+const P_GRID = [0, 0.1, 0.2, 0.3, 0.4] as const;
 
 export const leadingTermMonotone: Theorem<MonoDesc, MonoInstance> = {
   id: 'arora2019.thm5.1.leading-term-monotone-in-noise',
   title: 'Theorem 5.1 leading term √(2yᵀ(H∞)⁻¹y/n), averaged over R data draws, is non-decreasing in the flip rate p ∈ {0, 0.1, …, 0.4}',
-  source: { ...SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
+  source: { ...ARORA_SOURCE, statement: 'Theorem 5.1 and the label-noise experiment of Section 5' },
   kind: 'asymptotic',
   statement:
     'On the synthetic task, the average over R data draws of √(2yᵀ(H∞)⁻¹y/n) at flip rate p_{j+1} is ≥ that at p_j (coupled flips, same draws); reported: Spearman correlation of this leading term with the test error over the p-grid on draw 0.',
@@ -210,20 +207,22 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
     minDraws: 4,
     maxDraws: 8,
   };
-  const ids = {
-    true: 'arora2019.thm5.1.generalization-term-decay',
-    exponent: 'planted.arora2019.generalization-term-decay-n^-0.7',
-    noise: 'planted.arora2019.generalization-term-decay-noise-labels',
-  };
-  const titles = {
-    true: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',
-    exponent: 'PLANTED (exponent −0.2): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−0.7}) for labels of a fixed smooth g',
-    noise: 'PLANTED (labels not from a fixed g): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for random ±1 labels',
-  };
   return {
-    id: ids[variant],
-    title: titles[variant],
-    source: { ...SOURCE, statement: 'Theorem 5.1 (leading term of the bound) and its remark that the bound → 0 for labels of a smooth function' },
+    ...claimVariant(variant, 'true', {
+      true: {
+        id: 'arora2019.thm5.1.generalization-term-decay',
+        title: 'Theorem 5.1: the leading term √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for labels y = g(x) of a fixed smooth g',
+      },
+      exponent: {
+        id: 'planted.arora2019.generalization-term-decay-n^-0.7',
+        title: 'PLANTED (exponent −0.2): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−0.7}) for labels of a fixed smooth g',
+      },
+      noise: {
+        id: 'planted.arora2019.generalization-term-decay-noise-labels',
+        title: 'PLANTED (labels not from a fixed g): √(2yᵀ(H∞)⁻¹y/n) = O(n^{−1/2}) for random ±1 labels',
+      },
+    }),
+    source: { ...ARORA_SOURCE, statement: 'Theorem 5.1 (leading term of the bound) and its remark that the bound → 0 for labels of a smooth function' },
     kind: 'asymptotic',
     statement:
       variant === 'noise'
@@ -239,17 +238,17 @@ function generalizationDecay(variant: 'true' | 'exponent' | 'noise'): Theorem<De
       training: 'none: the claim is about the data-dependent term of the bound',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: variant === 'exponent' ? 'user' : 'derived',
-        note:
-          variant === 'exponent'
-            ? 'planted error: the exponent −1/2 shifted by −0.2'
-            : 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)',
-      },
+      claimOrTwinConstant(
+        variant === 'exponent',
+        {
+          name: 'exponent',
+          value: exponent,
+          provenance: 'derived',
+          note: 'yᵀ(H∞)⁻¹y ≤ ‖g‖²_H (H∞ ⪰ XXᵀ/4 and H∞ ⪰ (XXᵀ)∘(XXᵀ)/(2π)), so the term is ≤ √(2‖g‖²_H/n)',
+        },
+        { note: 'planted error: the exponent −1/2 shifted by −0.2' },
+      ),
     ],
-    ...(variant === 'true' ? {} : { expectRefuted: true, twinOf: 'arora2019.thm5.1.generalization-term-decay' }),
     descriptors: sweepDescriptors(regimes, [40, 80, 160], decayDesign),
     materialize: (d) => {
       const x = sampleData(childRng(d.seed, 'data'), { family: 'unit-sphere' }, d.n, d.d);

@@ -8,7 +8,7 @@ import { childRng } from '../src/random/rng.ts';
 import { sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Concentration of the largest inner product of random unit-scale vectors
@@ -195,14 +195,16 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
       'inner product': 'Euclidean, computed from X Xᵀ with its rounding bound',
     },
     constants: [
-      {
-        name: 'C',
-        value: c,
-        provenance: planted ? 'user' : 'derived',
-        note: planted
-          ? 'planted error: the derived constant 2 halved'
-          : 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)',
-      },
+      claimOrTwinConstant(
+        planted,
+        {
+          name: 'C',
+          value: c,
+          provenance: 'derived',
+          note: 'u = √(2 log(N(N − 1)/δ)) ≤ 2√(log(N/δ)) for δ ≤ 1 (sub-Gaussian tail 2e^{−u²/2}, union bound over pairs)',
+        },
+        { note: 'planted error: the derived constant 2 halved' },
+      ),
     ],
     descriptors: maxInnerDescriptors({ family: fc.constantFrom<SubGaussianFamily>('gaussian', 'gaussian-scaled', 'rademacher') }),
     materialize: (d) => ({ x: sampleData(childRng(d.seed, 'data'), { family: d.family }, d.n, d.d), delta: d.delta, sigma: SUB_GAUSSIAN_SIGMA(d.family, d.d) }),
@@ -224,14 +226,12 @@ function subGaussianMaxInnerProduct(c: number): Theorem<SubGaussianDescriptor, M
     costHint: 2400,
   };
 }
-export const subGaussianNormFactor = subGaussianMaxInnerProduct(2);
-export const plantedSubGaussianNormFactor = subGaussianMaxInnerProduct(1);
 
 export const concentrationTheorems = [
   sphereMaxInnerProduct,
   gaussianMaxInnerProduct,
-  subGaussianNormFactor,
+  subGaussianMaxInnerProduct(2),
   plantedSphereMaxInnerProduct,
   plantedGaussianMaxInnerProduct,
-  plantedSubGaussianNormFactor,
+  subGaussianMaxInnerProduct(1),
 ];

@@ -12,7 +12,8 @@ import { uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, labelsFromSeed, materializeData, mutateDataDescriptor, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
+import { DU_SOURCE } from './papers.ts';
 
 /**
  * Training claims of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054;
@@ -25,8 +26,6 @@ import { claimOrTwin } from './twins.ts';
  *  - activation-pattern changes and weight movement shrinking with m (scaling fits).
  * The H∞ claims that need no training (Thm 3.1, diagonal, Gershgorin, yᵀH⁻¹y) live in twoLayerHInfinity.ts.
  */
-
-export const DU_SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
 
 export const TRAIN_CONVENTIONS = {
   network: 'f(W,a,x) = (1/√m) Σ_r a_r σ(w_rᵀx), σ = ReLU, a_r uniform ±1 fixed, only W trained',
@@ -129,10 +128,16 @@ const gramCells = (d: GramDescriptor) => ({
 function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> {
   const planted = tFactor !== 1;
   return {
-    ...claimOrTwin(planted, { claim: 'du2019.train.hinf-monte-carlo', twin: 'planted.du2019.hinf-monte-carlo-t-halved' }),
-    title: planted
-      ? 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ'
-      : 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.train.hinf-monte-carlo',
+        title: 'H∞ is the expectation of H(0): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(2m)) for all i ≤ j w.p. ≥ 1 − δ',
+      },
+      twin: {
+        id: 'planted.du2019.hinf-monte-carlo-t-halved',
+        title: 'PLANTED (Hoeffding deviation halved): |H(0)_ij − H∞_ij| ≤ |x_iᵀx_j|·√(log(n(n+1)/δ)/(8m)) for all i ≤ j w.p. ≥ 1 − δ',
+      },
+    }),
     source: { ...DU_SOURCE, statement: 'Section 3, definition of H∞ as E_w[x_iᵀx_j 1{…}] (Hoeffding + union bound, derived)' },
     kind: 'high-probability',
     statement:
@@ -140,14 +145,16 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
     statementTex: String.raw`$H(0)_{ij} = (x_i^{\top}x_j/m)\sum_r \mathbf{1}\{w_r^{\top}x_i \ge 0, w_r^{\top}x_j \ge 0\}$ is a mean of $m$ i.i.d. terms in an interval of length $\lvert x_i^{\top}x_j \rvert$ with mean $H^{\infty}_{ij}$ (closed form); hence w.p. $\ge 1 - \delta$, $\max_{i \le j} (\lvert H(0)_{ij} - H^{\infty}_{ij} \rvert - t\lvert x_i^{\top}x_j \rvert) \le 0$ with $t = \sqrt{\log(n(n+1)/\delta)/(2m)}$.`,
     conventions: { ...TRAIN_CONVENTIONS, data: 'unit sphere or N(0, I_d) (the closed form holds for any norms)' },
     constants: [
-      {
-        name: 'Hoeffding constant',
-        value: planted ? 8 : 2,
-        provenance: planted ? 'user' : 'derived',
-        note: planted
-          ? 'planted error: t halved (2m → 8m under the root)'
-          : 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries',
-      },
+      claimOrTwinConstant(
+        planted,
+        {
+          name: 'Hoeffding constant',
+          value: 2,
+          provenance: 'derived',
+          note: 't = √(log(n(n+1)/δ)/(2m)): Hoeffding P(|mean − E| ≥ t·range) ≤ 2e^{−2mt²}, union bound over n(n+1)/2 entries',
+        },
+        { value: 8, note: 'planted error: t halved (2m → 8m under the root)' },
+      ),
     ],
     descriptors: gramDescriptors({ n: [2, 12], d: [2, 6], m: [64, 256, 1024], families: ['unit-sphere', 'gaussian'] }),
     materialize: materializeGram,
@@ -205,13 +212,13 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
     costHint: 4600,
   };
 }
-export const duHinfMonteCarlo = hinfMonteCarlo(1);
-export const plantedDuHinfMonteCarloHalved = hinfMonteCarlo(0.5);
 
 function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInstance> {
   return {
-    ...claimOrTwin(planted, { claim: 'du2019.train.hoeffding-frobenius', twin: 'planted.du2019.hoeffding-frobenius-no-n' }),
-    title: planted ? 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' : '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ',
+    ...claimOrTwin(planted, {
+      claim: { id: 'du2019.train.hoeffding-frobenius', title: '‖H(0) − H∞‖_F ≤ n√(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' },
+      twin: { id: 'planted.du2019.hoeffding-frobenius-no-n', title: 'PLANTED (factor n dropped): ‖H(0) − H∞‖_F ≤ √(log(2n²/δ)/(2m)) w.p. ≥ 1 − δ' },
+    }),
     source: {
       ...DU_SOURCE,
       statement:
@@ -222,12 +229,11 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
     statementTex: String.raw`For unit-norm data and $w_r(0) \sim \mathcal{N}(0, I)$, with probability $\ge 1 - \delta$, $\lVert H(0) - H^{\infty} \rVert_F \le ${planted ? '' : 'n'}\sqrt{\log(2n^2/\delta)/(2m)}$.`,
     conventions: TRAIN_CONVENTIONS,
     constants: [
-      {
-        name: 'C',
-        value: 1,
-        provenance: planted ? 'user' : 'paper',
-        note: planted ? 'planted error: the factor n (from summing n² entries) dropped' : 'Hoeffding per entry (range ≤ 1) + union bound over n² entries',
-      },
+      claimOrTwinConstant(
+        planted,
+        { name: 'C', value: 1, provenance: 'paper', note: 'Hoeffding per entry (range ≤ 1) + union bound over n² entries' },
+        { note: 'planted error: the factor n (from summing n² entries) dropped' },
+      ),
     ],
     descriptors: planted
       ? gramDescriptors({ n: [16, 40], d: [2, 4], m: [256, 1024], families: ['unit-sphere'] })
@@ -272,8 +278,6 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
     costHint: 2000,
   };
 }
-export const duHoeffdingFrobenius = hoeffdingFrobenius(false);
-export const plantedDuHoeffdingNoN = hoeffdingFrobenius(true);
 
 // ------------------------------------------------------------------------------------------------
 // GD on real networks (asymptotic claims with instantiated constants)
@@ -296,6 +300,11 @@ export interface TrainInstance {
 }
 
 export const WIDTHS = [250, 500, 1000, 2000] as const;
+
+/** The log-log fit of a quantity against the width m (Theorem.scaling), with the band its slope is expected in. */
+export function widthScaling(y: string, description: string, expectedSlope: { low: number; high: number }): NonNullable<Theorem['scaling']> {
+  return { x: 'm', y, description, expectedSlope };
+}
 export const TRAIN_DATA = { n: [3, 6] as [number, number], d: [4, 8] as [number, number], families: ['unit-sphere'] as const };
 
 export function trainDescriptors(
@@ -396,15 +405,18 @@ const trainCellSpace = { N: ['3', '4', '5', '6'], m: WIDTHS.map(String), c_η: [
  * Error: residual norms from trainGd's forward error analysis (2·err/‖r‖ for a log of a square, plus
  * a first-order remainder), and λ_0's enclosure through k·|log(1 − ηfλ_lo/2) − log(1 − ηfλ_hi/2)|.
  */
-export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> {
+export function duGdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> {
   const planted = factor !== 1;
   const data = planted ? { n: [3, 5] as [number, number], d: [4, 6] as [number, number], families: ['unit-sphere'] as const } : TRAIN_DATA;
   const stepFactor: [number, number] = planted ? [4, 10] : [1, 16];
   return {
-    ...claimOrTwin(planted, { claim: 'du2019.train.gd-rate', twin: `planted.du2019.gd-rate-${factor}lambda0` }),
-    title: planted
-      ? `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²`
-      : 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)',
+    ...claimOrTwin(planted, {
+      claim: { id: 'du2019.train.gd-rate', title: 'GD on W: ‖y − u(k)‖² ≤ (1 − ηλ_0/2)^k ‖y − u(0)‖² for k ≤ K (Ω, O constants instantiated)' },
+      twin: {
+        id: `planted.du2019.gd-rate-${factor}lambda0`,
+        title: `PLANTED (λ_0 replaced by ${factor}λ_0): ‖y − u(k)‖² ≤ (1 − ${factor}ηλ_0/2)^k ‖y − u(0)‖²`,
+      },
+    }),
     source: { ...DU_SOURCE, statement: 'Theorem 4.1' },
     kind: 'asymptotic',
     statement: `Unit-norm data, λ_0 = λ_min(H∞) > 0, m ≥ C_m n²/λ_0², η = c_η λ_0/n² (c_η ≤ 16): for all k ≤ K = min(K_max, ⌈4/(ηλ_0)⌉), log‖y − u(k)‖² ≤ log‖y − u(0)‖² + k·log(1 − ${planted ? `${factor}` : ''}ηλ_0/2).`,
@@ -491,18 +503,13 @@ export function gdRate(factor: number): Theorem<TrainDescriptor, TrainInstance> 
       aggregate: 'max',
       description: 'max over instances and k ≤ K of log‖r(k)‖² − log‖r(0)‖² − k log(1 − ηλ_0/2) (≤ 0 means the rate held)',
     },
-    scaling: {
-      x: 'm',
-      y: 'normalisedMovement',
-      description: 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)',
-      expectedSlope: { low: -0.9, high: -0.2 },
-    },
+    scaling: widthScaling('normalisedMovement', 'max_r‖w_r(K) − w_r(0)‖·λ_0/(√n‖y − u(0)‖) vs m (Arora et al. bound 4/√m: slope −½)', {
+      low: -0.9,
+      high: -0.2,
+    }),
     costHint: 270,
   };
 }
-export const duGdRate = gdRate(1);
-export const plantedDuGdRate8 = gdRate(8);
-export const plantedDuGdRate4 = gdRate(4);
 
 /**
  * Activation-pattern changes: a pattern 1{w_rᵀx_i ≥ 0} can only have changed by step K where
@@ -567,26 +574,20 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       };
     },
     empiricalConstant: { quantity: 'ratio', aggregate: 'max', description: 'max over instances of (pattern-change fraction)/(2R/(√(2π)κ))' },
-    scaling: {
-      x: 'm',
-      y: 'patternChange',
-      description: 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)',
-      expectedSlope: { low: -1, high: -0.2 },
-    },
+    scaling: widthScaling('patternChange', 'fraction of activation-pattern changes after K steps vs m (expected slope ≈ −½)', { low: -1, high: -0.2 }),
     costHint: 280,
   };
 }
-export const duPatternChanges = patternChanges(1);
-export const plantedDuPatternChanges = patternChanges(0.125);
 
+/** The claims, then their planted twins. */
 export const du2019TrainingTheorems = [
-  duHinfMonteCarlo,
-  duHoeffdingFrobenius,
-  duGdRate,
-  duPatternChanges,
-  plantedDuHoeffdingNoN,
-  plantedDuGdRate8,
-  plantedDuGdRate4,
-  plantedDuHinfMonteCarloHalved,
-  plantedDuPatternChanges,
+  hinfMonteCarlo(1),
+  hoeffdingFrobenius(false),
+  duGdRate(1),
+  patternChanges(1),
+  hoeffdingFrobenius(true),
+  duGdRate(8),
+  duGdRate(4),
+  hinfMonteCarlo(0.5),
+  patternChanges(0.125),
 ];

@@ -15,6 +15,7 @@ import type { Rng } from '../src/random/rng.ts';
 import { around, evaluation, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
+import { MURRAY_SOURCE } from './papers.ts';
 
 /**
  * Power-series view of the limiting NTK: Murray, Jin, Bowman, Montúfar, "Characterizing the spectrum
@@ -23,7 +24,6 @@ import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
  * Nguyen et al.'s K^{(L)} (limiting.ts, 'nmm'). Coefficients from src/ntk/powerSeries.ts (P = 600 terms).
  */
 
-const SOURCE = { paper: 'Murray, Jin, Bowman, Montúfar — Characterizing the spectrum of the NTK via a power series expansion', arxiv: '2211.07844' };
 const CONVENTIONS = {
   activation: 'ReLU',
   hyperparameters: 'σ_w² = 2, σ_b² = 0, γ_w² = 1, γ_b² = 0 (unit-variance pre-activations)',
@@ -62,16 +62,22 @@ function mutateRho(d: RhoDescriptor, rng: Rng): RhoDescriptor {
  */
 function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstance> {
   return {
-    ...claimOrTwin(planted, { claim: 'murray2022.series-vs-closed-form', twin: 'planted.murray2022.series-dropped-nngp-term' }),
-    title: planted ? 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p' : 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
-    source: { ...SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'murray2022.series-vs-closed-form',
+        title: 'K^{(L)}(ρ) = Σ_p κ_{p,L} ρ^p (600 terms, |ρ| ≤ 0.8), L = 2, 3, 4',
+        statement: 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
+        statementTex: String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
+      },
+      twin: {
+        id: 'planted.murray2022.series-dropped-nngp-term',
+        title: 'PLANTED (α term dropped): K^{(L)}(ρ) = Σ_p (κ_{p,L} − α_{p,L}) ρ^p',
+        statement: 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).',
+        statementTex: String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).`,
+      },
+    }),
+    source: { ...MURRAY_SOURCE, statement: 'Theorem (power series of the NTK), Sec. 2 / App. B' },
     kind: 'deterministic',
-    statement: planted
-      ? 'The series with the NNGP part α_{p,L} dropped from κ_{p,L} equals the limiting NTK (false: the difference is G^{(L)}(ρ) > 0).'
-      : 'For |ρ| ≤ 0.8 the truncated series Σ_{p<600} κ_{p,L} ρ^p equals K^{(L)}(ρ) within the truncation + rounding bound.',
-    statementTex: planted
-      ? String.raw`The series with the NNGP part $\alpha_{p,L}$ dropped from $\kappa_{p,L}$ equals the limiting NTK (false: the difference is $G^{(L)}(\rho) > 0$).`
-      : String.raw`For $\lvert \rho \rvert \le 0.8$ the truncated series $\sum_{p<600} \kappa_{p,L} \rho^p$ equals $K^{(L)}(\rho)$ within the truncation + rounding bound.`,
     conventions: CONVENTIONS,
     constants: [{ name: 'P', value: P, provenance: 'user', note: 'number of coefficients of the truncated series' }],
     descriptors: rhoDescriptors(0.8),
@@ -107,8 +113,6 @@ function seriesVsClosedForm(planted: boolean): Theorem<RhoDescriptor, RhoInstanc
     costHint: 10000,
   };
 }
-export const murraySeries = seriesVsClosedForm(false);
-export const plantedMurrayDroppedNngp = seriesVsClosedForm(true);
 
 interface SumDescriptor {
   [key: string]: unknown;
@@ -146,7 +150,7 @@ export const murrayCoefficientSum: Theorem<SumDescriptor, SumDescriptor> = {
   id: 'murray2022.coefficient-sum',
   title: 'Σ_p κ_{p,L} = L: 0 ≤ L − Σ_{p<P} κ_{p,L} ≤ C_tail·L²/√P',
   source: {
-    ...SOURCE,
+    ...MURRAY_SOURCE,
     statement: 'Theorem (power series) at ρ = 1: Σ_p κ_{p,L} = K^{(L)}_ii = L (derived, docs/theorems.md#power-series-and-two-layer-coefficients)',
   },
   kind: 'asymptotic',
@@ -195,7 +199,7 @@ export const murrayFirstCoefficients: Theorem<CoefDescriptor, CoefDescriptor> = 
   id: 'murray2022.first-coefficients',
   title: 'First coefficients κ_{0..5,L}, L = 2, 3, as listed (5 decimals)',
   source: {
-    ...SOURCE,
+    ...MURRAY_SOURCE,
     statement: 'recursion of the power-series theorem; reference values computed numerically (docs/theorems.md#power-series-and-two-layer-coefficients)',
   },
   kind: 'deterministic',
@@ -245,7 +249,7 @@ export const murrayReluDecay: Theorem<CoefDescriptor, CoefDescriptor> = {
   id: 'murray2022.relu-decay',
   title: 'κ_{p,2}·p^{3/2} → √2/π^{3/2} ≈ 0.254 for even p (deviation ≤ C_dec/p)',
   source: {
-    ...SOURCE,
+    ...MURRAY_SOURCE,
     statement:
       'Lemma (two-layer decay): ReLU κ_{p,2} = Θ(p^{−3/2}) for even p; constant from μ_p² ~ p^{−5/2}/(√2π^{3/2}) (docs/theorems.md#hermite-coefficients-of-relu)',
   },
@@ -305,7 +309,7 @@ export const murrayTwoLayerCoefficient: Theorem<CoefDescriptor, CoefDescriptor> 
   id: 'murray2022.two-layer-coefficient',
   title: 'κ_{p,2} = σ_w²(1 + p)μ_p(σ)² = 2(1 + p)μ_p² (recursion vs closed-form μ_p)',
   source: {
-    ...SOURCE,
+    ...MURRAY_SOURCE,
     statement:
       'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + σ_w²γ_b²(1 + p)μ_{p+1}² + δ_{p0}σ_b² (docs/theorems.md#power-series-and-two-layer-coefficients)',
   },
@@ -325,7 +329,7 @@ export const plantedMurrayTwoLayerNoSigmaW: Theorem<CoefDescriptor, CoefDescript
   id: 'planted.murray2022.two-layer-coefficient-no-sigma-w',
   title: 'PLANTED (factor σ_w² = 2 dropped): κ_{p,2} = (1 + p) μ_p(σ)²',
   source: {
-    ...SOURCE,
+    ...MURRAY_SOURCE,
     statement: 'two-layer coefficient formula κ_{p,2} = σ_w²(1 + γ_w²p)μ_p² + … (docs/theorems.md#power-series-and-two-layer-coefficients), factor dropped',
   },
   kind: 'deterministic',
@@ -379,12 +383,12 @@ export const twinMurrayReluDecay = strongerTwin(murrayReluDecay, {
 });
 
 export const murray2022Theorems = [
-  murraySeries,
+  seriesVsClosedForm(false),
   murrayCoefficientSum,
   murrayFirstCoefficients,
   murrayReluDecay,
   murrayTwoLayerCoefficient,
-  plantedMurrayDroppedNngp,
+  seriesVsClosedForm(true),
   plantedMurrayTwoLayerNoSigmaW,
   twinMurrayCoefficientSum,
   twinMurrayFirstCoefficients,

@@ -23,7 +23,7 @@ import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, type InitName, materializeData, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwin } from './twins.ts';
 
 /**
@@ -172,10 +172,10 @@ const tinyDescriptors: fc.Arbitrary<FwDesc> = fc.record(fwFields(TINY));
 
 function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
   return {
-    ...claimOrTwin(erratum, { claim: 'nguyen2021.sec4.1.jjt-decomposition', twin: 'planted.nguyen2021.sec4.1.jjt-erratum-bl' }),
-    title: erratum
-      ? 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N'
-      : 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N',
+    ...claimOrTwin(erratum, {
+      claim: { id: 'nguyen2021.sec4.1.jjt-decomposition', title: 'JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = 1_N' },
+      twin: { id: 'planted.nguyen2021.sec4.1.jjt-erratum-bl', title: 'ERRATUM (v5 as written): JJᵀ = Σ_k (F_kF_kᵀ)∘(B_{k+1}B_{k+1}ᵀ) with B_L = (1/√N)1_N' },
+    }),
     source: {
       ...NMM_SOURCE,
       statement:
@@ -238,8 +238,6 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
     costHint: 5600,
   };
 }
-export const jjtDecomposition_ = jjtDecomposition(false);
-export const plantedJjtErratum = jjtDecomposition(true);
 
 // ------------------------------------------------------------------------------------------------
 // 3. Theorem 4.1 / Cor. 4.2 / Theorem 5.1: one wide layer
@@ -450,10 +448,10 @@ function materializeRank(d: RankDesc): FwInstance {
 
 function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
   return {
-    ...claimOrTwin(twin, { claim: 'nguyen2021.cor4.2.full-rank', twin: 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer' }),
-    title: twin
-      ? 'PLANTED (wide layer dropped): rank J = N with every width below N'
-      : 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N',
+    ...claimOrTwin(twin, {
+      claim: { id: 'nguyen2021.cor4.2.full-rank', title: 'Corollary 4.2 (rank part): rank J = N, i.e. λ_min(JJᵀ) > 0, with one wide layer and d < N' },
+      twin: { id: 'planted.nguyen2021.cor4.2.full-rank-without-wide-layer', title: 'PLANTED (wide layer dropped): rank J = N with every width below N' },
+    }),
     source: {
       ...NMM_SOURCE,
       statement: 'Corollary 4.2 (v5), the rank step of its proof (docs/theorems.md#corollary-42)' + (twin ? ' — planted error: the wide layer dropped' : ''),
@@ -496,8 +494,6 @@ function rankClaim(twin: boolean): Theorem<RankDesc, FwInstance> {
     costHint: twin ? 2000 : 80,
   };
 }
-export const cor42Rank = rankClaim(false);
-export const plantedCor42NoWide = rankClaim(true);
 
 // ------------------------------------------------------------------------------------------------
 // 4. Lemmas 5.3 and 5.4 — deterministic given the (float) feature matrix F_k, treated as exact.
@@ -533,12 +529,19 @@ function nonZeroFeatureRows(i: FwInstance, d: LemDesc): string | null {
   return null;
 }
 
+/**
+ * `minNorm` plants the twin: the normalisation max_i‖(F_k)_i‖^{2(r−1)} replaced by min_i (measured slack of
+ * Lemma 5.3 ≥ 4.4 on 57 CI instances, (max/min)^{2(r−1)} exceeds it).
+ */
 function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    ...claimOrTwin(minNorm, { claim: 'nguyen2021.lemma5.3', twin: 'planted.nguyen2021.lemma5.3-min-row-norm' }),
-    title: minNorm
-      ? 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}'
-      : 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}',
+    ...claimOrTwin(minNorm, {
+      claim: { id: 'nguyen2021.lemma5.3', title: 'Lemma 5.3: λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/max_i‖(F_k)_i‖^{2(r−1)}' },
+      twin: {
+        id: 'planted.nguyen2021.lemma5.3-min-row-norm',
+        title: 'PLANTED (min instead of max): λ_min(E_w[σ(F_kw)σ(F_kw)ᵀ]) ≥ β²μ_r²λ_min((F_kF_kᵀ)^{∘r})/min_i‖(F_k)_i‖^{2(r−1)}',
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'Lemma 5.3 (v5)' + (minNorm ? ' — planted error: max_i replaced by min_i in the normalisation' : '') },
     kind: 'deterministic',
     statement:
@@ -583,16 +586,17 @@ function lemma53Claim(minNorm: boolean): Theorem<LemDesc, FwInstance> {
     costHint: 4900,
   };
 }
-export const lemma53 = lemma53Claim(false);
-/** The normalisation max_i‖(F_k)_i‖^{2(r−1)} replaced by min_i: measured slack of Lemma 5.3 ≥ 4.4 on 57 CI instances, (max/min)^{2(r−1)} exceeds it. */
-export const plantedLemma53MinNorm = lemma53Claim(true);
 
+/**
+ * `dropCorrection` plants the twin without −Λ11ᵀΛ/‖μ‖²: F_kF_kᵀ − F̃F̃ᵀ = ‖μ‖²11ᵀ + Λ11ᵀ + 11ᵀΛ is indefinite in
+ * general (for v with 1ᵀv = s, vᵀ(·)v = ‖μ‖²s² + 2s·vᵀΛ1), so the Hadamard powers need not be ordered.
+ */
 function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
   return {
-    ...claimOrTwin(dropCorrection, { claim: 'nguyen2021.lemma5.4', twin: 'planted.nguyen2021.lemma5.4-without-rank-one-correction' }),
-    title: dropCorrection
-      ? 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0'
-      : 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0',
+    ...claimOrTwin(dropCorrection, {
+      claim: { id: 'nguyen2021.lemma5.4', title: 'Lemma 5.4 (v5, corrected): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ − Λ11ᵀΛ/‖μ‖²)^{∘r} ⪰ 0' },
+      twin: { id: 'planted.nguyen2021.lemma5.4-without-rank-one-correction', title: 'PLANTED (correction dropped): (F_kF_kᵀ)^{∘r} − (F̃F̃ᵀ)^{∘r} ⪰ 0' },
+    }),
     source: {
       ...NMM_SOURCE,
       statement:
@@ -661,24 +665,18 @@ function lemma54Claim(dropCorrection: boolean): Theorem<LemDesc, FwInstance> {
     costHint: 5000,
   };
 }
-export const lemma54 = lemma54Claim(false);
-/**
- * Without −Λ11ᵀΛ/‖μ‖²: F_kF_kᵀ − F̃F̃ᵀ = ‖μ‖²11ᵀ + Λ11ᵀ + 11ᵀΛ is indefinite in general (for v with
- * 1ᵀv = s, vᵀ(·)v = ‖μ‖²s² + 2s·vᵀΛ1), so the Hadamard powers need not be ordered.
- */
-export const plantedLemma54NoCorrection = lemma54Claim(true);
 
 export const nguyen2021FiniteWidthTheorems = [
-  jjtDecomposition_,
+  jjtDecomposition(false),
   thm41UpperCertificate,
   thm41SchurLower,
-  cor42Rank,
-  plantedCor42NoWide,
-  lemma53,
-  lemma54,
-  plantedJjtErratum,
+  rankClaim(false),
+  rankClaim(true),
+  lemma53Claim(false),
+  lemma54Claim(false),
+  jjtDecomposition(true),
   plantedUpperCertificateHalf,
   plantedSchurLowerDouble,
-  plantedLemma53MinNorm,
-  plantedLemma54NoCorrection,
+  lemma53Claim(true),
+  lemma54Claim(true),
 ];

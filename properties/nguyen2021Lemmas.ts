@@ -15,8 +15,8 @@ import { type DataDescriptor, materializeData, seedArb, sweepDescriptors, materi
 import { evaluation, exact, fromInterval, positiveDraw, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { instancePasses } from './nguyen2021FiniteWidth.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
-import { claimOrTwin } from './twins.ts';
+import { NMM_SOURCE } from './papers.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the supporting statements of Sections 3–5 —
@@ -279,16 +279,11 @@ function lemma43(v: Lemma43Variant): Theorem<NetSweepDesc, NetInstance> {
       'b_{k+1}': 'row of B_{k+1} (Sec. 4.1): Σ_{k+1}(x)(Π_{l=k+2}^{L−1} W_lΣ_l(x))W_L',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: v.exponent,
-        provenance: twin ? 'user' : 'paper',
-        note: twin
-          ? v.dropProduct
-            ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale'
-            : 'planted error: exponent shifted'
-          : 'Θ(scale): exponent 1',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: v.exponent, provenance: 'paper', note: 'Θ(scale): exponent 1' },
+        { note: v.dropProduct ? 'planted error: Π_{l=k+2}^{L−1} n_lβ_l² dropped from the scale' : 'planted error: exponent shifted' },
+      ),
       ...(v.product
         ? [
             {
@@ -344,26 +339,30 @@ function thm51Upper(exponent: number): Theorem<NetSweepDesc, NetInstance> {
   const trueId = 'nguyen2021.thm5.1.upper-scaling';
   const twin = exponent !== 1;
   return {
-    ...claimOrTwin(twin, { claim: trueId, twin: `planted.nguyen2021.thm5.1.upper-scaling^${exponent}` }),
-    title: twin
-      ? `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`
-      : 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
+    ...claimOrTwin(twin, {
+      claim: {
+        id: trueId,
+        title: 'Theorem 5.1 (upper): σ_min(F_k)² = O(d Π_{l=1}^{k} n_lβ_l²)',
+        statement:
+          'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
+        statementTex: String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
+      },
+      twin: {
+        id: `planted.nguyen2021.thm5.1.upper-scaling^${exponent}`,
+        title: `PLANTED (exponent ${(exponent - 1).toFixed(1)}): σ_min(F_k)² = O((d Π n_lβ_l²)^${exponent})`,
+        statement: `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`,
+        statementTex: String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'Theorem 5.1 (v5), upper bound' },
     kind: 'asymptotic',
-    statement: twin
-      ? `PLANTED: σ_min(F_k)² grows at most like (d Π_{l≤k} n_lβ_l²)^${exponent}.`
-      : 'With data under Assumptions 2.1–2.2: σ_min(F_k)² ≤ O(d Π_{l=1}^{k} n_lβ_l²) w.h.p.; judged by the log-log slope against d Π n_lβ_l² as d or the widths grow (O: one-sided).',
-    statementTex: twin
-      ? String.raw`PLANTED: $\sigma_{\mathrm{min}}(F_k)^2$ grows at most like $(d \prod_{l \le k} n_l\beta_l^2)^{${exponent}}$.`
-      : String.raw`With data under Assumptions 2.1–2.2: $\sigma_{\mathrm{min}}(F_k)^2 \le O(d \prod_{l=1}^{k} n_l\beta_l^2)$ w.h.p.; judged by the log-log slope against $d \prod n_l\beta_l^2$ as $d$ or the widths grow ($O$: one-sided).`,
     conventions: { ...NET_CONVENTIONS, data: 'N = 3 points N(0, I_d)', F_k: 'N × n_k features of layer k, σ_min certified with the forward rounding envelope' },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'paper',
-        note: twin ? 'planted error: exponent lowered by 0.2' : 'O(d Π n_lβ_l²): exponent 1',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: exponent, provenance: 'paper', note: 'O(d Π n_lβ_l²): exponent 1' },
+        { note: 'planted error: exponent lowered by 0.2' },
+      ),
     ],
     descriptors: sweepDescriptors(T51_REGIMES, T51_SIZES, thm51Design),
     materialize: materializeNet,
@@ -440,10 +439,10 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
   const trueId = 'nguyen2021.lemma5.2';
   const twin = factor !== 0.25;
   return {
-    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.lemma5.2-quarter-dropped' }),
-    title: twin
-      ? 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ'
-      : 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)',
+    ...claimOrTwin(twin, {
+      claim: { id: trueId, title: 'Lemma 5.2: σ_min(F_1)² ≥ n_1λ/4 w.p. ≥ 1 − δ over W_1, for n_1 ≥ Q·max(1, log 4Q)·log(N/δ)' },
+      twin: { id: 'planted.nguyen2021.lemma5.2-quarter-dropped', title: 'PLANTED (factor 1/4 dropped): σ_min(F_1)² ≥ n_1λ w.p. ≥ 1 − δ' },
+    }),
     source: { ...NMM_SOURCE, statement: 'Lemma 5.2 (v5), k = 1 (F_0 = X exact), absolute constant c = 1' },
     kind: 'high-probability',
     statement:
@@ -460,12 +459,11 @@ function lemma52(factor: number): Theorem<L52Desc, L52Instance> {
     },
     constants: [
       { name: 'c', value: 1, provenance: 'user', note: 'the absolute constant of the width condition, unspecified in the paper' },
-      {
-        name: 'factor',
-        value: factor,
-        provenance: twin ? 'user' : 'paper',
-        note: twin ? 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' : 'n_kλ/4',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'factor', value: factor, provenance: 'paper', note: 'n_kλ/4' },
+        { note: 'planted error: the 1/4 of Tropp’s matrix Chernoff step (ε = 1/2, squared) dropped' },
+      ),
     ],
     descriptors: fc.record({
       data: fc.record({
@@ -541,10 +539,13 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
         [3, 3],
       ];
   return {
-    ...claimOrTwin(twin, { claim: trueId, twin: 'planted.nguyen2021.sec3.finite-width-ratio-n4' }),
-    title: twin
-      ? 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴'
-      : 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)',
+    ...claimOrTwin(twin, {
+      claim: { id: trueId, title: 'Section 3 remark: ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 for widths Ω(N⁴) (instantiated 4N⁴, δ = 0.1)' },
+      twin: {
+        id: 'planted.nguyen2021.sec3.finite-width-ratio-n4',
+        title: 'PLANTED (width constant 4 → 1): ½ ≤ λ_min(Π(2/n_l)K̄)/λ_min(K(L)) ≤ 3/2 at widths N⁴',
+      },
+    }),
     source: {
       ...NMM_SOURCE,
       statement: 'Section 3 (v5), remark after Theorem 3.2 (with Theorem 3.1 of Arora et al., NeurIPS 2019); Ω(N⁴) and "w.h.p." instantiated',
@@ -598,26 +599,19 @@ function sec3Remark(c: number): Theorem<RemarkDesc, RemarkInstance> {
   };
 }
 
-export const thm32StepDClaim = thm32StepD('true');
-export const lemma43Claim = lemma43({ exponent: 1, dropProduct: false, product: false });
-export const lemma43ProductClaim = lemma43({ exponent: 1, dropProduct: false, product: true });
-export const thm51UpperClaim = thm51Upper(1);
-export const lemma52Claim = lemma52(0.25);
-export const sec3RemarkClaim = sec3Remark(4);
-
 export const nguyen2021LemmaTheorems = [
-  thm32StepDClaim,
+  thm32StepD('true'),
   thm32StepD('halved'),
   thm32StepD('powered'),
-  lemma43Claim,
+  lemma43({ exponent: 1, dropProduct: false, product: false }),
   lemma43({ exponent: 1.2, dropProduct: false, product: false }),
   lemma43({ exponent: 0.8, dropProduct: false, product: false }),
-  lemma43ProductClaim,
+  lemma43({ exponent: 1, dropProduct: false, product: true }),
   lemma43({ exponent: 1, dropProduct: true, product: true }),
-  thm51UpperClaim,
+  thm51Upper(1),
   thm51Upper(0.8),
-  lemma52Claim,
+  lemma52(0.25),
   lemma52(1),
-  sec3RemarkClaim,
+  sec3Remark(4),
   sec3Remark(1),
 ];

@@ -16,7 +16,8 @@ import { type DataDescriptor, type DataDescriptorOptions, dataDescriptor, materi
 import { type ClaimDescriptor, defineClaim, param } from '../src/theorem/defineClaim.ts';
 import { fromInterval, relativeError, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { perturbedIdentity, tightenedBound, claimOrTwin } from './twins.ts';
+import { perturbedIdentity, tightenedBound, claimOrTwin, claimOrTwinConstant } from './twins.ts';
+import { NMM_SOURCE } from './papers.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar, "Tight Bounds on the Smallest Eigenvalue of the Neural Tangent Kernel
@@ -25,11 +26,6 @@ import { perturbedIdentity, tightenedBound, claimOrTwin } from './twins.ts';
  * docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal, docs/theorems.md#theorem-32-and-its-proof-chain).
  * Finite-width claims live in nguyen2021FiniteWidth.ts.
  */
-
-export const NMM_SOURCE = {
-  paper: 'Nguyen, Mondelli, Montúfar — Tight Bounds on the Smallest Eigenvalue of the NTK for Deep ReLU Networks (ICML 2021)',
-  arxiv: '2012.11654',
-};
 
 const HERMITE_CONVENTIONS = {
   hermite: 'h_r = He_r/√(r!) (normalised probabilists’ Hermite, orthonormal in L²(N(0,1)))',
@@ -68,6 +64,9 @@ function layerNngpError(lim: LimitingKernels, g: Matrix): number {
 // 1. Hermite facts (docs/theorems.md#hermite-coefficients-of-relu)
 
 type RDesc = { [key: string]: unknown; r: number };
+/** The order r of a Hermite coefficient, 0 … 60; a local move is r ± 1. */
+const rDescriptors = fc.record({ r: fc.integer({ min: 0, max: 60 }) });
+const mutateRDesc = (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) });
 
 const hermiteBase = {
   kind: 'deterministic' as const,
@@ -86,8 +85,8 @@ export const hermiteClosedForm: Theorem<RDesc, { r: number }> = {
     'μ_0 = 1/√(2π), μ_1 = ½, μ_r = 0 (odd r ≥ 3), μ_r = (−1)^{(r−2)/2}(r−3)!!/(√(2π)√(r!)) (even r ≥ 2) equals Σ_k (−1)^k r!/(k!(r−2k)!2^k) ∫_0^∞ t^{r−2k+1}φ(t)dt/√(r!) (exact integer arithmetic).',
   statementTex: String.raw`$\mu_0 = 1/\sqrt{2\pi}$, $\mu_1 = \frac{1}{2}$, $\mu_r = 0$ (odd $r \ge 3$), $\mu_r = (-1)^{(r-2)/2}(r-3)!!/(\sqrt{2\pi}\sqrt{r!})$ (even $r \ge 2$) equals $\sum_k (-1)^k \frac{r!}{k!\,(r-2k)!\,2^k} \int_0^{\infty} t^{r-2k+1}\varphi(t)\,dt/\sqrt{r!}$ (exact integer arithmetic).`,
   constants: [],
-  descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
-  mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
+  descriptors: rDescriptors,
+  mutate: mutateRDesc,
   cells: (d: RDesc) => ({ r: d.r <= 1 ? '0–1' : d.r % 2 === 1 ? 'odd ≥ 3' : d.r <= 12 ? 'even 2–12' : 'even 14–60' }),
   cellSpace: { r: ['0–1', 'odd ≥ 3', 'even 2–12', 'even 14–60'] },
   conclude({ r }): Evaluation {
@@ -113,8 +112,8 @@ export const hermiteDerivative: Theorem<RDesc, { r: number }> = {
   statement: 'The Hermite coefficient of the step σ′ = 1{t>0} (exact moment expansion) equals √(r+1) times the closed-form μ_{r+1}(ReLU).',
   statementTex: String.raw`The Hermite coefficient of the step $\sigma' = \mathbf{1}\{t>0\}$ (exact moment expansion) equals $\sqrt{r+1}$ times the closed-form $\mu_{r+1}(\mathrm{ReLU})$.`,
   constants: [],
-  descriptors: fc.record({ r: fc.integer({ min: 0, max: 60 }) }),
-  mutate: (d: RDesc, rng: Rng) => ({ r: Math.max(0, Math.min(60, d.r + (rng.next() < 0.5 ? -1 : 1))) }),
+  descriptors: rDescriptors,
+  mutate: mutateRDesc,
   conclude({ r }): Evaluation {
     const viaRelu = Math.sqrt(r + 1) * reluHermiteCoefficient(r + 1);
     const exact = hermiteHalfMonomialExact(0, r);
@@ -340,21 +339,28 @@ function diagIdentity(factorOffset: 0 | 1) {
   const planted = factorOffset === 1;
   return defineClaim({
     ...limScaffold,
-    ...claimOrTwin(planted, { claim: 'nguyen2021.limiting.diagonal', twin: 'planted.nguyen2021.limiting.diagonal-dropped-layer' }),
-    title: planted ? 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²' : 'K(L)_ii = L‖x_i‖²',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'nguyen2021.limiting.diagonal',
+        title: 'K(L)_ii = L‖x_i‖²',
+        statement: 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
+        statementTex: String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
+      },
+      twin: {
+        id: 'planted.nguyen2021.limiting.diagonal-dropped-layer',
+        title: 'PLANTED (a factor dropped): K(L)_ii = (L − 1)‖x_i‖²',
+        statement: 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)',
+        statementTex: String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'consequence of eq. (9) (G(l)_ii = ‖x_i‖², Ġ(l)_ii = 1), docs/theorems.md#limiting-ntk-eq-9-closed-forms-diagonal' },
     kind: 'deterministic',
-    statement: planted ? 'max_i |K(L)_ii − (L − 1)‖x_i‖²| = 0 (planted: should be L)' : 'max_i |K(L)_ii − L‖x_i‖²| = 0.',
-    statementTex: planted
-      ? String.raw`$\max_i \lvert K^{(L)}_{ii} - (L - 1)\lVert x_i \rVert^2 \rvert = 0$ (planted: should be $L$)`
-      : String.raw`$\max_i \lvert K^{(L)}_{ii} - L\lVert x_i \rVert^2 \rvert = 0$.`,
     constants: [
-      {
-        name: 'L',
-        value: planted ? -1 : 0,
-        provenance: planted ? 'user' : 'derived',
-        note: planted ? 'planted error: L replaced by L − 1' : 'one ‖x_i‖² per layer',
-      },
+      claimOrTwinConstant(
+        planted,
+        { name: 'L', value: 0, provenance: 'derived', note: 'one ‖x_i‖² per layer' },
+        { value: -1, note: 'planted error: L replaced by L − 1' },
+      ),
     ],
     assumptions: nonZeroRows,
     sides(i, d) {
@@ -382,8 +388,6 @@ function diagIdentity(factorOffset: 0 | 1) {
     },
   });
 }
-export const limitingDiagonal = diagIdentity(0);
-export const plantedLimitingDiagonal = diagIdentity(1);
 
 export const chainA = defineClaim({
   ...limScaffold,
@@ -544,21 +548,28 @@ export const chainC = defineClaim({
 /** Step (e), written with defineClaim (src/theorem/defineClaim.ts; the walk-through of docs/adding-a-claim.md). */
 function chainE(halved: boolean) {
   return defineClaim({
-    ...claimOrTwin(halved, { claim: 'nguyen2021.thm3.2.chain-e', twin: 'planted.nguyen2021.thm3.2.chain-e-halved' }),
-    title: halved ? 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²' : 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
+    ...claimOrTwin(halved, {
+      claim: {
+        id: 'nguyen2021.thm3.2.chain-e',
+        title: 'λ_min(K(L)) ≤ (L/N) Σ_i ‖x_i‖² = tr K(L)/N',
+        statement: 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
+        statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
+      },
+      twin: {
+        id: 'planted.nguyen2021.thm3.2.chain-e-halved',
+        title: 'PLANTED (constant halved): λ_min(K(L)) ≤ (L/(2N)) Σ_i ‖x_i‖²',
+        statement: 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)',
+        statementTex: String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'proof of Theorem 3.2 (v5), upper bound (trace), step (e) of docs/theorems.md#theorem-32-and-its-proof-chain' },
-    statement: halved ? 'λ_min(K(L)) ≤ L/(2N)·Σ‖x_i‖² (planted)' : 'λ_min(K(L)) ≤ L/N·Σ‖x_i‖².',
-    statementTex: halved
-      ? String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/(2N) \cdot \sum \lVert x_i \rVert^2$ (planted)`
-      : String.raw`$\lambda_{\mathrm{min}}(K^{(L)}) \le L/N \cdot \sum \lVert x_i \rVert^2$.`,
     conventions: LIMITING_CONVENTIONS,
     constants: [
-      {
-        name: 'L/N',
-        value: halved ? 0.5 : 1,
-        provenance: halved ? 'user' : 'derived',
-        note: halved ? 'planted error: the trace bound halved' : 'tr K(L) = LΣ‖x_i‖²',
-      },
+      claimOrTwinConstant(
+        halved,
+        { name: 'L/N', value: 1, provenance: 'derived', note: 'tr K(L) = LΣ‖x_i‖²' },
+        { value: 0.5, note: 'planted error: the trace bound halved' },
+      ),
     ],
     space: { data: { random: LIM_DATA }, params: { depth: param.int(2, 6) } },
     assumptions: nonZeroRows,
@@ -575,8 +586,6 @@ function chainE(halved: boolean) {
     costHint: 3400,
   });
 }
-export const chainEUpper = chainE(false);
-export const plantedChainEHalved = chainE(true);
 
 // ------------------------------------------------------------------------------------------------
 // 3. Planted twins: each true claim above, stated stronger (docs/theorems.md#twins-of-the-limiting-and-hermite-claims)
@@ -644,13 +653,13 @@ export const nguyen2021LimitingTheorems = [
   hermiteSumRule,
   hermiteTail,
   hermiteSeries,
-  limitingDiagonal,
+  diagIdentity(0),
   chainA,
   chainB,
   chainC,
-  chainEUpper,
-  plantedLimitingDiagonal,
-  plantedChainEHalved,
+  chainE(false),
+  diagIdentity(1),
+  chainE(true),
   twinHermiteClosedForm,
   twinHermiteDerivative,
   twinHermiteSumRule,

@@ -7,7 +7,8 @@ import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type InitName, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
+import { claimOrTwinConstant } from './twins.ts';
 
 /**
  * The identity lhs = rhs of a vector, judged on its worst component: the one where |lhs_j − rhs_j| exceeds
@@ -283,14 +284,16 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
       verdict: 'O claim on a lower estimate: refutation sound, "holds" = the consequence ℓ² = O(·) not refuted',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: v.exponent,
-        provenance: twin ? 'user' : 'derived',
-        note: twin
-          ? `planted error: the scale ${v.what}`
-          : `local exponent of n_1 log n_1 at n_1 = ${T62_CENTRE} (1 + 1/ln n_1); d = n_2 fixed, so Π n_l/min n_l = 16 n_1 — docs/theorems.md#lemma-61-and-theorem-62`,
-      },
+      claimOrTwinConstant(
+        twin,
+        {
+          name: 'exponent',
+          value: v.exponent,
+          provenance: 'derived',
+          note: `local exponent of n_1 log n_1 at n_1 = ${T62_CENTRE} (1 + 1/ln n_1); d = n_2 fixed, so Π n_l/min n_l = 16 n_1 — docs/theorems.md#lemma-61-and-theorem-62`,
+        },
+        { note: `planted error: the scale ${v.what}` },
+      ),
     ],
     ...(twin ? { expectRefuted: true, twinOf: T62_BASE } : {}),
     descriptors: fc.record({ size: fc.constantFrom(...T62_SIZES), seed: seedArb }).map((p) => design(p)),
@@ -322,16 +325,13 @@ function thm62(variant: keyof typeof T62_VARIANTS): Theorem<T62Desc, Network> {
     costHint: 20,
   };
 }
-export const thm62Upper = thm62('theorem');
-export const plantedThm62MinWidth = thm62('min-width');
-export const plantedThm62Sqrt = thm62('sqrt');
 
 export const nguyen2021LipschitzTheorems = [
   lemma61Identity,
   lipschitzLowerVsProduct,
-  thm62Upper,
-  plantedThm62MinWidth,
-  plantedThm62Sqrt,
+  thm62('theorem'),
+  thm62('min-width'),
+  thm62('sqrt'),
   plantedLemma61AnySegment,
   plantedLipschitzHalfProduct,
 ];

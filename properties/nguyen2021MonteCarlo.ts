@@ -9,7 +9,7 @@ import { childRng } from '../src/random/rng.ts';
 import { around, evaluation, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { seedArb } from '../src/theorem/arbitraries.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
 import { strongerTwin, tightenedBound, claimOrTwin } from './twins.ts';
 
 /**
@@ -101,10 +101,13 @@ function meanWithinRadius(
 
 function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
   return {
-    ...claimOrTwin(planted, { claim: 'nguyen2021.arccos.derivative-monte-carlo', twin: 'planted.nguyen2021.arccos-derivative-pi-plus-theta' }),
-    title: planted
-      ? "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)"
-      : "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'nguyen2021.arccos.derivative-monte-carlo',
+        title: "Arc-cosine: the mean of σ'(u)σ'(v) over M draws is within √(log(2/δ)/(2M)) of (π − θ)/(2π) w.p. ≥ 1 − δ",
+      },
+      twin: { id: 'planted.nguyen2021.arccos-derivative-pi-plus-theta', title: "PLANTED: mean of σ'(u)σ'(v) within √(log(2/δ)/(2M)) of (π + θ)/(2π)" },
+    }),
     source: {
       ...NMM_SOURCE,
       statement: 'Section 3, closed form Ġ = 2E[σ’σ’] = (π − θ)/π (docs/conventions.md#relu-closed-forms)' + (planted ? ' — planted sign error' : ''),
@@ -129,8 +132,6 @@ function arcDerivative(planted: boolean): Theorem<ArcDesc, Cholesky2> {
     costHint: 2700,
   };
 }
-export const arcDerivativeMc = arcDerivative(false);
-export const plantedArcDerivativePiPlusTheta = arcDerivative(true);
 
 export const arcKernelMc: Theorem<ArcDesc, Cholesky2> = {
   id: 'nguyen2021.arccos.kernel-monte-carlo',
@@ -241,10 +242,16 @@ function kiiEvaluation(i: KiiInstance, d: KiiDesc, centerFactor: (betas: number[
 
 function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
   return {
-    ...claimOrTwin(planted, { claim: 'nguyen2021.expected-kii.chebyshev', twin: 'planted.nguyen2021.expected-kii-beta-not-dropped' }),
-    title: planted
-      ? 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ'
-      : 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'nguyen2021.expected-kii.chebyshev',
+        title: 'E K̄_ii = ‖x_i‖²(Π_{m<L} n_m/2)Σ_l Π_{m≠l}β_m²: the mean over R networks is within √(V/(Rδ)) of it w.p. ≥ 1 − δ (Chebyshev, V ≥ Var K̄_ii)',
+      },
+      twin: {
+        id: 'planted.nguyen2021.expected-kii-beta-not-dropped',
+        title: 'PLANTED: the mean of K̄_ii over R networks is within √(V/(Rδ)) of ‖x‖²(Π n_m/2)·L·Π_m β_m² w.p. ≥ 1 − δ',
+      },
+    }),
     source: {
       ...NMM_SOURCE,
       statement:
@@ -281,7 +288,6 @@ function kiiChebyshev(planted: boolean): Theorem<KiiDesc, KiiInstance> {
   };
 }
 export const kiiChebyshevClaim = kiiChebyshev(false);
-export const plantedKiiBetaNotDropped = kiiChebyshev(true);
 
 function kiiMisstated(factor: number, tag: string, words: string): Theorem<KiiDesc, KiiInstance> {
   return strongerTwin(kiiChebyshevClaim, {
@@ -298,8 +304,6 @@ function kiiMisstated(factor: number, tag: string, words: string): Theorem<KiiDe
     },
   });
 }
-export const twinKiiOver = kiiMisstated(1.25, 'over-25pct', 'overestimated');
-export const twinKiiUnder = kiiMisstated(0.75, 'under-25pct', 'underestimated');
 
 export const twinArcKernelRadius = tightenedBound(arcKernelMc, {
   factor: 0.2,
@@ -312,12 +316,12 @@ export const twinArcKernelRadius = tightenedBound(arcKernelMc, {
 });
 
 export const nguyen2021MonteCarloTheorems = [
-  arcDerivativeMc,
+  arcDerivative(false),
   arcKernelMc,
   kiiChebyshevClaim,
-  plantedArcDerivativePiPlusTheta,
-  plantedKiiBetaNotDropped,
-  twinKiiOver,
-  twinKiiUnder,
+  arcDerivative(true),
+  kiiChebyshev(true),
+  kiiMisstated(1.25, 'over-25pct', 'overestimated'),
+  kiiMisstated(0.75, 'under-25pct', 'underestimated'),
   twinArcKernelRadius,
 ];

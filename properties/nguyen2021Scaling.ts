@@ -4,8 +4,9 @@ import { limitingKernels } from '../src/ntk/limiting.ts';
 import { type DataDescriptor, materializeData, sweepDescriptors } from '../src/theorem/arbitraries.ts';
 import { fromEnclosure, positiveDraw } from '../src/theorem/sides.ts';
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
-import { LIMITING_CONVENTIONS, NMM_SOURCE } from './nguyen2021Limiting.ts';
-import { claimOrTwin } from './twins.ts';
+import { LIMITING_CONVENTIONS } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the asymptotic statements judged by their
@@ -52,26 +53,30 @@ function thm32Scaling(exponent: number, twin: boolean): Theorem<ThetaDDesc, XIns
   };
   const shift = exponent - 1;
   return {
-    ...claimOrTwin(twin, { claim: 'nguyen2021.thm3.2.scaling', twin: `planted.nguyen2021.thm3.2.scaling-d^${exponent}` }),
-    title: twin
-      ? `PLANTED (exponent ${shift > 0 ? '+' : ''}${shift.toFixed(1)}): λ_min(K(L)) = Θ(d^${exponent}) at fixed N`
-      : 'Theorem 3.2: λ_min(K(L)) = Θ(d) at fixed N',
+    ...claimOrTwin(twin, {
+      claim: {
+        id: 'nguyen2021.thm3.2.scaling',
+        title: 'Theorem 3.2: λ_min(K(L)) = Θ(d) at fixed N',
+        statement:
+          'For zero-mean i.i.d. data with E‖x‖² = d (Assumptions 2.1–2.2), N fixed, L fixed: λ_min(K(L)) = Θ(d) as d → ∞ — the lower bound μ_r(σ)²Ω(d) and the upper bound L·O(d) together. Judged by the log-log slope in d.',
+        statementTex: String.raw`For zero-mean i.i.d. data with $\mathbb{E}\lVert x \rVert^2 = d$ (Assumptions 2.1–2.2), $N$ fixed, $L$ fixed: $\lambda_{\mathrm{min}}(K^{(L)}) = \Theta(d)$ as $d \to \infty$ — the lower bound $\mu_r(\sigma)^2\Omega(d)$ and the upper bound $L \cdot O(d)$ together. Judged by the log-log slope in $d$.`,
+      },
+      twin: {
+        id: `planted.nguyen2021.thm3.2.scaling-d^${exponent}`,
+        title: `PLANTED (exponent ${shift > 0 ? '+' : ''}${shift.toFixed(1)}): λ_min(K(L)) = Θ(d^${exponent}) at fixed N`,
+        statement: `PLANTED: λ_min(K(L)) grows like d^${exponent} as d → ∞ at fixed N and L (the theorem says d^1).`,
+        statementTex: String.raw`PLANTED: $\lambda_{\mathrm{min}}(K^{(L)})$ grows like $d^{${exponent}}$ as $d \to \infty$ at fixed $N$ and $L$ (the theorem says $d^1$).`,
+      },
+    }),
     source: { ...NMM_SOURCE, statement: 'Theorem 3.2 (v5): μ_r(σ)²Ω(d) ≤ λ_min(K(L)) ≤ L·O(d) w.h.p.' },
     kind: 'asymptotic',
-    statement: twin
-      ? `PLANTED: λ_min(K(L)) grows like d^${exponent} as d → ∞ at fixed N and L (the theorem says d^1).`
-      : 'For zero-mean i.i.d. data with E‖x‖² = d (Assumptions 2.1–2.2), N fixed, L fixed: λ_min(K(L)) = Θ(d) as d → ∞ — the lower bound μ_r(σ)²Ω(d) and the upper bound L·O(d) together. Judged by the log-log slope in d.',
-    statementTex: twin
-      ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(K^{(L)})$ grows like $d^{${exponent}}$ as $d \to \infty$ at fixed $N$ and $L$ (the theorem says $d^1$).`
-      : String.raw`For zero-mean i.i.d. data with $\mathbb{E}\lVert x \rVert^2 = d$ (Assumptions 2.1–2.2), $N$ fixed, $L$ fixed: $\lambda_{\mathrm{min}}(K^{(L)}) = \Theta(d)$ as $d \to \infty$ — the lower bound $\mu_r(\sigma)^2\Omega(d)$ and the upper bound $L \cdot O(d)$ together. Judged by the log-log slope in $d$.`,
     conventions: { ...LIMITING_CONVENTIONS, data: 'N(0, I_d) or uniform on the √d-sphere (E‖x‖² = d), zero mean, i.i.d.', N: THM32_N },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'paper',
-        note: twin ? 'planted error: the exponent of d shifted' : 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2',
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: exponent, provenance: 'paper', note: 'Θ(d): exponent 1 in d, both bounds of Theorem 3.2' },
+        { note: 'planted error: the exponent of d shifted' },
+      ),
     ],
     // Random exploration is replaced by the designed sweep; the arbitrary serves the catalog's per-instance test.
     descriptors: sweepDescriptors(THM32_REGIMES, THM32_SIZES, thm32Design),

@@ -8,7 +8,8 @@ import { around, fromEnclosure, positiveDraw, sideAt } from '../src/theorem/side
 import type { Evaluation, ScalingLaw, Theorem } from '../src/theorem/types.ts';
 import { certifiedNtk, certifiedNtkLambdaMin } from './nguyen2021FiniteWidth.ts';
 import { limitingKernels } from '../src/ntk/limiting.ts';
-import { NMM_SOURCE } from './nguyen2021Limiting.ts';
+import { NMM_SOURCE } from './papers.ts';
+import { claimOrTwinConstant } from './twins.ts';
 
 /**
  * Nguyen, Mondelli, Montúfar 2021 (arXiv 2012.11654v5): the finite-width statements with one wide
@@ -174,12 +175,11 @@ export function wideScalingClaim(s: WideClaimSpec, exponent: number): Theorem<Wi
     statementTex: s.statementTex(exponent, twin),
     conventions: s.conventions,
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'derived',
-        note: twin ? `planted error: the exponent of n shifted by ${shift.toFixed(1)}` : s.exponentNote,
-      },
+      claimOrTwinConstant(
+        twin,
+        { name: 'exponent', value: exponent, provenance: 'derived', note: s.exponentNote },
+        { note: `planted error: the exponent of n shifted by ${shift.toFixed(1)}` },
+      ),
     ],
     ...(twin ? { expectRefuted: true, twinOf: s.baseId } : {}),
     // The designed sweep replaces random exploration; the arbitrary serves the catalog's per-instance test.
@@ -259,8 +259,6 @@ export const THM41_SPEC: WideClaimSpec = {
   q: (i) => lambdaMinKbar(i),
 };
 
-export const thm41Scaling = wideScalingClaim(THM41_SPEC, 1);
-
 // ------------------------------------------------------------------------------------------------
 // Theorem 5.1: σ_min(F_k)² = Θ(Π_{l≤k} n_l β_l²·d) — in the width of the wide layer k (and of an earlier layer).
 
@@ -322,8 +320,6 @@ export const THM51_SPEC: WideClaimSpec = {
     'Theorem 5.1: both bounds are proportional to d Π_{l≤k} n_lβ_l², linear in n_k (He: 2^k n_k) — docs/theorems.md#theorem-51-scaling-in-the-wide-layer',
   q: (i, d) => sigmaMinSqFeature(i, d.k ?? d.v),
 };
-
-export const thm51Scaling = wideScalingClaim(THM51_SPEC, 1);
 
 // ------------------------------------------------------------------------------------------------
 // eq. (4): the normalised empirical NTK approaches K(L) at the rate n^{−1/2} in the common width n.
@@ -479,16 +475,16 @@ export function normalisationRateClaim(
       limitingKernel: 'K(L) of eq. (9), arc-cosine closed forms (src/ntk/limiting.ts)',
     },
     constants: [
-      {
-        name: 'exponent',
-        value: exponent,
-        provenance: twin ? 'user' : 'derived',
-        note: twin
-          ? factor === 1
-            ? 'the rate of eq. (4); the planted error is the normalisation'
-            : 'planted error: the rate exponent shifted'
-          : 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate',
-      },
+      claimOrTwinConstant(
+        twin,
+        {
+          name: 'exponent',
+          value: exponent,
+          provenance: 'derived',
+          note: 'n^{−1/2}: central-limit fluctuation of an average over n units (derivation in docs/theorems.md#eq-4-normalisation-rate); the paper states convergence without a rate',
+        },
+        { note: factor === 1 ? 'the rate of eq. (4); the planted error is the normalisation' : 'planted error: the rate exponent shifted' },
+      ),
     ],
     ...(twin ? { expectRefuted: true, twinOf: base } : {}),
     descriptors: sweepDescriptors(regimes, NORM_SIZES, (p) => normDesign(p.regime, p.size, p.seed)),
@@ -512,16 +508,14 @@ export function normalisationRateClaim(
   };
 }
 
-export const normalisationRate = normalisationRateClaim(-0.5, 2);
-
 export const nguyen2021WideScalingTheorems = [
-  thm41Scaling,
+  wideScalingClaim(THM41_SPEC, 1),
   wideScalingClaim(THM41_SPEC, 1.2),
   wideScalingClaim(THM41_SPEC, 0.8),
-  thm51Scaling,
+  wideScalingClaim(THM51_SPEC, 1),
   wideScalingClaim(THM51_SPEC, 1.2),
   wideScalingClaim(THM51_SPEC, 0.8),
-  normalisationRate,
+  normalisationRateClaim(-0.5, 2),
   normalisationRateClaim(-0.3, 2),
   normalisationRateClaim(-0.7, 2),
   normalisationRateClaim(-0.5, 1),

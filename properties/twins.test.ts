@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { searchTheorem } from '../src/search/search.ts';
 import type { Evaluation, Relation, Theorem } from '../src/theorem/types.ts';
 import { evaluate } from '../src/theorem/verdict.ts';
-import { claimOrTwin, perturbedIdentity, strongerTwin, tightenedBound } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant, claimVariant, perturbedIdentity, strongerTwin, tightenedBound } from './twins.ts';
 
 type D = { [k: string]: unknown; k: number };
 
@@ -157,5 +157,32 @@ describe('claimOrTwin', () => {
   it('gives the claim its id alone and the twin its id, the refutation mark and the claim it names', () => {
     expect(claimOrTwin(false, { claim: 'a', twin: 'planted.a' })).toStrictEqual({ id: 'a' });
     expect(claimOrTwin(true, { claim: 'a', twin: 'planted.a' })).toStrictEqual({ id: 'planted.a', expectRefuted: true, twinOf: 'a' });
+  });
+  it('gives each side its own texts', () => {
+    const sides = { claim: { id: 'a', title: 'x ≤ 1', statement: 's' }, twin: { id: 'planted.a', title: 'PLANTED: x ≤ ½', statement: 't' } };
+    expect(claimOrTwin(false, sides)).toStrictEqual({ id: 'a', title: 'x ≤ 1', statement: 's' });
+    expect(claimOrTwin(true, sides)).toStrictEqual({ id: 'planted.a', title: 'PLANTED: x ≤ ½', statement: 't', expectRefuted: true, twinOf: 'a' });
+  });
+});
+
+describe('claimVariant', () => {
+  it('marks every variant but the claim as its twin', () => {
+    const texts = { claim: { id: 'a', title: 'T' }, half: { id: 'planted.a-half', title: 'T/2' }, third: { id: 'planted.a-third', title: 'T/3' } };
+    expect(claimVariant('claim', 'claim', texts)).toStrictEqual({ id: 'a', title: 'T' });
+    expect(claimVariant('third', 'claim', texts)).toStrictEqual({ id: 'planted.a-third', title: 'T/3', expectRefuted: true, twinOf: 'a' });
+  });
+});
+
+describe('claimOrTwinConstant', () => {
+  it("gives the claim its constant and the twin the same name with its value, provenance 'user' and the planted note", () => {
+    const c = { name: 'C', value: 2, provenance: 'derived' as const, note: 'union bound' };
+    expect(claimOrTwinConstant(false, c, { value: 1, note: 'planted error: C halved' })).toStrictEqual(c);
+    expect(claimOrTwinConstant(true, c, { value: 1, note: 'planted error: C halved' })).toStrictEqual({
+      name: 'C',
+      value: 1,
+      provenance: 'user',
+      note: 'planted error: C halved',
+    });
+    expect(claimOrTwinConstant(true, c, { note: 'planted error: the exponent' }).value).toBe(2);
   });
 });

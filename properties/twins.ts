@@ -1,7 +1,7 @@
 import type { Arbitrary } from 'fast-check';
 import { around, sideAt } from '../src/theorem/sides.ts';
 import { texText } from '../src/theorem/statementTex.ts';
-import type { Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
+import type { ConstantSpec, Descriptor, Evaluation, Theorem } from '../src/theorem/types.ts';
 
 /**
  * Planted twins: a deliberately false, stronger variant of a true claim (docs/architecture.md#theorems,
@@ -117,9 +117,47 @@ export function perturbedIdentity<D extends Descriptor, I>(
 }
 
 /**
- * The id and twin marks of a theorem built by a function that makes either a true claim or (`planted`) its
- * planted twin: the twin is expected to be refuted and names the claim (twinOf), so the claim's id is stated once.
+ * The id of one claim of a family and the texts that differ between it and its siblings (title, statement,
+ * statementTex): each variant's words stand together rather than as one ternary per field.
  */
-export function claimOrTwin(planted: boolean, ids: { claim: string; twin: string }): { id: string; expectRefuted?: true; twinOf?: string } {
-  return planted ? { id: ids.twin, expectRefuted: true, twinOf: ids.claim } : { id: ids.claim };
+export interface ClaimTexts {
+  id: string;
+  title?: string;
+  statement?: string;
+  statementTex?: string;
+}
+
+/** The marks of a planted twin: expected to be refuted, and the id of the true claim it strengthens. */
+export interface TwinMarks {
+  expectRefuted?: true;
+  twinOf?: string;
+}
+
+/**
+ * The id, texts and twin marks of one variant of a claim family: `texts[variant]`, and for every variant other
+ * than `claim` the twin marks naming texts[claim].id (expected to be refuted, twinOf), so the claim's id is stated
+ * once. Every variant gives the same fields (the type asks for them), and those fields of the theorem come from here.
+ */
+export function claimVariant<K extends string, T extends ClaimTexts>(variant: K, claim: K, texts: Record<K, T>): T & TwinMarks {
+  return variant === claim ? { ...texts[variant] } : { ...texts[variant], expectRefuted: true, twinOf: texts[claim].id };
+}
+
+/**
+ * The id, texts and twin marks of a theorem built by a function that makes either a true claim or (`planted`) its
+ * planted twin: claimVariant of the two. Each side is its id alone, or its id with the texts that differ.
+ */
+export function claimOrTwin(planted: boolean, ids: { claim: string; twin: string }): { id: string } & TwinMarks;
+export function claimOrTwin<T extends ClaimTexts>(planted: boolean, sides: { claim: T; twin: T }): T & TwinMarks;
+export function claimOrTwin(planted: boolean, sides: { claim: string | ClaimTexts; twin: string | ClaimTexts }): ClaimTexts & TwinMarks {
+  const texts = (t: string | ClaimTexts): ClaimTexts => (typeof t === 'string' ? { id: t } : t);
+  return claimVariant(planted ? 'twin' : 'claim', 'claim', { claim: texts(sides.claim), twin: texts(sides.twin) });
+}
+
+/**
+ * A constant of a theorem built as a true claim or (`planted`) its planted twin: the claim's constant as given, or
+ * the twin's — the same name, the twin's value (default the claim's), provenance 'user' (the planted error is the
+ * user's choice) and the planted error as its note.
+ */
+export function claimOrTwinConstant(planted: boolean, claim: ConstantSpec, twin: { value?: number; note: string }): ConstantSpec {
+  return planted ? { name: claim.name, value: twin.value ?? claim.value, provenance: 'user', note: twin.note } : claim;
 }

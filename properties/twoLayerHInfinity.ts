@@ -21,7 +21,8 @@ import {
 } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
-import { claimOrTwin } from './twins.ts';
+import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
+import { ARORA_SOURCE, DU_SOURCE } from './papers.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
@@ -35,7 +36,6 @@ const CONVENTIONS = {
   angles: 'cancellation-free half-angle form θ = 2·atan2(‖u−v‖, ‖u+v‖)',
   "σ'(0)": 0,
 };
-const SOURCE = { paper: 'Du, Zhai, Póczos, Singh — Gradient Descent Provably Optimizes Over-parameterized Neural Networks', arxiv: '1810.02054' };
 
 // ------------------------------------------------------------------------------------------------
 // Instances: explicit adversarial point sets (N ≤ 8) or random unit-sphere data (N up to 48), with labels.
@@ -175,16 +175,22 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
   const planted = floor !== 0;
   return {
     ...base,
-    ...claimOrTwin(planted, { claim: 'du2019.thm3.1.lambda0-positive', twin: 'planted.du2019.thm3.1-uniform-floor' }),
-    title: planted ? `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}` : 'No two inputs parallel ⇒ λ_min(H∞) > 0',
-    source: { ...SOURCE, statement: 'Theorem 3.1' },
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.thm3.1.lambda0-positive',
+        title: 'No two inputs parallel ⇒ λ_min(H∞) > 0',
+        statement: 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
+        statementTex: String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
+      },
+      twin: {
+        id: 'planted.du2019.thm3.1-uniform-floor',
+        title: `PLANTED (0 → ${floor}): no two inputs parallel ⇒ λ_min(H∞) ≥ ${floor}`,
+        statement: `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).`,
+        statementTex: String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`,
+      },
+    }),
+    source: { ...DU_SOURCE, statement: 'Theorem 3.1' },
     kind: 'deterministic',
-    statement: planted
-      ? `PLANTED: if x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_min(H∞) ≥ ${floor} (no such uniform bound exists).`
-      : 'If x_i ∦ x_j for all i ≠ j (unit-norm data), then λ_0 = λ_min(H∞) > 0.',
-    statementTex: planted
-      ? String.raw`PLANTED: if $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_{\mathrm{min}}(H^{\infty}) \ge ${floor}$ (no such uniform bound exists).`
-      : String.raw`If $x_i \nparallel x_j$ for all $i \ne j$ (unit-norm data), then $\lambda_0 = \lambda_{\mathrm{min}}(H^{\infty}) > 0$.`,
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
     ...(planted ? {} : { probes: parallelProbes }),
     assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
@@ -194,26 +200,28 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const duThm31 = thm31(0);
-export const plantedThm31Floor = thm31(0.01);
 
 /** `factor` 1: the claim; ½ plants a halved bound, false already for n = 2 (where λ_min = ½ − |H∞_12| exactly). */
 function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
   const planted = factor !== 1;
   return {
     ...base,
-    ...claimOrTwin(planted, { claim: 'du2019.hinf.merge-upper', twin: 'planted.du2019.hinf.merge-upper-halved' }),
-    title: planted
-      ? 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair'
-      : 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
-    source: { ...SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.hinf.merge-upper',
+        title: 'λ_min(H∞) ≤ ½ − H∞_ij for the closest pair: λ_0 → 0 as two points merge',
+        statement: 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
+        statementTex: String.raw`$\lambda_{\mathrm{min}}(H^{\infty}) \le (H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij} = \frac{1}{2} - x_i^{\top}x_j(\pi - \theta_{ij})/(2\pi)$ for every pair, which $\to 0$ as $\theta_{ij} \to 0$.`,
+      },
+      twin: {
+        id: 'planted.du2019.hinf.merge-upper-halved',
+        title: 'PLANTED (bound halved): λ_min(H∞) ≤ ½(½ − H∞_ij) for the closest pair',
+        statement: 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.',
+        statementTex: String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.`,
+      },
+    }),
+    source: { ...DU_SOURCE, statement: 'consequence of Theorem 3.1 (Rayleigh quotient with (e_i − e_j)/√2), derived' },
     kind: 'deterministic',
-    statement: planted
-      ? 'PLANTED: λ_min(H∞) ≤ ½[(H∞_ii + H∞_jj)/2 − H∞_ij] for every pair.'
-      : 'λ_min(H∞) ≤ (H∞_ii + H∞_jj)/2 − H∞_ij = ½ − x_iᵀx_j(π − θ_ij)/(2π) for every pair, which → 0 as θ_ij → 0.',
-    statementTex: planted
-      ? String.raw`PLANTED: $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}\bigl[(H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij}\bigr]$ for every pair.`
-      : String.raw`$\lambda_{\mathrm{min}}(H^{\infty}) \le (H^{\infty}_{ii} + H^{\infty}_{jj})/2 - H^{\infty}_{ij} = \frac{1}{2} - x_i^{\top}x_j(\pi - \theta_{ij})/(2\pi)$ for every pair, which $\to 0$ as $\theta_{ij} \to 0$.`,
     constants: [
       { name: '½', value: 0.5, provenance: 'derived', note: 'H∞_ii = ½ for unit-norm data' },
       ...(planted ? [{ name: 'factor', value: factor, provenance: 'user' as const, note: 'planted error: the Rayleigh bound halved' }] : []),
@@ -228,8 +236,6 @@ function mergeUpper(factor: number): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const hinfMergeUpper = mergeUpper(1);
-export const plantedMergeUpperHalved = mergeUpper(0.5);
 
 /**
  * `value` ½: the identity. ½ + 2⁻³⁰ plants a perturbed identity: refuting it shows the identity is checked to
@@ -239,15 +245,23 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
   const planted = value !== 0.5;
   return {
     ...base,
-    ...claimOrTwin(planted, { claim: 'du2019.hinf.diagonal-half', twin: 'planted.du2019.hinf.diagonal-perturbed' }),
-    title: planted ? 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data' : 'H∞_ii = ½ on unit-norm data',
-    source: { ...SOURCE, statement: 'definition of H∞ (Section 3), derived' },
+    ...claimOrTwin(planted, {
+      claim: {
+        id: 'du2019.hinf.diagonal-half',
+        title: 'H∞_ii = ½ on unit-norm data',
+        statement: 'max_i |H∞_ii − ½| = 0.',
+        statementTex: String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
+      },
+      twin: {
+        id: 'planted.du2019.hinf.diagonal-perturbed',
+        title: 'PLANTED (identity perturbed by 2⁻³⁰): H∞_ii = ½ + 2⁻³⁰ on unit-norm data',
+        statement: 'PLANTED: max_i |H∞_ii − (½ + 2⁻³⁰)| = 0.',
+        statementTex: String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`,
+      },
+    }),
+    source: { ...DU_SOURCE, statement: 'definition of H∞ (Section 3), derived' },
     kind: 'deterministic',
-    statement: planted ? 'PLANTED: max_i |H∞_ii − (½ + 2⁻³⁰)| = 0.' : 'max_i |H∞_ii − ½| = 0.',
-    statementTex: planted
-      ? String.raw`PLANTED: $\max_i \lvert H^{\infty}_{ii} - (\frac{1}{2} + 2^{-30}) \rvert = 0$.`
-      : String.raw`$\max_i \lvert H^{\infty}_{ii} - \frac{1}{2} \rvert = 0$.`,
-    constants: [{ name: '½', value, provenance: planted ? 'user' : 'derived', note: planted ? 'planted error: ½ + 2⁻³⁰' : 'x_iᵀx_i (π − 0)/(2π)' }],
+    constants: [claimOrTwinConstant(planted, { name: '½', value, provenance: 'derived', note: 'x_iᵀx_i (π − 0)/(2π)' }, { note: 'planted error: ½ + 2⁻³⁰' })],
     assumptions: unitNormData,
     conclude(i): Evaluation {
       const h = hInfinity(i.x, anglesOf(i.x));
@@ -269,8 +283,6 @@ function diagonal(value: number): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const hinfDiagonal = diagonal(0.5);
-export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
 
 /**
  * `quarter` false: the envelope f(ρ) = ρ(π − arccos ρ)/(2π). True: the planted ρ/4 — f(ρ) = ρ/4 + ρ·arcsin(ρ)/(2π)
@@ -279,16 +291,22 @@ export const plantedDiagonalPerturbed = diagonal(0.5 + 2 ** -30);
 function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
   return {
     ...base,
-    ...claimOrTwin(quarter, { claim: 'du2019.hinf.offdiagonal-envelope', twin: 'planted.du2019.hinf.offdiagonal-quarter' }),
-    title: quarter
-      ? 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|'
-      : '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
-    source: { ...SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
+    ...claimOrTwin(quarter, {
+      claim: {
+        id: 'du2019.hinf.offdiagonal-envelope',
+        title: '|H∞_ij| ≤ ρ(π − arccos ρ)/(2π) ≤ ½ with ρ = max_{i≠j}|x_iᵀx_j|',
+        statement: 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
+        statementTex: String.raw`$\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho(\pi - \arccos\rho)/(2\pi)$.`,
+      },
+      twin: {
+        id: 'planted.du2019.hinf.offdiagonal-quarter',
+        title: 'PLANTED (arcsin term dropped): |H∞_ij| ≤ ρ/4 with ρ = max_{i≠j}|x_iᵀx_j|',
+        statement: 'PLANTED: max_{i≠j} |H∞_ij| ≤ ρ/4.',
+        statementTex: String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.`,
+      },
+    }),
+    source: { ...DU_SOURCE, statement: 'presentation of Section 3, derived (t ↦ t(π − arccos t) is increasing)' },
     kind: 'deterministic',
-    statement: quarter ? 'PLANTED: max_{i≠j} |H∞_ij| ≤ ρ/4.' : 'max_{i≠j} |H∞_ij| ≤ ρ(π − arccos ρ)/(2π).',
-    statementTex: quarter
-      ? String.raw`PLANTED: $\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho/4$.`
-      : String.raw`$\max_{i \ne j} \lvert H^{\infty}_{ij} \rvert \le \rho(\pi - \arccos\rho)/(2\pi)$.`,
     constants: quarter
       ? [{ name: '¼', value: 0.25, provenance: 'user', note: 'planted error: (π − arccos ρ)/(2π) = ¼ + arcsin(ρ)/(2π) replaced by its value ¼ at ρ = 0' }]
       : [],
@@ -310,8 +328,6 @@ function offDiagonal(quarter: boolean): Theorem<HDescriptor, HInstance> {
     },
   };
 }
-export const hinfOffDiagonal = offDiagonal(false);
-export const plantedOffDiagonalQuarter = offDiagonal(true);
 
 /**
  * `variant` 'claim': Gershgorin. 'reversed': planted relation reversal. 'halved': planted (n − 1)/2 in place of
@@ -320,15 +336,15 @@ export const plantedOffDiagonalQuarter = offDiagonal(true);
 function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescriptor, HInstance> {
   const reversed = variant === 'reversed',
     halved = variant === 'halved';
+  const texts = {
+    claim: { id: 'du2019.hinf.gershgorin', title: 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)' },
+    reversed: { id: 'planted.hinf.gershgorin-reversed', title: 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)' },
+    halved: { id: 'planted.du2019.hinf.gershgorin-halved', title: 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)' },
+  };
   return {
     ...base,
-    id: reversed ? 'planted.hinf.gershgorin-reversed' : halved ? 'planted.du2019.hinf.gershgorin-halved' : 'du2019.hinf.gershgorin',
-    title: reversed
-      ? 'PLANTED (relation reversed): |λ_min(H∞) − ½| ≥ (n − 1)ρ(π − arccos ρ)/(2π)'
-      : halved
-        ? 'PLANTED (radius halved): |λ_min(H∞) − ½| ≤ ((n − 1)/2)ρ(π − arccos ρ)/(2π)'
-        : 'Gershgorin: |λ_min(H∞) − ½| ≤ (n − 1)ρ(π − arccos ρ)/(2π)',
-    source: { ...SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
+    ...texts[variant],
+    source: { ...DU_SOURCE, statement: 'presentation of Section 3 (Gershgorin disc theorem), derived' },
     kind: 'deterministic',
     statement: `|λ_min(H∞) − ½| ${reversed ? '≥' : '≤'} ${halved ? '((n − 1)/2)' : '(n − 1)'} ρ(π − arccos ρ)/(2π).`,
     statementTex: String.raw`$\lvert \lambda_{\mathrm{min}}(H^{\infty}) - \frac{1}{2} \rvert ${reversed ? '\\ge' : '\\le'} ${halved ? '((n - 1)/2)' : '(n - 1)'}\, \rho(\pi - \arccos\rho)/(2\pi)$.`,
@@ -347,9 +363,6 @@ function gershgorin(variant: 'claim' | 'reversed' | 'halved'): Theorem<HDescript
     },
   };
 }
-export const hinfGershgorin = gershgorin('claim');
-export const plantedGershgorinReversed = gershgorin('reversed');
-export const plantedGershgorinHalved = gershgorin('halved');
 
 /**
  * yᵀ(H∞)⁻¹y against a multiple of λ_min or of 1/λ_min. `form`:
@@ -359,33 +372,36 @@ export const plantedGershgorinHalved = gershgorin('halved');
  *  - 'doubled': yᵀ(H∞)⁻¹y ≤ ‖y‖₂²/(2λ_min(H∞)) — planted (a constant halved), false for y near v_min.
  */
 function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theorem<HDescriptor, HInstance> {
-  const ids = {
-    presentation: 'presentation.hinf.inverse-quadform-as-written',
-    corrected: 'du2019.hinf.inverse-quadform',
-    doubled: 'planted.hinf.inverse-quadform-doubled',
+  const texts: Record<typeof form, { id: string; statement: string; statementTex: string }> = {
+    presentation: {
+      id: 'presentation.hinf.inverse-quadform-as-written',
+      statement: 'yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (as the presentation writes it)',
+      statementTex: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert (H^{\infty})^{-1} \rVert_2 \lVert y \rVert_2 = \lambda_{\mathrm{min}}(H^{\infty}) \lVert y \rVert_2$ (as the presentation writes it)`,
+    },
+    corrected: {
+      id: 'du2019.hinf.inverse-quadform',
+      statement: 'yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / λ_min(H∞)',
+      statementTex: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / \lambda_{\mathrm{min}}(H^{\infty})$`,
+    },
+    doubled: {
+      id: 'planted.hinf.inverse-quadform-doubled',
+      statement: 'PLANTED (constant doubled): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))',
+      statementTex: String.raw`PLANTED (constant doubled): $y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / (2 \lambda_{\mathrm{min}}(H^{\infty}))$`,
+    },
   };
-  const statements = {
-    presentation: 'yᵀ(H∞)⁻¹y ≤ ‖(H∞)⁻¹‖₂ ‖y‖₂ = λ_min(H∞) ‖y‖₂ (as the presentation writes it)',
-    corrected: 'yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / λ_min(H∞)',
-    doubled: 'PLANTED (constant doubled): yᵀ(H∞)⁻¹y ≤ ‖y‖₂² / (2 λ_min(H∞))',
-  };
-  const statementsTex = {
-    presentation: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert (H^{\infty})^{-1} \rVert_2 \lVert y \rVert_2 = \lambda_{\mathrm{min}}(H^{\infty}) \lVert y \rVert_2$ (as the presentation writes it)`,
-    corrected: String.raw`$y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / \lambda_{\mathrm{min}}(H^{\infty})$`,
-    doubled: String.raw`PLANTED (constant doubled): $y^{\top}(H^{\infty})^{-1}y \le \lVert y \rVert_2^2 / (2 \lambda_{\mathrm{min}}(H^{\infty}))$`,
-  };
+  // The title is the statement.
+  const { id, statement, statementTex } = texts[form];
   return {
     ...base,
-    id: ids[form],
-    title: statements[form],
+    id,
+    title: statement,
     source: {
-      paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-      arxiv: '1901.08584',
+      ...ARORA_SOURCE,
       statement: form === 'presentation' ? 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y)' : 'Theorem 5.1 (quantity yᵀ(H∞)⁻¹y), derived',
     },
     kind: 'deterministic',
-    statement: statements[form],
-    statementTex: statementsTex[form],
+    statement,
+    statementTex,
     constants: form === 'doubled' ? [{ name: '2', value: 2, provenance: 'user', note: 'planted error: a constant doubled' }] : [],
     expectRefuted: form !== 'corrected',
     ...(form === 'doubled' ? { twinOf: 'du2019.hinf.inverse-quadform' } : {}),
@@ -413,15 +429,12 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
   };
 }
 export const presentationInverseQuadForm = inverseQuadForm('presentation');
-export const inverseQuadFormCorrected = inverseQuadForm('corrected');
-export const plantedInverseQuadFormDoubled = inverseQuadForm('doubled');
 
 // ------------------------------------------------------------------------------------------------
 // The presentation's chain yᵀH∞y ≤ ‖(H∞)⁻¹‖₂‖y‖₂ = λ_min(H∞)‖y‖₂, taken literally, and its false step.
 
 const PRESENTATION_SOURCE = {
-  paper: 'Arora, Du, Hu, Li, Wang — Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks',
-  arxiv: '1901.08584',
+  ...ARORA_SOURCE,
   statement: 'a presentation of Theorem 5.1 (the quantity yᵀ(H∞)⁻¹y), as written',
 };
 
@@ -485,20 +498,20 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
 };
 
 export const twoLayerHInfinityTheorems = [
-  duThm31,
-  hinfMergeUpper,
-  hinfDiagonal,
-  hinfOffDiagonal,
-  hinfGershgorin,
-  inverseQuadFormCorrected,
+  thm31(0),
+  mergeUpper(1),
+  diagonal(0.5),
+  offDiagonal(false),
+  gershgorin('claim'),
+  inverseQuadForm('corrected'),
   presentationInverseQuadForm,
   presentationQuadFormNoInverse,
   presentationInverseNormIdentity,
-  plantedInverseQuadFormDoubled,
-  plantedGershgorinReversed,
-  plantedThm31Floor,
-  plantedMergeUpperHalved,
-  plantedDiagonalPerturbed,
-  plantedOffDiagonalQuarter,
-  plantedGershgorinHalved,
+  inverseQuadForm('doubled'),
+  gershgorin('reversed'),
+  thm31(0.01),
+  mergeUpper(0.5),
+  diagonal(0.5 + 2 ** -30),
+  offDiagonal(true),
+  gershgorin('halved'),
 ];
