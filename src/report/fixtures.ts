@@ -5,8 +5,7 @@
  * a skipped theorem, and a hostile theorem whose title and descriptor try to inject markup.
  * Deterministic: no clock, no Math.random.
  */
-import { DU_SOURCE } from '../../properties/du2019Training.ts';
-import { NMM_SOURCE } from '../../properties/nguyen2021Limiting.ts';
+import { DU_SOURCE, NMM_SOURCE } from '../../properties/papers.ts';
 import { computeOutcome } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type TheoremReport } from './schema.ts';
 
