@@ -205,10 +205,7 @@ function weightMovement(constant: number): Theorem<TrainDescriptor, TrainInstanc
     cellSpace: { ...cellSpace, κ: ['1', '0.05'] },
     assumptions: inside,
     conclude(i, d): Evaluation {
-      const { lam, eta, run } = runTraining(i, d);
-      // k ≤ K = min(steps, ⌈4/(ηλ_0)⌉), as for the rate: later, near-converged runs can leave a
-      // pre-activation sliding along 0, where no rounding-error bound certifies the exact trajectory.
-      const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
+      const { lam, run, checkedSteps: K } = runTraining(i, d);
       const mx = maxWithError(run.maxMovement.subarray(0, K + 1), run.maxMovementError.subarray(0, K + 1));
       const n = i.x.rows;
       const c = (constant * Math.sqrt(n)) / Math.sqrt(d.m);

@@ -38,13 +38,12 @@ export const TRAIN_CONVENTIONS = {
 // ------------------------------------------------------------------------------------------------
 // Shared helpers (also used by arora2019.ts)
 
-/** No two inputs parallel (θ_ij ∉ {0, π}), judged on cancellation-free angles. */
-export function noParallelPair(x: Matrix): string | null {
-  const th = pairwiseAngles(x);
+/** No two inputs parallel (θ_ij ∉ {0, π}), judged on cancellation-free angles (`theta`: those of x, row-major N×N). */
+export function noParallelPair(x: Matrix, theta: Float64Array = pairwiseAngles(x)): string | null {
   const n = x.rows;
   for (let a = 0; a < n; a++)
     for (let b = a + 1; b < n; b++) {
-      const t = th[a * n + b];
+      const t = theta[a * n + b];
       if (t === 0 || t === Math.PI) return 'no two inputs parallel';
     }
   return null;
@@ -372,6 +371,12 @@ export interface TrainedRun {
   hErr: number;
   eta: number;
   run: TrainResult;
+  /**
+   * The steps a claim checks, k ≤ K = min(steps, ⌈4/(ηλ̂_0)⌉): past that the residual nears rounding level, and a
+   * near-converged run can leave a pre-activation sliding along 0, where no rounding-error bound certifies the
+   * exact trajectory.
+   */
+  checkedSteps: number;
 }
 
 /** λ_0, η = c_η λ̂_0/n² (the estimate defines the instance's step; only its size matters), and the GD run. */
@@ -380,7 +385,8 @@ export function runTraining(i: TrainInstance, d: TrainDescriptor): TrainedRun {
   const n = i.x.rows;
   const eta = (d.stepFactor * lam.estimate) / (n * n);
   const net = initTwoLayer({ m: d.m, d: i.x.cols, seed: d.initSeed, kappa: d.kappa });
-  return { lam, h, hErr, eta, run: trainGd(net, i.x, i.y, { eta, steps: d.steps }) };
+  const run = trainGd(net, i.x, i.y, { eta, steps: d.steps });
+  return { lam, h, hErr, eta, run, checkedSteps: Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate))) };
 }
 
 /** Width condition m ≥ C_m n²/λ_0² (instantiated Ω of Lemma 3.1 / Thm 4.1), judged on the certified λ_0 upper end. */
@@ -452,9 +458,7 @@ export function duGdRate(factor: number): Theorem<TrainDescriptor, TrainInstance
       return widthCondition(i.x, d.m, lam);
     },
     conclude(i, d): Evaluation {
-      const { lam, eta, run } = runTraining(i, d);
-      // Steps checked: k ≤ K = min(steps, ⌈4/(ηλ_0)⌉) — past that the residual nears rounding level.
-      const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
+      const { lam, eta, run, checkedSteps: K } = runTraining(i, d);
       const r0 = run.residualNorm[0],
         e0 = run.residualNormError[0];
       const mid = Math.log1p((-eta * factor * lam.estimate) / 2);
@@ -552,8 +556,7 @@ function patternChanges(cp: number): Theorem<TrainDescriptor, TrainInstance> {
       return widthCondition(i.x, d.m, hinfAndLambda0(i.x).lam);
     },
     conclude(i, d): Evaluation {
-      const { lam, eta, run } = runTraining(i, d);
-      const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
+      const { lam, run, checkedSteps: K } = runTraining(i, d);
       const n = i.x.rows;
       const uncertified = run.uncertifiedAt >= 0 && run.uncertifiedAt <= K;
       const R = run.maxMovement[K],

@@ -23,6 +23,7 @@ import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
 import { claimOrTwin, claimOrTwinConstant } from './twins.ts';
 import { ARORA_SOURCE, DU_SOURCE } from './papers.ts';
+import { noParallelPair } from './du2019Training.ts';
 
 /**
  * The two-layer Gram matrix H∞ of Du, Zhai, Póczos, Singh (ICLR 2019, arXiv 1810.02054) and claims
@@ -107,17 +108,8 @@ function anglesOf(x: Matrix): PairAngleState {
   return st;
 }
 
-/** No two inputs parallel (θ_ij ∉ {0, π}), judged on cancellation-free angles. */
-function noParallelPair(i: HInstance): string | null {
-  const th = anglesOf(i.x).theta;
-  const n = i.x.rows;
-  for (let a = 0; a < n; a++)
-    for (let b = a + 1; b < n; b++) {
-      const t = th[a * n + b];
-      if (t === 0 || t === Math.PI) return 'no two inputs parallel';
-    }
-  return null;
-}
+/** No two inputs parallel, on the instance's cached angles. */
+const noParallelInputs = (i: HInstance): string | null => noParallelPair(i.x, anglesOf(i.x).theta);
 
 const base = {
   conventions: CONVENTIONS,
@@ -193,7 +185,7 @@ function thm31(floor: number): Theorem<HDescriptor, HInstance> {
     kind: 'deterministic',
     constants: planted ? [{ name: 'floor', value: floor, provenance: 'user', note: 'planted error: the lower bound 0 replaced by a positive constant' }] : [],
     ...(planted ? {} : { probes: parallelProbes }),
-    assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+    assumptions: (i) => unitNormData(i) ?? noParallelInputs(i),
     conclude(i): Evaluation {
       const { lam } = hinfLambdaMin(i.x);
       return evaluation(fromEnclosure(lam), planted ? '>=' : '>', exact(floor), { quantities: { lambdaMin: lam.estimate, N: i.x.rows } });
@@ -405,7 +397,7 @@ function inverseQuadForm(form: 'presentation' | 'corrected' | 'doubled'): Theore
     constants: form === 'doubled' ? [{ name: '2', value: 2, provenance: 'user', note: 'planted error: a constant doubled' }] : [],
     expectRefuted: form !== 'corrected',
     ...(form === 'doubled' ? { twinOf: 'du2019.hinf.inverse-quadform' } : {}),
-    assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+    assumptions: (i) => unitNormData(i) ?? noParallelInputs(i),
     conclude(i): Evaluation {
       const { h, lam } = hinfLambdaMin(i.x);
       const q = inverseQuadraticForm(h.matrix, i.y, { entryError: h.errorBound, lambdaMinLower: lam.lower });
@@ -453,7 +445,7 @@ export const presentationQuadFormNoInverse: Theorem<HDescriptor, HInstance> = {
   statementTex: String.raw`$y^{\top}H^{\infty}y \le \lambda_{\mathrm{min}}(H^{\infty})\lVert y \rVert_2$ — the chain $y^{\top}H^{\infty}y \le \lVert (H^{\infty})^{-1} \rVert_2\lVert y \rVert_2 = \lambda_{\mathrm{min}}(H^{\infty})\lVert y \rVert_2$ as written (known false: $y^{\top}H^{\infty}y \ge \lambda_{\mathrm{min}}(H^{\infty})\lVert y \rVert_2^2$).`,
   constants: [],
   expectRefuted: true,
-  assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+  assumptions: (i) => unitNormData(i) ?? noParallelInputs(i),
   conclude(i): Evaluation {
     const { h, lam } = hinfLambdaMin(i.x);
     // errorBound is spectral: |yᵀ(H_true − H)y| ≤ ‖H_true − H‖₂‖y‖²
@@ -487,7 +479,7 @@ export const presentationInverseNormIdentity: Theorem<HDescriptor, HInstance> = 
   statementTex: String.raw`$\lVert (H^{\infty})^{-1} \rVert_2 = \lambda_{\mathrm{min}}(H^{\infty})$ (known false: $\lVert (H^{\infty})^{-1} \rVert_2 = 1/\lambda_{\mathrm{min}}(H^{\infty})$, and $\lambda_{\mathrm{min}}(H^{\infty}) \le \frac{1}{2}$).`,
   constants: [],
   expectRefuted: true,
-  assumptions: (i) => unitNormData(i) ?? noParallelPair(i),
+  assumptions: (i) => unitNormData(i) ?? noParallelInputs(i),
   conclude(i): Evaluation {
     const { lam } = hinfLambdaMin(i.x);
     if (!(lam.lower > 0)) return { lhs: 0, lhsError: Infinity, rhs: 0, rhsError: Infinity, relation: '==', quantities: { lambdaMin: lam.estimate } };
