@@ -244,6 +244,11 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
 
 export type WideDesc = { [key: string]: unknown; data: DataDescriptor; widths: number[]; wide: number; init: InitName; netSeed: string };
 
+/** The last fields of a one-wide-layer descriptor's draw: the data family, the data seed and the network seed. */
+const familyAndSeeds = { family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'), seed: seedArb, netSeed: seedArb };
+/** The wide layer's width ⌈c·N ln N⌉ (Theorem 4.1's n_k = Ω(N log N), instantiated with c). */
+const wideWidth = (c: number, n: number): number => Math.ceil(c * n * Math.log(n));
+
 /** N ∈ [8, 24], d ∈ [N, 4N], L = 3, the wide layer (position 1 or 2) of width ∈ [2N ln N, 4N ln N], the other ∈ [32, 64]. */
 const wideDescriptors: fc.Arbitrary<WideDesc> = fc
   .record({
@@ -253,12 +258,10 @@ const wideDescriptors: fc.Arbitrary<WideDesc> = fc
     wMult: fc.double({ min: 2, max: 4, noNaN: true }),
     other: fc.integer({ min: 32, max: 64 }),
     init: fc.constantFrom<InitName>('he', 'lecun', 'standard'),
-    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
-    seed: seedArb,
-    netSeed: seedArb,
+    ...familyAndSeeds,
   })
   .map((o) => {
-    const nw = Math.ceil(o.wMult * o.n * Math.log(o.n));
+    const nw = wideWidth(o.wMult, o.n);
     const widths = o.pos === 1 ? [nw, o.other] : [Math.max(o.other, o.n), nw];
     return { data: { n: o.n, d: o.dMult * o.n, family: o.family, shift: 0, seed: o.seed }, widths, wide: o.pos, init: o.init, netSeed: o.netSeed };
   });
@@ -415,12 +418,10 @@ const cor42Descriptors: fc.Arbitrary<RankDesc> = fc
     pos: fc.integer({ min: 1, max: 2 }),
     wMult: fc.double({ min: 2, max: 3, noNaN: true }),
     otherFrac: fc.double({ min: 0, max: 1, noNaN: true }),
-    family: fc.constantFrom<FamilyName>('gaussian', 'sqrt-d-sphere'),
-    seed: seedArb,
-    netSeed: seedArb,
+    ...familyAndSeeds,
   })
   .map((o) => {
-    const nw = Math.ceil(o.wMult * o.n * Math.log(o.n));
+    const nw = wideWidth(o.wMult, o.n);
     const other = 24 + Math.floor(o.otherFrac * (o.n - 1 - 24));
     const d = Math.max(2, Math.min(o.n - 1, Math.floor(o.dFrac * o.n)));
     return { data: { n: o.n, d, family: o.family, shift: 0, seed: o.seed }, widths: o.pos === 1 ? [nw, other] : [other, nw], netSeed: o.netSeed };
