@@ -531,6 +531,17 @@ function runExamples(s: SearchState): void {
   }
 }
 
+/**
+ * The property fast-check shrinks against: a descriptor fails it when its instance is a certified violation.
+ * Every evaluation it makes is recorded as 'shrink' (the memo answers descriptors evaluated before).
+ */
+function shrinkProperty(s: SearchState) {
+  return fc.property(s.theorem.descriptors, (d: Descriptor) => {
+    const ev = s.eval(d, 'shrink');
+    return !(ev && ev.outcome.verdict === 'violated');
+  });
+}
+
 function runRandomAndShrink(s: SearchState): void {
   const { theorem, opts } = s;
   const seed = fastCheckSeed(opts.seed, theorem.id, 'random');
@@ -540,17 +551,7 @@ function runRandomAndShrink(s: SearchState): void {
   // Shrinking from the same seed: fc.check first re-runs the generated values, which the exploration
   // above evaluated (memo hits: nothing new is recorded), so every new evaluation is a shrink candidate
   // and is recorded as 'shrink' from the start of fc.check.
-  const property = fc.property(theorem.descriptors, (d: Descriptor) => {
-    const ev = s.eval(d, 'shrink');
-    return !(ev && ev.outcome.verdict === 'violated');
-  });
-  const details = fc.check(property, {
-    seed,
-    numRuns: opts.numRuns,
-    reporter: (r) => {
-      void r;
-    },
-  });
+  const details = fc.check(shrinkProperty(s), { seed, numRuns: opts.numRuns, reporter: () => {} });
   if (details.failed && details.counterexample) {
     const d = details.counterexample[0] as Descriptor;
     const ev = s.memo.get(d);
@@ -627,11 +628,7 @@ function shrinkTargeted(s: SearchState): void {
   const { theorem, opts } = s;
   const target = s.violations[0];
   const seed = fastCheckSeed(opts.seed, theorem.id, 'targeted-shrink');
-  const property = fc.property(theorem.descriptors, (d: Descriptor) => {
-    const ev = s.eval(d, 'shrink');
-    return !(ev && ev.outcome.verdict === 'violated');
-  });
-  const details = fc.check(property, { seed, numRuns: 1, examples: [[target.ev.descriptor]], reporter: () => {} });
+  const details = fc.check(shrinkProperty(s), { seed, numRuns: 1, examples: [[target.ev.descriptor]], reporter: () => {} });
   if (details.failed && details.counterexample) {
     const d = details.counterexample[0] as Descriptor;
     const v = s.violationOf(d) ?? target;
