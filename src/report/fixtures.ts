@@ -6,6 +6,7 @@
  * Deterministic: no clock, no Math.random.
  */
 import { DU_SOURCE, NMM_SOURCE } from '../../properties/papers.ts';
+import { summarize } from './build.ts';
 import { computeOutcome } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type TheoremReport } from './schema.ts';
 
@@ -540,8 +541,6 @@ export function sampleReport(): Report {
       timings: { ms: 0 },
     }),
   ];
-  const byStatus: Record<string, number> = {};
-  for (const t of theorems) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'ntk-audit', version: '0.1.0' },
@@ -557,13 +556,7 @@ export function sampleReport(): Report {
       workers: 4,
       node: 'v20.20.2',
     },
-    summary: {
-      theorems: theorems.length,
-      byStatus,
-      unexpected: theorems.filter((t) => !t.asExpected && t.status !== 'skipped').map((t) => t.id),
-      instances: theorems.reduce((s, t) => s + t.evaluated, 0),
-      counterexamples: theorems.reduce((s, t) => s + t.counterexamples.count, 0),
-    },
+    summary: summarize(theorems),
     theorems,
     outcome: null,
     timings: { totalMs: 122785 },
