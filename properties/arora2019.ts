@@ -125,7 +125,9 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
         gaps[k] = Math.abs(run.residualNorm[k] - lin.norms[k]);
         errs[k] = sideAt(gaps[k], around(run.residualNorm[k], run.residualNormError[k]).sub(around(lin.norms[k], lin.errors[k])).abs()).error;
         cfDiff = Math.max(cfDiff, Math.abs(cf[k] - lin.norms[k]));
-        residualMax = Math.max(residualMax, interval(run.residualNorm[k]).add(run.residualNormError[k]).hi);
+        // The upper end of ‖y − u(k)‖'s enclosure: +∞ once trainGd stops certifying the indicators (its
+        // residualNormError is then +∞, docs/error-model.md#non-finite-values), which is not an operand.
+        residualMax = Math.max(residualMax, around(run.residualNorm[k], run.residualNormError[k]).hi);
       }
       const mx = maxWithError(gaps, errs);
       const yNormI = sumOfSquares(i.y).sqrt();

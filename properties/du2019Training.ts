@@ -172,7 +172,9 @@ function hinfMonteCarlo(tFactor: number): Theorem<GramDescriptor, GramInstance> 
           .div(2 * i.m)
           .sqrt(),
       );
-      const hErr = interval(H0.errorBound).add(Hi.errorBound).hi;
+      // +∞ when finiteGram could not certify an indicator (docs/error-model.md#non-finite-values): the
+      // bounds enter as the intervals [−e, e], since a point at infinity is not an interval operand.
+      const hErr = interval(-H0.errorBound, H0.errorBound).add(interval(-Hi.errorBound, Hi.errorBound)).hi;
       let worst = -Infinity,
         worstRatio = 0,
         exact: Interval | undefined;
@@ -250,7 +252,8 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
       const dn = unitNormDeviation(i.x);
       return {
         lhs,
-        lhsError: sideAt(lhs, dist.add(interval(H0.errorBound).add(Hi.errorBound).mul(interval(-1, 1)))).error,
+        // H0.errorBound is +∞ when an indicator is not certified: [−e, e] keeps that an unbounded enclosure.
+        lhsError: sideAt(lhs, dist.add(interval(-H0.errorBound, H0.errorBound)).add(interval(-Hi.errorBound, Hi.errorBound))).error,
         rhs,
         // the rounding of the formula (interval arithmetic) and the Hoeffding range 1 + δ_norm
         rhsError: interval(dn)
