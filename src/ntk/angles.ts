@@ -88,43 +88,15 @@ const FAST_PATH_COS = 0.5;
  * relative. In practice small angles come out with relative error ≈ u + (d u)²/θ² (angles.test.ts).
  */
 export function pairAngleState(x: Matrix): PairAngleState {
-  const n = x.rows, d = x.cols;
+  const n = x.rows;
   const g = gram(x);
   const G = g.data;
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
   const theta = new Float64Array(n * n);
   const s2 = new Float64Array(n * n);
-  const X = x.data;
-  for (let i = 0; i < n; i++) {
-    const ri = norms[i];
-    const ii = i * n + i;
-    if (ri === 0) { theta[ii] = Math.PI / 2; s2[ii] = 0.5; } // θ_ii = 0 and s = 0 otherwise (zero-filled)
-    for (let j = i + 1; j < n; j++) {
-      const rj = norms[j];
-      let th: number, s: number;
-      if (ri === 0 || rj === 0) {
-        th = Math.PI / 2; s = 0.5;
-      } else {
-        const c = G[i * n + j] / ri / rj;
-        let nm: number, np: number;
-        if (c <= FAST_PATH_COS && c >= -FAST_PATH_COS) {
-          nm = 1 - c; np = 1 + c;
-        } else {
-          // near-parallel or near-antipodal: half-angle formula on the scaled rows (exact products)
-          th = halfAngleOfScaled(X, i * d, 1 / ri, X, j * d, 1 / rj, d);
-          const sh = Math.sin(0.5 * th);
-          theta[i * n + j] = th; theta[j * n + i] = th;
-          s2[i * n + j] = sh * sh; s2[j * n + i] = sh * sh;
-          continue;
-        }
-        th = halfAngleFromPair(nm, np);
-        s = nm / (nm + np);
-      }
-      theta[i * n + j] = th; theta[j * n + i] = th;
-      s2[i * n + j] = s; s2[j * n + i] = s;
-    }
-  }
+  for (let i = 0; i < n; i++) if (norms[i] === 0) { theta[i * n + i] = Math.PI / 2; s2[i * n + i] = 0.5; } // θ_ii = 0 and s = 0 otherwise (zero-filled)
+  pairAnglesInto(x, G, norms, theta, s2, false);
   return { gram: g, norms, theta, sinHalfSq: s2 };
 }
 
@@ -149,15 +121,26 @@ export function packedPairIndex(n: number, i: number, j: number): number {
  * Used by the limiting-kernel fold to keep the whole per-pair record in two n × n arrays (limiting.ts).
  */
 export function packedPairAngles(x: Matrix, gram: Float64Array, thetaDst: Float64Array, s2Dst: Float64Array): void {
+  const n = x.rows;
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(gram[i * n + i]);
+  pairAnglesInto(x, gram, norms, thetaDst, s2Dst, true);
+}
+
+/**
+ * θ_ij and s_ij = sin²(θ_ij/2) of the pairs i < j of rows of x, from their norms and the Gram entries G_ij in
+ * the upper triangle of `gram` (n × n row-major): the fast path from c = G_ij/(‖x_i‖‖x_j‖) when |c| ≤ 1/2, the
+ * half-angle formula on the scaled rows otherwise, π/2 and 1/2 when a row is zero (pairAngleState). Written at
+ * (i, j) and (j, i) of thetaDst and s2Dst, or with `packed` only at the reflected packing (packedPairIndex).
+ */
+function pairAnglesInto(x: Matrix, gram: Float64Array, norms: Float64Array, thetaDst: Float64Array, s2Dst: Float64Array, packed: boolean): void {
   const n = x.rows, d = x.cols;
   const G = gram;
   const X = x.data;
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
   for (let i = 0; i < n; i++) {
     const ri = norms[i];
     const rowI = i * n;
-    const pBase = (n - 1 - i) * n - i - 1; // + j = packed slot of (i, j)
+    const base = packed ? (n - 1 - i) * n - i - 1 : rowI; // + j = where (i, j) goes
     for (let j = i + 1; j < n; j++) {
       const rj = norms[j];
       let th: number, s: number;
@@ -170,13 +153,15 @@ export function packedPairAngles(x: Matrix, gram: Float64Array, thetaDst: Float6
           th = halfAngleFromPair(nm, np);
           s = nm / (nm + np);
         } else {
+          // near-parallel or near-antipodal: half-angle formula on the scaled rows (exact products)
           th = halfAngleOfScaled(X, i * d, 1 / ri, X, j * d, 1 / rj, d);
           const sh = Math.sin(0.5 * th);
           s = sh * sh;
         }
       }
-      thetaDst[pBase + j] = th;
-      s2Dst[pBase + j] = s;
+      thetaDst[base + j] = th;
+      s2Dst[base + j] = s;
+      if (!packed) { thetaDst[j * n + i] = th; s2Dst[j * n + i] = s; }
     }
   }
 }
