@@ -62,16 +62,27 @@ export function nonNegativeSumUpper(s: number, nTerms: number, termRoundings = 0
 
 /** xᵀy (recursive summation with 4 partial sums; error ≤ γ_n Σ|x_i y_i|, Higham §3.1, any order). */
 export function dot(x: Float64Array, y: Float64Array, n = x.length): number {
+  return dotInterleaved(x, y, 0, n);
+}
+
+/**
+ * Σ_{start≤k<end} x[k]·y[k] in four interleaved partial sums s_r (k − start ≡ r mod 4; the last (end − start)
+ * mod 4 terms added to s_0 in order), returned as s_0 + s_1 + (s_2 + s_3), or with `laneOrder` as
+ * s_0 + s_2 + (s_1 + s_3): the order of two-lane SIMD accumulators (s_0, s_1) and (s_2, s_3) added lane-wise,
+ * then across (the WebAssembly kernel `sumSquares` of random/wasm/sampling.as.ts). Error ≤ γ_n Σ|x y| in
+ * either order (Higham §3.1).
+ */
+export function dotInterleaved(x: Float64Array, y: Float64Array, start: number, end: number, laneOrder = false): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
+  let k = start;
+  for (; k + 3 < end; k += 4) {
     s0 += x[k] * y[k];
     s1 += x[k + 1] * y[k + 1];
     s2 += x[k + 2] * y[k + 2];
     s3 += x[k + 3] * y[k + 3];
   }
-  for (; k < n; k++) s0 += x[k] * y[k];
-  return s0 + s1 + (s2 + s3);
+  for (; k < end; k++) s0 += x[k] * y[k];
+  return laneOrder ? s0 + s2 + (s1 + s3) : s0 + s1 + (s2 + s3);
 }
 
 /** y += alpha·x (in place). */

@@ -88,41 +88,23 @@ const FAST_PATH_COS = 0.5;
  * relative. In practice small angles come out with relative error ≈ u + (d u)²/θ² (angles.test.ts).
  */
 export function pairAngleState(x: Matrix): PairAngleState {
-  const n = x.rows, d = x.cols;
+  const n = x.rows;
   const g = gram(x);
   const G = g.data;
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
   const theta = new Float64Array(n * n);
   const s2 = new Float64Array(n * n);
-  const X = x.data;
+  const X = x.data, d = x.cols;
   for (let i = 0; i < n; i++) {
     const ri = norms[i];
     const ii = i * n + i;
     if (ri === 0) { theta[ii] = Math.PI / 2; s2[ii] = 0.5; } // θ_ii = 0 and s = 0 otherwise (zero-filled)
     for (let j = i + 1; j < n; j++) {
-      const rj = norms[j];
-      let th: number, s: number;
-      if (ri === 0 || rj === 0) {
-        th = Math.PI / 2; s = 0.5;
-      } else {
-        const c = G[i * n + j] / ri / rj;
-        let nm: number, np: number;
-        if (c <= FAST_PATH_COS && c >= -FAST_PATH_COS) {
-          nm = 1 - c; np = 1 + c;
-        } else {
-          // near-parallel or near-antipodal: half-angle formula on the scaled rows (exact products)
-          th = halfAngleOfScaled(X, i * d, 1 / ri, X, j * d, 1 / rj, d);
-          const sh = Math.sin(0.5 * th);
-          theta[i * n + j] = th; theta[j * n + i] = th;
-          s2[i * n + j] = sh * sh; s2[j * n + i] = sh * sh;
-          continue;
-        }
-        th = halfAngleFromPair(nm, np);
-        s = nm / (nm + np);
-      }
-      theta[i * n + j] = th; theta[j * n + i] = th;
-      s2[i * n + j] = s; s2[j * n + i] = s;
+      const ij = i * n + j, ji = j * n + i;
+      const s = pairAngle(X, d, i, j, ri, norms[j], G[ij], theta, ij);
+      theta[ji] = theta[ij];
+      s2[ij] = s; s2[ji] = s;
     }
   }
   return { gram: g, norms, theta, sinHalfSq: s2 };
@@ -149,36 +131,40 @@ export function packedPairIndex(n: number, i: number, j: number): number {
  * Used by the limiting-kernel fold to keep the whole per-pair record in two n × n arrays (limiting.ts).
  */
 export function packedPairAngles(x: Matrix, gram: Float64Array, thetaDst: Float64Array, s2Dst: Float64Array): void {
-  const n = x.rows, d = x.cols;
-  const G = gram;
-  const X = x.data;
+  const n = x.rows;
   const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(G[i * n + i]);
+  for (let i = 0; i < n; i++) norms[i] = Math.sqrt(gram[i * n + i]);
+  const X = x.data, d = x.cols;
   for (let i = 0; i < n; i++) {
     const ri = norms[i];
     const rowI = i * n;
     const pBase = (n - 1 - i) * n - i - 1; // + j = packed slot of (i, j)
-    for (let j = i + 1; j < n; j++) {
-      const rj = norms[j];
-      let th: number, s: number;
-      if (ri === 0 || rj === 0) {
-        th = Math.PI / 2; s = 0.5;
-      } else {
-        const c = G[rowI + j] / ri / rj;
-        if (c <= FAST_PATH_COS && c >= -FAST_PATH_COS) {
-          const nm = 1 - c, np = 1 + c;
-          th = halfAngleFromPair(nm, np);
-          s = nm / (nm + np);
-        } else {
-          th = halfAngleOfScaled(X, i * d, 1 / ri, X, j * d, 1 / rj, d);
-          const sh = Math.sin(0.5 * th);
-          s = sh * sh;
-        }
-      }
-      thetaDst[pBase + j] = th;
-      s2Dst[pBase + j] = s;
-    }
+    for (let j = i + 1; j < n; j++) s2Dst[pBase + j] = pairAngle(X, d, i, j, ri, norms[j], gram[rowI + j], thetaDst, pBase + j);
   }
+}
+
+/**
+ * The angle state of the pair of rows i, j of X (row length d) with norms ri, rj and Gram entry gij: θ is stored
+ * at thetaDst[at], s = sin²(θ/2) is returned. π/2 and 1/2 when a row is zero; from c = gij/(ri·rj) when
+ * |c| ≤ 1/2; else by the half-angle formula on the scaled rows (pairAngleState). Small enough for V8 to inline
+ * into the pair loops of pairAngleState and packedPairAngles.
+ */
+function pairAngle(X: Float64Array, d: number, i: number, j: number, ri: number, rj: number, gij: number, thetaDst: Float64Array, at: number): number {
+  if (ri === 0 || rj === 0) {
+    thetaDst[at] = Math.PI / 2;
+    return 0.5;
+  }
+  const c = gij / ri / rj;
+  if (c <= FAST_PATH_COS && c >= -FAST_PATH_COS) {
+    const nm = 1 - c, np = 1 + c;
+    thetaDst[at] = halfAngleFromPair(nm, np);
+    return nm / (nm + np);
+  }
+  // near-parallel or near-antipodal: half-angle formula on the scaled rows (exact products)
+  const th = halfAngleOfScaled(X, i * d, 1 / ri, X, j * d, 1 / rj, d);
+  thetaDst[at] = th;
+  const sh = Math.sin(0.5 * th);
+  return sh * sh;
 }
 
 /**

@@ -9,6 +9,7 @@
  * in plain fields. Normals come from a ziggurat on a per-stream xoshiro128** generator seeded from
  * the stream (see "Standard normal" below).
  */
+import { dotInterleaved } from '../linalg/blas.ts';
 import { wasmGaussianFill, wasmSphereFill, type ZigguratTables } from './wasmSampling.ts';
 
 export interface Rng {
@@ -291,16 +292,7 @@ export function fillSphereRange(rng: Rng, out: Float64Array, start: number, end:
  * kernel `sumSquares`. One sequential chain was latency-bound (≈ 2 ns per entry). Error ≤ γ_n Σa² (Higham §3.1).
  */
 export function sumSquaresInterleaved(a: Float64Array, start: number, end: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let k = start;
-  for (; k + 3 < end; k += 4) {
-    s0 += a[k] * a[k];
-    s1 += a[k + 1] * a[k + 1];
-    s2 += a[k + 2] * a[k + 2];
-    s3 += a[k + 3] * a[k + 3];
-  }
-  for (; k < end; k++) s0 += a[k] * a[k];
-  return s0 + s2 + (s1 + s3);
+  return dotInterleaved(a, a, start, end, true);
 }
 
 /** Uniform integer in [0, n). */
