@@ -372,7 +372,8 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
   const de = new Float64Array(n);
   const invSqrtM = 1 / Math.sqrt(m);
   const gd = gamma(d + 2), gm = gamma(m + 3), gn = gamma(n + 3), g3 = gamma(3), gdn = gamma(d + 3);
-  const W = 1 + 1e-10;
+  // The relative safety factor on the bounds' own float evaluation (docs/error-model.md, "A relative safety factor").
+  const WIDEN = 1 + 1e-10;
   const res: TrainResult = {
     steps,
     residualNorm: new Float64Array(steps + 1),
@@ -389,7 +390,7 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
   let certified = true;
   let sx2 = 0;
   for (let i = 0; i < n; i++) sx2 += xn[i] * xn[i];
-  sx2 *= W;
+  sx2 *= WIDEN;
   // λ_max(JᵀJ) = λ_max(H(k)) ≤ max_i Σ_j |H(k)_ij| ≤ max_i Σ_j |x_iᵀx_j| (Gershgorin; counts/m ≤ 1).
   let gersh = 0;
   for (let i = 0; i < n; i++) {
@@ -401,11 +402,11 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     }
     gersh = Math.max(gersh, row * (1 + gamma(n + 2)));
   }
-  const ell = Math.max(1, eta * Math.min(gersh, sx2) * W - 1) * W;
-  const sqrtSx2 = Math.sqrt(sx2) * W;
+  const ell = Math.max(1, eta * Math.min(gersh, sx2) * WIDEN - 1) * WIDEN;
+  const sqrtSx2 = Math.sqrt(sx2) * WIDEN;
   for (let k = 0; k <= steps; k++) {
     // ---- forward with certification of the indicators
-    const fwd = ws.forward(k === 0, certified, E, gd, W, 1 + gd);
+    const fwd = ws.forward(k === 0, certified, E, gd, WIDEN, 1 + gd);
     const sumWn = fwd[0], maxMov = fwd[1], changes = fwd[2];
     if (certified && fwd[3] === 0) {
       certified = false;
@@ -416,14 +417,14 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     if (certified) {
       let de2 = 0;
       for (let i = 0; i < n; i++) {
-        du[i] = invSqrtM * (gd * xn[i] * sumWn + gm * act[i]) * W * (1 + 3 * UNIT_ROUNDOFF);
-        de[i] = (du[i] + UNIT_ROUNDOFF * Math.abs(e[i])) * W;
+        du[i] = invSqrtM * (gd * xn[i] * sumWn + gm * act[i]) * WIDEN * (1 + 3 * UNIT_ROUNDOFF);
+        de[i] = (du[i] + UNIT_ROUNDOFF * Math.abs(e[i])) * WIDEN;
         de2 += de[i] * de[i];
         dg += de[i] * xn[i];
         absE += Math.abs(e[i]) * xn[i];
       }
-      res.residualNormError[k] = (Math.sqrt(de2) * W + sqrtSx2 * E + gn * rn) * W;
-      res.maxMovementError[k] = (E + gdn * res.maxMovement[k]) * W;
+      res.residualNormError[k] = (Math.sqrt(de2) * WIDEN + sqrtSx2 * E + gn * rn) * WIDEN;
+      res.maxMovementError[k] = (E + gdn * res.maxMovement[k]) * WIDEN;
     } else {
       res.residualNormError[k] = Infinity;
       res.maxMovementError[k] = Infinity;
@@ -433,9 +434,9 @@ function trainLoop(net: TwoLayerNet, x: Matrix, y: Float64Array, eta: number, st
     const bwd = ws.backward(invSqrtM, eta);
     const g2sum = bwd[0], w2sum = bwd[1];
     if (certified) {
-      const dG = (dg + gn * absE) * W * (1 + 3 * UNIT_ROUNDOFF);
-      const rho = (eta * dG + g3 * (Math.sqrt(w2sum) + 2 * eta * Math.sqrt(g2sum)) * (1 + 1e-6)) * W;
-      E = (ell * E + rho) * W;
+      const dG = (dg + gn * absE) * WIDEN * (1 + 3 * UNIT_ROUNDOFF);
+      const rho = (eta * dG + g3 * (Math.sqrt(w2sum) + 2 * eta * Math.sqrt(g2sum)) * (1 + 1e-6)) * WIDEN;
+      E = (ell * E + rho) * WIDEN;
     }
   }
   res.u.set(u);
