@@ -113,8 +113,7 @@ function trajectory(rateFactor: number): Theorem<TrainDescriptor, TrainInstance>
     cellSpace: { N: ['3', '4'], m: TRAJ_WIDTHS.map(String), κ: KAPPAS.map(String) },
     assumptions: inside,
     conclude(i, d): Evaluation {
-      const { h, hErr, lam, eta, run } = runTraining(i, d);
-      const K = Math.min(run.steps, Math.ceil(4 / (eta * lam.estimate)));
+      const { h, hErr, lam, eta, run, checkedSteps: K } = runTraining(i, d);
       const lin = linearRecursionResiduals(h, i.y, rateFactor * eta, K, hErr);
       const cf = closedFormTrajectory(h, i.y, rateFactor * eta, K);
       const gaps = new Float64Array(K + 1),

@@ -36,7 +36,7 @@ export const TRAIN_CONVENTIONS = {
 };
 
 // ------------------------------------------------------------------------------------------------
-// Shared helpers (also used by arora2019.ts)
+// Shared helpers (also used by arora2019.ts and twoLayerHInfinity.ts)
 
 /** No two inputs parallel (θ_ij ∉ {0, π}), judged on cancellation-free angles (`theta`: those of x, row-major N×N). */
 export function noParallelPair(x: Matrix, theta: Float64Array = pairwiseAngles(x)): string | null {
@@ -253,7 +253,7 @@ function hoeffdingFrobenius(planted: boolean): Theorem<GramDescriptor, GramInsta
       return {
         lhs,
         // H0.errorBound is +∞ when an indicator is not certified: [−e, e] keeps that an unbounded enclosure.
-        lhsError: sideAt(lhs, dist.add(interval(-H0.errorBound, H0.errorBound)).add(interval(-Hi.errorBound, Hi.errorBound))).error,
+        lhsError: sideAt(lhs, dist.add(interval(-H0.errorBound, H0.errorBound).add(interval(-Hi.errorBound, Hi.errorBound)))).error,
         rhs,
         // the rounding of the formula (interval arithmetic) and the Hoeffding range 1 + δ_norm
         rhsError: interval(dn)

@@ -1,7 +1,7 @@
 /**
  * The `ntk-audit` command line. Each subcommand lives in its own module exporting a
  * {@link SubcommandModule}; to add one (run, list, replay, audit, merge, baseline), write
- * `src/cli/<name>.ts` exporting `register<Name>Command(program)` and append it to {@link SUBCOMMANDS}.
+ * `src/cli/<name>.ts` exporting `register<Name>Command(program)` and add its row to `TABLE` below.
  *
  * Run it with `node --import tsx src/cli/main.ts <subcommand> …`, `npm run ntk-audit -- …`, or the
  * `bin/ntk-audit.mjs` executable.

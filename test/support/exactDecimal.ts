@@ -9,13 +9,18 @@ export function exactDecimal(x: number): Decimal {
   return exactDecimalOf(Decimal, x);
 }
 
-/** 2^e in each constructor, computed once: the power is most of the cost of an exact value at high precision. */
-const powersOfTwo = new WeakMap<typeof Decimal, Map<number, Decimal>>();
+/**
+ * 2^e in each constructor at its current precision, computed once: the power is most of the cost of an exact value
+ * at high precision. Keyed by the precision too — callers raise a constructor's precision with `set`, and a power
+ * rounded at a lower precision would not be exact at the higher one.
+ */
+const powersOfTwo = new WeakMap<typeof Decimal, Map<string, Decimal>>();
 function powerOfTwo(C: typeof Decimal, e: number): Decimal {
-  let byExponent = powersOfTwo.get(C);
-  if (!byExponent) powersOfTwo.set(C, (byExponent = new Map()));
-  let p = byExponent.get(e);
-  if (!p) byExponent.set(e, (p = new C(2).pow(e)));
+  let cache = powersOfTwo.get(C);
+  if (!cache) powersOfTwo.set(C, (cache = new Map()));
+  const key = `${C.precision}:${e}`;
+  let p = cache.get(key);
+  if (!p) cache.set(key, (p = new C(2).pow(e)));
   return p;
 }
 
