@@ -1,8 +1,19 @@
 import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../src/linalg/matrix.ts';
+import { ldexp } from '../src/linalg/pow2.ts';
 import { networkFromWeights } from '../src/ntk/network.ts';
-import { thm41SchurLower } from './nguyen2021FiniteWidth.ts';
+import type { Descriptor, Theorem } from '../src/theorem/types.ts';
+import { decide, evaluate } from '../src/theorem/verdict.ts';
+import {
+  certifiedNtk,
+  certifiedNtkLambdaMin,
+  type FwInstance,
+  nguyen2021FiniteWidthTheorems,
+  thm41SchurLower,
+  thm41UpperCertificate,
+} from './nguyen2021FiniteWidth.ts';
 
 describe('Theorem 4.1 Schur lower bound: the enclosure of min_i ‖b_{k+1}(x_i)‖²', () => {
   it('contains the exact minimum when the float argmin is not the exact one (cancellation in another sample)', () => {
@@ -39,5 +50,49 @@ describe('Theorem 4.1 Schur lower bound: the enclosure of min_i ‖b_{k+1}(x_i)�
       .plus(new Decimal(49).times(two.pow(-190)));
     const lower = new Decimal(ev.rhs).minus(new Decimal(ev.rhsError));
     expect(lower.lte(exactUpper), `rhs enclosure starts at ${lower.toPrecision(20)} above the exact rhs ≤ ${exactUpper.toPrecision(20)}`).toBe(true);
+  });
+});
+
+describe('an instance whose kernel is not certified is inconclusive, not an error', () => {
+  // First-layer weights ×2^300: the pre-activation pattern is still certified, but the rounding envelope of the
+  // entrywise kernel perturbation overflows (+∞) for some entries of K̄, which then have no finite tolerance.
+  const scaled = <D extends Descriptor, I extends FwInstance>(t: Theorem<D, I>, e: number): Theorem<D, I> => ({
+    ...t,
+    materialize(d) {
+      const i = t.materialize(d);
+      const w = i.net.weights[0].data;
+      for (let k = 0; k < w.length; k++) w[k] = ldexp(w[k], e);
+      return i;
+    },
+  });
+  const sec41 = nguyen2021FiniteWidthTheorems.filter((t) => t.id.includes('sec4.1'));
+  it('Section 4.1 (the JJᵀ decomposition and its erratum twin)', () => {
+    expect(sec41.map((t) => t.id).sort()).toEqual(['nguyen2021.sec4.1.jjt-decomposition', 'planted.nguyen2021.sec4.1.jjt-erratum-bl']);
+    for (const t of sec41) {
+      const descriptors = fc.sample(t.descriptors, { numRuns: 3, seed: 7 });
+      for (const d of descriptors) {
+        // the unscaled instance is conclusive (the claim holds, the twin is refuted) ...
+        expect(evaluate(t, d).outcome.verdict).toBe(t.expectRefuted ? 'violated' : 'holds');
+        // ... the overflowing one is inconclusive with an infinite error bound
+        const o = evaluate(scaled(t, 300), d).outcome;
+        expect(o.verdict, `${t.id} ${JSON.stringify(d)}`).toBe('inconclusive');
+        expect(o.errorBound).toBe(Infinity);
+      }
+    }
+  });
+  it('certifiedNtk: an infinite error instead of a thrown error, and an unbounded λ_min enclosure', () => {
+    // ×2^500: the layer-wise perturbation bound overflows (+∞) while K̄ itself is finite. The pattern is then no
+    // longer certified (the claims report `outside`), but the conclusion evaluated anyway must not be wrong or throw.
+    const t = thm41UpperCertificate;
+    const [d] = fc.sample(t.descriptors, { numRuns: 1, seed: 7 });
+    const i = scaled(t, 500).materialize(d);
+    const { c, lk } = certifiedNtkLambdaMin(i);
+    expect(c.emp.ntk.data.every(Number.isFinite)).toBe(true);
+    expect(c.error).toBe(Infinity);
+    expect([lk.lower, lk.upper]).toEqual([-Infinity, Infinity]);
+    expect(decide(t.conclude(i, d)).verdict).toBe('inconclusive');
+    // the unscaled instance has a finite error and holds
+    expect(certifiedNtk(t.materialize(d)).error).toBeLessThan(Infinity);
+    expect(evaluate(t, d).outcome.verdict).toBe('holds');
   });
 });

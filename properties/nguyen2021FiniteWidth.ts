@@ -127,7 +127,9 @@ export function certifiedNtk(i: FwInstance, pre?: InstancePasses) {
   const { fwd, env } = pre ?? instancePasses(i);
   const emp = empiricalNtk(i.net, i.x, { forwardResult: fwd, layerTerms: true });
   const pert = layerwiseKernelPerturbation(env);
-  return { fwd, env, emp, pert, error: interval(emp.errorBound).add(pert.spectral).hi };
+  // An uncertified kernel (errorBound or the perturbation +∞, e.g. after an overflow) gives error +∞: the
+  // enclosures built on it are then unbounded and the instance inconclusive (docs/adding-a-claim.md).
+  return { fwd, env, emp, pert, error: around(0, emp.errorBound).add(around(0, pert.spectral)).hi };
 }
 
 /** certifiedNtk and its certified λ_min (lower end, upper end, estimate). */
@@ -207,23 +209,39 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
       const jj = gram(jac);
       const N = i.x.rows;
       // fl(ĴĴᵀ) against ĴĴᵀ of the exact products f̂·b̂ (one rounding per entry of Ĵ)
+      // (around(0, e) = [−e, e]; +∞ or NaN gives [−∞, ∞]: an uncertified bound, not a thrown error)
       const gE = gramEntryErrorBounds(jac, 1),
-        eEmp = interval(emp.errorBound);
+        eEmp = around(0, emp.errorBound);
+      // The entry farthest beyond its tolerance among the certified ones (finite entries, finite tolerance);
+      // an entry that is not certified can show no violation, but forbids a `holds`.
       let best = -Infinity,
-        bi = 0,
-        bj = 0,
-        bTol = 0;
+        bi = -1,
+        bj = -1,
+        bTol = 0,
+        uncertified = -1;
       for (let a = 0; a < N; a++)
         for (let b = 0; b < N; b++) {
-          const tol = eEmp.add(gE.data[a * N + b]).add(interval(2).mul(pert.entrywise.data[a * N + b])).hi;
-          const excess = Math.abs(jj.data[a * N + b] - emp.ntk.data[a * N + b]) - tol;
-          if (excess > best) {
+          const t = a * N + b;
+          const tol = eEmp.add(around(0, gE.data[t])).add(around(0, pert.entrywise.data[t]).mul(2)).hi;
+          if (!(tol < Infinity && Number.isFinite(jj.data[t]) && Number.isFinite(emp.ntk.data[t]))) {
+            if (uncertified < 0) uncertified = t;
+            continue;
+          }
+          const excess = Math.abs(jj.data[t] - emp.ntk.data[t]) - tol;
+          if (bi < 0 || excess > best) {
             best = excess;
             bi = a;
             bj = b;
             bTol = tol;
           }
         }
+      if (uncertified >= 0 && !(best > 0)) {
+        const lhs = jj.data[uncertified],
+          rhs = emp.ntk.data[uncertified];
+        return evaluation(fromEnclosure({ lower: lhs, upper: Infinity }), '==', fromEnclosure({ lower: rhs, upper: Infinity }), {
+          quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: Infinity },
+        });
+      }
       const lhs = jj.data[bi * N + bj],
         rhs = emp.ntk.data[bi * N + bj];
       return {

@@ -23,6 +23,18 @@ describe('hadamardPower', () => {
     expect(worst).toBeLessThanOrEqual(pb.errorBound);
     expect(pb.errorBound).toBeLessThan(1e-3);
   });
+  it('an unbounded entryError gives unbounded error bounds and the same power; NaN or < 0 throws', () => {
+    const a = fromRows([
+      [2, -0.5],
+      [-0.5, 0],
+    ]);
+    for (const r of [1, 2, 3]) {
+      const h = hadamardPower(a, r, Infinity);
+      expect([h.errorBound, h.entryErrorBound]).toEqual([Infinity, Infinity]);
+      expect(h.matrix.data).toEqual(hadamardPower(a, r).matrix.data);
+    }
+    for (const e of [NaN, -1]) expect(() => hadamardPower(a, 2, e)).toThrow(RangeError);
+  });
   it('gershgorinUniform is below λ_min (eigensolver)', () => {
     const a = fromRows([
       [4, 1, -0.5],

@@ -13,11 +13,13 @@ import { ETA } from './matrix.ts';
  *   errorBound ≥ ‖fl(A^{∘r}) − A_true^{∘r}‖₂ and entryErrorBound ≥ max_ij |fl(A^{∘r}) − A_true^{∘r}|_ij,
  * from the entrywise bound |fl(a^r) − t^r| ≤ γ_{r−1}|a|^r + r·e·(|a| + e)^{r−1} + r·ETA (repeated
  * multiplication: r − 1 roundings; mean value theorem for t ↦ t^r on [a − e, a + e]) and
- * ‖E‖₂ ≤ ‖E‖_F ≤ N·max|E_ij|. Every step of the bound is rounded upwards.
+ * ‖E‖₂ ≤ ‖E‖_F ≤ N·max|E_ij|. Every step of the bound is rounded upwards. entryError = +∞ gives
+ * errorBound = entryErrorBound = +∞ (docs/error-model.md#λ_min-certificates); NaN or a negative entryError throws.
  */
 export function hadamardPower(a: Matrix, r: number, entryError = 0): { matrix: Matrix; errorBound: number; entryErrorBound: number } {
   if (!Number.isInteger(r) || r < 1) throw new RangeError(`hadamardPower: r must be an integer ≥ 1, got ${r}`);
-  if (!(entryError >= 0 && Number.isFinite(entryError))) throw new RangeError(`hadamardPower: entryError must be finite ≥ 0, got ${entryError}`);
+  // entryError = +∞ (nothing known about A_true) makes both bounds +∞ through the formula; NaN or < 0 throws.
+  if (!(entryError >= 0)) throw new RangeError(`hadamardPower: entryError must be a number ≥ 0 (or +Infinity), got ${entryError}`);
   const src = a.data;
   const out = new Float64Array(src.length);
   // The entry bound e(v) below depends on |v| only and is non-decreasing in it (every step is a

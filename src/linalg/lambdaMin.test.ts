@@ -219,3 +219,31 @@ describe('lambdaMinCertified: back-off shifts that overflow to −∞', () => {
     }
   });
 });
+
+describe('an unbounded entryError (nothing known about K_true)', () => {
+  const k = knownSpectrum([0.5, 1, 2, 3, 4], 'unbounded-entry-error');
+  const kBig = knownSpectrum([1, 2, 3], 'unbounded-entry-error-big');
+  for (let i = 0; i < kBig.data.length; i++) kBig.data[i] *= 2 ** 600; // exercises the prescaled path
+  it('lambdaMinCertified gives [−∞, ∞] with the estimate of K itself', () => {
+    for (const m of [k, kBig]) {
+      const r = lambdaMinCertified(m, { entryError: Infinity });
+      const r0 = lambdaMinCertified(m, { entryError: 0 });
+      expect(r.lower).toBe(-Infinity);
+      expect(r.upper).toBe(Infinity);
+      expect(r.estimate).toBe(r0.estimate);
+      expect(r.method).toMatch(/entry error unbounded/);
+    }
+    // the estimate is λ_min(K) (ml-matrix's eigensolver as the independent check)
+    expect(lambdaMinCertified(k, { entryError: Infinity }).estimate).toBeCloseTo(Math.min(...mlEigenvalues(k)), 12);
+  });
+  it('certifyLambdaMinAtLeast certifies nothing', () => {
+    expect(certifyLambdaMinAtLeast(k, -1e300, { entryError: Infinity })).toStrictEqual({ certified: false, shift: -1e300, lowerBound: -Infinity });
+    expect(() => certifyLambdaMinAtLeast(k, NaN, { entryError: Infinity })).toThrow(RangeError);
+  });
+  it('NaN or a negative entryError still throws RangeError', () => {
+    for (const entryError of [NaN, -1, -Infinity]) {
+      expect(() => lambdaMinCertified(k, { entryError })).toThrow(RangeError);
+      expect(() => certifyLambdaMinAtLeast(k, 0, { entryError })).toThrow(RangeError);
+    }
+  });
+});

@@ -74,9 +74,13 @@ export function assertSymmetricFinite(k: Matrix, what: string): { max: number; m
   throw new Error(`${what}: symmetricRange reported a violation that neither check finds`);
 }
 
-function checkEntryError(e: number | undefined, what: string): number {
+/**
+ * The caller's entryError (default 0), validated: a number ≥ 0, or +∞ (nothing is known about K_true; each
+ * exported routine then returns its trivial answer, see there). NaN or a negative number throws RangeError.
+ */
+export function checkEntryError(e: number | undefined, what: string): number {
   const v = e ?? 0;
-  if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${what}: entryError must be a finite number ≥ 0, got ${e}`);
+  if (!(v >= 0)) throw new RangeError(`${what}: entryError must be a number ≥ 0 (or +Infinity), got ${e}`);
   return v;
 }
 
@@ -754,10 +758,19 @@ function scaledByPow2(k: Matrix, s: number): Matrix {
 /**
  * Proves λ_min(K_true) ≥ b with ONE Cholesky factorisation (see certifyLambdaMinAtLeastUnscaled for
  * the error analysis); K is first scaled by a power of two when its entries are extreme.
+ *
+ * entryError: a bound on ‖K − K_true‖₂, ≥ 0 (default 0). +∞ means nothing is known about K_true: the
+ * result is { certified: false, shift: b, lowerBound: −∞ } (docs/error-model.md#λ_min-certificates).
+ * NaN or a negative entryError throws RangeError.
  */
 export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryError?: number } = {}): { certified: boolean; shift: number; lowerBound: number } {
   const range = assertSymmetricFinite(k0, 'certifyLambdaMinAtLeast');
-  const f = flushTiny(k0, checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast'), range);
+  const e0 = checkEntryError(opts.entryError, 'certifyLambdaMinAtLeast');
+  if (e0 === Infinity) {
+    if (!Number.isFinite(b)) throw new RangeError(`certifyLambdaMinAtLeast: b must be finite, got ${b}`);
+    return { certified: false, shift: b, lowerBound: -Infinity };
+  }
+  const f = flushTiny(k0, e0, range);
   const k = f.k,
     e = f.e;
   const s = prescaleExponent(f.max);
@@ -773,13 +786,23 @@ export function certifyLambdaMinAtLeast(k0: Matrix, b: number, opts: { entryErro
 /**
  * Enclosure lower ≤ λ_min(K_true) ≤ upper plus an estimate (see lambdaMinCertifiedUnscaled for the
  * algorithm and its error bound); K is first scaled by a power of two when its entries are extreme.
+ *
+ * entryError: a bound on ‖K − K_true‖₂, ≥ 0 (default 0). +∞ means nothing is known about K_true: the
+ * enclosure is [−∞, +∞], with the estimate of λ_min(K) itself (computed as for entryError = 0) and a
+ * method that says the entry error is unbounded (docs/error-model.md#λ_min-certificates).
+ * NaN or a negative entryError throws RangeError.
  */
 export function lambdaMinCertified(
   k0: Matrix,
   opts: { entryError?: number; relTol?: number /** Optional n×n scratch buffer (overwritten); saves one n×n allocation. */; work?: Float64Array } = {},
 ): LambdaMinEnclosure {
   const range = assertSymmetricFinite(k0, 'lambdaMinCertified');
-  const f = flushTiny(k0, checkEntryError(opts.entryError, 'lambdaMinCertified'), range);
+  const e0 = checkEntryError(opts.entryError, 'lambdaMinCertified');
+  if (e0 === Infinity) {
+    const r = lambdaMinCertified(k0, { ...opts, entryError: 0 });
+    return { ...r, lower: -Infinity, upper: Infinity, method: `entry error unbounded (estimate: ${r.method})` };
+  }
+  const f = flushTiny(k0, e0, range);
   const k = f.k,
     e = f.e;
   const s = prescaleExponent(f.max);

@@ -45,3 +45,16 @@ describe('norms', () => {
     expect(r2.upper - r2.lower).toBeLessThan(1e-10);
   });
 });
+
+describe('lambdaMaxCertified with an unbounded entryError', () => {
+  const g = gram(gaussianMatrix(createRng('lmax-unbounded'), 4, 6));
+  it('gives [−∞, ∞] with the estimate of G itself; NaN or a negative entryError throws', () => {
+    const r = lambdaMaxCertified(g, { entryError: Infinity });
+    expect(r.lower).toBe(-Infinity);
+    expect(r.upper).toBe(Infinity);
+    expect(r.estimate).toBe(lambdaMaxCertified(g).estimate);
+    expect(r.estimate).toBeCloseTo(Math.max(...mlEigenvalues(g)), 10);
+    expect(r.method).toMatch(/entry error unbounded/);
+    for (const entryError of [NaN, -1]) expect(() => lambdaMaxCertified(g, { entryError })).toThrow(RangeError);
+  });
+});

@@ -10,7 +10,7 @@ import { type Matrix, transpose } from './matrix.ts';
 import { exponentOf, ldexpDown, ldexpUp } from './pow2.ts';
 import { withWorkArray } from './wasmKernels.ts';
 import { up, down, gram, gramRoundingBound, norm2, normUp, dot, matvec, nonNegativeSumUpper } from './blas.ts';
-import { shiftedCholeskyLowerBound, rayleighQuotientBounds, rumpShiftTerm, assertSymmetricFinite } from './lambdaMin.ts';
+import { shiftedCholeskyLowerBound, rayleighQuotientBounds, rumpShiftTerm, assertSymmetricFinite, checkEntryError } from './lambdaMin.ts';
 
 /** ‖W‖_F, computed with scaling (relative error ≤ γ_{rc+2}, no spurious overflow). */
 export function frobeniusNorm(w: Matrix): number {
@@ -100,10 +100,16 @@ export function separatedTopUpperBound(
  *  subtracted (λ_max(G) = −λ_min(−G) ≤ −shiftedCholeskyLowerBound(−G, −t)); t starts at est(1 + 2^-40) and
  *  backs off geometrically; last resort: the Gershgorin bound max_i Σ_j |g_ij|.
  *  `method` names the certificate of the upper end.
+ *  entryError ≥ 0 (default 0); +∞ (nothing known about G_true) gives [−∞, +∞] with the estimate of λ_max(G)
+ *  itself; NaN or a negative entryError throws RangeError (docs/error-model.md#λ_max).
  */
 export function lambdaMaxCertified(g: Matrix, opts: { entryError?: number } = {}): { lower: number; estimate: number; upper: number; method: string } {
   const range = assertSymmetricFinite(g, 'lambdaMaxCertified');
-  const e = opts.entryError ?? 0;
+  const e = checkEntryError(opts.entryError, 'lambdaMaxCertified');
+  if (e === Infinity) {
+    const r = lambdaMaxCertified(g, { entryError: 0 });
+    return { lower: -Infinity, estimate: r.estimate, upper: Infinity, method: `entry error unbounded (estimate: ${r.method})` };
+  }
   const n = g.rows;
   if (n === 0) throw new RangeError('lambdaMaxCertified: empty matrix');
   const pi = powerIteration(g);

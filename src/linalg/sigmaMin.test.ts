@@ -82,3 +82,16 @@ describe('sigmaMinCertified', () => {
     expect(() => sigmaMinCertified({ rows: 1, cols: 2, data: Float64Array.from([1, NaN]) })).toThrow(RangeError);
   });
 });
+
+describe('sigmaMinCertified with an unbounded entryError', () => {
+  const f = gaussianMatrix(createRng('sigma-unbounded'), 3, 5);
+  it('gives [−∞, ∞] with the estimate of F itself; NaN or a negative entryError throws', () => {
+    const r = sigmaMinCertified(f, { entryError: Infinity });
+    expect(r.lower).toBe(-Infinity);
+    expect(r.upper).toBe(Infinity);
+    expect(r.estimate).toBe(sigmaMinCertified(f).estimate);
+    expect(r.estimate).toBeCloseTo(refSigmaMin(f), 10);
+    for (const entryError of [NaN, -1]) expect(() => sigmaMinCertified(f, { entryError })).toThrow(RangeError);
+    expect(() => sigmaMinCertified({ rows: 1, cols: 2, data: Float64Array.from([1, NaN]) }, { entryError: Infinity })).toThrow(RangeError);
+  });
+});

@@ -147,10 +147,13 @@ export interface SigmaMinEnclosure {
  * Certified enclosure lower ≤ σ_min(F_true) ≤ upper of the min(N, n)-th singular value of the N × n
  * matrix F, ‖F − F_true‖₂ ≤ entryError. Throws RangeError on non-finite input or an empty matrix.
  * If F is (numerically) rank deficient, returns lower = 0 (or below) and a valid upper bound.
+ * entryError ≥ 0 (default 0); +∞ (nothing known about F_true) gives [−∞, +∞] with the estimate of σ_min(F)
+ * itself; NaN or a negative entryError throws RangeError (docs/error-model.md#σ_min-and-norms).
  */
 export function sigmaMinCertified(f: Matrix, opts: { entryError?: number } = {}): SigmaMinEnclosure {
   const e = opts.entryError ?? 0;
-  if (!(Number.isFinite(e) && e >= 0)) throw new RangeError(`sigmaMinCertified: entryError must be finite ≥ 0, got ${opts.entryError}`);
+  if (!(e >= 0)) throw new RangeError(`sigmaMinCertified: entryError must be a number ≥ 0 (or +Infinity), got ${opts.entryError}`);
+  if (e === Infinity) return { lower: -Infinity, estimate: sigmaMinCertified(f).estimate, upper: Infinity };
   for (let i = 0; i < f.data.length; i++) if (!Number.isFinite(f.data[i])) throw new RangeError('sigmaMinCertified: non-finite entry');
   if (f.rows === 0 || f.cols === 0) throw new RangeError('sigmaMinCertified: empty matrix');
   // Columns of A as rows of c: A = Fᵀ (columns = rows of F) if N ≤ n, else A = F (columns = rows of Fᵀ).

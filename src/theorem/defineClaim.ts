@@ -131,11 +131,9 @@ export type ClaimSpec<P extends Record<string, Param<unknown>>, I> = Omit<
 /** A side's value and a rigorous bound on |value − exact|. */
 export function sideOf(s: Side): SideValue {
   if (typeof s === 'number') return Number.isFinite(s) ? { value: s, error: 0 } : { value: s, error: Infinity };
-  if (interval.is(s)) return s.isEmpty || s.lo === -Infinity || s.hi === Infinity ? { value: s.isEmpty ? NaN : s.mid, error: Infinity } : fromInterval(s);
+  if (interval.is(s)) return fromInterval(s);
   if ('enclosure' in s) return sideAt(s.value, s.enclosure);
   if ('error' in s) return Number.isFinite(s.value) && s.error >= 0 ? { value: s.value, error: s.error } : { value: s.value, error: Infinity };
-  if (!(s.lower <= s.upper) || !Number.isFinite(s.lower) || !Number.isFinite(s.upper))
-    return { value: Number.isFinite(s.lower) ? s.lower : 0, error: Infinity };
   return fromEnclosure(s);
 }
 

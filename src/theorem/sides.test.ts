@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { exactDecimalOf } from '../../test/support/exactDecimal.ts';
 import { fc, test } from '@fast-check/vitest';
 import { interval } from '../linalg/interval.ts';
-import { around, evaluation, fromInterval, positiveDraw, relativeError, sideAt } from './sides.ts';
+import { around, evaluation, fromEnclosure, fromInterval, positiveDraw, relativeError, sideAt } from './sides.ts';
 
 /** Exact values of doubles (decimal.js at 1,200 digits holds any sum or product of two doubles exactly). */
 const X = Decimal.clone({ precision: 1200, minE: -9e15, maxE: 9e15 });
@@ -49,6 +49,32 @@ describe('sides: enclosures for the Evaluation of a claim (src/theorem/sides.ts)
     // a point: no error at all, and fromInterval of a point is that point
     expect(sideAt(0.1, interval(0.1)).error).toBe(0);
     expect(fromInterval(interval(3)).value).toBe(3);
+  });
+
+  it('fromEnclosure of an unbounded, empty or NaN enclosure: a finite value with an infinite error', () => {
+    const cases: [number, number, number][] = [
+      [-Infinity, Infinity, 0],
+      [2, Infinity, 2],
+      [-Infinity, -3, -3],
+      [NaN, 1, 1],
+      [1, NaN, 1],
+      [NaN, NaN, 0],
+      [5, 4, 5], // empty
+      [Infinity, Infinity, 0],
+    ];
+    for (const [lower, upper, value] of cases) expect(fromEnclosure({ lower, upper }), `[${lower}, ${upper}]`).toStrictEqual({ value, error: Infinity });
+    // the same through fromInterval: a half-line and the empty set
+    expect(fromInterval(interval(-Infinity, 7))).toStrictEqual({ value: 7, error: Infinity });
+    expect(fromInterval(interval(-1).sqrt())).toStrictEqual({ value: 0, error: Infinity });
+  });
+
+  test.prop([finite, finite], { numRuns: 300 })('fromEnclosure([a, b]): value ± error covers [a, b] exactly', (a, b) => {
+    const lower = Math.min(a, b),
+      upper = Math.max(a, b);
+    const { value, error } = fromEnclosure({ lower, upper });
+    expect(Number.isFinite(value)).toBe(true);
+    expect(ex(value).minus(ex(error)).lte(exact(lower))).toBe(true);
+    expect(ex(value).plus(ex(error)).gte(exact(upper))).toBe(true);
   });
 });
 

@@ -7,8 +7,16 @@ import type { Evaluation, Relation } from './types.ts';
  * bookkeeping: every value and bound comes from the engine.
  */
 
-/** A side known to lie in [lower, upper]: its midpoint with the half-width as error (rounded up). */
+/**
+ * A side known to lie in [lower, upper]: its midpoint with the half-width as error (rounded up).
+ * An unbounded enclosure (an infinite end), an empty one (lower > upper) or a NaN end bounds nothing:
+ * the value is the finite end if there is one (lower first), else 0, and the error is +∞, so that
+ * the instance is inconclusive (docs/adding-a-claim.md).
+ */
 export function fromEnclosure(e: { lower: number; upper: number }): { value: number; error: number } {
+  if (!(e.lower <= e.upper) || !Number.isFinite(e.lower) || !Number.isFinite(e.upper)) {
+    return { value: Number.isFinite(e.lower) ? e.lower : Number.isFinite(e.upper) ? e.upper : 0, error: Infinity };
+  }
   const value = 0.5 * e.lower + 0.5 * e.upper;
   const half = Math.max(e.upper - value, value - e.lower);
   return { value, error: half * (1 + 4 * UNIT_ROUNDOFF) + Number.MIN_VALUE };

@@ -21,6 +21,32 @@ describe('verdicts from margins and error bounds', () => {
     expect(decide({ lhs: 0.5 + 1e-17, rhs: 0.5, relation: '==', lhsError: 1e-16, rhsError: 0 }).verdict).toBe('holds');
     expect(decide({ lhs: 1, rhs: 0.5, relation: '==', lhsError: 1e-16, rhsError: 0 }).verdict).toBe('violated');
   });
+  it('an identity with an infinite error bound is inconclusive, whatever the residual', () => {
+    // the check |lhs − rhs| ≤ +∞ cannot fail, so it proves nothing (docs/adding-a-claim.md)
+    for (const [lhsError, rhsError] of [
+      [Infinity, 0],
+      [0, Infinity],
+      [Infinity, Infinity],
+      [Number.MAX_VALUE, Number.MAX_VALUE], // finite errors whose sum overflows
+    ]) {
+      expect(decide({ lhs: 0.5, rhs: 0.5, relation: '==', lhsError, rhsError }).verdict).toBe('inconclusive');
+      expect(decide({ lhs: 1, rhs: 0, relation: '==', lhsError, rhsError }).verdict).toBe('inconclusive');
+      expect(decide({ lhs: 1, rhs: 0, relation: '==', lhsError, rhsError }).errorBound).toBe(Infinity);
+    }
+  });
+  it('every relation is inconclusive with an infinite error bound on finite sides', () => {
+    for (const relation of ['<=', '>=', '<', '>', '=='] as const)
+      for (const [lhs, rhs] of [
+        [0, 0],
+        [-1e300, 1e300],
+        [1e300, -1e300],
+      ])
+        for (const [lhsError, rhsError] of [
+          [Infinity, 0],
+          [0, Infinity],
+        ])
+          expect(decide({ lhs, rhs, relation, lhsError, rhsError }).verdict, `${lhs} ${relation} ${rhs} ± ${lhsError}, ${rhsError}`).toBe('inconclusive');
+  });
   it('NaN is an error of the theorem, not a verdict', () => {
     expect(() => decide({ lhs: NaN, rhs: 0, relation: '<=', lhsError: 0, rhsError: 0 })).toThrow(/NaN/);
   });

@@ -6,8 +6,8 @@ import type { AnyTheorem, Descriptor, Evaluation, Outcome, Relation, Theorem } f
  *   holds        margin >  errorBound
  *   violated     margin < −errorBound   (a certified counterexample)
  *   inconclusive |margin| ≤ errorBound
- * For '==' (identities) the margin is −|lhs − rhs|: holds when it is within the error bound,
- * violated otherwise. For strict relations (<, >) a margin of exactly 0 is not a pass: holds needs margin > errorBound,
+ * For '==' (identities) the margin is −|lhs − rhs|: holds when it is within the error bound and that
+ * bound is finite, violated when it is beyond it, inconclusive when the bound is +∞. For strict relations (<, >) a margin of exactly 0 is not a pass: holds needs margin > errorBound,
  * and violated needs margin ≤ −errorBound with errorBound > 0, or margin ≤ 0 when the evaluation is exact.
  *
  * errorBound = lhsError + rhsError + the rounding of the subtraction itself (≤ u(|lhs| + |rhs|)),
@@ -48,7 +48,10 @@ export function decide(ev: Evaluation): Outcome {
   const relativeMargin = scale > 0 ? margin / scale : 0;
   const strict = relation === '<' || relation === '>';
   let verdict: Outcome['verdict'];
-  if (relation === '==') verdict = -margin <= errorBound ? 'holds' : 'violated';
+  // An identity holds only within a FINITE error bound: with an unbounded side (error +∞, e.g. an
+  // enclosure that is a half-line) the check could not have failed, so it proves nothing
+  // (docs/error-model.md, docs/adding-a-claim.md).
+  if (relation === '==') verdict = !(errorBound < Infinity) ? 'inconclusive' : -margin <= errorBound ? 'holds' : 'violated';
   else if (margin > errorBound) verdict = 'holds';
   else if (margin < -errorBound || (strict && margin <= -errorBound)) verdict = 'violated';
   else verdict = 'inconclusive';
