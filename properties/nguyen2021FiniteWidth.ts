@@ -23,6 +23,7 @@ import { childRng, fillGaussian, uniformInt } from '../src/random/rng.ts';
 import { type DataDescriptor, dataDescriptor, type InitName, materializeData, materializeNetwork, networkFields, seedArb } from '../src/theorem/arbitraries.ts';
 import { around, evaluation, exact, fromEnclosure, fromInterval, sideAt } from '../src/theorem/sides.ts';
 import type { Evaluation, Theorem } from '../src/theorem/types.ts';
+import { decide } from '../src/theorem/verdict.ts';
 import { NMM_SOURCE } from './papers.ts';
 import { claimOrTwin } from './twins.ts';
 
@@ -235,23 +236,25 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
             bTol = tol;
           }
         }
-      if (uncertified >= 0 && !(best > 0)) {
-        const lhs = jj.data[uncertified],
-          rhs = emp.ntk.data[uncertified];
-        return evaluation(fromEnclosure({ lower: lhs, upper: Infinity }), '==', fromEnclosure({ lower: rhs, upper: Infinity }), {
-          quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: Infinity },
-        });
-      }
-      const lhs = jj.data[bi * N + bj],
-        rhs = emp.ntk.data[bi * N + bj];
-      return {
-        lhs,
-        lhsError: bTol / 2,
-        rhs,
-        rhsError: bTol / 2,
-        relation: '==',
-        quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: bTol },
-      };
+      const worst: Evaluation | undefined =
+        bi < 0
+          ? undefined
+          : {
+              lhs: jj.data[bi * N + bj],
+              lhsError: bTol / 2,
+              rhs: emp.ntk.data[bi * N + bj],
+              rhsError: bTol / 2,
+              relation: '==',
+              quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(jj.data[bi * N + bj] - emp.ntk.data[bi * N + bj]), tolerance: bTol },
+            };
+      // With an uncertified entry only a certified violation elsewhere is a verdict: decide's own rounding term
+      // can let an entry just beyond its tolerance hold, which must not stand for the uncertified ones.
+      if (worst && (uncertified < 0 || decide(worst).verdict === 'violated')) return worst;
+      const lhs = jj.data[uncertified],
+        rhs = emp.ntk.data[uncertified];
+      return evaluation(fromEnclosure({ lower: lhs, upper: Infinity }), '==', fromEnclosure({ lower: rhs, upper: Infinity }), {
+        quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(lhs - rhs), tolerance: Infinity },
+      });
     },
     costHint: 5600,
   };

@@ -47,7 +47,26 @@ describe('verdicts from margins and error bounds', () => {
         ])
           expect(decide({ lhs, rhs, relation, lhsError, rhsError }).verdict, `${lhs} ${relation} ${rhs} ± ${lhsError}, ${rhsError}`).toBe('inconclusive');
   });
+  it('a margin that overflows to −∞ from finite sides is no certified violation when the error bound is +∞', () => {
+    // rhs − lhs = −2e308 overflows; with an unbounded side nothing is certified, strict relations included
+    for (const relation of ['<', '<='] as const)
+      expect(decide({ lhs: 1e308, rhs: -1e308, relation, lhsError: Infinity, rhsError: 0 }).verdict).toBe('inconclusive');
+    for (const relation of ['>', '>='] as const)
+      expect(decide({ lhs: -1e308, rhs: 1e308, relation, lhsError: 0, rhsError: Infinity }).verdict).toBe('inconclusive');
+    // with finite errors the overflowed margin is a certified violation: the exact margin is −2e308
+    expect(decide({ lhs: 1e308, rhs: -1e308, relation: '<', lhsError: 0, rhsError: 0 }).verdict).toBe('violated');
+  });
+  it('sides near the largest double keep a finite rounding term: equal huge sides satisfy an identity', () => {
+    expect(decide({ lhs: 1e308, rhs: 1e308, relation: '==', lhsError: 0, rhsError: 0 }).verdict).toBe('holds');
+    expect(decide({ lhs: Number.MAX_VALUE, rhs: Number.MAX_VALUE, relation: '<=', lhsError: 0, rhsError: 0 }).verdict).toBe('inconclusive');
+    expect(decide({ lhs: Number.MAX_VALUE, rhs: 1e300, relation: '<=', lhsError: 0, rhsError: 0 }).verdict).toBe('violated');
+  });
   it('NaN is an error of the theorem, not a verdict', () => {
     expect(() => decide({ lhs: NaN, rhs: 0, relation: '<=', lhsError: 0, rhsError: 0 })).toThrow(/NaN/);
+  });
+  it('a negative error bound is an error of the theorem, not a verdict', () => {
+    expect(() => decide({ lhs: 0.5, rhs: 0.5, relation: '==', lhsError: -Infinity, rhsError: 0 })).toThrow(/negative error bound/);
+    expect(() => decide({ lhs: 1, rhs: 0, relation: '<=', lhsError: -10, rhsError: 0 })).toThrow(/negative error bound/);
+    expect(decide({ lhs: 1, rhs: 2, relation: '<=', lhsError: -0, rhsError: 0 }).verdict).toBe('holds');
   });
 });

@@ -23,6 +23,9 @@ export function decide(ev: Evaluation): Outcome {
   if (!isNumber(lhs) || !isNumber(rhs) || !isNumber(ev.lhsError) || !isNumber(ev.rhsError)) {
     throw new TheoremEvaluationError(`conclusion returned a non-number or NaN (lhs=${lhs}, rhs=${rhs}, lhsError=${ev.lhsError}, rhsError=${ev.rhsError})`);
   }
+  if (!(ev.lhsError >= 0) || !(ev.rhsError >= 0)) {
+    throw new TheoremEvaluationError(`conclusion returned a negative error bound (lhsError=${ev.lhsError}, rhsError=${ev.rhsError})`);
+  }
   if (!Number.isFinite(lhs) || !Number.isFinite(rhs)) {
     // An infinite side cannot be compared with a rounding bound; it is only conclusive when the
     // infinities make the comparison exact and the errors are finite.
@@ -41,17 +44,19 @@ export function decide(ev: Evaluation): Outcome {
     };
   }
   const margin = marginOf(relation, lhs, rhs);
-  const errorBound = (ev.lhsError + ev.rhsError + UNIT_ROUNDOFF * (Math.abs(lhs) + Math.abs(rhs))) * (1 + 4 * UNIT_ROUNDOFF);
+  // u|lhs| + u|rhs| rather than u(|lhs| + |rhs|): the sum of two sides near the largest double would overflow.
+  const errorBound = (ev.lhsError + ev.rhsError + UNIT_ROUNDOFF * Math.abs(lhs) + UNIT_ROUNDOFF * Math.abs(rhs)) * (1 + 4 * UNIT_ROUNDOFF);
   // For identities (lhs == rhs, often a residual against 0) the error bound is part of the scale, so
   // that a residual within rounding has a relative margin near 0, not −1.
   const scale = relation === '==' ? Math.max(Math.abs(lhs), Math.abs(rhs), errorBound) : Math.max(Math.abs(lhs), Math.abs(rhs));
   const relativeMargin = scale > 0 ? margin / scale : 0;
   const strict = relation === '<' || relation === '>';
   let verdict: Outcome['verdict'];
-  // An identity holds only within a FINITE error bound: with an unbounded side (error +∞, e.g. an
-  // enclosure that is a half-line) the check could not have failed, so it proves nothing
-  // (docs/error-model.md, docs/adding-a-claim.md).
-  if (relation === '==') verdict = !(errorBound < Infinity) ? 'inconclusive' : -margin <= errorBound ? 'holds' : 'violated';
+  // A verdict needs a FINITE error bound: with an unbounded side (error +∞, e.g. an enclosure that is a
+  // half-line) an identity could not have failed and no margin is certified — even one that overflowed to
+  // −∞ from finite sides (docs/error-model.md, docs/adding-a-claim.md).
+  if (!(errorBound < Infinity)) verdict = 'inconclusive';
+  else if (relation === '==') verdict = -margin <= errorBound ? 'holds' : 'violated';
   else if (margin > errorBound) verdict = 'holds';
   else if (margin < -errorBound || (strict && margin <= -errorBound)) verdict = 'violated';
   else verdict = 'inconclusive';
