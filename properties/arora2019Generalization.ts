@@ -50,6 +50,8 @@ function trainAndTest(
 ): { testErr: number; steps: number; trainResidual: number } {
   const h = hInfinity(task.x);
   const lmax = lambdaMaxCertified(h.matrix, { entryError: h.errorBound }).upper;
+  // The step 1/λ_max needs a finite certified λ_max: an unbounded one would train with η = 0 and say nothing.
+  if (!(lmax < Infinity)) throw new Error('λ_max(H∞) has no finite certified upper bound, so the step 1/λ_max is undefined');
   const eta = 1 / lmax;
   const n = task.x.rows;
   const steps = Math.min(K_MAX, Math.ceil(Math.log(n / DELTA) / (eta * lambda0)));
