@@ -201,3 +201,13 @@ describe('maxAbsOffDiagonal', () => {
     expect(maxAbsOffDiagonal({ rows: 1, cols: 1, data: Float64Array.of(5) })).toEqual({ value: 0, i: -1, j: -1 });
   });
 });
+
+describe('minPairRayleigh entryError', () => {
+  const a = { rows: 2, cols: 2, data: Float64Array.from([2, 0.5, 0.5, 1]) };
+  it('+∞ gives the enclosure [−∞, ∞]; NaN and negative values throw', () => {
+    const r = minPairRayleigh(a, Infinity);
+    expect(r.value).toBe(1); // (2 + 1)/2 − 0.5
+    expect([r.enclosure.lo, r.enclosure.hi]).toEqual([-Infinity, Infinity]);
+    for (const e of [NaN, -1e-300]) expect(() => minPairRayleigh(a, e)).toThrow(RangeError);
+  });
+});

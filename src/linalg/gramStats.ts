@@ -1,6 +1,7 @@
 import { gammaUp, nonNegativeSumUpper, up } from './blas.ts';
 import { type Interval, interval } from './interval.ts';
 import { type Matrix, assertSquare, ETA, UNIT_ROUNDOFF } from './matrix.ts';
+import { checkEntryError } from './lambdaMin.ts';
 
 /** max_{i≠j} |a_ij| of a square matrix, with the position of the maximum (−1 when N < 2). */
 export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: number } {
@@ -30,6 +31,7 @@ export function maxAbsOffDiagonal(a: Matrix): { value: number; i: number; j: num
  */
 export function minPairRayleigh(a: Matrix, entryError = 0): { value: number; i: number; j: number; enclosure: Interval } {
   assertSquare(a);
+  checkEntryError(entryError, 'minPairRayleigh'); // +∞: the enclosure is [−∞, ∞]; NaN or negative: RangeError
   const n = a.rows,
     A = a.data;
   let value = Infinity,

@@ -96,3 +96,25 @@ describe('quadraticForm', () => {
     }
   });
 });
+
+describe('entryError: +∞ knows nothing, NaN and negative values are refused', () => {
+  const h = { rows: 2, cols: 2, data: Float64Array.from([2, 0.5, 0.5, 1]) };
+  const y = Float64Array.from([1, -1]);
+  it('+∞ gives an unbounded result, not a finite bound or a throw', () => {
+    // yᵀH⁻¹y = 16/7 for this H; the value is still computed, the bound says nothing
+    const inv = inverseQuadraticForm(h, y, { entryError: Infinity, lambdaMinLower: 0.5 });
+    expect(inv.value).toBeCloseTo(16 / 7, 14);
+    expect(inv.errorBound).toBe(Infinity);
+    expect(certifiedSolve(h, y, { entryError: Infinity, lambdaMinLower: 0.5 }).errorBound).toBe(Infinity);
+    const q = quadraticForm(h, y, { entryError: Infinity });
+    expect(q.value).toBe(2);
+    expect([q.enclosure.lo, q.enclosure.hi]).toEqual([-Infinity, Infinity]);
+  });
+  it('NaN and negative entry errors throw', () => {
+    for (const e of [NaN, -1, -1e-300]) {
+      expect(() => inverseQuadraticForm(h, y, { entryError: e, lambdaMinLower: 0.5 })).toThrow(RangeError);
+      expect(() => certifiedSolve(h, y, { entryError: e, lambdaMinLower: 0.5 })).toThrow(RangeError);
+      expect(() => quadraticForm(h, y, { entryError: e })).toThrow(RangeError);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { absMatvec, dot, down, gammaUp, matvec, nonNegativeSumUpper, norm2, up } from './blas.ts';
 import { choleskyInPlace, solveLowerInPlace, solveLowerTransposeInPlace } from './cholesky.ts';
+import { checkEntryError } from './lambdaMin.ts';
 import { type Interval, interval, sumOfSquares } from './interval.ts';
 import { type Matrix, assertSquare, ETA } from './matrix.ts';
 
@@ -48,7 +49,8 @@ function solveWithBounds(h: Matrix, v: Float64Array, opts: { entryError?: number
   const n = h.rows;
   if (v.length !== n) throw new RangeError(`${name}: ${vName} has length ${v.length}, H is ${n}×${n}`);
   const { ok, x, residualBound } = choleskySolveWithResidual(h, v);
-  return { n, eps: opts.entryError ?? 0, lo: opts.lambdaMinLower, ok, x, residualBound, vNorm: up(norm2(v) * up(1 + gammaUp(n + 2))) };
+  const eps = checkEntryError(opts.entryError, name);
+  return { n, eps, lo: opts.lambdaMinLower, ok, x, residualBound, vNorm: up(norm2(v) * up(1 + gammaUp(n + 2))) };
 }
 
 /**
@@ -67,7 +69,8 @@ function solveWithBounds(h: Matrix, v: Float64Array, opts: { entryError?: number
  * Gradual underflow adds ≤ (n + 1)·ETA to each residual entry (n products, each losing ≤ ETA/2, and the
  * difference) and ≤ n·ETA to the dot product (Higham Thm 2.2 with the underflow term); both are included.
  * The returned errorBound is the sum of these terms, each rounded upwards. With lambdaMinLower ≤ 0
- * nothing can be certified and errorBound is Infinity. Cost: one Cholesky (n³/3) and O(n²).
+ * nothing can be certified and errorBound is Infinity; so is ε = +∞ (nothing known of H_true), while a NaN or
+ * negative ε throws RangeError. Cost: one Cholesky (n³/3) and O(n²).
  */
 export function inverseQuadraticForm(h: Matrix, y: Float64Array, opts: { entryError?: number; lambdaMinLower: number }): { value: number; errorBound: number } {
   const { n, eps, lo, ok, x, residualBound: rBound, vNorm: yNorm } = solveWithBounds(h, y, opts, 'inverseQuadraticForm', 'y');
@@ -106,12 +109,13 @@ export function certifiedSolve(h: Matrix, b: Float64Array, opts: { entryError?: 
  * yᵀH_true y for every H_true with ‖H_true − Ĥ‖₂ ≤ ε (`entryError`), as the computed yᵀĤy = Σ_a Σ_b y_a Ĥ_ab y_b
  * (n² terms of two products, recursive summation) and an enclosure of the exact values: the sum differs from
  * yᵀĤy by ≤ γ_{n²+2} Σ|y_a Ĥ_ab y_b| + n²·ETA (Higham §3.1 and Thm 2.2), and |yᵀ(H_true − Ĥ)y| ≤ ε‖y‖².
+ * ε = +∞ gives the enclosure [−∞, ∞]; a NaN or negative ε throws RangeError.
  */
 export function quadraticForm(h: Matrix, y: Float64Array, opts: { entryError?: number } = {}): { value: number; enclosure: Interval } {
   assertSquare(h, 'quadraticForm: H');
   const n = h.rows,
     H = h.data,
-    eps = opts.entryError ?? 0;
+    eps = checkEntryError(opts.entryError, 'quadraticForm');
   if (y.length !== n) throw new RangeError(`quadraticForm: y has length ${y.length}, H is ${n}×${n}`);
   let value = 0,
     abs = 0;
@@ -121,7 +125,7 @@ export function quadraticForm(h: Matrix, y: Float64Array, opts: { entryError?: n
       value += t;
       abs += Math.abs(t);
     }
-  if (!Number.isFinite(value) || !Number.isFinite(abs)) return { value, enclosure: interval(-Infinity, Infinity) };
+  if (!Number.isFinite(value) || !Number.isFinite(abs) || eps === Infinity) return { value, enclosure: interval(-Infinity, Infinity) };
   const rounding = up(up(gammaUp(n * n + 2) * nonNegativeSumUpper(abs, n * n, 2)) + up(n * n * ETA));
   const err = interval(rounding).add(sumOfSquares(y).mul(eps)).hi;
   return { value, enclosure: interval(value).add(interval(-err, err)) };
