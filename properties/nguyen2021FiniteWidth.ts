@@ -216,36 +216,32 @@ function jjtDecomposition(erratum: boolean): Theorem<FwDesc, FwInstance> {
       // The entry farthest beyond its tolerance among the certified ones (finite entries, finite tolerance);
       // an entry that is not certified can show no violation, but forbids a `holds`.
       let best = -Infinity,
-        bi = -1,
-        bj = -1,
+        bt = -1,
         bTol = 0,
         uncertified = -1;
-      for (let a = 0; a < N; a++)
-        for (let b = 0; b < N; b++) {
-          const t = a * N + b;
-          const tol = eEmp.add(around(0, gE.data[t])).add(around(0, pert.entrywise.data[t]).mul(2)).hi;
-          if (!(tol < Infinity && Number.isFinite(jj.data[t]) && Number.isFinite(emp.ntk.data[t]))) {
-            if (uncertified < 0) uncertified = t;
-            continue;
-          }
-          const excess = Math.abs(jj.data[t] - emp.ntk.data[t]) - tol;
-          if (bi < 0 || excess > best) {
-            best = excess;
-            bi = a;
-            bj = b;
-            bTol = tol;
-          }
+      for (let t = 0; t < N * N; t++) {
+        const tol = eEmp.add(around(0, gE.data[t])).add(around(0, pert.entrywise.data[t]).mul(2)).hi;
+        if (!(tol < Infinity && Number.isFinite(jj.data[t]) && Number.isFinite(emp.ntk.data[t]))) {
+          if (uncertified < 0) uncertified = t;
+          continue;
         }
+        const excess = Math.abs(jj.data[t] - emp.ntk.data[t]) - tol;
+        if (bt < 0 || excess > best) {
+          best = excess;
+          bt = t;
+          bTol = tol;
+        }
+      }
       const worst: Evaluation | undefined =
-        bi < 0
+        bt < 0
           ? undefined
           : {
-              lhs: jj.data[bi * N + bj],
+              lhs: jj.data[bt],
               lhsError: bTol / 2,
-              rhs: emp.ntk.data[bi * N + bj],
+              rhs: emp.ntk.data[bt],
               rhsError: bTol / 2,
               relation: '==',
-              quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(jj.data[bi * N + bj] - emp.ntk.data[bi * N + bj]), tolerance: bTol },
+              quantities: { N, L: i.net.depth, maxAbsDiff: Math.abs(jj.data[bt] - emp.ntk.data[bt]), tolerance: bTol },
             };
       // With an uncertified entry only a certified violation elsewhere is a verdict: decide's own rounding term
       // can let an entry just beyond its tolerance hold, which must not stand for the uncertified ones.
